@@ -1,0 +1,38 @@
+// deferguard command line: dispatches to one module per command. Wiring only.
+import { readFileSync } from 'node:fs';
+
+export type Command = (args: string[]) => Promise<number>;
+
+/** Each command lives in its own module, loaded on demand so start-up stays fast. */
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  ast: { summary: 'print the syntax tree of a Go file as JSON', load: async () => (await import('./ast.js')).run },
+};
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const lines = ['usage: deferguard <command> [flags] [args]', '', 'commands:'];
+  for (const name of Object.keys(commands).sort()) lines.push(`  ${name.padEnd(10)} ${commands[name]!.summary}`);
+  lines.push('', 'Run "deferguard <command> --help" for a command\'s flags.');
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === 'version') {
+    process.stdout.write(`deferguard ${version()}\n`);
+    return 0;
+  }
+  if (first === '-h' || first === '--help' || first === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const cmd = first !== undefined ? commands[first] : undefined;
+  if (cmd) return (await cmd.load())(rest);
+  if (commands.check) return (await commands.check.load())(argv);
+  process.stderr.write(usage());
+  return 2;
+}
