@@ -1,0 +1,3 @@
+module deferguard.dev/tools/gohelper
+
+go 1.22
