@@ -144,4 +144,3 @@ func oneLine(s string) string {
 	}
 	return string(b)
 }
-
