@@ -1,0 +1,3 @@
+module deferguard.test/dumps
+
+go 1.21
