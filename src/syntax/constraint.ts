@@ -163,7 +163,7 @@ export function parseExpr(text: string): ConstraintExpr {
         }
         throw e;
       }
-      if (tok !== ')') throw new ConstraintError('missing close paren', open);
+      if ((tok as string) !== ')') throw new ConstraintError('missing close paren', open);
       lex();
       return x;
     }
