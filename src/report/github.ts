@@ -1,0 +1,37 @@
+// GitHub Actions workflow commands (::error file=...::message), one per finding, with the
+// runner's escaping so that text from the code can neither break out of the command nor
+// inject another one (::set-output, ::add-mask, %0A).
+import type { Finding, RuleMeta, Severity } from '../findings/model.js';
+import { summaryLine, type ReportOptions } from './common.js';
+
+/** Escapes the message part (data) of a workflow command. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escapes a property value (file=, title=) of a workflow command. */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function commandFor(s: Severity): 'error' | 'warning' | 'notice' {
+  return s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'notice';
+}
+
+export function format(findings: readonly Finding[], _rules: readonly RuleMeta[], _opts: ReportOptions = {}): string {
+  const out: string[] = [];
+  for (const f of findings) {
+    const props = [
+      `file=${escapeProperty(f.file)}`,
+      `line=${f.line}`,
+      `col=${f.column}`,
+      `endLine=${Math.max(f.line, f.endLine)}`,
+    ];
+    if (f.endLine === f.line && f.endColumn >= f.column) props.push(`endColumn=${f.endColumn}`);
+    props.push(`title=${escapeProperty(`deferguard ${f.severity} [${f.rule}]`)}`);
+    const related = f.related.map((r) => `\n  ${r.file}:${r.line}:${r.column}: ${r.message}`).join('');
+    out.push(`::${commandFor(f.severity)} ${props.join(',')}::${escapeData(f.message + related)}`);
+  }
+  out.push(escapeData(`deferguard: ${summaryLine(findings)}`));
+  return out.join('\n') + '\n';
+}
