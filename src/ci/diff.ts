@@ -40,8 +40,11 @@ function stripPrefix(p: string): string | undefined {
   return u.replace(/^[ab]\//, '');
 }
 
-/** Parses a unified diff (git or plain). Lines that do not belong to a hunk are ignored. */
-export function parseUnifiedDiff(diff: string): ChangedLines {
+/**
+ * The head lines each file of a unified diff shows, by hunk. (findings/diff gives the added
+ * lines for scoping; review comments also need context lines and hunk boundaries.)
+ */
+export function parseDiffHunks(diff: string): ChangedLines {
   const files: ChangedLines = new Map();
   let current: DiffFile | undefined;
   let newLine = 0;

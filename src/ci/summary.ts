@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { SEVERITIES, compareFindings } from '../findings/model.js';
 import type { Finding, Severity } from '../findings/model.js';
+import { countBySeverity } from '../findings/gate.js';
 import type { GitHubClient } from './github.js';
 import { encodePath, escapeMarkdownText, hiddenMarker, inlineCode, link, tableCell } from './markdown.js';
 import { SEVERITY_BADGE } from './review.js';
@@ -12,11 +13,7 @@ import type { LinkContext } from './review.js';
 
 export type SeverityCounts = Record<Severity, number>;
 
-export function countBySeverity(findings: readonly Finding[]): SeverityCounts {
-  const c: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0 };
-  for (const f of findings) c[f.severity]++;
-  return c;
-}
+export { countBySeverity };
 
 export interface SummaryInput {
   /** Findings reported by this run (new: after the baseline). */
