@@ -2,7 +2,7 @@
 // directory keyed by the helper's sources and the Go version, so repeated runs reuse one binary.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,10 @@ export function buildGoHelper(go: GoInfo): string {
     throw new Error(`go build of ${helperDir} failed: ${r.error?.message ?? ''}${r.stderr ?? ''}`.trim());
   }
   renameSync(partial, exe);
+  // Binaries built from older helper sources are of no further use.
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith('gohelper-') && join(dir, name) !== exe && !name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
+  }
   return exe;
 }
 
