@@ -1,0 +1,4 @@
+package cgo
+
+// Pure is plain Go.
+func Pure() int { return 42 }

@@ -1,0 +1,9 @@
+package lib_test
+
+import (
+	"testing"
+
+	"example.com/basic/lib"
+)
+
+func TestExt(t *testing.T) { _ = lib.Name() }

@@ -1,0 +1,5 @@
+// +build !linux
+
+package lib
+
+var legacy = true

@@ -1,0 +1,5 @@
+package lib
+
+import "testing"
+
+func TestName(t *testing.T) { _ = Name() }

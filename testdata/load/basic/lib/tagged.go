@@ -1,0 +1,7 @@
+//go:build integration
+
+package lib
+
+import "os"
+
+var integrationDir = os.TempDir()

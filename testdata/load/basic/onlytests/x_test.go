@@ -1,0 +1,5 @@
+package onlytests
+
+import "testing"
+
+func TestX(t *testing.T) {}

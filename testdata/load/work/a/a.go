@@ -1,0 +1,5 @@
+package a
+
+import "example.com/b"
+
+var X = b.Y
