@@ -37,7 +37,7 @@ export function toolVersion(opts: ReportOptions): string {
 export function ruleLookup(rules: readonly RuleMeta[]): (id: string, severity?: Severity) => RuleMeta {
   const byId = new Map(rules.map((r) => [r.id, r]));
   return (id, severity = 'medium') =>
-    byId.get(id) ?? { id, severity, summary: id, enabledByDefault: true, fixable: false, category: 'other', docUrl: docUrl(id) };
+    byId.get(id) ?? { id, severity, summary: id, enabledByDefault: true, fixable: false, category: 'other', docUrl: docUrl(encodeURIComponent(id)) };
 }
 
 /** Cached line access to sources. */

@@ -4,9 +4,16 @@
 import type { Finding, RuleMeta, Severity } from '../findings/model.js';
 import { summaryLine, type ReportOptions } from './common.js';
 
-/** Escapes the message part (data) of a workflow command. */
+/**
+ * Escapes the message part (data) of a workflow command. Other control characters (ESC
+ * sequences that would recolour or rewrite the log) are shown as visible \xNN escapes.
+ */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return s
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Escapes a property value (file=, title=) of a workflow command. */

@@ -2,7 +2,12 @@
 // forbids loading any): findings grouped by severity and rule, code frames, and client-side
 // filters by severity, rule and text. Every piece of analysed text is HTML-escaped.
 import { SEVERITIES, type Finding, type RuleMeta } from '../findings/model.js';
-import { encodePathForUri, escapeHtml as h, ruleLookup, Sources, summaryCounts, summaryLine, toolVersion, type ReportOptions } from './common.js';
+import { encodePathForUri, escapeHtml, ruleLookup, sanitizeTerminal, Sources, summaryCounts, summaryLine, toolVersion, type ReportOptions } from './common.js';
+
+/** HTML-escapes text; control and bidi-override characters become visible escapes. */
+function h(text: string): string {
+  return escapeHtml(sanitizeTerminal(text, true));
+}
 
 const CSS = `
 :root{--crit:#b3001b;--high:#d9480f;--med:#b08900;--low:#1c7ed6;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--code:#f6f8fa}
@@ -36,6 +41,11 @@ const SCRIPT = `
     groups.forEach(function(g){g.hidden=!g.querySelector('.finding:not([hidden])');});
     shown.textContent='showing '+n+' of '+items.length;
   }
+  // A link can preselect filters: #q=text&rule=id&sev=critical,high
+  var params={};location.hash.replace(/^#/,'').split('&').forEach(function(kv){var i=kv.indexOf('=');if(i>0)params[kv.slice(0,i)]=decodeURIComponent(kv.slice(i+1));});
+  if(params.q)q.value=params.q;
+  if(params.rule)rule.value=params.rule;
+  if(params.sev){var want=params.sev.split(',');boxes.forEach(function(b){b.checked=want.indexOf(b.getAttribute('data-sev'))>=0;});}
   q.addEventListener('input',apply);rule.addEventListener('change',apply);boxes.forEach(function(b){b.addEventListener('change',apply);});
   apply();
 })();
