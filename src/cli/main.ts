@@ -6,6 +6,7 @@ export type Command = (args: string[]) => Promise<number>;
 /** Each command lives in its own module, loaded on demand so start-up stays fast. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   ast: { summary: 'print the syntax tree of a Go file as JSON', load: async () => (await import('./ast.js')).run },
+  stacks: { summary: 'group and explain a goroutine dump (pprof, panic, SIGQUIT)', load: async () => (await import('./stacks.js')).run },
 };
 
 export function version(): string {
