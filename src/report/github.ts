@@ -2,7 +2,7 @@
 // runner's escaping so that text from the code can neither break out of the command nor
 // inject another one (::set-output, ::add-mask, %0A).
 import type { Finding, RuleMeta, Severity } from '../findings/model.js';
-import { summaryLine, type ReportOptions } from './common.js';
+import { Sources, summaryLine, type ReportOptions } from './common.js';
 
 /**
  * Escapes the message part (data) of a workflow command. Other control characters (ESC
@@ -25,16 +25,20 @@ export function commandFor(s: Severity): 'error' | 'warning' | 'notice' {
   return s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'notice';
 }
 
-export function format(findings: readonly Finding[], _rules: readonly RuleMeta[], _opts: ReportOptions = {}): string {
+/** Columns are UTF-16 code units, as GitHub counts them (taken from the finding or computed from the source). */
+export function format(findings: readonly Finding[], _rules: readonly RuleMeta[], opts: ReportOptions = {}): string {
+  const src = new Sources(opts.source);
   const out: string[] = [];
   for (const f of findings) {
+    const col = f.column16 ?? src.column16(f.file, f.line, f.column);
+    const endCol = f.endColumn16 ?? src.column16(f.file, f.endLine, f.endColumn);
     const props = [
       `file=${escapeProperty(f.file)}`,
       `line=${f.line}`,
-      `col=${f.column}`,
+      `col=${col}`,
       `endLine=${Math.max(f.line, f.endLine)}`,
     ];
-    if (f.endLine === f.line && f.endColumn >= f.column) props.push(`endColumn=${f.endColumn}`);
+    if (f.endLine === f.line && endCol >= col) props.push(`endColumn=${endCol}`);
     props.push(`title=${escapeProperty(`deferguard ${f.severity} [${f.rule}]`)}`);
     const related = f.related.map((r) => `\n  ${r.file}:${r.line}:${r.column}: ${r.message}`).join('');
     out.push(`::${commandFor(f.severity)} ${props.join(',')}::${escapeData(f.message + related)}`);

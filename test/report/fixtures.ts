@@ -46,7 +46,7 @@ export const FINDINGS: Finding[] = [
     message: NASTY, related: [{ file: 'cmd/server/main.go', line: 10, column: 2, endLine: 10, endColumn: 17, message: 'deferred <here> | `x`' }],
   },
   {
-    rule: 'recover-ineffective', severity: 'medium', confidence: 'high', file: 'pkg/x/ütf.go', line: 3, column: 32, endLine: 3, endColumn: 47,
+    rule: 'recover-ineffective', severity: 'medium', confidence: 'high', file: 'pkg/x/ütf.go', line: 3, column: 27, endLine: 3, endColumn: 42,
     message: 'recover() called directly by defer cannot stop a panic', related: [],
   },
   {

@@ -52,7 +52,7 @@ test('json: versioned shape with the external finding keys', () => {
   assert.equal(JSON.parse(FORMATS.json!([], RULES, { ...OPTS, timestamp: '2024-05-01T00:00:00Z' })).tool.timestamp, '2024-05-01T00:00:00Z');
 });
 
-test('github: workflow commands with the runner escaping; no injected command survives', () => {
+test('github: workflow commands with the runner escaping and UTF-16 columns; no injected command survives', () => {
   assert.equal(escapeData('a%b\r\nc'), 'a%25b%0D%0Ac');
   assert.equal(escapeProperty('a:b,c%d\n'), 'a%3Ab%2Cc%25d%0A');
   const out = FORMATS.github!(FINDINGS, RULES, OPTS);
@@ -61,7 +61,7 @@ test('github: workflow commands with the runner escaping; no injected command su
   assert.equal(lines[0], '::error file=cmd/server/main.go,line=8,col=3,endLine=8,endColumn=18,title=deferguard critical [defer-in-loop]::file f from os.Open on line 7 stays open until main returns%0A  cmd/server/main.go:7:3: opened here');
   assert.ok(lines[1]!.includes('100%25 done%0A::set-output name=x::y %250A::add-mask::z'));
   assert.ok(lines[1]!.includes('\\x1b[31mred'));
-  assert.equal(lines[2]!.split('::')[1], 'warning file=pkg/x/ütf.go,line=3,col=32,endLine=3,endColumn=47,title=deferguard medium [recover-ineffective]');
+  assert.equal(lines[2]!.split('::')[1], 'warning file=pkg/x/ütf.go,line=3,col=23,endLine=3,endColumn=38,title=deferguard medium [recover-ineffective]');
   assert.equal(lines[3], '::notice file=weird%2C name%3A%25.go,line=1,col=1,endLine=1,endColumn=2,title=deferguard low [custom%2Crule%3Awith%25chars]::line1%0D%0Aline2');
   for (const l of lines.slice(0, 4)) assert.match(l, /^::(error|warning|notice) [^:]*::/, 'properties contain no raw "::"');
   assert.ok(!lines[4]!.startsWith('::'));
