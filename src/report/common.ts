@@ -54,7 +54,9 @@ export class Sources {
         const bytes = Buffer.from(text, 'utf8');
         const lineStarts = [0];
         for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lineStarts.push(i + 1);
-        e = { text, lines: text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)), bytes, lineStarts };
+        const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+        if (lines.length > 1 && text.endsWith('\n')) lines.pop(); // no phantom line after the final newline
+        e = { text, lines, bytes, lineStarts };
       }
       this.cache.set(file, e);
     }

@@ -22,7 +22,7 @@ h2{font-size:17px;margin:22px 0 8px}h3{font-size:15px;margin:14px 0 6px}h3 a{fon
 .finding.critical{border-left-color:var(--crit)}.finding.high{border-left-color:var(--high)}.finding.medium{border-left-color:var(--med)}.finding.low{border-left-color:var(--low)}
 .loc{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;color:var(--muted)}.msg{margin:4px 0}
 .conf{font-size:12px;color:var(--muted)}ul.related{margin:4px 0;padding-left:18px;font-size:13px}
-pre.frame{background:var(--code);border-radius:4px;padding:6px 0;margin:6px 0 2px;overflow-x:auto;font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace}
+pre.frame{tab-size:4;background:var(--code);border-radius:4px;padding:6px 0;margin:6px 0 2px;overflow-x:auto;font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace}
 pre.frame span{display:block;padding:0 10px;white-space:pre}pre.frame span.hit{background:#fff1c2}pre.frame i{font-style:normal;color:var(--muted);display:inline-block;min-width:4em;text-align:right;margin-right:12px;user-select:none}
 .fix{font-size:12px;color:#1a7f37}#shown{color:var(--muted)}.empty{color:var(--muted);font-style:italic}
 `;
