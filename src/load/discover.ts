@@ -212,8 +212,11 @@ function loadAt(w: Walker, absDir: string): Package | null {
   return pkg;
 }
 
-/** Walks a tree as `go list <dir>/...` does, collecting packages whose import path matches. */
-function walk(w: Walker, start: string, match: (importPath: string, absDir: string) => boolean, wildcard: boolean, out: Map<string, Package>): void {
+/**
+ * Walks a tree as the go command does for `...` patterns, collecting matching packages. `local` is
+ * true for directory patterns (`./...`), false for import path patterns (`example.com/m/...`).
+ */
+function walk(w: Walker, start: string, match: (importPath: string, absDir: string) => boolean, local: boolean, out: Map<string, Package>): void {
   const visited = new Set<string>();
   const visit = (absDir: string, isStart: boolean): void => {
     const real = realPath(absDir) ?? absDir;
@@ -231,9 +234,12 @@ function walk(w: Walker, start: string, match: (importPath: string, absDir: stri
     const mod = moduleFor(w, absDir);
     const importPath = mod ? joinImport(importPrefix(mod), toSlash(relative(mod.dir, absDir))) : relToRoot(w, absDir);
     const isStdRoot = mod?.path === 'std' && absDir === mod.dir;
-    if (!isStdRoot && match(importPath, absDir)) {
+    // Like the go command: the documentation-only package builtin is never matched by a wildcard;
+    // an import path wildcard also skips runtime/cgo when cgo is off (a directory wildcard does not).
+    const skipStd = mod?.path === 'std' && (importPath === 'builtin' || (!local && importPath === 'runtime/cgo' && !w.opts.ctx.cgoEnabled));
+    if (!isStdRoot && !skipStd && match(importPath, absDir)) {
       const pkg = loadAt(w, absDir);
-      if (pkg && hasBuildableGo(pkg) && !out.has(absDir)) out.set(absDir, pkg);
+      if (pkg && hasBuildableGo(pkg, local) && !out.has(absDir)) out.set(absDir, pkg);
     }
     if (base === 'vendor' && !isStart && !w.opts.vendor) return;
     const listing = listDir(absDir, relToRoot(w, absDir));
@@ -244,7 +250,7 @@ function walk(w: Walker, start: string, match: (importPath: string, absDir: stri
     for (const e of listing.entries) {
       if (!e.isDir) continue;
       if (e.isSymlink) {
-        if (wildcard) w.notes.push(`ignoring symlink ${relToRoot(w, join(absDir, e.name))}`);
+        w.notes.push(`ignoring symlink ${relToRoot(w, join(absDir, e.name))}`);
         continue;
       }
       visit(join(absDir, e.name), false);
@@ -293,7 +299,7 @@ export function discover(opts: DiscoverOptions): DiscoverResult {
         let startRel = prefix === '' ? before : before.length > prefix.length ? before.slice(prefix.length + 1) : '';
         startRel = startRel.replace(/\/$/, '');
         const start = join(m.dir, ...startRel.split('/').filter(Boolean));
-        if (isDir(start)) walk(w, start, match, true, out);
+        if (isDir(start)) walk(w, start, match, false, out);
       } else {
         const rel = prefix === '' ? pat : pat.slice(prefix.length + 1);
         const abs = join(m.dir, ...rel.split('/').filter(Boolean));

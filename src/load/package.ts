@@ -273,9 +273,12 @@ export function loadDir(absDir: string, opts: DirLoadOptions, errors: string[]):
 }
 
 /**
- * Whether the go command's `...` pattern walk would see a package in this directory: some Go file
- * (test files included) that passes the name rules, constraints and cgo setting, or that cannot be read.
+ * Whether the go command's `...` pattern walk would report a package in this directory. For a
+ * directory pattern (`./...`, local=true): a member file of any kind, or an invalid Go file. For an
+ * import path pattern: any Go file passing the name rules, constraints and cgo setting, which also
+ * counts files with a `documentation` package clause.
  */
-export function hasBuildableGo(pkg: Package): boolean {
-  return pkg.files.length > 0 || pkg.invalidFiles.length > 0 || pkg.ignoredFiles.some((f) => f.reason.startsWith('package documentation'));
+export function hasBuildableGo(pkg: Package, local: boolean): boolean {
+  if (pkg.files.length > 0 || pkg.invalidFiles.length > 0) return true;
+  return !local && pkg.ignoredFiles.some((f) => f.reason.startsWith('package documentation'));
 }

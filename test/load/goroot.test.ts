@@ -1,0 +1,96 @@
+// Differential tests: deferguard's own loader against `go list` on $GOROOT/src (the std and cmd
+// modules) and on the fixture modules. Skipped, with a message, when no Go toolchain is on PATH.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { discover } from '../../src/load/discover.js';
+import { runGoList } from '../../src/load/golist.js';
+import { resolveContext, resetContextCache } from '../../src/load/context.js';
+import { loadPackages } from '../../src/load/loader.js';
+
+const goEnv = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' });
+const goroot = goEnv.status === 0 ? goEnv.stdout.trim() : '';
+const skip = goroot ? false : 'go is not on PATH: differential loader tests against go list skipped';
+
+interface Cmp {
+  packages: number;
+  files: number;
+  differences: string[];
+}
+
+function compare(dir: string, patterns: string[], over: { goos?: string; goarch?: string; cgo?: boolean; tags?: string[] } = {}): Cmp {
+  resetContextCache();
+  const env = { ...process.env, GOWORK: 'off', GOFLAGS: '' };
+  const { ctx, from } = resolveContext({ ...over }, env);
+  assert.equal(from, 'go');
+  const gl = runGoList({ cwd: dir, patterns, tags: over.tags, goos: over.goos, goarch: over.goarch, cgo: over.cgo, env, timeoutMs: 40_000 });
+  assert.ok(gl.ok, gl.ok ? '' : gl.reason);
+  const ours = discover({ cwd: dir, patterns, ctx, env });
+  const differences: string[] = [];
+  const a = new Map(gl.packages.map((p) => [p.ImportPath, p]));
+  const b = new Map(ours.packages.map((p) => [p.importPath, p]));
+  for (const k of a.keys()) if (!b.has(k)) differences.push(`only go list: ${k}`);
+  for (const k of b.keys()) if (!a.has(k)) differences.push(`only deferguard: ${k}`);
+  let files = 0;
+  for (const [k, p] of a) {
+    const q = b.get(k);
+    if (!q) continue;
+    const pairs: [string, string[] | undefined, string[]][] = [
+      ['GoFiles', p.GoFiles, q.goFiles],
+      ['CgoFiles', p.CgoFiles, q.cgoFiles],
+      ['TestGoFiles', p.TestGoFiles, q.testGoFiles],
+      ['XTestGoFiles', p.XTestGoFiles, q.xTestGoFiles],
+    ];
+    for (const [field, want, got] of pairs) {
+      files += got.length;
+      if (JSON.stringify(want ?? []) !== JSON.stringify(got)) differences.push(`${k} ${field}: go list ${JSON.stringify(want ?? [])}, deferguard ${JSON.stringify(got)}`);
+    }
+    if ((p.Name ?? '') !== q.name) differences.push(`${k} name: go list ${p.Name}, deferguard ${q.name}`);
+  }
+  return { packages: a.size, files, differences };
+}
+
+test('GOROOT/src (module std), ./... : same packages and files as go list', { skip, timeout: 60_000 }, () => {
+  const r = compare(join(goroot, 'src'), ['./...']);
+  assert.deepEqual(r.differences, []);
+  assert.ok(r.packages > 200 && r.files > 2000, `compared ${r.packages} packages, ${r.files} files`);
+});
+
+test('GOROOT/src/cmd (module cmd, nested in std), ./... : same as go list', { skip, timeout: 60_000 }, () => {
+  const r = compare(join(goroot, 'src', 'cmd'), ['./...']);
+  assert.deepEqual(r.differences, []);
+  assert.ok(r.packages > 100, `compared ${r.packages} packages`);
+});
+
+test('GOROOT/src for windows/arm64 without cgo, import path patterns: same as go list', { skip, timeout: 60_000 }, () => {
+  const r = compare(join(goroot, 'src'), ['net/...', 'runtime/...', 'crypto/...', 'os/...'], { goos: 'windows', goarch: 'arm64', cgo: false });
+  assert.deepEqual(r.differences, []);
+  assert.ok(r.packages > 50, `compared ${r.packages} packages`);
+});
+
+test('fixture module: same as go list, with tags', { skip, timeout: 30_000 }, () => {
+  const dir = new URL('../../testdata/load/basic', import.meta.url).pathname;
+  for (const over of [{ goos: 'linux', goarch: 'amd64', cgo: true }, { goos: 'windows', goarch: 'arm64', cgo: false, tags: ['integration'] }]) {
+    const r = compare(dir, ['./...'], over);
+    assert.deepEqual(r.differences, [], JSON.stringify(over));
+    assert.equal(r.packages, over.goos === 'linux' ? 5 : 6);
+  }
+});
+
+test('loadPackages uses go list when available and keeps our per-file facts', { skip, timeout: 30_000 }, () => {
+  const dir = new URL('../../testdata/load/basic', import.meta.url).pathname;
+  const env = { ...process.env, GOWORK: 'off', GOFLAGS: '' };
+  const viaGo = loadPackages({ cwd: dir, goos: 'linux', goarch: 'amd64', cgo: true, env });
+  const own = loadPackages({ cwd: dir, goos: 'linux', goarch: 'amd64', cgo: true, env, useGo: false });
+  assert.equal(viaGo.via, 'go list');
+  assert.equal(own.via, 'deferguard');
+  const strip = (r: typeof own) => r.packages.map((p) => ({ importPath: p.importPath, dir: p.dir, name: p.name, files: p.files, imports: p.imports }));
+  assert.deepEqual(strip(viaGo), strip(own));
+  const lib = viaGo.packages.find((p) => p.name === 'lib')!;
+  assert.equal(lib.ignoredFiles.find((f) => f.name === 'tagged.go')?.reason, '//go:build integration is not satisfied');
+  // A pattern go list cannot load falls back with the reason kept.
+  const bad = loadPackages({ cwd: dir, env: { ...env, GOFLAGS: '-mod=nonsense' } });
+  assert.equal(bad.via, 'deferguard');
+  assert.match(bad.fallbackReason, /exited with status/);
+});
