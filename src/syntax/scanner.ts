@@ -59,6 +59,65 @@ for (let c = 0; c < 128; c++) {
 
 const textDecoder = new TextDecoder('utf-8');
 
+type Slicer = (this: Uint8Array, start: number, end: number) => string;
+// Node's native UTF-8/latin1 slicing is several times faster than TextDecoder for short strings;
+// elsewhere (browsers) TextDecoder is used.
+const nodeBuffer = (globalThis as { Buffer?: { prototype: { utf8Slice?: Slicer; latin1Slice?: Slicer } } }).Buffer;
+const utf8Slice: Slicer | undefined = nodeBuffer?.prototype.utf8Slice;
+const latin1Slice: Slicer | undefined = nodeBuffer?.prototype.latin1Slice;
+
+function sliceText(src: Uint8Array, start: number, end: number): string {
+  if (utf8Slice) return utf8Slice.call(src, start, end);
+  if (end - start <= 16) {
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const b = src[i]!;
+      if (b >= 0x80) return textDecoder.decode(src.subarray(start, end));
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+  return textDecoder.decode(src.subarray(start, end));
+}
+
+/**
+ * Identifier strings by their bytes: an open-addressing table shared by all files, so a name seen
+ * before costs a hash and a byte comparison instead of building a new string.
+ */
+const IDENT_TABLE_BITS = 16;
+const IDENT_TABLE_SIZE = 1 << IDENT_TABLE_BITS;
+const identStrings: (string | undefined)[] = new Array(IDENT_TABLE_SIZE);
+const identBytes: (Uint8Array | undefined)[] = new Array(IDENT_TABLE_SIZE);
+
+function identString(src: Uint8Array, start: number, end: number): string {
+  const len = end - start;
+  if (len > 32) return sliceText(src, start, end);
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ src[i]!, 0x01000193);
+  let slot = (h >>> (32 - IDENT_TABLE_BITS)) & (IDENT_TABLE_SIZE - 1);
+  for (let probe = 0; probe < 8; probe++) {
+    const b = identBytes[slot];
+    if (b === undefined) {
+      const str = latin1Slice && isAscii(src, start, end) ? latin1Slice.call(src, start, end) : sliceText(src, start, end);
+      identBytes[slot] = src.slice(start, end);
+      identStrings[slot] = str;
+      return str;
+    }
+    if (b.length === len) {
+      let same = true;
+      for (let i = 0; i < len; i++) if (b[i] !== src[start + i]) { same = false; break; }
+      if (same) return identStrings[slot]!;
+    }
+    slot = (slot + 1) & (IDENT_TABLE_SIZE - 1);
+  }
+  return sliceText(src, start, end);
+}
+
+function isAscii(src: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (src[i]! >= 0x80) return false;
+  return true;
+}
+
 function quoteRune(ch: number): string {
   return JSON.stringify(String.fromCodePoint(ch)).replace(/^"|"$/g, "'");
 }
@@ -89,9 +148,6 @@ export class Scanner {
   lit = '';
   /** End offset of the last STRING token's source text (raw strings may have had \r removed from lit). */
   stringEnd = 0;
-
-  // string interning for identifiers and short literals
-  private readonly interned = new Map<string, string>();
 
   constructor(filename: string, src: Uint8Array) {
     this.filename = filename;
@@ -176,31 +232,34 @@ export class Scanner {
     return [0xfffd, 1];
   }
 
+  /**
+   * Fast path over printable ASCII and tabs: when the current character is one, advance to the
+   * last such byte of the run (the next call of next() then reads the first other byte).
+   */
+  private skipPlainBytes(): void {
+    const ch = this.ch;
+    if (!((ch >= 0x20 && ch < 0x7f) || ch === 9)) return;
+    const src = this.src;
+    const n = src.length;
+    let i = this.rdOffset;
+    while (i < n) {
+      const b = src[i]!;
+      if ((b >= 0x20 && b < 0x7f) || b === 9) i++;
+      else break;
+    }
+    if (i > this.rdOffset) {
+      this.offset = i - 1;
+      this.rdOffset = i;
+      this.ch = src[i - 1]!;
+    }
+  }
+
   private peek(): number {
     return this.rdOffset < this.src.length ? this.src[this.rdOffset]! : 0;
   }
 
   private text(start: number, end: number): string {
-    const src = this.src;
-    const len = end - start;
-    if (len <= 32) {
-      let s = '';
-      for (let i = start; i < end; i++) {
-        const b = src[i]!;
-        if (b >= 0x80) return textDecoder.decode(src.subarray(start, end));
-        s += String.fromCharCode(b);
-      }
-      return s;
-    }
-    return textDecoder.decode(src.subarray(start, end));
-  }
-
-  private intern(s: string): string {
-    const m = this.interned;
-    const v = m.get(s);
-    if (v !== undefined) return v;
-    m.set(s, s);
-    return s;
+    return sliceText(this.src, start, end);
   }
 
   private scanComment(): [string, number] {
@@ -213,9 +272,11 @@ export class Scanner {
     if (lineComment) {
       // //-style comment; the final '\n' belongs to the next token
       this.next();
+      this.skipPlainBytes();
       while (this.ch !== 10 && this.ch >= 0) {
         if (this.ch === 13) numCR++;
         this.next();
+        this.skipPlainBytes();
       }
       next = this.offset;
       if (this.ch === 10) next++;
@@ -324,7 +385,7 @@ export class Scanner {
       this.next();
       while (isLetter(this.ch) || isDigit(this.ch)) this.next();
     }
-    return this.intern(this.text(offs, this.offset));
+    return identString(this.src, offs, this.offset);
   }
 
   private digits(base: number, invalid: { at: number } | null): number {
