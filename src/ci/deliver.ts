@@ -217,9 +217,12 @@ export async function deliver(ctx: CiContext, input: DeliveryInput, deps: Delive
 }
 
 function summaryInput(input: DeliveryInput, all: Finding[], report: DeliveryReport, links: LinkContext | undefined, runUrl: string | undefined) {
+  const routing = input.routing ?? DEFAULT_ROUTING;
+  const failingCount = all.filter((f) => routing[f.severity].fail).length;
   return {
     findings: all,
     failed: report.failed,
+    failing: failingCount,
     ...(input.baselined !== undefined ? { baselined: input.baselined } : {}),
     ...(input.fixed !== undefined ? { fixed: input.fixed } : {}),
     ...(links ? { links } : {}),
