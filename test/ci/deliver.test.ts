@@ -130,6 +130,10 @@ test('pull request: review, sticky summary, label, check run in batches of 50, s
   assert.equal(report.alerts.length, 1);
   assert.equal(hookHits.length, 1);
   assert.match(JSON.stringify(hookHits[0]), /2 critical findings in octo\/widgets #7/);
+  // The token and the webhook URL appear nowhere in what was logged, written, sent or returned.
+  const everything = [cap.lines.join('\n'), log, summary, out, JSON.stringify(report), JSON.stringify(hookHits), gh.allRequestText()].join('\n');
+  for (const secret of [TOKEN, 'secret-webhook-path-42']) assert.ok(!everything.includes(secret), `${secret.slice(0, 6)}… leaked`);
+  assert.ok(cap.lines.some((l) => l.startsWith('debug POST /repos/octo/widgets/pulls/7/reviews')), 'requests were logged');
 
   // Second run with one critical finding fixed: comments updated or deleted, no duplicates.
   gh.requests.length = 0;
