@@ -8,7 +8,7 @@ import { inOneHunk } from './diff.js';
 import type { ChangedLines } from './diff.js';
 import { fingerprintsOf } from './fingerprint.js';
 import type { GitHubClient, InlineComment, ReviewComment, ReviewEvent } from './github.js';
-import { encodePath, fencedBlock, hiddenMarker, inlineCode, link, renderMessage } from './markdown.js';
+import { encodePath, fencedBlock, hiddenMarker, inlineCode, renderMessage } from './markdown.js';
 
 export const MAX_INLINE_COMMENTS = 30;
 

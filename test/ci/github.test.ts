@@ -58,13 +58,13 @@ test('nextLink parses several relations and ignores others', () => {
 
 test('a Link header to another host is refused and the token is not sent there', async () => {
   let hits = 0;
-  const evil = createServer((req, res) => {
+  const evil = createServer((_req, res) => {
     hits++;
     res.end('[]');
   });
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
   const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}/steal`;
-  const api = createServer((req, res) => {
+  const api = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', link: `<${evilUrl}>; rel="next"` });
     res.end('[{"id":1}]');
   });
