@@ -2,6 +2,7 @@
 // that deferguard's own front end can be checked against it. Each question is a subcommand:
 //
 //	gohelper parse [-full] [file.go ...]   canonical dump (or its sha256) of go/parser's tree
+//	gohelper calls [-tags a,b] [dir ...]     go/types' callee of every call expression
 //
 // Run "gohelper <subcommand> -h" for a subcommand's flags.
 package main
@@ -19,6 +20,7 @@ type subcommand struct {
 }
 
 var subcommands = map[string]subcommand{
+	"calls": {"print the callee go/types resolves for every call of each package", runCalls},
 	"parse": {"print go/parser's tree of each file as a canonical dump or its sha256", runParse},
 }
 
