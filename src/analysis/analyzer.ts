@@ -1,0 +1,106 @@
+// The contract between the driver and the rules: an Analyzer is rule metadata plus a run
+// function over a Pass (one package), as in golang.org/x/tools/go/analysis.
+import type * as ast from '../syntax/ast.js';
+import type { SourceFile } from '../syntax/source.js';
+import type { TypeInfo } from '../types/api.js';
+import type { Confidence, RuleMeta, Severity } from '../findings/model.js';
+import type { FileInspector } from './inspector.js';
+import type { RuleOptions } from './options.js';
+
+export interface Analyzer {
+  meta: RuleMeta;
+  /** Longer description (the rule's doc page is the full text). */
+  doc?: string;
+  run(pass: Pass): void;
+}
+
+/** One file of the package under analysis. */
+export interface PassFile {
+  /** Path relative to the module root, slash-separated. */
+  path: string;
+  /** Base name. */
+  name: string;
+  file: ast.File;
+  source: SourceFile;
+  /** Effective language version ("go1.22"). */
+  goVersion: string;
+  /** Carries the `// Code generated ... DO NOT EDIT.` marker. */
+  generated: boolean;
+  /** A _test.go file. */
+  test: boolean;
+  /** The recorded traversal of this file, shared by all rules. */
+  inspector: FileInspector;
+}
+
+export interface PackageInfo {
+  importPath: string;
+  name: string;
+  /** Directory relative to the module root ("." for the root). */
+  dir: string;
+  /** Absolute directory that all paths are relative to. */
+  moduleRoot: string;
+  /** Module path ("" outside a module). */
+  modulePath: string;
+  /** Language version of the module's go directive ("go1.22"; "go1.16" without one). */
+  moduleGoVersion: string;
+}
+
+/** A byte range [pos, end) of one file. */
+export interface Range {
+  pos: number;
+  end: number;
+}
+
+export interface RelatedInput {
+  node?: ast.Node;
+  range?: Range;
+  /** Defaults to the file of the finding. */
+  file?: PassFile;
+  message: string;
+}
+
+export interface EditInput {
+  node?: ast.Node;
+  range?: Range;
+  newText: string;
+}
+
+export interface FixInput {
+  message: string;
+  /** Edits of the finding's own file. */
+  edits: EditInput[];
+}
+
+export interface Diagnostic {
+  /** What to point at: a node, or a byte range. */
+  node?: ast.Node;
+  range?: Range;
+  /** The node's file; found from the node when omitted. */
+  file?: PassFile;
+  message: string;
+  /** Defaults to the rule's severity. */
+  severity?: Severity;
+  /** Defaults to high. */
+  confidence?: Confidence;
+  related?: RelatedInput[];
+  fixes?: FixInput[];
+}
+
+export interface Pass {
+  readonly rule: RuleMeta;
+  readonly pkg: PackageInfo;
+  /** Files without syntax errors, in path order. */
+  readonly files: readonly PassFile[];
+  /** Type information; questions it cannot answer come back undefined. */
+  readonly types: TypeInfo;
+  /** False when the package could not be type-checked and `types` knows nothing. */
+  readonly typesKnown: boolean;
+  readonly options: RuleOptions;
+  /** The file a node of this package belongs to. */
+  fileOf(node: ast.Node): PassFile | undefined;
+  /** Control-flow graph of a function body, built on first use; undefined when unavailable. */
+  cfg(fn: ast.FuncDecl | ast.FuncLit): unknown;
+  /** Same-package call graph, built on first use; undefined when unavailable. */
+  callGraph(): unknown;
+  report(d: Diagnostic): void;
+}

@@ -1,0 +1,135 @@
+// The Pass given to each analyzer: package facts, files with their shared inspectors, type
+// information, options, lazy graphs, and report() turning diagnostics into Findings.
+import type * as ast from '../syntax/ast.js';
+import { end as nodeEnd, inspect, pos as nodePos } from '../syntax/nodes.js';
+import type { TypeInfo } from '../types/api.js';
+import type { Finding, RelatedLocation, RuleMeta, Span } from '../findings/model.js';
+import type { Diagnostic, PackageInfo, Pass, PassFile, Range } from './analyzer.js';
+import type { RuleOptions } from './options.js';
+
+/** Builds the graphs lazily; the driver supplies what the types layer offers. */
+export interface GraphProvider {
+  cfg(fn: ast.FuncDecl | ast.FuncLit, file: PassFile | undefined): unknown;
+  callGraph(pass: Pass): unknown;
+}
+
+/** Package-level state shared by the passes of all rules over one package. */
+export class PackageContext {
+  private nodeFile: WeakMap<ast.Node, PassFile> | undefined;
+  private readonly cfgs = new WeakMap<ast.Node, unknown>();
+  private callGraphValue: { value: unknown } | undefined;
+
+  constructor(
+    readonly pkg: PackageInfo,
+    readonly files: readonly PassFile[],
+    readonly types: TypeInfo,
+    readonly typesKnown: boolean,
+    readonly options: RuleOptions,
+    readonly graphs: GraphProvider | undefined,
+  ) {}
+
+  fileOf(node: ast.Node): PassFile | undefined {
+    if (this.files.length === 1) return this.files[0];
+    if (!this.nodeFile) {
+      const m = new WeakMap<ast.Node, PassFile>();
+      for (const f of this.files) inspect(f.file, (n) => void m.set(n, f));
+      this.nodeFile = m;
+    }
+    return this.nodeFile.get(node);
+  }
+
+  cfg(fn: ast.FuncDecl | ast.FuncLit): unknown {
+    if (!this.graphs) return undefined;
+    if (!this.cfgs.has(fn)) this.cfgs.set(fn, this.graphs.cfg(fn, this.fileOf(fn)));
+    return this.cfgs.get(fn);
+  }
+
+  callGraph(pass: Pass): unknown {
+    if (!this.graphs) return undefined;
+    this.callGraphValue ??= { value: this.graphs.callGraph(pass) };
+    return this.callGraphValue.value;
+  }
+}
+
+export class DiagnosticError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DiagnosticError';
+  }
+}
+
+/** The span of a node or range in a file. */
+export function spanOf(file: PassFile, r: Range): Span {
+  const a = file.source.position(r.pos);
+  const b = file.source.position(Math.max(r.pos, r.end));
+  return {
+    file: file.path,
+    line: a.line,
+    column: a.column,
+    endLine: b.line,
+    endColumn: b.column,
+    column16: a.column16,
+    endColumn16: b.column16,
+    offset: a.offset,
+    endOffset: b.offset,
+  };
+}
+
+function rangeOf(node: ast.Node | undefined, range: Range | undefined): Range {
+  if (range) return range;
+  if (node) return { pos: nodePos(node), end: nodeEnd(node) };
+  throw new DiagnosticError('report needs a node or a range');
+}
+
+export class PassImpl implements Pass {
+  readonly findings: Finding[] = [];
+
+  constructor(readonly rule: RuleMeta, private readonly ctx: PackageContext) {}
+
+  get pkg(): PackageInfo { return this.ctx.pkg; }
+  get files(): readonly PassFile[] { return this.ctx.files; }
+  get types(): TypeInfo { return this.ctx.types; }
+  get typesKnown(): boolean { return this.ctx.typesKnown; }
+  get options(): RuleOptions { return this.ctx.options; }
+
+  fileOf(node: ast.Node): PassFile | undefined {
+    return this.ctx.fileOf(node);
+  }
+
+  cfg(fn: ast.FuncDecl | ast.FuncLit): unknown {
+    return this.ctx.cfg(fn);
+  }
+
+  callGraph(): unknown {
+    return this.ctx.callGraph(this);
+  }
+
+  report(d: Diagnostic): void {
+    const file = d.file ?? (d.node ? this.fileOf(d.node) : this.files.length === 1 ? this.files[0] : undefined);
+    if (!file) throw new DiagnosticError(`rule ${this.rule.id} reported a ${d.node ? d.node.kind : 'range'} whose file is unknown (pass file with range)`);
+    const r = rangeOf(d.node, d.range);
+    if (r.pos < 0) throw new DiagnosticError(`rule ${this.rule.id} reported a position that is not in the file`);
+    const related: RelatedLocation[] = (d.related ?? []).map((x) => {
+      const rf = x.file ?? (x.node ? this.fileOf(x.node) ?? file : file);
+      return { ...spanOf(rf, rangeOf(x.node, x.range)), message: x.message };
+    });
+    const finding: Finding = {
+      rule: this.rule.id,
+      severity: d.severity ?? this.rule.severity,
+      confidence: d.confidence ?? 'high',
+      message: d.message,
+      related,
+      ...spanOf(file, r),
+    };
+    if (d.fixes && d.fixes.length > 0) {
+      finding.fixes = d.fixes.map((fx) => ({
+        message: fx.message,
+        edits: fx.edits.map((e) => {
+          const er = rangeOf(e.node, e.range);
+          return { file: file.path, offset: er.pos, endOffset: er.end, newText: e.newText };
+        }),
+      }));
+    }
+    this.findings.push(finding);
+  }
+}
