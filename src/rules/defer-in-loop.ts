@@ -1,0 +1,148 @@
+// defer-in-loop: a defer directly in a loop body. Deferred calls run when the function returns,
+// not at the end of the iteration, so what each iteration acquired piles up.
+import type * as ast from '../syntax/ast.js';
+import { pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
+import {
+  callName, enclosingFunc, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, rootIdent, sameExpr, sameVar, textOf,
+  walkSameFunc, type LoopNode,
+} from './helpers.js';
+
+const ID = 'defer-in-loop';
+
+interface Acquired {
+  call: ast.CallExpr;
+  callee: string;
+  line: number;
+}
+
+/**
+ * The call in the loop body, before the defer, that assigned `id` in this iteration
+ * (`f, err := os.Open(p)`, `resp, err = client.Do(req)`, `var rows = db.Query(...)`).
+ */
+function acquisitionOf(pass: Pass, file: PassFile, loop: LoopNode, id: ast.Ident, before: number): Acquired | undefined {
+  let found: Acquired | undefined;
+  const consider = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[]) => {
+    const i = lhs.findIndex((l) => l.kind === 'Ident' && sameVar(pass, l, id));
+    if (i < 0) return;
+    const v = unparen(rhs.length === lhs.length ? rhs[i]! : rhs[0]!);
+    if (v.kind !== 'CallExpr') {
+      found = undefined;
+      return;
+    }
+    const c = callName(pass, file, v);
+    found = c ? { call: v, callee: c.name, line: lineOf(file, v) } : undefined;
+  };
+  walkSameFunc(loop.body, (x) => {
+    if (nodePos(x) >= before) return false;
+    if (x.kind === 'AssignStmt' && x.rhs.length > 0) consider(x.lhs, x.rhs);
+    else if (x.kind === 'ValueSpec' && x.values && x.values.length > 0) consider(x.names, x.values);
+    return true;
+  });
+  return found;
+}
+
+/** A Lock/RLock of the same mutex expression, in the loop body before the defer. */
+function lockedInIteration(pass: Pass, file: PassFile, loop: LoopNode, mutex: ast.Expr, unlock: string, before: number): ast.CallExpr | undefined {
+  let found: ast.CallExpr | undefined;
+  walkSameFunc(loop.body, (x) => {
+    if (nodePos(x) >= before) return false;
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      if (f.kind !== 'SelectorExpr' || !sameExpr(f.x, mutex)) return true;
+      const c = callName(pass, file, x);
+      const m = c?.typed ? MUTEX_METHODS[c.name] : c?.short;
+      if (m && UNLOCK_FOR[m] === unlock) found = x;
+    }
+    return true;
+  });
+  return found;
+}
+
+function describeRelease(pass: Pass, file: PassFile, d: ast.DeferStmt): ast.Ident | undefined {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === 'Ident') return pass.types.objectOf(fun)?.kind === 'func' ? undefined : fun; // cancel()
+  if (fun.kind === 'SelectorExpr') {
+    const c = callName(pass, file, d.call);
+    if (c && !c.recv) {
+      // A package function: what it releases is its first argument (os.Remove(name), os.RemoveAll(dir)).
+      const a = d.call.args?.[0];
+      return a ? rootIdent(a) : undefined;
+    }
+    return rootIdent(fun.x);
+  }
+  return undefined;
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.withStack(['DeferStmt'], (d, stack) => {
+      const loops = enclosingLoops(stack);
+      if (loops.length === 0) return;
+      // A loop that never ends is defer-in-infinite-loop's finding.
+      if (endlessEnclosingLoops(pass, file, stack).length > 0) return;
+      const loop = loops[0]!;
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : 'the function';
+      const loopLine = lineOf(file, loop);
+      const deferred = textOf(file, d.call);
+      const at = nodePos(d);
+      const related = [{ node: loop, message: `the loop (line ${loopLine})` }];
+      const fun = unparen(d.call.fun);
+
+      // Unlock of a mutex locked in this iteration: the next iteration deadlocks.
+      if (fun.kind === 'SelectorExpr') {
+        const c = callName(pass, file, d.call);
+        const method = c?.typed ? MUTEX_METHODS[c.name] : c?.short;
+        if (method === 'Unlock' || method === 'RUnlock') {
+          const lock = lockedInIteration(pass, file, loop, fun.x, method, at);
+          if (lock) {
+            const mu = textOf(file, fun.x);
+            const lockText = textOf(file, lock);
+            pass.report({
+              node: d,
+              file,
+              severity: 'critical',
+              confidence: c?.typed ? 'high' : 'medium',
+              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so the next iteration's ${lockText} deadlocks; unlock at the end of the iteration or move the loop body into a function`,
+              related: [{ node: lock, message: `${lockText} in the same iteration` }, ...related],
+            });
+            return;
+          }
+        }
+      }
+
+      const held = describeRelease(pass, file, d);
+      const acq = held ? acquisitionOf(pass, file, loop, held, at) : undefined;
+      if (held && acq) {
+        const kind = ACQUIRING_CALLS[acq.callee];
+        const message = kind
+          ? `${kind.what} ${held.name} from ${acq.callee} on line ${acq.line} ${kind.held} until ${fname} returns: the deferred ${deferred} runs at function exit, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function`
+          : `${held.name} from ${acq.callee} on line ${acq.line} is released by the deferred ${deferred} only when ${fname} returns, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function`;
+        pass.report({ node: d, file, message, related: [{ node: acq.call, message: `${held.name} acquired here` }, ...related] });
+        return;
+      }
+      pass.report({
+        node: d,
+        file,
+        message: `the deferred ${deferred} runs only when ${fname} returns, not at the end of each iteration of the loop on line ${loopLine}, so one deferred call piles up per iteration; call it in the loop body or move the body into a function`,
+        related,
+      });
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: 'A defer directly in a loop body: deferred calls pile up until the function returns, holding what each iteration acquired.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'lifetime',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,87 @@
+// defer-not-open-coded: functions whose defers the compiler cannot open-code (inline at each
+// exit). Then every defer builds a runtime record at run time, which matters on hot paths.
+// The compiler's conditions (cmd/compile): a defer in a loop, more than 8 defers in the
+// function, or (number of returns) × (number of defers) > 15.
+import type * as ast from '../syntax/ast.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { funcName, isLoop, lineOf, type FuncNode } from './helpers.js';
+import { forEachChild } from '../syntax/nodes.js';
+
+const ID = 'defer-not-open-coded';
+
+/** The compiler's limit on open-coded defers per function. */
+export const MAX_OPEN_DEFERS = 8;
+/** The compiler's limit on returns × defers. */
+export const MAX_RETURNS_TIMES_DEFERS = 15;
+
+interface Counts {
+  defers: { d: ast.DeferStmt; inLoop: boolean }[];
+  returns: number;
+}
+
+function count(fn: FuncNode): Counts {
+  const c: Counts = { defers: [], returns: 0 };
+  const visit = (n: ast.Node, loopDepth: number): void => {
+    if (n.kind === 'FuncLit') return;
+    if (n.kind === 'DeferStmt') c.defers.push({ d: n, inLoop: loopDepth > 0 });
+    else if (n.kind === 'ReturnStmt') c.returns++;
+    const depth = isLoop(n) ? loopDepth + 1 : loopDepth;
+    forEachChild(n, (x) => visit(x, depth));
+  };
+  if (fn.body) forEachChild(fn.body, (x) => visit(x, 0));
+  return c;
+}
+
+function check(pass: Pass, file: PassFile, fn: FuncNode): void {
+  const c = count(fn);
+  const n = c.defers.length;
+  if (n === 0) return;
+  const name = funcName(file, fn);
+  const tail = 'each defer then costs a runtime defer record instead of inline code at the exits';
+  const inLoop = c.defers.find((x) => x.inLoop);
+  if (inLoop) {
+    pass.report({
+      node: inLoop.d,
+      file,
+      message: `the defers of ${name} are not open-coded because the defer on line ${lineOf(file, inLoop.d)} is in a loop; ${tail}`,
+    });
+    return;
+  }
+  if (n > MAX_OPEN_DEFERS) {
+    const ninth = c.defers[MAX_OPEN_DEFERS]!.d;
+    pass.report({
+      node: ninth,
+      file,
+      message: `the ${n} defers of ${name} are not open-coded because a function may open-code at most ${MAX_OPEN_DEFERS}; ${tail}`,
+      related: [{ node: c.defers[0]!.d, message: 'first defer of the function' }],
+    });
+    return;
+  }
+  if (c.returns * n > MAX_RETURNS_TIMES_DEFERS) {
+    pass.report({
+      node: c.defers[0]!.d,
+      file,
+      message: `the defers of ${name} are not open-coded because ${c.returns} returns × ${n} defers = ${c.returns * n} exceeds ${MAX_RETURNS_TIMES_DEFERS}; ${tail}`,
+    });
+  }
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => check(pass, file, fn));
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'low',
+    summary: 'A function whose defers the compiler cannot open-code (a defer in a loop, more than 8 defers, or returns × defers > 15).',
+    enabledByDefault: false,
+    fixable: false,
+    category: 'cost',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

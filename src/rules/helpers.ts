@@ -1,0 +1,363 @@
+// Shared matchers for rules: enclosing functions and loops from an inspector stack, names of
+// functions and callees (from types when known, from syntax otherwise), expression text and
+// structural equality, and the loop-termination analysis used by the defer-in-loop family.
+import type * as ast from '../syntax/ast.js';
+import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Pass, PassFile } from '../analysis/analyzer.js';
+
+export type FuncNode = ast.FuncDecl | ast.FuncLit;
+export type LoopNode = ast.ForStmt | ast.RangeStmt;
+
+export function isFunc(n: ast.Node): n is FuncNode {
+  return n.kind === 'FuncDecl' || n.kind === 'FuncLit';
+}
+
+export function isLoop(n: ast.Node): n is LoopNode {
+  return n.kind === 'ForStmt' || n.kind === 'RangeStmt';
+}
+
+/** The nearest function enclosing the last node of the stack (not the node itself). */
+export function enclosingFunc(stack: readonly ast.Node[]): FuncNode | undefined {
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i]!;
+    if (isFunc(n)) return n;
+  }
+  return undefined;
+}
+
+/**
+ * The loops of the same function that enclose the last node of the stack, innermost first. A
+ * function literal starts a new function, so loops outside it do not count.
+ */
+export function enclosingLoops(stack: readonly ast.Node[]): LoopNode[] {
+  const out: LoopNode[] = [];
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i]!;
+    if (isFunc(n)) break;
+    if (isLoop(n)) out.push(n);
+  }
+  return out;
+}
+
+/** The label of a statement, when the stack shows it is labelled. */
+export function labelOf(stack: readonly ast.Node[], stmt: ast.Stmt): string | undefined {
+  const i = stack.lastIndexOf(stmt);
+  const parent = i > 0 ? stack[i - 1] : undefined;
+  return parent?.kind === 'LabeledStmt' && parent.stmt === stmt ? parent.label.name : undefined;
+}
+
+/** The line of a node's first byte. */
+export function lineOf(file: PassFile, n: ast.Node): number {
+  return file.source.position(nodePos(n)).line;
+}
+
+/** The source text of a node. */
+export function textOf(file: PassFile, n: ast.Node): string {
+  return file.source.text(nodePos(n), nodeEnd(n));
+}
+
+/** The receiver type name of a method declaration, without pointer or type parameters. */
+function recvTypeName(fd: ast.FuncDecl): string | undefined {
+  const f = fd.recv?.list?.[0];
+  let t = f?.type ?? null;
+  while (t) {
+    if (t.kind === 'StarExpr' || t.kind === 'ParenExpr') t = t.x;
+    else if (t.kind === 'IndexExpr' || t.kind === 'IndexListExpr') t = t.x;
+    else break;
+  }
+  return t?.kind === 'Ident' ? t.name : undefined;
+}
+
+/** How a message names a function: "ProcessAll", "Server.Run", "the function literal on line 12". */
+export function funcName(file: PassFile, fn: FuncNode): string {
+  if (fn.kind === 'FuncLit') return `the function literal on line ${lineOf(file, fn)}`;
+  const r = recvTypeName(fn);
+  return r ? `${r}.${fn.name.name}` : fn.name.name;
+}
+
+/** The statements of a function body. */
+export function bodyOf(fn: FuncNode): ast.BlockStmt | null {
+  return fn.body;
+}
+
+/** The import path a file imports under a local name, from syntax (dot and blank imports excluded). */
+export function importedAs(file: PassFile, local: string): string | undefined {
+  for (const spec of file.file.imports) {
+    const path = spec.path.value.slice(1, -1);
+    const name = spec.name ? spec.name.name : guessPackageName(path);
+    if (name === local && name !== '_' && name !== '.') return path;
+  }
+  return undefined;
+}
+
+/** The conventional package name of an import path: the last element without a major-version suffix. */
+export function guessPackageName(path: string): string {
+  const parts = path.split('/');
+  let last = parts[parts.length - 1] ?? path;
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2]!;
+  last = last.replace(/\.v\d+$/, '').replace(/^go-/, '').replace(/[-.]go$/, '');
+  return last.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+export interface CallName {
+  /** Qualified name: `os.Open`, `(*sync.Mutex).Unlock`; from syntax `os.Open` or `mu.Unlock` (the receiver's text). */
+  name: string;
+  /** Function or method name alone. */
+  short: string;
+  /** True when the name comes from type information. */
+  typed: boolean;
+  /** For a method call from syntax: the receiver expression. */
+  recv?: ast.Expr;
+}
+
+/**
+ * Names the function a call calls: from type information when the checker knows it, else from
+ * syntax (`pkg.F` where pkg is an import of the file, `x.M` for a method-looking call, `f` for a
+ * plain identifier). Undefined for calls of computed functions.
+ */
+export function callName(pass: Pass, file: PassFile, call: ast.CallExpr): CallName | undefined {
+  const c = pass.types.callee(call);
+  const fun = unparen(call.fun);
+  const recv = fun.kind === 'SelectorExpr' ? fun.x : undefined;
+  if (c) return { name: c.name, short: c.short, typed: true, ...(recv && c.kind !== 'func' ? { recv } : {}) };
+  if (fun.kind === 'Ident') return { name: fun.name, short: fun.name, typed: false };
+  if (fun.kind === 'SelectorExpr') {
+    const x = unparen(fun.x);
+    if (x.kind === 'Ident') {
+      const path = importedAs(file, x.name);
+      if (path !== undefined && !isLocallyDeclared(file, x)) return { name: `${path}.${fun.sel.name}`, short: fun.sel.name, typed: false };
+    }
+    return { name: `${textOf(file, fun.x)}.${fun.sel.name}`, short: fun.sel.name, typed: false, recv: fun.x };
+  }
+  return undefined;
+}
+
+/**
+ * Whether an identifier is declared by the function that contains it (a parameter, a `:=`, a
+ * `var`), which from syntax is the best available test that it does not name an import.
+ */
+function isLocallyDeclared(file: PassFile, id: ast.Ident): boolean {
+  let found = false;
+  const at = id.namePos;
+  for (const d of file.file.decls ?? []) {
+    if (d.kind !== 'FuncDecl' || nodePos(d) > at || nodeEnd(d) < at) continue;
+    const check = (n: ast.Node): void => {
+      if (found) return;
+      if (n.kind === 'Field' && n.names?.some((x) => x.name === id.name)) found = true;
+      else if (n.kind === 'AssignStmt' && n.tok === ':=' && n.lhs.some((x) => x.kind === 'Ident' && x.name === id.name)) found = true;
+      else if (n.kind === 'ValueSpec' && n.names.some((x) => x.name === id.name)) found = true;
+      else if (n.kind === 'RangeStmt' && n.tok === ':=' && [n.key, n.value].some((x) => x?.kind === 'Ident' && x.name === id.name)) found = true;
+      if (!found) forEachChild(n, check);
+    };
+    check(d);
+  }
+  return found;
+}
+
+/** Structural equality of simple expressions (identifiers, selectors, derefs, parens, literal indexes). */
+export function sameExpr(a: ast.Expr, b: ast.Expr): boolean {
+  a = unparen(a);
+  b = unparen(b);
+  if (a.kind === 'UnaryExpr' && a.op === '&') return sameExpr(a.x, b);
+  if (b.kind === 'UnaryExpr' && b.op === '&') return sameExpr(a, b.x);
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'Ident': return a.name === (b as ast.Ident).name;
+    case 'SelectorExpr': return a.sel.name === (b as ast.SelectorExpr).sel.name && sameExpr(a.x, (b as ast.SelectorExpr).x);
+    case 'StarExpr': return sameExpr(a.x, (b as ast.StarExpr).x);
+    case 'BasicLit': return a.value === (b as ast.BasicLit).value;
+    case 'IndexExpr': return sameExpr(a.x, (b as ast.IndexExpr).x) && sameExpr(a.index, (b as ast.IndexExpr).index);
+    default: return false;
+  }
+}
+
+/** The identifier at the root of x, x.f.g, (*x).f, x[i].f. */
+export function rootIdent(e: ast.Expr): ast.Ident | undefined {
+  for (;;) {
+    e = unparen(e);
+    switch (e.kind) {
+      case 'Ident': return e;
+      case 'SelectorExpr': e = e.x; break;
+      case 'StarExpr': e = e.x; break;
+      case 'IndexExpr': e = e.x; break;
+      case 'UnaryExpr': if (e.op === '&') { e = e.x; break; } return undefined;
+      default: return undefined;
+    }
+  }
+}
+
+/** Whether two identifiers denote the same variable (by object when known, by name otherwise). */
+export function sameVar(pass: Pass, a: ast.Ident, b: ast.Ident): boolean {
+  if (a.name !== b.name) return false;
+  const oa = pass.types.objectOf(a);
+  const ob = pass.types.objectOf(b);
+  return oa && ob ? oa === ob : true;
+}
+
+/** Calls fn for each node below n, not descending into function literals. Return false to prune. */
+export function walkSameFunc(n: ast.Node, fn: (x: ast.Node) => boolean | void): void {
+  const visit = (x: ast.Node): void => {
+    if (x.kind === 'FuncLit') return;
+    if (fn(x) === false) return;
+    forEachChild(x, visit);
+  };
+  forEachChild(n, visit);
+}
+
+/** Whether the expression is the predeclared constant `true` (not a shadowing variable). */
+export function isTrueConst(pass: Pass, e: ast.Expr): boolean {
+  e = unparen(e);
+  if (e.kind !== 'Ident' || e.name !== 'true') return false;
+  const o = pass.types.objectOf(e);
+  return !o || (o.kind === 'const' && o.pkg === '');
+}
+
+/** A reason a loop never ends on its own, or undefined when it may end (or we cannot tell). */
+export interface EndlessLoop {
+  loop: LoopNode;
+  /** "for {}", "for true {}", "range over channel jobs". */
+  shape: string;
+  /** high: the loop statement itself never ends; medium: ends only if a channel is closed. */
+  confidence: 'high' | 'medium';
+}
+
+const BREAKABLE = new Set(['ForStmt', 'RangeStmt', 'SwitchStmt', 'TypeSwitchStmt', 'SelectStmt']);
+
+/**
+ * Whether control can leave `loop` other than by ending the program: a return anywhere in its body,
+ * a break that targets it (unlabelled at its own level, or by its label), a labelled break or
+ * continue that targets a statement enclosing it, or a goto to a label outside it. Breaks inside
+ * a nested switch, select or loop leave only that statement. Function literals are not entered.
+ */
+export function canLeaveLoop(loop: LoopNode, ownLabel: string | undefined): boolean {
+  const inside = new Set<string>();
+  walkSameFunc(loop.body, (x) => {
+    if (x.kind === 'LabeledStmt') inside.add(x.label.name);
+  });
+  let leaves = false;
+  const visit = (x: ast.Node, depth: number): void => {
+    if (leaves || x.kind === 'FuncLit') return;
+    if (x.kind === 'ReturnStmt') {
+      leaves = true;
+      return;
+    }
+    if (x.kind === 'BranchStmt') {
+      const label = x.label?.name;
+      if (x.tok === 'break') {
+        if (label === undefined) leaves = depth === 0;
+        else leaves = !inside.has(label);
+      } else if (x.tok === 'continue') {
+        if (label !== undefined) leaves = !inside.has(label) && label !== ownLabel;
+      } else if (x.tok === 'goto') {
+        leaves = label !== undefined && !inside.has(label);
+      }
+      return;
+    }
+    const d = BREAKABLE.has(x.kind) ? depth + 1 : depth;
+    forEachChild(x, (c) => visit(c, d));
+  };
+  forEachChild(loop.body, (c) => visit(c, 0));
+  return leaves;
+}
+
+/** The variable declarations of a function visible by name (params, results, :=, var), last one wins. */
+function declaredType(fn: FuncNode, name: string, before: number): ast.Expr | 'make-chan' | 'tick' | undefined {
+  let found: ast.Expr | 'make-chan' | 'tick' | undefined;
+  for (const fl of [fn.type.params, fn.type.results]) {
+    for (const f of fl?.list ?? []) if (f.names?.some((n) => n.name === name) && f.type) found = f.type;
+  }
+  if (fn.kind === 'FuncDecl') for (const f of fn.recv?.list ?? []) if (f.names?.some((n) => n.name === name) && f.type) found = f.type;
+  if (!fn.body) return found;
+  walkSameFunc(fn.body, (x) => {
+    if (nodePos(x) >= before) return false;
+    if (x.kind === 'ValueSpec' && x.names.some((n) => n.name === name)) {
+      if (x.type) found = x.type;
+      else {
+        const i = x.names.findIndex((n) => n.name === name);
+        const v = x.values?.[i];
+        found = v ? chanFromValue(v) : undefined;
+      }
+    } else if (x.kind === 'AssignStmt' && x.tok === ':=' && x.lhs.length === x.rhs.length) {
+      const i = x.lhs.findIndex((l) => l.kind === 'Ident' && l.name === name);
+      if (i >= 0) found = chanFromValue(x.rhs[i]!);
+    }
+    return true;
+  });
+  return found;
+}
+
+function chanFromValue(v: ast.Expr): ast.Expr | 'make-chan' | 'tick' | undefined {
+  v = unparen(v);
+  if (v.kind === 'CallExpr') {
+    const f = unparen(v.fun);
+    if (f.kind === 'Ident' && f.name === 'make' && v.args?.[0] && unparen(v.args[0]).kind === 'ChanType') return 'make-chan';
+    if (f.kind === 'SelectorExpr' && f.sel.name === 'Tick' && unparen(f.x).kind === 'Ident' && (unparen(f.x) as ast.Ident).name === 'time') return 'tick';
+  }
+  return undefined;
+}
+
+/** Whether a range expression is a channel: from its type, or from its declaration in the function. */
+export function rangeChannel(pass: Pass, file: PassFile, fn: FuncNode | undefined, x: ast.Expr): 'chan' | 'tick' | undefined {
+  x = unparen(x);
+  const t = pass.types.typeOf(x);
+  if (t) {
+    const u = t.kind === 'named' ? t.underlying() : t;
+    if (u?.kind === 'chan') {
+      if (x.kind === 'CallExpr' && pass.types.callee(x)?.name === 'time.Tick') return 'tick';
+      return 'chan';
+    }
+    if (u) return undefined;
+  }
+  if (x.kind === 'CallExpr') {
+    const c = callName(pass, file, x);
+    return c?.name === 'time.Tick' ? 'tick' : undefined;
+  }
+  if (x.kind === 'Ident' && fn) {
+    const d = declaredType(fn, x.name, nodePos(x));
+    if (d === 'make-chan') return 'chan';
+    if (d === 'tick') return 'tick';
+    if (d && typeof d !== 'string' && unparen(d).kind === 'ChanType') return 'chan';
+  }
+  return undefined;
+}
+
+/** Whether `loop` never ends on its own (see EndlessLoop), given the inspector stack that contains it. */
+export function endlessLoop(pass: Pass, file: PassFile, loop: LoopNode, stack: readonly ast.Node[]): EndlessLoop | undefined {
+  let shape: string;
+  let confidence: 'high' | 'medium' = 'high';
+  if (loop.kind === 'ForStmt') {
+    if (loop.cond === null) shape = 'for {}';
+    else if (isTrueConst(pass, loop.cond)) shape = 'for true {}';
+    else return undefined;
+  } else {
+    const fn = enclosingFuncOf(stack, loop);
+    const ch = rangeChannel(pass, file, fn, loop.x);
+    if (!ch) return undefined;
+    if (ch === 'tick') shape = `range over time.Tick (never closed)`;
+    else {
+      shape = `range over channel ${textOf(file, loop.x)}`;
+      confidence = 'medium';
+    }
+  }
+  if (canLeaveLoop(loop, labelOf(stack, loop))) return undefined;
+  return { loop, shape, confidence };
+}
+
+function enclosingFuncOf(stack: readonly ast.Node[], n: ast.Node): FuncNode | undefined {
+  const i = stack.lastIndexOf(n);
+  for (let j = i - 1; j >= 0; j--) {
+    const x = stack[j]!;
+    if (isFunc(x)) return x;
+  }
+  return undefined;
+}
+
+/** The loops enclosing the last node of the stack (same function) that never end, innermost first. */
+export function endlessEnclosingLoops(pass: Pass, file: PassFile, stack: readonly ast.Node[]): EndlessLoop[] {
+  const out: EndlessLoop[] = [];
+  for (const l of enclosingLoops(stack)) {
+    const e = endlessLoop(pass, file, l, stack);
+    if (e) out.push(e);
+  }
+  return out;
+}

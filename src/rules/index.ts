@@ -1,0 +1,26 @@
+// The rule registry: every analyzer, in catalogue order. The driver loads this module (also in
+// worker threads) and picks the enabled rules by id.
+import type { Analyzer } from '../analysis/analyzer.js';
+import type { RuleMeta } from '../findings/model.js';
+import { analyzer as deferInLoop } from './defer-in-loop.js';
+import { analyzer as deferInInfiniteLoop } from './defer-in-infinite-loop.js';
+import { analyzer as deferNotOpenCoded } from './defer-not-open-coded.js';
+import { analyzer as unnecessaryDefer } from './unnecessary-defer.js';
+
+export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer];
+
+export function ruleMetas(): RuleMeta[] {
+  return analyzers.map((a) => a.meta);
+}
+
+export function ruleById(id: string): Analyzer | undefined {
+  return analyzers.find((a) => a.meta.id === id);
+}
+
+/** Ids of the rules that run when none are enabled or disabled explicitly. */
+export function defaultEnabled(): string[] {
+  return analyzers.filter((a) => a.meta.enabledByDefault).map((a) => a.meta.id);
+}
+
+/** URL of this module, for the driver's workers (which import the registry themselves). */
+export const REGISTRY_URL = import.meta.url;
