@@ -6,6 +6,9 @@ export type Command = (args: string[]) => Promise<number>;
 /** Each command lives in its own module, loaded on demand so start-up stays fast. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   ast: { summary: 'print the syntax tree of a Go file as JSON', load: async () => (await import('./ast.js')).run },
+  check: { summary: 'analyse Go packages (the default command)', load: async () => (await import('./check.js')).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import('./explain.js')).run },
+  rules: { summary: 'list the rules with severity and default', load: async () => (await import('./rules.js')).run },
   stacks: { summary: 'group and explain a goroutine dump (pprof, panic, SIGQUIT)', load: async () => (await import('./stacks.js')).run },
 };
 
