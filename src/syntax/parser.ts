@@ -25,8 +25,12 @@ export interface ParseResult {
 }
 
 export interface ParseOptions {
-  /** 'full' (default), 'imports' (stop after the import declarations), 'package' (stop after the package clause). */
-  mode?: 'full' | 'imports' | 'package';
+  /**
+   * 'full' (default); 'declarations' (function and method bodies are skipped: their BlockStmt has no
+   * statements, for reading the API of imported packages); 'imports' (stop after the import
+   * declarations); 'package' (stop after the package clause).
+   */
+  mode?: 'full' | 'declarations' | 'imports' | 'package';
   /** Maximum nesting depth of expressions, statements and types before the parse is abandoned. Default 3000. */
   maxNesting?: number;
 }
@@ -1823,7 +1827,7 @@ class Parser {
     let body: ast.BlockStmt | null = null;
     switch (this.tok) {
       case T.LBRACE:
-        body = this.parseBody();
+        body = this.skipBodies ? this.skipBody() : this.parseBody();
         this.expectSemi();
         break;
       case T.SEMICOLON:
@@ -1862,13 +1866,43 @@ class Parser {
     }
   }
 
+  /** Skips a function body by matching braces at the token level (mode 'declarations'). */
+  skipBodies = false;
+
+  private skipBody(): ast.BlockStmt {
+    const lbrace = this.pos;
+    const sc = this.sc;
+    let depth = 1;
+    for (;;) {
+      sc.scan();
+      const t = sc.tok;
+      if (t === T.LBRACE) depth++;
+      else if (t === T.RBRACE) {
+        if (--depth === 0) break;
+      } else if (t === T.EOF) {
+        this.pos = sc.pos;
+        this.tok = t;
+        this.lit = '';
+        this.errorExpected(this.pos, "'}'");
+        return { kind: 'BlockStmt', lbrace, list: null, rbrace: NOPOS };
+      }
+    }
+    const rbrace = sc.pos;
+    this.pos = rbrace;
+    this.tok = T.RBRACE;
+    this.lit = '';
+    this.next();
+    return { kind: 'BlockStmt', lbrace, list: null, rbrace };
+  }
+
   // ---- file ----
 
   doc: ast.CommentGroup | null = null;
   packagePos = NOPOS;
   name: ast.Ident = ident(NOPOS, '');
 
-  parseFile(mode: 'full' | 'imports' | 'package'): void {
+  parseFile(mode: 'full' | 'declarations' | 'imports' | 'package'): void {
+    this.skipBodies = mode === 'declarations';
     // Don't bother parsing the rest if we had errors scanning the first token.
     if (this.allErrorCount() !== 0) return;
     this.doc = this.leadComment;
