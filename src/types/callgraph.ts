@@ -1,0 +1,407 @@
+// The same-package call graph: one node per function declaration and function literal, edges for
+// static calls to functions and methods declared in the package (resolved through TypeInfo), for
+// references to them as values, and from each function to the literals it contains, labelled with
+// how the literal is used. On top of it: callers/callees, a bounded search for a call path (for
+// messages such as "a → b → c") and the "always exits" fixed point (a helper that always ends in
+// os.Exit, log.Fatal... or in another such helper).
+import type * as ast from '../syntax/ast.js';
+import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Callee, TypeInfo } from './api.js';
+import { buildCFG, exprStmtCall, isPanicCall, type CFG } from './cfg.js';
+
+/**
+ * call: a call in the caller's own flow (including `func(){...}()`); defer: the call of a defer
+ * statement; go: the call of a go statement; value: the function or literal is used as a value
+ * (passed, stored, returned), so it may run anywhere, later, or never.
+ */
+export type EdgeKind = 'call' | 'defer' | 'go' | 'value';
+
+export interface FuncNode {
+  /** Index in CallGraph.nodes (source order: files as given, declarations in order, literals in pre-order). */
+  id: number;
+  /** `f`, `(T).m`, `(*T).m`; literals `f$1`, `f$1$2` (numbered per enclosing function); literals in package-level initializers `init$1`. */
+  name: string;
+  decl: ast.FuncDecl | null;
+  lit: ast.FuncLit | null;
+  /** Null for a declaration without a body (assembly or linkname). */
+  body: ast.BlockStmt | null;
+  /** The function that contains a literal; null for declarations and for literals in package-level initializers. */
+  parent: FuncNode | null;
+  file: ast.File;
+  out: CallEdge[];
+  in: CallEdge[];
+}
+
+export interface CallEdge {
+  caller: FuncNode;
+  callee: FuncNode;
+  kind: EdgeKind;
+  /** The CallExpr for call/defer/go; for value uses, the FuncLit or the identifier/selector that refers to the function. */
+  site: ast.Node;
+}
+
+export interface CallPath {
+  /** From the start function to the one found, both included. */
+  nodes: FuncNode[];
+  /** The edges followed, nodes.length - 1 of them. */
+  edges: CallEdge[];
+}
+
+/** Why a function always exits: the no-return call it ends in, and, when that call is a same-package helper, the helper. */
+export interface ExitWitness {
+  call: ast.CallExpr;
+  helper: FuncNode | null;
+}
+
+export interface CallGraphOptions {
+  /**
+   * Calls that never return, besides same-package helpers that always exit. Default: the callee's
+   * qualified name is in DEFAULT_NO_RETURN. `panic` is not an exit (deferred calls still run); the
+   * CFG treats it as a separate kind of no-return.
+   */
+  noReturn?: (call: ast.CallExpr, callee: Callee | undefined) => boolean;
+}
+
+/** Standard-library functions that end the process or the goroutine without returning. */
+export const DEFAULT_NO_RETURN: ReadonlySet<string> = new Set([
+  'os.Exit',
+  'syscall.Exit',
+  'runtime.Goexit',
+  'log.Fatal',
+  'log.Fatalf',
+  'log.Fatalln',
+  '(*log.Logger).Fatal',
+  '(*log.Logger).Fatalf',
+  '(*log.Logger).Fatalln',
+  ...['common', 'T', 'B', 'F'].flatMap((t) =>
+    ['FailNow', 'Fatal', 'Fatalf', 'SkipNow', 'Skip', 'Skipf'].map((m) => `(*testing.${t}).${m}`),
+  ),
+  ...['FailNow', 'Fatal', 'Fatalf', 'SkipNow', 'Skip', 'Skipf'].map((m) => `(testing.TB).${m}`),
+]);
+
+export class CallGraph {
+  readonly nodes: FuncNode[];
+  private readonly byFunc: Map<ast.FuncDecl | ast.FuncLit, FuncNode>;
+  private readonly callTarget: Map<ast.CallExpr, FuncNode>;
+  private readonly info: TypeInfo;
+  private readonly baseNoReturn: (call: ast.CallExpr) => boolean;
+  private exits: Map<FuncNode, ExitWitness> | null = null;
+  private readonly cfgs = new Map<FuncNode, CFG>();
+
+  constructor(
+    nodes: FuncNode[],
+    byFunc: Map<ast.FuncDecl | ast.FuncLit, FuncNode>,
+    callTarget: Map<ast.CallExpr, FuncNode>,
+    info: TypeInfo,
+    opts: CallGraphOptions,
+  ) {
+    this.nodes = nodes;
+    this.byFunc = byFunc;
+    this.callTarget = callTarget;
+    this.info = info;
+    const noReturn = opts.noReturn ?? ((_call: ast.CallExpr, c: Callee | undefined) => !!c && DEFAULT_NO_RETURN.has(c.name));
+    this.baseNoReturn = (call) => !isPanicCall(call) && noReturn(call, this.info.callee(call));
+  }
+
+  /** The node of a function declaration or literal of the package. */
+  nodeOf(f: ast.FuncDecl | ast.FuncLit): FuncNode | undefined {
+    return this.byFunc.get(f);
+  }
+
+  /** The same-package function a call statically calls (a declared function or method, or a literal called in place). */
+  calleeOf(call: ast.CallExpr): FuncNode | undefined {
+    return this.callTarget.get(call);
+  }
+
+  /** Distinct callees in first-edge order, following edges of the given kinds (default: all). */
+  callees(fn: FuncNode, kinds?: readonly EdgeKind[]): FuncNode[] {
+    return distinct(fn.out.filter((e) => !kinds || kinds.includes(e.kind)).map((e) => e.callee));
+  }
+
+  /** Distinct callers in first-edge order, following edges of the given kinds (default: all). */
+  callers(fn: FuncNode, kinds?: readonly EdgeKind[]): FuncNode[] {
+    return distinct(fn.in.filter((e) => !kinds || kinds.includes(e.kind)).map((e) => e.caller));
+  }
+
+  /**
+   * A shortest call path from `from` to a function (other than the start, unless reached again)
+   * satisfying pred, following edges of the kinds in `follow` (default: only 'call') at most
+   * `maxDepth` edges deep (default 5). Ties go to the earlier edge in source order.
+   */
+  findPath(
+    from: FuncNode,
+    pred: (fn: FuncNode) => boolean,
+    opts: { maxDepth?: number; follow?: readonly EdgeKind[] } = {},
+  ): CallPath | null {
+    const maxDepth = opts.maxDepth ?? 5;
+    const follow = opts.follow ?? ['call'];
+    const via = new Map<FuncNode, CallEdge | null>([[from, null]]);
+    let frontier: FuncNode[] = [from];
+    for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
+      const next: FuncNode[] = [];
+      for (const fn of frontier) {
+        for (const e of fn.out) {
+          if (!follow.includes(e.kind)) continue;
+          if (pred(e.callee)) {
+            const edges: CallEdge[] = [e];
+            for (let x = via.get(fn); x; x = via.get(x.caller)) edges.push(x);
+            edges.reverse();
+            return { nodes: [from, ...edges.map((x) => x.callee)], edges };
+          }
+          if (!via.has(e.callee)) {
+            via.set(e.callee, e);
+            next.push(e.callee);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return null;
+  }
+
+  /** "a → b → c" for a path. */
+  formatPath(path: CallPath | FuncNode[]): string {
+    const nodes = Array.isArray(path) ? path : path.nodes;
+    return nodes.map((n) => n.name).join(' → ');
+  }
+
+  /**
+   * Whether every path through the function ends in a call that does not return (os.Exit,
+   * log.Fatal, ... or a same-package helper that always exits): it never returns normally, never
+   * panics, never blocks in `select {}`, and reaches at least one such call.
+   */
+  alwaysExits(fn: FuncNode): boolean {
+    return this.exitWitnesses().has(fn);
+  }
+
+  /** For a function that always exits: the call its first exiting path ends in. */
+  exitWitness(fn: FuncNode): ExitWitness | undefined {
+    return this.exitWitnesses().get(fn);
+  }
+
+  /** For a function that always exits, the chain of helpers down to the terminating call: [fn, helper, ...] and that call. */
+  exitChain(fn: FuncNode): { nodes: FuncNode[]; call: ast.CallExpr } | undefined {
+    const nodes: FuncNode[] = [];
+    let w = this.exitWitness(fn);
+    if (!w) return undefined;
+    nodes.push(fn);
+    while (w.helper) {
+      nodes.push(w.helper);
+      const next = this.exitWitness(w.helper);
+      if (!next) break; // cannot happen: a witness helper always exits
+      w = next;
+    }
+    return { nodes, call: w.call };
+  }
+
+  /** Whether a call may return: false for panic, the base no-return calls, and calls of same-package helpers that always exit. */
+  mayReturn(call: ast.CallExpr): boolean {
+    if (isPanicCall(call) || this.baseNoReturn(call)) return false;
+    const target = this.callTarget.get(call);
+    return !(target && this.exitWitnesses().has(target));
+  }
+
+  /** The CFG of a function's body built with mayReturn (cached). Undefined for declarations without a body. */
+  cfg(fn: FuncNode): CFG | undefined {
+    if (!fn.body) return undefined;
+    let g = this.cfgs.get(fn);
+    if (!g) {
+      g = buildCFG(fn.body, { mayReturn: (call) => this.mayReturn(call) });
+      this.cfgs.set(fn, g);
+    }
+    return g;
+  }
+
+  private exitWitnesses(): Map<FuncNode, ExitWitness> {
+    if (this.exits) return this.exits;
+    const exits = new Map<FuncNode, ExitWitness>();
+    const base = new Map<FuncNode, CFG>();
+    const queued = new Set<FuncNode>(this.nodes);
+    const work = [...this.nodes];
+    while (work.length > 0) {
+      const fn = work.shift()!;
+      queued.delete(fn);
+      if (exits.has(fn) || !fn.body) continue;
+      let g = base.get(fn);
+      if (!g) {
+        g = buildCFG(fn.body, { mayReturn: (call) => !this.baseNoReturn(call) });
+        base.set(fn, g);
+      }
+      const w = this.exitingWitness(g, exits);
+      if (!w) continue;
+      exits.set(fn, w);
+      for (const e of fn.in) {
+        if (e.kind === 'call' && !exits.has(e.caller) && !queued.has(e.caller)) {
+          queued.add(e.caller);
+          work.push(e.caller);
+        }
+      }
+    }
+    this.exits = exits;
+    return exits;
+  }
+
+  /** Scans the CFG from the entry, ending paths at no-return calls and at calls of helpers already known to exit. */
+  private exitingWitness(g: CFG, exits: Map<FuncNode, ExitWitness>): ExitWitness | null {
+    let witness: ExitWitness | null = null;
+    const seen = new Set([g.entry]);
+    const queue = [g.entry];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const b = queue[qi]!;
+      let ended = false;
+      for (const n of b.nodes) {
+        const call = exprStmtCall(n);
+        const target = call ? this.callTarget.get(call) : undefined;
+        if (call && target && exits.has(target)) {
+          witness ??= { call, helper: target };
+          ended = true;
+          break;
+        }
+      }
+      if (ended) continue;
+      if (b === g.exit || b.term === 'panic' || b.term === 'forever') return null;
+      if (b.term === 'noreturn') {
+        witness ??= { call: b.noReturnCall!, helper: null };
+        continue;
+      }
+      for (const s of b.succs) {
+        if (!seen.has(s)) {
+          seen.add(s);
+          queue.push(s);
+        }
+      }
+    }
+    return witness;
+  }
+}
+
+function distinct<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function recvName(d: ast.FuncDecl): string | null {
+  const f = d.recv?.list?.[0];
+  if (!f || !f.type) return null;
+  let t = unparen(f.type);
+  let star = '';
+  if (t.kind === 'StarExpr') {
+    star = '*';
+    t = unparen(t.x);
+  }
+  if (t.kind === 'IndexExpr' || t.kind === 'IndexListExpr') t = unparen(t.x);
+  return `(${star}${t.kind === 'Ident' ? t.name : '?'})`;
+}
+
+/** Builds the call graph of one package's files. Calls that TypeInfo cannot resolve make no edge. */
+export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGraphOptions = {}): CallGraph {
+  const nodes: FuncNode[] = [];
+  const byFunc = new Map<ast.FuncDecl | ast.FuncLit, FuncNode>();
+  const callTarget = new Map<ast.CallExpr, FuncNode>();
+  const litCount = new Map<FuncNode | null, number>();
+  const declNames = new Map<string, number>();
+  // Edges are added after every declaration has a node (calls may go forward).
+  const pending: { caller: FuncNode | null; decl: ast.FuncDecl; kind: EdgeKind; site: ast.Node; call: ast.CallExpr | null }[] = [];
+  const edges: CallEdge[] = [];
+
+  const addNode = (n: Omit<FuncNode, 'id' | 'out' | 'in'>): FuncNode => {
+    const node: FuncNode = { ...n, id: nodes.length, out: [], in: [] };
+    nodes.push(node);
+    byFunc.set((n.decl ?? n.lit)!, node);
+    return node;
+  };
+
+  const funcDeclOf = (e: ast.Expr): ast.FuncDecl | undefined => {
+    const x = unparen(e);
+    const id = x.kind === 'Ident' ? x : x.kind === 'SelectorExpr' ? x.sel : null;
+    return id ? info.objectOf(id)?.funcDecl : undefined;
+  };
+
+  // Walks expressions and statements of one function (owner), creating literal nodes on the way.
+  const walk = (root: ast.Node, owner: FuncNode | null, file: ast.File): void => {
+    const litNode = (lit: ast.FuncLit): FuncNode => {
+      const k = (litCount.get(owner) ?? 0) + 1;
+      litCount.set(owner, k);
+      const node = addNode({ name: `${owner ? owner.name : 'init'}$${k}`, decl: null, lit, body: lit.body, parent: owner, file });
+      walk(lit.body, node, file);
+      return node;
+    };
+    const visit = (n: ast.Node, useKind: EdgeKind | null): void => {
+      switch (n.kind) {
+        case 'FuncLit': {
+          const node = litNode(n);
+          if (owner) edges.push({ caller: owner, callee: node, kind: useKind ?? 'value', site: n });
+          return;
+        }
+        case 'DeferStmt':
+        case 'GoStmt':
+          visit(n.call, n.kind === 'DeferStmt' ? 'defer' : 'go');
+          return;
+        case 'CallExpr': {
+          const kind = useKind ?? 'call';
+          const fun = unparen(n.fun);
+          if (fun.kind === 'FuncLit') {
+            const node = litNode(fun);
+            callTarget.set(n, node);
+            if (owner) edges.push({ caller: owner, callee: node, kind, site: n });
+          } else {
+            const decl = info.callee(n)?.decl;
+            if (decl) pending.push({ caller: owner, decl, kind, site: n, call: n });
+            // The function expression: its operands are walked, the callee name is not a value use.
+            if (fun.kind === 'SelectorExpr') visit(fun.x, null);
+            else if (fun.kind === 'IndexExpr' || fun.kind === 'IndexListExpr') forEachChild(fun, (c) => c !== fun.x && visit(c, null));
+            else if (fun.kind !== 'Ident') visit(fun, null);
+          }
+          for (const a of n.args ?? []) visit(a, null);
+          return;
+        }
+        case 'Ident':
+        case 'SelectorExpr': {
+          const decl = funcDeclOf(n);
+          if (decl && owner) pending.push({ caller: owner, decl, kind: 'value', site: n, call: null });
+          if (n.kind === 'SelectorExpr') visit(n.x, null);
+          return;
+        }
+        case 'KeyValueExpr':
+          // A struct literal key names a field; a map or slice key is a value.
+          if (n.key.kind !== 'Ident') visit(n.key, null);
+          visit(n.value, null);
+          return;
+        default:
+          forEachChild(n, (c) => visit(c, null));
+      }
+    };
+    visit(root, null);
+  };
+
+  for (const file of files) {
+    for (const d of file.decls ?? []) {
+      if (d.kind !== 'FuncDecl') continue;
+      const recv = recvName(d);
+      let name = recv ? `${recv}.${d.name.name}` : d.name.name;
+      const seen = (declNames.get(name) ?? 0) + 1;
+      declNames.set(name, seen);
+      if (seen > 1) name = `${name}#${seen}`;
+      addNode({ name, decl: d, lit: null, body: d.body, parent: null, file });
+    }
+  }
+  for (const file of files) {
+    for (const d of file.decls ?? []) {
+      if (d.kind === 'FuncDecl') {
+        if (d.body) walk(d.body, byFunc.get(d)!, file);
+      } else if (d.kind === 'GenDecl') walk(d, null, file);
+    }
+  }
+  for (const p of pending) {
+    const callee = byFunc.get(p.decl);
+    if (!callee) continue; // declared in a file that was not given
+    if (p.call) callTarget.set(p.call, callee);
+    if (p.caller) edges.push({ caller: p.caller, callee, kind: p.kind, site: p.site });
+  }
+  // Edges in source order of their sites within each caller.
+  edges.sort((a, b) => a.caller.id - b.caller.id || nodePos(a.site) - nodePos(b.site) || a.callee.id - b.callee.id);
+  for (const e of edges) {
+    e.caller.out.push(e);
+    e.callee.in.push(e);
+  }
+  return new CallGraph(nodes, byFunc, callTarget, info, opts);
+}
