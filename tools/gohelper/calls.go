@@ -246,8 +246,8 @@ func calleeName(info *types.Info, call *ast.CallExpr) string {
 }
 
 // funcName is PKGPATH.Name for a function and (PKGPATH.T).M or (*PKGPATH.T).M for a method, by
-// its declared receiver, without type arguments. Methods whose receiver is not a defined type
-// (methods of interface literals, type-parameter constraints) have no name here ("").
+// its declared receiver, without type arguments; (interface).M for a method of an interface type
+// literal.
 func funcName(fn *types.Func) string {
 	sig, _ := fn.Type().(*types.Signature)
 	if sig == nil || sig.Recv() == nil {
@@ -267,6 +267,9 @@ func funcName(fn *types.Func) string {
 	switch n := t.(type) {
 	case *types.Named:
 		obj = n.Origin().Obj()
+	case *types.Interface:
+		// A method of an interface type literal (a field's or variable's type, a constraint).
+		return "(" + star + "interface)." + fn.Name()
 	default:
 		return ""
 	}
