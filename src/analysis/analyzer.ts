@@ -3,6 +3,8 @@
 import type * as ast from '../syntax/ast.js';
 import type { SourceFile } from '../syntax/source.js';
 import type { TypeInfo } from '../types/api.js';
+import type { CFG } from '../types/cfg.js';
+import type { CallGraph } from '../types/callgraph.js';
 import type { Confidence, RuleMeta, Severity } from '../findings/model.js';
 import type { FileInspector } from './inspector.js';
 import type { RuleOptions } from './options.js';
@@ -98,9 +100,9 @@ export interface Pass {
   readonly options: RuleOptions;
   /** The file a node of this package belongs to. */
   fileOf(node: ast.Node): PassFile | undefined;
-  /** Control-flow graph of a function body, built on first use; undefined when unavailable. */
-  cfg(fn: ast.FuncDecl | ast.FuncLit): unknown;
-  /** Same-package call graph, built on first use; undefined when unavailable. */
-  callGraph(): unknown;
+  /** Control-flow graph of a function's body, built on first use and shared by all rules; undefined without a body. */
+  cfg(fn: ast.FuncDecl | ast.FuncLit): CFG | undefined;
+  /** The package's call graph, built on first use and shared by all rules. */
+  callGraph(): CallGraph;
   report(d: Diagnostic): void;
 }

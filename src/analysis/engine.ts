@@ -12,9 +12,9 @@ import { docUrl } from '../findings/model.js';
 import { collectDirectives, type Directive } from '../findings/suppress.js';
 import type { Analyzer, PackageInfo, PassFile } from './analyzer.js';
 import { Inspector, type FileInspector, type NodeOf } from './inspector.js';
-import { loadChecker, loadGraphModules, type CheckPackage, type GraphModules } from './optional.js';
+import { checkPackage, Universe } from '../types/check.js';
 import type { RuleOptions } from './options.js';
-import { PackageContext, PassImpl, spanOf, type GraphProvider } from './pass.js';
+import { PackageContext, PassImpl, spanOf } from './pass.js';
 
 export const SYNTAX_ERROR_RULE: RuleMeta = {
   id: 'syntax-error',
@@ -119,21 +119,20 @@ interface Parsed {
 }
 
 export class Engine {
-  private readonly depCache = new Map<string, { name: string; files: ast.File[] } | null>();
+  /** Imported packages, checked once per thread and shared by all units. */
+  private readonly universe: Universe;
 
   private constructor(
     readonly cfg: EngineConfig,
     readonly analyzers: Analyzer[],
-    private readonly checker: CheckPackage | undefined,
-    private readonly graphs: GraphModules,
-    readonly notes: string[],
-  ) {}
+  ) {
+    this.universe = new Universe((p) => this.importPackage(p));
+  }
+
+  readonly notes: string[] = [];
 
   static async create(cfg: EngineConfig): Promise<Engine> {
-    const analyzers = await loadAnalyzers(cfg.registry, cfg.enable);
-    const [checker, graphs] = await Promise.all([loadChecker(), loadGraphModules()]);
-    const notes = [checker.problem, ...graphs.problems].filter((p) => p !== '');
-    return new Engine(cfg, analyzers, checker.check, graphs, notes);
+    return new Engine(cfg, await loadAnalyzers(cfg.registry, cfg.enable));
   }
 
   private read(f: UnitFile): { parsed?: Parsed & { errors: { offset: number; message: string }[] }; error?: string } {
@@ -143,33 +142,26 @@ export class Engine {
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
   }
 
-  /** The importer given to the type checker: module packages parsed on demand, cached per thread. */
+  /** The type checker's importer: the module's own packages, parsed from source (the universe caches them). */
   private importPackage(importPath: string): { name: string; files: ast.File[] } | undefined {
-    const cached = this.depCache.get(importPath);
-    if (cached !== undefined) return cached ?? undefined;
     const entry = this.cfg.table[importPath];
-    let value: { name: string; files: ast.File[] } | null = null;
-    if (entry) {
-      const files: ast.File[] = [];
-      for (const f of entry.files) {
-        const r = this.read(f);
-        if (r.parsed) files.push(r.parsed.file);
-      }
-      value = { name: entry.name, files };
+    if (!entry) return undefined;
+    const files: ast.File[] = [];
+    for (const f of entry.files) {
+      const r = this.read(f);
+      if (r.parsed) files.push(r.parsed.file);
     }
-    if (this.depCache.size > 500) this.depCache.clear();
-    this.depCache.set(importPath, value);
-    return value ?? undefined;
+    return { name: entry.name, files };
   }
 
   private typeCheck(unit: Unit, files: PassFile[], notes: string[]): { info: TypeInfo; known: boolean } {
-    if (!this.checker || files.length === 0) return { info: unknownTypeInfo(), known: false };
+    if (files.length === 0) return { info: unknownTypeInfo(), known: false };
     try {
-      const r = this.checker({
+      const r = checkPackage({
         path: unit.importPath,
         name: unit.name,
         files: files.map((f) => ({ file: f.file, source: f.source, goVersion: f.goVersion })),
-        importer: (p) => this.importPackage(p),
+        universe: this.universe,
       });
       for (const e of r.errors.slice(0, 20)) notes.push(`${unit.importPath}: type check: ${e}`);
       return { info: r.info, known: true };
@@ -177,16 +169,6 @@ export class Engine {
       notes.push(`${unit.importPath}: type checking failed, analysing without types: ${(e as Error).message}`);
       return { info: unknownTypeInfo(), known: false };
     }
-  }
-
-  private graphProvider(): GraphProvider | undefined {
-    const build = this.graphs.cfg?.buildCFG;
-    const buildCG = this.graphs.callgraph?.buildCallGraph;
-    if (typeof build !== 'function' && typeof buildCG !== 'function') return undefined;
-    return {
-      cfg: (fn, file) => (typeof build === 'function' ? (build as (...a: unknown[]) => unknown)(fn, file) : undefined),
-      callGraph: (pass) => (typeof buildCG === 'function' ? (buildCG as (...a: unknown[]) => unknown)(pass.files.map((f) => f.file), pass.types) : undefined),
-    };
   }
 
   analyze(unit: Unit): UnitResult {
@@ -232,7 +214,7 @@ export class Engine {
       modulePath: unit.modulePath,
       moduleGoVersion: unit.moduleGoVersion,
     };
-    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, this.graphProvider());
+    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options);
     for (const a of this.analyzers) {
       const pass = new PassImpl(a.meta, ctx);
       track.current = undefined;

@@ -3,21 +3,17 @@
 import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, inspect, pos as nodePos } from '../syntax/nodes.js';
 import type { TypeInfo } from '../types/api.js';
+import { buildCFG, type CFG } from '../types/cfg.js';
+import { buildCallGraph, DEFAULT_NO_RETURN, type CallGraph } from '../types/callgraph.js';
 import type { Finding, RelatedLocation, RuleMeta, Span } from '../findings/model.js';
 import type { Diagnostic, PackageInfo, Pass, PassFile, Range } from './analyzer.js';
 import type { RuleOptions } from './options.js';
 
-/** Builds the graphs lazily; the driver supplies what the types layer offers. */
-export interface GraphProvider {
-  cfg(fn: ast.FuncDecl | ast.FuncLit, file: PassFile | undefined): unknown;
-  callGraph(pass: Pass): unknown;
-}
-
 /** Package-level state shared by the passes of all rules over one package. */
 export class PackageContext {
   private nodeFile: WeakMap<ast.Node, PassFile> | undefined;
-  private readonly cfgs = new WeakMap<ast.Node, unknown>();
-  private callGraphValue: { value: unknown } | undefined;
+  private readonly cfgs = new WeakMap<ast.Node, CFG>();
+  private callGraphValue: CallGraph | undefined;
 
   constructor(
     readonly pkg: PackageInfo,
@@ -25,7 +21,6 @@ export class PackageContext {
     readonly types: TypeInfo,
     readonly typesKnown: boolean,
     readonly options: RuleOptions,
-    readonly graphs: GraphProvider | undefined,
   ) {}
 
   fileOf(node: ast.Node): PassFile | undefined {
@@ -38,16 +33,22 @@ export class PackageContext {
     return this.nodeFile.get(node);
   }
 
-  cfg(fn: ast.FuncDecl | ast.FuncLit): unknown {
-    if (!this.graphs) return undefined;
-    if (!this.cfgs.has(fn)) this.cfgs.set(fn, this.graphs.cfg(fn, this.fileOf(fn)));
-    return this.cfgs.get(fn);
+  /** Calls that end the process do not return (panic is handled by the CFG itself). */
+  private readonly mayReturn = (call: ast.CallExpr): boolean => {
+    const c = this.types.callee(call);
+    return !c || !DEFAULT_NO_RETURN.has(c.name);
+  };
+
+  cfg(fn: ast.FuncDecl | ast.FuncLit): CFG | undefined {
+    if (!fn.body) return undefined;
+    let g = this.cfgs.get(fn);
+    if (!g) this.cfgs.set(fn, (g = buildCFG(fn.body, { mayReturn: this.mayReturn })));
+    return g;
   }
 
-  callGraph(pass: Pass): unknown {
-    if (!this.graphs) return undefined;
-    this.callGraphValue ??= { value: this.graphs.callGraph(pass) };
-    return this.callGraphValue.value;
+  callGraph(): CallGraph {
+    this.callGraphValue ??= buildCallGraph(this.files.map((f) => f.file), this.types);
+    return this.callGraphValue;
   }
 }
 
@@ -96,12 +97,12 @@ export class PassImpl implements Pass {
     return this.ctx.fileOf(node);
   }
 
-  cfg(fn: ast.FuncDecl | ast.FuncLit): unknown {
+  cfg(fn: ast.FuncDecl | ast.FuncLit): CFG | undefined {
     return this.ctx.cfg(fn);
   }
 
-  callGraph(): unknown {
-    return this.ctx.callGraph(this);
+  callGraph(): CallGraph {
+    return this.ctx.callGraph();
   }
 
   report(d: Diagnostic): void {

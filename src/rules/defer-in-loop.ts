@@ -119,7 +119,7 @@ function run(pass: Pass): void {
       if (held && acq) {
         const kind = ACQUIRING_CALLS[acq.callee];
         const message = kind
-          ? `${kind.what} ${held.name} from ${acq.callee} on line ${acq.line} ${kind.held} until ${fname} returns: the deferred ${deferred} runs at function exit, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function`
+          ? `${kind.what === held.name || kind.what.endsWith(` ${held.name}`) ? kind.what : `${kind.what} ${held.name}`} from ${acq.callee} on line ${acq.line} ${kind.held} until ${fname} returns: the deferred ${deferred} runs at function exit, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function`
           : `${held.name} from ${acq.callee} on line ${acq.line} is released by the deferred ${deferred} only when ${fname} returns, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function`;
         pass.report({ node: d, file, message, related: [{ node: acq.call, message: `${held.name} acquired here` }, ...related] });
         return;

@@ -1,0 +1,3 @@
+module example.com/deferininfiniteloop
+
+go 1.22

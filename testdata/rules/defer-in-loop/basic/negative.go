@@ -1,0 +1,116 @@
+// None of these is a finding of defer-in-loop.
+package fixture
+
+import (
+	"fmt"
+	"os"
+	"sync"
+)
+
+// The standard fix: the loop body in a function literal, so each defer runs per iteration.
+func fixed(paths []string) {
+	for _, p := range paths {
+		func() {
+			f, err := os.Open(p)
+			if err != nil {
+				return
+			}
+			defer f.Close()
+		}()
+	}
+}
+
+// A defer before the loop.
+func before(mu *sync.Mutex, items []int) int {
+	mu.Lock()
+	defer mu.Unlock()
+	n := 0
+	for _, v := range items {
+		n += v
+	}
+	return n
+}
+
+// A defer after the loop.
+func after(items []int) {
+	for range items {
+		fmt.Println("x")
+	}
+	defer fmt.Println("done")
+}
+
+// A loop inside a deferred function literal: nothing is deferred inside the loop.
+func cleanupAll(files []*os.File) {
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+}
+
+// Closing directly in the loop body.
+func direct(paths []string) {
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		f.Close()
+	}
+}
+
+// A go statement in a loop is not a defer.
+func spawn(n int, wg *sync.WaitGroup) {
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+		}()
+	}
+}
+
+// A function literal stored in the loop: its defer belongs to the literal.
+func stored(mu *sync.Mutex, n int) []func() {
+	var fns []func()
+	for i := 0; i < n; i++ {
+		fns = append(fns, func() {
+			mu.Lock()
+			defer mu.Unlock()
+		})
+	}
+	return fns
+}
+
+// A named helper with its own defer, called from the loop.
+func helper(p string) {
+	f, err := os.Open(p)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+}
+
+func callsHelper(paths []string) {
+	for _, p := range paths {
+		helper(p)
+	}
+}
+
+// A loop that never ends is defer-in-infinite-loop's finding, not this rule's.
+func forever(ch chan int) {
+	for {
+		defer fmt.Println("never")
+		if len(ch) > 100 {
+			fmt.Println("full")
+		}
+	}
+}
+
+// Goroutine per iteration with a defer inside it.
+func workers(jobs []string) {
+	for _, j := range jobs {
+		go func(j string) {
+			defer fmt.Println("finished", j)
+		}(j)
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/deferinloopiter
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/defernotopencoded
+
+go 1.22

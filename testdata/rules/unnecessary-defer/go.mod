@@ -1,0 +1,3 @@
+module example.com/unnecessarydefer
+
+go 1.22

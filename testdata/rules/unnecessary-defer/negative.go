@@ -1,0 +1,75 @@
+// None of these is a finding of unnecessary-defer.
+package fixture
+
+import (
+	"fmt"
+	"os"
+	"sync"
+)
+
+type store struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+// The return reads shared state under the lock: the defer matters.
+func (s *store) get(k string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[k]
+}
+
+// Work follows the defer.
+func work(f *os.File) error {
+	defer f.Close()
+	_, err := fmt.Fprintln(f, "data")
+	return err
+}
+
+// A deferred recover must stay deferred.
+func guarded() {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Println(r)
+		}
+	}()
+}
+
+// A deferred closure may change named results after the return assigned them.
+func named() (n int) {
+	defer func() { n++ }()
+	return 1
+}
+
+// The return calls a function, which runs before the deferred call.
+func compute() int {
+	defer fmt.Println("after")
+	return len(os.Args)
+}
+
+// A defer at the end of a loop body runs at function exit, not immediately.
+func inLoop(xs []int) {
+	for _, x := range xs {
+		defer fmt.Println(x)
+	}
+}
+
+// Statements follow in the same block.
+func followed(wg *sync.WaitGroup) {
+	defer wg.Done()
+	fmt.Println("working")
+}
+
+// The return result is a variable.
+func variable(x int) int {
+	defer fmt.Println("v")
+	return x
+}
+
+// A defer at the end of an if block is not the end of the function.
+func endOfBlock(ok bool) {
+	if ok {
+		defer fmt.Println("ok")
+	}
+	fmt.Println("more")
+}
