@@ -93,3 +93,95 @@ export const EXIT_FUNCTIONS: ReadonlySet<string> = new Set([
   '(*log.Logger).Fatalf',
   '(*log.Logger).Fatalln',
 ]);
+
+/**
+ * Constructors of things that are written and whose final write happens at Close or Flush: a
+ * deferred Close/Flush that drops its error loses the data silently (defer-close-unchecked-write),
+ * and closing what they wrap first loses it too (defer-order-inverted).
+ */
+export interface WriteResource {
+  /** A noun for messages: "file", "gzip writer". */
+  what: string;
+  /** How the message says it came to be: "created by", "opened for writing by", "from". */
+  verb: string;
+  /** Methods that finish the writes and report their error (the ones a deferred call must not drop). */
+  release: readonly string[];
+  /** Methods whose checked result on the success path settles the question (Close, Sync, Flush; csv: Error). */
+  checked: readonly string[];
+  /** For wrappers: the argument index of the writer they write into, or 'recv' for the receiver of the call. */
+  wraps?: number | 'recv';
+  /** Only a write resource when this argument's open flags ask for writing (os.OpenFile). */
+  flagsArg?: number;
+  /** Note for messages about Flush methods that return nothing (csv.Writer). */
+  errorVia?: string;
+}
+
+const FILE_CHECKED = ['Close', 'Sync'] as const;
+const STREAM = (what: string, release: readonly string[] = ['Close']): WriteResource => ({
+  what,
+  verb: 'from',
+  release,
+  checked: release,
+  wraps: 0,
+});
+
+export const WRITE_RESOURCES: Readonly<Record<string, WriteResource>> = {
+  'os.Create': { what: 'file', verb: 'created by', release: ['Close'], checked: FILE_CHECKED },
+  'os.CreateTemp': { what: 'temporary file', verb: 'created by', release: ['Close'], checked: FILE_CHECKED },
+  'os.OpenFile': { what: 'file', verb: 'opened for writing by', release: ['Close'], checked: FILE_CHECKED, flagsArg: 1 },
+  'bufio.NewWriter': STREAM('buffered writer', ['Flush']),
+  'bufio.NewWriterSize': STREAM('buffered writer', ['Flush']),
+  'compress/gzip.NewWriter': STREAM('gzip writer'),
+  'compress/gzip.NewWriterLevel': STREAM('gzip writer'),
+  'compress/zlib.NewWriter': STREAM('zlib writer'),
+  'compress/zlib.NewWriterLevel': STREAM('zlib writer'),
+  'compress/zlib.NewWriterLevelDict': STREAM('zlib writer'),
+  'compress/flate.NewWriter': STREAM('flate writer'),
+  'compress/flate.NewWriterDict': STREAM('flate writer'),
+  'compress/lzw.NewWriter': STREAM('lzw writer'),
+  'archive/zip.NewWriter': STREAM('zip writer'),
+  'archive/tar.NewWriter': STREAM('tar writer'),
+  'encoding/csv.NewWriter': {
+    what: 'csv writer',
+    verb: 'from',
+    release: ['Flush'],
+    checked: ['Error'],
+    wraps: 0,
+    errorVia: 'csv.Writer.Flush returns nothing and reports write errors only through Error()',
+  },
+};
+
+/**
+ * Wrappers that are not written through but still need what they wrap when they are released:
+ * a transaction's Rollback/Commit needs its database open (defer-order-inverted).
+ */
+export const DEPENDENT_RESOURCES: Readonly<Record<string, WriteResource>> = {
+  '(*database/sql.DB).Begin': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv' },
+  '(*database/sql.DB).BeginTx': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv' },
+};
+
+/**
+ * The os.OpenFile flags by name (linux/amd64 values; the read/write access mode is the low two bits).
+ * A flag expression is a write open when its access mode is O_WRONLY/O_RDWR or it asks for
+ * O_APPEND, O_CREATE or O_TRUNC.
+ */
+export const OPEN_FLAGS: Readonly<Record<string, number>> = {
+  O_RDONLY: 0x0,
+  O_WRONLY: 0x1,
+  O_RDWR: 0x2,
+  O_CREATE: 0x40,
+  O_CREAT: 0x40,
+  O_EXCL: 0x80,
+  O_NOCTTY: 0x100,
+  O_TRUNC: 0x200,
+  O_APPEND: 0x400,
+  O_NONBLOCK: 0x800,
+  O_SYNC: 0x101000,
+  O_DSYNC: 0x1000,
+  O_CLOEXEC: 0x80000,
+  O_DIRECTORY: 0x10000,
+  O_NOFOLLOW: 0x20000,
+};
+
+/** The flag bits that make an open a write open (besides an access mode other than O_RDONLY). */
+export const OPEN_WRITE_BITS = 0x40 | 0x200 | 0x400;

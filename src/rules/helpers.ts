@@ -2,8 +2,9 @@
 // functions and callees (from types when known, from syntax otherwise), expression text and
 // structural equality, and the loop-termination analysis used by the defer-in-loop family.
 import type * as ast from '../syntax/ast.js';
-import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Pass, PassFile } from '../analysis/analyzer.js';
+import { DEPENDENT_RESOURCES, OPEN_FLAGS, OPEN_WRITE_BITS, WRITE_RESOURCES, type WriteResource } from './catalog.js';
 
 export type FuncNode = ast.FuncDecl | ast.FuncLit;
 export type LoopNode = ast.ForStmt | ast.RangeStmt;
@@ -360,4 +361,155 @@ export function endlessEnclosingLoops(pass: Pass, file: PassFile, stack: readonl
     if (e) out.push(e);
   }
   return out;
+}
+
+// ---- deferred calls and written resources ----
+
+/** One call that a defer statement runs at function exit. */
+export interface DeferredCall {
+  defer: ast.DeferStmt;
+  call: ast.CallExpr;
+  /** True when the call's results are dropped: the deferred call itself, or a call statement / `_ =` inside a deferred literal. */
+  discarded: boolean;
+  /** The deferred function literal the call sits in (null for the deferred call itself). */
+  lit: ast.FuncLit | null;
+}
+
+/**
+ * The calls a defer statement runs when the function returns: the deferred call itself, or, for
+ * `defer func() { ... }()`, the calls in the literal's body in source order (not those of literals
+ * nested in it).
+ */
+export function deferredCalls(d: ast.DeferStmt): DeferredCall[] {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== 'FuncLit') return [{ defer: d, call: d.call, discarded: true, lit: null }];
+  const out: DeferredCall[] = [];
+  const dropped = new Set<ast.CallExpr>();
+  walkSameFunc(fun.body, (x) => {
+    if (x.kind === 'ExprStmt') {
+      const c = unparen(x.x);
+      if (c.kind === 'CallExpr') dropped.add(c);
+    } else if (x.kind === 'AssignStmt' && x.rhs.length === 1 && x.lhs.every((l) => l.kind === 'Ident' && l.name === '_')) {
+      const c = unparen(x.rhs[0]!);
+      if (c.kind === 'CallExpr') dropped.add(c);
+    } else if (x.kind === 'CallExpr') {
+      out.push({ defer: d, call: x, discarded: false, lit: fun });
+    }
+    return true;
+  });
+  for (const c of out) c.discarded = dropped.has(c.call);
+  return out;
+}
+
+/** For a method call `x.M(...)` on a simple operand: x and M. */
+export function methodCallOn(call: ast.CallExpr): { recv: ast.Expr; method: string } | undefined {
+  const f = unparen(call.fun);
+  if (f.kind !== 'SelectorExpr') return undefined;
+  return rootIdent(f.x) ? { recv: f.x, method: f.sel.name } : undefined;
+}
+
+/** A call that creates something written (WRITE_RESOURCES) or a dependent resource (DEPENDENT_RESOURCES). */
+export interface WriteOrigin {
+  call: ast.CallExpr;
+  /** The constructor's qualified name. */
+  name: string;
+  res: WriteResource;
+  /** From type information (high confidence) or from syntax. */
+  typed: boolean;
+  /** For wrappers: the expression written into (or the receiver of db.Begin). */
+  under?: ast.Expr;
+}
+
+/**
+ * Whether a call creates a written resource: os.Create, os.OpenFile with write flags (the flag
+ * expression is evaluated; unknown flags mean no), a writer wrapper, a transaction. Undefined otherwise.
+ */
+export function writeOrigin(pass: Pass, file: PassFile, e: ast.Expr, dependent = false): WriteOrigin | undefined {
+  const call = unparen(e);
+  if (call.kind !== 'CallExpr') return undefined;
+  const c = callName(pass, file, call);
+  if (!c) return undefined;
+  const res = WRITE_RESOURCES[c.name] ?? (dependent ? DEPENDENT_RESOURCES[c.name] : undefined);
+  if (!res) return undefined;
+  if (res.flagsArg !== undefined) {
+    const flags = call.args?.[res.flagsArg];
+    const v = flags ? openFlagsValue(pass, file, flags, 0) : undefined;
+    if (v === undefined || !isWriteOpen(v)) return undefined;
+  }
+  let under: ast.Expr | undefined;
+  if (res.wraps === 'recv') {
+    const f = unparen(call.fun);
+    under = f.kind === 'SelectorExpr' ? f.x : undefined;
+  } else if (res.wraps !== undefined) under = call.args?.[res.wraps];
+  return { call, name: c.name, res, typed: c.typed, ...(under ? { under } : {}) };
+}
+
+/** Whether open flags ask for writing: access mode O_WRONLY or O_RDWR, or O_APPEND, O_CREATE or O_TRUNC. */
+export function isWriteOpen(flags: number): boolean {
+  return (flags & 3) !== 0 || (flags & OPEN_WRITE_BITS) !== 0;
+}
+
+const FLAG_PACKAGES = new Set(['os', 'syscall', 'golang.org/x/sys/unix']);
+
+/** The value of an os.OpenFile flag expression, or undefined when it is not a constant we can evaluate. */
+export function openFlagsValue(pass: Pass, file: PassFile, e: ast.Expr, depth: number): number | undefined {
+  if (depth > 8) return undefined;
+  e = unparen(e);
+  switch (e.kind) {
+    case 'BasicLit': {
+      if (e.tokKind !== 'INT') return undefined;
+      const s = e.value.replace(/_/g, '').toLowerCase();
+      const n = s.startsWith('0x') ? parseInt(s.slice(2), 16) : s.startsWith('0o') ? parseInt(s.slice(2), 8)
+        : s.startsWith('0b') ? parseInt(s.slice(2), 2) : s.length > 1 && s.startsWith('0') ? parseInt(s.slice(1), 8) : parseInt(s, 10);
+      return Number.isFinite(n) ? n : undefined;
+    }
+    case 'SelectorExpr': {
+      const x = unparen(e.x);
+      if (x.kind !== 'Ident') return undefined;
+      const o = pass.types.objectOf(x);
+      const path = o?.kind === 'pkgname' ? o.imported : o ? undefined : importedAs(file, x.name);
+      return path && FLAG_PACKAGES.has(path) ? OPEN_FLAGS[e.sel.name] : undefined;
+    }
+    case 'BinaryExpr': {
+      const a = openFlagsValue(pass, file, e.x, depth + 1);
+      const b = a === undefined ? undefined : openFlagsValue(pass, file, e.y, depth + 1);
+      if (a === undefined || b === undefined) return undefined;
+      switch (e.op) {
+        case '|': return a | b;
+        case '+': return a + b;
+        case '&': return a & b;
+        case '&^': return a & ~b;
+        default: return undefined;
+      }
+    }
+    case 'Ident': {
+      // A constant of this package: evaluate its declaration.
+      const o = pass.types.objectOf(e);
+      if (!o || o.kind !== 'const' || !o.decl) return undefined;
+      const spec = constSpecOf(pass, o.decl);
+      if (!spec) return undefined;
+      const i = spec.names.indexOf(o.decl);
+      const v = spec.values?.[i];
+      return v ? openFlagsValue(pass, file, v, depth + 1) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function constSpecOf(pass: Pass, decl: ast.Ident): ast.ValueSpec | undefined {
+  for (const f of pass.files) {
+    if (decl.namePos < nodePos(f.file) || decl.namePos > nodeEnd(f.file)) continue;
+    let found: ast.ValueSpec | undefined;
+    inspect(f.file, (n) => {
+      if (found) return false;
+      if (n.kind === 'ValueSpec' && n.names.includes(decl)) {
+        found = n;
+        return false;
+      }
+      return nodePos(n) <= decl.namePos && decl.namePos <= nodeEnd(n);
+    });
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -6,8 +6,9 @@ import { analyzer as deferInLoop } from './defer-in-loop.js';
 import { analyzer as deferInInfiniteLoop } from './defer-in-infinite-loop.js';
 import { analyzer as deferNotOpenCoded } from './defer-not-open-coded.js';
 import { analyzer as unnecessaryDefer } from './unnecessary-defer.js';
+import { analyzer as deferCloseUncheckedWrite } from './defer-close-unchecked-write.js';
 
-export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer];
+export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite];
 
 export function ruleMetas(): RuleMeta[] {
   return analyzers.map((a) => a.meta);

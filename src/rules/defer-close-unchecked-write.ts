@@ -1,0 +1,131 @@
+// defer-close-unchecked-write: a deferred Close or Flush of something written (a file created or
+// opened for writing, a buffered, compressing or archive writer) whose error is dropped, with no
+// checked Close/Sync/Flush on the success path. The last writes fail at close: the data is lost
+// and nobody is told.
+import type * as ast from '../syntax/ast.js';
+import { inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import {
+  deferredCalls, funcName, lineOf, methodCallOn, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin,
+} from './helpers.js';
+
+const ID = 'defer-close-unchecked-write';
+
+/** A variable bound to a written resource by `x := ctor(...)`, `x, err = ctor(...)` or `var x = ctor(...)`. */
+interface Binding {
+  id: ast.Ident;
+  origin: WriteOrigin;
+  at: number;
+}
+
+function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
+  const out: Binding[] = [];
+  const consider = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null, at: number) => {
+    if (!rhs || rhs.length !== 1) {
+      // x, y := a(), b(): pairwise.
+      if (rhs && rhs.length === lhs.length) rhs.forEach((r, i) => consider([lhs[i]!], [r], at));
+      return;
+    }
+    const first = unparen(lhs[0]!);
+    if (first.kind !== 'Ident' || first.name === '_') return;
+    const origin = writeOrigin(pass, file, rhs[0]!);
+    if (origin) out.push({ id: first, origin, at });
+  };
+  walkSameFunc(fn.body!, (x) => {
+    if (x.kind === 'AssignStmt') consider(x.lhs, x.rhs, nodePos(x));
+    else if (x.kind === 'ValueSpec') consider(x.names, x.values, nodePos(x));
+    return true;
+  });
+  return out;
+}
+
+/** The binding of `id` that is in effect at `at`: the last one before it for the same variable. */
+function bindingAt(pass: Pass, bindings: readonly Binding[], id: ast.Ident, at: number): Binding | undefined {
+  let found: Binding | undefined;
+  for (const b of bindings) if (b.at < at && sameVar(pass, b.id, id)) found = b;
+  return found;
+}
+
+/**
+ * Whether the function (including literals other than `except`) calls one of `methods` on the
+ * variable and uses the result: `return f.Close()`, `if err := f.Close(); ...`, `err = f.Sync()`.
+ */
+function checkedElsewhere(pass: Pass, fn: FuncNode, id: ast.Ident, methods: readonly string[], except: ast.CallExpr): boolean {
+  let found = false;
+  const dropped = new Set<ast.Node>();
+  const visit = (n: ast.Node): boolean => {
+    if (found) return false;
+    if (n.kind === 'ExprStmt') dropped.add(unparen(n.x));
+    else if (n.kind === 'AssignStmt' && n.lhs.every((l) => l.kind === 'Ident' && l.name === '_')) for (const r of n.rhs) dropped.add(unparen(r));
+    else if (n.kind === 'CallExpr' && n !== except && !dropped.has(n)) {
+      const m = methodCallOn(n);
+      const recv = m ? unparen(m.recv) : undefined;
+      if (m && recv?.kind === 'Ident' && methods.includes(m.method) && sameVar(pass, recv, id)) found = true;
+    }
+    return !found;
+  };
+  // Pre-order, into function literals too: a statement is seen before the call it holds.
+  inspect(fn.body!, visit);
+  return found;
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
+      if (!fn.body) return;
+      const bindings = bindingsIn(pass, file, fn);
+      if (bindings.length === 0) return;
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind !== 'DeferStmt') return true;
+        for (const dc of deferredCalls(x)) {
+          if (!dc.discarded) continue;
+          const m = methodCallOn(dc.call);
+          const recv = m ? unparen(m.recv) : undefined;
+          if (!m || recv?.kind !== 'Ident') continue;
+          const b = bindingAt(pass, bindings, recv, nodePos(x));
+          if (!b || !b.origin.res.release.includes(m.method)) continue;
+          if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) continue;
+          report(pass, file, fn, x, dc.call, recv, b);
+        }
+        return true;
+      });
+    });
+  }
+}
+
+function report(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, call: ast.CallExpr, v: ast.Ident, b: Binding): void {
+  const { origin } = b;
+  const res = origin.res;
+  const callText = textOf(file, call);
+  const line = lineOf(file, origin.call);
+  const what = `${res.what} ${res.verb} ${origin.name} on line ${line}`;
+  const fname = funcName(file, fn);
+  let message: string;
+  if (res.errorVia) {
+    message = `deferred ${callText} discards the write errors of the ${what} (${res.errorVia}), so rows that fail to reach the underlying writer when ${fname} returns are lost silently; call ${v.name}.Flush() on the success path and check ${v.name}.Error()`;
+  } else {
+    const checks = res.checked.map((c) => `${v.name}.${c}()`).join(' or ');
+    message = `deferred ${callText} discards the error of the ${what}, so data that fails to reach its destination when ${fname} returns is lost silently; join the error into a named result with \`defer func() { err = errors.Join(err, ${callText}) }()\` or call ${checks} on the success path and check its error`;
+  }
+  pass.report({
+    node: d.call === call ? d : call,
+    file,
+    message,
+    confidence: origin.typed ? 'high' : 'medium',
+    related: [{ node: origin.call, message: `${v.name} is a ${res.what} ${res.verb} ${origin.name}` }],
+  });
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: 'A deferred Close or Flush of a file or writer opened for writing drops its error, so failed final writes are lost silently.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'lifetime',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,3 @@
+module example.com/closewrite
+
+go 1.22
