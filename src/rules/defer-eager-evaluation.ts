@@ -1,0 +1,312 @@
+// defer-eager-evaluation: a deferred call's function value, receiver and arguments are evaluated at
+// the defer statement, not when the call runs. Reported where the code clearly wants exit-time
+// values: (a) time.Since / time.Now in the arguments; (b) an error variable passed as an argument
+// and assigned again after the defer; (c) a receiver or argument variable reassigned after the
+// defer; (d) a func variable reassigned after `defer fn()`.
+import type * as ast from '../syntax/ast.js';
+import { pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, FixInput, Pass, PassFile } from '../analysis/analyzer.js';
+import type { Type } from '../types/api.js';
+import { docUrl, type Confidence } from '../findings/model.js';
+import {
+  callName, enclosingFunc, funcName, isErrorTyped, lineOf, sameVar, textOf, walkSameFunc, type FuncNode,
+} from './helpers.js';
+import type { CFG } from '../types/cfg.js';
+
+const ID = 'defer-eager-evaluation';
+
+/** Calls whose value in a deferred call's arguments is fixed at the defer statement, not at exit. */
+export const CLOCK_CALLS: readonly string[] = ['time.Since', 'time.Now', 'time.Until'];
+
+interface Write {
+  /** The statement or range key/value that writes the variable. */
+  node: ast.Node;
+  /** Writes nil. */
+  nil: boolean;
+}
+
+function isNil(pass: Pass, e: ast.Expr | undefined): boolean {
+  if (!e) return false;
+  const x = unparen(e);
+  if (x.kind !== 'Ident' || x.name !== 'nil') return false;
+  const o = pass.types.objectOf(x);
+  return !o || o.kind === 'nil';
+}
+
+function namedResultIndex(fn: FuncNode): Map<string, { index: number; count: number }> {
+  const out = new Map<string, { index: number; count: number }>();
+  let i = 0;
+  const fields = fn.type.results?.list ?? [];
+  let count = 0;
+  for (const f of fields) count += f.names?.length ?? 1;
+  for (const f of fields) {
+    for (const n of f.names ?? []) out.set(n.name, { index: i++, count });
+    if (!f.names) i++;
+  }
+  return out;
+}
+
+/** Writes of the variable `v` in fn's body (not in nested function literals), in source order. */
+function writesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
+  const out: Write[] = [];
+  if (!fn.body) return out;
+  const decl = pass.types.objectOf(v)?.decl;
+  const same = (e: ast.Expr | null): e is ast.Ident => {
+    if (!e) return false;
+    const x = unparen(e);
+    return x.kind === 'Ident' && sameVar(pass, x, v);
+  };
+  const results = namedResultIndex(fn);
+  const asResult = results.get(v.name);
+  const resultObj = asResult !== undefined;
+  walkSameFunc(fn.body, (x) => {
+    switch (x.kind) {
+      case 'AssignStmt': {
+        x.lhs.forEach((l, i) => {
+          if (!same(l)) return;
+          const id = unparen(l) as ast.Ident;
+          // `v := ...` declaring v (a new variable each time it runs) is not a reassignment.
+          if (x.tok === ':=' && (decl ? id === decl : true)) return;
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, x.rhs[i]) });
+        });
+        break;
+      }
+      case 'IncDecStmt':
+        if (same(x.x)) out.push({ node: x, nil: false });
+        break;
+      case 'RangeStmt':
+        if (x.tok === '=') for (const k of [x.key, x.value]) if (same(k)) out.push({ node: k!, nil: false });
+        break;
+      case 'ReturnStmt': {
+        // `return ..., e` assigns the named results before deferred calls run.
+        if (!resultObj || !x.results || x.results.length === 0) break;
+        const o = pass.types.objectOf(v);
+        if (o && o.varKind !== 'result' && !(decl && isTopLevelRedecl(fn, decl))) break;
+        if (x.results.length === asResult.count) {
+          const r = x.results[asResult.index]!;
+          if (same(r)) break;
+          out.push({ node: x, nil: isNil(pass, r) });
+        } else out.push({ node: x, nil: false });
+        break;
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+/** `x, err := f()` directly in the body: it reuses a result or parameter of that name. */
+function isTopLevelRedecl(fn: FuncNode, decl: ast.Ident): boolean {
+  return (fn.body?.list ?? []).some((s) => s.kind === 'AssignStmt' && s.tok === ':=' && s.lhs.includes(decl));
+}
+
+/**
+ * The first write that can run after the defer statement and then reach the end of the function
+ * without that defer running again: the value it writes is the one the function ends with, and the
+ * deferred call does not see it. (In a loop, a write followed by the same defer is deferred too.)
+ */
+function writeAfter(cfg: CFG | undefined, d: ast.DeferStmt, writes: Write[], keepNil: boolean): Write | undefined {
+  const notDefer = (n: ast.Node) => n === d;
+  for (const w of writes) {
+    if (w.nil && !keepNil) continue;
+    if (cfg) {
+      const ref = cfg.locate(w.node);
+      if (!ref) continue;
+      try {
+        if (cfg.pathExists(d, ref.node, notDefer) && (ref.node.kind === 'ReturnStmt' || cfg.pathExists(ref.node, 'end', notDefer))) return w;
+      } catch {
+        continue;
+      }
+    } else if (nodePos(w.node) > nodePos(d)) return w;
+  }
+  return undefined;
+}
+
+function underlying(t: Type | undefined): Type | undefined {
+  return t?.kind === 'named' ? t.underlying() : t;
+}
+
+/** `defer call` rewritten to run everything at exit. */
+function closureFix(file: PassFile, d: ast.DeferStmt): FixInput[] {
+  const text = textOf(file, d.call);
+  if (/\brecover\s*\(/.test(text) || text.includes('\n')) return [];
+  return [{ message: `Evaluate at exit: defer func() { ${text} }()`, edits: [{ node: d.call, newText: `func() { ${text} }()` }] }];
+}
+
+/** (a) A clock reading in the arguments (outside function literals). */
+function clockCall(pass: Pass, file: PassFile, call: ast.CallExpr): { call: ast.CallExpr; name: string; typed: boolean } | undefined {
+  const c = pass.types.callee(call);
+  let found: { call: ast.CallExpr; name: string; typed: boolean } | undefined;
+  (call.args ?? []).forEach((arg, i) => {
+    if (found) return;
+    const direct = unparen(arg);
+    const visit = (x: ast.Node): boolean => {
+      if (found || x.kind === 'FuncLit') return false;
+      if (x.kind !== 'CallExpr') return true;
+      const n = callName(pass, file, x);
+      if (!n || !CLOCK_CALLS.includes(n.name)) return true;
+      if (n.name === 'time.Now' && x === direct) {
+        // defer observe(time.Now()) into a time.Time parameter is the start-time idiom; only
+        // flag a bare time.Now() that a formatting or logging call takes as any value.
+        const p = paramType(c?.sig, i);
+        if (!p || !isInterface(p)) return false;
+      }
+      found = { call: x, name: n.name, typed: n.typed };
+      return false;
+    };
+    if (visit(direct)) walkSameFunc(direct, visit);
+  });
+  return found;
+}
+
+function paramType(sig: { params: { type: Type }[]; variadic: boolean } | undefined, i: number): Type | undefined {
+  if (!sig || sig.params.length === 0) return undefined;
+  if (i < sig.params.length - 1 || !sig.variadic) return sig.params[i]?.type;
+  const last = sig.params[sig.params.length - 1]!.type;
+  return last.kind === 'slice' ? last.elem : last;
+}
+
+function isInterface(t: Type): boolean {
+  return underlying(t)?.kind === 'interface';
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.withStack(['DeferStmt'], (d, stack) => {
+      const fn = enclosingFunc(stack);
+      if (!fn?.body) return;
+      const fname = funcName(file, fn);
+      const text = textOf(file, d.call);
+      const deferLine = lineOf(file, d);
+      const fun = unparen(d.call.fun);
+      if (fun.kind === 'FuncLit') {
+        checkArgs(pass, file, fn, fname, d, text, deferLine);
+        return;
+      }
+
+      // (a)
+      const clock = clockCall(pass, file, d.call);
+      if (clock) {
+        const what = textOf(file, clock.call);
+        pass.report({
+          node: clock.call,
+          file,
+          message: `${what} in defer ${text} is evaluated at the defer statement on line ${deferLine}, not when ${fname} returns, so it measures ${clock.name === 'time.Now' ? 'the start, not the end' : 'almost nothing'}; defer a closure so it runs at exit: defer func() { ${text} }()`,
+          confidence: clock.typed ? 'high' : 'medium',
+          fixes: closureFix(file, d),
+        });
+        return;
+      }
+      const cfg = pass.cfg(fn);
+
+      // (d) defer fn() with fn a func variable reassigned later.
+      if (fun.kind === 'Ident') {
+        const o = pass.types.objectOf(fun);
+        if (o && o.kind !== 'var') return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+        const w = writeAfter(cfg, d, writesOf(pass, fn, fun), true);
+        if (w) {
+          const wl = lineOf(file, w.node);
+          pass.report({
+            node: d,
+            file,
+            message: `defer ${text} calls the function ${fun.name} holds at the defer statement on line ${deferLine}; ${fun.name} is ${w.nil ? 'set to nil' : 'reassigned'} on line ${wl}, which does not change the deferred call${w.nil ? '' : ', so the new function is never called'}; to call the value ${fun.name} has at exit, defer func() { ${text} }()`,
+            confidence: o ? 'high' : 'medium',
+            related: [{ node: w.node, message: `${fun.name} reassigned here` }],
+            fixes: closureFix(file, d),
+          });
+          return;
+        }
+        return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+      }
+
+      // (c) receiver variable reassigned later.
+      if (fun.kind === 'SelectorExpr') {
+        const x = unparen(fun.x);
+        if (x.kind === 'Ident' && isReceiverVar(pass, file, x, d.call)) {
+          const w = writeAfter(cfg, d, writesOf(pass, fn, x), false);
+          if (w) {
+            const wl = lineOf(file, w.node);
+            pass.report({
+              node: d,
+              file,
+              message: `defer ${text} uses the value ${x.name} has at the defer statement on line ${deferLine}; ${x.name} is reassigned on line ${wl}, so the deferred ${fun.sel.name} still acts on the old ${x.name} and the value assigned on line ${wl} is never ${fun.sel.name === 'Close' ? 'closed' : `passed to ${fun.sel.name}`}; defer a separate ${fun.sel.name} for the new value (or use a new variable)`,
+              confidence: pass.types.objectOf(x) ? 'high' : 'medium',
+              related: [{ node: w.node, message: `${x.name} reassigned here` }],
+            });
+            return;
+          }
+        }
+      }
+      checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+    });
+  }
+}
+
+/** Whether x in `x.M()` is a variable whose value (not its address) the deferred call captures. */
+function isReceiverVar(pass: Pass, file: PassFile, x: ast.Ident, call: ast.CallExpr): boolean {
+  const o = pass.types.objectOf(x);
+  if (o) {
+    if (o.kind !== 'var') return false;
+    const u = underlying(o.type);
+    if (!u) return false;
+    // A pointer method on an addressable struct variable takes &x: later assignments to x are seen.
+    if (u.kind === 'pointer' || u.kind === 'interface' || u.kind === 'signature' || u.kind === 'map' || u.kind === 'chan') return true;
+    const c = pass.types.callee(call);
+    return c?.kind === 'method' && c.recv?.pointer === false;
+  }
+  // Without types: not a package name.
+  return callName(pass, file, call)?.recv !== undefined;
+}
+
+/** (b) and (c) for arguments: an identifier argument written after the defer. */
+function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: ast.DeferStmt, text: string, deferLine: number, cfgIn?: CFG): void {
+  const args = d.call.args ?? [];
+  if (args.length === 0) return;
+  const cfg = cfgIn ?? pass.cfg(fn);
+  const seen = new Set<string>();
+  for (const a of args) {
+    const x = unparen(a);
+    if (x.kind !== 'Ident' || x.name === '_' || seen.has(x.name)) continue;
+    seen.add(x.name);
+    const o = pass.types.objectOf(x);
+    if (o && o.kind !== 'var') continue;
+    if (!o && (x.name === 'nil' || x.name === 'true' || x.name === 'false' || x.name === 'iota')) continue;
+    const typed = isErrorTyped(pass, x);
+    const isErr = typed === true || (typed === undefined && /^err$|Err$|^err[A-Z]/.test(x.name));
+    const w = writeAfter(cfg, d, writesOf(pass, fn, x), isErr);
+    if (!w) continue;
+    const wl = lineOf(file, w.node);
+    const how = w.node.kind === 'ReturnStmt' ? `set again by the return statement on line ${wl}` : `assigned again on line ${wl}`;
+    if (isErr) {
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine} (usually nil); ${x.name} is ${how}, so the deferred call never sees the error ${fname} ends with; defer a closure that reads it at exit: defer func() { ${text} }()`,
+        confidence: typed === true && o ? 'high' : 'medium',
+        related: [{ node: w.node, message: `${x.name} ${w.node.kind === 'ReturnStmt' ? 'set' : 'assigned'} here` }],
+        fixes: closureFix(file, d),
+      });
+    } else {
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine}; ${x.name} is ${how}, so the deferred call uses the old value; if the value at exit is meant, defer a closure: defer func() { ${text} }()`,
+        confidence: 'medium' satisfies Confidence,
+        related: [{ node: w.node, message: `${x.name} ${w.node.kind === 'ReturnStmt' ? 'set' : 'assigned'} here` }],
+      });
+    }
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: "A deferred call's arguments or receiver are evaluated at the defer statement, but the code wants their values at exit.",
+    enabledByDefault: true,
+    fixable: true,
+    category: 'evaluation',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

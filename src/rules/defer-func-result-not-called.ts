@@ -1,0 +1,84 @@
+// defer-func-result-not-called: `defer f()` where f returns a func value. Only f is deferred; the
+// func it returns (the cleanup, the "stop" of a trace or timer, a cancel) is dropped and never runs.
+import type * as ast from '../syntax/ast.js';
+import { end as nodeEnd, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass } from '../analysis/analyzer.js';
+import type { Param, Type } from '../types/api.js';
+import { docUrl } from '../findings/model.js';
+import { enclosingFunc, funcName, textOf } from './helpers.js';
+
+const ID = 'defer-func-result-not-called';
+
+function isFuncType(t: Type | undefined): boolean {
+  if (!t) return false;
+  if (t.kind === 'signature') return true;
+  if (t.kind === 'named') return t.underlying()?.kind === 'signature';
+  return false;
+}
+
+function typeName(t: Type): string {
+  if (t.kind === 'named') return t.pkg ? `${t.pkg}.${t.name}` : t.name;
+  return 'func';
+}
+
+/** The results of the deferred call, from the callee's signature or the call's type. */
+function resultsOf(pass: Pass, call: ast.CallExpr): Param[] | undefined {
+  const c = pass.types.callee(call);
+  if (c?.kind === 'conversion' || c?.kind === 'builtin') return undefined;
+  if (c?.sig) return c.sig.results;
+  const t = pass.types.typeOf(call);
+  if (!t) return undefined;
+  if (t.kind === 'tuple') return t.types.map((type) => ({ name: '', type }));
+  return [{ name: '', type: t }];
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.withStack(['DeferStmt'], (d, stack) => {
+      const call = d.call;
+      const results = resultsOf(pass, call);
+      if (!results || results.length === 0) return;
+      const funcs = results.map((r, i) => ({ r, i })).filter((x) => isFuncType(x.r.type));
+      if (funcs.length === 0) return;
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : 'the function';
+      const text = textOf(file, call);
+      const callee = pass.types.callee(call);
+      const who = callee ? callee.name : textOf(file, unparen(call.fun));
+      if (results.length === 1) {
+        const t = typeName(results[0]!.type);
+        pass.report({
+          node: d,
+          file,
+          message: `defer ${text} calls ${who} only when ${fname} returns and drops the ${t} it returns, so that returned cleanup never runs; write defer ${text}() to call ${who} now and its result at exit`,
+          fixes: [{ message: `Call the returned function: defer ${text}()`, edits: [{ range: { pos: nodeEnd(call), end: nodeEnd(call) }, newText: '()' }] }],
+        });
+        return;
+      }
+      // Several results, one of them a func (context.WithCancel): the func is lost; no mechanical fix.
+      const what = funcs.map((x) => `its ${ordinal(x.i + 1)} result (${x.r.name ? `${x.r.name}, ` : ''}a ${typeName(x.r.type)})`).join(' and ');
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} discards ${what}, so that function is never called${who === 'context.WithCancel' || who.startsWith('context.With') ? ' and the context is never cancelled' : ''}; assign the results and defer the returned function instead (x, cancel := ...; defer cancel())`,
+      });
+    });
+  }
+}
+
+function ordinal(n: number): string {
+  return n === 1 ? 'first' : n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`;
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: 'defer f() where f returns a func value: the returned cleanup is never called.',
+    enabledByDefault: true,
+    fixable: true,
+    category: 'lifetime',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,198 @@
+// defer-ineffective-return: results produced by deferred code that nobody can see. (1) `return
+// <values>` inside a deferred function literal: the deferred call's results are discarded. (2) A
+// deferred closure assigns an error to a variable of the enclosing function that is not one of its
+// named results: the function's return statement has already copied its results when deferred
+// calls run, so the assignment is lost.
+import type * as ast from '../syntax/ast.js';
+import { end as nodeStop, forEachChild, inspect, pos as nodeStart, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { enclosingFunc, funcName, isErrorTyped, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+
+const ID = 'defer-ineffective-return';
+
+/** `return` statements with values that belong to the literal itself (not to literals nested in it). */
+function valueReturns(lit: ast.FuncLit): ast.ReturnStmt[] {
+  const out: ast.ReturnStmt[] = [];
+  walkSameFunc(lit.body, (x) => {
+    if (x.kind === 'ReturnStmt' && x.results && x.results.length > 0) out.push(x);
+  });
+  return out;
+}
+
+function namedResults(fn: FuncNode): Set<string> {
+  const out = new Set<string>();
+  for (const f of fn.type.results?.list ?? []) for (const n of f.names ?? []) out.add(n.name);
+  return out;
+}
+
+function hasResults(fn: FuncNode): boolean {
+  return (fn.type.results?.list ?? []).length > 0;
+}
+
+/** Whether id is declared directly by fn: a parameter, a result, a local outside nested literals. */
+function declaredIn(pass: Pass, fn: FuncNode, lit: ast.FuncLit, id: ast.Ident): 'param' | 'result' | 'local' | 'other' | undefined {
+  const o = pass.types.objectOf(id);
+  if (!o) return undefined;
+  if (o.kind !== 'var' || !o.decl) return 'other';
+  const at = o.decl.namePos;
+  const inRange = (n: ast.Node, p: number) => p >= nodeStart(n) && p < nodeStop(n);
+  if (inRange(lit, at)) return 'other'; // the literal's own variable
+  if (!inRange(fn, at)) return 'other'; // captured from further out: someone else may read it
+  if (o.varKind === 'result') return 'result';
+  if (o.varKind === 'param' || o.varKind === 'recv') return 'param';
+  // A local of fn, but not one of a literal nested in fn (other than ours).
+  if (fnLiterals(fn).some((l) => l !== lit && inRange(l, at))) return 'other';
+  // `x, err := f()` directly in the body reuses a result named err (same scope as the body).
+  if (namedResults(fn).has(id.name) && (fn.body?.list ?? []).some((s) => s.kind === 'AssignStmt' && s.tok === ':=' && s.lhs.includes(o.decl!))) return 'result';
+  return 'local';
+}
+
+function fnLiterals(fn: FuncNode): ast.FuncLit[] {
+  const out: ast.FuncLit[] = [];
+  if (!fn.body) return out;
+  inspect(fn.body, (n) => {
+    if (n.kind === 'FuncLit') out.push(n);
+  });
+  return out;
+}
+
+/** Idents of fn's body, outside lit, that refer to the same variable (address taken, read by other closures). */
+function otherReaders(pass: Pass, fn: FuncNode, lit: ast.FuncLit, id: ast.Ident): ast.Node | undefined {
+  const o = pass.types.objectOf(id);
+  if (!o || !fn.body) return undefined;
+  let found: ast.Node | undefined;
+  // Another closure (a defer registered earlier runs later and may read it) or an address-of may
+  // hold on to the variable after the function's return statement.
+  const visit = (n: ast.Node, inClosure: boolean): boolean => {
+    if (found) return false;
+    if (n === lit) return false;
+    if (n.kind === 'UnaryExpr' && n.op === '&') {
+      const x = unparen(n.x);
+      if (x.kind === 'Ident' && pass.types.objectOf(x) === o) {
+        found = n;
+        return false;
+      }
+    }
+    if (inClosure && n.kind === 'Ident' && pass.types.objectOf(n) === o && n !== o.decl) {
+      found = n;
+      return false;
+    }
+    return true;
+  };
+  const walk = (n: ast.Node, inClosure: boolean): void => {
+    if (!visit(n, inClosure)) return;
+    const nowClosure = inClosure || n.kind === 'FuncLit';
+    forEachChild(n, (c) => walk(c, nowClosure));
+  };
+  walk(fn.body, false);
+  return found;
+}
+
+/** Whether the literal reads id other than on the right of assignments to id itself. */
+function readInLiteral(pass: Pass, lit: ast.FuncLit, target: ast.Ident): boolean {
+  const o = pass.types.objectOf(target);
+  let read = false;
+  const same = (x: ast.Expr): boolean => {
+    const u = unparen(x);
+    return u.kind === 'Ident' && (o ? pass.types.objectOf(u) === o : u.name === target.name);
+  };
+  const walk = (n: ast.Node): void => {
+    if (read) return;
+    if (n.kind === 'AssignStmt' && n.lhs.some(same)) {
+      // err = errors.Join(err, x): reading err to build its own new value is not a use.
+      for (const l of n.lhs) if (!same(l)) walk(l);
+      return;
+    }
+    if (n.kind === 'Ident' && same(n)) {
+      read = true;
+      return;
+    }
+    forEachChild(n, walk);
+  };
+  walk(lit.body);
+  return read;
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.withStack(['DeferStmt'], (d, stack) => {
+      const lit = unparen(d.call.fun);
+      if (lit.kind !== 'FuncLit') return;
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : 'the function';
+
+      const rets = valueReturns(lit);
+      if (rets.length > 0) {
+        const r = rets[0]!;
+        const vals = (r.results ?? []).map((x) => textOf(file, x)).join(', ');
+        const named = fn ? [...namedResults(fn)] : [];
+        const fix = fn && named.length > 0
+          ? `assign to ${fname}'s named result${named.length > 1 ? 's' : ''} (${named.join(', ')}) instead`
+          : fn && hasResults(fn)
+            ? `give ${fname} named results and assign to them instead`
+            : `handle the value inside the literal (log it, or assign it to a named result)`;
+        pass.report({
+          node: r,
+          file,
+          message: `return ${vals} in the deferred function literal on line ${lineOf(file, d)} goes nowhere: the results of a deferred call are discarded, so ${fname} never sees them; ${fix}`,
+          related: [{ node: d, message: 'the defer statement' }],
+        });
+      }
+
+      if (!fn) return;
+      reportLostAssignments(pass, file, fn, fname, d, lit);
+    });
+  }
+}
+
+function reportLostAssignments(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: ast.DeferStmt, lit: ast.FuncLit): void {
+  const reported = new Set<string>();
+  walkSameFunc(lit.body, (x) => {
+    if (x.kind !== 'AssignStmt' || x.tok === ':=') return true;
+    for (const l of x.lhs) {
+      const id = unparen(l);
+      if (id.kind !== 'Ident' || id.name === '_' || reported.has(id.name)) continue;
+      const typed = isErrorTyped(pass, id);
+      if (typed === false) continue;
+      if (typed === undefined && !/^err$|Err$|^err[A-Z]/.test(id.name)) continue;
+      const where = declaredIn(pass, fn, lit, id);
+      // Without types we cannot tell a named result from a local: stay silent.
+      if (where === undefined || where === 'result' || where === 'other') continue;
+      if (readInLiteral(pass, lit, id)) continue;
+      const reader = otherReaders(pass, fn, lit, id);
+      if (reader) continue;
+      reported.add(id.name);
+      const declLine = pass.types.objectOf(id)?.decl;
+      const kind = where === 'param' ? 'a parameter' : 'a local variable';
+      const named = namedResults(fn);
+      const fix = hasResults(fn)
+        ? `make ${id.name} a named result of ${fname} (e.g. func ...) (..., ${id.name} error)) so the assignment becomes the returned error`
+        : `${fname} returns nothing, so handle the error inside the deferred function (log it or report it)`;
+      pass.report({
+        node: x,
+        file,
+        message: `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} is ${kind} of ${fname}, not ${named.size > 0 ? 'one of its named results' : 'a named result'}: deferred calls run after the return statement has copied the results, so this error is lost; ${fix}`,
+        confidence: typed === true ? 'high' : 'medium',
+        related: [
+          { node: d, message: 'the defer statement' },
+          ...(declLine ? [{ node: declLine, message: `${id.name} declared here` }] : []),
+        ],
+      });
+    }
+    return true;
+  });
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'medium',
+    summary: 'A deferred function literal returns values or assigns an error that nobody sees: the result is lost.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'evaluation',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,201 @@
+// loop-var-capture: a deferred or `go` function literal in a loop reads a loop variable that all
+// iterations share, so the call that runs later sees whatever value the variable has by then.
+// Shared: every variable a loop header declares in files before Go 1.22; at every version, the
+// variables a header assigns that were declared outside the loop (`for i = 0; ...`, `for k = range`).
+import type * as ast from '../syntax/ast.js';
+import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { enclosingFunc, enclosingLoops, funcName, goVersionAtLeast, lineOf, walkSameFunc, type LoopNode } from './helpers.js';
+
+const ID = 'loop-var-capture';
+
+interface LoopVar {
+  id: ast.Ident;
+  loop: LoopNode;
+  /** declared: the header declares it (`:=`), shared before Go 1.22; outside: declared elsewhere, assigned by the header. */
+  how: 'declared' | 'outside';
+}
+
+function identsOf(exprs: readonly (ast.Expr | null)[]): ast.Ident[] {
+  const out: ast.Ident[] = [];
+  for (const e of exprs) {
+    if (!e) continue;
+    const x = unparen(e);
+    if (x.kind === 'Ident' && x.name !== '_') out.push(x);
+  }
+  return out;
+}
+
+/** The variables of a loop header whose value is shared by all iterations in this file. */
+function sharedLoopVars(loop: LoopNode, perIteration: boolean): LoopVar[] {
+  const out: LoopVar[] = [];
+  const add = (ids: ast.Ident[], how: LoopVar['how']) => {
+    for (const id of ids) if (!out.some((v) => v.id.name === id.name)) out.push({ id, loop, how });
+  };
+  if (loop.kind === 'RangeStmt') {
+    if (loop.tok === ':=') {
+      if (!perIteration) add(identsOf([loop.key, loop.value]), 'declared');
+    } else if (loop.tok === '=') add(identsOf([loop.key, loop.value]), 'outside');
+    return out;
+  }
+  const init = loop.init;
+  if (init?.kind === 'AssignStmt') {
+    if (init.tok === ':=') {
+      if (!perIteration) add(identsOf(init.lhs), 'declared');
+    } else add(identsOf(init.lhs), 'outside');
+  }
+  // The post statement of `for ; i < n; i++` with i declared before the loop.
+  const declaredByInit = new Set(init?.kind === 'AssignStmt' && init.tok === ':=' ? identsOf(init.lhs).map((i) => i.name) : []);
+  const post = loop.post;
+  const postTargets = post?.kind === 'IncDecStmt' ? identsOf([post.x]) : post?.kind === 'AssignStmt' && post.tok !== ':=' ? identsOf(post.lhs) : [];
+  add(postTargets.filter((i) => !declaredByInit.has(i.name)), 'outside');
+  return out;
+}
+
+/** The function literals that run after the current iteration: the deferred/started one, and literals passed to it. */
+function laterLiterals(call: ast.CallExpr): ast.FuncLit[] {
+  const out: ast.FuncLit[] = [];
+  const fun = unparen(call.fun);
+  if (fun.kind === 'FuncLit') out.push(fun);
+  for (const a of call.args ?? []) {
+    const x = unparen(a);
+    if (x.kind === 'FuncLit') out.push(x);
+  }
+  return out;
+}
+
+/**
+ * Whether `use` (inside the literal) refers to the loop variable `v`. With types, by object; without,
+ * by name, unless the name is declared again between the loop and the use (a copy `i := i`, a
+ * parameter of the literal, a local of the literal).
+ */
+function refersTo(pass: Pass, use: ast.Ident, v: LoopVar, stack: readonly ast.Node[]): 'yes' | 'no' | 'maybe' {
+  if (use.name !== v.id.name) return 'no';
+  const ou = pass.types.objectOf(use);
+  const ov = pass.types.objectOf(v.id);
+  if (ou && ov) return ou === ov ? 'yes' : 'no';
+  return redeclaredBetween(v.loop, use, stack) ? 'no' : 'maybe';
+}
+
+/** Whether the name of `use` is declared in a block between the loop and `use` (syntax only). */
+function redeclaredBetween(loop: LoopNode, use: ast.Ident, stack: readonly ast.Node[]): boolean {
+  const name = use.name;
+  const at = use.namePos;
+  const start = stack.indexOf(loop);
+  const declares = (n: ast.Node): boolean => {
+    if (n.kind === 'AssignStmt' && n.tok === ':=') return n.lhs.some((l) => l.kind === 'Ident' && l.name === name);
+    if (n.kind === 'DeclStmt' && n.decl.kind === 'GenDecl') {
+      return (n.decl.specs ?? []).some((s) => s.kind === 'ValueSpec' && s.names.some((x) => x.name === name));
+    }
+    if (n.kind === 'RangeStmt' && n.tok === ':=') return identsOf([n.key, n.value]).some((x) => x.name === name);
+    return false;
+  };
+  for (let i = Math.max(0, start) + 1; i < stack.length; i++) {
+    const n = stack[i]!;
+    if (n.kind === 'FuncLit') {
+      const fields = [...(n.type.params.list ?? []), ...(n.type.results?.list ?? [])];
+      if (fields.some((f) => f.names?.some((x) => x.name === name))) return true;
+    }
+    if ((n.kind === 'ForStmt' && n !== loop && n.init && declares(n.init)) || (n.kind === 'RangeStmt' && n !== loop && declares(n))) return true;
+    if ((n.kind === 'IfStmt' || n.kind === 'SwitchStmt' || n.kind === 'TypeSwitchStmt') && n.init && declares(n.init)) return true;
+    const list = n.kind === 'BlockStmt' ? n.list : n.kind === 'CaseClause' || n.kind === 'CommClause' ? n.body : null;
+    if (list) {
+      for (const s of list) {
+        if (nodePos(s) >= at) break;
+        if (declares(s)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** The first identifier in the literal that reads or writes the loop variable, with how sure we are. */
+function firstUse(pass: Pass, lit: ast.FuncLit, v: LoopVar, outer: readonly ast.Node[]): { id: ast.Ident; sure: boolean } | undefined {
+  let found: { id: ast.Ident; sure: boolean } | undefined;
+  const stack: ast.Node[] = [...outer];
+  const visit = (n: ast.Node): void => {
+    if (found) return;
+    stack.push(n);
+    if (n.kind === 'Ident') {
+      const r = refersTo(pass, n, v, stack);
+      if (r !== 'no') found = { id: n, sure: r === 'yes' };
+    } else if (n.kind === 'SelectorExpr') {
+      // x.f: only x can be the variable.
+      visit(n.x);
+    } else if (n.kind === 'KeyValueExpr') {
+      // A struct literal key names a field; a map key is an expression.
+      if (unparen(n.key).kind !== 'Ident') visit(n.key);
+      else if (!isFieldKey(pass, n.key)) visit(n.key);
+      visit(n.value);
+    } else forEachChild(n, visit);
+    stack.pop();
+  };
+  visit(lit);
+  return found;
+}
+
+/** A composite literal key that is (or may be) a struct field name rather than a variable. */
+function isFieldKey(pass: Pass, key: ast.Expr): boolean {
+  const k = unparen(key) as ast.Ident;
+  const o = pass.types.objectOf(k);
+  return !o || o.kind !== 'var' || o.varKind === 'field';
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    const perIteration = goVersionAtLeast(file.goVersion, 1, 22);
+    file.inspector.withStack(['DeferStmt', 'GoStmt'], (st, stack) => {
+      const loops = enclosingLoops(stack);
+      if (loops.length === 0) return;
+      const lits = laterLiterals(st.call);
+      if (lits.length === 0) return;
+      const vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
+      if (vars.length === 0) return;
+      const fn = enclosingFunc(stack);
+      const outer = [...stack];
+      for (const v of vars) {
+        for (const lit of lits) {
+          const use = firstUse(pass, lit, v, outer);
+          if (!use) continue;
+          report(pass, file, st, v, use, fn ? funcName(file, fn) : 'the function', lit !== unparen(st.call.fun));
+          break;
+        }
+      }
+    });
+  }
+}
+
+function report(pass: Pass, file: PassFile, st: ast.DeferStmt | ast.GoStmt, v: LoopVar, use: { id: ast.Ident; sure: boolean }, fname: string, viaArg: boolean): void {
+  const name = v.id.name;
+  const loopLine = lineOf(file, v.loop);
+  const why = v.how === 'declared'
+    ? `${name} is declared by the loop on line ${loopLine} and, under ${file.goVersion} (before go1.22), one ${name} is shared by all iterations`
+    : `the loop on line ${loopLine} assigns ${name}, a variable declared outside it, so one ${name} is shared by all iterations`;
+  const lit = viaArg ? 'function literal passed to the deferred call' : 'deferred function literal';
+  const fix = v.how === 'declared'
+    ? `pass ${name} as an argument or copy it with ${name} := ${name} before the ${st.kind === 'DeferStmt' ? 'defer' : 'go statement'} (or raise the go directive to 1.22)`
+    : `pass ${name} as an argument or copy it with ${name} := ${name} before the ${st.kind === 'DeferStmt' ? 'defer' : 'go statement'}`;
+  const message = st.kind === 'DeferStmt'
+    ? `the ${lit} reads ${name}, but ${why}: the deferred calls run when ${fname} returns and all see its last value; ${fix}`
+    : `the goroutine started on line ${lineOf(file, st)} reads ${name}, but ${why}: it may see a later iteration's value (a data race); ${fix}`;
+  const related: RelatedInput[] = [
+    { node: v.loop, message: `the loop (line ${loopLine})` },
+    { node: use.id, message: `${name} read here` },
+  ];
+  // Knowing the object for sure (types) gives high confidence; the name alone, medium.
+  pass.report({ node: st, file, message, confidence: use.sure ? 'high' : 'medium', related });
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: 'A deferred or go function literal in a loop reads a loop variable shared by all iterations, so it sees a later value.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'evaluation',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,3 @@
+module example.com/defercallchain
+
+go 1.22

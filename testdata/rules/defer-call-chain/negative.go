@@ -1,0 +1,60 @@
+package callchain
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime/trace"
+	"sync"
+
+	"example.com/defercallchain/metrics"
+)
+
+func tracer(name string) func() { return func() { fmt.Println(name) } }
+
+func idiomFuncResult() {
+	defer tracer("x")()
+}
+
+func regionIdiom(ctx context.Context) {
+	defer trace.StartRegion(ctx, "work").End()
+}
+
+func timerIdiom(h *metrics.Histogram) {
+	defer metrics.NewTimer(h).ObserveDuration()
+}
+
+func plainMethod(f *os.File) {
+	defer f.Close()
+}
+
+func fieldPath(s *service) {
+	defer s.conn.Close()
+}
+
+func mutex(mu *sync.Mutex) {
+	mu.Lock()
+	defer mu.Unlock()
+}
+
+func packageFunc() {
+	defer fmt.Println("bye")
+}
+
+func wrapped(s *service) {
+	defer func() { s.Shutdown().Wait() }()
+}
+
+type handle struct{ f *os.File }
+
+func (h handle) Close() error { return h.f.Close() }
+
+func conversion(f *os.File) {
+	defer handle{f}.Close()
+	defer (*service)(nil).Wait()
+}
+
+func taskIdiom(ctx context.Context) {
+	_, task := trace.NewTask(ctx, "t")
+	defer task.End()
+}

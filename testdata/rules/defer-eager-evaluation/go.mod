@@ -1,0 +1,3 @@
+module example.com/defereagerevaluation
+
+go 1.22

@@ -1,0 +1,88 @@
+package eager
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"time"
+
+	"example.com/defereagerevaluation/tracing"
+)
+
+func sinceInArgs() {
+	start := time.Now()
+	defer log.Printf("took %v", time.Since(start)) // want `time.Since\(start\) in defer log.Printf\("took %v", time.Since\(start\)\) is evaluated at the defer statement on line 14, not when sinceInArgs returns, so it measures almost nothing`
+	work()
+}
+
+func nowInPrintArgs() {
+	defer fmt.Println("finished at", time.Now()) // want `time.Now\(\) in defer .* measures the start, not the end`
+	work()
+}
+
+func nowSub(start time.Time) {
+	defer log.Println(time.Now().Sub(start)) // want `time.Now\(\) in defer`
+}
+
+func spanFinish() (err error) {
+	span := tracing.Start("op")
+	defer span.Finish(err) // want `defer span.Finish\(err\) receives err as it is at the defer statement on line 29 \(usually nil\); err is assigned again on line 30`
+	if err = step(); err != nil {
+		return err
+	}
+	return fmt.Errorf("late failure")
+}
+
+func logResult(op string, err error) {}
+
+func errAssignedAfter() {
+	var err error
+	defer logResult("op", err) // want `receives err as it is at the defer statement on line 40.*err is assigned again on line 41`
+	err = step()
+	if err != nil {
+		fmt.Println(err)
+	}
+}
+
+func receiverReassigned(a, b string) error {
+	f, err := os.Open(a)
+	if err != nil {
+		return err
+	}
+	defer f.Close() // want `defer f.Close\(\) uses the value f has at the defer statement on line 52; f is reassigned on line 53, so the deferred Close still acts on the old f and the value assigned on line 53 is never closed`
+	f, err = os.Open(b)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+func funcVarReassigned() {
+	cleanup := func() { fmt.Println("first") }
+	defer cleanup() // want `defer cleanup\(\) calls the function cleanup holds at the defer statement on line 62; cleanup is reassigned on line 63.*so the new function is never called`
+	cleanup = func() { fmt.Println("second") }
+}
+
+func funcVarDisarmed() {
+	undo := func() { fmt.Println("undo") }
+	defer undo() // want `undo is set to nil on line 69, which does not change the deferred call`
+	undo = nil
+}
+
+func argCounterIncremented() {
+	n := 0
+	defer fmt.Println("processed", n) // want `receives n as it is at the defer statement on line 74; n is assigned again on line 76`
+	for i := 0; i < 3; i++ {
+		n++
+	}
+}
+
+func errInDeferredLiteralArg() (err error) {
+	defer func(e error) { // want `receives err as it is at the defer statement on line 81.*set again by the return statement on line 84`
+		fmt.Println(e)
+	}(err)
+	return step()
+}
+
+func work()        {}
+func step() error { return nil }

@@ -1,0 +1,3 @@
+module example.com/deferfuncresult
+
+go 1.22

@@ -1,0 +1,73 @@
+package deferfunc
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"sync"
+)
+
+func tracedRight() {
+	defer trace("ok")()
+	fmt.Println("work")
+}
+
+func methodRight(t tracer) {
+	defer t.Span("m")()
+}
+
+func namedTypeRight() {
+	defer startTimer("x")()
+}
+
+func returnsError(f *os.File) {
+	defer f.Close()
+}
+
+func returnsNothing(wg *sync.WaitGroup) {
+	defer wg.Done()
+}
+
+func literal() {
+	defer func() { fmt.Println("bye") }()
+}
+
+func returnsNonFunc() int { return 1 }
+
+func nonFuncResult() {
+	defer returnsNonFunc()
+}
+
+func conversion(h func(http.ResponseWriter, *http.Request)) {
+	// A conversion is not a call that returns a cleanup.
+	defer http.HandlerFunc(h).ServeHTTP(nil, nil)
+}
+
+func funcValueRight(mk func() func()) {
+	defer mk()()
+}
+
+func cleanupVar() {
+	cleanup := trace("v")
+	defer cleanup()
+}
+
+func goStatementIsNotDefer() {
+	go trace("g")
+}
+
+func builtin(ch chan int) {
+	defer close(ch)
+}
+
+func printlnResult() {
+	defer fmt.Println("x")
+}
+
+func pairAssigned() {
+	undo, err := setup()
+	if err != nil {
+		return
+	}
+	defer undo()
+}

@@ -1,0 +1,3 @@
+module example.com/deferineffectivereturn
+
+go 1.22

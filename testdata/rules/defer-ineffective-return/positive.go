@@ -1,0 +1,63 @@
+package ineffective
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+func returnInDeferredLiteral(f *os.File) error {
+	defer func() error {
+		return f.Close() // want `return f.Close\(\) in the deferred function literal on line 10 goes nowhere.*give returnInDeferredLiteral named results`
+	}()
+	return nil
+}
+
+func returnWithNamedResult(f *os.File) (err error) {
+	defer func() error {
+		if cerr := f.Close(); cerr != nil {
+			return cerr // want `return cerr in the deferred function literal on line 17 goes nowhere.*assign to returnWithNamedResult's named result \(err\) instead`
+		}
+		return nil // only the first return of the literal is reported
+	}()
+	return nil
+}
+
+func recoverIntoLocal() error {
+	var err error
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("recovered: %v", r) // want `assigns err = fmt.Errorf\("recovered: %v", r\), but err is a local variable of recoverIntoLocal, not a named result.*this error is lost`
+		}
+	}()
+	work()
+	return err
+}
+
+func closeIntoLocal(name string) (int, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	defer func() {
+		err = errors.Join(err, f.Close()) // want `err is a local variable of closeIntoLocal`
+	}()
+	return 1, err
+}
+
+func closeIntoParam(f *os.File, err error) error {
+	defer func() {
+		err = f.Close() // want `err is a parameter of closeIntoParam`
+	}()
+	return err
+}
+
+func noResults(f *os.File) {
+	var err error
+	defer func() {
+		err = f.Close() // want `noResults returns nothing, so handle the error inside the deferred function`
+	}()
+	_ = err
+}
+
+func work() {}

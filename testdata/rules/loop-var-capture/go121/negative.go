@@ -1,0 +1,118 @@
+package loopvar
+
+import (
+	"fmt"
+	"sync"
+)
+
+func passedAsArgument(n int) {
+	for i := 0; i < n; i++ {
+		defer func(i int) {
+			fmt.Println(i)
+		}(i)
+	}
+}
+
+func copiedBeforeDefer(names []string) {
+	for _, name := range names {
+		name := name
+		defer func() {
+			fmt.Println(name)
+		}()
+	}
+}
+
+func copiedInGoroutineLoop(xs []int) {
+	var wg sync.WaitGroup
+	for _, x := range xs {
+		x := x
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fmt.Println(x)
+		}()
+	}
+	wg.Wait()
+}
+
+func closureDeclaresOwn(n int) {
+	for i := 0; i < n; i++ {
+		defer func() {
+			i := 42
+			fmt.Println(i)
+		}()
+	}
+}
+
+func parameterShadows(n int) {
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			fmt.Println(i)
+		}(i)
+	}
+}
+
+func deferInsideFuncLitInLoop(names []string) {
+	for _, name := range names {
+		func() {
+			defer func() {
+				fmt.Println(name)
+			}()
+		}()
+	}
+}
+
+func directDeferredCallEvaluatesNow(xs []int) {
+	for _, x := range xs {
+		defer fmt.Println(x)
+	}
+}
+
+func closureNotReadingLoopVar(n int) {
+	total := 0
+	for i := 0; i < n; i++ {
+		total += i
+		defer func() {
+			fmt.Println("done")
+		}()
+	}
+	_ = total
+}
+
+func closureCalledInIteration(xs []int) {
+	for _, x := range xs {
+		func() {
+			fmt.Println(x)
+		}()
+	}
+}
+
+type point struct{ x int }
+
+func fieldKeyNamedLikeLoopVar(xs []int) {
+	for x := range xs {
+		_ = x
+		defer func() {
+			p := point{x: 1}
+			fmt.Println(p)
+		}()
+	}
+}
+
+func deferOutsideLoop(xs []int) {
+	var last int
+	for _, x := range xs {
+		last = x
+	}
+	defer func() {
+		fmt.Println(last)
+	}()
+}
+
+func blankLoopVar(xs []int) {
+	for range xs {
+		defer func() {
+			fmt.Println("x")
+		}()
+	}
+}
