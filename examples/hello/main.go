@@ -1,5 +1,6 @@
 // Command hello writes a greeting to a file and reads it back. It is a small example for
-// deferguard: its defers close what it opens, and one of them sits in a loop.
+// deferguard: its defers close what it opens, one of them sits in a loop, and worker.go
+// shows two more hazards.
 package main
 
 import (

@@ -1,0 +1,137 @@
+// The analysis framework: inspector queries, the driver's units, syntax errors, crash isolation,
+// suppressions, deterministic order and the same output from one thread or two workers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type * as ast from '../../src/syntax/ast.js';
+import { parseFile } from '../../src/syntax/parser.js';
+import { inspect } from '../../src/syntax/nodes.js';
+import { Inspector } from '../../src/analysis/inspector.js';
+import { analyze } from '../../src/analysis/driver.js';
+import { parseRuleOptions, OptionsError } from '../../src/analysis/options.js';
+
+const REGISTRY = new URL('./registry.fixture.ts', import.meta.url).href;
+
+const SRC = `package p
+
+func f(xs []int) {
+	defer g()
+	for range xs {
+		func() {
+			defer g()
+		}()
+	}
+}
+
+func g() {}
+`;
+
+test('inspector preorder visits the requested kinds in source order, like a full walk', () => {
+  const { file } = parseFile('x.go', SRC);
+  const ins = new Inspector(file);
+  const want: string[] = [];
+  inspect(file, (n) => void ((n.kind === 'DeferStmt' || n.kind === 'FuncLit') && want.push(n.kind)));
+  const got: string[] = [];
+  ins.preorder(['DeferStmt', 'FuncLit'], (n) => got.push(n.kind));
+  assert.deepEqual(got, want);
+  assert.deepEqual(got, ['DeferStmt', 'FuncLit', 'DeferStmt']);
+  let all = 0;
+  ins.preorder(null, () => all++);
+  let walked = 0;
+  inspect(file, () => void walked++);
+  assert.equal(all, walked);
+  assert.throws(() => ins.preorder(['Nope' as ast.NodeKind], () => {}), /unknown node kind/);
+});
+
+test('inspector withStack gives the enclosing nodes and can prune', () => {
+  const { file } = parseFile('x.go', SRC);
+  const ins = new Inspector(file);
+  const stacks: string[] = [];
+  ins.withStack(['DeferStmt'], (_d, stack) => void stacks.push(stack.map((n) => n.kind).join('>')));
+  assert.deepEqual(stacks, [
+    'File>FuncDecl>BlockStmt>DeferStmt',
+    'File>FuncDecl>BlockStmt>RangeStmt>BlockStmt>ExprStmt>CallExpr>FuncLit>BlockStmt>DeferStmt',
+  ]);
+  const seen: string[] = [];
+  ins.withStack(['FuncLit', 'DeferStmt'], (n) => {
+    seen.push(n.kind);
+    return n.kind !== 'FuncLit'; // do not enter function literals
+  });
+  assert.deepEqual(seen, ['DeferStmt', 'FuncLit']);
+});
+
+function module(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deferguard-driver-'));
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/m\n\ngo 1.22\n');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, dirname(name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const MODULE = {
+  'a/a.go': 'package a\n\nfunc A() {\n\tdefer B()\n}\n\nfunc B() {}\n',
+  'a/a_test.go': 'package a\n\nfunc helper() {\n\tdefer B()\n}\n',
+  'a/x_test.go': 'package a_test\n\nfunc ext() {\n\tdefer func() {}()\n}\n',
+  'b/b.go': 'package b\n\nfunc boom() {\n\tdefer boom()\n}\n',
+  'c/ok.go': 'package c\n\nfunc C() {\n\tdefer C() //deferguard:ignore every-defer recursion is intended here\n\tdefer C()\n}\n',
+  'c/bad.go': 'package c\n\nfunc broken( {\n',
+  'd/é.go': 'package d\n\nfunc D() { /* é */ defer D() }\n',
+};
+
+test('driver: findings, syntax errors, crash isolation, suppressions; jobs 1 and 2 agree byte for byte', async () => {
+  const dir = module(MODULE);
+  try {
+    const run = (jobs: number) => analyze({ cwd: dir, registry: REGISTRY, enable: ['every-defer', 'throws'], jobs, useGo: false });
+    const one = await run(1);
+    const two = await run(2);
+    const again = await run(2);
+    assert.equal(JSON.stringify(two.findings), JSON.stringify(one.findings));
+    assert.equal(JSON.stringify(again.findings), JSON.stringify(two.findings));
+    const lines = one.findings.map((f) => `${f.file}:${f.line}:${f.column} [${f.rule}] ${f.message}`);
+    assert.deepEqual(lines, [
+      'a/a.go:4:2 [every-defer] defer at depth 4 in example.com/m/a',
+      'a/a_test.go:4:2 [every-defer] defer at depth 4 in example.com/m/a',
+      'a/x_test.go:4:2 [every-defer] defer at depth 4 in example.com/m/a_test',
+      'b/b.go:1:1 [internal-error] rule throws failed on b/b.go: boom found; its findings for package example.com/m/b are dropped',
+      'b/b.go:4:2 [every-defer] defer at depth 4 in example.com/m/b',
+      "c/bad.go:3:14 [syntax-error] syntax error: expected ')', found '{' (the file is not analysed)",
+      "c/bad.go:4:1 [syntax-error] syntax error: missing ',' in parameter list (the file is not analysed)",
+      'c/ok.go:5:2 [every-defer] defer at depth 4 in example.com/m/c',
+      'd/é.go:3:21 [every-defer] defer at depth 4 in example.com/m/d',
+    ]);
+    assert.equal(one.suppressed, 1);
+    const syntax = one.findings.find((f) => f.rule === 'syntax-error')!;
+    assert.equal(syntax.severity, 'high');
+    // UTF-16 columns differ from byte columns after a non-ASCII character.
+    const d = one.findings.find((f) => f.file === 'd/é.go')!;
+    // "func D() { /* é */ defer": é is 2 bytes but 1 UTF-16 unit; line 3 starts at byte 11.
+    assert.equal(d.column, 21);
+    assert.equal(d.column16, 20);
+    assert.equal(d.offset, 31);
+    assert.equal(one.packages, 5);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('driver: an unknown rule id is an error, not a crash', async () => {
+  const dir = module({ 'a.go': 'package a\n' });
+  try {
+    await assert.rejects(analyze({ cwd: dir, registry: REGISTRY, enable: ['nope'], jobs: 1, useGo: false }), /unknown rule "nope"/);
+    await assert.rejects(analyze({ cwd: dir, registry: REGISTRY, enable: ['nope'], jobs: 2, useGo: false }), /unknown rule "nope"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('rule options are validated with the place of the problem', () => {
+  const o = parseRuleOptions({ banned: [{ name: 'time.Sleep', context: 'defer', severity: 'high', reason: 'slow' }], blockingCalls: ['x.Y'] }, 'deferguard.json');
+  assert.equal(o.banned[0]!.context, 'defer');
+  assert.deepEqual(o.blockingCalls, ['x.Y']);
+  assert.throws(() => parseRuleOptions({ banned: [{ name: 'x', context: 'never' }] }, 'f.json'), /f\.json: banned\[0\]: context must be one of/);
+  assert.throws(() => parseRuleOptions({ bogus: 1 }, 'f.json'), OptionsError);
+});
