@@ -197,6 +197,8 @@ export class CFG {
   readonly loops: ReadonlyMap<LoopStmt, LoopInfo>;
   /** Invalid branches met while building (unknown labels, misplaced fallthrough); the graph is still well formed. */
   readonly problems: string[];
+  /** The block that falls off the end of the body into exit (an implicit return); not live when the body ends in a terminating statement. */
+  readonly fallOff: Block;
 
   private readonly where = new Map<ast.Node, { block: Block; index: number }>();
   private spans: { start: number; end: number; block: Block; index: number }[] | null = null;
@@ -209,6 +211,7 @@ export class CFG {
     returns: ast.ReturnStmt[];
     loops: Map<LoopStmt, LoopInfo>;
     problems: string[];
+    fallOff: Block;
   }) {
     this.body = init.body;
     this.blocks = init.blocks;
@@ -219,6 +222,7 @@ export class CFG {
     this.returns = init.returns;
     this.loops = init.loops;
     this.problems = init.problems;
+    this.fallOff = init.fallOff;
     for (const b of this.blocks) b.nodes.forEach((n, index) => this.where.set(n, { block: b, index }));
   }
 
@@ -825,6 +829,7 @@ class Builder {
   }
 
   finish(body: ast.BlockStmt): CFG {
+    const fallOff = this.current;
     this.jump(this.exit); // falling off the end returns
     for (const [name, l] of this.labels) if (!l.defined) this.problems.push(`label ${name} is used but not defined`);
     this.exit.id = this.blocks.length;
@@ -849,6 +854,7 @@ class Builder {
       returns: this.returns,
       loops: this.loops,
       problems: this.problems,
+      fallOff,
     });
   }
 }

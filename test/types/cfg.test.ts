@@ -419,6 +419,28 @@ test('invalid branches are reported as problems, the graph stays well formed', (
   ]);
 });
 
+const FALL_OFF: [string, string, boolean][] = [
+  ['empty body', ``, true],
+  ['if without else', `	if x {\n		return\n	}`, true],
+  ['if/else both return', `	if x {\n		return\n	} else {\n		return\n	}`, false],
+  ['panic', `	panic(1)`, false],
+  ['for {} without break', `	for {\n	}`, false],
+  ['for {} with a break', `	for {\n		break\n	}`, true],
+  ['switch with default, all cases return', `	switch {\n	case a:\n		return\n	default:\n		return\n	}`, false],
+  ['switch without default', `	switch {\n	case a:\n		return\n	}`, true],
+  ['select, all cases return', `	select {\n	case <-c:\n		return\n	}`, false],
+  ['empty select', `	select {}`, false],
+  ['goto backward', `L:\n	goto L`, false],
+];
+
+for (const [name, body, live] of FALL_OFF) {
+  test(`fallOff: ${name} -> end reachable: ${live}`, () => {
+    const f = fn(body);
+    assert.equal(f.cfg.fallOff.live, live);
+    assert.ok(f.cfg.fallOff.succs.includes(f.cfg.exit));
+  });
+}
+
 // ---- path queries ----
 
 const isCall = (name: string) => (n: ast.Node) =>
@@ -594,22 +616,31 @@ test('robustness: every function and literal of a $GOROOT/src sample (every 20th
   let loops = 0;
   let buildMs = 0;
   let checked = 0;
+  let withResults = 0;
   for (const path of files) {
     const r = parseFile(path, readFileSync(path));
     if (r.errors.length > 0) continue;
     checked++;
-    const bodies: ast.BlockStmt[] = [];
+    const bodies: { body: ast.BlockStmt; results: boolean }[] = [];
     inspect(r.file, (n) => {
-      if ((n.kind === 'FuncDecl' || n.kind === 'FuncLit') && n.body) bodies.push(n.body);
+      if ((n.kind === 'FuncDecl' || n.kind === 'FuncLit') && n.body) {
+        bodies.push({ body: n.body, results: (n.type.results?.list?.length ?? 0) > 0 });
+      }
     });
-    for (const body of bodies) {
+    for (const { body, results } of bodies) {
       const t0 = performance.now();
-      const cfg = buildCFG(body, { mayReturn });
+      const cfg = buildCFG(body, { mayReturn: () => true });
       buildMs += performance.now() - t0;
       funcs++;
       blocks += cfg.blocks.length;
       checkInvariants(cfg);
       assert.deepEqual(cfg.problems, [], `${path}: valid Go gives no problems`);
+      // The compiler accepted this function: with results, its body is a terminating statement
+      // ("missing return" otherwise), so the end of the body cannot be reached.
+      if (results) {
+        withResults++;
+        assert.equal(cfg.fallOff.live, false, `${path}: the end of a function with results at ${pos(body)} is unreachable`);
+      }
       for (const l of cfg.loops.keys()) {
         loops++;
         cfg.loopExits(l);
@@ -618,9 +649,10 @@ test('robustness: every function and literal of a $GOROOT/src sample (every 20th
       walkStatements(body, (s) => assert.ok(cfg.isEntry(s), `${path}: ${s.kind} at ${pos(s)} is an entry`));
     }
   }
-  t.diagnostic(`${checked} files, ${funcs} functions and literals, ${blocks} blocks, ${loops} loops, built in ${Math.round(buildMs)} ms`);
+  t.diagnostic(`${checked} files, ${funcs} functions and literals (${withResults} with results), ${blocks} blocks, ${loops} loops, built in ${Math.round(buildMs)} ms`);
   assert.ok(checked > 250, `a few hundred files checked (${checked})`);
   assert.ok(funcs > 2000);
+  assert.ok(withResults > 1000);
   assert.ok(buildMs < 20_000, `built in reasonable time (${Math.round(buildMs)} ms)`);
 });
 
