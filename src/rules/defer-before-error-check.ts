@@ -1,0 +1,238 @@
+// defer-before-error-check: `x, err := f(...)` followed by a defer that uses x before err is
+// checked (or, for net/http requests, with the error thrown away). When f fails, x is nil: the
+// deferred call dereferences nil at function exit, or closes nothing and hides the real error.
+import type * as ast from '../syntax/ast.js';
+import { inspect, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import type { Type } from '../types/api.js';
+import { docUrl, type Confidence } from '../findings/model.js';
+import { HTTP_REQUEST_CALLS } from './catalog.js';
+import { callName, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
+
+const ID = 'defer-before-error-check';
+
+/** An assignment `x, ..., err := call` (or `=`, or `var x, err = call`). */
+interface ResultAssign {
+  stmt: ast.Stmt;
+  call: ast.CallExpr;
+  /** The non-blank values other than the error. */
+  values: ast.Ident[];
+  /** The error variable, or null when it is discarded with `_`. */
+  err: ast.Ident | null;
+}
+
+function resultAssign(s: ast.Stmt): ResultAssign | undefined {
+  let lhs: readonly ast.Expr[];
+  let rhs: readonly ast.Expr[];
+  if (s.kind === 'AssignStmt' && (s.tok === ':=' || s.tok === '=')) {
+    lhs = s.lhs;
+    rhs = s.rhs;
+  } else if (s.kind === 'DeclStmt' && s.decl.kind === 'GenDecl' && s.decl.tok === 'var' && s.decl.specs?.length === 1) {
+    const spec = s.decl.specs[0]!;
+    if (spec.kind !== 'ValueSpec' || !spec.values) return undefined;
+    lhs = spec.names;
+    rhs = spec.values;
+  } else return undefined;
+  if (lhs.length < 2 || rhs.length !== 1) return undefined;
+  const call = unparen(rhs[0]!);
+  if (call.kind !== 'CallExpr') return undefined;
+  const last = lhs[lhs.length - 1]!;
+  if (last.kind !== 'Ident') return undefined;
+  const values = lhs.slice(0, -1).filter((l): l is ast.Ident => l.kind === 'Ident' && l.name !== '_');
+  if (values.length === 0) return undefined;
+  return { stmt: s, call, values, err: last.name === '_' ? null : last };
+}
+
+/** Whether a value of this type can be nil (so a method call or field access on the failure path dereferences nil). */
+function nilable(t: Type | undefined): boolean | undefined {
+  if (!t) return undefined;
+  let u: Type | undefined = t;
+  if (u.kind === 'named') u = u.underlying();
+  if (!u) return undefined;
+  switch (u.kind) {
+    case 'pointer': case 'interface': case 'map': case 'slice': case 'chan': case 'signature': return true;
+    case 'typeparam': return undefined;
+    default: return false;
+  }
+}
+
+/** The error variable's standing: known to be an error (high), looks like one by name (medium), or not one. */
+function errorVar(pass: Pass, err: ast.Ident): Confidence | undefined {
+  const known = isErrorTyped(pass, err);
+  if (known !== undefined) return known ? 'high' : undefined;
+  return /^err$|^err[A-Z0-9_]|Err$/.test(err.name) ? 'medium' : undefined;
+}
+
+/** How a deferred call uses x: the method or field path it goes through, or undefined. */
+interface DeferUse {
+  /** `resp.Body.Close()`, or `function literal` */
+  shown: string;
+  /** The use of x: the deferred call, or the call or selector in the literal. */
+  path: ast.Expr;
+}
+
+function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, err: ast.Ident | null): DeferUse | undefined {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === 'SelectorExpr') {
+    const root = selectorRoot(fun.x);
+    if (root && root.name === x.name && sameObj(pass, root, x)) return { shown: textOf(file, d.call), path: d.call };
+    return undefined;
+  }
+  if (fun.kind !== 'FuncLit') return undefined;
+  // A closure that looks at err or compares x with nil guards itself.
+  if (err && mentions(pass, fun.body, err)) return undefined;
+  let guarded = false;
+  let use: ast.Expr | undefined;
+  const visit = (n: ast.Node): boolean => {
+    if (guarded) return false;
+    if (n.kind === 'BinaryExpr' && (n.op === '==' || n.op === '!=')) {
+      const a = unparen(n.x);
+      const b = unparen(n.y);
+      if ((a.kind === 'Ident' && sameObj(pass, a, x) && isNilIdent(pass, b)) || (b.kind === 'Ident' && sameObj(pass, b, x) && isNilIdent(pass, a))) {
+        guarded = true;
+        return false;
+      }
+    }
+    if (!use && n.kind === 'CallExpr') {
+      const f = unparen(n.fun);
+      const root = f.kind === 'SelectorExpr' ? selectorRoot(f.x) : undefined;
+      if (root && sameObj(pass, root, x)) use = n;
+    }
+    if (!use && n.kind === 'SelectorExpr') {
+      const root = selectorRoot(n.x);
+      if (root && sameObj(pass, root, x)) use = n;
+    }
+    return true;
+  };
+  inspect(fun.body, visit);
+  if (guarded || !use) return undefined;
+  return { shown: 'function literal', path: use };
+}
+
+function sameObj(pass: Pass, a: ast.Ident, b: ast.Ident): boolean {
+  if (a.name !== b.name) return false;
+  const oa = pass.types.objectOf(a);
+  const ob = pass.types.objectOf(b);
+  return oa && ob ? oa === ob : !oa && !ob;
+}
+
+/** Whether a statement settles the question before the defer: looks at err, assigns or nil-checks x. */
+function settles(pass: Pass, s: ast.Stmt, x: ast.Ident, err: ast.Ident | null): boolean {
+  if (err && mentions(pass, s, err)) return true;
+  let found = false;
+  inspect(s, (n) => {
+    if (found) return false;
+    if (n.kind === 'AssignStmt' && n.lhs.some((l) => l.kind === 'Ident' && sameObj(pass, l, x))) found = true;
+    else if (n.kind === 'UnaryExpr' && n.op === '&' && unparen(n.x).kind === 'Ident' && sameObj(pass, unparen(n.x) as ast.Ident, x)) found = true;
+    else if (n.kind === 'BinaryExpr' && (n.op === '==' || n.op === '!=')) {
+      const a = unparen(n.x);
+      const b = unparen(n.y);
+      if ((a.kind === 'Ident' && sameObj(pass, a, x) && isNilIdent(pass, b)) || (b.kind === 'Ident' && sameObj(pass, b, x) && isNilIdent(pass, a))) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: readonly ast.Stmt[]): void {
+  for (let i = 0; i < list.length; i++) {
+    const a = resultAssign(list[i]!);
+    if (!a) continue;
+    const callee = callName(pass, file, a.call);
+    const calleeName = callee ? displayName(pass, callee.name) : textOf(file, a.call.fun);
+    let confidence: Confidence;
+    let http = false;
+    if (a.err) {
+      const c = errorVar(pass, a.err);
+      if (!c) continue;
+      confidence = c;
+    } else {
+      if (!callee || !HTTP_REQUEST_CALLS.has(callee.name)) continue;
+      http = true;
+      confidence = callee.typed ? 'high' : 'medium';
+    }
+    if (callee && !callee.typed) confidence = 'medium';
+    const assignLine = lineOf(file, a.stmt);
+    // Values that can never be nil (structs, numbers) are left alone.
+    const xs = a.values.filter((x) => nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== false);
+    for (const x of xs) {
+      for (let j = i + 1; j < list.length; j++) {
+        let s = list[j]!;
+        while (s.kind === 'LabeledStmt') s = s.stmt;
+        if (s.kind === 'DeferStmt') {
+          const use = deferUse(pass, file, s, x, a.err);
+          if (use) {
+            report(pass, file, fn, s, x, a, calleeName, use, assignLine, http || isHttpName(callee?.name), confidence);
+            break;
+          }
+          if (a.err && mentions(pass, s, a.err)) break;
+          continue;
+        }
+        if (settles(pass, s, x, a.err)) break;
+      }
+    }
+  }
+}
+
+function isHttpName(name: string | undefined): boolean {
+  return !!name && HTTP_REQUEST_CALLS.has(name);
+}
+
+function report(
+  pass: Pass, file: PassFile, fn: FuncNode | undefined, d: ast.DeferStmt, x: ast.Ident, a: ResultAssign, calleeName: string,
+  use: DeferUse, assignLine: number, http: boolean, confidence: Confidence,
+): void {
+  const exit = fn ? `as ${funcName(file, fn)} returns` : 'at function exit';
+  const shown = textOf(file, use.path);
+  const related = [{ node: a.stmt, message: `${x.name} and ${a.err ? a.err.name : 'a discarded error'} assigned here` }];
+  if (!a.err) {
+    pass.report({
+      node: d,
+      file,
+      confidence,
+      message: `the error of ${calleeName} on line ${assignLine} is discarded: when the request fails ${x.name} is nil and the deferred ${shown} panics with a nil dereference ${exit}; check the error and defer the close only after it`,
+      related,
+    });
+    return;
+  }
+  const effect = http
+    ? `when the request fails ${x.name} is nil and ${shown} panics with a nil dereference ${exit}`
+    : `when ${calleeName} fails ${x.name} is nil and ${shown} runs on it ${exit} (a nil dereference, or a failed close that hides the real error)`;
+  pass.report({
+    node: d,
+    file,
+    confidence,
+    message: `${x.name} from ${calleeName} on line ${assignLine} is used by the deferred ${use.shown} before ${a.err.name} is checked: ${effect}; move the defer below the ${a.err.name} check`,
+    related,
+  });
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.withStack(['BlockStmt', 'CaseClause', 'CommClause'], (n, stack) => {
+      let fn: FuncNode | undefined;
+      for (let k = stack.length - 2; k >= 0; k--) {
+        const s = stack[k]!;
+        if (s.kind === 'FuncDecl' || s.kind === 'FuncLit') {
+          fn = s;
+          break;
+        }
+      }
+      const list = n.kind === 'BlockStmt' ? n.list : n.body;
+      if (list && list.length > 1) checkList(pass, file, fn, list);
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'critical',
+    summary: 'A defer that uses a call result before the call\'s error is checked: on failure the value is nil and the deferred call dereferences it.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'lifetime',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

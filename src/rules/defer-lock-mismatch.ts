@@ -1,0 +1,129 @@
+// defer-lock-mismatch: the deferred call does not undo the lock taken just before it on the same
+// mutex: `mu.Lock(); defer mu.Lock()` (deadlock at exit), `mu.RLock(); defer mu.RLock()` (the read
+// lock is never released), `mu.RLock(); defer mu.Unlock()` and `mu.Lock(); defer mu.RUnlock()`
+// (fatal error: unlock of unlocked mutex; a fatal error cannot be recovered).
+import type * as ast from '../syntax/ast.js';
+import { unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import type { LockMethod } from './catalog.js';
+import { funcName, lineOf, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
+
+const ID = 'defer-lock-mismatch';
+
+/** What goes wrong when `deferred` runs at exit while the mutex is held by `held`; undefined when they match. */
+function mismatch(held: LockMethod, deferred: LockMethod): { effect: string; fix: LockMethod } | undefined {
+  if (held === 'Lock' && deferred === 'Lock') {
+    return { effect: 'locks it a second time and deadlocks (sync mutexes are not reentrant)', fix: 'Unlock' };
+  }
+  if (held === 'RLock' && deferred === 'RLock') {
+    return { effect: 'takes a second read lock, so neither read lock is ever released and every later Lock blocks forever', fix: 'RUnlock' };
+  }
+  if (held === 'RLock' && deferred === 'Unlock') {
+    return { effect: 'releases a write lock that was never taken: "fatal error: sync: Unlock of unlocked RWMutex", which recover cannot stop', fix: 'RUnlock' };
+  }
+  if (held === 'Lock' && deferred === 'RUnlock') {
+    return { effect: 'releases a read lock that was never taken: "fatal error: sync: RUnlock of unlocked RWMutex", which recover cannot stop', fix: 'Unlock' };
+  }
+  return undefined;
+}
+
+/** The statement lists enclosing the defer (innermost first), each with the index of the statement that holds it. */
+function enclosingLists(stack: readonly ast.Node[]): { list: readonly ast.Stmt[]; index: number }[] {
+  const out: { list: readonly ast.Stmt[]; index: number }[] = [];
+  for (let i = stack.length - 1; i > 0; i--) {
+    const n = stack[i]!;
+    const parent = stack[i - 1]!;
+    if (parent.kind === 'FuncDecl' || parent.kind === 'FuncLit') break;
+    const list = parent.kind === 'BlockStmt' ? parent.list : parent.kind === 'CaseClause' || parent.kind === 'CommClause' ? parent.body : null;
+    if (list) {
+      const index = list.indexOf(n as ast.Stmt);
+      if (index >= 0) out.push({ list, index });
+    }
+  }
+  return out;
+}
+
+/**
+ * The lock operation on the mutex that is in force where the defer runs: the last operation on it in
+ * the statements before the defer, in its own list or an enclosing one. Undefined when there is none,
+ * or when a statement before it operates on the mutex in a nested branch (the state is unclear).
+ */
+function lastOp(pass: Pass, stack: readonly ast.Node[], key: string): LockCall | undefined {
+  for (const { list, index } of enclosingLists(stack)) {
+    for (let i = index - 1; i >= 0; i--) {
+      const ops = lockCallsIn(pass, list[i]!).filter((l) => sameRefKey(refKey(pass, l.mutex), key));
+      if (ops.length === 0) continue;
+      const st = list[i]!;
+      // Only a plain statement `mu.Lock()` says for sure what is held; anything nested is ambiguous.
+      if (ops.length === 1 && st.kind === 'ExprStmt' && unparen(st.x) === ops[0]!.call) return ops[0];
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Whether the function operates on the mutex again after the defer (then the pairing may be deliberate). */
+function usedAfter(pass: Pass, fn: FuncNode, d: ast.DeferStmt, key: string): boolean {
+  if (!fn.body) return false;
+  let found = false;
+  const after = d.call.rparen;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr' && x.lparen > after) {
+      const l = lockCall(pass, x);
+      if (l && sameRefKey(refKey(pass, l.mutex), key)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+function check(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast.Node[]): void {
+  const deferred = lockCall(pass, d.call);
+  if (!deferred || deferred.method === 'TryLock' || deferred.method === 'TryRLock') return;
+  const key = refKey(pass, deferred.mutex);
+  if (key === undefined) return;
+  const held = lastOp(pass, stack, key);
+  if (!held || (held.method !== 'Lock' && held.method !== 'RLock')) return;
+  const m = mismatch(held.method, deferred.method);
+  if (!m) return;
+  let fn: FuncNode | undefined;
+  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
+    const s = stack[i]!;
+    if (s.kind === 'FuncDecl' || s.kind === 'FuncLit') fn = s;
+  }
+  if (!fn || usedAfter(pass, fn, d, key)) return;
+  const mu = textOf(file, deferred.mutex);
+  const fun = unparen(d.call.fun) as ast.SelectorExpr;
+  const typed = held.typed && deferred.typed;
+  pass.report({
+    node: d,
+    file,
+    confidence: typed ? 'high' : 'medium',
+    message: `${mu} is ${held.method === 'Lock' ? 'locked' : 'read-locked'} with ${held.method} on line ${lineOf(file, held.call)}, but the deferred ${textOf(file, d.call)}, run as ${funcName(file, fn)} returns, ${m.effect}; defer ${mu}.${m.fix}() instead`,
+    related: [{ node: held.call, message: `${textOf(file, held.call)} takes the lock here` }],
+    fixes: [{ message: `defer ${mu}.${m.fix}()`, edits: [{ node: fun.sel, newText: m.fix }] }],
+  });
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.withStack(['DeferStmt'], (d, stack) => {
+      check(pass, file, d, stack);
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'critical',
+    summary: 'A deferred Lock, RLock, Unlock or RUnlock that does not undo the lock just taken on the same mutex: deadlock or fatal error at exit.',
+    enabledByDefault: true,
+    fixable: true,
+    category: 'locking',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,141 @@
+package deferr
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"os"
+	"strconv"
+)
+
+// The standard shape: check, then defer.
+func checkedFirst(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// The error is logged (passed to a function) before the defer.
+func loggedFirst(path string) {
+	f, err := os.Open(path)
+	log.Println(err)
+	defer f.Close()
+}
+
+// The error is returned early by a switch on it.
+func switched(path string) error {
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	}
+	defer f.Close()
+	return nil
+}
+
+// The defer runs only when the error is nil.
+func guardedDefer(path string) {
+	f, err := os.Open(path)
+	if err == nil {
+		defer f.Close()
+	}
+}
+
+// The deferred closure checks the value itself.
+func nilChecked(url string) {
+	resp, err := http.Get(url)
+	defer func() {
+		if resp != nil {
+			resp.Body.Close()
+		}
+	}()
+	if err != nil {
+		return
+	}
+}
+
+// The second result is not an error.
+func notAnError(m map[string]*os.File, k string) {
+	n, ok := lookup(m, k)
+	defer n.Close()
+	_ = ok
+}
+
+func lookup(m map[string]*os.File, k string) (*os.File, bool) {
+	f, ok := m[k]
+	return f, ok
+}
+
+// The error is discarded, but the call is not an HTTP request.
+func discardedNonHTTP(path string) {
+	f, _ := os.Open(path)
+	defer f.Close()
+}
+
+// The defer does not use the value.
+func unrelatedDefer(path string) error {
+	f, err := os.Open(path)
+	defer fmt.Println("done")
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// The variable is reassigned before the defer.
+func reassigned(path string) error {
+	f, err := os.Open(path)
+	if f == nil {
+		f = os.Stdin
+	}
+	defer f.Close()
+	return err
+}
+
+// The error is checked in the if statement's init/cond form.
+func ifInit(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return err
+	}
+	defer fmt.Println(n)
+	return nil
+}
+
+// The error is wrapped and returned as a value first.
+func wrapped(path string) (err error) {
+	f, err := os.Open(path)
+	err = fmt.Errorf("open: %w", err)
+	defer f.Close()
+	return err
+}
+
+// A value that is not used by a method or field path of the defer: passed as an argument.
+func passedAsArg(path string) error {
+	f, err := os.Open(path)
+	defer closeQuietly(f)
+	return err
+}
+
+func closeQuietly(c io.Closer) {
+	if c != nil {
+		c.Close()
+	}
+}
+
+// The error is checked inside the deferred closure.
+func checkedInClosure(path string) {
+	f, err := os.Open(path)
+	defer func() {
+		if err == nil {
+			f.Close()
+		}
+	}()
+}

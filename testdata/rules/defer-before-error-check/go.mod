@@ -1,0 +1,3 @@
+module example.com/deferbeforeerrorcheck
+
+go 1.22

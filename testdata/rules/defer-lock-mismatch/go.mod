@@ -1,0 +1,3 @@
+module example.com/deferlockmismatch
+
+go 1.22
