@@ -62,12 +62,18 @@ func runCalls(args []string) int {
 	out := bufio.NewWriterSize(os.Stdout, 1<<16)
 	defer out.Flush()
 	c := &callChecker{
-		ctxt:  &ctxt,
+		ctxt:  &build.Default,
 		fset:  token.NewFileSet(),
 		sizes: types.SizesFor("gc", ctxt.GOARCH),
 	}
-	// One importer for the whole run: it caches every package it has type-checked.
-	c.imp = importer.ForCompiler(c.fset, "source", nil).(types.ImporterFrom)
+	// One importer for the whole run: it caches every package it has type-checked. It reads
+	// build.Default through a pointer, so setting build.Default.Dir per package makes go/build
+	// find imports in that package's module (it runs go list there for non-GOROOT paths).
+	c.imp = &moduleImportCache{
+		imp:    importer.ForCompiler(c.fset, "source", nil).(types.ImporterFrom),
+		goroot: filepath.Join(build.Default.GOROOT, "src") + string(filepath.Separator),
+		done:   map[[2]string]*types.Package{},
+	}
 
 	if fs.NArg() > 0 {
 		for _, dir := range fs.Args() {
@@ -97,7 +103,35 @@ type callChecker struct {
 	ctxt  *build.Context
 	fset  *token.FileSet
 	sizes types.Sizes
-	imp   types.ImporterFrom
+	imp   *moduleImportCache
+}
+
+// moduleImportCache remembers the source importer's answers for imports made outside GOROOT,
+// per import path and module directory: each of those would otherwise run go list again.
+// Imports made from GOROOT are resolved in process (with its vendor directories) and passed on.
+type moduleImportCache struct {
+	imp    types.ImporterFrom
+	goroot string
+	done   map[[2]string]*types.Package
+}
+
+func (m *moduleImportCache) Import(path string) (*types.Package, error) {
+	return m.ImportFrom(path, "", 0)
+}
+
+func (m *moduleImportCache) ImportFrom(path, dir string, mode types.ImportMode) (*types.Package, error) {
+	if strings.HasPrefix(dir+string(filepath.Separator), m.goroot) {
+		return m.imp.ImportFrom(path, dir, mode)
+	}
+	key := [2]string{path, build.Default.Dir}
+	if p := m.done[key]; p != nil {
+		return p, nil
+	}
+	p, err := m.imp.ImportFrom(path, dir, mode)
+	if err == nil && p != nil && p.Complete() {
+		m.done[key] = p
+	}
+	return p, err
 }
 
 func (c *callChecker) check(out *bufio.Writer, dir, importPath string) {
@@ -106,6 +140,8 @@ func (c *callChecker) check(out *bufio.Writer, dir, importPath string) {
 		fmt.Fprintf(out, "## %s\t-\t0\t%s\n", dir, oneLine(err.Error()))
 		return
 	}
+	// Imports outside GOROOT are found with go list, run in the package's own module.
+	c.ctxt.Dir = abs
 	bp, err := c.ctxt.ImportDir(abs, 0)
 	if err != nil && bp == nil {
 		fmt.Fprintf(out, "## %s\t-\t0\t%s\n", dir, oneLine(err.Error()))
