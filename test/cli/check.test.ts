@@ -1,0 +1,112 @@
+// deferguard check / rules / explain: exit codes, formats, rule selection, documentation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCheckArgs, selectRules, UsageError } from '../../src/cli/check.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e',
+      "import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(1));", '--', ...args],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, DEFERGUARD_NO_GO: '1', NO_COLOR: '1' } },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function withModule(files: Record<string, string>, fn: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'deferguard-check-'));
+  try {
+    writeFileSync(join(dir, 'go.mod'), 'module example.com/m\n\ngo 1.22\n');
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(join(dir, dirname(name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const LOOP = 'package p\n\nimport "os"\n\nfunc Each(ps []string) {\n\tfor _, p := range ps {\n\t\tf, _ := os.Open(p)\n\t\tdefer f.Close()\n\t}\n}\n';
+const CLEAN = 'package q\n\nfunc Q() {\n\tdefer Q()\n}\n';
+
+test('check: text output, exit 1 at the gate, 0 below it or with --fail-on none', () => {
+  withModule({ 'p/p.go': LOOP, 'q/q.go': CLEAN }, (dir) => {
+    const r = cli('check', '-C', dir);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^p\/p\.go:8:3: high \[defer-in-loop\] file f from os\.Open on line 7 stays open until Each returns/m);
+    assert.match(r.stdout, /^    p\/p\.go:7:11: f acquired here$/m);
+    assert.match(r.stdout, /^1 finding/m);
+    assert.equal(cli('-C', dir, '--fail-on', 'critical').status, 0);
+    assert.equal(cli('-C', dir, '--fail-on', 'none', './q/...').status, 0);
+  });
+});
+
+test('check: json keeps the documented finding keys; several formats at once; rule selection', () => {
+  withModule({ 'p/p.go': LOOP, 'q/q.go': CLEAN }, (dir) => {
+    const sarif = join(dir, 'out.sarif');
+    const r = cli('-C', dir, '--format', 'json', '--format', `sarif=${sarif}`, '--enable', 'unnecessary-defer', '--jobs', '2');
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as { findings: Record<string, unknown>[] };
+    assert.deepEqual(report.findings.map((f) => [f.rule, f.file, f.line]), [['defer-in-loop', 'p/p.go', 8], ['unnecessary-defer', 'q/q.go', 4]]);
+    for (const k of ['rule', 'severity', 'confidence', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'related']) {
+      assert.ok(k in report.findings[0]!, `finding has ${k}`);
+    }
+    const s = JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: unknown[] }[] };
+    assert.equal(s.runs[0]!.results.length, 2);
+    const off = cli('-C', dir, '--disable', 'defer-in-loop', '--format', 'json');
+    assert.equal(off.status, 0, off.stderr);
+    assert.deepEqual(JSON.parse(off.stdout).findings, []);
+  });
+});
+
+test('check: usage errors exit 2 with a clear message', () => {
+  const cases: [string[], RegExp][] = [
+    [['--bogus'], /unknown flag --bogus/],
+    [['--enable', 'no-such-rule'], /unknown rule "no-such-rule"/],
+    [['--fail-on', 'severe'], /invalid --fail-on value "severe"/],
+    [['--format', 'yaml'], /unknown output format "yaml"/],
+    [['--jobs', '0'], /invalid --jobs value "0"/],
+    [['--format', 'json', '--format', 'sarif'], /only one --format can write to standard output/],
+  ];
+  for (const [args, re] of cases) {
+    assert.throws(() => {
+      const a = parseCheckArgs(args);
+      selectRules(a);
+    }, (e: unknown) => e instanceof UsageError && re.test(e.message));
+  }
+  const r = cli('check', '--jobs', 'x');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /invalid --jobs value "x"/);
+});
+
+test('rule selection: defaults, --enable-all, --disable', () => {
+  const base = { enable: [], disable: [], enableAll: false };
+  assert.ok(selectRules(base).includes('defer-in-loop'));
+  assert.ok(!selectRules(base).includes('unnecessary-defer'));
+  assert.ok(selectRules({ ...base, enableAll: true }).includes('unnecessary-defer'));
+  assert.ok(!selectRules({ ...base, enableAll: true, disable: ['defer-in-loop'] }).includes('defer-in-loop'));
+});
+
+test('rules lists the catalogue as JSON; explain prints a rule doc and rejects unknown ids', () => {
+  const r = cli('rules', '--format', 'json');
+  assert.equal(r.status, 0, r.stderr);
+  const rows = JSON.parse(r.stdout) as { id: string; severity: string; enabled: boolean; summary: string }[];
+  const loop = rows.find((x) => x.id === 'defer-in-loop')!;
+  assert.deepEqual(Object.keys(loop), ['id', 'severity', 'enabled', 'summary']);
+  assert.equal(loop.severity, 'high');
+  assert.equal(rows.find((x) => x.id === 'defer-not-open-coded')!.enabled, false);
+  const e = cli('explain', 'defer-in-infinite-loop');
+  assert.equal(e.status, 0, e.stderr);
+  assert.match(e.stdout, /^# defer-in-infinite-loop/);
+  const bad = cli('explain', 'defer-in');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown rule "defer-in" \(did you mean defer-in-loop, defer-in-infinite-loop/);
+});
