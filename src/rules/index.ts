@@ -7,8 +7,9 @@ import { analyzer as deferInInfiniteLoop } from './defer-in-infinite-loop.js';
 import { analyzer as deferNotOpenCoded } from './defer-not-open-coded.js';
 import { analyzer as unnecessaryDefer } from './unnecessary-defer.js';
 import { analyzer as deferCloseUncheckedWrite } from './defer-close-unchecked-write.js';
+import { analyzer as deferOrderInverted } from './defer-order-inverted.js';
 
-export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite];
+export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite, deferOrderInverted];
 
 export function ruleMetas(): RuleMeta[] {
   return analyzers.map((a) => a.meta);

@@ -1,0 +1,212 @@
+// defer-order-inverted: deferred calls run last in, first out, so a defer registered later runs
+// earlier. When the Close of an underlying file or connection is deferred after the Close/Flush of
+// a writer that still has to write into it, the file is closed first and the writer's final flush
+// fails: the data is lost (silently, when the wrapper's error is dropped too).
+import type * as ast from '../syntax/ast.js';
+import { pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import type { Severity } from '../findings/model.js';
+import {
+  cfgOf, deferredCalls, lineOf, methodCallOn, rootIdent, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin,
+  type DeferredCall, type FuncNode, type WriteOrigin,
+} from './helpers.js';
+
+const ID = 'defer-order-inverted';
+
+/** Methods that end the life of an underlying file, connection or database. */
+const UNDERLYING_CLOSE = new Set(['Close']);
+
+interface Wrap {
+  w: ast.Ident;
+  origin: WriteOrigin & { under: ast.Expr };
+  at: number;
+}
+
+function wrapsIn(pass: Pass, file: PassFile, fn: FuncNode): Wrap[] {
+  const out: Wrap[] = [];
+  walkSameFunc(fn.body!, (x) => {
+    let lhs: readonly ast.Expr[] | undefined;
+    let rhs: readonly ast.Expr[] | null | undefined;
+    if (x.kind === 'AssignStmt') [lhs, rhs] = [x.lhs, x.rhs];
+    else if (x.kind === 'ValueSpec') [lhs, rhs] = [x.names, x.values];
+    if (!lhs || !rhs || rhs.length !== 1) return true;
+    const w = unparen(lhs[0]!);
+    if (w.kind !== 'Ident' || w.name === '_') return true;
+    const origin = writeOrigin(pass, file, rhs[0]!, true);
+    if (origin?.under && rootIdent(origin.under)) out.push({ w, origin: origin as Wrap['origin'], at: nodePos(x) });
+    return true;
+  });
+  return out;
+}
+
+/** Whether expression e denotes the same variable or field path as `target`. */
+function same(pass: Pass, e: ast.Expr, target: ast.Expr): boolean {
+  if (!sameExpr(e, target)) return false;
+  const a = rootIdent(e);
+  const b = rootIdent(target);
+  return !!a && !!b && sameVar(pass, a, b);
+}
+
+/** The wrap in effect for variable w at `at` (the last assignment before it). */
+function wrapOf(pass: Pass, wraps: readonly Wrap[], w: ast.Expr, at: number): Wrap | undefined {
+  const id = unparen(w);
+  if (id.kind !== 'Ident') return undefined;
+  let found: Wrap | undefined;
+  for (const x of wraps) if (x.at < at && sameVar(pass, x.w, id)) found = x;
+  return found;
+}
+
+/** What a wrapper writes into, outermost first: [f] for gzip over f, [bw, f] for gzip over bufio over f. */
+function chainBelow(pass: Pass, wraps: readonly Wrap[], top: Wrap): { expr: ast.Expr; wrap: Wrap | undefined; via: Wrap }[] {
+  const out: { expr: ast.Expr; wrap: Wrap | undefined; via: Wrap }[] = [];
+  let cur: Wrap | undefined = top;
+  const seen = new Set<Wrap>();
+  while (cur && !seen.has(cur)) {
+    seen.add(cur);
+    const under = cur.origin.under;
+    const next = wrapOf(pass, wraps, under, cur.at);
+    out.push({ expr: under, wrap: next, via: cur });
+    cur = next;
+  }
+  return out;
+}
+
+interface Release {
+  dc: DeferredCall;
+  recv: ast.Expr;
+  method: string;
+}
+
+function releasesOf(d: ast.DeferStmt): Release[] {
+  const out: Release[] = [];
+  for (const dc of deferredCalls(d)) {
+    const m = methodCallOn(dc.call);
+    if (m) out.push({ dc, recv: m.recv, method: m.method });
+  }
+  return out;
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
+      if (!fn.body) return;
+      const wraps = wrapsIn(pass, file, fn);
+      if (wraps.length === 0) return;
+      const defers: ast.DeferStmt[] = [];
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind === 'DeferStmt') defers.push(x);
+        return true;
+      });
+      if (defers.length === 0) return;
+      const reported = new Set<ast.CallExpr>();
+      const releases = defers.map(releasesOf);
+      defers.forEach((d1, i) => {
+        for (const r1 of releases[i]!) {
+          const top = wrapOf(pass, wraps, r1.recv, nodePos(d1));
+          if (!top || !top.origin.res.release.includes(r1.method)) continue;
+          const chain = chainBelow(pass, wraps, top);
+          // Later calls of the same deferred literal run after r1: in order. Earlier ones run before it.
+          for (const r0 of releases[i]!) {
+            if (r0 === r1) break;
+            const hit = matchUnder(pass, chain, r0);
+            if (hit && !reported.has(r0.dc.call)) {
+              reported.add(r0.dc.call);
+              report(pass, file, r0, r1, top, hit, 'same');
+            }
+          }
+          // Defers registered after d1 (on a path from it) run before it.
+          for (let j = i + 1; j < defers.length; j++) {
+            const d2 = defers[j]!;
+            if (!registeredAfter(pass, fn, d1, d2)) continue;
+            for (const r2 of releases[j]!) {
+              const hit = matchUnder(pass, chain, r2);
+              if (hit && !reported.has(r2.dc.call)) {
+                reported.add(r2.dc.call);
+                report(pass, file, r2, r1, top, hit, 'later');
+              }
+            }
+          }
+        }
+      });
+    });
+  }
+}
+
+/** Whether release r closes something in the chain: an underlying's Close, or a wrapper's own release. */
+function matchUnder(pass: Pass, chain: ReturnType<typeof chainBelow>, r: Release): ReturnType<typeof chainBelow>[number] | undefined {
+  for (const c of chain) {
+    if (!same(pass, r.recv, c.expr)) continue;
+    const ends = c.wrap ? c.wrap.origin.res.release.includes(r.method) || r.method === 'Close' : UNDERLYING_CLOSE.has(r.method);
+    if (ends) return c;
+  }
+  return undefined;
+}
+
+/** d2 can be registered after d1 on one run of the function: it is reachable from d1. */
+function registeredAfter(pass: Pass, fn: FuncNode, d1: ast.DeferStmt, d2: ast.DeferStmt): boolean {
+  const g = cfgOf(pass, fn);
+  if (!g || !g.isEntry(d1) || !g.isEntry(d2)) return nodePos(d2) > nodePos(d1);
+  return g.canReach(d1, d2);
+}
+
+function report(
+  pass: Pass,
+  file: PassFile,
+  early: Release,
+  late: Release,
+  top: Wrap,
+  hit: ReturnType<typeof chainBelow>[number],
+  how: 'same' | 'later',
+): void {
+  const earlyText = textOf(file, early.dc.call);
+  const lateText = textOf(file, late.dc.call);
+  const under = textOf(file, hit.expr);
+  const res = top.origin.res;
+  const w = top.w.name;
+  const wrapText = textOf(file, top.origin.call);
+  const lateLine = lineOf(file, late.dc.call);
+  const tx = res.wraps === 'recv';
+  let severity: Severity | undefined;
+  let consequence: string;
+  if (tx) {
+    severity = 'medium';
+    consequence = `${lateText} then runs against a closed database (database/sql keeps only the transaction's own connection open, and a driver whose connector releases shared state on Close can fail the rollback)`;
+  } else {
+    const into = hit.via === top ? '' : ` through ${textOf(file, hit.via.w)}`;
+    const flushedOnly = hit.wrap && !hit.wrap.origin.res.release.includes('Close') && early.method !== 'Close';
+    consequence = flushedOnly
+      ? `${lateText} then writes the rest of the ${res.what} ${w}'s data${into} into ${under} after its last flush, where it stays buffered and is lost`
+      : `${lateText} then writes the rest of the ${res.what} ${w}'s data${into} into an already closed ${under} and that data is lost`;
+  }
+  const fix = tx
+    ? `defer ${under}.Close() before starting ${w}, or end ${w} explicitly before closing ${under}`
+    : `register the deferred close of ${under} before creating ${w}, or close ${w} explicitly and check its error before ${under} is closed`;
+  const message = how === 'later'
+    ? `the deferred ${earlyText} runs before the deferred ${lateText} registered on line ${lateLine} because deferred calls run last in, first out: ${consequence}; ${fix}`
+    : `${earlyText} runs before ${lateText} in the same deferred function: ${consequence}; close ${w} first`;
+  pass.report({
+    node: early.dc.lit ? early.dc.call : early.dc.defer,
+    file,
+    message,
+    ...(severity ? { severity } : {}),
+    confidence: top.origin.typed ? 'high' : 'medium',
+    related: [
+      { node: late.dc.lit ? late.dc.call : late.dc.defer, message: `${lateText}, which still needs ${under}` },
+      { node: top.origin.call, message: `${w} wraps ${textOf(file, top.origin.under)}` },
+    ],
+  });
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: 'Deferred calls run last in, first out: a file or connection is closed before the writer over it flushes into it.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'lifetime',
+    docUrl: docUrl(ID),
+  },
+  run,
+};
