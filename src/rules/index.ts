@@ -8,8 +8,9 @@ import { analyzer as deferNotOpenCoded } from './defer-not-open-coded.js';
 import { analyzer as unnecessaryDefer } from './unnecessary-defer.js';
 import { analyzer as deferCloseUncheckedWrite } from './defer-close-unchecked-write.js';
 import { analyzer as deferOrderInverted } from './defer-order-inverted.js';
+import { analyzer as deferNilFunc } from './defer-nil-func.js';
 
-export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite, deferOrderInverted];
+export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite, deferOrderInverted, deferNilFunc];
 
 export function ruleMetas(): RuleMeta[] {
   return analyzers.map((a) => a.meta);

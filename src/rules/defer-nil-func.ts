@@ -1,0 +1,379 @@
+// defer-nil-func: deferring a function value that can be nil. The defer statement evaluates the
+// function value and stores it; a nil value does not fail there. It fails when the deferred calls
+// run as the function returns: a run-time panic (nil pointer dereference) at exit, after the body
+// has done its work and possibly while another panic is already unwinding.
+import type * as ast from '../syntax/ast.js';
+import { inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import type { Type } from '../types/api.js';
+import type { Block, CFG } from '../types/cfg.js';
+import { walkNode } from '../types/cfg.js';
+import { cfgOf, funcName, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+
+const ID = 'defer-nil-func';
+
+function under(t: Type | undefined): Type | undefined {
+  return t?.kind === 'named' ? t.underlying() : t;
+}
+
+function isNil(pass: Pass, e: ast.Expr): boolean {
+  const x = unparen(e);
+  if (x.kind !== 'Ident' || x.name !== 'nil') return false;
+  const o = pass.types.objectOf(x);
+  return !o || o.kind === 'nil';
+}
+
+/** Whether cond, when true (`want` true) or false (`want` false), implies `subject != nil`. */
+function impliesNonNil(pass: Pass, cond: ast.Expr, subject: ast.Expr, want: boolean): boolean {
+  const c = unparen(cond);
+  if (c.kind === 'UnaryExpr' && c.op === '!') return impliesNonNil(pass, c.x, subject, !want);
+  if (c.kind === 'BinaryExpr') {
+    if (c.op === '&&' && want) return impliesNonNil(pass, c.x, subject, true) || impliesNonNil(pass, c.y, subject, true);
+    if (c.op === '||' && !want) return impliesNonNil(pass, c.x, subject, false) || impliesNonNil(pass, c.y, subject, false);
+    if (c.op === '!=' || c.op === '==') {
+      const other = isNil(pass, c.y) ? c.x : isNil(pass, c.x) ? c.y : undefined;
+      if (!other || !sameExpr(other, subject)) return false;
+      return c.op === '!=' ? want : !want;
+    }
+  }
+  return false;
+}
+
+/** Whether a CFG entry assigns the subject (or a nested statement of it does), outside function literals. */
+function assigns(n: ast.Node, isSubject: (e: ast.Expr) => boolean): boolean {
+  let found = false;
+  walkNode(n, (x) => {
+    if (found) return false;
+    if (x.kind === 'AssignStmt' && x.lhs.some((l) => isSubject(l))) found = true;
+    else if (x.kind === 'ValueSpec' && x.names.some((l) => isSubject(l))) found = true;
+    else if (x.kind === 'UnaryExpr' && x.op === '&' && isSubject(x.x)) found = true;
+    else if (x.kind === 'Ident' && n === x && isSubject(x)) found = true; // a range key/value entry
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Whether the defer can be reached from `start` on a path where the subject stays nil: no entry on
+ * it assigns the subject, no branch taken implies it is non-nil, and no loop it enters assigns it.
+ */
+function nilPathTo(pass: Pass, g: CFG, start: { block: Block; index: number }, d: ast.DeferStmt, subject: ast.Expr, isSubject: (e: ast.Expr) => boolean): boolean {
+  const assigning = new Set<Block>();
+  for (const b of g.blocks) if (b.nodes.some((n) => assigns(n, isSubject))) assigning.add(b);
+  const loopAssigns = new Set<Block>();
+  for (const info of g.loops.values()) {
+    for (const m of info.members) {
+      if (assigning.has(m)) {
+        loopAssigns.add(info.header);
+        break;
+      }
+    }
+  }
+  const seen = new Set<Block>();
+  const queue: { block: Block; index: number }[] = [start];
+  while (queue.length > 0) {
+    const { block, index } = queue.shift()!;
+    let blocked = false;
+    for (let i = index; i < block.nodes.length; i++) {
+      const n = block.nodes[i]!;
+      if (n === d) return true;
+      if (assigns(n, isSubject)) {
+        blocked = true;
+        break;
+      }
+    }
+    if (blocked) continue;
+    const control = block.term === 'branch' ? block.control : null;
+    const cond = control?.kind === 'IfStmt' ? control.cond : null;
+    block.succs.forEach((s, k) => {
+      if (cond && k <= 1 && impliesNonNil(pass, cond, subject, k === 0)) return;
+      if (loopAssigns.has(s) || seen.has(s)) return;
+      seen.add(s);
+      queue.push({ block: s, index: 0 });
+    });
+  }
+  return false;
+}
+
+interface Source {
+  /** Where the nil value starts: after this CFG entry, or at the function entry. */
+  after: ast.Node | null;
+  /** The message part: "cleanup is nil on a path from its declaration on line 12 to this defer". */
+  says: string;
+  related: { node: ast.Node; message: string } | undefined;
+  /** What to do instead. */
+  fix: string;
+}
+
+function assignFix(v: ast.Ident): string {
+  return `assign ${v.name} on every path (e.g. to a no-op func) or guard the defer with \`if ${v.name} != nil\``;
+}
+
+/** How a local func variable can hold nil at the defer, or undefined when it cannot (or we cannot tell). */
+function nilSource(pass: Pass, file: PassFile, fn: FuncNode, v: ast.Ident, d: ast.DeferStmt): Source | undefined {
+  const obj = pass.types.objectOf(v);
+  if (obj && obj.kind !== 'var') return undefined;
+  if (obj && obj.varKind !== 'local' && obj.varKind !== 'result') return undefined;
+  if (obj?.type && under(obj.type)?.kind !== 'signature') return undefined;
+  // Named results start as nil.
+  for (const f of fn.type.results?.list ?? []) {
+    for (const n of f.names ?? []) {
+      if (n.name === v.name && (obj ? obj.decl === n : true)) {
+        return { after: null, says: `${v.name} is nil on a path from the start of ${funcName(file, fn)} (a named result starts as nil) to this defer`, related: { node: n, message: `${v.name} declared here` }, fix: assignFix(v) };
+      }
+    }
+  }
+  // The declaration: `var v func()` / `var v func() = nil`, or `v := m[k]` (single-value map lookup).
+  const decl = obj?.decl;
+  let found: Source | undefined;
+  walkSameFunc(fn.body!, (x) => {
+    if (nodePos(x) >= nodePos(d)) return false;
+    if (x.kind === 'DeclStmt' && x.decl.kind === 'GenDecl' && x.decl.tok === 'var') {
+      for (const s of x.decl.specs ?? []) {
+        if (s.kind !== 'ValueSpec') continue;
+        const i = s.names.findIndex((n) => (decl ? n === decl : n.name === v.name));
+        if (i < 0) continue;
+        const val = s.values?.[i];
+        if (val && !isNil(pass, val)) {
+          found = undefined;
+          continue;
+        }
+        if (!decl && !(s.type && unparen(s.type).kind === 'FuncType')) continue; // without types, only an explicit func type
+        found = { after: x, says: `${v.name} is nil on a path from its declaration on line ${lineOf(file, x)} to this defer`, related: { node: s.names[i]!, message: `${v.name} declared without a value here` }, fix: assignFix(v) };
+      }
+    } else if (x.kind === 'AssignStmt' && x.tok === ':=' && decl) {
+      const i = x.lhs.findIndex((l) => l === decl);
+      if (i >= 0) {
+        const val = x.lhs.length === x.rhs.length ? unparen(x.rhs[i]!) : undefined;
+        if (val?.kind === 'IndexExpr' && under(pass.types.typeOf(val.x))?.kind === 'map') {
+          const lookup = textOf(file, val);
+          found = { after: x, says: `${v.name} is nil when the map lookup ${lookup} on line ${lineOf(file, x)} misses`, related: { node: val, message: `${v.name} from ${lookup}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${lookup}\` and defer ${v.name}() only when ok` };
+        } else found = undefined;
+      }
+    }
+    return true;
+  });
+  return found;
+}
+
+/** Whether the variable's address is taken or a function literal assigns it (then any path may have set it). */
+function escapes(pass: Pass, fn: FuncNode, v: ast.Ident): boolean {
+  let out = false;
+  const isV = (e: ast.Expr) => {
+    const x = unparen(e);
+    return x.kind === 'Ident' && sameVar(pass, x, v);
+  };
+  inspect(fn.body!, (x) => {
+    if (out) return false;
+    if (x.kind === 'UnaryExpr' && x.op === '&' && isV(x.x)) out = true;
+    if (x.kind === 'FuncLit') {
+      inspect(x.body, (y) => {
+        if (y.kind === 'AssignStmt' && y.lhs.some(isV)) out = true;
+        return !out;
+      });
+      return false;
+    }
+    return !out;
+  });
+  return out;
+}
+
+function checkLocal(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, v: ast.Ident): void {
+  const src = nilSource(pass, file, fn, v, d);
+  if (!src || escapes(pass, fn, v)) return;
+  const g = cfgOf(pass, fn);
+  if (!g) return;
+  let start: { block: Block; index: number };
+  if (src.after) {
+    const ref = g.locate(src.after);
+    if (!ref) return;
+    start = { block: ref.block, index: ref.index + 1 };
+  } else start = { block: g.entry, index: 0 };
+  const isSubject = (e: ast.Expr): boolean => {
+    const x = unparen(e);
+    return x.kind === 'Ident' && sameVar(pass, x, v);
+  };
+  if (!nilPathTo(pass, g, start, d, v, isSubject)) return;
+  const typed = !!pass.types.objectOf(v);
+  pass.report({
+    node: d,
+    file,
+    message: `${src.says}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns (the defer statement itself does not fail); ${src.fix}`,
+    confidence: typed ? 'high' : 'medium',
+    ...(src.related ? { related: [src.related] } : {}),
+  });
+}
+
+/** `defer m[k]()` on a map of funcs, unguarded. */
+function checkMapCall(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, ix: ast.IndexExpr): void {
+  if (under(pass.types.typeOf(ix.x))?.kind !== 'map') return;
+  // A comma-ok lookup of the same key anywhere before in the function counts as a check.
+  let okLookup = false;
+  walkSameFunc(fn.body!, (x) => {
+    if (okLookup || nodePos(x) >= nodePos(d)) return false;
+    if (x.kind === 'AssignStmt' && x.lhs.length === 2 && x.rhs.length === 1 && sameExpr(x.rhs[0]!, ix)) okLookup = true;
+    return !okLookup;
+  });
+  if (okLookup) return;
+  const g = cfgOf(pass, fn);
+  if (!g) return;
+  const isSubject = (e: ast.Expr) => sameExpr(e, ix);
+  if (!nilPathTo(pass, g, { block: g.entry, index: 0 }, d, ix, isSubject)) return;
+  const call = textOf(file, d.call);
+  const m = textOf(file, ix.x);
+  const k = textOf(file, ix.index);
+  pass.report({
+    node: d,
+    file,
+    message: `the function in ${call} is nil when ${k} is not a key of ${m}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns; look it up with \`f, ok := ${textOf(file, ix)}\` and defer f() only when ok`,
+  });
+}
+
+interface FieldOwner {
+  /** The struct type declaring the field. */
+  name: string;
+  pkg: string;
+}
+
+/** The named struct type of this package that declares field `f` of a func type, reached from type t (through pointers and embedding). */
+function fieldOwner(pass: Pass, t: Type | undefined, f: string, depth = 0): FieldOwner | undefined {
+  if (!t || depth > 4) return undefined;
+  if (t.kind === 'pointer') t = t.elem;
+  if (t.kind !== 'named') return undefined;
+  const u = t.underlying();
+  if (u?.kind !== 'struct') return undefined;
+  for (const fld of u.fields) {
+    if (fld.name === f && !fld.embedded) {
+      return under(fld.type)?.kind === 'signature' && t.pkg === pass.pkg.importPath ? { name: t.name, pkg: t.pkg } : undefined;
+    }
+  }
+  for (const fld of u.fields) {
+    if (!fld.embedded) continue;
+    const o = fieldOwner(pass, fld.type, f, depth + 1);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+const fieldSetCache = new WeakMap<readonly PassFile[], Set<string>>();
+
+/**
+ * Field names that the package sets somewhere: assigned through a selector, named in a composite
+ * literal, or with their address taken. By name, for every struct type (erring towards "set").
+ */
+function fieldsSet(pass: Pass): Set<string> {
+  let s = fieldSetCache.get(pass.files);
+  if (s) return s;
+  s = new Set<string>();
+  const set = s;
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === 'AssignStmt') {
+        for (const l of x.lhs) {
+          const e = unparen(l);
+          if (e.kind === 'SelectorExpr') set.add(e.sel.name);
+        }
+      } else if (x.kind === 'KeyValueExpr' && x.key.kind === 'Ident') set.add(x.key.name);
+      else if (x.kind === 'UnaryExpr' && x.op === '&') {
+        const e = unparen(x.x);
+        if (e.kind === 'SelectorExpr') set.add(e.sel.name);
+      } else if (x.kind === 'CompositeLit' && (x.elts ?? []).some((el) => el.kind !== 'KeyValueExpr')) {
+        // Positional literal: every field of its type is set.
+        const t = under(pass.types.typeOf(x));
+        if (t?.kind === 'struct') for (const f of t.fields) set.add(f.name);
+        else if (!t) set.add('*');
+      }
+      return true;
+    });
+  }
+  fieldSetCache.set(pass.files, s);
+  return s;
+}
+
+function exportedName(n: string): boolean {
+  return /^\p{Lu}/u.test(n);
+}
+
+/** `defer s.f()` where f is a func field that nothing in the package ever sets. */
+function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr): void {
+  const c = pass.types.callee(d.call);
+  if (!c || c.kind !== 'funcvalue') return;
+  const f = sel.sel.name;
+  if (exportedName(f) && pass.pkg.name !== 'main') return;
+  const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
+  if (!owner) return;
+  const set = fieldsSet(pass);
+  if (set.has(f) || set.has('*')) return;
+  pass.report({
+    node: d,
+    file,
+    message: `field ${f} of ${owner.name} is never set in package ${pass.pkg.name}, so ${textOf(file, sel)} is always nil and the deferred ${textOf(file, d.call)} panics with a nil pointer dereference when ${funcName(file, fn)} returns; set the field where ${owner.name} is built or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+  });
+}
+
+/** `defer hook()` on a package-level func variable that is declared without a value and never assigned in the package. */
+function checkPackageVar(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, v: ast.Ident): boolean {
+  const o = pass.types.objectOf(v);
+  if (!o || o.kind !== 'var' || o.varKind !== 'package' || o.pkg !== pass.pkg.importPath || !o.decl) return o?.varKind === 'package';
+  if (under(o.type)?.kind !== 'signature') return true;
+  if (exportedName(v.name) && pass.pkg.name !== 'main') return true;
+  let hasValue = false;
+  let assigned = false;
+  for (const pf of pass.files) {
+    inspect(pf.file, (x) => {
+      if (assigned) return false;
+      if (x.kind === 'ValueSpec' && x.names.includes(o.decl!)) {
+        const i = x.names.indexOf(o.decl!);
+        if (x.values?.[i] && !isNil(pass, x.values[i]!)) hasValue = true;
+        if (x.values && x.values.length === 1 && x.names.length > 1) hasValue = true;
+      }
+      const isV = (e: ast.Expr) => {
+        const y = unparen(e);
+        return y.kind === 'Ident' && y.name === v.name && pass.types.objectOf(y) === o;
+      };
+      if (x.kind === 'AssignStmt' && x.lhs.some(isV)) assigned = true;
+      if (x.kind === 'UnaryExpr' && x.op === '&' && isV(x.x)) assigned = true;
+      return !assigned;
+    });
+  }
+  if (hasValue || assigned) return true;
+  pass.report({
+    node: d,
+    file,
+    message: `package variable ${v.name} is declared without a value and never assigned in package ${pass.pkg.name}, so the deferred ${textOf(file, d.call)} panics with a nil pointer dereference when ${funcName(file, fn)} returns; give ${v.name} a no-op default or guard the defer with \`if ${v.name} != nil\``,
+    related: [{ node: o.decl, message: `${v.name} declared here` }],
+  });
+  return true;
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
+      if (!fn.body) return;
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind !== 'DeferStmt') return true;
+        const fun = unparen(x.call.fun);
+        if (fun.kind === 'Ident') {
+          if (checkPackageVar(pass, file, fn, x, fun)) return true;
+          checkLocal(pass, file, fn, x, fun);
+        } else if (fun.kind === 'IndexExpr') checkMapCall(pass, file, fn, x, fun);
+        else if (fun.kind === 'SelectorExpr') checkField(pass, file, fn, x, fun);
+        return true;
+      });
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'medium',
+    summary: 'A deferred function value that can be nil: the defer statement accepts it, and the call panics when the function returns.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'lifetime',
+    docUrl: docUrl(ID),
+  },
+  run,
+};
