@@ -1,0 +1,70 @@
+// recover-ineffective: a recover() that can never stop a panic because it is not called directly by
+// a deferred function. It returns nil and the panic goes on to crash the goroutine (and the process).
+import type * as ast from '../syntax/ast.js';
+import type { Analyzer, Pass } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { funcName, lineOf, recoverSites, textOf, type RecoverSite } from './helpers.js';
+
+const ID = 'recover-ineffective';
+
+function message(s: RecoverSite): string {
+  const file = s.file;
+  const where = funcName(file, s.fn);
+  switch (s.reason) {
+    case 'defer-recover':
+      return `defer recover() never stops a panic: recover is called by the runtime, not by a deferred function, so it returns nil; defer a function literal that calls recover() and handles its value`;
+    case 'defer-arg':
+      return `recover() in the arguments of ${textOf(file, findStmtCall(s) ?? s.call)} is evaluated when the defer statement runs, before any panic, so it returns nil; call recover() inside the deferred function: defer func() { if r := recover(); r != nil { ... } }()`;
+    case 'nested-literal': {
+      const outer = s.callers[0];
+      const outerName = outer ? funcName(outer.file, outer.fn) : 'the deferred function';
+      return `recover() in ${where} returns nil: the literal is called inside ${outerName}, which is deferred, instead of being deferred itself, and recover only works when called directly by the deferred function; call recover() in the deferred function's own body`;
+    }
+    case 'called-helper': {
+      const lines = [...new Set(s.callers.map((c) => lineOf(c.file, c.node)))].join(', ');
+      return `recover() in ${where} returns nil: ${where} is only called from deferred closures (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${where}()`} instead of calling it from a closure`;
+    }
+    case 'goroutine':
+      return `recover() in ${where} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
+    default:
+      if (s.fn.kind === 'FuncLit') {
+        return `recover() in ${where} returns nil: the literal is called in place, not deferred, and recover only stops a panic when called directly by a deferred function; defer the literal (defer func() { ... }()) instead`;
+      }
+      return `recover() in ${where} returns nil: ${where} is never deferred in this package, and recover only stops a panic when called directly by a deferred function; defer ${where} where the panic can happen, or move recover() into a deferred function`;
+  }
+}
+
+/** The call of the defer or go statement whose arguments hold the recover() call. */
+function findStmtCall(s: RecoverSite): ast.CallExpr | undefined {
+  let out: ast.CallExpr | undefined;
+  s.file.inspector.preorder(['DeferStmt', 'GoStmt'], (d) => {
+    if (!out && d.call.lparen < s.call.lparen && s.call.rparen < d.call.rparen) out = d.call;
+  });
+  return out;
+}
+
+function run(pass: Pass): void {
+  for (const s of recoverSites(pass)) {
+    if (s.status !== 'ineffective') continue;
+    pass.report({
+      node: s.call,
+      file: s.file,
+      confidence: s.confidence,
+      message: message(s),
+      related: s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from the deferred ${funcName(c.file, c.fn)}` })),
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: 'A recover() that is not called directly by a deferred function: it returns nil and the panic still crashes the program.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'panics',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

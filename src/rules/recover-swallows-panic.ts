@@ -1,0 +1,148 @@
+// recover-swallows-panic: a deferred recover() whose value is discarded, or tested and then ignored
+// (an empty branch). The panic disappears: no log, no error for the caller, no re-panic, and the
+// function returns as if it had succeeded, often with half-updated state.
+import type * as ast from '../syntax/ast.js';
+import { forEachChild, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { funcName, isNilIdent, lineOf, recoverSites, type RecoverSite } from './helpers.js';
+
+const ID = 'recover-swallows-panic';
+
+/** A branch that does nothing: no statements, or only empty statements and bare returns. */
+function emptyBranch(b: ast.Stmt | null): boolean {
+  if (!b) return true;
+  if (b.kind !== 'BlockStmt') return false;
+  return (b.list ?? []).every((s) => s.kind === 'EmptyStmt' || (s.kind === 'ReturnStmt' && !s.results?.length));
+}
+
+/** The nearest ancestor of `target` inside `root`, as a path from root (root first, target last). */
+function pathTo(root: ast.Node, target: ast.Node): ast.Node[] | undefined {
+  const path: ast.Node[] = [];
+  let out: ast.Node[] | undefined;
+  const walk = (n: ast.Node): void => {
+    if (out) return;
+    path.push(n);
+    if (n === target) out = [...path];
+    else inspectChildren(n, walk);
+    path.pop();
+  };
+  walk(root);
+  return out;
+}
+
+function inspectChildren(n: ast.Node, f: (c: ast.Node) => void): void {
+  forEachChild(n, f);
+}
+
+/** Whether `x` is `v != nil` / `v == nil` (either order) for the variable v. */
+function nilTest(pass: Pass, x: ast.Expr, isV: (e: ast.Expr) => boolean): '!=' | '==' | undefined {
+  x = unparen(x);
+  if (x.kind !== 'BinaryExpr' || (x.op !== '!=' && x.op !== '==')) return undefined;
+  if ((isV(x.x) && isNilIdent(pass, x.y)) || (isV(x.y) && isNilIdent(pass, x.x))) return x.op;
+  return undefined;
+}
+
+/** Whether an if statement that tests the value with `cond` ignores the panic. */
+function ifIgnores(op: '!=' | '==', s: ast.IfStmt): boolean {
+  // `!= nil`: the panic branch is the body; `== nil`: it is the else (and what follows, which we do not judge).
+  return op === '!=' ? emptyBranch(s.body) && (s.else === null || emptyBranch(s.else)) : emptyBranch(s.body) && emptyBranch(s.else) && s.else !== null;
+}
+
+/** How the site treats the recovered value: 'discarded', 'ignored' (tested, then nothing), or undefined when it is used. */
+function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefined {
+  const body = s.fn.body;
+  if (!body) return undefined;
+  const path = pathTo(body, s.call);
+  if (!path || path.length < 2) return undefined;
+  let i = path.length - 2;
+  while (i > 0 && path[i]!.kind === 'ParenExpr') i--;
+  const parent = path[i]!;
+  if (parent.kind === 'ExprStmt') return 'discarded';
+  const isCall = (e: ast.Expr) => unparen(e) === s.call;
+  if (parent.kind === 'BinaryExpr') {
+    const ifs = path[i - 1];
+    if (ifs?.kind === 'IfStmt' && ifs.cond === parent) {
+      const op = nilTest(pass, parent, isCall);
+      return op && ifIgnores(op, ifs) ? 'ignored' : undefined;
+    }
+    return undefined;
+  }
+  let v: ast.Ident | undefined;
+  if (parent.kind === 'AssignStmt' && parent.rhs.length === 1 && parent.lhs.length === 1) {
+    const l = parent.lhs[0]!;
+    if (l.kind !== 'Ident') return undefined;
+    if (l.name === '_') return 'discarded';
+    v = l;
+  } else if (parent.kind === 'ValueSpec' && parent.names.length === 1) {
+    v = parent.names[0]!;
+    if (v.name === '_') return 'discarded';
+  } else return undefined;
+  const target = pass.types.objectOf(v);
+  const isV = (e: ast.Expr): boolean => {
+    e = unparen(e);
+    if (e.kind !== 'Ident' || e.name !== v!.name) return false;
+    const o = pass.types.objectOf(e);
+    return !target || !o || o === target;
+  };
+  // Every use of the variable must be `_ = v` or a nil test whose panic branch is empty.
+  let used = false;
+  let tested = false;
+  const visit = (n: ast.Node, parents: ast.Node[]): void => {
+    if (used) return;
+    if (n.kind === 'AssignStmt' && n.lhs.length === 1 && n.lhs[0]!.kind === 'Ident' && n.lhs[0]!.name === '_' && n.rhs.length === 1 && isV(n.rhs[0]!)) return;
+    if (n.kind === 'IfStmt') {
+      const op = nilTest(pass, n.cond, isV);
+      if (op) {
+        if (!ifIgnores(op, n)) {
+          used = true;
+          return;
+        }
+        tested = true;
+        if (n.init) visit(n.init, [...parents, n]);
+        visit(n.body, [...parents, n]);
+        if (n.else) visit(n.else, [...parents, n]);
+        return;
+      }
+    }
+    if (n.kind === 'Ident' && n !== v && isV(n)) {
+      const p = parents[parents.length - 1];
+      if (!(p?.kind === 'SelectorExpr' && p.sel === n)) {
+        used = true;
+        return;
+      }
+    }
+    inspectChildren(n, (c) => visit(c, [...parents, n]));
+  };
+  visit(body, []);
+  if (used) return undefined;
+  return tested ? 'ignored' : 'discarded';
+}
+
+function run(pass: Pass): void {
+  for (const s of recoverSites(pass)) {
+    if (s.status !== 'effective') continue;
+    const t = treatment(pass, s);
+    if (!t) continue;
+    const where = s.fn.kind === 'FuncLit' ? `function literal on line ${lineOf(s.file, s.fn)}` : `function ${funcName(s.file, s.fn)}`;
+    const what = t === 'discarded' ? 'discards the value of recover()' : 'tests the value of recover() and then does nothing with it';
+    pass.report({
+      node: s.call,
+      file: s.file,
+      message: `the deferred ${where} ${what}: the panic vanishes with no log, no error and no re-panic, and the function returns as if it had succeeded; log the value, turn it into an error through a named result, or re-panic`,
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'medium',
+    summary: 'A deferred recover() whose value is discarded or ignored: the panic disappears without a trace.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'panics',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,3 @@
+module example.com/recoverineffective
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/recoverswallowspanic
+
+go 1.22
