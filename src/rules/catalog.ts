@@ -185,3 +185,32 @@ export const OPEN_FLAGS: Readonly<Record<string, number>> = {
 
 /** The flag bits that make an open a write open (besides an access mode other than O_RDONLY). */
 export const OPEN_WRITE_BITS = 0x40 | 0x200 | 0x400;
+
+/** Waits for a group of goroutines: after one returns, every goroutine of the group has finished. */
+export const WAIT_CALLS: ReadonlySet<string> = new Set([
+  '(*sync.WaitGroup).Wait',
+  '(*golang.org/x/sync/errgroup.Group).Wait',
+  '(*github.com/sourcegraph/conc.WaitGroup).Wait',
+  '(*github.com/sourcegraph/conc/pool.Pool).Wait',
+  '(*github.com/sourcegraph/conc/pool.ErrorPool).Wait',
+  '(*github.com/sourcegraph/conc/pool.ContextPool).Wait',
+]);
+
+/**
+ * Calls a goroutine can make without a panic worth recovering from: a goroutine that only makes
+ * these (waits, closes, timer stops) is not worth a recover of its own.
+ */
+export const PLUMBING_CALLS: ReadonlySet<string> = new Set([
+  'builtin close',
+  'builtin len',
+  'builtin cap',
+  '(*sync.WaitGroup).Wait',
+  '(*sync.WaitGroup).Done',
+  '(*sync.WaitGroup).Add',
+  '(context.Context).Done',
+  '(context.Context).Err',
+  'time.Sleep',
+  'time.After',
+  '(*time.Timer).Stop',
+  '(*time.Ticker).Stop',
+]);

@@ -4,6 +4,9 @@
 import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Pass, PassFile } from '../analysis/analyzer.js';
+import { buildCallGraph, type CallGraph } from '../types/callgraph.js';
+import { buildCFG, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
+import { WAIT_CALLS } from './catalog.js';
 import { DEPENDENT_RESOURCES, OPEN_FLAGS, OPEN_WRITE_BITS, WRITE_RESOURCES, type WriteResource } from './catalog.js';
 
 export type FuncNode = ast.FuncDecl | ast.FuncLit;
@@ -512,4 +515,215 @@ function constSpecOf(pass: Pass, decl: ast.Ident): ast.ValueSpec | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+// ---- goroutines, channels, recover, request handlers ----
+
+/** What a `go` statement runs: a function literal, or a function or method declared in this package. */
+export interface GoTarget {
+  go: ast.GoStmt;
+  fn: FuncNode;
+  /** Parameter identifiers of fn paired with the arguments of the go call. */
+  params: { name: ast.Ident; arg: ast.Expr }[];
+  /** For a method: its receiver identifier and the receiver expression of the go call. */
+  recv?: { name: ast.Ident; arg: ast.Expr };
+}
+
+/** The function a go (or defer) statement runs when it is a literal or declared in this package; undefined otherwise. */
+export function goTarget(pass: Pass, stmt: ast.GoStmt | ast.DeferStmt): GoTarget | undefined {
+  const call = stmt.call;
+  const fun = unparen(call.fun);
+  let fn: FuncNode | undefined;
+  let recv: GoTarget['recv'];
+  if (fun.kind === 'FuncLit') fn = fun;
+  else {
+    const c = pass.types.callee(call);
+    if (!c?.decl || !c.decl.body) return undefined;
+    fn = c.decl;
+    const r = c.decl.recv?.list?.[0]?.names?.[0];
+    if (r && fun.kind === 'SelectorExpr' && (c.kind === 'method')) recv = { name: r, arg: fun.x };
+  }
+  const params: GoTarget['params'] = [];
+  const names = (fn.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  names.forEach((name, i) => {
+    const arg = call.args?.[i];
+    if (arg && call.ellipsis < 0) params.push({ name, arg });
+  });
+  return { go: stmt as ast.GoStmt, fn, params, ...(recv ? { recv } : {}) };
+}
+
+const objIds = new WeakMap<object, number>();
+let nextObjId = 1;
+
+/**
+ * A key naming what a simple expression refers to (`ch`, `s.ch`, `*p`), by object when types know
+ * it and by name otherwise; `subst` maps parameter objects (or names) to the key of their argument.
+ * Undefined for expressions that are not plain references (calls, index expressions).
+ */
+export function refKey(pass: Pass, e: ast.Expr, subst?: ReadonlyMap<unknown, string>): string | undefined {
+  e = unparen(e);
+  switch (e.kind) {
+    case 'Ident': {
+      if (e.name === '_') return undefined;
+      const o = pass.types.objectOf(e);
+      if (subst) {
+        const s = subst.get(o ?? e.name);
+        if (s !== undefined) return s;
+      }
+      if (!o) return `?${e.name}`;
+      let id = objIds.get(o);
+      if (id === undefined) {
+        id = nextObjId++;
+        objIds.set(o, id);
+      }
+      return `#${id}:${e.name}`;
+    }
+    case 'SelectorExpr': {
+      const x = refKey(pass, e.x, subst);
+      return x === undefined ? undefined : `${x}.${e.sel.name}`;
+    }
+    case 'StarExpr': return refKey(pass, e.x, subst);
+    case 'UnaryExpr': return e.op === '&' ? refKey(pass, e.x, subst) : undefined;
+    default: return undefined;
+  }
+}
+
+/** Whether two reference keys may denote the same thing (a by-name key matches any key of that name). */
+export function sameRefKey(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  if (a === b) return true;
+  const strip = (k: string) => k.replace(/(^|\.)[#?][0-9]*:?/g, '$1').replace(/^\?/, '');
+  return (a.includes('?') || b.includes('?')) && strip(a) === strip(b);
+}
+
+/** The substitution that maps a goroutine's parameters (and receiver) to the keys of the go call's arguments. */
+export function targetSubst(pass: Pass, t: GoTarget): Map<unknown, string> {
+  const m = new Map<unknown, string>();
+  const add = (name: ast.Ident, arg: ast.Expr) => {
+    const k = refKey(pass, arg);
+    if (k === undefined || name.name === '_') return;
+    m.set(pass.types.objectOf(name) ?? name.name, k);
+  };
+  for (const p of t.params) add(p.name, p.arg);
+  if (t.recv) add(t.recv.name, t.recv.arg);
+  return m;
+}
+
+/** Whether the expression is a call of the builtin `recover` (by name when types are unknown). */
+export function isRecoverCall(pass: Pass, e: ast.Node): e is ast.CallExpr {
+  if (e.kind !== 'CallExpr') return false;
+  const f = unparen(e.fun);
+  if (f.kind !== 'Ident' || f.name !== 'recover') return false;
+  const o = pass.types.objectOf(f);
+  return !o || o.kind === 'builtin';
+}
+
+/** Whether a function body calls recover() itself (not in a nested function literal). */
+export function callsRecoverDirectly(pass: Pass, fn: FuncNode): boolean {
+  if (!fn.body) return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (isRecoverCall(pass, x)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * The defer statement of fn (its own, not of nested literals) that stops panics: a deferred function
+ * literal or same-package function that calls recover() directly.
+ */
+export function deferredRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | undefined {
+  if (!fn.body) return undefined;
+  let found: ast.DeferStmt | undefined;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'DeferStmt') {
+      const fun = unparen(x.call.fun);
+      const target = fun.kind === 'FuncLit' ? fun : pass.types.callee(x.call)?.decl;
+      if (target && callsRecoverDirectly(pass, target)) found = x;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
+
+/**
+ * Whether a call waits for a group of goroutines: a known group wait (WAIT_CALLS), a `Wait` method
+ * of a type named like a group or pool, or any `x.Wait()` when the callee is unknown.
+ */
+export function isWaitCall(pass: Pass, file: PassFile, call: ast.CallExpr): boolean {
+  const fun = unparen(call.fun);
+  if (fun.kind !== 'SelectorExpr' || fun.sel.name !== 'Wait') return false;
+  const c = callName(pass, file, call);
+  if (!c) return false;
+  if (!c.typed) return true;
+  if (WAIT_CALLS.has(c.name)) return true;
+  const callee = pass.types.callee(call);
+  return !!callee?.recv && /(Group|Pool|Waiter)$/.test(callee.recv.name);
+}
+
+/** The reference key of the channel a node receives from (`<-ch` as an expression or a select case), or undefined. */
+export function receivedChan(pass: Pass, n: ast.Node): string | undefined {
+  if (n.kind !== 'UnaryExpr' || n.op !== '<-') return undefined;
+  return refKey(pass, n.x);
+}
+
+/** How many for/range statements within root enclose target (function literals inside root included). */
+export function loopDepthIn(root: ast.Node, target: ast.Node): number {
+  const p = nodePos(target);
+  let depth = 0;
+  inspect(root, (x) => {
+    if (nodePos(x) > p || nodeEnd(x) <= p) return false;
+    if (x !== target && (x.kind === 'ForStmt' || x.kind === 'RangeStmt')) depth++;
+    return true;
+  });
+  return depth;
+}
+
+/**
+ * The CFG entries that every entry into a loop passes: its condition (for) or operand (range),
+ * and the header block's entries. A path that avoids them never enters the loop.
+ */
+export function loopHeadEntries(info: LoopInfo): ast.Node[] {
+  const st = info.stmt;
+  const out: ast.Node[] = [...info.header.nodes];
+  if (st.kind === 'RangeStmt') out.push(st.x);
+  else if (st.cond) out.push(st.cond);
+  return out;
+}
+
+/** The return statement that ends a CFG path to the exit, if the path ends in one. */
+export function returnOfPath(path: readonly Block[]): ast.ReturnStmt | undefined {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const b = path[i]!;
+    if (b.kind === 'exit') continue;
+    const last = b.nodes[b.nodes.length - 1];
+    return last?.kind === 'ReturnStmt' ? last : undefined;
+  }
+  return undefined;
+}
+
+const graphCache = new WeakMap<readonly PassFile[], CallGraph>();
+
+/** The package's same-package call graph: the pass's when it offers one, else built here once per package. */
+export function callGraphOf(pass: Pass): CallGraph {
+  const g = pass.callGraph() as CallGraph | undefined;
+  if (g && typeof g.nodeOf === 'function' && typeof g.cfg === 'function') return g;
+  let c = graphCache.get(pass.files);
+  if (!c) {
+    c = buildCallGraph(pass.files.map((f) => f.file), pass.types);
+    graphCache.set(pass.files, c);
+  }
+  return c;
+}
+
+/** The CFG of a function (no-return calls and always-exiting helpers end their blocks). */
+export function cfgOf(pass: Pass, fn: FuncNode): CFG | undefined {
+  const g = callGraphOf(pass);
+  const n = g.nodeOf(fn);
+  return n ? g.cfg(n) : fn.body ? buildCFG(fn.body) : undefined;
 }

@@ -10,7 +10,10 @@ import { analyzer as deferCloseUncheckedWrite } from './defer-close-unchecked-wr
 import { analyzer as deferOrderInverted } from './defer-order-inverted.js';
 import { analyzer as deferNilFunc } from './defer-nil-func.js';
 
-export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite, deferOrderInverted, deferNilFunc];
+import { analyzer as deferCloseChanWithSender } from './defer-close-chan-with-sender.js';
+import { analyzer as goroutineBlockedSend } from './goroutine-blocked-send.js';
+import { analyzer as goroutineOutsideRecover } from './goroutine-outside-recover.js';
+export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite, deferOrderInverted, deferNilFunc, deferCloseChanWithSender, goroutineBlockedSend, goroutineOutsideRecover];
 
 export function ruleMetas(): RuleMeta[] {
   return analyzers.map((a) => a.meta);

@@ -1,0 +1,188 @@
+// defer-close-chan-with-sender: `defer close(ch)` in a function that starts goroutines which may
+// still send on ch after the function returns. The deferred close runs at return; a send after
+// it panics with "send on closed channel" and takes the whole process down.
+import type * as ast from '../syntax/ast.js';
+import { inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { nodeContains, type CFG } from '../types/cfg.js';
+import {
+  cfgOf, funcName, goTarget, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
+  textOf, walkSameFunc, type FuncNode, type GoTarget,
+} from './helpers.js';
+
+const ID = 'defer-close-chan-with-sender';
+
+/** A close of a channel that runs at function exit. */
+interface DeferredClose {
+  defer: ast.DeferStmt;
+  close: ast.CallExpr;
+  ch: ast.Expr;
+  key: string;
+  /** The close is inside a deferred function literal. */
+  inLiteral: boolean;
+}
+
+function isBuiltinClose(pass: Pass, call: ast.CallExpr): boolean {
+  const f = unparen(call.fun);
+  if (f.kind !== 'Ident' || f.name !== 'close' || call.args?.length !== 1) return false;
+  const o = pass.types.objectOf(f);
+  return !o || o.kind === 'builtin';
+}
+
+function deferredCloses(pass: Pass, body: ast.BlockStmt): DeferredClose[] {
+  const out: DeferredClose[] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== 'DeferStmt') return true;
+    const fun = unparen(x.call.fun);
+    const add = (close: ast.CallExpr, inLiteral: boolean) => {
+      const ch = close.args![0]!;
+      const key = refKey(pass, ch);
+      if (key !== undefined) out.push({ defer: x, close, ch, key, inLiteral });
+    };
+    if (isBuiltinClose(pass, x.call)) add(x.call, false);
+    else if (fun.kind === 'FuncLit') {
+      walkSameFunc(fun.body, (y) => {
+        if (y.kind === 'ExprStmt') {
+          const c = unparen(y.x);
+          if (c.kind === 'CallExpr' && isBuiltinClose(pass, c)) add(c, true);
+        }
+        return true;
+      });
+    }
+    return false;
+  });
+  return out;
+}
+
+/** A deferred wait registered after the close: it runs first (LIFO), so every sender is done before the close. */
+function waitDeferredAfter(pass: Pass, file: PassFile, body: ast.BlockStmt, d: ast.DeferStmt): boolean {
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind !== 'DeferStmt') return true;
+    if (nodePos(x) > nodePos(d)) {
+      const fun = unparen(x.call.fun);
+      if (isWaitCall(pass, file, x.call)) found = true;
+      else if (fun.kind === 'FuncLit') found = nodeContains(fun.body, (y) => y.kind === 'CallExpr' && isWaitCall(pass, file, y));
+    }
+    return false;
+  });
+  return found;
+}
+
+interface Sender {
+  target: GoTarget;
+  sends: ast.SendStmt[];
+  /** Keys of other channels the goroutine closes or sends on (completion signals). */
+  signals: string[];
+}
+
+function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
+  const target = goTarget(pass, go);
+  if (!target?.fn.body) return undefined;
+  const subst = targetSubst(pass, target);
+  const sends: ast.SendStmt[] = [];
+  const signals: string[] = [];
+  inspect(target.fn.body, (x) => {
+    if (x.kind === 'SendStmt') {
+      const k = refKey(pass, x.chan, subst);
+      if (sameRefKey(k, key)) sends.push(x);
+      else if (k !== undefined) signals.push(k);
+    } else if (x.kind === 'CallExpr' && isBuiltinClose(pass, x)) {
+      const k = refKey(pass, x.args![0]!, subst);
+      if (k !== undefined && !sameRefKey(k, key)) signals.push(k);
+    }
+    return true;
+  });
+  return sends.length > 0 ? { target, sends, signals } : undefined;
+}
+
+/**
+ * The CFG entries after which every sender of `key` started by `go` is known to be done: waits on a
+ * group, receives of a completion signal, a range over the channel, a receive of the only value of
+ * a single sender, and loops that receive from the channel and are left only when their condition ends.
+ */
+function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, s: Sender, key: string): (n: ast.Node) => boolean {
+  const single = s.sends.length === 1 && loopDepthIn(s.target.fn.body!, s.sends[0]!) === 0 && g.loopsContaining(g.locate(go)!.block).length === 0;
+  const drains = new Set<ast.Node>();
+  const rangeOps = new Set<ast.Node>();
+  for (const info of g.loops.values()) {
+    const st = info.stmt;
+    if (st.kind === 'RangeStmt' && sameRefKey(refKey(pass, st.x), key)) rangeOps.add(st.x);
+    const receives = nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
+    if (receives && g.loopExits(st).exits.length === 0) for (const n of loopHeadEntries(info)) drains.add(n);
+  }
+  void fn;
+  return (n) => {
+    if (drains.has(n) || rangeOps.has(n)) return true;
+    return nodeContains(n, (y) => {
+      if (y.kind === 'CallExpr' && isWaitCall(pass, file, y)) return true;
+      const r = receivedChan(pass, y);
+      if (r === undefined) return false;
+      if (single && sameRefKey(r, key)) return true;
+      return s.signals.some((k) => sameRefKey(r, k));
+    });
+  };
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
+      if (!fn.body) return;
+      const closes = deferredCloses(pass, fn.body);
+      if (closes.length === 0) return;
+      const gos: ast.GoStmt[] = [];
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind === 'GoStmt') gos.push(x);
+        return true;
+      });
+      if (gos.length === 0) return;
+      const g = cfgOf(pass, fn);
+      if (!g) return;
+      const fname = funcName(file, fn);
+      for (const c of closes) {
+        if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
+        for (const go of gos) {
+          const s = senderOf(pass, go, c.key);
+          if (!s || !g.locate(go)) continue;
+          const path = g.findPath(go, 'exit', { avoid: syncEntries(pass, file, fn, g, go, s, c.key) });
+          if (!path) continue;
+          const ch = textOf(file, c.ch);
+          const goLine = lineOf(file, go);
+          const send = s.sends[0]!;
+          const ret = returnOfPath(path);
+          const how = ret ? `the return on line ${lineOf(file, ret)} does not wait for it` : `${fname} can return without waiting for it`;
+          const what = c.inLiteral ? `${textOf(file, c.close)} deferred in ${fname}` : `defer ${textOf(file, c.close)} in ${fname}`;
+          const related: RelatedInput[] = [
+            { node: send, message: `send on ${ch} in the goroutine` },
+            { node: go, message: 'the goroutine starts here' },
+          ];
+          if (ret) related.push({ node: ret, message: `returns without waiting for the goroutine of line ${goLine}` });
+          const byName = c.key.includes('?') || !pass.typesKnown;
+          pass.report({
+            node: c.inLiteral ? c.close : c.defer,
+            file,
+            confidence: byName ? 'medium' : 'high',
+            message: `${what} closes ${ch} when ${fname} returns, but the goroutine started on line ${goLine} can still send on it (line ${lineOf(file, send)}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            related,
+          });
+          break;
+        }
+      }
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'critical',
+    summary: 'defer close(ch) in a function whose goroutines may still send on ch after it returns: the late send panics.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'goroutine',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,281 @@
+// goroutine-blocked-send: a goroutine sends its result on an unbuffered channel made by its parent,
+// and the parent has a path (a select that takes its ctx.Done() or timeout case, an early return)
+// on which it returns without receiving. On that path the send never completes: the goroutine and
+// everything it references stay alive for the life of the process, one per call.
+import type * as ast from '../syntax/ast.js';
+import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, FixInput, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { nodeContains, type Block, type CFG } from '../types/cfg.js';
+import {
+  cfgOf, funcName, goTarget, loopHeadEntries, isFunc, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
+  targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget,
+} from './helpers.js';
+
+const ID = 'goroutine-blocked-send';
+
+/** `ch := make(chan T)` (or `make(chan T, 0)`, or `var ch = make(...)`) in the function's own flow. */
+interface UnbufferedMake {
+  id: ast.Ident;
+  make: ast.CallExpr;
+  key: string;
+}
+
+function isUnbufferedMake(pass: Pass, e: ast.Expr): e is ast.CallExpr {
+  const x = unparen(e);
+  if (x.kind !== 'CallExpr') return false;
+  const f = unparen(x.fun);
+  if (f.kind !== 'Ident' || f.name !== 'make') return false;
+  const o = pass.types.objectOf(f);
+  if (o && o.kind !== 'builtin') return false;
+  const args = x.args ?? [];
+  const t0 = args[0];
+  if (!t0) return false;
+  let isChan = unparen(t0).kind === 'ChanType';
+  if (!isChan) {
+    const t = pass.types.typeOf(t0);
+    const u = t?.kind === 'named' ? t.underlying() : t;
+    isChan = u?.kind === 'chan';
+  }
+  if (!isChan) return false;
+  if (args.length === 1) return true;
+  const n = unparen(args[1]!);
+  return args.length === 2 && n.kind === 'BasicLit' && n.tokKind === 'INT' && /^0+$/.test(n.value);
+}
+
+function unbufferedMakes(pass: Pass, body: ast.BlockStmt): UnbufferedMake[] {
+  const out: UnbufferedMake[] = [];
+  const add = (lhs: ast.Expr, rhs: ast.Expr) => {
+    if (lhs.kind !== 'Ident' || !isUnbufferedMake(pass, rhs)) return;
+    const o = pass.types.objectOf(lhs);
+    if (o && o.varKind !== undefined && o.varKind !== 'local') return;
+    const key = refKey(pass, lhs);
+    if (key !== undefined) out.push({ id: lhs, make: unparen(rhs) as ast.CallExpr, key });
+  };
+  walkSameFunc(body, (x) => {
+    if (x.kind === 'AssignStmt' && x.lhs.length === x.rhs.length) x.lhs.forEach((l, i) => add(l, x.rhs[i]!));
+    else if (x.kind === 'ValueSpec' && x.values && x.values.length === x.names.length) x.names.forEach((n, i) => add(n, x.values![i]!));
+    return true;
+  });
+  return out;
+}
+
+/** A send that can wait forever: not a case of a select that has another case or a default. */
+function blockingSend(s: ast.SendStmt, parents: ReadonlyMap<ast.Node, ast.Node>): boolean {
+  const clause = parents.get(s);
+  if (clause?.kind !== 'CommClause' || clause.comm !== s) return true;
+  const body = parents.get(clause);
+  return (body?.kind === 'BlockStmt' ? body.list?.length ?? 0 : 0) <= 1;
+}
+
+interface Sender {
+  go: ast.GoStmt;
+  target: GoTarget;
+  /** Every send on the channel in the goroutine. */
+  sends: ast.SendStmt[];
+  /** The ones that can block. */
+  blocking: ast.SendStmt[];
+}
+
+function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
+  const target = goTarget(pass, go);
+  if (!target?.fn.body) return undefined;
+  const subst = targetSubst(pass, target);
+  const parents = new Map<ast.Node, ast.Node>();
+  const sends: ast.SendStmt[] = [];
+  const stack: ast.Node[] = [];
+  // A parent map for the sends' select context.
+  const walk = (n: ast.Node): void => {
+    if (stack.length > 0) parents.set(n, stack[stack.length - 1]!);
+    if (n.kind === 'SendStmt' && sameRefKey(refKey(pass, n.chan, subst), key)) sends.push(n);
+    stack.push(n);
+    inspectChildren(n, walk);
+    stack.pop();
+  };
+  walk(target.fn.body);
+  if (sends.length === 0) return undefined;
+  return { go, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)) };
+}
+
+function inspectChildren(n: ast.Node, f: (c: ast.Node) => void): void {
+  forEachChild(n, f);
+}
+
+/**
+ * Whether the channel is used only in ways this function can see through: its make, receives in
+ * the function's own flow or in a deferred literal, range, close/len/cap, and the go statements of
+ * its senders. Returns 'escapes', 'deferred-receive' or 'local'.
+ */
+function channelUse(pass: Pass, body: ast.BlockStmt, m: UnbufferedMake, senders: readonly Sender[]): 'escapes' | 'deferred-receive' | 'local' {
+  const allowed = new Set<ast.Node>([m.id]);
+  let deferredReceive = false;
+  const senderLits = new Set<ast.Node>(senders.map((s) => s.target.fn));
+  for (const s of senders) for (const a of s.go.call.args ?? []) allowed.add(unparen(a));
+  const ownFlow = new Set<ast.Node>();
+  walkSameFunc(body, (x) => void ownFlow.add(x));
+  let escapes = false;
+  const visit = (n: ast.Node, inDeferredLit: boolean): void => {
+    if (escapes) return;
+    if (senderLits.has(n)) return; // the sender's own uses are sends
+    if (n.kind === 'DeferStmt' && unparen(n.call.fun).kind === 'FuncLit') {
+      inspectChildren(n, (c) => visit(c, true));
+      return;
+    }
+    if (n.kind === 'UnaryExpr' && n.op === '<-' && sameRefKey(refKey(pass, n.x), m.key)) {
+      if (inDeferredLit) deferredReceive = true;
+      else if (!ownFlow.has(n)) escapes = true;
+      return;
+    }
+    if (n.kind === 'RangeStmt' && sameRefKey(refKey(pass, n.x), m.key)) {
+      if (!ownFlow.has(n)) escapes = true;
+      inspectChildren(n.body, (c) => visit(c, inDeferredLit));
+      return;
+    }
+    if (n.kind === 'CallExpr') {
+      const f = unparen(n.fun);
+      if (f.kind === 'Ident' && ['close', 'len', 'cap'].includes(f.name) && n.args?.length === 1 && sameRefKey(refKey(pass, n.args[0]!), m.key)) return;
+    }
+    if (n.kind === 'Ident' && !allowed.has(n) && sameRefKey(refKey(pass, n), m.key)) {
+      escapes = true;
+      return;
+    }
+    inspectChildren(n, (c) => visit(c, inDeferredLit));
+  };
+  inspectChildren(body, (c) => visit(c, false));
+  if (escapes) return 'escapes';
+  return deferredReceive ? 'deferred-receive' : 'local';
+}
+
+/** Loops of the function whose body receives from the channel. */
+function receiveLoops(pass: Pass, g: CFG, key: string) {
+  return [...g.loops.values()].filter((info) => {
+    const st = info.stmt;
+    if (st.kind === 'RangeStmt' && sameRefKey(refKey(pass, st.x), key)) return true;
+    return nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
+  });
+}
+
+/** How the parent leaves on a path: the select case it takes, the return, or neither. */
+function describeLeave(pass: Pass, file: PassFile, path: readonly Block[], key: string, fname: string, ch: string): { text: string; node?: ast.Node; note: string } {
+  for (const b of path) {
+    if (b.kind !== 'select.case' || b.stmt?.kind !== 'CommClause') continue;
+    const cc = b.stmt;
+    const comm = cc.comm;
+    if (!comm || nodeContains(comm, (y) => sameRefKey(receivedChan(pass, y), key))) continue;
+    const sel = b.preds[0]?.control;
+    const selLine = sel ? lineOf(file, sel) : lineOf(file, cc);
+    let what: string;
+    if (comm.kind === 'ExprStmt') what = textOf(file, comm.x);
+    else if (comm.kind === 'AssignStmt' && comm.rhs[0]) what = textOf(file, comm.rhs[0]);
+    else what = textOf(file, comm);
+    return {
+      text: `when the select on line ${selLine} takes its ${what} case, ${fname} returns without receiving`,
+      node: cc,
+      note: `${fname} stops waiting for ${ch} here`,
+    };
+  }
+  const ret = returnOfPath(path);
+  if (ret) return { text: `the return on line ${lineOf(file, ret)} leaves before receiving from ${ch}`, node: ret, note: `returns without receiving from ${ch}` };
+  return { text: `${fname} can return without receiving from ${ch}`, note: '' };
+}
+
+function fixFor(file: PassFile, m: UnbufferedMake): FixInput {
+  const args = m.make.args!;
+  const t = textOf(file, args[0]!);
+  if (args.length === 2) return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ node: args[1]!, newText: '1' }] };
+  return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ range: { pos: nodePos(args[0]!) + t.length, end: nodePos(args[0]!) + t.length }, newText: ', 1' }] };
+}
+
+function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly FuncNode[]): void {
+  if (!fn.body) return;
+  const makes = unbufferedMakes(pass, fn.body);
+  if (makes.length === 0) return;
+  const gos: ast.GoStmt[] = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === 'GoStmt') gos.push(x);
+    return true;
+  });
+  if (gos.length === 0) return;
+  const g = cfgOf(pass, fn);
+  if (!g) return;
+  const fname = funcName(file, fn);
+  for (const m of makes) {
+    const senders = gos.map((go) => senderOf(pass, go, m.key)).filter((s): s is Sender => !!s && g.locate(s.go) !== undefined);
+    if (senders.length === 0) continue;
+    if (channelUse(pass, fn.body, m, senders) !== 'local') continue;
+    const loops = receiveLoops(pass, g, m.key);
+    const drainHeads = new Set<ast.Node>(loops.flatMap(loopHeadEntries));
+    const receives = (n: ast.Node) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
+    const ch = m.id.name;
+    const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
+    const byName = m.key.startsWith('?') || !pass.typesKnown;
+    for (const s of senders) {
+      if (s.blocking.length === 0) continue;
+      const goInLoop = g.loopsContaining(g.locate(s.go)!.block).length > 0;
+      const send = s.blocking[0]!;
+      let path = g.findPath(s.go, 'exit', { avoid: receives });
+      let leave: { text: string; node?: ast.Node; note: string } | undefined;
+      let confidence: 'high' | 'medium' = byName ? 'medium' : 'high';
+      let multi = false;
+      if (path) leave = describeLeave(pass, file, path, m.key, fname, ch);
+      else if (goInLoop) {
+        // Several senders, one receive per iteration: a receive loop left early strands the rest.
+        for (const l of loops) {
+          const early = g.loopExits(l.stmt).exits.find((e) => e.via?.kind === 'ReturnStmt' || e.via?.kind === 'BranchStmt');
+          if (!early || !g.canReach(s.go, l.header)) continue;
+          path = [early.from];
+          const via = early.via!;
+          leave = {
+            text: `the ${via.kind === 'ReturnStmt' ? 'return' : (via as ast.BranchStmt).tok} on line ${lineOf(file, via)} leaves before receiving from ${ch} once per sender`,
+            node: via,
+            note: `leaves the receive loop on line ${lineOf(file, l.stmt)} early`,
+          };
+          confidence = 'medium';
+          multi = true;
+          break;
+        }
+      }
+      if (!path || !leave) continue;
+      const fixable = !goInLoop && s.sends.length === 1 && s.blocking.length === 1 && loopDepthIn(s.target.fn.body!, send) === 0;
+      const typeText = textOf(file, m.make.args![0]!);
+      const related: RelatedInput[] = [
+        { node: send, message: `the goroutine blocks here when nobody receives` },
+        { node: s.go, message: 'the goroutine starts here' },
+      ];
+      if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
+      const per = handler ? 'one leaked goroutine per request' : 'one leaked goroutine per call';
+      pass.report({
+        node: m.make,
+        file,
+        severity: handler ? 'critical' : undefined,
+        confidence,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.go)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send: ${per}${handler ? ` (${fname} is a ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        related,
+        ...(fixable ? { fixes: [fixFor(file, m)] } : {}),
+      });
+      break;
+    }
+  }
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.withStack(['FuncDecl', 'FuncLit'], (fn, stack) => {
+      const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
+      check(pass, file, fn, enclosing);
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: 'A goroutine sends its result on an unbuffered channel that its parent stops receiving from on some path: the goroutine leaks.',
+    enabledByDefault: true,
+    fixable: true,
+    category: 'goroutine',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,96 @@
+// goroutine-outside-recover: a function that protects itself with a deferred recover starts
+// goroutines that have no recover of their own. recover only stops a panic of the goroutine whose
+// deferred call runs it, so a panic in such a goroutine still crashes the whole process.
+import type * as ast from '../syntax/ast.js';
+import { inspect, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { PLUMBING_CALLS } from './catalog.js';
+import { deferredRecover, funcName, goTarget, lineOf, walkSameFunc, type FuncNode } from './helpers.js';
+
+const ID = 'goroutine-outside-recover';
+
+/** A goroutine body that only waits, closes and stops timers (every call is in PLUMBING_CALLS). */
+function onlyPlumbing(pass: Pass, fn: FuncNode): boolean {
+  let ok = true;
+  inspect(fn.body!, (x) => {
+    if (!ok) return false;
+    if (x.kind === 'CallExpr') {
+      const c = pass.types.callee(x);
+      if (!c || (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion')) ok = false;
+    }
+    return ok;
+  });
+  return ok;
+}
+
+/**
+ * A goroutine literal that hands its work to a same-package wrapper which recovers:
+ * `go func() { safeGo(func() { ... }) }()`. Every top-level statement is such a call or plumbing.
+ */
+function delegatesToRecoverer(pass: Pass, fn: FuncNode): boolean {
+  const stmts = fn.body?.list ?? [];
+  if (stmts.length === 0) return false;
+  let delegated = false;
+  for (const s of stmts) {
+    if (s.kind !== 'ExprStmt' || unparen(s.x).kind !== 'CallExpr') return false;
+    const call = unparen(s.x) as ast.CallExpr;
+    const decl = pass.types.callee(call)?.decl;
+    if (decl && deferredRecover(pass, decl)) {
+      delegated = true;
+      continue;
+    }
+    return false;
+  }
+  return delegated;
+}
+
+function check(pass: Pass, file: PassFile, fn: FuncNode): void {
+  if (!fn.body) return;
+  const rec = deferredRecover(pass, fn);
+  if (!rec) return;
+  const gos: ast.GoStmt[] = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === 'GoStmt') gos.push(x);
+    return true;
+  });
+  const fname = funcName(file, fn);
+  for (const go of gos) {
+    const t = goTarget(pass, go);
+    if (!t?.fn.body) continue;
+    if (deferredRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn)) continue;
+    const lit = t.fn.kind === 'FuncLit';
+    const runs = lit ? 'has no recover of its own' : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
+    const fix = lit
+      ? 'add `defer func() { if r := recover(); r != nil { ... } }()` at the top of the goroutine'
+      : `add a deferred recover to ${funcName(pass.fileOf(t.fn) ?? file, t.fn)} or start it from a literal that recovers`;
+    pass.report({
+      node: go,
+      file,
+      message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} ${runs}: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; ${fix}`,
+      related: [
+        { node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` },
+        ...(lit ? [] : [{ node: t.fn, file: pass.fileOf(t.fn) ?? file, message: 'the goroutine runs this function, which does not recover' }]),
+      ],
+    });
+  }
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => check(pass, file, fn));
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'medium',
+    summary: 'A function protected by a deferred recover starts goroutines without one: their panics still crash the process.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'panic',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

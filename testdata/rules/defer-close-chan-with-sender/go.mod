@@ -1,0 +1,3 @@
+module example.com/closechan
+
+go 1.22

@@ -1,0 +1,285 @@
+package blockedsend
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+)
+
+type result struct {
+	n   int
+	err error
+}
+
+func fetch(ctx context.Context, key string) (int, error) { return len(key), ctx.Err() }
+
+// ---- positives ----
+
+// The select gives up on ctx.Done(); the worker then blocks forever on its send.
+func lookup(ctx context.Context, key string) (int, error) {
+	ch := make(chan result) // want `lookup makes ch unbuffered, and the goroutine started on line 22 sends its result on it \(line 24\); when the select on line 26 takes its <-ctx.Done\(\) case, lookup returns without receiving, so the goroutine blocks forever on the send: one leaked goroutine per call; buffer the channel \(make\(chan result, 1\)\)`
+	go func() {
+		n, err := fetch(ctx, key)
+		ch <- result{n, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.n, r.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// A time.After case.
+func withDeadline(key string) (int, error) {
+	done := make(chan int) // want `when the select on line 41 takes its <-time.After\(time.Second\) case`
+	go func() {
+		n, _ := fetch(context.Background(), key)
+		done <- n
+	}()
+	select {
+	case n := <-done:
+		return n, nil
+	case <-time.After(time.Second):
+		return 0, errors.New("timeout")
+	}
+}
+
+// An early return before the receive.
+func earlyReturn(key string) (int, error) {
+	out := make(chan int) // want `the return on line 57 leaves before receiving from out`
+	go func() {
+		n, _ := fetch(context.Background(), key)
+		out <- n
+	}()
+	if key == "" {
+		return 0, errors.New("empty key")
+	}
+	return <-out, nil
+}
+
+// Inside a request handler the leak is per request: critical.
+func handler(w http.ResponseWriter, r *http.Request) {
+	res := make(chan string) // want `handler makes res unbuffered.*one leaked goroutine per request \(handler is a net/http handler\)`
+	go func() {
+		res <- r.URL.Path
+	}()
+	select {
+	case p := <-res:
+		_, _ = w.Write([]byte(p))
+	case <-r.Context().Done():
+		http.Error(w, "cancelled", http.StatusGatewayTimeout)
+	}
+}
+
+// make(chan T, 0) is unbuffered too, and the sender is a named function.
+func send(c chan<- error, f func() error) {
+	c <- f()
+}
+
+func namedSender(ctx context.Context, f func() error) error {
+	errc := make(chan error, 0) // want `the goroutine started on line 83 sends its result on it \(line 78\)`
+	go send(errc, f)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// A timer's channel.
+func withTimer(key string) int {
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	ch := make(chan int) // want `select on line 101 takes its <-t.C case`
+	go func() {
+		n, _ := fetch(context.Background(), key)
+		ch <- n
+	}()
+	select {
+	case n := <-ch:
+		return n
+	case <-t.C:
+		return -1
+	}
+}
+
+// Several sends: no mechanical fix, still a leak.
+func twoSends(ctx context.Context) (int, error) {
+	ch := make(chan int) // want `twoSends makes ch unbuffered.*give the channel room for every sender`
+	go func() {
+		n, err := fetch(ctx, "a")
+		if err != nil {
+			ch <- -1
+			return
+		}
+		ch <- n
+	}()
+	select {
+	case v := <-ch:
+		return v, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// A receive loop that returns on the first error leaves the remaining senders blocked.
+func firstErr(ctx context.Context, keys []string) error {
+	errc := make(chan error) // want `the return on line 139 leaves before receiving from errc once per sender, so the goroutines not yet received from block forever`
+	for _, k := range keys {
+		go func() {
+			_, err := fetch(ctx, k)
+			errc <- err
+		}()
+	}
+	for range keys {
+		if err := <-errc; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ---- negatives ----
+
+// Buffered: the goroutine can always deliver and exit.
+func buffered(ctx context.Context, key string) (int, error) {
+	ch := make(chan result, 1)
+	go func() {
+		n, err := fetch(ctx, key)
+		ch <- result{n, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.n, r.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// The sender selects on ctx.Done() too.
+func senderSelects(ctx context.Context, key string) (int, error) {
+	ch := make(chan int)
+	go func() {
+		n, _ := fetch(ctx, key)
+		select {
+		case ch <- n:
+		case <-ctx.Done():
+		}
+	}()
+	select {
+	case n := <-ch:
+		return n, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// Every path receives.
+func alwaysReceives(key string) int {
+	ch := make(chan int)
+	go func() {
+		n, _ := fetch(context.Background(), key)
+		ch <- n
+	}()
+	return <-ch
+}
+
+// The channel escapes: someone else may receive.
+func escapes(key string) <-chan int {
+	ch := make(chan int)
+	go func() {
+		n, _ := fetch(context.Background(), key)
+		ch <- n
+	}()
+	return ch
+}
+
+// The return before the goroutine starts does not leak it.
+func returnBeforeGo(key string) (int, error) {
+	ch := make(chan int)
+	if key == "" {
+		return 0, errors.New("empty")
+	}
+	go func() {
+		n, _ := fetch(context.Background(), key)
+		ch <- n
+	}()
+	return <-ch, nil
+}
+
+// A loop that takes one value per sender and is never left early.
+func gatherAll(ctx context.Context, keys []string) int {
+	ch := make(chan int)
+	for _, k := range keys {
+		go func() {
+			n, _ := fetch(ctx, k)
+			ch <- n
+		}()
+	}
+	total := 0
+	for range keys {
+		total += <-ch
+	}
+	return total
+}
+
+// The receive happens in a deferred function.
+func deferredReceive(key string) error {
+	done := make(chan struct{})
+	go func() {
+		_, _ = fetch(context.Background(), key)
+		done <- struct{}{}
+	}()
+	defer func() { <-done }()
+	if key == "" {
+		return errors.New("empty")
+	}
+	return nil
+}
+
+// A goroutine that only receives (the parent sends).
+func parentSends(vals []int) {
+	ch := make(chan int)
+	go func() {
+		for v := range ch {
+			_ = v
+		}
+	}()
+	for _, v := range vals {
+		ch <- v
+	}
+	close(ch)
+}
+
+// The channel comes from a parameter: its buffering is unknown here.
+func fromParam(ctx context.Context, ch chan int) error {
+	go func() {
+		ch <- 1
+	}()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// The send has a default case.
+func nonBlocking(ctx context.Context) error {
+	ch := make(chan int)
+	go func() {
+		select {
+		case ch <- 1:
+		default:
+		}
+	}()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

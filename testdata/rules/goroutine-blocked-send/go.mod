@@ -1,0 +1,3 @@
+module example.com/blockedsend
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/outsiderecover
+
+go 1.22
