@@ -215,7 +215,10 @@ class Parser {
     }
   }
 
-  private consumeComment(): [ast.Comment, number] {
+  /** The last line of the comment or comment group consumed last. */
+  private endline = 0;
+
+  private consumeComment(): ast.Comment {
     let endline = this.lineFor(this.pos);
     const lit = this.lit;
     if (lit.charCodeAt(1) === 0x2a) {
@@ -223,20 +226,21 @@ class Parser {
     }
     const comment: ast.Comment = { kind: 'Comment', slash: this.pos, text: lit };
     this.next0();
-    return [comment, endline];
+    this.endline = endline;
+    return comment;
   }
 
-  private consumeCommentGroup(n: number): [ast.CommentGroup, number] {
+  private consumeCommentGroup(n: number): ast.CommentGroup {
     const list: ast.Comment[] = [];
     let endline = this.lineFor(this.pos);
     while (this.tok === T.COMMENT && this.lineFor(this.pos) <= endline + n) {
-      let c: ast.Comment;
-      [c, endline] = this.consumeComment();
-      list.push(c);
+      list.push(this.consumeComment());
+      endline = this.endline;
     }
     const g: ast.CommentGroup = { kind: 'CommentGroup', list };
     this.comments.push(g);
-    return [g, endline];
+    this.endline = endline;
+    return g;
   }
 
   private next(): void {
@@ -248,14 +252,16 @@ class Parser {
       let comment: ast.CommentGroup | null = null;
       let endline: number;
       if (this.lineFor(this.pos) === this.lineFor(prev)) {
-        [comment, endline] = this.consumeCommentGroup(0);
+        comment = this.consumeCommentGroup(0);
+        endline = this.endline;
         if (this.lineFor(this.pos) !== endline || this.tok === T.SEMICOLON || this.tok === T.EOF) {
           this.lineComment = comment;
         }
       }
       endline = -1;
       while (this.tok === T.COMMENT) {
-        [comment, endline] = this.consumeCommentGroup(1);
+        comment = this.consumeCommentGroup(1);
+        endline = this.endline;
       }
       if (endline + 1 === this.lineFor(this.pos)) this.leadComment = comment;
     }
@@ -1297,7 +1303,11 @@ class Parser {
 
   // ---- statements ----
 
-  private parseSimpleStmt(mode: number): [ast.Stmt, boolean] {
+  /** Set by parseSimpleStmt: whether the statement was a range clause. */
+  private lastIsRange = false;
+
+  private parseSimpleStmt(mode: number): ast.Stmt {
+    this.lastIsRange = false;
     const x = this.parseList(false);
     switch (this.tok) {
       case T.DEFINE: case T.ASSIGN: case T.ADD_ASSIGN: case T.SUB_ASSIGN: case T.MUL_ASSIGN: case T.QUO_ASSIGN:
@@ -1316,7 +1326,8 @@ class Parser {
         } else {
           y = this.parseList(true);
         }
-        return [{ kind: 'AssignStmt', lhs: x, tokPos: p, tok: T.tokenString[tok]!, rhs: y }, isRange];
+        this.lastIsRange = isRange;
+        return { kind: 'AssignStmt', lhs: x, tokPos: p, tok: T.tokenString[tok]!, rhs: y };
       }
     }
     if (x.length > 1) this.errorExpected(nodePos(x[0]!), '1 expression');
@@ -1326,25 +1337,25 @@ class Parser {
         this.next();
         const label = x[0]!;
         if (mode === LABEL_OK && label.kind === 'Ident') {
-          return [{ kind: 'LabeledStmt', label, colon, stmt: this.parseStmt() }, false];
+          return { kind: 'LabeledStmt', label, colon, stmt: this.parseStmt() };
         }
         this.error(colon, 'illegal label declaration');
-        return [{ kind: 'BadStmt', from: nodePos(x[0]!), to: colon + 1 }, false];
+        return { kind: 'BadStmt', from: nodePos(x[0]!), to: colon + 1 };
       }
       case T.ARROW: {
         const arrow = this.pos;
         this.next();
         const y = this.parseRhs();
-        return [{ kind: 'SendStmt', chan: x[0]!, arrow, value: y }, false];
+        return { kind: 'SendStmt', chan: x[0]!, arrow, value: y };
       }
       case T.INC:
       case T.DEC: {
         const s: ast.IncDecStmt = { kind: 'IncDecStmt', x: x[0]!, tokPos: this.pos, tok: T.tokenString[this.tok]! };
         this.next();
-        return [s, false];
+        return s;
       }
     }
-    return [{ kind: 'ExprStmt', x: x[0]! }, false];
+    return { kind: 'ExprStmt', x: x[0]! };
   }
 
   private parseCallExpr(callType: string): ast.CallExpr | null {
@@ -1414,7 +1425,7 @@ class Parser {
         this.next();
         this.error(this.pos, 'var declaration not allowed in if initializer');
       }
-      [init] = this.parseSimpleStmt(BASIC);
+      init = this.parseSimpleStmt(BASIC);
     }
     let condStmt: ast.Stmt | null = null;
     let semiPos = NOPOS;
@@ -1427,7 +1438,7 @@ class Parser {
       } else {
         this.expect(T.SEMICOLON);
       }
-      if (this.tok !== T.LBRACE) [condStmt] = this.parseSimpleStmt(BASIC);
+      if (this.tok !== T.LBRACE) condStmt = this.parseSimpleStmt(BASIC);
     } else {
       condStmt = init;
       init = null;
@@ -1506,12 +1517,12 @@ class Parser {
     if (this.tok !== T.LBRACE) {
       const prevLev = this.exprLev;
       this.exprLev = -1;
-      if (this.tok !== T.SEMICOLON) [s2] = this.parseSimpleStmt(BASIC);
+      if (this.tok !== T.SEMICOLON) s2 = this.parseSimpleStmt(BASIC);
       if (this.tok === T.SEMICOLON) {
         this.next();
         s1 = s2;
         s2 = null;
-        if (this.tok !== T.LBRACE) [s2] = this.parseSimpleStmt(BASIC);
+        if (this.tok !== T.LBRACE) s2 = this.parseSimpleStmt(BASIC);
       }
       this.exprLev = prevLev;
     }
@@ -1590,16 +1601,17 @@ class Parser {
           s2 = { kind: 'AssignStmt', lhs: [], tokPos: NOPOS, tok: 'ILLEGAL', rhs: y };
           isRange = true;
         } else {
-          [s2, isRange] = this.parseSimpleStmt(RANGE_OK);
+          s2 = this.parseSimpleStmt(RANGE_OK);
+          isRange = this.lastIsRange;
         }
       }
       if (!isRange && this.tok === T.SEMICOLON) {
         this.next();
         s1 = s2;
         s2 = null;
-        if (this.tok !== T.SEMICOLON) [s2] = this.parseSimpleStmt(BASIC);
+        if (this.tok !== T.SEMICOLON) s2 = this.parseSimpleStmt(BASIC);
         this.expectSemi();
-        if (this.tok !== T.LBRACE) [s3] = this.parseSimpleStmt(BASIC);
+        if (this.tok !== T.LBRACE) s3 = this.parseSimpleStmt(BASIC);
       }
       this.exprLev = prevLev;
     }
@@ -1632,7 +1644,7 @@ class Parser {
         case T.IDENT: case T.INT: case T.FLOAT: case T.IMAG: case T.CHAR: case T.STRING: case T.FUNC: case T.LPAREN:
         case T.LBRACK: case T.STRUCT: case T.MAP: case T.CHAN: case T.INTERFACE:
         case T.ADD: case T.SUB: case T.MUL: case T.AND: case T.XOR: case T.ARROW: case T.NOT: {
-          const [s] = this.parseSimpleStmt(LABEL_OK);
+          const s = this.parseSimpleStmt(LABEL_OK);
           if (s.kind !== 'LabeledStmt') this.expectSemi();
           return s;
         }
