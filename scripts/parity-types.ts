@@ -187,10 +187,10 @@ interface GoPackage {
 }
 
 /** Streams `gohelper calls` over the directories; calls onPackage for each, in input order. */
-function runGoHelper(exe: string, targets: Target[], tags: string[], env: NodeJS.ProcessEnv, onPackage: (p: GoPackage) => void): Promise<void> {
+function runGoHelper(exe: string, targets: Target[], tags: string[], env: NodeJS.ProcessEnv, signal: AbortSignal, onPackage: (p: GoPackage) => void): Promise<void> {
   return new Promise((resolveRun, reject) => {
     const args = ['calls', ...(tags.length > 0 ? ['-tags', tags.join(',')] : [])];
-    const child = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+    const child = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'], env, signal });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
     child.on('error', (e) => reject(new Error(`cannot run ${exe}: ${e.message}`)));
@@ -403,7 +403,9 @@ export async function runTypesParity(opts: Options, go: GoInfo): Promise<TypesPa
 
   const t0 = performance.now();
   let goSeconds = 0;
-  const goDone = runGoHelper(exe, targets, opts.tags, env, (p) => {
+  // Stops gohelper when our side fails, so that the error is reported without waiting for it.
+  const stopGo = new AbortController();
+  const goDone = runGoHelper(exe, targets, opts.tags, env, stopGo.signal, (p) => {
     goAnswers.set(p.dir, p);
     settle(p.dir);
   }).then(() => { goSeconds = (performance.now() - t0) / 1000; });
@@ -426,6 +428,7 @@ export async function runTypesParity(opts: Options, go: GoInfo): Promise<TypesPa
       throw new Error(`gohelper and our checker answered for different packages (for instance ${odd})`);
     }
   } finally {
+    stopGo.abort();
     await checker.close();
   }
 

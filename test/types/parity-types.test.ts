@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as ast from '../../src/syntax/ast.js';
@@ -169,6 +170,36 @@ test('the harness on the fixture module: every go/types record is compared', { s
   for (const e of r.examples) {
     assert.match(e.at, /^testdata\/types\/calls\/[pq]\/[pq]\.go:\d+:\d+$/);
     if (e.kind !== 'oursOnly') assert.ok(e.snippet.includes(`// calls:`) && e.go !== null && e.snippet.includes(e.go), JSON.stringify(e));
+  }
+});
+
+test('a resolver that throws or answers nothing is reported per package, not fatal', { skip, timeout: 60_000 }, async () => {
+  // A failure-injection module in place of src/types/check.ts: throws on q, resolves nothing in p.
+  const dir = mkdtempSync(join(tmpdir(), 'deferguard-parity-types-'));
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  writeFileSync(join(dir, 'broken.js'), [
+    'export function checkPackage(input) {',
+    "  if (input.path.endsWith('/q')) throw new Error('resolver broke on q');",
+    "  return { info: { callee: () => undefined, typeOf: () => undefined, objectOf: () => undefined, isType: () => false }, errors: ['p.go:1:1: one error'] };",
+    '}',
+    '',
+  ].join('\n'));
+  const saved = process.env.DEFERGUARD_PARITY_CHECKER;
+  process.env.DEFERGUARD_PARITY_CHECKER = join(dir, 'broken.js');
+  try {
+    const r = await runTypesParity({ roots: [fixture], json: true, limit: Infinity, sample: 1, tags: [] }, go!);
+    assert.ok(r.calls > 30);
+    assert.equal(r.answered, 0);
+    assert.equal(r.coverage, 0);
+    assert.equal(r.precision, 0);
+    assert.deepEqual(r.failedPackages.map((f) => f.package), ['example.com/calls/q']);
+    assert.match(r.failedPackages[0]!.error, /checkPackage threw: Error: resolver broke on q/);
+    assert.equal(r.typeErrors.ours, 1);
+    assert.equal(r.examples.filter((e) => e.kind === 'unanswered').length, 30);
+  } finally {
+    if (saved === undefined) delete process.env.DEFERGUARD_PARITY_CHECKER;
+    else process.env.DEFERGUARD_PARITY_CHECKER = saved;
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
