@@ -316,61 +316,68 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     return id ? info.objectOf(id)?.funcDecl : undefined;
   };
 
-  // Walks expressions and statements of one function (owner), creating literal nodes on the way.
-  const walk = (root: ast.Node, owner: FuncNode | null, file: ast.File): void => {
-    const litNode = (lit: ast.FuncLit): FuncNode => {
+  // Walks the syntax under root, owned by `owner`, creating literal nodes on the way (pre-order, so
+  // literals are numbered in source order). Iterative: expression chains can be thousands deep.
+  const walk = (root: ast.Node, rootOwner: FuncNode | null, file: ast.File): void => {
+    type Item = { n: ast.Node; use: EdgeKind | null; owner: FuncNode | null };
+    const stack: Item[] = [{ n: root, use: null, owner: rootOwner }];
+    const kids: Item[] = [];
+    const litNode = (lit: ast.FuncLit, owner: FuncNode | null): FuncNode => {
       const k = (litCount.get(owner) ?? 0) + 1;
       litCount.set(owner, k);
-      const node = addNode({ name: `${owner ? owner.name : 'init'}$${k}`, decl: null, lit, body: lit.body, parent: owner, file });
-      walk(lit.body, node, file);
-      return node;
+      return addNode({ name: `${owner ? owner.name : 'init'}$${k}`, decl: null, lit, body: lit.body, parent: owner, file });
     };
-    const visit = (n: ast.Node, useKind: EdgeKind | null): void => {
+    while (stack.length > 0) {
+      const { n, use, owner } = stack.pop()!;
+      kids.length = 0;
+      const push = (c: ast.Node, u: EdgeKind | null = null, o: FuncNode | null = owner) => kids.push({ n: c, use: u, owner: o });
       switch (n.kind) {
         case 'FuncLit': {
-          const node = litNode(n);
-          if (owner) edges.push({ caller: owner, callee: node, kind: useKind ?? 'value', site: n });
-          return;
+          const node = litNode(n, owner);
+          if (owner) edges.push({ caller: owner, callee: node, kind: use ?? 'value', site: n });
+          push(n.body, null, node);
+          break;
         }
         case 'DeferStmt':
         case 'GoStmt':
-          visit(n.call, n.kind === 'DeferStmt' ? 'defer' : 'go');
-          return;
+          push(n.call, n.kind === 'DeferStmt' ? 'defer' : 'go');
+          break;
         case 'CallExpr': {
-          const kind = useKind ?? 'call';
+          const kind = use ?? 'call';
           const fun = unparen(n.fun);
           if (fun.kind === 'FuncLit') {
-            const node = litNode(fun);
+            const node = litNode(fun, owner);
             callTarget.set(n, node);
             if (owner) edges.push({ caller: owner, callee: node, kind, site: n });
+            push(fun.body, null, node);
           } else {
             const decl = info.callee(n)?.decl;
             if (decl) pending.push({ caller: owner, decl, kind, site: n, call: n });
             // The function expression: its operands are walked, the callee name is not a value use.
-            if (fun.kind === 'SelectorExpr') visit(fun.x, null);
-            else if (fun.kind === 'IndexExpr' || fun.kind === 'IndexListExpr') forEachChild(fun, (c) => c !== fun.x && visit(c, null));
-            else if (fun.kind !== 'Ident') visit(fun, null);
+            if (fun.kind === 'SelectorExpr') push(fun.x);
+            else if (fun.kind === 'IndexExpr' || fun.kind === 'IndexListExpr') forEachChild(fun, (c) => c !== fun.x && push(c));
+            else if (fun.kind !== 'Ident') push(fun);
           }
-          for (const a of n.args ?? []) visit(a, null);
-          return;
+          for (const a of n.args ?? []) push(a);
+          break;
         }
         case 'Ident':
         case 'SelectorExpr': {
           const decl = funcDeclOf(n);
           if (decl && owner) pending.push({ caller: owner, decl, kind: 'value', site: n, call: null });
-          if (n.kind === 'SelectorExpr') visit(n.x, null);
-          return;
+          if (n.kind === 'SelectorExpr') push(n.x);
+          break;
         }
         case 'KeyValueExpr':
           // A struct literal key names a field; a map or slice key is a value.
-          if (n.key.kind !== 'Ident') visit(n.key, null);
-          visit(n.value, null);
-          return;
+          if (n.key.kind !== 'Ident') push(n.key);
+          push(n.value);
+          break;
         default:
-          forEachChild(n, (c) => visit(c, null));
+          forEachChild(n, (c) => push(c));
       }
-    };
-    visit(root, null);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    }
   };
 
   for (const file of files) {

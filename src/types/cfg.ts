@@ -71,6 +71,8 @@ export interface Block {
   noReturnCall: ast.CallExpr | null;
   /** Reachable from the entry. */
   live: boolean;
+  /** The innermost loop whose statement contains the block (header, body, post and everything nested in the body), or null. */
+  loop: LoopInfo | null;
 }
 
 export type LoopStmt = ast.ForStmt | ast.RangeStmt;
@@ -86,8 +88,12 @@ export interface LoopInfo {
   post: Block | null;
   /** for.done / range.done: target of break. */
   done: Block;
+  /** The innermost enclosing loop of this function, or null. */
+  parent: LoopInfo | null;
   /** Every block that belongs to the loop statement (header, body, post and all blocks nested in the body). */
-  members: ReadonlySet<Block>;
+  readonly members: ReadonlySet<Block>;
+  /** Whether a block belongs to the loop statement (constant time). */
+  contains(b: Block): boolean;
 }
 
 export interface LoopExit {
@@ -193,7 +199,7 @@ export class CFG {
   readonly gos: ast.GoStmt[];
   /** The return statements in source order. */
   readonly returns: ast.ReturnStmt[];
-  /** Every for and range statement of the body. */
+  /** Every for and range statement of the body, in source order. */
   readonly loops: ReadonlyMap<LoopStmt, LoopInfo>;
   /** Invalid branches met while building (unknown labels, misplaced fallthrough); the graph is still well formed. */
   readonly problems: string[];
@@ -444,7 +450,7 @@ export class CFG {
     while (stack.length > 0) {
       const b = stack.pop()!;
       for (const s of b.succs) {
-        if (info.members.has(s)) {
+        if (info.contains(s)) {
           if (!seen.has(s)) {
             seen.add(s);
             stack.push(s);
@@ -470,8 +476,7 @@ export class CFG {
   /** The loops (innermost first) whose bodies contain the block. */
   loopsContaining(b: Block): LoopInfo[] {
     const out: LoopInfo[] = [];
-    for (const info of this.loops.values()) if (info.members.has(b)) out.push(info);
-    out.sort((x, y) => y.header.id - x.header.id);
+    for (let l = b.loop; l; l = l.parent) out.push(l);
     return out;
   }
 }
@@ -514,8 +519,32 @@ interface LabelInfo {
   defined: boolean;
 }
 
-interface OpenLoop {
-  members: Set<Block>;
+/** Loops are numbered on entry and exit while building, so containment is an interval test. */
+class Loop implements LoopInfo {
+  header!: Block;
+  body!: Block;
+  post: Block | null = null;
+  done!: Block;
+  leave = Number.MAX_SAFE_INTEGER;
+  blocks: Block[] = [];
+  private memo: Set<Block> | null = null;
+
+  constructor(
+    readonly stmt: LoopStmt,
+    readonly label: string | null,
+    readonly parent: Loop | null,
+    readonly enter: number,
+  ) {}
+
+  contains(b: Block): boolean {
+    const x = b.loop as Loop | null;
+    return x !== null && this.enter <= x.enter && x.leave <= this.leave;
+  }
+
+  get members(): ReadonlySet<Block> {
+    this.memo ??= new Set(this.blocks.filter((b) => this.contains(b)));
+    return this.memo;
+  }
 }
 
 class Builder {
@@ -524,7 +553,8 @@ class Builder {
   current: Block;
   readonly targets: BranchTarget[] = [];
   readonly labels = new Map<string, LabelInfo>();
-  readonly open: OpenLoop[] = [];
+  readonly open: Loop[] = [];
+  tick = 0;
   readonly loops = new Map<LoopStmt, LoopInfo>();
   readonly defers: ast.DeferStmt[] = [];
   readonly gos: ast.GoStmt[] = [];
@@ -541,7 +571,7 @@ class Builder {
     const b = makeBlock(kind, stmt);
     b.id = this.blocks.length;
     this.blocks.push(b);
-    if (kind !== 'label') for (const l of this.open) l.members.add(b);
+    if (kind !== 'label') b.loop = this.open[this.open.length - 1] ?? null;
     return b;
   }
 
@@ -590,14 +620,14 @@ class Builder {
         if (l.defined) this.problems.push(`label ${name} defined more than once`);
         l.defined = true;
         l.block.stmt = s;
-        for (const o of this.open) o.members.add(l.block);
+        l.block.loop = this.open[this.open.length - 1] ?? null;
         this.jump(l.block);
         this.current = l.block;
         this.stmt(s.stmt, name);
         return;
       }
       case 'BlockStmt':
-        this.stmtList(s.list);
+        for (const x of s.list ?? []) this.stmt(x, null);
         return;
       case 'EmptyStmt':
         return;
@@ -704,7 +734,7 @@ class Builder {
     const done = this.newBlock('if.done', s);
     this.branch([then, els ?? done], s);
     this.current = then;
-    this.stmtList(s.body.list);
+    for (const x of s.body.list ?? []) this.stmt(x, null);
     this.jump(done);
     if (s.else && els) {
       this.current = els;
@@ -727,25 +757,26 @@ class Builder {
     const bodies = clauses.map((c) => this.newBlock('switch.case', c));
     const done = this.newBlock('switch.done', s);
     let dflt: Block | null = null;
-    clauses.forEach((c, i) => {
+    for (let i = 0; i < clauses.length; i++) {
+      const c = clauses[i]!;
       if (c.list === null) {
         dflt = bodies[i]!;
-        return;
+        continue;
       }
       for (const e of c.list) this.add(e);
       const next = this.newBlock('switch.next', c);
       this.branch([bodies[i]!, next], s);
       this.current = next;
-    });
+    }
     this.jump(dflt ?? done);
-    clauses.forEach((c, i) => {
+    for (let i = 0; i < clauses.length; i++) {
       this.current = bodies[i]!;
       const fall = s.kind === 'SwitchStmt' ? bodies[i + 1] ?? null : null;
       this.targets.push({ label, brk: done, cont: null, fall });
-      this.stmtList(c.body);
+      for (const x of clauses[i]!.body ?? []) this.stmt(x, null);
       this.targets.pop();
       this.jump(done);
-    });
+    }
     this.current = done;
   }
 
@@ -765,26 +796,39 @@ class Builder {
     const cases = clauses.map((c) => this.newBlock('select.case', c));
     const done = this.newBlock('select.done', s);
     this.branch(cases, s);
-    clauses.forEach((c, i) => {
+    for (let i = 0; i < clauses.length; i++) {
+      const c = clauses[i]!;
       this.current = cases[i]!;
       if (c.comm) this.add(c.comm);
       this.targets.push({ label, brk: done, cont: null });
-      this.stmtList(c.body);
+      for (const x of c.body ?? []) this.stmt(x, null);
       this.targets.pop();
       this.jump(done);
-    });
+    }
     this.current = done;
+  }
+
+  openLoop(s: LoopStmt, label: string | null): Loop {
+    const l = new Loop(s, label, this.open[this.open.length - 1] ?? null, ++this.tick);
+    l.blocks = this.blocks;
+    this.open.push(l);
+    this.loops.set(s, l);
+    return l;
+  }
+
+  closeLoop(l: Loop): void {
+    l.leave = ++this.tick;
+    this.open.pop();
   }
 
   forStmt(s: ast.ForStmt, label: string | null): void {
     if (s.init) this.stmt(s.init, null);
-    const open: OpenLoop = { members: new Set() };
-    this.open.push(open);
-    const header = this.newBlock('for.loop', s);
-    const body = this.newBlock('for.body', s);
-    const post = s.post ? this.newBlock('for.post', s) : null;
-    const done = this.newBlock('for.done', s);
-    open.members.delete(done);
+    const open = this.openLoop(s, label);
+    const header = (open.header = this.newBlock('for.loop', s));
+    const body = (open.body = this.newBlock('for.body', s));
+    const post = (open.post = s.post ? this.newBlock('for.post', s) : null);
+    const done = (open.done = this.newBlock('for.done', s));
+    done.loop = open.parent;
     this.jump(header);
     this.current = header;
     if (s.cond) this.add(s.cond);
@@ -792,7 +836,7 @@ class Builder {
     else this.jump(body);
     this.targets.push({ label, brk: done, cont: post ?? header });
     this.current = body;
-    this.stmtList(s.body.list);
+    for (const x of s.body.list ?? []) this.stmt(x, null);
     this.jump(post ?? header);
     this.targets.pop();
     if (post && s.post) {
@@ -800,19 +844,17 @@ class Builder {
       this.stmt(s.post, null);
       this.jump(header);
     }
-    this.open.pop();
-    this.loops.set(s, { stmt: s, label, header, body, post, done, members: open.members });
+    this.closeLoop(open);
     this.current = done;
   }
 
   rangeStmt(s: ast.RangeStmt, label: string | null): void {
     this.add(s.x);
-    const open: OpenLoop = { members: new Set() };
-    this.open.push(open);
-    const header = this.newBlock('range.loop', s);
-    const body = this.newBlock('range.body', s);
-    const done = this.newBlock('range.done', s);
-    open.members.delete(done);
+    const open = this.openLoop(s, label);
+    const header = (open.header = this.newBlock('range.loop', s));
+    const body = (open.body = this.newBlock('range.body', s));
+    const done = (open.done = this.newBlock('range.done', s));
+    done.loop = open.parent;
     this.jump(header);
     this.current = header;
     this.branch([body, done], s);
@@ -820,11 +862,10 @@ class Builder {
     this.current = body;
     if (s.key) this.add(s.key);
     if (s.value) this.add(s.value);
-    this.stmtList(s.body.list);
+    for (const x of s.body.list ?? []) this.stmt(x, null);
     this.jump(header);
     this.targets.pop();
-    this.open.pop();
-    this.loops.set(s, { stmt: s, label, header, body, post: null, done, members: open.members });
+    this.closeLoop(open);
     this.current = done;
   }
 
@@ -860,14 +901,29 @@ class Builder {
 }
 
 function makeBlock(kind: BlockKind, stmt: ast.Stmt | null): Block {
-  return { id: -1, kind, nodes: [], succs: [], preds: [], stmt, term: 'jump', control: null, noReturn: false, noReturnCall: null, live: false };
+  return { id: -1, kind, nodes: [], succs: [], preds: [], stmt, term: 'jump', control: null, noReturn: false, noReturnCall: null, live: false, loop: null };
 }
 
-/** Builds the control-flow graph of a function body (a FuncDecl's or a FuncLit's). Never throws. */
+/**
+ * Builds the control-flow graph of a function body (a FuncDecl's or a FuncLit's). Statement nesting
+ * as deep as parseFile accepts (its default maxNesting) is supported; a deeper tree that exhausts the
+ * stack gives a CFGBuildError, never a crash.
+ */
 export function buildCFG(body: ast.BlockStmt, opts: BuildOptions = {}): CFG {
   const b = new Builder(opts.mayReturn ?? (() => true));
-  b.stmtList(body.list);
+  try {
+    b.stmtList(body.list);
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new CFGBuildError(`function body at offset ${body.lbrace} is nested too deeply to build its control-flow graph`);
+    }
+    throw e;
+  }
   return b.finish(body);
+}
+
+export class CFGBuildError extends Error {
+  override name = 'CFGBuildError';
 }
 
 /**

@@ -304,6 +304,13 @@ test('calls spread over several files resolve; a call to a function of a file no
   assert.equal(fn('b').file, cg.nodes.find((n) => n.name === 'b')!.file);
 });
 
+test('long expression chains (as deep as the parser accepts) do not overflow the walk', () => {
+  const chain = Array(2990).fill('g()').join(' + ');
+  const { cg, fn } = graph(`package p\n\nfunc g() int { return 1 }\n\nfunc f() int { return ${chain} }\n`);
+  assert.equal(fn('f').out.length, 2990);
+  assert.deepEqual(cg.callees(fn('f')).map((n) => n.name), ['g']);
+});
+
 test('robustness: call graphs of a few $GOROOT/src packages with the name-based resolver', (t) => {
   const r = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {

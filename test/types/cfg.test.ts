@@ -576,12 +576,18 @@ test('entries(): blocks in reverse postorder, dead blocks last', () => {
   assert.deepEqual([...f.cfg.entries({ liveOnly: true })].map((r) => f.text(r.node)), ['a()', 'i := 0', 'i < 3', 'b()', 'i++', 'c()', 'return']);
 });
 
-test('deep nesting builds without overflowing', () => {
-  const depth = 400;
-  const body = '\tif x {\n'.repeat(depth) + '\treturn\n' + '\t}\n'.repeat(depth);
-  const f = fn(body);
-  assert.equal(f.cfg.returns.length, 1);
-  assert.equal(f.cfg.pathExists(f.cfg.entry, 'exit'), true);
+test('nesting as deep as the parser accepts builds without overflowing; deeper trees give a clear error', () => {
+  const depth = 1450;
+  for (const open of ['if x {\n', 'for {\n', 'switch {\ncase true:\n', 'select {\ncase <-c:\n']) {
+    const body = open.repeat(depth) + '\treturn\n' + '}\n'.repeat(depth);
+    const f = fn(body);
+    assert.equal(f.cfg.returns.length, 1);
+    assert.equal(f.cfg.pathExists(f.cfg.entry, 'exit'), true, open);
+  }
+  // A hand-built tree far deeper than any parse: nested blocks 200000 levels deep.
+  let inner: ast.BlockStmt = { kind: 'BlockStmt', lbrace: 0, list: null, rbrace: 0 };
+  for (let i = 0; i < 200_000; i++) inner = { kind: 'BlockStmt', lbrace: 0, list: [inner], rbrace: 0 };
+  assert.throws(() => buildCFG(inner), { name: 'CFGBuildError', message: /nested too deeply/ });
 });
 
 // ---- robustness over $GOROOT/src ----
