@@ -1,0 +1,161 @@
+// exit-skips-defer: os.Exit, log.Fatal and the Fatal families of the common loggers end the process
+// at once; deferred calls already registered in the function never run (files stay unflushed,
+// temporary files stay on disk, buffered logs are lost). Found on the control-flow graph: an exit on
+// a path where a defer has run, directly or through a same-package helper that always exits.
+import type * as ast from '../syntax/ast.js';
+import { unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import { buildCallGraph, type CallGraph } from '../types/callgraph.js';
+import type { CFG } from '../types/cfg.js';
+import { docUrl } from '../findings/model.js';
+import { HARMLESS_AT_EXIT } from './catalog.js';
+import { callName, funcName, isRecoverCall, lineOf, processExit, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+
+const ID = 'exit-skips-defer';
+
+/** The package call graph with process exits (and helpers that always reach one) as no-return calls. */
+const graphs = new WeakMap<readonly PassFile[], CallGraph>();
+
+function exitGraph(pass: Pass): CallGraph {
+  let g = graphs.get(pass.files);
+  if (!g) {
+    const fileOf = new Map<ast.CallExpr, PassFile>();
+    g = buildCallGraph(pass.files.map((f) => f.file), pass.types, {
+      noReturn: (call) => {
+        const file = fileOf.get(call) ?? pass.fileOf(call);
+        return !!file && !!processExit(pass, file, call);
+      },
+    });
+    graphs.set(pass.files, g);
+  }
+  return g;
+}
+
+interface ExitSite {
+  call: ast.CallExpr;
+  /** What ends the process: `log.Fatal`, or `fatalf → log.Fatalf` through helpers. */
+  shown: string;
+  typed: boolean;
+}
+
+function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr): ExitSite | undefined {
+  const direct = processExit(pass, file, call);
+  if (direct) return { call, shown: direct.name, typed: direct.typed };
+  const target = g.calleeOf(call);
+  if (!target || target.lit) return undefined;
+  const chain = g.exitChain(target);
+  if (!chain) return undefined;
+  const endFile = pass.fileOf(chain.call);
+  const end = endFile ? processExit(pass, endFile, chain.call) : undefined;
+  if (!end) return undefined;
+  return { call, shown: `${chain.nodes.map((n) => n.name).join(' → ')} → ${end.name}`, typed: end.typed };
+}
+
+/** Whether skipping this deferred call at process exit loses nothing (unlocks, cancels, Done, timer stops, a recover). */
+function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
+  const harmlessCall = (call: ast.CallExpr): boolean => {
+    const n: ast.Node = call;
+    if (isRecoverCall(pass, n)) return true;
+    const t = pass.types.typeOf(call.fun);
+    if (t?.kind === 'named' && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return true;
+    const c = callName(pass, file, call);
+    if (c && HARMLESS_AT_EXIT.has(c.name)) return true;
+    // Without types: `cancel()` and `mu.Unlock()` by name.
+    if (!c?.typed && c && (c.name === 'cancel' || ['Unlock', 'RUnlock', 'Done'].includes(c.short))) return true;
+    return false;
+  };
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== 'FuncLit') return harmlessCall(d.call);
+  let all = true;
+  let any = false;
+  walkSameFunc(fun.body, (x) => {
+    if (!all) return false;
+    if (x.kind === 'CallExpr') {
+      any = true;
+      if (!harmlessCall(x)) all = false;
+    }
+    return true;
+  });
+  return all && any;
+}
+
+/** The defers of the function that may have run before `exit`: on the CFG, or textually before it in an enclosing block. */
+function pendingDefers(cfg: CFG | undefined, fn: FuncNode, stack: readonly ast.Node[], defers: ast.DeferStmt[], exit: ast.CallExpr): ast.DeferStmt[] {
+  if (cfg) {
+    const at = cfg.locate(exit);
+    if (!at) return [];
+    return defers.filter((d) => cfg.isEntry(d) && cfg.findPath(d, at.node, {}) !== null);
+  }
+  // Without a graph: a defer statement earlier in a block that encloses the exit.
+  const out: ast.DeferStmt[] = [];
+  for (let i = stack.length - 1; i > 0; i--) {
+    const n = stack[i]!;
+    const parent = stack[i - 1]!;
+    if (parent === fn) break;
+    const list = parent.kind === 'BlockStmt' ? parent.list : parent.kind === 'CaseClause' || parent.kind === 'CommClause' ? parent.body : null;
+    const idx = list ? list.indexOf(n as ast.Stmt) : -1;
+    if (!list || idx < 0) continue;
+    for (let j = 0; j < idx; j++) {
+      let s = list[j]!;
+      while (s.kind === 'LabeledStmt') s = s.stmt;
+      if (s.kind === 'DeferStmt' && defers.includes(s)) out.push(s);
+    }
+  }
+  return out;
+}
+
+function run(pass: Pass): void {
+  const g = exitGraph(pass);
+  for (const file of pass.files) {
+    file.inspector.withStack(['CallExpr'], (call, stack) => {
+      // Find the enclosing function; an exit in a defer or go statement of it is not on its path.
+      let fn: FuncNode | undefined;
+      for (let i = stack.length - 2; i >= 0; i--) {
+        const s = stack[i]!;
+        if (s.kind === 'DeferStmt' || s.kind === 'GoStmt') return;
+        if (s.kind === 'FuncDecl' || s.kind === 'FuncLit') {
+          fn = s;
+          break;
+        }
+      }
+      if (!fn || !fn.body) return;
+      const site = exitSite(pass, file, g, call);
+      if (!site) return;
+      const node = g.nodeOf(fn);
+      const cfg = node ? g.cfg(node) : undefined;
+      const defers: ast.DeferStmt[] = [];
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind === 'DeferStmt') {
+          if (!harmless(pass, file, x)) defers.push(x);
+          return false;
+        }
+        return true;
+      });
+      if (defers.length === 0) return;
+      const pending = pendingDefers(cfg, fn, stack, defers, call);
+      if (pending.length === 0) return;
+      const shownDefers = pending.slice(0, 3).map((d) => `${textOf(file, d.call).length > 60 ? 'the deferred function literal' : textOf(file, d.call)} (line ${lineOf(file, d)})`);
+      const more = pending.length > 3 ? ` and ${pending.length - 3} more` : '';
+      pass.report({
+        node: call,
+        file,
+        confidence: site.typed ? 'high' : 'medium',
+        message: `${site.shown} ends the process here in ${funcName(file, fn)} while the deferred ${shownDefers.join(', ')}${more} ${pending.length === 1 ? 'is' : 'are'} pending, so ${pending.length === 1 ? 'it never runs' : 'they never run'}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
+        related: pending.map((d) => ({ node: d, message: `deferred here; skipped by the exit on line ${lineOf(file, call)}` })),
+      });
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: 'os.Exit, log.Fatal or a logger\'s Fatal reached after a defer was registered: the deferred cleanup never runs.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'panics',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,93 @@
+package exits
+
+import (
+	"context"
+	"log"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/sirupsen/logrus"
+)
+
+// Exits before any defer is registered.
+func early(path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+}
+
+// The exit is inside a function literal: the outer defers are another function's.
+func inLiteral() {
+	defer cleanup()
+	go func() {
+		log.Fatal("in goroutine")
+	}()
+	handler := func() { os.Exit(1) }
+	_ = handler
+}
+
+// A deferred exit.
+func deferredExit() {
+	defer cleanup()
+	defer os.Exit(0)
+}
+
+// Only harmless defers are pending: unlock, cancel, Done, timer stop.
+var mu sync.Mutex
+
+func harmlessOnly(wg *sync.WaitGroup) {
+	mu.Lock()
+	defer mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	defer wg.Done()
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	defer func() {
+		if r := recover(); r != nil {
+			mu.Unlock()
+		}
+	}()
+	<-ctx.Done()
+	os.Exit(1)
+}
+
+// Not exits: other log levels.
+func infoOnly(l *logrus.Logger, z *zerolog.Logger) {
+	defer cleanup()
+	logrus.Info("x")
+	l.Infof("x")
+	z.Info().Msg("x")
+	log.Println("x")
+}
+
+// The exit comes after a return on the path with the defer.
+func returnsFirst(ok bool) {
+	if ok {
+		defer cleanup()
+		return
+	}
+	os.Exit(1)
+}
+
+// A helper that only sometimes exits is not an exit.
+func maybeExit(code int) {
+	if code != 0 {
+		os.Exit(code)
+	}
+}
+
+func callsMaybe() {
+	defer cleanup()
+	maybeExit(0)
+}
+
+// panic runs the defers.
+func panics() {
+	defer cleanup()
+	panic("boom")
+}

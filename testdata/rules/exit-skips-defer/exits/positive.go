@@ -1,0 +1,110 @@
+package exits
+
+import (
+	"bufio"
+	"log"
+	"os"
+	"syscall"
+
+	"github.com/rs/zerolog"
+	zlog "github.com/rs/zerolog/log"
+	"github.com/sirupsen/logrus"
+	"go.uber.org/zap"
+)
+
+func writeReport(path string, lines []string) {
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	defer w.Flush()
+	for _, l := range lines {
+		if _, err := w.WriteString(l); err != nil {
+			log.Fatalf("write: %v", err) // want `log\.Fatalf ends the process here in writeReport while the deferred f\.Close\(\) \(line 20\), w\.Flush\(\) \(line 22\) are pending, so they never run`
+		}
+	}
+}
+
+func tempWork() {
+	dir, err := os.MkdirTemp("", "work")
+	if err != nil {
+		os.Exit(1)
+	}
+	defer os.RemoveAll(dir)
+	if len(dir) > 100 {
+		os.Exit(2) // want `os\.Exit ends the process here in tempWork while the deferred os\.RemoveAll\(dir\) \(line 35\) is pending`
+	}
+}
+
+func sysExit() {
+	defer cleanup()
+	syscall.Exit(3) // want `syscall\.Exit ends the process`
+}
+
+func cleanup() {}
+
+func withLogger(l *log.Logger) {
+	defer cleanup()
+	l.Fatalln("bye") // want `\(\*log\.Logger\)\.Fatalln ends the process`
+}
+
+// A defer registered on one branch only: the CFG finds the path through it.
+func branch(verbose bool) {
+	if verbose {
+		defer cleanup()
+	}
+	log.Fatal("done") // want `log\.Fatal ends the process here in branch while the deferred cleanup\(\) \(line 56\) is pending`
+}
+
+// Through a same-package helper that always exits.
+func fatalf(format string, args ...any) {
+	log.Printf(format, args...)
+	os.Exit(1)
+}
+
+func viaHelper() {
+	defer cleanup()
+	fatalf("no config") // want `fatalf → os\.Exit ends the process`
+}
+
+// Third-party loggers.
+func withLogrus() {
+	defer cleanup()
+	logrus.Fatal("bye") // want `github\.com/sirupsen/logrus\.Fatal ends the process`
+}
+
+func withLogrusLogger(l *logrus.Logger) {
+	defer cleanup()
+	l.Fatalf("bye %d", 1) // want `logrus\.Logger\)\.Fatalf ends the process`
+}
+
+func withZap(l *zap.Logger) {
+	defer l.Sync()
+	l.Fatal("bye") // want `\(\*go\.uber\.org/zap\.Logger\)\.Fatal ends the process here in withZap while the deferred l\.Sync\(\)`
+}
+
+func withZerolog(l *zerolog.Logger) {
+	defer cleanup()
+	l.Fatal().Str("k", "v").Msg("bye") // want `zerolog\.Logger\)\.Fatal\(\)\.Msg ends the process`
+}
+
+func withZerologGlobal() {
+	defer cleanup()
+	zlog.Fatal().Msg("bye") // want `github\.com/rs/zerolog/log\.Fatal\(\)\.Msg ends the process`
+}
+
+// TestMain-like: the classic os.Exit(m.Run()) after a deferred teardown.
+func runAll(run func() int) {
+	defer cleanup()
+	os.Exit(run()) // want `os\.Exit ends the process here in runAll`
+}
+
+// A defer in a function literal with its own exit.
+func literal() func() {
+	return func() {
+		defer cleanup()
+		os.Exit(1) // want `os\.Exit ends the process here in the function literal on line 106`
+	}
+}
