@@ -23,6 +23,8 @@ interface Write {
   node: ast.Node;
   /** Writes nil. */
   nil: boolean;
+  /** The new value comes from a call (a fresh file, connection, cleanup...), not a copy of another variable. */
+  fresh: boolean;
 }
 
 function isNil(pass: Pass, e: ast.Expr | undefined): boolean {
@@ -67,15 +69,16 @@ function writesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
           const id = unparen(l) as ast.Ident;
           // `v := ...` declaring v (a new variable each time it runs) is not a reassignment.
           if (x.tok === ':=' && (decl ? id === decl : true)) return;
-          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, x.rhs[i]) });
+          const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : undefined;
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh: !!v1 && unparen(v1).kind === 'CallExpr' });
         });
         break;
       }
       case 'IncDecStmt':
-        if (same(x.x)) out.push({ node: x, nil: false });
+        if (same(x.x)) out.push({ node: x, nil: false, fresh: false });
         break;
       case 'RangeStmt':
-        if (x.tok === '=') for (const k of [x.key, x.value]) if (same(k)) out.push({ node: k!, nil: false });
+        if (x.tok === '=') for (const k of [x.key, x.value]) if (same(k)) out.push({ node: k!, nil: false, fresh: false });
         break;
       case 'ReturnStmt': {
         // `return ..., e` assigns the named results before deferred calls run.
@@ -85,8 +88,8 @@ function writesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
         if (x.results.length === asResult.count) {
           const r = x.results[asResult.index]!;
           if (same(r)) break;
-          out.push({ node: x, nil: isNil(pass, r) });
-        } else out.push({ node: x, nil: false });
+          out.push({ node: x, nil: isNil(pass, r), fresh: unparen(r).kind === 'CallExpr' });
+        } else out.push({ node: x, nil: false, fresh: true });
         break;
       }
     }
@@ -100,24 +103,56 @@ function isTopLevelRedecl(fn: FuncNode, decl: ast.Ident): boolean {
   return (fn.body?.list ?? []).some((s) => s.kind === 'AssignStmt' && s.tok === ':=' && s.lhs.includes(decl));
 }
 
+/** Whether a defer statement's call mentions the variable (as receiver, function or argument). */
+function deferMentions(pass: Pass, d: ast.DeferStmt, v: ast.Ident): boolean {
+  let found = false;
+  walkSameFunc(d, (x) => {
+    if (found) return false;
+    if (x.kind === 'Ident' && sameVar(pass, x, v)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+interface AfterQuery {
+  pass: Pass;
+  cfg: CFG | undefined;
+  fn: FuncNode;
+  d: ast.DeferStmt;
+  v: ast.Ident;
+  keepNil: boolean;
+  freshOnly: boolean;
+}
+
 /**
- * The first write that can run after the defer statement and then reach the end of the function
- * without that defer running again: the value it writes is the one the function ends with, and the
- * deferred call does not see it. (In a loop, a write followed by the same defer is deferred too.)
+ * The first write of v that can run after the defer statement and then reach the end of the
+ * function without that defer running again, without v being declared anew (a `var`/`:=` in a
+ * loop body makes a new variable each iteration), and with no other defer of v after it (the new
+ * value is deferred by that one: `defer cancel(); ctx, cancel = ...; defer cancel()`).
  */
-function writeAfter(cfg: CFG | undefined, d: ast.DeferStmt, writes: Write[], keepNil: boolean): Write | undefined {
-  const notDefer = (n: ast.Node) => n === d;
-  for (const w of writes) {
-    if (w.nil && !keepNil) continue;
-    if (cfg) {
-      const ref = cfg.locate(w.node);
-      if (!ref) continue;
-      try {
-        if (cfg.pathExists(d, ref.node, notDefer) && (ref.node.kind === 'ReturnStmt' || cfg.pathExists(ref.node, 'end', notDefer))) return w;
-      } catch {
-        continue;
-      }
-    } else if (nodePos(w.node) > nodePos(d)) return w;
+function writeAfter(q: AfterQuery): Write | undefined {
+  const { pass, cfg, fn, d, v } = q;
+  const decl = pass.types.objectOf(v)?.decl;
+  const declEntry = decl && cfg ? cfg.locate(decl)?.node : undefined;
+  const blocked = (n: ast.Node) => n === d || n === declEntry;
+  const otherDefers = cfg ? cfg.defers.filter((x) => x !== d && deferMentions(pass, x, v)) : [];
+  for (const w of writesOf(pass, fn, v)) {
+    if (w.nil && !q.keepNil) continue;
+    if (q.freshOnly && !w.fresh) continue;
+    if (!cfg) {
+      if (nodePos(w.node) > nodePos(d)) return w;
+      continue;
+    }
+    const ref = cfg.locate(w.node);
+    if (!ref) continue;
+    try {
+      if (!cfg.pathExists(d, ref.node, blocked)) continue;
+      if (ref.node.kind !== 'ReturnStmt' && !cfg.pathExists(ref.node, 'end', blocked)) continue;
+      if (otherDefers.some((o) => cfg.canReach(ref.node, o))) continue;
+      return w;
+    } catch {
+      continue;
+    }
   }
   return undefined;
 }
@@ -203,7 +238,7 @@ function run(pass: Pass): void {
       if (fun.kind === 'Ident') {
         const o = pass.types.objectOf(fun);
         if (o && o.kind !== 'var') return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
-        const w = writeAfter(cfg, d, writesOf(pass, fn, fun), true);
+        const w = writeAfter({ pass, cfg, fn, d, v: fun, keepNil: true, freshOnly: false });
         if (w) {
           const wl = lineOf(file, w.node);
           pass.report({
@@ -223,7 +258,7 @@ function run(pass: Pass): void {
       if (fun.kind === 'SelectorExpr') {
         const x = unparen(fun.x);
         if (x.kind === 'Ident' && isReceiverVar(pass, file, x, d.call)) {
-          const w = writeAfter(cfg, d, writesOf(pass, fn, x), false);
+          const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: true });
           if (w) {
             const wl = lineOf(file, w.node);
             pass.report({
@@ -258,11 +293,34 @@ function isReceiverVar(pass: Pass, file: PassFile, x: ast.Ident, call: ast.CallE
   return callName(pass, file, call)?.recv !== undefined;
 }
 
+/** Names of calls that release what their arguments name: close, remove, cleanup, release... */
+export const RELEASING_CALL = /^(?:close|Close|remove|Remove|release|Release|cleanup|Cleanup|free|Free|stop|Stop|cancel|Cancel|shutdown|Shutdown|unlock|Unlock|delete|Delete|drop|Drop|destroy|Destroy|teardown|Teardown|put|Put)/;
+
+function releasingCall(pass: Pass, file: PassFile, call: ast.CallExpr): boolean {
+  if (unparen(call.fun).kind === 'FuncLit') return false;
+  const n = callName(pass, file, call);
+  return n !== undefined && RELEASING_CALL.test(n.short);
+}
+
+/** Without types: whether the name is a parameter or declared in the function's body. */
+function isLocal(fn: FuncNode, x: ast.Ident): boolean {
+  for (const f of [...(fn.type.params.list ?? []), ...(fn.type.results?.list ?? [])]) if (f.names?.some((n) => n.name === x.name)) return true;
+  let found = false;
+  walkSameFunc(fn.body!, (n) => {
+    if (found) return false;
+    if (n.kind === 'AssignStmt' && n.tok === ':=' && n.lhs.some((l) => l.kind === 'Ident' && l.name === x.name)) found = true;
+    if (n.kind === 'ValueSpec' && n.names.some((i) => i.name === x.name)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 /** (b) and (c) for arguments: an identifier argument written after the defer. */
 function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: ast.DeferStmt, text: string, deferLine: number, cfgIn?: CFG): void {
   const args = d.call.args ?? [];
   if (args.length === 0) return;
   const cfg = cfgIn ?? pass.cfg(fn);
+  const releasing = releasingCall(pass, file, d.call);
   const seen = new Set<string>();
   for (const a of args) {
     const x = unparen(a);
@@ -273,7 +331,11 @@ function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: a
     if (!o && (x.name === 'nil' || x.name === 'true' || x.name === 'false' || x.name === 'iota')) continue;
     const typed = isErrorTyped(pass, x);
     const isErr = typed === true || (typed === undefined && /^err$|Err$|^err[A-Z]/.test(x.name));
-    const w = writeAfter(cfg, d, writesOf(pass, fn, x), isErr);
+    // Other arguments: only what a releasing call takes (a file name to remove, a db to close), and
+    // only locals: saving a package variable to restore it (defer func(old T) { v = old }(v)) and
+    // passing a value to a literal's parameter are deliberate snapshots.
+    if (!isErr && (!releasing || (o && o.varKind === 'package') || (!o && !isLocal(fn, x)))) continue;
+    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: isErr, freshOnly: !isErr });
     if (!w) continue;
     const wl = lineOf(file, w.node);
     const how = w.node.kind === 'ReturnStmt' ? `set again by the return statement on line ${wl}` : `assigned again on line ${wl}`;

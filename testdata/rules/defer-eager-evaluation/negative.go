@@ -111,3 +111,75 @@ func unrelatedShadow() {
 		_ = x
 	}
 }
+
+func counterSnapshot() {
+	n := 0
+	// Printing a value at the defer is taken as a deliberate snapshot.
+	defer fmt.Println("started with", n)
+	for i := 0; i < 3; i++ {
+		n++
+	}
+}
+
+var hostsPath = "/etc/hosts"
+
+func restoreGlobal() {
+	defer func(orig string) { hostsPath = orig }(hostsPath)
+	hostsPath = "testdata/hosts"
+}
+
+func redeferred() {
+	f, _ := os.Open("a")
+	defer f.Close()
+	f, _ = os.Open("b")
+	defer f.Close()
+}
+
+func cancelRedeferred() {
+	cancel := func() {}
+	defer cancel()
+	cancel = func() {}
+	defer cancel()
+}
+
+func closeDB(db *os.File) { db.Close() }
+
+func argRedeferred() {
+	db, _ := os.Open("a")
+	defer closeDB(db)
+	db, _ = os.Open("b")
+	defer closeDB(db)
+}
+
+func newVariableEachIteration(names []string) {
+	for _, n := range names {
+		var f *os.File
+		var err error
+		f, err = os.Open(n)
+		if err != nil {
+			continue
+		}
+		defer f.Close()
+	}
+}
+
+func copiedFromOtherVariable() {
+	f, _ := os.Open("a")
+	defer f.Close()
+	g, _ := os.Open("b")
+	defer g.Close()
+	f = g
+	_ = f
+}
+
+func reopenedWithEarlyReturn(open func() *os.File) {
+	d := open()
+	if d == nil {
+		return
+	}
+	defer d.Close()
+	if d = open(); d == nil {
+		return
+	}
+	defer d.Close()
+}

@@ -69,12 +69,12 @@ func funcVarDisarmed() {
 	undo = nil
 }
 
-func argCounterIncremented() {
-	n := 0
-	defer fmt.Println("processed", n) // want `receives n as it is at the defer statement on line 74; n is assigned again on line 76`
-	for i := 0; i < 3; i++ {
-		n++
-	}
+func tempFileReplaced() {
+	name := tempName()
+	defer os.Remove(name) // want `receives name as it is at the defer statement on line 74; name is assigned again on line 76`
+	work()
+	name = tempName()
+	_ = os.WriteFile(name, nil, 0o600)
 }
 
 func errInDeferredLiteralArg() (err error) {
@@ -86,3 +86,4 @@ func errInDeferredLiteralArg() (err error) {
 
 func work()        {}
 func step() error { return nil }
+func tempName() string { return "t" }
