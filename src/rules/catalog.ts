@@ -214,3 +214,83 @@ export const PLUMBING_CALLS: ReadonlySet<string> = new Set([
   '(*time.Timer).Stop',
   '(*time.Ticker).Stop',
 ]);
+
+/**
+ * Calls that can block or take long, by qualified name, with what they wait for (completing the
+ * sentence "X ..."). Extended from the configuration (`blockingCalls`). Calls whose first parameter
+ * is a context.Context are bounded when that context carries a deadline (see ctxBounded).
+ */
+export const BLOCKING_CALLS: Readonly<Record<string, string>> = {
+  'time.Sleep': 'sleeps',
+  '(*sync.WaitGroup).Wait': 'blocks until every goroutine of the group has called Done',
+  '(*sync.Cond).Wait': 'blocks until another goroutine signals the condition',
+  '(*sync.Mutex).Lock': 'blocks until the mutex is free',
+  '(*sync.RWMutex).Lock': 'blocks until the mutex is free',
+  '(*sync.RWMutex).RLock': 'blocks until no writer holds or waits for the mutex',
+  '(sync.Locker).Lock': 'blocks until the lock is free',
+  ...Object.fromEntries(
+    ['Get', 'Post', 'Head', 'PostForm'].flatMap((m) => [
+      [`net/http.${m}`, 'waits for a network round trip'],
+      [`(*net/http.Client).${m}`, 'waits for a network round trip'],
+    ]),
+  ),
+  '(*net/http.Client).Do': 'waits for a network round trip',
+  '(*net/http.Server).Shutdown': 'waits until every active connection is idle',
+  ...Object.fromEntries(
+    ['net.Dial', 'net.DialTCP', 'net.DialUDP', 'net.DialIP', 'net.DialUnix', '(*net.Dialer).Dial', '(*net.Dialer).DialContext', 'crypto/tls.Dial', '(*crypto/tls.Dialer).DialContext'].map((n) => [
+      n,
+      'waits for a network connection to be established',
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['net.Conn', '*net.conn', '*net.TCPConn', '*net.UDPConn', '*net.UnixConn', '*net.IPConn', '*crypto/tls.Conn'].flatMap((t) =>
+      ['Read', 'Write'].map((m) => [`(${t}).${m}`, m === 'Read' ? 'waits for the peer to send data' : 'waits for the peer to accept data']),
+    ),
+  ),
+  '(*crypto/tls.Conn).Handshake': 'waits for the TLS handshake with the peer',
+  '(*os/exec.Cmd).Run': 'runs an external program to completion',
+  '(*os/exec.Cmd).Wait': 'waits for an external program to exit',
+  '(*os/exec.Cmd).Output': 'runs an external program to completion',
+  '(*os/exec.Cmd).CombinedOutput': 'runs an external program to completion',
+  '(*os.Process).Wait': 'waits for a process to exit',
+  'os.RemoveAll': 'deletes a whole directory tree',
+  'path/filepath.Walk': 'walks a whole directory tree',
+  'path/filepath.WalkDir': 'walks a whole directory tree',
+  'io/fs.WalkDir': 'walks a whole directory tree',
+  ...Object.fromEntries(
+    ['DB', 'Tx', 'Conn', 'Stmt'].flatMap((t) =>
+      ['Query', 'QueryContext', 'QueryRow', 'QueryRowContext', 'Exec', 'ExecContext'].map((m) => [`(*database/sql.${t}).${m}`, 'waits for a database round trip']),
+    ),
+  ),
+  '(*database/sql.DB).Ping': 'waits for a database round trip',
+  '(*database/sql.DB).PingContext': 'waits for a database round trip',
+};
+
+/** Mutex methods that wait: a deferred one is blocking only when deferred directly (a short critical section in a deferred closure is normal). */
+export const BLOCKING_LOCKS: ReadonlySet<string> = new Set(['(*sync.Mutex).Lock', '(*sync.RWMutex).Lock', '(*sync.RWMutex).RLock', '(sync.Locker).Lock']);
+
+/** Calls that give a context carrying a deadline: work bounded by such a context is not blocking. */
+export const DEADLINE_CONTEXTS: ReadonlySet<string> = new Set(['context.WithTimeout', 'context.WithDeadline', 'context.WithTimeoutCause', 'context.WithDeadlineCause']);
+
+/** Receives that end a wait (a select with one of them as a case is bounded). */
+export const TIMEOUT_CHANNELS: ReadonlySet<string> = new Set(['time.After', 'time.Tick', '(context.Context).Done']);
+
+/**
+ * Request-handler parameter types. `pkg` is matched against the end of the import path after a
+ * major-version suffix is dropped (`github.com/labstack/echo/v4` → `.../echo`), so a local
+ * look-alike package `example.com/app/gin` counts as gin. `pointer` is the pointer-ness required.
+ */
+export interface HandlerParam {
+  pkg: string;
+  name: string;
+  pointer: boolean;
+  /** What a message calls it. */
+  framework: string;
+}
+
+export const HANDLER_PARAMS: readonly HandlerParam[] = [
+  { pkg: 'net/http', name: 'ResponseWriter', pointer: false, framework: 'net/http handler' },
+  { pkg: 'gin', name: 'Context', pointer: true, framework: 'gin handler' },
+  { pkg: 'echo', name: 'Context', pointer: false, framework: 'echo handler' },
+  { pkg: 'fiber', name: 'Ctx', pointer: true, framework: 'fiber handler' },
+];

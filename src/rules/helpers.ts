@@ -4,7 +4,9 @@
 import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Pass, PassFile } from '../analysis/analyzer.js';
-import { buildCallGraph, type CallGraph } from '../types/callgraph.js';
+import { buildCallGraph, type CallGraph, type FuncNode as GraphNode } from '../types/callgraph.js';
+import { walkNode } from '../types/cfg.js';
+import { BLOCKING_CALLS, DEADLINE_CONTEXTS, HANDLER_PARAMS, MUTEX_METHODS, type LockMethod } from './catalog.js';
 import { buildCFG, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import { WAIT_CALLS } from './catalog.js';
 import { DEPENDENT_RESOURCES, OPEN_FLAGS, OPEN_WRITE_BITS, WRITE_RESOURCES, type WriteResource } from './catalog.js';
@@ -726,4 +728,360 @@ export function cfgOf(pass: Pass, fn: FuncNode): CFG | undefined {
   const g = callGraphOf(pass);
   const n = g.nodeOf(fn);
   return n ? g.cfg(n) : fn.body ? buildCFG(fn.body) : undefined;
+}
+
+// ---- Variables across calls, mutexes, request handlers, blocking calls ----
+
+/**
+ * A variable or a field path below one: `s`, `s.mu`, `(*s).inner.mu`, `&s.mu`. `decl` is the
+ * declaring identifier when types are known (so the same name in another function is another
+ * variable); `global` for package-level variables, which are the same in every function.
+ */
+export interface VarPath {
+  name: string;
+  decl: ast.Ident | null;
+  global: boolean;
+  fields: string[];
+}
+
+export function varPath(pass: Pass, e: ast.Expr): VarPath | undefined {
+  const fields: string[] = [];
+  for (;;) {
+    e = unparen(e);
+    if (e.kind === 'SelectorExpr') {
+      fields.unshift(e.sel.name);
+      e = e.x;
+    } else if (e.kind === 'StarExpr') e = e.x;
+    else if (e.kind === 'UnaryExpr' && e.op === '&') e = e.x;
+    else break;
+  }
+  if (e.kind !== 'Ident') return undefined;
+  const o = pass.types.objectOf(e);
+  if (o && o.kind === 'pkgname') {
+    // pkg.Var.f: a package-level variable of another package.
+    const first = fields.shift();
+    if (!first) return undefined;
+    return { name: `${o.imported ?? e.name}.${first}`, decl: null, global: true, fields };
+  }
+  if (o && o.kind !== 'var') return undefined;
+  return { name: e.name, decl: o?.decl ?? null, global: o?.varKind === 'package', fields };
+}
+
+export function samePath(a: VarPath, b: VarPath): boolean {
+  if (a.name !== b.name || a.global !== b.global || a.fields.length !== b.fields.length) return false;
+  if (!a.global && a.decl && b.decl && a.decl !== b.decl) return false;
+  return a.fields.every((f, i) => f === b.fields[i]);
+}
+
+export function formatPath(p: VarPath): string {
+  return [p.name, ...p.fields].join('.');
+}
+
+function pointerTypeExpr(e: ast.Expr | null): boolean {
+  return !!e && unparen(e).kind === 'StarExpr';
+}
+
+/** The declaring identifier of parameter i of a function type (variadic and unnamed parameters: null). */
+function paramDecl(ft: ast.FuncType, i: number): { id: ast.Ident | null; type: ast.Expr | null } | undefined {
+  let k = 0;
+  for (const f of ft.params.list ?? []) {
+    const n = f.names?.length ?? 1;
+    if (i < k + n) return { id: f.names?.[i - k] ?? null, type: f.type };
+    k += n;
+  }
+  return undefined;
+}
+
+/**
+ * Where a variable path of the caller lives in the callee's frame across `call`: package-level
+ * variables and variables captured by a called literal are unchanged; a receiver or argument that
+ * is (a pointer to) a prefix of the path maps to the callee's receiver or parameter. Undefined when
+ * the callee cannot see that same memory (a value receiver or parameter gets a copy).
+ */
+export function pathInCallee(pass: Pass, call: ast.CallExpr, callee: FuncNode, p: VarPath): VarPath | undefined {
+  if (p.global) return p;
+  const through = (arg: ast.Expr, decl: ast.Ident | null, typeExpr: ast.Expr | null): VarPath | undefined => {
+    const ap = varPath(pass, arg);
+    if (!ap || !decl || decl.name === '_' || ap.global) return undefined;
+    if (ap.name !== p.name || (ap.decl && p.decl && ap.decl !== p.decl)) return undefined;
+    if (ap.fields.length > p.fields.length || !ap.fields.every((f, i) => f === p.fields[i])) return undefined;
+    const x = unparen(arg);
+    const shared = pointerTypeExpr(typeExpr) || (x.kind === 'UnaryExpr' && x.op === '&') || pass.types.typeOf(arg)?.kind === 'pointer';
+    if (!shared) return undefined;
+    return { name: decl.name, decl, global: false, fields: p.fields.slice(ap.fields.length) };
+  };
+  const fun = unparen(call.fun);
+  if (callee.kind === 'FuncDecl') {
+    const recv = callee.recv?.list?.[0];
+    if (recv && fun.kind === 'SelectorExpr') {
+      const m = through(fun.x, recv.names?.[0] ?? null, recv.type);
+      if (m) return m;
+    }
+  } else if (fun === callee) {
+    // A literal called in place sees the caller's variables.
+    return p;
+  }
+  for (const [i, a] of (call.args ?? []).entries()) {
+    const d = paramDecl(callee.type, i);
+    if (!d) break;
+    const m = through(a, d.id, d.type);
+    if (m) return m;
+  }
+  if (callee.kind === 'FuncLit') return p; // a literal stored in a variable and called: captured variables are shared
+  return undefined;
+}
+
+/** A chain of same-package calls ending in a function where `find` matched. */
+export interface CallChain<T> {
+  /** The functions entered, in order (the first is the callee of the starting call). */
+  funcs: GraphNode[];
+  /** The calls made, in order (the first is the starting call). */
+  calls: ast.CallExpr[];
+  /** The path in the last function's frame. */
+  path: VarPath;
+  found: T;
+}
+
+/**
+ * Follows a same-package call and the calls made from there (call and defer edges, not go or value
+ * uses), at most maxDepth functions deep, carrying a variable path into each frame, until `find`
+ * matches in one of the functions. Breadth first: the shortest chain wins.
+ */
+export function searchCallees<T>(
+  pass: Pass,
+  call: ast.CallExpr,
+  path: VarPath,
+  find: (fn: GraphNode, path: VarPath) => T | undefined,
+  maxDepth = 3,
+): CallChain<T> | undefined {
+  const g = callGraphOf(pass);
+  const first = g.calleeOf(call);
+  if (!first) return undefined;
+  const firstFn = (first.decl ?? first.lit)!;
+  const p0 = pathInCallee(pass, call, firstFn, path);
+  if (!p0) return undefined;
+  type State = { fn: GraphNode; path: VarPath; funcs: GraphNode[]; calls: ast.CallExpr[] };
+  let frontier: State[] = [{ fn: first, path: p0, funcs: [first], calls: [call] }];
+  const seen = new Set<string>();
+  for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
+    const next: State[] = [];
+    for (const s of frontier) {
+      const key = `${s.fn.id}:${formatPath(s.path)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const found = find(s.fn, s.path);
+      if (found !== undefined) return { funcs: s.funcs, calls: s.calls, path: s.path, found };
+      if (depth === maxDepth) continue;
+      for (const e of s.fn.out) {
+        if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
+        const fn = (e.callee.decl ?? e.callee.lit)!;
+        const p = pathInCallee(pass, e.site, fn, s.path);
+        if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site] });
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
+}
+
+export interface LockCall {
+  call: ast.CallExpr;
+  method: LockMethod;
+  /** The mutex expression (`s.mu`; `s` for a promoted method of an embedded mutex). */
+  mutex: ast.Expr;
+  /** From type information (a sync mutex or sync.Locker); false when only the method name matched. */
+  typed: boolean;
+}
+
+/** A Lock/Unlock/RLock/RUnlock/TryLock call on a sync mutex (by name only when types are unknown). */
+export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
+  const fun = unparen(call.fun);
+  if (fun.kind !== 'SelectorExpr' || (call.args?.length ?? 0) !== 0) return undefined;
+  const c = pass.types.callee(call);
+  if (c) {
+    const m = MUTEX_METHODS[c.name];
+    return m ? { call, method: m, mutex: fun.x, typed: true } : undefined;
+  }
+  if (pass.typesKnown && pass.types.typeOf(fun.x)) return undefined;
+  const short = fun.sel.name;
+  if (short === 'Lock' || short === 'Unlock' || short === 'RLock' || short === 'RUnlock') return { call, method: short, mutex: fun.x, typed: false };
+  return undefined;
+}
+
+/** The lock call of an expression statement `mu.Lock()`. */
+export function lockStmt(pass: Pass, n: ast.Node): LockCall | undefined {
+  if (n.kind !== 'ExprStmt') return undefined;
+  const x = unparen(n.x);
+  return x.kind === 'CallExpr' ? lockCall(pass, x) : undefined;
+}
+
+/** The lock calls in a node, outside nested function literals (their bodies run elsewhere or later). */
+export function lockCallsIn(pass: Pass, n: ast.Node): LockCall[] {
+  const out: LockCall[] = [];
+  walkNode(n, (x) => {
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind === 'CallExpr') {
+      const l = lockCall(pass, x);
+      if (l) out.push(l);
+    }
+    return true;
+  });
+  return out;
+}
+
+/** The same-package calls in a node (outside nested function literals, except literals called in place). */
+export function packageCallsIn(pass: Pass, n: ast.Node): ast.CallExpr[] {
+  const g = callGraphOf(pass);
+  const out: ast.CallExpr[] = [];
+  walkNode(n, (x) => {
+    if (x.kind === 'GoStmt') return false;
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind === 'CallExpr' && g.calleeOf(x)) out.push(x);
+    return true;
+  });
+  return out;
+}
+
+/** The identifier that declares what `id` refers to, and the expression assigned there (`ctx, cancel := context.WithTimeout(...)` → the call). */
+export function definingValue(pass: Pass, id: ast.Ident): ast.Expr | undefined {
+  const o = pass.types.objectOf(id);
+  const decl = o?.decl;
+  if (!decl) return undefined;
+  const file = pass.fileOf(decl);
+  if (!file) return undefined;
+  let table = defsCache.get(file.file);
+  if (!table) {
+    const t = new Map<ast.Ident, ast.Expr>();
+    const add = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[]) => {
+      lhs.forEach((l, i) => {
+        if (l.kind === 'Ident') {
+          const v = rhs.length === lhs.length ? rhs[i] : rhs.length === 1 ? rhs[0] : undefined;
+          if (v) t.set(l, v);
+        }
+      });
+    };
+    file.inspector.preorder(['AssignStmt', 'ValueSpec'], (x) => {
+      if (x.kind === 'AssignStmt') {
+        if (x.tok === ':=') add(x.lhs, x.rhs);
+      } else if (x.values) add(x.names, x.values);
+    });
+    table = t;
+    defsCache.set(file.file, t);
+  }
+  return table.get(decl);
+}
+
+const defsCache = new WeakMap<ast.File, Map<ast.Ident, ast.Expr>>();
+
+/**
+ * Whether a context argument carries a deadline set nearby: `context.WithTimeout(...)` (or
+ * WithDeadline) written in place, or a variable declared from one (followed through plain copies
+ * and derived contexts).
+ */
+export function ctxBounded(pass: Pass, e: ast.Expr, depth = 0): boolean {
+  e = unparen(e);
+  if (depth > 4) return false;
+  if (e.kind === 'CallExpr') {
+    const c = pass.types.callee(e);
+    if (!c) return false;
+    if (DEADLINE_CONTEXTS.has(c.name)) return true;
+    // context.WithCancel(parent), context.WithValue(parent, ...): as bounded as the parent.
+    if (c.pkg === 'context' && c.kind === 'func' && e.args?.[0]) return ctxBounded(pass, e.args[0], depth + 1);
+    return false;
+  }
+  if (e.kind === 'Ident') {
+    const v = definingValue(pass, e);
+    return v ? ctxBounded(pass, v, depth + 1) : false;
+  }
+  return false;
+}
+
+/** A named type from a parameter's type expression: types when known, else syntax and the file's imports. */
+function namedParamType(pass: Pass, file: PassFile, t: ast.Expr): { pkg: string; name: string; pointer: boolean } | undefined {
+  let x = unparen(t);
+  let pointer = false;
+  if (x.kind === 'StarExpr') {
+    pointer = true;
+    x = unparen(x.x);
+  }
+  const ty = pass.types.typeOf(x);
+  if (ty?.kind === 'named') return { pkg: ty.pkg, name: ty.name, pointer };
+  if (x.kind === 'SelectorExpr' && x.x.kind === 'Ident') {
+    const o = pass.types.objectOf(x.x);
+    const path = o?.kind === 'pkgname' ? o.imported : importedAs(file, x.x.name);
+    if (path) return { pkg: path, name: x.sel.name, pointer };
+  }
+  if (x.kind === 'Ident') return { pkg: pass.pkg.importPath, name: x.name, pointer };
+  return undefined;
+}
+
+function pkgMatches(path: string, want: string): boolean {
+  const p = path.replace(/\/v\d+$/, '');
+  return p === want || p.endsWith('/' + want);
+}
+
+export interface HandlerMatch {
+  /** "net/http handler", "gin handler", "gRPC method", ... */
+  framework: string;
+}
+
+/**
+ * Whether a function serves a request: a parameter of a handler type (http.ResponseWriter,
+ * *gin.Context, echo.Context, *fiber.Ctx, or one from the `handlers` option; packages matched by
+ * import-path suffix so look-alikes count), or a gRPC service method (a method on a type whose
+ * name ends in Server taking (context.Context, *XxxRequest) and returning (*XxxResponse, error),
+ * or a streaming method taking an XxxServer_StreamServer-like stream and returning error).
+ */
+export function requestHandler(pass: Pass, file: PassFile, fn: FuncNode): HandlerMatch | undefined {
+  const params = fn.type.params.list ?? [];
+  const extra = pass.options.handlers.map((h) => {
+    const pointer = h.startsWith('*');
+    const q = pointer ? h.slice(1) : h;
+    const dot = q.lastIndexOf('.');
+    return { pkg: q.slice(0, dot), name: q.slice(dot + 1), pointer, framework: `${q.slice(dot + 1)} handler` };
+  });
+  const types = params.map((f) => (f.type ? namedParamType(pass, file, f.type) : undefined));
+  for (const t of types) {
+    if (!t) continue;
+    for (const h of [...HANDLER_PARAMS, ...extra]) {
+      if (t.name === h.name && t.pointer === h.pointer && pkgMatches(t.pkg, h.pkg)) return { framework: h.framework };
+    }
+  }
+  if (fn.kind !== 'FuncDecl' || !fn.recv) return undefined;
+  const recvType = fn.recv.list?.[0]?.type;
+  const recv = recvType ? namedParamType(pass, file, recvType) : undefined;
+  if (!recv || !/server$/i.test(recv.name)) return undefined;
+  const results = (fn.type.results?.list ?? []).flatMap((f) => Array(f.names?.length || 1).fill(f.type) as (ast.Expr | null)[]);
+  const flat = params.flatMap((f) => Array(f.names?.length || 1).fill(f.type) as (ast.Expr | null)[]);
+  const isError = (e: ast.Expr | null | undefined) => !!e && unparen(e).kind === 'Ident' && (unparen(e) as ast.Ident).name === 'error';
+  const named = (e: ast.Expr | null | undefined) => (e ? namedParamType(pass, file, e) : undefined);
+  if (flat.length === 2 && results.length === 2 && isError(results[1])) {
+    const ctx = named(flat[0]);
+    const req = named(flat[1]);
+    const resp = named(results[0]);
+    if (ctx && ctx.pkg === 'context' && ctx.name === 'Context' && req?.pointer && resp?.pointer) return { framework: 'gRPC method' };
+  }
+  if (flat.length >= 1 && results.length === 1 && isError(results[0])) {
+    const stream = named(flat[flat.length - 1]);
+    if (stream && !stream.pointer && /_\w*Server$/.test(stream.name)) return { framework: 'gRPC streaming method' };
+  }
+  return undefined;
+}
+
+/** What a call to a catalogued blocking function waits for (`pass.options.blockingCalls` included), or undefined. */
+export function blockingCall(pass: Pass, call: ast.CallExpr): { name: string; waits: string } | undefined {
+  const c = pass.types.callee(call);
+  if (!c) return undefined;
+  const waits = BLOCKING_CALLS[c.name] ?? (pass.options.blockingCalls.includes(c.name) ? 'is configured as a blocking call' : undefined);
+  return waits ? { name: c.name, waits } : undefined;
+}
+
+/** A call as a message shows it: its text when short and on one line, else `f(...)`, `func() {...}()` for a literal. */
+export function callText(file: PassFile, call: ast.CallExpr): string {
+  const fun = unparen(call.fun);
+  if (fun.kind === 'FuncLit') return 'func() {...}()';
+  const t = textOf(file, call);
+  if (!t.includes('\n') && t.length <= 80) return t;
+  const f = textOf(file, call.fun);
+  return !f.includes('\n') && f.length <= 60 ? `${f}(...)` : 'the call';
 }

@@ -13,7 +13,11 @@ import { analyzer as deferNilFunc } from './defer-nil-func.js';
 import { analyzer as deferCloseChanWithSender } from './defer-close-chan-with-sender.js';
 import { analyzer as goroutineBlockedSend } from './goroutine-blocked-send.js';
 import { analyzer as goroutineOutsideRecover } from './goroutine-outside-recover.js';
-export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite, deferOrderInverted, deferNilFunc, deferCloseChanWithSender, goroutineBlockedSend, goroutineOutsideRecover];
+import { analyzer as lockLeakedOnReturn } from './lock-leaked-on-return.js';
+import { analyzer as lockReentryUnderDefer } from './lock-reentry-under-defer.js';
+import { analyzer as waitgroupDonePath } from './waitgroup-done-path.js';
+import { analyzer as deferBlockingCall } from './defer-blocking-call.js';
+export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite, deferOrderInverted, deferNilFunc, deferCloseChanWithSender, goroutineBlockedSend, goroutineOutsideRecover, lockLeakedOnReturn, lockReentryUnderDefer, waitgroupDonePath, deferBlockingCall];
 
 export function ruleMetas(): RuleMeta[] {
   return analyzers.map((a) => a.meta);

@@ -1,0 +1,255 @@
+// defer-blocking-call: a deferred call that can block or take long (sleeps, network and database
+// round trips, waiting for goroutines or processes, channel operations with no way out, walking
+// or deleting directory trees). The function cannot return until it finishes; inside a request
+// handler that holds the response and adds to tail latency.
+import type * as ast from '../syntax/ast.js';
+import { unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import type { Confidence } from '../findings/model.js';
+import { docUrl } from '../findings/model.js';
+import { walkNode } from '../types/cfg.js';
+import type { FuncNode as GraphNode } from '../types/callgraph.js';
+import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
+import {
+  blockingCall, callGraphOf, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
+  requestHandler, sameExpr, searchCallees, textOf, type FuncNode, type HandlerMatch,
+} from './helpers.js';
+
+const ID = 'defer-blocking-call';
+const MAX_DEPTH = 3;
+
+interface Site {
+  node: ast.Node;
+  /** What is shown: `wg.Wait()`, `<-done`. */
+  text: string;
+  /** Completes "X ...": "blocks until ...". */
+  waits: string;
+  confidence: Confidence;
+}
+
+function isCtxType(pass: Pass, e: ast.Expr): boolean {
+  const t = pass.types.typeOf(e);
+  return t?.kind === 'named' && t.pkg === 'context' && t.name === 'Context';
+}
+
+/** For a call taking a context first: undefined when the context has a deadline (bounded), else the confidence that it may block. */
+function ctxConfidence(pass: Pass, call: ast.CallExpr): Confidence | undefined {
+  const a = call.args?.[0];
+  if (!a || !isCtxType(pass, a)) return 'high';
+  if (ctxBounded(pass, a)) return undefined;
+  const x = unparen(a);
+  if (x.kind === 'CallExpr') {
+    const c = pass.types.callee(x);
+    if (c && (c.name === 'context.Background' || c.name === 'context.TODO')) return 'high';
+  }
+  if (x.kind === 'Ident') {
+    const v = definingValue(pass, x);
+    const c = v && unparen(v).kind === 'CallExpr' ? pass.types.callee(unparen(v) as ast.CallExpr) : undefined;
+    if (c && (c.name === 'context.Background' || c.name === 'context.TODO')) return 'high';
+  }
+  // A context from elsewhere may carry a caller's deadline.
+  return 'medium';
+}
+
+/** Whether a receive operand is a timeout or cancellation channel (time.After, ctx.Done(), a timer's C). */
+function isTimeoutChan(pass: Pass, e: ast.Expr): boolean {
+  const x = unparen(e);
+  if (x.kind === 'CallExpr') {
+    const c = pass.types.callee(x);
+    if (c && TIMEOUT_CHANNELS.has(c.name)) return true;
+    const f = unparen(x.fun);
+    return !c && f.kind === 'SelectorExpr' && (f.sel.name === 'Done' || f.sel.name === 'After');
+  }
+  if (x.kind === 'SelectorExpr' && x.sel.name === 'C') {
+    const t = pass.types.typeOf(x.x);
+    const named = t?.kind === 'pointer' ? t.elem : t;
+    return !named || (named.kind === 'named' && named.pkg === 'time');
+  }
+  return false;
+}
+
+/** The channel operand of a select case's communication. */
+function commOperand(comm: ast.Stmt | null): ast.Expr | undefined {
+  if (!comm) return undefined;
+  if (comm.kind === 'SendStmt') return undefined;
+  const e = comm.kind === 'ExprStmt' ? comm.x : comm.kind === 'AssignStmt' ? comm.rhs[0] : undefined;
+  const x = e ? unparen(e) : undefined;
+  return x?.kind === 'UnaryExpr' && x.op === '<-' ? x.x : undefined;
+}
+
+/** Whether a channel expression was made unbuffered in this package (`make(chan T)`), so a send waits for a receiver. */
+function unbuffered(pass: Pass, ch: ast.Expr): boolean {
+  const x = unparen(ch);
+  if (x.kind !== 'Ident') return false;
+  const v = definingValue(pass, x);
+  const m = v ? unparen(v) : undefined;
+  if (m?.kind !== 'CallExpr') return false;
+  const f = unparen(m.fun);
+  return f.kind === 'Ident' && f.name === 'make' && (m.args?.length ?? 0) === 1 && unparen(m.args![0]!).kind === 'ChanType';
+}
+
+/** Blocking operations in a function body's own code (not nested literals, not go statements). */
+function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
+  const out: Site[] = [];
+  const skip = new Set<ast.Node>();
+  walkNode(body, (x) => {
+    if (x === body) return true;
+    if (x.kind === 'FuncLit' || x.kind === 'GoStmt' || skip.has(x)) return false;
+    switch (x.kind) {
+      case 'SelectStmt': {
+        const clauses = (x.body.list ?? []) as ast.CommClause[];
+        if (clauses.length === 0) {
+          out.push({ node: x, text: 'select {}', waits: 'blocks forever', confidence: 'high' });
+          return false;
+        }
+        const bounded = clauses.some((c) => c.comm === null || (commOperand(c.comm) && isTimeoutChan(pass, commOperand(c.comm)!)));
+        if (!bounded) out.push({ node: x, text: `the select on line ${lineOf(file, x)}`, waits: 'waits on channels with no default case or timeout', confidence: 'high' });
+        for (const c of clauses) if (c.comm) skip.add(c.comm);
+        return true;
+      }
+      case 'UnaryExpr':
+        if (x.op === '<-') {
+          const operand = unparen(x.x);
+          if (operand.kind === 'CallExpr' && pass.types.callee(operand)?.name === 'time.After') {
+            out.push({ node: x, text: textOf(file, x), waits: 'sleeps until the timer fires', confidence: 'high' });
+          } else if (isTimeoutChan(pass, operand)) {
+            out.push({ node: x, text: textOf(file, x), waits: 'blocks until the context is cancelled or the timer fires', confidence: 'medium' });
+          } else {
+            out.push({ node: x, text: textOf(file, x), waits: 'blocks until a value is sent or the channel is closed', confidence: 'high' });
+          }
+          return false;
+        }
+        return true;
+      case 'SendStmt':
+        if (unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'high' });
+        return true;
+      case 'RangeStmt': {
+        const t = pass.types.typeOf(x.x);
+        const u = t?.kind === 'named' ? t.underlying() : t;
+        if (u?.kind === 'chan') out.push({ node: x, text: `range over ${textOf(file, x.x)}`, waits: 'waits until the channel is closed', confidence: 'high' });
+        return true;
+      }
+      case 'CallExpr': {
+        const b = blockingCall(pass, x);
+        if (b && !BLOCKING_LOCKS.has(b.name)) {
+          const conf = ctxConfidence(pass, x);
+          if (conf) out.push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf });
+        }
+        return true;
+      }
+      default:
+        return true;
+    }
+  });
+  return out;
+}
+
+/** The function that a deferred call's wait delays: the enclosing function, or for a literal called in place, the function around it. */
+function handlerOf(pass: Pass, file: PassFile, stack: readonly ast.Node[]): HandlerMatch | undefined {
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i]!;
+    if (n.kind !== 'FuncDecl' && n.kind !== 'FuncLit') continue;
+    const h = requestHandler(pass, file, n);
+    if (h) return h;
+    // Keep looking outwards only through literals called in place.
+    const parent = stack[i - 1];
+    if (n.kind === 'FuncLit' && parent?.kind === 'CallExpr' && unparen(parent.fun) === n) continue;
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Whether the same mutex is locked earlier in the function (then `defer mu.Lock()` is defer-lock-mismatch's finding). */
+function lockedBefore(pass: Pass, fn: FuncNode | undefined, d: ast.DeferStmt, mutex: ast.Expr): boolean {
+  if (!fn?.body) return false;
+  return lockCallsIn(pass, fn.body).some((l) => l.call.lparen < d.defer && (l.method === 'Lock' || l.method === 'RLock') && sameExpr(l.mutex, mutex));
+}
+
+const ANY_PATH = { name: '', decl: null, global: true, fields: [] as string[] };
+
+function run(pass: Pass): void {
+  const g = callGraphOf(pass);
+  const cache = new Map<GraphNode, Site | null>();
+  const firstSite = (fn: GraphNode): Site | undefined => {
+    let s = cache.get(fn);
+    if (s === undefined) {
+      const f = (fn.decl ?? fn.lit)!;
+      s = fn.body ? sitesIn(pass, pass.fileOf(f)!, fn.body)[0] ?? null : null;
+      cache.set(fn, s);
+    }
+    return s ?? undefined;
+  };
+  for (const file of pass.files) {
+    file.inspector.withStack(['DeferStmt'], (d, stack) => {
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : 'the function';
+      const call = d.call;
+      const fun = unparen(call.fun);
+      let site: Site | undefined;
+      let chain: string[] = [];
+      let siteFile = file;
+      if (fun.kind === 'FuncLit') {
+        site = sitesIn(pass, file, fun.body)[0];
+        if (!site) {
+          const lit = g.nodeOf(fun);
+          for (const e of lit?.out ?? []) {
+            if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
+            const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH);
+            if (found) {
+              site = found.found;
+              chain = found.funcs.map((x) => funcName(pass.fileOf((x.decl ?? x.lit)!)!, (x.decl ?? x.lit)!));
+              siteFile = pass.fileOf(site.node) ?? file;
+              break;
+            }
+          }
+        }
+      } else {
+        const b = blockingCall(pass, call);
+        if (b) {
+          if (BLOCKING_LOCKS.has(b.name)) {
+            const l = lockCall(pass, call);
+            if (l && lockedBefore(pass, fn, d, l.mutex)) return;
+          }
+          const conf = ctxConfidence(pass, call);
+          if (!conf) return;
+          site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
+        } else if (g.calleeOf(call)) {
+          const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH);
+          if (found) {
+            site = found.found;
+            chain = found.funcs.map((x) => funcName(pass.fileOf((x.decl ?? x.lit)!)!, (x.decl ?? x.lit)!));
+            siteFile = pass.fileOf(site.node) ?? file;
+          }
+        }
+      }
+      if (!site) return;
+      const handler = handlerOf(pass, file, stack);
+      const deferred = callText(file, call);
+      const where = site.text.includes(' line ') ? '' : ` (line ${lineOf(siteFile, site.node)})`;
+      const path = site.node === call ? `deferred ${deferred}` : [`deferred ${deferred}`, ...chain, `${site.text}${where}`].join(' → ');
+      const article = /^[aeiou]/i.test(handler?.framework ?? '') ? 'an' : 'a';
+      const held = handler ? `, so ${fname} (${article} ${handler.framework}) cannot finish the request until then and holds the response` : `, so ${fname} cannot return until then`;
+      pass.report({
+        node: d,
+        file,
+        severity: handler ? 'critical' : 'high',
+        confidence: site.confidence,
+        message: `${path} ${site.waits}${held}; bound it with a timeout (context.WithTimeout) or do it outside the deferred cleanup`,
+        related: site.node === call ? [] : [{ node: site.node, file: siteFile, message: `${site.text} ${site.waits}` }],
+      });
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: 'A deferred call that can block or take long (sleep, network or database round trip, WaitGroup.Wait, process wait, channel operation without timeout); critical inside request handlers.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'blocking',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,262 @@
+// lock-leaked-on-return: `mu.Lock()` without a deferred unlock, and a path from the lock to a
+// return (or to the end of the function) that passes no matching unlock. The mutex stays held
+// after the function returns; the next Lock deadlocks.
+import type * as ast from '../syntax/ast.js';
+import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, EditInput, FixInput, Pass, PassFile } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { walkNode, type Block, type CFG } from '../types/cfg.js';
+import { UNLOCK_FOR, type LockMethod } from './catalog.js';
+import {
+  cfgOf, formatPath, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, sameExpr, samePath,
+  searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath,
+} from './helpers.js';
+
+const ID = 'lock-leaked-on-return';
+
+/** Words of a function name (camelCase and snake_case split, lower-cased). */
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_]+/)
+    .map((w) => w.toLowerCase());
+}
+
+const ACQUIRE_WORDS = new Set(['lock', 'rlock', 'locked', 'locks', 'acquire', 'acquires', 'trylock']);
+const ACQUIRE_DOC = /\breturns?\b[^.]*\bwith\b[^.]*\b(held|locked)\b|\bcaller\b[^.]*\b(must|should|is responsible)\b[^.]*\b(unlock|release)/i;
+
+/** A function that returns with the lock held on purpose: named like lock/acquire, or documented so. */
+function intentionalAcquire(fn: FuncNode): boolean {
+  if (fn.kind !== 'FuncDecl') return false;
+  if (nameWords(fn.name.name).some((w) => ACQUIRE_WORDS.has(w))) return true;
+  const doc = fn.doc?.list.map((c) => c.text).join('\n') ?? '';
+  return ACQUIRE_DOC.test(doc);
+}
+
+interface Mutex {
+  expr: ast.Expr;
+  path: VarPath | undefined;
+}
+
+function sameMutex(pass: Pass, m: Mutex, e: ast.Expr): boolean {
+  if (m.path) {
+    const p = varPath(pass, e);
+    return !!p && samePath(m.path, p);
+  }
+  return sameExpr(m.expr, e);
+}
+
+/** A lock call in fn's own code (literals excluded) releasing m with `unlock`. */
+function unlocksIn(pass: Pass, n: ast.Node, m: Mutex, unlock: LockMethod): LockCall | undefined {
+  return lockCallsIn(pass, n).find((l) => l.method === unlock && sameMutex(pass, m, l.mutex));
+}
+
+/** Whether a same-package function (through its callees) unlocks the mutex it sees as `path`. */
+function calleeUnlocks(pass: Pass, call: ast.CallExpr, path: VarPath, unlock: LockMethod): boolean {
+  return !!searchCallees(pass, call, path, (fn, p) => {
+    const body = fn.body;
+    if (!body) return undefined;
+    const hit = lockCallsIn(pass, body).find((l) => {
+      if (l.method !== unlock) return false;
+      const lp = varPath(pass, l.mutex);
+      return !!lp && samePath(lp, p);
+    });
+    return hit ?? undefined;
+  });
+}
+
+/** Whether a node passes the mutex (or its address) to a call we cannot see into: it may be unlocked there. */
+function handsOff(pass: Pass, n: ast.Node, m: Mutex): boolean {
+  let found = false;
+  walkNode(n, (x) => {
+    if (found || x.kind === 'FuncLit') return false;
+    if (x.kind === 'CallExpr') {
+      for (const a of x.args ?? []) {
+        if (sameMutex(pass, m, a)) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** Whether the entry releases the mutex: a direct unlock, a same-package callee that unlocks it, or a hand-off. */
+function releases(pass: Pass, n: ast.Node, m: Mutex, unlock: LockMethod): boolean {
+  if (unlocksIn(pass, n, m, unlock)) return true;
+  if (handsOff(pass, n, m)) return true;
+  if (m.path) {
+    for (const call of packageCallsIn(pass, n)) if (calleeUnlocks(pass, call, m.path, unlock)) return true;
+  }
+  return false;
+}
+
+/** Every unlock of the mutex anywhere in fn, function literals included. */
+function allUnlocks(pass: Pass, fn: FuncNode, m: Mutex, unlock: LockMethod): { direct: LockCall[]; inLiterals: boolean } {
+  const direct: LockCall[] = [];
+  let inLiterals = false;
+  const visit = (n: ast.Node, lit: boolean): void => {
+    walkNode(n, (x) => {
+      if (x.kind === 'FuncLit' && x !== n) {
+        visit(x.body, true);
+        return false;
+      }
+      if (x.kind === 'CallExpr') {
+        const l = lockCall(pass, x);
+        if (l && l.method === unlock && sameMutex(pass, m, l.mutex)) {
+          if (lit) inLiterals = true;
+          else direct.push(l);
+        }
+      }
+      return true;
+    });
+  };
+  if (fn.body) visit(fn.body, false);
+  return { direct, inLiterals };
+}
+
+/** A defer statement of fn that releases the mutex (directly, in a deferred literal, or through a same-package callee). */
+function deferredRelease(pass: Pass, cfg: CFG, m: Mutex, unlock: LockMethod): boolean {
+  for (const d of cfg.defers) {
+    const fun = unparen(d.call.fun);
+    if (fun.kind === 'FuncLit') {
+      let hit = false;
+      walkNode(fun.body, (x) => {
+        if (hit) return false;
+        if (x.kind === 'CallExpr') {
+          const l = lockCall(pass, x);
+          if (l && l.method === unlock && sameMutex(pass, m, l.mutex)) hit = true;
+        }
+        return !hit;
+      });
+      if (hit) return true;
+      continue;
+    }
+    if (releases(pass, d, m, unlock)) return true;
+  }
+  return false;
+}
+
+/** The conditions of the if statements of fn that enclose the node (for `if c { lock }...if c { unlock }`). */
+function guardConds(fn: FuncNode, target: ast.Node): ast.Expr[] {
+  const out: ast.Expr[] = [];
+  const p = nodePos(target);
+  walkNode(fn.body!, (x) => {
+    if (nodePos(x) > p || nodeEnd(x) < p) return false;
+    if (x.kind === 'IfStmt' && nodePos(x.body) <= p && nodeEnd(x.body) >= p) out.push(x.cond);
+    return true;
+  });
+  return out;
+}
+
+/** The whole line of a statement that stands alone on its line: [line start, next line start). */
+function ownLine(file: PassFile, s: ast.Node): { start: number; end: number; indent: string } | undefined {
+  const a = file.source.position(nodePos(s));
+  const b = file.source.position(nodeEnd(s));
+  if (a.line !== b.line) return undefined;
+  const text = file.source.lineText(a.line);
+  const start = file.source.offsetOf(a.line, 1);
+  const indent = /^[ \t]*/.exec(text)![0];
+  const stmtText = file.source.text(nodePos(s), nodeEnd(s));
+  if (text.trim() !== stmtText.trim()) return undefined;
+  const next = a.line < file.source.lineStarts.length ? file.source.lineStarts[a.line]! : file.source.size;
+  return { start, end: next, indent };
+}
+
+/** Whether an unlock ends its path: followed only by a return, or by nothing up to the exit. */
+function atPathEnd(cfg: CFG, stmt: ast.Node): boolean {
+  const at = cfg.locate(stmt);
+  if (!at || at.node !== stmt) return false;
+  const rest = at.block.nodes.slice(at.index + 1);
+  if (rest.length === 1 && rest[0]!.kind === 'ReturnStmt') return true;
+  if (rest.length > 0) return false;
+  // Empty blocks all the way to the exit.
+  const seen = new Set<Block>();
+  const stack = [...at.block.succs];
+  while (stack.length > 0) {
+    const b = stack.pop()!;
+    if (seen.has(b)) continue;
+    seen.add(b);
+    if (b === cfg.exit) continue;
+    if (b.nodes.length > 0 || b.succs.length === 0) return false;
+    stack.push(...b.succs);
+  }
+  return seen.has(cfg.exit);
+}
+
+function fixFor(file: PassFile, cfg: CFG, lockS: ast.ExprStmt, lc: LockCall, unlock: LockMethod, unlocks: LockCall[]): FixInput | undefined {
+  const lockLine = ownLine(file, lockS);
+  if (!lockLine) return undefined;
+  if (cfg.loopsContaining(cfg.locate(lockS)!.block).length > 0) return undefined;
+  const edits: EditInput[] = [];
+  const mu = textOf(file, lc.mutex);
+  edits.push({ range: { pos: lockLine.end, end: lockLine.end }, newText: `${lockLine.indent}defer ${mu}.${unlock}()\n` });
+  for (const u of unlocks) {
+    const s = cfg.locate(u.call)?.node;
+    if (!s || s.kind !== 'ExprStmt' || unparen(s.x) !== u.call || !atPathEnd(cfg, s)) return undefined;
+    const line = ownLine(file, s);
+    if (!line) return undefined;
+    edits.push({ range: { pos: line.start, end: line.end }, newText: '' });
+  }
+  return { message: `defer ${mu}.${unlock}() right after the lock and drop the explicit unlocks at the ends of the paths`, edits };
+}
+
+function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
+  if (!fn.body) return;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return;
+  const locks: { stmt: ast.ExprStmt; lc: LockCall }[] = [];
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    const lc = lockStmt(pass, ref.node);
+    if (lc && (lc.method === 'Lock' || lc.method === 'RLock')) locks.push({ stmt: ref.node as ast.ExprStmt, lc });
+  }
+  if (locks.length === 0 || intentionalAcquire(fn)) return;
+  const fname = funcName(file, fn);
+  for (const { stmt, lc } of locks) {
+    const unlock = UNLOCK_FOR[lc.method]!;
+    const m: Mutex = { expr: lc.mutex, path: varPath(pass, lc.mutex) };
+    const { direct, inLiterals } = allUnlocks(pass, fn, m, unlock);
+    // Never released here: an acquire helper. Released in a literal: handed to someone else to call.
+    if (inLiterals) continue;
+    if (direct.length === 0 && !(m.path && cfg.blocks.some((b) => b.nodes.some((n) => packageCallsIn(pass, n).length > 0 && releases(pass, n, m, unlock))))) continue;
+    if (deferredRelease(pass, cfg, m, unlock)) continue;
+    const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
+    const avoid = (n: ast.Node): boolean => {
+      if (n !== stmt && guards.length > 0 && n.kind !== 'ExprStmt' && guards.includes(textOf(file, n))) return true;
+      return releases(pass, n, m, unlock);
+    };
+    const path = cfg.findPath(stmt, "exit", { avoid });
+    if (!path) continue;
+    const ret = returnOfPath(path);
+    const mu = textOf(file, lc.mutex);
+    const where = ret ? `the return on line ${lineOf(file, ret)}` : `the end of ${fname}`;
+    const fix = fixFor(file, cfg, stmt, lc, unlock, direct);
+    pass.report({
+      node: stmt,
+      file,
+      confidence: lc.typed ? 'high' : 'medium',
+      message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released on the path to ${where}: ${fname} returns with ${m.path ? formatPath(m.path) : mu} still held, so the next ${mu}.Lock() deadlocks; call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`,
+      related: [{ node: ret ?? fn.body, message: ret ? 'returns with the lock held' : 'end of the function, reached with the lock held' }],
+      ...(fix ? { fixes: [fix] } : {}),
+    });
+  }
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => checkFunc(pass, file, fn));
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'critical',
+    summary: 'A mutex locked without a deferred unlock and a return (or the end of the function) reachable from the lock without passing an unlock.',
+    enabledByDefault: true,
+    fixable: true,
+    category: 'locking',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

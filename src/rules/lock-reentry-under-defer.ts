@@ -1,0 +1,194 @@
+// lock-reentry-under-defer: while a mutex is held until the function returns (`mu.Lock(); defer
+// mu.Unlock()`), the function locks the same mutex again, directly or through same-package
+// callees. sync.Mutex is not reentrant: the goroutine deadlocks on itself.
+import type * as ast from '../syntax/ast.js';
+import { pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { walkNode, type Block, type CFG } from '../types/cfg.js';
+import type { FuncNode as GraphNode } from '../types/callgraph.js';
+import { UNLOCK_FOR, type LockMethod } from './catalog.js';
+import {
+  callText, cfgOf, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
+  type FuncNode, type LockCall, type VarPath,
+} from './helpers.js';
+
+const ID = 'lock-reentry-under-defer';
+const MAX_DEPTH = 3;
+
+interface Held {
+  stmt: ast.ExprStmt;
+  lock: LockCall;
+  unlock: LockMethod;
+  path: VarPath | undefined;
+  deferStmt: ast.DeferStmt;
+}
+
+function sameMutex(pass: Pass, h: { lock: LockCall; path: VarPath | undefined }, e: ast.Expr): boolean {
+  if (h.path) {
+    const p = varPath(pass, e);
+    return !!p && samePath(h.path, p);
+  }
+  return sameExpr(h.lock.mutex, e);
+}
+
+/** The defer statement that releases the lock at function exit (`defer mu.Unlock()` or a deferred literal that unlocks it). */
+function deferredUnlock(pass: Pass, cfg: CFG, h: { lock: LockCall; path: VarPath | undefined }, unlock: LockMethod): ast.DeferStmt | undefined {
+  for (const d of cfg.defers) {
+    const fun = unparen(d.call.fun);
+    let hit = false;
+    if (fun.kind === 'FuncLit') {
+      walkNode(fun.body, (x) => {
+        if (hit) return false;
+        if (x.kind === 'CallExpr') {
+          const l = lockCall(pass, x);
+          if (l && l.method === unlock && sameMutex(pass, h, l.mutex)) hit = true;
+        }
+        return !hit;
+      });
+    } else {
+      const l = lockCall(pass, d.call);
+      hit = !!l && l.method === unlock && sameMutex(pass, h, l.mutex);
+    }
+    if (hit) return d;
+  }
+  return undefined;
+}
+
+/** Entries reachable from `from` (exclusive) without passing an entry matching `stop`; the stopping entries are not included. */
+function reachedEntries(cfg: CFG, from: ast.Node, stop: (n: ast.Node) => boolean): ast.Node[] {
+  const at = cfg.locate(from);
+  if (!at) return [];
+  const out: ast.Node[] = [];
+  const seen = new Set<Block>();
+  const scan = (b: Block, i: number): boolean => {
+    for (; i < b.nodes.length; i++) {
+      const n = b.nodes[i]!;
+      if (stop(n)) return false;
+      out.push(n);
+    }
+    return true;
+  };
+  const queue: Block[] = [];
+  if (scan(at.block, at.index + 1)) queue.push(...at.block.succs);
+  while (queue.length > 0) {
+    const b = queue.shift()!;
+    if (seen.has(b)) continue;
+    seen.add(b);
+    if (scan(b, 0)) queue.push(...b.succs);
+  }
+  return out;
+}
+
+/** A Lock/RLock of the mutex `path` in fn reachable from its entry without an unlock of it first. */
+function locksOnEntry(pass: Pass, fn: GraphNode, path: VarPath): LockCall | undefined {
+  if (!fn.body) return undefined;
+  const locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === 'Lock' || l.method === 'RLock') && samePathOf(pass, l.mutex, path));
+  if (locks.length === 0) return undefined;
+  const f = (fn.decl ?? fn.lit)!;
+  const cfg = cfgOf(pass, f);
+  if (!cfg) return undefined;
+  const releases = (n: ast.Node) => n.kind !== 'DeferStmt' && lockCallsIn(pass, n).some((l) => (l.method === 'Unlock' || l.method === 'RUnlock') && samePathOf(pass, l.mutex, path));
+  for (const l of locks) {
+    const target = (n: ast.Node) => lockCallsIn(pass, n).some((x) => x.call === l.call) && !(n.kind === 'GoStmt');
+    if (cfg.pathExists(cfg.entry, target, releases)) return l;
+  }
+  return undefined;
+}
+
+function samePathOf(pass: Pass, e: ast.Expr, p: VarPath): boolean {
+  const q = varPath(pass, e);
+  return !!q && samePath(q, p);
+}
+
+function describe(h: Held, again: LockMethod): string {
+  if (h.lock.method === 'RLock' && again === 'RLock') {
+    return 'a recursive read lock deadlocks as soon as another goroutine calls Lock between the two RLocks';
+  }
+  return 'sync mutexes are not reentrant, so the goroutine deadlocks on itself';
+}
+
+function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
+  if (!fn.body) return;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return;
+  const held: Held[] = [];
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    const lc = lockStmt(pass, ref.node);
+    if (!lc || (lc.method !== 'Lock' && lc.method !== 'RLock')) continue;
+    const unlock = UNLOCK_FOR[lc.method]!;
+    const h = { lock: lc, path: varPath(pass, lc.mutex) };
+    const d = deferredUnlock(pass, cfg, h, unlock);
+    if (d && nodePos(d) > nodePos(ref.node)) held.push({ stmt: ref.node as ast.ExprStmt, lock: lc, unlock, path: h.path, deferStmt: d });
+  }
+  const fname = funcName(file, fn);
+  for (const h of held) {
+    const mu = textOf(file, h.lock.mutex);
+    const lockLine = lineOf(file, h.stmt);
+    const releases = (n: ast.Node) => n.kind !== 'DeferStmt' && lockCallsIn(pass, n).some((l) => (l.method === 'Unlock' || l.method === 'RUnlock') && sameMutex(pass, h, l.mutex));
+    const heldIntro = `${mu} is locked on line ${lockLine} and held until ${fname} returns (deferred unlock on line ${lineOf(file, h.deferStmt)})`;
+    const related: RelatedInput[] = [
+      { node: h.stmt, message: `${mu}.${h.lock.method}() takes the lock` },
+      { node: h.deferStmt, message: 'the unlock runs only at function exit' },
+    ];
+    const confidence = h.lock.typed ? 'high' : 'medium';
+    for (const n of reachedEntries(cfg, h.stmt, releases)) {
+      // A deferred call registered after the deferred unlock runs before it, with the lock held.
+      if (n.kind === 'DeferStmt' && nodePos(n) < nodePos(h.deferStmt)) continue;
+      if (n.kind === 'GoStmt' || n === h.stmt) continue;
+      const direct = lockCallsIn(pass, n).find((l) => (l.method === 'Lock' || l.method === 'RLock') && sameMutex(pass, h, l.mutex));
+      if (direct && n.kind !== 'DeferStmt') {
+        pass.report({
+          node: direct.call,
+          file,
+          confidence,
+          message: `${heldIntro}, but line ${lineOf(file, direct.call)} locks ${mu} again: ${describe(h, direct.method)}; remove the second lock or release the first before it`,
+          related,
+        });
+        break;
+      }
+      if (!h.path) continue;
+      let reported = false;
+      for (const call of packageCallsIn(pass, n)) {
+        const chain = searchCallees(pass, call, h.path, (g, p) => locksOnEntry(pass, g, p), MAX_DEPTH);
+        if (!chain) continue;
+        const inner = chain.found;
+        const innerFile = pass.fileOf(inner.call) ?? file;
+        const names = chain.funcs.map((g) => {
+          const f = (g.decl ?? g.lit)!;
+          return funcName(pass.fileOf(f) ?? file, f);
+        });
+        const how = n.kind === 'DeferStmt' ? `the deferred ${callText(file, call)} (registered after the unlock, so it runs first)` : `${callText(file, call)} on line ${lineOf(file, call)}`;
+        pass.report({
+          node: call,
+          file,
+          confidence,
+          message: `${heldIntro}, but ${how} locks it again (${[fname, ...names].join(' → ')} → ${callText(innerFile, inner.call)} on line ${lineOf(innerFile, inner.call)}): ${describe(h, inner.method)}; call a variant that expects the lock to be held, or release it before the call`,
+          related: [...related, { node: inner.call, file: innerFile, message: `${callText(innerFile, inner.call)} locks the same mutex` }],
+        });
+        reported = true;
+        break;
+      }
+      if (reported) break;
+    }
+  }
+}
+
+function run(pass: Pass): void {
+  for (const file of pass.files) {
+    file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => checkFunc(pass, file, fn));
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'critical',
+    summary: 'While a mutex is held until function exit, the function locks the same mutex again (directly or through same-package callees): self-deadlock.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'locking',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

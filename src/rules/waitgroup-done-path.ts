@@ -1,0 +1,192 @@
+// waitgroup-done-path: a goroutine calls wg.Done() without defer, and a path through it (an early
+// return, an explicit panic that its own recover stops) skips the call: wg.Wait() then blocks
+// forever. Also wg.Done() both deferred and called explicitly on one path: the counter goes
+// negative and the program panics.
+import type * as ast from '../syntax/ast.js';
+import { unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { walkNode, type CFG } from '../types/cfg.js';
+import {
+  callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, lineOf, packageCallsIn, returnOfPath, samePath, searchCallees,
+  textOf, varPath, type FuncNode, type VarPath,
+} from './helpers.js';
+
+const ID = 'waitgroup-done-path';
+const DONE = '(*sync.WaitGroup).Done';
+
+interface DoneCall {
+  call: ast.CallExpr;
+  wg: ast.Expr;
+  path: VarPath;
+  typed: boolean;
+}
+
+function doneCall(pass: Pass, call: ast.CallExpr): DoneCall | undefined {
+  const fun = unparen(call.fun);
+  if (fun.kind !== 'SelectorExpr' || fun.sel.name !== 'Done' || (call.args?.length ?? 0) !== 0) return undefined;
+  const c = pass.types.callee(call);
+  let typed = true;
+  if (c) {
+    if (c.name !== DONE) return undefined;
+  } else {
+    // Unknown types: only a receiver named like a wait group.
+    if (!/(^|\.)(wg|[a-z]*WaitGroup|[a-z]*Wg)$/i.test(formatPathOf(pass, fun.x) ?? '')) return undefined;
+    typed = false;
+  }
+  const path = varPath(pass, fun.x);
+  return path ? { call, wg: fun.x, path, typed } : undefined;
+}
+
+function formatPathOf(pass: Pass, e: ast.Expr): string | undefined {
+  const p = varPath(pass, e);
+  return p ? formatPath(p) : undefined;
+}
+
+/** Done calls of fn's own code (not nested literals). */
+function doneCallsIn(pass: Pass, n: ast.Node): DoneCall[] {
+  const out: DoneCall[] = [];
+  walkNode(n, (x) => {
+    if (x.kind === 'FuncLit' && x !== n) return false;
+    if (x.kind === 'CallExpr') {
+      const d = doneCall(pass, x);
+      if (d) out.push(d);
+    }
+    return true;
+  });
+  return out;
+}
+
+/** Whether the entry marks the group done: a direct Done, a same-package callee that calls it, a literal called in place, or a hand-off of the group to another call. */
+function marksDone(pass: Pass, n: ast.Node, wg: VarPath): boolean {
+  if (n.kind === 'DeferStmt' || n.kind === 'GoStmt') return false;
+  let found = false;
+  walkNode(n, (x) => {
+    if (found) return false;
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind === 'CallExpr') {
+      const d = doneCall(pass, x);
+      if (d && samePath(d.path, wg)) found = true;
+      else if (unparen(x.fun).kind === 'FuncLit') {
+        if (doneCallsIn(pass, (unparen(x.fun) as ast.FuncLit).body).some((y) => samePath(y.path, wg))) found = true;
+      } else {
+        for (const a of x.args ?? []) {
+          const p = varPath(pass, a);
+          if (p && samePath(p, wg)) found = true;
+        }
+      }
+    }
+    return !found;
+  });
+  if (found) return true;
+  for (const call of packageCallsIn(pass, n)) {
+    const hit = searchCallees(pass, call, wg, (g, p) => (g.body && doneCallsIn(pass, g.body).some((d) => samePath(d.path, p)) ? true : undefined));
+    if (hit) return true;
+  }
+  return false;
+}
+
+/** A defer in fn that calls wg.Done() (directly or in a deferred literal). */
+function deferredDone(pass: Pass, cfg: CFG, wg: VarPath): ast.DeferStmt | undefined {
+  for (const d of cfg.defers) {
+    const fun = unparen(d.call.fun);
+    const calls = fun.kind === 'FuncLit' ? doneCallsIn(pass, fun.body) : doneCallsIn(pass, d.call);
+    if (calls.some((c) => samePath(c.path, wg))) return d;
+  }
+  return undefined;
+}
+
+function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode, seen: Set<ast.Node>): void {
+  if (!fn.body) return;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return;
+  const fnFile = pass.fileOf(fn) ?? file;
+  const explicit = new Map<string, DoneCall[]>();
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    if (ref.node.kind === 'DeferStmt' || ref.node.kind === 'GoStmt') continue;
+    for (const d of doneCallsIn(pass, ref.node)) {
+      const k = formatPath(d.path);
+      explicit.set(k, [...(explicit.get(k) ?? []), d]);
+    }
+  }
+  const goLine = lineOf(file, go);
+  const where = fn.kind === 'FuncLit' ? `the goroutine started on line ${goLine}` : `${funcName(fnFile, fn)} (started as a goroutine on line ${goLine})`;
+  for (const dones of explicit.values()) {
+    const first = dones[0]!;
+    if (seen.has(first.call)) continue;
+    seen.add(first.call);
+    const wgText = textOf(fnFile, first.wg);
+    const confidence = first.typed ? 'high' : 'medium';
+    const deferred = deferredDone(pass, cfg, first.path);
+    if (deferred) {
+      const again = dones.find((d) => cfg.canReach(deferred, cfg.locate(d.call)?.node ?? d.call));
+      if (again) {
+        pass.report({
+          node: again.call,
+          file: fnFile,
+          severity: 'critical',
+          confidence,
+          message: `${wgText}.Done() is deferred on line ${lineOf(fnFile, deferred)} and called again on line ${lineOf(fnFile, again.call)} in ${where}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); keep only the deferred call`,
+          related: [{ node: deferred, file: fnFile, message: `${wgText}.Done() deferred here` }],
+        });
+      }
+      continue;
+    }
+    const avoid = (n: ast.Node) => marksDone(pass, n, first.path);
+    const inLoop = dones.some((d) => {
+      const at = cfg.locate(d.call);
+      return !!at && cfg.loopsContaining(at.block).length > 0;
+    });
+    // With Done inside a loop (one per item), a zero-iteration fall-through is not evidence: only returns count.
+    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === 'ReturnStmt', { avoid }) : cfg.findPath(cfg.entry, 'exit', { avoid });
+    let how: string | undefined;
+    let at: ast.Node | undefined;
+    if (path) {
+      const ret = returnOfPath(path) ?? (inLoop ? (path[path.length - 1]!.nodes.find((n) => n.kind === 'ReturnStmt') as ast.ReturnStmt | undefined) : undefined);
+      how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
+      at = ret;
+    } else if (deferredRecover(pass, fn)) {
+      // A panic that the goroutine's own recover stops lets it exit normally, without Done.
+      path = cfg.findPath(cfg.entry, 'panic', { avoid });
+      const last = path?.[path.length - 1];
+      if (last?.noReturnCall) {
+        how = `the panic on line ${lineOf(fnFile, last.noReturnCall)} (stopped by the goroutine's own recover)`;
+        at = last.noReturnCall;
+      }
+    }
+    if (!how) continue;
+    pass.report({
+      node: first.call,
+      file: fnFile,
+      confidence,
+      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where}, so the group is never marked done and ${wgText}.Wait() blocks forever; call defer ${wgText}.Done() at the start of the goroutine instead`,
+      related: [
+        ...(at ? [{ node: at, file: fnFile, message: 'leaves without calling Done' }] : []),
+        { node: go, file, message: 'the goroutine is started here' },
+      ],
+    });
+  }
+}
+
+function run(pass: Pass): void {
+  const seen = new Set<ast.Node>();
+  for (const file of pass.files) {
+    file.inspector.preorder(['GoStmt'], (go) => {
+      const t = goTarget(pass, go);
+      if (t) checkGoroutine(pass, file, go, t.fn, seen);
+    });
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'high',
+    summary: 'A goroutine calls wg.Done() without defer and a path (early return, recovered panic) skips it, so Wait blocks forever; or Done is both deferred and called.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'goroutines',
+    docUrl: docUrl(ID),
+  },
+  run,
+};

@@ -1,0 +1,3 @@
+module example.com/deferblocking
+
+go 1.22

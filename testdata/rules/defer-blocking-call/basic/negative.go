@@ -1,0 +1,120 @@
+// Deferred calls that do not block, or are bounded: no findings.
+package fixture
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+)
+
+// Plain Close calls.
+func ReadFile(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return nil
+}
+
+// Unlock right after lock.
+func Locked(mu *sync.Mutex) {
+	mu.Lock()
+	defer mu.Unlock()
+}
+
+// Shutdown bounded by a timeout context built in the deferred closure.
+func ServeBounded(srv *http.Server) {
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}()
+}
+
+// Shutdown bounded by a deadline context of the function.
+func ServeDeadline(srv *http.Server) {
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(time.Second))
+	defer cancel()
+	defer srv.Shutdown(ctx)
+}
+
+// A select with a timeout case.
+func WaitTimeout(done chan struct{}) {
+	defer func() {
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+		}
+	}()
+}
+
+// A select with a default case.
+func TryNotify(ch chan int) {
+	defer func() {
+		select {
+		case ch <- 1:
+		default:
+		}
+	}()
+}
+
+// The wait happens in a goroutine.
+func Background(wg *sync.WaitGroup) {
+	defer func() {
+		go wg.Wait()
+	}()
+}
+
+// A send on a channel of unknown capacity (often buffered for exactly this).
+func Report(errs chan<- error) {
+	var err error
+	defer func() { errs <- err }()
+}
+
+// Deferred call of a same-package function that does not block.
+func (s *Server) stop() { close(s.done) }
+
+func (s *Server) Stop() {
+	defer s.stop()
+}
+
+// A short critical section in a deferred closure.
+func Count(mu *sync.Mutex, n *int) {
+	defer func() {
+		mu.Lock()
+		*n--
+		mu.Unlock()
+	}()
+}
+
+// The blocking call runs now, only its result is deferred.
+func Now(wg *sync.WaitGroup) {
+	defer println(time.Now().String())
+}
+
+// cancel functions and timers.
+func Timer() {
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_ = ctx
+}
+
+// A literal stored, not called, inside the deferred closure.
+func Later(wg *sync.WaitGroup) func() {
+	var f func()
+	defer func() {
+		f = func() { wg.Wait() }
+	}()
+	return f
+}
+
+// defer mu.Lock() after mu.Lock() is defer-lock-mismatch's finding, not this rule's.
+func Mismatch(mu *sync.Mutex) {
+	mu.Lock()
+	defer mu.Lock()
+}

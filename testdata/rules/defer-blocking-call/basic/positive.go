@@ -1,0 +1,141 @@
+// Deferred calls that block: each marked defer is a finding.
+package fixture
+
+import (
+	"context"
+	"database/sql"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"example.com/deferblocking/echo"
+	"example.com/deferblocking/fiber"
+	"example.com/deferblocking/gin"
+)
+
+func Sleepy() {
+	defer time.Sleep(time.Second) // want `^deferred time\.Sleep\(time\.Second\) sleeps, so Sleepy cannot return until then`
+}
+
+func Fanout(n int) {
+	var wg sync.WaitGroup
+	defer wg.Wait() // want `^deferred wg\.Wait\(\) blocks until every goroutine of the group has called Done, so Fanout cannot return`
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done() }()
+	}
+}
+
+type Server struct {
+	wg   sync.WaitGroup
+	db   *sql.DB
+	done chan struct{}
+}
+
+func (s *Server) drain() { s.wg.Wait() }
+
+func (s *Server) cleanup() { s.drain() }
+
+// Through same-package callees: the path is in the message.
+func (s *Server) Run() {
+	defer s.cleanup() // want `^deferred s\.cleanup\(\) → Server\.cleanup → Server\.drain → s\.wg\.Wait\(\) \(line 39\) blocks until every goroutine of the group has called Done, so Server\.Run cannot return`
+}
+
+// A net/http handler: critical.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer s.db.Exec("UPDATE stats SET hits = hits + 1") // want `^deferred s\.db\.Exec\(.*\) waits for a database round trip, so Server\.ServeHTTP \(a net/http handler\) cannot finish the request`
+	w.WriteHeader(http.StatusOK)
+}
+
+// A receive in a deferred closure.
+func (s *Server) Work() {
+	defer func() { // want `^deferred func\(\) \{\.\.\.\}\(\) → <-s\.done \(line 57\) blocks until a value is sent or the channel is closed`
+		<-s.done
+	}()
+}
+
+// gin, echo and fiber handlers (look-alike packages matched by path suffix).
+func GinHandler(c *gin.Context) {
+	defer http.Get("http://audit.internal/log") // want `\(a gin handler\) cannot finish the request`
+	c.JSON(200, nil)
+}
+
+func EchoHandler(c echo.Context) error {
+	defer exec.Command("sync").Run() // want `runs an external program to completion, so EchoHandler \(an echo handler\)`
+	return c.String(200, "ok")
+}
+
+func FiberHandler(c *fiber.Ctx) error {
+	defer os.RemoveAll("/tmp/upload") // want `deletes a whole directory tree, so FiberHandler \(a fiber handler\)`
+	return c.SendString("ok")
+}
+
+// A handler literal registered with http.HandleFunc.
+func Routes(mux *http.ServeMux, wg *sync.WaitGroup) {
+	mux.HandleFunc("/x", func(w http.ResponseWriter, r *http.Request) {
+		defer wg.Wait() // want `the function literal on line 79 \(a net/http handler\)`
+	})
+}
+
+// Shutdown with a context that never expires.
+func Serve(srv *http.Server) {
+	defer srv.Shutdown(context.Background()) // want `waits until every active connection is idle, so Serve cannot return`
+}
+
+// select {} in a deferred closure.
+func Forever() {
+	defer func() { // want `select \{\} \(line 92\) blocks forever`
+		select {}
+	}()
+}
+
+// A select with no default and no timeout.
+func WaitEither(a, b chan int) {
+	defer func() { // want `the select on line 99 waits on channels with no default case or timeout`
+		select {
+		case <-a:
+		case <-b:
+		}
+	}()
+}
+
+// Network I/O on a connection.
+func Goodbye(conn net.Conn) {
+	defer conn.Write([]byte("bye\n")) // want `waits for the peer to accept data`
+}
+
+// Walking a tree.
+func Scan(root string) {
+	defer filepath.Walk(root, func(string, os.FileInfo, error) error { return nil }) // want `walks a whole directory tree`
+}
+
+// gRPC-shaped unary method.
+type HelloRequest struct{}
+type HelloResponse struct{}
+type GreeterServer struct{ wg sync.WaitGroup }
+
+func (g *GreeterServer) SayHello(ctx context.Context, req *HelloRequest) (*HelloResponse, error) {
+	defer g.wg.Wait() // want `\(a gRPC method\) cannot finish the request`
+	return &HelloResponse{}, nil
+}
+
+// Sending on an unbuffered channel made here.
+func Notify() {
+	ch := make(chan int)
+	go func() { <-ch }()
+	defer func() { ch <- 1 }() // want `ch <- 1 \(line 130\) blocks until another goroutine receives from the unbuffered channel`
+}
+
+// Waiting on a process.
+func Child(cmd *exec.Cmd) {
+	defer cmd.Wait() // want `waits for an external program to exit`
+}
+
+// A direct deferred Lock of a mutex that is not held.
+func Relock(mu *sync.Mutex) {
+	defer mu.Lock() // want `deferred mu\.Lock\(\) blocks until the mutex is free`
+}

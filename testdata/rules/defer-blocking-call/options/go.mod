@@ -1,0 +1,3 @@
+module example.com/deferblockingopts
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/lockleaked
+
+go 1.22

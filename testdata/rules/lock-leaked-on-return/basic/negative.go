@@ -1,0 +1,163 @@
+// Locks that are released on every path, or returned held on purpose: no findings.
+package fixture
+
+import (
+	"errors"
+	"sync"
+)
+
+type Store struct {
+	mu   sync.Mutex
+	rw   sync.RWMutex
+	data map[string]string
+}
+
+// The idiom: unlock deferred right after the lock.
+func (s *Store) Get(k string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.data[k]
+}
+
+// Unlocked on the early return and at the end.
+func (s *Store) Put(k, v string) error {
+	s.mu.Lock()
+	if k == "" {
+		s.mu.Unlock()
+		return errors.New("empty key")
+	}
+	s.data[k] = v
+	s.mu.Unlock()
+	return nil
+}
+
+// Unlock in a deferred closure.
+func (s *Store) Len() int {
+	s.rw.RLock()
+	defer func() {
+		s.rw.RUnlock()
+	}()
+	return len(s.data)
+}
+
+// An acquire helper: returns with the lock held on purpose (it never unlocks).
+func (s *Store) acquire() {
+	s.mu.Lock()
+}
+
+// Named like a lock helper: returns holding the lock when it reports true.
+func (s *Store) lockIfPresent(k string) bool {
+	s.mu.Lock()
+	if _, ok := s.data[k]; !ok {
+		s.mu.Unlock()
+		return false
+	}
+	return true
+}
+
+// Documented: the caller must unlock.
+// getLocked returns the value with s.mu held; the caller must unlock it.
+func (s *Store) getHeld(k string) string {
+	s.mu.Lock()
+	if k == "" {
+		s.mu.Unlock()
+		return ""
+	}
+	return s.data[k]
+}
+
+// The unlock is handed out as a function to call later.
+func (s *Store) Hold() func() {
+	s.mu.Lock()
+	return func() { s.mu.Unlock() }
+}
+
+// A same-package helper does the unlock.
+func (s *Store) Delete(k string) {
+	s.mu.Lock()
+	if k == "" {
+		s.unlockAndLog("empty")
+		return
+	}
+	delete(s.data, k)
+	s.mu.Unlock()
+}
+
+func (s *Store) unlockAndLog(msg string) {
+	s.mu.Unlock()
+	_ = msg
+}
+
+// The mutex is passed to another function that releases it.
+func release(mu *sync.Mutex) { mu.Unlock() }
+
+func withRelease(mu *sync.Mutex, ok bool) int {
+	mu.Lock()
+	if !ok {
+		release(mu)
+		return 0
+	}
+	mu.Unlock()
+	return 1
+}
+
+// Lock and unlock under the same condition.
+func conditional(mu *sync.Mutex, lock bool, n *int) {
+	if lock {
+		mu.Lock()
+	}
+	*n++
+	if lock {
+		mu.Unlock()
+	}
+}
+
+// The other paths end the program or panic; nothing is left behind to deadlock.
+func mustGet(mu *sync.Mutex, m map[string]int, k string) int {
+	mu.Lock()
+	v, ok := m[k]
+	if !ok {
+		panic("missing " + k)
+	}
+	mu.Unlock()
+	return v
+}
+
+// Unlock in every iteration, continue included.
+func each(mu *sync.Mutex, xs []int) (n int) {
+	for _, x := range xs {
+		mu.Lock()
+		if x < 0 {
+			mu.Unlock()
+			continue
+		}
+		n += x
+		mu.Unlock()
+	}
+	return n
+}
+
+// Unlock and relock around slow work, with the final unlock deferred.
+func (s *Store) Refresh(load func() map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mu.Unlock()
+	d := load()
+	s.mu.Lock()
+	s.data = d
+}
+
+// A user type with Lock and Unlock methods that are not a sync mutex.
+type token struct{ held bool }
+
+func (t *token) Lock()   { t.held = true }
+func (t *token) Unlock() { t.held = false }
+
+func useToken(t *token, ok bool) bool {
+	t.Lock()
+	if !ok {
+		return false
+	}
+	t.Unlock()
+	return true
+}

@@ -1,0 +1,128 @@
+// Locks that stay held on some path to a return: each lock line is a finding.
+package fixture
+
+import (
+	"errors"
+	"sync"
+)
+
+type Cache struct {
+	mu    sync.Mutex
+	rw    sync.RWMutex
+	items map[string]int
+}
+
+var errMissing = errors.New("missing")
+
+// An early error return skips the unlock.
+func (c *Cache) Get(k string) (int, error) {
+	c.mu.Lock() // want `^c\.mu\.Lock\(\) on line 19 is not released on the path to the return on line 22: Cache\.Get returns with c\.mu still held`
+	v, ok := c.items[k]
+	if !ok {
+		return 0, errMissing
+	}
+	c.mu.Unlock()
+	return v, nil
+}
+
+// The read lock is released only on the found path.
+func (c *Cache) Has(k string) bool {
+	c.rw.RLock() // want `^c\.rw\.RLock\(\) on line 30 is not released on the path to the return on line 33`
+	_, ok := c.items[k]
+	if ok {
+		return true
+	}
+	c.rw.RUnlock()
+	return false
+}
+
+var global sync.Mutex
+var counter int
+
+// Falling off the end of the function with the lock held.
+func bump(n int) {
+	global.Lock() // want `^global\.Lock\(\) on line 44 is not released on the path to the end of bump`
+	if n > 0 {
+		counter += n
+		global.Unlock()
+	}
+}
+
+// A break out of the loop skips the unlock at the end of the iteration.
+func drain(mu *sync.Mutex, work []int) int {
+	total := 0
+	for _, w := range work {
+		mu.Lock() // want `^mu\.Lock\(\) on line 55 is not released on the path to the return on line 62`
+		if w < 0 {
+			break
+		}
+		total += w
+		mu.Unlock()
+	}
+	return total
+}
+
+// A switch case returns without unlocking.
+func (c *Cache) Kind(k string) string {
+	c.mu.Lock() // want `Cache\.Kind returns with c\.mu still held`
+	switch c.items[k] {
+	case 0:
+		return "zero"
+	case 1:
+		c.mu.Unlock()
+		return "one"
+	}
+	c.mu.Unlock()
+	return "many"
+}
+
+// An unlock inside a closure that is called in place does not help the other path.
+func (c *Cache) Set(k string, v int) error {
+	c.mu.Lock() // want `^c\.mu\.Lock\(\) on line 81 is not released on the path to the return on line 83`
+	if v < 0 {
+		return errors.New("negative")
+	}
+	c.items[k] = v
+	c.mu.Unlock()
+	return nil
+}
+
+// A lock through a promoted method of an embedded mutex.
+type Registry struct {
+	sync.Mutex
+	names []string
+}
+
+func (r *Registry) Add(n string) error {
+	r.Lock() // want `^r\.Lock\(\) on line 97 is not released on the path to the return on line 99`
+	if n == "" {
+		return errors.New("empty name")
+	}
+	r.names = append(r.names, n)
+	r.Unlock()
+	return nil
+}
+
+// A function literal has its own returns.
+func handlerFactory(mu *sync.Mutex, m map[string]int) func(string) int {
+	return func(k string) int {
+		mu.Lock() // want `^mu\.Lock\(\) on line 109 is not released on the path to the return on line 111: the function literal on line 108 returns`
+		if v, ok := m[k]; ok {
+			return v
+		}
+		mu.Unlock()
+		return -1
+	}
+}
+
+// Unlocked only in one branch of a type switch.
+func (c *Cache) Store(x any) {
+	c.mu.Lock() // want `^c\.mu\.Lock\(\) on line 120 is not released on the path to the end of Cache\.Store`
+	switch v := x.(type) {
+	case int:
+		c.items["int"] = v
+		c.mu.Unlock()
+	case string:
+		c.items[v] = 0
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/lockreentry
+
+go 1.22

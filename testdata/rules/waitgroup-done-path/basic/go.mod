@@ -1,0 +1,3 @@
+module example.com/wgdone
+
+go 1.22

@@ -1,0 +1,147 @@
+// Goroutines that always mark the group done: no findings.
+package fixture
+
+import "sync"
+
+// The idiom: defer Done first.
+func Deferred(ids []int) {
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := fetch(id); err != nil {
+				return
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Done on every path.
+func EveryPath(ids []int) {
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			if _, err := fetch(id); err != nil {
+				wg.Done()
+				return
+			}
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+}
+
+// Done explicitly on the early path, deferred afterwards: the two never both run.
+func EarlyThenDeferred(ok bool) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		if !ok {
+			wg.Done()
+			return
+		}
+		defer wg.Done()
+		work()
+	}()
+	wg.Wait()
+}
+
+// A helper marks the group done.
+func finish(wg *sync.WaitGroup) { wg.Done() }
+
+func ViaHelper(ok bool) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		if !ok {
+			finish(&wg)
+			return
+		}
+		work()
+		wg.Done()
+	}()
+	wg.Wait()
+}
+
+// One Done per item from a loop with no early exit.
+func Items(items []int) {
+	var wg sync.WaitGroup
+	wg.Add(len(items))
+	go func() {
+		for range items {
+			work()
+			wg.Done()
+		}
+	}()
+	wg.Wait()
+}
+
+// Not a goroutine: an ordinary function that calls Done.
+func notGoroutine(wg *sync.WaitGroup, ok bool) {
+	if !ok {
+		return
+	}
+	wg.Done()
+}
+
+// A panic without recover crashes the program anyway.
+func Crash(f func()) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		if f == nil {
+			panic("nil func")
+		}
+		f()
+		wg.Done()
+	}()
+	wg.Wait()
+}
+
+// Done of a different group on the return path.
+func TwoGroups(ok bool) {
+	var a, b sync.WaitGroup
+	a.Add(1)
+	b.Add(1)
+	go func() {
+		defer b.Done()
+		if !ok {
+			a.Done()
+			return
+		}
+		a.Done()
+	}()
+	a.Wait()
+	b.Wait()
+}
+
+// A closure called in place does the Done.
+func InPlace(ok bool) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		if !ok {
+			func() { wg.Done() }()
+			return
+		}
+		wg.Done()
+	}()
+	wg.Wait()
+}
+
+// A user type with a Done method that is not a WaitGroup.
+type tracker struct{ n int }
+
+func (t *tracker) Done() { t.n-- }
+
+func Tracked(t *tracker, ok bool) {
+	go func() {
+		if !ok {
+			return
+		}
+		t.Done()
+	}()
+}
