@@ -3,7 +3,7 @@
 // checked Close/Sync/Flush on the success path. The last writes fail at close: the data is lost
 // and nobody is told.
 import type * as ast from '../syntax/ast.js';
-import { inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import {
@@ -70,8 +70,69 @@ function checkedElsewhere(pass: Pass, fn: FuncNode, id: ast.Ident, methods: read
   return found;
 }
 
+/** Methods whose call writes data through the resource. */
+const WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|Copy|AddFS|Encode)$/;
+
+/**
+ * Whether data is written through the variable in the function: a write method is called on it,
+ * it is passed to a call (io.Copy(f, r), fmt.Fprintf(f, ...), gzip.NewWriter(f)), or it is stored
+ * or returned. A file that is only created, stat'ed, passed by name or descriptor loses nothing at close.
+ */
+function writtenThrough(pass: Pass, fn: FuncNode, id: ast.Ident, origin: ast.CallExpr): boolean {
+  let found = false;
+  const isV = (e: ast.Expr): boolean => {
+    const x = unparen(e);
+    return x.kind === 'Ident' && sameVar(pass, x, id);
+  };
+  inspect(fn.body!, (x) => {
+    if (found) return false;
+    if (x === origin) return false;
+    if (x.kind === 'CallExpr') {
+      const m = methodCallOn(x);
+      if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
+      else if ((x.args ?? []).some(isV)) found = true;
+    } else if (x.kind === 'AssignStmt' && x.rhs.some(isV)) found = true;
+    else if (x.kind === 'ReturnStmt' && (x.results ?? []).some(isV)) found = true;
+    else if (x.kind === 'CompositeLit' && (x.elts ?? []).some((e) => isV(e.kind === 'KeyValueExpr' ? e.value : e))) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** Whether an error-typed (or, without types, err-named) expression is compared with nil in cond. */
+function testsErrorNotNil(pass: Pass, cond: ast.Expr): boolean {
+  let found = false;
+  inspect(cond, (x) => {
+    if (found) return false;
+    if (x.kind === 'BinaryExpr' && x.op === '!=') {
+      const [a, b] = [unparen(x.x), unparen(x.y)];
+      const other = b.kind === 'Ident' && b.name === 'nil' ? a : a.kind === 'Ident' && a.name === 'nil' ? b : undefined;
+      if (other) {
+        const t = pass.types.typeOf(other);
+        if (t ? t.kind === 'named' && t.pkg === '' && t.name === 'error' : other.kind === 'Ident' && /err/i.test(other.name)) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** Whether a call in a deferred literal runs only on failure: inside `if err != nil { ... }`. */
+function onFailureOnly(pass: Pass, lit: ast.FuncLit, call: ast.CallExpr): boolean {
+  let found = false;
+  const at = nodePos(call);
+  inspect(lit.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'IfStmt' && nodePos(x.body) <= at && at < nodeEnd(x.body) && testsErrorNotNil(pass, x.cond)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 function run(pass: Pass): void {
+  const includeTests = pass.options.rules[ID]?.tests === true;
   for (const file of pass.files) {
+    if (file.test && !includeTests) continue;
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
       if (!fn.body) return;
       const bindings = bindingsIn(pass, file, fn);
@@ -85,6 +146,8 @@ function run(pass: Pass): void {
           if (!m || recv?.kind !== 'Ident') continue;
           const b = bindingAt(pass, bindings, recv, nodePos(x));
           if (!b || !b.origin.res.release.includes(m.method)) continue;
+          if (dc.lit && onFailureOnly(pass, dc.lit, dc.call)) continue;
+          if (!writtenThrough(pass, fn, recv, b.origin.call)) continue;
           if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) continue;
           report(pass, file, fn, x, dc.call, recv, b);
         }

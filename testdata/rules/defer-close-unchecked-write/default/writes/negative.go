@@ -212,3 +212,33 @@ func literalOwnsDefer(paths []string) error {
 func closesParameter(c io.Closer) {
 	defer c.Close()
 }
+
+// Created but never written through: nothing can be lost at close.
+func createdOnly(dir string) (string, error) {
+	f, err := os.CreateTemp(dir, "lock-*")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	return fi.Name(), nil
+}
+
+// Closed in a deferred literal only when the function fails: the data is discarded anyway.
+func cleanupOnFailure(path string, data []byte) (f *os.File, err error) {
+	f, err = os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(path)
+		}
+	}()
+	_, err = f.Write(data)
+	return f, err
+}

@@ -1,0 +1,3 @@
+module example.com/closewritetests
+
+go 1.22
