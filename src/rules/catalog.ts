@@ -294,3 +294,39 @@ export const HANDLER_PARAMS: readonly HandlerParam[] = [
   { pkg: 'echo', name: 'Context', pointer: false, framework: 'echo handler' },
   { pkg: 'fiber', name: 'Ctx', pointer: true, framework: 'fiber handler' },
 ];
+
+/** Calls that serve until the process is stopped, by qualified name. */
+export const SERVE_CALLS: ReadonlySet<string> = new Set([
+  'net/http.ListenAndServe',
+  'net/http.ListenAndServeTLS',
+  'net/http.Serve',
+  'net/http.ServeTLS',
+  '(*net/http.Server).ListenAndServe',
+  '(*net/http.Server).ListenAndServeTLS',
+  '(*net/http.Server).Serve',
+  '(*net/http.Server).ServeTLS',
+  '(*google.golang.org/grpc.Server).Serve',
+  '(*github.com/gin-gonic/gin.Engine).Run',
+  '(*github.com/gin-gonic/gin.Engine).RunTLS',
+  '(*github.com/labstack/echo/v4.Echo).Start',
+  '(*github.com/labstack/echo/v4.Echo).StartTLS',
+  '(*github.com/gofiber/fiber/v2.App).Listen',
+]);
+
+/** Method names that serve when their receiver type is named Server (gRPC and look-alikes, matched by name). */
+export const SERVE_METHODS: ReadonlySet<string> = new Set(['Serve', 'ServeTLS', 'ListenAndServe', 'ListenAndServeTLS']);
+
+/**
+ * Calls that install handling of SIGTERM/SIGINT (directly or inside a framework). A package main that
+ * makes one of them, or imports os/signal at all, handles termination.
+ */
+export const SIGNAL_HANDLERS: ReadonlySet<string> = new Set([
+  'os/signal.Notify',
+  'os/signal.NotifyContext',
+  'sigs.k8s.io/controller-runtime/pkg/manager/signals.SetupSignalHandler',
+  'sigs.k8s.io/controller-runtime.SetupSignalHandler',
+  'k8s.io/apiserver/pkg/server.SetupSignalHandler',
+  'k8s.io/apiserver/pkg/server.SetupSignalContext',
+  '(*go.uber.org/fx.App).Run',
+  'github.com/oklog/run.SignalHandler',
+]);

@@ -17,7 +17,8 @@ import { analyzer as lockLeakedOnReturn } from './lock-leaked-on-return.js';
 import { analyzer as lockReentryUnderDefer } from './lock-reentry-under-defer.js';
 import { analyzer as waitgroupDonePath } from './waitgroup-done-path.js';
 import { analyzer as deferBlockingCall } from './defer-blocking-call.js';
-export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite, deferOrderInverted, deferNilFunc, deferCloseChanWithSender, goroutineBlockedSend, goroutineOutsideRecover, lockLeakedOnReturn, lockReentryUnderDefer, waitgroupDonePath, deferBlockingCall];
+import { analyzer as signalSkipsDefer } from './signal-skips-defer.js';
+export const analyzers: readonly Analyzer[] = [deferInLoop, deferInInfiniteLoop, deferNotOpenCoded, unnecessaryDefer, deferCloseUncheckedWrite, deferOrderInverted, deferNilFunc, deferCloseChanWithSender, goroutineBlockedSend, goroutineOutsideRecover, lockLeakedOnReturn, lockReentryUnderDefer, waitgroupDonePath, deferBlockingCall, signalSkipsDefer];
 
 export function ruleMetas(): RuleMeta[] {
   return analyzers.map((a) => a.meta);

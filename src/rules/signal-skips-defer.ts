@@ -1,0 +1,184 @@
+// signal-skips-defer: main registers deferred cleanup and then blocks serving (ListenAndServe,
+// Serve, `select {}`, an endless loop) in a program that never handles SIGTERM or SIGINT. When
+// the process is stopped (Kubernetes sends SIGTERM on pod termination) the default action kills
+// it at once: main never returns and its deferred calls never run.
+import type * as ast from '../syntax/ast.js';
+import { unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
+import { docUrl } from '../findings/model.js';
+import { walkNode, type Block, type CFG } from '../types/cfg.js';
+import { SERVE_CALLS, SERVE_METHODS, SIGNAL_HANDLERS } from './catalog.js';
+import { callName, callsRecoverDirectly, cfgOf, isTrueConst, lineOf, textOf, type FuncNode } from './helpers.js';
+
+const ID = 'signal-skips-defer';
+const MAX_DEPTH = 3;
+
+/** Whether package main handles termination signals anywhere (an os/signal import, or a known handler call). */
+function handlesSignals(pass: Pass): boolean {
+  for (const f of pass.files) {
+    if (f.file.imports.some((s) => s.path.value.slice(1, -1) === 'os/signal')) return true;
+  }
+  let found = false;
+  for (const f of pass.files) {
+    f.inspector.preorder(['CallExpr'], (call) => {
+      if (found) return;
+      const c = callName(pass, f, call);
+      if (!c) return;
+      if (SIGNAL_HANDLERS.has(c.name) || (!c.typed && /^Setup(Signal)(Handler|Context)$/.test(c.short))) found = true;
+    });
+    if (found) return true;
+  }
+  return false;
+}
+
+/** A deferred call that matters at exit: not a context cancel, an unlock, a recover handler or a Done. */
+function isCleanup(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === 'FuncLit') return !deferredRecoverOnly(pass, fun);
+  const t = pass.types.typeOf(fun);
+  if (t?.kind === 'named' && t.pkg === 'context' && /^Cancel(Cause)?Func$/.test(t.name)) return false;
+  const c = callName(pass, file, d.call);
+  if (!c) return true;
+  if (!c.typed && fun.kind === 'Ident' && /^(cancel|stop)$/i.test(fun.name)) return false;
+  if (['Unlock', 'RUnlock', 'Done'].includes(c.short)) return false;
+  // A deferred panic handler (`defer handlePanic()`) is not cleanup.
+  const decl = pass.types.callee(d.call)?.decl;
+  return !(decl && callsRecoverDirectly(pass, decl));
+}
+
+/** A deferred literal whose only work is recovering. */
+function deferredRecoverOnly(pass: Pass, lit: ast.FuncLit): boolean {
+  const stmts = lit.body.list ?? [];
+  let recovers = false;
+  walkNode(lit.body, (x) => {
+    if (x.kind === 'CallExpr' && unparen(x.fun).kind === 'Ident' && (unparen(x.fun) as ast.Ident).name === 'recover') recovers = true;
+  });
+  return recovers && stmts.length <= 2;
+}
+
+interface Serving {
+  /** What blocks: "net/http.ListenAndServe", "select {}", "the endless for loop". */
+  what: string;
+  /** The node to report at, in main. */
+  node: ast.Node;
+  /** The CFG target in main: an entry or a block. */
+  at: ast.Node | Block;
+  /** "main → run" when found through helpers. */
+  via: string;
+  byName: boolean;
+}
+
+/** A call that serves until the process ends. */
+function servingCall(pass: Pass, file: PassFile, call: ast.CallExpr): { name: string; byName: boolean } | undefined {
+  const c = callName(pass, file, call);
+  if (!c) return undefined;
+  if (SERVE_CALLS.has(c.name)) return { name: c.name, byName: false };
+  if (!SERVE_METHODS.has(c.short) || unparen(call.fun).kind !== 'SelectorExpr') return undefined;
+  const callee = pass.types.callee(call);
+  if (callee?.recv) return callee.recv.name === 'Server' ? { name: c.name, byName: true } : undefined;
+  return c.typed ? undefined : { name: c.name, byName: true };
+}
+
+/** The serving call in a function's own flow (not in go statements, defers or literals), following same-package calls. */
+function servesIn(pass: Pass, file: PassFile, fn: FuncNode, depth: number, seen: Set<FuncNode>): { call: ast.CallExpr; name: string; byName: boolean; path: string[] } | undefined {
+  if (!fn.body || seen.has(fn)) return undefined;
+  seen.add(fn);
+  let found: ReturnType<typeof servesIn>;
+  walkNode(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'GoStmt' || x.kind === 'DeferStmt' || x.kind === 'FuncLit') return false;
+    if (x.kind !== 'CallExpr') return true;
+    const s = servingCall(pass, file, x);
+    if (s) {
+      found = { call: x, ...s, path: [] };
+      return false;
+    }
+    const decl = pass.types.callee(x)?.decl;
+    if (decl && depth < MAX_DEPTH) {
+      const inner = servesIn(pass, pass.fileOf(decl) ?? file, decl, depth + 1, seen);
+      if (inner) found = { ...inner, call: x, path: [decl.name.name, ...inner.path] };
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** The first place main blocks for good, reachable from `from`. */
+function blockingIn(pass: Pass, file: PassFile, main: ast.FuncDecl, g: CFG, from: ast.DeferStmt): Serving | undefined {
+  for (const { block, node } of g.entries({ liveOnly: true })) {
+    if (node.kind === 'GoStmt' || node.kind === 'DeferStmt') continue;
+    let hit: Serving | undefined;
+    walkNode(node, (x) => {
+      if (hit) return false;
+      if (x.kind === 'FuncLit') return false;
+      if (x.kind !== 'CallExpr') return true;
+      const s = servingCall(pass, file, x);
+      if (s) hit = { what: s.name, node: x, at: node, via: '', byName: s.byName };
+      else {
+        const decl = pass.types.callee(x)?.decl;
+        const inner = decl ? servesIn(pass, pass.fileOf(decl) ?? file, decl, 1, new Set([main])) : undefined;
+        if (inner && decl) hit = { what: inner.name, node: x, at: node, via: ['main', decl.name.name, ...inner.path].join(' → '), byName: inner.byName };
+      }
+      return !hit;
+    });
+    if (hit && (g.canReach(from, node) || (block === g.locate(from)?.block && g.locate(from)!.index < g.locate(node)!.index))) return hit;
+  }
+  for (const b of g.blocks) {
+    if (b.live && b.term === 'forever' && b.control && (g.locate(from)?.block === b || g.canReach(from, b))) return { what: 'select {}', node: b.control, at: b, via: '', byName: false };
+  }
+  for (const info of g.loops.values()) {
+    const st = info.stmt;
+    if (st.kind !== 'ForStmt' || (st.cond && !isTrueConst(pass, st.cond))) continue;
+    if (info.header.live && !g.loopCanExit(st) && g.canReach(from, info.header)) {
+      return { what: 'the endless for loop', node: st, at: info.header, via: '', byName: false };
+    }
+  }
+  return undefined;
+}
+
+function run(pass: Pass): void {
+  if (pass.pkg.name !== 'main') return;
+  let handled: boolean | undefined;
+  for (const file of pass.files) {
+    if (file.test) continue;
+    for (const d of file.file.decls ?? []) {
+      if (d.kind !== 'FuncDecl' || d.recv || d.name.name !== 'main' || !d.body) continue;
+      const g = cfgOf(pass, d);
+      if (!g) continue;
+      const cleanups = g.defers.filter((x) => isCleanup(pass, file, x) && g.locate(x));
+      if (cleanups.length === 0) continue;
+      handled ??= handlesSignals(pass);
+      if (handled) return;
+      for (const first of cleanups) {
+        const s = blockingIn(pass, file, d, g, first);
+        if (!s) continue;
+        const registered = cleanups.filter((x) => x === first || g.canReach(x, s.at as ast.Node));
+        const list = registered.slice(0, 2).map((x) => `${textOf(file, x.call)} (line ${lineOf(file, x)})`).join(' and ');
+        const more = registered.length > 2 ? ` and ${registered.length - 2} more` : '';
+        const where = s.at === s.node || s.via === '' ? `${s.what} (line ${lineOf(file, s.node)})` : `${s.what} through ${s.via} (line ${lineOf(file, s.node)})`;
+        const related: RelatedInput[] = registered.slice(0, 3).map((x) => ({ node: x, message: `deferred ${textOf(file, x.call)} never runs when the process is killed` }));
+        pass.report({
+          node: s.node,
+          file,
+          confidence: s.byName ? 'medium' : 'high',
+          message: `main defers ${list}${more} and then blocks in ${where}, but package main never handles SIGTERM or SIGINT: when the process is stopped (Kubernetes sends SIGTERM on pod termination) it dies at once and the deferred calls never run; catch the signal with signal.NotifyContext, shut down and return from main`,
+          related,
+        });
+        return;
+      }
+    }
+  }
+}
+
+export const analyzer: Analyzer = {
+  meta: {
+    id: ID,
+    severity: 'medium',
+    summary: 'main defers cleanup and blocks serving, but never handles SIGTERM/SIGINT: on termination the defers never run.',
+    enabledByDefault: true,
+    fixable: false,
+    category: 'panic',
+    docUrl: docUrl(ID),
+  },
+  run,
+};
