@@ -149,18 +149,17 @@ function guardConds(fn: FuncNode, target: ast.Node): ast.Expr[] {
   return out;
 }
 
-/** The whole line of a statement that stands alone on its line: [line start, next line start). */
+/** The whole line of a statement that stands alone on its line (a trailing line comment allowed): [line start, next line start). */
 function ownLine(file: PassFile, s: ast.Node): { start: number; end: number; indent: string } | undefined {
   const a = file.source.position(nodePos(s));
   const b = file.source.position(nodeEnd(s));
   if (a.line !== b.line) return undefined;
-  const text = file.source.lineText(a.line);
   const start = file.source.offsetOf(a.line, 1);
-  const indent = /^[ \t]*/.exec(text)![0];
-  const stmtText = file.source.text(nodePos(s), nodeEnd(s));
-  if (text.trim() !== stmtText.trim()) return undefined;
   const next = a.line < file.source.lineStarts.length ? file.source.lineStarts[a.line]! : file.source.size;
-  return { start, end: next, indent };
+  const before = file.source.text(start, nodePos(s));
+  const after = file.source.text(nodeEnd(s), next);
+  if (!/^[ \t]*$/.test(before) || !/^[ \t]*(\/\/[^\n]*)?\r?\n?$/.test(after)) return undefined;
+  return { start, end: next, indent: before };
 }
 
 /** Whether an unlock ends its path: followed only by a return, or by nothing up to the exit. */

@@ -25,6 +25,7 @@ interface Case {
 
 const CASES: Case[] = [
   { rule: 'goroutine-blocked-send', module: 'goroutine-blocked-send', file: 'blocked.go', fixes: 6 },
+  { rule: 'lock-leaked-on-return', module: 'lock-leaked-on-return/basic', file: 'positive.go', fixes: 8 },
 ];
 
 interface Edit {
