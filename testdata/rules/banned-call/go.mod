@@ -1,0 +1,3 @@
+module example.com/bannedcall
+
+go 1.22
