@@ -59,6 +59,28 @@ function receiverCall(pass: Pass, recv: ast.Expr): ast.CallExpr | undefined {
   return x;
 }
 
+/**
+ * Verbs that name an action with an effect (shut down, flush, commit...). A chain is reported only
+ * when the call that runs early is such an action: accessors and builders (`br.Tx()`,
+ * `s.Logger()`, `log.WithField(k, v)`) give the same value now as at exit, so evaluating them early
+ * is harmless. A name matches when it is the verb or the verb followed by a capitalised word
+ * (`Flush`, `FlushAll`; not `Logger` for `Log`).
+ */
+export const ACTION_VERBS: readonly string[] = [
+  'Shutdown', 'Stop', 'Close', 'Flush', 'Start', 'Begin', 'Run', 'Exec', 'Execute', 'Send', 'Write', 'Commit', 'Rollback',
+  'Release', 'Reset', 'Cancel', 'Wait', 'Drain', 'Finish', 'End', 'Kill', 'Terminate', 'Disconnect', 'Delete', 'Remove',
+  'Save', 'Sync', 'Apply', 'Do', 'Process', 'Lock', 'Unlock', 'Acquire', 'Open', 'Connect', 'Dial', 'Listen', 'Serve',
+  'Publish', 'Notify', 'Signal', 'Clear', 'Purge', 'Evict', 'Update', 'Set', 'Put', 'Push', 'Pop', 'Enqueue', 'Dequeue',
+  'Submit', 'Trigger', 'Fire', 'Emit', 'Log', 'Print', 'Record', 'Observe', 'Stat', 'Load', 'Store', 'Swap', 'Restore',
+  'Revert', 'Undo', 'Disable', 'Enable', 'Pause', 'Resume', 'Detach', 'Attach', 'Unregister', 'Register', 'Unsubscribe',
+  'Subscribe', 'Abort', 'Exit', 'Quit', 'Halt', 'Dispose', 'Destroy', 'Free', 'Invalidate', 'Expire', 'Mark', 'Track',
+];
+
+function isAction(name: string): boolean {
+  const n = name.charAt(0).toUpperCase() + name.slice(1);
+  return ACTION_VERBS.some((v) => n === v || (n.startsWith(v) && /^[A-Z0-9_]/.test(n.charAt(v.length))));
+}
+
 function isIdiom(innerName: string | undefined, outerName: string | undefined): boolean {
   if (!innerName || !outerName || !CHAIN_END_METHODS.has(outerName)) return false;
   return CHAIN_BEGIN_PREFIXES.some((p) => innerName.startsWith(p));
@@ -75,7 +97,7 @@ function run(pass: Pass): void {
       if (!inner) return;
       const innerName = calleeShort(pass, inner);
       const outerName = fun.sel.name;
-      if (isIdiom(innerName, outerName)) return;
+      if (!innerName || !isAction(innerName) || isIdiom(innerName, outerName)) return;
       report(pass, file, d, inner, stack);
     });
   }

@@ -4,12 +4,12 @@
 // and assigned again after the defer; (c) a receiver or argument variable reassigned after the
 // defer; (d) a func variable reassigned after `defer fn()`.
 import type * as ast from '../syntax/ast.js';
-import { pos as nodePos, unparen } from '../syntax/nodes.js';
+import { forEachChild, inspect as inspectAll, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, FixInput, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import {
-  callName, enclosingFunc, funcName, isErrorTyped, lineOf, sameVar, textOf, walkSameFunc, type FuncNode,
+  callName, enclosingFunc, funcName, isErrorTyped, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode,
 } from './helpers.js';
 import type { CFG } from '../types/cfg.js';
 
@@ -114,6 +114,34 @@ function deferMentions(pass: Pass, d: ast.DeferStmt, v: ast.Ident): boolean {
   return found;
 }
 
+/**
+ * The CFG entries after which the new value is taken care of: other defers mentioning v, and calls
+ * of the same function as the deferred one that mention v (`cancel()` after `ctx, cancel = ...`,
+ * `f.Close()` after `f, err = os.Open(b)`), also inside function literals (their entry counts).
+ */
+function handlingEntries(pass: Pass, cfg: CFG, fn: FuncNode, d: ast.DeferStmt, v: ast.Ident): ast.Node[] {
+  const out: ast.Node[] = [];
+  for (const x of cfg.defers) if (x !== d && deferMentions(pass, x, v)) out.push(x);
+  const mentions = (c: ast.CallExpr): boolean => {
+    let found = false;
+    inspectAll(c, (x) => {
+      if (x.kind === 'Ident' && sameVar(pass, x, v)) found = true;
+      return !found;
+    });
+    return found;
+  };
+  const walk = (n: ast.Node, top: ast.FuncLit | null): void => {
+    if (n.kind === 'CallExpr' && n !== d.call && sameExpr(n.fun, d.call.fun) && mentions(n)) {
+      const e = cfg.locate(top ?? n)?.node;
+      if (e) out.push(e);
+    }
+    const nextTop = top ?? (n.kind === 'FuncLit' ? n : null);
+    forEachChild(n, (c) => walk(c, nextTop));
+  };
+  if (fn.body) walk(fn.body, null);
+  return out;
+}
+
 interface AfterQuery {
   pass: Pass;
   cfg: CFG | undefined;
@@ -127,15 +155,16 @@ interface AfterQuery {
 /**
  * The first write of v that can run after the defer statement and then reach the end of the
  * function without that defer running again, without v being declared anew (a `var`/`:=` in a
- * loop body makes a new variable each iteration), and with no other defer of v after it (the new
- * value is deferred by that one: `defer cancel(); ctx, cancel = ...; defer cancel()`).
+ * loop body makes a new variable each iteration), and with no other defer of v or call of the same
+ * function on v after it (the new value is taken care of: `defer cancel(); ctx, cancel = ...; defer
+ * cancel()`, or `cancel()` called explicitly).
  */
 function writeAfter(q: AfterQuery): Write | undefined {
   const { pass, cfg, fn, d, v } = q;
   const decl = pass.types.objectOf(v)?.decl;
   const declEntry = decl && cfg ? cfg.locate(decl)?.node : undefined;
   const blocked = (n: ast.Node) => n === d || n === declEntry;
-  const otherDefers = cfg ? cfg.defers.filter((x) => x !== d && deferMentions(pass, x, v)) : [];
+  const handled = cfg ? handlingEntries(pass, cfg, fn, d, v) : [];
   for (const w of writesOf(pass, fn, v)) {
     if (w.nil && !q.keepNil) continue;
     if (q.freshOnly && !w.fresh) continue;
@@ -148,7 +177,7 @@ function writeAfter(q: AfterQuery): Write | undefined {
     try {
       if (!cfg.pathExists(d, ref.node, blocked)) continue;
       if (ref.node.kind !== 'ReturnStmt' && !cfg.pathExists(ref.node, 'end', blocked)) continue;
-      if (otherDefers.some((o) => cfg.canReach(ref.node, o))) continue;
+      if (handled.some((o) => o === ref.node || cfg.canReach(ref.node, o))) continue;
       return w;
     } catch {
       continue;

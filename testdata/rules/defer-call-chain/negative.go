@@ -2,6 +2,7 @@ package callchain
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"runtime/trace"
@@ -57,4 +58,26 @@ func conversion(f *os.File) {
 func taskIdiom(ctx context.Context) {
 	_, task := trace.NewTask(ctx, "t")
 	defer task.End()
+}
+
+// Accessors and builders give the same value now as at exit.
+func accessor(s *service) {
+	defer s.Logger().Log("done")
+}
+
+func getter(s *service) {
+	defer current().Wait()
+}
+
+func current() *service { return global }
+
+func builder(db *sql.DB) {
+	defer must(db.Begin()).Rollback()
+}
+
+func must(tx *sql.Tx, err error) *sql.Tx {
+	if err != nil {
+		panic(err)
+	}
+	return tx
 }

@@ -30,7 +30,7 @@ func flushNow(s *service) {
 }
 
 func logNow(s *service) {
-	defer s.Logger().Log("done") // want `s.Logger\(\) runs now`
+	defer s.Flush().Log("done") // want `s.Flush\(\) runs now`
 }
 
 func tripleChain(s *service) {
@@ -38,30 +38,23 @@ func tripleChain(s *service) {
 }
 
 func plainFunctionReceiver() {
-	defer current().Wait() // want `current\(\) runs now`
+	defer shutdown().Wait() // want `shutdown\(\) runs now`
 }
 
 var global = &service{}
 
-func current() *service { return global }
+func shutdown() *service { return global.Shutdown() }
 
 func throughField(s *service) {
 	defer s.Flush().conn.Close() // want `s.Flush\(\) runs now`
 }
 
-func beginRollbackLooksIntended(db *sql.DB) {
-	defer must(db.Begin()).Rollback() // want `must\(db.Begin\(\)\) runs now`
-}
-
-func must(tx *sql.Tx, err error) *sql.Tx {
-	if err != nil {
-		panic(err)
-	}
-	return tx
+func commitNow(tx *sql.Tx) {
+	defer tx.Commit().Error() // want `tx.Commit\(\) runs now`
 }
 
 func inLiteral(s *service) {
 	func() {
-		defer s.Shutdown().Wait() // want `until the function literal on line 64 returns`
+		defer s.Shutdown().Wait() // want `until the function literal on line 57 returns`
 	}()
 }

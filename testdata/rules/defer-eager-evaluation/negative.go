@@ -1,6 +1,7 @@
 package eager
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"os"
@@ -182,4 +183,25 @@ func reopenedWithEarlyReturn(open func() *os.File) {
 		return
 	}
 	defer d.Close()
+}
+
+func cancelCalledExplicitly(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, time.Millisecond)
+	<-ctx.Done()
+	cancel()
+}
+
+func closedExplicitly() error {
+	f, err := os.Open("a")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	f, err = os.Open("b")
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
