@@ -1,6 +1,7 @@
 // The driver: loads packages, splits them into analysis units (a package with its in-package
 // tests; its external tests apart), analyses the units in worker threads (or in this thread for
 // --jobs 1), applies suppression directives, and returns the findings in a deterministic order.
+// With a cache, units whose inputs are unchanged since an earlier run are not analysed again.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -9,7 +10,9 @@ import { DEFAULT_MODULE_GO, languageVersion } from '../load/goversion.js';
 import type { Package } from '../load/package.js';
 import type { Finding } from '../findings/model.js';
 import { dedupe } from '../findings/gate.js';
-import { applySuppressions, type Directive } from '../findings/suppress.js';
+import { applySuppressions, type Directive, type DirectiveDiagnostic } from '../findings/suppress.js';
+import type { Excluder } from '../load/exclude.js';
+import { FileHashes, toolStamp, unitKey, type AnalysisCache, type CacheStats } from './cache.js';
 import { Engine, INTERNAL_ERROR_RULE, type EngineConfig, type PackageTable, type Unit, type UnitFile, type UnitResult } from './engine.js';
 import { defaultRuleOptions, type RuleOptions } from './options.js';
 import type { FromWorker, ToWorker } from './worker.js';
@@ -32,6 +35,24 @@ export interface AnalyzeOptions {
   /** Passed to the loader (use of the go command, environment). */
   useGo?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Files whose findings (and suppression directives) are dropped; units with only such files are skipped. */
+  exclude?: Excluder;
+  /** Every rule id, for unknown-rule diagnostics of //deferguard:ignore and unused-suppression checks. */
+  knownRules?: string[];
+  /** Reuse and store per-unit results. */
+  cache?: AnalysisCache;
+  /** Tool version, part of the cache key. */
+  toolVersion?: string;
+  /** Called after each unit (analysed or from the cache). */
+  onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  /** Findings so far (before suppressions and exclusions). */
+  findings: number;
+  cached: number;
 }
 
 export interface AnalyzeResult {
@@ -45,6 +66,13 @@ export interface AnalyzeResult {
   packages: number;
   files: number;
   via: 'go list' | 'deferguard';
+  /** Suppression directives that suppressed nothing (explicit ones only; see applySuppressions). */
+  unusedIgnores: DirectiveDiagnostic[];
+  /** Malformed suppression directives: missing reason, unknown rule, no rule. */
+  directiveProblems: DirectiveDiagnostic[];
+  /** Files left out by the exclude settings. */
+  excludedFiles: number;
+  cache?: CacheStats;
 }
 
 export class DriverError extends Error {
@@ -129,9 +157,13 @@ function crashFinding(unit: Unit, error: string): Finding {
 }
 
 /** Runs units on `jobs` workers; a worker that dies is replaced and its unit reported as failed. */
-async function runInWorkers(config: EngineConfig, units: Unit[], jobs: number, notes: Set<string>): Promise<UnitResult[]> {
+async function runInWorkers(config: EngineConfig, units: Unit[], jobs: number, notes: Set<string>, onResult: (r: UnitResult) => void): Promise<UnitResult[]> {
   const queue = [...units].sort((a, b) => b.files.length - a.files.length || (a.key < b.key ? -1 : 1));
   const results: UnitResult[] = [];
+  const push = (r: UnitResult) => {
+    results.push(r);
+    onResult(r);
+  };
   let fatal: string | undefined;
 
   const runOne = (): Promise<void> =>
@@ -152,7 +184,7 @@ async function runInWorkers(config: EngineConfig, units: Unit[], jobs: number, n
       const fail = (error: string) => {
         if (finished) return;
         finished = true;
-        if (pending) results.push({ key: pending.key, findings: [crashFinding(pending, error)], directives: [], notes: [] });
+        if (pending) push({ key: pending.key, findings: [crashFinding(pending, error)], directives: [], notes: [] });
         void w.terminate();
         // Carry on with a fresh worker for what is left.
         if (queue.length > 0 && fatal === undefined) void runOne().then(done);
@@ -170,11 +202,11 @@ async function runInWorkers(config: EngineConfig, units: Unit[], jobs: number, n
             void w.terminate().then(() => done());
             break;
           case 'result':
-            results.push(m.result);
+            push(m.result);
             next();
             break;
           case 'failed':
-            if (pending) results.push({ key: pending.key, findings: [crashFinding(pending, m.error)], directives: [], notes: [] });
+            if (pending) push({ key: pending.key, findings: [crashFinding(pending, m.error)], directives: [], notes: [] });
             next();
             break;
         }
@@ -190,23 +222,104 @@ async function runInWorkers(config: EngineConfig, units: Unit[], jobs: number, n
   return results;
 }
 
+/** Module-internal packages a unit depends on, transitively, with their files (for the cache key). */
+function depFilesOf(unit: Unit, byPath: ReadonlyMap<string, Package>, table: PackageTable): UnitFile[] {
+  const own = byPath.get(unit.importPath.endsWith('_test') && !byPath.has(unit.importPath) ? unit.importPath.slice(0, -5) : unit.importPath);
+  const start = !own ? [] : unit.key.endsWith('_test') && unit.importPath !== own.importPath ? own.xTestImports : [...own.imports, ...own.testImports];
+  const seen = new Set<string>();
+  const stack = [...start];
+  while (stack.length > 0) {
+    const ip = stack.pop()!;
+    if (seen.has(ip) || !table[ip]) continue;
+    seen.add(ip);
+    const p = byPath.get(ip);
+    if (p) stack.push(...p.imports);
+  }
+  seen.delete(unit.importPath);
+  return [...seen].sort().flatMap((ip) => table[ip]!.files);
+}
+
 /** Loads, analyses and returns sorted findings. Bad configuration throws DriverError. */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const loadOpts: LoadOptions = { cwd: opts.cwd, patterns: opts.patterns, tags: opts.tags, useGo: opts.useGo, env: opts.env };
   const loaded = loadPackages(loadOpts);
   const tests = opts.tests !== false;
-  const { units, table } = planUnits(loaded.packages, tests);
+  const planned = planUnits(loaded.packages, tests);
+  const table = planned.table;
+  const ex = opts.exclude;
+  let excludedFiles = 0;
+  const excluded = new Set<string>();
+  const units = planned.units.filter((u) => {
+    if (!ex) return true;
+    let kept = 0;
+    for (const f of u.files) {
+      if (ex.excludes(f.path, f.generated)) {
+        excluded.add(f.path);
+      } else kept++;
+    }
+    return kept > 0;
+  });
+  excludedFiles = excluded.size;
   const config: EngineConfig = {
     root: loaded.root,
     registry: opts.registry,
     enable: opts.enable,
     options: opts.options ?? defaultRuleOptions(),
     table,
+    ...(opts.knownRules ? { knownRules: opts.knownRules } : {}),
   };
   const jobs = Math.max(1, Math.floor(opts.jobs ?? defaultJobs()));
   const notes = new Set<string>();
-  let results: UnitResult[];
-  if (jobs === 1 || units.length <= 1) {
+  let results: UnitResult[] = [];
+
+  // The cache: look every unit up first; only the misses are analysed.
+  const cache = opts.cache;
+  const keys = new Map<string, string>();
+  let todo = units;
+  let found = 0;
+  let done = 0;
+  let cached = 0;
+  const progress = (r: UnitResult) => {
+    done++;
+    found += r.findings.length;
+    opts.onProgress?.({ done, total: units.length, findings: found, cached });
+  };
+  if (cache) {
+    const settings = JSON.stringify({
+      tool: toolStamp(opts.toolVersion ?? ''),
+      enable: opts.enable,
+      options: config.options,
+      knownRules: opts.knownRules ?? null,
+      context: loaded.context,
+      via: loaded.via,
+      root: loaded.root,
+    });
+    const hashes = new FileHashes();
+    const byPath = new Map(loaded.packages.map((p) => [p.importPath, p]));
+    todo = [];
+    for (const u of units) {
+      const key = unitKey({ settings, unit: u, depFiles: depFilesOf(u, byPath, table), hashes });
+      const hit = key ? cache.get(key, u.key) : undefined;
+      if (hit) {
+        cached++;
+        results.push(hit);
+        progress(hit);
+        continue;
+      }
+      if (key) keys.set(u.key, key);
+      todo.push(u);
+    }
+  }
+  const store = (r: UnitResult) => {
+    const key = keys.get(r.key);
+    // A crashed unit is not stored: the crash may be transient (memory, a killed worker).
+    if (cache && key && !r.findings.some((f) => f.rule === INTERNAL_ERROR_RULE.id && /^analysis of package /.test(f.message))) cache.put(key, r);
+    progress(r);
+  };
+
+  if (todo.length === 0) {
+    // everything came from the cache
+  } else if (jobs === 1 || todo.length <= 1) {
     let engine: Engine;
     try {
       engine = await Engine.create(config);
@@ -214,29 +327,49 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       throw new DriverError((e as Error).message);
     }
     for (const n of engine.notes) notes.add(n);
-    results = [];
-    for (const u of units) {
+    for (const u of todo) {
+      let r: UnitResult;
       try {
-        results.push(engine.analyze(u));
+        r = engine.analyze(u);
       } catch (e) {
-        results.push({ key: u.key, findings: [crashFinding(u, (e as Error).message)], directives: [], notes: [] });
+        r = { key: u.key, findings: [crashFinding(u, (e as Error).message)], directives: [], notes: [] };
       }
+      results.push(r);
+      store(r);
     }
   } else {
-    results = await runInWorkers(config, units, jobs, notes);
+    results.push(...(await runInWorkers(config, todo, jobs, notes, store)));
   }
+  results.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   let findings: Finding[] = [];
   const directives: Directive[] = [];
+  const problems: DirectiveDiagnostic[] = [];
   for (const r of results) {
     findings.push(...r.findings);
     directives.push(...r.directives);
+    problems.push(...(r.diagnostics ?? []));
     for (const n of r.notes) notes.add(n);
   }
+  if (ex) {
+    const keep = (file: string) => !excluded.has(file) && !ex.excludes(file);
+    findings = findings.filter((f) => keep(f.file));
+    const d = directives.filter((x) => keep(x.file));
+    directives.length = 0;
+    directives.push(...d);
+    const p = problems.filter((x) => keep(x.file));
+    problems.length = 0;
+    problems.push(...p);
+  }
   let suppressed = 0;
+  let unusedIgnores: DirectiveDiagnostic[] = [];
   if (opts.suppress !== false) {
-    const s = applySuppressions(findings, directives);
+    const s = applySuppressions(findings, dedupeDirectives(directives), {
+      enabledRules: new Set(opts.enable),
+      ...(opts.knownRules ? { knownRules: new Set(opts.knownRules) } : {}),
+    });
     findings = s.kept;
     suppressed = s.suppressed.length;
+    unusedIgnores = sortDiagnostics(s.unused);
   }
   // Deterministic order (file, line, column, rule, message, then the rest); exact repeats merged.
   findings = dedupe(findings);
@@ -249,5 +382,25 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     packages: units.length,
     files: units.reduce((n, u) => n + u.files.length, 0),
     via: loaded.via,
+    unusedIgnores,
+    directiveProblems: sortDiagnostics(problems),
+    excludedFiles,
+    ...(cache ? { cache: cache.stats } : {}),
   };
+}
+
+/** A file analysed in two units (a package and its test variant) gives its directives twice. */
+function dedupeDirectives(ds: readonly Directive[]): Directive[] {
+  const seen = new Map<string, Directive>();
+  for (const d of ds) {
+    const k = `${d.file}\u0000${d.line}\u0000${d.column}`;
+    if (!seen.has(k)) seen.set(k, d);
+  }
+  return [...seen.values()];
+}
+
+function sortDiagnostics(ds: readonly DirectiveDiagnostic[]): DirectiveDiagnostic[] {
+  const seen = new Map<string, DirectiveDiagnostic>();
+  for (const d of ds) seen.set(`${d.file}\u0000${d.line}\u0000${d.column}\u0000${d.message}`, d);
+  return [...seen.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }

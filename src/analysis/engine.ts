@@ -9,7 +9,7 @@ import type { TypeInfo } from '../types/api.js';
 import { unknownTypeInfo } from '../types/unknown.js';
 import type { Finding, RuleMeta } from '../findings/model.js';
 import { docUrl } from '../findings/model.js';
-import { collectDirectives, type Directive } from '../findings/suppress.js';
+import { collectDirectives, type Directive, type DirectiveDiagnostic } from '../findings/suppress.js';
 import type { Analyzer, PackageInfo, PassFile } from './analyzer.js';
 import { Inspector, type FileInspector, type NodeOf } from './inspector.js';
 import { checkPackage, Universe } from '../types/check.js';
@@ -70,12 +70,16 @@ export interface EngineConfig {
   options: RuleOptions;
   table: PackageTable;
   maxFileSize?: number;
+  /** Every rule id deferguard knows; //deferguard:ignore naming another id gets a diagnostic. */
+  knownRules?: string[];
 }
 
 export interface UnitResult {
   key: string;
   findings: Finding[];
   directives: Directive[];
+  /** Problems with suppression directives (missing reason, unknown rule, no rule). */
+  diagnostics?: DirectiveDiagnostic[];
   /** Type-checker errors and notes (not findings). */
   notes: string[];
 }
@@ -121,12 +125,14 @@ interface Parsed {
 export class Engine {
   /** Imported packages, checked once per thread and shared by all units. */
   private readonly universe: Universe;
+  private readonly knownRules: ReadonlySet<string> | undefined;
 
   private constructor(
     readonly cfg: EngineConfig,
     readonly analyzers: Analyzer[],
   ) {
     this.universe = new Universe((p) => this.importPackage(p));
+    this.knownRules = cfg.knownRules ? new Set(cfg.knownRules) : undefined;
   }
 
   readonly notes: string[] = [];
@@ -174,6 +180,7 @@ export class Engine {
   analyze(unit: Unit): UnitResult {
     const findings: Finding[] = [];
     const directives: Directive[] = [];
+    const diagnostics: DirectiveDiagnostic[] = [];
     const notes: string[] = [];
     const track: { current: PassFile | undefined } = { current: undefined };
     const files: PassFile[] = [];
@@ -184,7 +191,9 @@ export class Engine {
         continue;
       }
       const { file, source, errors } = r.parsed;
-      directives.push(...collectDirectives(source, file, { path: f.path }).directives);
+      const d = collectDirectives(source, file, { path: f.path, knownRules: this.knownRules });
+      directives.push(...d.directives);
+      diagnostics.push(...d.diagnostics);
       if (errors.length > 0) {
         for (const e of errors) {
           const off = Math.max(0, Math.min(e.offset, source.size));
@@ -204,7 +213,7 @@ export class Engine {
       pf.inspector = new TrackedInspector(inspector, pf, track);
       files.push(pf);
     }
-    if (files.length === 0) return { key: unit.key, findings, directives, notes };
+    if (files.length === 0) return { key: unit.key, findings, directives, diagnostics, notes };
     const { info, known } = this.typeCheck(unit, files, notes);
     const pkg: PackageInfo = {
       importPath: unit.importPath,
@@ -234,6 +243,6 @@ export class Engine {
         });
       }
     }
-    return { key: unit.key, findings, directives, notes };
+    return { key: unit.key, findings, directives, diagnostics, notes };
   }
 }
