@@ -1,38 +1,65 @@
 // deferguard [check] [PATTERN...]: analyse Go packages and report findings in one or more formats.
-// Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error, 3 internal error.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+// Wiring only: configuration, rule selection, the driver (with cache and progress), severity
+// overrides, suppression diagnostics, fingerprints, baseline, diff scoping, fixes and reports.
+// Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error, 3 internal error.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze, defaultJobs, DriverError } from '../analysis/driver.js';
+import { AnalysisCache, defaultCacheDir, type CacheStats } from '../analysis/cache.js';
+import { analyze, defaultJobs, DriverError, type AnalyzeResult } from '../analysis/driver.js';
 import { INTERNAL_ERROR_RULE, SYNTAX_ERROR_RULE } from '../analysis/engine.js';
+import { ConfigError, findConfig, loadConfig, type Config } from '../config/config.js';
+import { applyBaseline, BaselineError, createBaseline, readBaselineFile, serializeBaseline, type Baseline, type BaselineEntry } from '../findings/baseline.js';
+import { changesSinceMergeBase, changesSinceRev, DiffError, parseUnifiedDiff, scopeToDiff, type FileDiff } from '../findings/diff.js';
+import { computeFingerprints, splitLines } from '../findings/fingerprint.js';
+import { planFixes, unifiedDiff, type FixPlan } from '../findings/fix.js';
 import { applyGate, GateError, parseFailOn, type FailOn } from '../findings/gate.js';
-import type { RuleMeta } from '../findings/model.js';
+import type { Finding, RuleMeta, Severity } from '../findings/model.js';
+import { diagnosticsToFindings, DIRECTIVE_RULE } from '../findings/suppress.js';
+import { Excluder, GlobError } from '../load/exclude.js';
+import { summaryLine } from '../report/common.js';
 import { formatNames, FORMATS, render } from '../report/index.js';
 import { analyzers, defaultEnabled, REGISTRY_URL } from '../rules/index.js';
 import { version } from './main.js';
+import { checkWritable, OutputError, writeFileAtomic } from './output.js';
+import { ProgressLine, progressWanted } from './progress.js';
 
 const USAGE = `usage: deferguard [check] [flags] [PATTERN...]
 
 Analyses the Go packages matching the patterns (default ./...) for hazards around defer,
 recover and goroutine lifetimes. Run it in a module (or a directory inside one), or point
-at one with -C.
+at one with -C. Relative paths in flags are relative to that directory.
 
 flags:
-  -C, --dir DIR            run as if started in DIR
-  --format NAME[=FILE]     output format, repeatable: ${formatNames().join(', ')}
-                           (default text to standard output; =FILE writes to a file)
-  --fail-on SEVERITY       exit 1 when a finding is at or above: critical, high (default), medium, low, none
-  --enable ID,...          also run these rules
-  --disable ID,...         do not run these rules
-  --enable-all             run every rule, including the ones off by default
-  --jobs N                 worker threads (default: number of cores)
-  --tags a,b               build tags
-  --no-color               plain text output even on a terminal
-  --no-tests               skip _test.go files
-  -v, --verbose            also print loader and type-checker notes
+  -C, --dir DIR              run as if started in DIR
+  --config FILE              configuration file (default: .deferguard.yml found upward
+                             from the first analysed path, then in $HOME)
+  --format NAME[=FILE]       output format, repeatable: ${formatNames().join(', ')}
+                             (default text to standard output; =FILE writes to a file)
+  --fail-on SEVERITY         exit 1 when a finding is at or above: critical, high (default), medium, low, none
+  --enable ID,...            also run these rules
+  --disable ID,...           do not run these rules
+  --enable-all               run every rule, including the ones off by default
+  --jobs N                   worker threads (default: number of cores)
+  --tags a,b                 build tags
+  --no-tests                 skip _test.go files
+  --baseline FILE            report only findings not accepted in FILE; list the entries now fixed
+  --write-baseline FILE      accept every current finding: write them to FILE
+  --new-from-rev REV         report only findings on lines changed since git revision REV
+  --new-from-merge-base REF  report only findings on lines changed since the merge base of REF and HEAD
+  --new-from-patch FILE      report only findings on lines a unified diff adds or changes
+  --fix                      apply the safe suggested fixes in place
+  --diff                     print the suggested fixes as a unified diff instead of a report
+  --report-unused-ignores    report suppression directives that matched no finding
+  --cache-dir DIR            cache directory (default $XDG_CACHE_HOME/deferguard or ~/.cache/deferguard)
+  --no-cache                 neither read nor write the cache
+  --no-color                 plain text output even on a terminal (also NO_COLOR=1 or CI=true)
+  --no-progress              no progress line on a terminal
+  -v, --verbose              also print loader, type-checker and cache notes
 
-exit codes: 0 no finding at or above the gate, 1 findings at or above it, 2 usage error,
-3 internal error (a rule or the analysis failed; the other findings are still reported).
+exit codes: 0 no finding at or above the gate, 1 findings at or above it, 2 usage or
+configuration error (also an unwritable output file), 3 internal error (a rule or the analysis
+failed, or a fix would have produced code that does not parse; the other findings are still reported).
 `;
 
 export class UsageError extends Error {
@@ -46,7 +73,11 @@ export interface CheckArgs {
   dir: string | undefined;
   patterns: string[];
   formats: { name: string; file: string | undefined }[];
+  /** True when --format was given (false: the default text report). */
+  formatsGiven: boolean;
   failOn: FailOn;
+  /** True when --fail-on was given (it then wins over the configuration). */
+  failOnGiven: boolean;
   enable: string[];
   disable: string[];
   enableAll: boolean;
@@ -54,8 +85,22 @@ export interface CheckArgs {
   tags: string[];
   color: boolean;
   tests: boolean;
+  /** True when --no-tests was given. */
+  testsGiven: boolean;
   verbose: boolean;
   help: boolean;
+  config: string | undefined;
+  baseline: string | undefined;
+  writeBaseline: string | undefined;
+  newFromRev: string | undefined;
+  newFromMergeBase: string | undefined;
+  newFromPatch: string | undefined;
+  fix: boolean;
+  diff: boolean;
+  reportUnusedIgnores: boolean;
+  cacheDir: string | undefined;
+  cache: boolean;
+  progress: boolean;
 }
 
 function list(v: string): string[] {
@@ -64,8 +109,10 @@ function list(v: string): string[] {
 
 export function parseCheckArgs(args: readonly string[]): CheckArgs {
   const out: CheckArgs = {
-    dir: undefined, patterns: [], formats: [], failOn: 'high', enable: [], disable: [], enableAll: false,
-    jobs: defaultJobs(), tags: [], color: true, tests: true, verbose: false, help: false,
+    dir: undefined, patterns: [], formats: [], formatsGiven: false, failOn: 'high', failOnGiven: false, enable: [], disable: [], enableAll: false,
+    jobs: defaultJobs(), tags: [], color: true, tests: true, testsGiven: false, verbose: false, help: false,
+    config: undefined, baseline: undefined, writeBaseline: undefined, newFromRev: undefined, newFromMergeBase: undefined, newFromPatch: undefined,
+    fix: false, diff: false, reportUnusedIgnores: false, cacheDir: undefined, cache: true, progress: true,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -77,9 +124,18 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
       if (v === undefined) throw new UsageError(`flag ${name} needs a value`);
       return v;
     };
+    const path = (): string => {
+      const v = value();
+      if (v.trim() === '') throw new UsageError(`flag ${name} needs a file name`);
+      return v;
+    };
+    const noValue = () => {
+      if (eq > 0) throw new UsageError(`flag ${name} takes no value`);
+    };
     switch (name) {
       case '-h': case '--help': out.help = true; break;
       case '-C': case '--dir': out.dir = value(); break;
+      case '--config': out.config = path(); break;
       case '--format': {
         const v = value();
         const k = v.indexOf('=');
@@ -88,18 +144,20 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
         if (!Object.hasOwn(FORMATS, fname)) throw new UsageError(`unknown output format "${fname}": use one of ${formatNames().join(', ')}`);
         if (file === '') throw new UsageError(`--format ${fname}=: the file name is empty`);
         out.formats.push({ name: fname, file });
+        out.formatsGiven = true;
         break;
       }
       case '--fail-on':
         try {
           out.failOn = parseFailOn(value());
+          out.failOnGiven = true;
         } catch (e) {
           throw new UsageError((e as GateError).message);
         }
         break;
       case '--enable': out.enable.push(...list(value())); break;
       case '--disable': out.disable.push(...list(value())); break;
-      case '--enable-all': out.enableAll = true; break;
+      case '--enable-all': noValue(); out.enableAll = true; break;
       case '--jobs': {
         const v = value();
         if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new UsageError(`invalid --jobs value "${v}": use a whole number from 1 to 256`);
@@ -107,48 +165,107 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
         break;
       }
       case '--tags': out.tags.push(...list(value())); break;
-      case '--no-color': out.color = false; break;
-      case '--no-tests': out.tests = false; break;
+      case '--no-color': noValue(); out.color = false; break;
+      case '--no-tests': noValue(); out.tests = false; out.testsGiven = true; break;
+      case '--baseline': out.baseline = path(); break;
+      case '--write-baseline': out.writeBaseline = path(); break;
+      case '--new-from-rev': out.newFromRev = value(); break;
+      case '--new-from-merge-base': out.newFromMergeBase = value(); break;
+      case '--new-from-patch': out.newFromPatch = path(); break;
+      case '--fix': noValue(); out.fix = true; break;
+      case '--diff': noValue(); out.diff = true; break;
+      case '--report-unused-ignores': noValue(); out.reportUnusedIgnores = true; break;
+      case '--cache-dir': out.cacheDir = path(); break;
+      case '--no-cache': noValue(); out.cache = false; break;
+      case '--no-progress': noValue(); out.progress = false; break;
       case '-v': case '--verbose': out.verbose = true; break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown flag ${a}`);
         out.patterns.push(a);
     }
   }
-  if (out.formats.length === 0) out.formats.push({ name: 'text', file: undefined });
+  if (out.formats.length === 0 && !out.diff) out.formats.push({ name: 'text', file: undefined });
   if (out.formats.filter((f) => f.file === undefined).length > 1) {
     throw new UsageError('only one --format can write to standard output; give the others a file (--format sarif=out.sarif)');
   }
+  if (out.diff && out.formats.some((f) => f.file === undefined)) {
+    throw new UsageError('--diff prints the fixes to standard output; give every --format a file (--format json=report.json)');
+  }
+  const scopes = [out.newFromRev, out.newFromMergeBase, out.newFromPatch].filter((x) => x !== undefined);
+  if (scopes.length > 1) throw new UsageError('use only one of --new-from-rev, --new-from-merge-base and --new-from-patch');
+  if (out.newFromRev !== undefined && out.newFromRev.trim() === '') throw new UsageError('--new-from-rev needs a revision');
+  if (out.newFromMergeBase !== undefined && out.newFromMergeBase.trim() === '') throw new UsageError('--new-from-merge-base needs a ref');
+  if (!out.cache && out.cacheDir !== undefined) throw new UsageError('--no-cache and --cache-dir contradict each other');
   return out;
 }
 
-/** The rule ids to run: defaults (or all), plus --enable, minus --disable. Unknown ids are usage errors. */
-export function selectRules(a: Pick<CheckArgs, 'enable' | 'disable' | 'enableAll'>): string[] {
+/** The rule ids to run: defaults (or all), then the configuration's on/off, then --enable and --disable. */
+export function selectRules(a: Pick<CheckArgs, 'enable' | 'disable' | 'enableAll'>, cfg?: Pick<Config, 'rules' | 'enableAll'>): string[] {
   const known = new Set(analyzers.map((x) => x.meta.id));
   for (const id of [...a.enable, ...a.disable]) {
     if (!known.has(id)) throw new UsageError(`unknown rule "${id}": run "deferguard rules" for the list`);
   }
-  const on = new Set(a.enableAll ? known : defaultEnabled());
+  const on = new Set(a.enableAll || cfg?.enableAll ? known : defaultEnabled());
+  for (const [id, s] of Object.entries(cfg?.rules ?? {})) {
+    if (s.enabled === true) on.add(id);
+    else if (s.enabled === false) on.delete(id);
+  }
   for (const id of a.enable) on.add(id);
   for (const id of a.disable) on.delete(id);
   return analyzers.map((x) => x.meta.id).filter((id) => on.has(id));
 }
 
-/** Metadata of every rule a report may mention. */
-export function allRuleMetas(): RuleMeta[] {
-  return [...analyzers.map((a) => a.meta), SYNTAX_ERROR_RULE, INTERNAL_ERROR_RULE];
+/** Metadata of every rule a report may mention, with the configuration's severity overrides. */
+export function allRuleMetas(overrides: Readonly<Record<string, Severity>> = {}): RuleMeta[] {
+  return [...analyzers.map((a) => a.meta), SYNTAX_ERROR_RULE, INTERNAL_ERROR_RULE, DIRECTIVE_RULE].map((m) =>
+    overrides[m.id] ? { ...m, severity: overrides[m.id]! } : m,
+  );
+}
+
+/** Colours and code frames: a terminal, no --no-color, no NO_COLOR, no CI. */
+export function colorWanted(isTTY: boolean | undefined, flag: boolean, env: NodeJS.ProcessEnv): boolean {
+  if (!isTTY || !flag) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.CI && env.CI !== 'false' && env.CI !== '0') return false;
+  if (env.TERM === 'dumb') return false;
+  return true;
+}
+
+/** Where the configuration search starts: the first pattern that names a directory, else the working directory. */
+export function configStart(cwd: string, patterns: readonly string[]): string {
+  const first = patterns[0];
+  if (first === undefined) return cwd;
+  if (!(first.startsWith('.') || first.startsWith('/'))) return cwd; // an import path
+  const p = first.replace(/\/\.\.\.$/, '').replace(/^\.\.\.$/, '.');
+  return resolve(cwd, p === '' ? '.' : p);
+}
+
+/** The configuration for a run: --config, else found upward from the analysed path, else $HOME, else defaults. */
+export function resolveConfig(cwd: string, a: Pick<CheckArgs, 'config' | 'patterns'>, env: NodeJS.ProcessEnv = process.env): Config | undefined {
+  const known = [...analyzers.map((x) => x.meta.id)];
+  if (a.config !== undefined) return loadConfig(resolve(cwd, a.config), known);
+  const home = env.HOME ?? '';
+  const file = findConfig(configStart(cwd, a.patterns), home);
+  return file ? loadConfig(file, known) : undefined;
+}
+
+function plural(n: number, one: string, many = one + 's'): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function describeCache(s: CacheStats, dir: string): string {
+  return `cache ${dir}: ${s.hits} hit${s.hits === 1 ? '' : 's'}, ${s.misses} miss${s.misses === 1 ? '' : 'es'}${s.invalid ? `, ${s.invalid} unusable entr${s.invalid === 1 ? 'y' : 'ies'} replaced` : ''}, ${s.writes} written`;
 }
 
 export async function run(args: string[]): Promise<number> {
+  const err = (s: string) => process.stderr.write(`deferguard: ${s}\n`);
   let a: CheckArgs;
-  let enable: string[];
   try {
     a = parseCheckArgs(args);
     if (a.help) {
       process.stdout.write(USAGE);
       return 0;
     }
-    enable = selectRules(a);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`deferguard: ${e.message}\n\n${USAGE}`);
@@ -157,33 +274,183 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   }
   const cwd = resolve(a.dir ?? '.');
-  let result;
+  const at = (p: string) => resolve(cwd, p);
+
+  // Configuration and the settings derived from it (flags win).
+  let cfg: Config | undefined;
+  let enable: string[];
+  let exclude: Excluder;
   try {
-    result = await analyze({ cwd, patterns: a.patterns, tags: a.tags, jobs: a.jobs, registry: REGISTRY_URL, enable, tests: a.tests });
+    cfg = resolveConfig(cwd, a);
+    enable = selectRules(a, cfg);
+    try {
+      exclude = new Excluder({ globs: cfg?.exclude ?? [], defaults: cfg?.excludeDefaults ?? true });
+    } catch (e) {
+      if (e instanceof GlobError) throw new UsageError(`${cfg?.file ?? 'configuration'}: exclude: ${e.message}`);
+      throw e;
+    }
   } catch (e) {
+    if (e instanceof ConfigError || e instanceof UsageError) {
+      err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const failOn: FailOn = a.failOnGiven ? a.failOn : (cfg?.failOn ?? 'high');
+  const tags = a.tags.length > 0 ? a.tags : (cfg?.tags ?? []);
+  const tests = a.testsGiven ? a.tests : (cfg?.tests ?? true);
+  const reportUnused = a.reportUnusedIgnores || (cfg?.reportUnusedIgnores ?? false);
+  const baselinePath = a.baseline !== undefined ? at(a.baseline) : cfg?.baseline !== undefined && cfg.file ? resolve(dirname(cfg.file), cfg.baseline) : undefined;
+  const overrides: Record<string, Severity> = {};
+  for (const [id, s] of Object.entries(cfg?.rules ?? {})) if (s.severity) overrides[id] = s.severity;
+  if (a.verbose) err(`note: configuration: ${cfg?.file ?? 'none (built-in defaults)'}`);
+
+  // Fail early, before a long analysis, on output files that cannot be written and inputs that are missing.
+  let baseline: Baseline | undefined;
+  let patch: Map<string, FileDiff> | undefined;
+  try {
+    for (const f of a.formats) if (f.file !== undefined) checkWritable(at(f.file), `the ${f.name} report`);
+    if (a.writeBaseline !== undefined) checkWritable(at(a.writeBaseline), 'the baseline');
+    if (baselinePath !== undefined && a.writeBaseline === undefined) baseline = readBaselineFile(baselinePath);
+    if (a.newFromPatch !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(at(a.newFromPatch), 'utf8');
+      } catch (e) {
+        throw new UsageError(`cannot read the patch ${a.newFromPatch}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+      patch = parseUnifiedDiff(text);
+    }
+  } catch (e) {
+    if (e instanceof OutputError || e instanceof BaselineError || e instanceof UsageError) {
+      err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+
+  const cache = a.cache ? new AnalysisCache(a.cacheDir !== undefined ? at(a.cacheDir) : defaultCacheDir()) : undefined;
+  const progress = a.progress && progressWanted(process.stderr, process.env)
+    ? new ProgressLine({ isTTY: true, columns: process.stderr.columns, write: (s) => process.stderr.write(s) })
+    : undefined;
+  let result: AnalyzeResult;
+  try {
+    result = await analyze({
+      cwd, patterns: a.patterns, tags, jobs: a.jobs, registry: REGISTRY_URL, enable, tests,
+      options: cfg?.ruleOptions, exclude, knownRules: analyzers.map((x) => x.meta.id), cache, toolVersion: version(),
+      ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+    });
+  } catch (e) {
+    progress?.done();
     if (e instanceof DriverError) {
-      process.stderr.write(`deferguard: ${e.message}\n`);
+      err(e.message);
       return 3;
     }
     throw e;
   }
-  for (const err of result.loadErrors) process.stderr.write(`deferguard: warning: ${err}\n`);
-  if (a.verbose) for (const n of result.notes) process.stderr.write(`deferguard: note: ${n}\n`);
+  progress?.done();
+  for (const e of result.loadErrors) err(`warning: ${e}`);
+  if (a.verbose) {
+    for (const n of result.notes) err(`note: ${n}`);
+    err(`note: ${plural(result.packages, 'package')}, ${plural(result.files, 'file')} via ${result.via}; ${result.excludedFiles} excluded; ${result.suppressed} suppressed`);
+    if (cache && result.cache) err(`note: ${describeCache(result.cache, cache.dir)}`);
+  }
+  for (const w of cache?.warnings ?? []) err(`warning: ${w}`);
   if (result.packages === 0) {
-    process.stderr.write(`deferguard: no Go packages matched ${(a.patterns.length ? a.patterns : ['./...']).join(' ')} in ${cwd}\n`);
+    err(`no Go packages matched ${(a.patterns.length ? a.patterns : ['./...']).join(' ')} in ${cwd}`);
   }
   const root = result.root;
-  const source = (file: string): string | undefined => {
-    try {
-      return readFileSync(isAbsolute(file) ? file : join(root, file), 'utf8');
-    } catch {
-      return undefined;
+  const original = new Map<string, Buffer | null>();
+  const bytesOf = (file: string): Buffer | undefined => {
+    let b = original.get(file);
+    if (b === undefined) {
+      try {
+        b = readFileSync(isAbsolute(file) ? file : join(root, file));
+      } catch {
+        b = null;
+      }
+      original.set(file, b);
     }
+    return b ?? undefined;
   };
-  const rules = allRuleMetas();
-  const tty = !!process.stdout.isTTY && a.color && !process.env.NO_COLOR;
+  const source = (file: string): string | undefined => bytesOf(file)?.toString('utf8');
+  const lineCache = new Map<string, string[] | undefined>();
+  const lines = (file: string) => {
+    if (!lineCache.has(file)) {
+      const t = source(file);
+      lineCache.set(file, t === undefined ? undefined : splitLines(t));
+    }
+    return lineCache.get(file);
+  };
+
+  // Findings: severity overrides, suppression diagnostics, fingerprints.
+  let findings: Finding[] = result.findings.map((f) => (overrides[f.rule] ? { ...f, severity: overrides[f.rule]! } : f));
+  const dirSeverity = overrides[DIRECTIVE_RULE.id] ?? DIRECTIVE_RULE.severity;
+  findings.push(...diagnosticsToFindings(result.directiveProblems, dirSeverity));
+  if (reportUnused) findings.push(...diagnosticsToFindings(result.unusedIgnores, dirSeverity));
+  findings = computeFingerprints(findings, lines);
+
+  // Baseline.
+  if (a.writeBaseline !== undefined) {
+    baseline = createBaseline(findings, version());
+    try {
+      writeFileAtomic(at(a.writeBaseline), serializeBaseline(baseline), 'the baseline');
+    } catch (e) {
+      err((e as Error).message);
+      return 2;
+    }
+    err(`baseline: wrote ${plural(baseline.entries.length, 'accepted finding')} to ${a.writeBaseline}`);
+  }
+  if (baseline) {
+    const r = applyBaseline(findings, baseline);
+    findings = r.fresh;
+    if (a.writeBaseline === undefined) reportBaseline(err, baselinePath!, r.baselined.length, r.fixed);
+  }
+
+  // Diff scoping.
+  try {
+    if (a.newFromRev !== undefined) patch = await changesSinceRev(a.newFromRev, { cwd: root });
+    else if (a.newFromMergeBase !== undefined) patch = await changesSinceMergeBase(a.newFromMergeBase, { cwd: root });
+  } catch (e) {
+    if (e instanceof DiffError) {
+      err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  if (patch) {
+    const s = scopeToDiff(findings, patch);
+    findings = s.kept;
+    if (a.verbose) err(`note: ${plural(s.dropped.length, 'finding')} outside the changed lines not reported`);
+  }
+  findings.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0) || x.line - y.line || x.column - y.column || (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : 0));
+
+  // Fixes.
+  let brokenFixes = false;
+  if (a.fix || a.diff) {
+    const fixable = new Set(analyzers.filter((x) => x.meta.fixable).map((x) => x.meta.id));
+    const plan = planFixes(findings, (r) => fixable.has(r), bytesOf);
+    brokenFixes = plan.broken.length > 0;
+    for (const b of plan.broken) {
+      err(`error: the fixes for ${b.file} would not parse (${b.error}); the file is not changed. Fixes of: ${b.findings.map((f) => `${f.rule} at line ${f.line}`).join(', ')}`);
+    }
+    if (a.verbose) for (const s of plan.skipped) err(`note: fix of ${s.finding.rule} at ${s.finding.file}:${s.finding.line} not applied: ${s.reason}`);
+    if (a.diff) {
+      process.stdout.write(plan.files.map((f) => unifiedDiff(f.file, f.before.toString('utf8'), f.after.toString('utf8'))).join(''));
+    }
+    if (a.fix) {
+      const code = writeFixes(plan, root, err);
+      if (code !== 0) return code;
+      const fixed = new Set(plan.files.flatMap((f) => f.fixed));
+      findings = findings.filter((f) => !fixed.has(f));
+    }
+  }
+
+  // Reports.
+  const rules = allRuleMetas(overrides);
+  const tty = colorWanted(process.stdout.isTTY, a.color, process.env);
   for (const f of a.formats) {
-    const text = render(f.name, result.findings, rules, {
+    const text = render(f.name, findings, rules, {
       toolVersion: version(),
       source,
       tty: f.file === undefined && f.name === 'text' ? tty : false,
@@ -192,13 +459,39 @@ export async function run(args: string[]): Promise<number> {
     if (f.file === undefined) process.stdout.write(text);
     else {
       try {
-        writeFileSync(resolve(f.file), text);
+        writeFileAtomic(at(f.file), text, `the ${f.name} report`);
       } catch (e) {
-        process.stderr.write(`deferguard: cannot write ${f.name} report to ${f.file}: ${(e as Error).message}\n`);
-        return 3;
+        err((e as Error).message);
+        return 2;
       }
     }
   }
-  if (result.findings.some((f) => f.rule === INTERNAL_ERROR_RULE.id)) return 3;
-  return applyGate(result.findings, a.failOn).failed ? 1 : 0;
+  if (a.diff && !a.formatsGiven) err(summaryLine(findings));
+  if (brokenFixes || findings.some((f) => f.rule === INTERNAL_ERROR_RULE.id)) return 3;
+  return applyGate(findings, failOn).failed ? 1 : 0;
+}
+
+function reportBaseline(err: (s: string) => void, file: string, accepted: number, fixed: readonly BaselineEntry[]): void {
+  const head = `baseline ${file}: ${plural(accepted, 'accepted finding')} still present`;
+  if (fixed.length === 0) {
+    err(`${head}, none fixed`);
+    return;
+  }
+  err(`${head}; ${plural(fixed.length, 'entry', 'entries')} fixed since it was written (shrink it with --write-baseline):`);
+  for (const e of fixed) err(`  fixed: ${e.file}:${e.line}: [${e.rule}] ${e.message}`);
+}
+
+function writeFixes(plan: FixPlan, root: string, err: (s: string) => void): number {
+  let n = 0;
+  for (const f of plan.files) {
+    try {
+      writeFileAtomic(isAbsolute(f.file) ? f.file : join(root, f.file), f.after, 'the fixed file');
+    } catch (e) {
+      err((e as Error).message);
+      return 2;
+    }
+    n += f.fixed.length;
+  }
+  if (n > 0) err(`fixed ${plural(n, 'finding')} in ${plural(plan.files.length, 'file')}`);
+  return 0;
 }
