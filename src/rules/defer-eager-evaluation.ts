@@ -48,6 +48,16 @@ function namedResultIndex(fn: FuncNode): Map<string, { index: number; count: num
   return out;
 }
 
+/** Whether the expression (function literals included) mentions the variable. */
+function mentionsVar(pass: Pass, e: ast.Node, v: ast.Ident): boolean {
+  let found = false;
+  inspectAll(e, (x) => {
+    if (x.kind === 'Ident' && sameVar(pass, x, v)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 /** Writes of the variable `v` in fn's body (not in nested function literals), in source order. */
 function writesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
   const out: Write[] = [];
@@ -70,7 +80,9 @@ function writesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
           // `v := ...` declaring v (a new variable each time it runs) is not a reassignment.
           if (x.tok === ':=' && (decl ? id === decl : true)) return;
           const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : undefined;
-          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh: !!v1 && unparen(v1).kind === 'CallExpr' });
+          // A call that takes the old value (l = wrap(l), dir = filepath.Join(dir, "x")) derives from it, not a fresh value.
+          const fresh = !!v1 && unparen(v1).kind === 'CallExpr' && !mentionsVar(pass, v1, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh });
         });
         break;
       }
@@ -122,14 +134,7 @@ function deferMentions(pass: Pass, d: ast.DeferStmt, v: ast.Ident): boolean {
 function handlingEntries(pass: Pass, cfg: CFG, fn: FuncNode, d: ast.DeferStmt, v: ast.Ident): ast.Node[] {
   const out: ast.Node[] = [];
   for (const x of cfg.defers) if (x !== d && deferMentions(pass, x, v)) out.push(x);
-  const mentions = (c: ast.CallExpr): boolean => {
-    let found = false;
-    inspectAll(c, (x) => {
-      if (x.kind === 'Ident' && sameVar(pass, x, v)) found = true;
-      return !found;
-    });
-    return found;
-  };
+  const mentions = (c: ast.CallExpr): boolean => mentionsVar(pass, c, v);
   const walk = (n: ast.Node, top: ast.FuncLit | null): void => {
     if (n.kind === 'CallExpr' && n !== d.call && sameExpr(n.fun, d.call.fun) && mentions(n)) {
       const e = cfg.locate(top ?? n)?.node;
@@ -325,10 +330,17 @@ function isReceiverVar(pass: Pass, file: PassFile, x: ast.Ident, call: ast.CallE
 /** Names of calls that release what their arguments name: close, remove, cleanup, release... */
 export const RELEASING_CALL = /^(?:close|Close|remove|Remove|release|Release|cleanup|Cleanup|free|Free|stop|Stop|cancel|Cancel|shutdown|Shutdown|unlock|Unlock|delete|Delete|drop|Drop|destroy|Destroy|teardown|Teardown|put|Put)/;
 
+/**
+ * A function (not a method: a method releases its receiver, and its arguments are options such as a
+ * context) whose name says it releases what its arguments name: os.Remove(name), closeDB(db).
+ */
 function releasingCall(pass: Pass, file: PassFile, call: ast.CallExpr): boolean {
   if (unparen(call.fun).kind === 'FuncLit') return false;
   const n = callName(pass, file, call);
-  return n !== undefined && RELEASING_CALL.test(n.short);
+  if (!n || n.recv !== undefined) return false;
+  const c = pass.types.callee(call);
+  if (c && (c.kind === 'method' || c.kind === 'interface')) return false;
+  return RELEASING_CALL.test(n.short);
 }
 
 /** Without types: whether the name is a parameter or declared in the function's body. */

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -204,4 +205,38 @@ func closedExplicitly() error {
 		return err
 	}
 	return f.Close()
+}
+
+type listener interface{ Close() error }
+
+func wrap(l listener) listener { return l }
+
+func wrappedValue(open func() listener) {
+	l := open()
+	defer l.Close()
+	l = wrap(l)
+	_ = l
+}
+
+func derivedPath() {
+	dir, err := os.MkdirTemp("", "x")
+	if err != nil {
+		return
+	}
+	defer os.RemoveAll(dir)
+	dir = filepath.Join(dir, "sub")
+	_ = dir
+}
+
+type store struct{}
+
+func (store) Stop(ctx context.Context) {}
+
+func methodArgumentIsAnOption(s store) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	defer s.Stop(ctx)
+	ctx, cancel = context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	s.Stop(ctx)
 }
