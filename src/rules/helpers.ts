@@ -490,16 +490,38 @@ export function openFlagsValue(pass: Pass, file: PassFile, e: ast.Expr, depth: n
     case 'Ident': {
       // A constant of this package: evaluate its declaration.
       const o = pass.types.objectOf(e);
-      if (!o || o.kind !== 'const' || !o.decl) return undefined;
-      const spec = constSpecOf(pass, o.decl);
+      const decl = o ? (o.kind === 'const' ? o.decl : null) : packageConstNamed(pass, e.name);
+      if (!decl) return undefined;
+      const spec = constSpecOf(pass, decl);
       if (!spec) return undefined;
-      const i = spec.names.indexOf(o.decl);
+      const i = spec.names.indexOf(decl);
       const v = spec.values?.[i];
       return v ? openFlagsValue(pass, file, v, depth + 1) : undefined;
     }
     default:
       return undefined;
   }
+}
+
+/** Without type information: the identifier of a package-level constant with this name, if exactly one file declares one. */
+function packageConstNamed(pass: Pass, name: string): ast.Ident | null {
+  let found: ast.Ident | null = null;
+  let count = 0;
+  for (const f of pass.files) {
+    for (const d of f.file.decls ?? []) {
+      if (d.kind !== 'GenDecl' || d.tok !== 'const') continue;
+      for (const sp of d.specs ?? []) {
+        if (sp.kind !== 'ValueSpec') continue;
+        for (const n of sp.names) {
+          if (n.name === name) {
+            found = n;
+            count++;
+          }
+        }
+      }
+    }
+  }
+  return count === 1 ? found : null;
 }
 
 function constSpecOf(pass: Pass, decl: ast.Ident): ast.ValueSpec | undefined {
