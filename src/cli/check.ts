@@ -309,8 +309,8 @@ export async function run(args: string[]): Promise<number> {
   let baseline: Baseline | undefined;
   let patch: Map<string, FileDiff> | undefined;
   try {
-    for (const f of a.formats) if (f.file !== undefined) checkWritable(at(f.file), `the ${f.name} report`);
-    if (a.writeBaseline !== undefined) checkWritable(at(a.writeBaseline), 'the baseline');
+    for (const f of a.formats) if (f.file !== undefined) checkWritable(at(f.file), `the ${f.name} report`, f.file);
+    if (a.writeBaseline !== undefined) checkWritable(at(a.writeBaseline), 'the baseline', a.writeBaseline);
     if (baselinePath !== undefined && a.writeBaseline === undefined) baseline = readBaselineFile(baselinePath);
     if (a.newFromPatch !== undefined) {
       let text: string;
@@ -394,7 +394,7 @@ export async function run(args: string[]): Promise<number> {
   if (a.writeBaseline !== undefined) {
     baseline = createBaseline(findings, version());
     try {
-      writeFileAtomic(at(a.writeBaseline), serializeBaseline(baseline), 'the baseline');
+      writeFileAtomic(at(a.writeBaseline), serializeBaseline(baseline), 'the baseline', a.writeBaseline);
     } catch (e) {
       err((e as Error).message);
       return 2;
@@ -459,7 +459,7 @@ export async function run(args: string[]): Promise<number> {
     if (f.file === undefined) process.stdout.write(text);
     else {
       try {
-        writeFileAtomic(at(f.file), text, `the ${f.name} report`);
+        writeFileAtomic(at(f.file), text, `the ${f.name} report`, f.file);
       } catch (e) {
         err((e as Error).message);
         return 2;
@@ -485,7 +485,7 @@ function writeFixes(plan: FixPlan, root: string, err: (s: string) => void): numb
   let n = 0;
   for (const f of plan.files) {
     try {
-      writeFileAtomic(isAbsolute(f.file) ? f.file : join(root, f.file), f.after, 'the fixed file');
+      writeFileAtomic(isAbsolute(f.file) ? f.file : join(root, f.file), f.after, 'the fixed file', f.file);
     } catch (e) {
       err((e as Error).message);
       return 2;

@@ -24,8 +24,9 @@ function reason(e: unknown): string {
 }
 
 /** Checks before a long run that `file` can be created or replaced; throws OutputError. */
-export function checkWritable(file: string, what: string): void {
+export function checkWritable(file: string, what: string, shown = file): void {
   const abs = resolve(file);
+  file = shown;
   try {
     if (statSync(abs).isDirectory()) throw new OutputError(`cannot write ${what} to ${file}: it is a directory`);
   } catch (e) {
@@ -42,8 +43,9 @@ export function checkWritable(file: string, what: string): void {
 }
 
 /** Writes `data` to `file` through a temp file and a rename; throws OutputError and leaves no temp file. */
-export function writeFileAtomic(file: string, data: string | Buffer, what = 'output'): void {
+export function writeFileAtomic(file: string, data: string | Buffer, what = 'output', shown = file): void {
   const abs = resolve(file);
+  file = shown;
   const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let mode: number | undefined;
   try {
