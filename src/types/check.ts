@@ -727,9 +727,11 @@ class SourcePackage implements PackageView {
         if (s.type) local.walkTypeExpr(s.type);
         for (const v of s.values ?? []) local.walkExpr(v);
       }
+      // a local variable's scope starts after its spec: `var lines lines` names the type
+      const early = !pkgLevel && spec.type ? this.typeExpr(spec.type, scope) : undefined;
       s.names.forEach((id, i) => {
         const kind: ObjKind = d.tok === 'const' ? 'const' : 'var';
-        const o = new LObj(kind, id.name, this.path, () => this.valueSpecType(spec, i, scope));
+        const o = new LObj(kind, id.name, this.path, early ? early : () => this.valueSpecType(spec, i, scope));
         if (kind === 'var') o.varKind = pkgLevel ? 'package' : 'local';
         put(id, o);
       });
@@ -739,15 +741,39 @@ class SourcePackage implements PackageView {
   private valueSpecType(s: ast.ValueSpec, i: number, scope: Scope): Type | undefined {
     if (s.type) return this.typeExpr(s.type, scope);
     const vals = s.values ?? [];
-    if (vals.length === s.names.length) return defaultType(this.info.typeOf(vals[i]!));
+    const info = this.checker();
+    const typeOf = (e: ast.Expr) => {
+      this.resolveOnce(e, scope);
+      return info.typeOf(e);
+    };
+    if (vals.length === s.names.length) return defaultType(typeOf(vals[i]!));
     if (vals.length === 1) {
-      const t = this.info.typeOf(vals[0]!);
+      const t = typeOf(vals[0]!);
       if (t && t.kind === 'tuple') return t.types[i];
       if (i === 1 && commaOk(vals[0]!)) return BOOL;
       if (i === 0) return t;
     }
     return undefined;
   }
+
+  /**
+   * The expression checker of this package. The analysed package sets it up front; an imported
+   * package gets one on first use, for the initialisers of its package-level variables.
+   */
+  checker(): Checker {
+    if (!this.info) this.info = new Checker(this);
+    return this.info;
+  }
+
+  private readonly resolved = new WeakSet<ast.Expr>();
+
+  /** Resolves the identifiers of an initialiser of an imported package (the analysed package's are resolved file by file). */
+  private resolveOnce(e: ast.Expr, scope: Scope): void {
+    if (this.record || this.resolved.has(e)) return;
+    this.resolved.add(e);
+    new LocalResolver(this.checker(), scope).walkExpr(e);
+  }
+
 
   declareTparams(fl: ast.FieldList, scope: Scope): LObj[] {
     const out: LObj[] = [];
@@ -948,7 +974,7 @@ class SourcePackage implements PackageView {
   }
 
   /** Set by the analysed package's checker so value specs can use expression types. */
-  info: Checker = null as unknown as Checker;
+  info: Checker | null = null;
 }
 
 function embeddedName(t: ast.Expr | null): string {
