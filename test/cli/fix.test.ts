@@ -139,6 +139,9 @@ test('output files: an unwritable path is exit 2 before any analysis; writes are
     writeFileSync(target, 'old');
     writeFileAtomic(target, 'new content');
     assert.equal(readFileSync(target, 'utf8'), 'new content');
+    // A rename that fails (the target is a non-empty directory) leaves no temp file behind.
+    assert.throws(() => writeFileAtomic(join(m.dir, 'store'), 'x'), (e: unknown) => e instanceof OutputError && /it is a directory|ENOTEMPTY|EISDIR/.test(e.message));
+    assert.deepEqual(readdirSync(m.dir).filter((n) => n.endsWith('.tmp')), []);
     if (process.getuid?.() !== 0) {
       const ro = join(m.dir, 'ro');
       cpSync(join(m.dir, 'store'), ro, { recursive: true });
