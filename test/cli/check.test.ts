@@ -9,13 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { parseCheckArgs, selectRules, UsageError } from '../../src/cli/check.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+// No user configuration or cache leaks into these runs.
+const isolated = mkdtempSync(join(tmpdir(), 'deferguard-check-home-'));
+process.on('exit', () => rmSync(isolated, { recursive: true, force: true }));
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(
     process.execPath,
     ['--import', 'tsx', '--input-type=module', '-e',
       "import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(1));", '--', ...args],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, DEFERGUARD_NO_GO: '1', NO_COLOR: '1' } },
+    { cwd: root, encoding: 'utf8', env: { ...process.env, DEFERGUARD_NO_GO: '1', NO_COLOR: '1', HOME: isolated, XDG_CACHE_HOME: join(isolated, 'cache') } },
   );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
