@@ -68,6 +68,13 @@ function isTimeoutChan(pass: Pass, e: ast.Expr): boolean {
   return false;
 }
 
+/** A channel named as a shutdown signal (`done`, `s.doneServing`, `quit`, `stopc`...): a select case on it ends the wait when the owner shuts down. */
+function isDoneChan(e: ast.Expr): boolean {
+  const x = unparen(e);
+  const name = x.kind === 'Ident' ? x.name : x.kind === 'SelectorExpr' ? x.sel.name : undefined;
+  return !!name && /^(done|quit|stop|close|closed|closing|shutdown|cancel|exit|die|abort|term)/i.test(name);
+}
+
 /** The channel operand of a select case's communication. */
 function commOperand(comm: ast.Stmt | null): ast.Expr | undefined {
   if (!comm) return undefined;
@@ -88,6 +95,46 @@ function unbuffered(pass: Pass, ch: ast.Expr): boolean {
   return f.kind === 'Ident' && f.name === 'make' && (m.args?.length ?? 0) === 1 && unparen(m.args![0]!).kind === 'ChanType';
 }
 
+/** A name for a channel that is the same in every function: `T.field` for a field of a named type, the name of a package-level variable. */
+function chanKey(pass: Pass, e: ast.Expr): string | undefined {
+  const x = unparen(e);
+  if (x.kind === 'SelectorExpr') {
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === 'pointer') t = t.elem;
+    return t?.kind === 'named' ? `${t.pkg}.${t.name}.${x.sel.name}` : undefined;
+  }
+  if (x.kind === 'Ident') {
+    const o = pass.types.objectOf(x);
+    return o?.varKind === 'package' ? `${o.pkg}.${o.name}` : undefined;
+  }
+  return undefined;
+}
+
+const semaphoreCache = new WeakMap<readonly PassFile[], Set<string>>();
+
+/**
+ * Channels used as semaphores: some function of the package sends on them outside any goroutine
+ * (the acquire, `sem <- struct{}{}`), so a receive in deferred code is the matching release and
+ * does not wait for anyone. A done channel that a goroutine sends on is not one of them.
+ */
+function semaphores(pass: Pass): Set<string> {
+  let set = semaphoreCache.get(pass.files);
+  if (set) return set;
+  set = new Set();
+  const goTargets = new Set<ast.Node>();
+  const g = callGraphOf(pass);
+  for (const n of g.nodes) if (n.in.some((e) => e.kind === 'go')) goTargets.add((n.decl ?? n.lit)!);
+  for (const file of pass.files) {
+    file.inspector.withStack(['SendStmt'], (x, stack) => {
+      if (stack.some((a) => a.kind === 'GoStmt' || goTargets.has(a))) return;
+      const k = chanKey(pass, x.chan);
+      if (k) set!.add(k);
+    });
+  }
+  semaphoreCache.set(pass.files, set);
+  return set;
+}
+
 /** Blocking operations in a function body's own code (not nested literals, not go statements). */
 function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
   const out: Site[] = [];
@@ -102,7 +149,11 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
           out.push({ node: x, text: 'select {}', waits: 'blocks forever', confidence: 'high' });
           return false;
         }
-        const bounded = clauses.some((c) => c.comm === null || (commOperand(c.comm) && isTimeoutChan(pass, commOperand(c.comm)!)));
+        const bounded = clauses.some((c) => {
+          if (c.comm === null) return true;
+          const op = commOperand(c.comm);
+          return !!op && (isTimeoutChan(pass, op) || isDoneChan(op));
+        });
         if (!bounded) out.push({ node: x, text: `the select on line ${lineOf(file, x)}`, waits: 'waits on channels with no default case or timeout', confidence: 'high' });
         for (const c of clauses) if (c.comm) skip.add(c.comm);
         return true;
@@ -114,7 +165,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
             out.push({ node: x, text: textOf(file, x), waits: 'sleeps until the timer fires', confidence: 'high' });
           } else if (isTimeoutChan(pass, operand)) {
             out.push({ node: x, text: textOf(file, x), waits: 'blocks until the context is cancelled or the timer fires', confidence: 'medium' });
-          } else {
+          } else if (!semaphores(pass).has(chanKey(pass, operand) ?? '')) {
             out.push({ node: x, text: textOf(file, x), waits: 'blocks until a value is sent or the channel is closed', confidence: 'high' });
           }
           return false;
@@ -159,10 +210,14 @@ function handlerOf(pass: Pass, file: PassFile, stack: readonly ast.Node[]): Hand
   return undefined;
 }
 
-/** Whether the same mutex is locked earlier in the function (then `defer mu.Lock()` is defer-lock-mismatch's finding). */
-function lockedBefore(pass: Pass, fn: FuncNode | undefined, d: ast.DeferStmt, mutex: ast.Expr): boolean {
+/**
+ * Whether the same mutex is locked or unlocked earlier in the function: `mu.Lock(); defer mu.Lock()`
+ * is defer-lock-mismatch's finding, and `mu.Unlock(); defer mu.Lock()` re-acquires a lock the caller
+ * holds (the function runs with it released for a while), which is deliberate.
+ */
+function touchedBefore(pass: Pass, fn: FuncNode | undefined, d: ast.DeferStmt, mutex: ast.Expr): boolean {
   if (!fn?.body) return false;
-  return lockCallsIn(pass, fn.body).some((l) => l.call.lparen < d.defer && (l.method === 'Lock' || l.method === 'RLock') && sameExpr(l.mutex, mutex));
+  return lockCallsIn(pass, fn.body).some((l) => l.call.lparen < d.defer && sameExpr(l.mutex, mutex));
 }
 
 const ANY_PATH = { name: '', decl: null, global: true, fields: [] as string[] };
@@ -179,7 +234,10 @@ function run(pass: Pass): void {
     }
     return s ?? undefined;
   };
+  const includeTests = pass.options.rules[ID]?.tests === true;
   for (const file of pass.files) {
+    // Tests wait in defers on purpose (defer wg.Wait() keeps goroutines inside the test).
+    if (file.test && !includeTests) continue;
     file.inspector.withStack(['DeferStmt'], (d, stack) => {
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : 'the function';
@@ -208,7 +266,7 @@ function run(pass: Pass): void {
         if (b) {
           if (BLOCKING_LOCKS.has(b.name)) {
             const l = lockCall(pass, call);
-            if (l && lockedBefore(pass, fn, d, l.mutex)) return;
+            if (l && touchedBefore(pass, fn, d, l.mutex)) return;
           }
           const conf = ctxConfidence(pass, call);
           if (!conf) return;

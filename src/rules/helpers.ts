@@ -5,10 +5,9 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Pass, PassFile } from '../analysis/analyzer.js';
 import { buildCallGraph, type CallGraph, type FuncNode as GraphNode } from '../types/callgraph.js';
-import { walkNode } from '../types/cfg.js';
-import { BLOCKING_CALLS, DEADLINE_CONTEXTS, HANDLER_PARAMS, MUTEX_METHODS, type LockMethod } from './catalog.js';
-import { buildCFG, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
-import { WAIT_CALLS } from './catalog.js';
+import { buildCFG, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
+import { EVENT_SENDERS, EXIT_FUNCTIONS, FATAL_EVENT_SOURCES } from './catalog.js';
+import { BLOCKING_CALLS, DEADLINE_CONTEXTS, HANDLER_PARAMS, MUTEX_METHODS, WAIT_CALLS, type LockMethod } from './catalog.js';
 import { DEPENDENT_RESOURCES, OPEN_FLAGS, OPEN_WRITE_BITS, WRITE_RESOURCES, type WriteResource } from './catalog.js';
 
 export type FuncNode = ast.FuncDecl | ast.FuncLit;
@@ -368,179 +367,6 @@ export function endlessEnclosingLoops(pass: Pass, file: PassFile, stack: readonl
   return out;
 }
 
-// ---- deferred calls and written resources ----
-
-/** One call that a defer statement runs at function exit. */
-export interface DeferredCall {
-  defer: ast.DeferStmt;
-  call: ast.CallExpr;
-  /** True when the call's results are dropped: the deferred call itself, or a call statement / `_ =` inside a deferred literal. */
-  discarded: boolean;
-  /** The deferred function literal the call sits in (null for the deferred call itself). */
-  lit: ast.FuncLit | null;
-}
-
-/**
- * The calls a defer statement runs when the function returns: the deferred call itself, or, for
- * `defer func() { ... }()`, the calls in the literal's body in source order (not those of literals
- * nested in it).
- */
-export function deferredCalls(d: ast.DeferStmt): DeferredCall[] {
-  const fun = unparen(d.call.fun);
-  if (fun.kind !== 'FuncLit') return [{ defer: d, call: d.call, discarded: true, lit: null }];
-  const out: DeferredCall[] = [];
-  const dropped = new Set<ast.CallExpr>();
-  walkSameFunc(fun.body, (x) => {
-    if (x.kind === 'ExprStmt') {
-      const c = unparen(x.x);
-      if (c.kind === 'CallExpr') dropped.add(c);
-    } else if (x.kind === 'AssignStmt' && x.rhs.length === 1 && x.lhs.every((l) => l.kind === 'Ident' && l.name === '_')) {
-      const c = unparen(x.rhs[0]!);
-      if (c.kind === 'CallExpr') dropped.add(c);
-    } else if (x.kind === 'CallExpr') {
-      out.push({ defer: d, call: x, discarded: false, lit: fun });
-    }
-    return true;
-  });
-  for (const c of out) c.discarded = dropped.has(c.call);
-  return out;
-}
-
-/** For a method call `x.M(...)` on a simple operand: x and M. */
-export function methodCallOn(call: ast.CallExpr): { recv: ast.Expr; method: string } | undefined {
-  const f = unparen(call.fun);
-  if (f.kind !== 'SelectorExpr') return undefined;
-  return rootIdent(f.x) ? { recv: f.x, method: f.sel.name } : undefined;
-}
-
-/** A call that creates something written (WRITE_RESOURCES) or a dependent resource (DEPENDENT_RESOURCES). */
-export interface WriteOrigin {
-  call: ast.CallExpr;
-  /** The constructor's qualified name. */
-  name: string;
-  res: WriteResource;
-  /** From type information (high confidence) or from syntax. */
-  typed: boolean;
-  /** For wrappers: the expression written into (or the receiver of db.Begin). */
-  under?: ast.Expr;
-}
-
-/**
- * Whether a call creates a written resource: os.Create, os.OpenFile with write flags (the flag
- * expression is evaluated; unknown flags mean no), a writer wrapper, a transaction. Undefined otherwise.
- */
-export function writeOrigin(pass: Pass, file: PassFile, e: ast.Expr, dependent = false): WriteOrigin | undefined {
-  const call = unparen(e);
-  if (call.kind !== 'CallExpr') return undefined;
-  const c = callName(pass, file, call);
-  if (!c) return undefined;
-  const res = WRITE_RESOURCES[c.name] ?? (dependent ? DEPENDENT_RESOURCES[c.name] : undefined);
-  if (!res) return undefined;
-  if (res.flagsArg !== undefined) {
-    const flags = call.args?.[res.flagsArg];
-    const v = flags ? openFlagsValue(pass, file, flags, 0) : undefined;
-    if (v === undefined || !isWriteOpen(v)) return undefined;
-  }
-  let under: ast.Expr | undefined;
-  if (res.wraps === 'recv') {
-    const f = unparen(call.fun);
-    under = f.kind === 'SelectorExpr' ? f.x : undefined;
-  } else if (res.wraps !== undefined) under = call.args?.[res.wraps];
-  return { call, name: c.name, res, typed: c.typed, ...(under ? { under } : {}) };
-}
-
-/** Whether open flags ask for writing: access mode O_WRONLY or O_RDWR, or O_APPEND, O_CREATE or O_TRUNC. */
-export function isWriteOpen(flags: number): boolean {
-  return (flags & 3) !== 0 || (flags & OPEN_WRITE_BITS) !== 0;
-}
-
-const FLAG_PACKAGES = new Set(['os', 'syscall', 'golang.org/x/sys/unix']);
-
-/** The value of an os.OpenFile flag expression, or undefined when it is not a constant we can evaluate. */
-export function openFlagsValue(pass: Pass, file: PassFile, e: ast.Expr, depth: number): number | undefined {
-  if (depth > 8) return undefined;
-  e = unparen(e);
-  switch (e.kind) {
-    case 'BasicLit': {
-      if (e.tokKind !== 'INT') return undefined;
-      const s = e.value.replace(/_/g, '').toLowerCase();
-      const n = s.startsWith('0x') ? parseInt(s.slice(2), 16) : s.startsWith('0o') ? parseInt(s.slice(2), 8)
-        : s.startsWith('0b') ? parseInt(s.slice(2), 2) : s.length > 1 && s.startsWith('0') ? parseInt(s.slice(1), 8) : parseInt(s, 10);
-      return Number.isFinite(n) ? n : undefined;
-    }
-    case 'SelectorExpr': {
-      const x = unparen(e.x);
-      if (x.kind !== 'Ident') return undefined;
-      const o = pass.types.objectOf(x);
-      const path = o?.kind === 'pkgname' ? o.imported : o ? undefined : importedAs(file, x.name);
-      return path && FLAG_PACKAGES.has(path) ? OPEN_FLAGS[e.sel.name] : undefined;
-    }
-    case 'BinaryExpr': {
-      const a = openFlagsValue(pass, file, e.x, depth + 1);
-      const b = a === undefined ? undefined : openFlagsValue(pass, file, e.y, depth + 1);
-      if (a === undefined || b === undefined) return undefined;
-      switch (e.op) {
-        case '|': return a | b;
-        case '+': return a + b;
-        case '&': return a & b;
-        case '&^': return a & ~b;
-        default: return undefined;
-      }
-    }
-    case 'Ident': {
-      // A constant of this package: evaluate its declaration.
-      const o = pass.types.objectOf(e);
-      const decl = o ? (o.kind === 'const' ? o.decl : null) : packageConstNamed(pass, e.name);
-      if (!decl) return undefined;
-      const spec = constSpecOf(pass, decl);
-      if (!spec) return undefined;
-      const i = spec.names.indexOf(decl);
-      const v = spec.values?.[i];
-      return v ? openFlagsValue(pass, file, v, depth + 1) : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** Without type information: the identifier of a package-level constant with this name, if exactly one file declares one. */
-function packageConstNamed(pass: Pass, name: string): ast.Ident | null {
-  let found: ast.Ident | null = null;
-  let count = 0;
-  for (const f of pass.files) {
-    for (const d of f.file.decls ?? []) {
-      if (d.kind !== 'GenDecl' || d.tok !== 'const') continue;
-      for (const sp of d.specs ?? []) {
-        if (sp.kind !== 'ValueSpec') continue;
-        for (const n of sp.names) {
-          if (n.name === name) {
-            found = n;
-            count++;
-          }
-        }
-      }
-    }
-  }
-  return count === 1 ? found : null;
-}
-
-function constSpecOf(pass: Pass, decl: ast.Ident): ast.ValueSpec | undefined {
-  for (const f of pass.files) {
-    if (decl.namePos < nodePos(f.file) || decl.namePos > nodeEnd(f.file)) continue;
-    let found: ast.ValueSpec | undefined;
-    inspect(f.file, (n) => {
-      if (found) return false;
-      if (n.kind === 'ValueSpec' && n.names.includes(decl)) {
-        found = n;
-        return false;
-      }
-      return nodePos(n) <= decl.namePos && decl.namePos <= nodeEnd(n);
-    });
-    if (found) return found;
-  }
-  return undefined;
-}
-
 // ---- goroutines, channels, recover, request handlers ----
 
 /** What a `go` statement runs: a function literal, or a function or method declared in this package. */
@@ -676,6 +502,44 @@ export function deferredRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | undef
 
 
 /**
+ * Like deferredRecover, but only a recover that keeps the panic stopped: the deferred function must
+ * not call panic itself (a handler that logs and re-panics protects nothing).
+ */
+export function protectingRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | undefined {
+  if (!fn.body) return undefined;
+  let found: ast.DeferStmt | undefined;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'DeferStmt') {
+      const fun = unparen(x.call.fun);
+      const target = fun.kind === 'FuncLit' ? fun : pass.types.callee(x.call)?.decl;
+      if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target)) found = x;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
+function callsPanicDirectly(pass: Pass, fn: FuncNode): boolean {
+  let found = false;
+  if (fn.body) {
+    walkSameFunc(fn.body, (x) => {
+      if (found) return false;
+      if (x.kind === 'CallExpr') {
+        const f = unparen(x.fun);
+        if (f.kind === 'Ident' && f.name === 'panic') {
+          const o = pass.types.objectOf(f);
+          found = !o || o.kind === 'builtin';
+        }
+      }
+      return !found;
+    });
+  }
+  return found;
+}
+
+/**
  * Whether a call waits for a group of goroutines: a known group wait (WAIT_CALLS), a `Wait` method
  * of a type named like a group or pool, or any `x.Wait()` when the callee is unknown.
  */
@@ -691,9 +555,9 @@ export function isWaitCall(pass: Pass, file: PassFile, call: ast.CallExpr): bool
 }
 
 /** The reference key of the channel a node receives from (`<-ch` as an expression or a select case), or undefined. */
-export function receivedChan(pass: Pass, n: ast.Node): string | undefined {
+export function receivedChan(pass: Pass, n: ast.Node, subst?: ReadonlyMap<unknown, string>): string | undefined {
   if (n.kind !== 'UnaryExpr' || n.op !== '<-') return undefined;
-  return refKey(pass, n.x);
+  return refKey(pass, n.x, subst);
 }
 
 /** How many for/range statements within root enclose target (function literals inside root included). */
@@ -731,6 +595,8 @@ export function returnOfPath(path: readonly Block[]): ast.ReturnStmt | undefined
   return undefined;
 }
 
+// ---- Graphs, variables across calls, mutexes, request handlers, blocking calls ----
+
 const graphCache = new WeakMap<readonly PassFile[], CallGraph>();
 
 /** The package's same-package call graph: the pass's when it offers one, else built here once per package. */
@@ -751,8 +617,6 @@ export function cfgOf(pass: Pass, fn: FuncNode): CFG | undefined {
   const n = g.nodeOf(fn);
   return n ? g.cfg(n) : fn.body ? buildCFG(fn.body) : undefined;
 }
-
-// ---- Variables across calls, mutexes, request handlers, blocking calls ----
 
 /**
  * A variable or a field path below one: `s`, `s.mu`, `(*s).inner.mu`, `&s.mu`. `decl` is the
@@ -1098,6 +962,421 @@ export function blockingCall(pass: Pass, call: ast.CallExpr): { name: string; wa
   return waits ? { name: c.name, waits } : undefined;
 }
 
+/** Whether a file's effective Go version ("go1.22", "go1.21.3") is at least major.minor; false when unreadable. */
+export function goVersionAtLeast(v: string, major: number, minor: number): boolean {
+  const m = /^(?:go)?(\d+)(?:\.(\d+))?/.exec(v);
+  if (!m) return false;
+  const a = Number(m[1]);
+  const b = m[2] === undefined ? 0 : Number(m[2]);
+  return a > major || (a === major && b >= minor);
+}
+
+/**
+ * Whether an expression has the type `error` (or a named type whose underlying type is an interface
+ * with just `Error() string`): true or false when the type is known, undefined when it is not.
+ */
+export function isErrorTyped(pass: Pass, e: ast.Expr): boolean | undefined {
+  const t = pass.types.typeOf(e);
+  if (!t) return undefined;
+  if (t.kind === 'named' && t.pkg === '' && t.name === 'error') return true;
+  const u = t.kind === 'named' ? t.underlying() : t;
+  if (!u) return undefined;
+  return u.kind === 'interface' && u.embeds.length === 0 && u.methods.length === 1 && u.methods[0]!.name === 'Error' && u.methods[0]!.sig.params.length === 0;
+}
+
+// ---- deferred calls and written resources ----
+
+/** One call that a defer statement runs at function exit. */
+export interface DeferredCall {
+  defer: ast.DeferStmt;
+  call: ast.CallExpr;
+  /** True when the call's results are dropped: the deferred call itself, or a call statement / `_ =` inside a deferred literal. */
+  discarded: boolean;
+  /** The deferred function literal the call sits in (null for the deferred call itself). */
+  lit: ast.FuncLit | null;
+}
+
+/**
+ * The calls a defer statement runs when the function returns: the deferred call itself, or, for
+ * `defer func() { ... }()`, the calls in the literal's body in source order (not those of literals
+ * nested in it).
+ */
+export function deferredCalls(d: ast.DeferStmt): DeferredCall[] {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== 'FuncLit') return [{ defer: d, call: d.call, discarded: true, lit: null }];
+  const out: DeferredCall[] = [];
+  const dropped = new Set<ast.CallExpr>();
+  walkSameFunc(fun.body, (x) => {
+    if (x.kind === 'ExprStmt') {
+      const c = unparen(x.x);
+      if (c.kind === 'CallExpr') dropped.add(c);
+    } else if (x.kind === 'AssignStmt' && x.rhs.length === 1 && x.lhs.every((l) => l.kind === 'Ident' && l.name === '_')) {
+      const c = unparen(x.rhs[0]!);
+      if (c.kind === 'CallExpr') dropped.add(c);
+    } else if (x.kind === 'CallExpr') {
+      out.push({ defer: d, call: x, discarded: false, lit: fun });
+    }
+    return true;
+  });
+  for (const c of out) c.discarded = dropped.has(c.call);
+  return out;
+}
+
+/** For a method call `x.M(...)` on a simple operand: x and M. */
+export function methodCallOn(call: ast.CallExpr): { recv: ast.Expr; method: string } | undefined {
+  const f = unparen(call.fun);
+  if (f.kind !== 'SelectorExpr') return undefined;
+  return rootIdent(f.x) ? { recv: f.x, method: f.sel.name } : undefined;
+}
+
+/** A call that creates something written (WRITE_RESOURCES) or a dependent resource (DEPENDENT_RESOURCES). */
+export interface WriteOrigin {
+  call: ast.CallExpr;
+  /** The constructor's qualified name. */
+  name: string;
+  res: WriteResource;
+  /** From type information (high confidence) or from syntax. */
+  typed: boolean;
+  /** For wrappers: the expression written into (or the receiver of db.Begin). */
+  under?: ast.Expr;
+}
+
+/**
+ * Whether a call creates a written resource: os.Create, os.OpenFile with write flags (the flag
+ * expression is evaluated; unknown flags mean no), a writer wrapper, a transaction. Undefined otherwise.
+ */
+export function writeOrigin(pass: Pass, file: PassFile, e: ast.Expr, dependent = false): WriteOrigin | undefined {
+  const call = unparen(e);
+  if (call.kind !== 'CallExpr') return undefined;
+  const c = callName(pass, file, call);
+  if (!c) return undefined;
+  const res = WRITE_RESOURCES[c.name] ?? (dependent ? DEPENDENT_RESOURCES[c.name] : undefined);
+  if (!res) return undefined;
+  if (res.flagsArg !== undefined) {
+    const flags = call.args?.[res.flagsArg];
+    const v = flags ? openFlagsValue(pass, file, flags, 0) : undefined;
+    if (v === undefined || !isWriteOpen(v)) return undefined;
+  }
+  let under: ast.Expr | undefined;
+  if (res.wraps === 'recv') {
+    const f = unparen(call.fun);
+    under = f.kind === 'SelectorExpr' ? f.x : undefined;
+  } else if (res.wraps !== undefined) under = call.args?.[res.wraps];
+  return { call, name: c.name, res, typed: c.typed, ...(under ? { under } : {}) };
+}
+
+/** Whether open flags ask for writing: access mode O_WRONLY or O_RDWR, or O_APPEND, O_CREATE or O_TRUNC. */
+export function isWriteOpen(flags: number): boolean {
+  return (flags & 3) !== 0 || (flags & OPEN_WRITE_BITS) !== 0;
+}
+
+const FLAG_PACKAGES = new Set(['os', 'syscall', 'golang.org/x/sys/unix']);
+
+/** The value of an os.OpenFile flag expression, or undefined when it is not a constant we can evaluate. */
+export function openFlagsValue(pass: Pass, file: PassFile, e: ast.Expr, depth: number): number | undefined {
+  if (depth > 8) return undefined;
+  e = unparen(e);
+  switch (e.kind) {
+    case 'BasicLit': {
+      if (e.tokKind !== 'INT') return undefined;
+      const s = e.value.replace(/_/g, '').toLowerCase();
+      const n = s.startsWith('0x') ? parseInt(s.slice(2), 16) : s.startsWith('0o') ? parseInt(s.slice(2), 8)
+        : s.startsWith('0b') ? parseInt(s.slice(2), 2) : s.length > 1 && s.startsWith('0') ? parseInt(s.slice(1), 8) : parseInt(s, 10);
+      return Number.isFinite(n) ? n : undefined;
+    }
+    case 'SelectorExpr': {
+      const x = unparen(e.x);
+      if (x.kind !== 'Ident') return undefined;
+      const o = pass.types.objectOf(x);
+      const path = o?.kind === 'pkgname' ? o.imported : o ? undefined : importedAs(file, x.name);
+      return path && FLAG_PACKAGES.has(path) ? OPEN_FLAGS[e.sel.name] : undefined;
+    }
+    case 'BinaryExpr': {
+      const a = openFlagsValue(pass, file, e.x, depth + 1);
+      const b = a === undefined ? undefined : openFlagsValue(pass, file, e.y, depth + 1);
+      if (a === undefined || b === undefined) return undefined;
+      switch (e.op) {
+        case '|': return a | b;
+        case '+': return a + b;
+        case '&': return a & b;
+        case '&^': return a & ~b;
+        default: return undefined;
+      }
+    }
+    case 'Ident': {
+      // A constant of this package: evaluate its declaration.
+      const o = pass.types.objectOf(e);
+      const decl = o ? (o.kind === 'const' ? o.decl : null) : packageConstNamed(pass, e.name);
+      if (!decl) return undefined;
+      const spec = constSpecOf(pass, decl);
+      if (!spec) return undefined;
+      const i = spec.names.indexOf(decl);
+      const v = spec.values?.[i];
+      return v ? openFlagsValue(pass, file, v, depth + 1) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Without type information: the identifier of a package-level constant with this name, if exactly one file declares one. */
+function packageConstNamed(pass: Pass, name: string): ast.Ident | null {
+  let found: ast.Ident | null = null;
+  let count = 0;
+  for (const f of pass.files) {
+    for (const d of f.file.decls ?? []) {
+      if (d.kind !== 'GenDecl' || d.tok !== 'const') continue;
+      for (const sp of d.specs ?? []) {
+        if (sp.kind !== 'ValueSpec') continue;
+        for (const n of sp.names) {
+          if (n.name === name) {
+            found = n;
+            count++;
+          }
+        }
+      }
+    }
+  }
+  return count === 1 ? found : null;
+}
+
+function constSpecOf(pass: Pass, decl: ast.Ident): ast.ValueSpec | undefined {
+  for (const f of pass.files) {
+    if (decl.namePos < nodePos(f.file) || decl.namePos > nodeEnd(f.file)) continue;
+    let found: ast.ValueSpec | undefined;
+    inspect(f.file, (n) => {
+      if (found) return false;
+      if (n.kind === 'ValueSpec' && n.names.includes(decl)) {
+        found = n;
+        return false;
+      }
+      return nodePos(n) <= decl.namePos && decl.namePos <= nodeEnd(n);
+    });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+// ---- results and their checks, qualified names in messages, process exits ----
+
+/**
+ * A qualified callee name as a message shows it: the analysed package's own path is dropped
+ * (`example.com/m/p.open` → `open`, `(*example.com/m/p.T).M` → `(*T).M`); others stay qualified.
+ */
+export function displayName(pass: Pass, name: string): string {
+  const own = pass.pkg.importPath;
+  if (!own) return name;
+  return name.split(own + '.').join('');
+}
+
+/** Whether the expression is the predeclared `nil` (not a shadowing variable). */
+export function isNilIdent(pass: Pass, e: ast.Expr): boolean {
+  e = unparen(e);
+  if (e.kind !== 'Ident' || e.name !== 'nil') return false;
+  const o = pass.types.objectOf(e);
+  return !o || o.kind === 'nil';
+}
+
+/** The variable at the root of a selector path `x`, `x.f.g`, `(*x).f` (no calls or indexes on the way). */
+export function selectorRoot(e: ast.Expr): ast.Ident | undefined {
+  for (;;) {
+    e = unparen(e);
+    if (e.kind === 'Ident') return e;
+    if (e.kind === 'SelectorExpr' || e.kind === 'StarExpr') e = e.x;
+    else return undefined;
+  }
+}
+
+/**
+ * Whether a node mentions the variable that `id` denotes anywhere below it, function literals
+ * included (by object when types know it, by name otherwise).
+ */
+export function mentions(pass: Pass, n: ast.Node, id: ast.Ident): boolean {
+  const target = pass.types.objectOf(id);
+  let found = false;
+  inspect(n, (x) => {
+    if (found) return false;
+    if (x.kind === 'SelectorExpr') {
+      // The field or method name of x.sel is not a use of a variable called sel.
+      inspect(x.x, (y) => {
+        if (!found && y.kind === 'Ident' && y.name === id.name && y !== id) {
+          const o = pass.types.objectOf(y);
+          if (!target || !o || o === target) found = true;
+        }
+        return !found;
+      });
+      return false;
+    }
+    if (x.kind === 'Ident' && x.name === id.name && x !== id) {
+      const o = pass.types.objectOf(x);
+      if (!target || !o || o === target) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+// ---- where recover() can stop a panic ----
+
+/**
+ * How a recover() call relates to panics. recover stops a panic only when it is called directly by
+ * a deferred function while that function runs because of the panic.
+ * effective: its function is deferred directly (`defer func() { recover() }()`, `defer handle()`);
+ * ineffective: it can never stop a panic (see `reason`); unknown: its function is used as a value
+ * or may be deferred where this package cannot see.
+ */
+export interface RecoverSite {
+  call: ast.CallExpr;
+  file: PassFile;
+  /** The function that calls recover() directly (for `defer recover()`, the function holding the defer). */
+  fn: FuncNode;
+  status: 'effective' | 'ineffective' | 'unknown';
+  /**
+   * defer-recover: `defer recover()`; defer-arg: `defer f(recover())` in a function that is not deferred
+   * itself; nested-literal: a literal called inside a deferred function; called-helper: a named
+   * function only called, never deferred, from deferred functions; goroutine: the body of a go
+   * statement; never-deferred: a function that nothing in the package defers.
+   */
+  reason?: 'defer-recover' | 'defer-arg' | 'nested-literal' | 'called-helper' | 'goroutine' | 'never-deferred';
+  /** For ineffective sites: how sure (medium for exported functions that other packages may defer). */
+  confidence: 'high' | 'medium';
+  /** Call sites that explain the verdict (the calls of a helper from deferred closures). */
+  callers: { node: ast.Node; fn: FuncNode; file: PassFile }[];
+}
+
+const recoverCache = new WeakMap<readonly PassFile[], RecoverSite[]>();
+
+/** How a function literal is used by the code around it, from syntax. */
+function litUse(stack: readonly ast.Node[], lit: ast.FuncLit): { kind: 'defer' | 'go' | 'call' | 'value'; owner: FuncNode | undefined } {
+  const i = stack.lastIndexOf(lit);
+  let owner: FuncNode | undefined;
+  for (let j = i - 1; j >= 0; j--) {
+    const n = stack[j]!;
+    if (isFunc(n)) {
+      owner = n;
+      break;
+    }
+  }
+  let j = i - 1;
+  while (j >= 0 && stack[j]!.kind === 'ParenExpr') j--;
+  const parent = stack[j];
+  if (parent?.kind === 'CallExpr' && unparen(parent.fun) === lit) {
+    const gp = stack[j - 1];
+    if (gp?.kind === 'DeferStmt' && gp.call === parent) return { kind: 'defer', owner };
+    if (gp?.kind === 'GoStmt' && gp.call === parent) return { kind: 'go', owner };
+    return { kind: 'call', owner };
+  }
+  return { kind: 'value', owner };
+}
+
+/**
+ * Every recover() call of the package with its verdict (computed once per package). Literals are
+ * judged from syntax; named functions from the package call graph, with a by-name safety net for
+ * method values and defers whose callee the types cannot resolve.
+ */
+export function recoverSites(pass: Pass): RecoverSite[] {
+  const cached = recoverCache.get(pass.files);
+  if (cached) return cached;
+  const graph = callGraphOf(pass);
+  const fileOfFn = new Map<FuncNode, PassFile>();
+  const litKind = new Map<ast.FuncLit, { kind: 'defer' | 'go' | 'call' | 'value'; owner: FuncNode | undefined }>();
+  // Names deferred or used as values through something the call graph does not resolve.
+  const looseNames = new Set<string>();
+  const found: { call: ast.CallExpr; file: PassFile; fn: FuncNode | undefined; deferRecover: boolean; deferArg: boolean }[] = [];
+  for (const file of pass.files) {
+    file.inspector.withStack(['FuncLit', 'FuncDecl', 'CallExpr', 'DeferStmt', 'SelectorExpr', 'Ident'], (n, stack) => {
+      if (n.kind === 'FuncDecl') fileOfFn.set(n, file);
+      else if (n.kind === 'FuncLit') {
+        fileOfFn.set(n, file);
+        litKind.set(n, litUse(stack, n));
+      } else if (n.kind === 'DeferStmt') {
+        const f = unparen(n.call.fun);
+        const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : undefined;
+        if (name && !graph.calleeOf(n.call)) looseNames.add(name);
+      } else if (n.kind === 'SelectorExpr' || n.kind === 'Ident') {
+        // A function or method named without being called: it may be deferred through a variable.
+        const parent = stack[stack.length - 2];
+        const isCallee = parent?.kind === 'CallExpr' && unparen(parent.fun) === n;
+        const name = n.kind === 'Ident' ? n.name : n.sel.name;
+        if (!isCallee && !(parent?.kind === 'SelectorExpr' && parent.sel === n) && !(parent?.kind === 'FuncDecl' && parent.name === n)) looseNames.add(name);
+        if (n.kind === 'SelectorExpr' && isCallee) return true;
+      } else if (n.kind === 'CallExpr' && isRecoverCall(pass, n)) {
+        const fn = enclosingFunc(stack);
+        const parent = stack[stack.length - 2];
+        const deferRecover = parent?.kind === 'DeferStmt' && parent.call === n;
+        let deferArg = false;
+        for (let k = stack.length - 2; k >= 0 && !deferRecover; k--) {
+          const s = stack[k]!;
+          if (isFunc(s)) break;
+          if (s.kind === 'DeferStmt' || s.kind === 'GoStmt') {
+            deferArg = true;
+            break;
+          }
+        }
+        found.push({ call: n, file, fn, deferRecover, deferArg });
+      }
+      return true;
+    });
+  }
+  const exported = (fn: FuncNode) => fn.kind === 'FuncDecl' && /^[A-Z]/.test(fn.name.name);
+  // Whether a function runs as a deferred function: 'yes', 'no', or 'unknown'.
+  const deferred = (fn: FuncNode): 'yes' | 'no' | 'unknown' => {
+    if (fn.kind === 'FuncLit') {
+      const k = litKind.get(fn)?.kind;
+      return k === 'defer' ? 'yes' : k === 'value' ? 'unknown' : 'no';
+    }
+    const node = graph.nodeOf(fn);
+    const edges = node?.in ?? [];
+    if (edges.some((e) => e.kind === 'defer')) return 'yes';
+    if (edges.some((e) => e.kind === 'value') || looseNames.has(fn.name.name)) return 'unknown';
+    return 'no';
+  };
+  const sites: RecoverSite[] = [];
+  for (const f of found) {
+    if (!f.fn) continue;
+    const site: RecoverSite = { call: f.call, file: f.file, fn: f.fn, status: 'effective', confidence: 'high', callers: [] };
+    sites.push(site);
+    if (f.deferRecover) {
+      site.status = 'ineffective';
+      site.reason = 'defer-recover';
+      continue;
+    }
+    const d = deferred(f.fn);
+    if (d === 'yes') continue;
+    if (d === 'unknown') {
+      site.status = 'unknown';
+      continue;
+    }
+    site.status = 'ineffective';
+    if (f.fn.kind === 'FuncLit') {
+      const use = litKind.get(f.fn)!;
+      if (use.kind === 'go') site.reason = 'goroutine';
+      else if (use.owner && deferred(use.owner) === 'yes') {
+        site.reason = 'nested-literal';
+        site.callers.push({ node: f.fn, fn: use.owner, file: fileOfFn.get(use.owner) ?? f.file });
+      } else site.reason = f.deferArg ? 'defer-arg' : 'never-deferred';
+      continue;
+    }
+    const node = graph.nodeOf(f.fn);
+    const callers = (node?.in ?? []).filter((e) => e.kind === 'call' || e.kind === 'go');
+    const fromDeferred = callers.filter((e) => {
+      const c = e.caller.decl ?? e.caller.lit;
+      return c && deferred(c) === 'yes';
+    });
+    if (fromDeferred.length > 0) {
+      site.reason = 'called-helper';
+      for (const e of fromDeferred) {
+        const c = (e.caller.decl ?? e.caller.lit)!;
+        site.callers.push({ node: e.site, fn: c, file: fileOfFn.get(c) ?? f.file });
+      }
+    } else site.reason = f.deferArg ? 'defer-arg' : 'never-deferred';
+    if (exported(f.fn) || (f.fn.recv && /^[A-Z]/.test(f.fn.name.name))) site.confidence = 'medium';
+  }
+  if (!pass.typesKnown) for (const s of sites) if (s.status === 'ineffective' && s.reason !== 'defer-recover' && s.fn.kind === 'FuncDecl') s.confidence = 'medium';
+  recoverCache.set(pass.files, sites);
+  return sites;
+}
+
 /** A call as a message shows it: its text when short and on one line, else `f(...)`, `func() {...}()` for a literal. */
 export function callText(file: PassFile, call: ast.CallExpr): string {
   const fun = unparen(call.fun);
@@ -1106,4 +1385,89 @@ export function callText(file: PassFile, call: ast.CallExpr): string {
   if (!t.includes('\n') && t.length <= 80) return t;
   const f = textOf(file, call.fun);
   return !f.includes('\n') && f.length <= 60 ? `${f}(...)` : 'the call';
+}
+
+// ---- calls that end the process ----
+
+/** Extra exit functions from the options: `rules["exit-skips-defer"].exitCalls` (qualified names). */
+export function configuredExits(pass: Pass): ReadonlySet<string> {
+  const v = pass.options.rules['exit-skips-defer']?.exitCalls;
+  return new Set(Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+}
+
+/**
+ * The qualified name of a call that ends the process without running deferred calls (os.Exit,
+ * log.Fatal, the Fatal families of logrus, zap, klog, glog; a zerolog Fatal event being sent), and
+ * whether the name comes from types. From syntax (an import of the file) when types are unknown.
+ */
+export function processExit(pass: Pass, file: PassFile, call: ast.CallExpr): { name: string; typed: boolean } | undefined {
+  const c0 = callName(pass, file, call);
+  if (!c0) return undefined;
+  const c = c0.typed ? c0 : { ...c0, name: declaredMethodName(pass, file, call) ?? c0.name };
+  const extra = configuredExits(pass);
+  if (EXIT_FUNCTIONS.has(c.name) || extra.has(c.name)) return { name: c.name, typed: c.typed };
+  if (EVENT_SENDERS.has(c.name) || (!c.typed && ['Msg', 'Msgf', 'MsgFunc', 'Send'].includes(c.short))) {
+    // Down the receiver chain: log.Fatal().Str("k", v).Msg("x").
+    let x: ast.Expr | undefined = c.recv ?? (unparen(call.fun).kind === 'SelectorExpr' ? (unparen(call.fun) as ast.SelectorExpr).x : undefined);
+    for (let depth = 0; x && depth < 20; depth++) {
+      x = unparen(x);
+      if (x.kind !== 'CallExpr') return undefined;
+      const inner0 = callName(pass, file, x);
+      const inner = inner0 && !inner0.typed ? { ...inner0, name: declaredMethodName(pass, file, x) ?? inner0.name } : inner0;
+      if (inner && FATAL_EVENT_SOURCES.has(inner.name)) return { name: `${inner.name}().${c.short}`, typed: c.typed && inner.typed };
+      const f = unparen(x.fun);
+      x = f.kind === 'SelectorExpr' ? f.x : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * For a method call `v.M()` whose callee the types cannot name (a type from a package that is not
+ * loaded), the qualified name from v's declared type in the source: a parameter, result, receiver or
+ * `var v T` written as `*pkg.T` or `pkg.T` gives `(*path.T).M` or `(path.T).M`.
+ */
+export function declaredMethodName(pass: Pass, file: PassFile, call: ast.CallExpr): string | undefined {
+  const fun = unparen(call.fun);
+  if (fun.kind !== 'SelectorExpr') return undefined;
+  const v = unparen(fun.x);
+  if (v.kind !== 'Ident') return undefined;
+  const decl = pass.types.objectOf(v)?.decl;
+  if (!decl) return undefined;
+  const declFile = pass.fileOf(decl) ?? file;
+  let texpr: ast.Expr | null = null;
+  declFile.inspector.preorder(['Field', 'ValueSpec'], (n) => {
+    if (texpr) return;
+    if (n.kind === 'Field' && n.names?.includes(decl)) texpr = n.type;
+    else if (n.kind === 'ValueSpec' && n.names.includes(decl)) texpr = n.type;
+  });
+  if (!texpr) return undefined;
+  let t: ast.Expr = unparen(texpr);
+  let star = '';
+  if (t.kind === 'StarExpr') {
+    star = '*';
+    t = unparen(t.x);
+  }
+  if (t.kind !== 'SelectorExpr' || t.x.kind !== 'Ident') return undefined;
+  const path = importedAs(declFile, t.x.name);
+  return path ? `(${star}${path}.${t.sel.name}).${fun.sel.name}` : undefined;
+}
+
+/** Whether a function body (not nested literals) assigns the variable declared by `decl` (`c = parent`, `c, ok = ...`). */
+export function assignsVar(pass: Pass, body: ast.Node, decl: ast.Ident): boolean {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found || (x.kind === 'FuncLit' && x !== body)) return false;
+    if (x.kind === 'AssignStmt' && x.tok !== ':=') {
+      for (const l of x.lhs) {
+        const id = unparen(l);
+        if (id.kind === 'Ident' && id.name === decl.name) {
+          const o = pass.types.objectOf(id);
+          if (!o || o.decl === decl) found = true;
+        }
+      }
+    }
+    return !found;
+  });
+  return found;
 }

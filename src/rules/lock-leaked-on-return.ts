@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  cfgOf, formatPath, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, sameExpr, samePath,
+  callGraphOf, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, sameExpr, samePath,
   searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath,
 } from './helpers.js';
 
@@ -89,6 +89,24 @@ function releases(pass: Pass, n: ast.Node, m: Mutex, unlock: LockMethod): boolea
     for (const call of packageCallsIn(pass, n)) if (calleeUnlocks(pass, call, m.path, unlock)) return true;
   }
   return false;
+}
+
+/** Whether fn refers to (without calling) a same-package method or function that unlocks the mutex, e.g. to return it as the release function. */
+function handsOutUnlock(pass: Pass, fn: FuncNode, path: VarPath, unlock: LockMethod): boolean {
+  const g = callGraphOf(pass);
+  const node = g.nodeOf(fn);
+  for (const e of node?.out ?? []) {
+    if (e.kind !== 'value' || e.site.kind !== 'SelectorExpr' || !e.callee.decl?.body) continue;
+    const fake: ast.CallExpr = { kind: 'CallExpr', fun: e.site, lparen: -1, args: [], ellipsis: -1, rparen: -1 };
+    const p = pathInCallee(pass, fake, e.callee.decl, path);
+    if (p && lockCallsIn(pass, e.callee.decl.body).some((l) => l.method === unlock && samePathOf(pass, l.mutex, p))) return true;
+  }
+  return false;
+}
+
+function samePathOf(pass: Pass, e: ast.Expr, p: VarPath): boolean {
+  const q = varPath(pass, e);
+  return !!q && samePath(q, p);
 }
 
 /** Every unlock of the mutex anywhere in fn, function literals included. */
@@ -219,6 +237,10 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     if (inLiterals) continue;
     if (direct.length === 0 && !(m.path && cfg.blocks.some((b) => b.nodes.some((n) => packageCallsIn(pass, n).length > 0 && releases(pass, n, m, unlock))))) continue;
     if (deferredRelease(pass, cfg, m, unlock)) continue;
+    // Reached only after releasing the same mutex: the function re-acquires a lock its caller holds.
+    if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
+    // A method value that unlocks it is handed out (`return tx.dc, tx.closemuRUnlockRelease, nil`).
+    if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
     const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
     const avoid = (n: ast.Node): boolean => {
       if (n !== stmt && guards.length > 0 && n.kind !== 'ExprStmt' && guards.includes(textOf(file, n))) return true;

@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  callText, cfgOf, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
+  assignsVar, callText, cfgOf, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
   type FuncNode, type LockCall, type VarPath,
 } from './helpers.js';
 
@@ -83,6 +83,8 @@ function reachedEntries(cfg: CFG, from: ast.Node, stop: (n: ast.Node) => boolean
 /** A Lock/RLock of the mutex `path` in fn reachable from its entry without an unlock of it first. */
 function locksOnEntry(pass: Pass, fn: GraphNode, path: VarPath): LockCall | undefined {
   if (!fn.body) return undefined;
+  // `c = parent` in the callee: its c.mu is another mutex from then on.
+  if (path.decl && !path.global && assignsVar(pass, fn.body, path.decl)) return undefined;
   const locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === 'Lock' || l.method === 'RLock') && samePathOf(pass, l.mutex, path));
   if (locks.length === 0) return undefined;
   const f = (fn.decl ?? fn.lit)!;
@@ -123,6 +125,7 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
   }
   const fname = funcName(file, fn);
   for (const h of held) {
+    if (h.path?.decl && !h.path.global && assignsVar(pass, fn.body, h.path.decl)) continue;
     const mu = textOf(file, h.lock.mutex);
     const lockLine = lineOf(file, h.stmt);
     const releases = (n: ast.Node) => n.kind !== 'DeferStmt' && lockCallsIn(pass, n).some((l) => (l.method === 'Unlock' || l.method === 'RUnlock') && sameMutex(pass, h, l.mutex));

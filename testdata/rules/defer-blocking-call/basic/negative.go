@@ -118,3 +118,38 @@ func Mismatch(mu *sync.Mutex) {
 	mu.Lock()
 	defer mu.Lock()
 }
+
+// A channel used as a semaphore: the deferred receive releases a slot taken by the send.
+var slots = make(chan struct{}, 4)
+
+func acquireSlot() { slots <- struct{}{} }
+func releaseSlot() { <-slots }
+
+func Limited() {
+	acquireSlot()
+	defer releaseSlot()
+}
+
+// Re-acquiring a lock that the caller holds, released for the duration of a callback.
+func (s *Server) withoutLock(mu *sync.Mutex, f func()) {
+	mu.Unlock()
+	defer mu.Lock()
+	f()
+}
+
+// A select whose other case is the owner's shutdown signal.
+type conn struct {
+	msgs        chan string
+	doneServing chan struct{}
+}
+
+func (c *conn) send(m string) {
+	select {
+	case c.msgs <- m:
+	case <-c.doneServing:
+	}
+}
+
+func (c *conn) Finish() {
+	defer c.send("bye")
+}

@@ -161,3 +161,22 @@ func useToken(t *token, ok bool) bool {
 	t.Unlock()
 	return true
 }
+
+// Re-acquires a lock the caller holds (like sync.Cond.Wait): released first, locked again at the end.
+func (s *Store) waitUnlocked(ch chan struct{}) {
+	s.mu.Unlock()
+	<-ch
+	s.mu.Lock()
+}
+
+// Returns with the read lock held and hands out the method that releases it.
+func (s *Store) grab() (map[string]string, func()) {
+	s.rw.RLock()
+	if s.data == nil {
+		s.rw.RUnlock()
+		return nil, nil
+	}
+	return s.data, s.releaseRead
+}
+
+func (s *Store) releaseRead() { s.rw.RUnlock() }

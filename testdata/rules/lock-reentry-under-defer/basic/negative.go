@@ -122,3 +122,27 @@ func touch(m *sync.Mutex) {
 	m.Lock()
 	m.Unlock()
 }
+
+// The callee moves its variable to another instance before locking (a walk up a tree).
+type node struct {
+	mu     sync.Mutex
+	parent *node
+	depth  int
+}
+
+func (n *node) Depth() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.walkUp()
+}
+
+func (c *node) walkUp() int {
+	d := 0
+	for c.parent != nil {
+		c = c.parent
+		c.mu.Lock()
+		d++
+		c.mu.Unlock()
+	}
+	return d
+}
