@@ -105,6 +105,8 @@ function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
     return false;
   };
   const fun = unparen(d.call.fun);
+  // A deferred exit: the process ends either way.
+  if (processExit(pass, file, d.call)) return true;
   if (fun.kind !== 'FuncLit') return harmlessCall(d.call);
   let all = true;
   let any = false;

@@ -91,3 +91,11 @@ func panics() {
 	defer cleanup()
 	panic("boom")
 }
+
+// A deferred exit pending when another exit runs: the process ends either way.
+func helperProcess(fail bool) {
+	defer os.Exit(0)
+	if fail {
+		os.Exit(2)
+	}
+}

@@ -96,3 +96,11 @@ func exitsOnPanic() {
 		}
 	}()
 }
+
+// The value goes to a named result of the enclosing function.
+func toResult() (panicVal any) {
+	defer func() {
+		panicVal = recover()
+	}()
+	return nil
+}
