@@ -151,3 +151,34 @@ test('init writes the starter config, refuses to overwrite without --force, and 
     m.cleanup();
   }
 });
+
+test('docs: every YAML example in docs/configuration.md is a valid configuration; the JSON example in docs/cli.md has the real keys', async () => {
+  const { parseConfig } = await import('../../src/config/config.js');
+  const { analyzers } = await import('../../src/rules/index.js');
+  const docs = new URL('../../docs/', import.meta.url);
+  const md = readFileSync(new URL('configuration.md', docs), 'utf8');
+  const blocks = [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((x) => x[1]!);
+  assert.ok(blocks.length >= 15, `found ${blocks.length} examples`);
+  const ids = analyzers.map((a) => a.meta.id);
+  for (const b of blocks) assert.doesNotThrow(() => parseConfig(b, 'configuration.md', ids), b);
+  // Every top-level key the validator knows has a section.
+  const { TOP_KEYS } = await import('../../src/config/config.js');
+  for (const k of Object.keys(TOP_KEYS)) assert.match(md, new RegExp(`^### \`${k}\`$`, 'm'), `section for ${k}`);
+  const cli = readFileSync(new URL('cli.md', docs), 'utf8');
+  const example = JSON.parse(/```json\n([\s\S]*?)```/.exec(cli)![1]!) as { findings: Record<string, unknown>[] };
+  const m = tempModule({ 'p/p.go': LOOP });
+  try {
+    const real = JSON.parse((await m.run('--format', 'json')).stdout) as { findings: Record<string, unknown>[] };
+    assert.deepEqual(Object.keys(example), Object.keys(real));
+    assert.deepEqual(Object.keys(example.findings[0]!), Object.keys(real.findings[0]!));
+  } finally {
+    m.cleanup();
+  }
+  // Every check flag is documented.
+  const { parseCheckArgs } = await import('../../src/cli/check.js');
+  const src = readFileSync(new URL('../../src/cli/check.ts', import.meta.url), 'utf8');
+  const flags = [...src.matchAll(/case '(--[a-z-]+)'/g)].map((x) => x[1]!).filter((f) => f !== '--help');
+  assert.ok(flags.length > 20);
+  for (const f of flags) assert.ok(cli.includes(`\`${f}`), `docs/cli.md documents ${f}`);
+  assert.equal(typeof parseCheckArgs, 'function');
+});
