@@ -1,0 +1,3 @@
+module deferguard.test/services
+
+go 1.22
