@@ -6,11 +6,13 @@ export type Command = (args: string[]) => Promise<number>;
 /** Each command lives in its own module, loaded on demand so start-up stays fast. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   ast: { summary: 'print the syntax tree of a Go file as JSON', load: async () => (await import('./ast.js')).run },
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import('./cost.js')).run },
   check: { summary: 'analyse Go packages (the default command)', load: async () => (await import('./check.js')).run },
   explain: { summary: "print a rule's documentation", load: async () => (await import('./explain.js')).run },
   init: { summary: 'write a commented starter .deferguard.yml', load: async () => (await import('./init.js')).run },
   rules: { summary: 'list the rules with severity and default', load: async () => (await import('./rules.js')).run },
   stacks: { summary: 'group and explain a goroutine dump (pprof, panic, SIGQUIT)', load: async () => (await import('./stacks.js')).run },
+  watch: { summary: 'sample a running service: goroutine leaks, stuck defers, GC pauses', load: async () => (await import('./watch.js')).run },
 };
 
 export function version(): string {

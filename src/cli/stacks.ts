@@ -1,11 +1,12 @@
 // deferguard stacks <file|->: groups the goroutines of a dump (pprof goroutine?debug=2 or
 // debug=1, panic or SIGQUIT output, go test -timeout output, goroutineleak) and shows counts,
 // states, creation sites, goroutines blocked for long and goroutines stuck in deferred calls.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { analyze, type Similarity } from '../runtime/group.js';
+import type { StaticMatch } from '../runtime/correlate.js';
 import { DumpParseError, parseDump } from '../runtime/goroutines.js';
-import { makeRelativizer, relativizeAnalysis, renderJson, renderText } from '../runtime/render.js';
+import { relativizeAnalysis, renderJson, renderText } from '../runtime/render.js';
+import { sourceAccess, sourceDir, staticJoin, type SourceAccess } from './source.js';
 
 const USAGE = `usage: deferguard stacks <file|-> [flags]
 
@@ -14,8 +15,10 @@ panic with GOTRACEBACK=all, a SIGQUIT dump, or go test -timeout output. "-" read
 
 flags:
   --format text|json     output format (default text)
-  --source DIR           module root: show paths relative to it, and read its files to recognise
-                         deferred calls that run at a function's closing brace
+  --source DIR           module root: show paths relative to it, read its files to recognise
+                         deferred calls that run at a function's closing brace, and analyse it
+                         to join groups with the static findings at their go statement or defer
+  --no-findings          with --source, skip the static analysis (no join)
   --similarity MODE      group goroutines whose arguments differ: any (default), similar
                          (same shape, any pointer value), exact
   --min-minutes N        "blocked for a long time" threshold in minutes (default 1)
@@ -29,10 +32,11 @@ interface Flags {
   similarity: Similarity;
   minMinutes: number;
   frames: number;
+  findings: boolean;
 }
 
 function parseArgs(args: string[]): Flags | string {
-  const f: Flags = { format: 'text', similarity: 'any', minMinutes: 1, frames: 10 };
+  const f: Flags = { format: 'text', similarity: 'any', minMinutes: 1, frames: 10, findings: true };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const eq = a.indexOf('=');
@@ -65,6 +69,9 @@ function parseArgs(args: string[]): Flags | string {
         else f.minMinutes = Number(v);
         break;
       }
+      case '--no-findings':
+        f.findings = false;
+        break;
       default:
         if (a !== '-' && a.startsWith('-')) return `unknown flag ${a}`;
         if (f.input !== undefined) return `only one dump can be analysed at a time (got ${JSON.stringify(f.input)} and ${JSON.stringify(a)})`;
@@ -94,13 +101,14 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`deferguard stacks: missing the dump file (or - for stdin)\n\n${USAGE}`);
     return 2;
   }
-  let sourceDir: string | undefined;
+  let access: SourceAccess | undefined;
   if (flags.source !== undefined) {
-    sourceDir = resolve(flags.source);
-    if (!existsSync(sourceDir) || !statSync(sourceDir).isDirectory()) {
-      process.stderr.write(`deferguard stacks: --source ${flags.source}: not a directory\n`);
+    const dir = sourceDir(flags.source);
+    if (typeof dir !== 'string') {
+      process.stderr.write(`deferguard stacks: ${dir.error}\n`);
       return 2;
     }
+    access = sourceAccess(dir);
   }
   let text: string;
   try {
@@ -120,35 +128,26 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   }
 
-  const isFile = (p: string) => {
-    try {
-      return statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  };
-  const rel = sourceDir ? makeRelativizer(sourceDir, (tail) => isFile(join(sourceDir, tail))) : undefined;
-  const fileCache = new Map<string, string[] | undefined>();
-  const sourceLine = (file: string, line: number): string | undefined => {
-    if (!rel || !sourceDir) return undefined;
-    const r = rel(file);
-    const path = isAbsolute(r) ? r : join(sourceDir, r);
-    if (!path.startsWith(sourceDir)) return undefined;
-    if (!fileCache.has(path)) {
-      try {
-        fileCache.set(path, readFileSync(path, 'utf8').split('\n'));
-      } catch {
-        fileCache.set(path, undefined);
-      }
-    }
-    return fileCache.get(path)?.[line - 1];
-  };
   let analysis = analyze(dump, {
     similarity: flags.similarity,
     minBlockedMinutes: flags.minMinutes,
-    ...(sourceDir ? { sourceLine } : {}),
+    ...(access ? { sourceLine: access.sourceLine } : {}),
   });
-  if (rel) analysis = relativizeAnalysis(analysis, rel);
-  process.stdout.write(flags.format === 'json' ? renderJson(analysis) : renderText(analysis, { maxFrames: flags.frames }));
+  let matches: Map<number, StaticMatch[]> | undefined;
+  if (access) {
+    analysis = relativizeAnalysis(analysis, access.rel);
+    if (flags.findings) {
+      const join = await staticJoin(access);
+      for (const w of join.warnings) process.stderr.write(`deferguard stacks: warning: ${w}\n`);
+      matches = new Map();
+      for (const g of analysis.groups) {
+        const ms = join.correlator.forGroup({ createdAt: g.createdAt, stuckDefer: g.stuckDefer });
+        if (ms.length) matches.set(g.index, ms);
+      }
+    }
+  }
+  process.stdout.write(
+    flags.format === 'json' ? renderJson(analysis, matches) : renderText(analysis, { maxFrames: flags.frames, ...(matches ? { matches } : {}) }),
+  );
   return 0;
 }

@@ -2,6 +2,7 @@
 // frame paths to paths relative to a source directory.
 import type { Analysis, Group, Location } from './group.js';
 import type { CreatedBy, Frame } from './goroutines.js';
+import type { StaticMatch } from './correlate.js';
 
 /**
  * Maps a path printed in a dump to a path relative to `sourceDir` (forward slashes). A path under
@@ -91,6 +92,12 @@ function idsText(ids: number[], max = 12): string {
 export interface TextOptions {
   /** Frames shown per group before "... N more frames" (default 10; 0 = all). */
   maxFrames?: number;
+  /** Static findings joined to each group, by group index (`deferguard stacks --source`). */
+  matches?: ReadonlyMap<number, readonly StaticMatch[]>;
+}
+
+function matchLines(ms: readonly StaticMatch[] | undefined, indent: string): string[] {
+  return (ms ?? []).map((m) => `${indent}confirmed at run time: ${m.rule} (${m.severity}) at ${m.file}:${m.line} ${m.docUrl}`);
 }
 
 /** A readable summary: headline, groups largest first, then blocked-long, stuck-in-defer and leaked sections. */
@@ -111,6 +118,7 @@ export function renderText(a: Analysis, opts: TextOptions = {}): string {
     const c = creatorText(g.createdBy);
     if (c) head.push(c);
     out.push(head.join('  '));
+    out.push(...matchLines(opts.matches?.get(g.index), '    '));
     if (g.ids.length) out.push(`    ids: ${idsText(g.ids)}`);
     if (g.labels && Object.keys(g.labels).length) {
       out.push(`    labels: ${Object.entries(g.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
@@ -150,6 +158,7 @@ export function renderText(a: Analysis, opts: TextOptions = {}): string {
             : `at ${loc(s)} (${s.via === 'deferwrap' ? 'deferred call with arguments' : 'runtime.deferreturn'})`;
       const blockedAt = g.frames[0] ? `; ${g.state || 'blocked'} at ${loc(g.topUserFrame ?? g.frames[0])}` : '';
       out.push(`  #${g.index}  ${plural(g.count, 'goroutine')}  ${s.deferred.func} deferred by ${s.caller.func}, running ${how}${blockedAt}`);
+      out.push(...matchLines(opts.matches?.get(g.index)?.filter((m) => m.via === 'stuckDefer'), '      '));
     }
     out.push('');
   }
@@ -183,8 +192,11 @@ function describeKind(kind: string): string {
   }
 }
 
-/** The analysis as stable, pretty-printed JSON (keys in a fixed order, no timestamps). */
-export function renderJson(a: Analysis): string {
+/**
+ * The analysis as stable, pretty-printed JSON (keys in a fixed order, no timestamps). Each group's
+ * `finding` is the id of the static rule joined to it (null without one or without `matches`).
+ */
+export function renderJson(a: Analysis, matches?: ReadonlyMap<number, readonly StaticMatch[]>): string {
   const doc = {
     format: a.format,
     kind: a.kind,
@@ -210,6 +222,8 @@ export function renderJson(a: Analysis): string {
       createdAt: g.createdAt ?? null,
       topUserFrame: g.topUserFrame ?? null,
       stuckDefer: g.stuckDefer ?? null,
+      finding: matches?.get(g.index)?.[0]?.rule ?? null,
+      findings: (matches?.get(g.index) ?? []).map((m) => ({ rule: m.rule, severity: m.severity, file: m.file, line: m.line, via: m.via, docUrl: m.docUrl })),
       elided: g.elided,
       frames: g.frames,
     })),
