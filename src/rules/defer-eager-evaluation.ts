@@ -170,6 +170,9 @@ function writeAfter(q: AfterQuery): Write | undefined {
   const declEntry = decl && cfg ? cfg.locate(decl)?.node : undefined;
   const blocked = (n: ast.Node) => n === d || n === declEntry;
   const handled = cfg ? handlingEntries(pass, cfg, fn, d, v) : [];
+  // Another defer of v between this one and the write answers for the write (one report, not one per defer).
+  const redefers = new Set<ast.Node>(cfg ? cfg.defers.filter((x) => x !== d && deferMentions(pass, x, v)) : []);
+  const toWrite = (n: ast.Node) => blocked(n) || redefers.has(n);
   for (const w of writesOf(pass, fn, v)) {
     if (w.nil && !q.keepNil) continue;
     if (q.freshOnly && !w.fresh) continue;
@@ -180,7 +183,7 @@ function writeAfter(q: AfterQuery): Write | undefined {
     const ref = cfg.locate(w.node);
     if (!ref) continue;
     try {
-      if (!cfg.pathExists(d, ref.node, blocked)) continue;
+      if (!cfg.pathExists(d, ref.node, toWrite)) continue;
       if (ref.node.kind !== 'ReturnStmt' && !cfg.pathExists(ref.node, 'end', blocked)) continue;
       if (handled.some((o) => o === ref.node || cfg.canReach(ref.node, o))) continue;
       return w;
@@ -298,7 +301,7 @@ function run(pass: Pass): void {
             pass.report({
               node: d,
               file,
-              message: `defer ${text} uses the value ${x.name} has at the defer statement on line ${deferLine}; ${x.name} is reassigned on line ${wl}, so the deferred ${fun.sel.name} still acts on the old ${x.name} and the value assigned on line ${wl} is never ${fun.sel.name === 'Close' ? 'closed' : `passed to ${fun.sel.name}`}; defer a separate ${fun.sel.name} for the new value (or use a new variable)`,
+              message: `defer ${text} uses the value ${x.name} has at the defer statement on line ${deferLine}; ${x.name} is reassigned on line ${wl}, so the deferred ${fun.sel.name} still acts on the old ${x.name} and the value assigned on line ${wl} ${fun.sel.name === 'Close' ? 'is never closed' : `gets no ${fun.sel.name}`}; defer a separate ${fun.sel.name} for the new value (or use a new variable)`,
               confidence: pass.types.objectOf(x) ? 'high' : 'medium',
               related: [{ node: w.node, message: `${x.name} reassigned here` }],
             });

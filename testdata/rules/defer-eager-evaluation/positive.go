@@ -87,3 +87,24 @@ func errInDeferredLiteralArg() (err error) {
 func work()        {}
 func step() error { return nil }
 func tempName() string { return "t" }
+
+type subscription struct{}
+
+func (*subscription) Unsubscribe() error { return nil }
+
+func subscribe(subject string) (*subscription, error) { return &subscription{}, nil }
+
+func onlyTheLastDeferReports() error {
+	sub, err := subscribe("a")
+	if err != nil {
+		return err
+	}
+	defer sub.Unsubscribe()
+	sub, err = subscribe("b")
+	if err != nil {
+		return err
+	}
+	defer sub.Unsubscribe() // want `defer sub.Unsubscribe\(\) uses the value sub has at the defer statement on line 107; sub is reassigned on line 108, so the deferred Unsubscribe still acts on the old sub and the value assigned on line 108 gets no Unsubscribe`
+	sub, err = subscribe("c")
+	return err
+}
