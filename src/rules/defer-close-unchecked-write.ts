@@ -7,7 +7,7 @@ import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/node
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import {
-  deferredCalls, funcName, lineOf, methodCallOn, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin,
+  callName, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -99,6 +99,32 @@ function writtenThrough(pass: Pass, fn: FuncNode, id: ast.Ident, origin: ast.Cal
   return found;
 }
 
+/**
+ * Whether the function deletes the file when it returns: a deferred `os.Remove(f.Name())` (or of
+ * the path it was created with). Such a scratch file is read back through the same descriptor, if
+ * at all; nothing written to it outlives the function.
+ */
+function removedAtExit(pass: Pass, file: PassFile, fn: FuncNode, id: ast.Ident, origin: ast.CallExpr): boolean {
+  const created = origin.args?.[0];
+  let found = false;
+  walkSameFunc(fn.body!, (x) => {
+    if (found || x.kind !== 'DeferStmt') return !found;
+    for (const dc of deferredCalls(x)) {
+      const c = callName(pass, file, dc.call);
+      if (c?.name !== 'os.Remove' && c?.name !== 'os.RemoveAll') continue;
+      const arg = dc.call.args?.[0] ? unparen(dc.call.args[0]) : undefined;
+      if (!arg) continue;
+      if (arg.kind === 'CallExpr') {
+        const m = methodCallOn(arg);
+        const recv = m ? unparen(m.recv) : undefined;
+        if (m?.method === 'Name' && recv?.kind === 'Ident' && sameVar(pass, recv, id)) found = true;
+      } else if (created && origin.args!.length >= 1 && c.name === 'os.Remove' && sameExpr(arg, created) && unparen(created).kind !== 'BasicLit') found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
 /** Whether an error-typed (or, without types, err-named) expression is compared with nil in cond. */
 function testsErrorNotNil(pass: Pass, cond: ast.Expr): boolean {
   let found = false;
@@ -148,6 +174,7 @@ function run(pass: Pass): void {
           if (!b || !b.origin.res.release.includes(m.method)) continue;
           if (dc.lit && onFailureOnly(pass, dc.lit, dc.call)) continue;
           if (!writtenThrough(pass, fn, recv, b.origin.call)) continue;
+          if (b.origin.res.what.endsWith('file') && removedAtExit(pass, file, fn, recv, b.origin.call)) continue;
           if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) continue;
           report(pass, file, fn, x, dc.call, recv, b);
         }

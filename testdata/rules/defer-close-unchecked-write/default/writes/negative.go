@@ -242,3 +242,21 @@ func cleanupOnFailure(path string, data []byte) (f *os.File, err error) {
 	_, err = f.Write(data)
 	return f, err
 }
+
+// A scratch file deleted when the function returns: it is read back through the same descriptor.
+func scratchFile(r io.Reader) (int64, error) {
+	f, err := os.CreateTemp("", "spool-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	n, err := io.Copy(f, r)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
