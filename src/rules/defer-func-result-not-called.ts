@@ -5,7 +5,7 @@ import { end as nodeEnd, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass } from '../analysis/analyzer.js';
 import type { Param, Type } from '../types/api.js';
 import { docUrl } from '../findings/model.js';
-import { enclosingFunc, funcName, textOf } from './helpers.js';
+import { enclosingFunc, funcName, lineOf, textOf } from './helpers.js';
 
 const ID = 'defer-func-result-not-called';
 
@@ -42,16 +42,20 @@ function run(pass: Pass): void {
       if (funcs.length === 0) return;
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : 'the function';
-      const text = textOf(file, call);
+      const isLit = unparen(call.fun).kind === 'FuncLit';
+      // A function literal is named by its line, not its text.
+      const text = isLit ? `func literal (line ${lineOf(file, call)})` : textOf(file, call);
       const callee = pass.types.callee(call);
-      const who = callee ? callee.name : textOf(file, unparen(call.fun));
+      const who = isLit ? 'the literal' : callee ? callee.name : textOf(file, unparen(call.fun));
       if (results.length === 1) {
         const t = typeName(results[0]!.type);
         pass.report({
           node: d,
           file,
-          message: `defer ${text} calls ${who} only when ${fname} returns and drops the ${t} it returns, so that returned cleanup never runs; write defer ${text}() to call ${who} now and its result at exit`,
-          fixes: [{ message: `Call the returned function: defer ${text}()`, edits: [{ range: { pos: nodeEnd(call), end: nodeEnd(call) }, newText: '()' }] }],
+          message: isLit
+            ? `the deferred function literal runs only when ${fname} returns and the ${t} it returns is dropped, so that returned cleanup never runs; add () after the literal's call (defer func() func() { ... }()()) to run the literal now and its result at exit`
+            : `defer ${text} calls ${who} only when ${fname} returns and drops the ${t} it returns, so that returned cleanup never runs; write defer ${text}() to call ${who} now and its result at exit`,
+          fixes: [{ message: isLit ? 'Call the returned function: add () after the call' : `Call the returned function: defer ${text}()`, edits: [{ range: { pos: nodeEnd(call), end: nodeEnd(call) }, newText: '()' }] }],
         });
         return;
       }

@@ -20,6 +20,17 @@ function valueReturns(lit: ast.FuncLit): ast.ReturnStmt[] {
   return out;
 }
 
+function returnsOneFunc(pass: Pass, call: ast.CallExpr): boolean {
+  const lit = unparen(call.fun) as ast.FuncLit;
+  const fields = lit.type.results?.list ?? [];
+  if (fields.length !== 1 || (fields[0]!.names?.length ?? 1) !== 1) return false;
+  const te = fields[0]!.type;
+  if (te && unparen(te).kind === 'FuncType') return true;
+  const t = pass.types.typeOf(call);
+  const u = t?.kind === 'named' ? t.underlying() : t;
+  return u?.kind === 'signature';
+}
+
 function namedResults(fn: FuncNode): Set<string> {
   const out = new Set<string>();
   for (const f of fn.type.results?.list ?? []) for (const n of f.names ?? []) out.add(n.name);
@@ -122,7 +133,8 @@ function run(pass: Pass): void {
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : 'the function';
 
-      const rets = valueReturns(lit);
+      // A literal returning a single func is defer-func-result-not-called's finding (`defer func() func() {...}()`).
+      const rets = returnsOneFunc(pass, d.call) ? [] : valueReturns(lit);
       if (rets.length > 0) {
         const r = rets[0]!;
         const vals = (r.results ?? []).map((x) => textOf(file, x)).join(', ');

@@ -63,3 +63,13 @@ func timeoutDiscarded(ctx context.Context) {
 func pairDiscarded() {
 	defer setup() // want `discards its first result \(a func\)`
 }
+
+var dial = func() {}
+
+func literalReturningFunc() {
+	defer func() func() { // want `the deferred function literal runs only when literalReturningFunc returns and the func it returns is dropped`
+		saved := dial
+		dial = func() {}
+		return func() { dial = saved }
+	}()
+}

@@ -113,3 +113,14 @@ func deferredNamedFunc(f *os.File) error {
 	defer f.Close()
 	return nil
 }
+
+var dial = func() {}
+
+// A deferred literal returning a func is defer-func-result-not-called's finding.
+func literalReturningFunc() {
+	defer func() func() {
+		saved := dial
+		dial = func() {}
+		return func() { dial = saved }
+	}()
+}
