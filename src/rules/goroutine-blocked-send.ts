@@ -3,12 +3,12 @@
 // on which it returns without receiving. On that path the send never completes: the goroutine and
 // everything it references stay alive for the life of the process, one per call.
 import type * as ast from '../syntax/ast.js';
-import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, FixInput, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG } from '../types/cfg.js';
 import {
-  cfgOf, funcName, goTarget, loopHeadEntries, isFunc, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
+  cfgOf, funcName, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
   targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget,
 } from './helpers.js';
 
@@ -75,6 +75,8 @@ interface Sender {
   sends: ast.SendStmt[];
   /** The ones that can block. */
   blocking: ast.SendStmt[];
+  /** Other channels the goroutine sends on: its result may go there instead. */
+  others: string[];
 }
 
 function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
@@ -83,18 +85,23 @@ function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
   const subst = targetSubst(pass, target);
   const parents = new Map<ast.Node, ast.Node>();
   const sends: ast.SendStmt[] = [];
+  const others: string[] = [];
   const stack: ast.Node[] = [];
   // A parent map for the sends' select context.
   const walk = (n: ast.Node): void => {
     if (stack.length > 0) parents.set(n, stack[stack.length - 1]!);
-    if (n.kind === 'SendStmt' && sameRefKey(refKey(pass, n.chan, subst), key)) sends.push(n);
+    if (n.kind === 'SendStmt') {
+      const k = refKey(pass, n.chan, subst);
+      if (sameRefKey(k, key)) sends.push(n);
+      else if (k !== undefined) others.push(k);
+    }
     stack.push(n);
     inspectChildren(n, walk);
     stack.pop();
   };
   walk(target.fn.body);
   if (sends.length === 0) return undefined;
-  return { go, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)) };
+  return { go, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others };
 }
 
 function inspectChildren(n: ast.Node, f: (c: ast.Node) => void): void {
@@ -155,9 +162,36 @@ function receiveLoops(pass: Pass, g: CFG, key: string) {
   });
 }
 
+/** Variables assigned from a receive of the channel in a loop body (`err := <-errc`, `r, ok := <-ch`). */
+function receivedVars(pass: Pass, body: ast.BlockStmt, key: string): ast.Ident[] {
+  const out: ast.Ident[] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === 'AssignStmt' && x.rhs.some((r) => sameRefKey(receivedChan(pass, unparen(r)), key))) {
+      for (const l of x.lhs) if (l.kind === 'Ident' && l.name !== '_') out.push(l);
+    }
+    return true;
+  });
+  return out;
+}
+
+/** Whether a branch or return sits under an `if` (inside body) whose condition tests one of the received variables. */
+function guardedBy(pass: Pass, body: ast.BlockStmt, exit: ast.Node, vars: readonly ast.Ident[]): boolean {
+  if (vars.length === 0) return false;
+  const at = nodePos(exit);
+  let ok = false;
+  walkSameFunc(body, (x) => {
+    if (ok) return false;
+    if (nodePos(x) > at || nodeEnd(x) <= at) return false;
+    if (x.kind === 'IfStmt' && nodePos(x.body) <= at && nodeContains(x.cond, (y) => y.kind === 'Ident' && vars.some((v) => sameVar(pass, v, y)))) ok = true;
+    return true;
+  });
+  return ok;
+}
+
 /** How the parent leaves on a path: the select case it takes, the return, or neither. */
 function describeLeave(pass: Pass, file: PassFile, path: readonly Block[], key: string, fname: string, ch: string): { text: string; node?: ast.Node; note: string } {
-  for (const b of path) {
+  // The last select on the path that takes another case is the one that gives up on the channel.
+  for (const b of [...path].reverse()) {
     if (b.kind !== 'select.case' || b.stmt?.kind !== 'CommClause') continue;
     const cc = b.stmt;
     const comm = cc.comm;
@@ -203,6 +237,8 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     const senders = gos.map((go) => senderOf(pass, go, m.key)).filter((s): s is Sender => !!s && g.locate(s.go) !== undefined);
     if (senders.length === 0) continue;
     if (channelUse(pass, fn.body, m, senders) !== 'local') continue;
+    // Goroutines that also receive from the channel talk to each other, not to this function.
+    if (senders.some((x) => nodeContains(x.target.fn.body!, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
     const loops = receiveLoops(pass, g, m.key);
     const drainHeads = new Set<ast.Node>(loops.flatMap(loopHeadEntries));
     const receives = (n: ast.Node) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
@@ -211,17 +247,30 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     const byName = m.key.startsWith('?') || !pass.typesKnown;
     for (const s of senders) {
       if (s.blocking.length === 0) continue;
-      const goInLoop = g.loopsContaining(g.locate(s.go)!.block).length > 0;
+      // The goroutine starts several times for one channel: a loop around the go statement but not around the make.
+      const makeBlock = g.locate(m.make)?.block;
+      const goLoops = g.loopsContaining(g.locate(s.go)!.block).filter((l) => !makeBlock || !l.members.has(makeBlock));
+      const goInLoop = goLoops.length > 0;
       const send = s.blocking[0]!;
-      let path = g.findPath(s.go, 'exit', { avoid: receives });
+      // A receive from another channel the goroutine sends on means its result went there.
+      const avoid = s.others.length === 0 ? receives : (n: ast.Node) => receives(n) || nodeContains(n, (y) => {
+        const r = receivedChan(pass, y);
+        return r !== undefined && s.others.some((k) => sameRefKey(r, k));
+      });
+      let path = g.findPath(s.go, 'exit', { avoid });
       let leave: { text: string; node?: ast.Node; note: string } | undefined;
-      let confidence: 'high' | 'medium' = byName ? 'medium' : 'high';
+      // In tests the abandoning path is usually a failure path (a timeout case that fails the test).
+      let confidence: 'high' | 'medium' = byName || file.test ? 'medium' : 'high';
       let multi = false;
       if (path) leave = describeLeave(pass, file, path, m.key, fname, ch);
       else if (goInLoop) {
         // Several senders, one receive per iteration: a receive loop left early strands the rest.
         for (const l of loops) {
-          const early = g.loopExits(l.stmt).exits.find((e) => e.via?.kind === 'ReturnStmt' || e.via?.kind === 'BranchStmt');
+          if (l.members.has(g.locate(s.go)!.block)) continue;
+          const got = receivedVars(pass, l.stmt.body, m.key);
+          const early = g.loopExits(l.stmt).exits.find(
+            (e) => (e.via?.kind === 'ReturnStmt' || e.via?.kind === 'BranchStmt') && guardedBy(pass, l.stmt.body, e.via, got),
+          );
           if (!early || !g.canReach(s.go, l.header)) continue;
           path = [early.from];
           const via = early.via!;

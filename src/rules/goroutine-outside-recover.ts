@@ -6,7 +6,7 @@ import { inspect, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { PLUMBING_CALLS } from './catalog.js';
-import { deferredRecover, funcName, goTarget, lineOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { funcName, protectingRecover, goTarget, lineOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'goroutine-outside-recover';
 
@@ -36,7 +36,7 @@ function delegatesToRecoverer(pass: Pass, fn: FuncNode): boolean {
     if (s.kind !== 'ExprStmt' || unparen(s.x).kind !== 'CallExpr') return false;
     const call = unparen(s.x) as ast.CallExpr;
     const decl = pass.types.callee(call)?.decl;
-    if (decl && deferredRecover(pass, decl)) {
+    if (decl && protectingRecover(pass, decl)) {
       delegated = true;
       continue;
     }
@@ -47,7 +47,7 @@ function delegatesToRecoverer(pass: Pass, fn: FuncNode): boolean {
 
 function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   if (!fn.body) return;
-  const rec = deferredRecover(pass, fn);
+  const rec = protectingRecover(pass, fn);
   if (!rec) return;
   const gos: ast.GoStmt[] = [];
   walkSameFunc(fn.body, (x) => {
@@ -58,7 +58,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   for (const go of gos) {
     const t = goTarget(pass, go);
     if (!t?.fn.body) continue;
-    if (deferredRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn)) continue;
+    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn)) continue;
     const lit = t.fn.kind === 'FuncLit';
     const runs = lit ? 'has no recover of its own' : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
     const fix = lit

@@ -283,3 +283,86 @@ func nonBlocking(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// A fresh channel per iteration with one sender, drained before the outer loop may break.
+func perIteration(keys []string) int {
+	total := 0
+	for _, k := range keys {
+		ch := make(chan int)
+		go func() {
+			n, _ := fetch(context.Background(), k)
+			ch <- n
+		}()
+		n := <-ch
+		total += n
+		if total > 10 {
+			break
+		}
+	}
+	return total
+}
+
+// Goroutines that send to and receive from each other: not results for this function.
+func pingPong(rounds int) {
+	ball := make(chan int)
+	done := make(chan bool, 2)
+	for p := 0; p < 2; p++ {
+		go func() {
+			for i := 0; i < rounds; i++ {
+				if p == 0 {
+					ball <- i
+					<-ball
+				} else {
+					<-ball
+					ball <- i
+				}
+			}
+			done <- true
+		}()
+	}
+	<-done
+	<-done
+}
+
+// The receive loop returns only once every worker has reported, counted separately.
+func untilAllDone(ctx context.Context, keys []string) error {
+	errc := make(chan error)
+	for _, k := range keys {
+		go func() {
+			_, err := fetch(ctx, k)
+			errc <- err
+		}()
+	}
+	active := len(keys)
+	var first error
+	for {
+		err := <-errc
+		if first == nil {
+			first = err
+		}
+		active--
+		if active == 0 {
+			return first
+		}
+	}
+}
+
+// The goroutine sends either a value or an error, and the select takes whichever comes.
+func valueOrError(key string) (int, error) {
+	vals := make(chan int)
+	errs := make(chan error)
+	go func() {
+		n, err := fetch(context.Background(), key)
+		if err != nil {
+			errs <- err
+			return
+		}
+		vals <- n
+	}()
+	select {
+	case n := <-vals:
+		return n, nil
+	case err := <-errs:
+		return 0, err
+	}
+}

@@ -96,7 +96,7 @@ func startedFirst() {
 	work(1)
 }
 
-// A deferred recover that re-panics still protects the function; the goroutine is on its own.
+// A deferred recover that re-panics does not protect the function: nothing to compare with.
 func repanics(wg *sync.WaitGroup) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -104,7 +104,7 @@ func repanics(wg *sync.WaitGroup) {
 		}
 	}()
 	wg.Add(1)
-	go func() { // want `repanics protects itself`
+	go func() {
 		defer wg.Done()
 		work(-1)
 	}()
@@ -116,6 +116,22 @@ func (w *worker) fanOut(ws []*worker) {
 	for _, x := range ws {
 		go x.loop() // want `runs worker.loop`
 	}
+}
+
+// Protected through a deferred method of the receiver.
+type svc struct{}
+
+func (s *svc) recoverPanic() {
+	if r := recover(); r != nil {
+		log.Print(r)
+	}
+}
+
+func (s *svc) handle() {
+	defer s.recoverPanic()
+	go func() { // want `svc.handle protects itself with a deferred recover \(line 131\)`
+		work(-1)
+	}()
 }
 
 // ---- negatives ----
