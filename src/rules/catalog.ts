@@ -92,6 +92,47 @@ export const EXIT_FUNCTIONS: ReadonlySet<string> = new Set([
   '(*log.Logger).Fatal',
   '(*log.Logger).Fatalf',
   '(*log.Logger).Fatalln',
+  // logrus: package functions, *Logger, *Entry, and the FieldLogger interfaces.
+  ...['Fatal', 'Fatalf', 'Fatalln', 'Exit'].map((m) => `github.com/sirupsen/logrus.${m}`),
+  ...['Logger', 'Entry'].flatMap((t) => ['Fatal', 'Fatalf', 'Fatalln', 'Exit'].map((m) => `(*github.com/sirupsen/logrus.${t}).${m}`)),
+  ...['FieldLogger', 'Ext1FieldLogger', 'StdLogger'].flatMap((t) => ['Fatal', 'Fatalf', 'Fatalln'].map((m) => `(github.com/sirupsen/logrus.${t}).${m}`)),
+  // zap
+  '(*go.uber.org/zap.Logger).Fatal',
+  ...['Fatal', 'Fatalf', 'Fatalw', 'Fatalln'].map((m) => `(*go.uber.org/zap.SugaredLogger).${m}`),
+  // klog (v1 and v2) and glog: Fatal* and Exit* end the process.
+  ...['k8s.io/klog', 'k8s.io/klog/v2', 'github.com/golang/glog'].flatMap((p) =>
+    ['Fatal', 'Fatalf', 'Fatalln', 'FatalDepth', 'Exit', 'Exitf', 'Exitln', 'ExitDepth'].map((m) => `${p}.${m}`),
+  ),
+  ...['k8s.io/klog', 'k8s.io/klog/v2'].flatMap((p) => ['Fatal', 'Fatalf', 'Fatalln'].map((m) => `(${p}.Verbose).${m}`)),
+]);
+
+/**
+ * zerolog ends the process when a Fatal-level event is sent: `log.Fatal().Msg("x")`. The event comes
+ * from one of FATAL_EVENT_SOURCES and is sent by one of EVENT_SENDERS.
+ */
+export const FATAL_EVENT_SOURCES: ReadonlySet<string> = new Set([
+  '(*github.com/rs/zerolog.Logger).Fatal',
+  'github.com/rs/zerolog/log.Fatal',
+]);
+export const EVENT_SENDERS: ReadonlySet<string> = new Set(
+  ['Msg', 'Msgf', 'MsgFunc', 'Send'].map((m) => `(*github.com/rs/zerolog.Event).${m}`),
+);
+
+/**
+ * Deferred calls whose skipping at process exit loses nothing: the process is gone, and with it
+ * the locks, goroutines, timers and contexts they release.
+ */
+export const HARMLESS_AT_EXIT: ReadonlySet<string> = new Set([
+  '(*sync.Mutex).Unlock',
+  '(*sync.RWMutex).Unlock',
+  '(*sync.RWMutex).RUnlock',
+  '(sync.Locker).Unlock',
+  '(*sync.WaitGroup).Done',
+  '(*time.Ticker).Stop',
+  '(*time.Timer).Stop',
+  'os/signal.Stop',
+  'context.CancelFunc',
+  'context.CancelCauseFunc',
 ]);
 
 /**
@@ -329,4 +370,19 @@ export const SIGNAL_HANDLERS: ReadonlySet<string> = new Set([
   'k8s.io/apiserver/pkg/server.SetupSignalContext',
   '(*go.uber.org/fx.App).Run',
   'github.com/oklog/run.SignalHandler',
+]);
+
+/** Calls that send an HTTP request and return a response that is nil when the error is not. */
+export const HTTP_REQUEST_CALLS: ReadonlySet<string> = new Set([
+  'net/http.Get',
+  'net/http.Head',
+  'net/http.Post',
+  'net/http.PostForm',
+  '(*net/http.Client).Do',
+  '(*net/http.Client).Get',
+  '(*net/http.Client).Head',
+  '(*net/http.Client).Post',
+  '(*net/http.Client).PostForm',
+  '(net/http.RoundTripper).RoundTrip',
+  '(*net/http.Transport).RoundTrip',
 ]);
