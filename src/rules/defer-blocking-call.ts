@@ -105,7 +105,9 @@ function chanKey(pass: Pass, e: ast.Expr): string | undefined {
   }
   if (x.kind === 'Ident') {
     const o = pass.types.objectOf(x);
-    return o?.varKind === 'package' ? `${o.pkg}.${o.name}` : undefined;
+    if (o?.varKind === 'package') return `${o.pkg}.${o.name}`;
+    // A local variable: by where it is declared.
+    if (o?.kind === 'var' && o.decl) return `${pass.fileOf(o.decl)?.path ?? ''}#${o.decl.namePos}`;
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  callGraphOf, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, sameExpr, samePath,
+  cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, sameExpr, samePath,
   searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath,
 } from './helpers.js';
 
@@ -91,17 +91,39 @@ function releases(pass: Pass, n: ast.Node, m: Mutex, unlock: LockMethod): boolea
   return false;
 }
 
-/** Whether fn refers to (without calling) a same-package method or function that unlocks the mutex, e.g. to return it as the release function. */
-function handsOutUnlock(pass: Pass, fn: FuncNode, path: VarPath, unlock: LockMethod): boolean {
-  const g = callGraphOf(pass);
-  const node = g.nodeOf(fn);
-  for (const e of node?.out ?? []) {
-    if (e.kind !== 'value' || e.site.kind !== 'SelectorExpr' || !e.callee.decl?.body) continue;
-    const fake: ast.CallExpr = { kind: 'CallExpr', fun: e.site, lparen: -1, args: [], ellipsis: -1, rparen: -1 };
-    const p = pathInCallee(pass, fake, e.callee.decl, path);
-    if (p && lockCallsIn(pass, e.callee.decl.body).some((l) => l.method === unlock && samePathOf(pass, l.mutex, p))) return true;
+/** The declaration of the method `x.m` when x's type is declared in this package. */
+function methodDecl(pass: Pass, sel: ast.SelectorExpr): ast.FuncDecl | undefined {
+  let t = pass.types.typeOf(sel.x);
+  if (t?.kind === 'pointer') t = t.elem;
+  if (t?.kind !== 'named' || t.pkg !== pass.pkg.importPath) return undefined;
+  for (const f of pass.files) {
+    for (const d of f.file.decls ?? []) {
+      if (d.kind !== 'FuncDecl' || d.name.name !== sel.sel.name || !d.recv?.list?.[0]?.type) continue;
+      let r = unparen(d.recv.list[0].type!);
+      if (r.kind === 'StarExpr') r = unparen(r.x);
+      if (r.kind === 'IndexExpr' || r.kind === 'IndexListExpr') r = unparen(r.x);
+      if (r.kind === 'Ident' && r.name === t.name) return d;
+    }
   }
-  return false;
+  return undefined;
+}
+
+/** Whether fn refers to (without calling) a same-package method that unlocks the mutex, e.g. to return it as the release function. */
+function handsOutUnlock(pass: Pass, fn: FuncNode, path: VarPath, unlock: LockMethod): boolean {
+  const called = new Set<ast.Node>();
+  let found = false;
+  walkNode(fn.body!, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr') called.add(unparen(x.fun));
+    if (x.kind !== 'SelectorExpr' || called.has(x)) return true;
+    const decl = methodDecl(pass, x);
+    if (!decl?.body) return true;
+    const fake: ast.CallExpr = { kind: 'CallExpr', fun: x, lparen: -1, args: [], ellipsis: -1, rparen: -1 };
+    const p = pathInCallee(pass, fake, decl, path);
+    if (p && lockCallsIn(pass, decl.body).some((l) => l.method === unlock && samePathOf(pass, l.mutex, p))) found = true;
+    return !found;
+  });
+  return found;
 }
 
 function samePathOf(pass: Pass, e: ast.Expr, p: VarPath): boolean {

@@ -153,3 +153,16 @@ func (c *conn) send(m string) {
 func (c *conn) Finish() {
 	defer c.send("bye")
 }
+
+// A local semaphore limiting requests in flight: the deferred receive frees the slot.
+func InFlight(limit int) http.HandlerFunc {
+	sem := make(chan struct{}, limit)
+	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case sem <- struct{}{}:
+			defer func() { <-sem }()
+		default:
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}
+	}
+}

@@ -169,7 +169,7 @@ func (s *Store) waitUnlocked(ch chan struct{}) {
 	s.mu.Lock()
 }
 
-// Returns with the read lock held and hands out the method that releases it.
+// Keeps the read lock on success and gives the caller the method that releases it.
 func (s *Store) grab() (map[string]string, func()) {
 	s.rw.RLock()
 	if s.data == nil {
