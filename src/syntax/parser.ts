@@ -31,9 +31,20 @@ export interface ParseOptions {
    * declarations); 'package' (stop after the package clause).
    */
   mode?: 'full' | 'declarations' | 'imports' | 'package';
-  /** Maximum nesting depth of expressions, statements and types before the parse is abandoned. Default 3000. */
+  /**
+   * Maximum nesting depth of expressions, statements and types before the parse is abandoned.
+   * Default DEFAULT_MAX_NESTING.
+   */
   maxNesting?: number;
 }
+
+/**
+ * The default nesting limit. Low enough that the limit, not the JavaScript stack, ends the parse of
+ * a deeply nested file even on a main thread's small stack: the result is then the same in every
+ * thread (a worker's stack is larger), and trees that parse can be walked recursively by the rules.
+ * Real Go code nests a few dozen levels; go/parser's own limit is far higher (1e5).
+ */
+export const DEFAULT_MAX_NESTING = 1000;
 
 class Bailout {
   constructor(readonly offset: number, readonly message: string) {}
@@ -1946,7 +1957,7 @@ export function parseFile(filename: string, src: Uint8Array | string, opts: Pars
   const lineStarts = computeLineStarts(bytes);
   const source = new SourceFile(filename, bytes, lineStarts);
   const sc = new Scanner(filename, bytes);
-  const maxNest = opts.maxNesting ?? 3000;
+  const maxNest = opts.maxNesting ?? DEFAULT_MAX_NESTING;
   let p: Parser | null = null;
   const errs: { offset: number; message: string }[] = [];
   try {
@@ -1992,7 +2003,7 @@ export function parseExpr(src: string): { expr: ast.Expr | null; errors: SyntaxE
   let p: Parser | null = null;
   const extra: { offset: number; message: string }[] = [];
   try {
-    p = new Parser(sc, lineStarts, 3000);
+    p = new Parser(sc, lineStarts, DEFAULT_MAX_NESTING);
     expr = p.parseRhs();
     p.expectEOF();
   } catch (e) {
