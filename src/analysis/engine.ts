@@ -208,7 +208,22 @@ export class Engine {
         }
         continue;
       }
-      const inspector = new Inspector(file);
+      let inspector: Inspector;
+      try {
+        inspector = new Inspector(file);
+      } catch (e) {
+        // A tree nested deeper than the stack allows to walk: the file is skipped, like one that does not parse.
+        if (!(e instanceof RangeError)) throw e;
+        findings.push({
+          rule: SYNTAX_ERROR_RULE.id,
+          severity: 'high',
+          confidence: 'high',
+          message: 'the file nests too deeply to be analysed (the stack is exhausted) (the file is not analysed)',
+          related: [],
+          ...spanOf({ path: f.path, source } as PassFile, { pos: 0, end: 0 }),
+        });
+        continue;
+      }
       const pf: PassFile = { path: f.path, name: f.name, file, source, goVersion: f.goVersion, generated: f.generated, test: f.test, inspector };
       pf.inspector = new TrackedInspector(inspector, pf, track);
       files.push(pf);
