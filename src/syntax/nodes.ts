@@ -178,35 +178,36 @@ export function unparen(e: ast.Expr): ast.Expr {
  * Comments are not visited (except the file's own when walking a CommentGroup).
  */
 export function forEachChild(n: ast.Node, f: (child: ast.Node) => void): void {
-  const list = (xs: readonly ast.Node[] | null) => {
-    if (xs) for (const x of xs) f(x);
-  };
-  const one = (x: ast.Node | null) => {
-    if (x) f(x);
-  };
+  // Written without helper closures: this runs for every node of every walk.
   switch (n.kind) {
     case 'Comment': return;
-    case 'CommentGroup': list(n.list); return;
-    case 'Field': one(n.doc); list(n.names); one(n.type); one(n.tag); one(n.comment); return;
-    case 'FieldList': list(n.list); return;
+    case 'CommentGroup': eachOf(n.list, f); return;
+    case 'Field':
+      if (n.doc) f(n.doc);
+      if (n.names) eachOf(n.names, f);
+      if (n.type) f(n.type);
+      if (n.tag) f(n.tag);
+      if (n.comment) f(n.comment);
+      return;
+    case 'FieldList': if (n.list) eachOf(n.list, f); return;
     case 'BadExpr': case 'Ident': case 'BasicLit': return;
-    case 'Ellipsis': one(n.elt); return;
+    case 'Ellipsis': if (n.elt) f(n.elt); return;
     case 'FuncLit': f(n.type); f(n.body); return;
-    case 'CompositeLit': one(n.type); list(n.elts); return;
+    case 'CompositeLit': if (n.type) f(n.type); if (n.elts) eachOf(n.elts, f); return;
     case 'ParenExpr': f(n.x); return;
     case 'SelectorExpr': f(n.x); f(n.sel); return;
     case 'IndexExpr': f(n.x); f(n.index); return;
-    case 'IndexListExpr': f(n.x); list(n.indices); return;
-    case 'SliceExpr': f(n.x); one(n.low); one(n.high); one(n.max); return;
-    case 'TypeAssertExpr': f(n.x); one(n.type); return;
-    case 'CallExpr': f(n.fun); list(n.args); return;
+    case 'IndexListExpr': f(n.x); if (n.indices) eachOf(n.indices, f); return;
+    case 'SliceExpr': f(n.x); if (n.low) f(n.low); if (n.high) f(n.high); if (n.max) f(n.max); return;
+    case 'TypeAssertExpr': f(n.x); if (n.type) f(n.type); return;
+    case 'CallExpr': f(n.fun); if (n.args) eachOf(n.args, f); return;
     case 'StarExpr': f(n.x); return;
     case 'UnaryExpr': f(n.x); return;
     case 'BinaryExpr': f(n.x); f(n.y); return;
     case 'KeyValueExpr': f(n.key); f(n.value); return;
-    case 'ArrayType': one(n.len); f(n.elt); return;
+    case 'ArrayType': if (n.len) f(n.len); f(n.elt); return;
     case 'StructType': f(n.fields); return;
-    case 'FuncType': one(n.typeParams); f(n.params); one(n.results); return;
+    case 'FuncType': if (n.typeParams) f(n.typeParams); f(n.params); if (n.results) f(n.results); return;
     case 'InterfaceType': f(n.methods); return;
     case 'MapType': f(n.key); f(n.value); return;
     case 'ChanType': f(n.value); return;
@@ -216,28 +217,44 @@ export function forEachChild(n: ast.Node, f: (child: ast.Node) => void): void {
     case 'ExprStmt': f(n.x); return;
     case 'SendStmt': f(n.chan); f(n.value); return;
     case 'IncDecStmt': f(n.x); return;
-    case 'AssignStmt': list(n.lhs); list(n.rhs); return;
+    case 'AssignStmt': eachOf(n.lhs, f); eachOf(n.rhs, f); return;
     case 'GoStmt': f(n.call); return;
     case 'DeferStmt': f(n.call); return;
-    case 'ReturnStmt': list(n.results); return;
-    case 'BranchStmt': one(n.label); return;
-    case 'BlockStmt': list(n.list); return;
-    case 'IfStmt': one(n.init); f(n.cond); f(n.body); one(n.else); return;
-    case 'CaseClause': list(n.list); list(n.body); return;
-    case 'SwitchStmt': one(n.init); one(n.tag); f(n.body); return;
-    case 'TypeSwitchStmt': one(n.init); f(n.assign); f(n.body); return;
-    case 'CommClause': one(n.comm); list(n.body); return;
+    case 'ReturnStmt': if (n.results) eachOf(n.results, f); return;
+    case 'BranchStmt': if (n.label) f(n.label); return;
+    case 'BlockStmt': if (n.list) eachOf(n.list, f); return;
+    case 'IfStmt': if (n.init) f(n.init); f(n.cond); f(n.body); if (n.else) f(n.else); return;
+    case 'CaseClause': if (n.list) eachOf(n.list, f); if (n.body) eachOf(n.body, f); return;
+    case 'SwitchStmt': if (n.init) f(n.init); if (n.tag) f(n.tag); f(n.body); return;
+    case 'TypeSwitchStmt': if (n.init) f(n.init); f(n.assign); f(n.body); return;
+    case 'CommClause': if (n.comm) f(n.comm); if (n.body) eachOf(n.body, f); return;
     case 'SelectStmt': f(n.body); return;
-    case 'ForStmt': one(n.init); one(n.cond); one(n.post); f(n.body); return;
-    case 'RangeStmt': one(n.key); one(n.value); f(n.x); f(n.body); return;
-    case 'ImportSpec': one(n.doc); one(n.name); f(n.path); one(n.comment); return;
-    case 'ValueSpec': one(n.doc); list(n.names); one(n.type); list(n.values); one(n.comment); return;
-    case 'TypeSpec': one(n.doc); f(n.name); one(n.typeParams); f(n.type); one(n.comment); return;
+    case 'ForStmt': if (n.init) f(n.init); if (n.cond) f(n.cond); if (n.post) f(n.post); f(n.body); return;
+    case 'RangeStmt': if (n.key) f(n.key); if (n.value) f(n.value); f(n.x); f(n.body); return;
+    case 'ImportSpec': if (n.doc) f(n.doc); if (n.name) f(n.name); f(n.path); if (n.comment) f(n.comment); return;
+    case 'ValueSpec':
+      if (n.doc) f(n.doc);
+      eachOf(n.names, f);
+      if (n.type) f(n.type);
+      if (n.values) eachOf(n.values, f);
+      if (n.comment) f(n.comment);
+      return;
+    case 'TypeSpec':
+      if (n.doc) f(n.doc);
+      f(n.name);
+      if (n.typeParams) f(n.typeParams);
+      f(n.type);
+      if (n.comment) f(n.comment);
+      return;
     case 'BadDecl': return;
-    case 'GenDecl': one(n.doc); list(n.specs); return;
-    case 'FuncDecl': one(n.doc); one(n.recv); f(n.name); f(n.type); one(n.body); return;
-    case 'File': one(n.doc); f(n.name); list(n.decls); return;
+    case 'GenDecl': if (n.doc) f(n.doc); if (n.specs) eachOf(n.specs, f); return;
+    case 'FuncDecl': if (n.doc) f(n.doc); if (n.recv) f(n.recv); f(n.name); f(n.type); if (n.body) f(n.body); return;
+    case 'File': if (n.doc) f(n.doc); f(n.name); if (n.decls) eachOf(n.decls, f); return;
   }
+}
+
+function eachOf(xs: readonly ast.Node[], f: (child: ast.Node) => void): void {
+  for (let i = 0; i < xs.length; i++) f(xs[i]!);
 }
 
 /** Pre-order walk; return false from visit to skip a node's children. */
