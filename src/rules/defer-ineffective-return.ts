@@ -179,7 +179,7 @@ function reportLostAssignments(pass: Pass, file: PassFile, fn: FuncNode, fname: 
       const kind = where === 'param' ? 'a parameter' : 'a local variable';
       const named = namedResults(fn);
       const fix = hasResults(fn)
-        ? `make ${id.name} a named result of ${fname} (e.g. func ...) (..., ${id.name} error)) so the assignment becomes the returned error`
+        ? `declare ${id.name} as a named result of ${fname} (${id.name} error in its result list) so that the assignment changes the returned error`
         : `${fname} returns nothing, so handle the error inside the deferred function (log it or report it)`;
       pass.report({
         node: x,

@@ -6,7 +6,7 @@ import type * as ast from '../syntax/ast.js';
 import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { enclosingFunc, enclosingLoops, funcName, goVersionAtLeast, lineOf, walkSameFunc, type LoopNode } from './helpers.js';
+import { enclosingFunc, enclosingLoops, funcName, goVersionAtLeast, isWaitCall, lineOf, walkSameFunc, type LoopNode } from './helpers.js';
 
 const ID = 'loop-var-capture';
 
@@ -142,6 +142,18 @@ function isFieldKey(pass: Pass, key: ast.Expr): boolean {
   return !o || o.kind !== 'var' || o.varKind === 'field';
 }
 
+/** Whether the loop body waits for a goroutine group after the go statement (same function). */
+function waitsInIteration(pass: Pass, file: PassFile, loop: LoopNode, st: ast.GoStmt): boolean {
+  const after = nodePos(st);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr' && nodePos(x) > after && isWaitCall(pass, file, x)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     const perIteration = goVersionAtLeast(file.goVersion, 1, 22);
@@ -150,7 +162,10 @@ function run(pass: Pass): void {
       if (loops.length === 0) return;
       const lits = laterLiterals(st.call);
       if (lits.length === 0) return;
-      const vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
+      let vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
+      // Goroutines waited for later in the same iteration (wg.Wait() in the loop body) finish before
+      // the loop variable changes.
+      if (st.kind === 'GoStmt') vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st));
       if (vars.length === 0) return;
       const fn = enclosingFunc(stack);
       const outer = [...stack];

@@ -116,3 +116,17 @@ func blankLoopVar(xs []int) {
 		}()
 	}
 }
+
+func waitedInIteration(rounds int, nodes []string) {
+	for attempt := 0; attempt < rounds; attempt++ {
+		var wg sync.WaitGroup
+		for _, n := range nodes {
+			wg.Add(1)
+			go func(n string) {
+				defer wg.Done()
+				fmt.Println(n, attempt)
+			}(n)
+		}
+		wg.Wait()
+	}
+}
