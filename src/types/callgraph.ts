@@ -310,6 +310,18 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     return node;
   };
 
+  // Only calls whose name is declared by a function or method of this package can reach a
+  // same-package declaration: resolving the others (most calls) would be wasted type work.
+  const localNames = new Set<string>();
+  for (const f of files) for (const d of f.decls ?? []) if (d.kind === 'FuncDecl') localNames.add(d.name.name);
+  const mayBeLocal = (fun: ast.Expr): boolean => {
+    let x = fun;
+    if (x.kind === 'IndexExpr' || x.kind === 'IndexListExpr') x = unparen(x.x);
+    if (x.kind === 'Ident') return localNames.has(x.name);
+    if (x.kind === 'SelectorExpr') return localNames.has(x.sel.name);
+    return true;
+  };
+
   const funcDeclOf = (e: ast.Expr): ast.FuncDecl | undefined => {
     const x = unparen(e);
     const id = x.kind === 'Ident' ? x : x.kind === 'SelectorExpr' ? x.sel : null;
@@ -351,7 +363,7 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
             if (owner) edges.push({ caller: owner, callee: node, kind, site: n });
             push(fun.body, null, node);
           } else {
-            const decl = info.callee(n)?.decl;
+            const decl = mayBeLocal(fun) ? info.callee(n)?.decl : undefined;
             if (decl) pending.push({ caller: owner, decl, kind, site: n, call: n });
             // The function expression: its operands are walked, the callee name is not a value use.
             if (fun.kind === 'SelectorExpr') push(fun.x);
