@@ -133,6 +133,9 @@ export const HARMLESS_AT_EXIT: ReadonlySet<string> = new Set([
   'os/signal.Stop',
   'context.CancelFunc',
   'context.CancelCauseFunc',
+  // The kernel closes every descriptor when the process ends, and *os.File buffers nothing in user
+  // space: what was written is already in the kernel (a bufio.Writer over it is another matter).
+  '(*os.File).Close',
 ]);
 
 /**

@@ -1,6 +1,7 @@
 package exits
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"log"
@@ -17,11 +18,11 @@ func die(msg string) {
 
 func chainOfTwo() {
 	defer cleanup()
-	die("no input") // want `die → fatalf → os\.Exit ends the process here in chainOfTwo while the deferred cleanup\(\) \(line 19\) is pending`
+	die("no input") // want `die → fatalf → os\.Exit ends the process here in chainOfTwo while the deferred cleanup\(\) \(line 20\) is pending`
 }
 
 type app struct {
-	out *os.File
+	out *bufio.Writer
 }
 
 func (a *app) fail(err error) {
@@ -30,9 +31,9 @@ func (a *app) fail(err error) {
 }
 
 func (a *app) run() {
-	defer a.out.Close()
+	defer a.out.Flush()
 	if err := a.step(); err != nil {
-		a.fail(err) // want `\(\*app\)\.fail → os\.Exit ends the process here in app\.run while the deferred a\.out\.Close\(\)`
+		a.fail(err) // want `\(\*app\)\.fail → os\.Exit ends the process here in app\.run while the deferred a\.out\.Flush\(\)`
 	}
 }
 
@@ -97,14 +98,14 @@ func localFatal(args []string) {
 	}
 	defer cleanup()
 	if len(args) == 0 {
-		fatal(errors.New("no args")) // want `fatal \(the function literal on line 94\) → os\.Exit ends the process here in localFatal`
+		fatal(errors.New("no args")) // want `fatal \(the function literal on line 95\) → os\.Exit ends the process here in localFatal`
 	}
 }
 
 func localFatalViaHelper() {
 	fail := func() { die("x") }
 	defer cleanup()
-	fail() // want `fail \(the function literal on line 105\) → die → fatalf → os\.Exit ends the process`
+	fail() // want `fail \(the function literal on line 106\) → die → fatalf → os\.Exit ends the process`
 }
 
 // Not exits: helpers that may return, panic, or are not called.
@@ -188,4 +189,16 @@ func localMayReturn(err error) {
 	}
 	defer cleanup()
 	check()
+}
+
+// Only a file close is pending: the kernel closes the descriptor at exit and nothing is buffered.
+func onlyFileClose(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if _, err := f.WriteString("x"); err != nil {
+		die(err.Error())
+	}
 }

@@ -22,7 +22,7 @@ func writeReport(path string, lines []string) {
 	defer w.Flush()
 	for _, l := range lines {
 		if _, err := w.WriteString(l); err != nil {
-			log.Fatalf("write: %v", err) // want `log\.Fatalf ends the process here in writeReport while the deferred f\.Close\(\) \(line 20\), w\.Flush\(\) \(line 22\) are pending, so they never run`
+			log.Fatalf("write: %v", err) // want `log\.Fatalf ends the process here in writeReport while the deferred w\.Flush\(\) \(line 22\) is pending, so it never runs`
 		}
 	}
 }
