@@ -47,6 +47,11 @@ export interface DeliveryInput {
   annotations?: 'always' | 'fallback' | 'never';
   /** local: write summaries and outputs only, post nothing (phase 1 of the fork mode). */
   mode?: 'post' | 'local';
+  /**
+   * Pull request comments: review (inline comments and the sticky summary, the default),
+   * summary (the sticky summary only), off (no comments; labels, check run and alerts still).
+   */
+  commentMode?: 'review' | 'summary' | 'off';
 }
 
 export interface DeliveryDeps {
@@ -136,8 +141,9 @@ export async function deliver(ctx: CiContext, input: DeliveryInput, deps: Delive
   if (gh && post && pr && pr.isFork && gh.eventName === 'pull_request') report.fallback = FORK_NOTICE;
   else if (gh && post && pr && !client) report.fallback = 'No GitHub token (GITHUB_TOKEN or the github-token input): findings are shown as annotations and in the job summary only.';
 
+  const commentMode = input.commentMode ?? 'review';
   if (gh && client && pr && !report.fallback) {
-    await step('pull request review', async () => {
+    if (commentMode === 'review') await step('pull request review', async () => {
       const diff = input.diff ?? (await client.getPullDiff(gh.repository, pr.number)).diff;
       const plan = planReview(routed.comment, {
         changed: parseDiffHunks(diff),
@@ -159,7 +165,7 @@ export async function deliver(ctx: CiContext, input: DeliveryInput, deps: Delive
         ...(links ? { links } : {}),
       });
     });
-    if (!report.fallback) {
+    if (!report.fallback && commentMode !== 'off') {
       await step('summary comment', async () => {
         const body = renderStickySummary(summaryInput(input, routed.all, report, links, gh.runUrl));
         report.summary = await upsertStickySummary(client, gh.repository, pr.number, body, input.summaryKey ? { key: input.summaryKey } : {});

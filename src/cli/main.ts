@@ -8,6 +8,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   ast: { summary: 'print the syntax tree of a Go file as JSON', load: async () => (await import('./ast.js')).run },
   cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import('./cost.js')).run },
   check: { summary: 'analyse Go packages (the default command)', load: async () => (await import('./check.js')).run },
+  ci: { summary: 'analyse a change in CI and deliver it: PR review, summary, annotations, alerts', load: async () => (await import('./ci.js')).run },
   explain: { summary: "print a rule's documentation", load: async () => (await import('./explain.js')).run },
   init: { summary: 'write a commented starter .deferguard.yml', load: async () => (await import('./init.js')).run },
   rules: { summary: 'list the rules with severity and default', load: async () => (await import('./rules.js')).run },

@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNo
 import { isSeverity, type Severity } from '../findings/model.js';
 import { BANNED_CONTEXTS, defaultRuleOptions, type RuleOptions } from '../analysis/options.js';
 import { parseRouting, type Routing } from '../ci/route.js';
+import { parseGolangciSeverities, type GolangciSeverities } from '../ci/golangci.js';
 
 export const CONFIG_NAMES = ['.deferguard.yml', '.deferguard.yaml'];
 
@@ -32,7 +33,7 @@ export interface Config {
   reportUnusedIgnores: boolean;
   /** Options for rules (ban list, blocking-call additions, handler types). */
   ruleOptions: RuleOptions;
-  ci: { routes: Routing | undefined; alerts: unknown; commentMode: 'review' | 'summary' | 'off' | undefined };
+  ci: { routes: Routing | undefined; alerts: unknown; commentMode: 'review' | 'summary' | 'off' | undefined; golangciLint?: GolangciSeverities };
 }
 
 export class ConfigError extends Error {
@@ -261,7 +262,7 @@ function parseBanned(n: YamlNode | null | undefined, at: Where): RuleOptions['ba
 
 function parseCi(n: YamlNode | null | undefined, at: Where): Config['ci'] {
   const out: Config['ci'] = { routes: undefined, alerts: undefined, commentMode: undefined };
-  if (!n || !isMap(n)) throw at(n, 'ci', 'must be a mapping with routes, alerts, comment-mode');
+  if (!n || !isMap(n)) throw at(n, 'ci', 'must be a mapping with routes, alerts, comment-mode, golangci-lint');
   for (const p of n.items as Pair<YamlNode, YamlNode>[]) {
     const k = scalarKey(p, at);
     if (k === 'routes') {
@@ -277,7 +278,13 @@ function parseCi(n: YamlNode | null | undefined, at: Where): Config['ci'] {
       const v = scalar(p.value);
       if (v !== 'review' && v !== 'summary' && v !== 'off') throw at(p.value, 'ci.comment-mode', 'must be review, summary or off');
       out.commentMode = v;
-    } else throw at(p.key, `ci.${k}`, `unknown key${suggest(k, ['routes', 'alerts', 'comment-mode'])}; known: routes, alerts, comment-mode`);
+    } else if (k === 'golangci-lint') {
+      try {
+        out.golangciLint = parseGolangciSeverities((p.value as YamlNode | null)?.toJSON(), 'ci.golangci-lint');
+      } catch (e) {
+        throw at(p.value, 'ci.golangci-lint', (e as Error).message);
+      }
+    } else throw at(p.key, `ci.${k}`, `unknown key${suggest(k, ['routes', 'alerts', 'comment-mode', 'golangci-lint'])}; known: routes, alerts, comment-mode, golangci-lint`);
   }
   return out;
 }

@@ -65,6 +65,8 @@ export class FakeGitHub {
   readonly labels = new Set<string>();
   readonly checkRuns = new Map<number, { id: number; name: string; head_sha: string; conclusion: string; annotations: unknown[]; calls: number }>();
   failures: InjectedFailure[] = [];
+  /** Called for every request as it arrives (after it is recorded), e.g. to check local state at that moment. */
+  onRequest: ((r: RecordedRequest) => void) | undefined;
   private nextId = 1000;
   private server: Server | undefined;
   url = '';
@@ -156,6 +158,7 @@ export class FakeGitHub {
     }
     const method = req.method ?? 'GET';
     this.requests.push({ method, url: req.url ?? '', headers: { ...req.headers }, body, rawBody: raw });
+    this.onRequest?.(this.requests[this.requests.length - 1]!);
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     const fi = this.failures.findIndex((f) => (!f.method || f.method === method) && f.path.test(path));
