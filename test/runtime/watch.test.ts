@@ -99,7 +99,8 @@ test('a group growing with the requests is a leak: exit 1 and leaks[] in JSON', 
     assert.equal(leak.finding, null, 'no --source, no join');
     assert.ok(leak.count >= 20 && leak.count <= svc.hits(), `count ${leak.count}, hits ${svc.hits()}`);
     assert.ok(leak.growth.requestCorrelation > 0.9);
-    assert.ok(doc.load.sent > 20 && doc.load.completed === svc.hits(), JSON.stringify(doc.load));
+    // Requests aborted at the end of the load phase may have reached the server: completed <= hits <= sent.
+    assert.ok(doc.load.sent > 20 && doc.load.completed <= svc.hits() && svc.hits() <= doc.load.sent, `${JSON.stringify(doc.load)}, hits ${svc.hits()}`);
     assert.equal(doc.gc.source, 'expvar');
     assert.ok(doc.gc.cycles >= 3 && doc.gc.pauses.count === doc.gc.cycles, JSON.stringify(doc.gc));
   } finally {
