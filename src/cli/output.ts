@@ -1,6 +1,6 @@
 // Writing output files: atomically (a temp file in the same directory, then a rename), so an
 // interrupted or failed write never leaves a partial report, baseline or fixed source file.
-import { accessSync, constants, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export class OutputError extends Error {
@@ -28,11 +28,18 @@ export function checkWritable(file: string, what: string, shown = file): void {
   const abs = resolve(file);
   file = shown;
   try {
-    if (statSync(abs).isDirectory()) throw new OutputError(`cannot write ${what} to ${file}: it is a directory`);
+    const st = statSync(abs);
+    if (st.isDirectory()) throw new OutputError(`cannot write ${what} to ${file}: it is a directory`);
+    if (!st.isFile()) {
+      // A device or pipe (/dev/stdout, a FIFO) is written in place: it must be writable itself.
+      accessSync(abs, constants.W_OK);
+      return;
+    }
   } catch (e) {
     if (e instanceof OutputError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutputError(`cannot write ${what} to ${file}: ${reason(e)}`);
   }
-  const dir = dirname(abs);
+  const dir = dirname(realTarget(abs));
   try {
     if (!statSync(dir).isDirectory()) throw new OutputError(`cannot write ${what} to ${file}: ${dir} is not a directory`);
     accessSync(dir, constants.W_OK);
@@ -42,10 +49,38 @@ export function checkWritable(file: string, what: string, shown = file): void {
   }
 }
 
-/** Writes `data` to `file` through a temp file and a rename; throws OutputError and leaves no temp file. */
+/** The file a path names: a symbolic link's target (so that the link is kept), else the path itself. */
+function realTarget(abs: string): string {
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
+  }
+}
+
+/**
+ * Writes `data` to `file` through a temp file and a rename; throws OutputError and leaves no temp file.
+ * A symbolic link is followed (its target is replaced, the link stays); a device or pipe such as
+ * /dev/stdout is written in place, since renaming over it would replace the device node itself.
+ */
 export function writeFileAtomic(file: string, data: string | Buffer, what = 'output', shown = file): void {
-  const abs = resolve(file);
+  const abs = realTarget(resolve(file));
   file = shown;
+  let special = false;
+  try {
+    const st = statSync(abs);
+    special = !st.isFile() && !st.isDirectory();
+  } catch {
+    special = false;
+  }
+  if (special) {
+    try {
+      writeFileSync(abs, data);
+    } catch (e) {
+      throw new OutputError(`cannot write ${what} to ${file}: ${reason(e)}`);
+    }
+    return;
+  }
   const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let mode: number | undefined;
   try {
