@@ -17,6 +17,7 @@ import { applyGate, GateError, parseFailOn, type FailOn } from '../findings/gate
 import type { Finding, RuleMeta, Severity } from '../findings/model.js';
 import { diagnosticsToFindings, DIRECTIVE_RULE } from '../findings/suppress.js';
 import { Excluder, GlobError } from '../load/exclude.js';
+import { isReadFailure } from '../load/files.js';
 import { summaryLine } from '../report/common.js';
 import { formatNames, FORMATS, render } from '../report/index.js';
 import { analyzers, defaultEnabled, REGISTRY_URL } from '../rules/index.js';
@@ -59,7 +60,8 @@ flags:
 
 exit codes: 0 no finding at or above the gate, 1 findings at or above it, 2 usage or
 configuration error (also an unwritable output file), 3 internal error (a rule or the analysis
-failed, or a fix would have produced code that does not parse; the other findings are still reported).
+failed, a file or directory could not be read, or a fix would have produced code that does not
+parse; the other findings are still reported).
 `;
 
 export class UsageError extends Error {
@@ -350,6 +352,9 @@ export async function run(args: string[]): Promise<number> {
   }
   progress?.done();
   for (const e of result.loadErrors) err(`warning: ${e}`);
+  // Files or directories that could not be read leave the analysis incomplete: named, then exit 3.
+  const unread = [...new Set([...result.loadErrors, ...result.notes].filter(isReadFailure))].sort();
+  for (const n of result.notes) if (isReadFailure(n) && !result.loadErrors.includes(n)) err(`warning: ${n}`);
   if (a.verbose) {
     for (const n of result.notes) err(`note: ${n}`);
     err(`note: ${plural(result.packages, 'package')}, ${plural(result.files, 'file')} via ${result.via}; ${result.excludedFiles} excluded; ${result.suppressed} suppressed`);
@@ -467,7 +472,10 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   if (a.diff && !a.formatsGiven) err(summaryLine(findings));
-  if (brokenFixes || findings.some((f) => f.rule === INTERNAL_ERROR_RULE.id)) return 3;
+  if (unread.length > 0) {
+    err(`error: ${plural(unread.length, 'file or directory', 'files or directories')} could not be read and ${unread.length === 1 ? 'was' : 'were'} not analysed (see the warnings above); the findings of everything else are reported`);
+  }
+  if (brokenFixes || unread.length > 0 || findings.some((f) => f.rule === INTERNAL_ERROR_RULE.id)) return 3;
   return applyGate(findings, failOn).failed ? 1 : 0;
 }
 

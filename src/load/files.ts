@@ -84,6 +84,15 @@ export function readFileLimited(path: string, display: string, maxBytes = DEFAUL
   }
 }
 
+/**
+ * Whether a load problem (as returned by readFileLimited or listDir) means that a file or directory
+ * could not be read at all, so that the analysis is incomplete: unreadable, too large, or a
+ * directory that cannot be listed.
+ */
+export function isReadFailure(message: string): boolean {
+  return /: cannot read: |: cannot list directory: |-byte limit; skipped$/.test(message);
+}
+
 export interface DirEntryInfo {
   name: string;
   isDir: boolean;
