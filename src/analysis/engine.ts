@@ -115,6 +115,9 @@ class TrackedInspector implements FileInspector {
     this.track.current = this.file;
     this.inner.withStack(kinds, fn);
   }
+  has(node: ast.Node): boolean {
+    return this.inner.has(node);
+  }
 }
 
 interface Parsed {

@@ -46,6 +46,8 @@ export type NodeOf<K extends ast.NodeKind> = Extract<ast.Node, { kind: K }>;
 export interface FileInspector {
   preorder<K extends ast.NodeKind>(kinds: readonly K[] | null, fn: (n: NodeOf<K>) => void): void;
   withStack<K extends ast.NodeKind>(kinds: readonly K[] | null, fn: (n: NodeOf<K>, stack: readonly ast.Node[]) => boolean | void): void;
+  /** Whether the node belongs to this file's tree. */
+  has(node: ast.Node): boolean;
 }
 
 /**
@@ -53,6 +55,14 @@ export interface FileInspector {
  * events have index[i] = index of the push (< i). A pop's lo/hi hold the kinds of the whole subtree.
  */
 export class Inspector implements FileInspector {
+  private members: Set<ast.Node> | undefined;
+
+  has(node: ast.Node): boolean {
+    // Built on first use from the recorded traversal (no tree walk).
+    this.members ??= new Set(this.nodes);
+    return this.members.has(node);
+  }
+
   private readonly nodes: ast.Node[] = [];
   private readonly index: number[] = [];
   private readonly lo: number[] = [];

@@ -25,27 +25,7 @@ export class PackageContext {
 
   fileOf(node: ast.Node): PassFile | undefined {
     if (this.files.length === 1) return this.files[0];
-    const known = this.nodeFile?.get(node);
-    if (known) return known;
-    // Offsets are per file, so look only inside the declarations whose range holds the node,
-    // and remember the answer (reports are rare: no index of every node is built).
-    const at = nodePos(node);
-    for (const f of this.files) {
-      if (node === f.file) return f;
-      for (const d of f.file.decls ?? []) {
-        if (nodePos(d) > at || nodeEnd(d) < at) continue;
-        let found = false;
-        inspect(d, (n) => {
-          if (found) return false;
-          if (n === node) found = true;
-          return !found && nodePos(n) <= at && at <= nodeEnd(n);
-        });
-        if (found) {
-          (this.nodeFile ??= new WeakMap()).set(node, f);
-          return f;
-        }
-      }
-    }
+    for (const f of this.files) if (f.inspector.has(node)) return f;
     return undefined;
   }
 
