@@ -189,7 +189,9 @@ export async function postWebhook(target: WebhookTarget, payload: unknown, opts:
       if (res.status >= 200 && res.status < 300) return { ok: true, attempts: attempt };
       lastError = `HTTP ${res.status}${res.body.length ? `: ${res.body.toString('utf8').replace(/\s+/g, ' ').slice(0, 200)}` : ''}`;
       if (res.status === 429) {
-        const ra = Number(res.headers.get('retry-after'));
+        // No header is not "retry at once" (Number(null) is 0): back off as for a 5xx.
+        const header = res.headers.get('retry-after');
+        const ra = header === null || header.trim() === '' ? NaN : Number(header);
         wait = Math.min(retry.maxDelayMs, Number.isFinite(ra) && ra >= 0 ? ra * 1000 : backoffDelay(retry, attempt));
       } else if (res.status >= 500) wait = backoffDelay(retry, attempt);
       else return { ok: false, attempts: attempt, error: redactor.redact(`webhook ${target.name}: ${lastError}`) };
