@@ -60,6 +60,27 @@ export interface CallGraphOptions {
    * CFG treats it as a separate kind of no-return.
    */
   noReturn?: (call: ast.CallExpr, callee: Callee | undefined) => boolean;
+  /**
+   * The names (function or method name alone: `Exit`, `Fatalf`) that a no-return call can have.
+   * Calls with other names are taken to return without resolving them, and only functions that
+   * contain such a call (or call a helper that always exits) get their exits analysed. Default:
+   * the names of DEFAULT_NO_RETURN when `noReturn` is not given; all names when it is.
+   */
+  noReturnNames?: ReadonlySet<string>;
+}
+
+/** `Exit` for `os.Exit`, `Fatalf` for `(*log.Logger).Fatalf`. */
+export function shortNameOf(qualified: string): string {
+  return qualified.slice(qualified.lastIndexOf('.') + 1);
+}
+
+/** The called name of a call expression (`f`, `x.M`, `pkg.F[T]`), or undefined for other shapes. */
+export function calledName(call: ast.CallExpr): string | undefined {
+  let f = unparen(call.fun);
+  if (f.kind === 'IndexExpr' || f.kind === 'IndexListExpr') f = unparen(f.x);
+  if (f.kind === 'Ident') return f.name;
+  if (f.kind === 'SelectorExpr') return f.sel.name;
+  return undefined;
 }
 
 /** Standard-library functions that end the process or the goroutine without returning. */
@@ -78,6 +99,8 @@ export const DEFAULT_NO_RETURN: ReadonlySet<string> = new Set([
   ),
   ...['FailNow', 'Fatal', 'Fatalf', 'SkipNow', 'Skip', 'Skipf'].map((m) => `(testing.TB).${m}`),
 ]);
+
+const DEFAULT_NO_RETURN_NAMES: ReadonlySet<string> = new Set([...DEFAULT_NO_RETURN].map(shortNameOf));
 
 export class CallGraph {
   readonly nodes: FuncNode[];
@@ -100,7 +123,36 @@ export class CallGraph {
     this.callTarget = callTarget;
     this.info = info;
     const noReturn = opts.noReturn ?? ((_call: ast.CallExpr, c: Callee | undefined) => !!c && DEFAULT_NO_RETURN.has(c.name));
-    this.baseNoReturn = (call) => !isPanicCall(call) && noReturn(call, this.info.callee(call));
+    const names = opts.noReturnNames ?? (opts.noReturn ? undefined : DEFAULT_NO_RETURN_NAMES);
+    this.candidateNames = names;
+    this.baseNoReturn = (call) => {
+      if (isPanicCall(call)) return false;
+      if (names) {
+        const n = calledName(call);
+        if (n !== undefined && !names.has(n)) return false;
+      }
+      return noReturn(call, this.info.callee(call));
+    };
+  }
+
+  private readonly candidateNames: ReadonlySet<string> | undefined;
+
+  /** Whether a function's own body (not its literals) has a call that may not return by name. */
+  private hasCandidateCall(fn: FuncNode): boolean {
+    const names = this.candidateNames;
+    if (!names || !fn.body) return !!fn.body;
+    let found = false;
+    const stack: ast.Node[] = [fn.body];
+    while (stack.length > 0 && !found) {
+      const n = stack.pop()!;
+      if (n.kind === 'FuncLit') continue;
+      if (n.kind === 'CallExpr') {
+        const name = calledName(n);
+        if (name === undefined || names.has(name)) found = true;
+      }
+      forEachChild(n, (c) => void stack.push(c));
+    }
+    return found;
   }
 
   /** The node of a function declaration or literal of the package. */
@@ -216,8 +268,10 @@ export class CallGraph {
     if (this.exits) return this.exits;
     const exits = new Map<FuncNode, ExitWitness>();
     const base = new Map<FuncNode, CFG>();
-    const queued = new Set<FuncNode>(this.nodes);
-    const work = [...this.nodes];
+    // Only a function with a call that may not return can always exit; its callers follow.
+    const start = this.nodes.filter((n) => this.hasCandidateCall(n));
+    const queued = new Set<FuncNode>(start);
+    const work = [...start];
     while (work.length > 0) {
       const fn = work.shift()!;
       queued.delete(fn);
