@@ -385,18 +385,36 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   // Walks the syntax under root, owned by `owner`, creating literal nodes on the way (pre-order, so
   // literals are numbered in source order). Iterative: expression chains can be thousands deep.
   const walk = (root: ast.Node, rootOwner: FuncNode | null, file: ast.File): void => {
-    type Item = { n: ast.Node; use: EdgeKind | null; owner: FuncNode | null };
-    const stack: Item[] = [{ n: root, use: null, owner: rootOwner }];
-    const kids: Item[] = [];
-    const litNode = (lit: ast.FuncLit, owner: FuncNode | null): FuncNode => {
-      const k = (litCount.get(owner) ?? 0) + 1;
-      litCount.set(owner, k);
-      return addNode({ name: `${owner ? owner.name : 'init'}$${k}`, decl: null, lit, body: lit.body, parent: owner, file });
+    // Parallel stacks (node, use, owner) and a child buffer: no allocation per visited node.
+    const sN: ast.Node[] = [root];
+    const sU: (EdgeKind | null)[] = [null];
+    const sO: (FuncNode | null)[] = [rootOwner];
+    const kN: ast.Node[] = [];
+    const kU: (EdgeKind | null)[] = [];
+    const kO: (FuncNode | null)[] = [];
+    let owner: FuncNode | null = null;
+    const push = (c: ast.Node, u: EdgeKind | null = null, o: FuncNode | null = owner): void => {
+      kN.push(c);
+      kU.push(u);
+      kO.push(o);
     };
-    while (stack.length > 0) {
-      const { n, use, owner } = stack.pop()!;
-      kids.length = 0;
-      const push = (c: ast.Node, u: EdgeKind | null = null, o: FuncNode | null = owner) => kids.push({ n: c, use: u, owner: o });
+    const pushChild = (c: ast.Node): void => push(c);
+    let skip: ast.Node | null = null;
+    const pushExceptSkip = (c: ast.Node): void => {
+      if (c !== skip) push(c);
+    };
+    const litNode = (lit: ast.FuncLit, o: FuncNode | null): FuncNode => {
+      const k = (litCount.get(o) ?? 0) + 1;
+      litCount.set(o, k);
+      return addNode({ name: `${o ? o.name : 'init'}$${k}`, decl: null, lit, body: lit.body, parent: o, file });
+    };
+    while (sN.length > 0) {
+      const n = sN.pop()!;
+      const use = sU.pop()!;
+      owner = sO.pop()!;
+      kN.length = 0;
+      kU.length = 0;
+      kO.length = 0;
       switch (n.kind) {
         case 'FuncLit': {
           const node = litNode(n, owner);
@@ -421,10 +439,13 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
             if (decl) pending.push({ caller: owner, decl, kind, site: n, call: n });
             // The function expression: its operands are walked, the callee name is not a value use.
             if (fun.kind === 'SelectorExpr') push(fun.x);
-            else if (fun.kind === 'IndexExpr' || fun.kind === 'IndexListExpr') forEachChild(fun, (c) => c !== fun.x && push(c));
-            else if (fun.kind !== 'Ident') push(fun);
+            else if (fun.kind === 'IndexExpr' || fun.kind === 'IndexListExpr') {
+              skip = fun.x;
+              forEachChild(fun, pushExceptSkip);
+              skip = null;
+            } else if (fun.kind !== 'Ident') push(fun);
           }
-          for (const a of n.args ?? []) push(a);
+          if (n.args) for (const a of n.args) push(a);
           break;
         }
         case 'Ident':
@@ -439,10 +460,18 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
           if (n.key.kind !== 'Ident') push(n.key);
           push(n.value);
           break;
+        case 'BasicLit':
+        case 'Comment':
+        case 'CommentGroup':
+          break;
         default:
-          forEachChild(n, (c) => push(c));
+          forEachChild(n, pushChild);
       }
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      for (let i = kN.length - 1; i >= 0; i--) {
+        sN.push(kN[i]!);
+        sU.push(kU[i]!);
+        sO.push(kO[i]!);
+      }
     }
   };
 
