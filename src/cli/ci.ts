@@ -560,7 +560,7 @@ export async function run(args: string[]): Promise<number> {
     rules: ruleMap(rules),
     readSource,
     ...(diff !== undefined ? { diff } : {}),
-    ...(a.sarif !== undefined ? { sarifPath: a.sarif } : {}),
+    ...(a.sarif !== undefined ? { sarifPath: at(a.sarif) } : {}),
     ...(baselined !== undefined ? { baselined } : {}),
     ...(fixed !== undefined ? { fixed } : {}),
     annotations: a.annotations ?? (gh?.pullRequest && commentMode !== 'off' ? 'fallback' : 'always'),
