@@ -1,7 +1,9 @@
 // The standard-library API index: every exported const, var, func, type, field and method of
 // the Go standard library (linux/amd64), read from data/stdlib-api.json, which
 // scripts/gen-stdlib-api.ts generates from $GOROOT/api/*.txt. No Go toolchain is needed at
-// run time. The data is loaded lazily, once, on first use.
+// run time. The data is loaded lazily, once, on first use: from the file under Node, or from
+// whatever setStdlibSource was given (the browser bundle embeds the JSON). This module imports
+// no Node API, so that it can be bundled for the browser.
 //
 // Type text is kept as the API listings spell it (package-local names, `io.Reader` qualified by
 // package name, `uint8` for byte); every text also has a structured form (TypeExpr/Signature
@@ -12,8 +14,6 @@
 // attributed to the unexported declaring type); struct types appearing inside other types have
 // no fields; named constraint interfaces record their type sets only through `embeds`.
 
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   parseSignature,
   parseType,
@@ -573,31 +573,68 @@ export class StdlibIndex {
 /** Location of the generated data (works from src/types and from dist/types). */
 export const STDLIB_DATA_URL = new URL('../../data/stdlib-api.json', import.meta.url);
 
-/** Reads an index from a JSON file; errors name the file and say what to do. */
+/** Node's fs and url modules when running under Node (looked up at run time, never imported). */
+function nodeModules(): { fs: typeof import('node:fs'); url: typeof import('node:url') } | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const get = proc?.getBuiltinModule;
+  if (typeof get !== 'function') return undefined;
+  return { fs: get.call(proc, 'node:fs') as typeof import('node:fs'), url: get.call(proc, 'node:url') as typeof import('node:url') };
+}
+
+/** Builds an index from the JSON text (or the parsed value) of the data; `name` says where it came from. */
+export function parseStdlibIndex(data: string | RawIndex, name = 'standard-library API data'): StdlibIndex {
+  let raw: RawIndex;
+  if (typeof data === 'string') {
+    try {
+      raw = JSON.parse(data) as RawIndex;
+    } catch (e) {
+      throw new StdlibDataError(`the standard-library API data ${name} is not valid JSON: ${(e as Error).message}`);
+    }
+  } else raw = data;
+  return new StdlibIndex(raw);
+}
+
+/** Reads an index from a JSON file (Node only); errors name the file and say what to do. */
 export function loadStdlibIndex(file: string | URL = STDLIB_DATA_URL): StdlibIndex {
-  const name = file instanceof URL ? fileURLToPath(file) : file;
+  const node = nodeModules();
+  if (!node) {
+    throw new StdlibDataError(
+      `cannot read the standard-library API data ${String(file)}: no file system here (give the data with setStdlibSource, or run on Node 20.16 or later)`,
+    );
+  }
+  const name = file instanceof URL ? node.url.fileURLToPath(file) : file;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = node.fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new StdlibDataError(
       `cannot read the standard-library API data ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (regenerate it with npm run gen:stdlib)`,
     );
   }
-  let raw: RawIndex;
-  try {
-    raw = JSON.parse(text) as RawIndex;
-  } catch (e) {
-    throw new StdlibDataError(`the standard-library API data ${name} is not valid JSON: ${(e as Error).message}`);
-  }
-  return new StdlibIndex(raw);
+  return parseStdlibIndex(text, name);
 }
 
+/** Where the shared index comes from: the JSON text or parsed data, or a function returning either. */
+export type StdlibSource = string | RawIndex | (() => string | RawIndex);
+
+let source: StdlibSource | undefined;
 let defaultIndex: StdlibIndex | undefined;
+
+/**
+ * Replaces where the shared index is loaded from (undefined: data/stdlib-api.json again). The
+ * index is loaded on the next use. A browser bundle calls this before analysing anything.
+ */
+export function setStdlibSource(src: StdlibSource | undefined): void {
+  source = src;
+  defaultIndex = undefined;
+}
 
 /** The shared index (loaded once). */
 export function stdlib(): StdlibIndex {
-  defaultIndex ??= loadStdlibIndex();
+  if (!defaultIndex) {
+    if (source === undefined) defaultIndex = loadStdlibIndex();
+    else defaultIndex = parseStdlibIndex(typeof source === 'function' ? source() : source);
+  }
   return defaultIndex;
 }
 

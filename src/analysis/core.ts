@@ -1,0 +1,289 @@
+// Analysis of one unit (a package, or a package's external tests) inside one thread: read and
+// parse its files, type-check them (falling back to "unknown"), and run the enabled analyzers,
+// each isolated so that a rule that throws costs one internal-error finding and nothing else.
+// This module needs no file system: files come through a SourceReader (the disk in the driver,
+// open editor buffers in the language server, a map of texts in the browser).
+import type * as ast from '../syntax/ast.js';
+import { parseFile } from '../syntax/parser.js';
+import type { SourceFile } from '../syntax/source.js';
+import type { TypeInfo } from '../types/api.js';
+import { unknownTypeInfo } from '../types/unknown.js';
+import type { Finding, RuleMeta } from '../findings/model.js';
+import { docUrl } from '../findings/model.js';
+import { collectDirectives, type Directive, type DirectiveDiagnostic } from '../findings/suppress.js';
+import type { Analyzer, PackageInfo, PassFile } from './analyzer.js';
+import { Inspector, type FileInspector, type NodeOf } from './inspector.js';
+import { checkPackage, Universe } from '../types/check.js';
+import type { RuleOptions } from './options.js';
+import { PackageContext, PassImpl, spanOf } from './pass.js';
+
+export const SYNTAX_ERROR_RULE: RuleMeta = {
+  id: 'syntax-error',
+  severity: 'high',
+  summary: 'A Go file that does not parse; the rules skip it.',
+  enabledByDefault: true,
+  fixable: false,
+  category: 'tool',
+  docUrl: docUrl('syntax-error'),
+};
+
+export const INTERNAL_ERROR_RULE: RuleMeta = {
+  id: 'internal-error',
+  severity: 'low',
+  summary: 'A rule failed on a package; its other findings and all other rules are unaffected.',
+  enabledByDefault: true,
+  fixable: false,
+  category: 'tool',
+  docUrl: docUrl('internal-error'),
+};
+
+export interface UnitFile {
+  /** Path relative to the module root. */
+  path: string;
+  absPath: string;
+  name: string;
+  goVersion: string;
+  generated: boolean;
+  test: boolean;
+}
+
+/** One analysis unit, plain data so that it can be posted to a worker. */
+export interface Unit {
+  /** Unique key (import path, with a "_test" suffix for external tests). */
+  key: string;
+  importPath: string;
+  name: string;
+  dir: string;
+  modulePath: string;
+  moduleGoVersion: string;
+  files: UnitFile[];
+}
+
+/** The module's own packages (non-test files), for the type checker's importer. */
+export type PackageTable = Record<string, { name: string; files: UnitFile[] }>;
+
+export interface EngineConfig {
+  root: string;
+  /** URL of a module exporting `analyzers: Analyzer[]`. */
+  registry: string;
+  /** Ids of the analyzers to run. */
+  enable: string[];
+  options: RuleOptions;
+  table: PackageTable;
+  maxFileSize?: number;
+  /** Every rule id deferguard knows; //deferguard:ignore naming another id gets a diagnostic. */
+  knownRules?: string[];
+}
+
+export interface UnitResult {
+  key: string;
+  findings: Finding[];
+  directives: Directive[];
+  /** Problems with suppression directives (missing reason, unknown rule, no rule). */
+  diagnostics?: DirectiveDiagnostic[];
+  /** Type-checker errors and notes (not findings). */
+  notes: string[];
+}
+
+/** Bytes of a file, or why it cannot be read ("<path>: cannot read: ..."). */
+export type ReadOutcome = { ok: true; bytes: Uint8Array } | { ok: false; error: string };
+
+/** Where the engine gets file contents from. */
+export interface SourceReader {
+  read(file: UnitFile, maxBytes: number): ReadOutcome;
+}
+
+/** Same limit as the loader's (load/files.ts), repeated here so that this module stays free of Node APIs. */
+export const ENGINE_MAX_FILE_SIZE = 20 * 1024 * 1024;
+
+export class EngineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+/** Loads the analyzers of a registry module and picks the enabled ones, in the order given. */
+export async function loadAnalyzers(registry: string, enable: readonly string[]): Promise<Analyzer[]> {
+  const mod = (await import(registry)) as { analyzers?: unknown };
+  if (!Array.isArray(mod.analyzers)) throw new EngineError(`${registry} does not export a list named analyzers`);
+  const all = mod.analyzers as Analyzer[];
+  const byId = new Map(all.map((a) => [a.meta.id, a]));
+  return enable.map((id) => {
+    const a = byId.get(id);
+    if (!a) throw new EngineError(`unknown rule "${id}"`);
+    return a;
+  });
+}
+
+/** Remembers the last file whose inspector a rule used, to name it when the rule throws. */
+class TrackedInspector implements FileInspector {
+  constructor(private readonly inner: Inspector, private readonly file: PassFile, private readonly track: { current: PassFile | undefined }) {}
+  preorder<K extends ast.NodeKind>(kinds: readonly K[] | null, fn: (n: NodeOf<K>) => void): void {
+    this.track.current = this.file;
+    this.inner.preorder(kinds, fn);
+  }
+  withStack<K extends ast.NodeKind>(kinds: readonly K[] | null, fn: (n: NodeOf<K>, stack: readonly ast.Node[]) => boolean | void): void {
+    this.track.current = this.file;
+    this.inner.withStack(kinds, fn);
+  }
+  has(node: ast.Node): boolean {
+    return this.inner.has(node);
+  }
+}
+
+interface Parsed {
+  file: ast.File;
+  source: SourceFile;
+}
+
+export class Engine {
+  /** Imported packages, checked once per thread and shared by all units. */
+  private readonly universe: Universe;
+  private readonly knownRules: ReadonlySet<string> | undefined;
+
+  /** Module packages the type checker has imported (and cached) so far. */
+  readonly importedPackages = new Set<string>();
+
+  protected constructor(
+    readonly cfg: EngineConfig,
+    readonly analyzers: Analyzer[],
+    private readonly reader: SourceReader,
+  ) {
+    this.universe = new Universe((p) => this.importPackage(p));
+    this.knownRules = cfg.knownRules ? new Set(cfg.knownRules) : undefined;
+  }
+
+  readonly notes: string[] = [];
+
+  /** An engine running the enabled analyzers of the registry module `cfg.registry`. */
+  static async create(cfg: EngineConfig, reader: SourceReader): Promise<Engine> {
+    return new Engine(cfg, await loadAnalyzers(cfg.registry, cfg.enable), reader);
+  }
+
+  /** An engine running `analyzers` as given (no registry module is imported: for bundles). */
+  static withAnalyzers(cfg: EngineConfig, analyzers: Analyzer[], reader: SourceReader): Engine {
+    return new Engine(cfg, analyzers, reader);
+  }
+
+  private read(f: UnitFile): { parsed?: Parsed & { errors: { offset: number; message: string }[] }; error?: string } {
+    const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
+    if (!r.ok) return { error: r.error };
+    const p = parseFile(f.path, r.bytes);
+    return { parsed: { file: p.file, source: p.source, errors: p.errors } };
+  }
+
+  /** The type checker's importer: the module's own packages, parsed from source (the universe caches them). */
+  private importPackage(importPath: string): { name: string; files: ast.File[] } | undefined {
+    const entry = this.cfg.table[importPath];
+    if (!entry) return undefined;
+    this.importedPackages.add(importPath);
+    const files: ast.File[] = [];
+    for (const f of entry.files) {
+      const r = this.read(f);
+      if (r.parsed) files.push(r.parsed.file);
+    }
+    return { name: entry.name, files };
+  }
+
+  private typeCheck(unit: Unit, files: PassFile[], notes: string[]): { info: TypeInfo; known: boolean } {
+    if (files.length === 0) return { info: unknownTypeInfo(), known: false };
+    try {
+      const r = checkPackage({
+        path: unit.importPath,
+        name: unit.name,
+        files: files.map((f) => ({ file: f.file, source: f.source, goVersion: f.goVersion })),
+        universe: this.universe,
+      });
+      for (const e of r.errors.slice(0, 20)) notes.push(`${unit.importPath}: type check: ${e}`);
+      return { info: r.info, known: true };
+    } catch (e) {
+      notes.push(`${unit.importPath}: type checking failed, analysing without types: ${(e as Error).message}`);
+      return { info: unknownTypeInfo(), known: false };
+    }
+  }
+
+  analyze(unit: Unit): UnitResult {
+    const findings: Finding[] = [];
+    const directives: Directive[] = [];
+    const diagnostics: DirectiveDiagnostic[] = [];
+    const notes: string[] = [];
+    const track: { current: PassFile | undefined } = { current: undefined };
+    const files: PassFile[] = [];
+    for (const f of [...unit.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+      const r = this.read(f);
+      if (!r.parsed) {
+        notes.push(r.error ?? `${f.path}: unreadable`);
+        continue;
+      }
+      const { file, source, errors } = r.parsed;
+      const d = collectDirectives(source, file, { path: f.path, knownRules: this.knownRules });
+      directives.push(...d.directives);
+      diagnostics.push(...d.diagnostics);
+      if (errors.length > 0) {
+        for (const e of errors) {
+          const off = Math.max(0, Math.min(e.offset, source.size));
+          findings.push({
+            rule: SYNTAX_ERROR_RULE.id,
+            severity: 'high',
+            confidence: 'high',
+            message: `syntax error: ${e.message} (the file is not analysed)`,
+            related: [],
+            ...spanOf({ path: f.path, source } as PassFile, { pos: off, end: off }),
+          });
+        }
+        continue;
+      }
+      let inspector: Inspector;
+      try {
+        inspector = new Inspector(file);
+      } catch (e) {
+        // A tree nested deeper than the stack allows to walk: the file is skipped, like one that does not parse.
+        if (!(e instanceof RangeError)) throw e;
+        findings.push({
+          rule: SYNTAX_ERROR_RULE.id,
+          severity: 'high',
+          confidence: 'high',
+          message: 'the file nests too deeply to be analysed (the stack is exhausted) (the file is not analysed)',
+          related: [],
+          ...spanOf({ path: f.path, source } as PassFile, { pos: 0, end: 0 }),
+        });
+        continue;
+      }
+      const pf: PassFile = { path: f.path, name: f.name, file, source, goVersion: f.goVersion, generated: f.generated, test: f.test, inspector };
+      pf.inspector = new TrackedInspector(inspector, pf, track);
+      files.push(pf);
+    }
+    if (files.length === 0) return { key: unit.key, findings, directives, diagnostics, notes };
+    const { info, known } = this.typeCheck(unit, files, notes);
+    const pkg: PackageInfo = {
+      importPath: unit.importPath,
+      name: unit.name,
+      dir: unit.dir,
+      moduleRoot: this.cfg.root,
+      modulePath: unit.modulePath,
+      moduleGoVersion: unit.moduleGoVersion,
+    };
+    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options);
+    for (const a of this.analyzers) {
+      const pass = new PassImpl(a.meta, ctx);
+      track.current = undefined;
+      try {
+        a.run(pass);
+        findings.push(...pass.findings);
+      } catch (e) {
+        const where = track.current ?? files[0]!;
+        const err = e as Error;
+        findings.push({
+          rule: INTERNAL_ERROR_RULE.id,
+          severity: INTERNAL_ERROR_RULE.severity,
+          confidence: 'high',
+          message: `rule ${a.meta.id} failed on ${where.path}: ${err?.message ?? String(e)}; its findings for package ${unit.importPath} are dropped`,
+          related: [],
+          ...spanOf(where, { pos: 0, end: 0 }),
+        });
+      }
+    }
+    return { key: unit.key, findings, directives, diagnostics, notes };
+  }
+}
