@@ -1,0 +1,5565 @@
+import { createRequire as __deferguardCreateRequire } from 'node:module';
+const require = __deferguardCreateRequire(import.meta.url);
+import {
+  buildCFG,
+  buildCallGraph,
+  docUrl,
+  nodeContains,
+  severityRank,
+  shortNameOf,
+  walkNode
+} from "./chunk-KAQSCNWI.js";
+import {
+  end,
+  forEachChild,
+  inspect,
+  pos,
+  unparen
+} from "./chunk-HHAEO6HM.js";
+
+// src/rules/catalog.ts
+var OPEN = "stays open";
+var ACQUIRING_CALLS = {
+  "os.Open": { what: "file", held: OPEN },
+  "os.Create": { what: "file", held: OPEN },
+  "os.OpenFile": { what: "file", held: OPEN },
+  "os.CreateTemp": { what: "temporary file", held: OPEN },
+  "os.MkdirTemp": { what: "temporary directory", held: "stays on disk" },
+  "os.Pipe": { what: "pipe", held: OPEN },
+  "net.Dial": { what: "connection", held: OPEN },
+  "net.DialTimeout": { what: "connection", held: OPEN },
+  "net.DialTCP": { what: "connection", held: OPEN },
+  "net.DialUDP": { what: "connection", held: OPEN },
+  "(*net.Dialer).Dial": { what: "connection", held: OPEN },
+  "(*net.Dialer).DialContext": { what: "connection", held: OPEN },
+  "net.Listen": { what: "listener", held: OPEN },
+  "(net.Listener).Accept": { what: "connection", held: OPEN },
+  "crypto/tls.Dial": { what: "connection", held: OPEN },
+  "net/http.Get": { what: "response body", held: "stays open and keeps its connection" },
+  "net/http.Post": { what: "response body", held: "stays open and keeps its connection" },
+  "net/http.Head": { what: "response body", held: "stays open and keeps its connection" },
+  "net/http.PostForm": { what: "response body", held: "stays open and keeps its connection" },
+  "(*net/http.Client).Do": { what: "response body", held: "stays open and keeps its connection" },
+  "(*net/http.Client).Get": { what: "response body", held: "stays open and keeps its connection" },
+  "(*net/http.Client).Post": { what: "response body", held: "stays open and keeps its connection" },
+  "(*database/sql.DB).Query": { what: "rows", held: "stay open and hold a database connection" },
+  "(*database/sql.DB).QueryContext": { what: "rows", held: "stay open and hold a database connection" },
+  "(*database/sql.Tx).Query": { what: "rows", held: "stay open" },
+  "(*database/sql.Tx).QueryContext": { what: "rows", held: "stay open" },
+  "(*database/sql.Stmt).Query": { what: "rows", held: "stay open and hold a database connection" },
+  "(*database/sql.DB).Begin": { what: "transaction", held: "stays open and holds a database connection" },
+  "(*database/sql.DB).BeginTx": { what: "transaction", held: "stays open and holds a database connection" },
+  "(*database/sql.DB).Conn": { what: "database connection", held: "stays checked out" },
+  "(*database/sql.DB).Prepare": { what: "prepared statement", held: OPEN },
+  "(*database/sql.DB).PrepareContext": { what: "prepared statement", held: OPEN },
+  "context.WithCancel": { what: "context", held: "is not cancelled" },
+  "context.WithTimeout": { what: "context", held: "keeps its timer" },
+  "context.WithDeadline": { what: "context", held: "keeps its timer" },
+  "context.WithCancelCause": { what: "context", held: "is not cancelled" },
+  "time.NewTicker": { what: "ticker", held: "keeps ticking" },
+  "time.NewTimer": { what: "timer", held: "stays armed" },
+  "compress/gzip.NewReader": { what: "gzip reader", held: OPEN },
+  "compress/gzip.NewWriter": { what: "gzip writer", held: "stays unflushed" },
+  "archive/zip.OpenReader": { what: "zip file", held: OPEN },
+  "bufio.NewWriter": { what: "buffered writer", held: "stays unflushed" }
+};
+var MUTEX_METHODS = {
+  "(*sync.Mutex).Lock": "Lock",
+  "(*sync.Mutex).Unlock": "Unlock",
+  "(*sync.Mutex).TryLock": "TryLock",
+  "(*sync.RWMutex).Lock": "Lock",
+  "(*sync.RWMutex).Unlock": "Unlock",
+  "(*sync.RWMutex).RLock": "RLock",
+  "(*sync.RWMutex).RUnlock": "RUnlock",
+  "(*sync.RWMutex).TryLock": "TryLock",
+  "(*sync.RWMutex).TryRLock": "TryRLock",
+  "(sync.Locker).Lock": "Lock",
+  "(sync.Locker).Unlock": "Unlock"
+};
+var UNLOCK_FOR = { Lock: "Unlock", RLock: "RUnlock", TryLock: "Unlock", TryRLock: "RUnlock" };
+var EXIT_FUNCTIONS = /* @__PURE__ */ new Set([
+  "os.Exit",
+  "syscall.Exit",
+  "log.Fatal",
+  "log.Fatalf",
+  "log.Fatalln",
+  "(*log.Logger).Fatal",
+  "(*log.Logger).Fatalf",
+  "(*log.Logger).Fatalln",
+  // logrus: package functions, *Logger, *Entry, and the FieldLogger interfaces.
+  ...["Fatal", "Fatalf", "Fatalln", "Exit"].map((m) => `github.com/sirupsen/logrus.${m}`),
+  ...["Logger", "Entry"].flatMap((t) => ["Fatal", "Fatalf", "Fatalln", "Exit"].map((m) => `(*github.com/sirupsen/logrus.${t}).${m}`)),
+  ...["FieldLogger", "Ext1FieldLogger", "StdLogger"].flatMap((t) => ["Fatal", "Fatalf", "Fatalln"].map((m) => `(github.com/sirupsen/logrus.${t}).${m}`)),
+  // zap
+  "(*go.uber.org/zap.Logger).Fatal",
+  ...["Fatal", "Fatalf", "Fatalw", "Fatalln"].map((m) => `(*go.uber.org/zap.SugaredLogger).${m}`),
+  // klog (v1 and v2) and glog: Fatal* and Exit* end the process.
+  ...["k8s.io/klog", "k8s.io/klog/v2", "github.com/golang/glog"].flatMap(
+    (p) => ["Fatal", "Fatalf", "Fatalln", "FatalDepth", "Exit", "Exitf", "Exitln", "ExitDepth"].map((m) => `${p}.${m}`)
+  ),
+  ...["k8s.io/klog", "k8s.io/klog/v2"].flatMap((p) => ["Fatal", "Fatalf", "Fatalln"].map((m) => `(${p}.Verbose).${m}`))
+]);
+var FATAL_EVENT_SOURCES = /* @__PURE__ */ new Set([
+  "(*github.com/rs/zerolog.Logger).Fatal",
+  "github.com/rs/zerolog/log.Fatal"
+]);
+var EVENT_SENDERS = new Set(
+  ["Msg", "Msgf", "MsgFunc", "Send"].map((m) => `(*github.com/rs/zerolog.Event).${m}`)
+);
+var HARMLESS_AT_EXIT = /* @__PURE__ */ new Set([
+  "(*sync.Mutex).Unlock",
+  "(*sync.RWMutex).Unlock",
+  "(*sync.RWMutex).RUnlock",
+  "(sync.Locker).Unlock",
+  "(*sync.WaitGroup).Done",
+  "(*time.Ticker).Stop",
+  "(*time.Timer).Stop",
+  "os/signal.Stop",
+  "context.CancelFunc",
+  "context.CancelCauseFunc",
+  // The kernel closes every descriptor when the process ends, and *os.File buffers nothing in user
+  // space: what was written is already in the kernel (a bufio.Writer over it is another matter).
+  "(*os.File).Close"
+]);
+var FILE_CHECKED = ["Close", "Sync"];
+var STREAM = (what, release = ["Close"]) => ({
+  what,
+  verb: "from",
+  release,
+  checked: release,
+  wraps: 0
+});
+var WRITE_RESOURCES = {
+  "os.Create": { what: "file", verb: "created by", release: ["Close"], checked: FILE_CHECKED },
+  "os.CreateTemp": { what: "temporary file", verb: "created by", release: ["Close"], checked: FILE_CHECKED },
+  "os.OpenFile": { what: "file", verb: "opened for writing by", release: ["Close"], checked: FILE_CHECKED, flagsArg: 1 },
+  "bufio.NewWriter": STREAM("buffered writer", ["Flush"]),
+  "bufio.NewWriterSize": STREAM("buffered writer", ["Flush"]),
+  "compress/gzip.NewWriter": STREAM("gzip writer"),
+  "compress/gzip.NewWriterLevel": STREAM("gzip writer"),
+  "compress/zlib.NewWriter": STREAM("zlib writer"),
+  "compress/zlib.NewWriterLevel": STREAM("zlib writer"),
+  "compress/zlib.NewWriterLevelDict": STREAM("zlib writer"),
+  "compress/flate.NewWriter": STREAM("flate writer"),
+  "compress/flate.NewWriterDict": STREAM("flate writer"),
+  "compress/lzw.NewWriter": STREAM("lzw writer"),
+  "archive/zip.NewWriter": STREAM("zip writer"),
+  "archive/tar.NewWriter": STREAM("tar writer"),
+  "encoding/csv.NewWriter": {
+    what: "csv writer",
+    verb: "from",
+    release: ["Flush"],
+    checked: ["Error"],
+    wraps: 0,
+    errorVia: "csv.Writer.Flush returns nothing and reports write errors only through Error()"
+  }
+};
+var DEPENDENT_RESOURCES = {
+  "(*database/sql.DB).Begin": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" },
+  "(*database/sql.DB).BeginTx": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" }
+};
+var OPEN_FLAGS = {
+  O_RDONLY: 0,
+  O_WRONLY: 1,
+  O_RDWR: 2,
+  O_CREATE: 64,
+  O_CREAT: 64,
+  O_EXCL: 128,
+  O_NOCTTY: 256,
+  O_TRUNC: 512,
+  O_APPEND: 1024,
+  O_NONBLOCK: 2048,
+  O_SYNC: 1052672,
+  O_DSYNC: 4096,
+  O_CLOEXEC: 524288,
+  O_DIRECTORY: 65536,
+  O_NOFOLLOW: 131072
+};
+var OPEN_WRITE_BITS = 64 | 512 | 1024;
+var WAIT_CALLS = /* @__PURE__ */ new Set([
+  "(*sync.WaitGroup).Wait",
+  "(*golang.org/x/sync/errgroup.Group).Wait",
+  "(*github.com/sourcegraph/conc.WaitGroup).Wait",
+  "(*github.com/sourcegraph/conc/pool.Pool).Wait",
+  "(*github.com/sourcegraph/conc/pool.ErrorPool).Wait",
+  "(*github.com/sourcegraph/conc/pool.ContextPool).Wait"
+]);
+var PLUMBING_CALLS = /* @__PURE__ */ new Set([
+  "builtin close",
+  "builtin len",
+  "builtin cap",
+  "(*sync.WaitGroup).Wait",
+  "(*sync.WaitGroup).Done",
+  "(*sync.WaitGroup).Add",
+  "(context.Context).Done",
+  "(context.Context).Err",
+  "time.Sleep",
+  "time.After",
+  "(*time.Timer).Stop",
+  "(*time.Ticker).Stop"
+]);
+var BLOCKING_CALLS = {
+  "time.Sleep": "sleeps",
+  "(*sync.WaitGroup).Wait": "blocks until every goroutine of the group has called Done",
+  "(*sync.Cond).Wait": "blocks until another goroutine signals the condition",
+  "(*sync.Mutex).Lock": "blocks until the mutex is free",
+  "(*sync.RWMutex).Lock": "blocks until the mutex is free",
+  "(*sync.RWMutex).RLock": "blocks until no writer holds or waits for the mutex",
+  "(sync.Locker).Lock": "blocks until the lock is free",
+  ...Object.fromEntries(
+    ["Get", "Post", "Head", "PostForm"].flatMap((m) => [
+      [`net/http.${m}`, "waits for a network round trip"],
+      [`(*net/http.Client).${m}`, "waits for a network round trip"]
+    ])
+  ),
+  "(*net/http.Client).Do": "waits for a network round trip",
+  "(*net/http.Server).Shutdown": "waits until every active connection is idle",
+  ...Object.fromEntries(
+    ["net.Dial", "net.DialTCP", "net.DialUDP", "net.DialIP", "net.DialUnix", "(*net.Dialer).Dial", "(*net.Dialer).DialContext", "crypto/tls.Dial", "(*crypto/tls.Dialer).DialContext"].map((n) => [
+      n,
+      "waits for a network connection to be established"
+    ])
+  ),
+  ...Object.fromEntries(
+    ["net.Conn", "*net.conn", "*net.TCPConn", "*net.UDPConn", "*net.UnixConn", "*net.IPConn", "*crypto/tls.Conn"].flatMap(
+      (t) => ["Read", "Write"].map((m) => [`(${t}).${m}`, m === "Read" ? "waits for the peer to send data" : "waits for the peer to accept data"])
+    )
+  ),
+  "(*crypto/tls.Conn).Handshake": "waits for the TLS handshake with the peer",
+  "(*os/exec.Cmd).Run": "runs an external program to completion",
+  "(*os/exec.Cmd).Wait": "waits for an external program to exit",
+  "(*os/exec.Cmd).Output": "runs an external program to completion",
+  "(*os/exec.Cmd).CombinedOutput": "runs an external program to completion",
+  "(*os.Process).Wait": "waits for a process to exit",
+  "os.RemoveAll": "deletes a whole directory tree",
+  "path/filepath.Walk": "walks a whole directory tree",
+  "path/filepath.WalkDir": "walks a whole directory tree",
+  "io/fs.WalkDir": "walks a whole directory tree",
+  ...Object.fromEntries(
+    ["DB", "Tx", "Conn", "Stmt"].flatMap(
+      (t) => ["Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext"].map((m) => [`(*database/sql.${t}).${m}`, "waits for a database round trip"])
+    )
+  ),
+  "(*database/sql.DB).Ping": "waits for a database round trip",
+  "(*database/sql.DB).PingContext": "waits for a database round trip"
+};
+var BLOCKING_LOCKS = /* @__PURE__ */ new Set(["(*sync.Mutex).Lock", "(*sync.RWMutex).Lock", "(*sync.RWMutex).RLock", "(sync.Locker).Lock"]);
+var DEADLINE_CONTEXTS = /* @__PURE__ */ new Set(["context.WithTimeout", "context.WithDeadline", "context.WithTimeoutCause", "context.WithDeadlineCause"]);
+var TIMEOUT_CHANNELS = /* @__PURE__ */ new Set(["time.After", "time.Tick", "(context.Context).Done"]);
+var HANDLER_PARAMS = [
+  { pkg: "net/http", name: "ResponseWriter", pointer: false, framework: "net/http handler" },
+  { pkg: "gin", name: "Context", pointer: true, framework: "gin handler" },
+  { pkg: "echo", name: "Context", pointer: false, framework: "echo handler" },
+  { pkg: "fiber", name: "Ctx", pointer: true, framework: "fiber handler" }
+];
+var SERVE_CALLS = /* @__PURE__ */ new Set([
+  "net/http.ListenAndServe",
+  "net/http.ListenAndServeTLS",
+  "net/http.Serve",
+  "net/http.ServeTLS",
+  "(*net/http.Server).ListenAndServe",
+  "(*net/http.Server).ListenAndServeTLS",
+  "(*net/http.Server).Serve",
+  "(*net/http.Server).ServeTLS",
+  "(*google.golang.org/grpc.Server).Serve",
+  "(*github.com/gin-gonic/gin.Engine).Run",
+  "(*github.com/gin-gonic/gin.Engine).RunTLS",
+  "(*github.com/labstack/echo/v4.Echo).Start",
+  "(*github.com/labstack/echo/v4.Echo).StartTLS",
+  "(*github.com/gofiber/fiber/v2.App).Listen"
+]);
+var SERVE_METHODS = /* @__PURE__ */ new Set(["Serve", "ServeTLS", "ListenAndServe", "ListenAndServeTLS"]);
+var SIGNAL_HANDLERS = /* @__PURE__ */ new Set([
+  "os/signal.Notify",
+  "os/signal.NotifyContext",
+  "sigs.k8s.io/controller-runtime/pkg/manager/signals.SetupSignalHandler",
+  "sigs.k8s.io/controller-runtime.SetupSignalHandler",
+  "k8s.io/apiserver/pkg/server.SetupSignalHandler",
+  "k8s.io/apiserver/pkg/server.SetupSignalContext",
+  "(*go.uber.org/fx.App).Run",
+  "github.com/oklog/run.SignalHandler"
+]);
+var HTTP_REQUEST_CALLS = /* @__PURE__ */ new Set([
+  "net/http.Get",
+  "net/http.Head",
+  "net/http.Post",
+  "net/http.PostForm",
+  "(*net/http.Client).Do",
+  "(*net/http.Client).Get",
+  "(*net/http.Client).Head",
+  "(*net/http.Client).Post",
+  "(*net/http.Client).PostForm",
+  "(net/http.RoundTripper).RoundTrip",
+  "(*net/http.Transport).RoundTrip"
+]);
+
+// src/rules/helpers.ts
+function isFunc(n) {
+  return n.kind === "FuncDecl" || n.kind === "FuncLit";
+}
+function isLoop(n) {
+  return n.kind === "ForStmt" || n.kind === "RangeStmt";
+}
+function enclosingFunc(stack) {
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i];
+    if (isFunc(n)) return n;
+  }
+  return void 0;
+}
+function enclosingLoops(stack) {
+  const out = [];
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i];
+    if (isFunc(n)) break;
+    if (isLoop(n)) out.push(n);
+  }
+  return out;
+}
+function labelOf(stack, stmt) {
+  const i = stack.lastIndexOf(stmt);
+  const parent = i > 0 ? stack[i - 1] : void 0;
+  return parent?.kind === "LabeledStmt" && parent.stmt === stmt ? parent.label.name : void 0;
+}
+function lineOf(file, n) {
+  return file.source.position(pos(n)).line;
+}
+function textOf(file, n) {
+  return file.source.text(pos(n), end(n));
+}
+function recvTypeName(fd) {
+  const f = fd.recv?.list?.[0];
+  let t = f?.type ?? null;
+  while (t) {
+    if (t.kind === "StarExpr" || t.kind === "ParenExpr") t = t.x;
+    else if (t.kind === "IndexExpr" || t.kind === "IndexListExpr") t = t.x;
+    else break;
+  }
+  return t?.kind === "Ident" ? t.name : void 0;
+}
+function funcName(file, fn) {
+  if (fn.kind === "FuncLit") return `the function literal on line ${lineOf(file, fn)}`;
+  const r = recvTypeName(fn);
+  return r ? `${r}.${fn.name.name}` : fn.name.name;
+}
+function importedAs(file, local) {
+  for (const spec of file.file.imports) {
+    const path = spec.path.value.slice(1, -1);
+    const name = spec.name ? spec.name.name : guessPackageName(path);
+    if (name === local && name !== "_" && name !== ".") return path;
+  }
+  return void 0;
+}
+function guessPackageName(path) {
+  const parts = path.split("/");
+  let last = parts[parts.length - 1] ?? path;
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
+  last = last.replace(/\.v\d+$/, "").replace(/^go-/, "").replace(/[-.]go$/, "");
+  return last.replace(/[^A-Za-z0-9_]/g, "_");
+}
+function callName(pass, file, call) {
+  const c = pass.types.callee(call);
+  const fun = unparen(call.fun);
+  const recv = fun.kind === "SelectorExpr" ? fun.x : void 0;
+  if (c) return { name: c.name, short: c.short, typed: true, ...recv && c.kind !== "func" ? { recv } : {} };
+  if (fun.kind === "Ident") return { name: fun.name, short: fun.name, typed: false };
+  if (fun.kind === "SelectorExpr") {
+    const x = unparen(fun.x);
+    if (x.kind === "Ident") {
+      const path = importedAs(file, x.name);
+      if (path !== void 0 && !isLocallyDeclared(file, x)) return { name: `${path}.${fun.sel.name}`, short: fun.sel.name, typed: false };
+    }
+    return { name: `${textOf(file, fun.x)}.${fun.sel.name}`, short: fun.sel.name, typed: false, recv: fun.x };
+  }
+  return void 0;
+}
+function isLocallyDeclared(file, id) {
+  let found = false;
+  const at = id.namePos;
+  for (const d of file.file.decls ?? []) {
+    if (d.kind !== "FuncDecl" || pos(d) > at || end(d) < at) continue;
+    const check6 = (n) => {
+      if (found) return;
+      if (n.kind === "Field" && n.names?.some((x) => x.name === id.name)) found = true;
+      else if (n.kind === "AssignStmt" && n.tok === ":=" && n.lhs.some((x) => x.kind === "Ident" && x.name === id.name)) found = true;
+      else if (n.kind === "ValueSpec" && n.names.some((x) => x.name === id.name)) found = true;
+      else if (n.kind === "RangeStmt" && n.tok === ":=" && [n.key, n.value].some((x) => x?.kind === "Ident" && x.name === id.name)) found = true;
+      if (!found) forEachChild(n, check6);
+    };
+    check6(d);
+  }
+  return found;
+}
+function sameExpr(a, b) {
+  a = unparen(a);
+  b = unparen(b);
+  if (a.kind === "UnaryExpr" && a.op === "&") return sameExpr(a.x, b);
+  if (b.kind === "UnaryExpr" && b.op === "&") return sameExpr(a, b.x);
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case "Ident":
+      return a.name === b.name;
+    case "SelectorExpr":
+      return a.sel.name === b.sel.name && sameExpr(a.x, b.x);
+    case "StarExpr":
+      return sameExpr(a.x, b.x);
+    case "BasicLit":
+      return a.value === b.value;
+    case "IndexExpr":
+      return sameExpr(a.x, b.x) && sameExpr(a.index, b.index);
+    default:
+      return false;
+  }
+}
+function rootIdent(e) {
+  for (; ; ) {
+    e = unparen(e);
+    switch (e.kind) {
+      case "Ident":
+        return e;
+      case "SelectorExpr":
+        e = e.x;
+        break;
+      case "StarExpr":
+        e = e.x;
+        break;
+      case "IndexExpr":
+        e = e.x;
+        break;
+      case "UnaryExpr":
+        if (e.op === "&") {
+          e = e.x;
+          break;
+        }
+        return void 0;
+      default:
+        return void 0;
+    }
+  }
+}
+function sameVar(pass, a, b) {
+  if (a.name !== b.name) return false;
+  const oa = pass.types.objectOf(a);
+  const ob = pass.types.objectOf(b);
+  return oa && ob ? oa === ob : true;
+}
+function walkSameFunc(n, fn) {
+  const visit = (x) => {
+    if (x.kind === "FuncLit") return;
+    if (fn(x) === false) return;
+    forEachChild(x, visit);
+  };
+  forEachChild(n, visit);
+}
+function isTrueConst(pass, e) {
+  e = unparen(e);
+  if (e.kind !== "Ident" || e.name !== "true") return false;
+  const o = pass.types.objectOf(e);
+  return !o || o.kind === "const" && o.pkg === "";
+}
+var BREAKABLE = /* @__PURE__ */ new Set(["ForStmt", "RangeStmt", "SwitchStmt", "TypeSwitchStmt", "SelectStmt"]);
+function canLeaveLoop(loop, ownLabel) {
+  const inside = /* @__PURE__ */ new Set();
+  walkSameFunc(loop.body, (x) => {
+    if (x.kind === "LabeledStmt") inside.add(x.label.name);
+  });
+  let leaves = false;
+  const visit = (x, depth) => {
+    if (leaves || x.kind === "FuncLit") return;
+    if (x.kind === "ReturnStmt") {
+      leaves = true;
+      return;
+    }
+    if (x.kind === "BranchStmt") {
+      const label = x.label?.name;
+      if (x.tok === "break") {
+        if (label === void 0) leaves = depth === 0;
+        else leaves = !inside.has(label);
+      } else if (x.tok === "continue") {
+        if (label !== void 0) leaves = !inside.has(label) && label !== ownLabel;
+      } else if (x.tok === "goto") {
+        leaves = label !== void 0 && !inside.has(label);
+      }
+      return;
+    }
+    const d = BREAKABLE.has(x.kind) ? depth + 1 : depth;
+    forEachChild(x, (c) => visit(c, d));
+  };
+  forEachChild(loop.body, (c) => visit(c, 0));
+  return leaves;
+}
+function declaredType(fn, name, before) {
+  let found;
+  for (const fl of [fn.type.params, fn.type.results]) {
+    for (const f of fl?.list ?? []) if (f.names?.some((n) => n.name === name) && f.type) found = f.type;
+  }
+  if (fn.kind === "FuncDecl") {
+    for (const f of fn.recv?.list ?? []) if (f.names?.some((n) => n.name === name) && f.type) found = f.type;
+  }
+  if (!fn.body) return found;
+  walkSameFunc(fn.body, (x) => {
+    if (pos(x) >= before) return false;
+    if (x.kind === "ValueSpec" && x.names.some((n) => n.name === name)) {
+      if (x.type) found = x.type;
+      else {
+        const i = x.names.findIndex((n) => n.name === name);
+        const v = x.values?.[i];
+        found = v ? chanFromValue(v) : void 0;
+      }
+    } else if (x.kind === "AssignStmt" && x.tok === ":=" && x.lhs.length === x.rhs.length) {
+      const i = x.lhs.findIndex((l) => l.kind === "Ident" && l.name === name);
+      if (i >= 0) found = chanFromValue(x.rhs[i]);
+    }
+    return true;
+  });
+  return found;
+}
+function chanFromValue(v) {
+  v = unparen(v);
+  if (v.kind === "CallExpr") {
+    const f = unparen(v.fun);
+    if (f.kind === "Ident" && f.name === "make" && v.args?.[0] && unparen(v.args[0]).kind === "ChanType") return "make-chan";
+    if (f.kind === "SelectorExpr" && f.sel.name === "Tick" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "time") return "tick";
+  }
+  return void 0;
+}
+function rangeChannel(pass, file, fn, x) {
+  x = unparen(x);
+  const t = pass.types.typeOf(x);
+  if (t) {
+    const u = t.kind === "named" ? t.underlying() : t;
+    if (u?.kind === "chan") {
+      if (x.kind === "CallExpr" && pass.types.callee(x)?.name === "time.Tick") return "tick";
+      return "chan";
+    }
+    if (u) return void 0;
+  }
+  if (x.kind === "CallExpr") {
+    const c = callName(pass, file, x);
+    return c?.name === "time.Tick" ? "tick" : void 0;
+  }
+  if (x.kind === "Ident" && fn) {
+    const d = declaredType(fn, x.name, pos(x));
+    if (d === "make-chan") return "chan";
+    if (d === "tick") return "tick";
+    if (d && typeof d !== "string" && unparen(d).kind === "ChanType") return "chan";
+  }
+  return void 0;
+}
+function endlessLoop(pass, file, loop, stack) {
+  let shape;
+  let confidence = "high";
+  if (loop.kind === "ForStmt") {
+    if (loop.cond === null) shape = "for {}";
+    else if (isTrueConst(pass, loop.cond)) shape = "for true {}";
+    else return void 0;
+  } else {
+    const fn = enclosingFuncOf(stack, loop);
+    const ch = rangeChannel(pass, file, fn, loop.x);
+    if (!ch) return void 0;
+    if (ch === "tick") shape = `range over time.Tick (never closed)`;
+    else {
+      shape = `range over channel ${textOf(file, loop.x)}`;
+      confidence = "medium";
+    }
+  }
+  if (canLeaveLoop(loop, labelOf(stack, loop))) return void 0;
+  return { loop, shape, confidence };
+}
+function enclosingFuncOf(stack, n) {
+  const i = stack.lastIndexOf(n);
+  for (let j = i - 1; j >= 0; j--) {
+    const x = stack[j];
+    if (isFunc(x)) return x;
+  }
+  return void 0;
+}
+function endlessEnclosingLoops(pass, file, stack) {
+  const out = [];
+  for (const l of enclosingLoops(stack)) {
+    const e = endlessLoop(pass, file, l, stack);
+    if (e) out.push(e);
+  }
+  return out;
+}
+function goTarget(pass, stmt) {
+  const call = stmt.call;
+  const fun = unparen(call.fun);
+  let fn;
+  let recv;
+  if (fun.kind === "FuncLit") fn = fun;
+  else {
+    const c = pass.types.callee(call);
+    if (!c?.decl || !c.decl.body) return void 0;
+    fn = c.decl;
+    const r = c.decl.recv?.list?.[0]?.names?.[0];
+    if (r && fun.kind === "SelectorExpr" && c.kind === "method") recv = { name: r, arg: fun.x };
+  }
+  const params = [];
+  const names = (fn.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  names.forEach((name, i) => {
+    const arg = call.args?.[i];
+    if (arg && call.ellipsis < 0) params.push({ name, arg });
+  });
+  return { go: stmt, fn, params, ...recv ? { recv } : {} };
+}
+var objIds = /* @__PURE__ */ new WeakMap();
+var nextObjId = 1;
+function refKey(pass, e, subst) {
+  e = unparen(e);
+  switch (e.kind) {
+    case "Ident": {
+      if (e.name === "_") return void 0;
+      const o = pass.types.objectOf(e);
+      if (subst) {
+        const s = subst.get(o ?? e.name);
+        if (s !== void 0) return s;
+      }
+      if (!o) return `?${e.name}`;
+      let id = objIds.get(o);
+      if (id === void 0) {
+        id = nextObjId++;
+        objIds.set(o, id);
+      }
+      return `#${id}:${e.name}`;
+    }
+    case "SelectorExpr": {
+      const x = refKey(pass, e.x, subst);
+      return x === void 0 ? void 0 : `${x}.${e.sel.name}`;
+    }
+    case "StarExpr":
+      return refKey(pass, e.x, subst);
+    case "UnaryExpr":
+      return e.op === "&" ? refKey(pass, e.x, subst) : void 0;
+    default:
+      return void 0;
+  }
+}
+function sameRefKey(a, b) {
+  if (a === void 0 || b === void 0) return false;
+  if (a === b) return true;
+  const strip = (k) => k.replace(/(^|\.)[#?][0-9]*:?/g, "$1").replace(/^\?/, "");
+  return (a.includes("?") || b.includes("?")) && strip(a) === strip(b);
+}
+function targetSubst(pass, t) {
+  const m = /* @__PURE__ */ new Map();
+  const add = (name, arg) => {
+    const k = refKey(pass, arg);
+    if (k === void 0 || name.name === "_") return;
+    m.set(pass.types.objectOf(name) ?? name.name, k);
+  };
+  for (const p of t.params) add(p.name, p.arg);
+  if (t.recv) add(t.recv.name, t.recv.arg);
+  return m;
+}
+function isRecoverCall(pass, e) {
+  if (e.kind !== "CallExpr") return false;
+  const f = unparen(e.fun);
+  if (f.kind !== "Ident" || f.name !== "recover") return false;
+  const o = pass.types.objectOf(f);
+  return !o || o.kind === "builtin";
+}
+function callsRecoverDirectly(pass, fn) {
+  if (!fn.body) return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (isRecoverCall(pass, x)) found = true;
+    return !found;
+  });
+  return found;
+}
+function deferredRecover(pass, fn) {
+  if (!fn.body) return void 0;
+  let found;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt") {
+      const fun = unparen(x.call.fun);
+      const target = fun.kind === "FuncLit" ? fun : pass.types.callee(x.call)?.decl;
+      if (target && callsRecoverDirectly(pass, target)) found = x;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+function protectingRecover(pass, fn) {
+  if (!fn.body) return void 0;
+  let found;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt") {
+      const fun = unparen(x.call.fun);
+      const target = fun.kind === "FuncLit" ? fun : pass.types.callee(x.call)?.decl;
+      if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target)) found = x;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+function callsPanicDirectly(pass, fn) {
+  let found = false;
+  if (fn.body) {
+    walkSameFunc(fn.body, (x) => {
+      if (found) return false;
+      if (x.kind === "CallExpr") {
+        const f = unparen(x.fun);
+        if (f.kind === "Ident" && f.name === "panic") {
+          const o = pass.types.objectOf(f);
+          found = !o || o.kind === "builtin";
+        }
+      }
+      return !found;
+    });
+  }
+  return found;
+}
+function isWaitCall(pass, file, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind !== "SelectorExpr" || fun.sel.name !== "Wait") return false;
+  const c = callName(pass, file, call);
+  if (!c) return false;
+  if (!c.typed) return true;
+  if (WAIT_CALLS.has(c.name)) return true;
+  const callee = pass.types.callee(call);
+  return !!callee?.recv && /(Group|Pool|Waiter)$/.test(callee.recv.name);
+}
+function receivedChan(pass, n, subst) {
+  if (n.kind !== "UnaryExpr" || n.op !== "<-") return void 0;
+  return refKey(pass, n.x, subst);
+}
+function loopDepthIn(root, target) {
+  const p = pos(target);
+  let depth = 0;
+  inspect(root, (x) => {
+    if (pos(x) > p || end(x) <= p) return false;
+    if (x !== target && (x.kind === "ForStmt" || x.kind === "RangeStmt")) depth++;
+    return true;
+  });
+  return depth;
+}
+function loopHeadEntries(info) {
+  const st = info.stmt;
+  const out = [...info.header.nodes];
+  if (st.kind === "RangeStmt") out.push(st.x);
+  else if (st.cond) out.push(st.cond);
+  return out;
+}
+function returnOfPath(path) {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const b = path[i];
+    if (b.kind === "exit") continue;
+    const last = b.nodes[b.nodes.length - 1];
+    return last?.kind === "ReturnStmt" ? last : void 0;
+  }
+  return void 0;
+}
+var graphCache = /* @__PURE__ */ new WeakMap();
+function callGraphOf(pass) {
+  const g = pass.callGraph();
+  if (g && typeof g.nodeOf === "function" && typeof g.cfg === "function") return g;
+  let c = graphCache.get(pass.files);
+  if (!c) {
+    c = buildCallGraph(pass.files.map((f) => f.file), pass.types);
+    graphCache.set(pass.files, c);
+  }
+  return c;
+}
+function cfgOf(pass, fn) {
+  const g = callGraphOf(pass);
+  const n = g.nodeOf(fn);
+  return n ? g.cfg(n) : fn.body ? buildCFG(fn.body) : void 0;
+}
+function varPath(pass, e) {
+  const fields = [];
+  for (; ; ) {
+    e = unparen(e);
+    if (e.kind === "SelectorExpr") {
+      fields.unshift(e.sel.name);
+      e = e.x;
+    } else if (e.kind === "StarExpr") e = e.x;
+    else if (e.kind === "UnaryExpr" && e.op === "&") e = e.x;
+    else break;
+  }
+  if (e.kind !== "Ident") return void 0;
+  const o = pass.types.objectOf(e);
+  if (o && o.kind === "pkgname") {
+    const first = fields.shift();
+    if (!first) return void 0;
+    return { name: `${o.imported ?? e.name}.${first}`, decl: null, global: true, fields };
+  }
+  if (o && o.kind !== "var") return void 0;
+  return { name: e.name, decl: o?.decl ?? null, global: o?.varKind === "package", fields };
+}
+function samePath(a, b) {
+  if (a.name !== b.name || a.global !== b.global || a.fields.length !== b.fields.length) return false;
+  if (!a.global && a.decl && b.decl && a.decl !== b.decl) return false;
+  return a.fields.every((f, i) => f === b.fields[i]);
+}
+function formatPath(p) {
+  return [p.name, ...p.fields].join(".");
+}
+function pointerTypeExpr(e) {
+  return !!e && unparen(e).kind === "StarExpr";
+}
+function paramDecl(ft, i) {
+  let k = 0;
+  for (const f of ft.params.list ?? []) {
+    const n = f.names?.length ?? 1;
+    if (i < k + n) return { id: f.names?.[i - k] ?? null, type: f.type };
+    k += n;
+  }
+  return void 0;
+}
+function pathInCallee(pass, call, callee, p) {
+  if (p.global) return p;
+  const through = (arg, decl, typeExpr) => {
+    const ap = varPath(pass, arg);
+    if (!ap || !decl || decl.name === "_" || ap.global) return void 0;
+    if (ap.name !== p.name || ap.decl && p.decl && ap.decl !== p.decl) return void 0;
+    if (ap.fields.length > p.fields.length || !ap.fields.every((f, i) => f === p.fields[i])) return void 0;
+    const x = unparen(arg);
+    const shared = pointerTypeExpr(typeExpr) || x.kind === "UnaryExpr" && x.op === "&" || pass.types.typeOf(arg)?.kind === "pointer";
+    if (!shared) return void 0;
+    return { name: decl.name, decl, global: false, fields: p.fields.slice(ap.fields.length) };
+  };
+  const fun = unparen(call.fun);
+  if (callee.kind === "FuncDecl") {
+    const recv = callee.recv?.list?.[0];
+    if (recv && fun.kind === "SelectorExpr") {
+      const m = through(fun.x, recv.names?.[0] ?? null, recv.type);
+      if (m) return m;
+    }
+  } else if (fun === callee) {
+    return p;
+  }
+  for (const [i, a] of (call.args ?? []).entries()) {
+    const d = paramDecl(callee.type, i);
+    if (!d) break;
+    const m = through(a, d.id, d.type);
+    if (m) return m;
+  }
+  if (callee.kind === "FuncLit") return p;
+  return void 0;
+}
+function searchCallees(pass, call, path, find, maxDepth = 3) {
+  const g = callGraphOf(pass);
+  const first = g.calleeOf(call);
+  if (!first) return void 0;
+  const firstFn = first.decl ?? first.lit;
+  const p0 = pathInCallee(pass, call, firstFn, path);
+  if (!p0) return void 0;
+  let frontier = [{ fn: first, path: p0, funcs: [first], calls: [call] }];
+  const seen = /* @__PURE__ */ new Set();
+  for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
+    const next = [];
+    for (const s of frontier) {
+      const key = `${s.fn.id}:${formatPath(s.path)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const found = find(s.fn, s.path);
+      if (found !== void 0) return { funcs: s.funcs, calls: s.calls, path: s.path, found };
+      if (depth === maxDepth) continue;
+      for (const e of s.fn.out) {
+        if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
+        const fn = e.callee.decl ?? e.callee.lit;
+        const p = pathInCallee(pass, e.site, fn, s.path);
+        if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site] });
+      }
+    }
+    frontier = next;
+  }
+  return void 0;
+}
+function lockCall(pass, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind !== "SelectorExpr" || (call.args?.length ?? 0) !== 0) return void 0;
+  const c = pass.types.callee(call);
+  if (c) {
+    const m = MUTEX_METHODS[c.name];
+    return m ? { call, method: m, mutex: fun.x, typed: true } : void 0;
+  }
+  if (pass.typesKnown && pass.types.typeOf(fun.x)) return void 0;
+  const short = fun.sel.name;
+  if (short === "Lock" || short === "Unlock" || short === "RLock" || short === "RUnlock") return { call, method: short, mutex: fun.x, typed: false };
+  return void 0;
+}
+function lockStmt(pass, n) {
+  if (n.kind !== "ExprStmt") return void 0;
+  const x = unparen(n.x);
+  return x.kind === "CallExpr" ? lockCall(pass, x) : void 0;
+}
+function lockCallsIn(pass, n) {
+  const out = [];
+  walkNode(n, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr") {
+      const l = lockCall(pass, x);
+      if (l) out.push(l);
+    }
+    return true;
+  });
+  return out;
+}
+function packageCallsIn(pass, n) {
+  const g = callGraphOf(pass);
+  const out = [];
+  walkNode(n, (x) => {
+    if (x.kind === "GoStmt") return false;
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr" && g.calleeOf(x)) out.push(x);
+    return true;
+  });
+  return out;
+}
+function definingValue(pass, id) {
+  const o = pass.types.objectOf(id);
+  const decl = o?.decl;
+  if (!decl) return void 0;
+  const file = pass.fileOf(decl);
+  if (!file) return void 0;
+  let table = defsCache.get(file.file);
+  if (!table) {
+    const t = /* @__PURE__ */ new Map();
+    const add = (lhs, rhs) => {
+      lhs.forEach((l, i) => {
+        if (l.kind === "Ident") {
+          const v = rhs.length === lhs.length ? rhs[i] : rhs.length === 1 ? rhs[0] : void 0;
+          if (v) t.set(l, v);
+        }
+      });
+    };
+    file.inspector.preorder(["AssignStmt", "ValueSpec"], (x) => {
+      if (x.kind === "AssignStmt") {
+        if (x.tok === ":=") add(x.lhs, x.rhs);
+      } else if (x.values) add(x.names, x.values);
+    });
+    table = t;
+    defsCache.set(file.file, t);
+  }
+  return table.get(decl);
+}
+var defsCache = /* @__PURE__ */ new WeakMap();
+function ctxBounded(pass, e, depth = 0) {
+  e = unparen(e);
+  if (depth > 4) return false;
+  if (e.kind === "CallExpr") {
+    const c = pass.types.callee(e);
+    if (!c) return false;
+    if (DEADLINE_CONTEXTS.has(c.name)) return true;
+    if (c.pkg === "context" && c.kind === "func" && e.args?.[0]) return ctxBounded(pass, e.args[0], depth + 1);
+    return false;
+  }
+  if (e.kind === "Ident") {
+    const v = definingValue(pass, e);
+    return v ? ctxBounded(pass, v, depth + 1) : false;
+  }
+  return false;
+}
+function namedParamType(pass, file, t) {
+  let x = unparen(t);
+  let pointer = false;
+  if (x.kind === "StarExpr") {
+    pointer = true;
+    x = unparen(x.x);
+  }
+  const ty = pass.types.typeOf(x);
+  if (ty?.kind === "named") return { pkg: ty.pkg, name: ty.name, pointer };
+  if (x.kind === "SelectorExpr" && x.x.kind === "Ident") {
+    const o = pass.types.objectOf(x.x);
+    const path = o?.kind === "pkgname" ? o.imported : importedAs(file, x.x.name);
+    if (path) return { pkg: path, name: x.sel.name, pointer };
+  }
+  if (x.kind === "Ident") return { pkg: pass.pkg.importPath, name: x.name, pointer };
+  return void 0;
+}
+function pkgMatches(path, want) {
+  const p = path.replace(/\/v\d+$/, "");
+  return p === want || p.endsWith("/" + want);
+}
+function requestHandler(pass, file, fn) {
+  const params = fn.type.params.list ?? [];
+  const extra = pass.options.handlers.map((h) => {
+    const pointer = h.startsWith("*");
+    const q = pointer ? h.slice(1) : h;
+    const dot = q.lastIndexOf(".");
+    return { pkg: q.slice(0, dot), name: q.slice(dot + 1), pointer, framework: `${q.slice(dot + 1)} handler` };
+  });
+  const types = params.map((f) => f.type ? namedParamType(pass, file, f.type) : void 0);
+  for (const t of types) {
+    if (!t) continue;
+    for (const h of [...HANDLER_PARAMS, ...extra]) {
+      if (t.name === h.name && t.pointer === h.pointer && pkgMatches(t.pkg, h.pkg)) return { framework: h.framework };
+    }
+  }
+  if (fn.kind !== "FuncDecl" || !fn.recv) return void 0;
+  const recvType = fn.recv.list?.[0]?.type;
+  const recv = recvType ? namedParamType(pass, file, recvType) : void 0;
+  if (!recv || !/server$/i.test(recv.name)) return void 0;
+  const results = (fn.type.results?.list ?? []).flatMap((f) => Array(f.names?.length || 1).fill(f.type));
+  const flat = params.flatMap((f) => Array(f.names?.length || 1).fill(f.type));
+  const isError = (e) => !!e && unparen(e).kind === "Ident" && unparen(e).name === "error";
+  const named = (e) => e ? namedParamType(pass, file, e) : void 0;
+  if (flat.length === 2 && results.length === 2 && isError(results[1])) {
+    const ctx = named(flat[0]);
+    const req = named(flat[1]);
+    const resp = named(results[0]);
+    if (ctx && ctx.pkg === "context" && ctx.name === "Context" && req?.pointer && resp?.pointer) return { framework: "gRPC method" };
+  }
+  if (flat.length >= 1 && results.length === 1 && isError(results[0])) {
+    const stream = named(flat[flat.length - 1]);
+    if (stream && !stream.pointer && /_\w*Server$/.test(stream.name)) return { framework: "gRPC streaming method" };
+  }
+  return void 0;
+}
+function blockingCall(pass, call) {
+  const c = pass.types.callee(call);
+  if (!c) return void 0;
+  const waits = BLOCKING_CALLS[c.name] ?? (pass.options.blockingCalls.includes(c.name) ? "is configured as a blocking call" : void 0);
+  return waits ? { name: c.name, waits } : void 0;
+}
+function goVersionAtLeast(v, major, minor) {
+  const m = /^(?:go)?(\d+)(?:\.(\d+))?/.exec(v);
+  if (!m) return false;
+  const a = Number(m[1]);
+  const b = m[2] === void 0 ? 0 : Number(m[2]);
+  return a > major || a === major && b >= minor;
+}
+function isErrorTyped(pass, e) {
+  const t = pass.types.typeOf(e);
+  if (!t) return void 0;
+  if (t.kind === "named" && t.pkg === "" && t.name === "error") return true;
+  const u = t.kind === "named" ? t.underlying() : t;
+  if (!u) return void 0;
+  return u.kind === "interface" && u.embeds.length === 0 && u.methods.length === 1 && u.methods[0].name === "Error" && u.methods[0].sig.params.length === 0;
+}
+function deferredCalls(d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== "FuncLit") return [{ defer: d, call: d.call, discarded: true, lit: null }];
+  const out = [];
+  const dropped = /* @__PURE__ */ new Set();
+  walkSameFunc(fun.body, (x) => {
+    if (x.kind === "ExprStmt") {
+      const c = unparen(x.x);
+      if (c.kind === "CallExpr") dropped.add(c);
+    } else if (x.kind === "AssignStmt" && x.rhs.length === 1 && x.lhs.every((l) => l.kind === "Ident" && l.name === "_")) {
+      const c = unparen(x.rhs[0]);
+      if (c.kind === "CallExpr") dropped.add(c);
+    } else if (x.kind === "CallExpr") {
+      out.push({ defer: d, call: x, discarded: false, lit: fun });
+    }
+    return true;
+  });
+  for (const c of out) c.discarded = dropped.has(c.call);
+  return out;
+}
+function methodCallOn(call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr") return void 0;
+  return rootIdent(f.x) ? { recv: f.x, method: f.sel.name } : void 0;
+}
+function writeOrigin(pass, file, e, dependent = false) {
+  const call = unparen(e);
+  if (call.kind !== "CallExpr") return void 0;
+  const c = callName(pass, file, call);
+  if (!c) return void 0;
+  const res = WRITE_RESOURCES[c.name] ?? (dependent ? DEPENDENT_RESOURCES[c.name] : void 0);
+  if (!res) return void 0;
+  if (res.flagsArg !== void 0) {
+    const flags = call.args?.[res.flagsArg];
+    const v = flags ? openFlagsValue(pass, file, flags, 0) : void 0;
+    if (v === void 0 || !isWriteOpen(v)) return void 0;
+  }
+  let under2;
+  if (res.wraps === "recv") {
+    const f = unparen(call.fun);
+    under2 = f.kind === "SelectorExpr" ? f.x : void 0;
+  } else if (res.wraps !== void 0) under2 = call.args?.[res.wraps];
+  return { call, name: c.name, res, typed: c.typed, ...under2 ? { under: under2 } : {} };
+}
+function isWriteOpen(flags) {
+  return (flags & 3) !== 0 || (flags & OPEN_WRITE_BITS) !== 0;
+}
+var FLAG_PACKAGES = /* @__PURE__ */ new Set(["os", "syscall", "golang.org/x/sys/unix"]);
+function openFlagsValue(pass, file, e, depth) {
+  if (depth > 8) return void 0;
+  e = unparen(e);
+  switch (e.kind) {
+    case "BasicLit": {
+      if (e.tokKind !== "INT") return void 0;
+      const s = e.value.replace(/_/g, "").toLowerCase();
+      const n = s.startsWith("0x") ? parseInt(s.slice(2), 16) : s.startsWith("0o") ? parseInt(s.slice(2), 8) : s.startsWith("0b") ? parseInt(s.slice(2), 2) : s.length > 1 && s.startsWith("0") ? parseInt(s.slice(1), 8) : parseInt(s, 10);
+      return Number.isFinite(n) ? n : void 0;
+    }
+    case "SelectorExpr": {
+      const x = unparen(e.x);
+      if (x.kind !== "Ident") return void 0;
+      const o = pass.types.objectOf(x);
+      const path = o?.kind === "pkgname" ? o.imported : o ? void 0 : importedAs(file, x.name);
+      return path && FLAG_PACKAGES.has(path) ? OPEN_FLAGS[e.sel.name] : void 0;
+    }
+    case "BinaryExpr": {
+      const a = openFlagsValue(pass, file, e.x, depth + 1);
+      const b = a === void 0 ? void 0 : openFlagsValue(pass, file, e.y, depth + 1);
+      if (a === void 0 || b === void 0) return void 0;
+      switch (e.op) {
+        case "|":
+          return a | b;
+        case "+":
+          return a + b;
+        case "&":
+          return a & b;
+        case "&^":
+          return a & ~b;
+        default:
+          return void 0;
+      }
+    }
+    case "Ident": {
+      const o = pass.types.objectOf(e);
+      const decl = o ? o.kind === "const" ? o.decl : null : packageConstNamed(pass, e.name);
+      if (!decl) return void 0;
+      const spec = constSpecOf(pass, decl);
+      if (!spec) return void 0;
+      const i = spec.names.indexOf(decl);
+      const v = spec.values?.[i];
+      return v ? openFlagsValue(pass, file, v, depth + 1) : void 0;
+    }
+    default:
+      return void 0;
+  }
+}
+function packageConstNamed(pass, name) {
+  let found = null;
+  let count2 = 0;
+  for (const f of pass.files) {
+    for (const d of f.file.decls ?? []) {
+      if (d.kind !== "GenDecl" || d.tok !== "const") continue;
+      for (const sp of d.specs ?? []) {
+        if (sp.kind !== "ValueSpec") continue;
+        for (const n of sp.names) {
+          if (n.name === name) {
+            found = n;
+            count2++;
+          }
+        }
+      }
+    }
+  }
+  return count2 === 1 ? found : null;
+}
+function constSpecOf(pass, decl) {
+  for (const f of pass.files) {
+    if (decl.namePos < pos(f.file) || decl.namePos > end(f.file)) continue;
+    let found;
+    inspect(f.file, (n) => {
+      if (found) return false;
+      if (n.kind === "ValueSpec" && n.names.includes(decl)) {
+        found = n;
+        return false;
+      }
+      return pos(n) <= decl.namePos && decl.namePos <= end(n);
+    });
+    if (found) return found;
+  }
+  return void 0;
+}
+function displayName(pass, name) {
+  const own = pass.pkg.importPath;
+  if (!own) return name;
+  return name.split(own + ".").join("");
+}
+function isNilIdent(pass, e) {
+  e = unparen(e);
+  if (e.kind !== "Ident" || e.name !== "nil") return false;
+  const o = pass.types.objectOf(e);
+  return !o || o.kind === "nil";
+}
+function selectorRoot(e) {
+  for (; ; ) {
+    e = unparen(e);
+    if (e.kind === "Ident") return e;
+    if (e.kind === "SelectorExpr" || e.kind === "StarExpr") e = e.x;
+    else return void 0;
+  }
+}
+function mentions(pass, n, id) {
+  const target = pass.types.objectOf(id);
+  let found = false;
+  inspect(n, (x) => {
+    if (found) return false;
+    if (x.kind === "SelectorExpr") {
+      inspect(x.x, (y) => {
+        if (!found && y.kind === "Ident" && y.name === id.name && y !== id) {
+          const o = pass.types.objectOf(y);
+          if (!target || !o || o === target) found = true;
+        }
+        return !found;
+      });
+      return false;
+    }
+    if (x.kind === "Ident" && x.name === id.name && x !== id) {
+      const o = pass.types.objectOf(x);
+      if (!target || !o || o === target) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+var recoverCache = /* @__PURE__ */ new WeakMap();
+function litUse(stack, lit) {
+  const i = stack.lastIndexOf(lit);
+  let owner;
+  for (let j2 = i - 1; j2 >= 0; j2--) {
+    const n = stack[j2];
+    if (isFunc(n)) {
+      owner = n;
+      break;
+    }
+  }
+  let j = i - 1;
+  while (j >= 0 && stack[j].kind === "ParenExpr") j--;
+  const parent = stack[j];
+  if (parent?.kind === "CallExpr" && unparen(parent.fun) === lit) {
+    const gp = stack[j - 1];
+    if (gp?.kind === "DeferStmt" && gp.call === parent) return { kind: "defer", owner };
+    if (gp?.kind === "GoStmt" && gp.call === parent) return { kind: "go", owner };
+    return { kind: "call", owner };
+  }
+  return { kind: "value", owner };
+}
+function recoverSites(pass) {
+  const cached = recoverCache.get(pass.files);
+  if (cached) return cached;
+  const graph = callGraphOf(pass);
+  const fileOfFn = /* @__PURE__ */ new Map();
+  const litKind = /* @__PURE__ */ new Map();
+  const looseNames = /* @__PURE__ */ new Set();
+  const found = [];
+  for (const file of pass.files) {
+    file.inspector.withStack(["FuncLit", "FuncDecl", "CallExpr", "DeferStmt", "SelectorExpr", "Ident"], (n, stack) => {
+      if (n.kind === "FuncDecl") fileOfFn.set(n, file);
+      else if (n.kind === "FuncLit") {
+        fileOfFn.set(n, file);
+        litKind.set(n, litUse(stack, n));
+      } else if (n.kind === "DeferStmt") {
+        const f = unparen(n.call.fun);
+        const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : void 0;
+        if (name && !graph.calleeOf(n.call)) looseNames.add(name);
+      } else if (n.kind === "SelectorExpr" || n.kind === "Ident") {
+        const parent = stack[stack.length - 2];
+        const isCallee = parent?.kind === "CallExpr" && unparen(parent.fun) === n;
+        const name = n.kind === "Ident" ? n.name : n.sel.name;
+        if (!isCallee && !(parent?.kind === "SelectorExpr" && parent.sel === n) && !(parent?.kind === "FuncDecl" && parent.name === n)) looseNames.add(name);
+        if (n.kind === "SelectorExpr" && isCallee) return true;
+      } else if (n.kind === "CallExpr" && isRecoverCall(pass, n)) {
+        const fn = enclosingFunc(stack);
+        const parent = stack[stack.length - 2];
+        const deferRecover = parent?.kind === "DeferStmt" && parent.call === n;
+        let deferArg = false;
+        for (let k = stack.length - 2; k >= 0 && !deferRecover; k--) {
+          const s = stack[k];
+          if (isFunc(s)) break;
+          if (s.kind === "DeferStmt" || s.kind === "GoStmt") {
+            deferArg = true;
+            break;
+          }
+        }
+        found.push({ call: n, file, fn, deferRecover, deferArg });
+      }
+      return true;
+    });
+  }
+  const exported = (fn) => fn.kind === "FuncDecl" && /^[A-Z]/.test(fn.name.name);
+  const deferred = (fn) => {
+    if (fn.kind === "FuncLit") {
+      const k = litKind.get(fn)?.kind;
+      return k === "defer" ? "yes" : k === "value" ? "unknown" : "no";
+    }
+    const node = graph.nodeOf(fn);
+    const edges = node?.in ?? [];
+    if (edges.some((e) => e.kind === "defer")) return "yes";
+    if (edges.some((e) => e.kind === "value") || looseNames.has(fn.name.name)) return "unknown";
+    return "no";
+  };
+  const sites = [];
+  for (const f of found) {
+    if (!f.fn) continue;
+    const site = { call: f.call, file: f.file, fn: f.fn, status: "effective", confidence: "high", callers: [] };
+    sites.push(site);
+    if (f.deferRecover) {
+      site.status = "ineffective";
+      site.reason = "defer-recover";
+      continue;
+    }
+    const d = deferred(f.fn);
+    if (d === "yes") continue;
+    if (d === "unknown") {
+      site.status = "unknown";
+      continue;
+    }
+    site.status = "ineffective";
+    if (f.fn.kind === "FuncLit") {
+      const use = litKind.get(f.fn);
+      if (use.kind === "go") site.reason = "goroutine";
+      else if (use.owner && deferred(use.owner) === "yes") {
+        site.reason = "nested-literal";
+        site.callers.push({ node: f.fn, fn: use.owner, file: fileOfFn.get(use.owner) ?? f.file });
+      } else site.reason = f.deferArg ? "defer-arg" : "never-deferred";
+      continue;
+    }
+    const node = graph.nodeOf(f.fn);
+    const callers = (node?.in ?? []).filter((e) => e.kind === "call" || e.kind === "go");
+    const fromDeferred = callers.filter((e) => {
+      const c = e.caller.decl ?? e.caller.lit;
+      return c && deferred(c) === "yes";
+    });
+    if (fromDeferred.length > 0) {
+      site.reason = "called-helper";
+      for (const e of fromDeferred) {
+        const c = e.caller.decl ?? e.caller.lit;
+        site.callers.push({ node: e.site, fn: c, file: fileOfFn.get(c) ?? f.file });
+      }
+    } else site.reason = f.deferArg ? "defer-arg" : "never-deferred";
+    if (exported(f.fn) || f.fn.recv && /^[A-Z]/.test(f.fn.name.name)) site.confidence = "medium";
+  }
+  if (!pass.typesKnown) {
+    for (const s of sites) if (s.status === "ineffective" && s.reason !== "defer-recover" && s.fn.kind === "FuncDecl") s.confidence = "medium";
+  }
+  recoverCache.set(pass.files, sites);
+  return sites;
+}
+function callText(file, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind === "FuncLit") return "func() {...}()";
+  const t = textOf(file, call);
+  if (!t.includes("\n") && t.length <= 80) return t;
+  const f = textOf(file, call.fun);
+  return !f.includes("\n") && f.length <= 60 ? `${f}(...)` : "the call";
+}
+function configuredExits(pass) {
+  const v = pass.options.rules["exit-skips-defer"]?.exitCalls;
+  return new Set(Array.isArray(v) ? v.filter((x) => typeof x === "string") : []);
+}
+function processExit(pass, file, call) {
+  const c0 = callName(pass, file, call);
+  if (!c0) return void 0;
+  const c = c0.typed ? c0 : { ...c0, name: declaredMethodName(pass, file, call) ?? c0.name };
+  const extra = configuredExits(pass);
+  if (EXIT_FUNCTIONS.has(c.name) || extra.has(c.name)) return { name: c.name, typed: c.typed };
+  if (EVENT_SENDERS.has(c.name) || !c.typed && ["Msg", "Msgf", "MsgFunc", "Send"].includes(c.short)) {
+    let x = c.recv ?? (unparen(call.fun).kind === "SelectorExpr" ? unparen(call.fun).x : void 0);
+    for (let depth = 0; x && depth < 20; depth++) {
+      x = unparen(x);
+      if (x.kind !== "CallExpr") return void 0;
+      const inner0 = callName(pass, file, x);
+      const inner = inner0 && !inner0.typed ? { ...inner0, name: declaredMethodName(pass, file, x) ?? inner0.name } : inner0;
+      if (inner && FATAL_EVENT_SOURCES.has(inner.name)) return { name: `${inner.name}().${c.short}`, typed: c.typed && inner.typed };
+      const f = unparen(x.fun);
+      x = f.kind === "SelectorExpr" ? f.x : void 0;
+    }
+  }
+  return void 0;
+}
+function declaredMethodName(pass, file, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind !== "SelectorExpr") return void 0;
+  const v = unparen(fun.x);
+  if (v.kind !== "Ident") return void 0;
+  const decl = pass.types.objectOf(v)?.decl;
+  if (!decl) return void 0;
+  const declFile = pass.fileOf(decl) ?? file;
+  let texpr = null;
+  declFile.inspector.preorder(["Field", "ValueSpec"], (n) => {
+    if (texpr) return;
+    if (n.kind === "Field" && n.names?.includes(decl)) texpr = n.type;
+    else if (n.kind === "ValueSpec" && n.names.includes(decl)) texpr = n.type;
+  });
+  if (!texpr) return void 0;
+  let t = unparen(texpr);
+  let star = "";
+  if (t.kind === "StarExpr") {
+    star = "*";
+    t = unparen(t.x);
+  }
+  if (t.kind !== "SelectorExpr" || t.x.kind !== "Ident") return void 0;
+  const path = importedAs(declFile, t.x.name);
+  return path ? `(${star}${path}.${t.sel.name}).${fun.sel.name}` : void 0;
+}
+function assignsVar(pass, body, decl) {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found || x.kind === "FuncLit" && x !== body) return false;
+    if (x.kind === "AssignStmt" && x.tok !== ":=") {
+      for (const l of x.lhs) {
+        const id = unparen(l);
+        if (id.kind === "Ident" && id.name === decl.name) {
+          const o = pass.types.objectOf(id);
+          if (!o || o.decl === decl) found = true;
+        }
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+
+// src/rules/defer-in-loop.ts
+var ID = "defer-in-loop";
+function acquisitionOf(pass, file, loop, id, before) {
+  let found;
+  const consider = (lhs, rhs) => {
+    const i = lhs.findIndex((l) => l.kind === "Ident" && sameVar(pass, l, id));
+    if (i < 0) return;
+    const v = unparen(rhs.length === lhs.length ? rhs[i] : rhs[0]);
+    if (v.kind !== "CallExpr") {
+      found = void 0;
+      return;
+    }
+    const c = callName(pass, file, v);
+    found = c ? { call: v, callee: c.name, line: lineOf(file, v) } : void 0;
+  };
+  walkSameFunc(loop.body, (x) => {
+    if (pos(x) >= before) return false;
+    if (x.kind === "AssignStmt" && x.rhs.length > 0) consider(x.lhs, x.rhs);
+    else if (x.kind === "ValueSpec" && x.values && x.values.length > 0) consider(x.names, x.values);
+    return true;
+  });
+  return found;
+}
+function lockedInIteration(pass, file, loop, mutex, unlock, before) {
+  let found;
+  walkSameFunc(loop.body, (x) => {
+    if (pos(x) >= before) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind !== "SelectorExpr" || !sameExpr(f.x, mutex)) return true;
+      const c = callName(pass, file, x);
+      const m = c?.typed ? MUTEX_METHODS[c.name] : c?.short;
+      if (m && UNLOCK_FOR[m] === unlock) found = x;
+    }
+    return true;
+  });
+  return found;
+}
+function describeRelease(pass, file, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === "Ident") return pass.types.objectOf(fun)?.kind === "func" ? void 0 : fun;
+  if (fun.kind === "SelectorExpr") {
+    const c = callName(pass, file, d.call);
+    if (c && !c.recv) {
+      const a = d.call.args?.[0];
+      return a ? rootIdent(a) : void 0;
+    }
+    return rootIdent(fun.x);
+  }
+  return void 0;
+}
+function run(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const loops = enclosingLoops(stack);
+      if (loops.length === 0) return;
+      if (endlessEnclosingLoops(pass, file, stack).length > 0) return;
+      const loop = loops[0];
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : "the function";
+      const loopLine = lineOf(file, loop);
+      const deferred = textOf(file, d.call);
+      const at = pos(d);
+      const related = [{ node: loop, message: `the loop (line ${loopLine})` }];
+      const fun = unparen(d.call.fun);
+      if (fun.kind === "SelectorExpr") {
+        const c = callName(pass, file, d.call);
+        const method = c?.typed ? MUTEX_METHODS[c.name] : c?.short;
+        if (method === "Unlock" || method === "RUnlock") {
+          const lock = lockedInIteration(pass, file, loop, fun.x, method, at);
+          if (lock) {
+            const mu = textOf(file, fun.x);
+            const lockText = textOf(file, lock);
+            pass.report({
+              node: d,
+              file,
+              severity: "critical",
+              confidence: c?.typed ? "high" : "medium",
+              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so the next iteration's ${lockText} deadlocks; unlock at the end of the iteration or move the loop body into a function`,
+              related: [{ node: lock, message: `${lockText} in the same iteration` }, ...related]
+            });
+            return;
+          }
+        }
+      }
+      const held = describeRelease(pass, file, d);
+      const acq = held ? acquisitionOf(pass, file, loop, held, at) : void 0;
+      if (held && acq) {
+        const kind = ACQUIRING_CALLS[acq.callee];
+        const message2 = kind ? `${kind.what === held.name || kind.what.endsWith(` ${held.name}`) ? kind.what : `${kind.what} ${held.name}`} from ${acq.callee} on line ${acq.line} ${kind.held} until ${fname} returns: the deferred ${deferred} runs at function exit, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function` : `${held.name} from ${acq.callee} on line ${acq.line} is released by the deferred ${deferred} only when ${fname} returns, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function`;
+        pass.report({ node: d, file, message: message2, related: [{ node: acq.call, message: `${held.name} acquired here` }, ...related] });
+        return;
+      }
+      pass.report({
+        node: d,
+        file,
+        message: `the deferred ${deferred} runs only when ${fname} returns, not at the end of each iteration of the loop on line ${loopLine}, so one deferred call piles up per iteration; call it in the loop body or move the body into a function`,
+        related
+      });
+    });
+  }
+}
+var analyzer = {
+  meta: {
+    id: ID,
+    severity: "high",
+    summary: "A defer directly in a loop body: deferred calls pile up until the function returns, holding what each iteration acquired.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID)
+  },
+  run
+};
+
+// src/rules/defer-in-infinite-loop.ts
+var ID2 = "defer-in-infinite-loop";
+function run2(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const endless = endlessEnclosingLoops(pass, file, stack);
+      if (endless.length === 0) return;
+      const e = endless.find((x) => x.confidence === "high") ?? endless[0];
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : "the function";
+      const line = lineOf(file, e.loop);
+      const deferred = textOf(file, d.call);
+      const message2 = e.confidence === "high" ? `the deferred ${deferred} never runs: the loop on line ${line} (${e.shape}) has no break, return or goto leaving it, so ${fname} never returns and one deferred call per iteration accumulates in memory; release at the end of the iteration or move the loop body into a function` : `the deferred ${deferred} waits for the loop on line ${line} (${e.shape}) to end, which only closing the channel does (no break, return or goto leaves it), so one deferred call per received value accumulates until then; release at the end of the iteration or move the loop body into a function`;
+      pass.report({
+        node: d,
+        file,
+        confidence: e.confidence,
+        message: message2,
+        related: [{ node: e.loop, message: `loop that does not end (${e.shape})` }]
+      });
+    });
+  }
+}
+var analyzer2 = {
+  meta: {
+    id: ID2,
+    severity: "critical",
+    summary: "A defer in a loop that never ends (for {}, for true {}, range over a channel) with no break, return or goto leaving it: the deferred call never runs.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID2)
+  },
+  run: run2
+};
+
+// src/rules/defer-not-open-coded.ts
+var ID3 = "defer-not-open-coded";
+var MAX_OPEN_DEFERS = 8;
+var MAX_RETURNS_TIMES_DEFERS = 15;
+function count(fn) {
+  const c = { defers: [], returns: 0 };
+  const visit = (n, loopDepth) => {
+    if (n.kind === "FuncLit") return;
+    if (n.kind === "DeferStmt") c.defers.push({ d: n, inLoop: loopDepth > 0 });
+    else if (n.kind === "ReturnStmt") c.returns++;
+    const depth = isLoop(n) ? loopDepth + 1 : loopDepth;
+    forEachChild(n, (x) => visit(x, depth));
+  };
+  if (fn.body) forEachChild(fn.body, (x) => visit(x, 0));
+  return c;
+}
+function check(pass, file, fn) {
+  const c = count(fn);
+  const n = c.defers.length;
+  if (n === 0) return;
+  const name = funcName(file, fn);
+  const tail = "each defer then costs a runtime defer record instead of inline code at the exits";
+  const inLoop = c.defers.find((x) => x.inLoop);
+  if (inLoop) {
+    pass.report({
+      node: inLoop.d,
+      file,
+      message: `the defers of ${name} are not open-coded because the defer on line ${lineOf(file, inLoop.d)} is in a loop; ${tail}`
+    });
+    return;
+  }
+  if (n > MAX_OPEN_DEFERS) {
+    const ninth = c.defers[MAX_OPEN_DEFERS].d;
+    pass.report({
+      node: ninth,
+      file,
+      message: `the ${n} defers of ${name} are not open-coded because a function may open-code at most ${MAX_OPEN_DEFERS}; ${tail}`,
+      related: [{ node: c.defers[0].d, message: "first defer of the function" }]
+    });
+    return;
+  }
+  if (c.returns * n > MAX_RETURNS_TIMES_DEFERS) {
+    pass.report({
+      node: c.defers[0].d,
+      file,
+      message: `the defers of ${name} are not open-coded because ${c.returns} returns × ${n} defers = ${c.returns * n} exceeds ${MAX_RETURNS_TIMES_DEFERS}; ${tail}`
+    });
+  }
+}
+function run3(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => check(pass, file, fn));
+  }
+}
+var analyzer3 = {
+  meta: {
+    id: ID3,
+    severity: "low",
+    summary: "A function whose defers the compiler cannot open-code (a defer in a loop, more than 8 defers, or returns × defers > 15).",
+    enabledByDefault: false,
+    fixable: false,
+    category: "cost",
+    docUrl: docUrl(ID3)
+  },
+  run: run3
+};
+
+// src/rules/unnecessary-defer.ts
+var ID4 = "unnecessary-defer";
+function isConstant(pass, e) {
+  e = unparen(e);
+  switch (e.kind) {
+    case "BasicLit":
+      return true;
+    case "Ident": {
+      const o = pass.types.objectOf(e);
+      if (o) return o.kind === "const" || o.kind === "nil";
+      return e.name === "nil" || e.name === "true" || e.name === "false";
+    }
+    case "UnaryExpr":
+      return e.op !== "<-" && e.op !== "&" && isConstant(pass, e.x);
+    case "BinaryExpr":
+      return isConstant(pass, e.x) && isConstant(pass, e.y);
+    default:
+      return false;
+  }
+}
+function usesRecover(call) {
+  let found = false;
+  inspect(call, (n) => {
+    if (found) return false;
+    if (n.kind === "CallExpr") {
+      const f = unparen(n.fun);
+      if (f.kind === "Ident" && f.name === "recover") found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function hasNamedResults(fn) {
+  return (fn.type.results?.list ?? []).some((f) => (f.names?.length ?? 0) > 0);
+}
+function check2(pass, file, fn) {
+  const body = fn.body;
+  if (!body) return;
+  const visit = (list, atEnd) => {
+    const stmts = list ?? [];
+    stmts.forEach((s, i) => {
+      if (s.kind === "DeferStmt") {
+        const next = stmts[i + 1];
+        let why;
+        if (next === void 0 && atEnd) why = "it is the last statement of the function";
+        else if (next?.kind === "ReturnStmt" && (next.results ?? []).every((r) => isConstant(pass, r))) {
+          why = next.results && next.results.length > 0 ? "the return right after it has only constant results" : "a bare return follows it";
+          if (next.results && next.results.length > 0 && hasNamedResults(fn) && unparen(s.call.fun).kind === "FuncLit") why = void 0;
+        }
+        if (why && !usesRecover(s.call)) {
+          const call = textOf(file, s.call);
+          pass.report({
+            node: s,
+            file,
+            message: `defer ${call} in ${funcName(file, fn)} runs immediately anyway because ${why}; call ${call} directly`,
+            fixes: [{ message: `call ${call} directly`, edits: [{ range: { pos: s.defer, end: pos(s.call) }, newText: "" }] }]
+          });
+        }
+      }
+      for (const b of blocksOf(s)) visit(b, false);
+    });
+  };
+  visit(body.list, true);
+}
+function blocksOf(s) {
+  switch (s.kind) {
+    case "BlockStmt":
+      return [s.list];
+    case "IfStmt":
+      return [s.body.list, ...s.else ? blocksOf(s.else) : []];
+    case "ForStmt":
+    case "RangeStmt":
+      return [s.body.list];
+    case "SwitchStmt":
+    case "TypeSwitchStmt":
+    case "SelectStmt":
+      return (s.body.list ?? []).map((c) => c.kind === "CaseClause" || c.kind === "CommClause" ? c.body : null);
+    case "LabeledStmt":
+      return blocksOf(s.stmt);
+    default:
+      return [];
+  }
+}
+function run4(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => check2(pass, file, fn));
+  }
+}
+var analyzer4 = {
+  meta: {
+    id: ID4,
+    severity: "low",
+    summary: "A defer as the last statement of a function or right before a return of constants: call it directly.",
+    enabledByDefault: false,
+    fixable: true,
+    category: "style",
+    docUrl: docUrl(ID4)
+  },
+  run: run4
+};
+
+// src/rules/defer-close-chan-with-sender.ts
+var ID5 = "defer-close-chan-with-sender";
+function isBuiltinClose(pass, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "Ident" || f.name !== "close" || call.args?.length !== 1) return false;
+  const o = pass.types.objectOf(f);
+  return !o || o.kind === "builtin";
+}
+function deferredCloses(pass, body) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== "DeferStmt") return true;
+    const fun = unparen(x.call.fun);
+    const add = (close, inLiteral) => {
+      const ch = close.args[0];
+      const key = refKey(pass, ch);
+      if (key !== void 0) out.push({ defer: x, close, ch, key, inLiteral });
+    };
+    if (isBuiltinClose(pass, x.call)) add(x.call, false);
+    else if (fun.kind === "FuncLit") {
+      walkSameFunc(fun.body, (y) => {
+        if (y.kind === "ExprStmt") {
+          const c = unparen(y.x);
+          if (c.kind === "CallExpr" && isBuiltinClose(pass, c)) add(c, true);
+        }
+        return true;
+      });
+    }
+    return false;
+  });
+  return out;
+}
+function waitDeferredAfter(pass, file, body, d) {
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind !== "DeferStmt") return true;
+    if (pos(x) > pos(d)) {
+      const fun = unparen(x.call.fun);
+      if (isWaitCall(pass, file, x.call)) found = true;
+      else if (fun.kind === "FuncLit") found = nodeContains(fun.body, (y) => y.kind === "CallExpr" && isWaitCall(pass, file, y));
+    }
+    return false;
+  });
+  return found;
+}
+function senderOf(pass, go, key) {
+  const target = goTarget(pass, go);
+  if (!target?.fn.body) return void 0;
+  const subst = targetSubst(pass, target);
+  const sends = [];
+  const signals = [];
+  inspect(target.fn.body, (x) => {
+    if (x.kind === "SendStmt") {
+      const k = refKey(pass, x.chan, subst);
+      if (sameRefKey(k, key)) sends.push(x);
+      else if (k !== void 0) signals.push(k);
+    } else if (x.kind === "CallExpr" && isBuiltinClose(pass, x)) {
+      const k = refKey(pass, x.args[0], subst);
+      if (k !== void 0 && !sameRefKey(k, key)) signals.push(k);
+    }
+    return true;
+  });
+  return sends.length > 0 ? { target, sends, signals } : void 0;
+}
+function syncEntries(pass, file, fn, g, go, s, key) {
+  const single = s.sends.length === 1 && loopDepthIn(s.target.fn.body, s.sends[0]) === 0 && g.loopsContaining(g.locate(go).block).length === 0;
+  const drains = /* @__PURE__ */ new Set();
+  const rangeOps = /* @__PURE__ */ new Set();
+  for (const info of g.loops.values()) {
+    const st = info.stmt;
+    if (st.kind === "RangeStmt" && sameRefKey(refKey(pass, st.x), key)) rangeOps.add(st.x);
+    const receives = nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
+    if (receives && g.loopExits(st).exits.length === 0) for (const n of loopHeadEntries(info)) drains.add(n);
+  }
+  void fn;
+  return (n) => {
+    if (drains.has(n) || rangeOps.has(n)) return true;
+    return nodeContains(n, (y) => {
+      if (y.kind === "CallExpr" && isWaitCall(pass, file, y)) return true;
+      const r = receivedChan(pass, y);
+      if (r === void 0) return false;
+      if (single && sameRefKey(r, key)) return true;
+      return s.signals.some((k) => sameRefKey(r, k));
+    });
+  };
+}
+function run5(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
+      if (!fn.body) return;
+      const closes = deferredCloses(pass, fn.body);
+      if (closes.length === 0) return;
+      const gos = [];
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind === "GoStmt") gos.push(x);
+        return true;
+      });
+      if (gos.length === 0) return;
+      const g = cfgOf(pass, fn);
+      if (!g) return;
+      const fname = funcName(file, fn);
+      for (const c of closes) {
+        if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
+        for (const go of gos) {
+          const s = senderOf(pass, go, c.key);
+          if (!s || !g.locate(go)) continue;
+          const path = g.findPath(go, "exit", { avoid: syncEntries(pass, file, fn, g, go, s, c.key) });
+          if (!path) continue;
+          const ch = textOf(file, c.ch);
+          const goLine = lineOf(file, go);
+          const send = s.sends[0];
+          const ret = returnOfPath(path);
+          const how = ret ? `the return on line ${lineOf(file, ret)} does not wait for it` : `${fname} can return without waiting for it`;
+          const what = c.inLiteral ? `${textOf(file, c.close)} deferred in ${fname}` : `defer ${textOf(file, c.close)} in ${fname}`;
+          const related = [
+            { node: send, message: `send on ${ch} in the goroutine` },
+            { node: go, message: "the goroutine starts here" }
+          ];
+          if (ret) related.push({ node: ret, message: `returns without waiting for the goroutine of line ${goLine}` });
+          const byName = c.key.includes("?") || !pass.typesKnown;
+          pass.report({
+            node: c.inLiteral ? c.close : c.defer,
+            file,
+            confidence: byName ? "medium" : "high",
+            message: `${what} closes ${ch} when ${fname} returns, but the goroutine started on line ${goLine} can still send on it (line ${lineOf(file, send)}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            related
+          });
+          break;
+        }
+      }
+    });
+  }
+}
+var analyzer5 = {
+  meta: {
+    id: ID5,
+    severity: "critical",
+    summary: "defer close(ch) in a function whose goroutines may still send on ch after it returns: the late send panics.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "goroutine",
+    docUrl: docUrl(ID5)
+  },
+  run: run5
+};
+
+// src/rules/loop-var-capture.ts
+var ID6 = "loop-var-capture";
+function identsOf(exprs) {
+  const out = [];
+  for (const e of exprs) {
+    if (!e) continue;
+    const x = unparen(e);
+    if (x.kind === "Ident" && x.name !== "_") out.push(x);
+  }
+  return out;
+}
+function sharedLoopVars(loop, perIteration) {
+  const out = [];
+  const add = (ids, how) => {
+    for (const id of ids) if (!out.some((v) => v.id.name === id.name)) out.push({ id, loop, how });
+  };
+  if (loop.kind === "RangeStmt") {
+    if (loop.tok === ":=") {
+      if (!perIteration) add(identsOf([loop.key, loop.value]), "declared");
+    } else if (loop.tok === "=") add(identsOf([loop.key, loop.value]), "outside");
+    return out;
+  }
+  const init = loop.init;
+  if (init?.kind === "AssignStmt") {
+    if (init.tok === ":=") {
+      if (!perIteration) add(identsOf(init.lhs), "declared");
+    } else add(identsOf(init.lhs), "outside");
+  }
+  const declaredByInit = new Set(init?.kind === "AssignStmt" && init.tok === ":=" ? identsOf(init.lhs).map((i) => i.name) : []);
+  const post = loop.post;
+  const postTargets = post?.kind === "IncDecStmt" ? identsOf([post.x]) : post?.kind === "AssignStmt" && post.tok !== ":=" ? identsOf(post.lhs) : [];
+  add(postTargets.filter((i) => !declaredByInit.has(i.name)), "outside");
+  return out;
+}
+function laterLiterals(call) {
+  const out = [];
+  const fun = unparen(call.fun);
+  if (fun.kind === "FuncLit") out.push(fun);
+  for (const a of call.args ?? []) {
+    const x = unparen(a);
+    if (x.kind === "FuncLit") out.push(x);
+  }
+  return out;
+}
+function refersTo(pass, use, v, stack) {
+  if (use.name !== v.id.name) return "no";
+  const ou = pass.types.objectOf(use);
+  const ov = pass.types.objectOf(v.id);
+  if (ou && ov) return ou === ov ? "yes" : "no";
+  return redeclaredBetween(v.loop, use, stack) ? "no" : "maybe";
+}
+function redeclaredBetween(loop, use, stack) {
+  const name = use.name;
+  const at = use.namePos;
+  const start = stack.indexOf(loop);
+  const declares = (n) => {
+    if (n.kind === "AssignStmt" && n.tok === ":=") return n.lhs.some((l) => l.kind === "Ident" && l.name === name);
+    if (n.kind === "DeclStmt" && n.decl.kind === "GenDecl") {
+      return (n.decl.specs ?? []).some((s) => s.kind === "ValueSpec" && s.names.some((x) => x.name === name));
+    }
+    if (n.kind === "RangeStmt" && n.tok === ":=") return identsOf([n.key, n.value]).some((x) => x.name === name);
+    return false;
+  };
+  for (let i = Math.max(0, start) + 1; i < stack.length; i++) {
+    const n = stack[i];
+    if (n.kind === "FuncLit") {
+      const fields = [...n.type.params.list ?? [], ...n.type.results?.list ?? []];
+      if (fields.some((f) => f.names?.some((x) => x.name === name))) return true;
+    }
+    if (n.kind === "ForStmt" && n !== loop && n.init && declares(n.init) || n.kind === "RangeStmt" && n !== loop && declares(n)) return true;
+    if ((n.kind === "IfStmt" || n.kind === "SwitchStmt" || n.kind === "TypeSwitchStmt") && n.init && declares(n.init)) return true;
+    const list = n.kind === "BlockStmt" ? n.list : n.kind === "CaseClause" || n.kind === "CommClause" ? n.body : null;
+    if (list) {
+      for (const s of list) {
+        if (pos(s) >= at) break;
+        if (declares(s)) return true;
+      }
+    }
+  }
+  return false;
+}
+function firstUse(pass, lit, v, outer) {
+  let found;
+  const stack = [...outer];
+  const visit = (n) => {
+    if (found) return;
+    stack.push(n);
+    if (n.kind === "Ident") {
+      const r = refersTo(pass, n, v, stack);
+      if (r !== "no") found = { id: n, sure: r === "yes" };
+    } else if (n.kind === "SelectorExpr") {
+      visit(n.x);
+    } else if (n.kind === "KeyValueExpr") {
+      if (unparen(n.key).kind !== "Ident") visit(n.key);
+      else if (!isFieldKey(pass, n.key)) visit(n.key);
+      visit(n.value);
+    } else forEachChild(n, visit);
+    stack.pop();
+  };
+  visit(lit);
+  return found;
+}
+function isFieldKey(pass, key) {
+  const k = unparen(key);
+  const o = pass.types.objectOf(k);
+  return !o || o.kind !== "var" || o.varKind === "field";
+}
+function waitsInIteration(pass, file, loop, st) {
+  const after = pos(st);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr" && pos(x) > after && isWaitCall(pass, file, x)) found = true;
+    return !found;
+  });
+  return found;
+}
+function run6(pass) {
+  for (const file of pass.files) {
+    const perIteration = goVersionAtLeast(file.goVersion, 1, 22);
+    file.inspector.withStack(["DeferStmt", "GoStmt"], (st, stack) => {
+      const loops = enclosingLoops(stack);
+      if (loops.length === 0) return;
+      const lits = laterLiterals(st.call);
+      if (lits.length === 0) return;
+      let vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
+      if (st.kind === "GoStmt") vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st));
+      if (vars.length === 0) return;
+      const fn = enclosingFunc(stack);
+      const outer = [...stack];
+      for (const v of vars) {
+        for (const lit of lits) {
+          const use = firstUse(pass, lit, v, outer);
+          if (!use) continue;
+          report(pass, file, st, v, use, fn ? funcName(file, fn) : "the function", lit !== unparen(st.call.fun));
+          break;
+        }
+      }
+    });
+  }
+}
+function report(pass, file, st, v, use, fname, viaArg) {
+  const name = v.id.name;
+  const loopLine = lineOf(file, v.loop);
+  const why = v.how === "declared" ? `${name} is declared by the loop on line ${loopLine} and, under ${file.goVersion} (before go1.22), one ${name} is shared by all iterations` : `the loop on line ${loopLine} assigns ${name}, a variable declared outside it, so one ${name} is shared by all iterations`;
+  const lit = viaArg ? "function literal passed to the deferred call" : "deferred function literal";
+  const fix = v.how === "declared" ? `pass ${name} as an argument or copy it with ${name} := ${name} before the ${st.kind === "DeferStmt" ? "defer" : "go statement"} (or raise the go directive to 1.22)` : `pass ${name} as an argument or copy it with ${name} := ${name} before the ${st.kind === "DeferStmt" ? "defer" : "go statement"}`;
+  const message2 = st.kind === "DeferStmt" ? `the ${lit} reads ${name}, but ${why}: the deferred calls run when ${fname} returns and all see its last value; ${fix}` : `the goroutine started on line ${lineOf(file, st)} reads ${name}, but ${why}: it may see a later iteration's value (a data race); ${fix}`;
+  const related = [
+    { node: v.loop, message: `the loop (line ${loopLine})` },
+    { node: use.id, message: `${name} read here` }
+  ];
+  pass.report({ node: st, file, message: message2, confidence: use.sure ? "high" : "medium", related });
+}
+var analyzer6 = {
+  meta: {
+    id: ID6,
+    severity: "high",
+    summary: "A deferred or go function literal in a loop reads a loop variable shared by all iterations, so it sees a later value.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "evaluation",
+    docUrl: docUrl(ID6)
+  },
+  run: run6
+};
+
+// src/rules/defer-eager-evaluation.ts
+var ID7 = "defer-eager-evaluation";
+var CLOCK_CALLS = ["time.Since", "time.Now", "time.Until"];
+function isNil(pass, e) {
+  if (!e) return false;
+  const x = unparen(e);
+  if (x.kind !== "Ident" || x.name !== "nil") return false;
+  const o = pass.types.objectOf(x);
+  return !o || o.kind === "nil";
+}
+function namedResultIndex(fn) {
+  const out = /* @__PURE__ */ new Map();
+  let i = 0;
+  const fields = fn.type.results?.list ?? [];
+  let count2 = 0;
+  for (const f of fields) count2 += f.names?.length ?? 1;
+  for (const f of fields) {
+    for (const n of f.names ?? []) out.set(n.name, { index: i++, count: count2 });
+    if (!f.names) i++;
+  }
+  return out;
+}
+function mentionsVar(pass, e, v) {
+  let found = false;
+  inspect(e, (x) => {
+    if (x.kind === "Ident" && sameVar(pass, x, v)) found = true;
+    return !found;
+  });
+  return found;
+}
+function writesOf(pass, fn, v) {
+  const out = [];
+  if (!fn.body) return out;
+  const decl = pass.types.objectOf(v)?.decl;
+  const same2 = (e) => {
+    if (!e) return false;
+    const x = unparen(e);
+    return x.kind === "Ident" && sameVar(pass, x, v);
+  };
+  const results = namedResultIndex(fn);
+  const asResult = results.get(v.name);
+  const resultObj = asResult !== void 0;
+  walkSameFunc(fn.body, (x) => {
+    switch (x.kind) {
+      case "AssignStmt": {
+        x.lhs.forEach((l, i) => {
+          if (!same2(l)) return;
+          const id = unparen(l);
+          if (x.tok === ":=" && (decl ? id === decl : true)) return;
+          const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : void 0;
+          const fresh = !!v1 && unparen(v1).kind === "CallExpr" && !mentionsVar(pass, v1, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh });
+        });
+        break;
+      }
+      case "IncDecStmt":
+        if (same2(x.x)) out.push({ node: x, nil: false, fresh: false });
+        break;
+      case "RangeStmt":
+        if (x.tok === "=") {
+          for (const k of [x.key, x.value]) if (same2(k)) out.push({ node: k, nil: false, fresh: false });
+        }
+        break;
+      case "ReturnStmt": {
+        if (!resultObj || !x.results || x.results.length === 0) break;
+        const o = pass.types.objectOf(v);
+        if (o && o.varKind !== "result" && !(decl && isTopLevelRedecl(fn, decl))) break;
+        if (x.results.length === asResult.count) {
+          const r = x.results[asResult.index];
+          if (same2(r)) break;
+          out.push({ node: x, nil: isNil(pass, r), fresh: unparen(r).kind === "CallExpr" });
+        } else out.push({ node: x, nil: false, fresh: true });
+        break;
+      }
+    }
+    return true;
+  });
+  return out;
+}
+function isTopLevelRedecl(fn, decl) {
+  return (fn.body?.list ?? []).some((s) => s.kind === "AssignStmt" && s.tok === ":=" && s.lhs.includes(decl));
+}
+function deferMentions(pass, d, v) {
+  let found = false;
+  walkSameFunc(d, (x) => {
+    if (found) return false;
+    if (x.kind === "Ident" && sameVar(pass, x, v)) found = true;
+    return !found;
+  });
+  return found;
+}
+function handlingEntries(pass, cfg, fn, d, v) {
+  const out = [];
+  for (const x of cfg.defers) if (x !== d && deferMentions(pass, x, v)) out.push(x);
+  const mentions2 = (c) => mentionsVar(pass, c, v);
+  const walk = (n, top) => {
+    if (n.kind === "CallExpr" && n !== d.call && sameExpr(n.fun, d.call.fun) && mentions2(n)) {
+      const e = cfg.locate(top ?? n)?.node;
+      if (e) out.push(e);
+    }
+    const nextTop = top ?? (n.kind === "FuncLit" ? n : null);
+    forEachChild(n, (c) => walk(c, nextTop));
+  };
+  if (fn.body) walk(fn.body, null);
+  return out;
+}
+function writeAfter(q) {
+  const { pass, cfg, fn, d, v } = q;
+  const decl = pass.types.objectOf(v)?.decl;
+  const declEntry = decl && cfg ? cfg.locate(decl)?.node : void 0;
+  const blocked = (n) => n === d || n === declEntry;
+  const handled = cfg ? handlingEntries(pass, cfg, fn, d, v) : [];
+  const redefers = new Set(cfg ? cfg.defers.filter((x) => x !== d && deferMentions(pass, x, v)) : []);
+  const toWrite = (n) => blocked(n) || redefers.has(n);
+  for (const w of writesOf(pass, fn, v)) {
+    if (w.nil && !q.keepNil) continue;
+    if (q.freshOnly && !w.fresh) continue;
+    if (!cfg) {
+      if (pos(w.node) > pos(d)) return w;
+      continue;
+    }
+    const ref = cfg.locate(w.node);
+    if (!ref) continue;
+    try {
+      if (!cfg.pathExists(d, ref.node, toWrite)) continue;
+      if (ref.node.kind !== "ReturnStmt" && !cfg.pathExists(ref.node, "end", blocked)) continue;
+      if (handled.some((o) => o === ref.node || cfg.canReach(ref.node, o))) continue;
+      return w;
+    } catch {
+      continue;
+    }
+  }
+  return void 0;
+}
+function underlying(t) {
+  return t?.kind === "named" ? t.underlying() : t;
+}
+function closureFix(file, d) {
+  const text = textOf(file, d.call);
+  if (/\brecover\s*\(/.test(text) || text.includes("\n")) return [];
+  return [{ message: `Evaluate at exit: defer func() { ${text} }()`, edits: [{ node: d.call, newText: `func() { ${text} }()` }] }];
+}
+function clockCall(pass, file, call) {
+  const c = pass.types.callee(call);
+  let found;
+  (call.args ?? []).forEach((arg, i) => {
+    if (found) return;
+    const direct = unparen(arg);
+    const visit = (x) => {
+      if (found || x.kind === "FuncLit") return false;
+      if (x.kind !== "CallExpr") return true;
+      const n = callName(pass, file, x);
+      if (!n || !CLOCK_CALLS.includes(n.name)) return true;
+      if (n.name === "time.Now" && x === direct) {
+        const p = paramType(c?.sig, i);
+        if (!p || !isInterface(p)) return false;
+      }
+      found = { call: x, name: n.name, typed: n.typed };
+      return false;
+    };
+    if (visit(direct)) walkSameFunc(direct, visit);
+  });
+  return found;
+}
+function paramType(sig, i) {
+  if (!sig || sig.params.length === 0) return void 0;
+  if (i < sig.params.length - 1 || !sig.variadic) return sig.params[i]?.type;
+  const last = sig.params[sig.params.length - 1].type;
+  return last.kind === "slice" ? last.elem : last;
+}
+function isInterface(t) {
+  return underlying(t)?.kind === "interface";
+}
+function run7(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const fn = enclosingFunc(stack);
+      if (!fn?.body) return;
+      const fname = funcName(file, fn);
+      const text = textOf(file, d.call);
+      const deferLine = lineOf(file, d);
+      const fun = unparen(d.call.fun);
+      if (fun.kind === "FuncLit") {
+        checkArgs(pass, file, fn, fname, d, text, deferLine);
+        return;
+      }
+      const clock = clockCall(pass, file, d.call);
+      if (clock) {
+        const what = textOf(file, clock.call);
+        pass.report({
+          node: clock.call,
+          file,
+          message: `${what} in defer ${text} is evaluated at the defer statement on line ${deferLine}, not when ${fname} returns, so it measures ${clock.name === "time.Now" ? "the start, not the end" : "almost nothing"}; defer a closure so it runs at exit: defer func() { ${text} }()`,
+          confidence: clock.typed ? "high" : "medium",
+          fixes: closureFix(file, d)
+        });
+        return;
+      }
+      const cfg = pass.cfg(fn);
+      if (fun.kind === "Ident") {
+        const o = pass.types.objectOf(fun);
+        if (o && o.kind !== "var") return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+        const w = writeAfter({ pass, cfg, fn, d, v: fun, keepNil: true, freshOnly: false });
+        if (w) {
+          const wl = lineOf(file, w.node);
+          pass.report({
+            node: d,
+            file,
+            message: `defer ${text} calls the function ${fun.name} holds at the defer statement on line ${deferLine}; ${fun.name} is ${w.nil ? "set to nil" : "reassigned"} on line ${wl}, which does not change the deferred call${w.nil ? "" : ", so the new function is never called"}; to call the value ${fun.name} has at exit, defer func() { ${text} }()`,
+            confidence: o ? "high" : "medium",
+            related: [{ node: w.node, message: `${fun.name} reassigned here` }],
+            fixes: closureFix(file, d)
+          });
+          return;
+        }
+        return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+      }
+      if (fun.kind === "SelectorExpr") {
+        const x = unparen(fun.x);
+        if (x.kind === "Ident" && isReceiverVar(pass, file, x, d.call)) {
+          const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: true });
+          if (w) {
+            const wl = lineOf(file, w.node);
+            pass.report({
+              node: d,
+              file,
+              message: `defer ${text} uses the value ${x.name} has at the defer statement on line ${deferLine}; ${x.name} is reassigned on line ${wl}, so the deferred ${fun.sel.name} still acts on the old ${x.name} and the value assigned on line ${wl} ${fun.sel.name === "Close" ? "is never closed" : `gets no ${fun.sel.name}`}; defer a separate ${fun.sel.name} for the new value (or use a new variable)`,
+              confidence: pass.types.objectOf(x) ? "high" : "medium",
+              related: [{ node: w.node, message: `${x.name} reassigned here` }]
+            });
+            return;
+          }
+        }
+      }
+      checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+    });
+  }
+}
+function isReceiverVar(pass, file, x, call) {
+  const o = pass.types.objectOf(x);
+  if (o) {
+    if (o.kind !== "var") return false;
+    const u = underlying(o.type);
+    if (!u) return false;
+    if (u.kind === "pointer" || u.kind === "interface" || u.kind === "signature" || u.kind === "map" || u.kind === "chan") return true;
+    const c = pass.types.callee(call);
+    return c?.kind === "method" && c.recv?.pointer === false;
+  }
+  return callName(pass, file, call)?.recv !== void 0;
+}
+var RELEASING_CALL = /^(?:close|Close|remove|Remove|release|Release|cleanup|Cleanup|free|Free|stop|Stop|cancel|Cancel|shutdown|Shutdown|unlock|Unlock|delete|Delete|drop|Drop|destroy|Destroy|teardown|Teardown|put|Put)/;
+function releasingCall(pass, file, call) {
+  if (unparen(call.fun).kind === "FuncLit") return false;
+  const n = callName(pass, file, call);
+  if (!n || n.recv !== void 0) return false;
+  const c = pass.types.callee(call);
+  if (c && (c.kind === "method" || c.kind === "interface")) return false;
+  return RELEASING_CALL.test(n.short);
+}
+function isLocal(fn, x) {
+  for (const f of [...fn.type.params.list ?? [], ...fn.type.results?.list ?? []]) if (f.names?.some((n) => n.name === x.name)) return true;
+  let found = false;
+  walkSameFunc(fn.body, (n) => {
+    if (found) return false;
+    if (n.kind === "AssignStmt" && n.tok === ":=" && n.lhs.some((l) => l.kind === "Ident" && l.name === x.name)) found = true;
+    if (n.kind === "ValueSpec" && n.names.some((i) => i.name === x.name)) found = true;
+    return !found;
+  });
+  return found;
+}
+function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
+  const args = d.call.args ?? [];
+  if (args.length === 0) return;
+  const cfg = cfgIn ?? pass.cfg(fn);
+  const releasing = releasingCall(pass, file, d.call);
+  const seen = /* @__PURE__ */ new Set();
+  for (const a of args) {
+    const x = unparen(a);
+    if (x.kind !== "Ident" || x.name === "_" || seen.has(x.name)) continue;
+    seen.add(x.name);
+    const o = pass.types.objectOf(x);
+    if (o && o.kind !== "var") continue;
+    if (!o && (x.name === "nil" || x.name === "true" || x.name === "false" || x.name === "iota")) continue;
+    const typed = isErrorTyped(pass, x);
+    const isErr = typed === true || typed === void 0 && /^err$|Err$|^err[A-Z]/.test(x.name);
+    if (!isErr && (!releasing || o && o.varKind === "package" || !o && !isLocal(fn, x))) continue;
+    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: isErr, freshOnly: !isErr });
+    if (!w) continue;
+    const wl = lineOf(file, w.node);
+    const how = w.node.kind === "ReturnStmt" ? `set again by the return statement on line ${wl}` : `assigned again on line ${wl}`;
+    if (isErr) {
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine} (usually nil); ${x.name} is ${how}, so the deferred call never sees the error ${fname} ends with; defer a closure that reads it at exit: defer func() { ${text} }()`,
+        confidence: typed === true && o ? "high" : "medium",
+        related: [{ node: w.node, message: `${x.name} ${w.node.kind === "ReturnStmt" ? "set" : "assigned"} here` }],
+        fixes: closureFix(file, d)
+      });
+    } else {
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine}; ${x.name} is ${how}, so the deferred call uses the old value; if the value at exit is meant, defer a closure: defer func() { ${text} }()`,
+        confidence: "medium",
+        related: [{ node: w.node, message: `${x.name} ${w.node.kind === "ReturnStmt" ? "set" : "assigned"} here` }]
+      });
+    }
+  }
+}
+var analyzer7 = {
+  meta: {
+    id: ID7,
+    severity: "high",
+    summary: "A deferred call's arguments or receiver are evaluated at the defer statement, but the code wants their values at exit.",
+    enabledByDefault: true,
+    fixable: true,
+    category: "evaluation",
+    docUrl: docUrl(ID7)
+  },
+  run: run7
+};
+
+// src/rules/defer-call-chain.ts
+var ID8 = "defer-call-chain";
+var CHAIN_BEGIN_PREFIXES = [
+  "Start",
+  "Begin",
+  "New",
+  "Track",
+  "Trace",
+  "Time",
+  "Measure",
+  "Enter",
+  "Acquire",
+  "Lock",
+  "RLock",
+  "Open",
+  "Push",
+  "Span",
+  "Region",
+  "Task",
+  "Timer",
+  "Scope",
+  "Watch",
+  "Mark"
+];
+var CHAIN_END_METHODS = /* @__PURE__ */ new Set([
+  "End",
+  "Stop",
+  "Finish",
+  "Done",
+  "ObserveDuration",
+  "Release",
+  "Unlock",
+  "RUnlock",
+  "Exit",
+  "Leave",
+  "Pop",
+  "Close",
+  "Record",
+  "Observe",
+  "Complete"
+]);
+function calleeShort(pass, call) {
+  const c = pass.types.callee(call);
+  if (c) return c.short;
+  const f = unparen(call.fun);
+  if (f.kind === "Ident") return f.name;
+  if (f.kind === "SelectorExpr") return f.sel.name;
+  return void 0;
+}
+function receiverCall(pass, recv) {
+  let x = unparen(recv);
+  for (; ; ) {
+    if (x.kind === "SelectorExpr") {
+      x = unparen(x.x);
+      if (x.kind === "CallExpr") break;
+      return void 0;
+    }
+    if (x.kind === "IndexExpr" || x.kind === "StarExpr") {
+      x = unparen(x.x);
+      continue;
+    }
+    break;
+  }
+  if (x.kind !== "CallExpr") return void 0;
+  const c = pass.types.callee(x);
+  if (c?.kind === "conversion" || pass.types.isType(x.fun)) return void 0;
+  if (!c) {
+    const f = unparen(x.fun);
+    if (f.kind === "StarExpr" || f.kind === "ArrayType" || f.kind === "MapType" || f.kind === "ChanType" || f.kind === "FuncType" || f.kind === "InterfaceType") return void 0;
+  }
+  return x;
+}
+var ACTION_VERBS = [
+  "Shutdown",
+  "Stop",
+  "Close",
+  "Flush",
+  "Start",
+  "Begin",
+  "Run",
+  "Exec",
+  "Execute",
+  "Send",
+  "Write",
+  "Commit",
+  "Rollback",
+  "Release",
+  "Reset",
+  "Cancel",
+  "Wait",
+  "Drain",
+  "Finish",
+  "End",
+  "Kill",
+  "Terminate",
+  "Disconnect",
+  "Delete",
+  "Remove",
+  "Save",
+  "Sync",
+  "Apply",
+  "Do",
+  "Process",
+  "Lock",
+  "Unlock",
+  "Acquire",
+  "Open",
+  "Connect",
+  "Dial",
+  "Listen",
+  "Serve",
+  "Publish",
+  "Notify",
+  "Signal",
+  "Clear",
+  "Purge",
+  "Evict",
+  "Update",
+  "Set",
+  "Put",
+  "Push",
+  "Pop",
+  "Enqueue",
+  "Dequeue",
+  "Submit",
+  "Trigger",
+  "Fire",
+  "Emit",
+  "Log",
+  "Print",
+  "Record",
+  "Observe",
+  "Stat",
+  "Load",
+  "Store",
+  "Swap",
+  "Restore",
+  "Revert",
+  "Undo",
+  "Disable",
+  "Enable",
+  "Pause",
+  "Resume",
+  "Detach",
+  "Attach",
+  "Unregister",
+  "Register",
+  "Unsubscribe",
+  "Subscribe",
+  "Abort",
+  "Exit",
+  "Quit",
+  "Halt",
+  "Dispose",
+  "Destroy",
+  "Free",
+  "Invalidate",
+  "Expire",
+  "Mark",
+  "Track"
+];
+function isAction(name) {
+  const n = name.charAt(0).toUpperCase() + name.slice(1);
+  return ACTION_VERBS.some((v) => n === v || n.startsWith(v) && /^[A-Z0-9_]/.test(n.charAt(v.length)));
+}
+function isIdiom(innerName, outerName) {
+  if (!innerName || !outerName || !CHAIN_END_METHODS.has(outerName)) return false;
+  return CHAIN_BEGIN_PREFIXES.some((p) => innerName.startsWith(p));
+}
+function run8(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const fun = unparen(d.call.fun);
+      if (fun.kind !== "SelectorExpr") return;
+      if (fun.x.kind === "Ident") return;
+      const inner = receiverCall(pass, fun.x);
+      if (!inner) return;
+      const innerName = calleeShort(pass, inner);
+      const outerName = fun.sel.name;
+      if (!innerName || !isAction(innerName) || isIdiom(innerName, outerName)) return;
+      report2(pass, file, d, inner, stack);
+    });
+  }
+}
+function report2(pass, file, d, inner, stack) {
+  const fn = enclosingFunc(stack);
+  const fname = fn ? funcName(file, fn) : "the function";
+  const innerText = textOf(file, inner);
+  const fun = unparen(d.call.fun);
+  const typed = pass.types.callee(inner) !== void 0;
+  pass.report({
+    node: d,
+    file,
+    message: `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
+    confidence: typed ? "high" : "medium",
+    related: [{ node: inner, message: `${innerText} is evaluated when the defer statement runs` }]
+  });
+}
+var analyzer8 = {
+  meta: {
+    id: ID8,
+    severity: "low",
+    summary: "defer a.B().C(): a.B() runs at the defer statement; only C is deferred.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "evaluation",
+    docUrl: docUrl(ID8)
+  },
+  run: run8
+};
+
+// src/rules/defer-ineffective-return.ts
+var ID9 = "defer-ineffective-return";
+function valueReturns(lit) {
+  const out = [];
+  walkSameFunc(lit.body, (x) => {
+    if (x.kind === "ReturnStmt" && x.results && x.results.length > 0) out.push(x);
+  });
+  return out;
+}
+function returnsOneFunc(pass, call) {
+  const lit = unparen(call.fun);
+  const fields = lit.type.results?.list ?? [];
+  if (fields.length !== 1 || (fields[0].names?.length ?? 1) !== 1) return false;
+  const te = fields[0].type;
+  if (te && unparen(te).kind === "FuncType") return true;
+  const t = pass.types.typeOf(call);
+  const u = t?.kind === "named" ? t.underlying() : t;
+  return u?.kind === "signature";
+}
+function namedResults(fn) {
+  const out = /* @__PURE__ */ new Set();
+  for (const f of fn.type.results?.list ?? []) for (const n of f.names ?? []) out.add(n.name);
+  return out;
+}
+function hasResults(fn) {
+  return (fn.type.results?.list ?? []).length > 0;
+}
+function declaredIn(pass, fn, lit, id) {
+  const o = pass.types.objectOf(id);
+  if (!o) return void 0;
+  if (o.kind !== "var" || !o.decl) return "other";
+  const at = o.decl.namePos;
+  const inRange = (n, p) => p >= pos(n) && p < end(n);
+  if (inRange(lit, at)) return "other";
+  if (!inRange(fn, at)) return "other";
+  if (o.varKind === "result") return "result";
+  if (o.varKind === "param" || o.varKind === "recv") return "param";
+  if (fnLiterals(fn).some((l) => l !== lit && inRange(l, at))) return "other";
+  if (namedResults(fn).has(id.name) && (fn.body?.list ?? []).some((s) => s.kind === "AssignStmt" && s.tok === ":=" && s.lhs.includes(o.decl))) return "result";
+  return "local";
+}
+function fnLiterals(fn) {
+  const out = [];
+  if (!fn.body) return out;
+  inspect(fn.body, (n) => {
+    if (n.kind === "FuncLit") out.push(n);
+  });
+  return out;
+}
+function otherReaders(pass, fn, lit, id) {
+  const o = pass.types.objectOf(id);
+  if (!o || !fn.body) return void 0;
+  let found;
+  const visit = (n, inClosure) => {
+    if (found) return false;
+    if (n === lit) return false;
+    if (n.kind === "UnaryExpr" && n.op === "&") {
+      const x = unparen(n.x);
+      if (x.kind === "Ident" && pass.types.objectOf(x) === o) {
+        found = n;
+        return false;
+      }
+    }
+    if (inClosure && n.kind === "Ident" && pass.types.objectOf(n) === o && n !== o.decl) {
+      found = n;
+      return false;
+    }
+    return true;
+  };
+  const walk = (n, inClosure) => {
+    if (!visit(n, inClosure)) return;
+    const nowClosure = inClosure || n.kind === "FuncLit";
+    forEachChild(n, (c) => walk(c, nowClosure));
+  };
+  walk(fn.body, false);
+  return found;
+}
+function readInLiteral(pass, lit, target) {
+  const o = pass.types.objectOf(target);
+  let read = false;
+  const same2 = (x) => {
+    const u = unparen(x);
+    return u.kind === "Ident" && (o ? pass.types.objectOf(u) === o : u.name === target.name);
+  };
+  const walk = (n) => {
+    if (read) return;
+    if (n.kind === "AssignStmt" && n.lhs.some(same2)) {
+      for (const l of n.lhs) if (!same2(l)) walk(l);
+      return;
+    }
+    if (n.kind === "Ident" && same2(n)) {
+      read = true;
+      return;
+    }
+    forEachChild(n, walk);
+  };
+  walk(lit.body);
+  return read;
+}
+function run9(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const lit = unparen(d.call.fun);
+      if (lit.kind !== "FuncLit") return;
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : "the function";
+      const rets = returnsOneFunc(pass, d.call) ? [] : valueReturns(lit);
+      if (rets.length > 0) {
+        const r = rets[0];
+        const vals = (r.results ?? []).map((x) => textOf(file, x)).join(", ");
+        const named = fn ? [...namedResults(fn)] : [];
+        const fix = fn && named.length > 0 ? `assign to ${fname}'s named result${named.length > 1 ? "s" : ""} (${named.join(", ")}) instead` : fn && hasResults(fn) ? `give ${fname} named results and assign to them instead` : `handle the value inside the literal (log it, or assign it to a named result)`;
+        pass.report({
+          node: r,
+          file,
+          message: `return ${vals} in the deferred function literal on line ${lineOf(file, d)} goes nowhere: the results of a deferred call are discarded, so ${fname} never sees them; ${fix}`,
+          related: [{ node: d, message: "the defer statement" }]
+        });
+      }
+      if (!fn) return;
+      reportLostAssignments(pass, file, fn, fname, d, lit);
+    });
+  }
+}
+function reportLostAssignments(pass, file, fn, fname, d, lit) {
+  const reported = /* @__PURE__ */ new Set();
+  walkSameFunc(lit.body, (x) => {
+    if (x.kind !== "AssignStmt" || x.tok === ":=") return true;
+    for (const l of x.lhs) {
+      const id = unparen(l);
+      if (id.kind !== "Ident" || id.name === "_" || reported.has(id.name)) continue;
+      const typed = isErrorTyped(pass, id);
+      if (typed === false) continue;
+      if (typed === void 0 && !/^err$|Err$|^err[A-Z]/.test(id.name)) continue;
+      const where2 = declaredIn(pass, fn, lit, id);
+      if (where2 === void 0 || where2 === "result" || where2 === "other") continue;
+      if (readInLiteral(pass, lit, id)) continue;
+      const reader = otherReaders(pass, fn, lit, id);
+      if (reader) continue;
+      reported.add(id.name);
+      const declLine = pass.types.objectOf(id)?.decl;
+      const kind = where2 === "param" ? "a parameter" : "a local variable";
+      const named = namedResults(fn);
+      const fix = hasResults(fn) ? `declare ${id.name} as a named result of ${fname} (${id.name} error in its result list) so that the assignment changes the returned error` : `${fname} returns nothing, so handle the error inside the deferred function (log it or report it)`;
+      pass.report({
+        node: x,
+        file,
+        message: `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} is ${kind} of ${fname}, not ${named.size > 0 ? "one of its named results" : "a named result"}: deferred calls run after the return statement has copied the results, so this error is lost; ${fix}`,
+        confidence: typed === true ? "high" : "medium",
+        related: [
+          { node: d, message: "the defer statement" },
+          ...declLine ? [{ node: declLine, message: `${id.name} declared here` }] : []
+        ]
+      });
+    }
+    return true;
+  });
+}
+var analyzer9 = {
+  meta: {
+    id: ID9,
+    severity: "medium",
+    summary: "A deferred function literal returns values or assigns an error that nobody sees: the result is lost.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "evaluation",
+    docUrl: docUrl(ID9)
+  },
+  run: run9
+};
+
+// src/rules/defer-func-result-not-called.ts
+var ID10 = "defer-func-result-not-called";
+function isFuncType(t) {
+  if (!t) return false;
+  if (t.kind === "signature") return true;
+  if (t.kind === "named") return t.underlying()?.kind === "signature";
+  return false;
+}
+function typeName(t) {
+  if (t.kind === "named") return t.pkg ? `${t.pkg}.${t.name}` : t.name;
+  return "func";
+}
+function resultsOf(pass, call) {
+  const c = pass.types.callee(call);
+  if (c?.kind === "conversion" || c?.kind === "builtin") return void 0;
+  if (c?.sig) return c.sig.results;
+  const t = pass.types.typeOf(call);
+  if (!t) return void 0;
+  if (t.kind === "tuple") return t.types.map((type) => ({ name: "", type }));
+  return [{ name: "", type: t }];
+}
+function run10(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const call = d.call;
+      const results = resultsOf(pass, call);
+      if (!results || results.length === 0) return;
+      const funcs = results.map((r, i) => ({ r, i })).filter((x) => isFuncType(x.r.type));
+      if (funcs.length === 0) return;
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : "the function";
+      const isLit = unparen(call.fun).kind === "FuncLit";
+      const text = isLit ? `func literal (line ${lineOf(file, call)})` : textOf(file, call);
+      const callee = pass.types.callee(call);
+      const who = isLit ? "the literal" : callee ? callee.name : textOf(file, unparen(call.fun));
+      if (results.length === 1) {
+        const t = typeName(results[0].type);
+        pass.report({
+          node: d,
+          file,
+          message: isLit ? `the deferred function literal runs only when ${fname} returns and the ${t} it returns is dropped, so that returned cleanup never runs; add () after the literal's call (defer func() func() { ... }()()) to run the literal now and its result at exit` : `defer ${text} calls ${who} only when ${fname} returns and drops the ${t} it returns, so that returned cleanup never runs; write defer ${text}() to call ${who} now and its result at exit`,
+          fixes: [{ message: isLit ? "Call the returned function: add () after the call" : `Call the returned function: defer ${text}()`, edits: [{ range: { pos: end(call), end: end(call) }, newText: "()" }] }]
+        });
+        return;
+      }
+      const what = funcs.map((x) => `its ${ordinal(x.i + 1)} result (${x.r.name ? `${x.r.name}, ` : ""}a ${typeName(x.r.type)})`).join(" and ");
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} discards ${what}, so that function is never called${who === "context.WithCancel" || who.startsWith("context.With") ? " and the context is never cancelled" : ""}; assign the results and defer the returned function instead (x, cancel := ...; defer cancel())`
+      });
+    });
+  }
+}
+function ordinal(n) {
+  return n === 1 ? "first" : n === 2 ? "second" : n === 3 ? "third" : `${n}th`;
+}
+var analyzer10 = {
+  meta: {
+    id: ID10,
+    severity: "high",
+    summary: "defer f() where f returns a func value: the returned cleanup is never called.",
+    enabledByDefault: true,
+    fixable: true,
+    category: "lifetime",
+    docUrl: docUrl(ID10)
+  },
+  run: run10
+};
+
+// src/rules/lock-leaked-on-return.ts
+var ID11 = "lock-leaked-on-return";
+function nameWords(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[\s_]+/).map((w) => w.toLowerCase());
+}
+var ACQUIRE_WORDS = /* @__PURE__ */ new Set(["lock", "rlock", "locked", "locks", "acquire", "acquires", "trylock"]);
+var ACQUIRE_DOC = /\breturns?\b[^.]*\bwith\b[^.]*\b(held|locked)\b|\bcaller\b[^.]*\b(must|should|is responsible)\b[^.]*\b(unlock|release)/i;
+function intentionalAcquire(fn) {
+  if (fn.kind !== "FuncDecl") return false;
+  if (nameWords(fn.name.name).some((w) => ACQUIRE_WORDS.has(w))) return true;
+  const doc = fn.doc?.list.map((c) => c.text).join("\n") ?? "";
+  return ACQUIRE_DOC.test(doc);
+}
+function sameMutex(pass, m, e) {
+  if (m.path) {
+    const p = varPath(pass, e);
+    return !!p && samePath(m.path, p);
+  }
+  return sameExpr(m.expr, e);
+}
+function unlocksIn(pass, n, m, unlock) {
+  return lockCallsIn(pass, n).find((l) => l.method === unlock && sameMutex(pass, m, l.mutex));
+}
+function calleeUnlocks(pass, call, path, unlock) {
+  return !!searchCallees(pass, call, path, (fn, p) => {
+    const body = fn.body;
+    if (!body) return void 0;
+    const hit = lockCallsIn(pass, body).find((l) => {
+      if (l.method !== unlock) return false;
+      const lp = varPath(pass, l.mutex);
+      return !!lp && samePath(lp, p);
+    });
+    return hit ?? void 0;
+  });
+}
+function handsOff(pass, n, m) {
+  let found = false;
+  walkNode(n, (x) => {
+    if (found || x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr") {
+      for (const a of x.args ?? []) {
+        if (sameMutex(pass, m, a)) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+function releases(pass, n, m, unlock) {
+  if (unlocksIn(pass, n, m, unlock)) return true;
+  if (handsOff(pass, n, m)) return true;
+  if (m.path) {
+    for (const call of packageCallsIn(pass, n)) if (calleeUnlocks(pass, call, m.path, unlock)) return true;
+  }
+  return false;
+}
+function methodDecl(pass, sel) {
+  let t = pass.types.typeOf(sel.x);
+  if (t?.kind === "pointer") t = t.elem;
+  if (t?.kind !== "named" || t.pkg !== pass.pkg.importPath) return void 0;
+  for (const f of pass.files) {
+    for (const d of f.file.decls ?? []) {
+      if (d.kind !== "FuncDecl" || d.name.name !== sel.sel.name || !d.recv?.list?.[0]?.type) continue;
+      let r = unparen(d.recv.list[0].type);
+      if (r.kind === "StarExpr") r = unparen(r.x);
+      if (r.kind === "IndexExpr" || r.kind === "IndexListExpr") r = unparen(r.x);
+      if (r.kind === "Ident" && r.name === t.name) return d;
+    }
+  }
+  return void 0;
+}
+function handsOutUnlock(pass, fn, path, unlock) {
+  const called = /* @__PURE__ */ new Set();
+  let found = false;
+  walkNode(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr") called.add(unparen(x.fun));
+    if (x.kind !== "SelectorExpr" || called.has(x)) return true;
+    const decl = methodDecl(pass, x);
+    if (!decl?.body) return true;
+    const fake = { kind: "CallExpr", fun: x, lparen: -1, args: [], ellipsis: -1, rparen: -1 };
+    const p = pathInCallee(pass, fake, decl, path);
+    if (p && lockCallsIn(pass, decl.body).some((l) => l.method === unlock && samePathOf(pass, l.mutex, p))) found = true;
+    return !found;
+  });
+  return found;
+}
+function samePathOf(pass, e, p) {
+  const q = varPath(pass, e);
+  return !!q && samePath(q, p);
+}
+function allUnlocks(pass, fn, m, unlock) {
+  const direct = [];
+  let inLiterals = false;
+  const visit = (n, lit) => {
+    walkNode(n, (x) => {
+      if (x.kind === "FuncLit" && x !== n) {
+        visit(x.body, true);
+        return false;
+      }
+      if (x.kind === "CallExpr") {
+        const l = lockCall(pass, x);
+        if (l && l.method === unlock && sameMutex(pass, m, l.mutex)) {
+          if (lit) inLiterals = true;
+          else direct.push(l);
+        }
+      }
+      return true;
+    });
+  };
+  if (fn.body) visit(fn.body, false);
+  return { direct, inLiterals };
+}
+function deferredRelease(pass, cfg, m, unlock) {
+  for (const d of cfg.defers) {
+    const fun = unparen(d.call.fun);
+    if (fun.kind === "FuncLit") {
+      let hit = false;
+      walkNode(fun.body, (x) => {
+        if (hit) return false;
+        if (x.kind === "CallExpr") {
+          const l = lockCall(pass, x);
+          if (l && l.method === unlock && sameMutex(pass, m, l.mutex)) hit = true;
+        }
+        return !hit;
+      });
+      if (hit) return true;
+      continue;
+    }
+    if (releases(pass, d, m, unlock)) return true;
+  }
+  return false;
+}
+function guardConds(fn, target) {
+  const out = [];
+  const p = pos(target);
+  walkNode(fn.body, (x) => {
+    if (pos(x) > p || end(x) < p) return false;
+    if (x.kind === "IfStmt" && pos(x.body) <= p && end(x.body) >= p) out.push(x.cond);
+    return true;
+  });
+  return out;
+}
+function ownLine(file, s) {
+  const a = file.source.position(pos(s));
+  const b = file.source.position(end(s));
+  if (a.line !== b.line) return void 0;
+  const start = file.source.offsetOf(a.line, 1);
+  const next = a.line < file.source.lineStarts.length ? file.source.lineStarts[a.line] : file.source.size;
+  const before = file.source.text(start, pos(s));
+  const after = file.source.text(end(s), next);
+  if (!/^[ \t]*$/.test(before) || !/^[ \t]*(\/\/[^\n]*)?\r?\n?$/.test(after)) return void 0;
+  return { start, end: next, indent: before };
+}
+function atPathEnd(cfg, stmt) {
+  const at = cfg.locate(stmt);
+  if (!at || at.node !== stmt) return false;
+  const rest = at.block.nodes.slice(at.index + 1);
+  if (rest.length === 1 && rest[0].kind === "ReturnStmt") return true;
+  if (rest.length > 0) return false;
+  const seen = /* @__PURE__ */ new Set();
+  const stack = [...at.block.succs];
+  while (stack.length > 0) {
+    const b = stack.pop();
+    if (seen.has(b)) continue;
+    seen.add(b);
+    if (b === cfg.exit) continue;
+    if (b.nodes.length > 0 || b.succs.length === 0) return false;
+    stack.push(...b.succs);
+  }
+  return seen.has(cfg.exit);
+}
+function fixFor(file, cfg, lockS, lc, unlock, unlocks) {
+  const lockLine = ownLine(file, lockS);
+  if (!lockLine) return void 0;
+  if (cfg.loopsContaining(cfg.locate(lockS).block).length > 0) return void 0;
+  const edits = [];
+  const mu = textOf(file, lc.mutex);
+  edits.push({ range: { pos: lockLine.end, end: lockLine.end }, newText: `${lockLine.indent}defer ${mu}.${unlock}()
+` });
+  for (const u of unlocks) {
+    const s = cfg.locate(u.call)?.node;
+    if (!s || s.kind !== "ExprStmt" || unparen(s.x) !== u.call || !atPathEnd(cfg, s)) return void 0;
+    const line = ownLine(file, s);
+    if (!line) return void 0;
+    edits.push({ range: { pos: line.start, end: line.end }, newText: "" });
+  }
+  return { message: `defer ${mu}.${unlock}() right after the lock and drop the explicit unlocks at the ends of the paths`, edits };
+}
+function checkFunc(pass, file, fn) {
+  if (!fn.body) return;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return;
+  const locks = [];
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    const lc = lockStmt(pass, ref.node);
+    if (lc && (lc.method === "Lock" || lc.method === "RLock")) locks.push({ stmt: ref.node, lc });
+  }
+  if (locks.length === 0 || intentionalAcquire(fn)) return;
+  const fname = funcName(file, fn);
+  for (const { stmt, lc } of locks) {
+    const unlock = UNLOCK_FOR[lc.method];
+    const m = { expr: lc.mutex, path: varPath(pass, lc.mutex) };
+    const { direct, inLiterals } = allUnlocks(pass, fn, m, unlock);
+    if (inLiterals) continue;
+    if (direct.length === 0 && !(m.path && cfg.blocks.some((b) => b.nodes.some((n) => packageCallsIn(pass, n).length > 0 && releases(pass, n, m, unlock))))) continue;
+    if (deferredRelease(pass, cfg, m, unlock)) continue;
+    if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
+    if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
+    const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
+    const avoid = (n) => {
+      if (n !== stmt && guards.length > 0 && n.kind !== "ExprStmt" && guards.includes(textOf(file, n))) return true;
+      return releases(pass, n, m, unlock);
+    };
+    const path = cfg.findPath(stmt, "exit", { avoid });
+    if (!path) continue;
+    const ret = returnOfPath(path);
+    const mu = textOf(file, lc.mutex);
+    const where2 = ret ? `the return on line ${lineOf(file, ret)}` : `the end of ${fname}`;
+    const fix = fixFor(file, cfg, stmt, lc, unlock, direct);
+    pass.report({
+      node: stmt,
+      file,
+      confidence: lc.typed ? "high" : "medium",
+      message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released on the path to ${where2}: ${fname} returns with ${m.path ? formatPath(m.path) : mu} still held, so the next ${mu}.Lock() deadlocks; call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`,
+      related: [{ node: ret ?? fn.body, message: ret ? "returns with the lock held" : "end of the function, reached with the lock held" }],
+      ...fix ? { fixes: [fix] } : {}
+    });
+  }
+}
+function run11(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => checkFunc(pass, file, fn));
+  }
+}
+var analyzer11 = {
+  meta: {
+    id: ID11,
+    severity: "critical",
+    summary: "A mutex locked without a deferred unlock and a return (or the end of the function) reachable from the lock without passing an unlock.",
+    enabledByDefault: true,
+    fixable: true,
+    category: "locking",
+    docUrl: docUrl(ID11)
+  },
+  run: run11
+};
+
+// src/rules/defer-close-unchecked-write.ts
+var ID12 = "defer-close-unchecked-write";
+function bindingsIn(pass, file, fn) {
+  const out = [];
+  const consider = (lhs, rhs, at) => {
+    if (!rhs || rhs.length !== 1) {
+      if (rhs && rhs.length === lhs.length) rhs.forEach((r, i) => consider([lhs[i]], [r], at));
+      return;
+    }
+    const first = unparen(lhs[0]);
+    if (first.kind !== "Ident" || first.name === "_") return;
+    const origin = writeOrigin(pass, file, rhs[0]);
+    if (origin) out.push({ id: first, origin, at });
+  };
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "AssignStmt") consider(x.lhs, x.rhs, pos(x));
+    else if (x.kind === "ValueSpec") consider(x.names, x.values, pos(x));
+    return true;
+  });
+  return out;
+}
+function bindingAt(pass, bindings, id, at) {
+  let found;
+  for (const b of bindings) if (b.at < at && sameVar(pass, b.id, id)) found = b;
+  return found;
+}
+function checkedElsewhere(pass, fn, id, methods, except) {
+  let found = false;
+  const dropped = /* @__PURE__ */ new Set();
+  const visit = (n) => {
+    if (found) return false;
+    if (n.kind === "ExprStmt") dropped.add(unparen(n.x));
+    else if (n.kind === "AssignStmt" && n.lhs.every((l) => l.kind === "Ident" && l.name === "_")) for (const r of n.rhs) dropped.add(unparen(r));
+    else if (n.kind === "CallExpr" && n !== except && !dropped.has(n)) {
+      const m = methodCallOn(n);
+      const recv = m ? unparen(m.recv) : void 0;
+      if (m && recv?.kind === "Ident" && methods.includes(m.method) && sameVar(pass, recv, id)) found = true;
+    }
+    return !found;
+  };
+  inspect(fn.body, visit);
+  return found;
+}
+var WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|Copy|AddFS|Encode)$/;
+function writtenThrough(pass, fn, id, origin) {
+  let found = false;
+  const isV = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && sameVar(pass, x, id);
+  };
+  inspect(fn.body, (x) => {
+    if (found) return false;
+    if (x === origin) return false;
+    if (x.kind === "CallExpr") {
+      const m = methodCallOn(x);
+      if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
+      else if ((x.args ?? []).some(isV)) found = true;
+    } else if (x.kind === "AssignStmt" && x.rhs.some(isV)) found = true;
+    else if (x.kind === "ReturnStmt" && (x.results ?? []).some(isV)) found = true;
+    else if (x.kind === "CompositeLit" && (x.elts ?? []).some((e) => isV(e.kind === "KeyValueExpr" ? e.value : e))) found = true;
+    return !found;
+  });
+  return found;
+}
+function removedAtExit(pass, file, fn, id, origin) {
+  const created = origin.args?.[0];
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found || x.kind !== "DeferStmt") return !found;
+    for (const dc of deferredCalls(x)) {
+      const c = callName(pass, file, dc.call);
+      if (c?.name !== "os.Remove" && c?.name !== "os.RemoveAll") continue;
+      const arg = dc.call.args?.[0] ? unparen(dc.call.args[0]) : void 0;
+      if (!arg) continue;
+      if (arg.kind === "CallExpr") {
+        const m = methodCallOn(arg);
+        const recv = m ? unparen(m.recv) : void 0;
+        if (m?.method === "Name" && recv?.kind === "Ident" && sameVar(pass, recv, id)) found = true;
+      } else if (created && origin.args.length >= 1 && c.name === "os.Remove" && sameExpr(arg, created) && unparen(created).kind !== "BasicLit") found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function testsErrorNotNil(pass, cond) {
+  let found = false;
+  inspect(cond, (x) => {
+    if (found) return false;
+    if (x.kind === "BinaryExpr" && x.op === "!=") {
+      const [a, b] = [unparen(x.x), unparen(x.y)];
+      const other = b.kind === "Ident" && b.name === "nil" ? a : a.kind === "Ident" && a.name === "nil" ? b : void 0;
+      if (other) {
+        const t = pass.types.typeOf(other);
+        if (t ? t.kind === "named" && t.pkg === "" && t.name === "error" : other.kind === "Ident" && /err/i.test(other.name)) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+function onFailureOnly(pass, lit, call) {
+  let found = false;
+  const at = pos(call);
+  inspect(lit.body, (x) => {
+    if (found) return false;
+    if (x.kind === "IfStmt" && pos(x.body) <= at && at < end(x.body) && testsErrorNotNil(pass, x.cond)) found = true;
+    return !found;
+  });
+  return found;
+}
+function run12(pass) {
+  const includeTests = pass.options.rules[ID12]?.tests === true;
+  for (const file of pass.files) {
+    if (file.test && !includeTests) continue;
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
+      if (!fn.body) return;
+      const bindings = bindingsIn(pass, file, fn);
+      if (bindings.length === 0) return;
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind !== "DeferStmt") return true;
+        for (const dc of deferredCalls(x)) {
+          if (!dc.discarded) continue;
+          const m = methodCallOn(dc.call);
+          const recv = m ? unparen(m.recv) : void 0;
+          if (!m || recv?.kind !== "Ident") continue;
+          const b = bindingAt(pass, bindings, recv, pos(x));
+          if (!b || !b.origin.res.release.includes(m.method)) continue;
+          if (dc.lit && onFailureOnly(pass, dc.lit, dc.call)) continue;
+          if (!writtenThrough(pass, fn, recv, b.origin.call)) continue;
+          if (b.origin.res.what.endsWith("file") && removedAtExit(pass, file, fn, recv, b.origin.call)) continue;
+          if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) continue;
+          report3(pass, file, fn, x, dc.call, recv, b);
+        }
+        return true;
+      });
+    });
+  }
+}
+function report3(pass, file, fn, d, call, v, b) {
+  const { origin } = b;
+  const res = origin.res;
+  const callText2 = textOf(file, call);
+  const line = lineOf(file, origin.call);
+  const what = `${res.what} ${res.verb} ${origin.name} on line ${line}`;
+  const fname = funcName(file, fn);
+  let message2;
+  if (res.errorVia) {
+    message2 = `deferred ${callText2} discards the write errors of the ${what} (${res.errorVia}), so rows that fail to reach the underlying writer when ${fname} returns are lost silently; call ${v.name}.Flush() on the success path and check ${v.name}.Error()`;
+  } else {
+    const checks = res.checked.map((c) => `${v.name}.${c}()`).join(" or ");
+    message2 = `deferred ${callText2} discards the error of the ${what}, so data that fails to reach its destination when ${fname} returns is lost silently; join the error into a named result with \`defer func() { err = errors.Join(err, ${callText2}) }()\` or call ${checks} on the success path and check its error`;
+  }
+  pass.report({
+    node: d.call === call ? d : call,
+    file,
+    message: message2,
+    confidence: origin.typed ? "high" : "medium",
+    related: [{ node: origin.call, message: `${v.name} is a ${res.what} ${res.verb} ${origin.name}` }]
+  });
+}
+var analyzer12 = {
+  meta: {
+    id: ID12,
+    severity: "high",
+    summary: "A deferred Close or Flush of a file or writer opened for writing drops its error, so failed final writes are lost silently.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID12)
+  },
+  run: run12
+};
+
+// src/rules/defer-order-inverted.ts
+var ID13 = "defer-order-inverted";
+var UNDERLYING_CLOSE = /* @__PURE__ */ new Set(["Close"]);
+function wrapsIn(pass, file, fn) {
+  const out = [];
+  walkSameFunc(fn.body, (x) => {
+    let lhs;
+    let rhs;
+    if (x.kind === "AssignStmt") [lhs, rhs] = [x.lhs, x.rhs];
+    else if (x.kind === "ValueSpec") [lhs, rhs] = [x.names, x.values];
+    if (!lhs || !rhs || rhs.length !== 1) return true;
+    const w = unparen(lhs[0]);
+    if (w.kind !== "Ident" || w.name === "_") return true;
+    const origin = writeOrigin(pass, file, rhs[0], true);
+    if (origin?.under && rootIdent(origin.under)) out.push({ w, origin, at: pos(x) });
+    return true;
+  });
+  return out;
+}
+function same(pass, e, target) {
+  if (!sameExpr(e, target)) return false;
+  const a = rootIdent(e);
+  const b = rootIdent(target);
+  return !!a && !!b && sameVar(pass, a, b);
+}
+function wrapOf(pass, wraps, w, at) {
+  const id = unparen(w);
+  if (id.kind !== "Ident") return void 0;
+  let found;
+  for (const x of wraps) if (x.at < at && sameVar(pass, x.w, id)) found = x;
+  return found;
+}
+function chainBelow(pass, wraps, top) {
+  const out = [];
+  let cur = top;
+  const seen = /* @__PURE__ */ new Set();
+  while (cur && !seen.has(cur)) {
+    seen.add(cur);
+    const under2 = cur.origin.under;
+    const next = wrapOf(pass, wraps, under2, cur.at);
+    out.push({ expr: under2, wrap: next, via: cur });
+    cur = next;
+  }
+  return out;
+}
+function releasesOf(d) {
+  const out = [];
+  for (const dc of deferredCalls(d)) {
+    const m = methodCallOn(dc.call);
+    if (m) out.push({ dc, recv: m.recv, method: m.method });
+  }
+  return out;
+}
+function run13(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
+      if (!fn.body) return;
+      const wraps = wrapsIn(pass, file, fn);
+      if (wraps.length === 0) return;
+      const defers = [];
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind === "DeferStmt") defers.push(x);
+        return true;
+      });
+      if (defers.length === 0) return;
+      const reported = /* @__PURE__ */ new Set();
+      const releases2 = defers.map(releasesOf);
+      defers.forEach((d1, i) => {
+        for (const r1 of releases2[i]) {
+          const top = wrapOf(pass, wraps, r1.recv, pos(d1));
+          if (!top || !top.origin.res.release.includes(r1.method)) continue;
+          const chain = chainBelow(pass, wraps, top);
+          for (const r0 of releases2[i]) {
+            if (r0 === r1) break;
+            const hit = matchUnder(pass, chain, r0);
+            if (hit && !reported.has(r0.dc.call)) {
+              reported.add(r0.dc.call);
+              report4(pass, file, r0, r1, top, hit, "same");
+            }
+          }
+          for (let j = i + 1; j < defers.length; j++) {
+            const d2 = defers[j];
+            if (!registeredAfter(pass, fn, d1, d2)) continue;
+            for (const r2 of releases2[j]) {
+              const hit = matchUnder(pass, chain, r2);
+              if (hit && !reported.has(r2.dc.call)) {
+                reported.add(r2.dc.call);
+                report4(pass, file, r2, r1, top, hit, "later");
+              }
+            }
+          }
+        }
+      });
+    });
+  }
+}
+function matchUnder(pass, chain, r) {
+  for (const c of chain) {
+    if (!same(pass, r.recv, c.expr)) continue;
+    const ends = c.wrap ? c.wrap.origin.res.release.includes(r.method) || r.method === "Close" : UNDERLYING_CLOSE.has(r.method);
+    if (ends) return c;
+  }
+  return void 0;
+}
+function registeredAfter(pass, fn, d1, d2) {
+  const g = cfgOf(pass, fn);
+  if (!g || !g.isEntry(d1) || !g.isEntry(d2)) return pos(d2) > pos(d1);
+  return g.canReach(d1, d2);
+}
+function report4(pass, file, early, late, top, hit, how) {
+  const earlyText = textOf(file, early.dc.call);
+  const lateText = textOf(file, late.dc.call);
+  const under2 = textOf(file, hit.expr);
+  const res = top.origin.res;
+  const w = top.w.name;
+  const wrapText = textOf(file, top.origin.call);
+  const lateLine = lineOf(file, late.dc.call);
+  const tx = res.wraps === "recv";
+  let severity;
+  let consequence;
+  if (tx) {
+    severity = "medium";
+    consequence = `${lateText} then runs against a closed database (database/sql keeps only the transaction's own connection open, and a driver whose connector releases shared state on Close can fail the rollback)`;
+  } else {
+    const into = hit.via === top ? "" : ` through ${textOf(file, hit.via.w)}`;
+    const flushedOnly = hit.wrap && !hit.wrap.origin.res.release.includes("Close") && early.method !== "Close";
+    consequence = flushedOnly ? `${lateText} then writes the rest of the ${res.what} ${w}'s data${into} into ${under2} after its last flush, where it stays buffered and is lost` : `${lateText} then writes the rest of the ${res.what} ${w}'s data${into} into an already closed ${under2} and that data is lost`;
+  }
+  const fix = tx ? `defer ${under2}.Close() before starting ${w}, or end ${w} explicitly before closing ${under2}` : `register the deferred close of ${under2} before creating ${w}, or close ${w} explicitly and check its error before ${under2} is closed`;
+  const message2 = how === "later" ? `the deferred ${earlyText} runs before the deferred ${lateText} registered on line ${lateLine} because deferred calls run last in, first out: ${consequence}; ${fix}` : `${earlyText} runs before ${lateText} in the same deferred function: ${consequence}; close ${w} first`;
+  pass.report({
+    node: early.dc.lit ? early.dc.call : early.dc.defer,
+    file,
+    message: message2,
+    ...severity ? { severity } : {},
+    confidence: top.origin.typed ? "high" : "medium",
+    related: [
+      { node: late.dc.lit ? late.dc.call : late.dc.defer, message: `${lateText}, which still needs ${under2}` },
+      { node: top.origin.call, message: `${w} wraps ${textOf(file, top.origin.under)}` }
+    ]
+  });
+}
+var analyzer13 = {
+  meta: {
+    id: ID13,
+    severity: "high",
+    summary: "Deferred calls run last in, first out: a file or connection is closed before the writer over it flushes into it.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID13)
+  },
+  run: run13
+};
+
+// src/rules/defer-nil-func.ts
+var ID14 = "defer-nil-func";
+function under(t) {
+  return t?.kind === "named" ? t.underlying() : t;
+}
+function isNil2(pass, e) {
+  const x = unparen(e);
+  if (x.kind !== "Ident" || x.name !== "nil") return false;
+  const o = pass.types.objectOf(x);
+  return !o || o.kind === "nil";
+}
+function impliesNonNil(pass, cond, subject, want) {
+  const c = unparen(cond);
+  if (c.kind === "UnaryExpr" && c.op === "!") return impliesNonNil(pass, c.x, subject, !want);
+  if (c.kind === "BinaryExpr") {
+    if (c.op === "&&" && want) return impliesNonNil(pass, c.x, subject, true) || impliesNonNil(pass, c.y, subject, true);
+    if (c.op === "||" && !want) return impliesNonNil(pass, c.x, subject, false) || impliesNonNil(pass, c.y, subject, false);
+    if (c.op === "!=" || c.op === "==") {
+      const other = isNil2(pass, c.y) ? c.x : isNil2(pass, c.x) ? c.y : void 0;
+      if (!other || !sameExpr(other, subject)) return false;
+      return c.op === "!=" ? want : !want;
+    }
+  }
+  return false;
+}
+function assigns(n, isSubject) {
+  let found = false;
+  walkNode(n, (x) => {
+    if (found) return false;
+    if (x.kind === "AssignStmt" && x.lhs.some((l) => isSubject(l))) found = true;
+    else if (x.kind === "ValueSpec" && x.names.some((l) => isSubject(l))) found = true;
+    else if (x.kind === "UnaryExpr" && x.op === "&" && isSubject(x.x)) found = true;
+    else if (x.kind === "Ident" && n === x && isSubject(x)) found = true;
+    return !found;
+  });
+  return found;
+}
+function nilPathTo(pass, g, start, d, subject, isSubject) {
+  const assigning = /* @__PURE__ */ new Set();
+  for (const b of g.blocks) if (b.nodes.some((n) => assigns(n, isSubject))) assigning.add(b);
+  const loopAssigns = /* @__PURE__ */ new Set();
+  for (const info of g.loops.values()) {
+    for (const m of info.members) {
+      if (assigning.has(m)) {
+        loopAssigns.add(info.header);
+        break;
+      }
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  const queue = [start];
+  while (queue.length > 0) {
+    const { block, index } = queue.shift();
+    let blocked = false;
+    for (let i = index; i < block.nodes.length; i++) {
+      const n = block.nodes[i];
+      if (n === d) return true;
+      if (assigns(n, isSubject)) {
+        blocked = true;
+        break;
+      }
+    }
+    if (blocked) continue;
+    const control = block.term === "branch" ? block.control : null;
+    const cond = control?.kind === "IfStmt" ? control.cond : null;
+    block.succs.forEach((s, k) => {
+      if (cond && k <= 1 && impliesNonNil(pass, cond, subject, k === 0)) return;
+      if (loopAssigns.has(s) || seen.has(s)) return;
+      seen.add(s);
+      queue.push({ block: s, index: 0 });
+    });
+  }
+  return false;
+}
+function assignFix(v) {
+  return `assign ${v.name} on every path (e.g. to a no-op func) or guard the defer with \`if ${v.name} != nil\``;
+}
+function nilSource(pass, file, fn, v, d) {
+  const obj = pass.types.objectOf(v);
+  if (obj && obj.kind !== "var") return void 0;
+  if (obj && obj.varKind !== "local" && obj.varKind !== "result") return void 0;
+  if (obj?.type && under(obj.type)?.kind !== "signature") return void 0;
+  for (const f of fn.type.results?.list ?? []) {
+    for (const n of f.names ?? []) {
+      if (n.name === v.name && (obj ? obj.decl === n : true)) {
+        return { after: null, says: `${v.name} is nil on a path from the start of ${funcName(file, fn)} (a named result starts as nil) to this defer`, related: { node: n, message: `${v.name} declared here` }, fix: assignFix(v) };
+      }
+    }
+  }
+  const decl = obj?.decl;
+  let found;
+  walkSameFunc(fn.body, (x) => {
+    if (pos(x) >= pos(d)) return false;
+    if (x.kind === "DeclStmt" && x.decl.kind === "GenDecl" && x.decl.tok === "var") {
+      for (const s of x.decl.specs ?? []) {
+        if (s.kind !== "ValueSpec") continue;
+        const i = s.names.findIndex((n) => decl ? n === decl : n.name === v.name);
+        if (i < 0) continue;
+        const val = s.values?.[i];
+        if (val && !isNil2(pass, val)) {
+          found = void 0;
+          continue;
+        }
+        if (!decl && !(s.type && unparen(s.type).kind === "FuncType")) continue;
+        found = { after: x, says: `${v.name} is nil on a path from its declaration on line ${lineOf(file, x)} to this defer`, related: { node: s.names[i], message: `${v.name} declared without a value here` }, fix: assignFix(v) };
+      }
+    } else if (x.kind === "AssignStmt" && x.tok === ":=" && decl) {
+      const i = x.lhs.findIndex((l) => l === decl);
+      if (i >= 0) {
+        const val = x.lhs.length === x.rhs.length ? unparen(x.rhs[i]) : void 0;
+        if (val?.kind === "IndexExpr" && under(pass.types.typeOf(val.x))?.kind === "map") {
+          const lookup = textOf(file, val);
+          found = { after: x, says: `${v.name} is nil when the map lookup ${lookup} on line ${lineOf(file, x)} misses`, related: { node: val, message: `${v.name} from ${lookup}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${lookup}\` and defer ${v.name}() only when ok` };
+        } else found = void 0;
+      }
+    }
+    return true;
+  });
+  return found;
+}
+function escapes(pass, fn, v) {
+  let out = false;
+  const isV = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && sameVar(pass, x, v);
+  };
+  inspect(fn.body, (x) => {
+    if (out) return false;
+    if (x.kind === "UnaryExpr" && x.op === "&" && isV(x.x)) out = true;
+    if (x.kind === "FuncLit") {
+      inspect(x.body, (y) => {
+        if (y.kind === "AssignStmt" && y.lhs.some(isV)) out = true;
+        return !out;
+      });
+      return false;
+    }
+    return !out;
+  });
+  return out;
+}
+function checkLocal(pass, file, fn, d, v) {
+  const src = nilSource(pass, file, fn, v, d);
+  if (!src || escapes(pass, fn, v)) return;
+  const g = cfgOf(pass, fn);
+  if (!g) return;
+  let start;
+  if (src.after) {
+    const ref = g.locate(src.after);
+    if (!ref) return;
+    start = { block: ref.block, index: ref.index + 1 };
+  } else start = { block: g.entry, index: 0 };
+  const isSubject = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && sameVar(pass, x, v);
+  };
+  if (!nilPathTo(pass, g, start, d, v, isSubject)) return;
+  const typed = !!pass.types.objectOf(v);
+  pass.report({
+    node: d,
+    file,
+    message: `${src.says}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns (the defer statement itself does not fail); ${src.fix}`,
+    confidence: typed ? "high" : "medium",
+    ...src.related ? { related: [src.related] } : {}
+  });
+}
+function checkMapCall(pass, file, fn, d, ix) {
+  if (under(pass.types.typeOf(ix.x))?.kind !== "map") return;
+  let okLookup = false;
+  walkSameFunc(fn.body, (x) => {
+    if (okLookup || pos(x) >= pos(d)) return false;
+    if (x.kind === "AssignStmt" && x.lhs.length === 2 && x.rhs.length === 1 && sameExpr(x.rhs[0], ix)) okLookup = true;
+    return !okLookup;
+  });
+  if (okLookup) return;
+  const g = cfgOf(pass, fn);
+  if (!g) return;
+  const isSubject = (e) => sameExpr(e, ix);
+  if (!nilPathTo(pass, g, { block: g.entry, index: 0 }, d, ix, isSubject)) return;
+  const call = textOf(file, d.call);
+  const m = textOf(file, ix.x);
+  const k = textOf(file, ix.index);
+  pass.report({
+    node: d,
+    file,
+    message: `the function in ${call} is nil when ${k} is not a key of ${m}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns; look it up with \`f, ok := ${textOf(file, ix)}\` and defer f() only when ok`
+  });
+}
+function fieldOwner(pass, t, f, depth = 0) {
+  if (!t || depth > 4) return void 0;
+  if (t.kind === "pointer") t = t.elem;
+  if (t.kind !== "named") return void 0;
+  const u = t.underlying();
+  if (u?.kind !== "struct") return void 0;
+  for (const fld of u.fields) {
+    if (fld.name === f && !fld.embedded) {
+      return under(fld.type)?.kind === "signature" && t.pkg === pass.pkg.importPath ? { name: t.name, pkg: t.pkg } : void 0;
+    }
+  }
+  for (const fld of u.fields) {
+    if (!fld.embedded) continue;
+    const o = fieldOwner(pass, fld.type, f, depth + 1);
+    if (o) return o;
+  }
+  return void 0;
+}
+var fieldSetCache = /* @__PURE__ */ new WeakMap();
+function fieldsSet(pass) {
+  let s = fieldSetCache.get(pass.files);
+  if (s) return s;
+  s = /* @__PURE__ */ new Set();
+  const set = s;
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === "AssignStmt") {
+        for (const l of x.lhs) {
+          const e = unparen(l);
+          if (e.kind === "SelectorExpr") set.add(e.sel.name);
+        }
+      } else if (x.kind === "KeyValueExpr" && x.key.kind === "Ident") set.add(x.key.name);
+      else if (x.kind === "UnaryExpr" && x.op === "&") {
+        const e = unparen(x.x);
+        if (e.kind === "SelectorExpr") set.add(e.sel.name);
+      } else if (x.kind === "CompositeLit" && (x.elts ?? []).some((el) => el.kind !== "KeyValueExpr")) {
+        const t = under(pass.types.typeOf(x));
+        if (t?.kind === "struct") for (const f of t.fields) set.add(f.name);
+        else if (!t) set.add("*");
+      }
+      return true;
+    });
+  }
+  fieldSetCache.set(pass.files, s);
+  return s;
+}
+function exportedName(n) {
+  return new RegExp("^\\p{Lu}", "u").test(n);
+}
+function checkField(pass, file, fn, d, sel) {
+  const c = pass.types.callee(d.call);
+  if (!c || c.kind !== "funcvalue") return;
+  const f = sel.sel.name;
+  if (exportedName(f) && pass.pkg.name !== "main") return;
+  const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
+  if (!owner) return;
+  const set = fieldsSet(pass);
+  if (set.has(f) || set.has("*")) return;
+  pass.report({
+    node: d,
+    file,
+    message: `field ${f} of ${owner.name} is never set in package ${pass.pkg.name}, so ${textOf(file, sel)} is always nil and the deferred ${textOf(file, d.call)} panics with a nil pointer dereference when ${funcName(file, fn)} returns; set the field where ${owner.name} is built or guard the defer with \`if ${textOf(file, sel)} != nil\``
+  });
+}
+function checkPackageVar(pass, file, fn, d, v) {
+  const o = pass.types.objectOf(v);
+  if (!o || o.kind !== "var" || o.varKind !== "package" || o.pkg !== pass.pkg.importPath || !o.decl) return o?.varKind === "package";
+  if (under(o.type)?.kind !== "signature") return true;
+  if (exportedName(v.name) && pass.pkg.name !== "main") return true;
+  let hasValue = false;
+  let assigned = false;
+  for (const pf of pass.files) {
+    inspect(pf.file, (x) => {
+      if (assigned) return false;
+      if (x.kind === "ValueSpec" && x.names.includes(o.decl)) {
+        const i = x.names.indexOf(o.decl);
+        if (x.values?.[i] && !isNil2(pass, x.values[i])) hasValue = true;
+        if (x.values && x.values.length === 1 && x.names.length > 1) hasValue = true;
+      }
+      const isV = (e) => {
+        const y = unparen(e);
+        return y.kind === "Ident" && y.name === v.name && pass.types.objectOf(y) === o;
+      };
+      if (x.kind === "AssignStmt" && x.lhs.some(isV)) assigned = true;
+      if (x.kind === "UnaryExpr" && x.op === "&" && isV(x.x)) assigned = true;
+      return !assigned;
+    });
+  }
+  if (hasValue || assigned) return true;
+  pass.report({
+    node: d,
+    file,
+    message: `package variable ${v.name} is declared without a value and never assigned in package ${pass.pkg.name}, so the deferred ${textOf(file, d.call)} panics with a nil pointer dereference when ${funcName(file, fn)} returns; give ${v.name} a no-op default or guard the defer with \`if ${v.name} != nil\``,
+    related: [{ node: o.decl, message: `${v.name} declared here` }]
+  });
+  return true;
+}
+function run14(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
+      if (!fn.body) return;
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind !== "DeferStmt") return true;
+        const fun = unparen(x.call.fun);
+        if (fun.kind === "Ident") {
+          if (checkPackageVar(pass, file, fn, x, fun)) return true;
+          checkLocal(pass, file, fn, x, fun);
+        } else if (fun.kind === "IndexExpr") checkMapCall(pass, file, fn, x, fun);
+        else if (fun.kind === "SelectorExpr") checkField(pass, file, fn, x, fun);
+        return true;
+      });
+    });
+  }
+}
+var analyzer14 = {
+  meta: {
+    id: ID14,
+    severity: "medium",
+    summary: "A deferred function value that can be nil: the defer statement accepts it, and the call panics when the function returns.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID14)
+  },
+  run: run14
+};
+
+// src/rules/defer-before-error-check.ts
+var ID15 = "defer-before-error-check";
+function resultAssign(s) {
+  let lhs;
+  let rhs;
+  if (s.kind === "AssignStmt" && (s.tok === ":=" || s.tok === "=")) {
+    lhs = s.lhs;
+    rhs = s.rhs;
+  } else if (s.kind === "DeclStmt" && s.decl.kind === "GenDecl" && s.decl.tok === "var" && s.decl.specs?.length === 1) {
+    const spec = s.decl.specs[0];
+    if (spec.kind !== "ValueSpec" || !spec.values) return void 0;
+    lhs = spec.names;
+    rhs = spec.values;
+  } else return void 0;
+  if (lhs.length < 2 || rhs.length !== 1) return void 0;
+  const call = unparen(rhs[0]);
+  if (call.kind !== "CallExpr") return void 0;
+  const last = lhs[lhs.length - 1];
+  if (last.kind !== "Ident") return void 0;
+  const values = lhs.slice(0, -1).filter((l) => l.kind === "Ident" && l.name !== "_");
+  if (values.length === 0) return void 0;
+  return { stmt: s, call, values, err: last.name === "_" ? null : last };
+}
+function nilable(t) {
+  if (!t) return void 0;
+  let u = t;
+  if (u.kind === "named") u = u.underlying();
+  if (!u) return void 0;
+  switch (u.kind) {
+    case "pointer":
+    case "interface":
+    case "map":
+    case "slice":
+    case "chan":
+    case "signature":
+      return true;
+    case "typeparam":
+      return void 0;
+    default:
+      return false;
+  }
+}
+function errorVar(pass, err) {
+  const known = isErrorTyped(pass, err);
+  if (known !== void 0) return known ? "high" : void 0;
+  return /^err$|^err[A-Z0-9_]|Err$/.test(err.name) ? "medium" : void 0;
+}
+function deferUse(pass, file, d, x, err) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === "SelectorExpr") {
+    const root = selectorRoot(fun.x);
+    if (root && root.name === x.name && sameObj(pass, root, x)) return { shown: textOf(file, d.call), path: d.call };
+    return void 0;
+  }
+  if (fun.kind !== "FuncLit") return void 0;
+  if (err && mentions(pass, fun.body, err)) return void 0;
+  let guarded = false;
+  let use;
+  const visit = (n) => {
+    if (guarded) return false;
+    if (n.kind === "BinaryExpr" && (n.op === "==" || n.op === "!=")) {
+      const a = unparen(n.x);
+      const b = unparen(n.y);
+      if (a.kind === "Ident" && sameObj(pass, a, x) && isNilIdent(pass, b) || b.kind === "Ident" && sameObj(pass, b, x) && isNilIdent(pass, a)) {
+        guarded = true;
+        return false;
+      }
+    }
+    if (!use && n.kind === "CallExpr") {
+      const f = unparen(n.fun);
+      const root = f.kind === "SelectorExpr" ? selectorRoot(f.x) : void 0;
+      if (root && sameObj(pass, root, x)) use = n;
+    }
+    if (!use && n.kind === "SelectorExpr") {
+      const root = selectorRoot(n.x);
+      if (root && sameObj(pass, root, x)) use = n;
+    }
+    return true;
+  };
+  inspect(fun.body, visit);
+  if (guarded || !use) return void 0;
+  return { shown: "function literal", path: use };
+}
+function sameObj(pass, a, b) {
+  if (a.name !== b.name) return false;
+  const oa = pass.types.objectOf(a);
+  const ob = pass.types.objectOf(b);
+  return oa && ob ? oa === ob : !oa && !ob;
+}
+function settles(pass, s, x, err) {
+  if (err && mentions(pass, s, err)) return true;
+  let found = false;
+  inspect(s, (n) => {
+    if (found) return false;
+    if (n.kind === "AssignStmt" && n.lhs.some((l) => l.kind === "Ident" && sameObj(pass, l, x))) found = true;
+    else if (n.kind === "UnaryExpr" && n.op === "&" && unparen(n.x).kind === "Ident" && sameObj(pass, unparen(n.x), x)) found = true;
+    else if (n.kind === "BinaryExpr" && (n.op === "==" || n.op === "!=")) {
+      const a = unparen(n.x);
+      const b = unparen(n.y);
+      if (a.kind === "Ident" && sameObj(pass, a, x) && isNilIdent(pass, b) || b.kind === "Ident" && sameObj(pass, b, x) && isNilIdent(pass, a)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function checkList(pass, file, fn, list) {
+  for (let i = 0; i < list.length; i++) {
+    const a = resultAssign(list[i]);
+    if (!a) continue;
+    const callee = callName(pass, file, a.call);
+    const calleeName = callee ? displayName(pass, callee.name) : textOf(file, a.call.fun);
+    let confidence;
+    let http = false;
+    if (a.err) {
+      const c = errorVar(pass, a.err);
+      if (!c) continue;
+      confidence = c;
+    } else {
+      if (!callee || !HTTP_REQUEST_CALLS.has(callee.name)) continue;
+      http = true;
+      confidence = callee.typed ? "high" : "medium";
+    }
+    if (callee && !callee.typed) confidence = "medium";
+    const assignLine = lineOf(file, a.stmt);
+    const xs = a.values.filter((x) => nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== false);
+    for (const x of xs) {
+      for (let j = i + 1; j < list.length; j++) {
+        let s = list[j];
+        while (s.kind === "LabeledStmt") s = s.stmt;
+        if (s.kind === "DeferStmt") {
+          const use = deferUse(pass, file, s, x, a.err);
+          if (use) {
+            report5(pass, file, fn, s, x, a, calleeName, use, assignLine, http || isHttpName(callee?.name), confidence);
+            break;
+          }
+          if (a.err && mentions(pass, s, a.err)) break;
+          continue;
+        }
+        if (settles(pass, s, x, a.err)) break;
+      }
+    }
+  }
+}
+function isHttpName(name) {
+  return !!name && HTTP_REQUEST_CALLS.has(name);
+}
+function report5(pass, file, fn, d, x, a, calleeName, use, assignLine, http, confidence) {
+  const exit = fn ? `as ${funcName(file, fn)} returns` : "at function exit";
+  const shown = textOf(file, use.path);
+  const related = [{ node: a.stmt, message: `${x.name} and ${a.err ? a.err.name : "a discarded error"} assigned here` }];
+  if (!a.err) {
+    pass.report({
+      node: d,
+      file,
+      confidence,
+      message: `the error of ${calleeName} on line ${assignLine} is discarded: when the request fails ${x.name} is nil and the deferred ${shown} panics with a nil dereference ${exit}; check the error and defer the close only after it`,
+      related
+    });
+    return;
+  }
+  const effect = http ? `when the request fails ${x.name} is nil and ${shown} panics with a nil dereference ${exit}` : `when ${calleeName} fails ${x.name} is nil and ${shown} runs on it ${exit} (a nil dereference, or a failed close that hides the real error)`;
+  pass.report({
+    node: d,
+    file,
+    confidence,
+    message: `${x.name} from ${calleeName} on line ${assignLine} is used by the deferred ${use.shown} before ${a.err.name} is checked: ${effect}; move the defer below the ${a.err.name} check`,
+    related
+  });
+}
+function run15(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["BlockStmt", "CaseClause", "CommClause"], (n, stack) => {
+      let fn;
+      for (let k = stack.length - 2; k >= 0; k--) {
+        const s = stack[k];
+        if (s.kind === "FuncDecl" || s.kind === "FuncLit") {
+          fn = s;
+          break;
+        }
+      }
+      const list = n.kind === "BlockStmt" ? n.list : n.body;
+      if (list && list.length > 1) checkList(pass, file, fn, list);
+    });
+  }
+}
+var analyzer15 = {
+  meta: {
+    id: ID15,
+    severity: "critical",
+    summary: "A defer that uses a call result before the call's error is checked: on failure the value is nil and the deferred call dereferences it.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID15)
+  },
+  run: run15
+};
+
+// src/rules/defer-lock-mismatch.ts
+var ID16 = "defer-lock-mismatch";
+function mismatch(held, deferred) {
+  if (held === "Lock" && deferred === "Lock") {
+    return { effect: "locks it a second time and deadlocks (sync mutexes are not reentrant)", fix: "Unlock" };
+  }
+  if (held === "RLock" && deferred === "RLock") {
+    return { effect: "takes a second read lock, so neither read lock is ever released and every later Lock blocks forever", fix: "RUnlock" };
+  }
+  if (held === "RLock" && deferred === "Unlock") {
+    return { effect: 'releases a write lock that was never taken: "fatal error: sync: Unlock of unlocked RWMutex", which recover cannot stop', fix: "RUnlock" };
+  }
+  if (held === "Lock" && deferred === "RUnlock") {
+    return { effect: 'releases a read lock that was never taken: "fatal error: sync: RUnlock of unlocked RWMutex", which recover cannot stop', fix: "Unlock" };
+  }
+  return void 0;
+}
+function enclosingLists(stack) {
+  const out = [];
+  for (let i = stack.length - 1; i > 0; i--) {
+    const n = stack[i];
+    const parent = stack[i - 1];
+    if (parent.kind === "FuncDecl" || parent.kind === "FuncLit") break;
+    const list = parent.kind === "BlockStmt" ? parent.list : parent.kind === "CaseClause" || parent.kind === "CommClause" ? parent.body : null;
+    if (list) {
+      const index = list.indexOf(n);
+      if (index >= 0) out.push({ list, index });
+    }
+  }
+  return out;
+}
+function lastOp(pass, stack, key) {
+  for (const { list, index } of enclosingLists(stack)) {
+    for (let i = index - 1; i >= 0; i--) {
+      const ops = lockCallsIn(pass, list[i]).filter((l) => sameRefKey(refKey(pass, l.mutex), key));
+      if (ops.length === 0) continue;
+      const st = list[i];
+      if (ops.length === 1 && st.kind === "ExprStmt" && unparen(st.x) === ops[0].call) return ops[0];
+      return void 0;
+    }
+  }
+  return void 0;
+}
+function usedAfter(pass, fn, d, key) {
+  if (!fn.body) return false;
+  let found = false;
+  const after = d.call.rparen;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr" && x.lparen > after) {
+      const l = lockCall(pass, x);
+      if (l && sameRefKey(refKey(pass, l.mutex), key)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function check3(pass, file, d, stack) {
+  const deferred = lockCall(pass, d.call);
+  if (!deferred || deferred.method === "TryLock" || deferred.method === "TryRLock") return;
+  const key = refKey(pass, deferred.mutex);
+  if (key === void 0) return;
+  const held = lastOp(pass, stack, key);
+  if (!held || held.method !== "Lock" && held.method !== "RLock") return;
+  const m = mismatch(held.method, deferred.method);
+  if (!m) return;
+  let fn;
+  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
+    const s = stack[i];
+    if (s.kind === "FuncDecl" || s.kind === "FuncLit") fn = s;
+  }
+  if (!fn || usedAfter(pass, fn, d, key)) return;
+  const mu = textOf(file, deferred.mutex);
+  const fun = unparen(d.call.fun);
+  const typed = held.typed && deferred.typed;
+  pass.report({
+    node: d,
+    file,
+    confidence: typed ? "high" : "medium",
+    message: `${mu} is ${held.method === "Lock" ? "locked" : "read-locked"} with ${held.method} on line ${lineOf(file, held.call)}, but the deferred ${textOf(file, d.call)}, run as ${funcName(file, fn)} returns, ${m.effect}; defer ${mu}.${m.fix}() instead`,
+    related: [{ node: held.call, message: `${textOf(file, held.call)} takes the lock here` }],
+    fixes: [{ message: `defer ${mu}.${m.fix}()`, edits: [{ node: fun.sel, newText: m.fix }] }]
+  });
+}
+function run16(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      check3(pass, file, d, stack);
+    });
+  }
+}
+var analyzer16 = {
+  meta: {
+    id: ID16,
+    severity: "critical",
+    summary: "A deferred Lock, RLock, Unlock or RUnlock that does not undo the lock just taken on the same mutex: deadlock or fatal error at exit.",
+    enabledByDefault: true,
+    fixable: true,
+    category: "locking",
+    docUrl: docUrl(ID16)
+  },
+  run: run16
+};
+
+// src/rules/lock-reentry-under-defer.ts
+var ID17 = "lock-reentry-under-defer";
+var MAX_DEPTH = 3;
+function sameMutex2(pass, h, e) {
+  if (h.path) {
+    const p = varPath(pass, e);
+    return !!p && samePath(h.path, p);
+  }
+  return sameExpr(h.lock.mutex, e);
+}
+function deferredUnlock(pass, cfg, h, unlock) {
+  for (const d of cfg.defers) {
+    const fun = unparen(d.call.fun);
+    let hit = false;
+    if (fun.kind === "FuncLit") {
+      walkNode(fun.body, (x) => {
+        if (hit) return false;
+        if (x.kind === "CallExpr") {
+          const l = lockCall(pass, x);
+          if (l && l.method === unlock && sameMutex2(pass, h, l.mutex)) hit = true;
+        }
+        return !hit;
+      });
+    } else {
+      const l = lockCall(pass, d.call);
+      hit = !!l && l.method === unlock && sameMutex2(pass, h, l.mutex);
+    }
+    if (hit) return d;
+  }
+  return void 0;
+}
+function reachedEntries(cfg, from, stop) {
+  const at = cfg.locate(from);
+  if (!at) return [];
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const scan = (b, i) => {
+    for (; i < b.nodes.length; i++) {
+      const n = b.nodes[i];
+      if (stop(n)) return false;
+      out.push(n);
+    }
+    return true;
+  };
+  const queue = [];
+  if (scan(at.block, at.index + 1)) queue.push(...at.block.succs);
+  while (queue.length > 0) {
+    const b = queue.shift();
+    if (seen.has(b)) continue;
+    seen.add(b);
+    if (scan(b, 0)) queue.push(...b.succs);
+  }
+  return out;
+}
+function locksOnEntry(pass, fn, path) {
+  if (!fn.body) return void 0;
+  if (path.decl && !path.global && assignsVar(pass, fn.body, path.decl)) return void 0;
+  const locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === "Lock" || l.method === "RLock") && samePathOf2(pass, l.mutex, path));
+  if (locks.length === 0) return void 0;
+  const f = fn.decl ?? fn.lit;
+  const cfg = cfgOf(pass, f);
+  if (!cfg) return void 0;
+  const releases2 = (n) => n.kind !== "DeferStmt" && lockCallsIn(pass, n).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && samePathOf2(pass, l.mutex, path));
+  for (const l of locks) {
+    const target = (n) => lockCallsIn(pass, n).some((x) => x.call === l.call) && !(n.kind === "GoStmt");
+    if (cfg.pathExists(cfg.entry, target, releases2)) return l;
+  }
+  return void 0;
+}
+function samePathOf2(pass, e, p) {
+  const q = varPath(pass, e);
+  return !!q && samePath(q, p);
+}
+function describe(h, again) {
+  if (h.lock.method === "RLock" && again === "RLock") {
+    return "a recursive read lock deadlocks as soon as another goroutine calls Lock between the two RLocks";
+  }
+  return "sync mutexes are not reentrant, so the goroutine deadlocks on itself";
+}
+function checkFunc2(pass, file, fn) {
+  if (!fn.body) return;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return;
+  const held = [];
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    const lc = lockStmt(pass, ref.node);
+    if (!lc || lc.method !== "Lock" && lc.method !== "RLock") continue;
+    const unlock = UNLOCK_FOR[lc.method];
+    const h = { lock: lc, path: varPath(pass, lc.mutex) };
+    const d = deferredUnlock(pass, cfg, h, unlock);
+    if (d && pos(d) > pos(ref.node)) held.push({ stmt: ref.node, lock: lc, unlock, path: h.path, deferStmt: d });
+  }
+  const fname = funcName(file, fn);
+  for (const h of held) {
+    if (h.path?.decl && !h.path.global && assignsVar(pass, fn.body, h.path.decl)) continue;
+    const mu = textOf(file, h.lock.mutex);
+    const lockLine = lineOf(file, h.stmt);
+    const releases2 = (n) => n.kind !== "DeferStmt" && lockCallsIn(pass, n).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && sameMutex2(pass, h, l.mutex));
+    const heldIntro = `${mu} is locked on line ${lockLine} and held until ${fname} returns (deferred unlock on line ${lineOf(file, h.deferStmt)})`;
+    const related = [
+      { node: h.stmt, message: `${mu}.${h.lock.method}() takes the lock` },
+      { node: h.deferStmt, message: "the unlock runs only at function exit" }
+    ];
+    const confidence = h.lock.typed ? "high" : "medium";
+    for (const n of reachedEntries(cfg, h.stmt, releases2)) {
+      if (n.kind === "DeferStmt" && pos(n) < pos(h.deferStmt)) continue;
+      if (n.kind === "GoStmt" || n === h.stmt) continue;
+      const direct = lockCallsIn(pass, n).find((l) => (l.method === "Lock" || l.method === "RLock") && sameMutex2(pass, h, l.mutex));
+      if (direct && n.kind !== "DeferStmt") {
+        pass.report({
+          node: direct.call,
+          file,
+          confidence,
+          message: `${heldIntro}, but line ${lineOf(file, direct.call)} locks ${mu} again: ${describe(h, direct.method)}; remove the second lock or release the first before it`,
+          related
+        });
+        break;
+      }
+      if (!h.path) continue;
+      let reported = false;
+      for (const call of packageCallsIn(pass, n)) {
+        const chain = searchCallees(pass, call, h.path, (g, p) => locksOnEntry(pass, g, p), MAX_DEPTH);
+        if (!chain) continue;
+        const inner = chain.found;
+        const innerFile = pass.fileOf(inner.call) ?? file;
+        const names = chain.funcs.map((g) => {
+          const f = g.decl ?? g.lit;
+          return funcName(pass.fileOf(f) ?? file, f);
+        });
+        const how = n.kind === "DeferStmt" ? `the deferred ${callText(file, call)} (registered after the unlock, so it runs first)` : `${callText(file, call)} on line ${lineOf(file, call)}`;
+        pass.report({
+          node: call,
+          file,
+          confidence,
+          message: `${heldIntro}, but ${how} locks it again (${[fname, ...names].join(" → ")} → ${callText(innerFile, inner.call)} on line ${lineOf(innerFile, inner.call)}): ${describe(h, inner.method)}; call a variant that expects the lock to be held, or release it before the call`,
+          related: [...related, { node: inner.call, file: innerFile, message: `${callText(innerFile, inner.call)} locks the same mutex` }]
+        });
+        reported = true;
+        break;
+      }
+      if (reported) break;
+    }
+  }
+}
+function run17(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => checkFunc2(pass, file, fn));
+  }
+}
+var analyzer17 = {
+  meta: {
+    id: ID17,
+    severity: "critical",
+    summary: "While a mutex is held until function exit, the function locks the same mutex again (directly or through same-package callees): self-deadlock.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "locking",
+    docUrl: docUrl(ID17)
+  },
+  run: run17
+};
+
+// src/rules/goroutine-blocked-send.ts
+var ID18 = "goroutine-blocked-send";
+function isUnbufferedMake(pass, e) {
+  const x = unparen(e);
+  if (x.kind !== "CallExpr") return false;
+  const f = unparen(x.fun);
+  if (f.kind !== "Ident" || f.name !== "make") return false;
+  const o = pass.types.objectOf(f);
+  if (o && o.kind !== "builtin") return false;
+  const args = x.args ?? [];
+  const t0 = args[0];
+  if (!t0) return false;
+  let isChan = unparen(t0).kind === "ChanType";
+  if (!isChan) {
+    const t = pass.types.typeOf(t0);
+    const u = t?.kind === "named" ? t.underlying() : t;
+    isChan = u?.kind === "chan";
+  }
+  if (!isChan) return false;
+  if (args.length === 1) return true;
+  const n = unparen(args[1]);
+  return args.length === 2 && n.kind === "BasicLit" && n.tokKind === "INT" && /^0+$/.test(n.value);
+}
+function unbufferedMakes(pass, body) {
+  const out = [];
+  const add = (lhs, rhs) => {
+    if (lhs.kind !== "Ident" || !isUnbufferedMake(pass, rhs)) return;
+    const o = pass.types.objectOf(lhs);
+    if (o && o.varKind !== void 0 && o.varKind !== "local") return;
+    const key = refKey(pass, lhs);
+    if (key !== void 0) out.push({ id: lhs, make: unparen(rhs), key });
+  };
+  walkSameFunc(body, (x) => {
+    if (x.kind === "AssignStmt" && x.lhs.length === x.rhs.length) x.lhs.forEach((l, i) => add(l, x.rhs[i]));
+    else if (x.kind === "ValueSpec" && x.values && x.values.length === x.names.length) x.names.forEach((n, i) => add(n, x.values[i]));
+    return true;
+  });
+  return out;
+}
+function blockingSend(s, parents) {
+  const clause = parents.get(s);
+  if (clause?.kind !== "CommClause" || clause.comm !== s) return true;
+  const body = parents.get(clause);
+  return (body?.kind === "BlockStmt" ? body.list?.length ?? 0 : 0) <= 1;
+}
+function senderOf2(pass, go, key) {
+  const target = goTarget(pass, go);
+  if (!target?.fn.body) return void 0;
+  const subst = targetSubst(pass, target);
+  const parents = /* @__PURE__ */ new Map();
+  const sends = [];
+  const others = [];
+  const stack = [];
+  const walk = (n) => {
+    if (stack.length > 0) parents.set(n, stack[stack.length - 1]);
+    if (n.kind === "SendStmt") {
+      const k = refKey(pass, n.chan, subst);
+      if (sameRefKey(k, key)) sends.push(n);
+      else if (k !== void 0) others.push(k);
+    }
+    stack.push(n);
+    inspectChildren(n, walk);
+    stack.pop();
+  };
+  walk(target.fn.body);
+  if (sends.length === 0) return void 0;
+  return { go, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others };
+}
+function inspectChildren(n, f) {
+  forEachChild(n, f);
+}
+function channelUse(pass, body, m, senders) {
+  const allowed = /* @__PURE__ */ new Set([m.id]);
+  let deferredReceive = false;
+  const senderLits = new Set(senders.map((s) => s.target.fn));
+  for (const s of senders) for (const a of s.go.call.args ?? []) allowed.add(unparen(a));
+  const ownFlow = /* @__PURE__ */ new Set();
+  walkSameFunc(body, (x) => void ownFlow.add(x));
+  let escapes2 = false;
+  const visit = (n, inDeferredLit) => {
+    if (escapes2) return;
+    if (senderLits.has(n)) return;
+    if (n.kind === "DeferStmt" && unparen(n.call.fun).kind === "FuncLit") {
+      inspectChildren(n, (c) => visit(c, true));
+      return;
+    }
+    if (n.kind === "UnaryExpr" && n.op === "<-" && sameRefKey(refKey(pass, n.x), m.key)) {
+      if (inDeferredLit) deferredReceive = true;
+      else if (!ownFlow.has(n)) escapes2 = true;
+      return;
+    }
+    if (n.kind === "RangeStmt" && sameRefKey(refKey(pass, n.x), m.key)) {
+      if (!ownFlow.has(n)) escapes2 = true;
+      inspectChildren(n.body, (c) => visit(c, inDeferredLit));
+      return;
+    }
+    if (n.kind === "CallExpr") {
+      const f = unparen(n.fun);
+      if (f.kind === "Ident" && ["close", "len", "cap"].includes(f.name) && n.args?.length === 1 && sameRefKey(refKey(pass, n.args[0]), m.key)) return;
+    }
+    if (n.kind === "Ident" && !allowed.has(n) && sameRefKey(refKey(pass, n), m.key)) {
+      escapes2 = true;
+      return;
+    }
+    inspectChildren(n, (c) => visit(c, inDeferredLit));
+  };
+  inspectChildren(body, (c) => visit(c, false));
+  if (escapes2) return "escapes";
+  return deferredReceive ? "deferred-receive" : "local";
+}
+function receiveLoops(pass, g, key) {
+  return [...g.loops.values()].filter((info) => {
+    const st = info.stmt;
+    if (st.kind === "RangeStmt" && sameRefKey(refKey(pass, st.x), key)) return true;
+    return nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
+  });
+}
+function receivedVars(pass, body, key) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "AssignStmt" && x.rhs.some((r) => sameRefKey(receivedChan(pass, unparen(r)), key))) {
+      for (const l of x.lhs) if (l.kind === "Ident" && l.name !== "_") out.push(l);
+    }
+    return true;
+  });
+  return out;
+}
+function guardedBy(pass, body, exit, vars) {
+  if (vars.length === 0) return false;
+  const at = pos(exit);
+  let ok = false;
+  walkSameFunc(body, (x) => {
+    if (ok) return false;
+    if (pos(x) > at || end(x) <= at) return false;
+    if (x.kind === "IfStmt" && pos(x.body) <= at && nodeContains(x.cond, (y) => y.kind === "Ident" && vars.some((v) => sameVar(pass, v, y)))) ok = true;
+    return true;
+  });
+  return ok;
+}
+function describeLeave(pass, file, path, key, fname, ch) {
+  for (const b of [...path].reverse()) {
+    if (b.kind !== "select.case" || b.stmt?.kind !== "CommClause") continue;
+    const cc = b.stmt;
+    const comm = cc.comm;
+    if (!comm || nodeContains(comm, (y) => sameRefKey(receivedChan(pass, y), key))) continue;
+    const sel = b.preds[0]?.control;
+    const selLine = sel ? lineOf(file, sel) : lineOf(file, cc);
+    let what;
+    if (comm.kind === "ExprStmt") what = textOf(file, comm.x);
+    else if (comm.kind === "AssignStmt" && comm.rhs[0]) what = textOf(file, comm.rhs[0]);
+    else what = textOf(file, comm);
+    return {
+      text: `when the select on line ${selLine} takes its ${what} case, ${fname} returns without receiving`,
+      node: cc,
+      note: `${fname} stops waiting for ${ch} here`
+    };
+  }
+  const ret = returnOfPath(path);
+  if (ret) return { text: `the return on line ${lineOf(file, ret)} leaves before receiving from ${ch}`, node: ret, note: `returns without receiving from ${ch}` };
+  return { text: `${fname} can return without receiving from ${ch}`, note: "" };
+}
+function fixFor2(file, m) {
+  const args = m.make.args;
+  const t = textOf(file, args[0]);
+  if (args.length === 2) return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ node: args[1], newText: "1" }] };
+  return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ range: { pos: pos(args[0]) + t.length, end: pos(args[0]) + t.length }, newText: ", 1" }] };
+}
+function check4(pass, file, fn, enclosing) {
+  if (!fn.body) return;
+  const makes = unbufferedMakes(pass, fn.body);
+  if (makes.length === 0) return;
+  const gos = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "GoStmt") gos.push(x);
+    return true;
+  });
+  if (gos.length === 0) return;
+  const g = cfgOf(pass, fn);
+  if (!g) return;
+  const fname = funcName(file, fn);
+  for (const m of makes) {
+    const senders = gos.map((go) => senderOf2(pass, go, m.key)).filter((s) => !!s && g.locate(s.go) !== void 0);
+    if (senders.length === 0) continue;
+    if (channelUse(pass, fn.body, m, senders) !== "local") continue;
+    if (senders.some((x) => nodeContains(x.target.fn.body, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
+    const loops = receiveLoops(pass, g, m.key);
+    const drainHeads = new Set(loops.flatMap(loopHeadEntries));
+    const receives = (n) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
+    const ch = m.id.name;
+    const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
+    const byName = m.key.startsWith("?") || !pass.typesKnown;
+    for (const s of senders) {
+      if (s.blocking.length === 0) continue;
+      const makeBlock = g.locate(m.make)?.block;
+      const goLoops = g.loopsContaining(g.locate(s.go).block).filter((l) => !makeBlock || !l.members.has(makeBlock));
+      const goInLoop = goLoops.length > 0;
+      const send = s.blocking[0];
+      const avoid = s.others.length === 0 ? receives : (n) => receives(n) || nodeContains(n, (y) => {
+        const r = receivedChan(pass, y);
+        return r !== void 0 && s.others.some((k) => sameRefKey(r, k));
+      });
+      let path = g.findPath(s.go, "exit", { avoid });
+      let leave;
+      let confidence = byName || file.test ? "medium" : "high";
+      let multi = false;
+      if (path) leave = describeLeave(pass, file, path, m.key, fname, ch);
+      else if (goInLoop) {
+        for (const l of loops) {
+          if (l.members.has(g.locate(s.go).block)) continue;
+          const got = receivedVars(pass, l.stmt.body, m.key);
+          const early = g.loopExits(l.stmt).exits.find(
+            (e) => (e.via?.kind === "ReturnStmt" || e.via?.kind === "BranchStmt") && guardedBy(pass, l.stmt.body, e.via, got)
+          );
+          if (!early || !g.canReach(s.go, l.header)) continue;
+          path = [early.from];
+          const via = early.via;
+          leave = {
+            text: `the ${via.kind === "ReturnStmt" ? "return" : via.tok} on line ${lineOf(file, via)} leaves before receiving from ${ch} once per sender`,
+            node: via,
+            note: `leaves the receive loop on line ${lineOf(file, l.stmt)} early`
+          };
+          confidence = "medium";
+          multi = true;
+          break;
+        }
+      }
+      if (!path || !leave) continue;
+      const fixable = !goInLoop && s.sends.length === 1 && s.blocking.length === 1 && loopDepthIn(s.target.fn.body, send) === 0;
+      const typeText = textOf(file, m.make.args[0]);
+      const related = [
+        { node: send, message: `the goroutine blocks here when nobody receives` },
+        { node: s.go, message: "the goroutine starts here" }
+      ];
+      if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
+      const per = handler ? "one leaked goroutine per request" : "one leaked goroutine per call";
+      pass.report({
+        node: m.make,
+        file,
+        severity: handler ? "critical" : void 0,
+        confidence,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.go)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send: ${per}${handler ? ` (${fname} is a ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        related,
+        ...fixable ? { fixes: [fixFor2(file, m)] } : {}
+      });
+      break;
+    }
+  }
+}
+function run18(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["FuncDecl", "FuncLit"], (fn, stack) => {
+      const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
+      check4(pass, file, fn, enclosing);
+    });
+  }
+}
+var analyzer18 = {
+  meta: {
+    id: ID18,
+    severity: "high",
+    summary: "A goroutine sends its result on an unbuffered channel that its parent stops receiving from on some path: the goroutine leaks.",
+    enabledByDefault: true,
+    fixable: true,
+    category: "goroutine",
+    docUrl: docUrl(ID18)
+  },
+  run: run18
+};
+
+// src/rules/recover-ineffective.ts
+var ID19 = "recover-ineffective";
+function message(s) {
+  const file = s.file;
+  const where2 = funcName(file, s.fn);
+  switch (s.reason) {
+    case "defer-recover":
+      return `defer recover() never stops a panic: recover is called by the runtime, not by a deferred function, so it returns nil; defer a function literal that calls recover() and handles its value`;
+    case "defer-arg":
+      return `recover() in the arguments of ${textOf(file, findStmtCall(s) ?? s.call)} is evaluated when the defer statement runs, before any panic, so it returns nil; call recover() inside the deferred function: defer func() { if r := recover(); r != nil { ... } }()`;
+    case "nested-literal": {
+      const outer = s.callers[0];
+      const outerName = outer ? funcName(outer.file, outer.fn) : "the deferred function";
+      return `recover() in ${where2} returns nil: the literal is called inside ${outerName}, which is deferred, instead of being deferred itself, and recover only works when called directly by the deferred function; call recover() in the deferred function's own body`;
+    }
+    case "called-helper": {
+      const lines = [...new Set(s.callers.map((c) => lineOf(c.file, c.node)))].join(", ");
+      return `recover() in ${where2} returns nil: ${where2} is only called from deferred closures (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${where2}()`} instead of calling it from a closure`;
+    }
+    case "goroutine":
+      return `recover() in ${where2} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
+    default:
+      if (s.fn.kind === "FuncLit") {
+        return `recover() in ${where2} returns nil: the literal is called in place, not deferred, and recover only stops a panic when called directly by a deferred function; defer the literal (defer func() { ... }()) instead`;
+      }
+      return `recover() in ${where2} returns nil: ${where2} is never deferred in this package, and recover only stops a panic when called directly by a deferred function; defer ${where2} where the panic can happen, or move recover() into a deferred function`;
+  }
+}
+function findStmtCall(s) {
+  let out;
+  s.file.inspector.preorder(["DeferStmt", "GoStmt"], (d) => {
+    if (!out && d.call.lparen < s.call.lparen && s.call.rparen < d.call.rparen) out = d.call;
+  });
+  return out;
+}
+function run19(pass) {
+  for (const s of recoverSites(pass)) {
+    if (s.status !== "ineffective") continue;
+    pass.report({
+      node: s.call,
+      file: s.file,
+      confidence: s.confidence,
+      message: message(s),
+      related: s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from the deferred ${funcName(c.file, c.fn)}` }))
+    });
+  }
+}
+var analyzer19 = {
+  meta: {
+    id: ID19,
+    severity: "high",
+    summary: "A recover() that is not called directly by a deferred function: it returns nil and the panic still crashes the program.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "panics",
+    docUrl: docUrl(ID19)
+  },
+  run: run19
+};
+
+// src/rules/recover-swallows-panic.ts
+var ID20 = "recover-swallows-panic";
+function emptyBranch(b) {
+  if (!b) return true;
+  if (b.kind !== "BlockStmt") return false;
+  return (b.list ?? []).every((s) => s.kind === "EmptyStmt" || s.kind === "ReturnStmt" && !s.results?.length);
+}
+function pathTo(root, target) {
+  const path = [];
+  let out;
+  const walk = (n) => {
+    if (out) return;
+    path.push(n);
+    if (n === target) out = [...path];
+    else inspectChildren2(n, walk);
+    path.pop();
+  };
+  walk(root);
+  return out;
+}
+function inspectChildren2(n, f) {
+  forEachChild(n, f);
+}
+function nilTest(pass, x, isV) {
+  x = unparen(x);
+  if (x.kind !== "BinaryExpr" || x.op !== "!=" && x.op !== "==") return void 0;
+  if (isV(x.x) && isNilIdent(pass, x.y) || isV(x.y) && isNilIdent(pass, x.x)) return x.op;
+  return void 0;
+}
+function ifIgnores(op, s) {
+  return op === "!=" ? emptyBranch(s.body) && (s.else === null || emptyBranch(s.else)) : emptyBranch(s.body) && emptyBranch(s.else) && s.else !== null;
+}
+function treatment(pass, s) {
+  const body = s.fn.body;
+  if (!body) return void 0;
+  const path = pathTo(body, s.call);
+  if (!path || path.length < 2) return void 0;
+  let i = path.length - 2;
+  while (i > 0 && path[i].kind === "ParenExpr") i--;
+  const parent = path[i];
+  if (parent.kind === "ExprStmt") return "discarded";
+  const isCall = (e) => unparen(e) === s.call;
+  if (parent.kind === "BinaryExpr") {
+    const ifs = path[i - 1];
+    if (ifs?.kind === "IfStmt" && ifs.cond === parent) {
+      const op = nilTest(pass, parent, isCall);
+      return op && ifIgnores(op, ifs) ? "ignored" : void 0;
+    }
+    return void 0;
+  }
+  let v;
+  if (parent.kind === "AssignStmt" && parent.rhs.length === 1 && parent.lhs.length === 1) {
+    const l = parent.lhs[0];
+    if (l.kind !== "Ident") return void 0;
+    if (l.name === "_") return "discarded";
+    if (parent.tok !== ":=") return void 0;
+    v = l;
+  } else if (parent.kind === "ValueSpec" && parent.names.length === 1) {
+    v = parent.names[0];
+    if (v.name === "_") return "discarded";
+  } else return void 0;
+  const target = pass.types.objectOf(v);
+  const isV = (e) => {
+    e = unparen(e);
+    if (e.kind !== "Ident" || e.name !== v.name) return false;
+    const o = pass.types.objectOf(e);
+    return !target || !o || o === target;
+  };
+  let used = false;
+  let tested = false;
+  const visit = (n, parents) => {
+    if (used) return;
+    if (n.kind === "AssignStmt" && n.lhs.length === 1 && n.lhs[0].kind === "Ident" && n.lhs[0].name === "_" && n.rhs.length === 1 && isV(n.rhs[0])) return;
+    if (n.kind === "IfStmt") {
+      const op = nilTest(pass, n.cond, isV);
+      if (op) {
+        if (!ifIgnores(op, n)) {
+          used = true;
+          return;
+        }
+        tested = true;
+        if (n.init) visit(n.init, [...parents, n]);
+        visit(n.body, [...parents, n]);
+        if (n.else) visit(n.else, [...parents, n]);
+        return;
+      }
+    }
+    if (n.kind === "Ident" && n !== v && isV(n)) {
+      const p = parents[parents.length - 1];
+      if (!(p?.kind === "SelectorExpr" && p.sel === n)) {
+        used = true;
+        return;
+      }
+    }
+    inspectChildren2(n, (c) => visit(c, [...parents, n]));
+  };
+  visit(body, []);
+  if (used) return void 0;
+  return tested ? "ignored" : "discarded";
+}
+function run20(pass) {
+  for (const s of recoverSites(pass)) {
+    if (s.status !== "effective" || s.file.test) continue;
+    const t = treatment(pass, s);
+    if (!t) continue;
+    const where2 = s.fn.kind === "FuncLit" ? `function literal on line ${lineOf(s.file, s.fn)}` : `function ${funcName(s.file, s.fn)}`;
+    const what = t === "discarded" ? "discards the value of recover()" : "tests the value of recover() and then does nothing with it";
+    pass.report({
+      node: s.call,
+      file: s.file,
+      message: `the deferred ${where2} ${what}: the panic vanishes with no log, no error and no re-panic, and the function returns as if it had succeeded; log the value, turn it into an error through a named result, or re-panic`
+    });
+  }
+}
+var analyzer20 = {
+  meta: {
+    id: ID20,
+    severity: "medium",
+    summary: "A deferred recover() whose value is discarded or ignored: the panic disappears without a trace.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "panics",
+    docUrl: docUrl(ID20)
+  },
+  run: run20
+};
+
+// src/rules/waitgroup-done-path.ts
+var ID21 = "waitgroup-done-path";
+var DONE = "(*sync.WaitGroup).Done";
+function doneCall(pass, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind !== "SelectorExpr" || fun.sel.name !== "Done" || (call.args?.length ?? 0) !== 0) return void 0;
+  const c = pass.types.callee(call);
+  let typed = true;
+  if (c) {
+    if (c.name !== DONE) return void 0;
+  } else {
+    if (!/(^|\.)(wg|[a-z]*WaitGroup|[a-z]*Wg)$/i.test(formatPathOf(pass, fun.x) ?? "")) return void 0;
+    typed = false;
+  }
+  const path = varPath(pass, fun.x);
+  return path ? { call, wg: fun.x, path, typed } : void 0;
+}
+function formatPathOf(pass, e) {
+  const p = varPath(pass, e);
+  return p ? formatPath(p) : void 0;
+}
+function doneCallsIn(pass, n) {
+  const out = [];
+  walkNode(n, (x) => {
+    if (x.kind === "FuncLit" && x !== n) return false;
+    if (x.kind === "CallExpr") {
+      const d = doneCall(pass, x);
+      if (d) out.push(d);
+    }
+    return true;
+  });
+  return out;
+}
+function marksDone(pass, n, wg) {
+  if (n.kind === "DeferStmt" || n.kind === "GoStmt") return false;
+  let found = false;
+  walkNode(n, (x) => {
+    if (found) return false;
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr") {
+      const d = doneCall(pass, x);
+      if (d && samePath(d.path, wg)) found = true;
+      else if (unparen(x.fun).kind === "FuncLit") {
+        if (doneCallsIn(pass, unparen(x.fun).body).some((y) => samePath(y.path, wg))) found = true;
+      } else {
+        for (const a of x.args ?? []) {
+          const p = varPath(pass, a);
+          if (p && samePath(p, wg)) found = true;
+        }
+      }
+    }
+    return !found;
+  });
+  if (found) return true;
+  for (const call of packageCallsIn(pass, n)) {
+    const hit = searchCallees(pass, call, wg, (g, p) => g.body && doneCallsIn(pass, g.body).some((d) => samePath(d.path, p)) ? true : void 0);
+    if (hit) return true;
+  }
+  return false;
+}
+function deferredDone(pass, cfg, wg) {
+  for (const d of cfg.defers) {
+    const fun = unparen(d.call.fun);
+    const calls = fun.kind === "FuncLit" ? doneCallsIn(pass, fun.body) : doneCallsIn(pass, d.call);
+    if (calls.some((c) => samePath(c.path, wg))) return d;
+  }
+  return void 0;
+}
+function checkGoroutine(pass, file, go, fn, seen) {
+  if (!fn.body) return;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return;
+  const fnFile = pass.fileOf(fn) ?? file;
+  const explicit = /* @__PURE__ */ new Map();
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    if (ref.node.kind === "DeferStmt" || ref.node.kind === "GoStmt") continue;
+    for (const d of doneCallsIn(pass, ref.node)) {
+      const k = formatPath(d.path);
+      explicit.set(k, [...explicit.get(k) ?? [], d]);
+    }
+  }
+  const goLine = lineOf(file, go);
+  const where2 = fn.kind === "FuncLit" ? `the goroutine started on line ${goLine}` : `${funcName(fnFile, fn)} (started as a goroutine on line ${goLine})`;
+  for (const dones of explicit.values()) {
+    const first = dones[0];
+    if (seen.has(first.call)) continue;
+    seen.add(first.call);
+    const wgText = textOf(fnFile, first.wg);
+    const confidence = first.typed ? "high" : "medium";
+    const deferred = deferredDone(pass, cfg, first.path);
+    if (deferred) {
+      const again = dones.find((d) => cfg.canReach(deferred, cfg.locate(d.call)?.node ?? d.call));
+      if (again) {
+        pass.report({
+          node: again.call,
+          file: fnFile,
+          severity: "critical",
+          confidence,
+          message: `${wgText}.Done() is deferred on line ${lineOf(fnFile, deferred)} and called again on line ${lineOf(fnFile, again.call)} in ${where2}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); keep only the deferred call`,
+          related: [{ node: deferred, file: fnFile, message: `${wgText}.Done() deferred here` }]
+        });
+      }
+      continue;
+    }
+    const avoid = (n) => marksDone(pass, n, first.path);
+    const inLoop = dones.some((d) => {
+      const at2 = cfg.locate(d.call);
+      return !!at2 && cfg.loopsContaining(at2.block).length > 0;
+    });
+    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt", { avoid }) : cfg.findPath(cfg.entry, "exit", { avoid });
+    let how;
+    let at;
+    if (path) {
+      const ret = returnOfPath(path) ?? (inLoop ? path[path.length - 1].nodes.find((n) => n.kind === "ReturnStmt") : void 0);
+      how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
+      at = ret;
+    } else if (deferredRecover(pass, fn)) {
+      path = cfg.findPath(cfg.entry, "panic", { avoid });
+      const last = path?.[path.length - 1];
+      if (last?.noReturnCall) {
+        how = `the panic on line ${lineOf(fnFile, last.noReturnCall)} (stopped by the goroutine's own recover)`;
+        at = last.noReturnCall;
+      }
+    }
+    if (!how) continue;
+    pass.report({
+      node: first.call,
+      file: fnFile,
+      confidence,
+      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where2}, so the group is never marked done and ${wgText}.Wait() blocks forever; call defer ${wgText}.Done() at the start of the goroutine instead`,
+      related: [
+        ...at ? [{ node: at, file: fnFile, message: "leaves without calling Done" }] : [],
+        { node: go, file, message: "the goroutine is started here" }
+      ]
+    });
+  }
+}
+function run21(pass) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const file of pass.files) {
+    file.inspector.preorder(["GoStmt"], (go) => {
+      const t = goTarget(pass, go);
+      if (t) checkGoroutine(pass, file, go, t.fn, seen);
+    });
+  }
+}
+var analyzer21 = {
+  meta: {
+    id: ID21,
+    severity: "high",
+    summary: "A goroutine calls wg.Done() without defer and a path (early return, recovered panic) skips it, so Wait blocks forever; or Done is both deferred and called.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "goroutines",
+    docUrl: docUrl(ID21)
+  },
+  run: run21
+};
+
+// src/rules/goroutine-outside-recover.ts
+var ID22 = "goroutine-outside-recover";
+function onlyPlumbing(pass, fn) {
+  let ok = true;
+  inspect(fn.body, (x) => {
+    if (!ok) return false;
+    if (x.kind === "CallExpr") {
+      const c = pass.types.callee(x);
+      if (!c || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion") ok = false;
+    }
+    return ok;
+  });
+  return ok;
+}
+function delegatesToRecoverer(pass, fn) {
+  const stmts = fn.body?.list ?? [];
+  if (stmts.length === 0) return false;
+  let delegated = false;
+  for (const s of stmts) {
+    if (s.kind !== "ExprStmt" || unparen(s.x).kind !== "CallExpr") return false;
+    const call = unparen(s.x);
+    const decl = pass.types.callee(call)?.decl;
+    if (decl && protectingRecover(pass, decl)) {
+      delegated = true;
+      continue;
+    }
+    return false;
+  }
+  return delegated;
+}
+function check5(pass, file, fn) {
+  if (!fn.body) return;
+  const rec = protectingRecover(pass, fn);
+  if (!rec) return;
+  const gos = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "GoStmt") gos.push(x);
+    return true;
+  });
+  const fname = funcName(file, fn);
+  for (const go of gos) {
+    const t = goTarget(pass, go);
+    if (!t?.fn.body) continue;
+    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn)) continue;
+    const lit = t.fn.kind === "FuncLit";
+    const runs = lit ? "has no recover of its own" : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
+    const fix = lit ? "add `defer func() { if r := recover(); r != nil { ... } }()` at the top of the goroutine" : `add a deferred recover to ${funcName(pass.fileOf(t.fn) ?? file, t.fn)} or start it from a literal that recovers`;
+    pass.report({
+      node: go,
+      file,
+      message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} ${runs}: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; ${fix}`,
+      related: [
+        { node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` },
+        ...lit ? [] : [{ node: t.fn, file: pass.fileOf(t.fn) ?? file, message: "the goroutine runs this function, which does not recover" }]
+      ]
+    });
+  }
+}
+function run22(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => check5(pass, file, fn));
+  }
+}
+var analyzer22 = {
+  meta: {
+    id: ID22,
+    severity: "medium",
+    summary: "A function protected by a deferred recover starts goroutines without one: their panics still crash the process.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "panic",
+    docUrl: docUrl(ID22)
+  },
+  run: run22
+};
+
+// src/rules/defer-blocking-call.ts
+var ID23 = "defer-blocking-call";
+var MAX_DEPTH2 = 3;
+function isCtxType(pass, e) {
+  const t = pass.types.typeOf(e);
+  return t?.kind === "named" && t.pkg === "context" && t.name === "Context";
+}
+function ctxConfidence(pass, call) {
+  const a = call.args?.[0];
+  if (!a || !isCtxType(pass, a)) return "high";
+  if (ctxBounded(pass, a)) return void 0;
+  const x = unparen(a);
+  if (x.kind === "CallExpr") {
+    const c = pass.types.callee(x);
+    if (c && (c.name === "context.Background" || c.name === "context.TODO")) return "high";
+  }
+  if (x.kind === "Ident") {
+    const v = definingValue(pass, x);
+    const c = v && unparen(v).kind === "CallExpr" ? pass.types.callee(unparen(v)) : void 0;
+    if (c && (c.name === "context.Background" || c.name === "context.TODO")) return "high";
+  }
+  return "medium";
+}
+function isTimeoutChan(pass, e) {
+  const x = unparen(e);
+  if (x.kind === "CallExpr") {
+    const c = pass.types.callee(x);
+    if (c && TIMEOUT_CHANNELS.has(c.name)) return true;
+    const f = unparen(x.fun);
+    return !c && f.kind === "SelectorExpr" && (f.sel.name === "Done" || f.sel.name === "After");
+  }
+  if (x.kind === "SelectorExpr" && x.sel.name === "C") {
+    const t = pass.types.typeOf(x.x);
+    const named = t?.kind === "pointer" ? t.elem : t;
+    return !named || named.kind === "named" && named.pkg === "time";
+  }
+  return false;
+}
+function isDoneChan(e) {
+  const x = unparen(e);
+  const name = x.kind === "Ident" ? x.name : x.kind === "SelectorExpr" ? x.sel.name : void 0;
+  return !!name && /^(done|quit|stop|close|closed|closing|shutdown|cancel|exit|die|abort|term)/i.test(name);
+}
+function commOperand(comm) {
+  if (!comm) return void 0;
+  if (comm.kind === "SendStmt") return void 0;
+  const e = comm.kind === "ExprStmt" ? comm.x : comm.kind === "AssignStmt" ? comm.rhs[0] : void 0;
+  const x = e ? unparen(e) : void 0;
+  return x?.kind === "UnaryExpr" && x.op === "<-" ? x.x : void 0;
+}
+function unbuffered(pass, ch) {
+  const x = unparen(ch);
+  if (x.kind !== "Ident") return false;
+  const v = definingValue(pass, x);
+  const m = v ? unparen(v) : void 0;
+  if (m?.kind !== "CallExpr") return false;
+  const f = unparen(m.fun);
+  return f.kind === "Ident" && f.name === "make" && (m.args?.length ?? 0) === 1 && unparen(m.args[0]).kind === "ChanType";
+}
+function chanKey(pass, e) {
+  const x = unparen(e);
+  if (x.kind === "SelectorExpr") {
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === "pointer") t = t.elem;
+    return t?.kind === "named" ? `${t.pkg}.${t.name}.${x.sel.name}` : void 0;
+  }
+  if (x.kind === "Ident") {
+    const o = pass.types.objectOf(x);
+    if (o?.varKind === "package") return `${o.pkg}.${o.name}`;
+    if (o?.kind === "var" && o.decl) return `${pass.fileOf(o.decl)?.path ?? ""}#${o.decl.namePos}`;
+  }
+  return void 0;
+}
+var semaphoreCache = /* @__PURE__ */ new WeakMap();
+function semaphores(pass) {
+  let set = semaphoreCache.get(pass.files);
+  if (set) return set;
+  set = /* @__PURE__ */ new Set();
+  const goTargets = /* @__PURE__ */ new Set();
+  const g = callGraphOf(pass);
+  for (const n of g.nodes) if (n.in.some((e) => e.kind === "go")) goTargets.add(n.decl ?? n.lit);
+  for (const file of pass.files) {
+    file.inspector.withStack(["SendStmt"], (x, stack) => {
+      if (stack.some((a) => a.kind === "GoStmt" || goTargets.has(a))) return;
+      const k = chanKey(pass, x.chan);
+      if (k) set.add(k);
+    });
+  }
+  semaphoreCache.set(pass.files, set);
+  return set;
+}
+function sitesIn(pass, file, body) {
+  const out = [];
+  const skip = /* @__PURE__ */ new Set();
+  walkNode(body, (x) => {
+    if (x === body) return true;
+    if (x.kind === "FuncLit" || x.kind === "GoStmt" || skip.has(x)) return false;
+    switch (x.kind) {
+      case "SelectStmt": {
+        const clauses = x.body.list ?? [];
+        if (clauses.length === 0) {
+          out.push({ node: x, text: "select {}", waits: "blocks forever", confidence: "high" });
+          return false;
+        }
+        const bounded = clauses.some((c) => {
+          if (c.comm === null) return true;
+          const op = commOperand(c.comm);
+          return !!op && (isTimeoutChan(pass, op) || isDoneChan(op));
+        });
+        if (!bounded) out.push({ node: x, text: `the select on line ${lineOf(file, x)}`, waits: "waits on channels with no default case or timeout", confidence: "high" });
+        for (const c of clauses) if (c.comm) skip.add(c.comm);
+        return true;
+      }
+      case "UnaryExpr":
+        if (x.op === "<-") {
+          const operand = unparen(x.x);
+          if (operand.kind === "CallExpr" && pass.types.callee(operand)?.name === "time.After") {
+            out.push({ node: x, text: textOf(file, x), waits: "sleeps until the timer fires", confidence: "high" });
+          } else if (isTimeoutChan(pass, operand)) {
+            out.push({ node: x, text: textOf(file, x), waits: "blocks until the context is cancelled or the timer fires", confidence: "medium" });
+          } else if (!semaphores(pass).has(chanKey(pass, operand) ?? "")) {
+            out.push({ node: x, text: textOf(file, x), waits: "blocks until a value is sent or the channel is closed", confidence: "high" });
+          }
+          return false;
+        }
+        return true;
+      case "SendStmt":
+        if (unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "high" });
+        return true;
+      case "RangeStmt": {
+        const t = pass.types.typeOf(x.x);
+        const u = t?.kind === "named" ? t.underlying() : t;
+        if (u?.kind === "chan") out.push({ node: x, text: `range over ${textOf(file, x.x)}`, waits: "waits until the channel is closed", confidence: "high" });
+        return true;
+      }
+      case "CallExpr": {
+        const b = blockingCall(pass, x);
+        if (b && !BLOCKING_LOCKS.has(b.name)) {
+          const conf = ctxConfidence(pass, x);
+          if (conf) out.push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf });
+        }
+        return true;
+      }
+      default:
+        return true;
+    }
+  });
+  return out;
+}
+function handlerOf(pass, file, stack) {
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i];
+    if (n.kind !== "FuncDecl" && n.kind !== "FuncLit") continue;
+    const h = requestHandler(pass, file, n);
+    if (h) return h;
+    const parent = stack[i - 1];
+    if (n.kind === "FuncLit" && parent?.kind === "CallExpr" && unparen(parent.fun) === n) continue;
+    return void 0;
+  }
+  return void 0;
+}
+function touchedBefore(pass, fn, d, mutex) {
+  if (!fn?.body) return false;
+  return lockCallsIn(pass, fn.body).some((l) => l.call.lparen < d.defer && sameExpr(l.mutex, mutex));
+}
+var ANY_PATH = { name: "", decl: null, global: true, fields: [] };
+function run23(pass) {
+  const g = callGraphOf(pass);
+  const cache = /* @__PURE__ */ new Map();
+  const firstSite = (fn) => {
+    let s = cache.get(fn);
+    if (s === void 0) {
+      const f = fn.decl ?? fn.lit;
+      s = fn.body ? sitesIn(pass, pass.fileOf(f), fn.body)[0] ?? null : null;
+      cache.set(fn, s);
+    }
+    return s ?? void 0;
+  };
+  const includeTests = pass.options.rules[ID23]?.tests === true;
+  for (const file of pass.files) {
+    if (file.test && !includeTests) continue;
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : "the function";
+      const call = d.call;
+      const fun = unparen(call.fun);
+      let site;
+      let chain = [];
+      let siteFile = file;
+      if (fun.kind === "FuncLit") {
+        site = sitesIn(pass, file, fun.body)[0];
+        if (!site) {
+          const lit = g.nodeOf(fun);
+          for (const e of lit?.out ?? []) {
+            if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
+            const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2);
+            if (found) {
+              site = found.found;
+              chain = found.funcs.map((x) => funcName(pass.fileOf(x.decl ?? x.lit), x.decl ?? x.lit));
+              siteFile = pass.fileOf(site.node) ?? file;
+              break;
+            }
+          }
+        }
+      } else {
+        const b = blockingCall(pass, call);
+        if (b) {
+          if (BLOCKING_LOCKS.has(b.name)) {
+            const l = lockCall(pass, call);
+            if (l && touchedBefore(pass, fn, d, l.mutex)) return;
+          }
+          const conf = ctxConfidence(pass, call);
+          if (!conf) return;
+          site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
+        } else if (g.calleeOf(call)) {
+          const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2);
+          if (found) {
+            site = found.found;
+            chain = found.funcs.map((x) => funcName(pass.fileOf(x.decl ?? x.lit), x.decl ?? x.lit));
+            siteFile = pass.fileOf(site.node) ?? file;
+          }
+        }
+      }
+      if (!site) return;
+      const handler = handlerOf(pass, file, stack);
+      const deferred = callText(file, call);
+      const where2 = site.text.includes(" line ") ? "" : ` (line ${lineOf(siteFile, site.node)})`;
+      const path = site.node === call ? `deferred ${deferred}` : [`deferred ${deferred}`, ...chain, `${site.text}${where2}`].join(" → ");
+      const article = /^[aeiou]/i.test(handler?.framework ?? "") ? "an" : "a";
+      const held = handler ? `, so ${fname} (${article} ${handler.framework}) cannot finish the request until then and holds the response` : `, so ${fname} cannot return until then`;
+      pass.report({
+        node: d,
+        file,
+        severity: handler ? "critical" : "high",
+        confidence: site.confidence,
+        message: `${path} ${site.waits}${held}; bound it with a timeout (context.WithTimeout) or do it outside the deferred cleanup`,
+        related: site.node === call ? [] : [{ node: site.node, file: siteFile, message: `${site.text} ${site.waits}` }]
+      });
+    });
+  }
+}
+var analyzer23 = {
+  meta: {
+    id: ID23,
+    severity: "high",
+    summary: "A deferred call that can block or take long (sleep, network or database round trip, WaitGroup.Wait, process wait, channel operation without timeout); critical inside request handlers.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "blocking",
+    docUrl: docUrl(ID23)
+  },
+  run: run23
+};
+
+// src/rules/exit-skips-defer.ts
+var ID24 = "exit-skips-defer";
+var graphs = /* @__PURE__ */ new WeakMap();
+function exitGraph(pass) {
+  let g = graphs.get(pass.files);
+  if (!g) {
+    const fileOf = /* @__PURE__ */ new Map();
+    const names = new Set([...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf));
+    g = buildCallGraph(pass.files.map((f) => f.file), pass.types, {
+      noReturnNames: names,
+      noReturn: (call) => {
+        const file = fileOf.get(call) ?? pass.fileOf(call);
+        return !!file && !!processExit(pass, file, call);
+      }
+    });
+    graphs.set(pass.files, g);
+  }
+  return g;
+}
+function reassigned(pass, file, obj) {
+  let found = false;
+  const isV = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && pass.types.objectOf(x) === obj;
+  };
+  file.inspector.preorder(["AssignStmt", "UnaryExpr"], (x) => {
+    if (found) return;
+    if (x.kind === "AssignStmt" ? x.tok !== ":=" && x.lhs.some(isV) : x.op === "&" && isV(x.x)) found = true;
+  });
+  return found;
+}
+function exitingLiteral(pass, file, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind !== "Ident") return void 0;
+  const o = pass.types.objectOf(fun);
+  if (!o || o.kind !== "var" || o.varKind !== "local") return void 0;
+  const v = definingValue(pass, fun);
+  const lit = v ? unparen(v) : void 0;
+  if (lit?.kind !== "FuncLit" || reassigned(pass, file, o)) return void 0;
+  return lit;
+}
+function exitSite(pass, file, g, call) {
+  const direct = processExit(pass, file, call);
+  if (direct) return { call, shown: direct.name, typed: direct.typed };
+  let target = g.calleeOf(call);
+  if (!target) {
+    const lit = exitingLiteral(pass, file, call);
+    target = lit ? g.nodeOf(lit) : void 0;
+    if (!target || !lit) return void 0;
+    const prefix = `${unparen(call.fun).name} (the function literal on line ${lineOf(file, lit)}) → `;
+    const chain2 = g.exitChain(target);
+    if (!chain2) return void 0;
+    const endFile2 = pass.fileOf(chain2.call);
+    const end3 = endFile2 ? processExit(pass, endFile2, chain2.call) : void 0;
+    if (!end3) return void 0;
+    const rest = chain2.nodes.slice(1).map((n) => `${n.name} → `).join("");
+    return { call, shown: `${prefix}${rest}${end3.name}`, typed: end3.typed };
+  }
+  if (target.lit) return void 0;
+  const chain = g.exitChain(target);
+  if (!chain) return void 0;
+  const endFile = pass.fileOf(chain.call);
+  const end2 = endFile ? processExit(pass, endFile, chain.call) : void 0;
+  if (!end2) return void 0;
+  return { call, shown: `${chain.nodes.map((n) => n.name).join(" → ")} → ${end2.name}`, typed: end2.typed };
+}
+function harmless(pass, file, d) {
+  const harmlessCall = (call) => {
+    const n = call;
+    if (isRecoverCall(pass, n)) return true;
+    const t = pass.types.typeOf(call.fun);
+    if (t?.kind === "named" && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return true;
+    const c = callName(pass, file, call);
+    if (c && HARMLESS_AT_EXIT.has(c.name)) return true;
+    if (!c?.typed && c && (c.name === "cancel" || ["Unlock", "RUnlock", "Done"].includes(c.short))) return true;
+    return false;
+  };
+  const fun = unparen(d.call.fun);
+  if (processExit(pass, file, d.call)) return true;
+  if (fun.kind !== "FuncLit") return harmlessCall(d.call);
+  let all = true;
+  let any = false;
+  walkSameFunc(fun.body, (x) => {
+    if (!all) return false;
+    if (x.kind === "CallExpr") {
+      any = true;
+      if (!harmlessCall(x)) all = false;
+    }
+    return true;
+  });
+  return all && any;
+}
+function pendingDefers(cfg, fn, stack, defers, exit) {
+  if (cfg) {
+    const at = cfg.locate(exit);
+    if (!at) return [];
+    return defers.filter((d) => cfg.isEntry(d) && cfg.findPath(d, at.node, {}) !== null);
+  }
+  const out = [];
+  for (let i = stack.length - 1; i > 0; i--) {
+    const n = stack[i];
+    const parent = stack[i - 1];
+    if (parent === fn) break;
+    const list = parent.kind === "BlockStmt" ? parent.list : parent.kind === "CaseClause" || parent.kind === "CommClause" ? parent.body : null;
+    const idx = list ? list.indexOf(n) : -1;
+    if (!list || idx < 0) continue;
+    for (let j = 0; j < idx; j++) {
+      let s = list[j];
+      while (s.kind === "LabeledStmt") s = s.stmt;
+      if (s.kind === "DeferStmt" && defers.includes(s)) out.push(s);
+    }
+  }
+  return out;
+}
+function run24(pass) {
+  const g = exitGraph(pass);
+  for (const file of pass.files) {
+    file.inspector.withStack(["CallExpr"], (call, stack) => {
+      let fn;
+      for (let i = stack.length - 2; i >= 0; i--) {
+        const s = stack[i];
+        if (s.kind === "DeferStmt" || s.kind === "GoStmt") return;
+        if (s.kind === "FuncDecl" || s.kind === "FuncLit") {
+          fn = s;
+          break;
+        }
+      }
+      if (!fn || !fn.body) return;
+      const site = exitSite(pass, file, g, call);
+      if (!site) return;
+      const node = g.nodeOf(fn);
+      const cfg = node ? g.cfg(node) : void 0;
+      const defers = [];
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind === "DeferStmt") {
+          if (!harmless(pass, file, x)) defers.push(x);
+          return false;
+        }
+        return true;
+      });
+      if (defers.length === 0) return;
+      const pending = pendingDefers(cfg, fn, stack, defers, call);
+      if (pending.length === 0) return;
+      const shownDefers = pending.slice(0, 3).map((d) => `${textOf(file, d.call).length > 60 ? "the deferred function literal" : textOf(file, d.call)} (line ${lineOf(file, d)})`);
+      const more = pending.length > 3 ? ` and ${pending.length - 3} more` : "";
+      pass.report({
+        node: call,
+        file,
+        confidence: site.typed ? "high" : "medium",
+        message: `${site.shown} ends the process here in ${funcName(file, fn)} while the deferred ${shownDefers.join(", ")}${more} ${pending.length === 1 ? "is" : "are"} pending, so ${pending.length === 1 ? "it never runs" : "they never run"}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
+        related: pending.map((d) => ({ node: d, message: `deferred here; skipped by the exit on line ${lineOf(file, call)}` }))
+      });
+    });
+  }
+}
+var analyzer24 = {
+  meta: {
+    id: ID24,
+    severity: "high",
+    summary: "os.Exit, log.Fatal or a logger's Fatal reached after a defer was registered: the deferred cleanup never runs.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "panics",
+    docUrl: docUrl(ID24)
+  },
+  run: run24
+};
+
+// src/rules/signal-skips-defer.ts
+var ID25 = "signal-skips-defer";
+var MAX_DEPTH3 = 3;
+function handlesSignals(pass) {
+  for (const f of pass.files) {
+    if (f.file.imports.some((s) => s.path.value.slice(1, -1) === "os/signal")) return true;
+  }
+  let found = false;
+  for (const f of pass.files) {
+    f.inspector.preorder(["CallExpr"], (call) => {
+      if (found) return;
+      const c = callName(pass, f, call);
+      if (!c) return;
+      if (SIGNAL_HANDLERS.has(c.name) || !c.typed && /^Setup(Signal)(Handler|Context)$/.test(c.short)) found = true;
+    });
+    if (found) return true;
+  }
+  return false;
+}
+function isCleanup(pass, file, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === "FuncLit") return !deferredRecoverOnly(pass, fun);
+  const t = pass.types.typeOf(fun);
+  if (t?.kind === "named" && t.pkg === "context" && /^Cancel(Cause)?Func$/.test(t.name)) return false;
+  const c = callName(pass, file, d.call);
+  if (!c) return true;
+  if (!c.typed && fun.kind === "Ident" && /^(cancel|stop)$/i.test(fun.name)) return false;
+  if (["Unlock", "RUnlock", "Done"].includes(c.short)) return false;
+  const decl = pass.types.callee(d.call)?.decl;
+  return !(decl && callsRecoverDirectly(pass, decl));
+}
+function deferredRecoverOnly(pass, lit) {
+  const stmts = lit.body.list ?? [];
+  let recovers = false;
+  walkNode(lit.body, (x) => {
+    if (x.kind === "CallExpr" && unparen(x.fun).kind === "Ident" && unparen(x.fun).name === "recover") recovers = true;
+  });
+  return recovers && stmts.length <= 2;
+}
+function servingCall(pass, file, call) {
+  const c = callName(pass, file, call);
+  if (!c) return void 0;
+  if (SERVE_CALLS.has(c.name)) return { name: c.name, byName: false };
+  if (!SERVE_METHODS.has(c.short) || unparen(call.fun).kind !== "SelectorExpr") return void 0;
+  const callee = pass.types.callee(call);
+  if (callee?.recv) return callee.recv.name === "Server" ? { name: c.name, byName: true } : void 0;
+  return c.typed ? void 0 : { name: c.name, byName: true };
+}
+function servesIn(pass, file, fn, depth, seen) {
+  if (!fn.body || seen.has(fn)) return void 0;
+  seen.add(fn);
+  let found;
+  walkNode(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "GoStmt" || x.kind === "DeferStmt" || x.kind === "FuncLit") return false;
+    if (x.kind !== "CallExpr") return true;
+    const s = servingCall(pass, file, x);
+    if (s) {
+      found = { call: x, ...s, path: [] };
+      return false;
+    }
+    const decl = pass.types.callee(x)?.decl;
+    if (decl && depth < MAX_DEPTH3) {
+      const inner = servesIn(pass, pass.fileOf(decl) ?? file, decl, depth + 1, seen);
+      if (inner) found = { ...inner, call: x, path: [decl.name.name, ...inner.path] };
+    }
+    return !found;
+  });
+  return found;
+}
+function blockingIn(pass, file, main, g, from) {
+  for (const { block, node } of g.entries({ liveOnly: true })) {
+    if (node.kind === "GoStmt" || node.kind === "DeferStmt") continue;
+    let hit;
+    walkNode(node, (x) => {
+      if (hit) return false;
+      if (x.kind === "FuncLit") return false;
+      if (x.kind !== "CallExpr") return true;
+      const s = servingCall(pass, file, x);
+      if (s) hit = { what: s.name, node: x, at: node, via: "", byName: s.byName };
+      else {
+        const decl = pass.types.callee(x)?.decl;
+        const inner = decl ? servesIn(pass, pass.fileOf(decl) ?? file, decl, 1, /* @__PURE__ */ new Set([main])) : void 0;
+        if (inner && decl) hit = { what: inner.name, node: x, at: node, via: ["main", decl.name.name, ...inner.path].join(" → "), byName: inner.byName };
+      }
+      return !hit;
+    });
+    if (hit && (g.canReach(from, node) || block === g.locate(from)?.block && g.locate(from).index < g.locate(node).index)) return hit;
+  }
+  for (const b of g.blocks) {
+    if (b.live && b.term === "forever" && b.control && (g.locate(from)?.block === b || g.canReach(from, b))) return { what: "select {}", node: b.control, at: b, via: "", byName: false };
+  }
+  for (const info of g.loops.values()) {
+    const st = info.stmt;
+    if (st.kind !== "ForStmt" || st.cond && !isTrueConst(pass, st.cond)) continue;
+    if (info.header.live && !g.loopCanExit(st) && g.canReach(from, info.header)) {
+      return { what: "the endless for loop", node: st, at: info.header, via: "", byName: false };
+    }
+  }
+  return void 0;
+}
+function run25(pass) {
+  if (pass.pkg.name !== "main") return;
+  let handled;
+  for (const file of pass.files) {
+    if (file.test) continue;
+    for (const d of file.file.decls ?? []) {
+      if (d.kind !== "FuncDecl" || d.recv || d.name.name !== "main" || !d.body) continue;
+      const g = cfgOf(pass, d);
+      if (!g) continue;
+      const cleanups = g.defers.filter((x) => isCleanup(pass, file, x) && g.locate(x));
+      if (cleanups.length === 0) continue;
+      handled ??= handlesSignals(pass);
+      if (handled) return;
+      for (const first of cleanups) {
+        const s = blockingIn(pass, file, d, g, first);
+        if (!s) continue;
+        const registered = cleanups.filter((x) => x === first || g.canReach(x, s.at));
+        const list = registered.slice(0, 2).map((x) => `${textOf(file, x.call)} (line ${lineOf(file, x)})`).join(" and ");
+        const more = registered.length > 2 ? ` and ${registered.length - 2} more` : "";
+        const where2 = s.at === s.node || s.via === "" ? `${s.what} (line ${lineOf(file, s.node)})` : `${s.what} through ${s.via} (line ${lineOf(file, s.node)})`;
+        const related = registered.slice(0, 3).map((x) => ({ node: x, message: `deferred ${textOf(file, x.call)} never runs when the process is killed` }));
+        pass.report({
+          node: s.node,
+          file,
+          confidence: s.byName ? "medium" : "high",
+          message: `main defers ${list}${more} and then blocks in ${where2}, but package main never handles SIGTERM or SIGINT: when the process is stopped (Kubernetes sends SIGTERM on pod termination) it dies at once and the deferred calls never run; catch the signal with signal.NotifyContext, shut down and return from main`,
+          related
+        });
+        return;
+      }
+    }
+  }
+}
+var analyzer25 = {
+  meta: {
+    id: ID25,
+    severity: "medium",
+    summary: "main defers cleanup and blocks serving, but never handles SIGTERM/SIGINT: on termination the defers never run.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "panic",
+    docUrl: docUrl(ID25)
+  },
+  run: run25
+};
+
+// src/rules/banned-call.ts
+var ID26 = "banned-call";
+function pattern(name) {
+  return new RegExp("^" + name.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+}
+function where(pass, file, call, stack) {
+  let deferred;
+  let loop;
+  let handler;
+  let crossedDefer = false;
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i];
+    if (n.kind === "DeferStmt") {
+      if (!deferred && (n.call === call || crossedDefer)) deferred = n;
+      continue;
+    }
+    if (isLoop(n) && !loop) {
+      const child = stack[i + 1];
+      const once = n.kind === "RangeStmt" ? child === n.x : child === n.init;
+      if (!once) loop = n;
+      continue;
+    }
+    if (isFunc(n)) {
+      const h = requestHandler(pass, file, n);
+      if (h && !handler) handler = { fn: n, framework: h.framework };
+      if (n.kind === "FuncDecl") break;
+      let j = i - 1;
+      while (j >= 0 && stack[j].kind === "ParenExpr") j--;
+      const parent = stack[j];
+      if (parent?.kind !== "CallExpr" || unparen(parent.fun) !== n) break;
+      const gp = stack[j - 1];
+      if (gp?.kind === "GoStmt") break;
+      if (gp?.kind === "DeferStmt" && gp.call === parent) {
+        if (!deferred) deferred = gp;
+        crossedDefer = true;
+      }
+    }
+  }
+  return { deferred, loop, handler };
+}
+function matches(ctx, w) {
+  switch (ctx) {
+    case "anywhere":
+      return true;
+    case "defer":
+      return !!w.deferred;
+    case "defer-in-loop":
+      return !!w.deferred && !!w.loop;
+    case "loop":
+      return !!w.loop;
+    case "handler":
+      return !!w.handler;
+  }
+}
+function contextText(file, ctx, w) {
+  switch (ctx) {
+    case "anywhere":
+      return "banned";
+    case "defer":
+      return `banned in deferred calls (deferred on line ${lineOf(file, w.deferred)})`;
+    case "defer-in-loop":
+      return `banned in deferred calls inside loops (deferred on line ${lineOf(file, w.deferred)} in the loop on line ${lineOf(file, w.loop)})`;
+    case "loop":
+      return `banned inside loops (loop on line ${lineOf(file, w.loop)})`;
+    case "handler":
+      return `banned in request handlers (${funcName(file, w.handler.fn)} is a ${w.handler.framework})`;
+  }
+}
+function run26(pass) {
+  const entries = pass.options.banned;
+  if (entries.length === 0) return;
+  const compiled = entries.map((b) => ({ b, re: pattern(b.name) }));
+  for (const file of pass.files) {
+    file.inspector.withStack(["CallExpr"], (call, stack) => {
+      const c = callName(pass, file, call);
+      if (!c) return;
+      const name = c.typed ? c.name : declaredMethodName(pass, file, call) ?? c.name;
+      const candidates = compiled.filter((x) => x.re.test(name));
+      if (candidates.length === 0) return;
+      const w = where(pass, file, call, stack);
+      let best;
+      for (const { b } of candidates) {
+        if (!matches(b.context, w)) continue;
+        if (!best || severityRank(b.severity) > severityRank(best.severity)) best = b;
+      }
+      if (!best) return;
+      const reason = best.reason.trim() ? `: ${best.reason.trim().replace(/[.\s]+$/, "")}` : "";
+      const related = [
+        ...w.deferred && best.context.startsWith("defer") ? [{ node: w.deferred, message: "the defer statement" }] : [],
+        ...w.loop && (best.context === "loop" || best.context === "defer-in-loop") ? [{ node: w.loop, message: "the loop" }] : []
+      ];
+      pass.report({
+        node: call,
+        file,
+        severity: best.severity,
+        confidence: c.typed ? "high" : "medium",
+        message: `${displayName(pass, name)} is ${contextText(file, best.context, w)} by the team's ban list${reason}`,
+        related
+      });
+    });
+  }
+}
+var analyzer26 = {
+  meta: {
+    id: ID26,
+    severity: "medium",
+    summary: "A call the team bans by qualified name in a context (defer, defer-in-loop, loop, handler, anywhere), with the reason from the configuration.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "policy",
+    docUrl: docUrl(ID26)
+  },
+  run: run26
+};
+
+// src/rules/index.ts
+var analyzers = [analyzer, analyzer2, analyzer3, analyzer4, analyzer5, analyzer6, analyzer7, analyzer8, analyzer9, analyzer10, analyzer11, analyzer12, analyzer13, analyzer14, analyzer15, analyzer16, analyzer17, analyzer18, analyzer19, analyzer20, analyzer21, analyzer22, analyzer23, analyzer24, analyzer25, analyzer26];
+function ruleMetas() {
+  return analyzers.map((a) => a.meta);
+}
+function ruleById(id) {
+  return analyzers.find((a) => a.meta.id === id);
+}
+function defaultEnabled() {
+  return analyzers.filter((a) => a.meta.enabledByDefault).map((a) => a.meta.id);
+}
+var REGISTRY_URL = new URL("./registry.js", import.meta.url).href;
+
+export {
+  analyzers,
+  ruleMetas,
+  ruleById,
+  defaultEnabled,
+  REGISTRY_URL
+};

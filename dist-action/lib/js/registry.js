@@ -1,0 +1,19 @@
+import { createRequire as __deferguardCreateRequire } from 'node:module';
+const require = __deferguardCreateRequire(import.meta.url);
+import {
+  REGISTRY_URL,
+  analyzers,
+  defaultEnabled,
+  ruleById,
+  ruleMetas
+} from "./chunk-BDHKUSGJ.js";
+import "./chunk-KAQSCNWI.js";
+import "./chunk-HHAEO6HM.js";
+import "./chunk-LQ7G2ULF.js";
+export {
+  REGISTRY_URL,
+  analyzers,
+  defaultEnabled,
+  ruleById,
+  ruleMetas
+};

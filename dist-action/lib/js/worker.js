@@ -1,0 +1,32 @@
+import { createRequire as __deferguardCreateRequire } from 'node:module';
+const require = __deferguardCreateRequire(import.meta.url);
+import {
+  Engine
+} from "./chunk-OIJTYWCJ.js";
+import "./chunk-PWUJX36G.js";
+import "./chunk-KAQSCNWI.js";
+import "./chunk-HHAEO6HM.js";
+import "./chunk-LQ7G2ULF.js";
+
+// src/analysis/worker.ts
+import { parentPort, workerData } from "node:worker_threads";
+var port = parentPort;
+if (!port) throw new Error("analysis/worker.ts must run in a worker thread");
+var engine;
+try {
+  engine = await Engine.create(workerData);
+  port.postMessage({ type: "ready", notes: engine.notes });
+} catch (e) {
+  port.postMessage({ type: "fatal", error: e.message });
+}
+port.on("message", (m) => {
+  if (m.type === "stop" || !engine) {
+    port.close();
+    return;
+  }
+  try {
+    port.postMessage({ type: "result", result: engine.analyze(m.unit) });
+  } catch (e) {
+    port.postMessage({ type: "failed", key: m.unit.key, error: e.message });
+  }
+});
