@@ -780,9 +780,13 @@ export interface LockCall {
 }
 
 /** A Lock/Unlock/RLock/RUnlock/TryLock call on a sync mutex (by name only when types are unknown). */
+const MUTEX_METHOD_NAMES: ReadonlySet<string> = new Set(Object.values(MUTEX_METHODS));
+
 export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
   const fun = unparen(call.fun);
   if (fun.kind !== 'SelectorExpr' || (call.args?.length ?? 0) !== 0) return undefined;
+  // Named otherwise, it is no mutex method: no need to resolve it.
+  if (!MUTEX_METHOD_NAMES.has(fun.sel.name)) return undefined;
   const c = pass.types.callee(call);
   if (c) {
     const m = MUTEX_METHODS[c.name];

@@ -240,8 +240,22 @@ function fixFor(file: PassFile, cfg: CFG, lockS: ast.ExprStmt, lc: LockCall, unl
   return { message: `defer ${mu}.${unlock}() right after the lock and drop the explicit unlocks at the ends of the paths`, edits };
 }
 
+/** Whether a body (not its literals) calls something named Lock or RLock: only then is a graph needed. */
+function mayLock(body: ast.BlockStmt): boolean {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      if (f.kind === 'SelectorExpr' && (f.sel.name === 'Lock' || f.sel.name === 'RLock')) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
-  if (!fn.body) return;
+  if (!fn.body || !mayLock(fn.body)) return;
   const cfg = cfgOf(pass, fn);
   if (!cfg) return;
   const locks: { stmt: ast.ExprStmt; lc: LockCall }[] = [];

@@ -164,11 +164,12 @@ function isTrue(e: ast.Expr): boolean {
 export function walkNode(n: ast.Node, visit: (node: ast.Node) => boolean | void): void {
   const stack: ast.Node[] = [n];
   const kids: ast.Node[] = [];
+  const add = (c: ast.Node): void => void kids.push(c);
   while (stack.length > 0) {
     const x = stack.pop()!;
     if (visit(x) === false || x.kind === 'FuncLit') continue;
     kids.length = 0;
-    forEachChild(x, (c) => kids.push(c));
+    forEachChild(x, add);
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
 }
