@@ -2,9 +2,9 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-OIJTYWCJ.js";
+} from "./chunk-DVE27RWL.js";
 import "./chunk-PWUJX36G.js";
-import "./chunk-KAQSCNWI.js";
+import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";
 

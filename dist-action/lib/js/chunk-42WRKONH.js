@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-AHPTTBVQ.js";
-import "./chunk-UQK7O6NQ.js";
+} from "./chunk-TFHAGHP2.js";
+import "./chunk-AOG5V3N7.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-OIJTYWCJ.js";
+import "./chunk-DVE27RWL.js";
 import "./chunk-PWUJX36G.js";
-import "./chunk-BDHKUSGJ.js";
-import "./chunk-KAQSCNWI.js";
+import "./chunk-XY2NALFJ.js";
+import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";
 

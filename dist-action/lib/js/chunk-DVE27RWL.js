@@ -8,7 +8,7 @@ import {
   buildCFG,
   buildCallGraph,
   docUrl
-} from "./chunk-KAQSCNWI.js";
+} from "./chunk-Z52FZORI.js";
 import {
   end,
   forEachChild,

@@ -44,11 +44,12 @@ function isTrue(e) {
 function walkNode(n, visit) {
   const stack = [n];
   const kids = [];
+  const add = (c) => void kids.push(c);
   while (stack.length > 0) {
     const x = stack.pop();
     if (visit(x) === false || x.kind === "FuncLit") continue;
     kids.length = 0;
-    forEachChild(x, (c) => kids.push(c));
+    forEachChild(x, add);
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
   }
 }

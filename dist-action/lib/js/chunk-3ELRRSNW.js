@@ -3,8 +3,8 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-BDHKUSGJ.js";
-import "./chunk-KAQSCNWI.js";
+} from "./chunk-XY2NALFJ.js";
+import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";
 

@@ -9,15 +9,15 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-IALJJAWQ.js";
-import "./chunk-SSUQ7A2Q.js";
-import "./chunk-2P4ZDN7Q.js";
-import "./chunk-UQK7O6NQ.js";
+} from "./chunk-TIRD4GWD.js";
+import "./chunk-QKVRI6XG.js";
+import "./chunk-CZNNY4GS.js";
+import "./chunk-AOG5V3N7.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-OIJTYWCJ.js";
+import "./chunk-DVE27RWL.js";
 import "./chunk-PWUJX36G.js";
-import "./chunk-BDHKUSGJ.js";
-import "./chunk-KAQSCNWI.js";
+import "./chunk-XY2NALFJ.js";
+import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";
 export {

@@ -13,7 +13,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-OIJTYWCJ.js";
+} from "./chunk-DVE27RWL.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -26,7 +26,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-KAQSCNWI.js";
+} from "./chunk-Z52FZORI.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

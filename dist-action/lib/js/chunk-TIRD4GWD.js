@@ -7,10 +7,10 @@ import {
   findConfig,
   loadConfig,
   writeFileAtomic
-} from "./chunk-SSUQ7A2Q.js";
+} from "./chunk-QKVRI6XG.js";
 import {
   version
-} from "./chunk-2P4ZDN7Q.js";
+} from "./chunk-CZNNY4GS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -19,14 +19,14 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-UQK7O6NQ.js";
+} from "./chunk-AOG5V3N7.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-OIJTYWCJ.js";
+} from "./chunk-DVE27RWL.js";
 import {
   parseFile
 } from "./chunk-PWUJX36G.js";
@@ -34,12 +34,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-BDHKUSGJ.js";
+} from "./chunk-XY2NALFJ.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-KAQSCNWI.js";
+} from "./chunk-Z52FZORI.js";
 
 // src/cli/check.ts
 import { readFileSync as readFileSync2 } from "node:fs";

@@ -4,18 +4,18 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-UQK7O6NQ.js";
+} from "./chunk-AOG5V3N7.js";
 import {
   parseFile
 } from "./chunk-PWUJX36G.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-BDHKUSGJ.js";
+} from "./chunk-XY2NALFJ.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-KAQSCNWI.js";
+} from "./chunk-Z52FZORI.js";
 import {
   end,
   forEachChild,

@@ -8,7 +8,7 @@ import {
   severityRank,
   shortNameOf,
   walkNode
-} from "./chunk-KAQSCNWI.js";
+} from "./chunk-Z52FZORI.js";
 import {
   end,
   forEachChild,
@@ -873,9 +873,11 @@ function searchCallees(pass, call, path, find, maxDepth = 3) {
   }
   return void 0;
 }
+var MUTEX_METHOD_NAMES = new Set(Object.values(MUTEX_METHODS));
 function lockCall(pass, call) {
   const fun = unparen(call.fun);
   if (fun.kind !== "SelectorExpr" || (call.args?.length ?? 0) !== 0) return void 0;
+  if (!MUTEX_METHOD_NAMES.has(fun.sel.name)) return void 0;
   const c = pass.types.callee(call);
   if (c) {
     const m = MUTEX_METHODS[c.name];
@@ -3003,8 +3005,20 @@ function fixFor(file, cfg, lockS, lc, unlock, unlocks) {
   }
   return { message: `defer ${mu}.${unlock}() right after the lock and drop the explicit unlocks at the ends of the paths`, edits };
 }
+function mayLock(body) {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && (f.sel.name === "Lock" || f.sel.name === "RLock")) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
 function checkFunc(pass, file, fn) {
-  if (!fn.body) return;
+  if (!fn.body || !mayLock(fn.body)) return;
   const cfg = cfgOf(pass, fn);
   if (!cfg) return;
   const locks = [];

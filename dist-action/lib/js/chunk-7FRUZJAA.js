@@ -5,12 +5,12 @@ import {
   OutputError,
   starterConfig,
   writeFileAtomic
-} from "./chunk-SSUQ7A2Q.js";
+} from "./chunk-QKVRI6XG.js";
 import "./chunk-AZ45K3LI.js";
 import {
   ruleMetas
-} from "./chunk-BDHKUSGJ.js";
-import "./chunk-KAQSCNWI.js";
+} from "./chunk-XY2NALFJ.js";
+import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";
 

@@ -4,19 +4,19 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-UQK7O6NQ.js";
+} from "./chunk-AOG5V3N7.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-OIJTYWCJ.js";
+import "./chunk-DVE27RWL.js";
 import {
   parseFile
 } from "./chunk-PWUJX36G.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-BDHKUSGJ.js";
+} from "./chunk-XY2NALFJ.js";
 import {
   docUrl
-} from "./chunk-KAQSCNWI.js";
+} from "./chunk-Z52FZORI.js";
 import {
   forEachChild
 } from "./chunk-HHAEO6HM.js";

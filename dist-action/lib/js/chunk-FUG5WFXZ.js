@@ -18,7 +18,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-IALJJAWQ.js";
+} from "./chunk-TIRD4GWD.js";
 import {
   ConfigError,
   DEFAULT_GOLANGCI_SEVERITIES,
@@ -32,10 +32,10 @@ import {
   routeFindings,
   runGolangci,
   writeFileAtomic
-} from "./chunk-SSUQ7A2Q.js";
+} from "./chunk-QKVRI6XG.js";
 import {
   version
-} from "./chunk-2P4ZDN7Q.js";
+} from "./chunk-CZNNY4GS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -44,25 +44,25 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-UQK7O6NQ.js";
+} from "./chunk-AOG5V3N7.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-OIJTYWCJ.js";
+} from "./chunk-DVE27RWL.js";
 import "./chunk-PWUJX36G.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-BDHKUSGJ.js";
+} from "./chunk-XY2NALFJ.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-KAQSCNWI.js";
+} from "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";
 
