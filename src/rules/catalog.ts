@@ -389,3 +389,18 @@ export const HTTP_REQUEST_CALLS: ReadonlySet<string> = new Set([
   '(net/http.RoundTripper).RoundTrip',
   '(*net/http.Transport).RoundTrip',
 ]);
+
+/**
+ * Acquisitions whose Close loses nothing when the process is killed: the kernel releases them (a
+ * file opened read-only, a listening socket). A deferred Close of one is not cleanup that a signal skips.
+ */
+export const RELEASED_BY_KERNEL: ReadonlySet<string> = new Set([
+  'os.Open',
+  'net.Listen',
+  'net.ListenPacket',
+  'net.ListenTCP',
+  'net.ListenUDP',
+  'net.ListenUnix',
+  '(*net.ListenConfig).Listen',
+  'crypto/tls.Listen',
+]);

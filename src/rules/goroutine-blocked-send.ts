@@ -75,7 +75,7 @@ interface Sender {
   sends: ast.SendStmt[];
   /** The ones that can block. */
   blocking: ast.SendStmt[];
-  /** Other channels the goroutine sends on: its result may go there instead. */
+  /** Other channels the goroutine sends on or closes: its result may go there instead, or it is done. */
   others: string[];
 }
 
@@ -94,6 +94,10 @@ function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
       const k = refKey(pass, n.chan, subst);
       if (sameRefKey(k, key)) sends.push(n);
       else if (k !== undefined) others.push(k);
+    } else if (n.kind === 'CallExpr' && n.args?.length === 1 && unparen(n.fun).kind === 'Ident' && (unparen(n.fun) as ast.Ident).name === 'close') {
+      // A channel the goroutine closes is a completion signal too.
+      const k = refKey(pass, n.args[0]!, subst);
+      if (k !== undefined && !sameRefKey(k, key)) others.push(k);
     }
     stack.push(n);
     inspectChildren(n, walk);
@@ -252,7 +256,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       const goLoops = g.loopsContaining(g.locate(s.go)!.block).filter((l) => !makeBlock || !l.members.has(makeBlock));
       const goInLoop = goLoops.length > 0;
       const send = s.blocking[0]!;
-      // A receive from another channel the goroutine sends on means its result went there.
+      // A receive from another channel the goroutine sends on or closes means its result went there, or it is done.
       const avoid = s.others.length === 0 ? receives : (n: ast.Node) => receives(n) || nodeContains(n, (y) => {
         const r = receivedChan(pass, y);
         return r !== undefined && s.others.some((k) => sameRefKey(r, k));

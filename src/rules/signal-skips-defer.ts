@@ -7,8 +7,8 @@ import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
-import { SERVE_CALLS, SERVE_METHODS, SIGNAL_HANDLERS } from './catalog.js';
-import { callName, callsRecoverDirectly, cfgOf, isTrueConst, lineOf, textOf, type FuncNode } from './helpers.js';
+import { HARMLESS_AT_EXIT, RELEASED_BY_KERNEL, SERVE_CALLS, SERVE_METHODS, SIGNAL_HANDLERS } from './catalog.js';
+import { callName, callsRecoverDirectly, cfgOf, definingValue, isTrueConst, lineOf, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'signal-skips-defer';
 const MAX_DEPTH = 3;
@@ -36,11 +36,18 @@ function isCleanup(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
   const fun = unparen(d.call.fun);
   if (fun.kind === 'FuncLit') return !deferredRecoverOnly(pass, fun);
   const t = pass.types.typeOf(fun);
-  if (t?.kind === 'named' && t.pkg === 'context' && /^Cancel(Cause)?Func$/.test(t.name)) return false;
+  if (t?.kind === 'named' && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return false;
   const c = callName(pass, file, d.call);
   if (!c) return true;
+  if (c.typed && HARMLESS_AT_EXIT.has(c.name)) return false;
   if (!c.typed && fun.kind === 'Ident' && /^(cancel|stop)$/i.test(fun.name)) return false;
   if (['Unlock', 'RUnlock', 'Done'].includes(c.short)) return false;
+  // Closing what the kernel releases anyway (a read-only file, a listener) is not lost.
+  if (c.short === 'Close' && fun.kind === 'SelectorExpr' && unparen(fun.x).kind === 'Ident') {
+    const v = definingValue(pass, unparen(fun.x) as ast.Ident);
+    const src = v && unparen(v).kind === 'CallExpr' ? callName(pass, file, unparen(v) as ast.CallExpr) : undefined;
+    if (src && RELEASED_BY_KERNEL.has(src.name)) return false;
+  }
   // A deferred panic handler (`defer handlePanic()`) is not cleanup.
   const decl = pass.types.callee(d.call)?.decl;
   return !(decl && callsRecoverDirectly(pass, decl));

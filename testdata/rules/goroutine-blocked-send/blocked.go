@@ -366,3 +366,43 @@ func valueOrError(key string) (int, error) {
 		return 0, err
 	}
 }
+
+// The goroutine either reports an error or closes ok; the select waits for one of them.
+func errOrDone(key string) error {
+	ok := make(chan struct{})
+	errs := make(chan error)
+	go func() {
+		if _, err := fetch(context.Background(), key); err != nil {
+			errs <- err
+			return
+		}
+		close(ok)
+	}()
+	select {
+	case <-ok:
+		return nil
+	case err := <-errs:
+		return err
+	}
+}
+
+// The same, with a timeout case: on timeout the error send blocks forever.
+func errOrDoneTimeout(key string) error {
+	ok := make(chan struct{})
+	errs := make(chan error) // want `when the select on line 400 takes its <-time.After\(time.Minute\) case`
+	go func() {
+		if _, err := fetch(context.Background(), key); err != nil {
+			errs <- err
+			return
+		}
+		close(ok)
+	}()
+	select {
+	case <-ok:
+		return nil
+	case err := <-errs:
+		return err
+	case <-time.After(time.Minute):
+		return errors.New("timeout")
+	}
+}

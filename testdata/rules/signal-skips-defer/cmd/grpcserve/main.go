@@ -4,6 +4,7 @@ import (
 	"net"
 
 	"example.com/sig/grpc"
+	"example.com/sig/store"
 )
 
 func main() {
@@ -12,6 +13,8 @@ func main() {
 		panic(err)
 	}
 	defer lis.Close()
+	db, _ := store.Open("x")
+	defer db.Close()
 	s := grpc.NewServer()
-	_ = s.Serve(lis) // want `blocks in \(\*example.com/sig/grpc.Server\).Serve \(line 16\)`
+	_ = s.Serve(lis) // want `main defers db.Close\(\) \(line 17\) and then blocks in \(\*example.com/sig/grpc.Server\).Serve \(line 19\)`
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"net/http"
 	"os"
 )
@@ -11,8 +12,10 @@ func main() {
 		panic(err)
 	}
 	defer f.Close()
+	w := bufio.NewWriter(f)
+	defer w.Flush()
 	srv := &http.Server{Addr: ":8080"}
-	if err := srv.ListenAndServe(); err != nil { // want `blocks in \(\*net/http.Server\).ListenAndServe`
+	if err := srv.ListenAndServe(); err != nil { // want `main defers w.Flush\(\) \(line 16\) and then blocks in \(\*net/http.Server\).ListenAndServe`
 		panic(err)
 	}
 }
