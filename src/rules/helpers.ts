@@ -782,6 +782,34 @@ export interface LockCall {
 /** A Lock/Unlock/RLock/RUnlock/TryLock call on a sync mutex (by name only when types are unknown). */
 const MUTEX_METHOD_NAMES: ReadonlySet<string> = new Set(Object.values(MUTEX_METHODS));
 
+/**
+ * Whether a function body (not its nested literals) calls a method with one of these names. A
+ * cheap syntactic test that lets rules skip building graphs for functions that cannot matter.
+ */
+export function callsMethodNamed(body: ast.Node, names: ReadonlySet<string>): boolean {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      if (f.kind === 'SelectorExpr' && names.has(f.sel.name)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** Whether a function body (not its nested literals) has a defer statement. */
+export function hasDefer(body: ast.Node): boolean {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === 'DeferStmt') found = true;
+    return !found;
+  });
+  return found;
+}
+
 export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
   const fun = unparen(call.fun);
   if (fun.kind !== 'SelectorExpr' || (call.args?.length ?? 0) !== 0) return undefined;

@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, sameExpr, samePath,
+  callsMethodNamed, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, sameExpr, samePath,
   searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath,
 } from './helpers.js';
 
@@ -240,22 +240,10 @@ function fixFor(file: PassFile, cfg: CFG, lockS: ast.ExprStmt, lc: LockCall, unl
   return { message: `defer ${mu}.${unlock}() right after the lock and drop the explicit unlocks at the ends of the paths`, edits };
 }
 
-/** Whether a body (not its literals) calls something named Lock or RLock: only then is a graph needed. */
-function mayLock(body: ast.BlockStmt): boolean {
-  let found = false;
-  walkNode(body, (x) => {
-    if (found) return false;
-    if (x.kind === 'CallExpr') {
-      const f = unparen(x.fun);
-      if (f.kind === 'SelectorExpr' && (f.sel.name === 'Lock' || f.sel.name === 'RLock')) found = true;
-    }
-    return !found;
-  });
-  return found;
-}
+const LOCKS: ReadonlySet<string> = new Set(['Lock', 'RLock']);
 
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
-  if (!fn.body || !mayLock(fn.body)) return;
+  if (!fn.body || !callsMethodNamed(fn.body, LOCKS)) return;
   const cfg = cfgOf(pass, fn);
   if (!cfg) return;
   const locks: { stmt: ast.ExprStmt; lc: LockCall }[] = [];

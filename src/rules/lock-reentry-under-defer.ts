@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  assignsVar, callText, cfgOf, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
+  assignsVar, callsMethodNamed, callText, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
   type FuncNode, type LockCall, type VarPath,
 } from './helpers.js';
 
@@ -110,8 +110,11 @@ function describe(h: Held, again: LockMethod): string {
   return 'sync mutexes are not reentrant, so the goroutine deadlocks on itself';
 }
 
+const LOCKS: ReadonlySet<string> = new Set(['Lock', 'RLock']);
+
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
-  if (!fn.body) return;
+  // Only a function that locks and defers can hold a lock until it returns.
+  if (!fn.body || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS)) return;
   const cfg = cfgOf(pass, fn);
   if (!cfg) return;
   const held: Held[] = [];
