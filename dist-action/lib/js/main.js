@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-CZNNY4GS.js";
+} from "./chunk-SU757THM.js";
 import "./chunk-LQ7G2ULF.js";
 
 // src/cli/action.ts

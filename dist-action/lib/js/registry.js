@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-XY2NALFJ.js";
+} from "./chunk-MNROK7FQ.js";
 import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";

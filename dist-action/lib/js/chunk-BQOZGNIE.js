@@ -10,12 +10,12 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-TFHAGHP2.js";
+} from "./chunk-XV37TA4C.js";
 import "./chunk-AOG5V3N7.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-DVE27RWL.js";
 import "./chunk-PWUJX36G.js";
-import "./chunk-XY2NALFJ.js";
+import "./chunk-MNROK7FQ.js";
 import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";

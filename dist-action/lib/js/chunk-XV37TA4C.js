@@ -11,7 +11,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XY2NALFJ.js";
+} from "./chunk-MNROK7FQ.js";
 import {
   docUrl,
   severityRank

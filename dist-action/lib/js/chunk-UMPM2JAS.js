@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-XY2NALFJ.js";
+} from "./chunk-MNROK7FQ.js";
 import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";

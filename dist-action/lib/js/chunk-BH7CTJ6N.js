@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-XY2NALFJ.js";
+} from "./chunk-MNROK7FQ.js";
 import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XY2NALFJ.js";
+} from "./chunk-MNROK7FQ.js";
 import {
   docUrl
 } from "./chunk-Z52FZORI.js";

@@ -5,14 +5,14 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-TXCGLGSL.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-552IXR6Q.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-QTYGR55V.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-FUG5WFXZ.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-3ELRRSNW.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-7FRUZJAA.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-HPVJRDA4.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-EOQN6PZB.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-42WRKONH.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-HPEZF3XR.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-DOSPLK5J.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-DOUZW6PI.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-UMPM2JAS.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-YO35VGUV.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-BH7CTJ6N.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-BQOZGNIE.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-G3NY5ZJY.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

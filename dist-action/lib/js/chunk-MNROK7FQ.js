@@ -292,6 +292,16 @@ var HTTP_REQUEST_CALLS = /* @__PURE__ */ new Set([
   "(net/http.RoundTripper).RoundTrip",
   "(*net/http.Transport).RoundTrip"
 ]);
+var RELEASED_BY_KERNEL = /* @__PURE__ */ new Set([
+  "os.Open",
+  "net.Listen",
+  "net.ListenPacket",
+  "net.ListenTCP",
+  "net.ListenUDP",
+  "net.ListenUnix",
+  "(*net.ListenConfig).Listen",
+  "crypto/tls.Listen"
+]);
 
 // src/rules/helpers.ts
 function isFunc(n) {
@@ -874,6 +884,27 @@ function searchCallees(pass, call, path, find, maxDepth = 3) {
   return void 0;
 }
 var MUTEX_METHOD_NAMES = new Set(Object.values(MUTEX_METHODS));
+function callsMethodNamed(body, names) {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && names.has(f.sel.name)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function hasDefer(body) {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt") found = true;
+    return !found;
+  });
+  return found;
+}
 function lockCall(pass, call) {
   const fun = unparen(call.fun);
   if (fun.kind !== "SelectorExpr" || (call.args?.length ?? 0) !== 0) return void 0;
@@ -3005,20 +3036,9 @@ function fixFor(file, cfg, lockS, lc, unlock, unlocks) {
   }
   return { message: `defer ${mu}.${unlock}() right after the lock and drop the explicit unlocks at the ends of the paths`, edits };
 }
-function mayLock(body) {
-  let found = false;
-  walkNode(body, (x) => {
-    if (found) return false;
-    if (x.kind === "CallExpr") {
-      const f = unparen(x.fun);
-      if (f.kind === "SelectorExpr" && (f.sel.name === "Lock" || f.sel.name === "RLock")) found = true;
-    }
-    return !found;
-  });
-  return found;
-}
+var LOCKS = /* @__PURE__ */ new Set(["Lock", "RLock"]);
 function checkFunc(pass, file, fn) {
-  if (!fn.body || !mayLock(fn.body)) return;
+  if (!fn.body || !callsMethodNamed(fn.body, LOCKS)) return;
   const cfg = cfgOf(pass, fn);
   if (!cfg) return;
   const locks = [];
@@ -4099,8 +4119,9 @@ function describe(h, again) {
   }
   return "sync mutexes are not reentrant, so the goroutine deadlocks on itself";
 }
+var LOCKS2 = /* @__PURE__ */ new Set(["Lock", "RLock"]);
 function checkFunc2(pass, file, fn) {
-  if (!fn.body) return;
+  if (!fn.body || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS2)) return;
   const cfg = cfgOf(pass, fn);
   if (!cfg) return;
   const held = [];
@@ -4241,6 +4262,9 @@ function senderOf2(pass, go, key) {
       const k = refKey(pass, n.chan, subst);
       if (sameRefKey(k, key)) sends.push(n);
       else if (k !== void 0) others.push(k);
+    } else if (n.kind === "CallExpr" && n.args?.length === 1 && unparen(n.fun).kind === "Ident" && unparen(n.fun).name === "close") {
+      const k = refKey(pass, n.args[0], subst);
+      if (k !== void 0 && !sameRefKey(k, key)) others.push(k);
     }
     stack.push(n);
     inspectChildren(n, walk);
@@ -5318,11 +5342,17 @@ function isCleanup(pass, file, d) {
   const fun = unparen(d.call.fun);
   if (fun.kind === "FuncLit") return !deferredRecoverOnly(pass, fun);
   const t = pass.types.typeOf(fun);
-  if (t?.kind === "named" && t.pkg === "context" && /^Cancel(Cause)?Func$/.test(t.name)) return false;
+  if (t?.kind === "named" && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return false;
   const c = callName(pass, file, d.call);
   if (!c) return true;
+  if (c.typed && HARMLESS_AT_EXIT.has(c.name)) return false;
   if (!c.typed && fun.kind === "Ident" && /^(cancel|stop)$/i.test(fun.name)) return false;
   if (["Unlock", "RUnlock", "Done"].includes(c.short)) return false;
+  if (c.short === "Close" && fun.kind === "SelectorExpr" && unparen(fun.x).kind === "Ident") {
+    const v = definingValue(pass, unparen(fun.x));
+    const src = v && unparen(v).kind === "CallExpr" ? callName(pass, file, unparen(v)) : void 0;
+    if (src && RELEASED_BY_KERNEL.has(src.name)) return false;
+  }
   const decl = pass.types.callee(d.call)?.decl;
   return !(decl && callsRecoverDirectly(pass, decl));
 }

@@ -9,7 +9,7 @@ import {
 import "./chunk-AZ45K3LI.js";
 import {
   ruleMetas
-} from "./chunk-XY2NALFJ.js";
+} from "./chunk-MNROK7FQ.js";
 import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";

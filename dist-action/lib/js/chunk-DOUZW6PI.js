@@ -18,7 +18,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-TIRD4GWD.js";
+} from "./chunk-SDEDIGPJ.js";
 import {
   ConfigError,
   DEFAULT_GOLANGCI_SEVERITIES,
@@ -35,7 +35,7 @@ import {
 } from "./chunk-QKVRI6XG.js";
 import {
   version
-} from "./chunk-CZNNY4GS.js";
+} from "./chunk-SU757THM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -55,7 +55,7 @@ import "./chunk-PWUJX36G.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XY2NALFJ.js";
+} from "./chunk-MNROK7FQ.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-TIRD4GWD.js";
+} from "./chunk-SDEDIGPJ.js";
 import "./chunk-QKVRI6XG.js";
-import "./chunk-CZNNY4GS.js";
+import "./chunk-SU757THM.js";
 import "./chunk-AOG5V3N7.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-DVE27RWL.js";
 import "./chunk-PWUJX36G.js";
-import "./chunk-XY2NALFJ.js";
+import "./chunk-MNROK7FQ.js";
 import "./chunk-Z52FZORI.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-LQ7G2ULF.js";

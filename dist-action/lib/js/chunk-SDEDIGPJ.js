@@ -10,7 +10,7 @@ import {
 } from "./chunk-QKVRI6XG.js";
 import {
   version
-} from "./chunk-CZNNY4GS.js";
+} from "./chunk-SU757THM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -34,7 +34,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XY2NALFJ.js";
+} from "./chunk-MNROK7FQ.js";
 import {
   SEVERITIES,
   compareFindings,
