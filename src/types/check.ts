@@ -1109,7 +1109,8 @@ class LocalResolver {
     }
     params(ft.params, 'param');
     params(ft.results, 'result');
-    if (body) this.block(body.list);
+    // The body's top level shares the block of the parameters and results (a `:=` there reuses a named result).
+    if (body) for (const st of body.list ?? []) this.stmt(st);
     this.scope = saved;
   }
 
