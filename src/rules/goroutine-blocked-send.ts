@@ -221,7 +221,7 @@ function fixFor(file: PassFile, m: UnbufferedMake): FixInput {
   const args = m.make.args!;
   const t = textOf(file, args[0]!);
   if (args.length === 2) return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ node: args[1]!, newText: '1' }] };
-  return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ range: { pos: nodePos(args[0]!) + t.length, end: nodePos(args[0]!) + t.length }, newText: ', 1' }] };
+  return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ range: { pos: nodeEnd(args[0]!), end: nodeEnd(args[0]!) }, newText: ', 1' }] };
 }
 
 function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly FuncNode[]): void {

@@ -406,3 +406,19 @@ func errOrDoneTimeout(key string) error {
 		return errors.New("timeout")
 	}
 }
+
+// A non-ASCII type name: the fix is placed by byte offset.
+type résultat struct{ n int }
+
+func nonASCII(ctx context.Context) résultat {
+	ch := make(chan résultat) // want `nonASCII makes ch unbuffered.*make\(chan résultat, 1\)`
+	go func() {
+		ch <- résultat{1}
+	}()
+	select {
+	case r := <-ch:
+		return r
+	case <-ctx.Done():
+		return résultat{}
+	}
+}
