@@ -9,10 +9,15 @@ export function neutralizeMentions(text: string): string {
   return text.replace(/(^|[^A-Za-z0-9_`])([@#])(?=[A-Za-z0-9])/g, `$1$2${ZWSP}`);
 }
 
+/** Control characters (ESC, BEL, C1, ...) as visible \xNN: quoted source cannot carry terminal sequences into comments or logs. */
+function visibleControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** Plain text to inline markdown: every character is shown as itself. */
 export function escapeMarkdownText(text: string): string {
   let out = text.replace(/\r\n?|\n/g, ' ');
-  out = out.replace(/[\\`*_[\]<>|~!&#]/g, (c) => `\\${c}`);
+  out = visibleControls(out.replace(/[\\`*_[\]<>|~!&#]/g, (c) => `\\${c}`));
   // Characters that only matter at the start of a line (lists, headings, rules, blockquotes).
   out = out.replace(/^(\s*)([-+=])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
   return neutralizeMentions(out);
@@ -20,7 +25,7 @@ export function escapeMarkdownText(text: string): string {
 
 /** A code span that shows `text` verbatim, whatever backticks it contains. */
 export function inlineCode(text: string, opts: { table?: boolean } = {}): string {
-  let t = text.replace(/\r\n?|\n/g, ' ');
+  let t = visibleControls(text.replace(/\r\n?|\n/g, ' '));
   if (opts.table) t = t.replace(/\|/g, '\\|');
   let longest = 0;
   for (const m of t.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
