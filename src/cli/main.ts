@@ -11,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   ci: { summary: 'analyse a change in CI and deliver it: PR review, summary, annotations, alerts', load: async () => (await import('./ci.js')).run },
   explain: { summary: "print a rule's documentation", load: async () => (await import('./explain.js')).run },
   init: { summary: 'write a commented starter .deferguard.yml', load: async () => (await import('./init.js')).run },
+  lsp: { summary: 'language server for editors: diagnostics as you type, quick fixes', load: async () => (await import('./lsp.js')).run },
   rules: { summary: 'list the rules with severity and default', load: async () => (await import('./rules.js')).run },
   stacks: { summary: 'group and explain a goroutine dump (pprof, panic, SIGQUIT)', load: async () => (await import('./stacks.js')).run },
   watch: { summary: 'sample a running service: goroutine leaks, stuck defers, GC pauses', load: async () => (await import('./watch.js')).run },
