@@ -166,10 +166,10 @@ export class Engine {
     return new Engine(cfg, analyzers, reader);
   }
 
-  private read(f: UnitFile): { parsed?: Parsed & { errors: { offset: number; message: string }[] }; error?: string } {
+  private read(f: UnitFile, mode: 'full' | 'declarations' = 'full'): { parsed?: Parsed & { errors: { offset: number; message: string }[] }; error?: string } {
     const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
     if (!r.ok) return { error: r.error };
-    const p = parseFile(f.path, r.bytes);
+    const p = parseFile(f.path, r.bytes, { mode });
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
   }
 
@@ -180,7 +180,8 @@ export class Engine {
     this.importedPackages.add(importPath);
     const files: ast.File[] = [];
     for (const f of entry.files) {
-      const r = this.read(f);
+      // Only declarations matter in an imported package: function bodies are skipped.
+      const r = this.read(f, 'declarations');
       if (r.parsed) files.push(r.parsed.file);
     }
     return { name: entry.name, files };
@@ -284,6 +285,8 @@ export class Engine {
         });
       }
     }
+    // The unit's full trees and type maps are not kept: later importers read its declarations anew.
+    this.universe.forget(unit.importPath);
     return { key: unit.key, findings, directives, diagnostics, notes };
   }
 }

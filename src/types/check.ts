@@ -229,6 +229,11 @@ export class Universe {
   register(p: PackageView): void {
     this.pkgs.set(p.path, p);
   }
+
+  /** Drops a checked package (its trees and type maps); a later import reads it again. */
+  forget(path: string): void {
+    this.pkgs.delete(path);
+  }
 }
 
 interface PackageView {
