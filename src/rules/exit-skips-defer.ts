@@ -5,11 +5,11 @@
 import type * as ast from '../syntax/ast.js';
 import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
-import { buildCallGraph, shortNameOf, type CallGraph } from '../types/callgraph.js';
+import { shortNameOf, type CallGraph } from '../types/callgraph.js';
 import type { CFG } from '../types/cfg.js';
 import { docUrl } from '../findings/model.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, HARMLESS_AT_EXIT } from './catalog.js';
-import { callName, configuredExits, definingValue, funcName, isRecoverCall, lineOf, processExit, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { callGraphOf, callName, configuredExits, definingValue, funcName, isRecoverCall, lineOf, processExit, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'exit-skips-defer';
 
@@ -22,7 +22,7 @@ function exitGraph(pass: Pass): CallGraph {
     const fileOf = new Map<ast.CallExpr, PassFile>();
     // Calls named otherwise cannot end the process: they are not resolved at all.
     const names = new Set([...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf));
-    g = buildCallGraph(pass.files.map((f) => f.file), pass.types, {
+    g = callGraphOf(pass).withNoReturn({
       noReturnNames: names,
       noReturn: (call) => {
         const file = fileOf.get(call) ?? pass.fileOf(call);

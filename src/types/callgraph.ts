@@ -155,6 +155,14 @@ export class CallGraph {
     return found;
   }
 
+  /**
+   * The same graph (nodes and edges are shared, nothing is walked again) with other no-return
+   * calls: its exit analysis and CFGs are its own.
+   */
+  withNoReturn(opts: CallGraphOptions): CallGraph {
+    return new CallGraph(this.nodes, this.byFunc, this.callTarget, this.info, opts);
+  }
+
   /** The node of a function declaration or literal of the package. */
   nodeOf(f: ast.FuncDecl | ast.FuncLit): FuncNode | undefined {
     return this.byFunc.get(f);
