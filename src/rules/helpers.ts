@@ -782,6 +782,18 @@ export interface LockCall {
 /** A Lock/Unlock/RLock/RUnlock/TryLock call on a sync mutex (by name only when types are unknown). */
 const MUTEX_METHOD_NAMES: ReadonlySet<string> = new Set(Object.values(MUTEX_METHODS));
 
+/** Whether the file's text contains the word anywhere (a cheap byte search before a tree walk). */
+export function sourceMentions(file: PassFile, word: string): boolean {
+  const bytes = file.source.bytes;
+  const first = word.charCodeAt(0);
+  for (let i = bytes.indexOf(first); i >= 0 && i + word.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < word.length && bytes[i + k] === word.charCodeAt(k)) k++;
+    if (k === word.length) return true;
+  }
+  return false;
+}
+
 /**
  * Whether a function body (not its nested literals) calls a method with one of these names. A
  * cheap syntactic test that lets rules skip building graphs for functions that cannot matter.
@@ -1309,6 +1321,11 @@ function litUse(stack: readonly ast.Node[], lit: ast.FuncLit): { kind: 'defer' |
 export function recoverSites(pass: Pass): RecoverSite[] {
   const cached = recoverCache.get(pass.files);
   if (cached) return cached;
+  // A package whose text never says "recover" has no recover call: skip the walk.
+  if (!pass.files.some((f) => sourceMentions(f, 'recover'))) {
+    recoverCache.set(pass.files, []);
+    return [];
+  }
   const graph = callGraphOf(pass);
   const fileOfFn = new Map<FuncNode, PassFile>();
   const litKind = new Map<ast.FuncLit, { kind: 'defer' | 'go' | 'call' | 'value'; owner: FuncNode | undefined }>();
