@@ -57,6 +57,9 @@ export interface FileDirectives {
 const NOLINT_RE = /^nolint( |:|$)/;
 const IGNORE_PREFIX = 'deferguard:ignore';
 
+/** UTF-8 lengths without Node's Buffer (this module also runs in the browser). */
+const utf8 = new TextEncoder();
+
 /** Collects the suppression directives of one parsed file. */
 export function collectDirectives(src: SourceFile, file: File, opts: CollectOptions = {}): FileDirectives {
   const path = opts.path ?? src.name;
@@ -68,7 +71,7 @@ export function collectDirectives(src: SourceFile, file: File, opts: CollectOpti
     const list = group.list;
     if (list.length === 0) continue;
     const last = list[list.length - 1]!;
-    const groupEndLine = src.position(last.slash + Buffer.byteLength(last.text, 'utf8')).line;
+    const groupEndLine = src.position(last.slash + utf8.encode(last.text).length).line;
     for (const c of list) {
       if (!c.text.startsWith('//')) continue;
       const body = c.text.slice(2);

@@ -570,8 +570,18 @@ export class StdlibIndex {
 // ---------------------------------------------------------------------------------------
 // The default index, loaded from data/stdlib-api.json on first use
 
-/** Location of the generated data (works from src/types and from dist/types). */
-export const STDLIB_DATA_URL = new URL('../../data/stdlib-api.json', import.meta.url);
+/**
+ * Location of the generated data (works from src/types and from dist/types). In a bundle without
+ * import.meta (the browser playground) the data comes from setStdlibSource and this placeholder
+ * is never read.
+ */
+export const STDLIB_DATA_URL: URL = (() => {
+  try {
+    return new URL('../../data/stdlib-api.json', import.meta.url);
+  } catch {
+    return new URL('file:///deferguard/data/stdlib-api.json');
+  }
+})();
 
 /** Node's fs and url modules when running under Node (looked up at run time, never imported). */
 function nodeModules(): { fs: typeof import('node:fs'); url: typeof import('node:url') } | undefined {
