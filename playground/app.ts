@@ -255,6 +255,7 @@ async function start(): Promise<void> {
   $('version').textContent = `deferguard ${typeof __DEFERGUARD_VERSION__ === 'string' ? __DEFERGUARD_VERSION__ : ''}`;
   code.addEventListener('input', () => {
     origin.textContent = '';
+    exampleSel.value = '';
     schedule();
   });
   code.addEventListener('scroll', () => (gutter.scrollTop = code.scrollTop));
