@@ -38,6 +38,38 @@ function usesRecover(call: ast.CallExpr): boolean {
   return found;
 }
 
+/** Calls that read the caller's stack: a deferred frame sees a different stack and line than a direct call. */
+const STACK_READERS = new Set(['runtime.Caller', 'runtime.Callers', 'runtime.Stack', 'runtime/debug.Stack', 'runtime/debug.PrintStack']);
+
+/**
+ * Whether the deferred function (a literal, or a function of this package and the functions it
+ * calls, three levels deep) reads the call stack. Deferring such a call is observable: at the end
+ * of a function, `runtime.Caller` from a deferred call reports the line of the closing brace.
+ */
+function readsStack(pass: Pass, call: ast.CallExpr): boolean {
+  const fun = unparen(call.fun);
+  const body = fun.kind === 'FuncLit' ? fun.body : pass.types.callee(call)?.decl?.body;
+  if (!body) return false;
+  const seen = new Set<object>([body]);
+  const walk = (root: ast.Node, depth: number): boolean => {
+    let found = false;
+    inspect(root, (n) => {
+      if (found) return false;
+      if (n.kind === 'CallExpr') {
+        const c = pass.types.callee(n);
+        if (c && STACK_READERS.has(c.name)) found = true;
+        else if (depth > 0 && c?.decl?.body && !seen.has(c.decl.body)) {
+          seen.add(c.decl.body);
+          found = walk(c.decl.body, depth - 1);
+        }
+      }
+      return !found;
+    });
+    return found;
+  };
+  return walk(body, 2);
+}
+
 function hasNamedResults(fn: FuncNode): boolean {
   return (fn.type.results?.list ?? []).some((f) => (f.names?.length ?? 0) > 0);
 }
@@ -57,7 +89,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
           // A deferred closure can change named results after `return X` assigned them.
           if (next.results && next.results.length > 0 && hasNamedResults(fn) && unparen(s.call.fun).kind === 'FuncLit') why = undefined;
         }
-        if (why && !usesRecover(s.call)) {
+        if (why && !usesRecover(s.call) && !readsStack(pass, s.call)) {
           const call = textOf(file, s.call);
           pass.report({
             node: s,

@@ -4,6 +4,8 @@ package fixture
 import (
 	"fmt"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"sync"
 )
 
@@ -72,4 +74,25 @@ func endOfBlock(ok bool) {
 		defer fmt.Println("ok")
 	}
 	fmt.Println("more")
+}
+
+// The deferred call reads the stack: run at exit, runtime.Caller reports the closing brace's
+// line, so calling it directly would change what it observes.
+func traceExit() {
+	defer logCaller("exit")
+}
+
+func logCaller(what string) {
+	if _, file, line, ok := callerOf(2); ok {
+		fmt.Println(what, file, line)
+	}
+}
+
+func callerOf(skip int) (uintptr, string, int, bool) {
+	return runtime.Caller(skip + 1)
+}
+
+// A deferred literal that prints the stack at exit.
+func dumpAtExit() {
+	defer func() { debug.PrintStack() }()
 }
