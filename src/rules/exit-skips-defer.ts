@@ -179,7 +179,7 @@ function run(pass: Pass): void {
       if (defers.length === 0) return;
       const pending = pendingDefers(cfg, fn, stack, defers, call);
       if (pending.length === 0) return;
-      const shownDefers = pending.slice(0, 3).map((d) => `${textOf(file, d.call).length > 60 ? 'the deferred function literal' : textOf(file, d.call)} (line ${lineOf(file, d)})`);
+      const shownDefers = pending.slice(0, 3).map((d) => `${shortCall(file, d.call)} (line ${lineOf(file, d)})`);
       const more = pending.length > 3 ? ` and ${pending.length - 3} more` : '';
       pass.report({
         node: call,
@@ -190,6 +190,15 @@ function run(pass: Pass): void {
       });
     });
   }
+}
+
+/** A deferred call as the message shows it: its text, or for long ones `function literal` or `f(...)`. */
+function shortCall(file: PassFile, call: ast.CallExpr): string {
+  const text = textOf(file, call);
+  if (text.length <= 60) return text;
+  const fun = unparen(call.fun);
+  const name = fun.kind === 'FuncLit' ? '' : textOf(file, fun);
+  return fun.kind === 'FuncLit' || name.length > 60 ? 'function literal' : `${name}(...)`;
 }
 
 export const analyzer: Analyzer = {

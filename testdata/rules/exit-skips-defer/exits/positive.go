@@ -108,3 +108,21 @@ func literal() func() {
 		os.Exit(1) // want `os\.Exit ends the process here in the function literal on line 106`
 	}
 }
+
+// A long deferred literal is named as such in the message, once.
+func longDeferredLiteral(dir string) {
+	defer func() {
+		if err := os.RemoveAll(dir); err != nil {
+			log.Printf("cleanup of %s failed: %v", dir, err)
+		}
+	}()
+	if _, err := os.Stat(dir); err != nil {
+		log.Fatalf("stat: %v", err) // want `log\.Fatalf ends the process here in longDeferredLiteral while the deferred function literal \(line 114\) is pending`
+	}
+}
+
+// A long deferred call of a named function is shown by its name.
+func longDeferredCall(dir string) {
+	defer os.RemoveAll(dir + "/a-rather-long-suffix-for-the-temporary-directory-of-this-run")
+	log.Fatal("no") // want `log\.Fatal ends the process here in longDeferredCall while the deferred os\.RemoveAll\(\.\.\.\) \(line 126\) is pending`
+}
