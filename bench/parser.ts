@@ -11,8 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parseFile } from '../src/syntax/parser.js';
+import type { parseFile as ParseFileFn } from '../src/syntax/parser.js';
 import { collectGoFiles } from '../scripts/parity-parser.js';
+
+// The parser is measured as users run it: the compiled JavaScript in dist/ (npm run build, which the
+// npm script runs first), not the TypeScript source through a development loader.
+const { parseFile } = (await import(new URL('../dist/syntax/parser.js', import.meta.url).href)) as { parseFile: typeof ParseFileFn };
 
 const USAGE = `usage: npm run bench:parser -- [dir|file.go ...] [--json] [--rounds N] [--limit N]
 
