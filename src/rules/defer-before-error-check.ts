@@ -75,7 +75,7 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
   const fun = unparen(d.call.fun);
   if (fun.kind === 'SelectorExpr') {
     const root = selectorRoot(fun.x);
-    if (root && root.name === x.name && sameObj(pass, root, x)) return { shown: textOf(file, d.call), path: d.call };
+    if (root && root.name === x.name && sameObj(pass, root, x) && !nilSafeCall(pass, d.call, x)) return { shown: textOf(file, d.call), path: d.call };
     return undefined;
   }
   if (fun.kind !== 'FuncLit') return undefined;
@@ -105,8 +105,36 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
     return true;
   };
   inspect(fun.body, visit);
-  if (guarded || !use) return undefined;
+  if (guarded || !use || nilSafeCall(pass, use, x)) return undefined;
   return { shown: 'function literal', path: use };
+}
+
+/**
+ * Whether the use is a method call on x itself that cannot fail on a nil x: a method of a slice or
+ * map type (the nil value is passed by value; `range` and `len` over it are fine, and the call is
+ * often meant to release a partial result, as with grpc's `mem.BufferSlice.Free`), or a method of
+ * this package whose body starts with `if recv == nil`.
+ */
+function nilSafeCall(pass: Pass, path: ast.Expr, x: ast.Ident): boolean {
+  if (path.kind !== 'CallExpr') return false;
+  const fun = unparen(path.fun);
+  if (fun.kind !== 'SelectorExpr') return false;
+  const recvExpr = unparen(fun.x);
+  if (recvExpr.kind !== 'Ident' || !sameObj(pass, recvExpr, x)) return false;
+  const t = pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type;
+  const u = t?.kind === 'named' ? t.underlying() : t;
+  if (u && (u.kind === 'slice' || u.kind === 'map')) return true;
+  const decl = pass.types.callee(path)?.decl;
+  const recv = decl?.recv?.list?.[0]?.names?.[0];
+  const first = decl?.body?.list?.[0];
+  if (!recv || !first || first.kind !== 'IfStmt' || first.init) return false;
+  const c = unparen(first.cond);
+  if (c.kind !== 'BinaryExpr' || c.op !== '==') return false;
+  const a = unparen(c.x);
+  const b = unparen(c.y);
+  const isRecv = (e: ast.Expr) => e.kind === 'Ident' && e.name === recv.name;
+  const returns = (first.body.list ?? []).some((st) => st.kind === 'ReturnStmt');
+  return returns && ((isRecv(a) && isNilIdent(pass, b)) || (isRecv(b) && isNilIdent(pass, a)));
 }
 
 function sameObj(pass: Pass, a: ast.Ident, b: ast.Ident): boolean {

@@ -139,3 +139,66 @@ func checkedInClosure(path string) {
 		}
 	}()
 }
+
+// A slice type whose method ranges over the value: on failure the nil slice is freed harmlessly,
+// and a partial result returned with the error is released too.
+type buffers [][]byte
+
+func (b buffers) Free() {
+	for i := range b {
+		b[i] = nil
+	}
+}
+
+func readBuffers(n int) (buffers, error) {
+	if n == 0 {
+		return nil, io.EOF
+	}
+	return make(buffers, n), nil
+}
+
+func freedOnEveryPath(n int) error {
+	bufs, err := readBuffers(n)
+	defer bufs.Free()
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// A pointer method of this package that starts with a nil check is safe on the failure path.
+type subscription struct{ closed bool }
+
+func (s *subscription) Unsubscribe() error {
+	if s == nil {
+		return io.ErrClosedPipe
+	}
+	s.closed = true
+	return nil
+}
+
+func subscribe(topic string) (*subscription, error) {
+	if topic == "" {
+		return nil, io.ErrShortBuffer
+	}
+	return &subscription{}, nil
+}
+
+func nilSafeMethod(topic string) error {
+	sub, err := subscribe(topic)
+	defer sub.Unsubscribe()
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// The same through a deferred literal.
+func nilSafeInLiteral(topic string) error {
+	sub, err := subscribe(topic)
+	defer func() { _ = sub.Unsubscribe() }()
+	if err != nil {
+		return err
+	}
+	return nil
+}
