@@ -38,13 +38,19 @@ function deferredUnlock(pass: Pass, cfg: CFG, h: { lock: LockCall; path: VarPath
     const fun = unparen(d.call.fun);
     let hit = false;
     if (fun.kind === 'FuncLit') {
+      // A literal that takes the mutex itself before unlocking it (`defer func() { mu.Lock();
+      // ...; mu.Unlock() }()`) is a critical section of its own, not the release of this lock.
+      let relocked = false;
       walkNode(fun.body, (x) => {
-        if (hit) return false;
+        if (hit || relocked) return false;
         if (x.kind === 'CallExpr') {
           const l = lockCall(pass, x);
-          if (l && l.method === unlock && sameMutex(pass, h, l.mutex)) hit = true;
+          if (l && sameMutex(pass, h, l.mutex)) {
+            if (l.method === unlock) hit = true;
+            else if (l.method === 'Lock' || l.method === 'RLock') relocked = true;
+          }
         }
-        return !hit;
+        return !hit && !relocked;
       });
     } else {
       const l = lockCall(pass, d.call);

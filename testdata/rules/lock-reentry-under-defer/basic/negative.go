@@ -146,3 +146,17 @@ func (c *node) walkUp() int {
 	}
 	return d
 }
+
+// The deferred literal takes the lock itself at exit; the lock of the function body is released
+// explicitly right after the defer, so nothing is held when the literal runs (grpc's Server.Serve).
+func (c *Cache) Serve(key string, work func()) {
+	c.mu.Lock()
+	c.data[key] = 1
+	defer func() {
+		c.mu.Lock()
+		delete(c.data, key)
+		c.mu.Unlock()
+	}()
+	c.mu.Unlock()
+	work()
+}
