@@ -87,6 +87,9 @@ function releases(pass: Pass, n: ast.Node, m: Mutex, unlock: LockMethod): boolea
   if (handsOff(pass, n, m)) return true;
   if (m.path) {
     for (const call of packageCallsIn(pass, n)) if (calleeUnlocks(pass, call, m.path, unlock)) return true;
+    // `go ac.resetTransportAndUnlock()`: the lock is handed to a goroutine that releases it (a
+    // sync mutex may be unlocked by another goroutine than the one that locked it).
+    if (n.kind === 'GoStmt' && calleeUnlocks(pass, n.call, m.path, unlock)) return true;
   }
   return false;
 }

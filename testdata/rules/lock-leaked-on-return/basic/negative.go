@@ -180,3 +180,20 @@ func (s *Store) grab() (map[string]string, func()) {
 }
 
 func (s *Store) releaseRead() { s.rw.RUnlock() }
+
+// The lock is handed to a goroutine that releases it when its work is done (grpc's
+// addrConn.updateAddrs → go ac.resetTransportAndUnlock()).
+func (s *Store) Reload(k string) {
+	s.mu.Lock()
+	if s.data[k] == "" {
+		s.mu.Unlock()
+		return
+	}
+	s.data[k] = "stale"
+	go s.refreshAndUnlock(k)
+}
+
+func (s *Store) refreshAndUnlock(k string) {
+	s.data[k] = "fresh"
+	s.mu.Unlock()
+}
