@@ -26,7 +26,8 @@ const USAGE = `usage: npm run bench -- [--json] [--corpus goroot|modcache|both] 
 
 const PEERS = {
   staticcheck: { pkg: 'honnef.co/go/tools/cmd/staticcheck', version: 'v0.8.2', bin: 'staticcheck' },
-  revive: { pkg: 'github.com/mgechev/revive', version: 'v1.17.1', bin: 'revive' },
+  // v1.17 depends on a module the Go module proxy refuses to serve; v1.16.0 installs cleanly.
+  revive: { pkg: 'github.com/mgechev/revive', version: 'v1.16.0', bin: 'revive' },
   gocritic: { pkg: 'github.com/go-critic/go-critic/cmd/gocritic', version: 'v0.15.0', bin: 'gocritic' },
   'golangci-lint': { pkg: 'github.com/golangci/golangci-lint/v2/cmd/golangci-lint', version: 'v2.15.0', bin: 'golangci-lint' },
 } as const;
