@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
 import { isSeverity, type Severity } from '../findings/model.js';
+import { closest } from '../findings/suggest.js';
 import { BANNED_CONTEXTS, defaultRuleOptions, type RuleOptions } from '../analysis/options.js';
 import { parseRouting, type Routing } from '../ci/route.js';
 import { parseGolangciSeverities, type GolangciSeverities } from '../ci/golangci.js';
@@ -291,30 +292,8 @@ function parseCi(n: YamlNode | null | undefined, at: Where): Config['ci'] {
 
 /** " (did you mean X?)" for a near miss, else "". */
 function suggest(word: string, options: readonly string[]): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const o of options) {
-    const d = editDistance(word, o);
-    if (d < bestD) {
-      bestD = d;
-      best = o;
-    }
-  }
-  return best && bestD <= Math.max(2, Math.floor(word.length / 4)) ? ` (did you mean ${best}?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
+  const best = closest(word, options);
+  return best ? ` (did you mean ${best}?)` : '';
 }
 
 /** A commented starter configuration (`deferguard init`). */

@@ -9,6 +9,7 @@ import type { File } from '../syntax/ast.js';
 import type { SourceFile } from '../syntax/source.js';
 import type { Finding, RuleMeta, Severity } from './model.js';
 import { end, inspect, pos as nodePos } from '../syntax/nodes.js';
+import { closest } from './suggest.js';
 
 /** The linter name under which golangci-lint style directives address all deferguard rules. */
 export const LINTER_NAME = 'deferguard';
@@ -177,27 +178,8 @@ function isAloneOnLine(src: SourceFile, offset: number): boolean {
 }
 
 function suggest(id: string, known: ReadonlySet<string>): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = editDistance(id, k);
-    if (d < bestD) { bestD = d; best = k; }
-  }
-  return best && bestD <= Math.max(2, Math.floor(id.length / 4)) ? `; did you mean "${best}"?` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
+  const best = closest(id, known);
+  return best ? `; did you mean "${best}"?` : '';
 }
 
 function covers(d: Directive, f: Finding): boolean {
