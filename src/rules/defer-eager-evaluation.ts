@@ -59,7 +59,19 @@ function mentionsVar(pass: Pass, e: ast.Node, v: ast.Ident): boolean {
 }
 
 /** Writes of the variable `v` in fn's body (not in nested function literals), in source order. */
+/** Writes per function and variable: many defers of one function mention the same variable. */
+const writesCache = new WeakMap<FuncNode, Map<unknown, Write[]>>();
+
 function writesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
+  const key: unknown = pass.types.objectOf(v) ?? `name:${v.name}`;
+  let byVar = writesCache.get(fn);
+  if (!byVar) writesCache.set(fn, (byVar = new Map()));
+  let w = byVar.get(key);
+  if (!w) byVar.set(key, (w = computeWritesOf(pass, fn, v)));
+  return w;
+}
+
+function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
   const out: Write[] = [];
   if (!fn.body) return out;
   const decl = pass.types.objectOf(v)?.decl;
@@ -166,6 +178,9 @@ interface AfterQuery {
  */
 function writeAfter(q: AfterQuery): Write | undefined {
   const { pass, cfg, fn, d, v } = q;
+  const candidates = writesOf(pass, fn, v).filter((w) => !(w.nil && !q.keepNil) && !(q.freshOnly && !w.fresh));
+  // No write to consider (the common case): nothing else needs computing.
+  if (candidates.length === 0) return undefined;
   const decl = pass.types.objectOf(v)?.decl;
   const declEntry = decl && cfg ? cfg.locate(decl)?.node : undefined;
   const blocked = (n: ast.Node) => n === d || n === declEntry;
@@ -173,9 +188,7 @@ function writeAfter(q: AfterQuery): Write | undefined {
   // Another defer of v between this one and the write answers for the write (one report, not one per defer).
   const redefers = new Set<ast.Node>(cfg ? cfg.defers.filter((x) => x !== d && deferMentions(pass, x, v)) : []);
   const toWrite = (n: ast.Node) => blocked(n) || redefers.has(n);
-  for (const w of writesOf(pass, fn, v)) {
-    if (w.nil && !q.keepNil) continue;
-    if (q.freshOnly && !w.fresh) continue;
+  for (const w of candidates) {
     if (!cfg) {
       if (nodePos(w.node) > nodePos(d)) return w;
       continue;
