@@ -169,7 +169,8 @@ export class Engine {
   private read(f: UnitFile, mode: 'full' | 'declarations' = 'full'): { parsed?: Parsed & { errors: { offset: number; message: string }[] }; error?: string } {
     const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
     if (!r.ok) return { error: r.error };
-    const p = parseFile(f.path, r.bytes, { mode });
+    // Imported packages need neither bodies nor comments.
+    const p = parseFile(f.path, r.bytes, mode === 'full' ? {} : { mode, comments: false });
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
   }
 

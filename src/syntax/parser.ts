@@ -36,6 +36,8 @@ export interface ParseOptions {
    * Default DEFAULT_MAX_NESTING.
    */
   maxNesting?: number;
+  /** Keep comments (default true). Without them no doc or line comments are attached and File.comments is null. */
+  comments?: boolean;
 }
 
 /**
@@ -148,10 +150,11 @@ class Parser {
   // partial results survive a bailout
   decls: ast.Decl[] = [];
 
-  constructor(sc: Scanner, lineStarts: number[], maxNest: number) {
+  constructor(sc: Scanner, lineStarts: number[], maxNest: number, skipComments = false) {
     this.sc = sc;
     this.lineStarts = lineStarts;
     this.maxNest = maxNest;
+    this.skipComments = skipComments;
     this.next();
   }
 
@@ -218,6 +221,7 @@ class Parser {
             // not a valid constraint: no version
           }
         }
+        if (this.skipComments) continue;
       } else {
         if (sc.tok === T.STRING) this.stringEnd = sc.stringEnd;
         this.top = false;
@@ -1891,6 +1895,8 @@ class Parser {
 
   /** Skips a function body by matching braces at the token level (mode 'declarations'). */
   skipBodies = false;
+  /** Drops comments (option comments: false). */
+  skipComments = false;
 
   private skipBody(): ast.BlockStmt {
     const lbrace = this.pos;
@@ -1961,7 +1967,7 @@ export function parseFile(filename: string, src: Uint8Array | string, opts: Pars
   let p: Parser | null = null;
   const errs: { offset: number; message: string }[] = [];
   try {
-    p = new Parser(sc, lineStarts, maxNest);
+    p = new Parser(sc, lineStarts, maxNest, opts.comments === false);
     p.parseFile(opts.mode ?? 'full');
   } catch (e) {
     if (e instanceof Bailout) {
