@@ -24,6 +24,7 @@ import { analyzers, defaultEnabled, REGISTRY_URL } from '../rules/index.js';
 import { version } from './main.js';
 import { checkWritable, OutputError, writeFileAtomic } from './output.js';
 import { ProgressLine, progressWanted } from './progress.js';
+import { FlagReader, UsageError } from './args.js';
 
 const USAGE = `usage: deferguard [check] [flags] [PATTERN...]
 
@@ -64,12 +65,7 @@ failed, a file or directory could not be read, or a fix would have produced code
 parse; the other findings are still reported).
 `;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 export interface CheckArgs {
   dir: string | undefined;
@@ -116,30 +112,16 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
     config: undefined, baseline: undefined, writeBaseline: undefined, newFromRev: undefined, newFromMergeBase: undefined, newFromPatch: undefined,
     fix: false, diff: false, reportUnusedIgnores: false, cacheDir: undefined, cache: true, progress: true,
   };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      if (eq > 0) return a.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`flag ${name} needs a value`);
-      return v;
-    };
-    const path = (): string => {
-      const v = value();
-      if (v.trim() === '') throw new UsageError(`flag ${name} needs a file name`);
-      return v;
-    };
-    const noValue = () => {
-      if (eq > 0) throw new UsageError(`flag ${name} takes no value`);
-    };
+  const r = new FlagReader(args);
+  while (r.next()) {
+    const a = r.arg;
+    const name = r.name;
     switch (name) {
       case '-h': case '--help': out.help = true; break;
-      case '-C': case '--dir': out.dir = value(); break;
-      case '--config': out.config = path(); break;
+      case '-C': case '--dir': out.dir = r.value(); break;
+      case '--config': out.config = r.path(); break;
       case '--format': {
-        const v = value();
+        const v = r.value();
         const k = v.indexOf('=');
         const fname = k >= 0 ? v.slice(0, k) : v;
         const file = k >= 0 ? v.slice(k + 1) : undefined;
@@ -151,35 +133,35 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
       }
       case '--fail-on':
         try {
-          out.failOn = parseFailOn(value());
+          out.failOn = parseFailOn(r.value());
           out.failOnGiven = true;
         } catch (e) {
           throw new UsageError((e as GateError).message);
         }
         break;
-      case '--enable': out.enable.push(...list(value())); break;
-      case '--disable': out.disable.push(...list(value())); break;
-      case '--enable-all': noValue(); out.enableAll = true; break;
+      case '--enable': out.enable.push(...list(r.value())); break;
+      case '--disable': out.disable.push(...list(r.value())); break;
+      case '--enable-all': r.noValue(); out.enableAll = true; break;
       case '--jobs': {
-        const v = value();
+        const v = r.value();
         if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new UsageError(`invalid --jobs value "${v}": use a whole number from 1 to 256`);
         out.jobs = Number(v);
         break;
       }
-      case '--tags': out.tags.push(...list(value())); break;
-      case '--no-color': noValue(); out.color = false; break;
-      case '--no-tests': noValue(); out.tests = false; out.testsGiven = true; break;
-      case '--baseline': out.baseline = path(); break;
-      case '--write-baseline': out.writeBaseline = path(); break;
-      case '--new-from-rev': out.newFromRev = value(); break;
-      case '--new-from-merge-base': out.newFromMergeBase = value(); break;
-      case '--new-from-patch': out.newFromPatch = path(); break;
-      case '--fix': noValue(); out.fix = true; break;
-      case '--diff': noValue(); out.diff = true; break;
-      case '--report-unused-ignores': noValue(); out.reportUnusedIgnores = true; break;
-      case '--cache-dir': out.cacheDir = path(); break;
-      case '--no-cache': noValue(); out.cache = false; break;
-      case '--no-progress': noValue(); out.progress = false; break;
+      case '--tags': out.tags.push(...list(r.value())); break;
+      case '--no-color': r.noValue(); out.color = false; break;
+      case '--no-tests': r.noValue(); out.tests = false; out.testsGiven = true; break;
+      case '--baseline': out.baseline = r.path(); break;
+      case '--write-baseline': out.writeBaseline = r.path(); break;
+      case '--new-from-rev': out.newFromRev = r.value(); break;
+      case '--new-from-merge-base': out.newFromMergeBase = r.value(); break;
+      case '--new-from-patch': out.newFromPatch = r.path(); break;
+      case '--fix': r.noValue(); out.fix = true; break;
+      case '--diff': r.noValue(); out.diff = true; break;
+      case '--report-unused-ignores': r.noValue(); out.reportUnusedIgnores = true; break;
+      case '--cache-dir': out.cacheDir = r.path(); break;
+      case '--no-cache': r.noValue(); out.cache = false; break;
+      case '--no-progress': r.noValue(); out.progress = false; break;
       case '-v': case '--verbose': out.verbose = true; break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown flag ${a}`);

@@ -39,6 +39,7 @@ import { analyzers, REGISTRY_URL } from '../rules/index.js';
 import { allRuleMetas, resolveConfig, selectRules, UsageError } from './check.js';
 import { version } from './main.js';
 import { checkWritable, OutputError, writeFileAtomic } from './output.js';
+import { FlagReader } from './args.js';
 
 const USAGE = `usage: deferguard ci [flags] [PATTERN...]
 
@@ -129,49 +130,35 @@ export function parseCiArgs(args: readonly string[]): CiArgs {
     checkRun: undefined, summaryKey: undefined, requestChanges: false, golangci: false, golangciPath: undefined,
     phase: 'all', artifact: undefined, jobs: defaultJobs(), tags: [], cache: true, verbose: false, help: false,
   };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      if (eq > 0) return a.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`flag ${name} needs a value`);
-      return v;
-    };
-    const path = (): string => {
-      const v = value();
-      if (v.trim() === '') throw new UsageError(`flag ${name} needs a file name`);
-      return v;
-    };
-    const noValue = () => {
-      if (eq > 0) throw new UsageError(`flag ${name} takes no value`);
-    };
+  const r = new FlagReader(args);
+  while (r.next()) {
+    const a = r.arg;
+    const name = r.name;
     switch (name) {
       case '-h': case '--help': out.help = true; break;
-      case '-C': case '--dir': out.dir = path(); break;
-      case '--config': out.config = path(); break;
+      case '-C': case '--dir': out.dir = r.path(); break;
+      case '--config': out.config = r.path(); break;
       case '--fail-on':
         try {
-          out.failOn = parseFailOn(value());
+          out.failOn = parseFailOn(r.value());
         } catch (e) {
           throw new UsageError((e as GateError).message);
         }
         break;
-      case '--only-new': out.onlyNew = eq > 0 ? bool(value(), name) : true; break;
-      case '--all-findings': noValue(); out.onlyNew = false; break;
+      case '--only-new': out.onlyNew = r.hasInlineValue() ? bool(r.value(), name) : true; break;
+      case '--all-findings': r.noValue(); out.onlyNew = false; break;
       case '--base': {
-        const v = value().trim();
+        const v = r.value().trim();
         if (v === '' || v.startsWith('-')) throw new UsageError(`--base needs a git revision`);
         out.base = v;
         break;
       }
-      case '--no-base-analysis': noValue(); out.baseAnalysis = false; break;
-      case '--baseline': out.baseline = path(); break;
-      case '--sarif': out.sarif = path(); break;
-      case '--json': out.json = path(); break;
+      case '--no-base-analysis': r.noValue(); out.baseAnalysis = false; break;
+      case '--baseline': out.baseline = r.path(); break;
+      case '--sarif': out.sarif = r.path(); break;
+      case '--json': out.json = r.path(); break;
       case '--format': {
-        const v = value();
+        const v = r.value();
         const k = v.indexOf('=');
         const fname = k >= 0 ? v.slice(0, k) : v;
         if (!Object.hasOwn(FORMATS, fname)) throw new UsageError(`unknown output format "${fname}": use one of ${formatNames().join(', ')}`);
@@ -180,48 +167,48 @@ export function parseCiArgs(args: readonly string[]): CiArgs {
         break;
       }
       case '--comment-mode': {
-        const v = value().trim();
+        const v = r.value().trim();
         if (v !== 'review' && v !== 'summary' && v !== 'off') throw new UsageError(`--comment-mode must be review, summary or off, not "${v}"`);
         out.commentMode = v;
         break;
       }
       case '--annotations': {
-        const v = value().trim();
+        const v = r.value().trim();
         if (v !== 'always' && v !== 'fallback' && v !== 'never') throw new UsageError(`--annotations must be always, fallback or never, not "${v}"`);
         out.annotations = v;
         break;
       }
       case '--check-run': {
-        const v = value().trim();
+        const v = r.value().trim();
         if (v === '') throw new UsageError('--check-run needs a name');
         out.checkRun = v;
         break;
       }
       case '--summary-key': {
-        const v = value().trim();
+        const v = r.value().trim();
         if (!/^[A-Za-z0-9._\/-]{1,100}$/.test(v)) throw new UsageError(`--summary-key takes letters, digits and . _ / - (at most 100), not "${v}"`);
         out.summaryKey = v;
         break;
       }
-      case '--request-changes': noValue(); out.requestChanges = true; break;
-      case '--with-golangci-lint': out.golangci = eq > 0 ? bool(value(), name) : true; break;
-      case '--golangci-lint': out.golangciPath = path(); out.golangci = true; break;
+      case '--request-changes': r.noValue(); out.requestChanges = true; break;
+      case '--with-golangci-lint': out.golangci = r.hasInlineValue() ? bool(r.value(), name) : true; break;
+      case '--golangci-lint': out.golangciPath = r.path(); out.golangci = true; break;
       case '--phase': {
-        const v = value().trim();
+        const v = r.value().trim();
         if (v === 'analyze') out.phase = 'analyse';
         else if (v === 'all' || v === 'analyse' || v === 'post') out.phase = v;
         else throw new UsageError(`--phase must be all, analyse or post, not "${v}"`);
         break;
       }
-      case '--artifact': out.artifact = path(); break;
+      case '--artifact': out.artifact = r.path(); break;
       case '--jobs': {
-        const v = value();
+        const v = r.value();
         if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new UsageError(`invalid --jobs value "${v}": use a whole number from 1 to 256`);
         out.jobs = Number(v);
         break;
       }
-      case '--tags': out.tags.push(...v2list(value())); break;
-      case '--no-cache': noValue(); out.cache = false; break;
+      case '--tags': out.tags.push(...v2list(r.value())); break;
+      case '--no-cache': r.noValue(); out.cache = false; break;
       case '-v': case '--verbose': out.verbose = true; break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown flag ${a}`);
