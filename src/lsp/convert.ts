@@ -67,7 +67,7 @@ export class ByteText {
 }
 
 /** The text to insert above `lineText` to suppress `rule` there (same indentation). */
-export function ignoreDirective(lineText: string, rule: string, reason = 'TODO: say why this is safe'): string {
+export function ignoreDirective(lineText: string, rule: string, reason = '<why this is safe>'): string {
   const indent = /^[ \t]*/.exec(lineText)![0];
   return `${indent}//deferguard:ignore ${rule} ${reason}\n`;
 }

@@ -203,7 +203,7 @@ test('deferguard lsp: diagnostics as you type, code actions, configuration reloa
     const ignore = actions.find((a) => /ignore defer-func-result-not-called/.test(a.title));
     assert.ok(ignore, `an ignore action is offered: ${JSON.stringify(titles)}`);
     assert.deepEqual(ignore.edit?.changes?.[mainUri], [
-      { range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, newText: '\t//deferguard:ignore defer-func-result-not-called TODO: say why this is safe\n' },
+      { range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, newText: '\t//deferguard:ignore defer-func-result-not-called <why this is safe>\n' },
     ]);
 
     // defer-in-loop has no safe fix: only the ignore action; applying it silences the finding.
