@@ -145,6 +145,17 @@ export class Engine {
   /** Module packages the type checker has imported (and cached) so far. */
   readonly importedPackages = new Set<string>();
 
+  /**
+   * Drops packages whose source changed from the type checker's cache, so the next analysis reads
+   * them again (an editor calls this after an edit instead of starting from an empty cache).
+   */
+  forget(importPaths: Iterable<string>): void {
+    for (const p of importPaths) {
+      this.universe.forget(p);
+      this.importedPackages.delete(p);
+    }
+  }
+
   protected constructor(
     readonly cfg: EngineConfig,
     readonly analyzers: Analyzer[],

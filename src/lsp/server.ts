@@ -359,9 +359,10 @@ export class DeferguardServer {
     // Files that belong to no package (excluded by build constraints, deleted): nothing to show.
     for (const p of missing) this.publish(pathToFileURL(p).href, [], null);
     if (units.length === 0) return;
-    // The type checker caches the packages it imported: an edited package must be checked afresh.
+    // The type checker caches the packages it imported: an edited package is read afresh (the
+    // rest of the cache, e.g. the standard library, is kept).
     const changed = new Set(units.map((u) => u.importPath.replace(/_test$/, '')));
-    if (m.engine && [...changed].some((p) => m.engine!.importedPackages.has(p))) m.engine = undefined;
+    if (m.engine) m.engine.forget(changed);
     const s = m.settings;
     if (!m.engine) {
       m.engine = await Engine.create(
