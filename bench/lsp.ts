@@ -38,9 +38,9 @@ async function lspLatency(): Promise<string[]> {
   const file = join(goroot, 'src', rel);
   const uri = pathToFileURL(file).href;
   let text = readFileSync(file, 'utf8');
-  const code = `import { main } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src/cli/main.ts')).href)};
-main(['lsp', '--debounce', ${JSON.stringify(debounce)}${noGo ? ", '--no-go'" : ''}]).then((c) => { process.exitCode = c; });`;
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  // The server as users run it: the compiled CLI (the npm script builds dist/ first).
+  const args = [join(ROOT, 'bin/deferguard.js'), 'lsp', '--debounce', debounce, ...(noGo ? ['--no-go'] : [])];
+  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
