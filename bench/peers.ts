@@ -205,7 +205,11 @@ function command(tool: Tool, cache: string, patterns: string[], extra: string[] 
     case 'deferguard':
       return {
         cmd: process.execPath,
-        args: [join(repo, 'bin/deferguard.js'), 'check', '--format', 'json', '--fail-on', 'none', '--cache-dir', join(cache, 'deferguard'), ...extra, ...patterns],
+        args: [
+          join(repo, 'bin/deferguard.js'), 'check', '--format', 'json', '--fail-on', 'none',
+          ...(extra.includes('--no-cache') ? [] : ['--cache-dir', join(cache, 'deferguard')]),
+          ...extra, ...patterns,
+        ],
         env,
       };
     case 'govet':
@@ -304,6 +308,7 @@ function scaling(corpus: Corpus): { sizes: ScalingRow[]; jobs1: number; jobs2: n
     const c = command('deferguard', cache, pick, ['--no-cache']);
     const m = measure(c.cmd, c.args, u.dir, c.env);
     rmSync(cache, { recursive: true, force: true });
+    if (m.exit >= 2) throw new Error(`deferguard exited ${m.exit} on the ${label} corpus`);
     sizes.push({ fraction: label, packages: pick.length, seconds: m.wallS });
   }
   const jobs = (n: number) => {
@@ -311,6 +316,7 @@ function scaling(corpus: Corpus): { sizes: ScalingRow[]; jobs1: number; jobs2: n
     const c = command('deferguard', cache, u.patterns, ['--no-cache', '--jobs', String(n)]);
     const m = measure(c.cmd, c.args, u.dir, c.env);
     rmSync(cache, { recursive: true, force: true });
+    if (m.exit >= 2) throw new Error(`deferguard --jobs ${n} exited ${m.exit}`);
     return m.wallS;
   };
   return { sizes, jobs1: jobs(1), jobs2: jobs(2) };
