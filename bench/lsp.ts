@@ -89,7 +89,7 @@ async function lspLatency(): Promise<string[]> {
   const listing = logs.find((l) => /packages via/.test(l)) ?? '';
   const files = readFileSync(file, 'utf8').split('\n').length;
   return [
-    `Command: \`npm run bench:lsp${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (the compiled server from `dist/`, \`--debounce ${debounce}\`, so the figures are analysis time plus protocol; an editor adds the debounce, 250 ms by default).`,
+    `Command: \`npm run bench:lsp${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (the compiled server from \`dist/\`, \`--debounce ${debounce}\`, so the figures are analysis time plus protocol; an editor adds the debounce, 250 ms by default).`,
     '',
     `File: \`$(go env GOROOT)/src/${rel}\` (${files.toLocaleString('en-US')} lines), package \`${rel.slice(0, rel.lastIndexOf('/'))}\` with its in-package tests. Module listing: ${listing.replace(/^deferguard: /, '')}.`,
     '',
