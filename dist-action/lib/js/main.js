@@ -3,8 +3,8 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-SU757THM.js";
-import "./chunk-LQ7G2ULF.js";
+} from "./chunk-OJH2GCJM.js";
+import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts
 import { spawn } from "node:child_process";

@@ -6,10 +6,10 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-MNROK7FQ.js";
-import "./chunk-Z52FZORI.js";
+} from "./chunk-ZIIZP5EG.js";
+import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
-import "./chunk-LQ7G2ULF.js";
+import "./chunk-BXUJ5AUT.js";
 export {
   REGISTRY_URL,
   analyzers,

@@ -2,11 +2,12 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-DVE27RWL.js";
-import "./chunk-PWUJX36G.js";
-import "./chunk-Z52FZORI.js";
+} from "./chunk-YJIQUCTI.js";
+import "./chunk-C3WIRZWW.js";
+import "./chunk-Q4I6QS2F.js";
+import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
-import "./chunk-LQ7G2ULF.js";
+import "./chunk-BXUJ5AUT.js";
 
 // src/analysis/worker.ts
 import { parentPort, workerData } from "node:worker_threads";

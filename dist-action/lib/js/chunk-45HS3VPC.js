@@ -9,17 +9,20 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-SDEDIGPJ.js";
-import "./chunk-QKVRI6XG.js";
-import "./chunk-SU757THM.js";
-import "./chunk-AOG5V3N7.js";
+} from "./chunk-HAPDSS4S.js";
+import "./chunk-7L5MEL2Z.js";
+import "./chunk-FX5DOGEO.js";
+import "./chunk-4AM3YD34.js";
+import "./chunk-OJH2GCJM.js";
+import "./chunk-POUD6744.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-DVE27RWL.js";
-import "./chunk-PWUJX36G.js";
-import "./chunk-MNROK7FQ.js";
-import "./chunk-Z52FZORI.js";
+import "./chunk-YJIQUCTI.js";
+import "./chunk-C3WIRZWW.js";
+import "./chunk-Q4I6QS2F.js";
+import "./chunk-ZIIZP5EG.js";
+import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
-import "./chunk-LQ7G2ULF.js";
+import "./chunk-BXUJ5AUT.js";
 export {
   UsageError,
   allRuleMetas,

@@ -1,18 +1,21 @@
 import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
-  CONFIG_NAMES,
   OutputError,
-  starterConfig,
   writeFileAtomic
-} from "./chunk-QKVRI6XG.js";
+} from "./chunk-7L5MEL2Z.js";
+import {
+  CONFIG_NAMES,
+  starterConfig
+} from "./chunk-4AM3YD34.js";
 import "./chunk-AZ45K3LI.js";
+import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-MNROK7FQ.js";
-import "./chunk-Z52FZORI.js";
+} from "./chunk-ZIIZP5EG.js";
+import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
-import "./chunk-LQ7G2ULF.js";
+import "./chunk-BXUJ5AUT.js";
 
 // src/cli/init.ts
 import { existsSync, statSync } from "node:fs";

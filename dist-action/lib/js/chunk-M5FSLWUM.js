@@ -4,23 +4,24 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-AOG5V3N7.js";
+} from "./chunk-POUD6744.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-DVE27RWL.js";
+import "./chunk-YJIQUCTI.js";
+import "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-PWUJX36G.js";
+} from "./chunk-Q4I6QS2F.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MNROK7FQ.js";
+} from "./chunk-ZIIZP5EG.js";
 import {
   docUrl
-} from "./chunk-Z52FZORI.js";
+} from "./chunk-K4325GDH.js";
 import {
   forEachChild
 } from "./chunk-HHAEO6HM.js";
-import "./chunk-LQ7G2ULF.js";
+import "./chunk-BXUJ5AUT.js";
 
 // src/cli/cost.ts
 import { spawn } from "node:child_process";

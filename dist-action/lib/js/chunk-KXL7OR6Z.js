@@ -8,15 +8,16 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-XV37TA4C.js";
-import "./chunk-AOG5V3N7.js";
+} from "./chunk-THDNLF4P.js";
+import "./chunk-POUD6744.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-DVE27RWL.js";
-import "./chunk-PWUJX36G.js";
-import "./chunk-MNROK7FQ.js";
-import "./chunk-Z52FZORI.js";
+import "./chunk-YJIQUCTI.js";
+import "./chunk-C3WIRZWW.js";
+import "./chunk-Q4I6QS2F.js";
+import "./chunk-ZIIZP5EG.js";
+import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
-import "./chunk-LQ7G2ULF.js";
+import "./chunk-BXUJ5AUT.js";
 
 // src/cli/watch.ts
 import { writeFileSync } from "node:fs";

@@ -755,7 +755,7 @@ var DEFAULT_NO_RETURN = /* @__PURE__ */ new Set([
   ...["FailNow", "Fatal", "Fatalf", "SkipNow", "Skip", "Skipf"].map((m) => `(testing.TB).${m}`)
 ]);
 var DEFAULT_NO_RETURN_NAMES = new Set([...DEFAULT_NO_RETURN].map(shortNameOf));
-var CallGraph = class {
+var CallGraph = class _CallGraph {
   nodes;
   byFunc;
   callTarget;
@@ -797,6 +797,13 @@ var CallGraph = class {
       forEachChild(n, (c) => void stack.push(c));
     }
     return found;
+  }
+  /**
+   * The same graph (nodes and edges are shared, nothing is walked again) with other no-return
+   * calls: its exit analysis and CFGs are its own.
+   */
+  withNoReturn(opts) {
+    return new _CallGraph(this.nodes, this.byFunc, this.callTarget, this.info, opts);
   }
   /** The node of a function declaration or literal of the package. */
   nodeOf(f) {

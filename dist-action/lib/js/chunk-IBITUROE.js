@@ -3,10 +3,10 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-MNROK7FQ.js";
-import "./chunk-Z52FZORI.js";
+} from "./chunk-ZIIZP5EG.js";
+import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
-import "./chunk-LQ7G2ULF.js";
+import "./chunk-BXUJ5AUT.js";
 
 // src/cli/explain.ts
 import { readFileSync } from "node:fs";

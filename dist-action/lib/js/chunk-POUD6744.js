@@ -13,20 +13,20 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-DVE27RWL.js";
+} from "./chunk-YJIQUCTI.js";
 import {
   fileNameMismatch,
   headerAllows,
   parseFile,
   readFileHeader,
   releaseTagsFor
-} from "./chunk-PWUJX36G.js";
+} from "./chunk-Q4I6QS2F.js";
 import {
   SEVERITIES,
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-Z52FZORI.js";
+} from "./chunk-K4325GDH.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];
@@ -1957,12 +1957,15 @@ function sortDiagnostics(ds) {
 }
 
 export {
+  loadPackages,
   parseFailOn,
   applyGate,
+  dedupe,
   countBySeverity,
   defaultCacheDir,
   AnalysisCache,
   DriverError,
   defaultJobs,
+  planUnits,
   analyze
 };

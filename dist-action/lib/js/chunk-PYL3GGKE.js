@@ -2,10 +2,10 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-MNROK7FQ.js";
-import "./chunk-Z52FZORI.js";
+} from "./chunk-ZIIZP5EG.js";
+import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
-import "./chunk-LQ7G2ULF.js";
+import "./chunk-BXUJ5AUT.js";
 
 // src/cli/rules.ts
 var USAGE = `usage: deferguard rules [--format text|json]

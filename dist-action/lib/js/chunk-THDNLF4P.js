@@ -4,18 +4,18 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-AOG5V3N7.js";
+} from "./chunk-POUD6744.js";
 import {
   parseFile
-} from "./chunk-PWUJX36G.js";
+} from "./chunk-Q4I6QS2F.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MNROK7FQ.js";
+} from "./chunk-ZIIZP5EG.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-Z52FZORI.js";
+} from "./chunk-K4325GDH.js";
 import {
   end,
   forEachChild,

@@ -2,9 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   BaselineError,
-  Excluder,
   FORMATS,
-  GlobError,
+  FlagReader,
   UsageError,
   allRuleMetas,
   applyBaseline,
@@ -18,24 +17,30 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-SDEDIGPJ.js";
+} from "./chunk-HAPDSS4S.js";
+import {
+  OutputError,
+  checkWritable,
+  writeFileAtomic
+} from "./chunk-7L5MEL2Z.js";
+import {
+  Excluder,
+  GlobError
+} from "./chunk-FX5DOGEO.js";
 import {
   ConfigError,
   DEFAULT_GOLANGCI_SEVERITIES,
   DEFAULT_ROUTING,
   GolangciError,
-  OutputError,
-  checkWritable,
   dedupeAgainst,
   golangciRuleMetas,
   issuesToFindings,
   routeFindings,
-  runGolangci,
-  writeFileAtomic
-} from "./chunk-QKVRI6XG.js";
+  runGolangci
+} from "./chunk-4AM3YD34.js";
 import {
   version
-} from "./chunk-SU757THM.js";
+} from "./chunk-OJH2GCJM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -44,27 +49,28 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-AOG5V3N7.js";
+} from "./chunk-POUD6744.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-DVE27RWL.js";
-import "./chunk-PWUJX36G.js";
+} from "./chunk-YJIQUCTI.js";
+import "./chunk-C3WIRZWW.js";
+import "./chunk-Q4I6QS2F.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MNROK7FQ.js";
+} from "./chunk-ZIIZP5EG.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-Z52FZORI.js";
+} from "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
-import "./chunk-LQ7G2ULF.js";
+import "./chunk-BXUJ5AUT.js";
 
 // src/cli/ci.ts
 import { readFileSync as readFileSync3, realpathSync as realpathSync2 } from "node:fs";
@@ -248,7 +254,7 @@ function parseWebhookTargets(value, env = process.env, where = "ci.alerts") {
 }
 var SLACK_MAX_LISTED = 20;
 function escapeSlack(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -902,7 +908,7 @@ async function verifyArtifact(a, run2, repository, client) {
 var COMMAND_LEVEL = { critical: "error", high: "error", medium: "warning", low: "notice" };
 var CHECK_LEVEL = { critical: "failure", high: "failure", medium: "warning", low: "notice" };
 function escapeCommandData(s) {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 function escapeCommandProperty(s) {
   return escapeCommandData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
@@ -924,6 +930,9 @@ function workflowCommand(f) {
 function workflowCommands(findings) {
   return [...findings].sort(compareFindings).map((f) => workflowCommand(f) + "\n").join("");
 }
+function visibleControls(s) {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
 function checkAnnotations(findings) {
   return [...findings].sort(compareFindings).map((f) => {
     const a = {
@@ -931,14 +940,14 @@ function checkAnnotations(findings) {
       start_line: f.line,
       end_line: Math.max(f.line, f.endLine),
       annotation_level: CHECK_LEVEL[f.severity],
-      message: f.message.slice(0, 64 * 1024),
+      message: visibleControls(f.message).slice(0, 64 * 1024),
       title: `${f.rule} (${f.severity})`
     };
     if (f.endLine <= f.line) {
       a.start_column = f.column16 ?? f.column;
       a.end_column = Math.max(a.start_column, f.endColumn16 ?? f.endColumn);
     }
-    if (f.related.length > 0) a.raw_details = f.related.map((r) => `${r.file}:${r.line}: ${r.message}`).join("\n").slice(0, 64 * 1024);
+    if (f.related.length > 0) a.raw_details = f.related.map((r) => visibleControls(`${r.file}:${r.line}: ${r.message}`)).join("\n").slice(0, 64 * 1024);
     return a;
   });
 }
@@ -1187,14 +1196,17 @@ var ZWSP = "​";
 function neutralizeMentions(text2) {
   return text2.replace(/(^|[^A-Za-z0-9_`])([@#])(?=[A-Za-z0-9])/g, `$1$2${ZWSP}`);
 }
+function visibleControls2(text2) {
+  return text2.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
 function escapeMarkdownText(text2) {
   let out = text2.replace(/\r\n?|\n/g, " ");
-  out = out.replace(/[\\`*_[\]<>|~!&#]/g, (c) => `\\${c}`);
+  out = visibleControls2(out.replace(/[\\`*_[\]<>|~!&#]/g, (c) => `\\${c}`));
   out = out.replace(/^(\s*)([-+=])/, "$1\\$2").replace(/^(\s*\d+)([.)])/, "$1\\$2");
   return neutralizeMentions(out);
 }
 function inlineCode(text2, opts = {}) {
-  let t = text2.replace(/\r\n?|\n/g, " ");
+  let t = visibleControls2(text2.replace(/\r\n?|\n/g, " "));
   if (opts.table) t = t.replace(/\|/g, "\\|");
   let longest = 0;
   for (const m of t.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
@@ -1984,24 +1996,10 @@ function parseCiArgs(args) {
     verbose: false,
     help: false
   };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.startsWith("--") ? a.indexOf("=") : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = () => {
-      if (eq > 0) return a.slice(eq + 1);
-      const v = args[++i];
-      if (v === void 0) throw new UsageError(`flag ${name} needs a value`);
-      return v;
-    };
-    const path = () => {
-      const v = value();
-      if (v.trim() === "") throw new UsageError(`flag ${name} needs a file name`);
-      return v;
-    };
-    const noValue = () => {
-      if (eq > 0) throw new UsageError(`flag ${name} takes no value`);
-    };
+  const r = new FlagReader(args);
+  while (r.next()) {
+    const a = r.arg;
+    const name = r.name;
     switch (name) {
       case "-h":
       case "--help":
@@ -2009,46 +2007,46 @@ function parseCiArgs(args) {
         break;
       case "-C":
       case "--dir":
-        out.dir = path();
+        out.dir = r.path();
         break;
       case "--config":
-        out.config = path();
+        out.config = r.path();
         break;
       case "--fail-on":
         try {
-          out.failOn = parseFailOn(value());
+          out.failOn = parseFailOn(r.value());
         } catch (e) {
           throw new UsageError(e.message);
         }
         break;
       case "--only-new":
-        out.onlyNew = eq > 0 ? bool(value(), name) : true;
+        out.onlyNew = r.hasInlineValue() ? bool(r.value(), name) : true;
         break;
       case "--all-findings":
-        noValue();
+        r.noValue();
         out.onlyNew = false;
         break;
       case "--base": {
-        const v = value().trim();
+        const v = r.value().trim();
         if (v === "" || v.startsWith("-")) throw new UsageError(`--base needs a git revision`);
         out.base = v;
         break;
       }
       case "--no-base-analysis":
-        noValue();
+        r.noValue();
         out.baseAnalysis = false;
         break;
       case "--baseline":
-        out.baseline = path();
+        out.baseline = r.path();
         break;
       case "--sarif":
-        out.sarif = path();
+        out.sarif = r.path();
         break;
       case "--json":
-        out.json = path();
+        out.json = r.path();
         break;
       case "--format": {
-        const v = value();
+        const v = r.value();
         const k = v.indexOf("=");
         const fname = k >= 0 ? v.slice(0, k) : v;
         if (!Object.hasOwn(FORMATS, fname)) throw new UsageError(`unknown output format "${fname}": use one of ${formatNames().join(", ")}`);
@@ -2057,61 +2055,61 @@ function parseCiArgs(args) {
         break;
       }
       case "--comment-mode": {
-        const v = value().trim();
+        const v = r.value().trim();
         if (v !== "review" && v !== "summary" && v !== "off") throw new UsageError(`--comment-mode must be review, summary or off, not "${v}"`);
         out.commentMode = v;
         break;
       }
       case "--annotations": {
-        const v = value().trim();
+        const v = r.value().trim();
         if (v !== "always" && v !== "fallback" && v !== "never") throw new UsageError(`--annotations must be always, fallback or never, not "${v}"`);
         out.annotations = v;
         break;
       }
       case "--check-run": {
-        const v = value().trim();
+        const v = r.value().trim();
         if (v === "") throw new UsageError("--check-run needs a name");
         out.checkRun = v;
         break;
       }
       case "--summary-key": {
-        const v = value().trim();
+        const v = r.value().trim();
         if (!/^[A-Za-z0-9._\/-]{1,100}$/.test(v)) throw new UsageError(`--summary-key takes letters, digits and . _ / - (at most 100), not "${v}"`);
         out.summaryKey = v;
         break;
       }
       case "--request-changes":
-        noValue();
+        r.noValue();
         out.requestChanges = true;
         break;
       case "--with-golangci-lint":
-        out.golangci = eq > 0 ? bool(value(), name) : true;
+        out.golangci = r.hasInlineValue() ? bool(r.value(), name) : true;
         break;
       case "--golangci-lint":
-        out.golangciPath = path();
+        out.golangciPath = r.path();
         out.golangci = true;
         break;
       case "--phase": {
-        const v = value().trim();
+        const v = r.value().trim();
         if (v === "analyze") out.phase = "analyse";
         else if (v === "all" || v === "analyse" || v === "post") out.phase = v;
         else throw new UsageError(`--phase must be all, analyse or post, not "${v}"`);
         break;
       }
       case "--artifact":
-        out.artifact = path();
+        out.artifact = r.path();
         break;
       case "--jobs": {
-        const v = value();
+        const v = r.value();
         if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new UsageError(`invalid --jobs value "${v}": use a whole number from 1 to 256`);
         out.jobs = Number(v);
         break;
       }
       case "--tags":
-        out.tags.push(...v2list(value()));
+        out.tags.push(...v2list(r.value()));
         break;
       case "--no-cache":
-        noValue();
+        r.noValue();
         out.cache = false;
         break;
       case "-v":

@@ -8,7 +8,7 @@ import {
   severityRank,
   shortNameOf,
   walkNode
-} from "./chunk-Z52FZORI.js";
+} from "./chunk-K4325GDH.js";
 import {
   end,
   forEachChild,
@@ -884,6 +884,16 @@ function searchCallees(pass, call, path, find, maxDepth = 3) {
   return void 0;
 }
 var MUTEX_METHOD_NAMES = new Set(Object.values(MUTEX_METHODS));
+function sourceMentions(file, word) {
+  const bytes = file.source.bytes;
+  const first = word.charCodeAt(0);
+  for (let i = bytes.indexOf(first); i >= 0 && i + word.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < word.length && bytes[i + k] === word.charCodeAt(k)) k++;
+    if (k === word.length) return true;
+  }
+  return false;
+}
 function callsMethodNamed(body, names) {
   let found = false;
   walkNode(body, (x) => {
@@ -1266,6 +1276,10 @@ function litUse(stack, lit) {
 function recoverSites(pass) {
   const cached = recoverCache.get(pass.files);
   if (cached) return cached;
+  if (!pass.files.some((f) => sourceMentions(f, "recover"))) {
+    recoverCache.set(pass.files, []);
+    return [];
+  }
   const graph = callGraphOf(pass);
   const fileOfFn = /* @__PURE__ */ new Map();
   const litKind = /* @__PURE__ */ new Map();
@@ -1689,6 +1703,30 @@ function usesRecover(call) {
   });
   return found;
 }
+var STACK_READERS = /* @__PURE__ */ new Set(["runtime.Caller", "runtime.Callers", "runtime.Stack", "runtime/debug.Stack", "runtime/debug.PrintStack"]);
+function readsStack(pass, call) {
+  const fun = unparen(call.fun);
+  const body = fun.kind === "FuncLit" ? fun.body : pass.types.callee(call)?.decl?.body;
+  if (!body) return false;
+  const seen = /* @__PURE__ */ new Set([body]);
+  const walk = (root, depth) => {
+    let found = false;
+    inspect(root, (n) => {
+      if (found) return false;
+      if (n.kind === "CallExpr") {
+        const c = pass.types.callee(n);
+        if (c && STACK_READERS.has(c.name)) found = true;
+        else if (depth > 0 && c?.decl?.body && !seen.has(c.decl.body)) {
+          seen.add(c.decl.body);
+          found = walk(c.decl.body, depth - 1);
+        }
+      }
+      return !found;
+    });
+    return found;
+  };
+  return walk(body, 2);
+}
 function hasNamedResults(fn) {
   return (fn.type.results?.list ?? []).some((f) => (f.names?.length ?? 0) > 0);
 }
@@ -1706,7 +1744,7 @@ function check2(pass, file, fn) {
           why = next.results && next.results.length > 0 ? "the return right after it has only constant results" : "a bare return follows it";
           if (next.results && next.results.length > 0 && hasNamedResults(fn) && unparen(s.call.fun).kind === "FuncLit") why = void 0;
         }
-        if (why && !usesRecover(s.call)) {
+        if (why && !usesRecover(s.call) && !readsStack(pass, s.call)) {
           const call = textOf(file, s.call);
           pass.report({
             node: s,
@@ -2102,7 +2140,16 @@ function mentionsVar(pass, e, v) {
   });
   return found;
 }
+var writesCache = /* @__PURE__ */ new WeakMap();
 function writesOf(pass, fn, v) {
+  const key = pass.types.objectOf(v) ?? `name:${v.name}`;
+  let byVar = writesCache.get(fn);
+  if (!byVar) writesCache.set(fn, byVar = /* @__PURE__ */ new Map());
+  let w = byVar.get(key);
+  if (!w) byVar.set(key, w = computeWritesOf(pass, fn, v));
+  return w;
+}
+function computeWritesOf(pass, fn, v) {
   const out = [];
   if (!fn.body) return out;
   const decl = pass.types.objectOf(v)?.decl;
@@ -2180,15 +2227,15 @@ function handlingEntries(pass, cfg, fn, d, v) {
 }
 function writeAfter(q) {
   const { pass, cfg, fn, d, v } = q;
+  const candidates = writesOf(pass, fn, v).filter((w) => !(w.nil && !q.keepNil) && !(q.freshOnly && !w.fresh));
+  if (candidates.length === 0) return void 0;
   const decl = pass.types.objectOf(v)?.decl;
   const declEntry = decl && cfg ? cfg.locate(decl)?.node : void 0;
   const blocked = (n) => n === d || n === declEntry;
   const handled = cfg ? handlingEntries(pass, cfg, fn, d, v) : [];
   const redefers = new Set(cfg ? cfg.defers.filter((x) => x !== d && deferMentions(pass, x, v)) : []);
   const toWrite = (n) => blocked(n) || redefers.has(n);
-  for (const w of writesOf(pass, fn, v)) {
-    if (w.nil && !q.keepNil) continue;
-    if (q.freshOnly && !w.fresh) continue;
+  for (const w of candidates) {
     if (!cfg) {
       if (pos(w.node) > pos(d)) return w;
       continue;
@@ -2900,6 +2947,7 @@ function releases(pass, n, m, unlock) {
   if (handsOff(pass, n, m)) return true;
   if (m.path) {
     for (const call of packageCallsIn(pass, n)) if (calleeUnlocks(pass, call, m.path, unlock)) return true;
+    if (n.kind === "GoStmt" && calleeUnlocks(pass, n.call, m.path, unlock)) return true;
   }
   return false;
 }
@@ -3789,7 +3837,7 @@ function deferUse(pass, file, d, x, err) {
   const fun = unparen(d.call.fun);
   if (fun.kind === "SelectorExpr") {
     const root = selectorRoot(fun.x);
-    if (root && root.name === x.name && sameObj(pass, root, x)) return { shown: textOf(file, d.call), path: d.call };
+    if (root && root.name === x.name && sameObj(pass, root, x) && !nilSafeCall(pass, d.call, x)) return { shown: textOf(file, d.call), path: d.call };
     return void 0;
   }
   if (fun.kind !== "FuncLit") return void 0;
@@ -3818,8 +3866,29 @@ function deferUse(pass, file, d, x, err) {
     return true;
   };
   inspect(fun.body, visit);
-  if (guarded || !use) return void 0;
+  if (guarded || !use || nilSafeCall(pass, use, x)) return void 0;
   return { shown: "function literal", path: use };
+}
+function nilSafeCall(pass, path, x) {
+  if (path.kind !== "CallExpr") return false;
+  const fun = unparen(path.fun);
+  if (fun.kind !== "SelectorExpr") return false;
+  const recvExpr = unparen(fun.x);
+  if (recvExpr.kind !== "Ident" || !sameObj(pass, recvExpr, x)) return false;
+  const t = pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type;
+  const u = t?.kind === "named" ? t.underlying() : t;
+  if (u && (u.kind === "slice" || u.kind === "map")) return true;
+  const decl = pass.types.callee(path)?.decl;
+  const recv = decl?.recv?.list?.[0]?.names?.[0];
+  const first = decl?.body?.list?.[0];
+  if (!recv || !first || first.kind !== "IfStmt" || first.init) return false;
+  const c = unparen(first.cond);
+  if (c.kind !== "BinaryExpr" || c.op !== "==") return false;
+  const a = unparen(c.x);
+  const b = unparen(c.y);
+  const isRecv = (e) => e.kind === "Ident" && e.name === recv.name;
+  const returns = (first.body.list ?? []).some((st) => st.kind === "ReturnStmt");
+  return returns && (isRecv(a) && isNilIdent(pass, b) || isRecv(b) && isNilIdent(pass, a));
 }
 function sameObj(pass, a, b) {
   if (a.name !== b.name) return false;
@@ -4055,13 +4124,17 @@ function deferredUnlock(pass, cfg, h, unlock) {
     const fun = unparen(d.call.fun);
     let hit = false;
     if (fun.kind === "FuncLit") {
+      let relocked = false;
       walkNode(fun.body, (x) => {
-        if (hit) return false;
+        if (hit || relocked) return false;
         if (x.kind === "CallExpr") {
           const l = lockCall(pass, x);
-          if (l && l.method === unlock && sameMutex2(pass, h, l.mutex)) hit = true;
+          if (l && sameMutex2(pass, h, l.mutex)) {
+            if (l.method === unlock) hit = true;
+            else if (l.method === "Lock" || l.method === "RLock") relocked = true;
+          }
         }
-        return !hit;
+        return !hit && !relocked;
       });
     } else {
       const l = lockCall(pass, d.call);
@@ -4371,7 +4444,7 @@ function fixFor2(file, m) {
   const args = m.make.args;
   const t = textOf(file, args[0]);
   if (args.length === 2) return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ node: args[1], newText: "1" }] };
-  return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ range: { pos: pos(args[0]) + t.length, end: pos(args[0]) + t.length }, newText: ", 1" }] };
+  return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ range: { pos: end(args[0]), end: end(args[0]) }, newText: ", 1" }] };
 }
 function check4(pass, file, fn, enclosing) {
   if (!fn.body) return;
@@ -5159,7 +5232,7 @@ function exitGraph(pass) {
   if (!g) {
     const fileOf = /* @__PURE__ */ new Map();
     const names = new Set([...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf));
-    g = buildCallGraph(pass.files.map((f) => f.file), pass.types, {
+    g = callGraphOf(pass).withNoReturn({
       noReturnNames: names,
       noReturn: (call) => {
         const file = fileOf.get(call) ?? pass.fileOf(call);
@@ -5294,7 +5367,7 @@ function run24(pass) {
       if (defers.length === 0) return;
       const pending = pendingDefers(cfg, fn, stack, defers, call);
       if (pending.length === 0) return;
-      const shownDefers = pending.slice(0, 3).map((d) => `${textOf(file, d.call).length > 60 ? "the deferred function literal" : textOf(file, d.call)} (line ${lineOf(file, d)})`);
+      const shownDefers = pending.slice(0, 3).map((d) => `${shortCall(file, d.call)} (line ${lineOf(file, d)})`);
       const more = pending.length > 3 ? ` and ${pending.length - 3} more` : "";
       pass.report({
         node: call,
@@ -5305,6 +5378,13 @@ function run24(pass) {
       });
     });
   }
+}
+function shortCall(file, call) {
+  const text = textOf(file, call);
+  if (text.length <= 60) return text;
+  const fun = unparen(call.fun);
+  const name = fun.kind === "FuncLit" ? "" : textOf(file, fun);
+  return fun.kind === "FuncLit" || name.length > 60 ? "function literal" : `${name}(...)`;
 }
 var analyzer24 = {
   meta: {

@@ -1708,10 +1708,11 @@ var Parser = class {
   nestLev = 0;
   // partial results survive a bailout
   decls = [];
-  constructor(sc, lineStarts, maxNest) {
+  constructor(sc, lineStarts, maxNest, skipComments = false) {
     this.sc = sc;
     this.lineStarts = lineStarts;
     this.maxNest = maxNest;
+    this.skipComments = skipComments;
     this.next();
   }
   // ---- errors ----
@@ -1768,6 +1769,7 @@ var Parser = class {
           } catch {
           }
         }
+        if (this.skipComments) continue;
       } else {
         if (sc.tok === STRING) this.stringEnd = sc.stringEnd;
         this.top = false;
@@ -3429,6 +3431,8 @@ var Parser = class {
   }
   /** Skips a function body by matching braces at the token level (mode 'declarations'). */
   skipBodies = false;
+  /** Drops comments (option comments: false). */
+  skipComments = false;
   skipBody() {
     const lbrace = this.pos;
     const sc = this.sc;
@@ -3491,7 +3495,7 @@ function parseFile(filename, src, opts = {}) {
   let p = null;
   const errs = [];
   try {
-    p = new Parser(sc, lineStarts, maxNest);
+    p = new Parser(sc, lineStarts, maxNest, opts.comments === false);
     p.parseFile(opts.mode ?? "full");
   } catch (e) {
     if (e instanceof Bailout) {

@@ -5,15 +5,18 @@ import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
 import {
+  closest
+} from "./chunk-C3WIRZWW.js";
+import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-Z52FZORI.js";
+} from "./chunk-K4325GDH.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-LQ7G2ULF.js";
+} from "./chunk-BXUJ5AUT.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -7545,12 +7548,12 @@ function golangciRuleMetas(findings, map) {
     docUrl: `https://golangci-lint.run/usage/linters/#${encodeURIComponent(l.toLowerCase())}`
   }));
 }
-var execProgram = (file, args, opts) => new Promise((resolve3, reject) => {
+var execProgram = (file, args, opts) => new Promise((resolve2, reject) => {
   execFile(file, args, { cwd: opts.cwd, timeout: opts.timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: "utf8", env: opts.env ?? process.env }, (err, stdout, stderr) => {
     if (err && err.code === "ENOENT") return reject(err);
-    if (err && err.killed) return resolve3({ code: null, stdout: String(stdout), stderr: `timed out after ${opts.timeoutMs} ms` });
+    if (err && err.killed) return resolve2({ code: null, stdout: String(stdout), stderr: `timed out after ${opts.timeoutMs} ms` });
     const code = err ? typeof err.code === "number" ? err.code : null : 0;
-    resolve3({ code, stdout: String(stdout), stderr: String(stderr) });
+    resolve2({ code, stdout: String(stdout), stderr: String(stderr) });
   });
 });
 function parseGolangciVersion(output) {
@@ -7605,13 +7608,13 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 var CONFIG_NAMES = [".deferguard.yml", ".deferguard.yaml"];
 var ConfigError = class extends Error {
-  constructor(file, line, column, key, reason2) {
-    super(`${file}:${line}:${column}: ${key ? `${key}: ` : ""}${reason2}`);
+  constructor(file, line, column, key, reason) {
+    super(`${file}:${line}:${column}: ${key ? `${key}: ` : ""}${reason}`);
     this.file = file;
     this.line = line;
     this.column = column;
     this.key = key;
-    this.reason = reason2;
+    this.reason = reason;
     this.name = "ConfigError";
   }
   file;
@@ -7686,10 +7689,10 @@ var TOP_KEYS = {
 function parseConfig(text, file, knownRules) {
   const lc = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const at = (node, key, reason2) => {
+  const at = (node, key, reason) => {
     const off = node?.range?.[0] ?? 0;
     const p = lc.linePos(off);
-    return new ConfigError(file, p.line, p.col, key, reason2);
+    return new ConfigError(file, p.line, p.col, key, reason);
   };
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
@@ -7833,8 +7836,8 @@ function parseBanned(n, at) {
     if (!BANNED_CONTEXTS.includes(context)) throw at(e.context, `${key}.context`, `must be one of ${BANNED_CONTEXTS.join(", ")}`);
     const severity = e.severity ? str(e.severity, `${key}.severity`, at) : "medium";
     if (!isSeverity(severity)) throw at(e.severity, `${key}.severity`, "must be one of critical, high, medium, low");
-    const reason2 = e.reason ? str(e.reason, `${key}.reason`, at) : "";
-    return { name, context, severity, reason: reason2 };
+    const reason = e.reason ? str(e.reason, `${key}.reason`, at) : "";
+    return { name, context, severity, reason };
   });
 }
 function parseCi(n, at) {
@@ -7866,29 +7869,8 @@ function parseCi(n, at) {
   return out;
 }
 function suggest(word, options) {
-  let best = "";
-  let bestD = Infinity;
-  for (const o of options) {
-    const d = editDistance(word, o);
-    if (d < bestD) {
-      bestD = d;
-      best = o;
-    }
-  }
-  return best && bestD <= Math.max(2, Math.floor(word.length / 4)) ? ` (did you mean ${best}?)` : "";
-}
-function editDistance(a, b) {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
+  const best = closest(word, options);
+  return best ? ` (did you mean ${best}?)` : "";
 }
 function starterConfig(rules) {
   const lines = [
@@ -7934,102 +7916,6 @@ function starterConfig(rules) {
   return lines.join("\n");
 }
 
-// src/cli/output.ts
-import { accessSync, constants, realpathSync, renameSync, statSync as statSync2, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
-var OutputError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "OutputError";
-  }
-};
-function reason(e) {
-  const code = e.code;
-  switch (code) {
-    case "ENOENT":
-      return "the directory does not exist";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    case "ENOTDIR":
-      return "a part of the path is not a directory";
-    case "EROFS":
-      return "read-only file system";
-    case "ENOSPC":
-      return "no space left on the device";
-    default:
-      return e.message;
-  }
-}
-function checkWritable(file, what, shown = file) {
-  const abs = resolve2(file);
-  file = shown;
-  try {
-    const st = statSync2(abs);
-    if (st.isDirectory()) throw new OutputError(`cannot write ${what} to ${file}: it is a directory`);
-    if (!st.isFile()) {
-      accessSync(abs, constants.W_OK);
-      return;
-    }
-  } catch (e) {
-    if (e instanceof OutputError) throw e;
-    if (e.code !== "ENOENT") throw new OutputError(`cannot write ${what} to ${file}: ${reason(e)}`);
-  }
-  const dir = dirname2(realTarget(abs));
-  try {
-    if (!statSync2(dir).isDirectory()) throw new OutputError(`cannot write ${what} to ${file}: ${dir} is not a directory`);
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    if (e instanceof OutputError) throw e;
-    throw new OutputError(`cannot write ${what} to ${file}: ${reason(e)}`);
-  }
-}
-function realTarget(abs) {
-  try {
-    return realpathSync(abs);
-  } catch {
-    return abs;
-  }
-}
-function writeFileAtomic(file, data, what = "output", shown = file) {
-  const abs = realTarget(resolve2(file));
-  file = shown;
-  let special = false;
-  try {
-    const st = statSync2(abs);
-    special = !st.isFile() && !st.isDirectory();
-  } catch {
-    special = false;
-  }
-  if (special) {
-    try {
-      writeFileSync(abs, data);
-    } catch (e) {
-      throw new OutputError(`cannot write ${what} to ${file}: ${reason(e)}`);
-    }
-    return;
-  }
-  const tmp = join2(dirname2(abs), `.${basename(abs)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  let mode;
-  try {
-    mode = statSync2(abs).mode & 4095;
-  } catch {
-    mode = void 0;
-  }
-  try {
-    writeFileSync(tmp, data, mode !== void 0 ? { mode } : {});
-    renameSync(tmp, abs);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-    }
-    throw new OutputError(`cannot write ${what} to ${file}: ${reason(e)}`);
-  }
-}
-
 export {
   DEFAULT_ROUTING,
   routeFindings,
@@ -8043,8 +7929,5 @@ export {
   ConfigError,
   findConfig,
   loadConfig,
-  starterConfig,
-  OutputError,
-  checkWritable,
-  writeFileAtomic
+  starterConfig
 };

@@ -1,16 +1,22 @@
 import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
-  ConfigError,
   OutputError,
   checkWritable,
-  findConfig,
-  loadConfig,
   writeFileAtomic
-} from "./chunk-QKVRI6XG.js";
+} from "./chunk-7L5MEL2Z.js";
+import {
+  Excluder,
+  GlobError
+} from "./chunk-FX5DOGEO.js";
+import {
+  ConfigError,
+  findConfig,
+  loadConfig
+} from "./chunk-4AM3YD34.js";
 import {
   version
-} from "./chunk-SU757THM.js";
+} from "./chunk-OJH2GCJM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -19,27 +25,27 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-AOG5V3N7.js";
+} from "./chunk-POUD6744.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-DVE27RWL.js";
+} from "./chunk-YJIQUCTI.js";
 import {
   parseFile
-} from "./chunk-PWUJX36G.js";
+} from "./chunk-Q4I6QS2F.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MNROK7FQ.js";
+} from "./chunk-ZIIZP5EG.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-Z52FZORI.js";
+} from "./chunk-K4325GDH.js";
 
 // src/cli/check.ts
 import { readFileSync as readFileSync2 } from "node:fs";
@@ -658,86 +664,6 @@ function unifiedDiff(file, before, after, context = 3) {
   }
   return out.join("");
 }
-
-// src/load/exclude.ts
-var GlobError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "GlobError";
-  }
-};
-function escapeRe(ch) {
-  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? "\\" + ch : ch;
-}
-function globToRegExp(glob) {
-  let g = glob.trim().replace(/\\/g, "/");
-  if (g === "") throw new GlobError("an exclude pattern is empty");
-  while (g.startsWith("./")) g = g.slice(2);
-  let dirOnly = false;
-  if (g.endsWith("/")) {
-    dirOnly = true;
-    g = g.replace(/\/+$/, "");
-  }
-  if (g.startsWith("/")) g = g.replace(/^\/+/, "");
-  const anywhere = !g.includes("/");
-  let re = "";
-  for (let i = 0; i < g.length; i++) {
-    const ch = g[i];
-    if (ch === "*") {
-      if (g[i + 1] === "*") {
-        const atStart = i === 0 || g[i - 1] === "/";
-        const atEnd = i + 2 === g.length || g[i + 2] === "/";
-        if (atStart && atEnd) {
-          if (i + 2 === g.length) re += ".*";
-          else {
-            re += "(?:.*/)?";
-            i++;
-          }
-          i++;
-          continue;
-        }
-        re += "[^/]*";
-        i++;
-        continue;
-      }
-      re += "[^/]*";
-    } else if (ch === "?") {
-      re += "[^/]";
-    } else if (ch === "[") {
-      const close = g.indexOf("]", i + 2);
-      if (close < 0) throw new GlobError(`exclude pattern "${glob}" has an unclosed [`);
-      let body = g.slice(i + 1, close);
-      if (body.startsWith("!") || body.startsWith("^")) body = "^" + body.slice(1);
-      re += "[" + body.replace(/\\/g, "\\\\") + "]";
-      i = close;
-    } else {
-      re += escapeRe(ch);
-    }
-  }
-  const prefix = anywhere ? "(?:^|.*/)" : "^";
-  const suffix = dirOnly ? "/.*$" : "(?:/.*)?$";
-  return new RegExp(prefix + re + suffix);
-}
-var DEFAULT_EXCLUDES = ["vendor/", "testdata/"];
-var Excluder = class {
-  res;
-  defaults;
-  constructor(opts) {
-    this.defaults = opts.defaults !== false;
-    const globs = [...this.defaults ? DEFAULT_EXCLUDES : [], ...opts.globs];
-    this.res = globs.map((glob) => ({ glob, re: globToRegExp(glob) }));
-  }
-  /** The reason a file is excluded, or undefined when it is analysed. */
-  why(path, generated = false) {
-    if (this.defaults && generated) return "generated file";
-    const p = path.replace(/\\/g, "/");
-    for (const { glob, re } of this.res) if (re.test(p)) return `matches exclude pattern "${glob}"`;
-    return void 0;
-  }
-  excludes(path, generated = false) {
-    return this.why(path, generated) !== void 0;
-  }
-};
 
 // src/report/common.ts
 var TOOL_NAME = "deferguard";
@@ -1420,6 +1346,55 @@ var ProgressLine = class {
   }
 };
 
+// src/cli/args.ts
+var UsageError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "UsageError";
+  }
+};
+var FlagReader = class {
+  constructor(args) {
+    this.args = args;
+  }
+  args;
+  i = -1;
+  eq = -1;
+  /** The current argument as given. */
+  arg = "";
+  /** The flag name of the current argument (`--format` for `--format=json`). */
+  name = "";
+  /** Moves to the next argument; false at the end. */
+  next() {
+    if (++this.i >= this.args.length) return false;
+    this.arg = this.args[this.i];
+    this.eq = this.arg.startsWith("--") ? this.arg.indexOf("=") : -1;
+    this.name = this.eq > 0 ? this.arg.slice(0, this.eq) : this.arg;
+    return true;
+  }
+  /** The flag's value: after `=`, or the next argument. */
+  value() {
+    if (this.eq > 0) return this.arg.slice(this.eq + 1);
+    const v = this.args[++this.i];
+    if (v === void 0) throw new UsageError(`flag ${this.name} needs a value`);
+    return v;
+  }
+  /** A value that names a file. */
+  path() {
+    const v = this.value();
+    if (v.trim() === "") throw new UsageError(`flag ${this.name} needs a file name`);
+    return v;
+  }
+  /** Whether the value was given inline (`--flag=value`). */
+  hasInlineValue() {
+    return this.eq > 0;
+  }
+  /** For boolean flags: `--flag=x` is an error. */
+  noValue() {
+    if (this.eq > 0) throw new UsageError(`flag ${this.name} takes no value`);
+  }
+};
+
 // src/cli/check.ts
 var USAGE = `usage: deferguard [check] [flags] [PATTERN...]
 
@@ -1459,12 +1434,6 @@ configuration error (also an unwritable output file), 3 internal error (a rule o
 failed, a file or directory could not be read, or a fix would have produced code that does not
 parse; the other findings are still reported).
 `;
-var UsageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "UsageError";
-  }
-};
 function list(v) {
   return v.split(",").map((x) => x.trim()).filter((x) => x !== "");
 }
@@ -1499,24 +1468,10 @@ function parseCheckArgs(args) {
     cache: true,
     progress: true
   };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.startsWith("--") ? a.indexOf("=") : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = () => {
-      if (eq > 0) return a.slice(eq + 1);
-      const v = args[++i];
-      if (v === void 0) throw new UsageError(`flag ${name} needs a value`);
-      return v;
-    };
-    const path = () => {
-      const v = value();
-      if (v.trim() === "") throw new UsageError(`flag ${name} needs a file name`);
-      return v;
-    };
-    const noValue = () => {
-      if (eq > 0) throw new UsageError(`flag ${name} takes no value`);
-    };
+  const r = new FlagReader(args);
+  while (r.next()) {
+    const a = r.arg;
+    const name = r.name;
     switch (name) {
       case "-h":
       case "--help":
@@ -1524,13 +1479,13 @@ function parseCheckArgs(args) {
         break;
       case "-C":
       case "--dir":
-        out.dir = value();
+        out.dir = r.value();
         break;
       case "--config":
-        out.config = path();
+        out.config = r.path();
         break;
       case "--format": {
-        const v = value();
+        const v = r.value();
         const k = v.indexOf("=");
         const fname = k >= 0 ? v.slice(0, k) : v;
         const file = k >= 0 ? v.slice(k + 1) : void 0;
@@ -1542,76 +1497,76 @@ function parseCheckArgs(args) {
       }
       case "--fail-on":
         try {
-          out.failOn = parseFailOn(value());
+          out.failOn = parseFailOn(r.value());
           out.failOnGiven = true;
         } catch (e) {
           throw new UsageError(e.message);
         }
         break;
       case "--enable":
-        out.enable.push(...list(value()));
+        out.enable.push(...list(r.value()));
         break;
       case "--disable":
-        out.disable.push(...list(value()));
+        out.disable.push(...list(r.value()));
         break;
       case "--enable-all":
-        noValue();
+        r.noValue();
         out.enableAll = true;
         break;
       case "--jobs": {
-        const v = value();
+        const v = r.value();
         if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new UsageError(`invalid --jobs value "${v}": use a whole number from 1 to 256`);
         out.jobs = Number(v);
         break;
       }
       case "--tags":
-        out.tags.push(...list(value()));
+        out.tags.push(...list(r.value()));
         break;
       case "--no-color":
-        noValue();
+        r.noValue();
         out.color = false;
         break;
       case "--no-tests":
-        noValue();
+        r.noValue();
         out.tests = false;
         out.testsGiven = true;
         break;
       case "--baseline":
-        out.baseline = path();
+        out.baseline = r.path();
         break;
       case "--write-baseline":
-        out.writeBaseline = path();
+        out.writeBaseline = r.path();
         break;
       case "--new-from-rev":
-        out.newFromRev = value();
+        out.newFromRev = r.value();
         break;
       case "--new-from-merge-base":
-        out.newFromMergeBase = value();
+        out.newFromMergeBase = r.value();
         break;
       case "--new-from-patch":
-        out.newFromPatch = path();
+        out.newFromPatch = r.path();
         break;
       case "--fix":
-        noValue();
+        r.noValue();
         out.fix = true;
         break;
       case "--diff":
-        noValue();
+        r.noValue();
         out.diff = true;
         break;
       case "--report-unused-ignores":
-        noValue();
+        r.noValue();
         out.reportUnusedIgnores = true;
         break;
       case "--cache-dir":
-        out.cacheDir = path();
+        out.cacheDir = r.path();
         break;
       case "--no-cache":
-        noValue();
+        r.noValue();
         out.cache = false;
         break;
       case "--no-progress":
-        noValue();
+        r.noValue();
         out.progress = false;
         break;
       case "-v":
@@ -1929,13 +1884,12 @@ export {
   scopeToDiff,
   computeFingerprints,
   splitLines,
-  GlobError,
-  Excluder,
   summaryLine,
   FORMATS,
   formatNames,
   render,
   UsageError,
+  FlagReader,
   parseCheckArgs,
   selectRules,
   allRuleMetas,

@@ -1,14 +1,17 @@
 import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
+  closest
+} from "./chunk-C3WIRZWW.js";
+import {
   parseFile
-} from "./chunk-PWUJX36G.js";
+} from "./chunk-Q4I6QS2F.js";
 import {
   DEFAULT_NO_RETURN,
   buildCFG,
   buildCallGraph,
   docUrl
-} from "./chunk-Z52FZORI.js";
+} from "./chunk-K4325GDH.js";
 import {
   end,
   forEachChild,
@@ -142,6 +145,7 @@ function isDir(p) {
 var LINTER_NAME = "deferguard";
 var NOLINT_RE = /^nolint( |:|$)/;
 var IGNORE_PREFIX = "deferguard:ignore";
+var utf8 = new TextEncoder();
 function collectDirectives(src, file, opts = {}) {
   const path = opts.path ?? src.name;
   const directives = [];
@@ -151,7 +155,7 @@ function collectDirectives(src, file, opts = {}) {
     const list = group.list;
     if (list.length === 0) continue;
     const last = list[list.length - 1];
-    const groupEndLine = src.position(last.slash + Buffer.byteLength(last.text, "utf8")).line;
+    const groupEndLine = src.position(last.slash + utf8.encode(last.text).length).line;
     for (const c of list) {
       if (!c.text.startsWith("//")) continue;
       const body = c.text.slice(2);
@@ -257,29 +261,8 @@ function isAloneOnLine(src, offset) {
   return true;
 }
 function suggest(id, known) {
-  let best = "";
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = editDistance(id, k);
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best && bestD <= Math.max(2, Math.floor(id.length / 4)) ? `; did you mean "${best}"?` : "";
-}
-function editDistance(a, b) {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
+  const best = closest(id, known);
+  return best ? `; did you mean "${best}"?` : "";
 }
 function covers(d, f) {
   if (d.file !== f.file || f.line < d.fromLine || f.line > d.toLine) return false;
@@ -1260,7 +1243,13 @@ var StdlibIndex = class {
     return this.fieldsOf(path, typeName)?.find((f) => f.name === field);
   }
 };
-var STDLIB_DATA_URL = new URL("../../data/stdlib-api.json", import.meta.url);
+var STDLIB_DATA_URL = (() => {
+  try {
+    return new URL("../../data/stdlib-api.json", import.meta.url);
+  } catch {
+    return new URL("file:///deferguard/data/stdlib-api.json");
+  }
+})();
 function nodeModules() {
   const proc = globalThis.process;
   const get = proc?.getBuiltinModule;
@@ -1491,6 +1480,10 @@ var Universe = class {
   /** Registers the package being checked so that cyclic references (its own tests) resolve. */
   register(p) {
     this.pkgs.set(p.path, p);
+  }
+  /** Drops a checked package (its trees and type maps); a later import reads it again. */
+  forget(path) {
+    this.pkgs.delete(path);
   }
 };
 var UnsafePackage = class {
@@ -2357,7 +2350,7 @@ var LocalResolver = class {
     }
     params(ft.params, "param");
     params(ft.results, "result");
-    if (body) this.block(body.list);
+    if (body) for (const st of body.list ?? []) this.stmt(st);
     this.scope = saved;
   }
   block(list) {
@@ -3553,6 +3546,16 @@ var Engine = class _Engine {
   knownRules;
   /** Module packages the type checker has imported (and cached) so far. */
   importedPackages = /* @__PURE__ */ new Set();
+  /**
+   * Drops packages whose source changed from the type checker's cache, so the next analysis reads
+   * them again (an editor calls this after an edit instead of starting from an empty cache).
+   */
+  forget(importPaths) {
+    for (const p of importPaths) {
+      this.universe.forget(p);
+      this.importedPackages.delete(p);
+    }
+  }
   notes = [];
   /** An engine running the enabled analyzers of the registry module `cfg.registry`. */
   static async create(cfg, reader) {
@@ -3562,10 +3565,10 @@ var Engine = class _Engine {
   static withAnalyzers(cfg, analyzers, reader) {
     return new _Engine(cfg, analyzers, reader);
   }
-  read(f) {
+  read(f, mode = "full") {
     const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
     if (!r.ok) return { error: r.error };
-    const p = parseFile(f.path, r.bytes);
+    const p = parseFile(f.path, r.bytes, mode === "full" ? {} : { mode, comments: false });
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
   }
   /** The type checker's importer: the module's own packages, parsed from source (the universe caches them). */
@@ -3575,7 +3578,7 @@ var Engine = class _Engine {
     this.importedPackages.add(importPath2);
     const files = [];
     for (const f of entry.files) {
-      const r = this.read(f);
+      const r = this.read(f, "declarations");
       if (r.parsed) files.push(r.parsed.file);
     }
     return { name: entry.name, files };
@@ -3676,6 +3679,7 @@ var Engine = class _Engine {
         });
       }
     }
+    this.universe.forget(unit.importPath);
     return { key: unit.key, findings, directives, diagnostics, notes };
   }
 };
@@ -3704,5 +3708,6 @@ export {
   diagnosticsToFindings,
   SYNTAX_ERROR_RULE,
   INTERNAL_ERROR_RULE,
+  diskReader,
   Engine2 as Engine
 };
