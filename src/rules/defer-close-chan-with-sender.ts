@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, type CFG } from '../types/cfg.js';
 import {
   cfgOf, funcName, goTarget, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
-  textOf, walkSameFunc, type FuncNode, type GoTarget,
+  goStmtsIn, textOf, walkSameFunc, type FuncNode, type GoTarget,
 } from './helpers.js';
 
 const ID = 'defer-close-chan-with-sender';
@@ -132,11 +132,7 @@ function run(pass: Pass): void {
       if (!fn.body) return;
       const closes = deferredCloses(pass, fn.body);
       if (closes.length === 0) return;
-      const gos: ast.GoStmt[] = [];
-      walkSameFunc(fn.body, (x) => {
-        if (x.kind === 'GoStmt') gos.push(x);
-        return true;
-      });
+      const gos = goStmtsIn(fn.body);
       if (gos.length === 0) return;
       const g = cfgOf(pass, fn);
       if (!g) return;

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG } from '../types/cfg.js';
 import {
   cfgOf, funcName, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
-  targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget,
+  goStmtsIn, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget,
 } from './helpers.js';
 
 const ID = 'goroutine-blocked-send';
@@ -228,11 +228,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
   if (!fn.body) return;
   const makes = unbufferedMakes(pass, fn.body);
   if (makes.length === 0) return;
-  const gos: ast.GoStmt[] = [];
-  walkSameFunc(fn.body, (x) => {
-    if (x.kind === 'GoStmt') gos.push(x);
-    return true;
-  });
+  const gos = goStmtsIn(fn.body);
   if (gos.length === 0) return;
   const g = cfgOf(pass, fn);
   if (!g) return;

@@ -200,6 +200,16 @@ export function sameVar(pass: Pass, a: ast.Ident, b: ast.Ident): boolean {
 }
 
 /** Calls fn for each node below n, not descending into function literals. Return false to prune. */
+/** The go statements of a function body (not of its nested literals), in source order. */
+export function goStmtsIn(body: ast.Node): ast.GoStmt[] {
+  const gos: ast.GoStmt[] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === 'GoStmt') gos.push(x);
+    return true;
+  });
+  return gos;
+}
+
 export function walkSameFunc(n: ast.Node, fn: (x: ast.Node) => boolean | void): void {
   const visit = (x: ast.Node): void => {
     if (x.kind === 'FuncLit') return;
