@@ -16,7 +16,7 @@ import {
 } from "./chunk-4AM3YD34.js";
 import {
   version
-} from "./chunk-OJH2GCJM.js";
+} from "./chunk-UHW3PPNS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -40,7 +40,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ZIIZP5EG.js";
+} from "./chunk-KF4L3KG2.js";
 import {
   SEVERITIES,
   compareFindings,

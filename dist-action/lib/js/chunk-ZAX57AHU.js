@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ZIIZP5EG.js";
+} from "./chunk-KF4L3KG2.js";
 import {
   docUrl
 } from "./chunk-K4325GDH.js";

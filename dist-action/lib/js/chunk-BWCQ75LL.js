@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-HAPDSS4S.js";
+} from "./chunk-OIVQZXA7.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-4AM3YD34.js";
 import {
   version
-} from "./chunk-OJH2GCJM.js";
+} from "./chunk-UHW3PPNS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-Q4I6QS2F.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ZIIZP5EG.js";
+} from "./chunk-KF4L3KG2.js";
 import {
   SEVERITIES,
   compareFindings,

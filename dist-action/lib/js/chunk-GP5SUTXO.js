@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ZIIZP5EG.js";
+} from "./chunk-KF4L3KG2.js";
 import {
   docUrl
 } from "./chunk-K4325GDH.js";

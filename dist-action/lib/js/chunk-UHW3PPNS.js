@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-7ZUDTTBD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-M5FSLWUM.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-45HS3VPC.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-COL7NMFO.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-IBITUROE.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-XJJ2RTJC.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-E73BF6DS.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-PYL3GGKE.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-HGLGQHQA.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-KXL7OR6Z.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-ZAX57AHU.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-BSQD2FPV.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-BWCQ75LL.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-TGPAJUUS.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-ZCN7UIPC.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-GP5SUTXO.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-P3H7NG45.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-NUZAZ46H.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-CYCDFM3X.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -11,7 +11,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ZIIZP5EG.js";
+} from "./chunk-KF4L3KG2.js";
 import {
   docUrl,
   severityRank

@@ -453,6 +453,14 @@ function sameVar(pass, a, b) {
   const ob = pass.types.objectOf(b);
   return oa && ob ? oa === ob : true;
 }
+function goStmtsIn(body) {
+  const gos = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "GoStmt") gos.push(x);
+    return true;
+  });
+  return gos;
+}
 function walkSameFunc(n, fn) {
   const visit = (x) => {
     if (x.kind === "FuncLit") return;
@@ -1889,11 +1897,7 @@ function run5(pass) {
       if (!fn.body) return;
       const closes = deferredCloses(pass, fn.body);
       if (closes.length === 0) return;
-      const gos = [];
-      walkSameFunc(fn.body, (x) => {
-        if (x.kind === "GoStmt") gos.push(x);
-        return true;
-      });
+      const gos = goStmtsIn(fn.body);
       if (gos.length === 0) return;
       const g = cfgOf(pass, fn);
       if (!g) return;
@@ -4450,11 +4454,7 @@ function check4(pass, file, fn, enclosing) {
   if (!fn.body) return;
   const makes = unbufferedMakes(pass, fn.body);
   if (makes.length === 0) return;
-  const gos = [];
-  walkSameFunc(fn.body, (x) => {
-    if (x.kind === "GoStmt") gos.push(x);
-    return true;
-  });
+  const gos = goStmtsIn(fn.body);
   if (gos.length === 0) return;
   const g = cfgOf(pass, fn);
   if (!g) return;

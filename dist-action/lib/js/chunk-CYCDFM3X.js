@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-THDNLF4P.js";
+} from "./chunk-CK5KI3LK.js";
 import "./chunk-POUD6744.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-YJIQUCTI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-Q4I6QS2F.js";
-import "./chunk-ZIIZP5EG.js";
+import "./chunk-KF4L3KG2.js";
 import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
