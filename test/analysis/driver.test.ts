@@ -9,7 +9,7 @@ import type * as ast from '../../src/syntax/ast.js';
 import { parseFile } from '../../src/syntax/parser.js';
 import { inspect } from '../../src/syntax/nodes.js';
 import { Inspector } from '../../src/analysis/inspector.js';
-import { analyze } from '../../src/analysis/driver.js';
+import { analyze, DEFAULT_WORKER_HEAP_MB, workerHeapLimit } from '../../src/analysis/driver.js';
 import { parseRuleOptions, OptionsError } from '../../src/analysis/options.js';
 
 const REGISTRY = new URL('./registry.fixture.ts', import.meta.url).href;
@@ -116,6 +116,40 @@ test('driver: findings, syntax errors, crash isolation, suppressions; jobs 1 and
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('driver: a worker out of memory under its heap limit is replaced by one without it, and nothing is lost', async () => {
+  const dir = module({
+    'a/a.go': 'package a\n\nfunc hog() { defer hog() }\n',
+    'b/b.go': 'package b\n\nfunc B() { defer B() }\n',
+    'c/c.go': 'package c\n\nfunc C() { defer C() }\n',
+  });
+  try {
+    const run = (jobs: number, workerHeapMb: number) => analyze({ cwd: dir, registry: REGISTRY, enable: ['every-defer', 'hog'], jobs, useGo: false, workerHeapMb });
+    const reference = await run(1, 0);
+    const limited = await run(2, 64);
+    const lines = limited.findings.map((f) => `${f.file}:${f.line} [${f.rule}] ${f.message}`);
+    assert.deepEqual(lines, [
+      'a/a.go:1 [hog] held 200 blocks in example.com/m/a',
+      'a/a.go:3 [every-defer] defer at depth 4 in example.com/m/a',
+      'b/b.go:3 [every-defer] defer at depth 4 in example.com/m/b',
+      'c/c.go:3 [every-defer] defer at depth 4 in example.com/m/c',
+    ]);
+    assert.equal(JSON.stringify(limited.findings), JSON.stringify(reference.findings));
+    // The limit was hit (and said so), and the unit was analysed again without it.
+    assert.ok(limited.notes.some((n) => /ran out of memory under its 64 MB heap limit analysing example.com\/m\/a;/.test(n)), limited.notes.join('\n'));
+    assert.ok(!reference.notes.some((n) => /ran out of memory/.test(n)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('driver: the worker heap limit comes from the options, then DEFERGUARD_WORKER_HEAP_MB, then the default', () => {
+  assert.equal(workerHeapLimit(256, { DEFERGUARD_WORKER_HEAP_MB: '64' }), 256);
+  assert.equal(workerHeapLimit(undefined, { DEFERGUARD_WORKER_HEAP_MB: '64' }), 64);
+  assert.equal(workerHeapLimit(undefined, { DEFERGUARD_WORKER_HEAP_MB: '0' }), 0);
+  assert.equal(workerHeapLimit(undefined, { DEFERGUARD_WORKER_HEAP_MB: 'lots' }), DEFAULT_WORKER_HEAP_MB);
+  assert.equal(workerHeapLimit(undefined, {}), DEFAULT_WORKER_HEAP_MB);
 });
 
 test('driver: an unknown rule id is an error, not a crash', async () => {
