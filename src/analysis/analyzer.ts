@@ -13,7 +13,33 @@ export interface Analyzer {
   meta: RuleMeta;
   /** Longer description (the rule's doc page is the full text). */
   doc?: string;
+  /**
+   * Which function bodies the rule can find anything in (see analysis/prune.ts). Bodies that
+   * matter to no enabled rule are emptied before type checking. Without it, nothing is pruned.
+   */
+  needs?(options: RuleOptions): BodyNeeds;
   run(pass: Pass): void;
+}
+
+/** Node kinds and identifiers, by syntax (`names` match identifiers and selector names). */
+export interface BodyMatch {
+  kinds?: ast.NodeKind[];
+  names?: string[];
+  /** A channel receive `<-ch`. */
+  receive?: boolean;
+}
+
+/** What a rule needs of function bodies (see analysis/prune.ts for how it is used). */
+export interface BodyNeeds {
+  /** Bodies the rule reports in: those containing one of these. */
+  subjects: BodyMatch;
+  /** What makes a callee's body matter to the functions that call it (an exit, a blocking call, a lock...). */
+  sources?: BodyMatch;
+  /**
+   * Names whose every mention in the package matters: `deferred`, the names deferred by subject
+   * bodies; `containing`, the names of functions containing one of these identifiers.
+   */
+  watch?: { deferred?: boolean; containing?: string[] };
 }
 
 /** One file of the package under analysis. */

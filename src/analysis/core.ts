@@ -16,6 +16,7 @@ import { Inspector, type FileInspector, type NodeOf } from './inspector.js';
 import { checkPackage, Universe } from '../types/check.js';
 import type { RuleOptions } from './options.js';
 import { PackageContext, PassImpl, spanOf } from './pass.js';
+import { combinedNeeds, pruneBodies, type CombinedNeeds } from './prune.js';
 
 export const SYNTAX_ERROR_RULE: RuleMeta = {
   id: 'syntax-error',
@@ -73,6 +74,8 @@ export interface EngineConfig {
   maxFileSize?: number;
   /** Every rule id deferguard knows; //deferguard:ignore naming another id gets a diagnostic. */
   knownRules?: string[];
+  /** Empty the function bodies no enabled rule needs before analysis (default true; see analysis/prune.ts). */
+  prune?: boolean;
 }
 
 export interface UnitResult {
@@ -83,6 +86,8 @@ export interface UnitResult {
   diagnostics?: DirectiveDiagnostic[];
   /** Type-checker errors and notes (not findings). */
   notes: string[];
+  /** Function bodies with statements, and how many of them were emptied as needed by no rule. */
+  bodies?: { total: number; pruned: number };
 }
 
 /** Bytes of a file, or why it cannot be read ("<path>: cannot read: ..."). */
@@ -163,7 +168,14 @@ export class Engine {
   ) {
     this.universe = new Universe((p) => this.importPackage(p));
     this.knownRules = cfg.knownRules ? new Set(cfg.knownRules) : undefined;
+    this.needs = combinedNeeds(analyzers, cfg.options);
+    this.prune = cfg.prune !== false;
   }
+
+  /** What the enabled analyzers need of function bodies; undefined when one of them does not say. */
+  private readonly needs: CombinedNeeds | undefined;
+  private readonly prune: boolean;
+
 
   readonly notes: string[] = [];
 
@@ -223,6 +235,8 @@ export class Engine {
     const notes: string[] = [];
     const track: { current: PassFile | undefined } = { current: undefined };
     const files: PassFile[] = [];
+    const good: { f: UnitFile; file: ast.File; source: SourceFile }[] = [];
+    let bodies: UnitResult['bodies'];
     for (const f of [...unit.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
       const r = this.read(f);
       if (!r.parsed) {
@@ -247,6 +261,19 @@ export class Engine {
         }
         continue;
       }
+      good.push({ f, file, source });
+    }
+    // Bodies that no enabled rule can find anything in are emptied before anything walks them.
+    if (this.needs && this.prune) {
+      try {
+        const s = pruneBodies(good.map((g) => g.file), this.needs);
+        bodies = { total: s.bodies, pruned: s.pruned };
+      } catch (e) {
+        // A tree too deep to walk: nothing is pruned (the inspector below reports the file).
+        if (!(e instanceof RangeError)) throw e;
+      }
+    }
+    for (const { f, file, source } of good) {
       let inspector: Inspector;
       try {
         inspector = new Inspector(file);
@@ -299,6 +326,6 @@ export class Engine {
     }
     // The unit's full trees and type maps are not kept: later importers read its declarations anew.
     this.universe.forget(unit.importPath);
-    return { key: unit.key, findings, directives, diagnostics, notes };
+    return { key: unit.key, findings, directives, diagnostics, notes, ...(bodies ? { bodies } : {}) };
   }
 }

@@ -50,6 +50,8 @@ export interface AnalyzeOptions {
    * DEFERGUARD_WORKER_HEAP_MB from the environment; 0 for V8's own limit). See runInWorkers.
    */
   workerHeapMb?: number;
+  /** Empty the function bodies no enabled rule needs (default true; DEFERGUARD_PRUNE=0 turns it off). See analysis/prune.ts. */
+  prune?: boolean;
 }
 
 export interface Progress {
@@ -77,6 +79,8 @@ export interface AnalyzeResult {
   directiveProblems: DirectiveDiagnostic[];
   /** Files left out by the exclude settings. */
   excludedFiles: number;
+  /** Function bodies of the analysed units, and how many were emptied as needed by no enabled rule (analysis/prune.ts). */
+  bodies: { total: number; pruned: number };
   cache?: CacheStats;
 }
 
@@ -306,6 +310,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     options: opts.options ?? defaultRuleOptions(),
     table,
     ...(opts.knownRules ? { knownRules: opts.knownRules } : {}),
+    prune: opts.prune ?? (opts.env ?? process.env).DEFERGUARD_PRUNE !== '0',
   };
   const jobs = Math.max(1, Math.floor(opts.jobs ?? defaultJobs()));
   const notes = new Set<string>();
@@ -383,7 +388,10 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   let findings: Finding[] = [];
   const directives: Directive[] = [];
   const problems: DirectiveDiagnostic[] = [];
+  const bodies = { total: 0, pruned: 0 };
   for (const r of results) {
+    bodies.total += r.bodies?.total ?? 0;
+    bodies.pruned += r.bodies?.pruned ?? 0;
     findings.push(...r.findings);
     directives.push(...r.directives);
     problems.push(...(r.diagnostics ?? []));
@@ -424,6 +432,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     unusedIgnores,
     directiveProblems: sortDiagnostics(problems),
     excludedFiles,
+    bodies,
     ...(cache ? { cache: cache.stats } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { BannedCall, BannedContext } from '../analysis/options.js';
 import { docUrl, severityRank } from '../findings/model.js';
-import { callName, declaredMethodName, displayName, funcName, isFunc, isLoop, lineOf, requestHandler, type FuncNode } from './helpers.js';
+import { bodyNeeds, callName, declaredMethodName, displayName, funcName, isFunc, isLoop, lineOf, requestHandler, type FuncNode } from './helpers.js';
 
 const ID = 'banned-call';
 
@@ -131,5 +131,6 @@ export const analyzer: Analyzer = {
     category: 'policy',
     docUrl: docUrl(ID),
   },
+  needs: (o) => bodyNeeds(o, { names: [...new Set(o.banned.map((b) => b.name.slice(Math.max(b.name.lastIndexOf('.'), b.name.lastIndexOf(' ')) + 1)))] }),
   run,
 };

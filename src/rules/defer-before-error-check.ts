@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import { HTTP_REQUEST_CALLS } from './catalog.js';
-import { callName, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
+import { deferNeeds, callName, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'defer-before-error-check';
 
@@ -262,5 +262,6 @@ export const analyzer: Analyzer = {
     category: 'lifetime',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

@@ -12,7 +12,7 @@ import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
   blockingCall, callGraphOf, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
-  requestHandler, sameExpr, searchCallees, textOf, type FuncNode, type HandlerMatch,
+  requestHandler, sameExpr, searchCallees, textOf, type FuncNode, type HandlerMatch, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-blocking-call';
@@ -311,5 +311,7 @@ export const analyzer: Analyzer = {
     category: 'blocking',
     docUrl: docUrl(ID),
   },
+  // A send outside goroutines marks a semaphore channel for the whole package.
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt', 'SendStmt'] }),
   run,
 };

@@ -5,7 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { enclosingFunc, funcName, textOf } from './helpers.js';
+import { deferNeeds, enclosingFunc, funcName, textOf } from './helpers.js';
 
 const ID = 'defer-call-chain';
 
@@ -128,5 +128,6 @@ export const analyzer: Analyzer = {
     category: 'evaluation',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, type CFG } from '../types/cfg.js';
 import {
   cfgOf, funcName, goTarget, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
-  goStmtsIn, textOf, walkSameFunc, type FuncNode, type GoTarget,
+  goStmtsIn, textOf, walkSameFunc, type FuncNode, type GoTarget, deferNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-chan-with-sender';
@@ -180,5 +180,6 @@ export const analyzer: Analyzer = {
     category: 'goroutine',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

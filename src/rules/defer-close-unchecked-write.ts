@@ -7,7 +7,7 @@ import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/node
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import {
-  callName, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin,
+  callName, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, deferNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -217,5 +217,6 @@ export const analyzer: Analyzer = {
     category: 'lifetime',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

@@ -9,7 +9,7 @@ import type { Analyzer, FixInput, Pass, PassFile } from '../analysis/analyzer.js
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import {
-  callName, enclosingFunc, funcName, isErrorTyped, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode,
+  callName, enclosingFunc, funcName, isErrorTyped, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode, deferNeeds,
 } from './helpers.js';
 import type { CFG } from '../types/cfg.js';
 
@@ -427,5 +427,6 @@ export const analyzer: Analyzer = {
     category: 'evaluation',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

@@ -5,7 +5,7 @@ import { end as nodeEnd, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass } from '../analysis/analyzer.js';
 import type { Param, Type } from '../types/api.js';
 import { docUrl } from '../findings/model.js';
-import { enclosingFunc, funcName, lineOf, textOf } from './helpers.js';
+import { deferNeeds, enclosingFunc, funcName, lineOf, textOf } from './helpers.js';
 
 const ID = 'defer-func-result-not-called';
 
@@ -84,5 +84,6 @@ export const analyzer: Analyzer = {
     category: 'lifetime',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

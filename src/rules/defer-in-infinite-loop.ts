@@ -2,7 +2,7 @@
 // each iteration adds one more record that stays in memory.
 import type { Analyzer, Pass } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { enclosingFunc, endlessEnclosingLoops, funcName, lineOf, textOf } from './helpers.js';
+import { deferNeeds, enclosingFunc, endlessEnclosingLoops, funcName, lineOf, textOf } from './helpers.js';
 
 const ID = 'defer-in-infinite-loop';
 
@@ -42,5 +42,6 @@ export const analyzer: Analyzer = {
     category: 'lifetime',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

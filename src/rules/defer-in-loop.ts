@@ -7,7 +7,7 @@ import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
   callName, enclosingFunc, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, rootIdent, sameExpr, sameVar, textOf,
-  walkSameFunc, type LoopNode,
+  walkSameFunc, type LoopNode, deferNeeds,
 } from './helpers.js';
 
 const ID = 'defer-in-loop';
@@ -144,5 +144,6 @@ export const analyzer: Analyzer = {
     category: 'lifetime',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

@@ -7,7 +7,7 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeStop, forEachChild, inspect, pos as nodeStart, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { enclosingFunc, funcName, isErrorTyped, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { deferNeeds, enclosingFunc, funcName, isErrorTyped, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-ineffective-return';
 
@@ -206,5 +206,6 @@ export const analyzer: Analyzer = {
     category: 'evaluation',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

@@ -7,7 +7,7 @@ import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { LockMethod } from './catalog.js';
-import { funcName, lineOf, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
+import { deferNeeds, funcName, lineOf, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
 
 const ID = 'defer-lock-mismatch';
 
@@ -125,5 +125,6 @@ export const analyzer: Analyzer = {
     category: 'locking',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
 import { walkNode } from '../types/cfg.js';
-import { cfgOf, funcName, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, cfgOf, funcName, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -375,5 +375,7 @@ export const analyzer: Analyzer = {
     category: 'lifetime',
     docUrl: docUrl(ID),
   },
+  // Whether a deferred field or package variable is ever set is asked of every body naming it.
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt'] }, { deferred: true }),
   run,
 };

@@ -5,7 +5,7 @@
 import type * as ast from '../syntax/ast.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { funcName, isLoop, lineOf, type FuncNode } from './helpers.js';
+import { deferNeeds, funcName, isLoop, lineOf, type FuncNode } from './helpers.js';
 import { forEachChild } from '../syntax/nodes.js';
 
 const ID = 'defer-not-open-coded';
@@ -83,5 +83,6 @@ export const analyzer: Analyzer = {
     category: 'cost',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Severity } from '../findings/model.js';
 import {
   cfgOf, deferredCalls, lineOf, methodCallOn, rootIdent, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin,
-  type DeferredCall, type FuncNode, type WriteOrigin,
+  type DeferredCall, type FuncNode, type WriteOrigin, deferNeeds,
 } from './helpers.js';
 
 const ID = 'defer-order-inverted';
@@ -208,5 +208,6 @@ export const analyzer: Analyzer = {
     category: 'lifetime',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

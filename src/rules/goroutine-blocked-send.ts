@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG } from '../types/cfg.js';
 import {
   cfgOf, funcName, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
-  goStmtsIn, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget,
+  goStmtsIn, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'goroutine-blocked-send';
@@ -326,5 +326,6 @@ export const analyzer: Analyzer = {
     category: 'goroutine',
     docUrl: docUrl(ID),
   },
+  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'] }),
   run,
 };

@@ -6,7 +6,7 @@ import { inspect, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { PLUMBING_CALLS } from './catalog.js';
-import { funcName, protectingRecover, goTarget, lineOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, funcName, protectingRecover, goTarget, lineOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'goroutine-outside-recover';
 
@@ -92,5 +92,6 @@ export const analyzer: Analyzer = {
     category: 'panic',
     docUrl: docUrl(ID),
   },
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt', 'GoStmt'] }),
   run,
 };

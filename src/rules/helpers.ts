@@ -3,11 +3,14 @@
 // structural equality, and the loop-termination analysis used by the defer-in-loop family.
 import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
-import type { Pass, PassFile } from '../analysis/analyzer.js';
+import type { BodyMatch, BodyNeeds, Pass, PassFile } from '../analysis/analyzer.js';
+import type { RuleOptions } from '../analysis/options.js';
+import { DEFAULT_NO_RETURN } from '../types/callgraph.js';
 import { buildCallGraph, type CallGraph, type FuncNode as GraphNode } from '../types/callgraph.js';
 import { buildCFG, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, FATAL_EVENT_SOURCES } from './catalog.js';
 import { BLOCKING_CALLS, DEADLINE_CONTEXTS, HANDLER_PARAMS, MUTEX_METHODS, WAIT_CALLS, type LockMethod } from './catalog.js';
+import { ACQUIRING_CALLS, HTTP_REQUEST_CALLS, PLUMBING_CALLS, SERVE_CALLS, SERVE_METHODS, SIGNAL_HANDLERS, TIMEOUT_CHANNELS } from './catalog.js';
 import { DEPENDENT_RESOURCES, OPEN_FLAGS, OPEN_WRITE_BITS, WRITE_RESOURCES, type WriteResource } from './catalog.js';
 
 export type FuncNode = ast.FuncDecl | ast.FuncLit;
@@ -1530,3 +1533,39 @@ export function assignsVar(pass: Pass, body: ast.Node, decl: ast.Ident): boolean
   });
   return found;
 }
+
+// ---- what the rules need of function bodies (see analysis/prune.ts) ----
+
+/** The bare name a qualified callee name is called by: `Lock` for `(*sync.Mutex).Lock`, `close` for `builtin close`. */
+function bareName(qualified: string): string {
+  return qualified.slice(Math.max(qualified.lastIndexOf('.'), qualified.lastIndexOf(' ')) + 1);
+}
+
+/**
+ * What in a callee's body matters to the functions that call it, for every rule: process exits
+ * and no-return calls, blocking and waiting calls, locks, serving and signal calls, recover, and
+ * channel operations, goroutines and defers. By bare name, configured names included.
+ */
+export function calleeSources(o: RuleOptions): BodyMatch {
+  const names = new Set<string>(['recover', 'panic', 'close', 'Msg', 'Msgf', 'MsgFunc', 'Send', 'Go', 'Wait', 'Done', 'Add']);
+  const qualified = [
+    ...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...FATAL_EVENT_SOURCES, ...DEFAULT_NO_RETURN, ...WAIT_CALLS, ...Object.keys(BLOCKING_CALLS),
+    ...Object.keys(MUTEX_METHODS), ...SERVE_CALLS, ...SERVE_METHODS, ...SIGNAL_HANDLERS, ...TIMEOUT_CHANNELS, ...HTTP_REQUEST_CALLS,
+    ...PLUMBING_CALLS, ...Object.keys(ACQUIRING_CALLS), ...o.blockingCalls, ...o.banned.map((b) => b.name),
+  ];
+  const exits = o.rules['exit-skips-defer']?.exitCalls;
+  if (Array.isArray(exits)) for (const x of exits) if (typeof x === 'string') qualified.push(x);
+  for (const q of qualified) names.add(bareName(q));
+  return { kinds: ['DeferStmt', 'GoStmt', 'SendStmt', 'SelectStmt'], names: [...names], receive: true };
+}
+
+/** Needs of a rule that reports in bodies matching `subjects` (callee sources as for every rule). */
+export function bodyNeeds(o: RuleOptions, subjects: BodyMatch, watch?: BodyNeeds['watch']): BodyNeeds {
+  return { subjects, sources: calleeSources(o), ...(watch ? { watch } : {}) };
+}
+
+/** Needs of a rule about defer statements. */
+export const deferNeeds = (o: RuleOptions): BodyNeeds => bodyNeeds(o, { kinds: ['DeferStmt'] });
+
+/** The bare names of the mutex methods (Lock, RLock, Unlock, ...). */
+export const LOCK_NAMES: readonly string[] = [...new Set(Object.values(MUTEX_METHODS))];

@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
   callsMethodNamed, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, sameExpr, samePath,
-  searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath,
+  searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
 const ID = 'lock-leaked-on-return';
@@ -306,5 +306,6 @@ export const analyzer: Analyzer = {
     category: 'locking',
     docUrl: docUrl(ID),
   },
+  needs: (o) => bodyNeeds(o, { names: [...LOCK_NAMES] }),
   run,
 };

@@ -10,7 +10,7 @@ import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
   assignsVar, callsMethodNamed, callText, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
-  type FuncNode, type LockCall, type VarPath,
+  type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
 const ID = 'lock-reentry-under-defer';
@@ -202,5 +202,6 @@ export const analyzer: Analyzer = {
     category: 'locking',
     docUrl: docUrl(ID),
   },
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt'], names: [...LOCK_NAMES] }),
   run,
 };

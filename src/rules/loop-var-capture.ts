@@ -6,7 +6,7 @@ import type * as ast from '../syntax/ast.js';
 import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { enclosingFunc, enclosingLoops, funcName, goVersionAtLeast, isWaitCall, lineOf, walkSameFunc, type LoopNode } from './helpers.js';
+import { bodyNeeds, enclosingFunc, enclosingLoops, funcName, goVersionAtLeast, isWaitCall, lineOf, walkSameFunc, type LoopNode } from './helpers.js';
 
 const ID = 'loop-var-capture';
 
@@ -212,5 +212,6 @@ export const analyzer: Analyzer = {
     category: 'evaluation',
     docUrl: docUrl(ID),
   },
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt', 'GoStmt'] }),
   run,
 };

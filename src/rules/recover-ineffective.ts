@@ -3,7 +3,7 @@
 import type * as ast from '../syntax/ast.js';
 import type { Analyzer, Pass } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { funcName, lineOf, recoverSites, textOf, type RecoverSite } from './helpers.js';
+import { bodyNeeds, funcName, lineOf, recoverSites, textOf, type RecoverSite } from './helpers.js';
 
 const ID = 'recover-ineffective';
 
@@ -66,5 +66,7 @@ export const analyzer: Analyzer = {
     category: 'panics',
     docUrl: docUrl(ID),
   },
+  // Whether a function with a recover is ever deferred, called or used as a value is asked of every body naming it.
+  needs: (o) => bodyNeeds(o, { names: ['recover'] }, { deferred: true, containing: ['recover'] }),
   run,
 };

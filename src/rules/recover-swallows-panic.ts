@@ -5,7 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { forEachChild, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { funcName, isNilIdent, lineOf, recoverSites, type RecoverSite } from './helpers.js';
+import { bodyNeeds, funcName, isNilIdent, lineOf, recoverSites, type RecoverSite } from './helpers.js';
 
 const ID = 'recover-swallows-panic';
 
@@ -147,5 +147,6 @@ export const analyzer: Analyzer = {
     category: 'panics',
     docUrl: docUrl(ID),
   },
+  needs: (o) => bodyNeeds(o, { names: ['recover'] }, { deferred: true, containing: ['recover'] }),
   run,
 };

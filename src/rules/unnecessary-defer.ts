@@ -4,7 +4,7 @@ import type * as ast from '../syntax/ast.js';
 import { inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { funcName, textOf, type FuncNode } from './helpers.js';
+import { deferNeeds, funcName, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'unnecessary-defer';
 
@@ -136,5 +136,6 @@ export const analyzer: Analyzer = {
     category: 'style',
     docUrl: docUrl(ID),
   },
+  needs: deferNeeds,
   run,
 };

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { walkNode, type CFG } from '../types/cfg.js';
 import {
   callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, lineOf, packageCallsIn, returnOfPath, samePath, searchCallees,
-  textOf, varPath, type FuncNode, type VarPath,
+  textOf, varPath, type FuncNode, type VarPath, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'waitgroup-done-path';
@@ -188,5 +188,6 @@ export const analyzer: Analyzer = {
     category: 'goroutines',
     docUrl: docUrl(ID),
   },
+  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'] }),
   run,
 };

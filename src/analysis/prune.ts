@@ -1,0 +1,220 @@
+// Body pruning: most function bodies of a package hold nothing a rule looks at (no defer, go,
+// recover or lock call) and matter to no function that does. Their statements are dropped right
+// after parsing, so that type checking, the call graph, the CFGs and every rule walk only the
+// bodies that can matter; the declarations (signatures, receivers) stay.
+//
+// Which bodies matter is computed per package from what the enabled analyzers declare
+// (Analyzer.needs), by syntax alone:
+//   - subjects: bodies containing one of the subject node kinds or identifiers;
+//   - watched names: names that a subject defers (`defer s.f()`, `defer hook()`) and the names of
+//     functions containing a watched identifier (such as recover): every body mentioning one is
+//     kept, since rules ask package-wide questions about them (is the field ever set, is the
+//     function ever deferred or used as a value);
+//   - callees: a function or method named in a kept body is kept when its body (or one it names,
+//     transitively) contains a source (a kind or identifier whose effect reaches callers: an exit,
+//     a blocking call, a lock, a channel operation...).
+// Everything is by name, so the approximation only ever keeps more than needed. When an enabled
+// analyzer declares no needs, nothing is pruned.
+import type * as ast from '../syntax/ast.js';
+import { forEachChild } from '../syntax/nodes.js';
+import type { Analyzer, BodyNeeds } from './analyzer.js';
+import type { RuleOptions } from './options.js';
+
+/** The union of the enabled analyzers' needs, or undefined when one of them declares none. */
+export function combinedNeeds(analyzers: readonly Analyzer[], options: RuleOptions): CombinedNeeds | undefined {
+  const out: CombinedNeeds = {
+    subjectKinds: new Set(),
+    subjectNames: new Set(),
+    subjectPatterns: [],
+    sourceKinds: new Set(),
+    sourceNames: new Set(),
+    receive: false,
+    watchDeferred: false,
+    watchContaining: new Set(),
+  };
+  for (const a of analyzers) {
+    if (!a.needs) return undefined;
+    const n: BodyNeeds = a.needs(options);
+    for (const k of n.subjects.kinds ?? []) out.subjectKinds.add(k);
+    for (const k of n.subjects.names ?? []) {
+      if (k.includes('*')) out.subjectPatterns.push(new RegExp('^' + k.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'));
+      else out.subjectNames.add(k);
+    }
+    for (const k of n.sources?.kinds ?? []) out.sourceKinds.add(k);
+    for (const k of n.sources?.names ?? []) out.sourceNames.add(k);
+    if (n.sources?.receive || n.subjects.receive) out.receive = true;
+    if (n.subjects.receive) out.subjectReceive = true;
+    if (n.watch?.deferred) out.watchDeferred = true;
+    for (const k of n.watch?.containing ?? []) out.watchContaining.add(k);
+  }
+  // A subject is a source too: what it does reaches whoever calls it.
+  for (const k of out.subjectKinds) out.sourceKinds.add(k);
+  for (const k of out.subjectNames) out.sourceNames.add(k);
+  return out;
+}
+
+export interface CombinedNeeds {
+  subjectKinds: Set<string>;
+  subjectNames: Set<string>;
+  /** Subject names given with `*` wildcards (ban-list patterns), as regular expressions over identifiers. */
+  subjectPatterns: RegExp[];
+  subjectReceive?: boolean;
+  sourceKinds: Set<string>;
+  sourceNames: Set<string>;
+  /** Channel receives (`<-ch`) are sources. */
+  receive: boolean;
+  watchDeferred: boolean;
+  watchContaining: Set<string>;
+}
+
+interface Body {
+  decl: ast.FuncDecl;
+  body: ast.BlockStmt;
+  subject: boolean;
+  source: boolean;
+  /** Every identifier in the body (selector names included). */
+  names: Set<string>;
+  /** Names this body defers (`defer f()`, `defer x.m()`). */
+  deferred: string[];
+  /** Every identifier inside the body's defer statements (deferred literals included). */
+  inDefer: Set<string>;
+  kept: boolean;
+  /** Kept as code that runs deferred: every function it names is kept too. */
+  deferredCode: boolean;
+}
+
+export interface PruneStats {
+  /** Function declarations with a body. */
+  bodies: number;
+  /** Bodies whose statements were dropped. */
+  pruned: number;
+}
+
+function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds): Body {
+  const names = new Set<string>();
+  const inDefer = new Set<string>();
+  const deferred: string[] = [];
+  let subject = false;
+  let source = false;
+  let deferDepth = 0;
+  const patterns = needs.subjectPatterns;
+  const visit = (n: ast.Node): void => {
+    const k = n.kind;
+    if (k === 'Ident') {
+      const name = (n as ast.Ident).name;
+      names.add(name);
+      if (deferDepth > 0) inDefer.add(name);
+      if (needs.subjectNames.has(name) || (patterns.length > 0 && patterns.some((p) => p.test(name)))) subject = true;
+      if (needs.sourceNames.has(name)) source = true;
+      return;
+    }
+    if (needs.subjectKinds.has(k)) subject = true;
+    if (needs.sourceKinds.has(k)) source = true;
+    if (k === 'UnaryExpr' && (n as ast.UnaryExpr).op === '<-') {
+      if (needs.receive) source = true;
+      if (needs.subjectReceive) subject = true;
+    } else if (k === 'DeferStmt') {
+      let f: ast.Expr = (n as ast.DeferStmt).call.fun;
+      while (f.kind === 'ParenExpr') f = f.x;
+      if (f.kind === 'IndexExpr' || f.kind === 'IndexListExpr') f = f.x;
+      if (f.kind === 'Ident') deferred.push(f.name);
+      else if (f.kind === 'SelectorExpr') deferred.push(f.sel.name);
+      deferDepth++;
+      forEachChild(n, visit);
+      deferDepth--;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  visit(body);
+  return { decl, body, subject, source, names, deferred, inDefer, kept: false, deferredCode: false };
+}
+
+/**
+ * Drops the statements of the function bodies of `files` (one package) that cannot matter to
+ * the needs given: their BlockStmt keeps its braces and gets an empty list, as in a file parsed
+ * for its declarations only.
+ */
+export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): PruneStats {
+  const bodies: Body[] = [];
+  for (const f of files) {
+    for (const d of f.decls ?? []) {
+      if (d.kind === 'FuncDecl' && d.body && d.body.list) bodies.push(scanBody(d, d.body, needs));
+    }
+  }
+  const byName = new Map<string, Body[]>();
+  for (const b of bodies) {
+    const list = byName.get(b.decl.name.name);
+    if (list) list.push(b);
+    else byName.set(b.decl.name.name, [b]);
+  }
+  // Bodies that contain a source or name a function whose body (transitively) does.
+  const reaches = new Set<Body>();
+  for (const b of bodies) if (b.source) reaches.add(b);
+  for (let changed = reaches.size > 0; changed; ) {
+    changed = false;
+    for (const b of bodies) {
+      if (reaches.has(b)) continue;
+      for (const n of b.names) {
+        const targets = byName.get(n);
+        if (targets && targets.some((t) => reaches.has(t))) {
+          reaches.add(b);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  const watched = new Set<string>();
+  for (const b of bodies) {
+    for (const w of needs.watchContaining) {
+      if (b.names.has(w)) {
+        watched.add(b.decl.name.name);
+        break;
+      }
+    }
+  }
+  const work: Body[] = [];
+  const keep = (b: Body, deferredCode = false) => {
+    if (b.kept && (b.deferredCode || !deferredCode)) return;
+    b.kept = true;
+    b.deferredCode ||= deferredCode;
+    work.push(b);
+  };
+  for (const b of bodies) if (b.subject) keep(b);
+  for (;;) {
+    while (work.length > 0) {
+      const b = work.pop()!;
+      if (needs.watchDeferred) for (const d of b.deferred) watched.add(d);
+      // Code that runs deferred is looked into whatever it contains (is the method nil-safe, does
+      // it ask for its caller, does it flush...): every function it names is kept, transitively.
+      for (const n of b.deferredCode ? b.names : b.inDefer) {
+        for (const t of byName.get(n) ?? []) keep(t, true);
+      }
+      if (b.deferredCode) continue;
+      for (const n of b.names) {
+        for (const t of byName.get(n) ?? []) if (!t.kept && reaches.has(t)) keep(t);
+      }
+    }
+    // Bodies that mention a watched name (a new watched name can come from a body kept here).
+    let more = false;
+    for (const b of bodies) {
+      if (b.kept) continue;
+      for (const n of b.names) {
+        if (watched.has(n)) {
+          keep(b);
+          more = true;
+          break;
+        }
+      }
+    }
+    if (!more) break;
+  }
+  let pruned = 0;
+  for (const b of bodies) {
+    if (b.kept) continue;
+    b.body.list = null;
+    pruned++;
+  }
+  return { bodies: bodies.length, pruned };
+}
