@@ -1901,6 +1901,8 @@ class Parser {
   private skipBody(): ast.BlockStmt {
     const lbrace = this.pos;
     const sc = this.sc;
+    // Straight to the matching '}' (or EOF): the loop below then sees it first.
+    sc.skipBlock();
     let depth = 1;
     for (;;) {
       sc.scan();

@@ -1,0 +1,68 @@
+// Declarations-only parsing skips function bodies at the byte level; the declarations it gives
+// must be those of a full parse (with the bodies' statements left out), on tricky input and on
+// real files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFile } from '../../src/syntax/parser.js';
+
+/** The file's declarations as JSON, bodies reduced to their braces. */
+function decls(name: string, src: Uint8Array | string, mode: 'full' | 'declarations'): string {
+  const r = parseFile(name, src, { mode, comments: false });
+  for (const d of r.file.decls ?? []) if (d.kind === 'FuncDecl' && d.body) d.body.list = null;
+  return JSON.stringify({ decls: r.file.decls, imports: r.file.imports });
+}
+
+test('bodies with braces in strings, runes, raw strings and comments are skipped to the right brace', () => {
+  const src = [
+    'package p',
+    '',
+    'func a() { s := "}{\\"}"; r := \'}\'; q := \'\\\'\'; _ = `}',
+    '{`; /* } */ // }',
+    '\tif true { _ = s + string(r) + string(q) }',
+    '}',
+    '',
+    'func (t *T) b(x int) (int, error) { return x, nil }',
+    'type T struct{ f func() }',
+    'func c() {}',
+    'var v = func() int { return 1 }()',
+    '',
+  ].join('\n');
+  const full = parseFile('p.go', src);
+  assert.deepEqual(full.errors, []);
+  assert.equal(decls('p.go', src, 'declarations'), decls('p.go', src, 'full'));
+});
+
+test('a body that never closes ends at EOF with an error, as a full parse does', () => {
+  const r = parseFile('p.go', 'package p\n\nfunc a() { if x { \n', { mode: 'declarations' });
+  assert.ok(r.errors.length > 0);
+  assert.equal(r.file.decls?.length, 1);
+});
+
+const goroot = (() => {
+  const r = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : '';
+})();
+
+test('declarations of every 10th GOROOT file match a full parse', { skip: goroot ? false : 'go is not installed (needed for GOROOT/src)' }, () => {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d).sort()) {
+      const p = join(d, e);
+      if (e === 'testdata') continue;
+      if (statSync(p).isDirectory()) walk(p);
+      else if (e.endsWith('.go')) files.push(p);
+    }
+  };
+  walk(join(goroot, 'src'));
+  let compared = 0;
+  for (let i = 0; i < files.length; i += 10) {
+    const bytes = readFileSync(files[i]!);
+    if (parseFile(files[i]!, bytes).errors.length > 0) continue;
+    assert.equal(decls(files[i]!, bytes, 'declarations'), decls(files[i]!, bytes, 'full'), files[i]);
+    compared++;
+  }
+  assert.ok(compared > 500, `compared ${compared} files`);
+});
