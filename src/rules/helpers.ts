@@ -202,7 +202,6 @@ export function sameVar(pass: Pass, a: ast.Ident, b: ast.Ident): boolean {
   return oa && ob ? oa === ob : true;
 }
 
-/** Calls fn for each node below n, not descending into function literals. Return false to prune. */
 /** The go statements of a function body (not of its nested literals), in source order. */
 export function goStmtsIn(body: ast.Node): ast.GoStmt[] {
   const gos: ast.GoStmt[] = [];
@@ -213,6 +212,7 @@ export function goStmtsIn(body: ast.Node): ast.GoStmt[] {
   return gos;
 }
 
+/** Calls fn for each node below n, not descending into function literals. Return false to prune. */
 export function walkSameFunc(n: ast.Node, fn: (x: ast.Node) => boolean | void): void {
   const visit = (x: ast.Node): void => {
     if (x.kind === 'FuncLit') return;
