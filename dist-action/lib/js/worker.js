@@ -2,9 +2,9 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-YJIQUCTI.js";
+} from "./chunk-T3TECVKV.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-Q4I6QS2F.js";
+import "./chunk-YUPDRGD5.js";
 import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

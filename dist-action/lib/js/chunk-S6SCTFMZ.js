@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-OIVQZXA7.js";
+} from "./chunk-WKYNKXQY.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-4AM3YD34.js";
 import {
   version
-} from "./chunk-UHW3PPNS.js";
+} from "./chunk-FWN7PHXW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,19 +49,19 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-POUD6744.js";
+} from "./chunk-UKMSCRJV.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-YJIQUCTI.js";
+} from "./chunk-T3TECVKV.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-Q4I6QS2F.js";
+import "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KF4L3KG2.js";
+} from "./chunk-L5JM7SBP.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -1,6 +1,7 @@
 import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
+  DEFAULT_NO_RETURN,
   buildCFG,
   buildCallGraph,
   docUrl,
@@ -1460,6 +1461,41 @@ function assignsVar(pass, body, decl) {
   });
   return found;
 }
+function bareName(qualified) {
+  return qualified.slice(Math.max(qualified.lastIndexOf("."), qualified.lastIndexOf(" ")) + 1);
+}
+function calleeSources(o) {
+  const names = /* @__PURE__ */ new Set(["recover", "panic", "close", "Msg", "Msgf", "MsgFunc", "Send", "Go", "Wait", "Done", "Add"]);
+  const qualified = [
+    ...EXIT_FUNCTIONS,
+    ...EVENT_SENDERS,
+    ...FATAL_EVENT_SOURCES,
+    ...DEFAULT_NO_RETURN,
+    ...WAIT_CALLS,
+    ...Object.keys(BLOCKING_CALLS),
+    ...Object.keys(MUTEX_METHODS),
+    ...SERVE_CALLS,
+    ...SERVE_METHODS,
+    ...SIGNAL_HANDLERS,
+    ...TIMEOUT_CHANNELS,
+    ...HTTP_REQUEST_CALLS,
+    ...PLUMBING_CALLS,
+    ...Object.keys(ACQUIRING_CALLS),
+    ...o.blockingCalls,
+    ...o.banned.map((b) => b.name)
+  ];
+  const exits = o.rules["exit-skips-defer"]?.exitCalls;
+  if (Array.isArray(exits)) {
+    for (const x of exits) if (typeof x === "string") qualified.push(x);
+  }
+  for (const q of qualified) names.add(bareName(q));
+  return { kinds: ["DeferStmt", "GoStmt", "SendStmt", "SelectStmt"], names: [...names], receive: true };
+}
+function bodyNeeds(o, subjects, watch) {
+  return { subjects, sources: calleeSources(o), ...watch ? { watch } : {} };
+}
+var deferNeeds = (o) => bodyNeeds(o, { kinds: ["DeferStmt"] });
+var LOCK_NAMES = [...new Set(Object.values(MUTEX_METHODS))];
 
 // src/rules/defer-in-loop.ts
 var ID = "defer-in-loop";
@@ -1573,6 +1609,7 @@ var analyzer = {
     category: "lifetime",
     docUrl: docUrl(ID)
   },
+  needs: deferNeeds,
   run
 };
 
@@ -1609,6 +1646,7 @@ var analyzer2 = {
     category: "lifetime",
     docUrl: docUrl(ID2)
   },
+  needs: deferNeeds,
   run: run2
 };
 
@@ -1676,6 +1714,7 @@ var analyzer3 = {
     category: "cost",
     docUrl: docUrl(ID3)
   },
+  needs: deferNeeds,
   run: run3
 };
 
@@ -1801,6 +1840,7 @@ var analyzer4 = {
     category: "style",
     docUrl: docUrl(ID4)
   },
+  needs: deferNeeds,
   run: run4
 };
 
@@ -1944,6 +1984,7 @@ var analyzer5 = {
     category: "goroutine",
     docUrl: docUrl(ID5)
   },
+  needs: deferNeeds,
   run: run5
 };
 
@@ -2111,6 +2152,7 @@ var analyzer6 = {
     category: "evaluation",
     docUrl: docUrl(ID6)
   },
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "GoStmt"] }),
   run: run6
 };
 
@@ -2443,6 +2485,7 @@ var analyzer7 = {
     category: "evaluation",
     docUrl: docUrl(ID7)
   },
+  needs: deferNeeds,
   run: run7
 };
 
@@ -2654,6 +2697,7 @@ var analyzer8 = {
     category: "evaluation",
     docUrl: docUrl(ID8)
   },
+  needs: deferNeeds,
   run: run8
 };
 
@@ -2825,6 +2869,7 @@ var analyzer9 = {
     category: "evaluation",
     docUrl: docUrl(ID9)
   },
+  needs: deferNeeds,
   run: run9
 };
 
@@ -2895,6 +2940,7 @@ var analyzer10 = {
     category: "lifetime",
     docUrl: docUrl(ID10)
   },
+  needs: deferNeeds,
   run: run10
 };
 
@@ -3145,6 +3191,7 @@ var analyzer11 = {
     category: "locking",
     docUrl: docUrl(ID11)
   },
+  needs: (o) => bodyNeeds(o, { names: [...LOCK_NAMES] }),
   run: run11
 };
 
@@ -3318,6 +3365,7 @@ var analyzer12 = {
     category: "lifetime",
     docUrl: docUrl(ID12)
   },
+  needs: deferNeeds,
   run: run12
 };
 
@@ -3473,6 +3521,7 @@ var analyzer13 = {
     category: "lifetime",
     docUrl: docUrl(ID13)
   },
+  needs: deferNeeds,
   run: run13
 };
 
@@ -3787,6 +3836,8 @@ var analyzer14 = {
     category: "lifetime",
     docUrl: docUrl(ID14)
   },
+  // Whether a deferred field or package variable is ever set is asked of every body naming it.
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"] }, { deferred: true }),
   run: run14
 };
 
@@ -4006,6 +4057,7 @@ var analyzer15 = {
     category: "lifetime",
     docUrl: docUrl(ID15)
   },
+  needs: deferNeeds,
   run: run15
 };
 
@@ -4110,6 +4162,7 @@ var analyzer16 = {
     category: "locking",
     docUrl: docUrl(ID16)
   },
+  needs: deferNeeds,
   run: run16
 };
 
@@ -4277,6 +4330,7 @@ var analyzer17 = {
     category: "locking",
     docUrl: docUrl(ID17)
   },
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"], names: [...LOCK_NAMES] }),
   run: run17
 };
 
@@ -4545,6 +4599,7 @@ var analyzer18 = {
     category: "goroutine",
     docUrl: docUrl(ID18)
   },
+  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"] }),
   run: run18
 };
 
@@ -4605,6 +4660,8 @@ var analyzer19 = {
     category: "panics",
     docUrl: docUrl(ID19)
   },
+  // Whether a function with a recover is ever deferred, called or used as a value is asked of every body naming it.
+  needs: (o) => bodyNeeds(o, { names: ["recover"] }, { deferred: true, containing: ["recover"] }),
   run: run19
 };
 
@@ -4732,6 +4789,7 @@ var analyzer20 = {
     category: "panics",
     docUrl: docUrl(ID20)
   },
+  needs: (o) => bodyNeeds(o, { names: ["recover"] }, { deferred: true, containing: ["recover"] }),
   run: run20
 };
 
@@ -4891,6 +4949,7 @@ var analyzer21 = {
     category: "goroutines",
     docUrl: docUrl(ID21)
   },
+  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"] }),
   run: run21
 };
 
@@ -4967,6 +5026,7 @@ var analyzer22 = {
     category: "panic",
     docUrl: docUrl(ID22)
   },
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "GoStmt"] }),
   run: run22
 };
 
@@ -5221,6 +5281,8 @@ var analyzer23 = {
     category: "blocking",
     docUrl: docUrl(ID23)
   },
+  // A send outside goroutines marks a semaphore channel for the whole package.
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "SendStmt"] }),
   run: run23
 };
 
@@ -5396,6 +5458,7 @@ var analyzer24 = {
     category: "panics",
     docUrl: docUrl(ID24)
   },
+  needs: deferNeeds,
   run: run24
 };
 
@@ -5549,6 +5612,8 @@ var analyzer25 = {
     category: "panic",
     docUrl: docUrl(ID25)
   },
+  // A signal handler installed anywhere in package main counts.
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"], names: [...new Set([...SIGNAL_HANDLERS].map((n) => n.slice(n.lastIndexOf(".") + 1))), "SetupSignalHandler", "SetupSignalContext"] }),
   run: run25
 };
 
@@ -5664,6 +5729,7 @@ var analyzer26 = {
     category: "policy",
     docUrl: docUrl(ID26)
   },
+  needs: (o) => bodyNeeds(o, { names: [...new Set(o.banned.map((b) => b.name.slice(Math.max(b.name.lastIndexOf("."), b.name.lastIndexOf(" ")) + 1)))] }),
   run: run26
 };
 

@@ -13,14 +13,14 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-YJIQUCTI.js";
+} from "./chunk-T3TECVKV.js";
 import {
   fileNameMismatch,
   headerAllows,
   parseFile,
   readFileHeader,
   releaseTagsFor
-} from "./chunk-Q4I6QS2F.js";
+} from "./chunk-YUPDRGD5.js";
 import {
   SEVERITIES,
   compareFindings,
@@ -1662,6 +1662,14 @@ var DriverError = class extends Error {
     this.name = "DriverError";
   }
 };
+var DEFAULT_WORKER_HEAP_MB = 1024;
+var WORKER_YOUNG_MB = 96;
+function workerHeapLimit(opt, env = process.env) {
+  if (opt !== void 0) return Math.max(0, Math.floor(opt));
+  const v = env.DEFERGUARD_WORKER_HEAP_MB;
+  if (v !== void 0 && /^\d+$/.test(v.trim())) return Number(v.trim());
+  return DEFAULT_WORKER_HEAP_MB;
+}
 function defaultJobs() {
   return Math.max(1, availableParallelism());
 }
@@ -1701,14 +1709,15 @@ function planUnits(packages, tests = true) {
   units.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return { units, table };
 }
-function startWorker(config) {
+function startWorker(config, heapMb) {
+  const limits = heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } } : {};
   if (import.meta.url.endsWith(".ts")) {
     const entry = new URL("./worker.ts", import.meta.url).href;
     const api = import.meta.resolve("tsx/esm/api");
     const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(boot, { eval: true, workerData: config });
+    return new Worker(boot, { eval: true, workerData: config, ...limits });
   }
-  return new Worker(new URL("./worker.js", import.meta.url), { workerData: config });
+  return new Worker(new URL("./worker.js", import.meta.url), { workerData: config, ...limits });
 }
 function crashFinding(unit, error) {
   const file = unit.files[0]?.path ?? unit.dir;
@@ -1725,18 +1734,19 @@ function crashFinding(unit, error) {
     endColumn: 1
   };
 }
-async function runInWorkers(config, units, jobs, notes, onResult) {
+async function runInWorkers(config, units, jobs, notes, onResult, heapMb) {
   const queue = [...units].sort((a, b) => b.files.length - a.files.length || (a.key < b.key ? -1 : 1));
+  const retried = /* @__PURE__ */ new Set();
   const results = [];
   const push = (r) => {
     results.push(r);
     onResult(r);
   };
   let fatal;
-  const runOne = () => new Promise((done) => {
+  const runOne = (limit) => new Promise((done) => {
     let pending;
     let finished = false;
-    const w = startWorker(config);
+    const w = startWorker(config, limit);
     const next = () => {
       if (fatal !== void 0) pending = void 0;
       else pending = queue.shift();
@@ -1747,12 +1757,22 @@ async function runInWorkers(config, units, jobs, notes, onResult) {
       }
       w.postMessage({ type: "unit", unit: pending });
     };
-    const fail = (error) => {
+    const fail = (error, outOfMemory = false) => {
       if (finished) return;
       finished = true;
+      let nextLimit = limit;
+      if (outOfMemory && limit > 0) {
+        nextLimit = 0;
+        notes.add(`a worker ran out of memory under its ${limit} MB heap limit${pending ? ` analysing ${pending.importPath}` : ""}; carrying on without the limit (set DEFERGUARD_WORKER_HEAP_MB to change it)`);
+        if (pending && !retried.has(pending.key)) {
+          retried.add(pending.key);
+          queue.unshift(pending);
+          pending = void 0;
+        }
+      }
       if (pending) push({ key: pending.key, findings: [crashFinding(pending, error)], directives: [], notes: [] });
       void w.terminate();
-      if (queue.length > 0 && fatal === void 0) void runOne().then(done);
+      if (queue.length > 0 && fatal === void 0) void runOne(nextLimit).then(done);
       else done();
     };
     w.on("message", (m) => {
@@ -1776,12 +1796,12 @@ async function runInWorkers(config, units, jobs, notes, onResult) {
           break;
       }
     });
-    w.on("error", (e) => fail(`worker stopped: ${e.message}`));
+    w.on("error", (e) => fail(`worker stopped: ${e.message}`, e.code === "ERR_WORKER_OUT_OF_MEMORY"));
     w.on("exit", (code) => {
       if (!finished) fail(`worker exited with code ${code}`);
     });
   });
-  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, () => runOne()));
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, () => runOne(heapMb)));
   if (fatal !== void 0) throw new DriverError(fatal);
   return results;
 }
@@ -1826,7 +1846,8 @@ async function analyze(opts) {
     enable: opts.enable,
     options: opts.options ?? defaultRuleOptions(),
     table,
-    ...opts.knownRules ? { knownRules: opts.knownRules } : {}
+    ...opts.knownRules ? { knownRules: opts.knownRules } : {},
+    prune: opts.prune ?? (opts.env ?? process.env).DEFERGUARD_PRUNE !== "0"
   };
   const jobs = Math.max(1, Math.floor(opts.jobs ?? defaultJobs()));
   const notes = /* @__PURE__ */ new Set();
@@ -1893,13 +1914,16 @@ async function analyze(opts) {
       store(r);
     }
   } else {
-    results.push(...await runInWorkers(config, todo, jobs, notes, store));
+    results.push(...await runInWorkers(config, todo, jobs, notes, store, workerHeapLimit(opts.workerHeapMb, opts.env ?? process.env)));
   }
   results.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   let findings = [];
   const directives = [];
   const problems = [];
+  const bodies = { total: 0, pruned: 0 };
   for (const r of results) {
+    bodies.total += r.bodies?.total ?? 0;
+    bodies.pruned += r.bodies?.pruned ?? 0;
     findings.push(...r.findings);
     directives.push(...r.directives);
     problems.push(...r.diagnostics ?? []);
@@ -1939,6 +1963,7 @@ async function analyze(opts) {
     unusedIgnores,
     directiveProblems: sortDiagnostics(problems),
     excludedFiles,
+    bodies,
     ...cache ? { cache: cache.stats } : {}
   };
 }

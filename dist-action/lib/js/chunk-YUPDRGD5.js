@@ -311,6 +311,60 @@ var Scanner = class {
   error(offset, message) {
     this.errors.push({ offset, message });
   }
+  /**
+   * Skips the rest of a block whose '{' was the last token scanned, matching braces at the byte
+   * level: comments, string and rune literals are stepped over, no tokens are made and nothing
+   * inside is checked (no errors, no line directives). Afterwards the next scan() returns the
+   * matching '}', or EOF when there is none. For declarations-only parsing, where bodies are not
+   * wanted: several times faster than scanning their tokens.
+   */
+  skipBlock() {
+    const src = this.src;
+    const n = src.length;
+    let i = this.ch === EOF_CH ? n : this.offset;
+    let depth = 1;
+    while (i < n) {
+      const c = src[i];
+      if (c === 125) {
+        if (--depth === 0) {
+          this.offset = i;
+          this.rdOffset = i + 1;
+          this.ch = 125;
+          this.lineOffset = src.lastIndexOf(10, i) + 1;
+          this.insertSemi = false;
+          this.nlPos = -1;
+          return;
+        }
+        i++;
+      } else if (c === 123) {
+        depth++;
+        i++;
+      } else if (c === 47) {
+        const d = src[i + 1];
+        if (d === 47) {
+          i += 2;
+          while (i < n && src[i] !== 10) i++;
+        } else if (d === 42) {
+          i += 2;
+          while (i < n && !(src[i] === 42 && src[i + 1] === 47)) i++;
+          i += 2;
+        } else i++;
+      } else if (c === 34 || c === 39) {
+        i++;
+        while (i < n && src[i] !== c && src[i] !== 10) i += src[i] === 92 && src[i + 1] !== 10 ? 2 : 1;
+        i++;
+      } else if (c === 96) {
+        i++;
+        while (i < n && src[i] !== 96) i++;
+        i++;
+      } else i++;
+    }
+    this.offset = n;
+    this.rdOffset = n;
+    this.ch = EOF_CH;
+    this.insertSemi = false;
+    this.nlPos = -1;
+  }
   /** Reads the next Unicode character into ch. */
   next() {
     const src = this.src;
@@ -3436,6 +3490,7 @@ var Parser = class {
   skipBody() {
     const lbrace = this.pos;
     const sc = this.sc;
+    sc.skipBlock();
     let depth = 1;
     for (; ; ) {
       sc.scan();

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-CK5KI3LK.js";
-import "./chunk-POUD6744.js";
+} from "./chunk-MH3TGJ2M.js";
+import "./chunk-UKMSCRJV.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-YJIQUCTI.js";
+import "./chunk-T3TECVKV.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-Q4I6QS2F.js";
-import "./chunk-KF4L3KG2.js";
+import "./chunk-YUPDRGD5.js";
+import "./chunk-L5JM7SBP.js";
 import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

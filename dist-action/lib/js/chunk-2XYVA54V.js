@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-POUD6744.js";
+} from "./chunk-UKMSCRJV.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-YJIQUCTI.js";
+} from "./chunk-T3TECVKV.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-Q4I6QS2F.js";
+import "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KF4L3KG2.js";
+} from "./chunk-L5JM7SBP.js";
 import {
   docUrl
 } from "./chunk-K4325GDH.js";

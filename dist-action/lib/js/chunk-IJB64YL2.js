@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-OIVQZXA7.js";
+} from "./chunk-WKYNKXQY.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-4AM3YD34.js";
-import "./chunk-UHW3PPNS.js";
-import "./chunk-POUD6744.js";
+import "./chunk-FWN7PHXW.js";
+import "./chunk-UKMSCRJV.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-YJIQUCTI.js";
+import "./chunk-T3TECVKV.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-Q4I6QS2F.js";
-import "./chunk-KF4L3KG2.js";
+import "./chunk-YUPDRGD5.js";
+import "./chunk-L5JM7SBP.js";
 import "./chunk-K4325GDH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -4,17 +4,17 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-POUD6744.js";
+} from "./chunk-UKMSCRJV.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-YJIQUCTI.js";
+import "./chunk-T3TECVKV.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-Q4I6QS2F.js";
+} from "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KF4L3KG2.js";
+} from "./chunk-L5JM7SBP.js";
 import {
   docUrl
 } from "./chunk-K4325GDH.js";

@@ -5,7 +5,7 @@ import {
 } from "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-Q4I6QS2F.js";
+} from "./chunk-YUPDRGD5.js";
 import {
   DEFAULT_NO_RETURN,
   buildCFG,
@@ -3472,6 +3472,156 @@ var PassImpl = class {
   }
 };
 
+// src/analysis/prune.ts
+function combinedNeeds(analyzers, options) {
+  const out = {
+    subjectKinds: /* @__PURE__ */ new Set(),
+    subjectNames: /* @__PURE__ */ new Set(),
+    subjectPatterns: [],
+    sourceKinds: /* @__PURE__ */ new Set(),
+    sourceNames: /* @__PURE__ */ new Set(),
+    receive: false,
+    watchDeferred: false,
+    watchContaining: /* @__PURE__ */ new Set()
+  };
+  for (const a of analyzers) {
+    if (!a.needs) return void 0;
+    const n = a.needs(options);
+    for (const k of n.subjects.kinds ?? []) out.subjectKinds.add(k);
+    for (const k of n.subjects.names ?? []) {
+      if (k.includes("*")) out.subjectPatterns.push(new RegExp("^" + k.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$"));
+      else out.subjectNames.add(k);
+    }
+    for (const k of n.sources?.kinds ?? []) out.sourceKinds.add(k);
+    for (const k of n.sources?.names ?? []) out.sourceNames.add(k);
+    if (n.sources?.receive || n.subjects.receive) out.receive = true;
+    if (n.subjects.receive) out.subjectReceive = true;
+    if (n.watch?.deferred) out.watchDeferred = true;
+    for (const k of n.watch?.containing ?? []) out.watchContaining.add(k);
+  }
+  for (const k of out.subjectKinds) out.sourceKinds.add(k);
+  for (const k of out.subjectNames) out.sourceNames.add(k);
+  return out;
+}
+function scanBody(decl, body, needs) {
+  const names = /* @__PURE__ */ new Set();
+  const inDefer = /* @__PURE__ */ new Set();
+  const deferred = [];
+  let subject = false;
+  let source2 = false;
+  let deferDepth = 0;
+  const patterns = needs.subjectPatterns;
+  const visit = (n) => {
+    const k = n.kind;
+    if (k === "Ident") {
+      const name = n.name;
+      names.add(name);
+      if (deferDepth > 0) inDefer.add(name);
+      if (needs.subjectNames.has(name) || patterns.length > 0 && patterns.some((p) => p.test(name))) subject = true;
+      if (needs.sourceNames.has(name)) source2 = true;
+      return;
+    }
+    if (needs.subjectKinds.has(k)) subject = true;
+    if (needs.sourceKinds.has(k)) source2 = true;
+    if (k === "UnaryExpr" && n.op === "<-") {
+      if (needs.receive) source2 = true;
+      if (needs.subjectReceive) subject = true;
+    } else if (k === "DeferStmt") {
+      let f = n.call.fun;
+      while (f.kind === "ParenExpr") f = f.x;
+      if (f.kind === "IndexExpr" || f.kind === "IndexListExpr") f = f.x;
+      if (f.kind === "Ident") deferred.push(f.name);
+      else if (f.kind === "SelectorExpr") deferred.push(f.sel.name);
+      deferDepth++;
+      forEachChild(n, visit);
+      deferDepth--;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  visit(body);
+  return { decl, body, subject, source: source2, names, deferred, inDefer, kept: false, deferredCode: false };
+}
+function pruneBodies(files, needs) {
+  const bodies = [];
+  for (const f of files) {
+    for (const d of f.decls ?? []) {
+      if (d.kind === "FuncDecl" && d.body && d.body.list) bodies.push(scanBody(d, d.body, needs));
+    }
+  }
+  const byName = /* @__PURE__ */ new Map();
+  for (const b of bodies) {
+    const list = byName.get(b.decl.name.name);
+    if (list) list.push(b);
+    else byName.set(b.decl.name.name, [b]);
+  }
+  const reaches = /* @__PURE__ */ new Set();
+  for (const b of bodies) if (b.source) reaches.add(b);
+  for (let changed = reaches.size > 0; changed; ) {
+    changed = false;
+    for (const b of bodies) {
+      if (reaches.has(b)) continue;
+      for (const n of b.names) {
+        const targets = byName.get(n);
+        if (targets && targets.some((t) => reaches.has(t))) {
+          reaches.add(b);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  const watched = /* @__PURE__ */ new Set();
+  for (const b of bodies) {
+    for (const w of needs.watchContaining) {
+      if (b.names.has(w)) {
+        watched.add(b.decl.name.name);
+        break;
+      }
+    }
+  }
+  const work = [];
+  const keep = (b, deferredCode = false) => {
+    if (b.kept && (b.deferredCode || !deferredCode)) return;
+    b.kept = true;
+    b.deferredCode ||= deferredCode;
+    work.push(b);
+  };
+  for (const b of bodies) if (b.subject) keep(b);
+  for (; ; ) {
+    while (work.length > 0) {
+      const b = work.pop();
+      if (needs.watchDeferred) for (const d of b.deferred) watched.add(d);
+      for (const n of b.deferredCode ? b.names : b.inDefer) {
+        for (const t of byName.get(n) ?? []) keep(t, true);
+      }
+      if (b.deferredCode) continue;
+      for (const n of b.names) {
+        for (const t of byName.get(n) ?? []) if (!t.kept && reaches.has(t)) keep(t);
+      }
+    }
+    let more = false;
+    for (const b of bodies) {
+      if (b.kept) continue;
+      for (const n of b.names) {
+        if (watched.has(n)) {
+          keep(b);
+          more = true;
+          break;
+        }
+      }
+    }
+    if (!more) break;
+  }
+  let pruned = 0;
+  for (const b of bodies) {
+    if (b.kept) continue;
+    b.body.list = null;
+    pruned++;
+  }
+  return { bodies: bodies.length, pruned };
+}
+
 // src/analysis/core.ts
 var SYNTAX_ERROR_RULE = {
   id: "syntax-error",
@@ -3537,6 +3687,8 @@ var Engine = class _Engine {
     this.reader = reader;
     this.universe = new Universe((p) => this.importPackage(p));
     this.knownRules = cfg.knownRules ? new Set(cfg.knownRules) : void 0;
+    this.needs = combinedNeeds(analyzers, cfg.options);
+    this.prune = cfg.prune !== false;
   }
   cfg;
   analyzers;
@@ -3556,6 +3708,9 @@ var Engine = class _Engine {
       this.importedPackages.delete(p);
     }
   }
+  /** What the enabled analyzers need of function bodies; undefined when one of them does not say. */
+  needs;
+  prune;
   notes = [];
   /** An engine running the enabled analyzers of the registry module `cfg.registry`. */
   static async create(cfg, reader) {
@@ -3606,6 +3761,8 @@ var Engine = class _Engine {
     const notes = [];
     const track = { current: void 0 };
     const files = [];
+    const good = [];
+    let bodies;
     for (const f of [...unit.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) {
       const r = this.read(f);
       if (!r.parsed) {
@@ -3630,6 +3787,17 @@ var Engine = class _Engine {
         }
         continue;
       }
+      good.push({ f, file, source: source2 });
+    }
+    if (this.needs && this.prune) {
+      try {
+        const s = pruneBodies(good.map((g) => g.file), this.needs);
+        bodies = { total: s.bodies, pruned: s.pruned };
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+      }
+    }
+    for (const { f, file, source: source2 } of good) {
       let inspector;
       try {
         inspector = new Inspector(file);
@@ -3680,7 +3848,7 @@ var Engine = class _Engine {
       }
     }
     this.universe.forget(unit.importPath);
-    return { key: unit.key, findings, directives, diagnostics, notes };
+    return { key: unit.key, findings, directives, diagnostics, notes, ...bodies ? { bodies } : {} };
   }
 };
 

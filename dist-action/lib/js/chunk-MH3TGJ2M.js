@@ -4,14 +4,14 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-POUD6744.js";
+} from "./chunk-UKMSCRJV.js";
 import {
   parseFile
-} from "./chunk-Q4I6QS2F.js";
+} from "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KF4L3KG2.js";
+} from "./chunk-L5JM7SBP.js";
 import {
   docUrl,
   severityRank

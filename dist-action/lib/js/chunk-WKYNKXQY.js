@@ -16,7 +16,7 @@ import {
 } from "./chunk-4AM3YD34.js";
 import {
   version
-} from "./chunk-UHW3PPNS.js";
+} from "./chunk-FWN7PHXW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -25,22 +25,22 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-POUD6744.js";
+} from "./chunk-UKMSCRJV.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-YJIQUCTI.js";
+} from "./chunk-T3TECVKV.js";
 import {
   parseFile
-} from "./chunk-Q4I6QS2F.js";
+} from "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KF4L3KG2.js";
+} from "./chunk-L5JM7SBP.js";
 import {
   SEVERITIES,
   compareFindings,
@@ -1743,6 +1743,7 @@ ${USAGE}`);
     for (const n of result.notes) err(`note: ${n}`);
     err(`note: ${plural(result.packages, "package")}, ${plural(result.files, "file")} via ${result.via}; ${result.excludedFiles} excluded; ${result.suppressed} suppressed`);
     if (cache && result.cache) err(`note: ${describeCache(result.cache, cache.dir)}`);
+    if (result.bodies.total > 0) err(`note: ${result.bodies.pruned} of ${plural(result.bodies.total, "function body", "function bodies")} held nothing the enabled rules look at and were not analysed`);
   }
   for (const w of cache?.warnings ?? []) err(`warning: ${w}`);
   if (result.packages === 0) {
