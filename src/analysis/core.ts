@@ -135,6 +135,9 @@ class TrackedInspector implements FileInspector {
   has(node: ast.Node): boolean {
     return this.inner.has(node);
   }
+  contains(fn: ast.FuncDecl | ast.FuncLit, kinds: readonly ast.NodeKind[]): boolean {
+    return this.inner.contains(fn, kinds);
+  }
 }
 
 interface Parsed {

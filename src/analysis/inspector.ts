@@ -48,6 +48,11 @@ export interface FileInspector {
   withStack<K extends ast.NodeKind>(kinds: readonly K[] | null, fn: (n: NodeOf<K>, stack: readonly ast.Node[]) => boolean | void): void;
   /** Whether the node belongs to this file's tree. */
   has(node: ast.Node): boolean;
+  /**
+   * Whether a function of this file (declaration or literal) holds a node of one of these kinds
+   * anywhere in it, nested literals included: a cheap test before looking closer.
+   */
+  contains(fn: ast.FuncDecl | ast.FuncLit, kinds: readonly ast.NodeKind[]): boolean;
 }
 
 /**
@@ -58,11 +63,19 @@ export class Inspector implements FileInspector {
   private members: Set<ast.Node> | undefined;
 
   has(node: ast.Node): boolean {
-    // Built on first use from the recorded traversal (no tree walk).
-    this.members ??= new Set(this.nodes);
+    // Built on first use from the recorded traversal (no tree walk), from the push events only
+    // (each node is recorded twice).
+    if (!this.members) {
+      const m = new Set<ast.Node>();
+      const { nodes, index } = this;
+      for (let i = 0; i < nodes.length; i++) if (index[i]! > i) m.add(nodes[i]!);
+      this.members = m;
+    }
     return this.members.has(node);
   }
 
+  /** Pop event of each function declaration and literal (their subtree kinds are there). */
+  private readonly funcPop = new Map<ast.Node, number>();
   private readonly nodes: ast.Node[] = [];
   private readonly index: number[] = [];
   private readonly lo: number[] = [];
@@ -92,10 +105,19 @@ export class Inspector implements FileInspector {
       this.index[push] = pop;
       this.lo.push(accLo);
       this.hi.push(accHi);
+      if (n.kind === 'FuncDecl' || n.kind === 'FuncLit') this.funcPop.set(n, pop);
       accLo |= savedLo;
       accHi |= savedHi;
     };
     walk(root);
+  }
+
+  contains(fn: ast.FuncDecl | ast.FuncLit, kinds: readonly ast.NodeKind[]): boolean {
+    const j = this.funcPop.get(fn);
+    // A function of another tree: say yes, the caller looks closer.
+    if (j === undefined) return true;
+    const m = maskOf(kinds);
+    return !m || (this.lo[j]! & m.lo) !== 0 || (this.hi[j]! & m.hi) !== 0;
   }
 
   /** Number of nodes recorded. */

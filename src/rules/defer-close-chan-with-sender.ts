@@ -129,7 +129,7 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
-      if (!fn.body) return;
+      if (!fn.body || !file.inspector.contains(fn, ['DeferStmt']) || !file.inspector.contains(fn, ['GoStmt'])) return;
       const closes = deferredCloses(pass, fn.body);
       if (closes.length === 0) return;
       const gos = goStmtsIn(fn.body);

@@ -160,7 +160,7 @@ function run(pass: Pass): void {
   for (const file of pass.files) {
     if (file.test && !includeTests) continue;
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
-      if (!fn.body) return;
+      if (!fn.body || !file.inspector.contains(fn, ['DeferStmt'])) return;
       const bindings = bindingsIn(pass, file, fn);
       if (bindings.length === 0) return;
       walkSameFunc(fn.body, (x) => {

@@ -350,7 +350,7 @@ function checkPackageVar(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferS
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
-      if (!fn.body) return;
+      if (!fn.body || !file.inspector.contains(fn, ['DeferStmt'])) return;
       walkSameFunc(fn.body, (x) => {
         if (x.kind !== 'DeferStmt') return true;
         const fun = unparen(x.call.fun);

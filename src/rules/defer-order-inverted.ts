@@ -90,7 +90,7 @@ function releasesOf(d: ast.DeferStmt): Release[] {
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
-      if (!fn.body) return;
+      if (!fn.body || !file.inspector.contains(fn, ['DeferStmt'])) return;
       const wraps = wrapsIn(pass, file, fn);
       if (wraps.length === 0) return;
       const defers: ast.DeferStmt[] = [];

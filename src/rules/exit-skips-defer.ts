@@ -152,7 +152,9 @@ function pendingDefers(cfg: CFG | undefined, fn: FuncNode, stack: readonly ast.N
 function run(pass: Pass): void {
   const g = exitGraph(pass);
   for (const file of pass.files) {
-    file.inspector.withStack(['CallExpr'], (call, stack) => {
+    file.inspector.withStack(['FuncDecl', 'FuncLit', 'CallExpr'], (call, stack) => {
+      // Functions without a defer anywhere in them have nothing an exit could skip.
+      if (call.kind !== 'CallExpr') return file.inspector.contains(call, ['DeferStmt']);
       // Find the enclosing function; an exit in a defer or go statement of it is not on its path.
       let fn: FuncNode | undefined;
       for (let i = stack.length - 2; i >= 0; i--) {

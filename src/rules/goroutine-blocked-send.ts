@@ -310,6 +310,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.withStack(['FuncDecl', 'FuncLit'], (fn, stack) => {
+      if (!file.inspector.contains(fn, ['GoStmt'])) return;
       const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
       check(pass, file, fn, enclosing);
     });

@@ -46,7 +46,7 @@ function delegatesToRecoverer(pass: Pass, fn: FuncNode): boolean {
 }
 
 function check(pass: Pass, file: PassFile, fn: FuncNode): void {
-  if (!fn.body) return;
+  if (!fn.body || !file.inspector.contains(fn, ['DeferStmt']) || !file.inspector.contains(fn, ['GoStmt'])) return;
   const rec = protectingRecover(pass, fn);
   if (!rec) return;
   const gos: ast.GoStmt[] = [];

@@ -120,7 +120,7 @@ const LOCKS: ReadonlySet<string> = new Set(['Lock', 'RLock']);
 
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
   // Only a function that locks and defers can hold a lock until it returns.
-  if (!fn.body || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS)) return;
+  if (!fn.body || !file.inspector.contains(fn, ['DeferStmt']) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS)) return;
   const cfg = cfgOf(pass, fn);
   if (!cfg) return;
   const held: Held[] = [];

@@ -45,6 +45,26 @@ test('inspector preorder visits the requested kinds in source order, like a full
   assert.throws(() => ins.preorder(['Nope' as ast.NodeKind], () => {}), /unknown node kind/);
 });
 
+test('inspector contains tells which functions hold a kind of node, nested literals included; has finds every node', () => {
+  const src = 'package p\n\nfunc a() { defer b() }\n\nfunc b() { go func() { defer b() }() }\n\nfunc c() { _ = 1 }\n';
+  const { file } = parseFile('y.go', src);
+  const ins = new Inspector(file);
+  const fns = new Map<string, ast.FuncDecl>();
+  for (const d of file.decls ?? []) if (d.kind === 'FuncDecl') fns.set(d.name.name, d);
+  assert.equal(ins.contains(fns.get('a')!, ['DeferStmt']), true);
+  assert.equal(ins.contains(fns.get('a')!, ['GoStmt']), false);
+  assert.equal(ins.contains(fns.get('b')!, ['DeferStmt']), true, 'through the nested literal');
+  assert.equal(ins.contains(fns.get('b')!, ['GoStmt', 'SendStmt']), true);
+  assert.equal(ins.contains(fns.get('c')!, ['DeferStmt', 'GoStmt']), false);
+  let nodes = 0;
+  inspect(file, (n) => {
+    nodes++;
+    assert.ok(ins.has(n));
+  });
+  assert.ok(nodes > 20);
+  assert.equal(ins.has(parseFile('z.go', src).file), false);
+});
+
 test('inspector withStack gives the enclosing nodes and can prune', () => {
   const { file } = parseFile('x.go', SRC);
   const ins = new Inspector(file);
