@@ -393,18 +393,16 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   // Walks the syntax under root, owned by `owner`, creating literal nodes on the way (pre-order, so
   // literals are numbered in source order). Iterative: expression chains can be thousands deep.
   const walk = (root: ast.Node, rootOwner: FuncNode | null, file: ast.File): void => {
-    // Parallel stacks (node, use, owner) and a child buffer: no allocation per visited node.
+    // Parallel stacks (node, use, owner): no allocation per visited node. A node's children are
+    // pushed in source order, then their segment of the stacks is reversed.
     const sN: ast.Node[] = [root];
     const sU: (EdgeKind | null)[] = [null];
     const sO: (FuncNode | null)[] = [rootOwner];
-    const kN: ast.Node[] = [];
-    const kU: (EdgeKind | null)[] = [];
-    const kO: (FuncNode | null)[] = [];
     let owner: FuncNode | null = null;
     const push = (c: ast.Node, u: EdgeKind | null = null, o: FuncNode | null = owner): void => {
-      kN.push(c);
-      kU.push(u);
-      kO.push(o);
+      sN.push(c);
+      sU.push(u);
+      sO.push(o);
     };
     const pushChild = (c: ast.Node): void => push(c);
     let skip: ast.Node | null = null;
@@ -420,9 +418,7 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
       const n = sN.pop()!;
       const use = sU.pop()!;
       owner = sO.pop()!;
-      kN.length = 0;
-      kU.length = 0;
-      kO.length = 0;
+      const base = sN.length;
       switch (n.kind) {
         case 'FuncLit': {
           const node = litNode(n, owner);
@@ -475,10 +471,16 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
         default:
           forEachChild(n, pushChild);
       }
-      for (let i = kN.length - 1; i >= 0; i--) {
-        sN.push(kN[i]!);
-        sU.push(kU[i]!);
-        sO.push(kO[i]!);
+      for (let i = base, j = sN.length - 1; i < j; i++, j--) {
+        const n1 = sN[i]!;
+        sN[i] = sN[j]!;
+        sN[j] = n1;
+        const u1 = sU[i]!;
+        sU[i] = sU[j]!;
+        sU[j] = u1;
+        const o1 = sO[i]!;
+        sO[i] = sO[j]!;
+        sO[j] = o1;
       }
     }
   };

@@ -163,14 +163,18 @@ function isTrue(e: ast.Expr): boolean {
  */
 export function walkNode(n: ast.Node, visit: (node: ast.Node) => boolean | void): void {
   const stack: ast.Node[] = [n];
-  const kids: ast.Node[] = [];
-  const add = (c: ast.Node): void => void kids.push(c);
+  const add = (c: ast.Node): void => void stack.push(c);
   while (stack.length > 0) {
     const x = stack.pop()!;
     if (visit(x) === false || x.kind === 'FuncLit') continue;
-    kids.length = 0;
+    // The children go on the stack in reverse, so that they come off in source order.
+    const base = stack.length;
     forEachChild(x, add);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    for (let i = base, j = stack.length - 1; i < j; i++, j--) {
+      const t = stack[i]!;
+      stack[i] = stack[j]!;
+      stack[j] = t;
+    }
   }
 }
 
