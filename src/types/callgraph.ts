@@ -387,7 +387,8 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   const funcDeclOf = (e: ast.Expr): ast.FuncDecl | undefined => {
     const x = unparen(e);
     const id = x.kind === 'Ident' ? x : x.kind === 'SelectorExpr' ? x.sel : null;
-    return id ? info.objectOf(id)?.funcDecl : undefined;
+    // Only a name some declaration of the package has can denote one of its functions.
+    return id && localNames.has(id.name) ? info.objectOf(id)?.funcDecl : undefined;
   };
 
   // Walks the syntax under root, owned by `owner`, creating literal nodes on the way (pre-order, so
@@ -510,7 +511,9 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     if (p.caller) edges.push({ caller: p.caller, callee, kind: p.kind, site: p.site });
   }
   // Edges in source order of their sites within each caller.
-  edges.sort((a, b) => a.caller.id - b.caller.id || nodePos(a.site) - nodePos(b.site) || a.callee.id - b.callee.id);
+  const sitePos = new Map<CallEdge, number>();
+  for (const e of edges) sitePos.set(e, nodePos(e.site));
+  edges.sort((a, b) => a.caller.id - b.caller.id || sitePos.get(a)! - sitePos.get(b)! || a.callee.id - b.callee.id);
   for (const e of edges) {
     e.caller.out.push(e);
     e.callee.in.push(e);
