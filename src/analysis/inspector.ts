@@ -63,6 +63,8 @@ export class Inspector implements FileInspector {
   private members: Set<ast.Node> | undefined;
 
   has(node: ast.Node): boolean {
+    // Functions are known from the traversal; other nodes need the member set.
+    if (node.kind === 'FuncDecl' || node.kind === 'FuncLit') return this.funcPop.has(node);
     // Built on first use from the recorded traversal (no tree walk), from the push events only
     // (each node is recorded twice).
     if (!this.members) {

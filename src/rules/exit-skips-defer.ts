@@ -5,7 +5,7 @@
 import type * as ast from '../syntax/ast.js';
 import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
-import { shortNameOf, type CallGraph } from '../types/callgraph.js';
+import { calledName, shortNameOf, type CallGraph } from '../types/callgraph.js';
 import type { CFG } from '../types/cfg.js';
 import { docUrl } from '../findings/model.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, HARMLESS_AT_EXIT } from './catalog.js';
@@ -19,12 +19,24 @@ const graphs = new WeakMap<readonly PassFile[], CallGraph>();
 function exitGraph(pass: Pass): CallGraph {
   let g = graphs.get(pass.files);
   if (!g) {
-    const fileOf = new Map<ast.CallExpr, PassFile>();
     // Calls named otherwise cannot end the process: they are not resolved at all.
     const names = new Set([...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf));
+    // The file of each call so named, found in one pass over the files' calls when first needed.
+    let fileOf: Map<ast.CallExpr, PassFile> | undefined;
+    const exitCallFiles = (): Map<ast.CallExpr, PassFile> => {
+      const m = new Map<ast.CallExpr, PassFile>();
+      for (const f of pass.files) {
+        f.inspector.preorder(['CallExpr'], (call) => {
+          const n = calledName(call);
+          if (n !== undefined && names.has(n)) m.set(call, f);
+        });
+      }
+      return m;
+    };
     g = callGraphOf(pass).withNoReturn({
       noReturnNames: names,
       noReturn: (call) => {
+        fileOf ??= exitCallFiles();
         const file = fileOf.get(call) ?? pass.fileOf(call);
         return !!file && !!processExit(pass, file, call);
       },
