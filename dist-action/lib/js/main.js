@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-FWN7PHXW.js";
+} from "./chunk-3EXYDPZL.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-L5JM7SBP.js";
-import "./chunk-K4325GDH.js";
+} from "./chunk-SMCNMLVV.js";
+import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 export {

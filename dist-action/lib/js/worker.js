@@ -2,10 +2,10 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-T3TECVKV.js";
+} from "./chunk-36O5TKZY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
-import "./chunk-K4325GDH.js";
+import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 

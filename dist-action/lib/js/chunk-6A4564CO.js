@@ -43,14 +43,17 @@ function isTrue(e) {
 }
 function walkNode(n, visit) {
   const stack = [n];
-  const kids = [];
-  const add = (c) => void kids.push(c);
+  const add = (c) => void stack.push(c);
   while (stack.length > 0) {
     const x = stack.pop();
     if (visit(x) === false || x.kind === "FuncLit") continue;
-    kids.length = 0;
+    const base = stack.length;
     forEachChild(x, add);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    for (let i = base, j = stack.length - 1; i < j; i++, j--) {
+      const t = stack[i];
+      stack[i] = stack[j];
+      stack[j] = t;
+    }
   }
 }
 function nodeContains(n, pred) {
@@ -1002,20 +1005,17 @@ function buildCallGraph(files, info, opts = {}) {
   const funcDeclOf = (e) => {
     const x = unparen(e);
     const id = x.kind === "Ident" ? x : x.kind === "SelectorExpr" ? x.sel : null;
-    return id ? info.objectOf(id)?.funcDecl : void 0;
+    return id && localNames.has(id.name) ? info.objectOf(id)?.funcDecl : void 0;
   };
   const walk = (root, rootOwner, file) => {
     const sN = [root];
     const sU = [null];
     const sO = [rootOwner];
-    const kN = [];
-    const kU = [];
-    const kO = [];
     let owner = null;
     const push = (c, u = null, o = owner) => {
-      kN.push(c);
-      kU.push(u);
-      kO.push(o);
+      sN.push(c);
+      sU.push(u);
+      sO.push(o);
     };
     const pushChild = (c) => push(c);
     let skip = null;
@@ -1031,9 +1031,7 @@ function buildCallGraph(files, info, opts = {}) {
       const n = sN.pop();
       const use = sU.pop();
       owner = sO.pop();
-      kN.length = 0;
-      kU.length = 0;
-      kO.length = 0;
+      const base = sN.length;
       switch (n.kind) {
         case "FuncLit": {
           const node = litNode(n, owner);
@@ -1084,10 +1082,16 @@ function buildCallGraph(files, info, opts = {}) {
         default:
           forEachChild(n, pushChild);
       }
-      for (let i = kN.length - 1; i >= 0; i--) {
-        sN.push(kN[i]);
-        sU.push(kU[i]);
-        sO.push(kO[i]);
+      for (let i = base, j = sN.length - 1; i < j; i++, j--) {
+        const n1 = sN[i];
+        sN[i] = sN[j];
+        sN[j] = n1;
+        const u1 = sU[i];
+        sU[i] = sU[j];
+        sU[j] = u1;
+        const o1 = sO[i];
+        sO[i] = sO[j];
+        sO[j] = o1;
       }
     }
   };
@@ -1115,7 +1119,9 @@ function buildCallGraph(files, info, opts = {}) {
     if (p.call) callTarget.set(p.call, callee);
     if (p.caller) edges.push({ caller: p.caller, callee, kind: p.kind, site: p.site });
   }
-  edges.sort((a, b) => a.caller.id - b.caller.id || pos(a.site) - pos(b.site) || a.callee.id - b.callee.id);
+  const sitePos = /* @__PURE__ */ new Map();
+  for (const e of edges) sitePos.set(e, pos(e.site));
+  edges.sort((a, b) => a.caller.id - b.caller.id || sitePos.get(a) - sitePos.get(b) || a.callee.id - b.callee.id);
   for (const e of edges) {
     e.caller.out.push(e);
     e.callee.in.push(e);
@@ -1133,6 +1139,7 @@ export {
   nodeContains,
   buildCFG,
   shortNameOf,
+  calledName,
   DEFAULT_NO_RETURN,
   buildCallGraph
 };

@@ -10,14 +10,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-MH3TGJ2M.js";
-import "./chunk-UKMSCRJV.js";
+} from "./chunk-RRLN3T3C.js";
+import "./chunk-K2HUCLCG.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-T3TECVKV.js";
+import "./chunk-36O5TKZY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
-import "./chunk-L5JM7SBP.js";
-import "./chunk-K4325GDH.js";
+import "./chunk-SMCNMLVV.js";
+import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -11,7 +11,7 @@ import {
   buildCFG,
   buildCallGraph,
   docUrl
-} from "./chunk-K4325GDH.js";
+} from "./chunk-6A4564CO.js";
 import {
   end,
   forEachChild,
@@ -470,6 +470,7 @@ var Inspector = class {
       this.index[push] = pop;
       this.lo.push(accLo);
       this.hi.push(accHi);
+      if (n.kind === "FuncDecl" || n.kind === "FuncLit") this.funcPop.set(n, pop);
       accLo |= savedLo;
       accHi |= savedHi;
     };
@@ -478,13 +479,27 @@ var Inspector = class {
   root;
   members;
   has(node) {
-    this.members ??= new Set(this.nodes);
+    if (node.kind === "FuncDecl" || node.kind === "FuncLit") return this.funcPop.has(node);
+    if (!this.members) {
+      const m = /* @__PURE__ */ new Set();
+      const { nodes, index } = this;
+      for (let i = 0; i < nodes.length; i++) if (index[i] > i) m.add(nodes[i]);
+      this.members = m;
+    }
     return this.members.has(node);
   }
+  /** Pop event of each function declaration and literal (their subtree kinds are there). */
+  funcPop = /* @__PURE__ */ new Map();
   nodes = [];
   index = [];
   lo = [];
   hi = [];
+  contains(fn, kinds) {
+    const j = this.funcPop.get(fn);
+    if (j === void 0) return true;
+    const m = maskOf(kinds);
+    return !m || (this.lo[j] & m.lo) !== 0 || (this.hi[j] & m.hi) !== 0;
+  }
   /** Number of nodes recorded. */
   get size() {
     return this.nodes.length / 2;
@@ -3678,6 +3693,9 @@ var TrackedInspector = class {
   }
   has(node) {
     return this.inner.has(node);
+  }
+  contains(fn, kinds) {
+    return this.inner.contains(fn, kinds);
   }
 };
 var Engine = class _Engine {

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-4AM3YD34.js";
+} from "./chunk-DCHB7V4B.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-UKMSCRJV.js";
+} from "./chunk-K2HUCLCG.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-T3TECVKV.js";
+} from "./chunk-36O5TKZY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-L5JM7SBP.js";
+} from "./chunk-SMCNMLVV.js";
 import {
   docUrl
-} from "./chunk-K4325GDH.js";
+} from "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import {
   __commonJS,

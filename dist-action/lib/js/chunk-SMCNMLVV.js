@@ -4,12 +4,13 @@ import {
   DEFAULT_NO_RETURN,
   buildCFG,
   buildCallGraph,
+  calledName,
   docUrl,
   nodeContains,
   severityRank,
   shortNameOf,
   walkNode
-} from "./chunk-K4325GDH.js";
+} from "./chunk-6A4564CO.js";
 import {
   end,
   forEachChild,
@@ -1934,7 +1935,7 @@ function syncEntries(pass, file, fn, g, go, s, key) {
 function run5(pass) {
   for (const file of pass.files) {
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
-      if (!fn.body) return;
+      if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !file.inspector.contains(fn, ["GoStmt"])) return;
       const closes = deferredCloses(pass, fn.body);
       if (closes.length === 0) return;
       const gos = goStmtsIn(fn.body);
@@ -3310,7 +3311,7 @@ function run12(pass) {
   for (const file of pass.files) {
     if (file.test && !includeTests) continue;
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
-      if (!fn.body) return;
+      if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
       const bindings = bindingsIn(pass, file, fn);
       if (bindings.length === 0) return;
       walkSameFunc(fn.body, (x) => {
@@ -3425,7 +3426,7 @@ function releasesOf(d) {
 function run13(pass) {
   for (const file of pass.files) {
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
-      if (!fn.body) return;
+      if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
       const wraps = wrapsIn(pass, file, fn);
       if (wraps.length === 0) return;
       const defers = [];
@@ -3812,7 +3813,7 @@ function checkPackageVar(pass, file, fn, d, v) {
 function run14(pass) {
   for (const file of pass.files) {
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
-      if (!fn.body) return;
+      if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
       walkSameFunc(fn.body, (x) => {
         if (x.kind !== "DeferStmt") return true;
         const fun = unparen(x.call.fun);
@@ -4251,7 +4252,7 @@ function describe(h, again) {
 }
 var LOCKS2 = /* @__PURE__ */ new Set(["Lock", "RLock"]);
 function checkFunc2(pass, file, fn) {
-  if (!fn.body || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS2)) return;
+  if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS2)) return;
   const cfg = cfgOf(pass, fn);
   if (!cfg) return;
   const held = [];
@@ -4584,6 +4585,7 @@ function check4(pass, file, fn, enclosing) {
 function run18(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["FuncDecl", "FuncLit"], (fn, stack) => {
+      if (!file.inspector.contains(fn, ["GoStmt"])) return;
       const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
       check4(pass, file, fn, enclosing);
     });
@@ -4984,7 +4986,7 @@ function delegatesToRecoverer(pass, fn) {
   return delegated;
 }
 function check5(pass, file, fn) {
-  if (!fn.body) return;
+  if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !file.inspector.contains(fn, ["GoStmt"])) return;
   const rec = protectingRecover(pass, fn);
   if (!rec) return;
   const gos = [];
@@ -5292,11 +5294,22 @@ var graphs = /* @__PURE__ */ new WeakMap();
 function exitGraph(pass) {
   let g = graphs.get(pass.files);
   if (!g) {
-    const fileOf = /* @__PURE__ */ new Map();
     const names = new Set([...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf));
+    let fileOf;
+    const exitCallFiles = () => {
+      const m = /* @__PURE__ */ new Map();
+      for (const f of pass.files) {
+        f.inspector.preorder(["CallExpr"], (call) => {
+          const n = calledName(call);
+          if (n !== void 0 && names.has(n)) m.set(call, f);
+        });
+      }
+      return m;
+    };
     g = callGraphOf(pass).withNoReturn({
       noReturnNames: names,
       noReturn: (call) => {
+        fileOf ??= exitCallFiles();
         const file = fileOf.get(call) ?? pass.fileOf(call);
         return !!file && !!processExit(pass, file, call);
       }
@@ -5403,7 +5416,8 @@ function pendingDefers(cfg, fn, stack, defers, exit) {
 function run24(pass) {
   const g = exitGraph(pass);
   for (const file of pass.files) {
-    file.inspector.withStack(["CallExpr"], (call, stack) => {
+    file.inspector.withStack(["FuncDecl", "FuncLit", "CallExpr"], (call, stack) => {
+      if (call.kind !== "CallExpr") return file.inspector.contains(call, ["DeferStmt"]);
       let fn;
       for (let i = stack.length - 2; i >= 0; i--) {
         const s = stack[i];

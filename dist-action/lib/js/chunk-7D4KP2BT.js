@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-UKMSCRJV.js";
+} from "./chunk-K2HUCLCG.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-T3TECVKV.js";
+import "./chunk-36O5TKZY.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -14,10 +14,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-L5JM7SBP.js";
+} from "./chunk-SMCNMLVV.js";
 import {
   docUrl
-} from "./chunk-K4325GDH.js";
+} from "./chunk-6A4564CO.js";
 import {
   forEachChild
 } from "./chunk-HHAEO6HM.js";

@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-4AM3YD34.js";
+} from "./chunk-DCHB7V4B.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-L5JM7SBP.js";
-import "./chunk-K4325GDH.js";
+} from "./chunk-SMCNMLVV.js";
+import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 

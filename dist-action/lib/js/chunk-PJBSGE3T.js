@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-WKYNKXQY.js";
+} from "./chunk-YLS52TKD.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-4AM3YD34.js";
-import "./chunk-FWN7PHXW.js";
-import "./chunk-UKMSCRJV.js";
+import "./chunk-DCHB7V4B.js";
+import "./chunk-3EXYDPZL.js";
+import "./chunk-K2HUCLCG.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-T3TECVKV.js";
+import "./chunk-36O5TKZY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
-import "./chunk-L5JM7SBP.js";
-import "./chunk-K4325GDH.js";
+import "./chunk-SMCNMLVV.js";
+import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-K4325GDH.js";
+} from "./chunk-6A4564CO.js";
 import {
   __commonJS,
   __require,

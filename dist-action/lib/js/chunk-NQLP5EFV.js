@@ -3,8 +3,8 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-L5JM7SBP.js";
-import "./chunk-K4325GDH.js";
+} from "./chunk-SMCNMLVV.js";
+import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 

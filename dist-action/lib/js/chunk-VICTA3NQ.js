@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-WKYNKXQY.js";
+} from "./chunk-YLS52TKD.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-4AM3YD34.js";
+} from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-FWN7PHXW.js";
+} from "./chunk-3EXYDPZL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-UKMSCRJV.js";
+} from "./chunk-K2HUCLCG.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-T3TECVKV.js";
+} from "./chunk-36O5TKZY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-L5JM7SBP.js";
+} from "./chunk-SMCNMLVV.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-K4325GDH.js";
+} from "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 

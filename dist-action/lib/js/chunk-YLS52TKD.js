@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-4AM3YD34.js";
+} from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-FWN7PHXW.js";
+} from "./chunk-3EXYDPZL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -25,14 +25,14 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-UKMSCRJV.js";
+} from "./chunk-K2HUCLCG.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-T3TECVKV.js";
+} from "./chunk-36O5TKZY.js";
 import {
   parseFile
 } from "./chunk-YUPDRGD5.js";
@@ -40,12 +40,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-L5JM7SBP.js";
+} from "./chunk-SMCNMLVV.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-K4325GDH.js";
+} from "./chunk-6A4564CO.js";
 
 // src/cli/check.ts
 import { readFileSync as readFileSync2 } from "node:fs";

@@ -4,18 +4,18 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-UKMSCRJV.js";
+} from "./chunk-K2HUCLCG.js";
 import {
   parseFile
 } from "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-L5JM7SBP.js";
+} from "./chunk-SMCNMLVV.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-K4325GDH.js";
+} from "./chunk-6A4564CO.js";
 import {
   end,
   forEachChild,

@@ -13,7 +13,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-T3TECVKV.js";
+} from "./chunk-36O5TKZY.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -26,7 +26,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-K4325GDH.js";
+} from "./chunk-6A4564CO.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];
