@@ -1334,8 +1334,17 @@ function litUse(stack: readonly ast.Node[], lit: ast.FuncLit): { kind: 'defer' |
 export function recoverSites(pass: Pass): RecoverSite[] {
   const cached = recoverCache.get(pass.files);
   if (cached) return cached;
-  // A package whose text never says "recover" has no recover call: skip the walk.
-  if (!pass.files.some((f) => sourceMentions(f, 'recover'))) {
+  // A package whose text never says "recover", or that has no recover() call (the word is often
+  // in comments only), has no site: skip the walk.
+  let calls = false;
+  for (const f of pass.files) {
+    if (!sourceMentions(f, 'recover')) continue;
+    f.inspector.preorder(['CallExpr'], (c) => {
+      if (!calls && isRecoverCall(pass, c)) calls = true;
+    });
+    if (calls) break;
+  }
+  if (!calls) {
     recoverCache.set(pass.files, []);
     return [];
   }
