@@ -16,28 +16,37 @@ const ID = 'exit-skips-defer';
 /** The package call graph with process exits (and helpers that always reach one) as no-return calls. */
 const graphs = new WeakMap<readonly PassFile[], CallGraph>();
 
+/** Calls named otherwise cannot end the process: they are not resolved at all. */
+function exitNames(pass: Pass): Set<string> {
+  return new Set([...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf));
+}
+
+const exitFiles = new WeakMap<readonly PassFile[], Map<ast.CallExpr, PassFile>>();
+
+/** The file of a call named like an exit, from one pass over the package's calls (Pass.fileOf for others). */
+function fileOfExitCall(pass: Pass, call: ast.CallExpr): PassFile | undefined {
+  let m = exitFiles.get(pass.files);
+  if (!m) {
+    const names = exitNames(pass);
+    const found = new Map<ast.CallExpr, PassFile>();
+    for (const f of pass.files) {
+      f.inspector.preorder(['CallExpr'], (c) => {
+        const n = calledName(c);
+        if (n !== undefined && names.has(n)) found.set(c, f);
+      });
+    }
+    exitFiles.set(pass.files, (m = found));
+  }
+  return m.get(call) ?? pass.fileOf(call);
+}
+
 function exitGraph(pass: Pass): CallGraph {
   let g = graphs.get(pass.files);
   if (!g) {
-    // Calls named otherwise cannot end the process: they are not resolved at all.
-    const names = new Set([...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf));
-    // The file of each call so named, found in one pass over the files' calls when first needed.
-    let fileOf: Map<ast.CallExpr, PassFile> | undefined;
-    const exitCallFiles = (): Map<ast.CallExpr, PassFile> => {
-      const m = new Map<ast.CallExpr, PassFile>();
-      for (const f of pass.files) {
-        f.inspector.preorder(['CallExpr'], (call) => {
-          const n = calledName(call);
-          if (n !== undefined && names.has(n)) m.set(call, f);
-        });
-      }
-      return m;
-    };
     g = callGraphOf(pass).withNoReturn({
-      noReturnNames: names,
+      noReturnNames: exitNames(pass),
       noReturn: (call) => {
-        fileOf ??= exitCallFiles();
-        const file = fileOf.get(call) ?? pass.fileOf(call);
+        const file = fileOfExitCall(pass, call);
         return !!file && !!processExit(pass, file, call);
       },
     });
@@ -91,7 +100,7 @@ function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr):
     const prefix = `${(unparen(call.fun) as ast.Ident).name} (the function literal on line ${lineOf(file, lit)}) → `;
     const chain = g.exitChain(target);
     if (!chain) return undefined;
-    const endFile = pass.fileOf(chain.call);
+    const endFile = fileOfExitCall(pass, chain.call);
     const end = endFile ? processExit(pass, endFile, chain.call) : undefined;
     if (!end) return undefined;
     const rest = chain.nodes.slice(1).map((n) => `${n.name} → `).join('');
@@ -100,7 +109,7 @@ function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr):
   if (target.lit) return undefined;
   const chain = g.exitChain(target);
   if (!chain) return undefined;
-  const endFile = pass.fileOf(chain.call);
+  const endFile = fileOfExitCall(pass, chain.call);
   const end = endFile ? processExit(pass, endFile, chain.call) : undefined;
   if (!end) return undefined;
   return { call, shown: `${chain.nodes.map((n) => n.name).join(' → ')} → ${end.name}`, typed: end.typed };
