@@ -94,19 +94,38 @@ function releases(pass: Pass, n: ast.Node, m: Mutex, unlock: LockMethod): boolea
   return false;
 }
 
+const methodIndex = new WeakMap<readonly PassFile[], Map<string, ast.FuncDecl[]>>();
+
+/** The package's method declarations by method name, in file and declaration order. */
+function methodsNamed(pass: Pass, name: string): readonly ast.FuncDecl[] {
+  let m = methodIndex.get(pass.files);
+  if (!m) {
+    m = new Map();
+    for (const f of pass.files) {
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== 'FuncDecl' || !d.recv?.list?.[0]?.type) continue;
+        const list = m.get(d.name.name);
+        if (list) list.push(d);
+        else m.set(d.name.name, [d]);
+      }
+    }
+    methodIndex.set(pass.files, m);
+  }
+  return m.get(name) ?? [];
+}
+
 /** The declaration of the method `x.m` when x's type is declared in this package. */
 function methodDecl(pass: Pass, sel: ast.SelectorExpr): ast.FuncDecl | undefined {
+  const candidates = methodsNamed(pass, sel.sel.name);
+  if (candidates.length === 0) return undefined;
   let t = pass.types.typeOf(sel.x);
   if (t?.kind === 'pointer') t = t.elem;
   if (t?.kind !== 'named' || t.pkg !== pass.pkg.importPath) return undefined;
-  for (const f of pass.files) {
-    for (const d of f.file.decls ?? []) {
-      if (d.kind !== 'FuncDecl' || d.name.name !== sel.sel.name || !d.recv?.list?.[0]?.type) continue;
-      let r = unparen(d.recv.list[0].type!);
-      if (r.kind === 'StarExpr') r = unparen(r.x);
-      if (r.kind === 'IndexExpr' || r.kind === 'IndexListExpr') r = unparen(r.x);
-      if (r.kind === 'Ident' && r.name === t.name) return d;
-    }
+  for (const d of candidates) {
+    let r = unparen(d.recv!.list![0]!.type!);
+    if (r.kind === 'StarExpr') r = unparen(r.x);
+    if (r.kind === 'IndexExpr' || r.kind === 'IndexListExpr') r = unparen(r.x);
+    if (r.kind === 'Ident' && r.name === t.name) return d;
   }
   return undefined;
 }
