@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-3EXYDPZL.js";
+} from "./chunk-YKPPUT7Y.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

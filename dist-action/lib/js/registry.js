@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-SMCNMLVV.js";
+} from "./chunk-6YENDKR5.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

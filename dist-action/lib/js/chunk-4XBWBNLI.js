@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-SMCNMLVV.js";
+} from "./chunk-6YENDKR5.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

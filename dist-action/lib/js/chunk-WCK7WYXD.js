@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-SMCNMLVV.js";
+} from "./chunk-6YENDKR5.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

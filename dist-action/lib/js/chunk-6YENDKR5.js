@@ -1286,7 +1286,15 @@ function litUse(stack, lit) {
 function recoverSites(pass) {
   const cached = recoverCache.get(pass.files);
   if (cached) return cached;
-  if (!pass.files.some((f) => sourceMentions(f, "recover"))) {
+  let calls = false;
+  for (const f of pass.files) {
+    if (!sourceMentions(f, "recover")) continue;
+    f.inspector.preorder(["CallExpr"], (c) => {
+      if (!calls && isRecoverCall(pass, c)) calls = true;
+    });
+    if (calls) break;
+  }
+  if (!calls) {
     recoverCache.set(pass.files, []);
     return [];
   }
@@ -3002,18 +3010,34 @@ function releases(pass, n, m, unlock) {
   }
   return false;
 }
+var methodIndex = /* @__PURE__ */ new WeakMap();
+function methodsNamed(pass, name) {
+  let m = methodIndex.get(pass.files);
+  if (!m) {
+    m = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== "FuncDecl" || !d.recv?.list?.[0]?.type) continue;
+        const list = m.get(d.name.name);
+        if (list) list.push(d);
+        else m.set(d.name.name, [d]);
+      }
+    }
+    methodIndex.set(pass.files, m);
+  }
+  return m.get(name) ?? [];
+}
 function methodDecl(pass, sel) {
+  const candidates = methodsNamed(pass, sel.sel.name);
+  if (candidates.length === 0) return void 0;
   let t = pass.types.typeOf(sel.x);
   if (t?.kind === "pointer") t = t.elem;
   if (t?.kind !== "named" || t.pkg !== pass.pkg.importPath) return void 0;
-  for (const f of pass.files) {
-    for (const d of f.file.decls ?? []) {
-      if (d.kind !== "FuncDecl" || d.name.name !== sel.sel.name || !d.recv?.list?.[0]?.type) continue;
-      let r = unparen(d.recv.list[0].type);
-      if (r.kind === "StarExpr") r = unparen(r.x);
-      if (r.kind === "IndexExpr" || r.kind === "IndexListExpr") r = unparen(r.x);
-      if (r.kind === "Ident" && r.name === t.name) return d;
-    }
+  for (const d of candidates) {
+    let r = unparen(d.recv.list[0].type);
+    if (r.kind === "StarExpr") r = unparen(r.x);
+    if (r.kind === "IndexExpr" || r.kind === "IndexListExpr") r = unparen(r.x);
+    if (r.kind === "Ident" && r.name === t.name) return d;
   }
   return void 0;
 }
@@ -5291,26 +5315,32 @@ var analyzer23 = {
 // src/rules/exit-skips-defer.ts
 var ID24 = "exit-skips-defer";
 var graphs = /* @__PURE__ */ new WeakMap();
+function exitNames(pass) {
+  return new Set([...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf));
+}
+var exitFiles = /* @__PURE__ */ new WeakMap();
+function fileOfExitCall(pass, call) {
+  let m = exitFiles.get(pass.files);
+  if (!m) {
+    const names = exitNames(pass);
+    const found = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      f.inspector.preorder(["CallExpr"], (c) => {
+        const n = calledName(c);
+        if (n !== void 0 && names.has(n)) found.set(c, f);
+      });
+    }
+    exitFiles.set(pass.files, m = found);
+  }
+  return m.get(call) ?? pass.fileOf(call);
+}
 function exitGraph(pass) {
   let g = graphs.get(pass.files);
   if (!g) {
-    const names = new Set([...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf));
-    let fileOf;
-    const exitCallFiles = () => {
-      const m = /* @__PURE__ */ new Map();
-      for (const f of pass.files) {
-        f.inspector.preorder(["CallExpr"], (call) => {
-          const n = calledName(call);
-          if (n !== void 0 && names.has(n)) m.set(call, f);
-        });
-      }
-      return m;
-    };
     g = callGraphOf(pass).withNoReturn({
-      noReturnNames: names,
+      noReturnNames: exitNames(pass),
       noReturn: (call) => {
-        fileOf ??= exitCallFiles();
-        const file = fileOf.get(call) ?? pass.fileOf(call);
+        const file = fileOfExitCall(pass, call);
         return !!file && !!processExit(pass, file, call);
       }
     });
@@ -5351,7 +5381,7 @@ function exitSite(pass, file, g, call) {
     const prefix = `${unparen(call.fun).name} (the function literal on line ${lineOf(file, lit)}) → `;
     const chain2 = g.exitChain(target);
     if (!chain2) return void 0;
-    const endFile2 = pass.fileOf(chain2.call);
+    const endFile2 = fileOfExitCall(pass, chain2.call);
     const end3 = endFile2 ? processExit(pass, endFile2, chain2.call) : void 0;
     if (!end3) return void 0;
     const rest = chain2.nodes.slice(1).map((n) => `${n.name} → `).join("");
@@ -5360,7 +5390,7 @@ function exitSite(pass, file, g, call) {
   if (target.lit) return void 0;
   const chain = g.exitChain(target);
   if (!chain) return void 0;
-  const endFile = pass.fileOf(chain.call);
+  const endFile = fileOfExitCall(pass, chain.call);
   const end2 = endFile ? processExit(pass, endFile, chain.call) : void 0;
   if (!end2) return void 0;
   return { call, shown: `${chain.nodes.map((n) => n.name).join(" → ")} → ${end2.name}`, typed: end2.typed };

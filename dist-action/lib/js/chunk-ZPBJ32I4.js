@@ -16,7 +16,7 @@ import {
 } from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-3EXYDPZL.js";
+} from "./chunk-YKPPUT7Y.js";
 import {
   AnalysisCache,
   DriverError,
@@ -40,7 +40,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-SMCNMLVV.js";
+} from "./chunk-6YENDKR5.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -11,7 +11,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-SMCNMLVV.js";
+} from "./chunk-6YENDKR5.js";
 import {
   docUrl,
   severityRank

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-YLS52TKD.js";
+} from "./chunk-ZPBJ32I4.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-DCHB7V4B.js";
-import "./chunk-3EXYDPZL.js";
+import "./chunk-YKPPUT7Y.js";
 import "./chunk-K2HUCLCG.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-36O5TKZY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
-import "./chunk-SMCNMLVV.js";
+import "./chunk-6YENDKR5.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-YLS52TKD.js";
+} from "./chunk-ZPBJ32I4.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-3EXYDPZL.js";
+} from "./chunk-YKPPUT7Y.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-SMCNMLVV.js";
+} from "./chunk-6YENDKR5.js";
 import {
   SEVERITIES,
   compareFindings,
