@@ -25,6 +25,8 @@ export interface Analyzer {
 export interface BodyMatch {
   kinds?: ast.NodeKind[];
   names?: string[];
+  /** Identifiers matching one of these (names given as patterns, such as ban-list wildcards). */
+  patterns?: RegExp[];
   /** A channel receive `<-ch`. */
   receive?: boolean;
 }

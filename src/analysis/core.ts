@@ -179,7 +179,6 @@ export class Engine {
   private readonly needs: CombinedNeeds | undefined;
   private readonly prune: boolean;
 
-
   readonly notes: string[] = [];
 
   /** An engine running the enabled analyzers of the registry module `cfg.registry`. */

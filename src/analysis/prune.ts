@@ -36,10 +36,8 @@ export function combinedNeeds(analyzers: readonly Analyzer[], options: RuleOptio
     if (!a.needs) return undefined;
     const n: BodyNeeds = a.needs(options);
     for (const k of n.subjects.kinds ?? []) out.subjectKinds.add(k);
-    for (const k of n.subjects.names ?? []) {
-      if (k.includes('*')) out.subjectPatterns.push(new RegExp('^' + k.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'));
-      else out.subjectNames.add(k);
-    }
+    for (const k of n.subjects.names ?? []) out.subjectNames.add(k);
+    out.subjectPatterns.push(...(n.subjects.patterns ?? []));
     for (const k of n.sources?.kinds ?? []) out.sourceKinds.add(k);
     for (const k of n.sources?.names ?? []) out.sourceNames.add(k);
     if (n.sources?.receive || n.subjects.receive) out.receive = true;
@@ -56,7 +54,7 @@ export function combinedNeeds(analyzers: readonly Analyzer[], options: RuleOptio
 export interface CombinedNeeds {
   subjectKinds: Set<string>;
   subjectNames: Set<string>;
-  /** Subject names given with `*` wildcards (ban-list patterns), as regular expressions over identifiers. */
+  /** Subject identifiers given as patterns (ban-list wildcards). */
   subjectPatterns: RegExp[];
   subjectReceive?: boolean;
   sourceKinds: Set<string>;
@@ -148,20 +146,31 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
     if (list) list.push(b);
     else byName.set(b.decl.name.name, [b]);
   }
-  // Bodies that contain a source or name a function whose body (transitively) does.
+  // Bodies that contain a source or name a function whose body (transitively) does: a walk
+  // back from the sources over "is named by" edges.
+  const namedBy = new Map<Body, Body[]>();
+  for (const b of bodies) {
+    for (const n of b.names) {
+      for (const t of byName.get(n) ?? []) {
+        const list = namedBy.get(t);
+        if (list) list.push(b);
+        else namedBy.set(t, [b]);
+      }
+    }
+  }
   const reaches = new Set<Body>();
-  for (const b of bodies) if (b.source) reaches.add(b);
-  for (let changed = reaches.size > 0; changed; ) {
-    changed = false;
-    for (const b of bodies) {
-      if (reaches.has(b)) continue;
-      for (const n of b.names) {
-        const targets = byName.get(n);
-        if (targets && targets.some((t) => reaches.has(t))) {
-          reaches.add(b);
-          changed = true;
-          break;
-        }
+  const back: Body[] = [];
+  for (const b of bodies) {
+    if (b.source) {
+      reaches.add(b);
+      back.push(b);
+    }
+  }
+  while (back.length > 0) {
+    for (const m of namedBy.get(back.pop()!) ?? []) {
+      if (!reaches.has(m)) {
+        reaches.add(m);
+        back.push(m);
       }
     }
   }

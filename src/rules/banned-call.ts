@@ -3,10 +3,10 @@
 // of characters), the context where it is banned, a severity and the reason shown in the message.
 import type * as ast from '../syntax/ast.js';
 import { unparen } from '../syntax/nodes.js';
-import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
-import type { BannedCall, BannedContext } from '../analysis/options.js';
+import type { Analyzer, BodyNeeds, Pass, PassFile } from '../analysis/analyzer.js';
+import type { BannedCall, BannedContext, RuleOptions } from '../analysis/options.js';
 import { docUrl, severityRank } from '../findings/model.js';
-import { bodyNeeds, callName, declaredMethodName, displayName, funcName, isFunc, isLoop, lineOf, requestHandler, type FuncNode } from './helpers.js';
+import { bareName, bodyNeeds, callName, declaredMethodName, displayName, funcName, isFunc, isLoop, lineOf, requestHandler, type FuncNode } from './helpers.js';
 
 const ID = 'banned-call';
 
@@ -121,6 +121,21 @@ function run(pass: Pass): void {
   }
 }
 
+/**
+ * Bodies naming a banned call: its bare name (`Exec` for `(*database/sql.DB).Exec`), or, for a
+ * pattern, identifiers the bare part matches (`Print*` for `fmt.Print*`).
+ */
+function needs(o: RuleOptions): BodyNeeds {
+  const names = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const b of o.banned) {
+    const bare = bareName(b.name);
+    if (bare.includes('*')) patterns.push(pattern(bare));
+    else names.add(bare);
+  }
+  return bodyNeeds(o, { names: [...names], patterns });
+}
+
 export const analyzer: Analyzer = {
   meta: {
     id: ID,
@@ -131,6 +146,6 @@ export const analyzer: Analyzer = {
     category: 'policy',
     docUrl: docUrl(ID),
   },
-  needs: (o) => bodyNeeds(o, { names: [...new Set(o.banned.map((b) => b.name.slice(Math.max(b.name.lastIndexOf('.'), b.name.lastIndexOf(' ')) + 1)))] }),
+  needs,
   run,
 };

@@ -1546,7 +1546,7 @@ export function assignsVar(pass: Pass, body: ast.Node, decl: ast.Ident): boolean
 // ---- what the rules need of function bodies (see analysis/prune.ts) ----
 
 /** The bare name a qualified callee name is called by: `Lock` for `(*sync.Mutex).Lock`, `close` for `builtin close`. */
-function bareName(qualified: string): string {
+export function bareName(qualified: string): string {
   return qualified.slice(Math.max(qualified.lastIndexOf('.'), qualified.lastIndexOf(' ')) + 1);
 }
 

@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyze
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { HARMLESS_AT_EXIT, RELEASED_BY_KERNEL, SERVE_CALLS, SERVE_METHODS, SIGNAL_HANDLERS } from './catalog.js';
-import { bodyNeeds, callName, callsRecoverDirectly, cfgOf, definingValue, isTrueConst, lineOf, textOf, type FuncNode } from './helpers.js';
+import { bareName, bodyNeeds, callName, callsRecoverDirectly, cfgOf, definingValue, isTrueConst, lineOf, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'signal-skips-defer';
 const MAX_DEPTH = 3;
@@ -188,6 +188,6 @@ export const analyzer: Analyzer = {
     docUrl: docUrl(ID),
   },
   // A signal handler installed anywhere in package main counts.
-  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt'], names: [...new Set([...SIGNAL_HANDLERS].map((n) => n.slice(n.lastIndexOf('.') + 1))), 'SetupSignalHandler', 'SetupSignalContext'] }),
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt'], names: [...new Set([...SIGNAL_HANDLERS].map(bareName)), 'SetupSignalHandler', 'SetupSignalContext'] }),
   run,
 };
