@@ -9,7 +9,7 @@ import { calledName, shortNameOf, type CallGraph } from '../types/callgraph.js';
 import type { CFG } from '../types/cfg.js';
 import { docUrl } from '../findings/model.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, HARMLESS_AT_EXIT } from './catalog.js';
-import { deferNeeds, callGraphOf, callName, configuredExits, definingValue, funcName, isRecoverCall, lineOf, processExit, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { callGraphOf, callName, configuredExits, definingValue, funcName, isRecoverCall, lineOf, processExit, textOf, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'exit-skips-defer';
 
