@@ -79,6 +79,8 @@ export interface AnalyzeResult {
   directiveProblems: DirectiveDiagnostic[];
   /** Files left out by the exclude settings. */
   excludedFiles: number;
+  /** Problems with the settings of the run (such as a malformed environment variable); the run went on with defaults. */
+  warnings: string[];
   /** Function bodies of the analysed units, and how many were emptied as needed by no enabled rule (analysis/prune.ts). */
   bodies: { total: number; pruned: number };
   cache?: CacheStats;
@@ -113,6 +115,13 @@ export function workerHeapLimit(opt: number | undefined, env: NodeJS.ProcessEnv 
   const v = env.DEFERGUARD_WORKER_HEAP_MB;
   if (v !== undefined && /^\d+$/.test(v.trim())) return Number(v.trim());
   return DEFAULT_WORKER_HEAP_MB;
+}
+
+/** What is wrong with DEFERGUARD_WORKER_HEAP_MB, if it is set and not a whole number of MB. */
+export function workerHeapProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = env.DEFERGUARD_WORKER_HEAP_MB;
+  if (v === undefined || v.trim() === '' || /^\d+$/.test(v.trim())) return undefined;
+  return `DEFERGUARD_WORKER_HEAP_MB=${JSON.stringify(v)} is not a whole number of megabytes (0 for no limit); using ${DEFAULT_WORKER_HEAP_MB}`;
 }
 
 export function defaultJobs(): number {
@@ -440,6 +449,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     unusedIgnores,
     directiveProblems: sortDiagnostics(problems),
     excludedFiles,
+    warnings: opts.workerHeapMb === undefined ? [workerHeapProblem(opts.env ?? process.env)].filter((w): w is string => !!w) : [],
     bodies,
     ...(cache ? { cache: cache.stats } : {}),
   };

@@ -333,6 +333,7 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   }
   progress?.done();
+  for (const w of result.warnings) err(`warning: ${w}`);
   for (const e of result.loadErrors) err(`warning: ${e}`);
   // Files or directories that could not be read leave the analysis incomplete: named, then exit 3.
   const unread = [...new Set([...result.loadErrors, ...result.notes].filter(isReadFailure))].sort();

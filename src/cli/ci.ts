@@ -261,6 +261,7 @@ async function analyseTree(cwd: string, s: AnalysisSettings, warn: (m: string) =
     cwd, patterns: s.patterns, tags: s.tags, jobs: s.jobs, registry: REGISTRY_URL, enable: s.enable, tests: s.tests,
     options: s.cfg?.ruleOptions, exclude: s.exclude, knownRules: analyzers.map((x) => x.meta.id), cache: s.cache, toolVersion: version(),
   });
+  for (const w of result.warnings) warn(`${label}: ${w}`);
   for (const e of result.loadErrors) warn(`${label}: ${e}`);
   const root = result.root;
   const lineCache = new Map<string, string[] | undefined>();

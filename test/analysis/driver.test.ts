@@ -9,7 +9,7 @@ import type * as ast from '../../src/syntax/ast.js';
 import { parseFile } from '../../src/syntax/parser.js';
 import { inspect } from '../../src/syntax/nodes.js';
 import { Inspector } from '../../src/analysis/inspector.js';
-import { analyze, DEFAULT_WORKER_HEAP_MB, workerHeapLimit } from '../../src/analysis/driver.js';
+import { analyze, DEFAULT_WORKER_HEAP_MB, workerHeapLimit, workerHeapProblem } from '../../src/analysis/driver.js';
 import { parseRuleOptions, OptionsError } from '../../src/analysis/options.js';
 
 const REGISTRY = new URL('./registry.fixture.ts', import.meta.url).href;
@@ -170,6 +170,9 @@ test('driver: the worker heap limit comes from the options, then DEFERGUARD_WORK
   assert.equal(workerHeapLimit(undefined, { DEFERGUARD_WORKER_HEAP_MB: '0' }), 0);
   assert.equal(workerHeapLimit(undefined, { DEFERGUARD_WORKER_HEAP_MB: 'lots' }), DEFAULT_WORKER_HEAP_MB);
   assert.equal(workerHeapLimit(undefined, {}), DEFAULT_WORKER_HEAP_MB);
+  assert.equal(workerHeapProblem({ DEFERGUARD_WORKER_HEAP_MB: '512' }), undefined);
+  assert.equal(workerHeapProblem({}), undefined);
+  assert.match(workerHeapProblem({ DEFERGUARD_WORKER_HEAP_MB: '1g' }) ?? '', /DEFERGUARD_WORKER_HEAP_MB="1g" is not a whole number of megabytes \(0 for no limit\); using 1024/);
 });
 
 test('driver: an unknown rule id is an error, not a crash', async () => {
