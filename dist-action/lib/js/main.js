@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-YKPPUT7Y.js";
+} from "./chunk-M355EK5C.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

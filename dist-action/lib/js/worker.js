@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-36O5TKZY.js";
+} from "./chunk-4CYXGEBI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
 import "./chunk-6A4564CO.js";

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-K2HUCLCG.js";
+} from "./chunk-YOHCLJ5I.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-36O5TKZY.js";
+} from "./chunk-4CYXGEBI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6YENDKR5.js";
+} from "./chunk-MLVVKIYE.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

@@ -5657,7 +5657,7 @@ var analyzer25 = {
     docUrl: docUrl(ID25)
   },
   // A signal handler installed anywhere in package main counts.
-  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"], names: [...new Set([...SIGNAL_HANDLERS].map((n) => n.slice(n.lastIndexOf(".") + 1))), "SetupSignalHandler", "SetupSignalContext"] }),
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"], names: [...new Set([...SIGNAL_HANDLERS].map(bareName)), "SetupSignalHandler", "SetupSignalContext"] }),
   run: run25
 };
 
@@ -5763,6 +5763,16 @@ function run26(pass) {
     });
   }
 }
+function needs(o) {
+  const names = /* @__PURE__ */ new Set();
+  const patterns = [];
+  for (const b of o.banned) {
+    const bare = bareName(b.name);
+    if (bare.includes("*")) patterns.push(pattern(bare));
+    else names.add(bare);
+  }
+  return bodyNeeds(o, { names: [...names], patterns });
+}
 var analyzer26 = {
   meta: {
     id: ID26,
@@ -5773,7 +5783,7 @@ var analyzer26 = {
     category: "policy",
     docUrl: docUrl(ID26)
   },
-  needs: (o) => bodyNeeds(o, { names: [...new Set(o.banned.map((b) => b.name.slice(Math.max(b.name.lastIndexOf("."), b.name.lastIndexOf(" ")) + 1)))] }),
+  needs,
   run: run26
 };
 

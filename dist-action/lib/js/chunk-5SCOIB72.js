@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-3ZHO4PZP.js";
-import "./chunk-K2HUCLCG.js";
+} from "./chunk-O2HE5KHU.js";
+import "./chunk-YOHCLJ5I.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-36O5TKZY.js";
+import "./chunk-4CYXGEBI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
-import "./chunk-6YENDKR5.js";
+import "./chunk-MLVVKIYE.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -13,7 +13,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-36O5TKZY.js";
+} from "./chunk-4CYXGEBI.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -1670,6 +1670,11 @@ function workerHeapLimit(opt, env = process.env) {
   if (v !== void 0 && /^\d+$/.test(v.trim())) return Number(v.trim());
   return DEFAULT_WORKER_HEAP_MB;
 }
+function workerHeapProblem(env = process.env) {
+  const v = env.DEFERGUARD_WORKER_HEAP_MB;
+  if (v === void 0 || v.trim() === "" || /^\d+$/.test(v.trim())) return void 0;
+  return `DEFERGUARD_WORKER_HEAP_MB=${JSON.stringify(v)} is not a whole number of megabytes (0 for no limit); using ${DEFAULT_WORKER_HEAP_MB}`;
+}
 function defaultJobs() {
   return Math.max(1, availableParallelism());
 }
@@ -1963,6 +1968,7 @@ async function analyze(opts) {
     unusedIgnores,
     directiveProblems: sortDiagnostics(problems),
     excludedFiles,
+    warnings: opts.workerHeapMb === void 0 ? [workerHeapProblem(opts.env ?? process.env)].filter((w) => !!w) : [],
     bodies,
     ...cache ? { cache: cache.stats } : {}
   };

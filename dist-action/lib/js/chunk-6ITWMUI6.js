@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-K2HUCLCG.js";
+} from "./chunk-YOHCLJ5I.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-36O5TKZY.js";
+import "./chunk-4CYXGEBI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6YENDKR5.js";
+} from "./chunk-MLVVKIYE.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-YKPPUT7Y.js";
+} from "./chunk-M355EK5C.js";
 import {
   AnalysisCache,
   DriverError,
@@ -25,14 +25,14 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-K2HUCLCG.js";
+} from "./chunk-YOHCLJ5I.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-36O5TKZY.js";
+} from "./chunk-4CYXGEBI.js";
 import {
   parseFile
 } from "./chunk-YUPDRGD5.js";
@@ -40,7 +40,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6YENDKR5.js";
+} from "./chunk-MLVVKIYE.js";
 import {
   SEVERITIES,
   compareFindings,
@@ -1736,6 +1736,7 @@ ${USAGE}`);
     throw e;
   }
   progress?.done();
+  for (const w of result.warnings) err(`warning: ${w}`);
   for (const e of result.loadErrors) err(`warning: ${e}`);
   const unread = [...new Set([...result.loadErrors, ...result.notes].filter(isReadFailure))].sort();
   for (const n of result.notes) if (isReadFailure(n) && !result.loadErrors.includes(n)) err(`warning: ${n}`);

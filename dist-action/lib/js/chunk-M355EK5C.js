@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-AEQKNSJX.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-WCK7WYXD.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-IRUCV632.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-54NPEZ3W.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-E4IXH3ZZ.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-LMP6CO4X.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-4XBWBNLI.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-ZBKI3I6O.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-RW7OTZFG.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-IIBV6DGI.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-6ITWMUI6.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-633QMA52.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-7PP6WY6M.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-LON27YEU.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-UP7NSO5H.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-JHRTIX44.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-7424ASIB.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-PGYHIUNY.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-5SCOIB72.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-ZPBJ32I4.js";
+} from "./chunk-FGCDKALM.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-YKPPUT7Y.js";
+} from "./chunk-M355EK5C.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,19 +49,19 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-K2HUCLCG.js";
+} from "./chunk-YOHCLJ5I.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-36O5TKZY.js";
+} from "./chunk-4CYXGEBI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6YENDKR5.js";
+} from "./chunk-MLVVKIYE.js";
 import {
   SEVERITIES,
   compareFindings,
@@ -2152,6 +2152,7 @@ async function analyseTree(cwd, s, warn, label) {
     cache: s.cache,
     toolVersion: version()
   });
+  for (const w of result.warnings) warn(`${label}: ${w}`);
   for (const e of result.loadErrors) warn(`${label}: ${e}`);
   const root = result.root;
   const lineCache = /* @__PURE__ */ new Map();

@@ -3503,10 +3503,8 @@ function combinedNeeds(analyzers, options) {
     if (!a.needs) return void 0;
     const n = a.needs(options);
     for (const k of n.subjects.kinds ?? []) out.subjectKinds.add(k);
-    for (const k of n.subjects.names ?? []) {
-      if (k.includes("*")) out.subjectPatterns.push(new RegExp("^" + k.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$"));
-      else out.subjectNames.add(k);
-    }
+    for (const k of n.subjects.names ?? []) out.subjectNames.add(k);
+    out.subjectPatterns.push(...n.subjects.patterns ?? []);
     for (const k of n.sources?.kinds ?? []) out.sourceKinds.add(k);
     for (const k of n.sources?.names ?? []) out.sourceNames.add(k);
     if (n.sources?.receive || n.subjects.receive) out.receive = true;
@@ -3570,19 +3568,29 @@ function pruneBodies(files, needs) {
     if (list) list.push(b);
     else byName.set(b.decl.name.name, [b]);
   }
+  const namedBy = /* @__PURE__ */ new Map();
+  for (const b of bodies) {
+    for (const n of b.names) {
+      for (const t of byName.get(n) ?? []) {
+        const list = namedBy.get(t);
+        if (list) list.push(b);
+        else namedBy.set(t, [b]);
+      }
+    }
+  }
   const reaches = /* @__PURE__ */ new Set();
-  for (const b of bodies) if (b.source) reaches.add(b);
-  for (let changed = reaches.size > 0; changed; ) {
-    changed = false;
-    for (const b of bodies) {
-      if (reaches.has(b)) continue;
-      for (const n of b.names) {
-        const targets = byName.get(n);
-        if (targets && targets.some((t) => reaches.has(t))) {
-          reaches.add(b);
-          changed = true;
-          break;
-        }
+  const back = [];
+  for (const b of bodies) {
+    if (b.source) {
+      reaches.add(b);
+      back.push(b);
+    }
+  }
+  while (back.length > 0) {
+    for (const m of namedBy.get(back.pop()) ?? []) {
+      if (!reaches.has(m)) {
+        reaches.add(m);
+        back.push(m);
       }
     }
   }

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-ZPBJ32I4.js";
+} from "./chunk-FGCDKALM.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-DCHB7V4B.js";
-import "./chunk-YKPPUT7Y.js";
-import "./chunk-K2HUCLCG.js";
+import "./chunk-M355EK5C.js";
+import "./chunk-YOHCLJ5I.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-36O5TKZY.js";
+import "./chunk-4CYXGEBI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-YUPDRGD5.js";
-import "./chunk-6YENDKR5.js";
+import "./chunk-MLVVKIYE.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -4,14 +4,14 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-K2HUCLCG.js";
+} from "./chunk-YOHCLJ5I.js";
 import {
   parseFile
 } from "./chunk-YUPDRGD5.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6YENDKR5.js";
+} from "./chunk-MLVVKIYE.js";
 import {
   docUrl,
   severityRank
