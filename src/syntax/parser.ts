@@ -26,8 +26,10 @@ export interface ParseResult {
 
 export interface ParseOptions {
   /**
-   * 'full' (default); 'declarations' (function and method bodies are skipped: their BlockStmt has no
-   * statements, for reading the API of imported packages); 'imports' (stop after the import
+   * 'full' (default); 'declarations' (for reading the API of imported packages: function and
+   * method bodies and function literals' bodies are skipped, their BlockStmt has no statements,
+   * and so are composite literals' elements, except in [...]T{...}: elts null, incomplete true);
+   * 'imports' (stop after the import
    * declarations); 'package' (stop after the package clause).
    */
   mode?: 'full' | 'declarations' | 'imports' | 'package';
@@ -1024,6 +1026,8 @@ class Parser {
   private parseFuncTypeOrLit(): ast.Expr {
     const typ = this.parseFuncType();
     if (this.tok !== T.LBRACE) return typ;
+    // A function literal's statements say nothing about the declarations (mode 'declarations').
+    if (this.skipBodies) return { kind: 'FuncLit', type: typ, body: this.skipBody() };
     this.exprLev++;
     const body = this.parseBody();
     this.exprLev--;
@@ -1169,6 +1173,13 @@ class Parser {
   }
 
   private parseLiteralValue(typ: ast.Expr | null): ast.Expr {
+    // Mode 'declarations': a composite literal's type is its written type, so its elements are
+    // skipped (package-level tables are much of an imported package's text), unless the type is
+    // [...]T, whose length the elements give.
+    if (this.skipBodies && typ !== null && !(typ.kind === 'ArrayType' && typ.len?.kind === 'Ellipsis')) {
+      const b = this.skipBody();
+      return { kind: 'CompositeLit', type: typ, lbrace: b.lbrace, elts: null, rbrace: b.rbrace, incomplete: true };
+    }
     this.incNest();
     try {
       const lbrace = this.expect(T.LBRACE);
@@ -1893,7 +1904,10 @@ class Parser {
     }
   }
 
-  /** Skips a function body by matching braces at the token level (mode 'declarations'). */
+  /**
+   * Mode 'declarations': function bodies, function literals' bodies and composite literals'
+   * elements (except in [...]T{...}) are skipped by matching braces.
+   */
   skipBodies = false;
   /** Drops comments (option comments: false). */
   skipComments = false;

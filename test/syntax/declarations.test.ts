@@ -7,11 +7,25 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFile } from '../../src/syntax/parser.js';
+import { forEachChild } from '../../src/syntax/nodes.js';
+import type * as ast from '../../src/syntax/ast.js';
 
-/** The file's declarations as JSON, bodies reduced to their braces. */
+/**
+ * The file's declarations as JSON, function bodies reduced to their braces and composite literals
+ * (but [...]T{...}) to their type and braces.
+ */
 function decls(name: string, src: Uint8Array | string, mode: 'full' | 'declarations'): string {
   const r = parseFile(name, src, { mode, comments: false });
-  for (const d of r.file.decls ?? []) if (d.kind === 'FuncDecl' && d.body) d.body.list = null;
+  const reduce = (n: ast.Node): void => {
+    if (n.kind === 'FuncDecl' || n.kind === 'FuncLit') {
+      if (n.body) n.body.list = null;
+    } else if (n.kind === 'CompositeLit' && n.type && !(n.type.kind === 'ArrayType' && n.type.len?.kind === 'Ellipsis')) {
+      n.elts = null;
+      n.incomplete = true;
+    }
+    forEachChild(n, reduce);
+  };
+  for (const d of r.file.decls ?? []) reduce(d);
   return JSON.stringify({ decls: r.file.decls, imports: r.file.imports });
 }
 
@@ -28,11 +42,27 @@ test('bodies with braces in strings, runes, raw strings and comments are skipped
     'type T struct{ f func() }',
     'func c() {}',
     'var v = func() int { return 1 }()',
+    'var w = map[string][]int{"}": {1, 2}, "{": nil}',
+    'var a = [...]string{"x", "}", `{`}',
+    'var t = T{f: func() { _ = "}" }}',
     '',
   ].join('\n');
   const full = parseFile('p.go', src);
   assert.deepEqual(full.errors, []);
   assert.equal(decls('p.go', src, 'declarations'), decls('p.go', src, 'full'));
+  // [...]T keeps its elements: they give the array's length.
+  const d = parseFile('p.go', src, { mode: 'declarations' });
+  const value = (name: string): ast.Expr | undefined => {
+    for (const g of d.file.decls ?? []) {
+      if (g.kind !== 'GenDecl') continue;
+      for (const sp of g.specs ?? []) if (sp.kind === 'ValueSpec' && sp.names[0]?.name === name) return sp.values?.[0];
+    }
+    return undefined;
+  };
+  const w = value('w');
+  const a = value('a');
+  assert.ok(w?.kind === 'CompositeLit' && w.elts === null && w.incomplete);
+  assert.ok(a?.kind === 'CompositeLit' && a.elts?.length === 3 && !a.incomplete);
 });
 
 test('a body that never closes ends at EOF with an error, as a full parse does', () => {

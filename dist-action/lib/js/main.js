@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-M355EK5C.js";
+} from "./chunk-FS4KF2U6.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

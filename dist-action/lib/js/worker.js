@@ -2,9 +2,9 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-4CYXGEBI.js";
+} from "./chunk-WXEKFCIY.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-YUPDRGD5.js";
+import "./chunk-HKPK57RE.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-YOHCLJ5I.js";
+} from "./chunk-77FHYGSX.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,9 +26,9 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-4CYXGEBI.js";
+} from "./chunk-WXEKFCIY.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-YUPDRGD5.js";
+import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers,

@@ -2593,6 +2593,7 @@ var Parser = class {
   parseFuncTypeOrLit() {
     const typ = this.parseFuncType();
     if (this.tok !== LBRACE) return typ;
+    if (this.skipBodies) return { kind: "FuncLit", type: typ, body: this.skipBody() };
     this.exprLev++;
     const body = this.parseBody();
     this.exprLev--;
@@ -2733,6 +2734,10 @@ var Parser = class {
     return list;
   }
   parseLiteralValue(typ) {
+    if (this.skipBodies && typ !== null && !(typ.kind === "ArrayType" && typ.len?.kind === "Ellipsis")) {
+      const b = this.skipBody();
+      return { kind: "CompositeLit", type: typ, lbrace: b.lbrace, elts: null, rbrace: b.rbrace, incomplete: true };
+    }
     this.incNest();
     try {
       const lbrace = this.expect(LBRACE);
@@ -3483,7 +3488,10 @@ var Parser = class {
       }
     }
   }
-  /** Skips a function body by matching braces at the token level (mode 'declarations'). */
+  /**
+   * Mode 'declarations': function bodies, function literals' bodies and composite literals'
+   * elements (except in [...]T{...}) are skipped by matching braces.
+   */
   skipBodies = false;
   /** Drops comments (option comments: false). */
   skipComments = false;

@@ -16,7 +16,7 @@ import {
 } from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-M355EK5C.js";
+} from "./chunk-FS4KF2U6.js";
 import {
   AnalysisCache,
   DriverError,
@@ -25,17 +25,17 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-YOHCLJ5I.js";
+} from "./chunk-77FHYGSX.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-4CYXGEBI.js";
+} from "./chunk-WXEKFCIY.js";
 import {
   parseFile
-} from "./chunk-YUPDRGD5.js";
+} from "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers,

@@ -4,13 +4,13 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-YOHCLJ5I.js";
+} from "./chunk-77FHYGSX.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-4CYXGEBI.js";
+import "./chunk-WXEKFCIY.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-YUPDRGD5.js";
+} from "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers

@@ -5,7 +5,7 @@ import {
 } from "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-YUPDRGD5.js";
+} from "./chunk-HKPK57RE.js";
 import {
   DEFAULT_NO_RETURN,
   buildCFG,

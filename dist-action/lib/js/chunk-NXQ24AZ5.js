@@ -9,16 +9,16 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-FGCDKALM.js";
+} from "./chunk-DRDRVC76.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-DCHB7V4B.js";
-import "./chunk-M355EK5C.js";
-import "./chunk-YOHCLJ5I.js";
+import "./chunk-FS4KF2U6.js";
+import "./chunk-77FHYGSX.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-4CYXGEBI.js";
+import "./chunk-WXEKFCIY.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-YUPDRGD5.js";
+import "./chunk-HKPK57RE.js";
 import "./chunk-MLVVKIYE.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-FGCDKALM.js";
+} from "./chunk-DRDRVC76.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-M355EK5C.js";
+} from "./chunk-FS4KF2U6.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,15 +49,15 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-YOHCLJ5I.js";
+} from "./chunk-77FHYGSX.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-4CYXGEBI.js";
+} from "./chunk-WXEKFCIY.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-YUPDRGD5.js";
+import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers

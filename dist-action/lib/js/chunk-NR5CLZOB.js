@@ -4,10 +4,10 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-YOHCLJ5I.js";
+} from "./chunk-77FHYGSX.js";
 import {
   parseFile
-} from "./chunk-YUPDRGD5.js";
+} from "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers

@@ -10,12 +10,12 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-O2HE5KHU.js";
-import "./chunk-YOHCLJ5I.js";
+} from "./chunk-NR5CLZOB.js";
+import "./chunk-77FHYGSX.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-4CYXGEBI.js";
+import "./chunk-WXEKFCIY.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-YUPDRGD5.js";
+import "./chunk-HKPK57RE.js";
 import "./chunk-MLVVKIYE.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";

@@ -13,14 +13,14 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-4CYXGEBI.js";
+} from "./chunk-WXEKFCIY.js";
 import {
   fileNameMismatch,
   headerAllows,
   parseFile,
   readFileHeader,
   releaseTagsFor
-} from "./chunk-YUPDRGD5.js";
+} from "./chunk-HKPK57RE.js";
 import {
   SEVERITIES,
   compareFindings,
