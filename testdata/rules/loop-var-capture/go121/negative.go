@@ -130,3 +130,26 @@ func waitedInIteration(rounds int, nodes []string) {
 		wg.Wait()
 	}
 }
+
+// The defer runs at most once (the function returns right after it), so it sees its own
+// iteration's value.
+func firstNegative(xs []int) int {
+	for i, x := range xs {
+		if x < 0 {
+			defer func() { println("first negative at", i) }()
+			return x
+		}
+	}
+	return 0
+}
+
+// Likewise when every path after the defer breaks out of the loop.
+func firstEmpty(names []string) {
+	for _, name := range names {
+		if name == "" {
+			continue
+		}
+		defer func() { println("first:", name) }()
+		break
+	}
+}

@@ -90,3 +90,12 @@ func postStatementOnly(n int) {
 		}()
 	}
 }
+
+// Runs at most once, but the body changes the variable after the defer.
+func onceButChanged(n int) {
+	for i := 0; i < n; i++ {
+		defer func() { println(i) }() // want `reads i, but i is declared by the loop on line 96`
+		i += 10
+		return
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/deferinloop/once
+
+go 1.22
