@@ -12,7 +12,7 @@ import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
   blockingCall, callGraphOf, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
-  requestHandler, sameExpr, searchCallees, textOf, type FuncNode, type HandlerMatch, bodyNeeds,
+  requestHandler, sameExpr, searchCallees, textOf, walkSameFunc, type FuncNode, type HandlerMatch, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-blocking-call';
@@ -224,6 +224,31 @@ function touchedBefore(pass: Pass, fn: FuncNode | undefined, d: ast.DeferStmt, m
 
 const ANY_PATH = { name: '', decl: null, global: true, fields: [] as string[] };
 
+/**
+ * Whether a receive in deferred code releases a token that the same goroutine acquired: a send
+ * on the same channel earlier in the deferring function or in a function around it, on the way
+ * to the defer (`sem <- struct{}{}; defer func() { <-sem }()`, also when the send comes before
+ * the `go` statement that starts the function). The channel then holds that token, so the
+ * receive does not wait, unless the channel is unbuffered.
+ */
+function releasesOwnToken(pass: Pass, stack: readonly ast.Node[], d: ast.DeferStmt, recv: ast.UnaryExpr): boolean {
+  const key = chanKey(pass, recv.x);
+  if (!key || unbuffered(pass, recv.x)) return false;
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const f = stack[i]!;
+    if (f.kind !== 'FuncDecl' && f.kind !== 'FuncLit') continue;
+    if (!f.body) continue;
+    let found = false;
+    walkSameFunc(f.body, (x) => {
+      if (found) return false;
+      if (x.kind === 'SendStmt' && x.arrow < d.defer && chanKey(pass, x.chan) === key) found = true;
+      return !found;
+    });
+    if (found) return true;
+  }
+  return false;
+}
+
 function run(pass: Pass): void {
   const g = callGraphOf(pass);
   const cache = new Map<GraphNode, Site | null>();
@@ -283,6 +308,7 @@ function run(pass: Pass): void {
         }
       }
       if (!site) return;
+      if (chain.length === 0 && site.node.kind === 'UnaryExpr' && releasesOwnToken(pass, stack, d, site.node)) return;
       const handler = handlerOf(pass, file, stack);
       const deferred = callText(file, call);
       const where = site.text.includes(' line ') ? '' : ` (line ${lineOf(siteFile, site.node)})`;

@@ -166,3 +166,33 @@ func InFlight(limit int) http.HandlerFunc {
 		}
 	}
 }
+
+// The goroutine takes a token itself and gives it back in its defer: the receive finds the
+// goroutine's own token in the buffer.
+func Parallel(jobs []func()) {
+	var wg sync.WaitGroup
+	sema := make(chan struct{}, 4)
+	for _, j := range jobs {
+		wg.Add(1)
+		go func() {
+			sema <- struct{}{}
+			defer func() {
+				<-sema
+				wg.Done()
+			}()
+			j()
+		}()
+	}
+	wg.Wait()
+}
+
+// The token is taken before the goroutine starts and given back by the goroutine.
+func Spawn(jobs []func(), sem chan struct{}) {
+	for _, j := range jobs {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			j()
+		}()
+	}
+}

@@ -139,3 +139,14 @@ func Child(cmd *exec.Cmd) {
 func Relock(mu *sync.Mutex) {
 	defer mu.Lock() // want `deferred mu\.Lock\(\) blocks until the mutex is free`
 }
+
+// A done channel that another goroutine sends on: the deferred receive waits for it, even
+// though it is buffered.
+func waitsForWorker(work func()) {
+	done := make(chan struct{}, 1)
+	go func() {
+		work()
+		done <- struct{}{}
+	}()
+	defer func() { <-done }() // want `<-done \(line 151\) blocks until a value is sent or the channel is closed, so waitsForWorker cannot return`
+}
