@@ -25,6 +25,8 @@ interface Site {
   /** Completes "X ...": "blocks until ...". */
   waits: string;
   confidence: Confidence;
+  /** It waits for another goroutine or process (a receive, a select, a range over a channel, a Wait). */
+  others?: boolean;
 }
 
 function isCtxType(pass: Pass, e: ast.Expr): boolean {
@@ -137,13 +139,67 @@ function semaphores(pass: Pass): Set<string> {
   return set;
 }
 
-/** Blocking operations in a function body's own code (not nested literals, not go statements). */
+/** Methods whose call tells other goroutines or a process to stop. */
+const STOP_METHODS = new Set(['Close', 'CloseSend', 'Stop', 'GracefulStop', 'Shutdown', 'Cancel', 'Kill', 'Signal', 'Interrupt', 'Abort']);
+
+/**
+ * Whether a call or statement asks other goroutines to finish: `close(ch)`, a context's cancel
+ * function (`cancel()`, `cc.cancel()`), a stop method (`conn.Close()`, `cmd.Process.Kill()`), a
+ * send (`quit <- struct{}{}`).
+ */
+function isStopSignal(pass: Pass, x: ast.Node): boolean {
+  if (x.kind === 'SendStmt') return true;
+  if (x.kind !== 'CallExpr') return false;
+  const f = unparen(x.fun);
+  const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : undefined;
+  if (!name) return false;
+  if (name === 'close' && f.kind === 'Ident') return pass.types.callee(x)?.kind === 'builtin';
+  if (f.kind === 'SelectorExpr' && STOP_METHODS.has(name)) return true;
+  // A context's cancel function, whatever its name (`cancel()`, `cc.cancel()`, `stopMonitor()`).
+  const t = pass.types.typeOf(f);
+  if (t?.kind === 'named' && t.pkg === 'context' && (t.name === 'CancelFunc' || t.name === 'CancelCauseFunc')) return true;
+  return /^cancel|Cancel$/.test(name) && pass.types.callee(x)?.kind === 'funcvalue';
+}
+
+/** The position of the first stop signal in a body's own code (see isStopSignal). */
+function firstStopSignal(pass: Pass, body: ast.Node): number | undefined {
+  let at: number | undefined;
+  walkSameFunc(body, (x) => {
+    if (at !== undefined || x.kind === 'GoStmt') return false;
+    if (isStopSignal(pass, x)) at = x.kind === 'SendStmt' ? x.arrow : (x as ast.CallExpr).lparen;
+    return at === undefined;
+  });
+  return at;
+}
+
+/** Whether a site waits for another goroutine or process (a receive, a select, a range over a channel, a Wait). */
+function waitsForOthers(x: ast.Node, name?: string): boolean {
+  if (x.kind === 'UnaryExpr' || x.kind === 'SelectStmt' || x.kind === 'RangeStmt') return true;
+  return name !== undefined && /\)\.Wait$/.test(name);
+}
+
+/**
+ * Blocking operations in a function body's own code (not nested literals, not go statements).
+ * A wait for other goroutines that comes after the body told them to stop (`close(done); <-errCh`,
+ * `cancel(); wg.Wait()`, `conn.Close(); <-readerDone`, `cmd.Process.Kill(); cmd.Wait()`) is a
+ * shutdown handshake: it lasts as long as they take to notice, and is not a site.
+ */
 function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
   const out: Site[] = [];
   const skip = new Set<ast.Node>();
+  let stopped = false;
+  const push = (site: Site, name?: string): void => {
+    const others = waitsForOthers(site.node, name);
+    if (stopped && others) return;
+    out.push({ ...site, others });
+  };
   walkNode(body, (x) => {
     if (x === body) return true;
     if (x.kind === 'FuncLit' || x.kind === 'GoStmt' || skip.has(x)) return false;
+    if (!stopped && isStopSignal(pass, x)) {
+      // A send is a site itself (below) when it can wait; what follows it is after the signal.
+      if (x.kind !== 'SendStmt') stopped = true;
+    }
     switch (x.kind) {
       case 'SelectStmt': {
         const clauses = (x.body.list ?? []) as ast.CommClause[];
@@ -156,7 +212,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
           const op = commOperand(c.comm);
           return !!op && (isTimeoutChan(pass, op) || isDoneChan(op));
         });
-        if (!bounded) out.push({ node: x, text: `the select on line ${lineOf(file, x)}`, waits: 'waits on channels with no default case or timeout', confidence: 'high' });
+        if (!bounded) push({ node: x, text: `the select on line ${lineOf(file, x)}`, waits: 'waits on channels with no default case or timeout', confidence: 'high' });
         for (const c of clauses) if (c.comm) skip.add(c.comm);
         return true;
       }
@@ -168,25 +224,26 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
           } else if (isTimeoutChan(pass, operand)) {
             out.push({ node: x, text: textOf(file, x), waits: 'blocks until the context is cancelled or the timer fires', confidence: 'medium' });
           } else if (!semaphores(pass).has(chanKey(pass, operand) ?? '')) {
-            out.push({ node: x, text: textOf(file, x), waits: 'blocks until a value is sent or the channel is closed', confidence: 'high' });
+            push({ node: x, text: textOf(file, x), waits: 'blocks until a value is sent or the channel is closed', confidence: 'high' });
           }
           return false;
         }
         return true;
       case 'SendStmt':
         if (unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'high' });
+        stopped = true;
         return true;
       case 'RangeStmt': {
         const t = pass.types.typeOf(x.x);
         const u = t?.kind === 'named' ? t.underlying() : t;
-        if (u?.kind === 'chan') out.push({ node: x, text: `range over ${textOf(file, x.x)}`, waits: 'waits until the channel is closed', confidence: 'high' });
+        if (u?.kind === 'chan') push({ node: x, text: `range over ${textOf(file, x.x)}`, waits: 'waits until the channel is closed', confidence: 'high' });
         return true;
       }
       case 'CallExpr': {
         const b = blockingCall(pass, x);
         if (b && !BLOCKING_LOCKS.has(b.name)) {
           const conf = ctxConfidence(pass, x);
-          if (conf) out.push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf });
+          if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
         }
         return true;
       }
@@ -277,9 +334,12 @@ function run(pass: Pass): void {
         site = sitesIn(pass, file, fun.body)[0];
         if (!site) {
           const lit = g.nodeOf(fun);
+          const stop = firstStopSignal(pass, fun.body);
           for (const e of lit?.out ?? []) {
             if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
             const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH);
+            // The literal told the goroutines to stop before this call waits for them.
+            if (found?.found.others && stop !== undefined && stop < e.site.lparen) continue;
             if (found) {
               site = found.found;
               chain = found.funcs.map((x) => funcName(pass.fileOf((x.decl ?? x.lit)!)!, (x.decl ?? x.lit)!));

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-FS4KF2U6.js";
+} from "./chunk-SKTBCP22.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MLVVKIYE.js";
+} from "./chunk-FWSMEMSE.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MLVVKIYE.js";
+} from "./chunk-FWSMEMSE.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

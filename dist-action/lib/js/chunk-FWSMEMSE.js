@@ -1557,6 +1557,80 @@ function describeRelease(pass, file, d) {
   }
   return void 0;
 }
+function guardOf(cond) {
+  const c = unparen(cond);
+  const isName = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" || x.kind === "SelectorExpr";
+  };
+  const isIdent = (e, name) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && x.name === name;
+  };
+  if (c.kind === "BinaryExpr" && c.op === "==") {
+    for (const [v, k] of [[c.x, c.y], [c.y, c.x]]) {
+      if (!isName(v)) continue;
+      if (isIdent(k, "nil")) return { v, closedBy: "non-nil" };
+      if (isIdent(k, "false")) return { v, closedBy: "true" };
+      if (isIdent(k, "true")) return { v, closedBy: "false" };
+    }
+    return void 0;
+  }
+  if (c.kind === "UnaryExpr" && c.op === "!" && isName(c.x)) return { v: unparen(c.x), closedBy: "true" };
+  if (isName(c) && !isIdent(c, "true") && !isIdent(c, "false")) return { v: c, closedBy: "false" };
+  return void 0;
+}
+function closes(e, closedBy) {
+  const x = unparen(e);
+  const name = x.kind === "Ident" ? x.name : void 0;
+  if (closedBy === "non-nil") return name !== "nil";
+  return name === closedBy;
+}
+function isGuardVar(pass, l, v) {
+  const a = unparen(l);
+  const b = unparen(v);
+  if (a.kind === "Ident" && b.kind === "Ident") return sameVar(pass, a, b);
+  return sameExpr(a, b);
+}
+function valuesFor(pass, st, v) {
+  if (st.tok !== "=") return [];
+  const out = [];
+  st.lhs.forEach((l, i) => {
+    if (isGuardVar(pass, l, v)) out.push(st.rhs.length === st.lhs.length ? st.rhs[i] : void 0);
+  });
+  return out;
+}
+function runsAtMostOnce(pass, fn, d, outer, stack) {
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return false;
+  if (!g.canReach(d, d)) return true;
+  const li = stack.indexOf(outer);
+  for (let i = stack.length - 2; i > li; i--) {
+    const ifs = stack[i];
+    if (ifs.kind !== "IfStmt" || stack[i + 1] !== ifs.body) continue;
+    const guard = guardOf(ifs.cond);
+    if (!guard) continue;
+    const root = rootIdent(guard.v);
+    const obj = root ? pass.types.objectOf(root) : void 0;
+    if (!obj?.decl || pos(obj.decl) >= pos(outer)) continue;
+    const closing = /* @__PURE__ */ new Set();
+    let reopened = false;
+    walkSameFunc(outer.body, (x) => {
+      if (reopened) return false;
+      if (x.kind === "AssignStmt") {
+        const values = valuesFor(pass, x, guard.v);
+        if (values.length === 0) return true;
+        if (values.every((v) => v === void 0 ? guard.closedBy === "non-nil" : closes(v, guard.closedBy))) closing.add(x);
+        else reopened = true;
+      } else if (x.kind === "UnaryExpr" && x.op === "&" && isGuardVar(pass, x.x, guard.v)) {
+        reopened = true;
+      }
+      return !reopened;
+    });
+    if (!reopened && closing.size > 0 && !g.pathExists(d, d, (n) => closing.has(n))) return true;
+  }
+  return false;
+}
 function run(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["DeferStmt"], (d, stack) => {
@@ -1565,6 +1639,7 @@ function run(pass) {
       if (endlessEnclosingLoops(pass, file, stack).length > 0) return;
       const loop = loops[0];
       const fn = enclosingFunc(stack);
+      if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1], stack)) return;
       const fname = fn ? funcName(file, fn) : "the function";
       const loopLine = lineOf(file, loop);
       const deferred = textOf(file, d.call);
@@ -1944,14 +2019,14 @@ function run5(pass) {
   for (const file of pass.files) {
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
       if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !file.inspector.contains(fn, ["GoStmt"])) return;
-      const closes = deferredCloses(pass, fn.body);
-      if (closes.length === 0) return;
+      const closes2 = deferredCloses(pass, fn.body);
+      if (closes2.length === 0) return;
       const gos = goStmtsIn(fn.body);
       if (gos.length === 0) return;
       const g = cfgOf(pass, fn);
       if (!g) return;
       const fname = funcName(file, fn);
-      for (const c of closes) {
+      for (const c of closes2) {
         if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
         for (const go of gos) {
           const s = senderOf(pass, go, c.key);
@@ -2114,6 +2189,22 @@ function waitsInIteration(pass, file, loop, st) {
   });
   return found;
 }
+function assignedIn(pass, v) {
+  const o = pass.types.objectOf(v.id);
+  const isV = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && x.name === v.id.name && (!o || pass.types.objectOf(x) === o);
+  };
+  let found = false;
+  walkSameFunc(v.loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === "AssignStmt" && x.tok !== ":=" && x.lhs.some(isV)) found = true;
+    else if (x.kind === "IncDecStmt" && isV(x.x)) found = true;
+    else if (x.kind === "UnaryExpr" && x.op === "&" && isV(x.x)) found = true;
+    return !found;
+  });
+  return found;
+}
 function run6(pass) {
   for (const file of pass.files) {
     const perIteration = goVersionAtLeast(file.goVersion, 1, 22);
@@ -2124,8 +2215,12 @@ function run6(pass) {
       if (lits.length === 0) return;
       let vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
       if (st.kind === "GoStmt") vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st));
-      if (vars.length === 0) return;
       const fn = enclosingFunc(stack);
+      if (st.kind === "DeferStmt" && fn && vars.some((v) => v.how === "declared")) {
+        const g = cfgOf(pass, fn);
+        if (g && g.locate(st) && !g.canReach(st, st)) vars = vars.filter((v) => v.how !== "declared" || assignedIn(pass, v));
+      }
+      if (vars.length === 0) return;
       const outer = [...stack];
       for (const v of vars) {
         for (const lit of lits) {
@@ -5147,12 +5242,47 @@ function semaphores(pass) {
   semaphoreCache.set(pass.files, set);
   return set;
 }
+var STOP_METHODS = /* @__PURE__ */ new Set(["Close", "CloseSend", "Stop", "GracefulStop", "Shutdown", "Cancel", "Kill", "Signal", "Interrupt", "Abort"]);
+function isStopSignal(pass, x) {
+  if (x.kind === "SendStmt") return true;
+  if (x.kind !== "CallExpr") return false;
+  const f = unparen(x.fun);
+  const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : void 0;
+  if (!name) return false;
+  if (name === "close" && f.kind === "Ident") return pass.types.callee(x)?.kind === "builtin";
+  if (f.kind === "SelectorExpr" && STOP_METHODS.has(name)) return true;
+  const t = pass.types.typeOf(f);
+  if (t?.kind === "named" && t.pkg === "context" && (t.name === "CancelFunc" || t.name === "CancelCauseFunc")) return true;
+  return /^cancel|Cancel$/.test(name) && pass.types.callee(x)?.kind === "funcvalue";
+}
+function firstStopSignal(pass, body) {
+  let at;
+  walkSameFunc(body, (x) => {
+    if (at !== void 0 || x.kind === "GoStmt") return false;
+    if (isStopSignal(pass, x)) at = x.kind === "SendStmt" ? x.arrow : x.lparen;
+    return at === void 0;
+  });
+  return at;
+}
+function waitsForOthers(x, name) {
+  if (x.kind === "UnaryExpr" || x.kind === "SelectStmt" || x.kind === "RangeStmt") return true;
+  return name !== void 0 && /\)\.Wait$/.test(name);
+}
 function sitesIn(pass, file, body) {
   const out = [];
   const skip = /* @__PURE__ */ new Set();
+  let stopped = false;
+  const push = (site, name) => {
+    const others = waitsForOthers(site.node, name);
+    if (stopped && others) return;
+    out.push({ ...site, others });
+  };
   walkNode(body, (x) => {
     if (x === body) return true;
     if (x.kind === "FuncLit" || x.kind === "GoStmt" || skip.has(x)) return false;
+    if (!stopped && isStopSignal(pass, x)) {
+      if (x.kind !== "SendStmt") stopped = true;
+    }
     switch (x.kind) {
       case "SelectStmt": {
         const clauses = x.body.list ?? [];
@@ -5165,7 +5295,7 @@ function sitesIn(pass, file, body) {
           const op = commOperand(c.comm);
           return !!op && (isTimeoutChan(pass, op) || isDoneChan(op));
         });
-        if (!bounded) out.push({ node: x, text: `the select on line ${lineOf(file, x)}`, waits: "waits on channels with no default case or timeout", confidence: "high" });
+        if (!bounded) push({ node: x, text: `the select on line ${lineOf(file, x)}`, waits: "waits on channels with no default case or timeout", confidence: "high" });
         for (const c of clauses) if (c.comm) skip.add(c.comm);
         return true;
       }
@@ -5177,25 +5307,26 @@ function sitesIn(pass, file, body) {
           } else if (isTimeoutChan(pass, operand)) {
             out.push({ node: x, text: textOf(file, x), waits: "blocks until the context is cancelled or the timer fires", confidence: "medium" });
           } else if (!semaphores(pass).has(chanKey(pass, operand) ?? "")) {
-            out.push({ node: x, text: textOf(file, x), waits: "blocks until a value is sent or the channel is closed", confidence: "high" });
+            push({ node: x, text: textOf(file, x), waits: "blocks until a value is sent or the channel is closed", confidence: "high" });
           }
           return false;
         }
         return true;
       case "SendStmt":
         if (unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "high" });
+        stopped = true;
         return true;
       case "RangeStmt": {
         const t = pass.types.typeOf(x.x);
         const u = t?.kind === "named" ? t.underlying() : t;
-        if (u?.kind === "chan") out.push({ node: x, text: `range over ${textOf(file, x.x)}`, waits: "waits until the channel is closed", confidence: "high" });
+        if (u?.kind === "chan") push({ node: x, text: `range over ${textOf(file, x.x)}`, waits: "waits until the channel is closed", confidence: "high" });
         return true;
       }
       case "CallExpr": {
         const b = blockingCall(pass, x);
         if (b && !BLOCKING_LOCKS.has(b.name)) {
           const conf = ctxConfidence(pass, x);
-          if (conf) out.push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf });
+          if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
         }
         return true;
       }
@@ -5222,6 +5353,23 @@ function touchedBefore(pass, fn, d, mutex) {
   return lockCallsIn(pass, fn.body).some((l) => l.call.lparen < d.defer && sameExpr(l.mutex, mutex));
 }
 var ANY_PATH = { name: "", decl: null, global: true, fields: [] };
+function releasesOwnToken(pass, stack, d, recv) {
+  const key = chanKey(pass, recv.x);
+  if (!key || unbuffered(pass, recv.x)) return false;
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const f = stack[i];
+    if (f.kind !== "FuncDecl" && f.kind !== "FuncLit") continue;
+    if (!f.body) continue;
+    let found = false;
+    walkSameFunc(f.body, (x) => {
+      if (found) return false;
+      if (x.kind === "SendStmt" && x.arrow < d.defer && chanKey(pass, x.chan) === key) found = true;
+      return !found;
+    });
+    if (found) return true;
+  }
+  return false;
+}
 function run23(pass) {
   const g = callGraphOf(pass);
   const cache = /* @__PURE__ */ new Map();
@@ -5249,9 +5397,11 @@ function run23(pass) {
         site = sitesIn(pass, file, fun.body)[0];
         if (!site) {
           const lit = g.nodeOf(fun);
+          const stop = firstStopSignal(pass, fun.body);
           for (const e of lit?.out ?? []) {
             if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
             const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2);
+            if (found?.found.others && stop !== void 0 && stop < e.site.lparen) continue;
             if (found) {
               site = found.found;
               chain = found.funcs.map((x) => funcName(pass.fileOf(x.decl ?? x.lit), x.decl ?? x.lit));
@@ -5280,6 +5430,7 @@ function run23(pass) {
         }
       }
       if (!site) return;
+      if (chain.length === 0 && site.node.kind === "UnaryExpr" && releasesOwnToken(pass, stack, d, site.node)) return;
       const handler = handlerOf(pass, file, stack);
       const deferred = callText(file, call);
       const where2 = site.text.includes(" line ") ? "" : ` (line ${lineOf(siteFile, site.node)})`;

@@ -11,7 +11,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MLVVKIYE.js";
+} from "./chunk-FWSMEMSE.js";
 import {
   docUrl,
   severityRank

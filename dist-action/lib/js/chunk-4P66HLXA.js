@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-DRDRVC76.js";
+} from "./chunk-3BJY67F2.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-FS4KF2U6.js";
+} from "./chunk-SKTBCP22.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MLVVKIYE.js";
+} from "./chunk-FWSMEMSE.js";
 import {
   SEVERITIES,
   compareFindings,

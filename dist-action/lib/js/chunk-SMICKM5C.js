@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-NR5CLZOB.js";
+} from "./chunk-BEQPLC62.js";
 import "./chunk-77FHYGSX.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-WXEKFCIY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-MLVVKIYE.js";
+import "./chunk-FWSMEMSE.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-DRDRVC76.js";
+} from "./chunk-3BJY67F2.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-DCHB7V4B.js";
-import "./chunk-FS4KF2U6.js";
+import "./chunk-SKTBCP22.js";
 import "./chunk-77FHYGSX.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-WXEKFCIY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-MLVVKIYE.js";
+import "./chunk-FWSMEMSE.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

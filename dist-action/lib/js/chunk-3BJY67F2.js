@@ -16,7 +16,7 @@ import {
 } from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-FS4KF2U6.js";
+} from "./chunk-SKTBCP22.js";
 import {
   AnalysisCache,
   DriverError,
@@ -40,7 +40,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MLVVKIYE.js";
+} from "./chunk-FWSMEMSE.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -1,0 +1,3 @@
+module example.com/deferblocking/handshake
+
+go 1.22

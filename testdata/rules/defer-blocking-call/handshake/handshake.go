@@ -1,0 +1,110 @@
+// Shutdown handshakes: deferred code that tells goroutines (or a process) to stop and then
+// waits for them is bounded by how fast they notice, and is not reported. Waits before the
+// signal, and waits that are not for other goroutines, still are.
+package handshake
+
+import (
+	"context"
+	"net"
+	"os/exec"
+	"sync"
+	"time"
+)
+
+func closeThenReceive(c net.Conn) error {
+	done := make(chan struct{})
+	errCh := make(chan error, 1)
+	go func() {
+		select {
+		case <-done:
+			errCh <- nil
+		case <-time.After(time.Minute):
+			errCh <- c.Close()
+		}
+	}()
+	defer func() {
+		close(done)
+		<-errCh
+	}()
+	_, err := c.Write([]byte("hello"))
+	return err
+}
+
+func cancelThenWait(ctx context.Context, jobs []func(context.Context)) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	for _, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			j(ctx)
+		}()
+	}
+}
+
+func killThenWait(cmd *exec.Cmd) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}()
+	return nil
+}
+
+type reader struct {
+	conn   net.Conn
+	quit   chan struct{}
+	exited chan struct{}
+}
+
+func (r *reader) join() { <-r.exited }
+
+// The literal signals, then calls a helper that waits.
+func (r *reader) run() {
+	defer func() {
+		close(r.quit)
+		r.join()
+	}()
+	go func() {
+		defer close(r.exited)
+		<-r.quit
+	}()
+}
+
+// A method that closes the connection and then waits for the reader to see it.
+func (r *reader) Close() {
+	r.conn.Close()
+	<-r.exited
+}
+
+func (r *reader) serve() {
+	defer r.Close()
+}
+
+// The wait comes before the signal: it waits for whatever the goroutine is doing.
+func waitThenClose(work func() error) {
+	done := make(chan struct{})
+	errCh := make(chan error)
+	go func() {
+		errCh <- work()
+		<-done
+	}()
+	defer func() { // want `<-errCh \(line 99\) blocks until a value is sent or the channel is closed, so waitThenClose cannot return`
+		<-errCh
+		close(done)
+	}()
+}
+
+// A signal, then a sleep: the sleep waits for nobody.
+func closeThenSleep(c net.Conn) {
+	defer func() { // want `time\.Sleep\(time\.Second\) \(line 108\) sleeps`
+		c.Close()
+		time.Sleep(time.Second)
+	}()
+}
