@@ -6,10 +6,10 @@
 // Which bodies matter is computed per package from what the enabled analyzers declare
 // (Analyzer.needs), by syntax alone:
 //   - subjects: bodies containing one of the subject node kinds or identifiers;
-//   - watched names: names that a subject defers (`defer s.f()`, `defer hook()`) and the names of
-//     functions containing a watched identifier (such as recover): every body mentioning one is
-//     kept, since rules ask package-wide questions about them (is the field ever set, is the
-//     function ever deferred or used as a value);
+//   - watched names: names that a subject defers (`defer s.f()`, `defer hook()`), the names of
+//     functions containing a watched identifier (such as recover) and of the functions naming
+//     those: every body mentioning one is kept, since rules ask package-wide questions about them
+//     (is the field ever set, is the function or its caller ever deferred or used as a value);
 //   - callees: a function or method named in a kept body is kept when its body (or one it names,
 //     transitively) contains a source (a kind or identifier whose effect reaches callers: an exit,
 //     a blocking call, a lock, a channel operation...).
@@ -182,6 +182,21 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
         break;
       }
     }
+  }
+  // One level up: whether the callers of such a function are themselves deferred (or used as
+  // values) is asked too, so the bodies naming those callers are kept as well.
+  if (watched.size > 0) {
+    const callers: string[] = [];
+    for (const b of bodies) {
+      if (watched.has(b.decl.name.name)) continue;
+      for (const n of b.names) {
+        if (watched.has(n)) {
+          callers.push(b.decl.name.name);
+          break;
+        }
+      }
+    }
+    for (const c of callers) watched.add(c);
   }
   const work: Body[] = [];
   const keep = (b: Body, deferredCode = false) => {

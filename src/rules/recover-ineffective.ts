@@ -22,7 +22,8 @@ function message(s: RecoverSite): string {
     }
     case 'called-helper': {
       const lines = [...new Set(s.callers.map((c) => lineOf(c.file, c.node)))].join(', ');
-      return `recover() in ${where} returns nil: ${where} is only called from deferred closures (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${where}()`} instead of calling it from a closure`;
+      const closures = s.callers.every((c) => c.fn.kind === 'FuncLit');
+      return `recover() in ${where} returns nil: ${where} is only called from deferred ${closures ? 'closures' : 'functions'} (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${where}()`} instead of calling it from ${closures ? 'a closure' : 'another function'}`;
     }
     case 'goroutine':
       return `recover() in ${where} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
@@ -43,6 +44,11 @@ function findStmtCall(s: RecoverSite): ast.CallExpr | undefined {
   return out;
 }
 
+/** "the deferred function literal on line 3", "the deferred cleanup". */
+function deferredName(name: string): string {
+  return name.startsWith('the ') ? `the deferred ${name.slice(4)}` : `the deferred ${name}`;
+}
+
 function run(pass: Pass): void {
   for (const s of recoverSites(pass)) {
     if (s.status !== 'ineffective') continue;
@@ -51,7 +57,7 @@ function run(pass: Pass): void {
       file: s.file,
       confidence: s.confidence,
       message: message(s),
-      related: s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from the deferred ${funcName(c.file, c.fn)}` })),
+      related: s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from ${deferredName(funcName(c.file, c.fn))}` })),
     });
   }
 }

@@ -2,7 +2,8 @@
 // subdirectory with its own go.mod, to test different Go versions). Lines carry
 // `// want "regexp"` comments (several per line allowed); the rule alone is run over the module,
 // every want must be matched by a finding of that rule on that line whose message matches, and
-// no other finding of that rule may appear. With go on PATH, each module must also pass go vet.
+// no other finding of that rule may appear; the findings must be the same with body pruning off.
+// With go on PATH, each module must also pass go vet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -120,6 +121,10 @@ for (const id of ruleDirs) {
         const wants = collectWants(dir);
         assert.ok(wants.length > 0, `${relative(ROOT, dir)} has no want comments`);
         assert.deepEqual(matchWants(r.findings.filter((f) => f.rule === id), wants), []);
+        // The rule alone declares what it needs of the bodies: without pruning it finds exactly
+        // the same, related locations and fixes included.
+        const full = await analyze({ cwd: dir, registry: REGISTRY_URL, enable: [id], jobs: 1, useGo: false, options, prune: false });
+        assert.equal(JSON.stringify(r.findings), JSON.stringify(full.findings), 'same findings without body pruning');
       });
     }
   });

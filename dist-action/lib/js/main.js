@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-SKTBCP22.js";
+} from "./chunk-A3UHPBFB.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

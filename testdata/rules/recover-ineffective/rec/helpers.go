@@ -92,3 +92,17 @@ func goroutineDefers(f func()) {
 		f()
 	}()
 }
+
+// Called from a named function that is deferred elsewhere: recover is one call too deep there too.
+func noteRecovered() {
+	if r := recover(); r != nil { // want `recover\(\) in noteRecovered returns nil: noteRecovered is only called from deferred functions \(line 103\)`
+		println("recovered:", r)
+	}
+}
+
+func shutdownHook() { noteRecovered() }
+
+func runWithHook() {
+	defer shutdownHook()
+	println("working")
+}

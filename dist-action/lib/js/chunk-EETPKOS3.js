@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-77FHYGSX.js";
+} from "./chunk-RWURPK44.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-WXEKFCIY.js";
+} from "./chunk-KR3WCZIL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FWSMEMSE.js";
+} from "./chunk-HLUTQ6XD.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

@@ -4,14 +4,14 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-77FHYGSX.js";
+} from "./chunk-RWURPK44.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FWSMEMSE.js";
+} from "./chunk-HLUTQ6XD.js";
 import {
   docUrl,
   severityRank

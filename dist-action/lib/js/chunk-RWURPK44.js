@@ -13,7 +13,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-WXEKFCIY.js";
+} from "./chunk-KR3WCZIL.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-77FHYGSX.js";
+} from "./chunk-RWURPK44.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-WXEKFCIY.js";
+import "./chunk-KR3WCZIL.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FWSMEMSE.js";
+} from "./chunk-HLUTQ6XD.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-3BJY67F2.js";
+} from "./chunk-4ATSMDLA.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-SKTBCP22.js";
+} from "./chunk-A3UHPBFB.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,19 +49,19 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-77FHYGSX.js";
+} from "./chunk-RWURPK44.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-WXEKFCIY.js";
+} from "./chunk-KR3WCZIL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FWSMEMSE.js";
+} from "./chunk-HLUTQ6XD.js";
 import {
   SEVERITIES,
   compareFindings,

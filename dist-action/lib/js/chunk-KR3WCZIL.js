@@ -3603,6 +3603,19 @@ function pruneBodies(files, needs) {
       }
     }
   }
+  if (watched.size > 0) {
+    const callers = [];
+    for (const b of bodies) {
+      if (watched.has(b.decl.name.name)) continue;
+      for (const n of b.names) {
+        if (watched.has(n)) {
+          callers.push(b.decl.name.name);
+          break;
+        }
+      }
+    }
+    for (const c of callers) watched.add(c);
+  }
   const work = [];
   const keep = (b, deferredCode = false) => {
     if (b.kept && (b.deferredCode || !deferredCode)) return;

@@ -4741,7 +4741,8 @@ function message(s) {
     }
     case "called-helper": {
       const lines = [...new Set(s.callers.map((c) => lineOf(c.file, c.node)))].join(", ");
-      return `recover() in ${where2} returns nil: ${where2} is only called from deferred closures (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${where2}()`} instead of calling it from a closure`;
+      const closures = s.callers.every((c) => c.fn.kind === "FuncLit");
+      return `recover() in ${where2} returns nil: ${where2} is only called from deferred ${closures ? "closures" : "functions"} (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${where2}()`} instead of calling it from ${closures ? "a closure" : "another function"}`;
     }
     case "goroutine":
       return `recover() in ${where2} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
@@ -4759,6 +4760,9 @@ function findStmtCall(s) {
   });
   return out;
 }
+function deferredName(name) {
+  return name.startsWith("the ") ? `the deferred ${name.slice(4)}` : `the deferred ${name}`;
+}
 function run19(pass) {
   for (const s of recoverSites(pass)) {
     if (s.status !== "ineffective") continue;
@@ -4767,7 +4771,7 @@ function run19(pass) {
       file: s.file,
       confidence: s.confidence,
       message: message(s),
-      related: s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from the deferred ${funcName(c.file, c.fn)}` }))
+      related: s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from ${deferredName(funcName(c.file, c.fn))}` }))
     });
   }
 }

@@ -16,7 +16,7 @@ import {
 } from "./chunk-DCHB7V4B.js";
 import {
   version
-} from "./chunk-SKTBCP22.js";
+} from "./chunk-A3UHPBFB.js";
 import {
   AnalysisCache,
   DriverError,
@@ -25,14 +25,14 @@ import {
   defaultCacheDir,
   defaultJobs,
   parseFailOn
-} from "./chunk-77FHYGSX.js";
+} from "./chunk-RWURPK44.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-WXEKFCIY.js";
+} from "./chunk-KR3WCZIL.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";
@@ -40,7 +40,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FWSMEMSE.js";
+} from "./chunk-HLUTQ6XD.js";
 import {
   SEVERITIES,
   compareFindings,
