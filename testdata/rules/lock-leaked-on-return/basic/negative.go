@@ -3,6 +3,8 @@ package fixture
 
 import (
 	"errors"
+	"log"
+	"os"
 	"sync"
 )
 
@@ -112,16 +114,6 @@ func conditional(mu *sync.Mutex, lock bool, n *int) {
 	}
 }
 
-// The other paths end the program or panic; nothing is left behind to deadlock.
-func mustGet(mu *sync.Mutex, m map[string]int, k string) int {
-	mu.Lock()
-	v, ok := m[k]
-	if !ok {
-		panic("missing " + k)
-	}
-	mu.Unlock()
-	return v
-}
 
 // Unlock in every iteration, continue included.
 func each(mu *sync.Mutex, xs []int) (n int) {
@@ -196,4 +188,18 @@ func (s *Store) Reload(k string) {
 func (s *Store) refreshAndUnlock(k string) {
 	s.data[k] = "fresh"
 	s.mu.Unlock()
+}
+
+// The other paths end the program: nothing is left behind to deadlock.
+func mustGetOrExit(mu *sync.Mutex, m map[string]int, k string) int {
+	mu.Lock()
+	v, ok := m[k]
+	if !ok {
+		log.Fatalf("missing %s", k)
+	}
+	if v < 0 {
+		os.Exit(2)
+	}
+	mu.Unlock()
+	return v
 }
