@@ -13,8 +13,8 @@ import { applyBaseline, BaselineError, createBaseline, readBaselineFile, seriali
 import { changesSinceMergeBase, changesSinceRev, DiffError, parseUnifiedDiff, scopeToDiff, type FileDiff } from '../findings/diff.js';
 import { computeFingerprints, splitLines } from '../findings/fingerprint.js';
 import { planFixes, unifiedDiff, type FixPlan } from '../findings/fix.js';
-import { applyGate, GateError, parseFailOn, type FailOn } from '../findings/gate.js';
-import type { Finding, RuleMeta, Severity } from '../findings/model.js';
+import { applyGate, filterByConfidence, GateError, parseConfidence, parseFailOn, type FailOn } from '../findings/gate.js';
+import type { Confidence, Finding, RuleMeta, Severity } from '../findings/model.js';
 import { diagnosticsToFindings, DIRECTIVE_RULE } from '../findings/suppress.js';
 import { Excluder, GlobError } from '../load/exclude.js';
 import { isReadFailure } from '../load/files.js';
@@ -39,6 +39,7 @@ flags:
   --format NAME[=FILE]       output format, repeatable: ${formatNames().join(', ')}
                              (default text to standard output; =FILE writes to a file)
   --fail-on SEVERITY         exit 1 when a finding is at or above: critical, high (default), medium, low, none
+  --min-confidence LEVEL     report only findings of at least this confidence: low (default), medium, high
   --enable ID,...            also run these rules
   --disable ID,...           do not run these rules
   --enable-all               run every rule, including the ones off by default
@@ -76,6 +77,8 @@ export interface CheckArgs {
   failOn: FailOn;
   /** True when --fail-on was given (it then wins over the configuration). */
   failOnGiven: boolean;
+  /** --min-confidence, when given (it then wins over the configuration). */
+  minConfidence: Confidence | undefined;
   enable: string[];
   disable: string[];
   enableAll: boolean;
@@ -107,7 +110,7 @@ function list(v: string): string[] {
 
 export function parseCheckArgs(args: readonly string[]): CheckArgs {
   const out: CheckArgs = {
-    dir: undefined, patterns: [], formats: [], formatsGiven: false, failOn: 'high', failOnGiven: false, enable: [], disable: [], enableAll: false,
+    dir: undefined, patterns: [], formats: [], formatsGiven: false, failOn: 'high', failOnGiven: false, minConfidence: undefined, enable: [], disable: [], enableAll: false,
     jobs: defaultJobs(), tags: [], color: true, tests: true, testsGiven: false, verbose: false, help: false,
     config: undefined, baseline: undefined, writeBaseline: undefined, newFromRev: undefined, newFromMergeBase: undefined, newFromPatch: undefined,
     fix: false, diff: false, reportUnusedIgnores: false, cacheDir: undefined, cache: true, progress: true,
@@ -135,6 +138,13 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
         try {
           out.failOn = parseFailOn(r.value());
           out.failOnGiven = true;
+        } catch (e) {
+          throw new UsageError((e as GateError).message);
+        }
+        break;
+      case '--min-confidence':
+        try {
+          out.minConfidence = parseConfidence(r.value());
         } catch (e) {
           throw new UsageError((e as GateError).message);
         }
@@ -281,6 +291,7 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   }
   const failOn: FailOn = a.failOnGiven ? a.failOn : (cfg?.failOn ?? 'high');
+  const minConfidence: Confidence = a.minConfidence ?? cfg?.minConfidence ?? 'low';
   const tags = a.tags.length > 0 ? a.tags : (cfg?.tags ?? []);
   const tests = a.testsGiven ? a.tests : (cfg?.tests ?? true);
   const reportUnused = a.reportUnusedIgnores || (cfg?.reportUnusedIgnores ?? false);
@@ -373,7 +384,7 @@ export async function run(args: string[]): Promise<number> {
   };
 
   // Findings: severity overrides, suppression diagnostics, fingerprints.
-  let findings: Finding[] = result.findings.map((f) => (overrides[f.rule] ? { ...f, severity: overrides[f.rule]! } : f));
+  let findings: Finding[] = filterByConfidence(result.findings, minConfidence).map((f) => (overrides[f.rule] ? { ...f, severity: overrides[f.rule]! } : f));
   const dirSeverity = overrides[DIRECTIVE_RULE.id] ?? DIRECTIVE_RULE.severity;
   findings.push(...diagnosticsToFindings(result.directiveProblems, dirSeverity));
   if (reportUnused) findings.push(...diagnosticsToFindings(result.unusedIgnores, dirSeverity));

@@ -29,7 +29,7 @@ import { ConfigError, type Config } from '../config/config.js';
 import { applyBaseline, BaselineError, readBaselineFile, type Baseline } from '../findings/baseline.js';
 import { parseUnifiedDiff } from '../findings/diff.js';
 import { computeFingerprints, splitLines } from '../findings/fingerprint.js';
-import { GateError, parseFailOn, type FailOn } from '../findings/gate.js';
+import { filterByConfidence, GateError, parseFailOn, type FailOn } from '../findings/gate.js';
 import { compareFindings, severityRank, type Finding, type RuleMeta, type Severity } from '../findings/model.js';
 import { diagnosticsToFindings, DIRECTIVE_RULE } from '../findings/suppress.js';
 import { Excluder, GlobError } from '../load/exclude.js';
@@ -277,7 +277,8 @@ async function analyseTree(cwd: string, s: AnalysisSettings, warn: (m: string) =
     }
     return lineCache.get(file);
   };
-  let findings: Finding[] = result.findings.map((f) => (s.overrides[f.rule] ? { ...f, severity: s.overrides[f.rule]! } : f));
+  // The configuration's min-confidence applies here as in `check`.
+  let findings: Finding[] = filterByConfidence(result.findings, s.cfg?.minConfidence ?? 'low').map((f) => (s.overrides[f.rule] ? { ...f, severity: s.overrides[f.rule]! } : f));
   findings.push(...diagnosticsToFindings(result.directiveProblems, s.overrides[DIRECTIVE_RULE.id] ?? DIRECTIVE_RULE.severity));
   const internalError = findings.some((f) => f.rule === INTERNAL_ERROR_RULE.id);
   if (s.golangci) {

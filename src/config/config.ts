@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
-import { isSeverity, type Severity } from '../findings/model.js';
+import { isSeverity, type Confidence, type Severity } from '../findings/model.js';
 import { closest } from '../findings/suggest.js';
 import { BANNED_CONTEXTS, defaultRuleOptions, type RuleOptions } from '../analysis/options.js';
 import { parseRouting, type Routing } from '../ci/route.js';
@@ -30,6 +30,8 @@ export interface Config {
   tests: boolean;
   tags: string[];
   failOn: Severity | 'none' | undefined;
+  /** Findings below this confidence are not reported. */
+  minConfidence: Confidence | undefined;
   baseline: string | undefined;
   reportUnusedIgnores: boolean;
   /** Options for rules (ban list, blocking-call additions, handler types). */
@@ -60,6 +62,7 @@ export function defaultConfig(): Config {
     tests: true,
     tags: [],
     failOn: undefined,
+    minConfidence: undefined,
     baseline: undefined,
     reportUnusedIgnores: false,
     ruleOptions: defaultRuleOptions(),
@@ -113,6 +116,7 @@ export const TOP_KEYS: Record<string, string> = {
   tests: 'analyse _test.go files',
   tags: 'build tags',
   'fail-on': 'severity gate',
+  'min-confidence': 'report only findings of at least this confidence',
   baseline: 'baseline file',
   'report-unused-ignores': 'report suppressions that matched nothing',
   'blocking-calls': 'additions to the blocking-call catalogue',
@@ -163,6 +167,12 @@ export function parseConfig(text: string, file: string, knownRules: readonly str
         const v = scalar(val);
         if (typeof v !== 'string' || (v !== 'none' && !isSeverity(v))) throw at(val, key, 'must be one of critical, high, medium, low, none');
         cfg.failOn = v as Severity | 'none';
+        break;
+      }
+      case 'min-confidence': {
+        const v = scalar(val);
+        if (v !== 'low' && v !== 'medium' && v !== 'high') throw at(val, key, 'must be one of low, medium, high');
+        cfg.minConfidence = v;
         break;
       }
       case 'baseline': cfg.baseline = str(val, key, at); break;

@@ -70,11 +70,34 @@ test('check: json keeps the documented finding keys; several formats at once; ru
   });
 });
 
+test('check: --min-confidence and min-confidence: drop findings below the level, gate included', () => {
+  const PANIC = 'package r\n\nimport "sync"\n\nfunc Dec(mu *sync.Mutex, n *int) {\n\tmu.Lock()\n\t*n--\n\tif *n < 0 {\n\t\tpanic("negative")\n\t}\n\tmu.Unlock()\n}\n';
+  withModule({ 'p/p.go': LOOP, 'r/r.go': PANIC }, (dir) => {
+    const rules = (args: string[]) => {
+      const r = cli('-C', dir, '--format', 'json', ...args);
+      return { status: r.status, rules: (JSON.parse(r.stdout) as { findings: { rule: string; confidence: string }[] }).findings.map((f) => `${f.rule}:${f.confidence}`) };
+    };
+    assert.deepEqual(rules([]).rules, ['defer-in-loop:high', 'lock-leaked-on-return:low']);
+    assert.deepEqual(rules(['--min-confidence', 'medium']).rules, ['defer-in-loop:high']);
+    // The gate sees only what is reported: the low-confidence lock (high severity) no longer fails the run.
+    assert.equal(cli('-C', dir, '--min-confidence', 'medium', './r/...').status, 0);
+    assert.equal(cli('-C', dir, './r/...').status, 1);
+    writeFileSync(join(dir, '.deferguard.yml'), 'min-confidence: high\n');
+    assert.deepEqual(rules([]).rules, ['defer-in-loop:high']);
+    assert.deepEqual(rules(['--min-confidence', 'low']).rules, ['defer-in-loop:high', 'lock-leaked-on-return:low']);
+    writeFileSync(join(dir, '.deferguard.yml'), 'min-confidence: sure\n');
+    const bad = cli('-C', dir);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /\.deferguard\.yml:1:\d+: min-confidence: must be one of low, medium, high/);
+  });
+});
+
 test('check: usage errors exit 2 with a clear message', () => {
   const cases: [string[], RegExp][] = [
     [['--bogus'], /unknown flag --bogus/],
     [['--enable', 'no-such-rule'], /unknown rule "no-such-rule"/],
     [['--fail-on', 'severe'], /invalid --fail-on value "severe"/],
+    [['--min-confidence', 'sure'], /invalid confidence "sure"/],
     [['--format', 'yaml'], /unknown output format "yaml"/],
     [['--jobs', '0'], /invalid --jobs value "0"/],
     [['--format', 'json', '--format', 'sarif'], /only one --format can write to standard output/],

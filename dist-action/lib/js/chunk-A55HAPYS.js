@@ -4,14 +4,14 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-RWURPK44.js";
+} from "./chunk-3TQKPVUA.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HLUTQ6XD.js";
+} from "./chunk-T3QCU7SP.js";
 import {
   docUrl,
   severityRank

@@ -7,12 +7,12 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-DCHB7V4B.js";
+} from "./chunk-TOURBQNK.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-HLUTQ6XD.js";
+} from "./chunk-T3QCU7SP.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -4,7 +4,7 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-RWURPK44.js";
+} from "./chunk-3TQKPVUA.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-KR3WCZIL.js";
 import "./chunk-C3WIRZWW.js";
@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HLUTQ6XD.js";
+} from "./chunk-T3QCU7SP.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

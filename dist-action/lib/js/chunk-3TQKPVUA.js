@@ -44,12 +44,20 @@ function parseFailOn(s) {
   if (v === "none" || isSeverity(v)) return v;
   throw new GateError(`invalid --fail-on value "${s}": use one of ${[...SEVERITIES, "none"].join(", ")}`);
 }
+function parseConfidence(s) {
+  const v = s.trim().toLowerCase();
+  if (CONFIDENCES.includes(v)) return v;
+  throw new GateError(`invalid confidence "${s}": use one of ${CONFIDENCES.join(", ")}`);
+}
 function atOrAbove(f, failOn) {
   return failOn !== "none" && severityRank(f.severity) >= severityRank(failOn);
 }
 function applyGate(findings, failOn) {
   const blocking = findings.filter((f) => atOrAbove(f, failOn));
   return { failed: blocking.length > 0, blocking };
+}
+function filterByConfidence(findings, min) {
+  return findings.filter((f) => confidenceRank(f.confidence) >= confidenceRank(min));
 }
 function compareFindingsTotal(a, b) {
   return compareFindings(a, b) || a.endLine - b.endLine || a.endColumn - b.endColumn || severityRank(b.severity) - severityRank(a.severity) || confidenceRank(b.confidence) - confidenceRank(a.confidence) || ((a.fingerprint ?? "") < (b.fingerprint ?? "") ? -1 : (a.fingerprint ?? "") > (b.fingerprint ?? "") ? 1 : 0);
@@ -1990,7 +1998,9 @@ function sortDiagnostics(ds) {
 export {
   loadPackages,
   parseFailOn,
+  parseConfidence,
   applyGate,
+  filterByConfidence,
   dedupe,
   countBySeverity,
   defaultCacheDir,

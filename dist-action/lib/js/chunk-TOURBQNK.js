@@ -7633,6 +7633,7 @@ function defaultConfig() {
     tests: true,
     tags: [],
     failOn: void 0,
+    minConfidence: void 0,
     baseline: void 0,
     reportUnusedIgnores: false,
     ruleOptions: defaultRuleOptions(),
@@ -7679,6 +7680,7 @@ var TOP_KEYS = {
   tests: "analyse _test.go files",
   tags: "build tags",
   "fail-on": "severity gate",
+  "min-confidence": "report only findings of at least this confidence",
   baseline: "baseline file",
   "report-unused-ignores": "report suppressions that matched nothing",
   "blocking-calls": "additions to the blocking-call catalogue",
@@ -7738,6 +7740,12 @@ function parseConfig(text, file, knownRules) {
         const v = scalar(val);
         if (typeof v !== "string" || v !== "none" && !isSeverity(v)) throw at(val, key, "must be one of critical, high, medium, low, none");
         cfg.failOn = v;
+        break;
+      }
+      case "min-confidence": {
+        const v = scalar(val);
+        if (v !== "low" && v !== "medium" && v !== "high") throw at(val, key, "must be one of low, medium, high");
+        cfg.minConfidence = v;
         break;
       }
       case "baseline":

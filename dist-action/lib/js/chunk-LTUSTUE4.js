@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-4ATSMDLA.js";
+} from "./chunk-IGFAM3IS.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-DCHB7V4B.js";
+} from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-A3UHPBFB.js";
+} from "./chunk-UIDZLZOW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -48,8 +48,9 @@ import {
   countBySeverity,
   defaultCacheDir,
   defaultJobs,
+  filterByConfidence,
   parseFailOn
-} from "./chunk-RWURPK44.js";
+} from "./chunk-3TQKPVUA.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
@@ -61,7 +62,7 @@ import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HLUTQ6XD.js";
+} from "./chunk-T3QCU7SP.js";
 import {
   SEVERITIES,
   compareFindings,
@@ -2168,7 +2169,7 @@ async function analyseTree(cwd, s, warn, label) {
     }
     return lineCache.get(file);
   };
-  let findings = result.findings.map((f) => s.overrides[f.rule] ? { ...f, severity: s.overrides[f.rule] } : f);
+  let findings = filterByConfidence(result.findings, s.cfg?.minConfidence ?? "low").map((f) => s.overrides[f.rule] ? { ...f, severity: s.overrides[f.rule] } : f);
   findings.push(...diagnosticsToFindings(result.directiveProblems, s.overrides[DIRECTIVE_RULE.id] ?? DIRECTIVE_RULE.severity));
   const internalError = findings.some((f) => f.rule === INTERNAL_ERROR_RULE.id);
   if (s.golangci) {

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-DCHB7V4B.js";
+} from "./chunk-TOURBQNK.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-RWURPK44.js";
+} from "./chunk-3TQKPVUA.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HLUTQ6XD.js";
+} from "./chunk-T3QCU7SP.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-DCHB7V4B.js";
+} from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-A3UHPBFB.js";
+} from "./chunk-UIDZLZOW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -24,8 +24,10 @@ import {
   applyGate,
   defaultCacheDir,
   defaultJobs,
+  filterByConfidence,
+  parseConfidence,
   parseFailOn
-} from "./chunk-RWURPK44.js";
+} from "./chunk-3TQKPVUA.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
@@ -40,7 +42,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HLUTQ6XD.js";
+} from "./chunk-T3QCU7SP.js";
 import {
   SEVERITIES,
   compareFindings,
@@ -1409,6 +1411,7 @@ flags:
   --format NAME[=FILE]       output format, repeatable: ${formatNames().join(", ")}
                              (default text to standard output; =FILE writes to a file)
   --fail-on SEVERITY         exit 1 when a finding is at or above: critical, high (default), medium, low, none
+  --min-confidence LEVEL     report only findings of at least this confidence: low (default), medium, high
   --enable ID,...            also run these rules
   --disable ID,...           do not run these rules
   --enable-all               run every rule, including the ones off by default
@@ -1445,6 +1448,7 @@ function parseCheckArgs(args) {
     formatsGiven: false,
     failOn: "high",
     failOnGiven: false,
+    minConfidence: void 0,
     enable: [],
     disable: [],
     enableAll: false,
@@ -1499,6 +1503,13 @@ function parseCheckArgs(args) {
         try {
           out.failOn = parseFailOn(r.value());
           out.failOnGiven = true;
+        } catch (e) {
+          throw new UsageError(e.message);
+        }
+        break;
+      case "--min-confidence":
+        try {
+          out.minConfidence = parseConfidence(r.value());
         } catch (e) {
           throw new UsageError(e.message);
         }
@@ -1679,6 +1690,7 @@ ${USAGE}`);
     throw e;
   }
   const failOn = a.failOnGiven ? a.failOn : cfg?.failOn ?? "high";
+  const minConfidence = a.minConfidence ?? cfg?.minConfidence ?? "low";
   const tags = a.tags.length > 0 ? a.tags : cfg?.tags ?? [];
   const tests = a.testsGiven ? a.tests : cfg?.tests ?? true;
   const reportUnused = a.reportUnusedIgnores || (cfg?.reportUnusedIgnores ?? false);
@@ -1773,7 +1785,7 @@ ${USAGE}`);
     }
     return lineCache.get(file);
   };
-  let findings = result.findings.map((f) => overrides[f.rule] ? { ...f, severity: overrides[f.rule] } : f);
+  let findings = filterByConfidence(result.findings, minConfidence).map((f) => overrides[f.rule] ? { ...f, severity: overrides[f.rule] } : f);
   const dirSeverity = overrides[DIRECTIVE_RULE.id] ?? DIRECTIVE_RULE.severity;
   findings.push(...diagnosticsToFindings(result.directiveProblems, dirSeverity));
   if (reportUnused) findings.push(...diagnosticsToFindings(result.unusedIgnores, dirSeverity));

@@ -3280,17 +3280,33 @@ function checkFunc(pass, file, fn) {
       if (n !== stmt && guards.length > 0 && n.kind !== "ExprStmt" && guards.includes(textOf(file, n))) return true;
       return releases(pass, n, m, unlock);
     };
-    const path = cfg.findPath(stmt, "exit", { avoid });
-    if (!path) continue;
-    const ret = returnOfPath(path);
     const mu = textOf(file, lc.mutex);
+    const held = m.path ? formatPath(m.path) : mu;
+    const path = cfg.findPath(stmt, "exit", { avoid });
+    if (!path) {
+      const toPanic = cfg.findPath(stmt, "panic", { avoid });
+      const last = toPanic?.[toPanic.length - 1]?.nodes.at(-1);
+      if (!toPanic || !last) continue;
+      const call = last.kind === "ExprStmt" ? unparen(last.x) : void 0;
+      const arg = call?.kind === "CallExpr" && call.args?.length === 1 ? unparen(call.args[0]) : void 0;
+      pass.report({
+        node: stmt,
+        file,
+        severity: "high",
+        confidence: arg?.kind === "BasicLit" ? "low" : "medium",
+        message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released before the panic on line ${lineOf(file, last)}: if anything recovers it (net/http recovers handler panics, and so do worker pools), ${held} stays locked and the next ${mu}.Lock() deadlocks; use defer ${mu}.${unlock}() right after the lock, which also runs when panicking`,
+        related: [{ node: last, message: "panics with the lock held" }]
+      });
+      continue;
+    }
+    const ret = returnOfPath(path);
     const where2 = ret ? `the return on line ${lineOf(file, ret)}` : `the end of ${fname}`;
     const fix = fixFor(file, cfg, stmt, lc, unlock, direct);
     pass.report({
       node: stmt,
       file,
       confidence: lc.typed ? "high" : "medium",
-      message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released on the path to ${where2}: ${fname} returns with ${m.path ? formatPath(m.path) : mu} still held, so the next ${mu}.Lock() deadlocks; call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`,
+      message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released on the path to ${where2}: ${fname} returns with ${held} still held, so the next ${mu}.Lock() deadlocks; call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`,
       related: [{ node: ret ?? fn.body, message: ret ? "returns with the lock held" : "end of the function, reached with the lock held" }],
       ...fix ? { fixes: [fix] } : {}
     });
