@@ -115,10 +115,38 @@ function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr):
   return { call, shown: `${chain.nodes.map((n) => n.name).join(' → ')} → ${end.name}`, typed: end.typed };
 }
 
+/**
+ * Closing an *os.File at exit: the kernel closes the descriptor when the process ends and the
+ * file buffers nothing in user space, so nothing is lost today. Still the textbook case of this
+ * rule, and cleanup added to it later would be skipped too: reported, with low confidence, when
+ * nothing else is pending.
+ */
+function closesOsFile(pass: Pass, call: ast.CallExpr): boolean {
+  return pass.types.callee(call)?.name === '(*os.File).Close';
+}
+
+/** Whether a deferred call (or every call of a deferred literal) only closes *os.Files. */
+function onlyClosesFiles(pass: Pass, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== 'FuncLit') return closesOsFile(pass, d.call);
+  let all = true;
+  let any = false;
+  walkSameFunc(fun.body, (x) => {
+    if (!all) return false;
+    if (x.kind === 'CallExpr') {
+      any = true;
+      if (!closesOsFile(pass, x)) all = false;
+    }
+    return true;
+  });
+  return all && any;
+}
+
 /** Whether skipping this deferred call at process exit loses nothing (unlocks, cancels, Done, timer stops, a recover). */
 function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
   const harmlessCall = (call: ast.CallExpr): boolean => {
     const n: ast.Node = call;
+    if (closesOsFile(pass, call)) return false;
     if (isRecoverCall(pass, n)) return true;
     const t = pass.types.typeOf(call.fun);
     if (t?.kind === 'named' && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return true;
@@ -200,15 +228,22 @@ function run(pass: Pass): void {
         return true;
       });
       if (defers.length === 0) return;
-      const pending = pendingDefers(cfg, fn, stack, defers, call);
-      if (pending.length === 0) return;
+      const all = pendingDefers(cfg, fn, stack, defers, call);
+      if (all.length === 0) return;
+      // Closing files is shown only when nothing else is pending.
+      const weighty = all.filter((d) => !onlyClosesFiles(pass, d));
+      const filesOnly = weighty.length === 0;
+      const pending = filesOnly ? all : weighty;
       const shownDefers = pending.slice(0, 3).map((d) => `${shortCall(file, d.call)} (line ${lineOf(file, d)})`);
       const more = pending.length > 3 ? ` and ${pending.length - 3} more` : '';
+      const cost = filesOnly
+        ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? 'the file' : 'the files'} when the process ends), but any cleanup added to ${pending.length === 1 ? 'it' : 'them'} later is skipped too`
+        : '';
       pass.report({
         node: call,
         file,
-        confidence: site.typed ? 'high' : 'medium',
-        message: `${site.shown} ends the process here in ${funcName(file, fn)} while the deferred ${shownDefers.join(', ')}${more} ${pending.length === 1 ? 'is' : 'are'} pending, so ${pending.length === 1 ? 'it never runs' : 'they never run'}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
+        confidence: filesOnly ? 'low' : site.typed ? 'high' : 'medium',
+        message: `${site.shown} ends the process here in ${funcName(file, fn)} while the deferred ${shownDefers.join(', ')}${more} ${pending.length === 1 ? 'is' : 'are'} pending, so ${pending.length === 1 ? 'it never runs' : 'they never run'}${cost}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
         related: pending.map((d) => ({ node: d, message: `deferred here; skipped by the exit on line ${lineOf(file, call)}` })),
       });
     });

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-IGFAM3IS.js";
+} from "./chunk-GB6UDBTY.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-TOURBQNK.js";
-import "./chunk-UIDZLZOW.js";
+import "./chunk-6XJNAGPL.js";
 import "./chunk-3TQKPVUA.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-KR3WCZIL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-T3QCU7SP.js";
+import "./chunk-3VFA3ONM.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

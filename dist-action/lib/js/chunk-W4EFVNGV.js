@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-IGFAM3IS.js";
+} from "./chunk-GB6UDBTY.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-UIDZLZOW.js";
+} from "./chunk-6XJNAGPL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -62,7 +62,7 @@ import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-T3QCU7SP.js";
+} from "./chunk-3VFA3ONM.js";
 import {
   SEVERITIES,
   compareFindings,

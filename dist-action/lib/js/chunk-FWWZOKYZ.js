@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-T3QCU7SP.js";
+} from "./chunk-3VFA3ONM.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

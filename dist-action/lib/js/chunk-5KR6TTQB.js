@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-A55HAPYS.js";
+} from "./chunk-RIMFJ445.js";
 import "./chunk-3TQKPVUA.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-KR3WCZIL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-T3QCU7SP.js";
+import "./chunk-3VFA3ONM.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

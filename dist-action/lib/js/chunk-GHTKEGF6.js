@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-T3QCU7SP.js";
+} from "./chunk-3VFA3ONM.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-UIDZLZOW.js";
+} from "./chunk-6XJNAGPL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -42,7 +42,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-T3QCU7SP.js";
+} from "./chunk-3VFA3ONM.js";
 import {
   SEVERITIES,
   compareFindings,

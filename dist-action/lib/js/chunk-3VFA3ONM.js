@@ -5566,9 +5566,28 @@ function exitSite(pass, file, g, call) {
   if (!end2) return void 0;
   return { call, shown: `${chain.nodes.map((n) => n.name).join(" → ")} → ${end2.name}`, typed: end2.typed };
 }
+function closesOsFile(pass, call) {
+  return pass.types.callee(call)?.name === "(*os.File).Close";
+}
+function onlyClosesFiles(pass, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== "FuncLit") return closesOsFile(pass, d.call);
+  let all = true;
+  let any = false;
+  walkSameFunc(fun.body, (x) => {
+    if (!all) return false;
+    if (x.kind === "CallExpr") {
+      any = true;
+      if (!closesOsFile(pass, x)) all = false;
+    }
+    return true;
+  });
+  return all && any;
+}
 function harmless(pass, file, d) {
   const harmlessCall = (call) => {
     const n = call;
+    if (closesOsFile(pass, call)) return false;
     if (isRecoverCall(pass, n)) return true;
     const t = pass.types.typeOf(call.fun);
     if (t?.kind === "named" && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return true;
@@ -5642,15 +5661,19 @@ function run24(pass) {
         return true;
       });
       if (defers.length === 0) return;
-      const pending = pendingDefers(cfg, fn, stack, defers, call);
-      if (pending.length === 0) return;
+      const all = pendingDefers(cfg, fn, stack, defers, call);
+      if (all.length === 0) return;
+      const weighty = all.filter((d) => !onlyClosesFiles(pass, d));
+      const filesOnly = weighty.length === 0;
+      const pending = filesOnly ? all : weighty;
       const shownDefers = pending.slice(0, 3).map((d) => `${shortCall(file, d.call)} (line ${lineOf(file, d)})`);
       const more = pending.length > 3 ? ` and ${pending.length - 3} more` : "";
+      const cost = filesOnly ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? "the file" : "the files"} when the process ends), but any cleanup added to ${pending.length === 1 ? "it" : "them"} later is skipped too` : "";
       pass.report({
         node: call,
         file,
-        confidence: site.typed ? "high" : "medium",
-        message: `${site.shown} ends the process here in ${funcName(file, fn)} while the deferred ${shownDefers.join(", ")}${more} ${pending.length === 1 ? "is" : "are"} pending, so ${pending.length === 1 ? "it never runs" : "they never run"}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
+        confidence: filesOnly ? "low" : site.typed ? "high" : "medium",
+        message: `${site.shown} ends the process here in ${funcName(file, fn)} while the deferred ${shownDefers.join(", ")}${more} ${pending.length === 1 ? "is" : "are"} pending, so ${pending.length === 1 ? "it never runs" : "they never run"}${cost}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
         related: pending.map((d) => ({ node: d, message: `deferred here; skipped by the exit on line ${lineOf(file, call)}` }))
       });
     });
