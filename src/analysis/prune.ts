@@ -10,6 +10,8 @@
 //     functions containing a watched identifier (such as recover) and of the functions naming
 //     those: every body mentioning one is kept, since rules ask package-wide questions about them
 //     (is the field ever set, is the function or its caller ever deferred or used as a value);
+//   - goroutines: a function or method named in a go statement of a kept body is kept (rules look
+//     into what a goroutine runs: its recover, its sends, its Done);
 //   - callees: a function or method named in a kept body is kept when its body (or one it names,
 //     transitively) contains a source (a kind or identifier whose effect reaches callers: an exit,
 //     a blocking call, a lock, a channel operation...).
@@ -76,6 +78,8 @@ interface Body {
   deferred: string[];
   /** Every identifier inside the body's defer statements (deferred literals included). */
   inDefer: Set<string>;
+  /** Every identifier inside the body's go statements: what the goroutines run. */
+  inGo: Set<string>;
   kept: boolean;
   /** Kept as code that runs deferred: every function it names is kept too. */
   deferredCode: boolean;
@@ -91,10 +95,12 @@ export interface PruneStats {
 function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds): Body {
   const names = new Set<string>();
   const inDefer = new Set<string>();
+  const inGo = new Set<string>();
   const deferred: string[] = [];
   let subject = false;
   let source = false;
   let deferDepth = 0;
+  let goDepth = 0;
   const patterns = needs.subjectPatterns;
   const visit = (n: ast.Node): void => {
     const k = n.kind;
@@ -102,6 +108,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
       const name = (n as ast.Ident).name;
       names.add(name);
       if (deferDepth > 0) inDefer.add(name);
+      if (goDepth > 0) inGo.add(name);
       if (needs.subjectNames.has(name) || (patterns.length > 0 && patterns.some((p) => p.test(name)))) subject = true;
       if (needs.sourceNames.has(name)) source = true;
       return;
@@ -121,11 +128,16 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
       forEachChild(n, visit);
       deferDepth--;
       return;
+    } else if (k === 'GoStmt') {
+      goDepth++;
+      forEachChild(n, visit);
+      goDepth--;
+      return;
     }
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, kept: false, deferredCode: false };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, kept: false, deferredCode: false };
 }
 
 /**
@@ -216,6 +228,10 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
         for (const t of byName.get(n) ?? []) keep(t, true);
       }
       if (b.deferredCode) continue;
+      // What a goroutine started here runs is looked into (does it recover, send, call Done).
+      for (const n of b.inGo) {
+        for (const t of byName.get(n) ?? []) keep(t);
+      }
       for (const n of b.names) {
         for (const t of byName.get(n) ?? []) if (!t.kept && reaches.has(t)) keep(t);
       }

@@ -224,3 +224,11 @@ func nestedLiteral() {
 	}
 	start()
 }
+
+// The goroutine runs a plain function that calls nothing a rule looks for.
+func notify(n int) {
+	defer handlePanic()
+	go report(n) // want `notify protects itself with a deferred recover \(line 230\), but the goroutine started on line 231 runs report, which has no recover of its own`
+}
+
+func report(n int) { log.Printf("n=%d", n) }

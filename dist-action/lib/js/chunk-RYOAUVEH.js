@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-3TQKPVUA.js";
+} from "./chunk-44R4GT2W.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-KR3WCZIL.js";
+import "./chunk-57VRZWT5.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-GB6UDBTY.js";
+} from "./chunk-BYIKT4FN.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-TOURBQNK.js";
-import "./chunk-6XJNAGPL.js";
-import "./chunk-3TQKPVUA.js";
+import "./chunk-M64T2EMR.js";
+import "./chunk-44R4GT2W.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-KR3WCZIL.js";
+import "./chunk-57VRZWT5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import "./chunk-3VFA3ONM.js";

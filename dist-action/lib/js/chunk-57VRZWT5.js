@@ -3519,10 +3519,12 @@ function combinedNeeds(analyzers, options) {
 function scanBody(decl, body, needs) {
   const names = /* @__PURE__ */ new Set();
   const inDefer = /* @__PURE__ */ new Set();
+  const inGo = /* @__PURE__ */ new Set();
   const deferred = [];
   let subject = false;
   let source2 = false;
   let deferDepth = 0;
+  let goDepth = 0;
   const patterns = needs.subjectPatterns;
   const visit = (n) => {
     const k = n.kind;
@@ -3530,6 +3532,7 @@ function scanBody(decl, body, needs) {
       const name = n.name;
       names.add(name);
       if (deferDepth > 0) inDefer.add(name);
+      if (goDepth > 0) inGo.add(name);
       if (needs.subjectNames.has(name) || patterns.length > 0 && patterns.some((p) => p.test(name))) subject = true;
       if (needs.sourceNames.has(name)) source2 = true;
       return;
@@ -3549,11 +3552,16 @@ function scanBody(decl, body, needs) {
       forEachChild(n, visit);
       deferDepth--;
       return;
+    } else if (k === "GoStmt") {
+      goDepth++;
+      forEachChild(n, visit);
+      goDepth--;
+      return;
     }
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source: source2, names, deferred, inDefer, kept: false, deferredCode: false };
+  return { decl, body, subject, source: source2, names, deferred, inDefer, inGo, kept: false, deferredCode: false };
 }
 function pruneBodies(files, needs) {
   const bodies = [];
@@ -3632,6 +3640,9 @@ function pruneBodies(files, needs) {
         for (const t of byName.get(n) ?? []) keep(t, true);
       }
       if (b.deferredCode) continue;
+      for (const n of b.inGo) {
+        for (const t of byName.get(n) ?? []) keep(t);
+      }
       for (const n of b.names) {
         for (const t of byName.get(n) ?? []) if (!t.kept && reaches.has(t)) keep(t);
       }

@@ -13,7 +13,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-KR3WCZIL.js";
+} from "./chunk-57VRZWT5.js";
 import {
   fileNameMismatch,
   headerAllows,

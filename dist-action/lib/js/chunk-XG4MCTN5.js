@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-GB6UDBTY.js";
+} from "./chunk-BYIKT4FN.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-6XJNAGPL.js";
+} from "./chunk-M64T2EMR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,13 +50,13 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-3TQKPVUA.js";
+} from "./chunk-44R4GT2W.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-KR3WCZIL.js";
+} from "./chunk-57VRZWT5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import {

@@ -8,10 +8,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-RIMFJ445.js";
-import "./chunk-3TQKPVUA.js";
+} from "./chunk-HUHOMDI5.js";
+import "./chunk-44R4GT2W.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-KR3WCZIL.js";
+import "./chunk-57VRZWT5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import "./chunk-3VFA3ONM.js";

@@ -4,7 +4,7 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-3TQKPVUA.js";
+} from "./chunk-44R4GT2W.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";

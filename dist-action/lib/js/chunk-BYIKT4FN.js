@@ -16,7 +16,7 @@ import {
 } from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-6XJNAGPL.js";
+} from "./chunk-M64T2EMR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,14 +27,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-3TQKPVUA.js";
+} from "./chunk-44R4GT2W.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-KR3WCZIL.js";
+} from "./chunk-57VRZWT5.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";

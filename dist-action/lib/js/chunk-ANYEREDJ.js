@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-3TQKPVUA.js";
+} from "./chunk-44R4GT2W.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,7 +26,7 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-KR3WCZIL.js";
+} from "./chunk-57VRZWT5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import {
