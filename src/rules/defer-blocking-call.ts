@@ -334,12 +334,16 @@ function run(pass: Pass): void {
         site = sitesIn(pass, file, fun.body)[0];
         if (!site) {
           const lit = g.nodeOf(fun);
-          const stop = firstStopSignal(pass, fun.body);
+          // Looked for only when a callee waits for other goroutines.
+          let stop: number | null | undefined;
           for (const e of lit?.out ?? []) {
             if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
             const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH);
             // The literal told the goroutines to stop before this call waits for them.
-            if (found?.found.others && stop !== undefined && stop < e.site.lparen) continue;
+            if (found?.found.others) {
+              if (stop === undefined) stop = firstStopSignal(pass, fun.body) ?? null;
+              if (stop !== null && stop < e.site.lparen) continue;
+            }
             if (found) {
               site = found.found;
               chain = found.funcs.map((x) => funcName(pass.fileOf((x.decl ?? x.lit)!)!, (x.decl ?? x.lit)!));

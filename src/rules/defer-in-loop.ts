@@ -6,8 +6,8 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
-  callName, cfgOf, enclosingFunc, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, rootIdent, sameExpr, sameVar, textOf,
-  walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
+  callName, cfgOf, enclosingFunc, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsOncePerCall, sameExpr,
+  sameRefKey, sameVar, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
 } from './helpers.js';
 
 const ID = 'defer-in-loop';
@@ -109,20 +109,12 @@ function closes(e: ast.Expr, closedBy: 'non-nil' | 'true' | 'false'): boolean {
   return name === closedBy;
 }
 
-/** Whether `l` is the guard's expression `v` (the same variable, or the same field path). */
-function isGuardVar(pass: Pass, l: ast.Expr, v: ast.Expr): boolean {
-  const a = unparen(l);
-  const b = unparen(v);
-  if (a.kind === 'Ident' && b.kind === 'Ident') return sameVar(pass, a, b);
-  return sameExpr(a, b);
-}
-
-/** The values a `=` statement gives `v` (undefined where a multi-value call gives it). */
-function valuesFor(pass: Pass, st: ast.AssignStmt, v: ast.Expr): (ast.Expr | undefined)[] {
+/** The values a `=` statement gives the reference `key` (undefined where a multi-value call gives it). */
+function valuesFor(pass: Pass, st: ast.AssignStmt, key: string): (ast.Expr | undefined)[] {
   if (st.tok !== '=') return [];
   const out: (ast.Expr | undefined)[] = [];
   st.lhs.forEach((l, i) => {
-    if (isGuardVar(pass, l, v)) out.push(st.rhs.length === st.lhs.length ? st.rhs[i] : undefined);
+    if (sameRefKey(refKey(pass, l), key)) out.push(st.rhs.length === st.lhs.length ? st.rhs[i] : undefined);
   });
   return out;
 }
@@ -137,9 +129,9 @@ function valuesFor(pass: Pass, st: ast.AssignStmt, v: ast.Expr): (ast.Expr | und
  *   nothing in the loops sets it back (or takes its address).
  */
 function runsAtMostOnce(pass: Pass, fn: FuncNode, d: ast.DeferStmt, outer: LoopNode, stack: readonly ast.Node[]): boolean {
+  if (runsOncePerCall(pass, fn, d)) return true;
   const g = cfgOf(pass, fn);
   if (!g || !g.locate(d)) return false;
-  if (!g.canReach(d, d)) return true;
   const li = stack.indexOf(outer);
   for (let i = stack.length - 2; i > li; i--) {
     const ifs = stack[i]!;
@@ -149,17 +141,19 @@ function runsAtMostOnce(pass: Pass, fn: FuncNode, d: ast.DeferStmt, outer: LoopN
     const root = rootIdent(guard.v);
     const obj = root ? pass.types.objectOf(root) : undefined;
     if (!obj?.decl || nodePos(obj.decl) >= nodePos(outer)) continue;
+    const key = refKey(pass, guard.v);
+    if (key === undefined) continue;
     const closing = new Set<ast.Node>();
     let reopened = false;
     walkSameFunc(outer.body, (x) => {
       if (reopened) return false;
       if (x.kind === 'AssignStmt') {
-        const values = valuesFor(pass, x, guard.v);
+        const values = valuesFor(pass, x, key);
         if (values.length === 0) return true;
         // `conn, err = dial()` closes a nil guard too (the error is checked or the guard is moot).
         if (values.every((v) => (v === undefined ? guard.closedBy === 'non-nil' : closes(v, guard.closedBy)))) closing.add(x);
         else reopened = true;
-      } else if (x.kind === 'UnaryExpr' && x.op === '&' && isGuardVar(pass, x.x, guard.v)) {
+      } else if (x.kind === 'UnaryExpr' && x.op === '&' && sameRefKey(refKey(pass, x.x), key)) {
         reopened = true;
       }
       return !reopened;

@@ -125,21 +125,26 @@ function closesOsFile(pass: Pass, call: ast.CallExpr): boolean {
   return pass.types.callee(call)?.name === '(*os.File).Close';
 }
 
-/** Whether a deferred call (or every call of a deferred literal) only closes *os.Files. */
-function onlyClosesFiles(pass: Pass, d: ast.DeferStmt): boolean {
+/** Whether the deferred call, or for a deferred literal every call it makes (at least one), is `ok`. */
+function deferredCallsAll(d: ast.DeferStmt, ok: (call: ast.CallExpr) => boolean): boolean {
   const fun = unparen(d.call.fun);
-  if (fun.kind !== 'FuncLit') return closesOsFile(pass, d.call);
+  if (fun.kind !== 'FuncLit') return ok(d.call);
   let all = true;
   let any = false;
   walkSameFunc(fun.body, (x) => {
     if (!all) return false;
     if (x.kind === 'CallExpr') {
       any = true;
-      if (!closesOsFile(pass, x)) all = false;
+      if (!ok(x)) all = false;
     }
     return true;
   });
   return all && any;
+}
+
+/** Whether a deferred call (or every call of a deferred literal) only closes *os.Files. */
+function onlyClosesFiles(pass: Pass, d: ast.DeferStmt): boolean {
+  return deferredCallsAll(d, (call) => closesOsFile(pass, call));
 }
 
 /** Whether skipping this deferred call at process exit loses nothing (unlocks, cancels, Done, timer stops, a recover). */
@@ -156,21 +161,9 @@ function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
     if (!c?.typed && c && (c.name === 'cancel' || ['Unlock', 'RUnlock', 'Done'].includes(c.short))) return true;
     return false;
   };
-  const fun = unparen(d.call.fun);
   // A deferred exit: the process ends either way.
   if (processExit(pass, file, d.call)) return true;
-  if (fun.kind !== 'FuncLit') return harmlessCall(d.call);
-  let all = true;
-  let any = false;
-  walkSameFunc(fun.body, (x) => {
-    if (!all) return false;
-    if (x.kind === 'CallExpr') {
-      any = true;
-      if (!harmlessCall(x)) all = false;
-    }
-    return true;
-  });
-  return all && any;
+  return deferredCallsAll(d, harmlessCall);
 }
 
 /** The defers of the function that may have run before `exit`: on the CFG, or textually before it in an enclosing block. */

@@ -6,7 +6,7 @@ import { inspect, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { PLUMBING_CALLS } from './catalog.js';
-import { bodyNeeds, funcName, protectingRecover, goTarget, lineOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, funcName, goStmtsIn, protectingRecover, goTarget, lineOf, type FuncNode } from './helpers.js';
 
 const ID = 'goroutine-outside-recover';
 
@@ -49,11 +49,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   if (!fn.body || !file.inspector.contains(fn, ['DeferStmt']) || !file.inspector.contains(fn, ['GoStmt'])) return;
   const rec = protectingRecover(pass, fn);
   if (!rec) return;
-  const gos: ast.GoStmt[] = [];
-  walkSameFunc(fn.body, (x) => {
-    if (x.kind === 'GoStmt') gos.push(x);
-    return true;
-  });
+  const gos = goStmtsIn(fn.body);
   const fname = funcName(file, fn);
   for (const go of gos) {
     const t = goTarget(pass, go);

@@ -1523,23 +1523,37 @@ export function declaredMethodName(pass: Pass, file: PassFile, call: ast.CallExp
   return path ? `(${star}${path}.${t.sel.name}).${fun.sel.name}` : undefined;
 }
 
-/** Whether a function body (not nested literals) assigns the variable declared by `decl` (`c = parent`, `c, ok = ...`). */
-export function assignsVar(pass: Pass, body: ast.Node, decl: ast.Ident): boolean {
+/**
+ * Whether a function body (not nested literals) assigns the variable declared by `decl`
+ * (`c = parent`, `c, ok = ...`, `c++`), or with `addressTaken`, takes its address (`&c`: anything
+ * may assign it then).
+ */
+export function assignsVar(pass: Pass, body: ast.Node, decl: ast.Ident, opts: { addressTaken?: boolean } = {}): boolean {
+  const isVar = (e: ast.Expr): boolean => {
+    const id = unparen(e);
+    if (id.kind !== 'Ident' || id.name !== decl.name) return false;
+    const o = pass.types.objectOf(id);
+    return !o || o.decl === decl;
+  };
   let found = false;
   walkNode(body, (x) => {
     if (found || (x.kind === 'FuncLit' && x !== body)) return false;
-    if (x.kind === 'AssignStmt' && x.tok !== ':=') {
-      for (const l of x.lhs) {
-        const id = unparen(l);
-        if (id.kind === 'Ident' && id.name === decl.name) {
-          const o = pass.types.objectOf(id);
-          if (!o || o.decl === decl) found = true;
-        }
-      }
-    }
+    if (x.kind === 'AssignStmt' && x.tok !== ':=') found = x.lhs.some(isVar);
+    else if (x.kind === 'IncDecStmt') found = isVar(x.x);
+    else if (opts.addressTaken && x.kind === 'UnaryExpr' && x.op === '&') found = isVar(x.x);
     return !found;
   });
   return found;
+}
+
+/**
+ * Whether a defer statement runs at most once per call of its function although it may sit in a
+ * loop: no path of the control-flow graph leads from it back to it (what follows it returns,
+ * panics or leaves the loops).
+ */
+export function runsOncePerCall(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
+  const g = cfgOf(pass, fn);
+  return !!g && !!g.locate(d) && !g.canReach(d, d);
 }
 
 // ---- what the rules need of function bodies (see analysis/prune.ts) ----

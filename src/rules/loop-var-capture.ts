@@ -6,7 +6,9 @@ import type * as ast from '../syntax/ast.js';
 import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { bodyNeeds, cfgOf, enclosingFunc, enclosingLoops, funcName, goVersionAtLeast, isWaitCall, lineOf, walkSameFunc, type LoopNode } from './helpers.js';
+import {
+  assignsVar, bodyNeeds, enclosingFunc, enclosingLoops, funcName, goVersionAtLeast, isWaitCall, lineOf, runsOncePerCall, walkSameFunc, type LoopNode,
+} from './helpers.js';
 
 const ID = 'loop-var-capture';
 
@@ -154,24 +156,6 @@ function waitsInIteration(pass: Pass, file: PassFile, loop: LoopNode, st: ast.Go
   return found;
 }
 
-/** Whether the loop's body assigns the loop variable (`i++`, `i = j`, `&i`). */
-function assignedIn(pass: Pass, v: LoopVar): boolean {
-  const o = pass.types.objectOf(v.id);
-  const isV = (e: ast.Expr): boolean => {
-    const x = unparen(e);
-    return x.kind === 'Ident' && x.name === v.id.name && (!o || pass.types.objectOf(x) === o);
-  };
-  let found = false;
-  walkSameFunc(v.loop.body, (x) => {
-    if (found) return false;
-    if (x.kind === 'AssignStmt' && x.tok !== ':=' && x.lhs.some(isV)) found = true;
-    else if (x.kind === 'IncDecStmt' && isV(x.x)) found = true;
-    else if (x.kind === 'UnaryExpr' && x.op === '&' && isV(x.x)) found = true;
-    return !found;
-  });
-  return found;
-}
-
 function run(pass: Pass): void {
   for (const file of pass.files) {
     const perIteration = goVersionAtLeast(file.goVersion, 1, 22);
@@ -188,9 +172,8 @@ function run(pass: Pass): void {
       // A defer that runs at most once (no path leads from it back to it: what follows returns or
       // leaves the loops) sees the value of its own iteration, since a variable the header
       // declares changes only when the loop goes round again; unless the body assigns it.
-      if (st.kind === 'DeferStmt' && fn && vars.some((v) => v.how === 'declared')) {
-        const g = cfgOf(pass, fn);
-        if (g && g.locate(st) && !g.canReach(st, st)) vars = vars.filter((v) => v.how !== 'declared' || assignedIn(pass, v));
+      if (st.kind === 'DeferStmt' && fn && vars.some((v) => v.how === 'declared') && runsOncePerCall(pass, fn, st)) {
+        vars = vars.filter((v) => v.how !== 'declared' || assignsVar(pass, v.loop.body, v.id, { addressTaken: true }));
       }
       if (vars.length === 0) return;
       const outer = [...stack];

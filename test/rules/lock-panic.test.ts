@@ -2,56 +2,50 @@
 // (messages only) does not check.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { analyze } from '../../src/analysis/driver.js';
 import { REGISTRY_URL } from '../../src/rules/index.js';
+import { tempModule } from '../cli/harness.js';
 
 test('lock-leaked-on-return: a panic with the lock held is high; medium, or low for a constant message', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'deferguard-lockpanic-'));
+  const src = [
+    'package lockpanic',
+    '',
+    'import "sync"',
+    '',
+    'func get(mu *sync.Mutex, m map[string]int, k string) int {',
+    '\tmu.Lock()',
+    '\tv, ok := m[k]',
+    '\tif !ok {',
+    '\t\tpanic("missing " + k)',
+    '\t}',
+    '\tmu.Unlock()',
+    '\treturn v',
+    '}',
+    '',
+    'func dec(mu *sync.Mutex, n *int) {',
+    '\tmu.Lock()',
+    '\t*n--',
+    '\tif *n < 0 {',
+    '\t\tpanic("negative count")',
+    '\t}',
+    '\tmu.Unlock()',
+    '}',
+    '',
+    'func early(mu *sync.Mutex, n *int) {',
+    '\tmu.Lock()',
+    '\tif *n < 0 {',
+    '\t\treturn',
+    '\t}',
+    '\tif *n > 100 {',
+    '\t\tpanic("too many")',
+    '\t}',
+    '\tmu.Unlock()',
+    '}',
+    '',
+  ].join('\n');
+  const m = tempModule({ 'p.go': src });
   try {
-    writeFileSync(join(dir, 'go.mod'), 'module example.com/lockpanic\n\ngo 1.22\n');
-    writeFileSync(
-      join(dir, 'p.go'),
-      [
-        'package lockpanic',
-        '',
-        'import "sync"',
-        '',
-        'func get(mu *sync.Mutex, m map[string]int, k string) int {',
-        '\tmu.Lock()',
-        '\tv, ok := m[k]',
-        '\tif !ok {',
-        '\t\tpanic("missing " + k)',
-        '\t}',
-        '\tmu.Unlock()',
-        '\treturn v',
-        '}',
-        '',
-        'func dec(mu *sync.Mutex, n *int) {',
-        '\tmu.Lock()',
-        '\t*n--',
-        '\tif *n < 0 {',
-        '\t\tpanic("negative count")',
-        '\t}',
-        '\tmu.Unlock()',
-        '}',
-        '',
-        'func early(mu *sync.Mutex, n *int) {',
-        '\tmu.Lock()',
-        '\tif *n < 0 {',
-        '\t\treturn',
-        '\t}',
-        '\tif *n > 100 {',
-        '\t\tpanic("too many")',
-        '\t}',
-        '\tmu.Unlock()',
-        '}',
-        '',
-      ].join('\n'),
-    );
-    const r = await analyze({ cwd: dir, registry: REGISTRY_URL, enable: ['lock-leaked-on-return'], jobs: 1, useGo: false });
+    const r = await analyze({ cwd: m.dir, registry: REGISTRY_URL, enable: ['lock-leaked-on-return'], jobs: 1, useGo: false });
     const got = r.findings.map((f) => ({ line: f.line, severity: f.severity, confidence: f.confidence, panic: f.message.includes('before the panic') }));
     assert.deepEqual(got, [
       { line: 6, severity: 'high', confidence: 'medium', panic: true },
@@ -60,6 +54,6 @@ test('lock-leaked-on-return: a panic with the lock held is high; medium, or low 
       { line: 25, severity: 'critical', confidence: 'high', panic: false },
     ]);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    m.cleanup();
   }
 });

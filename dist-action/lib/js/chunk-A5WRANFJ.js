@@ -12,7 +12,7 @@ import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-3VFA3ONM.js";
+} from "./chunk-YTV6QE3I.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

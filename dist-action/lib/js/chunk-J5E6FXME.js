@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-BYIKT4FN.js";
+} from "./chunk-HWQGQGBH.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-TOURBQNK.js";
-import "./chunk-M64T2EMR.js";
+import "./chunk-MGIWECAR.js";
 import "./chunk-44R4GT2W.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-57VRZWT5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-3VFA3ONM.js";
+import "./chunk-YTV6QE3I.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

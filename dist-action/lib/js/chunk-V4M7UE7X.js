@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-3VFA3ONM.js";
+} from "./chunk-YTV6QE3I.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -1453,22 +1453,26 @@ function declaredMethodName(pass, file, call) {
   const path = importedAs(declFile, t.x.name);
   return path ? `(${star}${path}.${t.sel.name}).${fun.sel.name}` : void 0;
 }
-function assignsVar(pass, body, decl) {
+function assignsVar(pass, body, decl, opts = {}) {
+  const isVar = (e) => {
+    const id = unparen(e);
+    if (id.kind !== "Ident" || id.name !== decl.name) return false;
+    const o = pass.types.objectOf(id);
+    return !o || o.decl === decl;
+  };
   let found = false;
   walkNode(body, (x) => {
     if (found || x.kind === "FuncLit" && x !== body) return false;
-    if (x.kind === "AssignStmt" && x.tok !== ":=") {
-      for (const l of x.lhs) {
-        const id = unparen(l);
-        if (id.kind === "Ident" && id.name === decl.name) {
-          const o = pass.types.objectOf(id);
-          if (!o || o.decl === decl) found = true;
-        }
-      }
-    }
+    if (x.kind === "AssignStmt" && x.tok !== ":=") found = x.lhs.some(isVar);
+    else if (x.kind === "IncDecStmt") found = isVar(x.x);
+    else if (opts.addressTaken && x.kind === "UnaryExpr" && x.op === "&") found = isVar(x.x);
     return !found;
   });
   return found;
+}
+function runsOncePerCall(pass, fn, d) {
+  const g = cfgOf(pass, fn);
+  return !!g && !!g.locate(d) && !g.canReach(d, d);
 }
 function bareName(qualified) {
   return qualified.slice(Math.max(qualified.lastIndexOf("."), qualified.lastIndexOf(" ")) + 1);
@@ -1586,24 +1590,18 @@ function closes(e, closedBy) {
   if (closedBy === "non-nil") return name !== "nil";
   return name === closedBy;
 }
-function isGuardVar(pass, l, v) {
-  const a = unparen(l);
-  const b = unparen(v);
-  if (a.kind === "Ident" && b.kind === "Ident") return sameVar(pass, a, b);
-  return sameExpr(a, b);
-}
-function valuesFor(pass, st, v) {
+function valuesFor(pass, st, key) {
   if (st.tok !== "=") return [];
   const out = [];
   st.lhs.forEach((l, i) => {
-    if (isGuardVar(pass, l, v)) out.push(st.rhs.length === st.lhs.length ? st.rhs[i] : void 0);
+    if (sameRefKey(refKey(pass, l), key)) out.push(st.rhs.length === st.lhs.length ? st.rhs[i] : void 0);
   });
   return out;
 }
 function runsAtMostOnce(pass, fn, d, outer, stack) {
+  if (runsOncePerCall(pass, fn, d)) return true;
   const g = cfgOf(pass, fn);
   if (!g || !g.locate(d)) return false;
-  if (!g.canReach(d, d)) return true;
   const li = stack.indexOf(outer);
   for (let i = stack.length - 2; i > li; i--) {
     const ifs = stack[i];
@@ -1613,16 +1611,18 @@ function runsAtMostOnce(pass, fn, d, outer, stack) {
     const root = rootIdent(guard.v);
     const obj = root ? pass.types.objectOf(root) : void 0;
     if (!obj?.decl || pos(obj.decl) >= pos(outer)) continue;
+    const key = refKey(pass, guard.v);
+    if (key === void 0) continue;
     const closing = /* @__PURE__ */ new Set();
     let reopened = false;
     walkSameFunc(outer.body, (x) => {
       if (reopened) return false;
       if (x.kind === "AssignStmt") {
-        const values = valuesFor(pass, x, guard.v);
+        const values = valuesFor(pass, x, key);
         if (values.length === 0) return true;
         if (values.every((v) => v === void 0 ? guard.closedBy === "non-nil" : closes(v, guard.closedBy))) closing.add(x);
         else reopened = true;
-      } else if (x.kind === "UnaryExpr" && x.op === "&" && isGuardVar(pass, x.x, guard.v)) {
+      } else if (x.kind === "UnaryExpr" && x.op === "&" && sameRefKey(refKey(pass, x.x), key)) {
         reopened = true;
       }
       return !reopened;
@@ -2189,22 +2189,6 @@ function waitsInIteration(pass, file, loop, st) {
   });
   return found;
 }
-function assignedIn(pass, v) {
-  const o = pass.types.objectOf(v.id);
-  const isV = (e) => {
-    const x = unparen(e);
-    return x.kind === "Ident" && x.name === v.id.name && (!o || pass.types.objectOf(x) === o);
-  };
-  let found = false;
-  walkSameFunc(v.loop.body, (x) => {
-    if (found) return false;
-    if (x.kind === "AssignStmt" && x.tok !== ":=" && x.lhs.some(isV)) found = true;
-    else if (x.kind === "IncDecStmt" && isV(x.x)) found = true;
-    else if (x.kind === "UnaryExpr" && x.op === "&" && isV(x.x)) found = true;
-    return !found;
-  });
-  return found;
-}
 function run6(pass) {
   for (const file of pass.files) {
     const perIteration = goVersionAtLeast(file.goVersion, 1, 22);
@@ -2216,9 +2200,8 @@ function run6(pass) {
       let vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
       if (st.kind === "GoStmt") vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st));
       const fn = enclosingFunc(stack);
-      if (st.kind === "DeferStmt" && fn && vars.some((v) => v.how === "declared")) {
-        const g = cfgOf(pass, fn);
-        if (g && g.locate(st) && !g.canReach(st, st)) vars = vars.filter((v) => v.how !== "declared" || assignedIn(pass, v));
+      if (st.kind === "DeferStmt" && fn && vars.some((v) => v.how === "declared") && runsOncePerCall(pass, fn, st)) {
+        vars = vars.filter((v) => v.how !== "declared" || assignsVar(pass, v.loop.body, v.id, { addressTaken: true }));
       }
       if (vars.length === 0) return;
       const outer = [...stack];
@@ -5128,11 +5111,7 @@ function check5(pass, file, fn) {
   if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !file.inspector.contains(fn, ["GoStmt"])) return;
   const rec = protectingRecover(pass, fn);
   if (!rec) return;
-  const gos = [];
-  walkSameFunc(fn.body, (x) => {
-    if (x.kind === "GoStmt") gos.push(x);
-    return true;
-  });
+  const gos = goStmtsIn(fn.body);
   const fname = funcName(file, fn);
   for (const go of gos) {
     const t = goTarget(pass, go);
@@ -5417,11 +5396,14 @@ function run23(pass) {
         site = sitesIn(pass, file, fun.body)[0];
         if (!site) {
           const lit = g.nodeOf(fun);
-          const stop = firstStopSignal(pass, fun.body);
+          let stop;
           for (const e of lit?.out ?? []) {
             if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
             const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2);
-            if (found?.found.others && stop !== void 0 && stop < e.site.lparen) continue;
+            if (found?.found.others) {
+              if (stop === void 0) stop = firstStopSignal(pass, fun.body) ?? null;
+              if (stop !== null && stop < e.site.lparen) continue;
+            }
             if (found) {
               site = found.found;
               chain = found.funcs.map((x) => funcName(pass.fileOf(x.decl ?? x.lit), x.decl ?? x.lit));
@@ -5569,20 +5551,23 @@ function exitSite(pass, file, g, call) {
 function closesOsFile(pass, call) {
   return pass.types.callee(call)?.name === "(*os.File).Close";
 }
-function onlyClosesFiles(pass, d) {
+function deferredCallsAll(d, ok) {
   const fun = unparen(d.call.fun);
-  if (fun.kind !== "FuncLit") return closesOsFile(pass, d.call);
+  if (fun.kind !== "FuncLit") return ok(d.call);
   let all = true;
   let any = false;
   walkSameFunc(fun.body, (x) => {
     if (!all) return false;
     if (x.kind === "CallExpr") {
       any = true;
-      if (!closesOsFile(pass, x)) all = false;
+      if (!ok(x)) all = false;
     }
     return true;
   });
   return all && any;
+}
+function onlyClosesFiles(pass, d) {
+  return deferredCallsAll(d, (call) => closesOsFile(pass, call));
 }
 function harmless(pass, file, d) {
   const harmlessCall = (call) => {
@@ -5596,20 +5581,8 @@ function harmless(pass, file, d) {
     if (!c?.typed && c && (c.name === "cancel" || ["Unlock", "RUnlock", "Done"].includes(c.short))) return true;
     return false;
   };
-  const fun = unparen(d.call.fun);
   if (processExit(pass, file, d.call)) return true;
-  if (fun.kind !== "FuncLit") return harmlessCall(d.call);
-  let all = true;
-  let any = false;
-  walkSameFunc(fun.body, (x) => {
-    if (!all) return false;
-    if (x.kind === "CallExpr") {
-      any = true;
-      if (!harmlessCall(x)) all = false;
-    }
-    return true;
-  });
-  return all && any;
+  return deferredCallsAll(d, harmlessCall);
 }
 function pendingDefers(cfg, fn, stack, defers, exit) {
   if (cfg) {

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-BYIKT4FN.js";
+} from "./chunk-HWQGQGBH.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-M64T2EMR.js";
+} from "./chunk-MGIWECAR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -62,7 +62,7 @@ import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3VFA3ONM.js";
+} from "./chunk-YTV6QE3I.js";
 import {
   SEVERITIES,
   compareFindings,

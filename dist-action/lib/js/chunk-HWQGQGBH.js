@@ -16,7 +16,7 @@ import {
 } from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-M64T2EMR.js";
+} from "./chunk-MGIWECAR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -42,7 +42,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3VFA3ONM.js";
+} from "./chunk-YTV6QE3I.js";
 import {
   SEVERITIES,
   compareFindings,

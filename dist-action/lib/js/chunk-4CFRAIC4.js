@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-HUHOMDI5.js";
+} from "./chunk-32WNI6JQ.js";
 import "./chunk-44R4GT2W.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-57VRZWT5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-3VFA3ONM.js";
+import "./chunk-YTV6QE3I.js";
 import "./chunk-6A4564CO.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3VFA3ONM.js";
+} from "./chunk-YTV6QE3I.js";
 import {
   docUrl
 } from "./chunk-6A4564CO.js";
