@@ -27,7 +27,7 @@ export function parseFailOn(s: string): FailOn {
 export function parseConfidence(s: string): Confidence {
   const v = s.trim().toLowerCase();
   if ((CONFIDENCES as readonly string[]).includes(v)) return v as Confidence;
-  throw new GateError(`invalid confidence "${s}": use one of ${CONFIDENCES.join(', ')}`);
+  throw new GateError(`invalid --min-confidence value "${s}": use one of ${[...CONFIDENCES].reverse().join(', ')}`);
 }
 
 /** True when the finding is at or above the gate. */

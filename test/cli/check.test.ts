@@ -97,7 +97,7 @@ test('check: usage errors exit 2 with a clear message', () => {
     [['--bogus'], /unknown flag --bogus/],
     [['--enable', 'no-such-rule'], /unknown rule "no-such-rule"/],
     [['--fail-on', 'severe'], /invalid --fail-on value "severe"/],
-    [['--min-confidence', 'sure'], /invalid confidence "sure"/],
+    [['--min-confidence', 'sure'], /invalid --min-confidence value "sure": use one of low, medium, high/],
     [['--format', 'yaml'], /unknown output format "yaml"/],
     [['--jobs', '0'], /invalid --jobs value "0"/],
     [['--format', 'json', '--format', 'sarif'], /only one --format can write to standard output/],

@@ -21,7 +21,7 @@ test('severity gate', () => {
 test('confidence filter', () => {
   const c = (confidence: Confidence, line: number) => f('high', 'a.go', line, { confidence });
   assert.deepEqual(filterByConfidence([c('low', 1), c('medium', 2), c('high', 3)], 'medium').map((x) => x.line), [2, 3]);
-  assert.throws(() => parseConfidence('sure'), /invalid confidence "sure"/);
+  assert.throws(() => parseConfidence('sure'), /invalid --min-confidence value "sure": use one of low, medium, high/);
 });
 
 test('dedupe merges duplicates, keeps the strongest and sorts', () => {

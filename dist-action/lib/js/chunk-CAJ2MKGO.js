@@ -9,12 +9,12 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-HWQGQGBH.js";
+} from "./chunk-NTYPTRAV.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-TOURBQNK.js";
-import "./chunk-MGIWECAR.js";
-import "./chunk-44R4GT2W.js";
+import "./chunk-USJUOBNX.js";
+import "./chunk-MWXGJMR3.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-57VRZWT5.js";
 import "./chunk-C3WIRZWW.js";

@@ -47,7 +47,7 @@ function parseFailOn(s) {
 function parseConfidence(s) {
   const v = s.trim().toLowerCase();
   if (CONFIDENCES.includes(v)) return v;
-  throw new GateError(`invalid confidence "${s}": use one of ${CONFIDENCES.join(", ")}`);
+  throw new GateError(`invalid --min-confidence value "${s}": use one of ${[...CONFIDENCES].reverse().join(", ")}`);
 }
 function atOrAbove(f, failOn) {
   return failOn !== "none" && severityRank(f.severity) >= severityRank(failOn);

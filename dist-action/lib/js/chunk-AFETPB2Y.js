@@ -4,7 +4,7 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-44R4GT2W.js";
+} from "./chunk-MWXGJMR3.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-57VRZWT5.js";
 import "./chunk-C3WIRZWW.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-HWQGQGBH.js";
+} from "./chunk-NTYPTRAV.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-MGIWECAR.js";
+} from "./chunk-USJUOBNX.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,7 +50,7 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-44R4GT2W.js";
+} from "./chunk-MWXGJMR3.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,

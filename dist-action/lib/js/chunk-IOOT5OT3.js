@@ -10,8 +10,8 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-32WNI6JQ.js";
-import "./chunk-44R4GT2W.js";
+} from "./chunk-AFERQ6F3.js";
+import "./chunk-MWXGJMR3.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-57VRZWT5.js";
 import "./chunk-C3WIRZWW.js";

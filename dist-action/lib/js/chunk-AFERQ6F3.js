@@ -4,7 +4,7 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-44R4GT2W.js";
+} from "./chunk-MWXGJMR3.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-44R4GT2W.js";
+} from "./chunk-MWXGJMR3.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-MGIWECAR.js";
+} from "./chunk-USJUOBNX.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,7 +27,7 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-44R4GT2W.js";
+} from "./chunk-MWXGJMR3.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
