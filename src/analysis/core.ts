@@ -270,6 +270,9 @@ export class Engine {
       try {
         const s = pruneBodies(good.map((g) => g.file), this.needs);
         bodies = { total: s.bodies, pruned: s.pruned };
+        // Nothing any enabled rule looks at is left: no walk, type check or rule would find
+        // anything, so the package's analysis ends here (its syntax errors and directives stand).
+        if (s.empty) return { key: unit.key, findings, directives, diagnostics, notes, bodies };
       } catch (e) {
         // A tree too deep to walk: nothing is pruned (the inspector below reports the file).
         if (!(e instanceof RangeError)) throw e;

@@ -90,6 +90,47 @@ export interface PruneStats {
   bodies: number;
   /** Bodies whose statements were dropped. */
   pruned: number;
+  /**
+   * Nothing is left for a rule to look at: every body was dropped and no subject appears outside
+   * the function bodies either (package-level initializers, function literals in them).
+   */
+  empty: boolean;
+}
+
+/** Whether a subject of `needs` occurs in `n` (identifiers, node kinds, receives). */
+function hasSubject(n: ast.Node, needs: CombinedNeeds): boolean {
+  const patterns = needs.subjectPatterns;
+  let found = false;
+  const visit = (x: ast.Node): void => {
+    if (found) return;
+    const k = x.kind;
+    if (k === 'Ident') {
+      const name = (x as ast.Ident).name;
+      if (needs.subjectNames.has(name) || (patterns.length > 0 && patterns.some((p) => p.test(name)))) found = true;
+      return;
+    }
+    if (needs.subjectKinds.has(k) || (needs.subjectReceive === true && k === 'UnaryExpr' && (x as ast.UnaryExpr).op === '<-')) {
+      found = true;
+      return;
+    }
+    forEachChild(x, visit);
+  };
+  visit(n);
+  return found;
+}
+
+/** Whether a subject occurs in the files outside the bodies of their function declarations. */
+function subjectOutsideBodies(files: readonly ast.File[], needs: CombinedNeeds): boolean {
+  for (const f of files) {
+    for (const d of f.decls ?? []) {
+      if (d.kind === 'FuncDecl') {
+        // Receiver, type parameters and signature: types only, but a subject name may be a type's.
+        if (d.recv && hasSubject(d.recv, needs)) return true;
+        if (hasSubject(d.type, needs)) return true;
+      } else if (hasSubject(d, needs)) return true;
+    }
+  }
+  return false;
 }
 
 function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds): Body {
@@ -256,5 +297,5 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
     b.body.list = null;
     pruned++;
   }
-  return { bodies: bodies.length, pruned };
+  return { bodies: bodies.length, pruned, empty: pruned === bodies.length && !subjectOutsideBodies(files, needs) };
 }

@@ -11,6 +11,7 @@ import { defaultRuleOptions, parseRuleOptions } from '../../src/analysis/options
 import { analyze } from '../../src/analysis/driver.js';
 import { analyzers, REGISTRY_URL } from '../../src/rules/index.js';
 import type { Analyzer } from '../../src/analysis/analyzer.js';
+import { tempModule } from '../cli/harness.js';
 
 /** Parses the files, prunes them for the rules given, and returns the names of the functions whose bodies survive. */
 function kept(files: Record<string, string>, rules: readonly Analyzer[] = analyzers, options = defaultRuleOptions()): string[] {
@@ -125,6 +126,62 @@ func c() { fmt.Sprint("x") }
   assert.deepEqual(kept({ 'p.go': src }, banned, options), ['a', 'b']);
   // Without a ban list the rule needs no body at all.
   assert.deepEqual(kept({ 'p.go': src }, banned), []);
+});
+
+test('a package with nothing left for any rule is marked empty; a subject outside the bodies keeps it', () => {
+  const needs = combinedNeeds(analyzers, defaultRuleOptions())!;
+  const stats = (text: string) => pruneBodies([parseFile('p.go', text).file], needs);
+  const plain = `package p
+
+type T struct{ n int }
+
+func (t *T) Get() int { return t.n }
+func add(a, b int) int { return a + b }
+`;
+  assert.deepEqual(stats(plain), { bodies: 2, pruned: 2, empty: true });
+  // A function literal in a package-level initializer is not a function declaration's body.
+  const lit = `package p
+
+import "os"
+
+var open = func(names []string) {
+	for _, n := range names {
+		f, _ := os.Open(n)
+		defer f.Close()
+	}
+}
+
+func add(a, b int) int { return a + b }
+`;
+  assert.deepEqual(stats(lit), { bodies: 1, pruned: 1, empty: false });
+  assert.equal(stats('package p\n\nfunc f() { defer println() }\n').empty, false);
+});
+
+test('an empty package still reports its syntax errors, and a package-level literal is still analysed', async () => {
+  const m = tempModule({
+    'a/a.go': 'package a\n\nfunc Add(a, b int) int { return a + b }\n',
+    'a/b.go': 'package a\n\nfunc Broken( { return }\n',
+    'b/b.go': `package b
+
+import "os"
+
+var Open = func(names []string) {
+	for _, n := range names {
+		f, err := os.Open(n)
+		if err != nil {
+			continue
+		}
+		defer f.Close()
+	}
+}
+
+func Add(a, b int) int { return a + b }
+`,
+  });
+  const r = await analyze({ cwd: m.dir, patterns: ['./...'], registry: REGISTRY_URL, enable: analyzers.map((a) => a.meta.id), jobs: 1, env: m.env, useGo: false });
+  const got = r.findings.map((f) => `${f.file}:${f.line} ${f.rule}`);
+  assert.ok(got.includes('a/b.go:3 syntax-error'), got.join('\n'));
+  assert.ok(got.includes('b/b.go:11 defer-in-loop'), got.join('\n'));
 });
 
 test('nothing is pruned when an enabled analyzer does not declare its needs', () => {

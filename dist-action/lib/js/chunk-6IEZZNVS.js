@@ -13,7 +13,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-57VRZWT5.js";
+} from "./chunk-S7E2KQIU.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -4,7 +4,7 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-MWXGJMR3.js";
+} from "./chunk-6IEZZNVS.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";

@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-MWXGJMR3.js";
+} from "./chunk-6IEZZNVS.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-57VRZWT5.js";
+import "./chunk-S7E2KQIU.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

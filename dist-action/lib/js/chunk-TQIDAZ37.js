@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-NTYPTRAV.js";
+} from "./chunk-O4TUXBQD.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-USJUOBNX.js";
+} from "./chunk-UUWCKHLW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,13 +50,13 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-MWXGJMR3.js";
+} from "./chunk-6IEZZNVS.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-57VRZWT5.js";
+} from "./chunk-S7E2KQIU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import {

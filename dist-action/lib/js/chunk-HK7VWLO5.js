@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-NTYPTRAV.js";
+} from "./chunk-O4TUXBQD.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-TOURBQNK.js";
-import "./chunk-USJUOBNX.js";
-import "./chunk-MWXGJMR3.js";
+import "./chunk-UUWCKHLW.js";
+import "./chunk-6IEZZNVS.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-57VRZWT5.js";
+import "./chunk-S7E2KQIU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import "./chunk-YTV6QE3I.js";

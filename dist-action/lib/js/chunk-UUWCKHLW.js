@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-SLLYBUSR.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-AFETPB2Y.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-CAJ2MKGO.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-E7OG6FPH.js")).run },
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-BRSBMOQL.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-HK7VWLO5.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-TQIDAZ37.js")).run },
   explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-JBKJ3O5X.js")).run },
   init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-A5WRANFJ.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-LZNSXNPR.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-7JR4PV2N.js")).run },
   rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-V4M7UE7X.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-IOOT5OT3.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-XVYI26P5.js")).run }
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-ORWJCUYM.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-IJO572ZU.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

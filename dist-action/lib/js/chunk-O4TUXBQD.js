@@ -16,7 +16,7 @@ import {
 } from "./chunk-TOURBQNK.js";
 import {
   version
-} from "./chunk-USJUOBNX.js";
+} from "./chunk-UUWCKHLW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,14 +27,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-MWXGJMR3.js";
+} from "./chunk-6IEZZNVS.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-57VRZWT5.js";
+} from "./chunk-S7E2KQIU.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";

@@ -8,10 +8,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-AFERQ6F3.js";
-import "./chunk-MWXGJMR3.js";
+} from "./chunk-T46TZLPI.js";
+import "./chunk-6IEZZNVS.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-57VRZWT5.js";
+import "./chunk-S7E2KQIU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import "./chunk-YTV6QE3I.js";

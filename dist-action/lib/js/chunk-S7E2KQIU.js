@@ -3516,6 +3516,37 @@ function combinedNeeds(analyzers, options) {
   for (const k of out.subjectNames) out.sourceNames.add(k);
   return out;
 }
+function hasSubject(n, needs) {
+  const patterns = needs.subjectPatterns;
+  let found = false;
+  const visit = (x) => {
+    if (found) return;
+    const k = x.kind;
+    if (k === "Ident") {
+      const name = x.name;
+      if (needs.subjectNames.has(name) || patterns.length > 0 && patterns.some((p) => p.test(name))) found = true;
+      return;
+    }
+    if (needs.subjectKinds.has(k) || needs.subjectReceive === true && k === "UnaryExpr" && x.op === "<-") {
+      found = true;
+      return;
+    }
+    forEachChild(x, visit);
+  };
+  visit(n);
+  return found;
+}
+function subjectOutsideBodies(files, needs) {
+  for (const f of files) {
+    for (const d of f.decls ?? []) {
+      if (d.kind === "FuncDecl") {
+        if (d.recv && hasSubject(d.recv, needs)) return true;
+        if (hasSubject(d.type, needs)) return true;
+      } else if (hasSubject(d, needs)) return true;
+    }
+  }
+  return false;
+}
 function scanBody(decl, body, needs) {
   const names = /* @__PURE__ */ new Set();
   const inDefer = /* @__PURE__ */ new Set();
@@ -3666,7 +3697,7 @@ function pruneBodies(files, needs) {
     b.body.list = null;
     pruned++;
   }
-  return { bodies: bodies.length, pruned };
+  return { bodies: bodies.length, pruned, empty: pruned === bodies.length && !subjectOutsideBodies(files, needs) };
 }
 
 // src/analysis/core.ts
@@ -3843,6 +3874,7 @@ var Engine = class _Engine {
       try {
         const s = pruneBodies(good.map((g) => g.file), this.needs);
         bodies = { total: s.bodies, pruned: s.pruned };
+        if (s.empty) return { key: unit.key, findings, directives, diagnostics, notes, bodies };
       } catch (e) {
         if (!(e instanceof RangeError)) throw e;
       }
