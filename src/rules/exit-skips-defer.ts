@@ -92,6 +92,8 @@ function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr):
   const direct = processExit(pass, file, call);
   if (direct) return { call, shown: direct.name, typed: direct.typed };
   let target = g.calleeOf(call);
+  // A literal held by a local variable: the variable's name leads the chain shown (below).
+  if (target?.lit && unparen(call.fun).kind === 'Ident') target = undefined;
   if (!target) {
     // A local func variable bound once to a literal that always exits.
     const lit = exitingLiteral(pass, file, call);

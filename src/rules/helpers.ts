@@ -1298,6 +1298,8 @@ export interface RecoverSite {
   confidence: 'high' | 'medium';
   /** Call sites that explain the verdict (the calls of a helper from deferred closures). */
   callers: { node: ast.Node; fn: FuncNode; file: PassFile }[];
+  /** For a literal held by a local variable (`handle := func() {...}`): the variable's name. */
+  heldBy?: string;
 }
 
 const recoverCache = new WeakMap<readonly PassFile[], RecoverSite[]>();
@@ -1389,11 +1391,49 @@ export function recoverSites(pass: Pass): RecoverSite[] {
     });
   }
   const exported = (fn: FuncNode) => fn.kind === 'FuncDecl' && /^[A-Z]/.test(fn.name.name);
+  // A literal held by a local variable that is only ever called, deferred or started through it
+  // (`handle := func() {...}; defer handle()`): the variable's name. Any other use of the variable
+  // (passed on, stored, returned) lets the literal run where this package cannot see.
+  const heldBy = new Map<ast.FuncLit, string | null>();
+  const heldName = (lit: ast.FuncLit): string | null => {
+    let r = heldBy.get(lit);
+    if (r !== undefined) return r;
+    r = null;
+    const edges = (graph.nodeOf(lit)?.in ?? []).filter((e) => e.kind !== 'value');
+    const first = edges[0]?.site;
+    const owner = litKind.get(lit)?.owner;
+    if (first?.kind === 'CallExpr' && owner?.body) {
+      const fun = unparen(first.fun);
+      const obj = fun.kind === 'Ident' ? pass.types.objectOf(fun) : undefined;
+      if (fun.kind === 'Ident' && obj) {
+        const callees = new Set<ast.Node>(edges.map((e) => unparen((e.site as ast.CallExpr).fun)));
+        const defs = new Set<ast.Node>();
+        walkNode(owner.body, (x) => {
+          if (x.kind === 'AssignStmt') for (const l of x.lhs) defs.add(unparen(l));
+          else if (x.kind === 'ValueSpec') for (const n of x.names) defs.add(n);
+          return true;
+        });
+        let escapes = false;
+        walkNode(owner.body, (x) => {
+          if (escapes) return false;
+          if (x.kind === 'Ident' && x.name === fun.name && !callees.has(x) && !defs.has(x) && pass.types.objectOf(x) === obj) escapes = true;
+          return true;
+        });
+        if (!escapes) r = fun.name;
+      }
+    }
+    heldBy.set(lit, r);
+    return r;
+  };
   // Whether a function runs as a deferred function: 'yes', 'no', or 'unknown'.
   const deferred = (fn: FuncNode): 'yes' | 'no' | 'unknown' => {
     if (fn.kind === 'FuncLit') {
       const k = litKind.get(fn)?.kind;
-      return k === 'defer' ? 'yes' : k === 'value' ? 'unknown' : 'no';
+      if (k === 'value') {
+        if (!heldName(fn)) return 'unknown';
+        return graph.nodeOf(fn)!.in.some((e) => e.kind === 'defer') ? 'yes' : 'no';
+      }
+      return k === 'defer' ? 'yes' : 'no';
     }
     const node = graph.nodeOf(fn);
     const edges = node?.in ?? [];
@@ -1412,13 +1452,18 @@ export function recoverSites(pass: Pass): RecoverSite[] {
       continue;
     }
     const d = deferred(f.fn);
-    if (d === 'yes') continue;
+    if (d === 'yes') {
+      if (f.fn.kind === 'FuncLit' && litKind.get(f.fn)?.kind === 'value') site.heldBy = heldName(f.fn) ?? undefined;
+      continue;
+    }
     if (d === 'unknown') {
       site.status = 'unknown';
       continue;
     }
     site.status = 'ineffective';
-    if (f.fn.kind === 'FuncLit') {
+    const held = f.fn.kind === 'FuncLit' ? heldName(f.fn) : null;
+    if (held) site.heldBy = held;
+    if (f.fn.kind === 'FuncLit' && !held) {
       const use = litKind.get(f.fn)!;
       if (use.kind === 'go') site.reason = 'goroutine';
       else if (use.owner && deferred(use.owner) === 'yes') {
@@ -1440,7 +1485,7 @@ export function recoverSites(pass: Pass): RecoverSite[] {
         site.callers.push({ node: e.site, fn: c, file: fileOfFn.get(c) ?? f.file });
       }
     } else site.reason = f.deferArg ? 'defer-arg' : 'never-deferred';
-    if (exported(f.fn) || (f.fn.recv && /^[A-Z]/.test(f.fn.name.name))) site.confidence = 'medium';
+    if (f.fn.kind === 'FuncDecl' && (exported(f.fn) || (f.fn.recv && /^[A-Z]/.test(f.fn.name.name)))) site.confidence = 'medium';
   }
   if (!pass.typesKnown) for (const s of sites) if (s.status === 'ineffective' && s.reason !== 'defer-recover' && s.fn.kind === 'FuncDecl') s.confidence = 'medium';
   recoverCache.set(pass.files, sites);

@@ -166,9 +166,12 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
         if (!chain) continue;
         const inner = chain.found;
         const innerFile = pass.fileOf(inner.call) ?? file;
-        const names = chain.funcs.map((g) => {
+        const names = chain.funcs.map((g, i) => {
           const f = (g.decl ?? g.lit)!;
-          return funcName(pass.fileOf(f) ?? file, f);
+          const name = funcName(pass.fileOf(f) ?? file, f);
+          // A literal reached through the local variable holding it: `bump (the function literal on line 9)`.
+          const via = unparen(chain.calls[i]!.fun);
+          return g.lit && via.kind === 'Ident' ? `${via.name} (${name})` : name;
         });
         const how = n.kind === 'DeferStmt' ? `the deferred ${callText(file, call)} (registered after the unlock, so it runs first)` : `${callText(file, call)} on line ${lineOf(file, call)}`;
         pass.report({

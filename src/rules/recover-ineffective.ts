@@ -9,7 +9,8 @@ const ID = 'recover-ineffective';
 
 function message(s: RecoverSite): string {
   const file = s.file;
-  const where = funcName(file, s.fn);
+  // A literal held by a variable goes by the variable's name: `handle (the function literal on line 3)`.
+  const where = s.heldBy ? `${s.heldBy} (${funcName(file, s.fn)})` : funcName(file, s.fn);
   switch (s.reason) {
     case 'defer-recover':
       return `defer recover() never stops a panic: recover is called by the runtime, not by a deferred function, so it returns nil; defer a function literal that calls recover() and handles its value`;
@@ -23,11 +24,15 @@ function message(s: RecoverSite): string {
     case 'called-helper': {
       const lines = [...new Set(s.callers.map((c) => lineOf(c.file, c.node)))].join(', ');
       const closures = s.callers.every((c) => c.fn.kind === 'FuncLit');
-      return `recover() in ${where} returns nil: ${where} is only called from deferred ${closures ? 'closures' : 'functions'} (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${where}()`} instead of calling it from ${closures ? 'a closure' : 'another function'}`;
+      const who = s.heldBy ?? where;
+      return `recover() in ${where} returns nil: ${who} is only called from deferred ${closures ? 'closures' : 'functions'} (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${who}()`} instead of calling it from ${closures ? 'a closure' : 'another function'}`;
     }
     case 'goroutine':
       return `recover() in ${where} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
     default:
+      if (s.heldBy) {
+        return `recover() in ${where} returns nil: ${s.heldBy} is only called, never deferred, and recover only stops a panic when called directly by a deferred function; write defer ${s.heldBy}() where the panic can happen, or move recover() into a deferred function`;
+      }
       if (s.fn.kind === 'FuncLit') {
         return `recover() in ${where} returns nil: the literal is called in place, not deferred, and recover only stops a panic when called directly by a deferred function; defer the literal (defer func() { ... }()) instead`;
       }

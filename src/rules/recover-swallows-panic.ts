@@ -127,7 +127,7 @@ function run(pass: Pass): void {
     if (s.status !== 'effective' || s.file.test) continue;
     const t = treatment(pass, s);
     if (!t) continue;
-    const where = s.fn.kind === 'FuncLit' ? `function literal on line ${lineOf(s.file, s.fn)}` : `function ${funcName(s.file, s.fn)}`;
+    const where = s.fn.kind === 'FuncLit' ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
     const what = t === 'discarded' ? 'discards the value of recover()' : 'tests the value of recover() and then does nothing with it';
     pass.report({
       node: s.call,

@@ -168,7 +168,10 @@ export class CallGraph {
     return this.byFunc.get(f);
   }
 
-  /** The same-package function a call statically calls (a declared function or method, or a literal called in place). */
+  /**
+   * The same-package function a call statically calls: a declared function or method, a literal
+   * called in place, or the literal a local variable always holds (`cleanup := func() {...}; cleanup()`).
+   */
   calleeOf(call: ast.CallExpr): FuncNode | undefined {
     return this.callTarget.get(call);
   }
@@ -364,6 +367,19 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   // Edges are added after every declaration has a node (calls may go forward).
   const pending: { caller: FuncNode | null; decl: ast.FuncDecl; kind: EdgeKind; site: ast.Node; call: ast.CallExpr | null }[] = [];
   const edges: CallEdge[] = [];
+  // Local variables holding a function literal (`cleanup := func() {...}`, `var walk func(n *Node);
+  // walk = func(n *Node) {...}`): what is assigned to a name, and the calls through such names.
+  const assigned = new Map<string, { id: ast.Ident; value: ast.Expr | null | 'declared' }[]>();
+  const addressed = new Set<string>();
+  const litNames = new Set<string>();
+  const viaVar: { caller: FuncNode | null; id: ast.Ident; kind: EdgeKind; call: ast.CallExpr }[] = [];
+  const assign = (l: ast.Expr, value: ast.Expr | null | 'declared'): void => {
+    if (l.kind !== 'Ident' || l.name === '_') return;
+    const list = assigned.get(l.name);
+    if (list) list.push({ id: l, value });
+    else assigned.set(l.name, [{ id: l, value }]);
+    if (value !== null && value !== 'declared' && unparen(value).kind === 'FuncLit') litNames.add(l.name);
+  };
 
   const addNode = (n: Omit<FuncNode, 'id' | 'out' | 'in'>): FuncNode => {
     const node: FuncNode = { ...n, id: nodes.length, out: [], in: [] };
@@ -449,6 +465,7 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
               forEachChild(fun, pushExceptSkip);
               skip = null;
             } else if (fun.kind !== 'Ident') push(fun);
+            else if (!decl) viaVar.push({ caller: owner, id: fun, kind, call: n });
           }
           if (n.args) for (const a of n.args) push(a);
           break;
@@ -460,6 +477,23 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
           if (n.kind === 'SelectorExpr') push(n.x);
           break;
         }
+        case 'AssignStmt':
+          for (let i = 0; i < n.lhs.length; i++) assign(n.lhs[i]!, n.tok === '=' || n.tok === ':=' ? (n.lhs.length === n.rhs.length ? n.rhs[i]! : null) : null);
+          forEachChild(n, pushChild);
+          break;
+        case 'ValueSpec':
+          for (let i = 0; i < n.names.length; i++) assign(n.names[i]!, !n.values ? 'declared' : n.values.length === n.names.length ? n.values[i]! : null);
+          forEachChild(n, pushChild);
+          break;
+        case 'RangeStmt':
+          if (n.key) assign(n.key, null);
+          if (n.value) assign(n.value, null);
+          forEachChild(n, pushChild);
+          break;
+        case 'UnaryExpr':
+          if (n.op === '&' && n.x.kind === 'Ident') addressed.add(n.x.name);
+          push(n.x);
+          break;
         case 'KeyValueExpr':
           // A struct literal key names a field; a map or slice key is a value.
           if (n.key.kind !== 'Ident') push(n.key);
@@ -509,6 +543,37 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     if (!callee) continue; // declared in a file that was not given
     if (p.call) callTarget.set(p.call, callee);
     if (p.caller) edges.push({ caller: p.caller, callee, kind: p.kind, site: p.site });
+  }
+  // Calls through a local variable that only ever holds one function literal.
+  const litOf = new Map<ast.Ident, ast.FuncLit | null>();
+  const literalOfVar = (decl: ast.Ident): ast.FuncLit | null => {
+    let r = litOf.get(decl);
+    if (r !== undefined) return r;
+    r = null;
+    if (!addressed.has(decl.name)) {
+      let lit: ast.FuncLit | null = null;
+      let other = false;
+      for (const a of assigned.get(decl.name) ?? []) {
+        if (a.id !== decl && info.objectOf(a.id)?.decl !== decl) continue;
+        const v = a.value === null || a.value === 'declared' ? a.value : unparen(a.value);
+        if (v === 'declared') continue;
+        if (v !== null && v.kind === 'FuncLit' && !lit) lit = v;
+        else other = true;
+      }
+      if (lit && !other) r = lit;
+    }
+    litOf.set(decl, r);
+    return r;
+  };
+  for (const v of viaVar) {
+    if (!litNames.has(v.id.name)) continue;
+    const o = info.objectOf(v.id);
+    if (!o || o.kind !== 'var' || o.varKind !== 'local' || !o.decl) continue;
+    const lit = literalOfVar(o.decl);
+    const callee = lit ? byFunc.get(lit) : undefined;
+    if (!callee) continue;
+    callTarget.set(v.call, callee);
+    if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });
   }
   // Edges in source order of their sites within each caller.
   const sitePos = new Map<CallEdge, number>();

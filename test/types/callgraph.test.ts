@@ -11,6 +11,7 @@ import { parseFile } from '../../src/syntax/parser.js';
 import { unparen } from '../../src/syntax/nodes.js';
 import type { Callee, Obj, TypeInfo } from '../../src/types/api.js';
 import { buildCallGraph, type CallGraph, type FuncNode } from '../../src/types/callgraph.js';
+import { checkPackage } from '../../src/types/check.js';
 
 /** Resolves `f(...)` to a top-level func f, `x.m(...)` to a method m of the files, `pkg.F(...)` to an import. */
 function fakeInfo(files: ast.File[]): TypeInfo {
@@ -344,4 +345,56 @@ test('robustness: call graphs of a few $GOROOT/src packages with the name-based 
   t.diagnostic(`${funcs} functions and literals, ${edgeCount} edges`);
   assert.ok(funcs > 500);
   assert.ok(edgeCount > 500);
+});
+
+test('a local variable that only ever holds one function literal: calls through it reach the literal', () => {
+  const src = `package p
+
+import "sync"
+
+func direct(mu *sync.Mutex) {
+	bump := func() { mu.Lock() }
+	bump()
+	defer bump()
+	go bump()
+}
+
+func recursive(n int) {
+	var walk func(int)
+	walk = func(k int) {
+		if k > 0 {
+			walk(k - 1)
+		}
+	}
+	walk(n)
+}
+
+func reassigned(fast bool) {
+	f := func() {}
+	if fast {
+		f = func() {}
+	}
+	f()
+}
+
+func addressed(set func(*func())) {
+	f := func() {}
+	set(&f)
+	f()
+}
+
+func param(f func()) { f() }
+`;
+  const r = parseFile('p.go', src);
+  assert.deepEqual(r.errors, []);
+  const { info } = checkPackage({ path: 'example.com/p', name: 'p', files: [{ file: r.file, source: r.source, goVersion: 'go1.22' }] });
+  const cg = buildCallGraph([r.file], info);
+  const out = (name: string) => cg.nodes.find((n) => n.name === name)!.out.map((e) => `${e.kind} ${e.callee.name}`);
+  assert.deepEqual(out('direct'), ['value direct$1', 'call direct$1', 'defer direct$1', 'go direct$1']);
+  assert.deepEqual(out('recursive'), ['value recursive$1', 'call recursive$1']);
+  assert.deepEqual(out('recursive$1'), ['call recursive$1']);
+  // Which literal runs is not known, or the variable may be changed through a pointer: no call edge.
+  assert.deepEqual(out('reassigned'), ['value reassigned$1', 'value reassigned$2']);
+  assert.deepEqual(out('addressed'), ['value addressed$1']);
+  assert.deepEqual(out('param'), []);
 });

@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-YTV6QE3I.js";
-import "./chunk-6A4564CO.js";
+} from "./chunk-6LIXZBQU.js";
+import "./chunk-6LXSCEPH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -160,3 +160,24 @@ func (c *Cache) Serve(key string, work func()) {
 	c.mu.Unlock()
 	work()
 }
+
+// A literal held by a variable and started as a goroutine waits for the lock instead.
+func (c *Cache) Background() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	refresh := func() {
+		c.mu.Lock()
+		c.data["bg"]++
+		c.mu.Unlock()
+	}
+	go refresh()
+}
+
+// The variable is given another literal, one that does not lock, before the call.
+func (c *Cache) Replaced() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	bump := func() { c.set("n", 1) }
+	bump = func() { c.data["n"]++ }
+	bump()
+}

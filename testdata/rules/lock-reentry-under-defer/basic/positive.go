@@ -139,3 +139,15 @@ func (s *Store) Inline() {
 		s.mu.Unlock()
 	}()
 }
+
+// A function literal held by a local variable and called through it.
+func (s *Store) ViaVariable() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	bump := func() {
+		s.mu.Lock()
+		s.hits++
+		s.mu.Unlock()
+	}
+	bump() // want `Store\.ViaVariable → bump \(the function literal on line 147\) → s\.mu\.Lock\(\)`
+}

@@ -102,3 +102,25 @@ func rethrow() {
 		}
 	}()
 }
+
+// A literal held by a local variable and deferred through it.
+func heldDeferred() {
+	handle := func() {
+		if r := recover(); r != nil {
+			log.Println(r)
+		}
+	}
+	defer handle()
+	panic("boom")
+}
+
+// The variable is passed on: where the literal runs is not visible here.
+func heldEscapes(run func(func())) {
+	h := func() {
+		if r := recover(); r != nil {
+			log.Println(r)
+		}
+	}
+	run(h)
+	h()
+}

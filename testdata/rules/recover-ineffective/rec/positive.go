@@ -95,3 +95,25 @@ func (w *worker) rescue() {
 func (w *worker) run() {
 	defer func() { w.rescue() }()
 }
+
+// A literal held by a local variable and called from a deferred closure.
+func heldCalledFromDefer() {
+	handle := func() {
+		if r := recover(); r != nil { // want `recover\(\) in handle \(the function literal on line 101\) returns nil: handle is only called from deferred closures \(line 106\).*write defer handle\(\)`
+			log.Println(r)
+		}
+	}
+	defer func() { handle() }()
+	panic("boom")
+}
+
+// A literal held by a local variable and only called.
+func heldCalled() {
+	h := func() {
+		if r := recover(); r != nil { // want `recover\(\) in h \(the function literal on line 112\) returns nil: h is only called, never deferred`
+			log.Println(r)
+		}
+	}
+	h()
+	panic("boom")
+}

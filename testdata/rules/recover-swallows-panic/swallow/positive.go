@@ -70,3 +70,12 @@ func (j *job) quiet() {
 func (j *job) run() {
 	defer j.quiet()
 }
+
+// A literal held by a local variable and deferred through it.
+func held() {
+	h := func() {
+		recover() // want `the deferred h \(the function literal on line 76\) discards the value of recover\(\)`
+	}
+	defer h()
+	panic("boom")
+}

@@ -13,7 +13,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-S7E2KQIU.js";
+} from "./chunk-34TY5R7H.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -26,7 +26,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-6A4564CO.js";
+} from "./chunk-6LXSCEPH.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

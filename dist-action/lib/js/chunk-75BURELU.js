@@ -4,18 +4,18 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-6IEZZNVS.js";
+} from "./chunk-SV6PKTQK.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YTV6QE3I.js";
+} from "./chunk-6LIXZBQU.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-6A4564CO.js";
+} from "./chunk-6LXSCEPH.js";
 import {
   end,
   forEachChild,

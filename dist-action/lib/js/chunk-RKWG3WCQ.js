@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-TOURBQNK.js";
+} from "./chunk-2P5VBNEV.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-6IEZZNVS.js";
+} from "./chunk-SV6PKTQK.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-S7E2KQIU.js";
+} from "./chunk-34TY5R7H.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YTV6QE3I.js";
+} from "./chunk-6LIXZBQU.js";
 import {
   docUrl
-} from "./chunk-6A4564CO.js";
+} from "./chunk-6LXSCEPH.js";
 import "./chunk-HHAEO6HM.js";
 import {
   __commonJS,

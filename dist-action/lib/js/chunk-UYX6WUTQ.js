@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-6IEZZNVS.js";
+} from "./chunk-SV6PKTQK.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-S7E2KQIU.js";
+import "./chunk-34TY5R7H.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -14,10 +14,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YTV6QE3I.js";
+} from "./chunk-6LIXZBQU.js";
 import {
   docUrl
-} from "./chunk-6A4564CO.js";
+} from "./chunk-6LXSCEPH.js";
 import {
   forEachChild
 } from "./chunk-HHAEO6HM.js";

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-TOURBQNK.js";
+} from "./chunk-2P5VBNEV.js";
 import {
   version
-} from "./chunk-UUWCKHLW.js";
+} from "./chunk-RJJDNIIT.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,14 +27,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-6IEZZNVS.js";
+} from "./chunk-SV6PKTQK.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-S7E2KQIU.js";
+} from "./chunk-34TY5R7H.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";
@@ -42,12 +42,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YTV6QE3I.js";
+} from "./chunk-6LIXZBQU.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-6A4564CO.js";
+} from "./chunk-6LXSCEPH.js";
 
 // src/cli/check.ts
 import { readFileSync as readFileSync2 } from "node:fs";

@@ -10,7 +10,7 @@ import {
   severityRank,
   shortNameOf,
   walkNode
-} from "./chunk-6A4564CO.js";
+} from "./chunk-6LXSCEPH.js";
 import {
   end,
   forEachChild,
@@ -1338,10 +1338,45 @@ function recoverSites(pass) {
     });
   }
   const exported = (fn) => fn.kind === "FuncDecl" && /^[A-Z]/.test(fn.name.name);
+  const heldBy = /* @__PURE__ */ new Map();
+  const heldName = (lit) => {
+    let r = heldBy.get(lit);
+    if (r !== void 0) return r;
+    r = null;
+    const edges = (graph.nodeOf(lit)?.in ?? []).filter((e) => e.kind !== "value");
+    const first = edges[0]?.site;
+    const owner = litKind.get(lit)?.owner;
+    if (first?.kind === "CallExpr" && owner?.body) {
+      const fun = unparen(first.fun);
+      const obj = fun.kind === "Ident" ? pass.types.objectOf(fun) : void 0;
+      if (fun.kind === "Ident" && obj) {
+        const callees = new Set(edges.map((e) => unparen(e.site.fun)));
+        const defs = /* @__PURE__ */ new Set();
+        walkNode(owner.body, (x) => {
+          if (x.kind === "AssignStmt") for (const l of x.lhs) defs.add(unparen(l));
+          else if (x.kind === "ValueSpec") for (const n of x.names) defs.add(n);
+          return true;
+        });
+        let escapes2 = false;
+        walkNode(owner.body, (x) => {
+          if (escapes2) return false;
+          if (x.kind === "Ident" && x.name === fun.name && !callees.has(x) && !defs.has(x) && pass.types.objectOf(x) === obj) escapes2 = true;
+          return true;
+        });
+        if (!escapes2) r = fun.name;
+      }
+    }
+    heldBy.set(lit, r);
+    return r;
+  };
   const deferred = (fn) => {
     if (fn.kind === "FuncLit") {
       const k = litKind.get(fn)?.kind;
-      return k === "defer" ? "yes" : k === "value" ? "unknown" : "no";
+      if (k === "value") {
+        if (!heldName(fn)) return "unknown";
+        return graph.nodeOf(fn).in.some((e) => e.kind === "defer") ? "yes" : "no";
+      }
+      return k === "defer" ? "yes" : "no";
     }
     const node = graph.nodeOf(fn);
     const edges = node?.in ?? [];
@@ -1360,13 +1395,18 @@ function recoverSites(pass) {
       continue;
     }
     const d = deferred(f.fn);
-    if (d === "yes") continue;
+    if (d === "yes") {
+      if (f.fn.kind === "FuncLit" && litKind.get(f.fn)?.kind === "value") site.heldBy = heldName(f.fn) ?? void 0;
+      continue;
+    }
     if (d === "unknown") {
       site.status = "unknown";
       continue;
     }
     site.status = "ineffective";
-    if (f.fn.kind === "FuncLit") {
+    const held = f.fn.kind === "FuncLit" ? heldName(f.fn) : null;
+    if (held) site.heldBy = held;
+    if (f.fn.kind === "FuncLit" && !held) {
       const use = litKind.get(f.fn);
       if (use.kind === "go") site.reason = "goroutine";
       else if (use.owner && deferred(use.owner) === "yes") {
@@ -1388,7 +1428,7 @@ function recoverSites(pass) {
         site.callers.push({ node: e.site, fn: c, file: fileOfFn.get(c) ?? f.file });
       }
     } else site.reason = f.deferArg ? "defer-arg" : "never-deferred";
-    if (exported(f.fn) || f.fn.recv && /^[A-Z]/.test(f.fn.name.name)) site.confidence = "medium";
+    if (f.fn.kind === "FuncDecl" && (exported(f.fn) || f.fn.recv && /^[A-Z]/.test(f.fn.name.name))) site.confidence = "medium";
   }
   if (!pass.typesKnown) {
     for (const s of sites) if (s.status === "ineffective" && s.reason !== "defer-recover" && s.fn.kind === "FuncDecl") s.confidence = "medium";
@@ -4415,9 +4455,11 @@ function checkFunc2(pass, file, fn) {
         if (!chain) continue;
         const inner = chain.found;
         const innerFile = pass.fileOf(inner.call) ?? file;
-        const names = chain.funcs.map((g) => {
+        const names = chain.funcs.map((g, i) => {
           const f = g.decl ?? g.lit;
-          return funcName(pass.fileOf(f) ?? file, f);
+          const name = funcName(pass.fileOf(f) ?? file, f);
+          const via = unparen(chain.calls[i].fun);
+          return g.lit && via.kind === "Ident" ? `${via.name} (${name})` : name;
         });
         const how = n.kind === "DeferStmt" ? `the deferred ${callText(file, call)} (registered after the unlock, so it runs first)` : `${callText(file, call)} on line ${lineOf(file, call)}`;
         pass.report({
@@ -4727,7 +4769,7 @@ var analyzer18 = {
 var ID19 = "recover-ineffective";
 function message(s) {
   const file = s.file;
-  const where2 = funcName(file, s.fn);
+  const where2 = s.heldBy ? `${s.heldBy} (${funcName(file, s.fn)})` : funcName(file, s.fn);
   switch (s.reason) {
     case "defer-recover":
       return `defer recover() never stops a panic: recover is called by the runtime, not by a deferred function, so it returns nil; defer a function literal that calls recover() and handles its value`;
@@ -4741,11 +4783,15 @@ function message(s) {
     case "called-helper": {
       const lines = [...new Set(s.callers.map((c) => lineOf(c.file, c.node)))].join(", ");
       const closures = s.callers.every((c) => c.fn.kind === "FuncLit");
-      return `recover() in ${where2} returns nil: ${where2} is only called from deferred ${closures ? "closures" : "functions"} (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${where2}()`} instead of calling it from ${closures ? "a closure" : "another function"}`;
+      const who = s.heldBy ?? where2;
+      return `recover() in ${where2} returns nil: ${who} is only called from deferred ${closures ? "closures" : "functions"} (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${who}()`} instead of calling it from ${closures ? "a closure" : "another function"}`;
     }
     case "goroutine":
       return `recover() in ${where2} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
     default:
+      if (s.heldBy) {
+        return `recover() in ${where2} returns nil: ${s.heldBy} is only called, never deferred, and recover only stops a panic when called directly by a deferred function; write defer ${s.heldBy}() where the panic can happen, or move recover() into a deferred function`;
+      }
       if (s.fn.kind === "FuncLit") {
         return `recover() in ${where2} returns nil: the literal is called in place, not deferred, and recover only stops a panic when called directly by a deferred function; defer the literal (defer func() { ... }()) instead`;
       }
@@ -4894,7 +4940,7 @@ function run20(pass) {
     if (s.status !== "effective" || s.file.test) continue;
     const t = treatment(pass, s);
     if (!t) continue;
-    const where2 = s.fn.kind === "FuncLit" ? `function literal on line ${lineOf(s.file, s.fn)}` : `function ${funcName(s.file, s.fn)}`;
+    const where2 = s.fn.kind === "FuncLit" ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
     const what = t === "discarded" ? "discards the value of recover()" : "tests the value of recover() and then does nothing with it";
     pass.report({
       node: s.call,
@@ -5527,6 +5573,7 @@ function exitSite(pass, file, g, call) {
   const direct = processExit(pass, file, call);
   if (direct) return { call, shown: direct.name, typed: direct.typed };
   let target = g.calleeOf(call);
+  if (target?.lit && unparen(call.fun).kind === "Ident") target = void 0;
   if (!target) {
     const lit = exitingLiteral(pass, file, call);
     target = lit ? g.nodeOf(lit) : void 0;

@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-T46TZLPI.js";
-import "./chunk-6IEZZNVS.js";
+} from "./chunk-75BURELU.js";
+import "./chunk-SV6PKTQK.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-S7E2KQIU.js";
+import "./chunk-34TY5R7H.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-YTV6QE3I.js";
-import "./chunk-6A4564CO.js";
+import "./chunk-6LIXZBQU.js";
+import "./chunk-6LXSCEPH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-6A4564CO.js";
+} from "./chunk-6LXSCEPH.js";
 import {
   __commonJS,
   __require,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-O4TUXBQD.js";
+} from "./chunk-7VJ7RKZH.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-TOURBQNK.js";
+} from "./chunk-2P5VBNEV.js";
 import {
   version
-} from "./chunk-UUWCKHLW.js";
+} from "./chunk-RJJDNIIT.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,26 +50,26 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-6IEZZNVS.js";
+} from "./chunk-SV6PKTQK.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-S7E2KQIU.js";
+} from "./chunk-34TY5R7H.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YTV6QE3I.js";
+} from "./chunk-6LIXZBQU.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-6A4564CO.js";
+} from "./chunk-6LXSCEPH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -812,7 +812,10 @@ var CallGraph = class _CallGraph {
   nodeOf(f) {
     return this.byFunc.get(f);
   }
-  /** The same-package function a call statically calls (a declared function or method, or a literal called in place). */
+  /**
+   * The same-package function a call statically calls: a declared function or method, a literal
+   * called in place, or the literal a local variable always holds (`cleanup := func() {...}; cleanup()`).
+   */
   calleeOf(call) {
     return this.callTarget.get(call);
   }
@@ -987,6 +990,17 @@ function buildCallGraph(files, info, opts = {}) {
   const declNames = /* @__PURE__ */ new Map();
   const pending = [];
   const edges = [];
+  const assigned = /* @__PURE__ */ new Map();
+  const addressed = /* @__PURE__ */ new Set();
+  const litNames = /* @__PURE__ */ new Set();
+  const viaVar = [];
+  const assign = (l, value) => {
+    if (l.kind !== "Ident" || l.name === "_") return;
+    const list = assigned.get(l.name);
+    if (list) list.push({ id: l, value });
+    else assigned.set(l.name, [{ id: l, value }]);
+    if (value !== null && value !== "declared" && unparen(value).kind === "FuncLit") litNames.add(l.name);
+  };
   const addNode = (n) => {
     const node = { ...n, id: nodes.length, out: [], in: [] };
     nodes.push(node);
@@ -1060,6 +1074,7 @@ function buildCallGraph(files, info, opts = {}) {
               forEachChild(fun, pushExceptSkip);
               skip = null;
             } else if (fun.kind !== "Ident") push(fun);
+            else if (!decl) viaVar.push({ caller: owner, id: fun, kind, call: n });
           }
           if (n.args) for (const a of n.args) push(a);
           break;
@@ -1071,6 +1086,23 @@ function buildCallGraph(files, info, opts = {}) {
           if (n.kind === "SelectorExpr") push(n.x);
           break;
         }
+        case "AssignStmt":
+          for (let i = 0; i < n.lhs.length; i++) assign(n.lhs[i], n.tok === "=" || n.tok === ":=" ? n.lhs.length === n.rhs.length ? n.rhs[i] : null : null);
+          forEachChild(n, pushChild);
+          break;
+        case "ValueSpec":
+          for (let i = 0; i < n.names.length; i++) assign(n.names[i], !n.values ? "declared" : n.values.length === n.names.length ? n.values[i] : null);
+          forEachChild(n, pushChild);
+          break;
+        case "RangeStmt":
+          if (n.key) assign(n.key, null);
+          if (n.value) assign(n.value, null);
+          forEachChild(n, pushChild);
+          break;
+        case "UnaryExpr":
+          if (n.op === "&" && n.x.kind === "Ident") addressed.add(n.x.name);
+          push(n.x);
+          break;
         case "KeyValueExpr":
           if (n.key.kind !== "Ident") push(n.key);
           push(n.value);
@@ -1118,6 +1150,36 @@ function buildCallGraph(files, info, opts = {}) {
     if (!callee) continue;
     if (p.call) callTarget.set(p.call, callee);
     if (p.caller) edges.push({ caller: p.caller, callee, kind: p.kind, site: p.site });
+  }
+  const litOf = /* @__PURE__ */ new Map();
+  const literalOfVar = (decl) => {
+    let r = litOf.get(decl);
+    if (r !== void 0) return r;
+    r = null;
+    if (!addressed.has(decl.name)) {
+      let lit = null;
+      let other = false;
+      for (const a of assigned.get(decl.name) ?? []) {
+        if (a.id !== decl && info.objectOf(a.id)?.decl !== decl) continue;
+        const v = a.value === null || a.value === "declared" ? a.value : unparen(a.value);
+        if (v === "declared") continue;
+        if (v !== null && v.kind === "FuncLit" && !lit) lit = v;
+        else other = true;
+      }
+      if (lit && !other) r = lit;
+    }
+    litOf.set(decl, r);
+    return r;
+  };
+  for (const v of viaVar) {
+    if (!litNames.has(v.id.name)) continue;
+    const o = info.objectOf(v.id);
+    if (!o || o.kind !== "var" || o.varKind !== "local" || !o.decl) continue;
+    const lit = literalOfVar(o.decl);
+    const callee = lit ? byFunc.get(lit) : void 0;
+    if (!callee) continue;
+    callTarget.set(v.call, callee);
+    if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });
   }
   const sitePos = /* @__PURE__ */ new Map();
   for (const e of edges) sitePos.set(e, pos(e.site));

@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-O4TUXBQD.js";
+} from "./chunk-7VJ7RKZH.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-TOURBQNK.js";
-import "./chunk-UUWCKHLW.js";
-import "./chunk-6IEZZNVS.js";
+import "./chunk-2P5VBNEV.js";
+import "./chunk-RJJDNIIT.js";
+import "./chunk-SV6PKTQK.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-S7E2KQIU.js";
+import "./chunk-34TY5R7H.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-YTV6QE3I.js";
-import "./chunk-6A4564CO.js";
+import "./chunk-6LIXZBQU.js";
+import "./chunk-6LXSCEPH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-YTV6QE3I.js";
-import "./chunk-6A4564CO.js";
+} from "./chunk-6LIXZBQU.js";
+import "./chunk-6LXSCEPH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 

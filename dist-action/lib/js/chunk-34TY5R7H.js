@@ -11,7 +11,7 @@ import {
   buildCFG,
   buildCallGraph,
   docUrl
-} from "./chunk-6A4564CO.js";
+} from "./chunk-6LXSCEPH.js";
 import {
   end,
   forEachChild,
