@@ -5,6 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { BodyMatch, BodyNeeds, Pass, PassFile } from '../analysis/analyzer.js';
 import type { RuleOptions } from '../analysis/options.js';
+import type { Type } from '../types/api.js';
 import { buildCallGraph, DEFAULT_NO_RETURN, type CallGraph, type FuncNode as GraphNode } from '../types/callgraph.js';
 import { buildCFG, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, FATAL_EVENT_SOURCES } from './catalog.js';
@@ -704,7 +705,10 @@ export function pathInCallee(pass: Pass, call: ast.CallExpr, callee: FuncNode, p
     if (ap.name !== p.name || (ap.decl && p.decl && ap.decl !== p.decl)) return undefined;
     if (ap.fields.length > p.fields.length || !ap.fields.every((f, i) => f === p.fields[i])) return undefined;
     const x = unparen(arg);
-    const shared = pointerTypeExpr(typeExpr) || (x.kind === 'UnaryExpr' && x.op === '&') || pass.types.typeOf(arg)?.kind === 'pointer';
+    const shared =
+      pointerTypeExpr(typeExpr) || (x.kind === 'UnaryExpr' && x.op === '&') || pass.types.typeOf(arg)?.kind === 'pointer' ||
+      // A copy of a struct still shares what its pointer fields point to (`p.mu` with `mu *sync.Mutex`).
+      throughPointerField(pass.types.typeOf(arg), p.fields.slice(ap.fields.length));
     if (!shared) return undefined;
     return { name: decl.name, decl, global: false, fields: p.fields.slice(ap.fields.length) };
   };
@@ -727,6 +731,21 @@ export function pathInCallee(pass: Pass, call: ast.CallExpr, callee: FuncNode, p
   }
   if (callee.kind === 'FuncLit') return p; // a literal stored in a variable and called: captured variables are shared
   return undefined;
+}
+
+/** Whether one of the fields along `fields`, starting from a value of type t, is a pointer. */
+function throughPointerField(t: Type | undefined, fields: readonly string[]): boolean {
+  for (const name of fields) {
+    if (!t) return false;
+    if (t.kind === 'pointer') t = t.elem;
+    const u = t.kind === 'named' ? t.underlying() : t;
+    if (u?.kind !== 'struct') return false;
+    const f = u.fields.find((x) => x.name === name);
+    if (!f) return false;
+    if (f.type.kind === 'pointer') return true;
+    t = f.type;
+  }
+  return false;
 }
 
 /** A chain of same-package calls ending in a function where `find` matched. */

@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-6LIXZBQU.js";
+} from "./chunk-FOQNZTYB.js";
 import "./chunk-6LXSCEPH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -151,3 +151,21 @@ func (s *Store) ViaVariable() {
 	}
 	bump() // want `Store\.ViaVariable → bump \(the function literal on line 147\) → s\.mu\.Lock\(\)`
 }
+
+// A value receiver copies the struct, but not the mutex its pointer field points to.
+type Shared struct {
+	mu *sync.Mutex
+	n  int
+}
+
+func (s Shared) Get() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}
+
+func (s Shared) Twice() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Get() * 2 // want `Shared\.Twice → Shared\.Get → s\.mu\.Lock\(\) on line 162`
+}

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-SLLYBUSR.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-UYX6WUTQ.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-IGHS6NOS.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-Q5QLUGM2.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-RAUJOC2Y.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-K2RBX3OH.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-RKWG3WCQ.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-A7PHUM57.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-J27K2I4R.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-KS24OZH3.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-YEIXCCCZ.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-PH26PSAM.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-MD3JFZ3C.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-N7MMGOES.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-STZ5Y4XU.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-CWPSW2T3.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-HQWJPJ5T.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-Z2NOYFG4.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-AYLPVZMZ.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -11,7 +11,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6LIXZBQU.js";
+} from "./chunk-FOQNZTYB.js";
 import {
   docUrl,
   severityRank

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-7VJ7RKZH.js";
+} from "./chunk-I35A4KXY.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-2P5VBNEV.js";
 import {
   version
-} from "./chunk-RJJDNIIT.js";
+} from "./chunk-V5DK43J5.js";
 import {
   AnalysisCache,
   DriverError,
@@ -62,7 +62,7 @@ import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6LIXZBQU.js";
+} from "./chunk-FOQNZTYB.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-2P5VBNEV.js";
 import {
   version
-} from "./chunk-RJJDNIIT.js";
+} from "./chunk-V5DK43J5.js";
 import {
   AnalysisCache,
   DriverError,
@@ -42,7 +42,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6LIXZBQU.js";
+} from "./chunk-FOQNZTYB.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-6LIXZBQU.js";
+} from "./chunk-FOQNZTYB.js";
 import "./chunk-6LXSCEPH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -841,7 +841,8 @@ function pathInCallee(pass, call, callee, p) {
     if (ap.name !== p.name || ap.decl && p.decl && ap.decl !== p.decl) return void 0;
     if (ap.fields.length > p.fields.length || !ap.fields.every((f, i) => f === p.fields[i])) return void 0;
     const x = unparen(arg);
-    const shared = pointerTypeExpr(typeExpr) || x.kind === "UnaryExpr" && x.op === "&" || pass.types.typeOf(arg)?.kind === "pointer";
+    const shared = pointerTypeExpr(typeExpr) || x.kind === "UnaryExpr" && x.op === "&" || pass.types.typeOf(arg)?.kind === "pointer" || // A copy of a struct still shares what its pointer fields point to (`p.mu` with `mu *sync.Mutex`).
+    throughPointerField(pass.types.typeOf(arg), p.fields.slice(ap.fields.length));
     if (!shared) return void 0;
     return { name: decl.name, decl, global: false, fields: p.fields.slice(ap.fields.length) };
   };
@@ -863,6 +864,19 @@ function pathInCallee(pass, call, callee, p) {
   }
   if (callee.kind === "FuncLit") return p;
   return void 0;
+}
+function throughPointerField(t, fields) {
+  for (const name of fields) {
+    if (!t) return false;
+    if (t.kind === "pointer") t = t.elem;
+    const u = t.kind === "named" ? t.underlying() : t;
+    if (u?.kind !== "struct") return false;
+    const f = u.fields.find((x) => x.name === name);
+    if (!f) return false;
+    if (f.type.kind === "pointer") return true;
+    t = f.type;
+  }
+  return false;
 }
 function searchCallees(pass, call, path, find, maxDepth = 3) {
   const g = callGraphOf(pass);
