@@ -401,10 +401,17 @@ export function goTarget(pass: Pass, stmt: ast.GoStmt | ast.DeferStmt): GoTarget
   if (fun.kind === 'FuncLit') fn = fun;
   else {
     const c = pass.types.callee(call);
-    if (!c?.decl || !c.decl.body) return undefined;
-    fn = c.decl;
-    const r = c.decl.recv?.list?.[0]?.names?.[0];
-    if (r && fun.kind === 'SelectorExpr' && (c.kind === 'method')) recv = { name: r, arg: fun.x };
+    if (c?.kind === 'funcvalue' && fun.kind === 'Ident') {
+      // A local variable that only ever holds one literal (`work := func() {...}; go work()`).
+      const lit = callGraphOf(pass).calleeOf(call)?.lit;
+      if (!lit) return undefined;
+      fn = lit;
+    } else if (!c?.decl || !c.decl.body) return undefined;
+    else {
+      fn = c.decl;
+      const r = c.decl.recv?.list?.[0]?.names?.[0];
+      if (r && fun.kind === 'SelectorExpr' && (c.kind === 'method')) recv = { name: r, arg: fun.x };
+    }
   }
   const params: GoTarget['params'] = [];
   const names = (fn.type.params.list ?? []).flatMap((f) => f.names ?? []);

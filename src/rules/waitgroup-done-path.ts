@@ -3,7 +3,7 @@
 // forever. Also wg.Done() both deferred and called explicitly on one path: the counter goes
 // negative and the program panics.
 import type * as ast from '../syntax/ast.js';
-import { unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode, type CFG } from '../types/cfg.js';
@@ -96,6 +96,20 @@ function deferredDone(pass: Pass, cfg: CFG, wg: VarPath): ast.DeferStmt | undefi
   return undefined;
 }
 
+/** The return statements directly in the default case of a select of fn (not in nested literals). */
+function defaultCaseReturns(fn: FuncNode): Set<ast.Node> {
+  const out = new Set<ast.Node>();
+  if (!fn.body) return out;
+  walkNode(fn.body, (x) => {
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind === 'CommClause' && x.comm === null) {
+      for (const st of x.body ?? []) if (st.kind === 'ReturnStmt') out.add(st);
+    }
+    return true;
+  });
+  return out;
+}
+
 function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode, seen: Set<ast.Node>): void {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -137,8 +151,11 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       const at = cfg.locate(d.call);
       return !!at && cfg.loopsContaining(at.block).length > 0;
     });
-    // With Done inside a loop (one per item), a zero-iteration fall-through is not evidence: only returns count.
-    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === 'ReturnStmt', { avoid }) : cfg.findPath(cfg.entry, 'exit', { avoid });
+    // With Done inside a loop (one per item), a zero-iteration fall-through is not evidence: only
+    // returns count, and not those of a select's default case (no item was taken: the worker of a
+    // pool that calls Done per item stops when the queue is empty).
+    const idle = inLoop ? defaultCaseReturns(fn) : new Set<ast.Node>();
+    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === 'ReturnStmt' && !idle.has(n), { avoid }) : cfg.findPath(cfg.entry, 'exit', { avoid });
     let how: string | undefined;
     let at: ast.Node | undefined;
     if (path) {
@@ -173,7 +190,9 @@ function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.preorder(['GoStmt'], (go) => {
       const t = goTarget(pass, go);
-      if (t) checkGoroutine(pass, file, go, t.fn, seen);
+      // A function that starts itself again (`go churn(i + 1)` in churn) continues its own work:
+      // the group counts the first start, not each continuation.
+      if (t && !(nodePos(t.fn) <= nodePos(go) && nodePos(go) < nodeEnd(t.fn))) checkGoroutine(pass, file, go, t.fn, seen);
     });
   }
 }

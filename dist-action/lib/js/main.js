@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-V5DK43J5.js";
+} from "./chunk-XZAHBVSV.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

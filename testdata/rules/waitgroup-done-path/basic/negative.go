@@ -145,3 +145,42 @@ func Tracked(t *tracker, ok bool) {
 		t.Done()
 	}()
 }
+
+// A pool whose workers call Done once per item and stop when the queue is empty: the return of
+// the select's default case takes no item.
+func WorkerPool(queue chan func(), workers int) {
+	var wg sync.WaitGroup
+	wg.Add(len(queue))
+	worker := func() {
+		for {
+			select {
+			case job := <-queue:
+				job()
+			default:
+				return
+			}
+			wg.Done()
+		}
+	}
+	for i := 0; i < workers; i++ {
+		go worker()
+	}
+	wg.Wait()
+}
+
+// A goroutine that starts itself again continues the work the group counted once.
+func Churn(n int) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	var churn func(i int)
+	churn = func(i int) {
+		if i == 0 {
+			wg.Done()
+		}
+		if i < n {
+			go churn(i + 1)
+		}
+	}
+	go func() { churn(0) }()
+	wg.Wait()
+}

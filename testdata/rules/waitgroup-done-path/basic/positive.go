@@ -145,3 +145,39 @@ func Switch(kind int) {
 	}()
 	wg.Wait()
 }
+
+// A literal held by a variable and started through it.
+func ViaVariable(items []int) {
+	var wg sync.WaitGroup
+	work := func(it int) {
+		if it < 0 {
+			return
+		}
+		wg.Done() // want `^wg\.Done\(\) on line 156 is skipped by the return on line 154 in the goroutine started on line 160`
+	}
+	for _, it := range items {
+		wg.Add(1)
+		go work(it)
+	}
+	wg.Wait()
+}
+
+// Done per item, and a return after an item was taken.
+func PoolFails(queue chan int, f func(int) error) {
+	var wg sync.WaitGroup
+	wg.Add(len(queue))
+	go func() {
+		for {
+			select {
+			case it := <-queue:
+				if err := f(it); err != nil {
+					return
+				}
+			default:
+				return
+			}
+			wg.Done() // want `is skipped by the return on line 174`
+		}
+	}()
+	wg.Wait()
+}

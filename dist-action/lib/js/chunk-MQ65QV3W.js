@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FOQNZTYB.js";
+} from "./chunk-MUP2YTAZ.js";
 import {
   docUrl
 } from "./chunk-6LXSCEPH.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-I35A4KXY.js";
+} from "./chunk-6X2BQ5WY.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-2P5VBNEV.js";
 import {
   version
-} from "./chunk-V5DK43J5.js";
+} from "./chunk-XZAHBVSV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -62,7 +62,7 @@ import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FOQNZTYB.js";
+} from "./chunk-MUP2YTAZ.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -610,10 +610,16 @@ function goTarget(pass, stmt) {
   if (fun.kind === "FuncLit") fn = fun;
   else {
     const c = pass.types.callee(call);
-    if (!c?.decl || !c.decl.body) return void 0;
-    fn = c.decl;
-    const r = c.decl.recv?.list?.[0]?.names?.[0];
-    if (r && fun.kind === "SelectorExpr" && c.kind === "method") recv = { name: r, arg: fun.x };
+    if (c?.kind === "funcvalue" && fun.kind === "Ident") {
+      const lit = callGraphOf(pass).calleeOf(call)?.lit;
+      if (!lit) return void 0;
+      fn = lit;
+    } else if (!c?.decl || !c.decl.body) return void 0;
+    else {
+      fn = c.decl;
+      const r = c.decl.recv?.list?.[0]?.names?.[0];
+      if (r && fun.kind === "SelectorExpr" && c.kind === "method") recv = { name: r, arg: fun.x };
+    }
   }
   const params = [];
   const names = (fn.type.params.list ?? []).flatMap((f) => f.names ?? []);
@@ -5045,6 +5051,18 @@ function deferredDone(pass, cfg, wg) {
   }
   return void 0;
 }
+function defaultCaseReturns(fn) {
+  const out = /* @__PURE__ */ new Set();
+  if (!fn.body) return out;
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CommClause" && x.comm === null) {
+      for (const st of x.body ?? []) if (st.kind === "ReturnStmt") out.add(st);
+    }
+    return true;
+  });
+  return out;
+}
 function checkGoroutine(pass, file, go, fn, seen) {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -5086,7 +5104,8 @@ function checkGoroutine(pass, file, go, fn, seen) {
       const at2 = cfg.locate(d.call);
       return !!at2 && cfg.loopsContaining(at2.block).length > 0;
     });
-    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt", { avoid }) : cfg.findPath(cfg.entry, "exit", { avoid });
+    const idle = inLoop ? defaultCaseReturns(fn) : /* @__PURE__ */ new Set();
+    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt" && !idle.has(n), { avoid }) : cfg.findPath(cfg.entry, "exit", { avoid });
     let how;
     let at;
     if (path) {
@@ -5119,7 +5138,7 @@ function run21(pass) {
   for (const file of pass.files) {
     file.inspector.preorder(["GoStmt"], (go) => {
       const t = goTarget(pass, go);
-      if (t) checkGoroutine(pass, file, go, t.fn, seen);
+      if (t && !(pos(t.fn) <= pos(go) && pos(go) < end(t.fn))) checkGoroutine(pass, file, go, t.fn, seen);
     });
   }
 }

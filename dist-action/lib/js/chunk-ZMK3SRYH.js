@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-WYK5VZYI.js";
+} from "./chunk-ZWY7PV7V.js";
 import "./chunk-SV6PKTQK.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-34TY5R7H.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-FOQNZTYB.js";
+import "./chunk-MUP2YTAZ.js";
 import "./chunk-6LXSCEPH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

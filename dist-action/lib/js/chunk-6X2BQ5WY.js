@@ -16,7 +16,7 @@ import {
 } from "./chunk-2P5VBNEV.js";
 import {
   version
-} from "./chunk-V5DK43J5.js";
+} from "./chunk-XZAHBVSV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -42,7 +42,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FOQNZTYB.js";
+} from "./chunk-MUP2YTAZ.js";
 import {
   SEVERITIES,
   compareFindings,

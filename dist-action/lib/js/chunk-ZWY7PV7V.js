@@ -11,7 +11,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FOQNZTYB.js";
+} from "./chunk-MUP2YTAZ.js";
 import {
   docUrl,
   severityRank

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-I35A4KXY.js";
+} from "./chunk-6X2BQ5WY.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-2P5VBNEV.js";
-import "./chunk-V5DK43J5.js";
+import "./chunk-XZAHBVSV.js";
 import "./chunk-SV6PKTQK.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-34TY5R7H.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-FOQNZTYB.js";
+import "./chunk-MUP2YTAZ.js";
 import "./chunk-6LXSCEPH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
