@@ -5,7 +5,7 @@
 // messages such as "a → b → c") and the "always exits" fixed point (a helper that always ends in
 // os.Exit, log.Fatal... or in another such helper).
 import type * as ast from '../syntax/ast.js';
-import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Callee, TypeInfo } from './api.js';
 import { buildCFG, exprStmtCall, isPanicCall, type CFG } from './cfg.js';
 
@@ -368,17 +368,16 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   const pending: { caller: FuncNode | null; decl: ast.FuncDecl; kind: EdgeKind; site: ast.Node; call: ast.CallExpr | null }[] = [];
   const edges: CallEdge[] = [];
   // Local variables holding a function literal (`cleanup := func() {...}`, `var walk func(n *Node);
-  // walk = func(n *Node) {...}`): what is assigned to a name, and the calls through such names.
-  const assigned = new Map<string, { id: ast.Ident; value: ast.Expr | null | 'declared' }[]>();
-  const addressed = new Set<string>();
+  // walk = func(n *Node) {...}`): names ever assigned a literal, and the calls through such names
+  // (resolved after the walk; the rest of the walk pays nothing for them).
   const litNames = new Set<string>();
   const viaVar: { caller: FuncNode | null; id: ast.Ident; kind: EdgeKind; call: ast.CallExpr }[] = [];
-  const assign = (l: ast.Expr, value: ast.Expr | null | 'declared'): void => {
-    if (l.kind !== 'Ident' || l.name === '_') return;
-    const list = assigned.get(l.name);
-    if (list) list.push({ id: l, value });
-    else assigned.set(l.name, [{ id: l, value }]);
-    if (value !== null && value !== 'declared' && unparen(value).kind === 'FuncLit') litNames.add(l.name);
+  const noteLits = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null): void => {
+    if (!rhs || rhs.length !== lhs.length) return;
+    for (let i = 0; i < rhs.length; i++) {
+      const l = lhs[i]!;
+      if (l.kind === 'Ident' && unparen(rhs[i]!).kind === 'FuncLit') litNames.add(l.name);
+    }
   };
 
   const addNode = (n: Omit<FuncNode, 'id' | 'out' | 'in'>): FuncNode => {
@@ -465,7 +464,7 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
               forEachChild(fun, pushExceptSkip);
               skip = null;
             } else if (fun.kind !== 'Ident') push(fun);
-            else if (!decl) viaVar.push({ caller: owner, id: fun, kind, call: n });
+            else if (!decl && litNames.has(fun.name)) viaVar.push({ caller: owner, id: fun, kind, call: n });
           }
           if (n.args) for (const a of n.args) push(a);
           break;
@@ -478,21 +477,12 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
           break;
         }
         case 'AssignStmt':
-          for (let i = 0; i < n.lhs.length; i++) assign(n.lhs[i]!, n.tok === '=' || n.tok === ':=' ? (n.lhs.length === n.rhs.length ? n.rhs[i]! : null) : null);
+          if (n.tok === '=' || n.tok === ':=') noteLits(n.lhs, n.rhs);
           forEachChild(n, pushChild);
           break;
         case 'ValueSpec':
-          for (let i = 0; i < n.names.length; i++) assign(n.names[i]!, !n.values ? 'declared' : n.values.length === n.names.length ? n.values[i]! : null);
+          noteLits(n.names, n.values);
           forEachChild(n, pushChild);
-          break;
-        case 'RangeStmt':
-          if (n.key) assign(n.key, null);
-          if (n.value) assign(n.value, null);
-          forEachChild(n, pushChild);
-          break;
-        case 'UnaryExpr':
-          if (n.op === '&' && n.x.kind === 'Ident') addressed.add(n.x.name);
-          push(n.x);
           break;
         case 'KeyValueExpr':
           // A struct literal key names a field; a map or slice key is a value.
@@ -544,32 +534,50 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     if (p.call) callTarget.set(p.call, callee);
     if (p.caller) edges.push({ caller: p.caller, callee, kind: p.kind, site: p.site });
   }
-  // Calls through a local variable that only ever holds one function literal.
+  // Calls through a local variable that only ever holds one function literal: every assignment to
+  // the variable in the function declaring it gives that literal (or is a declaration without a
+  // value), and its address is never taken.
   const litOf = new Map<ast.Ident, ast.FuncLit | null>();
-  const literalOfVar = (decl: ast.Ident): ast.FuncLit | null => {
+  const literalOfVar = (decl: ast.Ident, scope: ast.BlockStmt): ast.FuncLit | null => {
     let r = litOf.get(decl);
     if (r !== undefined) return r;
-    r = null;
-    if (!addressed.has(decl.name)) {
-      let lit: ast.FuncLit | null = null;
-      let other = false;
-      for (const a of assigned.get(decl.name) ?? []) {
-        if (a.id !== decl && info.objectOf(a.id)?.decl !== decl) continue;
-        const v = a.value === null || a.value === 'declared' ? a.value : unparen(a.value);
-        if (v === 'declared') continue;
-        if (v !== null && v.kind === 'FuncLit' && !lit) lit = v;
-        else other = true;
-      }
-      if (lit && !other) r = lit;
+    let lit: ast.FuncLit | null = null;
+    let other = false;
+    const isVar = (e: ast.Expr): boolean => e.kind === 'Ident' && e.name === decl.name && (e === decl || info.objectOf(e)?.decl === decl);
+    const seen = (value: ast.Expr | null): void => {
+      const v = value ? unparen(value) : null;
+      if (v?.kind === 'FuncLit' && !lit) lit = v;
+      else other = true;
+    };
+    const stack: ast.Node[] = [scope];
+    while (stack.length > 0 && !other) {
+      const x = stack.pop()!;
+      if (x.kind === 'AssignStmt') {
+        x.lhs.forEach((l, i) => {
+          if (isVar(unparen(l))) seen((x.tok === '=' || x.tok === ':=') && x.lhs.length === x.rhs.length ? x.rhs[i]! : null);
+        });
+      } else if (x.kind === 'ValueSpec') {
+        x.names.forEach((nm, i) => {
+          if (isVar(nm) && x.values) seen(x.values.length === x.names.length ? x.values[i]! : null);
+        });
+      } else if (x.kind === 'RangeStmt') {
+        if ((x.key && isVar(unparen(x.key))) || (x.value && isVar(unparen(x.value)))) other = true;
+      } else if (x.kind === 'UnaryExpr' && x.op === '&' && isVar(unparen(x.x))) other = true;
+      forEachChild(x, (c) => void stack.push(c));
     }
+    r = other ? null : lit;
     litOf.set(decl, r);
     return r;
   };
   for (const v of viaVar) {
-    if (!litNames.has(v.id.name)) continue;
     const o = info.objectOf(v.id);
     if (!o || o.kind !== 'var' || o.varKind !== 'local' || !o.decl) continue;
-    const lit = literalOfVar(o.decl);
+    // The variable's scope lies in the innermost function (of the caller's chain) around its declaration.
+    const at = nodePos(o.decl);
+    let scope: FuncNode | null = v.caller;
+    while (scope && !(scope.body && nodePos(scope.body) <= at && at < nodeEnd(scope.body))) scope = scope.parent;
+    if (!scope?.body) continue;
+    const lit = literalOfVar(o.decl, scope.body);
     const callee = lit ? byFunc.get(lit) : undefined;
     if (!callee) continue;
     callTarget.set(v.call, callee);
