@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-MUP2YTAZ.js";
-import "./chunk-6LXSCEPH.js";
+} from "./chunk-HR6GNBIG.js";
+import "./chunk-KYSPV6WH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-2P5VBNEV.js";
+} from "./chunk-QKHM633E.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-SV6PKTQK.js";
+} from "./chunk-YVP3XN37.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-34TY5R7H.js";
+} from "./chunk-ZKYWRC7J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MUP2YTAZ.js";
+} from "./chunk-HR6GNBIG.js";
 import {
   docUrl
-} from "./chunk-6LXSCEPH.js";
+} from "./chunk-KYSPV6WH.js";
 import "./chunk-HHAEO6HM.js";
 import {
   __commonJS,

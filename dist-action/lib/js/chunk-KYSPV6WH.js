@@ -990,16 +990,14 @@ function buildCallGraph(files, info, opts = {}) {
   const declNames = /* @__PURE__ */ new Map();
   const pending = [];
   const edges = [];
-  const assigned = /* @__PURE__ */ new Map();
-  const addressed = /* @__PURE__ */ new Set();
   const litNames = /* @__PURE__ */ new Set();
   const viaVar = [];
-  const assign = (l, value) => {
-    if (l.kind !== "Ident" || l.name === "_") return;
-    const list = assigned.get(l.name);
-    if (list) list.push({ id: l, value });
-    else assigned.set(l.name, [{ id: l, value }]);
-    if (value !== null && value !== "declared" && unparen(value).kind === "FuncLit") litNames.add(l.name);
+  const noteLits = (lhs, rhs) => {
+    if (!rhs || rhs.length !== lhs.length) return;
+    for (let i = 0; i < rhs.length; i++) {
+      const l = lhs[i];
+      if (l.kind === "Ident" && unparen(rhs[i]).kind === "FuncLit") litNames.add(l.name);
+    }
   };
   const addNode = (n) => {
     const node = { ...n, id: nodes.length, out: [], in: [] };
@@ -1074,7 +1072,7 @@ function buildCallGraph(files, info, opts = {}) {
               forEachChild(fun, pushExceptSkip);
               skip = null;
             } else if (fun.kind !== "Ident") push(fun);
-            else if (!decl) viaVar.push({ caller: owner, id: fun, kind, call: n });
+            else if (!decl && litNames.has(fun.name)) viaVar.push({ caller: owner, id: fun, kind, call: n });
           }
           if (n.args) for (const a of n.args) push(a);
           break;
@@ -1087,21 +1085,12 @@ function buildCallGraph(files, info, opts = {}) {
           break;
         }
         case "AssignStmt":
-          for (let i = 0; i < n.lhs.length; i++) assign(n.lhs[i], n.tok === "=" || n.tok === ":=" ? n.lhs.length === n.rhs.length ? n.rhs[i] : null : null);
+          if (n.tok === "=" || n.tok === ":=") noteLits(n.lhs, n.rhs);
           forEachChild(n, pushChild);
           break;
         case "ValueSpec":
-          for (let i = 0; i < n.names.length; i++) assign(n.names[i], !n.values ? "declared" : n.values.length === n.names.length ? n.values[i] : null);
+          noteLits(n.names, n.values);
           forEachChild(n, pushChild);
-          break;
-        case "RangeStmt":
-          if (n.key) assign(n.key, null);
-          if (n.value) assign(n.value, null);
-          forEachChild(n, pushChild);
-          break;
-        case "UnaryExpr":
-          if (n.op === "&" && n.x.kind === "Ident") addressed.add(n.x.name);
-          push(n.x);
           break;
         case "KeyValueExpr":
           if (n.key.kind !== "Ident") push(n.key);
@@ -1152,30 +1141,45 @@ function buildCallGraph(files, info, opts = {}) {
     if (p.caller) edges.push({ caller: p.caller, callee, kind: p.kind, site: p.site });
   }
   const litOf = /* @__PURE__ */ new Map();
-  const literalOfVar = (decl) => {
+  const literalOfVar = (decl, scope) => {
     let r = litOf.get(decl);
     if (r !== void 0) return r;
-    r = null;
-    if (!addressed.has(decl.name)) {
-      let lit = null;
-      let other = false;
-      for (const a of assigned.get(decl.name) ?? []) {
-        if (a.id !== decl && info.objectOf(a.id)?.decl !== decl) continue;
-        const v = a.value === null || a.value === "declared" ? a.value : unparen(a.value);
-        if (v === "declared") continue;
-        if (v !== null && v.kind === "FuncLit" && !lit) lit = v;
-        else other = true;
-      }
-      if (lit && !other) r = lit;
+    let lit = null;
+    let other = false;
+    const isVar = (e) => e.kind === "Ident" && e.name === decl.name && (e === decl || info.objectOf(e)?.decl === decl);
+    const seen = (value) => {
+      const v = value ? unparen(value) : null;
+      if (v?.kind === "FuncLit" && !lit) lit = v;
+      else other = true;
+    };
+    const stack = [scope];
+    while (stack.length > 0 && !other) {
+      const x = stack.pop();
+      if (x.kind === "AssignStmt") {
+        x.lhs.forEach((l, i) => {
+          if (isVar(unparen(l))) seen((x.tok === "=" || x.tok === ":=") && x.lhs.length === x.rhs.length ? x.rhs[i] : null);
+        });
+      } else if (x.kind === "ValueSpec") {
+        x.names.forEach((nm, i) => {
+          if (isVar(nm) && x.values) seen(x.values.length === x.names.length ? x.values[i] : null);
+        });
+      } else if (x.kind === "RangeStmt") {
+        if (x.key && isVar(unparen(x.key)) || x.value && isVar(unparen(x.value))) other = true;
+      } else if (x.kind === "UnaryExpr" && x.op === "&" && isVar(unparen(x.x))) other = true;
+      forEachChild(x, (c) => void stack.push(c));
     }
+    r = other ? null : lit;
     litOf.set(decl, r);
     return r;
   };
   for (const v of viaVar) {
-    if (!litNames.has(v.id.name)) continue;
     const o = info.objectOf(v.id);
     if (!o || o.kind !== "var" || o.varKind !== "local" || !o.decl) continue;
-    const lit = literalOfVar(o.decl);
+    const at = pos(o.decl);
+    let scope = v.caller;
+    while (scope && !(scope.body && pos(scope.body) <= at && at < end(scope.body))) scope = scope.parent;
+    if (!scope?.body) continue;
+    const lit = literalOfVar(o.decl, scope.body);
     const callee = lit ? byFunc.get(lit) : void 0;
     if (!callee) continue;
     callTarget.set(v.call, callee);

@@ -11,7 +11,7 @@ import {
   buildCFG,
   buildCallGraph,
   docUrl
-} from "./chunk-6LXSCEPH.js";
+} from "./chunk-KYSPV6WH.js";
 import {
   end,
   forEachChild,

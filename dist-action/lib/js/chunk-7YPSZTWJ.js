@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-SV6PKTQK.js";
+} from "./chunk-YVP3XN37.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-34TY5R7H.js";
+import "./chunk-ZKYWRC7J.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -14,10 +14,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MUP2YTAZ.js";
+} from "./chunk-HR6GNBIG.js";
 import {
   docUrl
-} from "./chunk-6LXSCEPH.js";
+} from "./chunk-KYSPV6WH.js";
 import {
   forEachChild
 } from "./chunk-HHAEO6HM.js";

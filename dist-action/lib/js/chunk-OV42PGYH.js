@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-6X2BQ5WY.js";
+} from "./chunk-YATU6OBM.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-2P5VBNEV.js";
-import "./chunk-XZAHBVSV.js";
-import "./chunk-SV6PKTQK.js";
+import "./chunk-QKHM633E.js";
+import "./chunk-KNJJK7B4.js";
+import "./chunk-YVP3XN37.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-34TY5R7H.js";
+import "./chunk-ZKYWRC7J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-MUP2YTAZ.js";
-import "./chunk-6LXSCEPH.js";
+import "./chunk-HR6GNBIG.js";
+import "./chunk-KYSPV6WH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 export {

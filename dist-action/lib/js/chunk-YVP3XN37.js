@@ -13,7 +13,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-34TY5R7H.js";
+} from "./chunk-ZKYWRC7J.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -26,7 +26,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-6LXSCEPH.js";
+} from "./chunk-KYSPV6WH.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

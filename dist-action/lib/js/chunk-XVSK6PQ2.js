@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-ZWY7PV7V.js";
-import "./chunk-SV6PKTQK.js";
+} from "./chunk-EXEB5S4X.js";
+import "./chunk-YVP3XN37.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-34TY5R7H.js";
+import "./chunk-ZKYWRC7J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-MUP2YTAZ.js";
-import "./chunk-6LXSCEPH.js";
+import "./chunk-HR6GNBIG.js";
+import "./chunk-KYSPV6WH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-6X2BQ5WY.js";
+} from "./chunk-YATU6OBM.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-2P5VBNEV.js";
+} from "./chunk-QKHM633E.js";
 import {
   version
-} from "./chunk-XZAHBVSV.js";
+} from "./chunk-KNJJK7B4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,26 +50,26 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-SV6PKTQK.js";
+} from "./chunk-YVP3XN37.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-34TY5R7H.js";
+} from "./chunk-ZKYWRC7J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MUP2YTAZ.js";
+} from "./chunk-HR6GNBIG.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-6LXSCEPH.js";
+} from "./chunk-KYSPV6WH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
 

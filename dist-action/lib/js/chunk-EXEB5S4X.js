@@ -4,18 +4,18 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-SV6PKTQK.js";
+} from "./chunk-YVP3XN37.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MUP2YTAZ.js";
+} from "./chunk-HR6GNBIG.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-6LXSCEPH.js";
+} from "./chunk-KYSPV6WH.js";
 import {
   end,
   forEachChild,

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-2P5VBNEV.js";
+} from "./chunk-QKHM633E.js";
 import {
   version
-} from "./chunk-XZAHBVSV.js";
+} from "./chunk-KNJJK7B4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,14 +27,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-SV6PKTQK.js";
+} from "./chunk-YVP3XN37.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-34TY5R7H.js";
+} from "./chunk-ZKYWRC7J.js";
 import {
   parseFile
 } from "./chunk-HKPK57RE.js";
@@ -42,12 +42,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MUP2YTAZ.js";
+} from "./chunk-HR6GNBIG.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-6LXSCEPH.js";
+} from "./chunk-KYSPV6WH.js";
 
 // src/cli/check.ts
 import { readFileSync as readFileSync2 } from "node:fs";

@@ -10,7 +10,7 @@ import {
   severityRank,
   shortNameOf,
   walkNode
-} from "./chunk-6LXSCEPH.js";
+} from "./chunk-KYSPV6WH.js";
 import {
   end,
   forEachChild,

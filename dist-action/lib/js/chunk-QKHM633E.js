@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-6LXSCEPH.js";
+} from "./chunk-KYSPV6WH.js";
 import {
   __commonJS,
   __require,
