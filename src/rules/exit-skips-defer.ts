@@ -9,7 +9,7 @@ import { calledName, shortNameOf, type CallGraph } from '../types/callgraph.js';
 import type { CFG } from '../types/cfg.js';
 import { docUrl } from '../findings/model.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, HARMLESS_AT_EXIT } from './catalog.js';
-import { callGraphOf, callName, configuredExits, definingValue, funcName, isRecoverCall, lineOf, processExit, textOf, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
+import { callGraphOf, callName, configuredExits, funcName, isRecoverCall, lineOf, processExit, textOf, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'exit-skips-defer';
 
@@ -62,59 +62,22 @@ interface ExitSite {
   typed: boolean;
 }
 
-/** Whether a local variable is assigned again after its definition, or has its address taken. */
-function reassigned(pass: Pass, file: PassFile, obj: object): boolean {
-  let found = false;
-  const isV = (e: ast.Expr): boolean => {
-    const x = unparen(e);
-    return x.kind === 'Ident' && pass.types.objectOf(x) === obj;
-  };
-  file.inspector.preorder(['AssignStmt', 'UnaryExpr'], (x) => {
-    if (found) return;
-    if (x.kind === 'AssignStmt' ? x.tok !== ':=' && x.lhs.some(isV) : x.op === '&' && isV(x.x)) found = true;
-  });
-  return found;
-}
-
-/** For `fatal(...)` where `fatal := func(...) { ...; os.Exit(1) }` is never reassigned: the literal. */
-function exitingLiteral(pass: Pass, file: PassFile, call: ast.CallExpr): ast.FuncLit | undefined {
-  const fun = unparen(call.fun);
-  if (fun.kind !== 'Ident') return undefined;
-  const o = pass.types.objectOf(fun);
-  if (!o || o.kind !== 'var' || o.varKind !== 'local') return undefined;
-  const v = definingValue(pass, fun);
-  const lit = v ? unparen(v) : undefined;
-  if (lit?.kind !== 'FuncLit' || reassigned(pass, file, o)) return undefined;
-  return lit;
-}
-
 function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr): ExitSite | undefined {
   const direct = processExit(pass, file, call);
   if (direct) return { call, shown: direct.name, typed: direct.typed };
-  let target = g.calleeOf(call);
-  // A literal held by a local variable: the variable's name leads the chain shown (below).
-  if (target?.lit && unparen(call.fun).kind === 'Ident') target = undefined;
-  if (!target) {
-    // A local func variable bound once to a literal that always exits.
-    const lit = exitingLiteral(pass, file, call);
-    target = lit ? g.nodeOf(lit) : undefined;
-    if (!target || !lit) return undefined;
-    const prefix = `${(unparen(call.fun) as ast.Ident).name} (the function literal on line ${lineOf(file, lit)}) → `;
-    const chain = g.exitChain(target);
-    if (!chain) return undefined;
-    const endFile = fileOfExitCall(pass, chain.call);
-    const end = endFile ? processExit(pass, endFile, chain.call) : undefined;
-    if (!end) return undefined;
-    const rest = chain.nodes.slice(1).map((n) => `${n.name} → `).join('');
-    return { call, shown: `${prefix}${rest}${end.name}`, typed: end.typed };
-  }
-  if (target.lit) return undefined;
+  const target = g.calleeOf(call);
+  if (!target) return undefined;
+  const fun = unparen(call.fun);
+  // A literal called in place is code of this function (its exits are found as calls of their own).
+  if (target.lit && fun.kind !== 'Ident') return undefined;
   const chain = g.exitChain(target);
   if (!chain) return undefined;
   const endFile = fileOfExitCall(pass, chain.call);
   const end = endFile ? processExit(pass, endFile, chain.call) : undefined;
   if (!end) return undefined;
-  return { call, shown: `${chain.nodes.map((n) => n.name).join(' → ')} → ${end.name}`, typed: end.typed };
+  // A literal held by a local variable (`fatal := func(...) {...; os.Exit(1)}`) goes by the variable's name.
+  const names = chain.nodes.map((n, i) => (i === 0 && target.lit && fun.kind === 'Ident' ? `${fun.name} (the function literal on line ${lineOf(file, target.lit)})` : n.name));
+  return { call, shown: `${names.join(' → ')} → ${end.name}`, typed: end.typed };
 }
 
 /**

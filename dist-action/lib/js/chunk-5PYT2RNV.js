@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-HR6GNBIG.js";
+} from "./chunk-IXVDQ5KG.js";
 import "./chunk-KYSPV6WH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

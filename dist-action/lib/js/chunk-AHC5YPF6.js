@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-SLLYBUSR.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-7YPSZTWJ.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-OV42PGYH.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-AU7UZ7WC.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-QE3QTODP.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-PDUNTGTI.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-G22OGKPG.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-KKHENGAP.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-H7OZJ62B.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-XVSK6PQ2.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-266PG2JF.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-V4X5QGEI.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-5DH44HXY.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-FKVERJ3O.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-ISWEFABR.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-XGWV6WFD.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-5PYT2RNV.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-2ZBPNZ5I.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-NLFKFCHJ.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

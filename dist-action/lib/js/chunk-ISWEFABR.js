@@ -12,7 +12,7 @@ import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-HR6GNBIG.js";
+} from "./chunk-IXVDQ5KG.js";
 import "./chunk-KYSPV6WH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

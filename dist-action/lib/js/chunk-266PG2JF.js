@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HR6GNBIG.js";
+} from "./chunk-IXVDQ5KG.js";
 import {
   docUrl
 } from "./chunk-KYSPV6WH.js";

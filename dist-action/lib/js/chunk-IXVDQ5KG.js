@@ -5580,53 +5580,20 @@ function exitGraph(pass) {
   }
   return g;
 }
-function reassigned(pass, file, obj) {
-  let found = false;
-  const isV = (e) => {
-    const x = unparen(e);
-    return x.kind === "Ident" && pass.types.objectOf(x) === obj;
-  };
-  file.inspector.preorder(["AssignStmt", "UnaryExpr"], (x) => {
-    if (found) return;
-    if (x.kind === "AssignStmt" ? x.tok !== ":=" && x.lhs.some(isV) : x.op === "&" && isV(x.x)) found = true;
-  });
-  return found;
-}
-function exitingLiteral(pass, file, call) {
-  const fun = unparen(call.fun);
-  if (fun.kind !== "Ident") return void 0;
-  const o = pass.types.objectOf(fun);
-  if (!o || o.kind !== "var" || o.varKind !== "local") return void 0;
-  const v = definingValue(pass, fun);
-  const lit = v ? unparen(v) : void 0;
-  if (lit?.kind !== "FuncLit" || reassigned(pass, file, o)) return void 0;
-  return lit;
-}
 function exitSite(pass, file, g, call) {
   const direct = processExit(pass, file, call);
   if (direct) return { call, shown: direct.name, typed: direct.typed };
-  let target = g.calleeOf(call);
-  if (target?.lit && unparen(call.fun).kind === "Ident") target = void 0;
-  if (!target) {
-    const lit = exitingLiteral(pass, file, call);
-    target = lit ? g.nodeOf(lit) : void 0;
-    if (!target || !lit) return void 0;
-    const prefix = `${unparen(call.fun).name} (the function literal on line ${lineOf(file, lit)}) → `;
-    const chain2 = g.exitChain(target);
-    if (!chain2) return void 0;
-    const endFile2 = fileOfExitCall(pass, chain2.call);
-    const end3 = endFile2 ? processExit(pass, endFile2, chain2.call) : void 0;
-    if (!end3) return void 0;
-    const rest = chain2.nodes.slice(1).map((n) => `${n.name} → `).join("");
-    return { call, shown: `${prefix}${rest}${end3.name}`, typed: end3.typed };
-  }
-  if (target.lit) return void 0;
+  const target = g.calleeOf(call);
+  if (!target) return void 0;
+  const fun = unparen(call.fun);
+  if (target.lit && fun.kind !== "Ident") return void 0;
   const chain = g.exitChain(target);
   if (!chain) return void 0;
   const endFile = fileOfExitCall(pass, chain.call);
   const end2 = endFile ? processExit(pass, endFile, chain.call) : void 0;
   if (!end2) return void 0;
-  return { call, shown: `${chain.nodes.map((n) => n.name).join(" → ")} → ${end2.name}`, typed: end2.typed };
+  const names = chain.nodes.map((n, i) => i === 0 && target.lit && fun.kind === "Ident" ? `${fun.name} (the function literal on line ${lineOf(file, target.lit)})` : n.name);
+  return { call, shown: `${names.join(" → ")} → ${end2.name}`, typed: end2.typed };
 }
 function closesOsFile(pass, call) {
   return pass.types.callee(call)?.name === "(*os.File).Close";

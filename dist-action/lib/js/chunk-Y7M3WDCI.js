@@ -11,7 +11,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HR6GNBIG.js";
+} from "./chunk-IXVDQ5KG.js";
 import {
   docUrl,
   severityRank

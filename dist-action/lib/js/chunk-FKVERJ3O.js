@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-HR6GNBIG.js";
+} from "./chunk-IXVDQ5KG.js";
 import "./chunk-KYSPV6WH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

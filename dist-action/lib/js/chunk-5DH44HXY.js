@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-YATU6OBM.js";
+} from "./chunk-4FLXHUU5.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-QKHM633E.js";
 import {
   version
-} from "./chunk-KNJJK7B4.js";
+} from "./chunk-AHC5YPF6.js";
 import {
   AnalysisCache,
   DriverError,
@@ -62,7 +62,7 @@ import "./chunk-HKPK57RE.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HR6GNBIG.js";
+} from "./chunk-IXVDQ5KG.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-EXEB5S4X.js";
+} from "./chunk-Y7M3WDCI.js";
 import "./chunk-YVP3XN37.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-ZKYWRC7J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-HR6GNBIG.js";
+import "./chunk-IXVDQ5KG.js";
 import "./chunk-KYSPV6WH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-QKHM633E.js";
 import {
   version
-} from "./chunk-KNJJK7B4.js";
+} from "./chunk-AHC5YPF6.js";
 import {
   AnalysisCache,
   DriverError,
@@ -42,7 +42,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HR6GNBIG.js";
+} from "./chunk-IXVDQ5KG.js";
 import {
   SEVERITIES,
   compareFindings,

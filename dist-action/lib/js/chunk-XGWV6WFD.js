@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HR6GNBIG.js";
+} from "./chunk-IXVDQ5KG.js";
 import {
   docUrl
 } from "./chunk-KYSPV6WH.js";

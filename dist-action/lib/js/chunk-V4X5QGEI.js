@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-YATU6OBM.js";
+} from "./chunk-4FLXHUU5.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-QKHM633E.js";
-import "./chunk-KNJJK7B4.js";
+import "./chunk-AHC5YPF6.js";
 import "./chunk-YVP3XN37.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-ZKYWRC7J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-HKPK57RE.js";
-import "./chunk-HR6GNBIG.js";
+import "./chunk-IXVDQ5KG.js";
 import "./chunk-KYSPV6WH.js";
 import "./chunk-HHAEO6HM.js";
 import "./chunk-BXUJ5AUT.js";
