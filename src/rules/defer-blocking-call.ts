@@ -178,6 +178,38 @@ function waitsForOthers(x: ast.Node, name?: string): boolean {
   return name !== undefined && /\)\.Wait$/.test(name);
 }
 
+/** Whether a go statement starts a goroutine that panics: `go panic(e)`, `go func() { panic(e) }()`. */
+function startsPanic(g: ast.GoStmt): boolean {
+  const f = unparen(g.call.fun);
+  if (f.kind === 'Ident' && f.name === 'panic') return true;
+  if (f.kind !== 'FuncLit') return false;
+  const last = f.body.list?.[f.body.list.length - 1];
+  if (last?.kind !== 'ExprStmt') return false;
+  const c = unparen(last.x);
+  return c.kind === 'CallExpr' && unparen(c.fun).kind === 'Ident' && (unparen(c.fun) as ast.Ident).name === 'panic';
+}
+
+/**
+ * `select {}` statements that follow, in the same statement list, a go statement starting a
+ * goroutine that panics: the process is crashing, and the empty select deliberately parks this
+ * goroutine so that it shows in the crash dump. Not a wait anyone can shorten.
+ */
+function parkedAfterCrash(body: ast.Node): Set<ast.Node> {
+  const out = new Set<ast.Node>();
+  walkNode(body, (x) => {
+    if (x.kind === 'FuncLit' && x !== body) return false;
+    const list = x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' || x.kind === 'CommClause' ? x.body : null;
+    if (!list) return true;
+    let crashing = false;
+    for (const s of list) {
+      if (s.kind === 'GoStmt' && startsPanic(s)) crashing = true;
+      else if (crashing && s.kind === 'SelectStmt' && (s.body.list ?? []).length === 0) out.add(s);
+    }
+    return true;
+  });
+  return out;
+}
+
 /**
  * Blocking operations in a function body's own code (not nested literals, not go statements).
  * A wait for other goroutines that comes after the body told them to stop (`close(done); <-errCh`,
@@ -193,9 +225,10 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
     if (stopped && others) return;
     out.push({ ...site, others });
   };
+  const parked = parkedAfterCrash(body);
   walkNode(body, (x) => {
     if (x === body) return true;
-    if (x.kind === 'FuncLit' || x.kind === 'GoStmt' || skip.has(x)) return false;
+    if (x.kind === 'FuncLit' || x.kind === 'GoStmt' || skip.has(x) || parked.has(x)) return false;
     if (!stopped && isStopSignal(pass, x)) {
       // A send is a site itself (below) when it can wait; what follows it is after the signal.
       if (x.kind !== 'SendStmt') stopped = true;

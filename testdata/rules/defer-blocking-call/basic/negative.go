@@ -196,3 +196,34 @@ func Spawn(jobs []func(), sem chan struct{}) {
 		}()
 	}
 }
+
+type call struct {
+	err     error
+	waiters int
+}
+
+// A panic re-raised in a new goroutine (so that it cannot be recovered), after which the
+// deferred closure parks in select {} to stay in the crash dump: the process is going down.
+func (c *call) finish(fn func() error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if c.waiters > 0 {
+				go panic(r)
+				select {}
+			}
+			panic(r)
+		}
+	}()
+	c.err = fn()
+}
+
+// The same through a literal that panics.
+func (c *call) finishLit(fn func() error) {
+	defer func() {
+		if r := recover(); r != nil {
+			go func() { panic(r) }()
+			select {}
+		}
+	}()
+	c.err = fn()
+}

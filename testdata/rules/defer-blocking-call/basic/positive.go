@@ -150,3 +150,11 @@ func waitsForWorker(work func()) {
 	}()
 	defer func() { <-done }() // want `<-done \(line 151\) blocks until a value is sent or the channel is closed, so waitsForWorker cannot return`
 }
+
+// A goroutine started before select {} that does not panic: still parked for good.
+func ParkAfterWork(work func()) {
+	defer func() { // want `select \{\} \(line \d+\) blocks forever`
+		go work()
+		select {}
+	}()
+}
