@@ -198,6 +198,10 @@ function writeAfter(q: AfterQuery): Write | undefined {
     try {
       if (!cfg.pathExists(d, ref.node, toWrite)) continue;
       if (ref.node.kind !== 'ReturnStmt' && !cfg.pathExists(ref.node, 'end', blocked)) continue;
+      // A write ahead of the defer in a loop body (`conn, err = dial(); ...; defer conn.Close()`
+      // on each retry): the new value is deferred in its turn when the loop comes round to the
+      // defer again. The pile-up is defer-in-loop's finding.
+      if (nodePos(w.node) < nodePos(d) && cfg.canReach(ref.node, d)) continue;
       if (handled.some((o) => o === ref.node || cfg.canReach(ref.node, o))) continue;
       return w;
     } catch {

@@ -108,3 +108,13 @@ func onlyTheLastDeferReports() error {
 	sub, err = subscribe("c")
 	return err
 }
+
+// In a loop, a reassignment after the defer: the value opened in the last iteration is
+// never deferred.
+func reopenInLoop(names []string) {
+	f, _ := os.Open("first")
+	for _, n := range names {
+		defer f.Close() // want `defer f.Close\(\) uses the value f has at the defer statement on line \d+; f is reassigned on line \d+`
+		f, _ = os.Open(n)
+	}
+}
