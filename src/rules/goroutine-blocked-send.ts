@@ -241,6 +241,10 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     if (senders.some((x) => nodeContains(x.target.fn.body!, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
     const loops = receiveLoops(pass, g, m.key);
     const drainHeads = new Set<ast.Node>(loops.flatMap(loopHeadEntries));
+    // A range over the channel has no entry at its head (the operand is evaluated before the
+    // loop), so its head block itself counts as a receive: the loop ends only when the channel is
+    // closed, and coming round to it from the body receives again.
+    const drainHeaders = new Set<Block>(loops.filter((l) => l.stmt.kind === 'RangeStmt').map((l) => l.header));
     const receives = (n: ast.Node) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
     const ch = m.id.name;
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
@@ -257,7 +261,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         const r = receivedChan(pass, y);
         return r !== undefined && s.others.some((k) => sameRefKey(r, k));
       });
-      let path = g.findPath(s.go, 'exit', { avoid });
+      let path = g.findPath(s.go, 'exit', { avoid, avoidBlock: (b) => drainHeaders.has(b) });
       let leave: { text: string; node?: ast.Node; note: string } | undefined;
       // In tests the abandoning path is usually a failure path (a timeout case that fails the test).
       let confidence: 'high' | 'medium' = byName || file.test ? 'medium' : 'high';

@@ -370,8 +370,9 @@ export class CFG {
    * A shortest path (fewest blocks) from `from` to `to` avoiding entries matching `avoid`, as the list
    * of blocks visited (the first is the block of `from`), or null when there is none.
    */
-  findPath(from: From, to: To, opts: { avoid?: ((n: ast.Node) => boolean) | undefined }): Block[] | null {
+  findPath(from: From, to: To, opts: { avoid?: ((n: ast.Node) => boolean) | undefined; avoidBlock?: ((b: Block) => boolean) | undefined }): Block[] | null {
     const avoid = opts.avoid;
+    const avoidBlock = opts.avoidBlock;
     const start = this.startOf(from);
     const arrives = (n: ast.Node): boolean => (typeof to === 'function' ? to(n) : to === n);
     const nodeTarget = typeof to === 'function' || (typeof to === 'object' && to !== null);
@@ -404,6 +405,7 @@ export class CFG {
     }
     for (let qi = 0; qi < queue.length; qi++) {
       const b = queue[qi]!;
+      if (avoidBlock && avoidBlock(b)) continue;
       const r = scan(b, 0);
       if (r === 'found') {
         const path: Block[] = [];

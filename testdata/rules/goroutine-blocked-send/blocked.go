@@ -422,3 +422,47 @@ func nonASCII(ctx context.Context) résultat {
 		return résultat{}
 	}
 }
+
+type job struct{ next []*job }
+
+// Handlers started from a range over the channel send follow-up jobs on it; the last one
+// closes it. The range receives until the close, so no handler is left blocked.
+func handleJob(j, last *job, queue chan *job) {
+	if j == last {
+		close(queue)
+		return
+	}
+	for _, n := range j.next {
+		queue <- n
+	}
+}
+
+func drainQueue(jobs []*job, last *job) int {
+	queue := make(chan *job)
+	go func() {
+		for _, j := range jobs {
+			queue <- j
+		}
+	}()
+	for j := range queue {
+		go handleJob(j, last, queue)
+	}
+	return len(jobs)
+}
+
+// The same, but the range loop is left with break: the handlers still running block.
+func drainQueueBreak(jobs []*job, last *job) int {
+	queue := make(chan *job) // want `drainQueueBreak makes queue unbuffered, and the goroutine started on line \d+ sends its result on it`
+	go func() {
+		for _, j := range jobs {
+			queue <- j
+		}
+	}()
+	for j := range queue {
+		go handleJob(j, last, queue)
+		if j == nil {
+			break
+		}
+	}
+	return len(jobs)
+}
