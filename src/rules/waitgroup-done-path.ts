@@ -6,10 +6,10 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { walkNode, type CFG } from '../types/cfg.js';
+import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import {
-  callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, lineOf, packageCallsIn, returnOfPath, samePath, searchCallees,
-  textOf, varPath, type FuncNode, type VarPath, bodyNeeds,
+  callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
+  searchCallees, textOf, varPath, type FuncNode, type VarPath, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'waitgroup-done-path';
@@ -110,6 +110,80 @@ function defaultCaseReturns(fn: FuncNode): Set<ast.Node> {
   return out;
 }
 
+function isFalse(e: ast.Expr | null | undefined): boolean {
+  const x = e ? unparen(e) : undefined;
+  return x?.kind === 'Ident' && x.name === 'false';
+}
+
+function isTrue(e: ast.Expr | null | undefined): boolean {
+  const x = e ? unparen(e) : undefined;
+  return x?.kind === 'Ident' && x.name === 'true';
+}
+
+/**
+ * Once-guards around Done: `if !once { wg.Done(); once = true }` where the local flag starts
+ * false and is set to true only in that if body, after Done, and never has its address taken
+ * or is written by a literal. Reaching the if with the flag set means Done has run, so the
+ * guard's false branch is not a way around it.
+ */
+function onceGuards(pass: Pass, fn: FuncNode, dones: readonly DoneCall[]): Set<ast.IfStmt> {
+  const out = new Set<ast.IfStmt>();
+  if (!fn.body) return out;
+  const candidates: { ifs: ast.IfStmt; flag: ast.Ident }[] = [];
+  walkNode(fn.body, (x) => {
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind !== 'IfStmt' || x.else || x.init) return true;
+    const c = unparen(x.cond);
+    if (c.kind !== 'UnaryExpr' || c.op !== '!') return true;
+    const flag = unparen(c.x);
+    if (flag.kind !== 'Ident') return true;
+    const list = x.body.list ?? [];
+    const di = list.findIndex((st) => st.kind === 'ExprStmt' && dones.some((d) => d.call === unparen(st.x)));
+    if (di < 0) return true;
+    const set = list.findIndex((st, i) => i > di && st.kind === 'AssignStmt' && st.tok === '=' && st.lhs.length === 1 && unparen(st.lhs[0]!).kind === 'Ident' && sameVar(pass, unparen(st.lhs[0]!) as ast.Ident, flag) && isTrue(st.rhs[0]));
+    if (set >= 0) candidates.push({ ifs: x, flag });
+    return true;
+  });
+  for (const { ifs, flag } of candidates) {
+    const allowed = new Set<ast.Node>((ifs.body.list ?? []).filter((st) => st.kind === 'AssignStmt'));
+    let ok = true;
+    let declared = false;
+    const check = (x: ast.Node, inLit: boolean): void => {
+      if (!ok) return;
+      if (x.kind === 'UnaryExpr' && x.op === '&' && unparen(x.x).kind === 'Ident' && sameVar(pass, unparen(x.x) as ast.Ident, flag)) ok = false;
+      else if (x.kind === 'AssignStmt') {
+        x.lhs.forEach((l, i) => {
+          const id = unparen(l);
+          if (id.kind !== 'Ident' || !sameVar(pass, id, flag)) return;
+          if (x.tok === ':=') {
+            // A declaration (or a redeclaration in the same statement): it must start false.
+            declared = true;
+            if (inLit || x.rhs.length !== x.lhs.length || !isFalse(x.rhs[i])) ok = false;
+          } else if (inLit || !allowed.has(x) || x.rhs.length !== x.lhs.length || !isTrue(x.rhs[i])) {
+            ok = false;
+          }
+        });
+      } else if (x.kind === 'ValueSpec') {
+        x.names.forEach((n, i) => {
+          if (!sameVar(pass, n, flag)) return;
+          declared = true;
+          if (x.values && !isFalse(x.values[i])) ok = false;
+        });
+      } else if (x.kind === 'RangeStmt') {
+        for (const k of [x.key, x.value]) if (k && unparen(k).kind === 'Ident' && sameVar(pass, unparen(k) as ast.Ident, flag)) ok = false;
+      }
+      walkNode(x, (y) => {
+        if (y === x) return true;
+        check(y, inLit || y.kind === 'FuncLit');
+        return false;
+      });
+    };
+    check(fn.body, false);
+    if (ok && declared) out.add(ifs);
+  }
+  return out;
+}
+
 function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode, seen: Set<ast.Node>): void {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -155,7 +229,11 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
     // returns count, and not those of a select's default case (no item was taken: the worker of a
     // pool that calls Done per item stops when the queue is empty).
     const idle = inLoop ? defaultCaseReturns(fn) : new Set<ast.Node>();
-    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === 'ReturnStmt' && !idle.has(n), { avoid }) : cfg.findPath(cfg.entry, 'exit', { avoid });
+    const guards = onceGuards(pass, fn, dones);
+    const avoidBlock = guards.size === 0 ? undefined : (b: Block) => b.kind === 'if.done' && guards.has(b.stmt as ast.IfStmt);
+    let path = inLoop
+      ? cfg.findPath(cfg.entry, (n) => n.kind === 'ReturnStmt' && !idle.has(n), { avoid, avoidBlock })
+      : cfg.findPath(cfg.entry, 'exit', { avoid, avoidBlock });
     let how: string | undefined;
     let at: ast.Node | undefined;
     if (path) {

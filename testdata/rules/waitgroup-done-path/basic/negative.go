@@ -184,3 +184,25 @@ func Churn(n int) {
 	go func() { churn(0) }()
 	wg.Wait()
 }
+
+// Done signals readiness once, on the first pass of a loop that runs until told to stop: the
+// flag starts false and is set only after Done, so every later pass has already called it.
+func readyOnce(work func(), finish chan struct{}) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		for i, ready := 0, false; ; i++ {
+			work()
+			if !ready {
+				wg.Done()
+				ready = true
+			}
+			select {
+			case <-finish:
+				return
+			default:
+			}
+		}
+	}()
+	wg.Wait()
+}
