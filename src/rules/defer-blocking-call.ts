@@ -141,6 +141,8 @@ function semaphores(pass: Pass): Set<string> {
 
 /** Methods whose call tells other goroutines or a process to stop. */
 const STOP_METHODS = new Set(['Close', 'CloseSend', 'Stop', 'GracefulStop', 'Shutdown', 'Cancel', 'Kill', 'Signal', 'Interrupt', 'Abort']);
+/** A name that starts with a stopping verb as its own word (`closeConns`, `StopListening`; not `Closed`, `stopped`). */
+const STOP_VERB = /^([cC]lose|[sS]top|[sS]hutdown|[cC]ancel|[kK]ill|[aA]bort|[iI]nterrupt|[tT]erminate|[qQ]uit)(?=[A-Z_]|$)/;
 
 /**
  * Whether a call or statement asks other goroutines to finish: `close(ch)`, a context's cancel
@@ -155,6 +157,8 @@ function isStopSignal(pass: Pass, x: ast.Node): boolean {
   if (!name) return false;
   if (name === 'close' && f.kind === 'Ident') return pass.types.callee(x)?.kind === 'builtin';
   if (f.kind === 'SelectorExpr' && STOP_METHODS.has(name)) return true;
+  // A function or method named for what it stops: `closeConnectContext()`, `s.stopWorkers()`.
+  if (STOP_VERB.test(name)) return true;
   // A context's cancel function, whatever its name (`cancel()`, `cc.cancel()`, `stopMonitor()`).
   const t = pass.types.typeOf(f);
   if (t?.kind === 'named' && t.pkg === 'context' && (t.name === 'CancelFunc' || t.name === 'CancelCauseFunc')) return true;

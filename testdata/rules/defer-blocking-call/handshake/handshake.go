@@ -108,3 +108,36 @@ func closeThenSleep(c net.Conn) {
 		time.Sleep(time.Second)
 	}()
 }
+
+type dialer struct {
+	cancelDial  func()
+	dialDone    chan struct{}
+	dialStarted bool
+}
+
+func (d *dialer) stopDialing() { d.cancelDial() }
+
+func (d *dialer) waitDial() { <-d.dialDone }
+
+// A method named for what it stops (stopDialing), then a helper that waits for the dial to end.
+func (d *dialer) monitor() {
+	defer func() {
+		d.stopDialing()
+		d.waitDial()
+	}()
+	go func() {
+		defer close(d.dialDone)
+	}()
+}
+
+func (d *dialer) Stopped() bool { return !d.dialStarted }
+
+// A predicate named like a stop (Stopped) signals nothing: the wait after it is still reported.
+func (d *dialer) poll() {
+	defer func() { // want `d\.waitDial\(\)|<-d\.dialDone`
+		if d.Stopped() {
+			return
+		}
+		d.waitDial()
+	}()
+}
