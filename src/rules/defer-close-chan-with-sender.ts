@@ -126,6 +126,21 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
   };
 }
 
+/**
+ * Whether the deferred literal holding the close waits for the senders first: a statement of its
+ * own (not nested in a branch) ahead of the close that waits on the group or receives a
+ * completion signal.
+ */
+function waitsBeforeClose(c: DeferredClose, synced: (n: ast.Node) => boolean): boolean {
+  const lit = unparen(c.defer.call.fun);
+  if (lit.kind !== 'FuncLit') return false;
+  for (const st of lit.body.list ?? []) {
+    if (nodePos(st) >= nodePos(c.close)) break;
+    if ((st.kind === 'ExprStmt' || st.kind === 'AssignStmt') && synced(st)) return true;
+  }
+  return false;
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
@@ -142,7 +157,10 @@ function run(pass: Pass): void {
         for (const go of gos) {
           const s = senderOf(pass, go, c.key);
           if (!s || !g.locate(go)) continue;
-          const path = g.findPath(go, 'exit', { avoid: syncEntries(pass, file, fn, g, go, s, c.key) });
+          const synced = syncEntries(pass, file, fn, g, go, s, c.key);
+          // `defer func() { wg.Wait(); close(out) }()`: the literal itself waits before closing.
+          if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
+          const path = g.findPath(go, 'exit', { avoid: synced });
           if (!path) continue;
           const ch = textOf(file, c.ch);
           const goLine = lineOf(file, go);

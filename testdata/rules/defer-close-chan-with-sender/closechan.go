@@ -311,3 +311,37 @@ func errgroupLike(n int) {
 	}
 	defer wg.Wait()
 }
+
+// The deferred literal waits for the senders before it closes: no send can come after.
+func waitThenCloseInLiteral(n int) {
+	out := make(chan int, n)
+	var wg sync.WaitGroup
+	defer func() {
+		wg.Wait()
+		close(out)
+	}()
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out <- i
+		}()
+	}
+}
+
+// The wait comes after the close in the literal: the senders may still be running.
+func closeThenWaitInLiteral(n int) {
+	out := make(chan int, n)
+	var wg sync.WaitGroup
+	defer func() {
+		close(out) // want `close\(out\) deferred in closeThenWaitInLiteral closes out`
+		wg.Wait()
+	}()
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out <- i
+		}()
+	}
+}
