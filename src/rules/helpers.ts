@@ -1622,7 +1622,7 @@ export function assignsVar(pass: Pass, body: ast.Node, decl: ast.Ident, opts: { 
  * loop: no path of the control-flow graph leads from it back to it (what follows it returns,
  * panics or leaves the loops).
  */
-export function runsOncePerCall(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
+export function runsOncePerCall(pass: Pass, fn: FuncNode, d: ast.DeferStmt | ast.GoStmt): boolean {
   const g = cfgOf(pass, fn);
   return !!g && !!g.locate(d) && !g.canReach(d, d);
 }

@@ -169,10 +169,11 @@ function run(pass: Pass): void {
       // the loop variable changes.
       if (st.kind === 'GoStmt') vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st));
       const fn = enclosingFunc(stack);
-      // A defer that runs at most once (no path leads from it back to it: what follows returns or
-      // leaves the loops) sees the value of its own iteration, since a variable the header
-      // declares changes only when the loop goes round again; unless the body assigns it.
-      if (st.kind === 'DeferStmt' && fn && vars.some((v) => v.how === 'declared') && runsOncePerCall(pass, fn, st)) {
+      // A defer or go statement that runs at most once (no path leads from it back to it: what
+      // follows returns or leaves the loops) sees the value of its own iteration, since a
+      // variable the header declares changes only when the loop goes round again; unless the
+      // body assigns it.
+      if (fn && vars.some((v) => v.how === 'declared') && runsOncePerCall(pass, fn, st)) {
         vars = vars.filter((v) => v.how !== 'declared' || assignsVar(pass, v.loop.body, v.id, { addressTaken: true }));
       }
       if (vars.length === 0) return;

@@ -153,3 +153,23 @@ func firstEmpty(names []string) {
 		break
 	}
 }
+
+// A goroutine started at most once: the loop is left right after the go statement, so the
+// loop variable never takes another value.
+func startPrimary(servers []func() error, primary int) {
+	for i, serve := range servers {
+		if i == primary {
+			go func() { _ = serve() }()
+			return
+		}
+	}
+}
+
+func startFirstReady(servers []func() error, ready func(int) bool) {
+	for i, serve := range servers {
+		if ready(i) {
+			go func() { _ = serve() }()
+			break
+		}
+	}
+}

@@ -99,3 +99,13 @@ func onceButChanged(n int) {
 		return
 	}
 }
+
+// The go statement may run again: only some paths leave the loop after it.
+func startSome(servers []func() error, stop func(int) bool) {
+	for i, serve := range servers {
+		go func() { _ = serve() }() // want `the goroutine started on line \d+ reads serve`
+		if stop(i) {
+			return
+		}
+	}
+}
