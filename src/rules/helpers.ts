@@ -860,6 +860,25 @@ export function hasDefer(body: ast.Node): boolean {
   return found;
 }
 
+/**
+ * The mutex expression with embedded fields dropped from its end: `c.RWMutex` and `c.inner`
+ * (with RWMutex embedded in c, or inner embedded in c) are the same mutex as `c`, whose
+ * promoted `c.RLock()` locks it.
+ */
+export function withoutEmbedded(pass: Pass, e: ast.Expr): ast.Expr {
+  let x = unparen(e);
+  while (x.kind === 'SelectorExpr') {
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === 'pointer') t = t.elem;
+    const u = t?.kind === 'named' ? t.underlying() : t;
+    if (u?.kind !== 'struct') break;
+    const name = x.sel.name;
+    if (!u.fields.some((f) => f.embedded && f.name === name)) break;
+    x = unparen(x.x);
+  }
+  return x;
+}
+
 export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
   const fun = unparen(call.fun);
   if (fun.kind !== 'SelectorExpr' || (call.args?.length ?? 0) !== 0) return undefined;
@@ -868,7 +887,7 @@ export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
   const c = pass.types.callee(call);
   if (c) {
     const m = MUTEX_METHODS[c.name];
-    return m ? { call, method: m, mutex: fun.x, typed: true } : undefined;
+    return m ? { call, method: m, mutex: withoutEmbedded(pass, fun.x), typed: true } : undefined;
   }
   if (pass.typesKnown && pass.types.typeOf(fun.x)) return undefined;
   const short = fun.sel.name;

@@ -80,3 +80,15 @@ func (c *cache) inLiteral() func() {
 		defer c.mu.Lock() // want `c\.mu is locked with Lock on line 79, but the deferred c\.mu\.Lock\(\), run as the function literal on line 78 returns`
 	}
 }
+
+// The embedded mutex named explicitly in the defer is the one RLock took through promotion.
+type conf struct {
+	sync.RWMutex
+	m map[string]string
+}
+
+func (c *conf) get(k string) string {
+	c.RLock()
+	defer c.RWMutex.Unlock() // want `c is read-locked with RLock on line \d+, but the deferred c.RWMutex.Unlock\(\).*defer c.RUnlock\(\) instead`
+	return c.m[k]
+}

@@ -203,3 +203,21 @@ func mustGetOrExit(mu *sync.Mutex, m map[string]int, k string) int {
 	mu.Unlock()
 	return v
 }
+
+// An embedded RWMutex released through its explicit field name on one path and through the
+// promoted method on the other: the same mutex either way.
+type Conf struct {
+	sync.RWMutex
+	m map[string]string
+}
+
+func (c *Conf) Lookup(k string) (string, error) {
+	c.RLock()
+	v, ok := c.m[k]
+	if !ok {
+		c.RWMutex.RUnlock()
+		return "", errors.New("missing")
+	}
+	c.RUnlock()
+	return v, nil
+}

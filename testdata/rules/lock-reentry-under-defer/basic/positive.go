@@ -169,3 +169,28 @@ func (s Shared) Twice() int {
 	defer s.mu.Unlock()
 	return s.Get() * 2 // want `Shared\.Twice → Shared\.Get → s\.mu\.Lock\(\) on line 162`
 }
+
+// An embedded mutex locked through promotion and again through its field name.
+type Conf struct {
+	sync.RWMutex
+	m map[string]string
+}
+
+func (c *Conf) snapshot() int {
+	c.RWMutex.Lock()
+	defer c.RWMutex.Unlock()
+	return len(c.m)
+}
+
+func (c *Conf) Size() int {
+	c.Lock()
+	defer c.Unlock()
+	return c.snapshot() // want `c is locked on line \d+ and held until Conf.Size returns.*Conf.Size → Conf.snapshot → c.RWMutex.Lock\(\)`
+}
+
+func (c *Conf) Inline() int {
+	c.Lock()
+	defer c.Unlock()
+	c.RWMutex.Lock() // want `line \d+ locks c again`
+	return len(c.m)
+}
