@@ -177,8 +177,9 @@ function allUnlocks(pass: Pass, fn: FuncNode, m: Mutex, unlock: LockMethod): { d
   return { direct, inLiterals };
 }
 
-/** A defer statement of fn that releases the mutex (directly, in a deferred literal, or through a same-package callee). */
-function deferredRelease(pass: Pass, cfg: CFG, m: Mutex, unlock: LockMethod): boolean {
+/** The defer statements of fn that release the mutex (directly, in a deferred literal, or through a same-package callee). */
+function deferredReleases(pass: Pass, cfg: CFG, m: Mutex, unlock: LockMethod): Set<ast.DeferStmt> {
+  const out = new Set<ast.DeferStmt>();
   for (const d of cfg.defers) {
     const fun = unparen(d.call.fun);
     if (fun.kind === 'FuncLit') {
@@ -191,12 +192,12 @@ function deferredRelease(pass: Pass, cfg: CFG, m: Mutex, unlock: LockMethod): bo
         }
         return !hit;
       });
-      if (hit) return true;
+      if (hit) out.add(d);
       continue;
     }
-    if (releases(pass, d, m, unlock)) return true;
+    if (releases(pass, d, m, unlock)) out.add(d);
   }
-  return false;
+  return out;
 }
 
 /** The conditions of the if statements of fn that enclose the node (for `if c { lock }...if c { unlock }`). */
@@ -282,7 +283,11 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     // Never released here: an acquire helper. Released in a literal: handed to someone else to call.
     if (inLiterals) continue;
     if (direct.length === 0 && !(m.path && cfg.blocks.some((b) => b.nodes.some((n) => packageCallsIn(pass, n).length > 0 && releases(pass, n, m, unlock))))) continue;
-    if (deferredRelease(pass, cfg, m, unlock)) continue;
+    // A deferred release covers the paths that pass it. Registered before the lock on every way
+    // to it, it covers everything; registered later (`mu.Lock(); if bad { return }; defer
+    // mu.Unlock()`), the returns before it still leak.
+    const deferred = deferredReleases(pass, cfg, m, unlock);
+    if (deferred.size > 0 && !cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && deferred.has(n as ast.DeferStmt))) continue;
     // Reached only after releasing the same mutex: the function re-acquires a lock its caller holds.
     if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
     // A method value that unlocks it is handed out (`return tx.dc, tx.closemuRUnlockRelease, nil`).
@@ -290,7 +295,7 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
     const avoid = (n: ast.Node): boolean => {
       if (n !== stmt && guards.length > 0 && n.kind !== 'ExprStmt' && guards.includes(textOf(file, n))) return true;
-      return releases(pass, n, m, unlock);
+      return deferred.has(n as ast.DeferStmt) || releases(pass, n, m, unlock);
     };
     const mu = textOf(file, lc.mutex);
     const held = m.path ? formatPath(m.path) : mu;
@@ -317,12 +322,17 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     }
     const ret = returnOfPath(path);
     const where = ret ? `the return on line ${lineOf(file, ret)}` : `the end of ${fname}`;
-    const fix = fixFor(file, cfg, stmt, lc, unlock, direct);
+    // With a deferred release further down, adding another would unlock twice: move that one up.
+    const late = [...deferred][0];
+    const fix = late ? undefined : fixFor(file, cfg, stmt, lc, unlock, direct);
+    const remedy = late
+      ? `move the defer ${mu}.${unlock}() on line ${lineOf(file, late)} up to right after the lock, or call ${mu}.${unlock}() on that path`
+      : `call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`;
     pass.report({
       node: stmt,
       file,
       confidence: lc.typed ? 'high' : 'medium',
-      message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released on the path to ${where}: ${fname} returns with ${held} still held, so the next ${mu}.Lock() deadlocks; call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`,
+      message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released on the path to ${where}: ${fname} returns with ${held} still held, so the next ${mu}.Lock() deadlocks; ${remedy}`,
       related: [{ node: ret ?? fn.body, message: ret ? 'returns with the lock held' : 'end of the function, reached with the lock held' }],
       ...(fix ? { fixes: [fix] } : {}),
     });

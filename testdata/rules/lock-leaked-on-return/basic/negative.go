@@ -221,3 +221,13 @@ func (c *Conf) Lookup(k string) (string, error) {
 	c.RUnlock()
 	return v, nil
 }
+
+// A deferred unlock registered before the lock still releases it at exit.
+func (s *Store) DeferFirst(k string) int {
+	defer s.mu.Unlock()
+	s.mu.Lock()
+	if s.data == nil {
+		return 0
+	}
+	return len(k)
+}

@@ -138,3 +138,25 @@ func mustGet(mu *sync.Mutex, m map[string]int, k string) int {
 	mu.Unlock()
 	return v
 }
+
+// A deferred unlock added below an early return: the return before it leaves the mutex held.
+// No fix is offered (a second deferred unlock would unlock twice): the message says to move it.
+func (c *Cache) GetLate(k string) (int, error) {
+	c.mu.Lock() // want `^c\.mu\.Lock\(\) on line \d+ is not released on the path to the return on line \d+: .*move the defer c\.mu\.Unlock\(\) on line \d+ up to right after the lock`
+	if c.items == nil {
+		return 0, errMissing
+	}
+	defer c.mu.Unlock()
+	return c.items[k], nil
+}
+
+// The deferred unlock only on one branch: the other falls off the end with the lock held.
+func (c *Cache) PutSome(k string, v int, keep bool) {
+	c.mu.Lock() // want `is not released on the path to the end of Cache\.PutSome`
+	if keep {
+		defer c.mu.Unlock()
+		c.items[k] = v
+		return
+	}
+	delete(c.items, k)
+}
