@@ -113,7 +113,7 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
  * Whether the use is a method call on x itself that cannot fail on a nil x: a method of a slice or
  * map type (the nil value is passed by value; `range` and `len` over it are fine, and the call is
  * often meant to release a partial result, as with grpc's `mem.BufferSlice.Free`), or a method of
- * this package whose body starts with `if recv == nil`.
+ * this package whose body starts with `if recv == nil` (or `if recv == nil || ...`) and returns.
  */
 function nilSafeCall(pass: Pass, path: ast.Expr, x: ast.Ident): boolean {
   if (path.kind !== 'CallExpr') return false;
@@ -128,13 +128,19 @@ function nilSafeCall(pass: Pass, path: ast.Expr, x: ast.Ident): boolean {
   const recv = decl?.recv?.list?.[0]?.names?.[0];
   const first = decl?.body?.list?.[0];
   if (!recv || !first || first.kind !== 'IfStmt' || first.init) return false;
-  const c = unparen(first.cond);
-  if (c.kind !== 'BinaryExpr' || c.op !== '==') return false;
-  const a = unparen(c.x);
-  const b = unparen(c.y);
   const isRecv = (e: ast.Expr) => e.kind === 'Ident' && e.name === recv.name;
+  // `if c == nil { return }`, also as one alternative of `||` (`if c == nil || c.closed { return nil }`).
+  const nilTest = (e: ast.Expr): boolean => {
+    const c = unparen(e);
+    if (c.kind !== 'BinaryExpr') return false;
+    if (c.op === '||') return nilTest(c.x) || nilTest(c.y);
+    if (c.op !== '==') return false;
+    const a = unparen(c.x);
+    const b = unparen(c.y);
+    return (isRecv(a) && isNilIdent(pass, b)) || (isRecv(b) && isNilIdent(pass, a));
+  };
   const returns = (first.body.list ?? []).some((st) => st.kind === 'ReturnStmt');
-  return returns && ((isRecv(a) && isNilIdent(pass, b)) || (isRecv(b) && isNilIdent(pass, a)));
+  return returns && nilTest(first.cond);
 }
 
 function sameObj(pass: Pass, a: ast.Ident, b: ast.Ident): boolean {
