@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyze
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { HARMLESS_AT_EXIT, RELEASED_BY_KERNEL, SERVE_CALLS, SERVE_METHODS, SIGNAL_HANDLERS } from './catalog.js';
-import { bareName, bodyNeeds, callName, callsRecoverDirectly, cfgOf, definingValue, isTrueConst, lineOf, textOf, type FuncNode } from './helpers.js';
+import { bareName, bodyNeeds, callName, callText, callsRecoverDirectly, cfgOf, definingValue, isTrueConst, lineOf, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'signal-skips-defer';
 const MAX_DEPTH = 3;
@@ -160,10 +160,10 @@ function run(pass: Pass): void {
         const s = blockingIn(pass, file, d, g, first);
         if (!s) continue;
         const registered = cleanups.filter((x) => x === first || g.canReach(x, s.at as ast.Node));
-        const list = registered.slice(0, 2).map((x) => `${textOf(file, x.call)} (line ${lineOf(file, x)})`).join(' and ');
+        const list = registered.slice(0, 2).map((x) => `${callText(file, x.call)} (line ${lineOf(file, x)})`).join(' and ');
         const more = registered.length > 2 ? ` and ${registered.length - 2} more` : '';
         const where = s.at === s.node || s.via === '' ? `${s.what} (line ${lineOf(file, s.node)})` : `${s.what} through ${s.via} (line ${lineOf(file, s.node)})`;
-        const related: RelatedInput[] = registered.slice(0, 3).map((x) => ({ node: x, message: `deferred ${textOf(file, x.call)} never runs when the process is killed` }));
+        const related: RelatedInput[] = registered.slice(0, 3).map((x) => ({ node: x, message: `deferred ${callText(file, x.call)} never runs when the process is killed` }));
         pass.report({
           node: s.node,
           file,

@@ -1,16 +1,22 @@
+// A multi-line deferred literal is shown in short in the message.
 package main
 
 import (
+	"bufio"
+	"net"
 	"net/http"
 	"os"
 )
 
 func main() {
-	setup := func() {
-		f, _ := os.Create("x.log")
-		defer f.Close()
-		_, _ = f.WriteString("ok\n")
+	w := bufio.NewWriter(os.Stdout)
+	defer func() {
+		_, _ = w.WriteString("bye\n")
+		_ = w.Flush()
+	}()
+	ln, err := net.Listen("tcp", ":0")
+	if err != nil {
+		return
 	}
-	setup()
-	_ = http.ListenAndServe(":8080", nil)
+	_ = http.Serve(ln, nil) // want `^main defers func\(\) \{\.\.\.\}\(\) \(line 13\) and then blocks in net/http.Serve \(line 21\)`
 }
