@@ -87,6 +87,20 @@ function releasesOf(d: ast.DeferStmt): Release[] {
   return out;
 }
 
+/** Whether fn's own code (not its defers or literals) calls one of the release methods on r's receiver. */
+function releasedExplicitly(pass: Pass, fn: FuncNode, r: Release, methods: readonly string[]): boolean {
+  let found = false;
+  walkSameFunc(fn.body!, (x) => {
+    if (found || x.kind === 'DeferStmt') return false;
+    if (x.kind === 'CallExpr') {
+      const m = methodCallOn(x);
+      if (m && methods.includes(m.method) && same(pass, m.recv, r.recv)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
@@ -105,6 +119,12 @@ function run(pass: Pass): void {
         for (const r1 of releases[i]!) {
           const top = wrapOf(pass, wraps, r1.recv, nodePos(d1));
           if (!top || !top.origin.res.release.includes(r1.method)) continue;
+          // The wrapper is also released explicitly in the function's own flow (`if err :=
+          // zw.Close(); err != nil { return err }; return f.Close()`): the deferred release is a
+          // safety net for the error paths, and by then the data has been written or given up.
+          // Not for a transaction: its deferred Rollback is what the error paths need.
+          const res = top.origin.res;
+          if (!res.release.includes('Rollback') && releasedExplicitly(pass, fn, r1, res.release)) continue;
           const chain = chainBelow(pass, wraps, top);
           // Later calls of the same deferred literal run after r1: in order. Earlier ones run before it.
           for (const r0 of releases[i]!) {

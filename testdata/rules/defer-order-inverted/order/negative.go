@@ -164,3 +164,22 @@ func wrapperOverOtherFile(a, b string) error {
 	_, err = zw.Write([]byte("x"))
 	return err
 }
+
+// The deferred wrapper close is a safety net: the success path closes it explicitly, and
+// checks the error, before the file.
+func safetyNet(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	zw := gzip.NewWriter(f)
+	defer zw.Close()
+	defer f.Close()
+	if _, err := zw.Write(data); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return f.Close()
+}
