@@ -231,6 +231,15 @@ function clockCall(pass: Pass, file: PassFile, call: ast.CallExpr): { call: ast.
     const direct = unparen(arg);
     const visit = (x: ast.Node): boolean => {
       if (found || x.kind === 'FuncLit') return false;
+      if (x.kind === 'CompositeLit') {
+        // `Op{Start: time.Now()}` into a time.Time field (or element) is the start-time idiom too.
+        for (const e of x.elts ?? []) {
+          const v = unparen(e.kind === 'KeyValueExpr' ? e.value : e);
+          if (v.kind === 'CallExpr' && callName(pass, file, v)?.name === 'time.Now' && slotIsConcrete(pass, x, e)) continue;
+          if (visit(e)) walkSameFunc(e, visit);
+        }
+        return false;
+      }
       if (x.kind !== 'CallExpr') return true;
       const n = callName(pass, file, x);
       if (!n || !CLOCK_CALLS.includes(n.name)) return true;
@@ -246,6 +255,22 @@ function clockCall(pass: Pass, file: PassFile, call: ast.CallExpr): { call: ast.
     if (visit(direct)) walkSameFunc(direct, visit);
   });
   return found;
+}
+
+/** Whether the field or element of composite literal `lit` that `e` fills has a known, non-interface type. */
+function slotIsConcrete(pass: Pass, lit: ast.CompositeLit, e: ast.Expr): boolean {
+  const u = underlying(pass.types.typeOf(lit));
+  let slot: Type | undefined;
+  if (u?.kind === 'struct') {
+    if (e.kind === 'KeyValueExpr') {
+      const k = unparen(e.key);
+      slot = k.kind === 'Ident' ? u.fields.find((f) => f.name === k.name)?.type : undefined;
+    } else {
+      slot = u.fields[(lit.elts ?? []).indexOf(e)]?.type;
+    }
+  } else if (u?.kind === 'slice' || u?.kind === 'array') slot = u.elem;
+  else if (u?.kind === 'map') slot = u.elem;
+  return !!slot && !isInterface(slot);
 }
 
 function paramType(sig: { params: { type: Type }[]; variadic: boolean } | undefined, i: number): Type | undefined {
@@ -268,22 +293,23 @@ function run(pass: Pass): void {
       const text = textOf(file, d.call);
       const deferLine = lineOf(file, d);
       const fun = unparen(d.call.fun);
-      if (fun.kind === 'FuncLit') {
-        checkArgs(pass, file, fn, fname, d, text, deferLine);
-        return;
-      }
-
-      // (a)
+      // (a), also for the arguments of a deferred literal (`defer func(d time.Duration) {...}(time.Since(start))`)
       const clock = clockCall(pass, file, d.call);
       if (clock) {
         const what = textOf(file, clock.call);
         pass.report({
           node: clock.call,
           file,
-          message: `${what} in defer ${text} is evaluated at the defer statement on line ${deferLine}, not when ${fname} returns, so it measures ${clock.name === 'time.Now' ? 'the start, not the end' : 'almost nothing'}; defer a closure so it runs at exit: defer func() { ${text} }()`,
+          message: fun.kind === 'FuncLit'
+            ? `${what}, an argument of the deferred function literal on line ${deferLine}, is evaluated at the defer statement, not when ${fname} returns, so it measures ${clock.name === 'time.Now' ? 'the start, not the end' : 'almost nothing'}; compute it inside the literal, which runs at exit`
+            : `${what} in defer ${text} is evaluated at the defer statement on line ${deferLine}, not when ${fname} returns, so it measures ${clock.name === 'time.Now' ? 'the start, not the end' : 'almost nothing'}; defer a closure so it runs at exit: defer func() { ${text} }()`,
           confidence: clock.typed ? 'high' : 'medium',
-          fixes: closureFix(file, d),
+          fixes: fun.kind === 'FuncLit' ? [] : closureFix(file, d),
         });
+        return;
+      }
+      if (fun.kind === 'FuncLit') {
+        checkArgs(pass, file, fn, fname, d, text, deferLine);
         return;
       }
       const cfg = pass.cfg(fn);

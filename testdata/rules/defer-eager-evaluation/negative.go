@@ -269,3 +269,21 @@ func retryDial(tries int) error {
 		c = nil
 	}
 }
+
+type op struct {
+	name  string
+	start time.Time
+}
+
+func finishOp(o op) { log.Println(o.name, time.Since(o.start)) }
+
+// time.Now() into a time.Time field of the argument: the start-time idiom.
+func startInStruct() {
+	defer finishOp(op{name: "sync", start: time.Now()})
+	defer finishOp(op{"copy", time.Now()})
+}
+
+// A start time passed to a deferred literal's time.Time parameter.
+func startIntoLiteral() {
+	defer func(start time.Time) { log.Println(time.Since(start)) }(time.Now())
+}

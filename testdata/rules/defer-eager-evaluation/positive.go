@@ -118,3 +118,10 @@ func reopenInLoop(names []string) {
 		f, _ = os.Open(n)
 	}
 }
+
+// A clock reading passed as an argument to a deferred literal is taken at the defer statement.
+func elapsedArg() {
+	start := time.Now()
+	defer func(d time.Duration) { log.Println("took", d) }(time.Since(start)) // want `time.Since\(start\), an argument of the deferred function literal on line \d+, is evaluated at the defer statement, not when elapsedArg returns, so it measures almost nothing`
+	work()
+}
