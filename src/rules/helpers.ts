@@ -532,7 +532,9 @@ export function protectingRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | und
     if (found) return false;
     if (x.kind === 'DeferStmt') {
       const fun = unparen(x.call.fun);
-      const target = fun.kind === 'FuncLit' ? fun : pass.types.callee(x.call)?.decl;
+      // A literal deferred in place, a function of the package, or a literal a local variable
+      // only ever holds (`guard := func() { recover() ... }; defer guard()`).
+      const target = fun.kind === 'FuncLit' ? fun : pass.types.callee(x.call)?.decl ?? (fun.kind === 'Ident' ? callGraphOf(pass).calleeOf(x.call)?.lit ?? undefined : undefined);
       if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target)) found = x;
       return false;
     }

@@ -232,3 +232,38 @@ func notify(n int) {
 }
 
 func report(n int) { log.Printf("n=%d", n) }
+
+// A recovering literal held by a local variable and deferred through it protects the goroutine.
+func localGuardInGoroutine(items []int) {
+	defer func() {
+		if r := recover(); r != nil {
+			log.Println(r)
+		}
+	}()
+	guard := func() {
+		if r := recover(); r != nil {
+			log.Println(r)
+		}
+	}
+	for _, it := range items {
+		go func() {
+			defer guard()
+			_ = work(it)
+		}()
+	}
+}
+
+// The parent protects itself through such a variable; its goroutine does not.
+func localGuardInParent(items []int) {
+	guard := func() {
+		if r := recover(); r != nil {
+			log.Println(r)
+		}
+	}
+	defer guard()
+	for _, it := range items {
+		go func() { // want `localGuardInParent protects itself with a deferred recover \(line \d+\), but the goroutine started on line \d+ has no recover of its own`
+			_ = work(it)
+		}()
+	}
+}
