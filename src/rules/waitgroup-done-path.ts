@@ -184,6 +184,29 @@ function onceGuards(pass: Pass, fn: FuncNode, dones: readonly DoneCall[]): Set<a
   return out;
 }
 
+/**
+ * The parent's name for a group the goroutine reaches through a parameter: `wg` for `done` in
+ * `go func(done *sync.WaitGroup) { ... }(&wg)`.
+ */
+function parentGroupText(file: PassFile, go: ast.GoStmt, fn: FuncNode, wg: ast.Expr): string | undefined {
+  const x = unparen(wg);
+  if (x.kind !== 'Ident') return undefined;
+  let i = 0;
+  for (const f of fn.type.params.list ?? []) {
+    for (const n of f.names ?? []) {
+      if (n.name === x.name) {
+        const a = go.call.args?.[i];
+        if (!a || go.call.ellipsis !== -1) return undefined;
+        const v = unparen(a);
+        return textOf(file, v.kind === 'UnaryExpr' && v.op === '&' ? v.x : v);
+      }
+      i++;
+    }
+    if (!f.names || f.names.length === 0) i++;
+  }
+  return undefined;
+}
+
 function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode, seen: Set<ast.Node>): void {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -204,6 +227,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
     if (seen.has(first.call)) continue;
     seen.add(first.call);
     const wgText = textOf(fnFile, first.wg);
+    const waiter = parentGroupText(file, go, fn, first.wg) ?? wgText;
     const confidence = first.typed ? 'high' : 'medium';
     const deferred = deferredDone(pass, cfg, first.path);
     if (deferred) {
@@ -254,7 +278,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       node: first.call,
       file: fnFile,
       confidence,
-      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where}, so the group is never marked done and ${wgText}.Wait() blocks forever; call defer ${wgText}.Done() at the start of the goroutine instead`,
+      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where}, so the group is never marked done and ${waiter}.Wait() blocks forever; call defer ${wgText}.Done() at the start of the goroutine instead`,
       related: [
         ...(at ? [{ node: at, file: fnFile, message: 'leaves without calling Done' }] : []),
         { node: go, file, message: 'the goroutine is started here' },

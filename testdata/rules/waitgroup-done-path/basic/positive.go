@@ -202,3 +202,18 @@ func readyUnlessWarm(work func(), finish chan struct{}, warm bool) {
 	}(warm)
 	wg.Wait()
 }
+
+// The group reaches the goroutine as a parameter: the message names the parent's wg for Wait.
+func paramGroup(items []int, step func(int) error) {
+	var wg sync.WaitGroup
+	for _, it := range items {
+		wg.Add(1)
+		go func(done *sync.WaitGroup) {
+			if err := step(it); err != nil {
+				return
+			}
+			done.Done() // want `done.Done\(\) on line \d+ is skipped by the return on line \d+ .* and wg.Wait\(\) blocks forever; call defer done.Done\(\)`
+		}(&wg)
+	}
+	wg.Wait()
+}
