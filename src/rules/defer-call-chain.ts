@@ -81,9 +81,15 @@ function isAction(name: string): boolean {
   return ACTION_VERBS.some((v) => n === v || (n.startsWith(v) && /^[A-Z0-9_]/.test(n.charAt(v.length))));
 }
 
+/** The name with its first letter upper-cased: unexported helpers (`startSpan`, `release`) read like exported ones. */
+function exported(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 function isIdiom(innerName: string | undefined, outerName: string | undefined): boolean {
-  if (!innerName || !outerName || !CHAIN_END_METHODS.has(outerName)) return false;
-  return CHAIN_BEGIN_PREFIXES.some((p) => innerName.startsWith(p));
+  if (!innerName || !outerName || !CHAIN_END_METHODS.has(exported(outerName))) return false;
+  const inner = exported(innerName);
+  return CHAIN_BEGIN_PREFIXES.some((p) => inner.startsWith(p));
 }
 
 function run(pass: Pass): void {
