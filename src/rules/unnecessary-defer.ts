@@ -4,7 +4,7 @@ import type * as ast from '../syntax/ast.js';
 import { inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { deferNeeds, funcName, textOf, type FuncNode } from './helpers.js';
+import { callsRecoverDirectly, deferNeeds, funcName, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'unnecessary-defer';
 
@@ -36,6 +36,21 @@ function usesRecover(call: ast.CallExpr): boolean {
     return !found;
   });
   return found;
+}
+
+/** Whether the deferred function is one of this package that calls recover() itself: called directly, its recover would do nothing. */
+function defersRecoverer(pass: Pass, call: ast.CallExpr): boolean {
+  const decl = pass.types.callee(call)?.decl;
+  return !!decl && callsRecoverDirectly(pass, decl);
+}
+
+/** Whether a call's arguments take the address of one of fn's named results. */
+function takesResultAddress(fn: FuncNode, call: ast.CallExpr): boolean {
+  const names = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)));
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    return x.kind === 'UnaryExpr' && x.op === '&' && unparen(x.x).kind === 'Ident' && names.has((unparen(x.x) as ast.Ident).name);
+  });
 }
 
 /** Calls that read the caller's stack: a deferred frame sees a different stack and line than a direct call. */
@@ -87,9 +102,10 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
         else if (next?.kind === 'ReturnStmt' && (next.results ?? []).every((r) => isConstant(pass, r))) {
           why = next.results && next.results.length > 0 ? 'the return right after it has only constant results' : 'a bare return follows it';
           // A deferred closure can change named results after `return X` assigned them.
-          if (next.results && next.results.length > 0 && hasNamedResults(fn) && unparen(s.call.fun).kind === 'FuncLit') why = undefined;
+          // So can a call given a named result's address (`defer record(&n); return 42`).
+          if (next.results && next.results.length > 0 && hasNamedResults(fn) && (unparen(s.call.fun).kind === 'FuncLit' || takesResultAddress(fn, s.call))) why = undefined;
         }
-        if (why && !usesRecover(s.call) && !readsStack(pass, s.call)) {
+        if (why && !usesRecover(s.call) && !defersRecoverer(pass, s.call) && !readsStack(pass, s.call)) {
           const call = textOf(file, s.call);
           pass.report({
             node: s,

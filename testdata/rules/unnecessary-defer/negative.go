@@ -96,3 +96,24 @@ func callerOf(skip int) (uintptr, string, int, bool) {
 func dumpAtExit() {
 	defer func() { debug.PrintStack() }()
 }
+
+// A deferred function given a named result's address sees the value the return assigns.
+func recordResult(n *int) { fmt.Println("result", *n) }
+
+func answer() (n int) {
+	defer recordResult(&n)
+	return 42
+}
+
+// A deferred method that recovers: called directly, its recover would do nothing.
+type server struct{}
+
+func (s *server) recoverPanic() {
+	if r := recover(); r != nil {
+		fmt.Println(r)
+	}
+}
+
+func (s *server) noop() {
+	defer s.recoverPanic()
+}
