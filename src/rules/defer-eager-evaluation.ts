@@ -337,6 +337,24 @@ function run(pass: Pass): void {
       // (c) receiver variable reassigned later.
       if (fun.kind === 'SelectorExpr') {
         const x = unparen(fun.x);
+        // `defer resp.Body.Close()`: the field is read through the pointer at the defer statement,
+        // so a later `resp, err = c.Get(...)` leaves the new response's Body unclosed.
+        const root = x.kind === 'SelectorExpr' ? fieldPathRoot(pass, x) : undefined;
+        if (root) {
+          const w = writeAfter({ pass, cfg, fn, d, v: root, keepNil: false, freshOnly: true });
+          if (w) {
+            const wl = lineOf(file, w.node);
+            const recv = textOf(file, x);
+            pass.report({
+              node: d,
+              file,
+              message: `defer ${text} reads ${recv} at the defer statement on line ${deferLine}; ${root.name} is reassigned on line ${wl}, so the deferred ${fun.sel.name} still acts on the old ${recv}, and the ${recv} of the ${root.name} assigned on line ${wl} ${fun.sel.name === 'Close' ? 'is never closed' : `gets no ${fun.sel.name}`}; defer a separate ${fun.sel.name} for the new value (or use a new variable)`,
+              confidence: 'high',
+              related: [{ node: w.node, message: `${root.name} reassigned here` }],
+            });
+            return;
+          }
+        }
         if (x.kind === 'Ident' && isReceiverVar(pass, file, x, d.call)) {
           const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: true });
           if (w) {
@@ -358,6 +376,27 @@ function run(pass: Pass): void {
 }
 
 /** Whether x in `x.M()` is a variable whose value (not its address) the deferred call captures. */
+/**
+ * The variable at the root of a field path (`resp` in `resp.Body`) when the root is a local
+ * pointer variable and every step is a field: the path is read through the pointer at the defer
+ * statement, so reassigning the root later does not change what the deferred call acts on.
+ */
+function fieldPathRoot(pass: Pass, e: ast.SelectorExpr): ast.Ident | undefined {
+  let x: ast.Expr = e;
+  while (x.kind === 'SelectorExpr') {
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === 'pointer') t = t.elem;
+    const u = underlying(t);
+    const name = x.sel.name;
+    if (u?.kind !== 'struct' || !u.fields.some((f) => f.name === name)) return undefined;
+    x = unparen(x.x);
+  }
+  if (x.kind !== 'Ident') return undefined;
+  const o = pass.types.objectOf(x);
+  if (!o || o.kind !== 'var' || (o.varKind !== 'local' && o.varKind !== 'param')) return undefined;
+  return underlying(o.type)?.kind === 'pointer' ? x : undefined;
+}
+
 function isReceiverVar(pass: Pass, file: PassFile, x: ast.Ident, call: ast.CallExpr): boolean {
   const o = pass.types.objectOf(x);
   if (o) {
