@@ -9,11 +9,16 @@ import { bodyNeeds, funcName, isNilIdent, lineOf, recoverSites, type RecoverSite
 
 const ID = 'recover-swallows-panic';
 
-/** A branch that does nothing: no statements, or only empty statements and bare returns. */
+/** A branch that does nothing: no statements, or only empty statements, bare returns and `_ = x`. */
 function emptyBranch(b: ast.Stmt | null): boolean {
   if (!b) return true;
   if (b.kind !== 'BlockStmt') return false;
-  return (b.list ?? []).every((s) => s.kind === 'EmptyStmt' || (s.kind === 'ReturnStmt' && !s.results?.length));
+  return (b.list ?? []).every(
+    (s) =>
+      s.kind === 'EmptyStmt' ||
+      (s.kind === 'ReturnStmt' && !s.results?.length) ||
+      (s.kind === 'AssignStmt' && s.tok === '=' && s.lhs.every((l) => l.kind === 'Ident' && l.name === '_') && s.rhs.every((r) => unparen(r).kind === 'Ident')),
+  );
 }
 
 /** The nearest ancestor of `target` inside `root`, as a path from root (root first, target last). */
@@ -44,9 +49,26 @@ function nilTest(pass: Pass, x: ast.Expr, isV: (e: ast.Expr) => boolean): '!=' |
 }
 
 /** Whether an if statement that tests the value with `cond` ignores the panic. */
-function ifIgnores(op: '!=' | '==', s: ast.IfStmt): boolean {
-  // `!= nil`: the panic branch is the body; `== nil`: it is the else (and what follows, which we do not judge).
-  return op === '!=' ? emptyBranch(s.body) && (s.else === null || emptyBranch(s.else)) : emptyBranch(s.body) && emptyBranch(s.else) && s.else !== null;
+function ifIgnores(op: '!=' | '==', s: ast.IfStmt, last: boolean): boolean {
+  // `!= nil`: the panic branch is the body (the else runs without a panic, whatever it does).
+  if (op === '!=') return emptyBranch(s.body);
+  // `== nil`: it is the else, and what follows, which we judge only when nothing does
+  // (`if r := recover(); r == nil { return }` as the last statement).
+  if (s.else !== null) return emptyBranch(s.body) && emptyBranch(s.else);
+  return last && emptyBranch(s.body);
+}
+
+/** Whether `s` is the last statement of the function body (nothing follows it). */
+function isLast(body: ast.BlockStmt, s: ast.Stmt): boolean {
+  const list = body.list ?? [];
+  return list[list.length - 1] === s;
+}
+
+/** Whether the variable `id` refers to is declared inside `body` (a local of the deferred function). */
+function declaredIn(pass: Pass, id: ast.Ident, body: ast.BlockStmt): boolean {
+  const o = pass.types.objectOf(id);
+  const d = o?.decl;
+  return !!o && o.kind === 'var' && o.varKind === 'local' && !!d && d.namePos >= body.lbrace && d.namePos <= body.rbrace;
 }
 
 /** How the site treats the recovered value: 'discarded', 'ignored' (tested, then nothing), or undefined when it is used. */
@@ -64,7 +86,7 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefi
     const ifs = path[i - 1];
     if (ifs?.kind === 'IfStmt' && ifs.cond === parent) {
       const op = nilTest(pass, parent, isCall);
-      return op && ifIgnores(op, ifs) ? 'ignored' : undefined;
+      return op && ifIgnores(op, ifs, isLast(body, ifs)) ? 'ignored' : undefined;
     }
     return undefined;
   }
@@ -73,8 +95,9 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefi
     const l = parent.lhs[0]!;
     if (l.kind !== 'Ident') return undefined;
     if (l.name === '_') return 'discarded';
-    // `panicVal = recover()` stores it in a variable of the enclosing code (often a named result).
-    if (parent.tok !== ':=') return undefined;
+    // `panicVal = recover()` stores it in a variable of the enclosing code (often a named
+    // result); only a variable declared in the deferred function itself is judged here.
+    if (parent.tok !== ':=' && !declaredIn(pass, l, body)) return undefined;
     v = l;
   } else if (parent.kind === 'ValueSpec' && parent.names.length === 1) {
     v = parent.names[0]!;
@@ -96,7 +119,7 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefi
     if (n.kind === 'IfStmt') {
       const op = nilTest(pass, n.cond, isV);
       if (op) {
-        if (!ifIgnores(op, n)) {
+        if (!ifIgnores(op, n, isLast(body, n))) {
           used = true;
           return;
         }
@@ -107,7 +130,7 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefi
         return;
       }
     }
-    if (n.kind === 'Ident' && n !== v && isV(n)) {
+    if (n.kind === 'Ident' && n !== v && n !== target?.decl && isV(n)) {
       const p = parents[parents.length - 1];
       if (!(p?.kind === 'SelectorExpr' && p.sel === n)) {
         used = true;

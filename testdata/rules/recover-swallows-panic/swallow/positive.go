@@ -79,3 +79,44 @@ func held() {
 	defer h()
 	panic("boom")
 }
+
+// The panic branch is empty; the else (no panic) does something else.
+func emptyThenElse(ok *bool) {
+	defer func() {
+		if r := recover(); r != nil { // want `tests the value of recover\(\)`
+		} else {
+			*ok = true
+		}
+	}()
+	panic("x")
+}
+
+// Stored in a local of the deferred function, then thrown away.
+func varAssign() {
+	defer func() {
+		var r any
+		r = recover() // want `discards the value of recover\(\)`
+		_ = r
+	}()
+	panic("x")
+}
+
+// Only silenced for the compiler.
+func blankInBranch() {
+	defer func() {
+		if r := recover(); r != nil { // want `tests the value of recover\(\)`
+			_ = r
+		}
+	}()
+	panic("x")
+}
+
+// Returns early when there was no panic, and ends when there was one.
+func nilReturnOnly() {
+	defer func() {
+		if r := recover(); r == nil { // want `tests the value of recover\(\)`
+			return
+		}
+	}()
+	panic("x")
+}
