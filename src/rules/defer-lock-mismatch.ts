@@ -11,6 +11,26 @@ import { deferNeeds, funcName, lineOf, lockCall, lockCallsIn, refKey, sameRefKey
 
 const ID = 'defer-lock-mismatch';
 
+/**
+ * The reference key of a mutex expression, also through an index that is a variable or a
+ * literal (`s.parts[i]`, `locks[0]`): the same index expression names the same mutex here, as
+ * long as the index is not assigned in between (the defer comes right after the lock).
+ */
+function mutexKey(pass: Pass, e: ast.Expr): string | undefined {
+  const x = unparen(e);
+  if (x.kind === 'IndexExpr') {
+    const base = mutexKey(pass, x.x);
+    const i = unparen(x.index);
+    const idx = i.kind === 'BasicLit' ? i.value : i.kind === 'Ident' ? refKey(pass, i) : undefined;
+    return base === undefined || idx === undefined ? undefined : `${base}[${idx}]`;
+  }
+  if (x.kind === 'SelectorExpr') {
+    const base = mutexKey(pass, x.x);
+    return base === undefined ? undefined : `${base}.${x.sel.name}`;
+  }
+  return refKey(pass, x);
+}
+
 /** What goes wrong when `deferred` runs at exit while the mutex is held by `held`; undefined when they match. */
 function mismatch(held: LockMethod, deferred: LockMethod): { effect: string; fix: LockMethod } | undefined {
   if (held === 'Lock' && deferred === 'Lock') {
@@ -52,7 +72,7 @@ function enclosingLists(stack: readonly ast.Node[]): { list: readonly ast.Stmt[]
 function lastOp(pass: Pass, stack: readonly ast.Node[], key: string): LockCall | undefined {
   for (const { list, index } of enclosingLists(stack)) {
     for (let i = index - 1; i >= 0; i--) {
-      const ops = lockCallsIn(pass, list[i]!).filter((l) => sameRefKey(refKey(pass, l.mutex), key));
+      const ops = lockCallsIn(pass, list[i]!).filter((l) => sameRefKey(mutexKey(pass, l.mutex), key));
       if (ops.length === 0) continue;
       const st = list[i]!;
       // Only a plain statement `mu.Lock()` says for sure what is held; anything nested is ambiguous.
@@ -72,7 +92,7 @@ function usedAfter(pass: Pass, fn: FuncNode, d: ast.DeferStmt, key: string): boo
     if (found) return false;
     if (x.kind === 'CallExpr' && x.lparen > after) {
       const l = lockCall(pass, x);
-      if (l && sameRefKey(refKey(pass, l.mutex), key)) found = true;
+      if (l && sameRefKey(mutexKey(pass, l.mutex), key)) found = true;
     }
     return !found;
   });
@@ -82,7 +102,7 @@ function usedAfter(pass: Pass, fn: FuncNode, d: ast.DeferStmt, key: string): boo
 function check(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast.Node[]): void {
   const deferred = lockCall(pass, d.call);
   if (!deferred || deferred.method === 'TryLock' || deferred.method === 'TryRLock') return;
-  const key = refKey(pass, deferred.mutex);
+  const key = mutexKey(pass, deferred.mutex);
   if (key === undefined) return;
   const held = lastOp(pass, stack, key);
   if (!held || (held.method !== 'Lock' && held.method !== 'RLock')) return;

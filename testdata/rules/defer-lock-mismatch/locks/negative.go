@@ -103,3 +103,15 @@ func (s *store) loop(n int) {
 }
 
 func work() {}
+
+type shardSet struct {
+	parts [8]sync.Mutex
+	data  [8]map[string]int
+}
+
+// Different indexes, and the right pairing on one index.
+func (s *shardSet) get(i, j int, k string) int {
+	s.parts[i].Lock()
+	defer s.parts[i].Unlock()
+	return s.data[j][k]
+}

@@ -92,3 +92,21 @@ func (c *conf) get(k string) string {
 	defer c.RWMutex.Unlock() // want `c is read-locked with RLock on line \d+, but the deferred c.RWMutex.Unlock\(\).*defer c.RUnlock\(\) instead`
 	return c.m[k]
 }
+
+// A mutex picked from an array by index: the same index names the same mutex.
+type shards struct {
+	parts [8]sync.RWMutex
+	data  [8]map[string]int
+}
+
+func (s *shards) get(i int, k string) int {
+	s.parts[i].RLock()
+	defer s.parts[i].Unlock() // want `s.parts\[i\] is read-locked with RLock on line \d+, but the deferred s.parts\[i\].Unlock\(\)`
+	return s.data[i][k]
+}
+
+func (s *shards) first(k string) int {
+	s.parts[0].RLock()
+	defer s.parts[0].Unlock() // want `s.parts\[0\] is read-locked with RLock`
+	return s.data[0][k]
+}
