@@ -101,7 +101,7 @@ function otherReaders(pass: Pass, fn: FuncNode, lit: ast.FuncLit, id: ast.Ident)
 }
 
 /** Whether the literal reads id other than on the right of assignments to id itself. */
-function readInLiteral(pass: Pass, lit: ast.FuncLit, target: ast.Ident): boolean {
+function readInLiteral(pass: Pass, lit: ast.FuncLit, target: ast.Ident, after: number): boolean {
   const o = pass.types.objectOf(target);
   let read = false;
   const same = (x: ast.Expr): boolean => {
@@ -115,8 +115,10 @@ function readInLiteral(pass: Pass, lit: ast.FuncLit, target: ast.Ident): boolean
       for (const l of n.lhs) if (!same(l)) walk(l);
       return;
     }
+    // Only a read after the assignment uses the value it stores; one before it (`cerr != nil &&
+    // err == nil`) reads the value from before.
     if (n.kind === 'Ident' && same(n)) {
-      read = true;
+      if (n.namePos > after) read = true;
       return;
     }
     forEachChild(n, walk);
@@ -171,7 +173,7 @@ function reportLostAssignments(pass: Pass, file: PassFile, fn: FuncNode, fname: 
       const where = declaredIn(pass, fn, lit, id);
       // Without types we cannot tell a named result from a local: stay silent.
       if (where === undefined || where === 'result' || where === 'other') continue;
-      if (readInLiteral(pass, lit, id)) continue;
+      if (readInLiteral(pass, lit, id, nodeStop(x))) continue;
       const reader = otherReaders(pass, fn, lit, id);
       if (reader) continue;
       reported.add(id.name);

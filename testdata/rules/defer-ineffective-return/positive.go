@@ -61,3 +61,19 @@ func noResults(f *os.File) {
 }
 
 func work() {}
+
+// The close error is stored only when there is no earlier error, but err is a local: the return
+// has already copied it, so the assignment is lost either way.
+func writeGuarded(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); cerr != nil && err == nil {
+			err = cerr // want `the deferred function literal assigns err = cerr, but err is a local variable of writeGuarded, not a named result`
+		}
+	}()
+	_, err = f.Write(data)
+	return err
+}
