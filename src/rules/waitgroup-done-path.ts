@@ -231,14 +231,19 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
     const confidence = first.typed ? 'high' : 'medium';
     const deferred = deferredDone(pass, cfg, first.path);
     if (deferred) {
-      const again = dones.find((d) => cfg.canReach(deferred, cfg.locate(d.call)?.node ?? d.call));
+      const entryOf = (d: DoneCall) => cfg.locate(d.call)?.node ?? d.call;
+      // Called after the defer, or before it on a path that goes on to the defer (an early Done
+      // whose return was forgotten): both run.
+      const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
       if (again) {
         pass.report({
           node: again.call,
           file: fnFile,
           severity: 'critical',
           confidence,
-          message: `${wgText}.Done() is deferred on line ${lineOf(fnFile, deferred)} and called again on line ${lineOf(fnFile, again.call)} in ${where}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); keep only the deferred call`,
+          message: nodePos(again.call) < nodePos(deferred)
+            ? `${wgText}.Done() on line ${lineOf(fnFile, again.call)} in ${where} is followed on the same path by defer ${wgText}.Done() on line ${lineOf(fnFile, deferred)}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); return right after the early Done, or keep only the deferred call`
+            : `${wgText}.Done() is deferred on line ${lineOf(fnFile, deferred)} and called again on line ${lineOf(fnFile, again.call)} in ${where}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); keep only the deferred call`,
           related: [{ node: deferred, file: fnFile, message: `${wgText}.Done() deferred here` }],
         });
       }

@@ -217,3 +217,19 @@ func paramGroup(items []int, step func(int) error) {
 	}
 	wg.Wait()
 }
+
+// An early Done whose return was forgotten: the deferred Done below runs too.
+func doubleDoneEarly(items []int, step func(int) error) {
+	var wg sync.WaitGroup
+	for _, it := range items {
+		wg.Add(1)
+		go func() {
+			if err := step(it); err != nil {
+				wg.Done() // want `wg.Done\(\) on line \d+ in the goroutine started on line \d+ is followed on the same path by defer wg.Done\(\) on line \d+`
+			}
+			defer wg.Done()
+			_ = step(it + 1)
+		}()
+	}
+	wg.Wait()
+}
