@@ -57,6 +57,8 @@ function checkedElsewhere(pass: Pass, fn: FuncNode, id: ast.Ident, methods: read
   const visit = (n: ast.Node): boolean => {
     if (found) return false;
     if (n.kind === 'ExprStmt') dropped.add(unparen(n.x));
+    // A deferred or go call's results are discarded too (another `defer f.Close()` checks nothing).
+    else if (n.kind === 'DeferStmt' || n.kind === 'GoStmt') dropped.add(n.call);
     else if (n.kind === 'AssignStmt' && n.lhs.every((l) => l.kind === 'Ident' && l.name === '_')) for (const r of n.rhs) dropped.add(unparen(r));
     else if (n.kind === 'CallExpr' && n !== except && !dropped.has(n)) {
       const m = methodCallOn(n);
@@ -92,6 +94,7 @@ function writtenThrough(pass: Pass, fn: FuncNode, id: ast.Ident, origin: ast.Cal
       if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
       else if ((x.args ?? []).some(isV)) found = true;
     } else if (x.kind === 'AssignStmt' && x.rhs.some(isV)) found = true;
+    else if (x.kind === 'ValueSpec' && (x.values ?? []).some(isV)) found = true;
     else if (x.kind === 'ReturnStmt' && (x.results ?? []).some(isV)) found = true;
     else if (x.kind === 'CompositeLit' && (x.elts ?? []).some((e) => isV(e.kind === 'KeyValueExpr' ? e.value : e))) found = true;
     return !found;

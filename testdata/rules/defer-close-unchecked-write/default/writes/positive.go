@@ -197,3 +197,36 @@ func wrapperCheckedFileNot(path string, data []byte) error {
 	}
 	return zw.Close()
 }
+
+// The variable is reused: the first file is only read, the second one is written, and its
+// deferred Close drops the error (the first defer checks nothing either).
+func transform(in, out string) error {
+	f, err := os.Open(in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	f, err = os.Create(out)
+	if err != nil {
+		return err
+	}
+	defer f.Close() // want `deferred f.Close\(\) discards the error of the file created by os.Create on line \d+`
+	_, err = f.Write(data)
+	return err
+}
+
+// Written through an io.Writer declared from it.
+func saveVia(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close() // want `deferred f.Close\(\) discards the error of the file created by os.Create`
+	var w io.Writer = f
+	_, err = w.Write(data)
+	return err
+}
