@@ -244,7 +244,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     // A range over the channel has no entry at its head (the operand is evaluated before the
     // loop), so its head block itself counts as a receive: the loop ends only when the channel is
     // closed, and coming round to it from the body receives again.
-    const drainHeaders = new Set<Block>(loops.filter((l) => l.stmt.kind === 'RangeStmt').map((l) => l.header));
+    const drainHeaders = new Set<Block>(loops.filter((l) => l.stmt.kind === 'RangeStmt' && sameRefKey(refKey(pass, l.stmt.x), m.key)).map((l) => l.header));
     const receives = (n: ast.Node) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
     const ch = m.id.name;
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);

@@ -466,3 +466,22 @@ func drainQueueBreak(jobs []*job, last *job) int {
 	}
 	return len(jobs)
 }
+
+// A fresh channel per task of a range over another channel: the timeout case strands the
+// worker, whatever the outer range does.
+func runTasks(tasks chan func() error) error {
+	var last error
+	for t := range tasks {
+		ch := make(chan error) // want `the function literal on line \d+ makes ch unbuffered|runTasks makes ch unbuffered`
+		go func(task func() error) {
+			ch <- task()
+		}(t)
+		select {
+		case err := <-ch:
+			last = err
+		case <-time.After(time.Second):
+			last = errors.New("timed out")
+		}
+	}
+	return last
+}
