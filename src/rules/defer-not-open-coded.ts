@@ -20,16 +20,43 @@ interface Counts {
   returns: number;
 }
 
+/**
+ * Labels that a goto after them jumps back to. Like the compiler's escape analysis, code from such
+ * a label to the end of its block counts as a loop (`again: defer f(); ...; goto again`).
+ */
+function loopingLabels(body: ast.BlockStmt): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  const visit = (n: ast.Node): void => {
+    if (n.kind === 'FuncLit') return;
+    if (n.kind === 'LabeledStmt') seen.set(n.label.name, n.label.namePos);
+    else if (n.kind === 'BranchStmt' && n.tok === 'goto' && n.label && seen.has(n.label.name)) out.add(n.label.name);
+    forEachChild(n, visit);
+  };
+  visit(body);
+  return out;
+}
+
 function count(fn: FuncNode): Counts {
   const c: Counts = { defers: [], returns: 0 };
+  const looping = fn.body ? loopingLabels(fn.body) : new Set<string>();
   const visit = (n: ast.Node, loopDepth: number): void => {
     if (n.kind === 'FuncLit') return;
     if (n.kind === 'DeferStmt') c.defers.push({ d: n, inLoop: loopDepth > 0 });
     else if (n.kind === 'ReturnStmt') c.returns++;
     const depth = isLoop(n) ? loopDepth + 1 : loopDepth;
+    if (looping.size > 0 && n.kind === 'BlockStmt') {
+      // A looping label deepens the rest of its block.
+      let d = depth;
+      for (const st of n.list ?? []) {
+        if (st.kind === 'LabeledStmt' && looping.has(st.label.name)) d++;
+        visit(st, d);
+      }
+      return;
+    }
     forEachChild(n, (x) => visit(x, depth));
   };
-  if (fn.body) forEachChild(fn.body, (x) => visit(x, 0));
+  if (fn.body) visit(fn.body, 0);
   return c;
 }
 

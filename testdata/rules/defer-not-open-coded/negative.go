@@ -107,3 +107,14 @@ func loopInDeferred(xs []int) {
 		}
 	}()
 }
+
+// A forward goto is no loop.
+func gotoForward(n int) error {
+	defer g()
+	if n > 0 {
+		goto done
+	}
+	n++
+done:
+	return nil
+}

@@ -95,3 +95,15 @@ func sixReturns(x int) int {
 	}
 	return 0
 }
+
+// A loop written with a backward goto: the compiler counts it as a loop.
+func gotoLoop(n int) error {
+	i := 0
+again:
+	defer g() // want `is in a loop`
+	i++
+	if i < n {
+		goto again
+	}
+	return nil
+}
