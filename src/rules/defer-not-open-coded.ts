@@ -6,6 +6,7 @@ import type * as ast from '../syntax/ast.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { deferNeeds, funcName, isLoop, lineOf, type FuncNode } from './helpers.js';
+import { loopingLabels } from '../syntax/nodes.js';
 import { forEachChild } from '../syntax/nodes.js';
 
 const ID = 'defer-not-open-coded';
@@ -18,23 +19,6 @@ export const MAX_RETURNS_TIMES_DEFERS = 15;
 interface Counts {
   defers: { d: ast.DeferStmt; inLoop: boolean }[];
   returns: number;
-}
-
-/**
- * Labels that a goto after them jumps back to. Like the compiler's escape analysis, code from such
- * a label to the end of its block counts as a loop (`again: defer f(); ...; goto again`).
- */
-function loopingLabels(body: ast.BlockStmt): Set<string> {
-  const seen = new Map<string, number>();
-  const out = new Set<string>();
-  const visit = (n: ast.Node): void => {
-    if (n.kind === 'FuncLit') return;
-    if (n.kind === 'LabeledStmt') seen.set(n.label.name, n.label.namePos);
-    else if (n.kind === 'BranchStmt' && n.tok === 'goto' && n.label && seen.has(n.label.name)) out.add(n.label.name);
-    forEachChild(n, visit);
-  };
-  visit(body);
-  return out;
 }
 
 function count(fn: FuncNode): Counts {

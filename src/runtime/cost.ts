@@ -6,7 +6,7 @@
 // allocation per execution, which is what per-defer cost is about.
 import type * as ast from '../syntax/ast.js';
 import { parseFile } from '../syntax/parser.js';
-import { forEachChild } from '../syntax/nodes.js';
+import { forEachChild, loopingLabels } from '../syntax/nodes.js';
 import { docUrl, type Finding, type Severity } from '../findings/model.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
@@ -91,21 +91,35 @@ export function deferSites(filename: string, text: string): DeferSite[] {
     const name = x.kind === 'Ident' ? x.name : '?';
     return star ? `(*${name}).` : `${name}.`;
   };
+  // Labels a later goto jumps back to: from such a label to the end of its block is a loop too.
+  let looping = new Set<string>();
+  const visitBody = (body: ast.BlockStmt, name: string): void => {
+    const outer = looping;
+    looping = loopingLabels(body);
+    visit(body, name, { n: 0 }, false);
+    looping = outer;
+  };
   const visit = (n: ast.Node, fn: string, lits: { n: number }, loop: boolean): void => {
     if (n.kind === 'FuncDecl') {
       if (!n.body) return;
-      const name = `${recvName(n)}${n.name.name}`;
-      forEachChild(n.body, (c) => visit(c, name, { n: 0 }, false));
+      visitBody(n.body, `${recvName(n)}${n.name.name}`);
       return;
     }
     if (n.kind === 'FuncLit') {
       lits.n++;
-      const name = fn ? `${fn}.func${lits.n}` : `glob..func${lits.n}`;
-      forEachChild(n.body, (c) => visit(c, name, { n: 0 }, false));
+      visitBody(n.body, fn ? `${fn}.func${lits.n}` : `glob..func${lits.n}`);
       return;
     }
     if (n.kind === 'DeferStmt') out.push({ line: source.position(n.defer).line, func: fn, inLoop: loop });
     const inLoop = loop || n.kind === 'ForStmt' || n.kind === 'RangeStmt';
+    if (n.kind === 'BlockStmt' && looping.size > 0) {
+      let l = inLoop;
+      for (const st of n.list ?? []) {
+        if (st.kind === 'LabeledStmt' && looping.has(st.label.name)) l = true;
+        visit(st, fn, lits, l);
+      }
+      return;
+    }
     forEachChild(n, (c) => visit(c, fn, lits, inLoop));
   };
   visit(file, '', { n: 0 }, false);

@@ -265,3 +265,20 @@ export function inspect(n: ast.Node, visit: (node: ast.Node) => boolean | void):
   };
   walk(n);
 }
+
+/**
+ * Labels that a goto after them jumps back to. Like the compiler's escape analysis, code from such
+ * a label to the end of its block counts as a loop (`again: defer f(); ...; goto again`).
+ */
+export function loopingLabels(body: ast.BlockStmt): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  const visit = (n: ast.Node): void => {
+    if (n.kind === 'FuncLit') return;
+    if (n.kind === 'LabeledStmt') seen.set(n.label.name, n.label.namePos);
+    else if (n.kind === 'BranchStmt' && n.tok === 'goto' && n.label && seen.has(n.label.name)) out.add(n.label.name);
+    forEachChild(n, visit);
+  };
+  visit(body);
+  return out;
+}
