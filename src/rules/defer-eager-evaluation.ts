@@ -461,7 +461,8 @@ function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: a
     // only locals: saving a package variable to restore it (defer func(old T) { v = old }(v)) and
     // passing a value to a literal's parameter are deliberate snapshots.
     if (!isErr && (!releasing || (o && o.varKind === 'package') || (!o && !isLocal(fn, x)))) continue;
-    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: isErr, freshOnly: !isErr });
+    // A nil written later (`return nil`) is no error the deferred call misses.
+    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr });
     if (!w) continue;
     const wl = lineOf(file, w.node);
     const how = w.node.kind === 'ReturnStmt' ? `set again by the return statement on line ${wl}` : `assigned again on line ${wl}`;

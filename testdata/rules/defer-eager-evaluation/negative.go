@@ -287,3 +287,14 @@ func startInStruct() {
 func startIntoLiteral() {
 	defer func(start time.Time) { log.Println(time.Since(start)) }(time.Now())
 }
+
+type span struct{}
+
+func (*span) End(err error) { _ = err }
+
+// Every return after the defer returns nil: no error is missed.
+func spanNilReturn(s *span) (err error) {
+	defer s.End(err)
+	fmt.Println("x")
+	return nil
+}
