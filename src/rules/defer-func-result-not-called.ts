@@ -25,7 +25,8 @@ function typeName(t: Type): string {
 function resultsOf(pass: Pass, call: ast.CallExpr): Param[] | undefined {
   const c = pass.types.callee(call);
   if (c?.kind === 'conversion' || c?.kind === 'builtin') return undefined;
-  if (c?.sig) return c.sig.results;
+  // A generic callee's results are its type parameters: the call's own type is the instance's.
+  if (c?.sig && !c.sig.results.some((r) => r.type.kind === 'typeparam')) return c.sig.results;
   const t = pass.types.typeOf(call);
   if (!t) return undefined;
   if (t.kind === 'tuple') return t.types.map((type) => ({ name: '', type }));

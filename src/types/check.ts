@@ -1677,14 +1677,17 @@ class Checker implements TypeInfo {
           return;
       }
     };
-    args.forEach((arg, i) => {
+    // `f(g())` with g returning several values: its results are the arguments.
+    const single = args.length === 1 ? this.typeOf(args[0]!) : undefined;
+    const argTypes: (Type | undefined)[] = single?.kind === 'tuple' ? single.types : args.map((a) => this.typeOf(a));
+    argTypes.forEach((at, i) => {
       let pi = i;
       if (s.variadic && i >= s.params.length - 1) pi = s.params.length - 1;
       const p = s.params[pi];
       if (!p) return;
       let pt = p.type;
       if (s.variadic && pi === s.params.length - 1 && pt.kind === 'slice') pt = pt.elem;
-      unify(pt, this.typeOf(arg), 0);
+      unify(pt, at, 0);
     });
     // core types of constraints: a type parameter constrained by ~[]E binds E
     for (const [tp, t] of [...m]) {

@@ -71,3 +71,17 @@ func pairAssigned() {
 	}
 	defer undo()
 }
+
+func mustValue[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func count() (int, error) { return 1, nil }
+
+// The same generic helper instantiated with a non-func type.
+func genericValue() {
+	defer mustValue(count())
+}

@@ -73,3 +73,19 @@ func literalReturningFunc() {
 		return func() { dial = saved }
 	}()
 }
+
+// A generic helper instantiated with a func type returns a func: dropped by the defer.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func startTrace(name string) (func(), error) {
+	return func() { fmt.Println("end", name) }, nil
+}
+
+func tracedGeneric() {
+	defer must(startTrace("op")) // want `defer must\(startTrace\("op"\)\) calls .*must only when tracedGeneric returns and drops the func it returns`
+}

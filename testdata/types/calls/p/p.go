@@ -71,6 +71,7 @@ func Calls(rc io.ReadCloser, f func(int), hs []func(), lit interface{ Close() er
 	_ = n.Name()                              // calls: (example.com/calls/p.named).Name
 	_ = point{2}.Name()                       // calls: (example.com/calls/p.point).Name
 	defer close(make(chan int))               // calls: builtin close | builtin make
+	_ = must(os.Open("x")).Close()            // calls: example.com/calls/p.must | os.Open | (*os.File).Close
 	_ = strings.NewReader("x").Len()          // calls: strings.NewReader | (*strings.Reader).Len
 	_ = constrained[myInt]                    //
 	_ = stringer(myInt(1))                    // calls: example.com/calls/p.stringer
@@ -83,3 +84,10 @@ func (m myInt) String() string { return "" }
 func strconv(i int) string { return "" }
 
 func getF() func() { return func() {} }
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err) // calls: builtin panic
+	}
+	return v
+}
