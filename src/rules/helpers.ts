@@ -974,6 +974,8 @@ export function ctxBounded(pass: Pass, e: ast.Expr, depth = 0): boolean {
     const c = pass.types.callee(e);
     if (!c) return false;
     if (DEADLINE_CONTEXTS.has(c.name)) return true;
+    // context.WithoutCancel(parent) drops the parent's deadline and cancellation.
+    if (c.name === 'context.WithoutCancel') return false;
     // context.WithCancel(parent), context.WithValue(parent, ...): as bounded as the parent.
     if (c.pkg === 'context' && c.kind === 'func' && e.args?.[0]) return ctxBounded(pass, e.args[0], depth + 1);
     return false;

@@ -158,3 +158,11 @@ func ParkAfterWork(work func()) {
 		select {}
 	}()
 }
+
+// WithoutCancel drops the deadline of the context it wraps.
+func ServeDetached(srv *http.Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	defer srv.Shutdown(context.WithoutCancel(ctx)) // want `waits until every active connection is idle`
+	return srv.ListenAndServe()
+}
