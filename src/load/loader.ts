@@ -104,6 +104,16 @@ export function loadPackages(opts: LoadOptions = {}): LoadResult {
   return { root: d.root, workspace, via: 'deferguard', fallbackReason, context: ctx, packages: d.packages, errors: d.errors, notes: d.notes };
 }
 
+/** The main module whose directory holds dir (the innermost), or null. */
+function moduleContaining(ws: Workspace, dir: string): ModuleRef | null {
+  let best: ModuleRef | null = null;
+  for (const m of ws.modules) {
+    const rel = relative(m.dir, dir);
+    if ((rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) && (!best || m.dir.length > best.dir.length)) best = m;
+  }
+  return best;
+}
+
 function moduleRootFor(ws: Workspace, cwd: string): string {
   let best: ModuleRef | null = null;
   for (const m of ws.modules) {
@@ -122,6 +132,10 @@ function fromGoList(p: GoListPackage, root: string, ws: Workspace, ctx: BuildCon
   } else if (p.Standard || p.Goroot) {
     const std = ws.modules.find((m) => m.path === 'std' || m.path === 'cmd');
     module = std ?? null;
+  } else if (p.ImportPath === 'command-line-arguments' && absDir) {
+    // Files named on the command line: go list gives no module, but the go command builds them
+    // with the language version of the module around them.
+    module = moduleContaining(ws, absDir);
   }
   const pkgErrors: string[] = [];
   if (p.Error?.Err) pkgErrors.push(p.Error.Err);

@@ -89,6 +89,14 @@ test('loadPackages uses go list when available and keeps our per-file facts', { 
   assert.deepEqual(strip(viaGo), strip(own));
   const lib = viaGo.packages.find((p) => p.name === 'lib')!;
   assert.equal(lib.ignoredFiles.find((f) => f.name === 'tagged.go')?.reason, '//go:build integration is not satisfied');
+  // Files named on the command line get the language version of the module around them, as
+  // the go command builds them, from go list and from our own discovery alike.
+  const named = loadPackages({ cwd: dir, patterns: ['lib/lib.go'], goos: 'linux', goarch: 'amd64', cgo: true, env });
+  const namedOwn = loadPackages({ cwd: dir, patterns: ['lib/lib.go'], goos: 'linux', goarch: 'amd64', cgo: true, env, useGo: false });
+  assert.equal(named.via, 'go list');
+  assert.equal(named.packages[0]!.importPath, 'command-line-arguments');
+  assert.deepEqual(named.packages[0]!.files.map((f) => f.goVersion), namedOwn.packages[0]!.files.map((f) => f.goVersion));
+  assert.deepEqual(named.packages[0]!.files.map((f) => f.goVersion), [lib.files.find((f) => f.name === 'lib.go')!.goVersion]);
   // A pattern go list cannot load falls back with the reason kept.
   const bad = loadPackages({ cwd: dir, env: { ...env, GOFLAGS: '-mod=nonsense' } });
   assert.equal(bad.via, 'deferguard');
