@@ -6,7 +6,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
-  callName, cfgOf, enclosingFunc, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsOncePerCall, sameExpr,
+  callName, callText, cfgOf, enclosingFunc, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsOncePerCall, sameExpr,
   sameRefKey, sameVar, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
 } from './helpers.js';
 
@@ -163,6 +163,32 @@ function runsAtMostOnce(pass: Pass, fn: FuncNode, d: ast.DeferStmt, outer: LoopN
   return false;
 }
 
+/**
+ * Whether the deferred call is a literal whose whole body runs only when a named error result of
+ * fn is set: every statement is an `if` whose condition tests `err != nil` (possibly `&&` more).
+ */
+function rollbackOnFailure(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== 'FuncLit' || (d.call.args?.length ?? 0) > 0) return false;
+  const results = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).filter((n) => n.name !== '_')).map((n) => pass.types.objectOf(n) ?? n.name));
+  if (results.size === 0) return false;
+  const isResult = (e: ast.Expr): boolean => {
+    const x = unparen(e);
+    return x.kind === 'Ident' && results.has(pass.types.objectOf(x) ?? x.name);
+  };
+  const testsFailure = (c: ast.Expr): boolean => {
+    const x = unparen(c);
+    if (x.kind !== 'BinaryExpr') return false;
+    if (x.op === '&&') return testsFailure(x.x) || testsFailure(x.y);
+    if (x.op !== '!=') return false;
+    const nilY = unparen(x.y).kind === 'Ident' && (unparen(x.y) as ast.Ident).name === 'nil';
+    const nilX = unparen(x.x).kind === 'Ident' && (unparen(x.x) as ast.Ident).name === 'nil';
+    return (nilY && isResult(x.x)) || (nilX && isResult(x.y));
+  };
+  const list = lit.body.list ?? [];
+  return list.length > 0 && list.every((st) => st.kind === 'IfStmt' && !st.init && st.else === null && testsFailure(st.cond));
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.withStack(['DeferStmt'], (d, stack) => {
@@ -173,9 +199,13 @@ function run(pass: Pass): void {
       const loop = loops[0]!;
       const fn = enclosingFunc(stack);
       if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1]!, stack)) return;
+      // Undo on failure: `defer func() { if err != nil { os.Remove(name) } }()` with err a named
+      // result. Each iteration registers its own rollback, meant to run at exit when the function
+      // fails; nothing is held across iterations.
+      if (fn && rollbackOnFailure(pass, fn, d)) return;
       const fname = fn ? funcName(file, fn) : 'the function';
       const loopLine = lineOf(file, loop);
-      const deferred = textOf(file, d.call);
+      const deferred = callText(file, d.call);
       const at = nodePos(d);
       const related = [{ node: loop, message: `the loop (line ${loopLine})` }];
       const fun = unparen(d.call.fun);

@@ -4,6 +4,7 @@ package fixture
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -113,4 +114,21 @@ func workers(jobs []string) {
 			defer fmt.Println("finished", j)
 		}(j)
 	}
+}
+
+// Undo on failure: each part written registers its own removal, run at exit only when the
+// function fails.
+func writeParts(dir string, parts [][]byte) (err error) {
+	for i, p := range parts {
+		name := filepath.Join(dir, fmt.Sprintf("part-%03d", i))
+		if err := os.WriteFile(name, p, 0o644); err != nil {
+			return err
+		}
+		defer func() {
+			if err != nil {
+				os.Remove(name)
+			}
+		}()
+	}
+	return nil
 }

@@ -122,3 +122,21 @@ func selectLoop(ch <-chan string, done <-chan struct{}) {
 		}
 	}
 }
+
+// A deferred literal that always runs its cleanup: the pile-up is real, and the message shows
+// the literal in short.
+func writeAll(dir string, parts [][]byte) (err error) {
+	for i, p := range parts {
+		f, err := os.Create(fmt.Sprint(dir, "/", i))
+		if err != nil {
+			return err
+		}
+		defer func() { // want `^the deferred func\(\) \{\.\.\.\}\(\) runs only when writeAll returns`
+			f.Close()
+		}()
+		if _, err := f.Write(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
