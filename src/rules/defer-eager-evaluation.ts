@@ -9,7 +9,7 @@ import type { Analyzer, FixInput, Pass, PassFile } from '../analysis/analyzer.js
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import {
-  callName, enclosingFunc, funcName, isErrorTyped, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode, deferNeeds,
+  callName, callText, enclosingFunc, funcName, isErrorTyped, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode, deferNeeds,
 } from './helpers.js';
 import type { CFG } from '../types/cfg.js';
 
@@ -211,6 +211,11 @@ function writeAfter(q: AfterQuery): Write | undefined {
   return undefined;
 }
 
+/** The advice to defer a closure around the call, spelled out when the call fits on one line. */
+function closureOf(text: string): string {
+  return text.includes('(...)') || text === 'the call' || text.includes('{...}') ? 'defer func() { ... }() around the call' : `defer func() { ${text} }()`;
+}
+
 function underlying(t: Type | undefined): Type | undefined {
   return t?.kind === 'named' ? t.underlying() : t;
 }
@@ -290,7 +295,9 @@ function run(pass: Pass): void {
       const fn = enclosingFunc(stack);
       if (!fn?.body) return;
       const fname = funcName(file, fn);
-      const text = textOf(file, d.call);
+      // A call written over several lines is shown in short; the closure advice then stays generic.
+      const raw = textOf(file, d.call);
+      const text = raw.includes('\n') ? callText(file, d.call) : raw;
       const deferLine = lineOf(file, d);
       const fun = unparen(d.call.fun);
       // (a), also for the arguments of a deferred literal (`defer func(d time.Duration) {...}(time.Since(start))`)
@@ -302,7 +309,7 @@ function run(pass: Pass): void {
           file,
           message: fun.kind === 'FuncLit'
             ? `${what}, an argument of the deferred function literal on line ${deferLine}, is evaluated at the defer statement, not when ${fname} returns, so it measures ${clock.name === 'time.Now' ? 'the start, not the end' : 'almost nothing'}; compute it inside the literal, which runs at exit`
-            : `${what} in defer ${text} is evaluated at the defer statement on line ${deferLine}, not when ${fname} returns, so it measures ${clock.name === 'time.Now' ? 'the start, not the end' : 'almost nothing'}; defer a closure so it runs at exit: defer func() { ${text} }()`,
+            : `${what} in defer ${text} is evaluated at the defer statement on line ${deferLine}, not when ${fname} returns, so it measures ${clock.name === 'time.Now' ? 'the start, not the end' : 'almost nothing'}; defer a closure so it runs at exit: ${closureOf(text)}`,
           confidence: clock.typed ? 'high' : 'medium',
           fixes: fun.kind === 'FuncLit' ? [] : closureFix(file, d),
         });
@@ -324,7 +331,7 @@ function run(pass: Pass): void {
           pass.report({
             node: d,
             file,
-            message: `defer ${text} calls the function ${fun.name} holds at the defer statement on line ${deferLine}; ${fun.name} is ${w.nil ? 'set to nil' : 'reassigned'} on line ${wl}, which does not change the deferred call${w.nil ? '' : ', so the new function is never called'}; to call the value ${fun.name} has at exit, defer func() { ${text} }()`,
+            message: `defer ${text} calls the function ${fun.name} holds at the defer statement on line ${deferLine}; ${fun.name} is ${w.nil ? 'set to nil' : 'reassigned'} on line ${wl}, which does not change the deferred call${w.nil ? '' : ', so the new function is never called'}; to call the value ${fun.name} has at exit, ${closureOf(text)}`,
             confidence: o ? 'high' : 'medium',
             related: [{ node: w.node, message: `${fun.name} reassigned here` }],
             fixes: closureFix(file, d),
@@ -470,7 +477,7 @@ function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: a
       pass.report({
         node: d,
         file,
-        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine} (usually nil); ${x.name} is ${how}, so the deferred call never sees the error ${fname} ends with; defer a closure that reads it at exit: defer func() { ${text} }()`,
+        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine} (usually nil); ${x.name} is ${how}, so the deferred call never sees the error ${fname} ends with; defer a closure that reads it at exit: ${closureOf(text)}`,
         confidence: typed === true && o ? 'high' : 'medium',
         related: [{ node: w.node, message: `${x.name} ${w.node.kind === 'ReturnStmt' ? 'set' : 'assigned'} here` }],
         fixes: closureFix(file, d),
@@ -479,7 +486,7 @@ function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: a
       pass.report({
         node: d,
         file,
-        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine}; ${x.name} is ${how}, so the deferred call uses the old value; if the value at exit is meant, defer a closure: defer func() { ${text} }()`,
+        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine}; ${x.name} is ${how}, so the deferred call uses the old value; if the value at exit is meant, defer a closure: ${closureOf(text)}`,
         confidence: 'medium' satisfies Confidence,
         related: [{ node: w.node, message: `${x.name} ${w.node.kind === 'ReturnStmt' ? 'set' : 'assigned'} here` }],
       });

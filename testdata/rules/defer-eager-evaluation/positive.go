@@ -125,3 +125,13 @@ func elapsedArg() {
 	defer func(d time.Duration) { log.Println("took", d) }(time.Since(start)) // want `time.Since\(start\), an argument of the deferred function literal on line \d+, is evaluated at the defer statement, not when elapsedArg returns, so it measures almost nothing`
 	work()
 }
+
+// A deferred call written over several lines is shown in short.
+func multiLine() {
+	start := time.Now()
+	defer log.Printf(
+		"took %v",
+		time.Since(start), // want `time.Since\(start\) in defer log.Printf\(\.\.\.\) is evaluated at the defer statement on line \d+, .*defer a closure so it runs at exit: defer func\(\) \{ \.\.\. \}\(\) around the call$`
+	)
+	work()
+}
