@@ -108,13 +108,13 @@ export class PassImpl implements Pass {
     if (r.pos < 0) throw new DiagnosticError(`rule ${this.rule.id} reported a position that is not in the file`);
     const related: RelatedLocation[] = (d.related ?? []).map((x) => {
       const rf = x.file ?? (x.node ? this.fileOf(x.node) ?? file : file);
-      return { ...spanOf(rf, rangeOf(x.node, x.range)), message: x.message };
+      return { ...spanOf(rf, rangeOf(x.node, x.range)), message: oneLine(x.message) };
     });
     const finding: Finding = {
       rule: this.rule.id,
       severity: d.severity ?? this.rule.severity,
       confidence: d.confidence ?? 'high',
-      message: d.message,
+      message: oneLine(d.message),
       related,
       ...spanOf(file, r),
     };
@@ -129,4 +129,12 @@ export class PassImpl implements Pass {
     }
     this.findings.push(finding);
   }
+}
+
+/**
+ * A message on one line: code quoted from a call written over several lines has its line breaks
+ * (and the indentation after them) folded into single spaces, as every output format expects.
+ */
+export function oneLine(message: string): string {
+  return message.includes('\n') ? message.replace(/[ \t]*\r?\n\s*/g, ' ') : message;
 }
