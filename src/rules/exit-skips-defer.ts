@@ -9,7 +9,7 @@ import { calledName, shortNameOf, type CallGraph } from '../types/callgraph.js';
 import type { CFG } from '../types/cfg.js';
 import { docUrl } from '../findings/model.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, HARMLESS_AT_EXIT } from './catalog.js';
-import { callGraphOf, callName, configuredExits, funcName, isRecoverCall, lineOf, processExit, textOf, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
+import { callGraphOf, callName, configuredExits, funcName, isRecoverCall, lineOf, processExit, sameExpr, textOf, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'exit-skips-defer';
 
@@ -131,12 +131,34 @@ function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
   return deferredCallsAll(d, harmlessCall);
 }
 
+/** Whether a call has the same function and arguments (names, fields, literals) as another. */
+function sameCall(a: ast.CallExpr, b: ast.CallExpr): boolean {
+  const aa = a.args ?? [];
+  const ba = b.args ?? [];
+  return sameExpr(a.fun, b.fun) && aa.length === ba.length && aa.every((x, i) => sameExpr(x, ba[i]!));
+}
+
+/** Whether a CFG entry calls (outside function literals) what the deferred call calls. */
+function runsSameCall(n: ast.Node, deferred: ast.CallExpr): boolean {
+  if (unparen(deferred.fun).kind === 'FuncLit' || n.kind === 'DeferStmt' || n.kind === 'GoStmt') return false;
+  let found = false;
+  walkSameFunc(n, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr' && sameCall(x, deferred)) found = true;
+    return !found;
+  });
+  if (!found && n.kind === 'ExprStmt' && unparen(n.x).kind === 'CallExpr') found = sameCall(unparen(n.x) as ast.CallExpr, deferred);
+  return found;
+}
+
 /** The defers of the function that may have run before `exit`: on the CFG, or textually before it in an enclosing block. */
 function pendingDefers(cfg: CFG | undefined, fn: FuncNode, stack: readonly ast.Node[], defers: ast.DeferStmt[], exit: ast.CallExpr): ast.DeferStmt[] {
   if (cfg) {
     const at = cfg.locate(exit);
     if (!at) return [];
-    return defers.filter((d) => cfg.isEntry(d) && cfg.findPath(d, at.node, {}) !== null);
+    // A path on which the same cleanup is called by hand before the exit (`out.Flush();
+    // os.Exit(1)`) loses nothing.
+    return defers.filter((d) => cfg.isEntry(d) && cfg.findPath(d, at.node, { avoid: (n) => n !== at.node && runsSameCall(n, d.call) }) !== null);
   }
   // Without a graph: a defer statement earlier in a block that encloses the exit.
   const out: ast.DeferStmt[] = [];

@@ -99,3 +99,16 @@ func helperProcess(fail bool) {
 		os.Exit(2)
 	}
 }
+
+type flusher struct{ n int }
+
+func (f *flusher) Flush() error { f.n = 0; return nil }
+
+// The deferred cleanup is also run by hand right before the exit: nothing is lost.
+func flushThenExit(out *flusher, failed bool) {
+	defer out.Flush()
+	if failed {
+		out.Flush()
+		os.Exit(1)
+	}
+}

@@ -126,3 +126,18 @@ func longDeferredCall(dir string) {
 	defer os.RemoveAll(dir + "/a-rather-long-suffix-for-the-temporary-directory-of-this-run")
 	log.Fatal("no") // want `log\.Fatal ends the process here in longDeferredCall while the deferred os\.RemoveAll\(\.\.\.\) \(line 126\) is pending`
 }
+
+type buffer struct{ n int }
+
+func (b *buffer) Flush() error { b.n = 0; return nil }
+
+// Flushed by hand on one path only: the other path still skips the deferred flush.
+func flushSometimes(out *buffer, failed, quiet bool) {
+	defer out.Flush()
+	if failed {
+		if !quiet {
+			out.Flush()
+		}
+		os.Exit(1) // want `os.Exit ends the process here in flushSometimes while the deferred out.Flush\(\) \(line \d+\) is pending`
+	}
+}
