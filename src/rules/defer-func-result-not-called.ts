@@ -9,11 +9,15 @@ import { deferNeeds, enclosingFunc, funcName, lineOf, textOf } from './helpers.j
 
 const ID = 'defer-func-result-not-called';
 
+/**
+ * A func type that can be called with no arguments, as a cleanup is (`func()`, `func() error`,
+ * context.CancelFunc). A func that takes parameters (an iter.Seq, a callback) is no cleanup, and
+ * `defer f()()` could not call it.
+ */
 function isFuncType(t: Type | undefined): boolean {
   if (!t) return false;
-  if (t.kind === 'signature') return true;
-  if (t.kind === 'named') return t.underlying()?.kind === 'signature';
-  return false;
+  const u = t.kind === 'named' ? t.underlying() : t;
+  return u?.kind === 'signature' && (u.params.length === 0 || (u.variadic && u.params.length === 1));
 }
 
 function typeName(t: Type): string {

@@ -85,3 +85,18 @@ func count() (int, error) { return 1, nil }
 func genericValue() {
 	defer mustValue(count())
 }
+
+func values(s []int) func(yield func(int) bool) {
+	return func(yield func(int) bool) {
+		for _, v := range s {
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// The dropped func takes a parameter: an iterator, not a cleanup (and f()() would not compile).
+func deferredIterator(s []int) {
+	defer values(s)
+}
