@@ -9,7 +9,7 @@ import { calledName, shortNameOf, type CallGraph } from '../types/callgraph.js';
 import type { CFG } from '../types/cfg.js';
 import { docUrl } from '../findings/model.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, HARMLESS_AT_EXIT } from './catalog.js';
-import { callGraphOf, callName, configuredExits, funcName, isRecoverCall, lineOf, processExit, sameExpr, textOf, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
+import { callGraphOf, callName, configuredExits, funcName, isRecoverCall, lineOf, processExit, sameExpr, textOf, definingValue, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'exit-skips-defer';
 
@@ -113,6 +113,22 @@ function onlyClosesFiles(pass: Pass, d: ast.DeferStmt): boolean {
 }
 
 /** Whether skipping this deferred call at process exit loses nothing (unlocks, cancels, Done, timer stops, a recover). */
+/**
+ * Func values whose only job ends with the process: the stop function of context.AfterFunc (it
+ * unregisters a callback) and of iter.Pull/Pull2 (it ends a paused iterator).
+ */
+const HARMLESS_FUNC_SOURCES: ReadonlySet<string> = new Set(['context.AfterFunc', 'iter.Pull', 'iter.Pull2']);
+
+function harmlessFuncValue(pass: Pass, call: ast.CallExpr): boolean {
+  const f = unparen(call.fun);
+  if (f.kind !== 'Ident') return false;
+  // `stop := context.AfterFunc(...)`, `next, stop := iter.Pull(seq)` (nobody defers next).
+  const v = definingValue(pass, f);
+  const r = v ? unparen(v) : undefined;
+  const name = r?.kind === 'CallExpr' ? pass.types.callee(r)?.name : undefined;
+  return name !== undefined && HARMLESS_FUNC_SOURCES.has(name);
+}
+
 function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
   const harmlessCall = (call: ast.CallExpr): boolean => {
     const n: ast.Node = call;
@@ -122,6 +138,7 @@ function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
     if (t?.kind === 'named' && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return true;
     const c = callName(pass, file, call);
     if (c && HARMLESS_AT_EXIT.has(c.name)) return true;
+    if (harmlessFuncValue(pass, call)) return true;
     // Without types: `cancel()` and `mu.Unlock()` by name.
     if (!c?.typed && c && (c.name === 'cancel' || ['Unlock', 'RUnlock', 'Done'].includes(c.short))) return true;
     return false;

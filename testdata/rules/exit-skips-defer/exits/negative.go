@@ -112,3 +112,12 @@ func flushThenExit(out *flusher, failed bool) {
 		os.Exit(1)
 	}
 }
+
+// A stop function whose job ends with the process: unregistering a callback.
+func stopFuncs(ctx context.Context, failed bool) {
+	stop := context.AfterFunc(ctx, func() {})
+	defer stop()
+	if failed {
+		os.Exit(1)
+	}
+}
