@@ -21,14 +21,33 @@ interface Counts {
   returns: number;
 }
 
-function count(fn: FuncNode): Counts {
+/** Whether a range statement ranges over a function (an iterator): its body becomes a closure. */
+function rangesOverFunc(pass: Pass, n: ast.RangeStmt): boolean {
+  const t = pass.types.typeOf(n.x);
+  const u = t?.kind === 'named' ? t.underlying() : t;
+  return u?.kind === 'signature';
+}
+
+function count(pass: Pass, fn: FuncNode): Counts {
   const c: Counts = { defers: [], returns: 0 };
+  // Returns in the body of a range over an iterator are compiled into the closure the compiler
+  // makes of that body: they are not returns of this function for open-coding.
+  let inIterBody = 0;
   const looping = fn.body ? loopingLabels(fn.body) : new Set<string>();
   const visit = (n: ast.Node, loopDepth: number): void => {
     if (n.kind === 'FuncLit') return;
     if (n.kind === 'DeferStmt') c.defers.push({ d: n, inLoop: loopDepth > 0 });
-    else if (n.kind === 'ReturnStmt') c.returns++;
+    else if (n.kind === 'ReturnStmt' && inIterBody === 0) c.returns++;
     const depth = isLoop(n) ? loopDepth + 1 : loopDepth;
+    if (n.kind === 'RangeStmt' && rangesOverFunc(pass, n)) {
+      if (n.key) visit(n.key, loopDepth);
+      if (n.value) visit(n.value, loopDepth);
+      visit(n.x, loopDepth);
+      inIterBody++;
+      visit(n.body, depth);
+      inIterBody--;
+      return;
+    }
     if (looping.size > 0 && n.kind === 'BlockStmt') {
       // A looping label deepens the rest of its block.
       let d = depth;
@@ -45,7 +64,7 @@ function count(fn: FuncNode): Counts {
 }
 
 function check(pass: Pass, file: PassFile, fn: FuncNode): void {
-  const c = count(fn);
+  const c = count(pass, fn);
   const n = c.defers.length;
   if (n === 0) return;
   const name = funcName(file, fn);
