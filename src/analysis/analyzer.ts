@@ -132,5 +132,11 @@ export interface Pass {
   cfg(fn: ast.FuncDecl | ast.FuncLit): CFG | undefined;
   /** The package's call graph, built on first use and shared by all rules. */
   callGraph(): CallGraph;
+  /**
+   * Whether a file of another package of the module defers a call of a function or method with
+   * this name (`defer pkg.Name(...)`, `defer x.Name(...)`), by text. Read on first use; false
+   * when the module's other packages are not at hand.
+   */
+  deferredElsewhere(name: string): boolean;
   report(d: Diagnostic): void;
 }

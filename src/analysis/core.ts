@@ -199,6 +199,36 @@ export class Engine {
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
   }
 
+  private deferredByPackage: Map<string, Set<string>> | undefined;
+
+  /**
+   * Names of the functions and methods deferred in the module's packages other than `except`
+   * (`defer pkg.Name(`, `defer x.Name(`, `defer Name(`), by text. Each package's files are read
+   * once per engine, and only when a rule asks.
+   */
+  private deferredNames(except: string): ReadonlySet<string> {
+    if (!this.deferredByPackage) {
+      this.deferredByPackage = new Map();
+      const re = /\bdefer[ \t]+(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(/g;
+      for (const [path, entry] of Object.entries(this.cfg.table)) {
+        const names = new Set<string>();
+        for (const f of entry.files) {
+          const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
+          if (!r.ok) continue;
+          const text = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString('latin1');
+          for (const m of text.matchAll(re)) names.add(m[1]!);
+        }
+        this.deferredByPackage.set(path, names);
+      }
+    }
+    const out = new Set<string>();
+    for (const [path, names] of this.deferredByPackage) {
+      if (path === except || path === except.replace(/_test$/, '')) continue;
+      for (const n of names) out.add(n);
+    }
+    return out;
+  }
+
   /** The type checker's importer: the module's own packages, parsed from source (the universe caches them). */
   private importPackage(importPath: string): { name: string; files: ast.File[] } | undefined {
     const entry = this.cfg.table[importPath];
@@ -309,7 +339,7 @@ export class Engine {
       modulePath: unit.modulePath,
       moduleGoVersion: unit.moduleGoVersion,
     };
-    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options);
+    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath));
     for (const a of this.analyzers) {
       const pass = new PassImpl(a.meta, ctx);
       track.current = undefined;

@@ -21,7 +21,17 @@ export class PackageContext {
     readonly types: TypeInfo,
     readonly typesKnown: boolean,
     readonly options: RuleOptions,
+    /** Names deferred in the module's other packages (see Pass.deferredElsewhere), read on demand. */
+    private readonly moduleDeferred: (() => ReadonlySet<string>) | undefined = undefined,
   ) {}
+
+  private moduleDeferredValue: ReadonlySet<string> | undefined;
+
+  deferredElsewhere(name: string): boolean {
+    if (!this.moduleDeferred) return false;
+    this.moduleDeferredValue ??= this.moduleDeferred();
+    return this.moduleDeferredValue.has(name);
+  }
 
   fileOf(node: ast.Node): PassFile | undefined {
     if (this.files.length === 1) return this.files[0];
@@ -95,6 +105,10 @@ export class PassImpl implements Pass {
 
   cfg(fn: ast.FuncDecl | ast.FuncLit): CFG | undefined {
     return this.ctx.cfg(fn);
+  }
+
+  deferredElsewhere(name: string): boolean {
+    return this.ctx.deferredElsewhere(name);
   }
 
   callGraph(): CallGraph {

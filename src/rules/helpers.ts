@@ -1534,7 +1534,14 @@ export function recoverSites(pass: Pass): RecoverSite[] {
         site.callers.push({ node: e.site, fn: c, file: fileOfFn.get(c) ?? f.file });
       }
     } else site.reason = f.deferArg ? 'defer-arg' : 'never-deferred';
-    if (f.fn.kind === 'FuncDecl' && (exported(f.fn) || (f.fn.recv && /^[A-Z]/.test(f.fn.name.name)))) site.confidence = 'medium';
+    if (f.fn.kind === 'FuncDecl' && (exported(f.fn) || (f.fn.recv && /^[A-Z]/.test(f.fn.name.name)))) {
+      // Another package of the module defers it (`defer pool.CapturePanic(&err)`): it works there.
+      if (site.reason === 'never-deferred' && pass.deferredElsewhere(f.fn.name.name)) {
+        site.status = 'unknown';
+        continue;
+      }
+      site.confidence = 'medium';
+    }
   }
   if (!pass.typesKnown) for (const s of sites) if (s.status === 'ineffective' && s.reason !== 'defer-recover' && s.fn.kind === 'FuncDecl') s.confidence = 'medium';
   recoverCache.set(pass.files, sites);

@@ -63,7 +63,7 @@ func useNeverDeferred() error {
 	return neverDeferred()
 }
 
-// Exported and never deferred here: another package may defer it, so the confidence is lower.
+// Exported, deferred in no package of the module; one outside may: the confidence is lower.
 func Guard() {
 	if r := recover(); r != nil { // want `recover\(\) in Guard returns nil: Guard is never deferred in this package`
 		log.Println(r)

@@ -1,0 +1,16 @@
+// Package safe holds a recovering helper that only other packages of the module defer.
+package safe
+
+import "fmt"
+
+// PanicError carries a recovered panic value.
+type PanicError struct{ Value any }
+
+func (e *PanicError) Error() string { return fmt.Sprint("panic: ", e.Value) }
+
+// CapturePanic turns a panic into an error; deferred directly by its callers, in package api.
+func CapturePanic(errp *error) {
+	if v := recover(); v != nil {
+		*errp = &PanicError{Value: v}
+	}
+}
