@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { Finding } from '../findings/model.js';
 import type { Directive, DirectiveDiagnostic } from '../findings/suppress.js';
 import type { Unit, UnitResult } from './engine.js';
+import { deferredNamesIn } from './deferred-names.js';
 
 /** Bumped when the entry layout or the meaning of a key changes. */
 export const CACHE_FORMAT = 1;
@@ -77,20 +78,36 @@ export function toolStamp(version: string): string {
 
 /** Hashes of file contents, each file read once per run. */
 export class FileHashes {
-  private readonly memo = new Map<string, string>();
+  private readonly memo = new Map<string, { hash: string; names: Set<string>; recover: boolean }>();
+
+  private entry(absPath: string): { hash: string; names: Set<string>; recover: boolean } {
+    let e = this.memo.get(absPath);
+    if (e === undefined) {
+      try {
+        const bytes = readFileSync(absPath);
+        e = { hash: createHash('sha256').update(bytes).digest('hex'), names: deferredNamesIn(bytes), recover: bytes.includes('recover') };
+      } catch {
+        e = { hash: '', names: new Set(), recover: false };
+      }
+      this.memo.set(absPath, e);
+    }
+    return e;
+  }
 
   /** sha256 of the file's bytes, or a marker for an unreadable file (its analysis is not cached). */
   of(absPath: string): string | undefined {
-    let h = this.memo.get(absPath);
-    if (h === undefined) {
-      try {
-        h = createHash('sha256').update(readFileSync(absPath)).digest('hex');
-      } catch {
-        h = '';
-      }
-      this.memo.set(absPath, h);
-    }
+    const h = this.entry(absPath).hash;
     return h === '' ? undefined : h;
+  }
+
+  /** The names the file defers (see deferredNamesIn). */
+  deferredNames(absPath: string): ReadonlySet<string> {
+    return this.entry(absPath).names;
+  }
+
+  /** Whether the file's text says "recover". */
+  mentionsRecover(absPath: string): boolean {
+    return this.entry(absPath).recover;
   }
 }
 
@@ -101,16 +118,24 @@ export interface KeyInputs {
   /** Files of the module-internal packages the unit imports, transitively (for the type checker). */
   depFiles: readonly { path: string; absPath: string }[];
   hashes: FileHashes;
+  /**
+   * A digest of the names deferred anywhere in the module (rules ask whether another package
+   * defers a recovering helper): part of the key of units whose text says "recover".
+   */
+  moduleDeferred?: () => string;
 }
 
 /** The cache key of a unit, or undefined when a file cannot be read (then it is not cached). */
 export function unitKey(k: KeyInputs): string | undefined {
   const parts = [k.settings, `unit ${k.unit.key} ${k.unit.importPath} ${k.unit.name} ${k.unit.dir} ${k.unit.modulePath} ${k.unit.moduleGoVersion}`];
+  let recover = false;
   for (const f of k.unit.files) {
     const h = k.hashes.of(f.absPath);
     if (h === undefined) return undefined;
     parts.push(`file ${f.path} ${f.name} ${f.goVersion} ${f.generated} ${f.test} ${h}`);
+    if (k.hashes.mentionsRecover(f.absPath)) recover = true;
   }
+  if (recover && k.moduleDeferred) parts.push(`module-defers ${k.moduleDeferred()}`);
   for (const f of [...k.depFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const h = k.hashes.of(f.absPath);
     if (h === undefined) return undefined;

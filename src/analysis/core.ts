@@ -13,6 +13,7 @@ import { docUrl } from '../findings/model.js';
 import { collectDirectives, type Directive, type DirectiveDiagnostic } from '../findings/suppress.js';
 import type { Analyzer, PackageInfo, PassFile } from './analyzer.js';
 import { Inspector, type FileInspector, type NodeOf } from './inspector.js';
+import { deferredNamesIn } from './deferred-names.js';
 import { checkPackage, Universe } from '../types/check.js';
 import type { RuleOptions } from './options.js';
 import { PackageContext, PassImpl, spanOf } from './pass.js';
@@ -209,14 +210,11 @@ export class Engine {
   private deferredNames(except: string): ReadonlySet<string> {
     if (!this.deferredByPackage) {
       this.deferredByPackage = new Map();
-      const re = /\bdefer[ \t]+(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(/g;
       for (const [path, entry] of Object.entries(this.cfg.table)) {
         const names = new Set<string>();
         for (const f of entry.files) {
           const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
-          if (!r.ok) continue;
-          const text = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString('latin1');
-          for (const m of text.matchAll(re)) names.add(m[1]!);
+          if (r.ok) for (const n of deferredNamesIn(r.bytes)) names.add(n);
         }
         this.deferredByPackage.set(path, names);
       }

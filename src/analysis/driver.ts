@@ -12,6 +12,7 @@ import type { Finding } from '../findings/model.js';
 import { dedupe } from '../findings/gate.js';
 import { applySuppressions, type Directive, type DirectiveDiagnostic } from '../findings/suppress.js';
 import type { Excluder } from '../load/exclude.js';
+import { createHash } from 'node:crypto';
 import { FileHashes, toolStamp, unitKey, type AnalysisCache, type CacheStats } from './cache.js';
 import { Engine, INTERNAL_ERROR_RULE, type EngineConfig, type PackageTable, type Unit, type UnitFile, type UnitResult } from './engine.js';
 import { defaultRuleOptions, type RuleOptions } from './options.js';
@@ -356,10 +357,19 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       root: loaded.root,
     });
     const hashes = new FileHashes();
+    let moduleDigest: string | undefined;
+    const moduleDeferred = (): string => {
+      if (moduleDigest === undefined) {
+        const names = new Set<string>();
+        for (const entry of Object.values(table)) for (const f of entry.files) for (const n of hashes.deferredNames(f.absPath)) names.add(n);
+        moduleDigest = createHash('sha256').update([...names].sort().join('\n')).digest('hex');
+      }
+      return moduleDigest;
+    };
     const byPath = new Map(loaded.packages.map((p) => [p.importPath, p]));
     todo = [];
     for (const u of units) {
-      const key = unitKey({ settings, unit: u, depFiles: depFilesOf(u, byPath, table), hashes });
+      const key = unitKey({ settings, unit: u, depFiles: depFilesOf(u, byPath, table), hashes, moduleDeferred });
       const hit = key ? cache.get(key, u.key) : undefined;
       if (hit) {
         cached++;

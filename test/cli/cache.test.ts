@@ -154,3 +154,23 @@ test('progress: shown on a terminal, silent in CI and pipes; throttled; cleared 
     '\r\x1b[K',
   ]);
 });
+
+test('cache: a package whose recover depends on another package defer is re-analysed when that defer goes', async () => {
+  const SAFE = 'package safe\n\n// Capture turns a panic into an error.\nfunc Capture(errp *error) {\n\tif v := recover(); v != nil {\n\t\t*errp = nil\n\t}\n}\n';
+  const API = (deferred: boolean) => `package api\n\nimport "example.com/m/safe"\n\nfunc Run(job func() error) (err error) {\n\t${deferred ? 'defer ' : ''}safe.Capture(&err)\n\treturn job()\n}\n`;
+  const OTHER = 'package other\n\nfunc Sum(a, b int) int { return a + b }\n';
+  const m = tempModule({ 'safe/safe.go': SAFE, 'api/api.go': API(true), 'other/other.go': OTHER });
+  try {
+    const cold = await m.run('--format', 'json', '-v');
+    assert.deepEqual(JSON.parse(cold.stdout).findings, [], 'api defers safe.Capture: its recover works');
+    // api now calls Capture instead of deferring it: safe's recover is ineffective, and safe (whose
+    // text says recover) is analysed again although none of its files or imports changed. other is not.
+    m.write('api/api.go', API(false));
+    const warm = await m.run('--format', 'json', '-v');
+    assert.deepEqual(stats(warm.stderr), { hits: 1, misses: 2, invalid: 0, written: 2 });
+    const findings = (JSON.parse(warm.stdout) as { findings: Finding[] }).findings;
+    assert.deepEqual(findings.map((f) => `${f.rule} ${f.file}`), ['recover-ineffective safe/safe.go']);
+  } finally {
+    m.cleanup();
+  }
+});
