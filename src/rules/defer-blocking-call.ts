@@ -182,6 +182,23 @@ function waitsForOthers(x: ast.Node, name?: string): boolean {
   return name !== undefined && /\)\.Wait$/.test(name);
 }
 
+/** Calls that make a fresh temporary directory: removing one at exit is the standard cleanup. */
+const TEMP_DIR_MAKERS: ReadonlySet<string> = new Set(['os.MkdirTemp', 'io/ioutil.TempDir', '(*testing.common).TempDir']);
+
+/**
+ * `defer os.RemoveAll(dir)` with dir from os.MkdirTemp: the canonical cleanup of a scratch
+ * directory the function made itself and filled with what it needed, not a tree of unknown size.
+ */
+function removesTempDir(pass: Pass, name: string, call: ast.CallExpr): boolean {
+  if (name !== 'os.RemoveAll') return false;
+  const a = call.args?.[0] ? unparen(call.args[0]) : undefined;
+  if (a?.kind !== 'Ident') return false;
+  const v = definingValue(pass, a);
+  const m = v ? unparen(v) : undefined;
+  const c = m?.kind === 'CallExpr' ? pass.types.callee(m) : undefined;
+  return !!c && TEMP_DIR_MAKERS.has(c.name);
+}
+
 /** Whether a go statement starts a goroutine that panics: `go panic(e)`, `go func() { panic(e) }()`. */
 function startsPanic(g: ast.GoStmt): boolean {
   const f = unparen(g.call.fun);
@@ -278,7 +295,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
       }
       case 'CallExpr': {
         const b = blockingCall(pass, x);
-        if (b && !BLOCKING_LOCKS.has(b.name)) {
+        if (b && !BLOCKING_LOCKS.has(b.name) && !removesTempDir(pass, b.name, x)) {
           const conf = ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
         }
@@ -391,7 +408,7 @@ function run(pass: Pass): void {
         }
       } else {
         const b = blockingCall(pass, call);
-        if (b) {
+        if (b && !removesTempDir(pass, b.name, call)) {
           if (BLOCKING_LOCKS.has(b.name)) {
             const l = lockCall(pass, call);
             if (l && touchedBefore(pass, fn, d, l.mutex)) return;

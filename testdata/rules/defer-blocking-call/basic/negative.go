@@ -227,3 +227,13 @@ func (c *call) finishLit(fn func() error) {
 	}()
 	c.err = fn()
 }
+
+// A scratch directory the function made itself, removed at exit: the standard cleanup.
+func WithScratch(fn func(dir string) error) error {
+	dir, err := os.MkdirTemp("", "scratch-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	return fn(dir)
+}
