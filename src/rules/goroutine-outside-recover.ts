@@ -6,7 +6,7 @@ import { inspect, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { PLUMBING_CALLS } from './catalog.js';
-import { bodyNeeds, funcName, goStmtsIn, protectingRecover, goTarget, lineOf, type FuncNode } from './helpers.js';
+import { bodyNeeds, funcName, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'goroutine-outside-recover';
 
@@ -46,9 +46,25 @@ function delegatesToRecoverer(pass: Pass, fn: FuncNode): boolean {
 }
 
 function check(pass: Pass, file: PassFile, fn: FuncNode): void {
-  if (!fn.body || !file.inspector.contains(fn, ['DeferStmt']) || !file.inspector.contains(fn, ['GoStmt'])) return;
+  if (!fn.body || !file.inspector.contains(fn, ['DeferStmt'])) return;
+  const hasGo = file.inspector.contains(fn, ['GoStmt']);
+  // `wg.Go(f)` (Go 1.25) starts a goroutine too.
+  const groupGos = pass.typesKnown ? groupGoCalls(pass, fn.body) : [];
+  if (!hasGo && groupGos.length === 0) return;
   const rec = protectingRecover(pass, fn);
   if (!rec) return;
+  const fname0 = funcName(file, fn);
+  for (const gg of groupGos) {
+    if (!gg.fn?.body || protectingRecover(pass, gg.fn) || onlyPlumbing(pass, gg.fn) || delegatesToRecoverer(pass, gg.fn)) continue;
+    const group = textOf(file, gg.group);
+    pass.report({
+      node: gg.call,
+      file,
+      message: `${fname0} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine that ${group}.Go starts on line ${lineOf(file, gg.call)} has no recover of its own: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; add \`defer func() { if r := recover(); r != nil { ... } }()\` at the top of the function given to ${group}.Go`,
+      related: [{ node: rec, message: `the deferred recover of ${fname0} covers only its own goroutine` }],
+    });
+  }
+  if (!hasGo) return;
   const gos = goStmtsIn(fn.body);
   const fname = funcName(file, fn);
   for (const go of gos) {

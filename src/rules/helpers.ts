@@ -392,6 +392,48 @@ export interface GoTarget {
   recv?: { name: ast.Ident; arg: ast.Expr };
 }
 
+/** A goroutine started by `wg.Go(f)` (sync.WaitGroup.Go, Go 1.25): the group calls Done when f returns. */
+export interface GroupGo {
+  call: ast.CallExpr;
+  /** The group expression (`wg` in `wg.Go(f)`). */
+  group: ast.Expr;
+  /** The function it runs, when a literal or a function of this package (or a local holding one literal). */
+  fn: FuncNode | undefined;
+}
+
+/** The goroutine a call starts when it is `wg.Go(f)` on a sync.WaitGroup. */
+export function groupGoOf(pass: Pass, x: ast.CallExpr): GroupGo | undefined {
+  if (x.args?.length !== 1) return undefined;
+  const f = unparen(x.fun);
+  if (f.kind !== 'SelectorExpr' || f.sel.name !== 'Go') return undefined;
+  if (pass.types.callee(x)?.name !== '(*sync.WaitGroup).Go') return undefined;
+  const a = unparen(x.args[0]!);
+  let fn: FuncNode | undefined;
+  if (a.kind === 'FuncLit') fn = a;
+  else if (a.kind === 'Ident') {
+    const o = pass.types.objectOf(a);
+    if (o?.kind === 'func' && o.funcDecl?.body) fn = o.funcDecl;
+    else if (o?.kind === 'var') {
+      const v = definingValue(pass, a);
+      if (v && unparen(v).kind === 'FuncLit') fn = unparen(v) as ast.FuncLit;
+    }
+  }
+  return { call: x, group: f.x, fn };
+}
+
+/** The `wg.Go(f)` calls of a body's own code (not in nested literals). */
+export function groupGoCalls(pass: Pass, body: ast.Node): GroupGo[] {
+  const out: GroupGo[] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === 'CallExpr') {
+      const g = groupGoOf(pass, x);
+      if (g) out.push(g);
+    }
+    return true;
+  });
+  return out;
+}
+
 /** The function a go (or defer) statement runs when it is a literal or declared in this package; undefined otherwise. */
 export function goTarget(pass: Pass, stmt: ast.GoStmt | ast.DeferStmt): GoTarget | undefined {
   const call = stmt.call;

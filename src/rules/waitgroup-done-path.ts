@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import {
-  callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
+  callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
   searchCallees, textOf, varPath, type FuncNode, type VarPath, bodyNeeds,
 } from './helpers.js';
 
@@ -292,9 +292,35 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
   }
 }
 
+/**
+ * `wg.Go(f)` calls Done itself when f returns (Go 1.25); a Done of the same group inside f
+ * decrements the counter a second time.
+ */
+function checkGroupGo(pass: Pass, file: PassFile, call: ast.CallExpr): void {
+  const f = unparen(call.fun);
+  if (f.kind !== 'SelectorExpr' || f.sel.name !== 'Go' || call.args?.length !== 1) return;
+  const gg = groupGoOf(pass, call);
+  if (!gg?.fn?.body) return;
+  const group = varPath(pass, gg.group);
+  if (!group) return;
+  const done = doneCallsIn(pass, gg.fn.body).find((d) => samePath(d.path, group));
+  if (!done) return;
+  const fnFile = pass.fileOf(gg.fn) ?? file;
+  const wg = textOf(file, gg.group);
+  pass.report({
+    node: done.call,
+    file: fnFile,
+    severity: 'critical',
+    confidence: 'high',
+    message: `${wg}.Go on line ${lineOf(file, call)} calls ${wg}.Done itself when the function returns, so ${callText(fnFile, done.call)} here decrements the counter a second time: "sync: negative WaitGroup counter" panic, or ${wg}.Wait() returns while goroutines still run; remove this Done (and the matching Add, if any)`,
+    related: [{ node: call, file, message: `${wg}.Go starts the goroutine and marks it done` }],
+  });
+}
+
 function run(pass: Pass): void {
   const seen = new Set<ast.Node>();
   for (const file of pass.files) {
+    if (pass.typesKnown) file.inspector.preorder(['CallExpr'], (call) => checkGroupGo(pass, file, call));
     file.inspector.preorder(['GoStmt'], (go) => {
       const t = goTarget(pass, go);
       // A function that starts itself again (`go churn(i + 1)` in churn) continues its own work:
@@ -314,6 +340,6 @@ export const analyzer: Analyzer = {
     category: 'goroutines',
     docUrl: docUrl(ID),
   },
-  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'] }),
+  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'], names: ['Go'] }),
   run,
 };

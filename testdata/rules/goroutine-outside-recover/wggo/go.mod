@@ -1,0 +1,3 @@
+module example.com/outsiderecoverwggo
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/wgdonewggo
+
+go 1.25
