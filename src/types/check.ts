@@ -361,7 +361,21 @@ class TextConverter {
     }
   }
 
+  /**
+   * A constraint whose type set has a single term (`interface{ ~[]E }`, `~map[K]V`) becomes that
+   * term's type, the core type inference and indexing need; other constraints become interfaces.
+   */
+  private constraint(t: TypeExpr): Type | undefined {
+    if (t.kind === 'interface' && t.methods.length === 0 && t.embeds.length === 1) return this.constraint(t.embeds[0]!);
+    if (t.kind === 'union') return t.terms.length === 1 ? this.type(t.terms[0]!.type) : undefined;
+    return this.type(t);
+  }
+
   signature(s: TextSignature): SignatureType {
+    for (const tp of s.typeParams ?? []) {
+      const x = this.param(tp.index);
+      if (x.kind === 'typeparam' && x.constraint === undefined && x !== UNKNOWN_PLACEHOLDER) x.constraint = this.constraint(tp.constraint);
+    }
     const p = (t: TypeExpr): Param => ({ name: '', type: this.type(t) ?? UNKNOWN_PLACEHOLDER });
     return { kind: 'signature', params: s.params.map(p), results: s.results.map(p), variadic: s.variadic };
   }
@@ -972,8 +986,10 @@ class SourcePackage implements PackageView {
         return t && { kind: 'slice', elem: t };
       }
       case 'UnaryExpr':
+        // `~T` in a constraint: the type set of T's underlying type, whose core type is T's.
+        return e.op === '~' ? this.typeExpr(e.x, scope, depth + 1) : undefined;
       case 'BinaryExpr':
-        return undefined; // constraint type sets
+        return undefined; // unions of constraint terms: no single core type
     }
     return undefined;
   }
@@ -1049,6 +1065,8 @@ function coreType(t: Type | undefined): Type | undefined {
   if (u && u.kind === 'typeparam') {
     const c = under(u.constraint);
     if (c && c.kind === 'interface' && c.embeds.length === 1) return under(c.embeds[0]);
+    // An implicit interface (`[S ~[]E]`, `[M ~map[K]V]`): the constraint is the core type.
+    if (c && c.kind !== 'interface' && c.kind !== 'typeparam') return c;
   }
   return u;
 }
@@ -1697,6 +1715,9 @@ class Checker implements TypeInfo {
           let core = c.embeds[0]!;
           if (core.kind === 'typeparam') continue;
           unify(core, under(t), 0);
+        } else if (c && c.kind !== 'interface' && c.kind !== 'typeparam') {
+          // An implicit interface (`[S ~[]E, E any]`): the constraint is the core type.
+          unify(c, under(t), 0);
         }
       }
     }

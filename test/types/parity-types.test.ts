@@ -161,6 +161,9 @@ test('the harness on the fixture module: every go/types record is compared', { s
   const want = [...expectedByLine(join(fixture, 'p', 'p.go')).values(), ...expectedByLine(join(fixture, 'q', 'q.go')).values()].flat().length;
   assert.equal(r.packages, 2);
   assert.equal(r.calls, want);
+  // Every call of the fixture is resolved, and as go/types resolves it (generic inference through
+  // a multi-value argument and through a constraint's core type included).
+  assert.equal(r.agreed, r.calls, JSON.stringify(r.examples));
   assert.deepEqual(r.fileMismatches, []);
   assert.equal(r.typeErrors.go, 0);
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);

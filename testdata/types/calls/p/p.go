@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"unsafe"
@@ -72,6 +73,8 @@ func Calls(rc io.ReadCloser, f func(int), hs []func(), lit interface{ Close() er
 	_ = point{2}.Name()                       // calls: (example.com/calls/p.point).Name
 	defer close(make(chan int))               // calls: builtin close | builtin make
 	_ = must(os.Open("x")).Close()            // calls: example.com/calls/p.must | os.Open | (*os.File).Close
+	_ = slices.Max([]myInt{1, 2}).String()    // calls: slices.Max | (example.com/calls/p.myInt).String
+	_ = first([]myInt{3}).String()            // calls: example.com/calls/p.first | (example.com/calls/p.myInt).String
 	_ = strings.NewReader("x").Len()          // calls: strings.NewReader | (*strings.Reader).Len
 	_ = constrained[myInt]                    //
 	_ = stringer(myInt(1))                    // calls: example.com/calls/p.stringer
@@ -91,3 +94,5 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+func first[S ~[]E, E any](s S) E { return s[0] }
