@@ -844,6 +844,17 @@ class SourcePackage implements PackageView {
           objs.push(to);
         }
       }
+      // A receiver type parameter has the constraint of the type's own parameter at its position
+      // (`func (b *Box[M]) ...` with `type Box[M sync.Locker]`): methods called on its values resolve.
+      if (t instanceof SourceNamed) {
+        objs.forEach((ro, i) => {
+          const own = t.tparams[i]?.type;
+          const rt = ro.type;
+          if (own?.kind === 'typeparam' && rt?.kind === 'typeparam') {
+            Object.defineProperty(rt, 'constraint', { get: () => own.constraint, enumerable: true, configurable: true });
+          }
+        });
+      }
       this.recvTparams.set(d, objs);
       this.declScope.set(d, mscope);
       if (this.record && base.kind === 'Ident' && o) this.record(base, o);

@@ -25,7 +25,7 @@ interface Case {
 
 const CASES: Case[] = [
   { rule: 'goroutine-blocked-send', module: 'goroutine-blocked-send', file: 'blocked.go', fixes: 9 },
-  { rule: 'lock-leaked-on-return', module: 'lock-leaked-on-return/basic', file: 'positive.go', fixes: 8 },
+  { rule: 'lock-leaked-on-return', module: 'lock-leaked-on-return/basic', file: 'positive.go', fixes: 9 },
 ];
 
 interface Edit {

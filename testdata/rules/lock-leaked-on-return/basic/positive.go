@@ -160,3 +160,19 @@ func (c *Cache) PutSome(k string, v int, keep bool) {
 	}
 	delete(c.items, k)
 }
+
+// A mutex whose type is the generic type's own parameter, constrained by sync.Locker.
+type Box[M sync.Locker] struct {
+	mu M
+	n  int
+}
+
+func (b *Box[M]) Incr(limit int) bool {
+	b.mu.Lock() // want `b.mu.Lock\(\) on line \d+ is not released on the path to the return on line \d+: Box.Incr returns with b.mu still held`
+	if b.n >= limit {
+		return false
+	}
+	b.n++
+	b.mu.Unlock()
+	return true
+}
