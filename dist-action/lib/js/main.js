@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-AHC5YPF6.js";
+} from "./chunk-IFCPLDZP.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -6,9 +6,9 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-IXVDQ5KG.js";
-import "./chunk-KYSPV6WH.js";
-import "./chunk-HHAEO6HM.js";
+} from "./chunk-73HWEF4Z.js";
+import "./chunk-GTUTQ6UQ.js";
+import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {
   REGISTRY_URL,

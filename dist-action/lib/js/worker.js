@@ -2,11 +2,11 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-ZKYWRC7J.js";
+} from "./chunk-IVDOS2NK.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-HKPK57RE.js";
-import "./chunk-KYSPV6WH.js";
-import "./chunk-HHAEO6HM.js";
+import "./chunk-QEI4TS6F.js";
+import "./chunk-GTUTQ6UQ.js";
+import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/analysis/worker.ts

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-QKHM633E.js";
+} from "./chunk-LCAHAOTC.js";
 import {
   version
-} from "./chunk-AHC5YPF6.js";
+} from "./chunk-IFCPLDZP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,27 +27,27 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-YVP3XN37.js";
+} from "./chunk-NQ3L4SMR.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-ZKYWRC7J.js";
+} from "./chunk-IVDOS2NK.js";
 import {
   parseFile
-} from "./chunk-HKPK57RE.js";
+} from "./chunk-QEI4TS6F.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IXVDQ5KG.js";
+} from "./chunk-73HWEF4Z.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-KYSPV6WH.js";
+} from "./chunk-GTUTQ6UQ.js";
 
 // src/cli/check.ts
 import { readFileSync as readFileSync2 } from "node:fs";

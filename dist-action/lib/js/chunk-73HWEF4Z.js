@@ -10,14 +10,15 @@ import {
   severityRank,
   shortNameOf,
   walkNode
-} from "./chunk-KYSPV6WH.js";
+} from "./chunk-GTUTQ6UQ.js";
 import {
   end,
   forEachChild,
   inspect,
+  loopingLabels,
   pos,
   unparen
-} from "./chunk-HHAEO6HM.js";
+} from "./chunk-DO6F2IKR.js";
 
 // src/rules/catalog.ts
 var OPEN = "stays open";
@@ -602,6 +603,35 @@ function endlessEnclosingLoops(pass, file, stack) {
   }
   return out;
 }
+function groupGoOf(pass, x) {
+  if (x.args?.length !== 1) return void 0;
+  const f = unparen(x.fun);
+  if (f.kind !== "SelectorExpr" || f.sel.name !== "Go") return void 0;
+  if (pass.types.callee(x)?.name !== "(*sync.WaitGroup).Go") return void 0;
+  const a = unparen(x.args[0]);
+  let fn;
+  if (a.kind === "FuncLit") fn = a;
+  else if (a.kind === "Ident") {
+    const o = pass.types.objectOf(a);
+    if (o?.kind === "func" && o.funcDecl?.body) fn = o.funcDecl;
+    else if (o?.kind === "var") {
+      const v = definingValue(pass, a);
+      if (v && unparen(v).kind === "FuncLit") fn = unparen(v);
+    }
+  }
+  return { call: x, group: f.x, fn };
+}
+function groupGoCalls(pass, body) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "CallExpr") {
+      const g = groupGoOf(pass, x);
+      if (g) out.push(g);
+    }
+    return true;
+  });
+  return out;
+}
 function goTarget(pass, stmt) {
   const call = stmt.call;
   const fun = unparen(call.fun);
@@ -717,7 +747,7 @@ function protectingRecover(pass, fn) {
     if (found) return false;
     if (x.kind === "DeferStmt") {
       const fun = unparen(x.call.fun);
-      const target = fun.kind === "FuncLit" ? fun : pass.types.callee(x.call)?.decl;
+      const target = fun.kind === "FuncLit" ? fun : pass.types.callee(x.call)?.decl ?? (fun.kind === "Ident" ? callGraphOf(pass).calleeOf(x.call)?.lit ?? void 0 : void 0);
       if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target)) found = x;
       return false;
     }
@@ -945,6 +975,19 @@ function hasDefer(body) {
   });
   return found;
 }
+function withoutEmbedded(pass, e) {
+  let x = unparen(e);
+  while (x.kind === "SelectorExpr") {
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === "pointer") t = t.elem;
+    const u = t?.kind === "named" ? t.underlying() : t;
+    if (u?.kind !== "struct") break;
+    const name = x.sel.name;
+    if (!u.fields.some((f) => f.embedded && f.name === name)) break;
+    x = unparen(x.x);
+  }
+  return x;
+}
 function lockCall(pass, call) {
   const fun = unparen(call.fun);
   if (fun.kind !== "SelectorExpr" || (call.args?.length ?? 0) !== 0) return void 0;
@@ -952,7 +995,7 @@ function lockCall(pass, call) {
   const c = pass.types.callee(call);
   if (c) {
     const m = MUTEX_METHODS[c.name];
-    return m ? { call, method: m, mutex: fun.x, typed: true } : void 0;
+    return m ? { call, method: m, mutex: withoutEmbedded(pass, fun.x), typed: true } : void 0;
   }
   if (pass.typesKnown && pass.types.typeOf(fun.x)) return void 0;
   const short = fun.sel.name;
@@ -1022,6 +1065,7 @@ function ctxBounded(pass, e, depth = 0) {
     const c = pass.types.callee(e);
     if (!c) return false;
     if (DEADLINE_CONTEXTS.has(c.name)) return true;
+    if (c.name === "context.WithoutCancel") return false;
     if (c.pkg === "context" && c.kind === "func" && e.args?.[0]) return ctxBounded(pass, e.args[0], depth + 1);
     return false;
   }
@@ -1357,7 +1401,7 @@ function recoverSites(pass) {
       return true;
     });
   }
-  const exported = (fn) => fn.kind === "FuncDecl" && /^[A-Z]/.test(fn.name.name);
+  const exported2 = (fn) => fn.kind === "FuncDecl" && /^[A-Z]/.test(fn.name.name);
   const heldBy = /* @__PURE__ */ new Map();
   const heldName = (lit) => {
     let r = heldBy.get(lit);
@@ -1448,7 +1492,13 @@ function recoverSites(pass) {
         site.callers.push({ node: e.site, fn: c, file: fileOfFn.get(c) ?? f.file });
       }
     } else site.reason = f.deferArg ? "defer-arg" : "never-deferred";
-    if (f.fn.kind === "FuncDecl" && (exported(f.fn) || f.fn.recv && /^[A-Z]/.test(f.fn.name.name))) site.confidence = "medium";
+    if (f.fn.kind === "FuncDecl" && (exported2(f.fn) || f.fn.recv && /^[A-Z]/.test(f.fn.name.name))) {
+      if (site.reason === "never-deferred" && pass.deferredElsewhere(f.fn.name.name)) {
+        site.status = "unknown";
+        continue;
+      }
+      site.confidence = "medium";
+    }
   }
   if (!pass.typesKnown) {
     for (const s of sites) if (s.status === "ineffective" && s.reason !== "defer-recover" && s.fn.kind === "FuncDecl") s.confidence = "medium";
@@ -1691,6 +1741,27 @@ function runsAtMostOnce(pass, fn, d, outer, stack) {
   }
   return false;
 }
+function rollbackOnFailure(pass, fn, d) {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== "FuncLit" || (d.call.args?.length ?? 0) > 0) return false;
+  const results = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).filter((n) => n.name !== "_")).map((n) => pass.types.objectOf(n) ?? n.name));
+  if (results.size === 0) return false;
+  const isResult = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && results.has(pass.types.objectOf(x) ?? x.name);
+  };
+  const testsFailure = (c) => {
+    const x = unparen(c);
+    if (x.kind !== "BinaryExpr") return false;
+    if (x.op === "&&") return testsFailure(x.x) || testsFailure(x.y);
+    if (x.op !== "!=") return false;
+    const nilY = unparen(x.y).kind === "Ident" && unparen(x.y).name === "nil";
+    const nilX = unparen(x.x).kind === "Ident" && unparen(x.x).name === "nil";
+    return nilY && isResult(x.x) || nilX && isResult(x.y);
+  };
+  const list = lit.body.list ?? [];
+  return list.length > 0 && list.every((st) => st.kind === "IfStmt" && !st.init && st.else === null && testsFailure(st.cond));
+}
 function run(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["DeferStmt"], (d, stack) => {
@@ -1700,9 +1771,10 @@ function run(pass) {
       const loop = loops[0];
       const fn = enclosingFunc(stack);
       if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1], stack)) return;
+      if (fn && rollbackOnFailure(pass, fn, d)) return;
       const fname = fn ? funcName(file, fn) : "the function";
       const loopLine = lineOf(file, loop);
-      const deferred = textOf(file, d.call);
+      const deferred = callText(file, d.call);
       const at = pos(d);
       const related = [{ node: loop, message: `the loop (line ${loopLine})` }];
       const fun = unparen(d.call.fun);
@@ -1798,20 +1870,44 @@ var analyzer2 = {
 var ID3 = "defer-not-open-coded";
 var MAX_OPEN_DEFERS = 8;
 var MAX_RETURNS_TIMES_DEFERS = 15;
-function count(fn) {
+function rangesOverFunc(pass, n) {
+  const t = pass.types.typeOf(n.x);
+  const u = t?.kind === "named" ? t.underlying() : t;
+  return u?.kind === "signature";
+}
+function count(pass, fn) {
   const c = { defers: [], returns: 0 };
+  let inIterBody = 0;
+  const looping = fn.body ? loopingLabels(fn.body) : /* @__PURE__ */ new Set();
   const visit = (n, loopDepth) => {
     if (n.kind === "FuncLit") return;
     if (n.kind === "DeferStmt") c.defers.push({ d: n, inLoop: loopDepth > 0 });
-    else if (n.kind === "ReturnStmt") c.returns++;
+    else if (n.kind === "ReturnStmt" && inIterBody === 0) c.returns++;
     const depth = isLoop(n) ? loopDepth + 1 : loopDepth;
+    if (n.kind === "RangeStmt" && rangesOverFunc(pass, n)) {
+      if (n.key) visit(n.key, loopDepth);
+      if (n.value) visit(n.value, loopDepth);
+      visit(n.x, loopDepth);
+      inIterBody++;
+      visit(n.body, depth);
+      inIterBody--;
+      return;
+    }
+    if (looping.size > 0 && n.kind === "BlockStmt") {
+      let d = depth;
+      for (const st of n.list ?? []) {
+        if (st.kind === "LabeledStmt" && looping.has(st.label.name)) d++;
+        visit(st, d);
+      }
+      return;
+    }
     forEachChild(n, (x) => visit(x, depth));
   };
-  if (fn.body) forEachChild(fn.body, (x) => visit(x, 0));
+  if (fn.body) visit(fn.body, 0);
   return c;
 }
 function check(pass, file, fn) {
-  const c = count(fn);
+  const c = count(pass, fn);
   const n = c.defers.length;
   if (n === 0) return;
   const name = funcName(file, fn);
@@ -1894,6 +1990,17 @@ function usesRecover(call) {
   });
   return found;
 }
+function defersRecoverer(pass, call) {
+  const decl = pass.types.callee(call)?.decl;
+  return !!decl && callsRecoverDirectly(pass, decl);
+}
+function takesResultAddress(fn, call) {
+  const names = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)));
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    return x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "Ident" && names.has(unparen(x.x).name);
+  });
+}
 var STACK_READERS = /* @__PURE__ */ new Set(["runtime.Caller", "runtime.Callers", "runtime.Stack", "runtime/debug.Stack", "runtime/debug.PrintStack"]);
 function readsStack(pass, call) {
   const fun = unparen(call.fun);
@@ -1933,9 +2040,9 @@ function check2(pass, file, fn) {
         if (next === void 0 && atEnd) why = "it is the last statement of the function";
         else if (next?.kind === "ReturnStmt" && (next.results ?? []).every((r) => isConstant(pass, r))) {
           why = next.results && next.results.length > 0 ? "the return right after it has only constant results" : "a bare return follows it";
-          if (next.results && next.results.length > 0 && hasNamedResults(fn) && unparen(s.call.fun).kind === "FuncLit") why = void 0;
+          if (next.results && next.results.length > 0 && hasNamedResults(fn) && (unparen(s.call.fun).kind === "FuncLit" || takesResultAddress(fn, s.call))) why = void 0;
         }
-        if (why && !usesRecover(s.call) && !readsStack(pass, s.call)) {
+        if (why && !usesRecover(s.call) && !defersRecoverer(pass, s.call) && !readsStack(pass, s.call)) {
           const call = textOf(file, s.call);
           pass.report({
             node: s,
@@ -2075,6 +2182,15 @@ function syncEntries(pass, file, fn, g, go, s, key) {
     });
   };
 }
+function waitsBeforeClose(c, synced) {
+  const lit = unparen(c.defer.call.fun);
+  if (lit.kind !== "FuncLit") return false;
+  for (const st of lit.body.list ?? []) {
+    if (pos(st) >= pos(c.close)) break;
+    if ((st.kind === "ExprStmt" || st.kind === "AssignStmt") && synced(st)) return true;
+  }
+  return false;
+}
 function run5(pass) {
   for (const file of pass.files) {
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
@@ -2091,7 +2207,9 @@ function run5(pass) {
         for (const go of gos) {
           const s = senderOf(pass, go, c.key);
           if (!s || !g.locate(go)) continue;
-          const path = g.findPath(go, "exit", { avoid: syncEntries(pass, file, fn, g, go, s, c.key) });
+          const synced = syncEntries(pass, file, fn, g, go, s, c.key);
+          if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
+          const path = g.findPath(go, "exit", { avoid: synced });
           if (!path) continue;
           const ch = textOf(file, c.ch);
           const goLine = lineOf(file, go);
@@ -2260,7 +2378,7 @@ function run6(pass) {
       let vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
       if (st.kind === "GoStmt") vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st));
       const fn = enclosingFunc(stack);
-      if (st.kind === "DeferStmt" && fn && vars.some((v) => v.how === "declared") && runsOncePerCall(pass, fn, st)) {
+      if (fn && vars.some((v) => v.how === "declared") && runsOncePerCall(pass, fn, st)) {
         vars = vars.filter((v) => v.how !== "declared" || assignsVar(pass, v.loop.body, v.id, { addressTaken: true }));
       }
       if (vars.length === 0) return;
@@ -2438,6 +2556,7 @@ function writeAfter(q) {
     try {
       if (!cfg.pathExists(d, ref.node, toWrite)) continue;
       if (ref.node.kind !== "ReturnStmt" && !cfg.pathExists(ref.node, "end", blocked)) continue;
+      if (pos(w.node) < pos(d) && cfg.canReach(ref.node, d)) continue;
       if (handled.some((o) => o === ref.node || cfg.canReach(ref.node, o))) continue;
       return w;
     } catch {
@@ -2445,6 +2564,9 @@ function writeAfter(q) {
     }
   }
   return void 0;
+}
+function closureOf(text) {
+  return text.includes("(...)") || text === "the call" || text.includes("{...}") ? "defer func() { ... }() around the call" : `defer func() { ${text} }()`;
 }
 function underlying(t) {
   return t?.kind === "named" ? t.underlying() : t;
@@ -2462,6 +2584,14 @@ function clockCall(pass, file, call) {
     const direct = unparen(arg);
     const visit = (x) => {
       if (found || x.kind === "FuncLit") return false;
+      if (x.kind === "CompositeLit") {
+        for (const e of x.elts ?? []) {
+          const v = unparen(e.kind === "KeyValueExpr" ? e.value : e);
+          if (v.kind === "CallExpr" && callName(pass, file, v)?.name === "time.Now" && slotIsConcrete(pass, x, e)) continue;
+          if (visit(e)) walkSameFunc(e, visit);
+        }
+        return false;
+      }
       if (x.kind !== "CallExpr") return true;
       const n = callName(pass, file, x);
       if (!n || !CLOCK_CALLS.includes(n.name)) return true;
@@ -2475,6 +2605,20 @@ function clockCall(pass, file, call) {
     if (visit(direct)) walkSameFunc(direct, visit);
   });
   return found;
+}
+function slotIsConcrete(pass, lit, e) {
+  const u = underlying(pass.types.typeOf(lit));
+  let slot;
+  if (u?.kind === "struct") {
+    if (e.kind === "KeyValueExpr") {
+      const k = unparen(e.key);
+      slot = k.kind === "Ident" ? u.fields.find((f) => f.name === k.name)?.type : void 0;
+    } else {
+      slot = u.fields[(lit.elts ?? []).indexOf(e)]?.type;
+    }
+  } else if (u?.kind === "slice" || u?.kind === "array") slot = u.elem;
+  else if (u?.kind === "map") slot = u.elem;
+  return !!slot && !isInterface(slot);
 }
 function paramType(sig, i) {
   if (!sig || sig.params.length === 0) return void 0;
@@ -2491,23 +2635,24 @@ function run7(pass) {
       const fn = enclosingFunc(stack);
       if (!fn?.body) return;
       const fname = funcName(file, fn);
-      const text = textOf(file, d.call);
+      const raw = textOf(file, d.call);
+      const text = raw.includes("\n") ? callText(file, d.call) : raw;
       const deferLine = lineOf(file, d);
       const fun = unparen(d.call.fun);
-      if (fun.kind === "FuncLit") {
-        checkArgs(pass, file, fn, fname, d, text, deferLine);
-        return;
-      }
       const clock = clockCall(pass, file, d.call);
       if (clock) {
         const what = textOf(file, clock.call);
         pass.report({
           node: clock.call,
           file,
-          message: `${what} in defer ${text} is evaluated at the defer statement on line ${deferLine}, not when ${fname} returns, so it measures ${clock.name === "time.Now" ? "the start, not the end" : "almost nothing"}; defer a closure so it runs at exit: defer func() { ${text} }()`,
+          message: fun.kind === "FuncLit" ? `${what}, an argument of the deferred function literal on line ${deferLine}, is evaluated at the defer statement, not when ${fname} returns, so it measures ${clock.name === "time.Now" ? "the start, not the end" : "almost nothing"}; compute it inside the literal, which runs at exit` : `${what} in defer ${text} is evaluated at the defer statement on line ${deferLine}, not when ${fname} returns, so it measures ${clock.name === "time.Now" ? "the start, not the end" : "almost nothing"}; defer a closure so it runs at exit: ${closureOf(text)}`,
           confidence: clock.typed ? "high" : "medium",
-          fixes: closureFix(file, d)
+          fixes: fun.kind === "FuncLit" ? [] : closureFix(file, d)
         });
+        return;
+      }
+      if (fun.kind === "FuncLit") {
+        checkArgs(pass, file, fn, fname, d, text, deferLine);
         return;
       }
       const cfg = pass.cfg(fn);
@@ -2520,7 +2665,7 @@ function run7(pass) {
           pass.report({
             node: d,
             file,
-            message: `defer ${text} calls the function ${fun.name} holds at the defer statement on line ${deferLine}; ${fun.name} is ${w.nil ? "set to nil" : "reassigned"} on line ${wl}, which does not change the deferred call${w.nil ? "" : ", so the new function is never called"}; to call the value ${fun.name} has at exit, defer func() { ${text} }()`,
+            message: `defer ${text} calls the function ${fun.name} holds at the defer statement on line ${deferLine}; ${fun.name} is ${w.nil ? "set to nil" : "reassigned"} on line ${wl}, which does not change the deferred call${w.nil ? "" : ", so the new function is never called"}; to call the value ${fun.name} has at exit, ${closureOf(text)}`,
             confidence: o ? "high" : "medium",
             related: [{ node: w.node, message: `${fun.name} reassigned here` }],
             fixes: closureFix(file, d)
@@ -2531,6 +2676,22 @@ function run7(pass) {
       }
       if (fun.kind === "SelectorExpr") {
         const x = unparen(fun.x);
+        const root = x.kind === "SelectorExpr" ? fieldPathRoot(pass, x) : void 0;
+        if (root) {
+          const w = writeAfter({ pass, cfg, fn, d, v: root, keepNil: false, freshOnly: true });
+          if (w) {
+            const wl = lineOf(file, w.node);
+            const recv = textOf(file, x);
+            pass.report({
+              node: d,
+              file,
+              message: `defer ${text} reads ${recv} at the defer statement on line ${deferLine}; ${root.name} is reassigned on line ${wl}, so the deferred ${fun.sel.name} still acts on the old ${recv}, and the ${recv} of the ${root.name} assigned on line ${wl} ${fun.sel.name === "Close" ? "is never closed" : `gets no ${fun.sel.name}`}; defer a separate ${fun.sel.name} for the new value (or use a new variable)`,
+              confidence: "high",
+              related: [{ node: w.node, message: `${root.name} reassigned here` }]
+            });
+            return;
+          }
+        }
         if (x.kind === "Ident" && isReceiverVar(pass, file, x, d.call)) {
           const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: true });
           if (w) {
@@ -2549,6 +2710,21 @@ function run7(pass) {
       checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
     });
   }
+}
+function fieldPathRoot(pass, e) {
+  let x = e;
+  while (x.kind === "SelectorExpr") {
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === "pointer") t = t.elem;
+    const u = underlying(t);
+    const name = x.sel.name;
+    if (u?.kind !== "struct" || !u.fields.some((f) => f.name === name)) return void 0;
+    x = unparen(x.x);
+  }
+  if (x.kind !== "Ident") return void 0;
+  const o = pass.types.objectOf(x);
+  if (!o || o.kind !== "var" || o.varKind !== "local" && o.varKind !== "param") return void 0;
+  return underlying(o.type)?.kind === "pointer" ? x : void 0;
 }
 function isReceiverVar(pass, file, x, call) {
   const o = pass.types.objectOf(x);
@@ -2598,7 +2774,7 @@ function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
     const typed = isErrorTyped(pass, x);
     const isErr = typed === true || typed === void 0 && /^err$|Err$|^err[A-Z]/.test(x.name);
     if (!isErr && (!releasing || o && o.varKind === "package" || !o && !isLocal(fn, x))) continue;
-    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: isErr, freshOnly: !isErr });
+    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr });
     if (!w) continue;
     const wl = lineOf(file, w.node);
     const how = w.node.kind === "ReturnStmt" ? `set again by the return statement on line ${wl}` : `assigned again on line ${wl}`;
@@ -2606,7 +2782,7 @@ function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
       pass.report({
         node: d,
         file,
-        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine} (usually nil); ${x.name} is ${how}, so the deferred call never sees the error ${fname} ends with; defer a closure that reads it at exit: defer func() { ${text} }()`,
+        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine} (usually nil); ${x.name} is ${how}, so the deferred call never sees the error ${fname} ends with; defer a closure that reads it at exit: ${closureOf(text)}`,
         confidence: typed === true && o ? "high" : "medium",
         related: [{ node: w.node, message: `${x.name} ${w.node.kind === "ReturnStmt" ? "set" : "assigned"} here` }],
         fixes: closureFix(file, d)
@@ -2615,7 +2791,7 @@ function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
       pass.report({
         node: d,
         file,
-        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine}; ${x.name} is ${how}, so the deferred call uses the old value; if the value at exit is meant, defer a closure: defer func() { ${text} }()`,
+        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine}; ${x.name} is ${how}, so the deferred call uses the old value; if the value at exit is meant, defer a closure: ${closureOf(text)}`,
         confidence: "medium",
         related: [{ node: w.node, message: `${x.name} ${w.node.kind === "ReturnStmt" ? "set" : "assigned"} here` }]
       });
@@ -2801,9 +2977,13 @@ function isAction(name) {
   const n = name.charAt(0).toUpperCase() + name.slice(1);
   return ACTION_VERBS.some((v) => n === v || n.startsWith(v) && /^[A-Z0-9_]/.test(n.charAt(v.length)));
 }
+function exported(name) {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
 function isIdiom(innerName, outerName) {
-  if (!innerName || !outerName || !CHAIN_END_METHODS.has(outerName)) return false;
-  return CHAIN_BEGIN_PREFIXES.some((p) => innerName.startsWith(p));
+  if (!innerName || !outerName || !CHAIN_END_METHODS.has(exported(outerName))) return false;
+  const inner = exported(innerName);
+  return CHAIN_BEGIN_PREFIXES.some((p) => inner.startsWith(p));
 }
 function run8(pass) {
   for (const file of pass.files) {
@@ -2925,7 +3105,7 @@ function otherReaders(pass, fn, lit, id) {
   walk(fn.body, false);
   return found;
 }
-function readInLiteral(pass, lit, target) {
+function readInLiteral(pass, lit, target, after) {
   const o = pass.types.objectOf(target);
   let read = false;
   const same2 = (x) => {
@@ -2939,7 +3119,7 @@ function readInLiteral(pass, lit, target) {
       return;
     }
     if (n.kind === "Ident" && same2(n)) {
-      read = true;
+      if (n.namePos > after) read = true;
       return;
     }
     forEachChild(n, walk);
@@ -2984,7 +3164,7 @@ function reportLostAssignments(pass, file, fn, fname, d, lit) {
       if (typed === void 0 && !/^err$|Err$|^err[A-Z]/.test(id.name)) continue;
       const where2 = declaredIn(pass, fn, lit, id);
       if (where2 === void 0 || where2 === "result" || where2 === "other") continue;
-      if (readInLiteral(pass, lit, id)) continue;
+      if (readInLiteral(pass, lit, id, end(x))) continue;
       const reader = otherReaders(pass, fn, lit, id);
       if (reader) continue;
       reported.add(id.name);
@@ -3024,9 +3204,8 @@ var analyzer9 = {
 var ID10 = "defer-func-result-not-called";
 function isFuncType(t) {
   if (!t) return false;
-  if (t.kind === "signature") return true;
-  if (t.kind === "named") return t.underlying()?.kind === "signature";
-  return false;
+  const u = t.kind === "named" ? t.underlying() : t;
+  return u?.kind === "signature" && (u.params.length === 0 || u.variadic && u.params.length === 1);
 }
 function typeName(t) {
   if (t.kind === "named") return t.pkg ? `${t.pkg}.${t.name}` : t.name;
@@ -3035,7 +3214,7 @@ function typeName(t) {
 function resultsOf(pass, call) {
   const c = pass.types.callee(call);
   if (c?.kind === "conversion" || c?.kind === "builtin") return void 0;
-  if (c?.sig) return c.sig.results;
+  if (c?.sig && !c.sig.results.some((r) => r.type.kind === "typeparam")) return c.sig.results;
   const t = pass.types.typeOf(call);
   if (!t) return void 0;
   if (t.kind === "tuple") return t.types.map((type) => ({ name: "", type }));
@@ -3221,7 +3400,8 @@ function allUnlocks(pass, fn, m, unlock) {
   if (fn.body) visit(fn.body, false);
   return { direct, inLiterals };
 }
-function deferredRelease(pass, cfg, m, unlock) {
+function deferredReleases(pass, cfg, m, unlock) {
+  const out = /* @__PURE__ */ new Set();
   for (const d of cfg.defers) {
     const fun = unparen(d.call.fun);
     if (fun.kind === "FuncLit") {
@@ -3234,12 +3414,12 @@ function deferredRelease(pass, cfg, m, unlock) {
         }
         return !hit;
       });
-      if (hit) return true;
+      if (hit) out.add(d);
       continue;
     }
-    if (releases(pass, d, m, unlock)) return true;
+    if (releases(pass, d, m, unlock)) out.add(d);
   }
-  return false;
+  return out;
 }
 function guardConds(fn, target) {
   const out = [];
@@ -3315,13 +3495,14 @@ function checkFunc(pass, file, fn) {
     const { direct, inLiterals } = allUnlocks(pass, fn, m, unlock);
     if (inLiterals) continue;
     if (direct.length === 0 && !(m.path && cfg.blocks.some((b) => b.nodes.some((n) => packageCallsIn(pass, n).length > 0 && releases(pass, n, m, unlock))))) continue;
-    if (deferredRelease(pass, cfg, m, unlock)) continue;
+    const deferred = deferredReleases(pass, cfg, m, unlock);
+    if (deferred.size > 0 && !cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && deferred.has(n))) continue;
     if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
     if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
     const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
     const avoid = (n) => {
       if (n !== stmt && guards.length > 0 && n.kind !== "ExprStmt" && guards.includes(textOf(file, n))) return true;
-      return releases(pass, n, m, unlock);
+      return deferred.has(n) || releases(pass, n, m, unlock);
     };
     const mu = textOf(file, lc.mutex);
     const held = m.path ? formatPath(m.path) : mu;
@@ -3344,12 +3525,14 @@ function checkFunc(pass, file, fn) {
     }
     const ret = returnOfPath(path);
     const where2 = ret ? `the return on line ${lineOf(file, ret)}` : `the end of ${fname}`;
-    const fix = fixFor(file, cfg, stmt, lc, unlock, direct);
+    const late = [...deferred][0];
+    const fix = late ? void 0 : fixFor(file, cfg, stmt, lc, unlock, direct);
+    const remedy = late ? `move the defer ${mu}.${unlock}() on line ${lineOf(file, late)} up to right after the lock, or call ${mu}.${unlock}() on that path` : `call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`;
     pass.report({
       node: stmt,
       file,
       confidence: lc.typed ? "high" : "medium",
-      message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released on the path to ${where2}: ${fname} returns with ${held} still held, so the next ${mu}.Lock() deadlocks; call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`,
+      message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released on the path to ${where2}: ${fname} returns with ${held} still held, so the next ${mu}.Lock() deadlocks; ${remedy}`,
       related: [{ node: ret ?? fn.body, message: ret ? "returns with the lock held" : "end of the function, reached with the lock held" }],
       ...fix ? { fixes: [fix] } : {}
     });
@@ -3406,6 +3589,7 @@ function checkedElsewhere(pass, fn, id, methods, except) {
   const visit = (n) => {
     if (found) return false;
     if (n.kind === "ExprStmt") dropped.add(unparen(n.x));
+    else if (n.kind === "DeferStmt" || n.kind === "GoStmt") dropped.add(n.call);
     else if (n.kind === "AssignStmt" && n.lhs.every((l) => l.kind === "Ident" && l.name === "_")) for (const r of n.rhs) dropped.add(unparen(r));
     else if (n.kind === "CallExpr" && n !== except && !dropped.has(n)) {
       const m = methodCallOn(n);
@@ -3432,6 +3616,7 @@ function writtenThrough(pass, fn, id, origin) {
       if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
       else if ((x.args ?? []).some(isV)) found = true;
     } else if (x.kind === "AssignStmt" && x.rhs.some(isV)) found = true;
+    else if (x.kind === "ValueSpec" && (x.values ?? []).some(isV)) found = true;
     else if (x.kind === "ReturnStmt" && (x.results ?? []).some(isV)) found = true;
     else if (x.kind === "CompositeLit" && (x.elts ?? []).some((e) => isV(e.kind === "KeyValueExpr" ? e.value : e))) found = true;
     return !found;
@@ -3601,6 +3786,18 @@ function releasesOf(d) {
   }
   return out;
 }
+function releasedExplicitly(pass, fn, r, methods) {
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found || x.kind === "DeferStmt") return false;
+    if (x.kind === "CallExpr") {
+      const m = methodCallOn(x);
+      if (m && methods.includes(m.method) && same(pass, m.recv, r.recv)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
 function run13(pass) {
   for (const file of pass.files) {
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
@@ -3619,6 +3816,8 @@ function run13(pass) {
         for (const r1 of releases2[i]) {
           const top = wrapOf(pass, wraps, r1.recv, pos(d1));
           if (!top || !top.origin.res.release.includes(r1.method)) continue;
+          const res = top.origin.res;
+          if (!res.release.includes("Rollback") && releasedExplicitly(pass, fn, r1, res.release)) continue;
           const chain = chainBelow(pass, wraps, top);
           for (const r0 of releases2[i]) {
             if (r0 === r1) break;
@@ -4116,13 +4315,18 @@ function nilSafeCall(pass, path, x) {
   const recv = decl?.recv?.list?.[0]?.names?.[0];
   const first = decl?.body?.list?.[0];
   if (!recv || !first || first.kind !== "IfStmt" || first.init) return false;
-  const c = unparen(first.cond);
-  if (c.kind !== "BinaryExpr" || c.op !== "==") return false;
-  const a = unparen(c.x);
-  const b = unparen(c.y);
   const isRecv = (e) => e.kind === "Ident" && e.name === recv.name;
+  const nilTest2 = (e) => {
+    const c = unparen(e);
+    if (c.kind !== "BinaryExpr") return false;
+    if (c.op === "||") return nilTest2(c.x) || nilTest2(c.y);
+    if (c.op !== "==") return false;
+    const a = unparen(c.x);
+    const b = unparen(c.y);
+    return isRecv(a) && isNilIdent(pass, b) || isRecv(b) && isNilIdent(pass, a);
+  };
   const returns = (first.body.list ?? []).some((st) => st.kind === "ReturnStmt");
-  return returns && (isRecv(a) && isNilIdent(pass, b) || isRecv(b) && isNilIdent(pass, a));
+  return returns && nilTest2(first.cond);
 }
 function sameObj(pass, a, b) {
   if (a.name !== b.name) return false;
@@ -4242,6 +4446,20 @@ var analyzer15 = {
 
 // src/rules/defer-lock-mismatch.ts
 var ID16 = "defer-lock-mismatch";
+function mutexKey(pass, e) {
+  const x = unparen(e);
+  if (x.kind === "IndexExpr") {
+    const base = mutexKey(pass, x.x);
+    const i = unparen(x.index);
+    const idx = i.kind === "BasicLit" ? i.value : i.kind === "Ident" ? refKey(pass, i) : void 0;
+    return base === void 0 || idx === void 0 ? void 0 : `${base}[${idx}]`;
+  }
+  if (x.kind === "SelectorExpr") {
+    const base = mutexKey(pass, x.x);
+    return base === void 0 ? void 0 : `${base}.${x.sel.name}`;
+  }
+  return refKey(pass, x);
+}
 function mismatch(held, deferred) {
   if (held === "Lock" && deferred === "Lock") {
     return { effect: "locks it a second time and deadlocks (sync mutexes are not reentrant)", fix: "Unlock" };
@@ -4274,7 +4492,7 @@ function enclosingLists(stack) {
 function lastOp(pass, stack, key) {
   for (const { list, index } of enclosingLists(stack)) {
     for (let i = index - 1; i >= 0; i--) {
-      const ops = lockCallsIn(pass, list[i]).filter((l) => sameRefKey(refKey(pass, l.mutex), key));
+      const ops = lockCallsIn(pass, list[i]).filter((l) => sameRefKey(mutexKey(pass, l.mutex), key));
       if (ops.length === 0) continue;
       const st = list[i];
       if (ops.length === 1 && st.kind === "ExprStmt" && unparen(st.x) === ops[0].call) return ops[0];
@@ -4291,7 +4509,7 @@ function usedAfter(pass, fn, d, key) {
     if (found) return false;
     if (x.kind === "CallExpr" && x.lparen > after) {
       const l = lockCall(pass, x);
-      if (l && sameRefKey(refKey(pass, l.mutex), key)) found = true;
+      if (l && sameRefKey(mutexKey(pass, l.mutex), key)) found = true;
     }
     return !found;
   });
@@ -4300,7 +4518,7 @@ function usedAfter(pass, fn, d, key) {
 function check3(pass, file, d, stack) {
   const deferred = lockCall(pass, d.call);
   if (!deferred || deferred.method === "TryLock" || deferred.method === "TryRLock") return;
-  const key = refKey(pass, deferred.mutex);
+  const key = mutexKey(pass, deferred.mutex);
   if (key === void 0) return;
   const held = lastOp(pass, stack, key);
   if (!held || held.method !== "Lock" && held.method !== "RLock") return;
@@ -4701,6 +4919,7 @@ function check4(pass, file, fn, enclosing) {
     if (senders.some((x) => nodeContains(x.target.fn.body, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
     const loops = receiveLoops(pass, g, m.key);
     const drainHeads = new Set(loops.flatMap(loopHeadEntries));
+    const drainHeaders = new Set(loops.filter((l) => l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key)).map((l) => l.header));
     const receives = (n) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
     const ch = m.id.name;
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
@@ -4715,7 +4934,7 @@ function check4(pass, file, fn, enclosing) {
         const r = receivedChan(pass, y);
         return r !== void 0 && s.others.some((k) => sameRefKey(r, k));
       });
-      let path = g.findPath(s.go, "exit", { avoid });
+      let path = g.findPath(s.go, "exit", { avoid, avoidBlock: (b) => drainHeaders.has(b) });
       let leave;
       let confidence = byName || file.test ? "medium" : "high";
       let multi = false;
@@ -4860,7 +5079,9 @@ var ID20 = "recover-swallows-panic";
 function emptyBranch(b) {
   if (!b) return true;
   if (b.kind !== "BlockStmt") return false;
-  return (b.list ?? []).every((s) => s.kind === "EmptyStmt" || s.kind === "ReturnStmt" && !s.results?.length);
+  return (b.list ?? []).every(
+    (s) => s.kind === "EmptyStmt" || s.kind === "ReturnStmt" && !s.results?.length || s.kind === "AssignStmt" && s.tok === "=" && s.lhs.every((l) => l.kind === "Ident" && l.name === "_") && s.rhs.every((r) => unparen(r).kind === "Ident")
+  );
 }
 function pathTo(root, target) {
   const path = [];
@@ -4884,8 +5105,19 @@ function nilTest(pass, x, isV) {
   if (isV(x.x) && isNilIdent(pass, x.y) || isV(x.y) && isNilIdent(pass, x.x)) return x.op;
   return void 0;
 }
-function ifIgnores(op, s) {
-  return op === "!=" ? emptyBranch(s.body) && (s.else === null || emptyBranch(s.else)) : emptyBranch(s.body) && emptyBranch(s.else) && s.else !== null;
+function ifIgnores(op, s, last) {
+  if (op === "!=") return emptyBranch(s.body);
+  if (s.else !== null) return emptyBranch(s.body) && emptyBranch(s.else);
+  return last && emptyBranch(s.body);
+}
+function isLast(body, s) {
+  const list = body.list ?? [];
+  return list[list.length - 1] === s;
+}
+function declaredIn2(pass, id, body) {
+  const o = pass.types.objectOf(id);
+  const d = o?.decl;
+  return !!o && o.kind === "var" && o.varKind === "local" && !!d && d.namePos >= body.lbrace && d.namePos <= body.rbrace;
 }
 function treatment(pass, s) {
   const body = s.fn.body;
@@ -4901,7 +5133,7 @@ function treatment(pass, s) {
     const ifs = path[i - 1];
     if (ifs?.kind === "IfStmt" && ifs.cond === parent) {
       const op = nilTest(pass, parent, isCall);
-      return op && ifIgnores(op, ifs) ? "ignored" : void 0;
+      return op && ifIgnores(op, ifs, isLast(body, ifs)) ? "ignored" : void 0;
     }
     return void 0;
   }
@@ -4910,7 +5142,7 @@ function treatment(pass, s) {
     const l = parent.lhs[0];
     if (l.kind !== "Ident") return void 0;
     if (l.name === "_") return "discarded";
-    if (parent.tok !== ":=") return void 0;
+    if (parent.tok !== ":=" && !declaredIn2(pass, l, body)) return void 0;
     v = l;
   } else if (parent.kind === "ValueSpec" && parent.names.length === 1) {
     v = parent.names[0];
@@ -4931,7 +5163,7 @@ function treatment(pass, s) {
     if (n.kind === "IfStmt") {
       const op = nilTest(pass, n.cond, isV);
       if (op) {
-        if (!ifIgnores(op, n)) {
+        if (!ifIgnores(op, n, isLast(body, n))) {
           used = true;
           return;
         }
@@ -4942,7 +5174,7 @@ function treatment(pass, s) {
         return;
       }
     }
-    if (n.kind === "Ident" && n !== v && isV(n)) {
+    if (n.kind === "Ident" && n !== v && n !== target?.decl && isV(n)) {
       const p = parents[parents.length - 1];
       if (!(p?.kind === "SelectorExpr" && p.sel === n)) {
         used = true;
@@ -5063,6 +5295,88 @@ function defaultCaseReturns(fn) {
   });
   return out;
 }
+function isFalse(e) {
+  const x = e ? unparen(e) : void 0;
+  return x?.kind === "Ident" && x.name === "false";
+}
+function isTrue(e) {
+  const x = e ? unparen(e) : void 0;
+  return x?.kind === "Ident" && x.name === "true";
+}
+function onceGuards(pass, fn, dones) {
+  const out = /* @__PURE__ */ new Set();
+  if (!fn.body) return out;
+  const candidates = [];
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind !== "IfStmt" || x.else || x.init) return true;
+    const c = unparen(x.cond);
+    if (c.kind !== "UnaryExpr" || c.op !== "!") return true;
+    const flag = unparen(c.x);
+    if (flag.kind !== "Ident") return true;
+    const list = x.body.list ?? [];
+    const di = list.findIndex((st) => st.kind === "ExprStmt" && dones.some((d) => d.call === unparen(st.x)));
+    if (di < 0) return true;
+    const set = list.findIndex((st, i) => i > di && st.kind === "AssignStmt" && st.tok === "=" && st.lhs.length === 1 && unparen(st.lhs[0]).kind === "Ident" && sameVar(pass, unparen(st.lhs[0]), flag) && isTrue(st.rhs[0]));
+    if (set >= 0) candidates.push({ ifs: x, flag });
+    return true;
+  });
+  for (const { ifs, flag } of candidates) {
+    const allowed = new Set((ifs.body.list ?? []).filter((st) => st.kind === "AssignStmt"));
+    let ok = true;
+    let declared = false;
+    const check6 = (x, inLit) => {
+      if (!ok) return;
+      if (x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "Ident" && sameVar(pass, unparen(x.x), flag)) ok = false;
+      else if (x.kind === "AssignStmt") {
+        x.lhs.forEach((l, i) => {
+          const id = unparen(l);
+          if (id.kind !== "Ident" || !sameVar(pass, id, flag)) return;
+          if (x.tok === ":=") {
+            declared = true;
+            if (inLit || x.rhs.length !== x.lhs.length || !isFalse(x.rhs[i])) ok = false;
+          } else if (inLit || !allowed.has(x) || x.rhs.length !== x.lhs.length || !isTrue(x.rhs[i])) {
+            ok = false;
+          }
+        });
+      } else if (x.kind === "ValueSpec") {
+        x.names.forEach((n, i) => {
+          if (!sameVar(pass, n, flag)) return;
+          declared = true;
+          if (x.values && !isFalse(x.values[i])) ok = false;
+        });
+      } else if (x.kind === "RangeStmt") {
+        for (const k of [x.key, x.value]) if (k && unparen(k).kind === "Ident" && sameVar(pass, unparen(k), flag)) ok = false;
+      }
+      walkNode(x, (y) => {
+        if (y === x) return true;
+        check6(y, inLit || y.kind === "FuncLit");
+        return false;
+      });
+    };
+    check6(fn.body, false);
+    if (ok && declared) out.add(ifs);
+  }
+  return out;
+}
+function parentGroupText(file, go, fn, wg) {
+  const x = unparen(wg);
+  if (x.kind !== "Ident") return void 0;
+  let i = 0;
+  for (const f of fn.type.params.list ?? []) {
+    for (const n of f.names ?? []) {
+      if (n.name === x.name) {
+        const a = go.call.args?.[i];
+        if (!a || go.call.ellipsis !== -1) return void 0;
+        const v = unparen(a);
+        return textOf(file, v.kind === "UnaryExpr" && v.op === "&" ? v.x : v);
+      }
+      i++;
+    }
+    if (!f.names || f.names.length === 0) i++;
+  }
+  return void 0;
+}
 function checkGoroutine(pass, file, go, fn, seen) {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -5083,17 +5397,19 @@ function checkGoroutine(pass, file, go, fn, seen) {
     if (seen.has(first.call)) continue;
     seen.add(first.call);
     const wgText = textOf(fnFile, first.wg);
+    const waiter = parentGroupText(file, go, fn, first.wg) ?? wgText;
     const confidence = first.typed ? "high" : "medium";
     const deferred = deferredDone(pass, cfg, first.path);
     if (deferred) {
-      const again = dones.find((d) => cfg.canReach(deferred, cfg.locate(d.call)?.node ?? d.call));
+      const entryOf = (d) => cfg.locate(d.call)?.node ?? d.call;
+      const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
       if (again) {
         pass.report({
           node: again.call,
           file: fnFile,
           severity: "critical",
           confidence,
-          message: `${wgText}.Done() is deferred on line ${lineOf(fnFile, deferred)} and called again on line ${lineOf(fnFile, again.call)} in ${where2}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); keep only the deferred call`,
+          message: pos(again.call) < pos(deferred) ? `${wgText}.Done() on line ${lineOf(fnFile, again.call)} in ${where2} is followed on the same path by defer ${wgText}.Done() on line ${lineOf(fnFile, deferred)}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); return right after the early Done, or keep only the deferred call` : `${wgText}.Done() is deferred on line ${lineOf(fnFile, deferred)} and called again on line ${lineOf(fnFile, again.call)} in ${where2}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); keep only the deferred call`,
           related: [{ node: deferred, file: fnFile, message: `${wgText}.Done() deferred here` }]
         });
       }
@@ -5105,7 +5421,9 @@ function checkGoroutine(pass, file, go, fn, seen) {
       return !!at2 && cfg.loopsContaining(at2.block).length > 0;
     });
     const idle = inLoop ? defaultCaseReturns(fn) : /* @__PURE__ */ new Set();
-    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt" && !idle.has(n), { avoid }) : cfg.findPath(cfg.entry, "exit", { avoid });
+    const guards = onceGuards(pass, fn, dones);
+    const avoidBlock = guards.size === 0 ? void 0 : (b) => b.kind === "if.done" && guards.has(b.stmt);
+    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt" && !idle.has(n), { avoid, avoidBlock }) : cfg.findPath(cfg.entry, "exit", { avoid, avoidBlock });
     let how;
     let at;
     if (path) {
@@ -5125,7 +5443,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
       node: first.call,
       file: fnFile,
       confidence,
-      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where2}, so the group is never marked done and ${wgText}.Wait() blocks forever; call defer ${wgText}.Done() at the start of the goroutine instead`,
+      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where2}, so the group is never marked done and ${waiter}.Wait() blocks forever; call defer ${wgText}.Done() at the start of the goroutine instead`,
       related: [
         ...at ? [{ node: at, file: fnFile, message: "leaves without calling Done" }] : [],
         { node: go, file, message: "the goroutine is started here" }
@@ -5133,9 +5451,30 @@ function checkGoroutine(pass, file, go, fn, seen) {
     });
   }
 }
+function checkGroupGo(pass, file, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr" || f.sel.name !== "Go" || call.args?.length !== 1) return;
+  const gg = groupGoOf(pass, call);
+  if (!gg?.fn?.body) return;
+  const group = varPath(pass, gg.group);
+  if (!group) return;
+  const done = doneCallsIn(pass, gg.fn.body).find((d) => samePath(d.path, group));
+  if (!done) return;
+  const fnFile = pass.fileOf(gg.fn) ?? file;
+  const wg = textOf(file, gg.group);
+  pass.report({
+    node: done.call,
+    file: fnFile,
+    severity: "critical",
+    confidence: "high",
+    message: `${wg}.Go on line ${lineOf(file, call)} calls ${wg}.Done itself when the function returns, so ${callText(fnFile, done.call)} here decrements the counter a second time: "sync: negative WaitGroup counter" panic, or ${wg}.Wait() returns while goroutines still run; remove this Done (and the matching Add, if any)`,
+    related: [{ node: call, file, message: `${wg}.Go starts the goroutine and marks it done` }]
+  });
+}
 function run21(pass) {
   const seen = /* @__PURE__ */ new Set();
   for (const file of pass.files) {
+    if (pass.typesKnown) file.inspector.preorder(["CallExpr"], (call) => checkGroupGo(pass, file, call));
     file.inspector.preorder(["GoStmt"], (go) => {
       const t = goTarget(pass, go);
       if (t && !(pos(t.fn) <= pos(go) && pos(go) < end(t.fn))) checkGoroutine(pass, file, go, t.fn, seen);
@@ -5152,7 +5491,7 @@ var analyzer21 = {
     category: "goroutines",
     docUrl: docUrl(ID21)
   },
-  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"] }),
+  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"], names: ["Go"] }),
   run: run21
 };
 
@@ -5187,9 +5526,24 @@ function delegatesToRecoverer(pass, fn) {
   return delegated;
 }
 function check5(pass, file, fn) {
-  if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !file.inspector.contains(fn, ["GoStmt"])) return;
+  if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
+  const hasGo = file.inspector.contains(fn, ["GoStmt"]);
+  const groupGos = pass.typesKnown ? groupGoCalls(pass, fn.body) : [];
+  if (!hasGo && groupGos.length === 0) return;
   const rec = protectingRecover(pass, fn);
   if (!rec) return;
+  const fname0 = funcName(file, fn);
+  for (const gg of groupGos) {
+    if (!gg.fn?.body || protectingRecover(pass, gg.fn) || onlyPlumbing(pass, gg.fn) || delegatesToRecoverer(pass, gg.fn)) continue;
+    const group = textOf(file, gg.group);
+    pass.report({
+      node: gg.call,
+      file,
+      message: `${fname0} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine that ${group}.Go starts on line ${lineOf(file, gg.call)} has no recover of its own: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; add \`defer func() { if r := recover(); r != nil { ... } }()\` at the top of the function given to ${group}.Go`,
+      related: [{ node: rec, message: `the deferred recover of ${fname0} covers only its own goroutine` }]
+    });
+  }
+  if (!hasGo) return;
   const gos = goStmtsIn(fn.body);
   const fname = funcName(file, fn);
   for (const go of gos) {
@@ -5321,6 +5675,7 @@ function semaphores(pass) {
   return set;
 }
 var STOP_METHODS = /* @__PURE__ */ new Set(["Close", "CloseSend", "Stop", "GracefulStop", "Shutdown", "Cancel", "Kill", "Signal", "Interrupt", "Abort"]);
+var STOP_VERB = /^([cC]lose|[sS]top|[sS]hutdown|[cC]ancel|[kK]ill|[aA]bort|[iI]nterrupt|[tT]erminate|[qQ]uit)(?=[A-Z_]|$)/;
 function isStopSignal(pass, x) {
   if (x.kind === "SendStmt") return true;
   if (x.kind !== "CallExpr") return false;
@@ -5329,6 +5684,7 @@ function isStopSignal(pass, x) {
   if (!name) return false;
   if (name === "close" && f.kind === "Ident") return pass.types.callee(x)?.kind === "builtin";
   if (f.kind === "SelectorExpr" && STOP_METHODS.has(name)) return true;
+  if (STOP_VERB.test(name)) return true;
   const t = pass.types.typeOf(f);
   if (t?.kind === "named" && t.pkg === "context" && (t.name === "CancelFunc" || t.name === "CancelCauseFunc")) return true;
   return /^cancel|Cancel$/.test(name) && pass.types.callee(x)?.kind === "funcvalue";
@@ -5346,6 +5702,40 @@ function waitsForOthers(x, name) {
   if (x.kind === "UnaryExpr" || x.kind === "SelectStmt" || x.kind === "RangeStmt") return true;
   return name !== void 0 && /\)\.Wait$/.test(name);
 }
+var TEMP_DIR_MAKERS = /* @__PURE__ */ new Set(["os.MkdirTemp", "io/ioutil.TempDir", "(*testing.common).TempDir"]);
+function removesTempDir(pass, name, call) {
+  if (name !== "os.RemoveAll") return false;
+  const a = call.args?.[0] ? unparen(call.args[0]) : void 0;
+  if (a?.kind !== "Ident") return false;
+  const v = definingValue(pass, a);
+  const m = v ? unparen(v) : void 0;
+  const c = m?.kind === "CallExpr" ? pass.types.callee(m) : void 0;
+  return !!c && TEMP_DIR_MAKERS.has(c.name);
+}
+function startsPanic(g) {
+  const f = unparen(g.call.fun);
+  if (f.kind === "Ident" && f.name === "panic") return true;
+  if (f.kind !== "FuncLit") return false;
+  const last = f.body.list?.[f.body.list.length - 1];
+  if (last?.kind !== "ExprStmt") return false;
+  const c = unparen(last.x);
+  return c.kind === "CallExpr" && unparen(c.fun).kind === "Ident" && unparen(c.fun).name === "panic";
+}
+function parkedAfterCrash(body) {
+  const out = /* @__PURE__ */ new Set();
+  walkNode(body, (x) => {
+    if (x.kind === "FuncLit" && x !== body) return false;
+    const list = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
+    if (!list) return true;
+    let crashing = false;
+    for (const s of list) {
+      if (s.kind === "GoStmt" && startsPanic(s)) crashing = true;
+      else if (crashing && s.kind === "SelectStmt" && (s.body.list ?? []).length === 0) out.add(s);
+    }
+    return true;
+  });
+  return out;
+}
 function sitesIn(pass, file, body) {
   const out = [];
   const skip = /* @__PURE__ */ new Set();
@@ -5355,9 +5745,10 @@ function sitesIn(pass, file, body) {
     if (stopped && others) return;
     out.push({ ...site, others });
   };
+  const parked = parkedAfterCrash(body);
   walkNode(body, (x) => {
     if (x === body) return true;
-    if (x.kind === "FuncLit" || x.kind === "GoStmt" || skip.has(x)) return false;
+    if (x.kind === "FuncLit" || x.kind === "GoStmt" || skip.has(x) || parked.has(x)) return false;
     if (!stopped && isStopSignal(pass, x)) {
       if (x.kind !== "SendStmt") stopped = true;
     }
@@ -5402,7 +5793,7 @@ function sitesIn(pass, file, body) {
       }
       case "CallExpr": {
         const b = blockingCall(pass, x);
-        if (b && !BLOCKING_LOCKS.has(b.name)) {
+        if (b && !BLOCKING_LOCKS.has(b.name) && !removesTempDir(pass, b.name, x)) {
           const conf = ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
         }
@@ -5493,7 +5884,7 @@ function run23(pass) {
         }
       } else {
         const b = blockingCall(pass, call);
-        if (b) {
+        if (b && !removesTempDir(pass, b.name, call)) {
           if (BLOCKING_LOCKS.has(b.name)) {
             const l = lockCall(pass, call);
             if (l && touchedBefore(pass, fn, d, l.mutex)) return;
@@ -5616,6 +6007,15 @@ function deferredCallsAll(d, ok) {
 function onlyClosesFiles(pass, d) {
   return deferredCallsAll(d, (call) => closesOsFile(pass, call));
 }
+var HARMLESS_FUNC_SOURCES = /* @__PURE__ */ new Set(["context.AfterFunc", "iter.Pull", "iter.Pull2"]);
+function harmlessFuncValue(pass, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "Ident") return false;
+  const v = definingValue(pass, f);
+  const r = v ? unparen(v) : void 0;
+  const name = r?.kind === "CallExpr" ? pass.types.callee(r)?.name : void 0;
+  return name !== void 0 && HARMLESS_FUNC_SOURCES.has(name);
+}
 function harmless(pass, file, d) {
   const harmlessCall = (call) => {
     const n = call;
@@ -5625,17 +6025,34 @@ function harmless(pass, file, d) {
     if (t?.kind === "named" && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return true;
     const c = callName(pass, file, call);
     if (c && HARMLESS_AT_EXIT.has(c.name)) return true;
+    if (harmlessFuncValue(pass, call)) return true;
     if (!c?.typed && c && (c.name === "cancel" || ["Unlock", "RUnlock", "Done"].includes(c.short))) return true;
     return false;
   };
   if (processExit(pass, file, d.call)) return true;
   return deferredCallsAll(d, harmlessCall);
 }
+function sameCall(a, b) {
+  const aa = a.args ?? [];
+  const ba = b.args ?? [];
+  return sameExpr(a.fun, b.fun) && aa.length === ba.length && aa.every((x, i) => sameExpr(x, ba[i]));
+}
+function runsSameCall(n, deferred) {
+  if (unparen(deferred.fun).kind === "FuncLit" || n.kind === "DeferStmt" || n.kind === "GoStmt") return false;
+  let found = false;
+  walkSameFunc(n, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr" && sameCall(x, deferred)) found = true;
+    return !found;
+  });
+  if (!found && n.kind === "ExprStmt" && unparen(n.x).kind === "CallExpr") found = sameCall(unparen(n.x), deferred);
+  return found;
+}
 function pendingDefers(cfg, fn, stack, defers, exit) {
   if (cfg) {
     const at = cfg.locate(exit);
     if (!at) return [];
-    return defers.filter((d) => cfg.isEntry(d) && cfg.findPath(d, at.node, {}) !== null);
+    return defers.filter((d) => cfg.isEntry(d) && cfg.findPath(d, at.node, { avoid: (n) => n !== at.node && runsSameCall(n, d.call) }) !== null);
   }
   const out = [];
   for (let i = stack.length - 1; i > 0; i--) {
@@ -5844,10 +6261,10 @@ function run25(pass) {
         const s = blockingIn(pass, file, d, g, first);
         if (!s) continue;
         const registered = cleanups.filter((x) => x === first || g.canReach(x, s.at));
-        const list = registered.slice(0, 2).map((x) => `${textOf(file, x.call)} (line ${lineOf(file, x)})`).join(" and ");
+        const list = registered.slice(0, 2).map((x) => `${callText(file, x.call)} (line ${lineOf(file, x)})`).join(" and ");
         const more = registered.length > 2 ? ` and ${registered.length - 2} more` : "";
         const where2 = s.at === s.node || s.via === "" ? `${s.what} (line ${lineOf(file, s.node)})` : `${s.what} through ${s.via} (line ${lineOf(file, s.node)})`;
-        const related = registered.slice(0, 3).map((x) => ({ node: x, message: `deferred ${textOf(file, x.call)} never runs when the process is killed` }));
+        const related = registered.slice(0, 3).map((x) => ({ node: x, message: `deferred ${callText(file, x.call)} never runs when the process is killed` }));
         pass.report({
           node: s.node,
           file,

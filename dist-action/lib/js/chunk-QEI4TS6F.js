@@ -8,7 +8,7 @@ import {
   pos,
   unparen,
   utf8Len
-} from "./chunk-HHAEO6HM.js";
+} from "./chunk-DO6F2IKR.js";
 
 // src/syntax/token.ts
 var ILLEGAL = 0;

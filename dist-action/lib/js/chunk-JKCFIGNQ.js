@@ -4,23 +4,24 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-YVP3XN37.js";
+} from "./chunk-NQ3L4SMR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-ZKYWRC7J.js";
+import "./chunk-IVDOS2NK.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-HKPK57RE.js";
+} from "./chunk-QEI4TS6F.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IXVDQ5KG.js";
+} from "./chunk-73HWEF4Z.js";
 import {
   docUrl
-} from "./chunk-KYSPV6WH.js";
+} from "./chunk-GTUTQ6UQ.js";
 import {
-  forEachChild
-} from "./chunk-HHAEO6HM.js";
+  forEachChild,
+  loopingLabels
+} from "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/cost.ts
@@ -69,21 +70,34 @@ function deferSites(filename, text) {
     const name = x.kind === "Ident" ? x.name : "?";
     return star ? `(*${name}).` : `${name}.`;
   };
+  let looping = /* @__PURE__ */ new Set();
+  const visitBody = (body, name) => {
+    const outer = looping;
+    looping = loopingLabels(body);
+    visit(body, name, { n: 0 }, false);
+    looping = outer;
+  };
   const visit = (n, fn, lits, loop) => {
     if (n.kind === "FuncDecl") {
       if (!n.body) return;
-      const name = `${recvName(n)}${n.name.name}`;
-      forEachChild(n.body, (c) => visit(c, name, { n: 0 }, false));
+      visitBody(n.body, `${recvName(n)}${n.name.name}`);
       return;
     }
     if (n.kind === "FuncLit") {
       lits.n++;
-      const name = fn ? `${fn}.func${lits.n}` : `glob..func${lits.n}`;
-      forEachChild(n.body, (c) => visit(c, name, { n: 0 }, false));
+      visitBody(n.body, fn ? `${fn}.func${lits.n}` : `glob..func${lits.n}`);
       return;
     }
     if (n.kind === "DeferStmt") out.push({ line: source.position(n.defer).line, func: fn, inLoop: loop });
     const inLoop = loop || n.kind === "ForStmt" || n.kind === "RangeStmt";
+    if (n.kind === "BlockStmt" && looping.size > 0) {
+      let l = inLoop;
+      for (const st of n.list ?? []) {
+        if (st.kind === "LabeledStmt" && looping.has(st.label.name)) l = true;
+        visit(st, fn, lits, l);
+      }
+      return;
+    }
     forEachChild(n, (c) => visit(c, fn, lits, inLoop));
   };
   visit(file, "", { n: 0 }, false);

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-KYSPV6WH.js";
+} from "./chunk-GTUTQ6UQ.js";
 import {
   __commonJS,
   __require,

@@ -6,7 +6,7 @@ import {
   forEachChild,
   pos,
   unparen
-} from "./chunk-HHAEO6HM.js";
+} from "./chunk-DO6F2IKR.js";
 
 // src/findings/model.ts
 var SEVERITIES = ["critical", "high", "medium", "low"];
@@ -224,6 +224,7 @@ var CFG = class {
    */
   findPath(from, to, opts) {
     const avoid = opts.avoid;
+    const avoidBlock = opts.avoidBlock;
     const start = this.startOf(from);
     const arrives = (n) => typeof to === "function" ? to(n) : to === n;
     const nodeTarget = typeof to === "function" || typeof to === "object" && to !== null;
@@ -258,6 +259,7 @@ var CFG = class {
     }
     for (let qi = 0; qi < queue.length; qi++) {
       const b = queue[qi];
+      if (avoidBlock && avoidBlock(b)) continue;
       const r = scan(b, 0);
       if (r === "found") {
         const path = [];

@@ -7,14 +7,14 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-QKHM633E.js";
+} from "./chunk-LCAHAOTC.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-IXVDQ5KG.js";
-import "./chunk-KYSPV6WH.js";
-import "./chunk-HHAEO6HM.js";
+} from "./chunk-73HWEF4Z.js";
+import "./chunk-GTUTQ6UQ.js";
+import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/init.ts

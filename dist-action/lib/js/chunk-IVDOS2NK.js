@@ -5,20 +5,20 @@ import {
 } from "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-HKPK57RE.js";
+} from "./chunk-QEI4TS6F.js";
 import {
   DEFAULT_NO_RETURN,
   buildCFG,
   buildCallGraph,
   docUrl
-} from "./chunk-KYSPV6WH.js";
+} from "./chunk-GTUTQ6UQ.js";
 import {
   end,
   forEachChild,
   inspect,
   pos,
   unparen
-} from "./chunk-HHAEO6HM.js";
+} from "./chunk-DO6F2IKR.js";
 
 // src/load/files.ts
 import { closeSync, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
@@ -553,6 +553,15 @@ var Inspector = class {
     }
   }
 };
+
+// src/analysis/deferred-names.ts
+var DEFERRED_NAME = /\bdefer[ \t]+(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(/g;
+var latin1 = new TextDecoder("latin1");
+function deferredNamesIn(bytes) {
+  const out = /* @__PURE__ */ new Set();
+  for (const m of latin1.decode(bytes).matchAll(DEFERRED_NAME)) out.add(m[1]);
+  return out;
+}
 
 // src/types/typetext.ts
 var TypeTextError = class extends Error {
@@ -1636,7 +1645,20 @@ var TextConverter = class {
         return basic("untyped " + t.basic);
     }
   }
+  /**
+   * A constraint whose type set has a single term (`interface{ ~[]E }`, `~map[K]V`) becomes that
+   * term's type, the core type inference and indexing need; other constraints become interfaces.
+   */
+  constraint(t) {
+    if (t.kind === "interface" && t.methods.length === 0 && t.embeds.length === 1) return this.constraint(t.embeds[0]);
+    if (t.kind === "union") return t.terms.length === 1 ? this.type(t.terms[0].type) : void 0;
+    return this.type(t);
+  }
   signature(s) {
+    for (const tp of s.typeParams ?? []) {
+      const x = this.param(tp.index);
+      if (x.kind === "typeparam" && x.constraint === void 0 && x !== UNKNOWN_PLACEHOLDER) x.constraint = this.constraint(tp.constraint);
+    }
     const p = (t) => ({ name: "", type: this.type(t) ?? UNKNOWN_PLACEHOLDER });
     return { kind: "signature", params: s.params.map(p), results: s.results.map(p), variadic: s.variadic };
   }
@@ -2094,6 +2116,15 @@ var SourcePackage = class _SourcePackage {
           objs.push(to);
         }
       }
+      if (t instanceof SourceNamed) {
+        objs.forEach((ro, i) => {
+          const own = t.tparams[i]?.type;
+          const rt2 = ro.type;
+          if (own?.kind === "typeparam" && rt2?.kind === "typeparam") {
+            Object.defineProperty(rt2, "constraint", { get: () => own.constraint, enumerable: true, configurable: true });
+          }
+        });
+      }
       this.recvTparams.set(d, objs);
       this.declScope.set(d, mscope);
       if (this.record && base.kind === "Ident" && o) this.record(base, o);
@@ -2233,6 +2264,7 @@ var SourcePackage = class _SourcePackage {
         return t && { kind: "slice", elem: t };
       }
       case "UnaryExpr":
+        return e.op === "~" ? this.typeExpr(e.x, scope, depth + 1) : void 0;
       case "BinaryExpr":
         return void 0;
     }
@@ -2304,6 +2336,7 @@ function coreType(t) {
   if (u && u.kind === "typeparam") {
     const c = under(u.constraint);
     if (c && c.kind === "interface" && c.embeds.length === 1) return under(c.embeds[0]);
+    if (c && c.kind !== "interface" && c.kind !== "typeparam") return c;
   }
   return u;
 }
@@ -3058,14 +3091,16 @@ var Checker = class {
           return;
       }
     };
-    args.forEach((arg, i) => {
+    const single = args.length === 1 ? this.typeOf(args[0]) : void 0;
+    const argTypes = single?.kind === "tuple" ? single.types : args.map((a) => this.typeOf(a));
+    argTypes.forEach((at, i) => {
       let pi = i;
       if (s.variadic && i >= s.params.length - 1) pi = s.params.length - 1;
       const p = s.params[pi];
       if (!p) return;
       let pt = p.type;
       if (s.variadic && pi === s.params.length - 1 && pt.kind === "slice") pt = pt.elem;
-      unify(pt, this.typeOf(arg), 0);
+      unify(pt, at, 0);
     });
     for (const [tp, t] of [...m]) {
       if (tp.kind === "typeparam" && tp.constraint) {
@@ -3074,6 +3109,8 @@ var Checker = class {
           let core = c.embeds[0];
           if (core.kind === "typeparam") continue;
           unify(core, under(t), 0);
+        } else if (c && c.kind !== "interface" && c.kind !== "typeparam") {
+          unify(c, under(t), 0);
         }
       }
     }
@@ -3363,21 +3400,29 @@ function forEachExprChild(root, f) {
 
 // src/analysis/pass.ts
 var PackageContext = class {
-  constructor(pkg, files, types, typesKnown, options) {
+  constructor(pkg, files, types, typesKnown, options, moduleDeferred = void 0) {
     this.pkg = pkg;
     this.files = files;
     this.types = types;
     this.typesKnown = typesKnown;
     this.options = options;
+    this.moduleDeferred = moduleDeferred;
   }
   pkg;
   files;
   types;
   typesKnown;
   options;
+  moduleDeferred;
   nodeFile;
   cfgs = /* @__PURE__ */ new WeakMap();
   callGraphValue;
+  moduleDeferredValue;
+  deferredElsewhere(name) {
+    if (!this.moduleDeferred) return false;
+    this.moduleDeferredValue ??= this.moduleDeferred();
+    return this.moduleDeferredValue.has(name);
+  }
   fileOf(node) {
     if (this.files.length === 1) return this.files[0];
     for (const f of this.files) if (f.inspector.has(node)) return f;
@@ -3454,6 +3499,9 @@ var PassImpl = class {
   cfg(fn) {
     return this.ctx.cfg(fn);
   }
+  deferredElsewhere(name) {
+    return this.ctx.deferredElsewhere(name);
+  }
   callGraph() {
     return this.ctx.callGraph();
   }
@@ -3464,13 +3512,13 @@ var PassImpl = class {
     if (r.pos < 0) throw new DiagnosticError(`rule ${this.rule.id} reported a position that is not in the file`);
     const related = (d.related ?? []).map((x) => {
       const rf = x.file ?? (x.node ? this.fileOf(x.node) ?? file : file);
-      return { ...spanOf(rf, rangeOf(x.node, x.range)), message: x.message };
+      return { ...spanOf(rf, rangeOf(x.node, x.range)), message: oneLine(x.message) };
     });
     const finding = {
       rule: this.rule.id,
       severity: d.severity ?? this.rule.severity,
       confidence: d.confidence ?? "high",
-      message: d.message,
+      message: oneLine(d.message),
       related,
       ...spanOf(file, r)
     };
@@ -3486,6 +3534,9 @@ var PassImpl = class {
     this.findings.push(finding);
   }
 };
+function oneLine(message) {
+  return message.includes("\n") ? message.replace(/[ \t]*\r?\n\s*/g, " ") : message;
+}
 
 // src/analysis/prune.ts
 function combinedNeeds(analyzers, options) {
@@ -3807,6 +3858,31 @@ var Engine = class _Engine {
     const p = parseFile(f.path, r.bytes, mode === "full" ? {} : { mode, comments: false });
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
   }
+  deferredByPackage;
+  /**
+   * Names of the functions and methods deferred in the module's packages other than `except`
+   * (`defer pkg.Name(`, `defer x.Name(`, `defer Name(`), by text. Each package's files are read
+   * once per engine, and only when a rule asks.
+   */
+  deferredNames(except) {
+    if (!this.deferredByPackage) {
+      this.deferredByPackage = /* @__PURE__ */ new Map();
+      for (const [path, entry] of Object.entries(this.cfg.table)) {
+        const names = /* @__PURE__ */ new Set();
+        for (const f of entry.files) {
+          const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
+          if (r.ok) for (const n of deferredNamesIn(r.bytes)) names.add(n);
+        }
+        this.deferredByPackage.set(path, names);
+      }
+    }
+    const out = /* @__PURE__ */ new Set();
+    for (const [path, names] of this.deferredByPackage) {
+      if (path === except || path === except.replace(/_test$/, "")) continue;
+      for (const n of names) out.add(n);
+    }
+    return out;
+  }
   /** The type checker's importer: the module's own packages, parsed from source (the universe caches them). */
   importPackage(importPath2) {
     const entry = this.cfg.table[importPath2];
@@ -3909,7 +3985,7 @@ var Engine = class _Engine {
       modulePath: unit.modulePath,
       moduleGoVersion: unit.moduleGoVersion
     };
-    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options);
+    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath));
     for (const a of this.analyzers) {
       const pass = new PassImpl(a.meta, ctx);
       track.current = void 0;
@@ -3956,6 +4032,7 @@ export {
   applySuppressions,
   DIRECTIVE_RULE,
   diagnosticsToFindings,
+  deferredNamesIn,
   SYNTAX_ERROR_RULE,
   INTERNAL_ERROR_RULE,
   diskReader,

@@ -4,23 +4,23 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-YVP3XN37.js";
+} from "./chunk-NQ3L4SMR.js";
 import {
   parseFile
-} from "./chunk-HKPK57RE.js";
+} from "./chunk-QEI4TS6F.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IXVDQ5KG.js";
+} from "./chunk-73HWEF4Z.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-KYSPV6WH.js";
+} from "./chunk-GTUTQ6UQ.js";
 import {
   end,
   forEachChild,
   pos
-} from "./chunk-HHAEO6HM.js";
+} from "./chunk-DO6F2IKR.js";
 
 // src/runtime/group.ts
 var BLOCK_KINDS = [

@@ -10,15 +10,15 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-Y7M3WDCI.js";
-import "./chunk-YVP3XN37.js";
+} from "./chunk-BP6KW5MY.js";
+import "./chunk-NQ3L4SMR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-ZKYWRC7J.js";
+import "./chunk-IVDOS2NK.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-HKPK57RE.js";
-import "./chunk-IXVDQ5KG.js";
-import "./chunk-KYSPV6WH.js";
-import "./chunk-HHAEO6HM.js";
+import "./chunk-QEI4TS6F.js";
+import "./chunk-73HWEF4Z.js";
+import "./chunk-GTUTQ6UQ.js";
+import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/stacks.ts

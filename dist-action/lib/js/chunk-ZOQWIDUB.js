@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-QKHM633E.js";
+} from "./chunk-LCAHAOTC.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-YVP3XN37.js";
+} from "./chunk-NQ3L4SMR.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,18 +26,18 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-ZKYWRC7J.js";
+} from "./chunk-IVDOS2NK.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-HKPK57RE.js";
+import "./chunk-QEI4TS6F.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IXVDQ5KG.js";
+} from "./chunk-73HWEF4Z.js";
 import {
   docUrl
-} from "./chunk-KYSPV6WH.js";
-import "./chunk-HHAEO6HM.js";
+} from "./chunk-GTUTQ6UQ.js";
+import "./chunk-DO6F2IKR.js";
 import {
   __commonJS,
   __esm,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-4FLXHUU5.js";
+} from "./chunk-M6WLN3EV.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-QKHM633E.js";
+} from "./chunk-LCAHAOTC.js";
 import {
   version
-} from "./chunk-AHC5YPF6.js";
+} from "./chunk-IFCPLDZP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,27 +50,27 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-YVP3XN37.js";
+} from "./chunk-NQ3L4SMR.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-ZKYWRC7J.js";
+} from "./chunk-IVDOS2NK.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-HKPK57RE.js";
+import "./chunk-QEI4TS6F.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IXVDQ5KG.js";
+} from "./chunk-73HWEF4Z.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-KYSPV6WH.js";
-import "./chunk-HHAEO6HM.js";
+} from "./chunk-GTUTQ6UQ.js";
+import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/ci.ts

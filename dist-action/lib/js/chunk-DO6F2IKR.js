@@ -482,6 +482,18 @@ function inspect(n, visit) {
   };
   walk(n);
 }
+function loopingLabels(body) {
+  const seen = /* @__PURE__ */ new Map();
+  const out = /* @__PURE__ */ new Set();
+  const visit = (n) => {
+    if (n.kind === "FuncLit") return;
+    if (n.kind === "LabeledStmt") seen.set(n.label.name, n.label.namePos);
+    else if (n.kind === "BranchStmt" && n.tok === "goto" && n.label && seen.has(n.label.name)) out.add(n.label.name);
+    forEachChild(n, visit);
+  };
+  visit(body);
+  return out;
+}
 
 export {
   NOPOS,
@@ -492,5 +504,6 @@ export {
   end,
   unparen,
   forEachChild,
-  inspect
+  inspect,
+  loopingLabels
 };

@@ -8,25 +8,26 @@ import {
   Engine,
   INTERNAL_ERROR_RULE,
   applySuppressions,
+  deferredNamesIn,
   isDir,
   isFile,
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-ZKYWRC7J.js";
+} from "./chunk-IVDOS2NK.js";
 import {
   fileNameMismatch,
   headerAllows,
   parseFile,
   readFileHeader,
   releaseTagsFor
-} from "./chunk-HKPK57RE.js";
+} from "./chunk-QEI4TS6F.js";
 import {
   SEVERITIES,
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-KYSPV6WH.js";
+} from "./chunk-GTUTQ6UQ.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];
@@ -152,27 +153,43 @@ function toolStamp(version) {
 }
 var FileHashes = class {
   memo = /* @__PURE__ */ new Map();
+  entry(absPath) {
+    let e = this.memo.get(absPath);
+    if (e === void 0) {
+      try {
+        const bytes = readFileSync(absPath);
+        e = { hash: createHash("sha256").update(bytes).digest("hex"), names: deferredNamesIn(bytes), recover: bytes.includes("recover") };
+      } catch {
+        e = { hash: "", names: /* @__PURE__ */ new Set(), recover: false };
+      }
+      this.memo.set(absPath, e);
+    }
+    return e;
+  }
   /** sha256 of the file's bytes, or a marker for an unreadable file (its analysis is not cached). */
   of(absPath) {
-    let h = this.memo.get(absPath);
-    if (h === void 0) {
-      try {
-        h = createHash("sha256").update(readFileSync(absPath)).digest("hex");
-      } catch {
-        h = "";
-      }
-      this.memo.set(absPath, h);
-    }
+    const h = this.entry(absPath).hash;
     return h === "" ? void 0 : h;
+  }
+  /** The names the file defers (see deferredNamesIn). */
+  deferredNames(absPath) {
+    return this.entry(absPath).names;
+  }
+  /** Whether the file's text says "recover". */
+  mentionsRecover(absPath) {
+    return this.entry(absPath).recover;
   }
 };
 function unitKey(k) {
   const parts = [k.settings, `unit ${k.unit.key} ${k.unit.importPath} ${k.unit.name} ${k.unit.dir} ${k.unit.modulePath} ${k.unit.moduleGoVersion}`];
+  let recover = false;
   for (const f of k.unit.files) {
     const h = k.hashes.of(f.absPath);
     if (h === void 0) return void 0;
     parts.push(`file ${f.path} ${f.name} ${f.goVersion} ${f.generated} ${f.test} ${h}`);
+    if (k.hashes.mentionsRecover(f.absPath)) recover = true;
   }
+  if (recover && k.moduleDeferred) parts.push(`module-defers ${k.moduleDeferred()}`);
   for (const f of [...k.depFiles].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) {
     const h = k.hashes.of(f.absPath);
     if (h === void 0) return void 0;
@@ -1591,6 +1608,14 @@ function loadPackages(opts = {}) {
   const d = discover({ cwd, patterns, ctx, vendor: opts.vendor, maxFileSize: opts.maxFileSize, env, workspace });
   return { root: d.root, workspace, via: "deferguard", fallbackReason, context: ctx, packages: d.packages, errors: d.errors, notes: d.notes };
 }
+function moduleContaining(ws, dir) {
+  let best = null;
+  for (const m of ws.modules) {
+    const rel = relative2(m.dir, dir);
+    if ((rel === "" || !rel.startsWith("..") && !isAbsolute2(rel)) && (!best || m.dir.length > best.dir.length)) best = m;
+  }
+  return best;
+}
 function moduleRootFor(ws, cwd) {
   let best = null;
   for (const m of ws.modules) {
@@ -1608,6 +1633,8 @@ function fromGoList(p, root, ws, ctx, maxFileSize, errors) {
   } else if (p.Standard || p.Goroot) {
     const std = ws.modules.find((m) => m.path === "std" || m.path === "cmd");
     module = std ?? null;
+  } else if (p.ImportPath === "command-line-arguments" && absDir) {
+    module = moduleContaining(ws, absDir);
   }
   const pkgErrors = [];
   if (p.Error?.Err) pkgErrors.push(p.Error.Err);
@@ -1664,6 +1691,7 @@ function fromGoList(p, root, ws, ctx, maxFileSize, errors) {
 }
 
 // src/analysis/driver.ts
+import { createHash as createHash2 } from "node:crypto";
 var DriverError = class extends Error {
   constructor(message) {
     super(message);
@@ -1887,10 +1915,19 @@ async function analyze(opts) {
       root: loaded.root
     });
     const hashes = new FileHashes();
+    let moduleDigest;
+    const moduleDeferred = () => {
+      if (moduleDigest === void 0) {
+        const names = /* @__PURE__ */ new Set();
+        for (const entry of Object.values(table)) for (const f of entry.files) for (const n of hashes.deferredNames(f.absPath)) names.add(n);
+        moduleDigest = createHash2("sha256").update([...names].sort().join("\n")).digest("hex");
+      }
+      return moduleDigest;
+    };
     const byPath = new Map(loaded.packages.map((p) => [p.importPath, p]));
     todo = [];
     for (const u of units) {
-      const key = unitKey({ settings, unit: u, depFiles: depFilesOf(u, byPath, table), hashes });
+      const key = unitKey({ settings, unit: u, depFiles: depFilesOf(u, byPath, table), hashes, moduleDeferred });
       const hit = key ? cache.get(key, u.key) : void 0;
       if (hit) {
         cached++;

@@ -2,9 +2,9 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-IXVDQ5KG.js";
-import "./chunk-KYSPV6WH.js";
-import "./chunk-HHAEO6HM.js";
+} from "./chunk-73HWEF4Z.js";
+import "./chunk-GTUTQ6UQ.js";
+import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/rules.ts

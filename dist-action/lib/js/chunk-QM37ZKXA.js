@@ -9,19 +9,19 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-4FLXHUU5.js";
+} from "./chunk-M6WLN3EV.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-QKHM633E.js";
-import "./chunk-AHC5YPF6.js";
-import "./chunk-YVP3XN37.js";
+import "./chunk-LCAHAOTC.js";
+import "./chunk-IFCPLDZP.js";
+import "./chunk-NQ3L4SMR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-ZKYWRC7J.js";
+import "./chunk-IVDOS2NK.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-HKPK57RE.js";
-import "./chunk-IXVDQ5KG.js";
-import "./chunk-KYSPV6WH.js";
-import "./chunk-HHAEO6HM.js";
+import "./chunk-QEI4TS6F.js";
+import "./chunk-73HWEF4Z.js";
+import "./chunk-GTUTQ6UQ.js";
+import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {
   UsageError,
