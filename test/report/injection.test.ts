@@ -22,17 +22,22 @@ const BEL = '\u0007';
 // A raw string literal may hold any byte but a backquote: real newlines and control characters.
 const EVIL = `<img src=x onerror=alert(1)> <script>x()</script> **bold** [click](http://evil.example) @admin #1 ::set-output name=ok::1 %0A::error::pwned${'\n'}::error file=x::raw newline${ESC}]8;;http://evil.example${BEL}link${ESC}]8;;${BEL} ${ESC}[2J${ESC}[31mRED |a|b| </details> -->`;
 
+// Messages are single lines (a call written over several lines is quoted in short), so the
+// literal a message quotes has its newline folded; the raw newline stays in the source.
+const EVIL_LINE = EVIL.replace(/\n/g, ' ');
 const SOURCE = `package m
 
 import (
 	"fmt"
 	"os"
+	"time"
 )
 
 func F(names []string) {
 	for _, n := range names {
 		f, _ := os.Open(n)
-		defer fmt.Println(\`${EVIL}\`, f.Close()) // ${EVIL.replace(/\n/g, ' ')}
+		defer fmt.Println(\`${EVIL_LINE}\`, f.Close(), time.Now()) // ${EVIL_LINE}
+		defer fmt.Println(\`${EVIL}\`)
 	}
 }
 `;
@@ -125,10 +130,11 @@ test('source text with HTML, markdown, workflow commands and terminal escapes is
 
     // The findings really carry the hostile text (otherwise this test proves nothing).
     const findings = (JSON.parse(outs.json!) as { findings: Finding[] }).findings;
-    const flagged = findings.filter((f) => f.rule === 'defer-in-loop');
+    const flagged = findings.filter((f) => f.rule === 'defer-eager-evaluation');
     assert.equal(flagged.length, 2, 'both files flagged');
     assert.ok(flagged.some((f) => f.file === EVIL_NAME), 'the hostile file name is reported');
     assert.ok(flagged.every((f) => f.message.includes('<img src=x') && f.message.includes('::set-output') && f.message.includes(ESC)), 'messages quote the hostile literal');
+    assert.ok(findings.every((f) => !f.message.includes('\n')), 'messages are single lines');
 
     for (const [n, out] of Object.entries(outs)) {
       assertNoRawControl(n, out);
