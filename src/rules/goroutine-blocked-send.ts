@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG } from '../types/cfg.js';
 import {
   cfgOf, funcName, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
-  goStmtsIn, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
+  goStmtsIn, groupGoOf, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'goroutine-blocked-send';
@@ -69,7 +69,10 @@ function blockingSend(s: ast.SendStmt, parents: ReadonlyMap<ast.Node, ast.Node>)
 }
 
 interface Sender {
+  /** The go statement, or for `wg.Go(f)` one standing for `go f()`. */
   go: ast.GoStmt;
+  /** The statement of the function that starts the goroutine (a CFG entry: where paths start). */
+  at: ast.Node;
   target: GoTarget;
   /** Every send on the channel in the goroutine. */
   sends: ast.SendStmt[];
@@ -79,7 +82,30 @@ interface Sender {
   others: string[];
 }
 
-function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
+/** A goroutine start: a go statement, or `wg.Go(f)` (Go 1.25) as the statement holding it. */
+interface Launch {
+  go: ast.GoStmt;
+  at: ast.Node;
+}
+
+/** The go statements and `wg.Go(f)` statements of a body's own code. */
+function launchesIn(pass: Pass, body: ast.BlockStmt): Launch[] {
+  const out: Launch[] = goStmtsIn(body).map((go) => ({ go, at: go }));
+  if (!pass.typesKnown) return out;
+  walkSameFunc(body, (x) => {
+    if (x.kind !== 'ExprStmt' || unparen(x.x).kind !== 'CallExpr') return true;
+    const gg = groupGoOf(pass, unparen(x.x) as ast.CallExpr);
+    if (gg?.fn?.kind === 'FuncLit') {
+      const call: ast.CallExpr = { kind: 'CallExpr', fun: gg.fn, lparen: gg.call.lparen, args: null, ellipsis: -1, rparen: gg.call.rparen };
+      out.push({ go: { kind: 'GoStmt', go: gg.call.lparen, call }, at: x });
+    }
+    return true;
+  });
+  return out;
+}
+
+function senderOf(pass: Pass, launch: Launch, key: string): Sender | undefined {
+  const go = launch.go;
   const target = goTarget(pass, go);
   if (!target?.fn.body) return undefined;
   const subst = targetSubst(pass, target);
@@ -105,7 +131,7 @@ function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
   };
   walk(target.fn.body);
   if (sends.length === 0) return undefined;
-  return { go, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others };
+  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others };
 }
 
 function inspectChildren(n: ast.Node, f: (c: ast.Node) => void): void {
@@ -228,13 +254,13 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
   if (!fn.body) return;
   const makes = unbufferedMakes(pass, fn.body);
   if (makes.length === 0) return;
-  const gos = goStmtsIn(fn.body);
+  const gos = launchesIn(pass, fn.body);
   if (gos.length === 0) return;
   const g = cfgOf(pass, fn);
   if (!g) return;
   const fname = funcName(file, fn);
   for (const m of makes) {
-    const senders = gos.map((go) => senderOf(pass, go, m.key)).filter((s): s is Sender => !!s && g.locate(s.go) !== undefined);
+    const senders = gos.map((go) => senderOf(pass, go, m.key)).filter((s): s is Sender => !!s && g.locate(s.at) !== undefined);
     if (senders.length === 0) continue;
     if (channelUse(pass, fn.body, m, senders) !== 'local') continue;
     // Goroutines that also receive from the channel talk to each other, not to this function.
@@ -253,7 +279,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       if (s.blocking.length === 0) continue;
       // The goroutine starts several times for one channel: a loop around the go statement but not around the make.
       const makeBlock = g.locate(m.make)?.block;
-      const goLoops = g.loopsContaining(g.locate(s.go)!.block).filter((l) => !makeBlock || !l.members.has(makeBlock));
+      const goLoops = g.loopsContaining(g.locate(s.at)!.block).filter((l) => !makeBlock || !l.members.has(makeBlock));
       const goInLoop = goLoops.length > 0;
       const send = s.blocking[0]!;
       // A receive from another channel the goroutine sends on or closes means its result went there, or it is done.
@@ -261,7 +287,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         const r = receivedChan(pass, y);
         return r !== undefined && s.others.some((k) => sameRefKey(r, k));
       });
-      let path = g.findPath(s.go, 'exit', { avoid, avoidBlock: (b) => drainHeaders.has(b) });
+      let path = g.findPath(s.at, 'exit', { avoid, avoidBlock: (b) => drainHeaders.has(b) });
       let leave: { text: string; node?: ast.Node; note: string } | undefined;
       // In tests the abandoning path is usually a failure path (a timeout case that fails the test).
       let confidence: 'high' | 'medium' = byName || file.test ? 'medium' : 'high';
@@ -270,12 +296,12 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       else if (goInLoop) {
         // Several senders, one receive per iteration: a receive loop left early strands the rest.
         for (const l of loops) {
-          if (l.members.has(g.locate(s.go)!.block)) continue;
+          if (l.members.has(g.locate(s.at)!.block)) continue;
           const got = receivedVars(pass, l.stmt.body, m.key);
           const early = g.loopExits(l.stmt).exits.find(
             (e) => (e.via?.kind === 'ReturnStmt' || e.via?.kind === 'BranchStmt') && guardedBy(pass, l.stmt.body, e.via, got),
           );
-          if (!early || !g.canReach(s.go, l.header)) continue;
+          if (!early || !g.canReach(s.at, l.header)) continue;
           path = [early.from];
           const via = early.via!;
           leave = {
@@ -293,7 +319,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       const typeText = textOf(file, m.make.args![0]!);
       const related: RelatedInput[] = [
         { node: send, message: `the goroutine blocks here when nobody receives` },
-        { node: s.go, message: 'the goroutine starts here' },
+        { node: s.at, message: 'the goroutine starts here' },
       ];
       if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
       const per = handler ? 'one leaked goroutine per request' : 'one leaked goroutine per call';
@@ -302,7 +328,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         file,
         severity: handler ? 'critical' : undefined,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.go)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send: ${per}${handler ? ` (${fname} is a ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send: ${per}${handler ? ` (${fname} is a ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...(fixable ? { fixes: [fixFor(file, m)] } : {}),
       });
@@ -311,10 +337,25 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
   }
 }
 
+/** Whether a function's own code calls a method named Go (a wg.Go candidate). */
+function callsMethodGo(fn: FuncNode): boolean {
+  if (!fn.body) return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      if (f.kind === 'SelectorExpr' && f.sel.name === 'Go') found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.withStack(['FuncDecl', 'FuncLit'], (fn, stack) => {
-      if (!file.inspector.contains(fn, ['GoStmt'])) return;
+      if (!file.inspector.contains(fn, ['GoStmt']) && !(pass.typesKnown && callsMethodGo(fn))) return;
       const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
       check(pass, file, fn, enclosing);
     });
@@ -331,6 +372,6 @@ export const analyzer: Analyzer = {
     category: 'goroutine',
     docUrl: docUrl(ID),
   },
-  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'] }),
+  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'], names: ['Go'] }),
   run,
 };
