@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  callsMethodNamed, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, sameExpr, samePath,
+  callsMethodNamed, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
   searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
@@ -265,6 +265,23 @@ function fixFor(file: PassFile, cfg: CFG, lockS: ast.ExprStmt, lc: LockCall, unl
 
 const LOCKS: ReadonlySet<string> = new Set(['Lock', 'RLock']);
 
+/**
+ * Whether the lock statement locks the same mutex each time a loop comes back to it: the mutex
+ * expression's root variable is not declared inside a loop around it (a range variable, or a
+ * variable of the loop body, names a new mutex each iteration).
+ */
+function sameMutexEachTime(pass: Pass, cfg: CFG, stmt: ast.Node, mutex: ast.Expr): boolean {
+  const root = rootIdent(mutex);
+  if (!root) return false;
+  const decl = pass.types.objectOf(root)?.decl;
+  const at = cfg.locate(stmt);
+  if (!decl || !at) return !!decl;
+  for (const l of cfg.loopsContaining(at.block)) {
+    if (nodePos(l.stmt) <= decl.namePos && decl.namePos < nodeEnd(l.stmt)) return false;
+  }
+  return true;
+}
+
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
   if (!fn.body || !callsMethodNamed(fn.body, LOCKS)) return;
   const cfg = cfgOf(pass, fn);
@@ -299,6 +316,21 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     };
     const mu = textOf(file, lc.mutex);
     const held = m.path ? formatPath(m.path) : mu;
+    // In a loop, a `continue` (or the end of the body) that comes back to the lock with the mutex
+    // still held deadlocks on the next iteration, long before the function returns.
+    const again = sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n) }) : null;
+    if (again) {
+      const branch = again.flatMap((b) => b.nodes).find((n): n is ast.BranchStmt => n.kind === 'BranchStmt' && (n.tok === 'continue' || n.tok === 'goto'));
+      const how = branch ? `the ${branch.tok} on line ${lineOf(file, branch)} goes` : 'the loop goes';
+      pass.report({
+        node: stmt,
+        file,
+        confidence: lc.typed ? 'high' : 'medium',
+        message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released before ${how} back to it: the next iteration's ${mu}.${lc.method}() blocks on the lock the goroutine still holds and deadlocks; call ${mu}.${unlock}() before the ${branch ? branch.tok : 'next iteration'}, or move the locked part into a function with defer ${mu}.${unlock}()`,
+        related: [{ node: branch ?? stmt, message: branch ? `${branch.tok} with ${held} held` : 'locked again on the next iteration' }],
+      });
+      continue;
+    }
     const path = cfg.findPath(stmt, 'exit', { avoid });
     if (!path) {
       // A panic with the lock held: whoever recovers it (net/http recovers every handler's
