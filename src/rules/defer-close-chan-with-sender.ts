@@ -5,7 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { nodeContains, type CFG } from '../types/cfg.js';
+import { nodeContains, type Block, type CFG } from '../types/cfg.js';
 import {
   cfgOf, funcName, goTarget, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
   goStmtsIn, textOf, walkSameFunc, type FuncNode, type GoTarget, deferNeeds,
@@ -141,6 +141,21 @@ function waitsBeforeClose(c: DeferredClose, synced: (n: ast.Node) => boolean): b
   return false;
 }
 
+/** A path from the go statement to a return inside a loop whose body receives from the channel. */
+function earlyReturnFromReceiveLoop(pass: Pass, g: CFG, go: ast.GoStmt, synced: (n: ast.Node) => boolean, key: string): Block[] | null {
+  const returns = new Set<ast.Node>();
+  for (const info of g.loops.values()) {
+    const body = info.stmt.body;
+    if (!nodeContains(body, (y) => sameRefKey(receivedChan(pass, y), key))) continue;
+    walkSameFunc(body, (x) => {
+      if (x.kind === 'ReturnStmt') returns.add(x);
+      return true;
+    });
+  }
+  if (returns.size === 0) return null;
+  return g.findPath(go, (n) => returns.has(n), { avoid: synced });
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
@@ -160,8 +175,12 @@ function run(pass: Pass): void {
           const synced = syncEntries(pass, file, fn, g, go, s, c.key);
           // `defer func() { wg.Wait(); close(out) }()`: the literal itself waits before closing.
           if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
-          const path = g.findPath(go, 'exit', { avoid: synced });
+          let path = g.findPath(go, 'exit', { avoid: synced });
           if (!path) continue;
+          // The shortest way out may be a receive loop run to its end (which took every value);
+          // an early return from inside such a loop is the one that leaves senders behind.
+          const early = earlyReturnFromReceiveLoop(pass, g, go, synced, c.key);
+          if (early) path = early;
           const ch = textOf(file, c.ch);
           const goLine = lineOf(file, go);
           const send = s.sends[0]!;

@@ -185,7 +185,7 @@ func singleReceive() int {
 // A receive loop that returns early leaves the remaining senders running.
 func firstError(tasks []func() error) error {
 	errs := make(chan error)
-	defer close(errs) // want `the goroutine started on line 190 can still send on it \(line 191\) and the return on line 199 does not wait for it`
+	defer close(errs) // want `the goroutine started on line 190 can still send on it \(line 191\) and the return on line 196 does not wait for it`
 	for _, task := range tasks {
 		go func() {
 			errs <- task()
@@ -344,4 +344,35 @@ func closeThenWaitInLiteral(n int) {
 			out <- i
 		}()
 	}
+}
+
+type outcome struct {
+	v   int
+	err error
+}
+
+// The receive loop run to its end took every value; the returns from inside it leave senders
+// behind, and the message names one of them.
+func firstOf(ctx context.Context, fns []func() (int, error)) (int, error) {
+	ch := make(chan outcome, len(fns))
+	defer close(ch) // want `the return on line \d+ does not wait for it`
+	for _, f := range fns {
+		go func() {
+			v, err := f()
+			ch <- outcome{v, err}
+		}()
+	}
+	var lastErr error
+	for range fns {
+		select {
+		case r := <-ch:
+			if r.err == nil {
+				return r.v, nil
+			}
+			lastErr = r.err
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+	return 0, lastErr
 }
