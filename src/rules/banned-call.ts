@@ -81,7 +81,7 @@ function contextText(file: PassFile, ctx: BannedContext, w: Where): string {
     case 'defer': return `banned in deferred calls (deferred on line ${lineOf(file, w.deferred!)})`;
     case 'defer-in-loop': return `banned in deferred calls inside loops (deferred on line ${lineOf(file, w.deferred!)} in the loop on line ${lineOf(file, w.loop!)})`;
     case 'loop': return `banned inside loops (loop on line ${lineOf(file, w.loop!)})`;
-    case 'handler': return `banned in request handlers (${funcName(file, w.handler!.fn)} is a ${w.handler!.framework})`;
+    case 'handler': return `banned in request handlers (${funcName(file, w.handler!.fn)} is ${/^[aeiou]/i.test(w.handler!.framework) ? 'an' : 'a'} ${w.handler!.framework})`;
   }
 }
 
