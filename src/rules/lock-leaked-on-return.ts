@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
   callsMethodNamed, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
-  searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
+  requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
 const ID = 'lock-leaked-on-return';
@@ -291,7 +291,8 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     const lc = lockStmt(pass, ref.node);
     if (lc && (lc.method === 'Lock' || lc.method === 'RLock')) locks.push({ stmt: ref.node as ast.ExprStmt, lc });
   }
-  if (locks.length === 0 || intentionalAcquire(fn)) return;
+  // A request handler never hands a held lock back to a caller, whatever it is called (LockAccount).
+  if (locks.length === 0 || (intentionalAcquire(fn) && !requestHandler(pass, file, fn))) return;
   const fname = funcName(file, fn);
   for (const { stmt, lc } of locks) {
     const unlock = UNLOCK_FOR[lc.method]!;
