@@ -1065,6 +1065,9 @@ export interface HandlerMatch {
  * name ends in Server taking (context.Context, *XxxRequest) and returning (*XxxResponse, error),
  * or a streaming method taking an XxxServer_StreamServer-like stream and returning error).
  */
+/** grpc's generic server-side stream types. */
+const GRPC_STREAMS: ReadonlySet<string> = new Set(['ServerStreamingServer', 'ClientStreamingServer', 'BidiStreamingServer']);
+
 export function requestHandler(pass: Pass, file: PassFile, fn: FuncNode): HandlerMatch | undefined {
   const params = fn.type.params.list ?? [];
   const extra = pass.options.handlers.map((h) => {
@@ -1076,7 +1079,12 @@ export function requestHandler(pass: Pass, file: PassFile, fn: FuncNode): Handle
   const types = params.map((f) => (f.type ? namedParamType(pass, file, f.type) : undefined));
   for (const t of types) {
     if (!t) continue;
-    for (const h of [...HANDLER_PARAMS, ...extra]) {
+    // The frameworks' context is a pointer in some major versions and not in others (fiber v2
+    // *fiber.Ctx, v3 fiber.Ctx; echo v4 echo.Context, v5 *echo.Context): either counts.
+    for (const h of HANDLER_PARAMS) {
+      if (t.name === h.name && (t.pointer === h.pointer || h.pkg !== 'net/http') && pkgMatches(t.pkg, h.pkg)) return { framework: h.framework };
+    }
+    for (const h of extra) {
       if (t.name === h.name && t.pointer === h.pointer && pkgMatches(t.pkg, h.pkg)) return { framework: h.framework };
     }
   }
@@ -1095,8 +1103,13 @@ export function requestHandler(pass: Pass, file: PassFile, fn: FuncNode): Handle
     if (ctx && ctx.pkg === 'context' && ctx.name === 'Context' && req?.pointer && resp?.pointer) return { framework: 'gRPC method' };
   }
   if (flat.length >= 1 && results.length === 1 && isError(results[0])) {
-    const stream = named(flat[flat.length - 1]);
+    // `Xxx_YyyServer`, or grpc's generic streams (protoc-gen-go-grpc 1.4 and later):
+    // `grpc.ServerStreamingServer[Resp]`, `grpc.ClientStreamingServer[Req, Resp]`, `grpc.BidiStreamingServer[Req, Resp]`.
+    let last = flat[flat.length - 1];
+    if (last && (unparen(last).kind === 'IndexExpr' || unparen(last).kind === 'IndexListExpr')) last = (unparen(last) as ast.IndexExpr | ast.IndexListExpr).x;
+    const stream = named(last);
     if (stream && !stream.pointer && /_\w*Server$/.test(stream.name)) return { framework: 'gRPC streaming method' };
+    if (stream && !stream.pointer && GRPC_STREAMS.has(stream.name) && pkgMatches(stream.pkg, 'grpc')) return { framework: 'gRPC streaming method' };
   }
   return undefined;
 }
