@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CODE_DIR = 'lib/js';
-export const DATA_FILES = ['data/stdlib-api.json'];
+export const DATA_FILES = ['data/stdlib-api.json', 'data/known-modules-api.json'];
 
 /** The registry module is imported by URL (workers load it themselves): point it at its own entry. */
 const REGISTRY_LINE = 'export const REGISTRY_URL = import.meta.url;';

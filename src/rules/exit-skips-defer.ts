@@ -148,6 +148,12 @@ function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
   return deferredCallsAll(d, harmlessCall);
 }
 
+/** `defer logger.Sync()` on a zap Logger or SugaredLogger. */
+function syncsZap(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
+  const c = callName(pass, file, d.call);
+  return c?.name === '(*go.uber.org/zap.Logger).Sync' || c?.name === '(*go.uber.org/zap.SugaredLogger).Sync';
+}
+
 /** Whether a call has the same function and arguments (names, fields, literals) as another. */
 function sameCall(a: ast.CallExpr, b: ast.CallExpr): boolean {
   const aa = a.args ?? [];
@@ -225,7 +231,9 @@ function run(pass: Pass): void {
         return true;
       });
       if (defers.length === 0) return;
-      const all = pendingDefers(cfg, fn, stack, defers, call);
+      let all = pendingDefers(cfg, fn, stack, defers, call);
+      // zap writes and syncs a Fatal entry itself before exiting: a pending logger.Sync() loses nothing.
+      if (site.shown.includes('go.uber.org/zap.')) all = all.filter((d) => !syncsZap(pass, file, d));
       if (all.length === 0) return;
       // Closing files is shown only when nothing else is pending.
       const weighty = all.filter((d) => !onlyClosesFiles(pass, d));

@@ -340,7 +340,7 @@ export class StdlibIndex {
   /** Release of the newest listing the data was generated from, e.g. `go1.26`. */
   readonly go: string;
   readonly platform: string;
-  private readonly raw: RawIndex;
+  readonly raw: RawIndex;
   private readonly pkgs = new Map<string, StdPackage>();
   private readonly methodCache = new Map<string, MethodSets | null>();
   private byName?: Map<string, string[]>;
@@ -639,11 +639,55 @@ export function setStdlibSource(src: StdlibSource | undefined): void {
   defaultIndex = undefined;
 }
 
-/** The shared index (loaded once). */
+/**
+ * A few widely used third-party packages (zap, logrus, zerolog) in the same format:
+ * data/known-modules-api.json, written by hand from their declarations (the file says which
+ * versions). The analysed module's own packages are read from source, never from here, and
+ * other third-party packages stay unknown. They let `logger := zap.NewExample()` have a type,
+ * so that `logger.Fatal(...)` is known to end the process.
+ */
+export const KNOWN_MODULES_DATA_URL: URL = (() => {
+  try {
+    return new URL('../../data/known-modules-api.json', import.meta.url);
+  } catch {
+    return new URL('file:///deferguard/data/known-modules-api.json');
+  }
+})();
+
+let knownSource: string | RawIndex | undefined;
+
+/** Replaces the known third-party packages' data (the browser bundle embeds it; undefined: the file again). */
+export function setKnownModulesSource(src: string | RawIndex | undefined): void {
+  knownSource = src;
+  defaultIndex = undefined;
+}
+
+/** The known third-party packages, or none when their data cannot be read (it only adds types). */
+function knownModules(): Record<string, RawPackage> {
+  try {
+    let raw: RawIndex | undefined;
+    if (knownSource !== undefined) raw = typeof knownSource === 'string' ? (JSON.parse(knownSource) as RawIndex) : knownSource;
+    else {
+      const node = nodeModules();
+      if (!node) return {};
+      raw = JSON.parse(node.fs.readFileSync(KNOWN_MODULES_DATA_URL, 'utf8')) as RawIndex;
+    }
+    return raw.format === FORMAT ? raw.packages : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The shared index (loaded once): the standard library, then the known third-party packages. */
 export function stdlib(): StdlibIndex {
   if (!defaultIndex) {
-    if (source === undefined) defaultIndex = loadStdlibIndex();
-    else defaultIndex = parseStdlibIndex(typeof source === 'function' ? source() : source);
+    let raw: RawIndex;
+    if (source === undefined) raw = loadStdlibIndex().raw;
+    else raw = parseStdlibIndex(typeof source === 'function' ? source() : source).raw;
+    const extra = knownModules();
+    const packages = { ...raw.packages };
+    for (const [path, p] of Object.entries(extra)) if (!(path in packages)) packages[path] = p;
+    defaultIndex = new StdlibIndex({ ...raw, packages });
   }
   return defaultIndex;
 }

@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-73HWEF4Z.js";
+} from "./chunk-HR5PXE3L.js";
 import "./chunk-GTUTQ6UQ.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

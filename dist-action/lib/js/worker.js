@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-IVDOS2NK.js";
+} from "./chunk-6VEBWGMI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-QEI4TS6F.js";
 import "./chunk-GTUTQ6UQ.js";

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/sirupsen/logrus"
+	"go.uber.org/zap"
 )
 
 // Exits before any defer is registered.
@@ -119,5 +120,14 @@ func stopFuncs(ctx context.Context, failed bool) {
 	defer stop()
 	if failed {
 		os.Exit(1)
+	}
+}
+
+// zap syncs a Fatal entry itself before it exits: a pending Sync loses nothing.
+func zapSyncOnly(cfgPath string) {
+	logger := zap.NewExample()
+	defer logger.Sync()
+	if cfgPath == "" {
+		logger.Fatal("no config")
 	}
 }

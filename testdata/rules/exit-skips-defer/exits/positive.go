@@ -81,8 +81,8 @@ func withLogrusLogger(l *logrus.Logger) {
 }
 
 func withZap(l *zap.Logger) {
-	defer l.Sync()
-	l.Fatal("bye") // want `\(\*go\.uber\.org/zap\.Logger\)\.Fatal ends the process here in withZap while the deferred l\.Sync\(\)`
+	defer cleanup()
+	l.Fatal("bye") // want `\(\*go\.uber\.org/zap\.Logger\)\.Fatal ends the process here in withZap while the deferred cleanup\(\)`
 }
 
 func withZerolog(l *zerolog.Logger) {
@@ -139,5 +139,26 @@ func flushSometimes(out *buffer, failed, quiet bool) {
 			out.Flush()
 		}
 		os.Exit(1) // want `os.Exit ends the process here in flushSometimes while the deferred out.Flush\(\) \(line \d+\) is pending`
+	}
+}
+
+// Loggers made by their packages' constructors: the result types are known.
+func zapFromConstructor(path string) {
+	logger := zap.NewExample()
+	f, _ := os.Create(path)
+	w := bufio.NewWriter(f)
+	defer w.Flush()
+	if path == "" {
+		logger.Fatal("no path") // want `\(\*go\.uber\.org/zap\.Logger\)\.Fatal ends the process here in zapFromConstructor`
+	}
+}
+
+func logrusFromConstructor(path string) {
+	lg := logrus.New()
+	f, _ := os.Create(path)
+	w := bufio.NewWriter(f)
+	defer w.Flush()
+	if path == "" {
+		lg.Fatalf("no path %q", path) // want `\(\*github\.com/sirupsen/logrus\.Logger\)\.Fatalf ends the process here in logrusFromConstructor`
 	}
 }

@@ -14,7 +14,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-IVDOS2NK.js";
+} from "./chunk-6VEBWGMI.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -4,14 +4,14 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-NQ3L4SMR.js";
+} from "./chunk-HLAI5MVC.js";
 import {
   parseFile
 } from "./chunk-QEI4TS6F.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-73HWEF4Z.js";
+} from "./chunk-HR5PXE3L.js";
 import {
   docUrl,
   severityRank

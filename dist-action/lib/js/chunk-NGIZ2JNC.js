@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-BP6KW5MY.js";
-import "./chunk-NQ3L4SMR.js";
+} from "./chunk-FMG6YRY6.js";
+import "./chunk-HLAI5MVC.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-IVDOS2NK.js";
+import "./chunk-6VEBWGMI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-QEI4TS6F.js";
-import "./chunk-73HWEF4Z.js";
+import "./chunk-HR5PXE3L.js";
 import "./chunk-GTUTQ6UQ.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-LCAHAOTC.js";
 import {
   version
-} from "./chunk-IFCPLDZP.js";
+} from "./chunk-FDC5NGUD.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,14 +27,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-NQ3L4SMR.js";
+} from "./chunk-HLAI5MVC.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-IVDOS2NK.js";
+} from "./chunk-6VEBWGMI.js";
 import {
   parseFile
 } from "./chunk-QEI4TS6F.js";
@@ -42,7 +42,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-73HWEF4Z.js";
+} from "./chunk-HR5PXE3L.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -1096,6 +1096,7 @@ function pkgMatches(path, want) {
   const p = path.replace(/\/v\d+$/, "");
   return p === want || p.endsWith("/" + want);
 }
+var GRPC_STREAMS = /* @__PURE__ */ new Set(["ServerStreamingServer", "ClientStreamingServer", "BidiStreamingServer"]);
 function requestHandler(pass, file, fn) {
   const params = fn.type.params.list ?? [];
   const extra = pass.options.handlers.map((h) => {
@@ -1107,7 +1108,10 @@ function requestHandler(pass, file, fn) {
   const types = params.map((f) => f.type ? namedParamType(pass, file, f.type) : void 0);
   for (const t of types) {
     if (!t) continue;
-    for (const h of [...HANDLER_PARAMS, ...extra]) {
+    for (const h of HANDLER_PARAMS) {
+      if (t.name === h.name && (t.pointer === h.pointer || h.pkg !== "net/http") && pkgMatches(t.pkg, h.pkg)) return { framework: h.framework };
+    }
+    for (const h of extra) {
       if (t.name === h.name && t.pointer === h.pointer && pkgMatches(t.pkg, h.pkg)) return { framework: h.framework };
     }
   }
@@ -1126,8 +1130,11 @@ function requestHandler(pass, file, fn) {
     if (ctx && ctx.pkg === "context" && ctx.name === "Context" && req?.pointer && resp?.pointer) return { framework: "gRPC method" };
   }
   if (flat.length >= 1 && results.length === 1 && isError(results[0])) {
-    const stream = named(flat[flat.length - 1]);
+    let last = flat[flat.length - 1];
+    if (last && (unparen(last).kind === "IndexExpr" || unparen(last).kind === "IndexListExpr")) last = unparen(last).x;
+    const stream = named(last);
     if (stream && !stream.pointer && /_\w*Server$/.test(stream.name)) return { framework: "gRPC streaming method" };
+    if (stream && !stream.pointer && GRPC_STREAMS.has(stream.name) && pkgMatches(stream.pkg, "grpc")) return { framework: "gRPC streaming method" };
   }
   return void 0;
 }
@@ -2191,6 +2198,19 @@ function waitsBeforeClose(c, synced) {
   }
   return false;
 }
+function earlyReturnFromReceiveLoop(pass, g, go, synced, key) {
+  const returns = /* @__PURE__ */ new Set();
+  for (const info of g.loops.values()) {
+    const body = info.stmt.body;
+    if (!nodeContains(body, (y) => sameRefKey(receivedChan(pass, y), key))) continue;
+    walkSameFunc(body, (x) => {
+      if (x.kind === "ReturnStmt") returns.add(x);
+      return true;
+    });
+  }
+  if (returns.size === 0) return null;
+  return g.findPath(go, (n) => returns.has(n), { avoid: synced });
+}
 function run5(pass) {
   for (const file of pass.files) {
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
@@ -2209,8 +2229,10 @@ function run5(pass) {
           if (!s || !g.locate(go)) continue;
           const synced = syncEntries(pass, file, fn, g, go, s, c.key);
           if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
-          const path = g.findPath(go, "exit", { avoid: synced });
+          let path = g.findPath(go, "exit", { avoid: synced });
           if (!path) continue;
+          const early = earlyReturnFromReceiveLoop(pass, g, go, synced, c.key);
+          if (early) path = early;
           const ch = textOf(file, c.ch);
           const goLine = lineOf(file, go);
           const send = s.sends[0];
@@ -3478,6 +3500,17 @@ function fixFor(file, cfg, lockS, lc, unlock, unlocks) {
   return { message: `defer ${mu}.${unlock}() right after the lock and drop the explicit unlocks at the ends of the paths`, edits };
 }
 var LOCKS = /* @__PURE__ */ new Set(["Lock", "RLock"]);
+function sameMutexEachTime(pass, cfg, stmt, mutex) {
+  const root = rootIdent(mutex);
+  if (!root) return false;
+  const decl = pass.types.objectOf(root)?.decl;
+  const at = cfg.locate(stmt);
+  if (!decl || !at) return !!decl;
+  for (const l of cfg.loopsContaining(at.block)) {
+    if (pos(l.stmt) <= decl.namePos && decl.namePos < end(l.stmt)) return false;
+  }
+  return true;
+}
 function checkFunc(pass, file, fn) {
   if (!fn.body || !callsMethodNamed(fn.body, LOCKS)) return;
   const cfg = cfgOf(pass, fn);
@@ -3487,7 +3520,7 @@ function checkFunc(pass, file, fn) {
     const lc = lockStmt(pass, ref.node);
     if (lc && (lc.method === "Lock" || lc.method === "RLock")) locks.push({ stmt: ref.node, lc });
   }
-  if (locks.length === 0 || intentionalAcquire(fn)) return;
+  if (locks.length === 0 || intentionalAcquire(fn) && !requestHandler(pass, file, fn)) return;
   const fname = funcName(file, fn);
   for (const { stmt, lc } of locks) {
     const unlock = UNLOCK_FOR[lc.method];
@@ -3506,6 +3539,19 @@ function checkFunc(pass, file, fn) {
     };
     const mu = textOf(file, lc.mutex);
     const held = m.path ? formatPath(m.path) : mu;
+    const again = sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n) }) : null;
+    if (again) {
+      const branch = again.flatMap((b) => b.nodes).find((n) => n.kind === "BranchStmt" && (n.tok === "continue" || n.tok === "goto"));
+      const how = branch ? `the ${branch.tok} on line ${lineOf(file, branch)} goes` : "the loop goes";
+      pass.report({
+        node: stmt,
+        file,
+        confidence: lc.typed ? "high" : "medium",
+        message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released before ${how} back to it: the next iteration's ${mu}.${lc.method}() blocks on the lock the goroutine still holds and deadlocks; call ${mu}.${unlock}() before the ${branch ? branch.tok : "next iteration"}, or move the locked part into a function with defer ${mu}.${unlock}()`,
+        related: [{ node: branch ?? stmt, message: branch ? `${branch.tok} with ${held} held` : "locked again on the next iteration" }]
+      });
+      continue;
+    }
     const path = cfg.findPath(stmt, "exit", { avoid });
     if (!path) {
       const toPanic = cfg.findPath(stmt, "panic", { avoid });
@@ -4778,7 +4824,22 @@ function blockingSend(s, parents) {
   const body = parents.get(clause);
   return (body?.kind === "BlockStmt" ? body.list?.length ?? 0 : 0) <= 1;
 }
-function senderOf2(pass, go, key) {
+function launchesIn(pass, body) {
+  const out = goStmtsIn(body).map((go) => ({ go, at: go }));
+  if (!pass.typesKnown) return out;
+  walkSameFunc(body, (x) => {
+    if (x.kind !== "ExprStmt" || unparen(x.x).kind !== "CallExpr") return true;
+    const gg = groupGoOf(pass, unparen(x.x));
+    if (gg?.fn?.kind === "FuncLit") {
+      const call = { kind: "CallExpr", fun: gg.fn, lparen: gg.call.lparen, args: null, ellipsis: -1, rparen: gg.call.rparen };
+      out.push({ go: { kind: "GoStmt", go: gg.call.lparen, call }, at: x });
+    }
+    return true;
+  });
+  return out;
+}
+function senderOf2(pass, launch, key) {
+  const go = launch.go;
   const target = goTarget(pass, go);
   if (!target?.fn.body) return void 0;
   const subst = targetSubst(pass, target);
@@ -4802,7 +4863,7 @@ function senderOf2(pass, go, key) {
   };
   walk(target.fn.body);
   if (sends.length === 0) return void 0;
-  return { go, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others };
+  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others };
 }
 function inspectChildren(n, f) {
   forEachChild(n, f);
@@ -4907,13 +4968,13 @@ function check4(pass, file, fn, enclosing) {
   if (!fn.body) return;
   const makes = unbufferedMakes(pass, fn.body);
   if (makes.length === 0) return;
-  const gos = goStmtsIn(fn.body);
+  const gos = launchesIn(pass, fn.body);
   if (gos.length === 0) return;
   const g = cfgOf(pass, fn);
   if (!g) return;
   const fname = funcName(file, fn);
   for (const m of makes) {
-    const senders = gos.map((go) => senderOf2(pass, go, m.key)).filter((s) => !!s && g.locate(s.go) !== void 0);
+    const senders = gos.map((go) => senderOf2(pass, go, m.key)).filter((s) => !!s && g.locate(s.at) !== void 0);
     if (senders.length === 0) continue;
     if (channelUse(pass, fn.body, m, senders) !== "local") continue;
     if (senders.some((x) => nodeContains(x.target.fn.body, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
@@ -4927,26 +4988,26 @@ function check4(pass, file, fn, enclosing) {
     for (const s of senders) {
       if (s.blocking.length === 0) continue;
       const makeBlock = g.locate(m.make)?.block;
-      const goLoops = g.loopsContaining(g.locate(s.go).block).filter((l) => !makeBlock || !l.members.has(makeBlock));
+      const goLoops = g.loopsContaining(g.locate(s.at).block).filter((l) => !makeBlock || !l.members.has(makeBlock));
       const goInLoop = goLoops.length > 0;
       const send = s.blocking[0];
       const avoid = s.others.length === 0 ? receives : (n) => receives(n) || nodeContains(n, (y) => {
         const r = receivedChan(pass, y);
         return r !== void 0 && s.others.some((k) => sameRefKey(r, k));
       });
-      let path = g.findPath(s.go, "exit", { avoid, avoidBlock: (b) => drainHeaders.has(b) });
+      let path = g.findPath(s.at, "exit", { avoid, avoidBlock: (b) => drainHeaders.has(b) });
       let leave;
       let confidence = byName || file.test ? "medium" : "high";
       let multi = false;
       if (path) leave = describeLeave(pass, file, path, m.key, fname, ch);
       else if (goInLoop) {
         for (const l of loops) {
-          if (l.members.has(g.locate(s.go).block)) continue;
+          if (l.members.has(g.locate(s.at).block)) continue;
           const got = receivedVars(pass, l.stmt.body, m.key);
           const early = g.loopExits(l.stmt).exits.find(
             (e) => (e.via?.kind === "ReturnStmt" || e.via?.kind === "BranchStmt") && guardedBy(pass, l.stmt.body, e.via, got)
           );
-          if (!early || !g.canReach(s.go, l.header)) continue;
+          if (!early || !g.canReach(s.at, l.header)) continue;
           path = [early.from];
           const via = early.via;
           leave = {
@@ -4964,7 +5025,7 @@ function check4(pass, file, fn, enclosing) {
       const typeText = textOf(file, m.make.args[0]);
       const related = [
         { node: send, message: `the goroutine blocks here when nobody receives` },
-        { node: s.go, message: "the goroutine starts here" }
+        { node: s.at, message: "the goroutine starts here" }
       ];
       if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
       const per = handler ? "one leaked goroutine per request" : "one leaked goroutine per call";
@@ -4973,7 +5034,7 @@ function check4(pass, file, fn, enclosing) {
         file,
         severity: handler ? "critical" : void 0,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.go)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send: ${per}${handler ? ` (${fname} is a ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...fixable ? { fixes: [fixFor2(file, m)] } : {}
       });
@@ -4981,10 +5042,23 @@ function check4(pass, file, fn, enclosing) {
     }
   }
 }
+function callsMethodGo(fn) {
+  if (!fn.body) return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && f.sel.name === "Go") found = true;
+    }
+    return !found;
+  });
+  return found;
+}
 function run18(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["FuncDecl", "FuncLit"], (fn, stack) => {
-      if (!file.inspector.contains(fn, ["GoStmt"])) return;
+      if (!file.inspector.contains(fn, ["GoStmt"]) && !(pass.typesKnown && callsMethodGo(fn))) return;
       const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
       check4(pass, file, fn, enclosing);
     });
@@ -5000,7 +5074,7 @@ var analyzer18 = {
     category: "goroutine",
     docUrl: docUrl(ID18)
   },
-  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"] }),
+  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"], names: ["Go"] }),
   run: run18
 };
 
@@ -6032,6 +6106,10 @@ function harmless(pass, file, d) {
   if (processExit(pass, file, d.call)) return true;
   return deferredCallsAll(d, harmlessCall);
 }
+function syncsZap(pass, file, d) {
+  const c = callName(pass, file, d.call);
+  return c?.name === "(*go.uber.org/zap.Logger).Sync" || c?.name === "(*go.uber.org/zap.SugaredLogger).Sync";
+}
 function sameCall(a, b) {
   const aa = a.args ?? [];
   const ba = b.args ?? [];
@@ -6098,7 +6176,8 @@ function run24(pass) {
         return true;
       });
       if (defers.length === 0) return;
-      const all = pendingDefers(cfg, fn, stack, defers, call);
+      let all = pendingDefers(cfg, fn, stack, defers, call);
+      if (site.shown.includes("go.uber.org/zap.")) all = all.filter((d) => !syncsZap(pass, file, d));
       if (all.length === 0) return;
       const weighty = all.filter((d) => !onlyClosesFiles(pass, d));
       const filesOnly = weighty.length === 0;
@@ -6357,7 +6436,7 @@ function contextText(file, ctx, w) {
     case "loop":
       return `banned inside loops (loop on line ${lineOf(file, w.loop)})`;
     case "handler":
-      return `banned in request handlers (${funcName(file, w.handler.fn)} is a ${w.handler.framework})`;
+      return `banned in request handlers (${funcName(file, w.handler.fn)} is ${/^[aeiou]/i.test(w.handler.framework) ? "an" : "a"} ${w.handler.framework})`;
   }
 }
 function run26(pass) {

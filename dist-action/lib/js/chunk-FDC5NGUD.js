@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-EIBMTNFF.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-JKCFIGNQ.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-QM37ZKXA.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-4AAYCAUQ.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-5A7GKF7F.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-NZRERSMW.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-ZOQWIDUB.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-3YQN5WWZ.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-RLOCIDMK.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-MP5B5CGE.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-GVXPYFQD.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-CRNBFLK4.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-PE27UYOJ.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-M35NA7W2.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-ZICGSUQN.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-FPZWAFOL.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-J5Q2ZSZV.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-OXVHXNTQ.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-NGIZ2JNC.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -1311,10 +1311,37 @@ function loadStdlibIndex(file = STDLIB_DATA_URL) {
 }
 var source;
 var defaultIndex;
+var KNOWN_MODULES_DATA_URL = (() => {
+  try {
+    return new URL("../../data/known-modules-api.json", import.meta.url);
+  } catch {
+    return new URL("file:///deferguard/data/known-modules-api.json");
+  }
+})();
+var knownSource;
+function knownModules() {
+  try {
+    let raw;
+    if (knownSource !== void 0) raw = typeof knownSource === "string" ? JSON.parse(knownSource) : knownSource;
+    else {
+      const node = nodeModules();
+      if (!node) return {};
+      raw = JSON.parse(node.fs.readFileSync(KNOWN_MODULES_DATA_URL, "utf8"));
+    }
+    return raw.format === FORMAT ? raw.packages : {};
+  } catch {
+    return {};
+  }
+}
 function stdlib() {
   if (!defaultIndex) {
-    if (source === void 0) defaultIndex = loadStdlibIndex();
-    else defaultIndex = parseStdlibIndex(typeof source === "function" ? source() : source);
+    let raw;
+    if (source === void 0) raw = loadStdlibIndex().raw;
+    else raw = parseStdlibIndex(typeof source === "function" ? source() : source).raw;
+    const extra = knownModules();
+    const packages = { ...raw.packages };
+    for (const [path, p] of Object.entries(extra)) if (!(path in packages)) packages[path] = p;
+    defaultIndex = new StdlibIndex({ ...raw, packages });
   }
   return defaultIndex;
 }

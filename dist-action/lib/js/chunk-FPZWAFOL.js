@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-NQ3L4SMR.js";
+} from "./chunk-HLAI5MVC.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-IVDOS2NK.js";
+} from "./chunk-6VEBWGMI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-QEI4TS6F.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-73HWEF4Z.js";
+} from "./chunk-HR5PXE3L.js";
 import {
   docUrl
 } from "./chunk-GTUTQ6UQ.js";

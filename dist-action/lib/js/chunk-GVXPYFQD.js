@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-NQ3L4SMR.js";
+} from "./chunk-HLAI5MVC.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-IVDOS2NK.js";
+import "./chunk-6VEBWGMI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-73HWEF4Z.js";
+} from "./chunk-HR5PXE3L.js";
 import {
   docUrl
 } from "./chunk-GTUTQ6UQ.js";

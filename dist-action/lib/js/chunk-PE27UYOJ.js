@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-M6WLN3EV.js";
+} from "./chunk-KSXHCRVB.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-LCAHAOTC.js";
 import {
   version
-} from "./chunk-IFCPLDZP.js";
+} from "./chunk-FDC5NGUD.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,19 +50,19 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-NQ3L4SMR.js";
+} from "./chunk-HLAI5MVC.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-IVDOS2NK.js";
+} from "./chunk-6VEBWGMI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-QEI4TS6F.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-73HWEF4Z.js";
+} from "./chunk-HR5PXE3L.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-M6WLN3EV.js";
+} from "./chunk-KSXHCRVB.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-LCAHAOTC.js";
-import "./chunk-IFCPLDZP.js";
-import "./chunk-NQ3L4SMR.js";
+import "./chunk-FDC5NGUD.js";
+import "./chunk-HLAI5MVC.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-IVDOS2NK.js";
+import "./chunk-6VEBWGMI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-QEI4TS6F.js";
-import "./chunk-73HWEF4Z.js";
+import "./chunk-HR5PXE3L.js";
 import "./chunk-GTUTQ6UQ.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
