@@ -163,6 +163,8 @@ export interface DiscoverOptions {
   env?: NodeJS.ProcessEnv;
   /** Use this workspace instead of looking for go.mod/go.work. */
   workspace?: Workspace;
+  /** Also load the main modules' packages that the found ones import, marked depOnly (as `go list -deps`). */
+  deps?: boolean;
 }
 
 export interface DiscoverResult {
@@ -451,7 +453,37 @@ function loadFiles(w: Walker, cwd: string, files: string[]): Package | null {
   return pkg;
 }
 
+/**
+ * The main modules' packages that the found ones import (transitively), marked depOnly: the type
+ * checker reads their declarations, as `go list -deps` gives them. Imports of other modules and
+ * of the standard library are not followed.
+ */
+function addModuleDeps(w: Walker, out: Map<string, Package>, extra: Package[]): void {
+  const known = new Set([...out.values(), ...extra].map((p) => p.importPath));
+  const queue = [...out.values(), ...extra].flatMap((p) => [...p.imports, ...p.testImports, ...p.xTestImports]);
+  while (queue.length > 0) {
+    const ip = queue.pop()!;
+    if (known.has(ip)) continue;
+    known.add(ip);
+    for (const m of w.modules) {
+      const prefix = importPrefix(m);
+      if (prefix === '' || (ip !== prefix && !ip.startsWith(prefix + '/'))) continue;
+      const abs = join(m.dir, ...(ip === prefix ? [] : ip.slice(prefix.length + 1).split('/')));
+      if (out.has(abs) || !isDir(abs)) continue;
+      const errors = w.errors.length;
+      const pkg = loadAt(w, abs);
+      // A dependency's own problems are its business: only the named packages report theirs.
+      w.errors.length = errors;
+      if (!pkg) continue;
+      out.set(abs, { ...pkg, depOnly: true });
+      queue.push(...pkg.imports);
+      break;
+    }
+  }
+}
+
 function finish(w: Walker, root: string, ws: Workspace, out: Map<string, Package>, extra: Package[]): DiscoverResult {
+  if (w.opts.deps) addModuleDeps(w, out, extra);
   const packages = [...out.values(), ...extra].sort((a, b) => (a.importPath < b.importPath ? -1 : a.importPath > b.importPath ? 1 : a.dir < b.dir ? -1 : 1));
   return { root, workspace: ws, packages, errors: [...new Set(w.errors)], notes: [...new Set(w.notes)] };
 }

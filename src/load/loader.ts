@@ -79,7 +79,10 @@ export function loadPackages(opts: LoadOptions = {}): LoadResult {
       cwd,
       patterns,
       tags: opts.tags,
-      deps: opts.deps,
+      // The module's own packages that the named ones import come along (marked DepOnly), so
+      // that a package's findings do not depend on which others were named: `check ./app` knows
+      // the types of ./lib that app imports. Other dependencies stay out, as without -deps.
+      deps: opts.deps ?? true,
       goBin: opts.goBin,
       timeoutMs: opts.timeoutMs,
       maxOutputBytes: opts.maxOutputBytes,
@@ -90,7 +93,8 @@ export function loadPackages(opts: LoadOptions = {}): LoadResult {
     });
     if (r.ok) {
       const errors = [...workspace.errors.filter((e) => !e.startsWith('no go.mod found'))];
-      const packages = r.packages.map((p) => fromGoList(p, root, workspace, ctx, opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, errors));
+      const wanted = opts.deps ? r.packages : r.packages.filter((p) => !p.DepOnly || p.Module?.Main === true);
+      const packages = wanted.map((p) => fromGoList(p, root, workspace, ctx, opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, errors));
       packages.sort((a, b) => (a.importPath < b.importPath ? -1 : a.importPath > b.importPath ? 1 : 0));
       const notes = r.stderr
         .split('\n')
@@ -100,7 +104,7 @@ export function loadPackages(opts: LoadOptions = {}): LoadResult {
     }
     fallbackReason = r.reason;
   }
-  const d = discover({ cwd, patterns, ctx, vendor: opts.vendor, maxFileSize: opts.maxFileSize, env, workspace });
+  const d = discover({ cwd, patterns, ctx, vendor: opts.vendor, maxFileSize: opts.maxFileSize, env, workspace, deps: opts.deps ?? true });
   return { root: d.root, workspace, via: 'deferguard', fallbackReason, context: ctx, packages: d.packages, errors: d.errors, notes: d.notes };
 }
 

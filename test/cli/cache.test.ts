@@ -174,3 +174,16 @@ test('cache: a package whose recover depends on another package defer is re-anal
     m.cleanup();
   }
 });
+
+test('a named package sees the module packages it imports, named or not', async () => {
+  const LIB = 'package lib\n\n// Start begins something and returns its cleanup.\nfunc Start() func() { return func() {} }\n';
+  const APP = 'package app\n\nimport "example.com/m/lib"\n\nfunc Run() {\n\tdefer lib.Start()\n}\n';
+  const m = tempModule({ 'lib/lib.go': LIB, 'app/app.go': APP });
+  try {
+    const rule = (out: string) => (JSON.parse(out) as { findings: Finding[] }).findings.filter((f) => f.rule === 'defer-func-result-not-called').map((f) => f.file);
+    assert.deepEqual(rule((await m.run('--format', 'json', '--no-cache', '--fail-on', 'none', './app')).stdout), ['app/app.go']);
+    assert.deepEqual(rule((await m.run('--format', 'json', '--no-cache', '--fail-on', 'none', './...')).stdout), ['app/app.go']);
+  } finally {
+    m.cleanup();
+  }
+});
