@@ -319,7 +319,8 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     const held = m.path ? formatPath(m.path) : mu;
     // In a loop, a `continue` (or the end of the body) that comes back to the lock with the mutex
     // still held deadlocks on the next iteration, long before the function returns.
-    const again = sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n) }) : null;
+    // (A read lock taken again does not block by itself: only Lock is reported this way.)
+    const again = lc.method === 'Lock' && sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n) }) : null;
     if (again) {
       const branch = again.flatMap((b) => b.nodes).find((n): n is ast.BranchStmt => n.kind === 'BranchStmt' && (n.tok === 'continue' || n.tok === 'goto'));
       const how = branch ? `the ${branch.tok} on line ${lineOf(file, branch)} goes` : 'the loop goes';
