@@ -77,6 +77,34 @@ export function toolStamp(version: string): string {
 }
 
 /** Hashes of file contents, each file read once per run. */
+/**
+ * Creates a directory and its missing parents one level at a time. (Node's recursive mkdir never
+ * returns on some pseudo file systems, such as a path under /proc.)
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let d = dir;
+  for (;;) {
+    try {
+      if (!statSync(d).isDirectory()) throw Object.assign(new Error(`${d} is not a directory`), { code: 'ENOTDIR' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      missing.push(d);
+      const up = dirname(d);
+      if (up === d) break;
+      d = up;
+    }
+  }
+  for (const m of missing.reverse()) {
+    try {
+      mkdirSync(m);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
 export class FileHashes {
   private readonly memo = new Map<string, { hash: string; names: Set<string>; recover: boolean }>();
 
@@ -224,7 +252,7 @@ export class AnalysisCache {
     const entry: Entry = { format: CACHE_FORMAT, key, result: { findings: r.findings, directives: r.directives, diagnostics: r.diagnostics ?? [], notes: r.notes } };
     const tmp = `${p}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      mkdirSync(dirname(p), { recursive: true });
+      makeDirs(dirname(p));
       writeFileSync(tmp, JSON.stringify(entry));
       renameSync(tmp, p);
       this.stats.writes++;

@@ -187,3 +187,15 @@ test('a named package sees the module packages it imports, named or not', async 
     m.cleanup();
   }
 });
+
+test('cache: a directory that cannot be made (under /proc) warns once and the run goes on', { skip: process.platform !== 'linux' ? 'needs /proc' : false, timeout: 60_000 }, async () => {
+  const m = tempModule({ 'r/r.go': LOOP('r') });
+  try {
+    const r = await m.run('--format', 'json', '--cache-dir', '/proc/deferguard-cache-test/x');
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal((r.stderr.match(/cannot write to the cache/g) ?? []).length, 1, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { findings: Finding[] }).findings.length, 1);
+  } finally {
+    m.cleanup();
+  }
+});
