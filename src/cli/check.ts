@@ -2,7 +2,7 @@
 // Wiring only: configuration, rule selection, the driver (with cache and progress), severity
 // overrides, suppression diagnostics, fingerprints, baseline, diff scoping, fixes and reports.
 // Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error, 3 internal error.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisCache, defaultCacheDir, type CacheStats } from '../analysis/cache.js';
@@ -130,6 +130,9 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
         const file = k >= 0 ? v.slice(k + 1) : undefined;
         if (!Object.hasOwn(FORMATS, fname)) throw new UsageError(`unknown output format "${fname}": use one of ${formatNames().join(', ')}`);
         if (file === '') throw new UsageError(`--format ${fname}=: the file name is empty`);
+        // Two reports into one file: the last would silently replace the others.
+        const same = file !== undefined ? out.formats.find((f) => f.file !== undefined && resolve(f.file) === resolve(file)) : undefined;
+        if (same) throw new UsageError(`--format ${same.name}=${same.file} and --format ${fname}=${file} write the same file: give each report its own file`);
         out.formats.push({ name: fname, file });
         out.formatsGiven = true;
         break;
@@ -269,6 +272,19 @@ export async function run(args: string[]): Promise<number> {
   }
   const cwd = resolve(a.dir ?? '.');
   const at = (p: string) => resolve(cwd, p);
+  if (a.dir !== undefined) {
+    // -C to a missing directory analyses nothing: that is a usage error, not a clean run.
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(cwd).isDirectory();
+    } catch {
+      // missing or unreadable
+    }
+    if (!isDirectory) {
+      process.stderr.write(`deferguard: -C ${a.dir}: ${existsSync(cwd) ? 'not a directory' : 'no such directory'}\n`);
+      return 2;
+    }
+  }
 
   // Configuration and the settings derived from it (flags win).
   let cfg: Config | undefined;

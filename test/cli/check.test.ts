@@ -101,6 +101,7 @@ test('check: usage errors exit 2 with a clear message', () => {
     [['--format', 'yaml'], /unknown output format "yaml"/],
     [['--jobs', '0'], /invalid --jobs value "0"/],
     [['--format', 'json', '--format', 'sarif'], /only one --format can write to standard output/],
+    [['--format', 'text=out.txt', '--format', 'json=./out.txt'], /--format text=out.txt and --format json=.\/out.txt write the same file/],
   ];
   for (const [args, re] of cases) {
     assert.throws(() => {
@@ -111,6 +112,9 @@ test('check: usage errors exit 2 with a clear message', () => {
   const r = cli('check', '--jobs', 'x');
   assert.equal(r.status, 2);
   assert.match(r.stderr, /invalid --jobs value "x"/);
+  const missing = cli('check', '-C', '/nonexistent/deferguard-dir');
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /-C \/nonexistent\/deferguard-dir: no such directory/);
 });
 
 test('rule selection: defaults, --enable-all, --disable', () => {
