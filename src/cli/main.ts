@@ -29,7 +29,25 @@ function usage(): string {
   return lines.join('\n') + '\n';
 }
 
+let stdoutGuarded = false;
+
+/**
+ * A failed write to standard output ends the run with a clear message instead of a stack trace:
+ * a reader that went away (`deferguard | head -1`, EPIPE) ends it quietly with the exit code it
+ * had; anything else (a full disk, ENOSPC) is reported, exit 2.
+ */
+function guardStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    process.stderr.write(`deferguard: cannot write to standard output: ${e.code === 'ENOSPC' ? 'no space left on the device' : e.message}\n`);
+    process.exit(2);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  guardStdout();
   const [first, ...rest] = argv;
   if (first === '--version' || first === 'version') {
     process.stdout.write(`deferguard ${version()}\n`);

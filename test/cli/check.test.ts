@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,4 +139,25 @@ test('rules lists the catalogue as JSON; explain prints a rule doc and rejects u
   const bad = cli('explain', 'defer-in');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown rule "defer-in" \(did you mean defer-in-loop, defer-in-infinite-loop/);
+});
+
+test('check: a standard output that cannot be written is reported, exit 2, no stack trace', { skip: process.platform !== 'linux' ? 'needs /dev/full' : false }, () => {
+  withModule({ 'p/p.go': LOOP }, (dir) => {
+    const run = (stdout: 'pipe' | number) =>
+      spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e',
+          "import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(1));", '--', 'check', '-C', dir, '--no-cache'],
+        { cwd: root, encoding: 'utf8', stdio: ['ignore', stdout, 'pipe'], env: { ...process.env, DEFERGUARD_NO_GO: '1', NO_COLOR: '1', HOME: isolated, XDG_CACHE_HOME: join(isolated, 'cache') } },
+      );
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = run(full);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /cannot write to standard output: no space left on the device/);
+      assert.doesNotMatch(r.stderr, /at writeSync|node:events/);
+    } finally {
+      closeSync(full);
+    }
+  });
 });
