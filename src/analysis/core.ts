@@ -4,7 +4,7 @@
 // This module needs no file system: files come through a SourceReader (the disk in the driver,
 // open editor buffers in the language server, a map of texts in the browser).
 import type * as ast from '../syntax/ast.js';
-import { parseFile } from '../syntax/parser.js';
+import { DEFAULT_MAX_NESTING, parseFile } from '../syntax/parser.js';
 import type { SourceFile } from '../syntax/source.js';
 import type { TypeInfo } from '../types/api.js';
 import { unknownTypeInfo } from '../types/unknown.js';
@@ -284,7 +284,10 @@ export class Engine {
             rule: SYNTAX_ERROR_RULE.id,
             severity: 'high',
             confidence: 'high',
-            message: `syntax error: ${e.message} (the file is not analysed)`,
+            // Deep nesting is a limit of ours, not an error in the file (Go allows much more).
+            message: /^exceeded max nesting depth/.test(e.message)
+              ? `the file nests deeper than deferguard analyses (more than ${DEFAULT_MAX_NESTING} levels of parentheses, blocks or calls); the Go compiler may accept it, but the file is not analysed`
+              : `syntax error: ${e.message} (the file is not analysed)`,
             related: [],
             ...spanOf({ path: f.path, source } as PassFile, { pos: off, end: off }),
           });
