@@ -14,7 +14,7 @@ import { applySuppressions, type Directive, type DirectiveDiagnostic } from '../
 import type { Excluder } from '../load/exclude.js';
 import { createHash } from 'node:crypto';
 import { FileHashes, toolStamp, unitKey, type AnalysisCache, type CacheStats } from './cache.js';
-import { Engine, INTERNAL_ERROR_RULE, type EngineConfig, type PackageTable, type Unit, type UnitFile, type UnitResult } from './engine.js';
+import { Engine, INTERNAL_ERROR_RULE, SYNTAX_ERROR_RULE, type EngineConfig, type PackageTable, type Unit, type UnitFile, type UnitResult } from './engine.js';
 import { defaultRuleOptions, type RuleOptions } from './options.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
@@ -424,6 +424,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     problems.push(...(r.diagnostics ?? []));
     for (const n of r.notes) notes.add(n);
   }
+  findings.push(...invalidFileFindings(loaded.packages));
   if (ex) {
     const keep = (file: string) => !excluded.has(file) && !ex.excludes(file);
     findings = findings.filter((f) => keep(f.file));
@@ -463,6 +464,38 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     bodies,
     ...(cache ? { cache: cache.stats } : {}),
   };
+}
+
+/**
+ * Go files the loader could not take because their text is not Go source (UTF-16 or binary
+ * content, a NUL byte): a syntax-error finding each, like a file that does not parse, rather than
+ * a warning only. Files left out for other reasons (build constraints, unreadable) are not these.
+ */
+function invalidFileFindings(packages: readonly Package[]): Finding[] {
+  const out: Finding[] = [];
+  for (const p of packages) {
+    if (p.depOnly) continue;
+    for (const f of p.invalidFiles) {
+      const m = /(?:^|:)(\d+):(\d+): (illegal UTF-8 encoding.*|illegal character NUL.*|invalid NUL character.*)$/.exec(f.reason);
+      if (!m) continue;
+      const file = p.dir === '.' || p.dir === '' ? f.name : `${p.dir}/${f.name}`;
+      const line = Number(m[1]);
+      const column = Number(m[2]);
+      out.push({
+        rule: SYNTAX_ERROR_RULE.id,
+        severity: 'high',
+        confidence: 'high',
+        message: `syntax error: ${m[3]} (the file is not analysed)`,
+        related: [],
+        file,
+        line,
+        column,
+        endLine: line,
+        endColumn: column,
+      });
+    }
+  }
+  return out;
 }
 
 /** A file analysed in two units (a package and its test variant) gives its directives twice. */

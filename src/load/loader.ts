@@ -185,7 +185,11 @@ function fromGoList(p: GoListPackage, root: string, ws: Workspace, ctx: BuildCon
       const own = absDir ? examineGoFile(join(absDir, name), dir === '.' ? name : `${dir}/${name}`, name, ctx, maxFileSize) : null;
       return { name, reason: own && !own.ok && !own.invalid ? own.reason : 'excluded by build constraints, file name or cgo setting (go list)' };
     }),
-    invalidFiles: (p.InvalidGoFiles ?? []).map((name) => ({ name, reason: p.Error?.Err ?? 'invalid Go file (go list)' })),
+    invalidFiles: (p.InvalidGoFiles ?? []).map((name) => {
+      // Our own check gives the file and position go list's package error leaves out.
+      const own = absDir ? examineGoFile(join(absDir, name), dir === '.' ? name : `${dir}/${name}`, name, ctx, maxFileSize) : null;
+      return { name, reason: own && !own.ok && own.invalid ? own.reason : p.Error?.Err ?? 'invalid Go file (go list)' };
+    }),
     imports: p.Imports ?? [],
     testImports: p.TestImports ?? [],
     xTestImports: p.XTestImports ?? [],

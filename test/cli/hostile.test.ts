@@ -197,3 +197,22 @@ test('atomic writes: a full file system leaves the old file intact and no temp f
     rmSync(base, { recursive: true, force: true });
   }
 });
+
+test('a .go file saved as UTF-16 is a syntax-error finding, and the package is still analysed', async () => {
+  const src = 'package p\n\nfunc F() {}\n';
+  const m = tempModule({
+    'p/ok.go': 'package p\n\nimport "os"\n\nfunc Each(ps []string) {\n\tfor _, p := range ps {\n\t\tf, _ := os.Open(p)\n\t\tdefer f.Close()\n\t}\n}\n',
+    'u/u.go': src,
+  });
+  try {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(src, 'utf16le')]);
+    writeFileSync(join(m.dir, 'p', 'wide.go'), utf16);
+    writeFileSync(join(m.dir, 'u', 'u.go'), utf16);
+    const r = await m.run('--format', 'json', '--no-cache');
+    const found = (JSON.parse(r.stdout) as { findings: { rule: string; file: string; message: string }[] }).findings.map((f) => `${f.rule} ${f.file}`);
+    assert.deepEqual(found.sort(), ['defer-in-loop p/ok.go', 'syntax-error p/wide.go', 'syntax-error u/u.go']);
+    assert.equal(r.status, 1);
+  } finally {
+    m.cleanup();
+  }
+});
