@@ -66,6 +66,8 @@ export interface Progress {
 export interface AnalyzeResult {
   /** Absolute directory that all paths are relative to. */
   root: string;
+  /** Why the packages were found by deferguard's own discovery rather than go list (verbose note). */
+  fallbackReason?: string;
   findings: Finding[];
   suppressed: number;
   /** Problems loading packages or files (not findings). */
@@ -457,6 +459,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     packages: units.length,
     files: units.reduce((n, u) => n + u.files.length, 0),
     via: loaded.via,
+    ...(loaded.fallbackReason ? { fallbackReason: loaded.fallbackReason } : {}),
     unusedIgnores,
     directiveProblems: sortDiagnostics(problems),
     excludedFiles,

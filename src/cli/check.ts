@@ -368,6 +368,7 @@ export async function run(args: string[]): Promise<number> {
   if (a.verbose) {
     for (const n of result.notes) err(`note: ${n}`);
     err(`note: ${plural(result.packages, 'package')}, ${plural(result.files, 'file')} via ${result.via}; ${result.excludedFiles} excluded; ${result.suppressed} suppressed`);
+    if (result.fallbackReason) err(`note: packages found without go list: ${result.fallbackReason}`);
     if (cache && result.cache) err(`note: ${describeCache(result.cache, cache.dir)}`);
     if (result.bodies.total > 0) err(`note: ${result.bodies.pruned} of ${plural(result.bodies.total, 'function body', 'function bodies')} held nothing the enabled rules look at and were not analysed`);
   }

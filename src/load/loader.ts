@@ -91,7 +91,14 @@ export function loadPackages(opts: LoadOptions = {}): LoadResult {
       goarch: opts.goarch,
       cgo: opts.cgo,
     });
-    if (r.ok) {
+    // Outside any module, or at a go.work root above its modules, go list matches nothing and
+    // only warns: our own discovery knows these layouts.
+    const OUTSIDE = /does not contain (main module|modules listed in go\.work)|go\.mod file not found/;
+    const outside =
+      r.ok &&
+      r.packages.every((p) => !(p.GoFiles?.length || p.CgoFiles?.length || p.TestGoFiles?.length || p.XTestGoFiles?.length)) &&
+      (OUTSIDE.test(r.stderr) || r.packages.some((p) => OUTSIDE.test(p.Error?.Err ?? '')));
+    if (r.ok && !outside) {
       const errors = [...workspace.errors.filter((e) => !e.startsWith('no go.mod found'))];
       const wanted = opts.deps ? r.packages : r.packages.filter((p) => !p.DepOnly || p.Module?.Main === true);
       const packages = wanted.map((p) => fromGoList(p, root, workspace, ctx, opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, errors));
@@ -102,7 +109,7 @@ export function loadPackages(opts: LoadOptions = {}): LoadResult {
         .filter((l) => l !== '');
       return { root, workspace, via: 'go list', fallbackReason: '', context: ctx, packages, errors: [...new Set(errors)], notes };
     }
-    fallbackReason = r.reason;
+    fallbackReason = r.ok ? `${r.command}: ${[r.stderr.trim().split('\n')[0], ...r.packages.map((p) => p.Error?.Err ?? '')].find((x) => x) ?? ''}` : r.reason;
   }
   const d = discover({ cwd, patterns, ctx, vendor: opts.vendor, maxFileSize: opts.maxFileSize, env, workspace, deps: opts.deps ?? true });
   return { root: d.root, workspace, via: 'deferguard', fallbackReason, context: ctx, packages: d.packages, errors: d.errors, notes: d.notes };

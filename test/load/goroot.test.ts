@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discover } from '../../src/load/discover.js';
 import { runGoList } from '../../src/load/golist.js';
@@ -101,4 +103,18 @@ test('loadPackages uses go list when available and keeps our per-file facts', { 
   const bad = loadPackages({ cwd: dir, env: { ...env, GOFLAGS: '-mod=nonsense' } });
   assert.equal(bad.via, 'deferguard');
   assert.match(bad.fallbackReason, /exited with status/);
+});
+
+test('outside any module, and at a go.work root above its modules, loading falls back to our own discovery', { skip, timeout: 60_000 }, () => {
+  const base = mkdtempSync(join(tmpdir(), 'deferguard-outside-'));
+  try {
+    writeFileSync(join(base, 'main.go'), 'package main\n\nfunc main() {}\n');
+    const env = { ...process.env, GOWORK: '', GOFLAGS: '', GO111MODULE: '' };
+    const r = loadPackages({ cwd: base, env });
+    assert.equal(r.via, 'deferguard');
+    assert.match(r.fallbackReason, /does not contain main module|go\.mod file not found/);
+    assert.deepEqual(r.packages.map((p) => p.files.map((f) => f.name)), [['main.go']]);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
 });
