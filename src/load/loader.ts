@@ -149,7 +149,12 @@ function fromGoList(p: GoListPackage, root: string, ws: Workspace, ctx: BuildCon
     module = moduleContaining(ws, absDir);
   }
   const pkgErrors: string[] = [];
-  if (p.Error?.Err) pkgErrors.push(p.Error.Err);
+  if (p.Error?.Err) {
+    // A file go list could not open (a dangling symlink, no permission): the same "cannot read"
+    // problem, with a module-relative path, as our own loading reports (the run exits 3).
+    const open = /^open (\/.+\.go): (.+)$/.exec(p.Error.Err);
+    pkgErrors.push(open ? `${relOrAbs(root, open[1]!)}: cannot read: ${open[2]}` : p.Error.Err);
+  }
   for (const e of p.DepsErrors ?? []) pkgErrors.push(`dependency: ${e.Err}`);
   const lists: [FileKind, string[]][] = [
     ['go', p.GoFiles ?? []],

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discover } from '../../src/load/discover.js';
@@ -114,6 +114,22 @@ test('outside any module, and at a go.work root above its modules, loading falls
     assert.equal(r.via, 'deferguard');
     assert.match(r.fallbackReason, /does not contain main module|go\.mod file not found/);
     assert.deepEqual(r.packages.map((p) => p.files.map((f) => f.name)), [['main.go']]);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('a file go list cannot open is a "cannot read" problem with a module-relative path', { skip, timeout: 60_000 }, () => {
+  const base = mkdtempSync(join(tmpdir(), 'deferguard-dangling-'));
+  try {
+    writeFileSync(join(base, 'go.mod'), 'module example.com/d\n\ngo 1.22\n');
+    mkdirSync(join(base, 'p'));
+    writeFileSync(join(base, 'p', 'ok.go'), 'package p\n');
+    symlinkSync(join(base, 'p', 'missing.go'), join(base, 'p', 'broken.go'));
+    const r = loadPackages({ cwd: base, env: { ...process.env, GOWORK: 'off', GOFLAGS: '' } });
+    assert.equal(r.via, 'go list');
+    const errors = r.packages.flatMap((p) => p.errors);
+    assert.ok(errors.some((e) => /^p\/broken\.go: cannot read: /.test(e)), JSON.stringify(errors));
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
