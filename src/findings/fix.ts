@@ -38,11 +38,15 @@ export class FixError extends Error {
 export function applyEdits(src: Buffer, edits: readonly Pick<TextEdit, 'offset' | 'endOffset' | 'newText'>[]): Buffer {
   const sorted = [...edits].sort((a, b) => a.offset - b.offset || a.endOffset - b.endOffset);
   const parts: Buffer[] = [];
+  // New lines follow the file's own line endings: a CRLF file gets CRLF lines.
+  const nl = src.indexOf('\n');
+  const crlf = nl > 0 && src[nl - 1] === 13;
   let at = 0;
   for (const e of sorted) {
     if (e.offset < at) throw new FixError(`overlapping edits at byte ${e.offset}`);
     if (e.endOffset < e.offset || e.endOffset > src.length) throw new FixError(`edit [${e.offset}, ${e.endOffset}) is outside the file (${src.length} bytes)`);
-    parts.push(src.subarray(at, e.offset), Buffer.from(e.newText, 'utf8'));
+    const text = crlf ? e.newText.replace(/\r?\n/g, '\r\n') : e.newText;
+    parts.push(src.subarray(at, e.offset), Buffer.from(text, 'utf8'));
     at = e.endOffset;
   }
   parts.push(src.subarray(at));

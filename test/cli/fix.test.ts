@@ -163,3 +163,13 @@ test('output files: an unwritable path is exit 2 before any analysis; writes are
     m.cleanup();
   }
 });
+
+test('applyEdits keeps a CRLF file CRLF: inserted lines get the same line ending', () => {
+  const src = Buffer.from('package p\r\n\r\nfunc f() {\r\n\tmu.Lock()\r\n}\r\n');
+  const at = src.indexOf('}');
+  const out = applyEdits(src, [{ offset: at, endOffset: at, newText: 'defer mu.Unlock()\n' }]).toString();
+  assert.equal(out, 'package p\r\n\r\nfunc f() {\r\n\tmu.Lock()\r\ndefer mu.Unlock()\r\n}\r\n');
+  // An LF file is left LF.
+  const lf = Buffer.from('a\nb\n');
+  assert.equal(applyEdits(lf, [{ offset: 2, endOffset: 2, newText: 'x\n' }]).toString(), 'a\nx\nb\n');
+});
