@@ -2,9 +2,9 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-6VEBWGMI.js";
+} from "./chunk-C62AZV7N.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-QEI4TS6F.js";
+import "./chunk-B2QNH7MC.js";
 import "./chunk-GTUTQ6UQ.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

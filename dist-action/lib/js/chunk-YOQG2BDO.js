@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-KSXHCRVB.js";
+} from "./chunk-K26UWSYN.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-LCAHAOTC.js";
 import {
   version
-} from "./chunk-FDC5NGUD.js";
+} from "./chunk-WL3DGQPO.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,19 +50,19 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-HLAI5MVC.js";
+} from "./chunk-77EAT2IT.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-6VEBWGMI.js";
+} from "./chunk-C62AZV7N.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-QEI4TS6F.js";
+import "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HR5PXE3L.js";
+} from "./chunk-HW4EQXM6.js";
 import {
   SEVERITIES,
   compareFindings,

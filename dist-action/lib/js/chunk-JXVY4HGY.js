@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-HLAI5MVC.js";
+} from "./chunk-77EAT2IT.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-6VEBWGMI.js";
+} from "./chunk-C62AZV7N.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-QEI4TS6F.js";
+import "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HR5PXE3L.js";
+} from "./chunk-HW4EQXM6.js";
 import {
   docUrl
 } from "./chunk-GTUTQ6UQ.js";

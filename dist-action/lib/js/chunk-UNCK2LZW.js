@@ -4,17 +4,17 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-HLAI5MVC.js";
+} from "./chunk-77EAT2IT.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-6VEBWGMI.js";
+import "./chunk-C62AZV7N.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-QEI4TS6F.js";
+} from "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HR5PXE3L.js";
+} from "./chunk-HW4EQXM6.js";
 import {
   docUrl
 } from "./chunk-GTUTQ6UQ.js";

@@ -4,8 +4,9 @@ import {
   closest
 } from "./chunk-C3WIRZWW.js";
 import {
+  DEFAULT_MAX_NESTING,
   parseFile
-} from "./chunk-QEI4TS6F.js";
+} from "./chunk-B2QNH7MC.js";
 import {
   DEFAULT_NO_RETURN,
   buildCFG,
@@ -3964,7 +3965,8 @@ var Engine = class _Engine {
             rule: SYNTAX_ERROR_RULE.id,
             severity: "high",
             confidence: "high",
-            message: `syntax error: ${e.message} (the file is not analysed)`,
+            // Deep nesting is a limit of ours, not an error in the file (Go allows much more).
+            message: /^exceeded max nesting depth/.test(e.message) ? `the file nests deeper than deferguard analyses (more than ${DEFAULT_MAX_NESTING} levels of parentheses, blocks or calls); the Go compiler may accept it, but the file is not analysed` : `syntax error: ${e.message} (the file is not analysed)`,
             related: [],
             ...spanOf({ path: f.path, source: source2 }, { pos: off, end: off })
           });

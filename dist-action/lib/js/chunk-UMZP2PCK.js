@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-FMG6YRY6.js";
-import "./chunk-HLAI5MVC.js";
+} from "./chunk-AF53YDFX.js";
+import "./chunk-77EAT2IT.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-6VEBWGMI.js";
+import "./chunk-C62AZV7N.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-QEI4TS6F.js";
-import "./chunk-HR5PXE3L.js";
+import "./chunk-B2QNH7MC.js";
+import "./chunk-HW4EQXM6.js";
 import "./chunk-GTUTQ6UQ.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

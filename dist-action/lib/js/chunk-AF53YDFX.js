@@ -4,14 +4,14 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-HLAI5MVC.js";
+} from "./chunk-77EAT2IT.js";
 import {
   parseFile
-} from "./chunk-QEI4TS6F.js";
+} from "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HR5PXE3L.js";
+} from "./chunk-HW4EQXM6.js";
 import {
   docUrl,
   severityRank

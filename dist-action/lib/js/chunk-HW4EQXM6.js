@@ -3539,7 +3539,7 @@ function checkFunc(pass, file, fn) {
     };
     const mu = textOf(file, lc.mutex);
     const held = m.path ? formatPath(m.path) : mu;
-    const again = sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n) }) : null;
+    const again = lc.method === "Lock" && sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n) }) : null;
     if (again) {
       const branch = again.flatMap((b) => b.nodes).find((n) => n.kind === "BranchStmt" && (n.tok === "continue" || n.tok === "goto"));
       const how = branch ? `the ${branch.tok} on line ${lineOf(file, branch)} goes` : "the loop goes";

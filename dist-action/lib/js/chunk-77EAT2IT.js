@@ -7,6 +7,7 @@ import {
   DEFAULT_MAX_FILE_SIZE,
   Engine,
   INTERNAL_ERROR_RULE,
+  SYNTAX_ERROR_RULE,
   applySuppressions,
   deferredNamesIn,
   isDir,
@@ -14,14 +15,14 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-6VEBWGMI.js";
+} from "./chunk-C62AZV7N.js";
 import {
   fileNameMismatch,
   headerAllows,
   parseFile,
   readFileHeader,
   releaseTagsFor
-} from "./chunk-QEI4TS6F.js";
+} from "./chunk-B2QNH7MC.js";
 import {
   SEVERITIES,
   compareFindings,
@@ -151,6 +152,29 @@ function toolStamp(version) {
   toolStampMemo = sha(parts);
   return toolStampMemo;
 }
+function makeDirs(dir) {
+  const missing = [];
+  let d = dir;
+  for (; ; ) {
+    try {
+      if (!statSync(d).isDirectory()) throw Object.assign(new Error(`${d} is not a directory`), { code: "ENOTDIR" });
+      break;
+    } catch (e) {
+      if (e.code !== "ENOENT") throw e;
+      missing.push(d);
+      const up = dirname(d);
+      if (up === d) break;
+      d = up;
+    }
+  }
+  for (const m of missing.reverse()) {
+    try {
+      mkdirSync(m);
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+    }
+  }
+}
 var FileHashes = class {
   memo = /* @__PURE__ */ new Map();
   entry(absPath) {
@@ -256,7 +280,7 @@ var AnalysisCache = class {
     const entry = { format: CACHE_FORMAT, key, result: { findings: r.findings, directives: r.directives, diagnostics: r.diagnostics ?? [], notes: r.notes } };
     const tmp = `${p}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      mkdirSync(dirname(p), { recursive: true });
+      makeDirs(dirname(p));
       writeFileSync(tmp, JSON.stringify(entry));
       renameSync(tmp, p);
       this.stats.writes++;
@@ -1477,7 +1501,30 @@ function loadFiles(w, cwd, files) {
   pkg.xTestImports = sort(imps.xtest);
   return pkg;
 }
+function addModuleDeps(w, out, extra) {
+  const known = new Set([...out.values(), ...extra].map((p) => p.importPath));
+  const queue = [...out.values(), ...extra].flatMap((p) => [...p.imports, ...p.testImports, ...p.xTestImports]);
+  while (queue.length > 0) {
+    const ip = queue.pop();
+    if (known.has(ip)) continue;
+    known.add(ip);
+    for (const m of w.modules) {
+      const prefix = importPrefix(m);
+      if (prefix === "" || ip !== prefix && !ip.startsWith(prefix + "/")) continue;
+      const abs = join3(m.dir, ...ip === prefix ? [] : ip.slice(prefix.length + 1).split("/"));
+      if (out.has(abs) || !isDir(abs)) continue;
+      const errors = w.errors.length;
+      const pkg = loadAt(w, abs);
+      w.errors.length = errors;
+      if (!pkg) continue;
+      out.set(abs, { ...pkg, depOnly: true });
+      queue.push(...pkg.imports);
+      break;
+    }
+  }
+}
 function finish(w, root, ws, out, extra) {
+  if (w.opts.deps) addModuleDeps(w, out, extra);
   const packages = [...out.values(), ...extra].sort((a, b) => a.importPath < b.importPath ? -1 : a.importPath > b.importPath ? 1 : a.dir < b.dir ? -1 : 1);
   return { root, workspace: ws, packages, errors: [...new Set(w.errors)], notes: [...new Set(w.notes)] };
 }
@@ -1587,7 +1634,10 @@ function loadPackages(opts = {}) {
       cwd,
       patterns,
       tags: opts.tags,
-      deps: opts.deps,
+      // The module's own packages that the named ones import come along (marked DepOnly), so
+      // that a package's findings do not depend on which others were named: `check ./app` knows
+      // the types of ./lib that app imports. Other dependencies stay out, as without -deps.
+      deps: opts.deps ?? true,
       goBin: opts.goBin,
       timeoutMs: opts.timeoutMs,
       maxOutputBytes: opts.maxOutputBytes,
@@ -1596,16 +1646,19 @@ function loadPackages(opts = {}) {
       goarch: opts.goarch,
       cgo: opts.cgo
     });
-    if (r.ok) {
+    const OUTSIDE = /does not contain (main module|modules listed in go\.work)|go\.mod file not found/;
+    const outside = r.ok && r.packages.every((p) => !(p.GoFiles?.length || p.CgoFiles?.length || p.TestGoFiles?.length || p.XTestGoFiles?.length)) && (OUTSIDE.test(r.stderr) || r.packages.some((p) => OUTSIDE.test(p.Error?.Err ?? "")));
+    if (r.ok && !outside) {
       const errors = [...workspace.errors.filter((e) => !e.startsWith("no go.mod found"))];
-      const packages = r.packages.map((p) => fromGoList(p, root, workspace, ctx, opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, errors));
+      const wanted = opts.deps ? r.packages : r.packages.filter((p) => !p.DepOnly || p.Module?.Main === true);
+      const packages = wanted.map((p) => fromGoList(p, root, workspace, ctx, opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, errors));
       packages.sort((a, b) => a.importPath < b.importPath ? -1 : a.importPath > b.importPath ? 1 : 0);
       const notes = r.stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "");
       return { root, workspace, via: "go list", fallbackReason: "", context: ctx, packages, errors: [...new Set(errors)], notes };
     }
-    fallbackReason = r.reason;
+    fallbackReason = r.ok ? `${r.command}: ${[r.stderr.trim().split("\n")[0], ...r.packages.map((p) => p.Error?.Err ?? "")].find((x) => x) ?? ""}` : r.reason;
   }
-  const d = discover({ cwd, patterns, ctx, vendor: opts.vendor, maxFileSize: opts.maxFileSize, env, workspace });
+  const d = discover({ cwd, patterns, ctx, vendor: opts.vendor, maxFileSize: opts.maxFileSize, env, workspace, deps: opts.deps ?? true });
   return { root: d.root, workspace, via: "deferguard", fallbackReason, context: ctx, packages: d.packages, errors: d.errors, notes: d.notes };
 }
 function moduleContaining(ws, dir) {
@@ -1637,7 +1690,10 @@ function fromGoList(p, root, ws, ctx, maxFileSize, errors) {
     module = moduleContaining(ws, absDir);
   }
   const pkgErrors = [];
-  if (p.Error?.Err) pkgErrors.push(p.Error.Err);
+  if (p.Error?.Err) {
+    const open = /^open (\/.+\.go): (.+)$/.exec(p.Error.Err);
+    pkgErrors.push(open ? `${relOrAbs(root, open[1])}: cannot read: ${open[2]}` : p.Error.Err);
+  }
   for (const e of p.DepsErrors ?? []) pkgErrors.push(`dependency: ${e.Err}`);
   const lists = [
     ["go", p.GoFiles ?? []],
@@ -1678,7 +1734,10 @@ function fromGoList(p, root, ws, ctx, maxFileSize, errors) {
       const own = absDir ? examineGoFile(join4(absDir, name), dir === "." ? name : `${dir}/${name}`, name, ctx, maxFileSize) : null;
       return { name, reason: own && !own.ok && !own.invalid ? own.reason : "excluded by build constraints, file name or cgo setting (go list)" };
     }),
-    invalidFiles: (p.InvalidGoFiles ?? []).map((name) => ({ name, reason: p.Error?.Err ?? "invalid Go file (go list)" })),
+    invalidFiles: (p.InvalidGoFiles ?? []).map((name) => {
+      const own = absDir ? examineGoFile(join4(absDir, name), dir === "." ? name : `${dir}/${name}`, name, ctx, maxFileSize) : null;
+      return { name, reason: own && !own.ok && own.invalid ? own.reason : p.Error?.Err ?? "invalid Go file (go list)" };
+    }),
     imports: p.Imports ?? [],
     testImports: p.TestImports ?? [],
     xTestImports: p.XTestImports ?? [],
@@ -1979,6 +2038,7 @@ async function analyze(opts) {
     problems.push(...r.diagnostics ?? []);
     for (const n of r.notes) notes.add(n);
   }
+  findings.push(...invalidFileFindings(loaded.packages));
   if (ex) {
     const keep = (file) => !excluded.has(file) && !ex.excludes(file);
     findings = findings.filter((f) => keep(f.file));
@@ -2010,6 +2070,7 @@ async function analyze(opts) {
     packages: units.length,
     files: units.reduce((n, u) => n + u.files.length, 0),
     via: loaded.via,
+    ...loaded.fallbackReason ? { fallbackReason: loaded.fallbackReason } : {},
     unusedIgnores,
     directiveProblems: sortDiagnostics(problems),
     excludedFiles,
@@ -2017,6 +2078,32 @@ async function analyze(opts) {
     bodies,
     ...cache ? { cache: cache.stats } : {}
   };
+}
+function invalidFileFindings(packages) {
+  const out = [];
+  for (const p of packages) {
+    if (p.depOnly) continue;
+    for (const f of p.invalidFiles) {
+      const m = /(?:^|:)(\d+):(\d+): (illegal UTF-8 encoding.*|illegal character NUL.*|invalid NUL character.*)$/.exec(f.reason);
+      if (!m) continue;
+      const file = p.dir === "." || p.dir === "" ? f.name : `${p.dir}/${f.name}`;
+      const line = Number(m[1]);
+      const column = Number(m[2]);
+      out.push({
+        rule: SYNTAX_ERROR_RULE.id,
+        severity: "high",
+        confidence: "high",
+        message: `syntax error: ${m[3]} (the file is not analysed)`,
+        related: [],
+        file,
+        line,
+        column,
+        endLine: line,
+        endColumn: column
+      });
+    }
+  }
+  return out;
 }
 function dedupeDirectives(ds) {
   const seen = /* @__PURE__ */ new Map();

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-KSXHCRVB.js";
+} from "./chunk-K26UWSYN.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-LCAHAOTC.js";
-import "./chunk-FDC5NGUD.js";
-import "./chunk-HLAI5MVC.js";
+import "./chunk-WL3DGQPO.js";
+import "./chunk-77EAT2IT.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-6VEBWGMI.js";
+import "./chunk-C62AZV7N.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-QEI4TS6F.js";
-import "./chunk-HR5PXE3L.js";
+import "./chunk-B2QNH7MC.js";
+import "./chunk-HW4EQXM6.js";
 import "./chunk-GTUTQ6UQ.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-LCAHAOTC.js";
 import {
   version
-} from "./chunk-FDC5NGUD.js";
+} from "./chunk-WL3DGQPO.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,22 +27,22 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-HLAI5MVC.js";
+} from "./chunk-77EAT2IT.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-6VEBWGMI.js";
+} from "./chunk-C62AZV7N.js";
 import {
   parseFile
-} from "./chunk-QEI4TS6F.js";
+} from "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HR5PXE3L.js";
+} from "./chunk-HW4EQXM6.js";
 import {
   SEVERITIES,
   compareFindings,
@@ -50,7 +50,7 @@ import {
 } from "./chunk-GTUTQ6UQ.js";
 
 // src/cli/check.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -459,11 +459,14 @@ var FixError = class extends Error {
 function applyEdits(src, edits) {
   const sorted = [...edits].sort((a, b) => a.offset - b.offset || a.endOffset - b.endOffset);
   const parts = [];
+  const nl = src.indexOf("\n");
+  const crlf = nl > 0 && src[nl - 1] === 13;
   let at = 0;
   for (const e of sorted) {
     if (e.offset < at) throw new FixError(`overlapping edits at byte ${e.offset}`);
     if (e.endOffset < e.offset || e.endOffset > src.length) throw new FixError(`edit [${e.offset}, ${e.endOffset}) is outside the file (${src.length} bytes)`);
-    parts.push(src.subarray(at, e.offset), Buffer.from(e.newText, "utf8"));
+    const text = crlf ? e.newText.replace(/\r?\n/g, "\r\n") : e.newText;
+    parts.push(src.subarray(at, e.offset), Buffer.from(text, "utf8"));
     at = e.endOffset;
   }
   parts.push(src.subarray(at));
@@ -1495,6 +1498,8 @@ function parseCheckArgs(args) {
         const file = k >= 0 ? v.slice(k + 1) : void 0;
         if (!Object.hasOwn(FORMATS, fname)) throw new UsageError(`unknown output format "${fname}": use one of ${formatNames().join(", ")}`);
         if (file === "") throw new UsageError(`--format ${fname}=: the file name is empty`);
+        const same = file !== void 0 ? out.formats.find((f) => f.file !== void 0 && resolve(f.file) === resolve(file)) : void 0;
+        if (same) throw new UsageError(`--format ${same.name}=${same.file} and --format ${fname}=${file} write the same file: give each report its own file`);
         out.formats.push({ name: fname, file });
         out.formatsGiven = true;
         break;
@@ -1670,6 +1675,18 @@ ${USAGE}`);
   }
   const cwd = resolve(a.dir ?? ".");
   const at = (p) => resolve(cwd, p);
+  if (a.dir !== void 0) {
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(cwd).isDirectory();
+    } catch {
+    }
+    if (!isDirectory) {
+      process.stderr.write(`deferguard: -C ${a.dir}: ${existsSync(cwd) ? "not a directory" : "no such directory"}
+`);
+      return 2;
+    }
+  }
   let cfg;
   let enable;
   let exclude;
@@ -1755,6 +1772,7 @@ ${USAGE}`);
   if (a.verbose) {
     for (const n of result.notes) err(`note: ${n}`);
     err(`note: ${plural(result.packages, "package")}, ${plural(result.files, "file")} via ${result.via}; ${result.excludedFiles} excluded; ${result.suppressed} suppressed`);
+    if (result.fallbackReason) err(`note: packages found without go list: ${result.fallbackReason}`);
     if (cache && result.cache) err(`note: ${describeCache(result.cache, cache.dir)}`);
     if (result.bodies.total > 0) err(`note: ${result.bodies.pruned} of ${plural(result.bodies.total, "function body", "function bodies")} held nothing the enabled rules look at and were not analysed`);
   }

@@ -3595,5 +3595,6 @@ export {
   releaseTagsFor,
   headerAllows,
   fileNameMismatch,
+  DEFAULT_MAX_NESTING,
   parseFile
 };
