@@ -74,7 +74,11 @@ interface DeferUse {
 function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, err: ast.Ident | null): DeferUse | undefined {
   const fun = unparen(d.call.fun);
   if (fun.kind === 'SelectorExpr') {
-    const root = selectorRoot(fun.x);
+    // Also through a method call on the way (`defer resp.RawBody().Close()`): the receiver chain
+    // is evaluated at the defer statement, on the nil value.
+    let base = unparen(fun.x);
+    while (base.kind === 'CallExpr' && unparen(base.fun).kind === 'SelectorExpr') base = unparen((unparen(base.fun) as ast.SelectorExpr).x);
+    const root = selectorRoot(base);
     if (root && root.name === x.name && sameObj(pass, root, x) && !nilSafeCall(pass, d.call, x)) return { shown: textOf(file, d.call), path: d.call };
     return undefined;
   }

@@ -117,3 +117,25 @@ func local(name string) error {
 	}
 	return nil
 }
+
+type apiResponse struct{ raw *http.Response }
+
+func (r *apiResponse) RawBody() io.ReadCloser { return r.raw.Body }
+
+func getAPI(url string) (*apiResponse, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	return &apiResponse{raw: resp}, nil
+}
+
+// Through a method on the way: on failure resp is nil and resp.RawBody() dereferences it.
+func fetchRaw(url string) error {
+	resp, err := getAPI(url)
+	defer resp.RawBody().Close() // want `resp from getAPI on line \d+ is used by the deferred resp.RawBody\(\).Close\(\) before err is checked`
+	if err != nil {
+		return err
+	}
+	return nil
+}
