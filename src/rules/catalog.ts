@@ -267,6 +267,7 @@ export const PLUMBING_CALLS: ReadonlySet<string> = new Set([
 export const BLOCKING_CALLS: Readonly<Record<string, string>> = {
   'time.Sleep': 'sleeps',
   '(*sync.WaitGroup).Wait': 'blocks until every goroutine of the group has called Done',
+  '(*golang.org/x/sync/errgroup.Group).Wait': 'blocks until every goroutine of the group has returned',
   '(*sync.Cond).Wait': 'blocks until another goroutine signals the condition',
   '(*sync.Mutex).Lock': 'blocks until the mutex is free',
   '(*sync.RWMutex).Lock': 'blocks until the mutex is free',

@@ -401,12 +401,22 @@ export interface GroupGo {
   fn: FuncNode | undefined;
 }
 
-/** The goroutine a call starts when it is `wg.Go(f)` on a sync.WaitGroup. */
+/**
+ * Methods that start f in a new goroutine: sync.WaitGroup.Go (Go 1.25) and errgroup's Go/TryGo
+ * (which, unlike a WaitGroup, has no Done for f to call; a panic in f is not recovered by it).
+ */
+const GROUP_GO: ReadonlySet<string> = new Set([
+  '(*sync.WaitGroup).Go',
+  '(*golang.org/x/sync/errgroup.Group).Go',
+  '(*golang.org/x/sync/errgroup.Group).TryGo',
+]);
+
+/** The goroutine a call starts when it is `wg.Go(f)` on a sync.WaitGroup or an errgroup. */
 export function groupGoOf(pass: Pass, x: ast.CallExpr): GroupGo | undefined {
   if (x.args?.length !== 1) return undefined;
   const f = unparen(x.fun);
   if (f.kind !== 'SelectorExpr' || f.sel.name !== 'Go') return undefined;
-  if (pass.types.callee(x)?.name !== '(*sync.WaitGroup).Go') return undefined;
+  if (!GROUP_GO.has(pass.types.callee(x)?.name ?? '')) return undefined;
   const a = unparen(x.args[0]!);
   let fn: FuncNode | undefined;
   if (a.kind === 'FuncLit') fn = a;

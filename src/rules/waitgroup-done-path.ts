@@ -300,7 +300,7 @@ function checkGroupGo(pass: Pass, file: PassFile, call: ast.CallExpr): void {
   const f = unparen(call.fun);
   if (f.kind !== 'SelectorExpr' || f.sel.name !== 'Go' || call.args?.length !== 1) return;
   const gg = groupGoOf(pass, call);
-  if (!gg?.fn?.body) return;
+  if (!gg?.fn?.body || pass.types.callee(call)?.name !== '(*sync.WaitGroup).Go') return;
   const group = varPath(pass, gg.group);
   if (!group) return;
   const done = doneCallsIn(pass, gg.fn.body).find((d) => samePath(d.path, group));
