@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  callsMethodNamed, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
+  callsMethodNamed, callText, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
   requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
@@ -159,6 +159,12 @@ function allUnlocks(pass: Pass, fn: FuncNode, m: Mutex, unlock: LockMethod): { d
   let inLiterals = false;
   const visit = (n: ast.Node, lit: boolean): void => {
     walkNode(n, (x) => {
+      // A literal deferred in place runs at exit in this goroutine: its unlock is this
+      // function's own (deferredReleases), not one handed to someone else.
+      if (x.kind === 'DeferStmt' && unparen(x.call.fun).kind === 'FuncLit') {
+        visit((unparen(x.call.fun) as ast.FuncLit).body, lit);
+        return false;
+      }
       if (x.kind === 'FuncLit' && x !== n) {
         visit(x.body, true);
         return false;
@@ -360,7 +366,7 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     const late = [...deferred][0];
     const fix = late ? undefined : fixFor(file, cfg, stmt, lc, unlock, direct);
     const remedy = late
-      ? `move the defer ${mu}.${unlock}() on line ${lineOf(file, late)} up to right after the lock, or call ${mu}.${unlock}() on that path`
+      ? `move the defer ${callText(file, late.call)} on line ${lineOf(file, late)} up to right after the lock, or call ${mu}.${unlock}() on that path`
       : `call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`;
     pass.report({
       node: stmt,
