@@ -145,10 +145,21 @@ export function exprStmtCall(s: ast.Node): ast.CallExpr | null {
   return x.kind === 'CallExpr' ? x : null;
 }
 
-/** Whether a call is `panic(...)` (by name; a shadowing local `panic` is not told apart). */
+/**
+ * Whether a call is `panic(...)`, or the standard log package's `log.Panic/Panicf/Panicln(...)`
+ * (which log and then panic). By name: a shadowing local `panic` is not told apart, and `log`
+ * must be called with arguments (zerolog's `log.Panic()` only starts an event).
+ */
 export function isPanicCall(call: ast.CallExpr): boolean {
   const f = unparen(call.fun);
-  return f.kind === 'Ident' && f.name === 'panic';
+  if (f.kind === 'Ident') return f.name === 'panic';
+  return (
+    f.kind === 'SelectorExpr' &&
+    unparen(f.x).kind === 'Ident' &&
+    (unparen(f.x) as ast.Ident).name === 'log' &&
+    (f.sel.name === 'Panic' || f.sel.name === 'Panicf' || f.sel.name === 'Panicln') &&
+    (call.args?.length ?? 0) > 0
+  );
 }
 
 /** Whether an expression is the constant `true` (by name, possibly parenthesized). */

@@ -2,6 +2,7 @@ package nilfunc
 
 import (
 	"context"
+	"log"
 	"os"
 )
 
@@ -178,4 +179,15 @@ func literalAssigns() {
 		done := func() {}
 		defer done()
 	}()
+}
+
+// log.Panic logs and panics: the branch that leaves done nil never reaches the defer.
+func logPanicGuard(ok bool) {
+	var done func()
+	if ok {
+		done = func() {}
+	} else {
+		log.Panic("not ok")
+	}
+	defer done()
 }
