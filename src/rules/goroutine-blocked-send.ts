@@ -272,6 +272,12 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     // closed, and coming round to it from the body receives again.
     const drainHeaders = new Set<Block>(loops.filter((l) => l.stmt.kind === 'RangeStmt' && sameRefKey(refKey(pass, l.stmt.x), m.key)).map((l) => l.header));
     const receives = (n: ast.Node) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
+    // With several senders, a range over the channel that a break or return can leave is no
+    // drain: it stops receiving early and strands the senders not yet received from.
+    const leaky = new Set(loops.filter((l) => l.stmt.kind === 'RangeStmt' && sameRefKey(refKey(pass, l.stmt.x), m.key) && g.loopExits(l.stmt).exits.length > 0));
+    const multiHeads = new Set<ast.Node>(loops.filter((l) => !leaky.has(l)).flatMap(loopHeadEntries));
+    const multiHeaders = new Set<Block>([...drainHeaders].filter((b) => ![...leaky].some((l) => l.header === b)));
+    const receivesMulti = (n: ast.Node) => multiHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
     const ch = m.id.name;
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
     const byName = m.key.startsWith('?') || !pass.typesKnown;
@@ -283,11 +289,13 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       const goInLoop = goLoops.length > 0;
       const send = s.blocking[0]!;
       // A receive from another channel the goroutine sends on or closes means its result went there, or it is done.
-      const avoid = s.others.length === 0 ? receives : (n: ast.Node) => receives(n) || nodeContains(n, (y) => {
+      const recv = goInLoop ? receivesMulti : receives;
+      const headers = goInLoop ? multiHeaders : drainHeaders;
+      const avoid = s.others.length === 0 ? recv : (n: ast.Node) => recv(n) || nodeContains(n, (y) => {
         const r = receivedChan(pass, y);
         return r !== undefined && s.others.some((k) => sameRefKey(r, k));
       });
-      let path = g.findPath(s.at, 'exit', { avoid, avoidBlock: (b) => drainHeaders.has(b) });
+      let path = g.findPath(s.at, 'exit', { avoid, avoidBlock: (b) => headers.has(b) });
       let leave: { text: string; node?: ast.Node; note: string } | undefined;
       // In tests the abandoning path is usually a failure path (a timeout case that fails the test).
       let confidence: 'high' | 'medium' = byName || file.test ? 'medium' : 'high';
