@@ -197,7 +197,9 @@ function writeAfter(q: AfterQuery): Write | undefined {
     if (!ref) continue;
     try {
       if (!cfg.pathExists(d, ref.node, toWrite)) continue;
-      if (ref.node.kind !== 'ReturnStmt' && !cfg.pathExists(ref.node, 'end', blocked)) continue;
+      // The deferred call runs when the function returns or panics, not when the process exits
+      // (`err = ...; log.Fatal(err)`): a write on such a path is never seen by anyone.
+      if (ref.node.kind !== 'ReturnStmt' && !cfg.pathExists(ref.node, 'exit', blocked) && !cfg.pathExists(ref.node, 'panic', blocked)) continue;
       // A write ahead of the defer in a loop body (`conn, err = dial(); ...; defer conn.Close()`
       // on each retry): the new value is deferred in its turn when the loop comes round to the
       // defer again. The pile-up is defer-in-loop's finding.

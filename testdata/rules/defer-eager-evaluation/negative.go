@@ -3,6 +3,7 @@ package eager
 import (
 	"context"
 	"fmt"
+	"errors"
 	"log"
 	"os"
 	"path/filepath"
@@ -298,3 +299,15 @@ func spanNilReturn(s *span) (err error) {
 	fmt.Println("x")
 	return nil
 }
+
+// The only later write is on a path that ends the process: the deferred call never runs there.
+func eagerFatal(bad bool) {
+	var err error
+	defer reportErr(err)
+	if bad {
+		err = errors.New("bad")
+		log.Fatal(err)
+	}
+}
+
+func reportErr(err error) { log.Println(err) }
