@@ -206,13 +206,28 @@ function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.withStack(['FuncDecl', 'FuncLit', 'CallExpr'], (call, stack) => {
       // Functions without a defer anywhere in them have nothing an exit could skip.
-      if (call.kind !== 'CallExpr') return file.inspector.contains(call, ['DeferStmt']);
+      if (call.kind !== 'CallExpr') {
+        if (file.inspector.contains(call, ['DeferStmt'])) return true;
+        // A literal called in place exits in the frame around it (see below): look inside it.
+        const parent = stack[stack.length - 2];
+        return call.kind === 'FuncLit' && parent?.kind === 'CallExpr' && unparen(parent.fun) === call;
+      }
       // Find the enclosing function; an exit in a defer or go statement of it is not on its path.
       let fn: FuncNode | undefined;
+      // Where the exit happens in fn's own code: the exit call, or the in-place call of the literal holding it.
+      let via: ast.CallExpr = call;
       for (let i = stack.length - 2; i >= 0; i--) {
         const s = stack[i]!;
         if (s.kind === 'DeferStmt' || s.kind === 'GoStmt') return;
         if (s.kind === 'FuncDecl' || s.kind === 'FuncLit') {
+          // A literal called in place (`func() { log.Print(x); os.Exit(1) }()`) exits in the frame
+          // of the function around it: with no defers of its own, that function's defers are the
+          // ones skipped.
+          const parent = stack[i - 1];
+          if (s.kind === 'FuncLit' && parent?.kind === 'CallExpr' && unparen(parent.fun) === s && !file.inspector.contains(s, ['DeferStmt'])) {
+            via = parent;
+            continue;
+          }
           fn = s;
           break;
         }
@@ -231,7 +246,7 @@ function run(pass: Pass): void {
         return true;
       });
       if (defers.length === 0) return;
-      let all = pendingDefers(cfg, fn, stack, defers, call);
+      let all = pendingDefers(cfg, fn, stack, defers, via);
       // zap writes and syncs a Fatal entry itself before exiting: a pending logger.Sync() loses nothing.
       if (site.shown.includes('go.uber.org/zap.')) all = all.filter((d) => !syncsZap(pass, file, d));
       if (all.length === 0) return;

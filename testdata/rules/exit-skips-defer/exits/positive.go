@@ -162,3 +162,16 @@ func logrusFromConstructor(path string) {
 		lg.Fatalf("no path %q", path) // want `\(\*github\.com/sirupsen/logrus\.Logger\)\.Fatalf ends the process here in logrusFromConstructor`
 	}
 }
+
+// A literal called in place exits in the frame of the function around it.
+func exitInPlace(path string) {
+	f, _ := os.Create(path)
+	w := bufio.NewWriter(f)
+	defer w.Flush()
+	if path == "" {
+		func() {
+			log.Print("no path")
+			os.Exit(1) // want `os.Exit ends the process here in exitInPlace while the deferred w.Flush\(\) \(line \d+\) is pending`
+		}()
+	}
+}
