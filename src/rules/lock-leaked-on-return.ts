@@ -24,7 +24,9 @@ function nameWords(name: string): string[] {
 }
 
 const ACQUIRE_WORDS = new Set(['lock', 'rlock', 'locked', 'locks', 'acquire', 'acquires', 'trylock']);
-const ACQUIRE_DOC = /\breturns?\b[^.]*\bwith\b[^.]*\b(held|locked)\b|\bcaller\b[^.]*\b(must|should|is responsible)\b[^.]*\b(unlock|release)/i;
+// "returns with the lock held", "Returns with c.mu locked" (not a note such as "BUG: return in
+// case with lock held"), or "the caller must unlock".
+const ACQUIRE_DOC = /\breturns\s+(?:\w+\s+){0,2}with\b[^.]*\b(held|locked)\b|\bcaller\b[^.]*\b(must|should|is responsible)\b[^.]*\b(unlock|release)/i;
 
 /** A function that returns with the lock held on purpose: named like lock/acquire, or documented so. */
 function intentionalAcquire(fn: FuncNode): boolean {
