@@ -1,7 +1,8 @@
 // defer-in-loop: a defer directly in a loop body. Deferred calls run when the function returns,
 // not at the end of the iteration, so what each iteration acquired piles up.
 import type * as ast from '../syntax/ast.js';
-import { pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { walkNode } from '../types/cfg.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
@@ -189,6 +190,22 @@ function rollbackOnFailure(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean 
   return list.length > 0 && list.every((st) => st.kind === 'IfStmt' && !st.init && st.else === null && testsFailure(st.cond));
 }
 
+/** Whether the mutex expression goes through a variable declared inside the loop (its header included). */
+function perIterationMutex(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
+  const from = nodePos(loop);
+  const to = nodeEnd(loop);
+  let found = false;
+  walkNode(mutex, (x) => {
+    if (found) return false;
+    if (x.kind === 'Ident') {
+      const d = pass.types.objectOf(x)?.decl;
+      if (d && from <= d.namePos && d.namePos < to) found = true;
+    }
+    return true;
+  });
+  return found;
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.withStack(['DeferStmt'], (d, stack) => {
@@ -216,6 +233,10 @@ function run(pass: Pass): void {
         const method = c?.typed ? MUTEX_METHODS[c.name] : c?.short;
         if (method === 'Unlock' || method === 'RUnlock') {
           const lock = lockedInIteration(pass, file, loop, fun.x, method, at);
+          // A mutex named through a variable the loop declares (`for _, s := range shards {
+          // s.mu.Lock(); defer s.mu.Unlock() }`, `m.shards[i].mu`) is another mutex each
+          // iteration: locking them all until return is the lock-all idiom, not a deadlock.
+          if (lock && perIterationMutex(pass, loop, fun.x)) return;
           if (lock) {
             const mu = textOf(file, fun.x);
             const lockText = textOf(file, lock);
@@ -224,7 +245,7 @@ function run(pass: Pass): void {
               file,
               severity: 'critical',
               confidence: c?.typed ? 'high' : 'medium',
-              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so the next iteration's ${lockText} deadlocks; unlock at the end of the iteration or move the loop body into a function`,
+              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so the next iteration's ${lockText} ${method === 'RUnlock' ? 'read-locks it again while it is still held, which deadlocks as soon as a writer is waiting (sync.RWMutex forbids recursive read locking)' : 'deadlocks'}; unlock at the end of the iteration or move the loop body into a function`,
               related: [{ node: lock, message: `${lockText} in the same iteration` }, ...related],
             });
             return;

@@ -132,3 +132,35 @@ func writeParts(dir string, parts [][]byte) (err error) {
 	}
 	return nil
 }
+
+type shard struct {
+	mu   sync.RWMutex
+	data map[string]int
+}
+
+type shardMap struct{ shards []*shard }
+
+// Lock-all: each iteration locks another shard's mutex, all held until the snapshot is taken.
+func (m *shardMap) snapshot() map[string]int {
+	for _, s := range m.shards {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
+	out := map[string]int{}
+	for _, s := range m.shards {
+		for k, v := range s.data {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func (m *shardMap) clearAll() {
+	for i := range m.shards {
+		m.shards[i].mu.Lock()
+		defer m.shards[i].mu.Unlock()
+	}
+	for _, s := range m.shards {
+		clear(s.data)
+	}
+}
