@@ -3,7 +3,7 @@
 // or deleting directory trees). The function cannot return until it finishes; inside a request
 // handler that holds the response and adds to tail latency.
 import type * as ast from '../syntax/ast.js';
-import { unparen } from '../syntax/nodes.js';
+import { pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Confidence } from '../findings/model.js';
 import { docUrl } from '../findings/model.js';
@@ -197,6 +197,22 @@ function removesTempDir(pass: Pass, name: string, call: ast.CallExpr): boolean {
   const m = v ? unparen(v) : undefined;
   const c = m?.kind === 'CallExpr' ? pass.types.callee(m) : undefined;
   return !!c && TEMP_DIR_MAKERS.has(c.name);
+}
+
+/** Whether a defer statement after `d` in the same function (so run before it) signals a stop. */
+function stopDeferredAfter(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boolean {
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind !== 'DeferStmt') return true;
+    if (nodePos(x) > nodePos(d)) {
+      const fun = unparen(x.call.fun);
+      if (isStopSignal(pass, x.call)) found = true;
+      else if (fun.kind === 'FuncLit') found = firstStopSignal(pass, fun.body) !== undefined;
+    }
+    return false;
+  });
+  return found;
 }
 
 /** Whether a go statement starts a goroutine that panics: `go panic(e)`, `go func() { panic(e) }()`. */
@@ -427,6 +443,10 @@ function run(pass: Pass): void {
       }
       if (!site) return;
       if (chain.length === 0 && site.node.kind === 'UnaryExpr' && releasesOwnToken(pass, stack, d, site.node)) return;
+      // `defer wg.Wait(); ...; defer close(stop)` (or `defer cancel()`): deferred calls run last in,
+      // first out, so the goroutines are told to stop before the wait: a shutdown handshake.
+      const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === 'CallExpr' ? site.node : call)?.name);
+      if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
       const handler = handlerOf(pass, file, stack);
       const deferred = callText(file, call);
       const where = site.text.includes(' line ') ? '' : ` (line ${lineOf(siteFile, site.node)})`;

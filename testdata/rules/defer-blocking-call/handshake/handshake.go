@@ -141,3 +141,48 @@ func (d *dialer) poll() {
 		d.waitDial()
 	}()
 }
+
+// Two defers: the stop signal registered last runs first, then the wait for the workers.
+func runWorkers(n int, work func(stop <-chan struct{})) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	stop := make(chan struct{})
+	defer close(stop)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(stop)
+		}()
+	}
+}
+
+// The same with a context's cancel.
+func superviseAll(ctx context.Context, jobs []func(context.Context)) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for _, job := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			job(ctx)
+		}()
+	}
+}
+
+// The stop signal deferred before the wait runs after it: the wait is not bounded by it.
+func stopTooLate(n int, work func(stop <-chan struct{})) {
+	stop := make(chan struct{})
+	defer close(stop)
+	var wg sync.WaitGroup
+	defer wg.Wait() // want `deferred wg.Wait\(\) blocks until every goroutine of the group has called Done`
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(stop)
+		}()
+	}
+}
