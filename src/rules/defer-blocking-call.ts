@@ -199,6 +199,17 @@ function removesTempDir(pass: Pass, name: string, call: ast.CallExpr): boolean {
   return !!c && TEMP_DIR_MAKERS.has(c.name);
 }
 
+/** What to do about a site: the advice fits what it waits for. */
+function remedyFor(pass: Pass, site: Site, waitsOthers: boolean): string {
+  const n = site.node;
+  if (n.kind === 'CallExpr') {
+    const a = n.args?.[0];
+    if (a && isCtxType(pass, a)) return 'bound it with a timeout (a context from context.WithTimeout) or do it outside the deferred cleanup';
+  }
+  if (waitsOthers) return 'wait with a select on the done signal and a timer (time.After), or do it outside the deferred cleanup';
+  return 'do it outside the deferred cleanup, or hand it to a background goroutine';
+}
+
 /** Whether a defer statement after `d` in the same function (so run before it) signals a stop. */
 function stopDeferredAfter(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boolean {
   let found = false;
@@ -458,7 +469,7 @@ function run(pass: Pass): void {
         file,
         severity: handler ? 'critical' : 'high',
         confidence: site.confidence,
-        message: `${path} ${site.waits}${held}; bound it with a timeout (context.WithTimeout) or do it outside the deferred cleanup`,
+        message: `${path} ${site.waits}${held}; ${remedyFor(pass, site, waitsOthers)}`,
         related: site.node === call ? [] : [{ node: site.node, file: siteFile, message: `${site.text} ${site.waits}` }],
       });
     });
