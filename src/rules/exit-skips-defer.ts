@@ -86,8 +86,17 @@ function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr):
  * rule, and cleanup added to it later would be skipped too: reported, with low confidence, when
  * nothing else is pending.
  */
+/** Closes of descriptors the kernel releases when the process ends: files, connections, listeners. */
+const KERNEL_CLOSES: ReadonlySet<string> = new Set([
+  '(*os.File).Close',
+  '(net.Conn).Close',
+  '(net.Listener).Close',
+  '(net.PacketConn).Close',
+  ...['TCPConn', 'UDPConn', 'UnixConn', 'IPConn', 'TCPListener', 'UnixListener'].map((t) => `(*net.${t}).Close`),
+]);
+
 function closesOsFile(pass: Pass, call: ast.CallExpr): boolean {
-  return pass.types.callee(call)?.name === '(*os.File).Close';
+  return KERNEL_CLOSES.has(pass.types.callee(call)?.name ?? '');
 }
 
 /** Whether the deferred call, or for a deferred literal every call it makes (at least one), is `ok`. */
@@ -134,6 +143,9 @@ function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
     const n: ast.Node = call;
     if (closesOsFile(pass, call)) return false;
     if (isRecoverCall(pass, n)) return true;
+    // close(ch): nobody is left to see the channel closed once the process has ended.
+    const f = unparen(call.fun);
+    if (f.kind === 'Ident' && f.name === 'close' && pass.types.callee(call)?.kind === 'builtin') return true;
     const t = pass.types.typeOf(call.fun);
     if (t?.kind === 'named' && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return true;
     const c = callName(pass, file, call);
@@ -257,7 +269,7 @@ function run(pass: Pass): void {
       const shownDefers = pending.slice(0, 3).map((d) => `${shortCall(file, d.call)} (line ${lineOf(file, d)})`);
       const more = pending.length > 3 ? ` and ${pending.length - 3} more` : '';
       const cost = filesOnly
-        ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? 'the file' : 'the files'} when the process ends), but any cleanup added to ${pending.length === 1 ? 'it' : 'them'} later is skipped too`
+        ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? 'the descriptor' : 'the descriptors'} when the process ends), but any cleanup added to ${pending.length === 1 ? 'it' : 'them'} later is skipped too`
         : '';
       pass.report({
         node: call,

@@ -200,6 +200,6 @@ func onlyFileClose(path string) {
 	}
 	defer f.Close()
 	if _, err := f.WriteString("x"); err != nil {
-		die(err.Error()) // want `while the deferred f\.Close\(\) \(line 201\) is pending, so it never runs; here that loses nothing yet \(the kernel closes the file when the process ends\)`
+		die(err.Error()) // want `while the deferred f\.Close\(\) \(line 201\) is pending, so it never runs; here that loses nothing yet \(the kernel closes the descriptor when the process ends\)`
 	}
 }

@@ -131,3 +131,11 @@ func zapSyncOnly(cfgPath string) {
 		logger.Fatal("no config")
 	}
 }
+
+// Closing a channel matters to nobody once the process has ended.
+func closeChanOnly(done chan struct{}, failed bool) {
+	defer close(done)
+	if failed {
+		os.Exit(1)
+	}
+}
