@@ -6,7 +6,7 @@ import { inspect, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { PLUMBING_CALLS } from './catalog.js';
-import { bodyNeeds, funcName, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, type FuncNode } from './helpers.js';
+import { bodyNeeds, funcName, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'goroutine-outside-recover';
 
@@ -32,15 +32,30 @@ function delegatesToRecoverer(pass: Pass, fn: FuncNode): boolean {
   const stmts = fn.body?.list ?? [];
   if (stmts.length === 0) return false;
   let delegated = false;
+  // Every call of a statement is the recovering helper, plumbing (wg.Done, a semaphore release),
+  // a builtin or a conversion: `results[i] = Result{Err: runTask(ctx, t)}` hands the work over too.
+  const callsOk = (n: ast.Node): boolean => {
+    let ok = true;
+    walkSameFunc(n, (x) => {
+      if (!ok) return false;
+      if (x.kind !== 'CallExpr') return true;
+      const c = pass.types.callee(x);
+      if (c?.decl && protectingRecover(pass, c.decl)) delegated = true;
+      else if (!c || c.name === 'builtin panic' || (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion' && c.kind !== 'builtin')) ok = false;
+      return ok;
+    });
+    return ok;
+  };
   for (const s of stmts) {
-    if (s.kind !== 'ExprStmt' || unparen(s.x).kind !== 'CallExpr') return false;
-    const call = unparen(s.x) as ast.CallExpr;
-    const decl = pass.types.callee(call)?.decl;
-    if (decl && protectingRecover(pass, decl)) {
-      delegated = true;
-      continue;
+    if (s.kind === 'DeferStmt') {
+      // `defer wg.Done()`, `defer func() { <-sem }()`: bookkeeping around the handed-over work.
+      const fun = unparen(s.call.fun);
+      const c = pass.types.callee(s.call);
+      if (fun.kind === 'FuncLit' ? onlyPlumbing(pass, fun) : !!c && PLUMBING_CALLS.has(c.name)) continue;
+      return false;
     }
-    return false;
+    if (s.kind !== 'ExprStmt' && s.kind !== 'AssignStmt') return false;
+    if (!callsOk(s)) return false;
   }
   return delegated;
 }

@@ -267,3 +267,50 @@ func localGuardInParent(items []int) {
 		}()
 	}
 }
+
+type panicErr string
+
+func (e panicErr) Error() string { return string(e) }
+
+type taskResult struct {
+	name string
+	err  error
+}
+
+// runTask turns a panic of the task into an error.
+func runTask(name string, task func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = panicErr("task " + name + " panicked")
+			log.Println(r)
+		}
+	}()
+	task()
+	return nil
+}
+
+// The goroutine hands its work to runTask, which recovers, with only bookkeeping around it.
+func runAll(tasks map[string]func()) (results []taskResult, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = panicErr("recovered")
+			log.Println(r)
+		}
+	}()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	results = make([]taskResult, len(tasks))
+	i := 0
+	for name, task := range tasks {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i] = taskResult{name: name, err: runTask(name, task)}
+		}(i)
+		i++
+	}
+	wg.Wait()
+	return results, nil
+}
