@@ -138,5 +138,11 @@ export interface Pass {
    * when the module's other packages are not at hand.
    */
   deferredElsewhere(name: string): boolean;
+  /**
+   * Whether the source text of a package of the module that this package imports, directly or
+   * not, matches the pattern (`signal\.Notify\(` in a helper package). False when the module's
+   * other packages are not at hand.
+   */
+  importedTextMatches(re: RegExp): boolean;
   report(d: Diagnostic): void;
 }

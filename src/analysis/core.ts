@@ -13,7 +13,7 @@ import { docUrl } from '../findings/model.js';
 import { collectDirectives, type Directive, type DirectiveDiagnostic } from '../findings/suppress.js';
 import type { Analyzer, PackageInfo, PassFile } from './analyzer.js';
 import { Inspector, type FileInspector, type NodeOf } from './inspector.js';
-import { deferredNamesIn } from './deferred-names.js';
+import { deferredNamesIn, latin1Text } from './deferred-names.js';
 import { checkPackage, Universe } from '../types/check.js';
 import type { RuleOptions } from './options.js';
 import { PackageContext, PassImpl, spanOf } from './pass.js';
@@ -62,7 +62,7 @@ export interface Unit {
 }
 
 /** The module's own packages (non-test files), for the type checker's importer. */
-export type PackageTable = Record<string, { name: string; files: UnitFile[] }>;
+export type PackageTable = Record<string, { name: string; files: UnitFile[]; imports?: string[] }>;
 
 export interface EngineConfig {
   root: string;
@@ -198,6 +198,41 @@ export class Engine {
     // Imported packages need neither bodies nor comments.
     const p = parseFile(f.path, r.bytes, mode === 'full' ? {} : { mode, comments: false });
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
+  }
+
+  private readonly textMatches = new Map<string, boolean>();
+
+  /**
+   * Whether the text of a module package that `from` imports, directly or not, matches `re`
+   * (`from` itself excluded). Each package is read once per pattern; only the module's own
+   * packages are looked at (their files are part of `from`'s cache key).
+   */
+  private importedMatch(from: string, re: RegExp): boolean {
+    const seen = new Set<string>([from]);
+    const queue = [...(this.cfg.table[from]?.imports ?? [])];
+    while (queue.length > 0) {
+      const path = queue.pop()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const entry = this.cfg.table[path];
+      if (!entry) continue;
+      const key = `${path}\0${re.source}`;
+      let hit = this.textMatches.get(key);
+      if (hit === undefined) {
+        hit = false;
+        for (const f of entry.files) {
+          const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
+          if (r.ok && re.test(latin1Text(r.bytes))) {
+            hit = true;
+            break;
+          }
+        }
+        this.textMatches.set(key, hit);
+      }
+      if (hit) return true;
+      queue.push(...(entry.imports ?? []));
+    }
+    return false;
   }
 
   private deferredByPackage: Map<string, Set<string>> | undefined;
@@ -340,7 +375,7 @@ export class Engine {
       modulePath: unit.modulePath,
       moduleGoVersion: unit.moduleGoVersion,
     };
-    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath));
+    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath), (re) => this.importedMatch(unit.importPath, re));
     for (const a of this.analyzers) {
       const pass = new PassImpl(a.meta, ctx);
       track.current = undefined;

@@ -9,6 +9,11 @@ const DEFERRED_NAME = /\bdefer[ \t]+(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za
 // One byte per character: identifiers and keywords are ASCII, whatever the file's other text.
 const latin1 = new TextDecoder('latin1');
 
+/** A file's bytes as text, one character per byte (enough for ASCII patterns). */
+export function latin1Text(bytes: Uint8Array): string {
+  return latin1.decode(bytes);
+}
+
 /** The names of the functions and methods a Go file's text defers. */
 export function deferredNamesIn(bytes: Uint8Array): Set<string> {
   const out = new Set<string>();

@@ -153,7 +153,7 @@ export function planUnits(packages: readonly Package[], tests = true): { units: 
   for (const p of packages) {
     if (p.standard && !p.module) continue;
     const files = unitFiles(p, own);
-    if (files.length > 0) table[p.importPath] = { name: p.name, files };
+    if (files.length > 0) table[p.importPath] = { name: p.name, files, imports: p.imports };
     if (p.depOnly) continue;
     const modulePath = p.module?.path ?? '';
     const moduleGoVersion = (p.module?.goVersion && languageVersion(p.module.goVersion)) || DEFAULT_MODULE_GO;

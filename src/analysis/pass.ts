@@ -23,7 +23,13 @@ export class PackageContext {
     readonly options: RuleOptions,
     /** Names deferred in the module's other packages (see Pass.deferredElsewhere), read on demand. */
     private readonly moduleDeferred: (() => ReadonlySet<string>) | undefined = undefined,
+    /** Whether the text of a module package this one imports matches (see Pass.importedTextMatches). */
+    private readonly importedText: ((re: RegExp) => boolean) | undefined = undefined,
   ) {}
+
+  importedTextMatches(re: RegExp): boolean {
+    return this.importedText?.(re) ?? false;
+  }
 
   private moduleDeferredValue: ReadonlySet<string> | undefined;
 
@@ -109,6 +115,10 @@ export class PassImpl implements Pass {
 
   deferredElsewhere(name: string): boolean {
     return this.ctx.deferredElsewhere(name);
+  }
+
+  importedTextMatches(re: RegExp): boolean {
+    return this.ctx.importedTextMatches(re);
   }
 
   callGraph(): CallGraph {

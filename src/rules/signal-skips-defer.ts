@@ -28,7 +28,9 @@ function handlesSignals(pass: Pass): boolean {
     });
     if (found) return true;
   }
-  return false;
+  // A helper package of the module that main imports installs the handler
+  // (`ctx := signals.SetupSignalContext()` with signal.Notify in package signals).
+  return pass.importedTextMatches(/\bsignal\.(?:Notify|NotifyContext)\s*\(/);
 }
 
 /** A deferred call that matters at exit: not a context cancel, an unlock, a recover handler or a Done. */
