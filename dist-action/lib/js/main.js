@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-WL3DGQPO.js";
+} from "./chunk-QWZBJOCR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -2,10 +2,10 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-C62AZV7N.js";
+} from "./chunk-WA5E3ENO.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
-import "./chunk-GTUTQ6UQ.js";
+import "./chunk-BI5NNTYP.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

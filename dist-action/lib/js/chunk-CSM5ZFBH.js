@@ -4,18 +4,18 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-77EAT2IT.js";
+} from "./chunk-CK3TQ7WN.js";
 import {
   parseFile
 } from "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HW4EQXM6.js";
+} from "./chunk-RIDZ2SQW.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-GTUTQ6UQ.js";
+} from "./chunk-BI5NNTYP.js";
 import {
   end,
   forEachChild,

@@ -10,7 +10,7 @@ import {
   severityRank,
   shortNameOf,
   walkNode
-} from "./chunk-GTUTQ6UQ.js";
+} from "./chunk-BI5NNTYP.js";
 import {
   end,
   forEachChild,
@@ -204,6 +204,7 @@ var PLUMBING_CALLS = /* @__PURE__ */ new Set([
 var BLOCKING_CALLS = {
   "time.Sleep": "sleeps",
   "(*sync.WaitGroup).Wait": "blocks until every goroutine of the group has called Done",
+  "(*golang.org/x/sync/errgroup.Group).Wait": "blocks until every goroutine of the group has returned",
   "(*sync.Cond).Wait": "blocks until another goroutine signals the condition",
   "(*sync.Mutex).Lock": "blocks until the mutex is free",
   "(*sync.RWMutex).Lock": "blocks until the mutex is free",
@@ -603,11 +604,16 @@ function endlessEnclosingLoops(pass, file, stack) {
   }
   return out;
 }
+var GROUP_GO = /* @__PURE__ */ new Set([
+  "(*sync.WaitGroup).Go",
+  "(*golang.org/x/sync/errgroup.Group).Go",
+  "(*golang.org/x/sync/errgroup.Group).TryGo"
+]);
 function groupGoOf(pass, x) {
   if (x.args?.length !== 1) return void 0;
   const f = unparen(x.fun);
   if (f.kind !== "SelectorExpr" || f.sel.name !== "Go") return void 0;
-  if (pass.types.callee(x)?.name !== "(*sync.WaitGroup).Go") return void 0;
+  if (!GROUP_GO.has(pass.types.callee(x)?.name ?? "")) return void 0;
   const a = unparen(x.args[0]);
   let fn;
   if (a.kind === "FuncLit") fn = a;
@@ -1769,6 +1775,20 @@ function rollbackOnFailure(pass, fn, d) {
   const list = lit.body.list ?? [];
   return list.length > 0 && list.every((st) => st.kind === "IfStmt" && !st.init && st.else === null && testsFailure(st.cond));
 }
+function perIterationMutex(pass, loop, mutex) {
+  const from = pos(loop);
+  const to = end(loop);
+  let found = false;
+  walkNode(mutex, (x) => {
+    if (found) return false;
+    if (x.kind === "Ident") {
+      const d = pass.types.objectOf(x)?.decl;
+      if (d && from <= d.namePos && d.namePos < to) found = true;
+    }
+    return true;
+  });
+  return found;
+}
 function run(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["DeferStmt"], (d, stack) => {
@@ -1790,6 +1810,7 @@ function run(pass) {
         const method = c?.typed ? MUTEX_METHODS[c.name] : c?.short;
         if (method === "Unlock" || method === "RUnlock") {
           const lock = lockedInIteration(pass, file, loop, fun.x, method, at);
+          if (lock && perIterationMutex(pass, loop, fun.x)) return;
           if (lock) {
             const mu = textOf(file, fun.x);
             const lockText = textOf(file, lock);
@@ -1798,7 +1819,7 @@ function run(pass) {
               file,
               severity: "critical",
               confidence: c?.typed ? "high" : "medium",
-              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so the next iteration's ${lockText} deadlocks; unlock at the end of the iteration or move the loop body into a function`,
+              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so the next iteration's ${lockText} ${method === "RUnlock" ? "read-locks it again while it is still held, which deadlocks as soon as a writer is waiting (sync.RWMutex forbids recursive read locking)" : "deadlocks"}; unlock at the end of the iteration or move the loop body into a function`,
               related: [{ node: lock, message: `${lockText} in the same iteration` }, ...related]
             });
             return;
@@ -2577,7 +2598,7 @@ function writeAfter(q) {
     if (!ref) continue;
     try {
       if (!cfg.pathExists(d, ref.node, toWrite)) continue;
-      if (ref.node.kind !== "ReturnStmt" && !cfg.pathExists(ref.node, "end", blocked)) continue;
+      if (ref.node.kind !== "ReturnStmt" && !cfg.pathExists(ref.node, "exit", blocked) && !cfg.pathExists(ref.node, "panic", blocked)) continue;
       if (pos(w.node) < pos(d) && cfg.canReach(ref.node, d)) continue;
       if (handled.some((o) => o === ref.node || cfg.canReach(ref.node, o))) continue;
       return w;
@@ -3298,7 +3319,7 @@ function nameWords(name) {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[\s_]+/).map((w) => w.toLowerCase());
 }
 var ACQUIRE_WORDS = /* @__PURE__ */ new Set(["lock", "rlock", "locked", "locks", "acquire", "acquires", "trylock"]);
-var ACQUIRE_DOC = /\breturns?\b[^.]*\bwith\b[^.]*\b(held|locked)\b|\bcaller\b[^.]*\b(must|should|is responsible)\b[^.]*\b(unlock|release)/i;
+var ACQUIRE_DOC = /\breturns\s+(?:\w+\s+){0,2}with\b[^.]*\b(held|locked)\b|\bcaller\b[^.]*\b(must|should|is responsible)\b[^.]*\b(unlock|release)/i;
 function intentionalAcquire(fn) {
   if (fn.kind !== "FuncDecl") return false;
   if (nameWords(fn.name.name).some((w) => ACQUIRE_WORDS.has(w))) return true;
@@ -3405,6 +3426,10 @@ function allUnlocks(pass, fn, m, unlock) {
   let inLiterals = false;
   const visit = (n, lit) => {
     walkNode(n, (x) => {
+      if (x.kind === "DeferStmt" && unparen(x.call.fun).kind === "FuncLit") {
+        visit(unparen(x.call.fun).body, lit);
+        return false;
+      }
       if (x.kind === "FuncLit" && x !== n) {
         visit(x.body, true);
         return false;
@@ -3573,7 +3598,7 @@ function checkFunc(pass, file, fn) {
     const where2 = ret ? `the return on line ${lineOf(file, ret)}` : `the end of ${fname}`;
     const late = [...deferred][0];
     const fix = late ? void 0 : fixFor(file, cfg, stmt, lc, unlock, direct);
-    const remedy = late ? `move the defer ${mu}.${unlock}() on line ${lineOf(file, late)} up to right after the lock, or call ${mu}.${unlock}() on that path` : `call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`;
+    const remedy = late ? `move the defer ${callText(file, late.call)} on line ${lineOf(file, late)} up to right after the lock, or call ${mu}.${unlock}() on that path` : `call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`;
     pass.report({
       node: stmt,
       file,
@@ -4315,7 +4340,9 @@ function errorVar(pass, err) {
 function deferUse(pass, file, d, x, err) {
   const fun = unparen(d.call.fun);
   if (fun.kind === "SelectorExpr") {
-    const root = selectorRoot(fun.x);
+    let base = unparen(fun.x);
+    while (base.kind === "CallExpr" && unparen(base.fun).kind === "SelectorExpr") base = unparen(unparen(base.fun).x);
+    const root = selectorRoot(base);
     if (root && root.name === x.name && sameObj(pass, root, x) && !nilSafeCall(pass, d.call, x)) return { shown: textOf(file, d.call), path: d.call };
     return void 0;
   }
@@ -4982,6 +5009,10 @@ function check4(pass, file, fn, enclosing) {
     const drainHeads = new Set(loops.flatMap(loopHeadEntries));
     const drainHeaders = new Set(loops.filter((l) => l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key)).map((l) => l.header));
     const receives = (n) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
+    const leaky = new Set(loops.filter((l) => l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key) && g.loopExits(l.stmt).exits.length > 0));
+    const multiHeads = new Set(loops.filter((l) => !leaky.has(l)).flatMap(loopHeadEntries));
+    const multiHeaders = new Set([...drainHeaders].filter((b) => ![...leaky].some((l) => l.header === b)));
+    const receivesMulti = (n) => multiHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
     const ch = m.id.name;
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
     const byName = m.key.startsWith("?") || !pass.typesKnown;
@@ -4991,11 +5022,13 @@ function check4(pass, file, fn, enclosing) {
       const goLoops = g.loopsContaining(g.locate(s.at).block).filter((l) => !makeBlock || !l.members.has(makeBlock));
       const goInLoop = goLoops.length > 0;
       const send = s.blocking[0];
-      const avoid = s.others.length === 0 ? receives : (n) => receives(n) || nodeContains(n, (y) => {
+      const recv = goInLoop ? receivesMulti : receives;
+      const headers = goInLoop ? multiHeaders : drainHeaders;
+      const avoid = s.others.length === 0 ? recv : (n) => recv(n) || nodeContains(n, (y) => {
         const r = receivedChan(pass, y);
         return r !== void 0 && s.others.some((k) => sameRefKey(r, k));
       });
-      let path = g.findPath(s.at, "exit", { avoid, avoidBlock: (b) => drainHeaders.has(b) });
+      let path = g.findPath(s.at, "exit", { avoid, avoidBlock: (b) => headers.has(b) });
       let leave;
       let confidence = byName || file.test ? "medium" : "high";
       let multi = false;
@@ -5529,7 +5562,7 @@ function checkGroupGo(pass, file, call) {
   const f = unparen(call.fun);
   if (f.kind !== "SelectorExpr" || f.sel.name !== "Go" || call.args?.length !== 1) return;
   const gg = groupGoOf(pass, call);
-  if (!gg?.fn?.body) return;
+  if (!gg?.fn?.body || pass.types.callee(call)?.name !== "(*sync.WaitGroup).Go") return;
   const group = varPath(pass, gg.group);
   if (!group) return;
   const done = doneCallsIn(pass, gg.fn.body).find((d) => samePath(d.path, group));
@@ -5587,15 +5620,27 @@ function delegatesToRecoverer(pass, fn) {
   const stmts = fn.body?.list ?? [];
   if (stmts.length === 0) return false;
   let delegated = false;
+  const callsOk = (n) => {
+    let ok = true;
+    walkSameFunc(n, (x) => {
+      if (!ok) return false;
+      if (x.kind !== "CallExpr") return true;
+      const c = pass.types.callee(x);
+      if (c?.decl && protectingRecover(pass, c.decl)) delegated = true;
+      else if (!c || c.name === "builtin panic" || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin") ok = false;
+      return ok;
+    });
+    return ok;
+  };
   for (const s of stmts) {
-    if (s.kind !== "ExprStmt" || unparen(s.x).kind !== "CallExpr") return false;
-    const call = unparen(s.x);
-    const decl = pass.types.callee(call)?.decl;
-    if (decl && protectingRecover(pass, decl)) {
-      delegated = true;
-      continue;
+    if (s.kind === "DeferStmt") {
+      const fun = unparen(s.call.fun);
+      const c = pass.types.callee(s.call);
+      if (fun.kind === "FuncLit" ? onlyPlumbing(pass, fun) : !!c && PLUMBING_CALLS.has(c.name)) continue;
+      return false;
     }
-    return false;
+    if (s.kind !== "ExprStmt" && s.kind !== "AssignStmt") return false;
+    if (!callsOk(s)) return false;
   }
   return delegated;
 }
@@ -5785,6 +5830,29 @@ function removesTempDir(pass, name, call) {
   const m = v ? unparen(v) : void 0;
   const c = m?.kind === "CallExpr" ? pass.types.callee(m) : void 0;
   return !!c && TEMP_DIR_MAKERS.has(c.name);
+}
+function remedyFor(pass, site, waitsOthers) {
+  const n = site.node;
+  if (n.kind === "CallExpr") {
+    const a = n.args?.[0];
+    if (a && isCtxType(pass, a)) return "bound it with a timeout (a context from context.WithTimeout) or do it outside the deferred cleanup";
+  }
+  if (waitsOthers) return "wait with a select on the done signal and a timer (time.After), or do it outside the deferred cleanup";
+  return "do it outside the deferred cleanup, or hand it to a background goroutine";
+}
+function stopDeferredAfter(pass, body, d) {
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind !== "DeferStmt") return true;
+    if (pos(x) > pos(d)) {
+      const fun = unparen(x.call.fun);
+      if (isStopSignal(pass, x.call)) found = true;
+      else if (fun.kind === "FuncLit") found = firstStopSignal(pass, fun.body) !== void 0;
+    }
+    return false;
+  });
+  return found;
 }
 function startsPanic(g) {
   const f = unparen(g.call.fun);
@@ -5977,6 +6045,8 @@ function run23(pass) {
       }
       if (!site) return;
       if (chain.length === 0 && site.node.kind === "UnaryExpr" && releasesOwnToken(pass, stack, d, site.node)) return;
+      const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === "CallExpr" ? site.node : call)?.name);
+      if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
       const handler = handlerOf(pass, file, stack);
       const deferred = callText(file, call);
       const where2 = site.text.includes(" line ") ? "" : ` (line ${lineOf(siteFile, site.node)})`;
@@ -5988,7 +6058,7 @@ function run23(pass) {
         file,
         severity: handler ? "critical" : "high",
         confidence: site.confidence,
-        message: `${path} ${site.waits}${held}; bound it with a timeout (context.WithTimeout) or do it outside the deferred cleanup`,
+        message: `${path} ${site.waits}${held}; ${remedyFor(pass, site, waitsOthers)}`,
         related: site.node === call ? [] : [{ node: site.node, file: siteFile, message: `${site.text} ${site.waits}` }]
       });
     });
@@ -6060,8 +6130,15 @@ function exitSite(pass, file, g, call) {
   const names = chain.nodes.map((n, i) => i === 0 && target.lit && fun.kind === "Ident" ? `${fun.name} (the function literal on line ${lineOf(file, target.lit)})` : n.name);
   return { call, shown: `${names.join(" → ")} → ${end2.name}`, typed: end2.typed };
 }
+var KERNEL_CLOSES = /* @__PURE__ */ new Set([
+  "(*os.File).Close",
+  "(net.Conn).Close",
+  "(net.Listener).Close",
+  "(net.PacketConn).Close",
+  ...["TCPConn", "UDPConn", "UnixConn", "IPConn", "TCPListener", "UnixListener"].map((t) => `(*net.${t}).Close`)
+]);
 function closesOsFile(pass, call) {
-  return pass.types.callee(call)?.name === "(*os.File).Close";
+  return KERNEL_CLOSES.has(pass.types.callee(call)?.name ?? "");
 }
 function deferredCallsAll(d, ok) {
   const fun = unparen(d.call.fun);
@@ -6095,6 +6172,8 @@ function harmless(pass, file, d) {
     const n = call;
     if (closesOsFile(pass, call)) return false;
     if (isRecoverCall(pass, n)) return true;
+    const f = unparen(call.fun);
+    if (f.kind === "Ident" && f.name === "close" && pass.types.callee(call)?.kind === "builtin") return true;
     const t = pass.types.typeOf(call.fun);
     if (t?.kind === "named" && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return true;
     const c = callName(pass, file, call);
@@ -6152,12 +6231,22 @@ function run24(pass) {
   const g = exitGraph(pass);
   for (const file of pass.files) {
     file.inspector.withStack(["FuncDecl", "FuncLit", "CallExpr"], (call, stack) => {
-      if (call.kind !== "CallExpr") return file.inspector.contains(call, ["DeferStmt"]);
+      if (call.kind !== "CallExpr") {
+        if (file.inspector.contains(call, ["DeferStmt"])) return true;
+        const parent = stack[stack.length - 2];
+        return call.kind === "FuncLit" && parent?.kind === "CallExpr" && unparen(parent.fun) === call;
+      }
       let fn;
+      let via = call;
       for (let i = stack.length - 2; i >= 0; i--) {
         const s = stack[i];
         if (s.kind === "DeferStmt" || s.kind === "GoStmt") return;
         if (s.kind === "FuncDecl" || s.kind === "FuncLit") {
+          const parent = stack[i - 1];
+          if (s.kind === "FuncLit" && parent?.kind === "CallExpr" && unparen(parent.fun) === s && !file.inspector.contains(s, ["DeferStmt"])) {
+            via = parent;
+            continue;
+          }
           fn = s;
           break;
         }
@@ -6176,7 +6265,7 @@ function run24(pass) {
         return true;
       });
       if (defers.length === 0) return;
-      let all = pendingDefers(cfg, fn, stack, defers, call);
+      let all = pendingDefers(cfg, fn, stack, defers, via);
       if (site.shown.includes("go.uber.org/zap.")) all = all.filter((d) => !syncsZap(pass, file, d));
       if (all.length === 0) return;
       const weighty = all.filter((d) => !onlyClosesFiles(pass, d));
@@ -6184,7 +6273,7 @@ function run24(pass) {
       const pending = filesOnly ? all : weighty;
       const shownDefers = pending.slice(0, 3).map((d) => `${shortCall(file, d.call)} (line ${lineOf(file, d)})`);
       const more = pending.length > 3 ? ` and ${pending.length - 3} more` : "";
-      const cost = filesOnly ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? "the file" : "the files"} when the process ends), but any cleanup added to ${pending.length === 1 ? "it" : "them"} later is skipped too` : "";
+      const cost = filesOnly ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? "the descriptor" : "the descriptors"} when the process ends), but any cleanup added to ${pending.length === 1 ? "it" : "them"} later is skipped too` : "";
       pass.report({
         node: call,
         file,
@@ -6233,7 +6322,7 @@ function handlesSignals(pass) {
     });
     if (found) return true;
   }
-  return false;
+  return pass.importedTextMatches(/\bsignal\.(?:Notify|NotifyContext)\s*\(/);
 }
 function isCleanup(pass, file, d) {
   const fun = unparen(d.call.fun);

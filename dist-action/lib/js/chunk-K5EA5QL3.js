@@ -10,14 +10,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-AF53YDFX.js";
-import "./chunk-77EAT2IT.js";
+} from "./chunk-CSM5ZFBH.js";
+import "./chunk-CK3TQ7WN.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-C62AZV7N.js";
+import "./chunk-WA5E3ENO.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
-import "./chunk-HW4EQXM6.js";
-import "./chunk-GTUTQ6UQ.js";
+import "./chunk-RIDZ2SQW.js";
+import "./chunk-BI5NNTYP.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

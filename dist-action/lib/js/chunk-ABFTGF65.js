@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-LCAHAOTC.js";
+} from "./chunk-4SU6KXGC.js";
 import {
   version
-} from "./chunk-WL3DGQPO.js";
+} from "./chunk-QWZBJOCR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,14 +27,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-77EAT2IT.js";
+} from "./chunk-CK3TQ7WN.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-C62AZV7N.js";
+} from "./chunk-WA5E3ENO.js";
 import {
   parseFile
 } from "./chunk-B2QNH7MC.js";
@@ -42,12 +42,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HW4EQXM6.js";
+} from "./chunk-RIDZ2SQW.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-GTUTQ6UQ.js";
+} from "./chunk-BI5NNTYP.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-77EAT2IT.js";
+} from "./chunk-CK3TQ7WN.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-C62AZV7N.js";
+import "./chunk-WA5E3ENO.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -14,10 +14,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HW4EQXM6.js";
+} from "./chunk-RIDZ2SQW.js";
 import {
   docUrl
-} from "./chunk-GTUTQ6UQ.js";
+} from "./chunk-BI5NNTYP.js";
 import {
   forEachChild,
   loopingLabels

@@ -3,8 +3,8 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-HW4EQXM6.js";
-import "./chunk-GTUTQ6UQ.js";
+} from "./chunk-RIDZ2SQW.js";
+import "./chunk-BI5NNTYP.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

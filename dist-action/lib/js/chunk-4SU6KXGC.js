@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-GTUTQ6UQ.js";
+} from "./chunk-BI5NNTYP.js";
 import {
   __commonJS,
   __require,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-K26UWSYN.js";
+} from "./chunk-ABFTGF65.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-LCAHAOTC.js";
+} from "./chunk-4SU6KXGC.js";
 import {
   version
-} from "./chunk-WL3DGQPO.js";
+} from "./chunk-QWZBJOCR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,26 +50,26 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-77EAT2IT.js";
+} from "./chunk-CK3TQ7WN.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-C62AZV7N.js";
+} from "./chunk-WA5E3ENO.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HW4EQXM6.js";
+} from "./chunk-RIDZ2SQW.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-GTUTQ6UQ.js";
+} from "./chunk-BI5NNTYP.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-LCAHAOTC.js";
+} from "./chunk-4SU6KXGC.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-HW4EQXM6.js";
-import "./chunk-GTUTQ6UQ.js";
+} from "./chunk-RIDZ2SQW.js";
+import "./chunk-BI5NNTYP.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

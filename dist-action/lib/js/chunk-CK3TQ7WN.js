@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-C62AZV7N.js";
+} from "./chunk-WA5E3ENO.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-GTUTQ6UQ.js";
+} from "./chunk-BI5NNTYP.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];
@@ -1791,7 +1791,7 @@ function planUnits(packages, tests = true) {
   for (const p of packages) {
     if (p.standard && !p.module) continue;
     const files = unitFiles(p, own);
-    if (files.length > 0) table[p.importPath] = { name: p.name, files };
+    if (files.length > 0) table[p.importPath] = { name: p.name, files, imports: p.imports };
     if (p.depOnly) continue;
     const modulePath = p.module?.path ?? "";
     const moduleGoVersion = p.module?.goVersion && languageVersion(p.module.goVersion) || DEFAULT_MODULE_GO;

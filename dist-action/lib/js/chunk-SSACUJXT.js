@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-K26UWSYN.js";
+} from "./chunk-ABFTGF65.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-LCAHAOTC.js";
-import "./chunk-WL3DGQPO.js";
-import "./chunk-77EAT2IT.js";
+import "./chunk-4SU6KXGC.js";
+import "./chunk-QWZBJOCR.js";
+import "./chunk-CK3TQ7WN.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-C62AZV7N.js";
+import "./chunk-WA5E3ENO.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
-import "./chunk-HW4EQXM6.js";
-import "./chunk-GTUTQ6UQ.js";
+import "./chunk-RIDZ2SQW.js";
+import "./chunk-BI5NNTYP.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-LCAHAOTC.js";
+} from "./chunk-4SU6KXGC.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-77EAT2IT.js";
+} from "./chunk-CK3TQ7WN.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-C62AZV7N.js";
+} from "./chunk-WA5E3ENO.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HW4EQXM6.js";
+} from "./chunk-RIDZ2SQW.js";
 import {
   docUrl
-} from "./chunk-GTUTQ6UQ.js";
+} from "./chunk-BI5NNTYP.js";
 import "./chunk-DO6F2IKR.js";
 import {
   __commonJS,

@@ -12,7 +12,7 @@ import {
   buildCFG,
   buildCallGraph,
   docUrl
-} from "./chunk-GTUTQ6UQ.js";
+} from "./chunk-BI5NNTYP.js";
 import {
   end,
   forEachChild,
@@ -558,6 +558,9 @@ var Inspector = class {
 // src/analysis/deferred-names.ts
 var DEFERRED_NAME = /\bdefer[ \t]+(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(/g;
 var latin1 = new TextDecoder("latin1");
+function latin1Text(bytes) {
+  return latin1.decode(bytes);
+}
 function deferredNamesIn(bytes) {
   const out = /* @__PURE__ */ new Set();
   for (const m of latin1.decode(bytes).matchAll(DEFERRED_NAME)) out.add(m[1]);
@@ -3428,13 +3431,14 @@ function forEachExprChild(root, f) {
 
 // src/analysis/pass.ts
 var PackageContext = class {
-  constructor(pkg, files, types, typesKnown, options, moduleDeferred = void 0) {
+  constructor(pkg, files, types, typesKnown, options, moduleDeferred = void 0, importedText = void 0) {
     this.pkg = pkg;
     this.files = files;
     this.types = types;
     this.typesKnown = typesKnown;
     this.options = options;
     this.moduleDeferred = moduleDeferred;
+    this.importedText = importedText;
   }
   pkg;
   files;
@@ -3442,9 +3446,13 @@ var PackageContext = class {
   typesKnown;
   options;
   moduleDeferred;
+  importedText;
   nodeFile;
   cfgs = /* @__PURE__ */ new WeakMap();
   callGraphValue;
+  importedTextMatches(re) {
+    return this.importedText?.(re) ?? false;
+  }
   moduleDeferredValue;
   deferredElsewhere(name) {
     if (!this.moduleDeferred) return false;
@@ -3529,6 +3537,9 @@ var PassImpl = class {
   }
   deferredElsewhere(name) {
     return this.ctx.deferredElsewhere(name);
+  }
+  importedTextMatches(re) {
+    return this.ctx.importedTextMatches(re);
   }
   callGraph() {
     return this.ctx.callGraph();
@@ -3886,6 +3897,39 @@ var Engine = class _Engine {
     const p = parseFile(f.path, r.bytes, mode === "full" ? {} : { mode, comments: false });
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
   }
+  textMatches = /* @__PURE__ */ new Map();
+  /**
+   * Whether the text of a module package that `from` imports, directly or not, matches `re`
+   * (`from` itself excluded). Each package is read once per pattern; only the module's own
+   * packages are looked at (their files are part of `from`'s cache key).
+   */
+  importedMatch(from, re) {
+    const seen = /* @__PURE__ */ new Set([from]);
+    const queue = [...this.cfg.table[from]?.imports ?? []];
+    while (queue.length > 0) {
+      const path = queue.pop();
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const entry = this.cfg.table[path];
+      if (!entry) continue;
+      const key = `${path}\0${re.source}`;
+      let hit = this.textMatches.get(key);
+      if (hit === void 0) {
+        hit = false;
+        for (const f of entry.files) {
+          const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
+          if (r.ok && re.test(latin1Text(r.bytes))) {
+            hit = true;
+            break;
+          }
+        }
+        this.textMatches.set(key, hit);
+      }
+      if (hit) return true;
+      queue.push(...entry.imports ?? []);
+    }
+    return false;
+  }
   deferredByPackage;
   /**
    * Names of the functions and methods deferred in the module's packages other than `except`
@@ -4014,7 +4058,7 @@ var Engine = class _Engine {
       modulePath: unit.modulePath,
       moduleGoVersion: unit.moduleGoVersion
     };
-    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath));
+    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath), (re) => this.importedMatch(unit.importPath, re));
     for (const a of this.analyzers) {
       const pass = new PassImpl(a.meta, ctx);
       track.current = void 0;

@@ -35,7 +35,8 @@ function exprStmtCall(s) {
 }
 function isPanicCall(call) {
   const f = unparen(call.fun);
-  return f.kind === "Ident" && f.name === "panic";
+  if (f.kind === "Ident") return f.name === "panic";
+  return f.kind === "SelectorExpr" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "log" && (f.sel.name === "Panic" || f.sel.name === "Panicf" || f.sel.name === "Panicln") && (call.args?.length ?? 0) > 0;
 }
 function isTrue(e) {
   const x = unparen(e);
