@@ -186,8 +186,9 @@ function waitsForOthers(x: ast.Node, name?: string): boolean {
 const TEMP_DIR_MAKERS: ReadonlySet<string> = new Set(['os.MkdirTemp', 'io/ioutil.TempDir', '(*testing.common).TempDir']);
 
 /**
- * `defer os.RemoveAll(dir)` with dir from os.MkdirTemp: the canonical cleanup of a scratch
- * directory the function made itself and filled with what it needed, not a tree of unknown size.
+ * `defer os.RemoveAll(dir)` with dir from os.MkdirTemp, or made by os.Mkdir/MkdirAll in the same
+ * code: the canonical cleanup of a scratch directory the function made itself and filled with
+ * what it needed, not a tree of unknown size.
  */
 function removesTempDir(pass: Pass, name: string, call: ast.CallExpr): boolean {
   if (name !== 'os.RemoveAll') return false;
@@ -196,7 +197,22 @@ function removesTempDir(pass: Pass, name: string, call: ast.CallExpr): boolean {
   const v = definingValue(pass, a);
   const m = v ? unparen(v) : undefined;
   const c = m?.kind === 'CallExpr' ? pass.types.callee(m) : undefined;
-  return !!c && TEMP_DIR_MAKERS.has(c.name);
+  if (c && TEMP_DIR_MAKERS.has(c.name)) return true;
+  // A directory the code makes itself (`os.MkdirAll(tmp, 0o700)`): its own staging area.
+  const o = pass.types.objectOf(a);
+  const file = o?.decl ? pass.fileOf(o.decl) : undefined;
+  if (!o || !file) return false;
+  let made = false;
+  walkNode(file.file, (x) => {
+    if (made) return false;
+    if (x.kind === 'CallExpr') {
+      const n = pass.types.callee(x)?.name;
+      const arg = x.args?.[0] ? unparen(x.args[0]) : undefined;
+      if ((n === 'os.Mkdir' || n === 'os.MkdirAll') && arg?.kind === 'Ident' && pass.types.objectOf(arg) === o) made = true;
+    }
+    return !made;
+  });
+  return made;
 }
 
 /** What to do about a site: the advice fits what it waits for. */

@@ -237,3 +237,17 @@ func WithScratch(fn func(dir string) error) error {
 	defer os.RemoveAll(dir)
 	return fn(dir)
 }
+
+// A staging directory the function makes itself, removed on failure.
+func stage(dir string, write func(string) error) (err error) {
+	tmp := dir + ".tmp"
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	return write(tmp)
+}
