@@ -3,7 +3,7 @@
 // or deleting directory trees). The function cannot return until it finishes; inside a request
 // handler that holds the response and adds to tail latency.
 import type * as ast from '../syntax/ast.js';
-import { pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Confidence } from '../findings/model.js';
 import { docUrl } from '../findings/model.js';
@@ -284,9 +284,12 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
   const out: Site[] = [];
   const skip = new Set<ast.Node>();
   let stopped = false;
+  // Bodies of select cases that received the owner's shutdown signal (`case <-s.quit: <-s.done`):
+  // a wait there comes after the stop, like one after close(quit).
+  const afterStop: [number, number][] = [];
   const push = (site: Site, name?: string): void => {
     const others = waitsForOthers(site.node, name);
-    if (stopped && others) return;
+    if (others && (stopped || afterStop.some(([a, b]) => a <= nodePos(site.node) && nodePos(site.node) < b))) return;
     out.push({ ...site, others });
   };
   const parked = parkedAfterCrash(body);
@@ -310,7 +313,12 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
           return !!op && (isTimeoutChan(pass, op) || isDoneChan(op));
         });
         if (!bounded) push({ node: x, text: `the select on line ${lineOf(file, x)}`, waits: 'waits on channels with no default case or timeout', confidence: 'high' });
-        for (const c of clauses) if (c.comm) skip.add(c.comm);
+        for (const c of clauses) {
+          if (c.comm) skip.add(c.comm);
+          const op = commOperand(c.comm);
+          const list = c.body ?? [];
+          if (op && isDoneChan(op) && list.length > 0) afterStop.push([nodePos(list[0]!), nodeEnd(list[list.length - 1]!)]);
+        }
         return true;
       }
       case 'UnaryExpr':

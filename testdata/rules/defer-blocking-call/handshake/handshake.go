@@ -186,3 +186,22 @@ func stopTooLate(n int, work func(stop <-chan struct{})) {
 		}()
 	}
 }
+
+type server struct {
+	quit chan struct{}
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+// Serve returns only after a Stop in progress has finished: the wait follows the stop signal.
+func (s *server) serve() {
+	s.wg.Add(1)
+	defer func() {
+		s.wg.Done()
+		select {
+		case <-s.quit:
+			<-s.done
+		default:
+		}
+	}()
+}
