@@ -37,6 +37,27 @@ function resultsOf(pass: Pass, call: ast.CallExpr): Param[] | undefined {
   return [{ name: '', type: t }];
 }
 
+/** Whether an argument of the call is a call of the same function (or method on the same receiver). */
+function restoresPrevious(pass: Pass, call: ast.CallExpr): boolean {
+  const fun = textOfFun(call);
+  if (!fun) return false;
+  const outer = pass.types.callee(call)?.name;
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    if (x.kind !== 'CallExpr') return false;
+    const inner = pass.types.callee(x)?.name;
+    return outer !== undefined && inner !== undefined ? outer === inner && textOfFun(x) === fun : textOfFun(x) === fun;
+  });
+}
+
+/** `pkg.F`, `x.m`, `f`: the callee expression of a call by name, or undefined. */
+function textOfFun(call: ast.CallExpr): string | undefined {
+  const f = unparen(call.fun);
+  if (f.kind === 'Ident') return f.name;
+  if (f.kind === 'SelectorExpr' && unparen(f.x).kind === 'Ident') return `${(unparen(f.x) as ast.Ident).name}.${f.sel.name}`;
+  return undefined;
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.withStack(['DeferStmt'], (d, stack) => {
@@ -45,6 +66,9 @@ function run(pass: Pass): void {
       if (!results || results.length === 0) return;
       const funcs = results.map((r, i) => ({ r, i })).filter((x) => isFuncType(x.r.type));
       if (funcs.length === 0) return;
+      // Swap and restore: `defer SetHook(SetHook(fake))` puts the previous value back at exit;
+      // what the outer call returns is the fake one, dropped on purpose.
+      if (restoresPrevious(pass, call)) return;
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : 'the function';
       const isLit = unparen(call.fun).kind === 'FuncLit';

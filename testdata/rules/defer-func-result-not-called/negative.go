@@ -100,3 +100,17 @@ func values(s []int) func(yield func(int) bool) {
 func deferredIterator(s []int) {
 	defer values(s)
 }
+
+var exitHook = func() {}
+
+// setExitHook installs fn and returns the hook it replaced.
+func setExitHook(fn func()) (prev func()) {
+	prev, exitHook = exitHook, fn
+	return prev
+}
+
+// Swap and restore: the previous hook goes back at exit; the fake one returned then is dropped.
+func withFakeHook(run func()) {
+	defer setExitHook(setExitHook(func() {}))
+	run()
+}
