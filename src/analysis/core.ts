@@ -62,7 +62,11 @@ export interface Unit {
 }
 
 /** The module's own packages (non-test files), for the type checker's importer. */
-export type PackageTable = Record<string, { name: string; files: UnitFile[]; imports?: string[] }>;
+/**
+ * The module's packages the type checker may import: their non-test files, their imports, and
+ * their test files (read only for package-crossing text questions, such as who defers what).
+ */
+export type PackageTable = Record<string, { name: string; files: UnitFile[]; imports?: string[]; testFiles?: UnitFile[] }>;
 
 export interface EngineConfig {
   root: string;
@@ -247,7 +251,8 @@ export class Engine {
       this.deferredByPackage = new Map();
       for (const [path, entry] of Object.entries(this.cfg.table)) {
         const names = new Set<string>();
-        for (const f of entry.files) {
+        // Tests defer helpers of other packages too (`defer testutil.FailOnPanic(t)`).
+        for (const f of [...entry.files, ...(entry.testFiles ?? [])]) {
           const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
           if (r.ok) for (const n of deferredNamesIn(r.bytes)) names.add(n);
         }

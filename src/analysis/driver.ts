@@ -153,7 +153,8 @@ export function planUnits(packages: readonly Package[], tests = true): { units: 
   for (const p of packages) {
     if (p.standard && !p.module) continue;
     const files = unitFiles(p, own);
-    if (files.length > 0) table[p.importPath] = { name: p.name, files, imports: p.imports };
+    const testFiles = unitFiles(p, new Set(['test', 'xtest']));
+    if (files.length > 0 || testFiles.length > 0) table[p.importPath] = { name: p.name, files, imports: p.imports, ...(testFiles.length > 0 ? { testFiles } : {}) };
     if (p.depOnly) continue;
     const modulePath = p.module?.path ?? '';
     const moduleGoVersion = (p.module?.goVersion && languageVersion(p.module.goVersion)) || DEFAULT_MODULE_GO;
@@ -363,7 +364,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     const moduleDeferred = (): string => {
       if (moduleDigest === undefined) {
         const names = new Set<string>();
-        for (const entry of Object.values(table)) for (const f of entry.files) for (const n of hashes.deferredNames(f.absPath)) names.add(n);
+        for (const entry of Object.values(table)) for (const f of [...entry.files, ...(entry.testFiles ?? [])]) for (const n of hashes.deferredNames(f.absPath)) names.add(n);
         moduleDigest = createHash('sha256').update([...names].sort().join('\n')).digest('hex');
       }
       return moduleDigest;
