@@ -72,6 +72,27 @@ function checkedElsewhere(pass: Pass, fn: FuncNode, id: ast.Ident, methods: read
   return found;
 }
 
+/** Calls that only read from some of their arguments (by index): passing the file there writes nothing. */
+const READ_ONLY_ARGS: Readonly<Record<string, readonly number[]>> = {
+  'io.ReadAll': [0],
+  'io.ReadFull': [0],
+  'io.ReadAtLeast': [0],
+  'io.Copy': [1],
+  'io.CopyN': [1],
+  'io.CopyBuffer': [1],
+  'io.LimitReader': [0],
+  'io.NewSectionReader': [0],
+  'io.TeeReader': [0],
+  'bufio.NewReader': [0],
+  'bufio.NewReaderSize': [0],
+  'bufio.NewScanner': [0],
+  'encoding/json.NewDecoder': [0],
+  'encoding/xml.NewDecoder': [0],
+  'encoding/gob.NewDecoder': [0],
+  'encoding/csv.NewReader': [0],
+  'compress/gzip.NewReader': [0],
+};
+
 /** Methods whose call writes data through the resource. */
 const WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|Copy|AddFS|Encode)$/;
 
@@ -92,7 +113,11 @@ function writtenThrough(pass: Pass, fn: FuncNode, id: ast.Ident, origin: ast.Cal
     if (x.kind === 'CallExpr') {
       const m = methodCallOn(x);
       if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
-      else if ((x.args ?? []).some(isV)) found = true;
+      else {
+        // Passed to a call: it may write through it, unless the call only reads from that argument.
+        const readOnly = READ_ONLY_ARGS[pass.types.callee(x)?.name ?? ''];
+        if ((x.args ?? []).some((a, i) => isV(a) && !readOnly?.includes(i))) found = true;
+      }
     } else if (x.kind === 'AssignStmt' && x.rhs.some(isV)) found = true;
     else if (x.kind === 'ValueSpec' && (x.values ?? []).some(isV)) found = true;
     else if (x.kind === 'ReturnStmt' && (x.results ?? []).some(isV)) found = true;
@@ -199,7 +224,11 @@ function report(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, call
     message = `deferred ${callText} discards the write errors of the ${what} (${res.errorVia}), so rows that fail to reach the underlying writer when ${fname} returns are lost silently; call ${v.name}.Flush() on the success path and check ${v.name}.Error()`;
   } else {
     const checks = res.checked.map((c) => `${v.name}.${c}()`).join(' or ');
-    message = `deferred ${callText} discards the error of the ${what}, so data that fails to reach its destination when ${fname} returns is lost silently; join the error into a named result with \`defer func() { err = errors.Join(err, ${callText}) }()\` or call ${checks} on the success path and check its error`;
+    // A function with no results cannot hand the error back: it has to check it itself.
+    const results = (fn.type.results?.list ?? []).length > 0;
+    message = results
+      ? `deferred ${callText} discards the error of the ${what}, so data that fails to reach its destination when ${fname} returns is lost silently; join the error into a named result with \`defer func() { err = errors.Join(err, ${callText}) }()\` or call ${checks} on the success path and check its error`
+      : `deferred ${callText} discards the error of the ${what}, so data that fails to reach its destination when ${fname} returns is lost silently; ${fname} returns nothing, so call ${checks} on the success path and handle its error (log it or report it)`;
   }
   pass.report({
     node: d.call === call ? d : call,

@@ -260,3 +260,13 @@ func scratchFile(r io.Reader) (int64, error) {
 	}
 	return n, nil
 }
+
+// Opened for writing (a lock file) but only read: nothing written can be lost at close.
+func readLocked(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
