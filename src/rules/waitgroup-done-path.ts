@@ -96,14 +96,30 @@ function deferredDone(pass: Pass, cfg: CFG, wg: VarPath): ast.DeferStmt | undefi
   return undefined;
 }
 
-/** The return statements directly in the default case of a select of fn (not in nested literals). */
+/**
+ * Returns taken when no item was: directly in the default case of a select, or under `if !ok`
+ * right after `j, ok := <-jobs` (the queue was closed) (not in nested literals).
+ */
 function defaultCaseReturns(fn: FuncNode): Set<ast.Node> {
   const out = new Set<ast.Node>();
   if (!fn.body) return out;
+  const closedFlags = new Set<string>();
   walkNode(fn.body, (x) => {
     if (x.kind === 'FuncLit') return false;
     if (x.kind === 'CommClause' && x.comm === null) {
       for (const st of x.body ?? []) if (st.kind === 'ReturnStmt') out.add(st);
+    }
+    // `j, ok := <-jobs` (also as a select case): ok false means the channel is closed and empty.
+    if (x.kind === 'AssignStmt' && x.lhs.length === 2 && x.rhs.length === 1) {
+      const r = unparen(x.rhs[0]!);
+      const okId = unparen(x.lhs[1]!);
+      if (r.kind === 'UnaryExpr' && r.op === '<-' && okId.kind === 'Ident') closedFlags.add(okId.name);
+    }
+    if (x.kind === 'IfStmt' && !x.init) {
+      const c = unparen(x.cond);
+      if (c.kind === 'UnaryExpr' && c.op === '!' && unparen(c.x).kind === 'Ident' && closedFlags.has((unparen(c.x) as ast.Ident).name)) {
+        for (const st of x.body.list ?? []) if (st.kind === 'ReturnStmt') out.add(st);
+      }
     }
     return true;
   });
@@ -283,7 +299,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       node: first.call,
       file: fnFile,
       confidence,
-      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where}, so the group is never marked done and ${waiter}.Wait() blocks forever; call defer ${wgText}.Done() at the start of the goroutine instead`,
+      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where}, so the group is never marked done and ${waiter}.Wait() blocks forever; ${inLoop ? `call ${wgText}.Done() on that path too (one Done for each item taken), or move the work for one item into a function that defers it` : `call defer ${wgText}.Done() at the start of the goroutine instead`}`,
       related: [
         ...(at ? [{ node: at, file: fnFile, message: 'leaves without calling Done' }] : []),
         { node: go, file, message: 'the goroutine is started here' },

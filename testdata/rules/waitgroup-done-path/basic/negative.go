@@ -206,3 +206,22 @@ func readyOnce(work func(), finish chan struct{}) {
 	}()
 	wg.Wait()
 }
+
+type dispatcher struct {
+	jobs chan func()
+	wg   sync.WaitGroup
+}
+
+// Done once per job; the worker returns only when the closed queue gave it no job.
+func (d *dispatcher) start() {
+	go func() {
+		for {
+			j, ok := <-d.jobs
+			if !ok {
+				return
+			}
+			j()
+			d.wg.Done()
+		}
+	}()
+}
