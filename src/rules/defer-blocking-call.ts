@@ -156,6 +156,11 @@ function isStopSignal(pass: Pass, x: ast.Node): boolean {
   const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : undefined;
   if (!name) return false;
   if (name === 'close' && f.kind === 'Ident') return pass.types.callee(x)?.kind === 'builtin';
+  // `once.Do(func() { close(w.stop) })`: the idempotent form of the same signal.
+  if (name === 'Do' && f.kind === 'SelectorExpr' && pass.types.callee(x)?.name === '(*sync.Once).Do') {
+    const lit = x.args?.[0] ? unparen(x.args[0]) : undefined;
+    if (lit?.kind === 'FuncLit') return firstStopSignal(pass, lit.body) !== undefined;
+  }
   if (f.kind === 'SelectorExpr' && STOP_METHODS.has(name)) return true;
   // A function or method named for what it stops: `closeConnectContext()`, `s.stopWorkers()`.
   if (STOP_VERB.test(name)) return true;
@@ -224,6 +229,39 @@ function remedyFor(pass: Pass, site: Site, waitsOthers: boolean): string {
   }
   if (waitsOthers) return 'wait with a select on the done signal and a timer (time.After), or do it outside the deferred cleanup';
   return 'do it outside the deferred cleanup, or hand it to a background goroutine';
+}
+
+/** Whether the deferred wait is followed by closing a channel: in the same literal, or by a close deferred before it. */
+function guardsClose(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt, wait: ast.Node): boolean {
+  // A close of a data channel (out, results): not of a stop signal (done, quit, stop), which
+  // after the wait would come too late for the goroutines waiting on it.
+  const isClose = (n: ast.Node): boolean =>
+    n.kind === 'CallExpr' &&
+    unparen(n.fun).kind === 'Ident' &&
+    (unparen(n.fun) as ast.Ident).name === 'close' &&
+    pass.types.callee(n)?.kind === 'builtin' &&
+    n.args?.length === 1 &&
+    !isDoneChan(n.args[0]!);
+  const fun = unparen(d.call.fun);
+  if (fun.kind === 'FuncLit') {
+    let after = false;
+    walkSameFunc(fun.body, (x) => {
+      if (after) return false;
+      if (isClose(x) && nodePos(x) > nodePos(wait)) after = true;
+      return !after;
+    });
+    return after;
+  }
+  let before = false;
+  walkSameFunc(body, (x) => {
+    if (before) return false;
+    if (x.kind === 'DeferStmt') {
+      if (nodePos(x) < nodePos(d) && isClose(x.call)) before = true;
+      return false;
+    }
+    return true;
+  });
+  return before;
 }
 
 /** Whether a defer statement after `d` in the same function (so run before it) signals a stop. */
@@ -482,6 +520,9 @@ function run(pass: Pass): void {
       // first out, so the goroutines are told to stop before the wait: a shutdown handshake.
       const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === 'CallExpr' ? site.node : call)?.name);
       if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
+      // The wait that makes a close of the channel safe (`defer func() { wg.Wait(); close(out) }()`,
+      // or `defer close(out); defer wg.Wait()`): the remedy defer-close-chan-with-sender asks for.
+      if (waitsOthers && chain.length === 0 && site.node.kind === 'CallExpr' && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
       const handler = handlerOf(pass, file, stack);
       const deferred = callText(file, call);
       const where = site.text.includes(' line ') ? '' : ` (line ${lineOf(siteFile, site.node)})`;

@@ -205,3 +205,37 @@ func (s *server) serve() {
 		}
 	}()
 }
+
+// The wait that makes closing the results channel safe: what defer-close-chan-with-sender asks for.
+func gather(n int, work func(int) int) <-chan int {
+	out := make(chan int, n)
+	var wg sync.WaitGroup
+	defer func() {
+		wg.Wait()
+		close(out)
+	}()
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out <- work(i)
+		}()
+	}
+	return out
+}
+
+type worker struct {
+	once sync.Once
+	stop chan struct{}
+	done chan struct{}
+}
+
+// closeOnce signals the stop once, then waits for the worker to see it.
+func (w *worker) closeOnce() {
+	w.once.Do(func() { close(w.stop) })
+	<-w.done
+}
+
+func (w *worker) runOnce() {
+	defer w.closeOnce()
+}
