@@ -10,18 +10,44 @@ import { bodyNeeds, funcName, goStmtsIn, groupGoCalls, protectingRecover, goTarg
 
 const ID = 'goroutine-outside-recover';
 
-/** A goroutine body that only waits, closes and stops timers (every call is in PLUMBING_CALLS). */
+/** A context's cancel function: `cancel()` stops nothing that can panic. */
+function isCancel(pass: Pass, call: ast.CallExpr): boolean {
+  const t = pass.types.typeOf(call.fun);
+  return t?.kind === 'named' && t.pkg === 'context' && (t.name === 'CancelFunc' || t.name === 'CancelCauseFunc');
+}
+
+/** A goroutine body that only waits, closes, cancels and stops timers (every call is in PLUMBING_CALLS or a cancel). */
 function onlyPlumbing(pass: Pass, fn: FuncNode): boolean {
   let ok = true;
   inspect(fn.body!, (x) => {
     if (!ok) return false;
     if (x.kind === 'CallExpr') {
       const c = pass.types.callee(x);
-      if (!c || (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion')) ok = false;
+      if (!c || (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion' && !isCancel(pass, x))) ok = false;
     }
     return ok;
   });
   return ok;
+}
+
+/**
+ * A goroutine literal whose only work is calls into other packages (`go func() { errc <-
+ * srv.ListenAndServe() }()`): like `go srv.ListenAndServe()`, their recover is out of sight.
+ */
+function onlyForeignCalls(pass: Pass, fn: FuncNode): boolean {
+  if (fn.kind !== 'FuncLit') return false;
+  let ok = true;
+  let foreign = false;
+  walkSameFunc(fn.body, (x) => {
+    if (!ok) return false;
+    if (x.kind !== 'CallExpr') return true;
+    const c = pass.types.callee(x);
+    if (!c || c.name === 'builtin panic') ok = false;
+    else if ((c.kind === 'func' || c.kind === 'method' || c.kind === 'interface') && c.pkg !== '' && c.pkg !== pass.pkg.importPath) foreign = true;
+    else if (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion' && c.kind !== 'builtin' && !isCancel(pass, x)) ok = false;
+    return ok;
+  });
+  return ok && foreign;
 }
 
 /**
@@ -85,7 +111,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   for (const go of gos) {
     const t = goTarget(pass, go);
     if (!t?.fn.body) continue;
-    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn)) continue;
+    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn)) continue;
     const lit = t.fn.kind === 'FuncLit';
     const runs = lit ? 'has no recover of its own' : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
     const fix = lit
