@@ -144,7 +144,11 @@ function isFieldKey(pass: Pass, key: ast.Expr): boolean {
   return !o || o.kind !== 'var' || o.varKind === 'field';
 }
 
-/** Whether the loop body waits for a goroutine group after the go statement (same function). */
+/**
+ * Whether the loop body waits for the goroutine after the go statement (same function): a group
+ * wait, or a top-level statement of the body that receives from a channel the goroutine sends on
+ * or closes (`go func() { done <- f(name) }(); out = append(out, <-done)`).
+ */
 function waitsInIteration(pass: Pass, file: PassFile, loop: LoopNode, st: ast.GoStmt): boolean {
   const after = nodePos(st);
   let found = false;
@@ -153,7 +157,28 @@ function waitsInIteration(pass: Pass, file: PassFile, loop: LoopNode, st: ast.Go
     if (x.kind === 'CallExpr' && nodePos(x) > after && isWaitCall(pass, file, x)) found = true;
     return !found;
   });
-  return found;
+  if (found) return true;
+  const lit = unparen(st.call.fun);
+  if (lit.kind !== 'FuncLit') return false;
+  const signals = new Set<string>();
+  walkSameFunc(lit.body, (x) => {
+    if (x.kind === 'SendStmt' && unparen(x.chan).kind === 'Ident') signals.add((unparen(x.chan) as ast.Ident).name);
+    if (x.kind === 'CallExpr' && unparen(x.fun).kind === 'Ident' && (unparen(x.fun) as ast.Ident).name === 'close' && x.args?.[0] && unparen(x.args[0]).kind === 'Ident') {
+      signals.add((unparen(x.args[0]) as ast.Ident).name);
+    }
+    return true;
+  });
+  if (signals.size === 0) return false;
+  for (const s of loop.body.list ?? []) {
+    if (nodePos(s) <= after || (s.kind !== 'ExprStmt' && s.kind !== 'AssignStmt')) continue;
+    walkSameFunc(s, (x) => {
+      if (found) return false;
+      if (x.kind === 'UnaryExpr' && x.op === '<-' && unparen(x.x).kind === 'Ident' && signals.has((unparen(x.x) as ast.Ident).name)) found = true;
+      return !found;
+    });
+    if (found) return true;
+  }
+  return false;
 }
 
 function run(pass: Pass): void {

@@ -173,3 +173,14 @@ func startFirstReady(servers []func() error, ready func(int) bool) {
 		}
 	}
 }
+
+// The goroutine's result is received in the same iteration: the variable cannot change meanwhile.
+func mapEach(items []string, f func(string) string) []string {
+	var out []string
+	for _, name := range items {
+		done := make(chan string)
+		go func() { done <- f(name) }()
+		out = append(out, <-done)
+	}
+	return out
+}
