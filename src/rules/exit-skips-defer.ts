@@ -57,6 +57,8 @@ function exitGraph(pass: Pass): CallGraph {
 
 interface ExitSite {
   call: ast.CallExpr;
+  /** The bodies of the helpers the exit goes through (`fail := func(err error) { w.Flush(); os.Exit(1) }`). */
+  through?: ast.Node[];
   /** What ends the process: `log.Fatal`, or `fatalf → log.Fatalf` through helpers. */
   shown: string;
   typed: boolean;
@@ -77,7 +79,8 @@ function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr):
   if (!end) return undefined;
   // A literal held by a local variable (`fatal := func(...) {...; os.Exit(1)}`) goes by the variable's name.
   const names = chain.nodes.map((n, i) => (i === 0 && target.lit && fun.kind === 'Ident' ? `${fun.name} (the function literal on line ${lineOf(file, target.lit)})` : n.name));
-  return { call, shown: `${names.join(' → ')} → ${end.name}`, typed: end.typed };
+  const through = chain.nodes.map((n) => n.body).filter((b): b is ast.BlockStmt => !!b);
+  return { call, shown: `${names.join(' → ')} → ${end.name}`, typed: end.typed, through };
 }
 
 /**
@@ -261,6 +264,8 @@ function run(pass: Pass): void {
       let all = pendingDefers(cfg, fn, stack, defers, via);
       // zap writes and syncs a Fatal entry itself before exiting: a pending logger.Sync() loses nothing.
       if (site.shown.includes('go.uber.org/zap.')) all = all.filter((d) => !syncsZap(pass, file, d));
+      // A helper that exits may run the cleanup itself first (`fail := func(err error) { w.Flush(); os.Exit(1) }`).
+      if (site.through) all = all.filter((d) => !site.through!.some((b) => runsSameCall(b, d.call)));
       if (all.length === 0) return;
       // Closing files is shown only when nothing else is pending.
       const weighty = all.filter((d) => !onlyClosesFiles(pass, d));

@@ -139,3 +139,23 @@ func closeChanOnly(done chan struct{}, failed bool) {
 		os.Exit(1)
 	}
 }
+
+type outBuf struct{ n int }
+
+func (b *outBuf) Flush() error { b.n = 0; return nil }
+
+// The exiting helper flushes before it exits: the deferred flush has nothing left to do.
+func flushInHelper(steps []func() error) {
+	w := &outBuf{}
+	defer w.Flush()
+	fail := func(err error) {
+		w.Flush()
+		log.Print(err)
+		os.Exit(1)
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			fail(err)
+		}
+	}
+}
