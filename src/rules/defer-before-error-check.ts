@@ -144,7 +144,11 @@ function nilSafeCall(pass: Pass, path: ast.Expr, x: ast.Ident): boolean {
     return (isRecv(a) && isNilIdent(pass, b)) || (isRecv(b) && isNilIdent(pass, a));
   };
   const returns = (first.body.list ?? []).some((st) => st.kind === 'ReturnStmt');
-  return returns && nilTest(first.cond);
+  if (returns && nilTest(first.cond)) return true;
+  // The whole body under `if recv != nil { ... }`: nothing runs on a nil receiver.
+  const c = unparen(first.cond);
+  const only = (decl!.body!.list ?? []).length === 1 && !first.else;
+  return only && c.kind === 'BinaryExpr' && c.op === '!=' && ((isRecv(unparen(c.x)) && isNilIdent(pass, unparen(c.y))) || (isRecv(unparen(c.y)) && isNilIdent(pass, unparen(c.x))));
 }
 
 function sameObj(pass: Pass, a: ast.Ident, b: ast.Ident): boolean {

@@ -17,9 +17,11 @@ const ID = 'defer-call-chain';
  */
 export const CHAIN_BEGIN_PREFIXES: readonly string[] = [
   'Start', 'Begin', 'New', 'Track', 'Trace', 'Time', 'Measure', 'Enter', 'Acquire', 'Lock', 'RLock', 'Open', 'Push', 'Span', 'Region', 'Task', 'Timer', 'Scope', 'Watch', 'Mark',
+  'Subscribe', 'Register', 'Pause', 'Disable', 'Suspend', 'Hold', 'Pin',
 ];
 export const CHAIN_END_METHODS: ReadonlySet<string> = new Set([
   'End', 'Stop', 'Finish', 'Done', 'ObserveDuration', 'Release', 'Unlock', 'RUnlock', 'Exit', 'Leave', 'Pop', 'Close', 'Record', 'Observe', 'Complete',
+  'Unsubscribe', 'Unregister', 'Resume', 'Enable', 'Unpin',
 ]);
 
 function calleeShort(pass: Pass, call: ast.CallExpr): string | undefined {

@@ -108,3 +108,16 @@ func startSpan(name string) *span { return &span{name} }
 func traced() {
 	defer startSpan("op").end()
 }
+
+type feed struct{}
+
+type subscription struct{}
+
+func (s *subscription) Unsubscribe() {}
+
+func (f *feed) Subscribe(ch chan int) *subscription { return &subscription{} }
+
+// Subscribe now, unsubscribe at exit: the intended meaning of the chain.
+func listen(f *feed, ch chan int) {
+	defer f.Subscribe(ch).Unsubscribe()
+}

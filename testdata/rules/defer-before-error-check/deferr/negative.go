@@ -229,3 +229,25 @@ func nilSafeOrGuard(addr string) error {
 	}
 	return nil
 }
+
+// The whole body is guarded by a nil check: nil-safe too.
+type handle struct{ closed bool }
+
+func (h *handle) Release() {
+	if h != nil {
+		h.closed = true
+	}
+}
+
+func openHandle(name string) (*handle, error) {
+	if name == "" {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return &handle{}, nil
+}
+
+func nilSafeWholeBody(name string) error {
+	h, err := openHandle(name)
+	defer h.Release()
+	return err
+}
