@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-QWZBJOCR.js";
+} from "./chunk-6XG2MSQL.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

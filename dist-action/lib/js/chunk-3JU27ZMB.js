@@ -16,7 +16,7 @@ import {
 } from "./chunk-4SU6KXGC.js";
 import {
   version
-} from "./chunk-QWZBJOCR.js";
+} from "./chunk-6XG2MSQL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,14 +27,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-CK3TQ7WN.js";
+} from "./chunk-ULEPGVHU.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-WA5E3ENO.js";
+} from "./chunk-KV5JHGRX.js";
 import {
   parseFile
 } from "./chunk-B2QNH7MC.js";
@@ -42,7 +42,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-RIDZ2SQW.js";
+} from "./chunk-DVZTNW2Y.js";
 import {
   SEVERITIES,
   compareFindings,

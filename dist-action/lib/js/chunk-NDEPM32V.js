@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-CK3TQ7WN.js";
+} from "./chunk-ULEPGVHU.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-WA5E3ENO.js";
+} from "./chunk-KV5JHGRX.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-RIDZ2SQW.js";
+} from "./chunk-DVZTNW2Y.js";
 import {
   docUrl
 } from "./chunk-BI5NNTYP.js";

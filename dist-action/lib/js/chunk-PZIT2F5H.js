@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-ABFTGF65.js";
+} from "./chunk-3JU27ZMB.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-4SU6KXGC.js";
 import {
   version
-} from "./chunk-QWZBJOCR.js";
+} from "./chunk-6XG2MSQL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,19 +50,19 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-CK3TQ7WN.js";
+} from "./chunk-ULEPGVHU.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-WA5E3ENO.js";
+} from "./chunk-KV5JHGRX.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RIDZ2SQW.js";
+} from "./chunk-DVZTNW2Y.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -2408,7 +2408,28 @@ function waitsInIteration(pass, file, loop, st) {
     if (x.kind === "CallExpr" && pos(x) > after && isWaitCall(pass, file, x)) found = true;
     return !found;
   });
-  return found;
+  if (found) return true;
+  const lit = unparen(st.call.fun);
+  if (lit.kind !== "FuncLit") return false;
+  const signals = /* @__PURE__ */ new Set();
+  walkSameFunc(lit.body, (x) => {
+    if (x.kind === "SendStmt" && unparen(x.chan).kind === "Ident") signals.add(unparen(x.chan).name);
+    if (x.kind === "CallExpr" && unparen(x.fun).kind === "Ident" && unparen(x.fun).name === "close" && x.args?.[0] && unparen(x.args[0]).kind === "Ident") {
+      signals.add(unparen(x.args[0]).name);
+    }
+    return true;
+  });
+  if (signals.size === 0) return false;
+  for (const s of loop.body.list ?? []) {
+    if (pos(s) <= after || s.kind !== "ExprStmt" && s.kind !== "AssignStmt") continue;
+    walkSameFunc(s, (x) => {
+      if (found) return false;
+      if (x.kind === "UnaryExpr" && x.op === "<-" && unparen(x.x).kind === "Ident" && signals.has(unparen(x.x).name)) found = true;
+      return !found;
+    });
+    if (found) return true;
+  }
+  return false;
 }
 function run6(pass) {
   for (const file of pass.files) {
@@ -2877,7 +2898,14 @@ var CHAIN_BEGIN_PREFIXES = [
   "Timer",
   "Scope",
   "Watch",
-  "Mark"
+  "Mark",
+  "Subscribe",
+  "Register",
+  "Pause",
+  "Disable",
+  "Suspend",
+  "Hold",
+  "Pin"
 ];
 var CHAIN_END_METHODS = /* @__PURE__ */ new Set([
   "End",
@@ -2894,7 +2922,12 @@ var CHAIN_END_METHODS = /* @__PURE__ */ new Set([
   "Close",
   "Record",
   "Observe",
-  "Complete"
+  "Complete",
+  "Unsubscribe",
+  "Unregister",
+  "Resume",
+  "Enable",
+  "Unpin"
 ]);
 function calleeShort(pass, call) {
   const c = pass.types.callee(call);
@@ -3263,6 +3296,23 @@ function resultsOf(pass, call) {
   if (t.kind === "tuple") return t.types.map((type) => ({ name: "", type }));
   return [{ name: "", type: t }];
 }
+function restoresPrevious(pass, call) {
+  const fun = textOfFun(call);
+  if (!fun) return false;
+  const outer = pass.types.callee(call)?.name;
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    if (x.kind !== "CallExpr") return false;
+    const inner = pass.types.callee(x)?.name;
+    return outer !== void 0 && inner !== void 0 ? outer === inner && textOfFun(x) === fun : textOfFun(x) === fun;
+  });
+}
+function textOfFun(call) {
+  const f = unparen(call.fun);
+  if (f.kind === "Ident") return f.name;
+  if (f.kind === "SelectorExpr" && unparen(f.x).kind === "Ident") return `${unparen(f.x).name}.${f.sel.name}`;
+  return void 0;
+}
 function run10(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["DeferStmt"], (d, stack) => {
@@ -3271,6 +3321,7 @@ function run10(pass) {
       if (!results || results.length === 0) return;
       const funcs = results.map((r, i) => ({ r, i })).filter((x) => isFuncType(x.r.type));
       if (funcs.length === 0) return;
+      if (restoresPrevious(pass, call)) return;
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : "the function";
       const isLit = unparen(call.fun).kind === "FuncLit";
@@ -3672,6 +3723,25 @@ function checkedElsewhere(pass, fn, id, methods, except) {
   inspect(fn.body, visit);
   return found;
 }
+var READ_ONLY_ARGS = {
+  "io.ReadAll": [0],
+  "io.ReadFull": [0],
+  "io.ReadAtLeast": [0],
+  "io.Copy": [1],
+  "io.CopyN": [1],
+  "io.CopyBuffer": [1],
+  "io.LimitReader": [0],
+  "io.NewSectionReader": [0],
+  "io.TeeReader": [0],
+  "bufio.NewReader": [0],
+  "bufio.NewReaderSize": [0],
+  "bufio.NewScanner": [0],
+  "encoding/json.NewDecoder": [0],
+  "encoding/xml.NewDecoder": [0],
+  "encoding/gob.NewDecoder": [0],
+  "encoding/csv.NewReader": [0],
+  "compress/gzip.NewReader": [0]
+};
 var WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|Copy|AddFS|Encode)$/;
 function writtenThrough(pass, fn, id, origin) {
   let found = false;
@@ -3685,7 +3755,10 @@ function writtenThrough(pass, fn, id, origin) {
     if (x.kind === "CallExpr") {
       const m = methodCallOn(x);
       if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
-      else if ((x.args ?? []).some(isV)) found = true;
+      else {
+        const readOnly = READ_ONLY_ARGS[pass.types.callee(x)?.name ?? ""];
+        if ((x.args ?? []).some((a, i) => isV(a) && !readOnly?.includes(i))) found = true;
+      }
     } else if (x.kind === "AssignStmt" && x.rhs.some(isV)) found = true;
     else if (x.kind === "ValueSpec" && (x.values ?? []).some(isV)) found = true;
     else if (x.kind === "ReturnStmt" && (x.results ?? []).some(isV)) found = true;
@@ -3780,7 +3853,8 @@ function report3(pass, file, fn, d, call, v, b) {
     message2 = `deferred ${callText2} discards the write errors of the ${what} (${res.errorVia}), so rows that fail to reach the underlying writer when ${fname} returns are lost silently; call ${v.name}.Flush() on the success path and check ${v.name}.Error()`;
   } else {
     const checks = res.checked.map((c) => `${v.name}.${c}()`).join(" or ");
-    message2 = `deferred ${callText2} discards the error of the ${what}, so data that fails to reach its destination when ${fname} returns is lost silently; join the error into a named result with \`defer func() { err = errors.Join(err, ${callText2}) }()\` or call ${checks} on the success path and check its error`;
+    const results = (fn.type.results?.list ?? []).length > 0;
+    message2 = results ? `deferred ${callText2} discards the error of the ${what}, so data that fails to reach its destination when ${fname} returns is lost silently; join the error into a named result with \`defer func() { err = errors.Join(err, ${callText2}) }()\` or call ${checks} on the success path and check its error` : `deferred ${callText2} discards the error of the ${what}, so data that fails to reach its destination when ${fname} returns is lost silently; ${fname} returns nothing, so call ${checks} on the success path and handle its error (log it or report it)`;
   }
   pass.report({
     node: d.call === call ? d : call,
@@ -4390,16 +4464,19 @@ function nilSafeCall(pass, path, x) {
   if (!recv || !first || first.kind !== "IfStmt" || first.init) return false;
   const isRecv = (e) => e.kind === "Ident" && e.name === recv.name;
   const nilTest2 = (e) => {
-    const c = unparen(e);
-    if (c.kind !== "BinaryExpr") return false;
-    if (c.op === "||") return nilTest2(c.x) || nilTest2(c.y);
-    if (c.op !== "==") return false;
-    const a = unparen(c.x);
-    const b = unparen(c.y);
+    const c2 = unparen(e);
+    if (c2.kind !== "BinaryExpr") return false;
+    if (c2.op === "||") return nilTest2(c2.x) || nilTest2(c2.y);
+    if (c2.op !== "==") return false;
+    const a = unparen(c2.x);
+    const b = unparen(c2.y);
     return isRecv(a) && isNilIdent(pass, b) || isRecv(b) && isNilIdent(pass, a);
   };
   const returns = (first.body.list ?? []).some((st) => st.kind === "ReturnStmt");
-  return returns && nilTest2(first.cond);
+  if (returns && nilTest2(first.cond)) return true;
+  const c = unparen(first.cond);
+  const only = (decl.body.list ?? []).length === 1 && !first.else;
+  return only && c.kind === "BinaryExpr" && c.op === "!=" && (isRecv(unparen(c.x)) && isNilIdent(pass, unparen(c.y)) || isRecv(unparen(c.y)) && isNilIdent(pass, unparen(c.x)));
 }
 function sameObj(pass, a, b) {
   if (a.name !== b.name) return false;
@@ -5393,10 +5470,22 @@ function deferredDone(pass, cfg, wg) {
 function defaultCaseReturns(fn) {
   const out = /* @__PURE__ */ new Set();
   if (!fn.body) return out;
+  const closedFlags = /* @__PURE__ */ new Set();
   walkNode(fn.body, (x) => {
     if (x.kind === "FuncLit") return false;
     if (x.kind === "CommClause" && x.comm === null) {
       for (const st of x.body ?? []) if (st.kind === "ReturnStmt") out.add(st);
+    }
+    if (x.kind === "AssignStmt" && x.lhs.length === 2 && x.rhs.length === 1) {
+      const r = unparen(x.rhs[0]);
+      const okId = unparen(x.lhs[1]);
+      if (r.kind === "UnaryExpr" && r.op === "<-" && okId.kind === "Ident") closedFlags.add(okId.name);
+    }
+    if (x.kind === "IfStmt" && !x.init) {
+      const c = unparen(x.cond);
+      if (c.kind === "UnaryExpr" && c.op === "!" && unparen(c.x).kind === "Ident" && closedFlags.has(unparen(c.x).name)) {
+        for (const st of x.body.list ?? []) if (st.kind === "ReturnStmt") out.add(st);
+      }
     }
     return true;
   });
@@ -5550,7 +5639,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
       node: first.call,
       file: fnFile,
       confidence,
-      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where2}, so the group is never marked done and ${waiter}.Wait() blocks forever; call defer ${wgText}.Done() at the start of the goroutine instead`,
+      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where2}, so the group is never marked done and ${waiter}.Wait() blocks forever; ${inLoop ? `call ${wgText}.Done() on that path too (one Done for each item taken), or move the work for one item into a function that defers it` : `call defer ${wgText}.Done() at the start of the goroutine instead`}`,
       related: [
         ...at ? [{ node: at, file: fnFile, message: "leaves without calling Done" }] : [],
         { node: go, file, message: "the goroutine is started here" }
@@ -5604,17 +5693,36 @@ var analyzer21 = {
 
 // src/rules/goroutine-outside-recover.ts
 var ID22 = "goroutine-outside-recover";
+function isCancel(pass, call) {
+  const t = pass.types.typeOf(call.fun);
+  return t?.kind === "named" && t.pkg === "context" && (t.name === "CancelFunc" || t.name === "CancelCauseFunc");
+}
 function onlyPlumbing(pass, fn) {
   let ok = true;
   inspect(fn.body, (x) => {
     if (!ok) return false;
     if (x.kind === "CallExpr") {
       const c = pass.types.callee(x);
-      if (!c || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion") ok = false;
+      if (!c || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && !isCancel(pass, x)) ok = false;
     }
     return ok;
   });
   return ok;
+}
+function onlyForeignCalls(pass, fn) {
+  if (fn.kind !== "FuncLit") return false;
+  let ok = true;
+  let foreign = false;
+  walkSameFunc(fn.body, (x) => {
+    if (!ok) return false;
+    if (x.kind !== "CallExpr") return true;
+    const c = pass.types.callee(x);
+    if (!c || c.name === "builtin panic") ok = false;
+    else if ((c.kind === "func" || c.kind === "method" || c.kind === "interface") && c.pkg !== "" && c.pkg !== pass.pkg.importPath) foreign = true;
+    else if (!PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin" && !isCancel(pass, x)) ok = false;
+    return ok;
+  });
+  return ok && foreign;
 }
 function delegatesToRecoverer(pass, fn) {
   const stmts = fn.body?.list ?? [];
@@ -5668,7 +5776,7 @@ function check5(pass, file, fn) {
   for (const go of gos) {
     const t = goTarget(pass, go);
     if (!t?.fn.body) continue;
-    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn)) continue;
+    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn)) continue;
     const lit = t.fn.kind === "FuncLit";
     const runs = lit ? "has no recover of its own" : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
     const fix = lit ? "add `defer func() { if r := recover(); r != nil { ... } }()` at the top of the goroutine" : `add a deferred recover to ${funcName(pass.fileOf(t.fn) ?? file, t.fn)} or start it from a literal that recovers`;
@@ -5802,6 +5910,10 @@ function isStopSignal(pass, x) {
   const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : void 0;
   if (!name) return false;
   if (name === "close" && f.kind === "Ident") return pass.types.callee(x)?.kind === "builtin";
+  if (name === "Do" && f.kind === "SelectorExpr" && pass.types.callee(x)?.name === "(*sync.Once).Do") {
+    const lit = x.args?.[0] ? unparen(x.args[0]) : void 0;
+    if (lit?.kind === "FuncLit") return firstStopSignal(pass, lit.body) !== void 0;
+  }
   if (f.kind === "SelectorExpr" && STOP_METHODS.has(name)) return true;
   if (STOP_VERB.test(name)) return true;
   const t = pass.types.typeOf(f);
@@ -5829,7 +5941,21 @@ function removesTempDir(pass, name, call) {
   const v = definingValue(pass, a);
   const m = v ? unparen(v) : void 0;
   const c = m?.kind === "CallExpr" ? pass.types.callee(m) : void 0;
-  return !!c && TEMP_DIR_MAKERS.has(c.name);
+  if (c && TEMP_DIR_MAKERS.has(c.name)) return true;
+  const o = pass.types.objectOf(a);
+  const file = o?.decl ? pass.fileOf(o.decl) : void 0;
+  if (!o || !file) return false;
+  let made = false;
+  walkNode(file.file, (x) => {
+    if (made) return false;
+    if (x.kind === "CallExpr") {
+      const n = pass.types.callee(x)?.name;
+      const arg = x.args?.[0] ? unparen(x.args[0]) : void 0;
+      if ((n === "os.Mkdir" || n === "os.MkdirAll") && arg?.kind === "Ident" && pass.types.objectOf(arg) === o) made = true;
+    }
+    return !made;
+  });
+  return made;
 }
 function remedyFor(pass, site, waitsOthers) {
   const n = site.node;
@@ -5839,6 +5965,29 @@ function remedyFor(pass, site, waitsOthers) {
   }
   if (waitsOthers) return "wait with a select on the done signal and a timer (time.After), or do it outside the deferred cleanup";
   return "do it outside the deferred cleanup, or hand it to a background goroutine";
+}
+function guardsClose(pass, body, d, wait) {
+  const isClose = (n) => n.kind === "CallExpr" && unparen(n.fun).kind === "Ident" && unparen(n.fun).name === "close" && pass.types.callee(n)?.kind === "builtin" && n.args?.length === 1 && !isDoneChan(n.args[0]);
+  const fun = unparen(d.call.fun);
+  if (fun.kind === "FuncLit") {
+    let after = false;
+    walkSameFunc(fun.body, (x) => {
+      if (after) return false;
+      if (isClose(x) && pos(x) > pos(wait)) after = true;
+      return !after;
+    });
+    return after;
+  }
+  let before = false;
+  walkSameFunc(body, (x) => {
+    if (before) return false;
+    if (x.kind === "DeferStmt") {
+      if (pos(x) < pos(d) && isClose(x.call)) before = true;
+      return false;
+    }
+    return true;
+  });
+  return before;
 }
 function stopDeferredAfter(pass, body, d) {
   let found = false;
@@ -5882,9 +6031,10 @@ function sitesIn(pass, file, body) {
   const out = [];
   const skip = /* @__PURE__ */ new Set();
   let stopped = false;
+  const afterStop = [];
   const push = (site, name) => {
     const others = waitsForOthers(site.node, name);
-    if (stopped && others) return;
+    if (others && (stopped || afterStop.some(([a, b]) => a <= pos(site.node) && pos(site.node) < b))) return;
     out.push({ ...site, others });
   };
   const parked = parkedAfterCrash(body);
@@ -5907,7 +6057,12 @@ function sitesIn(pass, file, body) {
           return !!op && (isTimeoutChan(pass, op) || isDoneChan(op));
         });
         if (!bounded) push({ node: x, text: `the select on line ${lineOf(file, x)}`, waits: "waits on channels with no default case or timeout", confidence: "high" });
-        for (const c of clauses) if (c.comm) skip.add(c.comm);
+        for (const c of clauses) {
+          if (c.comm) skip.add(c.comm);
+          const op = commOperand(c.comm);
+          const list = c.body ?? [];
+          if (op && isDoneChan(op) && list.length > 0) afterStop.push([pos(list[0]), end(list[list.length - 1])]);
+        }
         return true;
       }
       case "UnaryExpr":
@@ -6047,6 +6202,7 @@ function run23(pass) {
       if (chain.length === 0 && site.node.kind === "UnaryExpr" && releasesOwnToken(pass, stack, d, site.node)) return;
       const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === "CallExpr" ? site.node : call)?.name);
       if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
+      if (waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
       const handler = handlerOf(pass, file, stack);
       const deferred = callText(file, call);
       const where2 = site.text.includes(" line ") ? "" : ` (line ${lineOf(siteFile, site.node)})`;
@@ -6128,7 +6284,8 @@ function exitSite(pass, file, g, call) {
   const end2 = endFile ? processExit(pass, endFile, chain.call) : void 0;
   if (!end2) return void 0;
   const names = chain.nodes.map((n, i) => i === 0 && target.lit && fun.kind === "Ident" ? `${fun.name} (the function literal on line ${lineOf(file, target.lit)})` : n.name);
-  return { call, shown: `${names.join(" → ")} → ${end2.name}`, typed: end2.typed };
+  const through = chain.nodes.map((n) => n.body).filter((b) => !!b);
+  return { call, shown: `${names.join(" → ")} → ${end2.name}`, typed: end2.typed, through };
 }
 var KERNEL_CLOSES = /* @__PURE__ */ new Set([
   "(*os.File).Close",
@@ -6267,6 +6424,7 @@ function run24(pass) {
       if (defers.length === 0) return;
       let all = pendingDefers(cfg, fn, stack, defers, via);
       if (site.shown.includes("go.uber.org/zap.")) all = all.filter((d) => !syncsZap(pass, file, d));
+      if (site.through) all = all.filter((d) => !site.through.some((b) => runsSameCall(b, d.call)));
       if (all.length === 0) return;
       const weighty = all.filter((d) => !onlyClosesFiles(pass, d));
       const filesOnly = weighty.length === 0;

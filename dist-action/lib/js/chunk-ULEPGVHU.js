@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-WA5E3ENO.js";
+} from "./chunk-KV5JHGRX.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -1791,7 +1791,8 @@ function planUnits(packages, tests = true) {
   for (const p of packages) {
     if (p.standard && !p.module) continue;
     const files = unitFiles(p, own);
-    if (files.length > 0) table[p.importPath] = { name: p.name, files, imports: p.imports };
+    const testFiles = unitFiles(p, /* @__PURE__ */ new Set(["test", "xtest"]));
+    if (files.length > 0 || testFiles.length > 0) table[p.importPath] = { name: p.name, files, imports: p.imports, ...testFiles.length > 0 ? { testFiles } : {} };
     if (p.depOnly) continue;
     const modulePath = p.module?.path ?? "";
     const moduleGoVersion = p.module?.goVersion && languageVersion(p.module.goVersion) || DEFAULT_MODULE_GO;
@@ -1978,7 +1979,7 @@ async function analyze(opts) {
     const moduleDeferred = () => {
       if (moduleDigest === void 0) {
         const names = /* @__PURE__ */ new Set();
-        for (const entry of Object.values(table)) for (const f of entry.files) for (const n of hashes.deferredNames(f.absPath)) names.add(n);
+        for (const entry of Object.values(table)) for (const f of [...entry.files, ...entry.testFiles ?? []]) for (const n of hashes.deferredNames(f.absPath)) names.add(n);
         moduleDigest = createHash2("sha256").update([...names].sort().join("\n")).digest("hex");
       }
       return moduleDigest;

@@ -4,14 +4,14 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-CK3TQ7WN.js";
+} from "./chunk-ULEPGVHU.js";
 import {
   parseFile
 } from "./chunk-B2QNH7MC.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RIDZ2SQW.js";
+} from "./chunk-DVZTNW2Y.js";
 import {
   docUrl,
   severityRank

@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-CK3TQ7WN.js";
+} from "./chunk-ULEPGVHU.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-WA5E3ENO.js";
+import "./chunk-KV5JHGRX.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RIDZ2SQW.js";
+} from "./chunk-DVZTNW2Y.js";
 import {
   docUrl
 } from "./chunk-BI5NNTYP.js";

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-CSM5ZFBH.js";
-import "./chunk-CK3TQ7WN.js";
+} from "./chunk-C55BP4K3.js";
+import "./chunk-ULEPGVHU.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-WA5E3ENO.js";
+import "./chunk-KV5JHGRX.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
-import "./chunk-RIDZ2SQW.js";
+import "./chunk-DVZTNW2Y.js";
 import "./chunk-BI5NNTYP.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

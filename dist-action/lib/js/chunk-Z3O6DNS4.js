@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-ABFTGF65.js";
+} from "./chunk-3JU27ZMB.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-4SU6KXGC.js";
-import "./chunk-QWZBJOCR.js";
-import "./chunk-CK3TQ7WN.js";
+import "./chunk-6XG2MSQL.js";
+import "./chunk-ULEPGVHU.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-WA5E3ENO.js";
+import "./chunk-KV5JHGRX.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
-import "./chunk-RIDZ2SQW.js";
+import "./chunk-DVZTNW2Y.js";
 import "./chunk-BI5NNTYP.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

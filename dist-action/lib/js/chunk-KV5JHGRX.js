@@ -3941,7 +3941,7 @@ var Engine = class _Engine {
       this.deferredByPackage = /* @__PURE__ */ new Map();
       for (const [path, entry] of Object.entries(this.cfg.table)) {
         const names = /* @__PURE__ */ new Set();
-        for (const f of entry.files) {
+        for (const f of [...entry.files, ...entry.testFiles ?? []]) {
           const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
           if (r.ok) for (const n of deferredNamesIn(r.bytes)) names.add(n);
         }
