@@ -83,6 +83,11 @@ interface Body {
   kept: boolean;
   /** Kept as code that runs deferred: every function it names is kept too. */
   deferredCode: boolean;
+  /**
+   * Holds a positional literal of a named type (`&plugin{name, func() {}}`): it sets fields
+   * without naming them, so a watched field name cannot find it.
+   */
+  positional: boolean;
 }
 
 export interface PruneStats {
@@ -140,6 +145,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
   const deferred: string[] = [];
   let subject = false;
   let source = false;
+  let positional = false;
   let deferDepth = 0;
   let goDepth = 0;
   const patterns = needs.subjectPatterns;
@@ -156,6 +162,11 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     }
     if (needs.subjectKinds.has(k)) subject = true;
     if (needs.sourceKinds.has(k)) source = true;
+    if (k === 'CompositeLit' && !positional) {
+      const c = n as ast.CompositeLit;
+      const t = c.type;
+      if (t && (t.kind === 'Ident' || t.kind === 'SelectorExpr' || t.kind === 'IndexExpr' || t.kind === 'IndexListExpr') && (c.elts?.length ?? 0) > 0 && c.elts![0]!.kind !== 'KeyValueExpr') positional = true;
+    }
     if (k === 'UnaryExpr' && (n as ast.UnaryExpr).op === '<-') {
       if (needs.receive) source = true;
       if (needs.subjectReceive) subject = true;
@@ -178,7 +189,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, kept: false, deferredCode: false };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, kept: false, deferredCode: false, positional };
 }
 
 /**
@@ -281,6 +292,12 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
     let more = false;
     for (const b of bodies) {
       if (b.kept) continue;
+      // A positional literal may set a watched field without naming it.
+      if (b.positional && needs.watchDeferred && watched.size > 0) {
+        keep(b);
+        more = true;
+        continue;
+      }
       for (const n of b.names) {
         if (watched.has(n)) {
           keep(b);

@@ -191,3 +191,16 @@ func logPanicGuard(ok bool) {
 	}
 	defer done()
 }
+
+type plugin struct {
+	name    string
+	cleanup func()
+}
+
+// The field is set by a positional literal in a constructor that never names it.
+func newPlugin(name string) *plugin { return &plugin{name, func() {}} }
+
+func usePlugin(name string) {
+	p := newPlugin(name)
+	defer p.cleanup()
+}
