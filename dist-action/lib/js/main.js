@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-6XG2MSQL.js";
+} from "./chunk-LQZKP6UP.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-KV5JHGRX.js";
+} from "./chunk-SUETTTTC.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
 import "./chunk-BI5NNTYP.js";

@@ -8,10 +8,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-C55BP4K3.js";
-import "./chunk-ULEPGVHU.js";
+} from "./chunk-WGC6WJ74.js";
+import "./chunk-EWALVBU3.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-KV5JHGRX.js";
+import "./chunk-SUETTTTC.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
 import "./chunk-DVZTNW2Y.js";

@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-3JU27ZMB.js";
+} from "./chunk-NJ6XIMKG.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-4SU6KXGC.js";
-import "./chunk-6XG2MSQL.js";
-import "./chunk-ULEPGVHU.js";
+import "./chunk-LQZKP6UP.js";
+import "./chunk-EWALVBU3.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-KV5JHGRX.js";
+import "./chunk-SUETTTTC.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
 import "./chunk-DVZTNW2Y.js";

@@ -4,7 +4,7 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-ULEPGVHU.js";
+} from "./chunk-EWALVBU3.js";
 import {
   parseFile
 } from "./chunk-B2QNH7MC.js";

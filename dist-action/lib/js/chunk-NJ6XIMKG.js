@@ -16,7 +16,7 @@ import {
 } from "./chunk-4SU6KXGC.js";
 import {
   version
-} from "./chunk-6XG2MSQL.js";
+} from "./chunk-LQZKP6UP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,14 +27,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-ULEPGVHU.js";
+} from "./chunk-EWALVBU3.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-KV5JHGRX.js";
+} from "./chunk-SUETTTTC.js";
 import {
   parseFile
 } from "./chunk-B2QNH7MC.js";

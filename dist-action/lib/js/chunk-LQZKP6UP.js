@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-PMBHHD7Z.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-4PMXTB5Y.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-Z3O6DNS4.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-PZIT2F5H.js")).run },
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-XL7GQMSD.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-55XXRV4J.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-JWZ4BLWI.js")).run },
   explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-JEVXJYJ7.js")).run },
   init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-JYCBQFI2.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-NDEPM32V.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-K46CMSXB.js")).run },
   rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-54LSIQI2.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-3YSDTCJK.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-QHUO2DSE.js")).run }
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-VFQEJHTR.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-4JI75LYU.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-KV5JHGRX.js";
+} from "./chunk-SUETTTTC.js";
 import {
   fileNameMismatch,
   headerAllows,

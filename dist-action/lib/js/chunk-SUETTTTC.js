@@ -3644,6 +3644,7 @@ function scanBody(decl, body, needs) {
   const deferred = [];
   let subject = false;
   let source2 = false;
+  let positional = false;
   let deferDepth = 0;
   let goDepth = 0;
   const patterns = needs.subjectPatterns;
@@ -3660,6 +3661,11 @@ function scanBody(decl, body, needs) {
     }
     if (needs.subjectKinds.has(k)) subject = true;
     if (needs.sourceKinds.has(k)) source2 = true;
+    if (k === "CompositeLit" && !positional) {
+      const c = n;
+      const t = c.type;
+      if (t && (t.kind === "Ident" || t.kind === "SelectorExpr" || t.kind === "IndexExpr" || t.kind === "IndexListExpr") && (c.elts?.length ?? 0) > 0 && c.elts[0].kind !== "KeyValueExpr") positional = true;
+    }
     if (k === "UnaryExpr" && n.op === "<-") {
       if (needs.receive) source2 = true;
       if (needs.subjectReceive) subject = true;
@@ -3682,7 +3688,7 @@ function scanBody(decl, body, needs) {
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source: source2, names, deferred, inDefer, inGo, kept: false, deferredCode: false };
+  return { decl, body, subject, source: source2, names, deferred, inDefer, inGo, kept: false, deferredCode: false, positional };
 }
 function pruneBodies(files, needs) {
   const bodies = [];
@@ -3771,6 +3777,11 @@ function pruneBodies(files, needs) {
     let more = false;
     for (const b of bodies) {
       if (b.kept) continue;
+      if (b.positional && needs.watchDeferred && watched.size > 0) {
+        keep(b);
+        more = true;
+        continue;
+      }
       for (const n of b.names) {
         if (watched.has(n)) {
           keep(b);

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-ULEPGVHU.js";
+} from "./chunk-EWALVBU3.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,7 +26,7 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-KV5JHGRX.js";
+} from "./chunk-SUETTTTC.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
 import {

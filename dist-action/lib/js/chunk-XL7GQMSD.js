@@ -4,9 +4,9 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-ULEPGVHU.js";
+} from "./chunk-EWALVBU3.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-KV5JHGRX.js";
+import "./chunk-SUETTTTC.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-3JU27ZMB.js";
+} from "./chunk-NJ6XIMKG.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-4SU6KXGC.js";
 import {
   version
-} from "./chunk-6XG2MSQL.js";
+} from "./chunk-LQZKP6UP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,13 +50,13 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-ULEPGVHU.js";
+} from "./chunk-EWALVBU3.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-KV5JHGRX.js";
+} from "./chunk-SUETTTTC.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
 import {
