@@ -212,6 +212,9 @@ function crashFinding(unit: Unit, error: string): Finding {
 async function runInWorkers(config: EngineConfig, units: Unit[], jobs: number, notes: Set<string>, onResult: (r: UnitResult) => void, heapMb: number): Promise<UnitResult[]> {
   const queue = [...units].sort((a, b) => b.files.length - a.files.length || (a.key < b.key ? -1 : 1));
   const retried = new Set<string>();
+  // Units to analyse again after running out of memory under the limit: only a worker without
+  // the limit takes them, so a limited worker that is still running cannot pick one up first.
+  const again: Unit[] = [];
   const results: UnitResult[] = [];
   const push = (r: UnitResult) => {
     results.push(r);
@@ -226,7 +229,7 @@ async function runInWorkers(config: EngineConfig, units: Unit[], jobs: number, n
       const w = startWorker(config, limit);
       const next = () => {
         if (fatal !== undefined) pending = undefined;
-        else pending = queue.shift();
+        else pending = (limit === 0 ? again.shift() : undefined) ?? queue.shift();
         if (!pending) {
           finished = true;
           void w.terminate().then(() => done());
@@ -244,14 +247,14 @@ async function runInWorkers(config: EngineConfig, units: Unit[], jobs: number, n
           notes.add(`a worker ran out of memory under its ${limit} MB heap limit${pending ? ` analysing ${pending.importPath}` : ''}; carrying on without the limit (set DEFERGUARD_WORKER_HEAP_MB to change it)`);
           if (pending && !retried.has(pending.key)) {
             retried.add(pending.key);
-            queue.unshift(pending);
+            again.push(pending);
             pending = undefined;
           }
         }
         if (pending) push({ key: pending.key, findings: [crashFinding(pending, error)], directives: [], notes: [] });
         void w.terminate();
         // Carry on with a fresh worker for what is left.
-        if (queue.length > 0 && fatal === undefined) void runOne(nextLimit).then(done);
+        if ((queue.length > 0 || again.length > 0) && fatal === undefined) void runOne(nextLimit).then(done);
         else done();
       };
       w.on('message', (m: FromWorker) => {

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-LQZKP6UP.js";
+} from "./chunk-7Q6ERZUF.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

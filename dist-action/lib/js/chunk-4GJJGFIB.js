@@ -9,12 +9,12 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-NJ6XIMKG.js";
+} from "./chunk-JCVPYURE.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-4SU6KXGC.js";
-import "./chunk-LQZKP6UP.js";
-import "./chunk-EWALVBU3.js";
+import "./chunk-7Q6ERZUF.js";
+import "./chunk-PFWFX55D.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-SUETTTTC.js";
 import "./chunk-C3WIRZWW.js";

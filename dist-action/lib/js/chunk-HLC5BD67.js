@@ -4,7 +4,7 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-EWALVBU3.js";
+} from "./chunk-PFWFX55D.js";
 import {
   parseFile
 } from "./chunk-B2QNH7MC.js";

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-EWALVBU3.js";
+} from "./chunk-PFWFX55D.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";

@@ -10,8 +10,8 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-WGC6WJ74.js";
-import "./chunk-EWALVBU3.js";
+} from "./chunk-HLC5BD67.js";
+import "./chunk-PFWFX55D.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-SUETTTTC.js";
 import "./chunk-C3WIRZWW.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-4SU6KXGC.js";
 import {
   version
-} from "./chunk-LQZKP6UP.js";
+} from "./chunk-7Q6ERZUF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,7 +27,7 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-EWALVBU3.js";
+} from "./chunk-PFWFX55D.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,

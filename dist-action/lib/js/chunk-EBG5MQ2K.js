@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-NJ6XIMKG.js";
+} from "./chunk-JCVPYURE.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-4SU6KXGC.js";
 import {
   version
-} from "./chunk-LQZKP6UP.js";
+} from "./chunk-7Q6ERZUF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,7 +50,7 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-EWALVBU3.js";
+} from "./chunk-PFWFX55D.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,

@@ -1838,6 +1838,7 @@ function crashFinding(unit, error) {
 async function runInWorkers(config, units, jobs, notes, onResult, heapMb) {
   const queue = [...units].sort((a, b) => b.files.length - a.files.length || (a.key < b.key ? -1 : 1));
   const retried = /* @__PURE__ */ new Set();
+  const again = [];
   const results = [];
   const push = (r) => {
     results.push(r);
@@ -1850,7 +1851,7 @@ async function runInWorkers(config, units, jobs, notes, onResult, heapMb) {
     const w = startWorker(config, limit);
     const next = () => {
       if (fatal !== void 0) pending = void 0;
-      else pending = queue.shift();
+      else pending = (limit === 0 ? again.shift() : void 0) ?? queue.shift();
       if (!pending) {
         finished = true;
         void w.terminate().then(() => done());
@@ -1867,13 +1868,13 @@ async function runInWorkers(config, units, jobs, notes, onResult, heapMb) {
         notes.add(`a worker ran out of memory under its ${limit} MB heap limit${pending ? ` analysing ${pending.importPath}` : ""}; carrying on without the limit (set DEFERGUARD_WORKER_HEAP_MB to change it)`);
         if (pending && !retried.has(pending.key)) {
           retried.add(pending.key);
-          queue.unshift(pending);
+          again.push(pending);
           pending = void 0;
         }
       }
       if (pending) push({ key: pending.key, findings: [crashFinding(pending, error)], directives: [], notes: [] });
       void w.terminate();
-      if (queue.length > 0 && fatal === void 0) void runOne(nextLimit).then(done);
+      if ((queue.length > 0 || again.length > 0) && fatal === void 0) void runOne(nextLimit).then(done);
       else done();
     };
     w.on("message", (m) => {

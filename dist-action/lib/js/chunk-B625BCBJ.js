@@ -4,7 +4,7 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-EWALVBU3.js";
+} from "./chunk-PFWFX55D.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-SUETTTTC.js";
 import "./chunk-C3WIRZWW.js";
