@@ -6,7 +6,7 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, FixInput, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { nodeContains, type Block, type CFG } from '../types/cfg.js';
+import { nodeContains, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import {
   cfgOf, funcName, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
   goStmtsIn, groupGoOf, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
@@ -218,6 +218,54 @@ function guardedBy(pass: Pass, body: ast.BlockStmt, exit: ast.Node, vars: readon
   return ok;
 }
 
+/**
+ * Counters of the channel's receives in a loop body: variables incremented (`n++`, `n += 1`) in
+ * a select case that receives from the channel, or in the loop body right after a plain receive
+ * statement of it.
+ */
+function receiveCounters(pass: Pass, body: ast.BlockStmt, key: string): ast.Ident[] {
+  const out: ast.Ident[] = [];
+  const counted = (st: ast.Stmt): ast.Ident | undefined => {
+    if (st.kind === 'IncDecStmt' && st.tok === '++' && unparen(st.x).kind === 'Ident') return unparen(st.x) as ast.Ident;
+    if (st.kind === 'AssignStmt' && st.tok === '+=' && st.lhs.length === 1 && unparen(st.lhs[0]!).kind === 'Ident') return unparen(st.lhs[0]!) as ast.Ident;
+    return undefined;
+  };
+  const scan = (list: readonly ast.Stmt[]) => {
+    for (const st of list) {
+      const id = counted(st);
+      if (id) out.push(id);
+    }
+  };
+  walkSameFunc(body, (x) => {
+    if (x.kind === 'CommClause' && x.comm && nodeContains(x.comm, (y) => sameRefKey(receivedChan(pass, y), key))) scan(x.body ?? []);
+    if (x.kind === 'BlockStmt') {
+      const list = x.list ?? [];
+      list.forEach((st, i) => {
+        if (st.kind !== 'CommClause' && nodeContains(st, (y) => sameRefKey(receivedChan(pass, y), key)) && st.kind !== 'SelectStmt') scan(list.slice(i + 1));
+      });
+    }
+    return true;
+  });
+  return out;
+}
+
+/**
+ * Blocks that leave a receive loop once its receives have been counted: a return or break under
+ * an `if` testing a counter of the channel's receives (`if n == 2 { return }`). Like the loop's
+ * own condition (`for got < 2`), such an exit is how the loop stops after the last receive.
+ */
+function countedExits(pass: Pass, g: CFG, loops: readonly LoopInfo[], key: string): Set<Block> {
+  const out = new Set<Block>();
+  for (const l of loops) {
+    const counters = receiveCounters(pass, l.stmt.body, key);
+    if (counters.length === 0) continue;
+    for (const e of g.loopExits(l.stmt).exits) {
+      if (e.via && guardedBy(pass, l.stmt.body, e.via, counters)) out.add(e.from);
+    }
+  }
+  return out;
+}
+
 /** How the parent leaves on a path: the select case it takes, the return, or neither. */
 function describeLeave(pass: Pass, file: PassFile, path: readonly Block[], key: string, fname: string, ch: string): { text: string; node?: ast.Node; note: string } {
   // The last select on the path that takes another case is the one that gives up on the channel.
@@ -277,6 +325,11 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     const leaky = new Set(loops.filter((l) => l.stmt.kind === 'RangeStmt' && sameRefKey(refKey(pass, l.stmt.x), m.key) && g.loopExits(l.stmt).exits.length > 0));
     const multiHeads = new Set<ast.Node>(loops.filter((l) => !leaky.has(l)).flatMap(loopHeadEntries));
     const multiHeaders = new Set<Block>([...drainHeaders].filter((b) => ![...leaky].some((l) => l.header === b)));
+    const counted = countedExits(pass, g, loops, m.key);
+    for (const b of counted) {
+      drainHeaders.add(b);
+      multiHeaders.add(b);
+    }
     const receivesMulti = (n: ast.Node) => multiHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
     const ch = m.id.name;
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);

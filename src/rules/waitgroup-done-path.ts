@@ -223,6 +223,43 @@ function parentGroupText(file: PassFile, go: ast.GoStmt, fn: FuncNode, wg: ast.E
   return undefined;
 }
 
+/** The last name of a group expression's text: `destructWG` for `p.destructWG`, `wg` for `&wg`. */
+function groupName(text: string): string {
+  const m = /([A-Za-z_][A-Za-z0-9_]*)\W*$/.exec(text);
+  return m ? m[1]! : text;
+}
+
+/** Whether the function adds to a group of that name: `x.name.Add(n)` or `name.Add(n)` on a wait group (nested literals included). */
+function addsTo(pass: Pass, body: ast.Node, name: string): boolean {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind !== 'CallExpr') return true;
+    const f = unparen(x.fun);
+    if (f.kind !== 'SelectorExpr' || f.sel.name !== 'Add' || (x.args?.length ?? 0) !== 1) return true;
+    const c = pass.types.callee(x);
+    if (c && c.name !== '(*sync.WaitGroup).Add') return true;
+    const recv = unparen(f.x);
+    const last = recv.kind === 'Ident' ? recv.name : recv.kind === 'SelectorExpr' ? recv.sel.name : undefined;
+    if (last === name) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Whether the group counts the goroutine: the function declaring the go statement (or a literal
+ * in it) adds to a group of the same name. A group that is added to only elsewhere (in a
+ * constructor of resources, once per item queued) counts something else, and a goroutine that
+ * calls Done on some paths only hands that count on.
+ */
+function spawnerAdds(pass: Pass, file: PassFile, go: ast.GoStmt, name: string): boolean {
+  const at = nodePos(go);
+  const decl = (file.file.decls ?? []).find((d) => d.kind === 'FuncDecl' && nodePos(d) <= at && at < nodeEnd(d)) as ast.FuncDecl | undefined;
+  if (!decl?.body) return true; // a package-level literal: no function to look in; keep checking
+  return addsTo(pass, decl.body, name);
+}
+
 function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode, seen: Set<ast.Node>): void {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -265,6 +302,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       }
       continue;
     }
+    if (!spawnerAdds(pass, file, go, groupName(waiter))) continue;
     const avoid = (n: ast.Node) => marksDone(pass, n, first.path);
     const inLoop = dones.some((d) => {
       const at = cfg.locate(d.call);

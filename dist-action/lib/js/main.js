@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-7Q6ERZUF.js";
+} from "./chunk-X5QC55V7.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

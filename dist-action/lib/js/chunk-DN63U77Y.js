@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-DVZTNW2Y.js";
+} from "./chunk-ARO3HTKH.js";
 import {
   docUrl
 } from "./chunk-BI5NNTYP.js";

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-HLC5BD67.js";
+} from "./chunk-BZNRRIRU.js";
 import "./chunk-PFWFX55D.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-SUETTTTC.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-B2QNH7MC.js";
-import "./chunk-DVZTNW2Y.js";
+import "./chunk-ARO3HTKH.js";
 import "./chunk-BI5NNTYP.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -5040,6 +5040,42 @@ function guardedBy(pass, body, exit, vars) {
   });
   return ok;
 }
+function receiveCounters(pass, body, key) {
+  const out = [];
+  const counted = (st) => {
+    if (st.kind === "IncDecStmt" && st.tok === "++" && unparen(st.x).kind === "Ident") return unparen(st.x);
+    if (st.kind === "AssignStmt" && st.tok === "+=" && st.lhs.length === 1 && unparen(st.lhs[0]).kind === "Ident") return unparen(st.lhs[0]);
+    return void 0;
+  };
+  const scan = (list) => {
+    for (const st of list) {
+      const id = counted(st);
+      if (id) out.push(id);
+    }
+  };
+  walkSameFunc(body, (x) => {
+    if (x.kind === "CommClause" && x.comm && nodeContains(x.comm, (y) => sameRefKey(receivedChan(pass, y), key))) scan(x.body ?? []);
+    if (x.kind === "BlockStmt") {
+      const list = x.list ?? [];
+      list.forEach((st, i) => {
+        if (st.kind !== "CommClause" && nodeContains(st, (y) => sameRefKey(receivedChan(pass, y), key)) && st.kind !== "SelectStmt") scan(list.slice(i + 1));
+      });
+    }
+    return true;
+  });
+  return out;
+}
+function countedExits(pass, g, loops, key) {
+  const out = /* @__PURE__ */ new Set();
+  for (const l of loops) {
+    const counters = receiveCounters(pass, l.stmt.body, key);
+    if (counters.length === 0) continue;
+    for (const e of g.loopExits(l.stmt).exits) {
+      if (e.via && guardedBy(pass, l.stmt.body, e.via, counters)) out.add(e.from);
+    }
+  }
+  return out;
+}
 function describeLeave(pass, file, path, key, fname, ch) {
   for (const b of [...path].reverse()) {
     if (b.kind !== "select.case" || b.stmt?.kind !== "CommClause") continue;
@@ -5089,6 +5125,11 @@ function check4(pass, file, fn, enclosing) {
     const leaky = new Set(loops.filter((l) => l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key) && g.loopExits(l.stmt).exits.length > 0));
     const multiHeads = new Set(loops.filter((l) => !leaky.has(l)).flatMap(loopHeadEntries));
     const multiHeaders = new Set([...drainHeaders].filter((b) => ![...leaky].some((l) => l.header === b)));
+    const counted = countedExits(pass, g, loops, m.key);
+    for (const b of counted) {
+      drainHeaders.add(b);
+      multiHeaders.add(b);
+    }
     const receivesMulti = (n) => multiHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
     const ch = m.id.name;
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
@@ -5573,6 +5614,32 @@ function parentGroupText(file, go, fn, wg) {
   }
   return void 0;
 }
+function groupName(text) {
+  const m = /([A-Za-z_][A-Za-z0-9_]*)\W*$/.exec(text);
+  return m ? m[1] : text;
+}
+function addsTo(pass, body, name) {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind !== "CallExpr") return true;
+    const f = unparen(x.fun);
+    if (f.kind !== "SelectorExpr" || f.sel.name !== "Add" || (x.args?.length ?? 0) !== 1) return true;
+    const c = pass.types.callee(x);
+    if (c && c.name !== "(*sync.WaitGroup).Add") return true;
+    const recv = unparen(f.x);
+    const last = recv.kind === "Ident" ? recv.name : recv.kind === "SelectorExpr" ? recv.sel.name : void 0;
+    if (last === name) found = true;
+    return !found;
+  });
+  return found;
+}
+function spawnerAdds(pass, file, go, name) {
+  const at = pos(go);
+  const decl = (file.file.decls ?? []).find((d) => d.kind === "FuncDecl" && pos(d) <= at && at < end(d));
+  if (!decl?.body) return true;
+  return addsTo(pass, decl.body, name);
+}
 function checkGoroutine(pass, file, go, fn, seen) {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -5611,6 +5678,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
       }
       continue;
     }
+    if (!spawnerAdds(pass, file, go, groupName(waiter))) continue;
     const avoid = (n) => marksDone(pass, n, first.path);
     const inLoop = dones.some((d) => {
       const at2 = cfg.locate(d.call);

@@ -14,7 +14,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-DVZTNW2Y.js";
+} from "./chunk-ARO3HTKH.js";
 import {
   docUrl
 } from "./chunk-BI5NNTYP.js";

@@ -1,0 +1,49 @@
+package fixture
+
+import "sync"
+
+// The group counts live resources, not goroutines: newResource adds one, and the resource's
+// destroy marks it done. The constructing goroutine calls Done only when construction fails
+// (the resource never lives); on success the count passes to the resource.
+type resourcePool struct {
+	mu        sync.Mutex
+	destroyWG sync.WaitGroup
+	idle      []*resource
+}
+
+type resource struct{ value int }
+
+func (p *resourcePool) newResource() *resource {
+	p.destroyWG.Add(1)
+	return &resource{}
+}
+
+func (p *resourcePool) destroy(r *resource) {
+	_ = r
+	p.destroyWG.Done()
+}
+
+func (p *resourcePool) grow(construct func() (int, error)) {
+	r := p.newResource()
+	go func() {
+		v, err := construct()
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if err != nil {
+			p.destroyWG.Done()
+			return
+		}
+		r.value = v
+		p.idle = append(p.idle, r)
+	}()
+}
+
+func (p *resourcePool) Close() {
+	p.mu.Lock()
+	for _, r := range p.idle {
+		p.destroy(r)
+	}
+	p.idle = nil
+	p.mu.Unlock()
+	p.destroyWG.Wait()
+}
