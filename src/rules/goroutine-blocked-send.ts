@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import {
   cfgOf, funcName, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
-  goStmtsIn, groupGoOf, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
+  goStmtsIn, groupGoOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'goroutine-blocked-send';
@@ -415,8 +415,10 @@ function callsMethodGo(fn: FuncNode): boolean {
 
 function run(pass: Pass): void {
   for (const file of pass.files) {
+    // A method named Go is called as `x.Go(...)`: a file without ".Go" in its text has none.
+    const mayCallGo = pass.typesKnown && sourceMentions(file, '.Go');
     file.inspector.withStack(['FuncDecl', 'FuncLit'], (fn, stack) => {
-      if (!file.inspector.contains(fn, ['GoStmt']) && !(pass.typesKnown && callsMethodGo(fn))) return;
+      if (!file.inspector.contains(fn, ['GoStmt']) && !(mayCallGo && callsMethodGo(fn))) return;
       const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
       check(pass, file, fn, enclosing);
     });

@@ -1466,11 +1466,35 @@ export function recoverSites(pass: Pass): RecoverSite[] {
   const graph = callGraphOf(pass);
   const fileOfFn = new Map<FuncNode, PassFile>();
   const litKind = new Map<ast.FuncLit, { kind: 'defer' | 'go' | 'call' | 'value'; owner: FuncNode | undefined }>();
-  // Names deferred or used as values through something the call graph does not resolve.
+  // Names deferred through something the call graph does not resolve, and (found on first use)
+  // names of functions or methods named without being called: they may be deferred through a
+  // variable.
   const looseNames = new Set<string>();
+  let valueNames: Set<string> | undefined;
+  const isLoose = (name: string): boolean => {
+    if (looseNames.has(name)) return true;
+    if (!valueNames) {
+      const names = new Set<string>();
+      for (const file of pass.files) {
+        // Parents come before children in pre-order: mark the names that are not value uses
+        // (the called expression, a selector's name, a declaration's name) before reaching them.
+        const notValue = new Set<ast.Node>();
+        file.inspector.preorder(['CallExpr', 'SelectorExpr', 'Ident', 'FuncDecl'], (n) => {
+          if (n.kind === 'CallExpr') notValue.add(n.fun);
+          else if (n.kind === 'FuncDecl') notValue.add(n.name);
+          else if (n.kind === 'SelectorExpr') {
+            notValue.add(n.sel);
+            if (!notValue.has(n)) names.add(n.sel.name);
+          } else if (!notValue.has(n)) names.add(n.name);
+        });
+      }
+      valueNames = names;
+    }
+    return valueNames.has(name);
+  };
   const found: { call: ast.CallExpr; file: PassFile; fn: FuncNode | undefined; deferRecover: boolean; deferArg: boolean }[] = [];
   for (const file of pass.files) {
-    file.inspector.withStack(['FuncLit', 'FuncDecl', 'CallExpr', 'DeferStmt', 'SelectorExpr', 'Ident'], (n, stack) => {
+    file.inspector.withStack(['FuncLit', 'FuncDecl', 'CallExpr', 'DeferStmt'], (n, stack) => {
       if (n.kind === 'FuncDecl') fileOfFn.set(n, file);
       else if (n.kind === 'FuncLit') {
         fileOfFn.set(n, file);
@@ -1479,13 +1503,6 @@ export function recoverSites(pass: Pass): RecoverSite[] {
         const f = unparen(n.call.fun);
         const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : undefined;
         if (name && !graph.calleeOf(n.call)) looseNames.add(name);
-      } else if (n.kind === 'SelectorExpr' || n.kind === 'Ident') {
-        // A function or method named without being called: it may be deferred through a variable.
-        const parent = stack[stack.length - 2];
-        const isCallee = parent?.kind === 'CallExpr' && unparen(parent.fun) === n;
-        const name = n.kind === 'Ident' ? n.name : n.sel.name;
-        if (!isCallee && !(parent?.kind === 'SelectorExpr' && parent.sel === n) && !(parent?.kind === 'FuncDecl' && parent.name === n)) looseNames.add(name);
-        if (n.kind === 'SelectorExpr' && isCallee) return true;
       } else if (n.kind === 'CallExpr' && isRecoverCall(pass, n)) {
         const fn = enclosingFunc(stack);
         const parent = stack[stack.length - 2];
@@ -1552,7 +1569,7 @@ export function recoverSites(pass: Pass): RecoverSite[] {
     const node = graph.nodeOf(fn);
     const edges = node?.in ?? [];
     if (edges.some((e) => e.kind === 'defer')) return 'yes';
-    if (edges.some((e) => e.kind === 'value') || looseNames.has(fn.name.name)) return 'unknown';
+    if (edges.some((e) => e.kind === 'value') || isLoose(fn.name.name)) return 'unknown';
     return 'no';
   };
   const sites: RecoverSite[] = [];

@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  callsMethodNamed, callText, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
+  callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
   requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
@@ -383,6 +383,8 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
 
 function run(pass: Pass): void {
   for (const file of pass.files) {
+    // Lock and RLock calls name "Lock": a file without the word has no function to check.
+    if (!sourceMentions(file, 'Lock')) continue;
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => checkFunc(pass, file, fn));
   }
 }

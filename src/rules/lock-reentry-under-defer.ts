@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  assignsVar, callsMethodNamed, callText, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
+  assignsVar, callsMethodNamed, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
   type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
@@ -191,6 +191,8 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
 
 function run(pass: Pass): void {
   for (const file of pass.files) {
+    // Lock and RLock calls name "Lock": a file without the word has no function to check.
+    if (!sourceMentions(file, 'Lock')) continue;
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => checkFunc(pass, file, fn));
   }
 }

@@ -6,7 +6,7 @@ import type * as ast from './ast.js';
 import { NOPOS, SEND, RECV } from './ast.js';
 import * as T from './token.js';
 import { Scanner, type LineDirective } from './scanner.js';
-import { SourceFile, computeLineStarts, encodeUtf8 } from './source.js';
+import { SourceFile, encodeUtf8 } from './source.js';
 import { pos as nodePos, end as nodeEnd, unparen, utf8Len } from './nodes.js';
 import { parseConstraint, constraintGoVersion } from './constraint.js';
 
@@ -123,7 +123,7 @@ function isTypeSwitchAssert(x: ast.Expr): boolean {
 
 class Parser {
   private readonly sc: Scanner;
-  private readonly lineStarts: number[];
+  private readonly source: SourceFile;
   readonly errors: { offset: number; message: string }[] = [];
   private readonly maxNest: number;
 
@@ -152,9 +152,9 @@ class Parser {
   // partial results survive a bailout
   decls: ast.Decl[] = [];
 
-  constructor(sc: Scanner, lineStarts: number[], maxNest: number, skipComments = false) {
+  constructor(sc: Scanner, source: SourceFile, maxNest: number, skipComments = false) {
     this.sc = sc;
-    this.lineStarts = lineStarts;
+    this.source = source;
     this.maxNest = maxNest;
     this.skipComments = skipComments;
     this.next();
@@ -163,7 +163,8 @@ class Parser {
   // ---- errors ----
 
   private lineOf(offset: number): number {
-    const ls = this.lineStarts;
+    // Only errors need lines: the table is built on first use.
+    const ls = this.source.lineStarts;
     let lo = 0;
     let hi = ls.length - 1;
     while (lo < hi) {
@@ -1976,14 +1977,13 @@ class Parser {
 /** Parses one Go source file. Never throws. */
 export function parseFile(filename: string, src: Uint8Array | string, opts: ParseOptions = {}): ParseResult {
   const bytes = typeof src === 'string' ? encodeUtf8(src) : src;
-  const lineStarts = computeLineStarts(bytes);
-  const source = new SourceFile(filename, bytes, lineStarts);
+  const source = new SourceFile(filename, bytes);
   const sc = new Scanner(filename, bytes);
   const maxNest = opts.maxNesting ?? DEFAULT_MAX_NESTING;
   let p: Parser | null = null;
   const errs: { offset: number; message: string }[] = [];
   try {
-    p = new Parser(sc, lineStarts, maxNest, opts.comments === false);
+    p = new Parser(sc, source, maxNest, opts.comments === false);
     p.parseFile(opts.mode ?? 'full');
   } catch (e) {
     if (e instanceof Bailout) {
@@ -2018,14 +2018,13 @@ export function parseFile(filename: string, src: Uint8Array | string, opts: Pars
 /** Parses a single expression (go/parser.ParseExpr). */
 export function parseExpr(src: string): { expr: ast.Expr | null; errors: SyntaxErr[] } {
   const bytes = encodeUtf8(src);
-  const lineStarts = computeLineStarts(bytes);
-  const source = new SourceFile('expr', bytes, lineStarts);
+  const source = new SourceFile('expr', bytes);
   const sc = new Scanner('expr', bytes);
   let expr: ast.Expr | null = null;
   let p: Parser | null = null;
   const extra: { offset: number; message: string }[] = [];
   try {
-    p = new Parser(sc, lineStarts, DEFAULT_MAX_NESTING);
+    p = new Parser(sc, source, DEFAULT_MAX_NESTING);
     expr = p.parseRhs();
     p.expectEOF();
   } catch (e) {

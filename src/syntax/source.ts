@@ -15,13 +15,17 @@ export interface Position {
 export class SourceFile {
   readonly name: string;
   readonly bytes: Uint8Array;
-  /** Byte offset at which each line starts; lineStarts[0] === 0. */
-  readonly lineStarts: number[];
+  private starts: number[] | undefined;
 
   constructor(name: string, bytes: Uint8Array, lineStarts?: number[]) {
     this.name = name;
     this.bytes = bytes;
-    this.lineStarts = lineStarts ?? computeLineStarts(bytes);
+    this.starts = lineStarts;
+  }
+
+  /** Byte offset at which each line starts; lineStarts[0] === 0 (built on first use: most files never need a position). */
+  get lineStarts(): number[] {
+    return (this.starts ??= computeLineStarts(this.bytes));
   }
 
   get size(): number {

@@ -110,6 +110,8 @@ export class CallGraph {
   private readonly baseNoReturn: (call: ast.CallExpr) => boolean;
   private exits: Map<FuncNode, ExitWitness> | null = null;
   private readonly cfgs = new Map<FuncNode, CFG>();
+  /** CFGs built for the exit analysis (only the base no-return calls end blocks). */
+  private readonly baseCfgs = new Map<FuncNode, CFG>();
 
   constructor(
     nodes: FuncNode[],
@@ -117,6 +119,8 @@ export class CallGraph {
     callTarget: Map<ast.CallExpr, FuncNode>,
     info: TypeInfo,
     opts: CallGraphOptions,
+    /** The functions whose own body calls each name ('' for calls without a plain name: `f()()`, `m[k]()`), from the build's walk. */
+    private readonly callersByName?: ReadonlyMap<string, readonly FuncNode[]>,
   ) {
     this.nodes = nodes;
     this.byFunc = byFunc;
@@ -136,6 +140,16 @@ export class CallGraph {
   }
 
   private readonly candidateNames: ReadonlySet<string> | undefined;
+
+  /** The functions whose own body (not their literals) has a call that may not return by name, in node order. */
+  private candidates(): FuncNode[] {
+    const names = this.candidateNames;
+    const byName = this.callersByName;
+    if (!names || !byName) return this.nodes.filter((n) => this.hasCandidateCall(n));
+    const found = new Set<FuncNode>(byName.get('') ?? []);
+    for (const name of names) for (const n of byName.get(name) ?? []) found.add(n);
+    return [...found].filter((n) => !!n.body).sort((a, b) => a.id - b.id);
+  }
 
   /** Whether a function's own body (not its literals) has a call that may not return by name. */
   private hasCandidateCall(fn: FuncNode): boolean {
@@ -160,7 +174,7 @@ export class CallGraph {
    * calls: its exit analysis and CFGs are its own.
    */
   withNoReturn(opts: CallGraphOptions): CallGraph {
-    return new CallGraph(this.nodes, this.byFunc, this.callTarget, this.info, opts);
+    return new CallGraph(this.nodes, this.byFunc, this.callTarget, this.info, opts, this.callersByName);
   }
 
   /** The node of a function declaration or literal of the package. */
@@ -269,7 +283,11 @@ export class CallGraph {
     if (!fn.body) return undefined;
     let g = this.cfgs.get(fn);
     if (!g) {
-      g = buildCFG(fn.body, { mayReturn: (call) => this.mayReturn(call) });
+      const exits = this.exitWitnesses();
+      // The exit analysis' CFG is the same graph when the function calls no helper that always
+      // exits (panic and the base no-return calls end blocks in both).
+      const base = this.baseCfgs.get(fn);
+      g = base && !fn.out.some((e) => exits.has(e.callee)) ? base : buildCFG(fn.body, { mayReturn: (call) => this.mayReturn(call) });
       this.cfgs.set(fn, g);
     }
     return g;
@@ -278,9 +296,9 @@ export class CallGraph {
   private exitWitnesses(): Map<FuncNode, ExitWitness> {
     if (this.exits) return this.exits;
     const exits = new Map<FuncNode, ExitWitness>();
-    const base = new Map<FuncNode, CFG>();
+    const base = this.baseCfgs;
     // Only a function with a call that may not return can always exit; its callers follow.
-    const start = this.nodes.filter((n) => this.hasCandidateCall(n));
+    const start = this.candidates();
     const queued = new Set<FuncNode>(start);
     const work = [...start];
     while (work.length > 0) {
@@ -371,6 +389,8 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   // walk = func(n *Node) {...}`): names ever assigned a literal, and the calls through such names
   // (resolved after the walk; the rest of the walk pays nothing for them).
   const litNames = new Set<string>();
+  // For each called name, the functions whose own body calls it (see CallGraph.candidates).
+  const callersByName = new Map<string, FuncNode[]>();
   const viaVar: { caller: FuncNode | null; id: ast.Ident; kind: EdgeKind; call: ast.CallExpr }[] = [];
   const noteLits = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null): void => {
     if (!rhs || rhs.length !== lhs.length) return;
@@ -448,6 +468,12 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
           break;
         case 'CallExpr': {
           const kind = use ?? 'call';
+          if (owner) {
+            const name = calledName(n) ?? '';
+            let list = callersByName.get(name);
+            if (!list) callersByName.set(name, (list = []));
+            if (list[list.length - 1] !== owner) list.push(owner);
+          }
           const fun = unparen(n.fun);
           if (fun.kind === 'FuncLit') {
             const node = litNode(fun, owner);
@@ -591,5 +617,5 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     e.caller.out.push(e);
     e.callee.in.push(e);
   }
-  return new CallGraph(nodes, byFunc, callTarget, info, opts);
+  return new CallGraph(nodes, byFunc, callTarget, info, opts, callersByName);
 }

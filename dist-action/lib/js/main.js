@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-X5QC55V7.js";
+} from "./chunk-TGJRNJSM.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

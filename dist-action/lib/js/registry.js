@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-ARO3HTKH.js";
-import "./chunk-BI5NNTYP.js";
+} from "./chunk-EJXRQN5W.js";
+import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

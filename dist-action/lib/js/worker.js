@@ -2,10 +2,10 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-SUETTTTC.js";
+} from "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-B2QNH7MC.js";
-import "./chunk-BI5NNTYP.js";
+import "./chunk-M2L5VSVX.js";
+import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-BZNRRIRU.js";
-import "./chunk-PFWFX55D.js";
+} from "./chunk-IREMN7I7.js";
+import "./chunk-64JNT7JR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-SUETTTTC.js";
+import "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-B2QNH7MC.js";
-import "./chunk-ARO3HTKH.js";
-import "./chunk-BI5NNTYP.js";
+import "./chunk-M2L5VSVX.js";
+import "./chunk-EJXRQN5W.js";
+import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-4SU6KXGC.js";
+} from "./chunk-7WFKSWKL.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-PFWFX55D.js";
+} from "./chunk-64JNT7JR.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-SUETTTTC.js";
+} from "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-B2QNH7MC.js";
+import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ARO3HTKH.js";
+} from "./chunk-EJXRQN5W.js";
 import {
   docUrl
-} from "./chunk-BI5NNTYP.js";
+} from "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import {
   __commonJS,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-YOJR6GB4.js";
+} from "./chunk-4KULQMWR.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-4SU6KXGC.js";
+} from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-X5QC55V7.js";
+} from "./chunk-TGJRNJSM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -50,26 +50,26 @@ import {
   defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-PFWFX55D.js";
+} from "./chunk-64JNT7JR.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-SUETTTTC.js";
+} from "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-B2QNH7MC.js";
+import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ARO3HTKH.js";
+} from "./chunk-EJXRQN5W.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-BI5NNTYP.js";
+} from "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

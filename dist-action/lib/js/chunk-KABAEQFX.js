@@ -762,14 +762,8 @@ var DEFAULT_NO_RETURN = /* @__PURE__ */ new Set([
 ]);
 var DEFAULT_NO_RETURN_NAMES = new Set([...DEFAULT_NO_RETURN].map(shortNameOf));
 var CallGraph = class _CallGraph {
-  nodes;
-  byFunc;
-  callTarget;
-  info;
-  baseNoReturn;
-  exits = null;
-  cfgs = /* @__PURE__ */ new Map();
-  constructor(nodes, byFunc, callTarget, info, opts) {
+  constructor(nodes, byFunc, callTarget, info, opts, callersByName) {
+    this.callersByName = callersByName;
     this.nodes = nodes;
     this.byFunc = byFunc;
     this.callTarget = callTarget;
@@ -786,7 +780,26 @@ var CallGraph = class _CallGraph {
       return noReturn(call, this.info.callee(call));
     };
   }
+  callersByName;
+  nodes;
+  byFunc;
+  callTarget;
+  info;
+  baseNoReturn;
+  exits = null;
+  cfgs = /* @__PURE__ */ new Map();
+  /** CFGs built for the exit analysis (only the base no-return calls end blocks). */
+  baseCfgs = /* @__PURE__ */ new Map();
   candidateNames;
+  /** The functions whose own body (not their literals) has a call that may not return by name, in node order. */
+  candidates() {
+    const names = this.candidateNames;
+    const byName = this.callersByName;
+    if (!names || !byName) return this.nodes.filter((n) => this.hasCandidateCall(n));
+    const found = new Set(byName.get("") ?? []);
+    for (const name of names) for (const n of byName.get(name) ?? []) found.add(n);
+    return [...found].filter((n) => !!n.body).sort((a, b) => a.id - b.id);
+  }
   /** Whether a function's own body (not its literals) has a call that may not return by name. */
   hasCandidateCall(fn) {
     const names = this.candidateNames;
@@ -809,7 +822,7 @@ var CallGraph = class _CallGraph {
    * calls: its exit analysis and CFGs are its own.
    */
   withNoReturn(opts) {
-    return new _CallGraph(this.nodes, this.byFunc, this.callTarget, this.info, opts);
+    return new _CallGraph(this.nodes, this.byFunc, this.callTarget, this.info, opts, this.callersByName);
   }
   /** The node of a function declaration or literal of the package. */
   nodeOf(f) {
@@ -903,7 +916,9 @@ var CallGraph = class _CallGraph {
     if (!fn.body) return void 0;
     let g = this.cfgs.get(fn);
     if (!g) {
-      g = buildCFG(fn.body, { mayReturn: (call) => this.mayReturn(call) });
+      const exits = this.exitWitnesses();
+      const base = this.baseCfgs.get(fn);
+      g = base && !fn.out.some((e) => exits.has(e.callee)) ? base : buildCFG(fn.body, { mayReturn: (call) => this.mayReturn(call) });
       this.cfgs.set(fn, g);
     }
     return g;
@@ -911,8 +926,8 @@ var CallGraph = class _CallGraph {
   exitWitnesses() {
     if (this.exits) return this.exits;
     const exits = /* @__PURE__ */ new Map();
-    const base = /* @__PURE__ */ new Map();
-    const start = this.nodes.filter((n) => this.hasCandidateCall(n));
+    const base = this.baseCfgs;
+    const start = this.candidates();
     const queued = new Set(start);
     const work = [...start];
     while (work.length > 0) {
@@ -994,6 +1009,7 @@ function buildCallGraph(files, info, opts = {}) {
   const pending = [];
   const edges = [];
   const litNames = /* @__PURE__ */ new Set();
+  const callersByName = /* @__PURE__ */ new Map();
   const viaVar = [];
   const noteLits = (lhs, rhs) => {
     if (!rhs || rhs.length !== lhs.length) return;
@@ -1060,6 +1076,12 @@ function buildCallGraph(files, info, opts = {}) {
           break;
         case "CallExpr": {
           const kind = use ?? "call";
+          if (owner) {
+            const name = calledName(n) ?? "";
+            let list = callersByName.get(name);
+            if (!list) callersByName.set(name, list = []);
+            if (list[list.length - 1] !== owner) list.push(owner);
+          }
           const fun = unparen(n.fun);
           if (fun.kind === "FuncLit") {
             const node = litNode(fun, owner);
@@ -1195,7 +1217,7 @@ function buildCallGraph(files, info, opts = {}) {
     e.caller.out.push(e);
     e.callee.in.push(e);
   }
-  return new CallGraph(nodes, byFunc, callTarget, info, opts);
+  return new CallGraph(nodes, byFunc, callTarget, info, opts, callersByName);
 }
 
 export {

@@ -10,7 +10,7 @@ import {
   severityRank,
   shortNameOf,
   walkNode
-} from "./chunk-BI5NNTYP.js";
+} from "./chunk-KABAEQFX.js";
 import {
   end,
   forEachChild,
@@ -1379,9 +1379,29 @@ function recoverSites(pass) {
   const fileOfFn = /* @__PURE__ */ new Map();
   const litKind = /* @__PURE__ */ new Map();
   const looseNames = /* @__PURE__ */ new Set();
+  let valueNames;
+  const isLoose = (name) => {
+    if (looseNames.has(name)) return true;
+    if (!valueNames) {
+      const names = /* @__PURE__ */ new Set();
+      for (const file of pass.files) {
+        const notValue = /* @__PURE__ */ new Set();
+        file.inspector.preorder(["CallExpr", "SelectorExpr", "Ident", "FuncDecl"], (n) => {
+          if (n.kind === "CallExpr") notValue.add(n.fun);
+          else if (n.kind === "FuncDecl") notValue.add(n.name);
+          else if (n.kind === "SelectorExpr") {
+            notValue.add(n.sel);
+            if (!notValue.has(n)) names.add(n.sel.name);
+          } else if (!notValue.has(n)) names.add(n.name);
+        });
+      }
+      valueNames = names;
+    }
+    return valueNames.has(name);
+  };
   const found = [];
   for (const file of pass.files) {
-    file.inspector.withStack(["FuncLit", "FuncDecl", "CallExpr", "DeferStmt", "SelectorExpr", "Ident"], (n, stack) => {
+    file.inspector.withStack(["FuncLit", "FuncDecl", "CallExpr", "DeferStmt"], (n, stack) => {
       if (n.kind === "FuncDecl") fileOfFn.set(n, file);
       else if (n.kind === "FuncLit") {
         fileOfFn.set(n, file);
@@ -1390,12 +1410,6 @@ function recoverSites(pass) {
         const f = unparen(n.call.fun);
         const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : void 0;
         if (name && !graph.calleeOf(n.call)) looseNames.add(name);
-      } else if (n.kind === "SelectorExpr" || n.kind === "Ident") {
-        const parent = stack[stack.length - 2];
-        const isCallee = parent?.kind === "CallExpr" && unparen(parent.fun) === n;
-        const name = n.kind === "Ident" ? n.name : n.sel.name;
-        if (!isCallee && !(parent?.kind === "SelectorExpr" && parent.sel === n) && !(parent?.kind === "FuncDecl" && parent.name === n)) looseNames.add(name);
-        if (n.kind === "SelectorExpr" && isCallee) return true;
       } else if (n.kind === "CallExpr" && isRecoverCall(pass, n)) {
         const fn = enclosingFunc(stack);
         const parent = stack[stack.length - 2];
@@ -1458,7 +1472,7 @@ function recoverSites(pass) {
     const node = graph.nodeOf(fn);
     const edges = node?.in ?? [];
     if (edges.some((e) => e.kind === "defer")) return "yes";
-    if (edges.some((e) => e.kind === "value") || looseNames.has(fn.name.name)) return "unknown";
+    if (edges.some((e) => e.kind === "value") || isLoose(fn.name.name)) return "unknown";
     return "no";
   };
   const sites = [];
@@ -3662,6 +3676,7 @@ function checkFunc(pass, file, fn) {
 }
 function run11(pass) {
   for (const file of pass.files) {
+    if (!sourceMentions(file, "Lock")) continue;
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => checkFunc(pass, file, fn));
   }
 }
@@ -4866,6 +4881,7 @@ function checkFunc2(pass, file, fn) {
 }
 function run17(pass) {
   for (const file of pass.files) {
+    if (!sourceMentions(file, "Lock")) continue;
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => checkFunc2(pass, file, fn));
   }
 }
@@ -5208,8 +5224,9 @@ function callsMethodGo(fn) {
 }
 function run18(pass) {
   for (const file of pass.files) {
+    const mayCallGo = pass.typesKnown && sourceMentions(file, ".Go");
     file.inspector.withStack(["FuncDecl", "FuncLit"], (fn, stack) => {
-      if (!file.inspector.contains(fn, ["GoStmt"]) && !(pass.typesKnown && callsMethodGo(fn))) return;
+      if (!file.inspector.contains(fn, ["GoStmt"]) && !(mayCallGo && callsMethodGo(fn))) return;
       const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
       check4(pass, file, fn, enclosing);
     });

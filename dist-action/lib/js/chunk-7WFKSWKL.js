@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-BI5NNTYP.js";
+} from "./chunk-KABAEQFX.js";
 import {
   __commonJS,
   __require,

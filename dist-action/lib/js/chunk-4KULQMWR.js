@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-4SU6KXGC.js";
+} from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-X5QC55V7.js";
+} from "./chunk-TGJRNJSM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -27,27 +27,27 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-PFWFX55D.js";
+} from "./chunk-64JNT7JR.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-SUETTTTC.js";
+} from "./chunk-6GFDLCQA.js";
 import {
   parseFile
-} from "./chunk-B2QNH7MC.js";
+} from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ARO3HTKH.js";
+} from "./chunk-EJXRQN5W.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-BI5NNTYP.js";
+} from "./chunk-KABAEQFX.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-YOJR6GB4.js";
+} from "./chunk-4KULQMWR.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-4SU6KXGC.js";
-import "./chunk-X5QC55V7.js";
-import "./chunk-PFWFX55D.js";
+import "./chunk-7WFKSWKL.js";
+import "./chunk-TGJRNJSM.js";
+import "./chunk-64JNT7JR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-SUETTTTC.js";
+import "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-B2QNH7MC.js";
-import "./chunk-ARO3HTKH.js";
-import "./chunk-BI5NNTYP.js";
+import "./chunk-M2L5VSVX.js";
+import "./chunk-EJXRQN5W.js";
+import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -1107,12 +1107,15 @@ function stripCR(s, comment) {
 var SourceFile = class {
   name;
   bytes;
-  /** Byte offset at which each line starts; lineStarts[0] === 0. */
-  lineStarts;
+  starts;
   constructor(name, bytes, lineStarts) {
     this.name = name;
     this.bytes = bytes;
-    this.lineStarts = lineStarts ?? computeLineStarts(bytes);
+    this.starts = lineStarts;
+  }
+  /** Byte offset at which each line starts; lineStarts[0] === 0 (built on first use: most files never need a position). */
+  get lineStarts() {
+    return this.starts ??= computeLineStarts(this.bytes);
   }
   get size() {
     return this.bytes.length;
@@ -1739,7 +1742,7 @@ function isTypeSwitchAssert(x) {
 }
 var Parser = class {
   sc;
-  lineStarts;
+  source;
   errors = [];
   maxNest;
   // comments
@@ -1762,16 +1765,16 @@ var Parser = class {
   nestLev = 0;
   // partial results survive a bailout
   decls = [];
-  constructor(sc, lineStarts, maxNest, skipComments = false) {
+  constructor(sc, source, maxNest, skipComments = false) {
     this.sc = sc;
-    this.lineStarts = lineStarts;
+    this.source = source;
     this.maxNest = maxNest;
     this.skipComments = skipComments;
     this.next();
   }
   // ---- errors ----
   lineOf(offset) {
-    const ls = this.lineStarts;
+    const ls = this.source.lineStarts;
     let lo = 0;
     let hi = ls.length - 1;
     while (lo < hi) {
@@ -3551,14 +3554,13 @@ var Parser = class {
 };
 function parseFile(filename, src, opts = {}) {
   const bytes = typeof src === "string" ? encodeUtf8(src) : src;
-  const lineStarts = computeLineStarts(bytes);
-  const source = new SourceFile(filename, bytes, lineStarts);
+  const source = new SourceFile(filename, bytes);
   const sc = new Scanner(filename, bytes);
   const maxNest = opts.maxNesting ?? DEFAULT_MAX_NESTING;
   let p = null;
   const errs = [];
   try {
-    p = new Parser(sc, lineStarts, maxNest, opts.comments === false);
+    p = new Parser(sc, source, maxNest, opts.comments === false);
     p.parseFile(opts.mode ?? "full");
   } catch (e) {
     if (e instanceof Bailout) {

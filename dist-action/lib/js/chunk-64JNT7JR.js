@@ -15,20 +15,20 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-SUETTTTC.js";
+} from "./chunk-6GFDLCQA.js";
 import {
   fileNameMismatch,
   headerAllows,
   parseFile,
   readFileHeader,
   releaseTagsFor
-} from "./chunk-B2QNH7MC.js";
+} from "./chunk-M2L5VSVX.js";
 import {
   SEVERITIES,
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-BI5NNTYP.js";
+} from "./chunk-KABAEQFX.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

@@ -4,20 +4,20 @@ import {
   DriverError,
   analyze,
   defaultJobs
-} from "./chunk-PFWFX55D.js";
+} from "./chunk-64JNT7JR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-SUETTTTC.js";
+import "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-B2QNH7MC.js";
+} from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ARO3HTKH.js";
+} from "./chunk-EJXRQN5W.js";
 import {
   docUrl
-} from "./chunk-BI5NNTYP.js";
+} from "./chunk-KABAEQFX.js";
 import {
   forEachChild,
   loopingLabels

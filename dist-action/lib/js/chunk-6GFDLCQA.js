@@ -6,13 +6,13 @@ import {
 import {
   DEFAULT_MAX_NESTING,
   parseFile
-} from "./chunk-B2QNH7MC.js";
+} from "./chunk-M2L5VSVX.js";
 import {
   DEFAULT_NO_RETURN,
   buildCFG,
   buildCallGraph,
   docUrl
-} from "./chunk-BI5NNTYP.js";
+} from "./chunk-KABAEQFX.js";
 import {
   end,
   forEachChild,

@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-4SU6KXGC.js";
+} from "./chunk-7WFKSWKL.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-ARO3HTKH.js";
-import "./chunk-BI5NNTYP.js";
+} from "./chunk-EJXRQN5W.js";
+import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 
