@@ -2,6 +2,7 @@
 // tests; its external tests apart), analyses the units in worker threads (or in this thread for
 // --jobs 1), applies suppression directives, and returns the findings in a deterministic order.
 // With a cache, units whose inputs are unchanged since an earlier run are not analysed again.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -22,7 +23,7 @@ export interface AnalyzeOptions {
   cwd?: string;
   patterns?: string[];
   tags?: string[];
-  /** Worker threads; 1 analyses in this thread. Default: the number of cores. */
+  /** Worker threads; 1 analyses in this thread. Default: defaultJobs(). */
   jobs?: number;
   /** URL of the module exporting `analyzers`. */
   registry: string;
@@ -127,8 +128,43 @@ export function workerHeapProblem(env: NodeJS.ProcessEnv = process.env): string 
   return `DEFERGUARD_WORKER_HEAP_MB=${JSON.stringify(v)} is not a whole number of megabytes (0 for no limit); using ${DEFAULT_WORKER_HEAP_MB}`;
 }
 
-export function defaultJobs(): number {
-  return Math.max(1, availableParallelism());
+/**
+ * The CPUs this process may use: the cores it can run on, capped by a cgroup CPU quota (as
+ * containers and CI runners set it), rounded up. No quota: the cores.
+ */
+export function usableCpus(cores: number = availableParallelism(), cpuMax: string | undefined = readCpuMax()): number {
+  const m = cpuMax?.trim().match(/^(\d+)\s+(\d+)$/);
+  if (!m) return Math.max(1, cores);
+  const quota = Number(m[1]);
+  const period = Number(m[2]);
+  if (!(quota > 0 && period > 0)) return Math.max(1, cores);
+  return Math.max(1, Math.min(cores, Math.ceil(quota / period)));
+}
+
+/** The CPU quota as "quota period": cgroup v2's cpu.max, else cgroup v1's CFS files (-1 or "max": none). */
+function readCpuMax(): string | undefined {
+  const read = (p: string): string | undefined => {
+    try {
+      return readFileSync(p, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const v2 = read('/sys/fs/cgroup/cpu.max');
+  if (v2 !== undefined) return v2;
+  const quota = read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us');
+  const period = read('/sys/fs/cgroup/cpu/cpu.cfs_period_us');
+  return quota !== undefined && period !== undefined ? `${quota} ${period}` : undefined;
+}
+
+/**
+ * The default number of worker threads: one per 1.5 usable CPUs, at least one. One analysis thread
+ * keeps about 1.5 cores busy (V8's collector and compiler threads run beside it), so a worker per
+ * core makes them compete: on 2 cores, two workers took about a fifth longer than one on
+ * GOROOT/src (docs/benchmarks.md).
+ */
+export function defaultJobs(cpus: number = usableCpus()): number {
+  return Math.max(1, Math.floor((cpus * 2) / 3));
 }
 
 function unitFiles(p: Package, kinds: ReadonlySet<string>): UnitFile[] {

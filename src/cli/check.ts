@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisCache, defaultCacheDir, type CacheStats } from '../analysis/cache.js';
-import { analyze, defaultJobs, DriverError, type AnalyzeResult } from '../analysis/driver.js';
+import { analyze, DriverError, type AnalyzeResult } from '../analysis/driver.js';
 import { INTERNAL_ERROR_RULE, SYNTAX_ERROR_RULE } from '../analysis/engine.js';
 import { ConfigError, findConfig, loadConfig, type Config } from '../config/config.js';
 import { applyBaseline, BaselineError, createBaseline, readBaselineFile, serializeBaseline, type Baseline, type BaselineEntry } from '../findings/baseline.js';
@@ -43,7 +43,7 @@ flags:
   --enable ID,...            also run these rules
   --disable ID,...           do not run these rules
   --enable-all               run every rule, including the ones off by default
-  --jobs N                   worker threads (default: number of cores)
+  --jobs N                   worker threads (default: one per 1.5 usable cores)
   --tags a,b                 build tags
   --no-tests                 skip _test.go files
   --baseline FILE            report only findings not accepted in FILE; list the entries now fixed
@@ -82,7 +82,8 @@ export interface CheckArgs {
   enable: string[];
   disable: string[];
   enableAll: boolean;
-  jobs: number;
+  /** Undefined: the driver's default (defaultJobs). */
+  jobs: number | undefined;
   tags: string[];
   color: boolean;
   tests: boolean;
@@ -111,7 +112,7 @@ function list(v: string): string[] {
 export function parseCheckArgs(args: readonly string[]): CheckArgs {
   const out: CheckArgs = {
     dir: undefined, patterns: [], formats: [], formatsGiven: false, failOn: 'high', failOnGiven: false, minConfidence: undefined, enable: [], disable: [], enableAll: false,
-    jobs: defaultJobs(), tags: [], color: true, tests: true, testsGiven: false, verbose: false, help: false,
+    jobs: undefined, tags: [], color: true, tests: true, testsGiven: false, verbose: false, help: false,
     config: undefined, baseline: undefined, writeBaseline: undefined, newFromRev: undefined, newFromMergeBase: undefined, newFromPatch: undefined,
     fix: false, diff: false, reportUnusedIgnores: false, cacheDir: undefined, cache: true, progress: true,
   };

@@ -8,7 +8,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisCache, defaultCacheDir } from '../analysis/cache.js';
-import { analyze, defaultJobs, DriverError } from '../analysis/driver.js';
+import { analyze, DriverError } from '../analysis/driver.js';
 import { INTERNAL_ERROR_RULE } from '../analysis/engine.js';
 import { AlertConfigError, parseWebhookTargets } from '../ci/alerts.js';
 import type { WebhookTarget } from '../ci/alerts.js';
@@ -77,7 +77,7 @@ flags:
   --phase PHASE              all (default); analyse: write --artifact DIR for a fork pull request
                              (no posting); post: in a workflow_run job, post the artifact in DIR
   --artifact DIR             the artifact directory of the two-phase mode
-  --jobs N                   worker threads (default: number of cores)
+  --jobs N                   worker threads (default: one per 1.5 usable cores)
   --tags a,b                 build tags
   --no-cache                 neither read nor write the analysis cache
   -v, --verbose              also print scoping and delivery notes
@@ -109,7 +109,8 @@ export interface CiArgs {
   golangciPath: string | undefined;
   phase: 'all' | 'analyse' | 'post';
   artifact: string | undefined;
-  jobs: number;
+  /** Undefined: the driver's default (defaultJobs). */
+  jobs: number | undefined;
   tags: string[];
   cache: boolean;
   verbose: boolean;
@@ -128,7 +129,7 @@ export function parseCiArgs(args: readonly string[]): CiArgs {
     dir: undefined, patterns: [], config: undefined, failOn: undefined, onlyNew: true, base: undefined, baseAnalysis: true,
     baseline: undefined, sarif: undefined, json: undefined, formats: [], commentMode: undefined, annotations: undefined,
     checkRun: undefined, summaryKey: undefined, requestChanges: false, golangci: false, golangciPath: undefined,
-    phase: 'all', artifact: undefined, jobs: defaultJobs(), tags: [], cache: true, verbose: false, help: false,
+    phase: 'all', artifact: undefined, jobs: undefined, tags: [], cache: true, verbose: false, help: false,
   };
   const r = new FlagReader(args);
   while (r.next()) {
@@ -245,7 +246,8 @@ interface Analysis {
 interface AnalysisSettings {
   patterns: string[];
   tags: string[];
-  jobs: number;
+  /** Undefined: the driver's default (defaultJobs). */
+  jobs: number | undefined;
   enable: string[];
   tests: boolean;
   cfg: Config | undefined;

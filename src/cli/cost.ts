@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { devNull } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { analyze, defaultJobs, DriverError } from '../analysis/driver.js';
+import { analyze, DriverError } from '../analysis/driver.js';
 import type { Finding } from '../findings/model.js';
 import { analyzers, REGISTRY_URL } from '../rules/index.js';
 import { buildCostReport, renderCostJson, renderCostText } from '../runtime/cost.js';
@@ -120,7 +120,7 @@ export async function run(args: string[]): Promise<number> {
   const patterns = flags.patterns.length ? flags.patterns : ['./...'];
   const buildArgs = ['build', '-gcflags=-d=defer', '-o', devNull, ...(flags.tags.length ? ['-tags', flags.tags.join(',')] : []), ...patterns];
   const analysis = flags.findings
-    ? analyze({ cwd, patterns: flags.patterns, tags: flags.tags, jobs: defaultJobs(), registry: REGISTRY_URL, enable: analyzers.map((a) => a.meta.id) }).catch((e: unknown) => {
+    ? analyze({ cwd, patterns: flags.patterns, tags: flags.tags, registry: REGISTRY_URL, enable: analyzers.map((a) => a.meta.id) }).catch((e: unknown) => {
         if (e instanceof DriverError) return e;
         throw e;
       })

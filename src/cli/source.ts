@@ -3,7 +3,7 @@
 // runtime observations with findings.
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { analyze, defaultJobs, DriverError } from '../analysis/driver.js';
+import { analyze, DriverError } from '../analysis/driver.js';
 import type { Finding } from '../findings/model.js';
 import { analyzers, REGISTRY_URL } from '../rules/index.js';
 import { makeCorrelator, type Correlator } from '../runtime/correlate.js';
@@ -80,7 +80,6 @@ export async function staticJoin(access: SourceAccess, patterns: string[] = []):
     const result = await analyze({
       cwd: access.dir,
       patterns,
-      jobs: defaultJobs(),
       registry: REGISTRY_URL,
       enable: analyzers.map((a) => a.meta.id),
     });

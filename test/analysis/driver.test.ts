@@ -9,7 +9,7 @@ import type * as ast from '../../src/syntax/ast.js';
 import { parseFile } from '../../src/syntax/parser.js';
 import { inspect } from '../../src/syntax/nodes.js';
 import { Inspector } from '../../src/analysis/inspector.js';
-import { analyze, DEFAULT_WORKER_HEAP_MB, workerHeapLimit, workerHeapProblem } from '../../src/analysis/driver.js';
+import { analyze, defaultJobs, DEFAULT_WORKER_HEAP_MB, usableCpus, workerHeapLimit, workerHeapProblem } from '../../src/analysis/driver.js';
 import { parseRuleOptions, OptionsError } from '../../src/analysis/options.js';
 
 const REGISTRY = new URL('./registry.fixture.ts', import.meta.url).href;
@@ -191,4 +191,16 @@ test('rule options are validated with the place of the problem', () => {
   assert.deepEqual(o.blockingCalls, ['x.Y']);
   assert.throws(() => parseRuleOptions({ banned: [{ name: 'x', context: 'never' }] }, 'f.json'), /f\.json: banned\[0\]: context must be one of/);
   assert.throws(() => parseRuleOptions({ bogus: 1 }, 'f.json'), OptionsError);
+});
+
+test('driver: default workers are one per 1.5 usable CPUs, and a cgroup CPU quota caps the CPUs', () => {
+  assert.deepEqual([1, 2, 3, 4, 6, 8, 16].map((c) => defaultJobs(c)), [1, 1, 2, 2, 4, 5, 10]);
+  // cgroup v2 cpu.max: "quota period" (rounded up), "max" for none; v1's -1 for none.
+  assert.equal(usableCpus(8, '150000 100000\n'), 2);
+  assert.equal(usableCpus(8, '400000 100000'), 4);
+  assert.equal(usableCpus(2, '800000 100000'), 2);
+  assert.equal(usableCpus(8, 'max 100000'), 8);
+  assert.equal(usableCpus(8, '-1 100000'), 8);
+  assert.equal(usableCpus(8, undefined), 8);
+  assert.equal(usableCpus(0, undefined), 1);
 });
