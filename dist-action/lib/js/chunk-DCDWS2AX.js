@@ -2,9 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
-  analyze,
-  defaultJobs
-} from "./chunk-64JNT7JR.js";
+  analyze
+} from "./chunk-6KTFJBFF.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -946,7 +945,6 @@ async function staticJoin(access, patterns = []) {
     const result = await analyze({
       cwd: access.dir,
       patterns,
-      jobs: defaultJobs(),
       registry: REGISTRY_URL,
       enable: analyzers.map((a) => a.meta.id)
     });

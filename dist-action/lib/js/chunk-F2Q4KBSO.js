@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-4KULQMWR.js";
+} from "./chunk-WQXVV66H.js";
 import {
   OutputError,
   checkWritable,
@@ -40,17 +40,16 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-TGJRNJSM.js";
+} from "./chunk-NI264SGC.js";
 import {
   AnalysisCache,
   DriverError,
   analyze,
   countBySeverity,
   defaultCacheDir,
-  defaultJobs,
   filterByConfidence,
   parseFailOn
-} from "./chunk-64JNT7JR.js";
+} from "./chunk-6KTFJBFF.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
@@ -1953,7 +1952,7 @@ flags:
   --phase PHASE              all (default); analyse: write --artifact DIR for a fork pull request
                              (no posting); post: in a workflow_run job, post the artifact in DIR
   --artifact DIR             the artifact directory of the two-phase mode
-  --jobs N                   worker threads (default: number of cores)
+  --jobs N                   worker threads (default: one per 1.5 usable cores)
   --tags a,b                 build tags
   --no-cache                 neither read nor write the analysis cache
   -v, --verbose              also print scoping and delivery notes
@@ -1991,7 +1990,7 @@ function parseCiArgs(args) {
     golangciPath: void 0,
     phase: "all",
     artifact: void 0,
-    jobs: defaultJobs(),
+    jobs: void 0,
     tags: [],
     cache: true,
     verbose: false,

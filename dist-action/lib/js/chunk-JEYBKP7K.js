@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-64JNT7JR.js";
+} from "./chunk-6KTFJBFF.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";

@@ -8,8 +8,8 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-IREMN7I7.js";
-import "./chunk-64JNT7JR.js";
+} from "./chunk-DCDWS2AX.js";
+import "./chunk-6KTFJBFF.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";

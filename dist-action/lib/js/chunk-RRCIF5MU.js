@@ -9,12 +9,12 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-4KULQMWR.js";
+} from "./chunk-WQXVV66H.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-TGJRNJSM.js";
-import "./chunk-64JNT7JR.js";
+import "./chunk-NI264SGC.js";
+import "./chunk-6KTFJBFF.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";

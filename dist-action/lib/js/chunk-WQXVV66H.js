@@ -16,18 +16,17 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-TGJRNJSM.js";
+} from "./chunk-NI264SGC.js";
 import {
   AnalysisCache,
   DriverError,
   analyze,
   applyGate,
   defaultCacheDir,
-  defaultJobs,
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-64JNT7JR.js";
+} from "./chunk-6KTFJBFF.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
@@ -1418,7 +1417,7 @@ flags:
   --enable ID,...            also run these rules
   --disable ID,...           do not run these rules
   --enable-all               run every rule, including the ones off by default
-  --jobs N                   worker threads (default: number of cores)
+  --jobs N                   worker threads (default: one per 1.5 usable cores)
   --tags a,b                 build tags
   --no-tests                 skip _test.go files
   --baseline FILE            report only findings not accepted in FILE; list the entries now fixed
@@ -1455,7 +1454,7 @@ function parseCheckArgs(args) {
     enable: [],
     disable: [],
     enableAll: false,
-    jobs: defaultJobs(),
+    jobs: void 0,
     tags: [],
     color: true,
     tests: true,

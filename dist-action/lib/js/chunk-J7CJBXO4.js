@@ -2,9 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
-  analyze,
-  defaultJobs
-} from "./chunk-64JNT7JR.js";
+  analyze
+} from "./chunk-6KTFJBFF.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
@@ -260,7 +259,7 @@ ${USAGE}`);
   const cwd = resolve2(flags.dir);
   const patterns = flags.patterns.length ? flags.patterns : ["./..."];
   const buildArgs = ["build", "-gcflags=-d=defer", "-o", devNull, ...flags.tags.length ? ["-tags", flags.tags.join(",")] : [], ...patterns];
-  const analysis = flags.findings ? analyze({ cwd, patterns: flags.patterns, tags: flags.tags, jobs: defaultJobs(), registry: REGISTRY_URL, enable: analyzers.map((a) => a.meta.id) }).catch((e) => {
+  const analysis = flags.findings ? analyze({ cwd, patterns: flags.patterns, tags: flags.tags, registry: REGISTRY_URL, enable: analyzers.map((a) => a.meta.id) }).catch((e) => {
     if (e instanceof DriverError) return e;
     throw e;
   }) : void 0;

@@ -299,6 +299,7 @@ var AnalysisCache = class {
 };
 
 // src/analysis/driver.ts
+import { readFileSync as readFileSync3 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join as join5 } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -1770,8 +1771,30 @@ function workerHeapProblem(env = process.env) {
   if (v === void 0 || v.trim() === "" || /^\d+$/.test(v.trim())) return void 0;
   return `DEFERGUARD_WORKER_HEAP_MB=${JSON.stringify(v)} is not a whole number of megabytes (0 for no limit); using ${DEFAULT_WORKER_HEAP_MB}`;
 }
-function defaultJobs() {
-  return Math.max(1, availableParallelism());
+function usableCpus(cores = availableParallelism(), cpuMax = readCpuMax()) {
+  const m = cpuMax?.trim().match(/^(\d+)\s+(\d+)$/);
+  if (!m) return Math.max(1, cores);
+  const quota = Number(m[1]);
+  const period = Number(m[2]);
+  if (!(quota > 0 && period > 0)) return Math.max(1, cores);
+  return Math.max(1, Math.min(cores, Math.ceil(quota / period)));
+}
+function readCpuMax() {
+  const read = (p) => {
+    try {
+      return readFileSync3(p, "utf8").trim();
+    } catch {
+      return void 0;
+    }
+  };
+  const v2 = read("/sys/fs/cgroup/cpu.max");
+  if (v2 !== void 0) return v2;
+  const quota = read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us");
+  const period = read("/sys/fs/cgroup/cpu/cpu.cfs_period_us");
+  return quota !== void 0 && period !== void 0 ? `${quota} ${period}` : void 0;
+}
+function defaultJobs(cpus = usableCpus()) {
+  return Math.max(1, Math.floor(cpus * 2 / 3));
 }
 function unitFiles(p, kinds) {
   return p.files.filter((f) => kinds.has(f.kind)).map((f) => ({
@@ -2132,7 +2155,6 @@ export {
   defaultCacheDir,
   AnalysisCache,
   DriverError,
-  defaultJobs,
   planUnits,
   analyze
 };
