@@ -18,6 +18,14 @@ import {
 const ID = 'defer-blocking-call';
 const MAX_DEPTH = 3;
 
+/**
+ * Cleanup methods whose own work is accepted, as a deferred `x.Close()` is: the search for a
+ * blocking call does not go into a same-package method of these names (pgx's `defer rows.Close()`
+ * writes a terminate message to the server inside its Conn.Close).
+ */
+const CLEANUP_METHODS = new Set(['Close', 'Stop', 'Unlock', 'RUnlock', 'Rollback', 'Commit']);
+const notCleanup = (fn: GraphNode): boolean => !(fn.decl?.recv && CLEANUP_METHODS.has(fn.decl.name.name));
+
 interface Site {
   node: ast.Node;
   /** What is shown: `wg.Wait()`, `<-done`. */
@@ -481,7 +489,7 @@ function run(pass: Pass): void {
           let stop: number | null | undefined;
           for (const e of lit?.out ?? []) {
             if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
-            const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH);
+            const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
             // The literal told the goroutines to stop before this call waits for them.
             if (found?.found.others) {
               if (stop === undefined) stop = firstStopSignal(pass, fun.body) ?? null;
@@ -506,7 +514,7 @@ function run(pass: Pass): void {
           if (!conf) return;
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
         } else if (g.calleeOf(call)) {
-          const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH);
+          const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
           if (found) {
             site = found.found;
             chain = found.funcs.map((x) => funcName(pass.fileOf((x.decl ?? x.lit)!)!, (x.decl ?? x.lit)!));

@@ -831,10 +831,12 @@ export function searchCallees<T>(
   path: VarPath,
   find: (fn: GraphNode, path: VarPath) => T | undefined,
   maxDepth = 3,
+  /** Whether to go into a callee (default: every one). */
+  enter?: (fn: GraphNode) => boolean,
 ): CallChain<T> | undefined {
   const g = callGraphOf(pass);
   const first = g.calleeOf(call);
-  if (!first) return undefined;
+  if (!first || (enter && !enter(first))) return undefined;
   const firstFn = (first.decl ?? first.lit)!;
   const p0 = pathInCallee(pass, call, firstFn, path);
   if (!p0) return undefined;
@@ -852,6 +854,7 @@ export function searchCallees<T>(
       if (depth === maxDepth) continue;
       for (const e of s.fn.out) {
         if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
+        if (enter && !enter(e.callee)) continue;
         const fn = (e.callee.decl ?? e.callee.lit)!;
         const p = pathInCallee(pass, e.site, fn, s.path);
         if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site] });

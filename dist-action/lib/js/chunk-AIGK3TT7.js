@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EJXRQN5W.js";
+} from "./chunk-WO5BPCIF.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

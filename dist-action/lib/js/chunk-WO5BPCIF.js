@@ -920,10 +920,10 @@ function throughPointerField(t, fields) {
   }
   return false;
 }
-function searchCallees(pass, call, path, find, maxDepth = 3) {
+function searchCallees(pass, call, path, find, maxDepth = 3, enter) {
   const g = callGraphOf(pass);
   const first = g.calleeOf(call);
-  if (!first) return void 0;
+  if (!first || enter && !enter(first)) return void 0;
   const firstFn = first.decl ?? first.lit;
   const p0 = pathInCallee(pass, call, firstFn, path);
   if (!p0) return void 0;
@@ -940,6 +940,7 @@ function searchCallees(pass, call, path, find, maxDepth = 3) {
       if (depth === maxDepth) continue;
       for (const e of s.fn.out) {
         if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
+        if (enter && !enter(e.callee)) continue;
         const fn = e.callee.decl ?? e.callee.lit;
         const p = pathInCallee(pass, e.site, fn, s.path);
         if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site] });
@@ -5898,6 +5899,8 @@ var analyzer22 = {
 // src/rules/defer-blocking-call.ts
 var ID23 = "defer-blocking-call";
 var MAX_DEPTH2 = 3;
+var CLEANUP_METHODS = /* @__PURE__ */ new Set(["Close", "Stop", "Unlock", "RUnlock", "Rollback", "Commit"]);
+var notCleanup = (fn) => !(fn.decl?.recv && CLEANUP_METHODS.has(fn.decl.name.name));
 function isCtxType(pass, e) {
   const t = pass.types.typeOf(e);
   return t?.kind === "named" && t.pkg === "context" && t.name === "Context";
@@ -6251,7 +6254,7 @@ function run23(pass) {
           let stop;
           for (const e of lit?.out ?? []) {
             if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
-            const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2);
+            const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
             if (found?.found.others) {
               if (stop === void 0) stop = firstStopSignal(pass, fun.body) ?? null;
               if (stop !== null && stop < e.site.lparen) continue;
@@ -6275,7 +6278,7 @@ function run23(pass) {
           if (!conf) return;
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
         } else if (g.calleeOf(call)) {
-          const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2);
+          const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
           if (found) {
             site = found.found;
             chain = found.funcs.map((x) => funcName(pass.fileOf(x.decl ?? x.lit), x.decl ?? x.lit));

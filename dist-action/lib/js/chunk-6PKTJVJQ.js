@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-NI264SGC.js";
+} from "./chunk-X46BMFVN.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-EJXRQN5W.js";
+} from "./chunk-WO5BPCIF.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-WQXVV66H.js";
+} from "./chunk-6PKTJVJQ.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-NI264SGC.js";
+} from "./chunk-X46BMFVN.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EJXRQN5W.js";
+} from "./chunk-WO5BPCIF.js";
 import {
   SEVERITIES,
   compareFindings,

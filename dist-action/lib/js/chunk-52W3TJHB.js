@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EJXRQN5W.js";
+} from "./chunk-WO5BPCIF.js";
 import {
   docUrl,
   severityRank

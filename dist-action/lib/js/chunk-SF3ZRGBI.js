@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-EJXRQN5W.js";
+} from "./chunk-WO5BPCIF.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
