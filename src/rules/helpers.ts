@@ -809,6 +809,115 @@ function throughPointerField(t: Type | undefined, fields: readonly string[]): bo
   return false;
 }
 
+/**
+ * The parameters of a function whose nil test guards a node of its own code: the node sits in
+ * the body of `if p == nil` (or `nil == p`), or in the else branch of `if p != nil`.
+ */
+export function nilGuardParams(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Set<string> {
+  const out = new Set<string>();
+  if (!fn.body) return out;
+  const params = new Set<string>();
+  for (const f of fn.type.params.list ?? []) for (const n of f.names ?? []) if (n.name !== '_') params.add(n.name);
+  if (params.size === 0) return out;
+  const at = nodePos(node);
+  const nilTest = (c: ast.Expr, op: string): string | undefined => {
+    const x = unparen(c);
+    if (x.kind !== 'BinaryExpr' || x.op !== op) return undefined;
+    const l = unparen(x.x);
+    const r = unparen(x.y);
+    const isNil = (e: ast.Expr) => e.kind === 'Ident' && e.name === 'nil';
+    const p = isNil(r) ? l : isNil(l) ? r : undefined;
+    return p?.kind === 'Ident' && params.has(p.name) ? p.name : undefined;
+  };
+  walkNode(fn.body, (x) => {
+    if (x.kind === 'FuncLit') return false;
+    if (nodePos(x) > at || nodeEnd(x) <= at) return false;
+    if (x.kind === 'IfStmt') {
+      const inBody = nodePos(x.body) <= at && at < nodeEnd(x.body);
+      const inElse = !!x.else && nodePos(x.else) <= at && at < nodeEnd(x.else);
+      const eq = nilTest(x.cond, '==');
+      const ne = nilTest(x.cond, '!=');
+      if (inBody && eq) out.add(eq);
+      if (inElse && ne) out.add(ne);
+    }
+    return true;
+  });
+  return out;
+}
+
+/** The argument a call passes for a named parameter of the function it calls (undefined when unclear: variadic, a multi-value call). */
+export function argumentFor(fn: ast.FuncDecl | ast.FuncLit, call: ast.CallExpr, param: string): ast.Expr | undefined {
+  if (call.ellipsis !== -1) return undefined;
+  const fields = fn.type.params.list ?? [];
+  let i = 0;
+  for (const f of fields) {
+    if (f.type?.kind === 'Ellipsis') return undefined;
+    const names = f.names && f.names.length > 0 ? f.names : [null];
+    for (const n of names) {
+      if (n?.name === param) {
+        const args = call.args ?? [];
+        return args.length === countParams(fields) ? args[i] : undefined;
+      }
+      i++;
+    }
+  }
+  return undefined;
+}
+
+function countParams(fields: readonly ast.Field[]): number {
+  let n = 0;
+  for (const f of fields) n += f.names && f.names.length > 0 ? f.names.length : 1;
+  return n;
+}
+
+/** The functions a callee search entered, in order, and the call that entered each (`calls[i]` entered `funcs[i]`). */
+export interface CallTrail {
+  funcs: readonly GraphNode[];
+  calls: readonly ast.CallExpr[];
+}
+
+/**
+ * The argument that reached a parameter of trail.funcs[k], followed back through parameters passed
+ * on unchanged (`func post(key *Key) { postNoRetry(key) }`): the expression of the earliest caller
+ * on the trail, or undefined when unclear.
+ */
+export function trailArgument(trail: CallTrail, k: number, param: string): ast.Expr | undefined {
+  let name = param;
+  for (let i = k; i >= 0; i--) {
+    const g = trail.funcs[i]!;
+    const f = (g.decl ?? g.lit)!;
+    const a = argumentFor(f, trail.calls[i]!, name);
+    if (!a) return undefined;
+    const x = unparen(a);
+    const caller = i > 0 ? trail.funcs[i - 1]! : undefined;
+    const cf = caller ? (caller.decl ?? caller.lit)! : undefined;
+    // A parameter of the caller handed on as it came (never assigned there): follow it up.
+    if (x.kind === 'Ident' && cf && isParamOf(cf, x.name) && !assignsName(cf, x.name)) {
+      name = x.name;
+      continue;
+    }
+    return a;
+  }
+  return undefined;
+}
+
+function isParamOf(fn: ast.FuncDecl | ast.FuncLit, name: string): boolean {
+  return (fn.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === name));
+}
+
+/** Whether the function's own code assigns to a name or takes its address (syntax only). */
+function assignsName(fn: ast.FuncDecl | ast.FuncLit, name: string): boolean {
+  let found = false;
+  if (!fn.body) return false;
+  walkNode(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'AssignStmt' && x.lhs.some((l) => unparen(l).kind === 'Ident' && (unparen(l) as ast.Ident).name === name)) found = true;
+    else if (x.kind === 'UnaryExpr' && x.op === '&' && unparen(x.x).kind === 'Ident' && (unparen(x.x) as ast.Ident).name === name) found = true;
+    return !found;
+  });
+  return found;
+}
+
 /** A chain of same-package calls ending in a function where `find` matched. */
 export interface CallChain<T> {
   /** The functions entered, in order (the first is the callee of the starting call). */
@@ -829,14 +938,17 @@ export function searchCallees<T>(
   pass: Pass,
   call: ast.CallExpr,
   path: VarPath,
-  find: (fn: GraphNode, path: VarPath) => T | undefined,
+  find: (fn: GraphNode, path: VarPath, chain: CallTrail) => T | undefined,
   maxDepth = 3,
-  /** Whether to go into a callee (default: every one). */
-  enter?: (fn: GraphNode) => boolean,
+  /**
+   * Whether to go into a callee through a call site (default: every one); `chain` is how the
+   * search reached the function the site is in (empty for the starting call).
+   */
+  enter?: (callee: GraphNode, site: ast.CallExpr, chain: CallTrail) => boolean,
 ): CallChain<T> | undefined {
   const g = callGraphOf(pass);
   const first = g.calleeOf(call);
-  if (!first || (enter && !enter(first))) return undefined;
+  if (!first || (enter && !enter(first, call, { funcs: [], calls: [] }))) return undefined;
   const firstFn = (first.decl ?? first.lit)!;
   const p0 = pathInCallee(pass, call, firstFn, path);
   if (!p0) return undefined;
@@ -849,12 +961,12 @@ export function searchCallees<T>(
       const key = `${s.fn.id}:${formatPath(s.path)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const found = find(s.fn, s.path);
+      const found = find(s.fn, s.path, s);
       if (found !== undefined) return { funcs: s.funcs, calls: s.calls, path: s.path, found };
       if (depth === maxDepth) continue;
       for (const e of s.fn.out) {
         if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
-        if (enter && !enter(e.callee)) continue;
+        if (enter && !enter(e.callee, e.site, s)) continue;
         const fn = (e.callee.decl ?? e.callee.lit)!;
         const p = pathInCallee(pass, e.site, fn, s.path);
         if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site] });

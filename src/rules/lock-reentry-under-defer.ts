@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  assignsVar, callsMethodNamed, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
+  assignsVar, callsMethodNamed, nilGuardParams, trailArgument, type CallTrail, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
   type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
@@ -87,11 +87,28 @@ function reachedEntries(cfg: CFG, from: ast.Node, stop: (n: ast.Node) => boolean
 }
 
 /** A Lock/RLock of the mutex `path` in fn reachable from its entry without an unlock of it first. */
-function locksOnEntry(pass: Pass, fn: GraphNode, path: VarPath): LockCall | undefined {
+/**
+ * Whether the node, in the function that `entered` calls, runs only when a parameter is nil while
+ * that call passes something else for it: `if key == nil { key = c.defaultKey() }` is not taken
+ * by `c.post(c.Key, ...)`. (Something else may still be nil at run time: this is a guess in favour
+ * of silence.)
+ */
+function skippedForCall(trail: CallTrail, node: ast.Node): boolean {
+  const k = trail.funcs.length - 1;
+  if (k < 0) return false;
+  const g = trail.funcs[k]!;
+  for (const p of nilGuardParams((g.decl ?? g.lit)!, node)) {
+    const a = trailArgument(trail, k, p);
+    if (a && !(unparen(a).kind === 'Ident' && (unparen(a) as ast.Ident).name === 'nil')) return true;
+  }
+  return false;
+}
+
+function locksOnEntry(pass: Pass, fn: GraphNode, path: VarPath, trail: CallTrail): LockCall | undefined {
   if (!fn.body) return undefined;
   // `c = parent` in the callee: its c.mu is another mutex from then on.
   if (path.decl && !path.global && assignsVar(pass, fn.body, path.decl)) return undefined;
-  const locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === 'Lock' || l.method === 'RLock') && samePathOf(pass, l.mutex, path));
+  const locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === 'Lock' || l.method === 'RLock') && samePathOf(pass, l.mutex, path) && !skippedForCall(trail, l.call));
   if (locks.length === 0) return undefined;
   const f = (fn.decl ?? fn.lit)!;
   const cfg = cfgOf(pass, f);
@@ -162,7 +179,7 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
       if (!h.path) continue;
       let reported = false;
       for (const call of packageCallsIn(pass, n)) {
-        const chain = searchCallees(pass, call, h.path, (g, p) => locksOnEntry(pass, g, p), MAX_DEPTH);
+        const chain = searchCallees(pass, call, h.path, (g, p, trail) => locksOnEntry(pass, g, p, trail), MAX_DEPTH, (_callee, site, trail) => !skippedForCall(trail, site));
         if (!chain) continue;
         const inner = chain.found;
         const innerFile = pass.fileOf(inner.call) ?? file;

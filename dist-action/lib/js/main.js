@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-X46BMFVN.js";
+} from "./chunk-KA5JIVWF.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

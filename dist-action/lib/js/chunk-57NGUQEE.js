@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-X46BMFVN.js";
+} from "./chunk-KA5JIVWF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WO5BPCIF.js";
+} from "./chunk-BFOHR2QC.js";
 import {
   SEVERITIES,
   compareFindings,

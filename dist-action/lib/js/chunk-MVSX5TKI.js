@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WO5BPCIF.js";
+} from "./chunk-BFOHR2QC.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

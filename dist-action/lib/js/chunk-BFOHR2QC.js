@@ -920,10 +920,95 @@ function throughPointerField(t, fields) {
   }
   return false;
 }
+function nilGuardParams(fn, node) {
+  const out = /* @__PURE__ */ new Set();
+  if (!fn.body) return out;
+  const params = /* @__PURE__ */ new Set();
+  for (const f of fn.type.params.list ?? []) for (const n of f.names ?? []) if (n.name !== "_") params.add(n.name);
+  if (params.size === 0) return out;
+  const at = pos(node);
+  const nilTest2 = (c, op) => {
+    const x = unparen(c);
+    if (x.kind !== "BinaryExpr" || x.op !== op) return void 0;
+    const l = unparen(x.x);
+    const r = unparen(x.y);
+    const isNil3 = (e) => e.kind === "Ident" && e.name === "nil";
+    const p = isNil3(r) ? l : isNil3(l) ? r : void 0;
+    return p?.kind === "Ident" && params.has(p.name) ? p.name : void 0;
+  };
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (pos(x) > at || end(x) <= at) return false;
+    if (x.kind === "IfStmt") {
+      const inBody = pos(x.body) <= at && at < end(x.body);
+      const inElse = !!x.else && pos(x.else) <= at && at < end(x.else);
+      const eq = nilTest2(x.cond, "==");
+      const ne = nilTest2(x.cond, "!=");
+      if (inBody && eq) out.add(eq);
+      if (inElse && ne) out.add(ne);
+    }
+    return true;
+  });
+  return out;
+}
+function argumentFor(fn, call, param) {
+  if (call.ellipsis !== -1) return void 0;
+  const fields = fn.type.params.list ?? [];
+  let i = 0;
+  for (const f of fields) {
+    if (f.type?.kind === "Ellipsis") return void 0;
+    const names = f.names && f.names.length > 0 ? f.names : [null];
+    for (const n of names) {
+      if (n?.name === param) {
+        const args = call.args ?? [];
+        return args.length === countParams(fields) ? args[i] : void 0;
+      }
+      i++;
+    }
+  }
+  return void 0;
+}
+function countParams(fields) {
+  let n = 0;
+  for (const f of fields) n += f.names && f.names.length > 0 ? f.names.length : 1;
+  return n;
+}
+function trailArgument(trail, k, param) {
+  let name = param;
+  for (let i = k; i >= 0; i--) {
+    const g = trail.funcs[i];
+    const f = g.decl ?? g.lit;
+    const a = argumentFor(f, trail.calls[i], name);
+    if (!a) return void 0;
+    const x = unparen(a);
+    const caller = i > 0 ? trail.funcs[i - 1] : void 0;
+    const cf = caller ? caller.decl ?? caller.lit : void 0;
+    if (x.kind === "Ident" && cf && isParamOf(cf, x.name) && !assignsName(cf, x.name)) {
+      name = x.name;
+      continue;
+    }
+    return a;
+  }
+  return void 0;
+}
+function isParamOf(fn, name) {
+  return (fn.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === name));
+}
+function assignsName(fn, name) {
+  let found = false;
+  if (!fn.body) return false;
+  walkNode(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "AssignStmt" && x.lhs.some((l) => unparen(l).kind === "Ident" && unparen(l).name === name)) found = true;
+    else if (x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "Ident" && unparen(x.x).name === name) found = true;
+    return !found;
+  });
+  return found;
+}
 function searchCallees(pass, call, path, find, maxDepth = 3, enter) {
   const g = callGraphOf(pass);
   const first = g.calleeOf(call);
-  if (!first || enter && !enter(first)) return void 0;
+  if (!first || enter && !enter(first, call, { funcs: [], calls: [] })) return void 0;
   const firstFn = first.decl ?? first.lit;
   const p0 = pathInCallee(pass, call, firstFn, path);
   if (!p0) return void 0;
@@ -935,12 +1020,12 @@ function searchCallees(pass, call, path, find, maxDepth = 3, enter) {
       const key = `${s.fn.id}:${formatPath(s.path)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const found = find(s.fn, s.path);
+      const found = find(s.fn, s.path, s);
       if (found !== void 0) return { funcs: s.funcs, calls: s.calls, path: s.path, found };
       if (depth === maxDepth) continue;
       for (const e of s.fn.out) {
         if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
-        if (enter && !enter(e.callee)) continue;
+        if (enter && !enter(e.callee, e.site, s)) continue;
         const fn = e.callee.decl ?? e.callee.lit;
         const p = pathInCallee(pass, e.site, fn, s.path);
         if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site] });
@@ -4787,10 +4872,20 @@ function reachedEntries(cfg, from, stop) {
   }
   return out;
 }
-function locksOnEntry(pass, fn, path) {
+function skippedForCall(trail, node) {
+  const k = trail.funcs.length - 1;
+  if (k < 0) return false;
+  const g = trail.funcs[k];
+  for (const p of nilGuardParams(g.decl ?? g.lit, node)) {
+    const a = trailArgument(trail, k, p);
+    if (a && !(unparen(a).kind === "Ident" && unparen(a).name === "nil")) return true;
+  }
+  return false;
+}
+function locksOnEntry(pass, fn, path, trail) {
   if (!fn.body) return void 0;
   if (path.decl && !path.global && assignsVar(pass, fn.body, path.decl)) return void 0;
-  const locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === "Lock" || l.method === "RLock") && samePathOf2(pass, l.mutex, path));
+  const locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === "Lock" || l.method === "RLock") && samePathOf2(pass, l.mutex, path) && !skippedForCall(trail, l.call));
   if (locks.length === 0) return void 0;
   const f = fn.decl ?? fn.lit;
   const cfg = cfgOf(pass, f);
@@ -4855,7 +4950,7 @@ function checkFunc2(pass, file, fn) {
       if (!h.path) continue;
       let reported = false;
       for (const call of packageCallsIn(pass, n)) {
-        const chain = searchCallees(pass, call, h.path, (g, p) => locksOnEntry(pass, g, p), MAX_DEPTH);
+        const chain = searchCallees(pass, call, h.path, (g, p, trail) => locksOnEntry(pass, g, p, trail), MAX_DEPTH, (_callee, site, trail) => !skippedForCall(trail, site));
         if (!chain) continue;
         const inner = chain.found;
         const innerFile = pass.fileOf(inner.call) ?? file;

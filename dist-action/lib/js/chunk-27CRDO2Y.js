@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WO5BPCIF.js";
+} from "./chunk-BFOHR2QC.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-6PKTJVJQ.js";
+} from "./chunk-57NGUQEE.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-X46BMFVN.js";
+} from "./chunk-KA5JIVWF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WO5BPCIF.js";
+} from "./chunk-BFOHR2QC.js";
 import {
   SEVERITIES,
   compareFindings,
