@@ -249,15 +249,31 @@ function addsTo(pass: Pass, body: ast.Node, name: string): boolean {
 
 /**
  * Whether the group counts the goroutine: the function declaring the go statement (or a literal
- * in it) adds to a group of the same name. A group that is added to only elsewhere (in a
- * constructor of resources, once per item queued) counts something else, and a goroutine that
- * calls Done on some paths only hands that count on.
+ * in it) adds to a group of the same name, or the group comes in as one of its parameters (or a
+ * field of one: the caller added before handing it over). A group that is added to only elsewhere
+ * (in a constructor of resources, once per item queued) counts something else, and a goroutine
+ * that calls Done on some paths only hands that count on.
  */
-function spawnerAdds(pass: Pass, file: PassFile, go: ast.GoStmt, name: string): boolean {
+function spawnerAdds(pass: Pass, file: PassFile, go: ast.GoStmt, waiter: string): boolean {
   const at = nodePos(go);
   const decl = (file.file.decls ?? []).find((d) => d.kind === 'FuncDecl' && nodePos(d) <= at && at < nodeEnd(d)) as ast.FuncDecl | undefined;
   if (!decl?.body) return true; // a package-level literal: no function to look in; keep checking
-  return addsTo(pass, decl.body, name);
+  const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(waiter)?.[0];
+  if (root) {
+    // Parameters of the declaration and of the literals around the go statement.
+    const params = new Set<string>();
+    const addParams = (t: ast.FuncType) => {
+      for (const f of t.params.list ?? []) for (const n of f.names ?? []) params.add(n.name);
+    };
+    addParams(decl.type);
+    walkNode(decl.body, (x) => {
+      if (nodePos(x) > at || nodeEnd(x) <= at) return false;
+      if (x.kind === 'FuncLit') addParams(x.type);
+      return true;
+    });
+    if (params.has(root)) return true;
+  }
+  return addsTo(pass, decl.body, groupName(waiter));
 }
 
 function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode, seen: Set<ast.Node>): void {
@@ -302,7 +318,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       }
       continue;
     }
-    if (!spawnerAdds(pass, file, go, groupName(waiter))) continue;
+    if (!spawnerAdds(pass, file, go, waiter)) continue;
     const avoid = (n: ast.Node) => marksDone(pass, n, first.path);
     const inLoop = dones.some((d) => {
       const at = cfg.locate(d.call);

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-KA5JIVWF.js";
+} from "./chunk-5CDK66BM.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

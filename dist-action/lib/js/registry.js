@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-BFOHR2QC.js";
+} from "./chunk-U5U32A4S.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

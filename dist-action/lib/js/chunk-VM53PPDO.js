@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-BFOHR2QC.js";
+} from "./chunk-U5U32A4S.js";
 import {
   docUrl,
   severityRank

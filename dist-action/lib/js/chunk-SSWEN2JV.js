@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-KA5JIVWF.js";
+} from "./chunk-5CDK66BM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-BFOHR2QC.js";
+} from "./chunk-U5U32A4S.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-BFOHR2QC.js";
+} from "./chunk-U5U32A4S.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-BFOHR2QC.js";
+} from "./chunk-U5U32A4S.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

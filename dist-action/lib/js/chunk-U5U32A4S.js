@@ -5747,11 +5747,25 @@ function addsTo(pass, body, name) {
   });
   return found;
 }
-function spawnerAdds(pass, file, go, name) {
+function spawnerAdds(pass, file, go, waiter) {
   const at = pos(go);
   const decl = (file.file.decls ?? []).find((d) => d.kind === "FuncDecl" && pos(d) <= at && at < end(d));
   if (!decl?.body) return true;
-  return addsTo(pass, decl.body, name);
+  const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(waiter)?.[0];
+  if (root) {
+    const params = /* @__PURE__ */ new Set();
+    const addParams = (t) => {
+      for (const f of t.params.list ?? []) for (const n of f.names ?? []) params.add(n.name);
+    };
+    addParams(decl.type);
+    walkNode(decl.body, (x) => {
+      if (pos(x) > at || end(x) <= at) return false;
+      if (x.kind === "FuncLit") addParams(x.type);
+      return true;
+    });
+    if (params.has(root)) return true;
+  }
+  return addsTo(pass, decl.body, groupName(waiter));
 }
 function checkGoroutine(pass, file, go, fn, seen) {
   if (!fn.body) return;
@@ -5791,7 +5805,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
       }
       continue;
     }
-    if (!spawnerAdds(pass, file, go, groupName(waiter))) continue;
+    if (!spawnerAdds(pass, file, go, waiter)) continue;
     const avoid = (n) => marksDone(pass, n, first.path);
     const inLoop = dones.some((d) => {
       const at2 = cfg.locate(d.call);

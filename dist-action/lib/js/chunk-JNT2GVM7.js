@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-57NGUQEE.js";
+} from "./chunk-SSWEN2JV.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-KA5JIVWF.js";
+} from "./chunk-5CDK66BM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-BFOHR2QC.js";
+} from "./chunk-U5U32A4S.js";
 import {
   SEVERITIES,
   compareFindings,
