@@ -175,7 +175,19 @@ function run(pass: Pass): void {
           const synced = syncEntries(pass, file, fn, g, go, s, c.key);
           // `defer func() { wg.Wait(); close(out) }()`: the literal itself waits before closing.
           if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
-          let path = g.findPath(go, 'exit', { avoid: synced });
+          // The close matters only for goroutines started on a path where the defer is registered:
+          // `if bad { defer close(ch); ch <- errResult; return ch }; go produce(ch)` never has both.
+          if (!g.locate(c.defer)) continue;
+          const deferFirst = g.canReach(c.defer, go);
+          if (!deferFirst && !g.canReach(go, c.defer)) continue;
+          let path: Block[] | null;
+          if (deferFirst) path = g.findPath(go, 'exit', { avoid: synced });
+          else {
+            // Started before the defer: only the ways out through the defer count.
+            const before = g.findPath(go, c.defer, { avoid: synced });
+            const after = before && g.findPath(c.defer, 'exit', { avoid: synced });
+            path = before && after ? [...before, ...after.slice(1)] : null;
+          }
           if (!path) continue;
           // The shortest way out may be a receive loop run to its end (which took every value);
           // an early return from inside such a loop is the one that leaves senders behind.

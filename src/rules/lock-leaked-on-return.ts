@@ -78,9 +78,110 @@ function handsOff(pass: Pass, n: ast.Node, m: Mutex): boolean {
         if (sameMutex(pass, m, a)) found = true;
       }
     }
+    // `lock = &c.rlock` or `return &c.mu`: the held mutex itself goes to whoever unlocks it later.
+    if (x.kind === 'UnaryExpr' && x.op === '&' && sameMutex(pass, m, x.x)) found = true;
     return !found;
   });
   return found;
+}
+
+/** `return v, nil` in a function whose last result is an error: the success path. */
+function successReturn(fn: FuncNode, ret: ast.ReturnStmt): boolean {
+  const results = fn.type.results?.list ?? [];
+  const last = results[results.length - 1]?.type;
+  if (!last || last.kind !== 'Ident' || last.name !== 'error') return false;
+  const r = ret.results?.[ret.results.length - 1];
+  return !!r && unparen(r).kind === 'Ident' && (unparen(r) as ast.Ident).name === 'nil';
+}
+
+/** For an unlock method and a mutex field name: the guard fields of the releasing functions ('' for an unguarded release). */
+type Releasers = Map<string, Map<string, Set<string>>>;
+const releaserIndex = new WeakMap<readonly PassFile[], Releasers>();
+
+/** The field names tested by a condition (`rs.closemuScanHold`, `tx.writable && ...`). */
+function condFields(cond: ast.Expr): string[] {
+  const out: string[] = [];
+  const c = unparen(cond);
+  if (c.kind === 'SelectorExpr') out.push(c.sel.name);
+  else if (c.kind === 'BinaryExpr' && c.op === '&&') out.push(...condFields(c.x), ...condFields(c.y));
+  return out;
+}
+
+/**
+ * The functions of the package that release a mutex field with `unlock` without locking it
+ * themselves (`func (tx *Tx) close() { tx.db.rwlock.Unlock() }`): the lock is taken in one place
+ * and handed over to be released in another. Returns the fields that guard such releases
+ * (`if rs.closemuScanHold { rs.closemu.RUnlock() }`), with '' for a release under no such guard,
+ * or undefined when nothing releases the field that way.
+ */
+function releasersOf(pass: Pass, mutex: ast.Expr, unlock: LockMethod): Set<string> | undefined {
+  const e = unparen(mutex);
+  if (e.kind !== 'SelectorExpr') return undefined;
+  let index = releaserIndex.get(pass.files);
+  if (!index) {
+    index = new Map();
+    for (const f of pass.files) {
+      if (!sourceMentions(f, 'Unlock')) continue;
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== 'FuncDecl' || !d.body) continue;
+        const calls = lockCallsIn(pass, d.body);
+        const field = (l: LockCall): string | undefined => {
+          const x = unparen(l.mutex);
+          return x.kind === 'SelectorExpr' ? x.sel.name : undefined;
+        };
+        for (const l of calls) {
+          if (l.method !== 'Unlock' && l.method !== 'RUnlock') continue;
+          const name = field(l);
+          if (!name) continue;
+          const lock = l.method === 'Unlock' ? 'Lock' : 'RLock';
+          if (calls.some((k) => k.method === lock && field(k) === name)) continue;
+          let byField = index.get(l.method);
+          if (!byField) index.set(l.method, (byField = new Map()));
+          let guards = byField.get(name);
+          if (!guards) byField.set(name, (guards = new Set()));
+          // The if statements around the release, innermost first.
+          const at = nodePos(l.call);
+          const conds: string[] = [];
+          walkNode(d.body, (x) => {
+            if (nodePos(x) > at || nodeEnd(x) <= at || x.kind === 'FuncLit') return false;
+            if (x.kind === 'IfStmt' && nodePos(x.body) <= at && at < nodeEnd(x.body)) conds.push(...condFields(x.cond));
+            return true;
+          });
+          if (conds.length === 0) guards.add('');
+          for (const c of conds) guards.add(c);
+        }
+      }
+    }
+    releaserIndex.set(pass.files, index);
+  }
+  return index.get(unlock)?.get(e.sel.name);
+}
+
+/** Whether a path sets one of the fields to true (`rs.closemuScanHold = true`): a marker that the lock stays held. */
+function setsMarker(path: readonly Block[], fields: ReadonlySet<string>): boolean {
+  for (const b of path) {
+    for (const n of b.nodes) {
+      if (n.kind !== 'AssignStmt' || n.tok !== '=' || n.lhs.length !== n.rhs.length) continue;
+      for (let i = 0; i < n.lhs.length; i++) {
+        const l = unparen(n.lhs[i]!);
+        const r = unparen(n.rhs[i]!);
+        if (l.kind === 'SelectorExpr' && fields.has(l.sel.name) && r.kind === 'Ident' && r.name === 'true') return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** The for and range statements of fn's own code (not of its literals) that contain the node. */
+function loopsAround(body: ast.BlockStmt, target: ast.Node): ast.Node[] {
+  const at = nodePos(target);
+  const out: ast.Node[] = [];
+  walkNode(body, (x) => {
+    if (nodePos(x) > at || nodeEnd(x) <= at || x.kind === 'FuncLit') return false;
+    if (x.kind === 'ForStmt' || x.kind === 'RangeStmt') out.push(x);
+    return true;
+  });
+  return out;
 }
 
 /** Whether the entry releases the mutex: a direct unlock, a same-package callee that unlocks it, or a hand-off. */
@@ -341,7 +442,35 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
       });
       continue;
     }
+    // Read locks taken in one loop and released by a later loop (`for ; pb.Next(); i++ { mu.RLock() }`,
+    // then `for ; i > 0; i-- { mu.RUnlock() }`): the counts match, which paths cannot tell.
+    if (lc.method === 'RLock' && direct.length > 0) {
+      const mine = loopsAround(fn.body, stmt);
+      const apart = (u: LockCall): boolean => {
+        const theirs = loopsAround(fn.body!, u.call);
+        return theirs.length > 0 && !theirs.some((l) => mine.includes(l));
+      };
+      if (mine.length > 0 && direct.every(apart)) continue;
+    }
     const path = cfg.findPath(stmt, 'exit', { avoid });
+    // Released on every failure path and kept only on the success path (`return t, nil`), with
+    // another function of the package releasing it (a transaction's close): the lock is handed to
+    // what the function returns, as in a database's begin-transaction.
+    const releasers = path && direct.length > 0 ? releasersOf(pass, lc.mutex, unlock) : undefined;
+    // Kept held under a marker that the releasing function tests (`rs.closemuScanHold = true`,
+    // then `if rs.closemuScanHold { rs.closemu.RUnlock() }` in the next call).
+    if (path && releasers && setsMarker(path, releasers)) continue;
+    if (path && releasers) {
+      const kept = new Set<ast.Node>();
+      let p: Block[] | null = path;
+      while (p) {
+        const r = returnOfPath(p);
+        if (!r || !successReturn(fn, r)) break;
+        kept.add(r);
+        p = cfg.findPath(stmt, 'exit', { avoid: (n) => kept.has(n) || avoid(n) });
+      }
+      if (!p) continue;
+    }
     if (!path) {
       // A panic with the lock held: whoever recovers it (net/http recovers every handler's
       // panic) carries on with the mutex locked for good.

@@ -2350,7 +2350,16 @@ function run5(pass) {
           if (!s || !g.locate(go)) continue;
           const synced = syncEntries(pass, file, fn, g, go, s, c.key);
           if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
-          let path = g.findPath(go, "exit", { avoid: synced });
+          if (!g.locate(c.defer)) continue;
+          const deferFirst = g.canReach(c.defer, go);
+          if (!deferFirst && !g.canReach(go, c.defer)) continue;
+          let path;
+          if (deferFirst) path = g.findPath(go, "exit", { avoid: synced });
+          else {
+            const before = g.findPath(go, c.defer, { avoid: synced });
+            const after = before && g.findPath(c.defer, "exit", { avoid: synced });
+            path = before && after ? [...before, ...after.slice(1)] : null;
+          }
           if (!path) continue;
           const early = earlyReturnFromReceiveLoop(pass, g, go, synced, c.key);
           if (early) path = early;
@@ -3508,9 +3517,89 @@ function handsOff(pass, n, m) {
         if (sameMutex(pass, m, a)) found = true;
       }
     }
+    if (x.kind === "UnaryExpr" && x.op === "&" && sameMutex(pass, m, x.x)) found = true;
     return !found;
   });
   return found;
+}
+function successReturn(fn, ret) {
+  const results = fn.type.results?.list ?? [];
+  const last = results[results.length - 1]?.type;
+  if (!last || last.kind !== "Ident" || last.name !== "error") return false;
+  const r = ret.results?.[ret.results.length - 1];
+  return !!r && unparen(r).kind === "Ident" && unparen(r).name === "nil";
+}
+var releaserIndex = /* @__PURE__ */ new WeakMap();
+function condFields(cond) {
+  const out = [];
+  const c = unparen(cond);
+  if (c.kind === "SelectorExpr") out.push(c.sel.name);
+  else if (c.kind === "BinaryExpr" && c.op === "&&") out.push(...condFields(c.x), ...condFields(c.y));
+  return out;
+}
+function releasersOf(pass, mutex, unlock) {
+  const e = unparen(mutex);
+  if (e.kind !== "SelectorExpr") return void 0;
+  let index = releaserIndex.get(pass.files);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      if (!sourceMentions(f, "Unlock")) continue;
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== "FuncDecl" || !d.body) continue;
+        const calls = lockCallsIn(pass, d.body);
+        const field = (l) => {
+          const x = unparen(l.mutex);
+          return x.kind === "SelectorExpr" ? x.sel.name : void 0;
+        };
+        for (const l of calls) {
+          if (l.method !== "Unlock" && l.method !== "RUnlock") continue;
+          const name = field(l);
+          if (!name) continue;
+          const lock = l.method === "Unlock" ? "Lock" : "RLock";
+          if (calls.some((k) => k.method === lock && field(k) === name)) continue;
+          let byField = index.get(l.method);
+          if (!byField) index.set(l.method, byField = /* @__PURE__ */ new Map());
+          let guards = byField.get(name);
+          if (!guards) byField.set(name, guards = /* @__PURE__ */ new Set());
+          const at = pos(l.call);
+          const conds = [];
+          walkNode(d.body, (x) => {
+            if (pos(x) > at || end(x) <= at || x.kind === "FuncLit") return false;
+            if (x.kind === "IfStmt" && pos(x.body) <= at && at < end(x.body)) conds.push(...condFields(x.cond));
+            return true;
+          });
+          if (conds.length === 0) guards.add("");
+          for (const c of conds) guards.add(c);
+        }
+      }
+    }
+    releaserIndex.set(pass.files, index);
+  }
+  return index.get(unlock)?.get(e.sel.name);
+}
+function setsMarker(path, fields) {
+  for (const b of path) {
+    for (const n of b.nodes) {
+      if (n.kind !== "AssignStmt" || n.tok !== "=" || n.lhs.length !== n.rhs.length) continue;
+      for (let i = 0; i < n.lhs.length; i++) {
+        const l = unparen(n.lhs[i]);
+        const r = unparen(n.rhs[i]);
+        if (l.kind === "SelectorExpr" && fields.has(l.sel.name) && r.kind === "Ident" && r.name === "true") return true;
+      }
+    }
+  }
+  return false;
+}
+function loopsAround(body, target) {
+  const at = pos(target);
+  const out = [];
+  walkNode(body, (x) => {
+    if (pos(x) > at || end(x) <= at || x.kind === "FuncLit") return false;
+    if (x.kind === "ForStmt" || x.kind === "RangeStmt") out.push(x);
+    return true;
+  });
+  return out;
 }
 function releases(pass, n, m, unlock) {
   if (unlocksIn(pass, n, m, unlock)) return true;
@@ -3728,7 +3817,28 @@ function checkFunc(pass, file, fn) {
       });
       continue;
     }
+    if (lc.method === "RLock" && direct.length > 0) {
+      const mine = loopsAround(fn.body, stmt);
+      const apart = (u) => {
+        const theirs = loopsAround(fn.body, u.call);
+        return theirs.length > 0 && !theirs.some((l) => mine.includes(l));
+      };
+      if (mine.length > 0 && direct.every(apart)) continue;
+    }
     const path = cfg.findPath(stmt, "exit", { avoid });
+    const releasers = path && direct.length > 0 ? releasersOf(pass, lc.mutex, unlock) : void 0;
+    if (path && releasers && setsMarker(path, releasers)) continue;
+    if (path && releasers) {
+      const kept = /* @__PURE__ */ new Set();
+      let p = path;
+      while (p) {
+        const r = returnOfPath(p);
+        if (!r || !successReturn(fn, r)) break;
+        kept.add(r);
+        p = cfg.findPath(stmt, "exit", { avoid: (n) => kept.has(n) || avoid(n) });
+      }
+      if (!p) continue;
+    }
     if (!path) {
       const toPanic = cfg.findPath(stmt, "panic", { avoid });
       const last = toPanic?.[toPanic.length - 1]?.nodes.at(-1);

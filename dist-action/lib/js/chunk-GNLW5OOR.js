@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-U5U32A4S.js";
+} from "./chunk-S3ITQDSV.js";
 import {
   docUrl,
   severityRank

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-U5U32A4S.js";
+} from "./chunk-S3ITQDSV.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

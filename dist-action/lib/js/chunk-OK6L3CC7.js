@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-SSWEN2JV.js";
+} from "./chunk-73XIHI6B.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5CDK66BM.js";
+} from "./chunk-K7FATYC3.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-U5U32A4S.js";
+} from "./chunk-S3ITQDSV.js";
 import {
   SEVERITIES,
   compareFindings,

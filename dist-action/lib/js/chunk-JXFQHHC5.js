@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-U5U32A4S.js";
+} from "./chunk-S3ITQDSV.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

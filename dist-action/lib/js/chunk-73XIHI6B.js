@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5CDK66BM.js";
+} from "./chunk-K7FATYC3.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-U5U32A4S.js";
+} from "./chunk-S3ITQDSV.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -1,0 +1,182 @@
+// Locks handed over to someone else to release, and the leaks that look like them.
+package fixture
+
+import (
+	"errors"
+	"sync"
+	"testing"
+)
+
+type DB struct {
+	rwlock   sync.Mutex
+	metalock sync.Mutex
+	mmaplock sync.RWMutex
+	open     bool
+	cache    sync.Mutex
+	txs      int
+}
+
+type Tx struct {
+	db       *DB
+	writable bool
+}
+
+var errClosed = errors.New("database not open")
+
+// The writer lock is released on each failure path and kept on success: the transaction
+// returned releases it in close.
+func (db *DB) beginRWTx() (*Tx, error) {
+	db.rwlock.Lock()
+	db.metalock.Lock()
+	defer db.metalock.Unlock()
+	if !db.open {
+		db.rwlock.Unlock()
+		return nil, errClosed
+	}
+	return &Tx{db: db, writable: true}, nil
+}
+
+// The same with a read lock, released by the database when the transaction goes.
+func (db *DB) beginTx() (*Tx, error) {
+	db.mmaplock.RLock()
+	if !db.open {
+		db.mmaplock.RUnlock()
+		return nil, errClosed
+	}
+	return &Tx{db: db}, nil
+}
+
+func (tx *Tx) close() {
+	if tx.writable {
+		tx.db.rwlock.Unlock()
+	}
+	tx.db.removeTx()
+}
+
+func (db *DB) removeTx() {
+	db.mmaplock.RUnlock()
+	db.metalock.Lock()
+	db.txs--
+	db.metalock.Unlock()
+}
+
+// Nothing else in the package releases cache without taking it: a success return with it held
+// is a leak.
+func (db *DB) cachedTx() (*Tx, error) {
+	db.cache.Lock() // want `db\.cache\.Lock\(\) on line 66 is not released on the path to the return on line 71`
+	if !db.open {
+		db.cache.Unlock()
+		return nil, errClosed
+	}
+	return &Tx{db: db}, nil
+}
+
+// A failure path that keeps the lock is a leak even when success hands it over.
+func (db *DB) beginChecked(check func() error) (*Tx, error) {
+	db.rwlock.Lock() // want `db\.rwlock\.Lock\(\) on line 76 is not released on the path to the return on line 82`
+	if !db.open {
+		db.rwlock.Unlock()
+		return nil, errClosed
+	}
+	if err := check(); err != nil {
+		return nil, err
+	}
+	return &Tx{db: db, writable: true}, nil
+}
+
+type Conn struct {
+	rlock sync.Mutex
+	next  int32
+}
+
+func (c *Conn) peek() (int32, error) { return c.next, nil }
+
+// The held mutex itself is handed to the caller, who unlocks it after reading the response.
+func (c *Conn) waitResponse(id int32) (lock *sync.Mutex, err error) {
+	for {
+		c.rlock.Lock()
+		rid, err := c.peek()
+		if err != nil {
+			c.rlock.Unlock()
+			return nil, err
+		}
+		if rid == id {
+			lock = &c.rlock
+			break
+		}
+		c.rlock.Unlock()
+	}
+	return lock, nil
+}
+
+// Read locks counted in one loop and released as many times by the next.
+func BenchmarkRLockUnlock(b *testing.B) {
+	var mu sync.RWMutex
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for ; pb.Next(); i++ {
+			mu.RLock()
+		}
+		for ; i > 0; i-- {
+			mu.RUnlock()
+		}
+	})
+}
+
+// A read lock released only inside a nested search loop leaks on every other iteration.
+func countMatches(shards []*DB, want int) int {
+	n := 0
+	for _, s := range shards {
+		s.mmaplock.RLock() // want `s\.mmaplock\.RLock\(\) on line 130 is not released on the path to the return on line 139`
+		for i := 0; i < s.txs; i++ {
+			if i == want {
+				n++
+				s.mmaplock.RUnlock()
+				break
+			}
+		}
+	}
+	return n
+}
+
+type Rows struct {
+	closemu  sync.RWMutex
+	scanHold bool
+	leased   bool
+	raw      []byte
+}
+
+func (rs *Rows) scanLocked(dest []any) error { return nil }
+
+// Scan keeps the read lock while the caller still holds raw bytes, and says so in a marker that
+// Next tests to release it.
+func (rs *Rows) Scan(dest ...any) error {
+	rs.closemu.RLock()
+	err := rs.scanLocked(dest)
+	if err == nil && len(rs.raw) > 0 {
+		rs.scanHold = true
+	} else {
+		rs.closemu.RUnlock()
+	}
+	return err
+}
+
+func (rs *Rows) Next() bool {
+	if rs.scanHold {
+		rs.scanHold = false
+		rs.closemu.RUnlock()
+	}
+	return len(rs.raw) > 0
+}
+
+// A marker that no release tests does not hand the lock over.
+func (rs *Rows) Peek(dest ...any) error {
+	rs.closemu.RLock() // want `rs\.closemu\.RLock\(\) on line 174 is not released on the path to the return on line 181`
+	err := rs.scanLocked(dest)
+	if err == nil {
+		rs.leased = true
+	} else {
+		rs.closemu.RUnlock()
+	}
+	return err
+}
