@@ -809,16 +809,30 @@ function throughPointerField(t: Type | undefined, fields: readonly string[]): bo
   return false;
 }
 
+/** The conditions of the if statements of fn that enclose the node (for `if c { lock }...if c { unlock }`). */
+export function guardConds(fn: FuncNode, target: ast.Node): ast.Expr[] {
+  const out: ast.Expr[] = [];
+  const p = nodePos(target);
+  walkNode(fn.body!, (x) => {
+    if (nodePos(x) > p || nodeEnd(x) < p) return false;
+    if (x.kind === 'IfStmt' && nodePos(x.body) <= p && nodeEnd(x.body) >= p) out.push(x.cond);
+    return true;
+  });
+  return out;
+}
+
+/** What a guarding condition needs of a variable for the guarded node to run. */
+export type GuardNeed = 'nil' | 'true' | 'false';
+
 /**
- * The parameters of a function whose nil test guards a node of its own code: the node sits in
- * the body of `if p == nil` (or `nil == p`), or in the else branch of `if p != nil`.
+ * The variables whose test guards a node of fn's own code, with what the node needs of each: it
+ * sits in the body of `if p == nil` (or `nil == p`) or the else branch of `if p != nil` ('nil'),
+ * in the body of `if flag` or `if flag && ...`, or the else branch of `if !flag` ('true'), or in
+ * the body of `if !flag` or the else branch of `if flag` ('false').
  */
-export function nilGuardParams(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Set<string> {
-  const out = new Set<string>();
+export function guardedBy(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Map<string, GuardNeed> {
+  const out = new Map<string, GuardNeed>();
   if (!fn.body) return out;
-  const params = new Set<string>();
-  for (const f of fn.type.params.list ?? []) for (const n of f.names ?? []) if (n.name !== '_') params.add(n.name);
-  if (params.size === 0) return out;
   const at = nodePos(node);
   const nilTest = (c: ast.Expr, op: string): string | undefined => {
     const x = unparen(c);
@@ -827,7 +841,19 @@ export function nilGuardParams(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): 
     const r = unparen(x.y);
     const isNil = (e: ast.Expr) => e.kind === 'Ident' && e.name === 'nil';
     const p = isNil(r) ? l : isNil(l) ? r : undefined;
-    return p?.kind === 'Ident' && params.has(p.name) ? p.name : undefined;
+    return p?.kind === 'Ident' ? p.name : undefined;
+  };
+  // The plain identifiers a condition needs true (`a && b`) or false (`!a`) to hold.
+  const flags = (c: ast.Expr, need: boolean, acc: [string, boolean][]): void => {
+    const x = unparen(c);
+    if (x.kind === 'Ident' && x.name !== 'true' && x.name !== 'false' && x.name !== 'nil') acc.push([x.name, need]);
+    else if (x.kind === 'UnaryExpr' && x.op === '!') {
+      const y = unparen(x.x);
+      if (y.kind === 'Ident') acc.push([y.name, !need]);
+    } else if (x.kind === 'BinaryExpr' && x.op === '&&' && need) {
+      flags(x.x, true, acc);
+      flags(x.y, true, acc);
+    }
   };
   walkNode(fn.body, (x) => {
     if (x.kind === 'FuncLit') return false;
@@ -837,12 +863,60 @@ export function nilGuardParams(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): 
       const inElse = !!x.else && nodePos(x.else) <= at && at < nodeEnd(x.else);
       const eq = nilTest(x.cond, '==');
       const ne = nilTest(x.cond, '!=');
-      if (inBody && eq) out.add(eq);
-      if (inElse && ne) out.add(ne);
+      if (inBody && eq) out.set(eq, 'nil');
+      if (inElse && ne) out.set(ne, 'nil');
+      const acc: [string, boolean][] = [];
+      if (inBody) flags(x.cond, true, acc);
+      // The else branch of `if !flag`: flag is true there (only a single negation says so).
+      if (inElse) {
+        const c = unparen(x.cond);
+        if (c.kind === 'Ident' || (c.kind === 'UnaryExpr' && c.op === '!')) flags(c, false, acc);
+      }
+      for (const [name, need] of acc) out.set(name, need ? 'true' : 'false');
     }
     return true;
   });
   return out;
+}
+
+/** The parameters of a function whose nil test guards a node of its own code (see guardedBy). */
+export function nilGuardParams(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Set<string> {
+  const out = new Set<string>();
+  for (const [name, need] of guardedBy(fn, node)) if (need === 'nil' && isParamOf(fn, name)) out.add(name);
+  return out;
+}
+
+/**
+ * Whether a node of trail.funcs[last] cannot run for the calls of the trail: it is guarded by a
+ * test of a parameter (or, in a function literal, of a parameter of the function around it that
+ * calls it) that the arguments make false: `if key == nil { ... }` reached by `c.post(c.Key, ...)`,
+ * `if needLock { mu.Lock() }` reached by `removeMsg(seq, false)`. A guess in favour of silence: a
+ * non-nil expression may still be nil at run time.
+ */
+export function skippedForCall(trail: CallTrail, node: ast.Node): boolean {
+  const k = trail.funcs.length - 1;
+  if (k < 0) return false;
+  const g = trail.funcs[k]!;
+  const f = (g.decl ?? g.lit)!;
+  for (const [name, need] of guardedBy(f, node)) {
+    let a: ast.Expr | undefined;
+    if (isParamOf(f, name)) a = trailArgument(trail, k, name);
+    else if (g.lit && k > 0 && !assignsName(f, name)) {
+      // A literal called by the function around it, testing one of that function's parameters.
+      const outer = trail.funcs[k - 1]!;
+      const of = (outer.decl ?? outer.lit)!;
+      if (of.body && nodePos(of.body) <= nodePos(g.lit) && nodePos(g.lit) < nodeEnd(of.body) && isParamOf(of, name) && !assignsName(of, name)) {
+        a = trailArgument(trail, k - 1, name);
+      }
+    }
+    if (!a) continue;
+    const x = unparen(a);
+    const lit = x.kind === 'Ident' ? x.name : undefined;
+    if (need === 'nil' && lit !== 'nil') return true;
+    if (need === 'true' && lit === 'false') return true;
+    if (need === 'false' && lit === 'true') return true;
+  }
+  return false;
 }
 
 /** The argument a call passes for a named parameter of the function it calls (undefined when unclear: variadic, a multi-value call). */

@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
   callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
-  requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
+  guardConds, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
 const ID = 'lock-leaked-on-return';
@@ -306,18 +306,6 @@ function deferredReleases(pass: Pass, cfg: CFG, m: Mutex, unlock: LockMethod): S
     }
     if (releases(pass, d, m, unlock)) out.add(d);
   }
-  return out;
-}
-
-/** The conditions of the if statements of fn that enclose the node (for `if c { lock }...if c { unlock }`). */
-function guardConds(fn: FuncNode, target: ast.Node): ast.Expr[] {
-  const out: ast.Expr[] = [];
-  const p = nodePos(target);
-  walkNode(fn.body!, (x) => {
-    if (nodePos(x) > p || nodeEnd(x) < p) return false;
-    if (x.kind === 'IfStmt' && nodePos(x.body) <= p && nodeEnd(x.body) >= p) out.push(x.cond);
-    return true;
-  });
   return out;
 }
 

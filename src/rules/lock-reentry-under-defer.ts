@@ -2,14 +2,14 @@
 // mu.Unlock()`), the function locks the same mutex again, directly or through same-package
 // callees. sync.Mutex is not reentrant: the goroutine deadlocks on itself.
 import type * as ast from '../syntax/ast.js';
-import { pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  assignsVar, callsMethodNamed, nilGuardParams, trailArgument, type CallTrail, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
+  assignsVar, callsMethodNamed, guardConds, skippedForCall, type CallTrail, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
   type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
@@ -22,6 +22,8 @@ interface Held {
   unlock: LockMethod;
   path: VarPath | undefined;
   deferStmt: ast.DeferStmt;
+  /** Tests of the lock's own guard whose body unlocks (see sameGuardUnlocks). */
+  guarded: Set<ast.Node>;
 }
 
 function sameMutex(pass: Pass, h: { lock: LockCall; path: VarPath | undefined }, e: ast.Expr): boolean {
@@ -88,20 +90,22 @@ function reachedEntries(cfg: CFG, from: ast.Node, stop: (n: ast.Node) => boolean
 
 /** A Lock/RLock of the mutex `path` in fn reachable from its entry without an unlock of it first. */
 /**
- * Whether the node, in the function that `entered` calls, runs only when a parameter is nil while
- * that call passes something else for it: `if key == nil { key = c.defaultKey() }` is not taken
- * by `c.post(c.Key, ...)`. (Something else may still be nil at run time: this is a guess in favour
- * of silence.)
+ * Whether, in the callee the search is in, every way to the call site first unlocks the mutex:
+ * `o.mu.Unlock(); o.checkState(); o.mu.Lock()` in a function that runs with o.mu held calls
+ * checkState with the lock released.
  */
-function skippedForCall(trail: CallTrail, node: ast.Node): boolean {
-  const k = trail.funcs.length - 1;
-  if (k < 0) return false;
-  const g = trail.funcs[k]!;
-  for (const p of nilGuardParams((g.decl ?? g.lit)!, node)) {
-    const a = trailArgument(trail, k, p);
-    if (a && !(unparen(a).kind === 'Ident' && (unparen(a) as ast.Ident).name === 'nil')) return true;
-  }
-  return false;
+function releasedBefore(pass: Pass, trail: CallTrail & { path?: VarPath }, site: ast.CallExpr): boolean {
+  const g = trail.funcs[trail.funcs.length - 1];
+  const path = trail.path;
+  if (!g || !path || !g.body) return false;
+  const f = (g.decl ?? g.lit)!;
+  const cfg = cfgOf(pass, f);
+  if (!cfg) return false;
+  const at = nodePos(site);
+  const holds = (n: ast.Node) => nodePos(n) <= at && at < nodeEnd(n);
+  const releases = (n: ast.Node) => n.kind !== 'DeferStmt' && !holds(n) && lockCallsIn(pass, n).some((l) => (l.method === 'Unlock' || l.method === 'RUnlock') && samePathOf(pass, l.mutex, path));
+  if (!cfg.blocks.some((b) => b.nodes.some(holds))) return false;
+  return !cfg.pathExists(cfg.entry, holds, releases);
 }
 
 function locksOnEntry(pass: Pass, fn: GraphNode, path: VarPath, trail: CallTrail): LockCall | undefined {
@@ -135,6 +139,25 @@ function describe(h: Held, again: LockMethod): string {
 
 const LOCKS: ReadonlySet<string> = new Set(['Lock', 'RLock']);
 
+/**
+ * The conditions of if statements that test the same condition as one guarding the lock and
+ * unlock it in their body: `if doLock { s.RLock() }; ...; if doLock { s.RUnlock() }`. A path
+ * through such a test takes the unlocking side, as the lock's side was taken.
+ */
+function sameGuardUnlocks(pass: Pass, file: PassFile, fn: FuncNode, lockStmtNode: ast.Node, h: { lock: LockCall; path: VarPath | undefined }, unlock: LockMethod): Set<ast.Node> {
+  const out = new Set<ast.Node>();
+  const guards = guardConds(fn, lockStmtNode).map((c) => textOf(file, c));
+  if (guards.length === 0 || !fn.body) return out;
+  walkNode(fn.body, (x) => {
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind === 'IfStmt' && nodePos(x.cond) > nodePos(lockStmtNode) && guards.includes(textOf(file, x.cond))) {
+      if (lockCallsIn(pass, x.body).some((l) => l.method === unlock && sameMutex(pass, h, l.mutex))) out.add(x.cond);
+    }
+    return true;
+  });
+  return out;
+}
+
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
   // Only a function that locks and defers can hold a lock until it returns.
   if (!fn.body || !file.inspector.contains(fn, ['DeferStmt']) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS)) return;
@@ -147,14 +170,20 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     const unlock = UNLOCK_FOR[lc.method]!;
     const h = { lock: lc, path: varPath(pass, lc.mutex) };
     const d = deferredUnlock(pass, cfg, h, unlock);
-    if (d && nodePos(d) > nodePos(ref.node)) held.push({ stmt: ref.node as ast.ExprStmt, lock: lc, unlock, path: h.path, deferStmt: d });
+    if (!d || nodePos(d) <= nodePos(ref.node)) continue;
+    // The defer must be reached from this lock with the mutex still held: `mu.Lock(); f(); mu.Unlock()`
+    // in a loop above a later `mu.Lock(); defer mu.Unlock()` is a critical section of its own.
+    const guarded = sameGuardUnlocks(pass, file, fn, ref.node, h, unlock);
+    const released = (n: ast.Node) => guarded.has(n) || (n.kind !== 'DeferStmt' && lockCallsIn(pass, n).some((l) => l.method === unlock && sameMutex(pass, h, l.mutex)));
+    if (!cfg.pathExists(ref.node, d, released)) continue;
+    held.push({ stmt: ref.node as ast.ExprStmt, lock: lc, unlock, path: h.path, deferStmt: d, guarded });
   }
   const fname = funcName(file, fn);
   for (const h of held) {
     if (h.path?.decl && !h.path.global && assignsVar(pass, fn.body, h.path.decl)) continue;
     const mu = textOf(file, h.lock.mutex);
     const lockLine = lineOf(file, h.stmt);
-    const releases = (n: ast.Node) => n.kind !== 'DeferStmt' && lockCallsIn(pass, n).some((l) => (l.method === 'Unlock' || l.method === 'RUnlock') && sameMutex(pass, h, l.mutex));
+    const releases = (n: ast.Node) => h.guarded.has(n) || (n.kind !== 'DeferStmt' && lockCallsIn(pass, n).some((l) => (l.method === 'Unlock' || l.method === 'RUnlock') && sameMutex(pass, h, l.mutex)));
     const heldIntro = `${mu} is locked on line ${lockLine} and held until ${fname} returns (deferred unlock on line ${lineOf(file, h.deferStmt)})`;
     const related: RelatedInput[] = [
       { node: h.stmt, message: `${mu}.${h.lock.method}() takes the lock` },
@@ -179,7 +208,7 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
       if (!h.path) continue;
       let reported = false;
       for (const call of packageCallsIn(pass, n)) {
-        const chain = searchCallees(pass, call, h.path, (g, p, trail) => locksOnEntry(pass, g, p, trail), MAX_DEPTH, (_callee, site, trail) => !skippedForCall(trail, site));
+        const chain = searchCallees(pass, call, h.path, (g, p, trail) => locksOnEntry(pass, g, p, trail), MAX_DEPTH, (_callee, site, trail) => !skippedForCall(trail, site) && !releasedBefore(pass, trail, site));
         if (!chain) continue;
         const inner = chain.found;
         const innerFile = pass.fileOf(inner.call) ?? file;

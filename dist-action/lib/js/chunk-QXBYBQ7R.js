@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-S3ITQDSV.js";
+} from "./chunk-SMQ6ZZNM.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

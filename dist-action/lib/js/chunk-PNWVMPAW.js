@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-K7FATYC3.js";
+} from "./chunk-WXTHTXQ3.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-S3ITQDSV.js";
+} from "./chunk-SMQ6ZZNM.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -920,12 +920,19 @@ function throughPointerField(t, fields) {
   }
   return false;
 }
-function nilGuardParams(fn, node) {
-  const out = /* @__PURE__ */ new Set();
+function guardConds(fn, target) {
+  const out = [];
+  const p = pos(target);
+  walkNode(fn.body, (x) => {
+    if (pos(x) > p || end(x) < p) return false;
+    if (x.kind === "IfStmt" && pos(x.body) <= p && end(x.body) >= p) out.push(x.cond);
+    return true;
+  });
+  return out;
+}
+function guardedBy(fn, node) {
+  const out = /* @__PURE__ */ new Map();
   if (!fn.body) return out;
-  const params = /* @__PURE__ */ new Set();
-  for (const f of fn.type.params.list ?? []) for (const n of f.names ?? []) if (n.name !== "_") params.add(n.name);
-  if (params.size === 0) return out;
   const at = pos(node);
   const nilTest2 = (c, op) => {
     const x = unparen(c);
@@ -934,7 +941,18 @@ function nilGuardParams(fn, node) {
     const r = unparen(x.y);
     const isNil3 = (e) => e.kind === "Ident" && e.name === "nil";
     const p = isNil3(r) ? l : isNil3(l) ? r : void 0;
-    return p?.kind === "Ident" && params.has(p.name) ? p.name : void 0;
+    return p?.kind === "Ident" ? p.name : void 0;
+  };
+  const flags = (c, need, acc) => {
+    const x = unparen(c);
+    if (x.kind === "Ident" && x.name !== "true" && x.name !== "false" && x.name !== "nil") acc.push([x.name, need]);
+    else if (x.kind === "UnaryExpr" && x.op === "!") {
+      const y = unparen(x.x);
+      if (y.kind === "Ident") acc.push([y.name, !need]);
+    } else if (x.kind === "BinaryExpr" && x.op === "&&" && need) {
+      flags(x.x, true, acc);
+      flags(x.y, true, acc);
+    }
   };
   walkNode(fn.body, (x) => {
     if (x.kind === "FuncLit") return false;
@@ -944,12 +962,43 @@ function nilGuardParams(fn, node) {
       const inElse = !!x.else && pos(x.else) <= at && at < end(x.else);
       const eq = nilTest2(x.cond, "==");
       const ne = nilTest2(x.cond, "!=");
-      if (inBody && eq) out.add(eq);
-      if (inElse && ne) out.add(ne);
+      if (inBody && eq) out.set(eq, "nil");
+      if (inElse && ne) out.set(ne, "nil");
+      const acc = [];
+      if (inBody) flags(x.cond, true, acc);
+      if (inElse) {
+        const c = unparen(x.cond);
+        if (c.kind === "Ident" || c.kind === "UnaryExpr" && c.op === "!") flags(c, false, acc);
+      }
+      for (const [name, need] of acc) out.set(name, need ? "true" : "false");
     }
     return true;
   });
   return out;
+}
+function skippedForCall(trail, node) {
+  const k = trail.funcs.length - 1;
+  if (k < 0) return false;
+  const g = trail.funcs[k];
+  const f = g.decl ?? g.lit;
+  for (const [name, need] of guardedBy(f, node)) {
+    let a;
+    if (isParamOf(f, name)) a = trailArgument(trail, k, name);
+    else if (g.lit && k > 0 && !assignsName(f, name)) {
+      const outer = trail.funcs[k - 1];
+      const of = outer.decl ?? outer.lit;
+      if (of.body && pos(of.body) <= pos(g.lit) && pos(g.lit) < end(of.body) && isParamOf(of, name) && !assignsName(of, name)) {
+        a = trailArgument(trail, k - 1, name);
+      }
+    }
+    if (!a) continue;
+    const x = unparen(a);
+    const lit = x.kind === "Ident" ? x.name : void 0;
+    if (need === "nil" && lit !== "nil") return true;
+    if (need === "true" && lit === "false") return true;
+    if (need === "false" && lit === "true") return true;
+  }
+  return false;
 }
 function argumentFor(fn, call, param) {
   if (call.ellipsis !== -1) return void 0;
@@ -3708,16 +3757,6 @@ function deferredReleases(pass, cfg, m, unlock) {
   }
   return out;
 }
-function guardConds(fn, target) {
-  const out = [];
-  const p = pos(target);
-  walkNode(fn.body, (x) => {
-    if (pos(x) > p || end(x) < p) return false;
-    if (x.kind === "IfStmt" && pos(x.body) <= p && end(x.body) >= p) out.push(x.cond);
-    return true;
-  });
-  return out;
-}
 function ownLine(file, s) {
   const a = file.source.position(pos(s));
   const b = file.source.position(end(s));
@@ -4982,15 +5021,18 @@ function reachedEntries(cfg, from, stop) {
   }
   return out;
 }
-function skippedForCall(trail, node) {
-  const k = trail.funcs.length - 1;
-  if (k < 0) return false;
-  const g = trail.funcs[k];
-  for (const p of nilGuardParams(g.decl ?? g.lit, node)) {
-    const a = trailArgument(trail, k, p);
-    if (a && !(unparen(a).kind === "Ident" && unparen(a).name === "nil")) return true;
-  }
-  return false;
+function releasedBefore(pass, trail, site) {
+  const g = trail.funcs[trail.funcs.length - 1];
+  const path = trail.path;
+  if (!g || !path || !g.body) return false;
+  const f = g.decl ?? g.lit;
+  const cfg = cfgOf(pass, f);
+  if (!cfg) return false;
+  const at = pos(site);
+  const holds = (n) => pos(n) <= at && at < end(n);
+  const releases2 = (n) => n.kind !== "DeferStmt" && !holds(n) && lockCallsIn(pass, n).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && samePathOf2(pass, l.mutex, path));
+  if (!cfg.blocks.some((b) => b.nodes.some(holds))) return false;
+  return !cfg.pathExists(cfg.entry, holds, releases2);
 }
 function locksOnEntry(pass, fn, path, trail) {
   if (!fn.body) return void 0;
@@ -5018,6 +5060,19 @@ function describe(h, again) {
   return "sync mutexes are not reentrant, so the goroutine deadlocks on itself";
 }
 var LOCKS2 = /* @__PURE__ */ new Set(["Lock", "RLock"]);
+function sameGuardUnlocks(pass, file, fn, lockStmtNode, h, unlock) {
+  const out = /* @__PURE__ */ new Set();
+  const guards = guardConds(fn, lockStmtNode).map((c) => textOf(file, c));
+  if (guards.length === 0 || !fn.body) return out;
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "IfStmt" && pos(x.cond) > pos(lockStmtNode) && guards.includes(textOf(file, x.cond))) {
+      if (lockCallsIn(pass, x.body).some((l) => l.method === unlock && sameMutex2(pass, h, l.mutex))) out.add(x.cond);
+    }
+    return true;
+  });
+  return out;
+}
 function checkFunc2(pass, file, fn) {
   if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS2)) return;
   const cfg = cfgOf(pass, fn);
@@ -5029,14 +5084,18 @@ function checkFunc2(pass, file, fn) {
     const unlock = UNLOCK_FOR[lc.method];
     const h = { lock: lc, path: varPath(pass, lc.mutex) };
     const d = deferredUnlock(pass, cfg, h, unlock);
-    if (d && pos(d) > pos(ref.node)) held.push({ stmt: ref.node, lock: lc, unlock, path: h.path, deferStmt: d });
+    if (!d || pos(d) <= pos(ref.node)) continue;
+    const guarded = sameGuardUnlocks(pass, file, fn, ref.node, h, unlock);
+    const released = (n) => guarded.has(n) || n.kind !== "DeferStmt" && lockCallsIn(pass, n).some((l) => l.method === unlock && sameMutex2(pass, h, l.mutex));
+    if (!cfg.pathExists(ref.node, d, released)) continue;
+    held.push({ stmt: ref.node, lock: lc, unlock, path: h.path, deferStmt: d, guarded });
   }
   const fname = funcName(file, fn);
   for (const h of held) {
     if (h.path?.decl && !h.path.global && assignsVar(pass, fn.body, h.path.decl)) continue;
     const mu = textOf(file, h.lock.mutex);
     const lockLine = lineOf(file, h.stmt);
-    const releases2 = (n) => n.kind !== "DeferStmt" && lockCallsIn(pass, n).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && sameMutex2(pass, h, l.mutex));
+    const releases2 = (n) => h.guarded.has(n) || n.kind !== "DeferStmt" && lockCallsIn(pass, n).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && sameMutex2(pass, h, l.mutex));
     const heldIntro = `${mu} is locked on line ${lockLine} and held until ${fname} returns (deferred unlock on line ${lineOf(file, h.deferStmt)})`;
     const related = [
       { node: h.stmt, message: `${mu}.${h.lock.method}() takes the lock` },
@@ -5060,7 +5119,7 @@ function checkFunc2(pass, file, fn) {
       if (!h.path) continue;
       let reported = false;
       for (const call of packageCallsIn(pass, n)) {
-        const chain = searchCallees(pass, call, h.path, (g, p, trail) => locksOnEntry(pass, g, p, trail), MAX_DEPTH, (_callee, site, trail) => !skippedForCall(trail, site));
+        const chain = searchCallees(pass, call, h.path, (g, p, trail) => locksOnEntry(pass, g, p, trail), MAX_DEPTH, (_callee, site, trail) => !skippedForCall(trail, site) && !releasedBefore(pass, trail, site));
         if (!chain) continue;
         const inner = chain.found;
         const innerFile = pass.fileOf(inner.call) ?? file;
@@ -5250,7 +5309,7 @@ function receivedVars(pass, body, key) {
   });
   return out;
 }
-function guardedBy(pass, body, exit, vars) {
+function guardedBy2(pass, body, exit, vars) {
   if (vars.length === 0) return false;
   const at = pos(exit);
   let ok = false;
@@ -5293,7 +5352,7 @@ function countedExits(pass, g, loops, key) {
     const counters = receiveCounters(pass, l.stmt.body, key);
     if (counters.length === 0) continue;
     for (const e of g.loopExits(l.stmt).exits) {
-      if (e.via && guardedBy(pass, l.stmt.body, e.via, counters)) out.add(e.from);
+      if (e.via && guardedBy2(pass, l.stmt.body, e.via, counters)) out.add(e.from);
     }
   }
   return out;
@@ -5378,7 +5437,7 @@ function check4(pass, file, fn, enclosing) {
           if (l.members.has(g.locate(s.at).block)) continue;
           const got = receivedVars(pass, l.stmt.body, m.key);
           const early = g.loopExits(l.stmt).exits.find(
-            (e) => (e.via?.kind === "ReturnStmt" || e.via?.kind === "BranchStmt") && guardedBy(pass, l.stmt.body, e.via, got)
+            (e) => (e.via?.kind === "ReturnStmt" || e.via?.kind === "BranchStmt") && guardedBy2(pass, l.stmt.body, e.via, got)
           );
           if (!early || !g.canReach(s.at, l.header)) continue;
           path = [early.from];

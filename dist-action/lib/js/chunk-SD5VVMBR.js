@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-S3ITQDSV.js";
+} from "./chunk-SMQ6ZZNM.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-S3ITQDSV.js";
+} from "./chunk-SMQ6ZZNM.js";
 import {
   docUrl,
   severityRank
