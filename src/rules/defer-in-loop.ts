@@ -72,6 +72,9 @@ function describeRelease(pass: Pass, file: PassFile, d: ast.DeferStmt): ast.Iden
       const a = d.call.args?.[0];
       return a ? rootIdent(a) : undefined;
     }
+    // `mset.monitorWg.Done()`, `s.mu.Unlock()` on a field: the sync primitive is released, not
+    // what the root variable holds.
+    if (c?.typed && /^\(\*?sync\./.test(c.name) && unparen(fun.x).kind !== 'Ident') return undefined;
     return rootIdent(fun.x);
   }
   return undefined;

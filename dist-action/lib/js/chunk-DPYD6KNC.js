@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-WXTHTXQ3.js";
+} from "./chunk-XWNKDXVV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-SMQ6ZZNM.js";
+} from "./chunk-7NV42XYV.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-PNWVMPAW.js";
+} from "./chunk-DPYD6KNC.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-WXTHTXQ3.js";
+} from "./chunk-XWNKDXVV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-SMQ6ZZNM.js";
+} from "./chunk-7NV42XYV.js";
 import {
   SEVERITIES,
   compareFindings,

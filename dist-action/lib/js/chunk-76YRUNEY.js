@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-SMQ6ZZNM.js";
+} from "./chunk-7NV42XYV.js";
 import {
   docUrl,
   severityRank

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-SMQ6ZZNM.js";
+} from "./chunk-7NV42XYV.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

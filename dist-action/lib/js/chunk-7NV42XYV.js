@@ -1829,6 +1829,7 @@ function describeRelease(pass, file, d) {
       const a = d.call.args?.[0];
       return a ? rootIdent(a) : void 0;
     }
+    if (c?.typed && /^\(\*?sync\./.test(c.name) && unparen(fun.x).kind !== "Ident") return void 0;
     return rootIdent(fun.x);
   }
   return void 0;
