@@ -122,6 +122,21 @@ function chanKey(pass: Pass, e: ast.Expr): string | undefined {
   return undefined;
 }
 
+/** A name for every channel of a named channel type (`type limiter chan struct{}`): the same for a field and a receiver of that type. */
+function chanTypeKey(pass: Pass, e: ast.Expr): string | undefined {
+  const t = pass.types.typeOf(unparen(e));
+  return t?.kind === 'named' && t.underlying()?.kind === 'chan' ? `type:${t.pkg}.${t.name}` : undefined;
+}
+
+/** Whether a channel expression is one of the package's semaphores. */
+function isSemaphore(pass: Pass, e: ast.Expr): boolean {
+  const set = semaphores(pass);
+  const k = chanKey(pass, e);
+  if (k && set.has(k)) return true;
+  const t = chanTypeKey(pass, e);
+  return !!t && set.has(t);
+}
+
 const semaphoreCache = new WeakMap<readonly PassFile[], Set<string>>();
 
 /**
@@ -141,6 +156,8 @@ function semaphores(pass: Pass): Set<string> {
       if (stack.some((a) => a.kind === 'GoStmt' || goTargets.has(a))) return;
       const k = chanKey(pass, x.chan);
       if (k) set!.add(k);
+      const t = chanTypeKey(pass, x.chan);
+      if (t) set!.add(t);
     });
   }
   semaphoreCache.set(pass.files, set);
@@ -374,7 +391,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
             out.push({ node: x, text: textOf(file, x), waits: 'sleeps until the timer fires', confidence: 'high' });
           } else if (isTimeoutChan(pass, operand)) {
             out.push({ node: x, text: textOf(file, x), waits: 'blocks until the context is cancelled or the timer fires', confidence: 'medium' });
-          } else if (!semaphores(pass).has(chanKey(pass, operand) ?? '')) {
+          } else if (!isSemaphore(pass, operand)) {
             push({ node: x, text: textOf(file, x), waits: 'blocks until a value is sent or the channel is closed', confidence: 'high' });
           }
           return false;

@@ -172,6 +172,32 @@ function setsMarker(path: readonly Block[], fields: ReadonlySet<string>): boolea
   return false;
 }
 
+/**
+ * Boolean variables set to true right after the lock, in the same statement list (`mu.Lock();
+ * lockHeld = true`): a later `if lockHeld { mu.Unlock() }` tests whether this lock was taken.
+ */
+function flagsSetAfter(fn: FuncNode, stmt: ast.Node): string[] {
+  const out: string[] = [];
+  let list: ast.Stmt[] | null = null;
+  walkNode(fn.body!, (x) => {
+    if (list || nodePos(x) > nodePos(stmt) || nodeEnd(x) <= nodePos(stmt) || x.kind === 'FuncLit') return false;
+    const l = x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' || x.kind === 'CommClause' ? x.body : null;
+    if (l?.includes(stmt as ast.Stmt)) list = l;
+    return !list;
+  });
+  const stmts: ast.Stmt[] = list ?? [];
+  for (let i = stmts.indexOf(stmt as ast.Stmt) + 1; i < stmts.length; i++) {
+    const s = stmts[i]!;
+    if (s.kind !== 'AssignStmt') break;
+    if (s.lhs.length === 1 && s.rhs.length === 1) {
+      const l = unparen(s.lhs[0]!);
+      const r = unparen(s.rhs[0]!);
+      if (l.kind === 'Ident' && r.kind === 'Ident' && r.name === 'true') out.push(l.name);
+    }
+  }
+  return out;
+}
+
 /** The for and range statements of fn's own code (not of its literals) that contain the node. */
 function loopsAround(body: ast.BlockStmt, target: ast.Node): ast.Node[] {
   const at = nodePos(target);
@@ -408,6 +434,16 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     // A method value that unlocks it is handed out (`return tx.dc, tx.closemuRUnlockRelease, nil`).
     if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
     const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
+    // A flag set right after the lock and tested where the lock is released (`if lockHeld { mu.Unlock() }`).
+    for (const flag of flagsSetAfter(fn, stmt)) {
+      let releasing = false;
+      walkNode(fn.body, (x) => {
+        if (releasing || x.kind === 'FuncLit') return false;
+        if (x.kind === 'IfStmt' && textOf(file, x.cond) === flag && unlocksIn(pass, x.body, m, unlock)) releasing = true;
+        return !releasing;
+      });
+      if (releasing) guards.push(flag);
+    }
     const avoid = (n: ast.Node): boolean => {
       if (n !== stmt && guards.length > 0 && n.kind !== 'ExprStmt' && guards.includes(textOf(file, n))) return true;
       return deferred.has(n as ast.DeferStmt) || releases(pass, n, m, unlock);

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-7NV42XYV.js";
+} from "./chunk-FZGONGYB.js";
 import {
   docUrl,
   severityRank

@@ -3641,6 +3641,27 @@ function setsMarker(path, fields) {
   }
   return false;
 }
+function flagsSetAfter(fn, stmt) {
+  const out = [];
+  let list = null;
+  walkNode(fn.body, (x) => {
+    if (list || pos(x) > pos(stmt) || end(x) <= pos(stmt) || x.kind === "FuncLit") return false;
+    const l = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
+    if (l?.includes(stmt)) list = l;
+    return !list;
+  });
+  const stmts = list ?? [];
+  for (let i = stmts.indexOf(stmt) + 1; i < stmts.length; i++) {
+    const s = stmts[i];
+    if (s.kind !== "AssignStmt") break;
+    if (s.lhs.length === 1 && s.rhs.length === 1) {
+      const l = unparen(s.lhs[0]);
+      const r = unparen(s.rhs[0]);
+      if (l.kind === "Ident" && r.kind === "Ident" && r.name === "true") out.push(l.name);
+    }
+  }
+  return out;
+}
 function loopsAround(body, target) {
   const at = pos(target);
   const out = [];
@@ -3838,6 +3859,15 @@ function checkFunc(pass, file, fn) {
     if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
     if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
     const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
+    for (const flag of flagsSetAfter(fn, stmt)) {
+      let releasing = false;
+      walkNode(fn.body, (x) => {
+        if (releasing || x.kind === "FuncLit") return false;
+        if (x.kind === "IfStmt" && textOf(file, x.cond) === flag && unlocksIn(pass, x.body, m, unlock)) releasing = true;
+        return !releasing;
+      });
+      if (releasing) guards.push(flag);
+    }
     const avoid = (n) => {
       if (n !== stmt && guards.length > 0 && n.kind !== "ExprStmt" && guards.includes(textOf(file, n))) return true;
       return deferred.has(n) || releases(pass, n, m, unlock);
@@ -6250,6 +6280,17 @@ function chanKey(pass, e) {
   }
   return void 0;
 }
+function chanTypeKey(pass, e) {
+  const t = pass.types.typeOf(unparen(e));
+  return t?.kind === "named" && t.underlying()?.kind === "chan" ? `type:${t.pkg}.${t.name}` : void 0;
+}
+function isSemaphore(pass, e) {
+  const set = semaphores(pass);
+  const k = chanKey(pass, e);
+  if (k && set.has(k)) return true;
+  const t = chanTypeKey(pass, e);
+  return !!t && set.has(t);
+}
 var semaphoreCache = /* @__PURE__ */ new WeakMap();
 function semaphores(pass) {
   let set = semaphoreCache.get(pass.files);
@@ -6263,6 +6304,8 @@ function semaphores(pass) {
       if (stack.some((a) => a.kind === "GoStmt" || goTargets.has(a))) return;
       const k = chanKey(pass, x.chan);
       if (k) set.add(k);
+      const t = chanTypeKey(pass, x.chan);
+      if (t) set.add(t);
     });
   }
   semaphoreCache.set(pass.files, set);
@@ -6439,7 +6482,7 @@ function sitesIn(pass, file, body) {
             out.push({ node: x, text: textOf(file, x), waits: "sleeps until the timer fires", confidence: "high" });
           } else if (isTimeoutChan(pass, operand)) {
             out.push({ node: x, text: textOf(file, x), waits: "blocks until the context is cancelled or the timer fires", confidence: "medium" });
-          } else if (!semaphores(pass).has(chanKey(pass, operand) ?? "")) {
+          } else if (!isSemaphore(pass, operand)) {
             push({ node: x, text: textOf(file, x), waits: "blocks until a value is sent or the channel is closed", confidence: "high" });
           }
           return false;

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XWNKDXVV.js";
+} from "./chunk-PYYR7BG7.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-7NV42XYV.js";
+} from "./chunk-FZGONGYB.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-7NV42XYV.js";
+} from "./chunk-FZGONGYB.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

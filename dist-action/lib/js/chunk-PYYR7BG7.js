@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-O5FSMK6D.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-KTXQDQMC.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-M4QXS27T.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-UKWAJIEY.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-TJDMBDIP.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-SEUZ2DHW.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-3MPPBL63.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-E3CMQ5ZL.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-HYZFI6WU.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-PTD7OKNY.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-GZYKAZWC.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-WHDKKUAM.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-54MRDNRU.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-AC3VO6F4.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-G4DDIJGS.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-UGIJKLQK.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-P4URSKYX.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-FVRGXCZ7.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-DPYD6KNC.js";
+} from "./chunk-E4SDXUPT.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XWNKDXVV.js";
+} from "./chunk-PYYR7BG7.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-7NV42XYV.js";
+} from "./chunk-FZGONGYB.js";
 import {
   SEVERITIES,
   compareFindings,
