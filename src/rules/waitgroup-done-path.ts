@@ -305,11 +305,16 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       // whose return was forgotten): both run.
       const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
       if (again) {
+        // An explicit Done after which the goroutine goes on with its loop (`case _, ok := <-ackOut:
+        // if !ok { ackOut = nil; wg.Done(); continue }`) signals the end of other work the
+        // spawner added for: deliberate more often than not, so low confidence.
+        const at = cfg.locate(entryOf(again));
+        const loopsOn = !!at && cfg.loopsContaining(at.block).some((l) => cfg.canReach(entryOf(again), l.header));
         pass.report({
           node: again.call,
           file: fnFile,
           severity: 'critical',
-          confidence,
+          confidence: loopsOn ? 'low' : confidence,
           message: nodePos(again.call) < nodePos(deferred)
             ? `${wgText}.Done() on line ${lineOf(fnFile, again.call)} in ${where} is followed on the same path by defer ${wgText}.Done() on line ${lineOf(fnFile, deferred)}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); return right after the early Done, or keep only the deferred call`
             : `${wgText}.Done() is deferred on line ${lineOf(fnFile, deferred)} and called again on line ${lineOf(fnFile, again.call)} in ${where}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); keep only the deferred call`,

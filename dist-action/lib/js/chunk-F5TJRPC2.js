@@ -5994,11 +5994,13 @@ function checkGoroutine(pass, file, go, fn, seen) {
       const entryOf = (d) => cfg.locate(d.call)?.node ?? d.call;
       const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
       if (again) {
+        const at2 = cfg.locate(entryOf(again));
+        const loopsOn = !!at2 && cfg.loopsContaining(at2.block).some((l) => cfg.canReach(entryOf(again), l.header));
         pass.report({
           node: again.call,
           file: fnFile,
           severity: "critical",
-          confidence,
+          confidence: loopsOn ? "low" : confidence,
           message: pos(again.call) < pos(deferred) ? `${wgText}.Done() on line ${lineOf(fnFile, again.call)} in ${where2} is followed on the same path by defer ${wgText}.Done() on line ${lineOf(fnFile, deferred)}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); return right after the early Done, or keep only the deferred call` : `${wgText}.Done() is deferred on line ${lineOf(fnFile, deferred)} and called again on line ${lineOf(fnFile, again.call)} in ${where2}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); keep only the deferred call`,
           related: [{ node: deferred, file: fnFile, message: `${wgText}.Done() deferred here` }]
         });

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-PYYR7BG7.js";
+} from "./chunk-LO45LSFY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FZGONGYB.js";
+} from "./chunk-F5TJRPC2.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FZGONGYB.js";
+} from "./chunk-F5TJRPC2.js";
 import {
   docUrl,
   severityRank

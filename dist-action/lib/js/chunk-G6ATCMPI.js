@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-E4SDXUPT.js";
+} from "./chunk-EFZXNGHM.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-PYYR7BG7.js";
+} from "./chunk-LO45LSFY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FZGONGYB.js";
+} from "./chunk-F5TJRPC2.js";
 import {
   SEVERITIES,
   compareFindings,

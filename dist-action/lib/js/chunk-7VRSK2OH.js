@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FZGONGYB.js";
+} from "./chunk-F5TJRPC2.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
