@@ -82,7 +82,9 @@ function isTimeoutChan(pass: Pass, e: ast.Expr): boolean {
 function isDoneChan(e: ast.Expr): boolean {
   const x = unparen(e);
   const name = x.kind === 'Ident' ? x.name : x.kind === 'SelectorExpr' ? x.sel.name : undefined;
-  return !!name && /^(done|quit|stop|close|closed|closing|shutdown|cancel|exit|die|abort|term)/i.test(name);
+  if (!name) return false;
+  // `done`, `quitCh`, `stopping`; or a camelCase word at the end: `forwardDone`, `connClosed`, `ctxDoneCh`.
+  return /^(done|quit|stop|close|closed|closing|shutdown|cancel|exit|die|abort|term)/i.test(name) || /[a-z0-9](Done|Quit|Stop|Stopped|Stopping|Closed|Closing|Shutdown|Cancel|Cancell?ed|Exit|Exited|Die|Dying|Abort|Aborted|Term)(Ch|C|Chan)?$/.test(name);
 }
 
 /** The channel operand of a select case's communication. */

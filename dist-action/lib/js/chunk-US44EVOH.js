@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-LO45LSFY.js";
+} from "./chunk-PFVS2ZHW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-F5TJRPC2.js";
+} from "./chunk-4ZJZAKWD.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-F5TJRPC2.js";
+} from "./chunk-4ZJZAKWD.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

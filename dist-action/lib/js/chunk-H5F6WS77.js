@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-F5TJRPC2.js";
+} from "./chunk-4ZJZAKWD.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

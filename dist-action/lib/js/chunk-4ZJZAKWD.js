@@ -6250,7 +6250,8 @@ function isTimeoutChan(pass, e) {
 function isDoneChan(e) {
   const x = unparen(e);
   const name = x.kind === "Ident" ? x.name : x.kind === "SelectorExpr" ? x.sel.name : void 0;
-  return !!name && /^(done|quit|stop|close|closed|closing|shutdown|cancel|exit|die|abort|term)/i.test(name);
+  if (!name) return false;
+  return /^(done|quit|stop|close|closed|closing|shutdown|cancel|exit|die|abort|term)/i.test(name) || /[a-z0-9](Done|Quit|Stop|Stopped|Stopping|Closed|Closing|Shutdown|Cancel|Cancell?ed|Exit|Exited|Die|Dying|Abort|Aborted|Term)(Ch|C|Chan)?$/.test(name);
 }
 function commOperand(comm) {
   if (!comm) return void 0;

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-EFZXNGHM.js";
+} from "./chunk-US44EVOH.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-LO45LSFY.js";
+} from "./chunk-PFVS2ZHW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-F5TJRPC2.js";
+} from "./chunk-4ZJZAKWD.js";
 import {
   SEVERITIES,
   compareFindings,
