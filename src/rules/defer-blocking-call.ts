@@ -360,6 +360,8 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
   const parked = parkedAfterCrash(body);
   walkNode(body, (x) => {
     if (x === body) return true;
+    // `go conn.Close(err)`: the stop is asked for in the background, and what follows waits for it.
+    if (x.kind === 'GoStmt' && !stopped && isStopSignal(pass, x.call)) stopped = true;
     if (x.kind === 'FuncLit' || x.kind === 'GoStmt' || skip.has(x) || parked.has(x)) return false;
     if (!stopped && isStopSignal(pass, x)) {
       // A send is a site itself (below) when it can wait; what follows it is after the signal.
@@ -476,6 +478,22 @@ function releasesOwnToken(pass: Pass, stack: readonly ast.Node[], d: ast.DeferSt
   return false;
 }
 
+/**
+ * Whether a wait for other goroutines found through callees comes after one of the functions on
+ * the way told them to stop: `func (s *sync) Cancel() error { s.once.Do(func() { close(s.cancel) });
+ * return s.Wait() }` deferred as `defer s.Cancel()` is a shutdown handshake.
+ */
+function stopsBeforeWait(pass: Pass, chain: { funcs: readonly GraphNode[]; calls: readonly ast.CallExpr[]; found: Site }): boolean {
+  if (!chain.found.others) return false;
+  for (let i = 0; i + 1 < chain.funcs.length; i++) {
+    const body = chain.funcs[i]!.body;
+    if (!body) continue;
+    const stop = firstStopSignal(pass, body);
+    if (stop !== undefined && stop < chain.calls[i + 1]!.lparen) return true;
+  }
+  return false;
+}
+
 function run(pass: Pass): void {
   const g = callGraphOf(pass);
   const cache = new Map<GraphNode, Site | null>();
@@ -509,6 +527,7 @@ function run(pass: Pass): void {
           for (const e of lit?.out ?? []) {
             if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
             const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
+            if (found && stopsBeforeWait(pass, found)) continue;
             // The literal told the goroutines to stop before this call waits for them.
             if (found?.found.others) {
               if (stop === undefined) stop = firstStopSignal(pass, fun.body) ?? null;
@@ -534,7 +553,7 @@ function run(pass: Pass): void {
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
         } else if (g.calleeOf(call)) {
           const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
-          if (found) {
+          if (found && !stopsBeforeWait(pass, found)) {
             site = found.found;
             chain = found.funcs.map((x) => funcName(pass.fileOf((x.decl ?? x.lit)!)!, (x.decl ?? x.lit)!));
             siteFile = pass.fileOf(site.node) ?? file;

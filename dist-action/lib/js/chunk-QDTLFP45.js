@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-US44EVOH.js";
+} from "./chunk-SVVRXYQE.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-PFVS2ZHW.js";
+} from "./chunk-YZGUREDM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4ZJZAKWD.js";
+} from "./chunk-EGH7XS3S.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4ZJZAKWD.js";
+} from "./chunk-EGH7XS3S.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-PFVS2ZHW.js";
+} from "./chunk-YZGUREDM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4ZJZAKWD.js";
+} from "./chunk-EGH7XS3S.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4ZJZAKWD.js";
+} from "./chunk-EGH7XS3S.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

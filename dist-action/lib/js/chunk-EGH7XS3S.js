@@ -6453,6 +6453,7 @@ function sitesIn(pass, file, body) {
   const parked = parkedAfterCrash(body);
   walkNode(body, (x) => {
     if (x === body) return true;
+    if (x.kind === "GoStmt" && !stopped && isStopSignal(pass, x.call)) stopped = true;
     if (x.kind === "FuncLit" || x.kind === "GoStmt" || skip.has(x) || parked.has(x)) return false;
     if (!stopped && isStopSignal(pass, x)) {
       if (x.kind !== "SendStmt") stopped = true;
@@ -6549,6 +6550,16 @@ function releasesOwnToken(pass, stack, d, recv) {
   }
   return false;
 }
+function stopsBeforeWait(pass, chain) {
+  if (!chain.found.others) return false;
+  for (let i = 0; i + 1 < chain.funcs.length; i++) {
+    const body = chain.funcs[i].body;
+    if (!body) continue;
+    const stop = firstStopSignal(pass, body);
+    if (stop !== void 0 && stop < chain.calls[i + 1].lparen) return true;
+  }
+  return false;
+}
 function run23(pass) {
   const g = callGraphOf(pass);
   const cache = /* @__PURE__ */ new Map();
@@ -6580,6 +6591,7 @@ function run23(pass) {
           for (const e of lit?.out ?? []) {
             if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
             const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
+            if (found && stopsBeforeWait(pass, found)) continue;
             if (found?.found.others) {
               if (stop === void 0) stop = firstStopSignal(pass, fun.body) ?? null;
               if (stop !== null && stop < e.site.lparen) continue;
@@ -6604,7 +6616,7 @@ function run23(pass) {
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
         } else if (g.calleeOf(call)) {
           const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
-          if (found) {
+          if (found && !stopsBeforeWait(pass, found)) {
             site = found.found;
             chain = found.funcs.map((x) => funcName(pass.fileOf(x.decl ?? x.lit), x.decl ?? x.lit));
             siteFile = pass.fileOf(site.node) ?? file;
