@@ -307,6 +307,23 @@ function stopDeferredAfter(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): b
   return found;
 }
 
+/** Whether a statement ahead of the defer in its own statement list signals a stop. */
+function stopsBeforeDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boolean {
+  let list: ast.Stmt[] | null = null;
+  walkSameFunc(body, (x) => {
+    if (list || nodePos(x) > nodePos(d) || nodeEnd(x) <= nodePos(d)) return false;
+    const l = x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' || x.kind === 'CommClause' ? x.body : null;
+    if (l?.includes(d)) list = l;
+    return !list;
+  });
+  const stmts: ast.Stmt[] = list ?? [];
+  for (const st of stmts) {
+    if (st === d) break;
+    if ((st.kind === 'ExprStmt' || st.kind === 'SendStmt') && firstStopSignal(pass, st) !== undefined) return true;
+  }
+  return false;
+}
+
 /** Whether a go statement starts a goroutine that panics: `go panic(e)`, `go func() { panic(e) }()`. */
 function startsPanic(g: ast.GoStmt): boolean {
   const f = unparen(g.call.fun);
@@ -566,6 +583,8 @@ function run(pass: Pass): void {
       // first out, so the goroutines are told to stop before the wait: a shutdown handshake.
       const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === 'CallExpr' ? site.node : call)?.name);
       if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
+      // `p.terminate(true); defer func() { p.report() }()`: told to stop before the defer is even registered.
+      if (waitsOthers && fn?.body && stopsBeforeDefer(pass, fn.body, d)) return;
       // The wait that makes a close of the channel safe (`defer func() { wg.Wait(); close(out) }()`,
       // or `defer close(out); defer wg.Wait()`): the remedy defer-close-chan-with-sender asks for.
       if (waitsOthers && chain.length === 0 && site.node.kind === 'CallExpr' && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;

@@ -91,3 +91,31 @@ func runSync(s *stateSync) {
 func runAndWait(s *stateSync) {
 	defer s.Wait() // want `deferred s\.Wait\(\) → stateSync\.Wait → <-s\.done \(line 74\) blocks until a value is sent`
 }
+
+type prefetcher struct {
+	term chan struct{}
+	stop chan struct{}
+}
+
+func (p *prefetcher) terminate() { close(p.stop) }
+
+func (p *prefetcher) report() { <-p.term }
+
+// Told to stop before the deferred report waits for it to go idle.
+func commit(p *prefetcher) {
+	if p != nil {
+		p.terminate()
+		defer func() {
+			p.report()
+		}()
+	}
+}
+
+// Without the stop, the deferred report waits for the prefetcher to finish on its own.
+func commitNoStop(p *prefetcher) {
+	if p != nil {
+		defer func() { // want `deferred func\(\) \{\.\.\.\}\(\) → prefetcher\.report → <-p\.term \(line 102\)`
+			p.report()
+		}()
+	}
+}

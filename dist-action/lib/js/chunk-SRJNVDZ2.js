@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YZGUREDM.js";
+} from "./chunk-UWRNELK6.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-EGH7XS3S.js";
+} from "./chunk-QAXFKW7O.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-EGH7XS3S.js";
+} from "./chunk-QAXFKW7O.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

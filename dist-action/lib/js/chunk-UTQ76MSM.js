@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-SVVRXYQE.js";
+} from "./chunk-SRJNVDZ2.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YZGUREDM.js";
+} from "./chunk-UWRNELK6.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EGH7XS3S.js";
+} from "./chunk-QAXFKW7O.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EGH7XS3S.js";
+} from "./chunk-QAXFKW7O.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -6416,6 +6416,21 @@ function stopDeferredAfter(pass, body, d) {
   });
   return found;
 }
+function stopsBeforeDefer(pass, body, d) {
+  let list = null;
+  walkSameFunc(body, (x) => {
+    if (list || pos(x) > pos(d) || end(x) <= pos(d)) return false;
+    const l = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
+    if (l?.includes(d)) list = l;
+    return !list;
+  });
+  const stmts = list ?? [];
+  for (const st of stmts) {
+    if (st === d) break;
+    if ((st.kind === "ExprStmt" || st.kind === "SendStmt") && firstStopSignal(pass, st) !== void 0) return true;
+  }
+  return false;
+}
 function startsPanic(g) {
   const f = unparen(g.call.fun);
   if (f.kind === "Ident" && f.name === "panic") return true;
@@ -6627,6 +6642,7 @@ function run23(pass) {
       if (chain.length === 0 && site.node.kind === "UnaryExpr" && releasesOwnToken(pass, stack, d, site.node)) return;
       const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === "CallExpr" ? site.node : call)?.name);
       if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
+      if (waitsOthers && fn?.body && stopsBeforeDefer(pass, fn.body, d)) return;
       if (waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
       const handler = handlerOf(pass, file, stack);
       const deferred = callText(file, call);
