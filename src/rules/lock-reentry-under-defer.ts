@@ -190,7 +190,11 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
       { node: h.deferStmt, message: 'the unlock runs only at function exit' },
     ];
     const confidence = h.lock.typed ? 'high' : 'medium';
-    for (const n of reachedEntries(cfg, h.stmt, releases)) {
+    // The statement declaring the mutex's variable: going back through it (`b := newBroadcaster()`
+    // in a loop body) reaches another instance, whose mutex is not the one held.
+    const declAt = h.path?.decl && !h.path.global ? nodePos(h.path.decl) : -1;
+    const redeclares = (n: ast.Node) => declAt >= 0 && (n.kind === 'AssignStmt' || n.kind === 'DeclStmt' || n.kind === 'RangeStmt') && nodePos(n) <= declAt && declAt < nodeEnd(n);
+    for (const n of reachedEntries(cfg, h.stmt, (x) => releases(x) || redeclares(x))) {
       // A deferred call registered after the deferred unlock runs before it, with the lock held.
       if (n.kind === 'DeferStmt' && nodePos(n) < nodePos(h.deferStmt)) continue;
       if (n.kind === 'GoStmt' || n === h.stmt) continue;

@@ -131,3 +131,37 @@ func (s *store) hasInterest(subject string, doLock bool) bool {
 	}
 	return len(s.msgs) > 0
 }
+
+type broadcaster struct {
+	mu    sync.Mutex
+	cache map[string]int
+}
+
+func newBroadcaster() *broadcaster { return &broadcaster{cache: map[string]int{}} }
+
+func (b *broadcaster) refresh() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cache["x"]++
+}
+
+// Each iteration makes a new broadcaster: the lock held from the previous iteration is another
+// instance's.
+func checkAll(names []string) {
+	for range names {
+		b := newBroadcaster()
+		b.refresh()
+		b.mu.Lock()
+		defer b.mu.Unlock()
+	}
+}
+
+// The same broadcaster on every iteration: the second refresh waits for the first iteration's lock.
+func checkShared(names []string) {
+	b := newBroadcaster()
+	for range names {
+		b.refresh() // want `b\.mu is locked on line 164 and held until checkShared returns .*b\.refresh\(\) on line 163 locks it again`
+		b.mu.Lock()
+		defer b.mu.Unlock()
+	}
+}

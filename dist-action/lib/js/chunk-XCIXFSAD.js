@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-SRJNVDZ2.js";
+} from "./chunk-7TGFDGC3.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-UWRNELK6.js";
+} from "./chunk-PQCYBC55.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QAXFKW7O.js";
+} from "./chunk-6ENTNYKU.js";
 import {
   SEVERITIES,
   compareFindings,

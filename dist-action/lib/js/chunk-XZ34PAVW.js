@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QAXFKW7O.js";
+} from "./chunk-6ENTNYKU.js";
 import {
   docUrl,
   severityRank

@@ -5133,7 +5133,9 @@ function checkFunc2(pass, file, fn) {
       { node: h.deferStmt, message: "the unlock runs only at function exit" }
     ];
     const confidence = h.lock.typed ? "high" : "medium";
-    for (const n of reachedEntries(cfg, h.stmt, releases2)) {
+    const declAt = h.path?.decl && !h.path.global ? pos(h.path.decl) : -1;
+    const redeclares = (n) => declAt >= 0 && (n.kind === "AssignStmt" || n.kind === "DeclStmt" || n.kind === "RangeStmt") && pos(n) <= declAt && declAt < end(n);
+    for (const n of reachedEntries(cfg, h.stmt, (x) => releases2(x) || redeclares(x))) {
       if (n.kind === "DeferStmt" && pos(n) < pos(h.deferStmt)) continue;
       if (n.kind === "GoStmt" || n === h.stmt) continue;
       const direct = lockCallsIn(pass, n).find((l) => (l.method === "Lock" || l.method === "RLock") && sameMutex2(pass, h, l.mutex));

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QAXFKW7O.js";
+} from "./chunk-6ENTNYKU.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-UWRNELK6.js";
+} from "./chunk-PQCYBC55.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QAXFKW7O.js";
+} from "./chunk-6ENTNYKU.js";
 import {
   SEVERITIES,
   compareFindings,
