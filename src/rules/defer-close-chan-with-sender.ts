@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyze
 import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG } from '../types/cfg.js';
 import {
-  cfgOf, funcName, goTarget, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
+  callGraphOf, cfgOf, funcName, goTarget, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
   goStmtsIn, textOf, walkSameFunc, type FuncNode, type GoTarget, deferNeeds,
 } from './helpers.js';
 
@@ -118,12 +118,62 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
     if (drains.has(n) || rangeOps.has(n)) return true;
     return nodeContains(n, (y) => {
       if (y.kind === 'CallExpr' && isWaitCall(pass, file, y)) return true;
+      if (y.kind === 'CallExpr' && helperDrains(pass, y, key)) return true;
       const r = receivedChan(pass, y);
       if (r === undefined) return false;
       if (single && sameRefKey(r, key)) return true;
       return s.signals.some((k) => sameRefKey(r, k));
     });
   };
+}
+
+/**
+ * Whether a call hands the channel to a same-package function that receives from it in a loop
+ * left only when its condition ends (`waitWriters(n, doneCh)` with `for i := 0; i < n; i++ {
+ * r := <-doneCh; ... }`): a wait for the senders hidden in a helper.
+ */
+function helperDrains(pass: Pass, call: ast.CallExpr, key: string): boolean {
+  const decl = callGraphOf(pass).calleeOf(call)?.decl;
+  if (!decl?.body || call.ellipsis !== -1) return false;
+  const fields = decl.type.params.list ?? [];
+  if (fields.some((f) => f.type?.kind === 'Ellipsis')) return false;
+  const names = fields.flatMap((f) => f.names ?? []);
+  const args = call.args ?? [];
+  if (names.length !== args.length) return false;
+  const subst = new Map<unknown, string>();
+  names.forEach((n, i) => {
+    const k = refKey(pass, args[i]!);
+    const o = pass.types.objectOf(n);
+    if (k !== undefined && o && sameRefKey(k, key)) subst.set(o, k);
+  });
+  if (subst.size === 0) return false;
+  let found = false;
+  walkSameFunc(decl.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'RangeStmt' && sameRefKey(refKey(pass, x.x, subst), key)) found = true;
+    else if (x.kind === 'ForStmt' && nodeContains(x.body, (y) => sameRefKey(receivedChan(pass, y, subst), key)) && !leavesEarly(x.body)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** Whether a loop body has a return, a goto or a break of its own loop (not of a nested loop, switch or select). */
+function leavesEarly(body: ast.BlockStmt): boolean {
+  let early = false;
+  const visit = (n: ast.Node, nested: boolean): void => {
+    walkSameFunc(n, (x) => {
+      if (early) return false;
+      if (x !== n && (x.kind === 'ForStmt' || x.kind === 'RangeStmt' || x.kind === 'SwitchStmt' || x.kind === 'TypeSwitchStmt' || x.kind === 'SelectStmt')) {
+        visit(x, true);
+        return false;
+      }
+      if (x.kind === 'ReturnStmt') early = true;
+      if (x.kind === 'BranchStmt' && (x.tok === 'goto' || (x.tok === 'break' && (!nested || x.label)))) early = true;
+      return !early;
+    });
+  };
+  visit(body, false);
+  return early;
 }
 
 /**

@@ -52,3 +52,48 @@ func startThenDefer(n int) int {
 	}
 	return <-results
 }
+
+type result struct {
+	id string
+	n  int
+}
+
+func writeKeys(id string, done chan result) { done <- result{id: id, n: 1} }
+
+// Collects one result per writer: the wait for the senders is in this helper.
+func waitWriters(writers int, done chan result) int {
+	total := 0
+	for i := 0; i < writers; i++ {
+		r := <-done
+		total += r.n
+	}
+	return total
+}
+
+func runWriters(ids []string) int {
+	done := make(chan result, len(ids))
+	defer close(done)
+	for _, id := range ids {
+		go writeKeys(id, done)
+	}
+	return waitWriters(len(ids), done)
+}
+
+// A helper that stops at the first failure leaves the other writers sending.
+func firstFailure(writers int, done chan result) string {
+	for i := 0; i < writers; i++ {
+		if r := <-done; r.n == 0 {
+			return r.id
+		}
+	}
+	return ""
+}
+
+func runUntilFailure(ids []string) string {
+	done := make(chan result, len(ids))
+	defer close(done) // want `defer close\(done\) in runUntilFailure closes done when runUntilFailure returns, but the goroutine started on line 96`
+	for _, id := range ids {
+		go writeKeys(id, done)
+	}
+	return firstFailure(len(ids), done)
+}

@@ -2353,12 +2353,54 @@ function syncEntries(pass, file, fn, g, go, s, key) {
     if (drains.has(n) || rangeOps.has(n)) return true;
     return nodeContains(n, (y) => {
       if (y.kind === "CallExpr" && isWaitCall(pass, file, y)) return true;
+      if (y.kind === "CallExpr" && helperDrains(pass, y, key)) return true;
       const r = receivedChan(pass, y);
       if (r === void 0) return false;
       if (single && sameRefKey(r, key)) return true;
       return s.signals.some((k) => sameRefKey(r, k));
     });
   };
+}
+function helperDrains(pass, call, key) {
+  const decl = callGraphOf(pass).calleeOf(call)?.decl;
+  if (!decl?.body || call.ellipsis !== -1) return false;
+  const fields = decl.type.params.list ?? [];
+  if (fields.some((f) => f.type?.kind === "Ellipsis")) return false;
+  const names = fields.flatMap((f) => f.names ?? []);
+  const args = call.args ?? [];
+  if (names.length !== args.length) return false;
+  const subst = /* @__PURE__ */ new Map();
+  names.forEach((n, i) => {
+    const k = refKey(pass, args[i]);
+    const o = pass.types.objectOf(n);
+    if (k !== void 0 && o && sameRefKey(k, key)) subst.set(o, k);
+  });
+  if (subst.size === 0) return false;
+  let found = false;
+  walkSameFunc(decl.body, (x) => {
+    if (found) return false;
+    if (x.kind === "RangeStmt" && sameRefKey(refKey(pass, x.x, subst), key)) found = true;
+    else if (x.kind === "ForStmt" && nodeContains(x.body, (y) => sameRefKey(receivedChan(pass, y, subst), key)) && !leavesEarly(x.body)) found = true;
+    return !found;
+  });
+  return found;
+}
+function leavesEarly(body) {
+  let early = false;
+  const visit = (n, nested) => {
+    walkSameFunc(n, (x) => {
+      if (early) return false;
+      if (x !== n && (x.kind === "ForStmt" || x.kind === "RangeStmt" || x.kind === "SwitchStmt" || x.kind === "TypeSwitchStmt" || x.kind === "SelectStmt")) {
+        visit(x, true);
+        return false;
+      }
+      if (x.kind === "ReturnStmt") early = true;
+      if (x.kind === "BranchStmt" && (x.tok === "goto" || x.tok === "break" && (!nested || x.label))) early = true;
+      return !early;
+    });
+  };
+  visit(body, false);
+  return early;
 }
 function waitsBeforeClose(c, synced) {
   const lit = unparen(c.defer.call.fun);

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-PQCYBC55.js";
+} from "./chunk-HQLQ3Z2L.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6ENTNYKU.js";
+} from "./chunk-6VC7M4TD.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-7TGFDGC3.js";
+} from "./chunk-CCXXDP5J.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-PQCYBC55.js";
+} from "./chunk-HQLQ3Z2L.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6ENTNYKU.js";
+} from "./chunk-6VC7M4TD.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6ENTNYKU.js";
+} from "./chunk-6VC7M4TD.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
