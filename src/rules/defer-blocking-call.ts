@@ -356,6 +356,24 @@ function parkedAfterCrash(body: ast.Node): Set<ast.Node> {
   return out;
 }
 
+/** The bodies of `if err != nil { ... }` (any name containing "err") in a body's own code, as [start, end) offsets. */
+function failureBranches(body: ast.Node): [number, number][] {
+  const out: [number, number][] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== 'IfStmt') return true;
+    const c = unparen(x.cond);
+    if (c.kind === 'BinaryExpr' && c.op === '!=') {
+      const l = unparen(c.x);
+      const r = unparen(c.y);
+      const nil = (e: ast.Expr) => e.kind === 'Ident' && e.name === 'nil';
+      const v = nil(r) ? l : nil(l) ? r : undefined;
+      if (v?.kind === 'Ident' && /err/i.test(v.name)) out.push([nodePos(x.body), nodeEnd(x.body)]);
+    }
+    return true;
+  });
+  return out;
+}
+
 /**
  * Blocking operations in a function body's own code (not nested literals, not go statements).
  * A wait for other goroutines that comes after the body told them to stop (`close(done); <-errCh`,
@@ -375,6 +393,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
     out.push({ ...site, others });
   };
   const parked = parkedAfterCrash(body);
+  const onFailure = failureBranches(body);
   walkNode(body, (x) => {
     if (x === body) return true;
     // `go conn.Close(err)`: the stop is asked for in the background, and what follows waits for it.
@@ -430,7 +449,9 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
       }
       case 'CallExpr': {
         const b = blockingCall(pass, x);
-        if (b && !BLOCKING_LOCKS.has(b.name) && !removesTempDir(pass, b.name, x)) {
+        // `if err != nil { os.RemoveAll(dir) }`: undoing a half-made directory on the failure path only.
+        const rollback = b?.name === 'os.RemoveAll' && onFailure.some(([a, z]) => a <= nodePos(x) && nodePos(x) < z);
+        if (b && !BLOCKING_LOCKS.has(b.name) && !removesTempDir(pass, b.name, x) && !rollback) {
           const conf = ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
         }
@@ -545,6 +566,8 @@ function run(pass: Pass): void {
             if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
             const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
             if (found && stopsBeforeWait(pass, found)) continue;
+            // `defer func() { if err != nil { ls.releaseLayer(l) } }()` reaching os.RemoveAll: a rollback on failure.
+            if (found && found.found.node.kind === 'CallExpr' && pass.types.callee(found.found.node)?.name === 'os.RemoveAll' && failureBranches(fun.body).some(([a, z]) => a <= nodePos(e.site) && nodePos(e.site) < z)) continue;
             // The literal told the goroutines to stop before this call waits for them.
             if (found?.found.others) {
               if (stop === undefined) stop = firstStopSignal(pass, fun.body) ?? null;

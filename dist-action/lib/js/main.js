@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-HQLQ3Z2L.js";
+} from "./chunk-AGNQQRCU.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6VC7M4TD.js";
+} from "./chunk-OLJNDIFQ.js";
 import {
   docUrl,
   severityRank

@@ -6499,6 +6499,22 @@ function parkedAfterCrash(body) {
   });
   return out;
 }
+function failureBranches(body) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== "IfStmt") return true;
+    const c = unparen(x.cond);
+    if (c.kind === "BinaryExpr" && c.op === "!=") {
+      const l = unparen(c.x);
+      const r = unparen(c.y);
+      const nil = (e) => e.kind === "Ident" && e.name === "nil";
+      const v = nil(r) ? l : nil(l) ? r : void 0;
+      if (v?.kind === "Ident" && /err/i.test(v.name)) out.push([pos(x.body), end(x.body)]);
+    }
+    return true;
+  });
+  return out;
+}
 function sitesIn(pass, file, body) {
   const out = [];
   const skip = /* @__PURE__ */ new Set();
@@ -6510,6 +6526,7 @@ function sitesIn(pass, file, body) {
     out.push({ ...site, others });
   };
   const parked = parkedAfterCrash(body);
+  const onFailure = failureBranches(body);
   walkNode(body, (x) => {
     if (x === body) return true;
     if (x.kind === "GoStmt" && !stopped && isStopSignal(pass, x.call)) stopped = true;
@@ -6563,7 +6580,8 @@ function sitesIn(pass, file, body) {
       }
       case "CallExpr": {
         const b = blockingCall(pass, x);
-        if (b && !BLOCKING_LOCKS.has(b.name) && !removesTempDir(pass, b.name, x)) {
+        const rollback = b?.name === "os.RemoveAll" && onFailure.some(([a, z]) => a <= pos(x) && pos(x) < z);
+        if (b && !BLOCKING_LOCKS.has(b.name) && !removesTempDir(pass, b.name, x) && !rollback) {
           const conf = ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
         }
@@ -6651,6 +6669,7 @@ function run23(pass) {
             if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
             const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
             if (found && stopsBeforeWait(pass, found)) continue;
+            if (found && found.found.node.kind === "CallExpr" && pass.types.callee(found.found.node)?.name === "os.RemoveAll" && failureBranches(fun.body).some(([a, z]) => a <= pos(e.site) && pos(e.site) < z)) continue;
             if (found?.found.others) {
               if (stop === void 0) stop = firstStopSignal(pass, fun.body) ?? null;
               if (stop !== null && stop < e.site.lparen) continue;

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-CCXXDP5J.js";
+} from "./chunk-JOSKMFG3.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-HQLQ3Z2L.js";
+} from "./chunk-AGNQQRCU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6VC7M4TD.js";
+} from "./chunk-OLJNDIFQ.js";
 import {
   SEVERITIES,
   compareFindings,

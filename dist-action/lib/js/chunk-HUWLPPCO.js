@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6VC7M4TD.js";
+} from "./chunk-OLJNDIFQ.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

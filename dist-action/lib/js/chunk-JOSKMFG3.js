@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-HQLQ3Z2L.js";
+} from "./chunk-AGNQQRCU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6VC7M4TD.js";
+} from "./chunk-OLJNDIFQ.js";
 import {
   SEVERITIES,
   compareFindings,
