@@ -131,12 +131,38 @@ function chanTypeKey(pass: Pass, e: ast.Expr): string | undefined {
 }
 
 /** Whether a channel expression is one of the package's semaphores. */
-function isSemaphore(pass: Pass, e: ast.Expr): boolean {
+function isSemaphore(pass: Pass, e: ast.Expr, viaCallers = true): boolean {
   const set = semaphores(pass);
   const k = chanKey(pass, e);
   if (k && set.has(k)) return true;
   const t = chanTypeKey(pass, e);
-  return !!t && set.has(t);
+  if (t && set.has(t)) return true;
+  const x = unparen(e);
+  if (x.kind !== 'Ident') return false;
+  // `sem := s.inflightSem`: the channel the variable was set from.
+  const v = definingValue(pass, x);
+  if (v && unparen(v).kind !== 'CallExpr' && isSemaphore(pass, v, false)) return true;
+  // `func (s *sink) produce(sem <-chan struct{})` called as `s.produce(sem)` with a semaphore.
+  return viaCallers && paramFromSemaphore(pass, x);
+}
+
+/** Whether the identifier is a parameter of its function that some same-package call fills with a semaphore. */
+function paramFromSemaphore(pass: Pass, id: ast.Ident): boolean {
+  const file = pass.fileOf(id);
+  if (!file) return false;
+  const at = nodePos(id);
+  const decl = (file.file.decls ?? []).find((d) => d.kind === 'FuncDecl' && nodePos(d) <= at && at < nodeEnd(d)) as ast.FuncDecl | undefined;
+  if (!decl?.body) return false;
+  const names = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const i = names.findIndex((n) => n.name === id.name && pass.types.objectOf(n) === pass.types.objectOf(id));
+  if (i < 0) return false;
+  const node = callGraphOf(pass).nodeOf(decl);
+  for (const edge of node?.in ?? []) {
+    if (edge.site.kind !== 'CallExpr' || edge.site.ellipsis !== -1) continue;
+    const arg = edge.site.args?.[i];
+    if (arg && isSemaphore(pass, arg, false)) return true;
+  }
+  return false;
 }
 
 const semaphoreCache = new WeakMap<readonly PassFile[], Set<string>>();

@@ -40,3 +40,45 @@ func runUntil(s signal, f func()) {
 	defer s.wait() // want `deferred s\.wait\(\) → signal\.wait → <-s \(line 37\) blocks until a value is sent or the channel is closed`
 	f()
 }
+
+type sink struct {
+	inflight chan struct{}
+	queue    []int
+}
+
+// The slot taken by the caller is handed to produce, whose deferred receive gives it back.
+func (s *sink) drain() {
+	sem := s.inflight
+	for len(s.queue) > 0 {
+		sem <- struct{}{}
+		s.produce(sem)
+	}
+}
+
+func (s *sink) produce(sem <-chan struct{}) {
+	var sent bool
+	defer func() {
+		if !sent {
+			<-sem
+		}
+	}()
+	if len(s.queue) == 0 {
+		return
+	}
+	s.queue = s.queue[1:]
+	sent = true
+	go func() { <-sem }()
+}
+
+// A parameter that only ever gets a results channel: the deferred receive waits for a sender.
+func (s *sink) collect(results <-chan int) {
+	defer func() { // want `deferred func\(\) \{\.\.\.\}\(\) → <-results \(line 76\) blocks until a value is sent`
+		<-results
+	}()
+}
+
+func (s *sink) run() {
+	out := make(chan int)
+	go func() { out <- len(s.queue) }()
+	s.collect(out)
+}

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-AGNQQRCU.js";
+} from "./chunk-SXOZFBJA.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OLJNDIFQ.js";
+} from "./chunk-MJQFPA4B.js";
 import {
   SEVERITIES,
   compareFindings,

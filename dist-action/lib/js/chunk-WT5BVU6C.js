@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OLJNDIFQ.js";
+} from "./chunk-MJQFPA4B.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

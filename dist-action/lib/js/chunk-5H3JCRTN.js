@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-JOSKMFG3.js";
+} from "./chunk-4ON5WLYI.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-AGNQQRCU.js";
+} from "./chunk-SXOZFBJA.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OLJNDIFQ.js";
+} from "./chunk-MJQFPA4B.js";
 import {
   SEVERITIES,
   compareFindings,

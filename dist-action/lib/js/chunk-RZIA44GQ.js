@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OLJNDIFQ.js";
+} from "./chunk-MJQFPA4B.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -6331,12 +6331,34 @@ function chanTypeKey(pass, e) {
   const t = pass.types.typeOf(unparen(e));
   return t?.kind === "named" && t.underlying()?.kind === "chan" ? `type:${t.pkg}.${t.name}` : void 0;
 }
-function isSemaphore(pass, e) {
+function isSemaphore(pass, e, viaCallers = true) {
   const set = semaphores(pass);
   const k = chanKey(pass, e);
   if (k && set.has(k)) return true;
   const t = chanTypeKey(pass, e);
-  return !!t && set.has(t);
+  if (t && set.has(t)) return true;
+  const x = unparen(e);
+  if (x.kind !== "Ident") return false;
+  const v = definingValue(pass, x);
+  if (v && unparen(v).kind !== "CallExpr" && isSemaphore(pass, v, false)) return true;
+  return viaCallers && paramFromSemaphore(pass, x);
+}
+function paramFromSemaphore(pass, id) {
+  const file = pass.fileOf(id);
+  if (!file) return false;
+  const at = pos(id);
+  const decl = (file.file.decls ?? []).find((d) => d.kind === "FuncDecl" && pos(d) <= at && at < end(d));
+  if (!decl?.body) return false;
+  const names = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const i = names.findIndex((n) => n.name === id.name && pass.types.objectOf(n) === pass.types.objectOf(id));
+  if (i < 0) return false;
+  const node = callGraphOf(pass).nodeOf(decl);
+  for (const edge of node?.in ?? []) {
+    if (edge.site.kind !== "CallExpr" || edge.site.ellipsis !== -1) continue;
+    const arg = edge.site.args?.[i];
+    if (arg && isSemaphore(pass, arg, false)) return true;
+  }
+  return false;
 }
 var semaphoreCache = /* @__PURE__ */ new WeakMap();
 function semaphores(pass) {

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OLJNDIFQ.js";
+} from "./chunk-MJQFPA4B.js";
 import {
   docUrl,
   severityRank
