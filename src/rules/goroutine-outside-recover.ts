@@ -86,6 +86,26 @@ function delegatesToRecoverer(pass: Pass, fn: FuncNode): boolean {
   return delegated;
 }
 
+const FAIL_METHODS = new Set(['Fatal', 'Fatalf', 'Error', 'Errorf', 'Fail', 'FailNow']);
+
+/** Whether a deferred recover in a test reports a test failure (testing's Fatal/Error family, testify's assert or require). */
+function assertsPanic(pass: Pass, rec: ast.DeferStmt): boolean {
+  const lit = unparen(rec.call.fun);
+  if (lit.kind !== 'FuncLit') return false;
+  let found = false;
+  walkSameFunc(lit.body, (x) => {
+    if (found) return false;
+    if (x.kind !== 'CallExpr') return true;
+    const f = unparen(x.fun);
+    if (f.kind !== 'SelectorExpr') return true;
+    const name = pass.types.callee(x)?.name ?? '';
+    if (FAIL_METHODS.has(f.sel.name) && (/^\(\*testing\.(T|B|F|common)\)\./.test(name) || (!name && unparen(f.x).kind === 'Ident'))) found = true;
+    if (/^github\.com\/stretchr\/testify\/(assert|require)\./.test(name)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   if (!fn.body || !file.inspector.contains(fn, ['DeferStmt'])) return;
   const hasGo = file.inspector.contains(fn, ['GoStmt']);
@@ -94,6 +114,9 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   if (!hasGo && groupGos.length === 0) return;
   const rec = protectingRecover(pass, fn);
   if (!rec) return;
+  // A test that recovers to check that the code under test panicked (`if r := recover(); r == nil
+  // { t.Fatal("should panic") }`) is asserting, not protecting itself.
+  if (file.test && assertsPanic(pass, rec)) return;
   const fname0 = funcName(file, fn);
   for (const gg of groupGos) {
     if (!gg.fn?.body || protectingRecover(pass, gg.fn) || onlyPlumbing(pass, gg.fn) || delegatesToRecoverer(pass, gg.fn)) continue;

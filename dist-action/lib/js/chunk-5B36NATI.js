@@ -6193,6 +6193,23 @@ function delegatesToRecoverer(pass, fn) {
   }
   return delegated;
 }
+var FAIL_METHODS = /* @__PURE__ */ new Set(["Fatal", "Fatalf", "Error", "Errorf", "Fail", "FailNow"]);
+function assertsPanic(pass, rec) {
+  const lit = unparen(rec.call.fun);
+  if (lit.kind !== "FuncLit") return false;
+  let found = false;
+  walkSameFunc(lit.body, (x) => {
+    if (found) return false;
+    if (x.kind !== "CallExpr") return true;
+    const f = unparen(x.fun);
+    if (f.kind !== "SelectorExpr") return true;
+    const name = pass.types.callee(x)?.name ?? "";
+    if (FAIL_METHODS.has(f.sel.name) && (/^\(\*testing\.(T|B|F|common)\)\./.test(name) || !name && unparen(f.x).kind === "Ident")) found = true;
+    if (/^github\.com\/stretchr\/testify\/(assert|require)\./.test(name)) found = true;
+    return !found;
+  });
+  return found;
+}
 function check5(pass, file, fn) {
   if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
   const hasGo = file.inspector.contains(fn, ["GoStmt"]);
@@ -6200,6 +6217,7 @@ function check5(pass, file, fn) {
   if (!hasGo && groupGos.length === 0) return;
   const rec = protectingRecover(pass, fn);
   if (!rec) return;
+  if (file.test && assertsPanic(pass, rec)) return;
   const fname0 = funcName(file, fn);
   for (const gg of groupGos) {
     if (!gg.fn?.body || protectingRecover(pass, gg.fn) || onlyPlumbing(pass, gg.fn) || delegatesToRecoverer(pass, gg.fn)) continue;

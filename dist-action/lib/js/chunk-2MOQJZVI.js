@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MJQFPA4B.js";
+} from "./chunk-5B36NATI.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

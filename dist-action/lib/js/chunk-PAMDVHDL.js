@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MJQFPA4B.js";
+} from "./chunk-5B36NATI.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-SXOZFBJA.js";
+} from "./chunk-PL46DXFS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MJQFPA4B.js";
+} from "./chunk-5B36NATI.js";
 import {
   SEVERITIES,
   compareFindings,

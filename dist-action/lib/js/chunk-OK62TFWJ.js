@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-4ON5WLYI.js";
+} from "./chunk-RIXOTJRG.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-SXOZFBJA.js";
+} from "./chunk-PL46DXFS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MJQFPA4B.js";
+} from "./chunk-5B36NATI.js";
 import {
   SEVERITIES,
   compareFindings,
