@@ -198,6 +198,33 @@ function flagsSetAfter(fn: FuncNode, stmt: ast.Node): string[] {
   return out;
 }
 
+/** Whether a function around the literal defers a release of the mutex (in a deferred literal or call). */
+function releasedByEnclosingDefer(pass: Pass, file: PassFile, lit: ast.FuncLit, m: Mutex, unlock: LockMethod): boolean {
+  const at = nodePos(lit);
+  let found = false;
+  const visit = (body: ast.BlockStmt): void => {
+    walkNode(body, (x) => {
+      if (found) return false;
+      if (x === lit) return false;
+      if (x.kind === 'DeferStmt') {
+        const f = unparen(x.call.fun);
+        if (f.kind === 'FuncLit' ? unlocksIn(pass, f.body, m, unlock) : lockCall(pass, x.call)?.method === unlock && sameMutex(pass, m, lockCall(pass, x.call)!.mutex)) found = true;
+        return false;
+      }
+      // Only literals on the way to this one are functions around it.
+      if (x.kind === 'FuncLit') {
+        if (nodePos(x) <= at && at < nodeEnd(x)) visit(x.body);
+        return false;
+      }
+      return true;
+    });
+  };
+  for (const d of file.file.decls ?? []) {
+    if (d.kind === 'FuncDecl' && d.body && nodePos(d) <= at && at < nodeEnd(d)) visit(d.body);
+  }
+  return found;
+}
+
 /** The for and range statements of fn's own code (not of its literals) that contain the node. */
 function loopsAround(body: ast.BlockStmt, target: ast.Node): ast.Node[] {
   const at = nodePos(target);
@@ -433,6 +460,10 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
     // A method value that unlocks it is handed out (`return tx.dc, tx.closemuRUnlockRelease, nil`).
     if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
+    // A callback that keeps the lock between calls, released by a defer of the function around it
+    // (`defer func() { if txLockHeld { vs.mu.Unlock() } }()`, then `stream(func(...) error {
+    // vs.mu.Lock(); txLockHeld = true; ... })`).
+    if (fn.kind === 'FuncLit' && releasedByEnclosingDefer(pass, file, fn, m, unlock)) continue;
     const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
     // A flag set right after the lock and tested where the lock is released (`if lockHeld { mu.Unlock() }`).
     for (const flag of flagsSetAfter(fn, stmt)) {

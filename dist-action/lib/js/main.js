@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-PL46DXFS.js";
+} from "./chunk-XEMNSRPW.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

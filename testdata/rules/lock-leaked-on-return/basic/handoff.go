@@ -227,3 +227,54 @@ func (rt *readTx) firstKey(name string) string {
 	}
 	return b[0]
 }
+
+type vstream struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (vs *vstream) each(f func(ev string) error) error {
+	for _, ev := range vs.events {
+		if err := f(ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The callback keeps the lock across calls while a transaction is being sent; the function around
+// it releases the lock in a defer when the stream ends.
+func (vs *vstream) stream(limit int) error {
+	var txLockHeld bool
+	defer func() {
+		if txLockHeld {
+			vs.mu.Unlock()
+		}
+	}()
+	return vs.each(func(ev string) error {
+		if txLockHeld && ev == "commit" {
+			vs.mu.Unlock()
+			txLockHeld = false
+		}
+		if !txLockHeld && len(ev) > limit {
+			vs.mu.Lock()
+			txLockHeld = true
+			if ev == "" {
+				return errClosed
+			}
+		}
+		return nil
+	})
+}
+
+// A callback whose lock nothing around it releases leaks it on the early return.
+func (vs *vstream) streamNoRelease(limit int) error {
+	return vs.each(func(ev string) error {
+		vs.mu.Lock() // want `vs\.mu\.Lock\(\) on line 273 is not released on the path to the return on line 275`
+		if len(ev) > limit {
+			return errClosed
+		}
+		vs.mu.Unlock()
+		return nil
+	})
+}

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5B36NATI.js";
+} from "./chunk-T32NZSEO.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-PL46DXFS.js";
+} from "./chunk-XEMNSRPW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-5B36NATI.js";
+} from "./chunk-T32NZSEO.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-5B36NATI.js";
+} from "./chunk-T32NZSEO.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

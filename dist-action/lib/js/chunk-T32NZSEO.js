@@ -3704,6 +3704,30 @@ function flagsSetAfter(fn, stmt) {
   }
   return out;
 }
+function releasedByEnclosingDefer(pass, file, lit, m, unlock) {
+  const at = pos(lit);
+  let found = false;
+  const visit = (body) => {
+    walkNode(body, (x) => {
+      if (found) return false;
+      if (x === lit) return false;
+      if (x.kind === "DeferStmt") {
+        const f = unparen(x.call.fun);
+        if (f.kind === "FuncLit" ? unlocksIn(pass, f.body, m, unlock) : lockCall(pass, x.call)?.method === unlock && sameMutex(pass, m, lockCall(pass, x.call).mutex)) found = true;
+        return false;
+      }
+      if (x.kind === "FuncLit") {
+        if (pos(x) <= at && at < end(x)) visit(x.body);
+        return false;
+      }
+      return true;
+    });
+  };
+  for (const d of file.file.decls ?? []) {
+    if (d.kind === "FuncDecl" && d.body && pos(d) <= at && at < end(d)) visit(d.body);
+  }
+  return found;
+}
 function loopsAround(body, target) {
   const at = pos(target);
   const out = [];
@@ -3900,6 +3924,7 @@ function checkFunc(pass, file, fn) {
     if (deferred.size > 0 && !cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && deferred.has(n))) continue;
     if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
     if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
+    if (fn.kind === "FuncLit" && releasedByEnclosingDefer(pass, file, fn, m, unlock)) continue;
     const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
     for (const flag of flagsSetAfter(fn, stmt)) {
       let releasing = false;

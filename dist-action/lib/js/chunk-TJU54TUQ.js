@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-RIXOTJRG.js";
+} from "./chunk-HFHZNIKD.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-PL46DXFS.js";
+} from "./chunk-XEMNSRPW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5B36NATI.js";
+} from "./chunk-T32NZSEO.js";
 import {
   SEVERITIES,
   compareFindings,
