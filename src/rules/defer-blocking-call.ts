@@ -350,6 +350,22 @@ function stopsBeforeDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): bo
   return false;
 }
 
+/** Whether every use of the function in its package starts it as a goroutine (`go fillStatus(a)`, `go worker()`). */
+function onlyStartedByGo(pass: Pass, fn: FuncNode): boolean {
+  const node = callGraphOf(pass).nodeOf(fn);
+  // The literal's own appearance (`fill := func(...) {...}`) is a value use of it, not a start.
+  const uses = (node?.in ?? []).filter((e) => !(e.kind === 'value' && e.site === fn));
+  return uses.length > 0 && uses.every((e) => e.kind === 'go');
+}
+
+/** Whether the literal is the function of a go statement: `go func() { ... }()`. */
+function startedByGo(stack: readonly ast.Node[], lit: ast.FuncLit): boolean {
+  const i = stack.lastIndexOf(lit);
+  const call = i >= 1 ? stack[i - 1] : undefined;
+  const go = i >= 2 ? stack[i - 2] : undefined;
+  return call?.kind === 'CallExpr' && unparen(call.fun) === lit && go?.kind === 'GoStmt';
+}
+
 /** Whether a go statement starts a goroutine that panics: `go panic(e)`, `go func() { panic(e) }()`. */
 function startsPanic(g: ast.GoStmt): boolean {
   const f = unparen(g.call.fun);
@@ -637,6 +653,10 @@ function run(pass: Pass): void {
       // The wait that makes a close of the channel safe (`defer func() { wg.Wait(); close(out) }()`,
       // or `defer close(out); defer wg.Wait()`): the remedy defer-close-chan-with-sender asks for.
       if (waitsOthers && chain.length === 0 && site.node.kind === 'CallExpr' && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
+      // `go func() { var err error; defer func() { errCh <- err }(); ... }()`: a goroutine reporting
+      // its result as it ends. Nobody waits for it to return, so the send delays nothing; whether
+      // anyone receives is goroutine-blocked-send's question.
+      if (site.node.kind === 'SendStmt' && fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
       const deferred = callText(file, call);
       const where = site.text.includes(' line ') ? '' : ` (line ${lineOf(siteFile, site.node)})`;

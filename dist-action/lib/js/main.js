@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-XEMNSRPW.js";
+} from "./chunk-LS7JEUSJ.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

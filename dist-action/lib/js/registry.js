@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-T32NZSEO.js";
+} from "./chunk-J5NCR3AC.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

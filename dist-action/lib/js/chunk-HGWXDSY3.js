@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-T32NZSEO.js";
+} from "./chunk-J5NCR3AC.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

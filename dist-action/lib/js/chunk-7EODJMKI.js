@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XEMNSRPW.js";
+} from "./chunk-LS7JEUSJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-T32NZSEO.js";
+} from "./chunk-J5NCR3AC.js";
 import {
   SEVERITIES,
   compareFindings,

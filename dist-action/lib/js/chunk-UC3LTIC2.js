@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-HFHZNIKD.js";
+} from "./chunk-7EODJMKI.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XEMNSRPW.js";
+} from "./chunk-LS7JEUSJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-T32NZSEO.js";
+} from "./chunk-J5NCR3AC.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-T32NZSEO.js";
+} from "./chunk-J5NCR3AC.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -6540,6 +6540,17 @@ function stopsBeforeDefer(pass, body, d) {
   }
   return false;
 }
+function onlyStartedByGo(pass, fn) {
+  const node = callGraphOf(pass).nodeOf(fn);
+  const uses = (node?.in ?? []).filter((e) => !(e.kind === "value" && e.site === fn));
+  return uses.length > 0 && uses.every((e) => e.kind === "go");
+}
+function startedByGo(stack, lit) {
+  const i = stack.lastIndexOf(lit);
+  const call = i >= 1 ? stack[i - 1] : void 0;
+  const go = i >= 2 ? stack[i - 2] : void 0;
+  return call?.kind === "CallExpr" && unparen(call.fun) === lit && go?.kind === "GoStmt";
+}
 function startsPanic(g) {
   const f = unparen(g.call.fun);
   if (f.kind === "Ident" && f.name === "panic") return true;
@@ -6772,6 +6783,7 @@ function run23(pass) {
       if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
       if (waitsOthers && fn?.body && stopsBeforeDefer(pass, fn.body, d)) return;
       if (waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
+      if (site.node.kind === "SendStmt" && fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
       const deferred = callText(file, call);
       const where2 = site.text.includes(" line ") ? "" : ` (line ${lineOf(siteFile, site.node)})`;
