@@ -226,8 +226,9 @@ function guardedBy(pass: Pass, body: ast.BlockStmt, exit: ast.Node, vars: readon
 function receiveCounters(pass: Pass, body: ast.BlockStmt, key: string): ast.Ident[] {
   const out: ast.Ident[] = [];
   const counted = (st: ast.Stmt): ast.Ident | undefined => {
-    if (st.kind === 'IncDecStmt' && st.tok === '++' && unparen(st.x).kind === 'Ident') return unparen(st.x) as ast.Ident;
-    if (st.kind === 'AssignStmt' && st.tok === '+=' && st.lhs.length === 1 && unparen(st.lhs[0]!).kind === 'Ident') return unparen(st.lhs[0]!) as ast.Ident;
+    // Counting up (`got++`) or down to zero (`pending--`, then `if pending == 0 { break }`).
+    if (st.kind === 'IncDecStmt' && unparen(st.x).kind === 'Ident') return unparen(st.x) as ast.Ident;
+    if (st.kind === 'AssignStmt' && (st.tok === '+=' || st.tok === '-=') && st.lhs.length === 1 && unparen(st.lhs[0]!).kind === 'Ident') return unparen(st.lhs[0]!) as ast.Ident;
     return undefined;
   };
   const scan = (list: readonly ast.Stmt[]) => {
@@ -339,7 +340,8 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       // The goroutine starts several times for one channel: a loop around the go statement but not around the make.
       const makeBlock = g.locate(m.make)?.block;
       const goLoops = g.loopsContaining(g.locate(s.at)!.block).filter((l) => !makeBlock || !l.members.has(makeBlock));
-      const goInLoop = goLoops.length > 0;
+      // Several go statements sending on the one channel are several senders too.
+      const goInLoop = goLoops.length > 0 || senders.length > 1;
       const send = s.blocking[0]!;
       // A receive from another channel the goroutine sends on or closes means its result went there, or it is done.
       const recv = goInLoop ? receivesMulti : receives;

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-7EODJMKI.js";
+} from "./chunk-SMRLFXSG.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-LS7JEUSJ.js";
+} from "./chunk-7IUH7BCE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-J5NCR3AC.js";
+} from "./chunk-CDQR72BI.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-J5NCR3AC.js";
+} from "./chunk-CDQR72BI.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-LS7JEUSJ.js";
+} from "./chunk-7IUH7BCE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-J5NCR3AC.js";
+} from "./chunk-CDQR72BI.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -5424,8 +5424,8 @@ function guardedBy2(pass, body, exit, vars) {
 function receiveCounters(pass, body, key) {
   const out = [];
   const counted = (st) => {
-    if (st.kind === "IncDecStmt" && st.tok === "++" && unparen(st.x).kind === "Ident") return unparen(st.x);
-    if (st.kind === "AssignStmt" && st.tok === "+=" && st.lhs.length === 1 && unparen(st.lhs[0]).kind === "Ident") return unparen(st.lhs[0]);
+    if (st.kind === "IncDecStmt" && unparen(st.x).kind === "Ident") return unparen(st.x);
+    if (st.kind === "AssignStmt" && (st.tok === "+=" || st.tok === "-=") && st.lhs.length === 1 && unparen(st.lhs[0]).kind === "Ident") return unparen(st.lhs[0]);
     return void 0;
   };
   const scan = (list) => {
@@ -5519,7 +5519,7 @@ function check4(pass, file, fn, enclosing) {
       if (s.blocking.length === 0) continue;
       const makeBlock = g.locate(m.make)?.block;
       const goLoops = g.loopsContaining(g.locate(s.at).block).filter((l) => !makeBlock || !l.members.has(makeBlock));
-      const goInLoop = goLoops.length > 0;
+      const goInLoop = goLoops.length > 0 || senders.length > 1;
       const send = s.blocking[0];
       const recv = goInLoop ? receivesMulti : receives;
       const headers = goInLoop ? multiHeaders : drainHeaders;

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-J5NCR3AC.js";
+} from "./chunk-CDQR72BI.js";
 import {
   docUrl,
   severityRank

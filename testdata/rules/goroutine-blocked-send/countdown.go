@@ -1,0 +1,49 @@
+package blockedsend
+
+func fetchTopics(path string, out chan<- []string) {
+	out <- []string{path}
+}
+
+// Four requests over two channels, counted down to zero: the loop ends once every result is in.
+func listAll(a, b, c, d string) ([]string, []string) {
+	var left, right []string
+	leftCh := make(chan []string)
+	rightCh := make(chan []string)
+	go fetchTopics(a, leftCh)
+	go fetchTopics(b, leftCh)
+	go fetchTopics(c, rightCh)
+	go fetchTopics(d, rightCh)
+	pending := 4
+	for {
+		select {
+		case l := <-leftCh:
+			pending--
+			left = append(left, l...)
+		case r := <-rightCh:
+			pending--
+			right = append(right, r...)
+		}
+		if pending == 0 {
+			break
+		}
+	}
+	return left, right
+}
+
+// Giving up on the first empty result strands the fetchers not yet received from.
+func listUntilEmpty(a, b string) []string {
+	var all []string
+	ch := make(chan []string) // want `listUntilEmpty makes ch unbuffered, and the goroutine started on line 37 sends its result on it \(line 4\)`
+	go fetchTopics(a, ch)
+	go fetchTopics(b, ch)
+	pending := 2
+	for pending > 0 {
+		got := <-ch
+		if len(got) == 0 {
+			return nil
+		}
+		pending--
+		all = append(all, got...)
+	}
+	return all
+}
