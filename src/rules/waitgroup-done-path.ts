@@ -121,6 +121,20 @@ function defaultCaseReturns(fn: FuncNode): Set<ast.Node> {
         for (const st of x.body.list ?? []) if (st.kind === 'ReturnStmt') out.add(st);
       }
     }
+    // `for { m, err := s.Receive(ctx); if err != nil { ...; return } ... }`: taking the next item
+    // failed, so there is no item to mark done.
+    if ((x.kind === 'ForStmt' || x.kind === 'RangeStmt') && x.body.list && x.body.list.length >= 2) {
+      const [take, check] = x.body.list;
+      if (take!.kind === 'AssignStmt' && take!.rhs.length === 1 && unparen(take!.rhs[0]!).kind === 'CallExpr' && check!.kind === 'IfStmt' && !check!.init) {
+        const names = take!.lhs.map((l) => unparen(l)).filter((l): l is ast.Ident => l.kind === 'Ident').map((l) => l.name);
+        const c = unparen(check!.cond);
+        const tested = c.kind === 'BinaryExpr' && c.op === '!=' ? [unparen(c.x), unparen(c.y)] : [];
+        const errName = tested.find((e): e is ast.Ident => e.kind === 'Ident' && e.name !== 'nil' && /err/i.test(e.name) && names.includes(e.name));
+        if (errName && tested.some((e) => e.kind === 'Ident' && e.name === 'nil')) {
+          for (const st of check!.body.list ?? []) if (st.kind === 'ReturnStmt') out.add(st);
+        }
+      }
+    }
     return true;
   });
   return out;

@@ -5910,6 +5910,18 @@ function defaultCaseReturns(fn) {
         for (const st of x.body.list ?? []) if (st.kind === "ReturnStmt") out.add(st);
       }
     }
+    if ((x.kind === "ForStmt" || x.kind === "RangeStmt") && x.body.list && x.body.list.length >= 2) {
+      const [take, check6] = x.body.list;
+      if (take.kind === "AssignStmt" && take.rhs.length === 1 && unparen(take.rhs[0]).kind === "CallExpr" && check6.kind === "IfStmt" && !check6.init) {
+        const names = take.lhs.map((l) => unparen(l)).filter((l) => l.kind === "Ident").map((l) => l.name);
+        const c = unparen(check6.cond);
+        const tested = c.kind === "BinaryExpr" && c.op === "!=" ? [unparen(c.x), unparen(c.y)] : [];
+        const errName = tested.find((e) => e.kind === "Ident" && e.name !== "nil" && /err/i.test(e.name) && names.includes(e.name));
+        if (errName && tested.some((e) => e.kind === "Ident" && e.name === "nil")) {
+          for (const st of check6.body.list ?? []) if (st.kind === "ReturnStmt") out.add(st);
+        }
+      }
+    }
     return true;
   });
   return out;

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-CDQR72BI.js";
+} from "./chunk-Z6OXHVP7.js";
 import {
   docUrl,
   severityRank

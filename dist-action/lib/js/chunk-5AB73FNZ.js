@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-CDQR72BI.js";
+} from "./chunk-Z6OXHVP7.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

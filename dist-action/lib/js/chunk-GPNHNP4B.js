@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-7IUH7BCE.js";
+} from "./chunk-KKVKUMOM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-CDQR72BI.js";
+} from "./chunk-Z6OXHVP7.js";
 import {
   SEVERITIES,
   compareFindings,
