@@ -112,6 +112,7 @@ function senderOf(pass: Pass, launch: Launch, key: string): Sender | undefined {
   const parents = new Map<ast.Node, ast.Node>();
   const sends: ast.SendStmt[] = [];
   const others: string[] = [];
+  const otherSends: { key: string; node: ast.SendStmt }[] = [];
   const stack: ast.Node[] = [];
   // A parent map for the sends' select context.
   const walk = (n: ast.Node): void => {
@@ -119,7 +120,10 @@ function senderOf(pass: Pass, launch: Launch, key: string): Sender | undefined {
     if (n.kind === 'SendStmt') {
       const k = refKey(pass, n.chan, subst);
       if (sameRefKey(k, key)) sends.push(n);
-      else if (k !== undefined) others.push(k);
+      else if (k !== undefined) {
+        others.push(k);
+        otherSends.push({ key: k, node: n });
+      }
     } else if (n.kind === 'CallExpr' && n.args?.length === 1 && unparen(n.fun).kind === 'Ident' && (unparen(n.fun) as ast.Ident).name === 'close') {
       // A channel the goroutine closes is a completion signal too.
       const k = refKey(pass, n.args[0]!, subst);
@@ -131,7 +135,25 @@ function senderOf(pass: Pass, launch: Launch, key: string): Sender | undefined {
   };
   walk(target.fn.body);
   if (sends.length === 0) return undefined;
-  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others };
+  // `errc <- err; out <- v`: a value on another channel sent before this one on the same path says
+  // nothing about this send being done, so receiving it does not release the goroutine.
+  let kept = others;
+  if (otherSends.length > 0) {
+    const g = cfgOf(pass, target.fn);
+    // Only a channel every send of which goes on to this one: `if err != nil { errc <- err; return }`
+    // beside `out <- v` is an either-or, and receiving errc does mean the goroutine is done.
+    const before = new Set<string>();
+    const after = new Set<string>();
+    if (g) {
+      for (const o of otherSends) {
+        if (g.locate(o.node) && sends.some((sn) => g.locate(sn) && g.canReach(o.node, sn))) before.add(o.key);
+        else after.add(o.key);
+      }
+    }
+    for (const k of after) before.delete(k);
+    if (before.size > 0) kept = others.filter((k) => !before.has(k));
+  }
+  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others: kept };
 }
 
 function inspectChildren(n: ast.Node, f: (c: ast.Node) => void): void {

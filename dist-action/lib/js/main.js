@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-KKVKUMOM.js";
+} from "./chunk-7VYLQLXM.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -1,5 +1,7 @@
 package blockedsend
 
+import "errors"
+
 func fetchTopics(path string, out chan<- []string) {
 	out <- []string{path}
 }
@@ -33,7 +35,7 @@ func listAll(a, b, c, d string) ([]string, []string) {
 // Giving up on the first empty result strands the fetchers not yet received from.
 func listUntilEmpty(a, b string) []string {
 	var all []string
-	ch := make(chan []string) // want `listUntilEmpty makes ch unbuffered, and the goroutine started on line 37 sends its result on it \(line 4\)`
+	ch := make(chan []string) // want `listUntilEmpty makes ch unbuffered, and the goroutine started on line 39 sends its result on it \(line 6\)`
 	go fetchTopics(a, ch)
 	go fetchTopics(b, ch)
 	pending := 2
@@ -46,4 +48,25 @@ func listUntilEmpty(a, b string) []string {
 		all = append(all, got...)
 	}
 	return all
+}
+
+func getTopics(path string, out chan<- []string, errc chan<- error) {
+	var err error
+	if path == "" {
+		err = errors.New("empty path")
+	}
+	errc <- err
+	out <- []string{path}
+}
+
+// The fetcher sends its error (nil or not) and then its topics: receiving the error does not
+// mean the fetcher is done, and returning on an error strands its topics.
+func loadOne(path string) ([]string, error) {
+	topics := make(chan []string) // want `loadOne makes topics unbuffered, and the goroutine started on line 67 sends its result on it \(line 59\); the return on line 69 leaves before receiving from topics`
+	errc := make(chan error)
+	go getTopics(path, topics, errc)
+	if err := <-errc; err != nil {
+		return nil, err
+	}
+	return <-topics, nil
 }

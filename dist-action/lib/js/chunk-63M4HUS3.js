@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Z6OXHVP7.js";
+} from "./chunk-ASZD6JYD.js";
 import {
   docUrl,
   severityRank

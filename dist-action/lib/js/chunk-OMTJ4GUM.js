@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-GPNHNP4B.js";
+} from "./chunk-324MYEWR.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-KKVKUMOM.js";
+} from "./chunk-7VYLQLXM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Z6OXHVP7.js";
+} from "./chunk-ASZD6JYD.js";
 import {
   SEVERITIES,
   compareFindings,

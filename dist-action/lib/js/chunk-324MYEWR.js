@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-KKVKUMOM.js";
+} from "./chunk-7VYLQLXM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Z6OXHVP7.js";
+} from "./chunk-ASZD6JYD.js";
 import {
   SEVERITIES,
   compareFindings,

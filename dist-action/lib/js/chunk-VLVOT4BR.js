@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Z6OXHVP7.js";
+} from "./chunk-ASZD6JYD.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -5331,13 +5331,17 @@ function senderOf2(pass, launch, key) {
   const parents = /* @__PURE__ */ new Map();
   const sends = [];
   const others = [];
+  const otherSends = [];
   const stack = [];
   const walk = (n) => {
     if (stack.length > 0) parents.set(n, stack[stack.length - 1]);
     if (n.kind === "SendStmt") {
       const k = refKey(pass, n.chan, subst);
       if (sameRefKey(k, key)) sends.push(n);
-      else if (k !== void 0) others.push(k);
+      else if (k !== void 0) {
+        others.push(k);
+        otherSends.push({ key: k, node: n });
+      }
     } else if (n.kind === "CallExpr" && n.args?.length === 1 && unparen(n.fun).kind === "Ident" && unparen(n.fun).name === "close") {
       const k = refKey(pass, n.args[0], subst);
       if (k !== void 0 && !sameRefKey(k, key)) others.push(k);
@@ -5348,7 +5352,21 @@ function senderOf2(pass, launch, key) {
   };
   walk(target.fn.body);
   if (sends.length === 0) return void 0;
-  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others };
+  let kept = others;
+  if (otherSends.length > 0) {
+    const g = cfgOf(pass, target.fn);
+    const before = /* @__PURE__ */ new Set();
+    const after = /* @__PURE__ */ new Set();
+    if (g) {
+      for (const o of otherSends) {
+        if (g.locate(o.node) && sends.some((sn) => g.locate(sn) && g.canReach(o.node, sn))) before.add(o.key);
+        else after.add(o.key);
+      }
+    }
+    for (const k of after) before.delete(k);
+    if (before.size > 0) kept = others.filter((k) => !before.has(k));
+  }
+  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others: kept };
 }
 function inspectChildren(n, f) {
   forEachChild(n, f);
