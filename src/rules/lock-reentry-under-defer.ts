@@ -98,6 +98,10 @@ function releasedBefore(pass: Pass, trail: CallTrail & { path?: VarPath }, site:
   const g = trail.funcs[trail.funcs.length - 1];
   const path = trail.path;
   if (!g || !path || !g.body) return false;
+  // Most functions on the way unlock nothing: no CFG needed for them.
+  let unlocks = unlockingBodies.get(g.body);
+  if (unlocks === undefined) unlockingBodies.set(g.body, (unlocks = callsMethodNamed(g.body, UNLOCKS)));
+  if (!unlocks) return false;
   const f = (g.decl ?? g.lit)!;
   const cfg = cfgOf(pass, f);
   if (!cfg) return false;
@@ -138,6 +142,8 @@ function describe(h: Held, again: LockMethod): string {
 }
 
 const LOCKS: ReadonlySet<string> = new Set(['Lock', 'RLock']);
+const UNLOCKS: ReadonlySet<string> = new Set(['Unlock', 'RUnlock']);
+const unlockingBodies = new WeakMap<ast.Node, boolean>();
 
 /**
  * The conditions of if statements that test the same condition as one guarding the lock and

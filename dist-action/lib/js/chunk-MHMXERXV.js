@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-324MYEWR.js";
+} from "./chunk-TXAMOWE5.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-7VYLQLXM.js";
+} from "./chunk-D36ZI6C2.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ASZD6JYD.js";
+} from "./chunk-CMEH2MGB.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ASZD6JYD.js";
+} from "./chunk-CMEH2MGB.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

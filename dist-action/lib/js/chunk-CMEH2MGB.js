@@ -5123,6 +5123,9 @@ function releasedBefore(pass, trail, site) {
   const g = trail.funcs[trail.funcs.length - 1];
   const path = trail.path;
   if (!g || !path || !g.body) return false;
+  let unlocks = unlockingBodies.get(g.body);
+  if (unlocks === void 0) unlockingBodies.set(g.body, unlocks = callsMethodNamed(g.body, UNLOCKS));
+  if (!unlocks) return false;
   const f = g.decl ?? g.lit;
   const cfg = cfgOf(pass, f);
   if (!cfg) return false;
@@ -5158,6 +5161,8 @@ function describe(h, again) {
   return "sync mutexes are not reentrant, so the goroutine deadlocks on itself";
 }
 var LOCKS2 = /* @__PURE__ */ new Set(["Lock", "RLock"]);
+var UNLOCKS = /* @__PURE__ */ new Set(["Unlock", "RUnlock"]);
+var unlockingBodies = /* @__PURE__ */ new WeakMap();
 function sameGuardUnlocks(pass, file, fn, lockStmtNode, h, unlock) {
   const out = /* @__PURE__ */ new Set();
   const guards = guardConds(fn, lockStmtNode).map((c) => textOf(file, c));

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-7VYLQLXM.js";
+} from "./chunk-D36ZI6C2.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ASZD6JYD.js";
+} from "./chunk-CMEH2MGB.js";
 import {
   SEVERITIES,
   compareFindings,

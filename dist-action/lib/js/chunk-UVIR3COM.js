@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ASZD6JYD.js";
+} from "./chunk-CMEH2MGB.js";
 import {
   docUrl,
   severityRank
