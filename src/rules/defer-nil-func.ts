@@ -135,7 +135,9 @@ function nilSource(pass: Pass, file: PassFile, fn: FuncNode, v: ast.Ident, d: as
         const i = s.names.findIndex((n) => (decl ? n === decl : n.name === v.name));
         if (i < 0) continue;
         const val = s.values?.[i];
-        if (val && !isNil(pass, val)) {
+        // `var ctx, cancel = testContext(t)`: one call gives every name its value.
+        const multi = !!s.values && s.values.length === 1 && s.names.length > 1;
+        if ((val && !isNil(pass, val)) || multi) {
           found = undefined;
           continue;
         }

@@ -4495,7 +4495,8 @@ function nilSource(pass, file, fn, v, d) {
         const i = s.names.findIndex((n) => decl ? n === decl : n.name === v.name);
         if (i < 0) continue;
         const val = s.values?.[i];
-        if (val && !isNil2(pass, val)) {
+        const multi = !!s.values && s.values.length === 1 && s.names.length > 1;
+        if (val && !isNil2(pass, val) || multi) {
           found = void 0;
           continue;
         }

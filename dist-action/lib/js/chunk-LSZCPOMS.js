@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-TXAMOWE5.js";
+} from "./chunk-EWZOVSPQ.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-D36ZI6C2.js";
+} from "./chunk-IFF3DVF2.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-CMEH2MGB.js";
+} from "./chunk-FCLUK32K.js";
 import {
   SEVERITIES,
   compareFindings,

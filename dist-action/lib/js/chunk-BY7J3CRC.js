@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-CMEH2MGB.js";
+} from "./chunk-FCLUK32K.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-CMEH2MGB.js";
+} from "./chunk-FCLUK32K.js";
 import {
   docUrl,
   severityRank

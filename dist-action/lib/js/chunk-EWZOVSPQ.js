@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-D36ZI6C2.js";
+} from "./chunk-IFF3DVF2.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-CMEH2MGB.js";
+} from "./chunk-FCLUK32K.js";
 import {
   SEVERITIES,
   compareFindings,
