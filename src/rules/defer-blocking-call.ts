@@ -403,14 +403,18 @@ function failureBranches(body: ast.Node): [number, number][] {
   const out: [number, number][] = [];
   walkSameFunc(body, (x) => {
     if (x.kind !== 'IfStmt') return true;
-    const c = unparen(x.cond);
-    if (c.kind === 'BinaryExpr' && c.op === '!=') {
+    // `err != nil`, also as one side of `&&` (`retErr != nil && cleanupErr == nil`).
+    const failed = (e: ast.Expr): boolean => {
+      const c = unparen(e);
+      if (c.kind === 'BinaryExpr' && c.op === '&&') return failed(c.x) || failed(c.y);
+      if (c.kind !== 'BinaryExpr' || c.op !== '!=') return false;
       const l = unparen(c.x);
       const r = unparen(c.y);
-      const nil = (e: ast.Expr) => e.kind === 'Ident' && e.name === 'nil';
+      const nil = (y: ast.Expr) => y.kind === 'Ident' && y.name === 'nil';
       const v = nil(r) ? l : nil(l) ? r : undefined;
-      if (v?.kind === 'Ident' && /err/i.test(v.name)) out.push([nodePos(x.body), nodeEnd(x.body)]);
-    }
+      return v?.kind === 'Ident' && /err/i.test(v.name);
+    };
+    if (failed(x.cond)) out.push([nodePos(x.body), nodeEnd(x.body)]);
     return true;
   });
   return out;

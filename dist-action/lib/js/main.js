@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-IFF3DVF2.js";
+} from "./chunk-C3SN7HYU.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

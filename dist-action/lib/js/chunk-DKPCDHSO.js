@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FCLUK32K.js";
+} from "./chunk-IROM35QT.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

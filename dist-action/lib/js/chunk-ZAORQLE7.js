@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FCLUK32K.js";
+} from "./chunk-IROM35QT.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-EWZOVSPQ.js";
+} from "./chunk-N7CN72BM.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-IFF3DVF2.js";
+} from "./chunk-C3SN7HYU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FCLUK32K.js";
+} from "./chunk-IROM35QT.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-IFF3DVF2.js";
+} from "./chunk-C3SN7HYU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FCLUK32K.js";
+} from "./chunk-IROM35QT.js";
 import {
   SEVERITIES,
   compareFindings,

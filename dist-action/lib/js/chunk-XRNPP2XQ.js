@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-FWB4VSDV.js";
+} from "./chunk-KXACGA2B.js";
 import "./chunk-6KTFJBFF.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-FCLUK32K.js";
+import "./chunk-IROM35QT.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -6615,14 +6615,17 @@ function failureBranches(body) {
   const out = [];
   walkSameFunc(body, (x) => {
     if (x.kind !== "IfStmt") return true;
-    const c = unparen(x.cond);
-    if (c.kind === "BinaryExpr" && c.op === "!=") {
+    const failed = (e) => {
+      const c = unparen(e);
+      if (c.kind === "BinaryExpr" && c.op === "&&") return failed(c.x) || failed(c.y);
+      if (c.kind !== "BinaryExpr" || c.op !== "!=") return false;
       const l = unparen(c.x);
       const r = unparen(c.y);
-      const nil = (e) => e.kind === "Ident" && e.name === "nil";
+      const nil = (y) => y.kind === "Ident" && y.name === "nil";
       const v = nil(r) ? l : nil(l) ? r : void 0;
-      if (v?.kind === "Ident" && /err/i.test(v.name)) out.push([pos(x.body), end(x.body)]);
-    }
+      return v?.kind === "Ident" && /err/i.test(v.name);
+    };
+    if (failed(x.cond)) out.push([pos(x.body), end(x.body)]);
     return true;
   });
   return out;
