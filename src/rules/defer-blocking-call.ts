@@ -12,7 +12,7 @@ import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
   blockingCall, callGraphOf, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
-  requestHandler, sameExpr, searchCallees, textOf, walkSameFunc, type FuncNode, type HandlerMatch, bodyNeeds,
+  requestHandler, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-blocking-call';
@@ -149,9 +149,7 @@ function isSemaphore(pass: Pass, e: ast.Expr, viaCallers = true): boolean {
 /** Whether the identifier is a parameter of its function that some same-package call fills with a semaphore. */
 function paramFromSemaphore(pass: Pass, id: ast.Ident): boolean {
   const file = pass.fileOf(id);
-  if (!file) return false;
-  const at = nodePos(id);
-  const decl = (file.file.decls ?? []).find((d) => d.kind === 'FuncDecl' && nodePos(d) <= at && at < nodeEnd(d)) as ast.FuncDecl | undefined;
+  const decl = file ? enclosingFuncDecl(file, id) : undefined;
   if (!decl?.body) return false;
   const names = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
   const i = names.findIndex((n) => n.name === id.name && pass.types.objectOf(n) === pass.types.objectOf(id));
@@ -335,15 +333,7 @@ function stopDeferredAfter(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): b
 
 /** Whether a statement ahead of the defer in its own statement list signals a stop. */
 function stopsBeforeDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boolean {
-  let list: ast.Stmt[] | null = null;
-  walkSameFunc(body, (x) => {
-    if (list || nodePos(x) > nodePos(d) || nodeEnd(x) <= nodePos(d)) return false;
-    const l = x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' || x.kind === 'CommClause' ? x.body : null;
-    if (l?.includes(d)) list = l;
-    return !list;
-  });
-  const stmts: ast.Stmt[] = list ?? [];
-  for (const st of stmts) {
+  for (const st of listHolding(body, d)) {
     if (st === d) break;
     if ((st.kind === 'ExprStmt' || st.kind === 'SendStmt') && firstStopSignal(pass, st) !== undefined) return true;
   }
@@ -386,7 +376,7 @@ function parkedAfterCrash(body: ast.Node): Set<ast.Node> {
   const out = new Set<ast.Node>();
   walkNode(body, (x) => {
     if (x.kind === 'FuncLit' && x !== body) return false;
-    const list = x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' || x.kind === 'CommClause' ? x.body : null;
+    const list = stmtListOf(x);
     if (!list) return true;
     let crashing = false;
     for (const s of list) {

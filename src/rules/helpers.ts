@@ -222,6 +222,31 @@ export function walkSameFunc(n: ast.Node, fn: (x: ast.Node) => boolean | void): 
   forEachChild(n, visit);
 }
 
+/** The statements of a block or a case clause; null for any other node. */
+export function stmtListOf(x: ast.Node): ast.Stmt[] | null {
+  return x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' || x.kind === 'CommClause' ? x.body : null;
+}
+
+/** The statement list (of the body itself, or of a block or case clause in its own code) that holds the statement; empty when none does. */
+export function listHolding(body: ast.Node, stmt: ast.Stmt): readonly ast.Stmt[] {
+  let list = stmtListOf(body)?.includes(stmt) ? stmtListOf(body) : null;
+  if (!list) {
+    walkSameFunc(body, (x) => {
+      if (list || nodePos(x) > nodePos(stmt) || nodeEnd(x) <= nodePos(stmt)) return false;
+      const l = stmtListOf(x);
+      if (l?.includes(stmt)) list = l;
+      return !list;
+    });
+  }
+  return list ?? [];
+}
+
+/** The function declaration of the file that contains the node (a literal's own declaration, too). */
+export function enclosingFuncDecl(file: PassFile, node: ast.Node): ast.FuncDecl | undefined {
+  const at = nodePos(node);
+  return (file.file.decls ?? []).find((d): d is ast.FuncDecl => d.kind === 'FuncDecl' && nodePos(d) <= at && at < nodeEnd(d));
+}
+
 /** Whether the expression is the predeclared constant `true` (not a shadowing variable). */
 export function isTrueConst(pass: Pass, e: ast.Expr): boolean {
   e = unparen(e);

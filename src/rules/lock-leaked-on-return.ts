@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
   callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
-  guardConds, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
+  enclosingFuncDecl, guardConds, listHolding, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
 const ID = 'lock-leaked-on-return';
@@ -178,14 +178,7 @@ function setsMarker(path: readonly Block[], fields: ReadonlySet<string>): boolea
  */
 function flagsSetAfter(fn: FuncNode, stmt: ast.Node): string[] {
   const out: string[] = [];
-  let list: ast.Stmt[] | null = null;
-  walkNode(fn.body!, (x) => {
-    if (list || nodePos(x) > nodePos(stmt) || nodeEnd(x) <= nodePos(stmt) || x.kind === 'FuncLit') return false;
-    const l = x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' || x.kind === 'CommClause' ? x.body : null;
-    if (l?.includes(stmt as ast.Stmt)) list = l;
-    return !list;
-  });
-  const stmts: ast.Stmt[] = list ?? [];
+  const stmts = listHolding(fn.body!, stmt as ast.Stmt);
   for (let i = stmts.indexOf(stmt as ast.Stmt) + 1; i < stmts.length; i++) {
     const s = stmts[i]!;
     if (s.kind !== 'AssignStmt') break;
@@ -208,7 +201,8 @@ function releasedByEnclosingDefer(pass: Pass, file: PassFile, lit: ast.FuncLit, 
       if (x === lit) return false;
       if (x.kind === 'DeferStmt') {
         const f = unparen(x.call.fun);
-        if (f.kind === 'FuncLit' ? unlocksIn(pass, f.body, m, unlock) : lockCall(pass, x.call)?.method === unlock && sameMutex(pass, m, lockCall(pass, x.call)!.mutex)) found = true;
+        const l = f.kind === 'FuncLit' ? undefined : lockCall(pass, x.call);
+        if (f.kind === 'FuncLit' ? unlocksIn(pass, f.body, m, unlock) : l?.method === unlock && sameMutex(pass, m, l.mutex)) found = true;
         return false;
       }
       // Only literals on the way to this one are functions around it.
@@ -219,9 +213,8 @@ function releasedByEnclosingDefer(pass: Pass, file: PassFile, lit: ast.FuncLit, 
       return true;
     });
   };
-  for (const d of file.file.decls ?? []) {
-    if (d.kind === 'FuncDecl' && d.body && nodePos(d) <= at && at < nodeEnd(d)) visit(d.body);
-  }
+  const decl = enclosingFuncDecl(file, lit);
+  if (decl?.body) visit(decl.body);
   return found;
 }
 

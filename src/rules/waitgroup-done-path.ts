@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import {
-  callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
+  enclosingFuncDecl, callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
   searchCallees, textOf, varPath, type FuncNode, type VarPath, bodyNeeds,
 } from './helpers.js';
 
@@ -270,7 +270,7 @@ function addsTo(pass: Pass, body: ast.Node, name: string): boolean {
  */
 function spawnerAdds(pass: Pass, file: PassFile, go: ast.GoStmt, waiter: string): boolean {
   const at = nodePos(go);
-  const decl = (file.file.decls ?? []).find((d) => d.kind === 'FuncDecl' && nodePos(d) <= at && at < nodeEnd(d)) as ast.FuncDecl | undefined;
+  const decl = enclosingFuncDecl(file, go);
   if (!decl?.body) return true; // a package-level literal: no function to look in; keep checking
   const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(waiter)?.[0];
   if (root) {

@@ -119,3 +119,11 @@ func commitNoStop(p *prefetcher) {
 		}()
 	}
 }
+
+// The same with the stop at the top of the function body.
+func commitTop(p *prefetcher) {
+	p.terminate()
+	defer func() {
+		p.report()
+	}()
+}

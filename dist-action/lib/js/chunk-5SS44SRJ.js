@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-N7CN72BM.js";
+} from "./chunk-4N56IL6D.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-C3SN7HYU.js";
+} from "./chunk-FQGX64W3.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IROM35QT.js";
+} from "./chunk-FTY2EP2U.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -473,6 +473,25 @@ function walkSameFunc(n, fn) {
   };
   forEachChild(n, visit);
 }
+function stmtListOf(x) {
+  return x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
+}
+function listHolding(body, stmt) {
+  let list = stmtListOf(body)?.includes(stmt) ? stmtListOf(body) : null;
+  if (!list) {
+    walkSameFunc(body, (x) => {
+      if (list || pos(x) > pos(stmt) || end(x) <= pos(stmt)) return false;
+      const l = stmtListOf(x);
+      if (l?.includes(stmt)) list = l;
+      return !list;
+    });
+  }
+  return list ?? [];
+}
+function enclosingFuncDecl(file, node) {
+  const at = pos(node);
+  return (file.file.decls ?? []).find((d) => d.kind === "FuncDecl" && pos(d) <= at && at < end(d));
+}
 function isTrueConst(pass, e) {
   e = unparen(e);
   if (e.kind !== "Ident" || e.name !== "true") return false;
@@ -3685,14 +3704,7 @@ function setsMarker(path, fields) {
 }
 function flagsSetAfter(fn, stmt) {
   const out = [];
-  let list = null;
-  walkNode(fn.body, (x) => {
-    if (list || pos(x) > pos(stmt) || end(x) <= pos(stmt) || x.kind === "FuncLit") return false;
-    const l = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
-    if (l?.includes(stmt)) list = l;
-    return !list;
-  });
-  const stmts = list ?? [];
+  const stmts = listHolding(fn.body, stmt);
   for (let i = stmts.indexOf(stmt) + 1; i < stmts.length; i++) {
     const s = stmts[i];
     if (s.kind !== "AssignStmt") break;
@@ -3713,7 +3725,8 @@ function releasedByEnclosingDefer(pass, file, lit, m, unlock) {
       if (x === lit) return false;
       if (x.kind === "DeferStmt") {
         const f = unparen(x.call.fun);
-        if (f.kind === "FuncLit" ? unlocksIn(pass, f.body, m, unlock) : lockCall(pass, x.call)?.method === unlock && sameMutex(pass, m, lockCall(pass, x.call).mutex)) found = true;
+        const l = f.kind === "FuncLit" ? void 0 : lockCall(pass, x.call);
+        if (f.kind === "FuncLit" ? unlocksIn(pass, f.body, m, unlock) : l?.method === unlock && sameMutex(pass, m, l.mutex)) found = true;
         return false;
       }
       if (x.kind === "FuncLit") {
@@ -3723,9 +3736,8 @@ function releasedByEnclosingDefer(pass, file, lit, m, unlock) {
       return true;
     });
   };
-  for (const d of file.file.decls ?? []) {
-    if (d.kind === "FuncDecl" && d.body && pos(d) <= at && at < end(d)) visit(d.body);
-  }
+  const decl = enclosingFuncDecl(file, lit);
+  if (decl?.body) visit(decl.body);
   return found;
 }
 function loopsAround(body, target) {
@@ -6054,7 +6066,7 @@ function addsTo(pass, body, name) {
 }
 function spawnerAdds(pass, file, go, waiter) {
   const at = pos(go);
-  const decl = (file.file.decls ?? []).find((d) => d.kind === "FuncDecl" && pos(d) <= at && at < end(d));
+  const decl = enclosingFuncDecl(file, go);
   if (!decl?.body) return true;
   const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(waiter)?.[0];
   if (root) {
@@ -6424,9 +6436,7 @@ function isSemaphore(pass, e, viaCallers = true) {
 }
 function paramFromSemaphore(pass, id) {
   const file = pass.fileOf(id);
-  if (!file) return false;
-  const at = pos(id);
-  const decl = (file.file.decls ?? []).find((d) => d.kind === "FuncDecl" && pos(d) <= at && at < end(d));
+  const decl = file ? enclosingFuncDecl(file, id) : void 0;
   if (!decl?.body) return false;
   const names = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
   const i = names.findIndex((n) => n.name === id.name && pass.types.objectOf(n) === pass.types.objectOf(id));
@@ -6562,15 +6572,7 @@ function stopDeferredAfter(pass, body, d) {
   return found;
 }
 function stopsBeforeDefer(pass, body, d) {
-  let list = null;
-  walkSameFunc(body, (x) => {
-    if (list || pos(x) > pos(d) || end(x) <= pos(d)) return false;
-    const l = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
-    if (l?.includes(d)) list = l;
-    return !list;
-  });
-  const stmts = list ?? [];
-  for (const st of stmts) {
+  for (const st of listHolding(body, d)) {
     if (st === d) break;
     if ((st.kind === "ExprStmt" || st.kind === "SendStmt") && firstStopSignal(pass, st) !== void 0) return true;
   }
@@ -6600,7 +6602,7 @@ function parkedAfterCrash(body) {
   const out = /* @__PURE__ */ new Set();
   walkNode(body, (x) => {
     if (x.kind === "FuncLit" && x !== body) return false;
-    const list = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
+    const list = stmtListOf(x);
     if (!list) return true;
     let crashing = false;
     for (const s of list) {

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IROM35QT.js";
+} from "./chunk-FTY2EP2U.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-KXACGA2B.js";
+} from "./chunk-FH4DP3ZR.js";
 import "./chunk-6KTFJBFF.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-IROM35QT.js";
+import "./chunk-FTY2EP2U.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

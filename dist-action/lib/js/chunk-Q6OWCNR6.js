@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IROM35QT.js";
+} from "./chunk-FTY2EP2U.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-C3SN7HYU.js";
+} from "./chunk-FQGX64W3.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IROM35QT.js";
+} from "./chunk-FTY2EP2U.js";
 import {
   SEVERITIES,
   compareFindings,
