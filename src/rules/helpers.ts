@@ -855,7 +855,7 @@ export type GuardNeed = 'nil' | 'true' | 'false';
  * in the body of `if flag` or `if flag && ...`, or the else branch of `if !flag` ('true'), or in
  * the body of `if !flag` or the else branch of `if flag` ('false').
  */
-export function guardedBy(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Map<string, GuardNeed> {
+export function guardNeeds(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Map<string, GuardNeed> {
   const out = new Map<string, GuardNeed>();
   if (!fn.body) return out;
   const at = nodePos(node);
@@ -904,13 +904,6 @@ export function guardedBy(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Map<s
   return out;
 }
 
-/** The parameters of a function whose nil test guards a node of its own code (see guardedBy). */
-export function nilGuardParams(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Set<string> {
-  const out = new Set<string>();
-  for (const [name, need] of guardedBy(fn, node)) if (need === 'nil' && isParamOf(fn, name)) out.add(name);
-  return out;
-}
-
 /**
  * Whether a node of trail.funcs[last] cannot run for the calls of the trail: it is guarded by a
  * test of a parameter (or, in a function literal, of a parameter of the function around it that
@@ -923,7 +916,7 @@ export function skippedForCall(trail: CallTrail, node: ast.Node): boolean {
   if (k < 0) return false;
   const g = trail.funcs[k]!;
   const f = (g.decl ?? g.lit)!;
-  for (const [name, need] of guardedBy(f, node)) {
+  for (const [name, need] of guardNeeds(f, node)) {
     let a: ast.Expr | undefined;
     if (isParamOf(f, name)) a = trailArgument(trail, k, name);
     else if (g.lit && k > 0 && !assignsName(f, name)) {

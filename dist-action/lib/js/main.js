@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-FQGX64W3.js";
+} from "./chunk-BGCURKKQ.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

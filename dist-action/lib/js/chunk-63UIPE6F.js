@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-4N56IL6D.js";
+} from "./chunk-XNYVNAVX.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-FQGX64W3.js";
+} from "./chunk-BGCURKKQ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FTY2EP2U.js";
+} from "./chunk-XKAW2DFH.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -949,7 +949,7 @@ function guardConds(fn, target) {
   });
   return out;
 }
-function guardedBy(fn, node) {
+function guardNeeds(fn, node) {
   const out = /* @__PURE__ */ new Map();
   if (!fn.body) return out;
   const at = pos(node);
@@ -1000,7 +1000,7 @@ function skippedForCall(trail, node) {
   if (k < 0) return false;
   const g = trail.funcs[k];
   const f = g.decl ?? g.lit;
-  for (const [name, need] of guardedBy(f, node)) {
+  for (const [name, need] of guardNeeds(f, node)) {
     let a;
     if (isParamOf(f, name)) a = trailArgument(trail, k, name);
     else if (g.lit && k > 0 && !assignsName(f, name)) {
@@ -5445,7 +5445,7 @@ function receivedVars(pass, body, key) {
   });
   return out;
 }
-function guardedBy2(pass, body, exit, vars) {
+function guardedBy(pass, body, exit, vars) {
   if (vars.length === 0) return false;
   const at = pos(exit);
   let ok = false;
@@ -5488,7 +5488,7 @@ function countedExits(pass, g, loops, key) {
     const counters = receiveCounters(pass, l.stmt.body, key);
     if (counters.length === 0) continue;
     for (const e of g.loopExits(l.stmt).exits) {
-      if (e.via && guardedBy2(pass, l.stmt.body, e.via, counters)) out.add(e.from);
+      if (e.via && guardedBy(pass, l.stmt.body, e.via, counters)) out.add(e.from);
     }
   }
   return out;
@@ -5573,7 +5573,7 @@ function check4(pass, file, fn, enclosing) {
           if (l.members.has(g.locate(s.at).block)) continue;
           const got = receivedVars(pass, l.stmt.body, m.key);
           const early = g.loopExits(l.stmt).exits.find(
-            (e) => (e.via?.kind === "ReturnStmt" || e.via?.kind === "BranchStmt") && guardedBy2(pass, l.stmt.body, e.via, got)
+            (e) => (e.via?.kind === "ReturnStmt" || e.via?.kind === "BranchStmt") && guardedBy(pass, l.stmt.body, e.via, got)
           );
           if (!early || !g.canReach(s.at, l.header)) continue;
           path = [early.from];

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-Q6OWCNR6.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-EIVFIG3C.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-5SS44SRJ.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-EKW3KRDJ.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-MXBQKDTJ.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-H7UY7DMV.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-X7R4M444.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-HAJHOJXI.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-6A4REELQ.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-5REAIZWC.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-SL23TYIH.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-63UIPE6F.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-CHTNBDZJ.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-YKF5IXZR.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-NTU5MB46.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-TT6IKJ2D.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-JJRQF54L.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-6RJU5MIT.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

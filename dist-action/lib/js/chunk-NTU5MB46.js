@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FTY2EP2U.js";
+} from "./chunk-XKAW2DFH.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

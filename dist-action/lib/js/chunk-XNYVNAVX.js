@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-FQGX64W3.js";
+} from "./chunk-BGCURKKQ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FTY2EP2U.js";
+} from "./chunk-XKAW2DFH.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FTY2EP2U.js";
+} from "./chunk-XKAW2DFH.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
