@@ -429,7 +429,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
     out.push({ ...site, others });
   };
   const parked = parkedAfterCrash(body);
-  const onFailure = failureBranches(body);
+  let onFailure: [number, number][] | undefined; // computed on the first os.RemoveAll
   walkNode(body, (x) => {
     if (x === body) return true;
     // `go conn.Close(err)`: the stop is asked for in the background, and what follows waits for it.
@@ -486,7 +486,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
       case 'CallExpr': {
         const b = blockingCall(pass, x);
         // `if err != nil { os.RemoveAll(dir) }`: undoing a half-made directory on the failure path only.
-        const rollback = b?.name === 'os.RemoveAll' && onFailure.some(([a, z]) => a <= nodePos(x) && nodePos(x) < z);
+        const rollback = b?.name === 'os.RemoveAll' && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= nodePos(x) && nodePos(x) < z);
         if (b && !BLOCKING_LOCKS.has(b.name) && !removesTempDir(pass, b.name, x) && !rollback) {
           const conf = ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);

@@ -6643,7 +6643,7 @@ function sitesIn(pass, file, body) {
     out.push({ ...site, others });
   };
   const parked = parkedAfterCrash(body);
-  const onFailure = failureBranches(body);
+  let onFailure;
   walkNode(body, (x) => {
     if (x === body) return true;
     if (x.kind === "GoStmt" && !stopped && isStopSignal(pass, x.call)) stopped = true;
@@ -6697,7 +6697,7 @@ function sitesIn(pass, file, body) {
       }
       case "CallExpr": {
         const b = blockingCall(pass, x);
-        const rollback = b?.name === "os.RemoveAll" && onFailure.some(([a, z]) => a <= pos(x) && pos(x) < z);
+        const rollback = b?.name === "os.RemoveAll" && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= pos(x) && pos(x) < z);
         if (b && !BLOCKING_LOCKS.has(b.name) && !removesTempDir(pass, b.name, x) && !rollback) {
           const conf = ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XKAW2DFH.js";
+} from "./chunk-3QQKTQBM.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-XNYVNAVX.js";
+} from "./chunk-5GGW43CX.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-BGCURKKQ.js";
+} from "./chunk-XNWUCB3C.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XKAW2DFH.js";
+} from "./chunk-3QQKTQBM.js";
 import {
   SEVERITIES,
   compareFindings,

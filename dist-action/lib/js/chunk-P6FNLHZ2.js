@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XKAW2DFH.js";
+} from "./chunk-3QQKTQBM.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

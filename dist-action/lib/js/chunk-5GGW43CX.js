@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-BGCURKKQ.js";
+} from "./chunk-XNWUCB3C.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XKAW2DFH.js";
+} from "./chunk-3QQKTQBM.js";
 import {
   SEVERITIES,
   compareFindings,
