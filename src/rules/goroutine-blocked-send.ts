@@ -214,6 +214,42 @@ function receiveLoops(pass: Pass, g: CFG, key: string) {
   });
 }
 
+/** The receives of the channel in the function's own code (not in function literals), in source order. */
+function receiveSites(pass: Pass, body: ast.BlockStmt, key: string): ast.Node[] {
+  const out: ast.Node[] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === 'UnaryExpr' && x.op === '<-' && sameRefKey(receivedChan(pass, x), key)) out.push(x);
+    return true;
+  });
+  return out;
+}
+
+/** How many times a loop runs when its header says so with constants (`for i := 0; i < 3; i++`, `range 3`, `range []T{a, b}`). */
+function constantTrips(st: ast.Stmt): number | undefined {
+  const int = (e: ast.Expr | null): number | undefined => {
+    const u = e && unparen(e);
+    return u && u.kind === 'BasicLit' && u.tokKind === 'INT' && /^[0-9]+$/.test(u.value) ? Number(u.value) : undefined;
+  };
+  if (st.kind === 'RangeStmt') {
+    const x = unparen(st.x);
+    if (x.kind === 'CompositeLit' && x.type?.kind === 'ArrayType' && !(x.elts ?? []).some((e) => e.kind === 'KeyValueExpr')) return (x.elts ?? []).length;
+    return int(x);
+  }
+  if (st.kind !== 'ForStmt' || !st.init || !st.cond || !st.post) return undefined;
+  const init = st.init;
+  if (init.kind !== 'AssignStmt' || init.lhs.length !== 1 || init.rhs.length !== 1 || init.lhs[0]!.kind !== 'Ident') return undefined;
+  const v = (init.lhs[0] as ast.Ident).name;
+  const from = int(init.rhs[0]!);
+  const c = unparen(st.cond);
+  if (from === undefined || c.kind !== 'BinaryExpr' || unparen(c.x).kind !== 'Ident' || (unparen(c.x) as ast.Ident).name !== v) return undefined;
+  const to = int(c.y);
+  const post = st.post;
+  if (to === undefined || post.kind !== 'IncDecStmt' || post.tok !== '++' || unparen(post.x).kind !== 'Ident' || (unparen(post.x) as ast.Ident).name !== v) return undefined;
+  if (c.op === '<') return Math.max(0, to - from);
+  if (c.op === '<=') return Math.max(0, to - from + 1);
+  return undefined;
+}
+
 /** Variables assigned from a receive of the channel in a loop body (`err := <-errc`, `r, ok := <-ch`). */
 function receivedVars(pass: Pass, body: ast.BlockStmt, key: string): ast.Ident[] {
   const out: ast.Ident[] = [];
@@ -397,6 +433,27 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
           confidence = 'medium';
           multi = true;
           break;
+        }
+      }
+      if (!path && !leave && goLoops.length > 0 && loops.length === 0) {
+        // Started once per iteration, received a fixed number of times after the loop: the
+        // first result wins and the senders after it are never received from.
+        const sites = receiveSites(pass, fn.body, m.key);
+        const outer = goLoops[goLoops.length - 1]!;
+        const trips = goLoops.reduce<number | undefined>((acc, l) => {
+          const t = constantTrips(l.stmt);
+          return acc === undefined || t === undefined ? undefined : acc * t;
+        }, 1);
+        if (sites.length > 0 && (trips === undefined || trips > sites.length)) {
+          path = [g.locate(s.at)!.block];
+          const first = sites[0]!;
+          leave = {
+            text: `the loop on line ${lineOf(file, outer.stmt)} starts ${trips === undefined ? 'a goroutine per iteration' : `${trips} goroutines`} but ${fname} receives from ${ch} only ${sites.length === 1 ? 'once' : `${sites.length} times`} (line ${lineOf(file, first)})`,
+            node: first,
+            note: 'the only receive',
+          };
+          if (sites.length > 1) leave.note = 'the first of the receives';
+          multi = true;
         }
       }
       if (!path || !leave) continue;

@@ -5,7 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, EditInput, FixInput, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { walkNode, type Block, type CFG } from '../types/cfg.js';
+import { nodeContains, walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
   callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
@@ -85,13 +85,35 @@ function handsOff(pass: Pass, n: ast.Node, m: Mutex): boolean {
   return found;
 }
 
-/** `return v, nil` in a function whose last result is an error: the success path. */
-function successReturn(fn: FuncNode, ret: ast.ReturnStmt): boolean {
+/**
+ * The success path of a function whose last result is an error or a bool: `return v, nil`,
+ * `return v, true`, or the variable that the releasing `if` tests (`if !ok { mu.Unlock() }; return
+ * c, ok`, `if err != nil { mu.Unlock() }; return t, err`): on the path that kept the lock it holds
+ * the success value.
+ */
+function successReturn(fn: FuncNode, ret: ast.ReturnStmt, unlocks: readonly LockCall[]): boolean {
   const results = fn.type.results?.list ?? [];
   const last = results[results.length - 1]?.type;
-  if (!last || last.kind !== 'Ident' || last.name !== 'error') return false;
+  if (!last || last.kind !== 'Ident' || (last.name !== 'error' && last.name !== 'bool')) return false;
+  // A bool is a success flag only in the comma-ok form (`(v T, ok bool)`), not as the answer of a predicate.
+  if (last.name === 'bool' && results.reduce((n, f) => n + Math.max(1, f.names?.length ?? 0), 0) < 2) return false;
   const r = ret.results?.[ret.results.length - 1];
-  return !!r && unparen(r).kind === 'Ident' && (unparen(r) as ast.Ident).name === 'nil';
+  const v = r && unparen(r);
+  if (!v || v.kind !== 'Ident') return false;
+  if (v.name === (last.name === 'error' ? 'nil' : 'true')) return true;
+  let tested = false;
+  walkNode(fn.body!, (x) => {
+    if (tested || x.kind === 'FuncLit') return false;
+    if (
+      x.kind === 'IfStmt' &&
+      nodeContains(x.cond, (y) => y.kind === 'Ident' && y.name === v.name) &&
+      unlocks.some((u) => nodePos(x.body) <= nodePos(u.call) && nodePos(u.call) < nodeEnd(x.body))
+    ) {
+      tested = true;
+    }
+    return !tested;
+  });
+  return tested;
 }
 
 /** For an unlock method and a mutex field name: the guard fields of the releasing functions ('' for an unguarded release). */
@@ -513,7 +535,7 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
       let p: Block[] | null = path;
       while (p) {
         const r = returnOfPath(p);
-        if (!r || !successReturn(fn, r)) break;
+        if (!r || !successReturn(fn, r, direct)) break;
         kept.add(r);
         p = cfg.findPath(stmt, 'exit', { avoid: (n) => kept.has(n) || avoid(n) });
       }
