@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XNWUCB3C.js";
+} from "./chunk-H3UX33NP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3QQKTQBM.js";
+} from "./chunk-4CNR2USV.js";
 import {
   SEVERITIES,
   compareFindings,

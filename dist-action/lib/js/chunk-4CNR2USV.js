@@ -3633,12 +3633,24 @@ function handsOff(pass, n, m) {
   });
   return found;
 }
-function successReturn(fn, ret) {
+function successReturn(fn, ret, unlocks) {
   const results = fn.type.results?.list ?? [];
   const last = results[results.length - 1]?.type;
-  if (!last || last.kind !== "Ident" || last.name !== "error") return false;
+  if (!last || last.kind !== "Ident" || last.name !== "error" && last.name !== "bool") return false;
+  if (last.name === "bool" && results.reduce((n, f) => n + Math.max(1, f.names?.length ?? 0), 0) < 2) return false;
   const r = ret.results?.[ret.results.length - 1];
-  return !!r && unparen(r).kind === "Ident" && unparen(r).name === "nil";
+  const v = r && unparen(r);
+  if (!v || v.kind !== "Ident") return false;
+  if (v.name === (last.name === "error" ? "nil" : "true")) return true;
+  let tested = false;
+  walkNode(fn.body, (x) => {
+    if (tested || x.kind === "FuncLit") return false;
+    if (x.kind === "IfStmt" && nodeContains(x.cond, (y) => y.kind === "Ident" && y.name === v.name) && unlocks.some((u) => pos(x.body) <= pos(u.call) && pos(u.call) < end(x.body))) {
+      tested = true;
+    }
+    return !tested;
+  });
+  return tested;
 }
 var releaserIndex = /* @__PURE__ */ new WeakMap();
 function condFields(cond) {
@@ -3982,7 +3994,7 @@ function checkFunc(pass, file, fn) {
       let p = path;
       while (p) {
         const r = returnOfPath(p);
-        if (!r || !successReturn(fn, r)) break;
+        if (!r || !successReturn(fn, r, direct)) break;
         kept.add(r);
         p = cfg.findPath(stmt, "exit", { avoid: (n) => kept.has(n) || avoid(n) });
       }
@@ -5435,6 +5447,38 @@ function receiveLoops(pass, g, key) {
     return nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
   });
 }
+function receiveSites(pass, body, key) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "UnaryExpr" && x.op === "<-" && sameRefKey(receivedChan(pass, x), key)) out.push(x);
+    return true;
+  });
+  return out;
+}
+function constantTrips(st) {
+  const int = (e) => {
+    const u = e && unparen(e);
+    return u && u.kind === "BasicLit" && u.tokKind === "INT" && /^[0-9]+$/.test(u.value) ? Number(u.value) : void 0;
+  };
+  if (st.kind === "RangeStmt") {
+    const x = unparen(st.x);
+    if (x.kind === "CompositeLit" && x.type?.kind === "ArrayType" && !(x.elts ?? []).some((e) => e.kind === "KeyValueExpr")) return (x.elts ?? []).length;
+    return int(x);
+  }
+  if (st.kind !== "ForStmt" || !st.init || !st.cond || !st.post) return void 0;
+  const init = st.init;
+  if (init.kind !== "AssignStmt" || init.lhs.length !== 1 || init.rhs.length !== 1 || init.lhs[0].kind !== "Ident") return void 0;
+  const v = init.lhs[0].name;
+  const from = int(init.rhs[0]);
+  const c = unparen(st.cond);
+  if (from === void 0 || c.kind !== "BinaryExpr" || unparen(c.x).kind !== "Ident" || unparen(c.x).name !== v) return void 0;
+  const to = int(c.y);
+  const post = st.post;
+  if (to === void 0 || post.kind !== "IncDecStmt" || post.tok !== "++" || unparen(post.x).kind !== "Ident" || unparen(post.x).name !== v) return void 0;
+  if (c.op === "<") return Math.max(0, to - from);
+  if (c.op === "<=") return Math.max(0, to - from + 1);
+  return void 0;
+}
 function receivedVars(pass, body, key) {
   const out = [];
   walkSameFunc(body, (x) => {
@@ -5586,6 +5630,25 @@ function check4(pass, file, fn, enclosing) {
           confidence = "medium";
           multi = true;
           break;
+        }
+      }
+      if (!path && !leave && goLoops.length > 0 && loops.length === 0) {
+        const sites = receiveSites(pass, fn.body, m.key);
+        const outer = goLoops[goLoops.length - 1];
+        const trips = goLoops.reduce((acc, l) => {
+          const t = constantTrips(l.stmt);
+          return acc === void 0 || t === void 0 ? void 0 : acc * t;
+        }, 1);
+        if (sites.length > 0 && (trips === void 0 || trips > sites.length)) {
+          path = [g.locate(s.at).block];
+          const first = sites[0];
+          leave = {
+            text: `the loop on line ${lineOf(file, outer.stmt)} starts ${trips === void 0 ? "a goroutine per iteration" : `${trips} goroutines`} but ${fname} receives from ${ch} only ${sites.length === 1 ? "once" : `${sites.length} times`} (line ${lineOf(file, first)})`,
+            node: first,
+            note: "the only receive"
+          };
+          if (sites.length > 1) leave.note = "the first of the receives";
+          multi = true;
         }
       }
       if (!path || !leave) continue;

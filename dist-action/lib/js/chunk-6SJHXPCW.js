@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-5GGW43CX.js";
+} from "./chunk-3GH5NM6D.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XNWUCB3C.js";
+} from "./chunk-H3UX33NP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3QQKTQBM.js";
+} from "./chunk-4CNR2USV.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3QQKTQBM.js";
+} from "./chunk-4CNR2USV.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

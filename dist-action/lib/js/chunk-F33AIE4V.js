@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3QQKTQBM.js";
+} from "./chunk-4CNR2USV.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
