@@ -184,6 +184,19 @@ function semaphores(pass: Pass): Set<string> {
       if (k) set!.add(k);
       const t = chanTypeKey(pass, x.chan);
       if (t) set!.add(t);
+      // An acquire helper (`func acquire(ctx, pool chan struct{}) bool { select { case pool <-
+      // struct{}{}: ... } }`): the channels its callers pass for that parameter are semaphores.
+      const ch = unparen(x.chan);
+      const decl = stack.find((a): a is ast.FuncDecl => a.kind === 'FuncDecl');
+      if (ch.kind !== 'Ident' || !decl || stack.some((a) => a.kind === 'FuncLit')) return;
+      const i = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []).findIndex((n) => n.name === ch.name && pass.types.objectOf(n) === pass.types.objectOf(ch));
+      if (i < 0) return;
+      for (const edge of g.nodeOf(decl)?.in ?? []) {
+        if (edge.kind === 'go' || edge.site.kind !== 'CallExpr' || edge.site.ellipsis !== -1) continue;
+        const arg = edge.site.args?.[i];
+        const ak = arg && chanKey(pass, arg);
+        if (ak) set!.add(ak);
+      }
     });
   }
   semaphoreCache.set(pass.files, set);

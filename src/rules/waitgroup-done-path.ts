@@ -3,7 +3,7 @@
 // forever. Also wg.Done() both deferred and called explicitly on one path: the counter goes
 // negative and the program panics.
 import type * as ast from '../syntax/ast.js';
-import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
@@ -290,6 +290,37 @@ function spawnerAdds(pass: Pass, file: PassFile, go: ast.GoStmt, waiter: string)
   return addsTo(pass, decl.body, groupName(waiter));
 }
 
+/**
+ * Whether the function that starts the goroutine waits for the group after the go statement and
+ * then adds to it again (`wg.Wait(); wg.Add(1)`): an early Done that says "started", with the
+ * deferred one saying "finished" for the new count. The two Dones match two Adds.
+ */
+function addsAgainAfterWait(file: PassFile, go: ast.GoStmt, waiter: string): boolean {
+  const at = nodePos(go);
+  // The innermost function around the go statement (also a literal in a package-level `var _ = ...`).
+  let body: ast.BlockStmt | undefined;
+  for (let n: ast.Node | undefined = file.file; n; ) {
+    if ((n.kind === 'FuncLit' || n.kind === 'FuncDecl') && n.body) body = n.body;
+    let next: ast.Node | undefined;
+    forEachChild(n, (c) => {
+      if (!next && nodePos(c) <= at && at < nodeEnd(c) && c !== go) next = c;
+    });
+    n = next;
+  }
+  if (!body) return false;
+  const calls: { name: string; pos: number }[] = [];
+  walkNode(body, (x) => {
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind === 'CallExpr' && nodePos(x) > at) {
+      const f = unparen(x.fun);
+      if (f.kind === 'SelectorExpr' && (f.sel.name === 'Wait' || f.sel.name === 'Add') && textOf(file, f.x) === waiter) calls.push({ name: f.sel.name, pos: nodePos(x) });
+    }
+    return true;
+  });
+  const wait = calls.find((c) => c.name === 'Wait');
+  return !!wait && calls.some((c) => c.name === 'Add' && c.pos > wait.pos);
+}
+
 function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode, seen: Set<ast.Node>): void {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -318,7 +349,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       // Called after the defer, or before it on a path that goes on to the defer (an early Done
       // whose return was forgotten): both run.
       const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
-      if (again) {
+      if (again && !addsAgainAfterWait(file, go, waiter.replace(/^&/, ''))) {
         // An explicit Done after which the goroutine goes on with its loop (`case _, ok := <-ackOut:
         // if !ok { ackOut = nil; wg.Done(); continue }`) signals the end of other work the
         // spawner added for: deliberate more often than not, so low confidence.

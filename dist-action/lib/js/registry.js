@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-4CNR2USV.js";
+} from "./chunk-D7Y264CX.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -82,3 +82,42 @@ func (s *sink) run() {
 	go func() { out <- len(s.queue) }()
 	s.collect(out)
 }
+
+type streamServer struct {
+	workers chan struct{}
+	results chan int
+}
+
+// The slot is taken by a helper that sends on the channel it is given: the caller's field is a
+// semaphore, and the worker's deferred receive gives the slot back.
+func acquireWorker(done <-chan struct{}, pool chan struct{}) bool {
+	select {
+	case pool <- struct{}{}:
+		return true
+	case <-done:
+		return false
+	}
+}
+
+func (s *streamServer) serve(done <-chan struct{}, streams <-chan func()) {
+	for st := range streams {
+		if !acquireWorker(done, s.workers) {
+			return
+		}
+		go func() {
+			defer func() { <-s.workers }()
+			st()
+		}()
+	}
+}
+
+// A helper that sends a result is no acquire when only goroutines call it: the deferred receive
+// waits for one.
+func report(out chan int, v int) { out <- v }
+
+func (s *streamServer) gather(n int) {
+	for i := 0; i < n; i++ {
+		go report(s.results, i)
+	}
+	defer func() { <-s.results }() // want `deferred func\(\) \{\.\.\.\}\(\) → <-s\.results \(line 122\) blocks until a value is sent`
+}

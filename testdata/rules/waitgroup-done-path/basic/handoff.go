@@ -66,3 +66,36 @@ func RunChecks(checks []func() error) {
 	startChecks(checks, &wg)
 	wg.Wait()
 }
+
+type feed struct{ msgs chan string }
+
+func (s *feed) receive() string { return <-s.msgs }
+
+// The early Done says the goroutine has started; the parent waits for it, adds one again, and
+// the deferred Done says it has finished. Two Adds, two Dones.
+func startedThenFinished(s *feed) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		wg.Done()
+		defer wg.Done()
+		_ = s.receive()
+	}()
+	wg.Wait()
+	wg.Add(1)
+	close(s.msgs)
+	wg.Wait()
+}
+
+// The same shape with no second Add: the counter goes negative.
+func startedTwice(s *feed) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		wg.Done() // want `wg\.Done\(\) on line \d+ in the goroutine started on line \d+ is followed on the same path by defer wg\.Done\(\)`
+		defer wg.Done()
+		_ = s.receive()
+	}()
+	wg.Wait()
+	close(s.msgs)
+}

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-H3UX33NP.js";
+} from "./chunk-IONG35IG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4CNR2USV.js";
+} from "./chunk-D7Y264CX.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-3GH5NM6D.js";
+} from "./chunk-H6QOWP53.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-H3UX33NP.js";
+} from "./chunk-IONG35IG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4CNR2USV.js";
+} from "./chunk-D7Y264CX.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -6147,6 +6147,30 @@ function spawnerAdds(pass, file, go, waiter) {
   }
   return addsTo(pass, decl.body, groupName(waiter));
 }
+function addsAgainAfterWait(file, go, waiter) {
+  const at = pos(go);
+  let body;
+  for (let n = file.file; n; ) {
+    if ((n.kind === "FuncLit" || n.kind === "FuncDecl") && n.body) body = n.body;
+    let next;
+    forEachChild(n, (c) => {
+      if (!next && pos(c) <= at && at < end(c) && c !== go) next = c;
+    });
+    n = next;
+  }
+  if (!body) return false;
+  const calls = [];
+  walkNode(body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr" && pos(x) > at) {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && (f.sel.name === "Wait" || f.sel.name === "Add") && textOf(file, f.x) === waiter) calls.push({ name: f.sel.name, pos: pos(x) });
+    }
+    return true;
+  });
+  const wait = calls.find((c) => c.name === "Wait");
+  return !!wait && calls.some((c) => c.name === "Add" && c.pos > wait.pos);
+}
 function checkGoroutine(pass, file, go, fn, seen) {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -6173,7 +6197,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
     if (deferred) {
       const entryOf = (d) => cfg.locate(d.call)?.node ?? d.call;
       const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
-      if (again) {
+      if (again && !addsAgainAfterWait(file, go, waiter.replace(/^&/, ""))) {
         const at2 = cfg.locate(entryOf(again));
         const loopsOn = !!at2 && cfg.loopsContaining(at2.block).some((l) => cfg.canReach(entryOf(again), l.header));
         pass.report({
@@ -6527,6 +6551,17 @@ function semaphores(pass) {
       if (k) set.add(k);
       const t = chanTypeKey(pass, x.chan);
       if (t) set.add(t);
+      const ch = unparen(x.chan);
+      const decl = stack.find((a) => a.kind === "FuncDecl");
+      if (ch.kind !== "Ident" || !decl || stack.some((a) => a.kind === "FuncLit")) return;
+      const i = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []).findIndex((n) => n.name === ch.name && pass.types.objectOf(n) === pass.types.objectOf(ch));
+      if (i < 0) return;
+      for (const edge of g.nodeOf(decl)?.in ?? []) {
+        if (edge.kind === "go" || edge.site.kind !== "CallExpr" || edge.site.ellipsis !== -1) continue;
+        const arg = edge.site.args?.[i];
+        const ak = arg && chanKey(pass, arg);
+        if (ak) set.add(ak);
+      }
     });
   }
   semaphoreCache.set(pass.files, set);

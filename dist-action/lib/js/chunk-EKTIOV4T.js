@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4CNR2USV.js";
+} from "./chunk-D7Y264CX.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

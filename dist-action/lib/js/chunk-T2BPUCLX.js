@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4CNR2USV.js";
+} from "./chunk-D7Y264CX.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
