@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
-  callName, callText, cfgOf, enclosingFunc, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsOncePerCall, sameExpr,
+  callGraphOf, callName, callText, cfgOf, enclosingFunc, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsOncePerCall, sameExpr,
   sameRefKey, sameVar, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
 } from './helpers.js';
 
@@ -172,8 +172,11 @@ function runsAtMostOnce(pass: Pass, fn: FuncNode, d: ast.DeferStmt, outer: LoopN
  * fn is set: every statement is an `if` whose condition tests `err != nil` (possibly `&&` more).
  */
 function rollbackOnFailure(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
-  const lit = unparen(d.call.fun);
-  if (lit.kind !== 'FuncLit' || (d.call.args?.length ?? 0) > 0) return false;
+  // A literal deferred in place, or one that a local variable only ever holds (`closeOnError :=
+  // func(c io.Closer) { if err != nil { c.Close() } }`, then `defer closeOnError(ring)`).
+  const fun = unparen(d.call.fun);
+  const lit = fun.kind === 'FuncLit' ? fun : fun.kind === 'Ident' ? callGraphOf(pass).calleeOf(d.call)?.lit : undefined;
+  if (!lit || lit.kind !== 'FuncLit') return false;
   const results = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).filter((n) => n.name !== '_')).map((n) => pass.types.objectOf(n) ?? n.name));
   if (results.size === 0) return false;
   const isResult = (e: ast.Expr): boolean => {

@@ -133,6 +133,25 @@ func writeParts(dir string, parts [][]byte) (err error) {
 	return nil
 }
 
+// The same rollback through a local helper that only ever holds one literal: each ring opened
+// stays open on success, and is closed at exit only when the function fails.
+func openRings(paths []string) (files []*os.File, err error) {
+	closeOnError := func(f *os.File) {
+		if err != nil {
+			f.Close()
+		}
+	}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		defer closeOnError(f)
+		files = append(files, f)
+	}
+	return files, nil
+}
+
 type shard struct {
 	mu   sync.RWMutex
 	data map[string]int

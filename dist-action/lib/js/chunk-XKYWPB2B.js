@@ -1924,8 +1924,9 @@ function runsAtMostOnce(pass, fn, d, outer, stack) {
   return false;
 }
 function rollbackOnFailure(pass, fn, d) {
-  const lit = unparen(d.call.fun);
-  if (lit.kind !== "FuncLit" || (d.call.args?.length ?? 0) > 0) return false;
+  const fun = unparen(d.call.fun);
+  const lit = fun.kind === "FuncLit" ? fun : fun.kind === "Ident" ? callGraphOf(pass).calleeOf(d.call)?.lit : void 0;
+  if (!lit || lit.kind !== "FuncLit") return false;
   const results = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).filter((n) => n.name !== "_")).map((n) => pass.types.objectOf(n) ?? n.name));
   if (results.size === 0) return false;
   const isResult = (e) => {

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-D7Y264CX.js";
+} from "./chunk-XKYWPB2B.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-H6QOWP53.js";
+} from "./chunk-3FIRLWWR.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-IONG35IG.js";
+import "./chunk-NDD45FVF.js";
 import "./chunk-6KTFJBFF.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-D7Y264CX.js";
+import "./chunk-XKYWPB2B.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

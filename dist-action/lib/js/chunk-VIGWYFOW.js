@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-D7Y264CX.js";
+} from "./chunk-XKYWPB2B.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-H6QOWP53.js";
+} from "./chunk-3FIRLWWR.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-IONG35IG.js";
+} from "./chunk-NDD45FVF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-D7Y264CX.js";
+} from "./chunk-XKYWPB2B.js";
 import {
   SEVERITIES,
   compareFindings,

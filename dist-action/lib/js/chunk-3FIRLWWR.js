@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-IONG35IG.js";
+} from "./chunk-NDD45FVF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-D7Y264CX.js";
+} from "./chunk-XKYWPB2B.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-5OJFBFDB.js";
+} from "./chunk-UBZASWW5.js";
 import "./chunk-6KTFJBFF.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-6GFDLCQA.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-D7Y264CX.js";
+import "./chunk-XKYWPB2B.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
