@@ -413,7 +413,32 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       // In tests the abandoning path is usually a failure path (a timeout case that fails the test).
       let confidence: 'high' | 'medium' = byName || file.test ? 'medium' : 'high';
       let multi = false;
-      if (path) leave = describeLeave(pass, file, path, m.key, fname, ch);
+      let watches = false;
+      if (path) {
+        leave = describeLeave(pass, file, path, m.key, fname, ch);
+        // The parent leaves on a channel the goroutine also watches (`case <-done: return` in
+        // both): the goroutine normally sees it too and stops; it is stranded only when it has
+        // already started its send. A race, not the common path: medium confidence.
+        const comm = leave.node?.kind === 'CommClause' ? leave.node.comm : undefined;
+        const recvExpr = comm?.kind === 'ExprStmt' ? comm.x : comm?.kind === 'AssignStmt' ? comm.rhs[0] : undefined;
+        const leaveKey = recvExpr ? receivedChan(pass, unparen(recvExpr)) : undefined;
+        // Only a send inside a case of a select that also has a case on that channel counts
+        // (`for { select { case <-done: return; case <-timeout: errs <- err } }`): a check made
+        // once before a long computation does not.
+        const subst = targetSubst(pass, s.target);
+        const watching = (sel: ast.SelectStmt) =>
+          (sel.body.list ?? []).some((c) => c.kind === 'CommClause' && !!c.comm && nodeContains(c.comm, (y) => sameRefKey(receivedChan(pass, y, subst), leaveKey!)));
+        let inWatchingSelect = false;
+        if (leaveKey) walkSameFunc(s.target.fn.body!, (x) => {
+          if (inWatchingSelect) return false;
+          if (x.kind === 'SelectStmt' && watching(x) && s.blocking.some((b) => nodePos(x) <= nodePos(b) && nodePos(b) < nodeEnd(x))) inWatchingSelect = true;
+          return true;
+        });
+        if (leaveKey && inWatchingSelect) {
+          watches = true;
+          confidence = 'medium';
+        }
+      }
       else if (goInLoop) {
         // Several senders, one receive per iteration: a receive loop left early strands the rest.
         for (const l of loops) {
@@ -470,7 +495,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         file,
         severity: handler ? 'critical' : undefined,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send${watches ? ' if it has already started it (it watches the same channel)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...(fixable ? { fixes: [fixFor(file, m)] } : {}),
       });

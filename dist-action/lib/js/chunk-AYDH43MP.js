@@ -5612,8 +5612,25 @@ function check4(pass, file, fn, enclosing) {
       let leave;
       let confidence = byName || file.test ? "medium" : "high";
       let multi = false;
-      if (path) leave = describeLeave(pass, file, path, m.key, fname, ch);
-      else if (goInLoop) {
+      let watches = false;
+      if (path) {
+        leave = describeLeave(pass, file, path, m.key, fname, ch);
+        const comm = leave.node?.kind === "CommClause" ? leave.node.comm : void 0;
+        const recvExpr = comm?.kind === "ExprStmt" ? comm.x : comm?.kind === "AssignStmt" ? comm.rhs[0] : void 0;
+        const leaveKey = recvExpr ? receivedChan(pass, unparen(recvExpr)) : void 0;
+        const subst = targetSubst(pass, s.target);
+        const watching = (sel) => (sel.body.list ?? []).some((c) => c.kind === "CommClause" && !!c.comm && nodeContains(c.comm, (y) => sameRefKey(receivedChan(pass, y, subst), leaveKey)));
+        let inWatchingSelect = false;
+        if (leaveKey) walkSameFunc(s.target.fn.body, (x) => {
+          if (inWatchingSelect) return false;
+          if (x.kind === "SelectStmt" && watching(x) && s.blocking.some((b) => pos(x) <= pos(b) && pos(b) < end(x))) inWatchingSelect = true;
+          return true;
+        });
+        if (leaveKey && inWatchingSelect) {
+          watches = true;
+          confidence = "medium";
+        }
+      } else if (goInLoop) {
         for (const l of loops) {
           if (l.members.has(g.locate(s.at).block)) continue;
           const got = receivedVars(pass, l.stmt.body, m.key);
@@ -5666,7 +5683,7 @@ function check4(pass, file, fn, enclosing) {
         file,
         severity: handler ? "critical" : void 0,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send${watches ? " if it has already started it (it watches the same channel)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...fixable ? { fixes: [fixFor2(file, m)] } : {}
       });

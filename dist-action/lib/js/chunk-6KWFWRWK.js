@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XKYWPB2B.js";
+} from "./chunk-AYDH43MP.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

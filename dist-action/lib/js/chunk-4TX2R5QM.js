@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-NDD45FVF.js";
+} from "./chunk-YI3QNAGH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XKYWPB2B.js";
+} from "./chunk-AYDH43MP.js";
 import {
   SEVERITIES,
   compareFindings,

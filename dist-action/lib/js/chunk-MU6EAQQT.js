@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XKYWPB2B.js";
+} from "./chunk-AYDH43MP.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

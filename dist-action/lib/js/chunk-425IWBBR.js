@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XKYWPB2B.js";
+} from "./chunk-AYDH43MP.js";
 import {
   docUrl,
   severityRank

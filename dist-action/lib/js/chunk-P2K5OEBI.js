@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-3FIRLWWR.js";
+} from "./chunk-4TX2R5QM.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-NDD45FVF.js";
+} from "./chunk-YI3QNAGH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XKYWPB2B.js";
+} from "./chunk-AYDH43MP.js";
 import {
   SEVERITIES,
   compareFindings,
