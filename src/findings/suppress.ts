@@ -4,6 +4,8 @@
 // A directive that trails code covers its own line. A directive standing alone on its line
 // covers the syntax node that starts on the next line at the same column (the whole
 // statement, declaration, spec, field or case), or just the next line when no node starts there.
+//   //lint:ignore SA5001[,SA9001...] reason   (staticcheck's directive, for its checks that
+//                                            match a deferguard rule: STATICCHECK_EQUIVALENTS)
 // As with golangci-lint, `// nolint` (space after the slashes) is not a directive.
 import type { File } from '../syntax/ast.js';
 import type { SourceFile } from '../syntax/source.js';
@@ -57,6 +59,15 @@ export interface FileDirectives {
 
 const NOLINT_RE = /^nolint( |:|$)/;
 const IGNORE_PREFIX = 'deferguard:ignore';
+const LINT_IGNORE_PREFIX = 'lint:ignore ';
+
+/** staticcheck checks and the deferguard rules that report the same hazard. */
+export const STATICCHECK_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
+  SA2003: ['defer-lock-mismatch'], // deferred Lock right after locking
+  SA5001: ['defer-before-error-check'], // deferring Close before checking for a possible error
+  SA5003: ['defer-in-infinite-loop'], // defers in infinite loops never run
+  SA9001: ['defer-in-loop'], // defers in range loops may not run when you expect them to
+};
 
 /** UTF-8 lengths without Node's Buffer (this module also runs in the browser). */
 const utf8 = new TextEncoder();
@@ -154,6 +165,14 @@ export function parseDirective(body: string): ParsedDirective | undefined {
     let reason = m[2]!.trim();
     if (reason.startsWith('//')) reason = reason.slice(2).trim();
     return { kind: 'ignore', rules, explicit: true, reason };
+  }
+  // staticcheck's own directive, `//lint:ignore SA5001,SA9001 reason`: the checks that cover
+  // deferguard's ground are honoured for the matching rules, so code a team has already reviewed
+  // under staticcheck is not reported again. Other checks are not deferguard's.
+  if (body.startsWith(LINT_IGNORE_PREFIX)) {
+    const m = /^(\S*)\s*(.*)$/s.exec(body.slice(LINT_IGNORE_PREFIX.length).trim())!;
+    const rules = [...new Set(m[1]!.split(',').flatMap((c) => STATICCHECK_EQUIVALENTS[c.trim().toUpperCase()] ?? []))];
+    return { kind: 'nolint', rules, explicit: false, reason: m[2]!.trim() };
   }
   if (!NOLINT_RE.test(body)) return undefined;
   const [head, ...tail] = body.split('//');

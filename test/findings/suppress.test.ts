@@ -168,3 +168,35 @@ func other() {
   const { kept } = run(src, [inside, outside]);
   assert.deepEqual(kept, [outside]);
 });
+
+test("staticcheck's //lint:ignore covers the deferguard rules that match its checks", () => {
+  assert.deepEqual(parseDirective('lint:ignore SA5001 it is fine here'), { kind: 'nolint', rules: ['defer-before-error-check'], explicit: false, reason: 'it is fine here' });
+  assert.deepEqual(parseDirective('lint:ignore SA1019,sa9001 old API, short loop'), { kind: 'nolint', rules: ['defer-in-loop'], explicit: false, reason: 'old API, short loop' });
+  assert.deepEqual(parseDirective('lint:ignore ST1003 naming'), { kind: 'nolint', rules: [], explicit: false, reason: 'naming' });
+  assert.equal(parseDirective('lint:file-ignore SA5001 whole file'), undefined);
+  const src = `package p
+
+import "os"
+
+func f(files []string) {
+	for _, name := range files {
+		g, err := os.Open(name)
+		defer g.Close() //lint:ignore SA5001 it's OK to ignore this here. // L1
+		if err != nil {
+			return
+		}
+		//lint:ignore SA9001 the loop runs at most twice
+		defer os.Remove(name) // L2
+		defer os.Remove(name) //lint:ignore SA5001 wrong check // L3
+	}
+}
+`;
+  const known = new Set([...KNOWN, 'defer-before-error-check']);
+  const { file, source } = parseFile('p/a.go', src);
+  const { directives, diagnostics } = collectDirectives(source, file, { path: 'p/a.go', knownRules: known });
+  assert.deepEqual(diagnostics, []);
+  const fs = [finding('defer-before-error-check', lineOf(src, '// L1')), finding('defer-in-loop', lineOf(src, '// L2')), finding('defer-in-loop', lineOf(src, '// L3'))];
+  const res = applySuppressions(fs, directives, { knownRules: known });
+  assert.deepEqual(res.kept, [fs[2]]);
+  assert.deepEqual(res.unused, []);
+});

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-YI3QNAGH.js";
+} from "./chunk-QTZBGVZR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

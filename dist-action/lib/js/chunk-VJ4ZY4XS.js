@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-4TX2R5QM.js";
+} from "./chunk-26GSF2SD.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-YI3QNAGH.js";
-import "./chunk-6KTFJBFF.js";
+import "./chunk-QTZBGVZR.js";
+import "./chunk-4FP7QAVF.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-6GFDLCQA.js";
+import "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-AYDH43MP.js";

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-6GFDLCQA.js";
+} from "./chunk-XKYWW3KM.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-6KTFJBFF.js";
+} from "./chunk-4FP7QAVF.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,7 +26,7 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-6GFDLCQA.js";
+} from "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-6KTFJBFF.js";
+} from "./chunk-4FP7QAVF.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-6GFDLCQA.js";
+import "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

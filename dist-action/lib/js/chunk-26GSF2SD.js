@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YI3QNAGH.js";
+} from "./chunk-QTZBGVZR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-6KTFJBFF.js";
+} from "./chunk-4FP7QAVF.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-6GFDLCQA.js";
+} from "./chunk-XKYWW3KM.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";

@@ -146,6 +146,17 @@ function isDir(p) {
 var LINTER_NAME = "deferguard";
 var NOLINT_RE = /^nolint( |:|$)/;
 var IGNORE_PREFIX = "deferguard:ignore";
+var LINT_IGNORE_PREFIX = "lint:ignore ";
+var STATICCHECK_EQUIVALENTS = {
+  SA2003: ["defer-lock-mismatch"],
+  // deferred Lock right after locking
+  SA5001: ["defer-before-error-check"],
+  // deferring Close before checking for a possible error
+  SA5003: ["defer-in-infinite-loop"],
+  // defers in infinite loops never run
+  SA9001: ["defer-in-loop"]
+  // defers in range loops may not run when you expect them to
+};
 var utf8 = new TextEncoder();
 function collectDirectives(src, file, opts = {}) {
   const path = opts.path ?? src.name;
@@ -241,6 +252,11 @@ function parseDirective(body) {
     let reason2 = m[2].trim();
     if (reason2.startsWith("//")) reason2 = reason2.slice(2).trim();
     return { kind: "ignore", rules, explicit: true, reason: reason2 };
+  }
+  if (body.startsWith(LINT_IGNORE_PREFIX)) {
+    const m = /^(\S*)\s*(.*)$/s.exec(body.slice(LINT_IGNORE_PREFIX.length).trim());
+    const rules = [...new Set(m[1].split(",").flatMap((c) => STATICCHECK_EQUIVALENTS[c.trim().toUpperCase()] ?? []))];
+    return { kind: "nolint", rules, explicit: false, reason: m[2].trim() };
   }
   if (!NOLINT_RE.test(body)) return void 0;
   const [head, ...tail] = body.split("//");

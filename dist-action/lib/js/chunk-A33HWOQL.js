@@ -10,10 +10,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-425IWBBR.js";
-import "./chunk-6KTFJBFF.js";
+} from "./chunk-UEP4U3YP.js";
+import "./chunk-4FP7QAVF.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-6GFDLCQA.js";
+import "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-AYDH43MP.js";

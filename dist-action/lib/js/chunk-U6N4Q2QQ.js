@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-4TX2R5QM.js";
+} from "./chunk-26GSF2SD.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YI3QNAGH.js";
+} from "./chunk-QTZBGVZR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,13 +49,13 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-6KTFJBFF.js";
+} from "./chunk-4FP7QAVF.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-6GFDLCQA.js";
+} from "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-6KTFJBFF.js";
+} from "./chunk-4FP7QAVF.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
