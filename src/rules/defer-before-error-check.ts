@@ -204,7 +204,12 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
         if (s.kind === 'DeferStmt') {
           const use = deferUse(pass, file, s, x, a.err);
           if (use) {
-            report(pass, file, fn, s, x, a, calleeName, use, assignLine, http || isHttpName(callee?.name), confidence);
+            // A value of a type we cannot see (a third-party result) may be a struct that is
+            // never nil: only a release call (`x.Close()`, `x.Stop()`), the shape of a handle,
+            // keeps the confidence; anything else (`newARI.SameWindow(old)`) is medium.
+            const known = nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== undefined;
+            const conf: Confidence = known || releaseCall(use.path) ? confidence : 'medium';
+            report(pass, file, fn, s, x, a, calleeName, use, assignLine, http || isHttpName(callee?.name), conf);
             break;
           }
           if (a.err && mentions(pass, s, a.err)) break;
@@ -214,6 +219,19 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
       }
     }
   }
+}
+
+/** Methods that release a handle: a deferred call of one on an unknown type still means the value is a handle (a pointer or interface). */
+const RELEASE_METHODS = new Set([
+  'Close', 'CloseSend', 'Stop', 'Shutdown', 'Rollback', 'Release', 'Unlock', 'RUnlock', 'Finish', 'End', 'Cancel', 'Terminate', 'Kill',
+  'Flush', 'Sync', 'Destroy', 'Free', 'Dispose', 'Disconnect', 'Cleanup', 'Done', 'Discard', 'Unsubscribe', 'Quit', 'Exit', 'Teardown', 'Remove',
+]);
+
+function releaseCall(e: ast.Expr): boolean {
+  const c = unparen(e);
+  if (c.kind !== 'CallExpr') return false;
+  const f = unparen(c.fun);
+  return f.kind === 'SelectorExpr' && RELEASE_METHODS.has(f.sel.name);
 }
 
 function isHttpName(name: string | undefined): boolean {

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-26GSF2SD.js";
+} from "./chunk-AMJBZKIZ.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-QTZBGVZR.js";
+} from "./chunk-IE2D7JL7.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-AYDH43MP.js";
+} from "./chunk-YOKJ3WQB.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-QTZBGVZR.js";
+} from "./chunk-IE2D7JL7.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-AYDH43MP.js";
+} from "./chunk-YOKJ3WQB.js";
 import {
   SEVERITIES,
   compareFindings,

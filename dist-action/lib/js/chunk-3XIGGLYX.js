@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-AYDH43MP.js";
+} from "./chunk-YOKJ3WQB.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-AYDH43MP.js";
+} from "./chunk-YOKJ3WQB.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

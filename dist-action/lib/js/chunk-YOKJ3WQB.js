@@ -4901,7 +4901,9 @@ function checkList(pass, file, fn, list) {
         if (s.kind === "DeferStmt") {
           const use = deferUse(pass, file, s, x, a.err);
           if (use) {
-            report5(pass, file, fn, s, x, a, calleeName, use, assignLine, http || isHttpName(callee?.name), confidence);
+            const known = nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== void 0;
+            const conf = known || releaseCall(use.path) ? confidence : "medium";
+            report5(pass, file, fn, s, x, a, calleeName, use, assignLine, http || isHttpName(callee?.name), conf);
             break;
           }
           if (a.err && mentions(pass, s, a.err)) break;
@@ -4911,6 +4913,41 @@ function checkList(pass, file, fn, list) {
       }
     }
   }
+}
+var RELEASE_METHODS = /* @__PURE__ */ new Set([
+  "Close",
+  "CloseSend",
+  "Stop",
+  "Shutdown",
+  "Rollback",
+  "Release",
+  "Unlock",
+  "RUnlock",
+  "Finish",
+  "End",
+  "Cancel",
+  "Terminate",
+  "Kill",
+  "Flush",
+  "Sync",
+  "Destroy",
+  "Free",
+  "Dispose",
+  "Disconnect",
+  "Cleanup",
+  "Done",
+  "Discard",
+  "Unsubscribe",
+  "Quit",
+  "Exit",
+  "Teardown",
+  "Remove"
+]);
+function releaseCall(e) {
+  const c = unparen(e);
+  if (c.kind !== "CallExpr") return false;
+  const f = unparen(c.fun);
+  return f.kind === "SelectorExpr" && RELEASE_METHODS.has(f.sel.name);
 }
 function isHttpName(name) {
   return !!name && HTTP_REQUEST_CALLS.has(name);

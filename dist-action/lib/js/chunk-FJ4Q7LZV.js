@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-AYDH43MP.js";
+} from "./chunk-YOKJ3WQB.js";
 import {
   docUrl,
   severityRank
