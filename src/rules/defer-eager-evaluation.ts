@@ -170,6 +170,35 @@ interface AfterQuery {
 }
 
 /**
+ * `ctx, cancel := ...; defer cancel(); ...; ctx, cancel = context.WithCancel(ctx)`: the new
+ * context is a child of the one the deferred cancel ends, and cancelling a parent cancels its
+ * children, so the new cancel function not being called at exit loses nothing.
+ */
+function childOfCancelled(pass: Pass, fn: FuncNode, cancel: ast.Ident, write: ast.Node): boolean {
+  if (write.kind !== 'AssignStmt' || write.lhs.length !== 2 || write.rhs.length !== 1) return false;
+  const call = unparen(write.rhs[0]!);
+  if (call.kind !== 'CallExpr' || !call.args?.length) return false;
+  const c = callName(pass, pass.fileOf(write)!, call);
+  if (!c || !/^context\.With(Cancel|CancelCause|Timeout|TimeoutCause|Deadline|DeadlineCause)$/.test(c.name)) return false;
+  const parent = unparen(call.args[0]!);
+  const newCtx = unparen(write.lhs[0]!);
+  if (parent.kind !== 'Ident' || newCtx.kind !== 'Ident' || !sameVar(pass, parent, newCtx)) return false;
+  // The parent variable was assigned together with the deferred cancel (`ctx, cancel := ...`).
+  const decl = pass.types.objectOf(cancel)?.decl;
+  if (!decl || !fn.body) return false;
+  let together = false;
+  walkSameFunc(fn.body, (x) => {
+    if (together) return false;
+    if (x.kind === 'AssignStmt' && x.lhs.length === 2 && x.lhs[1] === decl) {
+      const first = unparen(x.lhs[0]!);
+      together = first.kind === 'Ident' && sameVar(pass, first, parent);
+    }
+    return !together;
+  });
+  return together;
+}
+
+/**
  * The first write of v that can run after the defer statement and then reach the end of the
  * function without that defer running again, without v being declared anew (a `var`/`:=` in a
  * loop body makes a new variable each iteration), and with no other defer of v or call of the same
@@ -328,7 +357,7 @@ function run(pass: Pass): void {
         const o = pass.types.objectOf(fun);
         if (o && o.kind !== 'var') return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
         const w = writeAfter({ pass, cfg, fn, d, v: fun, keepNil: true, freshOnly: false });
-        if (w) {
+        if (w && !childOfCancelled(pass, fn, fun, w.node)) {
           const wl = lineOf(file, w.node);
           pass.report({
             node: d,

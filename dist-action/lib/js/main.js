@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-IE2D7JL7.js";
+} from "./chunk-XOGEFWQ6.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -195,6 +195,15 @@ func cancelCalledExplicitly(ctx context.Context) {
 	cancel()
 }
 
+// The new context is a child of the one the deferred cancel ends: cancelling the parent at exit
+// cancels it too, so its own cancel function need not be called.
+func childContext(ctx context.Context, check func(context.Context, context.CancelFunc) error) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	ctx, cancel = context.WithCancel(ctx)
+	return check(ctx, cancel)
+}
+
 func closedExplicitly() error {
 	f, err := os.Open("a")
 	if err != nil {

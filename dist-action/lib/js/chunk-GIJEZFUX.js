@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YOKJ3WQB.js";
+} from "./chunk-TKZAIPXM.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-AMJBZKIZ.js";
+} from "./chunk-WLTVVKMB.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-IE2D7JL7.js";
+} from "./chunk-XOGEFWQ6.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YOKJ3WQB.js";
+} from "./chunk-TKZAIPXM.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-IE2D7JL7.js";
+} from "./chunk-XOGEFWQ6.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YOKJ3WQB.js";
+} from "./chunk-TKZAIPXM.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YOKJ3WQB.js";
+} from "./chunk-TKZAIPXM.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YOKJ3WQB.js";
+} from "./chunk-TKZAIPXM.js";
 import {
   docUrl,
   severityRank

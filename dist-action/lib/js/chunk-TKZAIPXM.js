@@ -2821,6 +2821,28 @@ function handlingEntries(pass, cfg, fn, d, v) {
   if (fn.body) walk(fn.body, null);
   return out;
 }
+function childOfCancelled(pass, fn, cancel, write) {
+  if (write.kind !== "AssignStmt" || write.lhs.length !== 2 || write.rhs.length !== 1) return false;
+  const call = unparen(write.rhs[0]);
+  if (call.kind !== "CallExpr" || !call.args?.length) return false;
+  const c = callName(pass, pass.fileOf(write), call);
+  if (!c || !/^context\.With(Cancel|CancelCause|Timeout|TimeoutCause|Deadline|DeadlineCause)$/.test(c.name)) return false;
+  const parent = unparen(call.args[0]);
+  const newCtx = unparen(write.lhs[0]);
+  if (parent.kind !== "Ident" || newCtx.kind !== "Ident" || !sameVar(pass, parent, newCtx)) return false;
+  const decl = pass.types.objectOf(cancel)?.decl;
+  if (!decl || !fn.body) return false;
+  let together = false;
+  walkSameFunc(fn.body, (x) => {
+    if (together) return false;
+    if (x.kind === "AssignStmt" && x.lhs.length === 2 && x.lhs[1] === decl) {
+      const first = unparen(x.lhs[0]);
+      together = first.kind === "Ident" && sameVar(pass, first, parent);
+    }
+    return !together;
+  });
+  return together;
+}
 function writeAfter(q) {
   const { pass, cfg, fn, d, v } = q;
   const candidates = writesOf(pass, fn, v).filter((w) => !(w.nil && !q.keepNil) && !(q.freshOnly && !w.fresh));
@@ -2945,7 +2967,7 @@ function run7(pass) {
         const o = pass.types.objectOf(fun);
         if (o && o.kind !== "var") return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
         const w = writeAfter({ pass, cfg, fn, d, v: fun, keepNil: true, freshOnly: false });
-        if (w) {
+        if (w && !childOfCancelled(pass, fn, fun, w.node)) {
           const wl = lineOf(file, w.node);
           pass.report({
             node: d,
