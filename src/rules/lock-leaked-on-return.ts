@@ -68,15 +68,30 @@ function calleeUnlocks(pass: Pass, call: ast.CallExpr, path: VarPath, unlock: Lo
   });
 }
 
+/** Calls that take a value over (back to a pool, onto a queue): a locked value given to one goes with its lock. */
+const TAKES_OVER = /^(put|release|recycle|free|enqueue|push|submit|handoff|handOff)/i;
+
 /** Whether a node passes the mutex (or its address) to a call we cannot see into: it may be unlocked there. */
 function handsOff(pass: Pass, n: ast.Node, m: Mutex): boolean {
   let found = false;
+  // The value that holds the mutex (`c` for `c.mu`, or `c` itself with an embedded mutex): sent
+  // on a channel or given back to a pool with the lock held (wireguard's staged packet containers,
+  // unlocked by the worker that receives them), the lock goes with it.
+  const owner = rootIdent(m.expr);
+  const isOwner = (e: ast.Expr): boolean => {
+    const u = unparen(e);
+    return !!owner && u.kind === 'Ident' && u.name === owner.name && pass.types.objectOf(u) === pass.types.objectOf(owner);
+  };
   walkNode(n, (x) => {
     if (found || x.kind === 'FuncLit') return false;
+    if (x.kind === 'SendStmt' && isOwner(x.value)) found = true;
     if (x.kind === 'CallExpr') {
       for (const a of x.args ?? []) {
         if (sameMutex(pass, m, a)) found = true;
       }
+      const f = unparen(x.fun);
+      const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '';
+      if (TAKES_OVER.test(name) && (x.args ?? []).some(isOwner)) found = true;
     }
     // `lock = &c.rlock` or `return &c.mu`: the held mutex itself goes to whoever unlocks it later.
     if (x.kind === 'UnaryExpr' && x.op === '&' && sameMutex(pass, m, x.x)) found = true;

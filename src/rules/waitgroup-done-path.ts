@@ -296,8 +296,18 @@ function spawnerAdds(pass: Pass, file: PassFile, go: ast.GoStmt, waiter: string)
  * deferred one saying "finished" for the new count. The two Dones match two Adds.
  */
 function addsAgainAfterWait(file: PassFile, go: ast.GoStmt, waiter: string): boolean {
+  const calls = spawnerCallsAfter(file, go, waiter);
+  const wait = calls.find((c) => c.name === 'Wait');
+  return !!wait && calls.some((c) => c.name === 'Add' && c.pos > wait.pos);
+}
+
+/**
+ * The calls after the go statement, in the function that runs it (the innermost one, also a
+ * literal in a package-level `var _ = ...`), of the group's Wait and Add, and of `close(ch)` (named
+ * 'close', with the channel's text).
+ */
+function spawnerCallsAfter(file: PassFile, go: ast.GoStmt, waiter: string): { name: string; pos: number; ch?: string }[] {
   const at = nodePos(go);
-  // The innermost function around the go statement (also a literal in a package-level `var _ = ...`).
   let body: ast.BlockStmt | undefined;
   for (let n: ast.Node | undefined = file.file; n; ) {
     if ((n.kind === 'FuncLit' || n.kind === 'FuncDecl') && n.body) body = n.body;
@@ -307,18 +317,45 @@ function addsAgainAfterWait(file: PassFile, go: ast.GoStmt, waiter: string): boo
     });
     n = next;
   }
-  if (!body) return false;
-  const calls: { name: string; pos: number }[] = [];
+  if (!body) return [];
+  const calls: { name: string; pos: number; ch?: string }[] = [];
   walkNode(body, (x) => {
     if (x.kind === 'FuncLit') return false;
     if (x.kind === 'CallExpr' && nodePos(x) > at) {
       const f = unparen(x.fun);
       if (f.kind === 'SelectorExpr' && (f.sel.name === 'Wait' || f.sel.name === 'Add') && textOf(file, f.x) === waiter) calls.push({ name: f.sel.name, pos: nodePos(x) });
+      if (f.kind === 'Ident' && f.name === 'close' && x.args?.length === 1) calls.push({ name: 'close', pos: nodePos(x), ch: textOf(file, x.args[0]!) });
     }
     return true;
   });
+  return calls;
+}
+
+/**
+ * Returns of a goroutine literal that it takes only once a channel is closed that the spawner
+ * closes after its Wait (`warmup.Wait(); ...; close(done)`, and `case <-done: return` in the
+ * goroutine): by then the Wait has returned, so the Dones it skips are owed to no one.
+ */
+function returnsAfterWait(file: PassFile, go: ast.GoStmt, fn: FuncNode, waiter: string): Set<ast.Node> {
+  const out = new Set<ast.Node>();
+  if (fn.kind !== 'FuncLit' || !fn.body) return out;
+  const calls = spawnerCallsAfter(file, go, waiter);
   const wait = calls.find((c) => c.name === 'Wait');
-  return !!wait && calls.some((c) => c.name === 'Add' && c.pos > wait.pos);
+  if (!wait) return out;
+  const late = new Set(calls.filter((c) => c.name === 'close' && c.pos > wait.pos).map((c) => c.ch!));
+  for (const c of calls) if (c.name === 'close' && c.pos < wait.pos) late.delete(c.ch!);
+  if (late.size === 0) return out;
+  walkNode(fn.body, (x) => {
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind === 'CommClause' && x.comm?.kind === 'ExprStmt') {
+      const r = unparen(x.comm.x);
+      if (r.kind === 'UnaryExpr' && r.op === '<-' && late.has(textOf(file, r.x))) {
+        for (const st of x.body ?? []) if (st.kind === 'ReturnStmt') out.add(st);
+      }
+    }
+    return true;
+  });
+  return out;
 }
 
 function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode, seen: Set<ast.Node>): void {
@@ -378,11 +415,12 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
     // returns count, and not those of a select's default case (no item was taken: the worker of a
     // pool that calls Done per item stops when the queue is empty).
     const idle = inLoop ? defaultCaseReturns(fn) : new Set<ast.Node>();
+    for (const r of returnsAfterWait(file, go, fn, waiter.replace(/^&/, ''))) idle.add(r);
     const guards = onceGuards(pass, fn, dones);
     const avoidBlock = guards.size === 0 ? undefined : (b: Block) => b.kind === 'if.done' && guards.has(b.stmt as ast.IfStmt);
     let path = inLoop
       ? cfg.findPath(cfg.entry, (n) => n.kind === 'ReturnStmt' && !idle.has(n), { avoid, avoidBlock })
-      : cfg.findPath(cfg.entry, 'exit', { avoid, avoidBlock });
+      : cfg.findPath(cfg.entry, 'exit', { avoid: (n) => avoid(n) || idle.has(n), avoidBlock });
     let how: string | undefined;
     let at: ast.Node | undefined;
     if (path) {

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-XOGEFWQ6.js";
+} from "./chunk-7NMOFZB7.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -342,3 +342,60 @@ func (l *Lifecycle) BeginReady(ready bool) (Collection, bool) {
 	}
 	return c, ok && ready
 }
+
+// A batch is locked while it is staged; the worker that receives it unlocks it.
+type batch struct {
+	sync.Mutex
+	items []int
+}
+
+var batchPool = sync.Pool{New: func() any { return new(batch) }}
+
+func putBatch(b *batch) {
+	b.items = b.items[:0]
+	b.Mutex = sync.Mutex{}
+	batchPool.Put(b)
+}
+
+// Locked, then sent to the worker or given back to the pool: the lock goes with the batch.
+func stage(in <-chan *batch, work chan<- *batch) {
+	for {
+		select {
+		case b := <-in:
+			b.Lock()
+			if len(b.items) == 0 {
+				putBatch(b)
+				continue
+			}
+			work <- b
+		default:
+			return
+		}
+	}
+}
+
+type job struct {
+	mu    sync.Mutex
+	items []int
+}
+
+func validate(j *job) error {
+	if len(j.items) > 100 {
+		return errors.New("too big")
+	}
+	return nil
+}
+
+// Passing the job to a check takes nothing over: returning on its error leaks the lock.
+func stageChecked(j *job, work chan<- *job) error {
+	j.mu.Lock() // want `j\.mu\.Lock\(\) on line \d+ is not released on the path to the return on line \d+`
+	if err := validate(j); err != nil {
+		return err
+	}
+	if len(j.items) == 0 {
+		j.mu.Unlock()
+		return nil
+	}
+	work <- j
+	return nil
+}

@@ -99,3 +99,55 @@ func startedTwice(s *feed) {
 	wg.Wait()
 	close(s.msgs)
 }
+
+// Warm-up: the goroutine marks the first rounds done and goes on until stop is closed, which
+// happens only after the Wait.
+func warmUp(send func()) {
+	const rounds = 10
+	var warm sync.WaitGroup
+	warm.Add(rounds)
+	stop := make(chan struct{})
+	go func() {
+		i := rounds
+		for {
+			send()
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if i > 0 {
+				warm.Done()
+				i--
+			}
+		}
+	}()
+	warm.Wait()
+	send()
+	close(stop)
+}
+
+// The stop channel closed before the Wait: the goroutine can return before its rounds are done.
+func warmUpEarlyStop(send func()) {
+	const rounds = 10
+	var warm sync.WaitGroup
+	warm.Add(rounds)
+	stop := make(chan struct{})
+	go func() {
+		i := rounds
+		for {
+			send()
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if i > 0 {
+				warm.Done() // want `warm\.Done\(\) on line \d+ is skipped by the return on line \d+`
+				i--
+			}
+		}
+	}()
+	close(stop)
+	warm.Wait()
+}

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TKZAIPXM.js";
+} from "./chunk-EPR7FL2R.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

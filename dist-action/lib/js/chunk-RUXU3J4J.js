@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TKZAIPXM.js";
+} from "./chunk-EPR7FL2R.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XOGEFWQ6.js";
+} from "./chunk-7NMOFZB7.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-TKZAIPXM.js";
+} from "./chunk-EPR7FL2R.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -3642,14 +3642,24 @@ function calleeUnlocks(pass, call, path, unlock) {
     return hit ?? void 0;
   });
 }
+var TAKES_OVER = /^(put|release|recycle|free|enqueue|push|submit|handoff|handOff)/i;
 function handsOff(pass, n, m) {
   let found = false;
+  const owner = rootIdent(m.expr);
+  const isOwner = (e) => {
+    const u = unparen(e);
+    return !!owner && u.kind === "Ident" && u.name === owner.name && pass.types.objectOf(u) === pass.types.objectOf(owner);
+  };
   walkNode(n, (x) => {
     if (found || x.kind === "FuncLit") return false;
+    if (x.kind === "SendStmt" && isOwner(x.value)) found = true;
     if (x.kind === "CallExpr") {
       for (const a of x.args ?? []) {
         if (sameMutex(pass, m, a)) found = true;
       }
+      const f = unparen(x.fun);
+      const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
+      if (TAKES_OVER.test(name) && (x.args ?? []).some(isOwner)) found = true;
     }
     if (x.kind === "UnaryExpr" && x.op === "&" && sameMutex(pass, m, x.x)) found = true;
     return !found;
@@ -6225,6 +6235,11 @@ function spawnerAdds(pass, file, go, waiter) {
   return addsTo(pass, decl.body, groupName(waiter));
 }
 function addsAgainAfterWait(file, go, waiter) {
+  const calls = spawnerCallsAfter(file, go, waiter);
+  const wait = calls.find((c) => c.name === "Wait");
+  return !!wait && calls.some((c) => c.name === "Add" && c.pos > wait.pos);
+}
+function spawnerCallsAfter(file, go, waiter) {
   const at = pos(go);
   let body;
   for (let n = file.file; n; ) {
@@ -6235,18 +6250,39 @@ function addsAgainAfterWait(file, go, waiter) {
     });
     n = next;
   }
-  if (!body) return false;
+  if (!body) return [];
   const calls = [];
   walkNode(body, (x) => {
     if (x.kind === "FuncLit") return false;
     if (x.kind === "CallExpr" && pos(x) > at) {
       const f = unparen(x.fun);
       if (f.kind === "SelectorExpr" && (f.sel.name === "Wait" || f.sel.name === "Add") && textOf(file, f.x) === waiter) calls.push({ name: f.sel.name, pos: pos(x) });
+      if (f.kind === "Ident" && f.name === "close" && x.args?.length === 1) calls.push({ name: "close", pos: pos(x), ch: textOf(file, x.args[0]) });
     }
     return true;
   });
+  return calls;
+}
+function returnsAfterWait(file, go, fn, waiter) {
+  const out = /* @__PURE__ */ new Set();
+  if (fn.kind !== "FuncLit" || !fn.body) return out;
+  const calls = spawnerCallsAfter(file, go, waiter);
   const wait = calls.find((c) => c.name === "Wait");
-  return !!wait && calls.some((c) => c.name === "Add" && c.pos > wait.pos);
+  if (!wait) return out;
+  const late = new Set(calls.filter((c) => c.name === "close" && c.pos > wait.pos).map((c) => c.ch));
+  for (const c of calls) if (c.name === "close" && c.pos < wait.pos) late.delete(c.ch);
+  if (late.size === 0) return out;
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CommClause" && x.comm?.kind === "ExprStmt") {
+      const r = unparen(x.comm.x);
+      if (r.kind === "UnaryExpr" && r.op === "<-" && late.has(textOf(file, r.x))) {
+        for (const st of x.body ?? []) if (st.kind === "ReturnStmt") out.add(st);
+      }
+    }
+    return true;
+  });
+  return out;
 }
 function checkGoroutine(pass, file, go, fn, seen) {
   if (!fn.body) return;
@@ -6295,9 +6331,10 @@ function checkGoroutine(pass, file, go, fn, seen) {
       return !!at2 && cfg.loopsContaining(at2.block).length > 0;
     });
     const idle = inLoop ? defaultCaseReturns(fn) : /* @__PURE__ */ new Set();
+    for (const r of returnsAfterWait(file, go, fn, waiter.replace(/^&/, ""))) idle.add(r);
     const guards = onceGuards(pass, fn, dones);
     const avoidBlock = guards.size === 0 ? void 0 : (b) => b.kind === "if.done" && guards.has(b.stmt);
-    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt" && !idle.has(n), { avoid, avoidBlock }) : cfg.findPath(cfg.entry, "exit", { avoid, avoidBlock });
+    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt" && !idle.has(n), { avoid, avoidBlock }) : cfg.findPath(cfg.entry, "exit", { avoid: (n) => avoid(n) || idle.has(n), avoidBlock });
     let how;
     let at;
     if (path) {

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-WLTVVKMB.js";
+} from "./chunk-ZQC5I32W.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XOGEFWQ6.js";
+} from "./chunk-7NMOFZB7.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TKZAIPXM.js";
+} from "./chunk-EPR7FL2R.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-TKZAIPXM.js";
+} from "./chunk-EPR7FL2R.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
