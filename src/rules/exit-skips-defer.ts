@@ -89,7 +89,7 @@ function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr):
  * rule, and cleanup added to it later would be skipped too: reported, with low confidence, when
  * nothing else is pending.
  */
-/** Closes of descriptors the kernel releases when the process ends: files, connections, listeners. */
+/** Closes of descriptors the kernel releases when the process ends: files, connections, listeners (and HTTP response bodies, below). */
 const KERNEL_CLOSES: ReadonlySet<string> = new Set([
   '(*os.File).Close',
   '(net.Conn).Close',
@@ -99,7 +99,16 @@ const KERNEL_CLOSES: ReadonlySet<string> = new Set([
 ]);
 
 function closesOsFile(pass: Pass, call: ast.CallExpr): boolean {
-  return KERNEL_CLOSES.has(pass.types.callee(call)?.name ?? '');
+  if (KERNEL_CLOSES.has(pass.types.callee(call)?.name ?? '')) return true;
+  // `resp.Body.Close()` of an HTTP response (or of a value whose type we cannot see): the body is
+  // a read stream over a connection the kernel closes; nothing written is lost.
+  const f = unparen(call.fun);
+  if (f.kind !== 'SelectorExpr' || f.sel.name !== 'Close' || (call.args?.length ?? 0) > 0) return false;
+  const body = unparen(f.x);
+  if (body.kind !== 'SelectorExpr' || body.sel.name !== 'Body') return false;
+  let t = pass.types.typeOf(body.x);
+  if (t?.kind === 'pointer') t = t.elem;
+  return !t || (t.kind === 'typeparam' && t.name === '?') || (t.kind === 'named' && t.pkg === 'net/http' && t.name === 'Response');
 }
 
 /** Whether the deferred call, or for a deferred literal every call it makes (at least one), is `ok`. */

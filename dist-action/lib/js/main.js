@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-7NMOFZB7.js";
+} from "./chunk-YKKCIWTV.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

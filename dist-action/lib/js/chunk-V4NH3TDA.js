@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-EPR7FL2R.js";
+} from "./chunk-NI3FDMU7.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

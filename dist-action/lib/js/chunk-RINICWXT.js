@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EPR7FL2R.js";
+} from "./chunk-NI3FDMU7.js";
 import {
   docUrl,
   severityRank

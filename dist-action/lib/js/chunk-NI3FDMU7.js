@@ -7129,7 +7129,14 @@ var KERNEL_CLOSES = /* @__PURE__ */ new Set([
   ...["TCPConn", "UDPConn", "UnixConn", "IPConn", "TCPListener", "UnixListener"].map((t) => `(*net.${t}).Close`)
 ]);
 function closesOsFile(pass, call) {
-  return KERNEL_CLOSES.has(pass.types.callee(call)?.name ?? "");
+  if (KERNEL_CLOSES.has(pass.types.callee(call)?.name ?? "")) return true;
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr" || f.sel.name !== "Close" || (call.args?.length ?? 0) > 0) return false;
+  const body = unparen(f.x);
+  if (body.kind !== "SelectorExpr" || body.sel.name !== "Body") return false;
+  let t = pass.types.typeOf(body.x);
+  if (t?.kind === "pointer") t = t.elem;
+  return !t || t.kind === "typeparam" && t.name === "?" || t.kind === "named" && t.pkg === "net/http" && t.name === "Response";
 }
 function deferredCallsAll(d, ok) {
   const fun = unparen(d.call.fun);

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-ZQC5I32W.js";
+} from "./chunk-E3ALUP3O.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-7NMOFZB7.js";
+} from "./chunk-YKKCIWTV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EPR7FL2R.js";
+} from "./chunk-NI3FDMU7.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-7NMOFZB7.js";
+} from "./chunk-YKKCIWTV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-EPR7FL2R.js";
+} from "./chunk-NI3FDMU7.js";
 import {
   SEVERITIES,
   compareFindings,
