@@ -847,13 +847,14 @@ export function guardConds(fn: FuncNode, target: ast.Node): ast.Expr[] {
 }
 
 /** What a guarding condition needs of a variable for the guarded node to run. */
-export type GuardNeed = 'nil' | 'true' | 'false';
+export type GuardNeed = 'nil' | 'true' | 'false' | { equals: string } | { differs: string };
 
 /**
  * The variables whose test guards a node of fn's own code, with what the node needs of each: it
  * sits in the body of `if p == nil` (or `nil == p`) or the else branch of `if p != nil` ('nil'),
  * in the body of `if flag` or `if flag && ...`, or the else branch of `if !flag` ('true'), or in
- * the body of `if !flag` or the else branch of `if flag` ('false').
+ * the body of `if !flag` or the else branch of `if flag` ('false'), or in the body of `if p ==
+ * "lit"` ({ equals }) or `if p != "lit"` ({ differs }).
  */
 export function guardNeeds(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Map<string, GuardNeed> {
   const out = new Map<string, GuardNeed>();
@@ -868,16 +869,22 @@ export function guardNeeds(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Map<
     const p = isNil(r) ? l : isNil(l) ? r : undefined;
     return p?.kind === 'Ident' ? p.name : undefined;
   };
-  // The plain identifiers a condition needs true (`a && b`) or false (`!a`) to hold.
-  const flags = (c: ast.Expr, need: boolean, acc: [string, boolean][]): void => {
+  // The plain identifiers a condition needs true (`a && b`) or false (`!a`) to hold, and those
+  // compared with a string or number literal (`path != "/version"`).
+  const flags = (c: ast.Expr, need: boolean, acc: [string, GuardNeed][]): void => {
     const x = unparen(c);
-    if (x.kind === 'Ident' && x.name !== 'true' && x.name !== 'false' && x.name !== 'nil') acc.push([x.name, need]);
+    if (x.kind === 'Ident' && x.name !== 'true' && x.name !== 'false' && x.name !== 'nil') acc.push([x.name, need ? 'true' : 'false']);
     else if (x.kind === 'UnaryExpr' && x.op === '!') {
       const y = unparen(x.x);
-      if (y.kind === 'Ident') acc.push([y.name, !need]);
+      if (y.kind === 'Ident') acc.push([y.name, need ? 'false' : 'true']);
     } else if (x.kind === 'BinaryExpr' && x.op === '&&' && need) {
       flags(x.x, true, acc);
       flags(x.y, true, acc);
+    } else if (x.kind === 'BinaryExpr' && (x.op === '==' || x.op === '!=') && need) {
+      const l = unparen(x.x);
+      const r = unparen(x.y);
+      const [id, lit] = l.kind === 'Ident' && r.kind === 'BasicLit' ? [l, r] : r.kind === 'Ident' && l.kind === 'BasicLit' ? [r, l] : [undefined, undefined];
+      if (id && lit) acc.push([id.name, x.op === '==' ? { equals: lit.value } : { differs: lit.value }]);
     }
   };
   walkNode(fn.body, (x) => {
@@ -890,14 +897,14 @@ export function guardNeeds(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Map<
       const ne = nilTest(x.cond, '!=');
       if (inBody && eq) out.set(eq, 'nil');
       if (inElse && ne) out.set(ne, 'nil');
-      const acc: [string, boolean][] = [];
+      const acc: [string, GuardNeed][] = [];
       if (inBody) flags(x.cond, true, acc);
       // The else branch of `if !flag`: flag is true there (only a single negation says so).
       if (inElse) {
         const c = unparen(x.cond);
         if (c.kind === 'Ident' || (c.kind === 'UnaryExpr' && c.op === '!')) flags(c, false, acc);
       }
-      for (const [name, need] of acc) out.set(name, need ? 'true' : 'false');
+      for (const [name, need] of acc) out.set(name, need);
     }
     return true;
   });
@@ -929,6 +936,15 @@ export function skippedForCall(trail: CallTrail, node: ast.Node): boolean {
     }
     if (!a) continue;
     const x = unparen(a);
+    if (typeof need === 'object') {
+      // Compared with a literal: a different literal (or the same, for `!=`) skips the node.
+      if (x.kind !== 'BasicLit') continue;
+      // Only literals whose text is their value: double-quoted strings without escapes, decimal integers.
+      const plain = (v: string) => /^"[^"\\]*"$/.test(v) || /^(0|[1-9][0-9]*)$/.test(v);
+      if ('equals' in need && plain(x.value) && plain(need.equals) && x.value !== need.equals) return true;
+      if ('differs' in need && x.value === need.differs) return true;
+      continue;
+    }
     const lit = x.kind === 'Ident' ? x.name : undefined;
     if (need === 'nil' && lit !== 'nil') return true;
     if (need === 'true' && lit === 'false') return true;

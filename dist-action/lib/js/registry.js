@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-NI3FDMU7.js";
+} from "./chunk-XW3QK47E.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-E3ALUP3O.js";
+} from "./chunk-PKC6TU3W.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YKKCIWTV.js";
+} from "./chunk-LLY6AENT.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NI3FDMU7.js";
+} from "./chunk-XW3QK47E.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-NI3FDMU7.js";
+} from "./chunk-XW3QK47E.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -964,13 +964,18 @@ function guardNeeds(fn, node) {
   };
   const flags = (c, need, acc) => {
     const x = unparen(c);
-    if (x.kind === "Ident" && x.name !== "true" && x.name !== "false" && x.name !== "nil") acc.push([x.name, need]);
+    if (x.kind === "Ident" && x.name !== "true" && x.name !== "false" && x.name !== "nil") acc.push([x.name, need ? "true" : "false"]);
     else if (x.kind === "UnaryExpr" && x.op === "!") {
       const y = unparen(x.x);
-      if (y.kind === "Ident") acc.push([y.name, !need]);
+      if (y.kind === "Ident") acc.push([y.name, need ? "false" : "true"]);
     } else if (x.kind === "BinaryExpr" && x.op === "&&" && need) {
       flags(x.x, true, acc);
       flags(x.y, true, acc);
+    } else if (x.kind === "BinaryExpr" && (x.op === "==" || x.op === "!=") && need) {
+      const l = unparen(x.x);
+      const r = unparen(x.y);
+      const [id, lit] = l.kind === "Ident" && r.kind === "BasicLit" ? [l, r] : r.kind === "Ident" && l.kind === "BasicLit" ? [r, l] : [void 0, void 0];
+      if (id && lit) acc.push([id.name, x.op === "==" ? { equals: lit.value } : { differs: lit.value }]);
     }
   };
   walkNode(fn.body, (x) => {
@@ -989,7 +994,7 @@ function guardNeeds(fn, node) {
         const c = unparen(x.cond);
         if (c.kind === "Ident" || c.kind === "UnaryExpr" && c.op === "!") flags(c, false, acc);
       }
-      for (const [name, need] of acc) out.set(name, need ? "true" : "false");
+      for (const [name, need] of acc) out.set(name, need);
     }
     return true;
   });
@@ -1012,6 +1017,13 @@ function skippedForCall(trail, node) {
     }
     if (!a) continue;
     const x = unparen(a);
+    if (typeof need === "object") {
+      if (x.kind !== "BasicLit") continue;
+      const plain = (v) => /^"[^"\\]*"$/.test(v) || /^(0|[1-9][0-9]*)$/.test(v);
+      if ("equals" in need && plain(x.value) && plain(need.equals) && x.value !== need.equals) return true;
+      if ("differs" in need && x.value === need.differs) return true;
+      continue;
+    }
     const lit = x.kind === "Ident" ? x.name : void 0;
     if (need === "nil" && lit !== "nil") return true;
     if (need === "true" && lit === "false") return true;

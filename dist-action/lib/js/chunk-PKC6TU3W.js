@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YKKCIWTV.js";
+} from "./chunk-LLY6AENT.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-NI3FDMU7.js";
+} from "./chunk-XW3QK47E.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NI3FDMU7.js";
+} from "./chunk-XW3QK47E.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
