@@ -178,15 +178,22 @@ function reportLostAssignments(pass: Pass, file: PassFile, fn: FuncNode, fname: 
       if (reader) continue;
       reported.add(id.name);
       const declLine = pass.types.objectOf(id)?.decl;
-      const kind = where === 'param' ? 'a parameter' : 'a local variable';
       const named = namedResults(fn);
-      const fix = hasResults(fn)
-        ? `declare ${id.name} as a named result of ${fname} (${id.name} error in its result list) so that the assignment changes the returned error`
-        : `${fname} returns nothing, so handle the error inside the deferred function (log it or report it)`;
+      // An inner `:=` that redeclares a named result (`f, err := os.Open(name)` in a block): the
+      // literal captures that variable, not the result.
+      const shadows = where === 'local' && named.has(id.name) && declLine !== undefined;
+      const kind = where === 'param' ? 'a parameter' : shadows ? `the variable declared on line ${lineOf(file, declLine!)}, which shadows the named result ${id.name}` : 'a local variable';
+      const fix = shadows
+        ? `give the ${id.name} declared on line ${lineOf(file, declLine!)} another name (or assign with = instead of :=) so that the literal assigns ${fname}'s named result`
+        : hasResults(fn)
+          ? `declare ${id.name} as a named result of ${fname} (${id.name} error in its result list) so that the assignment changes the returned error`
+          : `${fname} returns nothing, so handle the error inside the deferred function (log it or report it)`;
       pass.report({
         node: x,
         file,
-        message: `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} is ${kind} of ${fname}, not ${named.size > 0 ? 'one of its named results' : 'a named result'}: deferred calls run after the return statement has copied the results, so this error is lost; ${fix}`,
+        message: shadows
+          ? `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} there is ${kind} of ${fname}: deferred calls run after the return statement has copied the results, so this error is lost; ${fix}`
+          : `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} is ${kind} of ${fname}, not ${named.size > 0 ? 'one of its named results' : 'a named result'}: deferred calls run after the return statement has copied the results, so this error is lost; ${fix}`,
         confidence: typed === true ? 'high' : 'medium',
         related: [
           { node: d, message: 'the defer statement' },

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XW3QK47E.js";
+} from "./chunk-KWI2RIL2.js";
 import {
   docUrl,
   severityRank

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-PKC6TU3W.js";
+} from "./chunk-4FM3ILMM.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-LLY6AENT.js";
+} from "./chunk-2HKWGDSN.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XW3QK47E.js";
+} from "./chunk-KWI2RIL2.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XW3QK47E.js";
+} from "./chunk-KWI2RIL2.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

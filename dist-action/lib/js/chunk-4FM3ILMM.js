@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-LLY6AENT.js";
+} from "./chunk-2HKWGDSN.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XW3QK47E.js";
+} from "./chunk-KWI2RIL2.js";
 import {
   SEVERITIES,
   compareFindings,
