@@ -196,6 +196,29 @@ function rollbackOnFailure(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean 
   return list.length > 0 && list.every((st) => st.kind === 'IfStmt' && !st.init && st.else === null && testsFailure(st.cond));
 }
 
+/**
+ * A deferred literal whose only statement receives from a channel (`defer func() { <-sem }()`)
+ * that the same loop body sends on before the defer (`sem <- struct{}{}`, also as a select case):
+ * the loop takes the semaphore's tokens one by one, and holding them all until return is the
+ * point (x/tools' gocommand runner waits out every in-flight command this way).
+ */
+function releasesTokenTakenInLoop(pass: Pass, file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== 'FuncLit' || (lit.body.list ?? []).length !== 1) return false;
+  const st = lit.body.list![0]!;
+  const recv = st.kind === 'ExprStmt' ? unparen(st.x) : undefined;
+  if (!recv || recv.kind !== 'UnaryExpr' || recv.op !== '<-') return false;
+  const ch = textOf(file, recv.x);
+  const at = nodePos(d);
+  let sent = false;
+  walkSameFunc(loop.body, (x) => {
+    if (sent || nodePos(x) >= at) return false;
+    if (x.kind === 'SendStmt' && textOf(file, x.chan) === ch) sent = true;
+    return !sent;
+  });
+  return sent;
+}
+
 /** Whether the mutex expression goes through a variable declared inside the loop (its header included). */
 function perIterationMutex(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
   const from = nodePos(loop);
@@ -226,6 +249,9 @@ function run(pass: Pass): void {
       // result. Each iteration registers its own rollback, meant to run at exit when the function
       // fails; nothing is held across iterations.
       if (fn && rollbackOnFailure(pass, fn, d)) return;
+      // Acquire-all: each iteration takes a token of a semaphore and defers giving it back
+      // (`case sem <- struct{}{}: defer func() { <-sem }()`), to hold every token until return.
+      if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
       const fname = fn ? funcName(file, fn) : 'the function';
       const loopLine = lineOf(file, loop);
       const deferred = callText(file, d.call);

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-2HKWGDSN.js";
+} from "./chunk-YZCCXTZ6.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -183,3 +183,15 @@ func (m *shardMap) clearAll() {
 		clear(s.data)
 	}
 }
+
+type runner struct{ inFlight chan struct{} }
+
+// Acquire-all: each iteration takes a token and defers giving it back, so that every token is
+// held until the exclusive work is done.
+func (r *runner) exclusive(work func()) {
+	for i := 0; i < cap(r.inFlight); i++ {
+		r.inFlight <- struct{}{}
+		defer func() { <-r.inFlight }()
+	}
+	work()
+}

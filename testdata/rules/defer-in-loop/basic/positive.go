@@ -156,3 +156,10 @@ func readEach(paths []string) (n int, err error) {
 	}
 	return n, nil
 }
+
+// A receive deferred per iteration with no token taken in the loop: a wait that piles up.
+func waitEach(done chan struct{}, n int) {
+	for i := 0; i < n; i++ {
+		defer func() { <-done }() // want `^the deferred func\(\) \{\.\.\.\}\(\) runs only when waitEach returns`
+	}
+}

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KWI2RIL2.js";
+} from "./chunk-QLLAQ33R.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

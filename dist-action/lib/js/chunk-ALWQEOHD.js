@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KWI2RIL2.js";
+} from "./chunk-QLLAQ33R.js";
 import {
   docUrl,
   severityRank

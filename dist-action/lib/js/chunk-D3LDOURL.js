@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-4FM3ILMM.js";
+} from "./chunk-JV3OFAH3.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-2HKWGDSN.js";
+} from "./chunk-YZCCXTZ6.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KWI2RIL2.js";
+} from "./chunk-QLLAQ33R.js";
 import {
   SEVERITIES,
   compareFindings,

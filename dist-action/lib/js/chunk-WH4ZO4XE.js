@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KWI2RIL2.js";
+} from "./chunk-QLLAQ33R.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

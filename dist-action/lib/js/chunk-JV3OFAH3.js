@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-2HKWGDSN.js";
+} from "./chunk-YZCCXTZ6.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KWI2RIL2.js";
+} from "./chunk-QLLAQ33R.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -1957,6 +1957,22 @@ function rollbackOnFailure(pass, fn, d) {
   const list = lit.body.list ?? [];
   return list.length > 0 && list.every((st) => st.kind === "IfStmt" && !st.init && st.else === null && testsFailure(st.cond));
 }
+function releasesTokenTakenInLoop(pass, file, loop, d) {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== "FuncLit" || (lit.body.list ?? []).length !== 1) return false;
+  const st = lit.body.list[0];
+  const recv = st.kind === "ExprStmt" ? unparen(st.x) : void 0;
+  if (!recv || recv.kind !== "UnaryExpr" || recv.op !== "<-") return false;
+  const ch = textOf(file, recv.x);
+  const at = pos(d);
+  let sent = false;
+  walkSameFunc(loop.body, (x) => {
+    if (sent || pos(x) >= at) return false;
+    if (x.kind === "SendStmt" && textOf(file, x.chan) === ch) sent = true;
+    return !sent;
+  });
+  return sent;
+}
 function perIterationMutex(pass, loop, mutex) {
   const from = pos(loop);
   const to = end(loop);
@@ -1981,6 +1997,7 @@ function run(pass) {
       const fn = enclosingFunc(stack);
       if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1], stack)) return;
       if (fn && rollbackOnFailure(pass, fn, d)) return;
+      if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
       const fname = fn ? funcName(file, fn) : "the function";
       const loopLine = lineOf(file, loop);
       const deferred = callText(file, d.call);
