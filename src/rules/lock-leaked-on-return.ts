@@ -370,8 +370,9 @@ function allUnlocks(pass: Pass, fn: FuncNode, m: Mutex, unlock: LockMethod): { d
 }
 
 /** The defer statements of fn that release the mutex (directly, in a deferred literal, or through a same-package callee). */
-function deferredReleases(pass: Pass, cfg: CFG, m: Mutex, unlock: LockMethod): Set<ast.DeferStmt> {
+function deferredReleases(pass: Pass, file: PassFile, fn: FuncNode, cfg: CFG, m: Mutex, unlock: LockMethod): Set<ast.DeferStmt> {
   const out = new Set<ast.DeferStmt>();
+  let aliases: Set<string> | undefined;
   for (const d of cfg.defers) {
     const fun = unparen(d.call.fun);
     if (fun.kind === 'FuncLit') {
@@ -381,6 +382,14 @@ function deferredReleases(pass: Pass, cfg: CFG, m: Mutex, unlock: LockMethod): S
         if (x.kind === 'CallExpr') {
           const l = lockCall(pass, x);
           if (l && l.method === unlock && sameMutex(pass, m, l.mutex)) hit = true;
+          // The same value under another name (`expected, ok = next.(T)`, then `defer func() { if
+          // expected != nil { expected.Unlock() } }()`): pgxmock's expectation search.
+          else if (l && l.method === unlock) {
+            aliases ??= aliasesOf(pass, fn, m.expr);
+            const r = rootIdent(l.mutex);
+            const owner = rootIdent(m.expr);
+            if (r && owner && aliases.has(r.name) && textOf(file, l.mutex).replace(r.name, owner.name) === textOf(file, m.expr)) hit = true;
+          }
         }
         return !hit;
       });
@@ -389,6 +398,28 @@ function deferredReleases(pass: Pass, cfg: CFG, m: Mutex, unlock: LockMethod): S
     }
     if (releases(pass, d, m, unlock)) out.add(d);
   }
+  return out;
+}
+
+/**
+ * Local variables that the function sets from the value holding the mutex (`y = x`, `y, ok =
+ * x.(T)`, `y := x`), for the mutex `x.mu` or `x` (embedded).
+ */
+function aliasesOf(pass: Pass, fn: FuncNode, mutex: ast.Expr): Set<string> {
+  const out = new Set<string>();
+  const owner = rootIdent(mutex);
+  if (!owner || !fn.body) return out;
+  const o = pass.types.objectOf(owner);
+  walkNode(fn.body, (x) => {
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind === 'AssignStmt' && x.rhs.length === 1) {
+      let r = unparen(x.rhs[0]!);
+      if (r.kind === 'TypeAssertExpr') r = unparen(r.x);
+      const l = unparen(x.lhs[0]!);
+      if (r.kind === 'Ident' && r.name === owner.name && pass.types.objectOf(r) === o && l.kind === 'Ident' && l.name !== owner.name) out.add(l.name);
+    }
+    return true;
+  });
   return out;
 }
 
@@ -484,7 +515,7 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     // A deferred release covers the paths that pass it. Registered before the lock on every way
     // to it, it covers everything; registered later (`mu.Lock(); if bad { return }; defer
     // mu.Unlock()`), the returns before it still leak.
-    const deferred = deferredReleases(pass, cfg, m, unlock);
+    const deferred = deferredReleases(pass, file, fn, cfg, m, unlock);
     if (deferred.size > 0 && !cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && deferred.has(n as ast.DeferStmt))) continue;
     // Reached only after releasing the same mutex: the function re-acquires a lock its caller holds.
     if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
@@ -495,6 +526,10 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     // vs.mu.Lock(); txLockHeld = true; ... })`).
     if (fn.kind === 'FuncLit' && releasedByEnclosingDefer(pass, file, fn, m, unlock)) continue;
     const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
+    // `if mu != nil { mu.Unlock() }` for a mutex pointer: after mu.Lock() succeeded mu is not nil
+    // (centrifuge's optional per-channel publish locks).
+    const muText = textOf(file, lc.mutex);
+    for (const g of [`${muText} != nil`, `nil != ${muText}`]) if (textOf(file, fn.body).includes(g)) guards.push(g);
     // A flag set right after the lock and tested where the lock is released (`if lockHeld { mu.Unlock() }`).
     for (const flag of flagsSetAfter(fn, stmt)) {
       let releasing = false;

@@ -399,3 +399,77 @@ func stageChecked(j *job, work chan<- *job) error {
 	work <- j
 	return nil
 }
+
+type channelHub struct {
+	mu       sync.Mutex
+	pubLocks []*sync.Mutex
+	state    map[string]int
+}
+
+// An optional lock, taken only when the locks exist and released under `if mu != nil`: after
+// mu.Lock() succeeded mu is not nil, so the release always runs.
+func (h *channelHub) expire(keys []string) {
+	for i, k := range keys {
+		var mu *sync.Mutex
+		if h.pubLocks != nil {
+			mu = h.pubLocks[i%len(h.pubLocks)]
+			mu.Lock()
+		}
+		h.mu.Lock()
+		delete(h.state, k)
+		h.mu.Unlock()
+		if mu != nil {
+			mu.Unlock()
+		}
+	}
+}
+
+// The release is guarded by something else: a path skips it.
+func (h *channelHub) expireSome(keys []string, unlock bool) {
+	for i, k := range keys {
+		var mu *sync.Mutex
+		if h.pubLocks != nil {
+			mu = h.pubLocks[i%len(h.pubLocks)]
+			mu.Lock() // want `mu\.Lock\(\) on line \d+ is not released`
+		}
+		delete(h.state, k)
+		if unlock {
+			mu.Unlock()
+		}
+	}
+}
+
+type expectation struct {
+	sync.Mutex
+	done bool
+}
+
+func (e *expectation) match() bool { return !e.done }
+
+// The search keeps the matching expectation locked under another name; the deferred literal
+// releases it through that name.
+func findExpectation(all []*expectation) (*expectation, error) {
+	var found *expectation
+	defer func() {
+		if found != nil {
+			found.Unlock()
+		}
+	}()
+	for _, next := range all {
+		next.Lock()
+		if next.done {
+			next.Unlock()
+			continue
+		}
+		if found = next; found.match() {
+			break
+		}
+		found = nil
+		next.Unlock()
+	}
+	if found == nil {
+		return nil, errors.New("no expectation")
+	}
+	found.done = true
+	return found, nil
+}

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QLLAQ33R.js";
+} from "./chunk-WTJEYEME.js";
 import {
   docUrl,
   severityRank

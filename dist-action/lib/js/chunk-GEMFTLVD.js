@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QLLAQ33R.js";
+} from "./chunk-WTJEYEME.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

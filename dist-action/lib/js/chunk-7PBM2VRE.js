@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-JV3OFAH3.js";
+} from "./chunk-GEUBYOBR.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YZCCXTZ6.js";
+} from "./chunk-ZDWYS747.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QLLAQ33R.js";
+} from "./chunk-WTJEYEME.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YZCCXTZ6.js";
+} from "./chunk-ZDWYS747.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QLLAQ33R.js";
+} from "./chunk-WTJEYEME.js";
 import {
   SEVERITIES,
   compareFindings,

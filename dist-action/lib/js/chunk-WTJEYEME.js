@@ -3911,8 +3911,9 @@ function allUnlocks(pass, fn, m, unlock) {
   if (fn.body) visit(fn.body, false);
   return { direct, inLiterals };
 }
-function deferredReleases(pass, cfg, m, unlock) {
+function deferredReleases(pass, file, fn, cfg, m, unlock) {
   const out = /* @__PURE__ */ new Set();
+  let aliases;
   for (const d of cfg.defers) {
     const fun = unparen(d.call.fun);
     if (fun.kind === "FuncLit") {
@@ -3922,6 +3923,12 @@ function deferredReleases(pass, cfg, m, unlock) {
         if (x.kind === "CallExpr") {
           const l = lockCall(pass, x);
           if (l && l.method === unlock && sameMutex(pass, m, l.mutex)) hit = true;
+          else if (l && l.method === unlock) {
+            aliases ??= aliasesOf(pass, fn, m.expr);
+            const r = rootIdent(l.mutex);
+            const owner = rootIdent(m.expr);
+            if (r && owner && aliases.has(r.name) && textOf(file, l.mutex).replace(r.name, owner.name) === textOf(file, m.expr)) hit = true;
+          }
         }
         return !hit;
       });
@@ -3930,6 +3937,23 @@ function deferredReleases(pass, cfg, m, unlock) {
     }
     if (releases(pass, d, m, unlock)) out.add(d);
   }
+  return out;
+}
+function aliasesOf(pass, fn, mutex) {
+  const out = /* @__PURE__ */ new Set();
+  const owner = rootIdent(mutex);
+  if (!owner || !fn.body) return out;
+  const o = pass.types.objectOf(owner);
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "AssignStmt" && x.rhs.length === 1) {
+      let r = unparen(x.rhs[0]);
+      if (r.kind === "TypeAssertExpr") r = unparen(r.x);
+      const l = unparen(x.lhs[0]);
+      if (r.kind === "Ident" && r.name === owner.name && pass.types.objectOf(r) === o && l.kind === "Ident" && l.name !== owner.name) out.add(l.name);
+    }
+    return true;
+  });
   return out;
 }
 function ownLine(file, s) {
@@ -4007,12 +4031,14 @@ function checkFunc(pass, file, fn) {
     const { direct, inLiterals } = allUnlocks(pass, fn, m, unlock);
     if (inLiterals) continue;
     if (direct.length === 0 && !(m.path && cfg.blocks.some((b) => b.nodes.some((n) => packageCallsIn(pass, n).length > 0 && releases(pass, n, m, unlock))))) continue;
-    const deferred = deferredReleases(pass, cfg, m, unlock);
+    const deferred = deferredReleases(pass, file, fn, cfg, m, unlock);
     if (deferred.size > 0 && !cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && deferred.has(n))) continue;
     if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
     if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
     if (fn.kind === "FuncLit" && releasedByEnclosingDefer(pass, file, fn, m, unlock)) continue;
     const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
+    const muText = textOf(file, lc.mutex);
+    for (const g of [`${muText} != nil`, `nil != ${muText}`]) if (textOf(file, fn.body).includes(g)) guards.push(g);
     for (const flag of flagsSetAfter(fn, stmt)) {
       let releasing = false;
       walkNode(fn.body, (x) => {

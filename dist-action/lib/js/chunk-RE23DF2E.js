@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QLLAQ33R.js";
+} from "./chunk-WTJEYEME.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
