@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-ZDWYS747.js";
+} from "./chunk-USQC2CTF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WTJEYEME.js";
+} from "./chunk-UCJOSZKE.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-GEUBYOBR.js";
+} from "./chunk-YXSQM3HH.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-ZDWYS747.js";
+} from "./chunk-USQC2CTF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WTJEYEME.js";
+} from "./chunk-UCJOSZKE.js";
 import {
   SEVERITIES,
   compareFindings,

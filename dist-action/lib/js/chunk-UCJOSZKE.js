@@ -1957,6 +1957,109 @@ function rollbackOnFailure(pass, fn, d) {
   const list = lit.body.list ?? [];
   return list.length > 0 && list.every((st) => st.kind === "IfStmt" && !st.init && st.else === null && testsFailure(st.cond));
 }
+function waitsAfter(body, loop) {
+  const list = listHolding(body, loop);
+  const i = list.indexOf(loop);
+  if (i < 0) return false;
+  const signals = /* @__PURE__ */ new Set();
+  walkSameFunc(body, (x) => {
+    if (x.kind === "CallExpr" && x.args?.length) {
+      const f = unparen(x.fun);
+      const a = unparen(x.args[0]);
+      if (f.kind === "SelectorExpr" && f.sel.name === "Notify" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "signal" && a.kind === "Ident") signals.add(a.name);
+    }
+    return true;
+  });
+  let waits = false;
+  for (const st of list.slice(i + 1)) {
+    walkSameFunc(st, (x) => {
+      if (waits || x.kind === "GoStmt" || x.kind === "DeferStmt") return false;
+      if (x.kind === "UnaryExpr" && x.op === "<-") {
+        const ch = unparen(x.x);
+        if (ch.kind === "CallExpr" && unparen(ch.fun).kind === "SelectorExpr" && unparen(ch.fun).sel.name === "Done") waits = true;
+        if (ch.kind === "Ident" && signals.has(ch.name)) waits = true;
+      } else if (x.kind === "SelectStmt" && (x.body.list ?? []).length === 0) waits = true;
+      return !waits;
+    });
+    if (waits) return true;
+  }
+  return false;
+}
+function deferTarget(d) {
+  const fun = unparen(d.call.fun);
+  return fun.kind === "SelectorExpr" ? rootIdent(fun.x) : d.call.args?.[0] ? rootIdent(d.call.args[0]) : void 0;
+}
+function keptBeyondIteration(pass, loop, d) {
+  const target = deferTarget(d);
+  if (!target) return false;
+  const o = pass.types.objectOf(target);
+  if (!o) return false;
+  const isTarget = (e) => {
+    const u = unparen(e);
+    return u.kind === "Ident" && u.name === target.name && pass.types.objectOf(u) === o;
+  };
+  const outside = (e) => {
+    const r = rootIdent(e);
+    const decl = r ? pass.types.objectOf(r)?.decl : void 0;
+    return !!decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop));
+  };
+  let kept = false;
+  walkSameFunc(loop.body, (x) => {
+    if (kept) return false;
+    if (x.kind === "AssignStmt" && x.lhs.length === x.rhs.length) {
+      x.rhs.forEach((r, i) => {
+        const l = x.lhs[i];
+        const v = unparen(r);
+        const appended = v.kind === "CallExpr" && unparen(v.fun).kind === "Ident" && unparen(v.fun).name === "append" && (v.args ?? []).slice(1).some(isTarget);
+        if ((appended || isTarget(v)) && outside(l) && !isTarget(l)) kept = true;
+      });
+    }
+    return !kept;
+  });
+  return kept;
+}
+function handedToGoroutine(pass, loop, d) {
+  const target = deferTarget(d);
+  if (!target) return false;
+  const o = pass.types.objectOf(target);
+  if (!o) return false;
+  let used = false;
+  walkSameFunc(loop.body, (x) => {
+    if (used) return false;
+    if (x.kind === "GoStmt") {
+      inspect(x, (y) => {
+        if (y.kind === "Ident" && y.name === target.name && pass.types.objectOf(y) === o) used = true;
+        return !used;
+      });
+      return false;
+    }
+    return true;
+  });
+  return used;
+}
+function runsAfterFinalUnlock(file, body, loop, d) {
+  const list = body.list ?? [];
+  const last = list[list.length - 1];
+  if (!last || last.kind !== "ExprStmt") return false;
+  const call = unparen(last.x);
+  if (call.kind !== "CallExpr") return false;
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr" || f.sel.name !== "Unlock" && f.sel.name !== "RUnlock") return false;
+  const df = unparen(d.call.fun);
+  if (df.kind === "SelectorExpr" && /Unlock$/.test(df.sel.name)) return false;
+  const mu = textOf(file, f.x);
+  const lock = f.sel.name === "Unlock" ? "Lock" : "RLock";
+  let locked = false;
+  walkSameFunc(body, (x) => {
+    if (locked || pos(x) >= pos(loop)) return false;
+    if (x.kind === "CallExpr") {
+      const g = unparen(x.fun);
+      if (g.kind === "SelectorExpr" && g.sel.name === lock && textOf(file, g.x) === mu) locked = true;
+    }
+    return !locked;
+  });
+  return locked;
+}
 function releasesTokenTakenInLoop(pass, file, loop, d) {
   const lit = unparen(d.call.fun);
   if (lit.kind !== "FuncLit" || (lit.body.list ?? []).length !== 1) return false;
@@ -1998,6 +2101,11 @@ function run(pass) {
       if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1], stack)) return;
       if (fn && rollbackOnFailure(pass, fn, d)) return;
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
+      const outer = loops[loops.length - 1];
+      if (fn?.body && waitsAfter(fn.body, outer)) return;
+      if (fn?.body && runsAfterFinalUnlock(file, fn.body, outer, d)) return;
+      if (handedToGoroutine(pass, loop, d)) return;
+      if (keptBeyondIteration(pass, loop, d)) return;
       const fname = fn ? funcName(file, fn) : "the function";
       const loopLine = lineOf(file, loop);
       const deferred = callText(file, d.call);
@@ -2030,12 +2138,14 @@ function run(pass) {
       if (held && acq) {
         const kind = ACQUIRING_CALLS[acq.callee];
         const message2 = kind ? `${kind.what === held.name || kind.what.endsWith(` ${held.name}`) ? kind.what : `${kind.what} ${held.name}`} from ${acq.callee} on line ${acq.line} ${kind.held} until ${fname} returns: the deferred ${deferred} runs at function exit, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function` : `${held.name} from ${acq.callee} on line ${acq.line} is released by the deferred ${deferred} only when ${fname} returns, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function`;
-        pass.report({ node: d, file, message: message2, related: [{ node: acq.call, message: `${held.name} acquired here` }, ...related] });
+        pass.report({ node: d, file, message: message2, ...file.test ? { confidence: "medium" } : {}, related: [{ node: acq.call, message: `${held.name} acquired here` }, ...related] });
         return;
       }
       pass.report({
         node: d,
         file,
+        // A test ends soon after and often collects on purpose what it checks at the end.
+        ...file.test ? { confidence: "medium" } : {},
         message: `the deferred ${deferred} runs only when ${fname} returns, not at the end of each iteration of the loop on line ${loopLine}, so one deferred call piles up per iteration; call it in the loop body or move the body into a function`,
         related
       });

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WTJEYEME.js";
+} from "./chunk-UCJOSZKE.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WTJEYEME.js";
+} from "./chunk-UCJOSZKE.js";
 import {
   docUrl,
   severityRank

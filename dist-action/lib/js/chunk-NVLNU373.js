@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WTJEYEME.js";
+} from "./chunk-UCJOSZKE.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
