@@ -376,10 +376,14 @@ function run(pass: Pass): void {
       // (`case sem <- struct{}{}: defer func() { <-sem }()`), to hold every token until return.
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
       const outer = loops[loops.length - 1]!;
+      // The exemptions below are about values held on purpose; a deferred unlock in a loop is
+      // the deadlock case, whatever else the loop does with the mutex.
+      const dfun = unparen(d.call.fun);
+      const unlocking = dfun.kind === 'SelectorExpr' && (dfun.sel.name === 'Unlock' || dfun.sel.name === 'RUnlock');
       // Hold until cancelled: the function collects one per iteration and then blocks until its
       // context is done (`<-ctx.Done()`) before returning: the deferred calls release them all
       // when it ends, which is the point (the MCP SDK's subscriptions listener).
-      if (fn?.body && waitsAfter(fn.body, outer)) return;
+      if (!unlocking && fn?.body && waitsAfter(fn.body, outer)) return;
       // Postponed past an unlock: the loop runs under a lock that the function's last statement
       // releases, so the deferred calls run after it, out of the critical section (nats.go's
       // `defer errCb(...)` "after releasing the mutex").
@@ -388,11 +392,11 @@ function run(pass: Pass): void {
       // started in the same iteration (`go runSubscriber(nc, ...)`, or used by a `go func`
       // literal), so it has to outlive the iteration; releasing it in the loop body would pull
       // it from under the goroutine.
-      if (handedToGoroutine(pass, loop, d)) return;
+      if (!unlocking && handedToGoroutine(pass, loop, d)) return;
       // Kept beyond the iteration: the value is appended to or stored in something declared
       // outside the loop (`svcs = append(svcs, svc)`, `conns[i] = c`), so it is used after the
       // loop and has to stay open until the function is done with all of them.
-      if (keptBeyondIteration(pass, loop, d)) return;
+      if (!unlocking && keptBeyondIteration(pass, loop, d)) return;
       const fname = fn ? funcName(file, fn) : 'the function';
       const loopLine = lineOf(file, loop);
       const deferred = callText(file, d.call);

@@ -115,3 +115,21 @@ func (s *feedServer) closeAllDeferred(err error) {
 		}
 	}
 }
+
+type shardSet struct {
+	mu    sync.Mutex
+	items []int
+}
+
+// A deferred unlock in a loop deadlocks on the next iteration, whatever else the loop does with
+// the value holding the mutex.
+func lockAndKeep(s *shardSet, done context.Context) []*shardSet {
+	var kept []*shardSet
+	for i := 0; i < 2; i++ {
+		s.mu.Lock()
+		defer s.mu.Unlock() // want `s\.mu is locked on line \d+ but the deferred s\.mu\.Unlock\(\) runs only when lockAndKeep returns`
+		kept = append(kept, s)
+	}
+	<-done.Done()
+	return kept
+}

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-UCJOSZKE.js";
+} from "./chunk-BXYZE4JM.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-YXSQM3HH.js";
+} from "./chunk-WQRLAMSF.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-USQC2CTF.js";
+} from "./chunk-5WATZA2L.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-UCJOSZKE.js";
+} from "./chunk-BXYZE4JM.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-UCJOSZKE.js";
+} from "./chunk-BXYZE4JM.js";
 import {
   docUrl,
   severityRank

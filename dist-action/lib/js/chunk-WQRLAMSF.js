@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-USQC2CTF.js";
+} from "./chunk-5WATZA2L.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-UCJOSZKE.js";
+} from "./chunk-BXYZE4JM.js";
 import {
   SEVERITIES,
   compareFindings,

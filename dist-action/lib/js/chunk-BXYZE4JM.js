@@ -2102,10 +2102,12 @@ function run(pass) {
       if (fn && rollbackOnFailure(pass, fn, d)) return;
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
       const outer = loops[loops.length - 1];
-      if (fn?.body && waitsAfter(fn.body, outer)) return;
+      const dfun = unparen(d.call.fun);
+      const unlocking = dfun.kind === "SelectorExpr" && (dfun.sel.name === "Unlock" || dfun.sel.name === "RUnlock");
+      if (!unlocking && fn?.body && waitsAfter(fn.body, outer)) return;
       if (fn?.body && runsAfterFinalUnlock(file, fn.body, outer, d)) return;
-      if (handedToGoroutine(pass, loop, d)) return;
-      if (keptBeyondIteration(pass, loop, d)) return;
+      if (!unlocking && handedToGoroutine(pass, loop, d)) return;
+      if (!unlocking && keptBeyondIteration(pass, loop, d)) return;
       const fname = fn ? funcName(file, fn) : "the function";
       const loopLine = lineOf(file, loop);
       const deferred = callText(file, d.call);
