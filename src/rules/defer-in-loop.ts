@@ -216,18 +216,20 @@ function waitsAfter(body: ast.BlockStmt, loop: ast.Stmt): boolean {
     }
     return true;
   });
-  let waits = false;
+  // A statement of its own that waits (`<-ctx.Done()`, `<-sig`, `select {}`), directly after the
+  // loop or in the body of an `if` there; a select case (a test's timeout) does not count.
+  const waitsItself = (st: ast.Stmt): boolean => {
+    if (st.kind === 'SelectStmt') return (st.body.list ?? []).length === 0;
+    if (st.kind !== 'ExprStmt') return false;
+    const x = unparen(st.x);
+    if (x.kind !== 'UnaryExpr' || x.op !== '<-') return false;
+    const ch = unparen(x.x);
+    if (ch.kind === 'CallExpr' && unparen(ch.fun).kind === 'SelectorExpr' && (unparen(ch.fun) as ast.SelectorExpr).sel.name === 'Done') return true;
+    return ch.kind === 'Ident' && signals.has(ch.name);
+  };
   for (const st of list.slice(i + 1)) {
-    walkSameFunc(st, (x) => {
-      if (waits || x.kind === 'GoStmt' || x.kind === 'DeferStmt') return false;
-      if (x.kind === 'UnaryExpr' && x.op === '<-') {
-        const ch = unparen(x.x);
-        if (ch.kind === 'CallExpr' && unparen(ch.fun).kind === 'SelectorExpr' && (unparen(ch.fun) as ast.SelectorExpr).sel.name === 'Done') waits = true;
-        if (ch.kind === 'Ident' && signals.has(ch.name)) waits = true;
-      } else if (x.kind === 'SelectStmt' && (x.body.list ?? []).length === 0) waits = true;
-      return !waits;
-    });
-    if (waits) return true;
+    if (waitsItself(st)) return true;
+    if (st.kind === 'IfStmt' && (st.body.list ?? []).some(waitsItself)) return true;
   }
   return false;
 }
@@ -248,6 +250,13 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
     const u = unparen(e);
     return u.kind === 'Ident' && u.name === target.name && pass.types.objectOf(u) === o;
   };
+  // An element of a collection declared outside the loop (`defer backends[i].Stop()`): it lives
+  // in that collection beyond the iteration.
+  const recv = unparen(d.call.fun);
+  if (recv.kind === 'SelectorExpr' && unparen(recv.x).kind !== 'Ident') {
+    const decl = o.decl;
+    if (decl && (nodePos(decl) < nodePos(loop) || nodePos(decl) >= nodeEnd(loop)) && unparen(recv.x).kind === 'IndexExpr') return true;
+  }
   const outside = (e: ast.Expr): boolean => {
     const r = rootIdent(e);
     const decl = r ? pass.types.objectOf(r)?.decl : undefined;

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-5WATZA2L.js";
+} from "./chunk-4AWLIEDC.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -133,3 +133,35 @@ func lockAndKeep(s *shardSet, done context.Context) []*shardSet {
 	<-done.Done()
 	return kept
 }
+
+type backend struct{ addr string }
+
+func (b *backend) Stop() {}
+
+// Elements of a collection made before the loop: they live in it beyond the iteration.
+func startAll(n int, use func([]*backend)) {
+	backends := make([]*backend, n)
+	for i := 0; i < n; i++ {
+		backends[i] = &backend{}
+		defer backends[i].Stop()
+	}
+	use(backends)
+}
+
+// A select with a timeout case after the loop is no wait for cancellation.
+func dialThenWait(ctx context.Context, addrs []string, ready <-chan struct{}) error {
+	for _, a := range addrs {
+		c, err := net.Dial("tcp", a)
+		if err != nil {
+			return err
+		}
+		defer c.Close() // want `connection c from net\.Dial on line \d+ stays open until dialThenWait returns`
+		c.Write([]byte("hello"))
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-ready:
+	}
+	return nil
+}

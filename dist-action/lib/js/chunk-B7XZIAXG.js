@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-WQRLAMSF.js";
+} from "./chunk-KOLMX5F4.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5WATZA2L.js";
+} from "./chunk-4AWLIEDC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-BXYZE4JM.js";
+} from "./chunk-NV2W24LX.js";
 import {
   SEVERITIES,
   compareFindings,

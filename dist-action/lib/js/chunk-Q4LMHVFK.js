@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-BXYZE4JM.js";
+} from "./chunk-NV2W24LX.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-BXYZE4JM.js";
+} from "./chunk-NV2W24LX.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

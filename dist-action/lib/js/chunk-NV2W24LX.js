@@ -1970,18 +1970,18 @@ function waitsAfter(body, loop) {
     }
     return true;
   });
-  let waits = false;
+  const waitsItself = (st) => {
+    if (st.kind === "SelectStmt") return (st.body.list ?? []).length === 0;
+    if (st.kind !== "ExprStmt") return false;
+    const x = unparen(st.x);
+    if (x.kind !== "UnaryExpr" || x.op !== "<-") return false;
+    const ch = unparen(x.x);
+    if (ch.kind === "CallExpr" && unparen(ch.fun).kind === "SelectorExpr" && unparen(ch.fun).sel.name === "Done") return true;
+    return ch.kind === "Ident" && signals.has(ch.name);
+  };
   for (const st of list.slice(i + 1)) {
-    walkSameFunc(st, (x) => {
-      if (waits || x.kind === "GoStmt" || x.kind === "DeferStmt") return false;
-      if (x.kind === "UnaryExpr" && x.op === "<-") {
-        const ch = unparen(x.x);
-        if (ch.kind === "CallExpr" && unparen(ch.fun).kind === "SelectorExpr" && unparen(ch.fun).sel.name === "Done") waits = true;
-        if (ch.kind === "Ident" && signals.has(ch.name)) waits = true;
-      } else if (x.kind === "SelectStmt" && (x.body.list ?? []).length === 0) waits = true;
-      return !waits;
-    });
-    if (waits) return true;
+    if (waitsItself(st)) return true;
+    if (st.kind === "IfStmt" && (st.body.list ?? []).some(waitsItself)) return true;
   }
   return false;
 }
@@ -1998,6 +1998,11 @@ function keptBeyondIteration(pass, loop, d) {
     const u = unparen(e);
     return u.kind === "Ident" && u.name === target.name && pass.types.objectOf(u) === o;
   };
+  const recv = unparen(d.call.fun);
+  if (recv.kind === "SelectorExpr" && unparen(recv.x).kind !== "Ident") {
+    const decl = o.decl;
+    if (decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop)) && unparen(recv.x).kind === "IndexExpr") return true;
+  }
   const outside = (e) => {
     const r = rootIdent(e);
     const decl = r ? pass.types.objectOf(r)?.decl : void 0;

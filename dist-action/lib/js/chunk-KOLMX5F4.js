@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5WATZA2L.js";
+} from "./chunk-4AWLIEDC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-BXYZE4JM.js";
+} from "./chunk-NV2W24LX.js";
 import {
   SEVERITIES,
   compareFindings,
