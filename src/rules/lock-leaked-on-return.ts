@@ -88,6 +88,10 @@ function handsOff(pass: Pass, n: ast.Node, m: Mutex): boolean {
     if (x.kind === 'CallExpr') {
       for (const a of x.args ?? []) {
         if (sameMutex(pass, m, a)) found = true;
+        // The unlock method value handed over (`once.Do(mu.Unlock)`, `defer unlock.Do(p.mu.Unlock)`):
+        // whoever gets it releases the lock (neo4j's driver releases its pool lock once this way).
+        const u = unparen(a);
+        if (u.kind === 'SelectorExpr' && (u.sel.name === 'Unlock' || u.sel.name === 'RUnlock') && sameMutex(pass, m, u.x)) found = true;
       }
       const f = unparen(x.fun);
       const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '';

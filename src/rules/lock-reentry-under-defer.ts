@@ -164,6 +164,37 @@ function sameGuardUnlocks(pass: Pass, file: PassFile, fn: FuncNode, lockStmtNode
   return out;
 }
 
+/** The `x == literal` tests among the conditions (also on either side of `&&`), as expression text → literal text. */
+function equalityTests(file: PassFile, conds: readonly ast.Expr[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (c: ast.Expr): void => {
+    const x = unparen(c);
+    if (x.kind !== 'BinaryExpr') return;
+    if (x.op === '&&') {
+      add(x.x);
+      add(x.y);
+      return;
+    }
+    if (x.op !== '==') return;
+    const l = unparen(x.x);
+    const r = unparen(x.y);
+    const plain = (e: ast.Expr) => e.kind === 'BasicLit' && (/^"[^"\\]*"$/.test(e.value) || /^(0|[1-9][0-9]*)$/.test(e.value));
+    if (plain(r) && !plain(l)) out.set(textOf(file, l), (r as ast.BasicLit).value);
+    else if (plain(l) && !plain(r)) out.set(textOf(file, r), (l as ast.BasicLit).value);
+  };
+  for (const c of conds) add(c);
+  return out;
+}
+
+/** Whether two sets of equality tests cannot hold together: the same expression compared with two different literals. */
+function exclusive(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  for (const [e, v] of a) {
+    const w = b.get(e);
+    if (w !== undefined && w !== v) return true;
+  }
+  return false;
+}
+
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
   // Only a function that locks and defers can hold a lock until it returns.
   if (!fn.body || !file.inspector.contains(fn, ['DeferStmt']) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS)) return;
@@ -200,10 +231,13 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     // in a loop body) reaches another instance, whose mutex is not the one held.
     const declAt = h.path?.decl && !h.path.global ? nodePos(h.path.decl) : -1;
     const redeclares = (n: ast.Node) => declAt >= 0 && (n.kind === 'AssignStmt' || n.kind === 'DeclStmt' || n.kind === 'RangeStmt') && nodePos(n) <= declAt && declAt < nodeEnd(n);
+    const lockTests = equalityTests(file, guardConds(fn, h.stmt));
     for (const n of reachedEntries(cfg, h.stmt, (x) => releases(x) || redeclares(x))) {
       // A deferred call registered after the deferred unlock runs before it, with the lock held.
       if (n.kind === 'DeferStmt' && nodePos(n) < nodePos(h.deferStmt)) continue;
       if (n.kind === 'GoStmt' || n === h.stmt) continue;
+      // Under `if code == "A"` the lock, under `if code == "B"` the call: never both.
+      if (lockTests.size > 0 && exclusive(lockTests, equalityTests(file, guardConds(fn, n)))) continue;
       const direct = lockCallsIn(pass, n).find((l) => (l.method === 'Lock' || l.method === 'RLock') && sameMutex(pass, h, l.mutex));
       if (direct && n.kind !== 'DeferStmt') {
         pass.report({

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-4AWLIEDC.js";
+} from "./chunk-3R6HIDIA.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

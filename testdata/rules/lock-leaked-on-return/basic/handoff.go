@@ -473,3 +473,41 @@ func findExpectation(all []*expectation) (*expectation, error) {
 	found.done = true
 	return found, nil
 }
+
+type connPool struct {
+	mu      sync.Mutex
+	other   sync.Mutex
+	closed  bool
+	servers map[string]int
+}
+
+// The unlock is handed to a sync.Once and deferred: it runs once, at exit, also after the lock
+// was released around the health check and taken again.
+func (p *connPool) borrow(name string, check func() bool) (int, error) {
+	p.mu.Lock()
+	unlock := new(sync.Once)
+	defer unlock.Do(p.mu.Unlock)
+	if p.closed {
+		return 0, errors.New("closed")
+	}
+	p.mu.Unlock()
+	healthy := check()
+	p.mu.Lock()
+	if !healthy {
+		return 0, errors.New("unhealthy")
+	}
+	return p.servers[name], nil
+}
+
+// The Once gets another mutex's unlock: this one stays locked on the early return.
+func (p *connPool) borrowWrong(name string) (int, error) {
+	p.mu.Lock() // want `p\.mu\.Lock\(\) on line \d+ is not released on the path to the return on line \d+`
+	unlock := new(sync.Once)
+	defer unlock.Do(p.other.Unlock)
+	if p.closed {
+		return 0, errors.New("closed")
+	}
+	n := p.servers[name]
+	p.mu.Unlock()
+	return n, nil
+}

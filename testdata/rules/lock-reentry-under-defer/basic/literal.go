@@ -60,3 +60,39 @@ func (c *apiClient) resetSync() {
 	defer c.versionMu.Unlock()
 	c.apply("sync") // want `c\.versionMu is locked on line 59 and held until apiClient\.resetSync returns .*c\.apply\("sync"\) on line 61 locks it again`
 }
+
+type pool struct {
+	mu      sync.Mutex
+	servers map[string]bool
+}
+
+func (p *pool) deactivate(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.servers, name)
+}
+
+// The lock is held only for one error code, the call that locks again runs only for another:
+// never both.
+func (p *pool) onError(code, name string) {
+	if code == "AuthorizationExpired" {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.servers[name] = false
+	}
+	if code == "DatabaseUnavailable" {
+		p.deactivate(name)
+	}
+}
+
+// Tests of two different values can both hold.
+func (p *pool) onErrorBoth(code, kind, name string) {
+	if code == "AuthorizationExpired" {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.servers[name] = false
+	}
+	if kind == "DatabaseUnavailable" {
+		p.deactivate(name) // want `p\.mu is locked on line \d+ and held until pool\.onErrorBoth returns .*p\.deactivate\(name\) on line \d+ locks it again`
+	}
+}

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NV2W24LX.js";
+} from "./chunk-GXF2AU5R.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-4AWLIEDC.js";
+} from "./chunk-3R6HIDIA.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-NV2W24LX.js";
+} from "./chunk-GXF2AU5R.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-KOLMX5F4.js";
+} from "./chunk-REARTXKH.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-4AWLIEDC.js";
+} from "./chunk-3R6HIDIA.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NV2W24LX.js";
+} from "./chunk-GXF2AU5R.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NV2W24LX.js";
+} from "./chunk-GXF2AU5R.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-NV2W24LX.js";
+} from "./chunk-GXF2AU5R.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

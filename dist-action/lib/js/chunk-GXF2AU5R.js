@@ -3803,6 +3803,8 @@ function handsOff(pass, n, m) {
     if (x.kind === "CallExpr") {
       for (const a of x.args ?? []) {
         if (sameMutex(pass, m, a)) found = true;
+        const u = unparen(a);
+        if (u.kind === "SelectorExpr" && (u.sel.name === "Unlock" || u.sel.name === "RUnlock") && sameMutex(pass, m, u.x)) found = true;
       }
       const f = unparen(x.fun);
       const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
@@ -5444,6 +5446,33 @@ function sameGuardUnlocks(pass, file, fn, lockStmtNode, h, unlock) {
   });
   return out;
 }
+function equalityTests(file, conds) {
+  const out = /* @__PURE__ */ new Map();
+  const add = (c) => {
+    const x = unparen(c);
+    if (x.kind !== "BinaryExpr") return;
+    if (x.op === "&&") {
+      add(x.x);
+      add(x.y);
+      return;
+    }
+    if (x.op !== "==") return;
+    const l = unparen(x.x);
+    const r = unparen(x.y);
+    const plain = (e) => e.kind === "BasicLit" && (/^"[^"\\]*"$/.test(e.value) || /^(0|[1-9][0-9]*)$/.test(e.value));
+    if (plain(r) && !plain(l)) out.set(textOf(file, l), r.value);
+    else if (plain(l) && !plain(r)) out.set(textOf(file, r), l.value);
+  };
+  for (const c of conds) add(c);
+  return out;
+}
+function exclusive(a, b) {
+  for (const [e, v] of a) {
+    const w = b.get(e);
+    if (w !== void 0 && w !== v) return true;
+  }
+  return false;
+}
 function checkFunc2(pass, file, fn) {
   if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS2)) return;
   const cfg = cfgOf(pass, fn);
@@ -5475,9 +5504,11 @@ function checkFunc2(pass, file, fn) {
     const confidence = h.lock.typed ? "high" : "medium";
     const declAt = h.path?.decl && !h.path.global ? pos(h.path.decl) : -1;
     const redeclares = (n) => declAt >= 0 && (n.kind === "AssignStmt" || n.kind === "DeclStmt" || n.kind === "RangeStmt") && pos(n) <= declAt && declAt < end(n);
+    const lockTests = equalityTests(file, guardConds(fn, h.stmt));
     for (const n of reachedEntries(cfg, h.stmt, (x) => releases2(x) || redeclares(x))) {
       if (n.kind === "DeferStmt" && pos(n) < pos(h.deferStmt)) continue;
       if (n.kind === "GoStmt" || n === h.stmt) continue;
+      if (lockTests.size > 0 && exclusive(lockTests, equalityTests(file, guardConds(fn, n)))) continue;
       const direct = lockCallsIn(pass, n).find((l) => (l.method === "Lock" || l.method === "RLock") && sameMutex2(pass, h, l.mutex));
       if (direct && n.kind !== "DeferStmt") {
         pass.report({
