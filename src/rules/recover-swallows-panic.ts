@@ -2,8 +2,8 @@
 // (an empty branch). The panic disappears: no log, no error for the caller, no re-panic, and the
 // function returns as if it had succeeded, often with half-updated state.
 import type * as ast from '../syntax/ast.js';
-import { forEachChild, unparen } from '../syntax/nodes.js';
-import type { Analyzer, Pass } from '../analysis/analyzer.js';
+import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
+import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { bodyNeeds, funcName, isNilIdent, lineOf, recoverSites, type RecoverSite } from './helpers.js';
 
@@ -144,12 +144,54 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefi
   return tested ? 'ignored' : 'discarded';
 }
 
+/**
+ * Whether the deferred literal guards one built-in operation: the function that defers it does
+ * nothing else than one statement with no calls other than builtins (`close(ch)` of a channel
+ * that may be closed already, `if a == b { ... }` on interface values that may not be comparable).
+ * Swallowing that one known panic is the intent (nats.go's `closeStatusListener`, x/tools'
+ * comparison of `cmd.Stdout` and `cmd.Stderr`).
+ */
+function guardsOneBuiltin(pass: Pass, file: PassFile, lit: RecoverSite["fn"]): boolean {
+  if (lit.kind !== 'FuncLit') return false;
+  const at = nodePos(lit);
+  // The innermost function around the deferred literal.
+  let outer: ast.BlockStmt | undefined;
+  for (let n: ast.Node | undefined = file.file; n; ) {
+    if (n !== lit && (n.kind === 'FuncLit' || n.kind === 'FuncDecl') && n.body) outer = n.body;
+    let next: ast.Node | undefined;
+    forEachChild(n, (c) => {
+      if (!next && c !== lit && nodePos(c) <= at && at < nodeEnd(c)) next = c;
+    });
+    n = next;
+  }
+  const list = outer?.list ?? [];
+  const rest = list.filter((st) => !(st.kind === 'DeferStmt' && unparen(st.call.fun) === lit));
+  if (rest.length !== 1 || rest.length === list.length) return false;
+  let plain = true;
+  const visit = (n: ast.Node): void => {
+    if (!plain) return;
+    if (n.kind === 'FuncLit' || n.kind === 'GoStmt' || n.kind === 'SendStmt' || (n.kind === 'UnaryExpr' && n.op === '<-')) {
+      plain = false;
+      return;
+    }
+    // An explicit panic swallowed right away is the textbook case, not a guard.
+    if (n.kind === 'CallExpr' && (pass.types.callee(n)?.kind !== 'builtin' || (unparen(n.fun).kind === 'Ident' && (unparen(n.fun) as ast.Ident).name === 'panic'))) {
+      plain = false;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  visit(rest[0]!);
+  return plain;
+}
+
 function run(pass: Pass): void {
   for (const s of recoverSites(pass)) {
     // Tests swallow expected panics on purpose (`defer func() { recover() }()` around a call that must panic).
     if (s.status !== 'effective' || s.file.test) continue;
     const t = treatment(pass, s);
     if (!t) continue;
+    if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
     const where = s.fn.kind === 'FuncLit' ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
     const what = t === 'discarded' ? 'discards the value of recover()' : 'tests the value of recover() and then does nothing with it';
     pass.report({

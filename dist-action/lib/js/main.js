@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-3R6HIDIA.js";
+} from "./chunk-LUUWLJOG.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-GXF2AU5R.js";
+} from "./chunk-N6MFYHXZ.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -6184,11 +6184,43 @@ function treatment(pass, s) {
   if (used) return void 0;
   return tested ? "ignored" : "discarded";
 }
+function guardsOneBuiltin(pass, file, lit) {
+  if (lit.kind !== "FuncLit") return false;
+  const at = pos(lit);
+  let outer;
+  for (let n = file.file; n; ) {
+    if (n !== lit && (n.kind === "FuncLit" || n.kind === "FuncDecl") && n.body) outer = n.body;
+    let next;
+    forEachChild(n, (c) => {
+      if (!next && c !== lit && pos(c) <= at && at < end(c)) next = c;
+    });
+    n = next;
+  }
+  const list = outer?.list ?? [];
+  const rest = list.filter((st) => !(st.kind === "DeferStmt" && unparen(st.call.fun) === lit));
+  if (rest.length !== 1 || rest.length === list.length) return false;
+  let plain = true;
+  const visit = (n) => {
+    if (!plain) return;
+    if (n.kind === "FuncLit" || n.kind === "GoStmt" || n.kind === "SendStmt" || n.kind === "UnaryExpr" && n.op === "<-") {
+      plain = false;
+      return;
+    }
+    if (n.kind === "CallExpr" && (pass.types.callee(n)?.kind !== "builtin" || unparen(n.fun).kind === "Ident" && unparen(n.fun).name === "panic")) {
+      plain = false;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  visit(rest[0]);
+  return plain;
+}
 function run20(pass) {
   for (const s of recoverSites(pass)) {
     if (s.status !== "effective" || s.file.test) continue;
     const t = treatment(pass, s);
     if (!t) continue;
+    if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
     const where2 = s.fn.kind === "FuncLit" ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
     const what = t === "discarded" ? "discards the value of recover()" : "tests the value of recover() and then does nothing with it";
     pass.report({

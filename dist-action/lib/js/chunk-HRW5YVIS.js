@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-3R6HIDIA.js";
+} from "./chunk-LUUWLJOG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-GXF2AU5R.js";
+} from "./chunk-N6MFYHXZ.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-GXF2AU5R.js";
+} from "./chunk-N6MFYHXZ.js";
 import {
   docUrl,
   severityRank

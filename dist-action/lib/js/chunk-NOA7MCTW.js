@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-REARTXKH.js";
+} from "./chunk-HRW5YVIS.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-3R6HIDIA.js";
+} from "./chunk-LUUWLJOG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-GXF2AU5R.js";
+} from "./chunk-N6MFYHXZ.js";
 import {
   SEVERITIES,
   compareFindings,

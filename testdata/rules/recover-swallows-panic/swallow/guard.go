@@ -1,0 +1,34 @@
+package swallow
+
+import "io"
+
+// Closing a channel that may be closed already: the recover guards that one built-in call.
+func closeQuietly(ch chan int) {
+	defer func() { _ = recover() }()
+	close(ch)
+}
+
+// Comparing two interface values that may hold uncomparable types, in a literal called in place.
+func sameWriter(a, b io.Writer) bool {
+	same := false
+	func() {
+		defer func() { recover() }()
+		if a == b {
+			same = true
+		}
+	}()
+	return same
+}
+
+// A call is more than one built-in operation: its panic is swallowed with everything it did.
+func closeAndFlush(ch chan int, flush func()) {
+	defer func() { _ = recover() }() // want `the deferred function literal on line \d+ discards the value of recover\(\)`
+	flush()
+}
+
+// Two statements: the panic of either vanishes.
+func closeBoth(a, b chan int) {
+	defer func() { recover() }() // want `the deferred function literal on line \d+ discards the value of recover\(\)`
+	close(a)
+	close(b)
+}
