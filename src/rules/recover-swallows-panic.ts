@@ -5,7 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { bodyNeeds, funcName, isNilIdent, lineOf, recoverSites, type RecoverSite } from './helpers.js';
+import { bodyNeeds, funcName, isNilIdent, lineOf, listHolding, recoverSites, walkSameFunc, type RecoverSite } from './helpers.js';
 
 const ID = 'recover-swallows-panic';
 
@@ -145,9 +145,10 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefi
 }
 
 /**
- * Whether the deferred literal guards one built-in operation: the function that defers it does
- * nothing else than one statement with no calls other than builtins (`close(ch)` of a channel
- * that may be closed already, `if a == b { ... }` on interface values that may not be comparable).
+ * Whether the deferred literal guards one built-in operation: the statement list that defers it
+ * holds one other statement, with no calls other than builtins (`close(ch)` of a channel that may
+ * be closed already, `ch <- v` on one, `if a == b { ... }` on interface values that may not be
+ * comparable).
  * Swallowing that one known panic is the intent (nats.go's `closeStatusListener`, x/tools'
  * comparison of `cmd.Stdout` and `cmd.Stderr`).
  */
@@ -164,13 +165,17 @@ function guardsOneBuiltin(pass: Pass, file: PassFile, lit: RecoverSite["fn"]): b
     });
     n = next;
   }
-  const list = outer?.list ?? [];
-  const rest = list.filter((st) => !(st.kind === 'DeferStmt' && unparen(st.call.fun) === lit));
+  if (!outer) return false;
+  // The statement list that holds the defer (the function body, or a block in it: `if r.ackC !=
+  // nil { defer func() { recover() }(); r.ackC <- err }`).
+  const d = findDefer(outer, lit);
+  const list = d ? listHolding(outer, d) : [];
+  const rest = list.filter((st) => st !== d);
   if (rest.length !== 1 || rest.length === list.length) return false;
   let plain = true;
   const visit = (n: ast.Node): void => {
     if (!plain) return;
-    if (n.kind === 'FuncLit' || n.kind === 'GoStmt' || n.kind === 'SendStmt' || (n.kind === 'UnaryExpr' && n.op === '<-')) {
+    if (n.kind === 'FuncLit' || n.kind === 'GoStmt' || (n.kind === 'UnaryExpr' && n.op === '<-')) {
       plain = false;
       return;
     }
@@ -183,6 +188,17 @@ function guardsOneBuiltin(pass: Pass, file: PassFile, lit: RecoverSite["fn"]): b
   };
   visit(rest[0]!);
   return plain;
+}
+
+/** The defer statement of the function's own code that defers the literal. */
+function findDefer(body: ast.BlockStmt, lit: ast.Node): ast.DeferStmt | undefined {
+  let found: ast.DeferStmt | undefined;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind === 'DeferStmt' && unparen(x.call.fun) === lit) found = x;
+    return !found;
+  });
+  return found;
 }
 
 function run(pass: Pass): void {

@@ -32,3 +32,15 @@ func closeBoth(a, b chan int) {
 	close(a)
 	close(b)
 }
+
+type ack struct{ ch chan<- error }
+
+// A send on a channel that may be closed, inside a block: the recover guards that one send.
+func (a ack) reply(err error) {
+	if a.ch != nil {
+		defer func() {
+			recover()
+		}()
+		a.ch <- err
+	}
+}

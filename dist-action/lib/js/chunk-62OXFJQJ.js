@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-N6MFYHXZ.js";
+} from "./chunk-WIS4PUUT.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-LUUWLJOG.js";
+} from "./chunk-5HLSXSQJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-N6MFYHXZ.js";
+} from "./chunk-WIS4PUUT.js";
 import {
   SEVERITIES,
   compareFindings,

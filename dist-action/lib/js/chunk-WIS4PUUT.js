@@ -6196,13 +6196,15 @@ function guardsOneBuiltin(pass, file, lit) {
     });
     n = next;
   }
-  const list = outer?.list ?? [];
-  const rest = list.filter((st) => !(st.kind === "DeferStmt" && unparen(st.call.fun) === lit));
+  if (!outer) return false;
+  const d = findDefer(outer, lit);
+  const list = d ? listHolding(outer, d) : [];
+  const rest = list.filter((st) => st !== d);
   if (rest.length !== 1 || rest.length === list.length) return false;
   let plain = true;
   const visit = (n) => {
     if (!plain) return;
-    if (n.kind === "FuncLit" || n.kind === "GoStmt" || n.kind === "SendStmt" || n.kind === "UnaryExpr" && n.op === "<-") {
+    if (n.kind === "FuncLit" || n.kind === "GoStmt" || n.kind === "UnaryExpr" && n.op === "<-") {
       plain = false;
       return;
     }
@@ -6214,6 +6216,15 @@ function guardsOneBuiltin(pass, file, lit) {
   };
   visit(rest[0]);
   return plain;
+}
+function findDefer(body, lit) {
+  let found;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt" && unparen(x.call.fun) === lit) found = x;
+    return !found;
+  });
+  return found;
 }
 function run20(pass) {
   for (const s of recoverSites(pass)) {

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-HRW5YVIS.js";
+} from "./chunk-SGGUXVFU.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-LUUWLJOG.js";
+} from "./chunk-5HLSXSQJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-N6MFYHXZ.js";
+} from "./chunk-WIS4PUUT.js";
 import {
   SEVERITIES,
   compareFindings,

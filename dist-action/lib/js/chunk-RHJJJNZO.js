@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-N6MFYHXZ.js";
+} from "./chunk-WIS4PUUT.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
