@@ -247,6 +247,24 @@ export function enclosingFuncDecl(file: PassFile, node: ast.Node): ast.FuncDecl 
   return (file.file.decls ?? []).find((d): d is ast.FuncDecl => d.kind === 'FuncDecl' && nodePos(d) <= at && at < nodeEnd(d));
 }
 
+/**
+ * The body of the innermost function (declaration or literal) around a node, the node itself
+ * excluded: also a literal in a package-level `var _ = ...`, which enclosingFuncDecl misses.
+ */
+export function innermostFuncBody(file: PassFile, node: ast.Node): ast.BlockStmt | undefined {
+  const at = nodePos(node);
+  let body: ast.BlockStmt | undefined;
+  for (let n: ast.Node | undefined = file.file; n; ) {
+    if ((n.kind === 'FuncLit' || n.kind === 'FuncDecl') && n.body) body = n.body;
+    let next: ast.Node | undefined;
+    forEachChild(n, (c) => {
+      if (!next && c !== node && nodePos(c) <= at && at < nodeEnd(c)) next = c;
+    });
+    n = next;
+  }
+  return body;
+}
+
 /** Whether the expression is the predeclared constant `true` (not a shadowing variable). */
 export function isTrueConst(pass: Pass, e: ast.Expr): boolean {
   e = unparen(e);

@@ -2,10 +2,10 @@
 // (an empty branch). The panic disappears: no log, no error for the caller, no re-panic, and the
 // function returns as if it had succeeded, often with half-updated state.
 import type * as ast from '../syntax/ast.js';
-import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { forEachChild, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { bodyNeeds, funcName, isNilIdent, lineOf, listHolding, recoverSites, walkSameFunc, type RecoverSite } from './helpers.js';
+import { bodyNeeds, funcName, innermostFuncBody, isNilIdent, lineOf, listHolding, recoverSites, walkSameFunc, type RecoverSite } from './helpers.js';
 
 const ID = 'recover-swallows-panic';
 
@@ -154,17 +154,8 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefi
  */
 function guardsOneBuiltin(pass: Pass, file: PassFile, lit: RecoverSite["fn"]): boolean {
   if (lit.kind !== 'FuncLit') return false;
-  const at = nodePos(lit);
   // The innermost function around the deferred literal.
-  let outer: ast.BlockStmt | undefined;
-  for (let n: ast.Node | undefined = file.file; n; ) {
-    if (n !== lit && (n.kind === 'FuncLit' || n.kind === 'FuncDecl') && n.body) outer = n.body;
-    let next: ast.Node | undefined;
-    forEachChild(n, (c) => {
-      if (!next && c !== lit && nodePos(c) <= at && at < nodeEnd(c)) next = c;
-    });
-    n = next;
-  }
+  const outer = innermostFuncBody(file, lit);
   if (!outer) return false;
   // The statement list that holds the defer (the function body, or a block in it: `if r.ackC !=
   // nil { defer func() { recover() }(); r.ackC <- err }`).

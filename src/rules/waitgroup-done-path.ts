@@ -3,12 +3,12 @@
 // forever. Also wg.Done() both deferred and called explicitly on one path: the counter goes
 // negative and the program panics.
 import type * as ast from '../syntax/ast.js';
-import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import {
-  enclosingFuncDecl, callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
+  enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
   searchCallees, textOf, varPath, type FuncNode, type VarPath, bodyNeeds,
 } from './helpers.js';
 
@@ -308,15 +308,7 @@ function addsAgainAfterWait(file: PassFile, go: ast.GoStmt, waiter: string): boo
  */
 function spawnerCallsAfter(file: PassFile, go: ast.GoStmt, waiter: string): { name: string; pos: number; ch?: string }[] {
   const at = nodePos(go);
-  let body: ast.BlockStmt | undefined;
-  for (let n: ast.Node | undefined = file.file; n; ) {
-    if ((n.kind === 'FuncLit' || n.kind === 'FuncDecl') && n.body) body = n.body;
-    let next: ast.Node | undefined;
-    forEachChild(n, (c) => {
-      if (!next && nodePos(c) <= at && at < nodeEnd(c) && c !== go) next = c;
-    });
-    n = next;
-  }
+  const body = innermostFuncBody(file, go);
   if (!body) return [];
   const calls: { name: string; pos: number; ch?: string }[] = [];
   walkNode(body, (x) => {

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5HLSXSQJ.js";
+} from "./chunk-UBW5POXF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WIS4PUUT.js";
+} from "./chunk-O6DD537L.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-SGGUXVFU.js";
+} from "./chunk-KMCJTRUV.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5HLSXSQJ.js";
+} from "./chunk-UBW5POXF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WIS4PUUT.js";
+} from "./chunk-O6DD537L.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -492,6 +492,19 @@ function enclosingFuncDecl(file, node) {
   const at = pos(node);
   return (file.file.decls ?? []).find((d) => d.kind === "FuncDecl" && pos(d) <= at && at < end(d));
 }
+function innermostFuncBody(file, node) {
+  const at = pos(node);
+  let body;
+  for (let n = file.file; n; ) {
+    if ((n.kind === "FuncLit" || n.kind === "FuncDecl") && n.body) body = n.body;
+    let next;
+    forEachChild(n, (c) => {
+      if (!next && c !== node && pos(c) <= at && at < end(c)) next = c;
+    });
+    n = next;
+  }
+  return body;
+}
 function isTrueConst(pass, e) {
   e = unparen(e);
   if (e.kind !== "Ident" || e.name !== "true") return false;
@@ -6186,16 +6199,7 @@ function treatment(pass, s) {
 }
 function guardsOneBuiltin(pass, file, lit) {
   if (lit.kind !== "FuncLit") return false;
-  const at = pos(lit);
-  let outer;
-  for (let n = file.file; n; ) {
-    if (n !== lit && (n.kind === "FuncLit" || n.kind === "FuncDecl") && n.body) outer = n.body;
-    let next;
-    forEachChild(n, (c) => {
-      if (!next && c !== lit && pos(c) <= at && at < end(c)) next = c;
-    });
-    n = next;
-  }
+  const outer = innermostFuncBody(file, lit);
   if (!outer) return false;
   const d = findDefer(outer, lit);
   const list = d ? listHolding(outer, d) : [];
@@ -6488,15 +6492,7 @@ function addsAgainAfterWait(file, go, waiter) {
 }
 function spawnerCallsAfter(file, go, waiter) {
   const at = pos(go);
-  let body;
-  for (let n = file.file; n; ) {
-    if ((n.kind === "FuncLit" || n.kind === "FuncDecl") && n.body) body = n.body;
-    let next;
-    forEachChild(n, (c) => {
-      if (!next && pos(c) <= at && at < end(c) && c !== go) next = c;
-    });
-    n = next;
-  }
+  const body = innermostFuncBody(file, go);
   if (!body) return [];
   const calls = [];
   walkNode(body, (x) => {

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WIS4PUUT.js";
+} from "./chunk-O6DD537L.js";
 import {
   docUrl,
   severityRank

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WIS4PUUT.js";
+} from "./chunk-O6DD537L.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
