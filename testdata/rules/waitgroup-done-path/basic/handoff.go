@@ -151,3 +151,34 @@ func warmUpEarlyStop(send func()) {
 	close(stop)
 	warm.Wait()
 }
+
+type session struct {
+	wg       sync.WaitGroup
+	shutdown chan struct{}
+	closing  chan struct{}
+	out      chan string
+}
+
+// The goroutine adds to the group itself before the notice it sends, and marks that done; the
+// other way out never added anything.
+func (s *session) watch() {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for range s.out {
+		}
+	}()
+	go func() {
+		for {
+			select {
+			case <-s.shutdown:
+				s.wg.Add(1)
+				s.out <- "server is about to stop"
+				s.wg.Done()
+				return
+			case <-s.closing:
+				return
+			}
+		}
+	}()
+}

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-O6DD537L.js";
+} from "./chunk-ZQH6ERBQ.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

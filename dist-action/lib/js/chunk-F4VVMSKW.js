@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-UBW5POXF.js";
+} from "./chunk-Q7SYIO7U.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-O6DD537L.js";
+} from "./chunk-ZQH6ERBQ.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -6527,6 +6527,20 @@ function returnsAfterWait(file, go, fn, waiter) {
   });
   return out;
 }
+function addsItself(file, fn, wg) {
+  let found = false;
+  if (fn.body) {
+    walkNode(fn.body, (x) => {
+      if (found || x.kind === "FuncLit") return false;
+      if (x.kind === "CallExpr") {
+        const f = unparen(x.fun);
+        if (f.kind === "SelectorExpr" && f.sel.name === "Add" && textOf(file, f.x) === wg) found = true;
+      }
+      return !found;
+    });
+  }
+  return found;
+}
 function checkGoroutine(pass, file, go, fn, seen) {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -6568,6 +6582,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
       continue;
     }
     if (!spawnerAdds(pass, file, go, waiter)) continue;
+    if (addsItself(fnFile, fn, wgText)) continue;
     const avoid = (n) => marksDone(pass, n, first.path);
     const inLoop = dones.some((d) => {
       const at2 = cfg.locate(d.call);

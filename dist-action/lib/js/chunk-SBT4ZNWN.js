@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-KMCJTRUV.js";
+} from "./chunk-F4VVMSKW.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-UBW5POXF.js";
+} from "./chunk-Q7SYIO7U.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-O6DD537L.js";
+} from "./chunk-ZQH6ERBQ.js";
 import {
   SEVERITIES,
   compareFindings,

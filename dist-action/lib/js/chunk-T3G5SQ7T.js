@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-O6DD537L.js";
+} from "./chunk-ZQH6ERBQ.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
