@@ -57,9 +57,14 @@ export const ACQUIRING_CALLS: Readonly<Record<string, Acquisition>> = {
   'bufio.NewWriter': { what: 'buffered writer', held: 'stays unflushed' },
 };
 
-/** Short method names that release what an acquisition holds (used when types are unknown). */
+/**
+ * Short method names that release what an acquisition holds (used when types are unknown): a
+ * deferred call of one is the shape of a handle, which is a pointer or an interface.
+ */
 export const RELEASE_METHODS: ReadonlySet<string> = new Set([
-  'Close', 'Unlock', 'RUnlock', 'Stop', 'Rollback', 'Release', 'Flush', 'Done', 'Cancel', 'Shutdown', 'Wait',
+  'Close', 'CloseSend', 'Unlock', 'RUnlock', 'Stop', 'Rollback', 'Release', 'Flush', 'Sync', 'Done', 'Cancel', 'Shutdown', 'Wait',
+  'Finish', 'End', 'Terminate', 'Kill', 'Destroy', 'Free', 'Dispose', 'Disconnect', 'Cleanup', 'Discard', 'Unsubscribe', 'Quit',
+  'Exit', 'Teardown', 'Remove',
 ]);
 
 export type LockMethod = 'Lock' | 'RLock' | 'Unlock' | 'RUnlock' | 'TryLock' | 'TryRLock';

@@ -6,7 +6,7 @@ import { inspect, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
-import { HTTP_REQUEST_CALLS } from './catalog.js';
+import { HTTP_REQUEST_CALLS, RELEASE_METHODS } from './catalog.js';
 import { deferNeeds, callName, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'defer-before-error-check';
@@ -221,12 +221,7 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
   }
 }
 
-/** Methods that release a handle: a deferred call of one on an unknown type still means the value is a handle (a pointer or interface). */
-const RELEASE_METHODS = new Set([
-  'Close', 'CloseSend', 'Stop', 'Shutdown', 'Rollback', 'Release', 'Unlock', 'RUnlock', 'Finish', 'End', 'Cancel', 'Terminate', 'Kill',
-  'Flush', 'Sync', 'Destroy', 'Free', 'Dispose', 'Disconnect', 'Cleanup', 'Done', 'Discard', 'Unsubscribe', 'Quit', 'Exit', 'Teardown', 'Remove',
-]);
-
+/** A call of a release method (`x.Close()`, `x.Stop()`): see RELEASE_METHODS. */
 function releaseCall(e: ast.Expr): boolean {
   const c = unparen(e);
   if (c.kind !== 'CallExpr') return false;

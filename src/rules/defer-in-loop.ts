@@ -202,17 +202,15 @@ function rollbackOnFailure(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean 
  * to `signal.Notify` (`<-sig`), or an empty `select {}`.
  * A listener that subscribes to each item and then serves until cancelled holds them on purpose.
  */
-function waitsAfter(body: ast.BlockStmt, loop: ast.Stmt): boolean {
+function waitsAfter(pass: Pass, file: PassFile, body: ast.BlockStmt, loop: ast.Stmt): boolean {
   const list = listHolding(body, loop);
   const i = list.indexOf(loop);
   if (i < 0) return false;
   // Channels handed to signal.Notify: a receive from one waits for the process to be told to stop.
   const signals = new Set<string>();
   walkSameFunc(body, (x) => {
-    if (x.kind === 'CallExpr' && x.args?.length) {
-      const f = unparen(x.fun);
-      const a = unparen(x.args[0]!);
-      if (f.kind === 'SelectorExpr' && f.sel.name === 'Notify' && unparen(f.x).kind === 'Ident' && (unparen(f.x) as ast.Ident).name === 'signal' && a.kind === 'Ident') signals.add(a.name);
+    if (x.kind === 'CallExpr' && x.args?.length && unparen(x.args[0]!).kind === 'Ident' && callName(pass, file, x)?.name === 'os/signal.Notify') {
+      signals.add((unparen(x.args[0]!) as ast.Ident).name);
     }
     return true;
   });
@@ -392,7 +390,7 @@ function run(pass: Pass): void {
       // Hold until cancelled: the function collects one per iteration and then blocks until its
       // context is done (`<-ctx.Done()`) before returning: the deferred calls release them all
       // when it ends, which is the point (the MCP SDK's subscriptions listener).
-      if (!unlocking && fn?.body && waitsAfter(fn.body, outer)) return;
+      if (!unlocking && fn?.body && waitsAfter(pass, file, fn.body, outer)) return;
       // Postponed past an unlock: the loop runs under a lock that the function's last statement
       // releases, so the deferred calls run after it, out of the critical section (nats.go's
       // `defer errCb(...)` "after releasing the mutex").

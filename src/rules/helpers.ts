@@ -864,6 +864,14 @@ export function guardConds(fn: FuncNode, target: ast.Node): ast.Expr[] {
   return out;
 }
 
+/**
+ * Whether a literal's text is its value, so that two different texts are two different values:
+ * a double-quoted string without escapes, or a decimal integer (not `0x10` against `16`).
+ */
+export function plainLiteralText(v: string): boolean {
+  return /^"[^"\\]*"$/.test(v) || /^(0|[1-9][0-9]*)$/.test(v);
+}
+
 /** What a guarding condition needs of a variable for the guarded node to run. */
 export type GuardNeed = 'nil' | 'true' | 'false' | { equals: string } | { differs: string };
 
@@ -957,9 +965,7 @@ export function skippedForCall(trail: CallTrail, node: ast.Node): boolean {
     if (typeof need === 'object') {
       // Compared with a literal: a different literal (or the same, for `!=`) skips the node.
       if (x.kind !== 'BasicLit') continue;
-      // Only literals whose text is their value: double-quoted strings without escapes, decimal integers.
-      const plain = (v: string) => /^"[^"\\]*"$/.test(v) || /^(0|[1-9][0-9]*)$/.test(v);
-      if ('equals' in need && plain(x.value) && plain(need.equals) && x.value !== need.equals) return true;
+      if ('equals' in need && plainLiteralText(x.value) && plainLiteralText(need.equals) && x.value !== need.equals) return true;
       if ('differs' in need && x.value === need.differs) return true;
       continue;
     }

@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  assignsVar, callsMethodNamed, guardConds, skippedForCall, type CallTrail, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
+  assignsVar, callsMethodNamed, guardConds, plainLiteralText, skippedForCall, type CallTrail, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
   type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
@@ -178,7 +178,7 @@ function equalityTests(file: PassFile, conds: readonly ast.Expr[]): Map<string, 
     if (x.op !== '==') return;
     const l = unparen(x.x);
     const r = unparen(x.y);
-    const plain = (e: ast.Expr) => e.kind === 'BasicLit' && (/^"[^"\\]*"$/.test(e.value) || /^(0|[1-9][0-9]*)$/.test(e.value));
+    const plain = (e: ast.Expr) => e.kind === 'BasicLit' && plainLiteralText(e.value);
     if (plain(r) && !plain(l)) out.set(textOf(file, l), (r as ast.BasicLit).value);
     else if (plain(l) && !plain(r)) out.set(textOf(file, r), (l as ast.BasicLit).value);
   };

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-Q7SYIO7U.js";
+} from "./chunk-GUMAMPWS.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-F4VVMSKW.js";
+} from "./chunk-X273FNYA.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-Q7SYIO7U.js";
+} from "./chunk-GUMAMPWS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ZQH6ERBQ.js";
+} from "./chunk-L4TDYMYM.js";
 import {
   SEVERITIES,
   compareFindings,

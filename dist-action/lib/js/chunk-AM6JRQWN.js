@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-F4VVMSKW.js";
+} from "./chunk-X273FNYA.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-Q7SYIO7U.js";
+import "./chunk-GUMAMPWS.js";
 import "./chunk-4FP7QAVF.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-ZQH6ERBQ.js";
+import "./chunk-L4TDYMYM.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

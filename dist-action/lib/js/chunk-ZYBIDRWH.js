@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ZQH6ERBQ.js";
+} from "./chunk-L4TDYMYM.js";
 import {
   docUrl,
   severityRank

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ZQH6ERBQ.js";
+} from "./chunk-L4TDYMYM.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

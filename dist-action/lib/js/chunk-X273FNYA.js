@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-Q7SYIO7U.js";
+} from "./chunk-GUMAMPWS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ZQH6ERBQ.js";
+} from "./chunk-L4TDYMYM.js";
 import {
   SEVERITIES,
   compareFindings,

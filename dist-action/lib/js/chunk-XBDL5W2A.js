@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-YLPAMG5U.js";
+} from "./chunk-ZYBIDRWH.js";
 import "./chunk-4FP7QAVF.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-ZQH6ERBQ.js";
+import "./chunk-L4TDYMYM.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -66,6 +66,36 @@ var ACQUIRING_CALLS = {
   "archive/zip.OpenReader": { what: "zip file", held: OPEN },
   "bufio.NewWriter": { what: "buffered writer", held: "stays unflushed" }
 };
+var RELEASE_METHODS = /* @__PURE__ */ new Set([
+  "Close",
+  "CloseSend",
+  "Unlock",
+  "RUnlock",
+  "Stop",
+  "Rollback",
+  "Release",
+  "Flush",
+  "Sync",
+  "Done",
+  "Cancel",
+  "Shutdown",
+  "Wait",
+  "Finish",
+  "End",
+  "Terminate",
+  "Kill",
+  "Destroy",
+  "Free",
+  "Dispose",
+  "Disconnect",
+  "Cleanup",
+  "Discard",
+  "Unsubscribe",
+  "Quit",
+  "Exit",
+  "Teardown",
+  "Remove"
+]);
 var MUTEX_METHODS = {
   "(*sync.Mutex).Lock": "Lock",
   "(*sync.Mutex).Unlock": "Unlock",
@@ -962,6 +992,9 @@ function guardConds(fn, target) {
   });
   return out;
 }
+function plainLiteralText(v) {
+  return /^"[^"\\]*"$/.test(v) || /^(0|[1-9][0-9]*)$/.test(v);
+}
 function guardNeeds(fn, node) {
   const out = /* @__PURE__ */ new Map();
   if (!fn.body) return out;
@@ -1032,8 +1065,7 @@ function skippedForCall(trail, node) {
     const x = unparen(a);
     if (typeof need === "object") {
       if (x.kind !== "BasicLit") continue;
-      const plain = (v) => /^"[^"\\]*"$/.test(v) || /^(0|[1-9][0-9]*)$/.test(v);
-      if ("equals" in need && plain(x.value) && plain(need.equals) && x.value !== need.equals) return true;
+      if ("equals" in need && plainLiteralText(x.value) && plainLiteralText(need.equals) && x.value !== need.equals) return true;
       if ("differs" in need && x.value === need.differs) return true;
       continue;
     }
@@ -1970,16 +2002,14 @@ function rollbackOnFailure(pass, fn, d) {
   const list = lit.body.list ?? [];
   return list.length > 0 && list.every((st) => st.kind === "IfStmt" && !st.init && st.else === null && testsFailure(st.cond));
 }
-function waitsAfter(body, loop) {
+function waitsAfter(pass, file, body, loop) {
   const list = listHolding(body, loop);
   const i = list.indexOf(loop);
   if (i < 0) return false;
   const signals = /* @__PURE__ */ new Set();
   walkSameFunc(body, (x) => {
-    if (x.kind === "CallExpr" && x.args?.length) {
-      const f = unparen(x.fun);
-      const a = unparen(x.args[0]);
-      if (f.kind === "SelectorExpr" && f.sel.name === "Notify" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "signal" && a.kind === "Ident") signals.add(a.name);
+    if (x.kind === "CallExpr" && x.args?.length && unparen(x.args[0]).kind === "Ident" && callName(pass, file, x)?.name === "os/signal.Notify") {
+      signals.add(unparen(x.args[0]).name);
     }
     return true;
   });
@@ -2122,7 +2152,7 @@ function run(pass) {
       const outer = loops[loops.length - 1];
       const dfun = unparen(d.call.fun);
       const unlocking = dfun.kind === "SelectorExpr" && (dfun.sel.name === "Unlock" || dfun.sel.name === "RUnlock");
-      if (!unlocking && fn?.body && waitsAfter(fn.body, outer)) return;
+      if (!unlocking && fn?.body && waitsAfter(pass, file, fn.body, outer)) return;
       if (fn?.body && runsAfterFinalUnlock(file, fn.body, outer, d)) return;
       if (!unlocking && handedToGoroutine(pass, loop, d)) return;
       if (!unlocking && keptBeyondIteration(pass, loop, d)) return;
@@ -5134,35 +5164,6 @@ function checkList(pass, file, fn, list) {
     }
   }
 }
-var RELEASE_METHODS = /* @__PURE__ */ new Set([
-  "Close",
-  "CloseSend",
-  "Stop",
-  "Shutdown",
-  "Rollback",
-  "Release",
-  "Unlock",
-  "RUnlock",
-  "Finish",
-  "End",
-  "Cancel",
-  "Terminate",
-  "Kill",
-  "Flush",
-  "Sync",
-  "Destroy",
-  "Free",
-  "Dispose",
-  "Disconnect",
-  "Cleanup",
-  "Done",
-  "Discard",
-  "Unsubscribe",
-  "Quit",
-  "Exit",
-  "Teardown",
-  "Remove"
-]);
 function releaseCall(e) {
   const c = unparen(e);
   if (c.kind !== "CallExpr") return false;
@@ -5472,7 +5473,7 @@ function equalityTests(file, conds) {
     if (x.op !== "==") return;
     const l = unparen(x.x);
     const r = unparen(x.y);
-    const plain = (e) => e.kind === "BasicLit" && (/^"[^"\\]*"$/.test(e.value) || /^(0|[1-9][0-9]*)$/.test(e.value));
+    const plain = (e) => e.kind === "BasicLit" && plainLiteralText(e.value);
     if (plain(r) && !plain(l)) out.set(textOf(file, l), r.value);
     else if (plain(l) && !plain(r)) out.set(textOf(file, r), l.value);
   };
