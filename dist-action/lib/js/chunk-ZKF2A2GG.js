@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-4FP7QAVF.js";
+} from "./chunk-XFICVFQD.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";

@@ -2090,7 +2090,7 @@ async function analyze(opts) {
     root: loaded.root,
     findings,
     suppressed,
-    loadErrors: [...loaded.errors, ...loaded.packages.flatMap((p) => p.errors.map((e) => `${p.dir}: ${e}`))],
+    loadErrors: [...loaded.errors, ...loaded.packages.flatMap((p) => p.errors.map((e) => p.dir ? `${p.dir}: ${e}` : e))],
     notes: [...notes].sort(),
     packages: units.length,
     files: units.reduce((n, u) => n + u.files.length, 0),

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-4FP7QAVF.js";
+} from "./chunk-XFICVFQD.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";

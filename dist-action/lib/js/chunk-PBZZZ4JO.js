@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-GUMAMPWS.js";
+} from "./chunk-AOLIY4O2.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,7 +26,7 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-4FP7QAVF.js";
+} from "./chunk-XFICVFQD.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,

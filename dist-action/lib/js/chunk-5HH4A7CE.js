@@ -10,8 +10,8 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-ZYBIDRWH.js";
-import "./chunk-4FP7QAVF.js";
+} from "./chunk-ZKF2A2GG.js";
+import "./chunk-XFICVFQD.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-4FP7QAVF.js";
+} from "./chunk-XFICVFQD.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";

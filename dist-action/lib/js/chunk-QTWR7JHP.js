@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-X273FNYA.js";
+} from "./chunk-PBZZZ4JO.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-GUMAMPWS.js";
+} from "./chunk-AOLIY4O2.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,7 +49,7 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-4FP7QAVF.js";
+} from "./chunk-XFICVFQD.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,

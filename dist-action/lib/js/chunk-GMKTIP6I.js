@@ -9,12 +9,12 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-X273FNYA.js";
+} from "./chunk-PBZZZ4JO.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-GUMAMPWS.js";
-import "./chunk-4FP7QAVF.js";
+import "./chunk-AOLIY4O2.js";
+import "./chunk-XFICVFQD.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";
