@@ -12,7 +12,7 @@ import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
   blockingCall, callGraphOf, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
-  requestHandler, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds,
+  requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-blocking-call';
@@ -344,6 +344,28 @@ function stopDeferredAfter(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): b
   return found;
 }
 
+/**
+ * Whether the function's own code after the defer statement signals a stop (`defer func() {
+ * <-readLoopDone }()`, then `return d.conn.Close()`): the signal runs before the function returns,
+ * so before the deferred wait.
+ */
+function stopsAfterDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boolean {
+  const after = nodeEnd(d);
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found || x.kind === 'GoStmt' || x.kind === 'DeferStmt' || nodeEnd(x) <= after) return false;
+    // Not a send (`jobs <- j` feeds the workers, it does not stop them), nor a Close of
+    // something the function opened itself (`f.Close()` of a local file stops no goroutine).
+    if (nodePos(x) >= after && x.kind === 'CallExpr' && isStopSignal(pass, x)) {
+      const f = unparen(x.fun);
+      const root = f.kind === 'SelectorExpr' ? rootIdent(f.x) : undefined;
+      found = !root || pass.types.objectOf(root)?.varKind !== 'local';
+    }
+    return !found;
+  });
+  return found;
+}
+
 /** Whether a statement ahead of the defer in its own statement list signals a stop. */
 function stopsBeforeDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boolean {
   for (const st of listHolding(body, d)) {
@@ -657,6 +679,8 @@ function run(pass: Pass): void {
       if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
       // `p.terminate(true); defer func() { p.report() }()`: told to stop before the defer is even registered.
       if (waitsOthers && fn?.body && stopsBeforeDefer(pass, fn.body, d)) return;
+      // `defer func() { <-readLoopDone }(); ...; return d.conn.Close()`: told to stop on the way out.
+      if (waitsOthers && fn?.body && stopsAfterDefer(pass, fn.body, d)) return;
       // The wait that makes a close of the channel safe (`defer func() { wg.Wait(); close(out) }()`,
       // or `defer close(out); defer wg.Wait()`): the remedy defer-close-chan-with-sender asks for.
       if (waitsOthers && chain.length === 0 && site.node.kind === 'CallExpr' && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;

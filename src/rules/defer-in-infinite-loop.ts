@@ -2,7 +2,7 @@
 // each iteration adds one more record that stays in memory.
 import type { Analyzer, Pass } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { deferNeeds, enclosingFunc, endlessEnclosingLoops, funcName, lineOf, textOf } from './helpers.js';
+import { deferNeeds, enclosingFunc, endlessEnclosingLoops, funcName, lineOf, runsAtMostOnce, textOf } from './helpers.js';
 
 const ID = 'defer-in-infinite-loop';
 
@@ -14,6 +14,9 @@ function run(pass: Pass): void {
       // Prefer a loop that surely never ends over one that ends when a channel is closed.
       const e = endless.find((x) => x.confidence === 'high') ?? endless[0]!;
       const fn = enclosingFunc(stack);
+      // A loop that ends when its channel is closed runs a defer guarded to run once (`if
+      // sess.pty != nil { continue }; sess.pty = &req; defer ...`) when it ends: nothing piles up.
+      if (e.confidence !== 'high' && fn && runsAtMostOnce(pass, fn, d, e.loop, stack)) return;
       const fname = fn ? funcName(file, fn) : 'the function';
       const line = lineOf(file, e.loop);
       const deferred = textOf(file, d.call);

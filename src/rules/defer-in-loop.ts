@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
-  callGraphOf, callName, callText, cfgOf, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsOncePerCall, sameExpr,
+  callGraphOf, callName, callText, cfgOf, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
   sameRefKey, sameVar, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
 } from './helpers.js';
 
@@ -78,93 +78,6 @@ function describeRelease(pass: Pass, file: PassFile, d: ast.DeferStmt): ast.Iden
     return rootIdent(fun.x);
   }
   return undefined;
-}
-
-/** `v == nil`, `nil == v`, `!v`, `v == false`, `v`: the guarded expression and the value that closes the guard. */
-function guardOf(cond: ast.Expr): { v: ast.Expr; closedBy: 'non-nil' | 'true' | 'false' } | undefined {
-  const c = unparen(cond);
-  const isName = (e: ast.Expr): boolean => {
-    const x = unparen(e);
-    return x.kind === 'Ident' || x.kind === 'SelectorExpr';
-  };
-  const isIdent = (e: ast.Expr, name: string) => {
-    const x = unparen(e);
-    return x.kind === 'Ident' && x.name === name;
-  };
-  if (c.kind === 'BinaryExpr' && c.op === '==') {
-    for (const [v, k] of [[c.x, c.y], [c.y, c.x]] as const) {
-      if (!isName(v)) continue;
-      if (isIdent(k, 'nil')) return { v, closedBy: 'non-nil' };
-      if (isIdent(k, 'false')) return { v, closedBy: 'true' };
-      if (isIdent(k, 'true')) return { v, closedBy: 'false' };
-    }
-    return undefined;
-  }
-  if (c.kind === 'UnaryExpr' && c.op === '!' && isName(c.x)) return { v: unparen(c.x), closedBy: 'true' };
-  if (isName(c) && !isIdent(c, 'true') && !isIdent(c, 'false')) return { v: c, closedBy: 'false' };
-  return undefined;
-}
-
-/** Whether `e` is certainly the value that closes a guard (any value but nil for 'non-nil'). */
-function closes(e: ast.Expr, closedBy: 'non-nil' | 'true' | 'false'): boolean {
-  const x = unparen(e);
-  const name = x.kind === 'Ident' ? x.name : undefined;
-  if (closedBy === 'non-nil') return name !== 'nil';
-  return name === closedBy;
-}
-
-/** The values a `=` statement gives the reference `key` (undefined where a multi-value call gives it). */
-function valuesFor(pass: Pass, st: ast.AssignStmt, key: string): (ast.Expr | undefined)[] {
-  if (st.tok !== '=') return [];
-  const out: (ast.Expr | undefined)[] = [];
-  st.lhs.forEach((l, i) => {
-    if (sameRefKey(refKey(pass, l), key)) out.push(st.rhs.length === st.lhs.length ? st.rhs[i] : undefined);
-  });
-  return out;
-}
-
-/**
- * Whether the defer runs at most once per call of the function, though it sits in a loop:
- * - no path leads from the defer back to it (every path after it returns, panics or leaves the
- *   loops: `defer f.Close(); return f.Read(...)`, `...; break`);
- * - or it sits in a guard that closes itself (`if conn == nil { conn = dial(); defer conn.Close() }`,
- *   `if !held { mu.Lock(); defer mu.Unlock(); held = true }`): the guard's variable lives outside
- *   the loops, every path from the defer back to it sets the variable to a closing value, and
- *   nothing in the loops sets it back (or takes its address).
- */
-function runsAtMostOnce(pass: Pass, fn: FuncNode, d: ast.DeferStmt, outer: LoopNode, stack: readonly ast.Node[]): boolean {
-  if (runsOncePerCall(pass, fn, d)) return true;
-  const g = cfgOf(pass, fn);
-  if (!g || !g.locate(d)) return false;
-  const li = stack.indexOf(outer);
-  for (let i = stack.length - 2; i > li; i--) {
-    const ifs = stack[i]!;
-    if (ifs.kind !== 'IfStmt' || stack[i + 1] !== ifs.body) continue;
-    const guard = guardOf(ifs.cond);
-    if (!guard) continue;
-    const root = rootIdent(guard.v);
-    const obj = root ? pass.types.objectOf(root) : undefined;
-    if (!obj?.decl || nodePos(obj.decl) >= nodePos(outer)) continue;
-    const key = refKey(pass, guard.v);
-    if (key === undefined) continue;
-    const closing = new Set<ast.Node>();
-    let reopened = false;
-    walkSameFunc(outer.body, (x) => {
-      if (reopened) return false;
-      if (x.kind === 'AssignStmt') {
-        const values = valuesFor(pass, x, key);
-        if (values.length === 0) return true;
-        // `conn, err = dial()` closes a nil guard too (the error is checked or the guard is moot).
-        if (values.every((v) => (v === undefined ? guard.closedBy === 'non-nil' : closes(v, guard.closedBy)))) closing.add(x);
-        else reopened = true;
-      } else if (x.kind === 'UnaryExpr' && x.op === '&' && sameRefKey(refKey(pass, x.x), key)) {
-        reopened = true;
-      }
-      return !reopened;
-    });
-    if (!reopened && closing.size > 0 && !g.pathExists(d, d, (n) => closing.has(n))) return true;
-  }
-  return false;
 }
 
 /**

@@ -42,13 +42,18 @@ function hasResults(fn: FuncNode): boolean {
 }
 
 /** Whether id is declared directly by fn: a parameter, a result, a local outside nested literals. */
-function declaredIn(pass: Pass, fn: FuncNode, lit: ast.FuncLit, id: ast.Ident): 'param' | 'result' | 'local' | 'other' | undefined {
+function declaredIn(pass: Pass, fn: FuncNode, lit: ast.FuncLit, id: ast.Ident): 'param' | 'result' | 'local' | 'own' | 'other' | undefined {
   const o = pass.types.objectOf(id);
   if (!o) return undefined;
   if (o.kind !== 'var' || !o.decl) return 'other';
   const at = o.decl.namePos;
   const inRange = (n: ast.Node, p: number) => p >= nodeStart(n) && p < nodeStop(n);
-  if (inRange(lit, at)) return 'other'; // the literal's own variable
+  if (inRange(lit, at)) {
+    // The literal's own variable (`if err := recover(); err != nil {...}`), declared outside any
+    // literal nested in it.
+    if (o.varKind === 'param' || o.varKind === 'recv' || o.varKind === 'result') return 'other';
+    return fnLiterals(lit.body).some((l) => inRange(l, at)) ? 'other' : 'own';
+  }
   if (!inRange(fn, at)) return 'other'; // captured from further out: someone else may read it
   if (o.varKind === 'result') return 'result';
   if (o.varKind === 'param' || o.varKind === 'recv') return 'param';
@@ -59,10 +64,11 @@ function declaredIn(pass: Pass, fn: FuncNode, lit: ast.FuncLit, id: ast.Ident): 
   return 'local';
 }
 
-function fnLiterals(fn: FuncNode): ast.FuncLit[] {
+function fnLiterals(fn: FuncNode | ast.BlockStmt): ast.FuncLit[] {
   const out: ast.FuncLit[] = [];
-  if (!fn.body) return out;
-  inspect(fn.body, (n) => {
+  const body = fn.kind === 'BlockStmt' ? fn : fn.body;
+  if (!body) return out;
+  inspect(body, (n) => {
     if (n.kind === 'FuncLit') out.push(n);
   });
   return out;
@@ -164,13 +170,17 @@ function reportLostAssignments(pass: Pass, file: PassFile, fn: FuncNode, fname: 
   const reported = new Set<string>();
   walkSameFunc(lit.body, (x) => {
     if (x.kind !== 'AssignStmt' || x.tok === ':=') return true;
-    for (const l of x.lhs) {
+    for (const [i, l] of x.lhs.entries()) {
       const id = unparen(l);
       if (id.kind !== 'Ident' || id.name === '_' || reported.has(id.name)) continue;
+      const where = declaredIn(pass, fn, lit, id);
+      if (where === 'own') {
+        reportOwnShadow(pass, file, fn, fname, d, lit, x, id, x.lhs.length === x.rhs.length ? x.rhs[i] : undefined, reported);
+        continue;
+      }
       const typed = isErrorTyped(pass, id);
       if (typed === false) continue;
       if (typed === undefined && !/^err$|Err$|^err[A-Z]/.test(id.name)) continue;
-      const where = declaredIn(pass, fn, lit, id);
       // Without types we cannot tell a named result from a local: stay silent.
       if (where === undefined || where === 'result' || where === 'other') continue;
       if (readInLiteral(pass, lit, id, nodeStop(x))) continue;
@@ -202,6 +212,34 @@ function reportLostAssignments(pass: Pass, file: PassFile, fn: FuncNode, fname: 
       });
     }
     return true;
+  });
+}
+
+/**
+ * `if err := recover(); err != nil { err = fmt.Errorf(...) }` in a deferred literal of a function
+ * with a named result err: the literal's own err takes the error, the result never sees it.
+ */
+function reportOwnShadow(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: ast.DeferStmt, lit: ast.FuncLit, x: ast.AssignStmt, id: ast.Ident, rhs: ast.Expr | undefined, reported: Set<string>): void {
+  const result = (fn.type.results?.list ?? []).flatMap((f) => f.names ?? []).find((n) => n.name === id.name);
+  if (!result || isErrorTyped(pass, result) !== true) return;
+  // The value stored is an error: the variable's own type (`err := f.Close()`), or the assigned
+  // expression's (`err := recover()` is an any that takes a wrapped error).
+  if (isErrorTyped(pass, id) !== true && !(rhs && isErrorTyped(pass, rhs) === true)) return;
+  if (readInLiteral(pass, lit, id, nodeStop(x))) return;
+  const decl = pass.types.objectOf(id)?.decl;
+  if (!decl) return;
+  reported.add(id.name);
+  const declLine = lineOf(file, decl);
+  pass.report({
+    node: x,
+    file,
+    message: `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} there is the literal's own variable declared on line ${declLine}, which shadows the named result ${id.name} of ${fname}: the assignment changes only that copy, so ${fname} returns without this error; give the variable declared on line ${declLine} another name (e.g. \`if r := recover(); r != nil\`) so that the literal assigns the named result`,
+    confidence: 'high',
+    related: [
+      { node: d, message: 'the defer statement' },
+      { node: decl, message: `${id.name} declared here` },
+      { node: result, message: `the named result ${id.name}` },
+    ],
   });
 }
 

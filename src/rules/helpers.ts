@@ -1986,6 +1986,148 @@ export function runsOncePerCall(pass: Pass, fn: FuncNode, d: ast.DeferStmt | ast
   return !!g && !!g.locate(d) && !g.canReach(d, d);
 }
 
+type GuardClose = 'non-nil' | 'true' | 'false';
+
+/**
+ * The guards a condition opens when it holds: `v == nil`, `nil == v`, `!v`, `v == false`, `v`,
+ * and each conjunct of `a && b`. Each guard is the guarded expression and the value that closes it.
+ */
+function guardsOf(cond: ast.Expr): { v: ast.Expr; closedBy: GuardClose }[] {
+  const c = unparen(cond);
+  if (c.kind === 'BinaryExpr' && c.op === '&&') return [...guardsOf(c.x), ...guardsOf(c.y)];
+  const isName = (e: ast.Expr): boolean => {
+    const x = unparen(e);
+    return x.kind === 'Ident' || x.kind === 'SelectorExpr';
+  };
+  const isIdent = (e: ast.Expr, name: string) => {
+    const x = unparen(e);
+    return x.kind === 'Ident' && x.name === name;
+  };
+  if (c.kind === 'BinaryExpr' && c.op === '==') {
+    for (const [v, k] of [[c.x, c.y], [c.y, c.x]] as const) {
+      if (!isName(v)) continue;
+      if (isIdent(k, 'nil')) return [{ v, closedBy: 'non-nil' }];
+      if (isIdent(k, 'false')) return [{ v, closedBy: 'true' }];
+      if (isIdent(k, 'true')) return [{ v, closedBy: 'false' }];
+    }
+    return [];
+  }
+  if (c.kind === 'UnaryExpr' && c.op === '!' && isName(c.x)) return [{ v: unparen(c.x), closedBy: 'true' }];
+  if (isName(c) && !isIdent(c, 'true') && !isIdent(c, 'false')) return [{ v: c, closedBy: 'false' }];
+  return [];
+}
+
+/**
+ * The guards an early exit opens for what follows it: after `if C { ...; continue }` the rest of
+ * the block runs only when C is false, so each disjunct of C names a value that closes a guard
+ * (`if handled || conn != nil { continue }`: conn == nil is open, a non-nil conn closes it).
+ */
+function exitGuardsOf(cond: ast.Expr): { v: ast.Expr; closedBy: GuardClose }[] {
+  const c = unparen(cond);
+  if (c.kind === 'BinaryExpr' && c.op === '||') return [...exitGuardsOf(c.x), ...exitGuardsOf(c.y)];
+  const isName = (e: ast.Expr): boolean => {
+    const x = unparen(e);
+    return x.kind === 'Ident' || x.kind === 'SelectorExpr';
+  };
+  const isIdent = (e: ast.Expr, name: string) => {
+    const x = unparen(e);
+    return x.kind === 'Ident' && x.name === name;
+  };
+  if (c.kind === 'BinaryExpr' && c.op === '!=') {
+    for (const [v, k] of [[c.x, c.y], [c.y, c.x]] as const) {
+      if (isName(v) && isIdent(k, 'nil')) return [{ v, closedBy: 'non-nil' }];
+    }
+    return [];
+  }
+  if (c.kind === 'UnaryExpr' && c.op === '!' && isName(c.x)) return [{ v: unparen(c.x), closedBy: 'false' }];
+  if (isName(c) && !isIdent(c, 'true') && !isIdent(c, 'false')) return [{ v: c, closedBy: 'true' }];
+  return [];
+}
+
+/** Whether `e` is certainly the value that closes a guard (any value but nil for 'non-nil'). */
+function closesGuard(e: ast.Expr, closedBy: GuardClose): boolean {
+  const x = unparen(e);
+  const name = x.kind === 'Ident' ? x.name : undefined;
+  if (closedBy === 'non-nil') return name !== 'nil';
+  return name === closedBy;
+}
+
+/** The values a `=` statement gives the reference `key` (undefined where a multi-value call gives it). */
+function valuesFor(pass: Pass, st: ast.AssignStmt, key: string): (ast.Expr | undefined)[] {
+  if (st.tok !== '=') return [];
+  const out: (ast.Expr | undefined)[] = [];
+  st.lhs.forEach((l, i) => {
+    if (sameRefKey(refKey(pass, l), key)) out.push(st.rhs.length === st.lhs.length ? st.rhs[i] : undefined);
+  });
+  return out;
+}
+
+/** Whether a statement always leaves the rest of its block: return, continue, break, panic. */
+function leavesBlock(st: ast.Stmt | undefined): boolean {
+  if (!st) return false;
+  if (st.kind === 'ReturnStmt') return true;
+  if (st.kind === 'BranchStmt') return st.tok === 'continue' || st.tok === 'break';
+  if (st.kind === 'ExprStmt') {
+    const x = unparen(st.x);
+    return x.kind === 'CallExpr' && unparen(x.fun).kind === 'Ident' && (unparen(x.fun) as ast.Ident).name === 'panic';
+  }
+  return false;
+}
+
+/**
+ * Whether a defer (or go) statement in a loop runs at most once per call of the function:
+ * - no path leads from it back to it (every path after it returns, panics or leaves the loops:
+ *   `defer f.Close(); return f.Read(...)`, `...; break`);
+ * - or it sits behind a guard that closes itself: inside `if conn == nil { conn = dial(); defer
+ *   conn.Close() }` or `if !held { mu.Lock(); defer mu.Unlock(); held = true }`, or after an early
+ *   exit `if sess.pty != nil { continue }` in its block, followed by `sess.pty = &req`. The
+ *   guard's variable lives outside the loops, every path from the defer back to it sets the
+ *   variable to a closing value, and nothing in the loops sets it back (or takes its address).
+ */
+export function runsAtMostOnce(pass: Pass, fn: FuncNode, d: ast.DeferStmt | ast.GoStmt, outer: LoopNode, stack: readonly ast.Node[]): boolean {
+  if (runsOncePerCall(pass, fn, d)) return true;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return false;
+  const li = stack.indexOf(outer);
+  const guards: { v: ast.Expr; closedBy: GuardClose }[] = [];
+  for (let i = stack.length - 2; i > li; i--) {
+    const n = stack[i]!;
+    const child = stack[i + 1];
+    if (n.kind === 'IfStmt' && child === n.body) guards.push(...guardsOf(n.cond));
+    // Early exits before the statement that holds the defer, in the same block (or case clause).
+    const list = n.kind === 'BlockStmt' ? n.list : n.kind === 'CaseClause' || n.kind === 'CommClause' ? n.body : undefined;
+    if (!list) continue;
+    for (const st of list) {
+      if (st === child) break;
+      if (st.kind === 'IfStmt' && !st.init && !st.else && leavesBlock((st.body.list ?? []).at(-1))) guards.push(...exitGuardsOf(st.cond));
+    }
+  }
+  for (const guard of guards) {
+    const root = rootIdent(guard.v);
+    const obj = root ? pass.types.objectOf(root) : undefined;
+    if (!obj?.decl || nodePos(obj.decl) >= nodePos(outer)) continue;
+    const key = refKey(pass, guard.v);
+    if (key === undefined) continue;
+    const closing = new Set<ast.Node>();
+    let reopened = false;
+    walkSameFunc(outer.body, (x) => {
+      if (reopened) return false;
+      if (x.kind === 'AssignStmt') {
+        const values = valuesFor(pass, x, key);
+        if (values.length === 0) return true;
+        // `conn, err = dial()` closes a nil guard too (the error is checked or the guard is moot).
+        if (values.every((v) => (v === undefined ? guard.closedBy === 'non-nil' : closesGuard(v, guard.closedBy)))) closing.add(x);
+        else reopened = true;
+      } else if (x.kind === 'UnaryExpr' && x.op === '&' && sameRefKey(refKey(pass, x.x), key)) {
+        reopened = true;
+      }
+      return !reopened;
+    });
+    if (!reopened && closing.size > 0 && !g.pathExists(d, d, (n) => closing.has(n))) return true;
+  }
+  return false;
+}
+
 // ---- what the rules need of function bodies (see analysis/prune.ts) ----
 
 /** The bare name a qualified callee name is called by: `Lock` for `(*sync.Mutex).Lock`, `close` for `builtin close`. */

@@ -146,7 +146,7 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefi
 
 /**
  * Whether the deferred literal guards one built-in operation: the statement list that defers it
- * holds one other statement, with no calls other than builtins (`close(ch)` of a channel that may
+ * holds one other statement (and perhaps a return after it), with no calls other than builtins (`close(ch)` of a channel that may
  * be closed already, `ch <- v` on one, `if a == b { ... }` on interface values that may not be
  * comparable).
  * Swallowing that one known panic is the intent (nats.go's `closeStatusListener`, x/tools'
@@ -161,8 +161,11 @@ function guardsOneBuiltin(pass: Pass, file: PassFile, lit: RecoverSite["fn"]): b
   // nil { defer func() { recover() }(); r.ackC <- err }`).
   const d = findDefer(outer, lit);
   const list = d ? listHolding(outer, d) : [];
-  const rest = list.filter((st) => st !== d);
-  if (rest.length !== 1 || rest.length === list.length) return false;
+  const all = list.filter((st) => st !== d);
+  if (all.length === 0 || all.length === list.length) return false;
+  // A last `return nil` after the operation belongs to it (`out <- p; return nil`).
+  const rest = all.length === 2 && all[1]!.kind === 'ReturnStmt' ? all : all.slice(0, 1);
+  if (all.length !== rest.length) return false;
   let plain = true;
   const visit = (n: ast.Node): void => {
     if (!plain) return;
@@ -177,7 +180,7 @@ function guardsOneBuiltin(pass: Pass, file: PassFile, lit: RecoverSite["fn"]): b
     }
     forEachChild(n, visit);
   };
-  visit(rest[0]!);
+  for (const st of rest) visit(st);
   return plain;
 }
 

@@ -110,3 +110,29 @@ func spawnEach(in <-chan int) {
 		}()
 	}
 }
+
+type request struct{ kind string }
+
+type session struct {
+	handled bool
+	window  chan int
+	pty     *request
+}
+
+// The defer waits for reqs to be closed on purpose, and the early exit lets it be registered
+// once: after the first pty request, pty is set and every later one takes the continue.
+func (s *session) handleRequests(reqs <-chan *request) {
+	for req := range reqs {
+		switch req.kind {
+		case "pty":
+			if s.handled || s.pty != nil {
+				continue
+			}
+			s.pty = req
+			s.window = make(chan int, 1)
+			defer func() {
+				close(s.window)
+			}()
+		}
+	}
+}

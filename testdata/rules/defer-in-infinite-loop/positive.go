@@ -120,3 +120,27 @@ func gotoInside(next func() int) {
 		defer fmt.Println("y") // want `for \{\}`
 	}
 }
+
+type ptyRequest struct{ kind string }
+
+type ptySession struct {
+	handled bool
+	window  chan int
+	pty     *ptyRequest
+}
+
+// The early exit tests pty, but nothing sets it: every pty request registers another close.
+func (s *ptySession) handleRequests(reqs <-chan *ptyRequest) {
+	for req := range reqs {
+		switch req.kind {
+		case "pty":
+			if s.handled || s.pty != nil {
+				continue
+			}
+			s.window = make(chan int, 1)
+			defer func() { // want `waits for the loop on line \d+ \(range over channel reqs\)`
+				close(s.window)
+			}()
+		}
+	}
+}

@@ -6,6 +6,7 @@ package handshake
 import (
 	"context"
 	"net"
+	"os"
 	"os/exec"
 	"sync"
 	"time"
@@ -95,7 +96,7 @@ func waitThenClose(work func() error) {
 		errCh <- work()
 		<-done
 	}()
-	defer func() { // want `<-errCh \(line 99\) blocks until a value is sent or the channel is closed, so waitThenClose cannot return`
+	defer func() { // want `<-errCh \(line 100\) blocks until a value is sent or the channel is closed, so waitThenClose cannot return`
 		<-errCh
 		close(done)
 	}()
@@ -103,7 +104,7 @@ func waitThenClose(work func() error) {
 
 // A signal, then a sleep: the sleep waits for nobody.
 func closeThenSleep(c net.Conn) {
-	defer func() { // want `time\.Sleep\(time\.Second\) \(line 108\) sleeps`
+	defer func() { // want `time\.Sleep\(time\.Second\) \(line 109\) sleeps`
 		c.Close()
 		time.Sleep(time.Second)
 	}()
@@ -238,4 +239,53 @@ func (w *worker) closeOnce() {
 
 func (w *worker) runOnce() {
 	defer w.closeOnce()
+}
+
+type channel struct {
+	mu       sync.Mutex
+	conn     net.Conn
+	readDone chan struct{}
+}
+
+// The wait for the read loop is registered first, and the connection it reads from is closed on
+// the way out (`return c.conn.Close()`), before the deferred receive runs.
+func (c *channel) close(graceful bool) error {
+	c.mu.Lock()
+	readDone := c.readDone
+	if graceful && readDone != nil {
+		defer func() {
+			<-readDone
+		}()
+	}
+	conn := c.conn
+	c.mu.Unlock()
+	if conn == nil {
+		return nil
+	}
+	return c.conn.Close()
+}
+
+// What the function closes on the way out is a file it opened itself: the workers are not told
+// to stop, and the wait lasts as long as they run.
+func feedWorkers(path string, jobs []string, work func(string)) error {
+	var wg sync.WaitGroup
+	defer wg.Wait() // want `deferred wg.Wait\(\) blocks until every goroutine of the group has called Done`
+	ch := make(chan string)
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				work(j)
+			}
+		}()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	return f.Close()
 }

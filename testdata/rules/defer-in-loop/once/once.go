@@ -179,3 +179,73 @@ func sometimes(paths []string) error {
 	}
 	return nil
 }
+
+type session struct {
+	handled bool
+	conn    net.Conn
+}
+
+// An early exit guards the defer: once conn is set, every later request takes the continue.
+func (s *session) serveRequests(addrs []string) error {
+	for _, a := range addrs {
+		if s.handled || s.conn != nil {
+			continue
+		}
+		c, err := net.Dial("tcp", a)
+		if err != nil {
+			return err
+		}
+		s.conn = c
+		defer c.Close()
+	}
+	return nil
+}
+
+// The early exit tests conn, but the loop never sets it: every address dials and defers.
+func (s *session) serveRequestsUnguarded(addrs []string) error {
+	for _, a := range addrs {
+		if s.handled || s.conn != nil {
+			continue
+		}
+		c, err := net.Dial("tcp", a)
+		if err != nil {
+			return err
+		}
+		defer c.Close() // want `connection c from net.Dial on line \d+ stays open`
+	}
+	return nil
+}
+
+// The early exit is a flag set only on another path: the defer can run on every iteration.
+func dialAllUntilDone(addrs []string) error {
+	done := false
+	for _, a := range addrs {
+		if done {
+			break
+		}
+		c, err := net.Dial("tcp", a)
+		if err != nil {
+			done = true
+			continue
+		}
+		defer c.Close() // want `connection c from net.Dial on line \d+ stays open`
+	}
+	return nil
+}
+
+// The flag closes the early exit on the path through the defer.
+func dialFirst(addrs []string) error {
+	done := false
+	for _, a := range addrs {
+		if done {
+			continue
+		}
+		c, err := net.Dial("tcp", a)
+		if err != nil {
+			continue
+		}
+		defer c.Close()
+		done = true
+	}
+	return nil
+}
