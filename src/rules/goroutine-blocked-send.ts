@@ -277,6 +277,28 @@ function guardedBy(pass: Pass, body: ast.BlockStmt, exit: ast.Node, vars: readon
 }
 
 /**
+ * Whether a branch or return sits in a case of a select (inside body) that also has a case
+ * receiving from the channel: the case taken instead of the receive (`case <-ctx.Done():
+ * return`, a timeout, a default) stops receiving for good.
+ */
+function inOtherCase(pass: Pass, body: ast.BlockStmt, exit: ast.Node, key: string): boolean {
+  const at = nodePos(exit);
+  let ok = false;
+  walkSameFunc(body, (x) => {
+    if (ok) return false;
+    if (nodePos(x) > at || nodeEnd(x) <= at) return false;
+    if (x.kind !== 'SelectStmt') return true;
+    const cases = (x.body.list ?? []).filter((c): c is ast.CommClause => c.kind === 'CommClause');
+    const receivesCh = (c: ast.CommClause) => !!c.comm && nodeContains(c.comm, (y) => sameRefKey(receivedChan(pass, y), key));
+    if (!cases.some(receivesCh)) return true;
+    const holder = cases.find((c) => nodePos(c) <= at && at < nodeEnd(c));
+    if (holder && !receivesCh(holder)) ok = true;
+    return true;
+  });
+  return ok;
+}
+
+/**
  * Counters of the channel's receives in a loop body: variables incremented (`n++`, `n += 1`) in
  * a select case that receives from the channel, or in the loop body right after a plain receive
  * statement of it.
@@ -444,9 +466,16 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         for (const l of loops) {
           if (l.members.has(g.locate(s.at)!.block)) continue;
           const got = receivedVars(pass, l.stmt.body, m.key);
-          const early = g.loopExits(l.stmt).exits.find(
-            (e) => (e.via?.kind === 'ReturnStmt' || e.via?.kind === 'BranchStmt') && guardedBy(pass, l.stmt.body, e.via, got),
-          );
+          // An exit on a received value (`if err := <-errc; err != nil { return err }`) is often a
+          // deliberate abort: medium. One in another select case (`case <-ctx.Done(): return`)
+          // is the textbook leak.
+          let onValue = false;
+          const early = g.loopExits(l.stmt).exits.find((e) => {
+            if (e.via?.kind !== 'ReturnStmt' && e.via?.kind !== 'BranchStmt') return false;
+            if (inOtherCase(pass, l.stmt.body, e.via, m.key)) return true;
+            onValue = guardedBy(pass, l.stmt.body, e.via, got);
+            return onValue;
+          });
           if (!early || !g.canReach(s.at, l.header)) continue;
           path = [early.from];
           const via = early.via!;
@@ -455,7 +484,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
             node: via,
             note: `leaves the receive loop on line ${lineOf(file, l.stmt)} early`,
           };
-          confidence = 'medium';
+          if (onValue) confidence = 'medium';
           multi = true;
           break;
         }
