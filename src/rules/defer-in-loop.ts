@@ -1,6 +1,7 @@
 // defer-in-loop: a defer directly in a loop body. Deferred calls run when the function returns,
 // not at the end of the iteration, so what each iteration acquired piles up.
 import type * as ast from '../syntax/ast.js';
+import { NOPOS } from '../syntax/ast.js';
 import { end as nodeEnd, inspect as inspectAll, pos as nodePos, unparen } from '../syntax/nodes.js';
 import { walkNode } from '../types/cfg.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
@@ -145,15 +146,41 @@ function waitsAfter(pass: Pass, file: PassFile, body: ast.BlockStmt, loop: ast.S
   return false;
 }
 
-/** The root variable of what the deferred call releases: its receiver's (`f` of `f.Close()`), or its first argument's. */
-function deferTarget(d: ast.DeferStmt): ast.Ident | undefined {
+/** The operand of type conversions around an expression: `cs` of `unsafe.Pointer(cs)`, of `(*C.char)(p)`. */
+function unconvert(pass: Pass, e: ast.Expr): ast.Expr {
+  let x = unparen(e);
+  for (;;) {
+    if (x.kind !== 'CallExpr' || x.args?.length !== 1 || x.ellipsis !== NOPOS) return x;
+    const f = unparen(x.fun);
+    const conversion = pass.types.callee(x)?.kind === 'conversion' || f.kind === 'StarExpr' || (f.kind === 'SelectorExpr' && f.sel.name === 'Pointer' && unparen(f.x).kind === 'Ident' && (unparen(f.x) as ast.Ident).name === 'unsafe');
+    if (!conversion) return x;
+    x = unparen(x.args[0]!);
+  }
+}
+
+/** A call of a C function through cgo (`C.free(p)`, `C.rd_kafka_topic_partition_list_add(l, t)`). */
+function isCgoCall(pass: Pass, c: ast.CallExpr): boolean {
+  const f = unparen(c.fun);
+  if (f.kind !== 'SelectorExpr') return false;
+  const x = unparen(f.x);
+  if (x.kind !== 'Ident' || x.name !== 'C') return false;
+  const o = pass.types.objectOf(x);
+  return !o || o.kind === 'pkgname';
+}
+
+/** The root variable of what the deferred call releases: its receiver's (`f` of `f.Close()`), or its first argument's (through conversions). */
+function deferTarget(pass: Pass, d: ast.DeferStmt): ast.Ident | undefined {
   const fun = unparen(d.call.fun);
-  return fun.kind === 'SelectorExpr' ? rootIdent(fun.x) : d.call.args?.[0] ? rootIdent(d.call.args[0]) : undefined;
+  // A method releases its receiver; a package function (`os.Remove(name)`, `C.free(p)`) its argument.
+  const pkgFunc = fun.kind === 'SelectorExpr' && (isCgoCall(pass, d.call) || pass.types.callee(d.call)?.kind === 'func' || (unparen(fun.x).kind === 'Ident' && pass.types.objectOf(unparen(fun.x) as ast.Ident)?.kind === 'pkgname'));
+  if (fun.kind === 'SelectorExpr' && !pkgFunc) return rootIdent(fun.x);
+  const a = d.call.args?.[0];
+  return a ? rootIdent(unconvert(pass, a)) : fun.kind === 'SelectorExpr' ? rootIdent(fun.x) : undefined;
 }
 
 /** Whether the loop body stores the deferred call's target where it outlives the iteration: appended to, or assigned into, a variable declared outside the loop. */
 function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boolean {
-  const target = deferTarget(d);
+  const target = deferTarget(pass, d);
   if (!target) return false;
   const o = pass.types.objectOf(target);
   if (!o) return false;
@@ -161,18 +188,39 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
     const u = unparen(e);
     return u.kind === 'Ident' && u.name === target.name && pass.types.objectOf(u) === o;
   };
-  // An element of a collection declared outside the loop (`defer backends[i].Stop()`): it lives
-  // in that collection beyond the iteration.
+  // An element of a collection declared outside the loop (`defer backends[i].Stop()`,
+  // `defer C.destroy(cTopics[i])`): it lives in that collection beyond the iteration.
   const recv = unparen(d.call.fun);
-  if (recv.kind === 'SelectorExpr' && unparen(recv.x).kind !== 'Ident') {
+  const released = recv.kind === 'SelectorExpr' && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : undefined;
+  if (released?.kind === 'IndexExpr') {
     const decl = o.decl;
-    if (decl && (nodePos(decl) < nodePos(loop) || nodePos(decl) >= nodeEnd(loop)) && unparen(recv.x).kind === 'IndexExpr') return true;
+    if (decl && (nodePos(decl) < nodePos(loop) || nodePos(decl) >= nodeEnd(loop))) return true;
   }
   const outside = (e: ast.Expr): boolean => {
     const r = rootIdent(e);
     const decl = r ? pass.types.objectOf(r)?.decl : undefined;
     return !!decl && (nodePos(decl) < nodePos(loop) || nodePos(decl) >= nodeEnd(loop));
   };
+  // C memory handed to a C call that keeps it: the call's result is stored outside the loop
+  // (`cRes[i] = C.ConfigResource_new(kind, cName)`) or it adds to a C object from outside the loop
+  // (`C.topic_partition_list_add(cparts, ctopic, p)`). cgo hides who owns the pointer, and the
+  // deferred `C.free` keeps it valid until the function is done with the collection.
+  if (isCgoCall(pass, d.call)) {
+    let handed = false;
+    walkSameFunc(loop.body, (x) => {
+      if (handed) return false;
+      if (x.kind === 'AssignStmt' && x.lhs.length === 1 && x.rhs.length === 1) {
+        const v = unparen(x.rhs[0]!);
+        if (v.kind === 'CallExpr' && isCgoCall(pass, v) && (v.args ?? []).some((a) => isTarget(unconvert(pass, a))) && outside(x.lhs[0]!)) handed = true;
+      }
+      if (x.kind === 'CallExpr' && x !== d.call && isCgoCall(pass, x)) {
+        const args = (x.args ?? []).map((a) => unconvert(pass, a));
+        if (args.some(isTarget) && args.some((a) => !isTarget(a) && (a.kind === 'Ident' || a.kind === 'IndexExpr') && outside(a))) handed = true;
+      }
+      return !handed;
+    });
+    if (handed) return true;
+  }
   let kept = false;
   walkSameFunc(loop.body, (x) => {
     if (kept) return false;
@@ -191,7 +239,7 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
 
 /** Whether the root variable of the deferred call's receiver (or of its first argument) is used by a go statement of the loop body. */
 function handedToGoroutine(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boolean {
-  const target = deferTarget(d);
+  const target = deferTarget(pass, d);
   if (!target) return false;
   const o = pass.types.objectOf(target);
   if (!o) return false;

@@ -1,0 +1,3 @@
+module example.com/deferinloopcgo
+
+go 1.22
