@@ -3,7 +3,7 @@
 import type * as ast from '../syntax/ast.js';
 import { NOPOS } from '../syntax/ast.js';
 import { end as nodeEnd, inspect as inspectAll, pos as nodePos, unparen } from '../syntax/nodes.js';
-import { walkNode } from '../types/cfg.js';
+import { nodeContains, walkNode } from '../types/cfg.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
@@ -79,6 +79,46 @@ function describeRelease(pass: Pass, file: PassFile, d: ast.DeferStmt): ast.Iden
     return rootIdent(fun.x);
   }
   return undefined;
+}
+
+/** Releases that may run twice: the second call (the deferred one) is a harmless no-op. */
+const IDEMPOTENT_RELEASES: ReadonlySet<string> = new Set(['Close', 'Commit', 'Rollback', 'Stop', 'Release']);
+
+/**
+ * Whether every path from the defer round to the next iteration releases the same value in the
+ * loop body (`defer tx.Rollback(); ...; if err := tx.Commit(); err != nil { return err }`,
+ * `defer cancel(); ...; cancel()`): the deferred call is a safety net for the early returns, and
+ * nothing stays held across iterations. Not for unlocks: a second Unlock panics.
+ */
+function releasedInIteration(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  let matches: (c: ast.CallExpr) => boolean;
+  if (fun.kind === 'SelectorExpr') {
+    if (!IDEMPOTENT_RELEASES.has(fun.sel.name)) return false;
+    const key = refKey(pass, fun.x);
+    if (key === undefined) return false;
+    matches = (c) => {
+      const f = unparen(c.fun);
+      return f.kind === 'SelectorExpr' && IDEMPOTENT_RELEASES.has(f.sel.name) && sameRefKey(refKey(pass, f.x), key);
+    };
+  } else if (fun.kind === 'Ident' && (d.call.args ?? []).length === 0 && pass.types.objectOf(fun)?.kind === 'var') {
+    // A func value such as a context's cancel.
+    const key = refKey(pass, fun);
+    if (key === undefined) return false;
+    matches = (c) => (c.args ?? []).length === 0 && sameRefKey(refKey(pass, unparen(c.fun)), key);
+  } else {
+    return false;
+  }
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return false;
+  let any = false;
+  const releases = (n: ast.Node): boolean => {
+    if (n.kind === 'DeferStmt' || n.kind === 'GoStmt') return false;
+    const hit = nodeContains(n, (y) => y.kind === 'CallExpr' && matches(y));
+    if (hit) any = true;
+    return hit;
+  };
+  return !g.pathExists(d, d, releases) && any;
 }
 
 /**
@@ -336,6 +376,8 @@ function run(pass: Pass): void {
       const loop = loops[0]!;
       const fn = enclosingFunc(stack);
       if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1]!, stack)) return;
+      // Released again before the next iteration: the defer only covers the early returns.
+      if (fn && releasedInIteration(pass, fn, d)) return;
       // Undo on failure: `defer func() { if err != nil { os.Remove(name) } }()` with err a named
       // result. Each iteration registers its own rollback, meant to run at exit when the function
       // fails; nothing is held across iterations.

@@ -1,0 +1,79 @@
+package once
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"time"
+)
+
+// Each batch commits before the next one begins: the deferred Rollback only covers the early
+// returns, and no transaction stays open across iterations.
+func deleteBatches(ctx context.Context, db *sql.DB, batches [][]int) error {
+	for _, b := range batches {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		for _, id := range b {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM t WHERE id = ?", id); err != nil {
+				return err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The commit is skipped for empty batches, which go round with the transaction still open.
+func deleteBatchesSkipping(ctx context.Context, db *sql.DB, batches [][]int) error {
+	for _, b := range batches {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback() // want `transaction tx from \(\*database/sql.DB\).BeginTx on line \d+ stays open`
+		if len(b) == 0 {
+			continue
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The file is closed at the end of every iteration; the defer closes it on the early returns.
+func sizes(paths []string) (int64, error) {
+	var total int64
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return 0, err
+		}
+		total += st.Size()
+		f.Close()
+	}
+	return total, nil
+}
+
+// Each attempt's timeout is cancelled before the next one.
+func pingAll(ctx context.Context, ping func(context.Context) error, n int) error {
+	for i := 0; i < n; i++ {
+		attempt, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		if err := ping(attempt); err != nil {
+			return err
+		}
+		cancel()
+	}
+	return nil
+}
