@@ -345,25 +345,31 @@ function stopDeferredAfter(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): b
 }
 
 /**
- * Whether the function's own code after the defer statement signals a stop (`defer func() {
- * <-readLoopDone }()`, then `return d.conn.Close()`): the signal runs before the function returns,
- * so before the deferred wait.
+ * Whether the function's own code after the defer statement signals a stop in a statement of its
+ * body's top level (`defer func() { <-readLoopDone }()`, then `return d.conn.Close()` as the last
+ * statement): the signal runs before the function returns, so before the deferred wait. Signals
+ * inside loops or branches (`close(update.done)` for one request) stop something else.
  */
 function stopsAfterDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boolean {
   const after = nodeEnd(d);
-  let found = false;
-  walkSameFunc(body, (x) => {
-    if (found || x.kind === 'GoStmt' || x.kind === 'DeferStmt' || nodeEnd(x) <= after) return false;
-    // Not a send (`jobs <- j` feeds the workers, it does not stop them), nor a Close of
-    // something the function opened itself (`f.Close()` of a local file stops no goroutine).
-    if (nodePos(x) >= after && x.kind === 'CallExpr' && isStopSignal(pass, x)) {
-      const f = unparen(x.fun);
-      const root = f.kind === 'SelectorExpr' ? rootIdent(f.x) : undefined;
-      found = !root || pass.types.objectOf(root)?.varKind !== 'local';
-    }
-    return !found;
-  });
-  return found;
+  for (const st of body.list ?? []) {
+    if (nodePos(st) < after) continue;
+    if (st.kind !== 'ExprStmt' && st.kind !== 'ReturnStmt' && st.kind !== 'AssignStmt') continue;
+    let found = false;
+    walkSameFunc(st, (x) => {
+      if (found || x.kind === 'GoStmt') return false;
+      // Not a send (`jobs <- j` feeds the workers, it does not stop them), nor a Close of
+      // something the function opened itself (`f.Close()` of a local file stops no goroutine).
+      if (x.kind === 'CallExpr' && isStopSignal(pass, x)) {
+        const f = unparen(x.fun);
+        const root = f.kind === 'SelectorExpr' ? rootIdent(f.x) : undefined;
+        found = !root || pass.types.objectOf(root)?.varKind !== 'local';
+      }
+      return !found;
+    });
+    if (found) return true;
+  }
+  return false;
 }
 
 /** Whether a statement ahead of the defer in its own statement list signals a stop. */

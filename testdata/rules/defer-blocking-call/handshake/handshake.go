@@ -289,3 +289,18 @@ func feedWorkers(path string, jobs []string, work func(string)) error {
 	}
 	return f.Close()
 }
+
+type update struct{ done chan struct{} }
+
+// The close after the defer answers one update inside the loop; it does not stop the purger, so
+// the deferred receive waits for as long as the purger runs.
+func runUpdates(updates <-chan update, purge func(chan struct{})) {
+	purgeDone := make(chan struct{})
+	defer func() { // want `<-purgeDone \(line \d+\) blocks until a value is sent or the channel is closed`
+		<-purgeDone
+	}()
+	go purge(purgeDone)
+	for u := range updates {
+		close(u.done)
+	}
+}
