@@ -91,7 +91,17 @@ const IDEMPOTENT_RELEASES: ReadonlySet<string> = new Set(['Close', 'Commit', 'Ro
  * nothing stays held across iterations. Not for unlocks: a second Unlock panics.
  */
 function releasedInIteration(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
-  const fun = unparen(d.call.fun);
+  // `defer func() { _ = tx.Rollback() }()`: the one call the literal makes.
+  let call = d.call;
+  const lit = unparen(call.fun);
+  if (lit.kind === 'FuncLit') {
+    const list = lit.body.list ?? [];
+    const only = list.length === 1 ? list[0]! : undefined;
+    const x = only?.kind === 'ExprStmt' ? unparen(only.x) : only?.kind === 'AssignStmt' && only.rhs.length === 1 && only.lhs.every((l) => unparen(l).kind === 'Ident' && (unparen(l) as ast.Ident).name === '_') ? unparen(only.rhs[0]!) : undefined;
+    if (x?.kind !== 'CallExpr') return false;
+    call = x;
+  }
+  const fun = unparen(call.fun);
   let matches: (c: ast.CallExpr) => boolean;
   if (fun.kind === 'SelectorExpr') {
     if (!IDEMPOTENT_RELEASES.has(fun.sel.name)) return false;
@@ -101,7 +111,7 @@ function releasedInIteration(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolea
       const f = unparen(c.fun);
       return f.kind === 'SelectorExpr' && IDEMPOTENT_RELEASES.has(f.sel.name) && sameRefKey(refKey(pass, f.x), key);
     };
-  } else if (fun.kind === 'Ident' && (d.call.args ?? []).length === 0 && pass.types.objectOf(fun)?.kind === 'var') {
+  } else if (fun.kind === 'Ident' && (call.args ?? []).length === 0 && pass.types.objectOf(fun)?.kind === 'var') {
     // A func value such as a context's cancel.
     const key = refKey(pass, fun);
     if (key === undefined) return false;
@@ -114,7 +124,7 @@ function releasedInIteration(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolea
   let any = false;
   const releases = (n: ast.Node): boolean => {
     if (n.kind === 'DeferStmt' || n.kind === 'GoStmt') return false;
-    const hit = nodeContains(n, (y) => y.kind === 'CallExpr' && matches(y));
+    const hit = nodeContains(n, (y) => y.kind === 'CallExpr' && y !== call && matches(y));
     if (hit) any = true;
     return hit;
   };

@@ -77,3 +77,38 @@ func pingAll(ctx context.Context, ping func(context.Context) error, n int) error
 	}
 	return nil
 }
+
+// The same through a literal that only rolls back.
+func reindex(ctx context.Context, db *sql.DB, batches [][]int) {
+	for _, b := range batches {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			continue
+		}
+		defer func() { _ = tx.Rollback() }()
+		for _, id := range b {
+			if _, err := tx.ExecContext(ctx, "UPDATE t SET n = n + 1 WHERE id = ?", id); err != nil {
+				continue
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			continue
+		}
+	}
+}
+
+// The literal does more than roll back: each one also reports, and they pile up.
+func reindexReporting(ctx context.Context, db *sql.DB, batches [][]int, report func(error)) {
+	for _, b := range batches {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			continue
+		}
+		defer func() { // want `the deferred func\(\) \{\.\.\.\}\(\) runs only when reindexReporting returns`
+			report(tx.Rollback())
+		}()
+		if len(b) > 0 {
+			_ = tx.Commit()
+		}
+	}
+}
