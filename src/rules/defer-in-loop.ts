@@ -373,6 +373,23 @@ function perIterationMutex(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean
     }
     return true;
   });
+  if (found) return true;
+  // A cursor the loop moves on (`node = next`, `for ...; n = n.parent`): another node's mutex
+  // each time round, as the loop variable would be.
+  const root = rootIdent(mutex);
+  const o = root ? pass.types.objectOf(root) : undefined;
+  if (!o || o.kind !== 'var') return false;
+  const moves = (st: ast.Stmt | null | undefined): boolean =>
+    !!st && st.kind === 'AssignStmt' && st.tok === '=' && st.lhs.some((l) => {
+      const u = unparen(l);
+      return u.kind === 'Ident' && pass.types.objectOf(u) === o;
+    });
+  if (loop.kind === 'ForStmt' && moves(loop.post)) return true;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (moves(x as ast.Stmt)) found = true;
+    return !found;
+  });
   return found;
 }
 

@@ -195,3 +195,23 @@ func (r *runner) exclusive(work func()) {
 	}
 	work()
 }
+
+type treeNode struct {
+	mu     sync.RWMutex
+	parent *treeNode
+	name   string
+}
+
+// A cursor moved up the tree: each iteration read-locks another node, all held until the path
+// is built.
+func (n *treeNode) path() []string {
+	var out []string
+	node := n
+	for node != nil {
+		node.mu.RLock()
+		defer node.mu.RUnlock()
+		out = append(out, node.name)
+		node = node.parent
+	}
+	return out
+}

@@ -163,3 +163,19 @@ func waitEach(done chan struct{}, n int) {
 		defer func() { <-done }() // want `^the deferred func\(\) \{\.\.\.\}\(\) runs only when waitEach returns`
 	}
 }
+
+type cursorNode struct {
+	mu   sync.Mutex
+	next *cursorNode
+	hits int
+}
+
+// The cursor is not moved: every iteration locks the same node's mutex again.
+func (n *cursorNode) countUntil(limit int) {
+	node := n
+	for node.hits < limit {
+		node.mu.Lock()
+		defer node.mu.Unlock() // want `node\.mu is locked on line \d+ but the deferred node\.mu\.Unlock\(\) runs only when cursorNode\.countUntil returns`
+		node.hits++
+	}
+}
