@@ -3,7 +3,7 @@
 // or deleting directory trees). The function cannot return until it finishes; inside a request
 // handler that holds the response and adds to tail latency.
 import type * as ast from '../syntax/ast.js';
-import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Confidence } from '../findings/model.js';
 import { docUrl } from '../findings/model.js';
@@ -372,6 +372,32 @@ function stopsAfterDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boo
   return false;
 }
 
+/**
+ * Whether the function's own code registers, before the defer, a deferred call that others wait
+ * for (`defer wg.Done()`, `defer close(done)`, a deferred send or unlock): it runs after the
+ * deferred wait, so they wait too.
+ */
+function signalDeferredBefore(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
+  if (!fn.body) return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found || nodePos(x) >= nodePos(d)) return false;
+    if (x.kind !== 'DeferStmt') return true;
+    inspect(x.call, (y) => {
+      if (found) return false;
+      if (y.kind === 'SendStmt') found = true;
+      else if (y.kind === 'CallExpr') {
+        const f = unparen(y.fun);
+        const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '';
+        if (name === 'Done' || name === 'Unlock' || name === 'RUnlock' || (name === 'close' && pass.types.callee(y)?.kind === 'builtin')) found = true;
+      }
+      return !found;
+    });
+    return false;
+  });
+  return found;
+}
+
 /** Whether a statement ahead of the defer in its own statement list signals a stop. */
 function stopsBeforeDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boolean {
   for (const st of listHolding(body, d)) {
@@ -695,16 +721,21 @@ function run(pass: Pass): void {
       // anyone receives is goroutine-blocked-send's question.
       if (site.node.kind === 'SendStmt' && fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
+      // In a goroutine nobody waits for (no Done, close, send or unlock deferred before it, which
+      // would run after the wait), the wait only keeps that goroutine alive longer: medium.
+      const background = !handler && !!fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn)) && !signalDeferredBefore(pass, fn, d);
       const deferred = callText(file, call);
       const where = site.text.includes(' line ') ? '' : ` (line ${lineOf(siteFile, site.node)})`;
       const path = site.node === call ? `deferred ${deferred}` : [`deferred ${deferred}`, ...chain, `${site.text}${where}`].join(' → ');
       const article = /^[aeiou]/i.test(handler?.framework ?? '') ? 'an' : 'a';
-      const held = handler ? `, so ${fname} (${article} ${handler.framework}) cannot finish the request until then and holds the response` : `, so ${fname} cannot return until then`;
+      const held = handler
+        ? `, so ${fname} (${article} ${handler.framework}) cannot finish the request until then and holds the response`
+        : background ? `, so the goroutine running ${fname} cannot end until then` : `, so ${fname} cannot return until then`;
       pass.report({
         node: d,
         file,
         severity: handler ? 'critical' : 'high',
-        confidence: site.confidence,
+        confidence: background && site.confidence === 'high' ? 'medium' : site.confidence,
         message: `${path} ${site.waits}${held}; ${remedyFor(pass, site, waitsOthers)}`,
         related: site.node === call ? [] : [{ node: site.node, file: siteFile, message: `${site.text} ${site.waits}` }],
       });
