@@ -372,10 +372,13 @@ function stopsAfterDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boo
   return false;
 }
 
+/** Calls by which a goroutine tells others it is done (besides the stop signals: close, Close, cancel, ...). */
+const SIGNALS_OTHERS: ReadonlySet<string> = new Set(['Done', 'Unlock', 'RUnlock', 'Fire', 'Signal', 'Broadcast', 'Release']);
+
 /**
  * Whether the function's own code registers, before the defer, a deferred call that others wait
- * for (`defer wg.Done()`, `defer close(done)`, a deferred send or unlock): it runs after the
- * deferred wait, so they wait too.
+ * for (`defer wg.Done()`, `defer close(done)`, `defer b.done.Fire()`, a deferred send or unlock):
+ * it runs after the deferred wait, so they wait too.
  */
 function signalDeferredBefore(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
   if (!fn.body) return false;
@@ -389,7 +392,7 @@ function signalDeferredBefore(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boole
       else if (y.kind === 'CallExpr') {
         const f = unparen(y.fun);
         const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '';
-        if (name === 'Done' || name === 'Unlock' || name === 'RUnlock' || (name === 'close' && pass.types.callee(y)?.kind === 'builtin')) found = true;
+        if (SIGNALS_OTHERS.has(name) || isStopSignal(pass, y)) found = true;
       }
       return !found;
     });

@@ -1,6 +1,7 @@
 // defer-blocking-call confidence in goroutines, which the fixture harness (messages only) does
 // not check: a deferred wait in a goroutine nobody waits for only keeps that goroutine alive
-// (medium); with a Done deferred before it, the waiter on the group waits too (high); a plain
+// (medium); with a Done (or an event's Fire) deferred before it, whoever waits on it waits too
+// (high); a plain
 // function is high.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,6 +43,18 @@ test('defer-blocking-call: a deferred network call in a goroutine nobody waits f
     '\twork()', //                                            30
     '}',
     '',
+    'type event struct{ ch chan struct{} }',
+    '',
+    'func (e *event) Fire() { close(e.ch) }', //              35
+    '',
+    'func announced(url string, done *event, work func()) {',
+    '\tgo func() {',
+    '\t\tdefer done.Fire()',
+    '\t\tdefer notify(url)', //                              40
+    '\t\twork()',
+    '\t}()',
+    '}',
+    '',
   ].join('\n');
   const m = tempModule({ 'p.go': src });
   try {
@@ -51,6 +64,7 @@ test('defer-blocking-call: a deferred network call in a goroutine nobody waits f
       { line: 12, confidence: 'medium', goroutine: true },
       { line: 22, confidence: 'high', goroutine: false },
       { line: 29, confidence: 'high', goroutine: false },
+      { line: 40, confidence: 'high', goroutine: false },
     ]);
   } finally {
     m.cleanup();
