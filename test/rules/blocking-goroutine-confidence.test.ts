@@ -1,8 +1,7 @@
 // defer-blocking-call confidence in goroutines, which the fixture harness (messages only) does
 // not check: a deferred wait in a goroutine nobody waits for only keeps that goroutine alive
 // (medium); with a Done (or an event's Fire) deferred before it, whoever waits on it waits too
-// (high); a plain
-// function is high.
+// (high); a plain function is high.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/driver.js';
