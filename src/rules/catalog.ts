@@ -161,6 +161,11 @@ export interface WriteResource {
   wraps?: number | 'recv';
   /** Only a write resource when this argument's open flags ask for writing (os.OpenFile). */
   flagsArg?: number;
+  /**
+   * For dependents: closing what they depend on waits for them to end (`(*sql.Conn).Close`
+   * blocks until a transaction begun on the conn commits or rolls back).
+   */
+  closeWaits?: boolean;
   /** Note for messages about Flush methods that return nothing (csv.Writer). */
   errorVia?: string;
 }
@@ -207,6 +212,7 @@ export const WRITE_RESOURCES: Readonly<Record<string, WriteResource>> = {
 export const DEPENDENT_RESOURCES: Readonly<Record<string, WriteResource>> = {
   '(*database/sql.DB).Begin': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv' },
   '(*database/sql.DB).BeginTx': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv' },
+  '(*database/sql.Conn).BeginTx': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv', closeWaits: true },
 };
 
 /**

@@ -189,7 +189,11 @@ function report(
   const tx = res.wraps === 'recv';
   let severity: Severity | undefined;
   let consequence: string;
-  if (tx) {
+  if (tx && res.closeWaits) {
+    // (*sql.Conn).Close waits for the conn's operations, and an open transaction is one.
+    severity = 'critical';
+    consequence = `${earlyText} waits for ${w} to end (a *sql.Conn closes only when its operations have finished), and ${lateText}, which would end it, runs only after it: on a path that returns before ${w} is committed the function deadlocks, unless the context of ${w} is cancelled`;
+  } else if (tx) {
     severity = 'medium';
     consequence = `${lateText} then runs against a closed database (database/sql keeps only the transaction's own connection open, and a driver whose connector releases shared state on Close can fail the rollback)`;
   } else {
