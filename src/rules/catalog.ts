@@ -163,9 +163,10 @@ export interface WriteResource {
   flagsArg?: number;
   /**
    * For dependents: closing what they depend on waits for them to end (`(*sql.Conn).Close`
-   * blocks until a transaction begun on the conn commits or rolls back).
+   * blocks until a transaction begun on the conn commits or rolls back, and until rows queried
+   * on it are closed). The text says which returns that deadlocks, `{w}` standing for the value.
    */
-  closeWaits?: boolean;
+  closeWaits?: string;
   /** Note for messages about Flush methods that return nothing (csv.Writer). */
   errorVia?: string;
 }
@@ -212,7 +213,8 @@ export const WRITE_RESOURCES: Readonly<Record<string, WriteResource>> = {
 export const DEPENDENT_RESOURCES: Readonly<Record<string, WriteResource>> = {
   '(*database/sql.DB).Begin': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv' },
   '(*database/sql.DB).BeginTx': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv' },
-  '(*database/sql.Conn).BeginTx': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv', closeWaits: true },
+  '(*database/sql.Conn).BeginTx': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv', closeWaits: 'a return before {w} is committed' },
+  '(*database/sql.Conn).QueryContext': { what: 'rows', verb: 'from', release: ['Close'], checked: ['Close'], wraps: 'recv', closeWaits: 'a return before {w} is read to the end' },
 };
 
 /**

@@ -189,10 +189,10 @@ function report(
   const tx = res.wraps === 'recv';
   let severity: Severity | undefined;
   let consequence: string;
-  if (tx && res.closeWaits) {
-    // (*sql.Conn).Close waits for the conn's operations, and an open transaction is one.
+  if (res.closeWaits) {
+    // (*sql.Conn).Close waits for the conn's operations: an open transaction, unclosed rows.
     severity = 'critical';
-    consequence = `${earlyText} waits for ${w} to end (a *sql.Conn closes only when its operations have finished), and ${lateText}, which would end it, runs only after it: on a path that returns before ${w} is committed the function deadlocks, unless the context of ${w} is cancelled`;
+    consequence = `${earlyText} waits for ${w} to be released (a *sql.Conn closes only when its operations have finished), and ${lateText}, which would release it, runs only after it: ${res.closeWaits.replace('{w}', w)} deadlocks the function, unless the context of ${w} is cancelled`;
   } else if (tx) {
     severity = 'medium';
     consequence = `${lateText} then runs against a closed database (database/sql keeps only the transaction's own connection open, and a driver whose connector releases shared state on Close can fail the rollback)`;
@@ -203,7 +203,9 @@ function report(
       ? `${lateText} then writes the rest of the ${res.what} ${w}'s data${into} into ${under} after its last flush, where it stays buffered and is lost`
       : `${lateText} then writes the rest of the ${res.what} ${w}'s data${into} into an already closed ${under} and that data is lost`;
   }
-  const fix = tx
+  const fix = res.closeWaits
+    ? `defer ${under}.Close() before making ${w}, so that it runs after ${w} is released`
+    : tx
     ? `defer ${under}.Close() before starting ${w}, or end ${w} explicitly before closing ${under}`
     : `register the deferred close of ${under} before creating ${w}, or close ${w} explicitly and check its error before ${under} is closed`;
   const message = how === 'later'
