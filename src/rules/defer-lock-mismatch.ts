@@ -1,13 +1,16 @@
 // defer-lock-mismatch: the deferred call does not undo the lock taken just before it on the same
 // mutex: `mu.Lock(); defer mu.Lock()` (deadlock at exit), `mu.RLock(); defer mu.RLock()` (the read
 // lock is never released), `mu.RLock(); defer mu.Unlock()` and `mu.Lock(); defer mu.RUnlock()`
-// (fatal error: unlock of unlocked mutex; a fatal error cannot be recovered).
+// (fatal error: unlock of unlocked mutex; a fatal error cannot be recovered). Also a deferred
+// Unlock (or RUnlock) after which the function unlocks the mutex itself and returns without
+// locking it again: the deferred call then unlocks an unlocked mutex, the same fatal error.
 import type * as ast from '../syntax/ast.js';
 import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { LockMethod } from './catalog.js';
-import { deferNeeds, funcName, lineOf, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
+import { cfgOf, deferNeeds, funcName, lineOf, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
+import { nodeContains } from '../types/cfg.js';
 
 const ID = 'defer-lock-mismatch';
 
@@ -127,10 +130,69 @@ function check(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast
   });
 }
 
+/**
+ * `mu.Lock(); defer mu.Unlock(); ...; if bad { mu.Unlock(); return }`: after the deferred unlock
+ * is registered, an explicit unlock of the same mutex from which a return is reachable without
+ * locking it again. The deferred call then unlocks an unlocked mutex as the function returns.
+ */
+function checkDoubleUnlock(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast.Node[]): void {
+  const deferred = lockCall(pass, d.call);
+  if (!deferred || (deferred.method !== 'Unlock' && deferred.method !== 'RUnlock')) return;
+  const key = mutexKey(pass, deferred.mutex);
+  if (key === undefined) return;
+  let fn: FuncNode | undefined;
+  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
+    const s = stack[i]!;
+    if (s.kind === 'FuncDecl' || s.kind === 'FuncLit') fn = s;
+  }
+  if (!fn?.body) return;
+  // Explicit releases of the same kind on the same mutex in the function's own code.
+  const unlocks: ast.ExprStmt[] = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === 'DeferStmt' || x.kind === 'GoStmt') return false;
+    if (x.kind === 'ExprStmt') {
+      const c = unparen(x.x);
+      const l = c.kind === 'CallExpr' ? lockCall(pass, c) : undefined;
+      if (l && l.method === deferred.method && sameRefKey(mutexKey(pass, l.mutex), key)) unlocks.push(x);
+    }
+    return true;
+  });
+  if (unlocks.length === 0) return;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return;
+  const relocks = (n: ast.Node): boolean =>
+    n.kind !== 'DeferStmt' && nodeContains(n, (y) => {
+      if (y.kind !== 'CallExpr') return false;
+      const l = lockCall(pass, y);
+      return !!l && l.method !== 'Unlock' && l.method !== 'RUnlock' && sameRefKey(mutexKey(pass, l.mutex), key);
+    });
+  for (const u of unlocks) {
+    if (!g.locate(u) || !g.canReach(d, u)) continue;
+    // From the explicit unlock to a return with no Lock (or RLock, TryLock) of the mutex between.
+    const path = g.findPath(u, 'exit', { avoid: (n) => n !== u && relocks(n) });
+    if (!path) continue;
+    const mu = textOf(file, deferred.mutex);
+    const name = pass.types.callee(deferred.call)?.name ?? '';
+    const rw = /RWMutex/.test(name);
+    const fatal = deferred.method === 'RUnlock' ? 'RUnlock of unlocked RWMutex' : rw ? 'Unlock of unlocked RWMutex' : 'unlock of unlocked mutex';
+    const fname = funcName(file, fn);
+    const what = deferred.method === 'RUnlock' ? 'read-unlocks' : 'unlocks';
+    pass.report({
+      node: u,
+      file,
+      confidence: deferred.typed ? 'high' : 'medium',
+      message: `${textOf(file, u.x)} ${what} ${mu} here, and the deferred ${textOf(file, d.call)} (line ${lineOf(file, d)}) ${what} it again as ${fname} returns: "fatal error: sync: ${fatal}", which recover cannot stop; drop this explicit ${deferred.method} and let the defer release the lock, or lock ${mu} again before returning`,
+      related: [{ node: d, message: `the deferred ${textOf(file, d.call)}` }],
+    });
+    return;
+  }
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.withStack(['DeferStmt'], (d, stack) => {
       check(pass, file, d, stack);
+      checkDoubleUnlock(pass, file, d, stack);
     });
   }
 }
@@ -139,7 +201,7 @@ export const analyzer: Analyzer = {
   meta: {
     id: ID,
     severity: 'critical',
-    summary: 'A deferred Lock, RLock, Unlock or RUnlock that does not undo the lock just taken on the same mutex: deadlock or fatal error at exit.',
+    summary: 'A deferred Lock, RLock, Unlock or RUnlock that does not undo the lock just taken on the same mutex, or a deferred unlock of a mutex the function already unlocked: deadlock or fatal error at exit.',
     enabledByDefault: true,
     fixable: true,
     category: 'locking',

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-AOLIY4O2.js";
+} from "./chunk-CEPBBI2B.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-L4TDYMYM.js";
+} from "./chunk-JLZEHHKS.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

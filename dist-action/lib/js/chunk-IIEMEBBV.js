@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-PBZZZ4JO.js";
+} from "./chunk-5YIAK4S6.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-AOLIY4O2.js";
+} from "./chunk-CEPBBI2B.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-L4TDYMYM.js";
+} from "./chunk-JLZEHHKS.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-AOLIY4O2.js";
+} from "./chunk-CEPBBI2B.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-L4TDYMYM.js";
+} from "./chunk-JLZEHHKS.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-L4TDYMYM.js";
+} from "./chunk-JLZEHHKS.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -12,6 +12,7 @@ import {
   walkNode
 } from "./chunk-KABAEQFX.js";
 import {
+  NOPOS,
   end,
   forEachChild,
   inspect,
@@ -189,7 +190,9 @@ var WRITE_RESOURCES = {
 };
 var DEPENDENT_RESOURCES = {
   "(*database/sql.DB).Begin": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" },
-  "(*database/sql.DB).BeginTx": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" }
+  "(*database/sql.DB).BeginTx": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" },
+  "(*database/sql.Conn).BeginTx": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv", closeWaits: "a return before {w} is committed" },
+  "(*database/sql.Conn).QueryContext": { what: "rows", verb: "from", release: ["Close"], checked: ["Close"], wraps: "recv", closeWaits: "a return before {w} is read to the end" }
 };
 var OPEN_FLAGS = {
   O_RDONLY: 0,
@@ -1822,6 +1825,116 @@ function runsOncePerCall(pass, fn, d) {
   const g = cfgOf(pass, fn);
   return !!g && !!g.locate(d) && !g.canReach(d, d);
 }
+function guardsOf(cond) {
+  const c = unparen(cond);
+  if (c.kind === "BinaryExpr" && c.op === "&&") return [...guardsOf(c.x), ...guardsOf(c.y)];
+  const isName = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" || x.kind === "SelectorExpr";
+  };
+  const isIdent = (e, name) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && x.name === name;
+  };
+  if (c.kind === "BinaryExpr" && c.op === "==") {
+    for (const [v, k] of [[c.x, c.y], [c.y, c.x]]) {
+      if (!isName(v)) continue;
+      if (isIdent(k, "nil")) return [{ v, closedBy: "non-nil" }];
+      if (isIdent(k, "false")) return [{ v, closedBy: "true" }];
+      if (isIdent(k, "true")) return [{ v, closedBy: "false" }];
+    }
+    return [];
+  }
+  if (c.kind === "UnaryExpr" && c.op === "!" && isName(c.x)) return [{ v: unparen(c.x), closedBy: "true" }];
+  if (isName(c) && !isIdent(c, "true") && !isIdent(c, "false")) return [{ v: c, closedBy: "false" }];
+  return [];
+}
+function exitGuardsOf(cond) {
+  const c = unparen(cond);
+  if (c.kind === "BinaryExpr" && c.op === "||") return [...exitGuardsOf(c.x), ...exitGuardsOf(c.y)];
+  const isName = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" || x.kind === "SelectorExpr";
+  };
+  const isIdent = (e, name) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && x.name === name;
+  };
+  if (c.kind === "BinaryExpr" && c.op === "!=") {
+    for (const [v, k] of [[c.x, c.y], [c.y, c.x]]) {
+      if (isName(v) && isIdent(k, "nil")) return [{ v, closedBy: "non-nil" }];
+    }
+    return [];
+  }
+  if (c.kind === "UnaryExpr" && c.op === "!" && isName(c.x)) return [{ v: unparen(c.x), closedBy: "false" }];
+  if (isName(c) && !isIdent(c, "true") && !isIdent(c, "false")) return [{ v: c, closedBy: "true" }];
+  return [];
+}
+function closesGuard(e, closedBy) {
+  const x = unparen(e);
+  const name = x.kind === "Ident" ? x.name : void 0;
+  if (closedBy === "non-nil") return name !== "nil";
+  return name === closedBy;
+}
+function valuesFor(pass, st, key) {
+  if (st.tok !== "=") return [];
+  const out = [];
+  st.lhs.forEach((l, i) => {
+    if (sameRefKey(refKey(pass, l), key)) out.push(st.rhs.length === st.lhs.length ? st.rhs[i] : void 0);
+  });
+  return out;
+}
+function leavesBlock(st) {
+  if (!st) return false;
+  if (st.kind === "ReturnStmt") return true;
+  if (st.kind === "BranchStmt") return st.tok === "continue" || st.tok === "break";
+  if (st.kind === "ExprStmt") {
+    const x = unparen(st.x);
+    return x.kind === "CallExpr" && unparen(x.fun).kind === "Ident" && unparen(x.fun).name === "panic";
+  }
+  return false;
+}
+function runsAtMostOnce(pass, fn, d, outer, stack) {
+  if (runsOncePerCall(pass, fn, d)) return true;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return false;
+  const li = stack.indexOf(outer);
+  const guards = [];
+  for (let i = stack.length - 2; i > li; i--) {
+    const n = stack[i];
+    const child = stack[i + 1];
+    if (n.kind === "IfStmt" && child === n.body) guards.push(...guardsOf(n.cond));
+    const list = n.kind === "BlockStmt" ? n.list : n.kind === "CaseClause" || n.kind === "CommClause" ? n.body : void 0;
+    if (!list) continue;
+    for (const st of list) {
+      if (st === child) break;
+      if (st.kind === "IfStmt" && !st.init && !st.else && leavesBlock((st.body.list ?? []).at(-1))) guards.push(...exitGuardsOf(st.cond));
+    }
+  }
+  for (const guard of guards) {
+    const root = rootIdent(guard.v);
+    const obj = root ? pass.types.objectOf(root) : void 0;
+    if (!obj?.decl || pos(obj.decl) >= pos(outer)) continue;
+    const key = refKey(pass, guard.v);
+    if (key === void 0) continue;
+    const closing = /* @__PURE__ */ new Set();
+    let reopened = false;
+    walkSameFunc(outer.body, (x) => {
+      if (reopened) return false;
+      if (x.kind === "AssignStmt") {
+        const values = valuesFor(pass, x, key);
+        if (values.length === 0) return true;
+        if (values.every((v) => v === void 0 ? guard.closedBy === "non-nil" : closesGuard(v, guard.closedBy))) closing.add(x);
+        else reopened = true;
+      } else if (x.kind === "UnaryExpr" && x.op === "&" && sameRefKey(refKey(pass, x.x), key)) {
+        reopened = true;
+      }
+      return !reopened;
+    });
+    if (!reopened && closing.size > 0 && !g.pathExists(d, d, (n) => closing.has(n))) return true;
+  }
+  return false;
+}
 function bareName(qualified) {
   return qualified.slice(Math.max(qualified.lastIndexOf("."), qualified.lastIndexOf(" ")) + 1);
 }
@@ -1910,75 +2023,44 @@ function describeRelease(pass, file, d) {
   }
   return void 0;
 }
-function guardOf(cond) {
-  const c = unparen(cond);
-  const isName = (e) => {
-    const x = unparen(e);
-    return x.kind === "Ident" || x.kind === "SelectorExpr";
-  };
-  const isIdent = (e, name) => {
-    const x = unparen(e);
-    return x.kind === "Ident" && x.name === name;
-  };
-  if (c.kind === "BinaryExpr" && c.op === "==") {
-    for (const [v, k] of [[c.x, c.y], [c.y, c.x]]) {
-      if (!isName(v)) continue;
-      if (isIdent(k, "nil")) return { v, closedBy: "non-nil" };
-      if (isIdent(k, "false")) return { v, closedBy: "true" };
-      if (isIdent(k, "true")) return { v, closedBy: "false" };
-    }
-    return void 0;
+var IDEMPOTENT_RELEASES = /* @__PURE__ */ new Set(["Close", "Commit", "Rollback", "Stop", "Release"]);
+function releasedInIteration(pass, fn, d) {
+  let call = d.call;
+  const lit = unparen(call.fun);
+  if (lit.kind === "FuncLit") {
+    const list = lit.body.list ?? [];
+    const only = list.length === 1 ? list[0] : void 0;
+    const x = only?.kind === "ExprStmt" ? unparen(only.x) : only?.kind === "AssignStmt" && only.rhs.length === 1 && only.lhs.every((l) => unparen(l).kind === "Ident" && unparen(l).name === "_") ? unparen(only.rhs[0]) : void 0;
+    if (x?.kind !== "CallExpr") return false;
+    call = x;
   }
-  if (c.kind === "UnaryExpr" && c.op === "!" && isName(c.x)) return { v: unparen(c.x), closedBy: "true" };
-  if (isName(c) && !isIdent(c, "true") && !isIdent(c, "false")) return { v: c, closedBy: "false" };
-  return void 0;
-}
-function closes(e, closedBy) {
-  const x = unparen(e);
-  const name = x.kind === "Ident" ? x.name : void 0;
-  if (closedBy === "non-nil") return name !== "nil";
-  return name === closedBy;
-}
-function valuesFor(pass, st, key) {
-  if (st.tok !== "=") return [];
-  const out = [];
-  st.lhs.forEach((l, i) => {
-    if (sameRefKey(refKey(pass, l), key)) out.push(st.rhs.length === st.lhs.length ? st.rhs[i] : void 0);
-  });
-  return out;
-}
-function runsAtMostOnce(pass, fn, d, outer, stack) {
-  if (runsOncePerCall(pass, fn, d)) return true;
+  const fun = unparen(call.fun);
+  let matches2;
+  if (fun.kind === "SelectorExpr") {
+    if (!IDEMPOTENT_RELEASES.has(fun.sel.name)) return false;
+    const key = refKey(pass, fun.x);
+    if (key === void 0) return false;
+    matches2 = (c) => {
+      const f = unparen(c.fun);
+      return f.kind === "SelectorExpr" && IDEMPOTENT_RELEASES.has(f.sel.name) && sameRefKey(refKey(pass, f.x), key);
+    };
+  } else if (fun.kind === "Ident" && (call.args ?? []).length === 0 && pass.types.objectOf(fun)?.kind === "var") {
+    const key = refKey(pass, fun);
+    if (key === void 0) return false;
+    matches2 = (c) => (c.args ?? []).length === 0 && sameRefKey(refKey(pass, unparen(c.fun)), key);
+  } else {
+    return false;
+  }
   const g = cfgOf(pass, fn);
   if (!g || !g.locate(d)) return false;
-  const li = stack.indexOf(outer);
-  for (let i = stack.length - 2; i > li; i--) {
-    const ifs = stack[i];
-    if (ifs.kind !== "IfStmt" || stack[i + 1] !== ifs.body) continue;
-    const guard = guardOf(ifs.cond);
-    if (!guard) continue;
-    const root = rootIdent(guard.v);
-    const obj = root ? pass.types.objectOf(root) : void 0;
-    if (!obj?.decl || pos(obj.decl) >= pos(outer)) continue;
-    const key = refKey(pass, guard.v);
-    if (key === void 0) continue;
-    const closing = /* @__PURE__ */ new Set();
-    let reopened = false;
-    walkSameFunc(outer.body, (x) => {
-      if (reopened) return false;
-      if (x.kind === "AssignStmt") {
-        const values = valuesFor(pass, x, key);
-        if (values.length === 0) return true;
-        if (values.every((v) => v === void 0 ? guard.closedBy === "non-nil" : closes(v, guard.closedBy))) closing.add(x);
-        else reopened = true;
-      } else if (x.kind === "UnaryExpr" && x.op === "&" && sameRefKey(refKey(pass, x.x), key)) {
-        reopened = true;
-      }
-      return !reopened;
-    });
-    if (!reopened && closing.size > 0 && !g.pathExists(d, d, (n) => closing.has(n))) return true;
-  }
-  return false;
+  let any = false;
+  const releases2 = (n) => {
+    if (n.kind === "DeferStmt" || n.kind === "GoStmt") return false;
+    const hit = nodeContains(n, (y) => y.kind === "CallExpr" && y !== call && matches2(y));
+    if (hit) any = true;
+    return hit;
+  };
+  return !g.pathExists(d, d, releases2) && any;
 }
 function rollbackOnFailure(pass, fn, d) {
   const fun = unparen(d.call.fun);
@@ -2028,12 +2110,33 @@ function waitsAfter(pass, file, body, loop) {
   }
   return false;
 }
-function deferTarget(d) {
+function unconvert(pass, e) {
+  let x = unparen(e);
+  for (; ; ) {
+    if (x.kind !== "CallExpr" || x.args?.length !== 1 || x.ellipsis !== NOPOS) return x;
+    const f = unparen(x.fun);
+    const conversion = pass.types.callee(x)?.kind === "conversion" || f.kind === "StarExpr" || f.kind === "SelectorExpr" && f.sel.name === "Pointer" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "unsafe";
+    if (!conversion) return x;
+    x = unparen(x.args[0]);
+  }
+}
+function isCgoCall(pass, c) {
+  const f = unparen(c.fun);
+  if (f.kind !== "SelectorExpr") return false;
+  const x = unparen(f.x);
+  if (x.kind !== "Ident" || x.name !== "C") return false;
+  const o = pass.types.objectOf(x);
+  return !o || o.kind === "pkgname";
+}
+function deferTarget(pass, d) {
   const fun = unparen(d.call.fun);
-  return fun.kind === "SelectorExpr" ? rootIdent(fun.x) : d.call.args?.[0] ? rootIdent(d.call.args[0]) : void 0;
+  const pkgFunc = fun.kind === "SelectorExpr" && (isCgoCall(pass, d.call) || pass.types.callee(d.call)?.kind === "func" || unparen(fun.x).kind === "Ident" && pass.types.objectOf(unparen(fun.x))?.kind === "pkgname");
+  if (fun.kind === "SelectorExpr" && !pkgFunc) return rootIdent(fun.x);
+  const a = d.call.args?.[0];
+  return a ? rootIdent(unconvert(pass, a)) : fun.kind === "SelectorExpr" ? rootIdent(fun.x) : void 0;
 }
 function keptBeyondIteration(pass, loop, d) {
-  const target = deferTarget(d);
+  const target = deferTarget(pass, d);
   if (!target) return false;
   const o = pass.types.objectOf(target);
   if (!o) return false;
@@ -2042,15 +2145,32 @@ function keptBeyondIteration(pass, loop, d) {
     return u.kind === "Ident" && u.name === target.name && pass.types.objectOf(u) === o;
   };
   const recv = unparen(d.call.fun);
-  if (recv.kind === "SelectorExpr" && unparen(recv.x).kind !== "Ident") {
+  const released = recv.kind === "SelectorExpr" && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : void 0;
+  if (released?.kind === "IndexExpr") {
     const decl = o.decl;
-    if (decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop)) && unparen(recv.x).kind === "IndexExpr") return true;
+    if (decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop))) return true;
   }
   const outside = (e) => {
     const r = rootIdent(e);
     const decl = r ? pass.types.objectOf(r)?.decl : void 0;
     return !!decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop));
   };
+  if (isCgoCall(pass, d.call)) {
+    let handed = false;
+    walkSameFunc(loop.body, (x) => {
+      if (handed) return false;
+      if (x.kind === "AssignStmt" && x.lhs.length === 1 && x.rhs.length === 1) {
+        const v = unparen(x.rhs[0]);
+        if (v.kind === "CallExpr" && isCgoCall(pass, v) && (v.args ?? []).some((a) => isTarget(unconvert(pass, a))) && outside(x.lhs[0])) handed = true;
+      }
+      if (x.kind === "CallExpr" && x !== d.call && isCgoCall(pass, x)) {
+        const args = (x.args ?? []).map((a) => unconvert(pass, a));
+        if (args.some(isTarget) && args.some((a) => !isTarget(a) && (a.kind === "Ident" || a.kind === "IndexExpr") && outside(a))) handed = true;
+      }
+      return !handed;
+    });
+    if (handed) return true;
+  }
   let kept = false;
   walkSameFunc(loop.body, (x) => {
     if (kept) return false;
@@ -2067,7 +2187,7 @@ function keptBeyondIteration(pass, loop, d) {
   return kept;
 }
 function handedToGoroutine(pass, loop, d) {
-  const target = deferTarget(d);
+  const target = deferTarget(pass, d);
   if (!target) return false;
   const o = pass.types.objectOf(target);
   if (!o) return false;
@@ -2136,6 +2256,20 @@ function perIterationMutex(pass, loop, mutex) {
     }
     return true;
   });
+  if (found) return true;
+  const root = rootIdent(mutex);
+  const o = root ? pass.types.objectOf(root) : void 0;
+  if (!o || o.kind !== "var") return false;
+  const moves = (st) => !!st && st.kind === "AssignStmt" && st.tok === "=" && st.lhs.some((l) => {
+    const u = unparen(l);
+    return u.kind === "Ident" && pass.types.objectOf(u) === o;
+  });
+  if (loop.kind === "ForStmt" && moves(loop.post)) return true;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (moves(x)) found = true;
+    return !found;
+  });
   return found;
 }
 function run(pass) {
@@ -2147,6 +2281,7 @@ function run(pass) {
       const loop = loops[0];
       const fn = enclosingFunc(stack);
       if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1], stack)) return;
+      if (fn && releasedInIteration(pass, fn, d)) return;
       if (fn && rollbackOnFailure(pass, fn, d)) return;
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
       const outer = loops[loops.length - 1];
@@ -2225,6 +2360,7 @@ function run2(pass) {
       if (endless.length === 0) return;
       const e = endless.find((x) => x.confidence === "high") ?? endless[0];
       const fn = enclosingFunc(stack);
+      if (e.confidence !== "high" && fn && runsAtMostOnce(pass, fn, d, e.loop, stack)) return;
       const fname = fn ? funcName(file, fn) : "the function";
       const line = lineOf(file, e.loop);
       const deferred = textOf(file, d.call);
@@ -2637,14 +2773,14 @@ function run5(pass) {
   for (const file of pass.files) {
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
       if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !file.inspector.contains(fn, ["GoStmt"])) return;
-      const closes2 = deferredCloses(pass, fn.body);
-      if (closes2.length === 0) return;
+      const closes = deferredCloses(pass, fn.body);
+      if (closes.length === 0) return;
       const gos = goStmtsIn(fn.body);
       if (gos.length === 0) return;
       const g = cfgOf(pass, fn);
       if (!g) return;
       const fname = funcName(file, fn);
-      for (const c of closes2) {
+      for (const c of closes) {
         if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
         for (const go of gos) {
           const s = senderOf(pass, go, c.key);
@@ -3569,7 +3705,10 @@ function declaredIn(pass, fn, lit, id) {
   if (o.kind !== "var" || !o.decl) return "other";
   const at = o.decl.namePos;
   const inRange = (n, p) => p >= pos(n) && p < end(n);
-  if (inRange(lit, at)) return "other";
+  if (inRange(lit, at)) {
+    if (o.varKind === "param" || o.varKind === "recv" || o.varKind === "result") return "other";
+    return fnLiterals(lit.body).some((l) => inRange(l, at)) ? "other" : "own";
+  }
   if (!inRange(fn, at)) return "other";
   if (o.varKind === "result") return "result";
   if (o.varKind === "param" || o.varKind === "recv") return "param";
@@ -3579,8 +3718,9 @@ function declaredIn(pass, fn, lit, id) {
 }
 function fnLiterals(fn) {
   const out = [];
-  if (!fn.body) return out;
-  inspect(fn.body, (n) => {
+  const body = fn.kind === "BlockStmt" ? fn : fn.body;
+  if (!body) return out;
+  inspect(body, (n) => {
     if (n.kind === "FuncLit") out.push(n);
   });
   return out;
@@ -3664,13 +3804,17 @@ function reportLostAssignments(pass, file, fn, fname, d, lit) {
   const reported = /* @__PURE__ */ new Set();
   walkSameFunc(lit.body, (x) => {
     if (x.kind !== "AssignStmt" || x.tok === ":=") return true;
-    for (const l of x.lhs) {
+    for (const [i, l] of x.lhs.entries()) {
       const id = unparen(l);
       if (id.kind !== "Ident" || id.name === "_" || reported.has(id.name)) continue;
+      const where2 = declaredIn(pass, fn, lit, id);
+      if (where2 === "own") {
+        reportOwnShadow(pass, file, fn, fname, d, lit, x, id, x.lhs.length === x.rhs.length ? x.rhs[i] : void 0, reported);
+        continue;
+      }
       const typed = isErrorTyped(pass, id);
       if (typed === false) continue;
       if (typed === void 0 && !/^err$|Err$|^err[A-Z]/.test(id.name)) continue;
-      const where2 = declaredIn(pass, fn, lit, id);
       if (where2 === void 0 || where2 === "result" || where2 === "other") continue;
       if (readInLiteral(pass, lit, id, end(x))) continue;
       const reader = otherReaders(pass, fn, lit, id);
@@ -3693,6 +3837,27 @@ function reportLostAssignments(pass, file, fn, fname, d, lit) {
       });
     }
     return true;
+  });
+}
+function reportOwnShadow(pass, file, fn, fname, d, lit, x, id, rhs, reported) {
+  const result = (fn.type.results?.list ?? []).flatMap((f) => f.names ?? []).find((n) => n.name === id.name);
+  if (!result || isErrorTyped(pass, result) !== true) return;
+  if (isErrorTyped(pass, id) !== true && !(rhs && isErrorTyped(pass, rhs) === true)) return;
+  if (readInLiteral(pass, lit, id, end(x))) return;
+  const decl = pass.types.objectOf(id)?.decl;
+  if (!decl) return;
+  reported.add(id.name);
+  const declLine = lineOf(file, decl);
+  pass.report({
+    node: x,
+    file,
+    message: `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} there is the literal's own variable declared on line ${declLine}, which shadows the named result ${id.name} of ${fname}: the assignment changes only that copy, so ${fname} returns without this error; give the variable declared on line ${declLine} another name (e.g. \`if r := recover(); r != nil\`) so that the literal assigns the named result`,
+    confidence: "high",
+    related: [
+      { node: d, message: "the defer statement" },
+      { node: decl, message: `${id.name} declared here` },
+      { node: result, message: `the named result ${id.name}` }
+    ]
   });
 }
 var analyzer9 = {
@@ -4635,7 +4800,10 @@ function report4(pass, file, early, late, top, hit, how) {
   const tx = res.wraps === "recv";
   let severity;
   let consequence;
-  if (tx) {
+  if (res.closeWaits) {
+    severity = "critical";
+    consequence = `${earlyText} waits for ${w} to be released (a *sql.Conn closes only when its operations have finished), and ${lateText}, which would release it, runs only after it: ${res.closeWaits.replace("{w}", w)} deadlocks the function, unless the context of ${w} is cancelled`;
+  } else if (tx) {
     severity = "medium";
     consequence = `${lateText} then runs against a closed database (database/sql keeps only the transaction's own connection open, and a driver whose connector releases shared state on Close can fail the rollback)`;
   } else {
@@ -4643,7 +4811,7 @@ function report4(pass, file, early, late, top, hit, how) {
     const flushedOnly = hit.wrap && !hit.wrap.origin.res.release.includes("Close") && early.method !== "Close";
     consequence = flushedOnly ? `${lateText} then writes the rest of the ${res.what} ${w}'s data${into} into ${under2} after its last flush, where it stays buffered and is lost` : `${lateText} then writes the rest of the ${res.what} ${w}'s data${into} into an already closed ${under2} and that data is lost`;
   }
-  const fix = tx ? `defer ${under2}.Close() before starting ${w}, or end ${w} explicitly before closing ${under2}` : `register the deferred close of ${under2} before creating ${w}, or close ${w} explicitly and check its error before ${under2} is closed`;
+  const fix = res.closeWaits ? `defer ${under2}.Close() before making ${w}, so that it runs after ${w} is released` : tx ? `defer ${under2}.Close() before starting ${w}, or end ${w} explicitly before closing ${under2}` : `register the deferred close of ${under2} before creating ${w}, or close ${w} explicitly and check its error before ${under2} is closed`;
   const message2 = how === "later" ? `the deferred ${earlyText} runs before the deferred ${lateText} registered on line ${lateLine} because deferred calls run last in, first out: ${consequence}; ${fix}` : `${earlyText} runs before ${lateText} in the same deferred function: ${consequence}; close ${w} first`;
   pass.report({
     node: early.dc.lit ? early.dc.call : early.dc.defer,
@@ -5324,10 +5492,60 @@ function check3(pass, file, d, stack) {
     fixes: [{ message: `defer ${mu}.${m.fix}()`, edits: [{ node: fun.sel, newText: m.fix }] }]
   });
 }
+function checkDoubleUnlock(pass, file, d, stack) {
+  const deferred = lockCall(pass, d.call);
+  if (!deferred || deferred.method !== "Unlock" && deferred.method !== "RUnlock") return;
+  const key = mutexKey(pass, deferred.mutex);
+  if (key === void 0) return;
+  let fn;
+  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
+    const s = stack[i];
+    if (s.kind === "FuncDecl" || s.kind === "FuncLit") fn = s;
+  }
+  if (!fn?.body) return;
+  const unlocks = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
+    if (x.kind === "ExprStmt") {
+      const c = unparen(x.x);
+      const l = c.kind === "CallExpr" ? lockCall(pass, c) : void 0;
+      if (l && l.method === deferred.method && sameRefKey(mutexKey(pass, l.mutex), key)) unlocks.push(x);
+    }
+    return true;
+  });
+  if (unlocks.length === 0) return;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return;
+  const relocks = (n) => n.kind !== "DeferStmt" && nodeContains(n, (y) => {
+    if (y.kind !== "CallExpr") return false;
+    const l = lockCall(pass, y);
+    return !!l && l.method !== "Unlock" && l.method !== "RUnlock" && sameRefKey(mutexKey(pass, l.mutex), key);
+  });
+  for (const u of unlocks) {
+    if (!g.locate(u) || !g.canReach(d, u)) continue;
+    const path = g.findPath(u, "exit", { avoid: (n) => n !== u && relocks(n) });
+    if (!path) continue;
+    const mu = textOf(file, deferred.mutex);
+    const name = pass.types.callee(deferred.call)?.name ?? "";
+    const rw = /RWMutex/.test(name);
+    const fatal = deferred.method === "RUnlock" ? "RUnlock of unlocked RWMutex" : rw ? "Unlock of unlocked RWMutex" : "unlock of unlocked mutex";
+    const fname = funcName(file, fn);
+    const what = deferred.method === "RUnlock" ? "read-unlocks" : "unlocks";
+    pass.report({
+      node: u,
+      file,
+      confidence: deferred.typed ? "high" : "medium",
+      message: `${textOf(file, u.x)} ${what} ${mu} here, and the deferred ${textOf(file, d.call)} (line ${lineOf(file, d)}) ${what} it again as ${fname} returns: "fatal error: sync: ${fatal}", which recover cannot stop; drop this explicit ${deferred.method} and let the defer release the lock, or lock ${mu} again before returning`,
+      related: [{ node: d, message: `the deferred ${textOf(file, d.call)}` }]
+    });
+    return;
+  }
+}
 function run16(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["DeferStmt"], (d, stack) => {
       check3(pass, file, d, stack);
+      checkDoubleUnlock(pass, file, d, stack);
     });
   }
 }
@@ -5335,7 +5553,7 @@ var analyzer16 = {
   meta: {
     id: ID16,
     severity: "critical",
-    summary: "A deferred Lock, RLock, Unlock or RUnlock that does not undo the lock just taken on the same mutex: deadlock or fatal error at exit.",
+    summary: "A deferred Lock, RLock, Unlock or RUnlock that does not undo the lock just taken on the same mutex, or a deferred unlock of a mutex the function already unlocked: deadlock or fatal error at exit.",
     enabledByDefault: true,
     fixable: true,
     category: "locking",
@@ -5789,6 +6007,22 @@ function guardedBy(pass, body, exit, vars) {
   });
   return ok;
 }
+function inOtherCase(pass, body, exit, key) {
+  const at = pos(exit);
+  let ok = false;
+  walkSameFunc(body, (x) => {
+    if (ok) return false;
+    if (pos(x) > at || end(x) <= at) return false;
+    if (x.kind !== "SelectStmt") return true;
+    const cases = (x.body.list ?? []).filter((c) => c.kind === "CommClause");
+    const receivesCh = (c) => !!c.comm && nodeContains(c.comm, (y) => sameRefKey(receivedChan(pass, y), key));
+    if (!cases.some(receivesCh)) return true;
+    const holder = cases.find((c) => pos(c) <= at && at < end(c));
+    if (holder && !receivesCh(holder)) ok = true;
+    return true;
+  });
+  return ok;
+}
 function receiveCounters(pass, body, key) {
   const out = [];
   const counted = (st) => {
@@ -5921,9 +6155,13 @@ function check4(pass, file, fn, enclosing) {
         for (const l of loops) {
           if (l.members.has(g.locate(s.at).block)) continue;
           const got = receivedVars(pass, l.stmt.body, m.key);
-          const early = g.loopExits(l.stmt).exits.find(
-            (e) => (e.via?.kind === "ReturnStmt" || e.via?.kind === "BranchStmt") && guardedBy(pass, l.stmt.body, e.via, got)
-          );
+          let onValue = false;
+          const early = g.loopExits(l.stmt).exits.find((e) => {
+            if (e.via?.kind !== "ReturnStmt" && e.via?.kind !== "BranchStmt") return false;
+            if (inOtherCase(pass, l.stmt.body, e.via, m.key)) return true;
+            onValue = guardedBy(pass, l.stmt.body, e.via, got);
+            return onValue;
+          });
           if (!early || !g.canReach(s.at, l.header)) continue;
           path = [early.from];
           const via = early.via;
@@ -5932,7 +6170,7 @@ function check4(pass, file, fn, enclosing) {
             node: via,
             note: `leaves the receive loop on line ${lineOf(file, l.stmt)} early`
           };
-          confidence = "medium";
+          if (onValue) confidence = "medium";
           multi = true;
           break;
         }
@@ -6204,8 +6442,10 @@ function guardsOneBuiltin(pass, file, lit) {
   if (!outer) return false;
   const d = findDefer(outer, lit);
   const list = d ? listHolding(outer, d) : [];
-  const rest = list.filter((st) => st !== d);
-  if (rest.length !== 1 || rest.length === list.length) return false;
+  const all = list.filter((st) => st !== d);
+  if (all.length === 0 || all.length === list.length) return false;
+  const rest = all.length === 2 && all[1].kind === "ReturnStmt" ? all : all.slice(0, 1);
+  if (all.length !== rest.length) return false;
   let plain = true;
   const visit = (n) => {
     if (!plain) return;
@@ -6219,7 +6459,7 @@ function guardsOneBuiltin(pass, file, lit) {
     }
     forEachChild(n, visit);
   };
-  visit(rest[0]);
+  for (const st of rest) visit(st);
   return plain;
 }
 function findDefer(body, lit) {
@@ -7042,6 +7282,46 @@ function stopDeferredAfter(pass, body, d) {
   });
   return found;
 }
+function stopsAfterDefer(pass, body, d) {
+  const after = end(d);
+  for (const st of body.list ?? []) {
+    if (pos(st) < after) continue;
+    if (st.kind !== "ExprStmt" && st.kind !== "ReturnStmt" && st.kind !== "AssignStmt") continue;
+    let found = false;
+    walkSameFunc(st, (x) => {
+      if (found || x.kind === "GoStmt") return false;
+      if (x.kind === "CallExpr" && isStopSignal(pass, x)) {
+        const f = unparen(x.fun);
+        const root = f.kind === "SelectorExpr" ? rootIdent(f.x) : void 0;
+        found = !root || pass.types.objectOf(root)?.varKind !== "local";
+      }
+      return !found;
+    });
+    if (found) return true;
+  }
+  return false;
+}
+var SIGNALS_OTHERS = /* @__PURE__ */ new Set(["Done", "Unlock", "RUnlock", "Fire", "Signal", "Broadcast", "Release"]);
+function signalDeferredBefore(pass, fn, d) {
+  if (!fn.body) return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found || pos(x) >= pos(d)) return false;
+    if (x.kind !== "DeferStmt") return true;
+    inspect(x.call, (y) => {
+      if (found) return false;
+      if (y.kind === "SendStmt") found = true;
+      else if (y.kind === "CallExpr") {
+        const f = unparen(y.fun);
+        const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
+        if (SIGNALS_OTHERS.has(name) || isStopSignal(pass, y)) found = true;
+      }
+      return !found;
+    });
+    return false;
+  });
+  return found;
+}
 function stopsBeforeDefer(pass, body, d) {
   for (const st of listHolding(body, d)) {
     if (st === d) break;
@@ -7294,19 +7574,21 @@ function run23(pass) {
       const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === "CallExpr" ? site.node : call)?.name);
       if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
       if (waitsOthers && fn?.body && stopsBeforeDefer(pass, fn.body, d)) return;
+      if (waitsOthers && fn?.body && stopsAfterDefer(pass, fn.body, d)) return;
       if (waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
       if (site.node.kind === "SendStmt" && fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
+      const background = !handler && !!fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn)) && !signalDeferredBefore(pass, fn, d);
       const deferred = callText(file, call);
       const where2 = site.text.includes(" line ") ? "" : ` (line ${lineOf(siteFile, site.node)})`;
       const path = site.node === call ? `deferred ${deferred}` : [`deferred ${deferred}`, ...chain, `${site.text}${where2}`].join(" → ");
       const article = /^[aeiou]/i.test(handler?.framework ?? "") ? "an" : "a";
-      const held = handler ? `, so ${fname} (${article} ${handler.framework}) cannot finish the request until then and holds the response` : `, so ${fname} cannot return until then`;
+      const held = handler ? `, so ${fname} (${article} ${handler.framework}) cannot finish the request until then and holds the response` : background ? `, so the goroutine running ${fname} cannot end until then` : `, so ${fname} cannot return until then`;
       pass.report({
         node: d,
         file,
         severity: handler ? "critical" : "high",
-        confidence: site.confidence,
+        confidence: background && site.confidence === "high" ? "medium" : site.confidence,
         message: `${path} ${site.waits}${held}; ${remedyFor(pass, site, waitsOthers)}`,
         related: site.node === call ? [] : [{ node: site.node, file: siteFile, message: `${site.text} ${site.waits}` }]
       });
