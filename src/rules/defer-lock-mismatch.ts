@@ -160,12 +160,14 @@ function checkDoubleUnlock(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: 
   if (unlocks.length === 0) return;
   const g = cfgOf(pass, fn);
   if (!g || !g.locate(d)) return;
-  const relocks = (n: ast.Node): boolean =>
-    n.kind !== 'DeferStmt' && nodeContains(n, (y) => {
-      if (y.kind !== 'CallExpr') return false;
-      const l = lockCall(pass, y);
-      return !!l && l.method !== 'Unlock' && l.method !== 'RUnlock' && sameRefKey(mutexKey(pass, l.mutex), key);
-    });
+  const isRelock = (y: ast.Node): boolean => {
+    if (y.kind !== 'CallExpr') return false;
+    const l = lockCall(pass, y);
+    return !!l && l.method !== 'Unlock' && l.method !== 'RUnlock' && sameRefKey(mutexKey(pass, l.mutex), key);
+  };
+  // A lock, or a deferred lock registered after the unlock (`mu.Unlock(); defer mu.Lock()`): it
+  // runs first at exit, so the earlier deferred unlock finds the mutex locked.
+  const relocks = (n: ast.Node): boolean => (n.kind === 'DeferStmt' ? isRelock(n.call) : nodeContains(n, isRelock));
   for (const u of unlocks) {
     if (!g.locate(u) || !g.canReach(d, u)) continue;
     // From the explicit unlock to a return with no Lock (or RLock, TryLock) of the mutex between.

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-CEPBBI2B.js";
+} from "./chunk-3JD4TN6X.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

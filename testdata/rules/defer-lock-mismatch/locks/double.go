@@ -75,3 +75,13 @@ func (c *tally) guarded(x int) int {
 	c.n += x
 	return c.n
 }
+
+// Released for a while with a deferred relock: at exit the relock runs first, then the unlock.
+func (c *tally) inspect(check func() error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	c.mu.Unlock()
+	defer c.mu.Lock()
+	return check()
+}

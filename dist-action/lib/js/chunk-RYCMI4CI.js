@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JLZEHHKS.js";
+} from "./chunk-P2IRVPFB.js";
 import {
   docUrl,
   severityRank

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-5YIAK4S6.js";
+} from "./chunk-IHXVSM4M.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-CEPBBI2B.js";
+} from "./chunk-3JD4TN6X.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JLZEHHKS.js";
+} from "./chunk-P2IRVPFB.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JLZEHHKS.js";
+} from "./chunk-P2IRVPFB.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

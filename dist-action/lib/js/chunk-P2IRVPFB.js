@@ -5516,11 +5516,12 @@ function checkDoubleUnlock(pass, file, d, stack) {
   if (unlocks.length === 0) return;
   const g = cfgOf(pass, fn);
   if (!g || !g.locate(d)) return;
-  const relocks = (n) => n.kind !== "DeferStmt" && nodeContains(n, (y) => {
+  const isRelock = (y) => {
     if (y.kind !== "CallExpr") return false;
     const l = lockCall(pass, y);
     return !!l && l.method !== "Unlock" && l.method !== "RUnlock" && sameRefKey(mutexKey(pass, l.mutex), key);
-  });
+  };
+  const relocks = (n) => n.kind === "DeferStmt" ? isRelock(n.call) : nodeContains(n, isRelock);
   for (const u of unlocks) {
     if (!g.locate(u) || !g.canReach(d, u)) continue;
     const path = g.findPath(u, "exit", { avoid: (n) => n !== u && relocks(n) });

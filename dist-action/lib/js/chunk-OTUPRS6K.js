@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-5YIAK4S6.js";
+} from "./chunk-IHXVSM4M.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-CEPBBI2B.js";
+import "./chunk-3JD4TN6X.js";
 import "./chunk-XFICVFQD.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-XKYWW3KM.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-JLZEHHKS.js";
+import "./chunk-P2IRVPFB.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

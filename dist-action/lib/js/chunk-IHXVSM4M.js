@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-CEPBBI2B.js";
+} from "./chunk-3JD4TN6X.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-JLZEHHKS.js";
+} from "./chunk-P2IRVPFB.js";
 import {
   SEVERITIES,
   compareFindings,
