@@ -85,3 +85,40 @@ func (c *tally) inspect(check func() error) error {
 	defer c.mu.Lock()
 	return check()
 }
+
+// Locked only when asked to, unlocked always.
+func (c *tally) maybeLocked(lock bool) int {
+	if lock {
+		c.mu.Lock()
+	}
+	defer c.mu.Unlock() // want `c\.mu\.Lock\(\) on line \d+ runs only on some paths to the deferred c\.mu\.Unlock\(\), and on the others c\.mu is not locked when tally\.maybeLocked returns`
+	return c.n
+}
+
+// Locked on both branches.
+func (c *tally) eitherWay(write bool) int {
+	if write {
+		c.mu.Lock()
+		c.n++
+	} else {
+		c.mu.Lock()
+	}
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// TryLock: the path without the lock returns before the defer.
+func (c *tally) tryAdd() bool {
+	if !c.mu.TryLock() {
+		return false
+	}
+	defer c.mu.Unlock()
+	c.n++
+	return true
+}
+
+// The caller holds the lock: this function releases it, and locks nothing itself before.
+func (c *tally) finishLocked() int {
+	defer c.mu.Unlock()
+	return c.n
+}
