@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-3JD4TN6X.js";
+} from "./chunk-XYHLU47D.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

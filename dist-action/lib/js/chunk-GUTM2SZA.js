@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-3JD4TN6X.js";
+} from "./chunk-XYHLU47D.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-P2IRVPFB.js";
+} from "./chunk-6OE7P6CA.js";
 import {
   SEVERITIES,
   compareFindings,

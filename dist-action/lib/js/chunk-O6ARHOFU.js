@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-P2IRVPFB.js";
+} from "./chunk-6OE7P6CA.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -5542,11 +5542,54 @@ function checkDoubleUnlock(pass, file, d, stack) {
     return;
   }
 }
+function checkUnlockWithoutLock(pass, file, d, stack) {
+  const deferred = lockCall(pass, d.call);
+  if (!deferred || deferred.method !== "Unlock" && deferred.method !== "RUnlock") return;
+  const key = mutexKey(pass, deferred.mutex);
+  if (key === void 0) return;
+  let fn;
+  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
+    const s = stack[i];
+    if (s.kind === "FuncDecl" || s.kind === "FuncLit") fn = s;
+  }
+  if (!fn?.body) return;
+  const want = deferred.method === "Unlock" ? "Lock" : "RLock";
+  const acquires = (y) => {
+    if (y.kind !== "CallExpr") return false;
+    const l = lockCall(pass, y);
+    return !!l && l.method !== "Unlock" && l.method !== "RUnlock" && sameRefKey(mutexKey(pass, l.mutex), key);
+  };
+  let first;
+  walkSameFunc(fn.body, (x) => {
+    if (first || x.kind === "DeferStmt" || x.kind === "GoStmt" || x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr" && x.lparen < d.defer) {
+      const l = lockCall(pass, x);
+      if (l && l.method === want && sameRefKey(mutexKey(pass, l.mutex), key)) first = l;
+    }
+    return !first;
+  });
+  if (!first) return;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d) || !g.locate(first.call)) return;
+  if (!g.findPath(g.entry, d, { avoid: (n) => nodeContains(n, acquires) })) return;
+  const mu = textOf(file, deferred.mutex);
+  const lockText = textOf(file, first.call);
+  const name = pass.types.callee(deferred.call)?.name ?? "";
+  const fatal = deferred.method === "RUnlock" ? "RUnlock of unlocked RWMutex" : /RWMutex/.test(name) ? "Unlock of unlocked RWMutex" : "unlock of unlocked mutex";
+  pass.report({
+    node: d,
+    file,
+    confidence: deferred.typed ? "high" : "medium",
+    message: `${lockText} on line ${lineOf(file, first.call)} runs only on some paths to the deferred ${textOf(file, d.call)}, and on the others ${mu} is not locked when ${funcName(file, fn)} returns, so the deferred call fails with "fatal error: sync: ${fatal}", which recover cannot stop; lock ${mu} on every path before the defer, or defer the ${deferred.method} right after the ${want} in the same branch`,
+    related: [{ node: first.call, message: `${lockText}, taken only on some paths` }]
+  });
+}
 function run16(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["DeferStmt"], (d, stack) => {
       check3(pass, file, d, stack);
       checkDoubleUnlock(pass, file, d, stack);
+      checkUnlockWithoutLock(pass, file, d, stack);
     });
   }
 }

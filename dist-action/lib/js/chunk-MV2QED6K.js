@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-IHXVSM4M.js";
+} from "./chunk-GUTM2SZA.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-3JD4TN6X.js";
+} from "./chunk-XYHLU47D.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-P2IRVPFB.js";
+} from "./chunk-6OE7P6CA.js";
 import {
   SEVERITIES,
   compareFindings,
