@@ -9,7 +9,7 @@ import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { LockMethod } from './catalog.js';
-import { cfgOf, deferNeeds, funcName, lineOf, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
+import { cfgOf, deferNeeds, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
 import { nodeContains } from '../types/cfg.js';
 
 const ID = 'defer-lock-mismatch';
@@ -111,11 +111,7 @@ function check(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast
   if (!held || (held.method !== 'Lock' && held.method !== 'RLock')) return;
   const m = mismatch(held.method, deferred.method);
   if (!m) return;
-  let fn: FuncNode | undefined;
-  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
-    const s = stack[i]!;
-    if (s.kind === 'FuncDecl' || s.kind === 'FuncLit') fn = s;
-  }
+  const fn = enclosingFunc(stack);
   if (!fn || usedAfter(pass, fn, d, key)) return;
   const mu = textOf(file, deferred.mutex);
   const fun = unparen(d.call.fun) as ast.SelectorExpr;
@@ -130,22 +126,35 @@ function check(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast
   });
 }
 
+/** `defer mu.Unlock()` (or RUnlock) directly, with the mutex's key and the function around it. */
+interface DeferredUnlock {
+  deferred: LockCall;
+  key: string;
+  fn: FuncNode & { body: ast.BlockStmt };
+}
+
+function deferredUnlock(pass: Pass, d: ast.DeferStmt, stack: readonly ast.Node[]): DeferredUnlock | undefined {
+  const deferred = lockCall(pass, d.call);
+  if (!deferred || (deferred.method !== 'Unlock' && deferred.method !== 'RUnlock')) return undefined;
+  const key = mutexKey(pass, deferred.mutex);
+  const fn = enclosingFunc(stack);
+  if (key === undefined || !fn?.body) return undefined;
+  return { deferred, key, fn: fn as FuncNode & { body: ast.BlockStmt } };
+}
+
+/** The runtime's fatal error for this unlock of an unlocked mutex. */
+function unlockedFatal(pass: Pass, unlock: LockCall): string {
+  if (unlock.method === 'RUnlock') return 'RUnlock of unlocked RWMutex';
+  return /RWMutex/.test(pass.types.callee(unlock.call)?.name ?? '') ? 'Unlock of unlocked RWMutex' : 'unlock of unlocked mutex';
+}
+
 /**
  * `mu.Lock(); defer mu.Unlock(); ...; if bad { mu.Unlock(); return }`: after the deferred unlock
  * is registered, an explicit unlock of the same mutex from which a return is reachable without
  * locking it again. The deferred call then unlocks an unlocked mutex as the function returns.
  */
-function checkDoubleUnlock(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast.Node[]): void {
-  const deferred = lockCall(pass, d.call);
-  if (!deferred || (deferred.method !== 'Unlock' && deferred.method !== 'RUnlock')) return;
-  const key = mutexKey(pass, deferred.mutex);
-  if (key === undefined) return;
-  let fn: FuncNode | undefined;
-  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
-    const s = stack[i]!;
-    if (s.kind === 'FuncDecl' || s.kind === 'FuncLit') fn = s;
-  }
-  if (!fn?.body) return;
+function checkDoubleUnlock(pass: Pass, file: PassFile, d: ast.DeferStmt, u: DeferredUnlock): void {
+  const { deferred, key, fn } = u;
   // Explicit releases of the same kind on the same mutex in the function's own code.
   const unlocks: ast.ExprStmt[] = [];
   walkSameFunc(fn.body, (x) => {
@@ -174,9 +183,7 @@ function checkDoubleUnlock(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: 
     const path = g.findPath(u, 'exit', { avoid: (n) => n !== u && relocks(n) });
     if (!path) continue;
     const mu = textOf(file, deferred.mutex);
-    const name = pass.types.callee(deferred.call)?.name ?? '';
-    const rw = /RWMutex/.test(name);
-    const fatal = deferred.method === 'RUnlock' ? 'RUnlock of unlocked RWMutex' : rw ? 'Unlock of unlocked RWMutex' : 'unlock of unlocked mutex';
+    const fatal = unlockedFatal(pass, deferred);
     const fname = funcName(file, fn);
     const what = deferred.method === 'RUnlock' ? 'read-unlocks' : 'unlocks';
     pass.report({
@@ -196,17 +203,8 @@ function checkDoubleUnlock(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: 
  * unlock releases a mutex that is not locked. (A function that locks it nowhere before the defer
  * releases its caller's lock, on purpose.)
  */
-function checkUnlockWithoutLock(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast.Node[]): void {
-  const deferred = lockCall(pass, d.call);
-  if (!deferred || (deferred.method !== 'Unlock' && deferred.method !== 'RUnlock')) return;
-  const key = mutexKey(pass, deferred.mutex);
-  if (key === undefined) return;
-  let fn: FuncNode | undefined;
-  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
-    const s = stack[i]!;
-    if (s.kind === 'FuncDecl' || s.kind === 'FuncLit') fn = s;
-  }
-  if (!fn?.body) return;
+function checkUnlockWithoutLock(pass: Pass, file: PassFile, d: ast.DeferStmt, u: DeferredUnlock): void {
+  const { deferred, key, fn } = u;
   const want = deferred.method === 'Unlock' ? 'Lock' : 'RLock';
   // Any acquisition of the mutex counts on the way (TryLock in a condition, the other kind too).
   const acquires = (y: ast.Node): boolean => {
@@ -229,8 +227,7 @@ function checkUnlockWithoutLock(pass: Pass, file: PassFile, d: ast.DeferStmt, st
   if (!g.findPath(g.entry, d, { avoid: (n) => nodeContains(n, acquires) })) return;
   const mu = textOf(file, deferred.mutex);
   const lockText = textOf(file, first.call);
-  const name = pass.types.callee(deferred.call)?.name ?? '';
-  const fatal = deferred.method === 'RUnlock' ? 'RUnlock of unlocked RWMutex' : /RWMutex/.test(name) ? 'Unlock of unlocked RWMutex' : 'unlock of unlocked mutex';
+  const fatal = unlockedFatal(pass, deferred);
   pass.report({
     node: d,
     file,
@@ -244,8 +241,10 @@ function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.withStack(['DeferStmt'], (d, stack) => {
       check(pass, file, d, stack);
-      checkDoubleUnlock(pass, file, d, stack);
-      checkUnlockWithoutLock(pass, file, d, stack);
+      const u = deferredUnlock(pass, d, stack);
+      if (!u) return;
+      checkDoubleUnlock(pass, file, d, u);
+      checkUnlockWithoutLock(pass, file, d, u);
     });
   }
 }

@@ -1992,17 +1992,20 @@ type GuardClose = 'non-nil' | 'true' | 'false';
  * The guards a condition opens when it holds: `v == nil`, `nil == v`, `!v`, `v == false`, `v`,
  * and each conjunct of `a && b`. Each guard is the guarded expression and the value that closes it.
  */
+/** A variable or field path (`done`, `s.conn`): what a guard can test. */
+function isName(e: ast.Expr): boolean {
+  const x = unparen(e);
+  return x.kind === 'Ident' || x.kind === 'SelectorExpr';
+}
+
+function isIdent(e: ast.Expr, name: string): boolean {
+  const x = unparen(e);
+  return x.kind === 'Ident' && x.name === name;
+}
+
 function guardsOf(cond: ast.Expr): { v: ast.Expr; closedBy: GuardClose }[] {
   const c = unparen(cond);
   if (c.kind === 'BinaryExpr' && c.op === '&&') return [...guardsOf(c.x), ...guardsOf(c.y)];
-  const isName = (e: ast.Expr): boolean => {
-    const x = unparen(e);
-    return x.kind === 'Ident' || x.kind === 'SelectorExpr';
-  };
-  const isIdent = (e: ast.Expr, name: string) => {
-    const x = unparen(e);
-    return x.kind === 'Ident' && x.name === name;
-  };
   if (c.kind === 'BinaryExpr' && c.op === '==') {
     for (const [v, k] of [[c.x, c.y], [c.y, c.x]] as const) {
       if (!isName(v)) continue;
@@ -2025,14 +2028,6 @@ function guardsOf(cond: ast.Expr): { v: ast.Expr; closedBy: GuardClose }[] {
 function exitGuardsOf(cond: ast.Expr): { v: ast.Expr; closedBy: GuardClose }[] {
   const c = unparen(cond);
   if (c.kind === 'BinaryExpr' && c.op === '||') return [...exitGuardsOf(c.x), ...exitGuardsOf(c.y)];
-  const isName = (e: ast.Expr): boolean => {
-    const x = unparen(e);
-    return x.kind === 'Ident' || x.kind === 'SelectorExpr';
-  };
-  const isIdent = (e: ast.Expr, name: string) => {
-    const x = unparen(e);
-    return x.kind === 'Ident' && x.name === name;
-  };
   if (c.kind === 'BinaryExpr' && c.op === '!=') {
     for (const [v, k] of [[c.x, c.y], [c.y, c.x]] as const) {
       if (isName(v) && isIdent(k, 'nil')) return [{ v, closedBy: 'non-nil' }];

@@ -1825,17 +1825,17 @@ function runsOncePerCall(pass, fn, d) {
   const g = cfgOf(pass, fn);
   return !!g && !!g.locate(d) && !g.canReach(d, d);
 }
+function isName(e) {
+  const x = unparen(e);
+  return x.kind === "Ident" || x.kind === "SelectorExpr";
+}
+function isIdent(e, name) {
+  const x = unparen(e);
+  return x.kind === "Ident" && x.name === name;
+}
 function guardsOf(cond) {
   const c = unparen(cond);
   if (c.kind === "BinaryExpr" && c.op === "&&") return [...guardsOf(c.x), ...guardsOf(c.y)];
-  const isName = (e) => {
-    const x = unparen(e);
-    return x.kind === "Ident" || x.kind === "SelectorExpr";
-  };
-  const isIdent = (e, name) => {
-    const x = unparen(e);
-    return x.kind === "Ident" && x.name === name;
-  };
   if (c.kind === "BinaryExpr" && c.op === "==") {
     for (const [v, k] of [[c.x, c.y], [c.y, c.x]]) {
       if (!isName(v)) continue;
@@ -1852,14 +1852,6 @@ function guardsOf(cond) {
 function exitGuardsOf(cond) {
   const c = unparen(cond);
   if (c.kind === "BinaryExpr" && c.op === "||") return [...exitGuardsOf(c.x), ...exitGuardsOf(c.y)];
-  const isName = (e) => {
-    const x = unparen(e);
-    return x.kind === "Ident" || x.kind === "SelectorExpr";
-  };
-  const isIdent = (e, name) => {
-    const x = unparen(e);
-    return x.kind === "Ident" && x.name === name;
-  };
   if (c.kind === "BinaryExpr" && c.op === "!=") {
     for (const [v, k] of [[c.x, c.y], [c.y, c.x]]) {
       if (isName(v) && isIdent(k, "nil")) return [{ v, closedBy: "non-nil" }];
@@ -5474,11 +5466,7 @@ function check3(pass, file, d, stack) {
   if (!held || held.method !== "Lock" && held.method !== "RLock") return;
   const m = mismatch(held.method, deferred.method);
   if (!m) return;
-  let fn;
-  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
-    const s = stack[i];
-    if (s.kind === "FuncDecl" || s.kind === "FuncLit") fn = s;
-  }
+  const fn = enclosingFunc(stack);
   if (!fn || usedAfter(pass, fn, d, key)) return;
   const mu = textOf(file, deferred.mutex);
   const fun = unparen(d.call.fun);
@@ -5492,17 +5480,20 @@ function check3(pass, file, d, stack) {
     fixes: [{ message: `defer ${mu}.${m.fix}()`, edits: [{ node: fun.sel, newText: m.fix }] }]
   });
 }
-function checkDoubleUnlock(pass, file, d, stack) {
+function deferredUnlock(pass, d, stack) {
   const deferred = lockCall(pass, d.call);
-  if (!deferred || deferred.method !== "Unlock" && deferred.method !== "RUnlock") return;
+  if (!deferred || deferred.method !== "Unlock" && deferred.method !== "RUnlock") return void 0;
   const key = mutexKey(pass, deferred.mutex);
-  if (key === void 0) return;
-  let fn;
-  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
-    const s = stack[i];
-    if (s.kind === "FuncDecl" || s.kind === "FuncLit") fn = s;
-  }
-  if (!fn?.body) return;
+  const fn = enclosingFunc(stack);
+  if (key === void 0 || !fn?.body) return void 0;
+  return { deferred, key, fn };
+}
+function unlockedFatal(pass, unlock) {
+  if (unlock.method === "RUnlock") return "RUnlock of unlocked RWMutex";
+  return /RWMutex/.test(pass.types.callee(unlock.call)?.name ?? "") ? "Unlock of unlocked RWMutex" : "unlock of unlocked mutex";
+}
+function checkDoubleUnlock(pass, file, d, u) {
+  const { deferred, key, fn } = u;
   const unlocks = [];
   walkSameFunc(fn.body, (x) => {
     if (x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
@@ -5522,37 +5513,26 @@ function checkDoubleUnlock(pass, file, d, stack) {
     return !!l && l.method !== "Unlock" && l.method !== "RUnlock" && sameRefKey(mutexKey(pass, l.mutex), key);
   };
   const relocks = (n) => n.kind === "DeferStmt" ? isRelock(n.call) : nodeContains(n, isRelock);
-  for (const u of unlocks) {
-    if (!g.locate(u) || !g.canReach(d, u)) continue;
-    const path = g.findPath(u, "exit", { avoid: (n) => n !== u && relocks(n) });
+  for (const u2 of unlocks) {
+    if (!g.locate(u2) || !g.canReach(d, u2)) continue;
+    const path = g.findPath(u2, "exit", { avoid: (n) => n !== u2 && relocks(n) });
     if (!path) continue;
     const mu = textOf(file, deferred.mutex);
-    const name = pass.types.callee(deferred.call)?.name ?? "";
-    const rw = /RWMutex/.test(name);
-    const fatal = deferred.method === "RUnlock" ? "RUnlock of unlocked RWMutex" : rw ? "Unlock of unlocked RWMutex" : "unlock of unlocked mutex";
+    const fatal = unlockedFatal(pass, deferred);
     const fname = funcName(file, fn);
     const what = deferred.method === "RUnlock" ? "read-unlocks" : "unlocks";
     pass.report({
-      node: u,
+      node: u2,
       file,
       confidence: deferred.typed ? "high" : "medium",
-      message: `${textOf(file, u.x)} ${what} ${mu} here, and the deferred ${textOf(file, d.call)} (line ${lineOf(file, d)}) ${what} it again as ${fname} returns: "fatal error: sync: ${fatal}", which recover cannot stop; drop this explicit ${deferred.method} and let the defer release the lock, or lock ${mu} again before returning`,
+      message: `${textOf(file, u2.x)} ${what} ${mu} here, and the deferred ${textOf(file, d.call)} (line ${lineOf(file, d)}) ${what} it again as ${fname} returns: "fatal error: sync: ${fatal}", which recover cannot stop; drop this explicit ${deferred.method} and let the defer release the lock, or lock ${mu} again before returning`,
       related: [{ node: d, message: `the deferred ${textOf(file, d.call)}` }]
     });
     return;
   }
 }
-function checkUnlockWithoutLock(pass, file, d, stack) {
-  const deferred = lockCall(pass, d.call);
-  if (!deferred || deferred.method !== "Unlock" && deferred.method !== "RUnlock") return;
-  const key = mutexKey(pass, deferred.mutex);
-  if (key === void 0) return;
-  let fn;
-  for (let i = stack.length - 2; i >= 0 && !fn; i--) {
-    const s = stack[i];
-    if (s.kind === "FuncDecl" || s.kind === "FuncLit") fn = s;
-  }
-  if (!fn?.body) return;
+function checkUnlockWithoutLock(pass, file, d, u) {
+  const { deferred, key, fn } = u;
   const want = deferred.method === "Unlock" ? "Lock" : "RLock";
   const acquires = (y) => {
     if (y.kind !== "CallExpr") return false;
@@ -5574,8 +5554,7 @@ function checkUnlockWithoutLock(pass, file, d, stack) {
   if (!g.findPath(g.entry, d, { avoid: (n) => nodeContains(n, acquires) })) return;
   const mu = textOf(file, deferred.mutex);
   const lockText = textOf(file, first.call);
-  const name = pass.types.callee(deferred.call)?.name ?? "";
-  const fatal = deferred.method === "RUnlock" ? "RUnlock of unlocked RWMutex" : /RWMutex/.test(name) ? "Unlock of unlocked RWMutex" : "unlock of unlocked mutex";
+  const fatal = unlockedFatal(pass, deferred);
   pass.report({
     node: d,
     file,
@@ -5588,8 +5567,10 @@ function run16(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["DeferStmt"], (d, stack) => {
       check3(pass, file, d, stack);
-      checkDoubleUnlock(pass, file, d, stack);
-      checkUnlockWithoutLock(pass, file, d, stack);
+      const u = deferredUnlock(pass, d, stack);
+      if (!u) return;
+      checkDoubleUnlock(pass, file, d, u);
+      checkUnlockWithoutLock(pass, file, d, u);
     });
   }
 }
@@ -5617,7 +5598,7 @@ function sameMutex2(pass, h, e) {
   }
   return sameExpr(h.lock.mutex, e);
 }
-function deferredUnlock(pass, cfg, h, unlock) {
+function deferredUnlock2(pass, cfg, h, unlock) {
   for (const d of cfg.defers) {
     const fun = unparen(d.call.fun);
     let hit = false;
@@ -5759,7 +5740,7 @@ function checkFunc2(pass, file, fn) {
     if (!lc || lc.method !== "Lock" && lc.method !== "RLock") continue;
     const unlock = UNLOCK_FOR[lc.method];
     const h = { lock: lc, path: varPath(pass, lc.mutex) };
-    const d = deferredUnlock(pass, cfg, h, unlock);
+    const d = deferredUnlock2(pass, cfg, h, unlock);
     if (!d || pos(d) <= pos(ref.node)) continue;
     const guarded = sameGuardUnlocks(pass, file, fn, ref.node, h, unlock);
     const released = (n) => guarded.has(n) || n.kind !== "DeferStmt" && lockCallsIn(pass, n).some((l) => l.method === unlock && sameMutex2(pass, h, l.mutex));

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6OE7P6CA.js";
+} from "./chunk-DVVJTTLI.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

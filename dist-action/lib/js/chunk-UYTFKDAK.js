@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XYHLU47D.js";
+} from "./chunk-XQILYHU5.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6OE7P6CA.js";
+} from "./chunk-DVVJTTLI.js";
 import {
   SEVERITIES,
   compareFindings,

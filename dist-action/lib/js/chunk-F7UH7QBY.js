@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-GUTM2SZA.js";
+} from "./chunk-UYTFKDAK.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XYHLU47D.js";
+} from "./chunk-XQILYHU5.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6OE7P6CA.js";
+} from "./chunk-DVVJTTLI.js";
 import {
   SEVERITIES,
   compareFindings,

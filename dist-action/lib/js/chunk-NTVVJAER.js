@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6OE7P6CA.js";
+} from "./chunk-DVVJTTLI.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
