@@ -3,7 +3,7 @@
 // or deleting directory trees). The function cannot return until it finishes; inside a request
 // handler that holds the response and adds to tail latency.
 import type * as ast from '../syntax/ast.js';
-import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Confidence } from '../findings/model.js';
 import { docUrl } from '../findings/model.js';
@@ -146,8 +146,43 @@ function isSemaphore(pass: Pass, e: ast.Expr, viaCallers = true): boolean {
   return viaCallers && paramFromSemaphore(pass, x);
 }
 
+/**
+ * The argument a function literal called in place gets for its parameter `id`:
+ * `go func(semC <-chan struct{}) { defer func() { <-semC }() ... }(p.semC)` gives `p.semC`.
+ */
+function literalArgument(pass: Pass, id: ast.Ident): ast.Expr | undefined {
+  const o = pass.types.objectOf(id);
+  const decl = o?.varKind === 'param' ? o.decl : undefined;
+  const file = decl ? pass.fileOf(decl) : undefined;
+  if (!decl || !file) return undefined;
+  // Down from the file to the parameter, keeping the call around each literal on the way.
+  const at = nodePos(decl);
+  let call: ast.CallExpr | undefined;
+  let lit: ast.FuncLit | undefined;
+  for (let n: ast.Node | undefined = file.file; n; ) {
+    if (n.kind === 'CallExpr' && unparen(n.fun).kind === 'FuncLit') {
+      const f = unparen(n.fun) as ast.FuncLit;
+      if (nodePos(f.type) <= at && at < nodeEnd(f.type)) {
+        call = n;
+        lit = f;
+      }
+    }
+    let next: ast.Node | undefined;
+    forEachChild(n, (c) => {
+      if (!next && nodePos(c) <= at && at < nodeEnd(c)) next = c;
+    });
+    n = next;
+  }
+  if (!call || !lit || call.ellipsis !== -1) return undefined;
+  const names = (lit.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const i = names.indexOf(decl);
+  return i >= 0 ? call.args?.[i] : undefined;
+}
+
 /** Whether the identifier is a parameter of its function that some same-package call fills with a semaphore. */
 function paramFromSemaphore(pass: Pass, id: ast.Ident): boolean {
+  const given = literalArgument(pass, id);
+  if (given) return isSemaphore(pass, given, false);
   const file = pass.fileOf(id);
   const decl = file ? enclosingFuncDecl(file, id) : undefined;
   if (!decl?.body) return false;

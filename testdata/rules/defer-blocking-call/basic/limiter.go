@@ -121,3 +121,27 @@ func (s *streamServer) gather(n int) {
 	}
 	defer func() { <-s.results }() // want `deferred func\(\) \{\.\.\.\}\(\) → <-s\.results \(line 122\) blocks until a value is sent`
 }
+
+type workerPool struct {
+	semC chan struct{}
+	done chan int
+}
+
+// The pool takes a token, then hands the semaphore to the goroutine as an argument of the
+// literal: the deferred receive is the release.
+func (p *workerPool) add(job func()) {
+	p.semC <- struct{}{}
+	go func(semC <-chan struct{}) {
+		defer func() { <-semC }()
+		job()
+	}(p.semC)
+}
+
+// The argument is a channel nobody sends on outside goroutines: the deferred receive waits for
+// a worker to finish.
+func (p *workerPool) waitOne(job func(chan<- int)) {
+	go job(p.done)
+	func(done <-chan int) {
+		defer func() { <-done }() // want `<-done \(line \d+\) blocks until a value is sent`
+	}(p.done)
+}

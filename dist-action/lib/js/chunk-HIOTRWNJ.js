@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-DVVJTTLI.js";
+} from "./chunk-WVERTIDG.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-DVVJTTLI.js";
+} from "./chunk-WVERTIDG.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

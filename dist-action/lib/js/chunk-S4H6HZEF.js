@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-UYTFKDAK.js";
+} from "./chunk-TPOHFSCF.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XQILYHU5.js";
+} from "./chunk-RCV4ME25.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-DVVJTTLI.js";
+} from "./chunk-WVERTIDG.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -7159,7 +7159,36 @@ function isSemaphore(pass, e, viaCallers = true) {
   if (v && unparen(v).kind !== "CallExpr" && isSemaphore(pass, v, false)) return true;
   return viaCallers && paramFromSemaphore(pass, x);
 }
+function literalArgument(pass, id) {
+  const o = pass.types.objectOf(id);
+  const decl = o?.varKind === "param" ? o.decl : void 0;
+  const file = decl ? pass.fileOf(decl) : void 0;
+  if (!decl || !file) return void 0;
+  const at = pos(decl);
+  let call;
+  let lit;
+  for (let n = file.file; n; ) {
+    if (n.kind === "CallExpr" && unparen(n.fun).kind === "FuncLit") {
+      const f = unparen(n.fun);
+      if (pos(f.type) <= at && at < end(f.type)) {
+        call = n;
+        lit = f;
+      }
+    }
+    let next;
+    forEachChild(n, (c) => {
+      if (!next && pos(c) <= at && at < end(c)) next = c;
+    });
+    n = next;
+  }
+  if (!call || !lit || call.ellipsis !== -1) return void 0;
+  const names = (lit.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const i = names.indexOf(decl);
+  return i >= 0 ? call.args?.[i] : void 0;
+}
 function paramFromSemaphore(pass, id) {
+  const given = literalArgument(pass, id);
+  if (given) return isSemaphore(pass, given, false);
   const file = pass.fileOf(id);
   const decl = file ? enclosingFuncDecl(file, id) : void 0;
   if (!decl?.body) return false;

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-XQILYHU5.js";
+} from "./chunk-RCV4ME25.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-DVVJTTLI.js";
+} from "./chunk-WVERTIDG.js";
 import {
   SEVERITIES,
   compareFindings,

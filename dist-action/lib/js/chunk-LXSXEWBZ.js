@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-DVVJTTLI.js";
+} from "./chunk-WVERTIDG.js";
 import {
   docUrl,
   severityRank
