@@ -81,8 +81,11 @@ function describeRelease(pass: Pass, file: PassFile, d: ast.DeferStmt): ast.Iden
   return undefined;
 }
 
-/** Releases that may run twice: the second call (the deferred one) is a harmless no-op. */
-const IDEMPOTENT_RELEASES: ReadonlySet<string> = new Set(['Close', 'Commit', 'Rollback', 'Stop', 'Release']);
+/**
+ * Releases that may run twice, called without arguments: the second call (the deferred one) is a
+ * harmless no-op. Not `Release(n)` of a semaphore (a second one panics) nor `Unlock`.
+ */
+const IDEMPOTENT_RELEASES: ReadonlySet<string> = new Set(['Close', 'Commit', 'Rollback', 'Stop']);
 
 /**
  * Whether every path from the defer round to the next iteration releases the same value in the
@@ -104,12 +107,12 @@ function releasedInIteration(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolea
   const fun = unparen(call.fun);
   let matches: (c: ast.CallExpr) => boolean;
   if (fun.kind === 'SelectorExpr') {
-    if (!IDEMPOTENT_RELEASES.has(fun.sel.name)) return false;
+    if (!IDEMPOTENT_RELEASES.has(fun.sel.name) || (call.args ?? []).length > 0) return false;
     const key = refKey(pass, fun.x);
     if (key === undefined) return false;
     matches = (c) => {
       const f = unparen(c.fun);
-      return f.kind === 'SelectorExpr' && IDEMPOTENT_RELEASES.has(f.sel.name) && sameRefKey(refKey(pass, f.x), key);
+      return f.kind === 'SelectorExpr' && IDEMPOTENT_RELEASES.has(f.sel.name) && (c.args ?? []).length === 0 && sameRefKey(refKey(pass, f.x), key);
     };
   } else if (fun.kind === 'Ident' && (call.args ?? []).length === 0 && pass.types.objectOf(fun)?.kind === 'var') {
     // A func value such as a context's cancel.

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-RCV4ME25.js";
+} from "./chunk-YIRPACLW.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

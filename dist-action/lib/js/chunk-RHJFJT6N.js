@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WVERTIDG.js";
+} from "./chunk-IX57YU4H.js";
 import {
   docUrl,
   severityRank

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-YNIX6E57.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-IEVXODHV.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-S4H6HZEF.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-O6PUJL4C.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-N3MAUOVS.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-HIOTRWNJ.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-5NN4PHOE.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-CUSKIANU.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-NQPGD3LY.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-4S2YED4W.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-HAYAQBUJ.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-KLUVCYW5.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-VKSYGXC4.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-MODOVSQF.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-3JTRMZTL.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-5TSPXUSD.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-BMFHEYM3.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-NQCI4JWD.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

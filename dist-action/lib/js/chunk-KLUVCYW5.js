@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-TPOHFSCF.js";
+} from "./chunk-B3MRYNGE.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-RCV4ME25.js";
+} from "./chunk-YIRPACLW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WVERTIDG.js";
+} from "./chunk-IX57YU4H.js";
 import {
   SEVERITIES,
   compareFindings,

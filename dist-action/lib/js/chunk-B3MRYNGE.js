@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-RCV4ME25.js";
+} from "./chunk-YIRPACLW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WVERTIDG.js";
+} from "./chunk-IX57YU4H.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -2015,7 +2015,7 @@ function describeRelease(pass, file, d) {
   }
   return void 0;
 }
-var IDEMPOTENT_RELEASES = /* @__PURE__ */ new Set(["Close", "Commit", "Rollback", "Stop", "Release"]);
+var IDEMPOTENT_RELEASES = /* @__PURE__ */ new Set(["Close", "Commit", "Rollback", "Stop"]);
 function releasedInIteration(pass, fn, d) {
   let call = d.call;
   const lit = unparen(call.fun);
@@ -2029,12 +2029,12 @@ function releasedInIteration(pass, fn, d) {
   const fun = unparen(call.fun);
   let matches2;
   if (fun.kind === "SelectorExpr") {
-    if (!IDEMPOTENT_RELEASES.has(fun.sel.name)) return false;
+    if (!IDEMPOTENT_RELEASES.has(fun.sel.name) || (call.args ?? []).length > 0) return false;
     const key = refKey(pass, fun.x);
     if (key === void 0) return false;
     matches2 = (c) => {
       const f = unparen(c.fun);
-      return f.kind === "SelectorExpr" && IDEMPOTENT_RELEASES.has(f.sel.name) && sameRefKey(refKey(pass, f.x), key);
+      return f.kind === "SelectorExpr" && IDEMPOTENT_RELEASES.has(f.sel.name) && (c.args ?? []).length === 0 && sameRefKey(refKey(pass, f.x), key);
     };
   } else if (fun.kind === "Ident" && (call.args ?? []).length === 0 && pass.types.objectOf(fun)?.kind === "var") {
     const key = refKey(pass, fun);

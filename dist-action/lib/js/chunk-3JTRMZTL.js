@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WVERTIDG.js";
+} from "./chunk-IX57YU4H.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
