@@ -204,21 +204,26 @@ function unconvert(pass: Pass, e: ast.Expr): ast.Expr {
   let x = unparen(e);
   for (;;) {
     if (x.kind !== 'CallExpr' || x.args?.length !== 1 || x.ellipsis !== NOPOS) return x;
+    // A type the checker knows (`unsafe.Pointer`), or a pointer to a C type it does not (`*C.char`).
     const f = unparen(x.fun);
-    const conversion = pass.types.callee(x)?.kind === 'conversion' || f.kind === 'StarExpr' || (f.kind === 'SelectorExpr' && f.sel.name === 'Pointer' && unparen(f.x).kind === 'Ident' && (unparen(f.x) as ast.Ident).name === 'unsafe');
-    if (!conversion) return x;
+    const cPointer = f.kind === 'StarExpr' && unparen(f.x).kind === 'SelectorExpr' && isCPackage(pass, (unparen(f.x) as ast.SelectorExpr).x);
+    if (!pass.types.isType(x.fun) && !cPointer) return x;
     x = unparen(x.args[0]!);
   }
+}
+
+/** Whether the expression names cgo's pseudo-package `C`. */
+function isCPackage(pass: Pass, e: ast.Expr): boolean {
+  const x = unparen(e);
+  if (x.kind !== 'Ident' || x.name !== 'C') return false;
+  const o = pass.types.objectOf(x);
+  return !o || o.kind === 'pkgname';
 }
 
 /** A call of a C function through cgo (`C.free(p)`, `C.rd_kafka_topic_partition_list_add(l, t)`). */
 function isCgoCall(pass: Pass, c: ast.CallExpr): boolean {
   const f = unparen(c.fun);
-  if (f.kind !== 'SelectorExpr') return false;
-  const x = unparen(f.x);
-  if (x.kind !== 'Ident' || x.name !== 'C') return false;
-  const o = pass.types.objectOf(x);
-  return !o || o.kind === 'pkgname';
+  return f.kind === 'SelectorExpr' && isCPackage(pass, f.x);
 }
 
 /** The root variable of what the deferred call releases: its receiver's (`f` of `f.Close()`), or its first argument's (through conversions). */
@@ -243,17 +248,14 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
   };
   // An element of a collection declared outside the loop (`defer backends[i].Stop()`,
   // `defer C.destroy(cTopics[i])`): it lives in that collection beyond the iteration.
-  const recv = unparen(d.call.fun);
-  const released = recv.kind === 'SelectorExpr' && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : undefined;
-  if (released?.kind === 'IndexExpr') {
-    const decl = o.decl;
-    if (decl && (nodePos(decl) < nodePos(loop) || nodePos(decl) >= nodeEnd(loop))) return true;
-  }
   const outside = (e: ast.Expr): boolean => {
     const r = rootIdent(e);
     const decl = r ? pass.types.objectOf(r)?.decl : undefined;
     return !!decl && (nodePos(decl) < nodePos(loop) || nodePos(decl) >= nodeEnd(loop));
   };
+  const recv = unparen(d.call.fun);
+  const released = recv.kind === 'SelectorExpr' && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : undefined;
+  if (released?.kind === 'IndexExpr' && outside(released)) return true;
   // C memory handed to a C call that keeps it: the call's result is stored outside the loop
   // (`cRes[i] = C.ConfigResource_new(kind, cName)`) or it adds to a C object from outside the loop
   // (`C.topic_partition_list_add(cparts, ctopic, p)`). cgo hides who owns the pointer, and the

@@ -9,7 +9,7 @@ import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { LockMethod } from './catalog.js';
-import { cfgOf, deferNeeds, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
+import { cfgOf, deferNeeds, enclosingFunc, funcName, lineOf, listHolding, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
 import { nodeContains } from '../types/cfg.js';
 
 const ID = 'defer-lock-mismatch';
@@ -222,6 +222,10 @@ function checkUnlockWithoutLock(pass: Pass, file: PassFile, d: ast.DeferStmt, u:
     return !first;
   });
   if (!first) return;
+  // `mu.Lock(); defer mu.Unlock()`, the common case: every path to the defer passes the lock.
+  const list = listHolding(fn.body, d);
+  const before = list[list.indexOf(d) - 1];
+  if (before?.kind === 'ExprStmt' && acquires(unparen(before.x))) return;
   const g = cfgOf(pass, fn);
   if (!g || !g.locate(d) || !g.locate(first.call)) return;
   if (!g.findPath(g.entry, d, { avoid: (n) => nodeContains(n, acquires) })) return;

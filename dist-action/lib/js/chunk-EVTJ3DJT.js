@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IX57YU4H.js";
+} from "./chunk-CDCJS662.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

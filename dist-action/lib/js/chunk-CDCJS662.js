@@ -2107,18 +2107,20 @@ function unconvert(pass, e) {
   for (; ; ) {
     if (x.kind !== "CallExpr" || x.args?.length !== 1 || x.ellipsis !== NOPOS) return x;
     const f = unparen(x.fun);
-    const conversion = pass.types.callee(x)?.kind === "conversion" || f.kind === "StarExpr" || f.kind === "SelectorExpr" && f.sel.name === "Pointer" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "unsafe";
-    if (!conversion) return x;
+    const cPointer = f.kind === "StarExpr" && unparen(f.x).kind === "SelectorExpr" && isCPackage(pass, unparen(f.x).x);
+    if (!pass.types.isType(x.fun) && !cPointer) return x;
     x = unparen(x.args[0]);
   }
 }
-function isCgoCall(pass, c) {
-  const f = unparen(c.fun);
-  if (f.kind !== "SelectorExpr") return false;
-  const x = unparen(f.x);
+function isCPackage(pass, e) {
+  const x = unparen(e);
   if (x.kind !== "Ident" || x.name !== "C") return false;
   const o = pass.types.objectOf(x);
   return !o || o.kind === "pkgname";
+}
+function isCgoCall(pass, c) {
+  const f = unparen(c.fun);
+  return f.kind === "SelectorExpr" && isCPackage(pass, f.x);
 }
 function deferTarget(pass, d) {
   const fun = unparen(d.call.fun);
@@ -2136,17 +2138,14 @@ function keptBeyondIteration(pass, loop, d) {
     const u = unparen(e);
     return u.kind === "Ident" && u.name === target.name && pass.types.objectOf(u) === o;
   };
-  const recv = unparen(d.call.fun);
-  const released = recv.kind === "SelectorExpr" && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : void 0;
-  if (released?.kind === "IndexExpr") {
-    const decl = o.decl;
-    if (decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop))) return true;
-  }
   const outside = (e) => {
     const r = rootIdent(e);
     const decl = r ? pass.types.objectOf(r)?.decl : void 0;
     return !!decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop));
   };
+  const recv = unparen(d.call.fun);
+  const released = recv.kind === "SelectorExpr" && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : void 0;
+  if (released?.kind === "IndexExpr" && outside(released)) return true;
   if (isCgoCall(pass, d.call)) {
     let handed = false;
     walkSameFunc(loop.body, (x) => {
@@ -5549,6 +5548,9 @@ function checkUnlockWithoutLock(pass, file, d, u) {
     return !first;
   });
   if (!first) return;
+  const list = listHolding(fn.body, d);
+  const before = list[list.indexOf(d) - 1];
+  if (before?.kind === "ExprStmt" && acquires(unparen(before.x))) return;
   const g = cfgOf(pass, fn);
   if (!g || !g.locate(d) || !g.locate(first.call)) return;
   if (!g.findPath(g.entry, d, { avoid: (n) => nodeContains(n, acquires) })) return;

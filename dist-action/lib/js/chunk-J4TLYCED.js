@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YIRPACLW.js";
+} from "./chunk-CDX2XILF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IX57YU4H.js";
+} from "./chunk-CDCJS662.js";
 import {
   SEVERITIES,
   compareFindings,

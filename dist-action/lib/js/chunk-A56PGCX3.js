@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-B3MRYNGE.js";
+} from "./chunk-J4TLYCED.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YIRPACLW.js";
+} from "./chunk-CDX2XILF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IX57YU4H.js";
+} from "./chunk-CDCJS662.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IX57YU4H.js";
+} from "./chunk-CDCJS662.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
