@@ -196,6 +196,13 @@ export const WRITE_RESOURCES: Readonly<Record<string, WriteResource>> = {
   'compress/lzw.NewWriter': STREAM('lzw writer'),
   'archive/zip.NewWriter': STREAM('zip writer'),
   'archive/tar.NewWriter': STREAM('tar writer'),
+  // Encoders that keep a partial block until Close writes it (the writer is the second argument).
+  'encoding/base64.NewEncoder': { ...STREAM('base64 encoder'), wraps: 1 },
+  'encoding/base32.NewEncoder': { ...STREAM('base32 encoder'), wraps: 1 },
+  'encoding/ascii85.NewEncoder': STREAM('ascii85 encoder'),
+  // Close writes the closing boundary, the last soft line.
+  'mime/multipart.NewWriter': STREAM('multipart writer'),
+  'mime/quotedprintable.NewWriter': STREAM('quoted-printable writer'),
   'encoding/csv.NewWriter': {
     what: 'csv writer',
     verb: 'from',
@@ -406,7 +413,9 @@ export const HTTP_REQUEST_CALLS: ReadonlySet<string> = new Set([
 
 /**
  * Acquisitions whose Close loses nothing when the process is killed: the kernel releases them (a
- * file opened read-only, a listening socket). A deferred Close of one is not cleanup that a signal skips.
+ * file opened read-only, a listening socket). A deferred Close of one is not cleanup that a signal
+ * skips. Not a Unix socket listener: its Close removes the socket file, and a stale one makes the
+ * next start fail with "address already in use" (signal-skips-defer checks the network argument).
  */
 export const RELEASED_BY_KERNEL: ReadonlySet<string> = new Set([
   'os.Open',
@@ -414,7 +423,6 @@ export const RELEASED_BY_KERNEL: ReadonlySet<string> = new Set([
   'net.ListenPacket',
   'net.ListenTCP',
   'net.ListenUDP',
-  'net.ListenUnix',
   '(*net.ListenConfig).Listen',
   'crypto/tls.Listen',
 ]);

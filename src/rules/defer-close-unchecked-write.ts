@@ -94,7 +94,7 @@ const READ_ONLY_ARGS: Readonly<Record<string, readonly number[]>> = {
 };
 
 /** Methods whose call writes data through the resource. */
-const WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|Copy|AddFS|Encode)$/;
+const WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|CreatePart|CreateFormFile|CreateFormField|WriteField|Copy|AddFS|Encode)$/;
 
 /**
  * Whether data is written through the variable in the function: a write method is called on it,

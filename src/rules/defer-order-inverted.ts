@@ -18,7 +18,8 @@ const ID = 'defer-order-inverted';
 const UNDERLYING_CLOSE = new Set(['Close']);
 
 interface Wrap {
-  w: ast.Ident;
+  /** The wrapper: a variable or a field path (`cl.gz`). */
+  w: ast.Expr;
   origin: WriteOrigin & { under: ast.Expr };
   at: number;
 }
@@ -32,7 +33,7 @@ function wrapsIn(pass: Pass, file: PassFile, fn: FuncNode): Wrap[] {
     else if (x.kind === 'ValueSpec') [lhs, rhs] = [x.names, x.values];
     if (!lhs || !rhs || rhs.length !== 1) return true;
     const w = unparen(lhs[0]!);
-    if (w.kind !== 'Ident' || w.name === '_') return true;
+    if ((w.kind !== 'Ident' && w.kind !== 'SelectorExpr') || (w.kind === 'Ident' && w.name === '_') || !rootIdent(w)) return true;
     const origin = writeOrigin(pass, file, rhs[0]!, true);
     if (origin?.under && rootIdent(origin.under)) out.push({ w, origin: origin as Wrap['origin'], at: nodePos(x) });
     return true;
@@ -50,10 +51,10 @@ function same(pass: Pass, e: ast.Expr, target: ast.Expr): boolean {
 
 /** The wrap in effect for variable w at `at` (the last assignment before it). */
 function wrapOf(pass: Pass, wraps: readonly Wrap[], w: ast.Expr, at: number): Wrap | undefined {
-  const id = unparen(w);
-  if (id.kind !== 'Ident') return undefined;
+  const e = unparen(w);
+  if (e.kind !== 'Ident' && e.kind !== 'SelectorExpr') return undefined;
   let found: Wrap | undefined;
-  for (const x of wraps) if (x.at < at && sameVar(pass, x.w, id)) found = x;
+  for (const x of wraps) if (x.at < at && same(pass, x.w, e)) found = x;
   return found;
 }
 
@@ -183,7 +184,7 @@ function report(
   const lateText = textOf(file, late.dc.call);
   const under = textOf(file, hit.expr);
   const res = top.origin.res;
-  const w = top.w.name;
+  const w = textOf(file, top.w);
   const wrapText = textOf(file, top.origin.call);
   const lateLine = lineOf(file, late.dc.call);
   const tx = res.wraps === 'recv';

@@ -15,8 +15,9 @@ const MAX_DEPTH = 3;
 
 /** Whether package main handles termination signals anywhere (an os/signal import, or a known handler call). */
 function handlesSignals(pass: Pass): boolean {
+  const other = onlyOtherSignals(pass);
   for (const f of pass.files) {
-    if (f.file.imports.some((s) => s.path.value.slice(1, -1) === 'os/signal')) return true;
+    if (f.file.imports.some((s) => s.path.value.slice(1, -1) === 'os/signal') && !other) return true;
   }
   let found = false;
   for (const f of pass.files) {
@@ -24,13 +25,44 @@ function handlesSignals(pass: Pass): boolean {
       if (found) return;
       const c = callName(pass, f, call);
       if (!c) return;
-      if (SIGNAL_HANDLERS.has(c.name) || (!c.typed && /^Setup(Signal)(Handler|Context)$/.test(c.short))) found = true;
+      if ((SIGNAL_HANDLERS.has(c.name) && !(other && c.name.startsWith('os/signal.'))) || (!c.typed && /^Setup(Signal)(Handler|Context)$/.test(c.short))) found = true;
     });
     if (found) return true;
   }
   // A helper package of the module that main imports installs the handler
   // (`ctx := signals.SetupSignalContext()` with signal.Notify in package signals).
   return pass.importedTextMatches(/\bsignal\.(?:Notify|NotifyContext)\s*\(/);
+}
+
+/**
+ * Whether every signal.Notify / signal.NotifyContext call of package main names its signals, and
+ * none of them is SIGTERM, SIGINT, os.Interrupt or os.Kill (`signal.Notify(hup, syscall.SIGHUP)`
+ * to reload): termination signals still kill the process. False when there is no such call (the
+ * package uses os/signal some other way) or a call relays every signal or names them through a
+ * variable.
+ */
+function onlyOtherSignals(pass: Pass): boolean {
+  let calls = 0;
+  let terminates = false;
+  for (const f of pass.files) {
+    f.inspector.preorder(['CallExpr'], (call) => {
+      if (terminates) return;
+      const c = callName(pass, f, call);
+      if (c?.name !== 'os/signal.Notify' && c?.name !== 'os/signal.NotifyContext') return;
+      calls++;
+      const sigs = (call.args ?? []).slice(1);
+      if (sigs.length === 0 || call.ellipsis !== -1) {
+        terminates = true;
+        return;
+      }
+      for (const a of sigs) {
+        const x = unparen(a);
+        const name = x.kind === 'SelectorExpr' ? x.sel.name : x.kind === 'Ident' ? x.name : '';
+        if (!/^(SIG[A-Z0-9]+|Interrupt|Kill)$/.test(name) || /^(SIGTERM|SIGINT|SIGQUIT|Interrupt|Kill)$/.test(name)) terminates = true;
+      }
+    });
+  }
+  return calls > 0 && !terminates;
 }
 
 /** A deferred call that matters at exit: not a context cancel, an unlock, a recover handler or a Done. */
@@ -48,11 +80,27 @@ function isCleanup(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
   if (c.short === 'Close' && fun.kind === 'SelectorExpr' && unparen(fun.x).kind === 'Ident') {
     const v = definingValue(pass, unparen(fun.x) as ast.Ident);
     const src = v && unparen(v).kind === 'CallExpr' ? callName(pass, file, unparen(v) as ast.CallExpr) : undefined;
-    if (src && RELEASED_BY_KERNEL.has(src.name)) return false;
+    if (src && RELEASED_BY_KERNEL.has(src.name) && !unixSocket(pass, unparen(v!) as ast.CallExpr, src.name)) return false;
   }
   // A deferred panic handler (`defer handlePanic()`) is not cleanup.
   const decl = pass.types.callee(d.call)?.decl;
   return !(decl && callsRecoverDirectly(pass, decl));
+}
+
+/** `net.Listen("unix", path)`: a listener whose Close unlinks its socket file. */
+function unixSocket(pass: Pass, call: ast.CallExpr, name: string): boolean {
+  const i = name === '(*net.ListenConfig).Listen' ? 1 : 0;
+  const a = call.args?.[i];
+  if (!a || !name.includes('Listen')) return false;
+  const x = unparen(a);
+  let text: string | undefined;
+  if (x.kind === 'BasicLit' && x.tokKind === 'STRING') text = x.value.slice(1, -1);
+  else if (x.kind === 'Ident') {
+    const v = definingValue(pass, x);
+    const y = v ? unparen(v) : undefined;
+    if (y?.kind === 'BasicLit' && y.tokKind === 'STRING') text = y.value.slice(1, -1);
+  }
+  return text !== undefined && text.startsWith('unix');
 }
 
 /** A deferred literal whose only work is recovering. */
