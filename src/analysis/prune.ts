@@ -10,6 +10,8 @@
 //     functions containing a watched identifier (such as recover) and of the functions naming
 //     those: every body mentioning one is kept, since rules ask package-wide questions about them
 //     (is the field ever set, is the function or its caller ever deferred or used as a value);
+//     the functions a deferred variable is assigned from are kept too (`stop := start(); defer
+//     stop()`: can start return nil?);
 //   - goroutines: a function or method named in a go statement of a kept body is kept (rules look
 //     into what a goroutine runs: its recover, its sends, its Done);
 //   - callees: a function or method named in a kept body is kept when its body (or one it names,
@@ -80,6 +82,8 @@ interface Body {
   inDefer: Set<string>;
   /** Every identifier inside the body's go statements: what the goroutines run. */
   inGo: Set<string>;
+  /** `v := f(...)` / `v = x.f(...)`: the function names each variable is assigned from. */
+  assignedFrom: Map<string, string[]> | undefined;
   kept: boolean;
   /** Kept as code that runs deferred: every function it names is kept too. */
   deferredCode: boolean;
@@ -148,7 +152,20 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
   let positional = false;
   let deferDepth = 0;
   let goDepth = 0;
+  let assignedFrom: Map<string, string[]> | undefined;
   const patterns = needs.subjectPatterns;
+  const fromCall = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null | undefined): void => {
+    if (!rhs || rhs.length !== 1 || rhs[0]!.kind !== 'CallExpr') return;
+    let f: ast.Expr = rhs[0]!.fun;
+    if (f.kind === 'IndexExpr' || f.kind === 'IndexListExpr') f = f.x;
+    const callee = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : undefined;
+    const v = lhs[0];
+    if (!callee || v?.kind !== 'Ident') return;
+    assignedFrom ??= new Map();
+    const list = assignedFrom.get(v.name);
+    if (list) list.push(callee);
+    else assignedFrom.set(v.name, [callee]);
+  };
   const visit = (n: ast.Node): void => {
     const k = n.kind;
     if (k === 'Ident') {
@@ -166,6 +183,10 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
       const c = n as ast.CompositeLit;
       const t = c.type;
       if (t && (t.kind === 'Ident' || t.kind === 'SelectorExpr' || t.kind === 'IndexExpr' || t.kind === 'IndexListExpr') && (c.elts?.length ?? 0) > 0 && c.elts![0]!.kind !== 'KeyValueExpr') positional = true;
+    }
+    if (needs.watchDeferred) {
+      if (k === 'AssignStmt') fromCall((n as ast.AssignStmt).lhs, (n as ast.AssignStmt).rhs);
+      else if (k === 'ValueSpec') fromCall((n as ast.ValueSpec).names, (n as ast.ValueSpec).values);
     }
     if (k === 'UnaryExpr' && (n as ast.UnaryExpr).op === '<-') {
       if (needs.receive) source = true;
@@ -189,7 +210,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, kept: false, deferredCode: false, positional };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, kept: false, deferredCode: false, positional };
 }
 
 /**
@@ -273,7 +294,13 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
   for (;;) {
     while (work.length > 0) {
       const b = work.pop()!;
-      if (needs.watchDeferred) for (const d of b.deferred) watched.add(d);
+      if (needs.watchDeferred) {
+        for (const d of b.deferred) {
+          watched.add(d);
+          // `stop := startHeartbeat(...); defer stop()`: can the function it came from return nil?
+          for (const c of b.assignedFrom?.get(d) ?? []) for (const t of byName.get(c) ?? []) keep(t);
+        }
+      }
       // Code that runs deferred is looked into whatever it contains (is the method nil-safe, does
       // it ask for its caller, does it flush...): every function it names is kept, transitively.
       for (const n of b.deferredCode ? b.names : b.inDefer) {

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
 import { walkNode } from '../types/cfg.js';
-import { bodyNeeds, cfgOf, funcName, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, callGraphOf, cfgOf, definingValue, funcName, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -96,6 +96,31 @@ function nilPathTo(pass: Pass, g: CFG, start: { block: Block; index: number }, d
   return false;
 }
 
+function isBlank(e: ast.Expr): boolean {
+  const x = unparen(e);
+  return x.kind === 'Ident' && x.name === '_';
+}
+
+/**
+ * For a call of a same-package function whose only result is a func: a `return nil` in its own
+ * body (not in a literal's), the path on which the caller gets a nil func.
+ */
+function nilReturnOf(pass: Pass, call: ast.CallExpr): ast.ReturnStmt | undefined {
+  const callee = callGraphOf(pass).calleeOf(call)?.decl;
+  if (!callee?.body) return undefined;
+  const results = callee.type.results?.list ?? [];
+  if (results.length !== 1 || (results[0]!.names?.length ?? 0) > 1) return undefined;
+  const rt = results[0]!.type;
+  if (!rt || (under(pass.types.typeOf(rt))?.kind !== 'signature' && unparen(rt).kind !== 'FuncType')) return undefined;
+  let ret: ast.ReturnStmt | undefined;
+  walkSameFunc(callee.body, (x) => {
+    if (ret) return false;
+    if (x.kind === 'ReturnStmt' && x.results?.length === 1 && isNil(pass, x.results[0]!)) ret = x;
+    return !ret;
+  });
+  return ret;
+}
+
 interface Source {
   /** Where the nil value starts: after this CFG entry, or at the function entry. */
   after: ast.Node | null;
@@ -104,6 +129,8 @@ interface Source {
   related: { node: ast.Node; message: string } | undefined;
   /** What to do instead. */
   fix: string;
+  /** Lower than high when the nil path depends on what another function does with its arguments. */
+  confidence?: 'medium';
 }
 
 function assignFix(v: ast.Ident): string {
@@ -148,9 +175,26 @@ function nilSource(pass: Pass, file: PassFile, fn: FuncNode, v: ast.Ident, d: as
       const i = x.lhs.findIndex((l) => l === decl);
       if (i >= 0) {
         const val = x.lhs.length === x.rhs.length ? unparen(x.rhs[i]!) : undefined;
-        if (val?.kind === 'IndexExpr' && under(pass.types.typeOf(val.x))?.kind === 'map') {
-          const lookup = textOf(file, val);
-          found = { after: x, says: `${v.name} is nil when the map lookup ${lookup} on line ${lineOf(file, x)} misses`, related: { node: val, message: `${v.name} from ${lookup}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${lookup}\` and defer ${v.name}() only when ok` };
+        // `f, _ := m[k]` / `f, _ := v.(func())`: the ok result thrown away.
+        const blankOk = i === 0 && x.lhs.length === 2 && x.rhs.length === 1 && isBlank(x.lhs[1]!) ? unparen(x.rhs[0]!) : undefined;
+        const lookup = val ?? (blankOk?.kind === 'IndexExpr' ? blankOk : undefined);
+        if (lookup?.kind === 'IndexExpr' && under(pass.types.typeOf(lookup.x))?.kind === 'map') {
+          const text = textOf(file, lookup);
+          found = { after: x, says: `${v.name} is nil when the map lookup ${text} on line ${lineOf(file, x)} misses`, related: { node: lookup, message: `${v.name} from ${text}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${text}\` and defer ${v.name}() only when ok` };
+        } else if (blankOk?.kind === 'TypeAssertExpr' && blankOk.type) {
+          const text = textOf(file, blankOk);
+          found = { after: x, says: `${v.name} is nil when the type assertion ${text} on line ${lineOf(file, x)} fails (its ok result is discarded)`, related: { node: blankOk, message: `${v.name} from ${text}, nil when the value is not a ${textOf(file, blankOk.type)}` }, fix: `keep the ok result and defer ${v.name}() only when ok` };
+        } else if (val?.kind === 'CallExpr' && x.lhs.length === 1) {
+          const nilRet = nilReturnOf(pass, val);
+          found = nilRet
+            ? {
+                after: x,
+                says: `${v.name} is nil when ${textOf(file, val.fun)} takes its \`return nil\` on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)}`,
+                related: { node: nilRet, message: `${textOf(file, val.fun)} returns a nil func here` },
+                fix: `make ${textOf(file, val.fun)} return a no-op func instead of nil, or guard the defer with \`if ${v.name} != nil\``,
+                confidence: 'medium',
+              }
+            : undefined;
         } else found = undefined;
       }
     }
@@ -202,7 +246,7 @@ function checkLocal(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, 
     node: d,
     file,
     message: `${src.says}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns (the defer statement itself does not fail); ${src.fix}`,
-    confidence: typed ? 'high' : 'medium',
+    confidence: typed ? src.confidence ?? 'high' : 'medium',
     ...(src.related ? { related: [src.related] } : {}),
   });
 }
@@ -297,10 +341,58 @@ function exportedName(n: string): boolean {
   return /^\p{Lu}/u.test(n);
 }
 
+/**
+ * `st := &stage{name: n}; defer st.onDone()`: a local built by a keyed composite literal that
+ * leaves the func field out, and used before the defer only to read its other fields. The field
+ * is nil when the defer statement evaluates it.
+ */
+function checkLiteralField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr): boolean {
+  const x = unparen(sel.x);
+  if (x.kind !== 'Ident') return false;
+  const o = pass.types.objectOf(x);
+  if (!o || o.kind !== 'var' || o.varKind !== 'local' || !o.decl) return false;
+  let v = definingValue(pass, x);
+  if (v && unparen(v).kind === 'UnaryExpr' && (unparen(v) as ast.UnaryExpr).op === '&') v = (unparen(v) as ast.UnaryExpr).x;
+  const lit = v ? unparen(v) : undefined;
+  if (lit?.kind !== 'CompositeLit' || !lit.type) return false;
+  const st = under(pass.types.typeOf(lit));
+  const f = sel.sel.name;
+  const field = st?.kind === 'struct' ? st.fields.find((fl) => fl.name === f && !fl.embedded) : undefined;
+  if (!field || under(field.type)?.kind !== 'signature') return false;
+  if ((lit.elts ?? []).some((e) => e.kind !== 'KeyValueExpr' || (e.key.kind === 'Ident' && e.key.name === f))) return false;
+  // Every other use of the variable must be a read of another field (a method or a call taking
+  // it could set the field; so could a function literal).
+  const reads = new Set<ast.Node>([x, o.decl]);
+  const fields = new Set(st!.kind === 'struct' ? st!.fields.filter((fl) => !fl.embedded).map((fl) => fl.name) : []);
+  inspect(fn.body!, (y) => {
+    if (y.kind === 'SelectorExpr' && y.sel.name !== f && fields.has(y.sel.name)) {
+      const b = unparen(y.x);
+      if (b.kind === 'Ident' && pass.types.objectOf(b) === o) reads.add(b);
+    }
+    return true;
+  });
+  let other = false;
+  inspect(fn.body!, (y) => {
+    if (other) return false;
+    if (y.kind === 'Ident' && !reads.has(y) && pass.types.objectOf(y) === o) other = true;
+    return !other;
+  });
+  if (other) return false;
+  const def = pass.fileOf(lit) ?? file;
+  pass.report({
+    node: d,
+    file,
+    message: `${x.name} is built on line ${lineOf(def, lit)} by a composite literal that leaves its func field ${f} out, and nothing sets ${textOf(file, sel)} before this defer, so the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference when ${funcName(file, fn)} returns; set ${f} in the literal or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    related: [{ node: lit, message: `${x.name} built here without ${f}` }],
+  });
+  return true;
+}
+
 /** `defer s.f()` where f is a func field that nothing in the package ever sets. */
 function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr): void {
   const c = pass.types.callee(d.call);
   if (!c || c.kind !== 'funcvalue') return;
+  if (checkLiteralField(pass, file, fn, d, sel)) return;
   const f = sel.sel.name;
   if (exportedName(f) && pass.pkg.name !== 'main') return;
   const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
