@@ -144,5 +144,12 @@ export interface Pass {
    * other packages are not at hand.
    */
   importedTextMatches(re: RegExp): boolean;
+  /**
+   * The declaration of a function (or of a method of the named receiver type) of another package
+   * of the module, parsed with its body on first use: what a helper of the module does when it is
+   * deferred (`defer safe.Recover(log)`). Its nodes have no type information. Undefined when the
+   * package is not one of the module's or the module is not at hand.
+   */
+  moduleFunc(pkg: string, name: string, recv?: string): ast.FuncDecl | undefined;
   report(d: Diagnostic): void;
 }

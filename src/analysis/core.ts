@@ -166,6 +166,7 @@ export class Engine {
     for (const p of importPaths) {
       this.universe.forget(p);
       this.importedPackages.delete(p);
+      this.fullDecls.delete(p);
     }
   }
 
@@ -205,6 +206,32 @@ export class Engine {
   }
 
   private readonly textMatches = new Map<string, boolean>();
+
+  /** Function declarations of module packages parsed with bodies for moduleFunc, by package (a few at a time). */
+  private readonly fullDecls = new Map<string, Map<string, ast.FuncDecl>>();
+
+  private moduleFunc(pkg: string, name: string, recv?: string): ast.FuncDecl | undefined {
+    let decls = this.fullDecls.get(pkg);
+    if (!decls) {
+      const entry = this.cfg.table[pkg];
+      if (!entry) return undefined;
+      decls = new Map();
+      for (const f of entry.files) {
+        const r = this.read(f);
+        for (const d of r.parsed?.file.decls ?? []) {
+          if (d.kind !== 'FuncDecl' || !d.body) continue;
+          let t = d.recv?.list?.[0]?.type;
+          while (t && (t.kind === 'StarExpr' || t.kind === 'ParenExpr' || t.kind === 'IndexExpr' || t.kind === 'IndexListExpr')) t = t.x;
+          const rn = t?.kind === 'Ident' ? t.name : '';
+          decls.set(`${rn}.${d.name.name}`, d);
+        }
+      }
+      // Helpers are few and small; keep the last packages asked about only.
+      if (this.fullDecls.size >= 8) this.fullDecls.delete(this.fullDecls.keys().next().value!);
+      this.fullDecls.set(pkg, decls);
+    }
+    return decls.get(`${recv ?? ''}.${name}`);
+  }
 
   /**
    * Whether the text of a module package that `from` imports, directly or not, matches `re`
@@ -380,7 +407,7 @@ export class Engine {
       modulePath: unit.modulePath,
       moduleGoVersion: unit.moduleGoVersion,
     };
-    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath), (re) => this.importedMatch(unit.importPath, re));
+    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath), (re) => this.importedMatch(unit.importPath, re), (p, n, r) => this.moduleFunc(p, n, r));
     for (const a of this.analyzers) {
       const pass = new PassImpl(a.meta, ctx);
       track.current = undefined;

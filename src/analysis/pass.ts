@@ -25,10 +25,16 @@ export class PackageContext {
     private readonly moduleDeferred: (() => ReadonlySet<string>) | undefined = undefined,
     /** Whether the text of a module package this one imports matches (see Pass.importedTextMatches). */
     private readonly importedText: ((re: RegExp) => boolean) | undefined = undefined,
+    /** A function of another module package with its body (see Pass.moduleFunc). */
+    private readonly moduleFuncOf: ((pkg: string, name: string, recv?: string) => ast.FuncDecl | undefined) | undefined = undefined,
   ) {}
 
   importedTextMatches(re: RegExp): boolean {
     return this.importedText?.(re) ?? false;
+  }
+
+  moduleFunc(pkg: string, name: string, recv?: string): ast.FuncDecl | undefined {
+    return pkg === this.pkg.importPath ? undefined : this.moduleFuncOf?.(pkg, name, recv);
   }
 
   private moduleDeferredValue: ReadonlySet<string> | undefined;
@@ -119,6 +125,10 @@ export class PassImpl implements Pass {
 
   importedTextMatches(re: RegExp): boolean {
     return this.ctx.importedTextMatches(re);
+  }
+
+  moduleFunc(pkg: string, name: string, recv?: string): ast.FuncDecl | undefined {
+    return this.ctx.moduleFunc(pkg, name, recv);
   }
 
   callGraph(): CallGraph {

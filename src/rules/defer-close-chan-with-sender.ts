@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyze
 import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG } from '../types/cfg.js';
 import {
-  callGraphOf, cfgOf, funcName, goTarget, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
+  callGraphOf, cfgOf, finalEventTested, funcName, goTarget, receivedVars, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
   goStmtsIn, textOf, walkSameFunc, type FuncNode, type GoTarget, deferNeeds,
 } from './helpers.js';
 
@@ -103,19 +103,50 @@ function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
  * group, receives of a completion signal, a range over the channel, a receive of the only value of
  * a single sender, and loops that receive from the channel and are left only when their condition ends.
  */
-function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, s: Sender, key: string): (n: ast.Node) => boolean {
-  const single = s.sends.length === 1 && loopDepthIn(s.target.fn.body!, s.sends[0]!) === 0 && g.loopsContaining(g.locate(go)!.block).length === 0;
+function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, s: Sender, key: string, senders: number): (n: ast.Node) => boolean {
+  // One goroutine sending one value: receiving a value means it has sent. With two goroutines
+  // sending (`go copy(a, b)` and `go copy(b, a)` on one errc), one receive says nothing of the other.
+  const oneValue = s.sends.length === 1 && loopDepthIn(s.target.fn.body!, s.sends[0]!) === 0 && g.loopsContaining(g.locate(go)!.block).length === 0;
+  const single = senders === 1 && oneValue;
+  // Several goroutines sending one value each, received as many times in the function's own
+  // top-level statements (`err1 := <-errc; err2 := <-errc`): after the last of those receives
+  // every sender has sent.
+  let allReceived: ast.Node | undefined;
+  if (senders > 1 && oneValue && fn.body) {
+    let count = 0;
+    for (const st of fn.body.list ?? []) {
+      if (st.kind === 'DeferStmt' || st.kind === 'GoStmt') continue;
+      inspect(st, (y) => {
+        if (y.kind === 'FuncLit') return false;
+        if (sameRefKey(receivedChan(pass, y), key)) count++;
+        return true;
+      });
+      if (count >= senders) {
+        allReceived = st;
+        break;
+      }
+    }
+  }
   const drains = new Set<ast.Node>();
   const rangeOps = new Set<ast.Node>();
   for (const info of g.loops.values()) {
     const st = info.stmt;
-    if (st.kind === 'RangeStmt' && sameRefKey(refKey(pass, st.x), key)) rangeOps.add(st.x);
+    // `if ev.done { return }` where the sender's last statement sends `progress{done: true}`: by
+    // then the sender has nothing left to send.
+    if (senders === 1 && g.loopsContaining(g.locate(go)!.block).length === 0 && nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key))) {
+      const got = receivedVars(pass, st.body, key);
+      for (const e of g.loopExits(st).exits) {
+        if (e.via?.kind === 'ReturnStmt' && finalEventTested(pass, st.body, e.via, got, s.target.fn.body!)) drains.add(e.via);
+      }
+    }
+    // A range over the channel waits for its close, unless it can be left early (a return or a
+    // break on some value), which leaves the senders running.
+    if (st.kind === 'RangeStmt' && sameRefKey(refKey(pass, st.x), key) && g.loopExits(st).exits.length === 0) rangeOps.add(st.x);
     const receives = nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
     if (receives && g.loopExits(st).exits.length === 0) for (const n of loopHeadEntries(info)) drains.add(n);
   }
-  void fn;
   return (n) => {
-    if (drains.has(n) || rangeOps.has(n)) return true;
+    if (drains.has(n) || rangeOps.has(n) || n === allReceived) return true;
     return nodeContains(n, (y) => {
       if (y.kind === 'CallExpr' && isWaitCall(pass, file, y)) return true;
       if (y.kind === 'CallExpr' && helperDrains(pass, y, key)) return true;
@@ -219,10 +250,11 @@ function run(pass: Pass): void {
       const fname = funcName(file, fn);
       for (const c of closes) {
         if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
+        const senders = gos.filter((go) => senderOf(pass, go, c.key)).length;
         for (const go of gos) {
           const s = senderOf(pass, go, c.key);
           if (!s || !g.locate(go)) continue;
-          const synced = syncEntries(pass, file, fn, g, go, s, c.key);
+          const synced = syncEntries(pass, file, fn, g, go, s, c.key, senders);
           // `defer func() { wg.Wait(); close(out) }()`: the literal itself waits before closing.
           if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
           // The close matters only for goroutines started on a path where the defer is registered:

@@ -8,7 +8,7 @@ import type { Analyzer, FixInput, Pass, PassFile, RelatedInput } from '../analys
 import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import {
-  cfgOf, funcName, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
+  cfgOf, finalEventTested, funcName, receivedVars, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
   goStmtsIn, groupGoOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
 } from './helpers.js';
 
@@ -250,17 +250,6 @@ function constantTrips(st: ast.Stmt): number | undefined {
   return undefined;
 }
 
-/** Variables assigned from a receive of the channel in a loop body (`err := <-errc`, `r, ok := <-ch`). */
-function receivedVars(pass: Pass, body: ast.BlockStmt, key: string): ast.Ident[] {
-  const out: ast.Ident[] = [];
-  walkSameFunc(body, (x) => {
-    if (x.kind === 'AssignStmt' && x.rhs.some((r) => sameRefKey(receivedChan(pass, unparen(r)), key))) {
-      for (const l of x.lhs) if (l.kind === 'Ident' && l.name !== '_') out.push(l);
-    }
-    return true;
-  });
-  return out;
-}
 
 /** Whether a branch or return sits under an `if` (inside body) whose condition tests one of the received variables. */
 function guardedBy(pass: Pass, body: ast.BlockStmt, exit: ast.Node, vars: readonly ast.Ident[]): boolean {
@@ -275,6 +264,7 @@ function guardedBy(pass: Pass, body: ast.BlockStmt, exit: ast.Node, vars: readon
   });
   return ok;
 }
+
 
 /**
  * Whether a branch or return sits in a case of a select (inside body) that also has a case
@@ -421,8 +411,11 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       const makeBlock = g.locate(m.make)?.block;
       const goLoops = g.loopsContaining(g.locate(s.at)!.block).filter((l) => !makeBlock || !l.members.has(makeBlock));
       // Several go statements sending on the one channel are several senders too.
-      const goInLoop = goLoops.length > 0 || senders.length > 1;
       const send = s.blocking[0]!;
+      // One goroutine sending in a loop (a producer streaming lines or events) is several sends:
+      // a receive loop left early strands it on its next send.
+      const streams = goLoops.length === 0 && senders.length === 1 && s.blocking.some((b) => loopDepthIn(s.target.fn.body!, b) > 0);
+      const goInLoop = goLoops.length > 0 || senders.length > 1 || streams;
       // A receive from another channel the goroutine sends on or closes means its result went there, or it is done.
       const recv = goInLoop ? receivesMulti : receives;
       const headers = goInLoop ? multiHeaders : drainHeaders;
@@ -474,13 +467,16 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
             if (e.via?.kind !== 'ReturnStmt' && e.via?.kind !== 'BranchStmt') return false;
             if (inOtherCase(pass, l.stmt.body, e.via, m.key)) return true;
             onValue = guardedBy(pass, l.stmt.body, e.via, got);
+            // `if ev.done { return }` where the producer's last statement sends `progress{done: true}`:
+            // the exit waits for the final event, after which the producer sends nothing more.
+            if (onValue && streams && finalEventTested(pass, l.stmt.body, e.via, got, s.target.fn.body!)) return false;
             return onValue;
           });
           if (!early || !g.canReach(s.at, l.header)) continue;
           path = [early.from];
           const via = early.via!;
           leave = {
-            text: `the ${via.kind === 'ReturnStmt' ? 'return' : (via as ast.BranchStmt).tok} on line ${lineOf(file, via)} leaves before receiving from ${ch} once per sender`,
+            text: `the ${via.kind === 'ReturnStmt' ? 'return' : (via as ast.BranchStmt).tok} on line ${lineOf(file, via)} leaves before receiving from ${ch} ${streams ? 'everything the goroutine sends' : 'once per sender'}`,
             node: via,
             note: `leaves the receive loop on line ${lineOf(file, l.stmt)} early`,
           };
@@ -524,7 +520,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         file,
         severity: handler ? 'critical' : undefined,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send${watches ? ' if it has already started it (it watches the same channel)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends ${streams ? 'values' : 'its result'} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? 'the goroutine blocks forever on its next send' : `${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send`}${watches ? ' if it has already started it (it watches the same channel)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...(fixable ? { fixes: [fixFor(file, m)] } : {}),
       });

@@ -7,7 +7,7 @@ import type { BodyMatch, BodyNeeds, Pass, PassFile } from '../analysis/analyzer.
 import type { RuleOptions } from '../analysis/options.js';
 import type { Type } from '../types/api.js';
 import { buildCallGraph, DEFAULT_NO_RETURN, type CallGraph, type FuncNode as GraphNode } from '../types/callgraph.js';
-import { buildCFG, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
+import { buildCFG, nodeContains, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, FATAL_EVENT_SOURCES } from './catalog.js';
 import { BLOCKING_CALLS, DEADLINE_CONTEXTS, HANDLER_PARAMS, MUTEX_METHODS, WAIT_CALLS, type LockMethod } from './catalog.js';
 import { ACQUIRING_CALLS, HTTP_REQUEST_CALLS, PLUMBING_CALLS, SERVE_CALLS, SERVE_METHODS, SIGNAL_HANDLERS, TIMEOUT_CHANNELS } from './catalog.js';
@@ -596,8 +596,23 @@ export function callsRecoverDirectly(pass: Pass, fn: FuncNode): boolean {
 }
 
 /**
+ * What a deferred call runs, when its code is at hand: the literal, a function of the package, or
+ * a function or method of another package of the module (`defer safe.Recover(log)`, read with its
+ * body on demand).
+ */
+export function deferredTarget(pass: Pass, call: ast.CallExpr): FuncNode | undefined {
+  const fun = unparen(call.fun);
+  if (fun.kind === 'FuncLit') return fun;
+  const c = pass.types.callee(call);
+  // Another package's declaration, as the type checker read it, has no statements.
+  if (c && (c.kind === 'func' || c.kind === 'method') && c.pkg && c.pkg !== pass.pkg.importPath) return pass.moduleFunc(c.pkg, c.short, c.recv?.name);
+  if (c?.decl) return c.decl;
+  return undefined;
+}
+
+/**
  * The defer statement of fn (its own, not of nested literals) that stops panics: a deferred function
- * literal or same-package function that calls recover() directly.
+ * literal or function of the module that calls recover() directly.
  */
 export function deferredRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | undefined {
   if (!fn.body) return undefined;
@@ -605,8 +620,7 @@ export function deferredRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | undef
   walkSameFunc(fn.body, (x) => {
     if (found) return false;
     if (x.kind === 'DeferStmt') {
-      const fun = unparen(x.call.fun);
-      const target = fun.kind === 'FuncLit' ? fun : pass.types.callee(x.call)?.decl;
+      const target = deferredTarget(pass, x.call);
       if (target && callsRecoverDirectly(pass, target)) found = x;
       return false;
     }
@@ -629,8 +643,8 @@ export function protectingRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | und
       const fun = unparen(x.call.fun);
       // A literal deferred in place, a function of the package, or a literal a local variable
       // only ever holds (`guard := func() { recover() ... }; defer guard()`).
-      const target = fun.kind === 'FuncLit' ? fun : pass.types.callee(x.call)?.decl ?? (fun.kind === 'Ident' ? callGraphOf(pass).calleeOf(x.call)?.lit ?? undefined : undefined);
-      if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target)) found = x;
+      const target = deferredTarget(pass, x.call) ?? (fun.kind === 'Ident' ? callGraphOf(pass).calleeOf(x.call)?.lit ?? undefined : undefined);
+      if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target) && recoversUnconditionally(pass, target)) found = x;
       return false;
     }
     return true;
@@ -638,21 +652,46 @@ export function protectingRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | und
   return found;
 }
 
+/**
+ * Whether recover() is called whatever happens: at the top level of the body or in the init or
+ * condition of a top-level if, not under a further condition (`if testHook != nil { recover() }`
+ * recovers only when the hook is set).
+ */
+function recoversUnconditionally(pass: Pass, fn: FuncNode): boolean {
+  let found = false;
+  const visit = (n: ast.Node, depth: number): void => {
+    if (found || n.kind === 'FuncLit') return;
+    if (depth === 0 && isRecoverCall(pass, n)) {
+      found = true;
+      return;
+    }
+    const deeper = n.kind === 'IfStmt' || n.kind === 'CaseClause' || n.kind === 'CommClause' || n.kind === 'ForStmt' || n.kind === 'RangeStmt';
+    forEachChild(n, (c) => visit(c, deeper && c !== (n as ast.IfStmt).init && c !== (n as ast.IfStmt).cond ? depth + 1 : depth));
+  };
+  if (fn.body) visit(fn.body, 0);
+  return found;
+}
+
+/**
+ * Whether the function re-panics whatever it recovered: a panic call at most one condition deep
+ * (`if r := recover(); r != nil { log(r); panic(r) }`). A panic under a further condition (`if r
+ * == http.ErrAbortHandler { panic(r) }`) re-raises only some values and stops the others.
+ */
 function callsPanicDirectly(pass: Pass, fn: FuncNode): boolean {
   let found = false;
-  if (fn.body) {
-    walkSameFunc(fn.body, (x) => {
-      if (found) return false;
-      if (x.kind === 'CallExpr') {
-        const f = unparen(x.fun);
-        if (f.kind === 'Ident' && f.name === 'panic') {
-          const o = pass.types.objectOf(f);
-          found = !o || o.kind === 'builtin';
-        }
+  const visit = (n: ast.Node, depth: number): void => {
+    if (found || n.kind === 'FuncLit') return;
+    if (n.kind === 'CallExpr') {
+      const f = unparen(n.fun);
+      if (f.kind === 'Ident' && f.name === 'panic' && depth <= 1) {
+        const o = pass.types.objectOf(f);
+        if (!o || o.kind === 'builtin') found = true;
       }
-      return !found;
-    });
-  }
+    }
+    const deeper = n.kind === 'IfStmt' || n.kind === 'CaseClause' || n.kind === 'CommClause';
+    forEachChild(n, (c) => visit(c, deeper && c !== (n as ast.IfStmt).init && c !== (n as ast.IfStmt).cond ? depth + 1 : depth));
+  };
+  if (fn.body) visit(fn.body, 0);
   return found;
 }
 
@@ -1666,7 +1705,22 @@ export interface RecoverSite {
 const recoverCache = new WeakMap<readonly PassFile[], RecoverSite[]>();
 
 /** How a function literal is used by the code around it, from syntax. */
-function litUse(stack: readonly ast.Node[], lit: ast.FuncLit): { kind: 'defer' | 'go' | 'call' | 'value'; owner: FuncNode | undefined } {
+/**
+ * Functions that call their func argument in place, before they return, and not as a deferred
+ * call: a literal handed to one runs as a plain call inside its owner (`once.Do(func() { ... })`).
+ */
+const CALLS_ARGUMENT_IN_PLACE: ReadonlySet<string> = new Set([
+  '(*sync.Once).Do',
+  '(*sync.Map).Range',
+  'sort.Slice',
+  'sort.SliceStable',
+  'sort.Search',
+  'path/filepath.Walk',
+  'path/filepath.WalkDir',
+  'io/fs.WalkDir',
+]);
+
+function litUse(stack: readonly ast.Node[], lit: ast.FuncLit, pass?: Pass): { kind: 'defer' | 'go' | 'call' | 'value'; owner: FuncNode | undefined } {
   const i = stack.lastIndexOf(lit);
   let owner: FuncNode | undefined;
   for (let j = i - 1; j >= 0; j--) {
@@ -1685,6 +1739,7 @@ function litUse(stack: readonly ast.Node[], lit: ast.FuncLit): { kind: 'defer' |
     if (gp?.kind === 'GoStmt' && gp.call === parent) return { kind: 'go', owner };
     return { kind: 'call', owner };
   }
+  if (pass && parent?.kind === 'CallExpr' && (parent.args ?? []).some((a) => unparen(a) === lit) && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(parent)?.name ?? '')) return { kind: 'call', owner };
   return { kind: 'value', owner };
 }
 
@@ -1745,7 +1800,7 @@ export function recoverSites(pass: Pass): RecoverSite[] {
       if (n.kind === 'FuncDecl') fileOfFn.set(n, file);
       else if (n.kind === 'FuncLit') {
         fileOfFn.set(n, file);
-        litKind.set(n, litUse(stack, n));
+        litKind.set(n, litUse(stack, n, pass));
       } else if (n.kind === 'DeferStmt') {
         const f = unparen(n.call.fun);
         const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : undefined;
@@ -2158,3 +2213,42 @@ export const deferNeeds = (o: RuleOptions): BodyNeeds => bodyNeeds(o, { kinds: [
 
 /** The bare names of the mutex methods (Lock, RLock, Unlock, ...). */
 export const LOCK_NAMES: readonly string[] = [...new Set(Object.values(MUTEX_METHODS))];
+
+/** Variables assigned from a receive of the channel in a loop body (`err := <-errc`, `r, ok := <-ch`). */
+export function receivedVars(pass: Pass, body: ast.BlockStmt, key: string): ast.Ident[] {
+  const out: ast.Ident[] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === 'AssignStmt' && x.rhs.some((r) => sameRefKey(receivedChan(pass, unparen(r)), key))) {
+      for (const l of x.lhs) if (l.kind === 'Ident' && l.name !== '_') out.push(l);
+    }
+    return true;
+  });
+  return out;
+}
+
+/**
+ * A producer's terminal event: its body's last statement sends a composite literal that sets a
+ * field (`events <- progress{done: true}`), and the exit sits under an `if` testing that field of
+ * a received value (`if ev.done { return }`).
+ */
+export function finalEventTested(pass: Pass, body: ast.BlockStmt, exit: ast.Node, vars: readonly ast.Ident[], producer: ast.BlockStmt): boolean {
+  const list = producer.list ?? [];
+  const last = list[list.length - 1];
+  if (last?.kind !== 'SendStmt') return false;
+  let v = unparen(last.value);
+  if (v.kind === 'UnaryExpr' && v.op === '&') v = unparen(v.x);
+  if (v.kind !== 'CompositeLit') return false;
+  const fields = new Set((v.elts ?? []).flatMap((e) => (e.kind === 'KeyValueExpr' && e.key.kind === 'Ident' ? [e.key.name] : [])));
+  if (fields.size === 0) return false;
+  const at = nodePos(exit);
+  let ok = false;
+  walkSameFunc(body, (x) => {
+    if (ok) return false;
+    if (nodePos(x) > at || nodeEnd(x) <= at) return false;
+    if (x.kind === 'IfStmt' && nodePos(x.body) <= at) {
+      ok = nodeContains(x.cond, (y) => y.kind === 'SelectorExpr' && fields.has(y.sel.name) && unparen(y.x).kind === 'Ident' && vars.some((w) => sameVar(pass, w, unparen(y.x) as ast.Ident)));
+    }
+    return true;
+  });
+  return ok;
+}

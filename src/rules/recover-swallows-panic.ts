@@ -5,7 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { forEachChild, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { bodyNeeds, funcName, innermostFuncBody, isNilIdent, lineOf, listHolding, recoverSites, walkSameFunc, type RecoverSite } from './helpers.js';
+import { bodyNeeds, funcName, innermostFuncBody, isNilIdent, lineOf, listHolding, recoverSites, textOf, walkSameFunc, type RecoverSite } from './helpers.js';
 
 const ID = 'recover-swallows-panic';
 
@@ -72,7 +72,42 @@ function declaredIn(pass: Pass, id: ast.Ident, body: ast.BlockStmt): boolean {
 }
 
 /** How the site treats the recovered value: 'discarded', 'ignored' (tested, then nothing), or undefined when it is used. */
-function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefined {
+/**
+ * `if e, ok := recover().(error); ok { ... }` with no else: the assertion consumes the value, and a
+ * panic whose value is not of that type (`panic("boom")`) is stopped and dropped. The asserted
+ * type's text, or undefined.
+ */
+function narrowed(path: readonly ast.Node[], i: number): ast.Expr | undefined {
+  const a = path[i]!;
+  if (a.kind !== 'TypeAssertExpr' || !a.type) return undefined;
+  let j = i - 1;
+  while (j > 0 && path[j]!.kind === 'ParenExpr') j--;
+  const assign = path[j];
+  if (assign?.kind !== 'AssignStmt' || assign.lhs.length !== 2 || assign.rhs.length !== 1) return undefined;
+  const ok = unparen(assign.lhs[1]!);
+  const ifs = path[j - 1];
+  if (ifs?.kind !== 'IfStmt' || ifs.init !== assign || ifs.else) return undefined;
+  // The ok result discarded, or tested by the if: either way no branch sees the other values.
+  if (ok.kind !== 'Ident') return undefined;
+  if (ok.name !== '_' && !inspectFind(ifs.cond, (y) => y.kind === 'Ident' && y.name === ok.name)) return undefined;
+  return a.type;
+}
+
+function inspectFind(n: ast.Node, f: (x: ast.Node) => boolean): boolean {
+  let found = false;
+  const visit = (x: ast.Node): void => {
+    if (found) return;
+    if (f(x)) {
+      found = true;
+      return;
+    }
+    inspectChildren(x, visit);
+  };
+  visit(n);
+  return found;
+}
+
+function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narrowed: ast.Expr } | undefined {
   const body = s.fn.body;
   if (!body) return undefined;
   const path = pathTo(body, s.call);
@@ -81,6 +116,10 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | undefi
   while (i > 0 && path[i]!.kind === 'ParenExpr') i--;
   const parent = path[i]!;
   if (parent.kind === 'ExprStmt') return 'discarded';
+  if (parent.kind === 'TypeAssertExpr') {
+    const t = narrowed(path, i);
+    return t ? { narrowed: t } : undefined;
+  }
   const isCall = (e: ast.Expr) => unparen(e) === s.call;
   if (parent.kind === 'BinaryExpr') {
     const ifs = path[i - 1];
@@ -203,6 +242,16 @@ function run(pass: Pass): void {
     if (!t) continue;
     if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
     const where = s.fn.kind === 'FuncLit' ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
+    if (typeof t === 'object') {
+      const ty = textOf(s.file, t.narrowed);
+      pass.report({
+        node: s.call,
+        file: s.file,
+        confidence: 'medium',
+        message: `the deferred ${where} handles only panics whose value is ${/^[aeiou]/i.test(ty) ? 'an' : 'a'} ${ty} (recover().(${ty}) with no else branch): any other panic, such as panic("...") with a string, is stopped and dropped with no log, no error and no re-panic; handle the other values in an else branch (log them, wrap them with fmt.Errorf("%v", r), or re-panic)`,
+      });
+      continue;
+    }
     const what = t === 'discarded' ? 'discards the value of recover()' : 'tests the value of recover() and then does nothing with it';
     pass.report({
       node: s.call,

@@ -1,0 +1,68 @@
+package outsiderecover
+
+import (
+	"log"
+	"net/http"
+
+	"example.com/outsiderecover/safe"
+)
+
+type supervisor struct{ idle []int }
+
+func (s *supervisor) reapIdle() {
+	for _, i := range s.idle {
+		work(i)
+	}
+}
+
+// Protected by the module's recover helper, but the goroutine is not.
+func (s *supervisor) start() {
+	defer safe.Recover("supervisor start")
+	go s.reapIdle() // want `supervisor\.start protects itself with a deferred recover \(line \d+\), but the goroutine started on line \d+ runs supervisor\.reapIdle, which has no recover of its own`
+}
+
+// The goroutine defers the same helper: no finding.
+func (s *supervisor) startSafely() {
+	defer safe.Recover("supervisor start")
+	go func() {
+		defer safe.Recover("reaper")
+		s.reapIdle()
+	}()
+}
+
+// A handler's recover that re-panics only http.ErrAbortHandler still stops every other panic.
+func recoverHTTP(w http.ResponseWriter) {
+	if p := recover(); p != nil {
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		log.Print(p)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	}
+}
+
+func serveLogin(w http.ResponseWriter, r *http.Request) {
+	defer recoverHTTP(w)
+	user := r.FormValue("user")
+	go func() { // want `serveLogin protects itself with a deferred recover \(line \d+\), but the goroutine started on line \d+ has no recover of its own`
+		work(len(user))
+	}()
+}
+
+var testHookOnPanic func(any) bool
+
+// A recover that runs only when a test hook is set protects nothing in production: no finding.
+func notePanic() {
+	if testHookOnPanic != nil {
+		if e := recover(); e != nil {
+			if testHookOnPanic(e) {
+				panic(e)
+			}
+		}
+	}
+}
+
+func serveConn(n int) {
+	defer notePanic()
+	go work(n)
+}
