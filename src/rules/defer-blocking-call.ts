@@ -11,7 +11,7 @@ import { walkNode } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
-  blockingCall, callGraphOf, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
+  blockingCall, callGraphOf, trailArgument, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
   requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds,
 } from './helpers.js';
 
@@ -43,9 +43,44 @@ function isCtxType(pass: Pass, e: ast.Expr): boolean {
 }
 
 /** For a call taking a context first: undefined when the context has a deadline (bounded), else the confidence that it may block. */
-function ctxConfidence(pass: Pass, call: ast.CallExpr): Confidence | undefined {
+/**
+ * The context that bounds a call: its first argument when that is a context, or the context of
+ * the request it sends (`client.Do(req)` with req from `http.NewRequestWithContext(ctx, ...)` or
+ * `r.WithContext(ctx)`).
+ */
+function siteContext(pass: Pass, call: ast.CallExpr): ast.Expr | undefined {
   const a = call.args?.[0];
-  if (!a || !isCtxType(pass, a)) return 'high';
+  if (a && isCtxType(pass, a)) return a;
+  for (const arg of call.args ?? []) {
+    const x = unparen(arg);
+    if (x.kind !== 'Ident') continue;
+    const v = definingValue(pass, x);
+    const c = v && unparen(v).kind === 'CallExpr' ? (unparen(v) as ast.CallExpr) : undefined;
+    const n = c ? pass.types.callee(c)?.name : undefined;
+    if ((n === 'net/http.NewRequestWithContext' || n === '(*net/http.Request).WithContext') && c!.args?.[0]) return c!.args[0];
+  }
+  return undefined;
+}
+
+/**
+ * Whether a site found in a callee is bounded by the context its caller passes: the site's
+ * context is a parameter of the function it is in, and the argument that reached it along the
+ * trail carries a deadline (`ctx, cancel := context.WithTimeout(...); s.report(ctx, id)`).
+ */
+function boundedByCaller(pass: Pass, trail: CallTrail, node: ast.Node): boolean {
+  if (node.kind !== 'CallExpr' || trail.funcs.length === 0) return false;
+  const ctx = siteContext(pass, node);
+  const x = ctx ? unparen(ctx) : undefined;
+  if (x?.kind !== 'Ident') return false;
+  const o = pass.types.objectOf(x);
+  if (o && o.varKind !== 'param') return false;
+  const arg = trailArgument(trail, trail.funcs.length - 1, x.name);
+  return !!arg && ctxBounded(pass, arg);
+}
+
+function ctxConfidence(pass: Pass, call: ast.CallExpr): Confidence | undefined {
+  const a = siteContext(pass, call);
+  if (!a) return 'high';
   if (ctxBounded(pass, a)) return undefined;
   const x = unparen(a);
   if (x.kind === 'CallExpr') {
@@ -107,6 +142,68 @@ function unbuffered(pass: Pass, ch: ast.Expr): boolean {
   return f.kind === 'Ident' && f.name === 'make' && (m.args?.length ?? 0) === 1 && unparen(m.args![0]!).kind === 'ChanType';
 }
 
+const fieldMakes = new WeakMap<readonly PassFile[], Map<string, ast.CallExpr[]>>();
+
+/** The `make(chan T[, n])` calls the package stores into each channel field (`s.ch = make(...)`, `T{ch: make(...)}`). */
+function makesByField(pass: Pass): Map<string, ast.CallExpr[]> {
+  let m = fieldMakes.get(pass.files);
+  if (m) return m;
+  m = new Map();
+  const out = m;
+  const add = (key: string | undefined, v: ast.Expr | undefined) => {
+    const c = v ? unparen(v) : undefined;
+    if (!key || c?.kind !== 'CallExpr') return;
+    const f = unparen(c.fun);
+    if (f.kind !== 'Ident' || f.name !== 'make' || !c.args?.[0] || unparen(c.args[0]).kind !== 'ChanType') return;
+    const list = out.get(key);
+    if (list) list.push(c);
+    else out.set(key, [c]);
+  };
+  for (const file of pass.files) {
+    file.inspector.preorder(['AssignStmt', 'CompositeLit'], (x) => {
+      if (x.kind === 'AssignStmt') {
+        x.lhs.forEach((l, i) => {
+          if (unparen(l).kind === 'SelectorExpr') add(chanKey(pass, l), x.rhs.length === x.lhs.length ? x.rhs[i] : undefined);
+        });
+      } else {
+        const t = pass.types.typeOf(x);
+        const named = t?.kind === 'pointer' ? t.elem : t;
+        if (named?.kind !== 'named') return;
+        for (const e of x.elts ?? []) {
+          if (e.kind === 'KeyValueExpr' && e.key.kind === 'Ident') add(`${named.pkg}.${named.name}.${e.key.name}`, e.value);
+        }
+      }
+    });
+  }
+  fieldMakes.set(pass.files, out);
+  return out;
+}
+
+/**
+ * What the package tells of a channel's buffer: a local made here, or a field every make of which
+ * the package stores. 'unknown' for parameters and channels made elsewhere.
+ */
+function chanBuffer(pass: Pass, ch: ast.Expr): 'unbuffered' | 'buffered' | 'unknown' {
+  if (unbuffered(pass, ch)) return 'unbuffered';
+  const x = unparen(ch);
+  let makes: ast.CallExpr[] = [];
+  if (x.kind === 'Ident') {
+    const v = definingValue(pass, x);
+    const m = v ? unparen(v) : undefined;
+    if (m?.kind === 'CallExpr') makes = [m];
+  } else if (x.kind === 'SelectorExpr') {
+    const k = chanKey(pass, x);
+    makes = (k && makesByField(pass).get(k)) || [];
+  }
+  const isMake = (m: ast.CallExpr) => {
+    const f = unparen(m.fun);
+    return f.kind === 'Ident' && f.name === 'make' && !!m.args?.[0] && unparen(m.args[0]).kind === 'ChanType';
+  };
+  if (makes.length === 0 || !makes.every(isMake)) return 'unknown';
+  if (makes.some((m) => (m.args?.length ?? 0) === 1 || (m.args![1]!.kind === 'BasicLit' && m.args![1]!.value === '0'))) return 'unbuffered';
+  return 'buffered';
+}
+
 /** A name for a channel that is the same in every function: `T.field` for a field of a named type, the name of a package-level variable. */
 function chanKey(pass: Pass, e: ast.Expr): string | undefined {
   const x = unparen(e);
@@ -128,6 +225,32 @@ function chanKey(pass: Pass, e: ast.Expr): string | undefined {
 function chanTypeKey(pass: Pass, e: ast.Expr): string | undefined {
   const t = pass.types.typeOf(unparen(e));
   return t?.kind === 'named' && t.underlying()?.kind === 'chan' ? `type:${t.pkg}.${t.name}` : undefined;
+}
+
+const receivedKeys = new WeakMap<readonly PassFile[], Set<string>>();
+
+/**
+ * Whether the package receives from the channel outside goroutines (`tok := <-s.pool`): a send
+ * on it in deferred code gives a token back to a pool (`defer func() { s.pool <- tok }()`), which
+ * has room for it.
+ */
+function receivedInPackage(pass: Pass, ch: ast.Expr): boolean {
+  let set = receivedKeys.get(pass.files);
+  if (!set) {
+    set = new Set();
+    const keys = set;
+    for (const file of pass.files) {
+      file.inspector.withStack(['UnaryExpr'], (x, stack) => {
+        if (x.op !== '<-' || stack.some((a) => a.kind === 'GoStmt' || a.kind === 'DeferStmt')) return;
+        const k = chanKey(pass, x.x) ?? chanTypeKey(pass, x.x);
+        if (k) keys.add(k);
+      });
+    }
+    receivedKeys.set(pass.files, set);
+  }
+  const k = chanKey(pass, ch);
+  const t = chanTypeKey(pass, ch);
+  return (!!k && set.has(k)) || (!!t && set.has(t));
 }
 
 /** Whether a channel expression is one of the package's semaphores. */
@@ -578,10 +701,17 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
           return false;
         }
         return true;
-      case 'SendStmt':
-        if (unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'high' });
+      case 'SendStmt': {
+        const buf = chanBuffer(pass, x.chan);
+        // A local made unbuffered here: high. A field the package makes unbuffered: the receiver
+        // may be known to be waiting already (a hand-off to a counted waiter), medium.
+        if (buf === 'unbuffered') out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: unbuffered(pass, x.chan) ? 'high' : 'medium' });
+        // A channel made elsewhere: the send blocks unless it has room; a token given back to a
+        // semaphore's pool never waits.
+        else if (buf === 'unknown' && !receivedInPackage(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives, unless the channel has room in its buffer', confidence: 'medium' });
         stopped = true;
         return true;
+      }
       case 'RangeStmt': {
         const t = pass.types.typeOf(x.x);
         const u = t?.kind === 'named' ? t.underlying() : t;
@@ -592,8 +722,9 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         const b = blockingCall(pass, x);
         // `if err != nil { os.RemoveAll(dir) }`: undoing a half-made directory on the failure path only.
         const rollback = b?.name === 'os.RemoveAll' && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= nodePos(x) && nodePos(x) < z);
-        if (b && !BLOCKING_LOCKS.has(b.name) && !removesTempDir(pass, b.name, x) && !rollback) {
-          const conf = ctxConfidence(pass, x);
+        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback) {
+          // The function's own scratch directory: usually small, but its size is not bounded here.
+          const conf = removesTempDir(pass, b.name, x) ? 'medium' : ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
         }
         return true;
@@ -621,13 +752,14 @@ function handlerOf(pass: Pass, file: PassFile, stack: readonly ast.Node[]): Hand
 }
 
 /**
- * Whether the same mutex is locked or unlocked earlier in the function: `mu.Lock(); defer mu.Lock()`
- * is defer-lock-mismatch's finding, and `mu.Unlock(); defer mu.Lock()` re-acquires a lock the caller
+ * Whether the same mutex is locked or unlocked earlier in the function, or unlocked after the
+ * defer: `mu.Lock(); defer mu.Lock()` is defer-lock-mismatch's finding, and `mu.Unlock(); defer
+ * mu.Lock()` (or `defer mu.Lock(); mu.Unlock()`, go-hdb's callbacks) re-acquires a lock the caller
  * holds (the function runs with it released for a while), which is deliberate.
  */
 function touchedBefore(pass: Pass, fn: FuncNode | undefined, d: ast.DeferStmt, mutex: ast.Expr): boolean {
   if (!fn?.body) return false;
-  return lockCallsIn(pass, fn.body).some((l) => l.call.lparen < d.defer && sameExpr(l.mutex, mutex));
+  return lockCallsIn(pass, fn.body).some((l) => l.call !== d.call && sameExpr(l.mutex, mutex) && (l.call.lparen < d.defer || l.method === 'Unlock' || l.method === 'RUnlock'));
 }
 
 const ANY_PATH = { name: '', decl: null, global: true, fields: [] as string[] };
@@ -706,7 +838,7 @@ function run(pass: Pass): void {
           for (const e of lit?.out ?? []) {
             if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
             const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
-            if (found && stopsBeforeWait(pass, found)) continue;
+            if (found && (stopsBeforeWait(pass, found) || boundedByCaller(pass, found, found.found.node))) continue;
             // `defer func() { if err != nil { ls.releaseLayer(l) } }()` reaching os.RemoveAll: a rollback on failure.
             if (found && found.found.node.kind === 'CallExpr' && pass.types.callee(found.found.node)?.name === 'os.RemoveAll' && failureBranches(fun.body).some(([a, z]) => a <= nodePos(e.site) && nodePos(e.site) < z)) continue;
             // The literal told the goroutines to stop before this call waits for them.
@@ -724,17 +856,19 @@ function run(pass: Pass): void {
         }
       } else {
         const b = blockingCall(pass, call);
-        if (b && !removesTempDir(pass, b.name, call)) {
+        if (b) {
           if (BLOCKING_LOCKS.has(b.name)) {
             const l = lockCall(pass, call);
             if (l && touchedBefore(pass, fn, d, l.mutex)) return;
           }
-          const conf = ctxConfidence(pass, call);
+          // `defer os.RemoveAll(dir)` of the function's own scratch directory: the standard
+          // cleanup, and usually small, but its size (and so the wait) is not bounded here.
+          const conf = removesTempDir(pass, b.name, call) ? 'medium' : ctxConfidence(pass, call);
           if (!conf) return;
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
         } else if (g.calleeOf(call)) {
           const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
-          if (found && !stopsBeforeWait(pass, found)) {
+          if (found && !stopsBeforeWait(pass, found) && !boundedByCaller(pass, found, found.found.node)) {
             site = found.found;
             chain = found.funcs.map((x) => funcName(pass.fileOf((x.decl ?? x.lit)!)!, (x.decl ?? x.lit)!));
             siteFile = pass.fileOf(site.node) ?? file;

@@ -2,10 +2,10 @@
 // statement, so `a.B()` runs now and only `C` waits for the function to return. `defer f()()`
 // (f returns the func to defer) is the intended idiom and is not a chain.
 import type * as ast from '../syntax/ast.js';
-import { unparen } from '../syntax/nodes.js';
+import { pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { deferNeeds, enclosingFunc, funcName, textOf } from './helpers.js';
+import { deferNeeds, enclosingFunc, funcName, lineOf, textOf, walkSameFunc } from './helpers.js';
 
 const ID = 'defer-call-chain';
 
@@ -78,10 +78,31 @@ export const ACTION_VERBS: readonly string[] = [
   'Subscribe', 'Abort', 'Exit', 'Quit', 'Halt', 'Dispose', 'Destroy', 'Free', 'Invalidate', 'Expire', 'Mark', 'Track',
 ];
 
-function isAction(name: string): boolean {
+/** Whether a name is one of the verbs, or one of them followed by a capitalised word. */
+function startsWithVerb(name: string, verbs: readonly string[]): boolean {
   const n = name.charAt(0).toUpperCase() + name.slice(1);
-  return ACTION_VERBS.some((v) => n === v || (n.startsWith(v) && /^[A-Z0-9_]/.test(n.charAt(v.length))));
+  return verbs.some((v) => n === v || (n.startsWith(v) && /^[A-Z0-9_]/.test(n.charAt(v.length))));
 }
+
+function isAction(name: string): boolean {
+  return startsWithVerb(name, ACTION_VERBS);
+}
+
+/**
+ * Calls that take a picture of the current state (`Snapshot`, `Summary`, a builder's `Build`):
+ * evaluated at the defer statement, the deferred call publishes, prints or commits the state as
+ * it was then, before the function did its work.
+ */
+export const STATE_CAPTURE_VERBS: readonly string[] = [
+  'Snapshot', 'Summary', 'Summarize', 'Checkpoint', 'Capture', 'Stats', 'Totals', 'Build', 'Seal', 'Pending', 'Collect', 'Freeze',
+];
+
+function isStateCapture(name: string): boolean {
+  return startsWithVerb(name, STATE_CAPTURE_VERBS);
+}
+
+/** Deferred methods that put back a state captured now: `defer testutil.CaptureState().Restore()`, `defer op.Save(ops).Load()`. */
+const RESTORE_METHODS: ReadonlySet<string> = new Set(['Restore', 'Load', 'Reset', 'Rollback', 'Revert', 'Undo', 'Discard', 'Free', 'Close', 'Release', 'Put']);
 
 /** The name with its first letter upper-cased: unexported helpers (`startSpan`, `release`) read like exported ones. */
 function exported(name: string): string {
@@ -89,7 +110,9 @@ function exported(name: string): string {
 }
 
 function isIdiom(innerName: string | undefined, outerName: string | undefined): boolean {
-  if (!innerName || !outerName || !CHAIN_END_METHODS.has(exported(outerName))) return false;
+  if (!innerName || !outerName) return false;
+  if ((isStateCapture(innerName) || startsWithVerb(innerName, ['Save'])) && RESTORE_METHODS.has(exported(outerName))) return true;
+  if (!CHAIN_END_METHODS.has(exported(outerName))) return false;
   const inner = exported(innerName);
   return CHAIN_BEGIN_PREFIXES.some((p) => inner.startsWith(p));
 }
@@ -105,24 +128,99 @@ function run(pass: Pass): void {
       if (!inner) return;
       const innerName = calleeShort(pass, inner);
       const outerName = fun.sel.name;
-      if (!innerName || !isAction(innerName) || isIdiom(innerName, outerName)) return;
-      report(pass, file, d, inner, stack);
+      if (!innerName || isIdiom(innerName, outerName)) return;
+      if (isAction(innerName) || isStateCapture(innerName)) {
+        report(pass, file, d, inner, stack);
+        return;
+      }
+      const stale = staleAccessor(pass, d, inner, stack);
+      if (stale) report(pass, file, d, inner, stack, stale);
     });
   }
 }
 
-function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[]): void {
+/**
+ * `defer s.currentConn().Close()` where the accessor (a method of the package) reads a field of
+ * its receiver that the function assigns after the defer (`s.conn = conn`): the deferred call
+ * acts on the value the field held at the defer statement.
+ */
+function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[]): { field: string; at: ast.Node } | undefined {
+  const f = unparen(inner.fun);
+  if (f.kind !== 'SelectorExpr') return undefined;
+  const recvVar = unparen(f.x);
+  if (recvVar.kind !== 'Ident') return undefined;
+  const o = pass.types.objectOf(recvVar);
+  const decl = pass.types.callee(inner)?.decl;
+  if (!o || o.kind !== 'var' || !decl?.body || !decl.recv) return undefined;
+  const self = decl.recv.list?.[0]?.names?.[0];
+  if (!self || self.name === '_') return undefined;
+  const selfObj = pass.types.objectOf(self);
+  const reads = new Set<string>();
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind === 'SelectorExpr') {
+      const b = unparen(x.x);
+      if (b.kind === 'Ident' && b.name === self.name && (!selfObj || pass.types.objectOf(b) === selfObj)) reads.add(x.sel.name);
+    }
+    return true;
+  });
+  if (reads.size === 0) return undefined;
+  const fn = enclosingFunc(stack);
+  if (!fn?.body) return undefined;
+  // The first field written through the variable after the defer statement.
+  const fieldOf = (l: ast.Expr): string | undefined => {
+    let x = unparen(l);
+    let field: string | undefined;
+    for (;;) {
+      if (x.kind === 'IndexExpr') x = unparen(x.x);
+      else if (x.kind === 'StarExpr') x = unparen(x.x);
+      else if (x.kind === 'SelectorExpr') {
+        const b = unparen(x.x);
+        if (b.kind === 'Ident') {
+          field = x.sel.name;
+          x = b;
+          break;
+        }
+        x = b;
+      } else break;
+    }
+    return x.kind === 'Ident' && field && pass.types.objectOf(x) === o && reads.has(field) ? field : undefined;
+  };
+  let hit: { field: string; at: ast.Node } | undefined;
+  walkSameFunc(fn.body, (x) => {
+    if (hit || x.kind === 'DeferStmt' || x.kind === 'GoStmt') return false;
+    if (nodePos(x) <= nodePos(d)) return true;
+    if (x.kind === 'AssignStmt') {
+      for (const l of x.lhs) {
+        const field = fieldOf(l);
+        if (field) hit = { field, at: x };
+      }
+    } else if (x.kind === 'IncDecStmt') {
+      const field = fieldOf(x.x);
+      if (field) hit = { field, at: x };
+    }
+    return !hit;
+  });
+  return hit;
+}
+
+function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[], stale?: { field: string; at: ast.Node }): void {
   const fn = enclosingFunc(stack);
   const fname = fn ? funcName(file, fn) : 'the function';
   const innerText = textOf(file, inner);
   const fun = unparen(d.call.fun) as ast.SelectorExpr;
   const typed = pass.types.callee(inner) !== undefined;
+  const recv = stale ? textOf(file, (unparen(inner.fun) as ast.SelectorExpr).x) : '';
   pass.report({
     node: d,
     file,
-    message: `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
-    confidence: typed ? 'high' : 'medium',
-    related: [{ node: inner, message: `${innerText} is evaluated when the defer statement runs` }],
+    message: stale
+      ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} assigns afterwards (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
+      : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
+    confidence: stale ? 'medium' : typed ? 'high' : 'medium',
+    related: [
+      { node: inner, message: `${innerText} is evaluated when the defer statement runs` },
+      ...(stale ? [{ node: stale.at, message: `${recv}.${stale.field} assigned here, after the defer` }] : []),
+    ],
   });
 }
 

@@ -283,7 +283,7 @@ function clockCall(pass: Pass, file: PassFile, call: ast.CallExpr): { call: ast.
         // defer observe(time.Now()) into a time.Time parameter is the start-time idiom; only
         // flag a bare time.Now() that a formatting or logging call takes as any value.
         const p = paramType(c?.sig, i);
-        if (!p || !isInterface(p)) return false;
+        if (!p || (!isInterface(p) && !endTimeSlot(c!.short, c!.sig!, i))) return false;
       }
       found = { call: x, name: n.name, typed: n.typed };
       return false;
@@ -307,6 +307,19 @@ function slotIsConcrete(pass: Pass, lit: ast.CompositeLit, e: ast.Expr): boolean
   } else if (u?.kind === 'slice' || u?.kind === 'array') slot = u.elem;
   else if (u?.kind === 'map') slot = u.elem;
   return !!slot && !isInterface(slot);
+}
+
+/**
+ * A time.Time parameter that asks for the end of the operation, not its start: the parameter is
+ * named so (`end`, `finishedAt`), or the function is an end-at method (`span.FinishAt(t)`,
+ * `EndAt`, `StopAt`). `defer span.FinishAt(time.Now())` then records the start time as the end.
+ * A start-time parameter (`defer track(time.Now(), "op")`) is the measuring idiom.
+ */
+function endTimeSlot(callee: string, sig: { params: { name: string }[]; variadic: boolean }, i: number): boolean {
+  const name = sig.params[Math.min(i, sig.params.length - 1)]?.name ?? '';
+  if (/^(start|begin|since|from|t0|began)/i.test(name) || /Start(ed)?(At|Time)?$/.test(name)) return false;
+  if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name)) return true;
+  return /^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish|End|Stop|Complete)At$/.test(callee);
 }
 
 function paramType(sig: { params: { type: Type }[]; variadic: boolean } | undefined, i: number): Type | undefined {
@@ -480,6 +493,22 @@ function isLocal(fn: FuncNode, x: ast.Ident): boolean {
 }
 
 /** (b) and (c) for arguments: an identifier argument written after the defer. */
+/**
+ * A message that says it reports the value from the start (`defer fmt.Println("started with", n)`,
+ * `defer log.Printf("initial size %d", size)`): the early value is the point.
+ */
+function isContext(pass: Pass, x: ast.Expr): boolean {
+  const t = pass.types.typeOf(x);
+  return t?.kind === 'named' && t.pkg === 'context' && t.name === 'Context';
+}
+
+function saysSnapshot(call: ast.CallExpr): boolean {
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    return x.kind === 'BasicLit' && x.tokKind === 'STRING' && /\b(start(ed|ing)?|initial(ly)?|before|original(ly)?|old|prev(ious)?|was|were|began|begin(ning)?|entry|entering)\b/i.test(x.value);
+  });
+}
+
 function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: ast.DeferStmt, text: string, deferLine: number, cfgIn?: CFG): void {
   const args = d.call.args ?? [];
   if (args.length === 0) return;
@@ -498,9 +527,14 @@ function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: a
     // Other arguments: only what a releasing call takes (a file name to remove, a db to close), and
     // only locals: saving a package variable to restore it (defer func(old T) { v = old }(v)) and
     // passing a value to a literal's parameter are deliberate snapshots.
-    if (!isErr && (!releasing || (o && o.varKind === 'package') || (!o && !isLocal(fn, x)))) continue;
+    if (!isErr && ((o && o.varKind === 'package') || (!o && !isLocal(fn, x)))) continue;
+    // Any other value handed to a named function or method (`defer publish(id, status)`,
+    // `defer log.Printf("n=%d", n)`) and changed afterwards: the call reports the value of the
+    // defer statement. A function literal's parameter is the deliberate snapshot idiom.
+    // A context handed over stays the one meant even when the variable is reused for later calls.
+    if (!isErr && !releasing && (unparen(d.call.fun).kind === 'FuncLit' || saysSnapshot(d.call) || isContext(pass, x))) continue;
     // A nil written later (`return nil`) is no error the deferred call misses.
-    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr });
+    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing });
     if (!w) continue;
     const wl = lineOf(file, w.node);
     const how = w.node.kind === 'ReturnStmt' ? `set again by the return statement on line ${wl}` : `assigned again on line ${wl}`;

@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
-  callGraphOf, callName, callText, cfgOf, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
+  callGraphOf, callName, callText, cfgOf, definingValue, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
   sameRefKey, sameVar, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
 } from './helpers.js';
 
@@ -366,6 +366,28 @@ function releasesTokenTakenInLoop(pass: Pass, file: PassFile, loop: LoopNode, d:
 }
 
 /** Whether the mutex expression goes through a variable declared inside the loop (its header included). */
+/**
+ * A variable the loop declares from a call taking a string key (`sh := c.shardFor(k)`,
+ * `l := locks.get(name)`): lock striping by key, where two keys can give the same mutex, so it
+ * is not one distinct mutex per iteration.
+ */
+function keyedLookup(pass: Pass, id: ast.Ident): ast.CallExpr | undefined {
+  const v = definingValue(pass, id);
+  let call: ast.CallExpr | undefined;
+  if (v) {
+    walkNode(v, (x) => {
+      if (call || x.kind === 'FuncLit') return false;
+      if (x.kind === 'CallExpr' && !pass.types.isType(x.fun) && (x.args ?? []).some((a) => {
+        const t = pass.types.typeOf(a);
+        const u = t?.kind === 'named' ? t.underlying() : t;
+        return u?.kind === 'basic' && u.name === 'string';
+      })) call = x;
+      return !call;
+    });
+  }
+  return call;
+}
+
 function perIterationMutex(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
   const from = nodePos(loop);
   const to = nodeEnd(loop);
@@ -374,7 +396,7 @@ function perIterationMutex(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean
     if (found) return false;
     if (x.kind === 'Ident') {
       const d = pass.types.objectOf(x)?.decl;
-      if (d && from <= d.namePos && d.namePos < to) found = true;
+      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x)) found = true;
     }
     return true;
   });
@@ -459,12 +481,20 @@ function run(pass: Pass): void {
           if (lock) {
             const mu = textOf(file, fun.x);
             const lockText = textOf(file, lock);
+            let keyed: ast.CallExpr | undefined;
+            walkNode(fun.x, (x) => {
+              if (!keyed && x.kind === 'Ident') keyed = keyedLookup(pass, x);
+              return !keyed;
+            });
+            const next = keyed
+              ? `a later iteration whose key ${textOf(file, keyed)} gives the same mutex runs ${lockText}, which`
+              : `the next iteration's ${lockText}`;
             pass.report({
               node: d,
               file,
               severity: 'critical',
-              confidence: c?.typed ? 'high' : 'medium',
-              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so the next iteration's ${lockText} ${method === 'RUnlock' ? 'read-locks it again while it is still held, which deadlocks as soon as a writer is waiting (sync.RWMutex forbids recursive read locking)' : 'deadlocks'}; unlock at the end of the iteration or move the loop body into a function`,
+              confidence: c?.typed && !keyed ? 'high' : 'medium',
+              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so ${next} ${method === 'RUnlock' ? 'read-locks it again while it is still held, which deadlocks as soon as a writer is waiting (sync.RWMutex forbids recursive read locking)' : 'deadlocks'}; unlock at the end of the iteration or move the loop body into a function`,
               related: [{ node: lock, message: `${lockText} in the same iteration` }, ...related],
             });
             return;

@@ -178,7 +178,9 @@ function checkDoubleUnlock(pass: Pass, file: PassFile, d: ast.DeferStmt, u: Defe
   // runs first at exit, so the earlier deferred unlock finds the mutex locked.
   const relocks = (n: ast.Node): boolean => (n.kind === 'DeferStmt' ? isRelock(n.call) : nodeContains(n, isRelock));
   for (const u of unlocks) {
-    if (!g.locate(u) || !g.canReach(d, u)) continue;
+    // Reached from the defer with the mutex still held: no lock of it on the way (after a
+    // relock, `mu.Lock(); ...; mu.Unlock()`, the explicit unlock balances that lock).
+    if (!g.locate(u) || !g.pathExists(d, u, (n) => n !== u && relocks(n))) continue;
     // From the explicit unlock to a return with no Lock (or RLock, TryLock) of the mutex between.
     const path = g.findPath(u, 'exit', { avoid: (n) => n !== u && relocks(n) });
     if (!path) continue;

@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  assignsVar, callsMethodNamed, guardConds, plainLiteralText, skippedForCall, type CallTrail, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath,
+  assignsVar, callsMethodNamed, guardConds, plainLiteralText, skippedForCall, type CallTrail, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath, walkSameFunc,
   type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
@@ -116,8 +116,21 @@ function locksOnEntry(pass: Pass, fn: GraphNode, path: VarPath, trail: CallTrail
   if (!fn.body) return undefined;
   // `c = parent` in the callee: its c.mu is another mutex from then on.
   if (path.decl && !path.global && assignsVar(pass, fn.body, path.decl)) return undefined;
-  const locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === 'Lock' || l.method === 'RLock') && samePathOf(pass, l.mutex, path) && !skippedForCall(trail, l.call));
+  let locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === 'Lock' || l.method === 'RLock') && samePathOf(pass, l.mutex, path) && !skippedForCall(trail, l.call));
   if (locks.length === 0) return undefined;
+  // `defer c.mu.Lock(); c.mu.Unlock(); return callback()`: the callee lets go of the caller's lock
+  // around a callback and takes it back as it returns, which the caller expects. Its deferred
+  // lock is no second lock.
+  const deferredLocks = new Set<ast.CallExpr>();
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === 'DeferStmt') for (const l of lockCallsIn(pass, x)) deferredLocks.add(l.call);
+    return true;
+  });
+  if (deferredLocks.size > 0) {
+    const unlocksItself = lockCallsIn(pass, fn.body).some((l) => (l.method === 'Unlock' || l.method === 'RUnlock') && !deferredLocks.has(l.call) && samePathOf(pass, l.mutex, path));
+    if (unlocksItself) locks = locks.filter((l) => !deferredLocks.has(l.call));
+    if (locks.length === 0) return undefined;
+  }
   const f = (fn.decl ?? fn.lit)!;
   const cfg = cfgOf(pass, f);
   if (!cfg) return undefined;

@@ -320,3 +320,21 @@ func eagerFatal(bad bool) {
 }
 
 func reportErr(err error) { log.Println(err) }
+
+type startTracker struct{}
+
+func (startTracker) Track(start time.Time, op string) {}
+
+// The start time handed to a tracker that measures from it: the measuring idiom.
+func trackFromStart(t startTracker) {
+	defer t.Track(time.Now(), "op")
+	work()
+}
+
+// A value handed to a deferred literal's parameter is a deliberate snapshot.
+func literalSnapshot() {
+	n := 1
+	defer func(v int) { fmt.Println(v) }(n)
+	n = 2
+	_ = n
+}

@@ -135,3 +135,35 @@ func multiLine() {
 	)
 	work()
 }
+
+// A count reported at exit, but passed at the defer statement: the call always reports 0.
+func countProcessed(items []string) {
+	n := 0
+	defer log.Printf("processed %d items", n) // want `defer log.Printf\("processed %d items", n\) receives n as it is at the defer statement on line \d+; n is assigned again on line \d+, so the deferred call uses the old value`
+	for range items {
+		n++
+	}
+}
+
+type statusBoard struct{}
+
+func (statusBoard) Publish(id, status string) {}
+
+// A status published at exit, taken at the defer statement: always "pending".
+func awaitStatus(b statusBoard, id string, updates <-chan string) {
+	status := "pending"
+	defer b.Publish(id, status) // want `defer b.Publish\(id, status\) receives status as it is at the defer statement on line \d+; status is assigned again on line \d+`
+	for u := range updates {
+		status = u
+	}
+}
+
+// The end of a span given the time of the defer statement: the span ends where it starts.
+type endSpan struct{}
+
+func (endSpan) FinishAt(t time.Time) {}
+
+func finishAtNow(s endSpan) {
+	defer s.FinishAt(time.Now()) // want `time.Now\(\) in defer s.FinishAt\(time.Now\(\)\) is evaluated at the defer statement on line \d+, not when finishAtNow returns, so it measures the start, not the end`
+	work()
+}

@@ -68,12 +68,6 @@ func Background(wg *sync.WaitGroup) {
 	}()
 }
 
-// A send on a channel of unknown capacity (often buffered for exactly this).
-func Report(errs chan<- error) {
-	var err error
-	defer func() { errs <- err }()
-}
-
 // Deferred call of a same-package function that does not block.
 func (s *Server) stop() { close(s.done) }
 
@@ -228,15 +222,6 @@ func (c *call) finishLit(fn func() error) {
 	c.err = fn()
 }
 
-// A scratch directory the function made itself, removed at exit: the standard cleanup.
-func WithScratch(fn func(dir string) error) error {
-	dir, err := os.MkdirTemp("", "scratch-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	return fn(dir)
-}
 
 // A staging directory the function makes itself, removed on failure.
 func stage(dir string, write func(string) error) (err error) {

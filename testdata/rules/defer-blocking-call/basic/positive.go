@@ -166,3 +166,30 @@ func ServeDetached(srv *http.Server) error {
 	defer srv.Shutdown(context.WithoutCancel(ctx)) // want `waits until every active connection is idle`
 	return srv.ListenAndServe()
 }
+
+// A send on a channel of unknown capacity: it waits for a receiver unless the channel happens to
+// have room (medium confidence).
+func Report(errs chan<- error) {
+	var err error
+	defer func() { errs <- err }() // want `errs <- err \(line \d+\) blocks until another goroutine receives, unless the channel has room in its buffer, so Report cannot return until then`
+}
+
+// A scratch directory the function made itself, removed at exit: the standard cleanup, but the
+// tree's size bounds the wait (medium confidence).
+func WithScratch(fn func(dir string) error) error {
+	dir, err := os.MkdirTemp("", "scratch-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir) // want `deferred os\.RemoveAll\(dir\) deletes a whole directory tree, so WithScratch cannot return until then`
+	return fn(dir)
+}
+
+// A token given back to the pool it was taken from: the pool has room for it.
+func (s *tokenPool) withToken(fn func()) {
+	tok := <-s.tokens
+	defer func() { s.tokens <- tok }()
+	fn()
+}
+
+type tokenPool struct{ tokens chan struct{} }

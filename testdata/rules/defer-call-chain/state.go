@@ -1,0 +1,68 @@
+package callchain
+
+import (
+	"log"
+	"net"
+)
+
+type counters struct{ n map[string]int }
+
+type snapshot struct{ n map[string]int }
+
+func (c *counters) Snapshot() snapshot {
+	m := make(map[string]int, len(c.n))
+	for k, v := range c.n {
+		m[k] = v
+	}
+	return snapshot{m}
+}
+
+func (s snapshot) Publish(l *log.Logger) { l.Println(s.n) }
+
+type reconciler struct {
+	counters *counters
+	log      *log.Logger
+	addr     string
+	conn     net.Conn
+}
+
+// The snapshot is taken at the defer statement, before the loop counts anything.
+func (r *reconciler) reconcile(ids []string) {
+	defer r.counters.Snapshot().Publish(r.log) // want `in defer r\.counters\.Snapshot\(\)\.Publish\(r\.log\), r\.counters\.Snapshot\(\) runs now, at the defer statement, and only Publish waits until reconciler\.reconcile returns`
+	for _, id := range ids {
+		r.counters.n[id]++
+	}
+}
+
+func (r *reconciler) currentConn() net.Conn { return r.conn }
+
+// The accessor reads r.conn now; the function replaces it afterwards, so the old conn is closed.
+func (r *reconciler) reconnect() error {
+	defer r.currentConn().Close() // want `in defer r\.currentConn\(\)\.Close\(\), r\.currentConn\(\) runs now, at the defer statement, and reads r\.conn, which reconciler\.reconnect assigns afterwards \(line \d+\)`
+	conn, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		return err
+	}
+	r.conn = conn
+	return nil
+}
+
+// The accessor's field is not touched afterwards: no finding.
+func (r *reconciler) closeCurrent() {
+	defer r.currentConn().Close()
+	r.addr = ""
+}
+
+type state struct{ v int }
+
+func captureState() state    { return state{} }
+func (state) Restore()        {}
+func (s *state) Save() *state { return s }
+func (*state) Load()          {}
+
+// Capture now, restore at exit: the idiom, no finding.
+func withCapturedState(s *state) {
+	defer captureState().Restore()
+	defer s.Save().Load()
+	s.v++
+}
