@@ -179,6 +179,13 @@ var WRITE_RESOURCES = {
   "compress/lzw.NewWriter": STREAM("lzw writer"),
   "archive/zip.NewWriter": STREAM("zip writer"),
   "archive/tar.NewWriter": STREAM("tar writer"),
+  // Encoders that keep a partial block until Close writes it (the writer is the second argument).
+  "encoding/base64.NewEncoder": { ...STREAM("base64 encoder"), wraps: 1 },
+  "encoding/base32.NewEncoder": { ...STREAM("base32 encoder"), wraps: 1 },
+  "encoding/ascii85.NewEncoder": STREAM("ascii85 encoder"),
+  // Close writes the closing boundary, the last soft line.
+  "mime/multipart.NewWriter": STREAM("multipart writer"),
+  "mime/quotedprintable.NewWriter": STREAM("quoted-printable writer"),
   "encoding/csv.NewWriter": {
     what: "csv writer",
     verb: "from",
@@ -335,7 +342,6 @@ var RELEASED_BY_KERNEL = /* @__PURE__ */ new Set([
   "net.ListenPacket",
   "net.ListenTCP",
   "net.ListenUDP",
-  "net.ListenUnix",
   "(*net.ListenConfig).Listen",
   "crypto/tls.Listen"
 ]);
@@ -796,14 +802,21 @@ function callsRecoverDirectly(pass, fn) {
   });
   return found;
 }
+function deferredTarget(pass, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind === "FuncLit") return fun;
+  const c = pass.types.callee(call);
+  if (c && (c.kind === "func" || c.kind === "method") && c.pkg && c.pkg !== pass.pkg.importPath) return pass.moduleFunc(c.pkg, c.short, c.recv?.name);
+  if (c?.decl) return c.decl;
+  return void 0;
+}
 function deferredRecover(pass, fn) {
   if (!fn.body) return void 0;
   let found;
   walkSameFunc(fn.body, (x) => {
     if (found) return false;
     if (x.kind === "DeferStmt") {
-      const fun = unparen(x.call.fun);
-      const target = fun.kind === "FuncLit" ? fun : pass.types.callee(x.call)?.decl;
+      const target = deferredTarget(pass, x.call);
       if (target && callsRecoverDirectly(pass, target)) found = x;
       return false;
     }
@@ -818,29 +831,43 @@ function protectingRecover(pass, fn) {
     if (found) return false;
     if (x.kind === "DeferStmt") {
       const fun = unparen(x.call.fun);
-      const target = fun.kind === "FuncLit" ? fun : pass.types.callee(x.call)?.decl ?? (fun.kind === "Ident" ? callGraphOf(pass).calleeOf(x.call)?.lit ?? void 0 : void 0);
-      if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target)) found = x;
+      const target = deferredTarget(pass, x.call) ?? (fun.kind === "Ident" ? callGraphOf(pass).calleeOf(x.call)?.lit ?? void 0 : void 0);
+      if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target) && recoversUnconditionally(pass, target)) found = x;
       return false;
     }
     return true;
   });
   return found;
 }
+function recoversUnconditionally(pass, fn) {
+  let found = false;
+  const visit = (n, depth) => {
+    if (found || n.kind === "FuncLit") return;
+    if (depth === 0 && isRecoverCall(pass, n)) {
+      found = true;
+      return;
+    }
+    const deeper = n.kind === "IfStmt" || n.kind === "CaseClause" || n.kind === "CommClause" || n.kind === "ForStmt" || n.kind === "RangeStmt";
+    forEachChild(n, (c) => visit(c, deeper && c !== n.init && c !== n.cond ? depth + 1 : depth));
+  };
+  if (fn.body) visit(fn.body, 0);
+  return found;
+}
 function callsPanicDirectly(pass, fn) {
   let found = false;
-  if (fn.body) {
-    walkSameFunc(fn.body, (x) => {
-      if (found) return false;
-      if (x.kind === "CallExpr") {
-        const f = unparen(x.fun);
-        if (f.kind === "Ident" && f.name === "panic") {
-          const o = pass.types.objectOf(f);
-          found = !o || o.kind === "builtin";
-        }
+  const visit = (n, depth) => {
+    if (found || n.kind === "FuncLit") return;
+    if (n.kind === "CallExpr") {
+      const f = unparen(n.fun);
+      if (f.kind === "Ident" && f.name === "panic" && depth <= 1) {
+        const o = pass.types.objectOf(f);
+        if (!o || o.kind === "builtin") found = true;
       }
-      return !found;
-    });
-  }
+    }
+    const deeper = n.kind === "IfStmt" || n.kind === "CaseClause" || n.kind === "CommClause";
+    forEachChild(n, (c) => visit(c, deeper && c !== n.init && c !== n.cond ? depth + 1 : depth));
+  };
+  if (fn.body) visit(fn.body, 0);
   return found;
 }
 function isWaitCall(pass, file, call) {
@@ -1553,7 +1580,17 @@ function mentions(pass, n, id) {
   return found;
 }
 var recoverCache = /* @__PURE__ */ new WeakMap();
-function litUse(stack, lit) {
+var CALLS_ARGUMENT_IN_PLACE = /* @__PURE__ */ new Set([
+  "(*sync.Once).Do",
+  "(*sync.Map).Range",
+  "sort.Slice",
+  "sort.SliceStable",
+  "sort.Search",
+  "path/filepath.Walk",
+  "path/filepath.WalkDir",
+  "io/fs.WalkDir"
+]);
+function litUse(stack, lit, pass) {
   const i = stack.lastIndexOf(lit);
   let owner;
   for (let j2 = i - 1; j2 >= 0; j2--) {
@@ -1572,6 +1609,7 @@ function litUse(stack, lit) {
     if (gp?.kind === "GoStmt" && gp.call === parent) return { kind: "go", owner };
     return { kind: "call", owner };
   }
+  if (pass && parent?.kind === "CallExpr" && (parent.args ?? []).some((a) => unparen(a) === lit) && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(parent)?.name ?? "")) return { kind: "call", owner };
   return { kind: "value", owner };
 }
 function recoverSites(pass) {
@@ -1619,7 +1657,7 @@ function recoverSites(pass) {
       if (n.kind === "FuncDecl") fileOfFn.set(n, file);
       else if (n.kind === "FuncLit") {
         fileOfFn.set(n, file);
-        litKind.set(n, litUse(stack, n));
+        litKind.set(n, litUse(stack, n, pass));
       } else if (n.kind === "DeferStmt") {
         const f = unparen(n.call.fun);
         const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : void 0;
@@ -1962,6 +2000,37 @@ function bodyNeeds(o, subjects, watch) {
 }
 var deferNeeds = (o) => bodyNeeds(o, { kinds: ["DeferStmt"] });
 var LOCK_NAMES = [...new Set(Object.values(MUTEX_METHODS))];
+function receivedVars(pass, body, key) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "AssignStmt" && x.rhs.some((r) => sameRefKey(receivedChan(pass, unparen(r)), key))) {
+      for (const l of x.lhs) if (l.kind === "Ident" && l.name !== "_") out.push(l);
+    }
+    return true;
+  });
+  return out;
+}
+function finalEventTested(pass, body, exit, vars, producer) {
+  const list = producer.list ?? [];
+  const last = list[list.length - 1];
+  if (last?.kind !== "SendStmt") return false;
+  let v = unparen(last.value);
+  if (v.kind === "UnaryExpr" && v.op === "&") v = unparen(v.x);
+  if (v.kind !== "CompositeLit") return false;
+  const fields = new Set((v.elts ?? []).flatMap((e) => e.kind === "KeyValueExpr" && e.key.kind === "Ident" ? [e.key.name] : []));
+  if (fields.size === 0) return false;
+  const at = pos(exit);
+  let ok = false;
+  walkSameFunc(body, (x) => {
+    if (ok) return false;
+    if (pos(x) > at || end(x) <= at) return false;
+    if (x.kind === "IfStmt" && pos(x.body) <= at) {
+      ok = nodeContains(x.cond, (y) => y.kind === "SelectorExpr" && fields.has(y.sel.name) && unparen(y.x).kind === "Ident" && vars.some((w) => sameVar(pass, w, unparen(y.x))));
+    }
+    return true;
+  });
+  return ok;
+}
 
 // src/rules/defer-in-loop.ts
 var ID = "defer-in-loop";
@@ -2235,6 +2304,22 @@ function releasesTokenTakenInLoop(pass, file, loop, d) {
   });
   return sent;
 }
+function keyedLookup(pass, id) {
+  const v = definingValue(pass, id);
+  let call;
+  if (v) {
+    walkNode(v, (x) => {
+      if (call || x.kind === "FuncLit") return false;
+      if (x.kind === "CallExpr" && !pass.types.isType(x.fun) && (x.args ?? []).some((a) => {
+        const t = pass.types.typeOf(a);
+        const u = t?.kind === "named" ? t.underlying() : t;
+        return u?.kind === "basic" && u.name === "string";
+      })) call = x;
+      return !call;
+    });
+  }
+  return call;
+}
 function perIterationMutex(pass, loop, mutex) {
   const from = pos(loop);
   const to = end(loop);
@@ -2243,7 +2328,7 @@ function perIterationMutex(pass, loop, mutex) {
     if (found) return false;
     if (x.kind === "Ident") {
       const d = pass.types.objectOf(x)?.decl;
-      if (d && from <= d.namePos && d.namePos < to) found = true;
+      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x)) found = true;
     }
     return true;
   });
@@ -2297,12 +2382,18 @@ function run(pass) {
           if (lock) {
             const mu = textOf(file, fun.x);
             const lockText = textOf(file, lock);
+            let keyed;
+            walkNode(fun.x, (x) => {
+              if (!keyed && x.kind === "Ident") keyed = keyedLookup(pass, x);
+              return !keyed;
+            });
+            const next = keyed ? `a later iteration whose key ${textOf(file, keyed)} gives the same mutex runs ${lockText}, which` : `the next iteration's ${lockText}`;
             pass.report({
               node: d,
               file,
               severity: "critical",
-              confidence: c?.typed ? "high" : "medium",
-              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so the next iteration's ${lockText} ${method === "RUnlock" ? "read-locks it again while it is still held, which deadlocks as soon as a writer is waiting (sync.RWMutex forbids recursive read locking)" : "deadlocks"}; unlock at the end of the iteration or move the loop body into a function`,
+              confidence: c?.typed && !keyed ? "high" : "medium",
+              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so ${next} ${method === "RUnlock" ? "read-locks it again while it is still held, which deadlocks as soon as a writer is waiting (sync.RWMutex forbids recursive read locking)" : "deadlocks"}; unlock at the end of the iteration or move the loop body into a function`,
               related: [{ node: lock, message: `${lockText} in the same iteration` }, ...related]
             });
             return;
@@ -2674,19 +2765,41 @@ function senderOf(pass, go, key) {
   });
   return sends.length > 0 ? { target, sends, signals } : void 0;
 }
-function syncEntries(pass, file, fn, g, go, s, key) {
-  const single = s.sends.length === 1 && loopDepthIn(s.target.fn.body, s.sends[0]) === 0 && g.loopsContaining(g.locate(go).block).length === 0;
+function syncEntries(pass, file, fn, g, go, s, key, senders) {
+  const oneValue = s.sends.length === 1 && loopDepthIn(s.target.fn.body, s.sends[0]) === 0 && g.loopsContaining(g.locate(go).block).length === 0;
+  const single = senders === 1 && oneValue;
+  let allReceived;
+  if (senders > 1 && oneValue && fn.body) {
+    let count2 = 0;
+    for (const st of fn.body.list ?? []) {
+      if (st.kind === "DeferStmt" || st.kind === "GoStmt") continue;
+      inspect(st, (y) => {
+        if (y.kind === "FuncLit") return false;
+        if (sameRefKey(receivedChan(pass, y), key)) count2++;
+        return true;
+      });
+      if (count2 >= senders) {
+        allReceived = st;
+        break;
+      }
+    }
+  }
   const drains = /* @__PURE__ */ new Set();
   const rangeOps = /* @__PURE__ */ new Set();
   for (const info of g.loops.values()) {
     const st = info.stmt;
-    if (st.kind === "RangeStmt" && sameRefKey(refKey(pass, st.x), key)) rangeOps.add(st.x);
+    if (senders === 1 && g.loopsContaining(g.locate(go).block).length === 0 && nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key))) {
+      const got = receivedVars(pass, st.body, key);
+      for (const e of g.loopExits(st).exits) {
+        if (e.via?.kind === "ReturnStmt" && finalEventTested(pass, st.body, e.via, got, s.target.fn.body)) drains.add(e.via);
+      }
+    }
+    if (st.kind === "RangeStmt" && sameRefKey(refKey(pass, st.x), key) && g.loopExits(st).exits.length === 0) rangeOps.add(st.x);
     const receives = nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
     if (receives && g.loopExits(st).exits.length === 0) for (const n of loopHeadEntries(info)) drains.add(n);
   }
-  void fn;
   return (n) => {
-    if (drains.has(n) || rangeOps.has(n)) return true;
+    if (drains.has(n) || rangeOps.has(n) || n === allReceived) return true;
     return nodeContains(n, (y) => {
       if (y.kind === "CallExpr" && isWaitCall(pass, file, y)) return true;
       if (y.kind === "CallExpr" && helperDrains(pass, y, key)) return true;
@@ -2773,10 +2886,11 @@ function run5(pass) {
       const fname = funcName(file, fn);
       for (const c of closes) {
         if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
+        const senders = gos.filter((go) => senderOf(pass, go, c.key)).length;
         for (const go of gos) {
           const s = senderOf(pass, go, c.key);
           if (!s || !g.locate(go)) continue;
-          const synced = syncEntries(pass, file, fn, g, go, s, c.key);
+          const synced = syncEntries(pass, file, fn, g, go, s, c.key, senders);
           if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
           if (!g.locate(c.defer)) continue;
           const deferFirst = g.canReach(c.defer, go);
@@ -3220,7 +3334,7 @@ function clockCall(pass, file, call) {
       if (!n || !CLOCK_CALLS.includes(n.name)) return true;
       if (n.name === "time.Now" && x === direct) {
         const p = paramType(c?.sig, i);
-        if (!p || !isInterface(p)) return false;
+        if (!p || !isInterface(p) && !endTimeSlot(c.short, c.sig, i)) return false;
       }
       found = { call: x, name: n.name, typed: n.typed };
       return false;
@@ -3242,6 +3356,12 @@ function slotIsConcrete(pass, lit, e) {
   } else if (u?.kind === "slice" || u?.kind === "array") slot = u.elem;
   else if (u?.kind === "map") slot = u.elem;
   return !!slot && !isInterface(slot);
+}
+function endTimeSlot(callee, sig, i) {
+  const name = sig.params[Math.min(i, sig.params.length - 1)]?.name ?? "";
+  if (/^(start|begin|since|from|t0|began)/i.test(name) || /Start(ed)?(At|Time)?$/.test(name)) return false;
+  if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name)) return true;
+  return /^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish|End|Stop|Complete)At$/.test(callee);
 }
 function paramType(sig, i) {
   if (!sig || sig.params.length === 0) return void 0;
@@ -3381,6 +3501,16 @@ function isLocal(fn, x) {
   });
   return found;
 }
+function isContext(pass, x) {
+  const t = pass.types.typeOf(x);
+  return t?.kind === "named" && t.pkg === "context" && t.name === "Context";
+}
+function saysSnapshot(call) {
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    return x.kind === "BasicLit" && x.tokKind === "STRING" && /\b(start(ed|ing)?|initial(ly)?|before|original(ly)?|old|prev(ious)?|was|were|began|begin(ning)?|entry|entering)\b/i.test(x.value);
+  });
+}
 function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
   const args = d.call.args ?? [];
   if (args.length === 0) return;
@@ -3396,8 +3526,9 @@ function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
     if (!o && (x.name === "nil" || x.name === "true" || x.name === "false" || x.name === "iota")) continue;
     const typed = isErrorTyped(pass, x);
     const isErr = typed === true || typed === void 0 && /^err$|Err$|^err[A-Z]/.test(x.name);
-    if (!isErr && (!releasing || o && o.varKind === "package" || !o && !isLocal(fn, x))) continue;
-    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr });
+    if (!isErr && (o && o.varKind === "package" || !o && !isLocal(fn, x))) continue;
+    if (!isErr && !releasing && (unparen(d.call.fun).kind === "FuncLit" || saysSnapshot(d.call) || isContext(pass, x))) continue;
+    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing });
     if (!w) continue;
     const wl = lineOf(file, w.node);
     const how = w.node.kind === "ReturnStmt" ? `set again by the return statement on line ${wl}` : `assigned again on line ${wl}`;
@@ -3608,15 +3739,38 @@ var ACTION_VERBS = [
   "Mark",
   "Track"
 ];
-function isAction(name) {
+function startsWithVerb(name, verbs) {
   const n = name.charAt(0).toUpperCase() + name.slice(1);
-  return ACTION_VERBS.some((v) => n === v || n.startsWith(v) && /^[A-Z0-9_]/.test(n.charAt(v.length)));
+  return verbs.some((v) => n === v || n.startsWith(v) && /^[A-Z0-9_]/.test(n.charAt(v.length)));
 }
+function isAction(name) {
+  return startsWithVerb(name, ACTION_VERBS);
+}
+var STATE_CAPTURE_VERBS = [
+  "Snapshot",
+  "Summary",
+  "Summarize",
+  "Checkpoint",
+  "Capture",
+  "Stats",
+  "Totals",
+  "Build",
+  "Seal",
+  "Pending",
+  "Collect",
+  "Freeze"
+];
+function isStateCapture(name) {
+  return startsWithVerb(name, STATE_CAPTURE_VERBS);
+}
+var RESTORE_METHODS = /* @__PURE__ */ new Set(["Restore", "Load", "Reset", "Rollback", "Revert", "Undo", "Discard", "Free", "Close", "Release", "Put"]);
 function exported(name) {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 function isIdiom(innerName, outerName) {
-  if (!innerName || !outerName || !CHAIN_END_METHODS.has(exported(outerName))) return false;
+  if (!innerName || !outerName) return false;
+  if ((isStateCapture(innerName) || startsWithVerb(innerName, ["Save"])) && RESTORE_METHODS.has(exported(outerName))) return true;
+  if (!CHAIN_END_METHODS.has(exported(outerName))) return false;
   const inner = exported(innerName);
   return CHAIN_BEGIN_PREFIXES.some((p) => inner.startsWith(p));
 }
@@ -3630,23 +3784,89 @@ function run8(pass) {
       if (!inner) return;
       const innerName = calleeShort(pass, inner);
       const outerName = fun.sel.name;
-      if (!innerName || !isAction(innerName) || isIdiom(innerName, outerName)) return;
-      report2(pass, file, d, inner, stack);
+      if (!innerName || isIdiom(innerName, outerName)) return;
+      if (isAction(innerName) || isStateCapture(innerName)) {
+        report2(pass, file, d, inner, stack);
+        return;
+      }
+      const stale = staleAccessor(pass, d, inner, stack);
+      if (stale) report2(pass, file, d, inner, stack, stale);
     });
   }
 }
-function report2(pass, file, d, inner, stack) {
+function staleAccessor(pass, d, inner, stack) {
+  const f = unparen(inner.fun);
+  if (f.kind !== "SelectorExpr") return void 0;
+  const recvVar = unparen(f.x);
+  if (recvVar.kind !== "Ident") return void 0;
+  const o = pass.types.objectOf(recvVar);
+  const decl = pass.types.callee(inner)?.decl;
+  if (!o || o.kind !== "var" || !decl?.body || !decl.recv) return void 0;
+  const self = decl.recv.list?.[0]?.names?.[0];
+  if (!self || self.name === "_") return void 0;
+  const selfObj = pass.types.objectOf(self);
+  const reads = /* @__PURE__ */ new Set();
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind === "SelectorExpr") {
+      const b = unparen(x.x);
+      if (b.kind === "Ident" && b.name === self.name && (!selfObj || pass.types.objectOf(b) === selfObj)) reads.add(x.sel.name);
+    }
+    return true;
+  });
+  if (reads.size === 0) return void 0;
+  const fn = enclosingFunc(stack);
+  if (!fn?.body) return void 0;
+  const fieldOf = (l) => {
+    let x = unparen(l);
+    let field;
+    for (; ; ) {
+      if (x.kind === "IndexExpr") x = unparen(x.x);
+      else if (x.kind === "StarExpr") x = unparen(x.x);
+      else if (x.kind === "SelectorExpr") {
+        const b = unparen(x.x);
+        if (b.kind === "Ident") {
+          field = x.sel.name;
+          x = b;
+          break;
+        }
+        x = b;
+      } else break;
+    }
+    return x.kind === "Ident" && field && pass.types.objectOf(x) === o && reads.has(field) ? field : void 0;
+  };
+  let hit;
+  walkSameFunc(fn.body, (x) => {
+    if (hit || x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
+    if (pos(x) <= pos(d)) return true;
+    if (x.kind === "AssignStmt") {
+      for (const l of x.lhs) {
+        const field = fieldOf(l);
+        if (field) hit = { field, at: x };
+      }
+    } else if (x.kind === "IncDecStmt") {
+      const field = fieldOf(x.x);
+      if (field) hit = { field, at: x };
+    }
+    return !hit;
+  });
+  return hit;
+}
+function report2(pass, file, d, inner, stack, stale) {
   const fn = enclosingFunc(stack);
   const fname = fn ? funcName(file, fn) : "the function";
   const innerText = textOf(file, inner);
   const fun = unparen(d.call.fun);
   const typed = pass.types.callee(inner) !== void 0;
+  const recv = stale ? textOf(file, unparen(inner.fun).x) : "";
   pass.report({
     node: d,
     file,
-    message: `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
-    confidence: typed ? "high" : "medium",
-    related: [{ node: inner, message: `${innerText} is evaluated when the defer statement runs` }]
+    message: stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} assigns afterwards (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
+    confidence: stale ? "medium" : typed ? "high" : "medium",
+    related: [
+      { node: inner, message: `${innerText} is evaluated when the defer statement runs` },
+      ...stale ? [{ node: stale.at, message: `${recv}.${stale.field} assigned here, after the defer` }] : []
+    ]
   });
 }
 var analyzer8 = {
@@ -4521,7 +4741,7 @@ var READ_ONLY_ARGS = {
   "encoding/csv.NewReader": [0],
   "compress/gzip.NewReader": [0]
 };
-var WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|Copy|AddFS|Encode)$/;
+var WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|CreatePart|CreateFormFile|CreateFormField|WriteField|Copy|AddFS|Encode)$/;
 function writtenThrough(pass, fn, id, origin) {
   let found = false;
   const isV = (e) => {
@@ -4669,7 +4889,7 @@ function wrapsIn(pass, file, fn) {
     else if (x.kind === "ValueSpec") [lhs, rhs] = [x.names, x.values];
     if (!lhs || !rhs || rhs.length !== 1) return true;
     const w = unparen(lhs[0]);
-    if (w.kind !== "Ident" || w.name === "_") return true;
+    if (w.kind !== "Ident" && w.kind !== "SelectorExpr" || w.kind === "Ident" && w.name === "_" || !rootIdent(w)) return true;
     const origin = writeOrigin(pass, file, rhs[0], true);
     if (origin?.under && rootIdent(origin.under)) out.push({ w, origin, at: pos(x) });
     return true;
@@ -4683,10 +4903,10 @@ function same(pass, e, target) {
   return !!a && !!b && sameVar(pass, a, b);
 }
 function wrapOf(pass, wraps, w, at) {
-  const id = unparen(w);
-  if (id.kind !== "Ident") return void 0;
+  const e = unparen(w);
+  if (e.kind !== "Ident" && e.kind !== "SelectorExpr") return void 0;
   let found;
-  for (const x of wraps) if (x.at < at && sameVar(pass, x.w, id)) found = x;
+  for (const x of wraps) if (x.at < at && same(pass, x.w, e)) found = x;
   return found;
 }
 function chainBelow(pass, wraps, top) {
@@ -4785,7 +5005,7 @@ function report4(pass, file, early, late, top, hit, how) {
   const lateText = textOf(file, late.dc.call);
   const under2 = textOf(file, hit.expr);
   const res = top.origin.res;
-  const w = top.w.name;
+  const w = textOf(file, top.w);
   const wrapText = textOf(file, top.origin.call);
   const lateLine = lineOf(file, late.dc.call);
   const tx = res.wraps === "recv";
@@ -4904,6 +5124,25 @@ function nilPathTo(pass, g, start, d, subject, isSubject) {
   }
   return false;
 }
+function isBlank(e) {
+  const x = unparen(e);
+  return x.kind === "Ident" && x.name === "_";
+}
+function nilReturnOf(pass, call) {
+  const callee = callGraphOf(pass).calleeOf(call)?.decl;
+  if (!callee?.body) return void 0;
+  const results = callee.type.results?.list ?? [];
+  if (results.length !== 1 || (results[0].names?.length ?? 0) > 1) return void 0;
+  const rt = results[0].type;
+  if (!rt || under(pass.types.typeOf(rt))?.kind !== "signature" && unparen(rt).kind !== "FuncType") return void 0;
+  let ret;
+  walkSameFunc(callee.body, (x) => {
+    if (ret) return false;
+    if (x.kind === "ReturnStmt" && x.results?.length === 1 && isNil2(pass, x.results[0])) ret = x;
+    return !ret;
+  });
+  return ret;
+}
 function assignFix(v) {
   return `assign ${v.name} on every path (e.g. to a no-op func) or guard the defer with \`if ${v.name} != nil\``;
 }
@@ -4941,9 +5180,23 @@ function nilSource(pass, file, fn, v, d) {
       const i = x.lhs.findIndex((l) => l === decl);
       if (i >= 0) {
         const val = x.lhs.length === x.rhs.length ? unparen(x.rhs[i]) : void 0;
-        if (val?.kind === "IndexExpr" && under(pass.types.typeOf(val.x))?.kind === "map") {
-          const lookup = textOf(file, val);
-          found = { after: x, says: `${v.name} is nil when the map lookup ${lookup} on line ${lineOf(file, x)} misses`, related: { node: val, message: `${v.name} from ${lookup}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${lookup}\` and defer ${v.name}() only when ok` };
+        const blankOk = i === 0 && x.lhs.length === 2 && x.rhs.length === 1 && isBlank(x.lhs[1]) ? unparen(x.rhs[0]) : void 0;
+        const lookup = val ?? (blankOk?.kind === "IndexExpr" ? blankOk : void 0);
+        if (lookup?.kind === "IndexExpr" && under(pass.types.typeOf(lookup.x))?.kind === "map") {
+          const text = textOf(file, lookup);
+          found = { after: x, says: `${v.name} is nil when the map lookup ${text} on line ${lineOf(file, x)} misses`, related: { node: lookup, message: `${v.name} from ${text}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${text}\` and defer ${v.name}() only when ok` };
+        } else if (blankOk?.kind === "TypeAssertExpr" && blankOk.type) {
+          const text = textOf(file, blankOk);
+          found = { after: x, says: `${v.name} is nil when the type assertion ${text} on line ${lineOf(file, x)} fails (its ok result is discarded)`, related: { node: blankOk, message: `${v.name} from ${text}, nil when the value is not a ${textOf(file, blankOk.type)}` }, fix: `keep the ok result and defer ${v.name}() only when ok` };
+        } else if (val?.kind === "CallExpr" && x.lhs.length === 1) {
+          const nilRet = nilReturnOf(pass, val);
+          found = nilRet ? {
+            after: x,
+            says: `${v.name} is nil when ${textOf(file, val.fun)} takes its \`return nil\` on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)}`,
+            related: { node: nilRet, message: `${textOf(file, val.fun)} returns a nil func here` },
+            fix: `make ${textOf(file, val.fun)} return a no-op func instead of nil, or guard the defer with \`if ${v.name} != nil\``,
+            confidence: "medium"
+          } : void 0;
         } else found = void 0;
       }
     }
@@ -4992,7 +5245,7 @@ function checkLocal(pass, file, fn, d, v) {
     node: d,
     file,
     message: `${src.says}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns (the defer statement itself does not fail); ${src.fix}`,
-    confidence: typed ? "high" : "medium",
+    confidence: typed ? src.confidence ?? "high" : "medium",
     ...src.related ? { related: [src.related] } : {}
   });
 }
@@ -5067,9 +5320,49 @@ function fieldsSet(pass) {
 function exportedName(n) {
   return new RegExp("^\\p{Lu}", "u").test(n);
 }
+function checkLiteralField(pass, file, fn, d, sel) {
+  const x = unparen(sel.x);
+  if (x.kind !== "Ident") return false;
+  const o = pass.types.objectOf(x);
+  if (!o || o.kind !== "var" || o.varKind !== "local" || !o.decl) return false;
+  let v = definingValue(pass, x);
+  if (v && unparen(v).kind === "UnaryExpr" && unparen(v).op === "&") v = unparen(v).x;
+  const lit = v ? unparen(v) : void 0;
+  if (lit?.kind !== "CompositeLit" || !lit.type) return false;
+  const st = under(pass.types.typeOf(lit));
+  const f = sel.sel.name;
+  const field = st?.kind === "struct" ? st.fields.find((fl) => fl.name === f && !fl.embedded) : void 0;
+  if (!field || under(field.type)?.kind !== "signature") return false;
+  if ((lit.elts ?? []).some((e) => e.kind !== "KeyValueExpr" || e.key.kind === "Ident" && e.key.name === f)) return false;
+  const reads = /* @__PURE__ */ new Set([x, o.decl]);
+  const fields = new Set(st.kind === "struct" ? st.fields.filter((fl) => !fl.embedded).map((fl) => fl.name) : []);
+  inspect(fn.body, (y) => {
+    if (y.kind === "SelectorExpr" && y.sel.name !== f && fields.has(y.sel.name)) {
+      const b = unparen(y.x);
+      if (b.kind === "Ident" && pass.types.objectOf(b) === o) reads.add(b);
+    }
+    return true;
+  });
+  let other = false;
+  inspect(fn.body, (y) => {
+    if (other) return false;
+    if (y.kind === "Ident" && !reads.has(y) && pass.types.objectOf(y) === o) other = true;
+    return !other;
+  });
+  if (other) return false;
+  const def = pass.fileOf(lit) ?? file;
+  pass.report({
+    node: d,
+    file,
+    message: `${x.name} is built on line ${lineOf(def, lit)} by a composite literal that leaves its func field ${f} out, and nothing sets ${textOf(file, sel)} before this defer, so the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference when ${funcName(file, fn)} returns; set ${f} in the literal or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    related: [{ node: lit, message: `${x.name} built here without ${f}` }]
+  });
+  return true;
+}
 function checkField(pass, file, fn, d, sel) {
   const c = pass.types.callee(d.call);
   if (!c || c.kind !== "funcvalue") return;
+  if (checkLiteralField(pass, file, fn, d, sel)) return;
   const f = sel.sel.name;
   if (exportedName(f) && pass.pkg.name !== "main") return;
   const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
@@ -5513,7 +5806,7 @@ function checkDoubleUnlock(pass, file, d, u) {
   };
   const relocks = (n) => n.kind === "DeferStmt" ? isRelock(n.call) : nodeContains(n, isRelock);
   for (const u2 of unlocks) {
-    if (!g.locate(u2) || !g.canReach(d, u2)) continue;
+    if (!g.locate(u2) || !g.pathExists(d, u2, (n) => n !== u2 && relocks(n))) continue;
     const path = g.findPath(u2, "exit", { avoid: (n) => n !== u2 && relocks(n) });
     if (!path) continue;
     const mu = textOf(file, deferred.mutex);
@@ -5667,8 +5960,18 @@ function releasedBefore(pass, trail, site) {
 function locksOnEntry(pass, fn, path, trail) {
   if (!fn.body) return void 0;
   if (path.decl && !path.global && assignsVar(pass, fn.body, path.decl)) return void 0;
-  const locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === "Lock" || l.method === "RLock") && samePathOf2(pass, l.mutex, path) && !skippedForCall(trail, l.call));
+  let locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === "Lock" || l.method === "RLock") && samePathOf2(pass, l.mutex, path) && !skippedForCall(trail, l.call));
   if (locks.length === 0) return void 0;
+  const deferredLocks = /* @__PURE__ */ new Set();
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "DeferStmt") for (const l of lockCallsIn(pass, x)) deferredLocks.add(l.call);
+    return true;
+  });
+  if (deferredLocks.size > 0) {
+    const unlocksItself = lockCallsIn(pass, fn.body).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && !deferredLocks.has(l.call) && samePathOf2(pass, l.mutex, path));
+    if (unlocksItself) locks = locks.filter((l) => !deferredLocks.has(l.call));
+    if (locks.length === 0) return void 0;
+  }
   const f = fn.decl ?? fn.lit;
   const cfg = cfgOf(pass, f);
   if (!cfg) return void 0;
@@ -6012,16 +6315,6 @@ function constantTrips(st) {
   if (c.op === "<=") return Math.max(0, to - from + 1);
   return void 0;
 }
-function receivedVars(pass, body, key) {
-  const out = [];
-  walkSameFunc(body, (x) => {
-    if (x.kind === "AssignStmt" && x.rhs.some((r) => sameRefKey(receivedChan(pass, unparen(r)), key))) {
-      for (const l of x.lhs) if (l.kind === "Ident" && l.name !== "_") out.push(l);
-    }
-    return true;
-  });
-  return out;
-}
 function guardedBy(pass, body, exit, vars) {
   if (vars.length === 0) return false;
   const at = pos(exit);
@@ -6148,8 +6441,9 @@ function check4(pass, file, fn, enclosing) {
       if (s.blocking.length === 0) continue;
       const makeBlock = g.locate(m.make)?.block;
       const goLoops = g.loopsContaining(g.locate(s.at).block).filter((l) => !makeBlock || !l.members.has(makeBlock));
-      const goInLoop = goLoops.length > 0 || senders.length > 1;
       const send = s.blocking[0];
+      const streams = goLoops.length === 0 && senders.length === 1 && s.blocking.some((b) => loopDepthIn(s.target.fn.body, b) > 0);
+      const goInLoop = goLoops.length > 0 || senders.length > 1 || streams;
       const recv = goInLoop ? receivesMulti : receives;
       const headers = goInLoop ? multiHeaders : drainHeaders;
       const avoid = s.others.length === 0 ? recv : (n) => recv(n) || nodeContains(n, (y) => {
@@ -6187,13 +6481,14 @@ function check4(pass, file, fn, enclosing) {
             if (e.via?.kind !== "ReturnStmt" && e.via?.kind !== "BranchStmt") return false;
             if (inOtherCase(pass, l.stmt.body, e.via, m.key)) return true;
             onValue = guardedBy(pass, l.stmt.body, e.via, got);
+            if (onValue && streams && finalEventTested(pass, l.stmt.body, e.via, got, s.target.fn.body)) return false;
             return onValue;
           });
           if (!early || !g.canReach(s.at, l.header)) continue;
           path = [early.from];
           const via = early.via;
           leave = {
-            text: `the ${via.kind === "ReturnStmt" ? "return" : via.tok} on line ${lineOf(file, via)} leaves before receiving from ${ch} once per sender`,
+            text: `the ${via.kind === "ReturnStmt" ? "return" : via.tok} on line ${lineOf(file, via)} leaves before receiving from ${ch} ${streams ? "everything the goroutine sends" : "once per sender"}`,
             node: via,
             note: `leaves the receive loop on line ${lineOf(file, l.stmt)} early`
           };
@@ -6235,7 +6530,7 @@ function check4(pass, file, fn, enclosing) {
         file,
         severity: handler ? "critical" : void 0,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${leave.text}, so ${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send${watches ? " if it has already started it (it watches the same channel)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends ${streams ? "values" : "its result"} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? "the goroutine blocks forever on its next send" : `${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send`}${watches ? " if it has already started it (it watches the same channel)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...fixable ? { fixes: [fixFor2(file, m)] } : {}
       });
@@ -6395,6 +6690,33 @@ function declaredIn2(pass, id, body) {
   const d = o?.decl;
   return !!o && o.kind === "var" && o.varKind === "local" && !!d && d.namePos >= body.lbrace && d.namePos <= body.rbrace;
 }
+function narrowed(path, i) {
+  const a = path[i];
+  if (a.kind !== "TypeAssertExpr" || !a.type) return void 0;
+  let j = i - 1;
+  while (j > 0 && path[j].kind === "ParenExpr") j--;
+  const assign = path[j];
+  if (assign?.kind !== "AssignStmt" || assign.lhs.length !== 2 || assign.rhs.length !== 1) return void 0;
+  const ok = unparen(assign.lhs[1]);
+  const ifs = path[j - 1];
+  if (ifs?.kind !== "IfStmt" || ifs.init !== assign || ifs.else) return void 0;
+  if (ok.kind !== "Ident") return void 0;
+  if (ok.name !== "_" && !inspectFind(ifs.cond, (y) => y.kind === "Ident" && y.name === ok.name)) return void 0;
+  return a.type;
+}
+function inspectFind(n, f) {
+  let found = false;
+  const visit = (x) => {
+    if (found) return;
+    if (f(x)) {
+      found = true;
+      return;
+    }
+    inspectChildren2(x, visit);
+  };
+  visit(n);
+  return found;
+}
 function treatment(pass, s) {
   const body = s.fn.body;
   if (!body) return void 0;
@@ -6404,6 +6726,10 @@ function treatment(pass, s) {
   while (i > 0 && path[i].kind === "ParenExpr") i--;
   const parent = path[i];
   if (parent.kind === "ExprStmt") return "discarded";
+  if (parent.kind === "TypeAssertExpr") {
+    const t = narrowed(path, i);
+    return t ? { narrowed: t } : void 0;
+  }
   const isCall = (e) => unparen(e) === s.call;
   if (parent.kind === "BinaryExpr") {
     const ifs = path[i - 1];
@@ -6505,6 +6831,16 @@ function run20(pass) {
     if (!t) continue;
     if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
     const where2 = s.fn.kind === "FuncLit" ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
+    if (typeof t === "object") {
+      const ty = textOf(s.file, t.narrowed);
+      pass.report({
+        node: s.call,
+        file: s.file,
+        confidence: "medium",
+        message: `the deferred ${where2} handles only panics whose value is ${/^[aeiou]/i.test(ty) ? "an" : "a"} ${ty} (recover().(${ty}) with no else branch): any other panic, such as panic("...") with a string, is stopped and dropped with no log, no error and no re-panic; handle the other values in an else branch (log them, wrap them with fmt.Errorf("%v", r), or re-panic)`
+      });
+      continue;
+    }
     const what = t === "discarded" ? "discards the value of recover()" : "tests the value of recover() and then does nothing with it";
     pass.report({
       node: s.call,
@@ -7078,9 +7414,32 @@ function isCtxType(pass, e) {
   const t = pass.types.typeOf(e);
   return t?.kind === "named" && t.pkg === "context" && t.name === "Context";
 }
-function ctxConfidence(pass, call) {
+function siteContext(pass, call) {
   const a = call.args?.[0];
-  if (!a || !isCtxType(pass, a)) return "high";
+  if (a && isCtxType(pass, a)) return a;
+  for (const arg of call.args ?? []) {
+    const x = unparen(arg);
+    if (x.kind !== "Ident") continue;
+    const v = definingValue(pass, x);
+    const c = v && unparen(v).kind === "CallExpr" ? unparen(v) : void 0;
+    const n = c ? pass.types.callee(c)?.name : void 0;
+    if ((n === "net/http.NewRequestWithContext" || n === "(*net/http.Request).WithContext") && c.args?.[0]) return c.args[0];
+  }
+  return void 0;
+}
+function boundedByCaller(pass, trail, node) {
+  if (node.kind !== "CallExpr" || trail.funcs.length === 0) return false;
+  const ctx = siteContext(pass, node);
+  const x = ctx ? unparen(ctx) : void 0;
+  if (x?.kind !== "Ident") return false;
+  const o = pass.types.objectOf(x);
+  if (o && o.varKind !== "param") return false;
+  const arg = trailArgument(trail, trail.funcs.length - 1, x.name);
+  return !!arg && ctxBounded(pass, arg);
+}
+function ctxConfidence(pass, call) {
+  const a = siteContext(pass, call);
+  if (!a) return "high";
   if (ctxBounded(pass, a)) return void 0;
   const x = unparen(a);
   if (x.kind === "CallExpr") {
@@ -7131,6 +7490,60 @@ function unbuffered(pass, ch) {
   const f = unparen(m.fun);
   return f.kind === "Ident" && f.name === "make" && (m.args?.length ?? 0) === 1 && unparen(m.args[0]).kind === "ChanType";
 }
+var fieldMakes = /* @__PURE__ */ new WeakMap();
+function makesByField(pass) {
+  let m = fieldMakes.get(pass.files);
+  if (m) return m;
+  m = /* @__PURE__ */ new Map();
+  const out = m;
+  const add = (key, v) => {
+    const c = v ? unparen(v) : void 0;
+    if (!key || c?.kind !== "CallExpr") return;
+    const f = unparen(c.fun);
+    if (f.kind !== "Ident" || f.name !== "make" || !c.args?.[0] || unparen(c.args[0]).kind !== "ChanType") return;
+    const list = out.get(key);
+    if (list) list.push(c);
+    else out.set(key, [c]);
+  };
+  for (const file of pass.files) {
+    file.inspector.preorder(["AssignStmt", "CompositeLit"], (x) => {
+      if (x.kind === "AssignStmt") {
+        x.lhs.forEach((l, i) => {
+          if (unparen(l).kind === "SelectorExpr") add(chanKey(pass, l), x.rhs.length === x.lhs.length ? x.rhs[i] : void 0);
+        });
+      } else {
+        const t = pass.types.typeOf(x);
+        const named = t?.kind === "pointer" ? t.elem : t;
+        if (named?.kind !== "named") return;
+        for (const e of x.elts ?? []) {
+          if (e.kind === "KeyValueExpr" && e.key.kind === "Ident") add(`${named.pkg}.${named.name}.${e.key.name}`, e.value);
+        }
+      }
+    });
+  }
+  fieldMakes.set(pass.files, out);
+  return out;
+}
+function chanBuffer(pass, ch) {
+  if (unbuffered(pass, ch)) return "unbuffered";
+  const x = unparen(ch);
+  let makes = [];
+  if (x.kind === "Ident") {
+    const v = definingValue(pass, x);
+    const m = v ? unparen(v) : void 0;
+    if (m?.kind === "CallExpr") makes = [m];
+  } else if (x.kind === "SelectorExpr") {
+    const k = chanKey(pass, x);
+    makes = k && makesByField(pass).get(k) || [];
+  }
+  const isMake = (m) => {
+    const f = unparen(m.fun);
+    return f.kind === "Ident" && f.name === "make" && !!m.args?.[0] && unparen(m.args[0]).kind === "ChanType";
+  };
+  if (makes.length === 0 || !makes.every(isMake)) return "unknown";
+  if (makes.some((m) => (m.args?.length ?? 0) === 1 || m.args[1].kind === "BasicLit" && m.args[1].value === "0")) return "unbuffered";
+  return "buffered";
+}
 function chanKey(pass, e) {
   const x = unparen(e);
   if (x.kind === "SelectorExpr") {
@@ -7148,6 +7561,25 @@ function chanKey(pass, e) {
 function chanTypeKey(pass, e) {
   const t = pass.types.typeOf(unparen(e));
   return t?.kind === "named" && t.underlying()?.kind === "chan" ? `type:${t.pkg}.${t.name}` : void 0;
+}
+var receivedKeys = /* @__PURE__ */ new WeakMap();
+function receivedInPackage(pass, ch) {
+  let set = receivedKeys.get(pass.files);
+  if (!set) {
+    set = /* @__PURE__ */ new Set();
+    const keys = set;
+    for (const file of pass.files) {
+      file.inspector.withStack(["UnaryExpr"], (x, stack) => {
+        if (x.op !== "<-" || stack.some((a) => a.kind === "GoStmt" || a.kind === "DeferStmt")) return;
+        const k2 = chanKey(pass, x.x) ?? chanTypeKey(pass, x.x);
+        if (k2) keys.add(k2);
+      });
+    }
+    receivedKeys.set(pass.files, set);
+  }
+  const k = chanKey(pass, ch);
+  const t = chanTypeKey(pass, ch);
+  return !!k && set.has(k) || !!t && set.has(t);
 }
 function isSemaphore(pass, e, viaCallers = true) {
   const set = semaphores(pass);
@@ -7492,10 +7924,13 @@ function sitesIn(pass, file, body) {
           return false;
         }
         return true;
-      case "SendStmt":
-        if (unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "high" });
+      case "SendStmt": {
+        const buf = chanBuffer(pass, x.chan);
+        if (buf === "unbuffered") out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: unbuffered(pass, x.chan) ? "high" : "medium" });
+        else if (buf === "unknown" && !receivedInPackage(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives, unless the channel has room in its buffer", confidence: "medium" });
         stopped = true;
         return true;
+      }
       case "RangeStmt": {
         const t = pass.types.typeOf(x.x);
         const u = t?.kind === "named" ? t.underlying() : t;
@@ -7505,8 +7940,8 @@ function sitesIn(pass, file, body) {
       case "CallExpr": {
         const b = blockingCall(pass, x);
         const rollback = b?.name === "os.RemoveAll" && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= pos(x) && pos(x) < z);
-        if (b && !BLOCKING_LOCKS.has(b.name) && !removesTempDir(pass, b.name, x) && !rollback) {
-          const conf = ctxConfidence(pass, x);
+        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback) {
+          const conf = removesTempDir(pass, b.name, x) ? "medium" : ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
         }
         return true;
@@ -7531,7 +7966,7 @@ function handlerOf(pass, file, stack) {
 }
 function touchedBefore(pass, fn, d, mutex) {
   if (!fn?.body) return false;
-  return lockCallsIn(pass, fn.body).some((l) => l.call.lparen < d.defer && sameExpr(l.mutex, mutex));
+  return lockCallsIn(pass, fn.body).some((l) => l.call !== d.call && sameExpr(l.mutex, mutex) && (l.call.lparen < d.defer || l.method === "Unlock" || l.method === "RUnlock"));
 }
 var ANY_PATH = { name: "", decl: null, global: true, fields: [] };
 function releasesOwnToken(pass, stack, d, recv) {
@@ -7592,7 +8027,7 @@ function run23(pass) {
           for (const e of lit?.out ?? []) {
             if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
             const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
-            if (found && stopsBeforeWait(pass, found)) continue;
+            if (found && (stopsBeforeWait(pass, found) || boundedByCaller(pass, found, found.found.node))) continue;
             if (found && found.found.node.kind === "CallExpr" && pass.types.callee(found.found.node)?.name === "os.RemoveAll" && failureBranches(fun.body).some(([a, z]) => a <= pos(e.site) && pos(e.site) < z)) continue;
             if (found?.found.others) {
               if (stop === void 0) stop = firstStopSignal(pass, fun.body) ?? null;
@@ -7608,17 +8043,17 @@ function run23(pass) {
         }
       } else {
         const b = blockingCall(pass, call);
-        if (b && !removesTempDir(pass, b.name, call)) {
+        if (b) {
           if (BLOCKING_LOCKS.has(b.name)) {
             const l = lockCall(pass, call);
             if (l && touchedBefore(pass, fn, d, l.mutex)) return;
           }
-          const conf = ctxConfidence(pass, call);
+          const conf = removesTempDir(pass, b.name, call) ? "medium" : ctxConfidence(pass, call);
           if (!conf) return;
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
         } else if (g.calleeOf(call)) {
           const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
-          if (found && !stopsBeforeWait(pass, found)) {
+          if (found && !stopsBeforeWait(pass, found) && !boundedByCaller(pass, found, found.found.node)) {
             site = found.found;
             chain = found.funcs.map((x) => funcName(pass.fileOf(x.decl ?? x.lit), x.decl ?? x.lit));
             siteFile = pass.fileOf(site.node) ?? file;
@@ -7905,8 +8340,9 @@ var analyzer24 = {
 var ID25 = "signal-skips-defer";
 var MAX_DEPTH3 = 3;
 function handlesSignals(pass) {
+  const other = onlyOtherSignals(pass);
   for (const f of pass.files) {
-    if (f.file.imports.some((s) => s.path.value.slice(1, -1) === "os/signal")) return true;
+    if (f.file.imports.some((s) => s.path.value.slice(1, -1) === "os/signal") && !other) return true;
   }
   let found = false;
   for (const f of pass.files) {
@@ -7914,11 +8350,34 @@ function handlesSignals(pass) {
       if (found) return;
       const c = callName(pass, f, call);
       if (!c) return;
-      if (SIGNAL_HANDLERS.has(c.name) || !c.typed && /^Setup(Signal)(Handler|Context)$/.test(c.short)) found = true;
+      if (SIGNAL_HANDLERS.has(c.name) && !(other && c.name.startsWith("os/signal.")) || !c.typed && /^Setup(Signal)(Handler|Context)$/.test(c.short)) found = true;
     });
     if (found) return true;
   }
   return pass.importedTextMatches(/\bsignal\.(?:Notify|NotifyContext)\s*\(/);
+}
+function onlyOtherSignals(pass) {
+  let calls = 0;
+  let terminates = false;
+  for (const f of pass.files) {
+    f.inspector.preorder(["CallExpr"], (call) => {
+      if (terminates) return;
+      const c = callName(pass, f, call);
+      if (c?.name !== "os/signal.Notify" && c?.name !== "os/signal.NotifyContext") return;
+      calls++;
+      const sigs = (call.args ?? []).slice(1);
+      if (sigs.length === 0 || call.ellipsis !== -1) {
+        terminates = true;
+        return;
+      }
+      for (const a of sigs) {
+        const x = unparen(a);
+        const name = x.kind === "SelectorExpr" ? x.sel.name : x.kind === "Ident" ? x.name : "";
+        if (!/^(SIG[A-Z0-9]+|Interrupt|Kill)$/.test(name) || /^(SIGTERM|SIGINT|SIGQUIT|Interrupt|Kill)$/.test(name)) terminates = true;
+      }
+    });
+  }
+  return calls > 0 && !terminates;
 }
 function isCleanup(pass, file, d) {
   const fun = unparen(d.call.fun);
@@ -7933,10 +8392,24 @@ function isCleanup(pass, file, d) {
   if (c.short === "Close" && fun.kind === "SelectorExpr" && unparen(fun.x).kind === "Ident") {
     const v = definingValue(pass, unparen(fun.x));
     const src = v && unparen(v).kind === "CallExpr" ? callName(pass, file, unparen(v)) : void 0;
-    if (src && RELEASED_BY_KERNEL.has(src.name)) return false;
+    if (src && RELEASED_BY_KERNEL.has(src.name) && !unixSocket(pass, unparen(v), src.name)) return false;
   }
   const decl = pass.types.callee(d.call)?.decl;
   return !(decl && callsRecoverDirectly(pass, decl));
+}
+function unixSocket(pass, call, name) {
+  const i = name === "(*net.ListenConfig).Listen" ? 1 : 0;
+  const a = call.args?.[i];
+  if (!a || !name.includes("Listen")) return false;
+  const x = unparen(a);
+  let text;
+  if (x.kind === "BasicLit" && x.tokKind === "STRING") text = x.value.slice(1, -1);
+  else if (x.kind === "Ident") {
+    const v = definingValue(pass, x);
+    const y = v ? unparen(v) : void 0;
+    if (y?.kind === "BasicLit" && y.tokKind === "STRING") text = y.value.slice(1, -1);
+  }
+  return text !== void 0 && text.startsWith("unix");
 }
 function deferredRecoverOnly(pass, lit) {
   const stmts = lit.body.list ?? [];

@@ -3447,7 +3447,7 @@ function forEachExprChild(root, f) {
 
 // src/analysis/pass.ts
 var PackageContext = class {
-  constructor(pkg, files, types, typesKnown, options, moduleDeferred = void 0, importedText = void 0) {
+  constructor(pkg, files, types, typesKnown, options, moduleDeferred = void 0, importedText = void 0, moduleFuncOf = void 0) {
     this.pkg = pkg;
     this.files = files;
     this.types = types;
@@ -3455,6 +3455,7 @@ var PackageContext = class {
     this.options = options;
     this.moduleDeferred = moduleDeferred;
     this.importedText = importedText;
+    this.moduleFuncOf = moduleFuncOf;
   }
   pkg;
   files;
@@ -3463,11 +3464,15 @@ var PackageContext = class {
   options;
   moduleDeferred;
   importedText;
+  moduleFuncOf;
   nodeFile;
   cfgs = /* @__PURE__ */ new WeakMap();
   callGraphValue;
   importedTextMatches(re) {
     return this.importedText?.(re) ?? false;
+  }
+  moduleFunc(pkg, name, recv) {
+    return pkg === this.pkg.importPath ? void 0 : this.moduleFuncOf?.(pkg, name, recv);
   }
   moduleDeferredValue;
   deferredElsewhere(name) {
@@ -3556,6 +3561,9 @@ var PassImpl = class {
   }
   importedTextMatches(re) {
     return this.ctx.importedTextMatches(re);
+  }
+  moduleFunc(pkg, name, recv) {
+    return this.ctx.moduleFunc(pkg, name, recv);
   }
   callGraph() {
     return this.ctx.callGraph();
@@ -3663,7 +3671,20 @@ function scanBody(decl, body, needs) {
   let positional = false;
   let deferDepth = 0;
   let goDepth = 0;
+  let assignedFrom;
   const patterns = needs.subjectPatterns;
+  const fromCall = (lhs, rhs) => {
+    if (!rhs || rhs.length !== 1 || rhs[0].kind !== "CallExpr") return;
+    let f = rhs[0].fun;
+    if (f.kind === "IndexExpr" || f.kind === "IndexListExpr") f = f.x;
+    const callee = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : void 0;
+    const v = lhs[0];
+    if (!callee || v?.kind !== "Ident") return;
+    assignedFrom ??= /* @__PURE__ */ new Map();
+    const list = assignedFrom.get(v.name);
+    if (list) list.push(callee);
+    else assignedFrom.set(v.name, [callee]);
+  };
   const visit = (n) => {
     const k = n.kind;
     if (k === "Ident") {
@@ -3681,6 +3702,10 @@ function scanBody(decl, body, needs) {
       const c = n;
       const t = c.type;
       if (t && (t.kind === "Ident" || t.kind === "SelectorExpr" || t.kind === "IndexExpr" || t.kind === "IndexListExpr") && (c.elts?.length ?? 0) > 0 && c.elts[0].kind !== "KeyValueExpr") positional = true;
+    }
+    if (needs.watchDeferred) {
+      if (k === "AssignStmt") fromCall(n.lhs, n.rhs);
+      else if (k === "ValueSpec") fromCall(n.names, n.values);
     }
     if (k === "UnaryExpr" && n.op === "<-") {
       if (needs.receive) source2 = true;
@@ -3704,7 +3729,7 @@ function scanBody(decl, body, needs) {
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source: source2, names, deferred, inDefer, inGo, kept: false, deferredCode: false, positional };
+  return { decl, body, subject, source: source2, names, deferred, inDefer, inGo, assignedFrom, kept: false, deferredCode: false, positional };
 }
 function pruneBodies(files, needs) {
   const bodies = [];
@@ -3778,7 +3803,12 @@ function pruneBodies(files, needs) {
   for (; ; ) {
     while (work.length > 0) {
       const b = work.pop();
-      if (needs.watchDeferred) for (const d of b.deferred) watched.add(d);
+      if (needs.watchDeferred) {
+        for (const d of b.deferred) {
+          watched.add(d);
+          for (const c of b.assignedFrom?.get(d) ?? []) for (const t of byName.get(c) ?? []) keep(t);
+        }
+      }
       for (const n of b.deferredCode ? b.names : b.inDefer) {
         for (const t of byName.get(n) ?? []) keep(t, true);
       }
@@ -3904,6 +3934,7 @@ var Engine = class _Engine {
     for (const p of importPaths) {
       this.universe.forget(p);
       this.importedPackages.delete(p);
+      this.fullDecls.delete(p);
     }
   }
   /** What the enabled analyzers need of function bodies; undefined when one of them does not say. */
@@ -3925,6 +3956,29 @@ var Engine = class _Engine {
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
   }
   textMatches = /* @__PURE__ */ new Map();
+  /** Function declarations of module packages parsed with bodies for moduleFunc, by package (a few at a time). */
+  fullDecls = /* @__PURE__ */ new Map();
+  moduleFunc(pkg, name, recv) {
+    let decls = this.fullDecls.get(pkg);
+    if (!decls) {
+      const entry = this.cfg.table[pkg];
+      if (!entry) return void 0;
+      decls = /* @__PURE__ */ new Map();
+      for (const f of entry.files) {
+        const r = this.read(f);
+        for (const d of r.parsed?.file.decls ?? []) {
+          if (d.kind !== "FuncDecl" || !d.body) continue;
+          let t = d.recv?.list?.[0]?.type;
+          while (t && (t.kind === "StarExpr" || t.kind === "ParenExpr" || t.kind === "IndexExpr" || t.kind === "IndexListExpr")) t = t.x;
+          const rn = t?.kind === "Ident" ? t.name : "";
+          decls.set(`${rn}.${d.name.name}`, d);
+        }
+      }
+      if (this.fullDecls.size >= 8) this.fullDecls.delete(this.fullDecls.keys().next().value);
+      this.fullDecls.set(pkg, decls);
+    }
+    return decls.get(`${recv ?? ""}.${name}`);
+  }
   /**
    * Whether the text of a module package that `from` imports, directly or not, matches `re`
    * (`from` itself excluded). Each package is read once per pattern; only the module's own
@@ -4085,7 +4139,7 @@ var Engine = class _Engine {
       modulePath: unit.modulePath,
       moduleGoVersion: unit.moduleGoVersion
     };
-    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath), (re) => this.importedMatch(unit.importPath, re));
+    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath), (re) => this.importedMatch(unit.importPath, re), (p, n, r) => this.moduleFunc(p, n, r));
     for (const a of this.analyzers) {
       const pass = new PassImpl(a.meta, ctx);
       track.current = void 0;

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-J4TLYCED.js";
+} from "./chunk-TY4NUDXB.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-CDX2XILF.js";
+} from "./chunk-HTTPN57X.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,19 +49,19 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-XFICVFQD.js";
+} from "./chunk-NX6KMQF5.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-XKYWW3KM.js";
+} from "./chunk-VXP4BAKL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-CDCJS662.js";
+} from "./chunk-I6LCMMBP.js";
 import {
   SEVERITIES,
   compareFindings,

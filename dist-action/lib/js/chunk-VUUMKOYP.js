@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-FSRZX5J6.js";
-import "./chunk-XFICVFQD.js";
+} from "./chunk-7CRSQ4LN.js";
+import "./chunk-NX6KMQF5.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-XKYWW3KM.js";
+import "./chunk-VXP4BAKL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-CDCJS662.js";
+import "./chunk-I6LCMMBP.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

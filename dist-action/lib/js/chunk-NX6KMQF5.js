@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-XKYWW3KM.js";
+} from "./chunk-VXP4BAKL.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-EVTJ3DJT.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-WYUF7EM3.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-A56PGCX3.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-Z2H3KBXT.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-BXVMOMHS.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-QTEY7HUQ.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-6H43S7KI.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-5LB4FPTT.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-4B2TAWTX.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-K2Q47TZA.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-CWFBPFPW.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-JBEN76CT.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-CV6JE374.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-3GVGJWYL.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-Q6MV3MNL.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-FNXZBTTW.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-VUUMKOYP.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-XKXTVWEI.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-XFICVFQD.js";
+} from "./chunk-NX6KMQF5.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-XKYWW3KM.js";
+} from "./chunk-VXP4BAKL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-CDCJS662.js";
+} from "./chunk-I6LCMMBP.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

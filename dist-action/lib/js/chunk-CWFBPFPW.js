@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-J4TLYCED.js";
+} from "./chunk-TY4NUDXB.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-CDX2XILF.js";
-import "./chunk-XFICVFQD.js";
+import "./chunk-HTTPN57X.js";
+import "./chunk-NX6KMQF5.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-XKYWW3KM.js";
+import "./chunk-VXP4BAKL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-CDCJS662.js";
+import "./chunk-I6LCMMBP.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

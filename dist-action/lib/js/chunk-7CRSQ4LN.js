@@ -3,14 +3,14 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-XFICVFQD.js";
+} from "./chunk-NX6KMQF5.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-CDCJS662.js";
+} from "./chunk-I6LCMMBP.js";
 import {
   docUrl,
   severityRank

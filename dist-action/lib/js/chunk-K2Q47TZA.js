@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-XFICVFQD.js";
+} from "./chunk-NX6KMQF5.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-XKYWW3KM.js";
+import "./chunk-VXP4BAKL.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-CDCJS662.js";
+} from "./chunk-I6LCMMBP.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

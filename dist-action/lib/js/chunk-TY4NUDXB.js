@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-CDX2XILF.js";
+} from "./chunk-HTTPN57X.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-XFICVFQD.js";
+} from "./chunk-NX6KMQF5.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-XKYWW3KM.js";
+} from "./chunk-VXP4BAKL.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-CDCJS662.js";
+} from "./chunk-I6LCMMBP.js";
 import {
   SEVERITIES,
   compareFindings,
