@@ -319,7 +319,8 @@ function endTimeSlot(callee: string, sig: { params: { name: string }[]; variadic
   const name = sig.params[Math.min(i, sig.params.length - 1)]?.name ?? '';
   if (/^(start|begin|since|from|t0|began)/i.test(name) || /Start(ed)?(At|Time)?$/.test(name)) return false;
   if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name)) return true;
-  return /^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish|End|Stop|Complete)At$/.test(callee);
+  // `FinishAt`, `End`, `recordEnd`, `markDone`, `setFinishedAt`: the callee records when it ended.
+  return /^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee);
 }
 
 function paramType(sig: { params: { type: Type }[]; variadic: boolean } | undefined, i: number): Type | undefined {

@@ -86,20 +86,25 @@ function lastOp(pass: Pass, stack: readonly ast.Node[], key: string): LockCall |
   return undefined;
 }
 
-/** Whether the function operates on the mutex again after the defer (then the pairing may be deliberate). */
+/**
+ * Whether the function operates on the mutex again after the defer, on a path from it (then the
+ * pairing may be deliberate). Another case of a switch that returns before it does not count.
+ */
 function usedAfter(pass: Pass, fn: FuncNode, d: ast.DeferStmt, key: string): boolean {
   if (!fn.body) return false;
-  let found = false;
+  const later: ast.CallExpr[] = [];
   const after = d.call.rparen;
   walkSameFunc(fn.body, (x) => {
-    if (found) return false;
     if (x.kind === 'CallExpr' && x.lparen > after) {
       const l = lockCall(pass, x);
-      if (l && sameRefKey(mutexKey(pass, l.mutex), key)) found = true;
+      if (l && sameRefKey(mutexKey(pass, l.mutex), key)) later.push(x);
     }
-    return !found;
+    return true;
   });
-  return found;
+  if (later.length === 0) return false;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return true;
+  return g.pathExists(d, (n) => n !== d && later.some((c) => nodeContains(n, (y) => y === c)));
 }
 
 function check(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast.Node[]): void {

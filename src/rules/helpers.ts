@@ -1560,8 +1560,26 @@ export function openFlagsValue(pass: Pass, file: PassFile, e: ast.Expr, depth: n
       }
     }
     case 'Ident': {
-      // A constant of this package: evaluate its declaration.
       const o = pass.types.objectOf(e);
+      // A local built up from flags (`flags := os.O_WRONLY | os.O_CREATE; if t { flags |= os.O_TRUNC }`):
+      // `|=` only adds bits, so the first value says whether it writes; any other assignment, unknown.
+      if (o?.kind === 'var' && o.varKind === 'local' && o.decl) {
+        const v = definingValue(pass, e);
+        const pf = pass.fileOf(o.decl);
+        if (!v || !pf) return undefined;
+        let other = false;
+        pf.inspector.preorder(['AssignStmt', 'UnaryExpr'], (x) => {
+          if (other) return;
+          if (x.kind === 'UnaryExpr') {
+            if (x.op === '&' && unparen(x.x).kind === 'Ident' && pass.types.objectOf(unparen(x.x) as ast.Ident) === o) other = true;
+            return;
+          }
+          if (x.tok === '|=' || x.lhs.includes(o.decl!)) return;
+          if (x.lhs.some((l) => unparen(l).kind === 'Ident' && pass.types.objectOf(unparen(l) as ast.Ident) === o)) other = true;
+        });
+        return other ? undefined : openFlagsValue(pass, file, v, depth + 1);
+      }
+      // A constant of this package: evaluate its declaration.
       const decl = o ? (o.kind === 'const' ? o.decl : null) : packageConstNamed(pass, e.name);
       if (!decl) return undefined;
       const spec = constSpecOf(pass, decl);

@@ -167,3 +167,13 @@ func finishAtNow(s endSpan) {
 	defer s.FinishAt(time.Now()) // want `time.Now\(\) in defer s.FinishAt\(time.Now\(\)\) is evaluated at the defer statement on line \d+, not when finishAtNow returns, so it measures the start, not the end`
 	work()
 }
+
+type jobLog struct{}
+
+func (jobLog) recordEnd(id string, at time.Time) {}
+
+// The end of the job stamped with the time of the defer statement: its start.
+func runJob(l jobLog, id string) {
+	defer l.recordEnd(id, time.Now()) // want `time.Now\(\) in defer l.recordEnd\(id, time.Now\(\)\) is evaluated at the defer statement on line \d+, not when runJob returns, so it measures the start, not the end`
+	work()
+}

@@ -22,3 +22,24 @@ func (p *waiterPool) resize(max int) {
 		p.mu.Unlock()
 	}
 }
+
+type registry struct {
+	mu       sync.RWMutex
+	services map[string][]string
+}
+
+// The read case defers the write unlock; the write case, which it never reaches, is fine.
+func (r *registry) apply(op, service, inst string) int {
+	switch op {
+	case "count":
+		r.mu.RLock()
+		defer r.mu.Unlock() // want `r\.mu is read-locked with RLock on line \d+, but the deferred r\.mu\.Unlock\(\)`
+		return len(r.services[service])
+	case "add":
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.services[service] = append(r.services[service], inst)
+		return len(r.services[service])
+	}
+	return 0
+}
