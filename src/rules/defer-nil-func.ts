@@ -58,11 +58,15 @@ function assigns(n: ast.Node, isSubject: (e: ast.Expr) => boolean): boolean {
  * Whether the defer can be reached from `start` on a path where the subject stays nil: no entry on
  * it assigns the subject, no branch taken implies it is non-nil, and no loop it enters assigns it.
  */
-function nilPathTo(pass: Pass, g: CFG, start: { block: Block; index: number }, d: ast.DeferStmt, subject: ast.Expr, isSubject: (e: ast.Expr) => boolean): boolean {
+function nilPathTo(pass: Pass, g: CFG, start: { block: Block; index: number }, d: ast.DeferStmt, subject: ast.Expr, isSubject: (e: ast.Expr) => boolean, zeroTrips = false): boolean {
   const assigning = new Set<Block>();
   for (const b of g.blocks) if (b.nodes.some((n) => assigns(n, isSubject))) assigning.add(b);
   const loopAssigns = new Set<Block>();
   for (const info of g.loops.values()) {
+    // With zeroTrips, a range may run no iteration at all: its assignment does not count (`for _, s
+    // := range steps { undo = s.Apply() }` with no steps), unless the function tests the length of
+    // what it ranges over (`if len(xs) == 0 { return }`).
+    if (zeroTrips && info.stmt.kind === 'RangeStmt' && !lengthTested(g, info.stmt)) continue;
     for (const m of info.members) {
       if (assigning.has(m)) {
         loopAssigns.add(info.header);
@@ -119,6 +123,22 @@ function nilReturnOf(pass: Pass, call: ast.CallExpr): ast.ReturnStmt | undefined
     return !ret;
   });
   return ret;
+}
+
+/** Whether a branch of the function tests `len(x)` of the range's operand (`if len(xs) == 0 { return }`). */
+function lengthTested(g: CFG, r: ast.RangeStmt): boolean {
+  let found = false;
+  for (const b of g.blocks) {
+    const c = b.term === 'branch' ? b.control : null;
+    const cond = c?.kind === 'IfStmt' ? c.cond : c?.kind === 'ForStmt' ? c.cond : null;
+    if (!cond || found) continue;
+    walkNode(cond, (x) => {
+      if (found) return false;
+      if (x.kind === 'CallExpr' && unparen(x.fun).kind === 'Ident' && (unparen(x.fun) as ast.Ident).name === 'len' && x.args?.[0] && sameExpr(x.args[0], r.x)) found = true;
+      return !found;
+    });
+  }
+  return found;
 }
 
 interface Source {
@@ -240,13 +260,18 @@ function checkLocal(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, 
     const x = unparen(e);
     return x.kind === 'Ident' && sameVar(pass, x, v);
   };
-  if (!nilPathTo(pass, g, start, d, v, isSubject)) return;
+  let zeroTrip = false;
+  if (!nilPathTo(pass, g, start, d, v, isSubject)) {
+    if (!nilPathTo(pass, g, start, d, v, isSubject, true)) return;
+    zeroTrip = true;
+  }
   const typed = !!pass.types.objectOf(v);
+  const says = zeroTrip ? `${src.says.replace(/ to this defer$/, '')} when a loop that assigns it runs no iteration` : src.says;
   pass.report({
     node: d,
     file,
-    message: `${src.says}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns (the defer statement itself does not fail); ${src.fix}`,
-    confidence: typed ? src.confidence ?? 'high' : 'medium',
+    message: `${says}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns (the defer statement itself does not fail); ${src.fix}`,
+    confidence: typed && !zeroTrip ? src.confidence ?? 'high' : 'medium',
     ...(src.related ? { related: [src.related] } : {}),
   });
 }

@@ -1260,12 +1260,25 @@ export function lockCallsIn(pass: Pass, n: ast.Node): LockCall[] {
 export function packageCallsIn(pass: Pass, n: ast.Node): ast.CallExpr[] {
   const g = callGraphOf(pass);
   const out: ast.CallExpr[] = [];
-  walkNode(n, (x) => {
-    if (x.kind === 'GoStmt') return false;
-    if (x.kind === 'FuncLit') return false;
-    if (x.kind === 'CallExpr' && g.calleeOf(x)) out.push(x);
-    return true;
-  });
+  const visit = (root: ast.Node): void => {
+    walkNode(root, (x) => {
+      if (x.kind === 'GoStmt') return false;
+      if (x.kind === 'FuncLit') return false;
+      if (x.kind === 'CallExpr') {
+        if (g.calleeOf(x)) out.push(x);
+        // `sort.Slice(ids, func(i, j int) bool { return s.score(ids[i]) < ... })`: the literal
+        // runs during this call, so its calls are made here too.
+        if (x.args?.some((a) => unparen(a).kind === 'FuncLit') && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(x)?.name ?? '')) {
+          for (const a of x.args) {
+            const lit = unparen(a);
+            if (lit.kind === 'FuncLit') visit(lit.body);
+          }
+        }
+      }
+      return true;
+    });
+  };
+  visit(n);
   return out;
 }
 
