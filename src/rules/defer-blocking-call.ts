@@ -35,6 +35,8 @@ interface Site {
   confidence: Confidence;
   /** It waits for another goroutine or process (a receive, a select, a range over a channel, a Wait). */
   others?: boolean;
+  /** A send on a channel whose buffer is unknown here: reported only where a stall holds a response. */
+  unknownCap?: boolean;
 }
 
 function isCtxType(pass: Pass, e: ast.Expr): boolean {
@@ -225,6 +227,39 @@ function chanKey(pass: Pass, e: ast.Expr): string | undefined {
 function chanTypeKey(pass: Pass, e: ast.Expr): string | undefined {
   const t = pass.types.typeOf(unparen(e));
   return t?.kind === 'named' && t.underlying()?.kind === 'chan' ? `type:${t.pkg}.${t.name}` : undefined;
+}
+
+const servedKeys = new WeakMap<readonly PassFile[], Set<string>>();
+
+/** Whether the package has a loop that keeps receiving from the channel: a range over it, or an endless loop receiving from it. */
+function servedByLoop(pass: Pass, ch: ast.Expr): boolean {
+  let set = servedKeys.get(pass.files);
+  if (!set) {
+    set = new Set();
+    const keys = set;
+    const add = (e: ast.Expr) => {
+      const k = chanKey(pass, e) ?? chanTypeKey(pass, e);
+      if (k) keys.add(k);
+    };
+    for (const file of pass.files) {
+      file.inspector.preorder(['RangeStmt', 'ForStmt'], (x) => {
+        if (x.kind === 'RangeStmt') {
+          const t = pass.types.typeOf(x.x);
+          const u = t?.kind === 'named' ? t.underlying() : t;
+          if (u?.kind === 'chan') add(x.x);
+        } else if (!x.cond) {
+          walkSameFunc(x.body, (y) => {
+            if (y.kind === 'UnaryExpr' && y.op === '<-') add(y.x);
+            return true;
+          });
+        }
+      });
+    }
+    servedKeys.set(pass.files, set);
+  }
+  const k = chanKey(pass, ch);
+  const t = chanTypeKey(pass, ch);
+  return (!!k && set.has(k)) || (!!t && set.has(t));
 }
 
 const receivedKeys = new WeakMap<readonly PassFile[], Set<string>>();
@@ -705,10 +740,17 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         const buf = chanBuffer(pass, x.chan);
         // A local made unbuffered here: high. A field the package makes unbuffered: the receiver
         // may be known to be waiting already (a hand-off to a counted waiter), medium.
-        if (buf === 'unbuffered') out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: unbuffered(pass, x.chan) ? 'high' : 'medium' });
+        // A field served by a goroutine of the package that loops receiving from it (`for fn :=
+        // range t.ptraceChan`, `for { select { case err := <-m.putc: ... } }`) is a request to a
+        // server goroutine, which takes it as soon as it is free.
+        if (buf === 'unbuffered') {
+          if (unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'high' });
+          else if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'medium' });
+        }
         // A channel made elsewhere: the send blocks unless it has room; a token given back to a
-        // semaphore's pool never waits.
-        else if (buf === 'unknown' && !receivedInPackage(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives, unless the channel has room in its buffer', confidence: 'medium' });
+        // semaphore's pool never waits. Reported only in request handlers (below): elsewhere a
+        // deferred send of a result is usually the function's protocol with its consumer.
+        else if (buf === 'unknown' && !receivedInPackage(pass, x.chan) && !servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives, unless the channel has room in its buffer', confidence: 'medium', unknownCap: true });
         stopped = true;
         return true;
       }
@@ -733,7 +775,8 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         return true;
     }
   });
-  return out;
+  // Sends of unknown capacity count only in handlers: any other site comes first.
+  return out.some((s) => s.unknownCap) ? [...out.filter((s) => !s.unknownCap), ...out.filter((s) => s.unknownCap)] : out;
 }
 
 /** The function that a deferred call's wait delays: the enclosing function, or for a literal called in place, the function around it. */
@@ -893,6 +936,7 @@ function run(pass: Pass): void {
       // anyone receives is goroutine-blocked-send's question.
       if (site.node.kind === 'SendStmt' && fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
+      if (site.unknownCap && !handler) return;
       // In a goroutine nobody waits for (no Done, close, send or unlock deferred before it, which
       // would run after the wait), the wait only keeps that goroutine alive longer: medium.
       const background = !handler && !!fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn)) && !signalDeferredBefore(pass, fn, d);

@@ -236,3 +236,27 @@ func stage(dir string, write func(string) error) (err error) {
 	}()
 	return write(tmp)
 }
+
+// Outside a handler, a deferred send of a result on a channel made elsewhere is the function's
+// protocol with its consumer (often buffered for exactly this).
+func Report(errs chan<- error) {
+	var err error
+	defer func() { errs <- err }()
+}
+
+type ptraceThread struct{ calls chan func() }
+
+func newPtraceThread() *ptraceThread {
+	t := &ptraceThread{calls: make(chan func())}
+	go func() {
+		for fn := range t.calls {
+			fn()
+		}
+	}()
+	return t
+}
+
+// A request to a goroutine that serves the channel in a loop: taken as soon as it is free.
+func (t *ptraceThread) detach() {
+	defer func() { t.calls <- func() {} }()
+}

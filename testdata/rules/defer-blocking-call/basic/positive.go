@@ -167,12 +167,14 @@ func ServeDetached(srv *http.Server) error {
 	return srv.ListenAndServe()
 }
 
-// A send on a channel of unknown capacity: it waits for a receiver unless the channel happens to
-// have room (medium confidence).
-func Report(errs chan<- error) {
-	var err error
-	defer func() { errs <- err }() // want `errs <- err \(line \d+\) blocks until another goroutine receives, unless the channel has room in its buffer, so Report cannot return until then`
+// In a handler, a send on a channel of unknown capacity holds the response until a receiver
+// takes it, unless the channel happens to have room (medium confidence).
+func (a *auditLog) HandleLogin(w http.ResponseWriter, r *http.Request) {
+	defer func() { a.entries <- r.FormValue("user") }() // want `a\.entries <- r\.FormValue\("user"\) \(line \d+\) blocks until another goroutine receives, unless the channel has room in its buffer, so auditLog\.HandleLogin \(a net/http handler\) cannot finish the request until then`
+	w.WriteHeader(http.StatusNoContent)
 }
+
+type auditLog struct{ entries chan string }
 
 // A scratch directory the function made itself, removed at exit: the standard cleanup, but the
 // tree's size bounds the wait (medium confidence).
