@@ -510,6 +510,22 @@ function saysSnapshot(call: ast.CallExpr): boolean {
   });
 }
 
+function deferredWithSameCall(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, w: ast.AssignStmt, v: ast.Ident): boolean {
+  const i = w.lhs.findIndex((l) => unparen(l).kind === 'Ident' && sameVar(pass, unparen(l) as ast.Ident, v));
+  const src = i >= 0 && w.rhs.length === w.lhs.length ? unparen(w.rhs[i]!) : undefined;
+  if (src?.kind !== 'Ident') return false;
+  const name = callName(pass, file, d.call)?.name;
+  let found = false;
+  walkSameFunc(fn.body!, (x) => {
+    if (found) return false;
+    if (x.kind === 'DeferStmt' && x !== d && callName(pass, file, x.call)?.name === name) {
+      found = (x.call.args ?? []).some((a) => unparen(a).kind === 'Ident' && sameVar(pass, unparen(a) as ast.Ident, src));
+    }
+    return !found;
+  });
+  return found;
+}
+
 function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: ast.DeferStmt, text: string, deferLine: number, cfgIn?: CFG): void {
   const args = d.call.args ?? [];
   if (args.length === 0) return;
@@ -537,6 +553,9 @@ function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: a
     // A nil written later (`return nil`) is no error the deferred call misses.
     const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing });
     if (!w) continue;
+    // `data = decompressed` where decompressed has its own `defer pool.Put(decompressed)`: the new
+    // value is taken care of by the same call.
+    if (!isErr && w.node.kind === 'AssignStmt' && deferredWithSameCall(pass, file, fn, d, w.node, x)) continue;
     const wl = lineOf(file, w.node);
     const how = w.node.kind === 'ReturnStmt' ? `set again by the return statement on line ${wl}` : `assigned again on line ${wl}`;
     if (isErr) {

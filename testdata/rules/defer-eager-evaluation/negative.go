@@ -338,3 +338,20 @@ func literalSnapshot() {
 	n = 2
 	_ = n
 }
+
+type bufPool struct{}
+
+func (bufPool) Get() *[]byte  { return new([]byte) }
+func (bufPool) Put(b *[]byte) {}
+
+// The variable moves on to a buffer that has its own deferred Put: both go back to the pool.
+func pooledBuffers(p bufPool, compressed bool) int {
+	data := p.Get()
+	defer p.Put(data)
+	if compressed {
+		decompressed := p.Get()
+		defer p.Put(decompressed)
+		data = decompressed
+	}
+	return len(*data)
+}

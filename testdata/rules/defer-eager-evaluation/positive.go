@@ -177,3 +177,19 @@ func runJob(l jobLog, id string) {
 	defer l.recordEnd(id, time.Now()) // want `time.Now\(\) in defer l.recordEnd\(id, time.Now\(\)\) is evaluated at the defer statement on line \d+, not when runJob returns, so it measures the start, not the end`
 	work()
 }
+
+type response struct{ body *os.File }
+
+func ensureClosed(r *response) {}
+
+func search(auth string) (*response, error) { return &response{}, nil }
+
+// The retry's response replaces the first one, which alone is closed at exit.
+func searchWithRetry() error {
+	resp, err := search("")
+	defer ensureClosed(resp) // want `defer ensureClosed\(resp\) receives resp as it is at the defer statement on line \d+; resp is assigned again on line \d+`
+	if err != nil {
+		resp, err = search("token")
+	}
+	return err
+}
