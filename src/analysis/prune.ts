@@ -84,6 +84,8 @@ interface Body {
   inGo: Set<string>;
   /** `v := f(...)` / `v = x.f(...)`: the function names each variable is assigned from. */
   assignedFrom: Map<string, string[]> | undefined;
+  /** Defers a call chain (`defer s.current().Close()`): what its other calls change is asked. */
+  chainDefer: boolean;
   kept: boolean;
   /** Kept as code that runs deferred: every function it names is kept too. */
   deferredCode: boolean;
@@ -153,6 +155,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
   let deferDepth = 0;
   let goDepth = 0;
   let assignedFrom: Map<string, string[]> | undefined;
+  let chainDefer = false;
   const patterns = needs.subjectPatterns;
   const fromCall = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null | undefined): void => {
     if (!rhs || rhs.length !== 1 || rhs[0]!.kind !== 'CallExpr') return;
@@ -196,7 +199,12 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
       while (f.kind === 'ParenExpr') f = f.x;
       if (f.kind === 'IndexExpr' || f.kind === 'IndexListExpr') f = f.x;
       if (f.kind === 'Ident') deferred.push(f.name);
-      else if (f.kind === 'SelectorExpr') deferred.push(f.sel.name);
+      else if (f.kind === 'SelectorExpr') {
+        deferred.push(f.sel.name);
+        let r: ast.Expr = f.x;
+        while (r.kind === 'ParenExpr') r = r.x;
+        if (r.kind === 'CallExpr') chainDefer = true;
+      }
       deferDepth++;
       forEachChild(n, visit);
       deferDepth--;
@@ -210,7 +218,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, kept: false, deferredCode: false, positional };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, kept: false, deferredCode: false, positional };
 }
 
 /**
@@ -307,6 +315,8 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
         for (const t of byName.get(n) ?? []) keep(t, true);
       }
       if (b.deferredCode) continue;
+      // A deferred call chain: do the body's other calls change what its first call reads?
+      if (b.chainDefer && needs.watchDeferred) for (const n of b.names) for (const t of byName.get(n) ?? []) keep(t);
       // What a goroutine started here runs is looked into (does it recover, send, call Done).
       for (const n of b.inGo) {
         for (const t of byName.get(n) ?? []) keep(t);

@@ -5,7 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { deferNeeds, enclosingFunc, funcName, lineOf, textOf, walkSameFunc } from './helpers.js';
+import { bodyNeeds, enclosingFunc, funcName, lineOf, sameExpr, textOf, walkSameFunc } from './helpers.js';
 
 const ID = 'defer-call-chain';
 
@@ -139,51 +139,59 @@ function run(pass: Pass): void {
   }
 }
 
+/** The receiver's fields a method body reads (`reads`) or assigns (`writes`), through its receiver name. */
+function receiverFields(pass: Pass, decl: ast.FuncDecl): { reads: Set<string>; writes: Set<string> } | undefined {
+  const self = decl.recv?.list?.[0]?.names?.[0];
+  if (!decl.body || !self || self.name === '_') return undefined;
+  const selfObj = pass.types.objectOf(self);
+  const isSelf = (e: ast.Expr) => {
+    const b = unparen(e);
+    return b.kind === 'Ident' && b.name === self.name && (!selfObj || pass.types.objectOf(b) === selfObj);
+  };
+  const reads = new Set<string>();
+  const writes = new Set<string>();
+  const written = (l: ast.Expr) => {
+    let x = unparen(l);
+    while (x.kind === 'IndexExpr' || x.kind === 'StarExpr') x = unparen(x.x);
+    if (x.kind === 'SelectorExpr' && isSelf(x.x)) writes.add(x.sel.name);
+  };
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind === 'SelectorExpr' && isSelf(x.x)) reads.add(x.sel.name);
+    else if (x.kind === 'AssignStmt') x.lhs.forEach(written);
+    else if (x.kind === 'IncDecStmt') written(x.x);
+    else if (x.kind === 'CallExpr') {
+      // `w.cur.Store(b)`: an atomic field given a new value through its own method.
+      const g = unparen(x.fun);
+      if (g.kind === 'SelectorExpr' && /^(Store|Swap|CompareAndSwap)$/.test(g.sel.name)) written(g.x);
+    }
+    return true;
+  });
+  return { reads, writes };
+}
+
 /**
  * `defer s.currentConn().Close()` where the accessor (a method of the package) reads a field of
- * its receiver that the function assigns after the defer (`s.conn = conn`): the deferred call
- * acts on the value the field held at the defer statement.
+ * its receiver that the function changes after the defer: assigned directly (`s.conn = conn`) or
+ * by a method of the package called on the same receiver (`w.Advance()` moving `w.cur` on). The
+ * deferred call acts on the value the field held at the defer statement.
  */
 function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[]): { field: string; at: ast.Node } | undefined {
   const f = unparen(inner.fun);
   if (f.kind !== 'SelectorExpr') return undefined;
-  const recvVar = unparen(f.x);
-  if (recvVar.kind !== 'Ident') return undefined;
-  const o = pass.types.objectOf(recvVar);
+  const recv = unparen(f.x);
+  let root: ast.Expr = recv;
+  while (root.kind === 'SelectorExpr') root = unparen(root.x);
+  if (root.kind !== 'Ident' || pass.types.objectOf(root)?.kind !== 'var') return undefined;
   const decl = pass.types.callee(inner)?.decl;
-  if (!o || o.kind !== 'var' || !decl?.body || !decl.recv) return undefined;
-  const self = decl.recv.list?.[0]?.names?.[0];
-  if (!self || self.name === '_') return undefined;
-  const selfObj = pass.types.objectOf(self);
-  const reads = new Set<string>();
-  walkSameFunc(decl.body, (x) => {
-    if (x.kind === 'SelectorExpr') {
-      const b = unparen(x.x);
-      if (b.kind === 'Ident' && b.name === self.name && (!selfObj || pass.types.objectOf(b) === selfObj)) reads.add(x.sel.name);
-    }
-    return true;
-  });
-  if (reads.size === 0) return undefined;
+  const accessor = decl ? receiverFields(pass, decl) : undefined;
+  if (!accessor || accessor.reads.size === 0) return undefined;
   const fn = enclosingFunc(stack);
   if (!fn?.body) return undefined;
-  // The first field written through the variable after the defer statement.
+  const sameRecv = (e: ast.Expr) => sameExpr(unparen(e), recv);
   const fieldOf = (l: ast.Expr): string | undefined => {
     let x = unparen(l);
-    let field: string | undefined;
-    for (;;) {
-      if (x.kind === 'IndexExpr') x = unparen(x.x);
-      else if (x.kind === 'StarExpr') x = unparen(x.x);
-      else if (x.kind === 'SelectorExpr') {
-        const b = unparen(x.x);
-        if (b.kind === 'Ident') {
-          field = x.sel.name;
-          x = b;
-          break;
-        }
-        x = b;
-      } else break;
-    }
-    return x.kind === 'Ident' && field && pass.types.objectOf(x) === o && reads.has(field) ? field : undefined;
+    while (x.kind === 'IndexExpr' || x.kind === 'StarExpr') x = unparen(x.x);
+    return x.kind === 'SelectorExpr' && sameRecv(x.x) && accessor.reads.has(x.sel.name) ? x.sel.name : undefined;
   };
   let hit: { field: string; at: ast.Node } | undefined;
   walkSameFunc(fn.body, (x) => {
@@ -196,6 +204,12 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
       }
     } else if (x.kind === 'IncDecStmt') {
       const field = fieldOf(x.x);
+      if (field) hit = { field, at: x };
+    } else if (x.kind === 'CallExpr' && x !== inner) {
+      const g = unparen(x.fun);
+      const m = g.kind === 'SelectorExpr' && sameRecv(g.x) ? pass.types.callee(x)?.decl : undefined;
+      const fields = m ? receiverFields(pass, m) : undefined;
+      const field = fields ? [...fields.writes].find((w) => accessor.reads.has(w)) : undefined;
       if (field) hit = { field, at: x };
     }
     return !hit;
@@ -210,11 +224,12 @@ function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExp
   const fun = unparen(d.call.fun) as ast.SelectorExpr;
   const typed = pass.types.callee(inner) !== undefined;
   const recv = stale ? textOf(file, (unparen(inner.fun) as ast.SelectorExpr).x) : '';
+  const changes = stale?.at.kind === 'CallExpr' ? `changes afterwards through ${textOf(file, stale.at)}` : 'assigns afterwards';
   pass.report({
     node: d,
     file,
     message: stale
-      ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} assigns afterwards (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
+      ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
       : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
     confidence: stale ? 'medium' : typed ? 'high' : 'medium',
     related: [
@@ -234,6 +249,7 @@ export const analyzer: Analyzer = {
     category: 'evaluation',
     docUrl: docUrl(ID),
   },
-  needs: deferNeeds,
+  // What the function's other calls change is asked of a deferred chain (see prune's chainDefer).
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt'] }, { deferred: true }),
   run,
 };

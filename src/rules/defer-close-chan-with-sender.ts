@@ -145,10 +145,24 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
     const receives = nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
     if (receives && g.loopExits(st).exits.length === 0) for (const n of loopHeadEntries(info)) drains.add(n);
   }
+  // A group wait covers the goroutine only if it marks itself done (`defer wg.Done()`, or a call
+  // of a package function that does); a progress reporter started beside the group is not waited for.
+  const graph = callGraphOf(pass);
+  const inGroup =
+    nodeContains(s.target.fn.body!, (y) => {
+      if (y.kind !== 'CallExpr') return false;
+      const f = unparen(y.fun);
+      if (f.kind === 'SelectorExpr' && f.sel.name === 'Done' && (y.args?.length ?? 0) === 0) {
+        // `wg.Done()`, not `ctx.Done()`.
+        const c = pass.types.callee(y);
+        return !c || c.name === '(*sync.WaitGroup).Done';
+      }
+      return f.kind !== 'FuncLit' && graph.calleeOf(y) !== undefined;
+    }) || (go.call.args ?? []).some((a) => unparen(a).kind === 'UnaryExpr');
   return (n) => {
     if (drains.has(n) || rangeOps.has(n) || n === allReceived) return true;
     return nodeContains(n, (y) => {
-      if (y.kind === 'CallExpr' && isWaitCall(pass, file, y)) return true;
+      if (y.kind === 'CallExpr' && isWaitCall(pass, file, y)) return inGroup;
       if (y.kind === 'CallExpr' && helperDrains(pass, y, key)) return true;
       const r = receivedChan(pass, y);
       if (r === undefined) return false;

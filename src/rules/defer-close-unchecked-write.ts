@@ -7,7 +7,7 @@ import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/node
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import {
-  callName, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, deferNeeds,
+  callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, deferNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -17,6 +17,38 @@ interface Binding {
   id: ast.Ident;
   origin: WriteOrigin;
   at: number;
+}
+
+/**
+ * A call of a package helper that hands over what it created for writing: every return of its
+ * own gives a write resource or nil (`func (e *Exporter) createOutput(name string) (*os.File,
+ * error) { return os.Create(filepath.Join(e.dir, name)) }`, also through a local it returns).
+ */
+function helperOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | undefined {
+  const call = unparen(e);
+  if (call.kind !== 'CallExpr') return undefined;
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body) return undefined;
+  const declFile = pass.fileOf(decl) ?? file;
+  let inner: WriteOrigin | undefined;
+  let ok = true;
+  walkSameFunc(decl.body, (x) => {
+    if (!ok || x.kind !== 'ReturnStmt') return ok;
+    const r = x.results?.[0] ? unparen(x.results[0]) : undefined;
+    if (!r) {
+      ok = false;
+      return false;
+    }
+    if (r.kind === 'Ident' && r.name === 'nil') return true;
+    const v = r.kind === 'Ident' ? definingValue(pass, r) : r;
+    const o = v ? writeOrigin(pass, declFile, v) : undefined;
+    if (!o || o.res.wraps !== undefined || (inner && inner.name !== o.name)) ok = false;
+    else inner = o;
+    return ok;
+  });
+  if (!ok || !inner) return undefined;
+  const helper = textOf(file, call.fun);
+  return { ...inner, call, name: `${helper} (${inner.name} inside)` };
 }
 
 function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
@@ -29,7 +61,7 @@ function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
     }
     const first = unparen(lhs[0]!);
     if (first.kind !== 'Ident' || first.name === '_') return;
-    const origin = writeOrigin(pass, file, rhs[0]!);
+    const origin = writeOrigin(pass, file, rhs[0]!) ?? helperOrigin(pass, file, rhs[0]!);
     if (origin) out.push({ id: first, origin, at });
   };
   walkSameFunc(fn.body!, (x) => {

@@ -79,11 +79,34 @@ interface Release {
   method: string;
 }
 
-function releasesOf(d: ast.DeferStmt): Release[] {
+function releasesOf(pass: Pass, d: ast.DeferStmt): Release[] {
   const out: Release[] = [];
   for (const dc of deferredCalls(d)) {
     const m = methodCallOn(dc.call);
     if (m) out.push({ dc, recv: m.recv, method: m.method });
+    // Through a helper of the package: `defer captureErr(&err, bw.Flush)` (a method value), or
+    // `defer closeInto(&err, zw)` where closeInto calls Close on that parameter.
+    const callee = m ? undefined : pass.types.callee(dc.call)?.decl;
+    (dc.call.args ?? []).forEach((a, i) => {
+      const x = unparen(a);
+      if (x.kind === 'SelectorExpr' && rootIdent(x.x) && pass.types.typeOf(x)?.kind === 'signature') {
+        out.push({ dc, recv: x.x, method: x.sel.name });
+      } else if (callee?.body && rootIdent(x) && x.kind !== 'UnaryExpr') {
+        const param = (callee.type.params.list ?? []).flatMap((f) => f.names ?? [])[i];
+        if (!param) return;
+        let closes = false;
+        walkSameFunc(callee.body!, (y) => {
+          if (closes) return false;
+          if (y.kind === 'CallExpr') {
+            const mm = methodCallOn(y);
+            const r = mm ? unparen(mm.recv) : undefined;
+            if (mm?.method === 'Close' && r?.kind === 'Ident' && r.name === param.name) closes = true;
+          }
+          return !closes;
+        });
+        if (closes) out.push({ dc, recv: x, method: 'Close' });
+      }
+    });
   }
   return out;
 }
@@ -115,7 +138,7 @@ function run(pass: Pass): void {
       });
       if (defers.length === 0) return;
       const reported = new Set<ast.CallExpr>();
-      const releases = defers.map(releasesOf);
+      const releases = defers.map((d) => releasesOf(pass, d));
       defers.forEach((d1, i) => {
         for (const r1 of releases[i]!) {
           const top = wrapOf(pass, wraps, r1.recv, nodePos(d1));

@@ -51,6 +51,36 @@ function onlyForeignCalls(pass: Pass, fn: FuncNode): boolean {
 }
 
 /**
+ * A goroutine whose work runs in literals it calls in place, each with its own recover (`for i :=
+ * range idx { func() { defer func() { if p := recover(); ... }(); work(i) }() }`): every panic of
+ * the work is stopped inside the goroutine.
+ */
+function protectedInPlace(pass: Pass, fn: FuncNode): boolean {
+  let ok = true;
+  let inPlace = false;
+  walkSameFunc(fn.body!, (x) => {
+    if (!ok) return false;
+    // Book-keeping deferred by the worker (`defer wg.Done()`, `defer func() { done <- struct{}{} }()`).
+    if (x.kind === 'DeferStmt') {
+      const f = unparen(x.call.fun);
+      if (f.kind === 'FuncLit' ? !onlyPlumbing(pass, f) : !PLUMBING_CALLS.has(pass.types.callee(x.call)?.name ?? '')) ok = false;
+      return false;
+    }
+    if (x.kind !== 'CallExpr') return true;
+    const f = unparen(x.fun);
+    if (f.kind === 'FuncLit') {
+      if (protectingRecover(pass, f)) inPlace = true;
+      else ok = false;
+      return true;
+    }
+    const c = pass.types.callee(x);
+    if (!c || c.name === 'builtin panic' || (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion' && c.kind !== 'builtin' && !isCancel(pass, x))) ok = false;
+    return ok;
+  });
+  return ok && inPlace;
+}
+
+/**
  * A goroutine literal that hands its work to a same-package wrapper which recovers:
  * `go func() { safeGo(func() { ... }) }()`. Every top-level statement is such a call or plumbing.
  */
@@ -134,7 +164,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   for (const go of gos) {
     const t = goTarget(pass, go);
     if (!t?.fn.body) continue;
-    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn)) continue;
+    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn) || protectedInPlace(pass, t.fn)) continue;
     const lit = t.fn.kind === 'FuncLit';
     const runs = lit ? 'has no recover of its own' : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
     const fix = lit

@@ -7,6 +7,7 @@ import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
+import { PLUMBING_CALLS } from './catalog.js';
 import {
   enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
   searchCallees, textOf, varPath, type FuncNode, type VarPath, bodyNeeds,
@@ -445,6 +446,14 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       if (last?.noReturnCall) {
         how = `the panic on line ${lineOf(fnFile, last.noReturnCall)} (stopped by the goroutine's own recover)`;
         at = last.noReturnCall;
+      } else if (!inLoop) {
+        // The goroutine recovers, so it expects a panic from the work it calls; a panic in a call
+        // made before the Done ends the goroutine normally without it.
+        const call = callBeforeDone(pass, cfg, first.call, avoid);
+        if (call) {
+          how = `a panic in ${callText(fnFile, call)} (line ${lineOf(fnFile, call)}), which the goroutine's own recover stops`;
+          at = call;
+        }
       }
     }
     if (!how) continue;
@@ -459,6 +468,30 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       ],
     });
   }
+}
+
+/**
+ * A call that runs before the Done on a path from the goroutine's start (not a builtin, a
+ * conversion, plumbing or a logging call): what a recovered panic would come from.
+ */
+function callBeforeDone(pass: Pass, cfg: CFG, done: ast.CallExpr, marks: (n: ast.Node) => boolean): ast.CallExpr | undefined {
+  const doneEntry = cfg.locate(done)?.node;
+  if (!doneEntry) return undefined;
+  let found: ast.CallExpr | undefined;
+  for (const { node } of cfg.entries({ liveOnly: true })) {
+    if (found) break;
+    if (node === doneEntry || node.kind === 'DeferStmt' || node.kind === 'GoStmt' || marks(node)) continue;
+    if (!cfg.pathExists(cfg.entry, (n) => n === node) || !cfg.pathExists(node, (n) => n === doneEntry, marks)) continue;
+    walkNode(node, (x) => {
+      if (found || x.kind === 'FuncLit') return false;
+      if (x.kind === 'CallExpr') {
+        const c = pass.types.callee(x);
+        if (c && c.kind !== 'builtin' && c.kind !== 'conversion' && !/^(log|fmt)\./.test(c.name) && !PLUMBING_CALLS.has(c.name)) found = x;
+      }
+      return !found;
+    });
+  }
+  return found;
 }
 
 /**

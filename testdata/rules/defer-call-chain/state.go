@@ -3,6 +3,7 @@ package callchain
 import (
 	"log"
 	"net"
+	"sync/atomic"
 )
 
 type counters struct{ n map[string]int }
@@ -65,4 +66,26 @@ func withCapturedState(s *state) {
 	defer captureState().Restore()
 	defer s.Save().Load()
 	s.v++
+}
+
+type bucket struct{ n int }
+
+func (b *bucket) Close() {}
+
+type window struct {
+	cur atomic.Pointer[bucket]
+}
+
+func (w *window) Current() *bucket { return w.cur.Load() }
+
+func (w *window) Advance() { w.cur.Store(&bucket{}) }
+
+// Advance moves w.cur on after the defer: the deferred Close closes the first bucket.
+func (w *window) ingest(vals []int, per int) {
+	defer w.Current().Close() // want `in defer w\.Current\(\)\.Close\(\), w\.Current\(\) runs now, at the defer statement, and reads w\.cur, which window\.ingest changes afterwards through w\.Advance\(\) \(line \d+\)`
+	for i := range vals {
+		if i > 0 && i%per == 0 {
+			w.Advance()
+		}
+	}
 }

@@ -1,9 +1,11 @@
 package closechan
 
 import (
+	"context"
 	"io"
 	"net"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -89,4 +91,35 @@ func sumUntilDone(parts []func() int64) int64 {
 		}
 		total += ev.n
 	}
+}
+
+type progressEvent struct{ sent int }
+
+func reportProgress(ctx context.Context, events chan<- progressEvent) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			events <- progressEvent{}
+		}
+	}
+}
+
+// The group waits for the batch senders, not for the progress reporter started beside them.
+func export(ctx context.Context, batches [][]int) {
+	events := make(chan progressEvent, 16)
+	defer close(events) // want `defer close\(events\) in export closes events when export returns, but the goroutine started on line \d+ can still send on it`
+	go reportProgress(ctx, events)
+	var wg sync.WaitGroup
+	for _, b := range batches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			events <- progressEvent{sent: len(b)}
+		}()
+	}
+	wg.Wait()
 }

@@ -1,9 +1,11 @@
 package order
 
 import (
+	"bufio"
 	"compress/gzip"
 	"encoding/base64"
 	"errors"
+	"io"
 	"os"
 )
 
@@ -58,5 +60,41 @@ func encodeAttachment(path string, blob []byte) (err error) {
 	defer func() { err = errors.Join(err, enc.Close()) }()
 	defer func() { err = errors.Join(err, f.Close()) }() // want `the deferred f\.Close\(\) runs before the deferred enc\.Close\(\) registered on line \d+ because deferred calls run last in, first out: enc\.Close\(\) then writes the rest of the base64 encoder enc's data into an already closed f`
 	_, err = enc.Write(blob)
+	return err
+}
+
+// captureErr runs a release and joins its error into *errp.
+func captureErr(errp *error, release func() error) { *errp = errors.Join(*errp, release()) }
+
+// Through a helper taking method values: the file is still closed before the flush.
+func appendJournal(path string, lines []string) (err error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	defer captureErr(&err, bw.Flush)
+	defer captureErr(&err, f.Close) // want `the deferred captureErr\(&err, f\.Close\) runs before the deferred captureErr\(&err, bw\.Flush\) registered on line \d+`
+	for _, l := range lines {
+		if _, err := bw.WriteString(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// closeInto closes c and joins its error into *errp.
+func closeInto(errp *error, c io.Closer) { *errp = errors.Join(*errp, c.Close()) }
+
+// Through a helper that closes its argument, in the right order: no finding.
+func compressTo(path string, data []byte) (err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer closeInto(&err, f)
+	zw := gzip.NewWriter(f)
+	defer closeInto(&err, zw)
+	_, err = zw.Write(data)
 	return err
 }

@@ -66,3 +66,30 @@ func serveConn(n int) {
 	defer notePanic()
 	go work(n)
 }
+
+// Each item runs in a literal called in place with its own recover: the worker is protected.
+func boundedMap(in []int, workers int) (out []int) {
+	defer safe.Recover("bounded map")
+	out = make([]int, len(in))
+	idx := make(chan int)
+	done := make(chan struct{})
+	for range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range idx {
+				func() {
+					defer safe.Recover("item")
+					out[i] = work(in[i])
+				}()
+			}
+		}()
+	}
+	for i := range in {
+		idx <- i
+	}
+	close(idx)
+	for range workers {
+		<-done
+	}
+	return out
+}

@@ -1,0 +1,53 @@
+package fixture
+
+import (
+	"fmt"
+	"sync"
+)
+
+func mustDecode(b []byte) int {
+	if len(b) < 3 {
+		panic("short buffer")
+	}
+	return int(b[0])
+}
+
+// The goroutine recovers, so a panic in mustDecode ends it normally, without the Done.
+func decodeParallel(chunks [][]byte) []error {
+	errs := make([]error, len(chunks))
+	var wg sync.WaitGroup
+	wg.Add(len(chunks))
+	for i, c := range chunks {
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("chunk %d: %v", i, r)
+				}
+			}()
+			mustDecode(c)
+			wg.Done() // want `wg\.Done\(\) on line \d+ is skipped by a panic in mustDecode\(c\) \(line \d+\), which the goroutine's own recover stops`
+		}()
+	}
+	wg.Wait()
+	return errs
+}
+
+// The Done deferred first: it runs after the recover. No finding.
+func decodeParallelSafe(chunks [][]byte) []error {
+	errs := make([]error, len(chunks))
+	var wg sync.WaitGroup
+	wg.Add(len(chunks))
+	for i, c := range chunks {
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("chunk %d: %v", i, r)
+				}
+			}()
+			mustDecode(c)
+		}()
+	}
+	wg.Wait()
+	return errs
+}
