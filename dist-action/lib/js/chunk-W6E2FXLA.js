@@ -3672,6 +3672,7 @@ function scanBody(decl, body, needs) {
   let deferDepth = 0;
   let goDepth = 0;
   let assignedFrom;
+  let chainDefer = false;
   const patterns = needs.subjectPatterns;
   const fromCall = (lhs, rhs) => {
     if (!rhs || rhs.length !== 1 || rhs[0].kind !== "CallExpr") return;
@@ -3715,7 +3716,12 @@ function scanBody(decl, body, needs) {
       while (f.kind === "ParenExpr") f = f.x;
       if (f.kind === "IndexExpr" || f.kind === "IndexListExpr") f = f.x;
       if (f.kind === "Ident") deferred.push(f.name);
-      else if (f.kind === "SelectorExpr") deferred.push(f.sel.name);
+      else if (f.kind === "SelectorExpr") {
+        deferred.push(f.sel.name);
+        let r = f.x;
+        while (r.kind === "ParenExpr") r = r.x;
+        if (r.kind === "CallExpr") chainDefer = true;
+      }
       deferDepth++;
       forEachChild(n, visit);
       deferDepth--;
@@ -3729,7 +3735,7 @@ function scanBody(decl, body, needs) {
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source: source2, names, deferred, inDefer, inGo, assignedFrom, kept: false, deferredCode: false, positional };
+  return { decl, body, subject, source: source2, names, deferred, inDefer, inGo, assignedFrom, chainDefer, kept: false, deferredCode: false, positional };
 }
 function pruneBodies(files, needs) {
   const bodies = [];
@@ -3813,6 +3819,7 @@ function pruneBodies(files, needs) {
         for (const t of byName.get(n) ?? []) keep(t, true);
       }
       if (b.deferredCode) continue;
+      if (b.chainDefer && needs.watchDeferred) for (const n of b.names) for (const t of byName.get(n) ?? []) keep(t);
       for (const n of b.inGo) {
         for (const t of byName.get(n) ?? []) keep(t);
       }

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-TY4NUDXB.js";
+} from "./chunk-GX5F7IF4.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-HTTPN57X.js";
+} from "./chunk-BVJOUXYL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,19 +49,19 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-NX6KMQF5.js";
+} from "./chunk-JFVV2RI6.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-VXP4BAKL.js";
+} from "./chunk-W6E2FXLA.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-I6LCMMBP.js";
+} from "./chunk-IJYMY5LP.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-NX6KMQF5.js";
+} from "./chunk-JFVV2RI6.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-VXP4BAKL.js";
+} from "./chunk-W6E2FXLA.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-I6LCMMBP.js";
+} from "./chunk-IJYMY5LP.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -1269,12 +1269,23 @@ function lockCallsIn(pass, n) {
 function packageCallsIn(pass, n) {
   const g = callGraphOf(pass);
   const out = [];
-  walkNode(n, (x) => {
-    if (x.kind === "GoStmt") return false;
-    if (x.kind === "FuncLit") return false;
-    if (x.kind === "CallExpr" && g.calleeOf(x)) out.push(x);
-    return true;
-  });
+  const visit = (root) => {
+    walkNode(root, (x) => {
+      if (x.kind === "GoStmt") return false;
+      if (x.kind === "FuncLit") return false;
+      if (x.kind === "CallExpr") {
+        if (g.calleeOf(x)) out.push(x);
+        if (x.args?.some((a) => unparen(a).kind === "FuncLit") && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(x)?.name ?? "")) {
+          for (const a of x.args) {
+            const lit = unparen(a);
+            if (lit.kind === "FuncLit") visit(lit.body);
+          }
+        }
+      }
+      return true;
+    });
+  };
+  visit(n);
   return out;
 }
 function definingValue(pass, id) {
@@ -1490,6 +1501,22 @@ function openFlagsValue(pass, file, e, depth) {
     }
     case "Ident": {
       const o = pass.types.objectOf(e);
+      if (o?.kind === "var" && o.varKind === "local" && o.decl) {
+        const v2 = definingValue(pass, e);
+        const pf = pass.fileOf(o.decl);
+        if (!v2 || !pf) return void 0;
+        let other = false;
+        pf.inspector.preorder(["AssignStmt", "UnaryExpr"], (x) => {
+          if (other) return;
+          if (x.kind === "UnaryExpr") {
+            if (x.op === "&" && unparen(x.x).kind === "Ident" && pass.types.objectOf(unparen(x.x)) === o) other = true;
+            return;
+          }
+          if (x.tok === "|=" || x.lhs.includes(o.decl)) return;
+          if (x.lhs.some((l) => unparen(l).kind === "Ident" && pass.types.objectOf(unparen(l)) === o)) other = true;
+        });
+        return other ? void 0 : openFlagsValue(pass, file, v2, depth + 1);
+      }
       const decl = o ? o.kind === "const" ? o.decl : null : packageConstNamed(pass, e.name);
       if (!decl) return void 0;
       const spec = constSpecOf(pass, decl);
@@ -2798,10 +2825,20 @@ function syncEntries(pass, file, fn, g, go, s, key, senders) {
     const receives = nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
     if (receives && g.loopExits(st).exits.length === 0) for (const n of loopHeadEntries(info)) drains.add(n);
   }
+  const graph = callGraphOf(pass);
+  const inGroup = nodeContains(s.target.fn.body, (y) => {
+    if (y.kind !== "CallExpr") return false;
+    const f = unparen(y.fun);
+    if (f.kind === "SelectorExpr" && f.sel.name === "Done" && (y.args?.length ?? 0) === 0) {
+      const c = pass.types.callee(y);
+      return !c || c.name === "(*sync.WaitGroup).Done";
+    }
+    return f.kind !== "FuncLit" && graph.calleeOf(y) !== void 0;
+  }) || (go.call.args ?? []).some((a) => unparen(a).kind === "UnaryExpr");
   return (n) => {
     if (drains.has(n) || rangeOps.has(n) || n === allReceived) return true;
     return nodeContains(n, (y) => {
-      if (y.kind === "CallExpr" && isWaitCall(pass, file, y)) return true;
+      if (y.kind === "CallExpr" && isWaitCall(pass, file, y)) return inGroup;
       if (y.kind === "CallExpr" && helperDrains(pass, y, key)) return true;
       const r = receivedChan(pass, y);
       if (r === void 0) return false;
@@ -3361,7 +3398,7 @@ function endTimeSlot(callee, sig, i) {
   const name = sig.params[Math.min(i, sig.params.length - 1)]?.name ?? "";
   if (/^(start|begin|since|from|t0|began)/i.test(name) || /Start(ed)?(At|Time)?$/.test(name)) return false;
   if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name)) return true;
-  return /^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish|End|Stop|Complete)At$/.test(callee);
+  return /^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee);
 }
 function paramType(sig, i) {
   if (!sig || sig.params.length === 0) return void 0;
@@ -3511,6 +3548,21 @@ function saysSnapshot(call) {
     return x.kind === "BasicLit" && x.tokKind === "STRING" && /\b(start(ed|ing)?|initial(ly)?|before|original(ly)?|old|prev(ious)?|was|were|began|begin(ning)?|entry|entering)\b/i.test(x.value);
   });
 }
+function deferredWithSameCall(pass, file, fn, d, w, v) {
+  const i = w.lhs.findIndex((l) => unparen(l).kind === "Ident" && sameVar(pass, unparen(l), v));
+  const src = i >= 0 && w.rhs.length === w.lhs.length ? unparen(w.rhs[i]) : void 0;
+  if (src?.kind !== "Ident") return false;
+  const name = callName(pass, file, d.call)?.name;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt" && x !== d && callName(pass, file, x.call)?.name === name) {
+      found = (x.call.args ?? []).some((a) => unparen(a).kind === "Ident" && sameVar(pass, unparen(a), src));
+    }
+    return !found;
+  });
+  return found;
+}
 function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
   const args = d.call.args ?? [];
   if (args.length === 0) return;
@@ -3530,6 +3582,7 @@ function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
     if (!isErr && !releasing && (unparen(d.call.fun).kind === "FuncLit" || saysSnapshot(d.call) || isContext(pass, x))) continue;
     const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing });
     if (!w) continue;
+    if (!isErr && w.node.kind === "AssignStmt" && deferredWithSameCall(pass, file, fn, d, w.node, x)) continue;
     const wl = lineOf(file, w.node);
     const how = w.node.kind === "ReturnStmt" ? `set again by the return statement on line ${wl}` : `assigned again on line ${wl}`;
     if (isErr) {
@@ -3794,45 +3847,50 @@ function run8(pass) {
     });
   }
 }
-function staleAccessor(pass, d, inner, stack) {
-  const f = unparen(inner.fun);
-  if (f.kind !== "SelectorExpr") return void 0;
-  const recvVar = unparen(f.x);
-  if (recvVar.kind !== "Ident") return void 0;
-  const o = pass.types.objectOf(recvVar);
-  const decl = pass.types.callee(inner)?.decl;
-  if (!o || o.kind !== "var" || !decl?.body || !decl.recv) return void 0;
-  const self = decl.recv.list?.[0]?.names?.[0];
-  if (!self || self.name === "_") return void 0;
+function receiverFields(pass, decl) {
+  const self = decl.recv?.list?.[0]?.names?.[0];
+  if (!decl.body || !self || self.name === "_") return void 0;
   const selfObj = pass.types.objectOf(self);
+  const isSelf = (e) => {
+    const b = unparen(e);
+    return b.kind === "Ident" && b.name === self.name && (!selfObj || pass.types.objectOf(b) === selfObj);
+  };
   const reads = /* @__PURE__ */ new Set();
+  const writes = /* @__PURE__ */ new Set();
+  const written = (l) => {
+    let x = unparen(l);
+    while (x.kind === "IndexExpr" || x.kind === "StarExpr") x = unparen(x.x);
+    if (x.kind === "SelectorExpr" && isSelf(x.x)) writes.add(x.sel.name);
+  };
   walkSameFunc(decl.body, (x) => {
-    if (x.kind === "SelectorExpr") {
-      const b = unparen(x.x);
-      if (b.kind === "Ident" && b.name === self.name && (!selfObj || pass.types.objectOf(b) === selfObj)) reads.add(x.sel.name);
+    if (x.kind === "SelectorExpr" && isSelf(x.x)) reads.add(x.sel.name);
+    else if (x.kind === "AssignStmt") x.lhs.forEach(written);
+    else if (x.kind === "IncDecStmt") written(x.x);
+    else if (x.kind === "CallExpr") {
+      const g = unparen(x.fun);
+      if (g.kind === "SelectorExpr" && /^(Store|Swap|CompareAndSwap)$/.test(g.sel.name)) written(g.x);
     }
     return true;
   });
-  if (reads.size === 0) return void 0;
+  return { reads, writes };
+}
+function staleAccessor(pass, d, inner, stack) {
+  const f = unparen(inner.fun);
+  if (f.kind !== "SelectorExpr") return void 0;
+  const recv = unparen(f.x);
+  let root = recv;
+  while (root.kind === "SelectorExpr") root = unparen(root.x);
+  if (root.kind !== "Ident" || pass.types.objectOf(root)?.kind !== "var") return void 0;
+  const decl = pass.types.callee(inner)?.decl;
+  const accessor = decl ? receiverFields(pass, decl) : void 0;
+  if (!accessor || accessor.reads.size === 0) return void 0;
   const fn = enclosingFunc(stack);
   if (!fn?.body) return void 0;
+  const sameRecv = (e) => sameExpr(unparen(e), recv);
   const fieldOf = (l) => {
     let x = unparen(l);
-    let field;
-    for (; ; ) {
-      if (x.kind === "IndexExpr") x = unparen(x.x);
-      else if (x.kind === "StarExpr") x = unparen(x.x);
-      else if (x.kind === "SelectorExpr") {
-        const b = unparen(x.x);
-        if (b.kind === "Ident") {
-          field = x.sel.name;
-          x = b;
-          break;
-        }
-        x = b;
-      } else break;
-    }
-    return x.kind === "Ident" && field && pass.types.objectOf(x) === o && reads.has(field) ? field : void 0;
+    while (x.kind === "IndexExpr" || x.kind === "StarExpr") x = unparen(x.x);
+    return x.kind === "SelectorExpr" && sameRecv(x.x) && accessor.reads.has(x.sel.name) ? x.sel.name : void 0;
   };
   let hit;
   walkSameFunc(fn.body, (x) => {
@@ -3846,6 +3904,12 @@ function staleAccessor(pass, d, inner, stack) {
     } else if (x.kind === "IncDecStmt") {
       const field = fieldOf(x.x);
       if (field) hit = { field, at: x };
+    } else if (x.kind === "CallExpr" && x !== inner) {
+      const g = unparen(x.fun);
+      const m = g.kind === "SelectorExpr" && sameRecv(g.x) ? pass.types.callee(x)?.decl : void 0;
+      const fields = m ? receiverFields(pass, m) : void 0;
+      const field = fields ? [...fields.writes].find((w) => accessor.reads.has(w)) : void 0;
+      if (field) hit = { field, at: x };
     }
     return !hit;
   });
@@ -3858,10 +3922,11 @@ function report2(pass, file, d, inner, stack, stale) {
   const fun = unparen(d.call.fun);
   const typed = pass.types.callee(inner) !== void 0;
   const recv = stale ? textOf(file, unparen(inner.fun).x) : "";
+  const changes = stale?.at.kind === "CallExpr" ? `changes afterwards through ${textOf(file, stale.at)}` : "assigns afterwards";
   pass.report({
     node: d,
     file,
-    message: stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} assigns afterwards (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
+    message: stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
     confidence: stale ? "medium" : typed ? "high" : "medium",
     related: [
       { node: inner, message: `${innerText} is evaluated when the defer statement runs` },
@@ -3879,7 +3944,8 @@ var analyzer8 = {
     category: "evaluation",
     docUrl: docUrl(ID8)
   },
-  needs: deferNeeds,
+  // What the function's other calls change is asked of a deferred chain (see prune's chainDefer).
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"] }, { deferred: true }),
   run: run8
 };
 
@@ -4680,6 +4746,32 @@ var analyzer11 = {
 
 // src/rules/defer-close-unchecked-write.ts
 var ID12 = "defer-close-unchecked-write";
+function helperOrigin(pass, file, e) {
+  const call = unparen(e);
+  if (call.kind !== "CallExpr") return void 0;
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body) return void 0;
+  const declFile = pass.fileOf(decl) ?? file;
+  let inner;
+  let ok = true;
+  walkSameFunc(decl.body, (x) => {
+    if (!ok || x.kind !== "ReturnStmt") return ok;
+    const r = x.results?.[0] ? unparen(x.results[0]) : void 0;
+    if (!r) {
+      ok = false;
+      return false;
+    }
+    if (r.kind === "Ident" && r.name === "nil") return true;
+    const v = r.kind === "Ident" ? definingValue(pass, r) : r;
+    const o = v ? writeOrigin(pass, declFile, v) : void 0;
+    if (!o || o.res.wraps !== void 0 || inner && inner.name !== o.name) ok = false;
+    else inner = o;
+    return ok;
+  });
+  if (!ok || !inner) return void 0;
+  const helper = textOf(file, call.fun);
+  return { ...inner, call, name: `${helper} (${inner.name} inside)` };
+}
 function bindingsIn(pass, file, fn) {
   const out = [];
   const consider = (lhs, rhs, at) => {
@@ -4689,7 +4781,7 @@ function bindingsIn(pass, file, fn) {
     }
     const first = unparen(lhs[0]);
     if (first.kind !== "Ident" || first.name === "_") return;
-    const origin = writeOrigin(pass, file, rhs[0]);
+    const origin = writeOrigin(pass, file, rhs[0]) ?? helperOrigin(pass, file, rhs[0]);
     if (origin) out.push({ id: first, origin, at });
   };
   walkSameFunc(fn.body, (x) => {
@@ -4922,11 +5014,32 @@ function chainBelow(pass, wraps, top) {
   }
   return out;
 }
-function releasesOf(d) {
+function releasesOf(pass, d) {
   const out = [];
   for (const dc of deferredCalls(d)) {
     const m = methodCallOn(dc.call);
     if (m) out.push({ dc, recv: m.recv, method: m.method });
+    const callee = m ? void 0 : pass.types.callee(dc.call)?.decl;
+    (dc.call.args ?? []).forEach((a, i) => {
+      const x = unparen(a);
+      if (x.kind === "SelectorExpr" && rootIdent(x.x) && pass.types.typeOf(x)?.kind === "signature") {
+        out.push({ dc, recv: x.x, method: x.sel.name });
+      } else if (callee?.body && rootIdent(x) && x.kind !== "UnaryExpr") {
+        const param = (callee.type.params.list ?? []).flatMap((f) => f.names ?? [])[i];
+        if (!param) return;
+        let closes = false;
+        walkSameFunc(callee.body, (y) => {
+          if (closes) return false;
+          if (y.kind === "CallExpr") {
+            const mm = methodCallOn(y);
+            const r = mm ? unparen(mm.recv) : void 0;
+            if (mm?.method === "Close" && r?.kind === "Ident" && r.name === param.name) closes = true;
+          }
+          return !closes;
+        });
+        if (closes) out.push({ dc, recv: x, method: "Close" });
+      }
+    });
   }
   return out;
 }
@@ -4955,7 +5068,7 @@ function run13(pass) {
       });
       if (defers.length === 0) return;
       const reported = /* @__PURE__ */ new Set();
-      const releases2 = defers.map(releasesOf);
+      const releases2 = defers.map((d) => releasesOf(pass, d));
       defers.forEach((d1, i) => {
         for (const r1 of releases2[i]) {
           const top = wrapOf(pass, wraps, r1.recv, pos(d1));
@@ -5087,11 +5200,12 @@ function assigns(n, isSubject) {
   });
   return found;
 }
-function nilPathTo(pass, g, start, d, subject, isSubject) {
+function nilPathTo(pass, g, start, d, subject, isSubject, zeroTrips = false) {
   const assigning = /* @__PURE__ */ new Set();
   for (const b of g.blocks) if (b.nodes.some((n) => assigns(n, isSubject))) assigning.add(b);
   const loopAssigns = /* @__PURE__ */ new Set();
   for (const info of g.loops.values()) {
+    if (zeroTrips && info.stmt.kind === "RangeStmt" && !lengthTested(g, info.stmt)) continue;
     for (const m of info.members) {
       if (assigning.has(m)) {
         loopAssigns.add(info.header);
@@ -5142,6 +5256,20 @@ function nilReturnOf(pass, call) {
     return !ret;
   });
   return ret;
+}
+function lengthTested(g, r) {
+  let found = false;
+  for (const b of g.blocks) {
+    const c = b.term === "branch" ? b.control : null;
+    const cond = c?.kind === "IfStmt" ? c.cond : c?.kind === "ForStmt" ? c.cond : null;
+    if (!cond || found) continue;
+    walkNode(cond, (x) => {
+      if (found) return false;
+      if (x.kind === "CallExpr" && unparen(x.fun).kind === "Ident" && unparen(x.fun).name === "len" && x.args?.[0] && sameExpr(x.args[0], r.x)) found = true;
+      return !found;
+    });
+  }
+  return found;
 }
 function assignFix(v) {
   return `assign ${v.name} on every path (e.g. to a no-op func) or guard the defer with \`if ${v.name} != nil\``;
@@ -5239,13 +5367,18 @@ function checkLocal(pass, file, fn, d, v) {
     const x = unparen(e);
     return x.kind === "Ident" && sameVar(pass, x, v);
   };
-  if (!nilPathTo(pass, g, start, d, v, isSubject)) return;
+  let zeroTrip = false;
+  if (!nilPathTo(pass, g, start, d, v, isSubject)) {
+    if (!nilPathTo(pass, g, start, d, v, isSubject, true)) return;
+    zeroTrip = true;
+  }
   const typed = !!pass.types.objectOf(v);
+  const says = zeroTrip ? `${src.says.replace(/ to this defer$/, "")} when a loop that assigns it runs no iteration` : src.says;
   pass.report({
     node: d,
     file,
-    message: `${src.says}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns (the defer statement itself does not fail); ${src.fix}`,
-    confidence: typed ? src.confidence ?? "high" : "medium",
+    message: `${says}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns (the defer statement itself does not fail); ${src.fix}`,
+    confidence: typed && !zeroTrip ? src.confidence ?? "high" : "medium",
     ...src.related ? { related: [src.related] } : {}
   });
 }
@@ -5737,17 +5870,19 @@ function lastOp(pass, stack, key) {
 }
 function usedAfter(pass, fn, d, key) {
   if (!fn.body) return false;
-  let found = false;
+  const later = [];
   const after = d.call.rparen;
   walkSameFunc(fn.body, (x) => {
-    if (found) return false;
     if (x.kind === "CallExpr" && x.lparen > after) {
       const l = lockCall(pass, x);
-      if (l && sameRefKey(mutexKey(pass, l.mutex), key)) found = true;
+      if (l && sameRefKey(mutexKey(pass, l.mutex), key)) later.push(x);
     }
-    return !found;
+    return true;
   });
-  return found;
+  if (later.length === 0) return false;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return true;
+  return g.pathExists(d, (n) => n !== d && later.some((c) => nodeContains(n, (y) => y === c)));
 }
 function check3(pass, file, d, stack) {
   const deferred = lockCall(pass, d.call);
@@ -7209,6 +7344,12 @@ function checkGoroutine(pass, file, go, fn, seen) {
       if (last?.noReturnCall) {
         how = `the panic on line ${lineOf(fnFile, last.noReturnCall)} (stopped by the goroutine's own recover)`;
         at = last.noReturnCall;
+      } else if (!inLoop) {
+        const call = callBeforeDone(pass, cfg, first.call, avoid);
+        if (call) {
+          how = `a panic in ${callText(fnFile, call)} (line ${lineOf(fnFile, call)}), which the goroutine's own recover stops`;
+          at = call;
+        }
       }
     }
     if (!how) continue;
@@ -7223,6 +7364,25 @@ function checkGoroutine(pass, file, go, fn, seen) {
       ]
     });
   }
+}
+function callBeforeDone(pass, cfg, done, marks) {
+  const doneEntry = cfg.locate(done)?.node;
+  if (!doneEntry) return void 0;
+  let found;
+  for (const { node } of cfg.entries({ liveOnly: true })) {
+    if (found) break;
+    if (node === doneEntry || node.kind === "DeferStmt" || node.kind === "GoStmt" || marks(node)) continue;
+    if (!cfg.pathExists(cfg.entry, (n) => n === node) || !cfg.pathExists(node, (n) => n === doneEntry, marks)) continue;
+    walkNode(node, (x) => {
+      if (found || x.kind === "FuncLit") return false;
+      if (x.kind === "CallExpr") {
+        const c = pass.types.callee(x);
+        if (c && c.kind !== "builtin" && c.kind !== "conversion" && !/^(log|fmt)\./.test(c.name) && !PLUMBING_CALLS.has(c.name)) found = x;
+      }
+      return !found;
+    });
+  }
+  return found;
 }
 function checkGroupGo(pass, file, call) {
   const f = unparen(call.fun);
@@ -7301,6 +7461,29 @@ function onlyForeignCalls(pass, fn) {
   });
   return ok && foreign;
 }
+function protectedInPlace(pass, fn) {
+  let ok = true;
+  let inPlace = false;
+  walkSameFunc(fn.body, (x) => {
+    if (!ok) return false;
+    if (x.kind === "DeferStmt") {
+      const f2 = unparen(x.call.fun);
+      if (f2.kind === "FuncLit" ? !onlyPlumbing(pass, f2) : !PLUMBING_CALLS.has(pass.types.callee(x.call)?.name ?? "")) ok = false;
+      return false;
+    }
+    if (x.kind !== "CallExpr") return true;
+    const f = unparen(x.fun);
+    if (f.kind === "FuncLit") {
+      if (protectingRecover(pass, f)) inPlace = true;
+      else ok = false;
+      return true;
+    }
+    const c = pass.types.callee(x);
+    if (!c || c.name === "builtin panic" || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin" && !isCancel(pass, x)) ok = false;
+    return ok;
+  });
+  return ok && inPlace;
+}
 function delegatesToRecoverer(pass, fn) {
   const stmts = fn.body?.list ?? [];
   if (stmts.length === 0) return false;
@@ -7371,7 +7554,7 @@ function check5(pass, file, fn) {
   for (const go of gos) {
     const t = goTarget(pass, go);
     if (!t?.fn.body) continue;
-    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn)) continue;
+    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn) || protectedInPlace(pass, t.fn)) continue;
     const lit = t.fn.kind === "FuncLit";
     const runs = lit ? "has no recover of its own" : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
     const fix = lit ? "add `defer func() { if r := recover(); r != nil { ... } }()` at the top of the goroutine" : `add a deferred recover to ${funcName(pass.fileOf(t.fn) ?? file, t.fn)} or start it from a literal that recovers`;
@@ -7561,6 +7744,36 @@ function chanKey(pass, e) {
 function chanTypeKey(pass, e) {
   const t = pass.types.typeOf(unparen(e));
   return t?.kind === "named" && t.underlying()?.kind === "chan" ? `type:${t.pkg}.${t.name}` : void 0;
+}
+var servedKeys = /* @__PURE__ */ new WeakMap();
+function servedByLoop(pass, ch) {
+  let set = servedKeys.get(pass.files);
+  if (!set) {
+    set = /* @__PURE__ */ new Set();
+    const keys = set;
+    const add = (e) => {
+      const k2 = chanKey(pass, e) ?? chanTypeKey(pass, e);
+      if (k2) keys.add(k2);
+    };
+    for (const file of pass.files) {
+      file.inspector.preorder(["RangeStmt", "ForStmt"], (x) => {
+        if (x.kind === "RangeStmt") {
+          const t2 = pass.types.typeOf(x.x);
+          const u = t2?.kind === "named" ? t2.underlying() : t2;
+          if (u?.kind === "chan") add(x.x);
+        } else if (!x.cond) {
+          walkSameFunc(x.body, (y) => {
+            if (y.kind === "UnaryExpr" && y.op === "<-") add(y.x);
+            return true;
+          });
+        }
+      });
+    }
+    servedKeys.set(pass.files, set);
+  }
+  const k = chanKey(pass, ch);
+  const t = chanTypeKey(pass, ch);
+  return !!k && set.has(k) || !!t && set.has(t);
 }
 var receivedKeys = /* @__PURE__ */ new WeakMap();
 function receivedInPackage(pass, ch) {
@@ -7926,8 +8139,10 @@ function sitesIn(pass, file, body) {
         return true;
       case "SendStmt": {
         const buf = chanBuffer(pass, x.chan);
-        if (buf === "unbuffered") out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: unbuffered(pass, x.chan) ? "high" : "medium" });
-        else if (buf === "unknown" && !receivedInPackage(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives, unless the channel has room in its buffer", confidence: "medium" });
+        if (buf === "unbuffered") {
+          if (unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "high" });
+          else if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "medium" });
+        } else if (buf === "unknown" && !receivedInPackage(pass, x.chan) && !servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives, unless the channel has room in its buffer", confidence: "medium", unknownCap: true });
         stopped = true;
         return true;
       }
@@ -7950,7 +8165,7 @@ function sitesIn(pass, file, body) {
         return true;
     }
   });
-  return out;
+  return out.some((s) => s.unknownCap) ? [...out.filter((s) => !s.unknownCap), ...out.filter((s) => s.unknownCap)] : out;
 }
 function handlerOf(pass, file, stack) {
   for (let i = stack.length - 2; i >= 0; i--) {
@@ -8069,6 +8284,7 @@ function run23(pass) {
       if (waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
       if (site.node.kind === "SendStmt" && fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
+      if (site.unknownCap && !handler) return;
       const background = !handler && !!fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn)) && !signalDeferredBefore(pass, fn, d);
       const deferred = callText(file, call);
       const where2 = site.text.includes(" line ") ? "" : ` (line ${lineOf(siteFile, site.node)})`;

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-TY4NUDXB.js";
+} from "./chunk-GX5F7IF4.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-HTTPN57X.js";
-import "./chunk-NX6KMQF5.js";
+import "./chunk-BVJOUXYL.js";
+import "./chunk-JFVV2RI6.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-VXP4BAKL.js";
+import "./chunk-W6E2FXLA.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-I6LCMMBP.js";
+import "./chunk-IJYMY5LP.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

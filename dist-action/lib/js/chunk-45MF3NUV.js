@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-7CRSQ4LN.js";
-import "./chunk-NX6KMQF5.js";
+} from "./chunk-QUQIPK7B.js";
+import "./chunk-JFVV2RI6.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-VXP4BAKL.js";
+import "./chunk-W6E2FXLA.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-I6LCMMBP.js";
+import "./chunk-IJYMY5LP.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

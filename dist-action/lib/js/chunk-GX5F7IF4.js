@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-HTTPN57X.js";
+} from "./chunk-BVJOUXYL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-NX6KMQF5.js";
+} from "./chunk-JFVV2RI6.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-VXP4BAKL.js";
+} from "./chunk-W6E2FXLA.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-I6LCMMBP.js";
+} from "./chunk-IJYMY5LP.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -3,14 +3,14 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-NX6KMQF5.js";
+} from "./chunk-JFVV2RI6.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-I6LCMMBP.js";
+} from "./chunk-IJYMY5LP.js";
 import {
   docUrl,
   severityRank

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-VXP4BAKL.js";
+} from "./chunk-W6E2FXLA.js";
 import {
   fileNameMismatch,
   headerAllows,

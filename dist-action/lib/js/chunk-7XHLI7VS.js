@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-NX6KMQF5.js";
+} from "./chunk-JFVV2RI6.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-VXP4BAKL.js";
+import "./chunk-W6E2FXLA.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-I6LCMMBP.js";
+} from "./chunk-IJYMY5LP.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
