@@ -148,8 +148,9 @@ export interface Pass {
    * The declaration of a function (or of a method of the named receiver type) of another package
    * of the module, parsed with its body on first use: what a helper of the module does when it is
    * deferred (`defer safe.Recover(log)`). Its nodes have no type information. Undefined when the
-   * package is not one of the module's or the module is not at hand.
+   * package is not one of the module's or the module is not at hand, and, with a needle, when the
+   * declaration's text does not contain it (then nothing is parsed: `'recover'`).
    */
-  moduleFunc(pkg: string, name: string, recv?: string): ast.FuncDecl | undefined;
+  moduleFunc(pkg: string, name: string, recv?: string, needle?: string): ast.FuncDecl | undefined;
   report(d: Diagnostic): void;
 }

@@ -166,7 +166,8 @@ export class Engine {
     for (const p of importPaths) {
       this.universe.forget(p);
       this.importedPackages.delete(p);
-      this.fullDecls.delete(p);
+      this.packageTexts.delete(p);
+      for (const k of [...this.moduleFuncs.keys()]) if (k.startsWith(`${p}\0`)) this.moduleFuncs.delete(k);
     }
   }
 
@@ -207,30 +208,54 @@ export class Engine {
 
   private readonly textMatches = new Map<string, boolean>();
 
-  /** Function declarations of module packages parsed with bodies for moduleFunc, by package (a few at a time). */
-  private readonly fullDecls = new Map<string, Map<string, ast.FuncDecl>>();
+  /** Answers of moduleFunc, by package, function and needle: the declaration, or null. */
+  private readonly moduleFuncs = new Map<string, ast.FuncDecl | null>();
+  /** Source text of module packages looked into by moduleFunc (a few at a time). */
+  private readonly packageTexts = new Map<string, { file: UnitFile; text: string }[]>();
 
-  private moduleFunc(pkg: string, name: string, recv?: string): ast.FuncDecl | undefined {
-    let decls = this.fullDecls.get(pkg);
-    if (!decls) {
-      const entry = this.cfg.table[pkg];
-      if (!entry) return undefined;
-      decls = new Map();
-      for (const f of entry.files) {
-        const r = this.read(f);
-        for (const d of r.parsed?.file.decls ?? []) {
-          if (d.kind !== 'FuncDecl' || !d.body) continue;
+  /**
+   * The declaration of a function or method of another module package, with its body. The file
+   * that declares it is found by its text and parsed alone; with a needle, a declaration whose
+   * text does not contain it is not parsed at all (undefined).
+   */
+  private moduleFunc(pkg: string, name: string, recv?: string, needle?: string): ast.FuncDecl | undefined {
+    const key = `${pkg}\0${recv ?? ''}\0${name}\0${needle ?? ''}`;
+    const known = this.moduleFuncs.get(key);
+    if (known !== undefined) return known ?? undefined;
+    let found: ast.FuncDecl | null = null;
+    const entry = this.cfg.table[pkg];
+    if (entry) {
+      let texts = this.packageTexts.get(pkg);
+      if (!texts) {
+        texts = [];
+        for (const f of entry.files) {
+          const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
+          if (r.ok) texts.push({ file: f, text: latin1Text(r.bytes) });
+        }
+        if (this.packageTexts.size >= 8) this.packageTexts.delete(this.packageTexts.keys().next().value!);
+        this.packageTexts.set(pkg, texts);
+      }
+      const esc = name.replace(/[$]/g, '\\$&');
+      const header = new RegExp(recv ? `^func\\s*\\([^)]*\\b${recv.replace(/[$]/g, '\\$&')}\\b[^)]*\\)\\s*${esc}\\s*[[(]` : `^func\\s+${esc}\\s*[[(]`, 'm');
+      for (const { file, text } of texts) {
+        const m = header.exec(text);
+        if (!m) continue;
+        if (needle) {
+          const next = text.indexOf('\nfunc ', m.index + 1);
+          if (!text.slice(m.index, next < 0 ? undefined : next).includes(needle)) break;
+        }
+        for (const d of this.read(file).parsed?.file.decls ?? []) {
+          if (d.kind !== 'FuncDecl' || !d.body || d.name.name !== name) continue;
           let t = d.recv?.list?.[0]?.type;
           while (t && (t.kind === 'StarExpr' || t.kind === 'ParenExpr' || t.kind === 'IndexExpr' || t.kind === 'IndexListExpr')) t = t.x;
           const rn = t?.kind === 'Ident' ? t.name : '';
-          decls.set(`${rn}.${d.name.name}`, d);
+          if (rn === (recv ?? '')) found = d;
         }
+        break;
       }
-      // Helpers are few and small; keep the last packages asked about only.
-      if (this.fullDecls.size >= 8) this.fullDecls.delete(this.fullDecls.keys().next().value!);
-      this.fullDecls.set(pkg, decls);
     }
-    return decls.get(`${recv ?? ''}.${name}`);
+    this.moduleFuncs.set(key, found);
+    return found ?? undefined;
   }
 
   /**
@@ -407,7 +432,7 @@ export class Engine {
       modulePath: unit.modulePath,
       moduleGoVersion: unit.moduleGoVersion,
     };
-    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath), (re) => this.importedMatch(unit.importPath, re), (p, n, r) => this.moduleFunc(p, n, r));
+    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath), (re) => this.importedMatch(unit.importPath, re), (p, n, r, x) => this.moduleFunc(p, n, r, x));
     for (const a of this.analyzers) {
       const pass = new PassImpl(a.meta, ctx);
       track.current = undefined;

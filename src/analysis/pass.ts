@@ -26,15 +26,15 @@ export class PackageContext {
     /** Whether the text of a module package this one imports matches (see Pass.importedTextMatches). */
     private readonly importedText: ((re: RegExp) => boolean) | undefined = undefined,
     /** A function of another module package with its body (see Pass.moduleFunc). */
-    private readonly moduleFuncOf: ((pkg: string, name: string, recv?: string) => ast.FuncDecl | undefined) | undefined = undefined,
+    private readonly moduleFuncOf: ((pkg: string, name: string, recv?: string, needle?: string) => ast.FuncDecl | undefined) | undefined = undefined,
   ) {}
 
   importedTextMatches(re: RegExp): boolean {
     return this.importedText?.(re) ?? false;
   }
 
-  moduleFunc(pkg: string, name: string, recv?: string): ast.FuncDecl | undefined {
-    return pkg === this.pkg.importPath ? undefined : this.moduleFuncOf?.(pkg, name, recv);
+  moduleFunc(pkg: string, name: string, recv?: string, needle?: string): ast.FuncDecl | undefined {
+    return pkg === this.pkg.importPath ? undefined : this.moduleFuncOf?.(pkg, name, recv, needle);
   }
 
   private moduleDeferredValue: ReadonlySet<string> | undefined;
@@ -127,8 +127,8 @@ export class PassImpl implements Pass {
     return this.ctx.importedTextMatches(re);
   }
 
-  moduleFunc(pkg: string, name: string, recv?: string): ast.FuncDecl | undefined {
-    return this.ctx.moduleFunc(pkg, name, recv);
+  moduleFunc(pkg: string, name: string, recv?: string, needle?: string): ast.FuncDecl | undefined {
+    return this.ctx.moduleFunc(pkg, name, recv, needle);
   }
 
   callGraph(): CallGraph {

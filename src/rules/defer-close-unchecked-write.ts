@@ -24,15 +24,28 @@ interface Binding {
  * own gives a write resource or nil (`func (e *Exporter) createOutput(name string) (*os.File,
  * error) { return os.Create(filepath.Join(e.dir, name)) }`, also through a local it returns).
  */
+const helperOrigins = new WeakMap<ast.FuncDecl, WriteOrigin | null>();
+
 function helperOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | undefined {
   const call = unparen(e);
   if (call.kind !== 'CallExpr') return undefined;
   const decl = pass.types.callee(call)?.decl;
   if (!decl?.body) return undefined;
-  const declFile = pass.fileOf(decl) ?? file;
+  let inner = helperOrigins.get(decl);
+  if (inner === undefined) helperOrigins.set(decl, (inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null));
+  if (!inner) return undefined;
+  const helper = textOf(file, call.fun);
+  return { ...inner, call, name: `${helper} (${inner.name} inside)` };
+}
+
+/** The write resource every return of the function's own gives (or nil), if one. */
+function returnedOrigin(pass: Pass, declFile: PassFile, decl: ast.FuncDecl): WriteOrigin | undefined {
+  // Only a function whose first result can hold a file or writer.
+  const first = decl.type.results?.list?.[0]?.type;
+  if (!first || (unparen(first).kind !== 'StarExpr' && unparen(first).kind !== 'SelectorExpr' && unparen(first).kind !== 'Ident')) return undefined;
   let inner: WriteOrigin | undefined;
   let ok = true;
-  walkSameFunc(decl.body, (x) => {
+  walkSameFunc(decl.body!, (x) => {
     if (!ok || x.kind !== 'ReturnStmt') return ok;
     const r = x.results?.[0] ? unparen(x.results[0]) : undefined;
     if (!r) {
@@ -46,13 +59,31 @@ function helperOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | un
     else inner = o;
     return ok;
   });
-  if (!ok || !inner) return undefined;
-  const helper = textOf(file, call.fun);
-  return { ...inner, call, name: `${helper} (${inner.name} inside)` };
+  return ok ? inner : undefined;
 }
 
 function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
   const out: Binding[] = [];
+  // Names whose methods the function defers (`defer f.Close()`): only their helper calls are looked into.
+  let deferredRecv: Set<string> | undefined;
+  const deferredOn = (name: string): boolean => {
+    if (!deferredRecv) {
+      const names = new Set<string>();
+      walkSameFunc(fn.body!, (x) => {
+        if (x.kind === 'DeferStmt') {
+          for (const dc of deferredCalls(x)) {
+            const m = methodCallOn(dc.call);
+            const r = m ? unparen(m.recv) : undefined;
+            if (r?.kind === 'Ident') names.add(r.name);
+          }
+          return false;
+        }
+        return true;
+      });
+      deferredRecv = names;
+    }
+    return deferredRecv.has(name);
+  };
   const consider = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null, at: number) => {
     if (!rhs || rhs.length !== 1) {
       // x, y := a(), b(): pairwise.
@@ -61,7 +92,7 @@ function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
     }
     const first = unparen(lhs[0]!);
     if (first.kind !== 'Ident' || first.name === '_') return;
-    const origin = writeOrigin(pass, file, rhs[0]!) ?? helperOrigin(pass, file, rhs[0]!);
+    const origin = writeOrigin(pass, file, rhs[0]!) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]!) : undefined);
     if (origin) out.push({ id: first, origin, at });
   };
   walkSameFunc(fn.body!, (x) => {

@@ -600,12 +600,12 @@ export function callsRecoverDirectly(pass: Pass, fn: FuncNode): boolean {
  * a function or method of another package of the module (`defer safe.Recover(log)`, read with its
  * body on demand).
  */
-export function deferredTarget(pass: Pass, call: ast.CallExpr): FuncNode | undefined {
+export function deferredTarget(pass: Pass, call: ast.CallExpr, needle?: string): FuncNode | undefined {
   const fun = unparen(call.fun);
   if (fun.kind === 'FuncLit') return fun;
   const c = pass.types.callee(call);
   // Another package's declaration, as the type checker read it, has no statements.
-  if (c && (c.kind === 'func' || c.kind === 'method') && c.pkg && c.pkg !== pass.pkg.importPath) return pass.moduleFunc(c.pkg, c.short, c.recv?.name);
+  if (c && (c.kind === 'func' || c.kind === 'method') && c.pkg && c.pkg !== pass.pkg.importPath) return pass.moduleFunc(c.pkg, c.short, c.recv?.name, needle);
   if (c?.decl) return c.decl;
   return undefined;
 }
@@ -620,7 +620,7 @@ export function deferredRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | undef
   walkSameFunc(fn.body, (x) => {
     if (found) return false;
     if (x.kind === 'DeferStmt') {
-      const target = deferredTarget(pass, x.call);
+      const target = deferredTarget(pass, x.call, 'recover');
       if (target && callsRecoverDirectly(pass, target)) found = x;
       return false;
     }
@@ -643,7 +643,7 @@ export function protectingRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | und
       const fun = unparen(x.call.fun);
       // A literal deferred in place, a function of the package, or a literal a local variable
       // only ever holds (`guard := func() { recover() ... }; defer guard()`).
-      const target = deferredTarget(pass, x.call) ?? (fun.kind === 'Ident' ? callGraphOf(pass).calleeOf(x.call)?.lit ?? undefined : undefined);
+      const target = deferredTarget(pass, x.call, 'recover') ?? (fun.kind === 'Ident' ? callGraphOf(pass).calleeOf(x.call)?.lit ?? undefined : undefined);
       if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target) && recoversUnconditionally(pass, target)) found = x;
       return false;
     }
