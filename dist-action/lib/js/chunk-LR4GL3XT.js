@@ -802,11 +802,11 @@ function callsRecoverDirectly(pass, fn) {
   });
   return found;
 }
-function deferredTarget(pass, call) {
+function deferredTarget(pass, call, needle) {
   const fun = unparen(call.fun);
   if (fun.kind === "FuncLit") return fun;
   const c = pass.types.callee(call);
-  if (c && (c.kind === "func" || c.kind === "method") && c.pkg && c.pkg !== pass.pkg.importPath) return pass.moduleFunc(c.pkg, c.short, c.recv?.name);
+  if (c && (c.kind === "func" || c.kind === "method") && c.pkg && c.pkg !== pass.pkg.importPath) return pass.moduleFunc(c.pkg, c.short, c.recv?.name, needle);
   if (c?.decl) return c.decl;
   return void 0;
 }
@@ -816,7 +816,7 @@ function deferredRecover(pass, fn) {
   walkSameFunc(fn.body, (x) => {
     if (found) return false;
     if (x.kind === "DeferStmt") {
-      const target = deferredTarget(pass, x.call);
+      const target = deferredTarget(pass, x.call, "recover");
       if (target && callsRecoverDirectly(pass, target)) found = x;
       return false;
     }
@@ -831,7 +831,7 @@ function protectingRecover(pass, fn) {
     if (found) return false;
     if (x.kind === "DeferStmt") {
       const fun = unparen(x.call.fun);
-      const target = deferredTarget(pass, x.call) ?? (fun.kind === "Ident" ? callGraphOf(pass).calleeOf(x.call)?.lit ?? void 0 : void 0);
+      const target = deferredTarget(pass, x.call, "recover") ?? (fun.kind === "Ident" ? callGraphOf(pass).calleeOf(x.call)?.lit ?? void 0 : void 0);
       if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target) && recoversUnconditionally(pass, target)) found = x;
       return false;
     }
@@ -4746,12 +4746,21 @@ var analyzer11 = {
 
 // src/rules/defer-close-unchecked-write.ts
 var ID12 = "defer-close-unchecked-write";
+var helperOrigins = /* @__PURE__ */ new WeakMap();
 function helperOrigin(pass, file, e) {
   const call = unparen(e);
   if (call.kind !== "CallExpr") return void 0;
   const decl = pass.types.callee(call)?.decl;
   if (!decl?.body) return void 0;
-  const declFile = pass.fileOf(decl) ?? file;
+  let inner = helperOrigins.get(decl);
+  if (inner === void 0) helperOrigins.set(decl, inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null);
+  if (!inner) return void 0;
+  const helper = textOf(file, call.fun);
+  return { ...inner, call, name: `${helper} (${inner.name} inside)` };
+}
+function returnedOrigin(pass, declFile, decl) {
+  const first = decl.type.results?.list?.[0]?.type;
+  if (!first || unparen(first).kind !== "StarExpr" && unparen(first).kind !== "SelectorExpr" && unparen(first).kind !== "Ident") return void 0;
   let inner;
   let ok = true;
   walkSameFunc(decl.body, (x) => {
@@ -4768,12 +4777,29 @@ function helperOrigin(pass, file, e) {
     else inner = o;
     return ok;
   });
-  if (!ok || !inner) return void 0;
-  const helper = textOf(file, call.fun);
-  return { ...inner, call, name: `${helper} (${inner.name} inside)` };
+  return ok ? inner : void 0;
 }
 function bindingsIn(pass, file, fn) {
   const out = [];
+  let deferredRecv;
+  const deferredOn = (name) => {
+    if (!deferredRecv) {
+      const names = /* @__PURE__ */ new Set();
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind === "DeferStmt") {
+          for (const dc of deferredCalls(x)) {
+            const m = methodCallOn(dc.call);
+            const r = m ? unparen(m.recv) : void 0;
+            if (r?.kind === "Ident") names.add(r.name);
+          }
+          return false;
+        }
+        return true;
+      });
+      deferredRecv = names;
+    }
+    return deferredRecv.has(name);
+  };
   const consider = (lhs, rhs, at) => {
     if (!rhs || rhs.length !== 1) {
       if (rhs && rhs.length === lhs.length) rhs.forEach((r, i) => consider([lhs[i]], [r], at));
@@ -4781,7 +4807,7 @@ function bindingsIn(pass, file, fn) {
     }
     const first = unparen(lhs[0]);
     if (first.kind !== "Ident" || first.name === "_") return;
-    const origin = writeOrigin(pass, file, rhs[0]) ?? helperOrigin(pass, file, rhs[0]);
+    const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) : void 0);
     if (origin) out.push({ id: first, origin, at });
   };
   walkSameFunc(fn.body, (x) => {

@@ -3471,8 +3471,8 @@ var PackageContext = class {
   importedTextMatches(re) {
     return this.importedText?.(re) ?? false;
   }
-  moduleFunc(pkg, name, recv) {
-    return pkg === this.pkg.importPath ? void 0 : this.moduleFuncOf?.(pkg, name, recv);
+  moduleFunc(pkg, name, recv, needle) {
+    return pkg === this.pkg.importPath ? void 0 : this.moduleFuncOf?.(pkg, name, recv, needle);
   }
   moduleDeferredValue;
   deferredElsewhere(name) {
@@ -3562,8 +3562,8 @@ var PassImpl = class {
   importedTextMatches(re) {
     return this.ctx.importedTextMatches(re);
   }
-  moduleFunc(pkg, name, recv) {
-    return this.ctx.moduleFunc(pkg, name, recv);
+  moduleFunc(pkg, name, recv, needle) {
+    return this.ctx.moduleFunc(pkg, name, recv, needle);
   }
   callGraph() {
     return this.ctx.callGraph();
@@ -3941,7 +3941,8 @@ var Engine = class _Engine {
     for (const p of importPaths) {
       this.universe.forget(p);
       this.importedPackages.delete(p);
-      this.fullDecls.delete(p);
+      this.packageTexts.delete(p);
+      for (const k of [...this.moduleFuncs.keys()]) if (k.startsWith(`${p}\0`)) this.moduleFuncs.delete(k);
     }
   }
   /** What the enabled analyzers need of function bodies; undefined when one of them does not say. */
@@ -3963,28 +3964,53 @@ var Engine = class _Engine {
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
   }
   textMatches = /* @__PURE__ */ new Map();
-  /** Function declarations of module packages parsed with bodies for moduleFunc, by package (a few at a time). */
-  fullDecls = /* @__PURE__ */ new Map();
-  moduleFunc(pkg, name, recv) {
-    let decls = this.fullDecls.get(pkg);
-    if (!decls) {
-      const entry = this.cfg.table[pkg];
-      if (!entry) return void 0;
-      decls = /* @__PURE__ */ new Map();
-      for (const f of entry.files) {
-        const r = this.read(f);
-        for (const d of r.parsed?.file.decls ?? []) {
-          if (d.kind !== "FuncDecl" || !d.body) continue;
+  /** Answers of moduleFunc, by package, function and needle: the declaration, or null. */
+  moduleFuncs = /* @__PURE__ */ new Map();
+  /** Source text of module packages looked into by moduleFunc (a few at a time). */
+  packageTexts = /* @__PURE__ */ new Map();
+  /**
+   * The declaration of a function or method of another module package, with its body. The file
+   * that declares it is found by its text and parsed alone; with a needle, a declaration whose
+   * text does not contain it is not parsed at all (undefined).
+   */
+  moduleFunc(pkg, name, recv, needle) {
+    const key = `${pkg}\0${recv ?? ""}\0${name}\0${needle ?? ""}`;
+    const known = this.moduleFuncs.get(key);
+    if (known !== void 0) return known ?? void 0;
+    let found = null;
+    const entry = this.cfg.table[pkg];
+    if (entry) {
+      let texts = this.packageTexts.get(pkg);
+      if (!texts) {
+        texts = [];
+        for (const f of entry.files) {
+          const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
+          if (r.ok) texts.push({ file: f, text: latin1Text(r.bytes) });
+        }
+        if (this.packageTexts.size >= 8) this.packageTexts.delete(this.packageTexts.keys().next().value);
+        this.packageTexts.set(pkg, texts);
+      }
+      const esc = name.replace(/[$]/g, "\\$&");
+      const header = new RegExp(recv ? `^func\\s*\\([^)]*\\b${recv.replace(/[$]/g, "\\$&")}\\b[^)]*\\)\\s*${esc}\\s*[[(]` : `^func\\s+${esc}\\s*[[(]`, "m");
+      for (const { file, text } of texts) {
+        const m = header.exec(text);
+        if (!m) continue;
+        if (needle) {
+          const next = text.indexOf("\nfunc ", m.index + 1);
+          if (!text.slice(m.index, next < 0 ? void 0 : next).includes(needle)) break;
+        }
+        for (const d of this.read(file).parsed?.file.decls ?? []) {
+          if (d.kind !== "FuncDecl" || !d.body || d.name.name !== name) continue;
           let t = d.recv?.list?.[0]?.type;
           while (t && (t.kind === "StarExpr" || t.kind === "ParenExpr" || t.kind === "IndexExpr" || t.kind === "IndexListExpr")) t = t.x;
           const rn = t?.kind === "Ident" ? t.name : "";
-          decls.set(`${rn}.${d.name.name}`, d);
+          if (rn === (recv ?? "")) found = d;
         }
+        break;
       }
-      if (this.fullDecls.size >= 8) this.fullDecls.delete(this.fullDecls.keys().next().value);
-      this.fullDecls.set(pkg, decls);
     }
-    return decls.get(`${recv ?? ""}.${name}`);
+    this.moduleFuncs.set(key, found);
+    return found ?? void 0;
   }
   /**
    * Whether the text of a module package that `from` imports, directly or not, matches `re`
@@ -4146,7 +4172,7 @@ var Engine = class _Engine {
       modulePath: unit.modulePath,
       moduleGoVersion: unit.moduleGoVersion
     };
-    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath), (re) => this.importedMatch(unit.importPath, re), (p, n, r) => this.moduleFunc(p, n, r));
+    const ctx = new PackageContext(pkg, files, info, known, this.cfg.options, () => this.deferredNames(unit.importPath), (re) => this.importedMatch(unit.importPath, re), (p, n, r, x) => this.moduleFunc(p, n, r, x));
     for (const a of this.analyzers) {
       const pass = new PassImpl(a.meta, ctx);
       track.current = void 0;

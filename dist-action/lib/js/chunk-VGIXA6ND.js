@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-GX5F7IF4.js";
+} from "./chunk-KAP65IT2.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-BVJOUXYL.js";
+} from "./chunk-AZ7FTDAW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,19 +49,19 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-JFVV2RI6.js";
+} from "./chunk-CGMDF3F7.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-W6E2FXLA.js";
+} from "./chunk-2XP2HICG.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IJYMY5LP.js";
+} from "./chunk-LR4GL3XT.js";
 import {
   SEVERITIES,
   compareFindings,

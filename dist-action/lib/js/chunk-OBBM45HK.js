@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-JFVV2RI6.js";
+} from "./chunk-CGMDF3F7.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-W6E2FXLA.js";
+} from "./chunk-2XP2HICG.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IJYMY5LP.js";
+} from "./chunk-LR4GL3XT.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-JFVV2RI6.js";
+} from "./chunk-CGMDF3F7.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-W6E2FXLA.js";
+import "./chunk-2XP2HICG.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IJYMY5LP.js";
+} from "./chunk-LR4GL3XT.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

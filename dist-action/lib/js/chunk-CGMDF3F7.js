@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-W6E2FXLA.js";
+} from "./chunk-2XP2HICG.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -3,14 +3,14 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-JFVV2RI6.js";
+} from "./chunk-CGMDF3F7.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IJYMY5LP.js";
+} from "./chunk-LR4GL3XT.js";
 import {
   docUrl,
   severityRank

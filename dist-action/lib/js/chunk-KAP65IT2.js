@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-BVJOUXYL.js";
+} from "./chunk-AZ7FTDAW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-JFVV2RI6.js";
+} from "./chunk-CGMDF3F7.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-W6E2FXLA.js";
+} from "./chunk-2XP2HICG.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IJYMY5LP.js";
+} from "./chunk-LR4GL3XT.js";
 import {
   SEVERITIES,
   compareFindings,
