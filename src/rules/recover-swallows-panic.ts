@@ -107,6 +107,30 @@ function inspectFind(n: ast.Node, f: (x: ast.Node) => boolean): boolean {
   return found;
 }
 
+/** The nearest enclosing function literal among the parents (the deferred literal itself, or one nested in it). */
+function innermostOwner(parents: readonly ast.Node[]): ast.Node | undefined {
+  for (let i = parents.length - 1; i >= 0; i--) if (parents[i]!.kind === 'FuncLit') return parents[i];
+  return undefined;
+}
+
+/** An expression that only builds a value: no calls but fmt.Errorf/Sprintf, errors.New and conversions. */
+function onlyBuildsError(pass: Pass, e: ast.Expr): boolean {
+  let ok = true;
+  const visit = (x: ast.Node): void => {
+    if (!ok || x.kind === 'FuncLit') {
+      ok = ok && x.kind !== 'FuncLit';
+      return;
+    }
+    if (x.kind === 'CallExpr') {
+      const c = pass.types.callee(x);
+      if (!c || (c.kind !== 'conversion' && !['fmt.Errorf', 'fmt.Sprintf', 'fmt.Sprint', 'errors.New'].includes(c.name))) ok = false;
+    }
+    inspectChildren(x, visit);
+  };
+  visit(e);
+  return ok;
+}
+
 function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narrowed: ast.Expr } | undefined {
   const body = s.fn.body;
   if (!body) return undefined;
@@ -117,6 +141,12 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narr
   const parent = path[i]!;
   if (parent.kind === 'ExprStmt') return 'discarded';
   if (parent.kind === 'TypeAssertExpr') {
+    // `switch recover().(type) { case nil: default: }`: every case empty.
+    if (!parent.type) {
+      const sw = path.slice(0, i).reverse().find((n): n is ast.TypeSwitchStmt => n.kind === 'TypeSwitchStmt');
+      const clauses = (sw?.body.list ?? []) as ast.CaseClause[];
+      return sw && clauses.length > 0 && clauses.every((c) => (c.body ?? []).every((st) => emptyBranch({ kind: 'BlockStmt', list: [st] } as unknown as ast.BlockStmt))) ? 'ignored' : undefined;
+    }
     const t = narrowed(path, i);
     return t ? { narrowed: t } : undefined;
   }
@@ -154,11 +184,17 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narr
   let tested = false;
   const visit = (n: ast.Node, parents: ast.Node[]): void => {
     if (used) return;
+    // `return fmt.Errorf("panic: %v", r)` from the deferred literal itself: the value goes nowhere.
+    if (n.kind === 'ReturnStmt' && s.fn.kind === 'FuncLit' && innermostOwner(parents) === undefined && (n.results ?? []).every((r) => onlyBuildsError(pass, r))) return;
     if (n.kind === 'AssignStmt' && n.lhs.length === 1 && n.lhs[0]!.kind === 'Ident' && n.lhs[0]!.name === '_' && n.rhs.length === 1 && isV(n.rhs[0]!)) return;
     if (n.kind === 'IfStmt') {
       const op = nilTest(pass, n.cond, isV);
       if (op) {
-        if (!ifIgnores(op, n, isLast(body, n))) {
+        // `if r := recover(); r != nil { return fmt.Errorf("...: %v", r) }` in the deferred literal
+        // itself: the error it returns goes nowhere.
+        const returnsOnly = op === '!=' && s.fn.kind === 'FuncLit' && innermostOwner(parents) === undefined &&
+          (n.body.list ?? []).length > 0 && (n.body.list ?? []).every((st) => st.kind === 'ReturnStmt' && (st.results ?? []).every((r) => onlyBuildsError(pass, r)));
+        if (!returnsOnly && !ifIgnores(op, n, isLast(body, n))) {
           used = true;
           return;
         }
