@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-AZ7FTDAW.js";
+} from "./chunk-AEL6CBEC.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

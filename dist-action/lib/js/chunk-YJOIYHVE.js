@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-LR4GL3XT.js";
+} from "./chunk-KGUVDK4W.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-AZ7FTDAW.js";
+} from "./chunk-AEL6CBEC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-LR4GL3XT.js";
+} from "./chunk-KGUVDK4W.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LR4GL3XT.js";
+} from "./chunk-KGUVDK4W.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-KAP65IT2.js";
+} from "./chunk-QONF63UH.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-AZ7FTDAW.js";
+} from "./chunk-AEL6CBEC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LR4GL3XT.js";
+} from "./chunk-KGUVDK4W.js";
 import {
   SEVERITIES,
   compareFindings,

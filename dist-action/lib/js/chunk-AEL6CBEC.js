@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-AJMJINLB.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-QNMRJDDJ.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-VGIXA6ND.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-QY67MVZ4.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-TEQGC73F.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-OBBM45HK.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-2JHRPR3Q.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-B7S4CQ2T.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-OIO5D627.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-S7YDYORW.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-LXN4PWBB.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-P34KMXTQ.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-U4N2UFF2.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-YJVOWL2S.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-YJOIYHVE.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-TXUXMWSO.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-P45HI64I.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-XCHB62W7.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

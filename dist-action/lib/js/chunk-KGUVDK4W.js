@@ -6878,6 +6878,26 @@ function inspectFind(n, f) {
   visit(n);
   return found;
 }
+function innermostOwner(parents) {
+  for (let i = parents.length - 1; i >= 0; i--) if (parents[i].kind === "FuncLit") return parents[i];
+  return void 0;
+}
+function onlyBuildsError(pass, e) {
+  let ok = true;
+  const visit = (x) => {
+    if (!ok || x.kind === "FuncLit") {
+      ok = ok && x.kind !== "FuncLit";
+      return;
+    }
+    if (x.kind === "CallExpr") {
+      const c = pass.types.callee(x);
+      if (!c || c.kind !== "conversion" && !["fmt.Errorf", "fmt.Sprintf", "fmt.Sprint", "errors.New"].includes(c.name)) ok = false;
+    }
+    inspectChildren2(x, visit);
+  };
+  visit(e);
+  return ok;
+}
 function treatment(pass, s) {
   const body = s.fn.body;
   if (!body) return void 0;
@@ -6888,6 +6908,11 @@ function treatment(pass, s) {
   const parent = path[i];
   if (parent.kind === "ExprStmt") return "discarded";
   if (parent.kind === "TypeAssertExpr") {
+    if (!parent.type) {
+      const sw = path.slice(0, i).reverse().find((n) => n.kind === "TypeSwitchStmt");
+      const clauses = sw?.body.list ?? [];
+      return sw && clauses.length > 0 && clauses.every((c) => (c.body ?? []).every((st) => emptyBranch({ kind: "BlockStmt", list: [st] }))) ? "ignored" : void 0;
+    }
     const t = narrowed(path, i);
     return t ? { narrowed: t } : void 0;
   }
@@ -6922,11 +6947,13 @@ function treatment(pass, s) {
   let tested = false;
   const visit = (n, parents) => {
     if (used) return;
+    if (n.kind === "ReturnStmt" && s.fn.kind === "FuncLit" && innermostOwner(parents) === void 0 && (n.results ?? []).every((r) => onlyBuildsError(pass, r))) return;
     if (n.kind === "AssignStmt" && n.lhs.length === 1 && n.lhs[0].kind === "Ident" && n.lhs[0].name === "_" && n.rhs.length === 1 && isV(n.rhs[0])) return;
     if (n.kind === "IfStmt") {
       const op = nilTest(pass, n.cond, isV);
       if (op) {
-        if (!ifIgnores(op, n, isLast(body, n))) {
+        const returnsOnly = op === "!=" && s.fn.kind === "FuncLit" && innermostOwner(parents) === void 0 && (n.body.list ?? []).length > 0 && (n.body.list ?? []).every((st) => st.kind === "ReturnStmt" && (st.results ?? []).every((r) => onlyBuildsError(pass, r)));
+        if (!returnsOnly && !ifIgnores(op, n, isLast(body, n))) {
           used = true;
           return;
         }
