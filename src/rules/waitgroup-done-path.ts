@@ -456,6 +456,14 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
         }
       }
     }
+    if (!how && inLoop) {
+      // `wg.Add(len(items))` counts every item, and a `continue` skips the per-item Done.
+      const skip = continueSkippingDone(file, go, fn, first.call, groupName(waiter));
+      if (skip) {
+        how = `the continue on line ${lineOf(fnFile, skip.cont)}, while ${textOf(file, skip.add)} counted every item`;
+        at = skip.cont;
+      }
+    }
     if (!how) continue;
     pass.report({
       node: first.call,
@@ -468,6 +476,62 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       ],
     });
   }
+}
+
+/**
+ * A `continue` of the range loop holding the Done, ahead of it (not in a nested loop), when the
+ * function that starts the goroutine adds the length of what the loop ranges over
+ * (`wg.Add(len(items))`): that item's Done never comes.
+ */
+function continueSkippingDone(file: PassFile, go: ast.GoStmt, fn: FuncNode, done: ast.CallExpr, group: string): { cont: ast.BranchStmt; add: ast.CallExpr } | undefined {
+  let loop: ast.RangeStmt | undefined;
+  walkNode(fn.body!, (x) => {
+    if (x.kind === 'FuncLit' && x !== fn) return false;
+    if (nodePos(x) > nodePos(done) || nodeEnd(x) <= nodePos(done)) return false;
+    if (x.kind === 'RangeStmt') loop = x;
+    return true;
+  });
+  if (!loop) return undefined;
+  const range = textOf(file, loop.x);
+  const decl = enclosingFuncDecl(file, go);
+  let add: ast.CallExpr | undefined;
+  if (decl?.body) {
+    walkNode(decl.body, (x) => {
+      if (add) return false;
+      if (x.kind === 'CallExpr' && x.args?.length === 1) {
+        const f = unparen(x.fun);
+        const a = unparen(x.args[0]!);
+        if (f.kind === 'SelectorExpr' && f.sel.name === 'Add' && groupName(textOf(file, f.x)) === group && a.kind === 'CallExpr' && unparen(a.fun).kind === 'Ident' && (unparen(a.fun) as ast.Ident).name === 'len' && a.args?.[0] && textOf(file, a.args[0]) === range) add = x;
+      }
+      return !add;
+    });
+  }
+  if (!add) return undefined;
+  let cont: ast.BranchStmt | undefined;
+  const visit = (n: ast.Node, nested: boolean): void => {
+    walkNode(n, (x) => {
+      if (cont || x.kind === 'FuncLit') return false;
+      if (x !== n && (x.kind === 'ForStmt' || x.kind === 'RangeStmt')) {
+        visit(x, true);
+        return false;
+      }
+      if (x.kind === 'BranchStmt' && x.tok === 'continue' && nodePos(x) < nodePos(done) && (!nested || x.label?.name === labelOf(fn, loop!))) cont = x;
+      return !cont;
+    });
+  };
+  visit(loop.body, false);
+  return cont ? { cont, add } : undefined;
+}
+
+/** The label of a loop statement, when it has one. */
+function labelOf(fn: FuncNode, loop: ast.Stmt): string | undefined {
+  let name: string | undefined;
+  walkNode(fn.body!, (x) => {
+    if (name) return false;
+    if (x.kind === 'LabeledStmt' && x.stmt === loop) name = x.label.name;
+    return !name;
+  });
+  return name;
 }
 
 /**
