@@ -158,9 +158,81 @@ function sameObj(pass: Pass, a: ast.Ident, b: ast.Ident): boolean {
   return oa && ob ? oa === ob : !oa && !ob;
 }
 
+/**
+ * Whether a statement list surely goes on past its end: it is empty, or ends in a plain statement
+ * (an assignment, a send, a call that is not a panic or an exit, an if with no else). Anything
+ * else (a return, a branch, a switch, a loop) is taken as ending the way, to stay quiet.
+ */
+function fallsThrough(list: readonly ast.Stmt[] | null | undefined): boolean {
+  const last = list?.[list.length - 1];
+  if (!last) return true;
+  switch (last.kind) {
+    case 'AssignStmt':
+    case 'IncDecStmt':
+    case 'SendStmt':
+    case 'DeclStmt':
+    case 'GoStmt':
+    case 'DeferStmt':
+    case 'EmptyStmt':
+      return true;
+    case 'BlockStmt':
+      return fallsThrough(last.list);
+    case 'IfStmt':
+      return !last.else || fallsThrough(last.body.list);
+    case 'ExprStmt': {
+      const c = unparen(last.x);
+      if (c.kind !== 'CallExpr') return true;
+      const f = unparen(c.fun);
+      const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '';
+      return !/^(panic|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow|Goexit|Crash|Die|Must)/.test(name);
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * How an `if` that tests err settles it: 'settled' when the way on for a non-nil err ends (`if
+ * err != nil { return }`, `if err == nil { ... } else { return }`), 'falls-through' when a
+ * non-nil err goes on past the if (`if err != nil { log.Print(err) }`, `if err == nil &&
+ * resp.StatusCode != 200 { ... }` with no else). Undefined for other conditions.
+ */
+function errTest(pass: Pass, s: ast.IfStmt, err: ast.Ident): 'settled' | 'falls-through' | undefined {
+  const isErr = (e: ast.Expr) => {
+    const x = unparen(e);
+    return x.kind === 'Ident' && sameObj(pass, x, err);
+  };
+  const cmp = (e: ast.Expr, op: '!=' | '=='): boolean => {
+    const c = unparen(e);
+    return c.kind === 'BinaryExpr' && c.op === op && ((isErr(c.x) && isNilIdent(pass, unparen(c.y))) || (isErr(c.y) && isNilIdent(pass, unparen(c.x))));
+  };
+  const c = unparen(s.cond);
+  // err != nil (or `err != nil || more`): the body runs for every non-nil err.
+  if (cmp(c, '!=') || (c.kind === 'BinaryExpr' && c.op === '||' && cmp(c.x, '!='))) return fallsThrough(s.body.list) ? 'falls-through' : 'settled';
+  // err == nil (or `err == nil && more`): a non-nil err takes the else, or goes on past the if.
+  if (cmp(c, '==') || (c.kind === 'BinaryExpr' && c.op === '&&' && cmp(c.x, '=='))) {
+    if (!s.else) return 'falls-through';
+    return s.else.kind === 'BlockStmt' && fallsThrough(s.else.list) ? 'falls-through' : 'settled';
+  }
+  return undefined;
+}
+
 /** Whether a statement settles the question before the defer: looks at err, assigns or nil-checks x. */
 function settles(pass: Pass, s: ast.Stmt, x: ast.Ident, err: ast.Ident | null): boolean {
+  // An if that tests err but lets a non-nil err go on (`if err != nil { log.Print(err) }`) does
+  // not settle it; an if whose condition does not test err (`if err != nil { return nil, err2 }`
+  // after `x, err2 := ...`) does not either, unless it assigns or nil-checks x.
+  if (err && s.kind === 'IfStmt' && !(s.init && mentions(pass, s.init, err))) {
+    const t = mentions(pass, s.cond, err) ? errTest(pass, s, err) : 'falls-through';
+    if (t === 'falls-through') return settlesX(pass, s, x);
+    return true;
+  }
   if (err && mentions(pass, s, err)) return true;
+  return settlesX(pass, s, x);
+}
+
+/** Whether a statement assigns or nil-checks x. */
+function settlesX(pass: Pass, s: ast.Stmt, x: ast.Ident): boolean {
   let found = false;
   inspect(s, (n) => {
     if (found) return false;

@@ -55,8 +55,12 @@ function returnedOrigin(pass: Pass, declFile: PassFile, decl: ast.FuncDecl): Wri
     if (r.kind === 'Ident' && r.name === 'nil') return true;
     const v = r.kind === 'Ident' ? definingValue(pass, r) : r;
     const o = v ? writeOrigin(pass, declFile, v) : undefined;
-    if (!o || o.res.wraps !== undefined || (inner && inner.name !== o.name)) ok = false;
-    else inner = o;
+    if (!o || o.res.wraps === 'recv' || (inner && inner.name !== o.name)) ok = false;
+    else {
+      // What a wrapper wraps is the helper's business: only what it is matters here.
+      const { under: _under, ...rest } = o;
+      inner = rest;
+    }
     return ok;
   });
   return ok ? inner : undefined;

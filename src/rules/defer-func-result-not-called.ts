@@ -20,6 +20,15 @@ function isFuncType(t: Type | undefined): boolean {
   return u?.kind === 'signature' && (u.params.length === 0 || (u.variadic && u.params.length === 1));
 }
 
+/** A func type that takes arguments (a finisher given the outcome: `func(err error)`). */
+function takesArgs(t: Type | undefined): boolean {
+  const u = t?.kind === 'named' ? t.underlying() : t;
+  return u?.kind === 'signature' && u.params.length > 0;
+}
+
+/** Names of calls that start something and return what finishes it. */
+const START_NAME = /^(Observe|Start|Begin|Track|Trace|Time|Measure|Enter|Acquire|Span|Timer|Scope|Watch|Mark|New[A-Z]\w*(Span|Timer|Scope|Tracker))/;
+
 function typeName(t: Type): string {
   if (t.kind === 'named') return t.pkg ? `${t.pkg}.${t.name}` : t.name;
   return 'func';
@@ -64,7 +73,11 @@ function run(pass: Pass): void {
       const call = d.call;
       const results = resultsOf(pass, call);
       if (!results || results.length === 0) return;
-      const funcs = results.map((r, i) => ({ r, i })).filter((x) => isFuncType(x.r.type));
+      let funcs = results.map((r, i) => ({ r, i })).filter((x) => isFuncType(x.r.type));
+      // `defer m.Observe("flush")` returning `func(err error)`: a finisher that takes the outcome.
+      // Only for a callee named as the start of something measured (Observe, Start, Track...).
+      const finisher = funcs.length === 0 && results.length === 1 && takesArgs(results[0]!.type) && START_NAME.test(pass.types.callee(call)?.short ?? '');
+      if (finisher) funcs = [{ r: results[0]!, i: 0 }];
       if (funcs.length === 0) return;
       // Swap and restore: `defer SetHook(SetHook(fake))` puts the previous value back at exit;
       // what the outer call returns is the fake one, dropped on purpose.
@@ -76,6 +89,14 @@ function run(pass: Pass): void {
       const text = isLit ? `func literal (line ${lineOf(file, call)})` : textOf(file, call);
       const callee = pass.types.callee(call);
       const who = isLit ? 'the literal' : callee ? callee.name : textOf(file, unparen(call.fun));
+      if (finisher) {
+        pass.report({
+          node: d,
+          file,
+          message: `defer ${text} calls ${who} only when ${fname} returns and drops the ${typeName(results[0]!.type)} it returns, so that finisher never runs; keep it and call it at exit: done := ${text}; defer func() { done(...) }()`,
+        });
+        return;
+      }
       if (results.length === 1) {
         const t = typeName(results[0]!.type);
         pass.report({

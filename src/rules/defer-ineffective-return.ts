@@ -51,6 +51,8 @@ function declaredIn(pass: Pass, fn: FuncNode, lit: ast.FuncLit, id: ast.Ident): 
   if (inRange(lit, at)) {
     // The literal's own variable (`if err := recover(); err != nil {...}`), declared outside any
     // literal nested in it.
+    // Its own named result is 'own' too: what it holds is returned to nobody.
+    if (o.varKind === 'result' && (lit.type.results?.list ?? []).some((f) => (f.names ?? []).includes(o.decl!))) return 'own';
     if (o.varKind === 'param' || o.varKind === 'recv' || o.varKind === 'result') return 'other';
     return fnLiterals(lit.body).some((l) => inRange(l, at)) ? 'other' : 'own';
   }
@@ -221,6 +223,19 @@ function reportLostAssignments(pass: Pass, file: PassFile, fn: FuncNode, fname: 
  */
 function reportOwnShadow(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: ast.DeferStmt, lit: ast.FuncLit, x: ast.AssignStmt, id: ast.Ident, rhs: ast.Expr | undefined, reported: Set<string>): void {
   const result = (fn.type.results?.list ?? []).flatMap((f) => f.names ?? []).find((n) => n.name === id.name);
+  // `defer func() (err error) { err = rows.Close(); return }()`: a named result of the literal
+  // itself, returned to nobody.
+  const own = (lit.type.results?.list ?? []).flatMap((f) => f.names ?? []).find((n) => n.name === id.name);
+  if (!result && own && pass.types.objectOf(id)?.decl === own && isErrorTyped(pass, own) !== false) {
+    reported.add(id.name);
+    pass.report({
+      node: x,
+      file,
+      message: `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} is the literal's own named result: the results of a deferred call are discarded, so ${fname} never sees this error; ${namedResults(fn).size > 0 ? `assign ${fname}'s named result instead` : `give ${fname} a named result (err error) and assign it from the literal`}`,
+      related: [{ node: d, message: 'the defer statement' }, { node: own, message: `${id.name} declared as the literal's result here` }],
+    });
+    return;
+  }
   if (!result || isErrorTyped(pass, result) !== true) return;
   // The value stored is an error: the variable's own type (`err := f.Close()`), or the assigned
   // expression's (`err := recover()` is an any that takes a wrapped error).

@@ -25,12 +25,14 @@ function isNil(pass: Pass, e: ast.Expr): boolean {
 }
 
 /** Whether cond, when true (`want` true) or false (`want` false), implies `subject != nil`. */
-function impliesNonNil(pass: Pass, cond: ast.Expr, subject: ast.Expr, want: boolean): boolean {
+function impliesNonNil(pass: Pass, cond: ast.Expr, subject: ast.Expr, want: boolean, ok?: ast.Ident): boolean {
   const c = unparen(cond);
-  if (c.kind === 'UnaryExpr' && c.op === '!') return impliesNonNil(pass, c.x, subject, !want);
+  if (c.kind === 'UnaryExpr' && c.op === '!') return impliesNonNil(pass, c.x, subject, !want, ok);
+  // The comma-ok result of the lookup that gave the subject: `if ok`, `if !ok { return }`.
+  if (ok && c.kind === 'Ident' && sameVar(pass, c, ok)) return want;
   if (c.kind === 'BinaryExpr') {
-    if (c.op === '&&' && want) return impliesNonNil(pass, c.x, subject, true) || impliesNonNil(pass, c.y, subject, true);
-    if (c.op === '||' && !want) return impliesNonNil(pass, c.x, subject, false) || impliesNonNil(pass, c.y, subject, false);
+    if (c.op === '&&' && want) return impliesNonNil(pass, c.x, subject, true, ok) || impliesNonNil(pass, c.y, subject, true, ok);
+    if (c.op === '||' && !want) return impliesNonNil(pass, c.x, subject, false, ok) || impliesNonNil(pass, c.y, subject, false, ok);
     if (c.op === '!=' || c.op === '==') {
       const other = isNil(pass, c.y) ? c.x : isNil(pass, c.x) ? c.y : undefined;
       if (!other || !sameExpr(other, subject)) return false;
@@ -58,7 +60,7 @@ function assigns(n: ast.Node, isSubject: (e: ast.Expr) => boolean): boolean {
  * Whether the defer can be reached from `start` on a path where the subject stays nil: no entry on
  * it assigns the subject, no branch taken implies it is non-nil, and no loop it enters assigns it.
  */
-function nilPathTo(pass: Pass, g: CFG, start: { block: Block; index: number }, d: ast.DeferStmt, subject: ast.Expr, isSubject: (e: ast.Expr) => boolean, zeroTrips = false): boolean {
+function nilPathTo(pass: Pass, g: CFG, start: { block: Block; index: number }, d: ast.DeferStmt, subject: ast.Expr, isSubject: (e: ast.Expr) => boolean, zeroTrips = false, ok?: ast.Ident): boolean {
   const assigning = new Set<Block>();
   for (const b of g.blocks) if (b.nodes.some((n) => assigns(n, isSubject))) assigning.add(b);
   const loopAssigns = new Set<Block>();
@@ -91,7 +93,7 @@ function nilPathTo(pass: Pass, g: CFG, start: { block: Block; index: number }, d
     const control = block.term === 'branch' ? block.control : null;
     const cond = control?.kind === 'IfStmt' ? control.cond : null;
     block.succs.forEach((s, k) => {
-      if (cond && k <= 1 && impliesNonNil(pass, cond, subject, k === 0)) return;
+      if (cond && k <= 1 && impliesNonNil(pass, cond, subject, k === 0, ok)) return;
       if (loopAssigns.has(s) || seen.has(s)) return;
       seen.add(s);
       queue.push({ block: s, index: 0 });
@@ -151,6 +153,8 @@ interface Source {
   fix: string;
   /** Lower than high when the nil path depends on what another function does with its arguments. */
   confidence?: 'medium';
+  /** The comma-ok result of the lookup: branches on it tell whether the value is there. */
+  ok?: ast.Ident;
 }
 
 function assignFix(v: ast.Ident): string {
@@ -195,15 +199,17 @@ function nilSource(pass: Pass, file: PassFile, fn: FuncNode, v: ast.Ident, d: as
       const i = x.lhs.findIndex((l) => l === decl);
       if (i >= 0) {
         const val = x.lhs.length === x.rhs.length ? unparen(x.rhs[i]!) : undefined;
-        // `f, _ := m[k]` / `f, _ := v.(func())`: the ok result thrown away.
-        const blankOk = i === 0 && x.lhs.length === 2 && x.rhs.length === 1 && isBlank(x.lhs[1]!) ? unparen(x.rhs[0]!) : undefined;
+        // `f, _ := m[k]` / `f, _ := v.(func())`: the ok result thrown away; `f, ok := ...`: kept,
+        // and the paths that test it are followed.
+        const okId = i === 0 && x.lhs.length === 2 && x.rhs.length === 1 && unparen(x.lhs[1]!).kind === 'Ident' && !isBlank(x.lhs[1]!) ? (unparen(x.lhs[1]!) as ast.Ident) : undefined;
+        const blankOk = i === 0 && x.lhs.length === 2 && x.rhs.length === 1 && (isBlank(x.lhs[1]!) || okId) ? unparen(x.rhs[0]!) : undefined;
         const lookup = val ?? (blankOk?.kind === 'IndexExpr' ? blankOk : undefined);
         if (lookup?.kind === 'IndexExpr' && under(pass.types.typeOf(lookup.x))?.kind === 'map') {
           const text = textOf(file, lookup);
-          found = { after: x, says: `${v.name} is nil when the map lookup ${text} on line ${lineOf(file, x)} misses`, related: { node: lookup, message: `${v.name} from ${text}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${text}\` and defer ${v.name}() only when ok` };
+          found = { after: x, says: `${v.name} is nil when the map lookup ${text} on line ${lineOf(file, x)} misses`, related: { node: lookup, message: `${v.name} from ${text}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${text}\` and defer ${v.name}() only when ok`, ...(okId ? { ok: okId } : {}) };
         } else if (blankOk?.kind === 'TypeAssertExpr' && blankOk.type) {
           const text = textOf(file, blankOk);
-          found = { after: x, says: `${v.name} is nil when the type assertion ${text} on line ${lineOf(file, x)} fails (its ok result is discarded)`, related: { node: blankOk, message: `${v.name} from ${text}, nil when the value is not a ${textOf(file, blankOk.type)}` }, fix: `keep the ok result and defer ${v.name}() only when ok` };
+          found = { after: x, says: `${v.name} is nil when the type assertion ${text} on line ${lineOf(file, x)} fails${okId ? '' : ' (its ok result is discarded)'}`, related: { node: blankOk, message: `${v.name} from ${text}, nil when the value is not a ${textOf(file, blankOk.type)}` }, fix: `defer ${v.name}() only when ${okId ? okId.name : 'the ok result'} is true`, ...(okId ? { ok: okId } : {}) };
         } else if (val?.kind === 'CallExpr' && x.lhs.length === 1) {
           const nilRet = nilReturnOf(pass, val);
           found = nilRet
@@ -261,8 +267,8 @@ function checkLocal(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, 
     return x.kind === 'Ident' && sameVar(pass, x, v);
   };
   let zeroTrip = false;
-  if (!nilPathTo(pass, g, start, d, v, isSubject)) {
-    if (!nilPathTo(pass, g, start, d, v, isSubject, true)) return;
+  if (!nilPathTo(pass, g, start, d, v, isSubject, false, src.ok)) {
+    if (!nilPathTo(pass, g, start, d, v, isSubject, true, src.ok)) return;
     zeroTrip = true;
   }
   const typed = !!pass.types.objectOf(v);

@@ -77,3 +77,14 @@ func writeGuarded(path string, data []byte) error {
 	_, err = f.Write(data)
 	return err
 }
+
+type rowsCloser interface{ Close() error }
+
+// The literal's own named result takes the error, and a deferred call's results are discarded.
+func closeRows(rows rowsCloser) error {
+	defer func() (err error) {
+		err = rows.Close() // want `the deferred function literal assigns err = rows\.Close\(\), but err is the literal's own named result`
+		return
+	}()
+	return nil
+}

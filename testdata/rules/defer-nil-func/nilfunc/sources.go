@@ -113,3 +113,23 @@ func applySteps(steps []step) {
 	defer undo() // want `undo is nil on a path from its declaration on line \d+ when a loop that assigns it runs no iteration`
 	log.Printf("applied %d steps", len(steps))
 }
+
+// The miss is logged, and the nil func deferred anyway.
+func runHook(name string, hooks map[string]func(), work func() error) error {
+	after, ok := hooks[name]
+	if !ok {
+		log.Printf("no hook %q", name)
+	}
+	defer after() // want `after is nil when the map lookup hooks\[name\] on line \d+ misses`
+	return work()
+}
+
+// The miss returns early: no finding.
+func runHookChecked(name string, hooks map[string]func(), work func() error) error {
+	after, ok := hooks[name]
+	if !ok {
+		return work()
+	}
+	defer after()
+	return work()
+}
