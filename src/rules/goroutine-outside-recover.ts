@@ -163,7 +163,22 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   const fname = funcName(file, fn);
   for (const go of gos) {
     const t = goTarget(pass, go);
-    if (!t?.fn.body) continue;
+    if (!t) {
+      // `go handle(ev)` with handle a func value (a parameter, a field, a map entry): whatever it
+      // runs is out of sight, and nothing here recovers for it (medium).
+      const c = pass.types.callee(go.call);
+      if (c?.kind === 'funcvalue') {
+        pass.report({
+          node: go,
+          file,
+          confidence: 'medium',
+          message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} runs the function value ${textOf(file, go.call.fun)}, and recover only stops panics of its own goroutine: unless that function recovers by itself, a panic in it crashes the whole process; start it from a literal that defers a recover: go func() { defer func() { if r := recover(); r != nil { ... } }(); ${textOf(file, go.call)} }()`,
+          related: [{ node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` }],
+        });
+      }
+      continue;
+    }
+    if (!t.fn.body) continue;
     if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn) || protectedInPlace(pass, t.fn)) continue;
     const lit = t.fn.kind === 'FuncLit';
     const runs = lit ? 'has no recover of its own' : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
