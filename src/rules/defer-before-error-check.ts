@@ -270,9 +270,12 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
     // Values that can never be nil (structs, numbers) are left alone.
     const xs = a.values.filter((x) => nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== false);
     for (const x of xs) {
+      // Passed an if that tests err and lets a failure go on (`if err != nil { t.Errorf(...) }`).
+      let passedTest = false;
       for (let j = i + 1; j < list.length; j++) {
         let s = list[j]!;
         while (s.kind === 'LabeledStmt') s = s.stmt;
+        if (a.err && s.kind === 'IfStmt' && mentions(pass, s.cond, a.err)) passedTest = true;
         if (s.kind === 'DeferStmt') {
           const use = deferUse(pass, file, s, x, a.err);
           if (use) {
@@ -280,7 +283,9 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
             // never nil: only a release call (`x.Close()`, `x.Stop()`), the shape of a handle,
             // keeps the confidence; anything else (`newARI.SameWindow(old)`) is medium.
             const known = nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== undefined;
-            const conf: Confidence = known || releaseCall(use.path) ? confidence : 'medium';
+            // In a test, an error reported with t.Errorf that goes on is a test's failure path,
+            // which the test run shows anyway: medium.
+            const conf: Confidence = (known || releaseCall(use.path)) && !(passedTest && file.test) ? confidence : 'medium';
             report(pass, file, fn, s, x, a, calleeName, use, assignLine, http || isHttpName(callee?.name), conf);
             break;
           }
