@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import { HTTP_REQUEST_CALLS, RELEASE_METHODS } from './catalog.js';
-import { deferNeeds, callName, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
+import { callGraphOf, deferNeeds, callName, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'defer-before-error-check';
 
@@ -163,7 +163,7 @@ function sameObj(pass: Pass, a: ast.Ident, b: ast.Ident): boolean {
  * (an assignment, a send, a call that is not a panic or an exit, an if with no else). Anything
  * else (a return, a branch, a switch, a loop) is taken as ending the way, to stay quiet.
  */
-function fallsThrough(list: readonly ast.Stmt[] | null | undefined): boolean {
+function fallsThrough(list: readonly ast.Stmt[] | null | undefined, exits: (c: ast.CallExpr) => boolean): boolean {
   const last = list?.[list.length - 1];
   if (!last) return true;
   switch (last.kind) {
@@ -176,12 +176,14 @@ function fallsThrough(list: readonly ast.Stmt[] | null | undefined): boolean {
     case 'EmptyStmt':
       return true;
     case 'BlockStmt':
-      return fallsThrough(last.list);
+      return fallsThrough(last.list, exits);
     case 'IfStmt':
-      return !last.else || fallsThrough(last.body.list);
+      return !last.else || fallsThrough(last.body.list, exits);
     case 'ExprStmt': {
       const c = unparen(last.x);
       if (c.kind !== 'CallExpr') return true;
+      // A helper of the package that always exits (`fatalf("open: %v", err)`).
+      if (exits(c)) return false;
       const f = unparen(c.fun);
       const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '';
       return !/^(panic|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow|Goexit|Crash|Die|Must)/.test(name);
@@ -207,12 +209,17 @@ function errTest(pass: Pass, s: ast.IfStmt, err: ast.Ident): 'settled' | 'falls-
     return c.kind === 'BinaryExpr' && c.op === op && ((isErr(c.x) && isNilIdent(pass, unparen(c.y))) || (isErr(c.y) && isNilIdent(pass, unparen(c.x))));
   };
   const c = unparen(s.cond);
+  const g = callGraphOf(pass);
+  const exits = (call: ast.CallExpr): boolean => {
+    const n = g.calleeOf(call);
+    return !!n && g.alwaysExits(n);
+  };
   // err != nil (or `err != nil || more`): the body runs for every non-nil err.
-  if (cmp(c, '!=') || (c.kind === 'BinaryExpr' && c.op === '||' && cmp(c.x, '!='))) return fallsThrough(s.body.list) ? 'falls-through' : 'settled';
+  if (cmp(c, '!=') || (c.kind === 'BinaryExpr' && c.op === '||' && cmp(c.x, '!='))) return fallsThrough(s.body.list, exits) ? 'falls-through' : 'settled';
   // err == nil (or `err == nil && more`): a non-nil err takes the else, or goes on past the if.
   if (cmp(c, '==') || (c.kind === 'BinaryExpr' && c.op === '&&' && cmp(c.x, '=='))) {
     if (!s.else) return 'falls-through';
-    return s.else.kind === 'BlockStmt' && fallsThrough(s.else.list) ? 'falls-through' : 'settled';
+    return s.else.kind === 'BlockStmt' && fallsThrough(s.else.list, exits) ? 'falls-through' : 'settled';
   }
   return undefined;
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"os"
 )
 
 // The second open's error is never looked at: the check tests the first one's err.
@@ -65,4 +66,20 @@ func fetchLogged(c *http.Client, url string) ([]byte, error) {
 	}
 	defer resp.Body.Close()
 	return io.ReadAll(resp.Body)
+}
+
+func fatalf(format string, args ...any) {
+	log.Printf(format, args...)
+	os.Exit(1)
+}
+
+// The failure path ends in a helper that always exits: no finding.
+func openOrDie(path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		fatalf("open %s: %v", path, err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	return int(st.Size())
 }
