@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-AEL6CBEC.js";
+} from "./chunk-W6FSEJQM.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KGUVDK4W.js";
+} from "./chunk-SYHDYZUT.js";
 import {
   docUrl,
   severityRank

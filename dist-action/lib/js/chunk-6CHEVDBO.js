@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-QONF63UH.js";
+} from "./chunk-7UFDXTRE.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-AEL6CBEC.js";
+} from "./chunk-W6FSEJQM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KGUVDK4W.js";
+} from "./chunk-SYHDYZUT.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-AEL6CBEC.js";
+} from "./chunk-W6FSEJQM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KGUVDK4W.js";
+} from "./chunk-SYHDYZUT.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -3842,7 +3842,8 @@ function run8(pass) {
         report2(pass, file, d, inner, stack);
         return;
       }
-      const stale = staleAccessor(pass, d, inner, stack);
+      const begins = CHAIN_BEGIN_PREFIXES.some((p) => exported(innerName).startsWith(p));
+      const stale = begins ? void 0 : staleAccessor(pass, d, inner, stack);
       if (stale) report2(pass, file, d, inner, stack, stale);
     });
   }
@@ -3983,6 +3984,7 @@ function declaredIn(pass, fn, lit, id) {
   const at = o.decl.namePos;
   const inRange = (n, p) => p >= pos(n) && p < end(n);
   if (inRange(lit, at)) {
+    if (o.varKind === "result" && (lit.type.results?.list ?? []).some((f) => (f.names ?? []).includes(o.decl))) return "own";
     if (o.varKind === "param" || o.varKind === "recv" || o.varKind === "result") return "other";
     return fnLiterals(lit.body).some((l) => inRange(l, at)) ? "other" : "own";
   }
@@ -4118,6 +4120,17 @@ function reportLostAssignments(pass, file, fn, fname, d, lit) {
 }
 function reportOwnShadow(pass, file, fn, fname, d, lit, x, id, rhs, reported) {
   const result = (fn.type.results?.list ?? []).flatMap((f) => f.names ?? []).find((n) => n.name === id.name);
+  const own = (lit.type.results?.list ?? []).flatMap((f) => f.names ?? []).find((n) => n.name === id.name);
+  if (!result && own && pass.types.objectOf(id)?.decl === own && isErrorTyped(pass, own) !== false) {
+    reported.add(id.name);
+    pass.report({
+      node: x,
+      file,
+      message: `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} is the literal's own named result: the results of a deferred call are discarded, so ${fname} never sees this error; ${namedResults(fn).size > 0 ? `assign ${fname}'s named result instead` : `give ${fname} a named result (err error) and assign it from the literal`}`,
+      related: [{ node: d, message: "the defer statement" }, { node: own, message: `${id.name} declared as the literal's result here` }]
+    });
+    return;
+  }
   if (!result || isErrorTyped(pass, result) !== true) return;
   if (isErrorTyped(pass, id) !== true && !(rhs && isErrorTyped(pass, rhs) === true)) return;
   if (readInLiteral(pass, lit, id, end(x))) return;
@@ -4158,6 +4171,11 @@ function isFuncType(t) {
   const u = t.kind === "named" ? t.underlying() : t;
   return u?.kind === "signature" && (u.params.length === 0 || u.variadic && u.params.length === 1);
 }
+function takesArgs(t) {
+  const u = t?.kind === "named" ? t.underlying() : t;
+  return u?.kind === "signature" && u.params.length > 0;
+}
+var START_NAME = /^(Observe|Start|Begin|Track|Trace|Time|Measure|Enter|Acquire|Span|Timer|Scope|Watch|Mark|New[A-Z]\w*(Span|Timer|Scope|Tracker))/;
 function typeName(t) {
   if (t.kind === "named") return t.pkg ? `${t.pkg}.${t.name}` : t.name;
   return "func";
@@ -4194,7 +4212,9 @@ function run10(pass) {
       const call = d.call;
       const results = resultsOf(pass, call);
       if (!results || results.length === 0) return;
-      const funcs = results.map((r, i) => ({ r, i })).filter((x) => isFuncType(x.r.type));
+      let funcs = results.map((r, i) => ({ r, i })).filter((x) => isFuncType(x.r.type));
+      const finisher = funcs.length === 0 && results.length === 1 && takesArgs(results[0].type) && START_NAME.test(pass.types.callee(call)?.short ?? "");
+      if (finisher) funcs = [{ r: results[0], i: 0 }];
       if (funcs.length === 0) return;
       if (restoresPrevious(pass, call)) return;
       const fn = enclosingFunc(stack);
@@ -4203,6 +4223,14 @@ function run10(pass) {
       const text = isLit ? `func literal (line ${lineOf(file, call)})` : textOf(file, call);
       const callee = pass.types.callee(call);
       const who = isLit ? "the literal" : callee ? callee.name : textOf(file, unparen(call.fun));
+      if (finisher) {
+        pass.report({
+          node: d,
+          file,
+          message: `defer ${text} calls ${who} only when ${fname} returns and drops the ${typeName(results[0].type)} it returns, so that finisher never runs; keep it and call it at exit: done := ${text}; defer func() { done(...) }()`
+        });
+        return;
+      }
       if (results.length === 1) {
         const t = typeName(results[0].type);
         pass.report({
@@ -4773,8 +4801,11 @@ function returnedOrigin(pass, declFile, decl) {
     if (r.kind === "Ident" && r.name === "nil") return true;
     const v = r.kind === "Ident" ? definingValue(pass, r) : r;
     const o = v ? writeOrigin(pass, declFile, v) : void 0;
-    if (!o || o.res.wraps !== void 0 || inner && inner.name !== o.name) ok = false;
-    else inner = o;
+    if (!o || o.res.wraps === "recv" || inner && inner.name !== o.name) ok = false;
+    else {
+      const { under: _under, ...rest } = o;
+      inner = rest;
+    }
     return ok;
   });
   return ok ? inner : void 0;
@@ -5200,12 +5231,13 @@ function isNil2(pass, e) {
   const o = pass.types.objectOf(x);
   return !o || o.kind === "nil";
 }
-function impliesNonNil(pass, cond, subject, want) {
+function impliesNonNil(pass, cond, subject, want, ok) {
   const c = unparen(cond);
-  if (c.kind === "UnaryExpr" && c.op === "!") return impliesNonNil(pass, c.x, subject, !want);
+  if (c.kind === "UnaryExpr" && c.op === "!") return impliesNonNil(pass, c.x, subject, !want, ok);
+  if (ok && c.kind === "Ident" && sameVar(pass, c, ok)) return want;
   if (c.kind === "BinaryExpr") {
-    if (c.op === "&&" && want) return impliesNonNil(pass, c.x, subject, true) || impliesNonNil(pass, c.y, subject, true);
-    if (c.op === "||" && !want) return impliesNonNil(pass, c.x, subject, false) || impliesNonNil(pass, c.y, subject, false);
+    if (c.op === "&&" && want) return impliesNonNil(pass, c.x, subject, true, ok) || impliesNonNil(pass, c.y, subject, true, ok);
+    if (c.op === "||" && !want) return impliesNonNil(pass, c.x, subject, false, ok) || impliesNonNil(pass, c.y, subject, false, ok);
     if (c.op === "!=" || c.op === "==") {
       const other = isNil2(pass, c.y) ? c.x : isNil2(pass, c.x) ? c.y : void 0;
       if (!other || !sameExpr(other, subject)) return false;
@@ -5226,7 +5258,7 @@ function assigns(n, isSubject) {
   });
   return found;
 }
-function nilPathTo(pass, g, start, d, subject, isSubject, zeroTrips = false) {
+function nilPathTo(pass, g, start, d, subject, isSubject, zeroTrips = false, ok) {
   const assigning = /* @__PURE__ */ new Set();
   for (const b of g.blocks) if (b.nodes.some((n) => assigns(n, isSubject))) assigning.add(b);
   const loopAssigns = /* @__PURE__ */ new Set();
@@ -5256,7 +5288,7 @@ function nilPathTo(pass, g, start, d, subject, isSubject, zeroTrips = false) {
     const control = block.term === "branch" ? block.control : null;
     const cond = control?.kind === "IfStmt" ? control.cond : null;
     block.succs.forEach((s, k) => {
-      if (cond && k <= 1 && impliesNonNil(pass, cond, subject, k === 0)) return;
+      if (cond && k <= 1 && impliesNonNil(pass, cond, subject, k === 0, ok)) return;
       if (loopAssigns.has(s) || seen.has(s)) return;
       seen.add(s);
       queue.push({ block: s, index: 0 });
@@ -5334,14 +5366,15 @@ function nilSource(pass, file, fn, v, d) {
       const i = x.lhs.findIndex((l) => l === decl);
       if (i >= 0) {
         const val = x.lhs.length === x.rhs.length ? unparen(x.rhs[i]) : void 0;
-        const blankOk = i === 0 && x.lhs.length === 2 && x.rhs.length === 1 && isBlank(x.lhs[1]) ? unparen(x.rhs[0]) : void 0;
+        const okId = i === 0 && x.lhs.length === 2 && x.rhs.length === 1 && unparen(x.lhs[1]).kind === "Ident" && !isBlank(x.lhs[1]) ? unparen(x.lhs[1]) : void 0;
+        const blankOk = i === 0 && x.lhs.length === 2 && x.rhs.length === 1 && (isBlank(x.lhs[1]) || okId) ? unparen(x.rhs[0]) : void 0;
         const lookup = val ?? (blankOk?.kind === "IndexExpr" ? blankOk : void 0);
         if (lookup?.kind === "IndexExpr" && under(pass.types.typeOf(lookup.x))?.kind === "map") {
           const text = textOf(file, lookup);
-          found = { after: x, says: `${v.name} is nil when the map lookup ${text} on line ${lineOf(file, x)} misses`, related: { node: lookup, message: `${v.name} from ${text}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${text}\` and defer ${v.name}() only when ok` };
+          found = { after: x, says: `${v.name} is nil when the map lookup ${text} on line ${lineOf(file, x)} misses`, related: { node: lookup, message: `${v.name} from ${text}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${text}\` and defer ${v.name}() only when ok`, ...okId ? { ok: okId } : {} };
         } else if (blankOk?.kind === "TypeAssertExpr" && blankOk.type) {
           const text = textOf(file, blankOk);
-          found = { after: x, says: `${v.name} is nil when the type assertion ${text} on line ${lineOf(file, x)} fails (its ok result is discarded)`, related: { node: blankOk, message: `${v.name} from ${text}, nil when the value is not a ${textOf(file, blankOk.type)}` }, fix: `keep the ok result and defer ${v.name}() only when ok` };
+          found = { after: x, says: `${v.name} is nil when the type assertion ${text} on line ${lineOf(file, x)} fails${okId ? "" : " (its ok result is discarded)"}`, related: { node: blankOk, message: `${v.name} from ${text}, nil when the value is not a ${textOf(file, blankOk.type)}` }, fix: `defer ${v.name}() only when ${okId ? okId.name : "the ok result"} is true`, ...okId ? { ok: okId } : {} };
         } else if (val?.kind === "CallExpr" && x.lhs.length === 1) {
           const nilRet = nilReturnOf(pass, val);
           found = nilRet ? {
@@ -5394,8 +5427,8 @@ function checkLocal(pass, file, fn, d, v) {
     return x.kind === "Ident" && sameVar(pass, x, v);
   };
   let zeroTrip = false;
-  if (!nilPathTo(pass, g, start, d, v, isSubject)) {
-    if (!nilPathTo(pass, g, start, d, v, isSubject, true)) return;
+  if (!nilPathTo(pass, g, start, d, v, isSubject, false, src.ok)) {
+    if (!nilPathTo(pass, g, start, d, v, isSubject, true, src.ok)) return;
     zeroTrip = true;
   }
   const typed = !!pass.types.objectOf(v);
@@ -5719,8 +5752,66 @@ function sameObj(pass, a, b) {
   const ob = pass.types.objectOf(b);
   return oa && ob ? oa === ob : !oa && !ob;
 }
+function fallsThrough(list, exits) {
+  const last = list?.[list.length - 1];
+  if (!last) return true;
+  switch (last.kind) {
+    case "AssignStmt":
+    case "IncDecStmt":
+    case "SendStmt":
+    case "DeclStmt":
+    case "GoStmt":
+    case "DeferStmt":
+    case "EmptyStmt":
+      return true;
+    case "BlockStmt":
+      return fallsThrough(last.list, exits);
+    case "IfStmt":
+      return !last.else || fallsThrough(last.body.list, exits);
+    case "ExprStmt": {
+      const c = unparen(last.x);
+      if (c.kind !== "CallExpr") return true;
+      if (exits(c)) return false;
+      const f = unparen(c.fun);
+      const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
+      return !/^(panic|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow|Goexit|Crash|Die|Must)/.test(name);
+    }
+    default:
+      return false;
+  }
+}
+function errTest(pass, s, err) {
+  const isErr = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && sameObj(pass, x, err);
+  };
+  const cmp = (e, op) => {
+    const c2 = unparen(e);
+    return c2.kind === "BinaryExpr" && c2.op === op && (isErr(c2.x) && isNilIdent(pass, unparen(c2.y)) || isErr(c2.y) && isNilIdent(pass, unparen(c2.x)));
+  };
+  const c = unparen(s.cond);
+  const g = callGraphOf(pass);
+  const exits = (call) => {
+    const n = g.calleeOf(call);
+    return !!n && g.alwaysExits(n);
+  };
+  if (cmp(c, "!=") || c.kind === "BinaryExpr" && c.op === "||" && cmp(c.x, "!=")) return fallsThrough(s.body.list, exits) ? "falls-through" : "settled";
+  if (cmp(c, "==") || c.kind === "BinaryExpr" && c.op === "&&" && cmp(c.x, "==")) {
+    if (!s.else) return "falls-through";
+    return s.else.kind === "BlockStmt" && fallsThrough(s.else.list, exits) ? "falls-through" : "settled";
+  }
+  return void 0;
+}
 function settles(pass, s, x, err) {
+  if (err && s.kind === "IfStmt" && !(s.init && mentions(pass, s.init, err))) {
+    const t = mentions(pass, s.cond, err) ? errTest(pass, s, err) : "falls-through";
+    if (t === "falls-through") return settlesX(pass, s, x);
+    return true;
+  }
   if (err && mentions(pass, s, err)) return true;
+  return settlesX(pass, s, x);
+}
+function settlesX(pass, s, x) {
   let found = false;
   inspect(s, (n) => {
     if (found) return false;
@@ -5756,14 +5847,16 @@ function checkList(pass, file, fn, list) {
     const assignLine = lineOf(file, a.stmt);
     const xs = a.values.filter((x) => nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== false);
     for (const x of xs) {
+      let passedTest = false;
       for (let j = i + 1; j < list.length; j++) {
         let s = list[j];
         while (s.kind === "LabeledStmt") s = s.stmt;
+        if (a.err && s.kind === "IfStmt" && mentions(pass, s.cond, a.err)) passedTest = true;
         if (s.kind === "DeferStmt") {
           const use = deferUse(pass, file, s, x, a.err);
           if (use) {
             const known = nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== void 0;
-            const conf = known || releaseCall(use.path) ? confidence : "medium";
+            const conf = (known || releaseCall(use.path)) && !(passedTest && file.test) ? confidence : "medium";
             report5(pass, file, fn, s, x, a, calleeName, use, assignLine, http || isHttpName(callee?.name), conf);
             break;
           }
@@ -7405,6 +7498,13 @@ function checkGoroutine(pass, file, go, fn, seen) {
         }
       }
     }
+    if (!how && inLoop) {
+      const skip = continueSkippingDone(file, go, fn, first.call, groupName(waiter));
+      if (skip) {
+        how = `the continue on line ${lineOf(fnFile, skip.cont)}, while ${textOf(file, skip.add)} counted every item`;
+        at = skip.cont;
+      }
+    }
     if (!how) continue;
     pass.report({
       node: first.call,
@@ -7417,6 +7517,54 @@ function checkGoroutine(pass, file, go, fn, seen) {
       ]
     });
   }
+}
+function continueSkippingDone(file, go, fn, done, group) {
+  let loop;
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit" && x !== fn) return false;
+    if (pos(x) > pos(done) || end(x) <= pos(done)) return false;
+    if (x.kind === "RangeStmt") loop = x;
+    return true;
+  });
+  if (!loop) return void 0;
+  const range = textOf(file, loop.x);
+  const decl = enclosingFuncDecl(file, go);
+  let add;
+  if (decl?.body) {
+    walkNode(decl.body, (x) => {
+      if (add) return false;
+      if (x.kind === "CallExpr" && x.args?.length === 1) {
+        const f = unparen(x.fun);
+        const a = unparen(x.args[0]);
+        if (f.kind === "SelectorExpr" && f.sel.name === "Add" && groupName(textOf(file, f.x)) === group && a.kind === "CallExpr" && unparen(a.fun).kind === "Ident" && unparen(a.fun).name === "len" && a.args?.[0] && textOf(file, a.args[0]) === range) add = x;
+      }
+      return !add;
+    });
+  }
+  if (!add) return void 0;
+  let cont;
+  const visit = (n, nested) => {
+    walkNode(n, (x) => {
+      if (cont || x.kind === "FuncLit") return false;
+      if (x !== n && (x.kind === "ForStmt" || x.kind === "RangeStmt")) {
+        visit(x, true);
+        return false;
+      }
+      if (x.kind === "BranchStmt" && x.tok === "continue" && pos(x) < pos(done) && (!nested || x.label?.name === labelOf2(fn, loop))) cont = x;
+      return !cont;
+    });
+  };
+  visit(loop.body, false);
+  return cont ? { cont, add } : void 0;
+}
+function labelOf2(fn, loop) {
+  let name;
+  walkNode(fn.body, (x) => {
+    if (name) return false;
+    if (x.kind === "LabeledStmt" && x.stmt === loop) name = x.label.name;
+    return !name;
+  });
+  return name;
 }
 function callBeforeDone(pass, cfg, done, marks) {
   const doneEntry = cfg.locate(done)?.node;
@@ -7606,7 +7754,20 @@ function check5(pass, file, fn) {
   const fname = funcName(file, fn);
   for (const go of gos) {
     const t = goTarget(pass, go);
-    if (!t?.fn.body) continue;
+    if (!t) {
+      const c = pass.types.callee(go.call);
+      if (c?.kind === "funcvalue") {
+        pass.report({
+          node: go,
+          file,
+          confidence: "medium",
+          message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} runs the function value ${textOf(file, go.call.fun)}, and recover only stops panics of its own goroutine: unless that function recovers by itself, a panic in it crashes the whole process; start it from a literal that defers a recover: go func() { defer func() { if r := recover(); r != nil { ... } }(); ${textOf(file, go.call)} }()`,
+          related: [{ node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` }]
+        });
+      }
+      continue;
+    }
+    if (!t.fn.body) continue;
     if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn) || protectedInPlace(pass, t.fn)) continue;
     const lit = t.fn.kind === "FuncLit";
     const runs = lit ? "has no recover of its own" : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KGUVDK4W.js";
+} from "./chunk-SYHDYZUT.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
