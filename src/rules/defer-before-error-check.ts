@@ -277,14 +277,21 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
     // Values that can never be nil (structs, numbers) are left alone.
     const xs = a.values.filter((x) => nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== false);
     for (const x of xs) {
-      // Passed an if that tests err and lets a failure go on (`if err != nil { t.Errorf(...) }`).
+      // Passed an if that tests err and lets a failure go on (`if err != nil { log.Print(err) }`);
+      // in a test that reports it (`t.Errorf(...)`), the test has failed already and the nil
+      // dereference at exit only changes how: not reported.
       let passedTest = false;
+      let reportedFailure = false;
       for (let j = i + 1; j < list.length; j++) {
         let s = list[j]!;
         while (s.kind === 'LabeledStmt') s = s.stmt;
-        if (a.err && s.kind === 'IfStmt' && mentions(pass, s.cond, a.err)) passedTest = true;
+        if (a.err && s.kind === 'IfStmt' && mentions(pass, s.cond, a.err)) {
+          passedTest = true;
+          if (file.test && failsTest(s.body)) reportedFailure = true;
+        }
         if (s.kind === 'DeferStmt') {
           const use = deferUse(pass, file, s, x, a.err);
+          if (use && reportedFailure) break;
           if (use) {
             // A value of a type we cannot see (a third-party result) may be a struct that is
             // never nil: only a release call (`x.Close()`, `x.Stop()`), the shape of a handle,
@@ -303,6 +310,20 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
       }
     }
   }
+}
+
+/** Whether a block reports a test failure: `t.Error`, `t.Errorf`, `t.Fail`, `b.Errorf`, a testify assertion. */
+function failsTest(b: ast.BlockStmt): boolean {
+  let found = false;
+  inspect(b, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      if (f.kind === 'SelectorExpr' && /^(Error|Errorf|Fail|NoError|Nil)$/.test(f.sel.name)) found = true;
+    }
+    return !found;
+  });
+  return found;
 }
 
 /** A call of a release method (`x.Close()`, `x.Stop()`): see RELEASE_METHODS. */
