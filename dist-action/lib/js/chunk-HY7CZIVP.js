@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-SYHDYZUT.js";
+} from "./chunk-RZMHFHPE.js";
 import {
   docUrl,
   severityRank

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-7UFDXTRE.js";
+} from "./chunk-625XVVNG.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-W6FSEJQM.js";
+} from "./chunk-7UCW2MU5.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-SYHDYZUT.js";
+} from "./chunk-RZMHFHPE.js";
 import {
   SEVERITIES,
   compareFindings,

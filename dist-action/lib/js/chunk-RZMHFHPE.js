@@ -5848,12 +5848,17 @@ function checkList(pass, file, fn, list) {
     const xs = a.values.filter((x) => nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== false);
     for (const x of xs) {
       let passedTest = false;
+      let reportedFailure = false;
       for (let j = i + 1; j < list.length; j++) {
         let s = list[j];
         while (s.kind === "LabeledStmt") s = s.stmt;
-        if (a.err && s.kind === "IfStmt" && mentions(pass, s.cond, a.err)) passedTest = true;
+        if (a.err && s.kind === "IfStmt" && mentions(pass, s.cond, a.err)) {
+          passedTest = true;
+          if (file.test && failsTest(s.body)) reportedFailure = true;
+        }
         if (s.kind === "DeferStmt") {
           const use = deferUse(pass, file, s, x, a.err);
+          if (use && reportedFailure) break;
           if (use) {
             const known = nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== void 0;
             const conf = (known || releaseCall(use.path)) && !(passedTest && file.test) ? confidence : "medium";
@@ -5867,6 +5872,18 @@ function checkList(pass, file, fn, list) {
       }
     }
   }
+}
+function failsTest(b) {
+  let found = false;
+  inspect(b, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && /^(Error|Errorf|Fail|NoError|Nil)$/.test(f.sel.name)) found = true;
+    }
+    return !found;
+  });
+  return found;
 }
 function releaseCall(e) {
   const c = unparen(e);

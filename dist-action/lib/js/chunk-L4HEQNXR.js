@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-SYHDYZUT.js";
+} from "./chunk-RZMHFHPE.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-W6FSEJQM.js";
+} from "./chunk-7UCW2MU5.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-SYHDYZUT.js";
+} from "./chunk-RZMHFHPE.js";
 import {
   SEVERITIES,
   compareFindings,
