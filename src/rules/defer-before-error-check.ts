@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import { HTTP_REQUEST_CALLS, RELEASE_METHODS } from './catalog.js';
-import { callGraphOf, deferNeeds, callName, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
+import { callGraphOf, callsMethodNamed, deferNeeds, callName, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'defer-before-error-check';
 
@@ -312,18 +312,12 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
   }
 }
 
-/** Whether a block reports a test failure: `t.Error`, `t.Errorf`, `t.Fail`, `b.Errorf`, a testify assertion. */
+/** Calls that report a test failure: `t.Error`, `t.Errorf`, `t.Fail`, `b.Errorf`, testify's `NoError`/`Nil`. */
+const TEST_FAILURES: ReadonlySet<string> = new Set(['Error', 'Errorf', 'Fail', 'NoError', 'Nil']);
+
+/** Whether a block reports a test failure. */
 function failsTest(b: ast.BlockStmt): boolean {
-  let found = false;
-  inspect(b, (x) => {
-    if (found) return false;
-    if (x.kind === 'CallExpr') {
-      const f = unparen(x.fun);
-      if (f.kind === 'SelectorExpr' && /^(Error|Errorf|Fail|NoError|Nil)$/.test(f.sel.name)) found = true;
-    }
-    return !found;
-  });
-  return found;
+  return callsMethodNamed(b, TEST_FAILURES);
 }
 
 /** A call of a release method (`x.Close()`, `x.Stop()`): see RELEASE_METHODS. */

@@ -229,18 +229,31 @@ function chanTypeKey(pass: Pass, e: ast.Expr): string | undefined {
   return t?.kind === 'named' && t.underlying()?.kind === 'chan' ? `type:${t.pkg}.${t.name}` : undefined;
 }
 
+/** The keys (chanKey, or the named channel type) of the channels `fill` adds, once per package. */
+function chanKeySet(cache: WeakMap<readonly PassFile[], Set<string>>, pass: Pass, fill: (add: (e: ast.Expr) => void) => void): Set<string> {
+  let set = cache.get(pass.files);
+  if (!set) {
+    const keys = new Set<string>();
+    fill((e) => {
+      const k = chanKey(pass, e) ?? chanTypeKey(pass, e);
+      if (k) keys.add(k);
+    });
+    cache.set(pass.files, (set = keys));
+  }
+  return set;
+}
+
+function hasChan(pass: Pass, set: Set<string>, ch: ast.Expr): boolean {
+  const k = chanKey(pass, ch);
+  const t = chanTypeKey(pass, ch);
+  return (!!k && set.has(k)) || (!!t && set.has(t));
+}
+
 const servedKeys = new WeakMap<readonly PassFile[], Set<string>>();
 
 /** Whether the package has a loop that keeps receiving from the channel: a range over it, or an endless loop receiving from it. */
 function servedByLoop(pass: Pass, ch: ast.Expr): boolean {
-  let set = servedKeys.get(pass.files);
-  if (!set) {
-    set = new Set();
-    const keys = set;
-    const add = (e: ast.Expr) => {
-      const k = chanKey(pass, e) ?? chanTypeKey(pass, e);
-      if (k) keys.add(k);
-    };
+  const set = chanKeySet(servedKeys, pass, (add) => {
     for (const file of pass.files) {
       file.inspector.preorder(['RangeStmt', 'ForStmt'], (x) => {
         if (x.kind === 'RangeStmt') {
@@ -255,11 +268,8 @@ function servedByLoop(pass: Pass, ch: ast.Expr): boolean {
         }
       });
     }
-    servedKeys.set(pass.files, set);
-  }
-  const k = chanKey(pass, ch);
-  const t = chanTypeKey(pass, ch);
-  return (!!k && set.has(k)) || (!!t && set.has(t));
+  });
+  return hasChan(pass, set, ch);
 }
 
 const receivedKeys = new WeakMap<readonly PassFile[], Set<string>>();
@@ -270,22 +280,14 @@ const receivedKeys = new WeakMap<readonly PassFile[], Set<string>>();
  * has room for it.
  */
 function receivedInPackage(pass: Pass, ch: ast.Expr): boolean {
-  let set = receivedKeys.get(pass.files);
-  if (!set) {
-    set = new Set();
-    const keys = set;
+  const set = chanKeySet(receivedKeys, pass, (add) => {
     for (const file of pass.files) {
       file.inspector.withStack(['UnaryExpr'], (x, stack) => {
-        if (x.op !== '<-' || stack.some((a) => a.kind === 'GoStmt' || a.kind === 'DeferStmt')) return;
-        const k = chanKey(pass, x.x) ?? chanTypeKey(pass, x.x);
-        if (k) keys.add(k);
+        if (x.op === '<-' && !stack.some((a) => a.kind === 'GoStmt' || a.kind === 'DeferStmt')) add(x.x);
       });
     }
-    receivedKeys.set(pass.files, set);
-  }
-  const k = chanKey(pass, ch);
-  const t = chanTypeKey(pass, ch);
-  return (!!k && set.has(k)) || (!!t && set.has(t));
+  });
+  return hasChan(pass, set, ch);
 }
 
 /** Whether a channel expression is one of the package's semaphores. */

@@ -8,7 +8,7 @@ import type { Analyzer, FixInput, Pass, PassFile, RelatedInput } from '../analys
 import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import {
-  cfgOf, finalEventTested, funcName, receivedVars, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
+  cfgOf, finalEventTested, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
   goStmtsIn, groupGoOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
 } from './helpers.js';
 
@@ -254,15 +254,7 @@ function constantTrips(st: ast.Stmt): number | undefined {
 /** Whether a branch or return sits under an `if` (inside body) whose condition tests one of the received variables. */
 function guardedBy(pass: Pass, body: ast.BlockStmt, exit: ast.Node, vars: readonly ast.Ident[]): boolean {
   if (vars.length === 0) return false;
-  const at = nodePos(exit);
-  let ok = false;
-  walkSameFunc(body, (x) => {
-    if (ok) return false;
-    if (nodePos(x) > at || nodeEnd(x) <= at) return false;
-    if (x.kind === 'IfStmt' && nodePos(x.body) <= at && nodeContains(x.cond, (y) => y.kind === 'Ident' && vars.some((v) => sameVar(pass, v, y)))) ok = true;
-    return true;
-  });
-  return ok;
+  return underIf(body, exit, (cond) => nodeContains(cond, (y) => y.kind === 'Ident' && vars.some((v) => sameVar(pass, v, y))));
 }
 
 

@@ -2271,14 +2271,17 @@ export function finalEventTested(pass: Pass, body: ast.BlockStmt, exit: ast.Node
   if (v.kind !== 'CompositeLit') return false;
   const fields = new Set((v.elts ?? []).flatMap((e) => (e.kind === 'KeyValueExpr' && e.key.kind === 'Ident' ? [e.key.name] : [])));
   if (fields.size === 0) return false;
+  return underIf(body, exit, (cond) => nodeContains(cond, (y) => y.kind === 'SelectorExpr' && fields.has(y.sel.name) && unparen(y.x).kind === 'Ident' && vars.some((w) => sameVar(pass, w, unparen(y.x) as ast.Ident))));
+}
+
+/** Whether an exit (a return, a branch) sits in the body of an `if` inside `body` whose condition passes `test`. */
+export function underIf(body: ast.BlockStmt, exit: ast.Node, test: (cond: ast.Expr) => boolean): boolean {
   const at = nodePos(exit);
   let ok = false;
   walkSameFunc(body, (x) => {
     if (ok) return false;
     if (nodePos(x) > at || nodeEnd(x) <= at) return false;
-    if (x.kind === 'IfStmt' && nodePos(x.body) <= at) {
-      ok = nodeContains(x.cond, (y) => y.kind === 'SelectorExpr' && fields.has(y.sel.name) && unparen(y.x).kind === 'Ident' && vars.some((w) => sameVar(pass, w, unparen(y.x) as ast.Ident)));
-    }
+    if (x.kind === 'IfStmt' && nodePos(x.body) <= at && test(x.cond)) ok = true;
     return true;
   });
   return ok;
