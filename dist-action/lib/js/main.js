@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-7UCW2MU5.js";
+} from "./chunk-UJVSTSTM.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

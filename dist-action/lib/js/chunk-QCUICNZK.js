@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RZMHFHPE.js";
+} from "./chunk-IRVI2WXD.js";
 import {
   docUrl,
   severityRank

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-625XVVNG.js";
+} from "./chunk-SBRLXASE.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-7UCW2MU5.js";
+} from "./chunk-UJVSTSTM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RZMHFHPE.js";
+} from "./chunk-IRVI2WXD.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RZMHFHPE.js";
+} from "./chunk-IRVI2WXD.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -2046,14 +2046,15 @@ function finalEventTested(pass, body, exit, vars, producer) {
   if (v.kind !== "CompositeLit") return false;
   const fields = new Set((v.elts ?? []).flatMap((e) => e.kind === "KeyValueExpr" && e.key.kind === "Ident" ? [e.key.name] : []));
   if (fields.size === 0) return false;
+  return underIf(body, exit, (cond) => nodeContains(cond, (y) => y.kind === "SelectorExpr" && fields.has(y.sel.name) && unparen(y.x).kind === "Ident" && vars.some((w) => sameVar(pass, w, unparen(y.x)))));
+}
+function underIf(body, exit, test) {
   const at = pos(exit);
   let ok = false;
   walkSameFunc(body, (x) => {
     if (ok) return false;
     if (pos(x) > at || end(x) <= at) return false;
-    if (x.kind === "IfStmt" && pos(x.body) <= at) {
-      ok = nodeContains(x.cond, (y) => y.kind === "SelectorExpr" && fields.has(y.sel.name) && unparen(y.x).kind === "Ident" && vars.some((w) => sameVar(pass, w, unparen(y.x))));
-    }
+    if (x.kind === "IfStmt" && pos(x.body) <= at && test(x.cond)) ok = true;
     return true;
   });
   return ok;
@@ -5873,17 +5874,9 @@ function checkList(pass, file, fn, list) {
     }
   }
 }
+var TEST_FAILURES = /* @__PURE__ */ new Set(["Error", "Errorf", "Fail", "NoError", "Nil"]);
 function failsTest(b) {
-  let found = false;
-  inspect(b, (x) => {
-    if (found) return false;
-    if (x.kind === "CallExpr") {
-      const f = unparen(x.fun);
-      if (f.kind === "SelectorExpr" && /^(Error|Errorf|Fail|NoError|Nil)$/.test(f.sel.name)) found = true;
-    }
-    return !found;
-  });
-  return found;
+  return callsMethodNamed(b, TEST_FAILURES);
 }
 function releaseCall(e) {
   const c = unparen(e);
@@ -6588,15 +6581,7 @@ function constantTrips(st) {
 }
 function guardedBy(pass, body, exit, vars) {
   if (vars.length === 0) return false;
-  const at = pos(exit);
-  let ok = false;
-  walkSameFunc(body, (x) => {
-    if (ok) return false;
-    if (pos(x) > at || end(x) <= at) return false;
-    if (x.kind === "IfStmt" && pos(x.body) <= at && nodeContains(x.cond, (y) => y.kind === "Ident" && vars.some((v) => sameVar(pass, v, y)))) ok = true;
-    return true;
-  });
-  return ok;
+  return underIf(body, exit, (cond) => nodeContains(cond, (y) => y.kind === "Ident" && vars.some((v) => sameVar(pass, v, y))));
 }
 function inOtherCase(pass, body, exit, key) {
   const at = pos(exit);
@@ -7976,21 +7961,31 @@ function chanTypeKey(pass, e) {
   const t = pass.types.typeOf(unparen(e));
   return t?.kind === "named" && t.underlying()?.kind === "chan" ? `type:${t.pkg}.${t.name}` : void 0;
 }
+function chanKeySet(cache, pass, fill) {
+  let set = cache.get(pass.files);
+  if (!set) {
+    const keys = /* @__PURE__ */ new Set();
+    fill((e) => {
+      const k = chanKey(pass, e) ?? chanTypeKey(pass, e);
+      if (k) keys.add(k);
+    });
+    cache.set(pass.files, set = keys);
+  }
+  return set;
+}
+function hasChan(pass, set, ch) {
+  const k = chanKey(pass, ch);
+  const t = chanTypeKey(pass, ch);
+  return !!k && set.has(k) || !!t && set.has(t);
+}
 var servedKeys = /* @__PURE__ */ new WeakMap();
 function servedByLoop(pass, ch) {
-  let set = servedKeys.get(pass.files);
-  if (!set) {
-    set = /* @__PURE__ */ new Set();
-    const keys = set;
-    const add = (e) => {
-      const k2 = chanKey(pass, e) ?? chanTypeKey(pass, e);
-      if (k2) keys.add(k2);
-    };
+  const set = chanKeySet(servedKeys, pass, (add) => {
     for (const file of pass.files) {
       file.inspector.preorder(["RangeStmt", "ForStmt"], (x) => {
         if (x.kind === "RangeStmt") {
-          const t2 = pass.types.typeOf(x.x);
-          const u = t2?.kind === "named" ? t2.underlying() : t2;
+          const t = pass.types.typeOf(x.x);
+          const u = t?.kind === "named" ? t.underlying() : t;
           if (u?.kind === "chan") add(x.x);
         } else if (!x.cond) {
           walkSameFunc(x.body, (y) => {
@@ -8000,30 +7995,19 @@ function servedByLoop(pass, ch) {
         }
       });
     }
-    servedKeys.set(pass.files, set);
-  }
-  const k = chanKey(pass, ch);
-  const t = chanTypeKey(pass, ch);
-  return !!k && set.has(k) || !!t && set.has(t);
+  });
+  return hasChan(pass, set, ch);
 }
 var receivedKeys = /* @__PURE__ */ new WeakMap();
 function receivedInPackage(pass, ch) {
-  let set = receivedKeys.get(pass.files);
-  if (!set) {
-    set = /* @__PURE__ */ new Set();
-    const keys = set;
+  const set = chanKeySet(receivedKeys, pass, (add) => {
     for (const file of pass.files) {
       file.inspector.withStack(["UnaryExpr"], (x, stack) => {
-        if (x.op !== "<-" || stack.some((a) => a.kind === "GoStmt" || a.kind === "DeferStmt")) return;
-        const k2 = chanKey(pass, x.x) ?? chanTypeKey(pass, x.x);
-        if (k2) keys.add(k2);
+        if (x.op === "<-" && !stack.some((a) => a.kind === "GoStmt" || a.kind === "DeferStmt")) add(x.x);
       });
     }
-    receivedKeys.set(pass.files, set);
-  }
-  const k = chanKey(pass, ch);
-  const t = chanTypeKey(pass, ch);
-  return !!k && set.has(k) || !!t && set.has(t);
+  });
+  return hasChan(pass, set, ch);
 }
 function isSemaphore(pass, e, viaCallers = true) {
   const set = semaphores(pass);

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-RZMHFHPE.js";
+} from "./chunk-IRVI2WXD.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

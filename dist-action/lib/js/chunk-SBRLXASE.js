@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-7UCW2MU5.js";
+} from "./chunk-UJVSTSTM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-RZMHFHPE.js";
+} from "./chunk-IRVI2WXD.js";
 import {
   SEVERITIES,
   compareFindings,
