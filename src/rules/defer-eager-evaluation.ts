@@ -25,6 +25,8 @@ interface Write {
   nil: boolean;
   /** The new value comes from a call (a fresh file, connection, cleanup...), not a copy of another variable. */
   fresh: boolean;
+  /** The new value is a call given the old one (`r = r.WithContext(ctx)`, `l = wrap(l)`): the same thing, wrapped. */
+  derived?: boolean;
 }
 
 function isNil(pass: Pass, e: ast.Expr | undefined): boolean {
@@ -93,8 +95,9 @@ function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
           if (x.tok === ':=' && (decl ? id === decl : true)) return;
           const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : undefined;
           // A call that takes the old value (l = wrap(l), dir = filepath.Join(dir, "x")) derives from it, not a fresh value.
-          const fresh = !!v1 && unparen(v1).kind === 'CallExpr' && !mentionsVar(pass, v1, v);
-          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh });
+          const call = !!v1 && unparen(v1).kind === 'CallExpr';
+          const fresh = call && !mentionsVar(pass, v1!, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: call && !fresh });
         });
         break;
       }
@@ -167,6 +170,8 @@ interface AfterQuery {
   v: ast.Ident;
   keepNil: boolean;
   freshOnly: boolean;
+  /** Leave out writes that wrap the old value (`r = s.Errors.WithError(r, err)`). */
+  skipDerived?: boolean;
 }
 
 /**
@@ -207,7 +212,7 @@ function childOfCancelled(pass: Pass, fn: FuncNode, cancel: ast.Ident, write: as
  */
 function writeAfter(q: AfterQuery): Write | undefined {
   const { pass, cfg, fn, d, v } = q;
-  const candidates = writesOf(pass, fn, v).filter((w) => !(w.nil && !q.keepNil) && !(q.freshOnly && !w.fresh));
+  const candidates = writesOf(pass, fn, v).filter((w) => !(w.nil && !q.keepNil) && !(q.freshOnly && !w.fresh) && !(q.skipDerived && w.derived));
   // No write to consider (the common case): nothing else needs computing.
   if (candidates.length === 0) return undefined;
   const decl = pass.types.objectOf(v)?.decl;
@@ -551,7 +556,8 @@ function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: a
     // A context handed over stays the one meant even when the variable is reused for later calls.
     if (!isErr && !releasing && (unparen(d.call.fun).kind === 'FuncLit' || saysSnapshot(d.call) || isContext(pass, x))) continue;
     // A nil written later (`return nil`) is no error the deferred call misses.
-    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing });
+    // For other arguments, a value wrapped again (`r = r.WithContext(ctx)`) is still the same thing.
+    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing, skipDerived: !isErr && !releasing });
     if (!w) continue;
     // `data = decompressed` where decompressed has its own `defer pool.Put(decompressed)`: the new
     // value is taken care of by the same call.

@@ -355,3 +355,18 @@ func pooledBuffers(p bufPool, compressed bool) int {
 	}
 	return len(*data)
 }
+
+type request struct{ tags []string }
+
+func (r *request) withTag(t string) *request { return &request{tags: append(r.tags, t)} }
+
+func logRequest(r *request) {}
+
+// The request wrapped again for what follows: the deferred log keeps the original on purpose.
+func handleTagged(r *request, failed bool) {
+	defer logRequest(r)
+	if failed {
+		r = r.withTag("error")
+	}
+	_ = r
+}
