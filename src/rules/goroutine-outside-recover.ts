@@ -74,6 +74,12 @@ function protectedInPlace(pass: Pass, fn: FuncNode): boolean {
       return true;
     }
     const c = pass.types.callee(x);
+    // A function of the package that recovers by itself (`v.VerifyPartition(p)` with its own
+    // deferred recover): its work is protected too.
+    if (c?.decl && protectingRecover(pass, c.decl)) {
+      inPlace = true;
+      return true;
+    }
     if (!c || c.name === 'builtin panic' || (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion' && c.kind !== 'builtin' && !isCancel(pass, x))) ok = false;
     return ok;
   });
