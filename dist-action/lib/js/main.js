@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-UJVSTSTM.js";
+} from "./chunk-TF72Y6EY.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-SBRLXASE.js";
+} from "./chunk-XXB3QXY7.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-UJVSTSTM.js";
+} from "./chunk-TF72Y6EY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IRVI2WXD.js";
+} from "./chunk-UOUBFJLF.js";
 import {
   SEVERITIES,
   compareFindings,

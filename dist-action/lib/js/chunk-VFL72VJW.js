@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IRVI2WXD.js";
+} from "./chunk-UOUBFJLF.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IRVI2WXD.js";
+} from "./chunk-UOUBFJLF.js";
 import {
   docUrl,
   severityRank

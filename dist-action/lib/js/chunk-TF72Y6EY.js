@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-DOEGMNQR.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-ZV5X2ZWV.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-XH7SN3IY.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-KZK6EIEV.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-45PLVTY3.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-MSVV4ILZ.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-EFBEQM3U.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-4ST57CQA.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-OLOPDG4F.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-O7YFTCOW.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-RZ3RKOW4.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-I3ZTGOAN.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-XDFLR3D3.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-OUW6ZKGK.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-VFL72VJW.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-YKX5QJTB.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-HCXEKLLH.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-6TM53O4A.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

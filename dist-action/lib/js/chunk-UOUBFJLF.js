@@ -3233,8 +3233,9 @@ function computeWritesOf(pass, fn, v) {
           const id = unparen(l);
           if (x.tok === ":=" && (decl ? id === decl : true)) return;
           const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : void 0;
-          const fresh = !!v1 && unparen(v1).kind === "CallExpr" && !mentionsVar(pass, v1, v);
-          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh });
+          const call = !!v1 && unparen(v1).kind === "CallExpr";
+          const fresh = call && !mentionsVar(pass, v1, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: call && !fresh });
         });
         break;
       }
@@ -3313,7 +3314,7 @@ function childOfCancelled(pass, fn, cancel, write) {
 }
 function writeAfter(q) {
   const { pass, cfg, fn, d, v } = q;
-  const candidates = writesOf(pass, fn, v).filter((w) => !(w.nil && !q.keepNil) && !(q.freshOnly && !w.fresh));
+  const candidates = writesOf(pass, fn, v).filter((w) => !(w.nil && !q.keepNil) && !(q.freshOnly && !w.fresh) && !(q.skipDerived && w.derived));
   if (candidates.length === 0) return void 0;
   const decl = pass.types.objectOf(v)?.decl;
   const declEntry = decl && cfg ? cfg.locate(decl)?.node : void 0;
@@ -3581,7 +3582,7 @@ function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
     const isErr = typed === true || typed === void 0 && /^err$|Err$|^err[A-Z]/.test(x.name);
     if (!isErr && (o && o.varKind === "package" || !o && !isLocal(fn, x))) continue;
     if (!isErr && !releasing && (unparen(d.call.fun).kind === "FuncLit" || saysSnapshot(d.call) || isContext(pass, x))) continue;
-    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing });
+    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing, skipDerived: !isErr && !releasing });
     if (!w) continue;
     if (!isErr && w.node.kind === "AssignStmt" && deferredWithSameCall(pass, file, fn, d, w.node, x)) continue;
     const wl = lineOf(file, w.node);
@@ -7682,6 +7683,10 @@ function protectedInPlace(pass, fn) {
       return true;
     }
     const c = pass.types.callee(x);
+    if (c?.decl && protectingRecover(pass, c.decl)) {
+      inPlace = true;
+      return true;
+    }
     if (!c || c.name === "builtin panic" || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin" && !isCancel(pass, x)) ok = false;
     return ok;
   });

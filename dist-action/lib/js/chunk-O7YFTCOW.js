@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IRVI2WXD.js";
+} from "./chunk-UOUBFJLF.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-UJVSTSTM.js";
+} from "./chunk-TF72Y6EY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IRVI2WXD.js";
+} from "./chunk-UOUBFJLF.js";
 import {
   SEVERITIES,
   compareFindings,
