@@ -11,7 +11,7 @@ import { walkNode } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
-  blockingCall, callGraphOf, trailArgument, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
+  argumentFor, blockingCall, callGraphOf, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
   requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds,
 } from './helpers.js';
 
@@ -71,13 +71,32 @@ function siteContext(pass: Pass, call: ast.CallExpr): ast.Expr | undefined {
  */
 function boundedByCaller(pass: Pass, trail: CallTrail, node: ast.Node): boolean {
   if (node.kind !== 'CallExpr' || trail.funcs.length === 0) return false;
-  const ctx = siteContext(pass, node);
-  const x = ctx ? unparen(ctx) : undefined;
-  if (x?.kind !== 'Ident') return false;
-  const o = pass.types.objectOf(x);
-  if (o && o.varKind !== 'param') return false;
-  const arg = trailArgument(trail, trail.funcs.length - 1, x.name);
-  return !!arg && ctxBounded(pass, arg);
+  // What carries the deadline: the site's context, or the request it sends (which a caller on
+  // the trail may have built: `req, _ := u.c.newRequest(ctx, ...); resp, err := u.c.do(req)`).
+  let e: ast.Expr | undefined = siteContext(pass, node) ?? (node.args ?? []).find((a) => unparen(a).kind === 'Ident');
+  let k = trail.funcs.length - 1;
+  for (let step = 0; e && step < 8; step++) {
+    if (ctxBounded(pass, e)) return true;
+    const x = unparen(e);
+    if (x.kind !== 'Ident') return false;
+    const o = pass.types.objectOf(x);
+    if (!o || o.kind !== 'var') return false;
+    if (o.varKind === 'param') {
+      // Up one call on the trail: the argument that reached this parameter.
+      if (k < 0) return false;
+      const f = trail.funcs[k]!;
+      e = argumentFor((f.decl ?? f.lit)!, trail.calls[k]!, x.name);
+      k--;
+      continue;
+    }
+    // A local: the context it came from (a request built with one, by net/http or a helper).
+    const v = definingValue(pass, x);
+    const c = v && unparen(v).kind === 'CallExpr' ? (unparen(v) as ast.CallExpr) : undefined;
+    if (!c) return false;
+    const n = pass.types.callee(c)?.name;
+    e = n === 'net/http.NewRequestWithContext' || n === '(*net/http.Request).WithContext' ? c.args?.[0] : (c.args ?? []).find((a) => isCtxType(pass, a));
+  }
+  return false;
 }
 
 function ctxConfidence(pass: Pass, call: ast.CallExpr): Confidence | undefined {

@@ -58,3 +58,36 @@ func (a *attrs) callRefresh(refresh func() string) string {
 	a.mu.Unlock()
 	return refresh()
 }
+
+// newRequest builds a request bound to ctx.
+func (u *usageReporter) newRequest(ctx context.Context, user string) (*http.Request, error) {
+	return http.NewRequestWithContext(ctx, http.MethodPost, u.url, strings.NewReader(user))
+}
+
+// send does the round trip of a request built elsewhere.
+func (u *usageReporter) send(req *http.Request) error {
+	resp, err := u.client.Do(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// abort builds the request from the context it is given.
+func (u *usageReporter) abort(ctx context.Context, user string) error {
+	req, err := u.newRequest(ctx, user)
+	if err != nil {
+		return err
+	}
+	return u.send(req)
+}
+
+// The deadline reaches the round trip through a helper that builds the request: no finding.
+func (u *usageReporter) HandleAbort(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = u.abort(ctx, r.FormValue("user"))
+	}()
+	w.WriteHeader(http.StatusNoContent)
+}
