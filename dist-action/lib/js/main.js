@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-TF72Y6EY.js";
+} from "./chunk-OQK2PFGY.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-UOUBFJLF.js";
+} from "./chunk-A6Y77NES.js";
 import {
   docUrl,
   severityRank

@@ -7833,13 +7833,28 @@ function siteContext(pass, call) {
 }
 function boundedByCaller(pass, trail, node) {
   if (node.kind !== "CallExpr" || trail.funcs.length === 0) return false;
-  const ctx = siteContext(pass, node);
-  const x = ctx ? unparen(ctx) : void 0;
-  if (x?.kind !== "Ident") return false;
-  const o = pass.types.objectOf(x);
-  if (o && o.varKind !== "param") return false;
-  const arg = trailArgument(trail, trail.funcs.length - 1, x.name);
-  return !!arg && ctxBounded(pass, arg);
+  let e = siteContext(pass, node) ?? (node.args ?? []).find((a) => unparen(a).kind === "Ident");
+  let k = trail.funcs.length - 1;
+  for (let step = 0; e && step < 8; step++) {
+    if (ctxBounded(pass, e)) return true;
+    const x = unparen(e);
+    if (x.kind !== "Ident") return false;
+    const o = pass.types.objectOf(x);
+    if (!o || o.kind !== "var") return false;
+    if (o.varKind === "param") {
+      if (k < 0) return false;
+      const f = trail.funcs[k];
+      e = argumentFor(f.decl ?? f.lit, trail.calls[k], x.name);
+      k--;
+      continue;
+    }
+    const v = definingValue(pass, x);
+    const c = v && unparen(v).kind === "CallExpr" ? unparen(v) : void 0;
+    if (!c) return false;
+    const n = pass.types.callee(c)?.name;
+    e = n === "net/http.NewRequestWithContext" || n === "(*net/http.Request).WithContext" ? c.args?.[0] : (c.args ?? []).find((a) => isCtxType(pass, a));
+  }
+  return false;
 }
 function ctxConfidence(pass, call) {
   const a = siteContext(pass, call);

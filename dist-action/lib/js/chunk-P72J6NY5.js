@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-XXB3QXY7.js";
+} from "./chunk-PKKJXZDJ.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-TF72Y6EY.js";
+} from "./chunk-OQK2PFGY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-UOUBFJLF.js";
+} from "./chunk-A6Y77NES.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-TF72Y6EY.js";
+} from "./chunk-OQK2PFGY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-UOUBFJLF.js";
+} from "./chunk-A6Y77NES.js";
 import {
   SEVERITIES,
   compareFindings,

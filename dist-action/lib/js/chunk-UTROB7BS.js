@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-UOUBFJLF.js";
+} from "./chunk-A6Y77NES.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
