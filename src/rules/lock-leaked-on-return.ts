@@ -28,10 +28,15 @@ const ACQUIRE_WORDS = new Set(['lock', 'rlock', 'locked', 'locks', 'acquire', 'a
 // case with lock held"), or "the caller must unlock".
 const ACQUIRE_DOC = /\breturns\s+(?:\w+\s+){0,2}with\b[^.]*\b(held|locked)\b|\bcaller\b[^.]*\b(must|should|is responsible)\b[^.]*\b(unlock|release)/i;
 
-/** A function that returns with the lock held on purpose: named like lock/acquire, or documented so. */
+/**
+ * A function that returns with the lock held on purpose: named like lock/acquire, or documented
+ * so. A name that says only "acquire" (`Pool.Acquire` of a connection) counts only when the
+ * function never unlocks the mutex itself (checked per lock below): one that unlocks on its other
+ * paths and returns an error with it held has no such purpose.
+ */
 function intentionalAcquire(fn: FuncNode): boolean {
   if (fn.kind !== 'FuncDecl') return false;
-  if (nameWords(fn.name.name).some((w) => ACQUIRE_WORDS.has(w))) return true;
+  if (nameWords(fn.name.name).some((w) => ACQUIRE_WORDS.has(w) && w !== 'acquire' && w !== 'acquires')) return true;
   const doc = fn.doc?.list.map((c) => c.text).join('\n') ?? '';
   return ACQUIRE_DOC.test(doc);
 }
