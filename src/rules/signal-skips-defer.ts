@@ -132,8 +132,16 @@ function servingCall(pass: Pass, file: PassFile, call: ast.CallExpr): { name: st
   if (SERVE_CALLS.has(c.name)) return { name: c.name, byName: false };
   if (!SERVE_METHODS.has(c.short) || unparen(call.fun).kind !== 'SelectorExpr') return undefined;
   const callee = pass.types.callee(call);
+  // `srv.Serve(ln)` on any type, given a net.Listener: it accepts until the listener closes.
+  if (callee?.recv && c.short === 'Serve' && (call.args ?? []).some((a) => isListener(pass, a))) return { name: c.name, byName: true };
   if (callee?.recv) return callee.recv.name === 'Server' ? { name: c.name, byName: true } : undefined;
   return c.typed ? undefined : { name: c.name, byName: true };
+}
+
+function isListener(pass: Pass, e: ast.Expr): boolean {
+  const t = pass.types.typeOf(e);
+  const n = t?.kind === 'pointer' ? t.elem : t;
+  return n?.kind === 'named' && n.pkg === 'net' && (n.name === 'Listener' || n.name === 'TCPListener' || n.name === 'UnixListener');
 }
 
 /** The serving call in a function's own flow (not in go statements, defers or literals), following same-package calls. */
