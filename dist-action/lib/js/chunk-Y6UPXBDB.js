@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-A6Y77NES.js";
+} from "./chunk-3V7URBTT.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-PKKJXZDJ.js";
+} from "./chunk-JHKQOU5U.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-OQK2PFGY.js";
+} from "./chunk-TF2HFTEE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-A6Y77NES.js";
+} from "./chunk-3V7URBTT.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-OQK2PFGY.js";
+} from "./chunk-TF2HFTEE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-A6Y77NES.js";
+} from "./chunk-3V7URBTT.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -4278,7 +4278,7 @@ var ACQUIRE_WORDS = /* @__PURE__ */ new Set(["lock", "rlock", "locked", "locks",
 var ACQUIRE_DOC = /\breturns\s+(?:\w+\s+){0,2}with\b[^.]*\b(held|locked)\b|\bcaller\b[^.]*\b(must|should|is responsible)\b[^.]*\b(unlock|release)/i;
 function intentionalAcquire(fn) {
   if (fn.kind !== "FuncDecl") return false;
-  if (nameWords(fn.name.name).some((w) => ACQUIRE_WORDS.has(w))) return true;
+  if (nameWords(fn.name.name).some((w) => ACQUIRE_WORDS.has(w) && w !== "acquire" && w !== "acquires")) return true;
   const doc = fn.doc?.list.map((c) => c.text).join("\n") ?? "";
   return ACQUIRE_DOC.test(doc);
 }
@@ -8876,8 +8876,14 @@ function servingCall(pass, file, call) {
   if (SERVE_CALLS.has(c.name)) return { name: c.name, byName: false };
   if (!SERVE_METHODS.has(c.short) || unparen(call.fun).kind !== "SelectorExpr") return void 0;
   const callee = pass.types.callee(call);
+  if (callee?.recv && c.short === "Serve" && (call.args ?? []).some((a) => isListener(pass, a))) return { name: c.name, byName: true };
   if (callee?.recv) return callee.recv.name === "Server" ? { name: c.name, byName: true } : void 0;
   return c.typed ? void 0 : { name: c.name, byName: true };
+}
+function isListener(pass, e) {
+  const t = pass.types.typeOf(e);
+  const n = t?.kind === "pointer" ? t.elem : t;
+  return n?.kind === "named" && n.pkg === "net" && (n.name === "Listener" || n.name === "TCPListener" || n.name === "UnixListener");
 }
 function servesIn(pass, file, fn, depth, seen) {
   if (!fn.body || seen.has(fn)) return void 0;

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-A6Y77NES.js";
+} from "./chunk-3V7URBTT.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
