@@ -94,7 +94,7 @@ function isAction(name: string): boolean {
  * it was then, before the function did its work.
  */
 export const STATE_CAPTURE_VERBS: readonly string[] = [
-  'Snapshot', 'Summary', 'Summarize', 'Checkpoint', 'Capture', 'Stats', 'Totals', 'Build', 'Seal', 'Pending', 'Collect', 'Freeze',
+  'Snapshot', 'Summary', 'Summarize', 'Checkpoint', 'Capture', 'Stats', 'Totals', 'Build', 'Seal', 'Pending', 'Collect', 'Freeze', 'Progress', 'Counters',
 ];
 
 function isStateCapture(name: string): boolean {

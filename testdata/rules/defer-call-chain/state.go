@@ -110,3 +110,19 @@ func (s *stats) measure(n int) {
 		s.NewTimer("inner").Egress()
 	}
 }
+
+type progress struct{ done int }
+
+func (p progress) Report(l *log.Logger) { l.Println(p.done) }
+
+type upload struct{ parts int }
+
+func (u *upload) Progress() progress { return progress{done: u.parts} }
+
+// The progress is read at the defer statement, before any part is uploaded.
+func (u *upload) uploadAll(parts []int, l *log.Logger) {
+	defer u.Progress().Report(l) // want `in defer u\.Progress\(\)\.Report\(l\), u\.Progress\(\) runs now, at the defer statement`
+	for range parts {
+		u.parts++
+	}
+}
