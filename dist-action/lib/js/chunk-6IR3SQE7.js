@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3V7URBTT.js";
+} from "./chunk-4C3IKLAC.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-JHKQOU5U.js";
+} from "./chunk-2EHURAKT.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-TF2HFTEE.js";
+} from "./chunk-5WIL7CJF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3V7URBTT.js";
+} from "./chunk-4C3IKLAC.js";
 import {
   SEVERITIES,
   compareFindings,

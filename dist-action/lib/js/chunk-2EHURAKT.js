@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-TF2HFTEE.js";
+} from "./chunk-5WIL7CJF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3V7URBTT.js";
+} from "./chunk-4C3IKLAC.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3V7URBTT.js";
+} from "./chunk-4C3IKLAC.js";
 import {
   docUrl,
   severityRank

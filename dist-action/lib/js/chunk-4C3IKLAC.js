@@ -3813,7 +3813,9 @@ var STATE_CAPTURE_VERBS = [
   "Seal",
   "Pending",
   "Collect",
-  "Freeze"
+  "Freeze",
+  "Progress",
+  "Counters"
 ];
 function isStateCapture(name) {
   return startsWithVerb(name, STATE_CAPTURE_VERBS);
