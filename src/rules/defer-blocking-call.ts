@@ -55,13 +55,24 @@ function siteContext(pass: Pass, call: ast.CallExpr): ast.Expr | undefined {
   if (a && isCtxType(pass, a)) return a;
   for (const arg of call.args ?? []) {
     const x = unparen(arg);
-    if (x.kind !== 'Ident') continue;
-    const v = definingValue(pass, x);
-    const c = v && unparen(v).kind === 'CallExpr' ? (unparen(v) as ast.CallExpr) : undefined;
-    const n = c ? pass.types.callee(c)?.name : undefined;
-    if ((n === 'net/http.NewRequestWithContext' || n === '(*net/http.Request).WithContext') && c!.args?.[0]) return c!.args[0];
+    const ctx = x.kind === 'Ident' ? requestContext(pass, x, false) : undefined;
+    if (ctx) return ctx;
   }
   return undefined;
+}
+
+/**
+ * The context a local request was built with: `http.NewRequestWithContext(ctx, ...)`,
+ * `r.WithContext(ctx)`, or (with `helpers`) any call given a context, such as a package helper
+ * that builds the request.
+ */
+function requestContext(pass: Pass, x: ast.Ident, helpers: boolean): ast.Expr | undefined {
+  const v = definingValue(pass, x);
+  const c = v && unparen(v).kind === 'CallExpr' ? (unparen(v) as ast.CallExpr) : undefined;
+  if (!c) return undefined;
+  const n = pass.types.callee(c)?.name;
+  if (n === 'net/http.NewRequestWithContext' || n === '(*net/http.Request).WithContext') return c.args?.[0];
+  return helpers ? (c.args ?? []).find((a) => isCtxType(pass, a)) : undefined;
 }
 
 /**
@@ -90,11 +101,7 @@ function boundedByCaller(pass: Pass, trail: CallTrail, node: ast.Node): boolean 
       continue;
     }
     // A local: the context it came from (a request built with one, by net/http or a helper).
-    const v = definingValue(pass, x);
-    const c = v && unparen(v).kind === 'CallExpr' ? (unparen(v) as ast.CallExpr) : undefined;
-    if (!c) return false;
-    const n = pass.types.callee(c)?.name;
-    e = n === 'net/http.NewRequestWithContext' || n === '(*net/http.Request).WithContext' ? c.args?.[0] : (c.args ?? []).find((a) => isCtxType(pass, a));
+    e = requestContext(pass, x, true);
   }
   return false;
 }
