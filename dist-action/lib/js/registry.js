@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-4C3IKLAC.js";
+} from "./chunk-MIWEUZ6I.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

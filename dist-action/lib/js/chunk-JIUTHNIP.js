@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4C3IKLAC.js";
+} from "./chunk-MIWEUZ6I.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

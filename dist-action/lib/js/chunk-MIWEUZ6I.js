@@ -7825,13 +7825,18 @@ function siteContext(pass, call) {
   if (a && isCtxType(pass, a)) return a;
   for (const arg of call.args ?? []) {
     const x = unparen(arg);
-    if (x.kind !== "Ident") continue;
-    const v = definingValue(pass, x);
-    const c = v && unparen(v).kind === "CallExpr" ? unparen(v) : void 0;
-    const n = c ? pass.types.callee(c)?.name : void 0;
-    if ((n === "net/http.NewRequestWithContext" || n === "(*net/http.Request).WithContext") && c.args?.[0]) return c.args[0];
+    const ctx = x.kind === "Ident" ? requestContext(pass, x, false) : void 0;
+    if (ctx) return ctx;
   }
   return void 0;
+}
+function requestContext(pass, x, helpers) {
+  const v = definingValue(pass, x);
+  const c = v && unparen(v).kind === "CallExpr" ? unparen(v) : void 0;
+  if (!c) return void 0;
+  const n = pass.types.callee(c)?.name;
+  if (n === "net/http.NewRequestWithContext" || n === "(*net/http.Request).WithContext") return c.args?.[0];
+  return helpers ? (c.args ?? []).find((a) => isCtxType(pass, a)) : void 0;
 }
 function boundedByCaller(pass, trail, node) {
   if (node.kind !== "CallExpr" || trail.funcs.length === 0) return false;
@@ -7850,11 +7855,7 @@ function boundedByCaller(pass, trail, node) {
       k--;
       continue;
     }
-    const v = definingValue(pass, x);
-    const c = v && unparen(v).kind === "CallExpr" ? unparen(v) : void 0;
-    if (!c) return false;
-    const n = pass.types.callee(c)?.name;
-    e = n === "net/http.NewRequestWithContext" || n === "(*net/http.Request).WithContext" ? c.args?.[0] : (c.args ?? []).find((a) => isCtxType(pass, a));
+    e = requestContext(pass, x, true);
   }
   return false;
 }

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4C3IKLAC.js";
+} from "./chunk-MIWEUZ6I.js";
 import {
   docUrl,
   severityRank

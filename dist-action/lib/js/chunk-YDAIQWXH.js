@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4C3IKLAC.js";
+} from "./chunk-MIWEUZ6I.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

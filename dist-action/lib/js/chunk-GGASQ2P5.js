@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-2EHURAKT.js";
+} from "./chunk-CEIZXKQD.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5WIL7CJF.js";
+} from "./chunk-3EAS3AV4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4C3IKLAC.js";
+} from "./chunk-MIWEUZ6I.js";
 import {
   SEVERITIES,
   compareFindings,
