@@ -1,0 +1,3 @@
+module example.com/blindcorpus
+
+go 1.22

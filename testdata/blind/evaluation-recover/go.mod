@@ -1,0 +1,3 @@
+module example.com/blindb
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/blindb121
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/blindd
+
+go 1.22

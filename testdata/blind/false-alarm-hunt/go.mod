@@ -1,0 +1,3 @@
+module example.com/blindg
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/blindi
+
+go 1.22

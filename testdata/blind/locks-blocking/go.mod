@@ -1,0 +1,3 @@
+module example.com/blindc
+
+go 1.22

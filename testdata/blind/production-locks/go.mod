@@ -1,0 +1,3 @@
+module example.com/blindf
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/blinde
+
+go 1.22

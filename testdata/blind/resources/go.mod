@@ -1,0 +1,3 @@
+module example.com/blinda
+
+go 1.22

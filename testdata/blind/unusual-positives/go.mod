@@ -1,0 +1,3 @@
+module example.com/blindh
+
+go 1.22
