@@ -188,7 +188,8 @@ function run(pass: Pass): void {
       const loops = enclosingLoops(stack);
       if (loops.length === 0) return;
       const lits = laterLiterals(st.call);
-      if (lits.length === 0) return;
+      const addressed = addressTaken(pass, st.call);
+      if (lits.length === 0 && addressed.length === 0) return;
       let vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
       // Goroutines waited for later in the same iteration (wg.Wait() in the loop body) finish before
       // the loop variable changes.
@@ -204,15 +205,96 @@ function run(pass: Pass): void {
       if (vars.length === 0) return;
       const outer = [...stack];
       for (const v of vars) {
+        let reported = false;
         for (const lit of lits) {
           const use = firstUse(pass, lit, v, outer);
           if (!use) continue;
           report(pass, file, st, v, use, fn ? funcName(file, fn) : 'the function', lit !== unparen(st.call.fun));
+          reported = true;
           break;
         }
+        const a = reported ? undefined : addressed.find((x) => sameVar(pass, x.id, v, outer));
+        if (a) reportAddress(pass, file, st, v, a, fn ? funcName(file, fn) : 'the function');
       }
     });
   }
+}
+
+/**
+ * An address of a variable that the deferred or started call takes at the statement: `&v` (or
+ * `&v.f` into a struct value) as an argument, or `v.m()` where m has a pointer receiver and v is
+ * a value, so the call gets `&v`. The caller matches `id` against the loop variables.
+ */
+interface Addressed {
+  id: ast.Ident;
+  how: 'receiver' | 'argument';
+  /** The method name for a receiver, the argument's text for an argument. */
+  what: string;
+}
+
+function addressTaken(pass: Pass, call: ast.CallExpr): Addressed[] {
+  const out: Addressed[] = [];
+  const fun = unparen(call.fun);
+  if (fun.kind === 'SelectorExpr') {
+    const x = unparen(fun.x);
+    if (x.kind === 'Ident' && isValueVar(pass, x)) {
+      const c = pass.types.callee(call);
+      if (c?.kind === 'method' && c.recv?.pointer) out.push({ id: x, how: 'receiver', what: fun.sel.name });
+    }
+  }
+  for (const a of call.args ?? []) {
+    const u = unparen(a);
+    if (u.kind !== 'UnaryExpr' || u.op !== '&') continue;
+    let x = unparen(u.x);
+    let path = '';
+    // &v.f.g: an address inside v, as long as no selector goes through a pointer.
+    while (x.kind === 'SelectorExpr') {
+      const t = pass.types.typeOf(x.x);
+      if (!t || t.kind === 'pointer' || (t.kind === 'named' && t.underlying()?.kind === 'pointer')) break;
+      path = '.' + x.sel.name + path;
+      x = unparen(x.x);
+    }
+    if (x.kind === 'Ident' && (path === '' || isValueVar(pass, x))) out.push({ id: x, how: 'argument', what: `&${x.name}${path}` });
+  }
+  return out;
+}
+
+/** A variable known by type to hold a value (not a pointer or an interface), so `&v` is its own storage. */
+function isValueVar(pass: Pass, id: ast.Ident): boolean {
+  const o = pass.types.objectOf(id);
+  if (o?.kind !== 'var') return false;
+  const t = o.type;
+  if (!t) return false;
+  const u = t.kind === 'named' ? t.underlying() : t;
+  return u !== undefined && u.kind !== 'pointer' && u.kind !== 'interface' && u.kind !== 'typeparam';
+}
+
+/** Whether `id` (at the defer or go statement) is the loop variable `v`: by object only. */
+function sameVar(pass: Pass, id: ast.Ident, v: LoopVar, stack: readonly ast.Node[]): boolean {
+  if (id.name !== v.id.name) return false;
+  const ou = pass.types.objectOf(id);
+  const ov = pass.types.objectOf(v.id);
+  return ou !== undefined && ou === ov && !redeclaredBetween(v.loop, id, stack);
+}
+
+function reportAddress(pass: Pass, file: PassFile, st: ast.DeferStmt | ast.GoStmt, v: LoopVar, a: Addressed, fname: string): void {
+  const name = v.id.name;
+  const loopLine = lineOf(file, v.loop);
+  const why = v.how === 'declared'
+    ? `${name} is declared by the loop on line ${loopLine} and, under ${file.goVersion} (before go1.22), one ${name} is shared by all iterations`
+    : `the loop on line ${loopLine} assigns ${name}, a variable declared outside it, so one ${name} is shared by all iterations`;
+  const taken = a.how === 'receiver'
+    ? `${name}.${a.what} has a pointer receiver, so the ${st.kind === 'DeferStmt' ? 'deferred call' : 'goroutine'} gets &${name}`
+    : `the ${st.kind === 'DeferStmt' ? 'deferred call' : 'goroutine'} is given ${a.what}`;
+  const copy = `copy it first (${name} := ${name}) so each call gets its own variable${v.how === 'declared' ? ', or raise the go directive to 1.22' : ''}`;
+  const message = st.kind === 'DeferStmt'
+    ? `${taken}, but ${why}: when ${fname} returns every deferred call works on its last value and the earlier ones are never handled; ${copy}`
+    : `${taken}, but ${why}: the goroutine started on line ${lineOf(file, st)} sees the next iterations overwrite it (a data race); ${copy}`;
+  const related: RelatedInput[] = [
+    { node: v.loop, message: `the loop (line ${loopLine})` },
+    { node: a.id, message: `address of ${name} taken here` },
+  ];
+  pass.report({ node: st, file, message, confidence: 'high', related });
 }
 
 function report(pass: Pass, file: PassFile, st: ast.DeferStmt | ast.GoStmt, v: LoopVar, use: { id: ast.Ident; sure: boolean }, fname: string, viaArg: boolean): void {

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-3EAS3AV4.js";
+} from "./chunk-KMOJU4VZ.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-3EAS3AV4.js";
+} from "./chunk-KMOJU4VZ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MIWEUZ6I.js";
+} from "./chunk-6HDUZIYO.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MIWEUZ6I.js";
+} from "./chunk-6HDUZIYO.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-I4UR5WZO.js";
+} from "./chunk-QDJVBCPJ.js";
 import "./chunk-CGMDF3F7.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-2XP2HICG.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-MIWEUZ6I.js";
+import "./chunk-6HDUZIYO.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-CEIZXKQD.js";
+} from "./chunk-HHEFP2IB.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-3EAS3AV4.js";
+} from "./chunk-KMOJU4VZ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MIWEUZ6I.js";
+} from "./chunk-6HDUZIYO.js";
 import {
   SEVERITIES,
   compareFindings,

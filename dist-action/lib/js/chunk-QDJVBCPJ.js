@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MIWEUZ6I.js";
+} from "./chunk-6HDUZIYO.js";
 import {
   docUrl,
   severityRank
