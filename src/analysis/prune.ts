@@ -203,6 +203,8 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
         deferred.push(f.sel.name);
         let r: ast.Expr = f.x;
         while (r.kind === 'ParenExpr') r = r.x;
+        // `defer e.w.Flush()`: what the package stores in the field is asked too.
+        if (r.kind === 'SelectorExpr') deferred.push(r.sel.name);
         if (r.kind === 'CallExpr') chainDefer = true;
       }
       deferDepth++;

@@ -7,7 +7,7 @@ import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/node
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import {
-  callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, deferNeeds,
+  callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -118,7 +118,12 @@ function bindingAt(pass: Pass, bindings: readonly Binding[], id: ast.Ident, at: 
  * Whether the function (including literals other than `except`) calls one of `methods` on the
  * variable and uses the result: `return f.Close()`, `if err := f.Close(); ...`, `err = f.Sync()`.
  */
-function checkedElsewhere(pass: Pass, fn: FuncNode, id: ast.Ident, methods: readonly string[], except: ast.CallExpr): boolean {
+function checkedElsewhere(pass: Pass, fn: FuncNode, id: ast.Expr, methods: readonly string[], except: ast.CallExpr): boolean {
+  return checkedIn(fn.body!, (recv) => samePath(pass, recv, id), methods, except);
+}
+
+/** Whether `body` calls one of `methods` on what `isTarget` accepts and uses the result. */
+function checkedIn(body: ast.Node, isTarget: (recv: ast.Expr) => boolean, methods: readonly string[], except: ast.CallExpr | undefined): boolean {
   let found = false;
   const dropped = new Set<ast.Node>();
   const visit = (n: ast.Node): boolean => {
@@ -129,14 +134,157 @@ function checkedElsewhere(pass: Pass, fn: FuncNode, id: ast.Ident, methods: read
     else if (n.kind === 'AssignStmt' && n.lhs.every((l) => l.kind === 'Ident' && l.name === '_')) for (const r of n.rhs) dropped.add(unparen(r));
     else if (n.kind === 'CallExpr' && n !== except && !dropped.has(n)) {
       const m = methodCallOn(n);
-      const recv = m ? unparen(m.recv) : undefined;
-      if (m && recv?.kind === 'Ident' && methods.includes(m.method) && sameVar(pass, recv, id)) found = true;
+      if (m && methods.includes(m.method) && isTarget(unparen(m.recv))) found = true;
     }
     return !found;
   };
   // Pre-order, into function literals too: a statement is seen before the call it holds.
-  inspect(fn.body!, visit);
+  inspect(body, visit);
   return found;
+}
+
+/**
+ * The same variable, or the same field path on the same variable (`sp.file`, `e.w`): an
+ * identifier by object, each selector by name.
+ */
+function samePath(pass: Pass, a: ast.Expr, b: ast.Expr): boolean {
+  a = unparen(a);
+  b = unparen(b);
+  if (a.kind === 'Ident') return b.kind === 'Ident' && sameVar(pass, a, b);
+  if (a.kind === 'SelectorExpr') return b.kind === 'SelectorExpr' && a.sel.name === b.sel.name && samePath(pass, a.x, b.x);
+  return false;
+}
+
+/** `x.f` or `x.f.g` on a variable: the field path a deferred release can be called on. */
+function fieldPath(e: ast.Expr): ast.SelectorExpr | undefined {
+  const x = unparen(e);
+  if (x.kind !== 'SelectorExpr') return undefined;
+  let r: ast.Expr = unparen(x.x);
+  while (r.kind === 'SelectorExpr') r = unparen(r.x);
+  return r.kind === 'Ident' ? x : undefined;
+}
+
+/** The struct field a selector names, as `pkg.Type.field` from the type of its operand. */
+function fieldKey(pass: Pass, sel: ast.SelectorExpr): string | undefined {
+  let t = pass.types.typeOf(sel.x);
+  if (t?.kind === 'pointer') t = t.elem;
+  if (t?.kind !== 'named') return undefined;
+  const u = t.underlying();
+  if (u?.kind !== 'struct' || !u.fields.some((f) => f.name === sel.sel.name && !f.embedded)) return undefined;
+  return `${t.pkg}.${t.name}.${sel.sel.name}`;
+}
+
+/** The field a composite literal's key sets, as fieldKey says it. */
+function literalFieldKey(pass: Pass, lit: ast.CompositeLit, key: ast.Ident): string | undefined {
+  const t = pass.types.typeOf(lit);
+  if (t?.kind !== 'named') return undefined;
+  const u = t.underlying();
+  if (u?.kind !== 'struct' || !u.fields.some((f) => f.name === key.name && !f.embedded)) return undefined;
+  return `${t.pkg}.${t.name}.${key.name}`;
+}
+
+/**
+ * The binding of a field path in force at `at` inside the function: the last assignment to the
+ * same path (`sp.file, err = os.Create(p)`), or a struct literal that sets the field, bound to
+ * the path's variable (`rw := reportWriter{out: bufio.NewWriter(w)}`).
+ */
+function localFieldBinding(pass: Pass, file: PassFile, fn: FuncNode, path: ast.SelectorExpr, at: number): Binding | undefined {
+  let found: Binding | undefined;
+  const root = unparen(path.x);
+  const consider = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null | undefined, pos: number): void => {
+    if (!rhs || pos >= at) return;
+    lhs.forEach((l, i) => {
+      const v = rhs.length === lhs.length ? rhs[i] : i === 0 && rhs.length === 1 ? rhs[0] : undefined;
+      if (!v) return;
+      if (samePath(pass, l, path)) {
+        const o = writeOrigin(pass, file, v);
+        found = o ? { id: path.sel, origin: o, at: pos } : undefined;
+        return;
+      }
+      // A literal bound to the variable whose field the path names.
+      if (root.kind !== 'Ident' || !samePath(pass, l, root)) return;
+      let lit = unparen(v);
+      if (lit.kind === 'UnaryExpr' && lit.op === '&') lit = unparen(lit.x);
+      if (lit.kind !== 'CompositeLit') return;
+      found = undefined;
+      for (const e of lit.elts ?? []) {
+        if (e.kind !== 'KeyValueExpr' || unparen(e.key).kind !== 'Ident' || (unparen(e.key) as ast.Ident).name !== path.sel.name) continue;
+        const o = writeOrigin(pass, file, e.value);
+        if (o) found = { id: path.sel, origin: o, at: pos };
+      }
+    });
+  };
+  walkSameFunc(fn.body!, (x) => {
+    if (x.kind === 'AssignStmt') consider(x.lhs, x.rhs, nodePos(x));
+    else if (x.kind === 'ValueSpec') consider(x.names, x.values, nodePos(x));
+    return true;
+  });
+  return found;
+}
+
+interface FieldFacts {
+  /** What every value the package stores in the field comes from, when they agree. */
+  origin: WriteOrigin | undefined;
+  /** The package releases the field with a checked call somewhere (a Close method returning its Flush). */
+  checked: boolean;
+}
+
+const fieldFactsCache = new WeakMap<readonly PassFile[], Map<string, FieldFacts>>();
+
+/**
+ * What the package as a whole does with a struct field: what it stores in it (every assignment
+ * and keyed literal of the field) and whether any function releases it with a checked call.
+ */
+function fieldFacts(pass: Pass, key: string, methods: (o: WriteOrigin) => readonly string[]): FieldFacts {
+  let cache = fieldFactsCache.get(pass.files);
+  if (!cache) fieldFactsCache.set(pass.files, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let origin: WriteOrigin | undefined;
+  let agree = true;
+  let stores = 0;
+  const store = (file: PassFile, v: ast.Expr): void => {
+    stores++;
+    const u = unparen(v);
+    if (u.kind === 'Ident' && u.name === 'nil') return;
+    const o = writeOrigin(pass, file, v);
+    if (!o || (origin && origin.res !== o.res)) agree = false;
+    else origin ??= o;
+  };
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === 'AssignStmt') {
+        x.lhs.forEach((l, i) => {
+          const sel = unparen(l);
+          if (sel.kind !== 'SelectorExpr' || fieldKey(pass, sel) !== key) return;
+          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : i === 0 ? x.rhs[0] : undefined;
+          if (v) store(file, v);
+          else agree = false;
+        });
+      } else if (x.kind === 'CompositeLit') {
+        for (const e of x.elts ?? []) {
+          if (e.kind === 'KeyValueExpr' && unparen(e.key).kind === 'Ident' && literalFieldKey(pass, x, unparen(e.key) as ast.Ident) === key) store(file, e.value);
+        }
+      } else if (x.kind === 'UnaryExpr' && x.op === '&' && unparen(x.x).kind === 'SelectorExpr' && fieldKey(pass, unparen(x.x) as ast.SelectorExpr) === key) {
+        // Its address handed out: anything may be stored through it.
+        agree = false;
+      }
+      return true;
+    });
+  }
+  const o = agree && stores > 0 ? origin : undefined;
+  let checked = false;
+  if (o) {
+    const isField = (recv: ast.Expr): boolean => recv.kind === 'SelectorExpr' && recv.sel.name === key.slice(key.lastIndexOf('.') + 1) && fieldKey(pass, recv) === key;
+    for (const file of pass.files) {
+      for (const d of file.file.decls ?? []) {
+        if (d.kind === 'FuncDecl' && d.body && checkedIn(d.body, isField, methods(o), undefined)) checked = true;
+      }
+    }
+  }
+  const facts = { origin: o, checked };
+  cache.set(key, facts);
+  return facts;
 }
 
 /** Calls that only read from some of their arguments (by index): passing the file there writes nothing. */
@@ -168,12 +316,9 @@ const WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|R
  * it is passed to a call (io.Copy(f, r), fmt.Fprintf(f, ...), gzip.NewWriter(f)), or it is stored
  * or returned. A file that is only created, stat'ed, passed by name or descriptor loses nothing at close.
  */
-function writtenThrough(pass: Pass, fn: FuncNode, id: ast.Ident, origin: ast.CallExpr): boolean {
+function writtenThrough(pass: Pass, fn: FuncNode, id: ast.Expr, origin: ast.CallExpr | undefined): boolean {
   let found = false;
-  const isV = (e: ast.Expr): boolean => {
-    const x = unparen(e);
-    return x.kind === 'Ident' && sameVar(pass, x, id);
-  };
+  const isV = (e: ast.Expr): boolean => samePath(pass, e, id);
   inspect(fn.body!, (x) => {
     if (found) return false;
     if (x === origin) return false;
@@ -257,13 +402,16 @@ function run(pass: Pass): void {
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
       if (!fn.body || !file.inspector.contains(fn, ['DeferStmt'])) return;
       const bindings = bindingsIn(pass, file, fn);
-      if (bindings.length === 0) return;
       walkSameFunc(fn.body, (x) => {
         if (x.kind !== 'DeferStmt') return true;
         for (const dc of deferredCalls(x)) {
           if (!dc.discarded) continue;
           const m = methodCallOn(dc.call);
           const recv = m ? unparen(m.recv) : undefined;
+          if (m && recv?.kind === 'SelectorExpr') {
+            checkField(pass, file, fn, x, dc, m.method, recv);
+            continue;
+          }
           if (!m || recv?.kind !== 'Ident') continue;
           const b = bindingAt(pass, bindings, recv, nodePos(x));
           if (!b || !b.origin.res.release.includes(m.method)) continue;
@@ -279,12 +427,39 @@ function run(pass: Pass): void {
   }
 }
 
-function report(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, call: ast.CallExpr, v: ast.Ident, b: Binding): void {
+/**
+ * A deferred release of a field path (`defer sp.file.Close()`, `defer e.w.Flush()`): bound in the
+ * function itself, or, for a field the whole package only ever fills with one kind of writer
+ * and never releases with a checked call, by what the package stores in it (medium confidence).
+ */
+function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, dc: ReturnType<typeof deferredCalls>[number], method: string, recv: ast.SelectorExpr): void {
+  if (!fieldPath(recv)) return;
+  let b = localFieldBinding(pass, file, fn, recv, nodePos(d));
+  let packageWide = false;
+  if (!b) {
+    const key = fieldKey(pass, recv);
+    if (!key) return;
+    const facts = fieldFacts(pass, key, (o) => o.res.checked);
+    if (!facts.origin || facts.checked) return;
+    b = { id: recv.sel, origin: facts.origin, at: 0 };
+    packageWide = true;
+  }
+  if (!b.origin.res.release.includes(method)) return;
+  if (dc.lit && onFailureOnly(pass, dc.lit, dc.call)) return;
+  if (!writtenThrough(pass, fn, recv, packageWide ? undefined : b.origin.call)) return;
+  if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) return;
+  report(pass, file, fn, d, dc.call, recv, b, packageWide);
+}
+
+function report(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, call: ast.CallExpr, recv: ast.Ident | ast.SelectorExpr, b: Binding, packageWide = false): void {
   const { origin } = b;
+  const v = { name: textOf(file, recv) };
   const res = origin.res;
   const callText = textOf(file, call);
   const line = lineOf(file, origin.call);
-  const what = `${res.what} ${res.verb} ${origin.name} on line ${line}`;
+  const what = packageWide
+    ? `${res.what} that the package stores in ${v.name} (${res.verb} ${origin.name} on line ${line}${pass.fileOf(origin.call) && pass.fileOf(origin.call) !== file ? ` of ${pass.fileOf(origin.call)!.path}` : ''})`
+    : `${res.what} ${res.verb} ${origin.name} on line ${line}`;
   const fname = funcName(file, fn);
   let message: string;
   if (res.errorVia) {
@@ -301,7 +476,7 @@ function report(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, call
     node: d.call === call ? d : call,
     file,
     message,
-    confidence: origin.typed ? 'high' : 'medium',
+    confidence: origin.typed && !packageWide ? 'high' : 'medium',
     related: [{ node: origin.call, message: `${v.name} is a ${res.what} ${res.verb} ${origin.name}` }],
   });
 }
@@ -316,6 +491,6 @@ export const analyzer: Analyzer = {
     category: 'lifetime',
     docUrl: docUrl(ID),
   },
-  needs: deferNeeds,
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt'] }, { deferred: true }),
   run,
 };
