@@ -12,7 +12,7 @@ import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
   argumentFor, blockingCall, callGraphOf, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
-  requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds,
+  methodCallOn, requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-blocking-call';
@@ -702,6 +702,31 @@ function failureBranches(body: ast.Node): [number, number][] {
 }
 
 /**
+ * Whether a connection's Read or Write is bounded by a deadline set on the same connection
+ * earlier in the same code (`conn.SetWriteDeadline(time.Now().Add(d)); conn.Write(bye)`): it
+ * fails with a timeout instead of waiting for the peer. Clearing the deadline (`time.Time{}`)
+ * bounds nothing.
+ */
+function deadlineBefore(body: ast.Node, call: ast.CallExpr, name: string): boolean {
+  const m = /\.(Read|Write)$/.exec(name);
+  const target = methodCallOn(call);
+  if (!m || !target || !name.includes('net')) return false;
+  const setters = ['SetDeadline', m[1] === 'Read' ? 'SetReadDeadline' : 'SetWriteDeadline'];
+  const at = nodePos(call);
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found || nodePos(x) >= at) return false;
+    if (x.kind === 'CallExpr') {
+      const s = methodCallOn(x);
+      const arg = x.args?.[0] ? unparen(x.args[0]) : undefined;
+      if (s && setters.includes(s.method) && sameExpr(s.recv, target.recv) && arg && arg.kind !== 'CompositeLit') found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/**
  * Blocking operations in a function body's own code (not nested literals, not go statements).
  * A wait for other goroutines that comes after the body told them to stop (`close(done); <-errCh`,
  * `cancel(); wg.Wait()`, `conn.Close(); <-readerDone`, `cmd.Process.Kill(); cmd.Wait()`) is a
@@ -792,7 +817,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         const b = blockingCall(pass, x);
         // `if err != nil { os.RemoveAll(dir) }`: undoing a half-made directory on the failure path only.
         const rollback = b?.name === 'os.RemoveAll' && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= nodePos(x) && nodePos(x) < z);
-        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback) {
+        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name)) {
           // The function's own scratch directory: usually small, but its size is not bounded here.
           const conf = removesTempDir(pass, b.name, x) ? 'medium' : ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
