@@ -173,7 +173,10 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
       // `go handle(ev)` with handle a func value (a parameter, a field, a map entry): whatever it
       // runs is out of sight, and nothing here recovers for it (medium).
       const c = pass.types.callee(go.call);
-      if (c?.kind === 'funcvalue') {
+      // Also a func taken from an interface or a map (`go fn.(func(string))(m)`, `go hooks[name]()`).
+      const fun = unparen(go.call.fun);
+      const valueOfType = !c && fun.kind !== 'FuncLit' && pass.types.typeOf(fun)?.kind === 'signature';
+      if (c?.kind === 'funcvalue' || valueOfType) {
         pass.report({
           node: go,
           file,

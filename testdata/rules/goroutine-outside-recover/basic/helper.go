@@ -102,6 +102,17 @@ func dispatch(events []string, handle func(string)) {
 	}
 }
 
+// Function values taken from an interface and from a map are out of sight as well.
+func notifyHooks(hooks map[string]any, named map[string]func(), event string) {
+	defer safe.Recover("notifyHooks")
+	if h, ok := hooks[event]; ok {
+		go h.(func(string))(event) // want `notifyHooks protects itself with a deferred recover \(line \d+\), but the goroutine started on line \d+ runs the function value h\.\(func\(string\)\)`
+	}
+	if f := named[event]; f != nil {
+		go named[event]() // want `runs the function value named\[event\]`
+	}
+}
+
 // verifyPart recovers by itself.
 func verifyPart(p int) (ok bool) {
 	defer func() {
