@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
   callGraphOf, callName, callText, cfgOf, definingValue, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
-  sameRefKey, sameVar, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
+  sameRefKey, sameVar, stmtListOf, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
 } from './helpers.js';
 
 const ID = 'defer-in-loop';
@@ -388,6 +388,66 @@ function keyedLookup(pass: Pass, id: ast.Ident): ast.CallExpr | undefined {
   return call;
 }
 
+/**
+ * Whether the function does more after the loop (the outermost one holding the defer) than
+ * return: statements after it in any enclosing block, or a return whose results call something.
+ */
+function worksAfterLoop(body: ast.BlockStmt, loop: LoopNode): boolean {
+  const at = nodeEnd(loop);
+  let found = false;
+  const visit = (x: ast.Node): boolean => {
+    if (found) return false;
+    // Only the nodes around the loop: what follows it in each enclosing list.
+    if (nodePos(x) > nodePos(loop) || nodeEnd(x) < at) return false;
+    const list = stmtListOf(x);
+    for (const st of list ?? []) {
+      if (nodePos(st) < at) continue;
+      if (st.kind === 'ReturnStmt' && !(st.results ?? []).some((r) => containsCall(r))) continue;
+      if (st.kind === 'EmptyStmt') continue;
+      found = true;
+    }
+    return !found;
+  };
+  visit(body);
+  walkSameFunc(body, visit);
+  return found;
+}
+
+/**
+ * Whether the loop body gathers something into a variable declared before the loop (`n +=
+ * len(sh.m)`, `out = append(out, node.name)`, `snap[k] = v`, `s.total++`): a view of all the elements together, which is
+ * what holding all their locks makes consistent. The cursor that names the mutex does not count.
+ */
+function accumulatesOutside(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
+  const from = nodePos(loop);
+  const to = nodeEnd(loop);
+  const cursor = rootIdent(mutex);
+  const cursorObj = cursor ? pass.types.objectOf(cursor) : undefined;
+  const outside = (e: ast.Expr): boolean => {
+    const r = rootIdent(e);
+    const o = r ? pass.types.objectOf(r) : undefined;
+    if (!o || o.kind !== 'var' || o === cursorObj || !o.decl || o.varKind === 'package' || o.varKind === 'field') return false;
+    return o.decl.namePos < from || o.decl.namePos >= to;
+  };
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'AssignStmt' && x.tok !== ':=' && x.lhs.some(outside)) found = true;
+    else if (x.kind === 'IncDecStmt' && outside(x.x)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function containsCall(e: ast.Node): boolean {
+  let found = false;
+  walkNode(e, (x) => {
+    if (x.kind === 'CallExpr' || x.kind === 'FuncLit') found = true;
+    return !found;
+  });
+  return found;
+}
+
 function perIterationMutex(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
   const from = nodePos(loop);
   const to = nodeEnd(loop);
@@ -477,7 +537,22 @@ function run(pass: Pass): void {
           // A mutex named through a variable the loop declares (`for _, s := range shards {
           // s.mu.Lock(); defer s.mu.Unlock() }`, `m.shards[i].mu`) is another mutex each
           // iteration: locking them all until return is the lock-all idiom, not a deadlock.
-          if (lock && perIterationMutex(pass, loop, fun.x)) return;
+          // Only when the function goes on to work under all of them: a loop that is the
+          // function's last work (`for _, b := range backends { b.mu.Lock(); defer
+          // b.mu.Unlock(); b.update() }`) meant to unlock per iteration, and keeps every earlier
+          // element locked while it handles the later ones.
+          if (lock && perIterationMutex(pass, loop, fun.x)) {
+            if ((fn?.body && worksAfterLoop(fn.body, outer)) || accumulatesOutside(pass, loop, fun.x)) return;
+            const mu = textOf(file, fun.x);
+            pass.report({
+              node: d,
+              file,
+              confidence: c?.typed ? 'high' : 'medium',
+              message: `${mu} is locked on line ${lineOf(file, lock)} in every iteration of the loop on line ${loopLine}, but the deferred ${deferred} runs only when ${fname} returns, so each ${mu} stays locked while the later iterations run and nothing after the loop needs it held: goroutines waiting for those mutexes wait for the whole loop; unlock at the end of the iteration or move the loop body into a function`,
+              related: [{ node: lock, message: `${textOf(file, lock)} in the same iteration` }, ...related],
+            });
+            return;
+          }
           if (lock) {
             const mu = textOf(file, fun.x);
             const lockText = textOf(file, lock);

@@ -41,3 +41,43 @@ func (c *shardedCounter) lockAll() int {
 	}
 	return n
 }
+
+type upstream struct {
+	mu      sync.Mutex
+	addr    string
+	fails   int
+	healthy bool
+}
+
+// Each upstream is updated on its own: nothing is gathered across them and nothing follows the
+// loop, so holding every earlier upstream locked while the later ones are handled buys nothing.
+func applyHealth(upstreams []*upstream, results map[string]error) {
+	for _, b := range upstreams {
+		b.mu.Lock()
+		defer b.mu.Unlock() // want `b\.mu is locked on line \d+ in every iteration of the loop on line \d+, but the deferred b\.mu\.Unlock\(\) runs only when applyHealth returns, so each b\.mu stays locked while the later iterations run`
+		err, ok := results[b.addr]
+		if !ok {
+			continue
+		}
+		if err != nil {
+			b.fails++
+			b.healthy = b.fails < 3
+			continue
+		}
+		b.fails = 0
+		b.healthy = true
+	}
+}
+
+// Counted across all upstreams under all their locks: a consistent view, no finding.
+func healthyCount(upstreams []*upstream) int {
+	n := 0
+	for _, b := range upstreams {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if b.healthy {
+			n++
+		}
+	}
+	return n
+}
