@@ -361,7 +361,9 @@ function allUnlocks(pass: Pass, fn: FuncNode, m: Mutex, unlock: LockMethod): { d
         return false;
       }
       if (x.kind === 'FuncLit' && x !== n) {
-        visit(x.body, true);
+        // A literal that locks the mutex itself (`time.AfterFunc(d, func() { q.mu.Lock(); defer
+        // q.mu.Unlock(); ... })`) releases its own lock, not the one taken here.
+        if (!locksItself(pass, x, m, unlock)) visit(x.body, true);
         return false;
       }
       if (x.kind === 'CallExpr') {
@@ -376,6 +378,25 @@ function allUnlocks(pass: Pass, fn: FuncNode, m: Mutex, unlock: LockMethod): { d
   };
   if (fn.body) visit(fn.body, false);
   return { direct, inLiterals };
+}
+
+/**
+ * Whether a function literal's own code takes the lock that `unlock` releases, on the same
+ * mutex, before it first releases it: its unlocks pair with its own lock. (One that unlocks
+ * first, `func() { mu.Unlock(); cb(); mu.Lock() }`, releases the caller's lock for a while.)
+ */
+function locksItself(pass: Pass, lit: ast.FuncLit, m: Mutex, unlock: LockMethod): boolean {
+  const lock = unlock === 'RUnlock' ? 'RLock' : 'Lock';
+  let first: 'lock' | 'unlock' | undefined;
+  walkNode(lit.body, (x) => {
+    if (first || x.kind === 'FuncLit') return false;
+    if (x.kind === 'CallExpr') {
+      const l = lockCall(pass, x);
+      if (l && (l.method === lock || l.method === unlock) && sameMutex(pass, m, l.mutex)) first = l.method === lock ? 'lock' : 'unlock';
+    }
+    return !first;
+  });
+  return first === 'lock';
 }
 
 /** The defer statements of fn that release the mutex (directly, in a deferred literal, or through a same-package callee). */
