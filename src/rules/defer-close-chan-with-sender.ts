@@ -76,6 +76,8 @@ interface Sender {
   sends: ast.SendStmt[];
   /** Keys of other channels the goroutine closes or sends on (completion signals). */
   signals: string[];
+  /** Some sends are in functions the goroutine hands the channel to. */
+  viaCall: boolean;
 }
 
 function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
@@ -84,6 +86,8 @@ function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
   const subst = targetSubst(pass, target);
   const sends: ast.SendStmt[] = [];
   const signals: string[] = [];
+  let viaCall = false;
+  const seen = new Set<ast.FuncDecl>();
   inspect(target.fn.body, (x) => {
     if (x.kind === 'SendStmt') {
       const k = refKey(pass, x.chan, subst);
@@ -92,10 +96,39 @@ function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
     } else if (x.kind === 'CallExpr' && isBuiltinClose(pass, x)) {
       const k = refKey(pass, x.args![0]!, subst);
       if (k !== undefined && !sameRefKey(k, key)) signals.push(k);
+    } else if (x.kind === 'CallExpr') {
+      // The channel handed to a function of the package that sends on it (`t.follow(ctx, p, out)`).
+      const before = sends.length;
+      calleeSends(pass, x, subst, key, sends, seen, 0);
+      if (sends.length > before) viaCall = true;
     }
     return true;
   });
-  return sends.length > 0 ? { target, sends, signals } : undefined;
+  return sends.length > 0 ? { target, sends, signals, viaCall } : undefined;
+}
+
+/**
+ * The sends on the channel `key` in a same-package function that a call hands it to as an
+ * argument, and in the functions that one hands it on to (two calls deep).
+ */
+function calleeSends(pass: Pass, call: ast.CallExpr, subst: ReadonlyMap<unknown, string>, key: string, out: ast.SendStmt[], seen: Set<ast.FuncDecl>, depth: number): void {
+  if (depth >= 2 || !call.args?.length) return;
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body || seen.has(decl)) return;
+  const params = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const inner = new Map<unknown, string>();
+  call.args.forEach((a, i) => {
+    const p = params[i];
+    if (!p || p.name === '_' || !sameRefKey(refKey(pass, a, subst), key)) return;
+    inner.set(pass.types.objectOf(p) ?? p.name, key);
+  });
+  if (inner.size === 0) return;
+  seen.add(decl);
+  inspect(decl.body, (x) => {
+    if (x.kind === 'SendStmt' && sameRefKey(refKey(pass, x.chan, inner), key)) out.push(x);
+    else if (x.kind === 'CallExpr') calleeSends(pass, x, inner, key, out, seen, depth + 1);
+    return true;
+  });
 }
 
 /**
@@ -106,7 +139,7 @@ function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
 function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, s: Sender, key: string, senders: number): (n: ast.Node) => boolean {
   // One goroutine sending one value: receiving a value means it has sent. With two goroutines
   // sending (`go copy(a, b)` and `go copy(b, a)` on one errc), one receive says nothing of the other.
-  const oneValue = s.sends.length === 1 && loopDepthIn(s.target.fn.body!, s.sends[0]!) === 0 && g.loopsContaining(g.locate(go)!.block).length === 0;
+  const oneValue = s.sends.length === 1 && !s.viaCall && loopDepthIn(s.target.fn.body!, s.sends[0]!) === 0 && g.loopsContaining(g.locate(go)!.block).length === 0;
   const single = senders === 1 && oneValue;
   // Several goroutines sending one value each, received as many times in the function's own
   // top-level statements (`err1 := <-errc; err2 := <-errc`): after the last of those receives
@@ -292,11 +325,12 @@ function run(pass: Pass): void {
           const ch = textOf(file, c.ch);
           const goLine = lineOf(file, go);
           const send = s.sends[0]!;
+          const sendFile = pass.fileOf(send) ?? file;
           const ret = returnOfPath(path);
           const how = ret ? `the return on line ${lineOf(file, ret)} does not wait for it` : `${fname} can return without waiting for it`;
           const what = c.inLiteral ? `${textOf(file, c.close)} deferred in ${fname}` : `defer ${textOf(file, c.close)} in ${fname}`;
           const related: RelatedInput[] = [
-            { node: send, message: `send on ${ch} in the goroutine` },
+            { node: send, file: sendFile, message: `send on ${ch} in the goroutine` },
             { node: go, message: 'the goroutine starts here' },
           ];
           if (ret) related.push({ node: ret, message: `returns without waiting for the goroutine of line ${goLine}` });
@@ -305,7 +339,7 @@ function run(pass: Pass): void {
             node: c.inLiteral ? c.close : c.defer,
             file,
             confidence: byName ? 'medium' : 'high',
-            message: `${what} closes ${ch} when ${fname} returns, but the goroutine started on line ${goLine} can still send on it (line ${lineOf(file, send)}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            message: `${what} closes ${ch} when ${fname} returns, but the goroutine started on line ${goLine} can still send on it (line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ''}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
             related,
           });
           break;
