@@ -43,7 +43,8 @@ function score(dir: string, verbose: boolean): { hazards: number; found: number;
     readFileSync(p, 'utf8').split('\n').forEach((l, i) => {
       if (/^func /.test(l)) list.push((cur = { start: i + 1, end: /}\s*$/.test(l) && !/{\s*$/.test(l) ? i + 1 : i + 1 }));
       else if (cur && /^}/.test(l)) cur.end = i + 1;
-      for (const m of l.matchAll(/HAZ ([a-z-]+)/g)) marks.push({ file, line: i + 1, rule: m[1]! });
+      // `// HAZ rule-a rule-b`: every rule id of the marker.
+      for (const m of l.matchAll(/HAZ((?: +[a-z]+(?:-[a-z]+)+)+)/g)) for (const rule of m[1]!.trim().split(/ +/)) marks.push({ file, line: i + 1, rule });
     });
     funcs.set(file, list);
   }
