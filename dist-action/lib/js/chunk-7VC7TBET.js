@@ -2348,6 +2348,53 @@ function keyedLookup(pass, id) {
   }
   return call;
 }
+function worksAfterLoop(body, loop) {
+  const at = end(loop);
+  let found = false;
+  const visit = (x) => {
+    if (found) return false;
+    if (pos(x) > pos(loop) || end(x) < at) return false;
+    const list = stmtListOf(x);
+    for (const st of list ?? []) {
+      if (pos(st) < at) continue;
+      if (st.kind === "ReturnStmt" && !(st.results ?? []).some((r) => containsCall(r))) continue;
+      if (st.kind === "EmptyStmt") continue;
+      found = true;
+    }
+    return !found;
+  };
+  visit(body);
+  walkSameFunc(body, visit);
+  return found;
+}
+function accumulatesOutside(pass, loop, mutex) {
+  const from = pos(loop);
+  const to = end(loop);
+  const cursor = rootIdent(mutex);
+  const cursorObj = cursor ? pass.types.objectOf(cursor) : void 0;
+  const outside = (e) => {
+    const r = rootIdent(e);
+    const o = r ? pass.types.objectOf(r) : void 0;
+    if (!o || o.kind !== "var" || o === cursorObj || !o.decl || o.varKind === "package" || o.varKind === "field") return false;
+    return o.decl.namePos < from || o.decl.namePos >= to;
+  };
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === "AssignStmt" && x.tok !== ":=" && x.lhs.some(outside)) found = true;
+    else if (x.kind === "IncDecStmt" && outside(x.x)) found = true;
+    return !found;
+  });
+  return found;
+}
+function containsCall(e) {
+  let found = false;
+  walkNode(e, (x) => {
+    if (x.kind === "CallExpr" || x.kind === "FuncLit") found = true;
+    return !found;
+  });
+  return found;
+}
 function perIterationMutex(pass, loop, mutex) {
   const from = pos(loop);
   const to = end(loop);
@@ -2406,7 +2453,18 @@ function run(pass) {
         const method = c?.typed ? MUTEX_METHODS[c.name] : c?.short;
         if (method === "Unlock" || method === "RUnlock") {
           const lock = lockedInIteration(pass, file, loop, fun.x, method, at);
-          if (lock && perIterationMutex(pass, loop, fun.x)) return;
+          if (lock && perIterationMutex(pass, loop, fun.x)) {
+            if (fn?.body && worksAfterLoop(fn.body, outer) || accumulatesOutside(pass, loop, fun.x)) return;
+            const mu = textOf(file, fun.x);
+            pass.report({
+              node: d,
+              file,
+              confidence: c?.typed ? "high" : "medium",
+              message: `${mu} is locked on line ${lineOf(file, lock)} in every iteration of the loop on line ${loopLine}, but the deferred ${deferred} runs only when ${fname} returns, so each ${mu} stays locked while the later iterations run and nothing after the loop needs it held: goroutines waiting for those mutexes wait for the whole loop; unlock at the end of the iteration or move the loop body into a function`,
+              related: [{ node: lock, message: `${textOf(file, lock)} in the same iteration` }, ...related]
+            });
+            return;
+          }
           if (lock) {
             const mu = textOf(file, fun.x);
             const lockText = textOf(file, lock);
@@ -2780,6 +2838,8 @@ function senderOf(pass, go, key) {
   const subst = targetSubst(pass, target);
   const sends = [];
   const signals = [];
+  let viaCall = false;
+  const seen = /* @__PURE__ */ new Set();
   inspect(target.fn.body, (x) => {
     if (x.kind === "SendStmt") {
       const k = refKey(pass, x.chan, subst);
@@ -2788,13 +2848,36 @@ function senderOf(pass, go, key) {
     } else if (x.kind === "CallExpr" && isBuiltinClose(pass, x)) {
       const k = refKey(pass, x.args[0], subst);
       if (k !== void 0 && !sameRefKey(k, key)) signals.push(k);
+    } else if (x.kind === "CallExpr") {
+      const before = sends.length;
+      calleeSends(pass, x, subst, key, sends, seen, 0);
+      if (sends.length > before) viaCall = true;
     }
     return true;
   });
-  return sends.length > 0 ? { target, sends, signals } : void 0;
+  return sends.length > 0 ? { target, sends, signals, viaCall } : void 0;
+}
+function calleeSends(pass, call, subst, key, out, seen, depth) {
+  if (depth >= 2 || !call.args?.length) return;
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body || seen.has(decl)) return;
+  const params = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const inner = /* @__PURE__ */ new Map();
+  call.args.forEach((a, i) => {
+    const p = params[i];
+    if (!p || p.name === "_" || !sameRefKey(refKey(pass, a, subst), key)) return;
+    inner.set(pass.types.objectOf(p) ?? p.name, key);
+  });
+  if (inner.size === 0) return;
+  seen.add(decl);
+  inspect(decl.body, (x) => {
+    if (x.kind === "SendStmt" && sameRefKey(refKey(pass, x.chan, inner), key)) out.push(x);
+    else if (x.kind === "CallExpr") calleeSends(pass, x, inner, key, out, seen, depth + 1);
+    return true;
+  });
 }
 function syncEntries(pass, file, fn, g, go, s, key, senders) {
-  const oneValue = s.sends.length === 1 && loopDepthIn(s.target.fn.body, s.sends[0]) === 0 && g.loopsContaining(g.locate(go).block).length === 0;
+  const oneValue = s.sends.length === 1 && !s.viaCall && loopDepthIn(s.target.fn.body, s.sends[0]) === 0 && g.loopsContaining(g.locate(go).block).length === 0;
   const single = senders === 1 && oneValue;
   let allReceived;
   if (senders > 1 && oneValue && fn.body) {
@@ -2946,11 +3029,12 @@ function run5(pass) {
           const ch = textOf(file, c.ch);
           const goLine = lineOf(file, go);
           const send = s.sends[0];
+          const sendFile = pass.fileOf(send) ?? file;
           const ret = returnOfPath(path);
           const how = ret ? `the return on line ${lineOf(file, ret)} does not wait for it` : `${fname} can return without waiting for it`;
           const what = c.inLiteral ? `${textOf(file, c.close)} deferred in ${fname}` : `defer ${textOf(file, c.close)} in ${fname}`;
           const related = [
-            { node: send, message: `send on ${ch} in the goroutine` },
+            { node: send, file: sendFile, message: `send on ${ch} in the goroutine` },
             { node: go, message: "the goroutine starts here" }
           ];
           if (ret) related.push({ node: ret, message: `returns without waiting for the goroutine of line ${goLine}` });
@@ -2959,7 +3043,7 @@ function run5(pass) {
             node: c.inLiteral ? c.close : c.defer,
             file,
             confidence: byName ? "medium" : "high",
-            message: `${what} closes ${ch} when ${fname} returns, but the goroutine started on line ${goLine} can still send on it (line ${lineOf(file, send)}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            message: `${what} closes ${ch} when ${fname} returns, but the goroutine started on line ${goLine} can still send on it (line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ""}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
             related
           });
           break;
@@ -4588,7 +4672,7 @@ function allUnlocks(pass, fn, m, unlock) {
         return false;
       }
       if (x.kind === "FuncLit" && x !== n) {
-        visit(x.body, true);
+        if (!locksItself(pass, x, m, unlock)) visit(x.body, true);
         return false;
       }
       if (x.kind === "CallExpr") {
@@ -4603,6 +4687,19 @@ function allUnlocks(pass, fn, m, unlock) {
   };
   if (fn.body) visit(fn.body, false);
   return { direct, inLiterals };
+}
+function locksItself(pass, lit, m, unlock) {
+  const lock = unlock === "RUnlock" ? "RLock" : "Lock";
+  let first;
+  walkNode(lit.body, (x) => {
+    if (first || x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr") {
+      const l = lockCall(pass, x);
+      if (l && (l.method === lock || l.method === unlock) && sameMutex(pass, m, l.mutex)) first = l.method === lock ? "lock" : "unlock";
+    }
+    return !first;
+  });
+  return first === "lock";
 }
 function deferredReleases(pass, file, fn, cfg, m, unlock) {
   const out = /* @__PURE__ */ new Set();
@@ -4915,6 +5012,9 @@ function bindingAt(pass, bindings, id, at) {
   return found;
 }
 function checkedElsewhere(pass, fn, id, methods, except) {
+  return checkedIn(fn.body, (recv) => samePath2(pass, recv, id), methods, except);
+}
+function checkedIn(body, isTarget, methods, except) {
   let found = false;
   const dropped = /* @__PURE__ */ new Set();
   const visit = (n) => {
@@ -4924,13 +5024,124 @@ function checkedElsewhere(pass, fn, id, methods, except) {
     else if (n.kind === "AssignStmt" && n.lhs.every((l) => l.kind === "Ident" && l.name === "_")) for (const r of n.rhs) dropped.add(unparen(r));
     else if (n.kind === "CallExpr" && n !== except && !dropped.has(n)) {
       const m = methodCallOn(n);
-      const recv = m ? unparen(m.recv) : void 0;
-      if (m && recv?.kind === "Ident" && methods.includes(m.method) && sameVar(pass, recv, id)) found = true;
+      if (m && methods.includes(m.method) && isTarget(unparen(m.recv))) found = true;
     }
     return !found;
   };
-  inspect(fn.body, visit);
+  inspect(body, visit);
   return found;
+}
+function samePath2(pass, a, b) {
+  a = unparen(a);
+  b = unparen(b);
+  if (a.kind === "Ident") return b.kind === "Ident" && sameVar(pass, a, b);
+  if (a.kind === "SelectorExpr") return b.kind === "SelectorExpr" && a.sel.name === b.sel.name && samePath2(pass, a.x, b.x);
+  return false;
+}
+function fieldPath(e) {
+  const x = unparen(e);
+  if (x.kind !== "SelectorExpr") return void 0;
+  let r = unparen(x.x);
+  while (r.kind === "SelectorExpr") r = unparen(r.x);
+  return r.kind === "Ident" ? x : void 0;
+}
+function fieldKey(pass, sel) {
+  let t = pass.types.typeOf(sel.x);
+  if (t?.kind === "pointer") t = t.elem;
+  if (t?.kind !== "named") return void 0;
+  const u = t.underlying();
+  if (u?.kind !== "struct" || !u.fields.some((f) => f.name === sel.sel.name && !f.embedded)) return void 0;
+  return `${t.pkg}.${t.name}.${sel.sel.name}`;
+}
+function literalFieldKey(pass, lit, key) {
+  const t = pass.types.typeOf(lit);
+  if (t?.kind !== "named") return void 0;
+  const u = t.underlying();
+  if (u?.kind !== "struct" || !u.fields.some((f) => f.name === key.name && !f.embedded)) return void 0;
+  return `${t.pkg}.${t.name}.${key.name}`;
+}
+function localFieldBinding(pass, file, fn, path, at) {
+  let found;
+  const root = unparen(path.x);
+  const consider = (lhs, rhs, pos2) => {
+    if (!rhs || pos2 >= at) return;
+    lhs.forEach((l, i) => {
+      const v = rhs.length === lhs.length ? rhs[i] : i === 0 && rhs.length === 1 ? rhs[0] : void 0;
+      if (!v) return;
+      if (samePath2(pass, l, path)) {
+        const o = writeOrigin(pass, file, v);
+        found = o ? { id: path.sel, origin: o, at: pos2 } : void 0;
+        return;
+      }
+      if (root.kind !== "Ident" || !samePath2(pass, l, root)) return;
+      let lit = unparen(v);
+      if (lit.kind === "UnaryExpr" && lit.op === "&") lit = unparen(lit.x);
+      if (lit.kind !== "CompositeLit") return;
+      found = void 0;
+      for (const e of lit.elts ?? []) {
+        if (e.kind !== "KeyValueExpr" || unparen(e.key).kind !== "Ident" || unparen(e.key).name !== path.sel.name) continue;
+        const o = writeOrigin(pass, file, e.value);
+        if (o) found = { id: path.sel, origin: o, at: pos2 };
+      }
+    });
+  };
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "AssignStmt") consider(x.lhs, x.rhs, pos(x));
+    else if (x.kind === "ValueSpec") consider(x.names, x.values, pos(x));
+    return true;
+  });
+  return found;
+}
+var fieldFactsCache = /* @__PURE__ */ new WeakMap();
+function fieldFacts(pass, key, methods) {
+  let cache = fieldFactsCache.get(pass.files);
+  if (!cache) fieldFactsCache.set(pass.files, cache = /* @__PURE__ */ new Map());
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let origin;
+  let agree = true;
+  let stores = 0;
+  const store = (file, v) => {
+    stores++;
+    const u = unparen(v);
+    if (u.kind === "Ident" && u.name === "nil") return;
+    const o2 = writeOrigin(pass, file, v);
+    if (!o2 || origin && origin.res !== o2.res) agree = false;
+    else origin ??= o2;
+  };
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === "AssignStmt") {
+        x.lhs.forEach((l, i) => {
+          const sel = unparen(l);
+          if (sel.kind !== "SelectorExpr" || fieldKey(pass, sel) !== key) return;
+          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : i === 0 ? x.rhs[0] : void 0;
+          if (v) store(file, v);
+          else agree = false;
+        });
+      } else if (x.kind === "CompositeLit") {
+        for (const e of x.elts ?? []) {
+          if (e.kind === "KeyValueExpr" && unparen(e.key).kind === "Ident" && literalFieldKey(pass, x, unparen(e.key)) === key) store(file, e.value);
+        }
+      } else if (x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "SelectorExpr" && fieldKey(pass, unparen(x.x)) === key) {
+        agree = false;
+      }
+      return true;
+    });
+  }
+  const o = agree && stores > 0 ? origin : void 0;
+  let checked = false;
+  if (o) {
+    const isField = (recv) => recv.kind === "SelectorExpr" && recv.sel.name === key.slice(key.lastIndexOf(".") + 1) && fieldKey(pass, recv) === key;
+    for (const file of pass.files) {
+      for (const d of file.file.decls ?? []) {
+        if (d.kind === "FuncDecl" && d.body && checkedIn(d.body, isField, methods(o), void 0)) checked = true;
+      }
+    }
+  }
+  const facts = { origin: o, checked };
+  cache.set(key, facts);
+  return facts;
 }
 var READ_ONLY_ARGS = {
   "io.ReadAll": [0],
@@ -4954,10 +5165,7 @@ var READ_ONLY_ARGS = {
 var WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|CreatePart|CreateFormFile|CreateFormField|WriteField|Copy|AddFS|Encode)$/;
 function writtenThrough(pass, fn, id, origin) {
   let found = false;
-  const isV = (e) => {
-    const x = unparen(e);
-    return x.kind === "Ident" && sameVar(pass, x, id);
-  };
+  const isV = (e) => samePath2(pass, e, id);
   inspect(fn.body, (x) => {
     if (found) return false;
     if (x === origin) return false;
@@ -5029,13 +5237,16 @@ function run12(pass) {
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
       if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
       const bindings = bindingsIn(pass, file, fn);
-      if (bindings.length === 0) return;
       walkSameFunc(fn.body, (x) => {
         if (x.kind !== "DeferStmt") return true;
         for (const dc of deferredCalls(x)) {
           if (!dc.discarded) continue;
           const m = methodCallOn(dc.call);
           const recv = m ? unparen(m.recv) : void 0;
+          if (m && recv?.kind === "SelectorExpr") {
+            checkField(pass, file, fn, x, dc, m.method, recv);
+            continue;
+          }
           if (!m || recv?.kind !== "Ident") continue;
           const b = bindingAt(pass, bindings, recv, pos(x));
           if (!b || !b.origin.res.release.includes(m.method)) continue;
@@ -5050,12 +5261,31 @@ function run12(pass) {
     });
   }
 }
-function report3(pass, file, fn, d, call, v, b) {
+function checkField(pass, file, fn, d, dc, method, recv) {
+  if (!fieldPath(recv)) return;
+  let b = localFieldBinding(pass, file, fn, recv, pos(d));
+  let packageWide = false;
+  if (!b) {
+    const key = fieldKey(pass, recv);
+    if (!key) return;
+    const facts = fieldFacts(pass, key, (o) => o.res.checked);
+    if (!facts.origin || facts.checked) return;
+    b = { id: recv.sel, origin: facts.origin, at: 0 };
+    packageWide = true;
+  }
+  if (!b.origin.res.release.includes(method)) return;
+  if (dc.lit && onFailureOnly(pass, dc.lit, dc.call)) return;
+  if (!writtenThrough(pass, fn, recv, packageWide ? void 0 : b.origin.call)) return;
+  if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) return;
+  report3(pass, file, fn, d, dc.call, recv, b, packageWide);
+}
+function report3(pass, file, fn, d, call, recv, b, packageWide = false) {
   const { origin } = b;
+  const v = { name: textOf(file, recv) };
   const res = origin.res;
   const callText2 = textOf(file, call);
   const line = lineOf(file, origin.call);
-  const what = `${res.what} ${res.verb} ${origin.name} on line ${line}`;
+  const what = packageWide ? `${res.what} that the package stores in ${v.name} (${res.verb} ${origin.name} on line ${line}${pass.fileOf(origin.call) && pass.fileOf(origin.call) !== file ? ` of ${pass.fileOf(origin.call).path}` : ""})` : `${res.what} ${res.verb} ${origin.name} on line ${line}`;
   const fname = funcName(file, fn);
   let message2;
   if (res.errorVia) {
@@ -5069,7 +5299,7 @@ function report3(pass, file, fn, d, call, v, b) {
     node: d.call === call ? d : call,
     file,
     message: message2,
-    confidence: origin.typed ? "high" : "medium",
+    confidence: origin.typed && !packageWide ? "high" : "medium",
     related: [{ node: origin.call, message: `${v.name} is a ${res.what} ${res.verb} ${origin.name}` }]
   });
 }
@@ -5083,7 +5313,7 @@ var analyzer12 = {
     category: "lifetime",
     docUrl: docUrl(ID12)
   },
-  needs: deferNeeds,
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"] }, { deferred: true }),
   run: run12
 };
 
@@ -5612,7 +5842,7 @@ function checkLiteralField(pass, file, fn, d, sel) {
   });
   return true;
 }
-function checkField(pass, file, fn, d, sel) {
+function checkField2(pass, file, fn, d, sel) {
   const c = pass.types.callee(d.call);
   if (!c || c.kind !== "funcvalue") return;
   if (checkLiteralField(pass, file, fn, d, sel)) return;
@@ -5672,7 +5902,7 @@ function run14(pass) {
           if (checkPackageVar(pass, file, fn, x, fun)) return true;
           checkLocal(pass, file, fn, x, fun);
         } else if (fun.kind === "IndexExpr") checkMapCall(pass, file, fn, x, fun);
-        else if (fun.kind === "SelectorExpr") checkField(pass, file, fn, x, fun);
+        else if (fun.kind === "SelectorExpr") checkField2(pass, file, fn, x, fun);
         return true;
       });
     });
@@ -7822,7 +8052,9 @@ function check5(pass, file, fn) {
     const t = goTarget(pass, go);
     if (!t) {
       const c = pass.types.callee(go.call);
-      if (c?.kind === "funcvalue") {
+      const fun = unparen(go.call.fun);
+      const valueOfType = !c && fun.kind !== "FuncLit" && pass.types.typeOf(fun)?.kind === "signature";
+      if (c?.kind === "funcvalue" || valueOfType) {
         pass.report({
           node: go,
           file,
@@ -8379,6 +8611,24 @@ function failureBranches(body) {
   });
   return out;
 }
+function deadlineBefore(body, call, name) {
+  const m = /\.(Read|Write)$/.exec(name);
+  const target = methodCallOn(call);
+  if (!m || !target || !name.includes("net")) return false;
+  const setters = ["SetDeadline", m[1] === "Read" ? "SetReadDeadline" : "SetWriteDeadline"];
+  const at = pos(call);
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found || pos(x) >= at) return false;
+    if (x.kind === "CallExpr") {
+      const s = methodCallOn(x);
+      const arg = x.args?.[0] ? unparen(x.args[0]) : void 0;
+      if (s && setters.includes(s.method) && sameExpr(s.recv, target.recv) && arg && arg.kind !== "CompositeLit") found = true;
+    }
+    return !found;
+  });
+  return found;
+}
 function sitesIn(pass, file, body) {
   const out = [];
   const skip = /* @__PURE__ */ new Set();
@@ -8450,7 +8700,7 @@ function sitesIn(pass, file, body) {
       case "CallExpr": {
         const b = blockingCall(pass, x);
         const rollback = b?.name === "os.RemoveAll" && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= pos(x) && pos(x) < z);
-        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback) {
+        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name)) {
           const conf = removesTempDir(pass, b.name, x) ? "medium" : ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
         }

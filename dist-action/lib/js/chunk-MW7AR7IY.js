@@ -3720,6 +3720,7 @@ function scanBody(decl, body, needs) {
         deferred.push(f.sel.name);
         let r = f.x;
         while (r.kind === "ParenExpr") r = r.x;
+        if (r.kind === "SelectorExpr") deferred.push(r.sel.name);
         if (r.kind === "CallExpr") chainDefer = true;
       }
       deferDepth++;

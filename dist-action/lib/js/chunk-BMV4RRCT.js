@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-HHEFP2IB.js";
+} from "./chunk-67E7LWFQ.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-KMOJU4VZ.js";
-import "./chunk-CGMDF3F7.js";
+import "./chunk-CTU4PIX4.js";
+import "./chunk-GO5FRTEX.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-2XP2HICG.js";
+import "./chunk-MW7AR7IY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-6HDUZIYO.js";
+import "./chunk-7VC7TBET.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-KMOJU4VZ.js";
+} from "./chunk-CTU4PIX4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-CGMDF3F7.js";
+} from "./chunk-GO5FRTEX.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-2XP2HICG.js";
+} from "./chunk-MW7AR7IY.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6HDUZIYO.js";
+} from "./chunk-7VC7TBET.js";
 import {
   SEVERITIES,
   compareFindings,

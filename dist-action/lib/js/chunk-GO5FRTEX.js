@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-2XP2HICG.js";
+} from "./chunk-MW7AR7IY.js";
 import {
   fileNameMismatch,
   headerAllows,

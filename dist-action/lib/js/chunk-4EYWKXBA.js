@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-CGMDF3F7.js";
+} from "./chunk-GO5FRTEX.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-2XP2HICG.js";
+import "./chunk-MW7AR7IY.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6HDUZIYO.js";
+} from "./chunk-7VC7TBET.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-CGMDF3F7.js";
+} from "./chunk-GO5FRTEX.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-2XP2HICG.js";
+} from "./chunk-MW7AR7IY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6HDUZIYO.js";
+} from "./chunk-7VC7TBET.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-HHEFP2IB.js";
+} from "./chunk-67E7LWFQ.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-KMOJU4VZ.js";
+} from "./chunk-CTU4PIX4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,19 +49,19 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-CGMDF3F7.js";
+} from "./chunk-GO5FRTEX.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-2XP2HICG.js";
+} from "./chunk-MW7AR7IY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6HDUZIYO.js";
+} from "./chunk-7VC7TBET.js";
 import {
   SEVERITIES,
   compareFindings,

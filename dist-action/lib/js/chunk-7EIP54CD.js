@@ -3,14 +3,14 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-CGMDF3F7.js";
+} from "./chunk-GO5FRTEX.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6HDUZIYO.js";
+} from "./chunk-7VC7TBET.js";
 import {
   docUrl,
   severityRank
