@@ -415,7 +415,8 @@ function worksAfterLoop(body: ast.BlockStmt, loop: LoopNode): boolean {
 
 /**
  * Whether the loop body gathers something into a variable declared before the loop (`n +=
- * len(sh.m)`, `out = append(out, node.name)`, `snap[k] = v`, `s.total++`): a view of all the elements together, which is
+ * len(sh.m)`, `out = append(out, node.name)`, `snap[k] = v`, `s.total++`) or returns a result
+ * from inside: a view of all the elements together, which is
  * what holding all their locks makes consistent. The cursor that names the mutex does not count.
  */
 function accumulatesOutside(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
@@ -434,6 +435,9 @@ function accumulatesOutside(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolea
     if (found) return false;
     if (x.kind === 'AssignStmt' && x.tok !== ':=' && x.lhs.some(outside)) found = true;
     else if (x.kind === 'IncDecStmt' && outside(x.x)) found = true;
+    // A search under the locks taken so far: its answer is returned from inside the loop
+    // (`for p := c.parent; p != nil; p = p.parent { p.mu.Lock(); defer p.mu.Unlock(); if !p.done { return p } }`).
+    else if (x.kind === 'ReturnStmt' && (x.results?.length ?? 0) > 0) found = true;
     return !found;
   });
   return found;

@@ -81,3 +81,21 @@ func healthyCount(upstreams []*upstream) int {
 	}
 	return n
 }
+
+type testNode struct {
+	mu     sync.Mutex
+	done   bool
+	parent *testNode
+}
+
+// A search up the ancestors, each kept locked until the answer is returned: no finding.
+func (c *testNode) destination() *testNode {
+	for p := c.parent; p != nil; p = p.parent {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if !p.done {
+			return p
+		}
+	}
+	return nil
+}
