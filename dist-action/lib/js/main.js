@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-CTU4PIX4.js";
+} from "./chunk-YV65AV7A.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

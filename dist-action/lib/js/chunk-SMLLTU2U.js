@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-7VC7TBET.js";
+} from "./chunk-V6XI4BBR.js";
 import {
   docUrl,
   severityRank

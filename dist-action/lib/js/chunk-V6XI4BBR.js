@@ -2383,6 +2383,7 @@ function accumulatesOutside(pass, loop, mutex) {
     if (found) return false;
     if (x.kind === "AssignStmt" && x.tok !== ":=" && x.lhs.some(outside)) found = true;
     else if (x.kind === "IncDecStmt" && outside(x.x)) found = true;
+    else if (x.kind === "ReturnStmt" && (x.results?.length ?? 0) > 0) found = true;
     return !found;
   });
   return found;

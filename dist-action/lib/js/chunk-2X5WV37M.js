@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-67E7LWFQ.js";
+} from "./chunk-NSW64LUK.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-CTU4PIX4.js";
+} from "./chunk-YV65AV7A.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-7VC7TBET.js";
+} from "./chunk-V6XI4BBR.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-CTU4PIX4.js";
+} from "./chunk-YV65AV7A.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-7VC7TBET.js";
+} from "./chunk-V6XI4BBR.js";
 import {
   SEVERITIES,
   compareFindings,

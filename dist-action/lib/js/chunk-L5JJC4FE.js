@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-67E7LWFQ.js";
+} from "./chunk-NSW64LUK.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-CTU4PIX4.js";
+import "./chunk-YV65AV7A.js";
 import "./chunk-GO5FRTEX.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-MW7AR7IY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-7VC7TBET.js";
+import "./chunk-V6XI4BBR.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-7VC7TBET.js";
+} from "./chunk-V6XI4BBR.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
