@@ -42,7 +42,8 @@ function onlyForeignCalls(pass: Pass, fn: FuncNode): boolean {
     if (!ok) return false;
     if (x.kind !== 'CallExpr') return true;
     const c = pass.types.callee(x);
-    if (!c || c.name === 'builtin panic') ok = false;
+    // An http.Handler's ServeHTTP runs whatever handler the program installed: its own code.
+    if (!c || c.name === 'builtin panic' || c.name === '(net/http.Handler).ServeHTTP') ok = false;
     else if ((c.kind === 'func' || c.kind === 'method' || c.kind === 'interface') && c.pkg !== '' && c.pkg !== pass.pkg.importPath) foreign = true;
     else if (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion' && c.kind !== 'builtin' && !isCancel(pass, x)) ok = false;
     return ok;
