@@ -136,10 +136,10 @@ function calleeSends(pass: Pass, call: ast.CallExpr, subst: ReadonlyMap<unknown,
  * group, receives of a completion signal, a range over the channel, a receive of the only value of
  * a single sender, and loops that receive from the channel and are left only when their condition ends.
  */
-function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, s: Sender, key: string, senders: number): (n: ast.Node) => boolean {
+function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, at: ast.Node, s: Sender, key: string, senders: number): (n: ast.Node) => boolean {
   // One goroutine sending one value: receiving a value means it has sent. With two goroutines
   // sending (`go copy(a, b)` and `go copy(b, a)` on one errc), one receive says nothing of the other.
-  const oneValue = s.sends.length === 1 && !s.viaCall && loopDepthIn(s.target.fn.body!, s.sends[0]!) === 0 && g.loopsContaining(g.locate(go)!.block).length === 0;
+  const oneValue = s.sends.length === 1 && !s.viaCall && loopDepthIn(s.target.fn.body!, s.sends[0]!) === 0 && g.loopsContaining(g.locate(at)!.block).length === 0;
   const single = senders === 1 && oneValue;
   // Several goroutines sending one value each, received as many times in the function's own
   // top-level statements (`err1 := <-errc; err2 := <-errc`): after the last of those receives
@@ -166,7 +166,7 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
     const st = info.stmt;
     // `if ev.done { return }` where the sender's last statement sends `progress{done: true}`: by
     // then the sender has nothing left to send.
-    if (senders === 1 && g.loopsContaining(g.locate(go)!.block).length === 0 && nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key))) {
+    if (senders === 1 && g.loopsContaining(g.locate(at)!.block).length === 0 && nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key))) {
       const got = receivedVars(pass, st.body, key);
       for (const e of g.loopExits(st).exits) {
         if (e.via?.kind === 'ReturnStmt' && finalEventTested(pass, st.body, e.via, got, s.target.fn.body!)) drains.add(e.via);
@@ -270,7 +270,7 @@ function waitsBeforeClose(c: DeferredClose, synced: (n: ast.Node) => boolean): b
 }
 
 /** A path from the go statement to a return inside a loop whose body receives from the channel. */
-function earlyReturnFromReceiveLoop(pass: Pass, g: CFG, go: ast.GoStmt, synced: (n: ast.Node) => boolean, key: string): Block[] | null {
+function earlyReturnFromReceiveLoop(pass: Pass, g: CFG, go: ast.Node, synced: (n: ast.Node) => boolean, key: string): Block[] | null {
   const returns = new Set<ast.Node>();
   for (const info of g.loops.values()) {
     const body = info.stmt.body;
@@ -284,46 +284,123 @@ function earlyReturnFromReceiveLoop(pass: Pass, g: CFG, go: ast.GoStmt, synced: 
   return g.findPath(go, (n) => returns.has(n), { avoid: synced });
 }
 
+/**
+ * A goroutine start as the closing function sees it: its own go statement, or a call of a
+ * package function that starts goroutines sending on the channel it is given and returns
+ * without waiting for them (`h.askMembers(members, replies)`).
+ */
+interface Launch {
+  /** The go statement (in the helper, for a helper's goroutine). */
+  go: ast.GoStmt;
+  /** The statement of the closing function where the goroutine starts: the go statement or the helper call. */
+  at: ast.Node;
+  sender: Sender;
+  /** For a helper: the call. */
+  via?: ast.CallExpr;
+}
+
+function launchesOf(pass: Pass, body: ast.BlockStmt, key: string): Launch[] {
+  const out: Launch[] = [];
+  for (const go of goStmtsIn(body)) {
+    const sender = senderOf(pass, go, key);
+    if (sender) out.push({ go, at: go, sender });
+  }
+  walkSameFunc(body, (x) => {
+    if (x.kind !== 'ExprStmt' || unparen(x.x).kind !== 'CallExpr') return x.kind !== 'GoStmt' && x.kind !== 'DeferStmt';
+    const call = unparen(x.x) as ast.CallExpr;
+    for (const { go, sender } of helperLaunches(pass, call, key)) out.push({ go, at: x, sender, via: call });
+    return true;
+  });
+  return out;
+}
+
+const helperGoCache = new WeakMap<ast.FuncDecl, boolean>();
+
+/**
+ * The goroutines a same-package helper starts that send on the channel the call hands it, when
+ * the helper returns without waiting for anything (no group wait, no receive in its own code).
+ */
+function helperLaunches(pass: Pass, call: ast.CallExpr, key: string): { go: ast.GoStmt; sender: Sender }[] {
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body || !call.args?.length || call.ellipsis !== -1) return [];
+  let fires = helperGoCache.get(decl);
+  if (fires === undefined) {
+    let gos = false;
+    let waits = false;
+    const file = pass.fileOf(decl);
+    walkSameFunc(decl.body, (x) => {
+      if (x.kind === 'GoStmt') gos = true;
+      else if (x.kind === 'UnaryExpr' && x.op === '<-') waits = true;
+      else if (x.kind === 'SelectStmt') waits = true;
+      else if (x.kind === 'RangeStmt') {
+        // A range over a channel waits; over a slice or a map it does not.
+        const t = pass.types.typeOf(x.x);
+        const u = t?.kind === 'named' ? t.underlying() : t;
+        if (!u || u.kind === 'chan') waits = true;
+      }
+      else if (x.kind === 'CallExpr' && file && isWaitCall(pass, file, x)) waits = true;
+      return !waits;
+    });
+    helperGoCache.set(decl, (fires = gos && !waits));
+  }
+  if (!fires) return [];
+  const names = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const out: { go: ast.GoStmt; sender: Sender }[] = [];
+  call.args.forEach((a, i) => {
+    const p = names[i];
+    if (!p || p.name === '_' || !sameRefKey(refKey(pass, a), key)) return;
+    const inner = refKey(pass, p);
+    if (inner === undefined) return;
+    for (const go of goStmtsIn(decl.body!)) {
+      const sender = senderOf(pass, go, inner);
+      if (sender) out.push({ go, sender });
+    }
+  });
+  return out;
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
-      if (!fn.body || !file.inspector.contains(fn, ['DeferStmt']) || !file.inspector.contains(fn, ['GoStmt'])) return;
+      if (!fn.body || !file.inspector.contains(fn, ['DeferStmt'])) return;
       const closes = deferredCloses(pass, fn.body);
       if (closes.length === 0) return;
-      const gos = goStmtsIn(fn.body);
-      if (gos.length === 0) return;
       const g = cfgOf(pass, fn);
       if (!g) return;
       const fname = funcName(file, fn);
       for (const c of closes) {
         if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
-        const senders = gos.filter((go) => senderOf(pass, go, c.key)).length;
-        for (const go of gos) {
-          const s = senderOf(pass, go, c.key);
-          if (!s || !g.locate(go)) continue;
-          const synced = syncEntries(pass, file, fn, g, go, s, c.key, senders);
+        const launches = launchesOf(pass, fn.body, c.key);
+        const senders = launches.length;
+        for (const { go, at, sender: s, via } of launches) {
+          if (!g.locate(at)) continue;
+          const synced = syncEntries(pass, file, fn, g, go, at, s, c.key, senders);
           // `defer func() { wg.Wait(); close(out) }()`: the literal itself waits before closing.
           if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
           // The close matters only for goroutines started on a path where the defer is registered:
           // `if bad { defer close(ch); ch <- errResult; return ch }; go produce(ch)` never has both.
           if (!g.locate(c.defer)) continue;
-          const deferFirst = g.canReach(c.defer, go);
-          if (!deferFirst && !g.canReach(go, c.defer)) continue;
+          const deferFirst = g.canReach(c.defer, at);
+          if (!deferFirst && !g.canReach(at, c.defer)) continue;
           let path: Block[] | null;
-          if (deferFirst) path = g.findPath(go, 'exit', { avoid: synced });
+          if (deferFirst) path = g.findPath(at, 'exit', { avoid: synced });
           else {
             // Started before the defer: only the ways out through the defer count.
-            const before = g.findPath(go, c.defer, { avoid: synced });
+            const before = g.findPath(at, c.defer, { avoid: synced });
             const after = before && g.findPath(c.defer, 'exit', { avoid: synced });
             path = before && after ? [...before, ...after.slice(1)] : null;
           }
           if (!path) continue;
           // The shortest way out may be a receive loop run to its end (which took every value);
           // an early return from inside such a loop is the one that leaves senders behind.
-          const early = earlyReturnFromReceiveLoop(pass, g, go, synced, c.key);
+          const early = earlyReturnFromReceiveLoop(pass, g, at, synced, c.key);
           if (early) path = early;
           const ch = textOf(file, c.ch);
-          const goLine = lineOf(file, go);
+          const goFile = pass.fileOf(go) ?? file;
+          const goLine = lineOf(goFile, go);
+          const started = via
+            ? `the goroutine that ${textOf(file, via.fun)} starts (line ${goLine}${goFile !== file ? ` of ${goFile.path}` : ''}), called on line ${lineOf(file, at)},`
+            : `the goroutine started on line ${goLine}`;
           const send = s.sends[0]!;
           const sendFile = pass.fileOf(send) ?? file;
           const ret = returnOfPath(path);
@@ -331,7 +408,8 @@ function run(pass: Pass): void {
           const what = c.inLiteral ? `${textOf(file, c.close)} deferred in ${fname}` : `defer ${textOf(file, c.close)} in ${fname}`;
           const related: RelatedInput[] = [
             { node: send, file: sendFile, message: `send on ${ch} in the goroutine` },
-            { node: go, message: 'the goroutine starts here' },
+            { node: go, file: goFile, message: 'the goroutine starts here' },
+            ...(via ? [{ node: via, message: `${textOf(file, via.fun)} starts it and returns without waiting` }] : []),
           ];
           if (ret) related.push({ node: ret, message: `returns without waiting for the goroutine of line ${goLine}` });
           const byName = c.key.includes('?') || !pass.typesKnown;
@@ -339,7 +417,7 @@ function run(pass: Pass): void {
             node: c.inLiteral ? c.close : c.defer,
             file,
             confidence: byName ? 'medium' : 'high',
-            message: `${what} closes ${ch} when ${fname} returns, but the goroutine started on line ${goLine} can still send on it (line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ''}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ''}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
             related,
           });
           break;

@@ -50,3 +50,76 @@ func (t *tailer) collectOther(ctx context.Context, paths []string, out, logs cha
 	}
 	<-ctx.Done()
 }
+
+type member struct{ id string }
+
+func (m *member) ask() (string, error) { return m.id, nil }
+
+// askAll starts one goroutine per member and returns at once.
+func askAll(members []*member, replies chan<- string) {
+	for _, m := range members {
+		go func() {
+			if r, err := m.ask(); err == nil {
+				replies <- r
+			}
+		}()
+	}
+}
+
+// askAllWaited waits for its goroutines before it returns.
+func askAllWaited(members []*member, replies chan<- string) {
+	var wg sync.WaitGroup
+	for _, m := range members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r, err := m.ask(); err == nil {
+				replies <- r
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// The goroutines askAll starts outlive the timeout return.
+func presence(ctx context.Context, members []*member) []string {
+	replies := make(chan string, len(members))
+	defer close(replies) // want `defer close\(replies\) in presence closes replies when presence returns, but the goroutine that askAll starts \(line \d+\), called on line \d+, can still send on it`
+	askAll(members, replies)
+	var got []string
+	for len(got) < len(members) {
+		select {
+		case r := <-replies:
+			got = append(got, r)
+		case <-ctx.Done():
+			return got
+		}
+	}
+	return got
+}
+
+// ---- not flagged ----
+
+// The helper waits for its own goroutines.
+func presenceWaited(members []*member) []string {
+	replies := make(chan string, len(members))
+	defer close(replies)
+	askAllWaited(members, replies)
+	var got []string
+	for len(replies) > 0 {
+		got = append(got, <-replies)
+	}
+	return got
+}
+
+// Every reply is received before the return: the loop is left only when its condition ends.
+func presenceAll(members []*member) []string {
+	replies := make(chan string, len(members))
+	defer close(replies)
+	askAll(members, replies)
+	var got []string
+	for i := 0; i < len(members); i++ {
+		got = append(got, <-replies)
+	}
+	return got
+}
