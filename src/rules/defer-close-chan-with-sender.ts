@@ -297,6 +297,8 @@ interface Launch {
   sender: Sender;
   /** For a helper: the call. */
   via?: ast.CallExpr;
+  /** For a `time.AfterFunc` literal: the call. */
+  afterFunc?: ast.CallExpr;
 }
 
 function launchesOf(pass: Pass, body: ast.BlockStmt, key: string): Launch[] {
@@ -306,12 +308,56 @@ function launchesOf(pass: Pass, body: ast.BlockStmt, key: string): Launch[] {
     if (sender) out.push({ go, at: go, sender });
   }
   walkSameFunc(body, (x) => {
+    // `time.AfterFunc(d, func() { fired <- v })`: the literal runs in a goroutine of its own
+    // when the timer fires, unless the function stops the timer.
+    const timer = afterFuncOf(pass, x);
+    if (timer && !timerStopped(pass, body, timer.v)) {
+      const go: ast.GoStmt = { kind: 'GoStmt', go: timer.call.lparen, call: { kind: 'CallExpr', fun: timer.lit, lparen: timer.lit.body.lbrace, args: null, ellipsis: -1, rparen: timer.lit.body.rbrace } };
+      const sender = senderOf(pass, go, key);
+      if (sender) out.push({ go, at: x, sender, afterFunc: timer.call });
+      return true;
+    }
     if (x.kind !== 'ExprStmt' || unparen(x.x).kind !== 'CallExpr') return x.kind !== 'GoStmt' && x.kind !== 'DeferStmt';
     const call = unparen(x.x) as ast.CallExpr;
     for (const { go, sender } of helperLaunches(pass, call, key)) out.push({ go, at: x, sender, via: call });
     return true;
   });
   return out;
+}
+
+/** A statement calling `time.AfterFunc(d, func() {...})` (the timer kept in `v`, if assigned). */
+function afterFuncOf(pass: Pass, x: ast.Node): { call: ast.CallExpr; lit: ast.FuncLit; v?: ast.Ident } | undefined {
+  let e: ast.Expr | undefined;
+  let v: ast.Ident | undefined;
+  if (x.kind === 'ExprStmt') e = x.x;
+  else if (x.kind === 'AssignStmt' && x.rhs.length === 1) {
+    e = x.rhs[0];
+    const l = unparen(x.lhs[0]!);
+    if (l.kind === 'Ident') v = l;
+  } else return undefined;
+  const call = e ? unparen(e) : undefined;
+  if (call?.kind !== 'CallExpr' || pass.types.callee(call)?.name !== 'time.AfterFunc') return undefined;
+  const lit = call.args?.[1] ? unparen(call.args[1]) : undefined;
+  return lit?.kind === 'FuncLit' ? { call, lit, ...(v ? { v } : {}) } : undefined;
+}
+
+/** Whether the function calls Stop on the timer (deferred or not): the literal may then never run. */
+function timerStopped(pass: Pass, body: ast.BlockStmt, v: ast.Ident | undefined): boolean {
+  if (!v || v.name === '_') return false;
+  const o = pass.types.objectOf(v);
+  let found = false;
+  inspect(body, (y) => {
+    if (found) return false;
+    if (y.kind === 'CallExpr') {
+      const f = unparen(y.fun);
+      if (f.kind === 'SelectorExpr' && f.sel.name === 'Stop' && unparen(f.x).kind === 'Ident') {
+        const r = unparen(f.x) as ast.Ident;
+        if (r.name === v.name && (!o || pass.types.objectOf(r) === o)) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
 }
 
 const helperGoCache = new WeakMap<ast.FuncDecl, boolean>();
@@ -372,7 +418,7 @@ function run(pass: Pass): void {
         if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
         const launches = launchesOf(pass, fn.body, c.key);
         const senders = launches.length;
-        for (const { go, at, sender: s, via } of launches) {
+        for (const { go, at, sender: s, via, afterFunc } of launches) {
           if (!g.locate(at)) continue;
           const synced = syncEntries(pass, file, fn, g, go, at, s, c.key, senders);
           // `defer func() { wg.Wait(); close(out) }()`: the literal itself waits before closing.
@@ -400,7 +446,9 @@ function run(pass: Pass): void {
           const goLine = lineOf(goFile, go);
           const started = via
             ? `the goroutine that ${textOf(file, via.fun)} starts (line ${goLine}${goFile !== file ? ` of ${goFile.path}` : ''}), called on line ${lineOf(file, at)},`
-            : `the goroutine started on line ${goLine}`;
+            : afterFunc
+              ? `the function given to time.AfterFunc on line ${goLine}, which runs in a goroutine of its own when the timer fires,`
+              : `the goroutine started on line ${goLine}`;
           const send = s.sends[0]!;
           const sendFile = pass.fileOf(send) ?? file;
           const ret = returnOfPath(path);

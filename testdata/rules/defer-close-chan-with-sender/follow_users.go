@@ -3,6 +3,7 @@ package closechan
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // The goroutines hand out to follow, which sends on it; when ctx is done follow's select may
@@ -122,4 +123,33 @@ func presenceAll(members []*member) []string {
 		got = append(got, <-replies)
 	}
 	return got
+}
+
+// The timer's function sends after debounce has returned and closed fired.
+func debounce(quiet time.Duration, events <-chan string) string {
+	fired := make(chan string, 1)
+	defer close(fired) // want `defer close\(fired\) in debounce closes fired when debounce returns, but the function given to time\.AfterFunc on line \d+, which runs in a goroutine of its own when the timer fires, can still send on it`
+	time.AfterFunc(quiet, func() { fired <- "quiet" })
+	select {
+	case e := <-events:
+		return e
+	case f := <-fired:
+		return f
+	}
+}
+
+// ---- not flagged ----
+
+// The timer is stopped on the way out.
+func debounceStopped(quiet time.Duration, events <-chan string) string {
+	fired := make(chan string, 1)
+	defer close(fired)
+	t := time.AfterFunc(quiet, func() { fired <- "quiet" })
+	defer t.Stop()
+	select {
+	case e := <-events:
+		return e
+	case f := <-fired:
+		return f
+	}
 }
