@@ -335,31 +335,62 @@ function fieldOwner(pass: Pass, t: Type | undefined, f: string, depth = 0): Fiel
 
 const fieldSetCache = new WeakMap<readonly PassFile[], Set<string>>();
 
+/** The named struct type declaring field `f` of type t (through pointers and embedding), as `pkg.Type`. */
+function declaringType(t: Type | undefined, f: string, depth = 0): string | undefined {
+  if (!t || depth > 4) return undefined;
+  if (t.kind === 'pointer') t = t.elem;
+  if (t.kind !== 'named') return undefined;
+  const u = t.underlying();
+  if (u?.kind !== 'struct') return undefined;
+  if (u.fields.some((fld) => fld.name === f && !fld.embedded)) return `${t.pkg}.${t.name}`;
+  for (const fld of u.fields) {
+    if (!fld.embedded) continue;
+    const o = declaringType(fld.type, f, depth + 1);
+    if (o) return o;
+  }
+  return undefined;
+}
+
 /**
- * Field names that the package sets somewhere: assigned through a selector, named in a composite
- * literal, or with their address taken. By name, for every struct type (erring towards "set").
+ * Fields that the package sets somewhere: assigned through a selector, named in a composite
+ * literal, or with their address taken. Each as `pkg.Type.field` when the struct type is known,
+ * else as `?field` (any type with that field name counts as set: erring towards "set").
  */
 function fieldsSet(pass: Pass): Set<string> {
   let s = fieldSetCache.get(pass.files);
   if (s) return s;
   s = new Set<string>();
   const set = s;
+  const addSel = (e: ast.SelectorExpr): void => {
+    const owner = declaringType(pass.types.typeOf(e.x), e.sel.name);
+    set.add(owner ? `${owner}.${e.sel.name}` : `?${e.sel.name}`);
+  };
   for (const file of pass.files) {
     inspect(file.file, (x) => {
       if (x.kind === 'AssignStmt') {
         for (const l of x.lhs) {
           const e = unparen(l);
-          if (e.kind === 'SelectorExpr') set.add(e.sel.name);
+          if (e.kind === 'SelectorExpr') addSel(e);
         }
-      } else if (x.kind === 'KeyValueExpr' && x.key.kind === 'Ident') set.add(x.key.name);
-      else if (x.kind === 'UnaryExpr' && x.op === '&') {
+      } else if (x.kind === 'UnaryExpr' && x.op === '&') {
         const e = unparen(x.x);
-        if (e.kind === 'SelectorExpr') set.add(e.sel.name);
-      } else if (x.kind === 'CompositeLit' && (x.elts ?? []).some((el) => el.kind !== 'KeyValueExpr')) {
-        // Positional literal: every field of its type is set.
-        const t = under(pass.types.typeOf(x));
-        if (t?.kind === 'struct') for (const f of t.fields) set.add(f.name);
-        else if (!t) set.add('*');
+        if (e.kind === 'SelectorExpr') addSel(e);
+      } else if (x.kind === 'CompositeLit') {
+        const t = pass.types.typeOf(x);
+        const named = t?.kind === 'named' ? `${t.pkg}.${t.name}` : undefined;
+        const u = under(t);
+        for (const el of x.elts ?? []) {
+          if (el.kind === 'KeyValueExpr') {
+            if (el.key.kind === 'Ident') set.add(named && u?.kind === 'struct' ? `${named}.${el.key.name}` : `?${el.key.name}`);
+          } else if (u?.kind === 'struct') {
+            // Positional literal: every field of its type is set.
+            for (const f of u.fields) set.add(named ? `${named}.${f.name}` : `?${f.name}`);
+            break;
+          } else if (!u) {
+            set.add('*');
+            break;
+          }
+        }
       }
       return true;
     });
@@ -429,7 +460,7 @@ function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, 
   const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
   if (!owner) return;
   const set = fieldsSet(pass);
-  if (set.has(f) || set.has('*')) return;
+  if (set.has(`${owner.pkg}.${owner.name}.${f}`) || set.has(`?${f}`) || set.has('*')) return;
   pass.report({
     node: d,
     file,
