@@ -37,6 +37,8 @@ interface Site {
   others?: boolean;
   /** A send on a channel whose buffer is unknown here: reported only where a stall holds a response. */
   unknownCap?: boolean;
+  /** A send the package's own code elsewhere makes with a way out (a select with a default, timer or stop case). */
+  wayOut?: boolean;
 }
 
 function isCtxType(pass: Pass, e: ast.Expr): boolean {
@@ -296,6 +298,52 @@ function servedByLoop(pass: Pass, ch: ast.Expr): boolean {
     }
   });
   return hasChan(pass, set, ch);
+}
+
+const guardedSendKeys = new WeakMap<readonly PassFile[], Set<string>>();
+
+/**
+ * Whether the package elsewhere sends on the same channel field or package variable inside a
+ * select that has a way out (a default case, a timer, a context or a stop channel): its own code
+ * treats a send there as one that can wait, so a plain send in deferred code can wait too.
+ */
+function sentWithWayOut(pass: Pass, ch: ast.Expr): boolean {
+  let set = guardedSendKeys.get(pass.files);
+  if (!set) {
+    const keys = new Set<string>();
+    for (const file of pass.files) {
+      file.inspector.preorder(['SelectStmt'], (x) => {
+        const clauses = (x.body.list ?? []) as ast.CommClause[];
+        const wayOut = clauses.some((c) => {
+          if (c.comm === null) return true;
+          const op = commOperand(c.comm);
+          return !!op && (isTimeoutChan(pass, op) || isDoneChan(op));
+        });
+        if (!wayOut) return;
+        for (const c of clauses) {
+          if (c.comm?.kind !== 'SendStmt') continue;
+          const k = chanKey(pass, c.comm.chan);
+          if (k) keys.add(k);
+        }
+      });
+    }
+    guardedSendKeys.set(pass.files, (set = keys));
+  }
+  const k = chanKey(pass, ch);
+  return !!k && set.has(k);
+}
+
+/** Whether the function's own code receives from the channel before the defer statement. */
+function takenBefore(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt, ch: ast.Expr): boolean {
+  const k = chanKey(pass, ch);
+  if (!k) return false;
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found || nodePos(x) >= nodePos(d)) return false;
+    if (x.kind === 'UnaryExpr' && x.op === '<-' && chanKey(pass, x.x) === k) found = true;
+    return !found;
+  });
+  return found;
 }
 
 const receivedKeys = new WeakMap<readonly PassFile[], Set<string>>();
@@ -796,9 +844,13 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         // A field served by a goroutine of the package that loops receiving from it (`for fn :=
         // range t.ptraceChan`, `for { select { case err := <-m.putc: ... } }`) is a request to a
         // server goroutine, which takes it as soon as it is free.
-        if (buf === 'unbuffered') {
-          if (unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'high' });
-          else if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'medium' });
+        if (buf === 'unbuffered' && unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'high' });
+        // The package's own sends on the channel elsewhere keep a way out (a default case, a
+        // timer, a stop channel): it knows a send there can wait, for good once its receiver
+        // has gone, and this one has no way out.
+        else if (sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)', confidence: 'medium', wayOut: true });
+        else if (buf === 'unbuffered') {
+          if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'medium' });
         }
         // A channel made elsewhere: the send blocks unless it has room; a token given back to a
         // semaphore's pool never waits. Reported only in request handlers (below): elsewhere a
@@ -973,6 +1025,9 @@ function run(pass: Pass): void {
       }
       if (!site) return;
       if (chain.length === 0 && site.node.kind === 'UnaryExpr' && releasesOwnToken(pass, stack, d, site.node)) return;
+      // `tok := <-s.pool; defer func() { s.pool <- tok }()`: a token taken from the channel given
+      // back, for which it has room.
+      if (site.wayOut && site.node.kind === 'SendStmt' && fn?.body && takenBefore(pass, fn.body, d, site.node.chan)) return;
       // `defer wg.Wait(); ...; defer close(stop)` (or `defer cancel()`): deferred calls run last in,
       // first out, so the goroutines are told to stop before the wait: a shutdown handshake.
       const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === 'CallExpr' ? site.node : call)?.name);
@@ -987,7 +1042,9 @@ function run(pass: Pass): void {
       // `go func() { var err error; defer func() { errCh <- err }(); ... }()`: a goroutine reporting
       // its result as it ends. Nobody waits for it to return, so the send delays nothing; whether
       // anyone receives is goroutine-blocked-send's question.
-      if (site.node.kind === 'SendStmt' && fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn))) return;
+      // Unless the package's own code sends on that channel with a way out elsewhere: then the
+      // goroutine can hang in its defer for good (its receiver gone), which it knows to avoid there.
+      if (site.node.kind === 'SendStmt' && !site.wayOut && fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
       if (site.unknownCap && !handler) return;
       // In a goroutine nobody waits for (no Done, close, send or unlock deferred before it, which
@@ -1022,7 +1079,8 @@ export const analyzer: Analyzer = {
     category: 'blocking',
     docUrl: docUrl(ID),
   },
-  // A send outside goroutines marks a semaphore channel for the whole package.
-  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt', 'SendStmt'] }),
+  // A send outside goroutines marks a semaphore channel for the whole package; go statements
+  // tell which functions only ever run as goroutines.
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt', 'SendStmt', 'GoStmt'] }),
   run,
 };
