@@ -152,12 +152,19 @@ function isFieldKey(pass: Pass, key: ast.Expr): boolean {
 function waitsInIteration(pass: Pass, file: PassFile, loop: LoopNode, st: ast.GoStmt): boolean {
   const after = nodePos(st);
   let found = false;
-  walkSameFunc(loop.body, (x) => {
-    if (found) return false;
-    if (x.kind === 'CallExpr' && nodePos(x) > after && isWaitCall(pass, file, x)) found = true;
-    return !found;
-  });
-  if (found) return true;
+  // A wait every iteration reaches: a statement of the loop body itself, not one under a
+  // condition (`if (i+1)%batch == 0 { wg.Wait() }` lets the earlier goroutines of a batch see
+  // the variable change).
+  for (const s of loop.body.list ?? []) {
+    if (nodePos(s) <= after || (s.kind !== 'ExprStmt' && s.kind !== 'AssignStmt' && s.kind !== 'DeferStmt')) continue;
+    if (s.kind === 'DeferStmt') continue;
+    walkSameFunc(s, (x) => {
+      if (found) return false;
+      if (x.kind === 'CallExpr' && isWaitCall(pass, file, x)) found = true;
+      return !found;
+    });
+    if (found) return true;
+  }
   const lit = unparen(st.call.fun);
   if (lit.kind !== 'FuncLit') return false;
   const signals = new Set<string>();

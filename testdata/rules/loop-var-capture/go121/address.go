@@ -119,3 +119,20 @@ func releaseFirst(rs []replica) {
 		}
 	}
 }
+
+// The wait runs only every fourth iteration: the goroutines started before it in a batch see p
+// change under them.
+func countBatched(paths []string, count func(string)) {
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		wg.Add(1)
+		go func() { // want `goroutine started on line \d+ reads p, but p is declared by the loop`
+			defer wg.Done()
+			count(p)
+		}()
+		if (i+1)%4 == 0 {
+			wg.Wait()
+		}
+	}
+	wg.Wait()
+}
