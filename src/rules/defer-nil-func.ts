@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
 import { walkNode } from '../types/cfg.js';
-import { bodyNeeds, callGraphOf, cfgOf, definingValue, funcName, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, callGraphOf, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -450,17 +450,120 @@ function checkLiteralField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.Defe
   return true;
 }
 
+const nilTestCache = new WeakMap<readonly PassFile[], Map<string, ast.Node>>();
+
+/** `x == nil` / `x != nil`: the operand compared with nil, if one side is nil. */
+function nilCompared(pass: Pass, e: ast.Node): ast.Expr | undefined {
+  if (e.kind !== 'BinaryExpr' || (e.op !== '==' && e.op !== '!=')) return undefined;
+  const [a, b] = [unparen(e.x), unparen(e.y)];
+  return isNilIdent(pass, b) ? a : isNilIdent(pass, a) ? b : undefined;
+}
+
+/**
+ * The func fields the package compares with nil somewhere (`if c.onEvict != nil`, or through a
+ * local copy: `cb := c.onEvict; if cb != nil`), by declaring struct type and name, each with the
+ * first comparison found.
+ */
+function nilTestedFields(pass: Pass): Map<string, ast.Node> {
+  let m = nilTestCache.get(pass.files);
+  if (m) return m;
+  const out = new Map<string, ast.Node>();
+  const copies = new Map<unknown, string>();
+  const keyOf = (e: ast.SelectorExpr): string | undefined => {
+    const o = declaringType(pass.types.typeOf(e.x), e.sel.name);
+    return o ? `${o}.${e.sel.name}` : undefined;
+  };
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === 'AssignStmt' && x.tok === ':=' && x.lhs.length === 1 && x.rhs.length === 1 && x.lhs[0]!.kind === 'Ident') {
+        const r = unparen(x.rhs[0]!);
+        const k = r.kind === 'SelectorExpr' ? keyOf(r) : undefined;
+        const o = pass.types.objectOf(x.lhs[0] as ast.Ident);
+        if (k && o) copies.set(o, k);
+      }
+      return true;
+    });
+  }
+  // `if opts.Logf == nil { opts.Logf = noop }`: a default filled in, after which it is not nil.
+  const defaults = new Set<ast.Node>();
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === 'IfStmt' && x.cond.kind === 'BinaryExpr' && x.cond.op === '==') {
+        const v = nilCompared(pass, x.cond);
+        const name = v?.kind === 'SelectorExpr' ? v.sel.name : v?.kind === 'Ident' ? v.name : undefined;
+        if (!name) return true;
+        walkSameFunc(x.body, (y) => {
+          if (y.kind === 'AssignStmt' && y.lhs.some((l) => {
+            const u = unparen(l);
+            return (u.kind === 'SelectorExpr' && u.sel.name === name) || (u.kind === 'Ident' && u.name === name);
+          })) defaults.add(x.cond);
+          return true;
+        });
+      }
+      return true;
+    });
+  }
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      const v = defaults.has(x) ? undefined : nilCompared(pass, x);
+      if (!v) return true;
+      const k = v.kind === 'SelectorExpr' ? keyOf(v) : v.kind === 'Ident' ? copies.get(pass.types.objectOf(v) ?? v) : undefined;
+      if (k && !out.has(k)) out.set(k, x);
+      return true;
+    });
+  }
+  nilTestCache.set(pass.files, (m = out));
+  return m;
+}
+
+/**
+ * `defer c.onEvict(k, v)` where the package itself tests c.onEvict against nil elsewhere: by its
+ * own account the field can be nil (an optional hook), and this defer does not check it.
+ */
+function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr, owner: FieldOwner): void {
+  const key = `${owner.pkg}.${owner.name}.${sel.sel.name}`;
+  const test = nilTestedFields(pass).get(key);
+  if (!test) return;
+  // Any test of the field in this function (a guard around the defer, an early return, a
+  // default assigned when it is nil) counts as handling it here.
+  let handled = false;
+  walkSameFunc(fn.body!, (x) => {
+    if (handled) return false;
+    const v = nilCompared(pass, x);
+    if (v?.kind === 'SelectorExpr' && v.sel.name === sel.sel.name) handled = true;
+    else if (v?.kind === 'Ident') {
+      const def = definingValue(pass, v);
+      if (def && unparen(def).kind === 'SelectorExpr' && (unparen(def) as ast.SelectorExpr).sel.name === sel.sel.name) handled = true;
+    }
+    return !handled;
+  });
+  if (handled) return;
+  const tf = pass.fileOf(test) ?? file;
+  pass.report({
+    node: d,
+    file,
+    confidence: 'medium',
+    message: `the package tests ${owner.name}.${sel.sel.name} against nil (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}), so it can be nil, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
+  });
+}
+
 /** `defer s.f()` where f is a func field that nothing in the package ever sets. */
 function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr): void {
   const c = pass.types.callee(d.call);
   if (!c || c.kind !== 'funcvalue') return;
   if (checkLiteralField(pass, file, fn, d, sel)) return;
   const f = sel.sel.name;
-  if (exportedName(f) && pass.pkg.name !== 'main') return;
   const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
   if (!owner) return;
+  if (exportedName(f) && pass.pkg.name !== 'main') {
+    checkNilTestedField(pass, file, fn, d, sel, owner);
+    return;
+  }
   const set = fieldsSet(pass);
-  if (set.has(`${owner.pkg}.${owner.name}.${f}`) || set.has(`?${f}`) || set.has('*')) return;
+  if (set.has(`${owner.pkg}.${owner.name}.${f}`) || set.has(`?${f}`) || set.has('*')) {
+    checkNilTestedField(pass, file, fn, d, sel, owner);
+    return;
+  }
   pass.report({
     node: d,
     file,

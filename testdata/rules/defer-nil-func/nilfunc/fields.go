@@ -51,3 +51,73 @@ func newService(name string) *service {
 func (s *service) stop() {
 	defer s.onStop()
 }
+
+type evictFunc func(key string, value int)
+
+// onEvict may be nil: newCache stores whatever it is given.
+type cache struct {
+	items   map[string]int
+	onEvict evictFunc
+}
+
+func newCache(onEvict evictFunc) *cache { return &cache{items: map[string]int{}, onEvict: onEvict} }
+
+func (c *cache) clear() {
+	for k, v := range c.items {
+		delete(c.items, k)
+		if c.onEvict != nil {
+			c.onEvict(k, v)
+		}
+	}
+}
+
+// The package tests onEvict against nil in clear; remove does not.
+func (c *cache) remove(key string) {
+	v := c.items[key]
+	delete(c.items, key)
+	defer c.onEvict(key, v) // want `the package tests cache\.onEvict against nil \(line \d+\), so it can be nil, but cache\.remove defers c\.onEvict\(key, v\) without a check`
+}
+
+// Hooks is exported: importers may set OnClose, and the package knows it may be nil.
+type Hooks struct {
+	OnClose func()
+}
+
+func closeWith(h Hooks) {
+	if cb := h.OnClose; cb != nil {
+		cb()
+	}
+}
+
+func shutdownWith(h Hooks) {
+	defer h.OnClose() // want `the package tests Hooks\.OnClose against nil`
+}
+
+// ---- not flagged ----
+
+// Guarded here.
+func (c *cache) removeGuarded(key string) {
+	v := c.items[key]
+	delete(c.items, key)
+	if c.onEvict != nil {
+		defer c.onEvict(key, v)
+	}
+}
+
+// A default is filled in when it is nil: it is never nil afterwards.
+type walOptions struct {
+	logf func(string, ...any)
+}
+
+type wal struct{ opts walOptions }
+
+func openWAL(opts walOptions) *wal {
+	if opts.logf == nil {
+		opts.logf = func(string, ...any) {}
+	}
+	return &wal{opts: opts}
+}
+
+func (w *wal) compact(n int) {
+	defer w.opts.logf("compacted %d segments", n)
+}
