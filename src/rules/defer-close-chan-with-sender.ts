@@ -195,7 +195,7 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
   return (n) => {
     if (drains.has(n) || rangeOps.has(n) || n === allReceived) return true;
     return nodeContains(n, (y) => {
-      if (y.kind === 'CallExpr' && isWaitCall(pass, file, y)) return inGroup;
+      if (y.kind === 'CallExpr' && inGroup && isWaitCall(pass, file, y)) return true;
       if (y.kind === 'CallExpr' && helperDrains(pass, y, key)) return true;
       const r = receivedChan(pass, y);
       if (r === undefined) return false;
@@ -212,6 +212,10 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
  */
 function helperDrains(pass: Pass, call: ast.CallExpr, key: string): boolean {
   const decl = callGraphOf(pass).calleeOf(call)?.decl;
+  // A function of another package given the channel for a parameter it can receive from (a
+  // `chan T` or `<-chan T`, not a `chan<- T`): a collector such as vitess's `ErrorGroup.Wait(cancel,
+  // errCh)`, which reads one value per goroutine. Its body is out of sight; it is taken at its word.
+  if (!decl) return foreignReceiver(pass, call, key);
   if (!decl?.body || call.ellipsis !== -1) return false;
   const fields = decl.type.params.list ?? [];
   if (fields.some((f) => f.type?.kind === 'Ellipsis')) return false;
@@ -228,11 +232,55 @@ function helperDrains(pass: Pass, call: ast.CallExpr, key: string): boolean {
   let found = false;
   walkSameFunc(decl.body, (x) => {
     if (found) return false;
-    if (x.kind === 'RangeStmt' && sameRefKey(refKey(pass, x.x, subst), key)) found = true;
+    // A range over it, left early only once it has counted a value per sender (`if n ==
+    // eg.NumGoroutines { break }`), or not at all.
+    if (x.kind === 'RangeStmt' && sameRefKey(refKey(pass, x.x, subst), key) && (!leavesEarly(x.body) || countsToTotal(x.body))) found = true;
     else if (x.kind === 'ForStmt' && nodeContains(x.body, (y) => sameRefKey(receivedChan(pass, y, subst), key)) && !leavesEarly(x.body)) found = true;
     return !found;
   });
   return found;
+}
+
+/**
+ * Whether a call of a function of another package hands it the channel for a parameter that can
+ * receive (its type is `chan T` or `<-chan T`).
+ */
+function foreignReceiver(pass: Pass, call: ast.CallExpr, key: string): boolean {
+  const c = pass.types.callee(call);
+  if (!c?.sig || c.pkg === pass.pkg.importPath || c.kind === 'builtin' || c.kind === 'funcvalue') return false;
+  const params = c.sig.params;
+  return (call.args ?? []).some((a, i) => {
+    if (!sameRefKey(refKey(pass, a), key)) return false;
+    const p = params[Math.min(i, params.length - 1)];
+    const pt = p?.type;
+    const t = pt?.kind === 'named' ? pt.underlying() : pt;
+    return t?.kind === 'chan' && t.dir !== 'send';
+  });
+}
+
+/**
+ * Whether every early way out of a receive loop is a break or return under a condition that
+ * compares a counter with a total (`if responses == eg.NumGoroutines { break }`): it leaves once it
+ * has taken the expected number of values.
+ */
+function countsToTotal(body: ast.BlockStmt): boolean {
+  let ok = true;
+  let seen = false;
+  walkSameFunc(body, (x) => {
+    if (!ok) return false;
+    if (x.kind === 'IfStmt') {
+      const exits = (x.body.list ?? []).some((st) => st.kind === 'ReturnStmt' || (st.kind === 'BranchStmt' && st.tok === 'break'));
+      if (exits) {
+        const c = unparen(x.cond);
+        if (c.kind === 'BinaryExpr' && (c.op === '==' || c.op === '>=')) seen = true;
+        else ok = false;
+        return false;
+      }
+    }
+    if (x.kind === 'ReturnStmt' || (x.kind === 'BranchStmt' && (x.tok === 'break' || x.tok === 'goto'))) ok = false;
+    return ok;
+  });
+  return ok && seen;
 }
 
 /** Whether a loop body has a return, a goto or a break of its own loop (not of a nested loop, switch or select). */

@@ -2231,7 +2231,7 @@ export function calleeSources(o: RuleOptions): BodyMatch {
   const exits = o.rules['exit-skips-defer']?.exitCalls;
   if (Array.isArray(exits)) for (const x of exits) if (typeof x === 'string') qualified.push(x);
   for (const q of qualified) names.add(bareName(q));
-  return { kinds: ['DeferStmt', 'GoStmt', 'SendStmt', 'SelectStmt'], names: [...names], receive: true };
+  return { kinds: ['DeferStmt', 'GoStmt', 'SendStmt', 'SelectStmt', 'RangeStmt'], names: [...names], receive: true };
 }
 
 /** Needs of a rule that reports in bodies matching `subjects` (callee sources as for every rule). */
