@@ -1,0 +1,3 @@
+module example.com/clitests
+
+go 1.22

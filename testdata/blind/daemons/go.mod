@@ -1,0 +1,3 @@
+module example.com/daemons
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/falsealarm2
+
+go 1.22

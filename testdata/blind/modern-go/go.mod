@@ -1,0 +1,3 @@
+module example.com/moderngo
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/websvc
+
+go 1.22
