@@ -137,7 +137,22 @@ function run(pass: Pass): void {
       // something that the deferred call ends).
       const begins = CHAIN_BEGIN_PREFIXES.some((p) => exported(innerName).startsWith(p));
       const stale = begins ? undefined : staleAccessor(pass, d, inner, stack);
-      if (stale) report(pass, file, d, inner, stack, stale);
+      if (stale) {
+        report(pass, file, d, inner, stack, stale);
+        return;
+      }
+      // `defer json.NewEncoder(w).Encode(s.state())`: the chain's head is harmless, but an
+      // argument of the deferred call is an accessor evaluated now whose state the function
+      // changes afterwards.
+      for (const a of d.call.args ?? []) {
+        const arg = unparen(a);
+        if (arg.kind !== 'CallExpr' || unparen(arg.fun).kind !== 'SelectorExpr') continue;
+        const argStale = staleAccessor(pass, d, arg, stack);
+        if (argStale) {
+          report(pass, file, d, arg, stack, argStale, inner);
+          return;
+        }
+      }
     });
   }
 }
@@ -220,7 +235,7 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
   return hit;
 }
 
-function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[], stale?: { field: string; at: ast.Node }): void {
+function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[], stale?: { field: string; at: ast.Node }, head?: ast.CallExpr): void {
   const fn = enclosingFunc(stack);
   const fname = fn ? funcName(file, fn) : 'the function';
   const innerText = textOf(file, inner);
@@ -231,7 +246,9 @@ function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExp
   pass.report({
     node: d,
     file,
-    message: stale
+    message: head && stale
+      ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
+      : stale
       ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
       : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
     confidence: stale ? 'medium' : typed ? 'high' : 'medium',

@@ -1,0 +1,51 @@
+package callchain
+
+import (
+	"encoding/json"
+	"io"
+	"sync/atomic"
+)
+
+type kvStore struct {
+	pub atomic.Pointer[map[string]string]
+}
+
+func (s *kvStore) current() map[string]string {
+	if m := s.pub.Load(); m != nil {
+		return *m
+	}
+	return nil
+}
+
+func (s *kvStore) set(k, v string) {
+	next := map[string]string{k: v}
+	for key, val := range s.current() {
+		if key != k {
+			next[key] = val
+		}
+	}
+	s.pub.Store(&next)
+}
+
+// The response is meant to carry the new state, but s.current() is evaluated at the defer.
+func (s *kvStore) update(w io.Writer, upd map[string]string) {
+	defer json.NewEncoder(w).Encode(s.current()) // want `in defer json\.NewEncoder\(w\)\.Encode\(s\.current\(\)\), json\.NewEncoder\(w\) and the argument s\.current\(\) run now, at the defer statement; s\.current\(\) reads s\.pub, which kvStore\.update changes afterwards through s\.set\(k, v\)`
+	for k, v := range upd {
+		s.set(k, v)
+	}
+}
+
+// ---- not flagged ----
+
+// Nothing changes the state after the defer.
+func (s *kvStore) show(w io.Writer) {
+	defer json.NewEncoder(w).Encode(s.current())
+}
+
+// The whole chain runs at exit.
+func (s *kvStore) updateAtExit(w io.Writer, upd map[string]string) {
+	defer func() { _ = json.NewEncoder(w).Encode(s.current()) }()
+	for k, v := range upd {
+		s.set(k, v)
+	}
+}
