@@ -1724,13 +1724,15 @@ export interface RecoverSite {
    * function only called, never deferred, from deferred functions; goroutine: the body of a go
    * statement; never-deferred: a function that nothing in the package defers.
    */
-  reason?: 'defer-recover' | 'defer-arg' | 'nested-literal' | 'called-helper' | 'goroutine' | 'never-deferred';
+  reason?: 'defer-recover' | 'defer-arg' | 'nested-literal' | 'called-helper' | 'goroutine' | 'never-deferred' | 'deferred-arg-literal';
   /** For ineffective sites: how sure (medium for exported functions that other packages may defer). */
   confidence: 'high' | 'medium';
   /** Call sites that explain the verdict (the calls of a helper from deferred closures). */
   callers: { node: ast.Node; fn: FuncNode; file: PassFile }[];
   /** For a literal held by a local variable (`handle := func() {...}`): the variable's name. */
   heldBy?: string;
+  /** For a literal passed to a deferred call: that call. */
+  via?: ast.CallExpr;
 }
 
 const recoverCache = new WeakMap<readonly PassFile[], RecoverSite[]>();
@@ -1751,7 +1753,7 @@ const CALLS_ARGUMENT_IN_PLACE: ReadonlySet<string> = new Set([
   'io/fs.WalkDir',
 ]);
 
-function litUse(stack: readonly ast.Node[], lit: ast.FuncLit, pass?: Pass): { kind: 'defer' | 'go' | 'call' | 'value'; owner: FuncNode | undefined } {
+function litUse(stack: readonly ast.Node[], lit: ast.FuncLit, pass?: Pass): { kind: 'defer' | 'go' | 'call' | 'value' | 'deferred-arg'; owner: FuncNode | undefined; via?: ast.CallExpr } {
   const i = stack.lastIndexOf(lit);
   let owner: FuncNode | undefined;
   for (let j = i - 1; j >= 0; j--) {
@@ -1771,6 +1773,12 @@ function litUse(stack: readonly ast.Node[], lit: ast.FuncLit, pass?: Pass): { ki
     return { kind: 'call', owner };
   }
   if (pass && parent?.kind === 'CallExpr' && (parent.args ?? []).some((a) => unparen(a) === lit) && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(parent)?.name ?? '')) return { kind: 'call', owner };
+  // An argument of the deferred call itself (`defer invoke(func() { recover() })`): the deferred
+  // function is the callee, and whatever runs the literal calls it from there, never directly as
+  // the deferred call.
+  if (parent?.kind === 'CallExpr' && (parent.args ?? []).some((a) => unparen(a) === lit) && stack[j - 1]?.kind === 'DeferStmt' && (stack[j - 1] as ast.DeferStmt).call === parent) {
+    return { kind: 'deferred-arg', owner, via: parent };
+  }
   return { kind: 'value', owner };
 }
 
@@ -1798,7 +1806,7 @@ export function recoverSites(pass: Pass): RecoverSite[] {
   }
   const graph = callGraphOf(pass);
   const fileOfFn = new Map<FuncNode, PassFile>();
-  const litKind = new Map<ast.FuncLit, { kind: 'defer' | 'go' | 'call' | 'value'; owner: FuncNode | undefined }>();
+  const litKind = new Map<ast.FuncLit, ReturnType<typeof litUse>>();
   // Names deferred through something the call graph does not resolve, and (found on first use)
   // names of functions or methods named without being called: they may be deferred through a
   // variable.
@@ -1930,7 +1938,10 @@ export function recoverSites(pass: Pass): RecoverSite[] {
     if (f.fn.kind === 'FuncLit' && !held) {
       const use = litKind.get(f.fn)!;
       if (use.kind === 'go') site.reason = 'goroutine';
-      else if (use.owner && deferred(use.owner) === 'yes') {
+      else if (use.kind === 'deferred-arg' && use.via) {
+        site.reason = 'deferred-arg-literal';
+        site.via = use.via;
+      } else if (use.owner && deferred(use.owner) === 'yes') {
         site.reason = 'nested-literal';
         site.callers.push({ node: f.fn, fn: use.owner, file: fileOfFn.get(use.owner) ?? f.file });
       } else site.reason = f.deferArg ? 'defer-arg' : 'never-deferred';

@@ -27,6 +27,10 @@ function message(s: RecoverSite): string {
       const who = s.heldBy ?? where;
       return `recover() in ${where} returns nil: ${who} is only called from deferred ${closures ? 'closures' : 'functions'} (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${who}()`} instead of calling it from ${closures ? 'a closure' : 'another function'}`;
     }
+    case 'deferred-arg-literal': {
+      const callee = s.via ? textOf(file, s.via.fun) : 'the deferred function';
+      return `recover() in ${where} returns nil: the literal is passed to the deferred ${callee}(...), so ${callee} is the deferred function and the literal runs called by it, not directly as the deferred call; recover only works in the deferred function's own body: defer func() { if r := recover(); r != nil { ... } }()`;
+    }
     case 'goroutine':
       return `recover() in ${where} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
     default:
@@ -62,7 +66,10 @@ function run(pass: Pass): void {
       file: s.file,
       confidence: s.confidence,
       message: message(s),
-      related: s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from ${deferredName(funcName(c.file, c.fn))}` })),
+      related: [
+        ...s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from ${deferredName(funcName(c.file, c.fn))}` })),
+        ...(s.via ? [{ node: s.via, file: s.file, message: `the deferred call, which runs ${textOf(s.file, s.via.fun)}, not the literal` }] : []),
+      ],
     });
   }
 }
