@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-YV65AV7A.js";
+} from "./chunk-6HBWIPGA.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-V6XI4BBR.js";
+} from "./chunk-4ZZ5RD4G.js";
 import {
   docUrl,
   severityRank

@@ -1637,6 +1637,9 @@ function litUse(stack, lit, pass) {
     return { kind: "call", owner };
   }
   if (pass && parent?.kind === "CallExpr" && (parent.args ?? []).some((a) => unparen(a) === lit) && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(parent)?.name ?? "")) return { kind: "call", owner };
+  if (parent?.kind === "CallExpr" && (parent.args ?? []).some((a) => unparen(a) === lit) && stack[j - 1]?.kind === "DeferStmt" && stack[j - 1].call === parent) {
+    return { kind: "deferred-arg", owner, via: parent };
+  }
   return { kind: "value", owner };
 }
 function recoverSites(pass) {
@@ -1779,7 +1782,10 @@ function recoverSites(pass) {
     if (f.fn.kind === "FuncLit" && !held) {
       const use = litKind.get(f.fn);
       if (use.kind === "go") site.reason = "goroutine";
-      else if (use.owner && deferred(use.owner) === "yes") {
+      else if (use.kind === "deferred-arg" && use.via) {
+        site.reason = "deferred-arg-literal";
+        site.via = use.via;
+      } else if (use.owner && deferred(use.owner) === "yes") {
         site.reason = "nested-literal";
         site.callers.push({ node: f.fn, fn: use.owner, file: fileOfFn.get(use.owner) ?? f.file });
       } else site.reason = f.deferArg ? "defer-arg" : "never-deferred";
@@ -2020,7 +2026,7 @@ function calleeSources(o) {
     for (const x of exits) if (typeof x === "string") qualified.push(x);
   }
   for (const q of qualified) names.add(bareName(q));
-  return { kinds: ["DeferStmt", "GoStmt", "SendStmt", "SelectStmt"], names: [...names], receive: true };
+  return { kinds: ["DeferStmt", "GoStmt", "SendStmt", "SelectStmt", "RangeStmt"], names: [...names], receive: true };
 }
 function bodyNeeds(o, subjects, watch) {
   return { subjects, sources: calleeSources(o), ...watch ? { watch } : {} };
@@ -2460,7 +2466,8 @@ function run(pass) {
             pass.report({
               node: d,
               file,
-              confidence: c?.typed ? "high" : "medium",
+              // A test ends soon after: the locks are held a while, not for a service's lifetime.
+              confidence: c?.typed && !file.test ? "high" : "medium",
               message: `${mu} is locked on line ${lineOf(file, lock)} in every iteration of the loop on line ${loopLine}, but the deferred ${deferred} runs only when ${fname} returns, so each ${mu} stays locked while the later iterations run and nothing after the loop needs it held: goroutines waiting for those mutexes wait for the whole loop; unlock at the end of the iteration or move the loop body into a function`,
               related: [{ node: lock, message: `${textOf(file, lock)} in the same iteration` }, ...related]
             });
@@ -2877,8 +2884,8 @@ function calleeSends(pass, call, subst, key, out, seen, depth) {
     return true;
   });
 }
-function syncEntries(pass, file, fn, g, go, s, key, senders) {
-  const oneValue = s.sends.length === 1 && !s.viaCall && loopDepthIn(s.target.fn.body, s.sends[0]) === 0 && g.loopsContaining(g.locate(go).block).length === 0;
+function syncEntries(pass, file, fn, g, go, at, s, key, senders) {
+  const oneValue = s.sends.length === 1 && !s.viaCall && loopDepthIn(s.target.fn.body, s.sends[0]) === 0 && g.loopsContaining(g.locate(at).block).length === 0;
   const single = senders === 1 && oneValue;
   let allReceived;
   if (senders > 1 && oneValue && fn.body) {
@@ -2900,7 +2907,7 @@ function syncEntries(pass, file, fn, g, go, s, key, senders) {
   const rangeOps = /* @__PURE__ */ new Set();
   for (const info of g.loops.values()) {
     const st = info.stmt;
-    if (senders === 1 && g.loopsContaining(g.locate(go).block).length === 0 && nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key))) {
+    if (senders === 1 && g.loopsContaining(g.locate(at).block).length === 0 && nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key))) {
       const got = receivedVars(pass, st.body, key);
       for (const e of g.loopExits(st).exits) {
         if (e.via?.kind === "ReturnStmt" && finalEventTested(pass, st.body, e.via, got, s.target.fn.body)) drains.add(e.via);
@@ -2923,7 +2930,7 @@ function syncEntries(pass, file, fn, g, go, s, key, senders) {
   return (n) => {
     if (drains.has(n) || rangeOps.has(n) || n === allReceived) return true;
     return nodeContains(n, (y) => {
-      if (y.kind === "CallExpr" && isWaitCall(pass, file, y)) return inGroup;
+      if (y.kind === "CallExpr" && inGroup && isWaitCall(pass, file, y)) return true;
       if (y.kind === "CallExpr" && helperDrains(pass, y, key)) return true;
       const r = receivedChan(pass, y);
       if (r === void 0) return false;
@@ -2934,6 +2941,7 @@ function syncEntries(pass, file, fn, g, go, s, key, senders) {
 }
 function helperDrains(pass, call, key) {
   const decl = callGraphOf(pass).calleeOf(call)?.decl;
+  if (!decl) return foreignReceiver(pass, call, key);
   if (!decl?.body || call.ellipsis !== -1) return false;
   const fields = decl.type.params.list ?? [];
   if (fields.some((f) => f.type?.kind === "Ellipsis")) return false;
@@ -2950,11 +2958,42 @@ function helperDrains(pass, call, key) {
   let found = false;
   walkSameFunc(decl.body, (x) => {
     if (found) return false;
-    if (x.kind === "RangeStmt" && sameRefKey(refKey(pass, x.x, subst), key)) found = true;
+    if (x.kind === "RangeStmt" && sameRefKey(refKey(pass, x.x, subst), key) && (!leavesEarly(x.body) || countsToTotal(x.body))) found = true;
     else if (x.kind === "ForStmt" && nodeContains(x.body, (y) => sameRefKey(receivedChan(pass, y, subst), key)) && !leavesEarly(x.body)) found = true;
     return !found;
   });
   return found;
+}
+function foreignReceiver(pass, call, key) {
+  const c = pass.types.callee(call);
+  if (!c?.sig || c.pkg === pass.pkg.importPath || c.kind === "builtin" || c.kind === "funcvalue") return false;
+  const params = c.sig.params;
+  return (call.args ?? []).some((a, i) => {
+    if (!sameRefKey(refKey(pass, a), key)) return false;
+    const p = params[Math.min(i, params.length - 1)];
+    const pt = p?.type;
+    const t = pt?.kind === "named" ? pt.underlying() : pt;
+    return t?.kind === "chan" && t.dir !== "send";
+  });
+}
+function countsToTotal(body) {
+  let ok = true;
+  let seen = false;
+  walkSameFunc(body, (x) => {
+    if (!ok) return false;
+    if (x.kind === "IfStmt") {
+      const exits = (x.body.list ?? []).some((st) => st.kind === "ReturnStmt" || st.kind === "BranchStmt" && st.tok === "break");
+      if (exits) {
+        const c = unparen(x.cond);
+        if (c.kind === "BinaryExpr" && (c.op === "==" || c.op === ">=")) seen = true;
+        else ok = false;
+        return false;
+      }
+    }
+    if (x.kind === "ReturnStmt" || x.kind === "BranchStmt" && (x.tok === "break" || x.tok === "goto")) ok = false;
+    return ok;
+  });
+  return ok && seen;
 }
 function leavesEarly(body) {
   let early = false;
@@ -2995,40 +3034,129 @@ function earlyReturnFromReceiveLoop(pass, g, go, synced, key) {
   if (returns.size === 0) return null;
   return g.findPath(go, (n) => returns.has(n), { avoid: synced });
 }
+function launchesOf(pass, body, key) {
+  const out = [];
+  for (const go of goStmtsIn(body)) {
+    const sender = senderOf(pass, go, key);
+    if (sender) out.push({ go, at: go, sender });
+  }
+  walkSameFunc(body, (x) => {
+    const timer = afterFuncOf(pass, x);
+    if (timer && !timerStopped(pass, body, timer.v)) {
+      const go = { kind: "GoStmt", go: timer.call.lparen, call: { kind: "CallExpr", fun: timer.lit, lparen: timer.lit.body.lbrace, args: null, ellipsis: -1, rparen: timer.lit.body.rbrace } };
+      const sender = senderOf(pass, go, key);
+      if (sender) out.push({ go, at: x, sender, afterFunc: timer.call });
+      return true;
+    }
+    if (x.kind !== "ExprStmt" || unparen(x.x).kind !== "CallExpr") return x.kind !== "GoStmt" && x.kind !== "DeferStmt";
+    const call = unparen(x.x);
+    for (const { go, sender } of helperLaunches(pass, call, key)) out.push({ go, at: x, sender, via: call });
+    return true;
+  });
+  return out;
+}
+function afterFuncOf(pass, x) {
+  let e;
+  let v;
+  if (x.kind === "ExprStmt") e = x.x;
+  else if (x.kind === "AssignStmt" && x.rhs.length === 1) {
+    e = x.rhs[0];
+    const l = unparen(x.lhs[0]);
+    if (l.kind === "Ident") v = l;
+  } else return void 0;
+  const call = e ? unparen(e) : void 0;
+  if (call?.kind !== "CallExpr" || pass.types.callee(call)?.name !== "time.AfterFunc") return void 0;
+  const lit = call.args?.[1] ? unparen(call.args[1]) : void 0;
+  return lit?.kind === "FuncLit" ? { call, lit, ...v ? { v } : {} } : void 0;
+}
+function timerStopped(pass, body, v) {
+  if (!v || v.name === "_") return false;
+  const o = pass.types.objectOf(v);
+  let found = false;
+  inspect(body, (y) => {
+    if (found) return false;
+    if (y.kind === "CallExpr") {
+      const f = unparen(y.fun);
+      if (f.kind === "SelectorExpr" && f.sel.name === "Stop" && unparen(f.x).kind === "Ident") {
+        const r = unparen(f.x);
+        if (r.name === v.name && (!o || pass.types.objectOf(r) === o)) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+var helperGoCache = /* @__PURE__ */ new WeakMap();
+function helperLaunches(pass, call, key) {
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body || !call.args?.length || call.ellipsis !== -1) return [];
+  let fires = helperGoCache.get(decl);
+  if (fires === void 0) {
+    let gos = false;
+    let waits = false;
+    const file = pass.fileOf(decl);
+    walkSameFunc(decl.body, (x) => {
+      if (x.kind === "GoStmt") gos = true;
+      else if (x.kind === "UnaryExpr" && x.op === "<-") waits = true;
+      else if (x.kind === "SelectStmt") waits = true;
+      else if (x.kind === "RangeStmt") {
+        const t = pass.types.typeOf(x.x);
+        const u = t?.kind === "named" ? t.underlying() : t;
+        if (!u || u.kind === "chan") waits = true;
+      } else if (x.kind === "CallExpr" && file && isWaitCall(pass, file, x)) waits = true;
+      return !waits;
+    });
+    helperGoCache.set(decl, fires = gos && !waits);
+  }
+  if (!fires) return [];
+  const names = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const out = [];
+  call.args.forEach((a, i) => {
+    const p = names[i];
+    if (!p || p.name === "_" || !sameRefKey(refKey(pass, a), key)) return;
+    const inner = refKey(pass, p);
+    if (inner === void 0) return;
+    for (const go of goStmtsIn(decl.body)) {
+      const sender = senderOf(pass, go, inner);
+      if (sender) out.push({ go, sender });
+    }
+  });
+  return out;
+}
 function run5(pass) {
   for (const file of pass.files) {
     file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
-      if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !file.inspector.contains(fn, ["GoStmt"])) return;
+      if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
       const closes = deferredCloses(pass, fn.body);
       if (closes.length === 0) return;
-      const gos = goStmtsIn(fn.body);
-      if (gos.length === 0) return;
       const g = cfgOf(pass, fn);
       if (!g) return;
       const fname = funcName(file, fn);
       for (const c of closes) {
         if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
-        const senders = gos.filter((go) => senderOf(pass, go, c.key)).length;
-        for (const go of gos) {
-          const s = senderOf(pass, go, c.key);
-          if (!s || !g.locate(go)) continue;
-          const synced = syncEntries(pass, file, fn, g, go, s, c.key, senders);
+        const launches = launchesOf(pass, fn.body, c.key);
+        const senders = launches.length;
+        for (const { go, at, sender: s, via, afterFunc } of launches) {
+          if (!g.locate(at)) continue;
+          const synced = syncEntries(pass, file, fn, g, go, at, s, c.key, senders);
           if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
           if (!g.locate(c.defer)) continue;
-          const deferFirst = g.canReach(c.defer, go);
-          if (!deferFirst && !g.canReach(go, c.defer)) continue;
+          const deferFirst = g.canReach(c.defer, at);
+          if (!deferFirst && !g.canReach(at, c.defer)) continue;
           let path;
-          if (deferFirst) path = g.findPath(go, "exit", { avoid: synced });
+          if (deferFirst) path = g.findPath(at, "exit", { avoid: synced });
           else {
-            const before = g.findPath(go, c.defer, { avoid: synced });
+            const before = g.findPath(at, c.defer, { avoid: synced });
             const after = before && g.findPath(c.defer, "exit", { avoid: synced });
             path = before && after ? [...before, ...after.slice(1)] : null;
           }
           if (!path) continue;
-          const early = earlyReturnFromReceiveLoop(pass, g, go, synced, c.key);
+          const early = earlyReturnFromReceiveLoop(pass, g, at, synced, c.key);
           if (early) path = early;
           const ch = textOf(file, c.ch);
-          const goLine = lineOf(file, go);
+          const goFile = pass.fileOf(go) ?? file;
+          const goLine = lineOf(goFile, go);
+          const started = via ? `the goroutine that ${textOf(file, via.fun)} starts (line ${goLine}${goFile !== file ? ` of ${goFile.path}` : ""}), called on line ${lineOf(file, at)},` : afterFunc ? `the function given to time.AfterFunc on line ${goLine}, which runs in a goroutine of its own when the timer fires,` : `the goroutine started on line ${goLine}`;
           const send = s.sends[0];
           const sendFile = pass.fileOf(send) ?? file;
           const ret = returnOfPath(path);
@@ -3036,7 +3164,8 @@ function run5(pass) {
           const what = c.inLiteral ? `${textOf(file, c.close)} deferred in ${fname}` : `defer ${textOf(file, c.close)} in ${fname}`;
           const related = [
             { node: send, file: sendFile, message: `send on ${ch} in the goroutine` },
-            { node: go, message: "the goroutine starts here" }
+            { node: go, file: goFile, message: "the goroutine starts here" },
+            ...via ? [{ node: via, message: `${textOf(file, via.fun)} starts it and returns without waiting` }] : []
           ];
           if (ret) related.push({ node: ret, message: `returns without waiting for the goroutine of line ${goLine}` });
           const byName = c.key.includes("?") || !pass.typesKnown;
@@ -3044,7 +3173,7 @@ function run5(pass) {
             node: c.inLiteral ? c.close : c.defer,
             file,
             confidence: byName ? "medium" : "high",
-            message: `${what} closes ${ch} when ${fname} returns, but the goroutine started on line ${goLine} can still send on it (line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ""}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ""}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
             related
           });
           break;
@@ -3177,12 +3306,16 @@ function isFieldKey(pass, key) {
 function waitsInIteration(pass, file, loop, st) {
   const after = pos(st);
   let found = false;
-  walkSameFunc(loop.body, (x) => {
-    if (found) return false;
-    if (x.kind === "CallExpr" && pos(x) > after && isWaitCall(pass, file, x)) found = true;
-    return !found;
-  });
-  if (found) return true;
+  for (const s of loop.body.list ?? []) {
+    if (pos(s) <= after || s.kind !== "ExprStmt" && s.kind !== "AssignStmt" && s.kind !== "DeferStmt") continue;
+    if (s.kind === "DeferStmt") continue;
+    walkSameFunc(s, (x) => {
+      if (found) return false;
+      if (x.kind === "CallExpr" && isWaitCall(pass, file, x)) found = true;
+      return !found;
+    });
+    if (found) return true;
+  }
   const lit = unparen(st.call.fun);
   if (lit.kind !== "FuncLit") return false;
   const signals = /* @__PURE__ */ new Set();
@@ -3990,7 +4123,19 @@ function run8(pass) {
       }
       const begins = CHAIN_BEGIN_PREFIXES.some((p) => exported(innerName).startsWith(p));
       const stale = begins ? void 0 : staleAccessor(pass, d, inner, stack);
-      if (stale) report2(pass, file, d, inner, stack, stale);
+      if (stale) {
+        report2(pass, file, d, inner, stack, stale);
+        return;
+      }
+      for (const a of d.call.args ?? []) {
+        const arg = unparen(a);
+        if (arg.kind !== "CallExpr" || unparen(arg.fun).kind !== "SelectorExpr") continue;
+        const argStale = staleAccessor(pass, d, arg, stack);
+        if (argStale) {
+          report2(pass, file, d, arg, stack, argStale, inner);
+          return;
+        }
+      }
     });
   }
 }
@@ -4062,7 +4207,7 @@ function staleAccessor(pass, d, inner, stack) {
   });
   return hit;
 }
-function report2(pass, file, d, inner, stack, stale) {
+function report2(pass, file, d, inner, stack, stale, head) {
   const fn = enclosingFunc(stack);
   const fname = fn ? funcName(file, fn) : "the function";
   const innerText = textOf(file, inner);
@@ -4073,7 +4218,7 @@ function report2(pass, file, d, inner, stack, stale) {
   pass.report({
     node: d,
     file,
-    message: stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
+    message: head && stale ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
     confidence: stale ? "medium" : typed ? "high" : "medium",
     related: [
       { node: inner, message: `${innerText} is evaluated when the defer statement runs` },
@@ -5231,6 +5376,23 @@ function onFailureOnly(pass, lit, call) {
   });
   return found;
 }
+function underClosedFirst(pass, fn, d, origin) {
+  const under2 = origin.under ? unparen(origin.under) : void 0;
+  if (under2?.kind !== "Ident") return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind !== "DeferStmt") return true;
+    if (pos(x) <= pos(d)) return false;
+    for (const dc of deferredCalls(x)) {
+      const m = methodCallOn(dc.call);
+      const r = m ? unparen(m.recv) : void 0;
+      if (m?.method === "Close" && r?.kind === "Ident" && sameVar(pass, r, under2)) found = true;
+    }
+    return false;
+  });
+  return found;
+}
 function run12(pass) {
   const includeTests = pass.options.rules[ID12]?.tests === true;
   for (const file of pass.files) {
@@ -5255,6 +5417,7 @@ function run12(pass) {
           if (!writtenThrough(pass, fn, recv, b.origin.call)) continue;
           if (b.origin.res.what.endsWith("file") && removedAtExit(pass, file, fn, recv, b.origin.call)) continue;
           if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) continue;
+          if (underClosedFirst(pass, fn, x, b.origin)) continue;
           report3(pass, file, fn, x, dc.call, recv, b);
         }
         return true;
@@ -5774,26 +5937,54 @@ function fieldOwner(pass, t, f, depth = 0) {
   return void 0;
 }
 var fieldSetCache = /* @__PURE__ */ new WeakMap();
+function declaringType(t, f, depth = 0) {
+  if (!t || depth > 4) return void 0;
+  if (t.kind === "pointer") t = t.elem;
+  if (t.kind !== "named") return void 0;
+  const u = t.underlying();
+  if (u?.kind !== "struct") return void 0;
+  if (u.fields.some((fld) => fld.name === f && !fld.embedded)) return `${t.pkg}.${t.name}`;
+  for (const fld of u.fields) {
+    if (!fld.embedded) continue;
+    const o = declaringType(fld.type, f, depth + 1);
+    if (o) return o;
+  }
+  return void 0;
+}
 function fieldsSet(pass) {
   let s = fieldSetCache.get(pass.files);
   if (s) return s;
   s = /* @__PURE__ */ new Set();
   const set = s;
+  const addSel = (e) => {
+    const owner = declaringType(pass.types.typeOf(e.x), e.sel.name);
+    set.add(owner ? `${owner}.${e.sel.name}` : `?${e.sel.name}`);
+  };
   for (const file of pass.files) {
     inspect(file.file, (x) => {
       if (x.kind === "AssignStmt") {
         for (const l of x.lhs) {
           const e = unparen(l);
-          if (e.kind === "SelectorExpr") set.add(e.sel.name);
+          if (e.kind === "SelectorExpr") addSel(e);
         }
-      } else if (x.kind === "KeyValueExpr" && x.key.kind === "Ident") set.add(x.key.name);
-      else if (x.kind === "UnaryExpr" && x.op === "&") {
+      } else if (x.kind === "UnaryExpr" && x.op === "&") {
         const e = unparen(x.x);
-        if (e.kind === "SelectorExpr") set.add(e.sel.name);
-      } else if (x.kind === "CompositeLit" && (x.elts ?? []).some((el) => el.kind !== "KeyValueExpr")) {
-        const t = under(pass.types.typeOf(x));
-        if (t?.kind === "struct") for (const f of t.fields) set.add(f.name);
-        else if (!t) set.add("*");
+        if (e.kind === "SelectorExpr") addSel(e);
+      } else if (x.kind === "CompositeLit") {
+        const t = pass.types.typeOf(x);
+        const named = t?.kind === "named" ? `${t.pkg}.${t.name}` : void 0;
+        const u = under(t);
+        for (const el of x.elts ?? []) {
+          if (el.kind === "KeyValueExpr") {
+            if (el.key.kind === "Ident") set.add(named && u?.kind === "struct" ? `${named}.${el.key.name}` : `?${el.key.name}`);
+          } else if (u?.kind === "struct") {
+            for (const f of u.fields) set.add(named ? `${named}.${f.name}` : `?${f.name}`);
+            break;
+          } else if (!u) {
+            set.add("*");
+            break;
+          }
+        }
       }
       return true;
     });
@@ -5843,16 +6034,102 @@ function checkLiteralField(pass, file, fn, d, sel) {
   });
   return true;
 }
+var nilTestCache = /* @__PURE__ */ new WeakMap();
+function nilCompared(pass, e) {
+  if (e.kind !== "BinaryExpr" || e.op !== "==" && e.op !== "!=") return void 0;
+  const [a, b] = [unparen(e.x), unparen(e.y)];
+  return isNilIdent(pass, b) ? a : isNilIdent(pass, a) ? b : void 0;
+}
+function nilTestedFields(pass) {
+  let m = nilTestCache.get(pass.files);
+  if (m) return m;
+  const out = /* @__PURE__ */ new Map();
+  const copies = /* @__PURE__ */ new Map();
+  const keyOf = (e) => {
+    const o = declaringType(pass.types.typeOf(e.x), e.sel.name);
+    return o ? `${o}.${e.sel.name}` : void 0;
+  };
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === "AssignStmt" && x.tok === ":=" && x.lhs.length === 1 && x.rhs.length === 1 && x.lhs[0].kind === "Ident") {
+        const r = unparen(x.rhs[0]);
+        const k = r.kind === "SelectorExpr" ? keyOf(r) : void 0;
+        const o = pass.types.objectOf(x.lhs[0]);
+        if (k && o) copies.set(o, k);
+      }
+      return true;
+    });
+  }
+  const defaults = /* @__PURE__ */ new Set();
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === "IfStmt" && x.cond.kind === "BinaryExpr" && x.cond.op === "==") {
+        const v = nilCompared(pass, x.cond);
+        const name = v?.kind === "SelectorExpr" ? v.sel.name : v?.kind === "Ident" ? v.name : void 0;
+        if (!name) return true;
+        walkSameFunc(x.body, (y) => {
+          if (y.kind === "AssignStmt" && y.lhs.some((l) => {
+            const u = unparen(l);
+            return u.kind === "SelectorExpr" && u.sel.name === name || u.kind === "Ident" && u.name === name;
+          })) defaults.add(x.cond);
+          return true;
+        });
+      }
+      return true;
+    });
+  }
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      const v = defaults.has(x) ? void 0 : nilCompared(pass, x);
+      if (!v) return true;
+      const k = v.kind === "SelectorExpr" ? keyOf(v) : v.kind === "Ident" ? copies.get(pass.types.objectOf(v) ?? v) : void 0;
+      if (k && !out.has(k)) out.set(k, x);
+      return true;
+    });
+  }
+  nilTestCache.set(pass.files, m = out);
+  return m;
+}
+function checkNilTestedField(pass, file, fn, d, sel, owner) {
+  const key = `${owner.pkg}.${owner.name}.${sel.sel.name}`;
+  const test = nilTestedFields(pass).get(key);
+  if (!test) return;
+  let handled = false;
+  walkSameFunc(fn.body, (x) => {
+    if (handled) return false;
+    const v = nilCompared(pass, x);
+    if (v?.kind === "SelectorExpr" && v.sel.name === sel.sel.name) handled = true;
+    else if (v?.kind === "Ident") {
+      const def = definingValue(pass, v);
+      if (def && unparen(def).kind === "SelectorExpr" && unparen(def).sel.name === sel.sel.name) handled = true;
+    }
+    return !handled;
+  });
+  if (handled) return;
+  const tf = pass.fileOf(test) ?? file;
+  pass.report({
+    node: d,
+    file,
+    confidence: "medium",
+    message: `the package tests ${owner.name}.${sel.sel.name} against nil (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}), so it can be nil, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
+  });
+}
 function checkField2(pass, file, fn, d, sel) {
   const c = pass.types.callee(d.call);
   if (!c || c.kind !== "funcvalue") return;
   if (checkLiteralField(pass, file, fn, d, sel)) return;
   const f = sel.sel.name;
-  if (exportedName(f) && pass.pkg.name !== "main") return;
   const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
   if (!owner) return;
+  if (exportedName(f) && pass.pkg.name !== "main") {
+    checkNilTestedField(pass, file, fn, d, sel, owner);
+    return;
+  }
   const set = fieldsSet(pass);
-  if (set.has(f) || set.has("*")) return;
+  if (set.has(`${owner.pkg}.${owner.name}.${f}`) || set.has(`?${f}`) || set.has("*")) {
+    checkNilTestedField(pass, file, fn, d, sel, owner);
+    return;
+  }
   pass.report({
     node: d,
     file,
@@ -7143,6 +7420,10 @@ function message(s) {
       const who = s.heldBy ?? where2;
       return `recover() in ${where2} returns nil: ${who} is only called from deferred ${closures ? "closures" : "functions"} (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${who}()`} instead of calling it from ${closures ? "a closure" : "another function"}`;
     }
+    case "deferred-arg-literal": {
+      const callee = s.via ? textOf(file, s.via.fun) : "the deferred function";
+      return `recover() in ${where2} returns nil: the literal is passed to the deferred ${callee}(...), so ${callee} is the deferred function and the literal runs called by it, not directly as the deferred call; recover only works in the deferred function's own body: defer func() { if r := recover(); r != nil { ... } }()`;
+    }
     case "goroutine":
       return `recover() in ${where2} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
     default:
@@ -7173,7 +7454,10 @@ function run19(pass) {
       file: s.file,
       confidence: s.confidence,
       message: message(s),
-      related: s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from ${deferredName(funcName(c.file, c.fn))}` }))
+      related: [
+        ...s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from ${deferredName(funcName(c.file, c.fn))}` })),
+        ...s.via ? [{ node: s.via, file: s.file, message: `the deferred call, which runs ${textOf(s.file, s.via.fun)}, not the literal` }] : []
+      ]
     });
   }
 }
@@ -7948,7 +8232,7 @@ function onlyForeignCalls(pass, fn) {
     if (!ok) return false;
     if (x.kind !== "CallExpr") return true;
     const c = pass.types.callee(x);
-    if (!c || c.name === "builtin panic") ok = false;
+    if (!c || c.name === "builtin panic" || c.name === "(net/http.Handler).ServeHTTP") ok = false;
     else if ((c.kind === "func" || c.kind === "method" || c.kind === "interface") && c.pkg !== "" && c.pkg !== pass.pkg.importPath) foreign = true;
     else if (!PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin" && !isCancel(pass, x)) ok = false;
     return ok;
@@ -8310,6 +8594,43 @@ function servedByLoop(pass, ch) {
     }
   });
   return hasChan(pass, set, ch);
+}
+var guardedSendKeys = /* @__PURE__ */ new WeakMap();
+function sentWithWayOut(pass, ch) {
+  let set = guardedSendKeys.get(pass.files);
+  if (!set) {
+    const keys = /* @__PURE__ */ new Set();
+    for (const file of pass.files) {
+      file.inspector.preorder(["SelectStmt"], (x) => {
+        const clauses = x.body.list ?? [];
+        const wayOut = clauses.some((c) => {
+          if (c.comm === null) return true;
+          const op = commOperand(c.comm);
+          return !!op && (isTimeoutChan(pass, op) || isDoneChan(op));
+        });
+        if (!wayOut) return;
+        for (const c of clauses) {
+          if (c.comm?.kind !== "SendStmt") continue;
+          const k2 = chanKey(pass, c.comm.chan);
+          if (k2) keys.add(k2);
+        }
+      });
+    }
+    guardedSendKeys.set(pass.files, set = keys);
+  }
+  const k = chanKey(pass, ch);
+  return !!k && set.has(k);
+}
+function takenBefore(pass, body, d, ch) {
+  const k = chanKey(pass, ch);
+  if (!k) return false;
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found || pos(x) >= pos(d)) return false;
+    if (x.kind === "UnaryExpr" && x.op === "<-" && chanKey(pass, x.x) === k) found = true;
+    return !found;
+  });
+  return found;
 }
 var receivedKeys = /* @__PURE__ */ new WeakMap();
 function receivedInPackage(pass, ch) {
@@ -8685,9 +9006,10 @@ function sitesIn(pass, file, body) {
         return true;
       case "SendStmt": {
         const buf = chanBuffer(pass, x.chan);
-        if (buf === "unbuffered") {
-          if (unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "high" });
-          else if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "medium" });
+        if (buf === "unbuffered" && unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "high" });
+        else if (sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)", confidence: "medium", wayOut: true });
+        else if (buf === "unbuffered") {
+          if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "medium" });
         } else if (buf === "unknown" && !receivedInPackage(pass, x.chan) && !servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives, unless the channel has room in its buffer", confidence: "medium", unknownCap: true });
         stopped = true;
         return true;
@@ -8823,12 +9145,13 @@ function run23(pass) {
       }
       if (!site) return;
       if (chain.length === 0 && site.node.kind === "UnaryExpr" && releasesOwnToken(pass, stack, d, site.node)) return;
+      if (site.wayOut && site.node.kind === "SendStmt" && fn?.body && takenBefore(pass, fn.body, d, site.node.chan)) return;
       const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === "CallExpr" ? site.node : call)?.name);
       if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
       if (waitsOthers && fn?.body && stopsBeforeDefer(pass, fn.body, d)) return;
       if (waitsOthers && fn?.body && stopsAfterDefer(pass, fn.body, d)) return;
       if (waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
-      if (site.node.kind === "SendStmt" && fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn))) return;
+      if (site.node.kind === "SendStmt" && !site.wayOut && fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
       if (site.unknownCap && !handler) return;
       const background = !handler && !!fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn)) && !signalDeferredBefore(pass, fn, d);
@@ -8858,8 +9181,9 @@ var analyzer23 = {
     category: "blocking",
     docUrl: docUrl(ID23)
   },
-  // A send outside goroutines marks a semaphore channel for the whole package.
-  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "SendStmt"] }),
+  // A send outside goroutines marks a semaphore channel for the whole package; go statements
+  // tell which functions only ever run as goroutines.
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "SendStmt", "GoStmt"] }),
   run: run23
 };
 

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-NSW64LUK.js";
+} from "./chunk-M6DCESCT.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YV65AV7A.js";
+} from "./chunk-6HBWIPGA.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-V6XI4BBR.js";
+} from "./chunk-4ZZ5RD4G.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-NSW64LUK.js";
+} from "./chunk-M6DCESCT.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-YV65AV7A.js";
+import "./chunk-6HBWIPGA.js";
 import "./chunk-GO5FRTEX.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-MW7AR7IY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-V6XI4BBR.js";
+import "./chunk-4ZZ5RD4G.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

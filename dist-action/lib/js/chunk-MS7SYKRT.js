@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-V6XI4BBR.js";
+} from "./chunk-4ZZ5RD4G.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-YV65AV7A.js";
+} from "./chunk-6HBWIPGA.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-V6XI4BBR.js";
+} from "./chunk-4ZZ5RD4G.js";
 import {
   SEVERITIES,
   compareFindings,
