@@ -3,7 +3,7 @@
 // run as the function returns: a run-time panic (nil pointer dereference) at exit, after the body
 // has done its work and possibly while another panic is already unwinding.
 import type * as ast from '../syntax/ast.js';
-import { inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
@@ -538,6 +538,16 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
     return !handled;
   });
   if (handled) return;
+  // A defer under a condition (`if pconn.isClientConn { defer pconn.internalStateHook() }`): the
+  // condition may be what guarantees the hook (net/http: "always set for conns created by
+  // NewClientConn").
+  let conditional = false;
+  walkSameFunc(fn.body!, (x) => {
+    if (conditional) return false;
+    if ((x.kind === 'IfStmt' || x.kind === 'CaseClause' || x.kind === 'CommClause') && nodePos(x) < nodePos(d) && nodeEnd(x) > nodePos(d)) conditional = true;
+    return !conditional;
+  });
+  if (conditional) return;
   const tf = pass.fileOf(test) ?? file;
   pass.report({
     node: d,

@@ -121,3 +121,13 @@ func openWAL(opts walOptions) *wal {
 func (w *wal) compact(n int) {
 	defer w.opts.logf("compacted %d segments", n)
 }
+
+// Under a condition that guarantees the hook.
+func (c *cache) removeOwned(key string, owned bool) {
+	v := c.items[key]
+	delete(c.items, key)
+	if owned {
+		// onEvict is always set for owned caches.
+		defer c.onEvict(key, v)
+	}
+}
