@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-6HBWIPGA.js";
+} from "./chunk-RIBWO44P.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

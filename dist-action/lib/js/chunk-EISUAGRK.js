@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4ZZ5RD4G.js";
+} from "./chunk-UNSQ2PEU.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

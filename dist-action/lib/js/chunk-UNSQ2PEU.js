@@ -6106,6 +6106,13 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
     return !handled;
   });
   if (handled) return;
+  let conditional = false;
+  walkSameFunc(fn.body, (x) => {
+    if (conditional) return false;
+    if ((x.kind === "IfStmt" || x.kind === "CaseClause" || x.kind === "CommClause") && pos(x) < pos(d) && end(x) > pos(d)) conditional = true;
+    return !conditional;
+  });
+  if (conditional) return;
   const tf = pass.fileOf(test) ?? file;
   pass.report({
     node: d,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-6HBWIPGA.js";
+} from "./chunk-RIBWO44P.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4ZZ5RD4G.js";
+} from "./chunk-UNSQ2PEU.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4ZZ5RD4G.js";
+} from "./chunk-UNSQ2PEU.js";
 import {
   docUrl,
   severityRank

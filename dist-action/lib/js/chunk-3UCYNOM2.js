@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-M6DCESCT.js";
+} from "./chunk-CLF2JJH6.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-6HBWIPGA.js";
+} from "./chunk-RIBWO44P.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4ZZ5RD4G.js";
+} from "./chunk-UNSQ2PEU.js";
 import {
   SEVERITIES,
   compareFindings,
