@@ -3,7 +3,6 @@ package writes
 import (
 	"archive/tar"
 	"bufio"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
@@ -136,17 +135,4 @@ func openLoader(path string) (*loader, error) {
 func (l *loader) load() ([]byte, error) {
 	defer l.f.Close()
 	return io.ReadAll(l.f)
-}
-
-// The file is closed first (defer-order-inverted reports that): not reported here as well.
-func bundleInverted(path string, data []byte) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	zw := gzip.NewWriter(f)
-	defer zw.Close()
-	defer f.Close()
-	_, err = zw.Write(data)
-	return err
 }
