@@ -3,6 +3,8 @@ package writes
 import (
 	"archive/tar"
 	"bufio"
+	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +17,7 @@ type reportWriter struct {
 
 func writeReport(w io.Writer, lines []string) error {
 	rw := reportWriter{out: bufio.NewWriter(w)}
-	defer rw.out.Flush() // want `deferred rw\.out\.Flush\(\) discards the error of the buffered writer from bufio\.NewWriter on line 17`
+	defer rw.out.Flush() // want `deferred rw\.out\.Flush\(\) discards the error of the buffered writer from bufio\.NewWriter on line 19`
 	for _, l := range lines {
 		if _, err := rw.out.WriteString(l + "\n"); err != nil {
 			return err
@@ -37,7 +39,7 @@ func spill(path string, records [][]byte) error {
 	if err != nil {
 		return err
 	}
-	defer sp.file.Close() // want `deferred sp\.file\.Close\(\) discards the error of the file created by os\.Create on line 36`
+	defer sp.file.Close() // want `deferred sp\.file\.Close\(\) discards the error of the file created by os\.Create on line 38`
 	sp.w = bufio.NewWriter(sp.file)
 	for _, r := range records {
 		if _, err := sp.w.Write(r); err != nil {
@@ -57,7 +59,7 @@ func newLineExporter(w io.Writer) *lineExporter {
 }
 
 func (e *lineExporter) exportAll(names []string) error {
-	defer e.w.Flush() // want `discards the error of the buffered writer that the package stores in e\.w \(from bufio\.NewWriter on line 56\)`
+	defer e.w.Flush() // want `discards the error of the buffered writer that the package stores in e\.w \(from bufio\.NewWriter on line 58\)`
 	for _, n := range names {
 		if _, err := fmt.Fprintln(e.w, n); err != nil {
 			return err
@@ -135,4 +137,18 @@ func openLoader(path string) (*loader, error) {
 func (l *loader) load() ([]byte, error) {
 	defer l.f.Close()
 	return io.ReadAll(l.f)
+}
+
+// The file is closed first (defer-order-inverted); the wrapper's dropped error is reported too:
+// once the order is fixed, the trailer's write error is still lost.
+func bundleInverted(path string, data []byte) (err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	zw := gzip.NewWriter(f)
+	defer zw.Close() // want `deferred zw\.Close\(\) discards the error of the gzip writer from compress/gzip\.NewWriter`
+	defer func() { err = errors.Join(err, f.Close()) }()
+	_, err = zw.Write(data)
+	return err
 }
