@@ -86,6 +86,8 @@ interface Body {
   assignedFrom: Map<string, string[]> | undefined;
   /** Defers a call chain (`defer s.current().Close()`): what its other calls change is asked. */
   chainDefer: boolean;
+  /** Kept as a callee of such a function: how many more calls deep its own callees are kept. */
+  chainDepth: number;
   kept: boolean;
   /** Kept as code that runs deferred: every function it names is kept too. */
   deferredCode: boolean;
@@ -220,7 +222,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, kept: false, deferredCode: false, positional };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional };
 }
 
 /**
@@ -317,8 +319,20 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
         for (const t of byName.get(n) ?? []) keep(t, true);
       }
       if (b.deferredCode) continue;
-      // A deferred call chain: do the body's other calls change what its first call reads?
-      if (b.chainDefer && needs.watchDeferred) for (const n of b.names) for (const t of byName.get(n) ?? []) keep(t);
+      // A deferred call chain: do the body's other calls change what its first call reads,
+      // directly or through the methods they call (three calls deep)?
+      if ((b.chainDefer || b.chainDepth > 0) && needs.watchDeferred) {
+        const depth = b.chainDefer ? 3 : b.chainDepth - 1;
+        for (const n of b.names) {
+          for (const t of byName.get(n) ?? []) {
+            if (depth > 0 && t.chainDepth < depth && !t.chainDefer) {
+              t.chainDepth = depth;
+              if (t.kept) work.push(t);
+            }
+            keep(t);
+          }
+        }
+      }
       // What a goroutine started here runs is looked into (does it recover, send, call Done).
       for (const n of b.inGo) {
         for (const t of byName.get(n) ?? []) keep(t);

@@ -222,6 +222,10 @@ export const DEPENDENT_RESOURCES: Readonly<Record<string, WriteResource>> = {
   '(*database/sql.DB).BeginTx': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv' },
   '(*database/sql.Conn).BeginTx': { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv', closeWaits: 'a return before {w} is committed' },
   '(*database/sql.Conn).QueryContext': { what: 'rows', verb: 'from', release: ['Close'], checked: ['Close'], wraps: 'recv', closeWaits: 'a return before {w} is read to the end' },
+  // A TLS connection's Close sends the close_notify alert over the connection it wraps: closed
+  // first, the peer sees the stream cut instead of a clean end (and cannot tell it from a truncation).
+  'crypto/tls.Client': { what: 'TLS connection', verb: 'from', release: ['Close'], checked: ['Close'], wraps: 0 },
+  'crypto/tls.Server': { what: 'TLS connection', verb: 'from', release: ['Close'], checked: ['Close'], wraps: 0 },
 };
 
 /**

@@ -188,6 +188,30 @@ function receiverFields(pass: Pass, decl: ast.FuncDecl): { reads: Set<string>; w
 }
 
 /**
+ * The receiver fields a method assigns, directly or through methods of the package it calls on
+ * its own receiver (`appendLocked` calling `h.roll()`, which sets `h.seg`), three calls deep.
+ */
+function methodWrites(pass: Pass, decl: ast.FuncDecl, depth = 0, seen = new Set<ast.FuncDecl>()): Set<string> {
+  const out = new Set<string>();
+  if (seen.has(decl)) return out;
+  seen.add(decl);
+  const own = receiverFields(pass, decl);
+  if (!own) return out;
+  for (const w of own.writes) out.add(w);
+  const self = decl.recv?.list?.[0]?.names?.[0];
+  if (depth >= 3 || !self || !decl.body) return out;
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind !== 'CallExpr') return true;
+    const g = unparen(x.fun);
+    if (g.kind !== 'SelectorExpr' || unparen(g.x).kind !== 'Ident' || (unparen(g.x) as ast.Ident).name !== self.name) return true;
+    const m = pass.types.callee(x)?.decl;
+    if (m?.recv) for (const w of methodWrites(pass, m, depth + 1, seen)) out.add(w);
+    return true;
+  });
+  return out;
+}
+
+/**
  * `defer s.currentConn().Close()` where the accessor (a method of the package) reads a field of
  * its receiver that the function changes after the defer: assigned directly (`s.conn = conn`) or
  * by a method of the package called on the same receiver (`w.Advance()` moving `w.cur` on). The
@@ -226,8 +250,8 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
     } else if (x.kind === 'CallExpr' && x !== inner) {
       const g = unparen(x.fun);
       const m = g.kind === 'SelectorExpr' && sameRecv(g.x) ? pass.types.callee(x)?.decl : undefined;
-      const fields = m ? receiverFields(pass, m) : undefined;
-      const field = fields ? [...fields.writes].find((w) => accessor.reads.has(w)) : undefined;
+      const writes = m ? methodWrites(pass, m) : undefined;
+      const field = writes ? [...writes].find((w) => accessor.reads.has(w)) : undefined;
       if (field) hit = { field, at: x };
     }
     return !hit;

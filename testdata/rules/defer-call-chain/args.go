@@ -49,3 +49,35 @@ func (s *kvStore) updateAtExit(w io.Writer, upd map[string]string) {
 		s.set(k, v)
 	}
 }
+
+type segment struct{ name string }
+
+func (s *segment) sync() error { return nil }
+
+type history struct {
+	seg  *segment
+	size int
+	max  int
+}
+
+func (h *history) active() *segment { return h.seg }
+
+func (h *history) roll() {
+	h.seg = &segment{name: "next"}
+	h.size = 0
+}
+
+func (h *history) appendLine(line string) {
+	if h.size >= h.max {
+		h.roll()
+	}
+	h.size += len(line)
+}
+
+// appendLine may roll to a new segment (through roll): the deferred sync reaches the old one.
+func (h *history) appendBatch(lines []string) {
+	defer h.active().sync() // want `in defer h\.active\(\)\.sync\(\), h\.active\(\) runs now, at the defer statement, and reads h\.seg, which history\.appendBatch changes afterwards through h\.appendLine\(l\)`
+	for _, l := range lines {
+		h.appendLine(l)
+	}
+}
