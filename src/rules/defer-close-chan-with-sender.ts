@@ -352,7 +352,7 @@ interface Launch {
 function launchesOf(pass: Pass, body: ast.BlockStmt, key: string): Launch[] {
   const out: Launch[] = [];
   for (const go of goStmtsIn(body)) {
-    const sender = senderOf(pass, go, key);
+    const sender = senderOf(pass, go, key) ?? opaqueSender(pass, go, key);
     if (sender) out.push({ go, at: go, sender });
   }
   walkSameFunc(body, (x) => {
@@ -371,6 +371,35 @@ function launchesOf(pass: Pass, body: ast.BlockStmt, key: string): Launch[] {
     return true;
   });
   return out;
+}
+
+/**
+ * A goroutine running a function whose body is out of sight (a func value, a function of another
+ * package) that is given the channel for a send-only parameter (`go p(ctx, out)` with `type
+ * Producer func(ctx context.Context, out chan<- T)`): by its type, it sends on it.
+ */
+function opaqueSender(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
+  if (unparen(go.call.fun).kind === 'FuncLit' || goTarget(pass, go)) return undefined;
+  const c = pass.types.callee(go.call);
+  const sig = c?.sig ?? (() => {
+    const t = pass.types.typeOf(go.call.fun);
+    const u = t?.kind === 'named' ? t.underlying() : t;
+    return u?.kind === 'signature' ? u : undefined;
+  })();
+  if (!sig || go.call.ellipsis !== -1) return undefined;
+  const sends = (go.call.args ?? []).some((a, i) => {
+    if (!sameRefKey(refKey(pass, a), key)) return false;
+    const pt = sig.params[i]?.type;
+    const t = pt?.kind === 'named' ? pt.underlying() : pt;
+    return t?.kind === 'chan' && t.dir === 'send';
+  });
+  if (!sends) return undefined;
+  const lit: ast.FuncLit = {
+    kind: 'FuncLit',
+    type: { kind: 'FuncType', func: go.go, typeParams: null, params: { kind: 'FieldList', opening: go.go, list: null, closing: go.go }, results: null },
+    body: { kind: 'BlockStmt', lbrace: go.go, list: [], rbrace: go.go },
+  };
+  return { target: { go, fn: lit, params: [] }, sends: [], signals: [], viaCall: true };
 }
 
 /** A statement calling `time.AfterFunc(d, func() {...})` (the timer kept in `v`, if assigned). */
@@ -497,23 +526,24 @@ function run(pass: Pass): void {
             : afterFunc
               ? `the function given to time.AfterFunc on line ${goLine}, which runs in a goroutine of its own when the timer fires,`
               : `the goroutine started on line ${goLine}`;
-          const send = s.sends[0]!;
+          const send: ast.Node = s.sends[0] ?? go;
           const sendFile = pass.fileOf(send) ?? file;
+          const opaque = s.sends.length === 0;
           const ret = returnOfPath(path);
           const how = ret ? `the return on line ${lineOf(file, ret)} does not wait for it` : `${fname} can return without waiting for it`;
           const what = c.inLiteral ? `${textOf(file, c.close)} deferred in ${fname}` : `defer ${textOf(file, c.close)} in ${fname}`;
           const related: RelatedInput[] = [
-            { node: send, file: sendFile, message: `send on ${ch} in the goroutine` },
+            ...(opaque ? [] : [{ node: send, file: sendFile, message: `send on ${ch} in the goroutine` }]),
             { node: go, file: goFile, message: 'the goroutine starts here' },
             ...(via ? [{ node: via, message: `${textOf(file, via.fun)} starts it and returns without waiting` }] : []),
           ];
           if (ret) related.push({ node: ret, message: `returns without waiting for the goroutine of line ${goLine}` });
-          const byName = c.key.includes('?') || !pass.typesKnown;
+          const byName = c.key.includes('?') || !pass.typesKnown || opaque;
           pass.report({
             node: c.inLiteral ? c.close : c.defer,
             file,
             confidence: byName ? 'medium' : 'high',
-            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ''}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (${opaque ? `${textOf(file, go.call.fun)} takes it as a send-only chan<- parameter` : `line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ''}`}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
             related,
           });
           break;

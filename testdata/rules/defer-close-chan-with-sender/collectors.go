@@ -1,6 +1,11 @@
 package closechan
 
-import "example.com/closechan/collect"
+import (
+	"context"
+	"sync"
+
+	"example.com/closechan/collect"
+)
 
 type group struct{ workers int }
 
@@ -48,4 +53,51 @@ func runFed(n int, work func() error) {
 		go func() { results <- work() }()
 	}
 	collect.Feed(results, nil)
+}
+
+// producer sends values on out until ctx ends.
+type producer func(ctx context.Context, out chan<- int)
+
+// A func value given out as a send-only parameter sends on it, by its type.
+func fromProducers(ctx context.Context, ps ...producer) <-chan int {
+	out := make(chan int)
+	go func() {
+		defer close(out) // want `defer close\(out\) in the function literal on line \d+ closes out when the function literal on line \d+ returns, but the goroutine started on line \d+ can still send on it \(p takes it as a send-only chan<- parameter\)`
+		for _, p := range ps {
+			go p(ctx, out)
+		}
+		<-ctx.Done()
+	}()
+	return out
+}
+
+// ---- not flagged ----
+
+// Every producer is waited for before the close.
+func fromProducersWaited(ctx context.Context, ps ...producer) <-chan int {
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		var wg sync.WaitGroup
+		for _, p := range ps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p(ctx, out)
+			}()
+		}
+		wg.Wait()
+	}()
+	return out
+}
+
+// A func value that only receives from the channel.
+func drainWith(ctx context.Context, sink func(ctx context.Context, in <-chan int)) chan<- int {
+	in := make(chan int)
+	go func() {
+		defer close(in)
+		go sink(ctx, in)
+		<-ctx.Done()
+	}()
+	return in
 }
