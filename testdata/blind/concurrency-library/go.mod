@@ -1,0 +1,3 @@
+module example.com/conclib
+
+go 1.22

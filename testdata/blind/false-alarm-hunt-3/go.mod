@@ -1,0 +1,3 @@
+module example.com/falsealarm3
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/netsrv
+
+go 1.22
