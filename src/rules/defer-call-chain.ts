@@ -5,6 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
+import { walkNode } from '../types/cfg.js';
 import { bodyNeeds, enclosingFunc, funcName, lineOf, sameExpr, textOf, walkSameFunc } from './helpers.js';
 
 const ID = 'defer-call-chain';
@@ -144,9 +145,17 @@ function run(pass: Pass): void {
       // `defer json.NewEncoder(w).Encode(s.state())`: the chain's head is harmless, but an
       // argument of the deferred call is an accessor evaluated now whose state the function
       // changes afterwards.
-      for (const a of d.call.args ?? []) {
-        const arg = unparen(a);
-        if (arg.kind !== 'CallExpr' || unparen(arg.fun).kind !== 'SelectorExpr') continue;
+      // The arguments of the chain's own calls count the same (`defer
+      // r.metrics.Histogram("reconcile_" + r.currentPhase()).ObserveSince(start)`).
+      const accessors: ast.CallExpr[] = [];
+      for (const a of [...(d.call.args ?? []), ...(inner.args ?? [])]) {
+        walkNode(a, (x) => {
+          if (x.kind === 'FuncLit') return false;
+          if (x.kind === 'CallExpr' && unparen(x.fun).kind === 'SelectorExpr') accessors.push(x);
+          return true;
+        });
+      }
+      for (const arg of accessors) {
         const argStale = staleAccessor(pass, d, arg, stack);
         if (argStale) {
           report(pass, file, d, arg, stack, argStale, inner);

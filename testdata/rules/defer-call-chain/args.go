@@ -81,3 +81,21 @@ func (h *history) appendBatch(lines []string) {
 		h.appendLine(l)
 	}
 }
+
+type phaseTimer struct{ name string }
+
+func (t *phaseTimer) observeSince(start int64) { _ = start }
+
+type phasedReconciler struct{ phase string }
+
+func (r *phasedReconciler) currentPhase() string { return r.phase }
+
+func (r *phasedReconciler) setPhase(p string) { r.phase = p }
+
+func histogram(name string) *phaseTimer { return &phaseTimer{name: name} }
+
+// The histogram's name is computed now, from the phase the function is about to change.
+func (r *phasedReconciler) reconcile(start int64) {
+	defer histogram("reconcile_" + r.currentPhase()).observeSince(start) // want `and the argument r\.currentPhase\(\) run now, at the defer statement; r\.currentPhase\(\) reads r\.phase, which phasedReconciler\.reconcile changes afterwards through r\.setPhase\("sync"\)`
+	r.setPhase("sync")
+}
