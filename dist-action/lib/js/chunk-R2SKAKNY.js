@@ -199,7 +199,11 @@ var DEPENDENT_RESOURCES = {
   "(*database/sql.DB).Begin": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" },
   "(*database/sql.DB).BeginTx": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" },
   "(*database/sql.Conn).BeginTx": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv", closeWaits: "a return before {w} is committed" },
-  "(*database/sql.Conn).QueryContext": { what: "rows", verb: "from", release: ["Close"], checked: ["Close"], wraps: "recv", closeWaits: "a return before {w} is read to the end" }
+  "(*database/sql.Conn).QueryContext": { what: "rows", verb: "from", release: ["Close"], checked: ["Close"], wraps: "recv", closeWaits: "a return before {w} is read to the end" },
+  // A TLS connection's Close sends the close_notify alert over the connection it wraps: closed
+  // first, the peer sees the stream cut instead of a clean end (and cannot tell it from a truncation).
+  "crypto/tls.Client": { what: "TLS connection", verb: "from", release: ["Close"], checked: ["Close"], wraps: 0 },
+  "crypto/tls.Server": { what: "TLS connection", verb: "from", release: ["Close"], checked: ["Close"], wraps: 0 }
 };
 var OPEN_FLAGS = {
   O_RDONLY: 0,
@@ -3037,7 +3041,7 @@ function earlyReturnFromReceiveLoop(pass, g, go, synced, key) {
 function launchesOf(pass, body, key) {
   const out = [];
   for (const go of goStmtsIn(body)) {
-    const sender = senderOf(pass, go, key);
+    const sender = senderOf(pass, go, key) ?? opaqueSender(pass, go, key);
     if (sender) out.push({ go, at: go, sender });
   }
   walkSameFunc(body, (x) => {
@@ -3054,6 +3058,29 @@ function launchesOf(pass, body, key) {
     return true;
   });
   return out;
+}
+function opaqueSender(pass, go, key) {
+  if (unparen(go.call.fun).kind === "FuncLit" || goTarget(pass, go)) return void 0;
+  const c = pass.types.callee(go.call);
+  const sig = c?.sig ?? (() => {
+    const t = pass.types.typeOf(go.call.fun);
+    const u = t?.kind === "named" ? t.underlying() : t;
+    return u?.kind === "signature" ? u : void 0;
+  })();
+  if (!sig || go.call.ellipsis !== -1) return void 0;
+  const sends = (go.call.args ?? []).some((a, i) => {
+    if (!sameRefKey(refKey(pass, a), key)) return false;
+    const pt = sig.params[i]?.type;
+    const t = pt?.kind === "named" ? pt.underlying() : pt;
+    return t?.kind === "chan" && t.dir === "send";
+  });
+  if (!sends) return void 0;
+  const lit = {
+    kind: "FuncLit",
+    type: { kind: "FuncType", func: go.go, typeParams: null, params: { kind: "FieldList", opening: go.go, list: null, closing: go.go }, results: null },
+    body: { kind: "BlockStmt", lbrace: go.go, list: [], rbrace: go.go }
+  };
+  return { target: { go, fn: lit, params: [] }, sends: [], signals: [], viaCall: true };
 }
 function afterFuncOf(pass, x) {
   let e;
@@ -3157,23 +3184,24 @@ function run5(pass) {
           const goFile = pass.fileOf(go) ?? file;
           const goLine = lineOf(goFile, go);
           const started = via ? `the goroutine that ${textOf(file, via.fun)} starts (line ${goLine}${goFile !== file ? ` of ${goFile.path}` : ""}), called on line ${lineOf(file, at)},` : afterFunc ? `the function given to time.AfterFunc on line ${goLine}, which runs in a goroutine of its own when the timer fires,` : `the goroutine started on line ${goLine}`;
-          const send = s.sends[0];
+          const send = s.sends[0] ?? go;
           const sendFile = pass.fileOf(send) ?? file;
+          const opaque = s.sends.length === 0;
           const ret = returnOfPath(path);
           const how = ret ? `the return on line ${lineOf(file, ret)} does not wait for it` : `${fname} can return without waiting for it`;
           const what = c.inLiteral ? `${textOf(file, c.close)} deferred in ${fname}` : `defer ${textOf(file, c.close)} in ${fname}`;
           const related = [
-            { node: send, file: sendFile, message: `send on ${ch} in the goroutine` },
+            ...opaque ? [] : [{ node: send, file: sendFile, message: `send on ${ch} in the goroutine` }],
             { node: go, file: goFile, message: "the goroutine starts here" },
             ...via ? [{ node: via, message: `${textOf(file, via.fun)} starts it and returns without waiting` }] : []
           ];
           if (ret) related.push({ node: ret, message: `returns without waiting for the goroutine of line ${goLine}` });
-          const byName = c.key.includes("?") || !pass.typesKnown;
+          const byName = c.key.includes("?") || !pass.typesKnown || opaque;
           pass.report({
             node: c.inLiteral ? c.close : c.defer,
             file,
             confidence: byName ? "medium" : "high",
-            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ""}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (${opaque ? `${textOf(file, go.call.fun)} takes it as a send-only chan<- parameter` : `line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ""}`}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
             related
           });
           break;
@@ -4127,9 +4155,15 @@ function run8(pass) {
         report2(pass, file, d, inner, stack, stale);
         return;
       }
-      for (const a of d.call.args ?? []) {
-        const arg = unparen(a);
-        if (arg.kind !== "CallExpr" || unparen(arg.fun).kind !== "SelectorExpr") continue;
+      const accessors = [];
+      for (const a of [...d.call.args ?? [], ...inner.args ?? []]) {
+        walkNode(a, (x) => {
+          if (x.kind === "FuncLit") return false;
+          if (x.kind === "CallExpr" && unparen(x.fun).kind === "SelectorExpr") accessors.push(x);
+          return true;
+        });
+      }
+      for (const arg of accessors) {
         const argStale = staleAccessor(pass, d, arg, stack);
         if (argStale) {
           report2(pass, file, d, arg, stack, argStale, inner);
@@ -4166,6 +4200,25 @@ function receiverFields(pass, decl) {
   });
   return { reads, writes };
 }
+function methodWrites(pass, decl, depth = 0, seen = /* @__PURE__ */ new Set()) {
+  const out = /* @__PURE__ */ new Set();
+  if (seen.has(decl)) return out;
+  seen.add(decl);
+  const own = receiverFields(pass, decl);
+  if (!own) return out;
+  for (const w of own.writes) out.add(w);
+  const self = decl.recv?.list?.[0]?.names?.[0];
+  if (depth >= 3 || !self || !decl.body) return out;
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind !== "CallExpr") return true;
+    const g = unparen(x.fun);
+    if (g.kind !== "SelectorExpr" || unparen(g.x).kind !== "Ident" || unparen(g.x).name !== self.name) return true;
+    const m = pass.types.callee(x)?.decl;
+    if (m?.recv) for (const w of methodWrites(pass, m, depth + 1, seen)) out.add(w);
+    return true;
+  });
+  return out;
+}
 function staleAccessor(pass, d, inner, stack) {
   const f = unparen(inner.fun);
   if (f.kind !== "SelectorExpr") return void 0;
@@ -4199,8 +4252,8 @@ function staleAccessor(pass, d, inner, stack) {
     } else if (x.kind === "CallExpr" && x !== inner) {
       const g = unparen(x.fun);
       const m = g.kind === "SelectorExpr" && sameRecv(g.x) ? pass.types.callee(x)?.decl : void 0;
-      const fields = m ? receiverFields(pass, m) : void 0;
-      const field = fields ? [...fields.writes].find((w) => accessor.reads.has(w)) : void 0;
+      const writes = m ? methodWrites(pass, m) : void 0;
+      const field = writes ? [...writes].find((w) => accessor.reads.has(w)) : void 0;
       if (field) hit = { field, at: x };
     }
     return !hit;
@@ -5417,7 +5470,7 @@ function run12(pass) {
           if (!writtenThrough(pass, fn, recv, b.origin.call)) continue;
           if (b.origin.res.what.endsWith("file") && removedAtExit(pass, file, fn, recv, b.origin.call)) continue;
           if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) continue;
-          if (underClosedFirst(pass, fn, x, b.origin)) continue;
+          if (underClosedFirst(pass, fn, x, b.origin) && checkedElsewhere(pass, fn, recv, ["Flush"], dc.call)) continue;
           report3(pass, file, fn, x, dc.call, recv, b);
         }
         return true;

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-MW7AR7IY.js";
+} from "./chunk-3HM5TR6J.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-GO5FRTEX.js";
+} from "./chunk-QQCAO6NT.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-MW7AR7IY.js";
+} from "./chunk-3HM5TR6J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-UNSQ2PEU.js";
+} from "./chunk-R2SKAKNY.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -3736,7 +3736,7 @@ function scanBody(decl, body, needs) {
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source: source2, names, deferred, inDefer, inGo, assignedFrom, chainDefer, kept: false, deferredCode: false, positional };
+  return { decl, body, subject, source: source2, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional };
 }
 function pruneBodies(files, needs) {
   const bodies = [];
@@ -3820,7 +3820,18 @@ function pruneBodies(files, needs) {
         for (const t of byName.get(n) ?? []) keep(t, true);
       }
       if (b.deferredCode) continue;
-      if (b.chainDefer && needs.watchDeferred) for (const n of b.names) for (const t of byName.get(n) ?? []) keep(t);
+      if ((b.chainDefer || b.chainDepth > 0) && needs.watchDeferred) {
+        const depth = b.chainDefer ? 3 : b.chainDepth - 1;
+        for (const n of b.names) {
+          for (const t of byName.get(n) ?? []) {
+            if (depth > 0 && t.chainDepth < depth && !t.chainDefer) {
+              t.chainDepth = depth;
+              if (t.kept) work.push(t);
+            }
+            keep(t);
+          }
+        }
+      }
       for (const n of b.inGo) {
         for (const t of byName.get(n) ?? []) keep(t);
       }

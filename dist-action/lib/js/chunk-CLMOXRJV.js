@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-RIBWO44P.js";
+} from "./chunk-KQT7HN3T.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-GO5FRTEX.js";
+} from "./chunk-QQCAO6NT.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-MW7AR7IY.js";
+} from "./chunk-3HM5TR6J.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-UNSQ2PEU.js";
+} from "./chunk-R2SKAKNY.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-GO5FRTEX.js";
+} from "./chunk-QQCAO6NT.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-MW7AR7IY.js";
+import "./chunk-3HM5TR6J.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-UNSQ2PEU.js";
+} from "./chunk-R2SKAKNY.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
