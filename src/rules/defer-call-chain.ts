@@ -112,6 +112,9 @@ function exported(name: string): string {
 
 function isIdiom(innerName: string | undefined, outerName: string | undefined): boolean {
   if (!innerName || !outerName) return false;
+  // The deferred call undoes the early one: `defer clock.Freeze(now).Unfreeze()`,
+  // `defer s.Pause().Unpause()`.
+  if (exported(outerName) === `Un${exported(innerName).charAt(0).toLowerCase()}${exported(innerName).slice(1)}`) return true;
   if ((isStateCapture(innerName) || startsWithVerb(innerName, ['Save'])) && RESTORE_METHODS.has(exported(outerName))) return true;
   if (!CHAIN_END_METHODS.has(exported(outerName))) return false;
   const inner = exported(innerName);

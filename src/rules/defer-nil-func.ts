@@ -529,6 +529,14 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   let handled = false;
   walkSameFunc(fn.body!, (x) => {
     if (handled) return false;
+    // Set in this function before the defer (`g.evalCancel = cancel; defer g.evalCancel()`).
+    if (x.kind === 'AssignStmt' && nodePos(x) < nodePos(d) && x.lhs.some((l) => {
+      const u = unparen(l);
+      return u.kind === 'SelectorExpr' && u.sel.name === sel.sel.name;
+    })) {
+      handled = true;
+      return false;
+    }
     const v = nilCompared(pass, x);
     if (v?.kind === 'SelectorExpr' && v.sel.name === sel.sel.name) handled = true;
     else if (v?.kind === 'Ident') {

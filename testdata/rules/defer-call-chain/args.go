@@ -99,3 +99,14 @@ func (r *phasedReconciler) reconcile(start int64) {
 	defer histogram("reconcile_" + r.currentPhase()).observeSince(start) // want `and the argument r\.currentPhase\(\) run now, at the defer statement; r\.currentPhase\(\) reads r\.phase, which phasedReconciler\.reconcile changes afterwards through r\.setPhase\("sync"\)`
 	r.setPhase("sync")
 }
+
+type fakeClock struct{}
+
+func (c *fakeClock) Freeze() *fakeClock { return c }
+func (c *fakeClock) Unfreeze()          {}
+
+// The deferred call undoes the early one: the intended pairing.
+func frozen(c *fakeClock, run func()) {
+	defer c.Freeze().Unfreeze()
+	run()
+}

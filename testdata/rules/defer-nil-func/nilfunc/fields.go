@@ -131,3 +131,19 @@ func (c *cache) removeOwned(key string, owned bool) {
 		defer c.onEvict(key, v)
 	}
 }
+
+type group struct {
+	evalCancel func()
+}
+
+func (g *group) interrupt() {
+	if g.evalCancel != nil {
+		g.evalCancel()
+	}
+}
+
+// Set right before the defer: not nil here.
+func (g *group) start(cancel func()) {
+	g.evalCancel = cancel
+	defer g.evalCancel()
+}
