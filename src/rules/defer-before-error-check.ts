@@ -268,7 +268,9 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
       if (!c) continue;
       confidence = c;
     } else {
-      if (!callee || !HTTP_REQUEST_CALLS.has(callee.name)) continue;
+      // A request of net/http, or any call handing back an *http.Response with its error (a
+      // package's `d.do(req)` wrapper around client.Do).
+      if (!callee || !(HTTP_REQUEST_CALLS.has(callee.name) || returnsResponse(pass, a.call))) continue;
       http = true;
       confidence = callee.typed ? 'high' : 'medium';
     }
@@ -326,6 +328,15 @@ function releaseCall(e: ast.Expr): boolean {
   if (c.kind !== 'CallExpr') return false;
   const f = unparen(c.fun);
   return f.kind === 'SelectorExpr' && RELEASE_METHODS.has(f.sel.name);
+}
+
+/** Whether a call's first result is an *http.Response (and its last an error). */
+function returnsResponse(pass: Pass, call: ast.CallExpr): boolean {
+  const t = pass.types.typeOf(call);
+  if (t?.kind !== 'tuple' || t.types.length < 2) return false;
+  const first = t.types[0]!;
+  const last = t.types[t.types.length - 1]!;
+  return first.kind === 'pointer' && first.elem.kind === 'named' && first.elem.pkg === 'net/http' && first.elem.name === 'Response' && last.kind === 'named' && last.pkg === '' && last.name === 'error';
 }
 
 function isHttpName(name: string | undefined): boolean {
