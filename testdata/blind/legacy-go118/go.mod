@@ -1,0 +1,3 @@
+module example.com/legacy118
+
+go 1.18
