@@ -848,7 +848,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         // The package's own sends on the channel elsewhere keep a way out (a default case, a
         // timer, a stop channel): it knows a send there can wait, for good once its receiver
         // has gone, and this one has no way out.
-        else if (sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)', confidence: 'medium', wayOut: true });
+        else if (buf !== 'buffered' && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)', confidence: 'medium', wayOut: true });
         else if (buf === 'unbuffered') {
           if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'medium' });
         }

@@ -121,3 +121,17 @@ func (p *bufPool) withBuffer(f func([]byte)) {
 	defer func() { p.free <- b }()
 	f(b)
 }
+
+// abort has room for the one value sent on it: the deferred send does not wait.
+func streamWithAbort(send func(abort <-chan bool) error) error {
+	abort := make(chan bool, 1)
+	done := make(chan error, 1)
+	go func() { done <- send(abort) }()
+	defer func() { abort <- true }()
+	select {
+	case err := <-done:
+		return err
+	case abort <- true:
+		return <-done
+	}
+}
