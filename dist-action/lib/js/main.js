@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-KQT7HN3T.js";
+} from "./chunk-EVXCCFHA.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

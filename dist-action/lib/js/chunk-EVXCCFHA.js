@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-OZI2AG7T.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-BVBZKWYQ.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-V4JZNJK2.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-KT5ZACO4.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-YBD52EW3.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-5NA2S4DT.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-MG7QKFNT.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-UXUZHDOO.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-ITYHRX45.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-ZJCYRPWX.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-Q36EIMHB.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-STGF4EXF.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-7EDKYFZY.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-5LQOYGAH.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-DGWVI3LR.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-J3J7SBHX.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-HB7BTVR7.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-Z5D3M4JQ.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-KQT7HN3T.js";
+} from "./chunk-EVXCCFHA.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-R2SKAKNY.js";
+} from "./chunk-YMREJDDT.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-R2SKAKNY.js";
+} from "./chunk-YMREJDDT.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

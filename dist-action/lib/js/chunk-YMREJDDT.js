@@ -4129,6 +4129,7 @@ function exported(name) {
 }
 function isIdiom(innerName, outerName) {
   if (!innerName || !outerName) return false;
+  if (exported(outerName) === `Un${exported(innerName).charAt(0).toLowerCase()}${exported(innerName).slice(1)}`) return true;
   if ((isStateCapture(innerName) || startsWithVerb(innerName, ["Save"])) && RESTORE_METHODS.has(exported(outerName))) return true;
   if (!CHAIN_END_METHODS.has(exported(outerName))) return false;
   const inner = exported(innerName);
@@ -6150,6 +6151,13 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
   let handled = false;
   walkSameFunc(fn.body, (x) => {
     if (handled) return false;
+    if (x.kind === "AssignStmt" && pos(x) < pos(d) && x.lhs.some((l) => {
+      const u = unparen(l);
+      return u.kind === "SelectorExpr" && u.sel.name === sel.sel.name;
+    })) {
+      handled = true;
+      return false;
+    }
     const v = nilCompared(pass, x);
     if (v?.kind === "SelectorExpr" && v.sel.name === sel.sel.name) handled = true;
     else if (v?.kind === "Ident") {
@@ -6468,7 +6476,7 @@ function checkList(pass, file, fn, list) {
       if (!c) continue;
       confidence = c;
     } else {
-      if (!callee || !HTTP_REQUEST_CALLS.has(callee.name)) continue;
+      if (!callee || !(HTTP_REQUEST_CALLS.has(callee.name) || returnsResponse(pass, a.call))) continue;
       http = true;
       confidence = callee.typed ? "high" : "medium";
     }
@@ -6511,6 +6519,13 @@ function releaseCall(e) {
   if (c.kind !== "CallExpr") return false;
   const f = unparen(c.fun);
   return f.kind === "SelectorExpr" && RELEASE_METHODS.has(f.sel.name);
+}
+function returnsResponse(pass, call) {
+  const t = pass.types.typeOf(call);
+  if (t?.kind !== "tuple" || t.types.length < 2) return false;
+  const first = t.types[0];
+  const last = t.types[t.types.length - 1];
+  return first.kind === "pointer" && first.elem.kind === "named" && first.elem.pkg === "net/http" && first.elem.name === "Response" && last.kind === "named" && last.pkg === "" && last.name === "error";
 }
 function isHttpName(name) {
   return !!name && HTTP_REQUEST_CALLS.has(name);
@@ -8399,12 +8414,13 @@ function check5(pass, file, fn) {
       const c = pass.types.callee(go.call);
       const fun = unparen(go.call.fun);
       const valueOfType = !c && fun.kind !== "FuncLit" && pass.types.typeOf(fun)?.kind === "signature";
-      if (c?.kind === "funcvalue" || valueOfType) {
+      const ownInterface = c?.kind === "interface" && c.pkg !== "" && (c.pkg === pass.pkg.importPath || pass.pkg.modulePath !== "" && (c.pkg === pass.pkg.modulePath || c.pkg.startsWith(pass.pkg.modulePath + "/")));
+      if (c?.kind === "funcvalue" || valueOfType || ownInterface) {
         pass.report({
           node: go,
           file,
           confidence: "medium",
-          message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} runs the function value ${textOf(file, go.call.fun)}, and recover only stops panics of its own goroutine: unless that function recovers by itself, a panic in it crashes the whole process; start it from a literal that defers a recover: go func() { defer func() { if r := recover(); r != nil { ... } }(); ${textOf(file, go.call)} }()`,
+          message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} runs ${ownInterface ? "the interface method" : "the function value"} ${textOf(file, go.call.fun)}, and recover only stops panics of its own goroutine: unless that function recovers by itself, a panic in it crashes the whole process; start it from a literal that defers a recover: go func() { defer func() { if r := recover(); r != nil { ... } }(); ${textOf(file, go.call)} }()`,
           related: [{ node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` }]
         });
       }
@@ -9067,7 +9083,7 @@ function sitesIn(pass, file, body) {
       case "SendStmt": {
         const buf = chanBuffer(pass, x.chan);
         if (buf === "unbuffered" && unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "high" });
-        else if (sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)", confidence: "medium", wayOut: true });
+        else if (buf !== "buffered" && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)", confidence: "medium", wayOut: true });
         else if (buf === "unbuffered") {
           if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "medium" });
         } else if (buf === "unknown" && !receivedInPackage(pass, x.chan) && !servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives, unless the channel has room in its buffer", confidence: "medium", unknownCap: true });

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-CLMOXRJV.js";
+} from "./chunk-KDLPNEQH.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-KQT7HN3T.js";
+} from "./chunk-EVXCCFHA.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-R2SKAKNY.js";
+} from "./chunk-YMREJDDT.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-R2SKAKNY.js";
+} from "./chunk-YMREJDDT.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-R2SKAKNY.js";
+} from "./chunk-YMREJDDT.js";
 import {
   docUrl,
   severityRank

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-CLMOXRJV.js";
+} from "./chunk-KDLPNEQH.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-KQT7HN3T.js";
+import "./chunk-EVXCCFHA.js";
 import "./chunk-QQCAO6NT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-3HM5TR6J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-R2SKAKNY.js";
+import "./chunk-YMREJDDT.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
