@@ -6,6 +6,7 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
+import { WRITE_RESOURCES } from './catalog.js';
 import {
   callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
@@ -231,6 +232,52 @@ interface FieldFacts {
 
 const fieldFactsCache = new WeakMap<readonly PassFile[], Map<string, FieldFacts>>();
 
+interface FieldStores {
+  /** Per field key: the values stored in it (null for a store of unknown value). */
+  stores: Map<string, { file: PassFile; value: ast.Expr | null }[]>;
+  /** Fields whose address is taken. */
+  addressed: Set<string>;
+}
+
+const fieldStoresCache = new WeakMap<readonly PassFile[], FieldStores>();
+
+/** Every store into a struct field of the package, by field key: one walk per package. */
+function fieldStores(pass: Pass): FieldStores {
+  let fs = fieldStoresCache.get(pass.files);
+  if (fs) return fs;
+  const stores = new Map<string, { file: PassFile; value: ast.Expr | null }[]>();
+  const addressed = new Set<string>();
+  const add = (key: string | undefined, file: PassFile, value: ast.Expr | null): void => {
+    if (!key) return;
+    const list = stores.get(key);
+    if (list) list.push({ file, value });
+    else stores.set(key, [{ file, value }]);
+  };
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === 'AssignStmt') {
+        x.lhs.forEach((l, i) => {
+          const sel = unparen(l);
+          if (sel.kind !== 'SelectorExpr') return;
+          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : i === 0 ? x.rhs[0] : undefined;
+          add(fieldKey(pass, sel), file, v ?? null);
+        });
+      } else if (x.kind === 'CompositeLit') {
+        for (const e of x.elts ?? []) {
+          if (e.kind === 'KeyValueExpr' && unparen(e.key).kind === 'Ident') add(literalFieldKey(pass, x, unparen(e.key) as ast.Ident), file, e.value);
+        }
+      } else if (x.kind === 'UnaryExpr' && x.op === '&' && unparen(x.x).kind === 'SelectorExpr') {
+        // Its address handed out: anything may be stored through it.
+        const k = fieldKey(pass, unparen(x.x) as ast.SelectorExpr);
+        if (k) addressed.add(k);
+      }
+      return true;
+    });
+  }
+  fieldStoresCache.set(pass.files, (fs = { stores, addressed }));
+  return fs;
+}
+
 /**
  * What the package as a whole does with a struct field: what it stores in it (every assignment
  * and keyed literal of the field) and whether any function releases it with a checked call.
@@ -240,39 +287,23 @@ function fieldFacts(pass: Pass, key: string, methods: (o: WriteOrigin) => readon
   if (!cache) fieldFactsCache.set(pass.files, (cache = new Map()));
   const hit = cache.get(key);
   if (hit) return hit;
+  const all = fieldStores(pass);
   let origin: WriteOrigin | undefined;
-  let agree = true;
-  let stores = 0;
-  const store = (file: PassFile, v: ast.Expr): void => {
-    stores++;
-    const u = unparen(v);
-    if (u.kind === 'Ident' && u.name === 'nil') return;
-    const o = writeOrigin(pass, file, v);
+  let agree = !all.addressed.has(key);
+  const list = all.stores.get(key) ?? [];
+  for (const { file, value } of list) {
+    if (!agree) break;
+    if (!value) {
+      agree = false;
+      break;
+    }
+    const u = unparen(value);
+    if (u.kind === 'Ident' && u.name === 'nil') continue;
+    const o = writeOrigin(pass, file, value);
     if (!o || (origin && origin.res !== o.res)) agree = false;
     else origin ??= o;
-  };
-  for (const file of pass.files) {
-    inspect(file.file, (x) => {
-      if (x.kind === 'AssignStmt') {
-        x.lhs.forEach((l, i) => {
-          const sel = unparen(l);
-          if (sel.kind !== 'SelectorExpr' || fieldKey(pass, sel) !== key) return;
-          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : i === 0 ? x.rhs[0] : undefined;
-          if (v) store(file, v);
-          else agree = false;
-        });
-      } else if (x.kind === 'CompositeLit') {
-        for (const e of x.elts ?? []) {
-          if (e.kind === 'KeyValueExpr' && unparen(e.key).kind === 'Ident' && literalFieldKey(pass, x, unparen(e.key) as ast.Ident) === key) store(file, e.value);
-        }
-      } else if (x.kind === 'UnaryExpr' && x.op === '&' && unparen(x.x).kind === 'SelectorExpr' && fieldKey(pass, unparen(x.x) as ast.SelectorExpr) === key) {
-        // Its address handed out: anything may be stored through it.
-        agree = false;
-      }
-      return true;
-    });
   }
-  const o = agree && stores > 0 ? origin : undefined;
+  const o = agree && list.length > 0 ? origin : undefined;
   let checked = false;
   if (o) {
     const isField = (recv: ast.Expr): boolean => recv.kind === 'SelectorExpr' && recv.sel.name === key.slice(key.lastIndexOf('.') + 1) && fieldKey(pass, recv) === key;
@@ -457,8 +488,11 @@ function run(pass: Pass): void {
  * function itself, or, for a field the whole package only ever fills with one kind of writer
  * and never releases with a checked call, by what the package stores in it (medium confidence).
  */
+/** The methods that release some write resource (Close, Flush): nothing else is looked into. */
+const RELEASES: ReadonlySet<string> = new Set(Object.values(WRITE_RESOURCES).flatMap((r) => r.release));
+
 function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, dc: ReturnType<typeof deferredCalls>[number], method: string, recv: ast.SelectorExpr): void {
-  if (!fieldPath(recv)) return;
+  if (!RELEASES.has(method) || !fieldPath(recv)) return;
   let b = localFieldBinding(pass, file, fn, recv, nodePos(d));
   let packageWide = false;
   if (!b) {
