@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YMREJDDT.js";
+} from "./chunk-JKJIWLSV.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-KDLPNEQH.js";
+} from "./chunk-SMG2IUDI.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-EVXCCFHA.js";
+import "./chunk-2IS65ROC.js";
 import "./chunk-QQCAO6NT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-3HM5TR6J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-YMREJDDT.js";
+import "./chunk-JKJIWLSV.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-EVXCCFHA.js";
+} from "./chunk-2IS65ROC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YMREJDDT.js";
+} from "./chunk-JKJIWLSV.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YMREJDDT.js";
+} from "./chunk-JKJIWLSV.js";
 import {
   docUrl,
   severityRank

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-KDLPNEQH.js";
+} from "./chunk-SMG2IUDI.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-EVXCCFHA.js";
+} from "./chunk-2IS65ROC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YMREJDDT.js";
+} from "./chunk-JKJIWLSV.js";
 import {
   SEVERITIES,
   compareFindings,

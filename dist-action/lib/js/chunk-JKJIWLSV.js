@@ -5293,43 +5293,63 @@ function localFieldBinding(pass, file, fn, path, at) {
   return found;
 }
 var fieldFactsCache = /* @__PURE__ */ new WeakMap();
-function fieldFacts(pass, key, methods) {
-  let cache = fieldFactsCache.get(pass.files);
-  if (!cache) fieldFactsCache.set(pass.files, cache = /* @__PURE__ */ new Map());
-  const hit = cache.get(key);
-  if (hit) return hit;
-  let origin;
-  let agree = true;
-  let stores = 0;
-  const store = (file, v) => {
-    stores++;
-    const u = unparen(v);
-    if (u.kind === "Ident" && u.name === "nil") return;
-    const o2 = writeOrigin(pass, file, v);
-    if (!o2 || origin && origin.res !== o2.res) agree = false;
-    else origin ??= o2;
+var fieldStoresCache = /* @__PURE__ */ new WeakMap();
+function fieldStores(pass) {
+  let fs = fieldStoresCache.get(pass.files);
+  if (fs) return fs;
+  const stores = /* @__PURE__ */ new Map();
+  const addressed = /* @__PURE__ */ new Set();
+  const add = (key, file, value) => {
+    if (!key) return;
+    const list = stores.get(key);
+    if (list) list.push({ file, value });
+    else stores.set(key, [{ file, value }]);
   };
   for (const file of pass.files) {
     inspect(file.file, (x) => {
       if (x.kind === "AssignStmt") {
         x.lhs.forEach((l, i) => {
           const sel = unparen(l);
-          if (sel.kind !== "SelectorExpr" || fieldKey(pass, sel) !== key) return;
+          if (sel.kind !== "SelectorExpr") return;
           const v = x.rhs.length === x.lhs.length ? x.rhs[i] : i === 0 ? x.rhs[0] : void 0;
-          if (v) store(file, v);
-          else agree = false;
+          add(fieldKey(pass, sel), file, v ?? null);
         });
       } else if (x.kind === "CompositeLit") {
         for (const e of x.elts ?? []) {
-          if (e.kind === "KeyValueExpr" && unparen(e.key).kind === "Ident" && literalFieldKey(pass, x, unparen(e.key)) === key) store(file, e.value);
+          if (e.kind === "KeyValueExpr" && unparen(e.key).kind === "Ident") add(literalFieldKey(pass, x, unparen(e.key)), file, e.value);
         }
-      } else if (x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "SelectorExpr" && fieldKey(pass, unparen(x.x)) === key) {
-        agree = false;
+      } else if (x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "SelectorExpr") {
+        const k = fieldKey(pass, unparen(x.x));
+        if (k) addressed.add(k);
       }
       return true;
     });
   }
-  const o = agree && stores > 0 ? origin : void 0;
+  fieldStoresCache.set(pass.files, fs = { stores, addressed });
+  return fs;
+}
+function fieldFacts(pass, key, methods) {
+  let cache = fieldFactsCache.get(pass.files);
+  if (!cache) fieldFactsCache.set(pass.files, cache = /* @__PURE__ */ new Map());
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const all = fieldStores(pass);
+  let origin;
+  let agree = !all.addressed.has(key);
+  const list = all.stores.get(key) ?? [];
+  for (const { file, value } of list) {
+    if (!agree) break;
+    if (!value) {
+      agree = false;
+      break;
+    }
+    const u = unparen(value);
+    if (u.kind === "Ident" && u.name === "nil") continue;
+    const o2 = writeOrigin(pass, file, value);
+    if (!o2 || origin && origin.res !== o2.res) agree = false;
+    else origin ??= o2;
+  }
+  const o = agree && list.length > 0 ? origin : void 0;
   let checked = false;
   if (o) {
     const isField = (recv) => recv.kind === "SelectorExpr" && recv.sel.name === key.slice(key.lastIndexOf(".") + 1) && fieldKey(pass, recv) === key;
@@ -5479,8 +5499,9 @@ function run12(pass) {
     });
   }
 }
+var RELEASES = new Set(Object.values(WRITE_RESOURCES).flatMap((r) => r.release));
 function checkField(pass, file, fn, d, dc, method, recv) {
-  if (!fieldPath(recv)) return;
+  if (!RELEASES.has(method) || !fieldPath(recv)) return;
   let b = localFieldBinding(pass, file, fn, recv, pos(d));
   let packageWide = false;
   if (!b) {

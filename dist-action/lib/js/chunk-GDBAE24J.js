@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YMREJDDT.js";
+} from "./chunk-JKJIWLSV.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
