@@ -60,7 +60,76 @@ function siteContext(pass: Pass, call: ast.CallExpr): ast.Expr | undefined {
     const ctx = x.kind === 'Ident' ? requestContext(pass, x, false) : undefined;
     if (ctx) return ctx;
   }
+  // A method of a value built with a context: `exec.CommandContext(ctx, ...).CombinedOutput()`,
+  // or `cmd := exec.CommandContext(ctx, ...); cmd.Run()`.
+  const f = unparen(call.fun);
+  if (f.kind === 'SelectorExpr') {
+    let recv = unparen(f.x);
+    if (recv.kind === 'Ident') {
+      const v = definingValue(pass, recv);
+      if (v) recv = unparen(v);
+    }
+    if (recv.kind === 'CallExpr' && pass.types.callee(recv)?.name === 'os/exec.CommandContext') return recv.args?.[0];
+  }
   return undefined;
+}
+
+const clientTimeouts = new WeakMap<readonly PassFile[], Map<string, boolean>>();
+
+/** Whether a composite literal builds an http.Client with a Timeout set (`&http.Client{Timeout: 2 * time.Second}`). */
+function clientLiteralWithTimeout(pass: Pass, e: ast.Expr): boolean {
+  let x = unparen(e);
+  if (x.kind === 'UnaryExpr' && x.op === '&') x = unparen(x.x);
+  if (x.kind !== 'CompositeLit') return false;
+  const t = pass.types.typeOf(x);
+  if (t?.kind !== 'named' || t.pkg !== 'net/http' || t.name !== 'Client') return false;
+  return (x.elts ?? []).some((el) => el.kind === 'KeyValueExpr' && el.key.kind === 'Ident' && el.key.name === 'Timeout' && !(unparen(el.value).kind === 'BasicLit' && (unparen(el.value) as ast.BasicLit).value === '0'));
+}
+
+/**
+ * Whether the *http.Client a request is sent with has a Timeout: a local built by such a literal,
+ * or a field every store of which in the package is one. The request then ends by that deadline.
+ */
+function clientHasTimeout(pass: Pass, call: ast.CallExpr): boolean {
+  const f = unparen(call.fun);
+  if (f.kind !== 'SelectorExpr') return false;
+  const c = pass.types.callee(call);
+  if (!c?.name.startsWith('(*net/http.Client).')) return false;
+  const recv = unparen(f.x);
+  if (recv.kind === 'Ident') {
+    const v = definingValue(pass, recv);
+    return !!v && clientLiteralWithTimeout(pass, v);
+  }
+  if (recv.kind !== 'SelectorExpr') return false;
+  const key = chanKey(pass, recv);
+  if (!key) return false;
+  let m = clientTimeouts.get(pass.files);
+  if (!m) {
+    const stores = new Map<string, boolean>();
+    const add = (k: string | undefined, v: ast.Expr | undefined): void => {
+      if (!k || !v) return;
+      const ok = clientLiteralWithTimeout(pass, v);
+      stores.set(k, (stores.get(k) ?? true) && ok);
+    };
+    for (const file of pass.files) {
+      file.inspector.preorder(['AssignStmt', 'CompositeLit'], (x) => {
+        if (x.kind === 'AssignStmt') {
+          x.lhs.forEach((l, i) => {
+            if (unparen(l).kind === 'SelectorExpr') add(chanKey(pass, l), x.rhs.length === x.lhs.length ? x.rhs[i] : undefined);
+          });
+        } else {
+          const t = pass.types.typeOf(x);
+          const named = t?.kind === 'pointer' ? t.elem : t;
+          if (named?.kind !== 'named') return;
+          for (const el of x.elts ?? []) {
+            if (el.kind === 'KeyValueExpr' && el.key.kind === 'Ident') add(`${named.pkg}.${named.name}.${el.key.name}`, el.value);
+          }
+        }
+      });
+    }
+    clientTimeouts.set(pass.files, (m = stores));
+  }
+  return m.get(key) === true;
 }
 
 /**
@@ -871,7 +940,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         const rollback = b?.name === 'os.RemoveAll' && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= nodePos(x) && nodePos(x) < z);
         if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name)) {
           // The function's own scratch directory: usually small, but its size is not bounded here.
-          const conf = removesTempDir(pass, b.name, x) ? 'medium' : ctxConfidence(pass, x);
+          const conf = removesTempDir(pass, b.name, x) ? 'medium' : clientHasTimeout(pass, x) ? undefined : ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
         }
         return true;
@@ -1011,7 +1080,7 @@ function run(pass: Pass): void {
           }
           // `defer os.RemoveAll(dir)` of the function's own scratch directory: the standard
           // cleanup, and usually small, but its size (and so the wait) is not bounded here.
-          const conf = removesTempDir(pass, b.name, call) ? 'medium' : ctxConfidence(pass, call);
+          const conf = removesTempDir(pass, b.name, call) ? 'medium' : clientHasTimeout(pass, call) ? undefined : ctxConfidence(pass, call);
           if (!conf) return;
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
         } else if (g.calleeOf(call)) {
@@ -1080,7 +1149,8 @@ export const analyzer: Analyzer = {
     docUrl: docUrl(ID),
   },
   // A send outside goroutines marks a semaphore channel for the whole package; go statements
-  // tell which functions only ever run as goroutines.
-  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt', 'SendStmt', 'GoStmt'] }),
+  // tell which functions only ever run as goroutines; a body naming Timeout may build the
+  // http.Client a deferred request is sent with.
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt', 'SendStmt', 'GoStmt'], names: ['Timeout'] }),
   run,
 };
