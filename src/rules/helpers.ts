@@ -2181,17 +2181,17 @@ export function runsAtMostOnce(pass: Pass, fn: FuncNode, d: ast.DeferStmt | ast.
   const g = cfgOf(pass, fn);
   if (!g || !g.locate(d)) return false;
   const li = stack.indexOf(outer);
-  const guards: { v: ast.Expr; closedBy: GuardClose }[] = [];
+  const guards: { v: ast.Expr; closedBy: GuardClose; at: number }[] = [];
   for (let i = stack.length - 2; i > li; i--) {
     const n = stack[i]!;
     const child = stack[i + 1];
-    if (n.kind === 'IfStmt' && child === n.body) guards.push(...guardsOf(n.cond));
+    if (n.kind === 'IfStmt' && child === n.body) guards.push(...guardsOf(n.cond).map((g) => ({ ...g, at: nodePos(n) })));
     // Early exits before the statement that holds the defer, in the same block (or case clause).
     const list = n.kind === 'BlockStmt' ? n.list : n.kind === 'CaseClause' || n.kind === 'CommClause' ? n.body : undefined;
     if (!list) continue;
     for (const st of list) {
       if (st === child) break;
-      if (st.kind === 'IfStmt' && !st.init && !st.else && leavesBlock((st.body.list ?? []).at(-1))) guards.push(...exitGuardsOf(st.cond));
+      if (st.kind === 'IfStmt' && !st.init && !st.else && leavesBlock((st.body.list ?? []).at(-1))) guards.push(...exitGuardsOf(st.cond).map((g) => ({ ...g, at: nodePos(st) })));
     }
   }
   for (const guard of guards) {
@@ -2207,6 +2207,12 @@ export function runsAtMostOnce(pass: Pass, fn: FuncNode, d: ast.DeferStmt | ast.
       if (x.kind === 'AssignStmt') {
         const values = valuesFor(pass, x, key);
         if (values.length === 0) return true;
+        // Assigned again ahead of the test in the iteration (`tx, err = db.BeginTx(...); if err !=
+        // nil { return err }`): the test sees each iteration's own value, it guards nothing across them.
+        if (nodePos(x) < guard.at) {
+          reopened = true;
+          return false;
+        }
         // `conn, err = dial()` closes a nil guard too (the error is checked or the guard is moot).
         if (values.every((v) => (v === undefined ? guard.closedBy === 'non-nil' : closesGuard(v, guard.closedBy)))) closing.add(x);
         else reopened = true;

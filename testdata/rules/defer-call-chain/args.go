@@ -110,3 +110,24 @@ func frozen(c *fakeClock, run func()) {
 	defer c.Freeze().Unfreeze()
 	run()
 }
+
+type ledgerTotal struct{ sum int64 }
+
+func (t ledgerTotal) expect(before ledgerTotal) bool { return t.sum == before.sum }
+
+type ledgerStore struct{ balances map[string]int64 }
+
+func (s *ledgerStore) total() ledgerTotal {
+	var t ledgerTotal
+	for _, b := range s.balances {
+		t.sum += b
+	}
+	return t
+}
+
+// The "after" total is taken now, before the transfer it should check.
+func (s *ledgerStore) transferChecked(move func()) {
+	before := s.total()
+	defer s.total().expect(before) // want `in defer s\.total\(\)\.expect\(before\), s\.total\(\) runs now, at the defer statement`
+	move()
+}
