@@ -39,6 +39,8 @@ interface Site {
   unknownCap?: boolean;
   /** A send the package's own code elsewhere makes with a way out (a select with a default, timer or stop case). */
   wayOut?: boolean;
+  /** A request through an http.Client with a Timeout: bounded, so reported only where it holds a response. */
+  clientTimeout?: boolean;
 }
 
 function isCtxType(pass: Pass, e: ast.Expr): boolean {
@@ -940,8 +942,9 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         const rollback = b?.name === 'os.RemoveAll' && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= nodePos(x) && nodePos(x) < z);
         if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name)) {
           // The function's own scratch directory: usually small, but its size is not bounded here.
-          const conf = removesTempDir(pass, b.name, x) ? 'medium' : clientHasTimeout(pass, x) ? undefined : ctxConfidence(pass, x);
-          if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
+          const timed = clientHasTimeout(pass, x);
+          const conf = removesTempDir(pass, b.name, x) || timed ? 'medium' : ctxConfidence(pass, x);
+          if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf, ...(timed ? { clientTimeout: true } : {}) }, b.name);
         }
         return true;
       }
@@ -1080,9 +1083,10 @@ function run(pass: Pass): void {
           }
           // `defer os.RemoveAll(dir)` of the function's own scratch directory: the standard
           // cleanup, and usually small, but its size (and so the wait) is not bounded here.
-          const conf = removesTempDir(pass, b.name, call) ? 'medium' : clientHasTimeout(pass, call) ? undefined : ctxConfidence(pass, call);
+          const timed = clientHasTimeout(pass, call);
+          const conf = removesTempDir(pass, b.name, call) || timed ? 'medium' : ctxConfidence(pass, call);
           if (!conf) return;
-          site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
+          site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf, ...(timed ? { clientTimeout: true } : {}) };
         } else if (g.calleeOf(call)) {
           const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
           if (found && !stopsBeforeWait(pass, found) && !boundedByCaller(pass, found, found.found.node)) {
@@ -1116,6 +1120,9 @@ function run(pass: Pass): void {
       if (site.node.kind === 'SendStmt' && !site.wayOut && fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
       if (site.unknownCap && !handler) return;
+      // A client Timeout bounds the request: outside a handler that is enough; in one, the
+      // response still waits for as long as the timeout allows (medium).
+      if (site.clientTimeout && !handler) return;
       // In a goroutine nobody waits for (no Done, close, send or unlock deferred before it, which
       // would run after the wait), the wait only keeps that goroutine alive longer: medium.
       const background = !handler && !!fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn)) && !signalDeferredBefore(pass, fn, d);
