@@ -1,0 +1,3 @@
+module example.com/falsealarm4
+
+go 1.22

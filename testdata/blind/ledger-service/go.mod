@@ -1,0 +1,3 @@
+module example.com/txsvc
+
+go 1.22

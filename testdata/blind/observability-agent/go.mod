@@ -1,0 +1,3 @@
+module example.com/obsagent
+
+go 1.22
