@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-2IS65ROC.js";
+} from "./chunk-KJCMUIJ4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-JKJIWLSV.js";
+} from "./chunk-JG6Q7XDH.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JKJIWLSV.js";
+} from "./chunk-JG6Q7XDH.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-SMG2IUDI.js";
+} from "./chunk-2T5L5U2T.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-2IS65ROC.js";
+} from "./chunk-KJCMUIJ4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JKJIWLSV.js";
+} from "./chunk-JG6Q7XDH.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-JKJIWLSV.js";
+} from "./chunk-JG6Q7XDH.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

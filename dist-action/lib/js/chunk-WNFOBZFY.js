@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JKJIWLSV.js";
+} from "./chunk-JG6Q7XDH.js";
 import {
   docUrl,
   severityRank

@@ -1970,12 +1970,12 @@ function runsAtMostOnce(pass, fn, d, outer, stack) {
   for (let i = stack.length - 2; i > li; i--) {
     const n = stack[i];
     const child = stack[i + 1];
-    if (n.kind === "IfStmt" && child === n.body) guards.push(...guardsOf(n.cond));
+    if (n.kind === "IfStmt" && child === n.body) guards.push(...guardsOf(n.cond).map((g2) => ({ ...g2, at: pos(n) })));
     const list = n.kind === "BlockStmt" ? n.list : n.kind === "CaseClause" || n.kind === "CommClause" ? n.body : void 0;
     if (!list) continue;
     for (const st of list) {
       if (st === child) break;
-      if (st.kind === "IfStmt" && !st.init && !st.else && leavesBlock((st.body.list ?? []).at(-1))) guards.push(...exitGuardsOf(st.cond));
+      if (st.kind === "IfStmt" && !st.init && !st.else && leavesBlock((st.body.list ?? []).at(-1))) guards.push(...exitGuardsOf(st.cond).map((g2) => ({ ...g2, at: pos(st) })));
     }
   }
   for (const guard of guards) {
@@ -1991,6 +1991,10 @@ function runsAtMostOnce(pass, fn, d, outer, stack) {
       if (x.kind === "AssignStmt") {
         const values = valuesFor(pass, x, key);
         if (values.length === 0) return true;
+        if (pos(x) < guard.at) {
+          reopened = true;
+          return false;
+        }
         if (values.every((v) => v === void 0 ? guard.closedBy === "non-nil" : closesGuard(v, guard.closedBy))) closing.add(x);
         else reopened = true;
       } else if (x.kind === "UnaryExpr" && x.op === "&" && sameRefKey(refKey(pass, x.x), key)) {
@@ -4111,7 +4115,9 @@ var STATE_CAPTURE_VERBS = [
   "Checkpoint",
   "Capture",
   "Stats",
+  "Total",
   "Totals",
+  "Usage",
   "Build",
   "Seal",
   "Pending",
@@ -8499,7 +8505,66 @@ function siteContext(pass, call) {
     const ctx = x.kind === "Ident" ? requestContext(pass, x, false) : void 0;
     if (ctx) return ctx;
   }
+  const f = unparen(call.fun);
+  if (f.kind === "SelectorExpr") {
+    let recv = unparen(f.x);
+    if (recv.kind === "Ident") {
+      const v = definingValue(pass, recv);
+      if (v) recv = unparen(v);
+    }
+    if (recv.kind === "CallExpr" && pass.types.callee(recv)?.name === "os/exec.CommandContext") return recv.args?.[0];
+  }
   return void 0;
+}
+var clientTimeouts = /* @__PURE__ */ new WeakMap();
+function clientLiteralWithTimeout(pass, e) {
+  let x = unparen(e);
+  if (x.kind === "UnaryExpr" && x.op === "&") x = unparen(x.x);
+  if (x.kind !== "CompositeLit") return false;
+  const t = pass.types.typeOf(x);
+  if (t?.kind !== "named" || t.pkg !== "net/http" || t.name !== "Client") return false;
+  return (x.elts ?? []).some((el) => el.kind === "KeyValueExpr" && el.key.kind === "Ident" && el.key.name === "Timeout" && !(unparen(el.value).kind === "BasicLit" && unparen(el.value).value === "0"));
+}
+function clientHasTimeout(pass, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr") return false;
+  const c = pass.types.callee(call);
+  if (!c?.name.startsWith("(*net/http.Client).")) return false;
+  const recv = unparen(f.x);
+  if (recv.kind === "Ident") {
+    const v = definingValue(pass, recv);
+    return !!v && clientLiteralWithTimeout(pass, v);
+  }
+  if (recv.kind !== "SelectorExpr") return false;
+  const key = chanKey(pass, recv);
+  if (!key) return false;
+  let m = clientTimeouts.get(pass.files);
+  if (!m) {
+    const stores = /* @__PURE__ */ new Map();
+    const add = (k, v) => {
+      if (!k || !v) return;
+      const ok = clientLiteralWithTimeout(pass, v);
+      stores.set(k, (stores.get(k) ?? true) && ok);
+    };
+    for (const file of pass.files) {
+      file.inspector.preorder(["AssignStmt", "CompositeLit"], (x) => {
+        if (x.kind === "AssignStmt") {
+          x.lhs.forEach((l, i) => {
+            if (unparen(l).kind === "SelectorExpr") add(chanKey(pass, l), x.rhs.length === x.lhs.length ? x.rhs[i] : void 0);
+          });
+        } else {
+          const t = pass.types.typeOf(x);
+          const named = t?.kind === "pointer" ? t.elem : t;
+          if (named?.kind !== "named") return;
+          for (const el of x.elts ?? []) {
+            if (el.kind === "KeyValueExpr" && el.key.kind === "Ident") add(`${named.pkg}.${named.name}.${el.key.name}`, el.value);
+          }
+        }
+      });
+    }
+    clientTimeouts.set(pass.files, m = stores);
+  }
+  return m.get(key) === true;
 }
 function requestContext(pass, x, helpers) {
   const v = definingValue(pass, x);
@@ -9121,8 +9186,9 @@ function sitesIn(pass, file, body) {
         const b = blockingCall(pass, x);
         const rollback = b?.name === "os.RemoveAll" && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= pos(x) && pos(x) < z);
         if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name)) {
-          const conf = removesTempDir(pass, b.name, x) ? "medium" : ctxConfidence(pass, x);
-          if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf }, b.name);
+          const timed = clientHasTimeout(pass, x);
+          const conf = removesTempDir(pass, b.name, x) || timed ? "medium" : ctxConfidence(pass, x);
+          if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf, ...timed ? { clientTimeout: true } : {} }, b.name);
         }
         return true;
       }
@@ -9228,9 +9294,10 @@ function run23(pass) {
             const l = lockCall(pass, call);
             if (l && touchedBefore(pass, fn, d, l.mutex)) return;
           }
-          const conf = removesTempDir(pass, b.name, call) ? "medium" : ctxConfidence(pass, call);
+          const timed = clientHasTimeout(pass, call);
+          const conf = removesTempDir(pass, b.name, call) || timed ? "medium" : ctxConfidence(pass, call);
           if (!conf) return;
-          site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf };
+          site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf, ...timed ? { clientTimeout: true } : {} };
         } else if (g.calleeOf(call)) {
           const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
           if (found && !stopsBeforeWait(pass, found) && !boundedByCaller(pass, found, found.found.node)) {
@@ -9251,6 +9318,7 @@ function run23(pass) {
       if (site.node.kind === "SendStmt" && !site.wayOut && fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
       if (site.unknownCap && !handler) return;
+      if (site.clientTimeout && !handler) return;
       const background = !handler && !!fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn)) && !signalDeferredBefore(pass, fn, d);
       const deferred = callText(file, call);
       const where2 = site.text.includes(" line ") ? "" : ` (line ${lineOf(siteFile, site.node)})`;
@@ -9279,8 +9347,9 @@ var analyzer23 = {
     docUrl: docUrl(ID23)
   },
   // A send outside goroutines marks a semaphore channel for the whole package; go statements
-  // tell which functions only ever run as goroutines.
-  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "SendStmt", "GoStmt"] }),
+  // tell which functions only ever run as goroutines; a body naming Timeout may build the
+  // http.Client a deferred request is sent with.
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "SendStmt", "GoStmt"], names: ["Timeout"] }),
   run: run23
 };
 
