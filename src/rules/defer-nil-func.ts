@@ -3,7 +3,7 @@
 // run as the function returns: a run-time panic (nil pointer dereference) at exit, after the body
 // has done its work and possibly while another panic is already unwinding.
 import type * as ast from '../syntax/ast.js';
-import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
@@ -516,6 +516,100 @@ function nilTestedFields(pass: Pass): Map<string, ast.Node> {
   return m;
 }
 
+const nilStoresCache = new WeakMap<readonly PassFile[], Map<string, boolean>>();
+const nilStoresSeen = new WeakMap<readonly PassFile[], Set<string>>();
+
+/** Whether some store into the field may put nil there (see checkNilTestedField); true when none is seen. */
+function mayStoreNil(pass: Pass, key: string): boolean {
+  let m = nilStoresCache.get(pass.files);
+  if (!m) {
+    const out = new Map<string, boolean>();
+    const nilable = (v: ast.Expr): boolean => {
+      const u = unparen(v);
+      if (u.kind === 'FuncLit') return false;
+      if (u.kind === 'Ident') {
+        if (u.name === 'nil') return true;
+        const o = pass.types.objectOf(u);
+        if (!o) return true;
+        if (o.kind === 'func') return false;
+        // A parameter, or a local that holds one, may be nil; a local from a call
+        // (`ctx, cancel := context.WithCancel(ctx)`) is not judged nil.
+        if (o.varKind === 'param') return true;
+        const def = definingValue(pass, u);
+        return !def || (unparen(def).kind === 'Ident' && nilable(def));
+      }
+      // `opts.OnDone`, `cfg.hook`: copied from another field, which may be unset.
+      if (u.kind === 'SelectorExpr') return pass.types.callee({ kind: 'CallExpr', fun: u, lparen: -1, args: null, ellipsis: -1, rparen: -1 })?.kind !== 'method';
+      return false;
+    };
+    // Evidence that the field is optional: a keyed literal given a value that may be nil (`&cache{
+    // onEvict: onEvict}` with a parameter), or a constructor of the struct (a function that
+    // builds it with a literal) that stores such a value or stores only under a condition (`if
+    // cfg.Metrics { s.flush = flushMetrics }`). Stores in other methods (a setter, Prepare) are
+    // the struct's life cycle, not its options.
+    const add = (k: string | undefined, optional: boolean): void => {
+      if (!k) return;
+      out.set(k, (out.get(k) ?? false) || optional);
+    };
+    const keyOf = (u: ast.SelectorExpr): string | undefined => {
+      const o = declaringType(pass.types.typeOf(u.x), u.sel.name);
+      return o ? `${o}.${u.sel.name}` : undefined;
+    };
+    const seen = new Set<string>();
+    const visit = (x: ast.Node, conditional: boolean, builds: ReadonlySet<string>): void => {
+      if (x.kind === 'AssignStmt') {
+        x.lhs.forEach((l, i) => {
+          const u = unparen(l);
+          if (u.kind !== 'SelectorExpr') return;
+          const k = keyOf(u);
+          if (!k) return;
+          seen.add(k);
+          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : undefined;
+          const owner = k.slice(0, k.lastIndexOf('.'));
+          if (builds.has(owner)) add(k, conditional || !v || nilable(v));
+        });
+      } else if (x.kind === 'CompositeLit') {
+        const t = pass.types.typeOf(x);
+        const named = t?.kind === 'named' ? `${t.pkg}.${t.name}` : undefined;
+        if (named) {
+          for (const el of x.elts ?? []) {
+            if (el.kind !== 'KeyValueExpr' || el.key.kind !== 'Ident') continue;
+            seen.add(`${named}.${el.key.name}`);
+            add(`${named}.${el.key.name}`, nilable(el.value));
+          }
+        }
+      }
+      const nested = conditional || x.kind === 'IfStmt' || x.kind === 'CaseClause' || x.kind === 'CommClause';
+      forEachChild(x, (c) => {
+        if (c.kind === 'FuncDecl' || c.kind === 'FuncLit') visit(c, false, c.kind === 'FuncDecl' ? built(c) : builds);
+        else visit(c, nested, builds);
+      });
+    };
+    // The named struct types a function builds with a composite literal.
+    const built = (fd: ast.FuncDecl): Set<string> => {
+      const out = new Set<string>();
+      if (fd.body) {
+        inspect(fd.body, (y) => {
+          if (y.kind === 'CompositeLit') {
+            const t = pass.types.typeOf(y);
+            if (t?.kind === 'named') out.add(`${t.pkg}.${t.name}`);
+          }
+          return true;
+        });
+      }
+      return out;
+    };
+    for (const file of pass.files) visit(file.file, false, new Set());
+    // A field no function of the package stores into is set by its users (an exported hook).
+    for (const k of [...out.keys()]) if (!seen.has(k)) out.delete(k);
+    nilStoresSeen.set(pass.files, seen);
+    nilStoresCache.set(pass.files, (m = out));
+  }
+  // Never stored here: its users set it (an exported hook), so it may be nil.
+  if (!nilStoresSeen.get(pass.files)?.has(key)) return true;
+  return m.get(key) ?? false;
+}
+
 /**
  * `defer c.onEvict(k, v)` where the package itself tests c.onEvict against nil elsewhere: by its
  * own account the field can be nil (an optional hook), and this defer does not check it.
@@ -524,6 +618,11 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   const key = `${owner.pkg}.${owner.name}.${sel.sel.name}`;
   const test = nilTestedFields(pass).get(key);
   if (!test) return;
+  // Only a field that can be given nil: stored from a parameter (an optional hook passed in) or
+  // nil itself, or never stored here (an exported field its users set). A field the package only
+  // ever fills with literals, functions or cancel funcs is nil merely before it is initialised,
+  // which is what its nil test is about (badger's `sw.done` before Prepare).
+  if (!mayStoreNil(pass, key)) return;
   // Any test of the field in this function (a guard around the defer, an early return, a
   // default assigned when it is nil) counts as handling it here.
   let handled = false;
@@ -537,6 +636,7 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
       handled = true;
       return false;
     }
+
     const v = nilCompared(pass, x);
     if (v?.kind === 'SelectorExpr' && v.sel.name === sel.sel.name) handled = true;
     else if (v?.kind === 'Ident') {

@@ -147,3 +147,54 @@ func (g *group) start(cancel func()) {
 	g.evalCancel = cancel
 	defer g.evalCancel()
 }
+
+type plan struct {
+	cancelFunc func()
+	stopped    bool
+}
+
+func (p *plan) setCancel(cancel func()) {
+	if p.stopped {
+		cancel()
+		return
+	}
+	p.cancelFunc = cancel
+}
+
+func (p *plan) stop() {
+	p.stopped = true
+	if p.cancelFunc != nil {
+		p.cancelFunc()
+	}
+}
+
+func (p *plan) queryOptions() int {
+	p.setCancel(func() {})
+	return 1
+}
+
+// Set by a function it calls first: not nil at the defer.
+func (p *plan) watchKey() int {
+	opts := p.queryOptions()
+	defer p.cancelFunc()
+	return opts
+}
+
+// A field only ever filled with a literal: its nil test is about the time before Prepare.
+type streamWriter struct {
+	done func()
+}
+
+func (sw *streamWriter) prepare() {
+	sw.done = func() {}
+}
+
+func (sw *streamWriter) cancel() {
+	if sw.done != nil {
+		sw.done()
+	}
+}
+
+func (sw *streamWriter) flush() {
+	defer sw.done()
+}
