@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-KJCMUIJ4.js";
+} from "./chunk-NGXSZ2W3.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

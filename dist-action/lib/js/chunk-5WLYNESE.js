@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JG6Q7XDH.js";
+} from "./chunk-M3UMRKXK.js";
 import {
   docUrl,
   severityRank

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JG6Q7XDH.js";
+} from "./chunk-M3UMRKXK.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-JG6Q7XDH.js";
+} from "./chunk-M3UMRKXK.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

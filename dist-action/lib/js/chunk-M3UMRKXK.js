@@ -6171,10 +6171,91 @@ function nilTestedFields(pass) {
   nilTestCache.set(pass.files, m = out);
   return m;
 }
+var nilStoresCache = /* @__PURE__ */ new WeakMap();
+var nilStoresSeen = /* @__PURE__ */ new WeakMap();
+function mayStoreNil(pass, key) {
+  let m = nilStoresCache.get(pass.files);
+  if (!m) {
+    const out = /* @__PURE__ */ new Map();
+    const nilable2 = (v) => {
+      const u = unparen(v);
+      if (u.kind === "FuncLit") return false;
+      if (u.kind === "Ident") {
+        if (u.name === "nil") return true;
+        const o = pass.types.objectOf(u);
+        if (!o) return true;
+        if (o.kind === "func") return false;
+        if (o.varKind === "param") return true;
+        const def = definingValue(pass, u);
+        return !def || unparen(def).kind === "Ident" && nilable2(def);
+      }
+      if (u.kind === "SelectorExpr") return pass.types.callee({ kind: "CallExpr", fun: u, lparen: -1, args: null, ellipsis: -1, rparen: -1 })?.kind !== "method";
+      return false;
+    };
+    const add = (k, optional) => {
+      if (!k) return;
+      out.set(k, (out.get(k) ?? false) || optional);
+    };
+    const keyOf = (u) => {
+      const o = declaringType(pass.types.typeOf(u.x), u.sel.name);
+      return o ? `${o}.${u.sel.name}` : void 0;
+    };
+    const seen = /* @__PURE__ */ new Set();
+    const visit = (x, conditional, builds) => {
+      if (x.kind === "AssignStmt") {
+        x.lhs.forEach((l, i) => {
+          const u = unparen(l);
+          if (u.kind !== "SelectorExpr") return;
+          const k = keyOf(u);
+          if (!k) return;
+          seen.add(k);
+          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : void 0;
+          const owner = k.slice(0, k.lastIndexOf("."));
+          if (builds.has(owner)) add(k, conditional || !v || nilable2(v));
+        });
+      } else if (x.kind === "CompositeLit") {
+        const t = pass.types.typeOf(x);
+        const named = t?.kind === "named" ? `${t.pkg}.${t.name}` : void 0;
+        if (named) {
+          for (const el of x.elts ?? []) {
+            if (el.kind !== "KeyValueExpr" || el.key.kind !== "Ident") continue;
+            seen.add(`${named}.${el.key.name}`);
+            add(`${named}.${el.key.name}`, nilable2(el.value));
+          }
+        }
+      }
+      const nested = conditional || x.kind === "IfStmt" || x.kind === "CaseClause" || x.kind === "CommClause";
+      forEachChild(x, (c) => {
+        if (c.kind === "FuncDecl" || c.kind === "FuncLit") visit(c, false, c.kind === "FuncDecl" ? built(c) : builds);
+        else visit(c, nested, builds);
+      });
+    };
+    const built = (fd) => {
+      const out2 = /* @__PURE__ */ new Set();
+      if (fd.body) {
+        inspect(fd.body, (y) => {
+          if (y.kind === "CompositeLit") {
+            const t = pass.types.typeOf(y);
+            if (t?.kind === "named") out2.add(`${t.pkg}.${t.name}`);
+          }
+          return true;
+        });
+      }
+      return out2;
+    };
+    for (const file of pass.files) visit(file.file, false, /* @__PURE__ */ new Set());
+    for (const k of [...out.keys()]) if (!seen.has(k)) out.delete(k);
+    nilStoresSeen.set(pass.files, seen);
+    nilStoresCache.set(pass.files, m = out);
+  }
+  if (!nilStoresSeen.get(pass.files)?.has(key)) return true;
+  return m.get(key) ?? false;
+}
 function checkNilTestedField(pass, file, fn, d, sel, owner) {
   const key = `${owner.pkg}.${owner.name}.${sel.sel.name}`;
   const test = nilTestedFields(pass).get(key);
   if (!test) return;
+  if (!mayStoreNil(pass, key)) return;
   let handled = false;
   walkSameFunc(fn.body, (x) => {
     if (handled) return false;

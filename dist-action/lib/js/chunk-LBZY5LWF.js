@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-KJCMUIJ4.js";
+} from "./chunk-NGXSZ2W3.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-JG6Q7XDH.js";
+} from "./chunk-M3UMRKXK.js";
 import {
   SEVERITIES,
   compareFindings,
