@@ -539,7 +539,7 @@ function mayStoreNil(pass: Pass, key: string): boolean {
         return !def || (unparen(def).kind === 'Ident' && nilable(def));
       }
       // `opts.OnDone`, `cfg.hook`: copied from another field, which may be unset.
-      if (u.kind === 'SelectorExpr') return pass.types.callee({ kind: 'CallExpr', fun: u, lparen: -1, args: null, ellipsis: -1, rparen: -1 })?.kind !== 'method';
+      if (u.kind === 'SelectorExpr') return declaringType(pass.types.typeOf(u.x), u.sel.name) !== undefined || pass.types.typeOf(u.x) === undefined;
       return false;
     };
     // Evidence that the field is optional: a keyed literal given a value that may be nil (`&cache{
