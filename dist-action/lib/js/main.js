@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-NGXSZ2W3.js";
+} from "./chunk-IVTJWECI.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-M3UMRKXK.js";
+} from "./chunk-U2M7G4HC.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

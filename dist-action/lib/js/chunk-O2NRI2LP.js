@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-M3UMRKXK.js";
+} from "./chunk-U2M7G4HC.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-LBZY5LWF.js";
+} from "./chunk-2PGGSUOP.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-NGXSZ2W3.js";
+} from "./chunk-IVTJWECI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-M3UMRKXK.js";
+} from "./chunk-U2M7G4HC.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-LBZY5LWF.js";
+} from "./chunk-2PGGSUOP.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-NGXSZ2W3.js";
+import "./chunk-IVTJWECI.js";
 import "./chunk-QQCAO6NT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-3HM5TR6J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-M3UMRKXK.js";
+import "./chunk-U2M7G4HC.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

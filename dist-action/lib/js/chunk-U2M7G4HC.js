@@ -6189,7 +6189,7 @@ function mayStoreNil(pass, key) {
         const def = definingValue(pass, u);
         return !def || unparen(def).kind === "Ident" && nilable2(def);
       }
-      if (u.kind === "SelectorExpr") return pass.types.callee({ kind: "CallExpr", fun: u, lparen: -1, args: null, ellipsis: -1, rparen: -1 })?.kind !== "method";
+      if (u.kind === "SelectorExpr") return declaringType(pass.types.typeOf(u.x), u.sel.name) !== void 0 || pass.types.typeOf(u.x) === void 0;
       return false;
     };
     const add = (k, optional) => {

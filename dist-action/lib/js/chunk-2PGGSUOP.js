@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-NGXSZ2W3.js";
+} from "./chunk-IVTJWECI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-M3UMRKXK.js";
+} from "./chunk-U2M7G4HC.js";
 import {
   SEVERITIES,
   compareFindings,
