@@ -11,7 +11,7 @@ import { walkNode } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
-  argumentFor, blockingCall, callGraphOf, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
+  argumentFor, blockingCall, fieldStores, callGraphOf, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
   methodCallOn, requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds,
 } from './helpers.js';
 
@@ -107,29 +107,12 @@ function clientHasTimeout(pass: Pass, call: ast.CallExpr): boolean {
   if (!key) return false;
   let m = clientTimeouts.get(pass.files);
   if (!m) {
-    const stores = new Map<string, boolean>();
-    const add = (k: string | undefined, v: ast.Expr | undefined): void => {
-      if (!k || !v) return;
-      const ok = clientLiteralWithTimeout(pass, v);
-      stores.set(k, (stores.get(k) ?? true) && ok);
-    };
-    for (const file of pass.files) {
-      file.inspector.preorder(['AssignStmt', 'CompositeLit'], (x) => {
-        if (x.kind === 'AssignStmt') {
-          x.lhs.forEach((l, i) => {
-            if (unparen(l).kind === 'SelectorExpr') add(chanKey(pass, l), x.rhs.length === x.lhs.length ? x.rhs[i] : undefined);
-          });
-        } else {
-          const t = pass.types.typeOf(x);
-          const named = t?.kind === 'pointer' ? t.elem : t;
-          if (named?.kind !== 'named') return;
-          for (const el of x.elts ?? []) {
-            if (el.kind === 'KeyValueExpr' && el.key.kind === 'Ident') add(`${named.pkg}.${named.name}.${el.key.name}`, el.value);
-          }
-        }
-      });
+    m = new Map();
+    for (const [k, list] of fieldStores(pass).stores) {
+      const known = list.filter((st) => st.value !== null);
+      if (known.length > 0) m.set(k, known.every((st) => clientLiteralWithTimeout(pass, st.value!)));
     }
-    clientTimeouts.set(pass.files, (m = stores));
+    clientTimeouts.set(pass.files, m);
   }
   return m.get(key) === true;
 }
@@ -250,34 +233,18 @@ function makesByField(pass: Pass): Map<string, ast.CallExpr[]> {
   let m = fieldMakes.get(pass.files);
   if (m) return m;
   m = new Map();
-  const out = m;
-  const add = (key: string | undefined, v: ast.Expr | undefined) => {
-    const c = v ? unparen(v) : undefined;
-    if (!key || c?.kind !== 'CallExpr') return;
-    const f = unparen(c.fun);
-    if (f.kind !== 'Ident' || f.name !== 'make' || !c.args?.[0] || unparen(c.args[0]).kind !== 'ChanType') return;
-    const list = out.get(key);
-    if (list) list.push(c);
-    else out.set(key, [c]);
-  };
-  for (const file of pass.files) {
-    file.inspector.preorder(['AssignStmt', 'CompositeLit'], (x) => {
-      if (x.kind === 'AssignStmt') {
-        x.lhs.forEach((l, i) => {
-          if (unparen(l).kind === 'SelectorExpr') add(chanKey(pass, l), x.rhs.length === x.lhs.length ? x.rhs[i] : undefined);
-        });
-      } else {
-        const t = pass.types.typeOf(x);
-        const named = t?.kind === 'pointer' ? t.elem : t;
-        if (named?.kind !== 'named') return;
-        for (const e of x.elts ?? []) {
-          if (e.kind === 'KeyValueExpr' && e.key.kind === 'Ident') add(`${named.pkg}.${named.name}.${e.key.name}`, e.value);
-        }
-      }
-    });
+  for (const [key, list] of fieldStores(pass).stores) {
+    const makes: ast.CallExpr[] = [];
+    for (const { value } of list) {
+      const c = value ? unparen(value) : undefined;
+      if (c?.kind !== 'CallExpr') continue;
+      const f = unparen(c.fun);
+      if (f.kind === 'Ident' && f.name === 'make' && c.args?.[0] && unparen(c.args[0]).kind === 'ChanType') makes.push(c);
+    }
+    if (makes.length > 0) m.set(key, makes);
   }
-  fieldMakes.set(pass.files, out);
-  return out;
+  fieldMakes.set(pass.files, m);
+  return m;
 }
 
 /**

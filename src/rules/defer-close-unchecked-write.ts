@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { WRITE_RESOURCES } from './catalog.js';
 import {
-  callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
+  fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -165,25 +165,6 @@ function fieldPath(e: ast.Expr): ast.SelectorExpr | undefined {
   return r.kind === 'Ident' ? x : undefined;
 }
 
-/** The struct field a selector names, as `pkg.Type.field` from the type of its operand. */
-function fieldKey(pass: Pass, sel: ast.SelectorExpr): string | undefined {
-  let t = pass.types.typeOf(sel.x);
-  if (t?.kind === 'pointer') t = t.elem;
-  if (t?.kind !== 'named') return undefined;
-  const u = t.underlying();
-  if (u?.kind !== 'struct' || !u.fields.some((f) => f.name === sel.sel.name && !f.embedded)) return undefined;
-  return `${t.pkg}.${t.name}.${sel.sel.name}`;
-}
-
-/** The field a composite literal's key sets, as fieldKey says it. */
-function literalFieldKey(pass: Pass, lit: ast.CompositeLit, key: ast.Ident): string | undefined {
-  const t = pass.types.typeOf(lit);
-  if (t?.kind !== 'named') return undefined;
-  const u = t.underlying();
-  if (u?.kind !== 'struct' || !u.fields.some((f) => f.name === key.name && !f.embedded)) return undefined;
-  return `${t.pkg}.${t.name}.${key.name}`;
-}
-
 /**
  * The binding of a field path in force at `at` inside the function: the last assignment to the
  * same path (`sp.file, err = os.Create(p)`), or a struct literal that sets the field, bound to
@@ -232,52 +213,6 @@ interface FieldFacts {
 
 const fieldFactsCache = new WeakMap<readonly PassFile[], Map<string, FieldFacts>>();
 
-interface FieldStores {
-  /** Per field key: the values stored in it (null for a store of unknown value). */
-  stores: Map<string, { file: PassFile; value: ast.Expr | null }[]>;
-  /** Fields whose address is taken. */
-  addressed: Set<string>;
-}
-
-const fieldStoresCache = new WeakMap<readonly PassFile[], FieldStores>();
-
-/** Every store into a struct field of the package, by field key: one walk per package. */
-function fieldStores(pass: Pass): FieldStores {
-  let fs = fieldStoresCache.get(pass.files);
-  if (fs) return fs;
-  const stores = new Map<string, { file: PassFile; value: ast.Expr | null }[]>();
-  const addressed = new Set<string>();
-  const add = (key: string | undefined, file: PassFile, value: ast.Expr | null): void => {
-    if (!key) return;
-    const list = stores.get(key);
-    if (list) list.push({ file, value });
-    else stores.set(key, [{ file, value }]);
-  };
-  for (const file of pass.files) {
-    inspect(file.file, (x) => {
-      if (x.kind === 'AssignStmt') {
-        x.lhs.forEach((l, i) => {
-          const sel = unparen(l);
-          if (sel.kind !== 'SelectorExpr') return;
-          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : i === 0 ? x.rhs[0] : undefined;
-          add(fieldKey(pass, sel), file, v ?? null);
-        });
-      } else if (x.kind === 'CompositeLit') {
-        for (const e of x.elts ?? []) {
-          if (e.kind === 'KeyValueExpr' && unparen(e.key).kind === 'Ident') add(literalFieldKey(pass, x, unparen(e.key) as ast.Ident), file, e.value);
-        }
-      } else if (x.kind === 'UnaryExpr' && x.op === '&' && unparen(x.x).kind === 'SelectorExpr') {
-        // Its address handed out: anything may be stored through it.
-        const k = fieldKey(pass, unparen(x.x) as ast.SelectorExpr);
-        if (k) addressed.add(k);
-      }
-      return true;
-    });
-  }
-  fieldStoresCache.set(pass.files, (fs = { stores, addressed }));
-  return fs;
-}
-
 /**
  * What the package as a whole does with a struct field: what it stores in it (every assignment
  * and keyed literal of the field) and whether any function releases it with a checked call.
@@ -306,7 +241,7 @@ function fieldFacts(pass: Pass, key: string, methods: (o: WriteOrigin) => readon
   const o = agree && list.length > 0 ? origin : undefined;
   let checked = false;
   if (o) {
-    const isField = (recv: ast.Expr): boolean => recv.kind === 'SelectorExpr' && recv.sel.name === key.slice(key.lastIndexOf('.') + 1) && fieldKey(pass, recv) === key;
+    const isField = (recv: ast.Expr): boolean => recv.kind === 'SelectorExpr' && recv.sel.name === key.slice(key.lastIndexOf('.') + 1) && selectorFieldKey(pass, recv) === key;
     for (const file of pass.files) {
       for (const d of file.file.decls ?? []) {
         if (d.kind === 'FuncDecl' && d.body && checkedIn(d.body, isField, methods(o), undefined)) checked = true;
@@ -496,7 +431,7 @@ function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, 
   let b = localFieldBinding(pass, file, fn, recv, nodePos(d));
   let packageWide = false;
   if (!b) {
-    const key = fieldKey(pass, recv);
+    const key = selectorFieldKey(pass, recv);
     if (!key) return;
     const facts = fieldFacts(pass, key, (o) => o.res.checked);
     if (!facts.origin || facts.checked) return;

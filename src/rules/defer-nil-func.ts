@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
 import { walkNode } from '../types/cfg.js';
-import { bodyNeeds, callGraphOf, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, callGraphOf, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -335,22 +335,6 @@ function fieldOwner(pass: Pass, t: Type | undefined, f: string, depth = 0): Fiel
 
 const fieldSetCache = new WeakMap<readonly PassFile[], Set<string>>();
 
-/** The named struct type declaring field `f` of type t (through pointers and embedding), as `pkg.Type`. */
-function declaringType(t: Type | undefined, f: string, depth = 0): string | undefined {
-  if (!t || depth > 4) return undefined;
-  if (t.kind === 'pointer') t = t.elem;
-  if (t.kind !== 'named') return undefined;
-  const u = t.underlying();
-  if (u?.kind !== 'struct') return undefined;
-  if (u.fields.some((fld) => fld.name === f && !fld.embedded)) return `${t.pkg}.${t.name}`;
-  for (const fld of u.fields) {
-    if (!fld.embedded) continue;
-    const o = declaringType(fld.type, f, depth + 1);
-    if (o) return o;
-  }
-  return undefined;
-}
-
 /**
  * Fields that the package sets somewhere: assigned through a selector, named in a composite
  * literal, or with their address taken. Each as `pkg.Type.field` when the struct type is known,
@@ -362,7 +346,7 @@ function fieldsSet(pass: Pass): Set<string> {
   s = new Set<string>();
   const set = s;
   const addSel = (e: ast.SelectorExpr): void => {
-    const owner = declaringType(pass.types.typeOf(e.x), e.sel.name);
+    const owner = declaringStructType(pass.types.typeOf(e.x), e.sel.name);
     set.add(owner ? `${owner}.${e.sel.name}` : `?${e.sel.name}`);
   };
   for (const file of pass.files) {
@@ -470,7 +454,7 @@ function nilTestedFields(pass: Pass): Map<string, ast.Node> {
   const out = new Map<string, ast.Node>();
   const copies = new Map<unknown, string>();
   const keyOf = (e: ast.SelectorExpr): string | undefined => {
-    const o = declaringType(pass.types.typeOf(e.x), e.sel.name);
+    const o = declaringStructType(pass.types.typeOf(e.x), e.sel.name);
     return o ? `${o}.${e.sel.name}` : undefined;
   };
   for (const file of pass.files) {
@@ -539,7 +523,7 @@ function mayStoreNil(pass: Pass, key: string): boolean {
         return !def || (unparen(def).kind === 'Ident' && nilable(def));
       }
       // `opts.OnDone`, `cfg.hook`: copied from another field, which may be unset.
-      if (u.kind === 'SelectorExpr') return declaringType(pass.types.typeOf(u.x), u.sel.name) !== undefined || pass.types.typeOf(u.x) === undefined;
+      if (u.kind === 'SelectorExpr') return declaringStructType(pass.types.typeOf(u.x), u.sel.name) !== undefined || pass.types.typeOf(u.x) === undefined;
       return false;
     };
     // Evidence that the field is optional: a keyed literal given a value that may be nil (`&cache{
@@ -552,7 +536,7 @@ function mayStoreNil(pass: Pass, key: string): boolean {
       out.set(k, (out.get(k) ?? false) || optional);
     };
     const keyOf = (u: ast.SelectorExpr): string | undefined => {
-      const o = declaringType(pass.types.typeOf(u.x), u.sel.name);
+      const o = declaringStructType(pass.types.typeOf(u.x), u.sel.name);
       return o ? `${o}.${u.sel.name}` : undefined;
     };
     const seen = new Set<string>();

@@ -2226,6 +2226,87 @@ export function runsAtMostOnce(pass: Pass, fn: FuncNode, d: ast.DeferStmt | ast.
   return false;
 }
 
+// ---- struct fields across a package ----
+
+/** The named struct type declaring field `f` of type t (through pointers and embedding), as `pkg.Type`. */
+export function declaringStructType(t: Type | undefined, f: string, depth = 0): string | undefined {
+  if (!t || depth > 4) return undefined;
+  if (t.kind === 'pointer') t = t.elem;
+  if (t.kind !== 'named') return undefined;
+  const u = t.underlying();
+  if (u?.kind !== 'struct') return undefined;
+  if (u.fields.some((fld) => fld.name === f && !fld.embedded)) return `${t.pkg}.${t.name}`;
+  for (const fld of u.fields) {
+    if (!fld.embedded) continue;
+    const o = declaringStructType(fld.type, f, depth + 1);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+/** The struct field a selector names, as `pkg.Type.field` of the type that declares it. */
+export function selectorFieldKey(pass: Pass, sel: ast.SelectorExpr): string | undefined {
+  const o = declaringStructType(pass.types.typeOf(sel.x), sel.sel.name);
+  return o ? `${o}.${sel.sel.name}` : undefined;
+}
+
+/** The field a keyed composite literal element sets (`T{f: v}`, `&T{f: v}`), as selectorFieldKey says it. */
+export function literalFieldKey(pass: Pass, lit: ast.CompositeLit, key: ast.Ident): string | undefined {
+  let t = pass.types.typeOf(lit);
+  if (t?.kind === 'pointer') t = t.elem;
+  if (t?.kind !== 'named') return undefined;
+  const u = t.underlying();
+  if (u?.kind !== 'struct' || !u.fields.some((f) => f.name === key.name && !f.embedded)) return undefined;
+  return `${t.pkg}.${t.name}.${key.name}`;
+}
+
+/** A value a package stores into a struct field; null when it cannot be told (`a.f, err = g()` beyond the first). */
+export interface FieldStore { file: PassFile; value: ast.Expr | null }
+
+export interface FieldStores {
+  /** Per field key: every assignment and keyed literal element that gives it a value. */
+  stores: Map<string, FieldStore[]>;
+  /** Fields whose address is taken (anything may be stored through it). */
+  addressed: Set<string>;
+}
+
+const fieldStoresCache = new WeakMap<readonly PassFile[], FieldStores>();
+
+/** Every store into a struct field of the package, by field key: one walk per package. */
+export function fieldStores(pass: Pass): FieldStores {
+  let fs = fieldStoresCache.get(pass.files);
+  if (fs) return fs;
+  const stores = new Map<string, FieldStore[]>();
+  const addressed = new Set<string>();
+  const add = (key: string | undefined, file: PassFile, value: ast.Expr | null): void => {
+    if (!key) return;
+    const list = stores.get(key);
+    if (list) list.push({ file, value });
+    else stores.set(key, [{ file, value }]);
+  };
+  for (const file of pass.files) {
+    file.inspector.preorder(['AssignStmt', 'CompositeLit', 'UnaryExpr'], (x) => {
+      if (x.kind === 'AssignStmt') {
+        x.lhs.forEach((l, i) => {
+          const sel = unparen(l);
+          if (sel.kind !== 'SelectorExpr') return;
+          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : i === 0 ? x.rhs[0] : undefined;
+          add(selectorFieldKey(pass, sel), file, v ?? null);
+        });
+      } else if (x.kind === 'CompositeLit') {
+        for (const e of x.elts ?? []) {
+          if (e.kind === 'KeyValueExpr' && unparen(e.key).kind === 'Ident') add(literalFieldKey(pass, x, unparen(e.key) as ast.Ident), file, e.value);
+        }
+      } else if (x.op === '&' && unparen(x.x).kind === 'SelectorExpr') {
+        const k = selectorFieldKey(pass, unparen(x.x) as ast.SelectorExpr);
+        if (k) addressed.add(k);
+      }
+    });
+  }
+  fieldStoresCache.set(pass.files, (fs = { stores, addressed }));
+  return fs;
+}
+
 // ---- what the rules need of function bodies (see analysis/prune.ts) ----
 
 /** The bare name a qualified callee name is called by: `Lock` for `(*sync.Mutex).Lock`, `close` for `builtin close`. */
