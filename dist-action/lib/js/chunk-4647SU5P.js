@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-2PGGSUOP.js";
+} from "./chunk-NNUQOE5R.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-IVTJWECI.js";
+} from "./chunk-VLTRHKXM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-U2M7G4HC.js";
+} from "./chunk-QOY2F2GK.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-2PGGSUOP.js";
+} from "./chunk-NNUQOE5R.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-IVTJWECI.js";
+import "./chunk-VLTRHKXM.js";
 import "./chunk-QQCAO6NT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-3HM5TR6J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-U2M7G4HC.js";
+import "./chunk-QOY2F2GK.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

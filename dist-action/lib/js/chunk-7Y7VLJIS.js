@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-U2M7G4HC.js";
+} from "./chunk-QOY2F2GK.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-6R3NK2CV.js";
+} from "./chunk-AT4TM3BU.js";
 import "./chunk-QQCAO6NT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-3HM5TR6J.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-U2M7G4HC.js";
+import "./chunk-QOY2F2GK.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

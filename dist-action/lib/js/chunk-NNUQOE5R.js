@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-IVTJWECI.js";
+} from "./chunk-VLTRHKXM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-U2M7G4HC.js";
+} from "./chunk-QOY2F2GK.js";
 import {
   SEVERITIES,
   compareFindings,

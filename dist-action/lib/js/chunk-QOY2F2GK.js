@@ -2006,6 +2006,66 @@ function runsAtMostOnce(pass, fn, d, outer, stack) {
   }
   return false;
 }
+function declaringStructType(t, f, depth = 0) {
+  if (!t || depth > 4) return void 0;
+  if (t.kind === "pointer") t = t.elem;
+  if (t.kind !== "named") return void 0;
+  const u = t.underlying();
+  if (u?.kind !== "struct") return void 0;
+  if (u.fields.some((fld) => fld.name === f && !fld.embedded)) return `${t.pkg}.${t.name}`;
+  for (const fld of u.fields) {
+    if (!fld.embedded) continue;
+    const o = declaringStructType(fld.type, f, depth + 1);
+    if (o) return o;
+  }
+  return void 0;
+}
+function selectorFieldKey(pass, sel) {
+  const o = declaringStructType(pass.types.typeOf(sel.x), sel.sel.name);
+  return o ? `${o}.${sel.sel.name}` : void 0;
+}
+function literalFieldKey(pass, lit, key) {
+  let t = pass.types.typeOf(lit);
+  if (t?.kind === "pointer") t = t.elem;
+  if (t?.kind !== "named") return void 0;
+  const u = t.underlying();
+  if (u?.kind !== "struct" || !u.fields.some((f) => f.name === key.name && !f.embedded)) return void 0;
+  return `${t.pkg}.${t.name}.${key.name}`;
+}
+var fieldStoresCache = /* @__PURE__ */ new WeakMap();
+function fieldStores(pass) {
+  let fs = fieldStoresCache.get(pass.files);
+  if (fs) return fs;
+  const stores = /* @__PURE__ */ new Map();
+  const addressed = /* @__PURE__ */ new Set();
+  const add = (key, file, value) => {
+    if (!key) return;
+    const list = stores.get(key);
+    if (list) list.push({ file, value });
+    else stores.set(key, [{ file, value }]);
+  };
+  for (const file of pass.files) {
+    file.inspector.preorder(["AssignStmt", "CompositeLit", "UnaryExpr"], (x) => {
+      if (x.kind === "AssignStmt") {
+        x.lhs.forEach((l, i) => {
+          const sel = unparen(l);
+          if (sel.kind !== "SelectorExpr") return;
+          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : i === 0 ? x.rhs[0] : void 0;
+          add(selectorFieldKey(pass, sel), file, v ?? null);
+        });
+      } else if (x.kind === "CompositeLit") {
+        for (const e of x.elts ?? []) {
+          if (e.kind === "KeyValueExpr" && unparen(e.key).kind === "Ident") add(literalFieldKey(pass, x, unparen(e.key)), file, e.value);
+        }
+      } else if (x.op === "&" && unparen(x.x).kind === "SelectorExpr") {
+        const k = selectorFieldKey(pass, unparen(x.x));
+        if (k) addressed.add(k);
+      }
+    });
+  }
+  fieldStoresCache.set(pass.files, fs = { stores, addressed });
+  return fs;
+}
 function bareName(qualified) {
   return qualified.slice(Math.max(qualified.lastIndexOf("."), qualified.lastIndexOf(" ")) + 1);
 }
@@ -5251,21 +5311,6 @@ function fieldPath(e) {
   while (r.kind === "SelectorExpr") r = unparen(r.x);
   return r.kind === "Ident" ? x : void 0;
 }
-function fieldKey(pass, sel) {
-  let t = pass.types.typeOf(sel.x);
-  if (t?.kind === "pointer") t = t.elem;
-  if (t?.kind !== "named") return void 0;
-  const u = t.underlying();
-  if (u?.kind !== "struct" || !u.fields.some((f) => f.name === sel.sel.name && !f.embedded)) return void 0;
-  return `${t.pkg}.${t.name}.${sel.sel.name}`;
-}
-function literalFieldKey(pass, lit, key) {
-  const t = pass.types.typeOf(lit);
-  if (t?.kind !== "named") return void 0;
-  const u = t.underlying();
-  if (u?.kind !== "struct" || !u.fields.some((f) => f.name === key.name && !f.embedded)) return void 0;
-  return `${t.pkg}.${t.name}.${key.name}`;
-}
 function localFieldBinding(pass, file, fn, path, at) {
   let found;
   const root = unparen(path.x);
@@ -5299,41 +5344,6 @@ function localFieldBinding(pass, file, fn, path, at) {
   return found;
 }
 var fieldFactsCache = /* @__PURE__ */ new WeakMap();
-var fieldStoresCache = /* @__PURE__ */ new WeakMap();
-function fieldStores(pass) {
-  let fs = fieldStoresCache.get(pass.files);
-  if (fs) return fs;
-  const stores = /* @__PURE__ */ new Map();
-  const addressed = /* @__PURE__ */ new Set();
-  const add = (key, file, value) => {
-    if (!key) return;
-    const list = stores.get(key);
-    if (list) list.push({ file, value });
-    else stores.set(key, [{ file, value }]);
-  };
-  for (const file of pass.files) {
-    inspect(file.file, (x) => {
-      if (x.kind === "AssignStmt") {
-        x.lhs.forEach((l, i) => {
-          const sel = unparen(l);
-          if (sel.kind !== "SelectorExpr") return;
-          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : i === 0 ? x.rhs[0] : void 0;
-          add(fieldKey(pass, sel), file, v ?? null);
-        });
-      } else if (x.kind === "CompositeLit") {
-        for (const e of x.elts ?? []) {
-          if (e.kind === "KeyValueExpr" && unparen(e.key).kind === "Ident") add(literalFieldKey(pass, x, unparen(e.key)), file, e.value);
-        }
-      } else if (x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "SelectorExpr") {
-        const k = fieldKey(pass, unparen(x.x));
-        if (k) addressed.add(k);
-      }
-      return true;
-    });
-  }
-  fieldStoresCache.set(pass.files, fs = { stores, addressed });
-  return fs;
-}
 function fieldFacts(pass, key, methods) {
   let cache = fieldFactsCache.get(pass.files);
   if (!cache) fieldFactsCache.set(pass.files, cache = /* @__PURE__ */ new Map());
@@ -5358,7 +5368,7 @@ function fieldFacts(pass, key, methods) {
   const o = agree && list.length > 0 ? origin : void 0;
   let checked = false;
   if (o) {
-    const isField = (recv) => recv.kind === "SelectorExpr" && recv.sel.name === key.slice(key.lastIndexOf(".") + 1) && fieldKey(pass, recv) === key;
+    const isField = (recv) => recv.kind === "SelectorExpr" && recv.sel.name === key.slice(key.lastIndexOf(".") + 1) && selectorFieldKey(pass, recv) === key;
     for (const file of pass.files) {
       for (const d of file.file.decls ?? []) {
         if (d.kind === "FuncDecl" && d.body && checkedIn(d.body, isField, methods(o), void 0)) checked = true;
@@ -5511,7 +5521,7 @@ function checkField(pass, file, fn, d, dc, method, recv) {
   let b = localFieldBinding(pass, file, fn, recv, pos(d));
   let packageWide = false;
   if (!b) {
-    const key = fieldKey(pass, recv);
+    const key = selectorFieldKey(pass, recv);
     if (!key) return;
     const facts = fieldFacts(pass, key, (o) => o.res.checked);
     if (!facts.origin || facts.checked) return;
@@ -6018,27 +6028,13 @@ function fieldOwner(pass, t, f, depth = 0) {
   return void 0;
 }
 var fieldSetCache = /* @__PURE__ */ new WeakMap();
-function declaringType(t, f, depth = 0) {
-  if (!t || depth > 4) return void 0;
-  if (t.kind === "pointer") t = t.elem;
-  if (t.kind !== "named") return void 0;
-  const u = t.underlying();
-  if (u?.kind !== "struct") return void 0;
-  if (u.fields.some((fld) => fld.name === f && !fld.embedded)) return `${t.pkg}.${t.name}`;
-  for (const fld of u.fields) {
-    if (!fld.embedded) continue;
-    const o = declaringType(fld.type, f, depth + 1);
-    if (o) return o;
-  }
-  return void 0;
-}
 function fieldsSet(pass) {
   let s = fieldSetCache.get(pass.files);
   if (s) return s;
   s = /* @__PURE__ */ new Set();
   const set = s;
   const addSel = (e) => {
-    const owner = declaringType(pass.types.typeOf(e.x), e.sel.name);
+    const owner = declaringStructType(pass.types.typeOf(e.x), e.sel.name);
     set.add(owner ? `${owner}.${e.sel.name}` : `?${e.sel.name}`);
   };
   for (const file of pass.files) {
@@ -6127,7 +6123,7 @@ function nilTestedFields(pass) {
   const out = /* @__PURE__ */ new Map();
   const copies = /* @__PURE__ */ new Map();
   const keyOf = (e) => {
-    const o = declaringType(pass.types.typeOf(e.x), e.sel.name);
+    const o = declaringStructType(pass.types.typeOf(e.x), e.sel.name);
     return o ? `${o}.${e.sel.name}` : void 0;
   };
   for (const file of pass.files) {
@@ -6189,7 +6185,7 @@ function mayStoreNil(pass, key) {
         const def = definingValue(pass, u);
         return !def || unparen(def).kind === "Ident" && nilable2(def);
       }
-      if (u.kind === "SelectorExpr") return declaringType(pass.types.typeOf(u.x), u.sel.name) !== void 0 || pass.types.typeOf(u.x) === void 0;
+      if (u.kind === "SelectorExpr") return declaringStructType(pass.types.typeOf(u.x), u.sel.name) !== void 0 || pass.types.typeOf(u.x) === void 0;
       return false;
     };
     const add = (k, optional) => {
@@ -6197,7 +6193,7 @@ function mayStoreNil(pass, key) {
       out.set(k, (out.get(k) ?? false) || optional);
     };
     const keyOf = (u) => {
-      const o = declaringType(pass.types.typeOf(u.x), u.sel.name);
+      const o = declaringStructType(pass.types.typeOf(u.x), u.sel.name);
       return o ? `${o}.${u.sel.name}` : void 0;
     };
     const seen = /* @__PURE__ */ new Set();
@@ -8621,29 +8617,12 @@ function clientHasTimeout(pass, call) {
   if (!key) return false;
   let m = clientTimeouts.get(pass.files);
   if (!m) {
-    const stores = /* @__PURE__ */ new Map();
-    const add = (k, v) => {
-      if (!k || !v) return;
-      const ok = clientLiteralWithTimeout(pass, v);
-      stores.set(k, (stores.get(k) ?? true) && ok);
-    };
-    for (const file of pass.files) {
-      file.inspector.preorder(["AssignStmt", "CompositeLit"], (x) => {
-        if (x.kind === "AssignStmt") {
-          x.lhs.forEach((l, i) => {
-            if (unparen(l).kind === "SelectorExpr") add(chanKey(pass, l), x.rhs.length === x.lhs.length ? x.rhs[i] : void 0);
-          });
-        } else {
-          const t = pass.types.typeOf(x);
-          const named = t?.kind === "pointer" ? t.elem : t;
-          if (named?.kind !== "named") return;
-          for (const el of x.elts ?? []) {
-            if (el.kind === "KeyValueExpr" && el.key.kind === "Ident") add(`${named.pkg}.${named.name}.${el.key.name}`, el.value);
-          }
-        }
-      });
+    m = /* @__PURE__ */ new Map();
+    for (const [k, list] of fieldStores(pass).stores) {
+      const known = list.filter((st) => st.value !== null);
+      if (known.length > 0) m.set(k, known.every((st) => clientLiteralWithTimeout(pass, st.value)));
     }
-    clientTimeouts.set(pass.files, m = stores);
+    clientTimeouts.set(pass.files, m);
   }
   return m.get(key) === true;
 }
@@ -8734,34 +8713,18 @@ function makesByField(pass) {
   let m = fieldMakes.get(pass.files);
   if (m) return m;
   m = /* @__PURE__ */ new Map();
-  const out = m;
-  const add = (key, v) => {
-    const c = v ? unparen(v) : void 0;
-    if (!key || c?.kind !== "CallExpr") return;
-    const f = unparen(c.fun);
-    if (f.kind !== "Ident" || f.name !== "make" || !c.args?.[0] || unparen(c.args[0]).kind !== "ChanType") return;
-    const list = out.get(key);
-    if (list) list.push(c);
-    else out.set(key, [c]);
-  };
-  for (const file of pass.files) {
-    file.inspector.preorder(["AssignStmt", "CompositeLit"], (x) => {
-      if (x.kind === "AssignStmt") {
-        x.lhs.forEach((l, i) => {
-          if (unparen(l).kind === "SelectorExpr") add(chanKey(pass, l), x.rhs.length === x.lhs.length ? x.rhs[i] : void 0);
-        });
-      } else {
-        const t = pass.types.typeOf(x);
-        const named = t?.kind === "pointer" ? t.elem : t;
-        if (named?.kind !== "named") return;
-        for (const e of x.elts ?? []) {
-          if (e.kind === "KeyValueExpr" && e.key.kind === "Ident") add(`${named.pkg}.${named.name}.${e.key.name}`, e.value);
-        }
-      }
-    });
+  for (const [key, list] of fieldStores(pass).stores) {
+    const makes = [];
+    for (const { value } of list) {
+      const c = value ? unparen(value) : void 0;
+      if (c?.kind !== "CallExpr") continue;
+      const f = unparen(c.fun);
+      if (f.kind === "Ident" && f.name === "make" && c.args?.[0] && unparen(c.args[0]).kind === "ChanType") makes.push(c);
+    }
+    if (makes.length > 0) m.set(key, makes);
   }
-  fieldMakes.set(pass.files, out);
-  return out;
+  fieldMakes.set(pass.files, m);
+  return m;
 }
 function chanBuffer(pass, ch) {
   if (unbuffered(pass, ch)) return "unbuffered";

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-U2M7G4HC.js";
+} from "./chunk-QOY2F2GK.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
