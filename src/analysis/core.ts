@@ -4,6 +4,7 @@
 // This module needs no file system: files come through a SourceReader (the disk in the driver,
 // open editor buffers in the language server, a map of texts in the browser).
 import type * as ast from '../syntax/ast.js';
+import { declarationsOf } from '../syntax/declarations.js';
 import { DEFAULT_MAX_NESTING, parseFile } from '../syntax/parser.js';
 import type { SourceFile } from '../syntax/source.js';
 import type { TypeInfo } from '../types/api.js';
@@ -165,6 +166,7 @@ export class Engine {
   forget(importPaths: Iterable<string>): void {
     for (const p of importPaths) {
       this.universe.forget(p);
+      this.declarations.delete(p);
       this.importedPackages.delete(p);
       this.packageTexts.delete(p);
       for (const k of [...this.moduleFuncs.keys()]) if (k.startsWith(`${p}\0`)) this.moduleFuncs.delete(k);
@@ -207,6 +209,42 @@ export class Engine {
   }
 
   private readonly textMatches = new Map<string, boolean>();
+
+  /**
+   * Declarations of module packages analysed in this thread, reduced from their full trees, kept
+   * for the first later import instead of a second (declarations-only) parse of the same files.
+   */
+  private readonly declarations = new Map<string, ast.File[]>();
+  private importedByTable: Set<string> | undefined;
+
+  /** Whether some package of the table imports `path` (only those are worth keeping). */
+  private importedSomewhere(path: string): boolean {
+    if (!this.importedByTable) {
+      this.importedByTable = new Set();
+      for (const e of Object.values(this.cfg.table)) for (const i of e.imports ?? []) this.importedByTable.add(i);
+    }
+    return this.importedByTable.has(path);
+  }
+
+  /**
+   * After a unit's analysis: its non-test trees, when they are exactly the files the importer
+   * would read and all parsed cleanly, reduced to declarations and kept for the next import.
+   */
+  private keepDeclarations(unit: Unit, own: { f: UnitFile; file: ast.File }[], clean: boolean): void {
+    if (!clean || !this.importedSomewhere(unit.importPath)) return;
+    const entry = this.cfg.table[unit.importPath];
+    if (!entry || entry.files.length !== own.length) return;
+    const byPath = new Map(own.map((o) => [o.f.path, o.file]));
+    const files: ast.File[] = [];
+    // In the importer's order (GoFiles, then CgoFiles).
+    for (const f of entry.files) {
+      const file = byPath.get(f.path);
+      if (!file) return;
+      files.push(file);
+    }
+    // Copies: the analysed trees' nodes must not outlive the analysis (per-function caches hang on them).
+    this.declarations.set(unit.importPath, files.map(declarationsOf));
+  }
 
   /** Answers of moduleFunc, by package, function and needle: the declaration, or null. */
   private readonly moduleFuncs = new Map<string, ast.FuncDecl | null>();
@@ -324,6 +362,11 @@ export class Engine {
     const entry = this.cfg.table[importPath];
     if (!entry) return undefined;
     this.importedPackages.add(importPath);
+    const kept = this.declarations.get(importPath);
+    if (kept) {
+      this.declarations.delete(importPath);
+      return { name: entry.name, files: kept };
+    }
     const files: ast.File[] = [];
     for (const f of entry.files) {
       // Only declarations matter in an imported package: function bodies are skipped.
@@ -351,6 +394,14 @@ export class Engine {
   }
 
   analyze(unit: Unit): UnitResult {
+    const own: { f: UnitFile; file: ast.File }[] = [];
+    const state = { clean: true };
+    const r = this.analyzeUnit(unit, own, state);
+    this.keepDeclarations(unit, own, state.clean);
+    return r;
+  }
+
+  private analyzeUnit(unit: Unit, own: { f: UnitFile; file: ast.File }[], state: { clean: boolean }): UnitResult {
     const findings: Finding[] = [];
     const directives: Directive[] = [];
     const diagnostics: DirectiveDiagnostic[] = [];
@@ -362,10 +413,13 @@ export class Engine {
     for (const f of [...unit.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
       const r = this.read(f);
       if (!r.parsed) {
+        state.clean = false;
         notes.push(r.error ?? `${f.path}: unreadable`);
         continue;
       }
       const { file, source, errors } = r.parsed;
+      if (errors.length > 0) state.clean = false;
+      else if (!f.test) own.push({ f, file });
       const d = collectDirectives(source, file, { path: f.path, knownRules: this.knownRules });
       directives.push(...d.directives);
       diagnostics.push(...d.diagnostics);

@@ -209,6 +209,44 @@ export function planUnits(packages: readonly Package[], tests = true): { units: 
   return { units, table };
 }
 
+/**
+ * The order to analyse units in: every unit after the module packages it imports, its tests'
+ * imports included, depth first in import path order (a cycle through tests is cut where it
+ * closes), and a package's external tests after the package. An engine keeps the declarations
+ * of what it analysed for later importers, so in this order most imports of the module's own
+ * packages need no second parse. The findings do not depend on the order.
+ */
+export function analysisOrder(units: readonly Unit[], table: PackageTable, testImports: ReadonlyMap<string, readonly string[]> = new Map()): Unit[] {
+  const sorted = [...units].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const byKey = new Map(sorted.map((u) => [u.key, u]));
+  // External tests are units of their own ("p_test") with no entry in the table.
+  const base = (key: string) => (key.endsWith('_test') && !(key in table) ? key.slice(0, -'_test'.length) : undefined);
+  const out: Unit[] = [];
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const b = base(key);
+    if (b !== undefined) visit(b);
+    for (const i of table[key]?.imports ?? []) visit(i);
+    for (const i of testImports.get(key) ?? []) visit(i);
+    const u = byKey.get(key);
+    if (u) out.push(u);
+  };
+  for (const u of sorted) visit(u.key);
+  return out;
+}
+
+/** Per unit key, the imports of its test files (in-package tests for a package's unit, external tests for "p_test"). */
+export function testImportsOf(packages: readonly Package[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const p of packages) {
+    if (p.testImports.length > 0) m.set(p.importPath, p.testImports);
+    if (p.xTestImports.length > 0) m.set(`${p.importPath}_test`, p.xTestImports);
+  }
+  return m;
+}
+
 /** The way to start the worker: the compiled file, or the TypeScript source through tsx. */
 function startWorker(config: EngineConfig, heapMb: number): Worker {
   const limits = heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } } : {};
@@ -379,7 +417,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   // The cache: look every unit up first; only the misses are analysed.
   const cache = opts.cache;
   const keys = new Map<string, string>();
-  let todo = units;
+  let todo = analysisOrder(units, table, testImportsOf(loaded.packages));
   let found = 0;
   let done = 0;
   let cached = 0;
@@ -409,8 +447,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       return moduleDigest;
     };
     const byPath = new Map(loaded.packages.map((p) => [p.importPath, p]));
+    const ordered = todo;
     todo = [];
-    for (const u of units) {
+    for (const u of ordered) {
       const key = unitKey({ settings, unit: u, depFiles: depFilesOf(u, byPath, table), hashes, moduleDeferred });
       const hit = key ? cache.get(key, u.key) : undefined;
       if (hit) {

@@ -9,7 +9,9 @@ import type * as ast from '../../src/syntax/ast.js';
 import { parseFile } from '../../src/syntax/parser.js';
 import { inspect } from '../../src/syntax/nodes.js';
 import { Inspector } from '../../src/analysis/inspector.js';
-import { analyze, defaultJobs, DEFAULT_WORKER_HEAP_MB, usableCpus, workerHeapLimit, workerHeapProblem } from '../../src/analysis/driver.js';
+import { analysisOrder, analyze, defaultJobs, DEFAULT_WORKER_HEAP_MB, usableCpus, workerHeapLimit, workerHeapProblem } from '../../src/analysis/driver.js';
+import type { PackageTable, Unit } from '../../src/analysis/core.js';
+import { defaultEnabled } from '../../src/rules/index.js';
 import { parseRuleOptions, OptionsError } from '../../src/analysis/options.js';
 
 const REGISTRY = new URL('./registry.fixture.ts', import.meta.url).href;
@@ -203,4 +205,97 @@ test('driver: default workers are one per 1.5 usable CPUs, and a cgroup CPU quot
   assert.equal(usableCpus(8, '-1 100000'), 8);
   assert.equal(usableCpus(8, undefined), 8);
   assert.equal(usableCpus(0, undefined), 1);
+});
+
+test('driver: units are analysed after the module packages they and their tests import, external tests after their package', () => {
+  const unit = (key: string): Unit => ({ key, importPath: key, name: key, dir: key, modulePath: 'm', moduleGoVersion: 'go1.22', files: [] });
+  const table: PackageTable = {
+    'm/app': { name: 'app', files: [], imports: ['fmt', 'm/lib', 'm/util'] },
+    'm/lib': { name: 'lib', files: [], imports: ['m/util', 'm/zdep'] },
+    'm/util': { name: 'util', files: [], imports: [] },
+    // Only a dependency (not analysed), but its own imports still come first.
+    'm/zdep': { name: 'zdep', files: [], imports: ['m/base'] },
+    'm/base': { name: 'base', files: [], imports: [] },
+    // Imported only by tests.
+    'm/testkit': { name: 'testkit', files: [], imports: ['m/util'] },
+    // An import cycle (go list reports it as an error) must not hang or lose a unit.
+    'm/c1': { name: 'c1', files: [], imports: ['m/c2'] },
+    'm/c2': { name: 'c2', files: [], imports: ['m/c1'] },
+  };
+  const units = ['m/app', 'm/base', 'm/c1', 'm/c2', 'm/lib', 'm/testkit', 'm/util'].map(unit);
+  units.push(unit('m/lib_test'), unit('m/orphan_test'));
+  // app's in-package tests import testkit; lib's external tests import app (a cycle through tests).
+  const tests = new Map([
+    ['m/app', ['m/testkit']],
+    ['m/lib_test', ['m/app', 'm/lib']],
+  ]);
+  const order = analysisOrder([...units].reverse(), table, tests).map((u) => u.key);
+  assert.deepEqual(order, ['m/util', 'm/base', 'm/lib', 'm/testkit', 'm/app', 'm/c2', 'm/c1', 'm/lib_test', 'm/orphan_test']);
+  assert.deepEqual(analysisOrder(units, table, tests).map((u) => u.key), order);
+  // Without the tests' imports, testkit comes in import path order, after app.
+  assert.deepEqual(
+    analysisOrder(units, table).map((u) => u.key),
+    ['m/util', 'm/base', 'm/lib', 'm/app', 'm/c2', 'm/c1', 'm/lib_test', 'm/orphan_test', 'm/testkit'],
+  );
+});
+
+test('driver: a package analysed before its importers serves their imports with the same findings as a fresh read', async () => {
+  // app's findings need lib's declarations (the result types of lib.Open and the Close method);
+  // lib is analysed first in a run of ./..., and read anew when app is checked alone.
+  const dir = module({
+    'lib/lib.go': [
+      'package lib',
+      '',
+      'import "os"',
+      '',
+      '// File wraps an os.File.',
+      'type File struct{ f *os.File }',
+      '',
+      'var tables = map[string][]int{"a": {1, 2}}',
+      '',
+      'var opener = func(name string) (*os.File, error) { return os.Open(name) }',
+      '',
+      '// Open opens a file.',
+      'func Open(name string) (*File, error) {',
+      '\tf, err := opener(name)',
+      '\tif err != nil {',
+      '\t\treturn nil, err',
+      '\t}',
+      '\tdefer func() { _ = tables }()',
+      '\treturn &File{f: f}, nil',
+      '}',
+      '',
+      'func (f *File) Close() error { return f.f.Close() }',
+      '',
+      'func (f *File) Write(p []byte) (int, error) { return f.f.Write(p) }',
+      '',
+    ].join('\n'),
+    'app/app.go': [
+      'package app',
+      '',
+      'import "example.com/m/lib"',
+      '',
+      'func Save(name string, data []byte) error {',
+      '\tf, err := lib.Open(name)',
+      '\tdefer f.Close()',
+      '\tif err != nil {',
+      '\t\treturn err',
+      '\t}',
+      '\t_, err = f.Write(data)',
+      '\treturn err',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  try {
+    const registry = new URL('../../src/rules/index.ts', import.meta.url).href;
+    const enable = defaultEnabled();
+    const all = await analyze({ cwd: dir, registry, enable, jobs: 1, useGo: false });
+    const alone = await analyze({ cwd: dir, patterns: ['./app'], registry, enable, jobs: 1, useGo: false });
+    const appOf = (r: typeof all) => JSON.stringify(r.findings.filter((f) => f.file.startsWith('app/')));
+    assert.equal(appOf(all), appOf(alone));
+    assert.ok(all.findings.some((f) => f.file === 'app/app.go' && f.rule === 'defer-before-error-check'), JSON.stringify(all.findings));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
