@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-NNUQOE5R.js";
+} from "./chunk-6TRXXZD2.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-VLTRHKXM.js";
+} from "./chunk-FVOKRUAE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,13 +49,13 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-QQCAO6NT.js";
+} from "./chunk-COBEQFPV.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-3HM5TR6J.js";
+} from "./chunk-HYH7RWAG.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {

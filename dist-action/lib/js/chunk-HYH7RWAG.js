@@ -370,6 +370,133 @@ function diagnosticsToFindings(diags, severity = "low") {
   }));
 }
 
+// src/syntax/declarations.ts
+function emptyBlock(b) {
+  return { kind: "BlockStmt", lbrace: b.lbrace, list: null, rbrace: b.rbrace };
+}
+var copyAll = (xs) => xs.map((x) => copy(x));
+var copyOpt = (x) => x ? copy(x) : null;
+var copyList = (xs) => xs ? copyAll(xs) : null;
+function copy(node) {
+  const n = node;
+  let out;
+  switch (n.kind) {
+    case "Ident":
+    case "BasicLit":
+    case "BadExpr":
+    case "BadDecl":
+      out = { ...n };
+      break;
+    case "Field":
+      out = { ...n, doc: null, names: copyList(n.names), type: copyOpt(n.type), tag: copyOpt(n.tag), comment: null };
+      break;
+    case "FieldList":
+      out = { ...n, list: copyList(n.list) };
+      break;
+    case "Ellipsis":
+      out = { ...n, elt: copyOpt(n.elt) };
+      break;
+    case "FuncLit":
+      out = { ...n, type: copy(n.type), body: emptyBlock(n.body) };
+      break;
+    case "CompositeLit": {
+      const t = n.type;
+      const keep = t === null || t.kind === "ArrayType" && t.len?.kind === "Ellipsis";
+      out = keep ? { ...n, type: copyOpt(t), elts: copyList(n.elts) } : { ...n, type: copyOpt(t), elts: null, incomplete: true };
+      break;
+    }
+    case "ParenExpr":
+      out = { ...n, x: copy(n.x) };
+      break;
+    case "SelectorExpr":
+      out = { ...n, x: copy(n.x), sel: copy(n.sel) };
+      break;
+    case "IndexExpr":
+      out = { ...n, x: copy(n.x), index: copy(n.index) };
+      break;
+    case "IndexListExpr":
+      out = { ...n, x: copy(n.x), indices: copyList(n.indices) };
+      break;
+    case "SliceExpr":
+      out = { ...n, x: copy(n.x), low: copyOpt(n.low), high: copyOpt(n.high), max: copyOpt(n.max) };
+      break;
+    case "TypeAssertExpr":
+      out = { ...n, x: copy(n.x), type: copyOpt(n.type) };
+      break;
+    case "CallExpr":
+      out = { ...n, fun: copy(n.fun), args: copyList(n.args) };
+      break;
+    case "StarExpr":
+      out = { ...n, x: copy(n.x) };
+      break;
+    case "UnaryExpr":
+      out = { ...n, x: copy(n.x) };
+      break;
+    case "BinaryExpr":
+      out = { ...n, x: copy(n.x), y: copy(n.y) };
+      break;
+    case "KeyValueExpr":
+      out = { ...n, key: copy(n.key), value: copy(n.value) };
+      break;
+    case "ArrayType":
+      out = { ...n, len: copyOpt(n.len), elt: copy(n.elt) };
+      break;
+    case "StructType":
+      out = { ...n, fields: copy(n.fields) };
+      break;
+    case "FuncType":
+      out = { ...n, typeParams: copyOpt(n.typeParams), params: copy(n.params), results: copyOpt(n.results) };
+      break;
+    case "InterfaceType":
+      out = { ...n, methods: copy(n.methods) };
+      break;
+    case "MapType":
+      out = { ...n, key: copy(n.key), value: copy(n.value) };
+      break;
+    case "ChanType":
+      out = { ...n, value: copy(n.value) };
+      break;
+    case "ImportSpec":
+      out = { ...n, doc: null, name: copyOpt(n.name), path: copy(n.path), comment: null };
+      break;
+    case "ValueSpec":
+      out = { ...n, doc: null, names: copyAll(n.names), type: copyOpt(n.type), values: copyList(n.values), comment: null };
+      break;
+    case "TypeSpec":
+      out = { ...n, doc: null, name: copy(n.name), typeParams: copyOpt(n.typeParams), type: copy(n.type), comment: null };
+      break;
+    case "GenDecl":
+      out = { ...n, doc: null, specs: copyList(n.specs) };
+      break;
+    case "FuncDecl":
+      out = { ...n, doc: null, recv: copyOpt(n.recv), name: copy(n.name), type: copy(n.type), body: n.body ? emptyBlock(n.body) : null };
+      break;
+    default:
+      throw new Error(`declarationsOf: unexpected ${n.kind} outside a function body`);
+  }
+  return out;
+}
+function declarationsOf(file) {
+  const decls = file.decls ? copyAll(file.decls) : null;
+  const specs = /* @__PURE__ */ new Map();
+  file.decls?.forEach((d, i) => {
+    const c = decls[i];
+    if (d.kind === "GenDecl" && c.kind === "GenDecl") d.specs?.forEach((sp, j) => sp.kind === "ImportSpec" && specs.set(sp, c.specs[j]));
+  });
+  return {
+    kind: "File",
+    doc: null,
+    package: file.package,
+    name: copy(file.name),
+    decls,
+    fileStart: file.fileStart,
+    fileEnd: file.fileEnd,
+    imports: file.imports.map((sp) => specs.get(sp) ?? copy(sp)),
+    comments: null,
+    goVersion: file.goVersion
+  };
+}
+
 // src/types/unknown.ts
 var UnknownTypeInfo = class {
   typeOf(_e) {
@@ -3952,6 +4079,7 @@ var Engine = class _Engine {
   forget(importPaths) {
     for (const p of importPaths) {
       this.universe.forget(p);
+      this.declarations.delete(p);
       this.importedPackages.delete(p);
       this.packageTexts.delete(p);
       for (const k of [...this.moduleFuncs.keys()]) if (k.startsWith(`${p}\0`)) this.moduleFuncs.delete(k);
@@ -3976,6 +4104,37 @@ var Engine = class _Engine {
     return { parsed: { file: p.file, source: p.source, errors: p.errors } };
   }
   textMatches = /* @__PURE__ */ new Map();
+  /**
+   * Declarations of module packages analysed in this thread, reduced from their full trees, kept
+   * for the first later import instead of a second (declarations-only) parse of the same files.
+   */
+  declarations = /* @__PURE__ */ new Map();
+  importedByTable;
+  /** Whether some package of the table imports `path` (only those are worth keeping). */
+  importedSomewhere(path) {
+    if (!this.importedByTable) {
+      this.importedByTable = /* @__PURE__ */ new Set();
+      for (const e of Object.values(this.cfg.table)) for (const i of e.imports ?? []) this.importedByTable.add(i);
+    }
+    return this.importedByTable.has(path);
+  }
+  /**
+   * After a unit's analysis: its non-test trees, when they are exactly the files the importer
+   * would read and all parsed cleanly, reduced to declarations and kept for the next import.
+   */
+  keepDeclarations(unit, own, clean) {
+    if (!clean || !this.importedSomewhere(unit.importPath)) return;
+    const entry = this.cfg.table[unit.importPath];
+    if (!entry || entry.files.length !== own.length) return;
+    const byPath = new Map(own.map((o) => [o.f.path, o.file]));
+    const files = [];
+    for (const f of entry.files) {
+      const file = byPath.get(f.path);
+      if (!file) return;
+      files.push(file);
+    }
+    this.declarations.set(unit.importPath, files.map(declarationsOf));
+  }
   /** Answers of moduleFunc, by package, function and needle: the declaration, or null. */
   moduleFuncs = /* @__PURE__ */ new Map();
   /** Source text of module packages looked into by moduleFunc (a few at a time). */
@@ -4086,6 +4245,11 @@ var Engine = class _Engine {
     const entry = this.cfg.table[importPath2];
     if (!entry) return void 0;
     this.importedPackages.add(importPath2);
+    const kept = this.declarations.get(importPath2);
+    if (kept) {
+      this.declarations.delete(importPath2);
+      return { name: entry.name, files: kept };
+    }
     const files = [];
     for (const f of entry.files) {
       const r = this.read(f, "declarations");
@@ -4110,6 +4274,13 @@ var Engine = class _Engine {
     }
   }
   analyze(unit) {
+    const own = [];
+    const state = { clean: true };
+    const r = this.analyzeUnit(unit, own, state);
+    this.keepDeclarations(unit, own, state.clean);
+    return r;
+  }
+  analyzeUnit(unit, own, state) {
     const findings = [];
     const directives = [];
     const diagnostics = [];
@@ -4121,10 +4292,13 @@ var Engine = class _Engine {
     for (const f of [...unit.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) {
       const r = this.read(f);
       if (!r.parsed) {
+        state.clean = false;
         notes.push(r.error ?? `${f.path}: unreadable`);
         continue;
       }
       const { file, source: source2, errors } = r.parsed;
+      if (errors.length > 0) state.clean = false;
+      else if (!f.test) own.push({ f, file });
       const d = collectDirectives(source2, file, { path: f.path, knownRules: this.knownRules });
       directives.push(...d.directives);
       diagnostics.push(...d.diagnostics);

@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-NNUQOE5R.js";
+} from "./chunk-6TRXXZD2.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-VLTRHKXM.js";
-import "./chunk-QQCAO6NT.js";
+import "./chunk-FVOKRUAE.js";
+import "./chunk-COBEQFPV.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-3HM5TR6J.js";
+import "./chunk-HYH7RWAG.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-QOY2F2GK.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-VLTRHKXM.js";
+} from "./chunk-FVOKRUAE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-QQCAO6NT.js";
+} from "./chunk-COBEQFPV.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-3HM5TR6J.js";
+} from "./chunk-HYH7RWAG.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-3HM5TR6J.js";
+} from "./chunk-HYH7RWAG.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -1833,6 +1833,33 @@ function planUnits(packages, tests = true) {
   units.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return { units, table };
 }
+function analysisOrder(units, table, testImports = /* @__PURE__ */ new Map()) {
+  const sorted = [...units].sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const byKey = new Map(sorted.map((u) => [u.key, u]));
+  const base = (key) => key.endsWith("_test") && !(key in table) ? key.slice(0, -"_test".length) : void 0;
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (key) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const b = base(key);
+    if (b !== void 0) visit(b);
+    for (const i of table[key]?.imports ?? []) visit(i);
+    for (const i of testImports.get(key) ?? []) visit(i);
+    const u = byKey.get(key);
+    if (u) out.push(u);
+  };
+  for (const u of sorted) visit(u.key);
+  return out;
+}
+function testImportsOf(packages) {
+  const m = /* @__PURE__ */ new Map();
+  for (const p of packages) {
+    if (p.testImports.length > 0) m.set(p.importPath, p.testImports);
+    if (p.xTestImports.length > 0) m.set(`${p.importPath}_test`, p.xTestImports);
+  }
+  return m;
+}
 function startWorker(config, heapMb) {
   const limits = heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } } : {};
   if (import.meta.url.endsWith(".ts")) {
@@ -1979,7 +2006,7 @@ async function analyze(opts) {
   let results = [];
   const cache = opts.cache;
   const keys = /* @__PURE__ */ new Map();
-  let todo = units;
+  let todo = analysisOrder(units, table, testImportsOf(loaded.packages));
   let found = 0;
   let done = 0;
   let cached = 0;
@@ -2009,8 +2036,9 @@ async function analyze(opts) {
       return moduleDigest;
     };
     const byPath = new Map(loaded.packages.map((p) => [p.importPath, p]));
+    const ordered = todo;
     todo = [];
-    for (const u of units) {
+    for (const u of ordered) {
       const key = unitKey({ settings, unit: u, depFiles: depFilesOf(u, byPath, table), hashes, moduleDeferred });
       const hit = key ? cache.get(key, u.key) : void 0;
       if (hit) {

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-QQCAO6NT.js";
+} from "./chunk-COBEQFPV.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-3HM5TR6J.js";
+import "./chunk-HYH7RWAG.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

@@ -8,10 +8,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-AT4TM3BU.js";
-import "./chunk-QQCAO6NT.js";
+} from "./chunk-SIC6E5LE.js";
+import "./chunk-COBEQFPV.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-3HM5TR6J.js";
+import "./chunk-HYH7RWAG.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-QOY2F2GK.js";

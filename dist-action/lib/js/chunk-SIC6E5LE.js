@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-QQCAO6NT.js";
+} from "./chunk-COBEQFPV.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
