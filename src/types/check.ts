@@ -1631,9 +1631,10 @@ class Checker implements TypeInfo {
   }
 
   private elidedLiteralType(e: ast.CompositeLit): Type | undefined {
-    const p = this.parents.get(e);
+    const parents = this.parentLinks();
+    const p = parents.get(e);
     if (!p) return undefined;
-    let outer: ast.Expr | undefined = p.kind === 'KeyValueExpr' ? this.parents.get(p) : p;
+    let outer: ast.Expr | undefined = p.kind === 'KeyValueExpr' ? parents.get(p) : p;
     if (!outer || outer.kind !== 'CompositeLit') return undefined;
     const ot = coreType(this.typeOf(outer));
     if (!ot) return undefined;
@@ -1646,8 +1647,21 @@ class Checker implements TypeInfo {
     return t;
   }
 
-  /** Parent links for composite literal elements (for elided types). */
-  readonly parents = new Map<ast.Expr, ast.Expr>();
+  /** Parent links for composite literal elements (for elided types), made on first use. */
+  private parents: Map<ast.Expr, ast.Expr> | undefined;
+
+  private parentLinks(): Map<ast.Expr, ast.Expr> {
+    if (!this.parents) {
+      const parents = new Map<ast.Expr, ast.Expr>();
+      for (const f of this.pkg.files) {
+        forEachExprChild(f.file, (child, parent) => {
+          if (child.kind === 'CompositeLit' || child.kind === 'KeyValueExpr') parents.set(child, parent);
+        });
+      }
+      this.parents = parents;
+    }
+    return this.parents;
+  }
 
   private instantiateSig(s: SignatureType, args: ast.Expr[]): Type | undefined {
     void args;
@@ -1947,13 +1961,6 @@ export function checkPackage(input: CheckInput): CheckResult {
 
 function resolveFile(c: Checker, pkg: SourcePackage, file: ast.File): void {
   const fscope = pkg.fileCtx.get(file)!.scope;
-  // parent links for elided composite literal types
-  const link = (n: ast.Node): void => {
-    forEachExprChild(n, (child, parent) => {
-      if (child.kind === 'CompositeLit' || child.kind === 'KeyValueExpr') c.parents.set(child, parent);
-    });
-  };
-  link(file);
   for (const d of file.decls ?? []) {
     if (d.kind === 'FuncDecl') {
       const r = new LocalResolver(c, fscope);
