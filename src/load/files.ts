@@ -28,6 +28,11 @@ function describe(e: unknown): string {
   }
 }
 
+/** Scratch space for reading a whole small file at once. */
+const scratch = new Uint8Array(256 * 1024);
+/** Scratch space for the read past a file's size that finds whether it grew. */
+const probe = new Uint8Array(64 * 1024);
+
 /**
  * Reads a whole file, refusing files larger than maxBytes. `display` names the file in errors
  * (a module-relative path). Only `limit` bytes are read when given (a header read).
@@ -40,6 +45,12 @@ export function readFileLimited(path: string, display: string, maxBytes = DEFAUL
     return { ok: false, error: `${display}: cannot read: ${describe(e)}` };
   }
   try {
+    // Most source files fit the scratch buffer: one read, no stat, and a short read means the end.
+    if (limit === undefined) {
+      const want = Math.min(scratch.length, maxBytes + 1);
+      const n = readSync(fd, scratch, 0, want, 0);
+      if (n < want) return { ok: true, bytes: scratch.slice(0, n) };
+    }
     const st = fstatSync(fd);
     if (st.isDirectory()) return { ok: false, error: `${display}: cannot read: is a directory` };
     if (st.size > maxBytes) {
@@ -58,12 +69,12 @@ export function readFileLimited(path: string, display: string, maxBytes = DEFAUL
       const extra: Uint8Array[] = [];
       let total = got;
       for (;;) {
-        const chunk = new Uint8Array(64 * 1024);
-        const n = readSync(fd, chunk, 0, chunk.length, total);
+        // Almost always nothing more: the probe reads into a shared buffer and copies only what it got.
+        const n = readSync(fd, probe, 0, probe.length, total);
         if (n === 0) break;
         total += n;
         if (total > maxBytes) return { ok: false, error: `${display}: file is over the ${maxBytes}-byte limit; skipped` };
-        extra.push(chunk.subarray(0, n));
+        extra.push(probe.slice(0, n));
       }
       if (extra.length) {
         const all = new Uint8Array(total);
