@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-FVOKRUAE.js";
+} from "./chunk-34R5AF4T.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-COBEQFPV.js";
+} from "./chunk-H2GXJT37.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";

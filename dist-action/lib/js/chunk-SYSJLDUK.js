@@ -8,10 +8,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-SIC6E5LE.js";
-import "./chunk-COBEQFPV.js";
+} from "./chunk-HC3ULO7M.js";
+import "./chunk-H2GXJT37.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-HYH7RWAG.js";
+import "./chunk-2X5MBHEL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-QOY2F2GK.js";

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-HYH7RWAG.js";
+} from "./chunk-2X5MBHEL.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-FVOKRUAE.js";
+} from "./chunk-34R5AF4T.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-COBEQFPV.js";
+} from "./chunk-H2GXJT37.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-HYH7RWAG.js";
+} from "./chunk-2X5MBHEL.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";

@@ -43,6 +43,8 @@ function describe(e) {
       return err?.message ?? String(e);
   }
 }
+var scratch = new Uint8Array(256 * 1024);
+var probe = new Uint8Array(64 * 1024);
 function readFileLimited(path, display, maxBytes = DEFAULT_MAX_FILE_SIZE, limit) {
   let fd;
   try {
@@ -51,6 +53,11 @@ function readFileLimited(path, display, maxBytes = DEFAULT_MAX_FILE_SIZE, limit)
     return { ok: false, error: `${display}: cannot read: ${describe(e)}` };
   }
   try {
+    if (limit === void 0) {
+      const want2 = Math.min(scratch.length, maxBytes + 1);
+      const n = readSync(fd, scratch, 0, want2, 0);
+      if (n < want2) return { ok: true, bytes: scratch.slice(0, n) };
+    }
     const st = fstatSync(fd);
     if (st.isDirectory()) return { ok: false, error: `${display}: cannot read: is a directory` };
     if (st.size > maxBytes) {
@@ -68,12 +75,11 @@ function readFileLimited(path, display, maxBytes = DEFAULT_MAX_FILE_SIZE, limit)
       const extra = [];
       let total = got;
       for (; ; ) {
-        const chunk = new Uint8Array(64 * 1024);
-        const n = readSync(fd, chunk, 0, chunk.length, total);
+        const n = readSync(fd, probe, 0, probe.length, total);
         if (n === 0) break;
         total += n;
         if (total > maxBytes) return { ok: false, error: `${display}: file is over the ${maxBytes}-byte limit; skipped` };
-        extra.push(chunk.subarray(0, n));
+        extra.push(probe.slice(0, n));
       }
       if (extra.length) {
         const all = new Uint8Array(total);
@@ -3182,9 +3188,10 @@ var Checker = class {
     return s;
   }
   elidedLiteralType(e) {
-    const p = this.parents.get(e);
+    const parents = this.parentLinks();
+    const p = parents.get(e);
     if (!p) return void 0;
-    let outer = p.kind === "KeyValueExpr" ? this.parents.get(p) : p;
+    let outer = p.kind === "KeyValueExpr" ? parents.get(p) : p;
     if (!outer || outer.kind !== "CompositeLit") return void 0;
     const ot = coreType(this.typeOf(outer));
     if (!ot) return void 0;
@@ -3196,8 +3203,20 @@ var Checker = class {
     }
     return t;
   }
-  /** Parent links for composite literal elements (for elided types). */
-  parents = /* @__PURE__ */ new Map();
+  /** Parent links for composite literal elements (for elided types), made on first use. */
+  parents;
+  parentLinks() {
+    if (!this.parents) {
+      const parents = /* @__PURE__ */ new Map();
+      for (const f of this.pkg.files) {
+        forEachExprChild(f.file, (child, parent) => {
+          if (child.kind === "CompositeLit" || child.kind === "KeyValueExpr") parents.set(child, parent);
+        });
+      }
+      this.parents = parents;
+    }
+    return this.parents;
+  }
   instantiateSig(s, args) {
     void args;
     return s;
@@ -3517,12 +3536,6 @@ function checkPackage(input) {
 }
 function resolveFile(c, pkg, file) {
   const fscope = pkg.fileCtx.get(file).scope;
-  const link = (n) => {
-    forEachExprChild(n, (child, parent) => {
-      if (child.kind === "CompositeLit" || child.kind === "KeyValueExpr") c.parents.set(child, parent);
-    });
-  };
-  link(file);
   for (const d of file.decls ?? []) {
     if (d.kind === "FuncDecl") {
       const r = new LocalResolver(c, fscope);

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-COBEQFPV.js";
+} from "./chunk-H2GXJT37.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-HYH7RWAG.js";
+import "./chunk-2X5MBHEL.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-6TRXXZD2.js";
+} from "./chunk-KNWFGARO.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-FVOKRUAE.js";
-import "./chunk-COBEQFPV.js";
+import "./chunk-34R5AF4T.js";
+import "./chunk-H2GXJT37.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-HYH7RWAG.js";
+import "./chunk-2X5MBHEL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-QOY2F2GK.js";
