@@ -506,7 +506,7 @@ export class Engine {
         });
       }
     }
-    // The unit's full trees and type maps are not kept: later importers read its declarations anew.
+    // The unit's full trees and type maps are not kept (analyze keeps a copy of its declarations for later importers).
     this.universe.forget(unit.importPath);
     return { key: unit.key, findings, directives, diagnostics, notes, ...(bodies ? { bodies } : {}) };
   }
