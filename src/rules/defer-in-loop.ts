@@ -135,6 +135,45 @@ function releasedInIteration(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolea
 }
 
 /**
+ * Restore at return: the deferred literal only assigns back state that the same iteration changed
+ * before the defer (`f.Hidden = true; defer func() { f.Hidden = false }()`, cobra's doc tests
+ * hiding flags for what runs after the loop). The changes are meant to hold until the function
+ * returns; the deferred assignments hold nothing (no call, no resource).
+ */
+function restoresIterationChange(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== 'FuncLit' || (d.call.args?.length ?? 0) > 0) return false;
+  const stmts = lit.body.list ?? [];
+  if (stmts.length === 0) return false;
+  const restored: string[] = [];
+  for (const st of stmts) {
+    if (st.kind !== 'AssignStmt' || st.tok !== '=') return false;
+    let plain = true;
+    for (const r of st.rhs) {
+      walkNode(r, (x) => {
+        if (x.kind === 'CallExpr' || x.kind === 'FuncLit' || (x.kind === 'UnaryExpr' && x.op === '<-')) plain = false;
+        return plain;
+      });
+    }
+    if (!plain) return false;
+    for (const l of st.lhs) {
+      const t = unparen(l);
+      // Only state that outlives the statement: a field, an element or a dereference.
+      if (t.kind !== 'SelectorExpr' && t.kind !== 'IndexExpr' && t.kind !== 'StarExpr') return false;
+      restored.push(textOf(file, t));
+    }
+  }
+  const at = nodePos(d);
+  const changed = new Set<string>();
+  walkSameFunc(loop.body, (x) => {
+    if (nodePos(x) >= at) return false;
+    if (x.kind === 'AssignStmt' && x.tok === '=') for (const l of x.lhs) changed.add(textOf(file, unparen(l)));
+    return true;
+  });
+  return restored.every((r) => changed.has(r));
+}
+
+/**
  * Whether the deferred call is a literal whose whole body runs only when a named error result of
  * fn is set: every statement is an `if` whose condition tests `err != nil` (possibly `&&` more).
  */
@@ -500,6 +539,8 @@ function run(pass: Pass): void {
       // result. Each iteration registers its own rollback, meant to run at exit when the function
       // fails; nothing is held across iterations.
       if (fn && rollbackOnFailure(pass, fn, d)) return;
+      // Restore at return: the iteration changed state the rest of the function works with.
+      if (restoresIterationChange(file, loop, d)) return;
       // Acquire-all: each iteration takes a token of a semaphore and defers giving it back
       // (`case sem <- struct{}{}: defer func() { <-sem }()`), to hold every token until return.
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;

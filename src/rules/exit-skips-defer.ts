@@ -3,13 +3,14 @@
 // temporary files stay on disk, buffered logs are lost). Found on the control-flow graph: an exit on
 // a path where a defer has run, directly or through a same-package helper that always exits.
 import type * as ast from '../syntax/ast.js';
-import { unparen } from '../syntax/nodes.js';
+import { pos as nodePos, unparen } from '../syntax/nodes.js';
+import { NOPOS } from '../syntax/ast.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { calledName, shortNameOf, type CallGraph } from '../types/callgraph.js';
 import type { CFG } from '../types/cfg.js';
 import { docUrl } from '../findings/model.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, HARMLESS_AT_EXIT } from './catalog.js';
-import { callGraphOf, callName, configuredExits, funcName, isRecoverCall, lineOf, processExit, sameExpr, textOf, definingValue, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
+import { callGraphOf, callName, configuredExits, nameWords, funcName, isRecoverCall, lineOf, processExit, sameExpr, textOf, definingValue, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'exit-skips-defer';
 
@@ -225,6 +226,46 @@ function pendingDefers(cfg: CFG | undefined, fn: FuncNode, stack: readonly ast.N
   return out;
 }
 
+/**
+ * Whether fn's own code, before `exit`, replaces what the process exit does, as tests do to
+ * observe an exit: a stub helper (`exit.Stub()`, `exit.WithStub(f)`, `stubExit()`; not
+ * `Unstub`), the exit function handed to a patcher (`monkey.Patch(os.Exit, fake)`), or an
+ * assignment to an exit hook (`logger.ExitFunc = func(int) {}`, `osExit = fakeExit`). The exit
+ * then most likely returns, and the defers run.
+ */
+function exitStubbedBefore(pass: Pass, file: PassFile, fn: FuncNode, exit: ast.CallExpr): boolean {
+  if (!fn.body) return false;
+  const at = nodePos(exit);
+  let found = false;
+  const isExitValue = (e: ast.Expr): boolean => {
+    const x = unparen(e);
+    if (x.kind !== 'SelectorExpr' && x.kind !== 'Ident') return false;
+    const probe: ast.CallExpr = { kind: 'CallExpr', fun: x, lparen: NOPOS, args: null, ellipsis: NOPOS, rparen: NOPOS };
+    return processExit(pass, file, probe) !== undefined;
+  };
+  walkSameFunc(fn.body, (x) => {
+    if (found || nodePos(x) >= at) return false;
+    // What a defer or another goroutine does is not done before the exit.
+    if (x.kind === 'DeferStmt' || x.kind === 'GoStmt') return false;
+    if (x.kind === 'CallExpr') {
+      // `exit.Stub()`, `stubExit()`, `testutil.StubOsExit()`: a stub, and of the exit (not `newStubServer()`).
+      const words = textOf(file, x.fun).split('.').flatMap(nameWords);
+      if ((words.includes('stub') && words.includes('exit')) || (x.args ?? []).some(isExitValue)) found = true;
+    } else if (x.kind === 'AssignStmt' && x.tok === '=' && x.rhs.length === x.lhs.length) {
+      x.lhs.forEach((l, i) => {
+        const t = unparen(l);
+        const name = t.kind === 'SelectorExpr' ? t.sel.name : t.kind === 'Ident' ? t.name : '';
+        const rhs = unparen(x.rhs[i]!);
+        // A function put into an exit hook (not `exitCode = 2`), other than the real exit (`osExit = os.Exit` restores it).
+        const fnValue = rhs.kind === 'FuncLit' || pass.types.typeOf(rhs)?.kind === 'signature';
+        if (nameWords(name).includes('exit') && fnValue && !isExitValue(rhs)) found = true;
+      });
+    }
+    return !found;
+  });
+  return found;
+}
+
 function run(pass: Pass): void {
   const g = exitGraph(pass);
   for (const file of pass.files) {
@@ -259,6 +300,7 @@ function run(pass: Pass): void {
       if (!fn || !fn.body) return;
       const site = exitSite(pass, file, g, call);
       if (!site) return;
+      if (exitStubbedBefore(pass, file, fn, call)) return;
       const node = g.nodeOf(fn);
       const cfg = node ? g.cfg(node) : undefined;
       const defers: ast.DeferStmt[] = [];

@@ -118,6 +118,15 @@ export interface CallName {
   recv?: ast.Expr;
 }
 
+/** The lower-case words of a Go identifier (`stubExitFunc` → stub, exit, func; `HTTPServer` → http, server). */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_]+/)
+    .map((w) => w.toLowerCase());
+}
+
 /**
  * Names the function a call calls: from type information when the checker knows it, else from
  * syntax (`pkg.F` where pkg is an import of the file, `x.M` for a method-looking call, `f` for a

@@ -8,20 +8,12 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
+  nameWords,
   callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
   enclosingFuncDecl, guardConds, listHolding, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
 const ID = 'lock-leaked-on-return';
-
-/** Words of a function name (camelCase and snake_case split, lower-cased). */
-function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[\s_]+/)
-    .map((w) => w.toLowerCase());
-}
 
 const ACQUIRE_WORDS = new Set(['lock', 'rlock', 'locked', 'locks', 'acquire', 'acquires', 'trylock']);
 // "returns with the lock held", "Returns with c.mu locked" (not a note such as "BUG: return in

@@ -292,6 +292,36 @@ function spawnerAdds(pass: Pass, file: PassFile, go: ast.GoStmt, waiter: string)
 }
 
 /**
+ * One of many: the spawner starts the goroutine in a loop but counts the group only outside that
+ * loop, by `Add(1)`s (`wgOne.Add(1); for i := 0; i < 100; i++ { go func(i int) { ...; if i ==
+ * unlocker { wgOne.Done() } }(i) }`, logrus' hook test). More than one Done would drive the
+ * counter negative, so only the goroutine the condition picks is meant to call it; the others
+ * skipping Done is the design.
+ */
+function oneOfMany(file: PassFile, go: ast.GoStmt, waiter: string): boolean {
+  const decl = enclosingFuncDecl(file, go);
+  if (!decl?.body) return false;
+  const at = nodePos(go);
+  const group = groupName(waiter);
+  let loop: ast.Node | undefined;
+  const adds: ast.CallExpr[] = [];
+  walkNode(decl.body, (x) => {
+    if ((x.kind === 'ForStmt' || x.kind === 'RangeStmt') && nodePos(x) < at && nodeEnd(x) > at) loop = x;
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      if (f.kind === 'SelectorExpr' && f.sel.name === 'Add' && groupName(textOf(file, f.x)) === group) adds.push(x);
+    }
+    return true;
+  });
+  if (!loop) return false;
+  const l = loop;
+  return adds.length > 0 && adds.every((a) => {
+    const arg = a.args?.length === 1 ? unparen(a.args[0]!) : undefined;
+    return arg?.kind === 'BasicLit' && arg.value === '1' && (nodeEnd(a) <= nodePos(l) || nodePos(a) >= nodeEnd(l));
+  });
+}
+
+/**
  * Whether the function that starts the goroutine waits for the group after the go statement and
  * then adds to it again (`wg.Wait(); wg.Add(1)`): an early Done that says "started", with the
  * deferred one saying "finished" for the new count. The two Dones match two Adds.
@@ -418,6 +448,8 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
     // The goroutine adds to the group itself (`case <-done: wg.Add(1); ...; wg.Done(); return`):
     // that Done pays for its own Add, and a path that skips both owes nothing.
     if (addsItself(fnFile, fn, wgText)) continue;
+    // Counted once for many goroutines: the one the condition picks calls Done.
+    if (oneOfMany(file, go, waiter.replace(/^&/, ''))) continue;
     const avoid = (n: ast.Node) => marksDone(pass, n, first.path);
     const inLoop = dones.some((d) => {
       const at = cfg.locate(d.call);

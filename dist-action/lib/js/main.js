@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-34R5AF4T.js";
+} from "./chunk-5QQDG73O.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-34R5AF4T.js";
+} from "./chunk-5QQDG73O.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QOY2F2GK.js";
+} from "./chunk-ZLUDLHWL.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-A7KERWKL.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-JFVVZNUI.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-SDTGK2BT.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-R2WD4CVT.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-R45AZFC6.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-JXZNHWES.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-MMJYJKEA.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-RJYPLEBW.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-SYSJLDUK.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-HSE4NEKZ.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-BSFFDOZB.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-P5TOSQMT.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-6KBZHXLS.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-AJCPTJOG.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-7JVFRO7W.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-CKRYHXIY.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-MU3Z47JE.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-SB4KMCOH.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

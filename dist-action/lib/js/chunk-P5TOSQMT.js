@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-KNWFGARO.js";
+} from "./chunk-O5IWSBL4.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-34R5AF4T.js";
+} from "./chunk-5QQDG73O.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QOY2F2GK.js";
+} from "./chunk-ZLUDLHWL.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QOY2F2GK.js";
+} from "./chunk-ZLUDLHWL.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

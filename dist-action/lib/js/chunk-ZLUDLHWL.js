@@ -414,6 +414,9 @@ function guessPackageName(path) {
   last = last.replace(/\.v\d+$/, "").replace(/^go-/, "").replace(/[-.]go$/, "");
   return last.replace(/[^A-Za-z0-9_]/g, "_");
 }
+function nameWords(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[\s_]+/).map((w) => w.toLowerCase());
+}
 function callName(pass, file, call) {
   const c = pass.types.callee(call);
   const fun = unparen(call.fun);
@@ -2225,6 +2228,37 @@ function releasedInIteration(pass, fn, d) {
   };
   return !g.pathExists(d, d, releases2) && any;
 }
+function restoresIterationChange(file, loop, d) {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== "FuncLit" || (d.call.args?.length ?? 0) > 0) return false;
+  const stmts = lit.body.list ?? [];
+  if (stmts.length === 0) return false;
+  const restored = [];
+  for (const st of stmts) {
+    if (st.kind !== "AssignStmt" || st.tok !== "=") return false;
+    let plain = true;
+    for (const r of st.rhs) {
+      walkNode(r, (x) => {
+        if (x.kind === "CallExpr" || x.kind === "FuncLit" || x.kind === "UnaryExpr" && x.op === "<-") plain = false;
+        return plain;
+      });
+    }
+    if (!plain) return false;
+    for (const l of st.lhs) {
+      const t = unparen(l);
+      if (t.kind !== "SelectorExpr" && t.kind !== "IndexExpr" && t.kind !== "StarExpr") return false;
+      restored.push(textOf(file, t));
+    }
+  }
+  const at = pos(d);
+  const changed = /* @__PURE__ */ new Set();
+  walkSameFunc(loop.body, (x) => {
+    if (pos(x) >= at) return false;
+    if (x.kind === "AssignStmt" && x.tok === "=") for (const l of x.lhs) changed.add(textOf(file, unparen(l)));
+    return true;
+  });
+  return restored.every((r) => changed.has(r));
+}
 function rollbackOnFailure(pass, fn, d) {
   const fun = unparen(d.call.fun);
   const lit = fun.kind === "FuncLit" ? fun : fun.kind === "Ident" ? callGraphOf(pass).calleeOf(d.call)?.lit : void 0;
@@ -2509,6 +2543,7 @@ function run(pass) {
       if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1], stack)) return;
       if (fn && releasedInIteration(pass, fn, d)) return;
       if (fn && rollbackOnFailure(pass, fn, d)) return;
+      if (restoresIterationChange(file, loop, d)) return;
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
       const outer = loops[loops.length - 1];
       const dfun = unparen(d.call.fun);
@@ -4680,9 +4715,6 @@ var analyzer10 = {
 
 // src/rules/lock-leaked-on-return.ts
 var ID11 = "lock-leaked-on-return";
-function nameWords(name) {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[\s_]+/).map((w) => w.toLowerCase());
-}
 var ACQUIRE_WORDS = /* @__PURE__ */ new Set(["lock", "rlock", "locked", "locks", "acquire", "acquires", "trylock"]);
 var ACQUIRE_DOC = /\breturns\s+(?:\w+\s+){0,2}with\b[^.]*\b(held|locked)\b|\bcaller\b[^.]*\b(must|should|is responsible)\b[^.]*\b(unlock|release)/i;
 function intentionalAcquire(fn) {
@@ -8126,6 +8158,28 @@ function spawnerAdds(pass, file, go, waiter) {
   }
   return addsTo(pass, decl.body, groupName(waiter));
 }
+function oneOfMany(file, go, waiter) {
+  const decl = enclosingFuncDecl(file, go);
+  if (!decl?.body) return false;
+  const at = pos(go);
+  const group = groupName(waiter);
+  let loop;
+  const adds = [];
+  walkNode(decl.body, (x) => {
+    if ((x.kind === "ForStmt" || x.kind === "RangeStmt") && pos(x) < at && end(x) > at) loop = x;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && f.sel.name === "Add" && groupName(textOf(file, f.x)) === group) adds.push(x);
+    }
+    return true;
+  });
+  if (!loop) return false;
+  const l = loop;
+  return adds.length > 0 && adds.every((a) => {
+    const arg = a.args?.length === 1 ? unparen(a.args[0]) : void 0;
+    return arg?.kind === "BasicLit" && arg.value === "1" && (end(a) <= pos(l) || pos(a) >= end(l));
+  });
+}
 function addsAgainAfterWait(file, go, waiter) {
   const calls = spawnerCallsAfter(file, go, waiter);
   const wait = calls.find((c) => c.name === "Wait");
@@ -8224,6 +8278,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
     }
     if (!spawnerAdds(pass, file, go, waiter)) continue;
     if (addsItself(fnFile, fn, wgText)) continue;
+    if (oneOfMany(file, go, waiter.replace(/^&/, ""))) continue;
     const avoid = (n) => marksDone(pass, n, first.path);
     const inLoop = dones.some((d) => {
       const at2 = cfg.locate(d.call);
@@ -9553,6 +9608,35 @@ function pendingDefers(cfg, fn, stack, defers, exit) {
   }
   return out;
 }
+function exitStubbedBefore(pass, file, fn, exit) {
+  if (!fn.body) return false;
+  const at = pos(exit);
+  let found = false;
+  const isExitValue = (e) => {
+    const x = unparen(e);
+    if (x.kind !== "SelectorExpr" && x.kind !== "Ident") return false;
+    const probe = { kind: "CallExpr", fun: x, lparen: NOPOS, args: null, ellipsis: NOPOS, rparen: NOPOS };
+    return processExit(pass, file, probe) !== void 0;
+  };
+  walkSameFunc(fn.body, (x) => {
+    if (found || pos(x) >= at) return false;
+    if (x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
+    if (x.kind === "CallExpr") {
+      const words = textOf(file, x.fun).split(".").flatMap(nameWords);
+      if (words.includes("stub") && words.includes("exit") || (x.args ?? []).some(isExitValue)) found = true;
+    } else if (x.kind === "AssignStmt" && x.tok === "=" && x.rhs.length === x.lhs.length) {
+      x.lhs.forEach((l, i) => {
+        const t = unparen(l);
+        const name = t.kind === "SelectorExpr" ? t.sel.name : t.kind === "Ident" ? t.name : "";
+        const rhs = unparen(x.rhs[i]);
+        const fnValue = rhs.kind === "FuncLit" || pass.types.typeOf(rhs)?.kind === "signature";
+        if (nameWords(name).includes("exit") && fnValue && !isExitValue(rhs)) found = true;
+      });
+    }
+    return !found;
+  });
+  return found;
+}
 function run24(pass) {
   const g = exitGraph(pass);
   for (const file of pass.files) {
@@ -9580,6 +9664,7 @@ function run24(pass) {
       if (!fn || !fn.body) return;
       const site = exitSite(pass, file, g, call);
       if (!site) return;
+      if (exitStubbedBefore(pass, file, fn, call)) return;
       const node = g.nodeOf(fn);
       const cfg = node ? g.cfg(node) : void 0;
       const defers = [];

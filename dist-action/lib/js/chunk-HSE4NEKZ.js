@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QOY2F2GK.js";
+} from "./chunk-ZLUDLHWL.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
