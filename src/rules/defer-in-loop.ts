@@ -278,7 +278,9 @@ function deferTarget(pass: Pass, d: ast.DeferStmt): ast.Ident | undefined {
 /** Whether the loop body stores the deferred call's target where it outlives the iteration: appended to, or assigned into, a variable declared outside the loop. */
 function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boolean {
   const target = deferTarget(pass, d);
-  if (!target) return false;
+  // A cleanup function returned with the resource it cleans up (`srv, cleanup, err :=
+  // newServer(h); defer cleanup()`): the resource is what may be kept.
+  if (!target) return cleanupOfKeptValue(pass, loop, d);
   const o = pass.types.objectOf(target);
   if (!o) return false;
   const isTarget = (e: ast.Expr) => {
@@ -324,6 +326,51 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
         const v = unparen(r);
         const appended = v.kind === 'CallExpr' && unparen(v.fun).kind === 'Ident' && (unparen(v.fun) as ast.Ident).name === 'append' && (v.args ?? []).slice(1).some(isTarget);
         if ((appended || isTarget(v)) && outside(l) && !isTarget(l)) kept = true;
+      });
+    }
+    return !kept;
+  });
+  return kept;
+}
+
+/**
+ * `defer cleanup()` of a func variable that the loop body declares together with other values
+ * (`srv, cleanup, err := newNativeServer(handler)`), one of which the body keeps beyond the
+ * iteration (`servers = append(servers, srv)`): the cleanup belongs to a resource used after the
+ * loop, so it is meant to run at return.
+ */
+function cleanupOfKeptValue(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== 'Ident' || (d.call.args?.length ?? 0) > 0) return false;
+  const o = pass.types.objectOf(fun);
+  if (!o || o.kind !== 'var') return false;
+  let companions: ast.Ident[] = [];
+  walkSameFunc(loop.body, (x) => {
+    if (companions.length > 0) return false;
+    if (x.kind === 'AssignStmt' && x.rhs.length === 1 && x.lhs.length > 1 && x.lhs.some((l) => unparen(l).kind === 'Ident' && pass.types.objectOf(unparen(l) as ast.Ident) === o)) {
+      companions = x.lhs.map((l) => unparen(l)).filter((l): l is ast.Ident => l.kind === 'Ident' && l.name !== '_' && pass.types.objectOf(l) !== o);
+    }
+    return companions.length === 0;
+  });
+  if (companions.length === 0) return false;
+  const objs = new Set(companions.map((c) => pass.types.objectOf(c)).filter((x) => x !== undefined));
+  const isCompanion = (e: ast.Expr) => {
+    const u = unparen(e);
+    return u.kind === 'Ident' && objs.has(pass.types.objectOf(u)!);
+  };
+  const outside = (e: ast.Expr): boolean => {
+    const r = rootIdent(e);
+    const decl = r ? pass.types.objectOf(r)?.decl : undefined;
+    return !!decl && (nodePos(decl) < nodePos(loop) || nodePos(decl) >= nodeEnd(loop));
+  };
+  let kept = false;
+  walkSameFunc(loop.body, (x) => {
+    if (kept) return false;
+    if (x.kind === 'AssignStmt' && x.lhs.length === x.rhs.length) {
+      x.rhs.forEach((r, i) => {
+        const v = unparen(r);
+        const appended = v.kind === 'CallExpr' && unparen(v.fun).kind === 'Ident' && (unparen(v.fun) as ast.Ident).name === 'append' && (v.args ?? []).slice(1).some(isCompanion);
+        if ((appended || isCompanion(v)) && outside(x.lhs[i]!)) kept = true;
       });
     }
     return !kept;

@@ -282,10 +282,11 @@ function inOtherCase(pass: Pass, body: ast.BlockStmt, exit: ast.Node, key: strin
 
 /**
  * Counters of the channel's receives in a loop body: variables incremented (`n++`, `n += 1`) in
- * a select case that receives from the channel, or in the loop body right after a plain receive
- * statement of it.
+ * a select case that receives from the channel, in the loop body right after a plain receive
+ * statement of it, or anywhere at the top of the body of a range over it.
  */
-function receiveCounters(pass: Pass, body: ast.BlockStmt, key: string): ast.Ident[] {
+function receiveCounters(pass: Pass, loop: ast.ForStmt | ast.RangeStmt, key: string): ast.Ident[] {
+  const body = loop.body;
   const out: ast.Ident[] = [];
   const counted = (st: ast.Stmt): ast.Ident | undefined => {
     // Counting up (`got++`) or down to zero (`pending--`, then `if pending == 0 { break }`).
@@ -299,6 +300,9 @@ function receiveCounters(pass: Pass, body: ast.BlockStmt, key: string): ast.Iden
       if (id) out.push(id);
     }
   };
+  // A range over the channel receives at its head: the whole body comes after a receive
+  // (`for v := range ch { got[n] = v; n++; if n == total { break } }`).
+  if (loop.kind === 'RangeStmt' && sameRefKey(refKey(pass, loop.x), key)) scan(body.list ?? []);
   walkSameFunc(body, (x) => {
     if (x.kind === 'CommClause' && x.comm && nodeContains(x.comm, (y) => sameRefKey(receivedChan(pass, y), key))) scan(x.body ?? []);
     if (x.kind === 'BlockStmt') {
@@ -320,7 +324,7 @@ function receiveCounters(pass: Pass, body: ast.BlockStmt, key: string): ast.Iden
 function countedExits(pass: Pass, g: CFG, loops: readonly LoopInfo[], key: string): Set<Block> {
   const out = new Set<Block>();
   for (const l of loops) {
-    const counters = receiveCounters(pass, l.stmt.body, key);
+    const counters = receiveCounters(pass, l.stmt, key);
     if (counters.length === 0) continue;
     for (const e of g.loopExits(l.stmt).exits) {
       if (e.via && guardedBy(pass, l.stmt.body, e.via, counters)) out.add(e.from);
@@ -385,10 +389,12 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     const receives = (n: ast.Node) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
     // With several senders, a range over the channel that a break or return can leave is no
     // drain: it stops receiving early and strands the senders not yet received from.
-    const leaky = new Set(loops.filter((l) => l.stmt.kind === 'RangeStmt' && sameRefKey(refKey(pass, l.stmt.x), m.key) && g.loopExits(l.stmt).exits.length > 0));
+    // An exit taken once the receives have been counted (`if n == total { break }`) is how such a
+    // loop ends, not an early one.
+    const counted = countedExits(pass, g, loops, m.key);
+    const leaky = new Set(loops.filter((l) => l.stmt.kind === 'RangeStmt' && sameRefKey(refKey(pass, l.stmt.x), m.key) && g.loopExits(l.stmt).exits.some((e) => !counted.has(e.from))));
     const multiHeads = new Set<ast.Node>(loops.filter((l) => !leaky.has(l)).flatMap(loopHeadEntries));
     const multiHeaders = new Set<Block>([...drainHeaders].filter((b) => ![...leaky].some((l) => l.header === b)));
-    const counted = countedExits(pass, g, loops, m.key);
     for (const b of counted) {
       drainHeaders.add(b);
       multiHeaders.add(b);

@@ -7,7 +7,7 @@ import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import {
-  assignsVar, bodyNeeds, enclosingFunc, enclosingLoops, funcName, goVersionAtLeast, isWaitCall, lineOf, runsOncePerCall, walkSameFunc, type LoopNode,
+  assignsVar, bodyNeeds, enclosingFunc, stmtListOf, enclosingLoops, funcName, goVersionAtLeast, isWaitCall, lineOf, runsOncePerCall, walkSameFunc, type LoopNode,
 } from './helpers.js';
 
 const ID = 'loop-var-capture';
@@ -149,22 +149,39 @@ function isFieldKey(pass: Pass, key: ast.Expr): boolean {
  * wait, or a top-level statement of the body that receives from a channel the goroutine sends on
  * or closes (`go func() { done <- f(name) }(); out = append(out, <-done)`).
  */
-function waitsInIteration(pass: Pass, file: PassFile, loop: LoopNode, st: ast.GoStmt): boolean {
-  const after = nodePos(st);
+function waitsInIteration(pass: Pass, file: PassFile, loop: LoopNode, st: ast.GoStmt, stack: readonly ast.Node[]): boolean {
   let found = false;
-  // A wait every iteration reaches: a statement of the loop body itself, not one under a
-  // condition (`if (i+1)%batch == 0 { wg.Wait() }` lets the earlier goroutines of a batch see
-  // the variable change).
-  for (const s of loop.body.list ?? []) {
-    if (nodePos(s) <= after || (s.kind !== 'ExprStmt' && s.kind !== 'AssignStmt' && s.kind !== 'DeferStmt')) continue;
-    if (s.kind === 'DeferStmt') continue;
-    walkSameFunc(s, (x) => {
-      if (found) return false;
-      if (x.kind === 'CallExpr' && isWaitCall(pass, file, x)) found = true;
-      return !found;
-    });
-    if (found) return true;
+  // A wait every iteration that starts the goroutine reaches: a later statement of the list that
+  // holds the go statement, or of a list around it up to the loop body, with no branch in
+  // between that could leave first; not one under a condition of its own (`if (i+1)%batch == 0 {
+  // wg.Wait() }` lets the earlier goroutines of a batch see the variable change).
+  const li = stack.indexOf(loop);
+  for (let i = stack.length - 2; i > li && i >= 0; i--) {
+    const list = stmtListOf(stack[i]!);
+    if (!list) continue;
+    const holder = stack[i + 1]!;
+    const k = list.indexOf(holder as ast.Stmt);
+    if (k < 0) continue;
+    for (let j = k + 1; j < list.length; j++) {
+      const s = list[j]!;
+      if (s.kind === 'ExprStmt' || s.kind === 'AssignStmt') {
+        walkSameFunc(s, (x) => {
+          if (found) return false;
+          if (x.kind === 'CallExpr' && isWaitCall(pass, file, x)) found = true;
+          return !found;
+        });
+        if (found) return true;
+      }
+      if (s.kind === 'DeferStmt' || s.kind === 'GoStmt') continue;
+      let leaves = false;
+      walkSameFunc(s, (x) => {
+        if (x.kind === 'BranchStmt' || x.kind === 'ReturnStmt') leaves = true;
+        return !leaves;
+      });
+      if (leaves) break;
+    }
   }
+  const after = nodePos(st);
   const lit = unparen(st.call.fun);
   if (lit.kind !== 'FuncLit') return false;
   const signals = new Set<string>();
@@ -200,7 +217,7 @@ function run(pass: Pass): void {
       let vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
       // Goroutines waited for later in the same iteration (wg.Wait() in the loop body) finish before
       // the loop variable changes.
-      if (st.kind === 'GoStmt') vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st));
+      if (st.kind === 'GoStmt') vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st, stack));
       const fn = enclosingFunc(stack);
       // A defer or go statement that runs at most once (no path leads from it back to it: what
       // follows returns or leaves the loops) sees the value of its own iteration, since a

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-5QQDG73O.js";
+} from "./chunk-FRH3KTZE.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

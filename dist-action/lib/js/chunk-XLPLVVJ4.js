@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-O5IWSBL4.js";
+} from "./chunk-K44LGTCB.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5QQDG73O.js";
+} from "./chunk-FRH3KTZE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ZLUDLHWL.js";
+} from "./chunk-MJWJ6SEB.js";
 import {
   SEVERITIES,
   compareFindings,

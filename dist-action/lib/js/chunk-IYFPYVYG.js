@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ZLUDLHWL.js";
+} from "./chunk-MJWJ6SEB.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ZLUDLHWL.js";
+} from "./chunk-MJWJ6SEB.js";
 import {
   docUrl,
   severityRank

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ZLUDLHWL.js";
+} from "./chunk-MJWJ6SEB.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

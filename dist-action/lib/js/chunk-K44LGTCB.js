@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5QQDG73O.js";
+} from "./chunk-FRH3KTZE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ZLUDLHWL.js";
+} from "./chunk-MJWJ6SEB.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -2336,7 +2336,7 @@ function deferTarget(pass, d) {
 }
 function keptBeyondIteration(pass, loop, d) {
   const target = deferTarget(pass, d);
-  if (!target) return false;
+  if (!target) return cleanupOfKeptValue(pass, loop, d);
   const o = pass.types.objectOf(target);
   if (!o) return false;
   const isTarget = (e) => {
@@ -2376,6 +2376,44 @@ function keptBeyondIteration(pass, loop, d) {
         const v = unparen(r);
         const appended = v.kind === "CallExpr" && unparen(v.fun).kind === "Ident" && unparen(v.fun).name === "append" && (v.args ?? []).slice(1).some(isTarget);
         if ((appended || isTarget(v)) && outside(l) && !isTarget(l)) kept = true;
+      });
+    }
+    return !kept;
+  });
+  return kept;
+}
+function cleanupOfKeptValue(pass, loop, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== "Ident" || (d.call.args?.length ?? 0) > 0) return false;
+  const o = pass.types.objectOf(fun);
+  if (!o || o.kind !== "var") return false;
+  let companions = [];
+  walkSameFunc(loop.body, (x) => {
+    if (companions.length > 0) return false;
+    if (x.kind === "AssignStmt" && x.rhs.length === 1 && x.lhs.length > 1 && x.lhs.some((l) => unparen(l).kind === "Ident" && pass.types.objectOf(unparen(l)) === o)) {
+      companions = x.lhs.map((l) => unparen(l)).filter((l) => l.kind === "Ident" && l.name !== "_" && pass.types.objectOf(l) !== o);
+    }
+    return companions.length === 0;
+  });
+  if (companions.length === 0) return false;
+  const objs = new Set(companions.map((c) => pass.types.objectOf(c)).filter((x) => x !== void 0));
+  const isCompanion = (e) => {
+    const u = unparen(e);
+    return u.kind === "Ident" && objs.has(pass.types.objectOf(u));
+  };
+  const outside = (e) => {
+    const r = rootIdent(e);
+    const decl = r ? pass.types.objectOf(r)?.decl : void 0;
+    return !!decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop));
+  };
+  let kept = false;
+  walkSameFunc(loop.body, (x) => {
+    if (kept) return false;
+    if (x.kind === "AssignStmt" && x.lhs.length === x.rhs.length) {
+      x.rhs.forEach((r, i) => {
+        const v = unparen(r);
+        const appended = v.kind === "CallExpr" && unparen(v.fun).kind === "Ident" && unparen(v.fun).name === "append" && (v.args ?? []).slice(1).some(isCompanion);
+        if ((appended || isCompanion(v)) && outside(x.lhs[i])) kept = true;
       });
     }
     return !kept;
@@ -3430,19 +3468,35 @@ function isFieldKey(pass, key) {
   const o = pass.types.objectOf(k);
   return !o || o.kind !== "var" || o.varKind === "field";
 }
-function waitsInIteration(pass, file, loop, st) {
-  const after = pos(st);
+function waitsInIteration(pass, file, loop, st, stack) {
   let found = false;
-  for (const s of loop.body.list ?? []) {
-    if (pos(s) <= after || s.kind !== "ExprStmt" && s.kind !== "AssignStmt" && s.kind !== "DeferStmt") continue;
-    if (s.kind === "DeferStmt") continue;
-    walkSameFunc(s, (x) => {
-      if (found) return false;
-      if (x.kind === "CallExpr" && isWaitCall(pass, file, x)) found = true;
-      return !found;
-    });
-    if (found) return true;
+  const li = stack.indexOf(loop);
+  for (let i = stack.length - 2; i > li && i >= 0; i--) {
+    const list = stmtListOf(stack[i]);
+    if (!list) continue;
+    const holder = stack[i + 1];
+    const k = list.indexOf(holder);
+    if (k < 0) continue;
+    for (let j = k + 1; j < list.length; j++) {
+      const s = list[j];
+      if (s.kind === "ExprStmt" || s.kind === "AssignStmt") {
+        walkSameFunc(s, (x) => {
+          if (found) return false;
+          if (x.kind === "CallExpr" && isWaitCall(pass, file, x)) found = true;
+          return !found;
+        });
+        if (found) return true;
+      }
+      if (s.kind === "DeferStmt" || s.kind === "GoStmt") continue;
+      let leaves = false;
+      walkSameFunc(s, (x) => {
+        if (x.kind === "BranchStmt" || x.kind === "ReturnStmt") leaves = true;
+        return !leaves;
+      });
+      if (leaves) break;
+    }
   }
+  const after = pos(st);
   const lit = unparen(st.call.fun);
   if (lit.kind !== "FuncLit") return false;
   const signals = /* @__PURE__ */ new Set();
@@ -3475,7 +3529,7 @@ function run6(pass) {
       const addressed = addressTaken(pass, st.call);
       if (lits.length === 0 && addressed.length === 0) return;
       let vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
-      if (st.kind === "GoStmt") vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st));
+      if (st.kind === "GoStmt") vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st, stack));
       const fn = enclosingFunc(stack);
       if (fn && vars.some((v) => v.how === "declared") && runsOncePerCall(pass, fn, st)) {
         vars = vars.filter((v) => v.how !== "declared" || assignsVar(pass, v.loop.body, v.id, { addressTaken: true }));
@@ -7378,7 +7432,8 @@ function inOtherCase(pass, body, exit, key) {
   });
   return ok;
 }
-function receiveCounters(pass, body, key) {
+function receiveCounters(pass, loop, key) {
+  const body = loop.body;
   const out = [];
   const counted = (st) => {
     if (st.kind === "IncDecStmt" && unparen(st.x).kind === "Ident") return unparen(st.x);
@@ -7391,6 +7446,7 @@ function receiveCounters(pass, body, key) {
       if (id) out.push(id);
     }
   };
+  if (loop.kind === "RangeStmt" && sameRefKey(refKey(pass, loop.x), key)) scan(body.list ?? []);
   walkSameFunc(body, (x) => {
     if (x.kind === "CommClause" && x.comm && nodeContains(x.comm, (y) => sameRefKey(receivedChan(pass, y), key))) scan(x.body ?? []);
     if (x.kind === "BlockStmt") {
@@ -7406,7 +7462,7 @@ function receiveCounters(pass, body, key) {
 function countedExits(pass, g, loops, key) {
   const out = /* @__PURE__ */ new Set();
   for (const l of loops) {
-    const counters = receiveCounters(pass, l.stmt.body, key);
+    const counters = receiveCounters(pass, l.stmt, key);
     if (counters.length === 0) continue;
     for (const e of g.loopExits(l.stmt).exits) {
       if (e.via && guardedBy(pass, l.stmt.body, e.via, counters)) out.add(e.from);
@@ -7460,10 +7516,10 @@ function check4(pass, file, fn, enclosing) {
     const drainHeads = new Set(loops.flatMap(loopHeadEntries));
     const drainHeaders = new Set(loops.filter((l) => l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key)).map((l) => l.header));
     const receives = (n) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
-    const leaky = new Set(loops.filter((l) => l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key) && g.loopExits(l.stmt).exits.length > 0));
+    const counted = countedExits(pass, g, loops, m.key);
+    const leaky = new Set(loops.filter((l) => l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key) && g.loopExits(l.stmt).exits.some((e) => !counted.has(e.from))));
     const multiHeads = new Set(loops.filter((l) => !leaky.has(l)).flatMap(loopHeadEntries));
     const multiHeaders = new Set([...drainHeaders].filter((b) => ![...leaky].some((l) => l.header === b)));
-    const counted = countedExits(pass, g, loops, m.key);
     for (const b of counted) {
       drainHeaders.add(b);
       multiHeaders.add(b);
