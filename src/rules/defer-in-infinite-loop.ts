@@ -2,9 +2,36 @@
 // each iteration adds one more record that stays in memory.
 import type { Analyzer, Pass } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { deferNeeds, enclosingFunc, endlessEnclosingLoops, funcName, lineOf, runsAtMostOnce, textOf } from './helpers.js';
+import type * as ast from '../syntax/ast.js';
+import { unparen } from '../syntax/nodes.js';
+import type { PassFile } from '../analysis/analyzer.js';
+import { callName, deferNeeds, enclosingFunc, endlessEnclosingLoops, funcName, lineOf, runsAtMostOnce, textOf, walkSameFunc, type LoopNode } from './helpers.js';
 
 const ID = 'defer-in-infinite-loop';
+
+const TEST_UNWINDS = /^\(\*?testing\.(common|T|B|F|TB)\)\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/;
+
+/**
+ * A call in the loop body that leaves the loop by unwinding the goroutine, which runs deferred
+ * calls: `panic(...)`, `runtime.Goexit()`, or a test's `t.Fatal`/`t.Skip` family (they call
+ * Goexit). Such a loop does end, on that path, and the defers run then.
+ */
+function unwindingCall(pass: Pass, file: PassFile, loop: LoopNode): ast.CallExpr | undefined {
+  let found: ast.CallExpr | undefined;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'DeferStmt' || x.kind === 'GoStmt') return false;
+    if (x.kind !== 'CallExpr') return true;
+    const fun = unparen(x.fun);
+    if (fun.kind === 'Ident' && fun.name === 'panic' && pass.types.objectOf(fun)?.kind !== 'func') found = x;
+    else {
+      const c = callName(pass, file, x);
+      if (c && (c.name === 'runtime.Goexit' || TEST_UNWINDS.test(c.name))) found = x;
+    }
+    return !found;
+  });
+  return found;
+}
 
 function run(pass: Pass): void {
   for (const file of pass.files) {
@@ -20,6 +47,18 @@ function run(pass: Pass): void {
       const fname = fn ? funcName(file, fn) : 'the function';
       const line = lineOf(file, e.loop);
       const deferred = textOf(file, d.call);
+      const unwind = unwindingCall(pass, file, e.loop);
+      if (unwind) {
+        // The loop ends only by unwinding: the defers run then, but pile up until it happens.
+        pass.report({
+          node: d,
+          file,
+          confidence: 'medium',
+          message: `the deferred ${deferred} runs only when the loop on line ${line} (${e.shape}) ends by unwinding the goroutine (${textOf(file, unwind.fun)} on line ${lineOf(file, unwind)}), since no break, return or goto leaves it; until then one deferred call per iteration accumulates and what each iteration acquired stays held; release at the end of the iteration or move the loop body into a function`,
+          related: [{ node: e.loop, message: `loop that only unwinding ends (${e.shape})` }, { node: unwind, message: 'unwinds the goroutine, running the deferred calls' }],
+        });
+        return;
+      }
       const message =
         e.confidence === 'high'
           ? `the deferred ${deferred} never runs: the loop on line ${line} (${e.shape}) has no break, return or goto leaving it, so ${fname} never returns and one deferred call per iteration accumulates in memory; release at the end of the iteration or move the loop body into a function`

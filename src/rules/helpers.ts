@@ -2393,3 +2393,73 @@ export function underIf(body: ast.BlockStmt, exit: ast.Node, test: (cond: ast.Ex
   });
   return ok;
 }
+
+const enumConstsCache = new WeakMap<readonly PassFile[], Map<string, Set<unknown>>>();
+
+/**
+ * The constants the package declares of a named type (`const ( Open State = iota; HalfOpen;
+ * Closed )`), by the type's package and name; empty for a type of another package.
+ */
+function enumConstants(pass: Pass, t: { pkg: string; name: string }): Set<unknown> {
+  let byType = enumConstsCache.get(pass.files);
+  if (!byType) {
+    byType = new Map();
+    for (const f of pass.files) {
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== 'GenDecl' || d.tok !== 'const') continue;
+        for (const sp of d.specs ?? []) {
+          if (sp.kind !== 'ValueSpec') continue;
+          for (const id of sp.names) {
+            const ct = pass.types.typeOf(id);
+            const o = pass.types.objectOf(id);
+            if (!o || ct?.kind !== 'named' || id.name === '_') continue;
+            const k = `${ct.pkg}\0${ct.name}`;
+            let set = byType.get(k);
+            if (!set) byType.set(k, (set = new Set()));
+            set.add(o);
+          }
+        }
+      }
+    }
+    enumConstsCache.set(pass.files, byType);
+  }
+  return byType.get(`${t.pkg}\0${t.name}`) ?? new Set();
+}
+
+const exhaustiveCache = new WeakMap<CFG, Set<Block>>();
+
+/**
+ * The blocks of a CFG where a switch with no default has matched none of its cases, for switches
+ * whose cases name every constant the package declares of the tag's named type (`switch
+ * b.State() { case Open: ...; case HalfOpen: ...; case Closed: ... }`): as the `exhaustive`
+ * linter assumes, no other value comes, so a path through such a block is not taken.
+ */
+export function exhaustiveSwitchMisses(pass: Pass, cfg: CFG): ReadonlySet<Block> {
+  let out = exhaustiveCache.get(cfg);
+  if (out) return out;
+  out = new Set();
+  const lastClauses = new Set<ast.CaseClause>();
+  walkSameFunc(cfg.body, (x) => {
+    if (x.kind !== 'SwitchStmt' || !x.tag) return true;
+    const clauses = (x.body.list ?? []).filter((c): c is ast.CaseClause => c.kind === 'CaseClause');
+    if (clauses.length === 0 || clauses.some((c) => c.list === null)) return true;
+    const t = pass.types.typeOf(x.tag);
+    if (t?.kind !== 'named') return true;
+    const consts = enumConstants(pass, t);
+    if (consts.size < 2) return true;
+    const covered = new Set<unknown>();
+    for (const c of clauses) {
+      for (const e of c.list ?? []) {
+        const u = unparen(e);
+        const id = u.kind === 'Ident' ? u : u.kind === 'SelectorExpr' ? u.sel : undefined;
+        const o = id ? pass.types.objectOf(id) : undefined;
+        if (o && consts.has(o)) covered.add(o);
+      }
+    }
+    if (covered.size === consts.size) lastClauses.add(clauses[clauses.length - 1]!);
+    return true;
+  });
+  if (lastClauses.size > 0) for (const b of cfg.blocks) if (b.kind === 'switch.next' && lastClauses.has(b.stmt as ast.CaseClause)) out.add(b);
+  exhaustiveCache.set(cfg, out);
+  return out;
+}

@@ -10,7 +10,7 @@ import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
   nameWords,
   callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
-  enclosingFuncDecl, guardConds, listHolding, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
+  enclosingFuncDecl, exhaustiveSwitchMisses, guardConds, listHolding, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
 const ID = 'lock-leaked-on-return';
@@ -568,10 +568,13 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     };
     const mu = textOf(file, lc.mutex);
     const held = m.path ? formatPath(m.path) : mu;
+    // A switch naming every constant of its tag's type matches one of them.
+    const misses = exhaustiveSwitchMisses(pass, cfg);
+    const avoidBlock = misses.size > 0 ? (b: Block) => misses.has(b) : undefined;
     // In a loop, a `continue` (or the end of the body) that comes back to the lock with the mutex
     // still held deadlocks on the next iteration, long before the function returns.
     // (A read lock taken again does not block by itself: only Lock is reported this way.)
-    const again = lc.method === 'Lock' && sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n) }) : null;
+    const again = lc.method === 'Lock' && sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n), avoidBlock }) : null;
     if (again) {
       const branch = again.flatMap((b) => b.nodes).find((n): n is ast.BranchStmt => n.kind === 'BranchStmt' && (n.tok === 'continue' || n.tok === 'goto'));
       const how = branch ? `the ${branch.tok} on line ${lineOf(file, branch)} goes` : 'the loop goes';
@@ -594,7 +597,7 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
       };
       if (mine.length > 0 && direct.every(apart)) continue;
     }
-    const path = cfg.findPath(stmt, 'exit', { avoid });
+    const path = cfg.findPath(stmt, 'exit', { avoid, avoidBlock });
     // Released on every failure path and kept only on the success path (`return t, nil`), with
     // another function of the package releasing it (a transaction's close): the lock is handed to
     // what the function returns, as in a database's begin-transaction.
@@ -609,14 +612,14 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
         const r = returnOfPath(p);
         if (!r || !successReturn(fn, r, direct)) break;
         kept.add(r);
-        p = cfg.findPath(stmt, 'exit', { avoid: (n) => kept.has(n) || avoid(n) });
+        p = cfg.findPath(stmt, 'exit', { avoid: (n) => kept.has(n) || avoid(n), avoidBlock });
       }
       if (!p) continue;
     }
     if (!path) {
       // A panic with the lock held: whoever recovers it (net/http recovers every handler's
       // panic) carries on with the mutex locked for good.
-      const toPanic = cfg.findPath(stmt, 'panic', { avoid });
+      const toPanic = cfg.findPath(stmt, 'panic', { avoid, avoidBlock });
       const last = toPanic?.[toPanic.length - 1]?.nodes.at(-1);
       if (!toPanic || !last) continue;
       // It matters only if something recovers: high, not critical. A constant message

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-K44LGTCB.js";
+} from "./chunk-6IFRCZ22.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-FRH3KTZE.js";
+} from "./chunk-TPUYKCZI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MJWJ6SEB.js";
+} from "./chunk-ZFKUVGGI.js";
 import {
   SEVERITIES,
   compareFindings,

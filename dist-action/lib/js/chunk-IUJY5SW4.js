@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MJWJ6SEB.js";
+} from "./chunk-ZFKUVGGI.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MJWJ6SEB.js";
+} from "./chunk-ZFKUVGGI.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-FRH3KTZE.js";
+} from "./chunk-TPUYKCZI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MJWJ6SEB.js";
+} from "./chunk-ZFKUVGGI.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MJWJ6SEB.js";
+} from "./chunk-ZFKUVGGI.js";
 import {
   docUrl,
   severityRank

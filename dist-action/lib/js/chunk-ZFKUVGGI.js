@@ -2136,6 +2136,64 @@ function underIf(body, exit, test) {
   });
   return ok;
 }
+var enumConstsCache = /* @__PURE__ */ new WeakMap();
+function enumConstants(pass, t) {
+  let byType = enumConstsCache.get(pass.files);
+  if (!byType) {
+    byType = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== "GenDecl" || d.tok !== "const") continue;
+        for (const sp of d.specs ?? []) {
+          if (sp.kind !== "ValueSpec") continue;
+          for (const id of sp.names) {
+            const ct = pass.types.typeOf(id);
+            const o = pass.types.objectOf(id);
+            if (!o || ct?.kind !== "named" || id.name === "_") continue;
+            const k = `${ct.pkg}\0${ct.name}`;
+            let set = byType.get(k);
+            if (!set) byType.set(k, set = /* @__PURE__ */ new Set());
+            set.add(o);
+          }
+        }
+      }
+    }
+    enumConstsCache.set(pass.files, byType);
+  }
+  return byType.get(`${t.pkg}\0${t.name}`) ?? /* @__PURE__ */ new Set();
+}
+var exhaustiveCache = /* @__PURE__ */ new WeakMap();
+function exhaustiveSwitchMisses(pass, cfg) {
+  let out = exhaustiveCache.get(cfg);
+  if (out) return out;
+  out = /* @__PURE__ */ new Set();
+  const lastClauses = /* @__PURE__ */ new Set();
+  walkSameFunc(cfg.body, (x) => {
+    if (x.kind !== "SwitchStmt" || !x.tag) return true;
+    const clauses = (x.body.list ?? []).filter((c) => c.kind === "CaseClause");
+    if (clauses.length === 0 || clauses.some((c) => c.list === null)) return true;
+    const t = pass.types.typeOf(x.tag);
+    if (t?.kind !== "named") return true;
+    const consts = enumConstants(pass, t);
+    if (consts.size < 2) return true;
+    const covered = /* @__PURE__ */ new Set();
+    for (const c of clauses) {
+      for (const e of c.list ?? []) {
+        const u = unparen(e);
+        const id = u.kind === "Ident" ? u : u.kind === "SelectorExpr" ? u.sel : void 0;
+        const o = id ? pass.types.objectOf(id) : void 0;
+        if (o && consts.has(o)) covered.add(o);
+      }
+    }
+    if (covered.size === consts.size) lastClauses.add(clauses[clauses.length - 1]);
+    return true;
+  });
+  if (lastClauses.size > 0) {
+    for (const b of cfg.blocks) if (b.kind === "switch.next" && lastClauses.has(b.stmt)) out.add(b);
+  }
+  exhaustiveCache.set(cfg, out);
+  return out;
+}
 
 // src/rules/defer-in-loop.ts
 var ID = "defer-in-loop";
@@ -2670,6 +2728,23 @@ var analyzer = {
 
 // src/rules/defer-in-infinite-loop.ts
 var ID2 = "defer-in-infinite-loop";
+var TEST_UNWINDS = /^\(\*?testing\.(common|T|B|F|TB)\)\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/;
+function unwindingCall(pass, file, loop) {
+  let found;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
+    if (x.kind !== "CallExpr") return true;
+    const fun = unparen(x.fun);
+    if (fun.kind === "Ident" && fun.name === "panic" && pass.types.objectOf(fun)?.kind !== "func") found = x;
+    else {
+      const c = callName(pass, file, x);
+      if (c && (c.name === "runtime.Goexit" || TEST_UNWINDS.test(c.name))) found = x;
+    }
+    return !found;
+  });
+  return found;
+}
 function run2(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["DeferStmt"], (d, stack) => {
@@ -2681,6 +2756,17 @@ function run2(pass) {
       const fname = fn ? funcName(file, fn) : "the function";
       const line = lineOf(file, e.loop);
       const deferred = textOf(file, d.call);
+      const unwind = unwindingCall(pass, file, e.loop);
+      if (unwind) {
+        pass.report({
+          node: d,
+          file,
+          confidence: "medium",
+          message: `the deferred ${deferred} runs only when the loop on line ${line} (${e.shape}) ends by unwinding the goroutine (${textOf(file, unwind.fun)} on line ${lineOf(file, unwind)}), since no break, return or goto leaves it; until then one deferred call per iteration accumulates and what each iteration acquired stays held; release at the end of the iteration or move the loop body into a function`,
+          related: [{ node: e.loop, message: `loop that only unwinding ends (${e.shape})` }, { node: unwind, message: "unwinds the goroutine, running the deferred calls" }]
+        });
+        return;
+      }
       const message2 = e.confidence === "high" ? `the deferred ${deferred} never runs: the loop on line ${line} (${e.shape}) has no break, return or goto leaving it, so ${fname} never returns and one deferred call per iteration accumulates in memory; release at the end of the iteration or move the loop body into a function` : `the deferred ${deferred} waits for the loop on line ${line} (${e.shape}) to end, which only closing the channel does (no break, return or goto leaves it), so one deferred call per received value accumulates until then; release at the end of the iteration or move the loop body into a function`;
       pass.report({
         node: d,
@@ -5196,7 +5282,9 @@ function checkFunc(pass, file, fn) {
     };
     const mu = textOf(file, lc.mutex);
     const held = m.path ? formatPath(m.path) : mu;
-    const again = lc.method === "Lock" && sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n) }) : null;
+    const misses = exhaustiveSwitchMisses(pass, cfg);
+    const avoidBlock = misses.size > 0 ? (b) => misses.has(b) : void 0;
+    const again = lc.method === "Lock" && sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n), avoidBlock }) : null;
     if (again) {
       const branch = again.flatMap((b) => b.nodes).find((n) => n.kind === "BranchStmt" && (n.tok === "continue" || n.tok === "goto"));
       const how = branch ? `the ${branch.tok} on line ${lineOf(file, branch)} goes` : "the loop goes";
@@ -5217,7 +5305,7 @@ function checkFunc(pass, file, fn) {
       };
       if (mine.length > 0 && direct.every(apart)) continue;
     }
-    const path = cfg.findPath(stmt, "exit", { avoid });
+    const path = cfg.findPath(stmt, "exit", { avoid, avoidBlock });
     const releasers = path && direct.length > 0 ? releasersOf(pass, lc.mutex, unlock) : void 0;
     if (path && releasers && setsMarker(path, releasers)) continue;
     if (path && releasers) {
@@ -5227,12 +5315,12 @@ function checkFunc(pass, file, fn) {
         const r = returnOfPath(p);
         if (!r || !successReturn(fn, r, direct)) break;
         kept.add(r);
-        p = cfg.findPath(stmt, "exit", { avoid: (n) => kept.has(n) || avoid(n) });
+        p = cfg.findPath(stmt, "exit", { avoid: (n) => kept.has(n) || avoid(n), avoidBlock });
       }
       if (!p) continue;
     }
     if (!path) {
-      const toPanic = cfg.findPath(stmt, "panic", { avoid });
+      const toPanic = cfg.findPath(stmt, "panic", { avoid, avoidBlock });
       const last = toPanic?.[toPanic.length - 1]?.nodes.at(-1);
       if (!toPanic || !last) continue;
       const call = last.kind === "ExprStmt" ? unparen(last.x) : void 0;
