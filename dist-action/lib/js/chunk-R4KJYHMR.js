@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-6IFRCZ22.js";
+} from "./chunk-LWZPMOOT.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-TPUYKCZI.js";
+} from "./chunk-J7VJOYTE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ZFKUVGGI.js";
+} from "./chunk-3JZNOVCR.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ZFKUVGGI.js";
+} from "./chunk-3JZNOVCR.js";
 import {
   docUrl,
   severityRank

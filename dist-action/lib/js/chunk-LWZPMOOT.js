@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-TPUYKCZI.js";
+} from "./chunk-J7VJOYTE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ZFKUVGGI.js";
+} from "./chunk-3JZNOVCR.js";
 import {
   SEVERITIES,
   compareFindings,

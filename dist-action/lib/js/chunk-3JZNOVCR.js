@@ -7547,6 +7547,15 @@ function receiveCounters(pass, loop, key) {
   });
   return out;
 }
+function condText(e) {
+  const u = unparen(e);
+  if (u.kind === "BinaryExpr") return `${condText(u.x)} ${u.op} ${condText(u.y)}`;
+  if (u.kind === "Ident") return u.name;
+  if (u.kind === "BasicLit") return u.value;
+  if (u.kind === "SelectorExpr") return `${condText(u.x)}.${u.sel.name}`;
+  if (u.kind === "CallExpr" && unparen(u.fun).kind === "Ident") return `${unparen(u.fun).name}(${(u.args ?? []).map(condText).join(", ")})`;
+  return `?${pos(u)}`;
+}
 function countedExits(pass, g, loops, key) {
   const out = /* @__PURE__ */ new Set();
   for (const l of loops) {
@@ -7554,6 +7563,27 @@ function countedExits(pass, g, loops, key) {
     if (counters.length === 0) continue;
     for (const e of g.loopExits(l.stmt).exits) {
       if (e.via && guardedBy(pass, l.stmt.body, e.via, counters)) out.add(e.from);
+    }
+  }
+  for (const l of loops) {
+    if (l.stmt.kind !== "ForStmt" || !l.stmt.cond) continue;
+    const cond = condText(l.stmt.cond);
+    for (const e of g.loopExits(l.stmt).exits) {
+      if (!e.via) continue;
+      const list = listHolding(l.stmt.body, e.via);
+      const k = list.indexOf(e.via);
+      if (k <= 0) continue;
+      const joins = list.slice(0, k).some((st) => {
+        if (st.kind !== "ForStmt" || st.init || !st.cond || condText(st.cond) !== cond) return false;
+        const receivesEach = (st.body.list ?? []).some((x) => (x.kind === "ExprStmt" || x.kind === "AssignStmt") && nodeContains(x, (y) => sameRefKey(receivedChan(pass, y), key)));
+        let leaves = false;
+        walkSameFunc(st.body, (x) => {
+          if (x.kind === "BranchStmt" || x.kind === "ReturnStmt") leaves = true;
+          return !leaves;
+        });
+        return receivesEach && !leaves;
+      });
+      if (joins) out.add(e.from);
     }
   }
   return out;
@@ -7658,6 +7688,7 @@ function check4(pass, file, fn, enclosing) {
           let onValue = false;
           const early = g.loopExits(l.stmt).exits.find((e) => {
             if (e.via?.kind !== "ReturnStmt" && e.via?.kind !== "BranchStmt") return false;
+            if (counted.has(e.from)) return false;
             if (inOtherCase(pass, l.stmt.body, e.via, m.key)) return true;
             onValue = guardedBy(pass, l.stmt.body, e.via, got);
             if (onValue && streams && finalEventTested(pass, l.stmt.body, e.via, got, s.target.fn.body)) return false;

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ZFKUVGGI.js";
+} from "./chunk-3JZNOVCR.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
