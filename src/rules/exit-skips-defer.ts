@@ -226,6 +226,8 @@ function pendingDefers(cfg: CFG | undefined, fn: FuncNode, stack: readonly ast.N
   return out;
 }
 
+const stubCache = new WeakMap<FuncNode, number>();
+
 /**
  * Whether fn's own code, before `exit`, replaces what the process exit does, as tests do to
  * observe an exit: a stub helper (`exit.Stub()`, `exit.WithStub(f)`, `stubExit()`; not
@@ -235,22 +237,31 @@ function pendingDefers(cfg: CFG | undefined, fn: FuncNode, stack: readonly ast.N
  */
 function exitStubbedBefore(pass: Pass, file: PassFile, fn: FuncNode, exit: ast.CallExpr): boolean {
   if (!fn.body) return false;
-  const at = nodePos(exit);
-  let found = false;
+  let first = stubCache.get(fn);
+  if (first === undefined) {
+    first = firstExitStub(pass, file, fn.body);
+    stubCache.set(fn, first);
+  }
+  return first < nodePos(exit);
+}
+
+/** The position of the first stub of the exit in a body's own code (Infinity for none). */
+function firstExitStub(pass: Pass, file: PassFile, body: ast.BlockStmt): number {
+  let found = Infinity;
   const isExitValue = (e: ast.Expr): boolean => {
     const x = unparen(e);
     if (x.kind !== 'SelectorExpr' && x.kind !== 'Ident') return false;
     const probe: ast.CallExpr = { kind: 'CallExpr', fun: x, lparen: NOPOS, args: null, ellipsis: NOPOS, rparen: NOPOS };
     return processExit(pass, file, probe) !== undefined;
   };
-  walkSameFunc(fn.body, (x) => {
-    if (found || nodePos(x) >= at) return false;
+  walkSameFunc(body, (x) => {
+    if (found !== Infinity) return false;
     // What a defer or another goroutine does is not done before the exit.
     if (x.kind === 'DeferStmt' || x.kind === 'GoStmt') return false;
     if (x.kind === 'CallExpr') {
       // `exit.Stub()`, `stubExit()`, `testutil.StubOsExit()`: a stub, and of the exit (not `newStubServer()`).
       const words = textOf(file, x.fun).split('.').flatMap(nameWords);
-      if ((words.includes('stub') && words.includes('exit')) || (x.args ?? []).some(isExitValue)) found = true;
+      if ((words.includes('stub') && words.includes('exit')) || (x.args ?? []).some(isExitValue)) found = nodePos(x);
     } else if (x.kind === 'AssignStmt' && x.tok === '=' && x.rhs.length === x.lhs.length) {
       x.lhs.forEach((l, i) => {
         const t = unparen(l);
@@ -258,10 +269,10 @@ function exitStubbedBefore(pass: Pass, file: PassFile, fn: FuncNode, exit: ast.C
         const rhs = unparen(x.rhs[i]!);
         // A function put into an exit hook (not `exitCode = 2`), other than the real exit (`osExit = os.Exit` restores it).
         const fnValue = rhs.kind === 'FuncLit' || pass.types.typeOf(rhs)?.kind === 'signature';
-        if (nameWords(name).includes('exit') && fnValue && !isExitValue(rhs)) found = true;
+        if (found === Infinity && nameWords(name).includes('exit') && fnValue && !isExitValue(rhs)) found = nodePos(x);
       });
     }
-    return !found;
+    return found === Infinity;
   });
   return found;
 }
@@ -300,7 +311,6 @@ function run(pass: Pass): void {
       if (!fn || !fn.body) return;
       const site = exitSite(pass, file, g, call);
       if (!site) return;
-      if (exitStubbedBefore(pass, file, fn, call)) return;
       const node = g.nodeOf(fn);
       const cfg = node ? g.cfg(node) : undefined;
       const defers: ast.DeferStmt[] = [];
@@ -318,6 +328,8 @@ function run(pass: Pass): void {
       // A helper that exits may run the cleanup itself first (`fail := func(err error) { w.Flush(); os.Exit(1) }`).
       if (site.through) all = all.filter((d) => !site.through!.some((b) => runsSameCall(b, d.call)));
       if (all.length === 0) return;
+      // A stubbed exit returns, and the defers run.
+      if (exitStubbedBefore(pass, file, fn, call)) return;
       // Closing files is shown only when nothing else is pending.
       const weighty = all.filter((d) => !onlyClosesFiles(pass, d));
       const filesOnly = weighty.length === 0;

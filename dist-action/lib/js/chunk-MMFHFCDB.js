@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3JZNOVCR.js";
+} from "./chunk-Q2AOAOUW.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-LWZPMOOT.js";
+} from "./chunk-PLQ2YS5V.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-J7VJOYTE.js";
+} from "./chunk-2RLIFDMW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3JZNOVCR.js";
+} from "./chunk-Q2AOAOUW.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3JZNOVCR.js";
+} from "./chunk-Q2AOAOUW.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -9783,32 +9783,40 @@ function pendingDefers(cfg, fn, stack, defers, exit) {
   }
   return out;
 }
+var stubCache = /* @__PURE__ */ new WeakMap();
 function exitStubbedBefore(pass, file, fn, exit) {
   if (!fn.body) return false;
-  const at = pos(exit);
-  let found = false;
+  let first = stubCache.get(fn);
+  if (first === void 0) {
+    first = firstExitStub(pass, file, fn.body);
+    stubCache.set(fn, first);
+  }
+  return first < pos(exit);
+}
+function firstExitStub(pass, file, body) {
+  let found = Infinity;
   const isExitValue = (e) => {
     const x = unparen(e);
     if (x.kind !== "SelectorExpr" && x.kind !== "Ident") return false;
     const probe = { kind: "CallExpr", fun: x, lparen: NOPOS, args: null, ellipsis: NOPOS, rparen: NOPOS };
     return processExit(pass, file, probe) !== void 0;
   };
-  walkSameFunc(fn.body, (x) => {
-    if (found || pos(x) >= at) return false;
+  walkSameFunc(body, (x) => {
+    if (found !== Infinity) return false;
     if (x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
     if (x.kind === "CallExpr") {
       const words = textOf(file, x.fun).split(".").flatMap(nameWords);
-      if (words.includes("stub") && words.includes("exit") || (x.args ?? []).some(isExitValue)) found = true;
+      if (words.includes("stub") && words.includes("exit") || (x.args ?? []).some(isExitValue)) found = pos(x);
     } else if (x.kind === "AssignStmt" && x.tok === "=" && x.rhs.length === x.lhs.length) {
       x.lhs.forEach((l, i) => {
         const t = unparen(l);
         const name = t.kind === "SelectorExpr" ? t.sel.name : t.kind === "Ident" ? t.name : "";
         const rhs = unparen(x.rhs[i]);
         const fnValue = rhs.kind === "FuncLit" || pass.types.typeOf(rhs)?.kind === "signature";
-        if (nameWords(name).includes("exit") && fnValue && !isExitValue(rhs)) found = true;
+        if (found === Infinity && nameWords(name).includes("exit") && fnValue && !isExitValue(rhs)) found = pos(x);
       });
     }
-    return !found;
+    return found === Infinity;
   });
   return found;
 }
@@ -9839,7 +9847,6 @@ function run24(pass) {
       if (!fn || !fn.body) return;
       const site = exitSite(pass, file, g, call);
       if (!site) return;
-      if (exitStubbedBefore(pass, file, fn, call)) return;
       const node = g.nodeOf(fn);
       const cfg = node ? g.cfg(node) : void 0;
       const defers = [];
@@ -9855,6 +9862,7 @@ function run24(pass) {
       if (site.shown.includes("go.uber.org/zap.")) all = all.filter((d) => !syncsZap(pass, file, d));
       if (site.through) all = all.filter((d) => !site.through.some((b) => runsSameCall(b, d.call)));
       if (all.length === 0) return;
+      if (exitStubbedBefore(pass, file, fn, call)) return;
       const weighty = all.filter((d) => !onlyClosesFiles(pass, d));
       const filesOnly = weighty.length === 0;
       const pending = filesOnly ? all : weighty;

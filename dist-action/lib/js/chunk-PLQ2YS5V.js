@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-J7VJOYTE.js";
+} from "./chunk-2RLIFDMW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3JZNOVCR.js";
+} from "./chunk-Q2AOAOUW.js";
 import {
   SEVERITIES,
   compareFindings,
