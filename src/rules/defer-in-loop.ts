@@ -289,11 +289,7 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
   };
   // An element of a collection declared outside the loop (`defer backends[i].Stop()`,
   // `defer C.destroy(cTopics[i])`): it lives in that collection beyond the iteration.
-  const outside = (e: ast.Expr): boolean => {
-    const r = rootIdent(e);
-    const decl = r ? pass.types.objectOf(r)?.decl : undefined;
-    return !!decl && (nodePos(decl) < nodePos(loop) || nodePos(decl) >= nodeEnd(loop));
-  };
+  const outside = (e: ast.Expr) => declaredOutside(pass, loop, e);
   const recv = unparen(d.call.fun);
   const released = recv.kind === 'SelectorExpr' && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : undefined;
   if (released?.kind === 'IndexExpr' && outside(released)) return true;
@@ -317,6 +313,21 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
     });
     if (handed) return true;
   }
+  return storedOutside(pass, loop, isTarget);
+}
+
+/** Whether the expression's root variable is declared outside the loop. */
+function declaredOutside(pass: Pass, loop: LoopNode, e: ast.Expr): boolean {
+  const r = rootIdent(e);
+  const decl = r ? pass.types.objectOf(r)?.decl : undefined;
+  return !!decl && (nodePos(decl) < nodePos(loop) || nodePos(decl) >= nodeEnd(loop));
+}
+
+/**
+ * Whether the loop body stores a value `is` picks where it outlives the iteration: appended to,
+ * or assigned to, a variable declared outside the loop (`svcs = append(svcs, svc)`, `conns[i] = c`).
+ */
+function storedOutside(pass: Pass, loop: LoopNode, is: (e: ast.Expr) => boolean): boolean {
   let kept = false;
   walkSameFunc(loop.body, (x) => {
     if (kept) return false;
@@ -324,8 +335,8 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
       x.rhs.forEach((r, i) => {
         const l = x.lhs[i]!;
         const v = unparen(r);
-        const appended = v.kind === 'CallExpr' && unparen(v.fun).kind === 'Ident' && (unparen(v.fun) as ast.Ident).name === 'append' && (v.args ?? []).slice(1).some(isTarget);
-        if ((appended || isTarget(v)) && outside(l) && !isTarget(l)) kept = true;
+        const appended = v.kind === 'CallExpr' && unparen(v.fun).kind === 'Ident' && (unparen(v.fun) as ast.Ident).name === 'append' && (v.args ?? []).slice(1).some(is);
+        if ((appended || is(v)) && declaredOutside(pass, loop, l) && !is(l)) kept = true;
       });
     }
     return !kept;
@@ -358,24 +369,7 @@ function cleanupOfKeptValue(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boole
     const u = unparen(e);
     return u.kind === 'Ident' && objs.has(pass.types.objectOf(u)!);
   };
-  const outside = (e: ast.Expr): boolean => {
-    const r = rootIdent(e);
-    const decl = r ? pass.types.objectOf(r)?.decl : undefined;
-    return !!decl && (nodePos(decl) < nodePos(loop) || nodePos(decl) >= nodeEnd(loop));
-  };
-  let kept = false;
-  walkSameFunc(loop.body, (x) => {
-    if (kept) return false;
-    if (x.kind === 'AssignStmt' && x.lhs.length === x.rhs.length) {
-      x.rhs.forEach((r, i) => {
-        const v = unparen(r);
-        const appended = v.kind === 'CallExpr' && unparen(v.fun).kind === 'Ident' && (unparen(v.fun) as ast.Ident).name === 'append' && (v.args ?? []).slice(1).some(isCompanion);
-        if ((appended || isCompanion(v)) && outside(x.lhs[i]!)) kept = true;
-      });
-    }
-    return !kept;
-  });
-  return kept;
+  return storedOutside(pass, loop, isCompanion);
 }
 
 /** Whether the root variable of the deferred call's receiver (or of its first argument) is used by a go statement of the loop body. */

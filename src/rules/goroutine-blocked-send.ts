@@ -8,7 +8,7 @@ import type { Analyzer, FixInput, Pass, PassFile, RelatedInput } from '../analys
 import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import {
-  cfgOf, finalEventTested, listHolding, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameRefKey,
+  cfgOf, finalEventTested, listHolding, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameExpr, sameRefKey,
   goStmtsIn, groupGoOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
 } from './helpers.js';
 
@@ -321,17 +321,6 @@ function receiveCounters(pass: Pass, loop: ast.ForStmt | ast.RangeStmt, key: str
  * an `if` testing a counter of the channel's receives (`if n == 2 { return }`). Like the loop's
  * own condition (`for got < 2`), such an exit is how the loop stops after the last receive.
  */
-/** A condition's text with its spacing normalised (`i<2` and `i < 2` compare equal). */
-function condText(e: ast.Expr): string {
-  const u = unparen(e);
-  if (u.kind === 'BinaryExpr') return `${condText(u.x)} ${u.op} ${condText(u.y)}`;
-  if (u.kind === 'Ident') return u.name;
-  if (u.kind === 'BasicLit') return u.value;
-  if (u.kind === 'SelectorExpr') return `${condText(u.x)}.${u.sel.name}`;
-  if (u.kind === 'CallExpr' && unparen(u.fun).kind === 'Ident') return `${(unparen(u.fun) as ast.Ident).name}(${(u.args ?? []).map(condText).join(', ')})`;
-  return `?${nodePos(u)}`;
-}
-
 function countedExits(pass: Pass, g: CFG, loops: readonly LoopInfo[], key: string): Set<Block> {
   const out = new Set<Block>();
   for (const l of loops) {
@@ -346,14 +335,14 @@ function countedExits(pass: Pass, g: CFG, loops: readonly LoopInfo[], key: strin
   // }; return`, docker's TCP proxy): the exit comes once every expected value was received.
   for (const l of loops) {
     if (l.stmt.kind !== 'ForStmt' || !l.stmt.cond) continue;
-    const cond = condText(l.stmt.cond);
+    const cond = l.stmt.cond;
     for (const e of g.loopExits(l.stmt).exits) {
       if (!e.via) continue;
       const list = listHolding(l.stmt.body, e.via as ast.Stmt);
       const k = list.indexOf(e.via as ast.Stmt);
       if (k <= 0) continue;
       const joins = list.slice(0, k).some((st) => {
-        if (st.kind !== 'ForStmt' || st.init || !st.cond || condText(st.cond) !== cond) return false;
+        if (st.kind !== 'ForStmt' || st.init || !st.cond || !sameExpr(st.cond, cond)) return false;
         // Every iteration receives: a statement of its body itself, and nothing leaves it early.
         const receivesEach = (st.body.list ?? []).some((x) => (x.kind === 'ExprStmt' || x.kind === 'AssignStmt') && nodeContains(x, (y) => sameRefKey(receivedChan(pass, y), key)));
         let leaves = false;

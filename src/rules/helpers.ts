@@ -184,6 +184,7 @@ export function sameExpr(a: ast.Expr, b: ast.Expr): boolean {
     case 'StarExpr': return sameExpr(a.x, (b as ast.StarExpr).x);
     case 'BasicLit': return a.value === (b as ast.BasicLit).value;
     case 'IndexExpr': return sameExpr(a.x, (b as ast.IndexExpr).x) && sameExpr(a.index, (b as ast.IndexExpr).index);
+    case 'BinaryExpr': return a.op === (b as ast.BinaryExpr).op && sameExpr(a.x, (b as ast.BinaryExpr).x) && sameExpr(a.y, (b as ast.BinaryExpr).y);
     default: return false;
   }
 }

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-2RLIFDMW.js";
+} from "./chunk-HPWXTXRK.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

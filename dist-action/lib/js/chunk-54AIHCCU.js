@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-PLQ2YS5V.js";
+} from "./chunk-UD4H7NWJ.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-2RLIFDMW.js";
+} from "./chunk-HPWXTXRK.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Q2AOAOUW.js";
+} from "./chunk-V3Y4C5JH.js";
 import {
   SEVERITIES,
   compareFindings,

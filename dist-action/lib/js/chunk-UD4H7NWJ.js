@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-2RLIFDMW.js";
+} from "./chunk-HPWXTXRK.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Q2AOAOUW.js";
+} from "./chunk-V3Y4C5JH.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Q2AOAOUW.js";
+} from "./chunk-V3Y4C5JH.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -467,6 +467,8 @@ function sameExpr(a, b) {
       return a.value === b.value;
     case "IndexExpr":
       return sameExpr(a.x, b.x) && sameExpr(a.index, b.index);
+    case "BinaryExpr":
+      return a.op === b.op && sameExpr(a.x, b.x) && sameExpr(a.y, b.y);
     default:
       return false;
   }
@@ -2401,11 +2403,7 @@ function keptBeyondIteration(pass, loop, d) {
     const u = unparen(e);
     return u.kind === "Ident" && u.name === target.name && pass.types.objectOf(u) === o;
   };
-  const outside = (e) => {
-    const r = rootIdent(e);
-    const decl = r ? pass.types.objectOf(r)?.decl : void 0;
-    return !!decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop));
-  };
+  const outside = (e) => declaredOutside(pass, loop, e);
   const recv = unparen(d.call.fun);
   const released = recv.kind === "SelectorExpr" && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : void 0;
   if (released?.kind === "IndexExpr" && outside(released)) return true;
@@ -2425,6 +2423,14 @@ function keptBeyondIteration(pass, loop, d) {
     });
     if (handed) return true;
   }
+  return storedOutside(pass, loop, isTarget);
+}
+function declaredOutside(pass, loop, e) {
+  const r = rootIdent(e);
+  const decl = r ? pass.types.objectOf(r)?.decl : void 0;
+  return !!decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop));
+}
+function storedOutside(pass, loop, is) {
   let kept = false;
   walkSameFunc(loop.body, (x) => {
     if (kept) return false;
@@ -2432,8 +2438,8 @@ function keptBeyondIteration(pass, loop, d) {
       x.rhs.forEach((r, i) => {
         const l = x.lhs[i];
         const v = unparen(r);
-        const appended = v.kind === "CallExpr" && unparen(v.fun).kind === "Ident" && unparen(v.fun).name === "append" && (v.args ?? []).slice(1).some(isTarget);
-        if ((appended || isTarget(v)) && outside(l) && !isTarget(l)) kept = true;
+        const appended = v.kind === "CallExpr" && unparen(v.fun).kind === "Ident" && unparen(v.fun).name === "append" && (v.args ?? []).slice(1).some(is);
+        if ((appended || is(v)) && declaredOutside(pass, loop, l) && !is(l)) kept = true;
       });
     }
     return !kept;
@@ -2459,24 +2465,7 @@ function cleanupOfKeptValue(pass, loop, d) {
     const u = unparen(e);
     return u.kind === "Ident" && objs.has(pass.types.objectOf(u));
   };
-  const outside = (e) => {
-    const r = rootIdent(e);
-    const decl = r ? pass.types.objectOf(r)?.decl : void 0;
-    return !!decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop));
-  };
-  let kept = false;
-  walkSameFunc(loop.body, (x) => {
-    if (kept) return false;
-    if (x.kind === "AssignStmt" && x.lhs.length === x.rhs.length) {
-      x.rhs.forEach((r, i) => {
-        const v = unparen(r);
-        const appended = v.kind === "CallExpr" && unparen(v.fun).kind === "Ident" && unparen(v.fun).name === "append" && (v.args ?? []).slice(1).some(isCompanion);
-        if ((appended || isCompanion(v)) && outside(x.lhs[i])) kept = true;
-      });
-    }
-    return !kept;
-  });
-  return kept;
+  return storedOutside(pass, loop, isCompanion);
 }
 function handedToGoroutine(pass, loop, d) {
   const target = deferTarget(pass, d);
@@ -7547,15 +7536,6 @@ function receiveCounters(pass, loop, key) {
   });
   return out;
 }
-function condText(e) {
-  const u = unparen(e);
-  if (u.kind === "BinaryExpr") return `${condText(u.x)} ${u.op} ${condText(u.y)}`;
-  if (u.kind === "Ident") return u.name;
-  if (u.kind === "BasicLit") return u.value;
-  if (u.kind === "SelectorExpr") return `${condText(u.x)}.${u.sel.name}`;
-  if (u.kind === "CallExpr" && unparen(u.fun).kind === "Ident") return `${unparen(u.fun).name}(${(u.args ?? []).map(condText).join(", ")})`;
-  return `?${pos(u)}`;
-}
 function countedExits(pass, g, loops, key) {
   const out = /* @__PURE__ */ new Set();
   for (const l of loops) {
@@ -7567,14 +7547,14 @@ function countedExits(pass, g, loops, key) {
   }
   for (const l of loops) {
     if (l.stmt.kind !== "ForStmt" || !l.stmt.cond) continue;
-    const cond = condText(l.stmt.cond);
+    const cond = l.stmt.cond;
     for (const e of g.loopExits(l.stmt).exits) {
       if (!e.via) continue;
       const list = listHolding(l.stmt.body, e.via);
       const k = list.indexOf(e.via);
       if (k <= 0) continue;
       const joins = list.slice(0, k).some((st) => {
-        if (st.kind !== "ForStmt" || st.init || !st.cond || condText(st.cond) !== cond) return false;
+        if (st.kind !== "ForStmt" || st.init || !st.cond || !sameExpr(st.cond, cond)) return false;
         const receivesEach = (st.body.list ?? []).some((x) => (x.kind === "ExprStmt" || x.kind === "AssignStmt") && nodeContains(x, (y) => sameRefKey(receivedChan(pass, y), key)));
         let leaves = false;
         walkSameFunc(st.body, (x) => {

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Q2AOAOUW.js";
+} from "./chunk-V3Y4C5JH.js";
 import {
   docUrl,
   severityRank
