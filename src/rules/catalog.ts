@@ -133,6 +133,10 @@ export const HARMLESS_AT_EXIT: ReadonlySet<string> = new Set([
   '(*sync.RWMutex).RUnlock',
   '(sync.Locker).Unlock',
   '(*sync.WaitGroup).Done',
+  // Handing a value back to a pool, or waking waiters: in-memory state that ends with the process.
+  '(*sync.Pool).Put',
+  '(*sync.Cond).Broadcast',
+  '(*sync.Cond).Signal',
   '(*time.Ticker).Stop',
   '(*time.Timer).Stop',
   'os/signal.Stop',

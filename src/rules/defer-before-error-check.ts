@@ -79,6 +79,9 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
     let base = unparen(fun.x);
     while (base.kind === 'CallExpr' && unparen(base.fun).kind === 'SelectorExpr') base = unparen((unparen(base.fun) as ast.SelectorExpr).x);
     const root = selectorRoot(base);
+    // The deferred call is handed the error itself (`defer wfctx.Unlock(err)`): it is written to
+    // run on failure too, as a closure that looks at err is.
+    if (err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) return undefined;
     if (root && root.name === x.name && sameObj(pass, root, x) && !nilSafeCall(pass, d.call, x)) return { shown: textOf(file, d.call), path: d.call };
     return undefined;
   }

@@ -137,15 +137,16 @@ function releasedInIteration(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolea
 /**
  * Restore at return: the deferred literal only assigns back state that the same iteration changed
  * before the defer (`f.Hidden = true; defer func() { f.Hidden = false }()`, cobra's doc tests
- * hiding flags for what runs after the loop). The changes are meant to hold until the function
+ * hiding flags for what runs after the loop), or a snapshot of it taken at the defer (raft's test
+ * driver setting a log level per argument). The changes are meant to hold until the function
  * returns; the deferred assignments hold nothing (no call, no resource).
  */
 function restoresIterationChange(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
   const lit = unparen(d.call.fun);
-  if (lit.kind !== 'FuncLit' || (d.call.args?.length ?? 0) > 0) return false;
+  if (lit.kind !== 'FuncLit') return false;
   const stmts = lit.body.list ?? [];
   if (stmts.length === 0) return false;
-  const restored: string[] = [];
+  const assigns: ast.AssignStmt[] = [];
   for (const st of stmts) {
     if (st.kind !== 'AssignStmt' || st.tok !== '=') return false;
     let plain = true;
@@ -156,14 +157,49 @@ function restoresIterationChange(file: PassFile, loop: LoopNode, d: ast.DeferStm
       });
     }
     if (!plain) return false;
+    assigns.push(st);
+  }
+  const at = nodePos(d);
+  // Save and restore: every assignment puts back a snapshot of its own target, taken by a
+  // parameter of the literal (`defer func(old int) { env.Lvl = old }(env.Lvl)`) or by a variable
+  // the iteration declares before the defer (`old := env.Lvl`). Once all of them have run the
+  // target is as it was before the loop, whatever the iterations set in between.
+  const snapshot = new Map<string, string>();
+  const args = d.call.args ?? [];
+  let i = 0;
+  for (const f of lit.type.params?.list ?? []) {
+    for (const n of f.names ?? []) {
+      const a = args[i++];
+      if (a) snapshot.set(n.name, textOf(file, unparen(a)));
+    }
+  }
+  walkSameFunc(loop.body, (x) => {
+    if (nodePos(x) >= at) return false;
+    if (x.kind === 'AssignStmt' && x.tok === ':=' && x.lhs.length === x.rhs.length) {
+      x.lhs.forEach((l, k) => {
+        if (l.kind === 'Ident' && !snapshot.has(l.name)) snapshot.set(l.name, textOf(file, unparen(x.rhs[k]!)));
+      });
+    }
+    return true;
+  });
+  const restoresSnapshot = (st: ast.AssignStmt) =>
+    st.lhs.length === st.rhs.length &&
+    st.lhs.every((l, k) => {
+      const r = unparen(st.rhs[k]!);
+      return r.kind === 'Ident' && snapshot.get(r.name) === textOf(file, unparen(l));
+    });
+  if (assigns.every(restoresSnapshot)) return true;
+  // Otherwise, a literal without arguments that assigns state outliving the statement (a field,
+  // an element or a dereference) which the iteration changed before the defer.
+  if (args.length > 0) return false;
+  const restored: string[] = [];
+  for (const st of assigns) {
     for (const l of st.lhs) {
       const t = unparen(l);
-      // Only state that outlives the statement: a field, an element or a dereference.
       if (t.kind !== 'SelectorExpr' && t.kind !== 'IndexExpr' && t.kind !== 'StarExpr') return false;
       restored.push(textOf(file, t));
     }
   }
-  const at = nodePos(d);
   const changed = new Set<string>();
   walkSameFunc(loop.body, (x) => {
     if (nodePos(x) >= at) return false;

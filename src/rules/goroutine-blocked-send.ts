@@ -392,6 +392,8 @@ function fixFor(file: PassFile, m: UnbufferedMake): FixInput {
 
 function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly FuncNode[]): void {
   if (!fn.body) return;
+  // The program's main: when it returns the process ends, and no goroutine outlives it to leak.
+  if (fn.kind === 'FuncDecl' && !fn.recv && fn.name.name === 'main' && pass.pkg.name === 'main' && !file.test) return;
   const makes = unbufferedMakes(pass, fn.body);
   if (makes.length === 0) return;
   const gos = launchesIn(pass, fn.body);

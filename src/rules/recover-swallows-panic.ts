@@ -221,9 +221,9 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narr
 
 /**
  * Whether the deferred literal guards one built-in operation: the statement list that defers it
- * holds one other statement (and perhaps a return after it), with no calls other than builtins (`close(ch)` of a channel that may
- * be closed already, `ch <- v` on one, `if a == b { ... }` on interface values that may not be
- * comparable).
+ * holds one other statement (and perhaps a return after it), with no calls other than builtins
+ * and reflect's methods (`close(ch)` of a channel that may be closed already, `ch <- v` on one,
+ * `if a == b { ... }` on interface values that may not be comparable, `v.Convert(t)`).
  * Swallowing that one known panic is the intent (nats.go's `closeStatusListener`, x/tools'
  * comparison of `cmd.Stdout` and `cmd.Stderr`).
  */
@@ -248,8 +248,10 @@ function guardsOneBuiltin(pass: Pass, file: PassFile, lit: RecoverSite["fn"]): b
       plain = false;
       return;
     }
-    // An explicit panic swallowed right away is the textbook case, not a guard.
-    if (n.kind === 'CallExpr' && (pass.types.callee(n)?.kind !== 'builtin' || (unparen(n.fun).kind === 'Ident' && (unparen(n.fun) as ast.Ident).name === 'panic'))) {
+    // An explicit panic swallowed right away is the textbook case, not a guard. Besides builtins,
+    // reflect's operations count: they panic on misuse where other APIs return an error
+    // (`defer func() { recover() }(); return v.Convert(t)` converts or yields the zero Value).
+    if (n.kind === 'CallExpr' && !reflectOp(pass, n) && (pass.types.callee(n)?.kind !== 'builtin' || (unparen(n.fun).kind === 'Ident' && (unparen(n.fun) as ast.Ident).name === 'panic'))) {
       plain = false;
       return;
     }
@@ -257,6 +259,12 @@ function guardsOneBuiltin(pass: Pass, file: PassFile, lit: RecoverSite["fn"]): b
   };
   for (const st of rest) visit(st);
   return plain;
+}
+
+/** A call of a method of reflect.Value or reflect.Type, known by types. */
+function reflectOp(pass: Pass, call: ast.CallExpr): boolean {
+  const name = pass.types.callee(call)?.name ?? '';
+  return name.startsWith('(reflect.Value).') || name.startsWith('(reflect.Type).');
 }
 
 /** The defer statement of the function's own code that defers the literal. */

@@ -146,6 +146,10 @@ var HARMLESS_AT_EXIT = /* @__PURE__ */ new Set([
   "(*sync.RWMutex).RUnlock",
   "(sync.Locker).Unlock",
   "(*sync.WaitGroup).Done",
+  // Handing a value back to a pool, or waking waiters: in-memory state that ends with the process.
+  "(*sync.Pool).Put",
+  "(*sync.Cond).Broadcast",
+  "(*sync.Cond).Signal",
   "(*time.Ticker).Stop",
   "(*time.Timer).Stop",
   "os/signal.Stop",
@@ -2290,10 +2294,10 @@ function releasedInIteration(pass, fn, d) {
 }
 function restoresIterationChange(file, loop, d) {
   const lit = unparen(d.call.fun);
-  if (lit.kind !== "FuncLit" || (d.call.args?.length ?? 0) > 0) return false;
+  if (lit.kind !== "FuncLit") return false;
   const stmts = lit.body.list ?? [];
   if (stmts.length === 0) return false;
-  const restored = [];
+  const assigns2 = [];
   for (const st of stmts) {
     if (st.kind !== "AssignStmt" || st.tok !== "=") return false;
     let plain = true;
@@ -2304,13 +2308,41 @@ function restoresIterationChange(file, loop, d) {
       });
     }
     if (!plain) return false;
+    assigns2.push(st);
+  }
+  const at = pos(d);
+  const snapshot = /* @__PURE__ */ new Map();
+  const args = d.call.args ?? [];
+  let i = 0;
+  for (const f of lit.type.params?.list ?? []) {
+    for (const n of f.names ?? []) {
+      const a = args[i++];
+      if (a) snapshot.set(n.name, textOf(file, unparen(a)));
+    }
+  }
+  walkSameFunc(loop.body, (x) => {
+    if (pos(x) >= at) return false;
+    if (x.kind === "AssignStmt" && x.tok === ":=" && x.lhs.length === x.rhs.length) {
+      x.lhs.forEach((l, k) => {
+        if (l.kind === "Ident" && !snapshot.has(l.name)) snapshot.set(l.name, textOf(file, unparen(x.rhs[k])));
+      });
+    }
+    return true;
+  });
+  const restoresSnapshot = (st) => st.lhs.length === st.rhs.length && st.lhs.every((l, k) => {
+    const r = unparen(st.rhs[k]);
+    return r.kind === "Ident" && snapshot.get(r.name) === textOf(file, unparen(l));
+  });
+  if (assigns2.every(restoresSnapshot)) return true;
+  if (args.length > 0) return false;
+  const restored = [];
+  for (const st of assigns2) {
     for (const l of st.lhs) {
       const t = unparen(l);
       if (t.kind !== "SelectorExpr" && t.kind !== "IndexExpr" && t.kind !== "StarExpr") return false;
       restored.push(textOf(file, t));
     }
   }
-  const at = pos(d);
   const changed = /* @__PURE__ */ new Set();
   walkSameFunc(loop.body, (x) => {
     if (pos(x) >= at) return false;
@@ -6589,6 +6621,7 @@ function deferUse(pass, file, d, x, err) {
     let base = unparen(fun.x);
     while (base.kind === "CallExpr" && unparen(base.fun).kind === "SelectorExpr") base = unparen(unparen(base.fun).x);
     const root = selectorRoot(base);
+    if (err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) return void 0;
     if (root && root.name === x.name && sameObj(pass, root, x) && !nilSafeCall(pass, d.call, x)) return { shown: textOf(file, d.call), path: d.call };
     return void 0;
   }
@@ -7598,6 +7631,7 @@ function fixFor2(file, m) {
 }
 function check4(pass, file, fn, enclosing) {
   if (!fn.body) return;
+  if (fn.kind === "FuncDecl" && !fn.recv && fn.name.name === "main" && pass.pkg.name === "main" && !file.test) return;
   const makes = unbufferedMakes(pass, fn.body);
   if (makes.length === 0) return;
   const gos = launchesIn(pass, fn.body);
@@ -8030,7 +8064,7 @@ function guardsOneBuiltin(pass, file, lit) {
       plain = false;
       return;
     }
-    if (n.kind === "CallExpr" && (pass.types.callee(n)?.kind !== "builtin" || unparen(n.fun).kind === "Ident" && unparen(n.fun).name === "panic")) {
+    if (n.kind === "CallExpr" && !reflectOp(pass, n) && (pass.types.callee(n)?.kind !== "builtin" || unparen(n.fun).kind === "Ident" && unparen(n.fun).name === "panic")) {
       plain = false;
       return;
     }
@@ -8038,6 +8072,10 @@ function guardsOneBuiltin(pass, file, lit) {
   };
   for (const st of rest) visit(st);
   return plain;
+}
+function reflectOp(pass, call) {
+  const name = pass.types.callee(call)?.name ?? "";
+  return name.startsWith("(reflect.Value).") || name.startsWith("(reflect.Type).");
 }
 function findDefer(body, lit) {
   let found;

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-HPWXTXRK.js";
+} from "./chunk-5RLXL6IJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-V3Y4C5JH.js";
+} from "./chunk-OSILE6YG.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-V3Y4C5JH.js";
+} from "./chunk-OSILE6YG.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-UD4H7NWJ.js";
+} from "./chunk-OZ5W4SKK.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-HPWXTXRK.js";
+} from "./chunk-5RLXL6IJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-V3Y4C5JH.js";
+} from "./chunk-OSILE6YG.js";
 import {
   SEVERITIES,
   compareFindings,

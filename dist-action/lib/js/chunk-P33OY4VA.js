@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-V3Y4C5JH.js";
+} from "./chunk-OSILE6YG.js";
 import {
   docUrl,
   severityRank
