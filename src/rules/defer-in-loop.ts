@@ -6,7 +6,7 @@ import { end as nodeEnd, inspect as inspectAll, pos as nodePos, unparen } from '
 import { nodeContains, walkNode } from '../types/cfg.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { ACQUIRING_CALLS, MUTEX_METHODS, UNLOCK_FOR } from './catalog.js';
+import { ACQUIRING_CALLS, MUTEX_METHODS, RELEASE_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
   callGraphOf, callName, callText, cfgOf, definingValue, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
   sameRefKey, sameVar, stmtListOf, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
@@ -207,6 +207,38 @@ function restoresIterationChange(file: PassFile, loop: LoopNode, d: ast.DeferStm
     return true;
   });
   return restored.every((r) => changed.has(r));
+}
+
+/**
+ * Work postponed to the return: the deferred literal sets a named result of fn (which only
+ * matters as fn returns) and releases nothing (no call named like a release, no close). Each
+ * iteration queues a step to run after the rest of the function, on purpose (gorm's `Open`
+ * running every option's `AfterInitialize` into `err`, its migrator creating indexes after the
+ * table).
+ */
+function resultWorkAtExit(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== 'FuncLit') return false;
+  const results = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).filter((n) => n.name !== '_')).map((n) => pass.types.objectOf(n) ?? n.name));
+  if (results.size === 0) return false;
+  let sets = false;
+  let releases = false;
+  walkSameFunc(lit.body, (x) => {
+    if (releases) return false;
+    if (x.kind === 'AssignStmt' && x.tok === '=') {
+      for (const l of x.lhs) {
+        const t = unparen(l);
+        if (t.kind === 'Ident' && results.has(pass.types.objectOf(t) ?? t.name)) sets = true;
+      }
+    }
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      const name = f.kind === 'SelectorExpr' ? f.sel.name : f.kind === 'Ident' ? f.name : '';
+      if (RELEASE_METHODS.has(name) || name === 'close' || /^(cancel|release|cleanup|unlock|done)/i.test(name)) releases = true;
+    }
+    return true;
+  });
+  return sets && !releases;
 }
 
 /**
@@ -616,6 +648,8 @@ function run(pass: Pass): void {
       // result. Each iteration registers its own rollback, meant to run at exit when the function
       // fails; nothing is held across iterations.
       if (fn && rollbackOnFailure(pass, fn, d)) return;
+      // Work queued for the return: the literal sets a named result and releases nothing.
+      if (fn && resultWorkAtExit(pass, fn, d)) return;
       // Restore at return: the iteration changed state the rest of the function works with.
       if (restoresIterationChange(file, loop, d)) return;
       // Acquire-all: each iteration takes a token of a semaphore and defers giving it back

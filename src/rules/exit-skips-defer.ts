@@ -99,8 +99,31 @@ const KERNEL_CLOSES: ReadonlySet<string> = new Set([
   ...['TCPConn', 'UDPConn', 'UnixConn', 'IPConn', 'TCPListener', 'UnixListener'].map((t) => `(*net.${t}).Close`),
 ]);
 
+/**
+ * database/sql releases whose loss at exit costs nothing either: the kernel closes the pool's
+ * connections, and the server ends each session, rolling back a transaction left open (a pending
+ * Commit is another matter: it is not listed).
+ */
+const SESSION_CLOSES: ReadonlySet<string> = new Set([
+  '(*database/sql.DB).Close',
+  '(*database/sql.Conn).Close',
+  '(*database/sql.Rows).Close',
+  '(*database/sql.Stmt).Close',
+  '(*database/sql.Tx).Rollback',
+]);
+
+function closesSession(pass: Pass, d: ast.DeferStmt): boolean {
+  let any = false;
+  deferredCallsAll(d, (call) => {
+    if (SESSION_CLOSES.has(pass.types.callee(call)?.name ?? '')) any = true;
+    return true;
+  });
+  return any;
+}
+
 function closesOsFile(pass: Pass, call: ast.CallExpr): boolean {
-  if (KERNEL_CLOSES.has(pass.types.callee(call)?.name ?? '')) return true;
+  const callee = pass.types.callee(call)?.name ?? '';
+  if (KERNEL_CLOSES.has(callee) || SESSION_CLOSES.has(callee)) return true;
   // `resp.Body.Close()` of an HTTP response (or of a value whose type we cannot see): the body is
   // a read stream over a connection the kernel closes; nothing written is lost.
   const f = unparen(call.fun);
@@ -337,7 +360,7 @@ function run(pass: Pass): void {
       const shownDefers = pending.slice(0, 3).map((d) => `${shortCall(file, d.call)} (line ${lineOf(file, d)})`);
       const more = pending.length > 3 ? ` and ${pending.length - 3} more` : '';
       const cost = filesOnly
-        ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? 'the descriptor' : 'the descriptors'} when the process ends), but any cleanup added to ${pending.length === 1 ? 'it' : 'them'} later is skipped too`
+        ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? 'the descriptor' : 'the descriptors'} when the process ends${pending.some((d) => closesSession(pass, d)) ? ', and the database server ends the session, rolling back what was not committed' : ''}), but any cleanup added to ${pending.length === 1 ? 'it' : 'them'} later is skipped too`
         : '';
       pass.report({
         node: call,

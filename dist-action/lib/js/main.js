@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-5RLXL6IJ.js";
+} from "./chunk-J4ZET2NC.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OSILE6YG.js";
+} from "./chunk-RFHGJPRY.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

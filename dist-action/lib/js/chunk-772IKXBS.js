@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-OZ5W4SKK.js";
+} from "./chunk-66XYUYXV.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5RLXL6IJ.js";
+} from "./chunk-J4ZET2NC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OSILE6YG.js";
+} from "./chunk-RFHGJPRY.js";
 import {
   SEVERITIES,
   compareFindings,

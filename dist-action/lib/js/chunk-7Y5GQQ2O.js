@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OSILE6YG.js";
+} from "./chunk-RFHGJPRY.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OSILE6YG.js";
+} from "./chunk-RFHGJPRY.js";
 import {
   docUrl,
   severityRank

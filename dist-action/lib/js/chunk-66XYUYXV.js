@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-5RLXL6IJ.js";
+} from "./chunk-J4ZET2NC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OSILE6YG.js";
+} from "./chunk-RFHGJPRY.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-OZ5W4SKK.js";
+} from "./chunk-66XYUYXV.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-5RLXL6IJ.js";
+import "./chunk-J4ZET2NC.js";
 import "./chunk-H2GXJT37.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-2X5MBHEL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-OSILE6YG.js";
+import "./chunk-RFHGJPRY.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -2351,6 +2351,30 @@ function restoresIterationChange(file, loop, d) {
   });
   return restored.every((r) => changed.has(r));
 }
+function resultWorkAtExit(pass, fn, d) {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== "FuncLit") return false;
+  const results = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).filter((n) => n.name !== "_")).map((n) => pass.types.objectOf(n) ?? n.name));
+  if (results.size === 0) return false;
+  let sets = false;
+  let releases2 = false;
+  walkSameFunc(lit.body, (x) => {
+    if (releases2) return false;
+    if (x.kind === "AssignStmt" && x.tok === "=") {
+      for (const l of x.lhs) {
+        const t = unparen(l);
+        if (t.kind === "Ident" && results.has(pass.types.objectOf(t) ?? t.name)) sets = true;
+      }
+    }
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      const name = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
+      if (RELEASE_METHODS.has(name) || name === "close" || /^(cancel|release|cleanup|unlock|done)/i.test(name)) releases2 = true;
+    }
+    return true;
+  });
+  return sets && !releases2;
+}
 function rollbackOnFailure(pass, fn, d) {
   const fun = unparen(d.call.fun);
   const lit = fun.kind === "FuncLit" ? fun : fun.kind === "Ident" ? callGraphOf(pass).calleeOf(d.call)?.lit : void 0;
@@ -2660,6 +2684,7 @@ function run(pass) {
       if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1], stack)) return;
       if (fn && releasedInIteration(pass, fn, d)) return;
       if (fn && rollbackOnFailure(pass, fn, d)) return;
+      if (fn && resultWorkAtExit(pass, fn, d)) return;
       if (restoresIterationChange(file, loop, d)) return;
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
       const outer = loops[loops.length - 1];
@@ -9704,8 +9729,24 @@ var KERNEL_CLOSES = /* @__PURE__ */ new Set([
   "(net.PacketConn).Close",
   ...["TCPConn", "UDPConn", "UnixConn", "IPConn", "TCPListener", "UnixListener"].map((t) => `(*net.${t}).Close`)
 ]);
+var SESSION_CLOSES = /* @__PURE__ */ new Set([
+  "(*database/sql.DB).Close",
+  "(*database/sql.Conn).Close",
+  "(*database/sql.Rows).Close",
+  "(*database/sql.Stmt).Close",
+  "(*database/sql.Tx).Rollback"
+]);
+function closesSession(pass, d) {
+  let any = false;
+  deferredCallsAll(d, (call) => {
+    if (SESSION_CLOSES.has(pass.types.callee(call)?.name ?? "")) any = true;
+    return true;
+  });
+  return any;
+}
 function closesOsFile(pass, call) {
-  if (KERNEL_CLOSES.has(pass.types.callee(call)?.name ?? "")) return true;
+  const callee = pass.types.callee(call)?.name ?? "";
+  if (KERNEL_CLOSES.has(callee) || SESSION_CLOSES.has(callee)) return true;
   const f = unparen(call.fun);
   if (f.kind !== "SelectorExpr" || f.sel.name !== "Close" || (call.args?.length ?? 0) > 0) return false;
   const body = unparen(f.x);
@@ -9886,7 +9927,7 @@ function run24(pass) {
       const pending = filesOnly ? all : weighty;
       const shownDefers = pending.slice(0, 3).map((d) => `${shortCall(file, d.call)} (line ${lineOf(file, d)})`);
       const more = pending.length > 3 ? ` and ${pending.length - 3} more` : "";
-      const cost = filesOnly ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? "the descriptor" : "the descriptors"} when the process ends), but any cleanup added to ${pending.length === 1 ? "it" : "them"} later is skipped too` : "";
+      const cost = filesOnly ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? "the descriptor" : "the descriptors"} when the process ends${pending.some((d) => closesSession(pass, d)) ? ", and the database server ends the session, rolling back what was not committed" : ""}), but any cleanup added to ${pending.length === 1 ? "it" : "them"} later is skipped too` : "";
       pass.report({
         node: call,
         file,
