@@ -12,7 +12,7 @@ import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
   argumentFor, blockingCall, fieldStores, callGraphOf, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
-  methodCallOn, requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds,
+  methodCallOn, requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds, inTestCode,
 } from './helpers.js';
 
 const ID = 'defer-blocking-call';
@@ -1009,6 +1009,8 @@ function run(pass: Pass): void {
     // Tests wait in defers on purpose (defer wg.Wait() keeps goroutines inside the test).
     if (file.test && !includeTests) continue;
     file.inspector.withStack(['DeferStmt'], (d, stack) => {
+      // Shared test suites outside _test.go files (functions taking a *testing.T) are tests too.
+      if (!includeTests && inTestCode(stack)) return;
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : 'the function';
       const call = d.call;

@@ -419,10 +419,26 @@ function storedOutside(pass: Pass, loop: LoopNode, is: (e: ast.Expr) => boolean)
  * loop, so it is meant to run at return.
  */
 function cleanupOfKeptValue(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const objs = companionsOf(pass, loop, d);
+  if (objs.size === 0) return false;
+  const isCompanion = (e: ast.Expr) => {
+    const u = unparen(e);
+    return u.kind === 'Ident' && objs.has(pass.types.objectOf(u)!);
+  };
+  return storedOutside(pass, loop, isCompanion);
+}
+
+/**
+ * For `defer cleanup()` of a func variable the loop body assigns together with other values
+ * (`srv, cleanup, err := newServer(h)`, `ctx, cancel := context.WithTimeout(...)`), the objects of
+ * those other values (the blank identifier left out): what the cleanup releases.
+ */
+function companionsOf(pass: Pass, loop: LoopNode, d: ast.DeferStmt): Set<NonNullable<ReturnType<Pass['types']['objectOf']>>> {
+  const out = new Set<NonNullable<ReturnType<Pass['types']['objectOf']>>>();
   const fun = unparen(d.call.fun);
-  if (fun.kind !== 'Ident' || (d.call.args?.length ?? 0) > 0) return false;
+  if (fun.kind !== 'Ident' || (d.call.args?.length ?? 0) > 0) return out;
   const o = pass.types.objectOf(fun);
-  if (!o || o.kind !== 'var') return false;
+  if (!o || o.kind !== 'var') return out;
   let companions: ast.Ident[] = [];
   walkSameFunc(loop.body, (x) => {
     if (companions.length > 0) return false;
@@ -431,27 +447,29 @@ function cleanupOfKeptValue(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boole
     }
     return companions.length === 0;
   });
-  if (companions.length === 0) return false;
-  const objs = new Set(companions.map((c) => pass.types.objectOf(c)).filter((x) => x !== undefined));
-  const isCompanion = (e: ast.Expr) => {
-    const u = unparen(e);
-    return u.kind === 'Ident' && objs.has(pass.types.objectOf(u)!);
-  };
-  return storedOutside(pass, loop, isCompanion);
+  for (const c of companions) {
+    const co = pass.types.objectOf(c);
+    if (co) out.add(co);
+  }
+  return out;
 }
 
-/** Whether the root variable of the deferred call's receiver (or of its first argument) is used by a go statement of the loop body. */
+/**
+ * Whether the root variable of the deferred call's receiver (or of its first argument) is used by
+ * a go statement of the loop body; for `defer cancel()`, a value assigned with it (`ctx, cancel :=
+ * context.WithTimeout(...)`, `bo, cancel := bo.Fork()`): the goroutine needs it until the function
+ * stops waiting for it, so the release belongs at the return.
+ */
 function handedToGoroutine(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boolean {
   const target = deferTarget(pass, d);
-  if (!target) return false;
-  const o = pass.types.objectOf(target);
-  if (!o) return false;
+  const objs = target ? new Set([pass.types.objectOf(target)].filter((x) => x !== undefined)) : companionsOf(pass, loop, d);
+  if (objs.size === 0) return false;
   let used = false;
   walkSameFunc(loop.body, (x) => {
     if (used) return false;
     if (x.kind === 'GoStmt') {
       inspectAll(x, (y) => {
-        if (y.kind === 'Ident' && y.name === target.name && pass.types.objectOf(y) === o) used = true;
+        if (y.kind === 'Ident' && objs.has(pass.types.objectOf(y)!)) used = true;
         return !used;
       });
       return false;

@@ -34,6 +34,24 @@ export function enclosingFunc(stack: readonly ast.Node[]): FuncNode | undefined 
 }
 
 /**
+ * Whether a function of the stack (the node's own or one around it) takes a test's handle:
+ * `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`. Test helpers outside _test.go files
+ * (a package of shared suites) are test code too.
+ */
+export function inTestCode(stack: readonly ast.Node[]): boolean {
+  for (const n of stack) {
+    if (!isFunc(n)) continue;
+    for (const f of n.type.params?.list ?? []) {
+      if (!f.type) continue;
+      let t = unparen(f.type);
+      if (t.kind === 'StarExpr') t = unparen(t.x);
+      if (t.kind === 'SelectorExpr' && t.x.kind === 'Ident' && t.x.name === 'testing' && ['T', 'B', 'F', 'TB'].includes(t.sel.name)) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * The loops of the same function that enclose the last node of the stack, innermost first. A
  * function literal starts a new function, so loops outside it do not count.
  */

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-J4ZET2NC.js";
+} from "./chunk-3ACCVPV5.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

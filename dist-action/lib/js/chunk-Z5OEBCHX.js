@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-J4ZET2NC.js";
+} from "./chunk-3ACCVPV5.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-RFHGJPRY.js";
+} from "./chunk-2G4K7R4Z.js";
 import {
   SEVERITIES,
   compareFindings,

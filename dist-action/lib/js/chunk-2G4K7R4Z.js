@@ -368,6 +368,18 @@ function enclosingFunc(stack) {
   }
   return void 0;
 }
+function inTestCode(stack) {
+  for (const n of stack) {
+    if (!isFunc(n)) continue;
+    for (const f of n.type.params?.list ?? []) {
+      if (!f.type) continue;
+      let t = unparen(f.type);
+      if (t.kind === "StarExpr") t = unparen(t.x);
+      if (t.kind === "SelectorExpr" && t.x.kind === "Ident" && t.x.name === "testing" && ["T", "B", "F", "TB"].includes(t.sel.name)) return true;
+    }
+  }
+  return false;
+}
 function enclosingLoops(stack) {
   const out = [];
   for (let i = stack.length - 2; i >= 0; i--) {
@@ -2503,10 +2515,20 @@ function storedOutside(pass, loop, is) {
   return kept;
 }
 function cleanupOfKeptValue(pass, loop, d) {
+  const objs = companionsOf(pass, loop, d);
+  if (objs.size === 0) return false;
+  const isCompanion = (e) => {
+    const u = unparen(e);
+    return u.kind === "Ident" && objs.has(pass.types.objectOf(u));
+  };
+  return storedOutside(pass, loop, isCompanion);
+}
+function companionsOf(pass, loop, d) {
+  const out = /* @__PURE__ */ new Set();
   const fun = unparen(d.call.fun);
-  if (fun.kind !== "Ident" || (d.call.args?.length ?? 0) > 0) return false;
+  if (fun.kind !== "Ident" || (d.call.args?.length ?? 0) > 0) return out;
   const o = pass.types.objectOf(fun);
-  if (!o || o.kind !== "var") return false;
+  if (!o || o.kind !== "var") return out;
   let companions = [];
   walkSameFunc(loop.body, (x) => {
     if (companions.length > 0) return false;
@@ -2515,25 +2537,22 @@ function cleanupOfKeptValue(pass, loop, d) {
     }
     return companions.length === 0;
   });
-  if (companions.length === 0) return false;
-  const objs = new Set(companions.map((c) => pass.types.objectOf(c)).filter((x) => x !== void 0));
-  const isCompanion = (e) => {
-    const u = unparen(e);
-    return u.kind === "Ident" && objs.has(pass.types.objectOf(u));
-  };
-  return storedOutside(pass, loop, isCompanion);
+  for (const c of companions) {
+    const co = pass.types.objectOf(c);
+    if (co) out.add(co);
+  }
+  return out;
 }
 function handedToGoroutine(pass, loop, d) {
   const target = deferTarget(pass, d);
-  if (!target) return false;
-  const o = pass.types.objectOf(target);
-  if (!o) return false;
+  const objs = target ? new Set([pass.types.objectOf(target)].filter((x) => x !== void 0)) : companionsOf(pass, loop, d);
+  if (objs.size === 0) return false;
   let used = false;
   walkSameFunc(loop.body, (x) => {
     if (used) return false;
     if (x.kind === "GoStmt") {
       inspect(x, (y) => {
-        if (y.kind === "Ident" && y.name === target.name && pass.types.objectOf(y) === o) used = true;
+        if (y.kind === "Ident" && objs.has(pass.types.objectOf(y))) used = true;
         return !used;
       });
       return false;
@@ -9575,6 +9594,7 @@ function run23(pass) {
   for (const file of pass.files) {
     if (file.test && !includeTests) continue;
     file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      if (!includeTests && inTestCode(stack)) return;
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : "the function";
       const call = d.call;

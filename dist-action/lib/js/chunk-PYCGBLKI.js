@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-66XYUYXV.js";
+} from "./chunk-Z5OEBCHX.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-J4ZET2NC.js";
+import "./chunk-3ACCVPV5.js";
 import "./chunk-H2GXJT37.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-2X5MBHEL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-RFHGJPRY.js";
+import "./chunk-2G4K7R4Z.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-66XYUYXV.js";
+} from "./chunk-Z5OEBCHX.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-J4ZET2NC.js";
+} from "./chunk-3ACCVPV5.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RFHGJPRY.js";
+} from "./chunk-2G4K7R4Z.js";
 import {
   SEVERITIES,
   compareFindings,
