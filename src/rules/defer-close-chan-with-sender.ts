@@ -132,6 +132,20 @@ function calleeSends(pass: Pass, call: ast.CallExpr, subst: ReadonlyMap<unknown,
 }
 
 /**
+ * Whether the sender sends at most one value: one send outside any loop, or several sends outside
+ * loops none of which can run after another (`if err != nil { errCh <- err; return }; errCh <-
+ * start()`, runc's CPU-affinity starter).
+ */
+function sendsOnce(pass: Pass, s: Sender): boolean {
+  const body = s.target.fn.body!;
+  if (s.sends.length === 0 || s.sends.some((x) => loopDepthIn(body, x) !== 0)) return false;
+  if (s.sends.length === 1) return true;
+  const sg = cfgOf(pass, s.target.fn);
+  if (!sg || s.sends.some((x) => !sg.locate(x))) return false;
+  return s.sends.every((a) => s.sends.every((b) => a === b || !sg.canReach(a, b)));
+}
+
+/**
  * The CFG entries after which every sender of `key` started by `go` is known to be done: waits on a
  * group, receives of a completion signal, a range over the channel, a receive of the only value of
  * a single sender, and loops that receive from the channel and are left only when their condition ends.
@@ -139,7 +153,7 @@ function calleeSends(pass: Pass, call: ast.CallExpr, subst: ReadonlyMap<unknown,
 function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, at: ast.Node, s: Sender, key: string, senders: number): (n: ast.Node) => boolean {
   // One goroutine sending one value: receiving a value means it has sent. With two goroutines
   // sending (`go copy(a, b)` and `go copy(b, a)` on one errc), one receive says nothing of the other.
-  const oneValue = s.sends.length === 1 && !s.viaCall && loopDepthIn(s.target.fn.body!, s.sends[0]!) === 0 && g.loopsContaining(g.locate(at)!.block).length === 0;
+  const oneValue = !s.viaCall && sendsOnce(pass, s) && g.loopsContaining(g.locate(at)!.block).length === 0;
   const single = senders === 1 && oneValue;
   // Several goroutines sending one value each, received as many times in the function's own
   // top-level statements (`err1 := <-errc; err2 := <-errc`): after the last of those receives

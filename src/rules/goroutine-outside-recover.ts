@@ -32,7 +32,8 @@ function onlyPlumbing(pass: Pass, fn: FuncNode): boolean {
 
 /**
  * A goroutine literal whose only work is calls into other packages (`go func() { errc <-
- * srv.ListenAndServe() }()`): like `go srv.ListenAndServe()`, their recover is out of sight.
+ * srv.ListenAndServe() }()`): like `go srv.ListenAndServe()`, their recover is out of sight. Calls
+ * of the package's own functions that recover by themselves may stand beside them.
  */
 function onlyForeignCalls(pass: Pass, fn: FuncNode): boolean {
   if (fn.kind !== 'FuncLit') return false;
@@ -45,6 +46,9 @@ function onlyForeignCalls(pass: Pass, fn: FuncNode): boolean {
     // An http.Handler's ServeHTTP runs whatever handler the program installed: its own code.
     if (!c || c.name === 'builtin panic' || c.name === '(net/http.Handler).ServeHTTP') ok = false;
     else if ((c.kind === 'func' || c.kind === 'method' || c.kind === 'interface') && c.pkg !== '' && c.pkg !== pass.pkg.importPath) foreign = true;
+    // A function of the package that recovers by itself, beside them (`errc <- hashDir(m,
+    // filepath.Join(root, d))`): its work is protected, the rest is out of sight.
+    else if (c.decl && protectingRecover(pass, c.decl)) foreign = true;
     else if (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion' && c.kind !== 'builtin' && !isCancel(pass, x)) ok = false;
     return ok;
   });

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-Z5OEBCHX.js";
+} from "./chunk-6RK35VM4.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-3ACCVPV5.js";
+import "./chunk-FA5C7I5N.js";
 import "./chunk-H2GXJT37.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-2X5MBHEL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-2G4K7R4Z.js";
+import "./chunk-RWPMJGUJ.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-Z5OEBCHX.js";
+} from "./chunk-6RK35VM4.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-3ACCVPV5.js";
+} from "./chunk-FA5C7I5N.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-2G4K7R4Z.js";
+} from "./chunk-RWPMJGUJ.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -3176,8 +3176,16 @@ function calleeSends(pass, call, subst, key, out, seen, depth) {
     return true;
   });
 }
+function sendsOnce(pass, s) {
+  const body = s.target.fn.body;
+  if (s.sends.length === 0 || s.sends.some((x) => loopDepthIn(body, x) !== 0)) return false;
+  if (s.sends.length === 1) return true;
+  const sg = cfgOf(pass, s.target.fn);
+  if (!sg || s.sends.some((x) => !sg.locate(x))) return false;
+  return s.sends.every((a) => s.sends.every((b) => a === b || !sg.canReach(a, b)));
+}
 function syncEntries(pass, file, fn, g, go, at, s, key, senders) {
-  const oneValue = s.sends.length === 1 && !s.viaCall && loopDepthIn(s.target.fn.body, s.sends[0]) === 0 && g.loopsContaining(g.locate(at).block).length === 0;
+  const oneValue = !s.viaCall && sendsOnce(pass, s) && g.loopsContaining(g.locate(at).block).length === 0;
   const single = senders === 1 && oneValue;
   let allReceived;
   if (senders > 1 && oneValue && fn.body) {
@@ -8705,6 +8713,7 @@ function onlyForeignCalls(pass, fn) {
     const c = pass.types.callee(x);
     if (!c || c.name === "builtin panic" || c.name === "(net/http.Handler).ServeHTTP") ok = false;
     else if ((c.kind === "func" || c.kind === "method" || c.kind === "interface") && c.pkg !== "" && c.pkg !== pass.pkg.importPath) foreign = true;
+    else if (c.decl && protectingRecover(pass, c.decl)) foreign = true;
     else if (!PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin" && !isCancel(pass, x)) ok = false;
     return ok;
   });

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-2G4K7R4Z.js";
+} from "./chunk-RWPMJGUJ.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

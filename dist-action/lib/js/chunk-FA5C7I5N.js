@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-SBYWRDQX.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-PYCGBLKI.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-QEJONF57.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-7S4VMBRG.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-5D64BVEQ.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-DNFXDPAG.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-ESVXEJ2N.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-2ZSEXKA2.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-XLRDXKRR.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-RXCK34GD.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-MUX4MFKT.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-3ACU6MWU.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-CXVWOMHN.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-NBEJ7V35.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-RTETZVJU.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-BGA43IUH.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-YSEVN6NT.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-IGO6GJ22.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

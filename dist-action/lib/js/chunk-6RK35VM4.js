@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-3ACCVPV5.js";
+} from "./chunk-FA5C7I5N.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-2G4K7R4Z.js";
+} from "./chunk-RWPMJGUJ.js";
 import {
   SEVERITIES,
   compareFindings,

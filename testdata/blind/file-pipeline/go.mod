@@ -1,0 +1,3 @@
+module example.com/filepipeline
+
+go 1.23
