@@ -1,0 +1,3 @@
+module example.com/realtimegame
+
+go 1.21
