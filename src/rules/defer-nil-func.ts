@@ -529,8 +529,9 @@ function mayStoreNil(pass: Pass, key: string): boolean {
     // Evidence that the field is optional: a keyed literal given a value that may be nil (`&cache{
     // onEvict: onEvict}` with a parameter), or a constructor of the struct (a function that
     // builds it with a literal) that stores such a value or stores only under a condition (`if
-    // cfg.Metrics { s.flush = flushMetrics }`). Stores in other methods (a setter, Prepare) are
-    // the struct's life cycle, not its options.
+    // cfg.Metrics { s.flush = flushMetrics }`), or a functional option (a literal taking the
+    // struct, `func(c *LRU) { c.onEvict = fn }`: applied or not). Stores in other methods (a
+    // setter, Prepare) are the struct's life cycle, not its options.
     const add = (k: string | undefined, optional: boolean): void => {
       if (!k) return;
       out.set(k, (out.get(k) ?? false) || optional);
@@ -540,7 +541,20 @@ function mayStoreNil(pass: Pass, key: string): boolean {
       return o ? `${o}.${u.sel.name}` : undefined;
     };
     const seen = new Set<string>();
-    const visit = (x: ast.Node, conditional: boolean, builds: ReadonlySet<string>): void => {
+    // The struct types a function literal takes as a parameter (`func(c *LRU[K, V]) { c.onEvict =
+    // fn }`, a functional option): a store there happens only if the option is applied.
+    const optionOf = (lit: ast.FuncLit): Set<string> => {
+      const out = new Set<string>();
+      for (const f of lit.type.params?.list ?? []) {
+        for (const n of f.names ?? []) {
+          let t = pass.types.objectOf(n)?.type;
+          if (t?.kind === 'pointer') t = t.elem;
+          if (t?.kind === 'named') out.add(`${t.pkg}.${t.name}`);
+        }
+      }
+      return out;
+    };
+    const visit = (x: ast.Node, conditional: boolean, builds: ReadonlySet<string>, options: ReadonlySet<string> = new Set()): void => {
       if (x.kind === 'AssignStmt') {
         x.lhs.forEach((l, i) => {
           const u = unparen(l);
@@ -551,6 +565,7 @@ function mayStoreNil(pass: Pass, key: string): boolean {
           const v = x.rhs.length === x.lhs.length ? x.rhs[i] : undefined;
           const owner = k.slice(0, k.lastIndexOf('.'));
           if (builds.has(owner)) add(k, conditional || !v || nilable(v));
+          else if (options.has(owner)) add(k, true);
         });
       } else if (x.kind === 'CompositeLit') {
         const t = pass.types.typeOf(x);
@@ -565,8 +580,9 @@ function mayStoreNil(pass: Pass, key: string): boolean {
       }
       const nested = conditional || x.kind === 'IfStmt' || x.kind === 'CaseClause' || x.kind === 'CommClause';
       forEachChild(x, (c) => {
-        if (c.kind === 'FuncDecl' || c.kind === 'FuncLit') visit(c, false, c.kind === 'FuncDecl' ? built(c) : builds);
-        else visit(c, nested, builds);
+        if (c.kind === 'FuncDecl') visit(c, false, built(c));
+        else if (c.kind === 'FuncLit') visit(c, false, builds, optionOf(c));
+        else visit(c, nested, builds, options);
       });
     };
     // The named struct types a function builds with a composite literal.

@@ -1956,6 +1956,15 @@ export function recoverSites(pass: Pass): RecoverSite[] {
       if (f.fn.kind === 'FuncLit' && litKind.get(f.fn)?.kind === 'value') site.heldBy = heldName(f.fn) ?? undefined;
       continue;
     }
+    // `defer report(recover())` in a literal handed on as a value (`http.HandlerFunc(func(w, r) {
+    // ... })`): recover runs at the defer statement, in a function that nothing here defers.
+    // Whoever runs the literal would have to defer it for recover to see a panic: medium.
+    if (d === 'unknown' && f.deferArg && f.fn.kind === 'FuncLit' && !heldName(f.fn)) {
+      site.status = 'ineffective';
+      site.reason = 'defer-arg';
+      site.confidence = 'medium';
+      continue;
+    }
     if (d === 'unknown') {
       site.status = 'unknown';
       continue;

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-FA5C7I5N.js";
+} from "./chunk-QMCE2BXG.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

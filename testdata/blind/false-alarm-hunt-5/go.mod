@@ -1,0 +1,3 @@
+module example.com/falsealarm5
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/k8scontrollers
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/testsuites
+
+go 1.22
