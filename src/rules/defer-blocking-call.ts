@@ -730,7 +730,10 @@ function startedByGo(stack: readonly ast.Node[], lit: ast.FuncLit): boolean {
   const i = stack.lastIndexOf(lit);
   const call = i >= 1 ? stack[i - 1] : undefined;
   const go = i >= 2 ? stack[i - 2] : undefined;
-  return call?.kind === 'CallExpr' && unparen(call.fun) === lit && go?.kind === 'GoStmt';
+  if (call?.kind !== 'CallExpr' || go?.kind !== 'GoStmt' || go.call !== call) return false;
+  // `go func() {...}()`, or the literal handed to the function the go statement runs
+  // (`go withRecover(func() {...})`): a wrapper that calls it in the new goroutine.
+  return unparen(call.fun) === lit || (call.args ?? []).some((a) => unparen(a) === lit);
 }
 
 /** Whether a go statement starts a goroutine that panics: `go panic(e)`, `go func() { panic(e) }()`. */

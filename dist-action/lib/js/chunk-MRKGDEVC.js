@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OOBHMWTX.js";
+} from "./chunk-6PKFOF5T.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

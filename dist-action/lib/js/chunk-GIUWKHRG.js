@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OOBHMWTX.js";
+} from "./chunk-6PKFOF5T.js";
 import {
   docUrl,
   severityRank

@@ -9414,7 +9414,8 @@ function startedByGo(stack, lit) {
   const i = stack.lastIndexOf(lit);
   const call = i >= 1 ? stack[i - 1] : void 0;
   const go = i >= 2 ? stack[i - 2] : void 0;
-  return call?.kind === "CallExpr" && unparen(call.fun) === lit && go?.kind === "GoStmt";
+  if (call?.kind !== "CallExpr" || go?.kind !== "GoStmt" || go.call !== call) return false;
+  return unparen(call.fun) === lit || (call.args ?? []).some((a) => unparen(a) === lit);
 }
 function startsPanic(g) {
   const f = unparen(g.call.fun);

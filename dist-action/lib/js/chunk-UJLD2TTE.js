@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-QMCE2BXG.js";
+} from "./chunk-TT67HPIV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OOBHMWTX.js";
+} from "./chunk-6PKFOF5T.js";
 import {
   SEVERITIES,
   compareFindings,

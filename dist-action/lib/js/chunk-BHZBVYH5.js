@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-T7MQSPAE.js";
+} from "./chunk-UJLD2TTE.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-QMCE2BXG.js";
+} from "./chunk-TT67HPIV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OOBHMWTX.js";
+} from "./chunk-6PKFOF5T.js";
 import {
   SEVERITIES,
   compareFindings,
