@@ -189,7 +189,17 @@ function fallsThrough(list: readonly ast.Stmt[] | null | undefined, exits: (c: a
       if (exits(c)) return false;
       const f = unparen(c.fun);
       const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '';
-      return !/^(panic|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow|Goexit|Crash|Die|Must)/.test(name);
+      if (/^(panic|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow|Goexit|Crash|Die|Must)/.test(name)) return false;
+      // An event logger's chain that starts at a fatal or panic level (zerolog's
+      // `log.Fatal().Err(err).Msg("listen")`): the final Msg exits.
+      for (let x: ast.Expr = f; x.kind === 'SelectorExpr'; ) {
+        const recv = unparen(x.x);
+        if (recv.kind !== 'CallExpr') break;
+        const rf = unparen(recv.fun);
+        if (rf.kind === 'SelectorExpr' && (rf.sel.name === 'Fatal' || rf.sel.name === 'Panic') && (recv.args?.length ?? 0) === 0) return false;
+        x = rf;
+      }
+      return true;
     }
     default:
       return false;

@@ -2457,7 +2457,7 @@ function enumConstants(pass: Pass, t: { pkg: string; name: string }): Set<unknow
 const exhaustiveCache = new WeakMap<CFG, Set<Block>>();
 
 /**
- * The blocks of a CFG where a switch with no default has matched none of its cases, for switches
+ * The blocks of a CFG where a switch with no default (or an empty one) has matched none of its cases, for switches
  * whose cases name every constant the package declares of the tag's named type (`switch
  * b.State() { case Open: ...; case HalfOpen: ...; case Closed: ... }`): as the `exhaustive`
  * linter assumes, no other value comes, so a path through such a block is not taken.
@@ -2469,8 +2469,12 @@ export function exhaustiveSwitchMisses(pass: Pass, cfg: CFG): ReadonlySet<Block>
   const lastClauses = new Set<ast.CaseClause>();
   walkSameFunc(cfg.body, (x) => {
     if (x.kind !== 'SwitchStmt' || !x.tag) return true;
-    const clauses = (x.body.list ?? []).filter((c): c is ast.CaseClause => c.kind === 'CaseClause');
-    if (clauses.length === 0 || clauses.some((c) => c.list === null)) return true;
+    const all = (x.body.list ?? []).filter((c): c is ast.CaseClause => c.kind === 'CaseClause');
+    // An empty `default:` is the same as none (rocketmq's offset store); one with code handles
+    // values outside the constants, and its path stays.
+    if (all.some((c) => c.list === null && (c.body?.length ?? 0) > 0)) return true;
+    const clauses = all.filter((c) => c.list !== null);
+    if (clauses.length === 0) return true;
     const t = pass.types.typeOf(x.tag);
     if (t?.kind !== 'named') return true;
     const consts = enumConstants(pass, t);

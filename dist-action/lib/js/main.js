@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-TT67HPIV.js";
+} from "./chunk-JGDVAPUW.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

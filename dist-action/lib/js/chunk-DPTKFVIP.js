@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-TT67HPIV.js";
+} from "./chunk-JGDVAPUW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6PKFOF5T.js";
+} from "./chunk-RLXVRCO5.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6PKFOF5T.js";
+} from "./chunk-RLXVRCO5.js";
 import {
   docUrl,
   severityRank

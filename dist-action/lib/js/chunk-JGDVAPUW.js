@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-U7QOTIO3.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-VNEIP2ML.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-BHZBVYH5.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-BAJIMFJZ.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-NW3MPQ4W.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-MRKGDEVC.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-EGABEWR5.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-DTUSKEED.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-LS5G7XEV.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-D26YQFPK.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-5QUQO7NF.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-H4THI4H4.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-DDCZ6K7X.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-YDVT5SKU.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-FNHZ7LNU.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-4ZOHIO75.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-EQQRCMKT.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-TLTMWMPT.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-UJLD2TTE.js";
+} from "./chunk-DPTKFVIP.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-TT67HPIV.js";
+} from "./chunk-JGDVAPUW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6PKFOF5T.js";
+} from "./chunk-RLXVRCO5.js";
 import {
   SEVERITIES,
   compareFindings,

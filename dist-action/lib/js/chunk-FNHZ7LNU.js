@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6PKFOF5T.js";
+} from "./chunk-RLXVRCO5.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

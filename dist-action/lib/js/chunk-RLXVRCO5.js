@@ -2194,8 +2194,10 @@ function exhaustiveSwitchMisses(pass, cfg) {
   const lastClauses = /* @__PURE__ */ new Set();
   walkSameFunc(cfg.body, (x) => {
     if (x.kind !== "SwitchStmt" || !x.tag) return true;
-    const clauses = (x.body.list ?? []).filter((c) => c.kind === "CaseClause");
-    if (clauses.length === 0 || clauses.some((c) => c.list === null)) return true;
+    const all = (x.body.list ?? []).filter((c) => c.kind === "CaseClause");
+    if (all.some((c) => c.list === null && (c.body?.length ?? 0) > 0)) return true;
+    const clauses = all.filter((c) => c.list !== null);
+    if (clauses.length === 0) return true;
     const t = pass.types.typeOf(x.tag);
     if (t?.kind !== "named") return true;
     const consts = enumConstants(pass, t);
@@ -6782,7 +6784,15 @@ function fallsThrough(list, exits) {
       if (exits(c)) return false;
       const f = unparen(c.fun);
       const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
-      return !/^(panic|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow|Goexit|Crash|Die|Must)/.test(name);
+      if (/^(panic|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow|Goexit|Crash|Die|Must)/.test(name)) return false;
+      for (let x = f; x.kind === "SelectorExpr"; ) {
+        const recv = unparen(x.x);
+        if (recv.kind !== "CallExpr") break;
+        const rf = unparen(recv.fun);
+        if (rf.kind === "SelectorExpr" && (rf.sel.name === "Fatal" || rf.sel.name === "Panic") && (recv.args?.length ?? 0) === 0) return false;
+        x = rf;
+      }
+      return true;
     }
     default:
       return false;
