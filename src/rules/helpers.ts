@@ -1554,12 +1554,23 @@ export function writeOrigin(pass: Pass, file: PassFile, e: ast.Expr, dependent =
     const v = flags ? openFlagsValue(pass, file, flags, 0) : undefined;
     if (v === undefined || !isWriteOpen(v)) return undefined;
   }
+  // A device opened by its constant name (`os.OpenFile("/dev/tty", os.O_RDWR, 0)`, Windows'
+  // `CONOUT$`): writes go straight to the device, and closing it loses nothing.
+  if ((c.name === 'os.Create' || c.name === 'os.OpenFile') && deviceName(call.args?.[0])) return undefined;
   let under: ast.Expr | undefined;
   if (res.wraps === 'recv') {
     const f = unparen(call.fun);
     under = f.kind === 'SelectorExpr' ? f.x : undefined;
   } else if (res.wraps !== undefined) under = call.args?.[res.wraps];
   return { call, name: c.name, res, typed: c.typed, ...(under ? { under } : {}) };
+}
+
+/** Whether an expression is a string literal naming a device: `/dev/...`, or a Windows console or null device. */
+function deviceName(e: ast.Expr | undefined): boolean {
+  const x = e ? unparen(e) : undefined;
+  if (x?.kind !== 'BasicLit' || x.tokKind !== 'STRING') return false;
+  const v = x.value.slice(1, -1);
+  return v.startsWith('/dev/') || /^(CONIN\$|CONOUT\$|CON|NUL)$/i.test(v);
 }
 
 /** Whether open flags ask for writing: access mode O_WRONLY or O_RDWR, or O_APPEND, O_CREATE or O_TRUNC. */

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-RLXVRCO5.js";
+} from "./chunk-RGJ2FOKM.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

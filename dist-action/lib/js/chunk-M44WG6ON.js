@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-DPTKFVIP.js";
+} from "./chunk-A3GGNAII.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-JGDVAPUW.js";
+} from "./chunk-ZXWUL2UZ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RLXVRCO5.js";
+} from "./chunk-RGJ2FOKM.js";
 import {
   SEVERITIES,
   compareFindings,

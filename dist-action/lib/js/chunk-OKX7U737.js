@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RLXVRCO5.js";
+} from "./chunk-RGJ2FOKM.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-JGDVAPUW.js";
+} from "./chunk-ZXWUL2UZ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-RLXVRCO5.js";
+} from "./chunk-RGJ2FOKM.js";
 import {
   SEVERITIES,
   compareFindings,

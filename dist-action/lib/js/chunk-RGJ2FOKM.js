@@ -1479,12 +1479,19 @@ function writeOrigin(pass, file, e, dependent = false) {
     const v = flags ? openFlagsValue(pass, file, flags, 0) : void 0;
     if (v === void 0 || !isWriteOpen(v)) return void 0;
   }
+  if ((c.name === "os.Create" || c.name === "os.OpenFile") && deviceName(call.args?.[0])) return void 0;
   let under2;
   if (res.wraps === "recv") {
     const f = unparen(call.fun);
     under2 = f.kind === "SelectorExpr" ? f.x : void 0;
   } else if (res.wraps !== void 0) under2 = call.args?.[res.wraps];
   return { call, name: c.name, res, typed: c.typed, ...under2 ? { under: under2 } : {} };
+}
+function deviceName(e) {
+  const x = e ? unparen(e) : void 0;
+  if (x?.kind !== "BasicLit" || x.tokKind !== "STRING") return false;
+  const v = x.value.slice(1, -1);
+  return v.startsWith("/dev/") || /^(CONIN\$|CONOUT\$|CON|NUL)$/i.test(v);
 }
 function isWriteOpen(flags) {
   return (flags & 3) !== 0 || (flags & OPEN_WRITE_BITS) !== 0;
