@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-RGJ2FOKM.js";
+} from "./chunk-IOY2X4LH.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RGJ2FOKM.js";
+} from "./chunk-IOY2X4LH.js";
 import {
   docUrl,
   severityRank

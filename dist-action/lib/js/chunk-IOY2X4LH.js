@@ -8175,10 +8175,14 @@ function findDefer(body, lit) {
   return found;
 }
 function run20(pass) {
-  for (const s of recoverSites(pass)) {
+  const sites = recoverSites(pass);
+  const handles = /* @__PURE__ */ new Set();
+  for (const s of sites) if (s.status === "effective" && !s.file.test && !treatment(pass, s)) handles.add(s.fn);
+  for (const s of sites) {
     if (s.status !== "effective" || s.file.test) continue;
     const t = treatment(pass, s);
     if (!t) continue;
+    if (handles.has(s.fn)) continue;
     if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
     const where2 = s.fn.kind === "FuncLit" ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
     if (typeof t === "object") {

@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-ZXWUL2UZ.js";
+} from "./chunk-EBXPW62T.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-RGJ2FOKM.js";
+} from "./chunk-IOY2X4LH.js";
 import {
   SEVERITIES,
   compareFindings,

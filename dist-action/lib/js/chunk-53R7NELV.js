@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-RGJ2FOKM.js";
+} from "./chunk-IOY2X4LH.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";
