@@ -6,7 +6,7 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, FixInput, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { nodeContains, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
+import { nodeContains, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import {
   cfgOf, finalEventTested, listHolding, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameExpr, sameRefKey,
   goStmtsIn, groupGoOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
@@ -383,6 +383,72 @@ function describeLeave(pass: Pass, file: PassFile, path: readonly Block[], key: 
   return { text: `${fname} can return without receiving from ${ch}`, note: '' };
 }
 
+const CANCELLING_CONTEXTS = new Set(['context.WithCancel', 'context.WithTimeout', 'context.WithDeadline', 'context.WithCancelCause', 'context.WithTimeoutCause', 'context.WithDeadlineCause']);
+
+/**
+ * Whether every blocking send of the goroutine body sits in a case of a select that has another
+ * case receiving `ctx.Done()`, for a context made in `parent` whose cancel function a statement of
+ * `parent`'s body defers before the go statement.
+ */
+function cancelledOnReturn(pass: Pass, parent: ast.BlockStmt, goPos: number, body: ast.BlockStmt, sends: readonly ast.Node[]): boolean {
+  // Contexts of parent whose cancel it defers.
+  const cancels = new Map<unknown, unknown>();
+  walkSameFunc(parent, (x) => {
+    if (x.kind === 'AssignStmt' && x.lhs.length === 2 && x.rhs.length === 1) {
+      const r = unparen(x.rhs[0]!);
+      const ctx = unparen(x.lhs[0]!);
+      const cancel = unparen(x.lhs[1]!);
+      if (r.kind === 'CallExpr' && CANCELLING_CONTEXTS.has(pass.types.callee(r)?.name ?? '') && ctx.kind === 'Ident' && cancel.kind === 'Ident') {
+        const co = pass.types.objectOf(ctx);
+        const fo = pass.types.objectOf(cancel);
+        if (co && fo) cancels.set(co, fo);
+      }
+    }
+    return true;
+  });
+  if (cancels.size === 0) return false;
+  // Deferred by a statement of the body itself before the goroutine starts: every way out after
+  // the go statement runs it.
+  const deferred = new Set<unknown>();
+  for (const x of parent.list ?? []) {
+    if (nodePos(x) >= goPos) break;
+    if (x.kind !== 'DeferStmt') continue;
+    const f = unparen(x.call.fun);
+    if (f.kind === 'Ident') deferred.add(pass.types.objectOf(f));
+    else if (f.kind === 'FuncLit') {
+      walkSameFunc(f.body, (y) => {
+        if (y.kind === 'CallExpr' && unparen(y.fun).kind === 'Ident') deferred.add(pass.types.objectOf(unparen(y.fun) as ast.Ident));
+        return true;
+      });
+    }
+  }
+  const wakes = (c: ast.CommClause): boolean => {
+    let hit = false;
+    if (c.comm) walkNode(c.comm, (y) => {
+      if (hit) return false;
+      if (y.kind === 'CallExpr') {
+        const f = unparen(y.fun);
+        if (f.kind === 'SelectorExpr' && f.sel.name === 'Done' && unparen(f.x).kind === 'Ident') {
+          const o = pass.types.objectOf(unparen(f.x) as ast.Ident);
+          if (o && cancels.has(o) && deferred.has(cancels.get(o))) hit = true;
+        }
+      }
+      return !hit;
+    });
+    return hit;
+  };
+  const selects: ast.SelectStmt[] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === 'SelectStmt') selects.push(x);
+    return true;
+  });
+  return sends.length > 0 && sends.every((snd) => selects.some((sel) => {
+    const clauses = (sel.body.list ?? []).filter((c): c is ast.CommClause => c.kind === 'CommClause');
+    const home = clauses.find((c) => nodePos(c) <= nodePos(snd) && nodePos(snd) < nodeEnd(c));
+    return !!home && home.comm !== null && !nodeContains(home.comm, (y) => y === snd) && clauses.some((c) => c !== home && wakes(c));
+  }));
+}
+
 function fixFor(file: PassFile, m: UnbufferedMake): FixInput {
   const args = m.make.args!;
   const t = textOf(file, args[0]!);
@@ -454,6 +520,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       let confidence: 'high' | 'medium' = byName || file.test ? 'medium' : 'high';
       let multi = false;
       let watches = false;
+      let cancelled = false;
       if (path) {
         leave = describeLeave(pass, file, path, m.key, fname, ch);
         // The parent leaves on a channel the goroutine also watches (`case <-done: return` in
@@ -476,6 +543,14 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         });
         if (leaveKey && inWatchingSelect) {
           watches = true;
+          confidence = 'medium';
+        }
+        // The send is a case's work in a select that also waits on the done channel of a context
+        // whose cancel this function defers (`case <-time.After(d): out <- errTimeout` beside
+        // `case <-resetCtx.Done():`): the return wakes the goroutine there, and it is stranded only
+        // if it chose the sending case first. A race, as above: medium.
+        if (!watches && s.target.fn.kind === 'FuncLit' && fn.body && cancelledOnReturn(pass, fn.body, nodePos(s.at), s.target.fn.body!, s.blocking)) {
+          cancelled = true;
           confidence = 'medium';
         }
       }
@@ -547,7 +622,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         file,
         severity: handler ? 'critical' : undefined,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends ${streams ? 'values' : 'its result'} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? 'the goroutine blocks forever on its next send' : `${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send`}${watches ? ' if it has already started it (it watches the same channel)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends ${streams ? 'values' : 'its result'} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? 'the goroutine blocks forever on its next send' : `${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send`}${watches ? ' if it has already started it (it watches the same channel)' : cancelled ? ' if it has already chosen that case (otherwise the return cancels the context it waits on)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...(fixable ? { fixes: [fixFor(file, m)] } : {}),
       });

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-4PC4BOYX.js";
+} from "./chunk-AMCRGB7F.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-EBXPW62T.js";
+} from "./chunk-WSAUQKQZ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IOY2X4LH.js";
+} from "./chunk-OVJHWVZU.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-53R7NELV.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-EQOCVXJB.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-4F4LSYRE.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-PT33B5ZS.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-QEEDY5QW.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-K5KLE6TT.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-XVETUEYM.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-ZJ65NYCA.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-GG6Q5MVE.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-PRUZFSQI.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-CYVIZSJH.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-BPUQVSQ7.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-V2772K6J.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-HTCOIAGP.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-4SQ4GTJ3.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-6ZNMR4UR.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-TDG4RQ3M.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-3BKOVGNR.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IOY2X4LH.js";
+} from "./chunk-OVJHWVZU.js";
 import {
   docUrl
 } from "./chunk-KABAEQFX.js";

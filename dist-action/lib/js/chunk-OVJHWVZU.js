@@ -7711,6 +7711,62 @@ function describeLeave(pass, file, path, key, fname, ch) {
   if (ret) return { text: `the return on line ${lineOf(file, ret)} leaves before receiving from ${ch}`, node: ret, note: `returns without receiving from ${ch}` };
   return { text: `${fname} can return without receiving from ${ch}`, note: "" };
 }
+var CANCELLING_CONTEXTS = /* @__PURE__ */ new Set(["context.WithCancel", "context.WithTimeout", "context.WithDeadline", "context.WithCancelCause", "context.WithTimeoutCause", "context.WithDeadlineCause"]);
+function cancelledOnReturn(pass, parent, goPos, body, sends) {
+  const cancels = /* @__PURE__ */ new Map();
+  walkSameFunc(parent, (x) => {
+    if (x.kind === "AssignStmt" && x.lhs.length === 2 && x.rhs.length === 1) {
+      const r = unparen(x.rhs[0]);
+      const ctx = unparen(x.lhs[0]);
+      const cancel = unparen(x.lhs[1]);
+      if (r.kind === "CallExpr" && CANCELLING_CONTEXTS.has(pass.types.callee(r)?.name ?? "") && ctx.kind === "Ident" && cancel.kind === "Ident") {
+        const co = pass.types.objectOf(ctx);
+        const fo = pass.types.objectOf(cancel);
+        if (co && fo) cancels.set(co, fo);
+      }
+    }
+    return true;
+  });
+  if (cancels.size === 0) return false;
+  const deferred = /* @__PURE__ */ new Set();
+  for (const x of parent.list ?? []) {
+    if (pos(x) >= goPos) break;
+    if (x.kind !== "DeferStmt") continue;
+    const f = unparen(x.call.fun);
+    if (f.kind === "Ident") deferred.add(pass.types.objectOf(f));
+    else if (f.kind === "FuncLit") {
+      walkSameFunc(f.body, (y) => {
+        if (y.kind === "CallExpr" && unparen(y.fun).kind === "Ident") deferred.add(pass.types.objectOf(unparen(y.fun)));
+        return true;
+      });
+    }
+  }
+  const wakes = (c) => {
+    let hit = false;
+    if (c.comm) walkNode(c.comm, (y) => {
+      if (hit) return false;
+      if (y.kind === "CallExpr") {
+        const f = unparen(y.fun);
+        if (f.kind === "SelectorExpr" && f.sel.name === "Done" && unparen(f.x).kind === "Ident") {
+          const o = pass.types.objectOf(unparen(f.x));
+          if (o && cancels.has(o) && deferred.has(cancels.get(o))) hit = true;
+        }
+      }
+      return !hit;
+    });
+    return hit;
+  };
+  const selects = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "SelectStmt") selects.push(x);
+    return true;
+  });
+  return sends.length > 0 && sends.every((snd) => selects.some((sel) => {
+    const clauses = (sel.body.list ?? []).filter((c) => c.kind === "CommClause");
+    const home = clauses.find((c) => pos(c) <= pos(snd) && pos(snd) < end(c));
+    return !!home && home.comm !== null && !nodeContains(home.comm, (y) => y === snd) && clauses.some((c) => c !== home && wakes(c));
+  }));
+}
 function fixFor2(file, m) {
   const args = m.make.args;
   const t = textOf(file, args[0]);
@@ -7766,6 +7822,7 @@ function check4(pass, file, fn, enclosing) {
       let confidence = byName || file.test ? "medium" : "high";
       let multi = false;
       let watches = false;
+      let cancelled = false;
       if (path) {
         leave = describeLeave(pass, file, path, m.key, fname, ch);
         const comm = leave.node?.kind === "CommClause" ? leave.node.comm : void 0;
@@ -7781,6 +7838,10 @@ function check4(pass, file, fn, enclosing) {
         });
         if (leaveKey && inWatchingSelect) {
           watches = true;
+          confidence = "medium";
+        }
+        if (!watches && s.target.fn.kind === "FuncLit" && fn.body && cancelledOnReturn(pass, fn.body, pos(s.at), s.target.fn.body, s.blocking)) {
+          cancelled = true;
           confidence = "medium";
         }
       } else if (goInLoop) {
@@ -7842,7 +7903,7 @@ function check4(pass, file, fn, enclosing) {
         file,
         severity: handler ? "critical" : void 0,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends ${streams ? "values" : "its result"} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? "the goroutine blocks forever on its next send" : `${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send`}${watches ? " if it has already started it (it watches the same channel)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends ${streams ? "values" : "its result"} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? "the goroutine blocks forever on its next send" : `${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send`}${watches ? " if it has already started it (it watches the same channel)" : cancelled ? " if it has already chosen that case (otherwise the return cancels the context it waits on)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...fixable ? { fixes: [fixFor2(file, m)] } : {}
       });

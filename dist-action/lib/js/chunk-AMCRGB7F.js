@@ -16,7 +16,7 @@ import {
 } from "./chunk-7WFKSWKL.js";
 import {
   version
-} from "./chunk-EBXPW62T.js";
+} from "./chunk-WSAUQKQZ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IOY2X4LH.js";
+} from "./chunk-OVJHWVZU.js";
 import {
   SEVERITIES,
   compareFindings,

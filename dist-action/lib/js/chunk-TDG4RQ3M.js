@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-WJSP2SFJ.js";
+} from "./chunk-EQACDQYK.js";
 import "./chunk-H2GXJT37.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-2X5MBHEL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-IOY2X4LH.js";
+import "./chunk-OVJHWVZU.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

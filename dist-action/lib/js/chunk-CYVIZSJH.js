@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-4PC4BOYX.js";
+} from "./chunk-AMCRGB7F.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-7WFKSWKL.js";
-import "./chunk-EBXPW62T.js";
+import "./chunk-WSAUQKQZ.js";
 import "./chunk-H2GXJT37.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-2X5MBHEL.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-IOY2X4LH.js";
+import "./chunk-OVJHWVZU.js";
 import "./chunk-KABAEQFX.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
