@@ -383,6 +383,22 @@ function describeLeave(pass: Pass, file: PassFile, path: readonly Block[], key: 
   return { text: `${fname} can return without receiving from ${ch}`, note: '' };
 }
 
+/** Whether the function's own code defers `close(ch)` of the channel. */
+function defersClose(pass: Pass, body: ast.BlockStmt, key: string): boolean {
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind === 'DeferStmt') {
+      const f = unparen(x.call.fun);
+      const a = x.call.args?.[0];
+      if (f.kind === 'Ident' && f.name === 'close' && a && sameRefKey(refKey(pass, a), key)) found = true;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
 const CANCELLING_CONTEXTS = new Set(['context.WithCancel', 'context.WithTimeout', 'context.WithDeadline', 'context.WithCancelCause', 'context.WithTimeoutCause', 'context.WithDeadlineCause']);
 
 /**
@@ -471,6 +487,9 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     const senders = gos.map((go) => senderOf(pass, go, m.key)).filter((s): s is Sender => !!s && g.locate(s.at) !== undefined);
     if (senders.length === 0) continue;
     if (channelUse(pass, fn.body, m, senders) !== 'local') continue;
+    // The function defers close(ch): a sender left behind panics on the closed channel instead of
+    // blocking, which is defer-close-chan-with-sender's finding.
+    if (defersClose(pass, fn.body, m.key)) continue;
     // Goroutines that also receive from the channel talk to each other, not to this function.
     if (senders.some((x) => nodeContains(x.target.fn.body!, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
     const loops = receiveLoops(pass, g, m.key);

@@ -1,0 +1,3 @@
+module example.com/falsealarm6
+
+go 1.22
