@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG } from '../types/cfg.js';
 import {
   callGraphOf, cfgOf, finalEventTested, funcName, goTarget, receivedVars, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
-  goStmtsIn, textOf, walkSameFunc, type FuncNode, type GoTarget, deferNeeds,
+  goStmtsIn, groupGoOf, textOf, walkSameFunc, type FuncNode, type GoTarget, deferNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-chan-with-sender';
@@ -150,7 +150,7 @@ function sendsOnce(pass: Pass, s: Sender): boolean {
  * group, receives of a completion signal, a range over the channel, a receive of the only value of
  * a single sender, and loops that receive from the channel and are left only when their condition ends.
  */
-function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, at: ast.Node, s: Sender, key: string, senders: number): (n: ast.Node) => boolean {
+function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, at: ast.Node, s: Sender, key: string, senders: number, group = false): (n: ast.Node) => boolean {
   // One goroutine sending one value: receiving a value means it has sent. With two goroutines
   // sending (`go copy(a, b)` and `go copy(b, a)` on one errc), one receive says nothing of the other.
   const oneValue = !s.viaCall && sendsOnce(pass, s) && g.loopsContaining(g.locate(at)!.block).length === 0;
@@ -196,6 +196,7 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
   // of a package function that does); a progress reporter started beside the group is not waited for.
   const graph = callGraphOf(pass);
   const inGroup =
+    group ||
     nodeContains(s.target.fn.body!, (y) => {
       if (y.kind !== 'CallExpr') return false;
       const f = unparen(y.fun);
@@ -361,6 +362,8 @@ interface Launch {
   via?: ast.CallExpr;
   /** For a `time.AfterFunc` literal: the call. */
   afterFunc?: ast.CallExpr;
+  /** Started by a group's `Go` method, which marks it done: the group's Wait waits for it. */
+  group?: boolean;
 }
 
 function launchesOf(pass: Pass, body: ast.BlockStmt, key: string): Launch[] {
@@ -381,6 +384,17 @@ function launchesOf(pass: Pass, body: ast.BlockStmt, key: string): Launch[] {
     }
     if (x.kind !== 'ExprStmt' || unparen(x.x).kind !== 'CallExpr') return x.kind !== 'GoStmt' && x.kind !== 'DeferStmt';
     const call = unparen(x.x) as ast.CallExpr;
+    // `wg.Go(func() { errc <- fn(it) })` (Go 1.25): a goroutine of the group, marked done by it.
+    const gg = groupGoOf(pass, call);
+    if (gg) {
+      if (gg.fn?.kind === 'FuncLit') {
+        const lit = gg.fn;
+        const go: ast.GoStmt = { kind: 'GoStmt', go: call.lparen, call: { kind: 'CallExpr', fun: lit, lparen: lit.body.lbrace, args: null, ellipsis: -1, rparen: lit.body.rbrace } };
+        const sender = senderOf(pass, go, key);
+        if (sender) out.push({ go, at: x, sender, group: true });
+      }
+      return true;
+    }
     for (const { go, sender } of helperLaunches(pass, call, key)) out.push({ go, at: x, sender, via: call });
     return true;
   });
@@ -509,9 +523,9 @@ function run(pass: Pass): void {
         if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
         const launches = launchesOf(pass, fn.body, c.key);
         const senders = launches.length;
-        for (const { go, at, sender: s, via, afterFunc } of launches) {
+        for (const { go, at, sender: s, via, afterFunc, group } of launches) {
           if (!g.locate(at)) continue;
-          const synced = syncEntries(pass, file, fn, g, go, at, s, c.key, senders);
+          const synced = syncEntries(pass, file, fn, g, go, at, s, c.key, senders, group);
           // `defer func() { wg.Wait(); close(out) }()`: the literal itself waits before closing.
           if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
           // The close matters only for goroutines started on a path where the defer is registered:

@@ -317,7 +317,8 @@ function slotIsConcrete(pass: Pass, lit: ast.CompositeLit, e: ast.Expr): boolean
 /**
  * A time.Time parameter that asks for the end of the operation, not its start: the parameter is
  * named so (`end`, `finishedAt`), or the function is an end-at method (`span.FinishAt(t)`,
- * `EndAt`, `StopAt`). `defer span.FinishAt(time.Now())` then records the start time as the end.
+ * `EndAt`, `StopAt`), or a setter named for something that has happened (`MarkListed`,
+ * `RecordUploaded`). `defer span.FinishAt(time.Now())` then records the start time as the end.
  * A start-time parameter (`defer track(time.Now(), "op")`) is the measuring idiom.
  */
 function endTimeSlot(callee: string, sig: { params: { name: string }[]; variadic: boolean }, i: number): boolean {
@@ -325,7 +326,10 @@ function endTimeSlot(callee: string, sig: { params: { name: string }[]; variadic
   if (/^(start|begin|since|from|t0|began)/i.test(name) || /Start(ed)?(At|Time)?$/.test(name)) return false;
   if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name)) return true;
   // `FinishAt`, `End`, `recordEnd`, `markDone`, `setFinishedAt`: the callee records when it ended.
-  return /^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee);
+  if (/^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee)) return true;
+  // `MarkListed(prefix, at)`, `RecordUploaded(key, t)`: a setter named for something that has
+  // happened stores when it did, at the end (not `MarkStarted`, and not a measuring `Timed`).
+  return /^(Mark|Record|Note|Set)[A-Z]\w*[a-z]ed(At|Time)?$/.test(callee) && !/Start(ed)?(At|Time)?$/.test(callee);
 }
 
 function paramType(sig: { params: { type: Type }[]; variadic: boolean } | undefined, i: number): Type | undefined {

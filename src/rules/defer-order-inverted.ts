@@ -111,11 +111,15 @@ function releasesOf(pass: Pass, d: ast.DeferStmt): Release[] {
   return out;
 }
 
-/** Whether fn's own code (not its defers or literals) calls one of the release methods on r's receiver. */
+/**
+ * Whether fn's own code (not its defers or literals) calls one of the release methods on r's
+ * receiver, outside any loop: a flush inside a loop (`if len(c.out) == 0 { bw.Flush() }` in a
+ * writer loop) is periodic, and the way out of the loop still leaves the rest to the defer.
+ */
 function releasedExplicitly(pass: Pass, fn: FuncNode, r: Release, methods: readonly string[]): boolean {
   let found = false;
   walkSameFunc(fn.body!, (x) => {
-    if (found || x.kind === 'DeferStmt') return false;
+    if (found || x.kind === 'DeferStmt' || x.kind === 'ForStmt' || x.kind === 'RangeStmt') return false;
     if (x.kind === 'CallExpr') {
       const m = methodCallOn(x);
       if (m && methods.includes(m.method) && same(pass, m.recv, r.recv)) found = true;

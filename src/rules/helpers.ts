@@ -1152,7 +1152,8 @@ export function searchCallees<T>(
   const p0 = pathInCallee(pass, call, firstFn, path);
   if (!p0) return undefined;
   type State = { fn: GraphNode; path: VarPath; funcs: GraphNode[]; calls: ast.CallExpr[] };
-  let frontier: State[] = [{ fn: first, path: p0, funcs: [first], calls: [call] }];
+  // A call ranged over also runs the literals it returns, which see its variables by closure.
+  let frontier: State[] = [{ fn: first, path: p0, funcs: [first], calls: [call] }, ...g.rangeTargetsOf(call).map((lit) => ({ fn: lit, path: p0, funcs: [first, lit], calls: [call, call] }))];
   const seen = new Set<string>();
   for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
     const next: State[] = [];

@@ -121,6 +121,8 @@ export class CallGraph {
     opts: CallGraphOptions,
     /** The functions whose own body calls each name ('' for calls without a plain name: `f()()`, `m[k]()`), from the build's walk. */
     private readonly callersByName?: ReadonlyMap<string, readonly FuncNode[]>,
+    /** For a call ranged over (`range m.All()`), the function literals it returns, which the range runs. */
+    private readonly rangeTargets: ReadonlyMap<ast.CallExpr, readonly FuncNode[]> = new Map(),
   ) {
     this.nodes = nodes;
     this.byFunc = byFunc;
@@ -174,7 +176,12 @@ export class CallGraph {
    * calls: its exit analysis and CFGs are its own.
    */
   withNoReturn(opts: CallGraphOptions): CallGraph {
-    return new CallGraph(this.nodes, this.byFunc, this.callTarget, this.info, opts, this.callersByName);
+    return new CallGraph(this.nodes, this.byFunc, this.callTarget, this.info, opts, this.callersByName, this.rangeTargets);
+  }
+
+  /** For a call a range statement ranges over (`for k, v := range m.All()`), the function literals it returns: what the range runs. */
+  rangeTargetsOf(call: ast.CallExpr): readonly FuncNode[] {
+    return this.rangeTargets.get(call) ?? [];
   }
 
   /** The node of a function declaration or literal of the package. */
@@ -375,6 +382,25 @@ function recvName(d: ast.FuncDecl): string | null {
   return `(${star}${t.kind === 'Ident' ? t.name : '?'})`;
 }
 
+/** The function literals a body returns directly (`return func(yield func(K) bool) {...}`), outside nested literals. */
+function returnedLits(body: ast.BlockStmt): ast.FuncLit[] {
+  const out: ast.FuncLit[] = [];
+  const stack: ast.Node[] = [body];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.kind === 'FuncLit') continue;
+    if (x.kind === 'ReturnStmt') {
+      for (const r of x.results ?? []) {
+        const u = unparen(r);
+        if (u.kind === 'FuncLit') out.push(u);
+      }
+      continue;
+    }
+    forEachChild(x, (c) => void stack.push(c));
+  }
+  return out;
+}
+
 /** Builds the call graph of one package's files. Calls that TypeInfo cannot resolve make no edge. */
 export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGraphOptions = {}): CallGraph {
   const nodes: FuncNode[] = [];
@@ -392,6 +418,7 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   // For each called name, the functions whose own body calls it (see CallGraph.candidates).
   const callersByName = new Map<string, FuncNode[]>();
   const viaVar: { caller: FuncNode | null; id: ast.Ident; kind: EdgeKind; call: ast.CallExpr }[] = [];
+  const rangeCalls: { caller: FuncNode; call: ast.CallExpr }[] = [];
   const noteLits = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null): void => {
     if (!rhs || rhs.length !== lhs.length) return;
     for (let i = 0; i < rhs.length; i++) {
@@ -506,6 +533,13 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
           if (n.tok === '=' || n.tok === ':=') noteLits(n.lhs, n.rhs);
           forEachChild(n, pushChild);
           break;
+        case 'RangeStmt': {
+          // Range over a function: `for k, v := range m.All()` calls the iterator All returns.
+          const x = unparen(n.x);
+          if (owner && x.kind === 'CallExpr' && mayBeLocal(unparen(x.fun))) rangeCalls.push({ caller: owner, call: x });
+          forEachChild(n, pushChild);
+          break;
+        }
         case 'ValueSpec':
           noteLits(n.names, n.values);
           forEachChild(n, pushChild);
@@ -559,6 +593,21 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     if (!callee) continue; // declared in a file that was not given
     if (p.call) callTarget.set(p.call, callee);
     if (p.caller) edges.push({ caller: p.caller, callee, kind: p.kind, site: p.site });
+  }
+  // A range over what a package function returns runs the function literals it returns (an
+  // iterator factory: `func (m *Map) All() iter.Seq2[K, V] { return func(yield ...) {...} }`).
+  const rangeTargets = new Map<ast.CallExpr, FuncNode[]>();
+  for (const r of rangeCalls) {
+    const factory = callTarget.get(r.call);
+    if (!factory?.decl?.body) continue;
+    for (const lit of returnedLits(factory.decl.body)) {
+      const node = byFunc.get(lit);
+      if (!node) continue;
+      edges.push({ caller: r.caller, callee: node, kind: 'call', site: r.call });
+      let list = rangeTargets.get(r.call);
+      if (!list) rangeTargets.set(r.call, (list = []));
+      list.push(node);
+    }
   }
   // Calls through a local variable that only ever holds one function literal: every assignment to
   // the variable in the function declaring it gives that literal (or is a declaration without a
@@ -617,5 +666,5 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     e.caller.out.push(e);
     e.callee.in.push(e);
   }
-  return new CallGraph(nodes, byFunc, callTarget, info, opts, callersByName);
+  return new CallGraph(nodes, byFunc, callTarget, info, opts, callersByName, rangeTargets);
 }

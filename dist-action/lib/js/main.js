@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-VBJSRMRW.js";
+} from "./chunk-FIC4RUSO.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-C47ZVO4U.js";
-import "./chunk-KABAEQFX.js";
+} from "./chunk-OTWG666H.js";
+import "./chunk-YUIG5E44.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -1,0 +1,3 @@
+module example.com/cloudstoragesdk
+
+go 1.22

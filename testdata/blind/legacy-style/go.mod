@@ -1,0 +1,3 @@
+module example.com/legacystyle
+
+go 1.16

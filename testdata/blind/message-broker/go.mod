@@ -1,0 +1,3 @@
+module example.com/messagebroker
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/modernapis
+
+go 1.25
