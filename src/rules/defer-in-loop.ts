@@ -210,6 +210,74 @@ function restoresIterationChange(file: PassFile, loop: LoopNode, d: ast.DeferStm
 }
 
 /**
+ * Save and restore through a getter and a setter: the literal is handed what a getter returns now
+ * (`defer func(name, value string) { if value != "" { os.Setenv(name, value) } }(name,
+ * os.Getenv(name))`, reviewdog hiding secrets from a child's environment) and its body only calls
+ * setters. Once all have run, every value is back as it was before the loop.
+ */
+function restoresThroughSetter(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== 'FuncLit' || (d.call.args?.length ?? 0) === 0) return false;
+  const getter = (d.call.args ?? []).some((a) => {
+    const c = unparen(a);
+    if (c.kind !== 'CallExpr') return false;
+    const f = unparen(c.fun);
+    const n = f.kind === 'SelectorExpr' ? f.sel.name : f.kind === 'Ident' ? f.name : '';
+    return /^(Get|get|Lookup|lookup|Load)/.test(n);
+  });
+  if (!getter) return false;
+  let setters = 0;
+  let other = false;
+  walkSameFunc(lit.body, (x) => {
+    if (other) return false;
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      const n = f.kind === 'SelectorExpr' ? f.sel.name : f.kind === 'Ident' ? f.name : '';
+      if (/^(Set|set|Store|store|Restore|restore)/.test(n)) setters++;
+      else other = true;
+    }
+    return !other;
+  });
+  return setters > 0 && !other;
+}
+
+/**
+ * Postponed on one branch only: the iteration either calls the function now or defers the same
+ * call to the return (`if item.HasFocus() { defer item.Draw(screen) } else { item.Draw(screen) }`,
+ * tview drawing the focused item last). An ordering choice, not a release; releases (`Close`,
+ * `Unlock`, ...) are still reported.
+ */
+function postponedOnOneBranch(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === 'FuncLit') return false;
+  const name = fun.kind === 'SelectorExpr' ? fun.sel.name : fun.kind === 'Ident' ? fun.name : '';
+  if (!name || RELEASE_METHODS.has(name) || /^(cancel|close|release|unlock|done|cleanup)/i.test(name)) return false;
+  const text = textOf(file, fun);
+  const calls = (n: ast.Node | null): boolean => {
+    let hit = false;
+    if (n) walkSameFunc(n, (x) => {
+      if (hit || x.kind === 'DeferStmt') return false;
+      if (x.kind === 'ExprStmt') {
+        const c = unparen(x.x);
+        if (c.kind === 'CallExpr' && textOf(file, unparen(c.fun)) === text) hit = true;
+      }
+      return !hit;
+    });
+    return hit;
+  };
+  const inside = (n: ast.Node | null) => !!n && nodePos(n) <= nodePos(d) && nodePos(d) < nodeEnd(n);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'IfStmt' && x.else) {
+      if ((inside(x.body) && calls(x.else)) || (inside(x.else) && calls(x.body))) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/**
  * Work postponed to the return: the deferred literal sets a named result of fn (which only
  * matters as fn returns) and releases nothing (no call named like a release, no close). Each
  * iteration queues a step to run after the rest of the function, on purpose (gorm's `Open`
@@ -668,8 +736,10 @@ function run(pass: Pass): void {
       if (fn && rollbackOnFailure(pass, fn, d)) return;
       // Work queued for the return: the literal sets a named result and releases nothing.
       if (fn && resultWorkAtExit(pass, fn, d)) return;
+      // Called now on one branch, postponed to the return on the other: an ordering choice.
+      if (postponedOnOneBranch(file, loop, d)) return;
       // Restore at return: the iteration changed state the rest of the function works with.
-      if (restoresIterationChange(file, loop, d)) return;
+      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d)) return;
       // Acquire-all: each iteration takes a token of a semaphore and defers giving it back
       // (`case sem <- struct{}{}: defer func() { <-sem }()`), to hold every token until return.
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;

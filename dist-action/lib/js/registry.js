@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-OTWG666H.js";
+} from "./chunk-PS7QJUEY.js";
 import "./chunk-YUIG5E44.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -1,6 +1,9 @@
 package fixture
 
-import "strings"
+import (
+	"os"
+	"strings"
+)
 
 type output struct{ Lvl int }
 
@@ -50,4 +53,32 @@ func (e *env) handleOther(args []string, base int) int {
 		e.setLevel(a)
 	}
 	return e.Output.Lvl
+}
+
+var secretEnvs = []string{"API_TOKEN", "DB_PASSWORD"}
+
+// Save through a getter, restore through a setter: each secret is hidden while the environment
+// is read and put back when the function returns.
+func publicEnviron(environ func() []string) []string {
+	for _, name := range secretEnvs {
+		defer func(name, value string) {
+			if value != "" {
+				os.Setenv(name, value)
+			}
+		}(name, os.Getenv(name))
+		os.Unsetenv(name)
+	}
+	return environ()
+}
+
+// A literal that does more than set: reported.
+func publicEnvironLogged(environ func() []string, log func(string)) []string {
+	for _, name := range secretEnvs {
+		defer func(name, value string) { // want `runs only when publicEnvironLogged returns`
+			log("restoring " + name)
+			os.Setenv(name, value)
+		}(name, os.Getenv(name))
+		os.Unsetenv(name)
+	}
+	return environ()
 }

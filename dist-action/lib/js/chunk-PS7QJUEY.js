@@ -2384,6 +2384,60 @@ function restoresIterationChange(file, loop, d) {
   });
   return restored.every((r) => changed.has(r));
 }
+function restoresThroughSetter(pass, file, d) {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== "FuncLit" || (d.call.args?.length ?? 0) === 0) return false;
+  const getter = (d.call.args ?? []).some((a) => {
+    const c = unparen(a);
+    if (c.kind !== "CallExpr") return false;
+    const f = unparen(c.fun);
+    const n = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
+    return /^(Get|get|Lookup|lookup|Load)/.test(n);
+  });
+  if (!getter) return false;
+  let setters = 0;
+  let other = false;
+  walkSameFunc(lit.body, (x) => {
+    if (other) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      const n = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
+      if (/^(Set|set|Store|store|Restore|restore)/.test(n)) setters++;
+      else other = true;
+    }
+    return !other;
+  });
+  return setters > 0 && !other;
+}
+function postponedOnOneBranch(file, loop, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === "FuncLit") return false;
+  const name = fun.kind === "SelectorExpr" ? fun.sel.name : fun.kind === "Ident" ? fun.name : "";
+  if (!name || RELEASE_METHODS.has(name) || /^(cancel|close|release|unlock|done|cleanup)/i.test(name)) return false;
+  const text = textOf(file, fun);
+  const calls = (n) => {
+    let hit = false;
+    if (n) walkSameFunc(n, (x) => {
+      if (hit || x.kind === "DeferStmt") return false;
+      if (x.kind === "ExprStmt") {
+        const c = unparen(x.x);
+        if (c.kind === "CallExpr" && textOf(file, unparen(c.fun)) === text) hit = true;
+      }
+      return !hit;
+    });
+    return hit;
+  };
+  const inside = (n) => !!n && pos(n) <= pos(d) && pos(d) < end(n);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === "IfStmt" && x.else) {
+      if (inside(x.body) && calls(x.else) || inside(x.else) && calls(x.body)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
 function resultWorkAtExit(pass, fn, d) {
   const lit = unparen(d.call.fun);
   if (lit.kind !== "FuncLit") return false;
@@ -2725,7 +2779,8 @@ function run(pass) {
       if (fn && releasedInIteration(pass, fn, d)) return;
       if (fn && rollbackOnFailure(pass, fn, d)) return;
       if (fn && resultWorkAtExit(pass, fn, d)) return;
-      if (restoresIterationChange(file, loop, d)) return;
+      if (postponedOnOneBranch(file, loop, d)) return;
+      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d)) return;
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
       const outer = loops[loops.length - 1];
       const dfun = unparen(d.call.fun);

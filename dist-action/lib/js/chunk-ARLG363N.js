@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OTWG666H.js";
+} from "./chunk-PS7QJUEY.js";
 import {
   docUrl
 } from "./chunk-YUIG5E44.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OTWG666H.js";
+} from "./chunk-PS7QJUEY.js";
 import {
   docUrl,
   severityRank

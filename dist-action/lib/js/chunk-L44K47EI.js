@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-NAX3CS4M.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-F6ARPQZS.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-4CAB2ZIY.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-RF34JQS6.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-LSPFSPXV.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-GC5T5G5A.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-4LWJ3H5C.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-CIYKMOFE.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-TJSYNFLJ.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-ARLG363N.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-Y3EP4MEN.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-GC5HDGMG.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-BYLX77K7.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-U4GMTPGG.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-KXZZZQF7.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-2RPNP6NT.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-JOIGCOXS.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-OAQHI7FY.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-3HHELRTP.js";
+} from "./chunk-ISICTDPX.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-OCTIMARH.js";
 import {
   version
-} from "./chunk-FIC4RUSO.js";
+} from "./chunk-L44K47EI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OTWG666H.js";
+} from "./chunk-PS7QJUEY.js";
 import {
   SEVERITIES,
   compareFindings,

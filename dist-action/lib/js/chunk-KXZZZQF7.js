@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OTWG666H.js";
+} from "./chunk-PS7QJUEY.js";
 import {
   docUrl
 } from "./chunk-YUIG5E44.js";

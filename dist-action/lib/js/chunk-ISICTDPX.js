@@ -16,7 +16,7 @@ import {
 } from "./chunk-OCTIMARH.js";
 import {
   version
-} from "./chunk-FIC4RUSO.js";
+} from "./chunk-L44K47EI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OTWG666H.js";
+} from "./chunk-PS7QJUEY.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-KXWUUET3.js";
+} from "./chunk-AEBJM4F7.js";
 import "./chunk-JYBV53BO.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-ZWDCM4JY.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-OTWG666H.js";
+import "./chunk-PS7QJUEY.js";
 import "./chunk-YUIG5E44.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
