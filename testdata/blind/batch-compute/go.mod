@@ -1,0 +1,3 @@
+module example.com/batchcompute
+
+go 1.22
