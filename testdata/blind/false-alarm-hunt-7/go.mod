@@ -1,0 +1,3 @@
+module example.com/falsealarm7
+
+go 1.22
