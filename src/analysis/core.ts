@@ -279,8 +279,12 @@ export class Engine {
         const m = header.exec(text);
         if (!m) continue;
         if (needle) {
+          // The declaration ends at the first closing brace in column 0 (gofmt's layout); before
+          // the next `func` at the latest, whose doc comment is not this function's text.
+          const close = text.indexOf('\n}', m.index + 1);
           const next = text.indexOf('\nfunc ', m.index + 1);
-          if (!text.slice(m.index, next < 0 ? undefined : next).includes(needle)) break;
+          const end = close >= 0 && (next < 0 || close < next) ? close + 2 : next;
+          if (!text.slice(m.index, end < 0 ? undefined : end).includes(needle)) break;
         }
         for (const d of this.read(file).parsed?.file.decls ?? []) {
           if (d.kind !== 'FuncDecl' || !d.body || d.name.name !== name) continue;

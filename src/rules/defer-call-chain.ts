@@ -99,7 +99,8 @@ export const STATE_CAPTURE_VERBS: readonly string[] = [
 ];
 
 function isStateCapture(name: string): boolean {
-  return startsWithVerb(name, STATE_CAPTURE_VERBS);
+  // Also a name that ends in such a noun: `cursorSnapshot()`, `currentStats()`.
+  return startsWithVerb(name, STATE_CAPTURE_VERBS) || /[a-z](Snapshot|Summary|Checkpoint|Stats|Totals|Counters|Progress|Usage)$/.test(name);
 }
 
 /** Deferred methods that put back a state captured now: `defer testutil.CaptureState().Restore()`, `defer op.Save(ops).Load()`. */

@@ -121,10 +121,16 @@ function nilReturnOf(pass: Pass, call: ast.CallExpr): ast.ReturnStmt | undefined
   let ret: ast.ReturnStmt | undefined;
   walkSameFunc(callee.body, (x) => {
     if (ret) return false;
-    if (x.kind === 'ReturnStmt' && x.results?.length === 1 && isNil(pass, x.results[0]!)) ret = x;
+    if (x.kind === 'ReturnStmt' && x.results?.length === 1 && (isNil(pass, x.results[0]!) || mapLookup(pass, x.results[0]!))) ret = x;
     return !ret;
   });
   return ret;
+}
+
+/** Whether an expression is a single-value map lookup (`r.acks[topic]`): the zero value, nil for a func, when the key is missing. */
+function mapLookup(pass: Pass, e: ast.Expr): boolean {
+  const x = unparen(e);
+  return x.kind === 'IndexExpr' && under(pass.types.typeOf(x.x))?.kind === 'map';
 }
 
 /** Whether a branch of the function tests `len(x)` of the range's operand (`if len(xs) == 0 { return }`). */
@@ -215,7 +221,9 @@ function nilSource(pass: Pass, file: PassFile, fn: FuncNode, v: ast.Ident, d: as
           found = nilRet
             ? {
                 after: x,
-                says: `${v.name} is nil when ${textOf(file, val.fun)} takes its \`return nil\` on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)}`,
+                says: mapLookup(pass, nilRet.results![0]!)
+                  ? `${v.name} is nil when the map lookup ${textOf(pass.fileOf(nilRet) ?? file, nilRet.results![0]!)} that ${textOf(file, val.fun)} returns on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)} misses`
+                  : `${v.name} is nil when ${textOf(file, val.fun)} takes its \`return nil\` on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)}`,
                 related: { node: nilRet, message: `${textOf(file, val.fun)} returns a nil func here` },
                 fix: `make ${textOf(file, val.fun)} return a no-op func instead of nil, or guard the defer with \`if ${v.name} != nil\``,
                 confidence: 'medium',

@@ -172,6 +172,26 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   if (!hasGo) return;
   const gos = goStmtsIn(fn.body);
   const fname = funcName(file, fn);
+  // A function or method of another package of the module (`go a.client.Run(ctx)`): its source
+  // is at hand; when its declaration never mentions recover, nothing protects the goroutine
+  // (medium: read by text). True when the go statement runs such a function (reported or not).
+  const moduleRunsUnprotected = (go: ast.GoStmt): boolean => {
+    const c = pass.types.callee(go.call);
+    const inModule = (p: string) => pass.pkg.modulePath !== '' && (p === pass.pkg.modulePath || p.startsWith(pass.pkg.modulePath + '/'));
+    if (!c || (c.kind !== 'func' && c.kind !== 'method') || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(c.pkg)) return false;
+    const withRecover = pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'recover');
+    const exists = withRecover ?? pass.moduleFunc(c.pkg, c.short, c.recv?.name);
+    if (exists && !withRecover) {
+      pass.report({
+        node: go,
+        file,
+        confidence: 'medium',
+        message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} runs ${textOf(file, go.call.fun)} of package ${c.pkg}, which has no recover of its own: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; start it from a literal that defers a recover: go func() { defer func() { if r := recover(); r != nil { ... } }(); ${textOf(file, go.call)} }()`,
+        related: [{ node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` }],
+      });
+    }
+    return true;
+  };
   for (const go of gos) {
     const t = goTarget(pass, go);
     if (!t) {
@@ -184,6 +204,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
       // A method of an interface the module declares (`go s.backend.Put(ctx, k, v)`): whichever
       // implementation runs, it is the module's own code, out of sight here.
       const ownInterface = c?.kind === 'interface' && c.pkg !== '' && (c.pkg === pass.pkg.importPath || (pass.pkg.modulePath !== '' && (c.pkg === pass.pkg.modulePath || c.pkg.startsWith(pass.pkg.modulePath + '/'))));
+      if (moduleRunsUnprotected(go)) continue;
       if (c?.kind === 'funcvalue' || valueOfType || ownInterface) {
         pass.report({
           node: go,
@@ -195,7 +216,11 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
       }
       continue;
     }
-    if (!t.fn.body) continue;
+    // A declaration of another package (read without its statements): its body is elsewhere.
+    if (!t.fn.body || !pass.fileOf(t.fn)) {
+      moduleRunsUnprotected(go);
+      continue;
+    }
     if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn) || protectedInPlace(pass, t.fn)) continue;
     const lit = t.fn.kind === 'FuncLit';
     const runs = lit ? 'has no recover of its own' : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;

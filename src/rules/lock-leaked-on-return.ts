@@ -56,11 +56,17 @@ function calleeUnlocks(pass: Pass, call: ast.CallExpr, path: VarPath, unlock: Lo
   return !!searchCallees(pass, call, path, (fn, p) => {
     const body = fn.body;
     if (!body) return undefined;
-    const hit = lockCallsIn(pass, body).find((l) => {
-      if (l.method !== unlock) return false;
+    const calls = lockCallsIn(pass, body);
+    const same = (l: LockCall) => {
       const lp = varPath(pass, l.mutex);
       return !!lp && samePath(lp, p);
-    });
+    };
+    const hit = calls.find((l) => l.method === unlock && same(l));
+    // A callee whose first use of the mutex takes it (`g.mu.RLock(); ...; g.mu.RUnlock()` in a
+    // lookup helper) is balanced: it releases nothing its caller holds. One that starts by
+    // unlocking (`resetTransportAndUnlock`) releases the caller's lock, whatever it does later.
+    const first = calls.filter(same).sort((a, b) => nodePos(a.call) - nodePos(b.call))[0];
+    if (hit && first && (first.method === 'Lock' || first.method === 'RLock')) return undefined;
     return hit ?? undefined;
   });
 }

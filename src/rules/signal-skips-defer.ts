@@ -7,6 +7,7 @@ import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
+import { under } from '../types/check.js';
 import { HARMLESS_AT_EXIT, RELEASED_BY_KERNEL, SERVE_CALLS, SERVE_METHODS, SIGNAL_HANDLERS } from './catalog.js';
 import { bareName, bodyNeeds, callName, callText, callsRecoverDirectly, cfgOf, definingValue, isTrueConst, lineOf, textOf, type FuncNode } from './helpers.js';
 
@@ -31,7 +32,9 @@ function handlesSignals(pass: Pass): boolean {
   }
   // A helper package of the module that main imports installs the handler
   // (`ctx := signals.SetupSignalContext()` with signal.Notify in package signals).
-  return pass.importedTextMatches(/\bsignal\.(?:Notify|NotifyContext)\s*\(/);
+  // Only a call that asks for a termination signal, relays every signal (`signal.Notify(c)`), or
+  // names them through a list (`sigs...`): a SIGHUP reloader elsewhere handles nothing here.
+  return pass.importedTextMatches(/\bsignal\.Notify(?:Context)?\s*\((?:\s*[\w.]+\s*\)|[^)]*(?:\bSIGTERM\b|\bSIGINT\b|\bInterrupt\b|\bKill\b|\.\.\.))/);
 }
 
 /**
@@ -169,6 +172,32 @@ function servesIn(pass: Pass, file: PassFile, fn: FuncNode, depth: number, seen:
 }
 
 /** The first place main blocks for good, reachable from `from`. */
+/** Whether `x` is a local channel variable of main that no code of main (literals included) closes or hands to a call. */
+function neverClosedChan(pass: Pass, main: ast.FuncDecl, x: ast.Expr): boolean {
+  const id = unparen(x);
+  if (id.kind !== 'Ident' || !main.body) return false;
+  const o = pass.types.objectOf(id);
+  if (!o || o.kind !== 'var' || o.varKind !== 'local') return false;
+  if (under(pass.types.typeOf(id))?.kind !== 'chan') return false;
+  let escapes = false;
+  walkNode(main.body, (y) => {
+    if (escapes) return false;
+    if (y.kind === 'CallExpr') {
+      const f = unparen(y.fun);
+      const handedTo = (y.args ?? []).some((a) => {
+        const u = unparen(a);
+        return u.kind === 'Ident' && pass.types.objectOf(u) === o;
+      });
+      // signal.Notify keeps the channel and never closes it; any other call might.
+      if (handedTo && !(callName(pass, pass.fileOf(main)!, y)?.name === 'os/signal.Notify')) escapes = true;
+      if (f.kind === 'Ident' && f.name === 'close' && handedTo) escapes = true;
+    }
+    if (y.kind === 'AssignStmt' && y.rhs.some((r) => unparen(r).kind === 'Ident' && pass.types.objectOf(unparen(r) as ast.Ident) === o)) escapes = true;
+    return !escapes;
+  });
+  return !escapes;
+}
+
 function blockingIn(pass: Pass, file: PassFile, main: ast.FuncDecl, g: CFG, from: ast.DeferStmt): Serving | undefined {
   for (const { block, node } of g.entries({ liveOnly: true })) {
     if (node.kind === 'GoStmt' || node.kind === 'DeferStmt') continue;
@@ -193,6 +222,11 @@ function blockingIn(pass: Pass, file: PassFile, main: ast.FuncDecl, g: CFG, from
   }
   for (const info of g.loops.values()) {
     const st = info.stmt;
+    // A range over a channel of main's that nothing closes (`for range hup { reload() }` over a
+    // channel given to signal.Notify): it never ends either.
+    if (st.kind === 'RangeStmt' && neverClosedChan(pass, main, st.x) && info.header.live && g.loopExits(st).exits.length === 0 && g.canReach(from, info.header)) {
+      return { what: `the endless range over ${textOf(file, st.x)}`, node: st, at: info.header, via: '', byName: false };
+    }
     if (st.kind !== 'ForStmt' || (st.cond && !isTrueConst(pass, st.cond))) continue;
     if (info.header.live && !g.loopCanExit(st) && g.canReach(from, info.header)) {
       return { what: 'the endless for loop', node: st, at: info.header, via: '', byName: false };

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-L44K47EI.js";
+} from "./chunk-IFZ3XJFV.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-PS7QJUEY.js";
-import "./chunk-YUIG5E44.js";
+} from "./chunk-SPWHNFZB.js";
+import "./chunk-CPPLI52B.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -126,3 +126,28 @@ func (u *upload) uploadAll(parts []int, l *log.Logger) {
 		u.parts++
 	}
 }
+
+type cursorStore struct{ saved map[string]int64 }
+
+type cursor struct {
+	last  int64
+	store *cursorStore
+}
+
+func (c cursor) Save(name string) { c.store.saved[name] = c.last }
+
+type relay struct {
+	pos   int64
+	store *cursorStore
+}
+
+func (r *relay) cursorSnapshot() cursor { return cursor{last: r.pos, store: r.store} }
+
+// The snapshot is taken at the defer statement, before the loop moves the position on: the
+// checkpoint saved at exit is the starting one.
+func (r *relay) catchup(ids []int64) {
+	defer r.cursorSnapshot().Save("relay") // want `in defer r\.cursorSnapshot\(\)\.Save\("relay"\), r\.cursorSnapshot\(\) runs now`
+	for _, id := range ids {
+		r.pos = id
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/databaselayer
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/iotagent
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/rpcservices
+
+go 1.22
