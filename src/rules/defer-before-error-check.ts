@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import { HTTP_REQUEST_CALLS, RELEASE_METHODS } from './catalog.js';
-import { callGraphOf, callsMethodNamed, deferNeeds, callName, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
+import { callGraphOf, callsMethodNamed, deferNeeds, callName, exitAliases, processExit, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'defer-before-error-check';
 
@@ -225,7 +225,11 @@ function errTest(pass: Pass, s: ast.IfStmt, err: ast.Ident): 'settled' | 'falls-
   const g = callGraphOf(pass);
   const exits = (call: ast.CallExpr): boolean => {
     const n = g.calleeOf(call);
-    return !!n && g.alwaysExits(n);
+    if (n && g.alwaysExits(n)) return true;
+    // An exit called through a local variable (`fatal := logger.Fatalf; ...; fatal("lock: %v", err)`).
+    const f = unparen(call.fun);
+    const file = f.kind === 'Ident' && exitAliases(pass).has(f.name) ? pass.fileOf(call) : undefined;
+    return !!file && !!processExit(pass, file, call);
   };
   // err != nil (or `err != nil || more`): the body runs for every non-nil err.
   if (cmp(c, '!=') || (c.kind === 'BinaryExpr' && c.op === '||' && cmp(c.x, '!='))) return fallsThrough(s.body.list, exits) ? 'falls-through' : 'settled';

@@ -133,7 +133,26 @@ function run(pass: Pass): void {
       if (!inner) return;
       const innerName = calleeShort(pass, inner);
       const outerName = fun.sel.name;
-      if (!innerName || isIdiom(innerName, outerName)) return;
+      if (!innerName) return;
+      // The same call made just before and kept in a variable (`b := s.Batch(); defer
+      // s.Batch().Commit()`): the chain makes a second one, and the deferred call acts on that
+      // one, not on the value the function works with.
+      const kept = keptEarlier(file, d, inner, stack);
+      // Not when the kept value is handed to the deferred call (`before := s.total(); defer
+      // s.total().expect(before)`): two values on purpose, one now and one compared with it.
+      const handed = kept && (d.call.args ?? []).some((a) => {
+        let hit = false;
+        walkNode(a, (x) => {
+          if (x.kind === 'Ident' && x.name === kept.id.name) hit = true;
+          return !hit;
+        });
+        return hit;
+      });
+      if (kept && !handed && makesNew(pass, inner, innerName)) {
+        reportSecondCall(pass, file, d, inner, kept, stack);
+        return;
+      }
+      if (isIdiom(innerName, outerName)) return;
       if (isAction(innerName) || isStateCapture(innerName)) {
         report(pass, file, d, inner, stack);
         return;
@@ -168,6 +187,66 @@ function run(pass: Pass): void {
       }
     });
   }
+}
+
+/**
+ * Whether each call of `inner` gives a new value: a function of the package that does not just
+ * return a field of its receiver (an accessor gives the same value twice), or, out of sight, one
+ * named like an acquisition (`Get`, `New`, `Begin`, `Acquire`, `Open`, `Batch`...).
+ */
+function makesNew(pass: Pass, inner: ast.CallExpr, name: string): boolean {
+  const decl = pass.types.callee(inner)?.decl;
+  if (decl?.body) {
+    const self = decl.recv?.list?.[0]?.names?.[0]?.name;
+    let returns = 0;
+    let fields = 0;
+    walkSameFunc(decl.body, (x) => {
+      if (x.kind === 'ReturnStmt' && x.results?.length) {
+        returns++;
+        let r = unparen(x.results[0]!);
+        if (r.kind === 'UnaryExpr' && r.op === '&') r = unparen(r.x);
+        while (r.kind === 'SelectorExpr' || r.kind === 'IndexExpr') r = unparen(r.x);
+        if (self && r.kind === 'Ident' && r.name === self) fields++;
+      }
+      return true;
+    });
+    return returns > 0 && fields < returns;
+  }
+  return /^(Get|New|Begin|Acquire|Open|Start|Create|Make|Borrow|Take|Fetch|Dial|Connect|Batch|Tx|Txn|Lease|Checkout)/.test(name.charAt(0).toUpperCase() + name.slice(1));
+}
+
+/** A variable the function assigned the same call before the defer (`b := s.Batch()`), if any. */
+function keptEarlier(file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[]): { id: ast.Ident; at: ast.Node } | undefined {
+  const fn = enclosingFunc(stack);
+  if (!fn?.body) return undefined;
+  const text = textOf(file, inner);
+  let found: { id: ast.Ident; at: ast.Node } | undefined;
+  walkSameFunc(fn.body, (x) => {
+    if (found || nodePos(x) >= nodePos(d)) return false;
+    if (x.kind === 'AssignStmt' && x.lhs.length === x.rhs.length) {
+      x.lhs.forEach((l, i) => {
+        const id = unparen(l);
+        if (!found && id.kind === 'Ident' && id.name !== '_' && textOf(file, unparen(x.rhs[i]!)) === text) found = { id, at: x };
+      });
+    }
+    return !found;
+  });
+  return found;
+}
+
+function reportSecondCall(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, kept: { id: ast.Ident; at: ast.Node }, stack: readonly ast.Node[]): void {
+  const fn = enclosingFunc(stack);
+  const fname = fn ? funcName(file, fn) : 'the function';
+  const innerText = textOf(file, inner);
+  const fun = unparen(d.call.fun) as ast.SelectorExpr;
+  const fixed = `${kept.id.name}.${fun.sel.name}(${(d.call.args ?? []).map((a) => textOf(file, a)).join(', ')})`;
+  pass.report({
+    node: d,
+    file,
+    confidence: 'high',
+    message: `in defer ${textOf(file, d.call)}, ${innerText} runs now and returns a second value, not the ${kept.id.name} that ${fname} got from the same call on line ${lineOf(file, kept.at)}: the deferred ${fun.sel.name} acts on that second one and ${kept.id.name} is never ${fun.sel.name === 'Close' || fun.sel.name === 'Release' ? 'released' : 'finished'}; defer ${fixed}`,
+    related: [{ node: kept.at, message: `${kept.id.name} from ${innerText}` }],
+  });
 }
 
 /** The receiver's fields a method body reads (`reads`) or assigns (`writes`), through its receiver name. */

@@ -10,7 +10,7 @@ import { calledName, shortNameOf, type CallGraph } from '../types/callgraph.js';
 import type { CFG } from '../types/cfg.js';
 import { docUrl } from '../findings/model.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, HARMLESS_AT_EXIT } from './catalog.js';
-import { callGraphOf, callName, configuredExits, nameWords, funcName, isRecoverCall, lineOf, processExit, sameExpr, textOf, definingValue, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
+import { callGraphOf, callName, configuredExits, exitAliases, nameWords, funcName, isRecoverCall, lineOf, processExit, sameExpr, textOf, definingValue, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'exit-skips-defer';
 
@@ -19,7 +19,8 @@ const graphs = new WeakMap<readonly PassFile[], CallGraph>();
 
 /** Calls named otherwise cannot end the process: they are not resolved at all. */
 function exitNames(pass: Pass): Set<string> {
-  return new Set([...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf));
+  // Also local variables holding an exit (`fatal := logger.Fatalf`).
+  return new Set([...[...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf), ...exitAliases(pass)]);
 }
 
 const exitFiles = new WeakMap<readonly PassFile[], Map<ast.CallExpr, PassFile>>();

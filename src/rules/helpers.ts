@@ -2047,6 +2047,15 @@ export function configuredExits(pass: Pass): ReadonlySet<string> {
  * whether the name comes from types. From syntax (an import of the file) when types are unknown.
  */
 export function processExit(pass: Pass, file: PassFile, call: ast.CallExpr): { name: string; typed: boolean } | undefined {
+  // A local variable holding an exit as a value (`fatal := logger.Fatalf`, then `fatal(...)`).
+  const fun = unparen(call.fun);
+  if (fun.kind === 'Ident' && exitAliases(pass).has(fun.name)) {
+    const v = definingValue(pass, fun);
+    if (v) {
+      const alias = exitValue(pass, file, v);
+      if (alias) return alias;
+    }
+  }
   const c0 = callName(pass, file, call);
   if (!c0) return undefined;
   const c = c0.typed ? c0 : { ...c0, name: declaredMethodName(pass, file, call) ?? c0.name };
@@ -2066,6 +2075,42 @@ export function processExit(pass: Pass, file: PassFile, call: ast.CallExpr): { n
     }
   }
   return undefined;
+}
+
+/** The exit a function value names (`logger.Fatalf`, `log.Fatal`, `os.Exit` used as values), if any. */
+function exitValue(pass: Pass, file: PassFile, v: ast.Expr): { name: string; typed: boolean } | undefined {
+  const x = unparen(v);
+  if (x.kind !== 'SelectorExpr' && x.kind !== 'Ident') return undefined;
+  // The same lookup as for a call of it.
+  const probe: ast.CallExpr = { kind: 'CallExpr', fun: x, lparen: nodeEnd(x), args: null, ellipsis: -1, rparen: nodeEnd(x) };
+  const c = callName(pass, file, probe);
+  if (!c) return undefined;
+  const name = c.typed ? c.name : declaredMethodName(pass, file, probe) ?? c.name;
+  return EXIT_FUNCTIONS.has(name) || configuredExits(pass).has(name) ? { name, typed: c.typed } : undefined;
+}
+
+const exitAliasCache = new WeakMap<readonly PassFile[], Set<string>>();
+
+/**
+ * Names of local variables the package assigns an exit function value (`fatal := logger.Fatalf`,
+ * `die := os.Exit`): calls through them end the process too.
+ */
+export function exitAliases(pass: Pass): ReadonlySet<string> {
+  let set = exitAliasCache.get(pass.files);
+  if (set) return set;
+  set = new Set();
+  for (const f of pass.files) {
+    f.inspector.preorder(['AssignStmt'], (a) => {
+      if (a.lhs.length !== a.rhs.length) return;
+      a.lhs.forEach((l, i) => {
+        const id = unparen(l);
+        const r = unparen(a.rhs[i]!);
+        if (id.kind === 'Ident' && (r.kind === 'SelectorExpr' || r.kind === 'Ident') && exitValue(pass, f, r)) set!.add(id.name);
+      });
+    });
+  }
+  exitAliasCache.set(pass.files, set);
+  return set;
 }
 
 /**

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-IFZ3XJFV.js";
+} from "./chunk-OG4MXGLK.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

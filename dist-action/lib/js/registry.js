@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-SPWHNFZB.js";
+} from "./chunk-574DFMLY.js";
 import "./chunk-CPPLI52B.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -151,3 +151,32 @@ func (r *relay) catchup(ids []int64) {
 		r.pos = id
 	}
 }
+
+type batch struct{ ops []string }
+
+func (b *batch) Commit() {}
+
+type batchStore struct {
+	log  []string
+	main *batch
+}
+
+// Batch starts a new batch.
+func (s *batchStore) Batch() *batch { return &batch{} }
+
+// Current is the store's long-lived batch: the same value on every call.
+func (s *batchStore) Current() *batch { return s.main }
+
+// The chain makes a second batch and commits that one; b is never committed.
+func (s *batchStore) rename(keys []string) {
+	b := s.Batch()
+	defer s.Batch().Commit() // want `in defer s\.Batch\(\)\.Commit\(\), s\.Batch\(\) runs now and returns a second value, not the b that batchStore\.rename got from the same call on line \d+`
+	b.ops = append(b.ops, keys...)
+}
+
+// An accessor gives the same batch twice: nothing to report.
+func (s *batchStore) touch(keys []string) {
+	b := s.Current()
+	defer s.Current().Commit()
+	b.ops = append(b.ops, keys...)
+}

@@ -1,0 +1,10683 @@
+import { createRequire as __deferguardCreateRequire } from 'node:module';
+const require = __deferguardCreateRequire(import.meta.url);
+import {
+  DEFAULT_NO_RETURN,
+  buildCFG,
+  buildCallGraph,
+  calledName,
+  docUrl,
+  nodeContains,
+  severityRank,
+  shortNameOf,
+  under,
+  walkNode
+} from "./chunk-CPPLI52B.js";
+import {
+  NOPOS,
+  end,
+  forEachChild,
+  inspect,
+  loopingLabels,
+  pos,
+  unparen
+} from "./chunk-DO6F2IKR.js";
+
+// src/rules/catalog.ts
+var OPEN = "stays open";
+var ACQUIRING_CALLS = {
+  "os.Open": { what: "file", held: OPEN },
+  "os.Create": { what: "file", held: OPEN },
+  "os.OpenFile": { what: "file", held: OPEN },
+  "os.CreateTemp": { what: "temporary file", held: OPEN },
+  "(*os.Root).Open": { what: "file", held: OPEN },
+  "(*os.Root).Create": { what: "file", held: OPEN },
+  "(*os.Root).OpenFile": { what: "file", held: OPEN },
+  "os.MkdirTemp": { what: "temporary directory", held: "stays on disk" },
+  "os.Pipe": { what: "pipe", held: OPEN },
+  "net.Dial": { what: "connection", held: OPEN },
+  "net.DialTimeout": { what: "connection", held: OPEN },
+  "net.DialTCP": { what: "connection", held: OPEN },
+  "net.DialUDP": { what: "connection", held: OPEN },
+  "(*net.Dialer).Dial": { what: "connection", held: OPEN },
+  "(*net.Dialer).DialContext": { what: "connection", held: OPEN },
+  "net.Listen": { what: "listener", held: OPEN },
+  "(net.Listener).Accept": { what: "connection", held: OPEN },
+  "crypto/tls.Dial": { what: "connection", held: OPEN },
+  "net/http.Get": { what: "response body", held: "stays open and keeps its connection" },
+  "net/http.Post": { what: "response body", held: "stays open and keeps its connection" },
+  "net/http.Head": { what: "response body", held: "stays open and keeps its connection" },
+  "net/http.PostForm": { what: "response body", held: "stays open and keeps its connection" },
+  "(*net/http.Client).Do": { what: "response body", held: "stays open and keeps its connection" },
+  "(*net/http.Client).Get": { what: "response body", held: "stays open and keeps its connection" },
+  "(*net/http.Client).Post": { what: "response body", held: "stays open and keeps its connection" },
+  "(*database/sql.DB).Query": { what: "rows", held: "stay open and hold a database connection" },
+  "(*database/sql.DB).QueryContext": { what: "rows", held: "stay open and hold a database connection" },
+  "(*database/sql.Tx).Query": { what: "rows", held: "stay open" },
+  "(*database/sql.Tx).QueryContext": { what: "rows", held: "stay open" },
+  "(*database/sql.Stmt).Query": { what: "rows", held: "stay open and hold a database connection" },
+  "(*database/sql.DB).Begin": { what: "transaction", held: "stays open and holds a database connection" },
+  "(*database/sql.DB).BeginTx": { what: "transaction", held: "stays open and holds a database connection" },
+  "(*database/sql.DB).Conn": { what: "database connection", held: "stays checked out" },
+  "(*database/sql.DB).Prepare": { what: "prepared statement", held: OPEN },
+  "(*database/sql.DB).PrepareContext": { what: "prepared statement", held: OPEN },
+  "context.WithCancel": { what: "context", held: "is not cancelled" },
+  "context.WithTimeout": { what: "context", held: "keeps its timer" },
+  "context.WithDeadline": { what: "context", held: "keeps its timer" },
+  "context.WithCancelCause": { what: "context", held: "is not cancelled" },
+  "time.NewTicker": { what: "ticker", held: "keeps ticking" },
+  "time.NewTimer": { what: "timer", held: "stays armed" },
+  "compress/gzip.NewReader": { what: "gzip reader", held: OPEN },
+  "compress/gzip.NewWriter": { what: "gzip writer", held: "stays unflushed" },
+  "archive/zip.OpenReader": { what: "zip file", held: OPEN },
+  "bufio.NewWriter": { what: "buffered writer", held: "stays unflushed" }
+};
+var RELEASE_METHODS = /* @__PURE__ */ new Set([
+  "Close",
+  "CloseSend",
+  "Unlock",
+  "RUnlock",
+  "Stop",
+  "Rollback",
+  "Release",
+  "Flush",
+  "Sync",
+  "Done",
+  "Cancel",
+  "Shutdown",
+  "Wait",
+  "Finish",
+  "End",
+  "Terminate",
+  "Kill",
+  "Destroy",
+  "Free",
+  "Dispose",
+  "Disconnect",
+  "Cleanup",
+  "Discard",
+  "Unsubscribe",
+  "Quit",
+  "Exit",
+  "Teardown",
+  "Remove"
+]);
+var MUTEX_METHODS = {
+  "(*sync.Mutex).Lock": "Lock",
+  "(*sync.Mutex).Unlock": "Unlock",
+  "(*sync.Mutex).TryLock": "TryLock",
+  "(*sync.RWMutex).Lock": "Lock",
+  "(*sync.RWMutex).Unlock": "Unlock",
+  "(*sync.RWMutex).RLock": "RLock",
+  "(*sync.RWMutex).RUnlock": "RUnlock",
+  "(*sync.RWMutex).TryLock": "TryLock",
+  "(*sync.RWMutex).TryRLock": "TryRLock",
+  "(sync.Locker).Lock": "Lock",
+  "(sync.Locker).Unlock": "Unlock"
+};
+var UNLOCK_FOR = { Lock: "Unlock", RLock: "RUnlock", TryLock: "Unlock", TryRLock: "RUnlock" };
+var EXIT_FUNCTIONS = /* @__PURE__ */ new Set([
+  "os.Exit",
+  "syscall.Exit",
+  "log.Fatal",
+  "log.Fatalf",
+  "log.Fatalln",
+  "(*log.Logger).Fatal",
+  "(*log.Logger).Fatalf",
+  "(*log.Logger).Fatalln",
+  // logrus: package functions, *Logger, *Entry, and the FieldLogger interfaces.
+  ...["Fatal", "Fatalf", "Fatalln", "Exit"].map((m) => `github.com/sirupsen/logrus.${m}`),
+  ...["Logger", "Entry"].flatMap((t) => ["Fatal", "Fatalf", "Fatalln", "Exit"].map((m) => `(*github.com/sirupsen/logrus.${t}).${m}`)),
+  ...["FieldLogger", "Ext1FieldLogger", "StdLogger"].flatMap((t) => ["Fatal", "Fatalf", "Fatalln"].map((m) => `(github.com/sirupsen/logrus.${t}).${m}`)),
+  // zap
+  "(*go.uber.org/zap.Logger).Fatal",
+  ...["Fatal", "Fatalf", "Fatalw", "Fatalln"].map((m) => `(*go.uber.org/zap.SugaredLogger).${m}`),
+  // klog (v1 and v2) and glog: Fatal* and Exit* end the process.
+  ...["k8s.io/klog", "k8s.io/klog/v2", "github.com/golang/glog"].flatMap(
+    (p) => ["Fatal", "Fatalf", "Fatalln", "FatalDepth", "Exit", "Exitf", "Exitln", "ExitDepth"].map((m) => `${p}.${m}`)
+  ),
+  ...["k8s.io/klog", "k8s.io/klog/v2"].flatMap((p) => ["Fatal", "Fatalf", "Fatalln"].map((m) => `(${p}.Verbose).${m}`))
+]);
+var FATAL_EVENT_SOURCES = /* @__PURE__ */ new Set([
+  "(*github.com/rs/zerolog.Logger).Fatal",
+  "github.com/rs/zerolog/log.Fatal"
+]);
+var EVENT_SENDERS = new Set(
+  ["Msg", "Msgf", "MsgFunc", "Send"].map((m) => `(*github.com/rs/zerolog.Event).${m}`)
+);
+var HARMLESS_AT_EXIT = /* @__PURE__ */ new Set([
+  "(*sync.Mutex).Unlock",
+  "(*sync.RWMutex).Unlock",
+  "(*sync.RWMutex).RUnlock",
+  "(sync.Locker).Unlock",
+  "(*sync.WaitGroup).Done",
+  // Handing a value back to a pool, or waking waiters: in-memory state that ends with the process.
+  "(*sync.Pool).Put",
+  "(*sync.Cond).Broadcast",
+  "(*sync.Cond).Signal",
+  "(*time.Ticker).Stop",
+  "(*time.Timer).Stop",
+  "os/signal.Stop",
+  "context.CancelFunc",
+  "context.CancelCauseFunc",
+  // The kernel closes every descriptor when the process ends, and *os.File buffers nothing in user
+  // space: what was written is already in the kernel (a bufio.Writer over it is another matter).
+  "(*os.File).Close"
+]);
+var FILE_CHECKED = ["Close", "Sync"];
+var STREAM = (what, release = ["Close"]) => ({
+  what,
+  verb: "from",
+  release,
+  checked: release,
+  wraps: 0
+});
+var WRITE_RESOURCES = {
+  "os.Create": { what: "file", verb: "created by", release: ["Close"], checked: FILE_CHECKED },
+  "os.CreateTemp": { what: "temporary file", verb: "created by", release: ["Close"], checked: FILE_CHECKED },
+  "os.OpenFile": { what: "file", verb: "opened for writing by", release: ["Close"], checked: FILE_CHECKED, flagsArg: 1 },
+  // The same inside a directory root (Go 1.24's os.Root).
+  "(*os.Root).Create": { what: "file", verb: "created by", release: ["Close"], checked: FILE_CHECKED },
+  "(*os.Root).OpenFile": { what: "file", verb: "opened for writing by", release: ["Close"], checked: FILE_CHECKED, flagsArg: 1 },
+  "bufio.NewWriter": STREAM("buffered writer", ["Flush"]),
+  "bufio.NewWriterSize": STREAM("buffered writer", ["Flush"]),
+  "compress/gzip.NewWriter": STREAM("gzip writer"),
+  "compress/gzip.NewWriterLevel": STREAM("gzip writer"),
+  "compress/zlib.NewWriter": STREAM("zlib writer"),
+  "compress/zlib.NewWriterLevel": STREAM("zlib writer"),
+  "compress/zlib.NewWriterLevelDict": STREAM("zlib writer"),
+  "compress/flate.NewWriter": STREAM("flate writer"),
+  "compress/flate.NewWriterDict": STREAM("flate writer"),
+  "compress/lzw.NewWriter": STREAM("lzw writer"),
+  "archive/zip.NewWriter": STREAM("zip writer"),
+  "archive/tar.NewWriter": STREAM("tar writer"),
+  // Encoders that keep a partial block until Close writes it (the writer is the second argument).
+  "encoding/base64.NewEncoder": { ...STREAM("base64 encoder"), wraps: 1 },
+  "encoding/base32.NewEncoder": { ...STREAM("base32 encoder"), wraps: 1 },
+  "encoding/ascii85.NewEncoder": STREAM("ascii85 encoder"),
+  // Close writes the closing boundary, the last soft line.
+  "mime/multipart.NewWriter": STREAM("multipart writer"),
+  "mime/quotedprintable.NewWriter": STREAM("quoted-printable writer"),
+  "encoding/csv.NewWriter": {
+    what: "csv writer",
+    verb: "from",
+    release: ["Flush"],
+    checked: ["Error"],
+    wraps: 0,
+    errorVia: "csv.Writer.Flush returns nothing and reports write errors only through Error()"
+  }
+};
+var DEPENDENT_RESOURCES = {
+  "(*database/sql.DB).Begin": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" },
+  "(*database/sql.DB).BeginTx": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" },
+  "(*database/sql.Conn).BeginTx": { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv", closeWaits: "a return before {w} is committed" },
+  "(*database/sql.Conn).QueryContext": { what: "rows", verb: "from", release: ["Close"], checked: ["Close"], wraps: "recv", closeWaits: "a return before {w} is read to the end" },
+  // A TLS connection's Close sends the close_notify alert over the connection it wraps: closed
+  // first, the peer sees the stream cut instead of a clean end (and cannot tell it from a truncation).
+  "crypto/tls.Client": { what: "TLS connection", verb: "from", release: ["Close"], checked: ["Close"], wraps: 0 },
+  "crypto/tls.Server": { what: "TLS connection", verb: "from", release: ["Close"], checked: ["Close"], wraps: 0 }
+};
+var OPEN_FLAGS = {
+  O_RDONLY: 0,
+  O_WRONLY: 1,
+  O_RDWR: 2,
+  O_CREATE: 64,
+  O_CREAT: 64,
+  O_EXCL: 128,
+  O_NOCTTY: 256,
+  O_TRUNC: 512,
+  O_APPEND: 1024,
+  O_NONBLOCK: 2048,
+  O_SYNC: 1052672,
+  O_DSYNC: 4096,
+  O_CLOEXEC: 524288,
+  O_DIRECTORY: 65536,
+  O_NOFOLLOW: 131072
+};
+var OPEN_WRITE_BITS = 64 | 512 | 1024;
+var WAIT_CALLS = /* @__PURE__ */ new Set([
+  "(*sync.WaitGroup).Wait",
+  "(*golang.org/x/sync/errgroup.Group).Wait",
+  "(*github.com/sourcegraph/conc.WaitGroup).Wait",
+  "(*github.com/sourcegraph/conc/pool.Pool).Wait",
+  "(*github.com/sourcegraph/conc/pool.ErrorPool).Wait",
+  "(*github.com/sourcegraph/conc/pool.ContextPool).Wait"
+]);
+var PLUMBING_CALLS = /* @__PURE__ */ new Set([
+  "builtin close",
+  "builtin len",
+  "builtin cap",
+  "(*sync.WaitGroup).Wait",
+  "(*sync.WaitGroup).Done",
+  "(*sync.WaitGroup).Add",
+  "(context.Context).Done",
+  "(context.Context).Err",
+  "time.Sleep",
+  "time.After",
+  "(*time.Timer).Stop",
+  "(*time.Ticker).Stop"
+]);
+var BLOCKING_CALLS = {
+  "time.Sleep": "sleeps",
+  "(*sync.WaitGroup).Wait": "blocks until every goroutine of the group has called Done",
+  "(*golang.org/x/sync/errgroup.Group).Wait": "blocks until every goroutine of the group has returned",
+  "(*sync.Cond).Wait": "blocks until another goroutine signals the condition",
+  "(*sync.Mutex).Lock": "blocks until the mutex is free",
+  "(*sync.RWMutex).Lock": "blocks until the mutex is free",
+  "(*sync.RWMutex).RLock": "blocks until no writer holds or waits for the mutex",
+  "(sync.Locker).Lock": "blocks until the lock is free",
+  ...Object.fromEntries(
+    ["Get", "Post", "Head", "PostForm"].flatMap((m) => [
+      [`net/http.${m}`, "waits for a network round trip"],
+      [`(*net/http.Client).${m}`, "waits for a network round trip"]
+    ])
+  ),
+  "(*net/http.Client).Do": "waits for a network round trip",
+  "(*net/http.Server).Shutdown": "waits until every active connection is idle",
+  ...Object.fromEntries(
+    ["net.Dial", "net.DialTCP", "net.DialUDP", "net.DialIP", "net.DialUnix", "(*net.Dialer).Dial", "(*net.Dialer).DialContext", "crypto/tls.Dial", "(*crypto/tls.Dialer).DialContext"].map((n) => [
+      n,
+      "waits for a network connection to be established"
+    ])
+  ),
+  ...Object.fromEntries(
+    ["net.Conn", "*net.conn", "*net.TCPConn", "*net.UDPConn", "*net.UnixConn", "*net.IPConn", "*crypto/tls.Conn"].flatMap(
+      (t) => ["Read", "Write"].map((m) => [`(${t}).${m}`, m === "Read" ? "waits for the peer to send data" : "waits for the peer to accept data"])
+    )
+  ),
+  "(*crypto/tls.Conn).Handshake": "waits for the TLS handshake with the peer",
+  "(*os/exec.Cmd).Run": "runs an external program to completion",
+  "(*os/exec.Cmd).Wait": "waits for an external program to exit",
+  "(*os/exec.Cmd).Output": "runs an external program to completion",
+  "(*os/exec.Cmd).CombinedOutput": "runs an external program to completion",
+  "(*os.Process).Wait": "waits for a process to exit",
+  "os.RemoveAll": "deletes a whole directory tree",
+  "path/filepath.Walk": "walks a whole directory tree",
+  "path/filepath.WalkDir": "walks a whole directory tree",
+  "io/fs.WalkDir": "walks a whole directory tree",
+  ...Object.fromEntries(
+    ["DB", "Tx", "Conn", "Stmt"].flatMap(
+      (t) => ["Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext"].map((m) => [`(*database/sql.${t}).${m}`, "waits for a database round trip"])
+    )
+  ),
+  "(*database/sql.DB).Ping": "waits for a database round trip",
+  "(*database/sql.DB).PingContext": "waits for a database round trip"
+};
+var BLOCKING_LOCKS = /* @__PURE__ */ new Set(["(*sync.Mutex).Lock", "(*sync.RWMutex).Lock", "(*sync.RWMutex).RLock", "(sync.Locker).Lock"]);
+var DEADLINE_CONTEXTS = /* @__PURE__ */ new Set(["context.WithTimeout", "context.WithDeadline", "context.WithTimeoutCause", "context.WithDeadlineCause"]);
+var TIMEOUT_CHANNELS = /* @__PURE__ */ new Set(["time.After", "time.Tick", "(context.Context).Done"]);
+var HANDLER_PARAMS = [
+  { pkg: "net/http", name: "ResponseWriter", pointer: false, framework: "net/http handler" },
+  { pkg: "gin", name: "Context", pointer: true, framework: "gin handler" },
+  { pkg: "echo", name: "Context", pointer: false, framework: "echo handler" },
+  { pkg: "fiber", name: "Ctx", pointer: true, framework: "fiber handler" }
+];
+var SERVE_CALLS = /* @__PURE__ */ new Set([
+  "net/http.ListenAndServe",
+  "net/http.ListenAndServeTLS",
+  "net/http.Serve",
+  "net/http.ServeTLS",
+  "(*net/http.Server).ListenAndServe",
+  "(*net/http.Server).ListenAndServeTLS",
+  "(*net/http.Server).Serve",
+  "(*net/http.Server).ServeTLS",
+  "(*google.golang.org/grpc.Server).Serve",
+  "(*github.com/gin-gonic/gin.Engine).Run",
+  "(*github.com/gin-gonic/gin.Engine).RunTLS",
+  "(*github.com/labstack/echo/v4.Echo).Start",
+  "(*github.com/labstack/echo/v4.Echo).StartTLS",
+  "(*github.com/gofiber/fiber/v2.App).Listen"
+]);
+var SERVE_METHODS = /* @__PURE__ */ new Set(["Serve", "ServeTLS", "ListenAndServe", "ListenAndServeTLS"]);
+var SIGNAL_HANDLERS = /* @__PURE__ */ new Set([
+  "os/signal.Notify",
+  "os/signal.NotifyContext",
+  "sigs.k8s.io/controller-runtime/pkg/manager/signals.SetupSignalHandler",
+  "sigs.k8s.io/controller-runtime.SetupSignalHandler",
+  "k8s.io/apiserver/pkg/server.SetupSignalHandler",
+  "k8s.io/apiserver/pkg/server.SetupSignalContext",
+  "(*go.uber.org/fx.App).Run",
+  "github.com/oklog/run.SignalHandler"
+]);
+var HTTP_REQUEST_CALLS = /* @__PURE__ */ new Set([
+  "net/http.Get",
+  "net/http.Head",
+  "net/http.Post",
+  "net/http.PostForm",
+  "(*net/http.Client).Do",
+  "(*net/http.Client).Get",
+  "(*net/http.Client).Head",
+  "(*net/http.Client).Post",
+  "(*net/http.Client).PostForm",
+  "(net/http.RoundTripper).RoundTrip",
+  "(*net/http.Transport).RoundTrip"
+]);
+var RELEASED_BY_KERNEL = /* @__PURE__ */ new Set([
+  "os.Open",
+  "net.Listen",
+  "net.ListenPacket",
+  "net.ListenTCP",
+  "net.ListenUDP",
+  "(*net.ListenConfig).Listen",
+  "crypto/tls.Listen"
+]);
+
+// src/rules/helpers.ts
+function isFunc(n) {
+  return n.kind === "FuncDecl" || n.kind === "FuncLit";
+}
+function isLoop(n) {
+  return n.kind === "ForStmt" || n.kind === "RangeStmt";
+}
+function enclosingFunc(stack) {
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i];
+    if (isFunc(n)) return n;
+  }
+  return void 0;
+}
+function inTestCode(stack) {
+  for (const n of stack) {
+    if (!isFunc(n)) continue;
+    for (const f of n.type.params?.list ?? []) {
+      if (!f.type) continue;
+      let t = unparen(f.type);
+      if (t.kind === "StarExpr") t = unparen(t.x);
+      if (t.kind === "SelectorExpr" && t.x.kind === "Ident" && t.x.name === "testing" && ["T", "B", "F", "TB"].includes(t.sel.name)) return true;
+    }
+  }
+  return false;
+}
+function enclosingLoops(stack) {
+  const out = [];
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i];
+    if (isFunc(n)) break;
+    if (isLoop(n)) out.push(n);
+  }
+  return out;
+}
+function labelOf(stack, stmt) {
+  const i = stack.lastIndexOf(stmt);
+  const parent = i > 0 ? stack[i - 1] : void 0;
+  return parent?.kind === "LabeledStmt" && parent.stmt === stmt ? parent.label.name : void 0;
+}
+function lineOf(file, n) {
+  return file.source.position(pos(n)).line;
+}
+function textOf(file, n) {
+  return file.source.text(pos(n), end(n));
+}
+function recvTypeName(fd) {
+  const f = fd.recv?.list?.[0];
+  let t = f?.type ?? null;
+  while (t) {
+    if (t.kind === "StarExpr" || t.kind === "ParenExpr") t = t.x;
+    else if (t.kind === "IndexExpr" || t.kind === "IndexListExpr") t = t.x;
+    else break;
+  }
+  return t?.kind === "Ident" ? t.name : void 0;
+}
+function funcName(file, fn) {
+  if (fn.kind === "FuncLit") return `the function literal on line ${lineOf(file, fn)}`;
+  const r = recvTypeName(fn);
+  return r ? `${r}.${fn.name.name}` : fn.name.name;
+}
+function importedAs(file, local) {
+  for (const spec of file.file.imports) {
+    const path = spec.path.value.slice(1, -1);
+    const name = spec.name ? spec.name.name : guessPackageName(path);
+    if (name === local && name !== "_" && name !== ".") return path;
+  }
+  return void 0;
+}
+function guessPackageName(path) {
+  const parts = path.split("/");
+  let last = parts[parts.length - 1] ?? path;
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
+  last = last.replace(/\.v\d+$/, "").replace(/^go-/, "").replace(/[-.]go$/, "");
+  return last.replace(/[^A-Za-z0-9_]/g, "_");
+}
+function nameWords(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[\s_]+/).map((w) => w.toLowerCase());
+}
+function callName(pass, file, call) {
+  const c = pass.types.callee(call);
+  const fun = unparen(call.fun);
+  const recv = fun.kind === "SelectorExpr" ? fun.x : void 0;
+  if (c) return { name: c.name, short: c.short, typed: true, ...recv && c.kind !== "func" ? { recv } : {} };
+  if (fun.kind === "Ident") return { name: fun.name, short: fun.name, typed: false };
+  if (fun.kind === "SelectorExpr") {
+    const x = unparen(fun.x);
+    if (x.kind === "Ident") {
+      const path = importedAs(file, x.name);
+      if (path !== void 0 && !isLocallyDeclared(file, x)) return { name: `${path}.${fun.sel.name}`, short: fun.sel.name, typed: false };
+    }
+    return { name: `${textOf(file, fun.x)}.${fun.sel.name}`, short: fun.sel.name, typed: false, recv: fun.x };
+  }
+  return void 0;
+}
+function isLocallyDeclared(file, id) {
+  let found = false;
+  const at = id.namePos;
+  for (const d of file.file.decls ?? []) {
+    if (d.kind !== "FuncDecl" || pos(d) > at || end(d) < at) continue;
+    const check6 = (n) => {
+      if (found) return;
+      if (n.kind === "Field" && n.names?.some((x) => x.name === id.name)) found = true;
+      else if (n.kind === "AssignStmt" && n.tok === ":=" && n.lhs.some((x) => x.kind === "Ident" && x.name === id.name)) found = true;
+      else if (n.kind === "ValueSpec" && n.names.some((x) => x.name === id.name)) found = true;
+      else if (n.kind === "RangeStmt" && n.tok === ":=" && [n.key, n.value].some((x) => x?.kind === "Ident" && x.name === id.name)) found = true;
+      if (!found) forEachChild(n, check6);
+    };
+    check6(d);
+  }
+  return found;
+}
+function sameExpr(a, b) {
+  a = unparen(a);
+  b = unparen(b);
+  if (a.kind === "UnaryExpr" && a.op === "&") return sameExpr(a.x, b);
+  if (b.kind === "UnaryExpr" && b.op === "&") return sameExpr(a, b.x);
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case "Ident":
+      return a.name === b.name;
+    case "SelectorExpr":
+      return a.sel.name === b.sel.name && sameExpr(a.x, b.x);
+    case "StarExpr":
+      return sameExpr(a.x, b.x);
+    case "BasicLit":
+      return a.value === b.value;
+    case "IndexExpr":
+      return sameExpr(a.x, b.x) && sameExpr(a.index, b.index);
+    case "BinaryExpr":
+      return a.op === b.op && sameExpr(a.x, b.x) && sameExpr(a.y, b.y);
+    default:
+      return false;
+  }
+}
+function rootIdent(e) {
+  for (; ; ) {
+    e = unparen(e);
+    switch (e.kind) {
+      case "Ident":
+        return e;
+      case "SelectorExpr":
+        e = e.x;
+        break;
+      case "StarExpr":
+        e = e.x;
+        break;
+      case "IndexExpr":
+        e = e.x;
+        break;
+      case "UnaryExpr":
+        if (e.op === "&") {
+          e = e.x;
+          break;
+        }
+        return void 0;
+      default:
+        return void 0;
+    }
+  }
+}
+function sameVar(pass, a, b) {
+  if (a.name !== b.name) return false;
+  const oa = pass.types.objectOf(a);
+  const ob = pass.types.objectOf(b);
+  return oa && ob ? oa === ob : true;
+}
+function goStmtsIn(body) {
+  const gos = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "GoStmt") gos.push(x);
+    return true;
+  });
+  return gos;
+}
+function walkSameFunc(n, fn) {
+  const visit = (x) => {
+    if (x.kind === "FuncLit") return;
+    if (fn(x) === false) return;
+    forEachChild(x, visit);
+  };
+  forEachChild(n, visit);
+}
+function stmtListOf(x) {
+  return x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
+}
+function listHolding(body, stmt) {
+  let list = stmtListOf(body)?.includes(stmt) ? stmtListOf(body) : null;
+  if (!list) {
+    walkSameFunc(body, (x) => {
+      if (list || pos(x) > pos(stmt) || end(x) <= pos(stmt)) return false;
+      const l = stmtListOf(x);
+      if (l?.includes(stmt)) list = l;
+      return !list;
+    });
+  }
+  return list ?? [];
+}
+function enclosingFuncDecl(file, node) {
+  const at = pos(node);
+  return (file.file.decls ?? []).find((d) => d.kind === "FuncDecl" && pos(d) <= at && at < end(d));
+}
+function innermostFuncBody(file, node) {
+  const at = pos(node);
+  let body;
+  for (let n = file.file; n; ) {
+    if ((n.kind === "FuncLit" || n.kind === "FuncDecl") && n.body) body = n.body;
+    let next;
+    forEachChild(n, (c) => {
+      if (!next && c !== node && pos(c) <= at && at < end(c)) next = c;
+    });
+    n = next;
+  }
+  return body;
+}
+function isTrueConst(pass, e) {
+  e = unparen(e);
+  if (e.kind !== "Ident" || e.name !== "true") return false;
+  const o = pass.types.objectOf(e);
+  return !o || o.kind === "const" && o.pkg === "";
+}
+var BREAKABLE = /* @__PURE__ */ new Set(["ForStmt", "RangeStmt", "SwitchStmt", "TypeSwitchStmt", "SelectStmt"]);
+function canLeaveLoop(loop, ownLabel) {
+  const inside = /* @__PURE__ */ new Set();
+  walkSameFunc(loop.body, (x) => {
+    if (x.kind === "LabeledStmt") inside.add(x.label.name);
+  });
+  let leaves = false;
+  const visit = (x, depth) => {
+    if (leaves || x.kind === "FuncLit") return;
+    if (x.kind === "ReturnStmt") {
+      leaves = true;
+      return;
+    }
+    if (x.kind === "BranchStmt") {
+      const label = x.label?.name;
+      if (x.tok === "break") {
+        if (label === void 0) leaves = depth === 0;
+        else leaves = !inside.has(label);
+      } else if (x.tok === "continue") {
+        if (label !== void 0) leaves = !inside.has(label) && label !== ownLabel;
+      } else if (x.tok === "goto") {
+        leaves = label !== void 0 && !inside.has(label);
+      }
+      return;
+    }
+    const d = BREAKABLE.has(x.kind) ? depth + 1 : depth;
+    forEachChild(x, (c) => visit(c, d));
+  };
+  forEachChild(loop.body, (c) => visit(c, 0));
+  return leaves;
+}
+function declaredType(fn, name, before) {
+  let found;
+  for (const fl of [fn.type.params, fn.type.results]) {
+    for (const f of fl?.list ?? []) if (f.names?.some((n) => n.name === name) && f.type) found = f.type;
+  }
+  if (fn.kind === "FuncDecl") {
+    for (const f of fn.recv?.list ?? []) if (f.names?.some((n) => n.name === name) && f.type) found = f.type;
+  }
+  if (!fn.body) return found;
+  walkSameFunc(fn.body, (x) => {
+    if (pos(x) >= before) return false;
+    if (x.kind === "ValueSpec" && x.names.some((n) => n.name === name)) {
+      if (x.type) found = x.type;
+      else {
+        const i = x.names.findIndex((n) => n.name === name);
+        const v = x.values?.[i];
+        found = v ? chanFromValue(v) : void 0;
+      }
+    } else if (x.kind === "AssignStmt" && x.tok === ":=" && x.lhs.length === x.rhs.length) {
+      const i = x.lhs.findIndex((l) => l.kind === "Ident" && l.name === name);
+      if (i >= 0) found = chanFromValue(x.rhs[i]);
+    }
+    return true;
+  });
+  return found;
+}
+function chanFromValue(v) {
+  v = unparen(v);
+  if (v.kind === "CallExpr") {
+    const f = unparen(v.fun);
+    if (f.kind === "Ident" && f.name === "make" && v.args?.[0] && unparen(v.args[0]).kind === "ChanType") return "make-chan";
+    if (f.kind === "SelectorExpr" && f.sel.name === "Tick" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "time") return "tick";
+  }
+  return void 0;
+}
+function rangeChannel(pass, file, fn, x) {
+  x = unparen(x);
+  const t = pass.types.typeOf(x);
+  if (t) {
+    const u = t.kind === "named" ? t.underlying() : t;
+    if (u?.kind === "chan") {
+      if (x.kind === "CallExpr" && pass.types.callee(x)?.name === "time.Tick") return "tick";
+      return "chan";
+    }
+    if (u) return void 0;
+  }
+  if (x.kind === "CallExpr") {
+    const c = callName(pass, file, x);
+    return c?.name === "time.Tick" ? "tick" : void 0;
+  }
+  if (x.kind === "Ident" && fn) {
+    const d = declaredType(fn, x.name, pos(x));
+    if (d === "make-chan") return "chan";
+    if (d === "tick") return "tick";
+    if (d && typeof d !== "string" && unparen(d).kind === "ChanType") return "chan";
+  }
+  return void 0;
+}
+function endlessLoop(pass, file, loop, stack) {
+  let shape;
+  let confidence = "high";
+  if (loop.kind === "ForStmt") {
+    if (loop.cond === null) shape = "for {}";
+    else if (isTrueConst(pass, loop.cond)) shape = "for true {}";
+    else return void 0;
+  } else {
+    const fn = enclosingFuncOf(stack, loop);
+    const ch = rangeChannel(pass, file, fn, loop.x);
+    if (!ch) return void 0;
+    if (ch === "tick") shape = `range over time.Tick (never closed)`;
+    else {
+      shape = `range over channel ${textOf(file, loop.x)}`;
+      confidence = "medium";
+    }
+  }
+  if (canLeaveLoop(loop, labelOf(stack, loop))) return void 0;
+  return { loop, shape, confidence };
+}
+function enclosingFuncOf(stack, n) {
+  const i = stack.lastIndexOf(n);
+  for (let j = i - 1; j >= 0; j--) {
+    const x = stack[j];
+    if (isFunc(x)) return x;
+  }
+  return void 0;
+}
+function endlessEnclosingLoops(pass, file, stack) {
+  const out = [];
+  for (const l of enclosingLoops(stack)) {
+    const e = endlessLoop(pass, file, l, stack);
+    if (e) out.push(e);
+  }
+  return out;
+}
+var GROUP_GO = /* @__PURE__ */ new Set([
+  "(*sync.WaitGroup).Go",
+  "(*golang.org/x/sync/errgroup.Group).Go",
+  "(*golang.org/x/sync/errgroup.Group).TryGo"
+]);
+function groupGoOf(pass, x) {
+  if (x.args?.length !== 1) return void 0;
+  const f = unparen(x.fun);
+  if (f.kind !== "SelectorExpr" || f.sel.name !== "Go") return void 0;
+  if (!GROUP_GO.has(pass.types.callee(x)?.name ?? "")) return void 0;
+  const a = unparen(x.args[0]);
+  let fn;
+  if (a.kind === "FuncLit") fn = a;
+  else if (a.kind === "Ident") {
+    const o = pass.types.objectOf(a);
+    if (o?.kind === "func" && o.funcDecl?.body) fn = o.funcDecl;
+    else if (o?.kind === "var") {
+      const v = definingValue(pass, a);
+      if (v && unparen(v).kind === "FuncLit") fn = unparen(v);
+    }
+  }
+  return { call: x, group: f.x, fn };
+}
+function groupGoCalls(pass, body) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "CallExpr") {
+      const g = groupGoOf(pass, x);
+      if (g) out.push(g);
+    }
+    return true;
+  });
+  return out;
+}
+function goTarget(pass, stmt) {
+  const call = stmt.call;
+  const fun = unparen(call.fun);
+  let fn;
+  let recv;
+  if (fun.kind === "FuncLit") fn = fun;
+  else {
+    const c = pass.types.callee(call);
+    if (c?.kind === "funcvalue" && fun.kind === "Ident") {
+      const lit = callGraphOf(pass).calleeOf(call)?.lit;
+      if (!lit) return void 0;
+      fn = lit;
+    } else if (!c?.decl || !c.decl.body) return void 0;
+    else {
+      fn = c.decl;
+      const r = c.decl.recv?.list?.[0]?.names?.[0];
+      if (r && fun.kind === "SelectorExpr" && c.kind === "method") recv = { name: r, arg: fun.x };
+    }
+  }
+  const params = [];
+  const names = (fn.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  names.forEach((name, i) => {
+    const arg = call.args?.[i];
+    if (arg && call.ellipsis < 0) params.push({ name, arg });
+  });
+  return { go: stmt, fn, params, ...recv ? { recv } : {} };
+}
+var objIds = /* @__PURE__ */ new WeakMap();
+var nextObjId = 1;
+function refKey(pass, e, subst) {
+  e = unparen(e);
+  switch (e.kind) {
+    case "Ident": {
+      if (e.name === "_") return void 0;
+      const o = pass.types.objectOf(e);
+      if (subst) {
+        const s = subst.get(o ?? e.name);
+        if (s !== void 0) return s;
+      }
+      if (!o) return `?${e.name}`;
+      let id = objIds.get(o);
+      if (id === void 0) {
+        id = nextObjId++;
+        objIds.set(o, id);
+      }
+      return `#${id}:${e.name}`;
+    }
+    case "SelectorExpr": {
+      const x = refKey(pass, e.x, subst);
+      return x === void 0 ? void 0 : `${x}.${e.sel.name}`;
+    }
+    case "StarExpr":
+      return refKey(pass, e.x, subst);
+    case "UnaryExpr":
+      return e.op === "&" ? refKey(pass, e.x, subst) : void 0;
+    default:
+      return void 0;
+  }
+}
+function sameRefKey(a, b) {
+  if (a === void 0 || b === void 0) return false;
+  if (a === b) return true;
+  const strip = (k) => k.replace(/(^|\.)[#?][0-9]*:?/g, "$1").replace(/^\?/, "");
+  return (a.includes("?") || b.includes("?")) && strip(a) === strip(b);
+}
+function targetSubst(pass, t) {
+  const m = /* @__PURE__ */ new Map();
+  const add = (name, arg) => {
+    const k = refKey(pass, arg);
+    if (k === void 0 || name.name === "_") return;
+    m.set(pass.types.objectOf(name) ?? name.name, k);
+  };
+  for (const p of t.params) add(p.name, p.arg);
+  if (t.recv) add(t.recv.name, t.recv.arg);
+  return m;
+}
+function isRecoverCall(pass, e) {
+  if (e.kind !== "CallExpr") return false;
+  const f = unparen(e.fun);
+  if (f.kind !== "Ident" || f.name !== "recover") return false;
+  const o = pass.types.objectOf(f);
+  return !o || o.kind === "builtin";
+}
+function callsRecoverDirectly(pass, fn) {
+  if (!fn.body) return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (isRecoverCall(pass, x)) found = true;
+    return !found;
+  });
+  return found;
+}
+function deferredTarget(pass, call, needle) {
+  const fun = unparen(call.fun);
+  if (fun.kind === "FuncLit") return fun;
+  const c = pass.types.callee(call);
+  if (c && (c.kind === "func" || c.kind === "method") && c.pkg && c.pkg !== pass.pkg.importPath) return pass.moduleFunc(c.pkg, c.short, c.recv?.name, needle);
+  if (c?.decl) return c.decl;
+  return void 0;
+}
+function deferredRecover(pass, fn) {
+  if (!fn.body) return void 0;
+  let found;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt") {
+      const target = deferredTarget(pass, x.call, "recover");
+      if (target && callsRecoverDirectly(pass, target)) found = x;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+function protectingRecover(pass, fn) {
+  if (!fn.body) return void 0;
+  let found;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt") {
+      const fun = unparen(x.call.fun);
+      const target = deferredTarget(pass, x.call, "recover") ?? (fun.kind === "Ident" ? callGraphOf(pass).calleeOf(x.call)?.lit ?? void 0 : void 0);
+      if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target) && recoversUnconditionally(pass, target)) found = x;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+function recoversUnconditionally(pass, fn) {
+  let found = false;
+  const visit = (n, depth) => {
+    if (found || n.kind === "FuncLit") return;
+    if (depth === 0 && isRecoverCall(pass, n)) {
+      found = true;
+      return;
+    }
+    const deeper = n.kind === "IfStmt" || n.kind === "CaseClause" || n.kind === "CommClause" || n.kind === "ForStmt" || n.kind === "RangeStmt";
+    forEachChild(n, (c) => visit(c, deeper && c !== n.init && c !== n.cond ? depth + 1 : depth));
+  };
+  if (fn.body) visit(fn.body, 0);
+  return found;
+}
+function callsPanicDirectly(pass, fn) {
+  let found = false;
+  const visit = (n, depth) => {
+    if (found || n.kind === "FuncLit") return;
+    if (n.kind === "CallExpr") {
+      const f = unparen(n.fun);
+      if (f.kind === "Ident" && f.name === "panic" && depth <= 1) {
+        const o = pass.types.objectOf(f);
+        if (!o || o.kind === "builtin") found = true;
+      }
+    }
+    const deeper = n.kind === "IfStmt" || n.kind === "CaseClause" || n.kind === "CommClause";
+    forEachChild(n, (c) => visit(c, deeper && c !== n.init && c !== n.cond ? depth + 1 : depth));
+  };
+  if (fn.body) visit(fn.body, 0);
+  return found;
+}
+function isWaitCall(pass, file, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind !== "SelectorExpr" || fun.sel.name !== "Wait") return false;
+  const c = callName(pass, file, call);
+  if (!c) return false;
+  if (!c.typed) return true;
+  if (WAIT_CALLS.has(c.name)) return true;
+  const callee = pass.types.callee(call);
+  return !!callee?.recv && /(Group|Pool|Waiter)$/.test(callee.recv.name);
+}
+function receivedChan(pass, n, subst) {
+  if (n.kind !== "UnaryExpr" || n.op !== "<-") return void 0;
+  return refKey(pass, n.x, subst);
+}
+function loopDepthIn(root, target) {
+  const p = pos(target);
+  let depth = 0;
+  inspect(root, (x) => {
+    if (pos(x) > p || end(x) <= p) return false;
+    if (x !== target && (x.kind === "ForStmt" || x.kind === "RangeStmt")) depth++;
+    return true;
+  });
+  return depth;
+}
+function loopHeadEntries(info) {
+  const st = info.stmt;
+  const out = [...info.header.nodes];
+  if (st.kind === "RangeStmt") out.push(st.x);
+  else if (st.cond) out.push(st.cond);
+  return out;
+}
+function returnOfPath(path) {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const b = path[i];
+    if (b.kind === "exit") continue;
+    const last = b.nodes[b.nodes.length - 1];
+    return last?.kind === "ReturnStmt" ? last : void 0;
+  }
+  return void 0;
+}
+var graphCache = /* @__PURE__ */ new WeakMap();
+function callGraphOf(pass) {
+  const g = pass.callGraph();
+  if (g && typeof g.nodeOf === "function" && typeof g.cfg === "function") return g;
+  let c = graphCache.get(pass.files);
+  if (!c) {
+    c = buildCallGraph(pass.files.map((f) => f.file), pass.types);
+    graphCache.set(pass.files, c);
+  }
+  return c;
+}
+function cfgOf(pass, fn) {
+  const g = callGraphOf(pass);
+  const n = g.nodeOf(fn);
+  return n ? g.cfg(n) : fn.body ? buildCFG(fn.body) : void 0;
+}
+function varPath(pass, e) {
+  const fields = [];
+  for (; ; ) {
+    e = unparen(e);
+    if (e.kind === "SelectorExpr") {
+      fields.unshift(e.sel.name);
+      e = e.x;
+    } else if (e.kind === "StarExpr") e = e.x;
+    else if (e.kind === "UnaryExpr" && e.op === "&") e = e.x;
+    else break;
+  }
+  if (e.kind !== "Ident") return void 0;
+  const o = pass.types.objectOf(e);
+  if (o && o.kind === "pkgname") {
+    const first = fields.shift();
+    if (!first) return void 0;
+    return { name: `${o.imported ?? e.name}.${first}`, decl: null, global: true, fields };
+  }
+  if (o && o.kind !== "var") return void 0;
+  return { name: e.name, decl: o?.decl ?? null, global: o?.varKind === "package", fields };
+}
+function samePath(a, b) {
+  if (a.name !== b.name || a.global !== b.global || a.fields.length !== b.fields.length) return false;
+  if (!a.global && a.decl && b.decl && a.decl !== b.decl) return false;
+  return a.fields.every((f, i) => f === b.fields[i]);
+}
+function formatPath(p) {
+  return [p.name, ...p.fields].join(".");
+}
+function pointerTypeExpr(e) {
+  return !!e && unparen(e).kind === "StarExpr";
+}
+function paramDecl(ft, i) {
+  let k = 0;
+  for (const f of ft.params.list ?? []) {
+    const n = f.names?.length ?? 1;
+    if (i < k + n) return { id: f.names?.[i - k] ?? null, type: f.type };
+    k += n;
+  }
+  return void 0;
+}
+function pathInCallee(pass, call, callee, p) {
+  if (p.global) return p;
+  const through = (arg, decl, typeExpr) => {
+    const ap = varPath(pass, arg);
+    if (!ap || !decl || decl.name === "_" || ap.global) return void 0;
+    if (ap.name !== p.name || ap.decl && p.decl && ap.decl !== p.decl) return void 0;
+    if (ap.fields.length > p.fields.length || !ap.fields.every((f, i) => f === p.fields[i])) return void 0;
+    const x = unparen(arg);
+    const shared = pointerTypeExpr(typeExpr) || x.kind === "UnaryExpr" && x.op === "&" || pass.types.typeOf(arg)?.kind === "pointer" || // A copy of a struct still shares what its pointer fields point to (`p.mu` with `mu *sync.Mutex`).
+    throughPointerField(pass.types.typeOf(arg), p.fields.slice(ap.fields.length));
+    if (!shared) return void 0;
+    return { name: decl.name, decl, global: false, fields: p.fields.slice(ap.fields.length) };
+  };
+  const fun = unparen(call.fun);
+  if (callee.kind === "FuncDecl") {
+    const recv = callee.recv?.list?.[0];
+    if (recv && fun.kind === "SelectorExpr") {
+      const m = through(fun.x, recv.names?.[0] ?? null, recv.type);
+      if (m) return m;
+    }
+  } else if (fun === callee) {
+    return p;
+  }
+  for (const [i, a] of (call.args ?? []).entries()) {
+    const d = paramDecl(callee.type, i);
+    if (!d) break;
+    const m = through(a, d.id, d.type);
+    if (m) return m;
+  }
+  if (callee.kind === "FuncLit") return p;
+  return void 0;
+}
+function throughPointerField(t, fields) {
+  for (const name of fields) {
+    if (!t) return false;
+    if (t.kind === "pointer") t = t.elem;
+    const u = t.kind === "named" ? t.underlying() : t;
+    if (u?.kind !== "struct") return false;
+    const f = u.fields.find((x) => x.name === name);
+    if (!f) return false;
+    if (f.type.kind === "pointer") return true;
+    t = f.type;
+  }
+  return false;
+}
+function guardConds(fn, target) {
+  const out = [];
+  const p = pos(target);
+  walkNode(fn.body, (x) => {
+    if (pos(x) > p || end(x) < p) return false;
+    if (x.kind === "IfStmt" && pos(x.body) <= p && end(x.body) >= p) out.push(x.cond);
+    return true;
+  });
+  return out;
+}
+function plainLiteralText(v) {
+  return /^"[^"\\]*"$/.test(v) || /^(0|[1-9][0-9]*)$/.test(v);
+}
+function guardNeeds(fn, node) {
+  const out = /* @__PURE__ */ new Map();
+  if (!fn.body) return out;
+  const at = pos(node);
+  const nilTest2 = (c, op) => {
+    const x = unparen(c);
+    if (x.kind !== "BinaryExpr" || x.op !== op) return void 0;
+    const l = unparen(x.x);
+    const r = unparen(x.y);
+    const isNil3 = (e) => e.kind === "Ident" && e.name === "nil";
+    const p = isNil3(r) ? l : isNil3(l) ? r : void 0;
+    return p?.kind === "Ident" ? p.name : void 0;
+  };
+  const flags = (c, need, acc) => {
+    const x = unparen(c);
+    if (x.kind === "Ident" && x.name !== "true" && x.name !== "false" && x.name !== "nil") acc.push([x.name, need ? "true" : "false"]);
+    else if (x.kind === "UnaryExpr" && x.op === "!") {
+      const y = unparen(x.x);
+      if (y.kind === "Ident") acc.push([y.name, need ? "false" : "true"]);
+    } else if (x.kind === "BinaryExpr" && x.op === "&&" && need) {
+      flags(x.x, true, acc);
+      flags(x.y, true, acc);
+    } else if (x.kind === "BinaryExpr" && (x.op === "==" || x.op === "!=") && need) {
+      const l = unparen(x.x);
+      const r = unparen(x.y);
+      const [id, lit] = l.kind === "Ident" && r.kind === "BasicLit" ? [l, r] : r.kind === "Ident" && l.kind === "BasicLit" ? [r, l] : [void 0, void 0];
+      if (id && lit) acc.push([id.name, x.op === "==" ? { equals: lit.value } : { differs: lit.value }]);
+    }
+  };
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (pos(x) > at || end(x) <= at) return false;
+    if (x.kind === "IfStmt") {
+      const inBody = pos(x.body) <= at && at < end(x.body);
+      const inElse = !!x.else && pos(x.else) <= at && at < end(x.else);
+      const eq = nilTest2(x.cond, "==");
+      const ne = nilTest2(x.cond, "!=");
+      if (inBody && eq) out.set(eq, "nil");
+      if (inElse && ne) out.set(ne, "nil");
+      const acc = [];
+      if (inBody) flags(x.cond, true, acc);
+      if (inElse) {
+        const c = unparen(x.cond);
+        if (c.kind === "Ident" || c.kind === "UnaryExpr" && c.op === "!") flags(c, false, acc);
+      }
+      for (const [name, need] of acc) out.set(name, need);
+    }
+    return true;
+  });
+  return out;
+}
+function skippedForCall(trail, node) {
+  const k = trail.funcs.length - 1;
+  if (k < 0) return false;
+  const g = trail.funcs[k];
+  const f = g.decl ?? g.lit;
+  for (const [name, need] of guardNeeds(f, node)) {
+    let a;
+    if (isParamOf(f, name)) a = trailArgument(trail, k, name);
+    else if (g.lit && k > 0 && !assignsName(f, name)) {
+      const outer = trail.funcs[k - 1];
+      const of = outer.decl ?? outer.lit;
+      if (of.body && pos(of.body) <= pos(g.lit) && pos(g.lit) < end(of.body) && isParamOf(of, name) && !assignsName(of, name)) {
+        a = trailArgument(trail, k - 1, name);
+      }
+    }
+    if (!a) continue;
+    const x = unparen(a);
+    if (typeof need === "object") {
+      if (x.kind !== "BasicLit") continue;
+      if ("equals" in need && plainLiteralText(x.value) && plainLiteralText(need.equals) && x.value !== need.equals) return true;
+      if ("differs" in need && x.value === need.differs) return true;
+      continue;
+    }
+    const lit = x.kind === "Ident" ? x.name : void 0;
+    if (need === "nil" && lit !== "nil") return true;
+    if (need === "true" && lit === "false") return true;
+    if (need === "false" && lit === "true") return true;
+  }
+  return false;
+}
+function argumentFor(fn, call, param) {
+  if (call.ellipsis !== -1) return void 0;
+  const fields = fn.type.params.list ?? [];
+  let i = 0;
+  for (const f of fields) {
+    if (f.type?.kind === "Ellipsis") return void 0;
+    const names = f.names && f.names.length > 0 ? f.names : [null];
+    for (const n of names) {
+      if (n?.name === param) {
+        const args = call.args ?? [];
+        return args.length === countParams(fields) ? args[i] : void 0;
+      }
+      i++;
+    }
+  }
+  return void 0;
+}
+function countParams(fields) {
+  let n = 0;
+  for (const f of fields) n += f.names && f.names.length > 0 ? f.names.length : 1;
+  return n;
+}
+function trailArgument(trail, k, param) {
+  let name = param;
+  for (let i = k; i >= 0; i--) {
+    const g = trail.funcs[i];
+    const f = g.decl ?? g.lit;
+    const a = argumentFor(f, trail.calls[i], name);
+    if (!a) return void 0;
+    const x = unparen(a);
+    const caller = i > 0 ? trail.funcs[i - 1] : void 0;
+    const cf = caller ? caller.decl ?? caller.lit : void 0;
+    if (x.kind === "Ident" && cf && isParamOf(cf, x.name) && !assignsName(cf, x.name)) {
+      name = x.name;
+      continue;
+    }
+    return a;
+  }
+  return void 0;
+}
+function isParamOf(fn, name) {
+  return (fn.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === name));
+}
+function assignsName(fn, name) {
+  let found = false;
+  if (!fn.body) return false;
+  walkNode(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "AssignStmt" && x.lhs.some((l) => unparen(l).kind === "Ident" && unparen(l).name === name)) found = true;
+    else if (x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "Ident" && unparen(x.x).name === name) found = true;
+    return !found;
+  });
+  return found;
+}
+function searchCallees(pass, call, path, find, maxDepth = 3, enter) {
+  const g = callGraphOf(pass);
+  const first = g.calleeOf(call);
+  if (!first || enter && !enter(first, call, { funcs: [], calls: [] })) return void 0;
+  const firstFn = first.decl ?? first.lit;
+  const p0 = pathInCallee(pass, call, firstFn, path);
+  if (!p0) return void 0;
+  let frontier = [{ fn: first, path: p0, funcs: [first], calls: [call] }, ...g.rangeTargetsOf(call).map((lit) => ({ fn: lit, path: p0, funcs: [first, lit], calls: [call, call] }))];
+  const seen = /* @__PURE__ */ new Set();
+  for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
+    const next = [];
+    for (const s of frontier) {
+      const key = `${s.fn.id}:${formatPath(s.path)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const found = find(s.fn, s.path, s);
+      if (found !== void 0) return { funcs: s.funcs, calls: s.calls, path: s.path, found };
+      if (depth === maxDepth) continue;
+      for (const e of s.fn.out) {
+        if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
+        if (enter && !enter(e.callee, e.site, s)) continue;
+        const fn = e.callee.decl ?? e.callee.lit;
+        const p = pathInCallee(pass, e.site, fn, s.path);
+        if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site] });
+      }
+    }
+    frontier = next;
+  }
+  return void 0;
+}
+var MUTEX_METHOD_NAMES = new Set(Object.values(MUTEX_METHODS));
+function sourceMentions(file, word) {
+  const bytes = file.source.bytes;
+  const first = word.charCodeAt(0);
+  for (let i = bytes.indexOf(first); i >= 0 && i + word.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < word.length && bytes[i + k] === word.charCodeAt(k)) k++;
+    if (k === word.length) return true;
+  }
+  return false;
+}
+function callsMethodNamed(body, names) {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && names.has(f.sel.name)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function hasDefer(body) {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt") found = true;
+    return !found;
+  });
+  return found;
+}
+function withoutEmbedded(pass, e) {
+  let x = unparen(e);
+  while (x.kind === "SelectorExpr") {
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === "pointer") t = t.elem;
+    const u = t?.kind === "named" ? t.underlying() : t;
+    if (u?.kind !== "struct") break;
+    const name = x.sel.name;
+    if (!u.fields.some((f) => f.embedded && f.name === name)) break;
+    x = unparen(x.x);
+  }
+  return x;
+}
+function lockCall(pass, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind !== "SelectorExpr" || (call.args?.length ?? 0) !== 0) return void 0;
+  if (!MUTEX_METHOD_NAMES.has(fun.sel.name)) return void 0;
+  const c = pass.types.callee(call);
+  if (c) {
+    const m = MUTEX_METHODS[c.name];
+    return m ? { call, method: m, mutex: withoutEmbedded(pass, fun.x), typed: true } : void 0;
+  }
+  if (pass.typesKnown && pass.types.typeOf(fun.x)) return void 0;
+  const short = fun.sel.name;
+  if (short === "Lock" || short === "Unlock" || short === "RLock" || short === "RUnlock") return { call, method: short, mutex: fun.x, typed: false };
+  return void 0;
+}
+function lockStmt(pass, n) {
+  if (n.kind !== "ExprStmt") return void 0;
+  const x = unparen(n.x);
+  return x.kind === "CallExpr" ? lockCall(pass, x) : void 0;
+}
+function lockCallsIn(pass, n) {
+  const out = [];
+  walkNode(n, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr") {
+      const l = lockCall(pass, x);
+      if (l) out.push(l);
+    }
+    return true;
+  });
+  return out;
+}
+function packageCallsIn(pass, n) {
+  const g = callGraphOf(pass);
+  const out = [];
+  const visit = (root) => {
+    walkNode(root, (x) => {
+      if (x.kind === "GoStmt") return false;
+      if (x.kind === "FuncLit") return false;
+      if (x.kind === "CallExpr") {
+        if (g.calleeOf(x)) out.push(x);
+        if (x.args?.some((a) => unparen(a).kind === "FuncLit") && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(x)?.name ?? "")) {
+          for (const a of x.args) {
+            const lit = unparen(a);
+            if (lit.kind === "FuncLit") visit(lit.body);
+          }
+        }
+      }
+      return true;
+    });
+  };
+  visit(n);
+  return out;
+}
+function definingValue(pass, id) {
+  const o = pass.types.objectOf(id);
+  const decl = o?.decl;
+  if (!decl) return void 0;
+  const file = pass.fileOf(decl);
+  if (!file) return void 0;
+  let table = defsCache.get(file.file);
+  if (!table) {
+    const t = /* @__PURE__ */ new Map();
+    const add = (lhs, rhs) => {
+      lhs.forEach((l, i) => {
+        if (l.kind === "Ident") {
+          const v = rhs.length === lhs.length ? rhs[i] : rhs.length === 1 ? rhs[0] : void 0;
+          if (v) t.set(l, v);
+        }
+      });
+    };
+    file.inspector.preorder(["AssignStmt", "ValueSpec"], (x) => {
+      if (x.kind === "AssignStmt") {
+        if (x.tok === ":=") add(x.lhs, x.rhs);
+      } else if (x.values) add(x.names, x.values);
+    });
+    table = t;
+    defsCache.set(file.file, t);
+  }
+  return table.get(decl);
+}
+var defsCache = /* @__PURE__ */ new WeakMap();
+function ctxBounded(pass, e, depth = 0) {
+  e = unparen(e);
+  if (depth > 4) return false;
+  if (e.kind === "CallExpr") {
+    const c = pass.types.callee(e);
+    if (!c) return false;
+    if (DEADLINE_CONTEXTS.has(c.name)) return true;
+    if (c.name === "context.WithoutCancel") return false;
+    if (c.pkg === "context" && c.kind === "func" && e.args?.[0]) return ctxBounded(pass, e.args[0], depth + 1);
+    return false;
+  }
+  if (e.kind === "Ident") {
+    const v = definingValue(pass, e);
+    return v ? ctxBounded(pass, v, depth + 1) : false;
+  }
+  return false;
+}
+function namedParamType(pass, file, t) {
+  let x = unparen(t);
+  let pointer = false;
+  if (x.kind === "StarExpr") {
+    pointer = true;
+    x = unparen(x.x);
+  }
+  const ty = pass.types.typeOf(x);
+  if (ty?.kind === "named") return { pkg: ty.pkg, name: ty.name, pointer };
+  if (x.kind === "SelectorExpr" && x.x.kind === "Ident") {
+    const o = pass.types.objectOf(x.x);
+    const path = o?.kind === "pkgname" ? o.imported : importedAs(file, x.x.name);
+    if (path) return { pkg: path, name: x.sel.name, pointer };
+  }
+  if (x.kind === "Ident") return { pkg: pass.pkg.importPath, name: x.name, pointer };
+  return void 0;
+}
+function pkgMatches(path, want) {
+  const p = path.replace(/\/v\d+$/, "");
+  return p === want || p.endsWith("/" + want);
+}
+var GRPC_STREAMS = /* @__PURE__ */ new Set(["ServerStreamingServer", "ClientStreamingServer", "BidiStreamingServer"]);
+function requestHandler(pass, file, fn) {
+  const params = fn.type.params.list ?? [];
+  const extra = pass.options.handlers.map((h) => {
+    const pointer = h.startsWith("*");
+    const q = pointer ? h.slice(1) : h;
+    const dot = q.lastIndexOf(".");
+    return { pkg: q.slice(0, dot), name: q.slice(dot + 1), pointer, framework: `${q.slice(dot + 1)} handler` };
+  });
+  const types = params.map((f) => f.type ? namedParamType(pass, file, f.type) : void 0);
+  for (const t of types) {
+    if (!t) continue;
+    for (const h of HANDLER_PARAMS) {
+      if (t.name === h.name && (t.pointer === h.pointer || h.pkg !== "net/http") && pkgMatches(t.pkg, h.pkg)) return { framework: h.framework };
+    }
+    for (const h of extra) {
+      if (t.name === h.name && t.pointer === h.pointer && pkgMatches(t.pkg, h.pkg)) return { framework: h.framework };
+    }
+  }
+  if (fn.kind !== "FuncDecl" || !fn.recv) return void 0;
+  const recvType = fn.recv.list?.[0]?.type;
+  const recv = recvType ? namedParamType(pass, file, recvType) : void 0;
+  if (!recv || !/server$/i.test(recv.name)) return void 0;
+  const results = (fn.type.results?.list ?? []).flatMap((f) => Array(f.names?.length || 1).fill(f.type));
+  const flat = params.flatMap((f) => Array(f.names?.length || 1).fill(f.type));
+  const isError = (e) => !!e && unparen(e).kind === "Ident" && unparen(e).name === "error";
+  const named = (e) => e ? namedParamType(pass, file, e) : void 0;
+  if (flat.length === 2 && results.length === 2 && isError(results[1])) {
+    const ctx = named(flat[0]);
+    const req = named(flat[1]);
+    const resp = named(results[0]);
+    if (ctx && ctx.pkg === "context" && ctx.name === "Context" && req?.pointer && resp?.pointer) return { framework: "gRPC method" };
+  }
+  if (flat.length >= 1 && results.length === 1 && isError(results[0])) {
+    let last = flat[flat.length - 1];
+    if (last && (unparen(last).kind === "IndexExpr" || unparen(last).kind === "IndexListExpr")) last = unparen(last).x;
+    const stream = named(last);
+    if (stream && !stream.pointer && /_\w*Server$/.test(stream.name)) return { framework: "gRPC streaming method" };
+    if (stream && !stream.pointer && GRPC_STREAMS.has(stream.name) && pkgMatches(stream.pkg, "grpc")) return { framework: "gRPC streaming method" };
+  }
+  return void 0;
+}
+function blockingCall(pass, call) {
+  const c = pass.types.callee(call);
+  if (!c) return void 0;
+  const waits = BLOCKING_CALLS[c.name] ?? (pass.options.blockingCalls.includes(c.name) ? "is configured as a blocking call" : void 0);
+  return waits ? { name: c.name, waits } : void 0;
+}
+function goVersionAtLeast(v, major, minor) {
+  const m = /^(?:go)?(\d+)(?:\.(\d+))?/.exec(v);
+  if (!m) return false;
+  const a = Number(m[1]);
+  const b = m[2] === void 0 ? 0 : Number(m[2]);
+  return a > major || a === major && b >= minor;
+}
+function isErrorTyped(pass, e) {
+  const t = pass.types.typeOf(e);
+  if (!t) return void 0;
+  if (t.kind === "named" && t.pkg === "" && t.name === "error") return true;
+  const u = t.kind === "named" ? t.underlying() : t;
+  if (!u) return void 0;
+  return u.kind === "interface" && u.embeds.length === 0 && u.methods.length === 1 && u.methods[0].name === "Error" && u.methods[0].sig.params.length === 0;
+}
+function deferredCalls(d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== "FuncLit") return [{ defer: d, call: d.call, discarded: true, lit: null }];
+  const out = [];
+  const dropped = /* @__PURE__ */ new Set();
+  walkSameFunc(fun.body, (x) => {
+    if (x.kind === "ExprStmt") {
+      const c = unparen(x.x);
+      if (c.kind === "CallExpr") dropped.add(c);
+    } else if (x.kind === "AssignStmt" && x.rhs.length === 1 && x.lhs.every((l) => l.kind === "Ident" && l.name === "_")) {
+      const c = unparen(x.rhs[0]);
+      if (c.kind === "CallExpr") dropped.add(c);
+    } else if (x.kind === "CallExpr") {
+      out.push({ defer: d, call: x, discarded: false, lit: fun });
+    }
+    return true;
+  });
+  for (const c of out) c.discarded = dropped.has(c.call);
+  return out;
+}
+function methodCallOn(call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr") return void 0;
+  return rootIdent(f.x) ? { recv: f.x, method: f.sel.name } : void 0;
+}
+function writeOrigin(pass, file, e, dependent = false) {
+  const call = unparen(e);
+  if (call.kind !== "CallExpr") return void 0;
+  const c = callName(pass, file, call);
+  if (!c) return void 0;
+  const res = WRITE_RESOURCES[c.name] ?? (dependent ? DEPENDENT_RESOURCES[c.name] : void 0);
+  if (!res) return void 0;
+  if (res.flagsArg !== void 0) {
+    const flags = call.args?.[res.flagsArg];
+    const v = flags ? openFlagsValue(pass, file, flags, 0) : void 0;
+    if (v === void 0 || !isWriteOpen(v)) return void 0;
+  }
+  if ((c.name === "os.Create" || c.name === "os.OpenFile") && deviceName(call.args?.[0])) return void 0;
+  let under3;
+  if (res.wraps === "recv") {
+    const f = unparen(call.fun);
+    under3 = f.kind === "SelectorExpr" ? f.x : void 0;
+  } else if (res.wraps !== void 0) under3 = call.args?.[res.wraps];
+  return { call, name: c.name, res, typed: c.typed, ...under3 ? { under: under3 } : {} };
+}
+function deviceName(e) {
+  const x = e ? unparen(e) : void 0;
+  if (x?.kind !== "BasicLit" || x.tokKind !== "STRING") return false;
+  const v = x.value.slice(1, -1);
+  return v.startsWith("/dev/") || /^(CONIN\$|CONOUT\$|CON|NUL)$/i.test(v);
+}
+function isWriteOpen(flags) {
+  return (flags & 3) !== 0 || (flags & OPEN_WRITE_BITS) !== 0;
+}
+var FLAG_PACKAGES = /* @__PURE__ */ new Set(["os", "syscall", "golang.org/x/sys/unix"]);
+function openFlagsValue(pass, file, e, depth) {
+  if (depth > 8) return void 0;
+  e = unparen(e);
+  switch (e.kind) {
+    case "BasicLit": {
+      if (e.tokKind !== "INT") return void 0;
+      const s = e.value.replace(/_/g, "").toLowerCase();
+      const n = s.startsWith("0x") ? parseInt(s.slice(2), 16) : s.startsWith("0o") ? parseInt(s.slice(2), 8) : s.startsWith("0b") ? parseInt(s.slice(2), 2) : s.length > 1 && s.startsWith("0") ? parseInt(s.slice(1), 8) : parseInt(s, 10);
+      return Number.isFinite(n) ? n : void 0;
+    }
+    case "SelectorExpr": {
+      const x = unparen(e.x);
+      if (x.kind !== "Ident") return void 0;
+      const o = pass.types.objectOf(x);
+      const path = o?.kind === "pkgname" ? o.imported : o ? void 0 : importedAs(file, x.name);
+      return path && FLAG_PACKAGES.has(path) ? OPEN_FLAGS[e.sel.name] : void 0;
+    }
+    case "BinaryExpr": {
+      const a = openFlagsValue(pass, file, e.x, depth + 1);
+      const b = a === void 0 ? void 0 : openFlagsValue(pass, file, e.y, depth + 1);
+      if (a === void 0 || b === void 0) return void 0;
+      switch (e.op) {
+        case "|":
+          return a | b;
+        case "+":
+          return a + b;
+        case "&":
+          return a & b;
+        case "&^":
+          return a & ~b;
+        default:
+          return void 0;
+      }
+    }
+    case "Ident": {
+      const o = pass.types.objectOf(e);
+      if (o?.kind === "var" && o.varKind === "local" && o.decl) {
+        const v2 = definingValue(pass, e);
+        const pf = pass.fileOf(o.decl);
+        if (!v2 || !pf) return void 0;
+        let other = false;
+        pf.inspector.preorder(["AssignStmt", "UnaryExpr"], (x) => {
+          if (other) return;
+          if (x.kind === "UnaryExpr") {
+            if (x.op === "&" && unparen(x.x).kind === "Ident" && pass.types.objectOf(unparen(x.x)) === o) other = true;
+            return;
+          }
+          if (x.tok === "|=" || x.lhs.includes(o.decl)) return;
+          if (x.lhs.some((l) => unparen(l).kind === "Ident" && pass.types.objectOf(unparen(l)) === o)) other = true;
+        });
+        return other ? void 0 : openFlagsValue(pass, file, v2, depth + 1);
+      }
+      const decl = o ? o.kind === "const" ? o.decl : null : packageConstNamed(pass, e.name);
+      if (!decl) return void 0;
+      const spec = constSpecOf(pass, decl);
+      if (!spec) return void 0;
+      const i = spec.names.indexOf(decl);
+      const v = spec.values?.[i];
+      return v ? openFlagsValue(pass, file, v, depth + 1) : void 0;
+    }
+    default:
+      return void 0;
+  }
+}
+function packageConstNamed(pass, name) {
+  let found = null;
+  let count2 = 0;
+  for (const f of pass.files) {
+    for (const d of f.file.decls ?? []) {
+      if (d.kind !== "GenDecl" || d.tok !== "const") continue;
+      for (const sp of d.specs ?? []) {
+        if (sp.kind !== "ValueSpec") continue;
+        for (const n of sp.names) {
+          if (n.name === name) {
+            found = n;
+            count2++;
+          }
+        }
+      }
+    }
+  }
+  return count2 === 1 ? found : null;
+}
+function constSpecOf(pass, decl) {
+  for (const f of pass.files) {
+    if (decl.namePos < pos(f.file) || decl.namePos > end(f.file)) continue;
+    let found;
+    inspect(f.file, (n) => {
+      if (found) return false;
+      if (n.kind === "ValueSpec" && n.names.includes(decl)) {
+        found = n;
+        return false;
+      }
+      return pos(n) <= decl.namePos && decl.namePos <= end(n);
+    });
+    if (found) return found;
+  }
+  return void 0;
+}
+function displayName(pass, name) {
+  const own = pass.pkg.importPath;
+  if (!own) return name;
+  return name.split(own + ".").join("");
+}
+function isNilIdent(pass, e) {
+  e = unparen(e);
+  if (e.kind !== "Ident" || e.name !== "nil") return false;
+  const o = pass.types.objectOf(e);
+  return !o || o.kind === "nil";
+}
+function selectorRoot(e) {
+  for (; ; ) {
+    e = unparen(e);
+    if (e.kind === "Ident") return e;
+    if (e.kind === "SelectorExpr" || e.kind === "StarExpr") e = e.x;
+    else return void 0;
+  }
+}
+function mentions(pass, n, id) {
+  const target = pass.types.objectOf(id);
+  let found = false;
+  inspect(n, (x) => {
+    if (found) return false;
+    if (x.kind === "SelectorExpr") {
+      inspect(x.x, (y) => {
+        if (!found && y.kind === "Ident" && y.name === id.name && y !== id) {
+          const o = pass.types.objectOf(y);
+          if (!target || !o || o === target) found = true;
+        }
+        return !found;
+      });
+      return false;
+    }
+    if (x.kind === "Ident" && x.name === id.name && x !== id) {
+      const o = pass.types.objectOf(x);
+      if (!target || !o || o === target) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+var recoverCache = /* @__PURE__ */ new WeakMap();
+var CALLS_ARGUMENT_IN_PLACE = /* @__PURE__ */ new Set([
+  "(*sync.Once).Do",
+  "(*sync.Map).Range",
+  "sort.Slice",
+  "sort.SliceStable",
+  "sort.Search",
+  "path/filepath.Walk",
+  "path/filepath.WalkDir",
+  "io/fs.WalkDir"
+]);
+function litUse(stack, lit, pass) {
+  const i = stack.lastIndexOf(lit);
+  let owner;
+  for (let j2 = i - 1; j2 >= 0; j2--) {
+    const n = stack[j2];
+    if (isFunc(n)) {
+      owner = n;
+      break;
+    }
+  }
+  let j = i - 1;
+  while (j >= 0 && stack[j].kind === "ParenExpr") j--;
+  const parent = stack[j];
+  if (parent?.kind === "CallExpr" && unparen(parent.fun) === lit) {
+    const gp = stack[j - 1];
+    if (gp?.kind === "DeferStmt" && gp.call === parent) return { kind: "defer", owner };
+    if (gp?.kind === "GoStmt" && gp.call === parent) return { kind: "go", owner };
+    return { kind: "call", owner };
+  }
+  if (pass && parent?.kind === "CallExpr" && (parent.args ?? []).some((a) => unparen(a) === lit) && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(parent)?.name ?? "")) return { kind: "call", owner };
+  if (parent?.kind === "CallExpr" && (parent.args ?? []).some((a) => unparen(a) === lit) && stack[j - 1]?.kind === "DeferStmt" && stack[j - 1].call === parent) {
+    return { kind: "deferred-arg", owner, via: parent };
+  }
+  return { kind: "value", owner };
+}
+function recoverSites(pass) {
+  const cached = recoverCache.get(pass.files);
+  if (cached) return cached;
+  let calls = false;
+  for (const f of pass.files) {
+    if (!sourceMentions(f, "recover")) continue;
+    f.inspector.preorder(["CallExpr"], (c) => {
+      if (!calls && isRecoverCall(pass, c)) calls = true;
+    });
+    if (calls) break;
+  }
+  if (!calls) {
+    recoverCache.set(pass.files, []);
+    return [];
+  }
+  const graph = callGraphOf(pass);
+  const fileOfFn = /* @__PURE__ */ new Map();
+  const litKind = /* @__PURE__ */ new Map();
+  const looseNames = /* @__PURE__ */ new Set();
+  let valueNames;
+  const isLoose = (name) => {
+    if (looseNames.has(name)) return true;
+    if (!valueNames) {
+      const names = /* @__PURE__ */ new Set();
+      for (const file of pass.files) {
+        const notValue = /* @__PURE__ */ new Set();
+        file.inspector.preorder(["CallExpr", "SelectorExpr", "Ident", "FuncDecl"], (n) => {
+          if (n.kind === "CallExpr") notValue.add(n.fun);
+          else if (n.kind === "FuncDecl") notValue.add(n.name);
+          else if (n.kind === "SelectorExpr") {
+            notValue.add(n.sel);
+            if (!notValue.has(n)) names.add(n.sel.name);
+          } else if (!notValue.has(n)) names.add(n.name);
+        });
+      }
+      valueNames = names;
+    }
+    return valueNames.has(name);
+  };
+  const found = [];
+  for (const file of pass.files) {
+    file.inspector.withStack(["FuncLit", "FuncDecl", "CallExpr", "DeferStmt"], (n, stack) => {
+      if (n.kind === "FuncDecl") fileOfFn.set(n, file);
+      else if (n.kind === "FuncLit") {
+        fileOfFn.set(n, file);
+        litKind.set(n, litUse(stack, n, pass));
+      } else if (n.kind === "DeferStmt") {
+        const f = unparen(n.call.fun);
+        const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : void 0;
+        if (name && !graph.calleeOf(n.call)) looseNames.add(name);
+      } else if (n.kind === "CallExpr" && isRecoverCall(pass, n)) {
+        const fn = enclosingFunc(stack);
+        const parent = stack[stack.length - 2];
+        const deferRecover = parent?.kind === "DeferStmt" && parent.call === n;
+        let deferArg = false;
+        for (let k = stack.length - 2; k >= 0 && !deferRecover; k--) {
+          const s = stack[k];
+          if (isFunc(s)) break;
+          if (s.kind === "DeferStmt" || s.kind === "GoStmt") {
+            deferArg = true;
+            break;
+          }
+        }
+        found.push({ call: n, file, fn, deferRecover, deferArg });
+      }
+      return true;
+    });
+  }
+  const exported2 = (fn) => fn.kind === "FuncDecl" && /^[A-Z]/.test(fn.name.name);
+  const heldBy = /* @__PURE__ */ new Map();
+  const heldName = (lit) => {
+    let r = heldBy.get(lit);
+    if (r !== void 0) return r;
+    r = null;
+    const edges = (graph.nodeOf(lit)?.in ?? []).filter((e) => e.kind !== "value");
+    const first = edges[0]?.site;
+    const owner = litKind.get(lit)?.owner;
+    if (first?.kind === "CallExpr" && owner?.body) {
+      const fun = unparen(first.fun);
+      const obj = fun.kind === "Ident" ? pass.types.objectOf(fun) : void 0;
+      if (fun.kind === "Ident" && obj) {
+        const callees = new Set(edges.map((e) => unparen(e.site.fun)));
+        const defs = /* @__PURE__ */ new Set();
+        walkNode(owner.body, (x) => {
+          if (x.kind === "AssignStmt") for (const l of x.lhs) defs.add(unparen(l));
+          else if (x.kind === "ValueSpec") for (const n of x.names) defs.add(n);
+          return true;
+        });
+        let escapes2 = false;
+        walkNode(owner.body, (x) => {
+          if (escapes2) return false;
+          if (x.kind === "Ident" && x.name === fun.name && !callees.has(x) && !defs.has(x) && pass.types.objectOf(x) === obj) escapes2 = true;
+          return true;
+        });
+        if (!escapes2) r = fun.name;
+      }
+    }
+    heldBy.set(lit, r);
+    return r;
+  };
+  const deferred = (fn) => {
+    if (fn.kind === "FuncLit") {
+      const k = litKind.get(fn)?.kind;
+      if (k === "value") {
+        if (!heldName(fn)) return "unknown";
+        return graph.nodeOf(fn).in.some((e) => e.kind === "defer") ? "yes" : "no";
+      }
+      return k === "defer" ? "yes" : "no";
+    }
+    const node = graph.nodeOf(fn);
+    const edges = node?.in ?? [];
+    if (edges.some((e) => e.kind === "defer")) return "yes";
+    if (edges.some((e) => e.kind === "value") || isLoose(fn.name.name)) return "unknown";
+    return "no";
+  };
+  const sites = [];
+  for (const f of found) {
+    if (!f.fn) continue;
+    const site = { call: f.call, file: f.file, fn: f.fn, status: "effective", confidence: "high", callers: [] };
+    sites.push(site);
+    if (f.deferRecover) {
+      site.status = "ineffective";
+      site.reason = "defer-recover";
+      continue;
+    }
+    const d = deferred(f.fn);
+    if (d === "yes") {
+      if (f.fn.kind === "FuncLit" && litKind.get(f.fn)?.kind === "value") site.heldBy = heldName(f.fn) ?? void 0;
+      continue;
+    }
+    if (d === "unknown" && f.deferArg && f.fn.kind === "FuncLit" && !heldName(f.fn)) {
+      site.status = "ineffective";
+      site.reason = "defer-arg";
+      site.confidence = "medium";
+      continue;
+    }
+    if (d === "unknown") {
+      site.status = "unknown";
+      continue;
+    }
+    site.status = "ineffective";
+    const held = f.fn.kind === "FuncLit" ? heldName(f.fn) : null;
+    if (held) site.heldBy = held;
+    if (f.fn.kind === "FuncLit" && !held) {
+      const use = litKind.get(f.fn);
+      if (use.kind === "go") site.reason = "goroutine";
+      else if (use.kind === "deferred-arg" && use.via) {
+        site.reason = "deferred-arg-literal";
+        site.via = use.via;
+      } else if (use.owner && deferred(use.owner) === "yes") {
+        site.reason = "nested-literal";
+        site.callers.push({ node: f.fn, fn: use.owner, file: fileOfFn.get(use.owner) ?? f.file });
+      } else site.reason = f.deferArg ? "defer-arg" : "never-deferred";
+      continue;
+    }
+    const node = graph.nodeOf(f.fn);
+    const callers = (node?.in ?? []).filter((e) => e.kind === "call" || e.kind === "go");
+    const fromDeferred = callers.filter((e) => {
+      const c = e.caller.decl ?? e.caller.lit;
+      return c && deferred(c) === "yes";
+    });
+    if (fromDeferred.length > 0) {
+      site.reason = "called-helper";
+      for (const e of fromDeferred) {
+        const c = e.caller.decl ?? e.caller.lit;
+        site.callers.push({ node: e.site, fn: c, file: fileOfFn.get(c) ?? f.file });
+      }
+    } else site.reason = f.deferArg ? "defer-arg" : "never-deferred";
+    if (f.fn.kind === "FuncDecl" && (exported2(f.fn) || f.fn.recv && /^[A-Z]/.test(f.fn.name.name))) {
+      if (site.reason === "never-deferred" && pass.deferredElsewhere(f.fn.name.name)) {
+        site.status = "unknown";
+        continue;
+      }
+      site.confidence = "medium";
+    }
+  }
+  if (!pass.typesKnown) {
+    for (const s of sites) if (s.status === "ineffective" && s.reason !== "defer-recover" && s.fn.kind === "FuncDecl") s.confidence = "medium";
+  }
+  recoverCache.set(pass.files, sites);
+  return sites;
+}
+function callText(file, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind === "FuncLit") return "func() {...}()";
+  const t = textOf(file, call);
+  if (!t.includes("\n") && t.length <= 80) return t;
+  const f = textOf(file, call.fun);
+  return !f.includes("\n") && f.length <= 60 ? `${f}(...)` : "the call";
+}
+function configuredExits(pass) {
+  const v = pass.options.rules["exit-skips-defer"]?.exitCalls;
+  return new Set(Array.isArray(v) ? v.filter((x) => typeof x === "string") : []);
+}
+function processExit(pass, file, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind === "Ident" && exitAliases(pass).has(fun.name)) {
+    const v = definingValue(pass, fun);
+    if (v) {
+      const alias = exitValue(pass, file, v);
+      if (alias) return alias;
+    }
+  }
+  const c0 = callName(pass, file, call);
+  if (!c0) return void 0;
+  const c = c0.typed ? c0 : { ...c0, name: declaredMethodName(pass, file, call) ?? c0.name };
+  const extra = configuredExits(pass);
+  if (EXIT_FUNCTIONS.has(c.name) || extra.has(c.name)) return { name: c.name, typed: c.typed };
+  if (EVENT_SENDERS.has(c.name) || !c.typed && ["Msg", "Msgf", "MsgFunc", "Send"].includes(c.short)) {
+    let x = c.recv ?? (unparen(call.fun).kind === "SelectorExpr" ? unparen(call.fun).x : void 0);
+    for (let depth = 0; x && depth < 20; depth++) {
+      x = unparen(x);
+      if (x.kind !== "CallExpr") return void 0;
+      const inner0 = callName(pass, file, x);
+      const inner = inner0 && !inner0.typed ? { ...inner0, name: declaredMethodName(pass, file, x) ?? inner0.name } : inner0;
+      if (inner && FATAL_EVENT_SOURCES.has(inner.name)) return { name: `${inner.name}().${c.short}`, typed: c.typed && inner.typed };
+      const f = unparen(x.fun);
+      x = f.kind === "SelectorExpr" ? f.x : void 0;
+    }
+  }
+  return void 0;
+}
+function exitValue(pass, file, v) {
+  const x = unparen(v);
+  if (x.kind !== "SelectorExpr" && x.kind !== "Ident") return void 0;
+  const probe = { kind: "CallExpr", fun: x, lparen: end(x), args: null, ellipsis: -1, rparen: end(x) };
+  const c = callName(pass, file, probe);
+  if (!c) return void 0;
+  const name = c.typed ? c.name : declaredMethodName(pass, file, probe) ?? c.name;
+  return EXIT_FUNCTIONS.has(name) || configuredExits(pass).has(name) ? { name, typed: c.typed } : void 0;
+}
+var exitAliasCache = /* @__PURE__ */ new WeakMap();
+function exitAliases(pass) {
+  let set = exitAliasCache.get(pass.files);
+  if (set) return set;
+  set = /* @__PURE__ */ new Set();
+  for (const f of pass.files) {
+    f.inspector.preorder(["AssignStmt"], (a) => {
+      if (a.lhs.length !== a.rhs.length) return;
+      a.lhs.forEach((l, i) => {
+        const id = unparen(l);
+        const r = unparen(a.rhs[i]);
+        if (id.kind === "Ident" && (r.kind === "SelectorExpr" || r.kind === "Ident") && exitValue(pass, f, r)) set.add(id.name);
+      });
+    });
+  }
+  exitAliasCache.set(pass.files, set);
+  return set;
+}
+function declaredMethodName(pass, file, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind !== "SelectorExpr") return void 0;
+  const v = unparen(fun.x);
+  if (v.kind !== "Ident") return void 0;
+  const decl = pass.types.objectOf(v)?.decl;
+  if (!decl) return void 0;
+  const declFile = pass.fileOf(decl) ?? file;
+  let texpr = null;
+  declFile.inspector.preorder(["Field", "ValueSpec"], (n) => {
+    if (texpr) return;
+    if (n.kind === "Field" && n.names?.includes(decl)) texpr = n.type;
+    else if (n.kind === "ValueSpec" && n.names.includes(decl)) texpr = n.type;
+  });
+  if (!texpr) return void 0;
+  let t = unparen(texpr);
+  let star = "";
+  if (t.kind === "StarExpr") {
+    star = "*";
+    t = unparen(t.x);
+  }
+  if (t.kind !== "SelectorExpr" || t.x.kind !== "Ident") return void 0;
+  const path = importedAs(declFile, t.x.name);
+  return path ? `(${star}${path}.${t.sel.name}).${fun.sel.name}` : void 0;
+}
+function assignsVar(pass, body, decl, opts = {}) {
+  const isVar = (e) => {
+    const id = unparen(e);
+    if (id.kind !== "Ident" || id.name !== decl.name) return false;
+    const o = pass.types.objectOf(id);
+    return !o || o.decl === decl;
+  };
+  let found = false;
+  walkNode(body, (x) => {
+    if (found || x.kind === "FuncLit" && x !== body) return false;
+    if (x.kind === "AssignStmt" && x.tok !== ":=") found = x.lhs.some(isVar);
+    else if (x.kind === "IncDecStmt") found = isVar(x.x);
+    else if (opts.addressTaken && x.kind === "UnaryExpr" && x.op === "&") found = isVar(x.x);
+    return !found;
+  });
+  return found;
+}
+function runsOncePerCall(pass, fn, d) {
+  const g = cfgOf(pass, fn);
+  return !!g && !!g.locate(d) && !g.canReach(d, d);
+}
+function isName(e) {
+  const x = unparen(e);
+  return x.kind === "Ident" || x.kind === "SelectorExpr";
+}
+function isIdent(e, name) {
+  const x = unparen(e);
+  return x.kind === "Ident" && x.name === name;
+}
+function guardsOf(cond) {
+  const c = unparen(cond);
+  if (c.kind === "BinaryExpr" && c.op === "&&") return [...guardsOf(c.x), ...guardsOf(c.y)];
+  if (c.kind === "BinaryExpr" && c.op === "==") {
+    for (const [v, k] of [[c.x, c.y], [c.y, c.x]]) {
+      if (!isName(v)) continue;
+      if (isIdent(k, "nil")) return [{ v, closedBy: "non-nil" }];
+      if (isIdent(k, "false")) return [{ v, closedBy: "true" }];
+      if (isIdent(k, "true")) return [{ v, closedBy: "false" }];
+    }
+    return [];
+  }
+  if (c.kind === "UnaryExpr" && c.op === "!" && isName(c.x)) return [{ v: unparen(c.x), closedBy: "true" }];
+  if (isName(c) && !isIdent(c, "true") && !isIdent(c, "false")) return [{ v: c, closedBy: "false" }];
+  return [];
+}
+function exitGuardsOf(cond) {
+  const c = unparen(cond);
+  if (c.kind === "BinaryExpr" && c.op === "||") return [...exitGuardsOf(c.x), ...exitGuardsOf(c.y)];
+  if (c.kind === "BinaryExpr" && c.op === "!=") {
+    for (const [v, k] of [[c.x, c.y], [c.y, c.x]]) {
+      if (isName(v) && isIdent(k, "nil")) return [{ v, closedBy: "non-nil" }];
+    }
+    return [];
+  }
+  if (c.kind === "UnaryExpr" && c.op === "!" && isName(c.x)) return [{ v: unparen(c.x), closedBy: "false" }];
+  if (isName(c) && !isIdent(c, "true") && !isIdent(c, "false")) return [{ v: c, closedBy: "true" }];
+  return [];
+}
+function closesGuard(e, closedBy) {
+  const x = unparen(e);
+  const name = x.kind === "Ident" ? x.name : void 0;
+  if (closedBy === "non-nil") return name !== "nil";
+  return name === closedBy;
+}
+function valuesFor(pass, st, key) {
+  if (st.tok !== "=") return [];
+  const out = [];
+  st.lhs.forEach((l, i) => {
+    if (sameRefKey(refKey(pass, l), key)) out.push(st.rhs.length === st.lhs.length ? st.rhs[i] : void 0);
+  });
+  return out;
+}
+function leavesBlock(st) {
+  if (!st) return false;
+  if (st.kind === "ReturnStmt") return true;
+  if (st.kind === "BranchStmt") return st.tok === "continue" || st.tok === "break";
+  if (st.kind === "ExprStmt") {
+    const x = unparen(st.x);
+    return x.kind === "CallExpr" && unparen(x.fun).kind === "Ident" && unparen(x.fun).name === "panic";
+  }
+  return false;
+}
+function runsAtMostOnce(pass, fn, d, outer, stack) {
+  if (runsOncePerCall(pass, fn, d)) return true;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return false;
+  const li = stack.indexOf(outer);
+  const guards = [];
+  for (let i = stack.length - 2; i > li; i--) {
+    const n = stack[i];
+    const child = stack[i + 1];
+    if (n.kind === "IfStmt" && child === n.body) guards.push(...guardsOf(n.cond).map((g2) => ({ ...g2, at: pos(n) })));
+    const list = n.kind === "BlockStmt" ? n.list : n.kind === "CaseClause" || n.kind === "CommClause" ? n.body : void 0;
+    if (!list) continue;
+    for (const st of list) {
+      if (st === child) break;
+      if (st.kind === "IfStmt" && !st.init && !st.else && leavesBlock((st.body.list ?? []).at(-1))) guards.push(...exitGuardsOf(st.cond).map((g2) => ({ ...g2, at: pos(st) })));
+    }
+  }
+  for (const guard of guards) {
+    const root = rootIdent(guard.v);
+    const obj = root ? pass.types.objectOf(root) : void 0;
+    if (!obj?.decl || pos(obj.decl) >= pos(outer)) continue;
+    const key = refKey(pass, guard.v);
+    if (key === void 0) continue;
+    const closing = /* @__PURE__ */ new Set();
+    let reopened = false;
+    walkSameFunc(outer.body, (x) => {
+      if (reopened) return false;
+      if (x.kind === "AssignStmt") {
+        const values = valuesFor(pass, x, key);
+        if (values.length === 0) return true;
+        if (pos(x) < guard.at) {
+          reopened = true;
+          return false;
+        }
+        if (values.every((v) => v === void 0 ? guard.closedBy === "non-nil" : closesGuard(v, guard.closedBy))) closing.add(x);
+        else reopened = true;
+      } else if (x.kind === "UnaryExpr" && x.op === "&" && sameRefKey(refKey(pass, x.x), key)) {
+        reopened = true;
+      }
+      return !reopened;
+    });
+    if (!reopened && closing.size > 0 && !g.pathExists(d, d, (n) => closing.has(n))) return true;
+  }
+  return false;
+}
+function declaringStructType(t, f, depth = 0) {
+  if (!t || depth > 4) return void 0;
+  if (t.kind === "pointer") t = t.elem;
+  if (t.kind !== "named") return void 0;
+  const u = t.underlying();
+  if (u?.kind !== "struct") return void 0;
+  if (u.fields.some((fld) => fld.name === f && !fld.embedded)) return `${t.pkg}.${t.name}`;
+  for (const fld of u.fields) {
+    if (!fld.embedded) continue;
+    const o = declaringStructType(fld.type, f, depth + 1);
+    if (o) return o;
+  }
+  return void 0;
+}
+function selectorFieldKey(pass, sel) {
+  const o = declaringStructType(pass.types.typeOf(sel.x), sel.sel.name);
+  return o ? `${o}.${sel.sel.name}` : void 0;
+}
+function literalFieldKey(pass, lit, key) {
+  let t = pass.types.typeOf(lit);
+  if (t?.kind === "pointer") t = t.elem;
+  if (t?.kind !== "named") return void 0;
+  const u = t.underlying();
+  if (u?.kind !== "struct" || !u.fields.some((f) => f.name === key.name && !f.embedded)) return void 0;
+  return `${t.pkg}.${t.name}.${key.name}`;
+}
+var fieldStoresCache = /* @__PURE__ */ new WeakMap();
+function fieldStores(pass) {
+  let fs = fieldStoresCache.get(pass.files);
+  if (fs) return fs;
+  const stores = /* @__PURE__ */ new Map();
+  const addressed = /* @__PURE__ */ new Set();
+  const add = (key, file, value) => {
+    if (!key) return;
+    const list = stores.get(key);
+    if (list) list.push({ file, value });
+    else stores.set(key, [{ file, value }]);
+  };
+  for (const file of pass.files) {
+    file.inspector.preorder(["AssignStmt", "CompositeLit", "UnaryExpr"], (x) => {
+      if (x.kind === "AssignStmt") {
+        x.lhs.forEach((l, i) => {
+          const sel = unparen(l);
+          if (sel.kind !== "SelectorExpr") return;
+          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : i === 0 ? x.rhs[0] : void 0;
+          add(selectorFieldKey(pass, sel), file, v ?? null);
+        });
+      } else if (x.kind === "CompositeLit") {
+        for (const e of x.elts ?? []) {
+          if (e.kind === "KeyValueExpr" && unparen(e.key).kind === "Ident") add(literalFieldKey(pass, x, unparen(e.key)), file, e.value);
+        }
+      } else if (x.op === "&" && unparen(x.x).kind === "SelectorExpr") {
+        const k = selectorFieldKey(pass, unparen(x.x));
+        if (k) addressed.add(k);
+      }
+    });
+  }
+  fieldStoresCache.set(pass.files, fs = { stores, addressed });
+  return fs;
+}
+function bareName(qualified) {
+  return qualified.slice(Math.max(qualified.lastIndexOf("."), qualified.lastIndexOf(" ")) + 1);
+}
+function calleeSources(o) {
+  const names = /* @__PURE__ */ new Set(["recover", "panic", "close", "Msg", "Msgf", "MsgFunc", "Send", "Go", "Wait", "Done", "Add"]);
+  const qualified = [
+    ...EXIT_FUNCTIONS,
+    ...EVENT_SENDERS,
+    ...FATAL_EVENT_SOURCES,
+    ...DEFAULT_NO_RETURN,
+    ...WAIT_CALLS,
+    ...Object.keys(BLOCKING_CALLS),
+    ...Object.keys(MUTEX_METHODS),
+    ...SERVE_CALLS,
+    ...SERVE_METHODS,
+    ...SIGNAL_HANDLERS,
+    ...TIMEOUT_CHANNELS,
+    ...HTTP_REQUEST_CALLS,
+    ...PLUMBING_CALLS,
+    ...Object.keys(ACQUIRING_CALLS),
+    ...o.blockingCalls,
+    ...o.banned.map((b) => b.name)
+  ];
+  const exits = o.rules["exit-skips-defer"]?.exitCalls;
+  if (Array.isArray(exits)) {
+    for (const x of exits) if (typeof x === "string") qualified.push(x);
+  }
+  for (const q of qualified) names.add(bareName(q));
+  return { kinds: ["DeferStmt", "GoStmt", "SendStmt", "SelectStmt", "RangeStmt"], names: [...names], receive: true };
+}
+function bodyNeeds(o, subjects, watch) {
+  return { subjects, sources: calleeSources(o), ...watch ? { watch } : {} };
+}
+var deferNeeds = (o) => bodyNeeds(o, { kinds: ["DeferStmt"] });
+var LOCK_NAMES = [...new Set(Object.values(MUTEX_METHODS))];
+function receivedVars(pass, body, key) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "AssignStmt" && x.rhs.some((r) => sameRefKey(receivedChan(pass, unparen(r)), key))) {
+      for (const l of x.lhs) if (l.kind === "Ident" && l.name !== "_") out.push(l);
+    }
+    return true;
+  });
+  return out;
+}
+function finalEventTested(pass, body, exit, vars, producer) {
+  const list = producer.list ?? [];
+  const last = list[list.length - 1];
+  if (last?.kind !== "SendStmt") return false;
+  let v = unparen(last.value);
+  if (v.kind === "UnaryExpr" && v.op === "&") v = unparen(v.x);
+  if (v.kind !== "CompositeLit") return false;
+  const fields = new Set((v.elts ?? []).flatMap((e) => e.kind === "KeyValueExpr" && e.key.kind === "Ident" ? [e.key.name] : []));
+  if (fields.size === 0) return false;
+  return underIf(body, exit, (cond) => nodeContains(cond, (y) => y.kind === "SelectorExpr" && fields.has(y.sel.name) && unparen(y.x).kind === "Ident" && vars.some((w) => sameVar(pass, w, unparen(y.x)))));
+}
+function underIf(body, exit, test) {
+  const at = pos(exit);
+  let ok = false;
+  walkSameFunc(body, (x) => {
+    if (ok) return false;
+    if (pos(x) > at || end(x) <= at) return false;
+    if (x.kind === "IfStmt" && pos(x.body) <= at && test(x.cond)) ok = true;
+    return true;
+  });
+  return ok;
+}
+var enumConstsCache = /* @__PURE__ */ new WeakMap();
+function enumConstants(pass, t) {
+  let byType = enumConstsCache.get(pass.files);
+  if (!byType) {
+    byType = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== "GenDecl" || d.tok !== "const") continue;
+        for (const sp of d.specs ?? []) {
+          if (sp.kind !== "ValueSpec") continue;
+          for (const id of sp.names) {
+            const ct = pass.types.typeOf(id);
+            const o = pass.types.objectOf(id);
+            if (!o || ct?.kind !== "named" || id.name === "_") continue;
+            const k = `${ct.pkg}\0${ct.name}`;
+            let set = byType.get(k);
+            if (!set) byType.set(k, set = /* @__PURE__ */ new Set());
+            set.add(o);
+          }
+        }
+      }
+    }
+    enumConstsCache.set(pass.files, byType);
+  }
+  return byType.get(`${t.pkg}\0${t.name}`) ?? /* @__PURE__ */ new Set();
+}
+var exhaustiveCache = /* @__PURE__ */ new WeakMap();
+function exhaustiveSwitchMisses(pass, cfg) {
+  let out = exhaustiveCache.get(cfg);
+  if (out) return out;
+  out = /* @__PURE__ */ new Set();
+  const lastClauses = /* @__PURE__ */ new Set();
+  walkSameFunc(cfg.body, (x) => {
+    if (x.kind !== "SwitchStmt" || !x.tag) return true;
+    const all = (x.body.list ?? []).filter((c) => c.kind === "CaseClause");
+    if (all.some((c) => c.list === null && (c.body?.length ?? 0) > 0)) return true;
+    const clauses = all.filter((c) => c.list !== null);
+    if (clauses.length === 0) return true;
+    const t = pass.types.typeOf(x.tag);
+    if (t?.kind !== "named") return true;
+    const consts = enumConstants(pass, t);
+    if (consts.size < 2) return true;
+    const covered = /* @__PURE__ */ new Set();
+    for (const c of clauses) {
+      for (const e of c.list ?? []) {
+        const u = unparen(e);
+        const id = u.kind === "Ident" ? u : u.kind === "SelectorExpr" ? u.sel : void 0;
+        const o = id ? pass.types.objectOf(id) : void 0;
+        if (o && consts.has(o)) covered.add(o);
+      }
+    }
+    if (covered.size === consts.size) lastClauses.add(clauses[clauses.length - 1]);
+    return true;
+  });
+  if (lastClauses.size > 0) {
+    for (const b of cfg.blocks) if (b.kind === "switch.next" && lastClauses.has(b.stmt)) out.add(b);
+  }
+  exhaustiveCache.set(cfg, out);
+  return out;
+}
+
+// src/rules/defer-in-loop.ts
+var ID = "defer-in-loop";
+function acquisitionOf(pass, file, loop, id, before) {
+  let found;
+  const consider = (lhs, rhs) => {
+    const i = lhs.findIndex((l) => l.kind === "Ident" && sameVar(pass, l, id));
+    if (i < 0) return;
+    const v = unparen(rhs.length === lhs.length ? rhs[i] : rhs[0]);
+    if (v.kind !== "CallExpr") {
+      found = void 0;
+      return;
+    }
+    const c = callName(pass, file, v);
+    found = c ? { call: v, callee: c.name, line: lineOf(file, v) } : void 0;
+  };
+  walkSameFunc(loop.body, (x) => {
+    if (pos(x) >= before) return false;
+    if (x.kind === "AssignStmt" && x.rhs.length > 0) consider(x.lhs, x.rhs);
+    else if (x.kind === "ValueSpec" && x.values && x.values.length > 0) consider(x.names, x.values);
+    return true;
+  });
+  return found;
+}
+function lockedInIteration(pass, file, loop, mutex, unlock, before) {
+  let found;
+  walkSameFunc(loop.body, (x) => {
+    if (pos(x) >= before) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind !== "SelectorExpr" || !sameExpr(f.x, mutex)) return true;
+      const c = callName(pass, file, x);
+      const m = c?.typed ? MUTEX_METHODS[c.name] : c?.short;
+      if (m && UNLOCK_FOR[m] === unlock) found = x;
+    }
+    return true;
+  });
+  return found;
+}
+function describeRelease(pass, file, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === "Ident") return pass.types.objectOf(fun)?.kind === "func" ? void 0 : fun;
+  if (fun.kind === "SelectorExpr") {
+    const c = callName(pass, file, d.call);
+    if (c && !c.recv) {
+      const a = d.call.args?.[0];
+      return a ? rootIdent(a) : void 0;
+    }
+    if (c?.typed && /^\(\*?sync\./.test(c.name) && unparen(fun.x).kind !== "Ident") return void 0;
+    return rootIdent(fun.x);
+  }
+  return void 0;
+}
+var IDEMPOTENT_RELEASES = /* @__PURE__ */ new Set(["Close", "Commit", "Rollback", "Stop"]);
+function releasedInIteration(pass, fn, d) {
+  let call = d.call;
+  const lit = unparen(call.fun);
+  if (lit.kind === "FuncLit") {
+    const list = lit.body.list ?? [];
+    const only = list.length === 1 ? list[0] : void 0;
+    const x = only?.kind === "ExprStmt" ? unparen(only.x) : only?.kind === "AssignStmt" && only.rhs.length === 1 && only.lhs.every((l) => unparen(l).kind === "Ident" && unparen(l).name === "_") ? unparen(only.rhs[0]) : void 0;
+    if (x?.kind !== "CallExpr") return false;
+    call = x;
+  }
+  const fun = unparen(call.fun);
+  let matches2;
+  if (fun.kind === "SelectorExpr") {
+    if (!IDEMPOTENT_RELEASES.has(fun.sel.name) || (call.args ?? []).length > 0) return false;
+    const key = refKey(pass, fun.x);
+    if (key === void 0) return false;
+    matches2 = (c) => {
+      const f = unparen(c.fun);
+      return f.kind === "SelectorExpr" && IDEMPOTENT_RELEASES.has(f.sel.name) && (c.args ?? []).length === 0 && sameRefKey(refKey(pass, f.x), key);
+    };
+  } else if (fun.kind === "Ident" && (call.args ?? []).length === 0 && pass.types.objectOf(fun)?.kind === "var") {
+    const key = refKey(pass, fun);
+    if (key === void 0) return false;
+    matches2 = (c) => (c.args ?? []).length === 0 && sameRefKey(refKey(pass, unparen(c.fun)), key);
+  } else {
+    return false;
+  }
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return false;
+  let any = false;
+  const releases2 = (n) => {
+    if (n.kind === "DeferStmt" || n.kind === "GoStmt") return false;
+    const hit = nodeContains(n, (y) => y.kind === "CallExpr" && y !== call && matches2(y));
+    if (hit) any = true;
+    return hit;
+  };
+  return !g.pathExists(d, d, releases2) && any;
+}
+function restoresIterationChange(file, loop, d) {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== "FuncLit") return false;
+  const stmts = lit.body.list ?? [];
+  if (stmts.length === 0) return false;
+  const assigns2 = [];
+  for (const st of stmts) {
+    if (st.kind !== "AssignStmt" || st.tok !== "=") return false;
+    let plain = true;
+    for (const r of st.rhs) {
+      walkNode(r, (x) => {
+        if (x.kind === "CallExpr" || x.kind === "FuncLit" || x.kind === "UnaryExpr" && x.op === "<-") plain = false;
+        return plain;
+      });
+    }
+    if (!plain) return false;
+    assigns2.push(st);
+  }
+  const at = pos(d);
+  const snapshot = /* @__PURE__ */ new Map();
+  const args = d.call.args ?? [];
+  let i = 0;
+  for (const f of lit.type.params?.list ?? []) {
+    for (const n of f.names ?? []) {
+      const a = args[i++];
+      if (a) snapshot.set(n.name, textOf(file, unparen(a)));
+    }
+  }
+  walkSameFunc(loop.body, (x) => {
+    if (pos(x) >= at) return false;
+    if (x.kind === "AssignStmt" && x.tok === ":=" && x.lhs.length === x.rhs.length) {
+      x.lhs.forEach((l, k) => {
+        if (l.kind === "Ident" && !snapshot.has(l.name)) snapshot.set(l.name, textOf(file, unparen(x.rhs[k])));
+      });
+    }
+    return true;
+  });
+  const restoresSnapshot = (st) => st.lhs.length === st.rhs.length && st.lhs.every((l, k) => {
+    const r = unparen(st.rhs[k]);
+    return r.kind === "Ident" && snapshot.get(r.name) === textOf(file, unparen(l));
+  });
+  if (assigns2.every(restoresSnapshot)) return true;
+  if (args.length > 0) return false;
+  const restored = [];
+  for (const st of assigns2) {
+    for (const l of st.lhs) {
+      const t = unparen(l);
+      if (t.kind !== "SelectorExpr" && t.kind !== "IndexExpr" && t.kind !== "StarExpr") return false;
+      restored.push(textOf(file, t));
+    }
+  }
+  const changed = /* @__PURE__ */ new Set();
+  walkSameFunc(loop.body, (x) => {
+    if (pos(x) >= at) return false;
+    if (x.kind === "AssignStmt" && x.tok === "=") for (const l of x.lhs) changed.add(textOf(file, unparen(l)));
+    return true;
+  });
+  return restored.every((r) => changed.has(r));
+}
+function restoresThroughSetter(pass, file, d) {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== "FuncLit" || (d.call.args?.length ?? 0) === 0) return false;
+  const getter = (d.call.args ?? []).some((a) => {
+    const c = unparen(a);
+    if (c.kind !== "CallExpr") return false;
+    const f = unparen(c.fun);
+    const n = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
+    return /^(Get|get|Lookup|lookup|Load)/.test(n);
+  });
+  if (!getter) return false;
+  let setters = 0;
+  let other = false;
+  walkSameFunc(lit.body, (x) => {
+    if (other) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      const n = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
+      if (/^(Set|set|Store|store|Restore|restore)/.test(n)) setters++;
+      else other = true;
+    }
+    return !other;
+  });
+  return setters > 0 && !other;
+}
+function postponedOnOneBranch(file, loop, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === "FuncLit") return false;
+  const name = fun.kind === "SelectorExpr" ? fun.sel.name : fun.kind === "Ident" ? fun.name : "";
+  if (!name || RELEASE_METHODS.has(name) || /^(cancel|close|release|unlock|done|cleanup)/i.test(name)) return false;
+  const text = textOf(file, fun);
+  const calls = (n) => {
+    let hit = false;
+    if (n) walkSameFunc(n, (x) => {
+      if (hit || x.kind === "DeferStmt") return false;
+      if (x.kind === "ExprStmt") {
+        const c = unparen(x.x);
+        if (c.kind === "CallExpr" && textOf(file, unparen(c.fun)) === text) hit = true;
+      }
+      return !hit;
+    });
+    return hit;
+  };
+  const inside = (n) => !!n && pos(n) <= pos(d) && pos(d) < end(n);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === "IfStmt" && x.else) {
+      if (inside(x.body) && calls(x.else) || inside(x.else) && calls(x.body)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function resultWorkAtExit(pass, fn, d) {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== "FuncLit") return false;
+  const results = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).filter((n) => n.name !== "_")).map((n) => pass.types.objectOf(n) ?? n.name));
+  if (results.size === 0) return false;
+  let sets = false;
+  let releases2 = false;
+  walkSameFunc(lit.body, (x) => {
+    if (releases2) return false;
+    if (x.kind === "AssignStmt" && x.tok === "=") {
+      for (const l of x.lhs) {
+        const t = unparen(l);
+        if (t.kind === "Ident" && results.has(pass.types.objectOf(t) ?? t.name)) sets = true;
+      }
+    }
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      const name = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
+      if (RELEASE_METHODS.has(name) || name === "close" || /^(cancel|release|cleanup|unlock|done)/i.test(name)) releases2 = true;
+    }
+    return true;
+  });
+  return sets && !releases2;
+}
+function rollbackOnFailure(pass, fn, d) {
+  const fun = unparen(d.call.fun);
+  const lit = fun.kind === "FuncLit" ? fun : fun.kind === "Ident" ? callGraphOf(pass).calleeOf(d.call)?.lit : void 0;
+  if (!lit || lit.kind !== "FuncLit") return false;
+  const results = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).filter((n) => n.name !== "_")).map((n) => pass.types.objectOf(n) ?? n.name));
+  if (results.size === 0) return false;
+  const isResult = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && results.has(pass.types.objectOf(x) ?? x.name);
+  };
+  const testsFailure = (c) => {
+    const x = unparen(c);
+    if (x.kind !== "BinaryExpr") return false;
+    if (x.op === "&&") return testsFailure(x.x) || testsFailure(x.y);
+    if (x.op !== "!=") return false;
+    const nilY = unparen(x.y).kind === "Ident" && unparen(x.y).name === "nil";
+    const nilX = unparen(x.x).kind === "Ident" && unparen(x.x).name === "nil";
+    return nilY && isResult(x.x) || nilX && isResult(x.y);
+  };
+  const list = lit.body.list ?? [];
+  return list.length > 0 && list.every((st) => st.kind === "IfStmt" && !st.init && st.else === null && testsFailure(st.cond));
+}
+function waitsAfter(pass, file, body, loop) {
+  const list = listHolding(body, loop);
+  const i = list.indexOf(loop);
+  if (i < 0) return false;
+  const signals = /* @__PURE__ */ new Set();
+  walkSameFunc(body, (x) => {
+    if (x.kind === "CallExpr" && x.args?.length && unparen(x.args[0]).kind === "Ident" && callName(pass, file, x)?.name === "os/signal.Notify") {
+      signals.add(unparen(x.args[0]).name);
+    }
+    return true;
+  });
+  const waitsItself = (st) => {
+    if (st.kind === "SelectStmt") return (st.body.list ?? []).length === 0;
+    if (st.kind !== "ExprStmt") return false;
+    const x = unparen(st.x);
+    if (x.kind !== "UnaryExpr" || x.op !== "<-") return false;
+    const ch = unparen(x.x);
+    if (ch.kind === "CallExpr" && unparen(ch.fun).kind === "SelectorExpr" && unparen(ch.fun).sel.name === "Done") return true;
+    return ch.kind === "Ident" && signals.has(ch.name);
+  };
+  for (const st of list.slice(i + 1)) {
+    if (waitsItself(st)) return true;
+    if (st.kind === "IfStmt" && (st.body.list ?? []).some(waitsItself)) return true;
+  }
+  return false;
+}
+function unconvert(pass, e) {
+  let x = unparen(e);
+  for (; ; ) {
+    if (x.kind !== "CallExpr" || x.args?.length !== 1 || x.ellipsis !== NOPOS) return x;
+    const f = unparen(x.fun);
+    const cPointer = f.kind === "StarExpr" && unparen(f.x).kind === "SelectorExpr" && isCPackage(pass, unparen(f.x).x);
+    if (!pass.types.isType(x.fun) && !cPointer) return x;
+    x = unparen(x.args[0]);
+  }
+}
+function isCPackage(pass, e) {
+  const x = unparen(e);
+  if (x.kind !== "Ident" || x.name !== "C") return false;
+  const o = pass.types.objectOf(x);
+  return !o || o.kind === "pkgname";
+}
+function isCgoCall(pass, c) {
+  const f = unparen(c.fun);
+  return f.kind === "SelectorExpr" && isCPackage(pass, f.x);
+}
+function deferTarget(pass, d) {
+  const fun = unparen(d.call.fun);
+  const pkgFunc = fun.kind === "SelectorExpr" && (isCgoCall(pass, d.call) || pass.types.callee(d.call)?.kind === "func" || unparen(fun.x).kind === "Ident" && pass.types.objectOf(unparen(fun.x))?.kind === "pkgname");
+  if (fun.kind === "SelectorExpr" && !pkgFunc) return rootIdent(fun.x);
+  const a = d.call.args?.[0];
+  return a ? rootIdent(unconvert(pass, a)) : fun.kind === "SelectorExpr" ? rootIdent(fun.x) : void 0;
+}
+function keptBeyondIteration(pass, loop, d) {
+  const target = deferTarget(pass, d);
+  if (!target) return cleanupOfKeptValue(pass, loop, d);
+  const o = pass.types.objectOf(target);
+  if (!o) return false;
+  const isTarget = (e) => {
+    const u = unparen(e);
+    return u.kind === "Ident" && u.name === target.name && pass.types.objectOf(u) === o;
+  };
+  const outside = (e) => declaredOutside(pass, loop, e);
+  const recv = unparen(d.call.fun);
+  const released = recv.kind === "SelectorExpr" && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : void 0;
+  if (released?.kind === "IndexExpr" && outside(released)) return true;
+  if (isCgoCall(pass, d.call)) {
+    let handed = false;
+    walkSameFunc(loop.body, (x) => {
+      if (handed) return false;
+      if (x.kind === "AssignStmt" && x.lhs.length === 1 && x.rhs.length === 1) {
+        const v = unparen(x.rhs[0]);
+        if (v.kind === "CallExpr" && isCgoCall(pass, v) && (v.args ?? []).some((a) => isTarget(unconvert(pass, a))) && outside(x.lhs[0])) handed = true;
+      }
+      if (x.kind === "CallExpr" && x !== d.call && isCgoCall(pass, x)) {
+        const args = (x.args ?? []).map((a) => unconvert(pass, a));
+        if (args.some(isTarget) && args.some((a) => !isTarget(a) && (a.kind === "Ident" || a.kind === "IndexExpr") && outside(a))) handed = true;
+      }
+      return !handed;
+    });
+    if (handed) return true;
+  }
+  return storedOutside(pass, loop, isTarget);
+}
+function declaredOutside(pass, loop, e) {
+  const r = rootIdent(e);
+  const decl = r ? pass.types.objectOf(r)?.decl : void 0;
+  return !!decl && (pos(decl) < pos(loop) || pos(decl) >= end(loop));
+}
+function storedOutside(pass, loop, is) {
+  let kept = false;
+  walkSameFunc(loop.body, (x) => {
+    if (kept) return false;
+    if (x.kind === "AssignStmt" && x.lhs.length === x.rhs.length) {
+      x.rhs.forEach((r, i) => {
+        const l = x.lhs[i];
+        const v = unparen(r);
+        const appended = v.kind === "CallExpr" && unparen(v.fun).kind === "Ident" && unparen(v.fun).name === "append" && (v.args ?? []).slice(1).some(is);
+        if ((appended || is(v)) && declaredOutside(pass, loop, l) && !is(l)) kept = true;
+      });
+    }
+    return !kept;
+  });
+  return kept;
+}
+function cleanupOfKeptValue(pass, loop, d) {
+  const objs = companionsOf(pass, loop, d);
+  if (objs.size === 0) return false;
+  const isCompanion = (e) => {
+    const u = unparen(e);
+    return u.kind === "Ident" && objs.has(pass.types.objectOf(u));
+  };
+  return storedOutside(pass, loop, isCompanion);
+}
+function companionsOf(pass, loop, d) {
+  const out = /* @__PURE__ */ new Set();
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== "Ident" || (d.call.args?.length ?? 0) > 0) return out;
+  const o = pass.types.objectOf(fun);
+  if (!o || o.kind !== "var") return out;
+  let companions = [];
+  walkSameFunc(loop.body, (x) => {
+    if (companions.length > 0) return false;
+    if (x.kind === "AssignStmt" && x.rhs.length === 1 && x.lhs.length > 1 && x.lhs.some((l) => unparen(l).kind === "Ident" && pass.types.objectOf(unparen(l)) === o)) {
+      companions = x.lhs.map((l) => unparen(l)).filter((l) => l.kind === "Ident" && l.name !== "_" && pass.types.objectOf(l) !== o);
+    }
+    return companions.length === 0;
+  });
+  for (const c of companions) {
+    const co = pass.types.objectOf(c);
+    if (co) out.add(co);
+  }
+  return out;
+}
+function handedToGoroutine(pass, loop, d) {
+  const target = deferTarget(pass, d);
+  const objs = target ? new Set([pass.types.objectOf(target)].filter((x) => x !== void 0)) : companionsOf(pass, loop, d);
+  if (objs.size === 0) return false;
+  let used = false;
+  walkSameFunc(loop.body, (x) => {
+    if (used) return false;
+    if (x.kind === "GoStmt") {
+      inspect(x, (y) => {
+        if (y.kind === "Ident" && objs.has(pass.types.objectOf(y))) used = true;
+        return !used;
+      });
+      return false;
+    }
+    return true;
+  });
+  return used;
+}
+function runsAfterFinalUnlock(file, body, loop, d) {
+  const list = body.list ?? [];
+  const last = list[list.length - 1];
+  if (!last || last.kind !== "ExprStmt") return false;
+  const call = unparen(last.x);
+  if (call.kind !== "CallExpr") return false;
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr" || f.sel.name !== "Unlock" && f.sel.name !== "RUnlock") return false;
+  const df = unparen(d.call.fun);
+  if (df.kind === "SelectorExpr" && /Unlock$/.test(df.sel.name)) return false;
+  const mu = textOf(file, f.x);
+  const lock = f.sel.name === "Unlock" ? "Lock" : "RLock";
+  let locked = false;
+  walkSameFunc(body, (x) => {
+    if (locked || pos(x) >= pos(loop)) return false;
+    if (x.kind === "CallExpr") {
+      const g = unparen(x.fun);
+      if (g.kind === "SelectorExpr" && g.sel.name === lock && textOf(file, g.x) === mu) locked = true;
+    }
+    return !locked;
+  });
+  return locked;
+}
+function releasesTokenTakenInLoop(pass, file, loop, d) {
+  const lit = unparen(d.call.fun);
+  if (lit.kind !== "FuncLit" || (lit.body.list ?? []).length !== 1) return false;
+  const st = lit.body.list[0];
+  const recv = st.kind === "ExprStmt" ? unparen(st.x) : void 0;
+  if (!recv || recv.kind !== "UnaryExpr" || recv.op !== "<-") return false;
+  const ch = textOf(file, recv.x);
+  const at = pos(d);
+  let sent = false;
+  walkSameFunc(loop.body, (x) => {
+    if (sent || pos(x) >= at) return false;
+    if (x.kind === "SendStmt" && textOf(file, x.chan) === ch) sent = true;
+    return !sent;
+  });
+  return sent;
+}
+function keyedLookup(pass, id) {
+  const v = definingValue(pass, id);
+  let call;
+  if (v) {
+    walkNode(v, (x) => {
+      if (call || x.kind === "FuncLit") return false;
+      if (x.kind === "CallExpr" && !pass.types.isType(x.fun) && (x.args ?? []).some((a) => {
+        const t = pass.types.typeOf(a);
+        const u = t?.kind === "named" ? t.underlying() : t;
+        return u?.kind === "basic" && u.name === "string";
+      })) call = x;
+      return !call;
+    });
+  }
+  return call;
+}
+function worksAfterLoop(body, loop) {
+  const at = end(loop);
+  let found = false;
+  const visit = (x) => {
+    if (found) return false;
+    if (pos(x) > pos(loop) || end(x) < at) return false;
+    const list = stmtListOf(x);
+    for (const st of list ?? []) {
+      if (pos(st) < at) continue;
+      if (st.kind === "ReturnStmt" && !(st.results ?? []).some((r) => containsCall(r))) continue;
+      if (st.kind === "EmptyStmt") continue;
+      found = true;
+    }
+    return !found;
+  };
+  visit(body);
+  walkSameFunc(body, visit);
+  return found;
+}
+function accumulatesOutside(pass, loop, mutex) {
+  const from = pos(loop);
+  const to = end(loop);
+  const cursor = rootIdent(mutex);
+  const cursorObj = cursor ? pass.types.objectOf(cursor) : void 0;
+  const outside = (e) => {
+    const r = rootIdent(e);
+    const o = r ? pass.types.objectOf(r) : void 0;
+    if (!o || o.kind !== "var" || o === cursorObj || !o.decl || o.varKind === "package" || o.varKind === "field") return false;
+    return o.decl.namePos < from || o.decl.namePos >= to;
+  };
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === "AssignStmt" && x.tok !== ":=" && x.lhs.some(outside)) found = true;
+    else if (x.kind === "IncDecStmt" && outside(x.x)) found = true;
+    else if (x.kind === "ReturnStmt" && (x.results?.length ?? 0) > 0) found = true;
+    return !found;
+  });
+  return found;
+}
+function containsCall(e) {
+  let found = false;
+  walkNode(e, (x) => {
+    if (x.kind === "CallExpr" || x.kind === "FuncLit") found = true;
+    return !found;
+  });
+  return found;
+}
+function perIterationMutex(pass, loop, mutex) {
+  const from = pos(loop);
+  const to = end(loop);
+  let found = false;
+  walkNode(mutex, (x) => {
+    if (found) return false;
+    if (x.kind === "Ident") {
+      const d = pass.types.objectOf(x)?.decl;
+      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x)) found = true;
+    }
+    return true;
+  });
+  if (found) return true;
+  const root = rootIdent(mutex);
+  const o = root ? pass.types.objectOf(root) : void 0;
+  if (!o || o.kind !== "var") return false;
+  const moves = (st) => !!st && st.kind === "AssignStmt" && st.tok === "=" && st.lhs.some((l) => {
+    const u = unparen(l);
+    return u.kind === "Ident" && pass.types.objectOf(u) === o;
+  });
+  if (loop.kind === "ForStmt" && moves(loop.post)) return true;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (moves(x)) found = true;
+    return !found;
+  });
+  return found;
+}
+function run(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const loops = enclosingLoops(stack);
+      if (loops.length === 0) return;
+      if (endlessEnclosingLoops(pass, file, stack).length > 0) return;
+      const loop = loops[0];
+      const fn = enclosingFunc(stack);
+      if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1], stack)) return;
+      if (fn && releasedInIteration(pass, fn, d)) return;
+      if (fn && rollbackOnFailure(pass, fn, d)) return;
+      if (fn && resultWorkAtExit(pass, fn, d)) return;
+      if (postponedOnOneBranch(file, loop, d)) return;
+      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d)) return;
+      if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
+      const outer = loops[loops.length - 1];
+      const dfun = unparen(d.call.fun);
+      const unlocking = dfun.kind === "SelectorExpr" && (dfun.sel.name === "Unlock" || dfun.sel.name === "RUnlock");
+      if (!unlocking && fn?.body && waitsAfter(pass, file, fn.body, outer)) return;
+      if (fn?.body && runsAfterFinalUnlock(file, fn.body, outer, d)) return;
+      if (!unlocking && handedToGoroutine(pass, loop, d)) return;
+      if (!unlocking && keptBeyondIteration(pass, loop, d)) return;
+      const fname = fn ? funcName(file, fn) : "the function";
+      const loopLine = lineOf(file, loop);
+      const deferred = callText(file, d.call);
+      const at = pos(d);
+      const related = [{ node: loop, message: `the loop (line ${loopLine})` }];
+      const fun = unparen(d.call.fun);
+      if (fun.kind === "SelectorExpr") {
+        const c = callName(pass, file, d.call);
+        const method = c?.typed ? MUTEX_METHODS[c.name] : c?.short;
+        if (method === "Unlock" || method === "RUnlock") {
+          const lock = lockedInIteration(pass, file, loop, fun.x, method, at);
+          if (lock && perIterationMutex(pass, loop, fun.x)) {
+            if (fn?.body && worksAfterLoop(fn.body, outer) || accumulatesOutside(pass, loop, fun.x)) return;
+            const mu = textOf(file, fun.x);
+            pass.report({
+              node: d,
+              file,
+              // A test ends soon after: the locks are held a while, not for a service's lifetime.
+              confidence: c?.typed && !file.test ? "high" : "medium",
+              message: `${mu} is locked on line ${lineOf(file, lock)} in every iteration of the loop on line ${loopLine}, but the deferred ${deferred} runs only when ${fname} returns, so each ${mu} stays locked while the later iterations run and nothing after the loop needs it held: goroutines waiting for those mutexes wait for the whole loop; unlock at the end of the iteration or move the loop body into a function`,
+              related: [{ node: lock, message: `${textOf(file, lock)} in the same iteration` }, ...related]
+            });
+            return;
+          }
+          if (lock) {
+            const mu = textOf(file, fun.x);
+            const lockText = textOf(file, lock);
+            let keyed;
+            walkNode(fun.x, (x) => {
+              if (!keyed && x.kind === "Ident") keyed = keyedLookup(pass, x);
+              return !keyed;
+            });
+            const next = keyed ? `a later iteration whose key ${textOf(file, keyed)} gives the same mutex runs ${lockText}, which` : `the next iteration's ${lockText}`;
+            pass.report({
+              node: d,
+              file,
+              severity: "critical",
+              confidence: c?.typed && !keyed ? "high" : "medium",
+              message: `${mu} is locked on line ${lineOf(file, lock)} but the deferred ${deferred} runs only when ${fname} returns, so ${next} ${method === "RUnlock" ? "read-locks it again while it is still held, which deadlocks as soon as a writer is waiting (sync.RWMutex forbids recursive read locking)" : "deadlocks"}; unlock at the end of the iteration or move the loop body into a function`,
+              related: [{ node: lock, message: `${lockText} in the same iteration` }, ...related]
+            });
+            return;
+          }
+        }
+      }
+      const held = describeRelease(pass, file, d);
+      const acq = held ? acquisitionOf(pass, file, loop, held, at) : void 0;
+      if (held && acq) {
+        const kind = ACQUIRING_CALLS[acq.callee];
+        const message2 = kind ? `${kind.what === held.name || kind.what.endsWith(` ${held.name}`) ? kind.what : `${kind.what} ${held.name}`} from ${acq.callee} on line ${acq.line} ${kind.held} until ${fname} returns: the deferred ${deferred} runs at function exit, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function` : `${held.name} from ${acq.callee} on line ${acq.line} is released by the deferred ${deferred} only when ${fname} returns, not at the end of each iteration, so one piles up per iteration; release it in the loop body or move the body into a function`;
+        pass.report({ node: d, file, message: message2, ...file.test ? { confidence: "medium" } : {}, related: [{ node: acq.call, message: `${held.name} acquired here` }, ...related] });
+        return;
+      }
+      pass.report({
+        node: d,
+        file,
+        // A test ends soon after and often collects on purpose what it checks at the end.
+        ...file.test ? { confidence: "medium" } : {},
+        message: `the deferred ${deferred} runs only when ${fname} returns, not at the end of each iteration of the loop on line ${loopLine}, so one deferred call piles up per iteration; call it in the loop body or move the body into a function`,
+        related
+      });
+    });
+  }
+}
+var analyzer = {
+  meta: {
+    id: ID,
+    severity: "high",
+    summary: "A defer directly in a loop body: deferred calls pile up until the function returns, holding what each iteration acquired.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID)
+  },
+  needs: deferNeeds,
+  run
+};
+
+// src/rules/defer-in-infinite-loop.ts
+var ID2 = "defer-in-infinite-loop";
+var TEST_UNWINDS = /^\(\*?testing\.(common|T|B|F|TB)\)\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/;
+function unwindingCall(pass, file, loop) {
+  let found;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
+    if (x.kind !== "CallExpr") return true;
+    const fun = unparen(x.fun);
+    if (fun.kind === "Ident" && fun.name === "panic" && pass.types.objectOf(fun)?.kind !== "func") found = x;
+    else {
+      const c = callName(pass, file, x);
+      if (c && (c.name === "runtime.Goexit" || TEST_UNWINDS.test(c.name))) found = x;
+    }
+    return !found;
+  });
+  return found;
+}
+function run2(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const endless = endlessEnclosingLoops(pass, file, stack);
+      if (endless.length === 0) return;
+      const e = endless.find((x) => x.confidence === "high") ?? endless[0];
+      const fn = enclosingFunc(stack);
+      if (e.confidence !== "high" && fn && runsAtMostOnce(pass, fn, d, e.loop, stack)) return;
+      const fname = fn ? funcName(file, fn) : "the function";
+      const line = lineOf(file, e.loop);
+      const deferred = textOf(file, d.call);
+      const unwind = unwindingCall(pass, file, e.loop);
+      if (unwind) {
+        pass.report({
+          node: d,
+          file,
+          confidence: "medium",
+          message: `the deferred ${deferred} runs only when the loop on line ${line} (${e.shape}) ends by unwinding the goroutine (${textOf(file, unwind.fun)} on line ${lineOf(file, unwind)}), since no break, return or goto leaves it; until then one deferred call per iteration accumulates and what each iteration acquired stays held; release at the end of the iteration or move the loop body into a function`,
+          related: [{ node: e.loop, message: `loop that only unwinding ends (${e.shape})` }, { node: unwind, message: "unwinds the goroutine, running the deferred calls" }]
+        });
+        return;
+      }
+      const message2 = e.confidence === "high" ? `the deferred ${deferred} never runs: the loop on line ${line} (${e.shape}) has no break, return or goto leaving it, so ${fname} never returns and one deferred call per iteration accumulates in memory; release at the end of the iteration or move the loop body into a function` : `the deferred ${deferred} waits for the loop on line ${line} (${e.shape}) to end, which only closing the channel does (no break, return or goto leaves it), so one deferred call per received value accumulates until then; release at the end of the iteration or move the loop body into a function`;
+      pass.report({
+        node: d,
+        file,
+        confidence: e.confidence,
+        message: message2,
+        related: [{ node: e.loop, message: `loop that does not end (${e.shape})` }]
+      });
+    });
+  }
+}
+var analyzer2 = {
+  meta: {
+    id: ID2,
+    severity: "critical",
+    summary: "A defer in a loop that never ends (for {}, for true {}, range over a channel) with no break, return or goto leaving it: the deferred call never runs.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID2)
+  },
+  needs: deferNeeds,
+  run: run2
+};
+
+// src/rules/defer-not-open-coded.ts
+var ID3 = "defer-not-open-coded";
+var MAX_OPEN_DEFERS = 8;
+var MAX_RETURNS_TIMES_DEFERS = 15;
+function rangesOverFunc(pass, n) {
+  const t = pass.types.typeOf(n.x);
+  const u = t?.kind === "named" ? t.underlying() : t;
+  return u?.kind === "signature";
+}
+function count(pass, fn) {
+  const c = { defers: [], returns: 0 };
+  let inIterBody = 0;
+  const looping = fn.body ? loopingLabels(fn.body) : /* @__PURE__ */ new Set();
+  const visit = (n, loopDepth) => {
+    if (n.kind === "FuncLit") return;
+    if (n.kind === "DeferStmt") c.defers.push({ d: n, inLoop: loopDepth > 0 });
+    else if (n.kind === "ReturnStmt" && inIterBody === 0) c.returns++;
+    const depth = isLoop(n) ? loopDepth + 1 : loopDepth;
+    if (n.kind === "RangeStmt" && rangesOverFunc(pass, n)) {
+      if (n.key) visit(n.key, loopDepth);
+      if (n.value) visit(n.value, loopDepth);
+      visit(n.x, loopDepth);
+      inIterBody++;
+      visit(n.body, depth);
+      inIterBody--;
+      return;
+    }
+    if (looping.size > 0 && n.kind === "BlockStmt") {
+      let d = depth;
+      for (const st of n.list ?? []) {
+        if (st.kind === "LabeledStmt" && looping.has(st.label.name)) d++;
+        visit(st, d);
+      }
+      return;
+    }
+    forEachChild(n, (x) => visit(x, depth));
+  };
+  if (fn.body) visit(fn.body, 0);
+  return c;
+}
+function check(pass, file, fn) {
+  const c = count(pass, fn);
+  const n = c.defers.length;
+  if (n === 0) return;
+  const name = funcName(file, fn);
+  const tail = "each defer then costs a runtime defer record instead of inline code at the exits";
+  const inLoop = c.defers.find((x) => x.inLoop);
+  if (inLoop) {
+    pass.report({
+      node: inLoop.d,
+      file,
+      message: `the defers of ${name} are not open-coded because the defer on line ${lineOf(file, inLoop.d)} is in a loop; ${tail}`
+    });
+    return;
+  }
+  if (n > MAX_OPEN_DEFERS) {
+    const ninth = c.defers[MAX_OPEN_DEFERS].d;
+    pass.report({
+      node: ninth,
+      file,
+      message: `the ${n} defers of ${name} are not open-coded because a function may open-code at most ${MAX_OPEN_DEFERS}; ${tail}`,
+      related: [{ node: c.defers[0].d, message: "first defer of the function" }]
+    });
+    return;
+  }
+  if (c.returns * n > MAX_RETURNS_TIMES_DEFERS) {
+    pass.report({
+      node: c.defers[0].d,
+      file,
+      message: `the defers of ${name} are not open-coded because ${c.returns} returns × ${n} defers = ${c.returns * n} exceeds ${MAX_RETURNS_TIMES_DEFERS}; ${tail}`
+    });
+  }
+}
+function run3(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => check(pass, file, fn));
+  }
+}
+var analyzer3 = {
+  meta: {
+    id: ID3,
+    severity: "low",
+    summary: "A function whose defers the compiler cannot open-code (a defer in a loop, more than 8 defers, or returns × defers > 15).",
+    enabledByDefault: false,
+    fixable: false,
+    category: "cost",
+    docUrl: docUrl(ID3)
+  },
+  needs: deferNeeds,
+  run: run3
+};
+
+// src/rules/unnecessary-defer.ts
+var ID4 = "unnecessary-defer";
+function isConstant(pass, e) {
+  e = unparen(e);
+  switch (e.kind) {
+    case "BasicLit":
+      return true;
+    case "Ident": {
+      const o = pass.types.objectOf(e);
+      if (o) return o.kind === "const" || o.kind === "nil";
+      return e.name === "nil" || e.name === "true" || e.name === "false";
+    }
+    case "UnaryExpr":
+      return e.op !== "<-" && e.op !== "&" && isConstant(pass, e.x);
+    case "BinaryExpr":
+      return isConstant(pass, e.x) && isConstant(pass, e.y);
+    default:
+      return false;
+  }
+}
+function usesRecover(call) {
+  let found = false;
+  inspect(call, (n) => {
+    if (found) return false;
+    if (n.kind === "CallExpr") {
+      const f = unparen(n.fun);
+      if (f.kind === "Ident" && f.name === "recover") found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function defersRecoverer(pass, call) {
+  const decl = pass.types.callee(call)?.decl;
+  return !!decl && callsRecoverDirectly(pass, decl);
+}
+function takesResultAddress(fn, call) {
+  const names = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)));
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    return x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "Ident" && names.has(unparen(x.x).name);
+  });
+}
+var STACK_READERS = /* @__PURE__ */ new Set(["runtime.Caller", "runtime.Callers", "runtime.Stack", "runtime/debug.Stack", "runtime/debug.PrintStack"]);
+function readsStack(pass, call) {
+  const fun = unparen(call.fun);
+  const body = fun.kind === "FuncLit" ? fun.body : pass.types.callee(call)?.decl?.body;
+  if (!body) return false;
+  const seen = /* @__PURE__ */ new Set([body]);
+  const walk = (root, depth) => {
+    let found = false;
+    inspect(root, (n) => {
+      if (found) return false;
+      if (n.kind === "CallExpr") {
+        const c = pass.types.callee(n);
+        if (c && STACK_READERS.has(c.name)) found = true;
+        else if (depth > 0 && c?.decl?.body && !seen.has(c.decl.body)) {
+          seen.add(c.decl.body);
+          found = walk(c.decl.body, depth - 1);
+        }
+      }
+      return !found;
+    });
+    return found;
+  };
+  return walk(body, 2);
+}
+function hasNamedResults(fn) {
+  return (fn.type.results?.list ?? []).some((f) => (f.names?.length ?? 0) > 0);
+}
+function check2(pass, file, fn) {
+  const body = fn.body;
+  if (!body) return;
+  const visit = (list, atEnd) => {
+    const stmts = list ?? [];
+    stmts.forEach((s, i) => {
+      if (s.kind === "DeferStmt") {
+        const next = stmts[i + 1];
+        let why;
+        if (next === void 0 && atEnd) why = "it is the last statement of the function";
+        else if (next?.kind === "ReturnStmt" && (next.results ?? []).every((r) => isConstant(pass, r))) {
+          why = next.results && next.results.length > 0 ? "the return right after it has only constant results" : "a bare return follows it";
+          if (next.results && next.results.length > 0 && hasNamedResults(fn) && (unparen(s.call.fun).kind === "FuncLit" || takesResultAddress(fn, s.call))) why = void 0;
+        }
+        if (why && !usesRecover(s.call) && !defersRecoverer(pass, s.call) && !readsStack(pass, s.call)) {
+          const call = textOf(file, s.call);
+          pass.report({
+            node: s,
+            file,
+            message: `defer ${call} in ${funcName(file, fn)} runs immediately anyway because ${why}; call ${call} directly`,
+            fixes: [{ message: `call ${call} directly`, edits: [{ range: { pos: s.defer, end: pos(s.call) }, newText: "" }] }]
+          });
+        }
+      }
+      for (const b of blocksOf(s)) visit(b, false);
+    });
+  };
+  visit(body.list, true);
+}
+function blocksOf(s) {
+  switch (s.kind) {
+    case "BlockStmt":
+      return [s.list];
+    case "IfStmt":
+      return [s.body.list, ...s.else ? blocksOf(s.else) : []];
+    case "ForStmt":
+    case "RangeStmt":
+      return [s.body.list];
+    case "SwitchStmt":
+    case "TypeSwitchStmt":
+    case "SelectStmt":
+      return (s.body.list ?? []).map((c) => c.kind === "CaseClause" || c.kind === "CommClause" ? c.body : null);
+    case "LabeledStmt":
+      return blocksOf(s.stmt);
+    default:
+      return [];
+  }
+}
+function run4(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => check2(pass, file, fn));
+  }
+}
+var analyzer4 = {
+  meta: {
+    id: ID4,
+    severity: "low",
+    summary: "A defer as the last statement of a function or right before a return of constants: call it directly.",
+    enabledByDefault: false,
+    fixable: true,
+    category: "style",
+    docUrl: docUrl(ID4)
+  },
+  needs: deferNeeds,
+  run: run4
+};
+
+// src/rules/defer-close-chan-with-sender.ts
+var ID5 = "defer-close-chan-with-sender";
+function isBuiltinClose(pass, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "Ident" || f.name !== "close" || call.args?.length !== 1) return false;
+  const o = pass.types.objectOf(f);
+  return !o || o.kind === "builtin";
+}
+function deferredCloses(pass, body) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== "DeferStmt") return true;
+    const fun = unparen(x.call.fun);
+    const add = (close, inLiteral) => {
+      const ch = close.args[0];
+      const key = refKey(pass, ch);
+      if (key !== void 0) out.push({ defer: x, close, ch, key, inLiteral });
+    };
+    if (isBuiltinClose(pass, x.call)) add(x.call, false);
+    else if (fun.kind === "FuncLit") {
+      walkSameFunc(fun.body, (y) => {
+        if (y.kind === "ExprStmt") {
+          const c = unparen(y.x);
+          if (c.kind === "CallExpr" && isBuiltinClose(pass, c)) add(c, true);
+        }
+        return true;
+      });
+    }
+    return false;
+  });
+  return out;
+}
+function waitDeferredAfter(pass, file, body, d) {
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind !== "DeferStmt") return true;
+    if (pos(x) > pos(d)) {
+      const fun = unparen(x.call.fun);
+      if (isWaitCall(pass, file, x.call)) found = true;
+      else if (fun.kind === "FuncLit") found = nodeContains(fun.body, (y) => y.kind === "CallExpr" && isWaitCall(pass, file, y));
+    }
+    return false;
+  });
+  return found;
+}
+function senderOf(pass, go, key) {
+  const target = goTarget(pass, go);
+  if (!target?.fn.body) return void 0;
+  const subst = targetSubst(pass, target);
+  const sends = [];
+  const signals = [];
+  let viaCall = false;
+  const seen = /* @__PURE__ */ new Set();
+  inspect(target.fn.body, (x) => {
+    if (x.kind === "SendStmt") {
+      const k = refKey(pass, x.chan, subst);
+      if (sameRefKey(k, key)) sends.push(x);
+      else if (k !== void 0) signals.push(k);
+    } else if (x.kind === "CallExpr" && isBuiltinClose(pass, x)) {
+      const k = refKey(pass, x.args[0], subst);
+      if (k !== void 0 && !sameRefKey(k, key)) signals.push(k);
+    } else if (x.kind === "CallExpr") {
+      const before = sends.length;
+      calleeSends(pass, x, subst, key, sends, seen, 0);
+      if (sends.length > before) viaCall = true;
+    }
+    return true;
+  });
+  return sends.length > 0 ? { target, sends, signals, viaCall } : void 0;
+}
+function calleeSends(pass, call, subst, key, out, seen, depth) {
+  if (depth >= 2 || !call.args?.length) return;
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body || seen.has(decl)) return;
+  const params = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const inner = /* @__PURE__ */ new Map();
+  call.args.forEach((a, i) => {
+    const p = params[i];
+    if (!p || p.name === "_" || !sameRefKey(refKey(pass, a, subst), key)) return;
+    inner.set(pass.types.objectOf(p) ?? p.name, key);
+  });
+  if (inner.size === 0) return;
+  seen.add(decl);
+  inspect(decl.body, (x) => {
+    if (x.kind === "SendStmt" && sameRefKey(refKey(pass, x.chan, inner), key)) out.push(x);
+    else if (x.kind === "CallExpr") calleeSends(pass, x, inner, key, out, seen, depth + 1);
+    return true;
+  });
+}
+function sendsOnce(pass, s) {
+  const body = s.target.fn.body;
+  if (s.sends.length === 0 || s.sends.some((x) => loopDepthIn(body, x) !== 0)) return false;
+  if (s.sends.length === 1) return true;
+  const sg = cfgOf(pass, s.target.fn);
+  if (!sg || s.sends.some((x) => !sg.locate(x))) return false;
+  return s.sends.every((a) => s.sends.every((b) => a === b || !sg.canReach(a, b)));
+}
+function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) {
+  const oneValue = !s.viaCall && sendsOnce(pass, s) && g.loopsContaining(g.locate(at).block).length === 0;
+  const single = senders === 1 && oneValue;
+  let allReceived;
+  if (senders > 1 && oneValue && fn.body) {
+    let count2 = 0;
+    for (const st of fn.body.list ?? []) {
+      if (st.kind === "DeferStmt" || st.kind === "GoStmt") continue;
+      inspect(st, (y) => {
+        if (y.kind === "FuncLit") return false;
+        if (sameRefKey(receivedChan(pass, y), key)) count2++;
+        return true;
+      });
+      if (count2 >= senders) {
+        allReceived = st;
+        break;
+      }
+    }
+  }
+  const drains = /* @__PURE__ */ new Set();
+  const rangeOps = /* @__PURE__ */ new Set();
+  for (const info of g.loops.values()) {
+    const st = info.stmt;
+    if (senders === 1 && g.loopsContaining(g.locate(at).block).length === 0 && nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key))) {
+      const got = receivedVars(pass, st.body, key);
+      for (const e of g.loopExits(st).exits) {
+        if (e.via?.kind === "ReturnStmt" && finalEventTested(pass, st.body, e.via, got, s.target.fn.body)) drains.add(e.via);
+      }
+    }
+    if (st.kind === "RangeStmt" && sameRefKey(refKey(pass, st.x), key) && g.loopExits(st).exits.length === 0) rangeOps.add(st.x);
+    const receives = nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
+    if (receives && g.loopExits(st).exits.length === 0) for (const n of loopHeadEntries(info)) drains.add(n);
+  }
+  const graph = callGraphOf(pass);
+  const inGroup = group || nodeContains(s.target.fn.body, (y) => {
+    if (y.kind !== "CallExpr") return false;
+    const f = unparen(y.fun);
+    if (f.kind === "SelectorExpr" && f.sel.name === "Done" && (y.args?.length ?? 0) === 0) {
+      const c = pass.types.callee(y);
+      return !c || c.name === "(*sync.WaitGroup).Done";
+    }
+    return f.kind !== "FuncLit" && graph.calleeOf(y) !== void 0;
+  }) || (go.call.args ?? []).some((a) => unparen(a).kind === "UnaryExpr");
+  return (n) => {
+    if (drains.has(n) || rangeOps.has(n) || n === allReceived) return true;
+    return nodeContains(n, (y) => {
+      if (y.kind === "CallExpr" && inGroup && isWaitCall(pass, file, y)) return true;
+      if (y.kind === "CallExpr" && helperDrains(pass, y, key)) return true;
+      const r = receivedChan(pass, y);
+      if (r === void 0) return false;
+      if (single && sameRefKey(r, key)) return true;
+      return s.signals.some((k) => sameRefKey(r, k));
+    });
+  };
+}
+function helperDrains(pass, call, key) {
+  const decl = callGraphOf(pass).calleeOf(call)?.decl;
+  if (!decl) return foreignReceiver(pass, call, key);
+  if (!decl?.body || call.ellipsis !== -1) return false;
+  const fields = decl.type.params.list ?? [];
+  if (fields.some((f) => f.type?.kind === "Ellipsis")) return false;
+  const names = fields.flatMap((f) => f.names ?? []);
+  const args = call.args ?? [];
+  if (names.length !== args.length) return false;
+  const subst = /* @__PURE__ */ new Map();
+  names.forEach((n, i) => {
+    const k = refKey(pass, args[i]);
+    const o = pass.types.objectOf(n);
+    if (k !== void 0 && o && sameRefKey(k, key)) subst.set(o, k);
+  });
+  if (subst.size === 0) return false;
+  let found = false;
+  walkSameFunc(decl.body, (x) => {
+    if (found) return false;
+    if (x.kind === "RangeStmt" && sameRefKey(refKey(pass, x.x, subst), key) && (!leavesEarly(x.body) || countsToTotal(x.body))) found = true;
+    else if (x.kind === "ForStmt" && nodeContains(x.body, (y) => sameRefKey(receivedChan(pass, y, subst), key)) && !leavesEarly(x.body)) found = true;
+    return !found;
+  });
+  return found;
+}
+function foreignReceiver(pass, call, key) {
+  const c = pass.types.callee(call);
+  if (!c?.sig || c.pkg === pass.pkg.importPath || c.kind === "builtin" || c.kind === "funcvalue") return false;
+  const params = c.sig.params;
+  return (call.args ?? []).some((a, i) => {
+    if (!sameRefKey(refKey(pass, a), key)) return false;
+    const p = params[Math.min(i, params.length - 1)];
+    const pt = p?.type;
+    const t = pt?.kind === "named" ? pt.underlying() : pt;
+    return t?.kind === "chan" && t.dir !== "send";
+  });
+}
+function countsToTotal(body) {
+  let ok = true;
+  let seen = false;
+  walkSameFunc(body, (x) => {
+    if (!ok) return false;
+    if (x.kind === "IfStmt") {
+      const exits = (x.body.list ?? []).some((st) => st.kind === "ReturnStmt" || st.kind === "BranchStmt" && st.tok === "break");
+      if (exits) {
+        const c = unparen(x.cond);
+        if (c.kind === "BinaryExpr" && (c.op === "==" || c.op === ">=")) seen = true;
+        else ok = false;
+        return false;
+      }
+    }
+    if (x.kind === "ReturnStmt" || x.kind === "BranchStmt" && (x.tok === "break" || x.tok === "goto")) ok = false;
+    return ok;
+  });
+  return ok && seen;
+}
+function leavesEarly(body) {
+  let early = false;
+  const visit = (n, nested) => {
+    walkSameFunc(n, (x) => {
+      if (early) return false;
+      if (x !== n && (x.kind === "ForStmt" || x.kind === "RangeStmt" || x.kind === "SwitchStmt" || x.kind === "TypeSwitchStmt" || x.kind === "SelectStmt")) {
+        visit(x, true);
+        return false;
+      }
+      if (x.kind === "ReturnStmt") early = true;
+      if (x.kind === "BranchStmt" && (x.tok === "goto" || x.tok === "break" && (!nested || x.label))) early = true;
+      return !early;
+    });
+  };
+  visit(body, false);
+  return early;
+}
+function waitsBeforeClose(c, synced) {
+  const lit = unparen(c.defer.call.fun);
+  if (lit.kind !== "FuncLit") return false;
+  for (const st of lit.body.list ?? []) {
+    if (pos(st) >= pos(c.close)) break;
+    if ((st.kind === "ExprStmt" || st.kind === "AssignStmt") && synced(st)) return true;
+  }
+  return false;
+}
+function earlyReturnFromReceiveLoop(pass, g, go, synced, key) {
+  const returns = /* @__PURE__ */ new Set();
+  for (const info of g.loops.values()) {
+    const body = info.stmt.body;
+    if (!nodeContains(body, (y) => sameRefKey(receivedChan(pass, y), key))) continue;
+    walkSameFunc(body, (x) => {
+      if (x.kind === "ReturnStmt") returns.add(x);
+      return true;
+    });
+  }
+  if (returns.size === 0) return null;
+  return g.findPath(go, (n) => returns.has(n), { avoid: synced });
+}
+function launchesOf(pass, body, key) {
+  const out = [];
+  for (const go of goStmtsIn(body)) {
+    const sender = senderOf(pass, go, key) ?? opaqueSender(pass, go, key);
+    if (sender) out.push({ go, at: go, sender });
+  }
+  walkSameFunc(body, (x) => {
+    const timer = afterFuncOf(pass, x);
+    if (timer && !timerStopped(pass, body, timer.v)) {
+      const go = { kind: "GoStmt", go: timer.call.lparen, call: { kind: "CallExpr", fun: timer.lit, lparen: timer.lit.body.lbrace, args: null, ellipsis: -1, rparen: timer.lit.body.rbrace } };
+      const sender = senderOf(pass, go, key);
+      if (sender) out.push({ go, at: x, sender, afterFunc: timer.call });
+      return true;
+    }
+    if (x.kind !== "ExprStmt" || unparen(x.x).kind !== "CallExpr") return x.kind !== "GoStmt" && x.kind !== "DeferStmt";
+    const call = unparen(x.x);
+    const gg = groupGoOf(pass, call);
+    if (gg) {
+      if (gg.fn?.kind === "FuncLit") {
+        const lit = gg.fn;
+        const go = { kind: "GoStmt", go: call.lparen, call: { kind: "CallExpr", fun: lit, lparen: lit.body.lbrace, args: null, ellipsis: -1, rparen: lit.body.rbrace } };
+        const sender = senderOf(pass, go, key);
+        if (sender) out.push({ go, at: x, sender, group: true });
+      }
+      return true;
+    }
+    for (const { go, sender } of helperLaunches(pass, call, key)) out.push({ go, at: x, sender, via: call });
+    return true;
+  });
+  return out;
+}
+function opaqueSender(pass, go, key) {
+  if (unparen(go.call.fun).kind === "FuncLit" || goTarget(pass, go)) return void 0;
+  const c = pass.types.callee(go.call);
+  const sig = c?.sig ?? (() => {
+    const t = pass.types.typeOf(go.call.fun);
+    const u = t?.kind === "named" ? t.underlying() : t;
+    return u?.kind === "signature" ? u : void 0;
+  })();
+  if (!sig || go.call.ellipsis !== -1) return void 0;
+  const sends = (go.call.args ?? []).some((a, i) => {
+    if (!sameRefKey(refKey(pass, a), key)) return false;
+    const pt = sig.params[i]?.type;
+    const t = pt?.kind === "named" ? pt.underlying() : pt;
+    return t?.kind === "chan" && t.dir === "send";
+  });
+  if (!sends) return void 0;
+  const lit = {
+    kind: "FuncLit",
+    type: { kind: "FuncType", func: go.go, typeParams: null, params: { kind: "FieldList", opening: go.go, list: null, closing: go.go }, results: null },
+    body: { kind: "BlockStmt", lbrace: go.go, list: [], rbrace: go.go }
+  };
+  return { target: { go, fn: lit, params: [] }, sends: [], signals: [], viaCall: true };
+}
+function afterFuncOf(pass, x) {
+  let e;
+  let v;
+  if (x.kind === "ExprStmt") e = x.x;
+  else if (x.kind === "AssignStmt" && x.rhs.length === 1) {
+    e = x.rhs[0];
+    const l = unparen(x.lhs[0]);
+    if (l.kind === "Ident") v = l;
+  } else return void 0;
+  const call = e ? unparen(e) : void 0;
+  if (call?.kind !== "CallExpr" || pass.types.callee(call)?.name !== "time.AfterFunc") return void 0;
+  const lit = call.args?.[1] ? unparen(call.args[1]) : void 0;
+  return lit?.kind === "FuncLit" ? { call, lit, ...v ? { v } : {} } : void 0;
+}
+function timerStopped(pass, body, v) {
+  if (!v || v.name === "_") return false;
+  const o = pass.types.objectOf(v);
+  let found = false;
+  inspect(body, (y) => {
+    if (found) return false;
+    if (y.kind === "CallExpr") {
+      const f = unparen(y.fun);
+      if (f.kind === "SelectorExpr" && f.sel.name === "Stop" && unparen(f.x).kind === "Ident") {
+        const r = unparen(f.x);
+        if (r.name === v.name && (!o || pass.types.objectOf(r) === o)) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+var helperGoCache = /* @__PURE__ */ new WeakMap();
+function helperLaunches(pass, call, key) {
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body || !call.args?.length || call.ellipsis !== -1) return [];
+  let fires = helperGoCache.get(decl);
+  if (fires === void 0) {
+    let gos = false;
+    let waits = false;
+    const file = pass.fileOf(decl);
+    walkSameFunc(decl.body, (x) => {
+      if (x.kind === "GoStmt") gos = true;
+      else if (x.kind === "UnaryExpr" && x.op === "<-") waits = true;
+      else if (x.kind === "SelectStmt") waits = true;
+      else if (x.kind === "RangeStmt") {
+        const t = pass.types.typeOf(x.x);
+        const u = t?.kind === "named" ? t.underlying() : t;
+        if (!u || u.kind === "chan") waits = true;
+      } else if (x.kind === "CallExpr" && file && isWaitCall(pass, file, x)) waits = true;
+      return !waits;
+    });
+    helperGoCache.set(decl, fires = gos && !waits);
+  }
+  if (!fires) return [];
+  const names = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const out = [];
+  call.args.forEach((a, i) => {
+    const p = names[i];
+    if (!p || p.name === "_" || !sameRefKey(refKey(pass, a), key)) return;
+    const inner = refKey(pass, p);
+    if (inner === void 0) return;
+    for (const go of goStmtsIn(decl.body)) {
+      const sender = senderOf(pass, go, inner);
+      if (sender) out.push({ go, sender });
+    }
+  });
+  return out;
+}
+function run5(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
+      if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
+      const closes = deferredCloses(pass, fn.body);
+      if (closes.length === 0) return;
+      const g = cfgOf(pass, fn);
+      if (!g) return;
+      const fname = funcName(file, fn);
+      for (const c of closes) {
+        if (waitDeferredAfter(pass, file, fn.body, c.defer)) continue;
+        const launches = launchesOf(pass, fn.body, c.key);
+        const senders = launches.length;
+        for (const { go, at, sender: s, via, afterFunc, group } of launches) {
+          if (!g.locate(at)) continue;
+          const synced = syncEntries(pass, file, fn, g, go, at, s, c.key, senders, group);
+          if (c.inLiteral && waitsBeforeClose(c, synced)) continue;
+          if (!g.locate(c.defer)) continue;
+          const deferFirst = g.canReach(c.defer, at);
+          if (!deferFirst && !g.canReach(at, c.defer)) continue;
+          let path;
+          if (deferFirst) path = g.findPath(at, "exit", { avoid: synced });
+          else {
+            const before = g.findPath(at, c.defer, { avoid: synced });
+            const after = before && g.findPath(c.defer, "exit", { avoid: synced });
+            path = before && after ? [...before, ...after.slice(1)] : null;
+          }
+          if (!path) continue;
+          const early = earlyReturnFromReceiveLoop(pass, g, at, synced, c.key);
+          if (early) path = early;
+          const ch = textOf(file, c.ch);
+          const goFile = pass.fileOf(go) ?? file;
+          const goLine = lineOf(goFile, go);
+          const started = via ? `the goroutine that ${textOf(file, via.fun)} starts (line ${goLine}${goFile !== file ? ` of ${goFile.path}` : ""}), called on line ${lineOf(file, at)},` : afterFunc ? `the function given to time.AfterFunc on line ${goLine}, which runs in a goroutine of its own when the timer fires,` : `the goroutine started on line ${goLine}`;
+          const send = s.sends[0] ?? go;
+          const sendFile = pass.fileOf(send) ?? file;
+          const opaque = s.sends.length === 0;
+          const ret = returnOfPath(path);
+          const how = ret ? `the return on line ${lineOf(file, ret)} does not wait for it` : `${fname} can return without waiting for it`;
+          const what = c.inLiteral ? `${textOf(file, c.close)} deferred in ${fname}` : `defer ${textOf(file, c.close)} in ${fname}`;
+          const related = [
+            ...opaque ? [] : [{ node: send, file: sendFile, message: `send on ${ch} in the goroutine` }],
+            { node: go, file: goFile, message: "the goroutine starts here" },
+            ...via ? [{ node: via, message: `${textOf(file, via.fun)} starts it and returns without waiting` }] : []
+          ];
+          if (ret) related.push({ node: ret, message: `returns without waiting for the goroutine of line ${goLine}` });
+          const byName = c.key.includes("?") || !pass.typesKnown || opaque;
+          pass.report({
+            node: c.inLiteral ? c.close : c.defer,
+            file,
+            confidence: byName ? "medium" : "high",
+            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (${opaque ? `${textOf(file, go.call.fun)} takes it as a send-only chan<- parameter` : `line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ""}`}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            related
+          });
+          break;
+        }
+      }
+    });
+  }
+}
+var analyzer5 = {
+  meta: {
+    id: ID5,
+    severity: "critical",
+    summary: "defer close(ch) in a function whose goroutines may still send on ch after it returns: the late send panics.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "goroutine",
+    docUrl: docUrl(ID5)
+  },
+  needs: deferNeeds,
+  run: run5
+};
+
+// src/rules/loop-var-capture.ts
+var ID6 = "loop-var-capture";
+function identsOf(exprs) {
+  const out = [];
+  for (const e of exprs) {
+    if (!e) continue;
+    const x = unparen(e);
+    if (x.kind === "Ident" && x.name !== "_") out.push(x);
+  }
+  return out;
+}
+function sharedLoopVars(loop, perIteration) {
+  const out = [];
+  const add = (ids, how) => {
+    for (const id of ids) if (!out.some((v) => v.id.name === id.name)) out.push({ id, loop, how });
+  };
+  if (loop.kind === "RangeStmt") {
+    if (loop.tok === ":=") {
+      if (!perIteration) add(identsOf([loop.key, loop.value]), "declared");
+    } else if (loop.tok === "=") add(identsOf([loop.key, loop.value]), "outside");
+    return out;
+  }
+  const init = loop.init;
+  if (init?.kind === "AssignStmt") {
+    if (init.tok === ":=") {
+      if (!perIteration) add(identsOf(init.lhs), "declared");
+    } else add(identsOf(init.lhs), "outside");
+  }
+  const declaredByInit = new Set(init?.kind === "AssignStmt" && init.tok === ":=" ? identsOf(init.lhs).map((i) => i.name) : []);
+  const post = loop.post;
+  const postTargets = post?.kind === "IncDecStmt" ? identsOf([post.x]) : post?.kind === "AssignStmt" && post.tok !== ":=" ? identsOf(post.lhs) : [];
+  add(postTargets.filter((i) => !declaredByInit.has(i.name)), "outside");
+  return out;
+}
+function laterLiterals(call) {
+  const out = [];
+  const fun = unparen(call.fun);
+  if (fun.kind === "FuncLit") out.push(fun);
+  for (const a of call.args ?? []) {
+    const x = unparen(a);
+    if (x.kind === "FuncLit") out.push(x);
+  }
+  return out;
+}
+function refersTo(pass, use, v, stack) {
+  if (use.name !== v.id.name) return "no";
+  const ou = pass.types.objectOf(use);
+  const ov = pass.types.objectOf(v.id);
+  if (ou && ov) return ou === ov ? "yes" : "no";
+  return redeclaredBetween(v.loop, use, stack) ? "no" : "maybe";
+}
+function redeclaredBetween(loop, use, stack) {
+  const name = use.name;
+  const at = use.namePos;
+  const start = stack.indexOf(loop);
+  const declares = (n) => {
+    if (n.kind === "AssignStmt" && n.tok === ":=") return n.lhs.some((l) => l.kind === "Ident" && l.name === name);
+    if (n.kind === "DeclStmt" && n.decl.kind === "GenDecl") {
+      return (n.decl.specs ?? []).some((s) => s.kind === "ValueSpec" && s.names.some((x) => x.name === name));
+    }
+    if (n.kind === "RangeStmt" && n.tok === ":=") return identsOf([n.key, n.value]).some((x) => x.name === name);
+    return false;
+  };
+  for (let i = Math.max(0, start) + 1; i < stack.length; i++) {
+    const n = stack[i];
+    if (n.kind === "FuncLit") {
+      const fields = [...n.type.params.list ?? [], ...n.type.results?.list ?? []];
+      if (fields.some((f) => f.names?.some((x) => x.name === name))) return true;
+    }
+    if (n.kind === "ForStmt" && n !== loop && n.init && declares(n.init) || n.kind === "RangeStmt" && n !== loop && declares(n)) return true;
+    if ((n.kind === "IfStmt" || n.kind === "SwitchStmt" || n.kind === "TypeSwitchStmt") && n.init && declares(n.init)) return true;
+    const list = n.kind === "BlockStmt" ? n.list : n.kind === "CaseClause" || n.kind === "CommClause" ? n.body : null;
+    if (list) {
+      for (const s of list) {
+        if (pos(s) >= at) break;
+        if (declares(s)) return true;
+      }
+    }
+  }
+  return false;
+}
+function firstUse(pass, lit, v, outer) {
+  let found;
+  const stack = [...outer];
+  const visit = (n) => {
+    if (found) return;
+    stack.push(n);
+    if (n.kind === "Ident") {
+      const r = refersTo(pass, n, v, stack);
+      if (r !== "no") found = { id: n, sure: r === "yes" };
+    } else if (n.kind === "SelectorExpr") {
+      visit(n.x);
+    } else if (n.kind === "KeyValueExpr") {
+      if (unparen(n.key).kind !== "Ident") visit(n.key);
+      else if (!isFieldKey(pass, n.key)) visit(n.key);
+      visit(n.value);
+    } else forEachChild(n, visit);
+    stack.pop();
+  };
+  visit(lit);
+  return found;
+}
+function isFieldKey(pass, key) {
+  const k = unparen(key);
+  const o = pass.types.objectOf(k);
+  return !o || o.kind !== "var" || o.varKind === "field";
+}
+function waitsInIteration(pass, file, loop, st, stack) {
+  let found = false;
+  const li = stack.indexOf(loop);
+  for (let i = stack.length - 2; i > li && i >= 0; i--) {
+    const list = stmtListOf(stack[i]);
+    if (!list) continue;
+    const holder = stack[i + 1];
+    const k = list.indexOf(holder);
+    if (k < 0) continue;
+    for (let j = k + 1; j < list.length; j++) {
+      const s = list[j];
+      if (s.kind === "ExprStmt" || s.kind === "AssignStmt") {
+        walkSameFunc(s, (x) => {
+          if (found) return false;
+          if (x.kind === "CallExpr" && isWaitCall(pass, file, x)) found = true;
+          return !found;
+        });
+        if (found) return true;
+      }
+      if (s.kind === "DeferStmt" || s.kind === "GoStmt") continue;
+      let leaves = false;
+      walkSameFunc(s, (x) => {
+        if (x.kind === "BranchStmt" || x.kind === "ReturnStmt") leaves = true;
+        return !leaves;
+      });
+      if (leaves) break;
+    }
+  }
+  const after = pos(st);
+  const lit = unparen(st.call.fun);
+  if (lit.kind !== "FuncLit") return false;
+  const signals = /* @__PURE__ */ new Set();
+  walkSameFunc(lit.body, (x) => {
+    if (x.kind === "SendStmt" && unparen(x.chan).kind === "Ident") signals.add(unparen(x.chan).name);
+    if (x.kind === "CallExpr" && unparen(x.fun).kind === "Ident" && unparen(x.fun).name === "close" && x.args?.[0] && unparen(x.args[0]).kind === "Ident") {
+      signals.add(unparen(x.args[0]).name);
+    }
+    return true;
+  });
+  if (signals.size === 0) return false;
+  for (const s of loop.body.list ?? []) {
+    if (pos(s) <= after || s.kind !== "ExprStmt" && s.kind !== "AssignStmt") continue;
+    walkSameFunc(s, (x) => {
+      if (found) return false;
+      if (x.kind === "UnaryExpr" && x.op === "<-" && unparen(x.x).kind === "Ident" && signals.has(unparen(x.x).name)) found = true;
+      return !found;
+    });
+    if (found) return true;
+  }
+  return false;
+}
+function run6(pass) {
+  for (const file of pass.files) {
+    const perIteration = goVersionAtLeast(file.goVersion, 1, 22);
+    file.inspector.withStack(["DeferStmt", "GoStmt"], (st, stack) => {
+      const loops = enclosingLoops(stack);
+      if (loops.length === 0) return;
+      const lits = laterLiterals(st.call);
+      const addressed = addressTaken(pass, st.call);
+      if (lits.length === 0 && addressed.length === 0) return;
+      let vars = loops.flatMap((l) => sharedLoopVars(l, perIteration));
+      if (st.kind === "GoStmt") vars = vars.filter((v) => !waitsInIteration(pass, file, v.loop, st, stack));
+      const fn = enclosingFunc(stack);
+      if (fn && vars.some((v) => v.how === "declared") && runsOncePerCall(pass, fn, st)) {
+        vars = vars.filter((v) => v.how !== "declared" || assignsVar(pass, v.loop.body, v.id, { addressTaken: true }));
+      }
+      if (vars.length === 0) return;
+      const outer = [...stack];
+      for (const v of vars) {
+        let reported = false;
+        for (const lit of lits) {
+          const use = firstUse(pass, lit, v, outer);
+          if (!use) continue;
+          report(pass, file, st, v, use, fn ? funcName(file, fn) : "the function", lit !== unparen(st.call.fun));
+          reported = true;
+          break;
+        }
+        const a = reported ? void 0 : addressed.find((x) => sameVar2(pass, x.id, v, outer));
+        if (a) reportAddress(pass, file, st, v, a, fn ? funcName(file, fn) : "the function");
+      }
+    });
+  }
+}
+function addressTaken(pass, call) {
+  const out = [];
+  const fun = unparen(call.fun);
+  if (fun.kind === "SelectorExpr") {
+    const x = unparen(fun.x);
+    if (x.kind === "Ident" && isValueVar(pass, x)) {
+      const c = pass.types.callee(call);
+      if (c?.kind === "method" && c.recv?.pointer) out.push({ id: x, how: "receiver", what: fun.sel.name });
+    }
+  }
+  for (const a of call.args ?? []) {
+    const u = unparen(a);
+    if (u.kind !== "UnaryExpr" || u.op !== "&") continue;
+    let x = unparen(u.x);
+    let path = "";
+    while (x.kind === "SelectorExpr") {
+      const t = pass.types.typeOf(x.x);
+      if (!t || t.kind === "pointer" || t.kind === "named" && t.underlying()?.kind === "pointer") break;
+      path = "." + x.sel.name + path;
+      x = unparen(x.x);
+    }
+    if (x.kind === "Ident" && (path === "" || isValueVar(pass, x))) out.push({ id: x, how: "argument", what: `&${x.name}${path}` });
+  }
+  return out;
+}
+function isValueVar(pass, id) {
+  const o = pass.types.objectOf(id);
+  if (o?.kind !== "var") return false;
+  const t = o.type;
+  if (!t) return false;
+  const u = t.kind === "named" ? t.underlying() : t;
+  return u !== void 0 && u.kind !== "pointer" && u.kind !== "interface" && u.kind !== "typeparam";
+}
+function sameVar2(pass, id, v, stack) {
+  if (id.name !== v.id.name) return false;
+  const ou = pass.types.objectOf(id);
+  const ov = pass.types.objectOf(v.id);
+  return ou !== void 0 && ou === ov && !redeclaredBetween(v.loop, id, stack);
+}
+function reportAddress(pass, file, st, v, a, fname) {
+  const name = v.id.name;
+  const loopLine = lineOf(file, v.loop);
+  const why = v.how === "declared" ? `${name} is declared by the loop on line ${loopLine} and, under ${file.goVersion} (before go1.22), one ${name} is shared by all iterations` : `the loop on line ${loopLine} assigns ${name}, a variable declared outside it, so one ${name} is shared by all iterations`;
+  const taken = a.how === "receiver" ? `${name}.${a.what} has a pointer receiver, so the ${st.kind === "DeferStmt" ? "deferred call" : "goroutine"} gets &${name}` : `the ${st.kind === "DeferStmt" ? "deferred call" : "goroutine"} is given ${a.what}`;
+  const copy = `copy it first (${name} := ${name}) so each call gets its own variable${v.how === "declared" ? ", or raise the go directive to 1.22" : ""}`;
+  const message2 = st.kind === "DeferStmt" ? `${taken}, but ${why}: when ${fname} returns every deferred call works on its last value and the earlier ones are never handled; ${copy}` : `${taken}, but ${why}: the goroutine started on line ${lineOf(file, st)} sees the next iterations overwrite it (a data race); ${copy}`;
+  const related = [
+    { node: v.loop, message: `the loop (line ${loopLine})` },
+    { node: a.id, message: `address of ${name} taken here` }
+  ];
+  pass.report({ node: st, file, message: message2, confidence: "high", related });
+}
+function report(pass, file, st, v, use, fname, viaArg) {
+  const name = v.id.name;
+  const loopLine = lineOf(file, v.loop);
+  const why = v.how === "declared" ? `${name} is declared by the loop on line ${loopLine} and, under ${file.goVersion} (before go1.22), one ${name} is shared by all iterations` : `the loop on line ${loopLine} assigns ${name}, a variable declared outside it, so one ${name} is shared by all iterations`;
+  const lit = viaArg ? "function literal passed to the deferred call" : "deferred function literal";
+  const fix = v.how === "declared" ? `pass ${name} as an argument or copy it with ${name} := ${name} before the ${st.kind === "DeferStmt" ? "defer" : "go statement"} (or raise the go directive to 1.22)` : `pass ${name} as an argument or copy it with ${name} := ${name} before the ${st.kind === "DeferStmt" ? "defer" : "go statement"}`;
+  const message2 = st.kind === "DeferStmt" ? `the ${lit} reads ${name}, but ${why}: the deferred calls run when ${fname} returns and all see its last value; ${fix}` : `the goroutine started on line ${lineOf(file, st)} reads ${name}, but ${why}: it may see a later iteration's value (a data race); ${fix}`;
+  const related = [
+    { node: v.loop, message: `the loop (line ${loopLine})` },
+    { node: use.id, message: `${name} read here` }
+  ];
+  pass.report({ node: st, file, message: message2, confidence: use.sure ? "high" : "medium", related });
+}
+var analyzer6 = {
+  meta: {
+    id: ID6,
+    severity: "high",
+    summary: "A deferred or go function literal in a loop reads a loop variable shared by all iterations, so it sees a later value.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "evaluation",
+    docUrl: docUrl(ID6)
+  },
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "GoStmt"] }),
+  run: run6
+};
+
+// src/rules/defer-eager-evaluation.ts
+var ID7 = "defer-eager-evaluation";
+var CLOCK_CALLS = ["time.Since", "time.Now", "time.Until"];
+function isNil(pass, e) {
+  if (!e) return false;
+  const x = unparen(e);
+  if (x.kind !== "Ident" || x.name !== "nil") return false;
+  const o = pass.types.objectOf(x);
+  return !o || o.kind === "nil";
+}
+function namedResultIndex(fn) {
+  const out = /* @__PURE__ */ new Map();
+  let i = 0;
+  const fields = fn.type.results?.list ?? [];
+  let count2 = 0;
+  for (const f of fields) count2 += f.names?.length ?? 1;
+  for (const f of fields) {
+    for (const n of f.names ?? []) out.set(n.name, { index: i++, count: count2 });
+    if (!f.names) i++;
+  }
+  return out;
+}
+function mentionsVar(pass, e, v) {
+  let found = false;
+  inspect(e, (x) => {
+    if (x.kind === "Ident" && sameVar(pass, x, v)) found = true;
+    return !found;
+  });
+  return found;
+}
+var writesCache = /* @__PURE__ */ new WeakMap();
+function writesOf(pass, fn, v) {
+  const key = pass.types.objectOf(v) ?? `name:${v.name}`;
+  let byVar = writesCache.get(fn);
+  if (!byVar) writesCache.set(fn, byVar = /* @__PURE__ */ new Map());
+  let w = byVar.get(key);
+  if (!w) byVar.set(key, w = computeWritesOf(pass, fn, v));
+  return w;
+}
+function computeWritesOf(pass, fn, v) {
+  const out = [];
+  if (!fn.body) return out;
+  const decl = pass.types.objectOf(v)?.decl;
+  const same2 = (e) => {
+    if (!e) return false;
+    const x = unparen(e);
+    return x.kind === "Ident" && sameVar(pass, x, v);
+  };
+  const results = namedResultIndex(fn);
+  const asResult = results.get(v.name);
+  const resultObj = asResult !== void 0;
+  walkSameFunc(fn.body, (x) => {
+    switch (x.kind) {
+      case "AssignStmt": {
+        x.lhs.forEach((l, i) => {
+          if (!same2(l)) return;
+          const id = unparen(l);
+          if (x.tok === ":=" && (decl ? id === decl : true)) return;
+          const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : void 0;
+          const call = !!v1 && unparen(v1).kind === "CallExpr";
+          const fresh = call && !mentionsVar(pass, v1, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: call && !fresh });
+        });
+        break;
+      }
+      case "IncDecStmt":
+        if (same2(x.x)) out.push({ node: x, nil: false, fresh: false });
+        break;
+      case "RangeStmt":
+        if (x.tok === "=") {
+          for (const k of [x.key, x.value]) if (same2(k)) out.push({ node: k, nil: false, fresh: false });
+        }
+        break;
+      case "ReturnStmt": {
+        if (!resultObj || !x.results || x.results.length === 0) break;
+        const o = pass.types.objectOf(v);
+        if (o && o.varKind !== "result" && !(decl && isTopLevelRedecl(fn, decl))) break;
+        if (x.results.length === asResult.count) {
+          const r = x.results[asResult.index];
+          if (same2(r)) break;
+          out.push({ node: x, nil: isNil(pass, r), fresh: unparen(r).kind === "CallExpr" });
+        } else out.push({ node: x, nil: false, fresh: true });
+        break;
+      }
+    }
+    return true;
+  });
+  return out;
+}
+function isTopLevelRedecl(fn, decl) {
+  return (fn.body?.list ?? []).some((s) => s.kind === "AssignStmt" && s.tok === ":=" && s.lhs.includes(decl));
+}
+function deferMentions(pass, d, v) {
+  let found = false;
+  walkSameFunc(d, (x) => {
+    if (found) return false;
+    if (x.kind === "Ident" && sameVar(pass, x, v)) found = true;
+    return !found;
+  });
+  return found;
+}
+function handlingEntries(pass, cfg, fn, d, v) {
+  const out = [];
+  for (const x of cfg.defers) if (x !== d && deferMentions(pass, x, v)) out.push(x);
+  const mentions2 = (c) => mentionsVar(pass, c, v);
+  const walk = (n, top) => {
+    if (n.kind === "CallExpr" && n !== d.call && sameExpr(n.fun, d.call.fun) && mentions2(n)) {
+      const e = cfg.locate(top ?? n)?.node;
+      if (e) out.push(e);
+    }
+    const nextTop = top ?? (n.kind === "FuncLit" ? n : null);
+    forEachChild(n, (c) => walk(c, nextTop));
+  };
+  if (fn.body) walk(fn.body, null);
+  return out;
+}
+function childOfCancelled(pass, fn, cancel, write) {
+  if (write.kind !== "AssignStmt" || write.lhs.length !== 2 || write.rhs.length !== 1) return false;
+  const call = unparen(write.rhs[0]);
+  if (call.kind !== "CallExpr" || !call.args?.length) return false;
+  const c = callName(pass, pass.fileOf(write), call);
+  if (!c || !/^context\.With(Cancel|CancelCause|Timeout|TimeoutCause|Deadline|DeadlineCause)$/.test(c.name)) return false;
+  const parent = unparen(call.args[0]);
+  const newCtx = unparen(write.lhs[0]);
+  if (parent.kind !== "Ident" || newCtx.kind !== "Ident" || !sameVar(pass, parent, newCtx)) return false;
+  const decl = pass.types.objectOf(cancel)?.decl;
+  if (!decl || !fn.body) return false;
+  let together = false;
+  walkSameFunc(fn.body, (x) => {
+    if (together) return false;
+    if (x.kind === "AssignStmt" && x.lhs.length === 2 && x.lhs[1] === decl) {
+      const first = unparen(x.lhs[0]);
+      together = first.kind === "Ident" && sameVar(pass, first, parent);
+    }
+    return !together;
+  });
+  return together;
+}
+function writeAfter(q) {
+  const { pass, cfg, fn, d, v } = q;
+  const candidates = writesOf(pass, fn, v).filter((w) => !(w.nil && !q.keepNil) && !(q.freshOnly && !w.fresh) && !(q.skipDerived && w.derived));
+  if (candidates.length === 0) return void 0;
+  const decl = pass.types.objectOf(v)?.decl;
+  const declEntry = decl && cfg ? cfg.locate(decl)?.node : void 0;
+  const blocked = (n) => n === d || n === declEntry;
+  const handled = cfg ? handlingEntries(pass, cfg, fn, d, v) : [];
+  const redefers = new Set(cfg ? cfg.defers.filter((x) => x !== d && deferMentions(pass, x, v)) : []);
+  const toWrite = (n) => blocked(n) || redefers.has(n);
+  for (const w of candidates) {
+    if (!cfg) {
+      if (pos(w.node) > pos(d)) return w;
+      continue;
+    }
+    const ref = cfg.locate(w.node);
+    if (!ref) continue;
+    try {
+      if (!cfg.pathExists(d, ref.node, toWrite)) continue;
+      if (ref.node.kind !== "ReturnStmt" && !cfg.pathExists(ref.node, "exit", blocked) && !cfg.pathExists(ref.node, "panic", blocked)) continue;
+      if (pos(w.node) < pos(d) && cfg.canReach(ref.node, d)) continue;
+      if (handled.some((o) => o === ref.node || cfg.canReach(ref.node, o))) continue;
+      return w;
+    } catch {
+      continue;
+    }
+  }
+  return void 0;
+}
+function closureOf(text) {
+  return text.includes("(...)") || text === "the call" || text.includes("{...}") ? "defer func() { ... }() around the call" : `defer func() { ${text} }()`;
+}
+function underlying(t) {
+  return t?.kind === "named" ? t.underlying() : t;
+}
+function closureFix(file, d) {
+  const text = textOf(file, d.call);
+  if (/\brecover\s*\(/.test(text) || text.includes("\n")) return [];
+  return [{ message: `Evaluate at exit: defer func() { ${text} }()`, edits: [{ node: d.call, newText: `func() { ${text} }()` }] }];
+}
+function clockCall(pass, file, call) {
+  const c = pass.types.callee(call);
+  let found;
+  (call.args ?? []).forEach((arg, i) => {
+    if (found) return;
+    const direct = unparen(arg);
+    const visit = (x) => {
+      if (found || x.kind === "FuncLit") return false;
+      if (x.kind === "CompositeLit") {
+        for (const e of x.elts ?? []) {
+          const v = unparen(e.kind === "KeyValueExpr" ? e.value : e);
+          if (v.kind === "CallExpr" && callName(pass, file, v)?.name === "time.Now" && slotIsConcrete(pass, x, e)) continue;
+          if (visit(e)) walkSameFunc(e, visit);
+        }
+        return false;
+      }
+      if (x.kind !== "CallExpr") return true;
+      const n = callName(pass, file, x);
+      if (!n || !CLOCK_CALLS.includes(n.name)) return true;
+      if (n.name === "time.Now" && x === direct) {
+        const p = paramType(c?.sig, i);
+        if (!p || !isInterface(p) && !endTimeSlot(c.short, c.sig, i)) return false;
+      }
+      found = { call: x, name: n.name, typed: n.typed };
+      return false;
+    };
+    if (visit(direct)) walkSameFunc(direct, visit);
+  });
+  return found;
+}
+function slotIsConcrete(pass, lit, e) {
+  const u = underlying(pass.types.typeOf(lit));
+  let slot;
+  if (u?.kind === "struct") {
+    if (e.kind === "KeyValueExpr") {
+      const k = unparen(e.key);
+      slot = k.kind === "Ident" ? u.fields.find((f) => f.name === k.name)?.type : void 0;
+    } else {
+      slot = u.fields[(lit.elts ?? []).indexOf(e)]?.type;
+    }
+  } else if (u?.kind === "slice" || u?.kind === "array") slot = u.elem;
+  else if (u?.kind === "map") slot = u.elem;
+  return !!slot && !isInterface(slot);
+}
+function endTimeSlot(callee, sig, i) {
+  const name = sig.params[Math.min(i, sig.params.length - 1)]?.name ?? "";
+  if (/^(start|begin|since|from|t0|began)/i.test(name) || /Start(ed)?(At|Time)?$/.test(name)) return false;
+  if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name)) return true;
+  if (/^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee)) return true;
+  return /^(Mark|Record|Note|Set)[A-Z]\w*[a-z]ed(At|Time)?$/.test(callee) && !/Start(ed)?(At|Time)?$/.test(callee);
+}
+function paramType(sig, i) {
+  if (!sig || sig.params.length === 0) return void 0;
+  if (i < sig.params.length - 1 || !sig.variadic) return sig.params[i]?.type;
+  const last = sig.params[sig.params.length - 1].type;
+  return last.kind === "slice" ? last.elem : last;
+}
+function isInterface(t) {
+  return underlying(t)?.kind === "interface";
+}
+function run7(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const fn = enclosingFunc(stack);
+      if (!fn?.body) return;
+      const fname = funcName(file, fn);
+      const raw = textOf(file, d.call);
+      const text = raw.includes("\n") ? callText(file, d.call) : raw;
+      const deferLine = lineOf(file, d);
+      const fun = unparen(d.call.fun);
+      const clock = clockCall(pass, file, d.call);
+      if (clock) {
+        const what = textOf(file, clock.call);
+        pass.report({
+          node: clock.call,
+          file,
+          message: fun.kind === "FuncLit" ? `${what}, an argument of the deferred function literal on line ${deferLine}, is evaluated at the defer statement, not when ${fname} returns, so it measures ${clock.name === "time.Now" ? "the start, not the end" : "almost nothing"}; compute it inside the literal, which runs at exit` : `${what} in defer ${text} is evaluated at the defer statement on line ${deferLine}, not when ${fname} returns, so it measures ${clock.name === "time.Now" ? "the start, not the end" : "almost nothing"}; defer a closure so it runs at exit: ${closureOf(text)}`,
+          confidence: clock.typed ? "high" : "medium",
+          fixes: fun.kind === "FuncLit" ? [] : closureFix(file, d)
+        });
+        return;
+      }
+      if (fun.kind === "FuncLit") {
+        checkArgs(pass, file, fn, fname, d, text, deferLine);
+        return;
+      }
+      const cfg = pass.cfg(fn);
+      if (fun.kind === "Ident") {
+        const o = pass.types.objectOf(fun);
+        if (o && o.kind !== "var") return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+        const w = writeAfter({ pass, cfg, fn, d, v: fun, keepNil: true, freshOnly: false });
+        if (w && !childOfCancelled(pass, fn, fun, w.node)) {
+          const wl = lineOf(file, w.node);
+          pass.report({
+            node: d,
+            file,
+            message: `defer ${text} calls the function ${fun.name} holds at the defer statement on line ${deferLine}; ${fun.name} is ${w.nil ? "set to nil" : "reassigned"} on line ${wl}, which does not change the deferred call${w.nil ? "" : ", so the new function is never called"}; to call the value ${fun.name} has at exit, ${closureOf(text)}`,
+            confidence: o ? "high" : "medium",
+            related: [{ node: w.node, message: `${fun.name} reassigned here` }],
+            fixes: closureFix(file, d)
+          });
+          return;
+        }
+        return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+      }
+      if (fun.kind === "SelectorExpr") {
+        const x = unparen(fun.x);
+        const root = x.kind === "SelectorExpr" ? fieldPathRoot(pass, x) : void 0;
+        if (root) {
+          const w = writeAfter({ pass, cfg, fn, d, v: root, keepNil: false, freshOnly: true });
+          if (w) {
+            const wl = lineOf(file, w.node);
+            const recv = textOf(file, x);
+            pass.report({
+              node: d,
+              file,
+              message: `defer ${text} reads ${recv} at the defer statement on line ${deferLine}; ${root.name} is reassigned on line ${wl}, so the deferred ${fun.sel.name} still acts on the old ${recv}, and the ${recv} of the ${root.name} assigned on line ${wl} ${fun.sel.name === "Close" ? "is never closed" : `gets no ${fun.sel.name}`}; defer a separate ${fun.sel.name} for the new value (or use a new variable)`,
+              confidence: "high",
+              related: [{ node: w.node, message: `${root.name} reassigned here` }]
+            });
+            return;
+          }
+        }
+        if (x.kind === "Ident" && isReceiverVar(pass, file, x, d.call)) {
+          const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: true });
+          if (w) {
+            const wl = lineOf(file, w.node);
+            pass.report({
+              node: d,
+              file,
+              message: `defer ${text} uses the value ${x.name} has at the defer statement on line ${deferLine}; ${x.name} is reassigned on line ${wl}, so the deferred ${fun.sel.name} still acts on the old ${x.name} and the value assigned on line ${wl} ${fun.sel.name === "Close" ? "is never closed" : `gets no ${fun.sel.name}`}; defer a separate ${fun.sel.name} for the new value (or use a new variable)`,
+              confidence: pass.types.objectOf(x) ? "high" : "medium",
+              related: [{ node: w.node, message: `${x.name} reassigned here` }]
+            });
+            return;
+          }
+        }
+      }
+      checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+    });
+  }
+}
+function fieldPathRoot(pass, e) {
+  let x = e;
+  while (x.kind === "SelectorExpr") {
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === "pointer") t = t.elem;
+    const u = underlying(t);
+    const name = x.sel.name;
+    if (u?.kind !== "struct" || !u.fields.some((f) => f.name === name)) return void 0;
+    x = unparen(x.x);
+  }
+  if (x.kind !== "Ident") return void 0;
+  const o = pass.types.objectOf(x);
+  if (!o || o.kind !== "var" || o.varKind !== "local" && o.varKind !== "param") return void 0;
+  return underlying(o.type)?.kind === "pointer" ? x : void 0;
+}
+function isReceiverVar(pass, file, x, call) {
+  const o = pass.types.objectOf(x);
+  if (o) {
+    if (o.kind !== "var") return false;
+    const u = underlying(o.type);
+    if (!u) return false;
+    if (u.kind === "pointer" || u.kind === "interface" || u.kind === "signature" || u.kind === "map" || u.kind === "chan") return true;
+    const c = pass.types.callee(call);
+    return c?.kind === "method" && c.recv?.pointer === false;
+  }
+  return callName(pass, file, call)?.recv !== void 0;
+}
+var RELEASING_CALL = /^(?:close|Close|remove|Remove|release|Release|cleanup|Cleanup|free|Free|stop|Stop|cancel|Cancel|shutdown|Shutdown|unlock|Unlock|delete|Delete|drop|Drop|destroy|Destroy|teardown|Teardown|put|Put)/;
+function releasingCall(pass, file, call) {
+  if (unparen(call.fun).kind === "FuncLit") return false;
+  const n = callName(pass, file, call);
+  if (!n || n.recv !== void 0) return false;
+  const c = pass.types.callee(call);
+  if (c && (c.kind === "method" || c.kind === "interface")) return false;
+  return RELEASING_CALL.test(n.short);
+}
+function isLocal(fn, x) {
+  for (const f of [...fn.type.params.list ?? [], ...fn.type.results?.list ?? []]) if (f.names?.some((n) => n.name === x.name)) return true;
+  let found = false;
+  walkSameFunc(fn.body, (n) => {
+    if (found) return false;
+    if (n.kind === "AssignStmt" && n.tok === ":=" && n.lhs.some((l) => l.kind === "Ident" && l.name === x.name)) found = true;
+    if (n.kind === "ValueSpec" && n.names.some((i) => i.name === x.name)) found = true;
+    return !found;
+  });
+  return found;
+}
+function isContext(pass, x) {
+  const t = pass.types.typeOf(x);
+  return t?.kind === "named" && t.pkg === "context" && t.name === "Context";
+}
+function saysSnapshot(call) {
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    return x.kind === "BasicLit" && x.tokKind === "STRING" && /\b(start(ed|ing)?|initial(ly)?|before|original(ly)?|old|prev(ious)?|was|were|began|begin(ning)?|entry|entering)\b/i.test(x.value);
+  });
+}
+function deferredWithSameCall(pass, file, fn, d, w, v) {
+  const i = w.lhs.findIndex((l) => unparen(l).kind === "Ident" && sameVar(pass, unparen(l), v));
+  const src = i >= 0 && w.rhs.length === w.lhs.length ? unparen(w.rhs[i]) : void 0;
+  if (src?.kind !== "Ident") return false;
+  const name = callName(pass, file, d.call)?.name;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt" && x !== d && callName(pass, file, x.call)?.name === name) {
+      found = (x.call.args ?? []).some((a) => unparen(a).kind === "Ident" && sameVar(pass, unparen(a), src));
+    }
+    return !found;
+  });
+  return found;
+}
+function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
+  const args = d.call.args ?? [];
+  if (args.length === 0) return;
+  const cfg = cfgIn ?? pass.cfg(fn);
+  const releasing = releasingCall(pass, file, d.call);
+  const seen = /* @__PURE__ */ new Set();
+  for (const a of args) {
+    const x = unparen(a);
+    if (x.kind !== "Ident" || x.name === "_" || seen.has(x.name)) continue;
+    seen.add(x.name);
+    const o = pass.types.objectOf(x);
+    if (o && o.kind !== "var") continue;
+    if (!o && (x.name === "nil" || x.name === "true" || x.name === "false" || x.name === "iota")) continue;
+    const typed = isErrorTyped(pass, x);
+    const isErr = typed === true || typed === void 0 && /^err$|Err$|^err[A-Z]/.test(x.name);
+    if (!isErr && (o && o.varKind === "package" || !o && !isLocal(fn, x))) continue;
+    if (!isErr && !releasing && (unparen(d.call.fun).kind === "FuncLit" || saysSnapshot(d.call) || isContext(pass, x))) continue;
+    const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing, skipDerived: !isErr && !releasing });
+    if (!w) continue;
+    if (!isErr && w.node.kind === "AssignStmt" && deferredWithSameCall(pass, file, fn, d, w.node, x)) continue;
+    const wl = lineOf(file, w.node);
+    const how = w.node.kind === "ReturnStmt" ? `set again by the return statement on line ${wl}` : `assigned again on line ${wl}`;
+    if (isErr) {
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine} (usually nil); ${x.name} is ${how}, so the deferred call never sees the error ${fname} ends with; defer a closure that reads it at exit: ${closureOf(text)}`,
+        confidence: typed === true && o ? "high" : "medium",
+        related: [{ node: w.node, message: `${x.name} ${w.node.kind === "ReturnStmt" ? "set" : "assigned"} here` }],
+        fixes: closureFix(file, d)
+      });
+    } else {
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} receives ${x.name} as it is at the defer statement on line ${deferLine}; ${x.name} is ${how}, so the deferred call uses the old value; if the value at exit is meant, defer a closure: ${closureOf(text)}`,
+        confidence: "medium",
+        related: [{ node: w.node, message: `${x.name} ${w.node.kind === "ReturnStmt" ? "set" : "assigned"} here` }]
+      });
+    }
+  }
+}
+var analyzer7 = {
+  meta: {
+    id: ID7,
+    severity: "high",
+    summary: "A deferred call's arguments or receiver are evaluated at the defer statement, but the code wants their values at exit.",
+    enabledByDefault: true,
+    fixable: true,
+    category: "evaluation",
+    docUrl: docUrl(ID7)
+  },
+  needs: deferNeeds,
+  run: run7
+};
+
+// src/rules/defer-call-chain.ts
+var ID8 = "defer-call-chain";
+var CHAIN_BEGIN_PREFIXES = [
+  "Start",
+  "Begin",
+  "New",
+  "Track",
+  "Trace",
+  "Time",
+  "Measure",
+  "Enter",
+  "Acquire",
+  "Lock",
+  "RLock",
+  "Open",
+  "Push",
+  "Span",
+  "Region",
+  "Task",
+  "Timer",
+  "Scope",
+  "Watch",
+  "Mark",
+  "Subscribe",
+  "Register",
+  "Pause",
+  "Disable",
+  "Suspend",
+  "Hold",
+  "Pin"
+];
+var CHAIN_END_METHODS = /* @__PURE__ */ new Set([
+  "End",
+  "Stop",
+  "Finish",
+  "Done",
+  "ObserveDuration",
+  "Release",
+  "Unlock",
+  "RUnlock",
+  "Exit",
+  "Leave",
+  "Pop",
+  "Close",
+  "Record",
+  "Observe",
+  "Complete",
+  "Unsubscribe",
+  "Unregister",
+  "Resume",
+  "Enable",
+  "Unpin"
+]);
+function calleeShort(pass, call) {
+  const c = pass.types.callee(call);
+  if (c) return c.short;
+  const f = unparen(call.fun);
+  if (f.kind === "Ident") return f.name;
+  if (f.kind === "SelectorExpr") return f.sel.name;
+  return void 0;
+}
+function receiverCall(pass, recv) {
+  let x = unparen(recv);
+  for (; ; ) {
+    if (x.kind === "SelectorExpr") {
+      x = unparen(x.x);
+      if (x.kind === "CallExpr") break;
+      return void 0;
+    }
+    if (x.kind === "IndexExpr" || x.kind === "StarExpr") {
+      x = unparen(x.x);
+      continue;
+    }
+    break;
+  }
+  if (x.kind !== "CallExpr") return void 0;
+  const c = pass.types.callee(x);
+  if (c?.kind === "conversion" || pass.types.isType(x.fun)) return void 0;
+  if (!c) {
+    const f = unparen(x.fun);
+    if (f.kind === "StarExpr" || f.kind === "ArrayType" || f.kind === "MapType" || f.kind === "ChanType" || f.kind === "FuncType" || f.kind === "InterfaceType") return void 0;
+  }
+  return x;
+}
+var ACTION_VERBS = [
+  "Shutdown",
+  "Stop",
+  "Close",
+  "Flush",
+  "Start",
+  "Begin",
+  "Run",
+  "Exec",
+  "Execute",
+  "Send",
+  "Write",
+  "Commit",
+  "Rollback",
+  "Release",
+  "Reset",
+  "Cancel",
+  "Wait",
+  "Drain",
+  "Finish",
+  "End",
+  "Kill",
+  "Terminate",
+  "Disconnect",
+  "Delete",
+  "Remove",
+  "Save",
+  "Sync",
+  "Apply",
+  "Do",
+  "Process",
+  "Lock",
+  "Unlock",
+  "Acquire",
+  "Open",
+  "Connect",
+  "Dial",
+  "Listen",
+  "Serve",
+  "Publish",
+  "Notify",
+  "Signal",
+  "Clear",
+  "Purge",
+  "Evict",
+  "Update",
+  "Set",
+  "Put",
+  "Push",
+  "Pop",
+  "Enqueue",
+  "Dequeue",
+  "Submit",
+  "Trigger",
+  "Fire",
+  "Emit",
+  "Log",
+  "Print",
+  "Record",
+  "Observe",
+  "Stat",
+  "Load",
+  "Store",
+  "Swap",
+  "Restore",
+  "Revert",
+  "Undo",
+  "Disable",
+  "Enable",
+  "Pause",
+  "Resume",
+  "Detach",
+  "Attach",
+  "Unregister",
+  "Register",
+  "Unsubscribe",
+  "Subscribe",
+  "Abort",
+  "Exit",
+  "Quit",
+  "Halt",
+  "Dispose",
+  "Destroy",
+  "Free",
+  "Invalidate",
+  "Expire",
+  "Mark",
+  "Track"
+];
+function startsWithVerb(name, verbs) {
+  const n = name.charAt(0).toUpperCase() + name.slice(1);
+  return verbs.some((v) => n === v || n.startsWith(v) && /^[A-Z0-9_]/.test(n.charAt(v.length)));
+}
+function isAction(name) {
+  return startsWithVerb(name, ACTION_VERBS);
+}
+var STATE_CAPTURE_VERBS = [
+  "Snapshot",
+  "Summary",
+  "Summarize",
+  "Checkpoint",
+  "Capture",
+  "Stats",
+  "Total",
+  "Totals",
+  "Usage",
+  "Build",
+  "Seal",
+  "Pending",
+  "Collect",
+  "Freeze",
+  "Progress",
+  "Counters"
+];
+function isStateCapture(name) {
+  return startsWithVerb(name, STATE_CAPTURE_VERBS) || /[a-z](Snapshot|Summary|Checkpoint|Stats|Totals|Counters|Progress|Usage)$/.test(name);
+}
+var RESTORE_METHODS = /* @__PURE__ */ new Set(["Restore", "Load", "Reset", "Rollback", "Revert", "Undo", "Discard", "Free", "Close", "Release", "Put"]);
+function exported(name) {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+function isIdiom(innerName, outerName) {
+  if (!innerName || !outerName) return false;
+  if (exported(outerName) === `Un${exported(innerName).charAt(0).toLowerCase()}${exported(innerName).slice(1)}`) return true;
+  if ((isStateCapture(innerName) || startsWithVerb(innerName, ["Save"])) && RESTORE_METHODS.has(exported(outerName))) return true;
+  if (!CHAIN_END_METHODS.has(exported(outerName))) return false;
+  const inner = exported(innerName);
+  return CHAIN_BEGIN_PREFIXES.some((p) => inner.startsWith(p));
+}
+function run8(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const fun = unparen(d.call.fun);
+      if (fun.kind !== "SelectorExpr") return;
+      if (fun.x.kind === "Ident") return;
+      const inner = receiverCall(pass, fun.x);
+      if (!inner) return;
+      const innerName = calleeShort(pass, inner);
+      const outerName = fun.sel.name;
+      if (!innerName) return;
+      const kept = keptEarlier(file, d, inner, stack);
+      const handed = kept && (d.call.args ?? []).some((a) => {
+        let hit = false;
+        walkNode(a, (x) => {
+          if (x.kind === "Ident" && x.name === kept.id.name) hit = true;
+          return !hit;
+        });
+        return hit;
+      });
+      if (kept && !handed && makesNew(pass, inner, innerName)) {
+        reportSecondCall(pass, file, d, inner, kept, stack);
+        return;
+      }
+      if (isIdiom(innerName, outerName)) return;
+      if (isAction(innerName) || isStateCapture(innerName)) {
+        report2(pass, file, d, inner, stack);
+        return;
+      }
+      const begins = CHAIN_BEGIN_PREFIXES.some((p) => exported(innerName).startsWith(p));
+      const stale = begins ? void 0 : staleAccessor(pass, d, inner, stack);
+      if (stale) {
+        report2(pass, file, d, inner, stack, stale);
+        return;
+      }
+      const accessors = [];
+      for (const a of [...d.call.args ?? [], ...inner.args ?? []]) {
+        walkNode(a, (x) => {
+          if (x.kind === "FuncLit") return false;
+          if (x.kind === "CallExpr" && unparen(x.fun).kind === "SelectorExpr") accessors.push(x);
+          return true;
+        });
+      }
+      for (const arg of accessors) {
+        const argStale = staleAccessor(pass, d, arg, stack);
+        if (argStale) {
+          report2(pass, file, d, arg, stack, argStale, inner);
+          return;
+        }
+      }
+    });
+  }
+}
+function makesNew(pass, inner, name) {
+  const decl = pass.types.callee(inner)?.decl;
+  if (decl?.body) {
+    const self = decl.recv?.list?.[0]?.names?.[0]?.name;
+    let returns = 0;
+    let fields = 0;
+    walkSameFunc(decl.body, (x) => {
+      if (x.kind === "ReturnStmt" && x.results?.length) {
+        returns++;
+        let r = unparen(x.results[0]);
+        if (r.kind === "UnaryExpr" && r.op === "&") r = unparen(r.x);
+        while (r.kind === "SelectorExpr" || r.kind === "IndexExpr") r = unparen(r.x);
+        if (self && r.kind === "Ident" && r.name === self) fields++;
+      }
+      return true;
+    });
+    return returns > 0 && fields < returns;
+  }
+  return /^(Get|New|Begin|Acquire|Open|Start|Create|Make|Borrow|Take|Fetch|Dial|Connect|Batch|Tx|Txn|Lease|Checkout)/.test(name.charAt(0).toUpperCase() + name.slice(1));
+}
+function keptEarlier(file, d, inner, stack) {
+  const fn = enclosingFunc(stack);
+  if (!fn?.body) return void 0;
+  const text = textOf(file, inner);
+  let found;
+  walkSameFunc(fn.body, (x) => {
+    if (found || pos(x) >= pos(d)) return false;
+    if (x.kind === "AssignStmt" && x.lhs.length === x.rhs.length) {
+      x.lhs.forEach((l, i) => {
+        const id = unparen(l);
+        if (!found && id.kind === "Ident" && id.name !== "_" && textOf(file, unparen(x.rhs[i])) === text) found = { id, at: x };
+      });
+    }
+    return !found;
+  });
+  return found;
+}
+function reportSecondCall(pass, file, d, inner, kept, stack) {
+  const fn = enclosingFunc(stack);
+  const fname = fn ? funcName(file, fn) : "the function";
+  const innerText = textOf(file, inner);
+  const fun = unparen(d.call.fun);
+  const fixed = `${kept.id.name}.${fun.sel.name}(${(d.call.args ?? []).map((a) => textOf(file, a)).join(", ")})`;
+  pass.report({
+    node: d,
+    file,
+    confidence: "high",
+    message: `in defer ${textOf(file, d.call)}, ${innerText} runs now and returns a second value, not the ${kept.id.name} that ${fname} got from the same call on line ${lineOf(file, kept.at)}: the deferred ${fun.sel.name} acts on that second one and ${kept.id.name} is never ${fun.sel.name === "Close" || fun.sel.name === "Release" ? "released" : "finished"}; defer ${fixed}`,
+    related: [{ node: kept.at, message: `${kept.id.name} from ${innerText}` }]
+  });
+}
+function receiverFields(pass, decl) {
+  const self = decl.recv?.list?.[0]?.names?.[0];
+  if (!decl.body || !self || self.name === "_") return void 0;
+  const selfObj = pass.types.objectOf(self);
+  const isSelf = (e) => {
+    const b = unparen(e);
+    return b.kind === "Ident" && b.name === self.name && (!selfObj || pass.types.objectOf(b) === selfObj);
+  };
+  const reads = /* @__PURE__ */ new Set();
+  const writes = /* @__PURE__ */ new Set();
+  const written = (l) => {
+    let x = unparen(l);
+    while (x.kind === "IndexExpr" || x.kind === "StarExpr") x = unparen(x.x);
+    if (x.kind === "SelectorExpr" && isSelf(x.x)) writes.add(x.sel.name);
+  };
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind === "SelectorExpr" && isSelf(x.x)) reads.add(x.sel.name);
+    else if (x.kind === "AssignStmt") x.lhs.forEach(written);
+    else if (x.kind === "IncDecStmt") written(x.x);
+    else if (x.kind === "CallExpr") {
+      const g = unparen(x.fun);
+      if (g.kind === "SelectorExpr" && /^(Store|Swap|CompareAndSwap)$/.test(g.sel.name)) written(g.x);
+    }
+    return true;
+  });
+  return { reads, writes };
+}
+function methodWrites(pass, decl, depth = 0, seen = /* @__PURE__ */ new Set()) {
+  const out = /* @__PURE__ */ new Set();
+  if (seen.has(decl)) return out;
+  seen.add(decl);
+  const own = receiverFields(pass, decl);
+  if (!own) return out;
+  for (const w of own.writes) out.add(w);
+  const self = decl.recv?.list?.[0]?.names?.[0];
+  if (depth >= 3 || !self || !decl.body) return out;
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind !== "CallExpr") return true;
+    const g = unparen(x.fun);
+    if (g.kind !== "SelectorExpr" || unparen(g.x).kind !== "Ident" || unparen(g.x).name !== self.name) return true;
+    const m = pass.types.callee(x)?.decl;
+    if (m?.recv) for (const w of methodWrites(pass, m, depth + 1, seen)) out.add(w);
+    return true;
+  });
+  return out;
+}
+function staleAccessor(pass, d, inner, stack) {
+  const f = unparen(inner.fun);
+  if (f.kind !== "SelectorExpr") return void 0;
+  const recv = unparen(f.x);
+  let root = recv;
+  while (root.kind === "SelectorExpr") root = unparen(root.x);
+  if (root.kind !== "Ident" || pass.types.objectOf(root)?.kind !== "var") return void 0;
+  const decl = pass.types.callee(inner)?.decl;
+  const accessor = decl ? receiverFields(pass, decl) : void 0;
+  if (!accessor || accessor.reads.size === 0) return void 0;
+  const fn = enclosingFunc(stack);
+  if (!fn?.body) return void 0;
+  const sameRecv = (e) => sameExpr(unparen(e), recv);
+  const fieldOf = (l) => {
+    let x = unparen(l);
+    while (x.kind === "IndexExpr" || x.kind === "StarExpr") x = unparen(x.x);
+    return x.kind === "SelectorExpr" && sameRecv(x.x) && accessor.reads.has(x.sel.name) ? x.sel.name : void 0;
+  };
+  let hit;
+  walkSameFunc(fn.body, (x) => {
+    if (hit || x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
+    if (pos(x) <= pos(d)) return true;
+    if (x.kind === "AssignStmt") {
+      for (const l of x.lhs) {
+        const field = fieldOf(l);
+        if (field) hit = { field, at: x };
+      }
+    } else if (x.kind === "IncDecStmt") {
+      const field = fieldOf(x.x);
+      if (field) hit = { field, at: x };
+    } else if (x.kind === "CallExpr" && x !== inner) {
+      const g = unparen(x.fun);
+      const m = g.kind === "SelectorExpr" && sameRecv(g.x) ? pass.types.callee(x)?.decl : void 0;
+      const writes = m ? methodWrites(pass, m) : void 0;
+      const field = writes ? [...writes].find((w) => accessor.reads.has(w)) : void 0;
+      if (field) hit = { field, at: x };
+    }
+    return !hit;
+  });
+  return hit;
+}
+function report2(pass, file, d, inner, stack, stale, head) {
+  const fn = enclosingFunc(stack);
+  const fname = fn ? funcName(file, fn) : "the function";
+  const innerText = textOf(file, inner);
+  const fun = unparen(d.call.fun);
+  const typed = pass.types.callee(inner) !== void 0;
+  const recv = stale ? textOf(file, unparen(inner.fun).x) : "";
+  const changes = stale?.at.kind === "CallExpr" ? `changes afterwards through ${textOf(file, stale.at)}` : "assigns afterwards";
+  pass.report({
+    node: d,
+    file,
+    message: head && stale ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
+    confidence: stale ? "medium" : typed ? "high" : "medium",
+    related: [
+      { node: inner, message: `${innerText} is evaluated when the defer statement runs` },
+      ...stale ? [{ node: stale.at, message: `${recv}.${stale.field} assigned here, after the defer` }] : []
+    ]
+  });
+}
+var analyzer8 = {
+  meta: {
+    id: ID8,
+    severity: "low",
+    summary: "defer a.B().C(): a.B() runs at the defer statement; only C is deferred.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "evaluation",
+    docUrl: docUrl(ID8)
+  },
+  // What the function's other calls change is asked of a deferred chain (see prune's chainDefer).
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"] }, { deferred: true }),
+  run: run8
+};
+
+// src/rules/defer-ineffective-return.ts
+var ID9 = "defer-ineffective-return";
+function valueReturns(lit) {
+  const out = [];
+  walkSameFunc(lit.body, (x) => {
+    if (x.kind === "ReturnStmt" && x.results && x.results.length > 0) out.push(x);
+  });
+  return out;
+}
+function returnsOneFunc(pass, call) {
+  const lit = unparen(call.fun);
+  const fields = lit.type.results?.list ?? [];
+  if (fields.length !== 1 || (fields[0].names?.length ?? 1) !== 1) return false;
+  const te = fields[0].type;
+  if (te && unparen(te).kind === "FuncType") return true;
+  const t = pass.types.typeOf(call);
+  const u = t?.kind === "named" ? t.underlying() : t;
+  return u?.kind === "signature";
+}
+function namedResults(fn) {
+  const out = /* @__PURE__ */ new Set();
+  for (const f of fn.type.results?.list ?? []) for (const n of f.names ?? []) out.add(n.name);
+  return out;
+}
+function hasResults(fn) {
+  return (fn.type.results?.list ?? []).length > 0;
+}
+function declaredIn(pass, fn, lit, id) {
+  const o = pass.types.objectOf(id);
+  if (!o) return void 0;
+  if (o.kind !== "var" || !o.decl) return "other";
+  const at = o.decl.namePos;
+  const inRange = (n, p) => p >= pos(n) && p < end(n);
+  if (inRange(lit, at)) {
+    if (o.varKind === "result" && (lit.type.results?.list ?? []).some((f) => (f.names ?? []).includes(o.decl))) return "own";
+    if (o.varKind === "param" || o.varKind === "recv" || o.varKind === "result") return "other";
+    return fnLiterals(lit.body).some((l) => inRange(l, at)) ? "other" : "own";
+  }
+  if (!inRange(fn, at)) return "other";
+  if (o.varKind === "result") return "result";
+  if (o.varKind === "param" || o.varKind === "recv") return "param";
+  if (fnLiterals(fn).some((l) => l !== lit && inRange(l, at))) return "other";
+  if (namedResults(fn).has(id.name) && (fn.body?.list ?? []).some((s) => s.kind === "AssignStmt" && s.tok === ":=" && s.lhs.includes(o.decl))) return "result";
+  return "local";
+}
+function fnLiterals(fn) {
+  const out = [];
+  const body = fn.kind === "BlockStmt" ? fn : fn.body;
+  if (!body) return out;
+  inspect(body, (n) => {
+    if (n.kind === "FuncLit") out.push(n);
+  });
+  return out;
+}
+function otherReaders(pass, fn, lit, id) {
+  const o = pass.types.objectOf(id);
+  if (!o || !fn.body) return void 0;
+  let found;
+  const visit = (n, inClosure) => {
+    if (found) return false;
+    if (n === lit) return false;
+    if (n.kind === "UnaryExpr" && n.op === "&") {
+      const x = unparen(n.x);
+      if (x.kind === "Ident" && pass.types.objectOf(x) === o) {
+        found = n;
+        return false;
+      }
+    }
+    if (inClosure && n.kind === "Ident" && pass.types.objectOf(n) === o && n !== o.decl) {
+      found = n;
+      return false;
+    }
+    return true;
+  };
+  const walk = (n, inClosure) => {
+    if (!visit(n, inClosure)) return;
+    const nowClosure = inClosure || n.kind === "FuncLit";
+    forEachChild(n, (c) => walk(c, nowClosure));
+  };
+  walk(fn.body, false);
+  return found;
+}
+function readInLiteral(pass, lit, target, after) {
+  const o = pass.types.objectOf(target);
+  let read = false;
+  const same2 = (x) => {
+    const u = unparen(x);
+    return u.kind === "Ident" && (o ? pass.types.objectOf(u) === o : u.name === target.name);
+  };
+  const walk = (n) => {
+    if (read) return;
+    if (n.kind === "AssignStmt" && n.lhs.some(same2)) {
+      for (const l of n.lhs) if (!same2(l)) walk(l);
+      return;
+    }
+    if (n.kind === "Ident" && same2(n)) {
+      if (n.namePos > after) read = true;
+      return;
+    }
+    forEachChild(n, walk);
+  };
+  walk(lit.body);
+  return read;
+}
+function run9(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const lit = unparen(d.call.fun);
+      if (lit.kind !== "FuncLit") return;
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : "the function";
+      const rets = returnsOneFunc(pass, d.call) ? [] : valueReturns(lit);
+      if (rets.length > 0) {
+        const r = rets[0];
+        const vals = (r.results ?? []).map((x) => textOf(file, x)).join(", ");
+        const named = fn ? [...namedResults(fn)] : [];
+        const fix = fn && named.length > 0 ? `assign to ${fname}'s named result${named.length > 1 ? "s" : ""} (${named.join(", ")}) instead` : fn && hasResults(fn) ? `give ${fname} named results and assign to them instead` : `handle the value inside the literal (log it, or assign it to a named result)`;
+        pass.report({
+          node: r,
+          file,
+          message: `return ${vals} in the deferred function literal on line ${lineOf(file, d)} goes nowhere: the results of a deferred call are discarded, so ${fname} never sees them; ${fix}`,
+          related: [{ node: d, message: "the defer statement" }]
+        });
+      }
+      if (!fn) return;
+      reportLostAssignments(pass, file, fn, fname, d, lit);
+    });
+  }
+}
+function reportLostAssignments(pass, file, fn, fname, d, lit) {
+  const reported = /* @__PURE__ */ new Set();
+  walkSameFunc(lit.body, (x) => {
+    if (x.kind !== "AssignStmt" || x.tok === ":=") return true;
+    for (const [i, l] of x.lhs.entries()) {
+      const id = unparen(l);
+      if (id.kind !== "Ident" || id.name === "_" || reported.has(id.name)) continue;
+      const where2 = declaredIn(pass, fn, lit, id);
+      if (where2 === "own") {
+        reportOwnShadow(pass, file, fn, fname, d, lit, x, id, x.lhs.length === x.rhs.length ? x.rhs[i] : void 0, reported);
+        continue;
+      }
+      const typed = isErrorTyped(pass, id);
+      if (typed === false) continue;
+      if (typed === void 0 && !/^err$|Err$|^err[A-Z]/.test(id.name)) continue;
+      if (where2 === void 0 || where2 === "result" || where2 === "other") continue;
+      if (readInLiteral(pass, lit, id, end(x))) continue;
+      const reader = otherReaders(pass, fn, lit, id);
+      if (reader) continue;
+      reported.add(id.name);
+      const declLine = pass.types.objectOf(id)?.decl;
+      const named = namedResults(fn);
+      const shadows = where2 === "local" && named.has(id.name) && declLine !== void 0;
+      const kind = where2 === "param" ? "a parameter" : shadows ? `the variable declared on line ${lineOf(file, declLine)}, which shadows the named result ${id.name}` : "a local variable";
+      const fix = shadows ? `give the ${id.name} declared on line ${lineOf(file, declLine)} another name (or assign with = instead of :=) so that the literal assigns ${fname}'s named result` : hasResults(fn) ? `declare ${id.name} as a named result of ${fname} (${id.name} error in its result list) so that the assignment changes the returned error` : `${fname} returns nothing, so handle the error inside the deferred function (log it or report it)`;
+      pass.report({
+        node: x,
+        file,
+        message: shadows ? `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} there is ${kind} of ${fname}: deferred calls run after the return statement has copied the results, so this error is lost; ${fix}` : `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} is ${kind} of ${fname}, not ${named.size > 0 ? "one of its named results" : "a named result"}: deferred calls run after the return statement has copied the results, so this error is lost; ${fix}`,
+        confidence: typed === true ? "high" : "medium",
+        related: [
+          { node: d, message: "the defer statement" },
+          ...declLine ? [{ node: declLine, message: `${id.name} declared here` }] : []
+        ]
+      });
+    }
+    return true;
+  });
+}
+function reportOwnShadow(pass, file, fn, fname, d, lit, x, id, rhs, reported) {
+  const result = (fn.type.results?.list ?? []).flatMap((f) => f.names ?? []).find((n) => n.name === id.name);
+  const own = (lit.type.results?.list ?? []).flatMap((f) => f.names ?? []).find((n) => n.name === id.name);
+  if (!result && own && pass.types.objectOf(id)?.decl === own && isErrorTyped(pass, own) !== false) {
+    reported.add(id.name);
+    pass.report({
+      node: x,
+      file,
+      message: `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} is the literal's own named result: the results of a deferred call are discarded, so ${fname} never sees this error; ${namedResults(fn).size > 0 ? `assign ${fname}'s named result instead` : `give ${fname} a named result (err error) and assign it from the literal`}`,
+      related: [{ node: d, message: "the defer statement" }, { node: own, message: `${id.name} declared as the literal's result here` }]
+    });
+    return;
+  }
+  if (!result || isErrorTyped(pass, result) !== true) return;
+  if (isErrorTyped(pass, id) !== true && !(rhs && isErrorTyped(pass, rhs) === true)) return;
+  if (readInLiteral(pass, lit, id, end(x))) return;
+  const decl = pass.types.objectOf(id)?.decl;
+  if (!decl) return;
+  reported.add(id.name);
+  const declLine = lineOf(file, decl);
+  pass.report({
+    node: x,
+    file,
+    message: `the deferred function literal assigns ${textOf(file, x)}, but ${id.name} there is the literal's own variable declared on line ${declLine}, which shadows the named result ${id.name} of ${fname}: the assignment changes only that copy, so ${fname} returns without this error; give the variable declared on line ${declLine} another name (e.g. \`if r := recover(); r != nil\`) so that the literal assigns the named result`,
+    confidence: "high",
+    related: [
+      { node: d, message: "the defer statement" },
+      { node: decl, message: `${id.name} declared here` },
+      { node: result, message: `the named result ${id.name}` }
+    ]
+  });
+}
+var analyzer9 = {
+  meta: {
+    id: ID9,
+    severity: "medium",
+    summary: "A deferred function literal returns values or assigns an error that nobody sees: the result is lost.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "evaluation",
+    docUrl: docUrl(ID9)
+  },
+  needs: deferNeeds,
+  run: run9
+};
+
+// src/rules/defer-func-result-not-called.ts
+var ID10 = "defer-func-result-not-called";
+function isFuncType(t) {
+  if (!t) return false;
+  const u = t.kind === "named" ? t.underlying() : t;
+  return u?.kind === "signature" && (u.params.length === 0 || u.variadic && u.params.length === 1);
+}
+function takesArgs(t) {
+  const u = t?.kind === "named" ? t.underlying() : t;
+  return u?.kind === "signature" && u.params.length > 0;
+}
+var START_NAME = /^(Observe|Start|Begin|Track|Trace|Time|Measure|Enter|Acquire|Span|Timer|Scope|Watch|Mark|New[A-Z]\w*(Span|Timer|Scope|Tracker))/;
+function typeName(t) {
+  if (t.kind === "named") return t.pkg ? `${t.pkg}.${t.name}` : t.name;
+  return "func";
+}
+function resultsOf(pass, call) {
+  const c = pass.types.callee(call);
+  if (c?.kind === "conversion" || c?.kind === "builtin") return void 0;
+  if (c?.sig && !c.sig.results.some((r) => r.type.kind === "typeparam")) return c.sig.results;
+  const t = pass.types.typeOf(call);
+  if (!t) return void 0;
+  if (t.kind === "tuple") return t.types.map((type) => ({ name: "", type }));
+  return [{ name: "", type: t }];
+}
+function restoresPrevious(pass, call) {
+  const fun = textOfFun(call);
+  if (!fun) return false;
+  const outer = pass.types.callee(call)?.name;
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    if (x.kind !== "CallExpr") return false;
+    const inner = pass.types.callee(x)?.name;
+    return outer !== void 0 && inner !== void 0 ? outer === inner && textOfFun(x) === fun : textOfFun(x) === fun;
+  });
+}
+function textOfFun(call) {
+  const f = unparen(call.fun);
+  if (f.kind === "Ident") return f.name;
+  if (f.kind === "SelectorExpr" && unparen(f.x).kind === "Ident") return `${unparen(f.x).name}.${f.sel.name}`;
+  return void 0;
+}
+function run10(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      const call = d.call;
+      const results = resultsOf(pass, call);
+      if (!results || results.length === 0) return;
+      let funcs = results.map((r, i) => ({ r, i })).filter((x) => isFuncType(x.r.type));
+      const finisher = funcs.length === 0 && results.length === 1 && takesArgs(results[0].type) && START_NAME.test(pass.types.callee(call)?.short ?? "");
+      if (finisher) funcs = [{ r: results[0], i: 0 }];
+      if (funcs.length === 0) return;
+      if (restoresPrevious(pass, call)) return;
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : "the function";
+      const isLit = unparen(call.fun).kind === "FuncLit";
+      const text = isLit ? `func literal (line ${lineOf(file, call)})` : textOf(file, call);
+      const callee = pass.types.callee(call);
+      const who = isLit ? "the literal" : callee ? callee.name : textOf(file, unparen(call.fun));
+      if (finisher) {
+        pass.report({
+          node: d,
+          file,
+          message: `defer ${text} calls ${who} only when ${fname} returns and drops the ${typeName(results[0].type)} it returns, so that finisher never runs; keep it and call it at exit: done := ${text}; defer func() { done(...) }()`
+        });
+        return;
+      }
+      if (results.length === 1) {
+        const t = typeName(results[0].type);
+        pass.report({
+          node: d,
+          file,
+          message: isLit ? `the deferred function literal runs only when ${fname} returns and the ${t} it returns is dropped, so that returned cleanup never runs; add () after the literal's call (defer func() func() { ... }()()) to run the literal now and its result at exit` : `defer ${text} calls ${who} only when ${fname} returns and drops the ${t} it returns, so that returned cleanup never runs; write defer ${text}() to call ${who} now and its result at exit`,
+          fixes: [{ message: isLit ? "Call the returned function: add () after the call" : `Call the returned function: defer ${text}()`, edits: [{ range: { pos: end(call), end: end(call) }, newText: "()" }] }]
+        });
+        return;
+      }
+      const what = funcs.map((x) => `its ${ordinal(x.i + 1)} result (${x.r.name ? `${x.r.name}, ` : ""}a ${typeName(x.r.type)})`).join(" and ");
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} discards ${what}, so that function is never called${who === "context.WithCancel" || who.startsWith("context.With") ? " and the context is never cancelled" : ""}; assign the results and defer the returned function instead (x, cancel := ...; defer cancel())`
+      });
+    });
+  }
+}
+function ordinal(n) {
+  return n === 1 ? "first" : n === 2 ? "second" : n === 3 ? "third" : `${n}th`;
+}
+var analyzer10 = {
+  meta: {
+    id: ID10,
+    severity: "high",
+    summary: "defer f() where f returns a func value: the returned cleanup is never called.",
+    enabledByDefault: true,
+    fixable: true,
+    category: "lifetime",
+    docUrl: docUrl(ID10)
+  },
+  needs: deferNeeds,
+  run: run10
+};
+
+// src/rules/lock-leaked-on-return.ts
+var ID11 = "lock-leaked-on-return";
+var ACQUIRE_WORDS = /* @__PURE__ */ new Set(["lock", "rlock", "locked", "locks", "acquire", "acquires", "trylock"]);
+var ACQUIRE_DOC = /\breturns\s+(?:\w+\s+){0,2}with\b[^.]*\b(held|locked)\b|\bcaller\b[^.]*\b(must|should|is responsible)\b[^.]*\b(unlock|release)/i;
+function intentionalAcquire(fn) {
+  if (fn.kind !== "FuncDecl") return false;
+  if (nameWords(fn.name.name).some((w) => ACQUIRE_WORDS.has(w) && w !== "acquire" && w !== "acquires")) return true;
+  const doc = fn.doc?.list.map((c) => c.text).join("\n") ?? "";
+  return ACQUIRE_DOC.test(doc);
+}
+function sameMutex(pass, m, e) {
+  if (m.path) {
+    const p = varPath(pass, e);
+    return !!p && samePath(m.path, p);
+  }
+  return sameExpr(m.expr, e);
+}
+function unlocksIn(pass, n, m, unlock) {
+  return lockCallsIn(pass, n).find((l) => l.method === unlock && sameMutex(pass, m, l.mutex));
+}
+function calleeUnlocks(pass, call, path, unlock) {
+  return !!searchCallees(pass, call, path, (fn, p) => {
+    const body = fn.body;
+    if (!body) return void 0;
+    const calls = lockCallsIn(pass, body);
+    const same2 = (l) => {
+      const lp = varPath(pass, l.mutex);
+      return !!lp && samePath(lp, p);
+    };
+    const hit = calls.find((l) => l.method === unlock && same2(l));
+    const first = calls.filter(same2).sort((a, b) => pos(a.call) - pos(b.call))[0];
+    if (hit && first && (first.method === "Lock" || first.method === "RLock")) return void 0;
+    return hit ?? void 0;
+  });
+}
+var TAKES_OVER = /^(put|release|recycle|free|enqueue|push|submit|handoff|handOff)/i;
+function handsOff(pass, n, m) {
+  let found = false;
+  const owner = rootIdent(m.expr);
+  const isOwner = (e) => {
+    const u = unparen(e);
+    return !!owner && u.kind === "Ident" && u.name === owner.name && pass.types.objectOf(u) === pass.types.objectOf(owner);
+  };
+  walkNode(n, (x) => {
+    if (found || x.kind === "FuncLit") return false;
+    if (x.kind === "SendStmt" && isOwner(x.value)) found = true;
+    if (x.kind === "CallExpr") {
+      for (const a of x.args ?? []) {
+        if (sameMutex(pass, m, a)) found = true;
+        const u = unparen(a);
+        if (u.kind === "SelectorExpr" && (u.sel.name === "Unlock" || u.sel.name === "RUnlock") && sameMutex(pass, m, u.x)) found = true;
+      }
+      const f = unparen(x.fun);
+      const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
+      if (TAKES_OVER.test(name) && (x.args ?? []).some(isOwner)) found = true;
+    }
+    if (x.kind === "UnaryExpr" && x.op === "&" && sameMutex(pass, m, x.x)) found = true;
+    return !found;
+  });
+  return found;
+}
+function successReturn(fn, ret, unlocks) {
+  const results = fn.type.results?.list ?? [];
+  const last = results[results.length - 1]?.type;
+  if (!last || last.kind !== "Ident" || last.name !== "error" && last.name !== "bool") return false;
+  if (last.name === "bool" && results.reduce((n, f) => n + Math.max(1, f.names?.length ?? 0), 0) < 2) return false;
+  const r = ret.results?.[ret.results.length - 1];
+  const v = r && unparen(r);
+  if (!v || v.kind !== "Ident") return false;
+  if (v.name === (last.name === "error" ? "nil" : "true")) return true;
+  let tested = false;
+  walkNode(fn.body, (x) => {
+    if (tested || x.kind === "FuncLit") return false;
+    if (x.kind === "IfStmt" && nodeContains(x.cond, (y) => y.kind === "Ident" && y.name === v.name) && unlocks.some((u) => pos(x.body) <= pos(u.call) && pos(u.call) < end(x.body))) {
+      tested = true;
+    }
+    return !tested;
+  });
+  return tested;
+}
+var releaserIndex = /* @__PURE__ */ new WeakMap();
+function condFields(cond) {
+  const out = [];
+  const c = unparen(cond);
+  if (c.kind === "SelectorExpr") out.push(c.sel.name);
+  else if (c.kind === "BinaryExpr" && c.op === "&&") out.push(...condFields(c.x), ...condFields(c.y));
+  return out;
+}
+function releasersOf(pass, mutex, unlock) {
+  const e = unparen(mutex);
+  if (e.kind !== "SelectorExpr") return void 0;
+  let index = releaserIndex.get(pass.files);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      if (!sourceMentions(f, "Unlock")) continue;
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== "FuncDecl" || !d.body) continue;
+        const calls = lockCallsIn(pass, d.body);
+        const field = (l) => {
+          const x = unparen(l.mutex);
+          return x.kind === "SelectorExpr" ? x.sel.name : void 0;
+        };
+        for (const l of calls) {
+          if (l.method !== "Unlock" && l.method !== "RUnlock") continue;
+          const name = field(l);
+          if (!name) continue;
+          const lock = l.method === "Unlock" ? "Lock" : "RLock";
+          if (calls.some((k) => k.method === lock && field(k) === name)) continue;
+          let byField = index.get(l.method);
+          if (!byField) index.set(l.method, byField = /* @__PURE__ */ new Map());
+          let guards = byField.get(name);
+          if (!guards) byField.set(name, guards = /* @__PURE__ */ new Set());
+          const at = pos(l.call);
+          const conds = [];
+          walkNode(d.body, (x) => {
+            if (pos(x) > at || end(x) <= at || x.kind === "FuncLit") return false;
+            if (x.kind === "IfStmt" && pos(x.body) <= at && at < end(x.body)) conds.push(...condFields(x.cond));
+            return true;
+          });
+          if (conds.length === 0) guards.add("");
+          for (const c of conds) guards.add(c);
+        }
+      }
+    }
+    releaserIndex.set(pass.files, index);
+  }
+  return index.get(unlock)?.get(e.sel.name);
+}
+function setsMarker(path, fields) {
+  for (const b of path) {
+    for (const n of b.nodes) {
+      if (n.kind !== "AssignStmt" || n.tok !== "=" || n.lhs.length !== n.rhs.length) continue;
+      for (let i = 0; i < n.lhs.length; i++) {
+        const l = unparen(n.lhs[i]);
+        const r = unparen(n.rhs[i]);
+        if (l.kind === "SelectorExpr" && fields.has(l.sel.name) && r.kind === "Ident" && r.name === "true") return true;
+      }
+    }
+  }
+  return false;
+}
+function flagsSetAfter(fn, stmt) {
+  const out = [];
+  const stmts = listHolding(fn.body, stmt);
+  for (let i = stmts.indexOf(stmt) + 1; i < stmts.length; i++) {
+    const s = stmts[i];
+    if (s.kind !== "AssignStmt") break;
+    if (s.lhs.length === 1 && s.rhs.length === 1) {
+      const l = unparen(s.lhs[0]);
+      const r = unparen(s.rhs[0]);
+      if (l.kind === "Ident" && r.kind === "Ident" && r.name === "true") out.push(l.name);
+    }
+  }
+  return out;
+}
+function releasedByEnclosingDefer(pass, file, lit, m, unlock) {
+  const at = pos(lit);
+  let found = false;
+  const visit = (body) => {
+    walkNode(body, (x) => {
+      if (found) return false;
+      if (x === lit) return false;
+      if (x.kind === "DeferStmt") {
+        const f = unparen(x.call.fun);
+        const l = f.kind === "FuncLit" ? void 0 : lockCall(pass, x.call);
+        if (f.kind === "FuncLit" ? unlocksIn(pass, f.body, m, unlock) : l?.method === unlock && sameMutex(pass, m, l.mutex)) found = true;
+        return false;
+      }
+      if (x.kind === "FuncLit") {
+        if (pos(x) <= at && at < end(x)) visit(x.body);
+        return false;
+      }
+      return true;
+    });
+  };
+  const decl = enclosingFuncDecl(file, lit);
+  if (decl?.body) visit(decl.body);
+  return found;
+}
+function loopsAround(body, target) {
+  const at = pos(target);
+  const out = [];
+  walkNode(body, (x) => {
+    if (pos(x) > at || end(x) <= at || x.kind === "FuncLit") return false;
+    if (x.kind === "ForStmt" || x.kind === "RangeStmt") out.push(x);
+    return true;
+  });
+  return out;
+}
+function releases(pass, n, m, unlock) {
+  if (unlocksIn(pass, n, m, unlock)) return true;
+  if (handsOff(pass, n, m)) return true;
+  if (m.path) {
+    for (const call of packageCallsIn(pass, n)) if (calleeUnlocks(pass, call, m.path, unlock)) return true;
+    if (n.kind === "GoStmt" && calleeUnlocks(pass, n.call, m.path, unlock)) return true;
+  }
+  return false;
+}
+var methodIndex = /* @__PURE__ */ new WeakMap();
+function methodsNamed(pass, name) {
+  let m = methodIndex.get(pass.files);
+  if (!m) {
+    m = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== "FuncDecl" || !d.recv?.list?.[0]?.type) continue;
+        const list = m.get(d.name.name);
+        if (list) list.push(d);
+        else m.set(d.name.name, [d]);
+      }
+    }
+    methodIndex.set(pass.files, m);
+  }
+  return m.get(name) ?? [];
+}
+function methodDecl(pass, sel) {
+  const candidates = methodsNamed(pass, sel.sel.name);
+  if (candidates.length === 0) return void 0;
+  let t = pass.types.typeOf(sel.x);
+  if (t?.kind === "pointer") t = t.elem;
+  if (t?.kind !== "named" || t.pkg !== pass.pkg.importPath) return void 0;
+  for (const d of candidates) {
+    let r = unparen(d.recv.list[0].type);
+    if (r.kind === "StarExpr") r = unparen(r.x);
+    if (r.kind === "IndexExpr" || r.kind === "IndexListExpr") r = unparen(r.x);
+    if (r.kind === "Ident" && r.name === t.name) return d;
+  }
+  return void 0;
+}
+function handsOutUnlock(pass, fn, path, unlock) {
+  const called = /* @__PURE__ */ new Set();
+  let found = false;
+  walkNode(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr") called.add(unparen(x.fun));
+    if (x.kind !== "SelectorExpr" || called.has(x)) return true;
+    const decl = methodDecl(pass, x);
+    if (!decl?.body) return true;
+    const fake = { kind: "CallExpr", fun: x, lparen: -1, args: [], ellipsis: -1, rparen: -1 };
+    const p = pathInCallee(pass, fake, decl, path);
+    if (p && lockCallsIn(pass, decl.body).some((l) => l.method === unlock && samePathOf(pass, l.mutex, p))) found = true;
+    return !found;
+  });
+  return found;
+}
+function samePathOf(pass, e, p) {
+  const q = varPath(pass, e);
+  return !!q && samePath(q, p);
+}
+function allUnlocks(pass, fn, m, unlock) {
+  const direct = [];
+  let inLiterals = false;
+  const visit = (n, lit) => {
+    walkNode(n, (x) => {
+      if (x.kind === "DeferStmt" && unparen(x.call.fun).kind === "FuncLit") {
+        visit(unparen(x.call.fun).body, lit);
+        return false;
+      }
+      if (x.kind === "FuncLit" && x !== n) {
+        if (!locksItself(pass, x, m, unlock)) visit(x.body, true);
+        return false;
+      }
+      if (x.kind === "CallExpr") {
+        const l = lockCall(pass, x);
+        if (l && l.method === unlock && sameMutex(pass, m, l.mutex)) {
+          if (lit) inLiterals = true;
+          else direct.push(l);
+        }
+      }
+      return true;
+    });
+  };
+  if (fn.body) visit(fn.body, false);
+  return { direct, inLiterals };
+}
+function locksItself(pass, lit, m, unlock) {
+  const lock = unlock === "RUnlock" ? "RLock" : "Lock";
+  let first;
+  walkNode(lit.body, (x) => {
+    if (first || x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr") {
+      const l = lockCall(pass, x);
+      if (l && (l.method === lock || l.method === unlock) && sameMutex(pass, m, l.mutex)) first = l.method === lock ? "lock" : "unlock";
+    }
+    return !first;
+  });
+  return first === "lock";
+}
+function deferredReleases(pass, file, fn, cfg, m, unlock) {
+  const out = /* @__PURE__ */ new Set();
+  let aliases;
+  for (const d of cfg.defers) {
+    const fun = unparen(d.call.fun);
+    if (fun.kind === "FuncLit") {
+      let hit = false;
+      walkNode(fun.body, (x) => {
+        if (hit) return false;
+        if (x.kind === "CallExpr") {
+          const l = lockCall(pass, x);
+          if (l && l.method === unlock && sameMutex(pass, m, l.mutex)) hit = true;
+          else if (l && l.method === unlock) {
+            aliases ??= aliasesOf(pass, fn, m.expr);
+            const r = rootIdent(l.mutex);
+            const owner = rootIdent(m.expr);
+            if (r && owner && aliases.has(r.name) && textOf(file, l.mutex).replace(r.name, owner.name) === textOf(file, m.expr)) hit = true;
+          }
+        }
+        return !hit;
+      });
+      if (hit) out.add(d);
+      continue;
+    }
+    if (releases(pass, d, m, unlock)) out.add(d);
+  }
+  return out;
+}
+function aliasesOf(pass, fn, mutex) {
+  const out = /* @__PURE__ */ new Set();
+  const owner = rootIdent(mutex);
+  if (!owner || !fn.body) return out;
+  const o = pass.types.objectOf(owner);
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "AssignStmt" && x.rhs.length === 1) {
+      let r = unparen(x.rhs[0]);
+      if (r.kind === "TypeAssertExpr") r = unparen(r.x);
+      const l = unparen(x.lhs[0]);
+      if (r.kind === "Ident" && r.name === owner.name && pass.types.objectOf(r) === o && l.kind === "Ident" && l.name !== owner.name) out.add(l.name);
+    }
+    return true;
+  });
+  return out;
+}
+function ownLine(file, s) {
+  const a = file.source.position(pos(s));
+  const b = file.source.position(end(s));
+  if (a.line !== b.line) return void 0;
+  const start = file.source.offsetOf(a.line, 1);
+  const next = a.line < file.source.lineStarts.length ? file.source.lineStarts[a.line] : file.source.size;
+  const before = file.source.text(start, pos(s));
+  const after = file.source.text(end(s), next);
+  if (!/^[ \t]*$/.test(before) || !/^[ \t]*(\/\/[^\n]*)?\r?\n?$/.test(after)) return void 0;
+  return { start, end: next, indent: before };
+}
+function atPathEnd(cfg, stmt) {
+  const at = cfg.locate(stmt);
+  if (!at || at.node !== stmt) return false;
+  const rest = at.block.nodes.slice(at.index + 1);
+  if (rest.length === 1 && rest[0].kind === "ReturnStmt") return true;
+  if (rest.length > 0) return false;
+  const seen = /* @__PURE__ */ new Set();
+  const stack = [...at.block.succs];
+  while (stack.length > 0) {
+    const b = stack.pop();
+    if (seen.has(b)) continue;
+    seen.add(b);
+    if (b === cfg.exit) continue;
+    if (b.nodes.length > 0 || b.succs.length === 0) return false;
+    stack.push(...b.succs);
+  }
+  return seen.has(cfg.exit);
+}
+function fixFor(file, cfg, lockS, lc, unlock, unlocks) {
+  const lockLine = ownLine(file, lockS);
+  if (!lockLine) return void 0;
+  if (cfg.loopsContaining(cfg.locate(lockS).block).length > 0) return void 0;
+  const edits = [];
+  const mu = textOf(file, lc.mutex);
+  edits.push({ range: { pos: lockLine.end, end: lockLine.end }, newText: `${lockLine.indent}defer ${mu}.${unlock}()
+` });
+  for (const u of unlocks) {
+    const s = cfg.locate(u.call)?.node;
+    if (!s || s.kind !== "ExprStmt" || unparen(s.x) !== u.call || !atPathEnd(cfg, s)) return void 0;
+    const line = ownLine(file, s);
+    if (!line) return void 0;
+    edits.push({ range: { pos: line.start, end: line.end }, newText: "" });
+  }
+  return { message: `defer ${mu}.${unlock}() right after the lock and drop the explicit unlocks at the ends of the paths`, edits };
+}
+var LOCKS = /* @__PURE__ */ new Set(["Lock", "RLock"]);
+function sameMutexEachTime(pass, cfg, stmt, mutex) {
+  const root = rootIdent(mutex);
+  if (!root) return false;
+  const decl = pass.types.objectOf(root)?.decl;
+  const at = cfg.locate(stmt);
+  if (!decl || !at) return !!decl;
+  for (const l of cfg.loopsContaining(at.block)) {
+    if (pos(l.stmt) <= decl.namePos && decl.namePos < end(l.stmt)) return false;
+  }
+  return true;
+}
+function checkFunc(pass, file, fn) {
+  if (!fn.body || !callsMethodNamed(fn.body, LOCKS)) return;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return;
+  const locks = [];
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    const lc = lockStmt(pass, ref.node);
+    if (lc && (lc.method === "Lock" || lc.method === "RLock")) locks.push({ stmt: ref.node, lc });
+  }
+  if (locks.length === 0 || intentionalAcquire(fn) && !requestHandler(pass, file, fn)) return;
+  const fname = funcName(file, fn);
+  for (const { stmt, lc } of locks) {
+    const unlock = UNLOCK_FOR[lc.method];
+    const m = { expr: lc.mutex, path: varPath(pass, lc.mutex) };
+    const { direct, inLiterals } = allUnlocks(pass, fn, m, unlock);
+    if (inLiterals) continue;
+    if (direct.length === 0 && !(m.path && cfg.blocks.some((b) => b.nodes.some((n) => packageCallsIn(pass, n).length > 0 && releases(pass, n, m, unlock))))) continue;
+    const deferred = deferredReleases(pass, file, fn, cfg, m, unlock);
+    if (deferred.size > 0 && !cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && deferred.has(n))) continue;
+    if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
+    if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
+    if (fn.kind === "FuncLit" && releasedByEnclosingDefer(pass, file, fn, m, unlock)) continue;
+    const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
+    const muText = textOf(file, lc.mutex);
+    for (const g of [`${muText} != nil`, `nil != ${muText}`]) if (textOf(file, fn.body).includes(g)) guards.push(g);
+    for (const flag of flagsSetAfter(fn, stmt)) {
+      let releasing = false;
+      walkNode(fn.body, (x) => {
+        if (releasing || x.kind === "FuncLit") return false;
+        if (x.kind === "IfStmt" && textOf(file, x.cond) === flag && unlocksIn(pass, x.body, m, unlock)) releasing = true;
+        return !releasing;
+      });
+      if (releasing) guards.push(flag);
+    }
+    const avoid = (n) => {
+      if (n !== stmt && guards.length > 0 && n.kind !== "ExprStmt" && guards.includes(textOf(file, n))) return true;
+      return deferred.has(n) || releases(pass, n, m, unlock);
+    };
+    const mu = textOf(file, lc.mutex);
+    const held = m.path ? formatPath(m.path) : mu;
+    const misses = exhaustiveSwitchMisses(pass, cfg);
+    const avoidBlock = misses.size > 0 ? (b) => misses.has(b) : void 0;
+    const again = lc.method === "Lock" && sameMutexEachTime(pass, cfg, stmt, lc.mutex) ? cfg.findPath(stmt, stmt, { avoid: (n) => n !== stmt && avoid(n), avoidBlock }) : null;
+    if (again) {
+      const branch = again.flatMap((b) => b.nodes).find((n) => n.kind === "BranchStmt" && (n.tok === "continue" || n.tok === "goto"));
+      const how = branch ? `the ${branch.tok} on line ${lineOf(file, branch)} goes` : "the loop goes";
+      pass.report({
+        node: stmt,
+        file,
+        confidence: lc.typed ? "high" : "medium",
+        message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released before ${how} back to it: the next iteration's ${mu}.${lc.method}() blocks on the lock the goroutine still holds and deadlocks; call ${mu}.${unlock}() before the ${branch ? branch.tok : "next iteration"}, or move the locked part into a function with defer ${mu}.${unlock}()`,
+        related: [{ node: branch ?? stmt, message: branch ? `${branch.tok} with ${held} held` : "locked again on the next iteration" }]
+      });
+      continue;
+    }
+    if (lc.method === "RLock" && direct.length > 0) {
+      const mine = loopsAround(fn.body, stmt);
+      const apart = (u) => {
+        const theirs = loopsAround(fn.body, u.call);
+        return theirs.length > 0 && !theirs.some((l) => mine.includes(l));
+      };
+      if (mine.length > 0 && direct.every(apart)) continue;
+    }
+    const path = cfg.findPath(stmt, "exit", { avoid, avoidBlock });
+    const releasers = path && direct.length > 0 ? releasersOf(pass, lc.mutex, unlock) : void 0;
+    if (path && releasers && setsMarker(path, releasers)) continue;
+    if (path && releasers) {
+      const kept = /* @__PURE__ */ new Set();
+      let p = path;
+      while (p) {
+        const r = returnOfPath(p);
+        if (!r || !successReturn(fn, r, direct)) break;
+        kept.add(r);
+        p = cfg.findPath(stmt, "exit", { avoid: (n) => kept.has(n) || avoid(n), avoidBlock });
+      }
+      if (!p) continue;
+    }
+    if (!path) {
+      const toPanic = cfg.findPath(stmt, "panic", { avoid, avoidBlock });
+      const last = toPanic?.[toPanic.length - 1]?.nodes.at(-1);
+      if (!toPanic || !last) continue;
+      const call = last.kind === "ExprStmt" ? unparen(last.x) : void 0;
+      const arg = call?.kind === "CallExpr" && call.args?.length === 1 ? unparen(call.args[0]) : void 0;
+      pass.report({
+        node: stmt,
+        file,
+        severity: "high",
+        confidence: arg?.kind === "BasicLit" ? "low" : "medium",
+        message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released before the panic on line ${lineOf(file, last)}: if anything recovers it (net/http recovers handler panics, and so do worker pools), ${held} stays locked and the next ${mu}.Lock() deadlocks; use defer ${mu}.${unlock}() right after the lock, which also runs when panicking`,
+        related: [{ node: last, message: "panics with the lock held" }]
+      });
+      continue;
+    }
+    const ret = returnOfPath(path);
+    const where2 = ret ? `the return on line ${lineOf(file, ret)}` : `the end of ${fname}`;
+    const late = [...deferred][0];
+    const fix = late ? void 0 : fixFor(file, cfg, stmt, lc, unlock, direct);
+    const remedy = late ? `move the defer ${callText(file, late.call)} on line ${lineOf(file, late)} up to right after the lock, or call ${mu}.${unlock}() on that path` : `call ${mu}.${unlock}() on that path or use defer ${mu}.${unlock}() right after the lock`;
+    pass.report({
+      node: stmt,
+      file,
+      confidence: lc.typed ? "high" : "medium",
+      message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released on the path to ${where2}: ${fname} returns with ${held} still held, so the next ${mu}.Lock() deadlocks; ${remedy}`,
+      related: [{ node: ret ?? fn.body, message: ret ? "returns with the lock held" : "end of the function, reached with the lock held" }],
+      ...fix ? { fixes: [fix] } : {}
+    });
+  }
+}
+function run11(pass) {
+  for (const file of pass.files) {
+    if (!sourceMentions(file, "Lock")) continue;
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => checkFunc(pass, file, fn));
+  }
+}
+var analyzer11 = {
+  meta: {
+    id: ID11,
+    severity: "critical",
+    summary: "A mutex locked without a deferred unlock and a return (or the end of the function) reachable from the lock without passing an unlock.",
+    enabledByDefault: true,
+    fixable: true,
+    category: "locking",
+    docUrl: docUrl(ID11)
+  },
+  needs: (o) => bodyNeeds(o, { names: [...LOCK_NAMES] }),
+  run: run11
+};
+
+// src/rules/defer-close-unchecked-write.ts
+var ID12 = "defer-close-unchecked-write";
+var helperOrigins = /* @__PURE__ */ new WeakMap();
+function helperOrigin(pass, file, e) {
+  const call = unparen(e);
+  if (call.kind !== "CallExpr") return void 0;
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body) return void 0;
+  let inner = helperOrigins.get(decl);
+  if (inner === void 0) helperOrigins.set(decl, inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null);
+  if (!inner) return void 0;
+  const helper = textOf(file, call.fun);
+  return { ...inner, call, name: `${helper} (${inner.name} inside)` };
+}
+function returnedOrigin(pass, declFile, decl) {
+  const first = decl.type.results?.list?.[0]?.type;
+  if (!first || unparen(first).kind !== "StarExpr" && unparen(first).kind !== "SelectorExpr" && unparen(first).kind !== "Ident") return void 0;
+  let inner;
+  let ok = true;
+  walkSameFunc(decl.body, (x) => {
+    if (!ok || x.kind !== "ReturnStmt") return ok;
+    const r = x.results?.[0] ? unparen(x.results[0]) : void 0;
+    if (!r) {
+      ok = false;
+      return false;
+    }
+    if (r.kind === "Ident" && r.name === "nil") return true;
+    const v = r.kind === "Ident" ? definingValue(pass, r) : r;
+    const o = v ? writeOrigin(pass, declFile, v) : void 0;
+    if (!o || o.res.wraps === "recv" || inner && inner.name !== o.name) ok = false;
+    else {
+      const { under: _under, ...rest } = o;
+      inner = rest;
+    }
+    return ok;
+  });
+  return ok ? inner : void 0;
+}
+function bindingsIn(pass, file, fn) {
+  const out = [];
+  let deferredRecv;
+  const deferredOn = (name) => {
+    if (!deferredRecv) {
+      const names = /* @__PURE__ */ new Set();
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind === "DeferStmt") {
+          for (const dc of deferredCalls(x)) {
+            const m = methodCallOn(dc.call);
+            const r = m ? unparen(m.recv) : void 0;
+            if (r?.kind === "Ident") names.add(r.name);
+          }
+          return false;
+        }
+        return true;
+      });
+      deferredRecv = names;
+    }
+    return deferredRecv.has(name);
+  };
+  const consider = (lhs, rhs, at) => {
+    if (!rhs || rhs.length !== 1) {
+      if (rhs && rhs.length === lhs.length) rhs.forEach((r, i) => consider([lhs[i]], [r], at));
+      return;
+    }
+    const first = unparen(lhs[0]);
+    if (first.kind !== "Ident" || first.name === "_") return;
+    const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) : void 0);
+    if (origin) out.push({ id: first, origin, at });
+  };
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "AssignStmt") consider(x.lhs, x.rhs, pos(x));
+    else if (x.kind === "ValueSpec") consider(x.names, x.values, pos(x));
+    return true;
+  });
+  return out;
+}
+function bindingAt(pass, bindings, id, at) {
+  let found;
+  for (const b of bindings) if (b.at < at && sameVar(pass, b.id, id)) found = b;
+  return found;
+}
+function checkedElsewhere(pass, fn, id, methods, except) {
+  return checkedIn(fn.body, (recv) => samePath2(pass, recv, id), methods, except);
+}
+function checkedIn(body, isTarget, methods, except) {
+  let found = false;
+  const dropped = /* @__PURE__ */ new Set();
+  const visit = (n) => {
+    if (found) return false;
+    if (n.kind === "ExprStmt") dropped.add(unparen(n.x));
+    else if (n.kind === "DeferStmt" || n.kind === "GoStmt") dropped.add(n.call);
+    else if (n.kind === "AssignStmt" && n.lhs.every((l) => l.kind === "Ident" && l.name === "_")) for (const r of n.rhs) dropped.add(unparen(r));
+    else if (n.kind === "CallExpr" && n !== except && !dropped.has(n)) {
+      const m = methodCallOn(n);
+      if (m && methods.includes(m.method) && isTarget(unparen(m.recv))) found = true;
+    }
+    return !found;
+  };
+  inspect(body, visit);
+  return found;
+}
+function samePath2(pass, a, b) {
+  a = unparen(a);
+  b = unparen(b);
+  if (a.kind === "Ident") return b.kind === "Ident" && sameVar(pass, a, b);
+  if (a.kind === "SelectorExpr") return b.kind === "SelectorExpr" && a.sel.name === b.sel.name && samePath2(pass, a.x, b.x);
+  return false;
+}
+function fieldPath(e) {
+  const x = unparen(e);
+  if (x.kind !== "SelectorExpr") return void 0;
+  let r = unparen(x.x);
+  while (r.kind === "SelectorExpr") r = unparen(r.x);
+  return r.kind === "Ident" ? x : void 0;
+}
+function localFieldBinding(pass, file, fn, path, at) {
+  let found;
+  const root = unparen(path.x);
+  const consider = (lhs, rhs, pos2) => {
+    if (!rhs || pos2 >= at) return;
+    lhs.forEach((l, i) => {
+      const v = rhs.length === lhs.length ? rhs[i] : i === 0 && rhs.length === 1 ? rhs[0] : void 0;
+      if (!v) return;
+      if (samePath2(pass, l, path)) {
+        const o = writeOrigin(pass, file, v);
+        found = o ? { id: path.sel, origin: o, at: pos2 } : void 0;
+        return;
+      }
+      if (root.kind !== "Ident" || !samePath2(pass, l, root)) return;
+      let lit = unparen(v);
+      if (lit.kind === "UnaryExpr" && lit.op === "&") lit = unparen(lit.x);
+      if (lit.kind !== "CompositeLit") return;
+      found = void 0;
+      for (const e of lit.elts ?? []) {
+        if (e.kind !== "KeyValueExpr" || unparen(e.key).kind !== "Ident" || unparen(e.key).name !== path.sel.name) continue;
+        const o = writeOrigin(pass, file, e.value);
+        if (o) found = { id: path.sel, origin: o, at: pos2 };
+      }
+    });
+  };
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "AssignStmt") consider(x.lhs, x.rhs, pos(x));
+    else if (x.kind === "ValueSpec") consider(x.names, x.values, pos(x));
+    return true;
+  });
+  return found;
+}
+var fieldFactsCache = /* @__PURE__ */ new WeakMap();
+function fieldFacts(pass, key, methods) {
+  let cache = fieldFactsCache.get(pass.files);
+  if (!cache) fieldFactsCache.set(pass.files, cache = /* @__PURE__ */ new Map());
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const all = fieldStores(pass);
+  let origin;
+  let agree = !all.addressed.has(key);
+  const list = all.stores.get(key) ?? [];
+  for (const { file, value } of list) {
+    if (!agree) break;
+    if (!value) {
+      agree = false;
+      break;
+    }
+    const u = unparen(value);
+    if (u.kind === "Ident" && u.name === "nil") continue;
+    const o2 = writeOrigin(pass, file, value);
+    if (!o2 || origin && origin.res !== o2.res) agree = false;
+    else origin ??= o2;
+  }
+  const o = agree && list.length > 0 ? origin : void 0;
+  let checked = false;
+  if (o) {
+    const isField = (recv) => recv.kind === "SelectorExpr" && recv.sel.name === key.slice(key.lastIndexOf(".") + 1) && selectorFieldKey(pass, recv) === key;
+    for (const file of pass.files) {
+      for (const d of file.file.decls ?? []) {
+        if (d.kind === "FuncDecl" && d.body && checkedIn(d.body, isField, methods(o), void 0)) checked = true;
+      }
+    }
+  }
+  const facts = { origin: o, checked };
+  cache.set(key, facts);
+  return facts;
+}
+var READ_ONLY_ARGS = {
+  "io.ReadAll": [0],
+  "io.ReadFull": [0],
+  "io.ReadAtLeast": [0],
+  "io.Copy": [1],
+  "io.CopyN": [1],
+  "io.CopyBuffer": [1],
+  "io.LimitReader": [0],
+  "io.NewSectionReader": [0],
+  "io.TeeReader": [0],
+  "bufio.NewReader": [0],
+  "bufio.NewReaderSize": [0],
+  "bufio.NewScanner": [0],
+  "encoding/json.NewDecoder": [0],
+  "encoding/xml.NewDecoder": [0],
+  "encoding/gob.NewDecoder": [0],
+  "encoding/csv.NewReader": [0],
+  "compress/gzip.NewReader": [0]
+};
+var WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|CreatePart|CreateFormFile|CreateFormField|WriteField|Copy|AddFS|Encode)$/;
+function writtenThrough(pass, fn, id, origin) {
+  let found = false;
+  const isV = (e) => samePath2(pass, e, id);
+  inspect(fn.body, (x) => {
+    if (found) return false;
+    if (x === origin) return false;
+    if (x.kind === "CallExpr") {
+      const m = methodCallOn(x);
+      if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
+      else {
+        const readOnly = READ_ONLY_ARGS[pass.types.callee(x)?.name ?? ""];
+        if ((x.args ?? []).some((a, i) => isV(a) && !readOnly?.includes(i))) found = true;
+      }
+    } else if (x.kind === "AssignStmt" && x.rhs.some(isV)) found = true;
+    else if (x.kind === "ValueSpec" && (x.values ?? []).some(isV)) found = true;
+    else if (x.kind === "ReturnStmt" && (x.results ?? []).some(isV)) found = true;
+    else if (x.kind === "CompositeLit" && (x.elts ?? []).some((e) => isV(e.kind === "KeyValueExpr" ? e.value : e))) found = true;
+    return !found;
+  });
+  return found;
+}
+function removedAtExit(pass, file, fn, id, origin) {
+  const created = origin.args?.[0];
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found || x.kind !== "DeferStmt") return !found;
+    for (const dc of deferredCalls(x)) {
+      const c = callName(pass, file, dc.call);
+      if (c?.name !== "os.Remove" && c?.name !== "os.RemoveAll") continue;
+      const arg = dc.call.args?.[0] ? unparen(dc.call.args[0]) : void 0;
+      if (!arg) continue;
+      if (arg.kind === "CallExpr") {
+        const m = methodCallOn(arg);
+        const recv = m ? unparen(m.recv) : void 0;
+        if (m?.method === "Name" && recv?.kind === "Ident" && sameVar(pass, recv, id)) found = true;
+      } else if (created && origin.args.length >= 1 && c.name === "os.Remove" && sameExpr(arg, created) && unparen(created).kind !== "BasicLit") found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function testsErrorNotNil(pass, cond) {
+  let found = false;
+  inspect(cond, (x) => {
+    if (found) return false;
+    if (x.kind === "BinaryExpr" && x.op === "!=") {
+      const [a, b] = [unparen(x.x), unparen(x.y)];
+      const other = b.kind === "Ident" && b.name === "nil" ? a : a.kind === "Ident" && a.name === "nil" ? b : void 0;
+      if (other) {
+        const t = pass.types.typeOf(other);
+        if (t ? t.kind === "named" && t.pkg === "" && t.name === "error" : other.kind === "Ident" && /err/i.test(other.name)) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+function onFailureOnly(pass, lit, call) {
+  let found = false;
+  const at = pos(call);
+  inspect(lit.body, (x) => {
+    if (found) return false;
+    if (x.kind === "IfStmt" && pos(x.body) <= at && at < end(x.body) && testsErrorNotNil(pass, x.cond)) found = true;
+    return !found;
+  });
+  return found;
+}
+function underClosedFirst(pass, fn, d, origin) {
+  const under3 = origin.under ? unparen(origin.under) : void 0;
+  if (under3?.kind !== "Ident") return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind !== "DeferStmt") return true;
+    if (pos(x) <= pos(d)) return false;
+    for (const dc of deferredCalls(x)) {
+      const m = methodCallOn(dc.call);
+      const r = m ? unparen(m.recv) : void 0;
+      if (m?.method === "Close" && r?.kind === "Ident" && sameVar(pass, r, under3)) found = true;
+    }
+    return false;
+  });
+  return found;
+}
+function run12(pass) {
+  const includeTests = pass.options.rules[ID12]?.tests === true;
+  for (const file of pass.files) {
+    if (file.test && !includeTests) continue;
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
+      if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
+      const bindings = bindingsIn(pass, file, fn);
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind !== "DeferStmt") return true;
+        for (const dc of deferredCalls(x)) {
+          if (!dc.discarded) continue;
+          const m = methodCallOn(dc.call);
+          const recv = m ? unparen(m.recv) : void 0;
+          if (m && recv?.kind === "SelectorExpr") {
+            checkField(pass, file, fn, x, dc, m.method, recv);
+            continue;
+          }
+          if (!m || recv?.kind !== "Ident") continue;
+          const b = bindingAt(pass, bindings, recv, pos(x));
+          if (!b || !b.origin.res.release.includes(m.method)) continue;
+          if (dc.lit && onFailureOnly(pass, dc.lit, dc.call)) continue;
+          if (!writtenThrough(pass, fn, recv, b.origin.call)) continue;
+          if (b.origin.res.what.endsWith("file") && removedAtExit(pass, file, fn, recv, b.origin.call)) continue;
+          if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) continue;
+          if (underClosedFirst(pass, fn, x, b.origin) && checkedElsewhere(pass, fn, recv, ["Flush"], dc.call)) continue;
+          report3(pass, file, fn, x, dc.call, recv, b);
+        }
+        return true;
+      });
+    });
+  }
+}
+var RELEASES = new Set(Object.values(WRITE_RESOURCES).flatMap((r) => r.release));
+function checkField(pass, file, fn, d, dc, method, recv) {
+  if (!RELEASES.has(method) || !fieldPath(recv)) return;
+  let b = localFieldBinding(pass, file, fn, recv, pos(d));
+  let packageWide = false;
+  if (!b) {
+    const key = selectorFieldKey(pass, recv);
+    if (!key) return;
+    const facts = fieldFacts(pass, key, (o) => o.res.checked);
+    if (!facts.origin || facts.checked) return;
+    b = { id: recv.sel, origin: facts.origin, at: 0 };
+    packageWide = true;
+  }
+  if (!b.origin.res.release.includes(method)) return;
+  if (dc.lit && onFailureOnly(pass, dc.lit, dc.call)) return;
+  if (!writtenThrough(pass, fn, recv, packageWide ? void 0 : b.origin.call)) return;
+  if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) return;
+  report3(pass, file, fn, d, dc.call, recv, b, packageWide);
+}
+function report3(pass, file, fn, d, call, recv, b, packageWide = false) {
+  const { origin } = b;
+  const v = { name: textOf(file, recv) };
+  const res = origin.res;
+  const callText2 = textOf(file, call);
+  const line = lineOf(file, origin.call);
+  const what = packageWide ? `${res.what} that the package stores in ${v.name} (${res.verb} ${origin.name} on line ${line}${pass.fileOf(origin.call) && pass.fileOf(origin.call) !== file ? ` of ${pass.fileOf(origin.call).path}` : ""})` : `${res.what} ${res.verb} ${origin.name} on line ${line}`;
+  const fname = funcName(file, fn);
+  let message2;
+  if (res.errorVia) {
+    message2 = `deferred ${callText2} discards the write errors of the ${what} (${res.errorVia}), so rows that fail to reach the underlying writer when ${fname} returns are lost silently; call ${v.name}.Flush() on the success path and check ${v.name}.Error()`;
+  } else {
+    const checks = res.checked.map((c) => `${v.name}.${c}()`).join(" or ");
+    const results = (fn.type.results?.list ?? []).length > 0;
+    message2 = results ? `deferred ${callText2} discards the error of the ${what}, so data that fails to reach its destination when ${fname} returns is lost silently; join the error into a named result with \`defer func() { err = errors.Join(err, ${callText2}) }()\` or call ${checks} on the success path and check its error` : `deferred ${callText2} discards the error of the ${what}, so data that fails to reach its destination when ${fname} returns is lost silently; ${fname} returns nothing, so call ${checks} on the success path and handle its error (log it or report it)`;
+  }
+  pass.report({
+    node: d.call === call ? d : call,
+    file,
+    message: message2,
+    confidence: origin.typed && !packageWide ? "high" : "medium",
+    related: [{ node: origin.call, message: `${v.name} is a ${res.what} ${res.verb} ${origin.name}` }]
+  });
+}
+var analyzer12 = {
+  meta: {
+    id: ID12,
+    severity: "high",
+    summary: "A deferred Close or Flush of a file or writer opened for writing drops its error, so failed final writes are lost silently.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID12)
+  },
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"] }, { deferred: true }),
+  run: run12
+};
+
+// src/rules/defer-order-inverted.ts
+var ID13 = "defer-order-inverted";
+var UNDERLYING_CLOSE = /* @__PURE__ */ new Set(["Close"]);
+function wrapsIn(pass, file, fn) {
+  const out = [];
+  walkSameFunc(fn.body, (x) => {
+    let lhs;
+    let rhs;
+    if (x.kind === "AssignStmt") [lhs, rhs] = [x.lhs, x.rhs];
+    else if (x.kind === "ValueSpec") [lhs, rhs] = [x.names, x.values];
+    if (!lhs || !rhs || rhs.length !== 1) return true;
+    const w = unparen(lhs[0]);
+    if (w.kind !== "Ident" && w.kind !== "SelectorExpr" || w.kind === "Ident" && w.name === "_" || !rootIdent(w)) return true;
+    const origin = writeOrigin(pass, file, rhs[0], true);
+    if (origin?.under && rootIdent(origin.under)) out.push({ w, origin, at: pos(x) });
+    return true;
+  });
+  return out;
+}
+function same(pass, e, target) {
+  if (!sameExpr(e, target)) return false;
+  const a = rootIdent(e);
+  const b = rootIdent(target);
+  return !!a && !!b && sameVar(pass, a, b);
+}
+function wrapOf(pass, wraps, w, at) {
+  const e = unparen(w);
+  if (e.kind !== "Ident" && e.kind !== "SelectorExpr") return void 0;
+  let found;
+  for (const x of wraps) if (x.at < at && same(pass, x.w, e)) found = x;
+  return found;
+}
+function chainBelow(pass, wraps, top) {
+  const out = [];
+  let cur = top;
+  const seen = /* @__PURE__ */ new Set();
+  while (cur && !seen.has(cur)) {
+    seen.add(cur);
+    const under3 = cur.origin.under;
+    const next = wrapOf(pass, wraps, under3, cur.at);
+    out.push({ expr: under3, wrap: next, via: cur });
+    cur = next;
+  }
+  return out;
+}
+function releasesOf(pass, d) {
+  const out = [];
+  for (const dc of deferredCalls(d)) {
+    const m = methodCallOn(dc.call);
+    if (m) out.push({ dc, recv: m.recv, method: m.method });
+    const callee = m ? void 0 : pass.types.callee(dc.call)?.decl;
+    (dc.call.args ?? []).forEach((a, i) => {
+      const x = unparen(a);
+      if (x.kind === "SelectorExpr" && rootIdent(x.x) && pass.types.typeOf(x)?.kind === "signature") {
+        out.push({ dc, recv: x.x, method: x.sel.name });
+      } else if (callee?.body && rootIdent(x) && x.kind !== "UnaryExpr") {
+        const param = (callee.type.params.list ?? []).flatMap((f) => f.names ?? [])[i];
+        if (!param) return;
+        let closes = false;
+        walkSameFunc(callee.body, (y) => {
+          if (closes) return false;
+          if (y.kind === "CallExpr") {
+            const mm = methodCallOn(y);
+            const r = mm ? unparen(mm.recv) : void 0;
+            if (mm?.method === "Close" && r?.kind === "Ident" && r.name === param.name) closes = true;
+          }
+          return !closes;
+        });
+        if (closes) out.push({ dc, recv: x, method: "Close" });
+      }
+    });
+  }
+  return out;
+}
+function releasedExplicitly(pass, fn, r, methods) {
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found || x.kind === "DeferStmt" || x.kind === "ForStmt" || x.kind === "RangeStmt") return false;
+    if (x.kind === "CallExpr") {
+      const m = methodCallOn(x);
+      if (m && methods.includes(m.method) && same(pass, m.recv, r.recv)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function run13(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
+      if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
+      const wraps = wrapsIn(pass, file, fn);
+      if (wraps.length === 0) return;
+      const defers = [];
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind === "DeferStmt") defers.push(x);
+        return true;
+      });
+      if (defers.length === 0) return;
+      const reported = /* @__PURE__ */ new Set();
+      const releases2 = defers.map((d) => releasesOf(pass, d));
+      defers.forEach((d1, i) => {
+        for (const r1 of releases2[i]) {
+          const top = wrapOf(pass, wraps, r1.recv, pos(d1));
+          if (!top || !top.origin.res.release.includes(r1.method)) continue;
+          const res = top.origin.res;
+          if (!res.release.includes("Rollback") && releasedExplicitly(pass, fn, r1, res.release)) continue;
+          const chain = chainBelow(pass, wraps, top);
+          for (const r0 of releases2[i]) {
+            if (r0 === r1) break;
+            const hit = matchUnder(pass, chain, r0);
+            if (hit && !reported.has(r0.dc.call)) {
+              reported.add(r0.dc.call);
+              report4(pass, file, r0, r1, top, hit, "same");
+            }
+          }
+          for (let j = i + 1; j < defers.length; j++) {
+            const d2 = defers[j];
+            if (!registeredAfter(pass, fn, d1, d2)) continue;
+            for (const r2 of releases2[j]) {
+              const hit = matchUnder(pass, chain, r2);
+              if (hit && !reported.has(r2.dc.call)) {
+                reported.add(r2.dc.call);
+                report4(pass, file, r2, r1, top, hit, "later");
+              }
+            }
+          }
+        }
+      });
+    });
+  }
+}
+function matchUnder(pass, chain, r) {
+  for (const c of chain) {
+    if (!same(pass, r.recv, c.expr)) continue;
+    const ends = c.wrap ? c.wrap.origin.res.release.includes(r.method) || r.method === "Close" : UNDERLYING_CLOSE.has(r.method);
+    if (ends) return c;
+  }
+  return void 0;
+}
+function registeredAfter(pass, fn, d1, d2) {
+  const g = cfgOf(pass, fn);
+  if (!g || !g.isEntry(d1) || !g.isEntry(d2)) return pos(d2) > pos(d1);
+  return g.canReach(d1, d2);
+}
+function report4(pass, file, early, late, top, hit, how) {
+  const earlyText = textOf(file, early.dc.call);
+  const lateText = textOf(file, late.dc.call);
+  const under3 = textOf(file, hit.expr);
+  const res = top.origin.res;
+  const w = textOf(file, top.w);
+  const wrapText = textOf(file, top.origin.call);
+  const lateLine = lineOf(file, late.dc.call);
+  const tx = res.wraps === "recv";
+  let severity;
+  let consequence;
+  if (res.closeWaits) {
+    severity = "critical";
+    consequence = `${earlyText} waits for ${w} to be released (a *sql.Conn closes only when its operations have finished), and ${lateText}, which would release it, runs only after it: ${res.closeWaits.replace("{w}", w)} deadlocks the function, unless the context of ${w} is cancelled`;
+  } else if (tx) {
+    severity = "medium";
+    consequence = `${lateText} then runs against a closed database (database/sql keeps only the transaction's own connection open, and a driver whose connector releases shared state on Close can fail the rollback)`;
+  } else {
+    const into = hit.via === top ? "" : ` through ${textOf(file, hit.via.w)}`;
+    const flushedOnly = hit.wrap && !hit.wrap.origin.res.release.includes("Close") && early.method !== "Close";
+    consequence = flushedOnly ? `${lateText} then writes the rest of the ${res.what} ${w}'s data${into} into ${under3} after its last flush, where it stays buffered and is lost` : `${lateText} then writes the rest of the ${res.what} ${w}'s data${into} into an already closed ${under3} and that data is lost`;
+  }
+  const fix = res.closeWaits ? `defer ${under3}.Close() before making ${w}, so that it runs after ${w} is released` : tx ? `defer ${under3}.Close() before starting ${w}, or end ${w} explicitly before closing ${under3}` : `register the deferred close of ${under3} before creating ${w}, or close ${w} explicitly and check its error before ${under3} is closed`;
+  const message2 = how === "later" ? `the deferred ${earlyText} runs before the deferred ${lateText} registered on line ${lateLine} because deferred calls run last in, first out: ${consequence}; ${fix}` : `${earlyText} runs before ${lateText} in the same deferred function: ${consequence}; close ${w} first`;
+  pass.report({
+    node: early.dc.lit ? early.dc.call : early.dc.defer,
+    file,
+    message: message2,
+    ...severity ? { severity } : {},
+    confidence: top.origin.typed ? "high" : "medium",
+    related: [
+      { node: late.dc.lit ? late.dc.call : late.dc.defer, message: `${lateText}, which still needs ${under3}` },
+      { node: top.origin.call, message: `${w} wraps ${textOf(file, top.origin.under)}` }
+    ]
+  });
+}
+var analyzer13 = {
+  meta: {
+    id: ID13,
+    severity: "high",
+    summary: "Deferred calls run last in, first out: a file or connection is closed before the writer over it flushes into it.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID13)
+  },
+  needs: deferNeeds,
+  run: run13
+};
+
+// src/rules/defer-nil-func.ts
+var ID14 = "defer-nil-func";
+function under2(t) {
+  return t?.kind === "named" ? t.underlying() : t;
+}
+function isNil2(pass, e) {
+  const x = unparen(e);
+  if (x.kind !== "Ident" || x.name !== "nil") return false;
+  const o = pass.types.objectOf(x);
+  return !o || o.kind === "nil";
+}
+function impliesNonNil(pass, cond, subject, want, ok) {
+  const c = unparen(cond);
+  if (c.kind === "UnaryExpr" && c.op === "!") return impliesNonNil(pass, c.x, subject, !want, ok);
+  if (ok && c.kind === "Ident" && sameVar(pass, c, ok)) return want;
+  if (c.kind === "BinaryExpr") {
+    if (c.op === "&&" && want) return impliesNonNil(pass, c.x, subject, true, ok) || impliesNonNil(pass, c.y, subject, true, ok);
+    if (c.op === "||" && !want) return impliesNonNil(pass, c.x, subject, false, ok) || impliesNonNil(pass, c.y, subject, false, ok);
+    if (c.op === "!=" || c.op === "==") {
+      const other = isNil2(pass, c.y) ? c.x : isNil2(pass, c.x) ? c.y : void 0;
+      if (!other || !sameExpr(other, subject)) return false;
+      return c.op === "!=" ? want : !want;
+    }
+  }
+  return false;
+}
+function assigns(n, isSubject) {
+  let found = false;
+  walkNode(n, (x) => {
+    if (found) return false;
+    if (x.kind === "AssignStmt" && x.lhs.some((l) => isSubject(l))) found = true;
+    else if (x.kind === "ValueSpec" && x.names.some((l) => isSubject(l))) found = true;
+    else if (x.kind === "UnaryExpr" && x.op === "&" && isSubject(x.x)) found = true;
+    else if (x.kind === "Ident" && n === x && isSubject(x)) found = true;
+    return !found;
+  });
+  return found;
+}
+function nilPathTo(pass, g, start, d, subject, isSubject, zeroTrips = false, ok) {
+  const assigning = /* @__PURE__ */ new Set();
+  for (const b of g.blocks) if (b.nodes.some((n) => assigns(n, isSubject))) assigning.add(b);
+  const loopAssigns = /* @__PURE__ */ new Set();
+  for (const info of g.loops.values()) {
+    if (zeroTrips && info.stmt.kind === "RangeStmt" && !lengthTested(g, info.stmt)) continue;
+    for (const m of info.members) {
+      if (assigning.has(m)) {
+        loopAssigns.add(info.header);
+        break;
+      }
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  const queue = [start];
+  while (queue.length > 0) {
+    const { block, index } = queue.shift();
+    let blocked = false;
+    for (let i = index; i < block.nodes.length; i++) {
+      const n = block.nodes[i];
+      if (n === d) return true;
+      if (assigns(n, isSubject)) {
+        blocked = true;
+        break;
+      }
+    }
+    if (blocked) continue;
+    const control = block.term === "branch" ? block.control : null;
+    const cond = control?.kind === "IfStmt" ? control.cond : null;
+    block.succs.forEach((s, k) => {
+      if (cond && k <= 1 && impliesNonNil(pass, cond, subject, k === 0, ok)) return;
+      if (loopAssigns.has(s) || seen.has(s)) return;
+      seen.add(s);
+      queue.push({ block: s, index: 0 });
+    });
+  }
+  return false;
+}
+function isBlank(e) {
+  const x = unparen(e);
+  return x.kind === "Ident" && x.name === "_";
+}
+function nilReturnOf(pass, call) {
+  const callee = callGraphOf(pass).calleeOf(call)?.decl;
+  if (!callee?.body) return void 0;
+  const results = callee.type.results?.list ?? [];
+  if (results.length !== 1 || (results[0].names?.length ?? 0) > 1) return void 0;
+  const rt = results[0].type;
+  if (!rt || under2(pass.types.typeOf(rt))?.kind !== "signature" && unparen(rt).kind !== "FuncType") return void 0;
+  let ret;
+  walkSameFunc(callee.body, (x) => {
+    if (ret) return false;
+    if (x.kind === "ReturnStmt" && x.results?.length === 1 && (isNil2(pass, x.results[0]) || mapLookup(pass, x.results[0]))) ret = x;
+    return !ret;
+  });
+  return ret;
+}
+function mapLookup(pass, e) {
+  const x = unparen(e);
+  return x.kind === "IndexExpr" && under2(pass.types.typeOf(x.x))?.kind === "map";
+}
+function lengthTested(g, r) {
+  let found = false;
+  for (const b of g.blocks) {
+    const c = b.term === "branch" ? b.control : null;
+    const cond = c?.kind === "IfStmt" ? c.cond : c?.kind === "ForStmt" ? c.cond : null;
+    if (!cond || found) continue;
+    walkNode(cond, (x) => {
+      if (found) return false;
+      if (x.kind === "CallExpr" && unparen(x.fun).kind === "Ident" && unparen(x.fun).name === "len" && x.args?.[0] && sameExpr(x.args[0], r.x)) found = true;
+      return !found;
+    });
+  }
+  return found;
+}
+function assignFix(v) {
+  return `assign ${v.name} on every path (e.g. to a no-op func) or guard the defer with \`if ${v.name} != nil\``;
+}
+function nilSource(pass, file, fn, v, d) {
+  const obj = pass.types.objectOf(v);
+  if (obj && obj.kind !== "var") return void 0;
+  if (obj && obj.varKind !== "local" && obj.varKind !== "result") return void 0;
+  if (obj?.type && under2(obj.type)?.kind !== "signature") return void 0;
+  for (const f of fn.type.results?.list ?? []) {
+    for (const n of f.names ?? []) {
+      if (n.name === v.name && (obj ? obj.decl === n : true)) {
+        return { after: null, says: `${v.name} is nil on a path from the start of ${funcName(file, fn)} (a named result starts as nil) to this defer`, related: { node: n, message: `${v.name} declared here` }, fix: assignFix(v) };
+      }
+    }
+  }
+  const decl = obj?.decl;
+  let found;
+  walkSameFunc(fn.body, (x) => {
+    if (pos(x) >= pos(d)) return false;
+    if (x.kind === "DeclStmt" && x.decl.kind === "GenDecl" && x.decl.tok === "var") {
+      for (const s of x.decl.specs ?? []) {
+        if (s.kind !== "ValueSpec") continue;
+        const i = s.names.findIndex((n) => decl ? n === decl : n.name === v.name);
+        if (i < 0) continue;
+        const val = s.values?.[i];
+        const multi = !!s.values && s.values.length === 1 && s.names.length > 1;
+        if (val && !isNil2(pass, val) || multi) {
+          found = void 0;
+          continue;
+        }
+        if (!decl && !(s.type && unparen(s.type).kind === "FuncType")) continue;
+        found = { after: x, says: `${v.name} is nil on a path from its declaration on line ${lineOf(file, x)} to this defer`, related: { node: s.names[i], message: `${v.name} declared without a value here` }, fix: assignFix(v) };
+      }
+    } else if (x.kind === "AssignStmt" && x.tok === ":=" && decl) {
+      const i = x.lhs.findIndex((l) => l === decl);
+      if (i >= 0) {
+        const val = x.lhs.length === x.rhs.length ? unparen(x.rhs[i]) : void 0;
+        const okId = i === 0 && x.lhs.length === 2 && x.rhs.length === 1 && unparen(x.lhs[1]).kind === "Ident" && !isBlank(x.lhs[1]) ? unparen(x.lhs[1]) : void 0;
+        const blankOk = i === 0 && x.lhs.length === 2 && x.rhs.length === 1 && (isBlank(x.lhs[1]) || okId) ? unparen(x.rhs[0]) : void 0;
+        const lookup = val ?? (blankOk?.kind === "IndexExpr" ? blankOk : void 0);
+        if (lookup?.kind === "IndexExpr" && under2(pass.types.typeOf(lookup.x))?.kind === "map") {
+          const text = textOf(file, lookup);
+          found = { after: x, says: `${v.name} is nil when the map lookup ${text} on line ${lineOf(file, x)} misses`, related: { node: lookup, message: `${v.name} from ${text}, nil when the key is missing` }, fix: `look it up with \`${v.name}, ok := ${text}\` and defer ${v.name}() only when ok`, ...okId ? { ok: okId } : {} };
+        } else if (blankOk?.kind === "TypeAssertExpr" && blankOk.type) {
+          const text = textOf(file, blankOk);
+          found = { after: x, says: `${v.name} is nil when the type assertion ${text} on line ${lineOf(file, x)} fails${okId ? "" : " (its ok result is discarded)"}`, related: { node: blankOk, message: `${v.name} from ${text}, nil when the value is not a ${textOf(file, blankOk.type)}` }, fix: `defer ${v.name}() only when ${okId ? okId.name : "the ok result"} is true`, ...okId ? { ok: okId } : {} };
+        } else if (val?.kind === "CallExpr" && x.lhs.length === 1) {
+          const nilRet = nilReturnOf(pass, val);
+          found = nilRet ? {
+            after: x,
+            says: mapLookup(pass, nilRet.results[0]) ? `${v.name} is nil when the map lookup ${textOf(pass.fileOf(nilRet) ?? file, nilRet.results[0])} that ${textOf(file, val.fun)} returns on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)} misses` : `${v.name} is nil when ${textOf(file, val.fun)} takes its \`return nil\` on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)}`,
+            related: { node: nilRet, message: `${textOf(file, val.fun)} returns a nil func here` },
+            fix: `make ${textOf(file, val.fun)} return a no-op func instead of nil, or guard the defer with \`if ${v.name} != nil\``,
+            confidence: "medium"
+          } : void 0;
+        } else found = void 0;
+      }
+    }
+    return true;
+  });
+  return found;
+}
+function escapes(pass, fn, v) {
+  let out = false;
+  const isV = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && sameVar(pass, x, v);
+  };
+  inspect(fn.body, (x) => {
+    if (out) return false;
+    if (x.kind === "UnaryExpr" && x.op === "&" && isV(x.x)) out = true;
+    if (x.kind === "FuncLit") {
+      inspect(x.body, (y) => {
+        if (y.kind === "AssignStmt" && y.lhs.some(isV)) out = true;
+        return !out;
+      });
+      return false;
+    }
+    return !out;
+  });
+  return out;
+}
+function checkLocal(pass, file, fn, d, v) {
+  const src = nilSource(pass, file, fn, v, d);
+  if (!src || escapes(pass, fn, v)) return;
+  const g = cfgOf(pass, fn);
+  if (!g) return;
+  let start;
+  if (src.after) {
+    const ref = g.locate(src.after);
+    if (!ref) return;
+    start = { block: ref.block, index: ref.index + 1 };
+  } else start = { block: g.entry, index: 0 };
+  const isSubject = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && sameVar(pass, x, v);
+  };
+  let zeroTrip = false;
+  if (!nilPathTo(pass, g, start, d, v, isSubject, false, src.ok)) {
+    if (!nilPathTo(pass, g, start, d, v, isSubject, true, src.ok)) return;
+    zeroTrip = true;
+  }
+  const typed = !!pass.types.objectOf(v);
+  const says = zeroTrip ? `${src.says.replace(/ to this defer$/, "")} when a loop that assigns it runs no iteration` : src.says;
+  pass.report({
+    node: d,
+    file,
+    message: `${says}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns (the defer statement itself does not fail); ${src.fix}`,
+    confidence: typed && !zeroTrip ? src.confidence ?? "high" : "medium",
+    ...src.related ? { related: [src.related] } : {}
+  });
+}
+function checkMapCall(pass, file, fn, d, ix) {
+  if (under2(pass.types.typeOf(ix.x))?.kind !== "map") return;
+  let okLookup = false;
+  walkSameFunc(fn.body, (x) => {
+    if (okLookup || pos(x) >= pos(d)) return false;
+    if (x.kind === "AssignStmt" && x.lhs.length === 2 && x.rhs.length === 1 && sameExpr(x.rhs[0], ix)) okLookup = true;
+    return !okLookup;
+  });
+  if (okLookup) return;
+  const g = cfgOf(pass, fn);
+  if (!g) return;
+  const isSubject = (e) => sameExpr(e, ix);
+  if (!nilPathTo(pass, g, { block: g.entry, index: 0 }, d, ix, isSubject)) return;
+  const call = textOf(file, d.call);
+  const m = textOf(file, ix.x);
+  const k = textOf(file, ix.index);
+  pass.report({
+    node: d,
+    file,
+    message: `the function in ${call} is nil when ${k} is not a key of ${m}, and a nil func value deferred here panics with a nil pointer dereference when the deferred calls run as ${funcName(file, fn)} returns; look it up with \`f, ok := ${textOf(file, ix)}\` and defer f() only when ok`
+  });
+}
+function fieldOwner(pass, t, f, depth = 0) {
+  if (!t || depth > 4) return void 0;
+  if (t.kind === "pointer") t = t.elem;
+  if (t.kind !== "named") return void 0;
+  const u = t.underlying();
+  if (u?.kind !== "struct") return void 0;
+  for (const fld of u.fields) {
+    if (fld.name === f && !fld.embedded) {
+      return under2(fld.type)?.kind === "signature" && t.pkg === pass.pkg.importPath ? { name: t.name, pkg: t.pkg } : void 0;
+    }
+  }
+  for (const fld of u.fields) {
+    if (!fld.embedded) continue;
+    const o = fieldOwner(pass, fld.type, f, depth + 1);
+    if (o) return o;
+  }
+  return void 0;
+}
+var fieldSetCache = /* @__PURE__ */ new WeakMap();
+function fieldsSet(pass) {
+  let s = fieldSetCache.get(pass.files);
+  if (s) return s;
+  s = /* @__PURE__ */ new Set();
+  const set = s;
+  const addSel = (e) => {
+    const owner = declaringStructType(pass.types.typeOf(e.x), e.sel.name);
+    set.add(owner ? `${owner}.${e.sel.name}` : `?${e.sel.name}`);
+  };
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === "AssignStmt") {
+        for (const l of x.lhs) {
+          const e = unparen(l);
+          if (e.kind === "SelectorExpr") addSel(e);
+        }
+      } else if (x.kind === "UnaryExpr" && x.op === "&") {
+        const e = unparen(x.x);
+        if (e.kind === "SelectorExpr") addSel(e);
+      } else if (x.kind === "CompositeLit") {
+        const t = pass.types.typeOf(x);
+        const named = t?.kind === "named" ? `${t.pkg}.${t.name}` : void 0;
+        const u = under2(t);
+        for (const el of x.elts ?? []) {
+          if (el.kind === "KeyValueExpr") {
+            if (el.key.kind === "Ident") set.add(named && u?.kind === "struct" ? `${named}.${el.key.name}` : `?${el.key.name}`);
+          } else if (u?.kind === "struct") {
+            for (const f of u.fields) set.add(named ? `${named}.${f.name}` : `?${f.name}`);
+            break;
+          } else if (!u) {
+            set.add("*");
+            break;
+          }
+        }
+      }
+      return true;
+    });
+  }
+  fieldSetCache.set(pass.files, s);
+  return s;
+}
+function exportedName(n) {
+  return new RegExp("^\\p{Lu}", "u").test(n);
+}
+function checkLiteralField(pass, file, fn, d, sel) {
+  const x = unparen(sel.x);
+  if (x.kind !== "Ident") return false;
+  const o = pass.types.objectOf(x);
+  if (!o || o.kind !== "var" || o.varKind !== "local" || !o.decl) return false;
+  let v = definingValue(pass, x);
+  if (v && unparen(v).kind === "UnaryExpr" && unparen(v).op === "&") v = unparen(v).x;
+  const lit = v ? unparen(v) : void 0;
+  if (lit?.kind !== "CompositeLit" || !lit.type) return false;
+  const st = under2(pass.types.typeOf(lit));
+  const f = sel.sel.name;
+  const field = st?.kind === "struct" ? st.fields.find((fl) => fl.name === f && !fl.embedded) : void 0;
+  if (!field || under2(field.type)?.kind !== "signature") return false;
+  if ((lit.elts ?? []).some((e) => e.kind !== "KeyValueExpr" || e.key.kind === "Ident" && e.key.name === f)) return false;
+  const reads = /* @__PURE__ */ new Set([x, o.decl]);
+  const fields = new Set(st.kind === "struct" ? st.fields.filter((fl) => !fl.embedded).map((fl) => fl.name) : []);
+  inspect(fn.body, (y) => {
+    if (y.kind === "SelectorExpr" && y.sel.name !== f && fields.has(y.sel.name)) {
+      const b = unparen(y.x);
+      if (b.kind === "Ident" && pass.types.objectOf(b) === o) reads.add(b);
+    }
+    return true;
+  });
+  let other = false;
+  inspect(fn.body, (y) => {
+    if (other) return false;
+    if (y.kind === "Ident" && !reads.has(y) && pass.types.objectOf(y) === o) other = true;
+    return !other;
+  });
+  if (other) return false;
+  const def = pass.fileOf(lit) ?? file;
+  pass.report({
+    node: d,
+    file,
+    message: `${x.name} is built on line ${lineOf(def, lit)} by a composite literal that leaves its func field ${f} out, and nothing sets ${textOf(file, sel)} before this defer, so the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference when ${funcName(file, fn)} returns; set ${f} in the literal or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    related: [{ node: lit, message: `${x.name} built here without ${f}` }]
+  });
+  return true;
+}
+var nilTestCache = /* @__PURE__ */ new WeakMap();
+function nilCompared(pass, e) {
+  if (e.kind !== "BinaryExpr" || e.op !== "==" && e.op !== "!=") return void 0;
+  const [a, b] = [unparen(e.x), unparen(e.y)];
+  return isNilIdent(pass, b) ? a : isNilIdent(pass, a) ? b : void 0;
+}
+function nilTestedFields(pass) {
+  let m = nilTestCache.get(pass.files);
+  if (m) return m;
+  const out = /* @__PURE__ */ new Map();
+  const copies = /* @__PURE__ */ new Map();
+  const keyOf = (e) => {
+    const o = declaringStructType(pass.types.typeOf(e.x), e.sel.name);
+    return o ? `${o}.${e.sel.name}` : void 0;
+  };
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === "AssignStmt" && x.tok === ":=" && x.lhs.length === 1 && x.rhs.length === 1 && x.lhs[0].kind === "Ident") {
+        const r = unparen(x.rhs[0]);
+        const k = r.kind === "SelectorExpr" ? keyOf(r) : void 0;
+        const o = pass.types.objectOf(x.lhs[0]);
+        if (k && o) copies.set(o, k);
+      }
+      return true;
+    });
+  }
+  const defaults = /* @__PURE__ */ new Set();
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      if (x.kind === "IfStmt" && x.cond.kind === "BinaryExpr" && x.cond.op === "==") {
+        const v = nilCompared(pass, x.cond);
+        const name = v?.kind === "SelectorExpr" ? v.sel.name : v?.kind === "Ident" ? v.name : void 0;
+        if (!name) return true;
+        walkSameFunc(x.body, (y) => {
+          if (y.kind === "AssignStmt" && y.lhs.some((l) => {
+            const u = unparen(l);
+            return u.kind === "SelectorExpr" && u.sel.name === name || u.kind === "Ident" && u.name === name;
+          })) defaults.add(x.cond);
+          return true;
+        });
+      }
+      return true;
+    });
+  }
+  for (const file of pass.files) {
+    inspect(file.file, (x) => {
+      const v = defaults.has(x) ? void 0 : nilCompared(pass, x);
+      if (!v) return true;
+      const k = v.kind === "SelectorExpr" ? keyOf(v) : v.kind === "Ident" ? copies.get(pass.types.objectOf(v) ?? v) : void 0;
+      if (k && !out.has(k)) out.set(k, x);
+      return true;
+    });
+  }
+  nilTestCache.set(pass.files, m = out);
+  return m;
+}
+var nilStoresCache = /* @__PURE__ */ new WeakMap();
+var nilStoresSeen = /* @__PURE__ */ new WeakMap();
+function mayStoreNil(pass, key) {
+  let m = nilStoresCache.get(pass.files);
+  if (!m) {
+    const out = /* @__PURE__ */ new Map();
+    const nilable2 = (v) => {
+      const u = unparen(v);
+      if (u.kind === "FuncLit") return false;
+      if (u.kind === "Ident") {
+        if (u.name === "nil") return true;
+        const o = pass.types.objectOf(u);
+        if (!o) return true;
+        if (o.kind === "func") return false;
+        if (o.varKind === "param") return true;
+        const def = definingValue(pass, u);
+        return !def || unparen(def).kind === "Ident" && nilable2(def);
+      }
+      if (u.kind === "SelectorExpr") return declaringStructType(pass.types.typeOf(u.x), u.sel.name) !== void 0 || pass.types.typeOf(u.x) === void 0;
+      return false;
+    };
+    const add = (k, optional) => {
+      if (!k) return;
+      out.set(k, (out.get(k) ?? false) || optional);
+    };
+    const keyOf = (u) => {
+      const o = declaringStructType(pass.types.typeOf(u.x), u.sel.name);
+      return o ? `${o}.${u.sel.name}` : void 0;
+    };
+    const seen = /* @__PURE__ */ new Set();
+    const optionOf = (lit) => {
+      const out2 = /* @__PURE__ */ new Set();
+      for (const f of lit.type.params?.list ?? []) {
+        for (const n of f.names ?? []) {
+          let t = pass.types.objectOf(n)?.type;
+          if (t?.kind === "pointer") t = t.elem;
+          if (t?.kind === "named") out2.add(`${t.pkg}.${t.name}`);
+        }
+      }
+      return out2;
+    };
+    const visit = (x, conditional, builds, options = /* @__PURE__ */ new Set()) => {
+      if (x.kind === "AssignStmt") {
+        x.lhs.forEach((l, i) => {
+          const u = unparen(l);
+          if (u.kind !== "SelectorExpr") return;
+          const k = keyOf(u);
+          if (!k) return;
+          seen.add(k);
+          const v = x.rhs.length === x.lhs.length ? x.rhs[i] : void 0;
+          const owner = k.slice(0, k.lastIndexOf("."));
+          if (builds.has(owner)) add(k, conditional || !v || nilable2(v));
+          else if (options.has(owner)) add(k, true);
+        });
+      } else if (x.kind === "CompositeLit") {
+        const t = pass.types.typeOf(x);
+        const named = t?.kind === "named" ? `${t.pkg}.${t.name}` : void 0;
+        if (named) {
+          for (const el of x.elts ?? []) {
+            if (el.kind !== "KeyValueExpr" || el.key.kind !== "Ident") continue;
+            seen.add(`${named}.${el.key.name}`);
+            add(`${named}.${el.key.name}`, nilable2(el.value));
+          }
+        }
+      }
+      const nested = conditional || x.kind === "IfStmt" || x.kind === "CaseClause" || x.kind === "CommClause";
+      forEachChild(x, (c) => {
+        if (c.kind === "FuncDecl") visit(c, false, built(c));
+        else if (c.kind === "FuncLit") visit(c, false, builds, optionOf(c));
+        else visit(c, nested, builds, options);
+      });
+    };
+    const built = (fd) => {
+      const out2 = /* @__PURE__ */ new Set();
+      if (fd.body) {
+        inspect(fd.body, (y) => {
+          if (y.kind === "CompositeLit") {
+            const t = pass.types.typeOf(y);
+            if (t?.kind === "named") out2.add(`${t.pkg}.${t.name}`);
+          }
+          return true;
+        });
+      }
+      return out2;
+    };
+    for (const file of pass.files) visit(file.file, false, /* @__PURE__ */ new Set());
+    for (const k of [...out.keys()]) if (!seen.has(k)) out.delete(k);
+    nilStoresSeen.set(pass.files, seen);
+    nilStoresCache.set(pass.files, m = out);
+  }
+  if (!nilStoresSeen.get(pass.files)?.has(key)) return true;
+  return m.get(key) ?? false;
+}
+function checkNilTestedField(pass, file, fn, d, sel, owner) {
+  const key = `${owner.pkg}.${owner.name}.${sel.sel.name}`;
+  const test = nilTestedFields(pass).get(key);
+  if (!test) return;
+  if (!mayStoreNil(pass, key)) return;
+  let handled = false;
+  walkSameFunc(fn.body, (x) => {
+    if (handled) return false;
+    if (x.kind === "AssignStmt" && pos(x) < pos(d) && x.lhs.some((l) => {
+      const u = unparen(l);
+      return u.kind === "SelectorExpr" && u.sel.name === sel.sel.name;
+    })) {
+      handled = true;
+      return false;
+    }
+    const v = nilCompared(pass, x);
+    if (v?.kind === "SelectorExpr" && v.sel.name === sel.sel.name) handled = true;
+    else if (v?.kind === "Ident") {
+      const def = definingValue(pass, v);
+      if (def && unparen(def).kind === "SelectorExpr" && unparen(def).sel.name === sel.sel.name) handled = true;
+    }
+    return !handled;
+  });
+  if (handled) return;
+  let conditional = false;
+  walkSameFunc(fn.body, (x) => {
+    if (conditional) return false;
+    if ((x.kind === "IfStmt" || x.kind === "CaseClause" || x.kind === "CommClause") && pos(x) < pos(d) && end(x) > pos(d)) conditional = true;
+    return !conditional;
+  });
+  if (conditional) return;
+  const tf = pass.fileOf(test) ?? file;
+  pass.report({
+    node: d,
+    file,
+    confidence: "medium",
+    message: `the package tests ${owner.name}.${sel.sel.name} against nil (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}), so it can be nil, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
+  });
+}
+function checkField2(pass, file, fn, d, sel) {
+  const c = pass.types.callee(d.call);
+  if (!c || c.kind !== "funcvalue") return;
+  if (checkLiteralField(pass, file, fn, d, sel)) return;
+  const f = sel.sel.name;
+  const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
+  if (!owner) return;
+  if (exportedName(f) && pass.pkg.name !== "main") {
+    checkNilTestedField(pass, file, fn, d, sel, owner);
+    return;
+  }
+  const set = fieldsSet(pass);
+  if (set.has(`${owner.pkg}.${owner.name}.${f}`) || set.has(`?${f}`) || set.has("*")) {
+    checkNilTestedField(pass, file, fn, d, sel, owner);
+    return;
+  }
+  pass.report({
+    node: d,
+    file,
+    message: `field ${f} of ${owner.name} is never set in package ${pass.pkg.name}, so ${textOf(file, sel)} is always nil and the deferred ${textOf(file, d.call)} panics with a nil pointer dereference when ${funcName(file, fn)} returns; set the field where ${owner.name} is built or guard the defer with \`if ${textOf(file, sel)} != nil\``
+  });
+}
+function checkPackageVar(pass, file, fn, d, v) {
+  const o = pass.types.objectOf(v);
+  if (!o || o.kind !== "var" || o.varKind !== "package" || o.pkg !== pass.pkg.importPath || !o.decl) return o?.varKind === "package";
+  if (under2(o.type)?.kind !== "signature") return true;
+  if (exportedName(v.name) && pass.pkg.name !== "main") return true;
+  let hasValue = false;
+  let assigned = false;
+  for (const pf of pass.files) {
+    inspect(pf.file, (x) => {
+      if (assigned) return false;
+      if (x.kind === "ValueSpec" && x.names.includes(o.decl)) {
+        const i = x.names.indexOf(o.decl);
+        if (x.values?.[i] && !isNil2(pass, x.values[i])) hasValue = true;
+        if (x.values && x.values.length === 1 && x.names.length > 1) hasValue = true;
+      }
+      const isV = (e) => {
+        const y = unparen(e);
+        return y.kind === "Ident" && y.name === v.name && pass.types.objectOf(y) === o;
+      };
+      if (x.kind === "AssignStmt" && x.lhs.some(isV)) assigned = true;
+      if (x.kind === "UnaryExpr" && x.op === "&" && isV(x.x)) assigned = true;
+      return !assigned;
+    });
+  }
+  if (hasValue || assigned) return true;
+  pass.report({
+    node: d,
+    file,
+    message: `package variable ${v.name} is declared without a value and never assigned in package ${pass.pkg.name}, so the deferred ${textOf(file, d.call)} panics with a nil pointer dereference when ${funcName(file, fn)} returns; give ${v.name} a no-op default or guard the defer with \`if ${v.name} != nil\``,
+    related: [{ node: o.decl, message: `${v.name} declared here` }]
+  });
+  return true;
+}
+function run14(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
+      if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind !== "DeferStmt") return true;
+        const fun = unparen(x.call.fun);
+        if (fun.kind === "Ident") {
+          if (checkPackageVar(pass, file, fn, x, fun)) return true;
+          checkLocal(pass, file, fn, x, fun);
+        } else if (fun.kind === "IndexExpr") checkMapCall(pass, file, fn, x, fun);
+        else if (fun.kind === "SelectorExpr") checkField2(pass, file, fn, x, fun);
+        return true;
+      });
+    });
+  }
+}
+var analyzer14 = {
+  meta: {
+    id: ID14,
+    severity: "medium",
+    summary: "A deferred function value that can be nil: the defer statement accepts it, and the call panics when the function returns.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID14)
+  },
+  // Whether a deferred field or package variable is ever set is asked of every body naming it.
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"] }, { deferred: true }),
+  run: run14
+};
+
+// src/rules/defer-before-error-check.ts
+var ID15 = "defer-before-error-check";
+function resultAssign(s) {
+  let lhs;
+  let rhs;
+  if (s.kind === "AssignStmt" && (s.tok === ":=" || s.tok === "=")) {
+    lhs = s.lhs;
+    rhs = s.rhs;
+  } else if (s.kind === "DeclStmt" && s.decl.kind === "GenDecl" && s.decl.tok === "var" && s.decl.specs?.length === 1) {
+    const spec = s.decl.specs[0];
+    if (spec.kind !== "ValueSpec" || !spec.values) return void 0;
+    lhs = spec.names;
+    rhs = spec.values;
+  } else return void 0;
+  if (lhs.length < 2 || rhs.length !== 1) return void 0;
+  const call = unparen(rhs[0]);
+  if (call.kind !== "CallExpr") return void 0;
+  const last = lhs[lhs.length - 1];
+  if (last.kind !== "Ident") return void 0;
+  const values = lhs.slice(0, -1).filter((l) => l.kind === "Ident" && l.name !== "_");
+  if (values.length === 0) return void 0;
+  return { stmt: s, call, values, err: last.name === "_" ? null : last };
+}
+function nilable(t) {
+  if (!t) return void 0;
+  let u = t;
+  if (u.kind === "named") u = u.underlying();
+  if (!u) return void 0;
+  switch (u.kind) {
+    case "pointer":
+    case "interface":
+    case "map":
+    case "slice":
+    case "chan":
+    case "signature":
+      return true;
+    case "typeparam":
+      return void 0;
+    default:
+      return false;
+  }
+}
+function errorVar(pass, err) {
+  const known = isErrorTyped(pass, err);
+  if (known !== void 0) return known ? "high" : void 0;
+  return /^err$|^err[A-Z0-9_]|Err$/.test(err.name) ? "medium" : void 0;
+}
+function deferUse(pass, file, d, x, err) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === "SelectorExpr") {
+    let base = unparen(fun.x);
+    while (base.kind === "CallExpr" && unparen(base.fun).kind === "SelectorExpr") base = unparen(unparen(base.fun).x);
+    const root = selectorRoot(base);
+    if (err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) return void 0;
+    if (root && root.name === x.name && sameObj(pass, root, x) && !nilSafeCall(pass, d.call, x)) return { shown: textOf(file, d.call), path: d.call };
+    return void 0;
+  }
+  if (fun.kind !== "FuncLit") return void 0;
+  if (err && mentions(pass, fun.body, err)) return void 0;
+  let guarded = false;
+  let use;
+  const visit = (n) => {
+    if (guarded) return false;
+    if (n.kind === "BinaryExpr" && (n.op === "==" || n.op === "!=")) {
+      const a = unparen(n.x);
+      const b = unparen(n.y);
+      if (a.kind === "Ident" && sameObj(pass, a, x) && isNilIdent(pass, b) || b.kind === "Ident" && sameObj(pass, b, x) && isNilIdent(pass, a)) {
+        guarded = true;
+        return false;
+      }
+    }
+    if (!use && n.kind === "CallExpr") {
+      const f = unparen(n.fun);
+      const root = f.kind === "SelectorExpr" ? selectorRoot(f.x) : void 0;
+      if (root && sameObj(pass, root, x)) use = n;
+    }
+    if (!use && n.kind === "SelectorExpr") {
+      const root = selectorRoot(n.x);
+      if (root && sameObj(pass, root, x)) use = n;
+    }
+    return true;
+  };
+  inspect(fun.body, visit);
+  if (guarded || !use || nilSafeCall(pass, use, x)) return void 0;
+  return { shown: "function literal", path: use };
+}
+function nilSafeCall(pass, path, x) {
+  if (path.kind !== "CallExpr") return false;
+  const fun = unparen(path.fun);
+  if (fun.kind !== "SelectorExpr") return false;
+  const recvExpr = unparen(fun.x);
+  if (recvExpr.kind !== "Ident" || !sameObj(pass, recvExpr, x)) return false;
+  const t = pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type;
+  const u = t?.kind === "named" ? t.underlying() : t;
+  if (u && (u.kind === "slice" || u.kind === "map")) return true;
+  const decl = pass.types.callee(path)?.decl;
+  const recv = decl?.recv?.list?.[0]?.names?.[0];
+  const first = decl?.body?.list?.[0];
+  if (!recv || !first || first.kind !== "IfStmt" || first.init) return false;
+  const isRecv = (e) => e.kind === "Ident" && e.name === recv.name;
+  const nilTest2 = (e) => {
+    const c2 = unparen(e);
+    if (c2.kind !== "BinaryExpr") return false;
+    if (c2.op === "||") return nilTest2(c2.x) || nilTest2(c2.y);
+    if (c2.op !== "==") return false;
+    const a = unparen(c2.x);
+    const b = unparen(c2.y);
+    return isRecv(a) && isNilIdent(pass, b) || isRecv(b) && isNilIdent(pass, a);
+  };
+  const returns = (first.body.list ?? []).some((st) => st.kind === "ReturnStmt");
+  if (returns && nilTest2(first.cond)) return true;
+  const c = unparen(first.cond);
+  const only = (decl.body.list ?? []).length === 1 && !first.else;
+  return only && c.kind === "BinaryExpr" && c.op === "!=" && (isRecv(unparen(c.x)) && isNilIdent(pass, unparen(c.y)) || isRecv(unparen(c.y)) && isNilIdent(pass, unparen(c.x)));
+}
+function sameObj(pass, a, b) {
+  if (a.name !== b.name) return false;
+  const oa = pass.types.objectOf(a);
+  const ob = pass.types.objectOf(b);
+  return oa && ob ? oa === ob : !oa && !ob;
+}
+function fallsThrough(list, exits) {
+  const last = list?.[list.length - 1];
+  if (!last) return true;
+  switch (last.kind) {
+    case "AssignStmt":
+    case "IncDecStmt":
+    case "SendStmt":
+    case "DeclStmt":
+    case "GoStmt":
+    case "DeferStmt":
+    case "EmptyStmt":
+      return true;
+    case "BlockStmt":
+      return fallsThrough(last.list, exits);
+    case "IfStmt":
+      return !last.else || fallsThrough(last.body.list, exits);
+    case "ExprStmt": {
+      const c = unparen(last.x);
+      if (c.kind !== "CallExpr") return true;
+      if (exits(c)) return false;
+      const f = unparen(c.fun);
+      const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
+      if (/^(panic|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow|Goexit|Crash|Die|Must)/.test(name)) return false;
+      for (let x = f; x.kind === "SelectorExpr"; ) {
+        const recv = unparen(x.x);
+        if (recv.kind !== "CallExpr") break;
+        const rf = unparen(recv.fun);
+        if (rf.kind === "SelectorExpr" && (rf.sel.name === "Fatal" || rf.sel.name === "Panic") && (recv.args?.length ?? 0) === 0) return false;
+        x = rf;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+function errTest(pass, s, err) {
+  const isErr = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" && sameObj(pass, x, err);
+  };
+  const cmp = (e, op) => {
+    const c2 = unparen(e);
+    return c2.kind === "BinaryExpr" && c2.op === op && (isErr(c2.x) && isNilIdent(pass, unparen(c2.y)) || isErr(c2.y) && isNilIdent(pass, unparen(c2.x)));
+  };
+  const c = unparen(s.cond);
+  const g = callGraphOf(pass);
+  const exits = (call) => {
+    const n = g.calleeOf(call);
+    if (n && g.alwaysExits(n)) return true;
+    const f = unparen(call.fun);
+    const file = f.kind === "Ident" && exitAliases(pass).has(f.name) ? pass.fileOf(call) : void 0;
+    return !!file && !!processExit(pass, file, call);
+  };
+  if (cmp(c, "!=") || c.kind === "BinaryExpr" && c.op === "||" && cmp(c.x, "!=")) return fallsThrough(s.body.list, exits) ? "falls-through" : "settled";
+  if (cmp(c, "==") || c.kind === "BinaryExpr" && c.op === "&&" && cmp(c.x, "==")) {
+    if (!s.else) return "falls-through";
+    return s.else.kind === "BlockStmt" && fallsThrough(s.else.list, exits) ? "falls-through" : "settled";
+  }
+  return void 0;
+}
+function settles(pass, s, x, err) {
+  if (err && s.kind === "IfStmt" && !(s.init && mentions(pass, s.init, err))) {
+    const t = mentions(pass, s.cond, err) ? errTest(pass, s, err) : "falls-through";
+    if (t === "falls-through") return settlesX(pass, s, x);
+    return true;
+  }
+  if (err && mentions(pass, s, err)) return true;
+  return settlesX(pass, s, x);
+}
+function settlesX(pass, s, x) {
+  let found = false;
+  inspect(s, (n) => {
+    if (found) return false;
+    if (n.kind === "AssignStmt" && n.lhs.some((l) => l.kind === "Ident" && sameObj(pass, l, x))) found = true;
+    else if (n.kind === "UnaryExpr" && n.op === "&" && unparen(n.x).kind === "Ident" && sameObj(pass, unparen(n.x), x)) found = true;
+    else if (n.kind === "BinaryExpr" && (n.op === "==" || n.op === "!=")) {
+      const a = unparen(n.x);
+      const b = unparen(n.y);
+      if (a.kind === "Ident" && sameObj(pass, a, x) && isNilIdent(pass, b) || b.kind === "Ident" && sameObj(pass, b, x) && isNilIdent(pass, a)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function checkList(pass, file, fn, list) {
+  for (let i = 0; i < list.length; i++) {
+    const a = resultAssign(list[i]);
+    if (!a) continue;
+    const callee = callName(pass, file, a.call);
+    const calleeName = callee ? displayName(pass, callee.name) : textOf(file, a.call.fun);
+    let confidence;
+    let http = false;
+    if (a.err) {
+      const c = errorVar(pass, a.err);
+      if (!c) continue;
+      confidence = c;
+    } else {
+      if (!callee || !(HTTP_REQUEST_CALLS.has(callee.name) || returnsResponse(pass, a.call))) continue;
+      http = true;
+      confidence = callee.typed ? "high" : "medium";
+    }
+    if (callee && !callee.typed) confidence = "medium";
+    const assignLine = lineOf(file, a.stmt);
+    const xs = a.values.filter((x) => nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== false);
+    for (const x of xs) {
+      let passedTest = false;
+      let reportedFailure = false;
+      for (let j = i + 1; j < list.length; j++) {
+        let s = list[j];
+        while (s.kind === "LabeledStmt") s = s.stmt;
+        if (a.err && s.kind === "IfStmt" && mentions(pass, s.cond, a.err)) {
+          passedTest = true;
+          if (file.test && failsTest(s.body)) reportedFailure = true;
+        }
+        if (s.kind === "DeferStmt") {
+          const use = deferUse(pass, file, s, x, a.err);
+          if (use && reportedFailure) break;
+          if (use) {
+            const known = nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== void 0;
+            const conf = (known || releaseCall(use.path)) && !(passedTest && file.test) ? confidence : "medium";
+            report5(pass, file, fn, s, x, a, calleeName, use, assignLine, http || isHttpName(callee?.name), conf);
+            break;
+          }
+          if (a.err && mentions(pass, s, a.err)) break;
+          continue;
+        }
+        if (settles(pass, s, x, a.err)) break;
+      }
+    }
+  }
+}
+var TEST_FAILURES = /* @__PURE__ */ new Set(["Error", "Errorf", "Fail", "NoError", "Nil"]);
+function failsTest(b) {
+  return callsMethodNamed(b, TEST_FAILURES);
+}
+function releaseCall(e) {
+  const c = unparen(e);
+  if (c.kind !== "CallExpr") return false;
+  const f = unparen(c.fun);
+  return f.kind === "SelectorExpr" && RELEASE_METHODS.has(f.sel.name);
+}
+function returnsResponse(pass, call) {
+  const t = pass.types.typeOf(call);
+  if (t?.kind !== "tuple" || t.types.length < 2) return false;
+  const first = t.types[0];
+  const last = t.types[t.types.length - 1];
+  return first.kind === "pointer" && first.elem.kind === "named" && first.elem.pkg === "net/http" && first.elem.name === "Response" && last.kind === "named" && last.pkg === "" && last.name === "error";
+}
+function isHttpName(name) {
+  return !!name && HTTP_REQUEST_CALLS.has(name);
+}
+function report5(pass, file, fn, d, x, a, calleeName, use, assignLine, http, confidence) {
+  const exit = fn ? `as ${funcName(file, fn)} returns` : "at function exit";
+  const shown = textOf(file, use.path);
+  const related = [{ node: a.stmt, message: `${x.name} and ${a.err ? a.err.name : "a discarded error"} assigned here` }];
+  if (!a.err) {
+    pass.report({
+      node: d,
+      file,
+      confidence,
+      message: `the error of ${calleeName} on line ${assignLine} is discarded: when the request fails ${x.name} is nil and the deferred ${shown} panics with a nil dereference ${exit}; check the error and defer the close only after it`,
+      related
+    });
+    return;
+  }
+  const effect = http ? `when the request fails ${x.name} is nil and ${shown} panics with a nil dereference ${exit}` : `when ${calleeName} fails ${x.name} is nil and ${shown} runs on it ${exit} (a nil dereference, or a failed close that hides the real error)`;
+  pass.report({
+    node: d,
+    file,
+    confidence,
+    message: `${x.name} from ${calleeName} on line ${assignLine} is used by the deferred ${use.shown} before ${a.err.name} is checked: ${effect}; move the defer below the ${a.err.name} check`,
+    related
+  });
+}
+function run15(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["BlockStmt", "CaseClause", "CommClause"], (n, stack) => {
+      let fn;
+      for (let k = stack.length - 2; k >= 0; k--) {
+        const s = stack[k];
+        if (s.kind === "FuncDecl" || s.kind === "FuncLit") {
+          fn = s;
+          break;
+        }
+      }
+      const list = n.kind === "BlockStmt" ? n.list : n.body;
+      if (list && list.length > 1) checkList(pass, file, fn, list);
+    });
+  }
+}
+var analyzer15 = {
+  meta: {
+    id: ID15,
+    severity: "critical",
+    summary: "A defer that uses a call result before the call's error is checked: on failure the value is nil and the deferred call dereferences it.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "lifetime",
+    docUrl: docUrl(ID15)
+  },
+  needs: deferNeeds,
+  run: run15
+};
+
+// src/rules/defer-lock-mismatch.ts
+var ID16 = "defer-lock-mismatch";
+function mutexKey(pass, e) {
+  const x = unparen(e);
+  if (x.kind === "IndexExpr") {
+    const base = mutexKey(pass, x.x);
+    const i = unparen(x.index);
+    const idx = i.kind === "BasicLit" ? i.value : i.kind === "Ident" ? refKey(pass, i) : void 0;
+    return base === void 0 || idx === void 0 ? void 0 : `${base}[${idx}]`;
+  }
+  if (x.kind === "SelectorExpr") {
+    const base = mutexKey(pass, x.x);
+    return base === void 0 ? void 0 : `${base}.${x.sel.name}`;
+  }
+  return refKey(pass, x);
+}
+function mismatch(held, deferred) {
+  if (held === "Lock" && deferred === "Lock") {
+    return { effect: "locks it a second time and deadlocks (sync mutexes are not reentrant)", fix: "Unlock" };
+  }
+  if (held === "RLock" && deferred === "RLock") {
+    return { effect: "takes a second read lock, so neither read lock is ever released and every later Lock blocks forever", fix: "RUnlock" };
+  }
+  if (held === "RLock" && deferred === "Unlock") {
+    return { effect: 'releases a write lock that was never taken: "fatal error: sync: Unlock of unlocked RWMutex", which recover cannot stop', fix: "RUnlock" };
+  }
+  if (held === "Lock" && deferred === "RUnlock") {
+    return { effect: 'releases a read lock that was never taken: "fatal error: sync: RUnlock of unlocked RWMutex", which recover cannot stop', fix: "Unlock" };
+  }
+  return void 0;
+}
+function enclosingLists(stack) {
+  const out = [];
+  for (let i = stack.length - 1; i > 0; i--) {
+    const n = stack[i];
+    const parent = stack[i - 1];
+    if (parent.kind === "FuncDecl" || parent.kind === "FuncLit") break;
+    const list = parent.kind === "BlockStmt" ? parent.list : parent.kind === "CaseClause" || parent.kind === "CommClause" ? parent.body : null;
+    if (list) {
+      const index = list.indexOf(n);
+      if (index >= 0) out.push({ list, index });
+    }
+  }
+  return out;
+}
+function lastOp(pass, stack, key) {
+  for (const { list, index } of enclosingLists(stack)) {
+    for (let i = index - 1; i >= 0; i--) {
+      const ops = lockCallsIn(pass, list[i]).filter((l) => sameRefKey(mutexKey(pass, l.mutex), key));
+      if (ops.length === 0) continue;
+      const st = list[i];
+      if (ops.length === 1 && st.kind === "ExprStmt" && unparen(st.x) === ops[0].call) return ops[0];
+      return void 0;
+    }
+  }
+  return void 0;
+}
+function usedAfter(pass, fn, d, key) {
+  if (!fn.body) return false;
+  const later = [];
+  const after = d.call.rparen;
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "CallExpr" && x.lparen > after) {
+      const l = lockCall(pass, x);
+      if (l && sameRefKey(mutexKey(pass, l.mutex), key)) later.push(x);
+    }
+    return true;
+  });
+  if (later.length === 0) return false;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return true;
+  return g.pathExists(d, (n) => n !== d && later.some((c) => nodeContains(n, (y) => y === c)));
+}
+function check3(pass, file, d, stack) {
+  const deferred = lockCall(pass, d.call);
+  if (!deferred || deferred.method === "TryLock" || deferred.method === "TryRLock") return;
+  const key = mutexKey(pass, deferred.mutex);
+  if (key === void 0) return;
+  const held = lastOp(pass, stack, key);
+  if (!held || held.method !== "Lock" && held.method !== "RLock") return;
+  const m = mismatch(held.method, deferred.method);
+  if (!m) return;
+  const fn = enclosingFunc(stack);
+  if (!fn || usedAfter(pass, fn, d, key)) return;
+  const mu = textOf(file, deferred.mutex);
+  const fun = unparen(d.call.fun);
+  const typed = held.typed && deferred.typed;
+  pass.report({
+    node: d,
+    file,
+    confidence: typed ? "high" : "medium",
+    message: `${mu} is ${held.method === "Lock" ? "locked" : "read-locked"} with ${held.method} on line ${lineOf(file, held.call)}, but the deferred ${textOf(file, d.call)}, run as ${funcName(file, fn)} returns, ${m.effect}; defer ${mu}.${m.fix}() instead`,
+    related: [{ node: held.call, message: `${textOf(file, held.call)} takes the lock here` }],
+    fixes: [{ message: `defer ${mu}.${m.fix}()`, edits: [{ node: fun.sel, newText: m.fix }] }]
+  });
+}
+function deferredUnlock(pass, d, stack) {
+  const deferred = lockCall(pass, d.call);
+  if (!deferred || deferred.method !== "Unlock" && deferred.method !== "RUnlock") return void 0;
+  const key = mutexKey(pass, deferred.mutex);
+  const fn = enclosingFunc(stack);
+  if (key === void 0 || !fn?.body) return void 0;
+  return { deferred, key, fn };
+}
+function unlockedFatal(pass, unlock) {
+  if (unlock.method === "RUnlock") return "RUnlock of unlocked RWMutex";
+  return /RWMutex/.test(pass.types.callee(unlock.call)?.name ?? "") ? "Unlock of unlocked RWMutex" : "unlock of unlocked mutex";
+}
+function checkDoubleUnlock(pass, file, d, u) {
+  const { deferred, key, fn } = u;
+  const unlocks = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
+    if (x.kind === "ExprStmt") {
+      const c = unparen(x.x);
+      const l = c.kind === "CallExpr" ? lockCall(pass, c) : void 0;
+      if (l && l.method === deferred.method && sameRefKey(mutexKey(pass, l.mutex), key)) unlocks.push(x);
+    }
+    return true;
+  });
+  if (unlocks.length === 0) return;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d)) return;
+  const isRelock = (y) => {
+    if (y.kind !== "CallExpr") return false;
+    const l = lockCall(pass, y);
+    return !!l && l.method !== "Unlock" && l.method !== "RUnlock" && sameRefKey(mutexKey(pass, l.mutex), key);
+  };
+  const relocks = (n) => n.kind === "DeferStmt" ? isRelock(n.call) : nodeContains(n, isRelock);
+  for (const u2 of unlocks) {
+    if (!g.locate(u2) || !g.pathExists(d, u2, (n) => n !== u2 && relocks(n))) continue;
+    const path = g.findPath(u2, "exit", { avoid: (n) => n !== u2 && relocks(n) });
+    if (!path) continue;
+    const mu = textOf(file, deferred.mutex);
+    const fatal = unlockedFatal(pass, deferred);
+    const fname = funcName(file, fn);
+    const what = deferred.method === "RUnlock" ? "read-unlocks" : "unlocks";
+    pass.report({
+      node: u2,
+      file,
+      confidence: deferred.typed ? "high" : "medium",
+      message: `${textOf(file, u2.x)} ${what} ${mu} here, and the deferred ${textOf(file, d.call)} (line ${lineOf(file, d)}) ${what} it again as ${fname} returns: "fatal error: sync: ${fatal}", which recover cannot stop; drop this explicit ${deferred.method} and let the defer release the lock, or lock ${mu} again before returning`,
+      related: [{ node: d, message: `the deferred ${textOf(file, d.call)}` }]
+    });
+    return;
+  }
+}
+function checkUnlockWithoutLock(pass, file, d, u) {
+  const { deferred, key, fn } = u;
+  const want = deferred.method === "Unlock" ? "Lock" : "RLock";
+  const acquires = (y) => {
+    if (y.kind !== "CallExpr") return false;
+    const l = lockCall(pass, y);
+    return !!l && l.method !== "Unlock" && l.method !== "RUnlock" && sameRefKey(mutexKey(pass, l.mutex), key);
+  };
+  let first;
+  walkSameFunc(fn.body, (x) => {
+    if (first || x.kind === "DeferStmt" || x.kind === "GoStmt" || x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr" && x.lparen < d.defer) {
+      const l = lockCall(pass, x);
+      if (l && l.method === want && sameRefKey(mutexKey(pass, l.mutex), key)) first = l;
+    }
+    return !first;
+  });
+  if (!first) return;
+  const list = listHolding(fn.body, d);
+  const before = list[list.indexOf(d) - 1];
+  if (before?.kind === "ExprStmt" && acquires(unparen(before.x))) return;
+  const g = cfgOf(pass, fn);
+  if (!g || !g.locate(d) || !g.locate(first.call)) return;
+  if (!g.findPath(g.entry, d, { avoid: (n) => nodeContains(n, acquires) })) return;
+  const mu = textOf(file, deferred.mutex);
+  const lockText = textOf(file, first.call);
+  const fatal = unlockedFatal(pass, deferred);
+  pass.report({
+    node: d,
+    file,
+    confidence: deferred.typed ? "high" : "medium",
+    message: `${lockText} on line ${lineOf(file, first.call)} runs only on some paths to the deferred ${textOf(file, d.call)}, and on the others ${mu} is not locked when ${funcName(file, fn)} returns, so the deferred call fails with "fatal error: sync: ${fatal}", which recover cannot stop; lock ${mu} on every path before the defer, or defer the ${deferred.method} right after the ${want} in the same branch`,
+    related: [{ node: first.call, message: `${lockText}, taken only on some paths` }]
+  });
+}
+function run16(pass) {
+  for (const file of pass.files) {
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      check3(pass, file, d, stack);
+      const u = deferredUnlock(pass, d, stack);
+      if (!u) return;
+      checkDoubleUnlock(pass, file, d, u);
+      checkUnlockWithoutLock(pass, file, d, u);
+    });
+  }
+}
+var analyzer16 = {
+  meta: {
+    id: ID16,
+    severity: "critical",
+    summary: "A deferred Lock, RLock, Unlock or RUnlock that does not undo the lock just taken on the same mutex, or a deferred unlock of a mutex the function already unlocked: deadlock or fatal error at exit.",
+    enabledByDefault: true,
+    fixable: true,
+    category: "locking",
+    docUrl: docUrl(ID16)
+  },
+  needs: deferNeeds,
+  run: run16
+};
+
+// src/rules/lock-reentry-under-defer.ts
+var ID17 = "lock-reentry-under-defer";
+var MAX_DEPTH = 3;
+function sameMutex2(pass, h, e) {
+  if (h.path) {
+    const p = varPath(pass, e);
+    return !!p && samePath(h.path, p);
+  }
+  return sameExpr(h.lock.mutex, e);
+}
+function deferredUnlock2(pass, cfg, h, unlock) {
+  for (const d of cfg.defers) {
+    const fun = unparen(d.call.fun);
+    let hit = false;
+    if (fun.kind === "FuncLit") {
+      let relocked = false;
+      walkNode(fun.body, (x) => {
+        if (hit || relocked) return false;
+        if (x.kind === "CallExpr") {
+          const l = lockCall(pass, x);
+          if (l && sameMutex2(pass, h, l.mutex)) {
+            if (l.method === unlock) hit = true;
+            else if (l.method === "Lock" || l.method === "RLock") relocked = true;
+          }
+        }
+        return !hit && !relocked;
+      });
+    } else {
+      const l = lockCall(pass, d.call);
+      hit = !!l && l.method === unlock && sameMutex2(pass, h, l.mutex);
+    }
+    if (hit) return d;
+  }
+  return void 0;
+}
+function reachedEntries(cfg, from, stop) {
+  const at = cfg.locate(from);
+  if (!at) return [];
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const scan = (b, i) => {
+    for (; i < b.nodes.length; i++) {
+      const n = b.nodes[i];
+      if (stop(n)) return false;
+      out.push(n);
+    }
+    return true;
+  };
+  const queue = [];
+  if (scan(at.block, at.index + 1)) queue.push(...at.block.succs);
+  while (queue.length > 0) {
+    const b = queue.shift();
+    if (seen.has(b)) continue;
+    seen.add(b);
+    if (scan(b, 0)) queue.push(...b.succs);
+  }
+  return out;
+}
+function releasedBefore(pass, trail, site) {
+  const g = trail.funcs[trail.funcs.length - 1];
+  const path = trail.path;
+  if (!g || !path || !g.body) return false;
+  let unlocks = unlockingBodies.get(g.body);
+  if (unlocks === void 0) unlockingBodies.set(g.body, unlocks = callsMethodNamed(g.body, UNLOCKS));
+  if (!unlocks) return false;
+  const f = g.decl ?? g.lit;
+  const cfg = cfgOf(pass, f);
+  if (!cfg) return false;
+  const at = pos(site);
+  const holds = (n) => pos(n) <= at && at < end(n);
+  const releases2 = (n) => n.kind !== "DeferStmt" && !holds(n) && lockCallsIn(pass, n).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && samePathOf2(pass, l.mutex, path));
+  if (!cfg.blocks.some((b) => b.nodes.some(holds))) return false;
+  return !cfg.pathExists(cfg.entry, holds, releases2);
+}
+function locksOnEntry(pass, fn, path, trail) {
+  if (!fn.body) return void 0;
+  if (path.decl && !path.global && assignsVar(pass, fn.body, path.decl)) return void 0;
+  let locks = lockCallsIn(pass, fn.body).filter((l) => (l.method === "Lock" || l.method === "RLock") && samePathOf2(pass, l.mutex, path) && !skippedForCall(trail, l.call));
+  if (locks.length === 0) return void 0;
+  const deferredLocks = /* @__PURE__ */ new Set();
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "DeferStmt") for (const l of lockCallsIn(pass, x)) deferredLocks.add(l.call);
+    return true;
+  });
+  if (deferredLocks.size > 0) {
+    const unlocksItself = lockCallsIn(pass, fn.body).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && !deferredLocks.has(l.call) && samePathOf2(pass, l.mutex, path));
+    if (unlocksItself) locks = locks.filter((l) => !deferredLocks.has(l.call));
+    if (locks.length === 0) return void 0;
+  }
+  const f = fn.decl ?? fn.lit;
+  const cfg = cfgOf(pass, f);
+  if (!cfg) return void 0;
+  const releases2 = (n) => n.kind !== "DeferStmt" && lockCallsIn(pass, n).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && samePathOf2(pass, l.mutex, path));
+  for (const l of locks) {
+    const target = (n) => lockCallsIn(pass, n).some((x) => x.call === l.call) && !(n.kind === "GoStmt");
+    if (cfg.pathExists(cfg.entry, target, releases2)) return l;
+  }
+  return void 0;
+}
+function samePathOf2(pass, e, p) {
+  const q = varPath(pass, e);
+  return !!q && samePath(q, p);
+}
+function describe(h, again) {
+  if (h.lock.method === "RLock" && again === "RLock") {
+    return "a recursive read lock deadlocks as soon as another goroutine calls Lock between the two RLocks";
+  }
+  return "sync mutexes are not reentrant, so the goroutine deadlocks on itself";
+}
+var LOCKS2 = /* @__PURE__ */ new Set(["Lock", "RLock"]);
+var UNLOCKS = /* @__PURE__ */ new Set(["Unlock", "RUnlock"]);
+var unlockingBodies = /* @__PURE__ */ new WeakMap();
+function sameGuardUnlocks(pass, file, fn, lockStmtNode, h, unlock) {
+  const out = /* @__PURE__ */ new Set();
+  const guards = guardConds(fn, lockStmtNode).map((c) => textOf(file, c));
+  if (guards.length === 0 || !fn.body) return out;
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "IfStmt" && pos(x.cond) > pos(lockStmtNode) && guards.includes(textOf(file, x.cond))) {
+      if (lockCallsIn(pass, x.body).some((l) => l.method === unlock && sameMutex2(pass, h, l.mutex))) out.add(x.cond);
+    }
+    return true;
+  });
+  return out;
+}
+function equalityTests(file, conds) {
+  const out = /* @__PURE__ */ new Map();
+  const add = (c) => {
+    const x = unparen(c);
+    if (x.kind !== "BinaryExpr") return;
+    if (x.op === "&&") {
+      add(x.x);
+      add(x.y);
+      return;
+    }
+    if (x.op !== "==") return;
+    const l = unparen(x.x);
+    const r = unparen(x.y);
+    const plain = (e) => e.kind === "BasicLit" && plainLiteralText(e.value);
+    if (plain(r) && !plain(l)) out.set(textOf(file, l), r.value);
+    else if (plain(l) && !plain(r)) out.set(textOf(file, r), l.value);
+  };
+  for (const c of conds) add(c);
+  return out;
+}
+function exclusive(a, b) {
+  for (const [e, v] of a) {
+    const w = b.get(e);
+    if (w !== void 0 && w !== v) return true;
+  }
+  return false;
+}
+function checkFunc2(pass, file, fn) {
+  if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS2)) return;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return;
+  const held = [];
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    const lc = lockStmt(pass, ref.node);
+    if (!lc || lc.method !== "Lock" && lc.method !== "RLock") continue;
+    const unlock = UNLOCK_FOR[lc.method];
+    const h = { lock: lc, path: varPath(pass, lc.mutex) };
+    const d = deferredUnlock2(pass, cfg, h, unlock);
+    if (!d || pos(d) <= pos(ref.node)) continue;
+    const guarded = sameGuardUnlocks(pass, file, fn, ref.node, h, unlock);
+    const released = (n) => guarded.has(n) || n.kind !== "DeferStmt" && lockCallsIn(pass, n).some((l) => l.method === unlock && sameMutex2(pass, h, l.mutex));
+    if (!cfg.pathExists(ref.node, d, released)) continue;
+    held.push({ stmt: ref.node, lock: lc, unlock, path: h.path, deferStmt: d, guarded });
+  }
+  const fname = funcName(file, fn);
+  for (const h of held) {
+    if (h.path?.decl && !h.path.global && assignsVar(pass, fn.body, h.path.decl)) continue;
+    const mu = textOf(file, h.lock.mutex);
+    const lockLine = lineOf(file, h.stmt);
+    const releases2 = (n) => h.guarded.has(n) || n.kind !== "DeferStmt" && lockCallsIn(pass, n).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && sameMutex2(pass, h, l.mutex));
+    const heldIntro = `${mu} is locked on line ${lockLine} and held until ${fname} returns (deferred unlock on line ${lineOf(file, h.deferStmt)})`;
+    const related = [
+      { node: h.stmt, message: `${mu}.${h.lock.method}() takes the lock` },
+      { node: h.deferStmt, message: "the unlock runs only at function exit" }
+    ];
+    const confidence = h.lock.typed ? "high" : "medium";
+    const declAt = h.path?.decl && !h.path.global ? pos(h.path.decl) : -1;
+    const redeclares = (n) => declAt >= 0 && (n.kind === "AssignStmt" || n.kind === "DeclStmt" || n.kind === "RangeStmt") && pos(n) <= declAt && declAt < end(n);
+    const lockTests = equalityTests(file, guardConds(fn, h.stmt));
+    for (const n of reachedEntries(cfg, h.stmt, (x) => releases2(x) || redeclares(x))) {
+      if (n.kind === "DeferStmt" && pos(n) < pos(h.deferStmt)) continue;
+      if (n.kind === "GoStmt" || n === h.stmt) continue;
+      if (lockTests.size > 0 && exclusive(lockTests, equalityTests(file, guardConds(fn, n)))) continue;
+      const direct = lockCallsIn(pass, n).find((l) => (l.method === "Lock" || l.method === "RLock") && sameMutex2(pass, h, l.mutex));
+      if (direct && n.kind !== "DeferStmt") {
+        pass.report({
+          node: direct.call,
+          file,
+          confidence,
+          message: `${heldIntro}, but line ${lineOf(file, direct.call)} locks ${mu} again: ${describe(h, direct.method)}; remove the second lock or release the first before it`,
+          related
+        });
+        break;
+      }
+      if (!h.path) continue;
+      let reported = false;
+      for (const call of packageCallsIn(pass, n)) {
+        const chain = searchCallees(pass, call, h.path, (g, p, trail) => locksOnEntry(pass, g, p, trail), MAX_DEPTH, (_callee, site, trail) => !skippedForCall(trail, site) && !releasedBefore(pass, trail, site));
+        if (!chain) continue;
+        const inner = chain.found;
+        const innerFile = pass.fileOf(inner.call) ?? file;
+        const names = chain.funcs.map((g, i) => {
+          const f = g.decl ?? g.lit;
+          const name = funcName(pass.fileOf(f) ?? file, f);
+          const via = unparen(chain.calls[i].fun);
+          return g.lit && via.kind === "Ident" ? `${via.name} (${name})` : name;
+        });
+        const how = n.kind === "DeferStmt" ? `the deferred ${callText(file, call)} (registered after the unlock, so it runs first)` : `${callText(file, call)} on line ${lineOf(file, call)}`;
+        pass.report({
+          node: call,
+          file,
+          confidence,
+          message: `${heldIntro}, but ${how} locks it again (${[fname, ...names].join(" → ")} → ${callText(innerFile, inner.call)} on line ${lineOf(innerFile, inner.call)}): ${describe(h, inner.method)}; call a variant that expects the lock to be held, or release it before the call`,
+          related: [...related, { node: inner.call, file: innerFile, message: `${callText(innerFile, inner.call)} locks the same mutex` }]
+        });
+        reported = true;
+        break;
+      }
+      if (reported) break;
+    }
+  }
+}
+function run17(pass) {
+  for (const file of pass.files) {
+    if (!sourceMentions(file, "Lock")) continue;
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => checkFunc2(pass, file, fn));
+  }
+}
+var analyzer17 = {
+  meta: {
+    id: ID17,
+    severity: "critical",
+    summary: "While a mutex is held until function exit, the function locks the same mutex again (directly or through same-package callees): self-deadlock.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "locking",
+    docUrl: docUrl(ID17)
+  },
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"], names: [...LOCK_NAMES] }),
+  run: run17
+};
+
+// src/rules/goroutine-blocked-send.ts
+var ID18 = "goroutine-blocked-send";
+function isUnbufferedMake(pass, e) {
+  const x = unparen(e);
+  if (x.kind !== "CallExpr") return false;
+  const f = unparen(x.fun);
+  if (f.kind !== "Ident" || f.name !== "make") return false;
+  const o = pass.types.objectOf(f);
+  if (o && o.kind !== "builtin") return false;
+  const args = x.args ?? [];
+  const t0 = args[0];
+  if (!t0) return false;
+  let isChan = unparen(t0).kind === "ChanType";
+  if (!isChan) {
+    const t = pass.types.typeOf(t0);
+    const u = t?.kind === "named" ? t.underlying() : t;
+    isChan = u?.kind === "chan";
+  }
+  if (!isChan) return false;
+  if (args.length === 1) return true;
+  const n = unparen(args[1]);
+  return args.length === 2 && n.kind === "BasicLit" && n.tokKind === "INT" && /^0+$/.test(n.value);
+}
+function unbufferedMakes(pass, body) {
+  const out = [];
+  const add = (lhs, rhs) => {
+    if (lhs.kind !== "Ident" || !isUnbufferedMake(pass, rhs)) return;
+    const o = pass.types.objectOf(lhs);
+    if (o && o.varKind !== void 0 && o.varKind !== "local") return;
+    const key = refKey(pass, lhs);
+    if (key !== void 0) out.push({ id: lhs, make: unparen(rhs), key });
+  };
+  walkSameFunc(body, (x) => {
+    if (x.kind === "AssignStmt" && x.lhs.length === x.rhs.length) x.lhs.forEach((l, i) => add(l, x.rhs[i]));
+    else if (x.kind === "ValueSpec" && x.values && x.values.length === x.names.length) x.names.forEach((n, i) => add(n, x.values[i]));
+    return true;
+  });
+  return out;
+}
+function blockingSend(s, parents) {
+  const clause = parents.get(s);
+  if (clause?.kind !== "CommClause" || clause.comm !== s) return true;
+  const body = parents.get(clause);
+  return (body?.kind === "BlockStmt" ? body.list?.length ?? 0 : 0) <= 1;
+}
+function launchesIn(pass, body) {
+  const out = goStmtsIn(body).map((go) => ({ go, at: go }));
+  if (!pass.typesKnown) return out;
+  walkSameFunc(body, (x) => {
+    if (x.kind !== "ExprStmt" || unparen(x.x).kind !== "CallExpr") return true;
+    const gg = groupGoOf(pass, unparen(x.x));
+    if (gg?.fn?.kind === "FuncLit") {
+      const call = { kind: "CallExpr", fun: gg.fn, lparen: gg.call.lparen, args: null, ellipsis: -1, rparen: gg.call.rparen };
+      out.push({ go: { kind: "GoStmt", go: gg.call.lparen, call }, at: x });
+    }
+    return true;
+  });
+  return out;
+}
+function senderOf2(pass, launch, key) {
+  const go = launch.go;
+  const target = goTarget(pass, go);
+  if (!target?.fn.body) return void 0;
+  const subst = targetSubst(pass, target);
+  const parents = /* @__PURE__ */ new Map();
+  const sends = [];
+  const others = [];
+  const otherSends = [];
+  const stack = [];
+  const walk = (n) => {
+    if (stack.length > 0) parents.set(n, stack[stack.length - 1]);
+    if (n.kind === "SendStmt") {
+      const k = refKey(pass, n.chan, subst);
+      if (sameRefKey(k, key)) sends.push(n);
+      else if (k !== void 0) {
+        others.push(k);
+        otherSends.push({ key: k, node: n });
+      }
+    } else if (n.kind === "CallExpr" && n.args?.length === 1 && unparen(n.fun).kind === "Ident" && unparen(n.fun).name === "close") {
+      const k = refKey(pass, n.args[0], subst);
+      if (k !== void 0 && !sameRefKey(k, key)) others.push(k);
+    }
+    stack.push(n);
+    inspectChildren(n, walk);
+    stack.pop();
+  };
+  walk(target.fn.body);
+  if (sends.length === 0) return void 0;
+  let kept = others;
+  if (otherSends.length > 0) {
+    const g = cfgOf(pass, target.fn);
+    const before = /* @__PURE__ */ new Set();
+    const after = /* @__PURE__ */ new Set();
+    if (g) {
+      for (const o of otherSends) {
+        if (g.locate(o.node) && sends.some((sn) => g.locate(sn) && g.canReach(o.node, sn))) before.add(o.key);
+        else after.add(o.key);
+      }
+    }
+    for (const k of after) before.delete(k);
+    if (before.size > 0) kept = others.filter((k) => !before.has(k));
+  }
+  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others: kept };
+}
+function inspectChildren(n, f) {
+  forEachChild(n, f);
+}
+function channelUse(pass, body, m, senders) {
+  const allowed = /* @__PURE__ */ new Set([m.id]);
+  let deferredReceive = false;
+  const senderLits = new Set(senders.map((s) => s.target.fn));
+  for (const s of senders) for (const a of s.go.call.args ?? []) allowed.add(unparen(a));
+  const ownFlow = /* @__PURE__ */ new Set();
+  walkSameFunc(body, (x) => void ownFlow.add(x));
+  let escapes2 = false;
+  const visit = (n, inDeferredLit) => {
+    if (escapes2) return;
+    if (senderLits.has(n)) return;
+    if (n.kind === "DeferStmt" && unparen(n.call.fun).kind === "FuncLit") {
+      inspectChildren(n, (c) => visit(c, true));
+      return;
+    }
+    if (n.kind === "UnaryExpr" && n.op === "<-" && sameRefKey(refKey(pass, n.x), m.key)) {
+      if (inDeferredLit) deferredReceive = true;
+      else if (!ownFlow.has(n)) escapes2 = true;
+      return;
+    }
+    if (n.kind === "RangeStmt" && sameRefKey(refKey(pass, n.x), m.key)) {
+      if (!ownFlow.has(n)) escapes2 = true;
+      inspectChildren(n.body, (c) => visit(c, inDeferredLit));
+      return;
+    }
+    if (n.kind === "CallExpr") {
+      const f = unparen(n.fun);
+      if (f.kind === "Ident" && ["close", "len", "cap"].includes(f.name) && n.args?.length === 1 && sameRefKey(refKey(pass, n.args[0]), m.key)) return;
+    }
+    if (n.kind === "Ident" && !allowed.has(n) && sameRefKey(refKey(pass, n), m.key)) {
+      escapes2 = true;
+      return;
+    }
+    inspectChildren(n, (c) => visit(c, inDeferredLit));
+  };
+  inspectChildren(body, (c) => visit(c, false));
+  if (escapes2) return "escapes";
+  return deferredReceive ? "deferred-receive" : "local";
+}
+function receiveLoops(pass, g, key) {
+  return [...g.loops.values()].filter((info) => {
+    const st = info.stmt;
+    if (st.kind === "RangeStmt" && sameRefKey(refKey(pass, st.x), key)) return true;
+    return nodeContains(st.body, (y) => sameRefKey(receivedChan(pass, y), key));
+  });
+}
+function receiveSites(pass, body, key) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "UnaryExpr" && x.op === "<-" && sameRefKey(receivedChan(pass, x), key)) out.push(x);
+    return true;
+  });
+  return out;
+}
+function constantTrips(st) {
+  const int = (e) => {
+    const u = e && unparen(e);
+    return u && u.kind === "BasicLit" && u.tokKind === "INT" && /^[0-9]+$/.test(u.value) ? Number(u.value) : void 0;
+  };
+  if (st.kind === "RangeStmt") {
+    const x = unparen(st.x);
+    if (x.kind === "CompositeLit" && x.type?.kind === "ArrayType" && !(x.elts ?? []).some((e) => e.kind === "KeyValueExpr")) return (x.elts ?? []).length;
+    return int(x);
+  }
+  if (st.kind !== "ForStmt" || !st.init || !st.cond || !st.post) return void 0;
+  const init = st.init;
+  if (init.kind !== "AssignStmt" || init.lhs.length !== 1 || init.rhs.length !== 1 || init.lhs[0].kind !== "Ident") return void 0;
+  const v = init.lhs[0].name;
+  const from = int(init.rhs[0]);
+  const c = unparen(st.cond);
+  if (from === void 0 || c.kind !== "BinaryExpr" || unparen(c.x).kind !== "Ident" || unparen(c.x).name !== v) return void 0;
+  const to = int(c.y);
+  const post = st.post;
+  if (to === void 0 || post.kind !== "IncDecStmt" || post.tok !== "++" || unparen(post.x).kind !== "Ident" || unparen(post.x).name !== v) return void 0;
+  if (c.op === "<") return Math.max(0, to - from);
+  if (c.op === "<=") return Math.max(0, to - from + 1);
+  return void 0;
+}
+function guardedBy(pass, body, exit, vars) {
+  if (vars.length === 0) return false;
+  return underIf(body, exit, (cond) => nodeContains(cond, (y) => y.kind === "Ident" && vars.some((v) => sameVar(pass, v, y))));
+}
+function inOtherCase(pass, body, exit, key) {
+  const at = pos(exit);
+  let ok = false;
+  walkSameFunc(body, (x) => {
+    if (ok) return false;
+    if (pos(x) > at || end(x) <= at) return false;
+    if (x.kind !== "SelectStmt") return true;
+    const cases = (x.body.list ?? []).filter((c) => c.kind === "CommClause");
+    const receivesCh = (c) => !!c.comm && nodeContains(c.comm, (y) => sameRefKey(receivedChan(pass, y), key));
+    if (!cases.some(receivesCh)) return true;
+    const holder = cases.find((c) => pos(c) <= at && at < end(c));
+    if (holder && !receivesCh(holder)) ok = true;
+    return true;
+  });
+  return ok;
+}
+function receiveCounters(pass, loop, key) {
+  const body = loop.body;
+  const out = [];
+  const counted = (st) => {
+    if (st.kind === "IncDecStmt" && unparen(st.x).kind === "Ident") return unparen(st.x);
+    if (st.kind === "AssignStmt" && (st.tok === "+=" || st.tok === "-=") && st.lhs.length === 1 && unparen(st.lhs[0]).kind === "Ident") return unparen(st.lhs[0]);
+    return void 0;
+  };
+  const scan = (list) => {
+    for (const st of list) {
+      const id = counted(st);
+      if (id) out.push(id);
+    }
+  };
+  if (loop.kind === "RangeStmt" && sameRefKey(refKey(pass, loop.x), key)) scan(body.list ?? []);
+  walkSameFunc(body, (x) => {
+    if (x.kind === "CommClause" && x.comm && nodeContains(x.comm, (y) => sameRefKey(receivedChan(pass, y), key))) scan(x.body ?? []);
+    if (x.kind === "BlockStmt") {
+      const list = x.list ?? [];
+      list.forEach((st, i) => {
+        if (st.kind !== "CommClause" && nodeContains(st, (y) => sameRefKey(receivedChan(pass, y), key)) && st.kind !== "SelectStmt") scan(list.slice(i + 1));
+      });
+    }
+    return true;
+  });
+  return out;
+}
+function countedExits(pass, g, loops, key) {
+  const out = /* @__PURE__ */ new Set();
+  for (const l of loops) {
+    const counters = receiveCounters(pass, l.stmt, key);
+    if (counters.length === 0) continue;
+    for (const e of g.loopExits(l.stmt).exits) {
+      if (e.via && guardedBy(pass, l.stmt.body, e.via, counters)) out.add(e.from);
+    }
+  }
+  for (const l of loops) {
+    if (l.stmt.kind !== "ForStmt" || !l.stmt.cond) continue;
+    const cond = l.stmt.cond;
+    for (const e of g.loopExits(l.stmt).exits) {
+      if (!e.via) continue;
+      const list = listHolding(l.stmt.body, e.via);
+      const k = list.indexOf(e.via);
+      if (k <= 0) continue;
+      const joins = list.slice(0, k).some((st) => {
+        if (st.kind !== "ForStmt" || st.init || !st.cond || !sameExpr(st.cond, cond)) return false;
+        const receivesEach = (st.body.list ?? []).some((x) => (x.kind === "ExprStmt" || x.kind === "AssignStmt") && nodeContains(x, (y) => sameRefKey(receivedChan(pass, y), key)));
+        let leaves = false;
+        walkSameFunc(st.body, (x) => {
+          if (x.kind === "BranchStmt" || x.kind === "ReturnStmt") leaves = true;
+          return !leaves;
+        });
+        return receivesEach && !leaves;
+      });
+      if (joins) out.add(e.from);
+    }
+  }
+  return out;
+}
+function describeLeave(pass, file, path, key, fname, ch) {
+  for (const b of [...path].reverse()) {
+    if (b.kind !== "select.case" || b.stmt?.kind !== "CommClause") continue;
+    const cc = b.stmt;
+    const comm = cc.comm;
+    if (!comm || nodeContains(comm, (y) => sameRefKey(receivedChan(pass, y), key))) continue;
+    const sel = b.preds[0]?.control;
+    const selLine = sel ? lineOf(file, sel) : lineOf(file, cc);
+    let what;
+    if (comm.kind === "ExprStmt") what = textOf(file, comm.x);
+    else if (comm.kind === "AssignStmt" && comm.rhs[0]) what = textOf(file, comm.rhs[0]);
+    else what = textOf(file, comm);
+    return {
+      text: `when the select on line ${selLine} takes its ${what} case, ${fname} returns without receiving`,
+      node: cc,
+      note: `${fname} stops waiting for ${ch} here`
+    };
+  }
+  const ret = returnOfPath(path);
+  if (ret) return { text: `the return on line ${lineOf(file, ret)} leaves before receiving from ${ch}`, node: ret, note: `returns without receiving from ${ch}` };
+  return { text: `${fname} can return without receiving from ${ch}`, note: "" };
+}
+function defersClose(pass, body, key) {
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt") {
+      const f = unparen(x.call.fun);
+      const a = x.call.args?.[0];
+      if (f.kind === "Ident" && f.name === "close" && a && sameRefKey(refKey(pass, a), key)) found = true;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+var CANCELLING_CONTEXTS = /* @__PURE__ */ new Set(["context.WithCancel", "context.WithTimeout", "context.WithDeadline", "context.WithCancelCause", "context.WithTimeoutCause", "context.WithDeadlineCause"]);
+function cancelledOnReturn(pass, parent, goPos, body, sends) {
+  const cancels = /* @__PURE__ */ new Map();
+  walkSameFunc(parent, (x) => {
+    if (x.kind === "AssignStmt" && x.lhs.length === 2 && x.rhs.length === 1) {
+      const r = unparen(x.rhs[0]);
+      const ctx = unparen(x.lhs[0]);
+      const cancel = unparen(x.lhs[1]);
+      if (r.kind === "CallExpr" && CANCELLING_CONTEXTS.has(pass.types.callee(r)?.name ?? "") && ctx.kind === "Ident" && cancel.kind === "Ident") {
+        const co = pass.types.objectOf(ctx);
+        const fo = pass.types.objectOf(cancel);
+        if (co && fo) cancels.set(co, fo);
+      }
+    }
+    return true;
+  });
+  if (cancels.size === 0) return false;
+  const deferred = /* @__PURE__ */ new Set();
+  for (const x of parent.list ?? []) {
+    if (pos(x) >= goPos) break;
+    if (x.kind !== "DeferStmt") continue;
+    const f = unparen(x.call.fun);
+    if (f.kind === "Ident") deferred.add(pass.types.objectOf(f));
+    else if (f.kind === "FuncLit") {
+      walkSameFunc(f.body, (y) => {
+        if (y.kind === "CallExpr" && unparen(y.fun).kind === "Ident") deferred.add(pass.types.objectOf(unparen(y.fun)));
+        return true;
+      });
+    }
+  }
+  const wakes = (c) => {
+    let hit = false;
+    if (c.comm) walkNode(c.comm, (y) => {
+      if (hit) return false;
+      if (y.kind === "CallExpr") {
+        const f = unparen(y.fun);
+        if (f.kind === "SelectorExpr" && f.sel.name === "Done" && unparen(f.x).kind === "Ident") {
+          const o = pass.types.objectOf(unparen(f.x));
+          if (o && cancels.has(o) && deferred.has(cancels.get(o))) hit = true;
+        }
+      }
+      return !hit;
+    });
+    return hit;
+  };
+  const selects = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind === "SelectStmt") selects.push(x);
+    return true;
+  });
+  return sends.length > 0 && sends.every((snd) => selects.some((sel) => {
+    const clauses = (sel.body.list ?? []).filter((c) => c.kind === "CommClause");
+    const home = clauses.find((c) => pos(c) <= pos(snd) && pos(snd) < end(c));
+    return !!home && home.comm !== null && !nodeContains(home.comm, (y) => y === snd) && clauses.some((c) => c !== home && wakes(c));
+  }));
+}
+function fixFor2(file, m) {
+  const args = m.make.args;
+  const t = textOf(file, args[0]);
+  if (args.length === 2) return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ node: args[1], newText: "1" }] };
+  return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ range: { pos: end(args[0]), end: end(args[0]) }, newText: ", 1" }] };
+}
+function check4(pass, file, fn, enclosing) {
+  if (!fn.body) return;
+  if (fn.kind === "FuncDecl" && !fn.recv && fn.name.name === "main" && pass.pkg.name === "main" && !file.test) return;
+  const makes = unbufferedMakes(pass, fn.body);
+  if (makes.length === 0) return;
+  const gos = launchesIn(pass, fn.body);
+  if (gos.length === 0) return;
+  const g = cfgOf(pass, fn);
+  if (!g) return;
+  const fname = funcName(file, fn);
+  for (const m of makes) {
+    const senders = gos.map((go) => senderOf2(pass, go, m.key)).filter((s) => !!s && g.locate(s.at) !== void 0);
+    if (senders.length === 0) continue;
+    if (channelUse(pass, fn.body, m, senders) !== "local") continue;
+    if (defersClose(pass, fn.body, m.key)) continue;
+    if (senders.some((x) => nodeContains(x.target.fn.body, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
+    const loops = receiveLoops(pass, g, m.key);
+    const drainHeads = new Set(loops.flatMap(loopHeadEntries));
+    const drainHeaders = new Set(loops.filter((l) => l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key)).map((l) => l.header));
+    const receives = (n) => drainHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
+    const counted = countedExits(pass, g, loops, m.key);
+    const leaky = new Set(loops.filter((l) => l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key) && g.loopExits(l.stmt).exits.some((e) => !counted.has(e.from))));
+    const multiHeads = new Set(loops.filter((l) => !leaky.has(l)).flatMap(loopHeadEntries));
+    const multiHeaders = new Set([...drainHeaders].filter((b) => ![...leaky].some((l) => l.header === b)));
+    for (const b of counted) {
+      drainHeaders.add(b);
+      multiHeaders.add(b);
+    }
+    const receivesMulti = (n) => multiHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
+    const ch = m.id.name;
+    const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
+    const byName = m.key.startsWith("?") || !pass.typesKnown;
+    for (const s of senders) {
+      if (s.blocking.length === 0) continue;
+      const makeBlock = g.locate(m.make)?.block;
+      const goLoops = g.loopsContaining(g.locate(s.at).block).filter((l) => !makeBlock || !l.members.has(makeBlock));
+      const send = s.blocking[0];
+      const streams = goLoops.length === 0 && senders.length === 1 && s.blocking.some((b) => loopDepthIn(s.target.fn.body, b) > 0);
+      const goInLoop = goLoops.length > 0 || senders.length > 1 || streams;
+      const recv = goInLoop ? receivesMulti : receives;
+      const headers = goInLoop ? multiHeaders : drainHeaders;
+      const avoid = s.others.length === 0 ? recv : (n) => recv(n) || nodeContains(n, (y) => {
+        const r = receivedChan(pass, y);
+        return r !== void 0 && s.others.some((k) => sameRefKey(r, k));
+      });
+      let path = g.findPath(s.at, "exit", { avoid, avoidBlock: (b) => headers.has(b) });
+      let leave;
+      let confidence = byName || file.test ? "medium" : "high";
+      let multi = false;
+      let watches = false;
+      let cancelled = false;
+      if (path) {
+        leave = describeLeave(pass, file, path, m.key, fname, ch);
+        const comm = leave.node?.kind === "CommClause" ? leave.node.comm : void 0;
+        const recvExpr = comm?.kind === "ExprStmt" ? comm.x : comm?.kind === "AssignStmt" ? comm.rhs[0] : void 0;
+        const leaveKey = recvExpr ? receivedChan(pass, unparen(recvExpr)) : void 0;
+        const subst = targetSubst(pass, s.target);
+        const watching = (sel) => (sel.body.list ?? []).some((c) => c.kind === "CommClause" && !!c.comm && nodeContains(c.comm, (y) => sameRefKey(receivedChan(pass, y, subst), leaveKey)));
+        let inWatchingSelect = false;
+        if (leaveKey) walkSameFunc(s.target.fn.body, (x) => {
+          if (inWatchingSelect) return false;
+          if (x.kind === "SelectStmt" && watching(x) && s.blocking.some((b) => pos(x) <= pos(b) && pos(b) < end(x))) inWatchingSelect = true;
+          return true;
+        });
+        if (leaveKey && inWatchingSelect) {
+          watches = true;
+          confidence = "medium";
+        }
+        if (!watches && s.target.fn.kind === "FuncLit" && fn.body && cancelledOnReturn(pass, fn.body, pos(s.at), s.target.fn.body, s.blocking)) {
+          cancelled = true;
+          confidence = "medium";
+        }
+      } else if (goInLoop) {
+        for (const l of loops) {
+          if (l.members.has(g.locate(s.at).block)) continue;
+          const got = receivedVars(pass, l.stmt.body, m.key);
+          let onValue = false;
+          const early = g.loopExits(l.stmt).exits.find((e) => {
+            if (e.via?.kind !== "ReturnStmt" && e.via?.kind !== "BranchStmt") return false;
+            if (counted.has(e.from)) return false;
+            if (inOtherCase(pass, l.stmt.body, e.via, m.key)) return true;
+            onValue = guardedBy(pass, l.stmt.body, e.via, got);
+            if (onValue && streams && finalEventTested(pass, l.stmt.body, e.via, got, s.target.fn.body)) return false;
+            return onValue;
+          });
+          if (!early || !g.canReach(s.at, l.header)) continue;
+          path = [early.from];
+          const via = early.via;
+          leave = {
+            text: `the ${via.kind === "ReturnStmt" ? "return" : via.tok} on line ${lineOf(file, via)} leaves before receiving from ${ch} ${streams ? "everything the goroutine sends" : "once per sender"}`,
+            node: via,
+            note: `leaves the receive loop on line ${lineOf(file, l.stmt)} early`
+          };
+          if (onValue) confidence = "medium";
+          multi = true;
+          break;
+        }
+      }
+      if (!path && !leave && goLoops.length > 0 && loops.length === 0) {
+        const sites = receiveSites(pass, fn.body, m.key);
+        const outer = goLoops[goLoops.length - 1];
+        const trips = goLoops.reduce((acc, l) => {
+          const t = constantTrips(l.stmt);
+          return acc === void 0 || t === void 0 ? void 0 : acc * t;
+        }, 1);
+        if (sites.length > 0 && (trips === void 0 || trips > sites.length)) {
+          path = [g.locate(s.at).block];
+          const first = sites[0];
+          leave = {
+            text: `the loop on line ${lineOf(file, outer.stmt)} starts ${trips === void 0 ? "a goroutine per iteration" : `${trips} goroutines`} but ${fname} receives from ${ch} only ${sites.length === 1 ? "once" : `${sites.length} times`} (line ${lineOf(file, first)})`,
+            node: first,
+            note: "the only receive"
+          };
+          if (sites.length > 1) leave.note = "the first of the receives";
+          multi = true;
+        }
+      }
+      if (!path || !leave) continue;
+      const fixable = !goInLoop && s.sends.length === 1 && s.blocking.length === 1 && loopDepthIn(s.target.fn.body, send) === 0;
+      const typeText = textOf(file, m.make.args[0]);
+      const related = [
+        { node: send, message: `the goroutine blocks here when nobody receives` },
+        { node: s.at, message: "the goroutine starts here" }
+      ];
+      if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
+      const per = handler ? "one leaked goroutine per request" : "one leaked goroutine per call";
+      pass.report({
+        node: m.make,
+        file,
+        severity: handler ? "critical" : void 0,
+        confidence,
+        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends ${streams ? "values" : "its result"} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? "the goroutine blocks forever on its next send" : `${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send`}${watches ? " if it has already started it (it watches the same channel)" : cancelled ? " if it has already chosen that case (otherwise the return cancels the context it waits on)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        related,
+        ...fixable ? { fixes: [fixFor2(file, m)] } : {}
+      });
+      break;
+    }
+  }
+}
+function callsMethodGo(fn) {
+  if (!fn.body) return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && f.sel.name === "Go") found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function run18(pass) {
+  for (const file of pass.files) {
+    const mayCallGo = pass.typesKnown && sourceMentions(file, ".Go");
+    file.inspector.withStack(["FuncDecl", "FuncLit"], (fn, stack) => {
+      if (!file.inspector.contains(fn, ["GoStmt"]) && !(mayCallGo && callsMethodGo(fn))) return;
+      const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
+      check4(pass, file, fn, enclosing);
+    });
+  }
+}
+var analyzer18 = {
+  meta: {
+    id: ID18,
+    severity: "high",
+    summary: "A goroutine sends its result on an unbuffered channel that its parent stops receiving from on some path: the goroutine leaks.",
+    enabledByDefault: true,
+    fixable: true,
+    category: "goroutine",
+    docUrl: docUrl(ID18)
+  },
+  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"], names: ["Go"] }),
+  run: run18
+};
+
+// src/rules/recover-ineffective.ts
+var ID19 = "recover-ineffective";
+function message(s) {
+  const file = s.file;
+  const where2 = s.heldBy ? `${s.heldBy} (${funcName(file, s.fn)})` : funcName(file, s.fn);
+  switch (s.reason) {
+    case "defer-recover":
+      return `defer recover() never stops a panic: recover is called by the runtime, not by a deferred function, so it returns nil; defer a function literal that calls recover() and handles its value`;
+    case "defer-arg":
+      return `recover() in the arguments of ${textOf(file, findStmtCall(s) ?? s.call)} is evaluated when the defer statement runs, before any panic, so it returns nil; call recover() inside the deferred function: defer func() { if r := recover(); r != nil { ... } }()`;
+    case "nested-literal": {
+      const outer = s.callers[0];
+      const outerName = outer ? funcName(outer.file, outer.fn) : "the deferred function";
+      return `recover() in ${where2} returns nil: the literal is called inside ${outerName}, which is deferred, instead of being deferred itself, and recover only works when called directly by the deferred function; call recover() in the deferred function's own body`;
+    }
+    case "called-helper": {
+      const lines = [...new Set(s.callers.map((c) => lineOf(c.file, c.node)))].join(", ");
+      const closures = s.callers.every((c) => c.fn.kind === "FuncLit");
+      const who = s.heldBy ?? where2;
+      return `recover() in ${where2} returns nil: ${who} is only called from deferred ${closures ? "closures" : "functions"} (line ${lines}), never deferred itself, and recover only works when called directly by the deferred function; write defer ${s.callers[0] ? textOf(s.callers[0].file, s.callers[0].node) : `${who}()`} instead of calling it from ${closures ? "a closure" : "another function"}`;
+    }
+    case "deferred-arg-literal": {
+      const callee = s.via ? textOf(file, s.via.fun) : "the deferred function";
+      return `recover() in ${where2} returns nil: the literal is passed to the deferred ${callee}(...), so ${callee} is the deferred function and the literal runs called by it, not directly as the deferred call; recover only works in the deferred function's own body: defer func() { if r := recover(); r != nil { ... } }()`;
+    }
+    case "goroutine":
+      return `recover() in ${where2} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
+    default:
+      if (s.heldBy) {
+        return `recover() in ${where2} returns nil: ${s.heldBy} is only called, never deferred, and recover only stops a panic when called directly by a deferred function; write defer ${s.heldBy}() where the panic can happen, or move recover() into a deferred function`;
+      }
+      if (s.fn.kind === "FuncLit") {
+        return `recover() in ${where2} returns nil: the literal is called in place, not deferred, and recover only stops a panic when called directly by a deferred function; defer the literal (defer func() { ... }()) instead`;
+      }
+      return `recover() in ${where2} returns nil: ${where2} is never deferred in this package, and recover only stops a panic when called directly by a deferred function; defer ${where2} where the panic can happen, or move recover() into a deferred function`;
+  }
+}
+function findStmtCall(s) {
+  let out;
+  s.file.inspector.preorder(["DeferStmt", "GoStmt"], (d) => {
+    if (!out && d.call.lparen < s.call.lparen && s.call.rparen < d.call.rparen) out = d.call;
+  });
+  return out;
+}
+function deferredName(name) {
+  return name.startsWith("the ") ? `the deferred ${name.slice(4)}` : `the deferred ${name}`;
+}
+function run19(pass) {
+  for (const s of recoverSites(pass)) {
+    if (s.status !== "ineffective") continue;
+    pass.report({
+      node: s.call,
+      file: s.file,
+      confidence: s.confidence,
+      message: message(s),
+      related: [
+        ...s.callers.map((c) => ({ node: c.node, file: c.file, message: `called here from ${deferredName(funcName(c.file, c.fn))}` })),
+        ...s.via ? [{ node: s.via, file: s.file, message: `the deferred call, which runs ${textOf(s.file, s.via.fun)}, not the literal` }] : []
+      ]
+    });
+  }
+}
+var analyzer19 = {
+  meta: {
+    id: ID19,
+    severity: "high",
+    summary: "A recover() that is not called directly by a deferred function: it returns nil and the panic still crashes the program.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "panics",
+    docUrl: docUrl(ID19)
+  },
+  // Whether a function with a recover is ever deferred, called or used as a value is asked of every body naming it.
+  needs: (o) => bodyNeeds(o, { names: ["recover"] }, { deferred: true, containing: ["recover"] }),
+  run: run19
+};
+
+// src/rules/recover-swallows-panic.ts
+var ID20 = "recover-swallows-panic";
+function emptyBranch(b) {
+  if (!b) return true;
+  if (b.kind !== "BlockStmt") return false;
+  return (b.list ?? []).every(
+    (s) => s.kind === "EmptyStmt" || s.kind === "ReturnStmt" && !s.results?.length || s.kind === "AssignStmt" && s.tok === "=" && s.lhs.every((l) => l.kind === "Ident" && l.name === "_") && s.rhs.every((r) => unparen(r).kind === "Ident")
+  );
+}
+function pathTo(root, target) {
+  const path = [];
+  let out;
+  const walk = (n) => {
+    if (out) return;
+    path.push(n);
+    if (n === target) out = [...path];
+    else inspectChildren2(n, walk);
+    path.pop();
+  };
+  walk(root);
+  return out;
+}
+function inspectChildren2(n, f) {
+  forEachChild(n, f);
+}
+function nilTest(pass, x, isV) {
+  x = unparen(x);
+  if (x.kind !== "BinaryExpr" || x.op !== "!=" && x.op !== "==") return void 0;
+  if (isV(x.x) && isNilIdent(pass, x.y) || isV(x.y) && isNilIdent(pass, x.x)) return x.op;
+  return void 0;
+}
+function ifIgnores(op, s, last) {
+  if (op === "!=") return emptyBranch(s.body);
+  if (s.else !== null) return emptyBranch(s.body) && emptyBranch(s.else);
+  return last && emptyBranch(s.body);
+}
+function isLast(body, s) {
+  const list = body.list ?? [];
+  return list[list.length - 1] === s;
+}
+function declaredIn2(pass, id, body) {
+  const o = pass.types.objectOf(id);
+  const d = o?.decl;
+  return !!o && o.kind === "var" && o.varKind === "local" && !!d && d.namePos >= body.lbrace && d.namePos <= body.rbrace;
+}
+function narrowed(path, i) {
+  const a = path[i];
+  if (a.kind !== "TypeAssertExpr" || !a.type) return void 0;
+  let j = i - 1;
+  while (j > 0 && path[j].kind === "ParenExpr") j--;
+  const assign = path[j];
+  if (assign?.kind !== "AssignStmt" || assign.lhs.length !== 2 || assign.rhs.length !== 1) return void 0;
+  const ok = unparen(assign.lhs[1]);
+  const ifs = path[j - 1];
+  if (ifs?.kind !== "IfStmt" || ifs.init !== assign || ifs.else) return void 0;
+  if (ok.kind !== "Ident") return void 0;
+  if (ok.name !== "_" && !inspectFind(ifs.cond, (y) => y.kind === "Ident" && y.name === ok.name)) return void 0;
+  return a.type;
+}
+function inspectFind(n, f) {
+  let found = false;
+  const visit = (x) => {
+    if (found) return;
+    if (f(x)) {
+      found = true;
+      return;
+    }
+    inspectChildren2(x, visit);
+  };
+  visit(n);
+  return found;
+}
+function innermostOwner(parents) {
+  for (let i = parents.length - 1; i >= 0; i--) if (parents[i].kind === "FuncLit") return parents[i];
+  return void 0;
+}
+function onlyBuildsError(pass, e) {
+  let ok = true;
+  const visit = (x) => {
+    if (!ok || x.kind === "FuncLit") {
+      ok = ok && x.kind !== "FuncLit";
+      return;
+    }
+    if (x.kind === "CallExpr") {
+      const c = pass.types.callee(x);
+      if (!c || c.kind !== "conversion" && !["fmt.Errorf", "fmt.Sprintf", "fmt.Sprint", "errors.New"].includes(c.name)) ok = false;
+    }
+    inspectChildren2(x, visit);
+  };
+  visit(e);
+  return ok;
+}
+function treatment(pass, s) {
+  const body = s.fn.body;
+  if (!body) return void 0;
+  const path = pathTo(body, s.call);
+  if (!path || path.length < 2) return void 0;
+  let i = path.length - 2;
+  while (i > 0 && path[i].kind === "ParenExpr") i--;
+  const parent = path[i];
+  if (parent.kind === "ExprStmt") return "discarded";
+  if (parent.kind === "TypeAssertExpr") {
+    if (!parent.type) {
+      const sw = path.slice(0, i).reverse().find((n) => n.kind === "TypeSwitchStmt");
+      const clauses = sw?.body.list ?? [];
+      return sw && clauses.length > 0 && clauses.every((c) => (c.body ?? []).every((st) => emptyBranch({ kind: "BlockStmt", list: [st] }))) ? "ignored" : void 0;
+    }
+    const t = narrowed(path, i);
+    return t ? { narrowed: t } : void 0;
+  }
+  const isCall = (e) => unparen(e) === s.call;
+  if (parent.kind === "BinaryExpr") {
+    const ifs = path[i - 1];
+    if (ifs?.kind === "IfStmt" && ifs.cond === parent) {
+      const op = nilTest(pass, parent, isCall);
+      return op && ifIgnores(op, ifs, isLast(body, ifs)) ? "ignored" : void 0;
+    }
+    return void 0;
+  }
+  let v;
+  if (parent.kind === "AssignStmt" && parent.rhs.length === 1 && parent.lhs.length === 1) {
+    const l = parent.lhs[0];
+    if (l.kind !== "Ident") return void 0;
+    if (l.name === "_") return "discarded";
+    if (parent.tok !== ":=" && !declaredIn2(pass, l, body)) return void 0;
+    v = l;
+  } else if (parent.kind === "ValueSpec" && parent.names.length === 1) {
+    v = parent.names[0];
+    if (v.name === "_") return "discarded";
+  } else return void 0;
+  const target = pass.types.objectOf(v);
+  const isV = (e) => {
+    e = unparen(e);
+    if (e.kind !== "Ident" || e.name !== v.name) return false;
+    const o = pass.types.objectOf(e);
+    return !target || !o || o === target;
+  };
+  let used = false;
+  let tested = false;
+  const visit = (n, parents) => {
+    if (used) return;
+    if (n.kind === "ReturnStmt" && s.fn.kind === "FuncLit" && innermostOwner(parents) === void 0 && (n.results ?? []).every((r) => onlyBuildsError(pass, r))) return;
+    if (n.kind === "AssignStmt" && n.lhs.length === 1 && n.lhs[0].kind === "Ident" && n.lhs[0].name === "_" && n.rhs.length === 1 && isV(n.rhs[0])) return;
+    if (n.kind === "IfStmt") {
+      const op = nilTest(pass, n.cond, isV);
+      if (op) {
+        const returnsOnly = op === "!=" && s.fn.kind === "FuncLit" && innermostOwner(parents) === void 0 && (n.body.list ?? []).length > 0 && (n.body.list ?? []).every((st) => st.kind === "ReturnStmt" && (st.results ?? []).every((r) => onlyBuildsError(pass, r)));
+        if (!returnsOnly && !ifIgnores(op, n, isLast(body, n))) {
+          used = true;
+          return;
+        }
+        tested = true;
+        if (n.init) visit(n.init, [...parents, n]);
+        visit(n.body, [...parents, n]);
+        if (n.else) visit(n.else, [...parents, n]);
+        return;
+      }
+    }
+    if (n.kind === "Ident" && n !== v && n !== target?.decl && isV(n)) {
+      const p = parents[parents.length - 1];
+      if (!(p?.kind === "SelectorExpr" && p.sel === n)) {
+        used = true;
+        return;
+      }
+    }
+    inspectChildren2(n, (c) => visit(c, [...parents, n]));
+  };
+  visit(body, []);
+  if (used) return void 0;
+  return tested ? "ignored" : "discarded";
+}
+function guardsOneBuiltin(pass, file, lit) {
+  if (lit.kind !== "FuncLit") return false;
+  const outer = innermostFuncBody(file, lit);
+  if (!outer) return false;
+  const d = findDefer(outer, lit);
+  const list = d ? listHolding(outer, d) : [];
+  const all = list.filter((st) => st !== d);
+  if (all.length === 0 || all.length === list.length) return false;
+  const rest = all.length === 2 && all[1].kind === "ReturnStmt" ? all : all.slice(0, 1);
+  if (all.length !== rest.length) return false;
+  let plain = true;
+  const visit = (n) => {
+    if (!plain) return;
+    if (n.kind === "FuncLit" || n.kind === "GoStmt" || n.kind === "UnaryExpr" && n.op === "<-") {
+      plain = false;
+      return;
+    }
+    if (n.kind === "CallExpr" && !reflectOp(pass, n) && (pass.types.callee(n)?.kind !== "builtin" || unparen(n.fun).kind === "Ident" && unparen(n.fun).name === "panic")) {
+      plain = false;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  for (const st of rest) visit(st);
+  return plain;
+}
+function reflectOp(pass, call) {
+  const name = pass.types.callee(call)?.name ?? "";
+  return name.startsWith("(reflect.Value).") || name.startsWith("(reflect.Type).");
+}
+function findDefer(body, lit) {
+  let found;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt" && unparen(x.call.fun) === lit) found = x;
+    return !found;
+  });
+  return found;
+}
+function run20(pass) {
+  const sites = recoverSites(pass);
+  const handles = /* @__PURE__ */ new Set();
+  for (const s of sites) if (s.status === "effective" && !s.file.test && !treatment(pass, s)) handles.add(s.fn);
+  for (const s of sites) {
+    if (s.status !== "effective" || s.file.test) continue;
+    const t = treatment(pass, s);
+    if (!t) continue;
+    if (handles.has(s.fn)) continue;
+    if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
+    const where2 = s.fn.kind === "FuncLit" ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
+    if (typeof t === "object") {
+      const ty = textOf(s.file, t.narrowed);
+      pass.report({
+        node: s.call,
+        file: s.file,
+        confidence: "medium",
+        message: `the deferred ${where2} handles only panics whose value is ${/^[aeiou]/i.test(ty) ? "an" : "a"} ${ty} (recover().(${ty}) with no else branch): any other panic, such as panic("...") with a string, is stopped and dropped with no log, no error and no re-panic; handle the other values in an else branch (log them, wrap them with fmt.Errorf("%v", r), or re-panic)`
+      });
+      continue;
+    }
+    const what = t === "discarded" ? "discards the value of recover()" : "tests the value of recover() and then does nothing with it";
+    pass.report({
+      node: s.call,
+      file: s.file,
+      message: `the deferred ${where2} ${what}: the panic vanishes with no log, no error and no re-panic, and the function returns as if it had succeeded; log the value, turn it into an error through a named result, or re-panic`
+    });
+  }
+}
+var analyzer20 = {
+  meta: {
+    id: ID20,
+    severity: "medium",
+    summary: "A deferred recover() whose value is discarded or ignored: the panic disappears without a trace.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "panics",
+    docUrl: docUrl(ID20)
+  },
+  needs: (o) => bodyNeeds(o, { names: ["recover"] }, { deferred: true, containing: ["recover"] }),
+  run: run20
+};
+
+// src/rules/waitgroup-done-path.ts
+var ID21 = "waitgroup-done-path";
+var DONE = "(*sync.WaitGroup).Done";
+function doneCall(pass, call) {
+  const fun = unparen(call.fun);
+  if (fun.kind !== "SelectorExpr" || fun.sel.name !== "Done" || (call.args?.length ?? 0) !== 0) return void 0;
+  const c = pass.types.callee(call);
+  let typed = true;
+  if (c) {
+    if (c.name !== DONE) return void 0;
+  } else {
+    if (!/(^|\.)(wg|[a-z]*WaitGroup|[a-z]*Wg)$/i.test(formatPathOf(pass, fun.x) ?? "")) return void 0;
+    typed = false;
+  }
+  const path = varPath(pass, fun.x);
+  return path ? { call, wg: fun.x, path, typed } : void 0;
+}
+function formatPathOf(pass, e) {
+  const p = varPath(pass, e);
+  return p ? formatPath(p) : void 0;
+}
+function doneCallsIn(pass, n) {
+  const out = [];
+  walkNode(n, (x) => {
+    if (x.kind === "FuncLit" && x !== n) return false;
+    if (x.kind === "CallExpr") {
+      const d = doneCall(pass, x);
+      if (d) out.push(d);
+    }
+    return true;
+  });
+  return out;
+}
+function marksDone(pass, n, wg) {
+  if (n.kind === "DeferStmt" || n.kind === "GoStmt") return false;
+  let found = false;
+  walkNode(n, (x) => {
+    if (found) return false;
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr") {
+      const d = doneCall(pass, x);
+      if (d && samePath(d.path, wg)) found = true;
+      else if (unparen(x.fun).kind === "FuncLit") {
+        if (doneCallsIn(pass, unparen(x.fun).body).some((y) => samePath(y.path, wg))) found = true;
+      } else {
+        for (const a of x.args ?? []) {
+          const p = varPath(pass, a);
+          if (p && samePath(p, wg)) found = true;
+        }
+      }
+    }
+    return !found;
+  });
+  if (found) return true;
+  for (const call of packageCallsIn(pass, n)) {
+    const hit = searchCallees(pass, call, wg, (g, p) => g.body && doneCallsIn(pass, g.body).some((d) => samePath(d.path, p)) ? true : void 0);
+    if (hit) return true;
+  }
+  return false;
+}
+function deferredDone(pass, cfg, wg) {
+  for (const d of cfg.defers) {
+    const fun = unparen(d.call.fun);
+    const calls = fun.kind === "FuncLit" ? doneCallsIn(pass, fun.body) : doneCallsIn(pass, d.call);
+    if (calls.some((c) => samePath(c.path, wg))) return d;
+  }
+  return void 0;
+}
+function defaultCaseReturns(fn) {
+  const out = /* @__PURE__ */ new Set();
+  if (!fn.body) return out;
+  const closedFlags = /* @__PURE__ */ new Set();
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CommClause" && x.comm === null) {
+      for (const st of x.body ?? []) if (st.kind === "ReturnStmt") out.add(st);
+    }
+    if (x.kind === "AssignStmt" && x.lhs.length === 2 && x.rhs.length === 1) {
+      const r = unparen(x.rhs[0]);
+      const okId = unparen(x.lhs[1]);
+      if (r.kind === "UnaryExpr" && r.op === "<-" && okId.kind === "Ident") closedFlags.add(okId.name);
+    }
+    if (x.kind === "IfStmt" && !x.init) {
+      const c = unparen(x.cond);
+      if (c.kind === "UnaryExpr" && c.op === "!" && unparen(c.x).kind === "Ident" && closedFlags.has(unparen(c.x).name)) {
+        for (const st of x.body.list ?? []) if (st.kind === "ReturnStmt") out.add(st);
+      }
+    }
+    if ((x.kind === "ForStmt" || x.kind === "RangeStmt") && x.body.list && x.body.list.length >= 2) {
+      const [take, check6] = x.body.list;
+      if (take.kind === "AssignStmt" && take.rhs.length === 1 && unparen(take.rhs[0]).kind === "CallExpr" && check6.kind === "IfStmt" && !check6.init) {
+        const names = take.lhs.map((l) => unparen(l)).filter((l) => l.kind === "Ident").map((l) => l.name);
+        const c = unparen(check6.cond);
+        const tested = c.kind === "BinaryExpr" && c.op === "!=" ? [unparen(c.x), unparen(c.y)] : [];
+        const errName = tested.find((e) => e.kind === "Ident" && e.name !== "nil" && /err/i.test(e.name) && names.includes(e.name));
+        if (errName && tested.some((e) => e.kind === "Ident" && e.name === "nil")) {
+          for (const st of check6.body.list ?? []) if (st.kind === "ReturnStmt") out.add(st);
+        }
+      }
+    }
+    return true;
+  });
+  return out;
+}
+function isFalse(e) {
+  const x = e ? unparen(e) : void 0;
+  return x?.kind === "Ident" && x.name === "false";
+}
+function isTrue(e) {
+  const x = e ? unparen(e) : void 0;
+  return x?.kind === "Ident" && x.name === "true";
+}
+function onceGuards(pass, fn, dones) {
+  const out = /* @__PURE__ */ new Set();
+  if (!fn.body) return out;
+  const candidates = [];
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind !== "IfStmt" || x.else || x.init) return true;
+    const c = unparen(x.cond);
+    if (c.kind !== "UnaryExpr" || c.op !== "!") return true;
+    const flag = unparen(c.x);
+    if (flag.kind !== "Ident") return true;
+    const list = x.body.list ?? [];
+    const di = list.findIndex((st) => st.kind === "ExprStmt" && dones.some((d) => d.call === unparen(st.x)));
+    if (di < 0) return true;
+    const set = list.findIndex((st, i) => i > di && st.kind === "AssignStmt" && st.tok === "=" && st.lhs.length === 1 && unparen(st.lhs[0]).kind === "Ident" && sameVar(pass, unparen(st.lhs[0]), flag) && isTrue(st.rhs[0]));
+    if (set >= 0) candidates.push({ ifs: x, flag });
+    return true;
+  });
+  for (const { ifs, flag } of candidates) {
+    const allowed = new Set((ifs.body.list ?? []).filter((st) => st.kind === "AssignStmt"));
+    let ok = true;
+    let declared = false;
+    const check6 = (x, inLit) => {
+      if (!ok) return;
+      if (x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "Ident" && sameVar(pass, unparen(x.x), flag)) ok = false;
+      else if (x.kind === "AssignStmt") {
+        x.lhs.forEach((l, i) => {
+          const id = unparen(l);
+          if (id.kind !== "Ident" || !sameVar(pass, id, flag)) return;
+          if (x.tok === ":=") {
+            declared = true;
+            if (inLit || x.rhs.length !== x.lhs.length || !isFalse(x.rhs[i])) ok = false;
+          } else if (inLit || !allowed.has(x) || x.rhs.length !== x.lhs.length || !isTrue(x.rhs[i])) {
+            ok = false;
+          }
+        });
+      } else if (x.kind === "ValueSpec") {
+        x.names.forEach((n, i) => {
+          if (!sameVar(pass, n, flag)) return;
+          declared = true;
+          if (x.values && !isFalse(x.values[i])) ok = false;
+        });
+      } else if (x.kind === "RangeStmt") {
+        for (const k of [x.key, x.value]) if (k && unparen(k).kind === "Ident" && sameVar(pass, unparen(k), flag)) ok = false;
+      }
+      walkNode(x, (y) => {
+        if (y === x) return true;
+        check6(y, inLit || y.kind === "FuncLit");
+        return false;
+      });
+    };
+    check6(fn.body, false);
+    if (ok && declared) out.add(ifs);
+  }
+  return out;
+}
+function parentGroupText(file, go, fn, wg) {
+  const x = unparen(wg);
+  if (x.kind !== "Ident") return void 0;
+  let i = 0;
+  for (const f of fn.type.params.list ?? []) {
+    for (const n of f.names ?? []) {
+      if (n.name === x.name) {
+        const a = go.call.args?.[i];
+        if (!a || go.call.ellipsis !== -1) return void 0;
+        const v = unparen(a);
+        return textOf(file, v.kind === "UnaryExpr" && v.op === "&" ? v.x : v);
+      }
+      i++;
+    }
+    if (!f.names || f.names.length === 0) i++;
+  }
+  return void 0;
+}
+function groupName(text) {
+  const m = /([A-Za-z_][A-Za-z0-9_]*)\W*$/.exec(text);
+  return m ? m[1] : text;
+}
+function addsTo(pass, body, name) {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind !== "CallExpr") return true;
+    const f = unparen(x.fun);
+    if (f.kind !== "SelectorExpr" || f.sel.name !== "Add" || (x.args?.length ?? 0) !== 1) return true;
+    const c = pass.types.callee(x);
+    if (c && c.name !== "(*sync.WaitGroup).Add") return true;
+    const recv = unparen(f.x);
+    const last = recv.kind === "Ident" ? recv.name : recv.kind === "SelectorExpr" ? recv.sel.name : void 0;
+    if (last === name) found = true;
+    return !found;
+  });
+  return found;
+}
+function spawnerAdds(pass, file, go, waiter) {
+  const at = pos(go);
+  const decl = enclosingFuncDecl(file, go);
+  if (!decl?.body) return true;
+  const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(waiter)?.[0];
+  if (root) {
+    const params = /* @__PURE__ */ new Set();
+    const addParams = (t) => {
+      for (const f of t.params.list ?? []) for (const n of f.names ?? []) params.add(n.name);
+    };
+    addParams(decl.type);
+    walkNode(decl.body, (x) => {
+      if (pos(x) > at || end(x) <= at) return false;
+      if (x.kind === "FuncLit") addParams(x.type);
+      return true;
+    });
+    if (params.has(root)) return true;
+  }
+  return addsTo(pass, decl.body, groupName(waiter));
+}
+function oneOfMany(file, go, waiter) {
+  const decl = enclosingFuncDecl(file, go);
+  if (!decl?.body) return false;
+  const at = pos(go);
+  const group = groupName(waiter);
+  let loop;
+  const adds = [];
+  walkNode(decl.body, (x) => {
+    if ((x.kind === "ForStmt" || x.kind === "RangeStmt") && pos(x) < at && end(x) > at) loop = x;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && f.sel.name === "Add" && groupName(textOf(file, f.x)) === group) adds.push(x);
+    }
+    return true;
+  });
+  if (!loop) return false;
+  const l = loop;
+  return adds.length > 0 && adds.every((a) => {
+    const arg = a.args?.length === 1 ? unparen(a.args[0]) : void 0;
+    return arg?.kind === "BasicLit" && arg.value === "1" && (end(a) <= pos(l) || pos(a) >= end(l));
+  });
+}
+function addsAgainAfterWait(file, go, waiter) {
+  const calls = spawnerCallsAfter(file, go, waiter);
+  const wait = calls.find((c) => c.name === "Wait");
+  return !!wait && calls.some((c) => c.name === "Add" && c.pos > wait.pos);
+}
+function spawnerCallsAfter(file, go, waiter) {
+  const at = pos(go);
+  const body = innermostFuncBody(file, go);
+  if (!body) return [];
+  const calls = [];
+  walkNode(body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CallExpr" && pos(x) > at) {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && (f.sel.name === "Wait" || f.sel.name === "Add") && textOf(file, f.x) === waiter) calls.push({ name: f.sel.name, pos: pos(x) });
+      if (f.kind === "Ident" && f.name === "close" && x.args?.length === 1) calls.push({ name: "close", pos: pos(x), ch: textOf(file, x.args[0]) });
+    }
+    return true;
+  });
+  return calls;
+}
+function returnsAfterWait(file, go, fn, waiter) {
+  const out = /* @__PURE__ */ new Set();
+  if (fn.kind !== "FuncLit" || !fn.body) return out;
+  const calls = spawnerCallsAfter(file, go, waiter);
+  const wait = calls.find((c) => c.name === "Wait");
+  if (!wait) return out;
+  const late = new Set(calls.filter((c) => c.name === "close" && c.pos > wait.pos).map((c) => c.ch));
+  for (const c of calls) if (c.name === "close" && c.pos < wait.pos) late.delete(c.ch);
+  if (late.size === 0) return out;
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "CommClause" && x.comm?.kind === "ExprStmt") {
+      const r = unparen(x.comm.x);
+      if (r.kind === "UnaryExpr" && r.op === "<-" && late.has(textOf(file, r.x))) {
+        for (const st of x.body ?? []) if (st.kind === "ReturnStmt") out.add(st);
+      }
+    }
+    return true;
+  });
+  return out;
+}
+function addsItself(file, fn, wg) {
+  let found = false;
+  if (fn.body) {
+    walkNode(fn.body, (x) => {
+      if (found || x.kind === "FuncLit") return false;
+      if (x.kind === "CallExpr") {
+        const f = unparen(x.fun);
+        if (f.kind === "SelectorExpr" && f.sel.name === "Add" && textOf(file, f.x) === wg) found = true;
+      }
+      return !found;
+    });
+  }
+  return found;
+}
+function checkGoroutine(pass, file, go, fn, seen) {
+  if (!fn.body) return;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return;
+  const fnFile = pass.fileOf(fn) ?? file;
+  const explicit = /* @__PURE__ */ new Map();
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    if (ref.node.kind === "DeferStmt" || ref.node.kind === "GoStmt") continue;
+    for (const d of doneCallsIn(pass, ref.node)) {
+      const k = formatPath(d.path);
+      explicit.set(k, [...explicit.get(k) ?? [], d]);
+    }
+  }
+  const goLine = lineOf(file, go);
+  const where2 = fn.kind === "FuncLit" ? `the goroutine started on line ${goLine}` : `${funcName(fnFile, fn)} (started as a goroutine on line ${goLine})`;
+  for (const dones of explicit.values()) {
+    const first = dones[0];
+    if (seen.has(first.call)) continue;
+    seen.add(first.call);
+    const wgText = textOf(fnFile, first.wg);
+    const waiter = parentGroupText(file, go, fn, first.wg) ?? wgText;
+    const confidence = first.typed ? "high" : "medium";
+    const deferred = deferredDone(pass, cfg, first.path);
+    if (deferred) {
+      const entryOf = (d) => cfg.locate(d.call)?.node ?? d.call;
+      const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
+      if (again && !addsAgainAfterWait(file, go, waiter.replace(/^&/, ""))) {
+        const at2 = cfg.locate(entryOf(again));
+        const loopsOn = !!at2 && cfg.loopsContaining(at2.block).some((l) => cfg.canReach(entryOf(again), l.header));
+        pass.report({
+          node: again.call,
+          file: fnFile,
+          severity: "critical",
+          confidence: loopsOn ? "low" : confidence,
+          message: pos(again.call) < pos(deferred) ? `${wgText}.Done() on line ${lineOf(fnFile, again.call)} in ${where2} is followed on the same path by defer ${wgText}.Done() on line ${lineOf(fnFile, deferred)}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); return right after the early Done, or keep only the deferred call` : `${wgText}.Done() is deferred on line ${lineOf(fnFile, deferred)} and called again on line ${lineOf(fnFile, again.call)} in ${where2}, so the group's counter is decremented twice and goes negative ("sync: negative WaitGroup counter" panic); keep only the deferred call`,
+          related: [{ node: deferred, file: fnFile, message: `${wgText}.Done() deferred here` }]
+        });
+      }
+      continue;
+    }
+    if (!spawnerAdds(pass, file, go, waiter)) continue;
+    if (addsItself(fnFile, fn, wgText)) continue;
+    if (oneOfMany(file, go, waiter.replace(/^&/, ""))) continue;
+    const avoid = (n) => marksDone(pass, n, first.path);
+    const inLoop = dones.some((d) => {
+      const at2 = cfg.locate(d.call);
+      return !!at2 && cfg.loopsContaining(at2.block).length > 0;
+    });
+    const idle = inLoop ? defaultCaseReturns(fn) : /* @__PURE__ */ new Set();
+    for (const r of returnsAfterWait(file, go, fn, waiter.replace(/^&/, ""))) idle.add(r);
+    const guards = onceGuards(pass, fn, dones);
+    const avoidBlock = guards.size === 0 ? void 0 : (b) => b.kind === "if.done" && guards.has(b.stmt);
+    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt" && !idle.has(n), { avoid, avoidBlock }) : cfg.findPath(cfg.entry, "exit", { avoid: (n) => avoid(n) || idle.has(n), avoidBlock });
+    let how;
+    let at;
+    if (path) {
+      const ret = returnOfPath(path) ?? (inLoop ? path[path.length - 1].nodes.find((n) => n.kind === "ReturnStmt") : void 0);
+      how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
+      at = ret;
+    } else if (deferredRecover(pass, fn)) {
+      path = cfg.findPath(cfg.entry, "panic", { avoid });
+      const last = path?.[path.length - 1];
+      if (last?.noReturnCall) {
+        how = `the panic on line ${lineOf(fnFile, last.noReturnCall)} (stopped by the goroutine's own recover)`;
+        at = last.noReturnCall;
+      } else if (!inLoop) {
+        const call = callBeforeDone(pass, cfg, first.call, avoid);
+        if (call) {
+          how = `a panic in ${callText(fnFile, call)} (line ${lineOf(fnFile, call)}), which the goroutine's own recover stops`;
+          at = call;
+        }
+      }
+    }
+    if (!how && inLoop) {
+      const skip = continueSkippingDone(file, go, fn, first.call, groupName(waiter));
+      if (skip) {
+        how = `the continue on line ${lineOf(fnFile, skip.cont)}, while ${textOf(file, skip.add)} counted every item`;
+        at = skip.cont;
+      }
+    }
+    if (!how) continue;
+    pass.report({
+      node: first.call,
+      file: fnFile,
+      confidence,
+      message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where2}, so the group is never marked done and ${waiter}.Wait() blocks forever; ${inLoop ? `call ${wgText}.Done() on that path too (one Done for each item taken), or move the work for one item into a function that defers it` : `call defer ${wgText}.Done() at the start of the goroutine instead`}`,
+      related: [
+        ...at ? [{ node: at, file: fnFile, message: "leaves without calling Done" }] : [],
+        { node: go, file, message: "the goroutine is started here" }
+      ]
+    });
+  }
+}
+function continueSkippingDone(file, go, fn, done, group) {
+  let loop;
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit" && x !== fn) return false;
+    if (pos(x) > pos(done) || end(x) <= pos(done)) return false;
+    if (x.kind === "RangeStmt") loop = x;
+    return true;
+  });
+  if (!loop) return void 0;
+  const range = textOf(file, loop.x);
+  const decl = enclosingFuncDecl(file, go);
+  let add;
+  if (decl?.body) {
+    walkNode(decl.body, (x) => {
+      if (add) return false;
+      if (x.kind === "CallExpr" && x.args?.length === 1) {
+        const f = unparen(x.fun);
+        const a = unparen(x.args[0]);
+        if (f.kind === "SelectorExpr" && f.sel.name === "Add" && groupName(textOf(file, f.x)) === group && a.kind === "CallExpr" && unparen(a.fun).kind === "Ident" && unparen(a.fun).name === "len" && a.args?.[0] && textOf(file, a.args[0]) === range) add = x;
+      }
+      return !add;
+    });
+  }
+  if (!add) return void 0;
+  let cont;
+  const visit = (n, nested) => {
+    walkNode(n, (x) => {
+      if (cont || x.kind === "FuncLit") return false;
+      if (x !== n && (x.kind === "ForStmt" || x.kind === "RangeStmt")) {
+        visit(x, true);
+        return false;
+      }
+      if (x.kind === "BranchStmt" && x.tok === "continue" && pos(x) < pos(done) && (!nested || x.label?.name === labelOf2(fn, loop))) cont = x;
+      return !cont;
+    });
+  };
+  visit(loop.body, false);
+  return cont ? { cont, add } : void 0;
+}
+function labelOf2(fn, loop) {
+  let name;
+  walkNode(fn.body, (x) => {
+    if (name) return false;
+    if (x.kind === "LabeledStmt" && x.stmt === loop) name = x.label.name;
+    return !name;
+  });
+  return name;
+}
+function callBeforeDone(pass, cfg, done, marks) {
+  const doneEntry = cfg.locate(done)?.node;
+  if (!doneEntry) return void 0;
+  let found;
+  for (const { node } of cfg.entries({ liveOnly: true })) {
+    if (found) break;
+    if (node === doneEntry || node.kind === "DeferStmt" || node.kind === "GoStmt" || marks(node)) continue;
+    if (!cfg.pathExists(cfg.entry, (n) => n === node) || !cfg.pathExists(node, (n) => n === doneEntry, marks)) continue;
+    walkNode(node, (x) => {
+      if (found || x.kind === "FuncLit") return false;
+      if (x.kind === "CallExpr") {
+        const c = pass.types.callee(x);
+        if (c && c.kind !== "builtin" && c.kind !== "conversion" && !/^(log|fmt)\./.test(c.name) && !PLUMBING_CALLS.has(c.name)) found = x;
+      }
+      return !found;
+    });
+  }
+  return found;
+}
+function checkGroupGo(pass, file, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr" || f.sel.name !== "Go" || call.args?.length !== 1) return;
+  const gg = groupGoOf(pass, call);
+  if (!gg?.fn?.body || pass.types.callee(call)?.name !== "(*sync.WaitGroup).Go") return;
+  const group = varPath(pass, gg.group);
+  if (!group) return;
+  const done = doneCallsIn(pass, gg.fn.body).find((d) => samePath(d.path, group));
+  if (!done) return;
+  const fnFile = pass.fileOf(gg.fn) ?? file;
+  const wg = textOf(file, gg.group);
+  pass.report({
+    node: done.call,
+    file: fnFile,
+    severity: "critical",
+    confidence: "high",
+    message: `${wg}.Go on line ${lineOf(file, call)} calls ${wg}.Done itself when the function returns, so ${callText(fnFile, done.call)} here decrements the counter a second time: "sync: negative WaitGroup counter" panic, or ${wg}.Wait() returns while goroutines still run; remove this Done (and the matching Add, if any)`,
+    related: [{ node: call, file, message: `${wg}.Go starts the goroutine and marks it done` }]
+  });
+}
+function run21(pass) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const file of pass.files) {
+    if (pass.typesKnown) file.inspector.preorder(["CallExpr"], (call) => checkGroupGo(pass, file, call));
+    file.inspector.preorder(["GoStmt"], (go) => {
+      const t = goTarget(pass, go);
+      if (t && !(pos(t.fn) <= pos(go) && pos(go) < end(t.fn))) checkGoroutine(pass, file, go, t.fn, seen);
+    });
+  }
+}
+var analyzer21 = {
+  meta: {
+    id: ID21,
+    severity: "high",
+    summary: "A goroutine calls wg.Done() without defer and a path (early return, recovered panic) skips it, so Wait blocks forever; or Done is both deferred and called.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "goroutines",
+    docUrl: docUrl(ID21)
+  },
+  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"], names: ["Go"] }),
+  run: run21
+};
+
+// src/rules/goroutine-outside-recover.ts
+var ID22 = "goroutine-outside-recover";
+function isCancel(pass, call) {
+  const t = pass.types.typeOf(call.fun);
+  return t?.kind === "named" && t.pkg === "context" && (t.name === "CancelFunc" || t.name === "CancelCauseFunc");
+}
+function onlyPlumbing(pass, fn) {
+  let ok = true;
+  inspect(fn.body, (x) => {
+    if (!ok) return false;
+    if (x.kind === "CallExpr") {
+      const c = pass.types.callee(x);
+      if (!c || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && !isCancel(pass, x)) ok = false;
+    }
+    return ok;
+  });
+  return ok;
+}
+function onlyForeignCalls(pass, fn) {
+  if (fn.kind !== "FuncLit") return false;
+  let ok = true;
+  let foreign = false;
+  walkSameFunc(fn.body, (x) => {
+    if (!ok) return false;
+    if (x.kind !== "CallExpr") return true;
+    const c = pass.types.callee(x);
+    if (!c || c.name === "builtin panic" || c.name === "(net/http.Handler).ServeHTTP") ok = false;
+    else if ((c.kind === "func" || c.kind === "method" || c.kind === "interface") && c.pkg !== "" && c.pkg !== pass.pkg.importPath) foreign = true;
+    else if (c.decl && protectingRecover(pass, c.decl)) foreign = true;
+    else if (!PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin" && !isCancel(pass, x)) ok = false;
+    return ok;
+  });
+  return ok && foreign;
+}
+function protectedInPlace(pass, fn) {
+  let ok = true;
+  let inPlace = false;
+  walkSameFunc(fn.body, (x) => {
+    if (!ok) return false;
+    if (x.kind === "DeferStmt") {
+      const f2 = unparen(x.call.fun);
+      if (f2.kind === "FuncLit" ? !onlyPlumbing(pass, f2) : !PLUMBING_CALLS.has(pass.types.callee(x.call)?.name ?? "")) ok = false;
+      return false;
+    }
+    if (x.kind !== "CallExpr") return true;
+    const f = unparen(x.fun);
+    if (f.kind === "FuncLit") {
+      if (protectingRecover(pass, f)) inPlace = true;
+      else ok = false;
+      return true;
+    }
+    const c = pass.types.callee(x);
+    if (c?.decl && protectingRecover(pass, c.decl)) {
+      inPlace = true;
+      return true;
+    }
+    if (!c || c.name === "builtin panic" || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin" && !isCancel(pass, x)) ok = false;
+    return ok;
+  });
+  return ok && inPlace;
+}
+function delegatesToRecoverer(pass, fn) {
+  const stmts = fn.body?.list ?? [];
+  if (stmts.length === 0) return false;
+  let delegated = false;
+  const callsOk = (n) => {
+    let ok = true;
+    walkSameFunc(n, (x) => {
+      if (!ok) return false;
+      if (x.kind !== "CallExpr") return true;
+      const c = pass.types.callee(x);
+      if (c?.decl && protectingRecover(pass, c.decl)) delegated = true;
+      else if (!c || c.name === "builtin panic" || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin") ok = false;
+      return ok;
+    });
+    return ok;
+  };
+  for (const s of stmts) {
+    if (s.kind === "DeferStmt") {
+      const fun = unparen(s.call.fun);
+      const c = pass.types.callee(s.call);
+      if (fun.kind === "FuncLit" ? onlyPlumbing(pass, fun) : !!c && PLUMBING_CALLS.has(c.name)) continue;
+      return false;
+    }
+    if (s.kind !== "ExprStmt" && s.kind !== "AssignStmt") return false;
+    if (!callsOk(s)) return false;
+  }
+  return delegated;
+}
+var FAIL_METHODS = /* @__PURE__ */ new Set(["Fatal", "Fatalf", "Error", "Errorf", "Fail", "FailNow"]);
+function assertsPanic(pass, rec) {
+  const lit = unparen(rec.call.fun);
+  if (lit.kind !== "FuncLit") return false;
+  let found = false;
+  walkSameFunc(lit.body, (x) => {
+    if (found) return false;
+    if (x.kind !== "CallExpr") return true;
+    const f = unparen(x.fun);
+    if (f.kind !== "SelectorExpr") return true;
+    const name = pass.types.callee(x)?.name ?? "";
+    if (FAIL_METHODS.has(f.sel.name) && (/^\(\*testing\.(T|B|F|common)\)\./.test(name) || !name && unparen(f.x).kind === "Ident")) found = true;
+    if (/^github\.com\/stretchr\/testify\/(assert|require)\./.test(name)) found = true;
+    return !found;
+  });
+  return found;
+}
+function check5(pass, file, fn) {
+  if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
+  const hasGo = file.inspector.contains(fn, ["GoStmt"]);
+  const groupGos = pass.typesKnown ? groupGoCalls(pass, fn.body) : [];
+  if (!hasGo && groupGos.length === 0) return;
+  const rec = protectingRecover(pass, fn);
+  if (!rec) return;
+  if (file.test && assertsPanic(pass, rec)) return;
+  const fname0 = funcName(file, fn);
+  for (const gg of groupGos) {
+    if (!gg.fn?.body || protectingRecover(pass, gg.fn) || onlyPlumbing(pass, gg.fn) || delegatesToRecoverer(pass, gg.fn)) continue;
+    const group = textOf(file, gg.group);
+    pass.report({
+      node: gg.call,
+      file,
+      message: `${fname0} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine that ${group}.Go starts on line ${lineOf(file, gg.call)} has no recover of its own: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; add \`defer func() { if r := recover(); r != nil { ... } }()\` at the top of the function given to ${group}.Go`,
+      related: [{ node: rec, message: `the deferred recover of ${fname0} covers only its own goroutine` }]
+    });
+  }
+  if (!hasGo) return;
+  const gos = goStmtsIn(fn.body);
+  const fname = funcName(file, fn);
+  const moduleRunsUnprotected = (go) => {
+    const c = pass.types.callee(go.call);
+    const inModule = (p) => pass.pkg.modulePath !== "" && (p === pass.pkg.modulePath || p.startsWith(pass.pkg.modulePath + "/"));
+    if (!c || c.kind !== "func" && c.kind !== "method" || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(c.pkg)) return false;
+    const withRecover = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "recover");
+    const exists = withRecover ?? pass.moduleFunc(c.pkg, c.short, c.recv?.name);
+    if (exists && !withRecover) {
+      pass.report({
+        node: go,
+        file,
+        confidence: "medium",
+        message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} runs ${textOf(file, go.call.fun)} of package ${c.pkg}, which has no recover of its own: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; start it from a literal that defers a recover: go func() { defer func() { if r := recover(); r != nil { ... } }(); ${textOf(file, go.call)} }()`,
+        related: [{ node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` }]
+      });
+    }
+    return true;
+  };
+  for (const go of gos) {
+    const t = goTarget(pass, go);
+    if (!t) {
+      const c = pass.types.callee(go.call);
+      const fun = unparen(go.call.fun);
+      const valueOfType = !c && fun.kind !== "FuncLit" && pass.types.typeOf(fun)?.kind === "signature";
+      const ownInterface = c?.kind === "interface" && c.pkg !== "" && (c.pkg === pass.pkg.importPath || pass.pkg.modulePath !== "" && (c.pkg === pass.pkg.modulePath || c.pkg.startsWith(pass.pkg.modulePath + "/")));
+      if (moduleRunsUnprotected(go)) continue;
+      if (c?.kind === "funcvalue" || valueOfType || ownInterface) {
+        pass.report({
+          node: go,
+          file,
+          confidence: "medium",
+          message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} runs ${ownInterface ? "the interface method" : "the function value"} ${textOf(file, go.call.fun)}, and recover only stops panics of its own goroutine: unless that function recovers by itself, a panic in it crashes the whole process; start it from a literal that defers a recover: go func() { defer func() { if r := recover(); r != nil { ... } }(); ${textOf(file, go.call)} }()`,
+          related: [{ node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` }]
+        });
+      }
+      continue;
+    }
+    if (!t.fn.body || !pass.fileOf(t.fn)) {
+      moduleRunsUnprotected(go);
+      continue;
+    }
+    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn) || protectedInPlace(pass, t.fn)) continue;
+    const lit = t.fn.kind === "FuncLit";
+    const runs = lit ? "has no recover of its own" : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
+    const fix = lit ? "add `defer func() { if r := recover(); r != nil { ... } }()` at the top of the goroutine" : `add a deferred recover to ${funcName(pass.fileOf(t.fn) ?? file, t.fn)} or start it from a literal that recovers`;
+    pass.report({
+      node: go,
+      file,
+      message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} ${runs}: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; ${fix}`,
+      related: [
+        { node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` },
+        ...lit ? [] : [{ node: t.fn, file: pass.fileOf(t.fn) ?? file, message: "the goroutine runs this function, which does not recover" }]
+      ]
+    });
+  }
+}
+function run22(pass) {
+  for (const file of pass.files) {
+    file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => check5(pass, file, fn));
+  }
+}
+var analyzer22 = {
+  meta: {
+    id: ID22,
+    severity: "medium",
+    summary: "A function protected by a deferred recover starts goroutines without one: their panics still crash the process.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "panic",
+    docUrl: docUrl(ID22)
+  },
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "GoStmt"] }),
+  run: run22
+};
+
+// src/rules/defer-blocking-call.ts
+var ID23 = "defer-blocking-call";
+var MAX_DEPTH2 = 3;
+var CLEANUP_METHODS = /* @__PURE__ */ new Set(["Close", "Stop", "Unlock", "RUnlock", "Rollback", "Commit"]);
+var notCleanup = (fn) => !(fn.decl?.recv && CLEANUP_METHODS.has(fn.decl.name.name));
+function isCtxType(pass, e) {
+  const t = pass.types.typeOf(e);
+  return t?.kind === "named" && t.pkg === "context" && t.name === "Context";
+}
+function siteContext(pass, call) {
+  const a = call.args?.[0];
+  if (a && isCtxType(pass, a)) return a;
+  for (const arg of call.args ?? []) {
+    const x = unparen(arg);
+    const ctx = x.kind === "Ident" ? requestContext(pass, x, false) : void 0;
+    if (ctx) return ctx;
+  }
+  const f = unparen(call.fun);
+  if (f.kind === "SelectorExpr") {
+    let recv = unparen(f.x);
+    if (recv.kind === "Ident") {
+      const v = definingValue(pass, recv);
+      if (v) recv = unparen(v);
+    }
+    if (recv.kind === "CallExpr" && pass.types.callee(recv)?.name === "os/exec.CommandContext") return recv.args?.[0];
+  }
+  return void 0;
+}
+var clientTimeouts = /* @__PURE__ */ new WeakMap();
+function clientLiteralWithTimeout(pass, e) {
+  let x = unparen(e);
+  if (x.kind === "UnaryExpr" && x.op === "&") x = unparen(x.x);
+  if (x.kind !== "CompositeLit") return false;
+  const t = pass.types.typeOf(x);
+  if (t?.kind !== "named" || t.pkg !== "net/http" || t.name !== "Client") return false;
+  return (x.elts ?? []).some((el) => el.kind === "KeyValueExpr" && el.key.kind === "Ident" && el.key.name === "Timeout" && !(unparen(el.value).kind === "BasicLit" && unparen(el.value).value === "0"));
+}
+function clientHasTimeout(pass, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr") return false;
+  const c = pass.types.callee(call);
+  if (!c?.name.startsWith("(*net/http.Client).")) return false;
+  const recv = unparen(f.x);
+  if (recv.kind === "Ident") {
+    const v = definingValue(pass, recv);
+    return !!v && clientLiteralWithTimeout(pass, v);
+  }
+  if (recv.kind !== "SelectorExpr") return false;
+  const key = chanKey(pass, recv);
+  if (!key) return false;
+  let m = clientTimeouts.get(pass.files);
+  if (!m) {
+    m = /* @__PURE__ */ new Map();
+    for (const [k, list] of fieldStores(pass).stores) {
+      const known = list.filter((st) => st.value !== null);
+      if (known.length > 0) m.set(k, known.every((st) => clientLiteralWithTimeout(pass, st.value)));
+    }
+    clientTimeouts.set(pass.files, m);
+  }
+  return m.get(key) === true;
+}
+function requestContext(pass, x, helpers) {
+  const v = definingValue(pass, x);
+  const c = v && unparen(v).kind === "CallExpr" ? unparen(v) : void 0;
+  if (!c) return void 0;
+  const n = pass.types.callee(c)?.name;
+  if (n === "net/http.NewRequestWithContext" || n === "(*net/http.Request).WithContext") return c.args?.[0];
+  return helpers ? (c.args ?? []).find((a) => isCtxType(pass, a)) : void 0;
+}
+function boundedByCaller(pass, trail, node) {
+  if (node.kind !== "CallExpr" || trail.funcs.length === 0) return false;
+  let e = siteContext(pass, node) ?? (node.args ?? []).find((a) => unparen(a).kind === "Ident");
+  let k = trail.funcs.length - 1;
+  for (let step = 0; e && step < 8; step++) {
+    if (ctxBounded(pass, e)) return true;
+    const x = unparen(e);
+    if (x.kind !== "Ident") return false;
+    const o = pass.types.objectOf(x);
+    if (!o || o.kind !== "var") return false;
+    if (o.varKind === "param") {
+      if (k < 0) return false;
+      const f = trail.funcs[k];
+      e = argumentFor(f.decl ?? f.lit, trail.calls[k], x.name);
+      k--;
+      continue;
+    }
+    e = requestContext(pass, x, true);
+  }
+  return false;
+}
+function ctxConfidence(pass, call) {
+  const a = siteContext(pass, call);
+  if (!a) return "high";
+  if (ctxBounded(pass, a)) return void 0;
+  const x = unparen(a);
+  if (x.kind === "CallExpr") {
+    const c = pass.types.callee(x);
+    if (c && (c.name === "context.Background" || c.name === "context.TODO")) return "high";
+  }
+  if (x.kind === "Ident") {
+    const v = definingValue(pass, x);
+    const c = v && unparen(v).kind === "CallExpr" ? pass.types.callee(unparen(v)) : void 0;
+    if (c && (c.name === "context.Background" || c.name === "context.TODO")) return "high";
+  }
+  return "medium";
+}
+function isTimeoutChan(pass, e) {
+  const x = unparen(e);
+  if (x.kind === "CallExpr") {
+    const c = pass.types.callee(x);
+    if (c && TIMEOUT_CHANNELS.has(c.name)) return true;
+    const f = unparen(x.fun);
+    return !c && f.kind === "SelectorExpr" && (f.sel.name === "Done" || f.sel.name === "After");
+  }
+  if (x.kind === "SelectorExpr" && x.sel.name === "C") {
+    const t = pass.types.typeOf(x.x);
+    const named = t?.kind === "pointer" ? t.elem : t;
+    return !named || named.kind === "named" && named.pkg === "time";
+  }
+  return false;
+}
+function isDoneChan(e) {
+  const x = unparen(e);
+  const name = x.kind === "Ident" ? x.name : x.kind === "SelectorExpr" ? x.sel.name : void 0;
+  if (!name) return false;
+  return /^(done|quit|stop|close|closed|closing|shutdown|cancel|exit|die|abort|term)/i.test(name) || /[a-z0-9](Done|Quit|Stop|Stopped|Stopping|Closed|Closing|Shutdown|Cancel|Cancell?ed|Exit|Exited|Die|Dying|Abort|Aborted|Term)(Ch|C|Chan)?$/.test(name);
+}
+function commOperand(comm) {
+  if (!comm) return void 0;
+  if (comm.kind === "SendStmt") return void 0;
+  const e = comm.kind === "ExprStmt" ? comm.x : comm.kind === "AssignStmt" ? comm.rhs[0] : void 0;
+  const x = e ? unparen(e) : void 0;
+  return x?.kind === "UnaryExpr" && x.op === "<-" ? x.x : void 0;
+}
+function unbuffered(pass, ch) {
+  const x = unparen(ch);
+  if (x.kind !== "Ident") return false;
+  const v = definingValue(pass, x);
+  const m = v ? unparen(v) : void 0;
+  if (m?.kind !== "CallExpr") return false;
+  const f = unparen(m.fun);
+  return f.kind === "Ident" && f.name === "make" && (m.args?.length ?? 0) === 1 && unparen(m.args[0]).kind === "ChanType";
+}
+var fieldMakes = /* @__PURE__ */ new WeakMap();
+function makesByField(pass) {
+  let m = fieldMakes.get(pass.files);
+  if (m) return m;
+  m = /* @__PURE__ */ new Map();
+  for (const [key, list] of fieldStores(pass).stores) {
+    const makes = [];
+    for (const { value } of list) {
+      const c = value ? unparen(value) : void 0;
+      if (c?.kind !== "CallExpr") continue;
+      const f = unparen(c.fun);
+      if (f.kind === "Ident" && f.name === "make" && c.args?.[0] && unparen(c.args[0]).kind === "ChanType") makes.push(c);
+    }
+    if (makes.length > 0) m.set(key, makes);
+  }
+  fieldMakes.set(pass.files, m);
+  return m;
+}
+function chanBuffer(pass, ch) {
+  if (unbuffered(pass, ch)) return "unbuffered";
+  const x = unparen(ch);
+  let makes = [];
+  if (x.kind === "Ident") {
+    const v = definingValue(pass, x);
+    const m = v ? unparen(v) : void 0;
+    if (m?.kind === "CallExpr") makes = [m];
+  } else if (x.kind === "SelectorExpr") {
+    const k = chanKey(pass, x);
+    makes = k && makesByField(pass).get(k) || [];
+  }
+  const isMake = (m) => {
+    const f = unparen(m.fun);
+    return f.kind === "Ident" && f.name === "make" && !!m.args?.[0] && unparen(m.args[0]).kind === "ChanType";
+  };
+  if (makes.length === 0 || !makes.every(isMake)) return "unknown";
+  if (makes.some((m) => (m.args?.length ?? 0) === 1 || m.args[1].kind === "BasicLit" && m.args[1].value === "0")) return "unbuffered";
+  return "buffered";
+}
+function chanKey(pass, e) {
+  const x = unparen(e);
+  if (x.kind === "SelectorExpr") {
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === "pointer") t = t.elem;
+    return t?.kind === "named" ? `${t.pkg}.${t.name}.${x.sel.name}` : void 0;
+  }
+  if (x.kind === "Ident") {
+    const o = pass.types.objectOf(x);
+    if (o?.varKind === "package") return `${o.pkg}.${o.name}`;
+    if (o?.kind === "var" && o.decl) return `${pass.fileOf(o.decl)?.path ?? ""}#${o.decl.namePos}`;
+  }
+  return void 0;
+}
+function chanTypeKey(pass, e) {
+  const t = pass.types.typeOf(unparen(e));
+  return t?.kind === "named" && t.underlying()?.kind === "chan" ? `type:${t.pkg}.${t.name}` : void 0;
+}
+function chanKeySet(cache, pass, fill) {
+  let set = cache.get(pass.files);
+  if (!set) {
+    const keys = /* @__PURE__ */ new Set();
+    fill((e) => {
+      const k = chanKey(pass, e) ?? chanTypeKey(pass, e);
+      if (k) keys.add(k);
+    });
+    cache.set(pass.files, set = keys);
+  }
+  return set;
+}
+function hasChan(pass, set, ch) {
+  const k = chanKey(pass, ch);
+  const t = chanTypeKey(pass, ch);
+  return !!k && set.has(k) || !!t && set.has(t);
+}
+var servedKeys = /* @__PURE__ */ new WeakMap();
+function servedByLoop(pass, ch) {
+  const set = chanKeySet(servedKeys, pass, (add) => {
+    for (const file of pass.files) {
+      file.inspector.preorder(["RangeStmt", "ForStmt"], (x) => {
+        if (x.kind === "RangeStmt") {
+          const t = pass.types.typeOf(x.x);
+          const u = t?.kind === "named" ? t.underlying() : t;
+          if (u?.kind === "chan") add(x.x);
+        } else if (!x.cond) {
+          walkSameFunc(x.body, (y) => {
+            if (y.kind === "UnaryExpr" && y.op === "<-") add(y.x);
+            return true;
+          });
+        }
+      });
+    }
+  });
+  return hasChan(pass, set, ch);
+}
+var guardedSendKeys = /* @__PURE__ */ new WeakMap();
+function sentWithWayOut(pass, ch) {
+  let set = guardedSendKeys.get(pass.files);
+  if (!set) {
+    const keys = /* @__PURE__ */ new Set();
+    for (const file of pass.files) {
+      file.inspector.preorder(["SelectStmt"], (x) => {
+        const clauses = x.body.list ?? [];
+        const wayOut = clauses.some((c) => {
+          if (c.comm === null) return true;
+          const op = commOperand(c.comm);
+          return !!op && (isTimeoutChan(pass, op) || isDoneChan(op));
+        });
+        if (!wayOut) return;
+        for (const c of clauses) {
+          if (c.comm?.kind !== "SendStmt") continue;
+          const k2 = chanKey(pass, c.comm.chan);
+          if (k2) keys.add(k2);
+        }
+      });
+    }
+    guardedSendKeys.set(pass.files, set = keys);
+  }
+  const k = chanKey(pass, ch);
+  return !!k && set.has(k);
+}
+function takenBefore(pass, body, d, ch) {
+  const k = chanKey(pass, ch);
+  if (!k) return false;
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found || pos(x) >= pos(d)) return false;
+    if (x.kind === "UnaryExpr" && x.op === "<-" && chanKey(pass, x.x) === k) found = true;
+    return !found;
+  });
+  return found;
+}
+var receivedKeys = /* @__PURE__ */ new WeakMap();
+function receivedInPackage(pass, ch) {
+  const set = chanKeySet(receivedKeys, pass, (add) => {
+    for (const file of pass.files) {
+      file.inspector.withStack(["UnaryExpr"], (x, stack) => {
+        if (x.op === "<-" && !stack.some((a) => a.kind === "GoStmt" || a.kind === "DeferStmt")) add(x.x);
+      });
+    }
+  });
+  return hasChan(pass, set, ch);
+}
+function isSemaphore(pass, e, viaCallers = true) {
+  const set = semaphores(pass);
+  const k = chanKey(pass, e);
+  if (k && set.has(k)) return true;
+  const t = chanTypeKey(pass, e);
+  if (t && set.has(t)) return true;
+  const x = unparen(e);
+  if (x.kind !== "Ident") return false;
+  const v = definingValue(pass, x);
+  if (v && unparen(v).kind !== "CallExpr" && isSemaphore(pass, v, false)) return true;
+  return viaCallers && paramFromSemaphore(pass, x);
+}
+function literalArgument(pass, id) {
+  const o = pass.types.objectOf(id);
+  const decl = o?.varKind === "param" ? o.decl : void 0;
+  const file = decl ? pass.fileOf(decl) : void 0;
+  if (!decl || !file) return void 0;
+  const at = pos(decl);
+  let call;
+  let lit;
+  for (let n = file.file; n; ) {
+    if (n.kind === "CallExpr" && unparen(n.fun).kind === "FuncLit") {
+      const f = unparen(n.fun);
+      if (pos(f.type) <= at && at < end(f.type)) {
+        call = n;
+        lit = f;
+      }
+    }
+    let next;
+    forEachChild(n, (c) => {
+      if (!next && pos(c) <= at && at < end(c)) next = c;
+    });
+    n = next;
+  }
+  if (!call || !lit || call.ellipsis !== -1) return void 0;
+  const names = (lit.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const i = names.indexOf(decl);
+  return i >= 0 ? call.args?.[i] : void 0;
+}
+function paramFromSemaphore(pass, id) {
+  const given = literalArgument(pass, id);
+  if (given) return isSemaphore(pass, given, false);
+  const file = pass.fileOf(id);
+  const decl = file ? enclosingFuncDecl(file, id) : void 0;
+  if (!decl?.body) return false;
+  const names = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []);
+  const i = names.findIndex((n) => n.name === id.name && pass.types.objectOf(n) === pass.types.objectOf(id));
+  if (i < 0) return false;
+  const node = callGraphOf(pass).nodeOf(decl);
+  for (const edge of node?.in ?? []) {
+    if (edge.site.kind !== "CallExpr" || edge.site.ellipsis !== -1) continue;
+    const arg = edge.site.args?.[i];
+    if (arg && isSemaphore(pass, arg, false)) return true;
+  }
+  return false;
+}
+var semaphoreCache = /* @__PURE__ */ new WeakMap();
+function semaphores(pass) {
+  let set = semaphoreCache.get(pass.files);
+  if (set) return set;
+  set = /* @__PURE__ */ new Set();
+  const goTargets = /* @__PURE__ */ new Set();
+  const g = callGraphOf(pass);
+  for (const n of g.nodes) if (n.in.some((e) => e.kind === "go")) goTargets.add(n.decl ?? n.lit);
+  for (const file of pass.files) {
+    file.inspector.withStack(["SendStmt"], (x, stack) => {
+      if (stack.some((a) => a.kind === "GoStmt" || goTargets.has(a))) return;
+      const k = chanKey(pass, x.chan);
+      if (k) set.add(k);
+      const t = chanTypeKey(pass, x.chan);
+      if (t) set.add(t);
+      const ch = unparen(x.chan);
+      const decl = stack.find((a) => a.kind === "FuncDecl");
+      if (ch.kind !== "Ident" || !decl || stack.some((a) => a.kind === "FuncLit")) return;
+      const i = (decl.type.params.list ?? []).flatMap((f) => f.names ?? []).findIndex((n) => n.name === ch.name && pass.types.objectOf(n) === pass.types.objectOf(ch));
+      if (i < 0) return;
+      for (const edge of g.nodeOf(decl)?.in ?? []) {
+        if (edge.kind === "go" || edge.site.kind !== "CallExpr" || edge.site.ellipsis !== -1) continue;
+        const arg = edge.site.args?.[i];
+        const ak = arg && chanKey(pass, arg);
+        if (ak) set.add(ak);
+      }
+    });
+  }
+  semaphoreCache.set(pass.files, set);
+  return set;
+}
+var STOP_METHODS = /* @__PURE__ */ new Set(["Close", "CloseSend", "Stop", "GracefulStop", "Shutdown", "Cancel", "Kill", "Signal", "Interrupt", "Abort"]);
+var STOP_VERB = /^([cC]lose|[sS]top|[sS]hutdown|[cC]ancel|[kK]ill|[aA]bort|[iI]nterrupt|[tT]erminate|[qQ]uit)(?=[A-Z_]|$)/;
+function isStopSignal(pass, x) {
+  if (x.kind === "SendStmt") return true;
+  if (x.kind !== "CallExpr") return false;
+  const f = unparen(x.fun);
+  const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : void 0;
+  if (!name) return false;
+  if (name === "close" && f.kind === "Ident") return pass.types.callee(x)?.kind === "builtin";
+  if (name === "Do" && f.kind === "SelectorExpr" && pass.types.callee(x)?.name === "(*sync.Once).Do") {
+    const lit = x.args?.[0] ? unparen(x.args[0]) : void 0;
+    if (lit?.kind === "FuncLit") return firstStopSignal(pass, lit.body) !== void 0;
+  }
+  if (f.kind === "SelectorExpr" && STOP_METHODS.has(name)) return true;
+  if (STOP_VERB.test(name)) return true;
+  const t = pass.types.typeOf(f);
+  if (t?.kind === "named" && t.pkg === "context" && (t.name === "CancelFunc" || t.name === "CancelCauseFunc")) return true;
+  return /^cancel|Cancel$/.test(name) && pass.types.callee(x)?.kind === "funcvalue";
+}
+function firstStopSignal(pass, body) {
+  let at;
+  walkSameFunc(body, (x) => {
+    if (at !== void 0 || x.kind === "GoStmt") return false;
+    if (isStopSignal(pass, x)) at = x.kind === "SendStmt" ? x.arrow : x.lparen;
+    return at === void 0;
+  });
+  return at;
+}
+function waitsForOthers(x, name) {
+  if (x.kind === "UnaryExpr" || x.kind === "SelectStmt" || x.kind === "RangeStmt") return true;
+  return name !== void 0 && /\)\.Wait$/.test(name);
+}
+var TEMP_DIR_MAKERS = /* @__PURE__ */ new Set(["os.MkdirTemp", "io/ioutil.TempDir", "(*testing.common).TempDir"]);
+function removesTempDir(pass, name, call) {
+  if (name !== "os.RemoveAll") return false;
+  const a = call.args?.[0] ? unparen(call.args[0]) : void 0;
+  if (a?.kind !== "Ident") return false;
+  const v = definingValue(pass, a);
+  const m = v ? unparen(v) : void 0;
+  const c = m?.kind === "CallExpr" ? pass.types.callee(m) : void 0;
+  if (c && TEMP_DIR_MAKERS.has(c.name)) return true;
+  const o = pass.types.objectOf(a);
+  const file = o?.decl ? pass.fileOf(o.decl) : void 0;
+  if (!o || !file) return false;
+  let made = false;
+  walkNode(file.file, (x) => {
+    if (made) return false;
+    if (x.kind === "CallExpr") {
+      const n = pass.types.callee(x)?.name;
+      const arg = x.args?.[0] ? unparen(x.args[0]) : void 0;
+      if ((n === "os.Mkdir" || n === "os.MkdirAll") && arg?.kind === "Ident" && pass.types.objectOf(arg) === o) made = true;
+    }
+    return !made;
+  });
+  return made;
+}
+function remedyFor(pass, site, waitsOthers) {
+  const n = site.node;
+  if (n.kind === "CallExpr") {
+    const a = n.args?.[0];
+    if (a && isCtxType(pass, a)) return "bound it with a timeout (a context from context.WithTimeout) or do it outside the deferred cleanup";
+  }
+  if (waitsOthers) return "wait with a select on the done signal and a timer (time.After), or do it outside the deferred cleanup";
+  return "do it outside the deferred cleanup, or hand it to a background goroutine";
+}
+function guardsClose(pass, body, d, wait) {
+  const isClose = (n) => n.kind === "CallExpr" && unparen(n.fun).kind === "Ident" && unparen(n.fun).name === "close" && pass.types.callee(n)?.kind === "builtin" && n.args?.length === 1 && !isDoneChan(n.args[0]);
+  const fun = unparen(d.call.fun);
+  if (fun.kind === "FuncLit") {
+    let after = false;
+    walkSameFunc(fun.body, (x) => {
+      if (after) return false;
+      if (isClose(x) && pos(x) > pos(wait)) after = true;
+      return !after;
+    });
+    return after;
+  }
+  let before = false;
+  walkSameFunc(body, (x) => {
+    if (before) return false;
+    if (x.kind === "DeferStmt") {
+      if (pos(x) < pos(d) && isClose(x.call)) before = true;
+      return false;
+    }
+    return true;
+  });
+  return before;
+}
+function stopDeferredAfter(pass, body, d) {
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found) return false;
+    if (x.kind !== "DeferStmt") return true;
+    if (pos(x) > pos(d)) {
+      const fun = unparen(x.call.fun);
+      if (isStopSignal(pass, x.call)) found = true;
+      else if (fun.kind === "FuncLit") found = firstStopSignal(pass, fun.body) !== void 0;
+    }
+    return false;
+  });
+  return found;
+}
+function stopsAfterDefer(pass, body, d) {
+  const after = end(d);
+  for (const st of body.list ?? []) {
+    if (pos(st) < after) continue;
+    if (st.kind !== "ExprStmt" && st.kind !== "ReturnStmt" && st.kind !== "AssignStmt") continue;
+    let found = false;
+    walkSameFunc(st, (x) => {
+      if (found || x.kind === "GoStmt") return false;
+      if (x.kind === "CallExpr" && isStopSignal(pass, x)) {
+        const f = unparen(x.fun);
+        const root = f.kind === "SelectorExpr" ? rootIdent(f.x) : void 0;
+        found = !root || pass.types.objectOf(root)?.varKind !== "local";
+      }
+      return !found;
+    });
+    if (found) return true;
+  }
+  return false;
+}
+var SIGNALS_OTHERS = /* @__PURE__ */ new Set(["Done", "Unlock", "RUnlock", "Fire", "Signal", "Broadcast", "Release"]);
+function signalDeferredBefore(pass, fn, d) {
+  if (!fn.body) return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found || pos(x) >= pos(d)) return false;
+    if (x.kind !== "DeferStmt") return true;
+    inspect(x.call, (y) => {
+      if (found) return false;
+      if (y.kind === "SendStmt") found = true;
+      else if (y.kind === "CallExpr") {
+        const f = unparen(y.fun);
+        const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
+        if (SIGNALS_OTHERS.has(name) || isStopSignal(pass, y)) found = true;
+      }
+      return !found;
+    });
+    return false;
+  });
+  return found;
+}
+function stopsBeforeDefer(pass, body, d) {
+  for (const st of listHolding(body, d)) {
+    if (st === d) break;
+    if ((st.kind === "ExprStmt" || st.kind === "SendStmt") && firstStopSignal(pass, st) !== void 0) return true;
+  }
+  return false;
+}
+function onlyStartedByGo(pass, fn) {
+  const node = callGraphOf(pass).nodeOf(fn);
+  const uses = (node?.in ?? []).filter((e) => !(e.kind === "value" && e.site === fn));
+  return uses.length > 0 && uses.every((e) => e.kind === "go");
+}
+function startedByGo(stack, lit) {
+  const i = stack.lastIndexOf(lit);
+  const call = i >= 1 ? stack[i - 1] : void 0;
+  const go = i >= 2 ? stack[i - 2] : void 0;
+  if (call?.kind !== "CallExpr" || go?.kind !== "GoStmt" || go.call !== call) return false;
+  return unparen(call.fun) === lit || (call.args ?? []).some((a) => unparen(a) === lit);
+}
+function startsPanic(g) {
+  const f = unparen(g.call.fun);
+  if (f.kind === "Ident" && f.name === "panic") return true;
+  if (f.kind !== "FuncLit") return false;
+  const last = f.body.list?.[f.body.list.length - 1];
+  if (last?.kind !== "ExprStmt") return false;
+  const c = unparen(last.x);
+  return c.kind === "CallExpr" && unparen(c.fun).kind === "Ident" && unparen(c.fun).name === "panic";
+}
+function parkedAfterCrash(body) {
+  const out = /* @__PURE__ */ new Set();
+  walkNode(body, (x) => {
+    if (x.kind === "FuncLit" && x !== body) return false;
+    const list = stmtListOf(x);
+    if (!list) return true;
+    let crashing = false;
+    for (const s of list) {
+      if (s.kind === "GoStmt" && startsPanic(s)) crashing = true;
+      else if (crashing && s.kind === "SelectStmt" && (s.body.list ?? []).length === 0) out.add(s);
+    }
+    return true;
+  });
+  return out;
+}
+function failureBranches(body) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== "IfStmt") return true;
+    const failed = (e) => {
+      const c = unparen(e);
+      if (c.kind === "BinaryExpr" && c.op === "&&") return failed(c.x) || failed(c.y);
+      if (c.kind !== "BinaryExpr" || c.op !== "!=") return false;
+      const l = unparen(c.x);
+      const r = unparen(c.y);
+      const nil = (y) => y.kind === "Ident" && y.name === "nil";
+      const v = nil(r) ? l : nil(l) ? r : void 0;
+      return v?.kind === "Ident" && /err/i.test(v.name);
+    };
+    if (failed(x.cond)) out.push([pos(x.body), end(x.body)]);
+    return true;
+  });
+  return out;
+}
+function deadlineBefore(body, call, name) {
+  const m = /\.(Read|Write)$/.exec(name);
+  const target = methodCallOn(call);
+  if (!m || !target || !name.includes("net")) return false;
+  const setters = ["SetDeadline", m[1] === "Read" ? "SetReadDeadline" : "SetWriteDeadline"];
+  const at = pos(call);
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found || pos(x) >= at) return false;
+    if (x.kind === "CallExpr") {
+      const s = methodCallOn(x);
+      const arg = x.args?.[0] ? unparen(x.args[0]) : void 0;
+      if (s && setters.includes(s.method) && sameExpr(s.recv, target.recv) && arg && arg.kind !== "CompositeLit") found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function sitesIn(pass, file, body) {
+  const out = [];
+  const skip = /* @__PURE__ */ new Set();
+  let stopped = false;
+  const afterStop = [];
+  const push = (site, name) => {
+    const others = waitsForOthers(site.node, name);
+    if (others && (stopped || afterStop.some(([a, b]) => a <= pos(site.node) && pos(site.node) < b))) return;
+    out.push({ ...site, others });
+  };
+  const parked = parkedAfterCrash(body);
+  let onFailure;
+  walkNode(body, (x) => {
+    if (x === body) return true;
+    if (x.kind === "GoStmt" && !stopped && isStopSignal(pass, x.call)) stopped = true;
+    if (x.kind === "FuncLit" || x.kind === "GoStmt" || skip.has(x) || parked.has(x)) return false;
+    if (!stopped && isStopSignal(pass, x)) {
+      if (x.kind !== "SendStmt") stopped = true;
+    }
+    switch (x.kind) {
+      case "SelectStmt": {
+        const clauses = x.body.list ?? [];
+        if (clauses.length === 0) {
+          out.push({ node: x, text: "select {}", waits: "blocks forever", confidence: "high" });
+          return false;
+        }
+        const bounded = clauses.some((c) => {
+          if (c.comm === null) return true;
+          const op = commOperand(c.comm);
+          return !!op && (isTimeoutChan(pass, op) || isDoneChan(op));
+        });
+        if (!bounded) push({ node: x, text: `the select on line ${lineOf(file, x)}`, waits: "waits on channels with no default case or timeout", confidence: "high" });
+        for (const c of clauses) {
+          if (c.comm) skip.add(c.comm);
+          const op = commOperand(c.comm);
+          const list = c.body ?? [];
+          if (op && isDoneChan(op) && list.length > 0) afterStop.push([pos(list[0]), end(list[list.length - 1])]);
+        }
+        return true;
+      }
+      case "UnaryExpr":
+        if (x.op === "<-") {
+          const operand = unparen(x.x);
+          if (operand.kind === "CallExpr" && pass.types.callee(operand)?.name === "time.After") {
+            out.push({ node: x, text: textOf(file, x), waits: "sleeps until the timer fires", confidence: "high" });
+          } else if (isTimeoutChan(pass, operand)) {
+            out.push({ node: x, text: textOf(file, x), waits: "blocks until the context is cancelled or the timer fires", confidence: "medium" });
+          } else if (!isSemaphore(pass, operand)) {
+            push({ node: x, text: textOf(file, x), waits: "blocks until a value is sent or the channel is closed", confidence: "high" });
+          }
+          return false;
+        }
+        return true;
+      case "SendStmt": {
+        const buf = chanBuffer(pass, x.chan);
+        if (buf === "unbuffered" && unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "high" });
+        else if (buf !== "buffered" && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)", confidence: "medium", wayOut: true });
+        else if (buf === "buffered" && unparen(x.chan).kind === "SelectorExpr" && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)", confidence: "medium", wayOut: true });
+        else if (buf === "unbuffered") {
+          if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "medium" });
+        } else if (buf === "unknown" && !receivedInPackage(pass, x.chan) && !servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives, unless the channel has room in its buffer", confidence: "medium", unknownCap: true });
+        stopped = true;
+        return true;
+      }
+      case "RangeStmt": {
+        const t = pass.types.typeOf(x.x);
+        const u = t?.kind === "named" ? t.underlying() : t;
+        if (u?.kind === "chan") push({ node: x, text: `range over ${textOf(file, x.x)}`, waits: "waits until the channel is closed", confidence: "high" });
+        return true;
+      }
+      case "CallExpr": {
+        const b = blockingCall(pass, x);
+        const rollback = b?.name === "os.RemoveAll" && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= pos(x) && pos(x) < z);
+        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name)) {
+          const timed = clientHasTimeout(pass, x);
+          const conf = removesTempDir(pass, b.name, x) || timed ? "medium" : ctxConfidence(pass, x);
+          if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf, ...timed ? { clientTimeout: true } : {} }, b.name);
+        }
+        return true;
+      }
+      default:
+        return true;
+    }
+  });
+  return out.some((s) => s.unknownCap) ? [...out.filter((s) => !s.unknownCap), ...out.filter((s) => s.unknownCap)] : out;
+}
+function handlerOf(pass, file, stack) {
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i];
+    if (n.kind !== "FuncDecl" && n.kind !== "FuncLit") continue;
+    const h = requestHandler(pass, file, n);
+    if (h) return h;
+    const parent = stack[i - 1];
+    if (n.kind === "FuncLit" && parent?.kind === "CallExpr" && unparen(parent.fun) === n) continue;
+    return void 0;
+  }
+  return void 0;
+}
+function touchedBefore(pass, fn, d, mutex) {
+  if (!fn?.body) return false;
+  return lockCallsIn(pass, fn.body).some((l) => l.call !== d.call && sameExpr(l.mutex, mutex) && (l.call.lparen < d.defer || l.method === "Unlock" || l.method === "RUnlock"));
+}
+var ANY_PATH = { name: "", decl: null, global: true, fields: [] };
+function releasesOwnToken(pass, stack, d, recv) {
+  const key = chanKey(pass, recv.x);
+  if (!key || unbuffered(pass, recv.x)) return false;
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const f = stack[i];
+    if (f.kind !== "FuncDecl" && f.kind !== "FuncLit") continue;
+    if (!f.body) continue;
+    let found = false;
+    walkSameFunc(f.body, (x) => {
+      if (found) return false;
+      if (x.kind === "SendStmt" && x.arrow < d.defer && chanKey(pass, x.chan) === key) found = true;
+      return !found;
+    });
+    if (found) return true;
+  }
+  return false;
+}
+function stopsBeforeWait(pass, chain) {
+  if (!chain.found.others) return false;
+  for (let i = 0; i + 1 < chain.funcs.length; i++) {
+    const body = chain.funcs[i].body;
+    if (!body) continue;
+    const stop = firstStopSignal(pass, body);
+    if (stop !== void 0 && stop < chain.calls[i + 1].lparen) return true;
+  }
+  return false;
+}
+function run23(pass) {
+  const g = callGraphOf(pass);
+  const cache = /* @__PURE__ */ new Map();
+  const firstSite = (fn) => {
+    let s = cache.get(fn);
+    if (s === void 0) {
+      const f = fn.decl ?? fn.lit;
+      s = fn.body ? sitesIn(pass, pass.fileOf(f), fn.body)[0] ?? null : null;
+      cache.set(fn, s);
+    }
+    return s ?? void 0;
+  };
+  const includeTests = pass.options.rules[ID23]?.tests === true;
+  for (const file of pass.files) {
+    if (file.test && !includeTests) continue;
+    file.inspector.withStack(["DeferStmt"], (d, stack) => {
+      if (!includeTests && inTestCode(stack)) return;
+      const fn = enclosingFunc(stack);
+      const fname = fn ? funcName(file, fn) : "the function";
+      const call = d.call;
+      const fun = unparen(call.fun);
+      let site;
+      let chain = [];
+      let siteFile = file;
+      if (fun.kind === "FuncLit") {
+        site = sitesIn(pass, file, fun.body)[0];
+        if (!site) {
+          const lit = g.nodeOf(fun);
+          let stop;
+          for (const e of lit?.out ?? []) {
+            if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
+            const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
+            if (found && (stopsBeforeWait(pass, found) || boundedByCaller(pass, found, found.found.node))) continue;
+            if (found && found.found.node.kind === "CallExpr" && pass.types.callee(found.found.node)?.name === "os.RemoveAll" && failureBranches(fun.body).some(([a, z]) => a <= pos(e.site) && pos(e.site) < z)) continue;
+            if (found?.found.others) {
+              if (stop === void 0) stop = firstStopSignal(pass, fun.body) ?? null;
+              if (stop !== null && stop < e.site.lparen) continue;
+            }
+            if (found) {
+              site = found.found;
+              chain = found.funcs.map((x) => funcName(pass.fileOf(x.decl ?? x.lit), x.decl ?? x.lit));
+              siteFile = pass.fileOf(site.node) ?? file;
+              break;
+            }
+          }
+        }
+      } else {
+        const b = blockingCall(pass, call);
+        if (b) {
+          if (BLOCKING_LOCKS.has(b.name)) {
+            const l = lockCall(pass, call);
+            if (l && touchedBefore(pass, fn, d, l.mutex)) return;
+          }
+          const timed = clientHasTimeout(pass, call);
+          const conf = removesTempDir(pass, b.name, call) || timed ? "medium" : ctxConfidence(pass, call);
+          if (!conf) return;
+          site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf, ...timed ? { clientTimeout: true } : {} };
+        } else if (g.calleeOf(call)) {
+          const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
+          if (found && !stopsBeforeWait(pass, found) && !boundedByCaller(pass, found, found.found.node)) {
+            site = found.found;
+            chain = found.funcs.map((x) => funcName(pass.fileOf(x.decl ?? x.lit), x.decl ?? x.lit));
+            siteFile = pass.fileOf(site.node) ?? file;
+          }
+        }
+      }
+      if (!site) return;
+      if (chain.length === 0 && site.node.kind === "UnaryExpr" && releasesOwnToken(pass, stack, d, site.node)) return;
+      if (site.wayOut && site.node.kind === "SendStmt" && fn?.body && takenBefore(pass, fn.body, d, site.node.chan)) return;
+      const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === "CallExpr" ? site.node : call)?.name);
+      if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
+      if (waitsOthers && fn?.body && stopsBeforeDefer(pass, fn.body, d)) return;
+      if (waitsOthers && fn?.body && stopsAfterDefer(pass, fn.body, d)) return;
+      if (waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
+      if (site.node.kind === "SendStmt" && !site.wayOut && fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn))) return;
+      const handler = handlerOf(pass, file, stack);
+      if (site.unknownCap && !handler) return;
+      if (site.clientTimeout && !handler) return;
+      const background = !handler && !!fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn)) && !signalDeferredBefore(pass, fn, d);
+      const deferred = callText(file, call);
+      const where2 = site.text.includes(" line ") ? "" : ` (line ${lineOf(siteFile, site.node)})`;
+      const path = site.node === call ? `deferred ${deferred}` : [`deferred ${deferred}`, ...chain, `${site.text}${where2}`].join(" → ");
+      const article = /^[aeiou]/i.test(handler?.framework ?? "") ? "an" : "a";
+      const held = handler ? `, so ${fname} (${article} ${handler.framework}) cannot finish the request until then and holds the response` : background ? `, so the goroutine running ${fname} cannot end until then` : `, so ${fname} cannot return until then`;
+      pass.report({
+        node: d,
+        file,
+        severity: handler ? "critical" : "high",
+        confidence: background && site.confidence === "high" ? "medium" : site.confidence,
+        message: `${path} ${site.waits}${held}; ${remedyFor(pass, site, waitsOthers)}`,
+        related: site.node === call ? [] : [{ node: site.node, file: siteFile, message: `${site.text} ${site.waits}` }]
+      });
+    });
+  }
+}
+var analyzer23 = {
+  meta: {
+    id: ID23,
+    severity: "high",
+    summary: "A deferred call that can block or take long (sleep, network or database round trip, WaitGroup.Wait, process wait, channel operation without timeout); critical inside request handlers.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "blocking",
+    docUrl: docUrl(ID23)
+  },
+  // A send outside goroutines marks a semaphore channel for the whole package; go statements
+  // tell which functions only ever run as goroutines; a body naming Timeout may build the
+  // http.Client a deferred request is sent with.
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "SendStmt", "GoStmt"], names: ["Timeout"] }),
+  run: run23
+};
+
+// src/rules/exit-skips-defer.ts
+var ID24 = "exit-skips-defer";
+var graphs = /* @__PURE__ */ new WeakMap();
+function exitNames(pass) {
+  return /* @__PURE__ */ new Set([...[...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf), ...exitAliases(pass)]);
+}
+var exitFiles = /* @__PURE__ */ new WeakMap();
+function fileOfExitCall(pass, call) {
+  let m = exitFiles.get(pass.files);
+  if (!m) {
+    const names = exitNames(pass);
+    const found = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      f.inspector.preorder(["CallExpr"], (c) => {
+        const n = calledName(c);
+        if (n !== void 0 && names.has(n)) found.set(c, f);
+      });
+    }
+    exitFiles.set(pass.files, m = found);
+  }
+  return m.get(call) ?? pass.fileOf(call);
+}
+function exitGraph(pass) {
+  let g = graphs.get(pass.files);
+  if (!g) {
+    g = callGraphOf(pass).withNoReturn({
+      noReturnNames: exitNames(pass),
+      noReturn: (call) => {
+        const file = fileOfExitCall(pass, call);
+        return !!file && !!processExit(pass, file, call);
+      }
+    });
+    graphs.set(pass.files, g);
+  }
+  return g;
+}
+function exitSite(pass, file, g, call) {
+  const direct = processExit(pass, file, call);
+  if (direct) return { call, shown: direct.name, typed: direct.typed };
+  const target = g.calleeOf(call);
+  if (!target) return void 0;
+  const fun = unparen(call.fun);
+  if (target.lit && fun.kind !== "Ident") return void 0;
+  const chain = g.exitChain(target);
+  if (!chain) return void 0;
+  const endFile = fileOfExitCall(pass, chain.call);
+  const end2 = endFile ? processExit(pass, endFile, chain.call) : void 0;
+  if (!end2) return void 0;
+  const names = chain.nodes.map((n, i) => i === 0 && target.lit && fun.kind === "Ident" ? `${fun.name} (the function literal on line ${lineOf(file, target.lit)})` : n.name);
+  const through = chain.nodes.map((n) => n.body).filter((b) => !!b);
+  return { call, shown: `${names.join(" → ")} → ${end2.name}`, typed: end2.typed, through };
+}
+var KERNEL_CLOSES = /* @__PURE__ */ new Set([
+  "(*os.File).Close",
+  "(net.Conn).Close",
+  "(net.Listener).Close",
+  "(net.PacketConn).Close",
+  ...["TCPConn", "UDPConn", "UnixConn", "IPConn", "TCPListener", "UnixListener"].map((t) => `(*net.${t}).Close`)
+]);
+var SESSION_CLOSES = /* @__PURE__ */ new Set([
+  "(*database/sql.DB).Close",
+  "(*database/sql.Conn).Close",
+  "(*database/sql.Rows).Close",
+  "(*database/sql.Stmt).Close",
+  "(*database/sql.Tx).Rollback"
+]);
+function closesSession(pass, d) {
+  let any = false;
+  deferredCallsAll(d, (call) => {
+    if (SESSION_CLOSES.has(pass.types.callee(call)?.name ?? "")) any = true;
+    return true;
+  });
+  return any;
+}
+function closesOsFile(pass, call) {
+  const callee = pass.types.callee(call)?.name ?? "";
+  if (KERNEL_CLOSES.has(callee) || SESSION_CLOSES.has(callee)) return true;
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr" || f.sel.name !== "Close" || (call.args?.length ?? 0) > 0) return false;
+  const body = unparen(f.x);
+  if (body.kind !== "SelectorExpr" || body.sel.name !== "Body") return false;
+  let t = pass.types.typeOf(body.x);
+  if (t?.kind === "pointer") t = t.elem;
+  return !t || t.kind === "typeparam" && t.name === "?" || t.kind === "named" && t.pkg === "net/http" && t.name === "Response";
+}
+function deferredCallsAll(d, ok) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== "FuncLit") return ok(d.call);
+  let all = true;
+  let any = false;
+  walkSameFunc(fun.body, (x) => {
+    if (!all) return false;
+    if (x.kind === "CallExpr") {
+      any = true;
+      if (!ok(x)) all = false;
+    }
+    return true;
+  });
+  return all && any;
+}
+function onlyClosesFiles(pass, d) {
+  return deferredCallsAll(d, (call) => closesOsFile(pass, call));
+}
+var HARMLESS_FUNC_SOURCES = /* @__PURE__ */ new Set(["context.AfterFunc", "iter.Pull", "iter.Pull2"]);
+function harmlessFuncValue(pass, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "Ident") return false;
+  const v = definingValue(pass, f);
+  const r = v ? unparen(v) : void 0;
+  const name = r?.kind === "CallExpr" ? pass.types.callee(r)?.name : void 0;
+  return name !== void 0 && HARMLESS_FUNC_SOURCES.has(name);
+}
+function harmless(pass, file, d) {
+  const harmlessCall = (call) => {
+    const n = call;
+    if (closesOsFile(pass, call)) return false;
+    if (isRecoverCall(pass, n)) return true;
+    const f = unparen(call.fun);
+    if (f.kind === "Ident" && f.name === "close" && pass.types.callee(call)?.kind === "builtin") return true;
+    const t = pass.types.typeOf(call.fun);
+    if (t?.kind === "named" && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return true;
+    const c = callName(pass, file, call);
+    if (c && HARMLESS_AT_EXIT.has(c.name)) return true;
+    if (harmlessFuncValue(pass, call)) return true;
+    if (!c?.typed && c && (c.name === "cancel" || ["Unlock", "RUnlock", "Done"].includes(c.short))) return true;
+    return false;
+  };
+  if (processExit(pass, file, d.call)) return true;
+  return deferredCallsAll(d, harmlessCall);
+}
+function syncsZap(pass, file, d) {
+  const c = callName(pass, file, d.call);
+  return c?.name === "(*go.uber.org/zap.Logger).Sync" || c?.name === "(*go.uber.org/zap.SugaredLogger).Sync";
+}
+function sameCall(a, b) {
+  const aa = a.args ?? [];
+  const ba = b.args ?? [];
+  return sameExpr(a.fun, b.fun) && aa.length === ba.length && aa.every((x, i) => sameExpr(x, ba[i]));
+}
+function runsSameCall(n, deferred) {
+  if (unparen(deferred.fun).kind === "FuncLit" || n.kind === "DeferStmt" || n.kind === "GoStmt") return false;
+  let found = false;
+  walkSameFunc(n, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr" && sameCall(x, deferred)) found = true;
+    return !found;
+  });
+  if (!found && n.kind === "ExprStmt" && unparen(n.x).kind === "CallExpr") found = sameCall(unparen(n.x), deferred);
+  return found;
+}
+function pendingDefers(cfg, fn, stack, defers, exit) {
+  if (cfg) {
+    const at = cfg.locate(exit);
+    if (!at) return [];
+    return defers.filter((d) => cfg.isEntry(d) && cfg.findPath(d, at.node, { avoid: (n) => n !== at.node && runsSameCall(n, d.call) }) !== null);
+  }
+  const out = [];
+  for (let i = stack.length - 1; i > 0; i--) {
+    const n = stack[i];
+    const parent = stack[i - 1];
+    if (parent === fn) break;
+    const list = parent.kind === "BlockStmt" ? parent.list : parent.kind === "CaseClause" || parent.kind === "CommClause" ? parent.body : null;
+    const idx = list ? list.indexOf(n) : -1;
+    if (!list || idx < 0) continue;
+    for (let j = 0; j < idx; j++) {
+      let s = list[j];
+      while (s.kind === "LabeledStmt") s = s.stmt;
+      if (s.kind === "DeferStmt" && defers.includes(s)) out.push(s);
+    }
+  }
+  return out;
+}
+var stubCache = /* @__PURE__ */ new WeakMap();
+function exitStubbedBefore(pass, file, fn, exit) {
+  if (!fn.body) return false;
+  let first = stubCache.get(fn);
+  if (first === void 0) {
+    first = firstExitStub(pass, file, fn.body);
+    stubCache.set(fn, first);
+  }
+  return first < pos(exit);
+}
+function firstExitStub(pass, file, body) {
+  let found = Infinity;
+  const isExitValue = (e) => {
+    const x = unparen(e);
+    if (x.kind !== "SelectorExpr" && x.kind !== "Ident") return false;
+    const probe = { kind: "CallExpr", fun: x, lparen: NOPOS, args: null, ellipsis: NOPOS, rparen: NOPOS };
+    return processExit(pass, file, probe) !== void 0;
+  };
+  walkSameFunc(body, (x) => {
+    if (found !== Infinity) return false;
+    if (x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
+    if (x.kind === "CallExpr") {
+      const words = textOf(file, x.fun).split(".").flatMap(nameWords);
+      if (words.includes("stub") && words.includes("exit") || (x.args ?? []).some(isExitValue)) found = pos(x);
+    } else if (x.kind === "AssignStmt" && x.tok === "=" && x.rhs.length === x.lhs.length) {
+      x.lhs.forEach((l, i) => {
+        const t = unparen(l);
+        const name = t.kind === "SelectorExpr" ? t.sel.name : t.kind === "Ident" ? t.name : "";
+        const rhs = unparen(x.rhs[i]);
+        const fnValue = rhs.kind === "FuncLit" || pass.types.typeOf(rhs)?.kind === "signature";
+        if (found === Infinity && nameWords(name).includes("exit") && fnValue && !isExitValue(rhs)) found = pos(x);
+      });
+    }
+    return found === Infinity;
+  });
+  return found;
+}
+function run24(pass) {
+  const g = exitGraph(pass);
+  for (const file of pass.files) {
+    file.inspector.withStack(["FuncDecl", "FuncLit", "CallExpr"], (call, stack) => {
+      if (call.kind !== "CallExpr") {
+        if (file.inspector.contains(call, ["DeferStmt"])) return true;
+        const parent = stack[stack.length - 2];
+        return call.kind === "FuncLit" && parent?.kind === "CallExpr" && unparen(parent.fun) === call;
+      }
+      let fn;
+      let via = call;
+      for (let i = stack.length - 2; i >= 0; i--) {
+        const s = stack[i];
+        if (s.kind === "DeferStmt" || s.kind === "GoStmt") return;
+        if (s.kind === "FuncDecl" || s.kind === "FuncLit") {
+          const parent = stack[i - 1];
+          if (s.kind === "FuncLit" && parent?.kind === "CallExpr" && unparen(parent.fun) === s && !file.inspector.contains(s, ["DeferStmt"])) {
+            via = parent;
+            continue;
+          }
+          fn = s;
+          break;
+        }
+      }
+      if (!fn || !fn.body) return;
+      const site = exitSite(pass, file, g, call);
+      if (!site) return;
+      const node = g.nodeOf(fn);
+      const cfg = node ? g.cfg(node) : void 0;
+      const defers = [];
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind === "DeferStmt") {
+          if (!harmless(pass, file, x)) defers.push(x);
+          return false;
+        }
+        return true;
+      });
+      if (defers.length === 0) return;
+      let all = pendingDefers(cfg, fn, stack, defers, via);
+      if (site.shown.includes("go.uber.org/zap.")) all = all.filter((d) => !syncsZap(pass, file, d));
+      if (site.through) all = all.filter((d) => !site.through.some((b) => runsSameCall(b, d.call)));
+      if (all.length === 0) return;
+      if (exitStubbedBefore(pass, file, fn, call)) return;
+      const weighty = all.filter((d) => !onlyClosesFiles(pass, d));
+      const filesOnly = weighty.length === 0;
+      const pending = filesOnly ? all : weighty;
+      const shownDefers = pending.slice(0, 3).map((d) => `${shortCall(file, d.call)} (line ${lineOf(file, d)})`);
+      const more = pending.length > 3 ? ` and ${pending.length - 3} more` : "";
+      const cost = filesOnly ? `; here that loses nothing yet (the kernel closes ${pending.length === 1 ? "the descriptor" : "the descriptors"} when the process ends${pending.some((d) => closesSession(pass, d)) ? ", and the database server ends the session, rolling back what was not committed" : ""}), but any cleanup added to ${pending.length === 1 ? "it" : "them"} later is skipped too` : "";
+      pass.report({
+        node: call,
+        file,
+        confidence: filesOnly ? "low" : site.typed ? "high" : "medium",
+        message: `${site.shown} ends the process here in ${funcName(file, fn)} while the deferred ${shownDefers.join(", ")}${more} ${pending.length === 1 ? "is" : "are"} pending, so ${pending.length === 1 ? "it never runs" : "they never run"}${cost}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
+        related: pending.map((d) => ({ node: d, message: `deferred here; skipped by the exit on line ${lineOf(file, call)}` }))
+      });
+    });
+  }
+}
+function shortCall(file, call) {
+  const text = textOf(file, call);
+  if (text.length <= 60) return text;
+  const fun = unparen(call.fun);
+  const name = fun.kind === "FuncLit" ? "" : textOf(file, fun);
+  return fun.kind === "FuncLit" || name.length > 60 ? "function literal" : `${name}(...)`;
+}
+var analyzer24 = {
+  meta: {
+    id: ID24,
+    severity: "high",
+    summary: "os.Exit, log.Fatal or a logger's Fatal reached after a defer was registered: the deferred cleanup never runs.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "panics",
+    docUrl: docUrl(ID24)
+  },
+  needs: deferNeeds,
+  run: run24
+};
+
+// src/rules/signal-skips-defer.ts
+var ID25 = "signal-skips-defer";
+var MAX_DEPTH3 = 3;
+function handlesSignals(pass) {
+  const other = onlyOtherSignals(pass);
+  for (const f of pass.files) {
+    if (f.file.imports.some((s) => s.path.value.slice(1, -1) === "os/signal") && !other) return true;
+  }
+  let found = false;
+  for (const f of pass.files) {
+    f.inspector.preorder(["CallExpr"], (call) => {
+      if (found) return;
+      const c = callName(pass, f, call);
+      if (!c) return;
+      if (SIGNAL_HANDLERS.has(c.name) && !(other && c.name.startsWith("os/signal.")) || !c.typed && /^Setup(Signal)(Handler|Context)$/.test(c.short)) found = true;
+    });
+    if (found) return true;
+  }
+  return pass.importedTextMatches(/\bsignal\.Notify(?:Context)?\s*\((?:\s*[\w.]+\s*\)|[^)]*(?:\bSIGTERM\b|\bSIGINT\b|\bInterrupt\b|\bKill\b|\.\.\.))/);
+}
+function onlyOtherSignals(pass) {
+  let calls = 0;
+  let terminates = false;
+  for (const f of pass.files) {
+    f.inspector.preorder(["CallExpr"], (call) => {
+      if (terminates) return;
+      const c = callName(pass, f, call);
+      if (c?.name !== "os/signal.Notify" && c?.name !== "os/signal.NotifyContext") return;
+      calls++;
+      const sigs = (call.args ?? []).slice(1);
+      if (sigs.length === 0 || call.ellipsis !== -1) {
+        terminates = true;
+        return;
+      }
+      for (const a of sigs) {
+        const x = unparen(a);
+        const name = x.kind === "SelectorExpr" ? x.sel.name : x.kind === "Ident" ? x.name : "";
+        if (!/^(SIG[A-Z0-9]+|Interrupt|Kill)$/.test(name) || /^(SIGTERM|SIGINT|SIGQUIT|Interrupt|Kill)$/.test(name)) terminates = true;
+      }
+    });
+  }
+  return calls > 0 && !terminates;
+}
+function isCleanup(pass, file, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind === "FuncLit") return !deferredRecoverOnly(pass, fun);
+  const t = pass.types.typeOf(fun);
+  if (t?.kind === "named" && HARMLESS_AT_EXIT.has(`${t.pkg}.${t.name}`)) return false;
+  const c = callName(pass, file, d.call);
+  if (!c) return true;
+  if (c.typed && HARMLESS_AT_EXIT.has(c.name)) return false;
+  if (!c.typed && fun.kind === "Ident" && /^(cancel|stop)$/i.test(fun.name)) return false;
+  if (["Unlock", "RUnlock", "Done"].includes(c.short)) return false;
+  if (c.short === "Close" && fun.kind === "SelectorExpr" && unparen(fun.x).kind === "Ident") {
+    const v = definingValue(pass, unparen(fun.x));
+    const src = v && unparen(v).kind === "CallExpr" ? callName(pass, file, unparen(v)) : void 0;
+    if (src && RELEASED_BY_KERNEL.has(src.name) && !unixSocket(pass, unparen(v), src.name)) return false;
+  }
+  const decl = pass.types.callee(d.call)?.decl;
+  return !(decl && callsRecoverDirectly(pass, decl));
+}
+function unixSocket(pass, call, name) {
+  const i = name === "(*net.ListenConfig).Listen" ? 1 : 0;
+  const a = call.args?.[i];
+  if (!a || !name.includes("Listen")) return false;
+  const x = unparen(a);
+  let text;
+  if (x.kind === "BasicLit" && x.tokKind === "STRING") text = x.value.slice(1, -1);
+  else if (x.kind === "Ident") {
+    const v = definingValue(pass, x);
+    const y = v ? unparen(v) : void 0;
+    if (y?.kind === "BasicLit" && y.tokKind === "STRING") text = y.value.slice(1, -1);
+  }
+  return text !== void 0 && text.startsWith("unix");
+}
+function deferredRecoverOnly(pass, lit) {
+  const stmts = lit.body.list ?? [];
+  let recovers = false;
+  walkNode(lit.body, (x) => {
+    if (x.kind === "CallExpr" && unparen(x.fun).kind === "Ident" && unparen(x.fun).name === "recover") recovers = true;
+  });
+  return recovers && stmts.length <= 2;
+}
+function servingCall(pass, file, call) {
+  const c = callName(pass, file, call);
+  if (!c) return void 0;
+  if (SERVE_CALLS.has(c.name)) return { name: c.name, byName: false };
+  if (!SERVE_METHODS.has(c.short) || unparen(call.fun).kind !== "SelectorExpr") return void 0;
+  const callee = pass.types.callee(call);
+  if (callee?.recv && c.short === "Serve" && (call.args ?? []).some((a) => isListener(pass, a))) return { name: c.name, byName: true };
+  if (callee?.recv) return callee.recv.name === "Server" ? { name: c.name, byName: true } : void 0;
+  return c.typed ? void 0 : { name: c.name, byName: true };
+}
+function isListener(pass, e) {
+  const t = pass.types.typeOf(e);
+  const n = t?.kind === "pointer" ? t.elem : t;
+  return n?.kind === "named" && n.pkg === "net" && (n.name === "Listener" || n.name === "TCPListener" || n.name === "UnixListener");
+}
+function servesIn(pass, file, fn, depth, seen) {
+  if (!fn.body || seen.has(fn)) return void 0;
+  seen.add(fn);
+  let found;
+  walkNode(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "GoStmt" || x.kind === "DeferStmt" || x.kind === "FuncLit") return false;
+    if (x.kind !== "CallExpr") return true;
+    const s = servingCall(pass, file, x);
+    if (s) {
+      found = { call: x, ...s, path: [] };
+      return false;
+    }
+    const decl = pass.types.callee(x)?.decl;
+    if (decl && depth < MAX_DEPTH3) {
+      const inner = servesIn(pass, pass.fileOf(decl) ?? file, decl, depth + 1, seen);
+      if (inner) found = { ...inner, call: x, path: [decl.name.name, ...inner.path] };
+    }
+    return !found;
+  });
+  return found;
+}
+function neverClosedChan(pass, main, x) {
+  const id = unparen(x);
+  if (id.kind !== "Ident" || !main.body) return false;
+  const o = pass.types.objectOf(id);
+  if (!o || o.kind !== "var" || o.varKind !== "local") return false;
+  if (under(pass.types.typeOf(id))?.kind !== "chan") return false;
+  let escapes2 = false;
+  walkNode(main.body, (y) => {
+    if (escapes2) return false;
+    if (y.kind === "CallExpr") {
+      const f = unparen(y.fun);
+      const handedTo = (y.args ?? []).some((a) => {
+        const u = unparen(a);
+        return u.kind === "Ident" && pass.types.objectOf(u) === o;
+      });
+      if (handedTo && !(callName(pass, pass.fileOf(main), y)?.name === "os/signal.Notify")) escapes2 = true;
+      if (f.kind === "Ident" && f.name === "close" && handedTo) escapes2 = true;
+    }
+    if (y.kind === "AssignStmt" && y.rhs.some((r) => unparen(r).kind === "Ident" && pass.types.objectOf(unparen(r)) === o)) escapes2 = true;
+    return !escapes2;
+  });
+  return !escapes2;
+}
+function blockingIn(pass, file, main, g, from) {
+  for (const { block, node } of g.entries({ liveOnly: true })) {
+    if (node.kind === "GoStmt" || node.kind === "DeferStmt") continue;
+    let hit;
+    walkNode(node, (x) => {
+      if (hit) return false;
+      if (x.kind === "FuncLit") return false;
+      if (x.kind !== "CallExpr") return true;
+      const s = servingCall(pass, file, x);
+      if (s) hit = { what: s.name, node: x, at: node, via: "", byName: s.byName };
+      else {
+        const decl = pass.types.callee(x)?.decl;
+        const inner = decl ? servesIn(pass, pass.fileOf(decl) ?? file, decl, 1, /* @__PURE__ */ new Set([main])) : void 0;
+        if (inner && decl) hit = { what: inner.name, node: x, at: node, via: ["main", decl.name.name, ...inner.path].join(" → "), byName: inner.byName };
+      }
+      return !hit;
+    });
+    if (hit && (g.canReach(from, node) || block === g.locate(from)?.block && g.locate(from).index < g.locate(node).index)) return hit;
+  }
+  for (const b of g.blocks) {
+    if (b.live && b.term === "forever" && b.control && (g.locate(from)?.block === b || g.canReach(from, b))) return { what: "select {}", node: b.control, at: b, via: "", byName: false };
+  }
+  for (const info of g.loops.values()) {
+    const st = info.stmt;
+    if (st.kind === "RangeStmt" && neverClosedChan(pass, main, st.x) && info.header.live && g.loopExits(st).exits.length === 0 && g.canReach(from, info.header)) {
+      return { what: `the endless range over ${textOf(file, st.x)}`, node: st, at: info.header, via: "", byName: false };
+    }
+    if (st.kind !== "ForStmt" || st.cond && !isTrueConst(pass, st.cond)) continue;
+    if (info.header.live && !g.loopCanExit(st) && g.canReach(from, info.header)) {
+      return { what: "the endless for loop", node: st, at: info.header, via: "", byName: false };
+    }
+  }
+  return void 0;
+}
+function run25(pass) {
+  if (pass.pkg.name !== "main") return;
+  let handled;
+  for (const file of pass.files) {
+    if (file.test) continue;
+    for (const d of file.file.decls ?? []) {
+      if (d.kind !== "FuncDecl" || d.recv || d.name.name !== "main" || !d.body) continue;
+      const g = cfgOf(pass, d);
+      if (!g) continue;
+      const cleanups = g.defers.filter((x) => isCleanup(pass, file, x) && g.locate(x));
+      if (cleanups.length === 0) continue;
+      handled ??= handlesSignals(pass);
+      if (handled) return;
+      for (const first of cleanups) {
+        const s = blockingIn(pass, file, d, g, first);
+        if (!s) continue;
+        const registered = cleanups.filter((x) => x === first || g.canReach(x, s.at));
+        const list = registered.slice(0, 2).map((x) => `${callText(file, x.call)} (line ${lineOf(file, x)})`).join(" and ");
+        const more = registered.length > 2 ? ` and ${registered.length - 2} more` : "";
+        const where2 = s.at === s.node || s.via === "" ? `${s.what} (line ${lineOf(file, s.node)})` : `${s.what} through ${s.via} (line ${lineOf(file, s.node)})`;
+        const related = registered.slice(0, 3).map((x) => ({ node: x, message: `deferred ${callText(file, x.call)} never runs when the process is killed` }));
+        pass.report({
+          node: s.node,
+          file,
+          confidence: s.byName ? "medium" : "high",
+          message: `main defers ${list}${more} and then blocks in ${where2}, but package main never handles SIGTERM or SIGINT: when the process is stopped (Kubernetes sends SIGTERM on pod termination) it dies at once and the deferred calls never run; catch the signal with signal.NotifyContext, shut down and return from main`,
+          related
+        });
+        return;
+      }
+    }
+  }
+}
+var analyzer25 = {
+  meta: {
+    id: ID25,
+    severity: "medium",
+    summary: "main defers cleanup and blocks serving, but never handles SIGTERM/SIGINT: on termination the defers never run.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "panic",
+    docUrl: docUrl(ID25)
+  },
+  // A signal handler installed anywhere in package main counts.
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt"], names: [...new Set([...SIGNAL_HANDLERS].map(bareName)), "SetupSignalHandler", "SetupSignalContext"] }),
+  run: run25
+};
+
+// src/rules/banned-call.ts
+var ID26 = "banned-call";
+function pattern(name) {
+  return new RegExp("^" + name.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+}
+function where(pass, file, call, stack) {
+  let deferred;
+  let loop;
+  let handler;
+  let crossedDefer = false;
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const n = stack[i];
+    if (n.kind === "DeferStmt") {
+      if (!deferred && (n.call === call || crossedDefer)) deferred = n;
+      continue;
+    }
+    if (isLoop(n) && !loop) {
+      const child = stack[i + 1];
+      const once = n.kind === "RangeStmt" ? child === n.x : child === n.init;
+      if (!once) loop = n;
+      continue;
+    }
+    if (isFunc(n)) {
+      const h = requestHandler(pass, file, n);
+      if (h && !handler) handler = { fn: n, framework: h.framework };
+      if (n.kind === "FuncDecl") break;
+      let j = i - 1;
+      while (j >= 0 && stack[j].kind === "ParenExpr") j--;
+      const parent = stack[j];
+      if (parent?.kind !== "CallExpr" || unparen(parent.fun) !== n) break;
+      const gp = stack[j - 1];
+      if (gp?.kind === "GoStmt") break;
+      if (gp?.kind === "DeferStmt" && gp.call === parent) {
+        if (!deferred) deferred = gp;
+        crossedDefer = true;
+      }
+    }
+  }
+  return { deferred, loop, handler };
+}
+function matches(ctx, w) {
+  switch (ctx) {
+    case "anywhere":
+      return true;
+    case "defer":
+      return !!w.deferred;
+    case "defer-in-loop":
+      return !!w.deferred && !!w.loop;
+    case "loop":
+      return !!w.loop;
+    case "handler":
+      return !!w.handler;
+  }
+}
+function contextText(file, ctx, w) {
+  switch (ctx) {
+    case "anywhere":
+      return "banned";
+    case "defer":
+      return `banned in deferred calls (deferred on line ${lineOf(file, w.deferred)})`;
+    case "defer-in-loop":
+      return `banned in deferred calls inside loops (deferred on line ${lineOf(file, w.deferred)} in the loop on line ${lineOf(file, w.loop)})`;
+    case "loop":
+      return `banned inside loops (loop on line ${lineOf(file, w.loop)})`;
+    case "handler":
+      return `banned in request handlers (${funcName(file, w.handler.fn)} is ${/^[aeiou]/i.test(w.handler.framework) ? "an" : "a"} ${w.handler.framework})`;
+  }
+}
+function run26(pass) {
+  const entries = pass.options.banned;
+  if (entries.length === 0) return;
+  const compiled = entries.map((b) => ({ b, re: pattern(b.name) }));
+  for (const file of pass.files) {
+    file.inspector.withStack(["CallExpr"], (call, stack) => {
+      const c = callName(pass, file, call);
+      if (!c) return;
+      const name = c.typed ? c.name : declaredMethodName(pass, file, call) ?? c.name;
+      const candidates = compiled.filter((x) => x.re.test(name));
+      if (candidates.length === 0) return;
+      const w = where(pass, file, call, stack);
+      let best;
+      for (const { b } of candidates) {
+        if (!matches(b.context, w)) continue;
+        if (!best || severityRank(b.severity) > severityRank(best.severity)) best = b;
+      }
+      if (!best) return;
+      const reason = best.reason.trim() ? `: ${best.reason.trim().replace(/[.\s]+$/, "")}` : "";
+      const related = [
+        ...w.deferred && best.context.startsWith("defer") ? [{ node: w.deferred, message: "the defer statement" }] : [],
+        ...w.loop && (best.context === "loop" || best.context === "defer-in-loop") ? [{ node: w.loop, message: "the loop" }] : []
+      ];
+      pass.report({
+        node: call,
+        file,
+        severity: best.severity,
+        confidence: c.typed ? "high" : "medium",
+        message: `${displayName(pass, name)} is ${contextText(file, best.context, w)} by the team's ban list${reason}`,
+        related
+      });
+    });
+  }
+}
+function needs(o) {
+  const names = /* @__PURE__ */ new Set();
+  const patterns = [];
+  for (const b of o.banned) {
+    const bare = bareName(b.name);
+    if (bare.includes("*")) patterns.push(pattern(bare));
+    else names.add(bare);
+  }
+  return bodyNeeds(o, { names: [...names], patterns });
+}
+var analyzer26 = {
+  meta: {
+    id: ID26,
+    severity: "medium",
+    summary: "A call the team bans by qualified name in a context (defer, defer-in-loop, loop, handler, anywhere), with the reason from the configuration.",
+    enabledByDefault: true,
+    fixable: false,
+    category: "policy",
+    docUrl: docUrl(ID26)
+  },
+  needs,
+  run: run26
+};
+
+// src/rules/index.ts
+var analyzers = [analyzer, analyzer2, analyzer3, analyzer4, analyzer5, analyzer6, analyzer7, analyzer8, analyzer9, analyzer10, analyzer11, analyzer12, analyzer13, analyzer14, analyzer15, analyzer16, analyzer17, analyzer18, analyzer19, analyzer20, analyzer21, analyzer22, analyzer23, analyzer24, analyzer25, analyzer26];
+function ruleMetas() {
+  return analyzers.map((a) => a.meta);
+}
+function ruleById(id) {
+  return analyzers.find((a) => a.meta.id === id);
+}
+function defaultEnabled() {
+  return analyzers.filter((a) => a.meta.enabledByDefault).map((a) => a.meta.id);
+}
+var REGISTRY_URL = new URL("./registry.js", import.meta.url).href;
+
+export {
+  analyzers,
+  ruleMetas,
+  ruleById,
+  defaultEnabled,
+  REGISTRY_URL
+};

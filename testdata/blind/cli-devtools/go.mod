@@ -1,0 +1,3 @@
+module example.com/clidevtools
+
+go 1.22

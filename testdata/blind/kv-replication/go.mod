@@ -1,0 +1,3 @@
+module example.com/kvreplication
+
+go 1.22

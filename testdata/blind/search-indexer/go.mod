@@ -1,0 +1,3 @@
+module example.com/searchindexer
+
+go 1.22

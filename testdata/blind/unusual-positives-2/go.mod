@@ -1,0 +1,3 @@
+module example.com/unusualpositives2
+
+go 1.22
