@@ -449,8 +449,25 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
     });
     if (handed) return true;
   }
+  // Handed to a call that keeps writing to it until told to stop (`pprof.StartCPUProfile(f)`,
+  // `trace.Start(f)`, `log.SetOutput(f)`): it must stay open past the iteration.
+  let kept = false;
+  walkSameFunc(loop.body, (x) => {
+    if (kept) return false;
+    if (x.kind === 'CallExpr' && KEEPS_WRITER.has(pass.types.callee(x)?.name ?? '') && (x.args ?? []).some((a) => isTarget(a))) kept = true;
+    return !kept;
+  });
+  if (kept) return true;
   return storedOutside(pass, loop, isTarget);
 }
+
+/** Calls that keep the writer they are given and write to it until stopped or replaced. */
+const KEEPS_WRITER: ReadonlySet<string> = new Set([
+  'runtime/pprof.StartCPUProfile',
+  'runtime/trace.Start',
+  'log.SetOutput',
+  '(*log.Logger).SetOutput',
+]);
 
 /** Whether the expression's root variable is declared outside the loop. */
 function declaredOutside(pass: Pass, loop: LoopNode, e: ast.Expr): boolean {

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-QUTMWVOP.js";
+} from "./chunk-UPTDBWW3.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-VKM2WGNV.js";
 import {
   version
-} from "./chunk-OG4MXGLK.js";
+} from "./chunk-YSZ5RMGN.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-574DFMLY.js";
+} from "./chunk-G5YB55G3.js";
 import {
   SEVERITIES,
   compareFindings,

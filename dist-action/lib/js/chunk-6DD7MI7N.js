@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-574DFMLY.js";
+} from "./chunk-G5YB55G3.js";
 import {
   docUrl
 } from "./chunk-CPPLI52B.js";

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-574DFMLY.js";
+} from "./chunk-G5YB55G3.js";
 import {
   docUrl
 } from "./chunk-CPPLI52B.js";

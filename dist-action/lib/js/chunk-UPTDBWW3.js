@@ -16,7 +16,7 @@ import {
 } from "./chunk-VKM2WGNV.js";
 import {
   version
-} from "./chunk-OG4MXGLK.js";
+} from "./chunk-YSZ5RMGN.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-574DFMLY.js";
+} from "./chunk-G5YB55G3.js";
 import {
   SEVERITIES,
   compareFindings,

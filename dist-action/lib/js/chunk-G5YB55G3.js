@@ -2602,8 +2602,21 @@ function keptBeyondIteration(pass, loop, d) {
     });
     if (handed) return true;
   }
+  let kept = false;
+  walkSameFunc(loop.body, (x) => {
+    if (kept) return false;
+    if (x.kind === "CallExpr" && KEEPS_WRITER.has(pass.types.callee(x)?.name ?? "") && (x.args ?? []).some((a) => isTarget(a))) kept = true;
+    return !kept;
+  });
+  if (kept) return true;
   return storedOutside(pass, loop, isTarget);
 }
+var KEEPS_WRITER = /* @__PURE__ */ new Set([
+  "runtime/pprof.StartCPUProfile",
+  "runtime/trace.Start",
+  "log.SetOutput",
+  "(*log.Logger).SetOutput"
+]);
 function declaredOutside(pass, loop, e) {
   const r = rootIdent(e);
   const decl = r ? pass.types.objectOf(r)?.decl : void 0;
