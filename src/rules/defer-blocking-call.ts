@@ -889,11 +889,9 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         // The package's own sends on the channel elsewhere keep a way out (a default case, a
         // timer, a stop channel): it knows a send there can wait, for good once its receiver
         // has gone, and this one has no way out.
-        else if (buf !== 'buffered' && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)', confidence: 'medium', wayOut: true });
-        // A buffered field, but the package's other sends on it keep a way out (`select { case
-        // g.events <- ev: default: }`): it knows the buffer can be full, and this send then waits.
-        // (The same words as above: whether the make is in sight depends on what was parsed.)
-        else if (buf === 'buffered' && unparen(x.chan).kind === 'SelectorExpr' && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)', confidence: 'medium', wayOut: true });
+        // Also for a buffered field (`select { case g.events <- ev: default: }` elsewhere): the
+        // package knows its buffer can be full, and this send then waits.
+        else if ((buf !== 'buffered' || unparen(x.chan).kind === 'SelectorExpr') && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)', confidence: 'medium', wayOut: true });
         else if (buf === 'unbuffered') {
           if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'medium' });
         }

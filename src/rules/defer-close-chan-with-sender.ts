@@ -8,52 +8,10 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG } from '../types/cfg.js';
 import {
   callGraphOf, cfgOf, finalEventTested, funcName, goTarget, receivedVars, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
-  goStmtsIn, groupGoOf, textOf, walkSameFunc, type FuncNode, type GoTarget, deferNeeds,
+  goStmtsIn, groupGoOf, textOf, walkSameFunc, type FuncNode, type GoTarget, deferNeeds, deferredCloses, isBuiltinClose, type DeferredClose,
 } from './helpers.js';
 
 const ID = 'defer-close-chan-with-sender';
-
-/** A close of a channel that runs at function exit. */
-interface DeferredClose {
-  defer: ast.DeferStmt;
-  close: ast.CallExpr;
-  ch: ast.Expr;
-  key: string;
-  /** The close is inside a deferred function literal. */
-  inLiteral: boolean;
-}
-
-function isBuiltinClose(pass: Pass, call: ast.CallExpr): boolean {
-  const f = unparen(call.fun);
-  if (f.kind !== 'Ident' || f.name !== 'close' || call.args?.length !== 1) return false;
-  const o = pass.types.objectOf(f);
-  return !o || o.kind === 'builtin';
-}
-
-function deferredCloses(pass: Pass, body: ast.BlockStmt): DeferredClose[] {
-  const out: DeferredClose[] = [];
-  walkSameFunc(body, (x) => {
-    if (x.kind !== 'DeferStmt') return true;
-    const fun = unparen(x.call.fun);
-    const add = (close: ast.CallExpr, inLiteral: boolean) => {
-      const ch = close.args![0]!;
-      const key = refKey(pass, ch);
-      if (key !== undefined) out.push({ defer: x, close, ch, key, inLiteral });
-    };
-    if (isBuiltinClose(pass, x.call)) add(x.call, false);
-    else if (fun.kind === 'FuncLit') {
-      walkSameFunc(fun.body, (y) => {
-        if (y.kind === 'ExprStmt') {
-          const c = unparen(y.x);
-          if (c.kind === 'CallExpr' && isBuiltinClose(pass, c)) add(c, true);
-        }
-        return true;
-      });
-    }
-    return false;
-  });
-  return out;
-}
 
 /** A deferred wait registered after the close: it runs first (LIFO), so every sender is done before the close. */
 function waitDeferredAfter(pass: Pass, file: PassFile, body: ast.BlockStmt, d: ast.DeferStmt): boolean {

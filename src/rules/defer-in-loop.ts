@@ -251,7 +251,7 @@ function postponedOnOneBranch(file: PassFile, loop: LoopNode, d: ast.DeferStmt):
   const fun = unparen(d.call.fun);
   if (fun.kind === 'FuncLit') return false;
   const name = fun.kind === 'SelectorExpr' ? fun.sel.name : fun.kind === 'Ident' ? fun.name : '';
-  if (!name || RELEASE_METHODS.has(name) || /^(cancel|close|release|unlock|done|cleanup)/i.test(name)) return false;
+  if (!name || releaseNamed(name)) return false;
   const text = textOf(file, fun);
   const calls = (n: ast.Node | null): boolean => {
     let hit = false;
@@ -275,6 +275,11 @@ function postponedOnOneBranch(file: PassFile, loop: LoopNode, d: ast.DeferStmt):
     return !found;
   });
   return found;
+}
+
+/** Whether a called name reads like a release: a release method, `close`, or a cancel/cleanup/unlock/done helper. */
+function releaseNamed(name: string): boolean {
+  return RELEASE_METHODS.has(name) || /^(cancel|close|release|unlock|done|cleanup)/i.test(name);
 }
 
 /**
@@ -302,7 +307,7 @@ function resultWorkAtExit(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
     if (x.kind === 'CallExpr') {
       const f = unparen(x.fun);
       const name = f.kind === 'SelectorExpr' ? f.sel.name : f.kind === 'Ident' ? f.name : '';
-      if (RELEASE_METHODS.has(name) || name === 'close' || /^(cancel|release|cleanup|unlock|done)/i.test(name)) releases = true;
+      if (releaseNamed(name)) releases = true;
     }
     return true;
   });

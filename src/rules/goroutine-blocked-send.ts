@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import {
   cfgOf, finalEventTested, listHolding, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameExpr, sameRefKey,
-  goStmtsIn, groupGoOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
+  goStmtsIn, groupGoOf, deferredCloses, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'goroutine-blocked-send';
@@ -383,22 +383,6 @@ function describeLeave(pass: Pass, file: PassFile, path: readonly Block[], key: 
   return { text: `${fname} can return without receiving from ${ch}`, note: '' };
 }
 
-/** Whether the function's own code defers `close(ch)` of the channel. */
-function defersClose(pass: Pass, body: ast.BlockStmt, key: string): boolean {
-  let found = false;
-  walkSameFunc(body, (x) => {
-    if (found) return false;
-    if (x.kind === 'DeferStmt') {
-      const f = unparen(x.call.fun);
-      const a = x.call.args?.[0];
-      if (f.kind === 'Ident' && f.name === 'close' && a && sameRefKey(refKey(pass, a), key)) found = true;
-      return false;
-    }
-    return true;
-  });
-  return found;
-}
-
 const CANCELLING_CONTEXTS = new Set(['context.WithCancel', 'context.WithTimeout', 'context.WithDeadline', 'context.WithCancelCause', 'context.WithTimeoutCause', 'context.WithDeadlineCause']);
 
 /**
@@ -489,7 +473,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     if (channelUse(pass, fn.body, m, senders) !== 'local') continue;
     // The function defers close(ch): a sender left behind panics on the closed channel instead of
     // blocking, which is defer-close-chan-with-sender's finding.
-    if (defersClose(pass, fn.body, m.key)) continue;
+    if (deferredCloses(pass, fn.body).some((c) => sameRefKey(c.key, m.key))) continue;
     // Goroutines that also receive from the channel talk to each other, not to this function.
     if (senders.some((x) => nodeContains(x.target.fn.body!, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
     const loops = receiveLoops(pass, g, m.key);

@@ -6,7 +6,7 @@ import { inspect, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { PLUMBING_CALLS } from './catalog.js';
-import { bodyNeeds, funcName, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, funcName, inModule, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'goroutine-outside-recover';
 
@@ -177,8 +177,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   // (medium: read by text). True when the go statement runs such a function (reported or not).
   const moduleRunsUnprotected = (go: ast.GoStmt): boolean => {
     const c = pass.types.callee(go.call);
-    const inModule = (p: string) => pass.pkg.modulePath !== '' && (p === pass.pkg.modulePath || p.startsWith(pass.pkg.modulePath + '/'));
-    if (!c || (c.kind !== 'func' && c.kind !== 'method') || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(c.pkg)) return false;
+    if (!c || (c.kind !== 'func' && c.kind !== 'method') || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return false;
     const withRecover = pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'recover');
     const exists = withRecover ?? pass.moduleFunc(c.pkg, c.short, c.recv?.name);
     if (exists && !withRecover) {
@@ -203,7 +202,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
       const valueOfType = !c && fun.kind !== 'FuncLit' && pass.types.typeOf(fun)?.kind === 'signature';
       // A method of an interface the module declares (`go s.backend.Put(ctx, k, v)`): whichever
       // implementation runs, it is the module's own code, out of sight here.
-      const ownInterface = c?.kind === 'interface' && c.pkg !== '' && (c.pkg === pass.pkg.importPath || (pass.pkg.modulePath !== '' && (c.pkg === pass.pkg.modulePath || c.pkg.startsWith(pass.pkg.modulePath + '/'))));
+      const ownInterface = c?.kind === 'interface' && c.pkg !== '' && (c.pkg === pass.pkg.importPath || inModule(pass, c.pkg));
       if (moduleRunsUnprotected(go)) continue;
       if (c?.kind === 'funcvalue' || valueOfType || ownInterface) {
         pass.report({

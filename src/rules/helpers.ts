@@ -33,6 +33,56 @@ export function enclosingFunc(stack: readonly ast.Node[]): FuncNode | undefined 
   return undefined;
 }
 
+/** A close of a channel that runs at function exit. */
+export interface DeferredClose {
+  defer: ast.DeferStmt;
+  close: ast.CallExpr;
+  ch: ast.Expr;
+  key: string;
+  /** The close is inside a deferred function literal. */
+  inLiteral: boolean;
+}
+
+/** A call of the builtin close (or of `close` when types are unknown). */
+export function isBuiltinClose(pass: Pass, call: ast.CallExpr): boolean {
+  const f = unparen(call.fun);
+  if (f.kind !== 'Ident' || f.name !== 'close' || call.args?.length !== 1) return false;
+  const o = pass.types.objectOf(f);
+  return !o || o.kind === 'builtin';
+}
+
+/** The channel closes a body defers: `defer close(ch)`, or a close in a deferred literal. */
+export function deferredCloses(pass: Pass, body: ast.BlockStmt): DeferredClose[] {
+  const out: DeferredClose[] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== 'DeferStmt') return true;
+    const fun = unparen(x.call.fun);
+    const add = (close: ast.CallExpr, inLiteral: boolean) => {
+      const ch = close.args![0]!;
+      const key = refKey(pass, ch);
+      if (key !== undefined) out.push({ defer: x, close, ch, key, inLiteral });
+    };
+    if (isBuiltinClose(pass, x.call)) add(x.call, false);
+    else if (fun.kind === 'FuncLit') {
+      walkSameFunc(fun.body, (y) => {
+        if (y.kind === 'ExprStmt') {
+          const c = unparen(y.x);
+          if (c.kind === 'CallExpr' && isBuiltinClose(pass, c)) add(c, true);
+        }
+        return true;
+      });
+    }
+    return false;
+  });
+  return out;
+}
+
+/** Whether an import path is a package of the module being analysed (the module's root or below it). */
+export function inModule(pass: Pass, path: string): boolean {
+  const m = pass.pkg.modulePath;
+  return m !== '' && (path === m || path.startsWith(m + '/'));
+}
+
 /**
  * Whether a function of the stack (the node's own or one around it) takes a test's handle:
  * `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`. Test helpers outside _test.go files

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-YSZ5RMGN.js";
+} from "./chunk-7LVGDKYV.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -375,6 +375,40 @@ function enclosingFunc(stack) {
   }
   return void 0;
 }
+function isBuiltinClose(pass, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "Ident" || f.name !== "close" || call.args?.length !== 1) return false;
+  const o = pass.types.objectOf(f);
+  return !o || o.kind === "builtin";
+}
+function deferredCloses(pass, body) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== "DeferStmt") return true;
+    const fun = unparen(x.call.fun);
+    const add = (close, inLiteral) => {
+      const ch = close.args[0];
+      const key = refKey(pass, ch);
+      if (key !== void 0) out.push({ defer: x, close, ch, key, inLiteral });
+    };
+    if (isBuiltinClose(pass, x.call)) add(x.call, false);
+    else if (fun.kind === "FuncLit") {
+      walkSameFunc(fun.body, (y) => {
+        if (y.kind === "ExprStmt") {
+          const c = unparen(y.x);
+          if (c.kind === "CallExpr" && isBuiltinClose(pass, c)) add(c, true);
+        }
+        return true;
+      });
+    }
+    return false;
+  });
+  return out;
+}
+function inModule(pass, path) {
+  const m = pass.pkg.modulePath;
+  return m !== "" && (path === m || path.startsWith(m + "/"));
+}
 function inTestCode(stack) {
   for (const n of stack) {
     if (!isFunc(n)) continue;
@@ -2449,7 +2483,7 @@ function postponedOnOneBranch(file, loop, d) {
   const fun = unparen(d.call.fun);
   if (fun.kind === "FuncLit") return false;
   const name = fun.kind === "SelectorExpr" ? fun.sel.name : fun.kind === "Ident" ? fun.name : "";
-  if (!name || RELEASE_METHODS.has(name) || /^(cancel|close|release|unlock|done|cleanup)/i.test(name)) return false;
+  if (!name || releaseNamed(name)) return false;
   const text = textOf(file, fun);
   const calls = (n) => {
     let hit = false;
@@ -2474,6 +2508,9 @@ function postponedOnOneBranch(file, loop, d) {
   });
   return found;
 }
+function releaseNamed(name) {
+  return RELEASE_METHODS.has(name) || /^(cancel|close|release|unlock|done|cleanup)/i.test(name);
+}
 function resultWorkAtExit(pass, fn, d) {
   const lit = unparen(d.call.fun);
   if (lit.kind !== "FuncLit") return false;
@@ -2492,7 +2529,7 @@ function resultWorkAtExit(pass, fn, d) {
     if (x.kind === "CallExpr") {
       const f = unparen(x.fun);
       const name = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
-      if (RELEASE_METHODS.has(name) || name === "close" || /^(cancel|release|cleanup|unlock|done)/i.test(name)) releases2 = true;
+      if (releaseNamed(name)) releases2 = true;
     }
     return true;
   });
@@ -3213,36 +3250,6 @@ var analyzer4 = {
 
 // src/rules/defer-close-chan-with-sender.ts
 var ID5 = "defer-close-chan-with-sender";
-function isBuiltinClose(pass, call) {
-  const f = unparen(call.fun);
-  if (f.kind !== "Ident" || f.name !== "close" || call.args?.length !== 1) return false;
-  const o = pass.types.objectOf(f);
-  return !o || o.kind === "builtin";
-}
-function deferredCloses(pass, body) {
-  const out = [];
-  walkSameFunc(body, (x) => {
-    if (x.kind !== "DeferStmt") return true;
-    const fun = unparen(x.call.fun);
-    const add = (close, inLiteral) => {
-      const ch = close.args[0];
-      const key = refKey(pass, ch);
-      if (key !== void 0) out.push({ defer: x, close, ch, key, inLiteral });
-    };
-    if (isBuiltinClose(pass, x.call)) add(x.call, false);
-    else if (fun.kind === "FuncLit") {
-      walkSameFunc(fun.body, (y) => {
-        if (y.kind === "ExprStmt") {
-          const c = unparen(y.x);
-          if (c.kind === "CallExpr" && isBuiltinClose(pass, c)) add(c, true);
-        }
-        return true;
-      });
-    }
-    return false;
-  });
-  return out;
-}
 function waitDeferredAfter(pass, file, body, d) {
   let found = false;
   walkSameFunc(body, (x) => {
@@ -7907,20 +7914,6 @@ function describeLeave(pass, file, path, key, fname, ch) {
   if (ret) return { text: `the return on line ${lineOf(file, ret)} leaves before receiving from ${ch}`, node: ret, note: `returns without receiving from ${ch}` };
   return { text: `${fname} can return without receiving from ${ch}`, note: "" };
 }
-function defersClose(pass, body, key) {
-  let found = false;
-  walkSameFunc(body, (x) => {
-    if (found) return false;
-    if (x.kind === "DeferStmt") {
-      const f = unparen(x.call.fun);
-      const a = x.call.args?.[0];
-      if (f.kind === "Ident" && f.name === "close" && a && sameRefKey(refKey(pass, a), key)) found = true;
-      return false;
-    }
-    return true;
-  });
-  return found;
-}
 var CANCELLING_CONTEXTS = /* @__PURE__ */ new Set(["context.WithCancel", "context.WithTimeout", "context.WithDeadline", "context.WithCancelCause", "context.WithTimeoutCause", "context.WithDeadlineCause"]);
 function cancelledOnReturn(pass, parent, goPos, body, sends) {
   const cancels = /* @__PURE__ */ new Map();
@@ -7997,7 +7990,7 @@ function check4(pass, file, fn, enclosing) {
     const senders = gos.map((go) => senderOf2(pass, go, m.key)).filter((s) => !!s && g.locate(s.at) !== void 0);
     if (senders.length === 0) continue;
     if (channelUse(pass, fn.body, m, senders) !== "local") continue;
-    if (defersClose(pass, fn.body, m.key)) continue;
+    if (deferredCloses(pass, fn.body).some((c) => sameRefKey(c.key, m.key))) continue;
     if (senders.some((x) => nodeContains(x.target.fn.body, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
     const loops = receiveLoops(pass, g, m.key);
     const drainHeads = new Set(loops.flatMap(loopHeadEntries));
@@ -9127,8 +9120,7 @@ function check5(pass, file, fn) {
   const fname = funcName(file, fn);
   const moduleRunsUnprotected = (go) => {
     const c = pass.types.callee(go.call);
-    const inModule = (p) => pass.pkg.modulePath !== "" && (p === pass.pkg.modulePath || p.startsWith(pass.pkg.modulePath + "/"));
-    if (!c || c.kind !== "func" && c.kind !== "method" || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(c.pkg)) return false;
+    if (!c || c.kind !== "func" && c.kind !== "method" || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return false;
     const withRecover = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "recover");
     const exists = withRecover ?? pass.moduleFunc(c.pkg, c.short, c.recv?.name);
     if (exists && !withRecover) {
@@ -9148,7 +9140,7 @@ function check5(pass, file, fn) {
       const c = pass.types.callee(go.call);
       const fun = unparen(go.call.fun);
       const valueOfType = !c && fun.kind !== "FuncLit" && pass.types.typeOf(fun)?.kind === "signature";
-      const ownInterface = c?.kind === "interface" && c.pkg !== "" && (c.pkg === pass.pkg.importPath || pass.pkg.modulePath !== "" && (c.pkg === pass.pkg.modulePath || c.pkg.startsWith(pass.pkg.modulePath + "/")));
+      const ownInterface = c?.kind === "interface" && c.pkg !== "" && (c.pkg === pass.pkg.importPath || inModule(pass, c.pkg));
       if (moduleRunsUnprotected(go)) continue;
       if (c?.kind === "funcvalue" || valueOfType || ownInterface) {
         pass.report({
@@ -9848,8 +9840,7 @@ function sitesIn(pass, file, body) {
       case "SendStmt": {
         const buf = chanBuffer(pass, x.chan);
         if (buf === "unbuffered" && unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "high" });
-        else if (buf !== "buffered" && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)", confidence: "medium", wayOut: true });
-        else if (buf === "buffered" && unparen(x.chan).kind === "SelectorExpr" && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)", confidence: "medium", wayOut: true });
+        else if ((buf !== "buffered" || unparen(x.chan).kind === "SelectorExpr") && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)", confidence: "medium", wayOut: true });
         else if (buf === "unbuffered") {
           if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "medium" });
         } else if (buf === "unknown" && !receivedInPackage(pass, x.chan) && !servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives, unless the channel has room in its buffer", confidence: "medium", unknownCap: true });

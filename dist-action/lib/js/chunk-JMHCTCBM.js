@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-G5YB55G3.js";
+} from "./chunk-GBL3W5HI.js";
 import {
   docUrl
 } from "./chunk-CPPLI52B.js";

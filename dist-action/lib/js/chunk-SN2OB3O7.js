@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-UPTDBWW3.js";
+} from "./chunk-W62ZI3X3.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-VKM2WGNV.js";
-import "./chunk-YSZ5RMGN.js";
+import "./chunk-7LVGDKYV.js";
 import "./chunk-M7VEKSCT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-7XSOKHIK.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-G5YB55G3.js";
+import "./chunk-GBL3W5HI.js";
 import "./chunk-CPPLI52B.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

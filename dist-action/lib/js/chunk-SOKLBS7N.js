@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-G6LFB2CL.js";
+} from "./chunk-UD4CGDYO.js";
 import "./chunk-M7VEKSCT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-7XSOKHIK.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-G5YB55G3.js";
+import "./chunk-GBL3W5HI.js";
 import "./chunk-CPPLI52B.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

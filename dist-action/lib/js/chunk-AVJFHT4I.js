@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-G5YB55G3.js";
+} from "./chunk-GBL3W5HI.js";
 import {
   docUrl
 } from "./chunk-CPPLI52B.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-VKM2WGNV.js";
 import {
   version
-} from "./chunk-YSZ5RMGN.js";
+} from "./chunk-7LVGDKYV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-G5YB55G3.js";
+} from "./chunk-GBL3W5HI.js";
 import {
   SEVERITIES,
   compareFindings,

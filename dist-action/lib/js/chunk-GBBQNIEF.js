@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-UPTDBWW3.js";
+} from "./chunk-W62ZI3X3.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-VKM2WGNV.js";
 import {
   version
-} from "./chunk-YSZ5RMGN.js";
+} from "./chunk-7LVGDKYV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-G5YB55G3.js";
+} from "./chunk-GBL3W5HI.js";
 import {
   SEVERITIES,
   compareFindings,
