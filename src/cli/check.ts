@@ -61,9 +61,9 @@ flags:
   -v, --verbose              also print loader, type-checker and cache notes
 
 exit codes: 0 no finding at or above the gate, 1 findings at or above it, 2 usage or
-configuration error (also an unwritable output file), 3 internal error (a rule or the analysis
-failed, a file or directory could not be read, or a fix would have produced code that does not
-parse; the other findings are still reported).
+configuration error (also an unwritable output file, or a pattern that matches nothing), 3
+internal error (a rule or the analysis failed, a file or directory could not be read, or a fix
+would have produced code that does not parse; the other findings are still reported).
 `;
 
 export { UsageError };
@@ -376,6 +376,9 @@ export async function run(args: string[]): Promise<number> {
   for (const w of cache?.warnings ?? []) err(`warning: ${w}`);
   if (result.packages === 0) {
     err(`no Go packages matched ${(a.patterns.length ? a.patterns : ['./...']).join(' ')} in ${cwd}`);
+    // A pattern that names nothing (a mistyped directory) is a usage error, as for go vet: a CI
+    // step must not pass because it analysed nothing. An empty module (./... with no package) is not.
+    if (result.loadErrors.some((e) => e.startsWith('pattern '))) return 2;
   }
   const root = result.root;
   const original = new Map<string, Buffer | null>();

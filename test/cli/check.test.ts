@@ -117,6 +117,22 @@ test('check: usage errors exit 2 with a clear message', () => {
   assert.match(missing.stderr, /-C \/nonexistent\/deferguard-dir: no such directory/);
 });
 
+test('check: a pattern that names nothing exits 2; a module with no package is not an error', () => {
+  withModule({ 'p/p.go': LOOP }, (dir) => {
+    const r = cli('check', '-C', dir, '--fail-on', 'none', './nosuch/...');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /pattern \.\/nosuch\/\.\.\.: .*does not exist|no such file/);
+    assert.match(r.stderr, /no Go packages matched \.\/nosuch\/\.\.\./);
+    const ok = cli('check', '-C', dir, '--fail-on', 'none', './p/...');
+    assert.equal(ok.status, 0);
+  });
+  withModule({}, (dir) => {
+    const r = cli('check', '-C', dir, './...');
+    assert.equal(r.status, 0);
+    assert.match(r.stderr, /no Go packages matched \.\/\.\.\./);
+  });
+});
+
 test('rule selection: defaults, --enable-all, --disable', () => {
   const base = { enable: [], disable: [], enableAll: false };
   assert.ok(selectRules(base).includes('defer-in-loop'));

@@ -16,7 +16,7 @@ import {
 } from "./chunk-VKM2WGNV.js";
 import {
   version
-} from "./chunk-7LVGDKYV.js";
+} from "./chunk-NFYL7KW4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -1435,9 +1435,9 @@ flags:
   -v, --verbose              also print loader, type-checker and cache notes
 
 exit codes: 0 no finding at or above the gate, 1 findings at or above it, 2 usage or
-configuration error (also an unwritable output file), 3 internal error (a rule or the analysis
-failed, a file or directory could not be read, or a fix would have produced code that does not
-parse; the other findings are still reported).
+configuration error (also an unwritable output file, or a pattern that matches nothing), 3
+internal error (a rule or the analysis failed, a file or directory could not be read, or a fix
+would have produced code that does not parse; the other findings are still reported).
 `;
 function list(v) {
   return v.split(",").map((x) => x.trim()).filter((x) => x !== "");
@@ -1778,6 +1778,7 @@ ${USAGE}`);
   for (const w of cache?.warnings ?? []) err(`warning: ${w}`);
   if (result.packages === 0) {
     err(`no Go packages matched ${(a.patterns.length ? a.patterns : ["./..."]).join(" ")} in ${cwd}`);
+    if (result.loadErrors.some((e) => e.startsWith("pattern "))) return 2;
   }
   const root = result.root;
   const original = /* @__PURE__ */ new Map();

@@ -9,11 +9,11 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-W62ZI3X3.js";
+} from "./chunk-V7343K5N.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-VKM2WGNV.js";
-import "./chunk-7LVGDKYV.js";
+import "./chunk-NFYL7KW4.js";
 import "./chunk-M7VEKSCT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-7XSOKHIK.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-W62ZI3X3.js";
+} from "./chunk-V7343K5N.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-VKM2WGNV.js";
 import {
   version
-} from "./chunk-7LVGDKYV.js";
+} from "./chunk-NFYL7KW4.js";
 import {
   AnalysisCache,
   DriverError,

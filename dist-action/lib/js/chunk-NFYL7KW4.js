@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
   cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-JMHCTCBM.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-SN2OB3O7.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-GBBQNIEF.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-XCP5BPDT.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-22HECOIM.js")).run },
   explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-JYRABBRP.js")).run },
   init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-AOPMYFBB.js")).run },
   lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-AVJFHT4I.js")).run },
