@@ -688,8 +688,12 @@ class SourcePackage implements PackageView {
             if (name === '_') continue;
             if (name === '.') {
               const view = this.u.package(path);
-              if (view instanceof SourcePackage) for (const [k, v] of view.scope.names) if (isExported(k)) fscope.names.set(k, v);
-              else if (view) (fscope as Scope & { dot?: PackageView[] }).dot = [...((fscope as { dot?: PackageView[] }).dot ?? []), view];
+              if (view instanceof SourcePackage) {
+                for (const [k, v] of view.scope.names) if (isExported(k)) fscope.names.set(k, v);
+              } else if (view) {
+                const dotted = fscope as Scope & { dot?: PackageView[] };
+                (dotted.dot ??= []).push(view);
+              }
               continue;
             }
             const view = this.u.package(path);

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-NFYL7KW4.js";
+} from "./chunk-GTNZDRWR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

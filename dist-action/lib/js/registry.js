@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-GBL3W5HI.js";
-import "./chunk-CPPLI52B.js";
+} from "./chunk-MMWXPBKW.js";
+import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

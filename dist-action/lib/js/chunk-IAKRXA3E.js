@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-M7VEKSCT.js";
+} from "./chunk-M5FB227Y.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-7XSOKHIK.js";
+import "./chunk-PS5QVN5N.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-GBL3W5HI.js";
+} from "./chunk-MMWXPBKW.js";
 import {
   docUrl
-} from "./chunk-CPPLI52B.js";
+} from "./chunk-VSAPLJ4O.js";
 import {
   forEachChild,
   loopingLabels

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-7XSOKHIK.js";
+} from "./chunk-PS5QVN5N.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-CPPLI52B.js";
+} from "./chunk-VSAPLJ4O.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-M7VEKSCT.js";
+} from "./chunk-M5FB227Y.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-GBL3W5HI.js";
+} from "./chunk-MMWXPBKW.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-CPPLI52B.js";
+} from "./chunk-VSAPLJ4O.js";
 import {
   end,
   forEachChild,

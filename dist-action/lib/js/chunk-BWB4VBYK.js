@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-VKM2WGNV.js";
+} from "./chunk-EIFJR4NM.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-GBL3W5HI.js";
-import "./chunk-CPPLI52B.js";
+} from "./chunk-MMWXPBKW.js";
+import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

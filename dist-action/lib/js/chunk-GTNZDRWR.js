@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-JMHCTCBM.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-XCP5BPDT.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-22HECOIM.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-JYRABBRP.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-AOPMYFBB.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-AVJFHT4I.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-IFEZXKUR.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-733UB53U.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-SOKLBS7N.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-IAKRXA3E.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-VNVKBCHL.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-DSW64MHH.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-674VKHXS.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-BWB4VBYK.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-E36XKPGK.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-QDAAKBEF.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-3ZXRD5NG.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-TZRSYNL4.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

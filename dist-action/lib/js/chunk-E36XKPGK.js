@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-VKM2WGNV.js";
+} from "./chunk-EIFJR4NM.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-M7VEKSCT.js";
+} from "./chunk-M5FB227Y.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-7XSOKHIK.js";
+} from "./chunk-PS5QVN5N.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-GBL3W5HI.js";
+} from "./chunk-MMWXPBKW.js";
 import {
   docUrl
-} from "./chunk-CPPLI52B.js";
+} from "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import {
   __commonJS,

@@ -14,7 +14,7 @@ import {
   buildCallGraph,
   checkPackage,
   docUrl
-} from "./chunk-CPPLI52B.js";
+} from "./chunk-VSAPLJ4O.js";
 import {
   end,
   forEachChild,

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-VKM2WGNV.js";
+} from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-NFYL7KW4.js";
+} from "./chunk-GTNZDRWR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-M7VEKSCT.js";
+} from "./chunk-M5FB227Y.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-7XSOKHIK.js";
+} from "./chunk-PS5QVN5N.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-GBL3W5HI.js";
+} from "./chunk-MMWXPBKW.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-CPPLI52B.js";
+} from "./chunk-VSAPLJ4O.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

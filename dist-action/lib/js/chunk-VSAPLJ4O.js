@@ -1455,7 +1455,9 @@ var SourcePackage = class _SourcePackage {
               const view2 = this.u.package(path);
               if (view2 instanceof _SourcePackage) {
                 for (const [k, v] of view2.scope.names) if (isExported(k)) fscope.names.set(k, v);
-                else if (view2) fscope.dot = [...fscope.dot ?? [], view2];
+              } else if (view2) {
+                const dotted = fscope;
+                (dotted.dot ??= []).push(view2);
               }
               continue;
             }

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-CPPLI52B.js";
+} from "./chunk-VSAPLJ4O.js";
 import {
   __commonJS,
   __require,

@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-V7343K5N.js";
+} from "./chunk-TIF2FYIN.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-VKM2WGNV.js";
-import "./chunk-NFYL7KW4.js";
-import "./chunk-M7VEKSCT.js";
+import "./chunk-EIFJR4NM.js";
+import "./chunk-GTNZDRWR.js";
+import "./chunk-M5FB227Y.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-7XSOKHIK.js";
+import "./chunk-PS5QVN5N.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-GBL3W5HI.js";
-import "./chunk-CPPLI52B.js";
+import "./chunk-MMWXPBKW.js";
+import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -11,7 +11,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-CPPLI52B.js";
+} from "./chunk-VSAPLJ4O.js";
 import {
   NOPOS,
   end,

@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-UD4CGDYO.js";
-import "./chunk-M7VEKSCT.js";
+} from "./chunk-7QW57VH2.js";
+import "./chunk-M5FB227Y.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-7XSOKHIK.js";
+import "./chunk-PS5QVN5N.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-GBL3W5HI.js";
-import "./chunk-CPPLI52B.js";
+import "./chunk-MMWXPBKW.js";
+import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 
