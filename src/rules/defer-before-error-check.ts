@@ -206,6 +206,19 @@ function fallsThrough(list: readonly ast.Stmt[] | null | undefined, exits: (c: a
   }
 }
 
+/** Whether a call ends the process or the goroutine: a helper that always exits, or an exit held in a local variable. */
+function exitTest(pass: Pass): (c: ast.CallExpr) => boolean {
+  const g = callGraphOf(pass);
+  return (call) => {
+    const n = g.calleeOf(call);
+    if (n && g.alwaysExits(n)) return true;
+    // An exit called through a local variable (`fatal := logger.Fatalf; ...; fatal("lock: %v", err)`).
+    const f = unparen(call.fun);
+    const file = f.kind === 'Ident' && exitAliases(pass).has(f.name) ? pass.fileOf(call) : undefined;
+    return !!file && !!processExit(pass, file, call);
+  };
+}
+
 /**
  * How an `if` that tests err settles it: 'settled' when the way on for a non-nil err ends (`if
  * err != nil { return }`, `if err == nil { ... } else { return }`), 'falls-through' when a
@@ -222,15 +235,7 @@ function errTest(pass: Pass, s: ast.IfStmt, err: ast.Ident): 'settled' | 'falls-
     return c.kind === 'BinaryExpr' && c.op === op && ((isErr(c.x) && isNilIdent(pass, unparen(c.y))) || (isErr(c.y) && isNilIdent(pass, unparen(c.x))));
   };
   const c = unparen(s.cond);
-  const g = callGraphOf(pass);
-  const exits = (call: ast.CallExpr): boolean => {
-    const n = g.calleeOf(call);
-    if (n && g.alwaysExits(n)) return true;
-    // An exit called through a local variable (`fatal := logger.Fatalf; ...; fatal("lock: %v", err)`).
-    const f = unparen(call.fun);
-    const file = f.kind === 'Ident' && exitAliases(pass).has(f.name) ? pass.fileOf(call) : undefined;
-    return !!file && !!processExit(pass, file, call);
-  };
+  const exits = exitTest(pass);
   // err != nil (or `err != nil || more`): the body runs for every non-nil err.
   if (cmp(c, '!=') || (c.kind === 'BinaryExpr' && c.op === '||' && cmp(c.x, '!='))) return fallsThrough(s.body.list, exits) ? 'falls-through' : 'settled';
   // err == nil (or `err == nil && more`): a non-nil err takes the else, or goes on past the if.
@@ -241,8 +246,19 @@ function errTest(pass: Pass, s: ast.IfStmt, err: ast.Ident): 'settled' | 'falls-
   return undefined;
 }
 
-/** Whether a statement settles the question before the defer: looks at err, assigns or nil-checks x. */
-function settles(pass: Pass, s: ast.Stmt, x: ast.Ident, err: ast.Ident | null): boolean {
+/**
+ * Whether a statement settles the question before the defer: looks at err, assigns or nil-checks
+ * x, or leaves the function on a test of another result of the same call (`op, status, err :=
+ * begin(); if status != ready { return nil, err }`: the call says by its status when op is valid).
+ */
+function settles(pass: Pass, s: ast.Stmt, x: ast.Ident, err: ast.Ident | null, companions: readonly ast.Ident[]): boolean {
+  if (
+    s.kind === 'IfStmt' &&
+    companions.some((c) => mentions(pass, s.cond, c)) &&
+    !fallsThrough(s.body.list, exitTest(pass))
+  ) {
+    return true;
+  }
   // An if that tests err but lets a non-nil err go on (`if err != nil { log.Print(err) }`) does
   // not settle it; an if whose condition does not test err (`if err != nil { return nil, err2 }`
   // after `x, err2 := ...`) does not either, unless it assigns or nil-checks x.
@@ -325,7 +341,7 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
           if (a.err && mentions(pass, s, a.err)) break;
           continue;
         }
-        if (settles(pass, s, x, a.err)) break;
+        if (settles(pass, s, x, a.err, a.values.filter((v) => v !== x))) break;
       }
     }
   }

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MMWXPBKW.js";
+} from "./chunk-KIV42FAA.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

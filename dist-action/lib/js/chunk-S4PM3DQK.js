@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MMWXPBKW.js";
+} from "./chunk-KIV42FAA.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

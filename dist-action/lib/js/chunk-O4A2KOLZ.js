@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MMWXPBKW.js";
+} from "./chunk-KIV42FAA.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-GTNZDRWR.js";
+} from "./chunk-4IXHZHEJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MMWXPBKW.js";
+} from "./chunk-KIV42FAA.js";
 import {
   SEVERITIES,
   compareFindings,

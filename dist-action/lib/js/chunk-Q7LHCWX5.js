@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-TIF2FYIN.js";
+} from "./chunk-IFXZVMLT.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-GTNZDRWR.js";
+} from "./chunk-4IXHZHEJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MMWXPBKW.js";
+} from "./chunk-KIV42FAA.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -7005,6 +7005,16 @@ function fallsThrough(list, exits) {
       return false;
   }
 }
+function exitTest(pass) {
+  const g = callGraphOf(pass);
+  return (call) => {
+    const n = g.calleeOf(call);
+    if (n && g.alwaysExits(n)) return true;
+    const f = unparen(call.fun);
+    const file = f.kind === "Ident" && exitAliases(pass).has(f.name) ? pass.fileOf(call) : void 0;
+    return !!file && !!processExit(pass, file, call);
+  };
+}
 function errTest(pass, s, err) {
   const isErr = (e) => {
     const x = unparen(e);
@@ -7015,14 +7025,7 @@ function errTest(pass, s, err) {
     return c2.kind === "BinaryExpr" && c2.op === op && (isErr(c2.x) && isNilIdent(pass, unparen(c2.y)) || isErr(c2.y) && isNilIdent(pass, unparen(c2.x)));
   };
   const c = unparen(s.cond);
-  const g = callGraphOf(pass);
-  const exits = (call) => {
-    const n = g.calleeOf(call);
-    if (n && g.alwaysExits(n)) return true;
-    const f = unparen(call.fun);
-    const file = f.kind === "Ident" && exitAliases(pass).has(f.name) ? pass.fileOf(call) : void 0;
-    return !!file && !!processExit(pass, file, call);
-  };
+  const exits = exitTest(pass);
   if (cmp(c, "!=") || c.kind === "BinaryExpr" && c.op === "||" && cmp(c.x, "!=")) return fallsThrough(s.body.list, exits) ? "falls-through" : "settled";
   if (cmp(c, "==") || c.kind === "BinaryExpr" && c.op === "&&" && cmp(c.x, "==")) {
     if (!s.else) return "falls-through";
@@ -7030,7 +7033,10 @@ function errTest(pass, s, err) {
   }
   return void 0;
 }
-function settles(pass, s, x, err) {
+function settles(pass, s, x, err, companions) {
+  if (s.kind === "IfStmt" && companions.some((c) => mentions(pass, s.cond, c)) && !fallsThrough(s.body.list, exitTest(pass))) {
+    return true;
+  }
   if (err && s.kind === "IfStmt" && !(s.init && mentions(pass, s.init, err))) {
     const t = mentions(pass, s.cond, err) ? errTest(pass, s, err) : "falls-through";
     if (t === "falls-through") return settlesX(pass, s, x);
@@ -7096,7 +7102,7 @@ function checkList(pass, file, fn, list) {
           if (a.err && mentions(pass, s, a.err)) break;
           continue;
         }
-        if (settles(pass, s, x, a.err)) break;
+        if (settles(pass, s, x, a.err, a.values.filter((v) => v !== x))) break;
       }
     }
   }
