@@ -417,7 +417,7 @@ function deferTarget(pass: Pass, d: ast.DeferStmt): ast.Ident | undefined {
 }
 
 /** Whether the loop body stores the deferred call's target where it outlives the iteration: appended to, or assigned into, a variable declared outside the loop. */
-function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boolean {
+function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt, body: ast.BlockStmt | undefined): boolean {
   const target = deferTarget(pass, d);
   // A cleanup function returned with the resource it cleans up (`srv, cleanup, err :=
   // newServer(h); defer cleanup()`): the resource is what may be kept.
@@ -434,6 +434,7 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
   const recv = unparen(d.call.fun);
   const released = recv.kind === 'SelectorExpr' && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : undefined;
   if (released?.kind === 'IndexExpr' && outside(released)) return true;
+  if (body && rangeElementUsedAfter(pass, loop, target, body)) return true;
   // C memory handed to a C call that keeps it: the call's result is stored outside the loop
   // (`cRes[i] = C.ConfigResource_new(kind, cName)`) or it adds to a C object from outside the loop
   // (`C.topic_partition_list_add(cparts, ctopic, p)`). cgo hides who owns the pointer, and the
@@ -464,6 +465,43 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt): bool
   });
   if (kept) return true;
   return storedOutside(pass, loop, isTarget);
+}
+
+/**
+ * The range variable of a loop over a collection declared outside it, when the body never assigns
+ * it and the function uses the collection after the loop (`for _, c := range childData { defer
+ * c.Release() }; ...; concat(childData, mem)`, arrow-go's reference-counted children): the
+ * iteration acquired nothing, and each element has to stay valid until the function is done with
+ * the collection. A use only in `len` or `cap` does not count.
+ */
+function rangeElementUsedAfter(pass: Pass, loop: LoopNode, target: ast.Ident, body: ast.BlockStmt): boolean {
+  if (loop.kind !== 'RangeStmt') return false;
+  const o = pass.types.objectOf(target);
+  const isVar = (e: ast.Expr | null | undefined) => !!e && unparen(e).kind === 'Ident' && pass.types.objectOf(unparen(e) as ast.Ident) === o;
+  if (!o || !(isVar(loop.key) || isVar(loop.value))) return false;
+  const coll = rootIdent(loop.x);
+  const co = coll ? pass.types.objectOf(coll) : undefined;
+  if (!co || !declaredOutside(pass, loop, loop.x)) return false;
+  let assigned = false;
+  walkSameFunc(loop.body, (x) => {
+    if (assigned) return false;
+    if (x.kind === 'AssignStmt' && x.lhs.some((l) => isVar(l))) assigned = true;
+    return !assigned;
+  });
+  if (assigned) return false;
+  const after = nodeEnd(loop);
+  let used = false;
+  walkSameFunc(body, (x) => {
+    if (used) return false;
+    if (nodeEnd(x) <= after) return false;
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      if (f.kind === 'Ident' && (f.name === 'len' || f.name === 'cap') && pass.types.objectOf(f)?.kind === 'builtin') return false;
+    }
+    if (x.kind === 'Ident' && nodePos(x) >= after && pass.types.objectOf(x) === co) used = true;
+    return !used;
+  });
+  return used;
 }
 
 /** Calls that keep the writer they are given and write to it until stopped or replaced. */
@@ -786,7 +824,7 @@ function run(pass: Pass): void {
       // Kept beyond the iteration: the value is appended to or stored in something declared
       // outside the loop (`svcs = append(svcs, svc)`, `conns[i] = c`), so it is used after the
       // loop and has to stay open until the function is done with all of them.
-      if (!unlocking && keptBeyondIteration(pass, loop, d)) return;
+      if (!unlocking && keptBeyondIteration(pass, loop, d, fn?.body ?? undefined)) return;
       const fname = fn ? funcName(file, fn) : 'the function';
       const loopLine = lineOf(file, loop);
       const deferred = callText(file, d.call);

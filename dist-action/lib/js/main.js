@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-4IXHZHEJ.js";
+} from "./chunk-OZOD5JJQ.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -148,6 +148,32 @@ func startAll(n int, use func([]*backend)) {
 	use(backends)
 }
 
+// Elements of a collection made before the loop, reached through the range variable, while the
+// function still uses the collection after the loop: each must stay valid until then.
+func stopAfterUse(backends []*backend, use func([]*backend)) {
+	for _, b := range backends {
+		defer b.Stop()
+	}
+	use(backends)
+}
+
+// The same loop when nothing but the count is used after it: each Stop waits for the return.
+func stopAfterCount(backends []*backend) int {
+	for _, b := range backends {
+		defer b.Stop() // want `the deferred b\.Stop\(\) runs only when stopAfterCount returns`
+	}
+	return len(backends)
+}
+
+// The range variable replaced by a new value the iteration made: that value is acquired here.
+func restartAll(backends []*backend, use func([]*backend)) {
+	for _, b := range backends {
+		b = &backend{addr: b.addr}
+		defer b.Stop() // want `the deferred b\.Stop\(\) runs only when restartAll returns`
+	}
+	use(backends)
+}
+
 // A select with a timeout case after the loop is no wait for cancellation.
 func dialThenWait(ctx context.Context, addrs []string, ready <-chan struct{}) error {
 	for _, a := range addrs {

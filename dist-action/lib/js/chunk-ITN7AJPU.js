@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KIV42FAA.js";
+} from "./chunk-4D3UXZ7H.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-4IXHZHEJ.js";
+} from "./chunk-OZOD5JJQ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KIV42FAA.js";
+} from "./chunk-4D3UXZ7H.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-IFXZVMLT.js";
+} from "./chunk-KUPHQSUW.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-4IXHZHEJ.js";
+} from "./chunk-OZOD5JJQ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KIV42FAA.js";
+} from "./chunk-4D3UXZ7H.js";
 import {
   SEVERITIES,
   compareFindings,

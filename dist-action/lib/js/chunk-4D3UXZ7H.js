@@ -2610,7 +2610,7 @@ function deferTarget(pass, d) {
   const a = d.call.args?.[0];
   return a ? rootIdent(unconvert(pass, a)) : fun.kind === "SelectorExpr" ? rootIdent(fun.x) : void 0;
 }
-function keptBeyondIteration(pass, loop, d) {
+function keptBeyondIteration(pass, loop, d, body) {
   const target = deferTarget(pass, d);
   if (!target) return cleanupOfKeptValue(pass, loop, d);
   const o = pass.types.objectOf(target);
@@ -2623,6 +2623,7 @@ function keptBeyondIteration(pass, loop, d) {
   const recv = unparen(d.call.fun);
   const released = recv.kind === "SelectorExpr" && rootIdent(recv.x) === target ? unparen(recv.x) : d.call.args?.[0] ? unconvert(pass, d.call.args[0]) : void 0;
   if (released?.kind === "IndexExpr" && outside(released)) return true;
+  if (body && rangeElementUsedAfter(pass, loop, target, body)) return true;
   if (isCgoCall(pass, d.call)) {
     let handed = false;
     walkSameFunc(loop.body, (x) => {
@@ -2647,6 +2648,35 @@ function keptBeyondIteration(pass, loop, d) {
   });
   if (kept) return true;
   return storedOutside(pass, loop, isTarget);
+}
+function rangeElementUsedAfter(pass, loop, target, body) {
+  if (loop.kind !== "RangeStmt") return false;
+  const o = pass.types.objectOf(target);
+  const isVar = (e) => !!e && unparen(e).kind === "Ident" && pass.types.objectOf(unparen(e)) === o;
+  if (!o || !(isVar(loop.key) || isVar(loop.value))) return false;
+  const coll = rootIdent(loop.x);
+  const co = coll ? pass.types.objectOf(coll) : void 0;
+  if (!co || !declaredOutside(pass, loop, loop.x)) return false;
+  let assigned = false;
+  walkSameFunc(loop.body, (x) => {
+    if (assigned) return false;
+    if (x.kind === "AssignStmt" && x.lhs.some((l) => isVar(l))) assigned = true;
+    return !assigned;
+  });
+  if (assigned) return false;
+  const after = end(loop);
+  let used = false;
+  walkSameFunc(body, (x) => {
+    if (used) return false;
+    if (end(x) <= after) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "Ident" && (f.name === "len" || f.name === "cap") && pass.types.objectOf(f)?.kind === "builtin") return false;
+    }
+    if (x.kind === "Ident" && pos(x) >= after && pass.types.objectOf(x) === co) used = true;
+    return !used;
+  });
+  return used;
 }
 var KEEPS_WRITER = /* @__PURE__ */ new Set([
   "runtime/pprof.StartCPUProfile",
@@ -2874,7 +2904,7 @@ function run(pass) {
       if (!unlocking && fn?.body && waitsAfter(pass, file, fn.body, outer)) return;
       if (fn?.body && runsAfterFinalUnlock(file, fn.body, outer, d)) return;
       if (!unlocking && handedToGoroutine(pass, loop, d)) return;
-      if (!unlocking && keptBeyondIteration(pass, loop, d)) return;
+      if (!unlocking && keptBeyondIteration(pass, loop, d, fn?.body ?? void 0)) return;
       const fname = fn ? funcName(file, fn) : "the function";
       const loopLine = lineOf(file, loop);
       const deferred = callText(file, d.call);

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KIV42FAA.js";
+} from "./chunk-4D3UXZ7H.js";
 import {
   docUrl,
   severityRank
