@@ -3,13 +3,13 @@
 // forever. Also wg.Done() both deferred and called explicitly on one path: the counter goes
 // negative and the program panics.
 import type * as ast from '../syntax/ast.js';
-import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, inspect as inspectAll, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { PLUMBING_CALLS } from './catalog.js';
 import {
-  enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
+  enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, deferredTarget, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
   searchCallees, textOf, varPath, type FuncNode, type VarPath, bodyNeeds,
 } from './helpers.js';
 
@@ -91,10 +91,35 @@ function marksDone(pass: Pass, n: ast.Node, wg: VarPath): boolean {
 function deferredDone(pass: Pass, cfg: CFG, wg: VarPath): ast.DeferStmt | undefined {
   for (const d of cfg.defers) {
     const fun = unparen(d.call.fun);
-    const calls = fun.kind === 'FuncLit' ? doneCallsIn(pass, fun.body) : doneCallsIn(pass, d.call);
+    const calls = fun.kind === 'FuncLit' ? doneCallsIn(pass, fun.body).filter((c) => !inRecoverBranch(fun.body, c.call)) : doneCallsIn(pass, d.call);
     if (calls.some((c) => samePath(c.path, wg))) return d;
   }
   return undefined;
+}
+
+/**
+ * Whether a call sits in the body of an `if` that tests recover() (`if r := recover(); r != nil
+ * { ...; wg.Done() }`): it runs only when a panic was stopped, the path on which the goroutine's
+ * own Done was skipped, so it is no second Done.
+ */
+function inRecoverBranch(body: ast.BlockStmt, call: ast.CallExpr): boolean {
+  const at = nodePos(call);
+  let inside = false;
+  inspectAll(body, (x) => {
+    if (inside || at < nodePos(x) || at >= nodeEnd(x)) return false;
+    if (x.kind === 'IfStmt' && at >= nodePos(x.body) && at < nodeEnd(x.body)) {
+      let recovers = false;
+      for (const part of [x.init, x.cond]) {
+        if (part) inspectAll(part, (y) => {
+          if (y.kind === 'CallExpr' && unparen(y.fun).kind === 'Ident' && (unparen(y.fun) as ast.Ident).name === 'recover') recovers = true;
+          return !recovers;
+        });
+      }
+      if (recovers) inside = true;
+    }
+    return !inside;
+  });
+  return inside;
 }
 
 /**
@@ -149,6 +174,40 @@ function isFalse(e: ast.Expr | null | undefined): boolean {
 function isTrue(e: ast.Expr | null | undefined): boolean {
   const x = e ? unparen(e) : undefined;
   return x?.kind === 'Ident' && x.name === 'true';
+}
+
+/**
+ * Whether a Done sits in the body of `if !x.flag { ... }` (a field, not a local) whose body sets
+ * the same field to true: a test-and-set that other code shares, so the group is marked by
+ * whichever gets there first (esbuild's serve listener: the first Accept or the server's early
+ * failure).
+ */
+function sharedFlagGuard(pass: Pass, body: ast.BlockStmt, call: ast.CallExpr): boolean {
+  const at = nodePos(call);
+  let found = false;
+  walkNode(body, (x) => {
+    if (found || at < nodePos(x) || at >= nodeEnd(x)) return false;
+    if (x.kind === 'IfStmt' && at >= nodePos(x.body) && at < nodeEnd(x.body)) {
+      const c = unparen(x.cond);
+      const flag = c.kind === 'UnaryExpr' && c.op === '!' ? unparen(c.x) : undefined;
+      if (flag?.kind === 'SelectorExpr') {
+        const text = flagText(flag);
+        found = (x.body.list ?? []).some((st) => st.kind === 'AssignStmt' && st.tok === '=' && st.lhs.length === 1 && flagText(unparen(st.lhs[0]!)) === text && isTrue(st.rhs[0]));
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** `a.b.c` for a selector chain over an identifier; '' otherwise. */
+function flagText(e: ast.Expr): string {
+  if (e.kind === 'Ident') return e.name;
+  if (e.kind === 'SelectorExpr') {
+    const x = flagText(unparen(e.x));
+    return x ? `${x}.${e.sel.name}` : '';
+  }
+  return '';
 }
 
 /**
@@ -450,6 +509,9 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
     if (addsItself(fnFile, fn, wgText)) continue;
     // Counted once for many goroutines: the one the condition picks calls Done.
     if (oneOfMany(file, go, waiter.replace(/^&/, ''))) continue;
+    // First to finish signals: Done under a test-and-set of a shared flag (`if !h.done { h.done =
+    // true; h.wg.Done() }`), which another function sets too: whoever comes first marks the group.
+    if (fn.body && dones.some((d) => sharedFlagGuard(pass, fn.body!, d.call))) continue;
     const avoid = (n: ast.Node) => marksDone(pass, n, first.path);
     const inLoop = dones.some((d) => {
       const at = cfg.locate(d.call);
@@ -471,7 +533,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       const ret = returnOfPath(path) ?? (inLoop ? (path[path.length - 1]!.nodes.find((n) => n.kind === 'ReturnStmt') as ast.ReturnStmt | undefined) : undefined);
       how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
       at = ret;
-    } else if (deferredRecover(pass, fn)) {
+    } else if (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn)!, wgText)) {
       // A panic that the goroutine's own recover stops lets it exit normally, without Done.
       path = cfg.findPath(cfg.entry, 'panic', { avoid });
       const last = path?.[path.length - 1];
@@ -564,6 +626,41 @@ function labelOf(fn: FuncNode, loop: ast.Stmt): string | undefined {
     return !name;
   });
   return name;
+}
+
+/**
+ * Whether the goroutine's recover handler marks the group done itself when it stops a panic
+ * (`defer c.recoverInternalError(waitGroup, i)` whose body calls `waitGroup.Done()` after
+ * `recover()`, as esbuild's linker does; or a deferred literal calling `wg.Done()` in its
+ * recover branch): the recovered goroutine then owes nothing.
+ */
+function recoverMarksDone(pass: Pass, file: PassFile, d: ast.DeferStmt, wgText: string): boolean {
+  const target = deferredTarget(pass, d.call, 'recover');
+  if (!target?.body) return false;
+  const want = wgText.replace(/^&/, '');
+  // The handler's parameters that receive the group.
+  const params = new Set<string>();
+  let i = 0;
+  for (const field of target.type.params?.list ?? []) {
+    for (const name of field.names ?? [{ name: '' } as ast.Ident]) {
+      const arg = d.call.args?.[i++];
+      if (arg && name.name && textOf(file, arg).replace(/^&/, '') === want) params.add(name.name);
+    }
+  }
+  let marks = false;
+  inspectAll(target.body, (x) => {
+    if (marks) return false;
+    if (x.kind === 'CallExpr' && (x.args?.length ?? 0) === 0) {
+      const f = unparen(x.fun);
+      if (f.kind === 'SelectorExpr' && f.sel.name === 'Done') {
+        const recv = unparen(f.x);
+        const text = recv.kind === 'Ident' ? recv.name : '';
+        if (params.has(text) || (target.kind === 'FuncLit' && textOf(file, recv).replace(/^&/, '') === want)) marks = true;
+      }
+    }
+    return !marks;
+  });
+  return marks;
 }
 
 /**

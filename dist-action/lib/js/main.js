@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-OZOD5JJQ.js";
+} from "./chunk-THAYKE7O.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

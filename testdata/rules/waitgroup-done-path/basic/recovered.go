@@ -89,3 +89,70 @@ func recordAllCounted(items []item, record func(string)) {
 	}()
 	wg.Wait()
 }
+
+type decoder struct{ errs []error }
+
+// recoverChunk stops a panic of a chunk's goroutine and marks the group done for it.
+func (d *decoder) recoverChunk(wg *sync.WaitGroup, i int) {
+	if r := recover(); r != nil {
+		d.errs[i] = fmt.Errorf("chunk %d: %v", i, r)
+		wg.Done()
+	}
+}
+
+// recoverQuietly stops a panic and records it, and leaves the group alone.
+func (d *decoder) recoverQuietly(wg *sync.WaitGroup, i int) {
+	if r := recover(); r != nil {
+		d.errs[i] = fmt.Errorf("chunk %d: %v (%p)", i, r, wg)
+	}
+}
+
+func (d *decoder) decodeChunk(wg *sync.WaitGroup, i int, c []byte) {
+	defer d.recoverChunk(wg, i)
+	mustDecode(c)
+	wg.Done()
+}
+
+func (d *decoder) decodeChunkQuietly(wg *sync.WaitGroup, i int, c []byte) {
+	defer d.recoverQuietly(wg, i)
+	mustDecode(c)
+	wg.Done() // want `wg\.Done\(\) on line \d+ is skipped by a panic in mustDecode\(c\) \(line \d+\), which the goroutine's own recover stops`
+}
+
+// The recover handler calls Done on the recovered path, the body on the normal one: each
+// goroutine marks the group done once either way.
+func (d *decoder) decodeAll(chunks [][]byte, quiet bool) []error {
+	d.errs = make([]error, len(chunks))
+	var wg sync.WaitGroup
+	for i, c := range chunks {
+		wg.Add(1)
+		if quiet {
+			go d.decodeChunkQuietly(&wg, i, c)
+		} else {
+			go d.decodeChunk(&wg, i, c)
+		}
+	}
+	wg.Wait()
+	return d.errs
+}
+
+// The same with a literal: its recover branch calls wg.Done itself.
+func decodeEach(chunks [][]byte) []error {
+	errs := make([]error, len(chunks))
+	var wg sync.WaitGroup
+	for i, c := range chunks {
+		wg.Add(1)
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("chunk %d: %v", i, r)
+					wg.Done()
+				}
+			}()
+			mustDecode(c)
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	return errs
+}

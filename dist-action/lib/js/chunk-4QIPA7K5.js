@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-KUPHQSUW.js";
+} from "./chunk-7Y25RPBS.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-EIFJR4NM.js";
-import "./chunk-OZOD5JJQ.js";
+import "./chunk-THAYKE7O.js";
 import "./chunk-M5FB227Y.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-PS5QVN5N.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-4D3UXZ7H.js";
+import "./chunk-GJVDA3KR.js";
 import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4D3UXZ7H.js";
+} from "./chunk-GJVDA3KR.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

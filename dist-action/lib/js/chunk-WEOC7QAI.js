@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-KUPHQSUW.js";
+} from "./chunk-7Y25RPBS.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-OZOD5JJQ.js";
+} from "./chunk-THAYKE7O.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4D3UXZ7H.js";
+} from "./chunk-GJVDA3KR.js";
 import {
   SEVERITIES,
   compareFindings,

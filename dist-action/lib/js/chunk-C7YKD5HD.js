@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4D3UXZ7H.js";
+} from "./chunk-GJVDA3KR.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-OZOD5JJQ.js";
+} from "./chunk-THAYKE7O.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4D3UXZ7H.js";
+} from "./chunk-GJVDA3KR.js";
 import {
   SEVERITIES,
   compareFindings,

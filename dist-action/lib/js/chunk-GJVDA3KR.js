@@ -8581,10 +8581,29 @@ function marksDone(pass, n, wg) {
 function deferredDone(pass, cfg, wg) {
   for (const d of cfg.defers) {
     const fun = unparen(d.call.fun);
-    const calls = fun.kind === "FuncLit" ? doneCallsIn(pass, fun.body) : doneCallsIn(pass, d.call);
+    const calls = fun.kind === "FuncLit" ? doneCallsIn(pass, fun.body).filter((c) => !inRecoverBranch(fun.body, c.call)) : doneCallsIn(pass, d.call);
     if (calls.some((c) => samePath(c.path, wg))) return d;
   }
   return void 0;
+}
+function inRecoverBranch(body, call) {
+  const at = pos(call);
+  let inside = false;
+  inspect(body, (x) => {
+    if (inside || at < pos(x) || at >= end(x)) return false;
+    if (x.kind === "IfStmt" && at >= pos(x.body) && at < end(x.body)) {
+      let recovers = false;
+      for (const part of [x.init, x.cond]) {
+        if (part) inspect(part, (y) => {
+          if (y.kind === "CallExpr" && unparen(y.fun).kind === "Ident" && unparen(y.fun).name === "recover") recovers = true;
+          return !recovers;
+        });
+      }
+      if (recovers) inside = true;
+    }
+    return !inside;
+  });
+  return inside;
 }
 function defaultCaseReturns(fn) {
   const out = /* @__PURE__ */ new Set();
@@ -8629,6 +8648,31 @@ function isFalse(e) {
 function isTrue(e) {
   const x = e ? unparen(e) : void 0;
   return x?.kind === "Ident" && x.name === "true";
+}
+function sharedFlagGuard(pass, body, call) {
+  const at = pos(call);
+  let found = false;
+  walkNode(body, (x) => {
+    if (found || at < pos(x) || at >= end(x)) return false;
+    if (x.kind === "IfStmt" && at >= pos(x.body) && at < end(x.body)) {
+      const c = unparen(x.cond);
+      const flag = c.kind === "UnaryExpr" && c.op === "!" ? unparen(c.x) : void 0;
+      if (flag?.kind === "SelectorExpr") {
+        const text = flagText(flag);
+        found = (x.body.list ?? []).some((st) => st.kind === "AssignStmt" && st.tok === "=" && st.lhs.length === 1 && flagText(unparen(st.lhs[0])) === text && isTrue(st.rhs[0]));
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+function flagText(e) {
+  if (e.kind === "Ident") return e.name;
+  if (e.kind === "SelectorExpr") {
+    const x = flagText(unparen(e.x));
+    return x ? `${x}.${e.sel.name}` : "";
+  }
+  return "";
 }
 function onceGuards(pass, fn, dones) {
   const out = /* @__PURE__ */ new Set();
@@ -8865,6 +8909,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
     if (!spawnerAdds(pass, file, go, waiter)) continue;
     if (addsItself(fnFile, fn, wgText)) continue;
     if (oneOfMany(file, go, waiter.replace(/^&/, ""))) continue;
+    if (fn.body && dones.some((d) => sharedFlagGuard(pass, fn.body, d.call))) continue;
     const avoid = (n) => marksDone(pass, n, first.path);
     const inLoop = dones.some((d) => {
       const at2 = cfg.locate(d.call);
@@ -8881,7 +8926,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
       const ret = returnOfPath(path) ?? (inLoop ? path[path.length - 1].nodes.find((n) => n.kind === "ReturnStmt") : void 0);
       how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
       at = ret;
-    } else if (deferredRecover(pass, fn)) {
+    } else if (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn), wgText)) {
       path = cfg.findPath(cfg.entry, "panic", { avoid });
       const last = path?.[path.length - 1];
       if (last?.noReturnCall) {
@@ -8962,6 +9007,33 @@ function labelOf2(fn, loop) {
     return !name;
   });
   return name;
+}
+function recoverMarksDone(pass, file, d, wgText) {
+  const target = deferredTarget(pass, d.call, "recover");
+  if (!target?.body) return false;
+  const want = wgText.replace(/^&/, "");
+  const params = /* @__PURE__ */ new Set();
+  let i = 0;
+  for (const field of target.type.params?.list ?? []) {
+    for (const name of field.names ?? [{ name: "" }]) {
+      const arg = d.call.args?.[i++];
+      if (arg && name.name && textOf(file, arg).replace(/^&/, "") === want) params.add(name.name);
+    }
+  }
+  let marks = false;
+  inspect(target.body, (x) => {
+    if (marks) return false;
+    if (x.kind === "CallExpr" && (x.args?.length ?? 0) === 0) {
+      const f = unparen(x.fun);
+      if (f.kind === "SelectorExpr" && f.sel.name === "Done") {
+        const recv = unparen(f.x);
+        const text = recv.kind === "Ident" ? recv.name : "";
+        if (params.has(text) || target.kind === "FuncLit" && textOf(file, recv).replace(/^&/, "") === want) marks = true;
+      }
+    }
+    return !marks;
+  });
+  return marks;
 }
 function callBeforeDone(pass, cfg, done, marks) {
   const doneEntry = cfg.locate(done)?.node;

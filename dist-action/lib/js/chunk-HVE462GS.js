@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-BYLSCNKT.js";
+} from "./chunk-CWBSKAQW.js";
 import "./chunk-M5FB227Y.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-PS5QVN5N.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-4D3UXZ7H.js";
+import "./chunk-GJVDA3KR.js";
 import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
