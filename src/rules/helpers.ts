@@ -982,6 +982,43 @@ export function guardConds(fn: FuncNode, target: ast.Node): ast.Expr[] {
 }
 
 /**
+ * Whether a lock call sits under `if c { ... }` and an earlier `if c { ... }` with the same
+ * condition text, whose variables are not assigned in between, releases the same mutex (`if
+ * release { o.mu.Unlock() }; ...; if release { o.mu.Lock() }` in a function that runs with o.mu
+ * held, as rclone's RWFileHandle._readAt does): both tests go the same way, so the lock only
+ * takes back what the function let go of.
+ */
+export function relocksUnderSameGuard(pass: Pass, file: PassFile, fn: FuncNode, lock: ast.CallExpr, releases: (u: LockCall) => boolean): boolean {
+  if (!fn.body) return false;
+  const conds = guardConds(fn, lock).map((c) => textOf(file, c));
+  if (conds.length === 0) return false;
+  const at = nodePos(lock);
+  let found = false;
+  walkNode(fn.body, (x) => {
+    if (found || x.kind === 'FuncLit') return false;
+    if (x.kind !== 'IfStmt' || nodeEnd(x) > at || !conds.includes(textOf(file, x.cond))) return true;
+    if (!lockCallsIn(pass, x.body).some(releases)) return true;
+    const names = new Set<string>();
+    walkNode(x.cond, (y) => {
+      if (y.kind === 'Ident') names.add(y.name);
+      return true;
+    });
+    let changed = false;
+    walkNode(fn.body!, (y) => {
+      if (changed) return false;
+      if ((y.kind === 'AssignStmt' || y.kind === 'IncDecStmt') && nodePos(y) > nodeEnd(x) && nodePos(y) < at) {
+        const lhs = y.kind === 'AssignStmt' ? y.lhs : [y.x];
+        for (const l of lhs) if (unparen(l).kind === 'Ident' && names.has((unparen(l) as ast.Ident).name)) changed = true;
+      }
+      return true;
+    });
+    if (!changed) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
  * Whether a literal's text is its value, so that two different texts are two different values:
  * a double-quoted string without escapes, or a decimal integer (not `0x10` against `16`).
  */

@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  nameWords,
+  nameWords, relocksUnderSameGuard,
   callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
   enclosingFuncDecl, exhaustiveSwitchMisses, guardConds, listHolding, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
@@ -547,6 +547,8 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     if (deferred.size > 0 && !cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && deferred.has(n as ast.DeferStmt))) continue;
     // Reached only after releasing the same mutex: the function re-acquires a lock its caller holds.
     if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
+    // `if release { mu.Unlock() }; ...; if release { mu.Lock() }`: the same test let go of it first.
+    if (relocksUnderSameGuard(pass, file, fn, lc.call, (u) => u.method === unlock && sameMutex(pass, m, u.mutex))) continue;
     // A method value that unlocks it is handed out (`return tx.dc, tx.closemuRUnlockRelease, nil`).
     if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
     // A callback that keeps the lock between calls, released by a defer of the function around it

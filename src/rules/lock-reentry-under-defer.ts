@@ -9,7 +9,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  assignsVar, callsMethodNamed, guardConds, plainLiteralText, skippedForCall, type CallTrail, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath, walkSameFunc,
+  assignsVar, callsMethodNamed, guardConds, plainLiteralText, relocksUnderSameGuard, skippedForCall, type CallTrail, callText, sourceMentions, cfgOf, hasDefer, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, sameExpr, samePath, searchCallees, textOf, varPath, walkSameFunc,
   type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
@@ -132,6 +132,11 @@ function locksOnEntry(pass: Pass, fn: GraphNode, path: VarPath, trail: CallTrail
     if (locks.length === 0) return undefined;
   }
   const f = (fn.decl ?? fn.lit)!;
+  // `if release { o.mu.Unlock() }; ...; if release { o.mu.Lock() }` in a function that runs with
+  // o.mu held: the lock takes back what the same test let go of (rclone's RWFileHandle._readAt).
+  const file = pass.fileOf(f);
+  if (file) locks = locks.filter((l) => !relocksUnderSameGuard(pass, file, f, l.call, (u) => (u.method === 'Unlock' || u.method === 'RUnlock') && samePathOf(pass, u.mutex, path)));
+  if (locks.length === 0) return undefined;
   const cfg = cfgOf(pass, f);
   if (!cfg) return undefined;
   const releases = (n: ast.Node) => n.kind !== 'DeferStmt' && lockCallsIn(pass, n).some((l) => (l.method === 'Unlock' || l.method === 'RUnlock') && samePathOf(pass, l.mutex, path));

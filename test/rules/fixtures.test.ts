@@ -147,6 +147,12 @@ test('fixture modules compile (go vet)', { skip: goAvailable ? false : 'go is no
   }
 });
 
+test('fixture files are gofmt-clean', { skip: goAvailable ? false : 'go is not on PATH: fixture formatting is not checked' }, () => {
+  const r = spawnSync('gofmt', ['-l', ROOT], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '', `gofmt -l lists files that are not formatted:\n${r.stdout}`);
+});
+
 test('parseWants reads several literals of both kinds', () => {
   assert.deepEqual(parseWants('// want "a\\\\.b" `c"d`'), ['a\\.b', 'c"d']);
   assert.equal(parseWants('// wanted'), undefined);

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-THAYKE7O.js";
+} from "./chunk-2QITT5XX.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

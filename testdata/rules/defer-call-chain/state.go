@@ -56,7 +56,7 @@ func (r *reconciler) closeCurrent() {
 
 type state struct{ v int }
 
-func captureState() state    { return state{} }
+func captureState() state     { return state{} }
 func (state) Restore()        {}
 func (s *state) Save() *state { return s }
 func (*state) Load()          {}

@@ -2,8 +2,8 @@ package eager
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"log"
 	"os"
 	"path/filepath"

@@ -84,8 +84,8 @@ func errInDeferredLiteralArg() (err error) {
 	return step()
 }
 
-func work()        {}
-func step() error { return nil }
+func work()            {}
+func step() error      { return nil }
 func tempName() string { return "t" }
 
 type subscription struct{}

@@ -222,7 +222,6 @@ func (c *call) finishLit(fn func() error) {
 	c.err = fn()
 }
 
-
 // A staging directory the function makes itself, removed on failure.
 func stage(dir string, write func(string) error) (err error) {
 	tmp := dir + ".tmp"

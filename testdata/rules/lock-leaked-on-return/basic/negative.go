@@ -114,7 +114,6 @@ func conditional(mu *sync.Mutex, lock bool, n *int) {
 	}
 }
 
-
 // Unlock in every iteration, continue included.
 func each(mu *sync.Mutex, xs []int) (n int) {
 	for _, x := range xs {

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-GJVDA3KR.js";
+} from "./chunk-KAJFENKK.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

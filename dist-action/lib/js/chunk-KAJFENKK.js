@@ -1088,6 +1088,35 @@ function guardConds(fn, target) {
   });
   return out;
 }
+function relocksUnderSameGuard(pass, file, fn, lock, releases2) {
+  if (!fn.body) return false;
+  const conds = guardConds(fn, lock).map((c) => textOf(file, c));
+  if (conds.length === 0) return false;
+  const at = pos(lock);
+  let found = false;
+  walkNode(fn.body, (x) => {
+    if (found || x.kind === "FuncLit") return false;
+    if (x.kind !== "IfStmt" || end(x) > at || !conds.includes(textOf(file, x.cond))) return true;
+    if (!lockCallsIn(pass, x.body).some(releases2)) return true;
+    const names = /* @__PURE__ */ new Set();
+    walkNode(x.cond, (y) => {
+      if (y.kind === "Ident") names.add(y.name);
+      return true;
+    });
+    let changed = false;
+    walkNode(fn.body, (y) => {
+      if (changed) return false;
+      if ((y.kind === "AssignStmt" || y.kind === "IncDecStmt") && pos(y) > end(x) && pos(y) < at) {
+        const lhs = y.kind === "AssignStmt" ? y.lhs : [y.x];
+        for (const l of lhs) if (unparen(l).kind === "Ident" && names.has(unparen(l).name)) changed = true;
+      }
+      return true;
+    });
+    if (!changed) found = true;
+    return !found;
+  });
+  return found;
+}
 function plainLiteralText(v) {
   return /^"[^"\\]*"$/.test(v) || /^(0|[1-9][0-9]*)$/.test(v);
 }
@@ -5576,6 +5605,7 @@ function checkFunc(pass, file, fn) {
     const deferred = deferredReleases(pass, file, fn, cfg, m, unlock);
     if (deferred.size > 0 && !cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && deferred.has(n))) continue;
     if (!cfg.pathExists(cfg.entry, stmt, (n) => n !== stmt && releases(pass, n, m, unlock))) continue;
+    if (relocksUnderSameGuard(pass, file, fn, lc.call, (u) => u.method === unlock && sameMutex(pass, m, u.mutex))) continue;
     if (m.path && handsOutUnlock(pass, fn, m.path, unlock)) continue;
     if (fn.kind === "FuncLit" && releasedByEnclosingDefer(pass, file, fn, m, unlock)) continue;
     const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
@@ -7507,6 +7537,9 @@ function locksOnEntry(pass, fn, path, trail) {
     if (locks.length === 0) return void 0;
   }
   const f = fn.decl ?? fn.lit;
+  const file = pass.fileOf(f);
+  if (file) locks = locks.filter((l) => !relocksUnderSameGuard(pass, file, f, l.call, (u) => (u.method === "Unlock" || u.method === "RUnlock") && samePathOf2(pass, u.mutex, path)));
+  if (locks.length === 0) return void 0;
   const cfg = cfgOf(pass, f);
   if (!cfg) return void 0;
   const releases2 = (n) => n.kind !== "DeferStmt" && lockCallsIn(pass, n).some((l) => (l.method === "Unlock" || l.method === "RUnlock") && samePathOf2(pass, l.mutex, path));

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-GJVDA3KR.js";
+} from "./chunk-KAJFENKK.js";
 import {
   docUrl,
   severityRank

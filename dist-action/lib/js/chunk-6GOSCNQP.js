@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-7Y25RPBS.js";
+} from "./chunk-VLJNNWDM.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-THAYKE7O.js";
+} from "./chunk-2QITT5XX.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-GJVDA3KR.js";
+} from "./chunk-KAJFENKK.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-THAYKE7O.js";
+} from "./chunk-2QITT5XX.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-GJVDA3KR.js";
+} from "./chunk-KAJFENKK.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-GJVDA3KR.js";
+} from "./chunk-KAJFENKK.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";
