@@ -1027,7 +1027,7 @@ export function plainLiteralText(v: string): boolean {
 }
 
 /** What a guarding condition needs of a variable for the guarded node to run. */
-export type GuardNeed = 'nil' | 'true' | 'false' | { equals: string } | { differs: string };
+export type GuardNeed = 'nil' | 'true' | 'false' | { equals: string } | { differs: string } | { hasKey: string } | { lacksKey: string };
 
 /**
  * The variables whose test guards a node of fn's own code, with what the node needs of each: it
@@ -1085,10 +1085,29 @@ export function guardNeeds(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Map<
         if (c.kind === 'Ident' || (c.kind === 'UnaryExpr' && c.op === '!')) flags(c, false, acc);
       }
       for (const [name, need] of acc) out.set(name, need);
+      // `if _, ok := p["token"]; !ok { ... }`: the body runs only when the map p lacks the key.
+      const key = mapKeyTest(x);
+      if (key && (inBody || inElse)) out.set(key.map, inBody === key.okNeeded ? { hasKey: key.key } : { lacksKey: key.key });
     }
     return true;
   });
   return out;
+}
+
+/** `if v, ok := m[KEY]; ok` (okNeeded true) or `...; !ok` (false), KEY a string or number literal. */
+function mapKeyTest(s: ast.IfStmt): { map: string; key: string; okNeeded: boolean } | undefined {
+  const init = s.init;
+  if (init?.kind !== 'AssignStmt' || init.tok !== ':=' || init.lhs.length !== 2 || init.rhs.length !== 1) return undefined;
+  const ok = unparen(init.lhs[1]!);
+  const ix = unparen(init.rhs[0]!);
+  if (ok.kind !== 'Ident' || ix.kind !== 'IndexExpr') return undefined;
+  const m = unparen(ix.x);
+  const k = unparen(ix.index);
+  if (m.kind !== 'Ident' || k.kind !== 'BasicLit' || !plainLiteralText(k.value)) return undefined;
+  const c = unparen(s.cond);
+  if (c.kind === 'Ident' && c.name === ok.name) return { map: m.name, key: k.value, okNeeded: true };
+  if (c.kind === 'UnaryExpr' && c.op === '!' && unparen(c.x).kind === 'Ident' && (unparen(c.x) as ast.Ident).name === ok.name) return { map: m.name, key: k.value, okNeeded: false };
+  return undefined;
 }
 
 /**
@@ -1116,6 +1135,14 @@ export function skippedForCall(trail: CallTrail, node: ast.Node): boolean {
     }
     if (!a) continue;
     const x = unparen(a);
+    if (typeof need === 'object' && ('hasKey' in need || 'lacksKey' in need)) {
+      // A map literal passed for the map: its keys say whether the lookup succeeds (`params{"token": "*"}`).
+      if (x.kind !== 'CompositeLit' || !(x.elts ?? []).every((e) => e.kind === 'KeyValueExpr' && unparen(e.key).kind === 'BasicLit')) continue;
+      const keys = new Set((x.elts ?? []).map((e) => ((e as ast.KeyValueExpr).key as ast.BasicLit).value));
+      if ('hasKey' in need && !keys.has(need.hasKey)) return true;
+      if ('lacksKey' in need && keys.has(need.lacksKey)) return true;
+      continue;
+    }
     if (typeof need === 'object') {
       // Compared with a literal: a different literal (or the same, for `!=`) skips the node.
       if (x.kind !== 'BasicLit') continue;

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-2QITT5XX.js";
+} from "./chunk-E4K5ZSBW.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

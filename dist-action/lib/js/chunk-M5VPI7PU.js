@@ -16,7 +16,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-2QITT5XX.js";
+} from "./chunk-E4K5ZSBW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KAJFENKK.js";
+} from "./chunk-OVVPNRVA.js";
 import {
   SEVERITIES,
   compareFindings,

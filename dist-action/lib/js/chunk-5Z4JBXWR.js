@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-VLJNNWDM.js";
+} from "./chunk-M5VPI7PU.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-2QITT5XX.js";
+} from "./chunk-E4K5ZSBW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KAJFENKK.js";
+} from "./chunk-OVVPNRVA.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KAJFENKK.js";
+} from "./chunk-OVVPNRVA.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

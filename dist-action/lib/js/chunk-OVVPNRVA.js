@@ -1166,10 +1166,26 @@ function guardNeeds(fn, node) {
         if (c.kind === "Ident" || c.kind === "UnaryExpr" && c.op === "!") flags(c, false, acc);
       }
       for (const [name, need] of acc) out.set(name, need);
+      const key = mapKeyTest(x);
+      if (key && (inBody || inElse)) out.set(key.map, inBody === key.okNeeded ? { hasKey: key.key } : { lacksKey: key.key });
     }
     return true;
   });
   return out;
+}
+function mapKeyTest(s) {
+  const init = s.init;
+  if (init?.kind !== "AssignStmt" || init.tok !== ":=" || init.lhs.length !== 2 || init.rhs.length !== 1) return void 0;
+  const ok = unparen(init.lhs[1]);
+  const ix = unparen(init.rhs[0]);
+  if (ok.kind !== "Ident" || ix.kind !== "IndexExpr") return void 0;
+  const m = unparen(ix.x);
+  const k = unparen(ix.index);
+  if (m.kind !== "Ident" || k.kind !== "BasicLit" || !plainLiteralText(k.value)) return void 0;
+  const c = unparen(s.cond);
+  if (c.kind === "Ident" && c.name === ok.name) return { map: m.name, key: k.value, okNeeded: true };
+  if (c.kind === "UnaryExpr" && c.op === "!" && unparen(c.x).kind === "Ident" && unparen(c.x).name === ok.name) return { map: m.name, key: k.value, okNeeded: false };
+  return void 0;
 }
 function skippedForCall(trail, node) {
   const k = trail.funcs.length - 1;
@@ -1188,6 +1204,13 @@ function skippedForCall(trail, node) {
     }
     if (!a) continue;
     const x = unparen(a);
+    if (typeof need === "object" && ("hasKey" in need || "lacksKey" in need)) {
+      if (x.kind !== "CompositeLit" || !(x.elts ?? []).every((e) => e.kind === "KeyValueExpr" && unparen(e.key).kind === "BasicLit")) continue;
+      const keys = new Set((x.elts ?? []).map((e) => e.key.value));
+      if ("hasKey" in need && !keys.has(need.hasKey)) return true;
+      if ("lacksKey" in need && keys.has(need.lacksKey)) return true;
+      continue;
+    }
     if (typeof need === "object") {
       if (x.kind !== "BasicLit") continue;
       if ("equals" in need && plainLiteralText(x.value) && plainLiteralText(need.equals) && x.value !== need.equals) return true;

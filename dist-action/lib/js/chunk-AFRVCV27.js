@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KAJFENKK.js";
+} from "./chunk-OVVPNRVA.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KAJFENKK.js";
+} from "./chunk-OVVPNRVA.js";
 import {
   docUrl,
   severityRank
