@@ -1067,9 +1067,35 @@ export function guardNeeds(fn: ast.FuncDecl | ast.FuncLit, node: ast.Node): Map<
       if (id && lit) acc.push([id.name, x.op === '==' ? { equals: lit.value } : { differs: lit.value }]);
     }
   };
+  // What a condition needs to be false, for its flags: `!create || err != nil` false needs create
+  // true. (A variable compared with nil is left out: the argument passed for it may be nil at run
+  // time whatever its text.)
+  const falsy = (c: ast.Expr, acc: [string, GuardNeed][]): void => {
+    const x = unparen(c);
+    if (x.kind === 'Ident' && x.name !== 'true' && x.name !== 'false' && x.name !== 'nil') acc.push([x.name, 'false']);
+    else if (x.kind === 'UnaryExpr' && x.op === '!') {
+      const y = unparen(x.x);
+      if (y.kind === 'Ident') acc.push([y.name, 'true']);
+    } else if (x.kind === 'BinaryExpr' && x.op === '||') {
+      falsy(x.x, acc);
+      falsy(x.y, acc);
+    }
+  };
   walkNode(fn.body, (x) => {
     if (x.kind === 'FuncLit') return false;
     if (nodePos(x) > at || nodeEnd(x) <= at) return false;
+    // An earlier `if cond { return ... }` of the same block: the node runs only when cond was false.
+    if (x.kind === 'BlockStmt' || x.kind === 'CaseClause' || x.kind === 'CommClause') {
+      for (const st of stmtListOf(x) ?? []) {
+        if (nodeEnd(st) > at) break;
+        if (st.kind !== 'IfStmt' || st.else || st.init) continue;
+        const last = st.body.list?.[st.body.list.length - 1];
+        if (last?.kind !== 'ReturnStmt') continue;
+        const acc: [string, GuardNeed][] = [];
+        falsy(st.cond, acc);
+        for (const [name, need] of acc) if (!out.has(name)) out.set(name, need);
+      }
+    }
     if (x.kind === 'IfStmt') {
       const inBody = nodePos(x.body) <= at && at < nodeEnd(x.body);
       const inElse = !!x.else && nodePos(x.else) <= at && at < nodeEnd(x.else);

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-E4K5ZSBW.js";
+} from "./chunk-BTWA4TLI.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-M5VPI7PU.js";
+} from "./chunk-XXHPNZTM.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-E4K5ZSBW.js";
+} from "./chunk-BTWA4TLI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OVVPNRVA.js";
+} from "./chunk-CKVDYTQ2.js";
 import {
   SEVERITIES,
   compareFindings,

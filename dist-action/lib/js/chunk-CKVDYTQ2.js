@@ -1149,9 +1149,31 @@ function guardNeeds(fn, node) {
       if (id && lit) acc.push([id.name, x.op === "==" ? { equals: lit.value } : { differs: lit.value }]);
     }
   };
+  const falsy = (c, acc) => {
+    const x = unparen(c);
+    if (x.kind === "Ident" && x.name !== "true" && x.name !== "false" && x.name !== "nil") acc.push([x.name, "false"]);
+    else if (x.kind === "UnaryExpr" && x.op === "!") {
+      const y = unparen(x.x);
+      if (y.kind === "Ident") acc.push([y.name, "true"]);
+    } else if (x.kind === "BinaryExpr" && x.op === "||") {
+      falsy(x.x, acc);
+      falsy(x.y, acc);
+    }
+  };
   walkNode(fn.body, (x) => {
     if (x.kind === "FuncLit") return false;
     if (pos(x) > at || end(x) <= at) return false;
+    if (x.kind === "BlockStmt" || x.kind === "CaseClause" || x.kind === "CommClause") {
+      for (const st of stmtListOf(x) ?? []) {
+        if (end(st) > at) break;
+        if (st.kind !== "IfStmt" || st.else || st.init) continue;
+        const last = st.body.list?.[st.body.list.length - 1];
+        if (last?.kind !== "ReturnStmt") continue;
+        const acc = [];
+        falsy(st.cond, acc);
+        for (const [name, need] of acc) if (!out.has(name)) out.set(name, need);
+      }
+    }
     if (x.kind === "IfStmt") {
       const inBody = pos(x.body) <= at && at < end(x.body);
       const inElse = !!x.else && pos(x.else) <= at && at < end(x.else);

@@ -16,7 +16,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-E4K5ZSBW.js";
+} from "./chunk-BTWA4TLI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OVVPNRVA.js";
+} from "./chunk-CKVDYTQ2.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-ZHCWWVEI.js";
+} from "./chunk-HLEFPFYW.js";
 import "./chunk-M5FB227Y.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-PS5QVN5N.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-OVVPNRVA.js";
+import "./chunk-CKVDYTQ2.js";
 import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OVVPNRVA.js";
+} from "./chunk-CKVDYTQ2.js";
 import {
   docUrl,
   severityRank

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OVVPNRVA.js";
+} from "./chunk-CKVDYTQ2.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";
