@@ -624,7 +624,11 @@ function mayStoreNil(pass: Pass, key: string): boolean {
  */
 function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr, owner: FieldOwner): void {
   const key = `${owner.pkg}.${owner.name}.${sel.sel.name}`;
-  const test = nilTestedFields(pass).get(key);
+  const tested = nilTestedFields(pass).get(key);
+  // Or the field's own comment says it may be left unset (`// OnLost, if set by the embedding
+  // program, is called when ...`), for a field of this package.
+  const documented = tested ? undefined : owner.pkg === pass.pkg.importPath ? optionalByDoc(pass, owner.name, sel.sel.name) : undefined;
+  const test = tested ?? documented;
   if (!test) return;
   // Only a field that can be given nil: stored from a parameter (an optional hook passed in) or
   // nil itself, or never stored here (an exported field its users set). A field the package only
@@ -665,12 +669,46 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   });
   if (conditional) return;
   const tf = pass.fileOf(test) ?? file;
+  if (documented) {
+    pass.report({
+      node: d,
+      file,
+      confidence: 'medium',
+      message: `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says it may be left unset, and nothing in package ${pass.pkg.name} sets it, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    });
+    return;
+  }
   pass.report({
     node: d,
     file,
     confidence: 'medium',
     message: `the package tests ${owner.name}.${sel.sel.name} against nil (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}), so it can be nil, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
   });
+}
+
+/** Words of a field comment that say the field may stay nil: "if set", "optional", "may be nil". */
+const OPTIONAL_DOC = /\b(?:if (?:it is |it's )?(?:set|non-nil|not nil|provided|given|present)|when (?:it is |it's )?(?:set|non-nil|provided)|optional(?:ly)?|(?:may|can|might) be (?:nil|left nil|unset|left unset)|nil (?:means|disables|to disable|for none)|if any)\b/i;
+
+/**
+ * The comment of a func field of a struct type of this package that calls it optional (see
+ * OPTIONAL_DOC), when the package never stores into the field: it is there for its users to set.
+ */
+function optionalByDoc(pass: Pass, typeName: string, field: string): ast.Node | undefined {
+  if (!mayStoreNil(pass, `${pass.pkg.importPath}.${typeName}.${field}`) || fieldsSet(pass).has(`${pass.pkg.importPath}.${typeName}.${field}`)) return undefined;
+  for (const file of pass.files) {
+    for (const d of file.file.decls ?? []) {
+      if (d.kind !== 'GenDecl' || d.tok !== 'type') continue;
+      for (const spec of d.specs ?? []) {
+        if (spec.kind !== 'TypeSpec' || spec.name.name !== typeName || spec.type.kind !== 'StructType') continue;
+        for (const f of spec.type.fields.list ?? []) {
+          if (!(f.names ?? []).some((n) => n.name === field)) continue;
+          const text = [f.doc, f.comment].flatMap((g) => g?.list ?? []).map((c) => c.text).join(' ');
+          return OPTIONAL_DOC.test(text) ? f : undefined;
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /** `defer s.f()` where f is a func field that nothing in the package ever sets. */

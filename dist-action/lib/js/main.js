@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-BTWA4TLI.js";
+} from "./chunk-XIY3EW3S.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -16,7 +16,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-BTWA4TLI.js";
+} from "./chunk-XIY3EW3S.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-CKVDYTQ2.js";
+} from "./chunk-MRBQZXQL.js";
 import {
   SEVERITIES,
   compareFindings,

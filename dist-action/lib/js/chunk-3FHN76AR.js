@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-XXHPNZTM.js";
+} from "./chunk-GA5XOIFV.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-BTWA4TLI.js";
+} from "./chunk-XIY3EW3S.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-CKVDYTQ2.js";
+} from "./chunk-MRBQZXQL.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-CKVDYTQ2.js";
+} from "./chunk-MRBQZXQL.js";
 import {
   docUrl,
   severityRank

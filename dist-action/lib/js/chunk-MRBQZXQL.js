@@ -6829,7 +6829,9 @@ function mayStoreNil(pass, key) {
 }
 function checkNilTestedField(pass, file, fn, d, sel, owner) {
   const key = `${owner.pkg}.${owner.name}.${sel.sel.name}`;
-  const test = nilTestedFields(pass).get(key);
+  const tested = nilTestedFields(pass).get(key);
+  const documented = tested ? void 0 : owner.pkg === pass.pkg.importPath ? optionalByDoc(pass, owner.name, sel.sel.name) : void 0;
+  const test = tested ?? documented;
   if (!test) return;
   if (!mayStoreNil(pass, key)) return;
   let handled = false;
@@ -6859,12 +6861,39 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
   });
   if (conditional) return;
   const tf = pass.fileOf(test) ?? file;
+  if (documented) {
+    pass.report({
+      node: d,
+      file,
+      confidence: "medium",
+      message: `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says it may be left unset, and nothing in package ${pass.pkg.name} sets it, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
+    });
+    return;
+  }
   pass.report({
     node: d,
     file,
     confidence: "medium",
     message: `the package tests ${owner.name}.${sel.sel.name} against nil (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}), so it can be nil, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
   });
+}
+var OPTIONAL_DOC = /\b(?:if (?:it is |it's )?(?:set|non-nil|not nil|provided|given|present)|when (?:it is |it's )?(?:set|non-nil|provided)|optional(?:ly)?|(?:may|can|might) be (?:nil|left nil|unset|left unset)|nil (?:means|disables|to disable|for none)|if any)\b/i;
+function optionalByDoc(pass, typeName2, field) {
+  if (!mayStoreNil(pass, `${pass.pkg.importPath}.${typeName2}.${field}`) || fieldsSet(pass).has(`${pass.pkg.importPath}.${typeName2}.${field}`)) return void 0;
+  for (const file of pass.files) {
+    for (const d of file.file.decls ?? []) {
+      if (d.kind !== "GenDecl" || d.tok !== "type") continue;
+      for (const spec of d.specs ?? []) {
+        if (spec.kind !== "TypeSpec" || spec.name.name !== typeName2 || spec.type.kind !== "StructType") continue;
+        for (const f of spec.type.fields.list ?? []) {
+          if (!(f.names ?? []).some((n) => n.name === field)) continue;
+          const text = [f.doc, f.comment].flatMap((g) => g?.list ?? []).map((c) => c.text).join(" ");
+          return OPTIONAL_DOC.test(text) ? f : void 0;
+        }
+      }
+    }
+  }
+  return void 0;
 }
 function checkField2(pass, file, fn, d, sel) {
   const c = pass.types.callee(d.call);

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-CKVDYTQ2.js";
+} from "./chunk-MRBQZXQL.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-CKVDYTQ2.js";
+} from "./chunk-MRBQZXQL.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";
