@@ -591,6 +591,38 @@ function removesTempDir(pass: Pass, name: string, call: ast.CallExpr): boolean {
   return made;
 }
 
+/** Calls whose first argument names a file they create or write. */
+const FILE_MAKERS: ReadonlySet<string> = new Set(['os.Create', 'os.OpenFile', 'os.WriteFile', 'os.Rename', 'os.Link', 'os.Symlink']);
+
+/**
+ * `os.RemoveAll(tmp)` where tmp names a file, not a directory: the code creates or writes it as a
+ * file (`f, err := os.Create(tmp)`, `os.Rename(tmp, path)`; prometheus' atomic meta file writes),
+ * or it is the name of a temporary file (`tmp := f.Name()` with f from os.CreateTemp). Removing
+ * one file is a single unlink, like os.Remove.
+ */
+function removesFile(pass: Pass, name: string, call: ast.CallExpr): boolean {
+  if (name !== 'os.RemoveAll') return false;
+  const a = call.args?.[0] ? unparen(call.args[0]) : undefined;
+  if (a?.kind !== 'Ident') return false;
+  const o = pass.types.objectOf(a);
+  const file = o?.decl ? pass.fileOf(o.decl) : undefined;
+  if (!o || !file) return false;
+  // `tmp := f.Name()` on a file from os.CreateTemp.
+  const v = definingValue(pass, a);
+  const m = v ? unparen(v) : undefined;
+  if (m?.kind === 'CallExpr' && pass.types.callee(m)?.name === '(*os.File).Name') return true;
+  let made = false;
+  walkNode(file.file, (x) => {
+    if (made) return false;
+    if (x.kind === 'CallExpr') {
+      const arg = x.args?.[0] ? unparen(x.args[0]) : undefined;
+      if (arg?.kind === 'Ident' && pass.types.objectOf(arg) === o && FILE_MAKERS.has(pass.types.callee(x)?.name ?? '')) made = true;
+    }
+    return !made;
+  });
+  return made;
+}
+
 /** What to do about a site: the advice fits what it waits for. */
 function remedyFor(pass: Pass, site: Site, waitsOthers: boolean): string {
   const n = site.node;
@@ -912,7 +944,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         const b = blockingCall(pass, x);
         // `if err != nil { os.RemoveAll(dir) }`: undoing a half-made directory on the failure path only.
         const rollback = b?.name === 'os.RemoveAll' && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= nodePos(x) && nodePos(x) < z);
-        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name)) {
+        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name) && !removesFile(pass, b.name, x)) {
           // The function's own scratch directory: usually small, but its size is not bounded here.
           const timed = clientHasTimeout(pass, x);
           const conf = removesTempDir(pass, b.name, x) || timed ? 'medium' : ctxConfidence(pass, x);
@@ -1055,6 +1087,7 @@ function run(pass: Pass): void {
             const l = lockCall(pass, call);
             if (l && touchedBefore(pass, fn, d, l.mutex)) return;
           }
+          if (removesFile(pass, b.name, call)) return;
           // `defer os.RemoveAll(dir)` of the function's own scratch directory: the standard
           // cleanup, and usually small, but its size (and so the wait) is not bounded here.
           const timed = clientHasTimeout(pass, call);

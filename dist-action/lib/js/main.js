@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-XIY3EW3S.js";
+} from "./chunk-TEWRFHGI.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-GA5XOIFV.js";
+} from "./chunk-XW42LM7J.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-XIY3EW3S.js";
+} from "./chunk-TEWRFHGI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MRBQZXQL.js";
+} from "./chunk-AW5SHJZH.js";
 import {
   SEVERITIES,
   compareFindings,

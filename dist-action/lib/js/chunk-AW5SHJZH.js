@@ -9833,6 +9833,28 @@ function removesTempDir(pass, name, call) {
   });
   return made;
 }
+var FILE_MAKERS = /* @__PURE__ */ new Set(["os.Create", "os.OpenFile", "os.WriteFile", "os.Rename", "os.Link", "os.Symlink"]);
+function removesFile(pass, name, call) {
+  if (name !== "os.RemoveAll") return false;
+  const a = call.args?.[0] ? unparen(call.args[0]) : void 0;
+  if (a?.kind !== "Ident") return false;
+  const o = pass.types.objectOf(a);
+  const file = o?.decl ? pass.fileOf(o.decl) : void 0;
+  if (!o || !file) return false;
+  const v = definingValue(pass, a);
+  const m = v ? unparen(v) : void 0;
+  if (m?.kind === "CallExpr" && pass.types.callee(m)?.name === "(*os.File).Name") return true;
+  let made = false;
+  walkNode(file.file, (x) => {
+    if (made) return false;
+    if (x.kind === "CallExpr") {
+      const arg = x.args?.[0] ? unparen(x.args[0]) : void 0;
+      if (arg?.kind === "Ident" && pass.types.objectOf(arg) === o && FILE_MAKERS.has(pass.types.callee(x)?.name ?? "")) made = true;
+    }
+    return !made;
+  });
+  return made;
+}
 function remedyFor(pass, site, waitsOthers) {
   const n = site.node;
   if (n.kind === "CallExpr") {
@@ -10071,7 +10093,7 @@ function sitesIn(pass, file, body) {
       case "CallExpr": {
         const b = blockingCall(pass, x);
         const rollback = b?.name === "os.RemoveAll" && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= pos(x) && pos(x) < z);
-        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name)) {
+        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name) && !removesFile(pass, b.name, x)) {
           const timed = clientHasTimeout(pass, x);
           const conf = removesTempDir(pass, b.name, x) || timed ? "medium" : ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf, ...timed ? { clientTimeout: true } : {} }, b.name);
@@ -10181,6 +10203,7 @@ function run23(pass) {
             const l = lockCall(pass, call);
             if (l && touchedBefore(pass, fn, d, l.mutex)) return;
           }
+          if (removesFile(pass, b.name, call)) return;
           const timed = clientHasTimeout(pass, call);
           const conf = removesTempDir(pass, b.name, call) || timed ? "medium" : ctxConfidence(pass, call);
           if (!conf) return;

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MRBQZXQL.js";
+} from "./chunk-AW5SHJZH.js";
 import {
   docUrl,
   severityRank

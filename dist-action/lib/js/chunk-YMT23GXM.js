@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MRBQZXQL.js";
+} from "./chunk-AW5SHJZH.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

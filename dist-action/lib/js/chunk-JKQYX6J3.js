@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MRBQZXQL.js";
+} from "./chunk-AW5SHJZH.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

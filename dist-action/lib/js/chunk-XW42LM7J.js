@@ -16,7 +16,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-XIY3EW3S.js";
+} from "./chunk-TEWRFHGI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MRBQZXQL.js";
+} from "./chunk-AW5SHJZH.js";
 import {
   SEVERITIES,
   compareFindings,
