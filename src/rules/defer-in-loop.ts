@@ -709,11 +709,11 @@ function worksAfterLoop(body: ast.BlockStmt, loop: LoopNode): boolean {
 
 /**
  * Whether the loop body gathers something into a variable declared before the loop (`n +=
- * len(sh.m)`, `out = append(out, node.name)`, `snap[k] = v`, `s.total++`) or returns a result
- * from inside: a view of all the elements together, which is
- * what holding all their locks makes consistent. The cursor that names the mutex does not count.
+ * len(sh.m)`, `out = append(out, node.name)`): a view across the elements, which holding all
+ * their locks makes consistent, perhaps on purpose (the finding's confidence is medium then).
+ * The cursor that names the mutex does not count.
  */
-function accumulatesOutside(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
+function gathersOutside(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
   const from = nodePos(loop);
   const to = nodeEnd(loop);
   const cursor = rootIdent(mutex);
@@ -729,9 +729,22 @@ function accumulatesOutside(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolea
     if (found) return false;
     if (x.kind === 'AssignStmt' && x.tok !== ':=' && x.lhs.some(outside)) found = true;
     else if (x.kind === 'IncDecStmt' && outside(x.x)) found = true;
-    // A search under the locks taken so far: its answer is returned from inside the loop
-    // (`for p := c.parent; p != nil; p = p.parent { p.mu.Lock(); defer p.mu.Unlock(); if !p.done { return p } }`).
-    else if (x.kind === 'ReturnStmt' && (x.results?.length ?? 0) > 0) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Whether the loop body returns a result from inside: a search up a chain of elements, each kept
+ * locked until the answer is returned (`testing.common.destination`, go-fuse's path lookup). A
+ * loop that only gathers a view into a variable declared before it (`out = append(out,
+ * p.Stats())`) is reported when nothing follows it: its locks pile up as the loop goes on.
+ */
+function searchesUnderLocks(loop: LoopNode): boolean {
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'ReturnStmt' && (x.results?.length ?? 0) > 0) found = true;
     return !found;
   });
   return found;
@@ -846,13 +859,14 @@ function run(pass: Pass): void {
           // b.mu.Unlock(); b.update() }`) meant to unlock per iteration, and keeps every earlier
           // element locked while it handles the later ones.
           if (lock && perIterationMutex(pass, loop, fun.x)) {
-            if ((fn?.body && worksAfterLoop(fn.body, outer)) || accumulatesOutside(pass, loop, fun.x)) return;
+            if ((fn?.body && worksAfterLoop(fn.body, outer)) || searchesUnderLocks(loop)) return;
             const mu = textOf(file, fun.x);
             pass.report({
               node: d,
               file,
               // A test ends soon after: the locks are held a while, not for a service's lifetime.
-              confidence: c?.typed && !file.test ? 'high' : 'medium',
+              // A view gathered across the elements may want all of them held: medium.
+              confidence: c?.typed && !file.test && !gathersOutside(pass, loop, fun.x) ? 'high' : 'medium',
               message: `${mu} is locked on line ${lineOf(file, lock)} in every iteration of the loop on line ${loopLine}, but the deferred ${deferred} runs only when ${fname} returns, so each ${mu} stays locked while the later iterations run and nothing after the loop needs it held: goroutines waiting for those mutexes wait for the whole loop; unlock at the end of the iteration or move the loop body into a function`,
               related: [{ node: lock, message: `${textOf(file, lock)} in the same iteration` }, ...related],
             });

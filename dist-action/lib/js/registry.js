@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-AW5SHJZH.js";
+} from "./chunk-HOIO32NM.js";
 import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

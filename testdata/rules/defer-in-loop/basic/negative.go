@@ -203,13 +203,13 @@ type treeNode struct {
 }
 
 // A cursor moved up the tree: each iteration read-locks another node, all held until the path
-// is built.
+// is built and returned, which nothing after the loop needs.
 func (n *treeNode) path() []string {
 	var out []string
 	node := n
 	for node != nil {
 		node.mu.RLock()
-		defer node.mu.RUnlock()
+		defer node.mu.RUnlock() // want `node\.mu is locked on line \d+ in every iteration of the loop on line \d+, but the deferred node\.mu\.RUnlock\(\) runs only when treeNode\.path returns`
 		out = append(out, node.name)
 		node = node.parent
 	}

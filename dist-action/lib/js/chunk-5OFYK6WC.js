@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-AW5SHJZH.js";
+} from "./chunk-HOIO32NM.js";
 import {
   docUrl,
   severityRank

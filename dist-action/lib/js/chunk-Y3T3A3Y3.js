@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-AW5SHJZH.js";
+} from "./chunk-HOIO32NM.js";
 import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-XW42LM7J.js";
+} from "./chunk-225HG6VF.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-EIFJR4NM.js";
-import "./chunk-TEWRFHGI.js";
+import "./chunk-3WCNIQYL.js";
 import "./chunk-M5FB227Y.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-PS5QVN5N.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-AW5SHJZH.js";
+import "./chunk-HOIO32NM.js";
 import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -12,7 +12,7 @@ import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-AW5SHJZH.js";
+} from "./chunk-HOIO32NM.js";
 import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-AW5SHJZH.js";
+} from "./chunk-HOIO32NM.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

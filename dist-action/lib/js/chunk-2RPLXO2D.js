@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-XW42LM7J.js";
+} from "./chunk-225HG6VF.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-TEWRFHGI.js";
+} from "./chunk-3WCNIQYL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-AW5SHJZH.js";
+} from "./chunk-HOIO32NM.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-AW5SHJZH.js";
+} from "./chunk-HOIO32NM.js";
 import {
   docUrl
 } from "./chunk-VSAPLJ4O.js";

@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-AW5SHJZH.js";
+} from "./chunk-HOIO32NM.js";
 import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -2900,7 +2900,7 @@ function worksAfterLoop(body, loop) {
   walkSameFunc(body, visit);
   return found;
 }
-function accumulatesOutside(pass, loop, mutex) {
+function gathersOutside(pass, loop, mutex) {
   const from = pos(loop);
   const to = end(loop);
   const cursor = rootIdent(mutex);
@@ -2916,7 +2916,15 @@ function accumulatesOutside(pass, loop, mutex) {
     if (found) return false;
     if (x.kind === "AssignStmt" && x.tok !== ":=" && x.lhs.some(outside)) found = true;
     else if (x.kind === "IncDecStmt" && outside(x.x)) found = true;
-    else if (x.kind === "ReturnStmt" && (x.results?.length ?? 0) > 0) found = true;
+    return !found;
+  });
+  return found;
+}
+function searchesUnderLocks(loop) {
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found) return false;
+    if (x.kind === "ReturnStmt" && (x.results?.length ?? 0) > 0) found = true;
     return !found;
   });
   return found;
@@ -2991,13 +2999,14 @@ function run(pass) {
         if (method === "Unlock" || method === "RUnlock") {
           const lock = lockedInIteration(pass, file, loop, fun.x, method, at);
           if (lock && perIterationMutex(pass, loop, fun.x)) {
-            if (fn?.body && worksAfterLoop(fn.body, outer) || accumulatesOutside(pass, loop, fun.x)) return;
+            if (fn?.body && worksAfterLoop(fn.body, outer) || searchesUnderLocks(loop)) return;
             const mu = textOf(file, fun.x);
             pass.report({
               node: d,
               file,
               // A test ends soon after: the locks are held a while, not for a service's lifetime.
-              confidence: c?.typed && !file.test ? "high" : "medium",
+              // A view gathered across the elements may want all of them held: medium.
+              confidence: c?.typed && !file.test && !gathersOutside(pass, loop, fun.x) ? "high" : "medium",
               message: `${mu} is locked on line ${lineOf(file, lock)} in every iteration of the loop on line ${loopLine}, but the deferred ${deferred} runs only when ${fname} returns, so each ${mu} stays locked while the later iterations run and nothing after the loop needs it held: goroutines waiting for those mutexes wait for the whole loop; unlock at the end of the iteration or move the loop body into a function`,
               related: [{ node: lock, message: `${textOf(file, lock)} in the same iteration` }, ...related]
             });

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-SKZHPNPZ.js";
+} from "./chunk-5OFYK6WC.js";
 import "./chunk-M5FB227Y.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-PS5QVN5N.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-AW5SHJZH.js";
+import "./chunk-HOIO32NM.js";
 import "./chunk-VSAPLJ4O.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-EIFJR4NM.js";
 import {
   version
-} from "./chunk-TEWRFHGI.js";
+} from "./chunk-3WCNIQYL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-AW5SHJZH.js";
+} from "./chunk-HOIO32NM.js";
 import {
   SEVERITIES,
   compareFindings,
