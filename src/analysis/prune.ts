@@ -92,6 +92,11 @@ interface Body {
   /** Kept as code that runs deferred: every function it names is kept too. */
   deferredCode: boolean;
   /**
+   * Calls one of its own parameters (`func (e *Engine) withRun(id string, fn func(*Run) error)
+   * error { ...; return fn(r) }`): what it runs depends on what its callers pass.
+   */
+  callsParam: boolean;
+  /**
    * Holds a positional literal of a named type (`&plugin{name, func() {}}`): it sets fields
    * without naming them, so a watched field name cannot find it.
    */
@@ -158,6 +163,9 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
   let goDepth = 0;
   let assignedFrom: Map<string, string[]> | undefined;
   let chainDefer = false;
+  let callsParam = false;
+  const params = new Set<string>();
+  for (const f of decl.type.params?.list ?? []) for (const n of f.names ?? []) params.add(n.name);
   const patterns = needs.subjectPatterns;
   const fromCall = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null | undefined): void => {
     if (!rhs || rhs.length !== 1 || rhs[0]!.kind !== 'CallExpr') return;
@@ -184,6 +192,10 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     }
     if (needs.subjectKinds.has(k)) subject = true;
     if (needs.sourceKinds.has(k)) source = true;
+    if (k === 'CallExpr' && params.size > 0 && !callsParam) {
+      const f = (n as ast.CallExpr).fun;
+      if (f.kind === 'Ident' && params.has(f.name)) callsParam = true;
+    }
     if (k === 'CompositeLit' && !positional) {
       const c = n as ast.CompositeLit;
       const t = c.type;
@@ -222,7 +234,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam };
 }
 
 /**
@@ -337,8 +349,10 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
       for (const n of b.inGo) {
         for (const t of byName.get(n) ?? []) keep(t);
       }
+      // A callee that calls what it is given runs what this body passes it (a literal, a method
+      // value), whose effects the rules follow through it.
       for (const n of b.names) {
-        for (const t of byName.get(n) ?? []) if (!t.kept && reaches.has(t)) keep(t);
+        for (const t of byName.get(n) ?? []) if (!t.kept && (reaches.has(t) || t.callsParam)) keep(t);
       }
     }
     // Bodies that mention a watched name (a new watched name can come from a body kept here).

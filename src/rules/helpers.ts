@@ -933,7 +933,13 @@ export function pathInCallee(pass: Pass, call: ast.CallExpr, callee: FuncNode, p
     if (!shared) return undefined;
     return { name: decl.name, decl, global: false, fields: p.fields.slice(ap.fields.length) };
   };
-  const fun = unparen(call.fun);
+  let fun = unparen(call.fun);
+  // A method value held in a local variable (`current := m.State; ...; current()`): its receiver
+  // is the one bound when the value was taken.
+  if (fun.kind === 'Ident' && callee.kind === 'FuncDecl' && callee.recv) {
+    const v = definingValue(pass, fun);
+    if (v && unparen(v).kind === 'SelectorExpr') fun = unparen(v);
+  }
   if (callee.kind === 'FuncDecl') {
     const recv = callee.recv?.list?.[0];
     if (recv && fun.kind === 'SelectorExpr') {
@@ -1291,9 +1297,10 @@ export function searchCallees<T>(
   const firstFn = (first.decl ?? first.lit)!;
   const p0 = pathInCallee(pass, call, firstFn, path);
   if (!p0) return undefined;
-  type State = { fn: GraphNode; path: VarPath; funcs: GraphNode[]; calls: ast.CallExpr[] };
+  // paths[i] is the path as funcs[i] sees it (the start function's view is `path`).
+  type State = { fn: GraphNode; path: VarPath; funcs: GraphNode[]; calls: ast.CallExpr[]; paths: VarPath[] };
   // A call ranged over also runs the literals it returns, which see its variables by closure.
-  let frontier: State[] = [{ fn: first, path: p0, funcs: [first], calls: [call] }, ...g.rangeTargetsOf(call).map((lit) => ({ fn: lit, path: p0, funcs: [first, lit], calls: [call, call] }))];
+  let frontier: State[] = [{ fn: first, path: p0, funcs: [first], calls: [call], paths: [p0] }, ...g.rangeTargetsOf(call).map((lit) => ({ fn: lit, path: p0, funcs: [first, lit], calls: [call, call], paths: [p0, p0] }))];
   const seen = new Set<string>();
   for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
     const next: State[] = [];
@@ -1309,12 +1316,54 @@ export function searchCallees<T>(
         if (enter && !enter(e.callee, e.site, s)) continue;
         const fn = (e.callee.decl ?? e.callee.lit)!;
         const p = pathInCallee(pass, e.site, fn, s.path);
-        if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site] });
+        if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site], paths: [...s.paths, p] });
+      }
+      // A call of a func parameter runs what the call that entered this function passed for it
+      // (`e.withRun(id, func(r *Run) error { return e.setState(r, s) })`, `e.withRun(id, e.resume)`).
+      for (const { site, target, path: p } of paramCallTargets(pass, g, s.fn, s.calls[s.calls.length - 1]!, s.paths.length > 1 ? s.paths[s.paths.length - 2]! : path)) {
+        if (enter && !enter(target, site, s)) continue;
+        next.push({ fn: target, path: p, funcs: [...s.funcs, target], calls: [...s.calls, site], paths: [...s.paths, p] });
       }
     }
     frontier = next;
   }
   return undefined;
+}
+
+/**
+ * The calls fn makes of its own func parameters, each with the function the call `entry` passes
+ * for that parameter (a literal, a function or a method value of the package) and the path as
+ * that function sees it; `outer` is the path as the function containing `entry` sees it.
+ */
+function paramCallTargets(pass: Pass, g: CallGraph, fn: GraphNode, entry: ast.CallExpr, outer: VarPath): { site: ast.CallExpr; target: GraphNode; path: VarPath }[] {
+  const decl = (fn.decl ?? fn.lit)!;
+  if (!decl.body || !(decl.type.params?.list ?? []).some((f) => f.type?.kind === 'FuncType' || f.type?.kind === 'Ident' || f.type?.kind === 'SelectorExpr')) return [];
+  const out: { site: ast.CallExpr; target: GraphNode; path: VarPath }[] = [];
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind !== 'CallExpr') return true;
+    const f = unparen(x.fun);
+    if (f.kind !== 'Ident' || !isParamOf(decl, f.name) || assignsName(decl, f.name)) return true;
+    const arg = argumentFor(decl, entry, f.name);
+    const a = arg ? unparen(arg) : undefined;
+    if (!a) return true;
+    if (a.kind === 'FuncLit') {
+      const t = g.nodeOf(a);
+      if (t) out.push({ site: x, target: t, path: outer });
+      return true;
+    }
+    if (a.kind !== 'Ident' && a.kind !== 'SelectorExpr') return true;
+    // What a call of the value would call: the function or method it names.
+    const asCall = { kind: 'CallExpr', fun: a, args: [], ellipsis: -1, lparen: x.lparen, rparen: x.rparen } as unknown as ast.CallExpr;
+    const c = pass.types.callee(asCall);
+    const fd = c && (c.kind === 'func' || c.kind === 'method') ? c.decl : undefined;
+    const t = fd ? g.nodeOf(fd) : undefined;
+    if (!fd || !t) return true;
+    // The value's receiver (`e` of `e.resume`) is the one the call is made on.
+    const p = pathInCallee(pass, asCall, fd, outer);
+    if (p) out.push({ site: x, target: t, path: p });
+    return true;
+  });
+  return out;
 }
 
 export interface LockCall {

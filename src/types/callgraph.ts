@@ -423,7 +423,10 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     if (!rhs || rhs.length !== lhs.length) return;
     for (let i = 0; i < rhs.length; i++) {
       const l = lhs[i]!;
-      if (l.kind === 'Ident' && unparen(rhs[i]!).kind === 'FuncLit') litNames.add(l.name);
+      if (l.kind !== 'Ident') continue;
+      const r = unparen(rhs[i]!);
+      // A literal, or a function or method of the package taken as a value (`current := m.State`).
+      if (r.kind === 'FuncLit' || (r.kind === 'SelectorExpr' && localNames.has(r.sel.name)) || (r.kind === 'Ident' && localNames.has(r.name))) litNames.add(l.name);
     }
   };
 
@@ -612,16 +615,26 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   // Calls through a local variable that only ever holds one function literal: every assignment to
   // the variable in the function declaring it gives that literal (or is a declaration without a
   // value), and its address is never taken.
-  const litOf = new Map<ast.Ident, ast.FuncLit | null>();
-  const literalOfVar = (decl: ast.Ident, scope: ast.BlockStmt): ast.FuncLit | null => {
+  // Also one function or method of the package taken as a value (`current := m.State`, `f :=
+  // helper`): calls through the variable call it.
+  const litOf = new Map<ast.Ident, ast.FuncLit | ast.FuncDecl | null>();
+  const funcValue = (v: ast.Expr): ast.FuncDecl | undefined => {
+    if (v.kind !== 'Ident' && v.kind !== 'SelectorExpr') return undefined;
+    // What a call of the value would call: the function or method it names.
+    const c = info.callee({ kind: 'CallExpr', fun: v, args: [], ellipsis: -1 } as unknown as ast.CallExpr);
+    const d = c && (c.kind === 'func' || c.kind === 'method') ? c.decl : undefined;
+    return d && byFunc.has(d) ? d : undefined;
+  };
+  const literalOfVar = (decl: ast.Ident, scope: ast.BlockStmt): ast.FuncLit | ast.FuncDecl | null => {
     let r = litOf.get(decl);
     if (r !== undefined) return r;
-    let lit: ast.FuncLit | null = null;
+    let lit: ast.FuncLit | ast.FuncDecl | null = null;
     let other = false;
     const isVar = (e: ast.Expr): boolean => e.kind === 'Ident' && e.name === decl.name && (e === decl || info.objectOf(e)?.decl === decl);
     const seen = (value: ast.Expr | null): void => {
       const v = value ? unparen(value) : null;
-      if (v?.kind === 'FuncLit' && !lit) lit = v;
+      const target = v?.kind === 'FuncLit' ? v : v ? funcValue(v) : undefined;
+      if (target && !lit) lit = target;
       else other = true;
     };
     const stack: ast.Node[] = [scope];

@@ -78,6 +78,29 @@ func unrelated() { time.Sleep(1) }
   assert.deepEqual(kept({ 'p.go': src }), ['cleanup', 'step1', 'step2', 'subject']);
 });
 
+test('a callee that calls one of its own parameters is kept when a kept body names it', () => {
+  const src = `package p
+
+import "sync"
+
+type engine struct{ mu sync.Mutex }
+
+func (e *engine) withRun(id string, fn func(string) error) error { return fn(id) }
+
+func (e *engine) plain(id string) string { return id + "!" }
+
+func (e *engine) cancel(id string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.withRun(id, func(s string) error { _ = e.plain(s); return nil })
+}
+
+func unused(fn func()) { fn() }
+`;
+  // withRun runs what cancel passes it; plain matters to no rule; unused is named by no kept body.
+  assert.deepEqual(kept({ 'p.go': src }), ['engine.cancel', 'engine.withRun']);
+});
+
 test('every body that names a deferred field or variable, or a function with a recover, is kept', () => {
   const src = `package p
 
@@ -94,7 +117,8 @@ func register() { use(handle) }
 func use(f func()) { f() }
 func other() int { return 1 }
 `;
-  assert.deepEqual(kept({ 'p.go': src }), ['S.run', 'S.set', 'handle', 'install', 'later', 'register']);
+  // use runs what register passes it (a function with a recover).
+  assert.deepEqual(kept({ 'p.go': src }), ['S.run', 'S.set', 'handle', 'install', 'later', 'register', 'use']);
 });
 
 test('code that runs deferred is kept with everything it names, transitively', () => {

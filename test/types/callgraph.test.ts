@@ -384,6 +384,22 @@ func addressed(set func(*func())) {
 }
 
 func param(f func()) { f() }
+
+type counter struct{ mu sync.Mutex }
+
+func (c *counter) count() int { c.mu.Lock(); defer c.mu.Unlock(); return 0 }
+
+func methodValue(c *counter) int {
+	current := c.count
+	return current()
+}
+
+func funcValue() {
+	f := helper
+	f()
+}
+
+func helper() {}
 `;
   const r = parseFile('p.go', src);
   assert.deepEqual(r.errors, []);
@@ -397,4 +413,7 @@ func param(f func()) { f() }
   assert.deepEqual(out('reassigned'), ['value reassigned$1', 'value reassigned$2']);
   assert.deepEqual(out('addressed'), ['value addressed$1']);
   assert.deepEqual(out('param'), []);
+  // A method or function of the package taken as a value into such a variable: calls reach it.
+  assert.deepEqual(out('methodValue'), ['call (*counter).count']);
+  assert.deepEqual(out('funcValue'), ['value helper', 'call helper']);
 });

@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-HOIO32NM.js";
-import "./chunk-VSAPLJ4O.js";
+} from "./chunk-K7MJCAOE.js";
+import "./chunk-M733GA6G.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

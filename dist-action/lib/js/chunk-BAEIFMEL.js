@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-M5FB227Y.js";
+} from "./chunk-OOU6NN3Y.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-PS5QVN5N.js";
+import "./chunk-MN72FPMU.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HOIO32NM.js";
+} from "./chunk-K7MJCAOE.js";
 import {
   docUrl
-} from "./chunk-VSAPLJ4O.js";
+} from "./chunk-M733GA6G.js";
 import {
   forEachChild,
   loopingLabels

@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-M5FB227Y.js";
+} from "./chunk-OOU6NN3Y.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HOIO32NM.js";
+} from "./chunk-K7MJCAOE.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-VSAPLJ4O.js";
+} from "./chunk-M733GA6G.js";
 import {
   end,
   forEachChild,

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-PS5QVN5N.js";
+} from "./chunk-MN72FPMU.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-VSAPLJ4O.js";
+} from "./chunk-M733GA6G.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

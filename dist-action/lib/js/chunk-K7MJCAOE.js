@@ -11,7 +11,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-VSAPLJ4O.js";
+} from "./chunk-M733GA6G.js";
 import {
   NOPOS,
   end,
@@ -1046,7 +1046,11 @@ function pathInCallee(pass, call, callee, p) {
     if (!shared) return void 0;
     return { name: decl.name, decl, global: false, fields: p.fields.slice(ap.fields.length) };
   };
-  const fun = unparen(call.fun);
+  let fun = unparen(call.fun);
+  if (fun.kind === "Ident" && callee.kind === "FuncDecl" && callee.recv) {
+    const v = definingValue(pass, fun);
+    if (v && unparen(v).kind === "SelectorExpr") fun = unparen(v);
+  }
   if (callee.kind === "FuncDecl") {
     const recv = callee.recv?.list?.[0];
     if (recv && fun.kind === "SelectorExpr") {
@@ -1307,7 +1311,7 @@ function searchCallees(pass, call, path, find, maxDepth = 3, enter) {
   const firstFn = first.decl ?? first.lit;
   const p0 = pathInCallee(pass, call, firstFn, path);
   if (!p0) return void 0;
-  let frontier = [{ fn: first, path: p0, funcs: [first], calls: [call] }, ...g.rangeTargetsOf(call).map((lit) => ({ fn: lit, path: p0, funcs: [first, lit], calls: [call, call] }))];
+  let frontier = [{ fn: first, path: p0, funcs: [first], calls: [call], paths: [p0] }, ...g.rangeTargetsOf(call).map((lit) => ({ fn: lit, path: p0, funcs: [first, lit], calls: [call, call], paths: [p0, p0] }))];
   const seen = /* @__PURE__ */ new Set();
   for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
     const next = [];
@@ -1323,12 +1327,44 @@ function searchCallees(pass, call, path, find, maxDepth = 3, enter) {
         if (enter && !enter(e.callee, e.site, s)) continue;
         const fn = e.callee.decl ?? e.callee.lit;
         const p = pathInCallee(pass, e.site, fn, s.path);
-        if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site] });
+        if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site], paths: [...s.paths, p] });
+      }
+      for (const { site, target, path: p } of paramCallTargets(pass, g, s.fn, s.calls[s.calls.length - 1], s.paths.length > 1 ? s.paths[s.paths.length - 2] : path)) {
+        if (enter && !enter(target, site, s)) continue;
+        next.push({ fn: target, path: p, funcs: [...s.funcs, target], calls: [...s.calls, site], paths: [...s.paths, p] });
       }
     }
     frontier = next;
   }
   return void 0;
+}
+function paramCallTargets(pass, g, fn, entry, outer) {
+  const decl = fn.decl ?? fn.lit;
+  if (!decl.body || !(decl.type.params?.list ?? []).some((f) => f.type?.kind === "FuncType" || f.type?.kind === "Ident" || f.type?.kind === "SelectorExpr")) return [];
+  const out = [];
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind !== "CallExpr") return true;
+    const f = unparen(x.fun);
+    if (f.kind !== "Ident" || !isParamOf(decl, f.name) || assignsName(decl, f.name)) return true;
+    const arg = argumentFor(decl, entry, f.name);
+    const a = arg ? unparen(arg) : void 0;
+    if (!a) return true;
+    if (a.kind === "FuncLit") {
+      const t2 = g.nodeOf(a);
+      if (t2) out.push({ site: x, target: t2, path: outer });
+      return true;
+    }
+    if (a.kind !== "Ident" && a.kind !== "SelectorExpr") return true;
+    const asCall = { kind: "CallExpr", fun: a, args: [], ellipsis: -1, lparen: x.lparen, rparen: x.rparen };
+    const c = pass.types.callee(asCall);
+    const fd = c && (c.kind === "func" || c.kind === "method") ? c.decl : void 0;
+    const t = fd ? g.nodeOf(fd) : void 0;
+    if (!fd || !t) return true;
+    const p = pathInCallee(pass, asCall, fd, outer);
+    if (p) out.push({ site: x, target: t, path: p });
+    return true;
+  });
+  return out;
 }
 var MUTEX_METHOD_NAMES = new Set(Object.values(MUTEX_METHODS));
 function sourceMentions(file, word) {

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-VSAPLJ4O.js";
+} from "./chunk-M733GA6G.js";
 import {
   __commonJS,
   __require,

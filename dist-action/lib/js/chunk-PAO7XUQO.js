@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-225HG6VF.js";
+} from "./chunk-OBTNZSBX.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-EIFJR4NM.js";
+} from "./chunk-UMCE2FPI.js";
 import {
   version
-} from "./chunk-3WCNIQYL.js";
+} from "./chunk-33C4MHNS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-M5FB227Y.js";
+} from "./chunk-OOU6NN3Y.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-PS5QVN5N.js";
+} from "./chunk-MN72FPMU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HOIO32NM.js";
+} from "./chunk-K7MJCAOE.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-VSAPLJ4O.js";
+} from "./chunk-M733GA6G.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -14,7 +14,7 @@ import {
   buildCallGraph,
   checkPackage,
   docUrl
-} from "./chunk-VSAPLJ4O.js";
+} from "./chunk-M733GA6G.js";
 import {
   end,
   forEachChild,
@@ -945,6 +945,9 @@ function scanBody(decl, body, needs) {
   let goDepth = 0;
   let assignedFrom;
   let chainDefer = false;
+  let callsParam = false;
+  const params = /* @__PURE__ */ new Set();
+  for (const f of decl.type.params?.list ?? []) for (const n of f.names ?? []) params.add(n.name);
   const patterns = needs.subjectPatterns;
   const fromCall = (lhs, rhs) => {
     if (!rhs || rhs.length !== 1 || rhs[0].kind !== "CallExpr") return;
@@ -971,6 +974,10 @@ function scanBody(decl, body, needs) {
     }
     if (needs.subjectKinds.has(k)) subject = true;
     if (needs.sourceKinds.has(k)) source = true;
+    if (k === "CallExpr" && params.size > 0 && !callsParam) {
+      const f = n.fun;
+      if (f.kind === "Ident" && params.has(f.name)) callsParam = true;
+    }
     if (k === "CompositeLit" && !positional) {
       const c = n;
       const t = c.type;
@@ -1008,7 +1015,7 @@ function scanBody(decl, body, needs) {
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam };
 }
 function pruneBodies(files, needs) {
   const bodies = [];
@@ -1108,7 +1115,7 @@ function pruneBodies(files, needs) {
         for (const t of byName.get(n) ?? []) keep(t);
       }
       for (const n of b.names) {
-        for (const t of byName.get(n) ?? []) if (!t.kept && reaches.has(t)) keep(t);
+        for (const t of byName.get(n) ?? []) if (!t.kept && (reaches.has(t) || t.callsParam)) keep(t);
       }
     }
     let more = false;

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-EIFJR4NM.js";
+} from "./chunk-UMCE2FPI.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-M5FB227Y.js";
+} from "./chunk-OOU6NN3Y.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-PS5QVN5N.js";
+} from "./chunk-MN72FPMU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HOIO32NM.js";
+} from "./chunk-K7MJCAOE.js";
 import {
   docUrl
-} from "./chunk-VSAPLJ4O.js";
+} from "./chunk-M733GA6G.js";
 import "./chunk-DO6F2IKR.js";
 import {
   __commonJS,

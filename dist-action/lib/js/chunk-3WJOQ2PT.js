@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-EIFJR4NM.js";
+} from "./chunk-UMCE2FPI.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-HOIO32NM.js";
-import "./chunk-VSAPLJ4O.js";
+} from "./chunk-K7MJCAOE.js";
+import "./chunk-M733GA6G.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-EIFJR4NM.js";
+} from "./chunk-UMCE2FPI.js";
 import {
   version
-} from "./chunk-3WCNIQYL.js";
+} from "./chunk-33C4MHNS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-M5FB227Y.js";
+} from "./chunk-OOU6NN3Y.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-PS5QVN5N.js";
+} from "./chunk-MN72FPMU.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HOIO32NM.js";
+} from "./chunk-K7MJCAOE.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-VSAPLJ4O.js";
+} from "./chunk-M733GA6G.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -3910,7 +3910,9 @@ function buildCallGraph(files, info, opts = {}) {
     if (!rhs || rhs.length !== lhs.length) return;
     for (let i = 0; i < rhs.length; i++) {
       const l = lhs[i];
-      if (l.kind === "Ident" && unparen(rhs[i]).kind === "FuncLit") litNames.add(l.name);
+      if (l.kind !== "Ident") continue;
+      const r = unparen(rhs[i]);
+      if (r.kind === "FuncLit" || r.kind === "SelectorExpr" && localNames.has(r.sel.name) || r.kind === "Ident" && localNames.has(r.name)) litNames.add(l.name);
     }
   };
   const addNode = (n) => {
@@ -4080,6 +4082,12 @@ function buildCallGraph(files, info, opts = {}) {
     }
   }
   const litOf = /* @__PURE__ */ new Map();
+  const funcValue = (v) => {
+    if (v.kind !== "Ident" && v.kind !== "SelectorExpr") return void 0;
+    const c = info.callee({ kind: "CallExpr", fun: v, args: [], ellipsis: -1 });
+    const d = c && (c.kind === "func" || c.kind === "method") ? c.decl : void 0;
+    return d && byFunc.has(d) ? d : void 0;
+  };
   const literalOfVar = (decl, scope) => {
     let r = litOf.get(decl);
     if (r !== void 0) return r;
@@ -4088,7 +4096,8 @@ function buildCallGraph(files, info, opts = {}) {
     const isVar = (e) => e.kind === "Ident" && e.name === decl.name && (e === decl || info.objectOf(e)?.decl === decl);
     const seen = (value) => {
       const v = value ? unparen(value) : null;
-      if (v?.kind === "FuncLit" && !lit) lit = v;
+      const target = v?.kind === "FuncLit" ? v : v ? funcValue(v) : void 0;
+      if (target && !lit) lit = target;
       else other = true;
     };
     const stack = [scope];

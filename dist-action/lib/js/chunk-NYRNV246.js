@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-5OFYK6WC.js";
-import "./chunk-M5FB227Y.js";
+} from "./chunk-YKLT2N2K.js";
+import "./chunk-OOU6NN3Y.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-PS5QVN5N.js";
+import "./chunk-MN72FPMU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-HOIO32NM.js";
-import "./chunk-VSAPLJ4O.js";
+import "./chunk-K7MJCAOE.js";
+import "./chunk-M733GA6G.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-225HG6VF.js";
+} from "./chunk-OBTNZSBX.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-EIFJR4NM.js";
-import "./chunk-3WCNIQYL.js";
-import "./chunk-M5FB227Y.js";
+import "./chunk-UMCE2FPI.js";
+import "./chunk-33C4MHNS.js";
+import "./chunk-OOU6NN3Y.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-PS5QVN5N.js";
+import "./chunk-MN72FPMU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-HOIO32NM.js";
-import "./chunk-VSAPLJ4O.js";
+import "./chunk-K7MJCAOE.js";
+import "./chunk-M733GA6G.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

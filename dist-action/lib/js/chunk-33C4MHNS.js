@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-FCT3WQWD.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-HYWTLA2C.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-IQX4Q4EU.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-2RPLXO2D.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-Y3T3A3Y3.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-VEWR42MO.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-PNFT5BOX.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-GBWB4IEB.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-BMPTWDVI.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-5K7F5SD7.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-BAEIFMEL.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-XGED5FI3.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-PAO7XUQO.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-TM7PABWI.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-3WJOQ2PT.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-7QDN6KLZ.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-NND7HR5E.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-A6PKPCO6.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-NYRNV246.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -1,0 +1,87 @@
+package fixture
+
+import (
+	"errors"
+	"sync"
+)
+
+var errUnknownRun = errors.New("unknown run")
+
+type run struct{ state int }
+
+type engine struct {
+	mu      sync.Mutex
+	runs    map[string]*run
+	onEvent func(*run)
+}
+
+// withRun calls fn on the run called id; it takes no lock itself.
+func (e *engine) withRun(id string, fn func(*run) error) error {
+	r, ok := e.runs[id]
+	if !ok {
+		return errUnknownRun
+	}
+	return fn(r)
+}
+
+// keep stores fn for later; it never calls it.
+func (e *engine) keep(fn func(*run)) {
+	e.onEvent = fn
+}
+
+func (e *engine) setState(r *run, s int) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r.state = s
+	return nil
+}
+
+func (e *engine) resume(r *run) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r.state = 1
+	return nil
+}
+
+func (e *engine) count() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.runs)
+}
+
+// The literal handed to withRun locks e.mu, which cancel holds.
+func (e *engine) cancel(id string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.withRun(id, func(r *run) error { return e.setState(r, 2) }) // want `e\.mu is locked on line \d+ and held until engine\.cancel returns .* locks it again \(engine\.cancel → engine\.withRun → fn \(the function literal on line \d+\) → engine\.setState`
+}
+
+// The same with a method value.
+func (e *engine) resumeRun(id string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.withRun(id, e.resume) // want `e\.mu is locked on line \d+ and held until engine\.resumeRun returns .* locks it again \(engine\.resumeRun → engine\.withRun → engine\.resume`
+}
+
+// A method value held in a variable and called under the lock.
+func (e *engine) hasRuns(want int) bool {
+	current := e.count
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return current() == want // want `e\.mu is locked on line \d+ and held until engine\.hasRuns returns .* current\(\) on line \d+ locks it again`
+}
+
+// A literal that does not lock, and a method value stored rather than called: no finding.
+func (e *engine) touch(id string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.keep(func(r *run) { _ = e.setState(r, 3) })
+	return e.withRun(id, func(r *run) error { r.state++; return nil })
+}
+
+// The method value is taken under the lock and called after it is released: no finding.
+func (e *engine) countLater() func() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.count
+}
