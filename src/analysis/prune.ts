@@ -96,6 +96,10 @@ interface Body {
    * error { ...; return fn(r) }`): what it runs depends on what its callers pass.
    */
   callsParam: boolean;
+  /** Names of selectors this body calls (`e.resolve(id)`) that may be func fields. */
+  calledSelectors: string[] | undefined;
+  /** Names of fields this body assigns (`e.resolve = e.get`). */
+  assignedFields: string[] | undefined;
   /**
    * Holds a positional literal of a named type (`&plugin{name, func() {}}`): it sets fields
    * without naming them, so a watched field name cannot find it.
@@ -164,6 +168,8 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
   let assignedFrom: Map<string, string[]> | undefined;
   let chainDefer = false;
   let callsParam = false;
+  let calledSelectors: string[] | undefined;
+  let assignedFields: string[] | undefined;
   const params = new Set<string>();
   for (const f of decl.type.params?.list ?? []) for (const n of f.names ?? []) params.add(n.name);
   const patterns = needs.subjectPatterns;
@@ -192,9 +198,12 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     }
     if (needs.subjectKinds.has(k)) subject = true;
     if (needs.sourceKinds.has(k)) source = true;
-    if (k === 'CallExpr' && params.size > 0 && !callsParam) {
+    if (k === 'CallExpr') {
       const f = (n as ast.CallExpr).fun;
       if (f.kind === 'Ident' && params.has(f.name)) callsParam = true;
+      else if (f.kind === 'SelectorExpr') (calledSelectors ??= []).push(f.sel.name);
+    } else if (k === 'AssignStmt' && (n as ast.AssignStmt).tok === '=') {
+      for (const l of (n as ast.AssignStmt).lhs) if (l.kind === 'SelectorExpr') (assignedFields ??= []).push(l.sel.name);
     }
     if (k === 'CompositeLit' && !positional) {
       const c = n as ast.CompositeLit;
@@ -234,7 +243,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, calledSelectors, assignedFields };
 }
 
 /**
@@ -307,6 +316,16 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
     }
     for (const c of callers) watched.add(c);
   }
+  // Bodies by the fields they assign: a func field a kept body calls may hold a method value
+  // put there elsewhere (`e.resolve = e.get`), which the call graph follows.
+  const byAssignedField = new Map<string, Body[]>();
+  for (const b of bodies) {
+    for (const f of b.assignedFields ?? []) {
+      const list = byAssignedField.get(f);
+      if (list) list.push(b);
+      else byAssignedField.set(f, [b]);
+    }
+  }
   const work: Body[] = [];
   const keep = (b: Body, deferredCode = false) => {
     if (b.kept && (b.deferredCode || !deferredCode)) return;
@@ -329,6 +348,10 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
       // it ask for its caller, does it flush...): every function it names is kept, transitively.
       for (const n of b.deferredCode ? b.names : b.inDefer) {
         for (const t of byName.get(n) ?? []) keep(t, true);
+      }
+      // A func field this body calls may hold a method value put there elsewhere.
+      for (const n of b.calledSelectors ?? []) {
+        for (const t of byAssignedField.get(n) ?? []) if (!t.kept) keep(t);
       }
       if (b.deferredCode) continue;
       // A deferred call chain: do the body's other calls change what its first call reads,

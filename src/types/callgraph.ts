@@ -419,6 +419,31 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   const callersByName = new Map<string, FuncNode[]>();
   const viaVar: { caller: FuncNode | null; id: ast.Ident; kind: EdgeKind; call: ast.CallExpr }[] = [];
   const rangeCalls: { caller: FuncNode; call: ast.CallExpr }[] = [];
+  // Func fields that only ever hold a method value of the struct holding them (`e.resolve =
+  // e.get` in a constructor): calls through the field (`e.resolve(id)`) call the method. By field
+  // name: null once the name is given anything else (another method, a literal, a keyed value).
+  const fieldMethods = new Map<string, ast.FuncDecl | null>();
+  const viaField: { caller: FuncNode | null; call: ast.CallExpr; kind: EdgeKind }[] = [];
+  const rootName = (e: ast.Expr): string | undefined => {
+    const x = unparen(e);
+    return x.kind === 'Ident' ? x.name : x.kind === 'SelectorExpr' ? rootName(x.x) && `${rootName(x.x)}.${x.sel.name}` : undefined;
+  };
+  const noteFields = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[]): void => {
+    for (let i = 0; i < lhs.length; i++) {
+      const l = unparen(lhs[i]!);
+      if (l.kind !== 'SelectorExpr') continue;
+      const name = l.sel.name;
+      if (fieldMethods.get(name) === null) continue;
+      const r = lhs.length === rhs.length ? unparen(rhs[i]!) : undefined;
+      let decl: ast.FuncDecl | undefined;
+      if (r?.kind === 'SelectorExpr' && localNames.has(r.sel.name) && rootName(r.x) !== undefined && rootName(r.x) === rootName(l.x)) {
+        const c = info.callee({ kind: 'CallExpr', fun: r, args: [], ellipsis: -1 } as unknown as ast.CallExpr);
+        if (c?.kind === 'method' && c.decl) decl = c.decl;
+      }
+      const known = fieldMethods.get(name);
+      fieldMethods.set(name, decl && (known === undefined || known === decl) ? decl : null);
+    }
+  };
   const noteLits = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null): void => {
     if (!rhs || rhs.length !== lhs.length) return;
     for (let i = 0; i < rhs.length; i++) {
@@ -521,6 +546,7 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
               skip = null;
             } else if (fun.kind !== 'Ident') push(fun);
             else if (!decl && litNames.has(fun.name)) viaVar.push({ caller: owner, id: fun, kind, call: n });
+            if (!decl && fun.kind === 'SelectorExpr') viaField.push({ caller: owner, call: n, kind });
           }
           if (n.args) for (const a of n.args) push(a);
           break;
@@ -534,6 +560,7 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
         }
         case 'AssignStmt':
           if (n.tok === '=' || n.tok === ':=') noteLits(n.lhs, n.rhs);
+          if (n.tok === '=') noteFields(n.lhs, n.rhs);
           forEachChild(n, pushChild);
           break;
         case 'RangeStmt': {
@@ -550,6 +577,7 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
         case 'KeyValueExpr':
           // A struct literal key names a field; a map or slice key is a value.
           if (n.key.kind !== 'Ident') push(n.key);
+          else fieldMethods.set(n.key.name, null);
           push(n.value);
           break;
         case 'BasicLit':
@@ -667,6 +695,15 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     if (!scope?.body) continue;
     const lit = literalOfVar(o.decl, scope.body);
     const callee = lit ? byFunc.get(lit) : undefined;
+    if (!callee) continue;
+    callTarget.set(v.call, callee);
+    if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });
+  }
+  for (const v of viaField) {
+    const f = unparen(v.call.fun) as ast.SelectorExpr;
+    const decl = fieldMethods.get(f.sel.name);
+    if (!decl || info.callee(v.call)?.kind !== 'funcvalue') continue;
+    const callee = byFunc.get(decl);
     if (!callee) continue;
     callTarget.set(v.call, callee);
     if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });

@@ -101,6 +101,37 @@ func unused(fn func()) { fn() }
   assert.deepEqual(kept({ 'p.go': src }), ['engine.cancel', 'engine.withRun']);
 });
 
+test('a body that assigns a func field which a kept body calls is kept (the field may hold a method value)', () => {
+  const src = `package p
+
+import "sync"
+
+type registry struct {
+	mu     sync.Mutex
+	lookup func(string) int
+	size   int
+}
+
+func newRegistry() *registry {
+	r := &registry{}
+	r.lookup = r.get
+	return r
+}
+
+func resize(r *registry) { r.size = 2 }
+
+func (r *registry) get(name string) int { r.mu.Lock(); defer r.mu.Unlock(); return len(name) }
+
+func (r *registry) bump(name string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lookup(name)
+}
+`;
+  // resize assigns a field nobody calls: dropped.
+  assert.deepEqual(kept({ 'p.go': src }), ['newRegistry', 'registry.bump', 'registry.get']);
+});
+
 test('every body that names a deferred field or variable, or a function with a recover, is kept', () => {
   const src = `package p
 

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-33C4MHNS.js";
+} from "./chunk-OEIHC5ER.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

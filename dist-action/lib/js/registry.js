@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-K7MJCAOE.js";
-import "./chunk-M733GA6G.js";
+} from "./chunk-2NJNTV5V.js";
+import "./chunk-625EPOPL.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

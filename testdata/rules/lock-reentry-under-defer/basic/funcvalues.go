@@ -85,3 +85,43 @@ func (e *engine) countLater() func() int {
 	defer e.mu.Unlock()
 	return e.count
 }
+
+type registry struct {
+	mu      sync.Mutex
+	entries map[string]int
+	lookup  func(string) (int, bool)
+	report  func(string)
+}
+
+// newRegistry points lookup at the registry's own locking get: a seam tests replace.
+func newRegistry() *registry {
+	r := &registry{entries: map[string]int{}}
+	r.lookup = r.get
+	return r
+}
+
+func (r *registry) get(name string) (int, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	v, ok := r.entries[name]
+	return v, ok
+}
+
+// The field holds r.get, which locks r.mu again.
+func (r *registry) bump(name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	v, _ := r.lookup(name) // want `r\.mu is locked on line \d+ and held until registry\.bump returns .* r\.lookup\(name\) on line \d+ locks it again \(registry\.bump → registry\.get`
+	r.entries[name] = v + 1
+}
+
+// A field that is given other values too (here a keyed literal elsewhere): not followed.
+func (r *registry) note(name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.report(name)
+}
+
+func quietRegistry() *registry {
+	return &registry{entries: map[string]int{}, report: func(string) {}}
+}

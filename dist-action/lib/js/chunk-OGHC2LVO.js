@@ -14,7 +14,7 @@ import {
   buildCallGraph,
   checkPackage,
   docUrl
-} from "./chunk-M733GA6G.js";
+} from "./chunk-625EPOPL.js";
 import {
   end,
   forEachChild,
@@ -946,6 +946,8 @@ function scanBody(decl, body, needs) {
   let assignedFrom;
   let chainDefer = false;
   let callsParam = false;
+  let calledSelectors;
+  let assignedFields;
   const params = /* @__PURE__ */ new Set();
   for (const f of decl.type.params?.list ?? []) for (const n of f.names ?? []) params.add(n.name);
   const patterns = needs.subjectPatterns;
@@ -974,9 +976,12 @@ function scanBody(decl, body, needs) {
     }
     if (needs.subjectKinds.has(k)) subject = true;
     if (needs.sourceKinds.has(k)) source = true;
-    if (k === "CallExpr" && params.size > 0 && !callsParam) {
+    if (k === "CallExpr") {
       const f = n.fun;
       if (f.kind === "Ident" && params.has(f.name)) callsParam = true;
+      else if (f.kind === "SelectorExpr") (calledSelectors ??= []).push(f.sel.name);
+    } else if (k === "AssignStmt" && n.tok === "=") {
+      for (const l of n.lhs) if (l.kind === "SelectorExpr") (assignedFields ??= []).push(l.sel.name);
     }
     if (k === "CompositeLit" && !positional) {
       const c = n;
@@ -1015,7 +1020,7 @@ function scanBody(decl, body, needs) {
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, calledSelectors, assignedFields };
 }
 function pruneBodies(files, needs) {
   const bodies = [];
@@ -1078,6 +1083,14 @@ function pruneBodies(files, needs) {
     }
     for (const c of callers) watched.add(c);
   }
+  const byAssignedField = /* @__PURE__ */ new Map();
+  for (const b of bodies) {
+    for (const f of b.assignedFields ?? []) {
+      const list = byAssignedField.get(f);
+      if (list) list.push(b);
+      else byAssignedField.set(f, [b]);
+    }
+  }
   const work = [];
   const keep = (b, deferredCode = false) => {
     if (b.kept && (b.deferredCode || !deferredCode)) return;
@@ -1097,6 +1110,9 @@ function pruneBodies(files, needs) {
       }
       for (const n of b.deferredCode ? b.names : b.inDefer) {
         for (const t of byName.get(n) ?? []) keep(t, true);
+      }
+      for (const n of b.calledSelectors ?? []) {
+        for (const t of byAssignedField.get(n) ?? []) if (!t.kept) keep(t);
       }
       if (b.deferredCode) continue;
       if ((b.chainDefer || b.chainDepth > 0) && needs.watchDeferred) {

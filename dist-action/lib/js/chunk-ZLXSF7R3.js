@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-UMCE2FPI.js";
+} from "./chunk-25XUYRIH.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-K7MJCAOE.js";
-import "./chunk-M733GA6G.js";
+} from "./chunk-2NJNTV5V.js";
+import "./chunk-625EPOPL.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

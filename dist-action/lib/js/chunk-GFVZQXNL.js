@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-MN72FPMU.js";
+} from "./chunk-OGHC2LVO.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-M733GA6G.js";
+} from "./chunk-625EPOPL.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-OOU6NN3Y.js";
+} from "./chunk-GFVZQXNL.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-K7MJCAOE.js";
+} from "./chunk-2NJNTV5V.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-M733GA6G.js";
+} from "./chunk-625EPOPL.js";
 import {
   end,
   forEachChild,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-OBTNZSBX.js";
+} from "./chunk-XXY7MHHD.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-UMCE2FPI.js";
+} from "./chunk-25XUYRIH.js";
 import {
   version
-} from "./chunk-33C4MHNS.js";
+} from "./chunk-OEIHC5ER.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-OOU6NN3Y.js";
+} from "./chunk-GFVZQXNL.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-MN72FPMU.js";
+} from "./chunk-OGHC2LVO.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-K7MJCAOE.js";
+} from "./chunk-2NJNTV5V.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-M733GA6G.js";
+} from "./chunk-625EPOPL.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

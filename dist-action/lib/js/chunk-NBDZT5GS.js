@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-OBTNZSBX.js";
+} from "./chunk-XXY7MHHD.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-UMCE2FPI.js";
-import "./chunk-33C4MHNS.js";
-import "./chunk-OOU6NN3Y.js";
+import "./chunk-25XUYRIH.js";
+import "./chunk-OEIHC5ER.js";
+import "./chunk-GFVZQXNL.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-MN72FPMU.js";
+import "./chunk-OGHC2LVO.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-K7MJCAOE.js";
-import "./chunk-M733GA6G.js";
+import "./chunk-2NJNTV5V.js";
+import "./chunk-625EPOPL.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -3906,6 +3906,28 @@ function buildCallGraph(files, info, opts = {}) {
   const callersByName = /* @__PURE__ */ new Map();
   const viaVar = [];
   const rangeCalls = [];
+  const fieldMethods = /* @__PURE__ */ new Map();
+  const viaField = [];
+  const rootName = (e) => {
+    const x = unparen(e);
+    return x.kind === "Ident" ? x.name : x.kind === "SelectorExpr" ? rootName(x.x) && `${rootName(x.x)}.${x.sel.name}` : void 0;
+  };
+  const noteFields = (lhs, rhs) => {
+    for (let i = 0; i < lhs.length; i++) {
+      const l = unparen(lhs[i]);
+      if (l.kind !== "SelectorExpr") continue;
+      const name = l.sel.name;
+      if (fieldMethods.get(name) === null) continue;
+      const r = lhs.length === rhs.length ? unparen(rhs[i]) : void 0;
+      let decl;
+      if (r?.kind === "SelectorExpr" && localNames.has(r.sel.name) && rootName(r.x) !== void 0 && rootName(r.x) === rootName(l.x)) {
+        const c = info.callee({ kind: "CallExpr", fun: r, args: [], ellipsis: -1 });
+        if (c?.kind === "method" && c.decl) decl = c.decl;
+      }
+      const known = fieldMethods.get(name);
+      fieldMethods.set(name, decl && (known === void 0 || known === decl) ? decl : null);
+    }
+  };
   const noteLits = (lhs, rhs) => {
     if (!rhs || rhs.length !== lhs.length) return;
     for (let i = 0; i < rhs.length; i++) {
@@ -3995,6 +4017,7 @@ function buildCallGraph(files, info, opts = {}) {
               skip = null;
             } else if (fun.kind !== "Ident") push(fun);
             else if (!decl && litNames.has(fun.name)) viaVar.push({ caller: owner, id: fun, kind, call: n });
+            if (!decl && fun.kind === "SelectorExpr") viaField.push({ caller: owner, call: n, kind });
           }
           if (n.args) for (const a of n.args) push(a);
           break;
@@ -4008,6 +4031,7 @@ function buildCallGraph(files, info, opts = {}) {
         }
         case "AssignStmt":
           if (n.tok === "=" || n.tok === ":=") noteLits(n.lhs, n.rhs);
+          if (n.tok === "=") noteFields(n.lhs, n.rhs);
           forEachChild(n, pushChild);
           break;
         case "RangeStmt": {
@@ -4022,6 +4046,7 @@ function buildCallGraph(files, info, opts = {}) {
           break;
         case "KeyValueExpr":
           if (n.key.kind !== "Ident") push(n.key);
+          else fieldMethods.set(n.key.name, null);
           push(n.value);
           break;
         case "BasicLit":
@@ -4129,6 +4154,15 @@ function buildCallGraph(files, info, opts = {}) {
     if (!scope?.body) continue;
     const lit = literalOfVar(o.decl, scope.body);
     const callee = lit ? byFunc.get(lit) : void 0;
+    if (!callee) continue;
+    callTarget.set(v.call, callee);
+    if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });
+  }
+  for (const v of viaField) {
+    const f = unparen(v.call.fun);
+    const decl = fieldMethods.get(f.sel.name);
+    if (!decl || info.callee(v.call)?.kind !== "funcvalue") continue;
+    const callee = byFunc.get(decl);
     if (!callee) continue;
     callTarget.set(v.call, callee);
     if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });

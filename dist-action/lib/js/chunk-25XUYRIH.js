@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-M733GA6G.js";
+} from "./chunk-625EPOPL.js";
 import {
   __commonJS,
   __require,

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-OOU6NN3Y.js";
+} from "./chunk-GFVZQXNL.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-MN72FPMU.js";
+import "./chunk-OGHC2LVO.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-K7MJCAOE.js";
+} from "./chunk-2NJNTV5V.js";
 import {
   docUrl
-} from "./chunk-M733GA6G.js";
+} from "./chunk-625EPOPL.js";
 import {
   forEachChild,
   loopingLabels

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-UMCE2FPI.js";
+} from "./chunk-25XUYRIH.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-OOU6NN3Y.js";
+} from "./chunk-GFVZQXNL.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-MN72FPMU.js";
+} from "./chunk-OGHC2LVO.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-K7MJCAOE.js";
+} from "./chunk-2NJNTV5V.js";
 import {
   docUrl
-} from "./chunk-M733GA6G.js";
+} from "./chunk-625EPOPL.js";
 import "./chunk-DO6F2IKR.js";
 import {
   __commonJS,

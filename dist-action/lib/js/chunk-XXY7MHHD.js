@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-UMCE2FPI.js";
+} from "./chunk-25XUYRIH.js";
 import {
   version
-} from "./chunk-33C4MHNS.js";
+} from "./chunk-OEIHC5ER.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-OOU6NN3Y.js";
+} from "./chunk-GFVZQXNL.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-MN72FPMU.js";
+} from "./chunk-OGHC2LVO.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-K7MJCAOE.js";
+} from "./chunk-2NJNTV5V.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-M733GA6G.js";
+} from "./chunk-625EPOPL.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -11,7 +11,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-M733GA6G.js";
+} from "./chunk-625EPOPL.js";
 import {
   NOPOS,
   end,

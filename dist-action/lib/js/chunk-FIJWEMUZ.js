@@ -10,14 +10,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-YKLT2N2K.js";
-import "./chunk-OOU6NN3Y.js";
+} from "./chunk-Z4HH2QRI.js";
+import "./chunk-GFVZQXNL.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-MN72FPMU.js";
+import "./chunk-OGHC2LVO.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-K7MJCAOE.js";
-import "./chunk-M733GA6G.js";
+import "./chunk-2NJNTV5V.js";
+import "./chunk-625EPOPL.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 
