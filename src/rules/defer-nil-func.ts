@@ -442,6 +442,67 @@ function checkLiteralField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.Defe
   return true;
 }
 
+/**
+ * `defer j.cleanup()` where j ranges over a local slice or array built by a composite literal of
+ * keyed struct literals, one of which leaves the func field out (`jobs := []job{{name: "meta",
+ * run: ..., cleanup: ...}, {name: "routes", run: ...}}`): for that element the field is nil. The
+ * loop body must not assign the field.
+ */
+function checkRangedLiteralField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr): boolean {
+  const x = unparen(sel.x);
+  if (x.kind !== 'Ident') return false;
+  const o = pass.types.objectOf(x);
+  if (!o || o.kind !== 'var' || !o.decl) return false;
+  const declFile = pass.fileOf(o.decl);
+  if (!declFile) return false;
+  let loop: ast.RangeStmt | undefined;
+  inspect(declFile.file, (y) => {
+    if (loop) return false;
+    if (nodePos(y) > nodePos(o.decl!) || nodeEnd(y) <= nodePos(o.decl!)) return false;
+    if (y.kind === 'RangeStmt' && y.value && unparen(y.value) === o.decl) loop = y;
+    return !loop;
+  });
+  const range = loop as ast.RangeStmt | undefined;
+  if (!range) return false;
+  const coll = unparen(range.x);
+  if (coll.kind !== 'Ident') return false;
+  const v = definingValue(pass, coll);
+  const lit = v ? unparen(v) : undefined;
+  if (lit?.kind !== 'CompositeLit') return false;
+  const f = sel.sel.name;
+  const et = pass.types.typeOf(x);
+  const st = under(et?.kind === 'pointer' ? et.elem : et);
+  const field = st?.kind === 'struct' ? st.fields.find((fl) => fl.name === f && !fl.embedded) : undefined;
+  if (!field || under(field.type)?.kind !== 'signature') return false;
+  let missing: ast.CompositeLit | undefined;
+  for (const e of lit.elts ?? []) {
+    let el = unparen(e.kind === 'KeyValueExpr' ? e.value : e);
+    if (el.kind === 'UnaryExpr' && el.op === '&') el = unparen(el.x);
+    if (el.kind !== 'CompositeLit') return false;
+    const elts = el.elts ?? [];
+    if (elts.length > 0 && elts.some((k) => k.kind !== 'KeyValueExpr')) return false;
+    if (!missing && !elts.some((k) => k.kind === 'KeyValueExpr' && k.key.kind === 'Ident' && k.key.name === f)) missing = el;
+  }
+  if (!missing) return false;
+  // The loop body sets the field, or hands the element to something that may.
+  let set = false;
+  inspect(range.body, (y) => {
+    if (set) return false;
+    if (y.kind === 'AssignStmt' && y.lhs.some((l) => unparen(l).kind === 'SelectorExpr' && (unparen(l) as ast.SelectorExpr).sel.name === f)) set = true;
+    if (y.kind === 'UnaryExpr' && y.op === '&' && unparen(y.x).kind === 'Ident' && pass.types.objectOf(unparen(y.x) as ast.Ident) === o) set = true;
+    return !set;
+  });
+  if (set) return false;
+  const def = pass.fileOf(missing) ?? file;
+  pass.report({
+    node: d,
+    file,
+    message: `${x.name} ranges over ${coll.name}, whose element on line ${lineOf(def, missing)} leaves its func field ${f} out, so for that element the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference when ${funcName(file, fn)} returns; give every element a ${f} or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    related: [{ node: missing, message: `element without ${f}` }],
+  });
+  return true;
+}
+
 const nilTestCache = new WeakMap<readonly PassFile[], Map<string, ast.Node>>();
 
 /** `x == nil` / `x != nil`: the operand compared with nil, if one side is nil. */
@@ -716,6 +777,7 @@ function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, 
   const c = pass.types.callee(d.call);
   if (!c || c.kind !== 'funcvalue') return;
   if (checkLiteralField(pass, file, fn, d, sel)) return;
+  if (checkRangedLiteralField(pass, file, fn, d, sel)) return;
   const f = sel.sel.name;
   const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
   if (!owner) return;

@@ -153,13 +153,12 @@ export function exprStmtCall(s: ast.Node): ast.CallExpr | null {
 export function isPanicCall(call: ast.CallExpr): boolean {
   const f = unparen(call.fun);
   if (f.kind === 'Ident') return f.name === 'panic';
-  return (
-    f.kind === 'SelectorExpr' &&
-    unparen(f.x).kind === 'Ident' &&
-    (unparen(f.x) as ast.Ident).name === 'log' &&
-    (f.sel.name === 'Panic' || f.sel.name === 'Panicf' || f.sel.name === 'Panicln') &&
-    (call.args?.length ?? 0) > 0
-  );
+  // `log.Panicf(...)`, and a logger's Panic methods (`s.logger.Panicf`, `log.Panic` of logrus, zap's
+  // `logger.Panic`): the receiver's name says it is a logger.
+  if (f.kind !== 'SelectorExpr' || (f.sel.name !== 'Panic' && f.sel.name !== 'Panicf' && f.sel.name !== 'Panicln') || (call.args?.length ?? 0) === 0) return false;
+  const x = unparen(f.x);
+  const name = x.kind === 'Ident' ? x.name : x.kind === 'SelectorExpr' ? x.sel.name : '';
+  return /^(?:log|logger|l|lg)$/i.test(name) || /(?:^log|logger$|Logger$|log$)/.test(name);
 }
 
 /** Whether an expression is the constant `true` (by name, possibly parenthesized). */

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-OEIHC5ER.js";
+} from "./chunk-Z3WDA3VU.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-2NJNTV5V.js";
-import "./chunk-625EPOPL.js";
+} from "./chunk-J2XCWGGV.js";
+import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -2,10 +2,10 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-OGHC2LVO.js";
+} from "./chunk-QAFRIZWV.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-625EPOPL.js";
+import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-GFVZQXNL.js";
+} from "./chunk-CKY2NY7E.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-2NJNTV5V.js";
+} from "./chunk-J2XCWGGV.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-625EPOPL.js";
+} from "./chunk-AWJARIXA.js";
 import {
   end,
   forEachChild,

@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-XXY7MHHD.js";
+} from "./chunk-V5QRXT4M.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-25XUYRIH.js";
-import "./chunk-OEIHC5ER.js";
-import "./chunk-GFVZQXNL.js";
+import "./chunk-T63N3WUP.js";
+import "./chunk-Z3WDA3VU.js";
+import "./chunk-CKY2NY7E.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-OGHC2LVO.js";
+import "./chunk-QAFRIZWV.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-2NJNTV5V.js";
-import "./chunk-625EPOPL.js";
+import "./chunk-J2XCWGGV.js";
+import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 export {

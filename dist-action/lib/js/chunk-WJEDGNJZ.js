@@ -3,8 +3,8 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-2NJNTV5V.js";
-import "./chunk-625EPOPL.js";
+} from "./chunk-J2XCWGGV.js";
+import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-Z4HH2QRI.js";
-import "./chunk-GFVZQXNL.js";
+} from "./chunk-J4RU35ZA.js";
+import "./chunk-CKY2NY7E.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-OGHC2LVO.js";
+import "./chunk-QAFRIZWV.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-2NJNTV5V.js";
-import "./chunk-625EPOPL.js";
+import "./chunk-J2XCWGGV.js";
+import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

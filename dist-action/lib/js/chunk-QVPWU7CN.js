@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-25XUYRIH.js";
+} from "./chunk-T63N3WUP.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-2NJNTV5V.js";
-import "./chunk-625EPOPL.js";
+} from "./chunk-J2XCWGGV.js";
+import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

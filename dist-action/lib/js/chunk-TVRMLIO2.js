@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-GFVZQXNL.js";
+} from "./chunk-CKY2NY7E.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-OGHC2LVO.js";
+import "./chunk-QAFRIZWV.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-2NJNTV5V.js";
+} from "./chunk-J2XCWGGV.js";
 import {
   docUrl
-} from "./chunk-625EPOPL.js";
+} from "./chunk-AWJARIXA.js";
 import {
   forEachChild,
   loopingLabels

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-25XUYRIH.js";
+} from "./chunk-T63N3WUP.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-GFVZQXNL.js";
+} from "./chunk-CKY2NY7E.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-OGHC2LVO.js";
+} from "./chunk-QAFRIZWV.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-2NJNTV5V.js";
+} from "./chunk-J2XCWGGV.js";
 import {
   docUrl
-} from "./chunk-625EPOPL.js";
+} from "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import {
   __commonJS,

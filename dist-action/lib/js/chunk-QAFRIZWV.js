@@ -14,7 +14,7 @@ import {
   buildCallGraph,
   checkPackage,
   docUrl
-} from "./chunk-625EPOPL.js";
+} from "./chunk-AWJARIXA.js";
 import {
   end,
   forEachChild,

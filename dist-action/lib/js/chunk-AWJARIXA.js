@@ -2907,7 +2907,10 @@ function exprStmtCall(s) {
 function isPanicCall(call) {
   const f = unparen(call.fun);
   if (f.kind === "Ident") return f.name === "panic";
-  return f.kind === "SelectorExpr" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "log" && (f.sel.name === "Panic" || f.sel.name === "Panicf" || f.sel.name === "Panicln") && (call.args?.length ?? 0) > 0;
+  if (f.kind !== "SelectorExpr" || f.sel.name !== "Panic" && f.sel.name !== "Panicf" && f.sel.name !== "Panicln" || (call.args?.length ?? 0) === 0) return false;
+  const x = unparen(f.x);
+  const name = x.kind === "Ident" ? x.name : x.kind === "SelectorExpr" ? x.sel.name : "";
+  return /^(?:log|logger|l|lg)$/i.test(name) || /(?:^log|logger$|Logger$|log$)/.test(name);
 }
 function isTrue(e) {
   const x = unparen(e);

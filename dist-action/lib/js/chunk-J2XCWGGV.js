@@ -11,7 +11,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-625EPOPL.js";
+} from "./chunk-AWJARIXA.js";
 import {
   NOPOS,
   end,
@@ -6723,6 +6723,59 @@ function checkLiteralField(pass, file, fn, d, sel) {
   });
   return true;
 }
+function checkRangedLiteralField(pass, file, fn, d, sel) {
+  const x = unparen(sel.x);
+  if (x.kind !== "Ident") return false;
+  const o = pass.types.objectOf(x);
+  if (!o || o.kind !== "var" || !o.decl) return false;
+  const declFile = pass.fileOf(o.decl);
+  if (!declFile) return false;
+  let loop;
+  inspect(declFile.file, (y) => {
+    if (loop) return false;
+    if (pos(y) > pos(o.decl) || end(y) <= pos(o.decl)) return false;
+    if (y.kind === "RangeStmt" && y.value && unparen(y.value) === o.decl) loop = y;
+    return !loop;
+  });
+  const range = loop;
+  if (!range) return false;
+  const coll = unparen(range.x);
+  if (coll.kind !== "Ident") return false;
+  const v = definingValue(pass, coll);
+  const lit = v ? unparen(v) : void 0;
+  if (lit?.kind !== "CompositeLit") return false;
+  const f = sel.sel.name;
+  const et = pass.types.typeOf(x);
+  const st = under2(et?.kind === "pointer" ? et.elem : et);
+  const field = st?.kind === "struct" ? st.fields.find((fl) => fl.name === f && !fl.embedded) : void 0;
+  if (!field || under2(field.type)?.kind !== "signature") return false;
+  let missing;
+  for (const e of lit.elts ?? []) {
+    let el = unparen(e.kind === "KeyValueExpr" ? e.value : e);
+    if (el.kind === "UnaryExpr" && el.op === "&") el = unparen(el.x);
+    if (el.kind !== "CompositeLit") return false;
+    const elts = el.elts ?? [];
+    if (elts.length > 0 && elts.some((k) => k.kind !== "KeyValueExpr")) return false;
+    if (!missing && !elts.some((k) => k.kind === "KeyValueExpr" && k.key.kind === "Ident" && k.key.name === f)) missing = el;
+  }
+  if (!missing) return false;
+  let set = false;
+  inspect(range.body, (y) => {
+    if (set) return false;
+    if (y.kind === "AssignStmt" && y.lhs.some((l) => unparen(l).kind === "SelectorExpr" && unparen(l).sel.name === f)) set = true;
+    if (y.kind === "UnaryExpr" && y.op === "&" && unparen(y.x).kind === "Ident" && pass.types.objectOf(unparen(y.x)) === o) set = true;
+    return !set;
+  });
+  if (set) return false;
+  const def = pass.fileOf(missing) ?? file;
+  pass.report({
+    node: d,
+    file,
+    message: `${x.name} ranges over ${coll.name}, whose element on line ${lineOf(def, missing)} leaves its func field ${f} out, so for that element the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference when ${funcName(file, fn)} returns; give every element a ${f} or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    related: [{ node: missing, message: `element without ${f}` }]
+  });
+  return true;
+}
 var nilTestCache = /* @__PURE__ */ new WeakMap();
 function nilCompared(pass, e) {
   if (e.kind !== "BinaryExpr" || e.op !== "==" && e.op !== "!=") return void 0;
@@ -6944,6 +6997,7 @@ function checkField2(pass, file, fn, d, sel) {
   const c = pass.types.callee(d.call);
   if (!c || c.kind !== "funcvalue") return;
   if (checkLiteralField(pass, file, fn, d, sel)) return;
+  if (checkRangedLiteralField(pass, file, fn, d, sel)) return;
   const f = sel.sel.name;
   const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
   if (!owner) return;

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-OGHC2LVO.js";
+} from "./chunk-QAFRIZWV.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-625EPOPL.js";
+} from "./chunk-AWJARIXA.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-2NJNTV5V.js";
-import "./chunk-625EPOPL.js";
+} from "./chunk-J2XCWGGV.js";
+import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

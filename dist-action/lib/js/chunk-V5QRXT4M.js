@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-25XUYRIH.js";
+} from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-OEIHC5ER.js";
+} from "./chunk-Z3WDA3VU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-GFVZQXNL.js";
+} from "./chunk-CKY2NY7E.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-OGHC2LVO.js";
+} from "./chunk-QAFRIZWV.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-2NJNTV5V.js";
+} from "./chunk-J2XCWGGV.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-625EPOPL.js";
+} from "./chunk-AWJARIXA.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-XXY7MHHD.js";
+} from "./chunk-V5QRXT4M.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-25XUYRIH.js";
+} from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-OEIHC5ER.js";
+} from "./chunk-Z3WDA3VU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-GFVZQXNL.js";
+} from "./chunk-CKY2NY7E.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-OGHC2LVO.js";
+} from "./chunk-QAFRIZWV.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-2NJNTV5V.js";
+} from "./chunk-J2XCWGGV.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-625EPOPL.js";
+} from "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-625EPOPL.js";
+} from "./chunk-AWJARIXA.js";
 import {
   __commonJS,
   __require,
