@@ -69,10 +69,46 @@ interface DeferUse {
   shown: string;
   /** The use of x: the deferred call, or the call or selector in the literal. */
   path: ast.Expr;
+  /** The use is in an argument of the deferred call, evaluated at the defer statement itself. */
+  atDefer?: boolean;
+}
+
+/** A method call or field selector on x inside e (`tmp.Name()` in `os.Remove(tmp.Name())`). */
+function selectorUseIn(pass: Pass, e: ast.Expr, x: ast.Ident): ast.Expr | undefined {
+  let use: ast.Expr | undefined;
+  inspect(e, (n) => {
+    if (use || n.kind === 'FuncLit') return false;
+    if (n.kind === 'CallExpr') {
+      const f = unparen(n.fun);
+      const root = f.kind === 'SelectorExpr' ? selectorRoot(f.x) : undefined;
+      if (root && sameObj(pass, root, x) && !nilSafeCall(pass, n, x)) {
+        use = n;
+        return false;
+      }
+    }
+    if (n.kind === 'SelectorExpr') {
+      const root = selectorRoot(n.x);
+      if (root && sameObj(pass, root, x)) {
+        use = n;
+        return false;
+      }
+    }
+    return true;
+  });
+  return use;
 }
 
 function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, err: ast.Ident | null): DeferUse | undefined {
   const fun = unparen(d.call.fun);
+  // An argument that goes through x (`defer os.Remove(tmp.Name())`) is evaluated right at the
+  // defer statement: on failure the nil dereference happens there. Passing x itself (`defer
+  // closeQuietly(f)`) is left alone: the callee may handle nil.
+  if (fun.kind !== 'FuncLit' && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err)))) {
+    for (const arg of d.call.args ?? []) {
+      const u = selectorUseIn(pass, arg, x);
+      if (u) return { shown: textOf(file, d.call), path: u, atDefer: true };
+    }
+  }
   if (fun.kind === 'SelectorExpr') {
     // Also through a method call on the way (`defer resp.RawBody().Close()`): the receiver chain
     // is evaluated at the defer statement, on the nil value.
@@ -388,12 +424,16 @@ function report(
       node: d,
       file,
       confidence,
-      message: `the error of ${calleeName} on line ${assignLine} is discarded: when the request fails ${x.name} is nil and the deferred ${shown} panics with a nil dereference ${exit}; check the error and defer the close only after it`,
+      message: use.atDefer
+        ? `the error of ${calleeName} on line ${assignLine} is discarded: when the request fails ${x.name} is nil, and the argument ${shown} of the deferred ${use.shown} is evaluated at the defer statement itself, a nil dereference; check the error and defer the close only after it`
+        : `the error of ${calleeName} on line ${assignLine} is discarded: when the request fails ${x.name} is nil and the deferred ${shown} panics with a nil dereference ${exit}; check the error and defer the close only after it`,
       related,
     });
     return;
   }
-  const effect = http
+  const effect = use.atDefer
+    ? `when ${calleeName} fails ${x.name} is nil, and the argument ${shown} is evaluated at the defer statement itself, a nil dereference before ${a.err.name} is even looked at`
+    : http
     ? `when the request fails ${x.name} is nil and ${shown} panics with a nil dereference ${exit}`
     : `when ${calleeName} fails ${x.name} is nil and ${shown} runs on it ${exit} (a nil dereference, or a failed close that hides the real error)`;
   pass.report({

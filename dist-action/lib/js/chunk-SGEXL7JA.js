@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-J2XCWGGV.js";
+} from "./chunk-A4NI5B2X.js";
 import {
   docUrl,
   severityRank

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-J2XCWGGV.js";
+} from "./chunk-A4NI5B2X.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-V5QRXT4M.js";
+} from "./chunk-X5LN5BZ3.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-Z3WDA3VU.js";
+} from "./chunk-QBO7UJ3Y.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-J2XCWGGV.js";
+} from "./chunk-A4NI5B2X.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -7128,8 +7128,37 @@ function errorVar(pass, err) {
   if (known !== void 0) return known ? "high" : void 0;
   return /^err$|^err[A-Z0-9_]|Err$/.test(err.name) ? "medium" : void 0;
 }
+function selectorUseIn(pass, e, x) {
+  let use;
+  inspect(e, (n) => {
+    if (use || n.kind === "FuncLit") return false;
+    if (n.kind === "CallExpr") {
+      const f = unparen(n.fun);
+      const root = f.kind === "SelectorExpr" ? selectorRoot(f.x) : void 0;
+      if (root && sameObj(pass, root, x) && !nilSafeCall(pass, n, x)) {
+        use = n;
+        return false;
+      }
+    }
+    if (n.kind === "SelectorExpr") {
+      const root = selectorRoot(n.x);
+      if (root && sameObj(pass, root, x)) {
+        use = n;
+        return false;
+      }
+    }
+    return true;
+  });
+  return use;
+}
 function deferUse(pass, file, d, x, err) {
   const fun = unparen(d.call.fun);
+  if (fun.kind !== "FuncLit" && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err)))) {
+    for (const arg of d.call.args ?? []) {
+      const u = selectorUseIn(pass, arg, x);
+      if (u) return { shown: textOf(file, d.call), path: u, atDefer: true };
+    }
+  }
   if (fun.kind === "SelectorExpr") {
     let base = unparen(fun.x);
     while (base.kind === "CallExpr" && unparen(base.fun).kind === "SelectorExpr") base = unparen(unparen(base.fun).x);
@@ -7369,12 +7398,12 @@ function report5(pass, file, fn, d, x, a, calleeName, use, assignLine, http, con
       node: d,
       file,
       confidence,
-      message: `the error of ${calleeName} on line ${assignLine} is discarded: when the request fails ${x.name} is nil and the deferred ${shown} panics with a nil dereference ${exit}; check the error and defer the close only after it`,
+      message: use.atDefer ? `the error of ${calleeName} on line ${assignLine} is discarded: when the request fails ${x.name} is nil, and the argument ${shown} of the deferred ${use.shown} is evaluated at the defer statement itself, a nil dereference; check the error and defer the close only after it` : `the error of ${calleeName} on line ${assignLine} is discarded: when the request fails ${x.name} is nil and the deferred ${shown} panics with a nil dereference ${exit}; check the error and defer the close only after it`,
       related
     });
     return;
   }
-  const effect = http ? `when the request fails ${x.name} is nil and ${shown} panics with a nil dereference ${exit}` : `when ${calleeName} fails ${x.name} is nil and ${shown} runs on it ${exit} (a nil dereference, or a failed close that hides the real error)`;
+  const effect = use.atDefer ? `when ${calleeName} fails ${x.name} is nil, and the argument ${shown} is evaluated at the defer statement itself, a nil dereference before ${a.err.name} is even looked at` : http ? `when the request fails ${x.name} is nil and ${shown} panics with a nil dereference ${exit}` : `when ${calleeName} fails ${x.name} is nil and ${shown} runs on it ${exit} (a nil dereference, or a failed close that hides the real error)`;
   pass.report({
     node: d,
     file,

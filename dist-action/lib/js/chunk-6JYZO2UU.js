@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-J4RU35ZA.js";
+} from "./chunk-SGEXL7JA.js";
 import "./chunk-CKY2NY7E.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-QAFRIZWV.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-J2XCWGGV.js";
+import "./chunk-A4NI5B2X.js";
 import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

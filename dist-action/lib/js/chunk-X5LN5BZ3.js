@@ -16,7 +16,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-Z3WDA3VU.js";
+} from "./chunk-QBO7UJ3Y.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-J2XCWGGV.js";
+} from "./chunk-A4NI5B2X.js";
 import {
   SEVERITIES,
   compareFindings,

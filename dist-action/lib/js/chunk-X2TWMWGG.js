@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-J2XCWGGV.js";
+} from "./chunk-A4NI5B2X.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";
