@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { WRITE_RESOURCES } from './catalog.js';
 import {
-  fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
+  boundCall, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -77,7 +77,8 @@ function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
       walkSameFunc(fn.body!, (x) => {
         if (x.kind === 'DeferStmt') {
           for (const dc of deferredCalls(x)) {
-            const m = methodCallOn(dc.call);
+            // Also through a method value held in a variable (`closeFile := f.Close; defer closeFile()`).
+          const m = methodCallOn(boundCall(pass, dc.call));
             const r = m ? unparen(m.recv) : undefined;
             if (r?.kind === 'Ident') names.add(r.name);
           }
@@ -394,7 +395,8 @@ function run(pass: Pass): void {
         if (x.kind !== 'DeferStmt') return true;
         for (const dc of deferredCalls(x)) {
           if (!dc.discarded) continue;
-          const m = methodCallOn(dc.call);
+          // Also through a method value held in a variable (`closeFile := f.Close; defer closeFile()`).
+          const m = methodCallOn(boundCall(pass, dc.call));
           const recv = m ? unparen(m.recv) : undefined;
           if (m && recv?.kind === 'SelectorExpr') {
             checkField(pass, file, fn, x, dc, m.method, recv);

@@ -9,7 +9,7 @@ import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { LockMethod } from './catalog.js';
-import { cfgOf, deferNeeds, enclosingFunc, funcName, lineOf, listHolding, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
+import { boundCall, cfgOf, deferNeeds, enclosingFunc, funcName, lineOf, listHolding, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
 import { nodeContains } from '../types/cfg.js';
 
 const ID = 'defer-lock-mismatch';
@@ -108,7 +108,9 @@ function usedAfter(pass: Pass, fn: FuncNode, d: ast.DeferStmt, key: string): boo
 }
 
 function check(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast.Node[]): void {
-  const deferred = lockCall(pass, d.call);
+  // Also through a method value held in a variable (`unlock := mu.Unlock; mu.RLock(); defer unlock()`).
+  const call = boundCall(pass, d.call);
+  const deferred = lockCall(pass, call);
   if (!deferred || deferred.method === 'TryLock' || deferred.method === 'TryRLock') return;
   const key = mutexKey(pass, deferred.mutex);
   if (key === undefined) return;
@@ -119,7 +121,7 @@ function check(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast
   const fn = enclosingFunc(stack);
   if (!fn || usedAfter(pass, fn, d, key)) return;
   const mu = textOf(file, deferred.mutex);
-  const fun = unparen(d.call.fun) as ast.SelectorExpr;
+  const fun = unparen(call.fun) as ast.SelectorExpr;
   const typed = held.typed && deferred.typed;
   pass.report({
     node: d,
@@ -139,7 +141,7 @@ interface DeferredUnlock {
 }
 
 function deferredUnlock(pass: Pass, d: ast.DeferStmt, stack: readonly ast.Node[]): DeferredUnlock | undefined {
-  const deferred = lockCall(pass, d.call);
+  const deferred = lockCall(pass, boundCall(pass, d.call));
   if (!deferred || (deferred.method !== 'Unlock' && deferred.method !== 'RUnlock')) return undefined;
   const key = mutexKey(pass, deferred.mutex);
   const fn = enclosingFunc(stack);

@@ -1709,6 +1709,45 @@ export function deferredCalls(d: ast.DeferStmt): DeferredCall[] {
   return out;
 }
 
+const boundCalls = new WeakMap<ast.CallExpr, ast.CallExpr>();
+
+/**
+ * A call through a local variable that holds one method value (`unlock := b.view.mu.Unlock; ...;
+ * defer unlock()`, `closeFile := f.Close; defer closeFile()`): the call as if written on the
+ * selector (`b.view.mu.Unlock()`), whose receiver and method the rules look at. The variable must
+ * not be assigned again or have its address taken. Any other call is returned as it is. The
+ * returned node's own text is not the source's: show the original call in messages.
+ */
+export function boundCall(pass: Pass, call: ast.CallExpr): ast.CallExpr {
+  const f = unparen(call.fun);
+  if (f.kind !== 'Ident') return call;
+  const known = boundCalls.get(call);
+  if (known) return known;
+  let out = call;
+  const o = pass.types.objectOf(f);
+  const v = o?.kind === 'var' && o.varKind === 'local' && o.decl ? definingValue(pass, f) : undefined;
+  const sel = v ? unparen(v) : undefined;
+  if (sel?.kind === 'SelectorExpr') {
+    const asCall: ast.CallExpr = { ...call, fun: sel };
+    const c = pass.types.callee(asCall);
+    const fn = (c?.kind === 'method' || c?.kind === 'interface') && o!.decl ? enclosingFuncOfDecl(pass, o!.decl) : undefined;
+    if (fn?.body && !assignsVar(pass, fn.body, o!.decl!, { addressTaken: true })) out = asCall;
+  }
+  boundCalls.set(call, out);
+  return out;
+}
+
+/** The function declaration or literal whose body declares `decl`. */
+function enclosingFuncOfDecl(pass: Pass, decl: ast.Ident): FuncNode | undefined {
+  const file = pass.fileOf(decl);
+  if (!file) return undefined;
+  let best: FuncNode | undefined;
+  file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
+    if (fn.body && nodePos(fn.body) <= nodePos(decl) && nodePos(decl) < nodeEnd(fn.body)) best = fn;
+  });
+  return best;
+}
+
 /** For a method call `x.M(...)` on a simple operand: x and M. */
 export function methodCallOn(call: ast.CallExpr): { recv: ast.Expr; method: string } | undefined {
   const f = unparen(call.fun);

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-QBO7UJ3Y.js";
+} from "./chunk-LNAEZLAM.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-X5LN5BZ3.js";
+} from "./chunk-WG6OCIW7.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-QBO7UJ3Y.js";
+} from "./chunk-LNAEZLAM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-A4NI5B2X.js";
+} from "./chunk-WRFOQ7FO.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-A4NI5B2X.js";
+} from "./chunk-WRFOQ7FO.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

@@ -1613,6 +1613,34 @@ function deferredCalls(d) {
   for (const c of out) c.discarded = dropped.has(c.call);
   return out;
 }
+var boundCalls = /* @__PURE__ */ new WeakMap();
+function boundCall(pass, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "Ident") return call;
+  const known = boundCalls.get(call);
+  if (known) return known;
+  let out = call;
+  const o = pass.types.objectOf(f);
+  const v = o?.kind === "var" && o.varKind === "local" && o.decl ? definingValue(pass, f) : void 0;
+  const sel = v ? unparen(v) : void 0;
+  if (sel?.kind === "SelectorExpr") {
+    const asCall = { ...call, fun: sel };
+    const c = pass.types.callee(asCall);
+    const fn = (c?.kind === "method" || c?.kind === "interface") && o.decl ? enclosingFuncOfDecl(pass, o.decl) : void 0;
+    if (fn?.body && !assignsVar(pass, fn.body, o.decl, { addressTaken: true })) out = asCall;
+  }
+  boundCalls.set(call, out);
+  return out;
+}
+function enclosingFuncOfDecl(pass, decl) {
+  const file = pass.fileOf(decl);
+  if (!file) return void 0;
+  let best;
+  file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
+    if (fn.body && pos(fn.body) <= pos(decl) && pos(decl) < end(fn.body)) best = fn;
+  });
+  return best;
+}
 function methodCallOn(call) {
   const f = unparen(call.fun);
   if (f.kind !== "SelectorExpr") return void 0;
@@ -5851,7 +5879,7 @@ function bindingsIn(pass, file, fn) {
       walkSameFunc(fn.body, (x) => {
         if (x.kind === "DeferStmt") {
           for (const dc of deferredCalls(x)) {
-            const m = methodCallOn(dc.call);
+            const m = methodCallOn(boundCall(pass, dc.call));
             const r = m ? unparen(m.recv) : void 0;
             if (r?.kind === "Ident") names.add(r.name);
           }
@@ -6102,7 +6130,7 @@ function run12(pass) {
         if (x.kind !== "DeferStmt") return true;
         for (const dc of deferredCalls(x)) {
           if (!dc.discarded) continue;
-          const m = methodCallOn(dc.call);
+          const m = methodCallOn(boundCall(pass, dc.call));
           const recv = m ? unparen(m.recv) : void 0;
           if (m && recv?.kind === "SelectorExpr") {
             checkField(pass, file, fn, x, dc, m.method, recv);
@@ -7516,7 +7544,8 @@ function usedAfter(pass, fn, d, key) {
   return g.pathExists(d, (n) => n !== d && later.some((c) => nodeContains(n, (y) => y === c)));
 }
 function check3(pass, file, d, stack) {
-  const deferred = lockCall(pass, d.call);
+  const call = boundCall(pass, d.call);
+  const deferred = lockCall(pass, call);
   if (!deferred || deferred.method === "TryLock" || deferred.method === "TryRLock") return;
   const key = mutexKey(pass, deferred.mutex);
   if (key === void 0) return;
@@ -7527,7 +7556,7 @@ function check3(pass, file, d, stack) {
   const fn = enclosingFunc(stack);
   if (!fn || usedAfter(pass, fn, d, key)) return;
   const mu = textOf(file, deferred.mutex);
-  const fun = unparen(d.call.fun);
+  const fun = unparen(call.fun);
   const typed = held.typed && deferred.typed;
   pass.report({
     node: d,
@@ -7539,7 +7568,7 @@ function check3(pass, file, d, stack) {
   });
 }
 function deferredUnlock(pass, d, stack) {
-  const deferred = lockCall(pass, d.call);
+  const deferred = lockCall(pass, boundCall(pass, d.call));
   if (!deferred || deferred.method !== "Unlock" && deferred.method !== "RUnlock") return void 0;
   const key = mutexKey(pass, deferred.mutex);
   const fn = enclosingFunc(stack);

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-A4NI5B2X.js";
+} from "./chunk-WRFOQ7FO.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-X5LN5BZ3.js";
+} from "./chunk-WG6OCIW7.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-T63N3WUP.js";
-import "./chunk-QBO7UJ3Y.js";
+import "./chunk-LNAEZLAM.js";
 import "./chunk-CKY2NY7E.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-QAFRIZWV.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-A4NI5B2X.js";
+import "./chunk-WRFOQ7FO.js";
 import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";
