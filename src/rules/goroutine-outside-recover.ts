@@ -6,7 +6,7 @@ import { inspect, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { PLUMBING_CALLS } from './catalog.js';
-import { bodyNeeds, funcName, inModule, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, funcName, sourceMentions, inModule, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'goroutine-outside-recover';
 
@@ -147,12 +147,37 @@ function assertsPanic(pass: Pass, rec: ast.DeferStmt): boolean {
   return found;
 }
 
+/** Functions that run their func argument later in a goroutine of its own. */
+const RUNS_IN_OWN_GOROUTINE: ReadonlySet<string> = new Set(['time.AfterFunc', 'context.AfterFunc']);
+
+/** `time.AfterFunc(d, func() {...})` and `context.AfterFunc(ctx, f)` calls of a body's own code, with the function they run. */
+function afterFuncCalls(pass: Pass, body: ast.Node): { call: ast.CallExpr; name: string; fn: FuncNode | undefined }[] {
+  const out: { call: ast.CallExpr; name: string; fn: FuncNode | undefined }[] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== 'CallExpr' || x.args?.length !== 2) return true;
+    const name = pass.types.callee(x)?.name ?? '';
+    if (!RUNS_IN_OWN_GOROUTINE.has(name)) return true;
+    const a = unparen(x.args[1]!);
+    let f: FuncNode | undefined;
+    if (a.kind === 'FuncLit') f = a;
+    else if (a.kind === 'Ident' || a.kind === 'SelectorExpr') {
+      const c = pass.types.callee({ ...x, fun: a, args: [] });
+      if ((c?.kind === 'func' || c?.kind === 'method') && c.decl?.body) f = c.decl;
+    }
+    out.push({ call: x, name, fn: f });
+    return true;
+  });
+  return out;
+}
+
 function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   if (!fn.body || !file.inspector.contains(fn, ['DeferStmt'])) return;
   const hasGo = file.inspector.contains(fn, ['GoStmt']);
-  // `wg.Go(f)` (Go 1.25) starts a goroutine too.
+  // `wg.Go(f)` (Go 1.25) starts a goroutine too, and so do `time.AfterFunc(d, f)` and
+  // `context.AfterFunc(ctx, f)` (f runs later, in a goroutine of its own).
   const groupGos = pass.typesKnown ? groupGoCalls(pass, fn.body) : [];
-  if (!hasGo && groupGos.length === 0) return;
+  const afters = pass.typesKnown && sourceMentions(file, 'AfterFunc') ? afterFuncCalls(pass, fn.body) : [];
+  if (!hasGo && groupGos.length === 0 && afters.length === 0) return;
   const rec = protectingRecover(pass, fn);
   if (!rec) return;
   // A test that recovers to check that the code under test panicked (`if r := recover(); r == nil
@@ -166,6 +191,15 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
       node: gg.call,
       file,
       message: `${fname0} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine that ${group}.Go starts on line ${lineOf(file, gg.call)} has no recover of its own: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; add \`defer func() { if r := recover(); r != nil { ... } }()\` at the top of the function given to ${group}.Go`,
+      related: [{ node: rec, message: `the deferred recover of ${fname0} covers only its own goroutine` }],
+    });
+  }
+  for (const af of afters) {
+    if (!af.fn?.body || protectingRecover(pass, af.fn) || onlyPlumbing(pass, af.fn) || delegatesToRecoverer(pass, af.fn)) continue;
+    pass.report({
+      node: af.call,
+      file,
+      message: `${fname0} protects itself with a deferred recover (line ${lineOf(file, rec)}), but ${af.name} on line ${lineOf(file, af.call)} runs its function later in a goroutine of its own, which has no recover: recover only stops panics of its own goroutine, so a panic there crashes the whole process; add \`defer func() { if r := recover(); r != nil { ... } }()\` at the top of the function given to ${af.name}`,
       related: [{ node: rec, message: `the deferred recover of ${fname0} covers only its own goroutine` }],
     });
   }

@@ -175,6 +175,14 @@ function servesIn(pass: Pass, file: PassFile, fn: FuncNode, depth: number, seen:
 /** Whether `x` is a local channel variable of main that no code of main (literals included) closes or hands to a call. */
 function neverClosedChan(pass: Pass, main: ast.FuncDecl, x: ast.Expr): boolean {
   const id = unparen(x);
+  // A ticker's channel (`for range t.C` with t from time.NewTicker, `for range time.Tick(d)`): the
+  // runtime never closes it, Stop included.
+  if (id.kind === 'SelectorExpr' && id.sel.name === 'C') {
+    const t = pass.types.typeOf(id.x);
+    const named = t?.kind === 'pointer' ? t.elem : t;
+    if (named?.kind === 'named' && named.pkg === 'time' && named.name === 'Ticker') return true;
+  }
+  if (id.kind === 'CallExpr' && pass.types.callee(id)?.name === 'time.Tick') return true;
   if (id.kind !== 'Ident' || !main.body) return false;
   const o = pass.types.objectOf(id);
   if (!o || o.kind !== 'var' || o.varKind !== 'local') return false;

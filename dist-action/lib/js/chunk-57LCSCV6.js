@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-WG6OCIW7.js";
+} from "./chunk-2LBE74JB.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-LNAEZLAM.js";
+} from "./chunk-ZIVLSCRH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WRFOQ7FO.js";
+} from "./chunk-7LROG7HU.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -9468,11 +9468,31 @@ function assertsPanic(pass, rec) {
   });
   return found;
 }
+var RUNS_IN_OWN_GOROUTINE = /* @__PURE__ */ new Set(["time.AfterFunc", "context.AfterFunc"]);
+function afterFuncCalls(pass, body) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== "CallExpr" || x.args?.length !== 2) return true;
+    const name = pass.types.callee(x)?.name ?? "";
+    if (!RUNS_IN_OWN_GOROUTINE.has(name)) return true;
+    const a = unparen(x.args[1]);
+    let f;
+    if (a.kind === "FuncLit") f = a;
+    else if (a.kind === "Ident" || a.kind === "SelectorExpr") {
+      const c = pass.types.callee({ ...x, fun: a, args: [] });
+      if ((c?.kind === "func" || c?.kind === "method") && c.decl?.body) f = c.decl;
+    }
+    out.push({ call: x, name, fn: f });
+    return true;
+  });
+  return out;
+}
 function check5(pass, file, fn) {
   if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;
   const hasGo = file.inspector.contains(fn, ["GoStmt"]);
   const groupGos = pass.typesKnown ? groupGoCalls(pass, fn.body) : [];
-  if (!hasGo && groupGos.length === 0) return;
+  const afters = pass.typesKnown && sourceMentions(file, "AfterFunc") ? afterFuncCalls(pass, fn.body) : [];
+  if (!hasGo && groupGos.length === 0 && afters.length === 0) return;
   const rec = protectingRecover(pass, fn);
   if (!rec) return;
   if (file.test && assertsPanic(pass, rec)) return;
@@ -9484,6 +9504,15 @@ function check5(pass, file, fn) {
       node: gg.call,
       file,
       message: `${fname0} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine that ${group}.Go starts on line ${lineOf(file, gg.call)} has no recover of its own: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; add \`defer func() { if r := recover(); r != nil { ... } }()\` at the top of the function given to ${group}.Go`,
+      related: [{ node: rec, message: `the deferred recover of ${fname0} covers only its own goroutine` }]
+    });
+  }
+  for (const af of afters) {
+    if (!af.fn?.body || protectingRecover(pass, af.fn) || onlyPlumbing(pass, af.fn) || delegatesToRecoverer(pass, af.fn)) continue;
+    pass.report({
+      node: af.call,
+      file,
+      message: `${fname0} protects itself with a deferred recover (line ${lineOf(file, rec)}), but ${af.name} on line ${lineOf(file, af.call)} runs its function later in a goroutine of its own, which has no recover: recover only stops panics of its own goroutine, so a panic there crashes the whole process; add \`defer func() { if r := recover(); r != nil { ... } }()\` at the top of the function given to ${af.name}`,
       related: [{ node: rec, message: `the deferred recover of ${fname0} covers only its own goroutine` }]
     });
   }
@@ -10831,6 +10860,12 @@ function servesIn(pass, file, fn, depth, seen) {
 }
 function neverClosedChan(pass, main, x) {
   const id = unparen(x);
+  if (id.kind === "SelectorExpr" && id.sel.name === "C") {
+    const t = pass.types.typeOf(id.x);
+    const named = t?.kind === "pointer" ? t.elem : t;
+    if (named?.kind === "named" && named.pkg === "time" && named.name === "Ticker") return true;
+  }
+  if (id.kind === "CallExpr" && pass.types.callee(id)?.name === "time.Tick") return true;
   if (id.kind !== "Ident" || !main.body) return false;
   const o = pass.types.objectOf(id);
   if (!o || o.kind !== "var" || o.varKind !== "local") return false;

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WRFOQ7FO.js";
+} from "./chunk-7LROG7HU.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WRFOQ7FO.js";
+} from "./chunk-7LROG7HU.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-LNAEZLAM.js";
+} from "./chunk-ZIVLSCRH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WRFOQ7FO.js";
+} from "./chunk-7LROG7HU.js";
 import {
   SEVERITIES,
   compareFindings,

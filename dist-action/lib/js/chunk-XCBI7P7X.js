@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WRFOQ7FO.js";
+} from "./chunk-7LROG7HU.js";
 import {
   docUrl,
   severityRank
