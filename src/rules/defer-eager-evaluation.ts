@@ -4,7 +4,7 @@
 // and assigned again after the defer; (c) a receiver or argument variable reassigned after the
 // defer; (d) a func variable reassigned after `defer fn()`.
 import type * as ast from '../syntax/ast.js';
-import { forEachChild, inspect as inspectAll, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, forEachChild, inspect as inspectAll, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, FixInput, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
@@ -403,7 +403,9 @@ function run(pass: Pass): void {
         const root = x.kind === 'SelectorExpr' ? fieldPathRoot(pass, x) : undefined;
         if (root) {
           const w = writeAfter({ pass, cfg, fn, d, v: root, keepNil: false, freshOnly: true });
-          if (w) {
+          // The new value is returned to the caller, who closes it (`resp, err = client.Do(req);
+          // ...; return resp, nil`): nothing leaks here.
+          if (w && !returnedAfter(pass, fn, root, w.node)) {
             const wl = lineOf(file, w.node);
             const recv = textOf(file, x);
             pass.report({
@@ -418,7 +420,7 @@ function run(pass: Pass): void {
         }
         if (x.kind === 'Ident' && isReceiverVar(pass, file, x, d.call)) {
           const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: true });
-          if (w) {
+          if (w && !returnedAfter(pass, fn, x, w.node)) {
             const wl = lineOf(file, w.node);
             pass.report({
               node: d,
@@ -434,6 +436,26 @@ function run(pass: Pass): void {
       checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
     });
   }
+}
+
+/** Whether the function returns the variable after `after` (`return resp, nil`), or it is a named result. */
+function returnedAfter(pass: Pass, fn: FuncNode, v: ast.Ident, after: ast.Node): boolean {
+  const o = pass.types.objectOf(v);
+  if (!o || !fn.body) return false;
+  if (o.kind === 'var' && o.varKind === 'result') return true;
+  const at = nodeEnd(after);
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'ReturnStmt' && nodePos(x) >= at) {
+      found = (x.results ?? []).some((r) => {
+        const u = unparen(r);
+        return u.kind === 'Ident' && pass.types.objectOf(u) === o;
+      });
+    }
+    return !found;
+  });
+  return found;
 }
 
 /** Whether x in `x.M()` is a variable whose value (not its address) the deferred call captures. */

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-7LROG7HU.js";
+} from "./chunk-E5RZHXM6.js";
 import {
   docUrl,
   severityRank

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-7LROG7HU.js";
+} from "./chunk-E5RZHXM6.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-ZIVLSCRH.js";
+} from "./chunk-5MY6MYHP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-7LROG7HU.js";
+} from "./chunk-E5RZHXM6.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -4396,7 +4396,7 @@ function run7(pass) {
         const root = x.kind === "SelectorExpr" ? fieldPathRoot(pass, x) : void 0;
         if (root) {
           const w = writeAfter({ pass, cfg, fn, d, v: root, keepNil: false, freshOnly: true });
-          if (w) {
+          if (w && !returnedAfter(pass, fn, root, w.node)) {
             const wl = lineOf(file, w.node);
             const recv = textOf(file, x);
             pass.report({
@@ -4411,7 +4411,7 @@ function run7(pass) {
         }
         if (x.kind === "Ident" && isReceiverVar(pass, file, x, d.call)) {
           const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: true });
-          if (w) {
+          if (w && !returnedAfter(pass, fn, x, w.node)) {
             const wl = lineOf(file, w.node);
             pass.report({
               node: d,
@@ -4427,6 +4427,24 @@ function run7(pass) {
       checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
     });
   }
+}
+function returnedAfter(pass, fn, v, after) {
+  const o = pass.types.objectOf(v);
+  if (!o || !fn.body) return false;
+  if (o.kind === "var" && o.varKind === "result") return true;
+  const at = end(after);
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "ReturnStmt" && pos(x) >= at) {
+      found = (x.results ?? []).some((r) => {
+        const u = unparen(r);
+        return u.kind === "Ident" && pass.types.objectOf(u) === o;
+      });
+    }
+    return !found;
+  });
+  return found;
 }
 function fieldPathRoot(pass, e) {
   let x = e;

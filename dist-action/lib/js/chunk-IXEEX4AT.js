@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-2LBE74JB.js";
+} from "./chunk-ME2OANL4.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-ZIVLSCRH.js";
+} from "./chunk-5MY6MYHP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-7LROG7HU.js";
+} from "./chunk-E5RZHXM6.js";
 import {
   SEVERITIES,
   compareFindings,
