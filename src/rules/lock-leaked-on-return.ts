@@ -177,8 +177,9 @@ function releasersOf(pass: Pass, mutex: ast.Expr, unlock: LockMethod): Set<strin
           if (l.method !== 'Unlock' && l.method !== 'RUnlock') continue;
           const name = field(l);
           if (!name) continue;
-          const lock = l.method === 'Unlock' ? 'Lock' : 'RLock';
-          if (calls.some((k) => k.method === lock && field(k) === name)) continue;
+          // A function that takes the mutex itself, in either mode (a mismatched `RLock(); defer
+          // Unlock()` is defer-lock-mismatch's finding), releases its own lock, not a caller's.
+          if (calls.some((k) => (k.method === 'Lock' || k.method === 'RLock') && field(k) === name)) continue;
           let byField = index.get(l.method);
           if (!byField) index.set(l.method, (byField = new Map()));
           let guards = byField.get(name);

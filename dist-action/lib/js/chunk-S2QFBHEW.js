@@ -16,7 +16,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-5MY6MYHP.js";
+} from "./chunk-74RBSCRU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-E5RZHXM6.js";
+} from "./chunk-HELK3QRD.js";
 import {
   SEVERITIES,
   compareFindings,

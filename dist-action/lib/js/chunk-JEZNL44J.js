@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-4PZCQ2KZ.js";
+} from "./chunk-CHJNHMSH.js";
 import "./chunk-CKY2NY7E.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-QAFRIZWV.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-E5RZHXM6.js";
+import "./chunk-HELK3QRD.js";
 import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-ME2OANL4.js";
+} from "./chunk-S2QFBHEW.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-5MY6MYHP.js";
+} from "./chunk-74RBSCRU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-E5RZHXM6.js";
+} from "./chunk-HELK3QRD.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-E5RZHXM6.js";
+} from "./chunk-HELK3QRD.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-E5RZHXM6.js";
+} from "./chunk-HELK3QRD.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-E5RZHXM6.js";
+} from "./chunk-HELK3QRD.js";
 import {
   docUrl,
   severityRank

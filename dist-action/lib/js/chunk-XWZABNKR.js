@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-ME2OANL4.js";
+} from "./chunk-S2QFBHEW.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-T63N3WUP.js";
-import "./chunk-5MY6MYHP.js";
+import "./chunk-74RBSCRU.js";
 import "./chunk-CKY2NY7E.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-QAFRIZWV.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-E5RZHXM6.js";
+import "./chunk-HELK3QRD.js";
 import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -5436,8 +5436,7 @@ function releasersOf(pass, mutex, unlock) {
           if (l.method !== "Unlock" && l.method !== "RUnlock") continue;
           const name = field(l);
           if (!name) continue;
-          const lock = l.method === "Unlock" ? "Lock" : "RLock";
-          if (calls.some((k) => k.method === lock && field(k) === name)) continue;
+          if (calls.some((k) => (k.method === "Lock" || k.method === "RLock") && field(k) === name)) continue;
           let byField = index.get(l.method);
           if (!byField) index.set(l.method, byField = /* @__PURE__ */ new Map());
           let guards = byField.get(name);
