@@ -15,6 +15,14 @@ import { collectDirectives, type Directive, type DirectiveDiagnostic } from '../
 import type { Analyzer, PackageInfo, PassFile } from './analyzer.js';
 import { Inspector, type FileInspector, type NodeOf } from './inspector.js';
 import { deferredNamesIn, latin1Text } from './deferred-names.js';
+import { rewriteSpawns, spawnersIn, type Spawners } from './spawners.js';
+
+const SPAWNER_HINT = ' func()) {';
+
+/** A cheap byte test before the spawner regex: gofmt writes the parameter as `(fn func()) {`. */
+function mayDeclareSpawner(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(SPAWNER_HINT) >= 0;
+}
 import { checkPackage, Universe } from '../types/check.js';
 import type { RuleOptions } from './options.js';
 import { PackageContext, PassImpl, spanOf } from './pass.js';
@@ -361,6 +369,40 @@ export class Engine {
     return out;
   }
 
+  /** Plain spawners of module packages (see spawners.ts), by import path. */
+  private readonly spawnerCache = new Map<string, Spawners>();
+
+  /** The plain spawners declared by the files of a module package (read once per engine). */
+  private spawnersOf(path: string): Spawners | undefined {
+    let s = this.spawnerCache.get(path);
+    if (s) return s;
+    const entry = this.cfg.table[path];
+    if (!entry) return undefined;
+    s = { funcs: new Set(), methods: new Set() };
+    for (const f of entry.files) {
+      const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
+      if (r.ok && mayDeclareSpawner(r.bytes)) spawnersIn(latin1Text(r.bytes), s);
+    }
+    this.spawnerCache.set(path, s);
+    return s;
+  }
+
+  private rewriteSpawnerCalls(unit: Unit, good: readonly { file: ast.File; source: SourceFile }[]): void {
+    const own: Spawners = { funcs: new Set(), methods: new Set() };
+    for (const g of good) if (mayDeclareSpawner(g.source.bytes)) spawnersIn(latin1Text(g.source.bytes), own);
+    const ownEmpty = own.funcs.size === 0 && own.methods.size === 0;
+    const imported = (path: string): Spawners | undefined => (path === unit.importPath ? own : this.spawnersOf(path));
+    for (const g of good) {
+      // Only a file of a package with spawners, or importing a module package that has some.
+      const importsSpawner = (g.file.decls ?? []).some((d) => d.kind === 'GenDecl' && d.tok === 'import' && (d.specs ?? []).some((sp) => {
+        if (sp.kind !== 'ImportSpec') return false;
+        const path = sp.path.value.slice(1, -1);
+        return !!this.cfg.table[path] && (this.spawnersOf(path)?.funcs.size ?? 0) > 0;
+      }));
+      if (!ownEmpty || importsSpawner) rewriteSpawns(g.file, own, imported);
+    }
+  }
+
   /** The type checker's importer: the module's own packages, parsed from source (the universe caches them). */
   private importPackage(importPath: string): { name: string; files: ast.File[] } | undefined {
     const entry = this.cfg.table[importPath];
@@ -446,6 +488,8 @@ export class Engine {
       }
       good.push({ f, file, source });
     }
+    // Goroutines started through a plain helper (`spawn(func() {...})`) become go statements.
+    this.rewriteSpawnerCalls(unit, good);
     // Bodies that no enabled rule can find anything in are emptied before anything walks them.
     if (this.needs && this.prune) {
       try {

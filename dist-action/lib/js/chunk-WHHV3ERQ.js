@@ -16,7 +16,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-74RBSCRU.js";
+} from "./chunk-DZPEMGHJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-CKY2NY7E.js";
+} from "./chunk-FHSZIUCB.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-QAFRIZWV.js";
+} from "./chunk-JAMQF7U5.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-QAFRIZWV.js";
+} from "./chunk-JAMQF7U5.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-S2QFBHEW.js";
+} from "./chunk-WHHV3ERQ.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-T63N3WUP.js";
-import "./chunk-74RBSCRU.js";
-import "./chunk-CKY2NY7E.js";
+import "./chunk-DZPEMGHJ.js";
+import "./chunk-FHSZIUCB.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-QAFRIZWV.js";
+import "./chunk-JAMQF7U5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-HELK3QRD.js";

@@ -8,10 +8,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-CHJNHMSH.js";
-import "./chunk-CKY2NY7E.js";
+} from "./chunk-IMMLFKJH.js";
+import "./chunk-FHSZIUCB.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-QAFRIZWV.js";
+import "./chunk-JAMQF7U5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-HELK3QRD.js";

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-CKY2NY7E.js";
+} from "./chunk-FHSZIUCB.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-CKY2NY7E.js";
+} from "./chunk-FHSZIUCB.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-QAFRIZWV.js";
+import "./chunk-JAMQF7U5.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

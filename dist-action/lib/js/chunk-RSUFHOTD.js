@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-S2QFBHEW.js";
+} from "./chunk-WHHV3ERQ.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-74RBSCRU.js";
+} from "./chunk-DZPEMGHJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,13 +49,13 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-CKY2NY7E.js";
+} from "./chunk-FHSZIUCB.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-QAFRIZWV.js";
+} from "./chunk-JAMQF7U5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {

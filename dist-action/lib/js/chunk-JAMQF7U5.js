@@ -19,7 +19,8 @@ import {
   end,
   forEachChild,
   inspect,
-  pos
+  pos,
+  unparen
 } from "./chunk-DO6F2IKR.js";
 
 // src/load/files.ts
@@ -717,6 +718,64 @@ function deferredNamesIn(bytes) {
   return out;
 }
 
+// src/analysis/spawners.ts
+var SPAWNER = /^func[ \t]+(\([^)\n]*\)[ \t]*)?(\w+)[ \t]*\([ \t]*(\w+)[ \t]+func\(\)[ \t]*\)[ \t]*\{[ \t]*\n[ \t]*go[ \t]+\3\(\)[ \t]*\n\}/gm;
+function spawnersIn(text, into = { funcs: /* @__PURE__ */ new Set(), methods: /* @__PURE__ */ new Set() }) {
+  if (!text.includes("go ")) return into;
+  for (const m of text.matchAll(SPAWNER)) (m[1] ? into.methods : into.funcs).add(m[2]);
+  return into;
+}
+function importNames(file) {
+  const out = /* @__PURE__ */ new Map();
+  for (const d of file.decls ?? []) {
+    if (d.kind !== "GenDecl" || d.tok !== "import") continue;
+    for (const s of d.specs ?? []) {
+      if (s.kind !== "ImportSpec") continue;
+      const path = s.path.value.slice(1, -1);
+      const name = s.name?.name ?? path.slice(path.lastIndexOf("/") + 1);
+      if (name !== "_" && name !== ".") out.set(name, path);
+    }
+  }
+  return out;
+}
+function rewriteSpawns(file, own, imported) {
+  let imports;
+  const isSpawner = (c) => {
+    if ((c.args?.length ?? 0) !== 1 || unparen(c.args[0]).kind !== "FuncLit") return false;
+    const f = unparen(c.fun);
+    if (f.kind === "Ident") return own.funcs.has(f.name);
+    if (f.kind !== "SelectorExpr") return false;
+    const x = unparen(f.x);
+    imports ??= importNames(file);
+    const path = x.kind === "Ident" ? imports.get(x.name) : void 0;
+    if (path !== void 0) return imported(path)?.funcs.has(f.sel.name) ?? false;
+    return own.methods.has(f.sel.name);
+  };
+  let n = 0;
+  const fix = (list) => {
+    if (!list) return;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i];
+      if (s.kind !== "ExprStmt") continue;
+      const c = unparen(s.x);
+      if (c.kind !== "CallExpr" || !isSpawner(c)) continue;
+      const lit = unparen(c.args[0]);
+      const at = end(lit) - 1;
+      const call = { ...c, fun: lit, args: [], ellipsis: -1, lparen: at, rparen: at };
+      const go = { kind: "GoStmt", go: pos(c), call };
+      list[i] = go;
+      n++;
+    }
+  };
+  const visit = (x) => {
+    if (x.kind === "BlockStmt") fix(x.list);
+    else if (x.kind === "CaseClause" || x.kind === "CommClause") fix(x.body);
+    forEachChild(x, visit);
+  };
+  for (const d of file.decls ?? []) if (d.kind === "FuncDecl" && d.body) visit(d.body);
+  return n;
+}
+
 // src/analysis/pass.ts
 var PackageContext = class {
   constructor(pkg, files, types, typesKnown, options, moduleDeferred = void 0, importedText = void 0, moduleFuncOf = void 0) {
@@ -1162,6 +1221,10 @@ function pruneBodies(files, needs) {
 }
 
 // src/analysis/core.ts
+var SPAWNER_HINT = " func()) {";
+function mayDeclareSpawner(bytes) {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(SPAWNER_HINT) >= 0;
+}
 var SYNTAX_ERROR_RULE = {
   id: "syntax-error",
   severity: "high",
@@ -1410,6 +1473,36 @@ var Engine = class _Engine {
     }
     return out;
   }
+  /** Plain spawners of module packages (see spawners.ts), by import path. */
+  spawnerCache = /* @__PURE__ */ new Map();
+  /** The plain spawners declared by the files of a module package (read once per engine). */
+  spawnersOf(path) {
+    let s = this.spawnerCache.get(path);
+    if (s) return s;
+    const entry = this.cfg.table[path];
+    if (!entry) return void 0;
+    s = { funcs: /* @__PURE__ */ new Set(), methods: /* @__PURE__ */ new Set() };
+    for (const f of entry.files) {
+      const r = this.reader.read(f, this.cfg.maxFileSize ?? ENGINE_MAX_FILE_SIZE);
+      if (r.ok && mayDeclareSpawner(r.bytes)) spawnersIn(latin1Text(r.bytes), s);
+    }
+    this.spawnerCache.set(path, s);
+    return s;
+  }
+  rewriteSpawnerCalls(unit, good) {
+    const own = { funcs: /* @__PURE__ */ new Set(), methods: /* @__PURE__ */ new Set() };
+    for (const g of good) if (mayDeclareSpawner(g.source.bytes)) spawnersIn(latin1Text(g.source.bytes), own);
+    const ownEmpty = own.funcs.size === 0 && own.methods.size === 0;
+    const imported = (path) => path === unit.importPath ? own : this.spawnersOf(path);
+    for (const g of good) {
+      const importsSpawner = (g.file.decls ?? []).some((d) => d.kind === "GenDecl" && d.tok === "import" && (d.specs ?? []).some((sp) => {
+        if (sp.kind !== "ImportSpec") return false;
+        const path = sp.path.value.slice(1, -1);
+        return !!this.cfg.table[path] && (this.spawnersOf(path)?.funcs.size ?? 0) > 0;
+      }));
+      if (!ownEmpty || importsSpawner) rewriteSpawns(g.file, own, imported);
+    }
+  }
   /** The type checker's importer: the module's own packages, parsed from source (the universe caches them). */
   importPackage(importPath) {
     const entry = this.cfg.table[importPath];
@@ -1489,6 +1582,7 @@ var Engine = class _Engine {
       }
       good.push({ f, file, source });
     }
+    this.rewriteSpawnerCalls(unit, good);
     if (this.needs && this.prune) {
       try {
         const s = pruneBodies(good.map((g) => g.file), this.needs);

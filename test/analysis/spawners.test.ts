@@ -1,0 +1,67 @@
+// Goroutines started through plain helpers: which declarations count as spawners, and which
+// calls become go statements.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as ast from '../../src/syntax/ast.js';
+import { parseFile } from '../../src/syntax/parser.js';
+import { rewriteSpawns, spawnersIn } from '../../src/analysis/spawners.js';
+
+const SRC = `package p
+
+import "example.com/m/conc"
+
+func spawn(fn func()) {
+	go fn()
+}
+
+func (r *runner) launch(work func()) {
+	go work()
+}
+
+// Does more than start the goroutine: not a plain spawner.
+func spawnCounted(n *int, fn func()) {
+	*n++
+	go fn()
+}
+
+func spawnSafe(fn func()) {
+	go func() {
+		defer func() { recover() }()
+		fn()
+	}()
+}
+
+type runner struct{}
+
+func use(r *runner, f func()) {
+	spawn(func() { println(1) })
+	r.launch(func() { println(2) })
+	conc.Go(func() { println(3) })
+	spawn(f)
+	spawnSafe(func() { println(4) })
+	x := func() { spawn(func() { println(5) }) }
+	_ = x
+}
+`;
+
+test('a plain spawner is a function or method whose whole body is go on its func parameter', () => {
+  const s = spawnersIn(SRC);
+  assert.deepEqual([...s.funcs], ['spawn']);
+  assert.deepEqual([...s.methods], ['launch']);
+});
+
+test('statement calls of spawners with a function literal become go statements', () => {
+  const r = parseFile('p.go', SRC);
+  assert.deepEqual(r.errors, []);
+  const own = spawnersIn(SRC);
+  const n = rewriteSpawns(r.file, own, (path) => (path === 'example.com/m/conc' ? { funcs: new Set(['Go']), methods: new Set() } : undefined));
+  // spawn, r.launch, conc.Go and the one inside the literal; not spawn(f) or spawnSafe.
+  assert.equal(n, 4);
+  const use = r.file.decls!.find((d): d is ast.FuncDecl => d.kind === 'FuncDecl' && d.name.name === 'use')!;
+  const kinds = use.body!.list!.map((s) => s.kind);
+  assert.deepEqual(kinds, ['GoStmt', 'GoStmt', 'GoStmt', 'ExprStmt', 'ExprStmt', 'AssignStmt', 'AssignStmt']);
+  const go = use.body!.list![0] as ast.GoStmt;
+  assert.equal(go.call.fun.kind, 'FuncLit');
+  // The go statement spans the helper's call in the source.
+  assert.equal(SRC.slice(go.go, go.go + 6), 'spawn(');
+});
