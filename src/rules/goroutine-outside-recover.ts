@@ -45,7 +45,13 @@ function onlyForeignCalls(pass: Pass, fn: FuncNode): boolean {
     const c = pass.types.callee(x);
     // An http.Handler's ServeHTTP runs whatever handler the program installed: its own code.
     if (!c || c.name === 'builtin panic' || c.name === '(net/http.Handler).ServeHTTP') ok = false;
-    else if ((c.kind === 'func' || c.kind === 'method' || c.kind === 'interface') && c.pkg !== '' && c.pkg !== pass.pkg.importPath) foreign = true;
+    else if ((c.kind === 'func' || c.kind === 'method') && c.pkg !== '' && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg)) {
+      // Another package of the module (`writerDone <- c.WriteLoop(t)`): its source is at hand; a
+      // function without a recover of its own leaves the goroutine unprotected.
+      if (pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'recover')) foreign = true;
+      else if (pass.moduleFunc(c.pkg, c.short, c.recv?.name)) ok = false;
+      else foreign = true;
+    } else if ((c.kind === 'func' || c.kind === 'method' || c.kind === 'interface') && c.pkg !== '' && c.pkg !== pass.pkg.importPath) foreign = true;
     // A function of the package that recovers by itself, beside them (`errc <- hashDir(m,
     // filepath.Join(root, d))`): its work is protected, the rest is out of sight.
     else if (c.decl && protectingRecover(pass, c.decl)) foreign = true;
@@ -53,6 +59,20 @@ function onlyForeignCalls(pass: Pass, fn: FuncNode): boolean {
     return ok;
   });
   return ok && foreign;
+}
+
+/** Whether a function calls a function or method of another package of the module. */
+function callsOtherModulePackage(pass: Pass, fn: FuncNode): boolean {
+  let found = false;
+  walkSameFunc(fn.body!, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr') {
+      const c = pass.types.callee(x);
+      if (c && (c.kind === 'func' || c.kind === 'method') && c.pkg !== '' && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg)) found = true;
+    }
+    return !found;
+  });
+  return found;
 }
 
 /**
@@ -263,6 +283,8 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
     pass.report({
       node: go,
       file,
+      // Its work is code of another package of the module, read by text: medium.
+      ...(lit && callsOtherModulePackage(pass, t.fn) ? { confidence: 'medium' as const } : {}),
       message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} ${runs}: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; ${fix}`,
       related: [
         { node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` },

@@ -28,3 +28,19 @@ func (a *agent) runSafe(ctx context.Context) (err error) {
 	go a.client.RunSafe(ctx)
 	return nil
 }
+
+// A literal whose work is that method, its result handed back on a channel.
+func (a *agent) runReporting(ctx context.Context) (err error) {
+	defer a.recoverFatal(&err)
+	done := make(chan error, 1)
+	go func() { done <- a.client.Run(ctx) }() // want `agent\.runReporting protects itself with a deferred recover \(line \d+\), but the goroutine started on line \d+ has no recover of its own`
+	return <-done
+}
+
+// The same with the method that recovers by itself: no finding.
+func (a *agent) runReportingSafe(ctx context.Context) (err error) {
+	defer a.recoverFatal(&err)
+	done := make(chan error, 1)
+	go func() { done <- a.client.RunSafe(ctx) }()
+	return <-done
+}

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HELK3QRD.js";
+} from "./chunk-5NZLZSA4.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

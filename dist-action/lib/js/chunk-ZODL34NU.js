@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-WHHV3ERQ.js";
+} from "./chunk-2TQBDCQF.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-T63N3WUP.js";
-import "./chunk-DZPEMGHJ.js";
+import "./chunk-76CZJAOE.js";
 import "./chunk-FHSZIUCB.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-JAMQF7U5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-HELK3QRD.js";
+import "./chunk-5NZLZSA4.js";
 import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

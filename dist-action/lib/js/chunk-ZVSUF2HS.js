@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-IMMLFKJH.js";
+} from "./chunk-WZPDJRXO.js";
 import "./chunk-FHSZIUCB.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-JAMQF7U5.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-HELK3QRD.js";
+import "./chunk-5NZLZSA4.js";
 import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

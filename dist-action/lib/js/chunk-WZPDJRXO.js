@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HELK3QRD.js";
+} from "./chunk-5NZLZSA4.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-DZPEMGHJ.js";
+} from "./chunk-76CZJAOE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HELK3QRD.js";
+} from "./chunk-5NZLZSA4.js";
 import {
   SEVERITIES,
   compareFindings,

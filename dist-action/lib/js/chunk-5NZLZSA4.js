@@ -9406,12 +9406,28 @@ function onlyForeignCalls(pass, fn) {
     if (x.kind !== "CallExpr") return true;
     const c = pass.types.callee(x);
     if (!c || c.name === "builtin panic" || c.name === "(net/http.Handler).ServeHTTP") ok = false;
-    else if ((c.kind === "func" || c.kind === "method" || c.kind === "interface") && c.pkg !== "" && c.pkg !== pass.pkg.importPath) foreign = true;
+    else if ((c.kind === "func" || c.kind === "method") && c.pkg !== "" && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg)) {
+      if (pass.moduleFunc(c.pkg, c.short, c.recv?.name, "recover")) foreign = true;
+      else if (pass.moduleFunc(c.pkg, c.short, c.recv?.name)) ok = false;
+      else foreign = true;
+    } else if ((c.kind === "func" || c.kind === "method" || c.kind === "interface") && c.pkg !== "" && c.pkg !== pass.pkg.importPath) foreign = true;
     else if (c.decl && protectingRecover(pass, c.decl)) foreign = true;
     else if (!PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin" && !isCancel(pass, x)) ok = false;
     return ok;
   });
   return ok && foreign;
+}
+function callsOtherModulePackage(pass, fn) {
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr") {
+      const c = pass.types.callee(x);
+      if (c && (c.kind === "func" || c.kind === "method") && c.pkg !== "" && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg)) found = true;
+    }
+    return !found;
+  });
+  return found;
 }
 function protectedInPlace(pass, fn) {
   let ok = true;
@@ -9582,6 +9598,8 @@ function check5(pass, file, fn) {
     pass.report({
       node: go,
       file,
+      // Its work is code of another package of the module, read by text: medium.
+      ...lit && callsOtherModulePackage(pass, t.fn) ? { confidence: "medium" } : {},
       message: `${fname} protects itself with a deferred recover (line ${lineOf(file, rec)}), but the goroutine started on line ${lineOf(file, go)} ${runs}: recover only stops panics of its own goroutine, so a panic there still crashes the whole process; ${fix}`,
       related: [
         { node: rec, message: `the deferred recover of ${fname} covers only its own goroutine` },

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-HELK3QRD.js";
+} from "./chunk-5NZLZSA4.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-WHHV3ERQ.js";
+} from "./chunk-2TQBDCQF.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-DZPEMGHJ.js";
+} from "./chunk-76CZJAOE.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-HELK3QRD.js";
+} from "./chunk-5NZLZSA4.js";
 import {
   SEVERITIES,
   compareFindings,
