@@ -1,0 +1,3 @@
+module example.com/falsealarm8
+
+go 1.24

@@ -1,0 +1,3 @@
+module example.com/falsealarm9
+
+go 1.23

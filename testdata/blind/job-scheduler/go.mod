@@ -1,0 +1,3 @@
+module example.com/jobscheduler
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/mediatranscoder
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/paymentgateway
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/tcpproxylb
+
+go 1.21

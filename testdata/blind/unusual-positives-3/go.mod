@@ -1,0 +1,3 @@
+module example.com/unusualpos3
+
+go 1.22

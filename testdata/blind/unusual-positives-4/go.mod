@@ -1,0 +1,3 @@
+module example.com/unusualpos4
+
+go 1.24
