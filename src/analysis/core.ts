@@ -17,11 +17,20 @@ import { Inspector, type FileInspector, type NodeOf } from './inspector.js';
 import { deferredNamesIn, latin1Text } from './deferred-names.js';
 import { rewriteSpawns, spawnersIn, type Spawners } from './spawners.js';
 
-const SPAWNER_HINT = ' func()) {';
+const SPAWNER_HINT = 'func()) {';
 
-/** A cheap byte test before the spawner regex: gofmt writes the parameter as `(fn func()) {`. */
+/**
+ * A cheap byte test before the spawner regex: gofmt writes the parameter as `(fn func()) {`. Plain
+ * Uint8Array work: the playground's bundle runs without Node's Buffer.
+ */
 function mayDeclareSpawner(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(SPAWNER_HINT) >= 0;
+  const first = SPAWNER_HINT.charCodeAt(0);
+  for (let i = bytes.indexOf(first); i >= 0 && i + SPAWNER_HINT.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < SPAWNER_HINT.length && bytes[i + k] === SPAWNER_HINT.charCodeAt(k)) k++;
+    if (k === SPAWNER_HINT.length) return true;
+  }
+  return false;
 }
 import { checkPackage, Universe } from '../types/check.js';
 import type { RuleOptions } from './options.js';

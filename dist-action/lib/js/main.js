@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-76CZJAOE.js";
+} from "./chunk-ODFT4QQT.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-FHSZIUCB.js";
+} from "./chunk-XJQJOLON.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";

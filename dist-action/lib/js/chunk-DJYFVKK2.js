@@ -10,10 +10,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-WZPDJRXO.js";
-import "./chunk-FHSZIUCB.js";
+} from "./chunk-BVQ3UOOS.js";
+import "./chunk-XJQJOLON.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-JAMQF7U5.js";
+import "./chunk-5JQAKWD7.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-5NZLZSA4.js";

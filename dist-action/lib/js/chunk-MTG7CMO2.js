@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-2TQBDCQF.js";
+} from "./chunk-63TJEBCL.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-T63N3WUP.js";
-import "./chunk-76CZJAOE.js";
-import "./chunk-FHSZIUCB.js";
+import "./chunk-ODFT4QQT.js";
+import "./chunk-XJQJOLON.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-JAMQF7U5.js";
+import "./chunk-5JQAKWD7.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-5NZLZSA4.js";

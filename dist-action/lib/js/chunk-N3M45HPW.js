@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-FHSZIUCB.js";
+} from "./chunk-XJQJOLON.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-JAMQF7U5.js";
+import "./chunk-5JQAKWD7.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

@@ -1221,9 +1221,15 @@ function pruneBodies(files, needs) {
 }
 
 // src/analysis/core.ts
-var SPAWNER_HINT = " func()) {";
+var SPAWNER_HINT = "func()) {";
 function mayDeclareSpawner(bytes) {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(SPAWNER_HINT) >= 0;
+  const first = SPAWNER_HINT.charCodeAt(0);
+  for (let i = bytes.indexOf(first); i >= 0 && i + SPAWNER_HINT.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < SPAWNER_HINT.length && bytes[i + k] === SPAWNER_HINT.charCodeAt(k)) k++;
+    if (k === SPAWNER_HINT.length) return true;
+  }
+  return false;
 }
 var SYNTAX_ERROR_RULE = {
   id: "syntax-error",

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-2TQBDCQF.js";
+} from "./chunk-63TJEBCL.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-76CZJAOE.js";
+} from "./chunk-ODFT4QQT.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,13 +49,13 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-FHSZIUCB.js";
+} from "./chunk-XJQJOLON.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-JAMQF7U5.js";
+} from "./chunk-5JQAKWD7.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-FHSZIUCB.js";
+} from "./chunk-XJQJOLON.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,7 +26,7 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-JAMQF7U5.js";
+} from "./chunk-5JQAKWD7.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-JAMQF7U5.js";
+} from "./chunk-5JQAKWD7.js";
 import {
   fileNameMismatch,
   headerAllows,

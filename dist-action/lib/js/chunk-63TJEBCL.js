@@ -16,7 +16,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-76CZJAOE.js";
+} from "./chunk-ODFT4QQT.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-FHSZIUCB.js";
+} from "./chunk-XJQJOLON.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-JAMQF7U5.js";
+} from "./chunk-5JQAKWD7.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
