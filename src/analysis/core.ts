@@ -15,7 +15,7 @@ import { collectDirectives, type Directive, type DirectiveDiagnostic } from '../
 import type { Analyzer, PackageInfo, PassFile } from './analyzer.js';
 import { Inspector, type FileInspector, type NodeOf } from './inspector.js';
 import { deferredNamesIn, latin1Text } from './deferred-names.js';
-import { rewriteSpawns, spawnersIn, type Spawners } from './spawners.js';
+import { rewriteSpawns, spawnersIn, spawnersInFiles, type Spawners } from './spawners.js';
 
 const SPAWNER_HINT = 'func()) {';
 
@@ -397,8 +397,8 @@ export class Engine {
   }
 
   private rewriteSpawnerCalls(unit: Unit, good: readonly { file: ast.File; source: SourceFile }[]): void {
-    const own: Spawners = { funcs: new Set(), methods: new Set() };
-    for (const g of good) if (mayDeclareSpawner(g.source.bytes)) spawnersIn(latin1Text(g.source.bytes), own);
+    // The package's own spawners from its trees (also those wrapping the call in a literal of their own).
+    const own: Spawners = spawnersInFiles(good.map((g) => g.file));
     const ownEmpty = own.funcs.size === 0 && own.methods.size === 0;
     const imported = (path: string): Spawners | undefined => (path === unit.importPath ? own : this.spawnersOf(path));
     for (const g of good) {

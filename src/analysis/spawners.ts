@@ -16,6 +16,44 @@ export interface Spawners {
   funcs: Set<string>;
   /** Methods (called as `x.name(...)`). */
   methods: Set<string>;
+  /**
+   * Spawners of this package whose goroutine is a literal of their own around the call (`go
+   * func() { defer func() { recover() ... }(); fn() }()`), by name: the literal.
+   */
+  wrappers?: Map<string, ast.FuncLit>;
+}
+
+/**
+ * The spawners a package's parsed files declare: whose whole body is `go fn()` on a `func()`
+ * parameter, or `go func() { defer ...; ...; fn() }()` (only defers before the call).
+ */
+export function spawnersInFiles(files: readonly ast.File[], into: Spawners = { funcs: new Set(), methods: new Set() }): Spawners {
+  for (const f of files) {
+    for (const d of f.decls ?? []) {
+      if (d.kind !== 'FuncDecl' || d.body?.list?.length !== 1) continue;
+      const st = d.body.list[0]!;
+      if (st.kind !== 'GoStmt') continue;
+      const params = d.type.params?.list ?? [];
+      let p: string | undefined;
+      for (const fl of params) {
+        const t = fl.type;
+        if (t?.kind === 'FuncType' && (t.params?.list?.length ?? 0) === 0 && !t.results && fl.names?.length === 1) p = fl.names[0]!.name;
+      }
+      if (!p || st.call.args?.length) continue;
+      const isCallOfP = (e: ast.Expr): boolean => e.kind === 'CallExpr' && unparen(e.fun).kind === 'Ident' && (unparen(e.fun) as ast.Ident).name === p && !e.args?.length;
+      const fun = unparen(st.call.fun);
+      const set = d.recv ? into.methods : into.funcs;
+      if (fun.kind === 'Ident' && fun.name === p) set.add(d.name.name);
+      else if (fun.kind === 'FuncLit') {
+        const list = fun.body.list ?? [];
+        const last = list[list.length - 1];
+        if (!last || last.kind !== 'ExprStmt' || !isCallOfP(unparen(last.x)) || !list.slice(0, -1).every((x) => x.kind === 'DeferStmt')) continue;
+        set.add(d.name.name);
+        (into.wrappers ??= new Map()).set(d.name.name, fun);
+      }
+    }
+  }
+  return into;
 }
 
 /** The plain spawners a Go file's text declares. */
@@ -71,6 +109,10 @@ export function rewriteSpawns(file: ast.File, own: Spawners, imported: (path: st
       const at = nodeEnd(lit) - 1;
       const call: ast.CallExpr = { ...c, fun: lit, args: [], ellipsis: -1, lparen: at, rparen: at } as ast.CallExpr;
       const go: ast.GoStmt = { kind: 'GoStmt', go: nodePos(c), call };
+      const f = unparen(c.fun);
+      const wrapper = own.wrappers?.get(f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '');
+      // Only a call of this package's own helper (not another package's of the same name).
+      if (wrapper && (f.kind === 'Ident' || !(imports?.has((unparen((f as ast.SelectorExpr).x) as ast.Ident).name ?? '')))) go.spawner = wrapper;
       list[i] = go;
       n++;
     }

@@ -246,6 +246,8 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
     return true;
   };
   for (const go of gos) {
+    // Started through a helper whose goroutine recovers around the work (`s.goSafe(func() {...})`).
+    if (go.spawner && protectingRecover(pass, go.spawner)) continue;
     const t = goTarget(pass, go);
     if (!t) {
       // `go handle(ev)` with handle a func value (a parameter, a field, a map entry): whatever it

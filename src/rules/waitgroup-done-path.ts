@@ -533,7 +533,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       const ret = returnOfPath(path) ?? (inLoop ? (path[path.length - 1]!.nodes.find((n) => n.kind === 'ReturnStmt') as ast.ReturnStmt | undefined) : undefined);
       how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
       at = ret;
-    } else if (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn)!, wgText)) {
+    } else if ((deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn)!, wgText)) || (go.spawner && deferredRecover(pass, go.spawner) && !recoverMarksDone(pass, pass.fileOf(go.spawner) ?? fnFile, deferredRecover(pass, go.spawner)!, wgText))) {
       // A panic that the goroutine's own recover stops lets it exit normally, without Done.
       path = cfg.findPath(cfg.entry, 'panic', { avoid });
       const last = path?.[path.length - 1];

@@ -137,7 +137,17 @@ export interface ExprStmt { kind: 'ExprStmt'; x: Expr }
 export interface SendStmt { kind: 'SendStmt'; chan: Expr; arrow: Pos; value: Expr }
 export interface IncDecStmt { kind: 'IncDecStmt'; x: Expr; tokPos: Pos; tok: string }
 export interface AssignStmt { kind: 'AssignStmt'; lhs: Expr[]; tokPos: Pos; tok: string; rhs: Expr[] }
-export interface GoStmt { kind: 'GoStmt'; go: Pos; call: CallExpr }
+export interface GoStmt {
+  kind: 'GoStmt';
+  go: Pos;
+  call: CallExpr;
+  /**
+   * Set on a go statement rewritten from a call of a spawner helper (analysis/spawners.ts) whose
+   * goroutine wraps the call in a literal of its own (`go func() { defer ...; fn() }()`): that
+   * literal, whose defers (a recover) run around the goroutine's work.
+   */
+  spawner?: FuncLit;
+}
 export interface DeferStmt { kind: 'DeferStmt'; defer: Pos; call: CallExpr }
 export interface ReturnStmt { kind: 'ReturnStmt'; return: Pos; results: Expr[] | null }
 export interface BranchStmt { kind: 'BranchStmt'; tokPos: Pos; tok: string; label: Ident | null }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as ast from '../../src/syntax/ast.js';
 import { parseFile } from '../../src/syntax/parser.js';
-import { rewriteSpawns, spawnersIn } from '../../src/analysis/spawners.js';
+import { rewriteSpawns, spawnersIn, spawnersInFiles } from '../../src/analysis/spawners.js';
 
 const SRC = `package p
 
@@ -64,4 +64,18 @@ test('statement calls of spawners with a function literal become go statements',
   assert.equal(go.call.fun.kind, 'FuncLit');
   // The go statement spans the helper's call in the source.
   assert.equal(SRC.slice(go.go, go.go + 6), 'spawn(');
+});
+
+test('from the trees: a helper whose goroutine wraps the call in a literal of its own is a spawner, marked with that literal', () => {
+  const r = parseFile('p.go', SRC);
+  const s = spawnersInFiles([r.file]);
+  assert.deepEqual([...s.funcs].sort(), ['spawn', 'spawnSafe']);
+  assert.deepEqual([...s.methods], ['launch']);
+  assert.deepEqual([...(s.wrappers?.keys() ?? [])], ['spawnSafe']);
+  rewriteSpawns(r.file, s, () => undefined);
+  const use = r.file.decls!.find((d): d is ast.FuncDecl => d.kind === 'FuncDecl' && d.name.name === 'use')!;
+  const safe = use.body!.list![4] as ast.GoStmt;
+  assert.equal(safe.kind, 'GoStmt');
+  assert.equal(safe.spawner, s.wrappers!.get('spawnSafe'));
+  assert.equal((use.body!.list![0] as ast.GoStmt).spawner, undefined);
 });

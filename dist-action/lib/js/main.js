@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-ODFT4QQT.js";
+} from "./chunk-FHQXT6OJ.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

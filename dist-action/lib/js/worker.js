@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-5JQAKWD7.js";
+} from "./chunk-QRZZJZKI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-AWJARIXA.js";

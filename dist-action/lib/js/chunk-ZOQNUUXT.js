@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-63TJEBCL.js";
+} from "./chunk-XU5YKUFR.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-ODFT4QQT.js";
+} from "./chunk-FHQXT6OJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,19 +49,19 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-XJQJOLON.js";
+} from "./chunk-MNVI6BOE.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-5JQAKWD7.js";
+} from "./chunk-QRZZJZKI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5NZLZSA4.js";
+} from "./chunk-67NN2OXY.js";
 import {
   SEVERITIES,
   compareFindings,

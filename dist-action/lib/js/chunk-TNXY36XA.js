@@ -3,14 +3,14 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-XJQJOLON.js";
+} from "./chunk-MNVI6BOE.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5NZLZSA4.js";
+} from "./chunk-67NN2OXY.js";
 import {
   docUrl,
   severityRank

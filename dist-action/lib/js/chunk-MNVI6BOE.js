@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-5JQAKWD7.js";
+} from "./chunk-QRZZJZKI.js";
 import {
   fileNameMismatch,
   headerAllows,

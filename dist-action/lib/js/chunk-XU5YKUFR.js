@@ -16,7 +16,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-ODFT4QQT.js";
+} from "./chunk-FHQXT6OJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-XJQJOLON.js";
+} from "./chunk-MNVI6BOE.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-5JQAKWD7.js";
+} from "./chunk-QRZZJZKI.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-5NZLZSA4.js";
+} from "./chunk-67NN2OXY.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-63TJEBCL.js";
+} from "./chunk-XU5YKUFR.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-T63N3WUP.js";
-import "./chunk-ODFT4QQT.js";
-import "./chunk-XJQJOLON.js";
+import "./chunk-FHQXT6OJ.js";
+import "./chunk-MNVI6BOE.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-5JQAKWD7.js";
+import "./chunk-QRZZJZKI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-5NZLZSA4.js";
+import "./chunk-67NN2OXY.js";
 import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

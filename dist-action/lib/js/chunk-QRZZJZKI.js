@@ -720,6 +720,34 @@ function deferredNamesIn(bytes) {
 
 // src/analysis/spawners.ts
 var SPAWNER = /^func[ \t]+(\([^)\n]*\)[ \t]*)?(\w+)[ \t]*\([ \t]*(\w+)[ \t]+func\(\)[ \t]*\)[ \t]*\{[ \t]*\n[ \t]*go[ \t]+\3\(\)[ \t]*\n\}/gm;
+function spawnersInFiles(files, into = { funcs: /* @__PURE__ */ new Set(), methods: /* @__PURE__ */ new Set() }) {
+  for (const f of files) {
+    for (const d of f.decls ?? []) {
+      if (d.kind !== "FuncDecl" || d.body?.list?.length !== 1) continue;
+      const st = d.body.list[0];
+      if (st.kind !== "GoStmt") continue;
+      const params = d.type.params?.list ?? [];
+      let p;
+      for (const fl of params) {
+        const t = fl.type;
+        if (t?.kind === "FuncType" && (t.params?.list?.length ?? 0) === 0 && !t.results && fl.names?.length === 1) p = fl.names[0].name;
+      }
+      if (!p || st.call.args?.length) continue;
+      const isCallOfP = (e) => e.kind === "CallExpr" && unparen(e.fun).kind === "Ident" && unparen(e.fun).name === p && !e.args?.length;
+      const fun = unparen(st.call.fun);
+      const set = d.recv ? into.methods : into.funcs;
+      if (fun.kind === "Ident" && fun.name === p) set.add(d.name.name);
+      else if (fun.kind === "FuncLit") {
+        const list = fun.body.list ?? [];
+        const last = list[list.length - 1];
+        if (!last || last.kind !== "ExprStmt" || !isCallOfP(unparen(last.x)) || !list.slice(0, -1).every((x) => x.kind === "DeferStmt")) continue;
+        set.add(d.name.name);
+        (into.wrappers ??= /* @__PURE__ */ new Map()).set(d.name.name, fun);
+      }
+    }
+  }
+  return into;
+}
 function spawnersIn(text, into = { funcs: /* @__PURE__ */ new Set(), methods: /* @__PURE__ */ new Set() }) {
   if (!text.includes("go ")) return into;
   for (const m of text.matchAll(SPAWNER)) (m[1] ? into.methods : into.funcs).add(m[2]);
@@ -763,6 +791,9 @@ function rewriteSpawns(file, own, imported) {
       const at = end(lit) - 1;
       const call = { ...c, fun: lit, args: [], ellipsis: -1, lparen: at, rparen: at };
       const go = { kind: "GoStmt", go: pos(c), call };
+      const f = unparen(c.fun);
+      const wrapper = own.wrappers?.get(f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "");
+      if (wrapper && (f.kind === "Ident" || !imports?.has(unparen(f.x).name ?? ""))) go.spawner = wrapper;
       list[i] = go;
       n++;
     }
@@ -1496,8 +1527,7 @@ var Engine = class _Engine {
     return s;
   }
   rewriteSpawnerCalls(unit, good) {
-    const own = { funcs: /* @__PURE__ */ new Set(), methods: /* @__PURE__ */ new Set() };
-    for (const g of good) if (mayDeclareSpawner(g.source.bytes)) spawnersIn(latin1Text(g.source.bytes), own);
+    const own = spawnersInFiles(good.map((g) => g.file));
     const ownEmpty = own.funcs.size === 0 && own.methods.size === 0;
     const imported = (path) => path === unit.importPath ? own : this.spawnersOf(path);
     for (const g of good) {

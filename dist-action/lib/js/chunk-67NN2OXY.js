@@ -9207,7 +9207,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
       const ret = returnOfPath(path) ?? (inLoop ? path[path.length - 1].nodes.find((n) => n.kind === "ReturnStmt") : void 0);
       how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
       at = ret;
-    } else if (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn), wgText)) {
+    } else if (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn), wgText) || go.spawner && deferredRecover(pass, go.spawner) && !recoverMarksDone(pass, pass.fileOf(go.spawner) ?? fnFile, deferredRecover(pass, go.spawner), wgText)) {
       path = cfg.findPath(cfg.entry, "panic", { avoid });
       const last = path?.[path.length - 1];
       if (last?.noReturnCall) {
@@ -9569,6 +9569,7 @@ function check5(pass, file, fn) {
     return true;
   };
   for (const go of gos) {
+    if (go.spawner && protectingRecover(pass, go.spawner)) continue;
     const t = goTarget(pass, go);
     if (!t) {
       const c = pass.types.callee(go.call);

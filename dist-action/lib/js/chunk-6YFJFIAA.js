@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-XJQJOLON.js";
+} from "./chunk-MNVI6BOE.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-5JQAKWD7.js";
+import "./chunk-QRZZJZKI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5NZLZSA4.js";
+} from "./chunk-67NN2OXY.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-BVQ3UOOS.js";
-import "./chunk-XJQJOLON.js";
+} from "./chunk-TNXY36XA.js";
+import "./chunk-MNVI6BOE.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-5JQAKWD7.js";
+import "./chunk-QRZZJZKI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-5NZLZSA4.js";
+import "./chunk-67NN2OXY.js";
 import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-XJQJOLON.js";
+} from "./chunk-MNVI6BOE.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-5JQAKWD7.js";
+} from "./chunk-QRZZJZKI.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-5NZLZSA4.js";
+} from "./chunk-67NN2OXY.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";
