@@ -24,14 +24,16 @@ export interface Spawners {
 }
 
 /**
- * The spawners a package's parsed files declare: whose whole body is `go fn()` on a `func()`
- * parameter, or `go func() { defer ...; ...; fn() }()` (only defers before the call).
+ * The spawners a package's parsed files declare: whose body ends in `go fn()` on a `func()`
+ * parameter, or `go func() { defer ...; ...; fn() }()` (only defers before the call), after at
+ * most two statements of book-keeping that do not touch fn (`sv.inflight.Add(1)`).
  */
 export function spawnersInFiles(files: readonly ast.File[], into: Spawners = { funcs: new Set(), methods: new Set() }): Spawners {
   for (const f of files) {
     for (const d of f.decls ?? []) {
-      if (d.kind !== 'FuncDecl' || d.body?.list?.length !== 1) continue;
-      const st = d.body.list[0]!;
+      const body = d.kind === 'FuncDecl' ? d.body?.list : undefined;
+      if (d.kind !== 'FuncDecl' || !body || body.length === 0 || body.length > 3) continue;
+      const st = body[body.length - 1]!;
       if (st.kind !== 'GoStmt') continue;
       const params = d.type.params?.list ?? [];
       let p: string | undefined;
@@ -40,6 +42,19 @@ export function spawnersInFiles(files: readonly ast.File[], into: Spawners = { f
         if (t?.kind === 'FuncType' && (t.params?.list?.length ?? 0) === 0 && !t.results && fl.names?.length === 1) p = fl.names[0]!.name;
       }
       if (!p || st.call.args?.length) continue;
+      // Book-keeping before the go statement (`sv.inflight.Add(1)`): plain calls and assignments
+      // that do not touch fn.
+      const mentionsP = (n: ast.Node): boolean => {
+        let found = false;
+        const visit = (x: ast.Node): void => {
+          if (found) return;
+          if (x.kind === 'Ident' && x.name === p) found = true;
+          else forEachChild(x, visit);
+        };
+        visit(n);
+        return found;
+      };
+      if (!body.slice(0, -1).every((x) => (x.kind === 'ExprStmt' || x.kind === 'AssignStmt' || x.kind === 'IncDecStmt') && !mentionsP(x))) continue;
       const isCallOfP = (e: ast.Expr): boolean => e.kind === 'CallExpr' && unparen(e.fun).kind === 'Ident' && (unparen(e.fun) as ast.Ident).name === p && !e.args?.length;
       const fun = unparen(st.call.fun);
       const set = d.recv ? into.methods : into.funcs;

@@ -18,7 +18,8 @@ func (r *runner) launch(work func()) {
 	go work()
 }
 
-// Does more than start the goroutine: not a plain spawner.
+// Counts before starting the goroutine: a spawner from the trees, not by text (the layout another
+// package's spawners are found by).
 func spawnCounted(n *int, fn func()) {
 	*n++
 	go fn()
@@ -69,7 +70,7 @@ test('statement calls of spawners with a function literal become go statements',
 test('from the trees: a helper whose goroutine wraps the call in a literal of its own is a spawner, marked with that literal', () => {
   const r = parseFile('p.go', SRC);
   const s = spawnersInFiles([r.file]);
-  assert.deepEqual([...s.funcs].sort(), ['spawn', 'spawnSafe']);
+  assert.deepEqual([...s.funcs].sort(), ['spawn', 'spawnCounted', 'spawnSafe']);
   assert.deepEqual([...s.methods], ['launch']);
   assert.deepEqual([...(s.wrappers?.keys() ?? [])], ['spawnSafe']);
   rewriteSpawns(r.file, s, () => undefined);
@@ -78,4 +79,33 @@ test('from the trees: a helper whose goroutine wraps the call in a literal of it
   assert.equal(safe.kind, 'GoStmt');
   assert.equal(safe.spawner, s.wrappers!.get('spawnSafe'));
   assert.equal((use.body!.list![0] as ast.GoStmt).spawner, undefined);
+});
+
+test('book-keeping before the go statement is allowed when it does not touch the function', () => {
+  const src = `package p
+
+import "sync"
+
+type tracker struct{ wg sync.WaitGroup; n int }
+
+func (t *tracker) async(fn func()) {
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		fn()
+	}()
+}
+
+func (t *tracker) keep(fn func()) {
+	t.n++
+	_ = fn
+	go fn()
+}
+`;
+  const r = parseFile('p.go', src);
+  assert.deepEqual(r.errors, []);
+  const s = spawnersInFiles([r.file]);
+  // keep stores fn before starting it: not a spawner.
+  assert.deepEqual([...s.methods], ['async']);
+  assert.ok(s.wrappers?.has('async'));
 });

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-FHQXT6OJ.js";
+} from "./chunk-XMZ3AEZV.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -2,6 +2,7 @@ package blockedsend
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"example.com/blockedsend/conc"
@@ -67,5 +68,30 @@ func computeBuffered(ctx context.Context) (int, error) {
 		return v, nil
 	case <-ctx.Done():
 		return 0, ctx.Err()
+	}
+}
+
+type tracker struct {
+	inflight sync.WaitGroup
+}
+
+// async runs fn in the background, counted so that shutdown can wait for it.
+func (t *tracker) async(fn func()) {
+	t.inflight.Add(1)
+	go func() {
+		defer t.inflight.Done()
+		fn()
+	}()
+}
+
+// The goroutine async starts blocks on its send once the caller has given up.
+func (t *tracker) describe(ctx context.Context) (int, error) {
+	reply := make(chan int) // want `tracker\.describe makes reply unbuffered, and the goroutine started on line \d+ sends its result on it`
+	t.async(func() { reply <- compute(ctx) })
+	select {
+	case v := <-reply:
+		return v, nil
+	case <-time.After(time.Second):
+		return 0, context.DeadlineExceeded
 	}
 }

@@ -723,8 +723,9 @@ var SPAWNER = /^func[ \t]+(\([^)\n]*\)[ \t]*)?(\w+)[ \t]*\([ \t]*(\w+)[ \t]+func
 function spawnersInFiles(files, into = { funcs: /* @__PURE__ */ new Set(), methods: /* @__PURE__ */ new Set() }) {
   for (const f of files) {
     for (const d of f.decls ?? []) {
-      if (d.kind !== "FuncDecl" || d.body?.list?.length !== 1) continue;
-      const st = d.body.list[0];
+      const body = d.kind === "FuncDecl" ? d.body?.list : void 0;
+      if (d.kind !== "FuncDecl" || !body || body.length === 0 || body.length > 3) continue;
+      const st = body[body.length - 1];
       if (st.kind !== "GoStmt") continue;
       const params = d.type.params?.list ?? [];
       let p;
@@ -733,6 +734,17 @@ function spawnersInFiles(files, into = { funcs: /* @__PURE__ */ new Set(), metho
         if (t?.kind === "FuncType" && (t.params?.list?.length ?? 0) === 0 && !t.results && fl.names?.length === 1) p = fl.names[0].name;
       }
       if (!p || st.call.args?.length) continue;
+      const mentionsP = (n) => {
+        let found = false;
+        const visit = (x) => {
+          if (found) return;
+          if (x.kind === "Ident" && x.name === p) found = true;
+          else forEachChild(x, visit);
+        };
+        visit(n);
+        return found;
+      };
+      if (!body.slice(0, -1).every((x) => (x.kind === "ExprStmt" || x.kind === "AssignStmt" || x.kind === "IncDecStmt") && !mentionsP(x))) continue;
       const isCallOfP = (e) => e.kind === "CallExpr" && unparen(e.fun).kind === "Ident" && unparen(e.fun).name === p && !e.args?.length;
       const fun = unparen(st.call.fun);
       const set = d.recv ? into.methods : into.funcs;

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-QRZZJZKI.js";
+} from "./chunk-3PHIOUY3.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-XU5YKUFR.js";
+} from "./chunk-HITLTBEO.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-T63N3WUP.js";
-import "./chunk-FHQXT6OJ.js";
-import "./chunk-MNVI6BOE.js";
+import "./chunk-XMZ3AEZV.js";
+import "./chunk-FF3W6GVI.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-QRZZJZKI.js";
+import "./chunk-3PHIOUY3.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-67NN2OXY.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-FHQXT6OJ.js";
+} from "./chunk-XMZ3AEZV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-MNVI6BOE.js";
+} from "./chunk-FF3W6GVI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-QRZZJZKI.js";
+} from "./chunk-3PHIOUY3.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";

@@ -10,10 +10,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-TNXY36XA.js";
-import "./chunk-MNVI6BOE.js";
+} from "./chunk-SDHE5CCK.js";
+import "./chunk-FF3W6GVI.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-QRZZJZKI.js";
+import "./chunk-3PHIOUY3.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import "./chunk-67NN2OXY.js";

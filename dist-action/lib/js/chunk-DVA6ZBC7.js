@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-MNVI6BOE.js";
+} from "./chunk-FF3W6GVI.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,7 +26,7 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-QRZZJZKI.js";
+} from "./chunk-3PHIOUY3.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-XU5YKUFR.js";
+} from "./chunk-HITLTBEO.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-FHQXT6OJ.js";
+} from "./chunk-XMZ3AEZV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,13 +49,13 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-MNVI6BOE.js";
+} from "./chunk-FF3W6GVI.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-QRZZJZKI.js";
+} from "./chunk-3PHIOUY3.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
 import {

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-MNVI6BOE.js";
+} from "./chunk-FF3W6GVI.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-QRZZJZKI.js";
+import "./chunk-3PHIOUY3.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

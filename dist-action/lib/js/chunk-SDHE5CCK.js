@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-MNVI6BOE.js";
+} from "./chunk-FF3W6GVI.js";
 import {
   parseFile
 } from "./chunk-M2L5VSVX.js";
