@@ -286,12 +286,28 @@ const WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|R
 function writtenThrough(pass: Pass, fn: FuncNode, id: ast.Expr, origin: ast.CallExpr | undefined): boolean {
   let found = false;
   const isV = (e: ast.Expr): boolean => samePath(pass, e, id);
+  // For a field path (`iw.bw`): a method of the package called on what holds the field
+  // (`iw.add(e)`) whose body uses that field writes through it too.
+  const idx = unparen(id);
+  const holder = idx.kind === 'SelectorExpr' ? idx.x : undefined;
+  const field = idx.kind === 'SelectorExpr' ? idx.sel.name : '';
+  const usesField = (decl: ast.FuncDecl | undefined): boolean => {
+    if (!decl?.body) return false;
+    let uses = false;
+    inspect(decl.body, (y) => {
+      if (uses) return false;
+      if (y.kind === 'SelectorExpr' && y.sel.name === field) uses = true;
+      return !uses;
+    });
+    return uses;
+  };
   inspect(fn.body!, (x) => {
     if (found) return false;
     if (x === origin) return false;
     if (x.kind === 'CallExpr') {
       const m = methodCallOn(x);
       if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
+      else if (m && holder && samePath(pass, m.recv, holder) && usesField(pass.types.callee(x)?.decl)) found = true;
       else {
         // Passed to a call: it may write through it, unless the call only reads from that argument.
         const readOnly = READ_ONLY_ARGS[pass.types.callee(x)?.name ?? ''];

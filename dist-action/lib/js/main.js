@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-XMZ3AEZV.js";
+} from "./chunk-PT4BDXVO.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

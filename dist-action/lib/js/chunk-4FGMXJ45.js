@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-SDHE5CCK.js";
+} from "./chunk-TGDANZ6S.js";
 import "./chunk-FF3W6GVI.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-3PHIOUY3.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-M2L5VSVX.js";
-import "./chunk-67NN2OXY.js";
+import "./chunk-JWVIC5GN.js";
 import "./chunk-AWJARIXA.js";
 import "./chunk-DO6F2IKR.js";
 import "./chunk-BXUJ5AUT.js";

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-67NN2OXY.js";
+} from "./chunk-JWVIC5GN.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";

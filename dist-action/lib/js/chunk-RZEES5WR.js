@@ -16,7 +16,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-XMZ3AEZV.js";
+} from "./chunk-PT4BDXVO.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-67NN2OXY.js";
+} from "./chunk-JWVIC5GN.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-HITLTBEO.js";
+} from "./chunk-RZEES5WR.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-T63N3WUP.js";
 import {
   version
-} from "./chunk-XMZ3AEZV.js";
+} from "./chunk-PT4BDXVO.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-M2L5VSVX.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-67NN2OXY.js";
+} from "./chunk-JWVIC5GN.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -6055,12 +6055,26 @@ var WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|Rea
 function writtenThrough(pass, fn, id, origin) {
   let found = false;
   const isV = (e) => samePath2(pass, e, id);
+  const idx = unparen(id);
+  const holder = idx.kind === "SelectorExpr" ? idx.x : void 0;
+  const field = idx.kind === "SelectorExpr" ? idx.sel.name : "";
+  const usesField = (decl) => {
+    if (!decl?.body) return false;
+    let uses = false;
+    inspect(decl.body, (y) => {
+      if (uses) return false;
+      if (y.kind === "SelectorExpr" && y.sel.name === field) uses = true;
+      return !uses;
+    });
+    return uses;
+  };
   inspect(fn.body, (x) => {
     if (found) return false;
     if (x === origin) return false;
     if (x.kind === "CallExpr") {
       const m = methodCallOn(x);
       if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
+      else if (m && holder && samePath2(pass, m.recv, holder) && usesField(pass.types.callee(x)?.decl)) found = true;
       else {
         const readOnly = READ_ONLY_ARGS[pass.types.callee(x)?.name ?? ""];
         if ((x.args ?? []).some((a, i) => isV(a) && !readOnly?.includes(i))) found = true;

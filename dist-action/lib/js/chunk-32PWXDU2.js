@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-67NN2OXY.js";
+} from "./chunk-JWVIC5GN.js";
 import {
   docUrl
 } from "./chunk-AWJARIXA.js";
