@@ -6,7 +6,7 @@
 import type * as ast from '../syntax/ast.js';
 import { declarationsOf } from '../syntax/declarations.js';
 import { DEFAULT_MAX_NESTING, parseFile } from '../syntax/parser.js';
-import type { SourceFile } from '../syntax/source.js';
+import { bytesContain, type SourceFile } from '../syntax/source.js';
 import type { TypeInfo } from '../types/api.js';
 import { unknownTypeInfo } from '../types/unknown.js';
 import type { Finding, RuleMeta } from '../findings/model.js';
@@ -19,18 +19,9 @@ import { rewriteSpawns, spawnersIn, spawnersInFiles, type Spawners } from './spa
 
 const SPAWNER_HINT = 'func()) {';
 
-/**
- * A cheap byte test before the spawner regex: gofmt writes the parameter as `(fn func()) {`. Plain
- * Uint8Array work: the playground's bundle runs without Node's Buffer.
- */
+/** A cheap byte test before the spawner regex: gofmt writes the parameter as `(fn func()) {`. */
 function mayDeclareSpawner(bytes: Uint8Array): boolean {
-  const first = SPAWNER_HINT.charCodeAt(0);
-  for (let i = bytes.indexOf(first); i >= 0 && i + SPAWNER_HINT.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
-    let k = 1;
-    while (k < SPAWNER_HINT.length && bytes[i + k] === SPAWNER_HINT.charCodeAt(k)) k++;
-    if (k === SPAWNER_HINT.length) return true;
-  }
-  return false;
+  return bytesContain(bytes, SPAWNER_HINT);
 }
 import { checkPackage, Universe } from '../types/check.js';
 import type { RuleOptions } from './options.js';

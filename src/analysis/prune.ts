@@ -96,10 +96,8 @@ interface Body {
    * error { ...; return fn(r) }`): what it runs depends on what its callers pass.
    */
   callsParam: boolean;
-  /** Names of selectors this body calls (`e.resolve(id)`) that may be func fields. */
-  calledSelectors: string[] | undefined;
-  /** Names of fields this body assigns (`e.resolve = e.get`). */
-  assignedFields: string[] | undefined;
+  /** Fields this body assigns a selector (`e.resolve = e.get`: ['resolve', 'get']), which may be a method value. */
+  assignedFields: [string, string][] | undefined;
   /**
    * Holds a positional literal of a named type (`&plugin{name, func() {}}`): it sets fields
    * without naming them, so a watched field name cannot find it.
@@ -168,8 +166,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
   let assignedFrom: Map<string, string[]> | undefined;
   let chainDefer = false;
   let callsParam = false;
-  let calledSelectors: string[] | undefined;
-  let assignedFields: string[] | undefined;
+  let assignedFields: [string, string][] | undefined;
   const params = new Set<string>();
   for (const f of decl.type.params?.list ?? []) for (const n of f.names ?? []) params.add(n.name);
   const patterns = needs.subjectPatterns;
@@ -201,9 +198,14 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     if (k === 'CallExpr') {
       const f = (n as ast.CallExpr).fun;
       if (f.kind === 'Ident' && params.has(f.name)) callsParam = true;
-      else if (f.kind === 'SelectorExpr') (calledSelectors ??= []).push(f.sel.name);
     } else if (k === 'AssignStmt' && (n as ast.AssignStmt).tok === '=') {
-      for (const l of (n as ast.AssignStmt).lhs) if (l.kind === 'SelectorExpr') (assignedFields ??= []).push(l.sel.name);
+      const a = n as ast.AssignStmt;
+      if (a.lhs.length === a.rhs.length) {
+        a.lhs.forEach((l, i) => {
+          const r = a.rhs[i]!;
+          if (l.kind === 'SelectorExpr' && r.kind === 'SelectorExpr') (assignedFields ??= []).push([l.sel.name, r.sel.name]);
+        });
+      }
     }
     if (k === 'CompositeLit' && !positional) {
       const c = n as ast.CompositeLit;
@@ -243,7 +245,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, calledSelectors, assignedFields };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields };
 }
 
 /**
@@ -320,7 +322,9 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
   // put there elsewhere (`e.resolve = e.get`), which the call graph follows.
   const byAssignedField = new Map<string, Body[]>();
   for (const b of bodies) {
-    for (const f of b.assignedFields ?? []) {
+    for (const [f, value] of b.assignedFields ?? []) {
+      // Only a selector naming a function or method of the package can be a method value here.
+      if (!byName.has(value)) continue;
       const list = byAssignedField.get(f);
       if (list) list.push(b);
       else byAssignedField.set(f, [b]);
@@ -349,10 +353,8 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
       for (const n of b.deferredCode ? b.names : b.inDefer) {
         for (const t of byName.get(n) ?? []) keep(t, true);
       }
-      // A func field this body calls may hold a method value put there elsewhere.
-      for (const n of b.calledSelectors ?? []) {
-        for (const t of byAssignedField.get(n) ?? []) if (!t.kept) keep(t);
-      }
+      // A func field this body names (`e.resolve(id)`) may hold a method value put there elsewhere.
+      if (byAssignedField.size > 0) for (const n of b.names) for (const t of byAssignedField.get(n) ?? []) if (!t.kept) keep(t);
       if (b.deferredCode) continue;
       // A deferred call chain: do the body's other calls change what its first call reads,
       // directly or through the methods they call (three calls deep)?

@@ -73,27 +73,23 @@ interface DeferUse {
   atDefer?: boolean;
 }
 
-/** A method call or field selector on x inside e (`tmp.Name()` in `os.Remove(tmp.Name())`). */
-function selectorUseIn(pass: Pass, e: ast.Expr, x: ast.Ident): ast.Expr | undefined {
+/**
+ * The first method call or field selector on x inside n (`tmp.Name()` in `os.Remove(tmp.Name())`,
+ * `f.Close()` in a deferred literal), looking into nested literals only when asked.
+ */
+function firstUseOf(pass: Pass, n: ast.Node, x: ast.Ident, intoLiterals: boolean): ast.Expr | undefined {
   let use: ast.Expr | undefined;
-  inspect(e, (n) => {
-    if (use || n.kind === 'FuncLit') return false;
-    if (n.kind === 'CallExpr') {
-      const f = unparen(n.fun);
+  inspect(n, (y) => {
+    if (use || (y.kind === 'FuncLit' && !intoLiterals)) return false;
+    if (y.kind === 'CallExpr') {
+      const f = unparen(y.fun);
       const root = f.kind === 'SelectorExpr' ? selectorRoot(f.x) : undefined;
-      if (root && sameObj(pass, root, x) && !nilSafeCall(pass, n, x)) {
-        use = n;
-        return false;
-      }
+      if (root && sameObj(pass, root, x)) use = y;
+    } else if (y.kind === 'SelectorExpr') {
+      const root = selectorRoot(y.x);
+      if (root && sameObj(pass, root, x)) use = y;
     }
-    if (n.kind === 'SelectorExpr') {
-      const root = selectorRoot(n.x);
-      if (root && sameObj(pass, root, x)) {
-        use = n;
-        return false;
-      }
-    }
-    return true;
+    return !use;
   });
   return use;
 }
@@ -105,8 +101,8 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
   // closeQuietly(f)`) is left alone: the callee may handle nil.
   if (fun.kind !== 'FuncLit' && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err)))) {
     for (const arg of d.call.args ?? []) {
-      const u = selectorUseIn(pass, arg, x);
-      if (u) return { shown: textOf(file, d.call), path: u, atDefer: true };
+      const u = firstUseOf(pass, arg, x, false);
+      if (u && !nilSafeCall(pass, u, x)) return { shown: textOf(file, d.call), path: u, atDefer: true };
     }
   }
   if (fun.kind === 'SelectorExpr') {
@@ -125,29 +121,16 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
   // A closure that looks at err or compares x with nil guards itself.
   if (err && mentions(pass, fun.body, err)) return undefined;
   let guarded = false;
-  let use: ast.Expr | undefined;
-  const visit = (n: ast.Node): boolean => {
+  inspect(fun.body, (n) => {
     if (guarded) return false;
     if (n.kind === 'BinaryExpr' && (n.op === '==' || n.op === '!=')) {
       const a = unparen(n.x);
       const b = unparen(n.y);
-      if ((a.kind === 'Ident' && sameObj(pass, a, x) && isNilIdent(pass, b)) || (b.kind === 'Ident' && sameObj(pass, b, x) && isNilIdent(pass, a))) {
-        guarded = true;
-        return false;
-      }
+      if ((a.kind === 'Ident' && sameObj(pass, a, x) && isNilIdent(pass, b)) || (b.kind === 'Ident' && sameObj(pass, b, x) && isNilIdent(pass, a))) guarded = true;
     }
-    if (!use && n.kind === 'CallExpr') {
-      const f = unparen(n.fun);
-      const root = f.kind === 'SelectorExpr' ? selectorRoot(f.x) : undefined;
-      if (root && sameObj(pass, root, x)) use = n;
-    }
-    if (!use && n.kind === 'SelectorExpr') {
-      const root = selectorRoot(n.x);
-      if (root && sameObj(pass, root, x)) use = n;
-    }
-    return true;
-  };
-  inspect(fun.body, visit);
+    return !guarded;
+  });
+  const use = guarded ? undefined : firstUseOf(pass, fun.body, x, true);
   if (guarded || !use || nilSafeCall(pass, use, x)) return undefined;
   return { shown: 'function literal', path: use };
 }

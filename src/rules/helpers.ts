@@ -2,6 +2,7 @@
 // functions and callees (from types when known, from syntax otherwise), expression text and
 // structural equality, and the loop-termination analysis used by the defer-in-loop family.
 import type * as ast from '../syntax/ast.js';
+import { bytesContain } from '../syntax/source.js';
 import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { BodyMatch, BodyNeeds, Pass, PassFile } from '../analysis/analyzer.js';
 import type { RuleOptions } from '../analysis/options.js';
@@ -1380,14 +1381,7 @@ const MUTEX_METHOD_NAMES: ReadonlySet<string> = new Set(Object.values(MUTEX_METH
 
 /** Whether the file's text contains the word anywhere (a cheap byte search before a tree walk). */
 export function sourceMentions(file: PassFile, word: string): boolean {
-  const bytes = file.source.bytes;
-  const first = word.charCodeAt(0);
-  for (let i = bytes.indexOf(first); i >= 0 && i + word.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
-    let k = 1;
-    while (k < word.length && bytes[i + k] === word.charCodeAt(k)) k++;
-    if (k === word.length) return true;
-  }
-  return false;
+  return bytesContain(file.source.bytes, word);
 }
 
 /**
@@ -1730,22 +1724,12 @@ export function boundCall(pass: Pass, call: ast.CallExpr): ast.CallExpr {
   if (sel?.kind === 'SelectorExpr') {
     const asCall: ast.CallExpr = { ...call, fun: sel };
     const c = pass.types.callee(asCall);
-    const fn = (c?.kind === 'method' || c?.kind === 'interface') && o!.decl ? enclosingFuncOfDecl(pass, o!.decl) : undefined;
-    if (fn?.body && !assignsVar(pass, fn.body, o!.decl!, { addressTaken: true })) out = asCall;
+    const file = o!.decl ? pass.fileOf(o!.decl) : undefined;
+    const body = (c?.kind === 'method' || c?.kind === 'interface') && file ? innermostFuncBody(file, o!.decl!) : undefined;
+    if (body && !assignsVar(pass, body, o!.decl!, { addressTaken: true })) out = asCall;
   }
   boundCalls.set(call, out);
   return out;
-}
-
-/** The function declaration or literal whose body declares `decl`. */
-function enclosingFuncOfDecl(pass: Pass, decl: ast.Ident): FuncNode | undefined {
-  const file = pass.fileOf(decl);
-  if (!file) return undefined;
-  let best: FuncNode | undefined;
-  file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
-    if (fn.body && nodePos(fn.body) <= nodePos(decl) && nodePos(decl) < nodeEnd(fn.body)) best = fn;
-  });
-  return best;
 }
 
 /** For a method call `x.M(...)` on a simple operand: x and M. */

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { PLUMBING_CALLS } from './catalog.js';
 import {
-  enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, deferredTarget, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, samePath, sameVar,
+  enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, deferredTarget, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, sameExpr, samePath, sameVar,
   searchCallees, textOf, varPath, type FuncNode, type VarPath, bodyNeeds,
 } from './helpers.js';
 
@@ -191,23 +191,12 @@ function sharedFlagGuard(pass: Pass, body: ast.BlockStmt, call: ast.CallExpr): b
       const c = unparen(x.cond);
       const flag = c.kind === 'UnaryExpr' && c.op === '!' ? unparen(c.x) : undefined;
       if (flag?.kind === 'SelectorExpr') {
-        const text = flagText(flag);
-        found = (x.body.list ?? []).some((st) => st.kind === 'AssignStmt' && st.tok === '=' && st.lhs.length === 1 && flagText(unparen(st.lhs[0]!)) === text && isTrue(st.rhs[0]));
+        found = (x.body.list ?? []).some((st) => st.kind === 'AssignStmt' && st.tok === '=' && st.lhs.length === 1 && sameExpr(st.lhs[0]!, flag) && isTrue(st.rhs[0]));
       }
     }
     return !found;
   });
   return found;
-}
-
-/** `a.b.c` for a selector chain over an identifier; '' otherwise. */
-function flagText(e: ast.Expr): string {
-  if (e.kind === 'Ident') return e.name;
-  if (e.kind === 'SelectorExpr') {
-    const x = flagText(unparen(e.x));
-    return x ? `${x}.${e.sel.name}` : '';
-  }
-  return '';
 }
 
 /**

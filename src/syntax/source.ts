@@ -114,3 +114,14 @@ const encoder = new TextEncoder();
 export function encodeUtf8(s: string): Uint8Array {
   return encoder.encode(s);
 }
+
+/** Whether the bytes contain the ASCII text `word` anywhere (a cheap search before parsing or a tree walk). */
+export function bytesContain(bytes: Uint8Array, word: string): boolean {
+  const first = word.charCodeAt(0);
+  for (let i = bytes.indexOf(first); i >= 0 && i + word.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < word.length && bytes[i + k] === word.charCodeAt(k)) k++;
+    if (k === word.length) return true;
+  }
+  return false;
+}

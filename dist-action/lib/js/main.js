@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-PT4BDXVO.js";
+} from "./chunk-WLZE2OLU.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -6,9 +6,9 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-JWVIC5GN.js";
-import "./chunk-AWJARIXA.js";
-import "./chunk-DO6F2IKR.js";
+} from "./chunk-JZL7O72O.js";
+import "./chunk-6JUZGCUM.js";
+import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 export {
   REGISTRY_URL,

@@ -2,11 +2,11 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-3PHIOUY3.js";
+} from "./chunk-CQRBXAUU.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-M2L5VSVX.js";
-import "./chunk-AWJARIXA.js";
-import "./chunk-DO6F2IKR.js";
+import "./chunk-6MC6W5IO.js";
+import "./chunk-6JUZGCUM.js";
+import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/analysis/worker.ts

@@ -4,11 +4,13 @@ import {
   NOPOS,
   RECV,
   SEND,
+  SourceFile,
+  encodeUtf8,
   end,
   pos,
   unparen,
   utf8Len
-} from "./chunk-DO6F2IKR.js";
+} from "./chunk-C5TEEY35.js";
 
 // src/syntax/token.ts
 var ILLEGAL = 0;
@@ -1101,108 +1103,6 @@ function stripCR(s, comment) {
     }
   }
   return out;
-}
-
-// src/syntax/source.ts
-var SourceFile = class {
-  name;
-  bytes;
-  starts;
-  constructor(name, bytes, lineStarts) {
-    this.name = name;
-    this.bytes = bytes;
-    this.starts = lineStarts;
-  }
-  /** Byte offset at which each line starts; lineStarts[0] === 0 (built on first use: most files never need a position). */
-  get lineStarts() {
-    return this.starts ??= computeLineStarts(this.bytes);
-  }
-  get size() {
-    return this.bytes.length;
-  }
-  /** 0-based index of the line containing offset. */
-  lineIndex(offset) {
-    const ls = this.lineStarts;
-    let lo = 0;
-    let hi = ls.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (ls[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-  position(offset) {
-    if (offset < 0) return { line: 0, column: 0, column16: 0, offset };
-    if (offset > this.bytes.length) offset = this.bytes.length;
-    const li = this.lineIndex(offset);
-    const start = this.lineStarts[li];
-    return { line: li + 1, column: offset - start + 1, column16: utf16Length(this.bytes, start, offset) + 1, offset };
-  }
-  /** Byte offset of a 1-based line and byte column. */
-  offsetOf(line, column) {
-    const start = this.lineStarts[Math.max(0, Math.min(line - 1, this.lineStarts.length - 1))];
-    return Math.min(this.bytes.length, start + Math.max(0, column - 1));
-  }
-  /** The text of a 1-based line, without its newline. */
-  lineText(line) {
-    if (line < 1 || line > this.lineStarts.length) return "";
-    const start = this.lineStarts[line - 1];
-    let end2 = line < this.lineStarts.length ? this.lineStarts[line] - 1 : this.bytes.length;
-    if (end2 > start && this.bytes[end2 - 1] === 13) end2--;
-    return decodeUtf8(this.bytes, start, end2);
-  }
-  text(start, end2) {
-    return decodeUtf8(this.bytes, start, end2);
-  }
-};
-function computeLineStarts(bytes) {
-  const starts = [0];
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
-  return starts;
-}
-function utf16Length(bytes, start, end2) {
-  let n = 0;
-  for (let i = start; i < end2; ) {
-    const b = bytes[i];
-    if (b < 128) {
-      i++;
-      n++;
-    } else if (b >= 240 && b < 248) {
-      i += 4;
-      n += 2;
-    } else if (b >= 224) {
-      i += 3;
-      n++;
-    } else if (b >= 192) {
-      i += 2;
-      n++;
-    } else {
-      i++;
-      n++;
-    }
-  }
-  return n;
-}
-var decoder = new TextDecoder("utf-8");
-function decodeUtf8(bytes, start, end2) {
-  if (end2 - start < 64) {
-    let ascii = true;
-    for (let i = start; i < end2; i++) if (bytes[i] >= 128) {
-      ascii = false;
-      break;
-    }
-    if (ascii) {
-      let s = "";
-      for (let i = start; i < end2; i++) s += String.fromCharCode(bytes[i]);
-      return s;
-    }
-  }
-  return decoder.decode(bytes.subarray(start, end2));
-}
-var encoder = new TextEncoder();
-function encodeUtf8(s) {
-  return encoder.encode(s);
 }
 
 // src/syntax/constraint.ts

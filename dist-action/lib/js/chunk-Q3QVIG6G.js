@@ -15,20 +15,20 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-3PHIOUY3.js";
+} from "./chunk-CQRBXAUU.js";
 import {
   fileNameMismatch,
   headerAllows,
   parseFile,
   readFileHeader,
   releaseTagsFor
-} from "./chunk-M2L5VSVX.js";
+} from "./chunk-6MC6W5IO.js";
 import {
   SEVERITIES,
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-AWJARIXA.js";
+} from "./chunk-6JUZGCUM.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

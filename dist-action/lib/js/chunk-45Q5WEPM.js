@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-T63N3WUP.js";
+} from "./chunk-NXCAJDMM.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-FF3W6GVI.js";
+} from "./chunk-Q3QVIG6G.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,18 +26,18 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-3PHIOUY3.js";
+} from "./chunk-CQRBXAUU.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-M2L5VSVX.js";
+import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-JWVIC5GN.js";
+} from "./chunk-JZL7O72O.js";
 import {
   docUrl
-} from "./chunk-AWJARIXA.js";
-import "./chunk-DO6F2IKR.js";
+} from "./chunk-6JUZGCUM.js";
+import "./chunk-C5TEEY35.js";
 import {
   __commonJS,
   __esm,

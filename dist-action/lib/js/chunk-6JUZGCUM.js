@@ -6,7 +6,7 @@ import {
   forEachChild,
   pos,
   unparen
-} from "./chunk-DO6F2IKR.js";
+} from "./chunk-C5TEEY35.js";
 
 // src/findings/model.ts
 var SEVERITIES = ["critical", "high", "medium", "low"];

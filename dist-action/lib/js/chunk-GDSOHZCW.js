@@ -2,9 +2,9 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-JWVIC5GN.js";
-import "./chunk-AWJARIXA.js";
-import "./chunk-DO6F2IKR.js";
+} from "./chunk-JZL7O72O.js";
+import "./chunk-6JUZGCUM.js";
+import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/rules.ts

@@ -7,14 +7,14 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-T63N3WUP.js";
+} from "./chunk-NXCAJDMM.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-JWVIC5GN.js";
-import "./chunk-AWJARIXA.js";
-import "./chunk-DO6F2IKR.js";
+} from "./chunk-JZL7O72O.js";
+import "./chunk-6JUZGCUM.js";
+import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/init.ts

@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_MAX_NESTING,
   parseFile
-} from "./chunk-M2L5VSVX.js";
+} from "./chunk-6MC6W5IO.js";
 import {
   DEFAULT_NO_RETURN,
   Universe,
@@ -14,14 +14,15 @@ import {
   buildCallGraph,
   checkPackage,
   docUrl
-} from "./chunk-AWJARIXA.js";
+} from "./chunk-6JUZGCUM.js";
 import {
+  bytesContain,
   end,
   forEachChild,
   inspect,
   pos,
   unparen
-} from "./chunk-DO6F2IKR.js";
+} from "./chunk-C5TEEY35.js";
 
 // src/load/files.ts
 import { closeSync, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
@@ -1048,7 +1049,6 @@ function scanBody(decl, body, needs) {
   let assignedFrom;
   let chainDefer = false;
   let callsParam = false;
-  let calledSelectors;
   let assignedFields;
   const params = /* @__PURE__ */ new Set();
   for (const f of decl.type.params?.list ?? []) for (const n of f.names ?? []) params.add(n.name);
@@ -1081,9 +1081,14 @@ function scanBody(decl, body, needs) {
     if (k === "CallExpr") {
       const f = n.fun;
       if (f.kind === "Ident" && params.has(f.name)) callsParam = true;
-      else if (f.kind === "SelectorExpr") (calledSelectors ??= []).push(f.sel.name);
     } else if (k === "AssignStmt" && n.tok === "=") {
-      for (const l of n.lhs) if (l.kind === "SelectorExpr") (assignedFields ??= []).push(l.sel.name);
+      const a = n;
+      if (a.lhs.length === a.rhs.length) {
+        a.lhs.forEach((l, i) => {
+          const r = a.rhs[i];
+          if (l.kind === "SelectorExpr" && r.kind === "SelectorExpr") (assignedFields ??= []).push([l.sel.name, r.sel.name]);
+        });
+      }
     }
     if (k === "CompositeLit" && !positional) {
       const c = n;
@@ -1122,7 +1127,7 @@ function scanBody(decl, body, needs) {
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, calledSelectors, assignedFields };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields };
 }
 function pruneBodies(files, needs) {
   const bodies = [];
@@ -1187,7 +1192,8 @@ function pruneBodies(files, needs) {
   }
   const byAssignedField = /* @__PURE__ */ new Map();
   for (const b of bodies) {
-    for (const f of b.assignedFields ?? []) {
+    for (const [f, value] of b.assignedFields ?? []) {
+      if (!byName.has(value)) continue;
       const list = byAssignedField.get(f);
       if (list) list.push(b);
       else byAssignedField.set(f, [b]);
@@ -1213,8 +1219,8 @@ function pruneBodies(files, needs) {
       for (const n of b.deferredCode ? b.names : b.inDefer) {
         for (const t of byName.get(n) ?? []) keep(t, true);
       }
-      for (const n of b.calledSelectors ?? []) {
-        for (const t of byAssignedField.get(n) ?? []) if (!t.kept) keep(t);
+      if (byAssignedField.size > 0) {
+        for (const n of b.names) for (const t of byAssignedField.get(n) ?? []) if (!t.kept) keep(t);
       }
       if (b.deferredCode) continue;
       if ((b.chainDefer || b.chainDepth > 0) && needs.watchDeferred) {
@@ -1266,13 +1272,7 @@ function pruneBodies(files, needs) {
 // src/analysis/core.ts
 var SPAWNER_HINT = "func()) {";
 function mayDeclareSpawner(bytes) {
-  const first = SPAWNER_HINT.charCodeAt(0);
-  for (let i = bytes.indexOf(first); i >= 0 && i + SPAWNER_HINT.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
-    let k = 1;
-    while (k < SPAWNER_HINT.length && bytes[i + k] === SPAWNER_HINT.charCodeAt(k)) k++;
-    if (k === SPAWNER_HINT.length) return true;
-  }
-  return false;
+  return bytesContain(bytes, SPAWNER_HINT);
 }
 var SYNTAX_ERROR_RULE = {
   id: "syntax-error",

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-T63N3WUP.js";
+} from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-PT4BDXVO.js";
+} from "./chunk-WLZE2OLU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,27 +26,27 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-FF3W6GVI.js";
+} from "./chunk-Q3QVIG6G.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-3PHIOUY3.js";
+} from "./chunk-CQRBXAUU.js";
 import {
   parseFile
-} from "./chunk-M2L5VSVX.js";
+} from "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-JWVIC5GN.js";
+} from "./chunk-JZL7O72O.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-AWJARIXA.js";
+} from "./chunk-6JUZGCUM.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

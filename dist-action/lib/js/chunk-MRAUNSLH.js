@@ -9,19 +9,19 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-RZEES5WR.js";
+} from "./chunk-XRCVEHMF.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-T63N3WUP.js";
-import "./chunk-PT4BDXVO.js";
-import "./chunk-FF3W6GVI.js";
+import "./chunk-NXCAJDMM.js";
+import "./chunk-WLZE2OLU.js";
+import "./chunk-Q3QVIG6G.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-3PHIOUY3.js";
+import "./chunk-CQRBXAUU.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-M2L5VSVX.js";
-import "./chunk-JWVIC5GN.js";
-import "./chunk-AWJARIXA.js";
-import "./chunk-DO6F2IKR.js";
+import "./chunk-6MC6W5IO.js";
+import "./chunk-JZL7O72O.js";
+import "./chunk-6JUZGCUM.js";
+import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 export {
   UsageError,

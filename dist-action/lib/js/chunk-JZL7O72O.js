@@ -11,16 +11,17 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-AWJARIXA.js";
+} from "./chunk-6JUZGCUM.js";
 import {
   NOPOS,
+  bytesContain,
   end,
   forEachChild,
   inspect,
   loopingLabels,
   pos,
   unparen
-} from "./chunk-DO6F2IKR.js";
+} from "./chunk-C5TEEY35.js";
 
 // src/rules/catalog.ts
 var OPEN = "stays open";
@@ -1368,14 +1369,7 @@ function paramCallTargets(pass, g, fn, entry, outer) {
 }
 var MUTEX_METHOD_NAMES = new Set(Object.values(MUTEX_METHODS));
 function sourceMentions(file, word) {
-  const bytes = file.source.bytes;
-  const first = word.charCodeAt(0);
-  for (let i = bytes.indexOf(first); i >= 0 && i + word.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
-    let k = 1;
-    while (k < word.length && bytes[i + k] === word.charCodeAt(k)) k++;
-    if (k === word.length) return true;
-  }
-  return false;
+  return bytesContain(file.source.bytes, word);
 }
 function callsMethodNamed(body, names) {
   let found = false;
@@ -1626,20 +1620,12 @@ function boundCall(pass, call) {
   if (sel?.kind === "SelectorExpr") {
     const asCall = { ...call, fun: sel };
     const c = pass.types.callee(asCall);
-    const fn = (c?.kind === "method" || c?.kind === "interface") && o.decl ? enclosingFuncOfDecl(pass, o.decl) : void 0;
-    if (fn?.body && !assignsVar(pass, fn.body, o.decl, { addressTaken: true })) out = asCall;
+    const file = o.decl ? pass.fileOf(o.decl) : void 0;
+    const body = (c?.kind === "method" || c?.kind === "interface") && file ? innermostFuncBody(file, o.decl) : void 0;
+    if (body && !assignsVar(pass, body, o.decl, { addressTaken: true })) out = asCall;
   }
   boundCalls.set(call, out);
   return out;
-}
-function enclosingFuncOfDecl(pass, decl) {
-  const file = pass.fileOf(decl);
-  if (!file) return void 0;
-  let best;
-  file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
-    if (fn.body && pos(fn.body) <= pos(decl) && pos(decl) < end(fn.body)) best = fn;
-  });
-  return best;
 }
 function methodCallOn(call) {
   const f = unparen(call.fun);
@@ -7187,26 +7173,19 @@ function errorVar(pass, err) {
   if (known !== void 0) return known ? "high" : void 0;
   return /^err$|^err[A-Z0-9_]|Err$/.test(err.name) ? "medium" : void 0;
 }
-function selectorUseIn(pass, e, x) {
+function firstUseOf(pass, n, x, intoLiterals) {
   let use;
-  inspect(e, (n) => {
-    if (use || n.kind === "FuncLit") return false;
-    if (n.kind === "CallExpr") {
-      const f = unparen(n.fun);
+  inspect(n, (y) => {
+    if (use || y.kind === "FuncLit" && !intoLiterals) return false;
+    if (y.kind === "CallExpr") {
+      const f = unparen(y.fun);
       const root = f.kind === "SelectorExpr" ? selectorRoot(f.x) : void 0;
-      if (root && sameObj(pass, root, x) && !nilSafeCall(pass, n, x)) {
-        use = n;
-        return false;
-      }
+      if (root && sameObj(pass, root, x)) use = y;
+    } else if (y.kind === "SelectorExpr") {
+      const root = selectorRoot(y.x);
+      if (root && sameObj(pass, root, x)) use = y;
     }
-    if (n.kind === "SelectorExpr") {
-      const root = selectorRoot(n.x);
-      if (root && sameObj(pass, root, x)) {
-        use = n;
-        return false;
-      }
-    }
-    return true;
+    return !use;
   });
   return use;
 }
@@ -7214,8 +7193,8 @@ function deferUse(pass, file, d, x, err) {
   const fun = unparen(d.call.fun);
   if (fun.kind !== "FuncLit" && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err)))) {
     for (const arg of d.call.args ?? []) {
-      const u = selectorUseIn(pass, arg, x);
-      if (u) return { shown: textOf(file, d.call), path: u, atDefer: true };
+      const u = firstUseOf(pass, arg, x, false);
+      if (u && !nilSafeCall(pass, u, x)) return { shown: textOf(file, d.call), path: u, atDefer: true };
     }
   }
   if (fun.kind === "SelectorExpr") {
@@ -7229,29 +7208,16 @@ function deferUse(pass, file, d, x, err) {
   if (fun.kind !== "FuncLit") return void 0;
   if (err && mentions(pass, fun.body, err)) return void 0;
   let guarded = false;
-  let use;
-  const visit = (n) => {
+  inspect(fun.body, (n) => {
     if (guarded) return false;
     if (n.kind === "BinaryExpr" && (n.op === "==" || n.op === "!=")) {
       const a = unparen(n.x);
       const b = unparen(n.y);
-      if (a.kind === "Ident" && sameObj(pass, a, x) && isNilIdent(pass, b) || b.kind === "Ident" && sameObj(pass, b, x) && isNilIdent(pass, a)) {
-        guarded = true;
-        return false;
-      }
+      if (a.kind === "Ident" && sameObj(pass, a, x) && isNilIdent(pass, b) || b.kind === "Ident" && sameObj(pass, b, x) && isNilIdent(pass, a)) guarded = true;
     }
-    if (!use && n.kind === "CallExpr") {
-      const f = unparen(n.fun);
-      const root = f.kind === "SelectorExpr" ? selectorRoot(f.x) : void 0;
-      if (root && sameObj(pass, root, x)) use = n;
-    }
-    if (!use && n.kind === "SelectorExpr") {
-      const root = selectorRoot(n.x);
-      if (root && sameObj(pass, root, x)) use = n;
-    }
-    return true;
-  };
-  inspect(fun.body, visit);
+    return !guarded;
+  });
+  const use = guarded ? void 0 : firstUseOf(pass, fun.body, x, true);
   if (guarded || !use || nilSafeCall(pass, use, x)) return void 0;
   return { shown: "function literal", path: use };
 }
@@ -8953,21 +8919,12 @@ function sharedFlagGuard(pass, body, call) {
       const c = unparen(x.cond);
       const flag = c.kind === "UnaryExpr" && c.op === "!" ? unparen(c.x) : void 0;
       if (flag?.kind === "SelectorExpr") {
-        const text = flagText(flag);
-        found = (x.body.list ?? []).some((st) => st.kind === "AssignStmt" && st.tok === "=" && st.lhs.length === 1 && flagText(unparen(st.lhs[0])) === text && isTrue(st.rhs[0]));
+        found = (x.body.list ?? []).some((st) => st.kind === "AssignStmt" && st.tok === "=" && st.lhs.length === 1 && sameExpr(st.lhs[0], flag) && isTrue(st.rhs[0]));
       }
     }
     return !found;
   });
   return found;
-}
-function flagText(e) {
-  if (e.kind === "Ident") return e.name;
-  if (e.kind === "SelectorExpr") {
-    const x = flagText(unparen(e.x));
-    return x ? `${x}.${e.sel.name}` : "";
-  }
-  return "";
 }
 function onceGuards(pass, fn, dones) {
   const out = /* @__PURE__ */ new Set();

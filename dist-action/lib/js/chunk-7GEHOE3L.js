@@ -8,15 +8,15 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-TGDANZ6S.js";
-import "./chunk-FF3W6GVI.js";
+} from "./chunk-AATQ67HJ.js";
+import "./chunk-Q3QVIG6G.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-3PHIOUY3.js";
+import "./chunk-CQRBXAUU.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-M2L5VSVX.js";
-import "./chunk-JWVIC5GN.js";
-import "./chunk-AWJARIXA.js";
-import "./chunk-DO6F2IKR.js";
+import "./chunk-6MC6W5IO.js";
+import "./chunk-JZL7O72O.js";
+import "./chunk-6JUZGCUM.js";
+import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/watch.ts

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-RZEES5WR.js";
+} from "./chunk-XRCVEHMF.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-T63N3WUP.js";
+} from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-PT4BDXVO.js";
+} from "./chunk-WLZE2OLU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,27 +49,27 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-FF3W6GVI.js";
+} from "./chunk-Q3QVIG6G.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-3PHIOUY3.js";
+} from "./chunk-CQRBXAUU.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-M2L5VSVX.js";
+import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JWVIC5GN.js";
+} from "./chunk-JZL7O72O.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-AWJARIXA.js";
-import "./chunk-DO6F2IKR.js";
+} from "./chunk-6JUZGCUM.js";
+import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/ci.ts

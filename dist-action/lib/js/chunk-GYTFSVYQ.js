@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   parseFile
-} from "./chunk-M2L5VSVX.js";
-import "./chunk-DO6F2IKR.js";
+} from "./chunk-6MC6W5IO.js";
+import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/ast.ts

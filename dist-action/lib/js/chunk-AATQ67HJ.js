@@ -3,23 +3,23 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-FF3W6GVI.js";
+} from "./chunk-Q3QVIG6G.js";
 import {
   parseFile
-} from "./chunk-M2L5VSVX.js";
+} from "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JWVIC5GN.js";
+} from "./chunk-JZL7O72O.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-AWJARIXA.js";
+} from "./chunk-6JUZGCUM.js";
 import {
   end,
   forEachChild,
   pos
-} from "./chunk-DO6F2IKR.js";
+} from "./chunk-C5TEEY35.js";
 
 // src/runtime/group.ts
 var BLOCK_KINDS = [

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-AWJARIXA.js";
+} from "./chunk-6JUZGCUM.js";
 import {
   __commonJS,
   __require,

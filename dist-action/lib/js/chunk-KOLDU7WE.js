@@ -3,24 +3,24 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-FF3W6GVI.js";
+} from "./chunk-Q3QVIG6G.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-3PHIOUY3.js";
+import "./chunk-CQRBXAUU.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-M2L5VSVX.js";
+} from "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JWVIC5GN.js";
+} from "./chunk-JZL7O72O.js";
 import {
   docUrl
-} from "./chunk-AWJARIXA.js";
+} from "./chunk-6JUZGCUM.js";
 import {
   forEachChild,
   loopingLabels
-} from "./chunk-DO6F2IKR.js";
+} from "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/cost.ts
