@@ -281,6 +281,25 @@ function inOtherCase(pass: Pass, body: ast.BlockStmt, exit: ast.Node, key: strin
 }
 
 /**
+ * Whether a branch or return sits in a select case (inside body) whose communication receives
+ * from one of the given channels.
+ */
+function inCaseReceiving(pass: Pass, body: ast.BlockStmt, exit: ast.Node, keys: readonly string[]): boolean {
+  const at = nodePos(exit);
+  let ok = false;
+  walkSameFunc(body, (x) => {
+    if (ok) return false;
+    if (nodePos(x) > at || nodeEnd(x) <= at) return false;
+    if (x.kind === 'CommClause' && x.comm && nodeContains(x.comm, (y) => {
+      const r = receivedChan(pass, y);
+      return r !== undefined && keys.some((k) => sameRefKey(r, k));
+    })) ok = true;
+    return true;
+  });
+  return ok;
+}
+
+/**
  * Counters of the channel's receives in a loop body: variables incremented (`n++`, `n += 1`) in
  * a select case that receives from the channel, in the loop body right after a plain receive
  * statement of it, or anywhere at the top of the body of a range over it.
@@ -570,6 +589,9 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
             if (e.via?.kind !== 'ReturnStmt' && e.via?.kind !== 'BranchStmt') return false;
             // An exit taken after counting (or joining) every receive is not early.
             if (counted.has(e.from)) return false;
+            // The one producer's last word (`errs <- err; return`, or a close) received in the case
+            // that leaves: it sends nothing more.
+            if (streams && s.others.length > 0 && inCaseReceiving(pass, l.stmt.body, e.via, s.others)) return false;
             if (inOtherCase(pass, l.stmt.body, e.via, m.key)) return true;
             onValue = guardedBy(pass, l.stmt.body, e.via, got);
             // `if ev.done { return }` where the producer's last statement sends `progress{done: true}`:

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-WLZE2OLU.js";
+} from "./chunk-VQNJG43R.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -68,3 +68,57 @@ func copyAll(files []string, copyFile func(string)) int {
 		n++
 	}
 }
+
+func readFrame(r io.Reader) (string, error) {
+	b := make([]byte, 16)
+	n, err := r.Read(b)
+	return string(b[:n]), err
+}
+
+// The reader's last word is its error: it sends it, then returns.
+func frameReader(r io.Reader, frames chan<- string, errs chan<- error) {
+	for {
+		f, err := readFrame(r)
+		if err != nil {
+			errs <- err
+			return
+		}
+		frames <- f
+	}
+}
+
+// Leaves only once the reader has sent its error and stopped: no finding.
+func serveFrames(r io.Reader, tick <-chan struct{}) []string {
+	frames := make(chan string)
+	errs := make(chan error, 1)
+	go frameReader(r, frames, errs)
+	var got []string
+	for {
+		select {
+		case f := <-frames:
+			got = append(got, f)
+		case <-errs:
+			return got
+		case <-tick:
+			got = append(got, "tick")
+		}
+	}
+}
+
+// Leaves on the tick while the reader may still be streaming: it blocks on its next send.
+func serveFramesUntilTick(r io.Reader, tick <-chan struct{}) []string {
+	frames := make(chan string) // want `serveFramesUntilTick makes frames unbuffered, .*sends values on it .*takes its <-tick case, serveFramesUntilTick returns without receiving`
+	errs := make(chan error, 1)
+	go frameReader(r, frames, errs)
+	var got []string
+	for {
+		select {
+		case f := <-frames:
+			got = append(got, f)
+		case <-errs:
+			return got
+		case <-tick:
+			return got
+		}
+	}
+}

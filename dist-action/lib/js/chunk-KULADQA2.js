@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-WLZE2OLU.js";
+} from "./chunk-VQNJG43R.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-JZL7O72O.js";
+} from "./chunk-XE4FWOXK.js";
 import {
   SEVERITIES,
   compareFindings,

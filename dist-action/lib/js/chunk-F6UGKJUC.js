@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-XRCVEHMF.js";
+} from "./chunk-KULADQA2.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-WLZE2OLU.js";
+} from "./chunk-VQNJG43R.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JZL7O72O.js";
+} from "./chunk-XE4FWOXK.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -8130,6 +8130,20 @@ function inOtherCase(pass, body, exit, key) {
   });
   return ok;
 }
+function inCaseReceiving(pass, body, exit, keys) {
+  const at = pos(exit);
+  let ok = false;
+  walkSameFunc(body, (x) => {
+    if (ok) return false;
+    if (pos(x) > at || end(x) <= at) return false;
+    if (x.kind === "CommClause" && x.comm && nodeContains(x.comm, (y) => {
+      const r = receivedChan(pass, y);
+      return r !== void 0 && keys.some((k) => sameRefKey(r, k));
+    })) ok = true;
+    return true;
+  });
+  return ok;
+}
 function receiveCounters(pass, loop, key) {
   const body = loop.body;
   const out = [];
@@ -8353,6 +8367,7 @@ function check4(pass, file, fn, enclosing) {
           const early = g.loopExits(l.stmt).exits.find((e) => {
             if (e.via?.kind !== "ReturnStmt" && e.via?.kind !== "BranchStmt") return false;
             if (counted.has(e.from)) return false;
+            if (streams && s.others.length > 0 && inCaseReceiving(pass, l.stmt.body, e.via, s.others)) return false;
             if (inOtherCase(pass, l.stmt.body, e.via, m.key)) return true;
             onValue = guardedBy(pass, l.stmt.body, e.via, got);
             if (onValue && streams && finalEventTested(pass, l.stmt.body, e.via, got, s.target.fn.body)) return false;

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-JZL7O72O.js";
+} from "./chunk-XE4FWOXK.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-JZL7O72O.js";
+} from "./chunk-XE4FWOXK.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";
