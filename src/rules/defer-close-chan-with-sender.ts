@@ -111,8 +111,45 @@ function sendsOnce(pass: Pass, s: Sender): boolean {
 function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, at: ast.Node, s: Sender, key: string, senders: number, group = false): (n: ast.Node) => boolean {
   // One goroutine sending one value: receiving a value means it has sent. With two goroutines
   // sending (`go copy(a, b)` and `go copy(b, a)` on one errc), one receive says nothing of the other.
-  const oneValue = !s.viaCall && sendsOnce(pass, s) && g.loopsContaining(g.locate(at)!.block).length === 0;
+  const drainsBySignal = new Set<ast.Node>();
+  const goLoops = g.loopsContaining(g.locate(at)!.block);
+  const oneValue = !s.viaCall && sendsOnce(pass, s) && goLoops.length === 0;
   const single = senders === 1 && oneValue;
+  // Several goroutines (a go statement in a loop, or several go statements): a completion signal
+  // received once says only that one of them is done. All are done after as many receives as
+  // goroutines: in the function's own top-level statements, or in a loop that receives once per
+  // iteration, cannot be left early, and runs as many times as the loop starting them
+  // (`for _, p := range parts { go ... }` then `for range parts { <-done }`).
+  const many = senders > 1 || goLoops.length > 0;
+  let allSignalled: ast.Node | undefined;
+  if (many && s.signals.length > 0 && fn.body) {
+    const isSignal = (y: ast.Node) => {
+      const r = receivedChan(pass, y);
+      return r !== undefined && s.signals.some((k) => sameRefKey(r, k));
+    };
+    if (goLoops.length === 0) {
+      let count = 0;
+      for (const st of fn.body.list ?? []) {
+        if (st.kind === 'DeferStmt' || st.kind === 'GoStmt') continue;
+        inspect(st, (y) => {
+          if (y.kind === 'FuncLit') return false;
+          if (isSignal(y)) count++;
+          return true;
+        });
+        if (count >= senders) {
+          allSignalled = st;
+          break;
+        }
+      }
+    } else if (goLoops.length === 1 && senders === 1) {
+      const trips = tripKey(file, goLoops[0]!.stmt);
+      for (const info of g.loops.values()) {
+        if (info === goLoops[0] || trips === undefined || tripKey(file, info.stmt) !== trips) continue;
+        if (g.loopExits(info.stmt).exits.length > 0 || !receivesEachIteration(info.stmt.body, isSignal)) continue;
+        for (const n of loopHeadEntries(info)) drainsBySignal.add(n);
+      }
+    }
+  }
   // Several goroutines sending one value each, received as many times in the function's own
   // top-level statements (`err1 := <-errc; err2 := <-errc`): after the last of those receives
   // every sender has sent.
@@ -132,7 +169,7 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
       }
     }
   }
-  const drains = new Set<ast.Node>();
+  const drains = drainsBySignal;
   const rangeOps = new Set<ast.Node>();
   for (const info of g.loops.values()) {
     const st = info.stmt;
@@ -153,9 +190,14 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
   // A group wait covers the goroutine only if it marks itself done (`defer wg.Done()`, or a call
   // of a package function that does); a progress reporter started beside the group is not waited for.
   const graph = callGraphOf(pass);
-  const inGroup =
-    group ||
-    nodeContains(s.target.fn.body!, (y) => {
+  // Also in a literal the goroutine defers (`defer func() { wg.Done(); ... }()`).
+  const deferredLits: ast.FuncLit[] = [];
+  walkSameFunc(s.target.fn.body!, (y) => {
+    if (y.kind === 'DeferStmt' && unparen(y.call.fun).kind === 'FuncLit') deferredLits.push(unparen(y.call.fun) as ast.FuncLit);
+    return true;
+  });
+  const marksDone = (b: ast.BlockStmt) =>
+    nodeContains(b, (y) => {
       if (y.kind !== 'CallExpr') return false;
       const f = unparen(y.fun);
       if (f.kind === 'SelectorExpr' && f.sel.name === 'Done' && (y.args?.length ?? 0) === 0) {
@@ -164,18 +206,54 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
         return !c || c.name === '(*sync.WaitGroup).Done';
       }
       return f.kind !== 'FuncLit' && graph.calleeOf(y) !== undefined;
-    }) || (go.call.args ?? []).some((a) => unparen(a).kind === 'UnaryExpr');
+    });
+  const inGroup =
+    group || marksDone(s.target.fn.body!) || deferredLits.some((l) => marksDone(l.body)) || (go.call.args ?? []).some((a) => unparen(a).kind === 'UnaryExpr');
   return (n) => {
-    if (drains.has(n) || rangeOps.has(n) || n === allReceived) return true;
+    if (drains.has(n) || rangeOps.has(n) || n === allReceived || n === allSignalled) return true;
     return nodeContains(n, (y) => {
       if (y.kind === 'CallExpr' && inGroup && isWaitCall(pass, file, y)) return true;
       if (y.kind === 'CallExpr' && helperDrains(pass, y, key)) return true;
       const r = receivedChan(pass, y);
       if (r === undefined) return false;
       if (single && sameRefKey(r, key)) return true;
-      return s.signals.some((k) => sameRefKey(r, k));
+      return !many && s.signals.some((k) => sameRefKey(r, k));
     });
   };
+}
+
+/**
+ * What a loop's trip count is written with: the operand of a range (`range parts`, `range n`),
+ * or the bound of `for i := 0; i < n; i++` (`len(parts)` counting as `parts`).
+ */
+function tripKey(file: PassFile, st: ast.ForStmt | ast.RangeStmt): string | undefined {
+  if (st.kind === 'RangeStmt') return textOf(file, unparen(st.x));
+  const init = st.init;
+  const cond = st.cond && unparen(st.cond);
+  const post = st.post;
+  if (init?.kind !== 'AssignStmt' || init.lhs.length !== 1 || init.rhs.length !== 1 || cond?.kind !== 'BinaryExpr' || cond.op !== '<') return undefined;
+  const v = init.lhs[0]!;
+  const zero = unparen(init.rhs[0]!);
+  if (v.kind !== 'Ident' || zero.kind !== 'BasicLit' || zero.value !== '0') return undefined;
+  const x = unparen(cond.x);
+  if (x.kind !== 'Ident' || x.name !== v.name) return undefined;
+  if (post?.kind !== 'IncDecStmt' || post.tok !== '++' || unparen(post.x).kind !== 'Ident' || (unparen(post.x) as ast.Ident).name !== v.name) return undefined;
+  const bound = unparen(cond.y);
+  if (bound.kind === 'CallExpr' && unparen(bound.fun).kind === 'Ident' && (unparen(bound.fun) as ast.Ident).name === 'len' && bound.args?.length === 1) return textOf(file, unparen(bound.args[0]!));
+  return textOf(file, bound);
+}
+
+/**
+ * Whether every iteration of a loop body receives: one of its statements (not under a branch, with
+ * no branch statement before it) receives, counting an `if`'s or a `switch`'s init and condition.
+ */
+function receivesEachIteration(body: ast.BlockStmt, isReceive: (n: ast.Node) => boolean): boolean {
+  const has = (n: ast.Node | null | undefined) => !!n && nodeContains(n, isReceive);
+  for (const st of body.list ?? []) {
+    if (st.kind === 'IfStmt' ? has(st.init) || has(st.cond) : st.kind === 'SwitchStmt' ? has(st.init) || has(st.tag) : (st.kind === 'ExprStmt' || st.kind === 'AssignStmt' || st.kind === 'DeclStmt') && has(st)) return true;
+    if (nodeContains(st, (y) => y.kind === 'BranchStmt' || y.kind === 'ReturnStmt')) return false;
+  }
+  return false;
 }
 
 /**
@@ -290,12 +368,12 @@ function waitsBeforeClose(c: DeferredClose, synced: (n: ast.Node) => boolean): b
   return false;
 }
 
-/** A path from the go statement to a return inside a loop whose body receives from the channel. */
-function earlyReturnFromReceiveLoop(pass: Pass, g: CFG, go: ast.Node, synced: (n: ast.Node) => boolean, key: string): Block[] | null {
+/** A path from the go statement to a return inside a loop whose body receives from one of the channels. */
+function earlyReturnFromReceiveLoop(pass: Pass, g: CFG, go: ast.Node, synced: (n: ast.Node) => boolean, keys: readonly string[]): Block[] | null {
   const returns = new Set<ast.Node>();
   for (const info of g.loops.values()) {
     const body = info.stmt.body;
-    if (!nodeContains(body, (y) => sameRefKey(receivedChan(pass, y), key))) continue;
+    if (!nodeContains(body, (y) => keys.some((k) => sameRefKey(receivedChan(pass, y), k)))) continue;
     walkSameFunc(body, (x) => {
       if (x.kind === 'ReturnStmt') returns.add(x);
       return true;
@@ -502,7 +580,9 @@ function run(pass: Pass): void {
           if (!path) continue;
           // The shortest way out may be a receive loop run to its end (which took every value);
           // an early return from inside such a loop is the one that leaves senders behind.
-          const early = earlyReturnFromReceiveLoop(pass, g, at, synced, c.key);
+          // With several goroutines, a loop receiving their completion signals is such a loop too.
+          const many = senders > 1 || g.loopsContaining(g.locate(at)!.block).length > 0;
+          const early = earlyReturnFromReceiveLoop(pass, g, at, synced, many ? [c.key, ...s.signals] : [c.key]);
           if (early) path = early;
           const ch = textOf(file, c.ch);
           const goFile = pass.fileOf(go) ?? file;

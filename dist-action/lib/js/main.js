@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-VQNJG43R.js";
+} from "./chunk-C77QI5MY.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

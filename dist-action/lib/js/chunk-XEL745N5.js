@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-KULADQA2.js";
+} from "./chunk-PDAT3P3Y.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-NXCAJDMM.js";
-import "./chunk-VQNJG43R.js";
+import "./chunk-C77QI5MY.js";
 import "./chunk-Q3QVIG6G.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-CQRBXAUU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-XE4FWOXK.js";
+import "./chunk-Z66RLTZM.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

@@ -3480,8 +3480,40 @@ function sendsOnce(pass, s) {
   return s.sends.every((a) => s.sends.every((b) => a === b || !sg.canReach(a, b)));
 }
 function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) {
-  const oneValue = !s.viaCall && sendsOnce(pass, s) && g.loopsContaining(g.locate(at).block).length === 0;
+  const drainsBySignal = /* @__PURE__ */ new Set();
+  const goLoops = g.loopsContaining(g.locate(at).block);
+  const oneValue = !s.viaCall && sendsOnce(pass, s) && goLoops.length === 0;
   const single = senders === 1 && oneValue;
+  const many = senders > 1 || goLoops.length > 0;
+  let allSignalled;
+  if (many && s.signals.length > 0 && fn.body) {
+    const isSignal = (y) => {
+      const r = receivedChan(pass, y);
+      return r !== void 0 && s.signals.some((k) => sameRefKey(r, k));
+    };
+    if (goLoops.length === 0) {
+      let count2 = 0;
+      for (const st of fn.body.list ?? []) {
+        if (st.kind === "DeferStmt" || st.kind === "GoStmt") continue;
+        inspect(st, (y) => {
+          if (y.kind === "FuncLit") return false;
+          if (isSignal(y)) count2++;
+          return true;
+        });
+        if (count2 >= senders) {
+          allSignalled = st;
+          break;
+        }
+      }
+    } else if (goLoops.length === 1 && senders === 1) {
+      const trips = tripKey(file, goLoops[0].stmt);
+      for (const info of g.loops.values()) {
+        if (info === goLoops[0] || trips === void 0 || tripKey(file, info.stmt) !== trips) continue;
+        if (g.loopExits(info.stmt).exits.length > 0 || !receivesEachIteration(info.stmt.body, isSignal)) continue;
+        for (const n of loopHeadEntries(info)) drainsBySignal.add(n);
+      }
+    }
+  }
   let allReceived;
   if (senders > 1 && oneValue && fn.body) {
     let count2 = 0;
@@ -3498,7 +3530,7 @@ function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) 
       }
     }
   }
-  const drains = /* @__PURE__ */ new Set();
+  const drains = drainsBySignal;
   const rangeOps = /* @__PURE__ */ new Set();
   for (const info of g.loops.values()) {
     const st = info.stmt;
@@ -3513,7 +3545,12 @@ function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) 
     if (receives && g.loopExits(st).exits.length === 0) for (const n of loopHeadEntries(info)) drains.add(n);
   }
   const graph = callGraphOf(pass);
-  const inGroup = group || nodeContains(s.target.fn.body, (y) => {
+  const deferredLits = [];
+  walkSameFunc(s.target.fn.body, (y) => {
+    if (y.kind === "DeferStmt" && unparen(y.call.fun).kind === "FuncLit") deferredLits.push(unparen(y.call.fun));
+    return true;
+  });
+  const marksDone2 = (b) => nodeContains(b, (y) => {
     if (y.kind !== "CallExpr") return false;
     const f = unparen(y.fun);
     if (f.kind === "SelectorExpr" && f.sel.name === "Done" && (y.args?.length ?? 0) === 0) {
@@ -3521,18 +3558,43 @@ function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) 
       return !c || c.name === "(*sync.WaitGroup).Done";
     }
     return f.kind !== "FuncLit" && graph.calleeOf(y) !== void 0;
-  }) || (go.call.args ?? []).some((a) => unparen(a).kind === "UnaryExpr");
+  });
+  const inGroup = group || marksDone2(s.target.fn.body) || deferredLits.some((l) => marksDone2(l.body)) || (go.call.args ?? []).some((a) => unparen(a).kind === "UnaryExpr");
   return (n) => {
-    if (drains.has(n) || rangeOps.has(n) || n === allReceived) return true;
+    if (drains.has(n) || rangeOps.has(n) || n === allReceived || n === allSignalled) return true;
     return nodeContains(n, (y) => {
       if (y.kind === "CallExpr" && inGroup && isWaitCall(pass, file, y)) return true;
       if (y.kind === "CallExpr" && helperDrains(pass, y, key)) return true;
       const r = receivedChan(pass, y);
       if (r === void 0) return false;
       if (single && sameRefKey(r, key)) return true;
-      return s.signals.some((k) => sameRefKey(r, k));
+      return !many && s.signals.some((k) => sameRefKey(r, k));
     });
   };
+}
+function tripKey(file, st) {
+  if (st.kind === "RangeStmt") return textOf(file, unparen(st.x));
+  const init = st.init;
+  const cond = st.cond && unparen(st.cond);
+  const post = st.post;
+  if (init?.kind !== "AssignStmt" || init.lhs.length !== 1 || init.rhs.length !== 1 || cond?.kind !== "BinaryExpr" || cond.op !== "<") return void 0;
+  const v = init.lhs[0];
+  const zero = unparen(init.rhs[0]);
+  if (v.kind !== "Ident" || zero.kind !== "BasicLit" || zero.value !== "0") return void 0;
+  const x = unparen(cond.x);
+  if (x.kind !== "Ident" || x.name !== v.name) return void 0;
+  if (post?.kind !== "IncDecStmt" || post.tok !== "++" || unparen(post.x).kind !== "Ident" || unparen(post.x).name !== v.name) return void 0;
+  const bound = unparen(cond.y);
+  if (bound.kind === "CallExpr" && unparen(bound.fun).kind === "Ident" && unparen(bound.fun).name === "len" && bound.args?.length === 1) return textOf(file, unparen(bound.args[0]));
+  return textOf(file, bound);
+}
+function receivesEachIteration(body, isReceive) {
+  const has = (n) => !!n && nodeContains(n, isReceive);
+  for (const st of body.list ?? []) {
+    if (st.kind === "IfStmt" ? has(st.init) || has(st.cond) : st.kind === "SwitchStmt" ? has(st.init) || has(st.tag) : (st.kind === "ExprStmt" || st.kind === "AssignStmt" || st.kind === "DeclStmt") && has(st)) return true;
+    if (nodeContains(st, (y) => y.kind === "BranchStmt" || y.kind === "ReturnStmt")) return false;
+  }
+  return false;
 }
 function helperDrains(pass, call, key) {
   const decl = callGraphOf(pass).calleeOf(call)?.decl;
@@ -3616,11 +3678,11 @@ function waitsBeforeClose(c, synced) {
   }
   return false;
 }
-function earlyReturnFromReceiveLoop(pass, g, go, synced, key) {
+function earlyReturnFromReceiveLoop(pass, g, go, synced, keys) {
   const returns = /* @__PURE__ */ new Set();
   for (const info of g.loops.values()) {
     const body = info.stmt.body;
-    if (!nodeContains(body, (y) => sameRefKey(receivedChan(pass, y), key))) continue;
+    if (!nodeContains(body, (y) => keys.some((k) => sameRefKey(receivedChan(pass, y), k)))) continue;
     walkSameFunc(body, (x) => {
       if (x.kind === "ReturnStmt") returns.add(x);
       return true;
@@ -3779,7 +3841,8 @@ function run5(pass) {
             path = before && after ? [...before, ...after.slice(1)] : null;
           }
           if (!path) continue;
-          const early = earlyReturnFromReceiveLoop(pass, g, at, synced, c.key);
+          const many = senders > 1 || g.loopsContaining(g.locate(at).block).length > 0;
+          const early = earlyReturnFromReceiveLoop(pass, g, at, synced, many ? [c.key, ...s.signals] : [c.key]);
           if (early) path = early;
           const ch = textOf(file, c.ch);
           const goFile = pass.fileOf(go) ?? file;

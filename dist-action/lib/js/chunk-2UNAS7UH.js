@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XE4FWOXK.js";
+} from "./chunk-Z66RLTZM.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

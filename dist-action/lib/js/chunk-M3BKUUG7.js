@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-KULADQA2.js";
+} from "./chunk-PDAT3P3Y.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-VQNJG43R.js";
+} from "./chunk-C77QI5MY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XE4FWOXK.js";
+} from "./chunk-Z66RLTZM.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-VQNJG43R.js";
+} from "./chunk-C77QI5MY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XE4FWOXK.js";
+} from "./chunk-Z66RLTZM.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XE4FWOXK.js";
+} from "./chunk-Z66RLTZM.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -1,0 +1,150 @@
+package closechan
+
+import (
+	"context"
+	"sync"
+)
+
+// One goroutine per part, each signalling once on errc when it is done; the loop after them
+// receives once per part and cannot be left early: every sender is done before the close.
+func gatherParts(ctx context.Context, parts [][]int, out chan<- int) error {
+	defer close(out)
+	errc := make(chan error, len(parts))
+	for _, part := range parts {
+		go func() {
+			for _, v := range part {
+				select {
+				case out <- v:
+				case <-ctx.Done():
+					errc <- ctx.Err()
+					return
+				}
+			}
+			errc <- nil
+		}()
+	}
+	var first error
+	for range parts {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// The same join counted with an index.
+func gatherIndexed(parts [][]int, out chan<- int) {
+	defer close(out)
+	done := make(chan struct{}, len(parts))
+	for i := 0; i < len(parts); i++ {
+		go func(p []int) {
+			for _, v := range p {
+				out <- v
+			}
+			done <- struct{}{}
+		}(parts[i])
+	}
+	for range parts {
+		<-done
+	}
+}
+
+// The first failure returns while the other parts may still be sending.
+func scatterParts(ctx context.Context, parts [][]int, out chan<- int) error {
+	defer close(out) // want `defer close\(out\) in scatterParts closes out when scatterParts returns, but the goroutine started on line \d+ can still send on it \(line \d+\) and the return on line 71 does not wait for it`
+	errc := make(chan error, len(parts))
+	for _, part := range parts {
+		go func() {
+			for _, v := range part {
+				select {
+				case out <- v:
+				case <-ctx.Done():
+					errc <- ctx.Err()
+					return
+				}
+			}
+			errc <- nil
+		}()
+	}
+	for range parts {
+		if err := <-errc; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// One completion signal received for a goroutine per part: the first one done.
+func firstPartDone(parts [][]int, out chan<- int) {
+	defer close(out) // want `defer close\(out\) in firstPartDone closes out when firstPartDone returns, but the goroutine started on line \d+ can still send on it`
+	done := make(chan struct{}, len(parts))
+	for _, p := range parts {
+		go func() {
+			for _, v := range p {
+				out <- v
+			}
+			done <- struct{}{}
+		}()
+	}
+	<-done
+}
+
+// Two goroutines, two signals received.
+func mergeTwo(a, b []int, out chan<- int) {
+	defer close(out)
+	done := make(chan struct{}, 2)
+	go func() {
+		for _, v := range a {
+			out <- v
+		}
+		done <- struct{}{}
+	}()
+	go func() {
+		for _, v := range b {
+			out <- v
+		}
+		done <- struct{}{}
+	}()
+	<-done
+	<-done
+}
+
+// Two goroutines, one signal received.
+func mergeTwoFirst(a, b []int, out chan<- int) {
+	defer close(out) // want `defer close\(out\) in mergeTwoFirst closes out when mergeTwoFirst returns, but the goroutine started on line \d+ can still send on it`
+	done := make(chan struct{}, 2)
+	go func() {
+		for _, v := range a {
+			out <- v
+		}
+		done <- struct{}{}
+	}()
+	go func() {
+		for _, v := range b {
+			out <- v
+		}
+		done <- struct{}{}
+	}()
+	<-done
+}
+
+type relay struct{ out chan int }
+
+// The goroutine marks itself done in a literal it defers; the deferred literal of the function
+// waits for the group before it closes.
+func (r *relay) pump(in <-chan int) {
+	wg := sync.WaitGroup{}
+	defer func() {
+		wg.Wait()
+		close(r.out)
+	}()
+	for v := range in {
+		wg.Add(1)
+		go func(v int) {
+			defer func() {
+				wg.Done()
+			}()
+			r.out <- v
+		}(v)
+	}
+}
