@@ -169,6 +169,23 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
       }
     }
   }
+  // Semaphore slots the goroutines give back on their way out (`defer func() { <-sem }()`): a
+  // loop after them that fills every slot (`for i := 0; i < cap(sem); i++ { sem <- struct{}{} }`)
+  // returns only once each of them is done.
+  if (many && fn.body) {
+    for (const info of g.loops.values()) {
+      if (goLoops.includes(info) || g.loopExits(info.stmt).exits.length > 0) continue;
+      const trips = tripKey(file, info.stmt);
+      if (trips === undefined) continue;
+      const first = (info.stmt.body.list ?? [])[0];
+      if (first?.kind !== 'SendStmt') continue;
+      const semKey = refKey(pass, first.chan);
+      if (semKey === undefined || !releasedOnExit(pass, s, semKey)) continue;
+      if (trips === `cap(${textOf(file, unparen(first.chan))})` || trips === makeCapacity(pass, file, fn.body, semKey)) {
+        for (const n of loopHeadEntries(info)) drainsBySignal.add(n);
+      }
+    }
+  }
   const drains = drainsBySignal;
   const rangeOps = new Set<ast.Node>();
   for (const info of g.loops.values()) {
@@ -220,6 +237,39 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
       return !many && s.signals.some((k) => sameRefKey(r, k));
     });
   };
+}
+
+/** Whether the goroutine receives from the channel in a literal it defers (`defer func() { <-sem }()`). */
+function releasedOnExit(pass: Pass, s: Sender, key: string): boolean {
+  const subst = targetSubst(pass, s.target);
+  let found = false;
+  walkSameFunc(s.target.fn.body!, (y) => {
+    if (found) return false;
+    if (y.kind !== 'DeferStmt') return true;
+    const lit = unparen(y.call.fun);
+    if (lit.kind === 'FuncLit') {
+      for (const st of lit.body.list ?? []) {
+        const x = st.kind === 'ExprStmt' ? unparen(st.x) : undefined;
+        if (x?.kind === 'UnaryExpr' && x.op === '<-' && sameRefKey(refKey(pass, x.x, subst), key)) found = true;
+      }
+    }
+    return false;
+  });
+  return found;
+}
+
+/** The capacity a channel is made with in the function (`sem := make(chan struct{}, n)`), as written. */
+function makeCapacity(pass: Pass, file: PassFile, body: ast.BlockStmt, key: string): string | undefined {
+  let out: string | undefined;
+  walkSameFunc(body, (y) => {
+    if (out !== undefined) return false;
+    if (y.kind === 'AssignStmt' && y.lhs.length === 1 && y.rhs.length === 1 && sameRefKey(refKey(pass, y.lhs[0]!), key)) {
+      const m = unparen(y.rhs[0]!);
+      if (m.kind === 'CallExpr' && unparen(m.fun).kind === 'Ident' && (unparen(m.fun) as ast.Ident).name === 'make' && m.args?.length === 2) out = textOf(file, unparen(m.args[1]!));
+    }
+    return true;
+  });
+  return out;
 }
 
 /**

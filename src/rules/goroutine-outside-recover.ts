@@ -141,6 +141,13 @@ function delegatesToRecoverer(pass: Pass, fn: FuncNode): boolean {
       if (fun.kind === 'FuncLit' ? onlyPlumbing(pass, fun) : !!c && PLUMBING_CALLS.has(c.name)) continue;
       return false;
     }
+    // `if err := safeCall(work); err != nil { record(err) }`: the work handed over in the
+    // condition, the branch handling its error.
+    if (s.kind === 'IfStmt' && !s.else) {
+      const before: boolean = delegated;
+      if ((s.init && !callsOk(s.init)) || !callsOk(s.cond) || delegated === before) return false;
+      continue;
+    }
     if (s.kind !== 'ExprStmt' && s.kind !== 'AssignStmt') return false;
     if (!callsOk(s)) return false;
   }

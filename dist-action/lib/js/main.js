@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-C77QI5MY.js";
+} from "./chunk-RGBVT7RL.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -148,3 +148,65 @@ func (r *relay) pump(in <-chan int) {
 		}(v)
 	}
 }
+
+// A semaphore slot per running goroutine, given back on its way out: filling every slot after
+// the loop waits for the last of them.
+func fetchAllJoined(keys []string, parallel int, fetch func(string) int, out chan<- int) {
+	defer close(out)
+	sem := make(chan struct{}, parallel)
+	for _, k := range keys {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			out <- fetch(k)
+		}()
+	}
+	for i := 0; i < cap(sem); i++ {
+		sem <- struct{}{}
+	}
+}
+
+// The same with the make's capacity and a range over it.
+func fetchAllJoinedRange(keys []string, parallel int, fetch func(string) int, out chan<- int) {
+	defer close(out)
+	sem := make(chan struct{}, parallel)
+	for _, k := range keys {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			out <- fetch(k)
+		}()
+	}
+	for range parallel {
+		sem <- struct{}{}
+	}
+}
+
+// The semaphore only bounds the goroutines: the last ones may still be sending.
+func fetchAllBounded(keys []string, parallel int, fetch func(string) int, out chan<- int) {
+	defer close(out) // want `defer close\(out\) in fetchAllBounded closes out when fetchAllBounded returns, but the goroutine started on line \d+ can still send on it`
+	sem := make(chan struct{}, parallel)
+	for _, k := range keys {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			out <- fetch(k)
+		}()
+	}
+}
+
+// Filling one slot fewer than the semaphore has leaves a goroutine running.
+func fetchAllShort(keys []string, parallel int, fetch func(string) int, out chan<- int) {
+	defer close(out) // want `defer close\(out\) in fetchAllShort closes out when fetchAllShort returns, but the goroutine started on line \d+ can still send on it`
+	sem := make(chan struct{}, parallel)
+	for _, k := range keys {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			out <- fetch(k)
+		}()
+	}
+	for i := 0; i < parallel-1; i++ {
+		sem <- struct{}{}
+	}
+}

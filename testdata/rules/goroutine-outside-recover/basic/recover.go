@@ -332,3 +332,39 @@ func withTimeout(next http.Handler) http.Handler {
 		<-done
 	})
 }
+
+// A wrapper that turns a panic of the work into its error.
+func safeCall(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = panicErr("panic")
+			_ = r
+		}
+	}()
+	return f()
+}
+
+var failures []error
+
+func noteFailure(err error) { failures = append(failures, err) }
+
+// The goroutine hands its work to the wrapper and handles the error it returns.
+func viaWrapperChecked() {
+	defer handlePanic()
+	go func() {
+		if err := safeCall(func() error { work(-1); return nil }); err != nil {
+			noteFailure(err)
+		}
+	}()
+}
+
+// The work itself runs outside the wrapper, after it.
+func besideWrapper() {
+	defer handlePanic()
+	go func() { // want `besideWrapper protects itself with a deferred recover`
+		if err := safeCall(func() error { return nil }); err != nil {
+			noteFailure(err)
+		}
+		work(-1)
+	}()
+}

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-PDAT3P3Y.js";
+} from "./chunk-GVCNULPT.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-C77QI5MY.js";
+} from "./chunk-RGBVT7RL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Z66RLTZM.js";
+} from "./chunk-Q372STZG.js";
 import {
   SEVERITIES,
   compareFindings,

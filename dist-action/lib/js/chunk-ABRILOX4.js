@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Z66RLTZM.js";
+} from "./chunk-Q372STZG.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Z66RLTZM.js";
+} from "./chunk-Q372STZG.js";
 import {
   docUrl,
   severityRank

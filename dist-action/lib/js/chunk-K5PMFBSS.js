@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Z66RLTZM.js";
+} from "./chunk-Q372STZG.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-C77QI5MY.js";
+} from "./chunk-RGBVT7RL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Z66RLTZM.js";
+} from "./chunk-Q372STZG.js";
 import {
   SEVERITIES,
   compareFindings,

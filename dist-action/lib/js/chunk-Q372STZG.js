@@ -3530,6 +3530,20 @@ function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) 
       }
     }
   }
+  if (many && fn.body) {
+    for (const info of g.loops.values()) {
+      if (goLoops.includes(info) || g.loopExits(info.stmt).exits.length > 0) continue;
+      const trips = tripKey(file, info.stmt);
+      if (trips === void 0) continue;
+      const first = (info.stmt.body.list ?? [])[0];
+      if (first?.kind !== "SendStmt") continue;
+      const semKey = refKey(pass, first.chan);
+      if (semKey === void 0 || !releasedOnExit(pass, s, semKey)) continue;
+      if (trips === `cap(${textOf(file, unparen(first.chan))})` || trips === makeCapacity(pass, file, fn.body, semKey)) {
+        for (const n of loopHeadEntries(info)) drainsBySignal.add(n);
+      }
+    }
+  }
   const drains = drainsBySignal;
   const rangeOps = /* @__PURE__ */ new Set();
   for (const info of g.loops.values()) {
@@ -3571,6 +3585,35 @@ function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) 
       return !many && s.signals.some((k) => sameRefKey(r, k));
     });
   };
+}
+function releasedOnExit(pass, s, key) {
+  const subst = targetSubst(pass, s.target);
+  let found = false;
+  walkSameFunc(s.target.fn.body, (y) => {
+    if (found) return false;
+    if (y.kind !== "DeferStmt") return true;
+    const lit = unparen(y.call.fun);
+    if (lit.kind === "FuncLit") {
+      for (const st of lit.body.list ?? []) {
+        const x = st.kind === "ExprStmt" ? unparen(st.x) : void 0;
+        if (x?.kind === "UnaryExpr" && x.op === "<-" && sameRefKey(refKey(pass, x.x, subst), key)) found = true;
+      }
+    }
+    return false;
+  });
+  return found;
+}
+function makeCapacity(pass, file, body, key) {
+  let out;
+  walkSameFunc(body, (y) => {
+    if (out !== void 0) return false;
+    if (y.kind === "AssignStmt" && y.lhs.length === 1 && y.rhs.length === 1 && sameRefKey(refKey(pass, y.lhs[0]), key)) {
+      const m = unparen(y.rhs[0]);
+      if (m.kind === "CallExpr" && unparen(m.fun).kind === "Ident" && unparen(m.fun).name === "make" && m.args?.length === 2) out = textOf(file, unparen(m.args[1]));
+    }
+    return true;
+  });
+  return out;
 }
 function tripKey(file, st) {
   if (st.kind === "RangeStmt") return textOf(file, unparen(st.x));
@@ -9527,6 +9570,11 @@ function delegatesToRecoverer(pass, fn) {
       const c = pass.types.callee(s.call);
       if (fun.kind === "FuncLit" ? onlyPlumbing(pass, fun) : !!c && PLUMBING_CALLS.has(c.name)) continue;
       return false;
+    }
+    if (s.kind === "IfStmt" && !s.else) {
+      const before = delegated;
+      if (s.init && !callsOk(s.init) || !callsOk(s.cond) || delegated === before) return false;
+      continue;
     }
     if (s.kind !== "ExprStmt" && s.kind !== "AssignStmt") return false;
     if (!callsOk(s)) return false;
