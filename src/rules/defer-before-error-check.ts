@@ -105,6 +105,11 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
       if (u && !nilSafeCall(pass, u, x)) return { shown: textOf(file, d.call), path: u, atDefer: true };
     }
   }
+  // Passing x itself (`defer closeBody(resp)`) to a function of the package that goes through
+  // its parameter with no nil test (`resp.Body.Close()` inside): the nil dereference happens there.
+  if (fun.kind !== 'FuncLit' && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) && dereferencesArg(pass, d.call, x)) {
+    return { shown: textOf(file, d.call), path: d.call };
+  }
   if (fun.kind === 'SelectorExpr') {
     // Also through a method call on the way (`defer resp.RawBody().Close()`): the receiver chain
     // is evaluated at the defer statement, on the nil value.
@@ -133,6 +138,40 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
   const use = guarded ? undefined : firstUseOf(pass, fun.body, x, true);
   if (guarded || !use || nilSafeCall(pass, use, x)) return undefined;
   return { shown: 'function literal', path: use };
+}
+
+/**
+ * Whether a call hands x to a function of the package (with its body at hand) whose parameter
+ * for it is gone through (a method call or a field) and never compared with nil.
+ */
+function dereferencesArg(pass: Pass, call: ast.CallExpr, x: ast.Ident): boolean {
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body || !decl.type.params) return false;
+  const params: ast.Ident[] = [];
+  for (const f of decl.type.params.list ?? []) {
+    if (f.type?.kind === 'Ellipsis') return false;
+    for (const n of f.names ?? []) params.push(n);
+  }
+  const args = call.args ?? [];
+  for (let i = 0; i < args.length && i < params.length; i++) {
+    const a = unparen(args[i]!);
+    const p = params[i]!;
+    if (a.kind !== 'Ident' || !sameObj(pass, a, x) || p.name === '_') continue;
+    let guarded = false;
+    inspect(decl.body, (n) => {
+      if (guarded) return false;
+      if (n.kind === 'BinaryExpr' && (n.op === '==' || n.op === '!=')) {
+        const l = unparen(n.x);
+        const r = unparen(n.y);
+        if ((l.kind === 'Ident' && sameObj(pass, l, p) && isNilIdent(pass, r)) || (r.kind === 'Ident' && sameObj(pass, r, p) && isNilIdent(pass, l))) guarded = true;
+      }
+      return !guarded;
+    });
+    if (guarded) continue;
+    const use = firstUseOf(pass, decl.body, p, false);
+    if (use && !nilSafeCall(pass, use, p)) return true;
+  }
+  return false;
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-GVCNULPT.js";
+} from "./chunk-3UEU3J2B.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-RGBVT7RL.js";
+} from "./chunk-NZ2TQ46Z.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Q372STZG.js";
+} from "./chunk-MPG3OHTZ.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -7303,6 +7303,9 @@ function deferUse(pass, file, d, x, err) {
       if (u && !nilSafeCall(pass, u, x)) return { shown: textOf(file, d.call), path: u, atDefer: true };
     }
   }
+  if (fun.kind !== "FuncLit" && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) && dereferencesArg(pass, d.call, x)) {
+    return { shown: textOf(file, d.call), path: d.call };
+  }
   if (fun.kind === "SelectorExpr") {
     let base = unparen(fun.x);
     while (base.kind === "CallExpr" && unparen(base.fun).kind === "SelectorExpr") base = unparen(unparen(base.fun).x);
@@ -7326,6 +7329,35 @@ function deferUse(pass, file, d, x, err) {
   const use = guarded ? void 0 : firstUseOf(pass, fun.body, x, true);
   if (guarded || !use || nilSafeCall(pass, use, x)) return void 0;
   return { shown: "function literal", path: use };
+}
+function dereferencesArg(pass, call, x) {
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body || !decl.type.params) return false;
+  const params = [];
+  for (const f of decl.type.params.list ?? []) {
+    if (f.type?.kind === "Ellipsis") return false;
+    for (const n of f.names ?? []) params.push(n);
+  }
+  const args = call.args ?? [];
+  for (let i = 0; i < args.length && i < params.length; i++) {
+    const a = unparen(args[i]);
+    const p = params[i];
+    if (a.kind !== "Ident" || !sameObj(pass, a, x) || p.name === "_") continue;
+    let guarded = false;
+    inspect(decl.body, (n) => {
+      if (guarded) return false;
+      if (n.kind === "BinaryExpr" && (n.op === "==" || n.op === "!=")) {
+        const l = unparen(n.x);
+        const r = unparen(n.y);
+        if (l.kind === "Ident" && sameObj(pass, l, p) && isNilIdent(pass, r) || r.kind === "Ident" && sameObj(pass, r, p) && isNilIdent(pass, l)) guarded = true;
+      }
+      return !guarded;
+    });
+    if (guarded) continue;
+    const use = firstUseOf(pass, decl.body, p, false);
+    if (use && !nilSafeCall(pass, use, p)) return true;
+  }
+  return false;
 }
 function nilSafeCall(pass, path, x) {
   if (path.kind !== "CallExpr") return false;

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-RGBVT7RL.js";
+} from "./chunk-NZ2TQ46Z.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Q372STZG.js";
+} from "./chunk-MPG3OHTZ.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GYTFSVYQ.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-K5PMFBSS.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-WU5ZSEZX.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-XJXMUAUW.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-GDEVL5EG.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-ZCB77F6H.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-ABRILOX4.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-M2E2KU33.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-URGIUEW4.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-KG2D4MZ4.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-ZYNYYKSS.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-3MVSKENV.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-E4GLTVJP.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-P7WTCXBU.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-36MSSP7B.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-ZKJQZEIT.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-BIXBDPHD.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-GJOHCESJ.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-DNPSU3Q2.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Q372STZG.js";
+} from "./chunk-MPG3OHTZ.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

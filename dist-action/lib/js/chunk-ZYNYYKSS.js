@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Q372STZG.js";
+} from "./chunk-MPG3OHTZ.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -1,0 +1,66 @@
+package deferr
+
+import (
+	"log"
+	"net/http"
+	"os"
+)
+
+// closeBody goes through resp with no nil test.
+func closeBody(resp *http.Response) {
+	resp.Body.Close()
+}
+
+// closeBodyIfAny tests resp first.
+func closeBodyIfAny(resp *http.Response) {
+	if resp == nil {
+		return
+	}
+	resp.Body.Close()
+}
+
+func statusOf(u string) (int, error) {
+	resp, err := http.Get(u)
+	defer closeBody(resp) // want `resp from net/http.Get on line \d+ is used by the deferred closeBody\(resp\) before err is checked: when the request fails resp is nil and closeBody\(resp\) panics with a nil dereference`
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}
+
+func statusDiscarded(u string) int {
+	resp, _ := http.Get(u)
+	defer closeBody(resp) // want `the error of net/http.Get on line \d+ is discarded: when the request fails resp is nil and the deferred closeBody\(resp\) panics with a nil dereference`
+	if resp == nil {
+		return 0
+	}
+	return resp.StatusCode
+}
+
+// The helper handles a nil response.
+func statusGuardedHelper(u string) (int, error) {
+	resp, err := http.Get(u)
+	defer closeBodyIfAny(resp)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}
+
+// logClose only logs the file it is given: no dereference.
+func logClose(f *os.File) {
+	log.Printf("closing %v", f)
+}
+
+func sizeOf(name string) (int64, error) {
+	f, err := os.Open(name)
+	defer logClose(f)
+	if err != nil {
+		return 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
