@@ -735,7 +735,7 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
       node: d,
       file,
       confidence: 'medium',
-      message: `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says it may be left unset, and nothing in package ${pass.pkg.name} sets it, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
+      message: `${test.kind === 'TypeSpec' ? `the comment on type ${owner.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says its func fields, ${sel.sel.name} among them, may be left unset` : `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says it may be left unset`}, and nothing in package ${pass.pkg.name} sets it, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
     });
     return;
   }
@@ -749,6 +749,9 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
 
 /** Words of a field comment that say the field may stay nil: "if set", "optional", "may be nil". */
 const OPTIONAL_DOC = /\b(?:if (?:it is |it's )?(?:set|non-nil|not nil|provided|given|present)|when (?:it is |it's )?(?:set|non-nil|provided)|optional(?:ly)?|(?:may|can|might) be (?:nil|left nil|unset|left unset)|nil (?:means|disables|to disable|for none)|if any)\b/i;
+
+/** A type's comment calling its func fields optional as a group, within one sentence. */
+const TYPE_OPTIONAL_DOC = /\b(?:callbacks|hooks|handlers|funcs|functions|func fields)\b[^.]*\b(?:are (?:all )?optional|may be (?:nil|left nil|unset)|can be (?:nil|left nil|unset))\b/i;
 
 /**
  * The comment of a func field of a struct type of this package that calls it optional (see
@@ -764,7 +767,11 @@ function optionalByDoc(pass: Pass, typeName: string, field: string): ast.Node | 
         for (const f of spec.type.fields.list ?? []) {
           if (!(f.names ?? []).some((n) => n.name === field)) continue;
           const text = [f.doc, f.comment].flatMap((g) => g?.list ?? []).map((c) => c.text).join(' ');
-          return OPTIONAL_DOC.test(text) ? f : undefined;
+          if (OPTIONAL_DOC.test(text)) return f;
+          // Or the type's own comment says so of its func fields together (`// Both callbacks
+          // are optional.`, `// Any of the hooks may be nil.`).
+          const typeText = [spec.doc, d.specs?.length === 1 ? d.doc : null].flatMap((g) => g?.list ?? []).map((c) => c.text.replace(/^\/\/\s?/, '')).join(' ');
+          return TYPE_OPTIONAL_DOC.test(typeText) ? spec : undefined;
         }
       }
     }

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-NZ2TQ46Z.js";
+} from "./chunk-NHPXNQY5.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-NZ2TQ46Z.js";
+} from "./chunk-NHPXNQY5.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MPG3OHTZ.js";
+} from "./chunk-D7GUUWZQ.js";
 import {
   SEVERITIES,
   compareFindings,

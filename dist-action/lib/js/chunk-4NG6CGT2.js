@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MPG3OHTZ.js";
+} from "./chunk-D7GUUWZQ.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

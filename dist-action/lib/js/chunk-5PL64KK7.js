@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MPG3OHTZ.js";
+} from "./chunk-D7GUUWZQ.js";
 import {
   docUrl,
   severityRank

@@ -7115,7 +7115,7 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
       node: d,
       file,
       confidence: "medium",
-      message: `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says it may be left unset, and nothing in package ${pass.pkg.name} sets it, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
+      message: `${test.kind === "TypeSpec" ? `the comment on type ${owner.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says its func fields, ${sel.sel.name} among them, may be left unset` : `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says it may be left unset`}, and nothing in package ${pass.pkg.name} sets it, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
     });
     return;
   }
@@ -7127,6 +7127,7 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
   });
 }
 var OPTIONAL_DOC = /\b(?:if (?:it is |it's )?(?:set|non-nil|not nil|provided|given|present)|when (?:it is |it's )?(?:set|non-nil|provided)|optional(?:ly)?|(?:may|can|might) be (?:nil|left nil|unset|left unset)|nil (?:means|disables|to disable|for none)|if any)\b/i;
+var TYPE_OPTIONAL_DOC = /\b(?:callbacks|hooks|handlers|funcs|functions|func fields)\b[^.]*\b(?:are (?:all )?optional|may be (?:nil|left nil|unset)|can be (?:nil|left nil|unset))\b/i;
 function optionalByDoc(pass, typeName2, field) {
   if (!mayStoreNil(pass, `${pass.pkg.importPath}.${typeName2}.${field}`) || fieldsSet(pass).has(`${pass.pkg.importPath}.${typeName2}.${field}`)) return void 0;
   for (const file of pass.files) {
@@ -7137,7 +7138,9 @@ function optionalByDoc(pass, typeName2, field) {
         for (const f of spec.type.fields.list ?? []) {
           if (!(f.names ?? []).some((n) => n.name === field)) continue;
           const text = [f.doc, f.comment].flatMap((g) => g?.list ?? []).map((c) => c.text).join(" ");
-          return OPTIONAL_DOC.test(text) ? f : void 0;
+          if (OPTIONAL_DOC.test(text)) return f;
+          const typeText = [spec.doc, d.specs?.length === 1 ? d.doc : null].flatMap((g) => g?.list ?? []).map((c) => c.text.replace(/^\/\/\s?/, "")).join(" ");
+          return TYPE_OPTIONAL_DOC.test(typeText) ? spec : void 0;
         }
       }
     }

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-3UEU3J2B.js";
+} from "./chunk-2K6IB4WU.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-NZ2TQ46Z.js";
+} from "./chunk-NHPXNQY5.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MPG3OHTZ.js";
+} from "./chunk-D7GUUWZQ.js";
 import {
   SEVERITIES,
   compareFindings,
