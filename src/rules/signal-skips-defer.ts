@@ -148,7 +148,7 @@ function isListener(pass: Pass, e: ast.Expr): boolean {
 }
 
 /** The serving call in a function's own flow (not in go statements, defers or literals), following same-package calls. */
-function servesIn(pass: Pass, file: PassFile, fn: FuncNode, depth: number, seen: Set<FuncNode>): { call: ast.CallExpr; name: string; byName: boolean; path: string[] } | undefined {
+function servesIn(pass: Pass, file: PassFile, fn: FuncNode, depth: number, seen: Set<FuncNode>): { call?: ast.CallExpr; name: string; byName: boolean; path: string[] } | undefined {
   if (!fn.body || seen.has(fn)) return undefined;
   seen.add(fn);
   let found: ReturnType<typeof servesIn>;
@@ -168,7 +168,20 @@ function servesIn(pass: Pass, file: PassFile, fn: FuncNode, depth: number, seen:
     }
     return !found;
   });
-  return found;
+  if (found) return found;
+  // A helper that never returns: an endless loop (`func acceptLoop(ln) { for { c, err :=
+  // ln.Accept(); ...; go handle(c) } }`) or a `select {}` on every path.
+  const g = cfgOf(pass, fn);
+  if (g && !g.canReach(g.entry, g.exit)) {
+    for (const info of g.loops.values()) {
+      const st = info.stmt;
+      if (st.kind === 'ForStmt' && (!st.cond || isTrueConst(pass, st.cond)) && info.header.live && !g.loopCanExit(st)) {
+        return { name: 'an endless for loop', byName: false, path: [] };
+      }
+    }
+    if (g.blocks.some((b) => b.live && b.term === 'forever')) return { name: 'select {}', byName: false, path: [] };
+  }
+  return undefined;
 }
 
 /** The first place main blocks for good, reachable from `from`. */

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-NHPXNQY5.js";
+} from "./chunk-7Y2XEYTX.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-NHPXNQY5.js";
+} from "./chunk-7Y2XEYTX.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-D7GUUWZQ.js";
+} from "./chunk-5LCMTZ73.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-D7GUUWZQ.js";
+} from "./chunk-5LCMTZ73.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

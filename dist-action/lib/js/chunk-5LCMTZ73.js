@@ -11024,7 +11024,18 @@ function servesIn(pass, file, fn, depth, seen) {
     }
     return !found;
   });
-  return found;
+  if (found) return found;
+  const g = cfgOf(pass, fn);
+  if (g && !g.canReach(g.entry, g.exit)) {
+    for (const info of g.loops.values()) {
+      const st = info.stmt;
+      if (st.kind === "ForStmt" && (!st.cond || isTrueConst(pass, st.cond)) && info.header.live && !g.loopCanExit(st)) {
+        return { name: "an endless for loop", byName: false, path: [] };
+      }
+    }
+    if (g.blocks.some((b) => b.live && b.term === "forever")) return { name: "select {}", byName: false, path: [] };
+  }
+  return void 0;
 }
 function neverClosedChan(pass, main, x) {
   const id = unparen(x);

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-2K6IB4WU.js";
+} from "./chunk-E3XKZYXH.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-NHPXNQY5.js";
+} from "./chunk-7Y2XEYTX.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-D7GUUWZQ.js";
+} from "./chunk-5LCMTZ73.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-D7GUUWZQ.js";
+} from "./chunk-5LCMTZ73.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";
