@@ -9,16 +9,44 @@ import { bodyNeeds, funcName, innermostFuncBody, isNilIdent, lineOf, listHolding
 
 const ID = 'recover-swallows-panic';
 
-/** A branch that does nothing: no statements, or only empty statements, bare returns and `_ = x`. */
+/**
+ * A branch that does nothing: no statements, or only empty statements, bare returns, `_ = x`,
+ * and tests that lead to nothing else (`if e, ok := r.(error); ok && errors.Is(e, errSkip) {
+ * return }`: the value is looked at, and every outcome ignores it).
+ */
 function emptyBranch(b: ast.Stmt | null): boolean {
   if (!b) return true;
+  if (b.kind === 'IfStmt') return inertIf(b);
   if (b.kind !== 'BlockStmt') return false;
   return (b.list ?? []).every(
     (s) =>
       s.kind === 'EmptyStmt' ||
       (s.kind === 'ReturnStmt' && !s.results?.length) ||
-      (s.kind === 'AssignStmt' && s.tok === '=' && s.lhs.every((l) => l.kind === 'Ident' && l.name === '_') && s.rhs.every((r) => unparen(r).kind === 'Ident')),
+      (s.kind === 'AssignStmt' && s.tok === '=' && s.lhs.every((l) => l.kind === 'Ident' && l.name === '_') && s.rhs.every((r) => unparen(r).kind === 'Ident')) ||
+      (s.kind === 'IfStmt' && inertIf(s)),
   );
+}
+
+/** Predicates a test may call without doing anything with the value. */
+const PREDICATES = new Set(['Is', 'As', 'Contains', 'HasPrefix', 'HasSuffix', 'EqualFold', 'len']);
+
+/** An if whose init only binds locals (a type assertion, a copy), whose condition only tests, and whose branches are empty. */
+function inertIf(s: ast.IfStmt): boolean {
+  if (s.init) {
+    if (s.init.kind !== 'AssignStmt' || s.init.tok !== ':=') return false;
+    if (!s.init.rhs.every((r) => ['TypeAssertExpr', 'Ident', 'BasicLit'].includes(unparen(r).kind))) return false;
+  }
+  let calls = true;
+  walkSameFunc(s.cond, (x) => {
+    if (!calls) return false;
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '';
+      if (!PREDICATES.has(name)) calls = false;
+    }
+    return calls;
+  });
+  return calls && emptyBranch(s.body) && emptyBranch(s.else);
 }
 
 /** The nearest ancestor of `target` inside `root`, as a path from root (root first, target last). */
@@ -200,8 +228,9 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narr
         }
         tested = true;
         if (n.init) visit(n.init, [...parents, n]);
-        visit(n.body, [...parents, n]);
-        if (n.else) visit(n.else, [...parents, n]);
+        // A branch that only tests the value further and then does nothing uses it for nothing.
+        if (!emptyBranch(n.body)) visit(n.body, [...parents, n]);
+        if (n.else && !emptyBranch(n.else)) visit(n.else, [...parents, n]);
         return;
       }
     }

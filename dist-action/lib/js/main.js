@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-7Y2XEYTX.js";
+} from "./chunk-UP2NP7TY.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

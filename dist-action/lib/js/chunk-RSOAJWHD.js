@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-V4T2USG7.js";
+} from "./chunk-3I5J3CGF.js";
 import "./chunk-Q3QVIG6G.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-CQRBXAUU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-5LCMTZ73.js";
+import "./chunk-3DQKKTZB.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

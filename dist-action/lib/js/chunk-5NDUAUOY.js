@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-5LCMTZ73.js";
+} from "./chunk-3DQKKTZB.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-7Y2XEYTX.js";
+} from "./chunk-UP2NP7TY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-5LCMTZ73.js";
+} from "./chunk-3DQKKTZB.js";
 import {
   SEVERITIES,
   compareFindings,

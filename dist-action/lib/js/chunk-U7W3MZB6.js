@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-E3XKZYXH.js";
+} from "./chunk-RPIPRV6K.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-7Y2XEYTX.js";
+} from "./chunk-UP2NP7TY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5LCMTZ73.js";
+} from "./chunk-3DQKKTZB.js";
 import {
   SEVERITIES,
   compareFindings,

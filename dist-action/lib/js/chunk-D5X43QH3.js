@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5LCMTZ73.js";
+} from "./chunk-3DQKKTZB.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

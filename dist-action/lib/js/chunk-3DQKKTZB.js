@@ -8686,10 +8686,29 @@ var analyzer19 = {
 var ID20 = "recover-swallows-panic";
 function emptyBranch(b) {
   if (!b) return true;
+  if (b.kind === "IfStmt") return inertIf(b);
   if (b.kind !== "BlockStmt") return false;
   return (b.list ?? []).every(
-    (s) => s.kind === "EmptyStmt" || s.kind === "ReturnStmt" && !s.results?.length || s.kind === "AssignStmt" && s.tok === "=" && s.lhs.every((l) => l.kind === "Ident" && l.name === "_") && s.rhs.every((r) => unparen(r).kind === "Ident")
+    (s) => s.kind === "EmptyStmt" || s.kind === "ReturnStmt" && !s.results?.length || s.kind === "AssignStmt" && s.tok === "=" && s.lhs.every((l) => l.kind === "Ident" && l.name === "_") && s.rhs.every((r) => unparen(r).kind === "Ident") || s.kind === "IfStmt" && inertIf(s)
   );
+}
+var PREDICATES = /* @__PURE__ */ new Set(["Is", "As", "Contains", "HasPrefix", "HasSuffix", "EqualFold", "len"]);
+function inertIf(s) {
+  if (s.init) {
+    if (s.init.kind !== "AssignStmt" || s.init.tok !== ":=") return false;
+    if (!s.init.rhs.every((r) => ["TypeAssertExpr", "Ident", "BasicLit"].includes(unparen(r).kind))) return false;
+  }
+  let calls = true;
+  walkSameFunc(s.cond, (x) => {
+    if (!calls) return false;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
+      if (!PREDICATES.has(name)) calls = false;
+    }
+    return calls;
+  });
+  return calls && emptyBranch(s.body) && emptyBranch(s.else);
 }
 function pathTo(root, target) {
   const path = [];
@@ -8835,8 +8854,8 @@ function treatment(pass, s) {
         }
         tested = true;
         if (n.init) visit(n.init, [...parents, n]);
-        visit(n.body, [...parents, n]);
-        if (n.else) visit(n.else, [...parents, n]);
+        if (!emptyBranch(n.body)) visit(n.body, [...parents, n]);
+        if (n.else && !emptyBranch(n.else)) visit(n.else, [...parents, n]);
         return;
       }
     }
