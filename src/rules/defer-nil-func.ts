@@ -649,10 +649,24 @@ function mayStoreNil(pass: Pass, key: string): boolean {
       }
       const nested = conditional || x.kind === 'IfStmt' || x.kind === 'CaseClause' || x.kind === 'CommClause';
       forEachChild(x, (c) => {
-        if (c.kind === 'FuncDecl') visit(c, false, built(c));
+        if (c.kind === 'FuncDecl') visit(c, false, built(c), fluentOf(c));
         else if (c.kind === 'FuncLit') visit(c, false, builds, optionOf(c));
         else visit(c, nested, builds, options);
       });
+    };
+    // A fluent setter (`func (s *Syncer) WithAfterSync(fn func()) *Syncer { s.afterSync = fn;
+    // return s }`) is an option too: the field is set only if its user calls it.
+    const fluentOf = (fd: ast.FuncDecl): Set<string> => {
+      const out = new Set<string>();
+      const recv = fd.recv?.list?.[0];
+      const res = fd.type.results?.list ?? [];
+      if (!recv?.type || res.length !== 1 || (res[0]!.names?.length ?? 0) > 1) return out;
+      const rt = pass.types.typeOf(recv.type);
+      const named = rt?.kind === 'pointer' ? rt.elem : rt;
+      const resT = res[0]!.type ? pass.types.typeOf(res[0]!.type) : undefined;
+      const same = (a: typeof rt, b: typeof rt) => !!a && !!b && (a === b || (a.kind === 'pointer' && b.kind === 'pointer' && a.elem === b.elem));
+      if (named?.kind === 'named' && same(rt, resT)) out.add(`${named.pkg}.${named.name}`);
+      return out;
     };
     // The named struct types a function builds with a composite literal.
     const built = (fd: ast.FuncDecl): Set<string> => {

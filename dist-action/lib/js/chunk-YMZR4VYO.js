@@ -7050,10 +7050,22 @@ function mayStoreNil(pass, key) {
       }
       const nested = conditional || x.kind === "IfStmt" || x.kind === "CaseClause" || x.kind === "CommClause";
       forEachChild(x, (c) => {
-        if (c.kind === "FuncDecl") visit(c, false, built(c));
+        if (c.kind === "FuncDecl") visit(c, false, built(c), fluentOf(c));
         else if (c.kind === "FuncLit") visit(c, false, builds, optionOf(c));
         else visit(c, nested, builds, options);
       });
+    };
+    const fluentOf = (fd) => {
+      const out2 = /* @__PURE__ */ new Set();
+      const recv = fd.recv?.list?.[0];
+      const res = fd.type.results?.list ?? [];
+      if (!recv?.type || res.length !== 1 || (res[0].names?.length ?? 0) > 1) return out2;
+      const rt = pass.types.typeOf(recv.type);
+      const named = rt?.kind === "pointer" ? rt.elem : rt;
+      const resT = res[0].type ? pass.types.typeOf(res[0].type) : void 0;
+      const same2 = (a, b) => !!a && !!b && (a === b || a.kind === "pointer" && b.kind === "pointer" && a.elem === b.elem);
+      if (named?.kind === "named" && same2(rt, resT)) out2.add(`${named.pkg}.${named.name}`);
+      return out2;
     };
     const built = (fd) => {
       const out2 = /* @__PURE__ */ new Set();

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3DQKKTZB.js";
+} from "./chunk-YMZR4VYO.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-RPIPRV6K.js";
+} from "./chunk-YIXGSAQ3.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-UP2NP7TY.js";
+} from "./chunk-XUNCFF5L.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3DQKKTZB.js";
+} from "./chunk-YMZR4VYO.js";
 import {
   SEVERITIES,
   compareFindings,

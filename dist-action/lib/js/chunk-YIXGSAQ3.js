@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-UP2NP7TY.js";
+} from "./chunk-XUNCFF5L.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3DQKKTZB.js";
+} from "./chunk-YMZR4VYO.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3DQKKTZB.js";
+} from "./chunk-YMZR4VYO.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3DQKKTZB.js";
+} from "./chunk-YMZR4VYO.js";
 import {
   docUrl,
   severityRank
