@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-XUNCFF5L.js";
+} from "./chunk-ABFW45TG.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-ZA4DNDAI.js";
+} from "./chunk-2GKVBCOO.js";
 import "./chunk-Q3QVIG6G.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-CQRBXAUU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-YMZR4VYO.js";
+import "./chunk-VI3JNOPQ.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YMZR4VYO.js";
+} from "./chunk-VI3JNOPQ.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-XUNCFF5L.js";
+} from "./chunk-ABFW45TG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YMZR4VYO.js";
+} from "./chunk-VI3JNOPQ.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YMZR4VYO.js";
+} from "./chunk-VI3JNOPQ.js";
 import {
   docUrl,
   severityRank

@@ -6605,17 +6605,24 @@ function isBlank(e) {
   const x = unparen(e);
   return x.kind === "Ident" && x.name === "_";
 }
-function nilReturnOf(pass, call) {
+function nilReturnOf(pass, call, index = 0) {
   const callee = callGraphOf(pass).calleeOf(call)?.decl;
   if (!callee?.body) return void 0;
-  const results = callee.type.results?.list ?? [];
-  if (results.length !== 1 || (results[0].names?.length ?? 0) > 1) return void 0;
-  const rt = results[0].type;
+  const types = [];
+  for (const f of callee.type.results?.list ?? []) for (let k = 0; k < Math.max(1, f.names?.length ?? 0); k++) if (f.type) types.push(f.type);
+  const rt = types[index];
   if (!rt || under2(pass.types.typeOf(rt))?.kind !== "signature" && unparen(rt).kind !== "FuncType") return void 0;
+  if (types.length > 1 && types.some((t) => {
+    const tt = pass.types.typeOf(t);
+    return tt?.kind === "named" && tt.name === "error" && !tt.pkg || tt?.kind === "basic" && tt.name === "bool" || unparen(t).kind === "Ident" && ["error", "bool"].includes(unparen(t).name);
+  })) return void 0;
   let ret;
   walkSameFunc(callee.body, (x) => {
     if (ret) return false;
-    if (x.kind === "ReturnStmt" && x.results?.length === 1 && (isNil2(pass, x.results[0]) || mapLookup(pass, x.results[0]))) ret = x;
+    if (x.kind !== "ReturnStmt") return true;
+    const r = x.results?.length === types.length ? x.results[index] : void 0;
+    const silent = (e) => isNil2(pass, e) || mapLookup(pass, e);
+    if (r && silent(r) && x.results.every((o, k) => k === index || silent(o) || under2(pass.types.typeOf(o))?.kind === "signature")) ret = x;
     return !ret;
   });
   return ret;
@@ -6684,13 +6691,15 @@ function nilSource(pass, file, fn, v, d) {
         } else if (blankOk?.kind === "TypeAssertExpr" && blankOk.type) {
           const text = textOf(file, blankOk);
           found = { after: x, says: `${v.name} is nil when the type assertion ${text} on line ${lineOf(file, x)} fails${okId ? "" : " (its ok result is discarded)"}`, related: { node: blankOk, message: `${v.name} from ${text}, nil when the value is not a ${textOf(file, blankOk.type)}` }, fix: `defer ${v.name}() only when ${okId ? okId.name : "the ok result"} is true`, ...okId ? { ok: okId } : {} };
-        } else if (val?.kind === "CallExpr" && x.lhs.length === 1) {
-          const nilRet = nilReturnOf(pass, val);
-          found = nilRet ? {
+        } else if (val?.kind === "CallExpr" && x.lhs.length === 1 || x.lhs.length > 1 && x.rhs.length === 1 && unparen(x.rhs[0]).kind === "CallExpr") {
+          const call = val ?? unparen(x.rhs[0]);
+          const nilRet = nilReturnOf(pass, call, x.lhs.length > 1 ? i : 0);
+          const retVal = nilRet?.results?.[x.lhs.length > 1 ? i : 0];
+          found = nilRet && retVal ? {
             after: x,
-            says: mapLookup(pass, nilRet.results[0]) ? `${v.name} is nil when the map lookup ${textOf(pass.fileOf(nilRet) ?? file, nilRet.results[0])} that ${textOf(file, val.fun)} returns on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)} misses` : `${v.name} is nil when ${textOf(file, val.fun)} takes its \`return nil\` on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)}`,
-            related: { node: nilRet, message: `${textOf(file, val.fun)} returns a nil func here` },
-            fix: `make ${textOf(file, val.fun)} return a no-op func instead of nil, or guard the defer with \`if ${v.name} != nil\``,
+            says: mapLookup(pass, retVal) ? `${v.name} is nil when the map lookup ${textOf(pass.fileOf(nilRet) ?? file, retVal)} that ${textOf(file, call.fun)} returns on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)} misses` : `${v.name} is nil when ${textOf(file, call.fun)} takes its \`return nil\` on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)}`,
+            related: { node: nilRet, message: `${textOf(file, call.fun)} returns a nil func here` },
+            fix: `make ${textOf(file, call.fun)} return a no-op func instead of nil, or guard the defer with \`if ${v.name} != nil\``,
             confidence: "medium"
           } : void 0;
         } else found = void 0;

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YMZR4VYO.js";
+} from "./chunk-VI3JNOPQ.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-YIXGSAQ3.js";
+} from "./chunk-HYF5Y5Z2.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-NXCAJDMM.js";
-import "./chunk-XUNCFF5L.js";
+import "./chunk-ABFW45TG.js";
 import "./chunk-Q3QVIG6G.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-CQRBXAUU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-YMZR4VYO.js";
+import "./chunk-VI3JNOPQ.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-YIXGSAQ3.js";
+} from "./chunk-HYF5Y5Z2.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-XUNCFF5L.js";
+} from "./chunk-ABFW45TG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YMZR4VYO.js";
+} from "./chunk-VI3JNOPQ.js";
 import {
   SEVERITIES,
   compareFindings,
