@@ -26,7 +26,7 @@ export interface Spawners {
 /**
  * The spawners a package's parsed files declare: whose body ends in `go fn()` on a `func()`
  * parameter, or `go func() { defer ...; ...; fn() }()` (only defers before the call), after at
- * most two statements of book-keeping that do not touch fn (`sv.inflight.Add(1)`).
+ * most two statements of book-keeping that do not touch fn (`sv.inflight.Add(1)`, `p.sem <- struct{}{}`).
  */
 export function spawnersInFiles(files: readonly ast.File[], into: Spawners = { funcs: new Set(), methods: new Set() }): Spawners {
   for (const f of files) {
@@ -42,8 +42,8 @@ export function spawnersInFiles(files: readonly ast.File[], into: Spawners = { f
         if (t?.kind === 'FuncType' && (t.params?.list?.length ?? 0) === 0 && !t.results && fl.names?.length === 1) p = fl.names[0]!.name;
       }
       if (!p || st.call.args?.length) continue;
-      // Book-keeping before the go statement (`sv.inflight.Add(1)`): plain calls and assignments
-      // that do not touch fn.
+      // Book-keeping before the go statement (`sv.inflight.Add(1)`, a semaphore slot taken with
+      // `p.sem <- struct{}{}`): plain calls, sends and assignments that do not touch fn.
       const mentionsP = (n: ast.Node): boolean => {
         let found = false;
         const visit = (x: ast.Node): void => {
@@ -54,7 +54,7 @@ export function spawnersInFiles(files: readonly ast.File[], into: Spawners = { f
         visit(n);
         return found;
       };
-      if (!body.slice(0, -1).every((x) => (x.kind === 'ExprStmt' || x.kind === 'AssignStmt' || x.kind === 'IncDecStmt') && !mentionsP(x))) continue;
+      if (!body.slice(0, -1).every((x) => (x.kind === 'ExprStmt' || x.kind === 'AssignStmt' || x.kind === 'IncDecStmt' || x.kind === 'SendStmt') && !mentionsP(x))) continue;
       const isCallOfP = (e: ast.Expr): boolean => e.kind === 'CallExpr' && unparen(e.fun).kind === 'Ident' && (unparen(e.fun) as ast.Ident).name === p && !e.args?.length;
       const fun = unparen(st.call.fun);
       const set = d.recv ? into.methods : into.funcs;

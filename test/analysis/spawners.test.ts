@@ -86,12 +86,21 @@ test('book-keeping before the go statement is allowed when it does not touch the
 
 import "sync"
 
-type tracker struct{ wg sync.WaitGroup; n int }
+type tracker struct{ wg sync.WaitGroup; n int; sem chan struct{} }
 
 func (t *tracker) async(fn func()) {
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
+		fn()
+	}()
+}
+
+// A semaphore slot taken before the goroutine, given back by it.
+func (t *tracker) bounded(fn func()) {
+	t.sem <- struct{}{}
+	go func() {
+		defer func() { <-t.sem }()
 		fn()
 	}()
 }
@@ -106,6 +115,7 @@ func (t *tracker) keep(fn func()) {
   assert.deepEqual(r.errors, []);
   const s = spawnersInFiles([r.file]);
   // keep stores fn before starting it: not a spawner.
-  assert.deepEqual([...s.methods], ['async']);
+  assert.deepEqual([...s.methods], ['async', 'bounded']);
   assert.ok(s.wrappers?.has('async'));
+  assert.ok(s.wrappers?.has('bounded'));
 });

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-Q3QVIG6G.js";
+} from "./chunk-XQNQ7JJ5.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-ABFW45TG.js";
+} from "./chunk-V6B5RZ3Z.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-Q3QVIG6G.js";
+} from "./chunk-XQNQ7JJ5.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-CQRBXAUU.js";
+} from "./chunk-F74MNKGF.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";

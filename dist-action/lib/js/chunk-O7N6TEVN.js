@@ -10,10 +10,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-2GKVBCOO.js";
-import "./chunk-Q3QVIG6G.js";
+} from "./chunk-57A7BU2Q.js";
+import "./chunk-XQNQ7JJ5.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-CQRBXAUU.js";
+import "./chunk-F74MNKGF.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import "./chunk-VI3JNOPQ.js";

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-Q3QVIG6G.js";
+} from "./chunk-XQNQ7JJ5.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-CQRBXAUU.js";
+import "./chunk-F74MNKGF.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-CQRBXAUU.js";
+} from "./chunk-F74MNKGF.js";
 import {
   fileNameMismatch,
   headerAllows,

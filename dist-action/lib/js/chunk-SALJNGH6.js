@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-HYF5Y5Z2.js";
+} from "./chunk-STROYRHT.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-NXCAJDMM.js";
-import "./chunk-ABFW45TG.js";
-import "./chunk-Q3QVIG6G.js";
+import "./chunk-V6B5RZ3Z.js";
+import "./chunk-XQNQ7JJ5.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-CQRBXAUU.js";
+import "./chunk-F74MNKGF.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import "./chunk-VI3JNOPQ.js";

@@ -745,7 +745,7 @@ function spawnersInFiles(files, into = { funcs: /* @__PURE__ */ new Set(), metho
         visit(n);
         return found;
       };
-      if (!body.slice(0, -1).every((x) => (x.kind === "ExprStmt" || x.kind === "AssignStmt" || x.kind === "IncDecStmt") && !mentionsP(x))) continue;
+      if (!body.slice(0, -1).every((x) => (x.kind === "ExprStmt" || x.kind === "AssignStmt" || x.kind === "IncDecStmt" || x.kind === "SendStmt") && !mentionsP(x))) continue;
       const isCallOfP = (e) => e.kind === "CallExpr" && unparen(e.fun).kind === "Ident" && unparen(e.fun).name === p && !e.args?.length;
       const fun = unparen(st.call.fun);
       const set = d.recv ? into.methods : into.funcs;
