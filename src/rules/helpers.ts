@@ -576,10 +576,17 @@ export function goTarget(pass: Pass, stmt: ast.GoStmt | ast.DeferStmt): GoTarget
   else {
     const c = pass.types.callee(call);
     if (c?.kind === 'funcvalue' && fun.kind === 'Ident') {
-      // A local variable that only ever holds one literal (`work := func() {...}; go work()`).
-      const lit = callGraphOf(pass).calleeOf(call)?.lit;
-      if (!lit) return undefined;
-      fn = lit;
+      // A local variable that only ever holds one literal (`work := func() {...}; go work()`), or
+      // one method value of the package (`send := e.send; go send(ctx, v)`).
+      const node = callGraphOf(pass).calleeOf(call);
+      if (node?.lit) fn = node.lit;
+      else if (node?.decl?.body) {
+        fn = node.decl;
+        const r = node.decl.recv?.list?.[0]?.names?.[0];
+        const def = definingValue(pass, fun);
+        const sel = def ? unparen(def) : undefined;
+        if (r && sel?.kind === 'SelectorExpr') recv = { name: r, arg: sel.x };
+      } else return undefined;
     } else if (!c?.decl || !c.decl.body) return undefined;
     else {
       fn = c.decl;

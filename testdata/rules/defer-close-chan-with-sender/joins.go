@@ -210,3 +210,36 @@ func fetchAllShort(keys []string, parallel int, fetch func(string) int, out chan
 		sem <- struct{}{}
 	}
 }
+
+type emitter struct{ out chan int }
+
+func (e *emitter) send(ctx context.Context, v int) {
+	select {
+	case e.out <- v:
+	case <-ctx.Done():
+	}
+}
+
+// The goroutines run a method value held in a local: they send on e.out after the close.
+func (e *emitter) publishAll(ctx context.Context, vals []int) {
+	defer close(e.out) // want `defer close\(e\.out\) in emitter\.publishAll closes e\.out when emitter\.publishAll returns, but the goroutine started on line \d+ can still send on it`
+	send := e.send
+	for _, v := range vals {
+		go send(ctx, v)
+	}
+}
+
+// The same, joined before the close.
+func (e *emitter) publishAllJoined(ctx context.Context, vals []int) {
+	defer close(e.out)
+	var wg sync.WaitGroup
+	send := e.send
+	for _, v := range vals {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			send(ctx, v)
+		}()
+	}
+	wg.Wait()
+}

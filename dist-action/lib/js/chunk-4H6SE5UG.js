@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GYTFSVYQ.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-V5UJFGOX.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-SALJNGH6.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-NSEVI2PX.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-3YZX7NX7.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-NVHNEGVJ.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-KW5RYHKX.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-SOO4J3WG.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-O7N6TEVN.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-ESGULRY6.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-VPZAMQ3T.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-Z7IXA5VD.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-JFXODK6Z.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-VQURT5DA.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-WAVLSGG4.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-WT5WYGMY.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-KQVBM7CM.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-AEAHMSZN.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-S5SUGIW4.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -785,9 +785,15 @@ function goTarget(pass, stmt) {
   else {
     const c = pass.types.callee(call);
     if (c?.kind === "funcvalue" && fun.kind === "Ident") {
-      const lit = callGraphOf(pass).calleeOf(call)?.lit;
-      if (!lit) return void 0;
-      fn = lit;
+      const node = callGraphOf(pass).calleeOf(call);
+      if (node?.lit) fn = node.lit;
+      else if (node?.decl?.body) {
+        fn = node.decl;
+        const r = node.decl.recv?.list?.[0]?.names?.[0];
+        const def = definingValue(pass, fun);
+        const sel = def ? unparen(def) : void 0;
+        if (r && sel?.kind === "SelectorExpr") recv = { name: r, arg: sel.x };
+      } else return void 0;
     } else if (!c?.decl || !c.decl.body) return void 0;
     else {
       fn = c.decl;

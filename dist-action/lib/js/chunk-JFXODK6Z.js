@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-STROYRHT.js";
+} from "./chunk-6U72VKTL.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-V6B5RZ3Z.js";
+} from "./chunk-4H6SE5UG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-VI3JNOPQ.js";
+} from "./chunk-66KPWY2Q.js";
 import {
   SEVERITIES,
   compareFindings,

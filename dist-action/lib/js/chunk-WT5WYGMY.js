@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-VI3JNOPQ.js";
+} from "./chunk-66KPWY2Q.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

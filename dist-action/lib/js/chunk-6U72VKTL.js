@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-V6B5RZ3Z.js";
+} from "./chunk-4H6SE5UG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-VI3JNOPQ.js";
+} from "./chunk-66KPWY2Q.js";
 import {
   SEVERITIES,
   compareFindings,
