@@ -99,7 +99,18 @@ function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
     const first = unparen(lhs[0]!);
     if (first.kind !== 'Ident' || first.name === '_') return;
     const origin = writeOrigin(pass, file, rhs[0]!) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]!) : undefined);
-    if (origin) out.push({ id: first, origin, at });
+    if (origin) {
+      out.push({ id: first, origin, at });
+      return;
+    }
+    // Another name for a writer bound before (`var w io.WriteCloser = f`, `w := io.WriteCloser(f)`),
+    // when the function never closes, syncs or flushes it under its first name.
+    let src = unparen(rhs[0]!);
+    if (src.kind === 'CallExpr' && src.args?.length === 1 && pass.types.callee(src)?.kind === 'conversion') src = unparen(src.args[0]!);
+    if (src.kind === 'Ident' && deferredOn(first.name) && !deferredOn(src.name)) {
+      const b = bindingAt(pass, out, src, at);
+      if (b && !checkedIn(fn.body!, (r) => r.kind === 'Ident' && sameVar(pass, r, src as ast.Ident), ['Close', 'Sync', 'Flush'], undefined)) out.push({ id: first, origin: b.origin, at });
+    }
   };
   walkSameFunc(fn.body!, (x) => {
     if (x.kind === 'AssignStmt') consider(x.lhs, x.rhs, nodePos(x));

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-4H6SE5UG.js";
+} from "./chunk-XG5XLOGC.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-6U72VKTL.js";
+} from "./chunk-Z5U6X4FK.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-4H6SE5UG.js";
+} from "./chunk-XG5XLOGC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-66KPWY2Q.js";
+} from "./chunk-QOFKDRKY.js";
 import {
   SEVERITIES,
   compareFindings,

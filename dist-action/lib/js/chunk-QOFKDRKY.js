@@ -6014,7 +6014,16 @@ function bindingsIn(pass, file, fn) {
     const first = unparen(lhs[0]);
     if (first.kind !== "Ident" || first.name === "_") return;
     const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) : void 0);
-    if (origin) out.push({ id: first, origin, at });
+    if (origin) {
+      out.push({ id: first, origin, at });
+      return;
+    }
+    let src = unparen(rhs[0]);
+    if (src.kind === "CallExpr" && src.args?.length === 1 && pass.types.callee(src)?.kind === "conversion") src = unparen(src.args[0]);
+    if (src.kind === "Ident" && deferredOn(first.name) && !deferredOn(src.name)) {
+      const b = bindingAt(pass, out, src, at);
+      if (b && !checkedIn(fn.body, (r) => r.kind === "Ident" && sameVar(pass, r, src), ["Close", "Sync", "Flush"], void 0)) out.push({ id: first, origin: b.origin, at });
+    }
   };
   walkSameFunc(fn.body, (x) => {
     if (x.kind === "AssignStmt") consider(x.lhs, x.rhs, pos(x));

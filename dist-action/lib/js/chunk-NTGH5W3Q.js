@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-66KPWY2Q.js";
+} from "./chunk-QOFKDRKY.js";
 import {
   docUrl,
   severityRank

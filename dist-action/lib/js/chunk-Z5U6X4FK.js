@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-4H6SE5UG.js";
+} from "./chunk-XG5XLOGC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-66KPWY2Q.js";
+} from "./chunk-QOFKDRKY.js";
 import {
   SEVERITIES,
   compareFindings,

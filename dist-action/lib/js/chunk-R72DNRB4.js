@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-66KPWY2Q.js";
+} from "./chunk-QOFKDRKY.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";
