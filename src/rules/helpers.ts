@@ -1446,7 +1446,18 @@ export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
   const c = pass.types.callee(call);
   if (c) {
     const m = MUTEX_METHODS[c.name];
-    return m ? { call, method: m, mutex: withoutEmbedded(pass, fun.x), typed: true } : undefined;
+    if (!m) return undefined;
+    // A sync.Locker that names a mutex of the code (`var l sync.Locker = &c.mu`): that mutex.
+    const recv = unparen(fun.x);
+    if (c.recv?.name === 'Locker' && recv.kind === 'Ident') {
+      const v = definingValue(pass, recv);
+      const target = v ? unparen(v) : undefined;
+      const x = target?.kind === 'UnaryExpr' && target.op === '&' ? unparen(target.x) : undefined;
+      let t = x ? pass.types.typeOf(x) : undefined;
+      if (t?.kind === 'pointer') t = t.elem;
+      if (x && t?.kind === 'named' && t.pkg === 'sync' && (t.name === 'Mutex' || t.name === 'RWMutex')) return { call, method: m, mutex: withoutEmbedded(pass, x), typed: true };
+    }
+    return { call, method: m, mutex: withoutEmbedded(pass, fun.x), typed: true };
   }
   if (pass.typesKnown && pass.types.typeOf(fun.x)) return undefined;
   const short = fun.sel.name;

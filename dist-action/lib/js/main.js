@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-XG5XLOGC.js";
+} from "./chunk-MH4KCSMA.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QOFKDRKY.js";
+} from "./chunk-QQBN2FHY.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-Z5U6X4FK.js";
+} from "./chunk-DQDAL5PF.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-XG5XLOGC.js";
+} from "./chunk-MH4KCSMA.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QOFKDRKY.js";
+} from "./chunk-QQBN2FHY.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QOFKDRKY.js";
+} from "./chunk-QQBN2FHY.js";
 import {
   docUrl,
   severityRank

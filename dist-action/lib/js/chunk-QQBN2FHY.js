@@ -1418,7 +1418,17 @@ function lockCall(pass, call) {
   const c = pass.types.callee(call);
   if (c) {
     const m = MUTEX_METHODS[c.name];
-    return m ? { call, method: m, mutex: withoutEmbedded(pass, fun.x), typed: true } : void 0;
+    if (!m) return void 0;
+    const recv = unparen(fun.x);
+    if (c.recv?.name === "Locker" && recv.kind === "Ident") {
+      const v = definingValue(pass, recv);
+      const target = v ? unparen(v) : void 0;
+      const x = target?.kind === "UnaryExpr" && target.op === "&" ? unparen(target.x) : void 0;
+      let t = x ? pass.types.typeOf(x) : void 0;
+      if (t?.kind === "pointer") t = t.elem;
+      if (x && t?.kind === "named" && t.pkg === "sync" && (t.name === "Mutex" || t.name === "RWMutex")) return { call, method: m, mutex: withoutEmbedded(pass, x), typed: true };
+    }
+    return { call, method: m, mutex: withoutEmbedded(pass, fun.x), typed: true };
   }
   if (pass.typesKnown && pass.types.typeOf(fun.x)) return void 0;
   const short = fun.sel.name;

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-XG5XLOGC.js";
+} from "./chunk-MH4KCSMA.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QOFKDRKY.js";
+} from "./chunk-QQBN2FHY.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QOFKDRKY.js";
+} from "./chunk-QQBN2FHY.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";
