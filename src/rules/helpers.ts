@@ -1440,7 +1440,16 @@ export function withoutEmbedded(pass: Pass, e: ast.Expr): ast.Expr {
 
 export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
   const fun = unparen(call.fun);
-  if (fun.kind !== 'SelectorExpr' || (call.args?.length ?? 0) !== 0) return undefined;
+  if (fun.kind !== 'SelectorExpr') return undefined;
+  // A method expression (`(*sync.Mutex).Lock(&c.mu)`): the mutex is its argument.
+  if (call.args?.length === 1 && MUTEX_METHOD_NAMES.has(fun.sel.name) && unparen(fun.x).kind === 'StarExpr') {
+    const c = pass.types.callee(call);
+    const m = c ? MUTEX_METHODS[c.name] : undefined;
+    const arg = unparen(call.args[0]!);
+    if (m && arg.kind === 'UnaryExpr' && arg.op === '&') return { call, method: m, mutex: withoutEmbedded(pass, arg.x), typed: true };
+    return undefined;
+  }
+  if ((call.args?.length ?? 0) !== 0) return undefined;
   // Named otherwise, it is no mutex method: no need to resolve it.
   if (!MUTEX_METHOD_NAMES.has(fun.sel.name)) return undefined;
   const c = pass.types.callee(call);

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-MH4KCSMA.js";
+} from "./chunk-S4QYLDYV.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -1413,7 +1413,15 @@ function withoutEmbedded(pass, e) {
 }
 function lockCall(pass, call) {
   const fun = unparen(call.fun);
-  if (fun.kind !== "SelectorExpr" || (call.args?.length ?? 0) !== 0) return void 0;
+  if (fun.kind !== "SelectorExpr") return void 0;
+  if (call.args?.length === 1 && MUTEX_METHOD_NAMES.has(fun.sel.name) && unparen(fun.x).kind === "StarExpr") {
+    const c2 = pass.types.callee(call);
+    const m = c2 ? MUTEX_METHODS[c2.name] : void 0;
+    const arg = unparen(call.args[0]);
+    if (m && arg.kind === "UnaryExpr" && arg.op === "&") return { call, method: m, mutex: withoutEmbedded(pass, arg.x), typed: true };
+    return void 0;
+  }
+  if ((call.args?.length ?? 0) !== 0) return void 0;
   if (!MUTEX_METHOD_NAMES.has(fun.sel.name)) return void 0;
   const c = pass.types.callee(call);
   if (c) {

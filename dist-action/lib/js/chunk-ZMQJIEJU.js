@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-MH4KCSMA.js";
+} from "./chunk-S4QYLDYV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QQBN2FHY.js";
+} from "./chunk-PQOQHNMM.js";
 import {
   SEVERITIES,
   compareFindings,

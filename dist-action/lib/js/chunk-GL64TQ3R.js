@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QQBN2FHY.js";
+} from "./chunk-PQOQHNMM.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

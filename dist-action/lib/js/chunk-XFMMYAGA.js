@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QQBN2FHY.js";
+} from "./chunk-PQOQHNMM.js";
 import {
   docUrl,
   severityRank

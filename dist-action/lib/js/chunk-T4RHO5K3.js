@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QQBN2FHY.js";
+} from "./chunk-PQOQHNMM.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

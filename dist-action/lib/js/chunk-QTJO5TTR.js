@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-DQDAL5PF.js";
+} from "./chunk-ZMQJIEJU.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-MH4KCSMA.js";
+} from "./chunk-S4QYLDYV.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QQBN2FHY.js";
+} from "./chunk-PQOQHNMM.js";
 import {
   SEVERITIES,
   compareFindings,
