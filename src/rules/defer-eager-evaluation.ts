@@ -9,7 +9,7 @@ import type { Analyzer, FixInput, Pass, PassFile } from '../analysis/analyzer.js
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import {
-  callName, callText, enclosingFunc, funcName, isErrorTyped, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode, deferNeeds,
+  callName, callText, listHolding, enclosingFunc, funcName, isErrorTyped, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode, deferNeeds,
 } from './helpers.js';
 import type { CFG } from '../types/cfg.js';
 
@@ -380,7 +380,12 @@ function run(pass: Pass): void {
         const o = pass.types.objectOf(fun);
         if (o && o.kind !== 'var') return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
         const w = writeAfter({ pass, cfg, fn, d, v: fun, keepNil: true, freshOnly: false });
-        if (w && !childOfCancelled(pass, fn, fun, w.node)) {
+        // `defer undo(); undo = nil` on the very next statement: nothing ran in between that the
+        // nil could be meant to disarm; it only drops the reference (caddy's run command).
+        const list = w?.nil ? listHolding(fn.body, d) : [];
+        const next = list[list.indexOf(d) + 1];
+        const dropsRef = !!w?.nil && !!next && nodePos(next) <= nodePos(w.node) && nodePos(w.node) < nodeEnd(next) && next.kind === 'AssignStmt';
+        if (w && !dropsRef && !childOfCancelled(pass, fn, fun, w.node)) {
           const wl = lineOf(file, w.node);
           pass.report({
             node: d,

@@ -370,3 +370,12 @@ func handleTagged(r *request, failed bool) {
 	}
 	_ = r
 }
+
+// The reference is dropped right after the defer, with nothing in between that a nil could be
+// meant to disarm: the deferred call keeps the function, as intended.
+func funcVarReleased() {
+	undo := func() { fmt.Println("undo") }
+	defer undo()
+	undo = nil
+	_ = undo
+}

@@ -65,20 +65,21 @@ func funcVarReassigned() {
 
 func funcVarDisarmed() {
 	undo := func() { fmt.Println("undo") }
-	defer undo() // want `undo is set to nil on line 69, which does not change the deferred call`
+	defer undo() // want `undo is set to nil on line 70, which does not change the deferred call`
+	work()
 	undo = nil
 }
 
 func tempFileReplaced() {
 	name := tempName()
-	defer os.Remove(name) // want `receives name as it is at the defer statement on line 74; name is assigned again on line 76`
+	defer os.Remove(name) // want `receives name as it is at the defer statement on line 75; name is assigned again on line 77`
 	work()
 	name = tempName()
 	_ = os.WriteFile(name, nil, 0o600)
 }
 
 func errInDeferredLiteralArg() (err error) {
-	defer func(e error) { // want `receives err as it is at the defer statement on line 81.*set again by the return statement on line 84`
+	defer func(e error) { // want `receives err as it is at the defer statement on line 82.*set again by the return statement on line 85`
 		fmt.Println(e)
 	}(err)
 	return step()
@@ -104,7 +105,7 @@ func onlyTheLastDeferReports() error {
 	if err != nil {
 		return err
 	}
-	defer sub.Unsubscribe() // want `defer sub.Unsubscribe\(\) uses the value sub has at the defer statement on line 107; sub is reassigned on line 108, so the deferred Unsubscribe still acts on the old sub and the value assigned on line 108 gets no Unsubscribe`
+	defer sub.Unsubscribe() // want `defer sub.Unsubscribe\(\) uses the value sub has at the defer statement on line 108; sub is reassigned on line 109, so the deferred Unsubscribe still acts on the old sub and the value assigned on line 109 gets no Unsubscribe`
 	sub, err = subscribe("c")
 	return err
 }

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-ZMQJIEJU.js";
+} from "./chunk-N42U5R4S.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-S4QYLDYV.js";
+} from "./chunk-6WDRPQQL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-PQOQHNMM.js";
+} from "./chunk-WFKAMRJH.js";
 import {
   SEVERITIES,
   compareFindings,

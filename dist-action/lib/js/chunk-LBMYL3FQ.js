@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-PQOQHNMM.js";
+} from "./chunk-WFKAMRJH.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

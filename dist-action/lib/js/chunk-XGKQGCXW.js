@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-PQOQHNMM.js";
+} from "./chunk-WFKAMRJH.js";
 import {
   docUrl,
   severityRank

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-PQOQHNMM.js";
+} from "./chunk-WFKAMRJH.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-S4QYLDYV.js";
+} from "./chunk-6WDRPQQL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-PQOQHNMM.js";
+} from "./chunk-WFKAMRJH.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -4493,7 +4493,10 @@ function run7(pass) {
         const o = pass.types.objectOf(fun);
         if (o && o.kind !== "var") return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
         const w = writeAfter({ pass, cfg, fn, d, v: fun, keepNil: true, freshOnly: false });
-        if (w && !childOfCancelled(pass, fn, fun, w.node)) {
+        const list = w?.nil ? listHolding(fn.body, d) : [];
+        const next = list[list.indexOf(d) + 1];
+        const dropsRef = !!w?.nil && !!next && pos(next) <= pos(w.node) && pos(w.node) < end(next) && next.kind === "AssignStmt";
+        if (w && !dropsRef && !childOfCancelled(pass, fn, fun, w.node)) {
           const wl = lineOf(file, w.node);
           pass.report({
             node: d,
