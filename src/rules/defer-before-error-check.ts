@@ -168,8 +168,18 @@ function dereferencesArg(pass: Pass, call: ast.CallExpr, x: ast.Ident): boolean 
       return !guarded;
     });
     if (guarded) continue;
-    const use = firstUseOf(pass, decl.body, p, false);
-    if (use && !nilSafeCall(pass, use, p)) return true;
+    // Only a use every call makes: in a statement of the body's own list (an `if`'s or a
+    // `switch`'s init and condition included), not under a branch or a loop (restic's
+    // unlockRepo looks its lock up in a list and only unlocks the one it finds).
+    for (const st of decl.body.list ?? []) {
+      const parts: (ast.Node | null)[] =
+        st.kind === 'IfStmt' ? [st.init, st.cond] : st.kind === 'SwitchStmt' ? [st.init, st.tag] :
+        st.kind === 'ExprStmt' || st.kind === 'AssignStmt' || st.kind === 'ReturnStmt' || st.kind === 'DeclStmt' || st.kind === 'DeferStmt' ? [st] : [];
+      for (const part of parts) {
+        const use = part ? firstUseOf(pass, part, p, false) : undefined;
+        if (use && !nilSafeCall(pass, use, p)) return true;
+      }
+    }
   }
   return false;
 }

@@ -64,3 +64,26 @@ func sizeOf(name string) (int64, error) {
 	}
 	return st.Size(), nil
 }
+
+var held []*os.File
+
+// releaseHeld closes only a file it finds among those it handed out: a nil one is never found.
+func releaseHeld(f *os.File) {
+	for i, h := range held {
+		if h == f {
+			f.Close()
+			held = append(held[:i], held[i+1:]...)
+			return
+		}
+	}
+}
+
+func holdFor(name string) error {
+	f, err := os.Open(name)
+	defer releaseHeld(f)
+	if err != nil {
+		return err
+	}
+	held = append(held, f)
+	return nil
+}

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-N42U5R4S.js";
+} from "./chunk-27D5ZV5H.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-6WDRPQQL.js";
+} from "./chunk-LD2QZDLO.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WFKAMRJH.js";
+} from "./chunk-FE24GZTT.js";
 import {
   SEVERITIES,
   compareFindings,

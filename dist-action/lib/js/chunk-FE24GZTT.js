@@ -7414,8 +7414,13 @@ function dereferencesArg(pass, call, x) {
       return !guarded;
     });
     if (guarded) continue;
-    const use = firstUseOf(pass, decl.body, p, false);
-    if (use && !nilSafeCall(pass, use, p)) return true;
+    for (const st of decl.body.list ?? []) {
+      const parts = st.kind === "IfStmt" ? [st.init, st.cond] : st.kind === "SwitchStmt" ? [st.init, st.tag] : st.kind === "ExprStmt" || st.kind === "AssignStmt" || st.kind === "ReturnStmt" || st.kind === "DeclStmt" || st.kind === "DeferStmt" ? [st] : [];
+      for (const part of parts) {
+        const use = part ? firstUseOf(pass, part, p, false) : void 0;
+        if (use && !nilSafeCall(pass, use, p)) return true;
+      }
+    }
   }
   return false;
 }

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WFKAMRJH.js";
+} from "./chunk-FE24GZTT.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WFKAMRJH.js";
+} from "./chunk-FE24GZTT.js";
 import {
   docUrl,
   severityRank

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WFKAMRJH.js";
+} from "./chunk-FE24GZTT.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

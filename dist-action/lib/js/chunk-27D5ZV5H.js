@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-6WDRPQQL.js";
+} from "./chunk-LD2QZDLO.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WFKAMRJH.js";
+} from "./chunk-FE24GZTT.js";
 import {
   SEVERITIES,
   compareFindings,
