@@ -516,8 +516,19 @@ function sameMutexEachTime(pass: Pass, cfg: CFG, stmt: ast.Node, mutex: ast.Expr
   const decl = pass.types.objectOf(root)?.decl;
   const at = cfg.locate(stmt);
   if (!decl || !at) return !!decl;
+  // Also a mutex picked by an index the loop declares (`for _, i := range idx { s.shards[i].mu.Lock()
+  // }`): each iteration locks another one.
+  const indexVars: ast.Ident[] = [];
+  walkNode(mutex, (x) => {
+    if (x.kind === 'IndexExpr') walkNode(x.index, (y) => {
+      if (y.kind === 'Ident') indexVars.push(y);
+      return true;
+    });
+    return true;
+  });
+  const decls = [decl, ...indexVars.map((v) => pass.types.objectOf(v)?.decl).filter((d): d is ast.Ident => !!d)];
   for (const l of cfg.loopsContaining(at.block)) {
-    if (nodePos(l.stmt) <= decl.namePos && decl.namePos < nodeEnd(l.stmt)) return false;
+    if (decls.some((d) => nodePos(l.stmt) <= d.namePos && d.namePos < nodeEnd(l.stmt))) return false;
   }
   return true;
 }

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GYTFSVYQ.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-QBEHRSYH.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-G23BCXOE.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-T6X57QKS.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-SEL7LXND.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-DTXOTV53.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-2RXKZC6Z.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-Z5O7NSH7.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-7NQ3RXWR.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-DMDJA7I4.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-OAMC4OPN.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-55HCL42U.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-P7GXVYTR.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-67MZJXZN.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-EZAAYGZ2.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-QTZT2XRF.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-4VCSGYJ5.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-DDQZM2KY.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-KNHBB5EQ.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-27D5ZV5H.js";
+} from "./chunk-UAQD7K54.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-LD2QZDLO.js";
+} from "./chunk-5ZBOJSAD.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FE24GZTT.js";
+} from "./chunk-Q4PAG6V2.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FE24GZTT.js";
+} from "./chunk-Q4PAG6V2.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FE24GZTT.js";
+} from "./chunk-Q4PAG6V2.js";
 import {
   docUrl,
   severityRank

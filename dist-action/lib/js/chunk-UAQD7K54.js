@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-LD2QZDLO.js";
+} from "./chunk-5ZBOJSAD.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FE24GZTT.js";
+} from "./chunk-Q4PAG6V2.js";
 import {
   SEVERITIES,
   compareFindings,

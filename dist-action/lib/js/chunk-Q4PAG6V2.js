@@ -5834,8 +5834,17 @@ function sameMutexEachTime(pass, cfg, stmt, mutex) {
   const decl = pass.types.objectOf(root)?.decl;
   const at = cfg.locate(stmt);
   if (!decl || !at) return !!decl;
+  const indexVars = [];
+  walkNode(mutex, (x) => {
+    if (x.kind === "IndexExpr") walkNode(x.index, (y) => {
+      if (y.kind === "Ident") indexVars.push(y);
+      return true;
+    });
+    return true;
+  });
+  const decls = [decl, ...indexVars.map((v) => pass.types.objectOf(v)?.decl).filter((d) => !!d)];
   for (const l of cfg.loopsContaining(at.block)) {
-    if (pos(l.stmt) <= decl.namePos && decl.namePos < end(l.stmt)) return false;
+    if (decls.some((d) => pos(l.stmt) <= d.namePos && d.namePos < end(l.stmt))) return false;
   }
   return true;
 }
