@@ -5,6 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { inspect, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
+import type { Callee } from '../types/api.js';
 import { PLUMBING_CALLS } from './catalog.js';
 import { bodyNeeds, funcName, sourceMentions, inModule, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
@@ -112,6 +113,22 @@ function protectedInPlace(pass: Pass, fn: FuncNode): boolean {
 }
 
 /**
+ * Whether a call runs a function of another package of the module that recovers by itself: its
+ * declaration mentions recover, or it defers a function of its package that does (`func Do(fn
+ * func() error) (err error) { defer Guard(&err); return fn() }`). Read by text, on demand.
+ */
+function moduleRecoverer(pass: Pass, c: Callee | undefined): boolean {
+  if (!c || (c.kind !== 'func' && c.kind !== 'method') || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return false;
+  if (pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'recover')) return true;
+  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name);
+  return (d?.body?.list ?? []).some((st) => {
+    if (st.kind !== 'DeferStmt') return false;
+    const f = unparen(st.call.fun);
+    return f.kind === 'Ident' && !!pass.moduleFunc(c.pkg, f.name, undefined, 'recover');
+  });
+}
+
+/**
  * A goroutine literal that hands its work to a same-package wrapper which recovers:
  * `go func() { safeGo(func() { ... }) }()`. Every top-level statement is such a call or plumbing.
  */
@@ -127,7 +144,7 @@ function delegatesToRecoverer(pass: Pass, fn: FuncNode): boolean {
       if (!ok) return false;
       if (x.kind !== 'CallExpr') return true;
       const c = pass.types.callee(x);
-      if (c?.decl && protectingRecover(pass, c.decl)) delegated = true;
+      if ((c?.decl?.body && protectingRecover(pass, c.decl)) || moduleRecoverer(pass, c)) delegated = true;
       else if (!c || c.name === 'builtin panic' || (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion' && c.kind !== 'builtin')) ok = false;
       return ok;
     });
@@ -148,7 +165,8 @@ function delegatesToRecoverer(pass: Pass, fn: FuncNode): boolean {
       if ((s.init && !callsOk(s.init)) || !callsOk(s.cond) || delegated === before) return false;
       continue;
     }
-    if (s.kind !== 'ExprStmt' && s.kind !== 'AssignStmt') return false;
+    // `errc <- safeDo(work)`: the result of the handed-over work sent on.
+    if (s.kind !== 'ExprStmt' && s.kind !== 'AssignStmt' && s.kind !== 'SendStmt') return false;
     if (!callsOk(s)) return false;
   }
   return delegated;
@@ -239,8 +257,8 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   const moduleRunsUnprotected = (go: ast.GoStmt): boolean => {
     const c = pass.types.callee(go.call);
     if (!c || (c.kind !== 'func' && c.kind !== 'method') || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return false;
-    const withRecover = pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'recover');
-    const exists = withRecover ?? pass.moduleFunc(c.pkg, c.short, c.recv?.name);
+    const withRecover = moduleRecoverer(pass, c);
+    const exists = withRecover || pass.moduleFunc(c.pkg, c.short, c.recv?.name);
     if (exists && !withRecover) {
       pass.report({
         node: go,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-5ZBOJSAD.js";
+} from "./chunk-2KCPTTXP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Q4PAG6V2.js";
+} from "./chunk-3VMP5S7A.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-UAQD7K54.js";
+} from "./chunk-FQRUCI4S.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-5ZBOJSAD.js";
+} from "./chunk-2KCPTTXP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Q4PAG6V2.js";
+} from "./chunk-3VMP5S7A.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -9673,6 +9673,16 @@ function protectedInPlace(pass, fn) {
   });
   return ok && inPlace;
 }
+function moduleRecoverer(pass, c) {
+  if (!c || c.kind !== "func" && c.kind !== "method" || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return false;
+  if (pass.moduleFunc(c.pkg, c.short, c.recv?.name, "recover")) return true;
+  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name);
+  return (d?.body?.list ?? []).some((st) => {
+    if (st.kind !== "DeferStmt") return false;
+    const f = unparen(st.call.fun);
+    return f.kind === "Ident" && !!pass.moduleFunc(c.pkg, f.name, void 0, "recover");
+  });
+}
 function delegatesToRecoverer(pass, fn) {
   const stmts = fn.body?.list ?? [];
   if (stmts.length === 0) return false;
@@ -9683,7 +9693,7 @@ function delegatesToRecoverer(pass, fn) {
       if (!ok) return false;
       if (x.kind !== "CallExpr") return true;
       const c = pass.types.callee(x);
-      if (c?.decl && protectingRecover(pass, c.decl)) delegated = true;
+      if (c?.decl?.body && protectingRecover(pass, c.decl) || moduleRecoverer(pass, c)) delegated = true;
       else if (!c || c.name === "builtin panic" || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin") ok = false;
       return ok;
     });
@@ -9701,7 +9711,7 @@ function delegatesToRecoverer(pass, fn) {
       if (s.init && !callsOk(s.init) || !callsOk(s.cond) || delegated === before) return false;
       continue;
     }
-    if (s.kind !== "ExprStmt" && s.kind !== "AssignStmt") return false;
+    if (s.kind !== "ExprStmt" && s.kind !== "AssignStmt" && s.kind !== "SendStmt") return false;
     if (!callsOk(s)) return false;
   }
   return delegated;
@@ -9777,8 +9787,8 @@ function check5(pass, file, fn) {
   const moduleRunsUnprotected = (go) => {
     const c = pass.types.callee(go.call);
     if (!c || c.kind !== "func" && c.kind !== "method" || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return false;
-    const withRecover = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "recover");
-    const exists = withRecover ?? pass.moduleFunc(c.pkg, c.short, c.recv?.name);
+    const withRecover = moduleRecoverer(pass, c);
+    const exists = withRecover || pass.moduleFunc(c.pkg, c.short, c.recv?.name);
     if (exists && !withRecover) {
       pass.report({
         node: go,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Q4PAG6V2.js";
+} from "./chunk-3VMP5S7A.js";
 import {
   docUrl,
   severityRank

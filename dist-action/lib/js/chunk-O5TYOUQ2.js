@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Q4PAG6V2.js";
+} from "./chunk-3VMP5S7A.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";
