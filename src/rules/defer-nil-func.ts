@@ -867,6 +867,26 @@ function checkPackageVar(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferS
   return true;
 }
 
+/**
+ * `defer startProfiler(path)()`: the function the call returns is deferred as it comes, and the
+ * callee (a function of the package whose only result is a func) has a `return nil`.
+ */
+function checkCallResult(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, call: ast.CallExpr): void {
+  const nilRet = nilReturnOf(pass, call);
+  const r = nilRet?.results?.[0];
+  if (!nilRet || !r) return;
+  const callee = textOf(file, call.fun);
+  const rf = pass.fileOf(nilRet) ?? file;
+  const when = mapLookup(pass, r) ? `the map lookup ${textOf(rf, r)} it returns on line ${lineOf(rf, nilRet)} misses` : `it takes its \`return nil\` on line ${lineOf(rf, nilRet)}`;
+  pass.report({
+    node: d,
+    file,
+    confidence: 'medium',
+    message: `defer ${textOf(file, d.call)} defers the function ${callee} returns, which is nil when ${when}: the defer statement accepts the nil func, and the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; make ${callee} return a no-op func instead of nil, or keep its result and guard the defer with a nil check`,
+    related: [{ node: nilRet, file: rf, message: `${callee} returns a nil func here` }],
+  });
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
@@ -879,6 +899,7 @@ function run(pass: Pass): void {
           checkLocal(pass, file, fn, x, fun);
         } else if (fun.kind === 'IndexExpr') checkMapCall(pass, file, fn, x, fun);
         else if (fun.kind === 'SelectorExpr') checkField(pass, file, fn, x, fun);
+        else if (fun.kind === 'CallExpr') checkCallResult(pass, file, fn, x, fun);
         return true;
       });
     });

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3VMP5S7A.js";
+} from "./chunk-5LHI2VLH.js";
 import {
   docUrl,
   severityRank

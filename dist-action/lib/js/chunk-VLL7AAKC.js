@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-2KCPTTXP.js";
+} from "./chunk-SQ5UQAPY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3VMP5S7A.js";
+} from "./chunk-5LHI2VLH.js";
 import {
   SEVERITIES,
   compareFindings,

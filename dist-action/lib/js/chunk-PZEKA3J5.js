@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3VMP5S7A.js";
+} from "./chunk-5LHI2VLH.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-FQRUCI4S.js";
+} from "./chunk-VLL7AAKC.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-2KCPTTXP.js";
+} from "./chunk-SQ5UQAPY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3VMP5S7A.js";
+} from "./chunk-5LHI2VLH.js";
 import {
   SEVERITIES,
   compareFindings,
