@@ -1,0 +1,3 @@
+module example.com/cirunner
+
+go 1.21

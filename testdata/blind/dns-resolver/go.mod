@@ -1,0 +1,3 @@
+module example.com/dnsresolver
+
+go 1.24

@@ -1,0 +1,3 @@
+module example.com/ekv
+
+go 1.20

@@ -1,0 +1,3 @@
+module example.com/fah10
+
+go 1.23

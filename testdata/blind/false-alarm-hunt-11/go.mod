@@ -1,0 +1,3 @@
+module example.com/fah11
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/tsdb
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/up5
+
+go 1.24

@@ -1,0 +1,3 @@
+module example.com/up6
+
+go 1.25
