@@ -7,8 +7,9 @@ import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/node
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { WRITE_RESOURCES } from './catalog.js';
+import type { Callee } from '../types/api.js';
 import {
-  boundCall, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
+  boundCall, inModule, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -30,13 +31,42 @@ const helperOrigins = new WeakMap<ast.FuncDecl, WriteOrigin | null>();
 function helperOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | undefined {
   const call = unparen(e);
   if (call.kind !== 'CallExpr') return undefined;
-  const decl = pass.types.callee(call)?.decl;
+  const c = pass.types.callee(call);
+  // Another package's declarations are kept without their statements: read its source instead.
+  if (c?.pkg && c.pkg !== pass.pkg.importPath) return moduleHelperOrigin(pass, file, call, c);
+  const decl = c?.decl;
   if (!decl?.body) return undefined;
   let inner = helperOrigins.get(decl);
   if (inner === undefined) helperOrigins.set(decl, (inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null));
   if (!inner) return undefined;
   const helper = textOf(file, call.fun);
   return { ...inner, call, name: `${helper} (${inner.name} inside)` };
+}
+
+/**
+ * A function of another package of the module (its body read by text) whose every return gives
+ * `os.Create(...)`/`os.CreateTemp(...)` or nil (`fsx.CreateIn(dir, name)`). Only those two, written
+ * as `os.` calls: the text has no types to tell more.
+ */
+function moduleHelperOrigin(pass: Pass, file: PassFile, call: ast.CallExpr, c: Callee): WriteOrigin | undefined {
+  if ((c.kind !== 'func' && c.kind !== 'method') || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return undefined;
+  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "os.Create");
+  if (!d?.body) return undefined;
+  let name: string | undefined;
+  let ok = true;
+  walkSameFunc(d.body, (x) => {
+    if (!ok || x.kind !== 'ReturnStmt') return ok;
+    const r = x.results?.[0] ? unparen(x.results[0]) : undefined;
+    if (r?.kind === 'Ident' && r.name === 'nil') return true;
+    const f = r?.kind === 'CallExpr' ? unparen(r.fun) : undefined;
+    const n = f?.kind === 'SelectorExpr' && unparen(f.x).kind === 'Ident' && (unparen(f.x) as ast.Ident).name === 'os' ? `os.${f.sel.name}` : undefined;
+    if (!n || (n !== 'os.Create' && n !== 'os.CreateTemp') || (name && name !== n)) ok = false;
+    else name = n;
+    return ok;
+  });
+  const res = ok && name ? WRITE_RESOURCES[name] : undefined;
+  if (!res || !name) return undefined;
+  return { call, name: `${textOf(file, call.fun)} (${name} inside)`, res, typed: false };
 }
 
 /** The write resource every return of the function's own gives (or nil), if one. */

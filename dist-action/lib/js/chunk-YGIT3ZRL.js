@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GYTFSVYQ.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-E2QHFRI4.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-SBLXHAL6.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-PUWNAHMK.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-YJSDBMA5.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-T63C6DBX.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-PZEKA3J5.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-KHJUCZKB.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-IXIAKVTT.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-HI6XH3JG.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-3GPKKFEC.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-2NIEZ4VP.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-C5CPELHK.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-2EOZLJ3M.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-QUFKUWY7.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-XDX2XVPP.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-7QQXFN2B.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-D7RKHKYK.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-FKFTC2MT.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

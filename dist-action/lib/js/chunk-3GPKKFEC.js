@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5LHI2VLH.js";
+} from "./chunk-4LK4MKKR.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -5983,13 +5983,35 @@ var helperOrigins = /* @__PURE__ */ new WeakMap();
 function helperOrigin(pass, file, e) {
   const call = unparen(e);
   if (call.kind !== "CallExpr") return void 0;
-  const decl = pass.types.callee(call)?.decl;
+  const c = pass.types.callee(call);
+  if (c?.pkg && c.pkg !== pass.pkg.importPath) return moduleHelperOrigin(pass, file, call, c);
+  const decl = c?.decl;
   if (!decl?.body) return void 0;
   let inner = helperOrigins.get(decl);
   if (inner === void 0) helperOrigins.set(decl, inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null);
   if (!inner) return void 0;
   const helper = textOf(file, call.fun);
   return { ...inner, call, name: `${helper} (${inner.name} inside)` };
+}
+function moduleHelperOrigin(pass, file, call, c) {
+  if (c.kind !== "func" && c.kind !== "method" || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return void 0;
+  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "os.Create");
+  if (!d?.body) return void 0;
+  let name;
+  let ok = true;
+  walkSameFunc(d.body, (x) => {
+    if (!ok || x.kind !== "ReturnStmt") return ok;
+    const r = x.results?.[0] ? unparen(x.results[0]) : void 0;
+    if (r?.kind === "Ident" && r.name === "nil") return true;
+    const f = r?.kind === "CallExpr" ? unparen(r.fun) : void 0;
+    const n = f?.kind === "SelectorExpr" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "os" ? `os.${f.sel.name}` : void 0;
+    if (!n || n !== "os.Create" && n !== "os.CreateTemp" || name && name !== n) ok = false;
+    else name = n;
+    return ok;
+  });
+  const res = ok && name ? WRITE_RESOURCES[name] : void 0;
+  if (!res || !name) return void 0;
+  return { call, name: `${textOf(file, call.fun)} (${name} inside)`, res, typed: false };
 }
 function returnedOrigin(pass, declFile, decl) {
   const first = decl.type.results?.list?.[0]?.type;

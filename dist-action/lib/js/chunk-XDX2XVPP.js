@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-5LHI2VLH.js";
+} from "./chunk-4LK4MKKR.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-VLL7AAKC.js";
+} from "./chunk-JMZBPAAN.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-SQ5UQAPY.js";
+} from "./chunk-YGIT3ZRL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5LHI2VLH.js";
+} from "./chunk-4LK4MKKR.js";
 import {
   SEVERITIES,
   compareFindings,

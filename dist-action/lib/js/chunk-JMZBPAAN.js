@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-SQ5UQAPY.js";
+} from "./chunk-YGIT3ZRL.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-5LHI2VLH.js";
+} from "./chunk-4LK4MKKR.js";
 import {
   SEVERITIES,
   compareFindings,
