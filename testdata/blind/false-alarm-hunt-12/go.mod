@@ -1,0 +1,3 @@
+module example.com/fah12
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/saas
+
+go 1.24
