@@ -379,6 +379,8 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
     const assignLine = lineOf(file, a.stmt);
     // Values that can never be nil (structs, numbers) are left alone.
     const xs = a.values.filter((x) => nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== false);
+    // One finding per defer: `a, b, err := newPair(); defer closePair(a, b)` is one mistake.
+    const reported = new Set<ast.DeferStmt>();
     for (const x of xs) {
       // Passed an if that tests err and lets a failure go on (`if err != nil { log.Print(err) }`);
       // in a test that reports it (`t.Errorf(...)`), the test has failed already and the nil
@@ -394,8 +396,9 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
         }
         if (s.kind === 'DeferStmt') {
           const use = deferUse(pass, file, s, x, a.err);
-          if (use && reportedFailure) break;
+          if (use && (reportedFailure || reported.has(s))) break;
           if (use) {
+            reported.add(s);
             // A value of a type we cannot see (a third-party result) may be a struct that is
             // never nil: only a release call (`x.Close()`, `x.Stop()`), the shape of a handle,
             // keeps the confidence; anything else (`newARI.SameWindow(old)`) is medium.

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-YGIT3ZRL.js";
+} from "./chunk-5NWWT2CN.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -87,3 +87,31 @@ func holdFor(name string) error {
 	held = append(held, f)
 	return nil
 }
+
+func openPair(a, b string) (*os.File, *os.File, error) {
+	fa, err := os.Open(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	fb, err := os.Open(b)
+	if err != nil {
+		fa.Close()
+		return nil, nil, err
+	}
+	return fa, fb, nil
+}
+
+func closePair(a, b *os.File) {
+	a.Close()
+	b.Close()
+}
+
+// Both results go through the helper: one finding for the one defer.
+func comparePair(a, b string) error {
+	fa, fb, err := openPair(a, b)
+	defer closePair(fa, fb) // want `fa from openPair on line \d+ is used by the deferred closePair\(fa, fb\) before err is checked`
+	if err != nil {
+		return err
+	}
+	return nil
+}

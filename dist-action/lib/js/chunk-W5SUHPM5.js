@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-JMZBPAAN.js";
+} from "./chunk-YFDP2UTC.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-YGIT3ZRL.js";
+} from "./chunk-5NWWT2CN.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4LK4MKKR.js";
+} from "./chunk-4SSFPN7Q.js";
 import {
   SEVERITIES,
   compareFindings,

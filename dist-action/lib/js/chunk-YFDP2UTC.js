@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-YGIT3ZRL.js";
+} from "./chunk-5NWWT2CN.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4LK4MKKR.js";
+} from "./chunk-4SSFPN7Q.js";
 import {
   SEVERITIES,
   compareFindings,

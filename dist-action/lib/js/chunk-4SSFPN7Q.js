@@ -7617,6 +7617,7 @@ function checkList(pass, file, fn, list) {
     if (callee && !callee.typed) confidence = "medium";
     const assignLine = lineOf(file, a.stmt);
     const xs = a.values.filter((x) => nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== false);
+    const reported = /* @__PURE__ */ new Set();
     for (const x of xs) {
       let passedTest = false;
       let reportedFailure = false;
@@ -7629,8 +7630,9 @@ function checkList(pass, file, fn, list) {
         }
         if (s.kind === "DeferStmt") {
           const use = deferUse(pass, file, s, x, a.err);
-          if (use && reportedFailure) break;
+          if (use && (reportedFailure || reported.has(s))) break;
           if (use) {
+            reported.add(s);
             const known = nilable(pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type) !== void 0;
             const conf = (known || releaseCall(use.path)) && !(passedTest && file.test) ? confidence : "medium";
             report5(pass, file, fn, s, x, a, calleeName, use, assignLine, http || isHttpName(callee?.name), conf);
