@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import { HTTP_REQUEST_CALLS, RELEASE_METHODS } from './catalog.js';
-import { callGraphOf, callsMethodNamed, deferNeeds, callName, exitAliases, processExit, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
+import { callGraphOf, unconditionalParts, callsMethodNamed, deferNeeds, callName, exitAliases, processExit, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'defer-before-error-check';
 
@@ -172,11 +172,8 @@ function dereferencesArg(pass: Pass, call: ast.CallExpr, x: ast.Ident): boolean 
     // `switch`'s init and condition included), not under a branch or a loop (restic's
     // unlockRepo looks its lock up in a list and only unlocks the one it finds).
     for (const st of decl.body.list ?? []) {
-      const parts: (ast.Node | null)[] =
-        st.kind === 'IfStmt' ? [st.init, st.cond] : st.kind === 'SwitchStmt' ? [st.init, st.tag] :
-        st.kind === 'ExprStmt' || st.kind === 'AssignStmt' || st.kind === 'ReturnStmt' || st.kind === 'DeclStmt' || st.kind === 'DeferStmt' ? [st] : [];
-      for (const part of parts) {
-        const use = part ? firstUseOf(pass, part, p, false) : undefined;
+      for (const part of unconditionalParts(st)) {
+        const use = firstUseOf(pass, part, p, false);
         if (use && !nilSafeCall(pass, use, p)) return true;
       }
     }

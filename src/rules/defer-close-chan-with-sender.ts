@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyze
 import { docUrl } from '../findings/model.js';
 import { nodeContains, type Block, type CFG } from '../types/cfg.js';
 import {
-  callGraphOf, cfgOf, finalEventTested, funcName, goTarget, receivedVars, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
+  callGraphOf, cfgOf, countingLoop, unconditionalParts, finalEventTested, funcName, goTarget, receivedVars, loopHeadEntries, isWaitCall, lineOf, loopDepthIn, receivedChan, refKey, returnOfPath, sameRefKey, targetSubst,
   goStmtsIn, groupGoOf, textOf, walkSameFunc, type FuncNode, type GoTarget, deferNeeds, deferredCloses, isBuiltinClose, type DeferredClose,
 } from './helpers.js';
 
@@ -111,7 +111,8 @@ function sendsOnce(pass: Pass, s: Sender): boolean {
 function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.GoStmt, at: ast.Node, s: Sender, key: string, senders: number, group = false): (n: ast.Node) => boolean {
   // One goroutine sending one value: receiving a value means it has sent. With two goroutines
   // sending (`go copy(a, b)` and `go copy(b, a)` on one errc), one receive says nothing of the other.
-  const drainsBySignal = new Set<ast.Node>();
+  // Loop entries after which every sender is known to be done.
+  const drains = new Set<ast.Node>();
   const goLoops = g.loopsContaining(g.locate(at)!.block);
   const oneValue = !s.viaCall && sendsOnce(pass, s) && goLoops.length === 0;
   const single = senders === 1 && oneValue;
@@ -127,48 +128,20 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
       const r = receivedChan(pass, y);
       return r !== undefined && s.signals.some((k) => sameRefKey(r, k));
     };
-    if (goLoops.length === 0) {
-      let count = 0;
-      for (const st of fn.body.list ?? []) {
-        if (st.kind === 'DeferStmt' || st.kind === 'GoStmt') continue;
-        inspect(st, (y) => {
-          if (y.kind === 'FuncLit') return false;
-          if (isSignal(y)) count++;
-          return true;
-        });
-        if (count >= senders) {
-          allSignalled = st;
-          break;
-        }
-      }
-    } else if (goLoops.length === 1 && senders === 1) {
+    if (goLoops.length === 0) allSignalled = afterReceives(fn.body, isSignal, senders);
+    else if (goLoops.length === 1 && senders === 1) {
       const trips = tripKey(file, goLoops[0]!.stmt);
       for (const info of g.loops.values()) {
         if (info === goLoops[0] || trips === undefined || tripKey(file, info.stmt) !== trips) continue;
         if (g.loopExits(info.stmt).exits.length > 0 || !receivesEachIteration(info.stmt.body, isSignal)) continue;
-        for (const n of loopHeadEntries(info)) drainsBySignal.add(n);
+        for (const n of loopHeadEntries(info)) drains.add(n);
       }
     }
   }
   // Several goroutines sending one value each, received as many times in the function's own
   // top-level statements (`err1 := <-errc; err2 := <-errc`): after the last of those receives
   // every sender has sent.
-  let allReceived: ast.Node | undefined;
-  if (senders > 1 && oneValue && fn.body) {
-    let count = 0;
-    for (const st of fn.body.list ?? []) {
-      if (st.kind === 'DeferStmt' || st.kind === 'GoStmt') continue;
-      inspect(st, (y) => {
-        if (y.kind === 'FuncLit') return false;
-        if (sameRefKey(receivedChan(pass, y), key)) count++;
-        return true;
-      });
-      if (count >= senders) {
-        allReceived = st;
-        break;
-      }
-    }
-  }
+  const allReceived = senders > 1 && oneValue && fn.body ? afterReceives(fn.body, (y) => sameRefKey(receivedChan(pass, y), key), senders) : undefined;
   // Semaphore slots the goroutines give back on their way out (`defer func() { <-sem }()`): a
   // loop after them that fills every slot (`for i := 0; i < cap(sem); i++ { sem <- struct{}{} }`)
   // returns only once each of them is done.
@@ -182,11 +155,10 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
       const semKey = refKey(pass, first.chan);
       if (semKey === undefined || !releasedOnExit(pass, s, semKey)) continue;
       if (trips === `cap(${textOf(file, unparen(first.chan))})` || trips === makeCapacity(pass, file, fn.body, semKey)) {
-        for (const n of loopHeadEntries(info)) drainsBySignal.add(n);
+        for (const n of loopHeadEntries(info)) drains.add(n);
       }
     }
   }
-  const drains = drainsBySignal;
   const rangeOps = new Set<ast.Node>();
   for (const info of g.loops.values()) {
     const st = info.stmt;
@@ -239,6 +211,24 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
   };
 }
 
+/**
+ * The top-level statement of a function body after which it has received `count` times
+ * (receives matching isReceive, outside literals, defers and go statements), if any.
+ */
+function afterReceives(body: ast.BlockStmt, isReceive: (n: ast.Node) => boolean, count: number): ast.Stmt | undefined {
+  let n = 0;
+  for (const st of body.list ?? []) {
+    if (st.kind === 'DeferStmt' || st.kind === 'GoStmt') continue;
+    inspect(st, (y) => {
+      if (y.kind === 'FuncLit') return false;
+      if (isReceive(y)) n++;
+      return true;
+    });
+    if (n >= count) return st;
+  }
+  return undefined;
+}
+
 /** Whether the goroutine receives from the channel in a literal it defers (`defer func() { <-sem }()`). */
 function releasedOnExit(pass: Pass, s: Sender, key: string): boolean {
   const subst = targetSubst(pass, s.target);
@@ -278,17 +268,10 @@ function makeCapacity(pass: Pass, file: PassFile, body: ast.BlockStmt, key: stri
  */
 function tripKey(file: PassFile, st: ast.ForStmt | ast.RangeStmt): string | undefined {
   if (st.kind === 'RangeStmt') return textOf(file, unparen(st.x));
-  const init = st.init;
-  const cond = st.cond && unparen(st.cond);
-  const post = st.post;
-  if (init?.kind !== 'AssignStmt' || init.lhs.length !== 1 || init.rhs.length !== 1 || cond?.kind !== 'BinaryExpr' || cond.op !== '<') return undefined;
-  const v = init.lhs[0]!;
-  const zero = unparen(init.rhs[0]!);
-  if (v.kind !== 'Ident' || zero.kind !== 'BasicLit' || zero.value !== '0') return undefined;
-  const x = unparen(cond.x);
-  if (x.kind !== 'Ident' || x.name !== v.name) return undefined;
-  if (post?.kind !== 'IncDecStmt' || post.tok !== '++' || unparen(post.x).kind !== 'Ident' || (unparen(post.x) as ast.Ident).name !== v.name) return undefined;
-  const bound = unparen(cond.y);
+  const l = countingLoop(st);
+  const zero = l && unparen(l.from);
+  if (!l || l.op !== '<' || zero?.kind !== 'BasicLit' || zero.value !== '0') return undefined;
+  const bound = unparen(l.to);
   if (bound.kind === 'CallExpr' && unparen(bound.fun).kind === 'Ident' && (unparen(bound.fun) as ast.Ident).name === 'len' && bound.args?.length === 1) return textOf(file, unparen(bound.args[0]!));
   return textOf(file, bound);
 }
@@ -298,9 +281,8 @@ function tripKey(file: PassFile, st: ast.ForStmt | ast.RangeStmt): string | unde
  * no branch statement before it) receives, counting an `if`'s or a `switch`'s init and condition.
  */
 function receivesEachIteration(body: ast.BlockStmt, isReceive: (n: ast.Node) => boolean): boolean {
-  const has = (n: ast.Node | null | undefined) => !!n && nodeContains(n, isReceive);
   for (const st of body.list ?? []) {
-    if (st.kind === 'IfStmt' ? has(st.init) || has(st.cond) : st.kind === 'SwitchStmt' ? has(st.init) || has(st.tag) : (st.kind === 'ExprStmt' || st.kind === 'AssignStmt' || st.kind === 'DeclStmt') && has(st)) return true;
+    if (unconditionalParts(st).some((n) => nodeContains(n, isReceive))) return true;
     if (nodeContains(st, (y) => y.kind === 'BranchStmt' || y.kind === 'ReturnStmt')) return false;
   }
   return false;

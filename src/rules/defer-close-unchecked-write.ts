@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { WRITE_RESOURCES } from './catalog.js';
 import type { Callee } from '../types/api.js';
 import {
-  boundCall, inModule, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
+  boundCall, otherModuleFunc, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -33,7 +33,8 @@ function helperOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | un
   if (call.kind !== 'CallExpr') return undefined;
   const c = pass.types.callee(call);
   // Another package's declarations are kept without their statements: read its source instead.
-  if (c?.pkg && c.pkg !== pass.pkg.importPath) return moduleHelperOrigin(pass, file, call, c);
+  if (c && otherModuleFunc(pass, c)) return moduleHelperOrigin(pass, file, call, c);
+  if (c?.pkg && c.pkg !== pass.pkg.importPath) return undefined;
   const decl = c?.decl;
   if (!decl?.body) return undefined;
   let inner = helperOrigins.get(decl);
@@ -49,8 +50,7 @@ function helperOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | un
  * as `os.` calls: the text has no types to tell more.
  */
 function moduleHelperOrigin(pass: Pass, file: PassFile, call: ast.CallExpr, c: Callee): WriteOrigin | undefined {
-  if ((c.kind !== 'func' && c.kind !== 'method') || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return undefined;
-  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "os.Create");
+  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'os.Create');
   if (!d?.body) return undefined;
   let name: string | undefined;
   let ok = true;

@@ -139,6 +139,15 @@ function nilReturnOf(pass: Pass, call: ast.CallExpr, index = 0): ast.ReturnStmt 
   return ret;
 }
 
+/** When a call's func result is nil: "the map lookup r.after[name] that r.hooksFor returns on line 37 misses", "startTrace takes its `return nil` on line 12". */
+function whenNil(pass: Pass, file: PassFile, call: ast.CallExpr, ret: ast.ReturnStmt, value: ast.Expr): string {
+  const rf = pass.fileOf(ret) ?? file;
+  const callee = textOf(file, call.fun);
+  return mapLookup(pass, value)
+    ? `the map lookup ${textOf(rf, value)} that ${callee} returns on line ${lineOf(rf, ret)} misses`
+    : `${callee} takes its \`return nil\` on line ${lineOf(rf, ret)}`;
+}
+
 /** Whether an expression is a single-value map lookup (`r.acks[topic]`): the zero value, nil for a func, when the key is missing. */
 function mapLookup(pass: Pass, e: ast.Expr): boolean {
   const x = unparen(e);
@@ -235,9 +244,7 @@ function nilSource(pass: Pass, file: PassFile, fn: FuncNode, v: ast.Ident, d: as
           found = nilRet && retVal
             ? {
                 after: x,
-                says: mapLookup(pass, retVal)
-                  ? `${v.name} is nil when the map lookup ${textOf(pass.fileOf(nilRet) ?? file, retVal)} that ${textOf(file, call.fun)} returns on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)} misses`
-                  : `${v.name} is nil when ${textOf(file, call.fun)} takes its \`return nil\` on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)}`,
+                says: `${v.name} is nil when ${whenNil(pass, file, call, nilRet, retVal)}`,
                 related: { node: nilRet, message: `${textOf(file, call.fun)} returns a nil func here` },
                 fix: `make ${textOf(file, call.fun)} return a no-op func instead of nil, or guard the defer with \`if ${v.name} != nil\``,
                 confidence: 'medium',
@@ -877,12 +884,11 @@ function checkCallResult(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferS
   if (!nilRet || !r) return;
   const callee = textOf(file, call.fun);
   const rf = pass.fileOf(nilRet) ?? file;
-  const when = mapLookup(pass, r) ? `the map lookup ${textOf(rf, r)} it returns on line ${lineOf(rf, nilRet)} misses` : `it takes its \`return nil\` on line ${lineOf(rf, nilRet)}`;
   pass.report({
     node: d,
     file,
     confidence: 'medium',
-    message: `defer ${textOf(file, d.call)} defers the function ${callee} returns, which is nil when ${when}: the defer statement accepts the nil func, and the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; make ${callee} return a no-op func instead of nil, or keep its result and guard the defer with a nil check`,
+    message: `defer ${textOf(file, d.call)} defers the function ${callee} returns, which is nil when ${whenNil(pass, file, call, nilRet, r)}: the defer statement accepts the nil func, and the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; make ${callee} return a no-op func instead of nil, or keep its result and guard the defer with a nil check`,
     related: [{ node: nilRet, file: rf, message: `${callee} returns a nil func here` }],
   });
 }

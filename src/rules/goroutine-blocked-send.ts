@@ -8,7 +8,7 @@ import type { Analyzer, FixInput, Pass, PassFile, RelatedInput } from '../analys
 import { docUrl } from '../findings/model.js';
 import { nodeContains, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import {
-  cfgOf, finalEventTested, listHolding, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameExpr, sameRefKey,
+  cfgOf, countingLoop, finalEventTested, listHolding, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameExpr, sameRefKey,
   goStmtsIn, groupGoOf, deferredCloses, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
 } from './helpers.js';
 
@@ -235,19 +235,11 @@ function constantTrips(st: ast.Stmt): number | undefined {
     if (x.kind === 'CompositeLit' && x.type?.kind === 'ArrayType' && !(x.elts ?? []).some((e) => e.kind === 'KeyValueExpr')) return (x.elts ?? []).length;
     return int(x);
   }
-  if (st.kind !== 'ForStmt' || !st.init || !st.cond || !st.post) return undefined;
-  const init = st.init;
-  if (init.kind !== 'AssignStmt' || init.lhs.length !== 1 || init.rhs.length !== 1 || init.lhs[0]!.kind !== 'Ident') return undefined;
-  const v = (init.lhs[0] as ast.Ident).name;
-  const from = int(init.rhs[0]!);
-  const c = unparen(st.cond);
-  if (from === undefined || c.kind !== 'BinaryExpr' || unparen(c.x).kind !== 'Ident' || (unparen(c.x) as ast.Ident).name !== v) return undefined;
-  const to = int(c.y);
-  const post = st.post;
-  if (to === undefined || post.kind !== 'IncDecStmt' || post.tok !== '++' || unparen(post.x).kind !== 'Ident' || (unparen(post.x) as ast.Ident).name !== v) return undefined;
-  if (c.op === '<') return Math.max(0, to - from);
-  if (c.op === '<=') return Math.max(0, to - from + 1);
-  return undefined;
+  const l = countingLoop(st);
+  const from = l && int(l.from);
+  const to = l && int(l.to);
+  if (!l || from === undefined || to === undefined) return undefined;
+  return l.op === '<' ? Math.max(0, to - from) : Math.max(0, to - from + 1);
 }
 
 

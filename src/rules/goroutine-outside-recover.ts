@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { Callee } from '../types/api.js';
 import { PLUMBING_CALLS } from './catalog.js';
-import { bodyNeeds, funcName, sourceMentions, inModule, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, funcName, sourceMentions, inModule, otherModuleFunc, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'goroutine-outside-recover';
 
@@ -46,10 +46,10 @@ function onlyForeignCalls(pass: Pass, fn: FuncNode): boolean {
     const c = pass.types.callee(x);
     // An http.Handler's ServeHTTP runs whatever handler the program installed: its own code.
     if (!c || c.name === 'builtin panic' || c.name === '(net/http.Handler).ServeHTTP') ok = false;
-    else if ((c.kind === 'func' || c.kind === 'method') && c.pkg !== '' && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg)) {
+    else if (otherModuleFunc(pass, c)) {
       // Another package of the module (`writerDone <- c.WriteLoop(t)`): its source is at hand; a
       // function without a recover of its own leaves the goroutine unprotected.
-      if (pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'recover')) foreign = true;
+      if (moduleRecoverer(pass, c)) foreign = true;
       else if (pass.moduleFunc(c.pkg, c.short, c.recv?.name)) ok = false;
       else foreign = true;
     } else if ((c.kind === 'func' || c.kind === 'method' || c.kind === 'interface') && c.pkg !== '' && c.pkg !== pass.pkg.importPath) foreign = true;
@@ -69,7 +69,7 @@ function callsOtherModulePackage(pass: Pass, fn: FuncNode): boolean {
     if (found) return false;
     if (x.kind === 'CallExpr') {
       const c = pass.types.callee(x);
-      if (c && (c.kind === 'func' || c.kind === 'method') && c.pkg !== '' && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg)) found = true;
+      if (otherModuleFunc(pass, c)) found = true;
     }
     return !found;
   });
@@ -118,7 +118,7 @@ function protectedInPlace(pass: Pass, fn: FuncNode): boolean {
  * func() error) (err error) { defer Guard(&err); return fn() }`). Read by text, on demand.
  */
 function moduleRecoverer(pass: Pass, c: Callee | undefined): boolean {
-  if (!c || (c.kind !== 'func' && c.kind !== 'method') || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return false;
+  if (!c || !otherModuleFunc(pass, c)) return false;
   if (pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'recover')) return true;
   const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name);
   return (d?.body?.list ?? []).some((st) => {
@@ -256,7 +256,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   // (medium: read by text). True when the go statement runs such a function (reported or not).
   const moduleRunsUnprotected = (go: ast.GoStmt): boolean => {
     const c = pass.types.callee(go.call);
-    if (!c || (c.kind !== 'func' && c.kind !== 'method') || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return false;
+    if (!c || !otherModuleFunc(pass, c)) return false;
     const withRecover = moduleRecoverer(pass, c);
     const exists = withRecover || pass.moduleFunc(c.pkg, c.short, c.recv?.name);
     if (exists && !withRecover) {

@@ -6,7 +6,7 @@ import { bytesContain } from '../syntax/source.js';
 import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { BodyMatch, BodyNeeds, Pass, PassFile } from '../analysis/analyzer.js';
 import type { RuleOptions } from '../analysis/options.js';
-import type { Type } from '../types/api.js';
+import type { Callee, Type } from '../types/api.js';
 import { buildCallGraph, DEFAULT_NO_RETURN, type CallGraph, type FuncNode as GraphNode } from '../types/callgraph.js';
 import { buildCFG, nodeContains, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, FATAL_EVENT_SOURCES } from './catalog.js';
@@ -82,6 +82,40 @@ export function deferredCloses(pass: Pass, body: ast.BlockStmt): DeferredClose[]
 export function inModule(pass: Pass, path: string): boolean {
   const m = pass.pkg.modulePath;
   return m !== '' && (path === m || path.startsWith(m + '/'));
+}
+
+/** Whether a callee is a function or method of another package of the module (its source is at hand, by text). */
+export function otherModuleFunc(pass: Pass, c: Callee | undefined): boolean {
+  return !!c && (c.kind === 'func' || c.kind === 'method') && !!c.pkg && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg);
+}
+
+/**
+ * A counting loop `for v := from; v < to; v++` (or `<=`): its variable, bounds and comparison.
+ */
+export function countingLoop(st: ast.Stmt): { v: string; from: ast.Expr; op: '<' | '<='; to: ast.Expr } | undefined {
+  if (st.kind !== 'ForStmt' || !st.init || !st.cond || !st.post) return undefined;
+  const init = st.init;
+  if (init.kind !== 'AssignStmt' || init.lhs.length !== 1 || init.rhs.length !== 1 || init.lhs[0]!.kind !== 'Ident') return undefined;
+  const v = (init.lhs[0] as ast.Ident).name;
+  const c = unparen(st.cond);
+  if (c.kind !== 'BinaryExpr' || (c.op !== '<' && c.op !== '<=') || unparen(c.x).kind !== 'Ident' || (unparen(c.x) as ast.Ident).name !== v) return undefined;
+  const post = st.post;
+  if (post.kind !== 'IncDecStmt' || post.tok !== '++' || unparen(post.x).kind !== 'Ident' || (unparen(post.x) as ast.Ident).name !== v) return undefined;
+  return { v, from: init.rhs[0]!, op: c.op, to: c.y };
+}
+
+/**
+ * The parts of a statement that run whenever the statement does, before any branch it takes: an
+ * `if`'s init and condition, a `switch`'s init and tag, or the whole of a simple statement
+ * (expression, assignment, declaration, send, return, defer). Nothing for other compound statements.
+ */
+export function unconditionalParts(st: ast.Stmt): ast.Node[] {
+  const out: (ast.Node | null)[] =
+    st.kind === 'IfStmt' ? [st.init, st.cond]
+    : st.kind === 'SwitchStmt' ? [st.init, st.tag]
+    : st.kind === 'ExprStmt' || st.kind === 'AssignStmt' || st.kind === 'DeclStmt' || st.kind === 'SendStmt' || st.kind === 'ReturnStmt' || st.kind === 'DeferStmt' ? [st]
+    : [];
+  return out.filter((n): n is ast.Node => !!n);
 }
 
 /**

@@ -6,7 +6,7 @@ import type * as ast from '../syntax/ast.js';
 import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile, RelatedInput } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { walkNode, type Block, type CFG } from '../types/cfg.js';
+import { walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import { under } from '../types/check.js';
 import { HARMLESS_AT_EXIT, RELEASED_BY_KERNEL, SERVE_CALLS, SERVE_METHODS, SIGNAL_HANDLERS } from './catalog.js';
 import { bareName, bodyNeeds, callName, callText, callsRecoverDirectly, cfgOf, definingValue, isTrueConst, lineOf, textOf, type FuncNode } from './helpers.js';
@@ -173,15 +173,16 @@ function servesIn(pass: Pass, file: PassFile, fn: FuncNode, depth: number, seen:
   // ln.Accept(); ...; go handle(c) } }`) or a `select {}` on every path.
   const g = cfgOf(pass, fn);
   if (g && !g.canReach(g.entry, g.exit)) {
-    for (const info of g.loops.values()) {
-      const st = info.stmt;
-      if (st.kind === 'ForStmt' && (!st.cond || isTrueConst(pass, st.cond)) && info.header.live && !g.loopCanExit(st)) {
-        return { name: 'an endless for loop', byName: false, path: [] };
-      }
-    }
+    for (const info of g.loops.values()) if (endlessFor(pass, g, info)) return { name: 'an endless for loop', byName: false, path: [] };
     if (g.blocks.some((b) => b.live && b.term === 'forever')) return { name: 'select {}', byName: false, path: [] };
   }
   return undefined;
+}
+
+/** A live `for {}` / `for true {}` loop that nothing leaves. */
+function endlessFor(pass: Pass, g: CFG, info: LoopInfo): boolean {
+  const st = info.stmt;
+  return st.kind === 'ForStmt' && (!st.cond || isTrueConst(pass, st.cond)) && info.header.live && !g.loopCanExit(st);
 }
 
 /** The first place main blocks for good, reachable from `from`. */
@@ -248,8 +249,7 @@ function blockingIn(pass: Pass, file: PassFile, main: ast.FuncDecl, g: CFG, from
     if (st.kind === 'RangeStmt' && neverClosedChan(pass, main, st.x) && info.header.live && g.loopExits(st).exits.length === 0 && g.canReach(from, info.header)) {
       return { what: `the endless range over ${textOf(file, st.x)}`, node: st, at: info.header, via: '', byName: false };
     }
-    if (st.kind !== 'ForStmt' || (st.cond && !isTrueConst(pass, st.cond))) continue;
-    if (info.header.live && !g.loopCanExit(st) && g.canReach(from, info.header)) {
+    if (endlessFor(pass, g, info) && g.canReach(from, info.header)) {
       return { what: 'the endless for loop', node: st, at: info.header, via: '', byName: false };
     }
   }

@@ -86,7 +86,7 @@ func startSpan(name string) func() {
 }
 
 func traced(path string, job func() error) error {
-	defer startTrace(path)() // want `defer startTrace\(path\)\(\) defers the function startTrace returns, which is nil when it takes its .return nil. on line \d+`
+	defer startTrace(path)() // want `defer startTrace\(path\)\(\) defers the function startTrace returns, which is nil when startTrace takes its .return nil. on line \d+`
 	return job()
 }
 

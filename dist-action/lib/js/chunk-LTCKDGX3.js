@@ -410,6 +410,24 @@ function inModule(pass, path) {
   const m = pass.pkg.modulePath;
   return m !== "" && (path === m || path.startsWith(m + "/"));
 }
+function otherModuleFunc(pass, c) {
+  return !!c && (c.kind === "func" || c.kind === "method") && !!c.pkg && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg);
+}
+function countingLoop(st) {
+  if (st.kind !== "ForStmt" || !st.init || !st.cond || !st.post) return void 0;
+  const init = st.init;
+  if (init.kind !== "AssignStmt" || init.lhs.length !== 1 || init.rhs.length !== 1 || init.lhs[0].kind !== "Ident") return void 0;
+  const v = init.lhs[0].name;
+  const c = unparen(st.cond);
+  if (c.kind !== "BinaryExpr" || c.op !== "<" && c.op !== "<=" || unparen(c.x).kind !== "Ident" || unparen(c.x).name !== v) return void 0;
+  const post = st.post;
+  if (post.kind !== "IncDecStmt" || post.tok !== "++" || unparen(post.x).kind !== "Ident" || unparen(post.x).name !== v) return void 0;
+  return { v, from: init.rhs[0], op: c.op, to: c.y };
+}
+function unconditionalParts(st) {
+  const out = st.kind === "IfStmt" ? [st.init, st.cond] : st.kind === "SwitchStmt" ? [st.init, st.tag] : st.kind === "ExprStmt" || st.kind === "AssignStmt" || st.kind === "DeclStmt" || st.kind === "SendStmt" || st.kind === "ReturnStmt" || st.kind === "DeferStmt" ? [st] : [];
+  return out.filter((n) => !!n);
+}
 function inTestCode(stack) {
   for (const n of stack) {
     if (!isFunc(n)) continue;
@@ -3504,7 +3522,7 @@ function sendsOnce(pass, s) {
   return s.sends.every((a) => s.sends.every((b) => a === b || !sg.canReach(a, b)));
 }
 function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) {
-  const drainsBySignal = /* @__PURE__ */ new Set();
+  const drains = /* @__PURE__ */ new Set();
   const goLoops = g.loopsContaining(g.locate(at).block);
   const oneValue = !s.viaCall && sendsOnce(pass, s) && goLoops.length === 0;
   const single = senders === 1 && oneValue;
@@ -3515,45 +3533,17 @@ function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) 
       const r = receivedChan(pass, y);
       return r !== void 0 && s.signals.some((k) => sameRefKey(r, k));
     };
-    if (goLoops.length === 0) {
-      let count2 = 0;
-      for (const st of fn.body.list ?? []) {
-        if (st.kind === "DeferStmt" || st.kind === "GoStmt") continue;
-        inspect(st, (y) => {
-          if (y.kind === "FuncLit") return false;
-          if (isSignal(y)) count2++;
-          return true;
-        });
-        if (count2 >= senders) {
-          allSignalled = st;
-          break;
-        }
-      }
-    } else if (goLoops.length === 1 && senders === 1) {
+    if (goLoops.length === 0) allSignalled = afterReceives(fn.body, isSignal, senders);
+    else if (goLoops.length === 1 && senders === 1) {
       const trips = tripKey(file, goLoops[0].stmt);
       for (const info of g.loops.values()) {
         if (info === goLoops[0] || trips === void 0 || tripKey(file, info.stmt) !== trips) continue;
         if (g.loopExits(info.stmt).exits.length > 0 || !receivesEachIteration(info.stmt.body, isSignal)) continue;
-        for (const n of loopHeadEntries(info)) drainsBySignal.add(n);
+        for (const n of loopHeadEntries(info)) drains.add(n);
       }
     }
   }
-  let allReceived;
-  if (senders > 1 && oneValue && fn.body) {
-    let count2 = 0;
-    for (const st of fn.body.list ?? []) {
-      if (st.kind === "DeferStmt" || st.kind === "GoStmt") continue;
-      inspect(st, (y) => {
-        if (y.kind === "FuncLit") return false;
-        if (sameRefKey(receivedChan(pass, y), key)) count2++;
-        return true;
-      });
-      if (count2 >= senders) {
-        allReceived = st;
-        break;
-      }
-    }
-  }
+  const allReceived = senders > 1 && oneValue && fn.body ? afterReceives(fn.body, (y) => sameRefKey(receivedChan(pass, y), key), senders) : void 0;
   if (many && fn.body) {
     for (const info of g.loops.values()) {
       if (goLoops.includes(info) || g.loopExits(info.stmt).exits.length > 0) continue;
@@ -3564,11 +3554,10 @@ function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) 
       const semKey = refKey(pass, first.chan);
       if (semKey === void 0 || !releasedOnExit(pass, s, semKey)) continue;
       if (trips === `cap(${textOf(file, unparen(first.chan))})` || trips === makeCapacity(pass, file, fn.body, semKey)) {
-        for (const n of loopHeadEntries(info)) drainsBySignal.add(n);
+        for (const n of loopHeadEntries(info)) drains.add(n);
       }
     }
   }
-  const drains = drainsBySignal;
   const rangeOps = /* @__PURE__ */ new Set();
   for (const info of g.loops.values()) {
     const st = info.stmt;
@@ -3610,6 +3599,19 @@ function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) 
     });
   };
 }
+function afterReceives(body, isReceive, count2) {
+  let n = 0;
+  for (const st of body.list ?? []) {
+    if (st.kind === "DeferStmt" || st.kind === "GoStmt") continue;
+    inspect(st, (y) => {
+      if (y.kind === "FuncLit") return false;
+      if (isReceive(y)) n++;
+      return true;
+    });
+    if (n >= count2) return st;
+  }
+  return void 0;
+}
 function releasedOnExit(pass, s, key) {
   const subst = targetSubst(pass, s.target);
   let found = false;
@@ -3641,24 +3643,16 @@ function makeCapacity(pass, file, body, key) {
 }
 function tripKey(file, st) {
   if (st.kind === "RangeStmt") return textOf(file, unparen(st.x));
-  const init = st.init;
-  const cond = st.cond && unparen(st.cond);
-  const post = st.post;
-  if (init?.kind !== "AssignStmt" || init.lhs.length !== 1 || init.rhs.length !== 1 || cond?.kind !== "BinaryExpr" || cond.op !== "<") return void 0;
-  const v = init.lhs[0];
-  const zero = unparen(init.rhs[0]);
-  if (v.kind !== "Ident" || zero.kind !== "BasicLit" || zero.value !== "0") return void 0;
-  const x = unparen(cond.x);
-  if (x.kind !== "Ident" || x.name !== v.name) return void 0;
-  if (post?.kind !== "IncDecStmt" || post.tok !== "++" || unparen(post.x).kind !== "Ident" || unparen(post.x).name !== v.name) return void 0;
-  const bound = unparen(cond.y);
+  const l = countingLoop(st);
+  const zero = l && unparen(l.from);
+  if (!l || l.op !== "<" || zero?.kind !== "BasicLit" || zero.value !== "0") return void 0;
+  const bound = unparen(l.to);
   if (bound.kind === "CallExpr" && unparen(bound.fun).kind === "Ident" && unparen(bound.fun).name === "len" && bound.args?.length === 1) return textOf(file, unparen(bound.args[0]));
   return textOf(file, bound);
 }
 function receivesEachIteration(body, isReceive) {
-  const has = (n) => !!n && nodeContains(n, isReceive);
   for (const st of body.list ?? []) {
-    if (st.kind === "IfStmt" ? has(st.init) || has(st.cond) : st.kind === "SwitchStmt" ? has(st.init) || has(st.tag) : (st.kind === "ExprStmt" || st.kind === "AssignStmt" || st.kind === "DeclStmt") && has(st)) return true;
+    if (unconditionalParts(st).some((n) => nodeContains(n, isReceive))) return true;
     if (nodeContains(st, (y) => y.kind === "BranchStmt" || y.kind === "ReturnStmt")) return false;
   }
   return false;
@@ -5984,7 +5978,8 @@ function helperOrigin(pass, file, e) {
   const call = unparen(e);
   if (call.kind !== "CallExpr") return void 0;
   const c = pass.types.callee(call);
-  if (c?.pkg && c.pkg !== pass.pkg.importPath) return moduleHelperOrigin(pass, file, call, c);
+  if (c && otherModuleFunc(pass, c)) return moduleHelperOrigin(pass, file, call, c);
+  if (c?.pkg && c.pkg !== pass.pkg.importPath) return void 0;
   const decl = c?.decl;
   if (!decl?.body) return void 0;
   let inner = helperOrigins.get(decl);
@@ -5994,7 +5989,6 @@ function helperOrigin(pass, file, e) {
   return { ...inner, call, name: `${helper} (${inner.name} inside)` };
 }
 function moduleHelperOrigin(pass, file, call, c) {
-  if (c.kind !== "func" && c.kind !== "method" || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return void 0;
   const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "os.Create");
   if (!d?.body) return void 0;
   let name;
@@ -6694,6 +6688,11 @@ function nilReturnOf(pass, call, index = 0) {
   });
   return ret;
 }
+function whenNil(pass, file, call, ret, value) {
+  const rf = pass.fileOf(ret) ?? file;
+  const callee = textOf(file, call.fun);
+  return mapLookup(pass, value) ? `the map lookup ${textOf(rf, value)} that ${callee} returns on line ${lineOf(rf, ret)} misses` : `${callee} takes its \`return nil\` on line ${lineOf(rf, ret)}`;
+}
 function mapLookup(pass, e) {
   const x = unparen(e);
   return x.kind === "IndexExpr" && under2(pass.types.typeOf(x.x))?.kind === "map";
@@ -6764,7 +6763,7 @@ function nilSource(pass, file, fn, v, d) {
           const retVal = nilRet?.results?.[x.lhs.length > 1 ? i : 0];
           found = nilRet && retVal ? {
             after: x,
-            says: mapLookup(pass, retVal) ? `${v.name} is nil when the map lookup ${textOf(pass.fileOf(nilRet) ?? file, retVal)} that ${textOf(file, call.fun)} returns on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)} misses` : `${v.name} is nil when ${textOf(file, call.fun)} takes its \`return nil\` on line ${lineOf(pass.fileOf(nilRet) ?? file, nilRet)}`,
+            says: `${v.name} is nil when ${whenNil(pass, file, call, nilRet, retVal)}`,
             related: { node: nilRet, message: `${textOf(file, call.fun)} returns a nil func here` },
             fix: `make ${textOf(file, call.fun)} return a no-op func instead of nil, or guard the defer with \`if ${v.name} != nil\``,
             confidence: "medium"
@@ -7297,12 +7296,11 @@ function checkCallResult(pass, file, fn, d, call) {
   if (!nilRet || !r) return;
   const callee = textOf(file, call.fun);
   const rf = pass.fileOf(nilRet) ?? file;
-  const when = mapLookup(pass, r) ? `the map lookup ${textOf(rf, r)} it returns on line ${lineOf(rf, nilRet)} misses` : `it takes its \`return nil\` on line ${lineOf(rf, nilRet)}`;
   pass.report({
     node: d,
     file,
     confidence: "medium",
-    message: `defer ${textOf(file, d.call)} defers the function ${callee} returns, which is nil when ${when}: the defer statement accepts the nil func, and the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; make ${callee} return a no-op func instead of nil, or keep its result and guard the defer with a nil check`,
+    message: `defer ${textOf(file, d.call)} defers the function ${callee} returns, which is nil when ${whenNil(pass, file, call, nilRet, r)}: the defer statement accepts the nil func, and the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; make ${callee} return a no-op func instead of nil, or keep its result and guard the defer with a nil check`,
     related: [{ node: nilRet, file: rf, message: `${callee} returns a nil func here` }]
   });
 }
@@ -7462,9 +7460,8 @@ function dereferencesArg(pass, call, x) {
     });
     if (guarded) continue;
     for (const st of decl.body.list ?? []) {
-      const parts = st.kind === "IfStmt" ? [st.init, st.cond] : st.kind === "SwitchStmt" ? [st.init, st.tag] : st.kind === "ExprStmt" || st.kind === "AssignStmt" || st.kind === "ReturnStmt" || st.kind === "DeclStmt" || st.kind === "DeferStmt" ? [st] : [];
-      for (const part of parts) {
-        const use = part ? firstUseOf(pass, part, p, false) : void 0;
+      for (const part of unconditionalParts(st)) {
+        const use = firstUseOf(pass, part, p, false);
         if (use && !nilSafeCall(pass, use, p)) return true;
       }
     }
@@ -8348,19 +8345,11 @@ function constantTrips(st) {
     if (x.kind === "CompositeLit" && x.type?.kind === "ArrayType" && !(x.elts ?? []).some((e) => e.kind === "KeyValueExpr")) return (x.elts ?? []).length;
     return int(x);
   }
-  if (st.kind !== "ForStmt" || !st.init || !st.cond || !st.post) return void 0;
-  const init = st.init;
-  if (init.kind !== "AssignStmt" || init.lhs.length !== 1 || init.rhs.length !== 1 || init.lhs[0].kind !== "Ident") return void 0;
-  const v = init.lhs[0].name;
-  const from = int(init.rhs[0]);
-  const c = unparen(st.cond);
-  if (from === void 0 || c.kind !== "BinaryExpr" || unparen(c.x).kind !== "Ident" || unparen(c.x).name !== v) return void 0;
-  const to = int(c.y);
-  const post = st.post;
-  if (to === void 0 || post.kind !== "IncDecStmt" || post.tok !== "++" || unparen(post.x).kind !== "Ident" || unparen(post.x).name !== v) return void 0;
-  if (c.op === "<") return Math.max(0, to - from);
-  if (c.op === "<=") return Math.max(0, to - from + 1);
-  return void 0;
+  const l = countingLoop(st);
+  const from = l && int(l.from);
+  const to = l && int(l.to);
+  if (!l || from === void 0 || to === void 0) return void 0;
+  return l.op === "<" ? Math.max(0, to - from) : Math.max(0, to - from + 1);
 }
 function guardedBy(pass, body, exit, vars) {
   if (vars.length === 0) return false;
@@ -9663,8 +9652,8 @@ function onlyForeignCalls(pass, fn) {
     if (x.kind !== "CallExpr") return true;
     const c = pass.types.callee(x);
     if (!c || c.name === "builtin panic" || c.name === "(net/http.Handler).ServeHTTP") ok = false;
-    else if ((c.kind === "func" || c.kind === "method") && c.pkg !== "" && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg)) {
-      if (pass.moduleFunc(c.pkg, c.short, c.recv?.name, "recover")) foreign = true;
+    else if (otherModuleFunc(pass, c)) {
+      if (moduleRecoverer(pass, c)) foreign = true;
       else if (pass.moduleFunc(c.pkg, c.short, c.recv?.name)) ok = false;
       else foreign = true;
     } else if ((c.kind === "func" || c.kind === "method" || c.kind === "interface") && c.pkg !== "" && c.pkg !== pass.pkg.importPath) foreign = true;
@@ -9680,7 +9669,7 @@ function callsOtherModulePackage(pass, fn) {
     if (found) return false;
     if (x.kind === "CallExpr") {
       const c = pass.types.callee(x);
-      if (c && (c.kind === "func" || c.kind === "method") && c.pkg !== "" && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg)) found = true;
+      if (otherModuleFunc(pass, c)) found = true;
     }
     return !found;
   });
@@ -9714,7 +9703,7 @@ function protectedInPlace(pass, fn) {
   return ok && inPlace;
 }
 function moduleRecoverer(pass, c) {
-  if (!c || c.kind !== "func" && c.kind !== "method" || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return false;
+  if (!c || !otherModuleFunc(pass, c)) return false;
   if (pass.moduleFunc(c.pkg, c.short, c.recv?.name, "recover")) return true;
   const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name);
   return (d?.body?.list ?? []).some((st) => {
@@ -9826,7 +9815,7 @@ function check5(pass, file, fn) {
   const fname = funcName(file, fn);
   const moduleRunsUnprotected = (go) => {
     const c = pass.types.callee(go.call);
-    if (!c || c.kind !== "func" && c.kind !== "method" || !c.pkg || c.pkg === pass.pkg.importPath || !inModule(pass, c.pkg)) return false;
+    if (!c || !otherModuleFunc(pass, c)) return false;
     const withRecover = moduleRecoverer(pass, c);
     const exists = withRecover || pass.moduleFunc(c.pkg, c.short, c.recv?.name);
     if (exists && !withRecover) {
@@ -11167,15 +11156,14 @@ function servesIn(pass, file, fn, depth, seen) {
   if (found) return found;
   const g = cfgOf(pass, fn);
   if (g && !g.canReach(g.entry, g.exit)) {
-    for (const info of g.loops.values()) {
-      const st = info.stmt;
-      if (st.kind === "ForStmt" && (!st.cond || isTrueConst(pass, st.cond)) && info.header.live && !g.loopCanExit(st)) {
-        return { name: "an endless for loop", byName: false, path: [] };
-      }
-    }
+    for (const info of g.loops.values()) if (endlessFor(pass, g, info)) return { name: "an endless for loop", byName: false, path: [] };
     if (g.blocks.some((b) => b.live && b.term === "forever")) return { name: "select {}", byName: false, path: [] };
   }
   return void 0;
+}
+function endlessFor(pass, g, info) {
+  const st = info.stmt;
+  return st.kind === "ForStmt" && (!st.cond || isTrueConst(pass, st.cond)) && info.header.live && !g.loopCanExit(st);
 }
 function neverClosedChan(pass, main, x) {
   const id = unparen(x);
@@ -11233,8 +11221,7 @@ function blockingIn(pass, file, main, g, from) {
     if (st.kind === "RangeStmt" && neverClosedChan(pass, main, st.x) && info.header.live && g.loopExits(st).exits.length === 0 && g.canReach(from, info.header)) {
       return { what: `the endless range over ${textOf(file, st.x)}`, node: st, at: info.header, via: "", byName: false };
     }
-    if (st.kind !== "ForStmt" || st.cond && !isTrueConst(pass, st.cond)) continue;
-    if (info.header.live && !g.loopCanExit(st) && g.canReach(from, info.header)) {
+    if (endlessFor(pass, g, info) && g.canReach(from, info.header)) {
       return { what: "the endless for loop", node: st, at: info.header, via: "", byName: false };
     }
   }

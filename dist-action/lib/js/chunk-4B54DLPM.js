@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-YFDP2UTC.js";
+} from "./chunk-5QOVPMSH.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-5NWWT2CN.js";
+} from "./chunk-7LDWCRL7.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4SSFPN7Q.js";
+} from "./chunk-LTCKDGX3.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-ZFGOFPV3.js";
+} from "./chunk-CVD3TWY2.js";
 import "./chunk-XQNQ7JJ5.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-F74MNKGF.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-4SSFPN7Q.js";
+import "./chunk-LTCKDGX3.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

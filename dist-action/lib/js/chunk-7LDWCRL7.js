@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GYTFSVYQ.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-NRGF74XG.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-VPTAWOIY.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-W5SUHPM5.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-6TIULD2D.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-FLMSZZD6.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-V5BAUIY7.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-5CNBU66G.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-KYKAMURR.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-NNZPCQHC.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-6IRIE62E.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-2QRQRJXW.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-4B54DLPM.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-IAIGRPNE.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-EGKL6YR7.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-4SCH7XMG.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-RCVMVWKQ.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-XSIHHFVV.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-UNNLGDH7.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

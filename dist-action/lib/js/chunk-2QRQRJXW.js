@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-YFDP2UTC.js";
+} from "./chunk-5QOVPMSH.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-NXCAJDMM.js";
-import "./chunk-5NWWT2CN.js";
+import "./chunk-7LDWCRL7.js";
 import "./chunk-XQNQ7JJ5.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-F74MNKGF.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-4SSFPN7Q.js";
+import "./chunk-LTCKDGX3.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-5NWWT2CN.js";
+} from "./chunk-7LDWCRL7.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4SSFPN7Q.js";
+} from "./chunk-LTCKDGX3.js";
 import {
   SEVERITIES,
   compareFindings,

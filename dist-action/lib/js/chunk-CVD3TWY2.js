@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4SSFPN7Q.js";
+} from "./chunk-LTCKDGX3.js";
 import {
   docUrl,
   severityRank

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4SSFPN7Q.js";
+} from "./chunk-LTCKDGX3.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";
