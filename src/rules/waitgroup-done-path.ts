@@ -370,6 +370,47 @@ function oneOfMany(file: PassFile, go: ast.GoStmt, waiter: string): boolean {
 }
 
 /**
+ * Whether the function that starts the goroutine adds to the group for something other than a go
+ * statement: an `Add` of a literal count, outside loops, after which the statement list holds no
+ * go statement before the next `Add` to the group (`wg.Add(1) // Done when ackOut is closed`
+ * before handing ackOut to a helper, then `wg.Add(1); go pump()`, where pump calls Done for the
+ * helper's count as well as its own deferred one, paho.mqtt's comms workers).
+ */
+function spawnerAddsExtra(file: PassFile, go: ast.GoStmt, waiter: string): boolean {
+  const decl = enclosingFuncDecl(file, go);
+  if (!decl?.body) return false;
+  const group = groupName(waiter);
+  const addOf = (st: ast.Stmt): ast.CallExpr | undefined => {
+    if (st.kind !== 'ExprStmt') return undefined;
+    const c = unparen(st.x);
+    if (c.kind !== 'CallExpr') return undefined;
+    const f = unparen(c.fun);
+    return f.kind === 'SelectorExpr' && f.sel.name === 'Add' && groupName(textOf(file, f.x)) === group ? c : undefined;
+  };
+  let extra = false;
+  const visit = (list: readonly ast.Stmt[]): void => {
+    list.forEach((st, i) => {
+      const add = addOf(st);
+      if (!add) return;
+      const arg = add.args?.length === 1 ? unparen(add.args[0]!) : undefined;
+      if (arg?.kind !== 'BasicLit' || !/^[1-9][0-9]*$/.test(arg.value)) return;
+      for (const next of list.slice(i + 1)) {
+        if (next.kind === 'GoStmt') return;
+        if (addOf(next)) break;
+      }
+      extra = true;
+    });
+  };
+  walkNode(decl.body, (x) => {
+    if (extra || x.kind === 'FuncLit' || x.kind === 'ForStmt' || x.kind === 'RangeStmt') return false;
+    if (x.kind === 'BlockStmt') visit(x.list ?? []);
+    else if (x.kind === 'CaseClause' || x.kind === 'CommClause') visit(x.body ?? []);
+    return true;
+  });
+  return extra;
+}
+
+/**
  * Whether the function that starts the goroutine waits for the group after the go statement and
  * then adds to it again (`wg.Wait(); wg.Add(1)`): an early Done that says "started", with the
  * deferred one saying "finished" for the new count. The two Dones match two Adds.
@@ -473,7 +514,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       // Called after the defer, or before it on a path that goes on to the defer (an early Done
       // whose return was forgotten): both run.
       const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
-      if (again && !addsAgainAfterWait(file, go, waiter.replace(/^&/, ''))) {
+      if (again && !addsAgainAfterWait(file, go, waiter.replace(/^&/, '')) && !spawnerAddsExtra(file, go, waiter.replace(/^&/, ''))) {
         // An explicit Done after which the goroutine goes on with its loop (`case _, ok := <-ackOut:
         // if !ok { ackOut = nil; wg.Done(); continue }`) signals the end of other work the
         // spawner added for: deliberate more often than not, so low confidence.

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-7LDWCRL7.js";
+} from "./chunk-C6CPYZH4.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

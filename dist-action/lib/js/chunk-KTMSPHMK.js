@@ -9337,6 +9337,39 @@ function oneOfMany(file, go, waiter) {
     return arg?.kind === "BasicLit" && arg.value === "1" && (end(a) <= pos(l) || pos(a) >= end(l));
   });
 }
+function spawnerAddsExtra(file, go, waiter) {
+  const decl = enclosingFuncDecl(file, go);
+  if (!decl?.body) return false;
+  const group = groupName(waiter);
+  const addOf = (st) => {
+    if (st.kind !== "ExprStmt") return void 0;
+    const c = unparen(st.x);
+    if (c.kind !== "CallExpr") return void 0;
+    const f = unparen(c.fun);
+    return f.kind === "SelectorExpr" && f.sel.name === "Add" && groupName(textOf(file, f.x)) === group ? c : void 0;
+  };
+  let extra = false;
+  const visit = (list) => {
+    list.forEach((st, i) => {
+      const add = addOf(st);
+      if (!add) return;
+      const arg = add.args?.length === 1 ? unparen(add.args[0]) : void 0;
+      if (arg?.kind !== "BasicLit" || !/^[1-9][0-9]*$/.test(arg.value)) return;
+      for (const next of list.slice(i + 1)) {
+        if (next.kind === "GoStmt") return;
+        if (addOf(next)) break;
+      }
+      extra = true;
+    });
+  };
+  walkNode(decl.body, (x) => {
+    if (extra || x.kind === "FuncLit" || x.kind === "ForStmt" || x.kind === "RangeStmt") return false;
+    if (x.kind === "BlockStmt") visit(x.list ?? []);
+    else if (x.kind === "CaseClause" || x.kind === "CommClause") visit(x.body ?? []);
+    return true;
+  });
+  return extra;
+}
 function addsAgainAfterWait(file, go, waiter) {
   const calls = spawnerCallsAfter(file, go, waiter);
   const wait = calls.find((c) => c.name === "Wait");
@@ -9419,7 +9452,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
     if (deferred) {
       const entryOf = (d) => cfg.locate(d.call)?.node ?? d.call;
       const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
-      if (again && !addsAgainAfterWait(file, go, waiter.replace(/^&/, ""))) {
+      if (again && !addsAgainAfterWait(file, go, waiter.replace(/^&/, "")) && !spawnerAddsExtra(file, go, waiter.replace(/^&/, ""))) {
         const at2 = cfg.locate(entryOf(again));
         const loopsOn = !!at2 && cfg.loopsContaining(at2.block).some((l) => cfg.canReach(entryOf(again), l.header));
         pass.report({

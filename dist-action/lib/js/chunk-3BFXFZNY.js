@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LTCKDGX3.js";
+} from "./chunk-KTMSPHMK.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

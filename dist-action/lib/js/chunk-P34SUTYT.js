@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-5QOVPMSH.js";
+} from "./chunk-VTQP7JIV.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-7LDWCRL7.js";
+} from "./chunk-C6CPYZH4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LTCKDGX3.js";
+} from "./chunk-KTMSPHMK.js";
 import {
   SEVERITIES,
   compareFindings,

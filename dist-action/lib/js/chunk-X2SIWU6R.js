@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-LTCKDGX3.js";
+} from "./chunk-KTMSPHMK.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LTCKDGX3.js";
+} from "./chunk-KTMSPHMK.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-7LDWCRL7.js";
+} from "./chunk-C6CPYZH4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-LTCKDGX3.js";
+} from "./chunk-KTMSPHMK.js";
 import {
   SEVERITIES,
   compareFindings,
