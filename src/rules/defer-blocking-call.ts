@@ -511,9 +511,9 @@ function semaphores(pass: Pass): Set<string> {
 }
 
 /** Methods whose call tells other goroutines or a process to stop. */
-const STOP_METHODS = new Set(['Close', 'CloseSend', 'Stop', 'GracefulStop', 'Shutdown', 'Cancel', 'Kill', 'Signal', 'Interrupt', 'Abort']);
+const STOP_METHODS = new Set(['Close', 'CloseSend', 'Stop', 'GracefulStop', 'Shutdown', 'ShutDown', 'Cancel', 'Kill', 'Signal', 'Interrupt', 'Abort']);
 /** A name that starts with a stopping verb as its own word (`closeConns`, `StopListening`; not `Closed`, `stopped`). */
-const STOP_VERB = /^([cC]lose|[sS]top|[sS]hutdown|[cC]ancel|[kK]ill|[aA]bort|[iI]nterrupt|[tT]erminate|[qQ]uit)(?=[A-Z_]|$)/;
+const STOP_VERB = /^([cC]lose|[sS]top|[sS]hut[dD]own|[cC]ancel|[kK]ill|[aA]bort|[iI]nterrupt|[tT]erminate|[qQ]uit)(?=[A-Z_]|$)/;
 
 /**
  * Whether a call or statement asks other goroutines to finish: `close(ch)`, a context's cancel

@@ -553,8 +553,53 @@ function cleanupOfKeptValue(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boole
     const u = unparen(e);
     return u.kind === 'Ident' && objs.has(pass.types.objectOf(u)!);
   };
-  return storedOutside(pass, loop, isCompanion);
+  if (storedOutside(pass, loop, isCompanion)) return true;
+  // A plain value reserved by the call (a port number from `port, release, err :=
+  // freePort(...)`) may be kept as text: formatted into a local (`addr := net.JoinHostPort(host,
+  // strconv.Itoa(port))`) that goes into a slice declared outside the loop (`args =
+  // append(args, "--publish="+addr)`, kind's port mappings). The reservation has to last until
+  // the function is done with all of them. A context does not count: passing it to a call
+  // keeps nothing.
+  const carried = new Set<unknown>();
+  for (const o of objs) {
+    const t = o.type;
+    if (!(t?.kind === 'named' && t.pkg === 'context')) carried.add(o);
+  }
+  if (carried.size === 0) return false;
+  const carries = (e: ast.Expr): boolean => {
+    const u = unparen(e);
+    switch (u.kind) {
+      case 'Ident': return carried.has(pass.types.objectOf(u));
+      case 'BinaryExpr': return carries(u.x) || carries(u.y);
+      case 'CompositeLit': return (u.elts ?? []).some((el) => carries(el.kind === 'KeyValueExpr' ? el.value : el));
+      case 'CallExpr': {
+        const c = pass.types.callee(u);
+        const formats = !!c && (c.kind === 'conversion' || FORMATS_VALUE.has(c.name));
+        const f = unparen(u.fun);
+        const appends = f.kind === 'Ident' && f.name === 'append' && c?.kind === 'builtin';
+        return (formats || appends) && (u.args ?? []).some(carries);
+      }
+      default: return false;
+    }
+  };
+  // Locals of the iteration computed from the value, in source order.
+  walkSameFunc(loop.body, (x) => {
+    if (x.kind === 'AssignStmt' && x.tok === ':=' && x.lhs.length === x.rhs.length) {
+      x.rhs.forEach((r, i) => {
+        const l = unparen(x.lhs[i]!);
+        if (l.kind === 'Ident' && carries(r)) carried.add(pass.types.objectOf(l));
+      });
+    }
+    return true;
+  });
+  return storedOutside(pass, loop, carries);
 }
+
+/** Calls whose result carries their arguments' values as text or in a path. */
+const FORMATS_VALUE: ReadonlySet<string> = new Set([
+  'fmt.Sprint', 'fmt.Sprintf', 'fmt.Sprintln', 'strconv.Itoa', 'strconv.FormatInt', 'strconv.FormatUint',
+  'net.JoinHostPort', 'strings.Join', 'path.Join', 'path/filepath.Join',
+]);
 
 /**
  * For `defer cleanup()` of a func variable the loop body assigns together with other values
@@ -759,6 +804,33 @@ function containsCall(e: ast.Node): boolean {
   return found;
 }
 
+/**
+ * A deferred call of a lock helper's release (`unlockFile(name)`, `unlock(path)`, a function
+ * named `unlock...`/`Unlock...`) whose first argument is a variable the loop
+ * declares, after a call in the same iteration of the matching acquire (`lockFile(name)`) with
+ * the same first argument: each iteration locks something else.
+ */
+function helperLockAll(pass: Pass, file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  const name = fun.kind === 'Ident' ? fun.name : fun.kind === 'SelectorExpr' ? fun.sel.name : undefined;
+  const arg = d.call.args?.[0];
+  if (!name || !arg || !/^[uU]nlock/.test(name)) return false;
+  const acquire = name[0] === 'u' ? 'l' + name.slice(3) : 'L' + name.slice(3);
+  if (!perIterationMutex(pass, loop, arg)) return false;
+  const argText = textOf(file, arg);
+  const at = nodePos(d);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found || nodePos(x) >= at) return false;
+    if (x.kind !== 'CallExpr') return true;
+    const f = unparen(x.fun);
+    const n = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : undefined;
+    if (n === acquire && x.args?.[0] && textOf(file, x.args[0]) === argText) found = true;
+    return !found;
+  });
+  return found;
+}
+
 function perIterationMutex(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
   const from = nodePos(loop);
   const to = nodeEnd(loop);
@@ -896,6 +968,11 @@ function run(pass: Pass): void {
         }
       }
 
+      // Lock-all through lock helpers: `lockFile(name)` in the iteration and `defer
+      // unlockFile(name)` for a name the loop declares, then work under all of them after the
+      // loop (client-go's ModifyConfig locks every kubeconfig file in sorted order): each
+      // iteration takes another lock, held until return on purpose.
+      if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(fn.body, outer)) return;
       const held = describeRelease(pass, file, d);
       const acq = held ? acquisitionOf(pass, file, loop, held, at) : undefined;
       if (held && acq) {

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-C6CPYZH4.js";
+} from "./chunk-YI5ASWFH.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-VTQP7JIV.js";
+} from "./chunk-LCBCZVFJ.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-NXCAJDMM.js";
-import "./chunk-C6CPYZH4.js";
+import "./chunk-YI5ASWFH.js";
 import "./chunk-XQNQ7JJ5.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-F74MNKGF.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-KTMSPHMK.js";
+import "./chunk-MPQ4P4SA.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

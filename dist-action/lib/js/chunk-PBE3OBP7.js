@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-VTQP7JIV.js";
+} from "./chunk-LCBCZVFJ.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-C6CPYZH4.js";
+} from "./chunk-YI5ASWFH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KTMSPHMK.js";
+} from "./chunk-MPQ4P4SA.js";
 import {
   SEVERITIES,
   compareFindings,

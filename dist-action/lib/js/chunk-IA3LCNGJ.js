@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KTMSPHMK.js";
+} from "./chunk-MPQ4P4SA.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-C6CPYZH4.js";
+} from "./chunk-YI5ASWFH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KTMSPHMK.js";
+} from "./chunk-MPQ4P4SA.js";
 import {
   SEVERITIES,
   compareFindings,

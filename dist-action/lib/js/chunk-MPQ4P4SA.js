@@ -2878,8 +2878,56 @@ function cleanupOfKeptValue(pass, loop, d) {
     const u = unparen(e);
     return u.kind === "Ident" && objs.has(pass.types.objectOf(u));
   };
-  return storedOutside(pass, loop, isCompanion);
+  if (storedOutside(pass, loop, isCompanion)) return true;
+  const carried = /* @__PURE__ */ new Set();
+  for (const o of objs) {
+    const t = o.type;
+    if (!(t?.kind === "named" && t.pkg === "context")) carried.add(o);
+  }
+  if (carried.size === 0) return false;
+  const carries = (e) => {
+    const u = unparen(e);
+    switch (u.kind) {
+      case "Ident":
+        return carried.has(pass.types.objectOf(u));
+      case "BinaryExpr":
+        return carries(u.x) || carries(u.y);
+      case "CompositeLit":
+        return (u.elts ?? []).some((el) => carries(el.kind === "KeyValueExpr" ? el.value : el));
+      case "CallExpr": {
+        const c = pass.types.callee(u);
+        const formats = !!c && (c.kind === "conversion" || FORMATS_VALUE.has(c.name));
+        const f = unparen(u.fun);
+        const appends = f.kind === "Ident" && f.name === "append" && c?.kind === "builtin";
+        return (formats || appends) && (u.args ?? []).some(carries);
+      }
+      default:
+        return false;
+    }
+  };
+  walkSameFunc(loop.body, (x) => {
+    if (x.kind === "AssignStmt" && x.tok === ":=" && x.lhs.length === x.rhs.length) {
+      x.rhs.forEach((r, i) => {
+        const l = unparen(x.lhs[i]);
+        if (l.kind === "Ident" && carries(r)) carried.add(pass.types.objectOf(l));
+      });
+    }
+    return true;
+  });
+  return storedOutside(pass, loop, carries);
 }
+var FORMATS_VALUE = /* @__PURE__ */ new Set([
+  "fmt.Sprint",
+  "fmt.Sprintf",
+  "fmt.Sprintln",
+  "strconv.Itoa",
+  "strconv.FormatInt",
+  "strconv.FormatUint",
+  "net.JoinHostPort",
+  "strings.Join",
+  "path.Join",
+  "path/filepath.Join"
+]);
 function companionsOf(pass, loop, d) {
   const out = /* @__PURE__ */ new Set();
   const fun = unparen(d.call.fun);
@@ -3029,6 +3077,26 @@ function containsCall(e) {
   });
   return found;
 }
+function helperLockAll(pass, file, loop, d) {
+  const fun = unparen(d.call.fun);
+  const name = fun.kind === "Ident" ? fun.name : fun.kind === "SelectorExpr" ? fun.sel.name : void 0;
+  const arg = d.call.args?.[0];
+  if (!name || !arg || !/^[uU]nlock/.test(name)) return false;
+  const acquire = name[0] === "u" ? "l" + name.slice(3) : "L" + name.slice(3);
+  if (!perIterationMutex(pass, loop, arg)) return false;
+  const argText = textOf(file, arg);
+  const at = pos(d);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found || pos(x) >= at) return false;
+    if (x.kind !== "CallExpr") return true;
+    const f = unparen(x.fun);
+    const n = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : void 0;
+    if (n === acquire && x.args?.[0] && textOf(file, x.args[0]) === argText) found = true;
+    return !found;
+  });
+  return found;
+}
 function perIterationMutex(pass, loop, mutex) {
   const from = pos(loop);
   const to = end(loop);
@@ -3125,6 +3193,7 @@ function run(pass) {
           }
         }
       }
+      if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(fn.body, outer)) return;
       const held = describeRelease(pass, file, d);
       const acq = held ? acquisitionOf(pass, file, loop, held, at) : void 0;
       if (held && acq) {
@@ -10293,8 +10362,8 @@ function semaphores(pass) {
   semaphoreCache.set(pass.files, set);
   return set;
 }
-var STOP_METHODS = /* @__PURE__ */ new Set(["Close", "CloseSend", "Stop", "GracefulStop", "Shutdown", "Cancel", "Kill", "Signal", "Interrupt", "Abort"]);
-var STOP_VERB = /^([cC]lose|[sS]top|[sS]hutdown|[cC]ancel|[kK]ill|[aA]bort|[iI]nterrupt|[tT]erminate|[qQ]uit)(?=[A-Z_]|$)/;
+var STOP_METHODS = /* @__PURE__ */ new Set(["Close", "CloseSend", "Stop", "GracefulStop", "Shutdown", "ShutDown", "Cancel", "Kill", "Signal", "Interrupt", "Abort"]);
+var STOP_VERB = /^([cC]lose|[sS]top|[sS]hut[dD]own|[cC]ancel|[kK]ill|[aA]bort|[iI]nterrupt|[tT]erminate|[qQ]uit)(?=[A-Z_]|$)/;
 function isStopSignal(pass, x) {
   if (x.kind === "SendStmt") return true;
   if (x.kind !== "CallExpr") return false;

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KTMSPHMK.js";
+} from "./chunk-MPQ4P4SA.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";
