@@ -715,6 +715,33 @@ function mayStoreNil(pass: Pass, key: string): boolean {
 }
 
 /**
+ * Whether the deferred field's owner is a local variable set from a call of a function of this
+ * package that assigns that field (`h := c.Hooks.withDefaults()`, where withDefaults does `if
+ * h.Release == nil { h.Release = func() {} }; return h`): a defaulting step.
+ */
+function defaultedBy(pass: Pass, sel: ast.SelectorExpr): boolean {
+  const owner = unparen(sel.x);
+  if (owner.kind !== 'Ident') return false;
+  const o = pass.types.objectOf(owner);
+  if (!o || o.kind !== 'var' || o.varKind !== 'local') return false;
+  const v = definingValue(pass, owner);
+  const call = v ? unparen(v) : undefined;
+  if (call?.kind !== 'CallExpr') return false;
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body) return false;
+  let sets = false;
+  walkSameFunc(decl.body, (x) => {
+    if (sets) return false;
+    if (x.kind === 'AssignStmt' && x.lhs.some((l) => {
+      const u = unparen(l);
+      return u.kind === 'SelectorExpr' && u.sel.name === sel.sel.name;
+    }) && x.rhs.every((r) => !isNil(pass, r))) sets = true;
+    return !sets;
+  });
+  return sets;
+}
+
+/**
  * `defer c.onEvict(k, v)` where the package itself tests c.onEvict against nil elsewhere: by its
  * own account the field can be nil (an optional hook), and this defer does not check it.
  */
@@ -731,6 +758,9 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   // ever fills with literals, functions or cancel funcs is nil merely before it is initialised,
   // which is what its nil test is about (badger's `sw.done` before Prepare).
   if (!mayStoreNil(pass, key)) return;
+  // The value comes from a package function that fills the field in (`h := c.Hooks.withDefaults()`
+  // with `if h.Release == nil { h.Release = func() {} }` in withDefaults): defaulted on the way.
+  if (defaultedBy(pass, sel)) return;
   // Any test of the field in this function (a guard around the defer, an early return, a
   // default assigned when it is nil) counts as handling it here.
   let handled = false;

@@ -213,6 +213,21 @@ function exclusive(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string
   return false;
 }
 
+/**
+ * Whether `n` is reached from the lock only through the back edge of a loop that holds the
+ * deferred unlock: every path from the lock to `n` passes that loop's header.
+ */
+function nextIterationOnly(cfg: CFG, deferStmt: ast.DeferStmt, lock: ast.Node, n: ast.Node): boolean {
+  const at = cfg.locate(deferStmt);
+  const target = cfg.locate(n);
+  if (!at || !target) return false;
+  for (const l of cfg.loopsContaining(at.block)) {
+    if (!cfg.loopsContaining(target.block).includes(l)) continue;
+    if (cfg.findPath(lock, n, { avoidBlock: (b) => b === l.header }) === null) return true;
+  }
+  return false;
+}
+
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
   // Only a function that locks and defers can hold a lock until it returns.
   if (!fn.body || !file.inspector.contains(fn, ['DeferStmt']) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS)) return;
@@ -257,6 +272,10 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
       // Under `if code == "A"` the lock, under `if code == "B"` the call: never both.
       if (lockTests.size > 0 && exclusive(lockTests, equalityTests(file, guardConds(fn, n)))) continue;
       const direct = lockCallsIn(pass, n).find((l) => (l.method === 'Lock' || l.method === 'RLock') && sameMutex(pass, h, l.mutex));
+      // The deferred unlock sits in a loop and the second lock comes only in a later iteration
+      // (another case of the same switch, or earlier in the body): that is defer-in-loop's
+      // finding (its next iteration deadlocks), reported there on the defer.
+      if (direct && n.kind !== 'DeferStmt' && nextIterationOnly(cfg, h.deferStmt, h.stmt, n)) continue;
       if (direct && n.kind !== 'DeferStmt') {
         pass.report({
           node: direct.call,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-YI5ASWFH.js";
+} from "./chunk-V4I6N4EM.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MPQ4P4SA.js";
+} from "./chunk-232E2Z2W.js";
 import {
   SEVERITIES,
   compareFindings,

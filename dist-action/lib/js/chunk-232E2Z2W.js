@@ -7232,6 +7232,27 @@ function mayStoreNil(pass, key) {
   if (!nilStoresSeen.get(pass.files)?.has(key)) return true;
   return m.get(key) ?? false;
 }
+function defaultedBy(pass, sel) {
+  const owner = unparen(sel.x);
+  if (owner.kind !== "Ident") return false;
+  const o = pass.types.objectOf(owner);
+  if (!o || o.kind !== "var" || o.varKind !== "local") return false;
+  const v = definingValue(pass, owner);
+  const call = v ? unparen(v) : void 0;
+  if (call?.kind !== "CallExpr") return false;
+  const decl = pass.types.callee(call)?.decl;
+  if (!decl?.body) return false;
+  let sets = false;
+  walkSameFunc(decl.body, (x) => {
+    if (sets) return false;
+    if (x.kind === "AssignStmt" && x.lhs.some((l) => {
+      const u = unparen(l);
+      return u.kind === "SelectorExpr" && u.sel.name === sel.sel.name;
+    }) && x.rhs.every((r) => !isNil2(pass, r))) sets = true;
+    return !sets;
+  });
+  return sets;
+}
 function checkNilTestedField(pass, file, fn, d, sel, owner) {
   const key = `${owner.pkg}.${owner.name}.${sel.sel.name}`;
   const tested = nilTestedFields(pass).get(key);
@@ -7239,6 +7260,7 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
   const test = tested ?? documented;
   if (!test) return;
   if (!mayStoreNil(pass, key)) return;
+  if (defaultedBy(pass, sel)) return;
   let handled = false;
   walkSameFunc(fn.body, (x) => {
     if (handled) return false;
@@ -8148,6 +8170,16 @@ function exclusive(a, b) {
   }
   return false;
 }
+function nextIterationOnly(cfg, deferStmt, lock, n) {
+  const at = cfg.locate(deferStmt);
+  const target = cfg.locate(n);
+  if (!at || !target) return false;
+  for (const l of cfg.loopsContaining(at.block)) {
+    if (!cfg.loopsContaining(target.block).includes(l)) continue;
+    if (cfg.findPath(lock, n, { avoidBlock: (b) => b === l.header }) === null) return true;
+  }
+  return false;
+}
 function checkFunc2(pass, file, fn) {
   if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS2)) return;
   const cfg = cfgOf(pass, fn);
@@ -8185,6 +8217,7 @@ function checkFunc2(pass, file, fn) {
       if (n.kind === "GoStmt" || n === h.stmt) continue;
       if (lockTests.size > 0 && exclusive(lockTests, equalityTests(file, guardConds(fn, n)))) continue;
       const direct = lockCallsIn(pass, n).find((l) => (l.method === "Lock" || l.method === "RLock") && sameMutex2(pass, h, l.mutex));
+      if (direct && n.kind !== "DeferStmt" && nextIterationOnly(cfg, h.deferStmt, h.stmt, n)) continue;
       if (direct && n.kind !== "DeferStmt") {
         pass.report({
           node: direct.call,

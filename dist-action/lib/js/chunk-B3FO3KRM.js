@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-MPQ4P4SA.js";
+} from "./chunk-232E2Z2W.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-MPQ4P4SA.js";
+} from "./chunk-232E2Z2W.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";
