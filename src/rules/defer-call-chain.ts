@@ -160,6 +160,14 @@ function run(pass: Pass): void {
       // An accessor, not a constructor or a begin call (`stat.NewTimer(n).Egress()` starts
       // something that the deferred call ends).
       const begins = CHAIN_BEGIN_PREFIXES.some((p) => exported(innerName).startsWith(p));
+      // The early call measures elapsed time (`w.newReport(t, start)` building a report with
+      // `Elapsed: time.Since(start)`): a begin call reads the clock to start something, but an
+      // elapsed time read now is the time to the defer statement, not to the return.
+      const elapsed = elapsedIn(pass, inner);
+      if (elapsed) {
+        report(pass, file, d, inner, stack, undefined, undefined, elapsed);
+        return;
+      }
       const stale = begins ? undefined : staleAccessor(pass, d, inner, stack);
       if (stale) {
         report(pass, file, d, inner, stack, stale);
@@ -351,7 +359,21 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
   return hit;
 }
 
-function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[], stale?: { field: string; at: ast.Node }, head?: ast.CallExpr): void {
+/** A `time.Since(...)` call in the own code of the package function or method `inner` calls. */
+function elapsedIn(pass: Pass, inner: ast.CallExpr): { call: ast.CallExpr; file: PassFile } | undefined {
+  const decl = pass.types.callee(inner)?.decl;
+  if (!decl?.body) return undefined;
+  let found: ast.CallExpr | undefined;
+  walkSameFunc(decl.body, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr' && pass.types.callee(x)?.name === 'time.Since') found = x;
+    return !found;
+  });
+  const f = found ? pass.fileOf(found) : undefined;
+  return found && f ? { call: found, file: f } : undefined;
+}
+
+function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[], stale?: { field: string; at: ast.Node }, head?: ast.CallExpr, elapsed?: { call: ast.CallExpr; file: PassFile }): void {
   const fn = enclosingFunc(stack);
   const fname = fn ? funcName(file, fn) : 'the function';
   const innerText = textOf(file, inner);
@@ -362,7 +384,9 @@ function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExp
   pass.report({
     node: d,
     file,
-    message: head && stale
+    message: elapsed
+      ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and measures elapsed time there (${textOf(elapsed.file, elapsed.call)} on line ${lineOf(elapsed.file, elapsed.call)}${elapsed.file !== file ? ` of ${elapsed.file.path}` : ''}), so the deferred ${fun.sel.name} reports the time up to the defer, not up to when ${fname} returns; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
+      : head && stale
       ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
       : stale
       ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`

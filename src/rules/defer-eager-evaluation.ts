@@ -238,7 +238,11 @@ function writeAfter(q: AfterQuery): Write | undefined {
       // on each retry): the new value is deferred in its turn when the loop comes round to the
       // defer again. The pile-up is defer-in-loop's finding.
       if (nodePos(w.node) < nodePos(d) && cfg.canReach(ref.node, d)) continue;
-      if (handled.some((o) => o === ref.node || cfg.canReach(ref.node, o))) continue;
+      // Handled by a release after the write. For a fresh value (a new connection, a new
+      // ticker), one that comes before it in the text and is reached only through the loop
+      // around both (`conn.Close(); conn, err = reconnect()` on a failed send, then again only
+      // if a later send fails) leaves the new value open on the paths that never come round.
+      if (handled.some((o) => o === ref.node || ((!w.fresh || nodePos(o) > nodePos(ref.node)) && cfg.canReach(ref.node, o)))) continue;
       return w;
     } catch {
       continue;

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
 import { walkNode } from '../types/cfg.js';
-import { bodyNeeds, callGraphOf, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, callGraphOf, enclosingFuncDecl, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -751,13 +751,17 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   // Or the field's own comment says it may be left unset (`// OnLost, if set by the embedding
   // program, is called when ...`), for a field of this package.
   const documented = tested ? undefined : owner.pkg === pass.pkg.importPath ? optionalByDoc(pass, owner.name, sel.sel.name) : undefined;
-  const test = tested ?? documented;
+  // Or the package stores into the field only in a plain setter (`func (s *Scheduler)
+  // OnHandover(fn func()) { s.afterHandover = fn }`): nil until someone calls it.
+  const setter = tested || documented || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? undefined : setterOnly(pass, key);
+  const test = tested ?? documented ?? setter;
   if (!test) return;
   // Only a field that can be given nil: stored from a parameter (an optional hook passed in) or
   // nil itself, or never stored here (an exported field its users set). A field the package only
   // ever fills with literals, functions or cancel funcs is nil merely before it is initialised,
   // which is what its nil test is about (badger's `sw.done` before Prepare).
-  if (!mayStoreNil(pass, key)) return;
+  // A setter stores whatever its caller passes, nil included.
+  if (!setter && !mayStoreNil(pass, key)) return;
   // The value comes from a package function that fills the field in (`h := c.Hooks.withDefaults()`
   // with `if h.Release == nil { h.Release = func() {} }` in withDefaults): defaulted on the way.
   if (defaultedBy(pass, sel)) return;
@@ -784,6 +788,21 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
     return !handled;
   });
   if (handled) return;
+  // A literal built after the enclosing function tested the field (`if cfg.Observe == nil {
+  // return act }; return func(...) { defer cfg.Observe(...) }`): the closure only exists when
+  // the hook is set.
+  if (fn.kind === 'FuncLit') {
+    const outer = enclosingFuncDecl(file, fn);
+    if (outer?.body) {
+      walkSameFunc(outer.body, (x) => {
+        if (handled || nodePos(x) >= nodePos(fn)) return false;
+        const v = nilCompared(pass, x);
+        if (v?.kind === 'SelectorExpr' && v.sel.name === sel.sel.name && textOf(file, v) === textOf(file, sel)) handled = true;
+        return !handled;
+      });
+      if (handled) return;
+    }
+  }
   // A defer under a condition (`if pconn.isClientConn { defer pconn.internalStateHook() }`): the
   // condition may be what guarantees the hook (net/http: "always set for conns created by
   // NewClientConn").
@@ -795,6 +814,16 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   });
   if (conditional) return;
   const tf = pass.fileOf(test) ?? file;
+  if (setter) {
+    const name = setter.name.name;
+    pass.report({
+      node: d,
+      file,
+      confidence: 'medium',
+      message: `${owner.name}.${sel.sel.name} is set only by ${owner.name}.${name} (line ${lineOf(tf, setter)}${tf !== file ? ` of ${tf.path}` : ''}), so it is nil until someone calls that, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\` or give the field a no-op default where ${owner.name} is built`,
+    });
+    return;
+  }
   if (documented) {
     pass.report({
       node: d,
@@ -810,6 +839,68 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
     confidence: 'medium',
     message: `the package tests ${owner.name}.${sel.sel.name} against nil (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}), so it can be nil, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
   });
+}
+
+const setterCache = new WeakMap<object, Map<string, ast.FuncDecl | null>>();
+
+/**
+ * The hook registration method that is the package's only store into a field (`func (s *T)
+ * OnX(fn func()) { s.x = fn }`: a method named `On...` or `Register...` whose one statement
+ * assigns a parameter to the receiver's field), when there is such a method and no other store
+ * (assignment, keyed composite literal, address).
+ */
+function setterOnly(pass: Pass, key: string): ast.FuncDecl | undefined {
+  let m = setterCache.get(pass.files);
+  if (!m) {
+    const found = new Map<string, ast.FuncDecl | null>();
+    const keyOf = (e: ast.SelectorExpr): string | undefined => {
+      const o = declaringStructType(pass.types.typeOf(e.x), e.sel.name);
+      return o ? `${o}.${e.sel.name}` : undefined;
+    };
+    const plainSetter = (fd: ast.FuncDecl | undefined, a: ast.AssignStmt): boolean => {
+      if (!fd?.recv || !fd.body || (fd.body.list ?? []).length !== 1 || fd.body.list![0] !== a) return false;
+      // A hook registration (`OnStop`, `onEvict`, `RegisterCleanup`), which its users may never
+      // call; a `setX` that the package's own set-up calls fills in what is needed later.
+      if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name)) return false;
+      if (a.lhs.length !== 1 || a.rhs.length !== 1) return false;
+      const l = unparen(a.lhs[0]!);
+      const r = unparen(a.rhs[0]!);
+      const recv = fd.recv.list?.[0]?.names?.[0]?.name;
+      if (l.kind !== 'SelectorExpr' || unparen(l.x).kind !== 'Ident' || (unparen(l.x) as ast.Ident).name !== recv) return false;
+      return r.kind === 'Ident' && (fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name));
+    };
+    const store = (k: string | undefined, fd: ast.FuncDecl | null): void => {
+      if (!k) return;
+      const prev = found.get(k);
+      found.set(k, prev === undefined ? fd : null);
+    };
+    for (const file of pass.files) {
+      for (const decl of file.file.decls ?? []) {
+        const fd = decl.kind === 'FuncDecl' ? decl : undefined;
+        inspect(decl, (x) => {
+          if (x.kind === 'AssignStmt') {
+            for (const l of x.lhs) {
+              const u = unparen(l);
+              if (u.kind === 'SelectorExpr') store(keyOf(u), plainSetter(fd, x) ? fd! : null);
+            }
+          } else if (x.kind === 'UnaryExpr' && x.op === '&') {
+            const u = unparen(x.x);
+            if (u.kind === 'SelectorExpr') store(keyOf(u), null);
+          } else if (x.kind === 'CompositeLit') {
+            const t = pass.types.typeOf(x);
+            if (t?.kind === 'named') {
+              for (const el of x.elts ?? []) {
+                if (el.kind === 'KeyValueExpr' && el.key.kind === 'Ident') store(`${t.pkg}.${t.name}.${el.key.name}`, null);
+              }
+            }
+          }
+          return true;
+        });
+      }
+    }
+    setterCache.set(pass.files, (m = found));
+  }
+  return m.get(key) ?? undefined;
 }
 
 /** Words of a field comment that say the field may stay nil: "if set", "optional", "may be nil". */

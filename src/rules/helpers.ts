@@ -2037,7 +2037,7 @@ export interface RecoverSite {
    * function only called, never deferred, from deferred functions; goroutine: the body of a go
    * statement; never-deferred: a function that nothing in the package defers.
    */
-  reason?: 'defer-recover' | 'defer-arg' | 'nested-literal' | 'called-helper' | 'goroutine' | 'never-deferred' | 'deferred-arg-literal';
+  reason?: 'defer-recover' | 'defer-arg' | 'nested-literal' | 'called-helper' | 'goroutine' | 'never-deferred' | 'deferred-arg-literal' | 'handler';
   /** For ineffective sites: how sure (medium for exported functions that other packages may defer). */
   confidence: 'high' | 'medium';
   /** Call sites that explain the verdict (the calls of a helper from deferred closures). */
@@ -2248,6 +2248,14 @@ export function recoverSites(pass: Pass): RecoverSite[] {
       site.status = 'ineffective';
       site.reason = 'defer-arg';
       site.confidence = 'medium';
+      continue;
+    }
+    // A request handler handed on as a value (`return func(w http.ResponseWriter, r *http.Request)
+    // { next(w, r); if p := recover(); p != nil { ... } }`): the framework calls it, nobody
+    // defers it, so its own recover() never sees a panic.
+    if (d === 'unknown' && !f.deferArg && requestHandler(pass, f.file, f.fn)) {
+      site.status = 'ineffective';
+      site.reason = 'handler';
       continue;
     }
     if (d === 'unknown') {

@@ -31,6 +31,8 @@ function message(s: RecoverSite): string {
       const callee = s.via ? textOf(file, s.via.fun) : 'the deferred function';
       return `recover() in ${where} returns nil: the literal is passed to the deferred ${callee}(...), so ${callee} is the deferred function and the literal runs called by it, not directly as the deferred call; recover only works in the deferred function's own body: defer func() { if r := recover(); r != nil { ... } }()`;
     }
+    case 'handler':
+      return `recover() in ${where} returns nil: ${where} is a request handler, which the server calls and never defers, and recover only stops a panic when called directly by a deferred function; put it in a deferred literal at the top of the handler: defer func() { if p := recover(); p != nil { ... } }()`;
     case 'goroutine':
       return `recover() in ${where} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
     default:

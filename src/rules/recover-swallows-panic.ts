@@ -11,6 +11,7 @@ const ID = 'recover-swallows-panic';
 
 /**
  * A branch that does nothing: no statements, or only empty statements, bare returns, `_ = x`,
+ * assignments of nil only that clear an error result (`out, err = nil, nil`),
  * and tests that lead to nothing else (`if e, ok := r.(error); ok && errors.Is(e, errSkip) {
  * return }`: the value is looked at, and every outcome ignores it).
  */
@@ -23,6 +24,10 @@ function emptyBranch(b: ast.Stmt | null): boolean {
       s.kind === 'EmptyStmt' ||
       (s.kind === 'ReturnStmt' && !s.results?.length) ||
       (s.kind === 'AssignStmt' && s.tok === '=' && s.lhs.every((l) => l.kind === 'Ident' && l.name === '_') && s.rhs.every((r) => unparen(r).kind === 'Ident')) ||
+      // `out, err = nil, nil`: the results are cleared, the error among them, so the function
+      // reports success (a nil pointer alone, `cc = nil`, may be the caller's "not ready").
+      (s.kind === 'AssignStmt' && s.tok === '=' && s.rhs.every((r) => { const u = unparen(r); return u.kind === 'Ident' && u.name === 'nil'; }) &&
+        s.lhs.some((l) => { const u = unparen(l); return u.kind === 'Ident' && /^err$|^err[A-Z0-9_]|Err$/.test(u.name); })) ||
       (s.kind === 'IfStmt' && inertIf(s)),
   );
 }

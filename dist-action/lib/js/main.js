@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-V4I6N4EM.js";
+} from "./chunk-BQBBNIVU.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -51,3 +51,22 @@ func (s *pipeStage) finishEarly() {
 		s.hooks.Finish()
 	}
 }
+
+// timedRun reports each run to the finish hook; the closure exists only when the hook is set.
+func timedRun(h StageHooks, run func(context.Context) error) func(context.Context) error {
+	if h.Finish == nil {
+		return run
+	}
+	return func(ctx context.Context) error {
+		defer h.Finish()
+		return run(ctx)
+	}
+}
+
+// The same wrapper without the test: the closure defers a hook that may be nil.
+func timedRunUnchecked(h StageHooks, run func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		defer h.Finish() // want `the package tests StageHooks\.Finish against nil .* defers h\.Finish\(\) without a check`
+		return run(ctx)
+	}
+}

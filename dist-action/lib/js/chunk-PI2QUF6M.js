@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-232E2Z2W.js";
+} from "./chunk-G7ACB2CB.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

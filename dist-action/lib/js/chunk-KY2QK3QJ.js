@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-232E2Z2W.js";
+} from "./chunk-G7ACB2CB.js";
 import {
   docUrl,
   severityRank

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-YJTZCI67.js";
+} from "./chunk-IBJBOXZB.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-V4I6N4EM.js";
+} from "./chunk-BQBBNIVU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-232E2Z2W.js";
+} from "./chunk-G7ACB2CB.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-V4I6N4EM.js";
+} from "./chunk-BQBBNIVU.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-232E2Z2W.js";
+} from "./chunk-G7ACB2CB.js";
 import {
   SEVERITIES,
   compareFindings,

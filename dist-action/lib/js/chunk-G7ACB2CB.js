@@ -2017,6 +2017,11 @@ function recoverSites(pass) {
       site.confidence = "medium";
       continue;
     }
+    if (d === "unknown" && !f.deferArg && requestHandler(pass, f.file, f.fn)) {
+      site.status = "ineffective";
+      site.reason = "handler";
+      continue;
+    }
     if (d === "unknown") {
       site.status = "unknown";
       continue;
@@ -4446,7 +4451,7 @@ function writeAfter(q) {
       if (!cfg.pathExists(d, ref.node, toWrite)) continue;
       if (ref.node.kind !== "ReturnStmt" && !cfg.pathExists(ref.node, "exit", blocked) && !cfg.pathExists(ref.node, "panic", blocked)) continue;
       if (pos(w.node) < pos(d) && cfg.canReach(ref.node, d)) continue;
-      if (handled.some((o) => o === ref.node || cfg.canReach(ref.node, o))) continue;
+      if (handled.some((o) => o === ref.node || (!w.fresh || pos(o) > pos(ref.node)) && cfg.canReach(ref.node, o))) continue;
       return w;
     } catch {
       continue;
@@ -4999,6 +5004,11 @@ function run8(pass) {
         return;
       }
       const begins = CHAIN_BEGIN_PREFIXES.some((p) => exported(innerName).startsWith(p));
+      const elapsed = elapsedIn(pass, inner);
+      if (elapsed) {
+        report2(pass, file, d, inner, stack, void 0, void 0, elapsed);
+        return;
+      }
       const stale = begins ? void 0 : staleAccessor(pass, d, inner, stack);
       if (stale) {
         report2(pass, file, d, inner, stack, stale);
@@ -5160,7 +5170,19 @@ function staleAccessor(pass, d, inner, stack) {
   });
   return hit;
 }
-function report2(pass, file, d, inner, stack, stale, head) {
+function elapsedIn(pass, inner) {
+  const decl = pass.types.callee(inner)?.decl;
+  if (!decl?.body) return void 0;
+  let found;
+  walkSameFunc(decl.body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr" && pass.types.callee(x)?.name === "time.Since") found = x;
+    return !found;
+  });
+  const f = found ? pass.fileOf(found) : void 0;
+  return found && f ? { call: found, file: f } : void 0;
+}
+function report2(pass, file, d, inner, stack, stale, head, elapsed) {
   const fn = enclosingFunc(stack);
   const fname = fn ? funcName(file, fn) : "the function";
   const innerText = textOf(file, inner);
@@ -5171,7 +5193,7 @@ function report2(pass, file, d, inner, stack, stale, head) {
   pass.report({
     node: d,
     file,
-    message: head && stale ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
+    message: elapsed ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and measures elapsed time there (${textOf(elapsed.file, elapsed.call)} on line ${lineOf(elapsed.file, elapsed.call)}${elapsed.file !== file ? ` of ${elapsed.file.path}` : ""}), so the deferred ${fun.sel.name} reports the time up to the defer, not up to when ${fname} returns; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : head && stale ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
     confidence: stale ? "medium" : typed ? "high" : "medium",
     related: [
       { node: inner, message: `${innerText} is evaluated when the defer statement runs` },
@@ -7257,9 +7279,10 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
   const key = `${owner.pkg}.${owner.name}.${sel.sel.name}`;
   const tested = nilTestedFields(pass).get(key);
   const documented = tested ? void 0 : owner.pkg === pass.pkg.importPath ? optionalByDoc(pass, owner.name, sel.sel.name) : void 0;
-  const test = tested ?? documented;
+  const setter = tested || documented || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? void 0 : setterOnly(pass, key);
+  const test = tested ?? documented ?? setter;
   if (!test) return;
-  if (!mayStoreNil(pass, key)) return;
+  if (!setter && !mayStoreNil(pass, key)) return;
   if (defaultedBy(pass, sel)) return;
   let handled = false;
   walkSameFunc(fn.body, (x) => {
@@ -7280,6 +7303,18 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
     return !handled;
   });
   if (handled) return;
+  if (fn.kind === "FuncLit") {
+    const outer = enclosingFuncDecl(file, fn);
+    if (outer?.body) {
+      walkSameFunc(outer.body, (x) => {
+        if (handled || pos(x) >= pos(fn)) return false;
+        const v = nilCompared(pass, x);
+        if (v?.kind === "SelectorExpr" && v.sel.name === sel.sel.name && textOf(file, v) === textOf(file, sel)) handled = true;
+        return !handled;
+      });
+      if (handled) return;
+    }
+  }
   let conditional = false;
   walkSameFunc(fn.body, (x) => {
     if (conditional) return false;
@@ -7288,6 +7323,16 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
   });
   if (conditional) return;
   const tf = pass.fileOf(test) ?? file;
+  if (setter) {
+    const name = setter.name.name;
+    pass.report({
+      node: d,
+      file,
+      confidence: "medium",
+      message: `${owner.name}.${sel.sel.name} is set only by ${owner.name}.${name} (line ${lineOf(tf, setter)}${tf !== file ? ` of ${tf.path}` : ""}), so it is nil until someone calls that, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\` or give the field a no-op default where ${owner.name} is built`
+    });
+    return;
+  }
   if (documented) {
     pass.report({
       node: d,
@@ -7303,6 +7348,58 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
     confidence: "medium",
     message: `the package tests ${owner.name}.${sel.sel.name} against nil (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}), so it can be nil, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
   });
+}
+var setterCache = /* @__PURE__ */ new WeakMap();
+function setterOnly(pass, key) {
+  let m = setterCache.get(pass.files);
+  if (!m) {
+    const found = /* @__PURE__ */ new Map();
+    const keyOf = (e) => {
+      const o = declaringStructType(pass.types.typeOf(e.x), e.sel.name);
+      return o ? `${o}.${e.sel.name}` : void 0;
+    };
+    const plainSetter = (fd, a) => {
+      if (!fd?.recv || !fd.body || (fd.body.list ?? []).length !== 1 || fd.body.list[0] !== a) return false;
+      if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name)) return false;
+      if (a.lhs.length !== 1 || a.rhs.length !== 1) return false;
+      const l = unparen(a.lhs[0]);
+      const r = unparen(a.rhs[0]);
+      const recv = fd.recv.list?.[0]?.names?.[0]?.name;
+      if (l.kind !== "SelectorExpr" || unparen(l.x).kind !== "Ident" || unparen(l.x).name !== recv) return false;
+      return r.kind === "Ident" && (fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name));
+    };
+    const store = (k, fd) => {
+      if (!k) return;
+      const prev = found.get(k);
+      found.set(k, prev === void 0 ? fd : null);
+    };
+    for (const file of pass.files) {
+      for (const decl of file.file.decls ?? []) {
+        const fd = decl.kind === "FuncDecl" ? decl : void 0;
+        inspect(decl, (x) => {
+          if (x.kind === "AssignStmt") {
+            for (const l of x.lhs) {
+              const u = unparen(l);
+              if (u.kind === "SelectorExpr") store(keyOf(u), plainSetter(fd, x) ? fd : null);
+            }
+          } else if (x.kind === "UnaryExpr" && x.op === "&") {
+            const u = unparen(x.x);
+            if (u.kind === "SelectorExpr") store(keyOf(u), null);
+          } else if (x.kind === "CompositeLit") {
+            const t = pass.types.typeOf(x);
+            if (t?.kind === "named") {
+              for (const el of x.elts ?? []) {
+                if (el.kind === "KeyValueExpr" && el.key.kind === "Ident") store(`${t.pkg}.${t.name}.${el.key.name}`, null);
+              }
+            }
+          }
+          return true;
+        });
+      }
+    }
+    setterCache.set(pass.files, m = found);
+  }
+  return m.get(key) ?? void 0;
 }
 var OPTIONAL_DOC = /\b(?:if (?:it is |it's )?(?:set|non-nil|not nil|provided|given|present)|when (?:it is |it's )?(?:set|non-nil|provided)|optional(?:ly)?|(?:may|can|might) be (?:nil|left nil|unset|left unset)|nil (?:means|disables|to disable|for none)|if any)\b/i;
 var TYPE_OPTIONAL_DOC = /\b(?:callbacks|hooks|handlers|funcs|functions|func fields)\b[^.]*\b(?:are (?:all )?optional|may be (?:nil|left nil|unset)|can be (?:nil|left nil|unset))\b/i;
@@ -8832,6 +8929,8 @@ function message(s) {
       const callee = s.via ? textOf(file, s.via.fun) : "the deferred function";
       return `recover() in ${where2} returns nil: the literal is passed to the deferred ${callee}(...), so ${callee} is the deferred function and the literal runs called by it, not directly as the deferred call; recover only works in the deferred function's own body: defer func() { if r := recover(); r != nil { ... } }()`;
     }
+    case "handler":
+      return `recover() in ${where2} returns nil: ${where2} is a request handler, which the server calls and never defers, and recover only stops a panic when called directly by a deferred function; put it in a deferred literal at the top of the handler: defer func() { if p := recover(); p != nil { ... } }()`;
     case "goroutine":
       return `recover() in ${where2} returns nil: the literal runs as a goroutine, not as a deferred call, so there is never a panic for it to stop; defer a recovering function at the top of the goroutine instead`;
     default:
@@ -8891,7 +8990,15 @@ function emptyBranch(b) {
   if (b.kind === "IfStmt") return inertIf(b);
   if (b.kind !== "BlockStmt") return false;
   return (b.list ?? []).every(
-    (s) => s.kind === "EmptyStmt" || s.kind === "ReturnStmt" && !s.results?.length || s.kind === "AssignStmt" && s.tok === "=" && s.lhs.every((l) => l.kind === "Ident" && l.name === "_") && s.rhs.every((r) => unparen(r).kind === "Ident") || s.kind === "IfStmt" && inertIf(s)
+    (s) => s.kind === "EmptyStmt" || s.kind === "ReturnStmt" && !s.results?.length || s.kind === "AssignStmt" && s.tok === "=" && s.lhs.every((l) => l.kind === "Ident" && l.name === "_") && s.rhs.every((r) => unparen(r).kind === "Ident") || // `out, err = nil, nil`: the results are cleared, the error among them, so the function
+    // reports success (a nil pointer alone, `cc = nil`, may be the caller's "not ready").
+    s.kind === "AssignStmt" && s.tok === "=" && s.rhs.every((r) => {
+      const u = unparen(r);
+      return u.kind === "Ident" && u.name === "nil";
+    }) && s.lhs.some((l) => {
+      const u = unparen(l);
+      return u.kind === "Ident" && /^err$|^err[A-Z0-9_]|Err$/.test(u.name);
+    }) || s.kind === "IfStmt" && inertIf(s)
   );
 }
 var PREDICATES = /* @__PURE__ */ new Set(["Is", "As", "Contains", "HasPrefix", "HasSuffix", "EqualFold", "len"]);
