@@ -41,7 +41,85 @@ function helperOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | un
   if (inner === undefined) helperOrigins.set(decl, (inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null));
   if (!inner) return undefined;
   const helper = textOf(file, call.fun);
-  return { ...inner, call, name: `${helper} (${inner.name} inside)` };
+  return { ...inner, call, name: inner.wrapperType ? helper : `${helper} (${inner.name} inside)` };
+}
+
+/**
+ * A struct of the package built around something opened for writing (`&gzFile{f: f, zw:
+ * gzip.NewWriter(f)}` with `f, err := os.Create(path)`), when the type has a `Close` method that
+ * returns an error and releases what it holds (calls Close, Flush or Sync): closing the wrapper
+ * is where its writes fail. The wrapped origin, as a resource released by the wrapper's Close and
+ * settled by its checked Close, Flush or Sync methods.
+ */
+function wrapperOrigin(pass: Pass, declFile: PassFile, r: ast.Expr): WriteOrigin | undefined {
+  let lit = unparen(r);
+  if (lit.kind === 'Ident') {
+    const v = definingValue(pass, lit);
+    if (!v) return undefined;
+    lit = unparen(v);
+  }
+  if (lit.kind === 'UnaryExpr' && lit.op === '&') lit = unparen(lit.x);
+  if (lit.kind !== 'CompositeLit') return undefined;
+  const t = pass.types.typeOf(lit);
+  if (t?.kind !== 'named' || t.pkg !== pass.pkg.importPath) return undefined;
+  let inner: WriteOrigin | undefined;
+  for (const el of lit.elts ?? []) {
+    let v = unparen(el.kind === 'KeyValueExpr' ? el.value : el);
+    if (v.kind === 'Ident') v = definingValue(pass, v) ?? v;
+    const o = writeOrigin(pass, declFile, v);
+    if (o && o.res.wraps !== 'recv' && !inner) inner = o;
+  }
+  if (!inner) return undefined;
+  const methods = wrapperMethods(pass, t.name);
+  if (!methods.has('Close')) return undefined;
+  const checked = ['Close', 'Flush', 'Sync'].filter((m) => methods.has(m));
+  return {
+    call: inner.call,
+    name: t.name,
+    typed: inner.typed,
+    wrapperType: t.name,
+    res: { what: `${t.name} wrapping the ${inner.res.what} ${inner.res.verb} ${inner.name},`, verb: 'returned by', release: ['Close'], checked },
+  };
+}
+
+const wrapperMethodsCache = new WeakMap<readonly PassFile[], Map<string, Set<string>>>();
+
+/**
+ * The methods of a struct type of the package that return an error and release what the type
+ * holds (their body calls Close, Flush or Sync on something): Close, Flush, Sync by name.
+ */
+function wrapperMethods(pass: Pass, typeName: string): Set<string> {
+  let m = wrapperMethodsCache.get(pass.files);
+  if (!m) {
+    m = new Map();
+    for (const f of pass.files) {
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== 'FuncDecl' || !d.recv || !d.body || !['Close', 'Flush', 'Sync'].includes(d.name.name)) continue;
+        const res = d.type.results?.list ?? [];
+        const last = res[res.length - 1]?.type;
+        if (!last || unparen(last).kind !== 'Ident' || (unparen(last) as ast.Ident).name !== 'error') continue;
+        let rt = d.recv.list?.[0]?.type ? unparen(d.recv.list[0]!.type!) : undefined;
+        if (rt?.kind === 'StarExpr') rt = unparen(rt.x);
+        if (rt?.kind === 'IndexExpr' || rt?.kind === 'IndexListExpr') rt = unparen(rt.x);
+        if (rt?.kind !== 'Ident') continue;
+        let releases = false;
+        inspect(d.body, (x) => {
+          if (releases) return false;
+          if (x.kind === 'CallExpr') {
+            const mc = methodCallOn(x);
+            if (mc && ['Close', 'Flush', 'Sync'].includes(mc.method)) releases = true;
+          }
+          return !releases;
+        });
+        if (!releases) continue;
+        const set = m.get(rt.name) ?? new Set<string>();
+        set.add(d.name.name);
+        m.set(rt.name, set);
+      }
+    }
+    wrapperMethodsCache.set(pass.files, m);
+  }
+  return m.get(typeName) ?? new Set();
 }
 
 /**
@@ -85,7 +163,7 @@ function returnedOrigin(pass: Pass, declFile: PassFile, decl: ast.FuncDecl): Wri
     }
     if (r.kind === 'Ident' && r.name === 'nil') return true;
     const v = r.kind === 'Ident' ? definingValue(pass, r) : r;
-    const o = v ? writeOrigin(pass, declFile, v) : undefined;
+    const o = (v ? writeOrigin(pass, declFile, v) : undefined) ?? wrapperOrigin(pass, declFile, r);
     if (!o || o.res.wraps === 'recv' || (inner && inner.name !== o.name)) ok = false;
     else {
       // What a wrapper wraps is the helper's business: only what it is matters here.
@@ -324,7 +402,7 @@ const WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|R
  * it is passed to a call (io.Copy(f, r), fmt.Fprintf(f, ...), gzip.NewWriter(f)), or it is stored
  * or returned. A file that is only created, stat'ed, passed by name or descriptor loses nothing at close.
  */
-function writtenThrough(pass: Pass, fn: FuncNode, id: ast.Expr, origin: ast.CallExpr | undefined): boolean {
+function writtenThrough(pass: Pass, fn: FuncNode, id: ast.Expr, origin: ast.CallExpr | undefined, wrapper?: string): boolean {
   let found = false;
   const isV = (e: ast.Expr): boolean => samePath(pass, e, id);
   // For a field path (`iw.bw`): a method of the package called on what holds the field
@@ -348,6 +426,8 @@ function writtenThrough(pass: Pass, fn: FuncNode, id: ast.Expr, origin: ast.Call
     if (x.kind === 'CallExpr') {
       const m = methodCallOn(x);
       if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
+      // A wrapper of the package: its own methods other than the releases write (`w.Append(rec)`).
+      else if (m && wrapper && isV(m.recv) && !['Close', 'Flush', 'Sync'].includes(m.method) && pass.types.callee(x)?.decl) found = true;
       else if (m && holder && samePath(pass, m.recv, holder) && usesField(pass.types.callee(x)?.decl)) found = true;
       else {
         // Passed to a call: it may write through it, unless the call only reads from that argument.
@@ -463,7 +543,7 @@ function run(pass: Pass): void {
           const b = bindingAt(pass, bindings, recv, nodePos(x));
           if (!b || !b.origin.res.release.includes(m.method)) continue;
           if (dc.lit && onFailureOnly(pass, dc.lit, dc.call)) continue;
-          if (!writtenThrough(pass, fn, recv, b.origin.call)) continue;
+          if (!writtenThrough(pass, fn, recv, b.origin.call, b.origin.wrapperType)) continue;
           if (b.origin.res.what.endsWith('file') && removedAtExit(pass, file, fn, recv, b.origin.call)) continue;
           if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) continue;
           // The wrapper's writes are flushed and checked on the success path, and only the order

@@ -1810,6 +1810,8 @@ export interface WriteOrigin {
   typed: boolean;
   /** For wrappers: the expression written into (or the receiver of db.Begin). */
   under?: ast.Expr;
+  /** A struct type of the package that wraps what was opened for writing (its own methods write). */
+  wrapperType?: string;
 }
 
 /**

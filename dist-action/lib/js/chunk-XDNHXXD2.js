@@ -6077,7 +6077,71 @@ function helperOrigin(pass, file, e) {
   if (inner === void 0) helperOrigins.set(decl, inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null);
   if (!inner) return void 0;
   const helper = textOf(file, call.fun);
-  return { ...inner, call, name: `${helper} (${inner.name} inside)` };
+  return { ...inner, call, name: inner.wrapperType ? helper : `${helper} (${inner.name} inside)` };
+}
+function wrapperOrigin(pass, declFile, r) {
+  let lit = unparen(r);
+  if (lit.kind === "Ident") {
+    const v = definingValue(pass, lit);
+    if (!v) return void 0;
+    lit = unparen(v);
+  }
+  if (lit.kind === "UnaryExpr" && lit.op === "&") lit = unparen(lit.x);
+  if (lit.kind !== "CompositeLit") return void 0;
+  const t = pass.types.typeOf(lit);
+  if (t?.kind !== "named" || t.pkg !== pass.pkg.importPath) return void 0;
+  let inner;
+  for (const el of lit.elts ?? []) {
+    let v = unparen(el.kind === "KeyValueExpr" ? el.value : el);
+    if (v.kind === "Ident") v = definingValue(pass, v) ?? v;
+    const o = writeOrigin(pass, declFile, v);
+    if (o && o.res.wraps !== "recv" && !inner) inner = o;
+  }
+  if (!inner) return void 0;
+  const methods = wrapperMethods(pass, t.name);
+  if (!methods.has("Close")) return void 0;
+  const checked = ["Close", "Flush", "Sync"].filter((m) => methods.has(m));
+  return {
+    call: inner.call,
+    name: t.name,
+    typed: inner.typed,
+    wrapperType: t.name,
+    res: { what: `${t.name} wrapping the ${inner.res.what} ${inner.res.verb} ${inner.name},`, verb: "returned by", release: ["Close"], checked }
+  };
+}
+var wrapperMethodsCache = /* @__PURE__ */ new WeakMap();
+function wrapperMethods(pass, typeName2) {
+  let m = wrapperMethodsCache.get(pass.files);
+  if (!m) {
+    m = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== "FuncDecl" || !d.recv || !d.body || !["Close", "Flush", "Sync"].includes(d.name.name)) continue;
+        const res = d.type.results?.list ?? [];
+        const last = res[res.length - 1]?.type;
+        if (!last || unparen(last).kind !== "Ident" || unparen(last).name !== "error") continue;
+        let rt = d.recv.list?.[0]?.type ? unparen(d.recv.list[0].type) : void 0;
+        if (rt?.kind === "StarExpr") rt = unparen(rt.x);
+        if (rt?.kind === "IndexExpr" || rt?.kind === "IndexListExpr") rt = unparen(rt.x);
+        if (rt?.kind !== "Ident") continue;
+        let releases2 = false;
+        inspect(d.body, (x) => {
+          if (releases2) return false;
+          if (x.kind === "CallExpr") {
+            const mc = methodCallOn(x);
+            if (mc && ["Close", "Flush", "Sync"].includes(mc.method)) releases2 = true;
+          }
+          return !releases2;
+        });
+        if (!releases2) continue;
+        const set = m.get(rt.name) ?? /* @__PURE__ */ new Set();
+        set.add(d.name.name);
+        m.set(rt.name, set);
+      }
+    }
+    wrapperMethodsCache.set(pass.files, m);
+  }
+  return m.get(typeName2) ?? /* @__PURE__ */ new Set();
 }
 function moduleHelperOrigin(pass, file, call, c) {
   const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "os.Create");
@@ -6112,7 +6176,7 @@ function returnedOrigin(pass, declFile, decl) {
     }
     if (r.kind === "Ident" && r.name === "nil") return true;
     const v = r.kind === "Ident" ? definingValue(pass, r) : r;
-    const o = v ? writeOrigin(pass, declFile, v) : void 0;
+    const o = (v ? writeOrigin(pass, declFile, v) : void 0) ?? wrapperOrigin(pass, declFile, r);
     if (!o || o.res.wraps === "recv" || inner && inner.name !== o.name) ok = false;
     else {
       const { under: _under, ...rest } = o;
@@ -6296,7 +6360,7 @@ var READ_ONLY_ARGS = {
   "compress/gzip.NewReader": [0]
 };
 var WRITE_METHODS = /^(Write|WriteString|WriteAt|WriteByte|WriteRune|WriteTo|ReadFrom|WriteAll|WriteHeader|Create|CreateHeader|CreateRaw|CreatePart|CreateFormFile|CreateFormField|WriteField|Copy|AddFS|Encode)$/;
-function writtenThrough(pass, fn, id, origin) {
+function writtenThrough(pass, fn, id, origin, wrapper) {
   let found = false;
   const isV = (e) => samePath2(pass, e, id);
   const idx = unparen(id);
@@ -6318,6 +6382,7 @@ function writtenThrough(pass, fn, id, origin) {
     if (x.kind === "CallExpr") {
       const m = methodCallOn(x);
       if (m && isV(m.recv) && WRITE_METHODS.test(m.method)) found = true;
+      else if (m && wrapper && isV(m.recv) && !["Close", "Flush", "Sync"].includes(m.method) && pass.types.callee(x)?.decl) found = true;
       else if (m && holder && samePath2(pass, m.recv, holder) && usesField(pass.types.callee(x)?.decl)) found = true;
       else {
         const readOnly = READ_ONLY_ARGS[pass.types.callee(x)?.name ?? ""];
@@ -6415,7 +6480,7 @@ function run12(pass) {
           const b = bindingAt(pass, bindings, recv, pos(x));
           if (!b || !b.origin.res.release.includes(m.method)) continue;
           if (dc.lit && onFailureOnly(pass, dc.lit, dc.call)) continue;
-          if (!writtenThrough(pass, fn, recv, b.origin.call)) continue;
+          if (!writtenThrough(pass, fn, recv, b.origin.call, b.origin.wrapperType)) continue;
           if (b.origin.res.what.endsWith("file") && removedAtExit(pass, file, fn, recv, b.origin.call)) continue;
           if (checkedElsewhere(pass, fn, recv, b.origin.res.checked, dc.call)) continue;
           if (underClosedFirst(pass, fn, x, b.origin) && checkedElsewhere(pass, fn, recv, ["Flush"], dc.call)) continue;

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-G7ACB2CB.js";
+} from "./chunk-XDNHXXD2.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-BQBBNIVU.js";
+} from "./chunk-3EIXSNKP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-G7ACB2CB.js";
+} from "./chunk-XDNHXXD2.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-G7ACB2CB.js";
+} from "./chunk-XDNHXXD2.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-IBJBOXZB.js";
+} from "./chunk-X42EOPLR.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-BQBBNIVU.js";
+} from "./chunk-3EIXSNKP.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-G7ACB2CB.js";
+} from "./chunk-XDNHXXD2.js";
 import {
   SEVERITIES,
   compareFindings,
