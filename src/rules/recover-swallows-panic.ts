@@ -164,7 +164,7 @@ function onlyBuildsError(pass: Pass, e: ast.Expr): boolean {
   return ok;
 }
 
-function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narrowed: ast.Expr } | undefined {
+function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narrowed: ast.Expr; switchTypes?: string } | undefined {
   const body = s.fn.body;
   if (!body) return undefined;
   const path = pathTo(body, s.call);
@@ -178,7 +178,21 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narr
     if (!parent.type) {
       const sw = path.slice(0, i).reverse().find((n): n is ast.TypeSwitchStmt => n.kind === 'TypeSwitchStmt');
       const clauses = (sw?.body.list ?? []) as ast.CaseClause[];
-      return sw && clauses.length > 0 && clauses.every((c) => (c.body ?? []).every((st) => emptyBranch({ kind: 'BlockStmt', list: [st] } as unknown as ast.BlockStmt))) ? 'ignored' : undefined;
+      const empty = (c: ast.CaseClause) => (c.body ?? []).every((st) => emptyBranch({ kind: 'BlockStmt', list: [st] } as unknown as ast.BlockStmt));
+      if (!sw || clauses.length === 0) return undefined;
+      if (clauses.every(empty)) return 'ignored';
+      // `switch e := recover().(type) { case nil: case parseError: err = e; default: }`: only the
+      // listed types are handled, and a panic of any other type (a runtime error, a string) is
+      // stopped and dropped by the empty or missing default.
+      const all = (t: ast.Expr) => {
+        const u = unparen(t);
+        return (u.kind === 'Ident' && u.name === 'any') || (u.kind === 'InterfaceType' && (u.methods?.list ?? []).length === 0);
+      };
+      const dflt = clauses.find((c) => !c.list || c.list.length === 0);
+      if (dflt && !empty(dflt)) return undefined;
+      if (clauses.some((c) => (c.list ?? []).some(all))) return undefined;
+      const handled = clauses.filter((c) => !empty(c)).flatMap((c) => (c.list ?? []).filter((t) => !(unparen(t).kind === 'Ident' && (unparen(t) as ast.Ident).name === 'nil')));
+      return handled.length > 0 ? { narrowed: handled[0]!, switchTypes: handled.map((t) => textOf(s.file, t)).join(', ') } : undefined;
     }
     const t = narrowed(path, i);
     return t ? { narrowed: t } : undefined;
@@ -327,6 +341,15 @@ function run(pass: Pass): void {
     if (handles.has(s.fn)) continue;
     if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
     const where = s.fn.kind === 'FuncLit' ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
+    if (typeof t === 'object' && t.switchTypes) {
+      pass.report({
+        node: s.call,
+        file: s.file,
+        confidence: 'medium',
+        message: `the deferred ${where} switches on the type of recover() and handles only ${t.switchTypes}; its default case is empty or missing, so a panic of any other type (a runtime error, panic("...") with a string) is stopped and dropped with no log, no error and no re-panic; handle the rest in the default case (log it, wrap it with fmt.Errorf("%v", r), or re-panic)`,
+      });
+      continue;
+    }
     if (typeof t === 'object') {
       const ty = textOf(s.file, t.narrowed);
       pass.report({

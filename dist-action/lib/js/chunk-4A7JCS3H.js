@@ -9180,7 +9180,18 @@ function treatment(pass, s) {
     if (!parent.type) {
       const sw = path.slice(0, i).reverse().find((n) => n.kind === "TypeSwitchStmt");
       const clauses = sw?.body.list ?? [];
-      return sw && clauses.length > 0 && clauses.every((c) => (c.body ?? []).every((st) => emptyBranch({ kind: "BlockStmt", list: [st] }))) ? "ignored" : void 0;
+      const empty = (c) => (c.body ?? []).every((st) => emptyBranch({ kind: "BlockStmt", list: [st] }));
+      if (!sw || clauses.length === 0) return void 0;
+      if (clauses.every(empty)) return "ignored";
+      const all = (t2) => {
+        const u = unparen(t2);
+        return u.kind === "Ident" && u.name === "any" || u.kind === "InterfaceType" && (u.methods?.list ?? []).length === 0;
+      };
+      const dflt = clauses.find((c) => !c.list || c.list.length === 0);
+      if (dflt && !empty(dflt)) return void 0;
+      if (clauses.some((c) => (c.list ?? []).some(all))) return void 0;
+      const handled = clauses.filter((c) => !empty(c)).flatMap((c) => (c.list ?? []).filter((t2) => !(unparen(t2).kind === "Ident" && unparen(t2).name === "nil")));
+      return handled.length > 0 ? { narrowed: handled[0], switchTypes: handled.map((t2) => textOf(s.file, t2)).join(", ") } : void 0;
     }
     const t = narrowed(path, i);
     return t ? { narrowed: t } : void 0;
@@ -9296,6 +9307,15 @@ function run20(pass) {
     if (handles.has(s.fn)) continue;
     if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
     const where2 = s.fn.kind === "FuncLit" ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
+    if (typeof t === "object" && t.switchTypes) {
+      pass.report({
+        node: s.call,
+        file: s.file,
+        confidence: "medium",
+        message: `the deferred ${where2} switches on the type of recover() and handles only ${t.switchTypes}; its default case is empty or missing, so a panic of any other type (a runtime error, panic("...") with a string) is stopped and dropped with no log, no error and no re-panic; handle the rest in the default case (log it, wrap it with fmt.Errorf("%v", r), or re-panic)`
+      });
+      continue;
+    }
     if (typeof t === "object") {
       const ty = textOf(s.file, t.narrowed);
       pass.report({

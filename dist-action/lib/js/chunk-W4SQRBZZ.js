@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-3EIXSNKP.js";
+} from "./chunk-RAZ5QOTS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XDNHXXD2.js";
+} from "./chunk-4A7JCS3H.js";
 import {
   SEVERITIES,
   compareFindings,

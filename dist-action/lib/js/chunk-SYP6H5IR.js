@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-X42EOPLR.js";
+} from "./chunk-W4SQRBZZ.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-3EIXSNKP.js";
+} from "./chunk-RAZ5QOTS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XDNHXXD2.js";
+} from "./chunk-4A7JCS3H.js";
 import {
   SEVERITIES,
   compareFindings,

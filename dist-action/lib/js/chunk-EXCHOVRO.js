@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XDNHXXD2.js";
+} from "./chunk-4A7JCS3H.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

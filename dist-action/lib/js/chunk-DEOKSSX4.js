@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XDNHXXD2.js";
+} from "./chunk-4A7JCS3H.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";
