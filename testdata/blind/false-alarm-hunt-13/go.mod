@@ -1,0 +1,3 @@
+module example.com/fah13
+
+go 1.24

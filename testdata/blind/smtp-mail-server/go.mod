@@ -1,0 +1,3 @@
+module example.com/mailsrv
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/up7
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/wfengine
+
+go 1.23
