@@ -1437,6 +1437,11 @@ export function callsMethodNamed(body: ast.Node, names: ReadonlySet<string>): bo
       const f = unparen(x.fun);
       if (f.kind === 'SelectorExpr' && names.has(f.sel.name)) found = true;
     }
+    // A method value kept for calling later (`lock, unlock := p.mu.Lock, p.mu.Unlock`).
+    if (x.kind === 'AssignStmt' && x.rhs.some((r) => {
+      const u = unparen(r);
+      return u.kind === 'SelectorExpr' && names.has(u.sel.name);
+    })) found = true;
     return !found;
   });
   return found;
@@ -1474,6 +1479,7 @@ export function withoutEmbedded(pass: Pass, e: ast.Expr): ast.Expr {
 
 export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
   const fun = unparen(call.fun);
+  if (fun.kind === 'Ident') return methodValueLockCall(pass, call, fun);
   if (fun.kind !== 'SelectorExpr') return undefined;
   // A method expression (`(*sync.Mutex).Lock(&c.mu)`): the mutex is its argument.
   if (call.args?.length === 1 && MUTEX_METHOD_NAMES.has(fun.sel.name) && unparen(fun.x).kind === 'StarExpr') {
@@ -1506,6 +1512,28 @@ export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
   const short = fun.sel.name;
   if (short === 'Lock' || short === 'Unlock' || short === 'RLock' || short === 'RUnlock') return { call, method: short, mutex: fun.x, typed: false };
   return undefined;
+}
+
+/**
+ * A call of a local variable holding a mutex's method value (`lock, unlock := p.mu.Lock,
+ * p.mu.Unlock; lock()`), never assigned again: that method on that mutex.
+ */
+function methodValueLockCall(pass: Pass, call: ast.CallExpr, fun: ast.Ident): LockCall | undefined {
+  if ((call.args?.length ?? 0) !== 0) return undefined;
+  const o = pass.types.objectOf(fun);
+  if (!o || o.kind !== 'var' || o.varKind !== 'local' || !o.decl) return undefined;
+  const v = definingValue(pass, fun);
+  const sel = v ? unparen(v) : undefined;
+  if (sel?.kind !== 'SelectorExpr' || !MUTEX_METHOD_NAMES.has(sel.sel.name)) return undefined;
+  let t = pass.types.typeOf(sel.x);
+  if (t?.kind === 'pointer') t = t.elem;
+  if (t?.kind !== 'named' || t.pkg !== 'sync' || (t.name !== 'Mutex' && t.name !== 'RWMutex')) return undefined;
+  const m = MUTEX_METHODS[`(*sync.${t.name}).${sel.sel.name}`];
+  if (!m) return undefined;
+  const file = pass.fileOf(o.decl);
+  const fn = file ? innermostFuncBody(file, o.decl) : undefined;
+  if (fn && assignsVar(pass, fn, o.decl)) return undefined;
+  return { call, method: m, mutex: withoutEmbedded(pass, sel.x), typed: true };
 }
 
 /** The lock call of an expression statement `mu.Lock()`. */

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-RAZ5QOTS.js";
+} from "./chunk-OXRT6ZOG.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -1403,6 +1403,10 @@ function callsMethodNamed(body, names) {
       const f = unparen(x.fun);
       if (f.kind === "SelectorExpr" && names.has(f.sel.name)) found = true;
     }
+    if (x.kind === "AssignStmt" && x.rhs.some((r) => {
+      const u = unparen(r);
+      return u.kind === "SelectorExpr" && names.has(u.sel.name);
+    })) found = true;
     return !found;
   });
   return found;
@@ -1431,6 +1435,7 @@ function withoutEmbedded(pass, e) {
 }
 function lockCall(pass, call) {
   const fun = unparen(call.fun);
+  if (fun.kind === "Ident") return methodValueLockCall(pass, call, fun);
   if (fun.kind !== "SelectorExpr") return void 0;
   if (call.args?.length === 1 && MUTEX_METHOD_NAMES.has(fun.sel.name) && unparen(fun.x).kind === "StarExpr") {
     const c2 = pass.types.callee(call);
@@ -1460,6 +1465,23 @@ function lockCall(pass, call) {
   const short = fun.sel.name;
   if (short === "Lock" || short === "Unlock" || short === "RLock" || short === "RUnlock") return { call, method: short, mutex: fun.x, typed: false };
   return void 0;
+}
+function methodValueLockCall(pass, call, fun) {
+  if ((call.args?.length ?? 0) !== 0) return void 0;
+  const o = pass.types.objectOf(fun);
+  if (!o || o.kind !== "var" || o.varKind !== "local" || !o.decl) return void 0;
+  const v = definingValue(pass, fun);
+  const sel = v ? unparen(v) : void 0;
+  if (sel?.kind !== "SelectorExpr" || !MUTEX_METHOD_NAMES.has(sel.sel.name)) return void 0;
+  let t = pass.types.typeOf(sel.x);
+  if (t?.kind === "pointer") t = t.elem;
+  if (t?.kind !== "named" || t.pkg !== "sync" || t.name !== "Mutex" && t.name !== "RWMutex") return void 0;
+  const m = MUTEX_METHODS[`(*sync.${t.name}).${sel.sel.name}`];
+  if (!m) return void 0;
+  const file = pass.fileOf(o.decl);
+  const fn = file ? innermostFuncBody(file, o.decl) : void 0;
+  if (fn && assignsVar(pass, fn, o.decl)) return void 0;
+  return { call, method: m, mutex: withoutEmbedded(pass, sel.x), typed: true };
 }
 function lockStmt(pass, n) {
   if (n.kind !== "ExprStmt") return void 0;

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4A7JCS3H.js";
+} from "./chunk-Q2UA3G5O.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-RAZ5QOTS.js";
+} from "./chunk-OXRT6ZOG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4A7JCS3H.js";
+} from "./chunk-Q2UA3G5O.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4A7JCS3H.js";
+} from "./chunk-Q2UA3G5O.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-W4SQRBZZ.js";
+} from "./chunk-DBRKPA5I.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-RAZ5QOTS.js";
+} from "./chunk-OXRT6ZOG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4A7JCS3H.js";
+} from "./chunk-Q2UA3G5O.js";
 import {
   SEVERITIES,
   compareFindings,
