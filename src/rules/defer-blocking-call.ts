@@ -686,12 +686,27 @@ function stopDeferredAfter(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): b
 /**
  * Whether the function's own code after the defer statement signals a stop in a statement of its
  * body's top level (`defer func() { <-readLoopDone }()`, then `return d.conn.Close()` as the last
- * statement): the signal runs before the function returns, so before the deferred wait. Signals
- * inside loops or branches (`close(update.done)` for one request) stop something else.
+ * statement), or at the top level of a once-guard there: the signal runs before the function
+ * returns, so before the deferred wait. Signals inside loops or other branches
+ * (`close(update.done)` for one request) stop something else.
  */
 function stopsAfterDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boolean {
   const after = nodeEnd(d);
+  // A once-guard around the signal (`if s.closed.CompareAndSwap(false, true) { close(s.closeCh)
+  // }`, dapr's Close methods): the first call signals, and later calls find it signalled already.
+  const onceGuard = (cond: ast.Expr): boolean => {
+    let c = unparen(cond);
+    if (c.kind === 'UnaryExpr' && c.op === '!') c = unparen(c.x);
+    if (c.kind !== 'CallExpr') return false;
+    const f = unparen(c.fun);
+    return f.kind === 'SelectorExpr' && (f.sel.name === 'CompareAndSwap' || f.sel.name === 'Swap');
+  };
+  const stmts: ast.Stmt[] = [];
   for (const st of body.list ?? []) {
+    if (st.kind === 'IfStmt' && !st.init && !st.else && onceGuard(st.cond)) stmts.push(...(st.body.list ?? []));
+    else stmts.push(st);
+  }
+  for (const st of stmts) {
     if (nodePos(st) < after) continue;
     if (st.kind !== 'ExprStmt' && st.kind !== 'ReturnStmt' && st.kind !== 'AssignStmt') continue;
     let found = false;

@@ -97,7 +97,10 @@ function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
           // A call that takes the old value (l = wrap(l), dir = filepath.Join(dir, "x")) derives from it, not a fresh value.
           const call = !!v1 && unparen(v1).kind === 'CallExpr';
           const fresh = call && !mentionsVar(pass, v1!, v);
-          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: call && !fresh });
+          // A value computed from the old one (`buf = buf[:n]`, `l = wrap(l)`) continues it; for a
+          // reslice the deferred call's old header still names the same memory.
+          const derived = !!v1 && !fresh && mentionsVar(pass, v1, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived });
         });
         break;
       }

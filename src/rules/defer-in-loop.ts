@@ -464,7 +464,30 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt, body:
     return !kept;
   });
   if (kept) return true;
-  return storedOutside(pass, loop, isTarget);
+  if (storedOutside(pass, loop, isTarget)) return true;
+  // A listener held open to reserve its port: its address is stored outside the loop (`ports =
+  // append(ports, l.Addr().(*net.TCPAddr).Port)`, `ports[i] = ...`), and closing it in the
+  // iteration would let the next iteration be handed the same port (free-port helpers of
+  // apiserver's and dapr's tests).
+  const def = definingValue(pass, target);
+  const from = def ? unparen(def) : undefined;
+  const ctor = from?.kind === 'CallExpr' ? pass.types.callee(from)?.name ?? '' : '';
+  if (/^net\.Listen(TCP|UDP|Unix|Packet)?$/.test(ctor)) {
+    const addrOf = (e: ast.Expr): boolean => {
+      let hit = false;
+      walkNode(e, (x) => {
+        if (hit) return false;
+        if (x.kind === 'CallExpr') {
+          const f = unparen(x.fun);
+          if (f.kind === 'SelectorExpr' && f.sel.name === 'Addr' && isTarget(f.x)) hit = true;
+        }
+        return !hit;
+      });
+      return hit;
+    };
+    if (storedOutside(pass, loop, addrOf)) return true;
+  }
+  return false;
 }
 
 /**

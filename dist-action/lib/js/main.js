@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-OXRT6ZOG.js";
+} from "./chunk-NJ6ISLWB.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -1,6 +1,9 @@
 package handshake
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // workQueue mimics a work queue whose ShutDown makes Get return false to every worker.
 type workQueue struct {
@@ -87,4 +90,47 @@ func runQueueWorkersWaitFirst(q *workQueue, n int, handle func(string)) {
 			}
 		}()
 	}
+}
+
+// pumpSet runs background pumps until Close.
+type pumpSet struct {
+	wg      sync.WaitGroup
+	closed  atomic.Bool
+	closeCh chan struct{}
+	verbose bool
+}
+
+func (p *pumpSet) start(n int, tick func()) {
+	for i := 0; i < n; i++ {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for {
+				select {
+				case <-p.closeCh:
+					return
+				default:
+					tick()
+				}
+			}
+		}()
+	}
+}
+
+// The stop is signalled once, under a compare-and-swap guard, before the deferred wait runs.
+func (p *pumpSet) Close() error {
+	defer p.wg.Wait()
+	if p.closed.CompareAndSwap(false, true) {
+		close(p.closeCh)
+	}
+	return nil
+}
+
+// Signalled only in verbose mode: otherwise the pumps never hear of it and the wait never ends.
+func (p *pumpSet) closeVerbose() error {
+	defer p.wg.Wait() // want `deferred p\.wg\.Wait\(\) blocks until every goroutine of the group has called Done`
+	if p.verbose {
+		close(p.closeCh)
+	}
+	return nil
 }

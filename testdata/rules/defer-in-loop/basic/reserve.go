@@ -45,3 +45,32 @@ func probePorts(host string, n int, probe func(int) error) error {
 	}
 	return nil
 }
+
+// Each listener stays open until every port is chosen, so no two of them get the same port.
+func freePorts(n int) ([]int, error) {
+	ports := make([]int, 0, n)
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+// Each listener only answers a probe in its own iteration, yet stays open until the loop ends.
+func probeListeners(n int, probe func(net.Listener) error) error {
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer l.Close() // want `listener l from net\.Listen on line \d+ stays open until probeListeners returns`
+		if err := probe(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}

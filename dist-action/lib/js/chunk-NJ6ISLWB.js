@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GYTFSVYQ.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-WE5BLNLK.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-534YWJEG.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-K5BSMJ5Y.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-Z4KXD4QY.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-ZE6YW6TG.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-MVZPP62W.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-YLINMMB4.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-EF2WKHI3.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-V6CFRN7D.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-J2FRVHDP.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-52SN6QO6.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-XPSVO2W2.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-CC7OWEEY.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-J4MI7R4Q.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-5WXMWOAK.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-GZP2Y6UH.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-6TSKUQCL.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-FYMA27MA.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -2840,7 +2840,26 @@ function keptBeyondIteration(pass, loop, d, body) {
     return !kept;
   });
   if (kept) return true;
-  return storedOutside(pass, loop, isTarget);
+  if (storedOutside(pass, loop, isTarget)) return true;
+  const def = definingValue(pass, target);
+  const from = def ? unparen(def) : void 0;
+  const ctor = from?.kind === "CallExpr" ? pass.types.callee(from)?.name ?? "" : "";
+  if (/^net\.Listen(TCP|UDP|Unix|Packet)?$/.test(ctor)) {
+    const addrOf = (e) => {
+      let hit = false;
+      walkNode(e, (x) => {
+        if (hit) return false;
+        if (x.kind === "CallExpr") {
+          const f = unparen(x.fun);
+          if (f.kind === "SelectorExpr" && f.sel.name === "Addr" && isTarget(f.x)) hit = true;
+        }
+        return !hit;
+      });
+      return hit;
+    };
+    if (storedOutside(pass, loop, addrOf)) return true;
+  }
+  return false;
 }
 function rangeElementUsedAfter(pass, loop, target, body) {
   if (loop.kind !== "RangeStmt") return false;
@@ -4375,7 +4394,8 @@ function computeWritesOf(pass, fn, v) {
           const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : void 0;
           const call = !!v1 && unparen(v1).kind === "CallExpr";
           const fresh = call && !mentionsVar(pass, v1, v);
-          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: call && !fresh });
+          const derived = !!v1 && !fresh && mentionsVar(pass, v1, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived });
         });
         break;
       }
@@ -10735,7 +10755,19 @@ function stopDeferredAfter(pass, body, d) {
 }
 function stopsAfterDefer(pass, body, d) {
   const after = end(d);
+  const onceGuard = (cond) => {
+    let c = unparen(cond);
+    if (c.kind === "UnaryExpr" && c.op === "!") c = unparen(c.x);
+    if (c.kind !== "CallExpr") return false;
+    const f = unparen(c.fun);
+    return f.kind === "SelectorExpr" && (f.sel.name === "CompareAndSwap" || f.sel.name === "Swap");
+  };
+  const stmts = [];
   for (const st of body.list ?? []) {
+    if (st.kind === "IfStmt" && !st.init && !st.else && onceGuard(st.cond)) stmts.push(...st.body.list ?? []);
+    else stmts.push(st);
+  }
+  for (const st of stmts) {
     if (pos(st) < after) continue;
     if (st.kind !== "ExprStmt" && st.kind !== "ReturnStmt" && st.kind !== "AssignStmt") continue;
     let found = false;

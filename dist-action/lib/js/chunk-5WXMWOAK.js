@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-Q2UA3G5O.js";
+} from "./chunk-OCAPOGKU.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

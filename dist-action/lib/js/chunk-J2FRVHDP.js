@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Q2UA3G5O.js";
+} from "./chunk-OCAPOGKU.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

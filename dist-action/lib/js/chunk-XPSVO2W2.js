@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-DBRKPA5I.js";
+} from "./chunk-7CXYXGDW.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-OXRT6ZOG.js";
+} from "./chunk-NJ6ISLWB.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Q2UA3G5O.js";
+} from "./chunk-OCAPOGKU.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-DBRKPA5I.js";
+} from "./chunk-7CXYXGDW.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-NXCAJDMM.js";
-import "./chunk-OXRT6ZOG.js";
+import "./chunk-NJ6ISLWB.js";
 import "./chunk-XQNQ7JJ5.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-F74MNKGF.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-Q2UA3G5O.js";
+import "./chunk-OCAPOGKU.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

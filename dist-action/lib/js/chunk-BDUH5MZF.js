@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-Q2UA3G5O.js";
+} from "./chunk-OCAPOGKU.js";
 import {
   docUrl,
   severityRank
