@@ -2,7 +2,7 @@
 // (an empty branch). The panic disappears: no log, no error for the caller, no re-panic, and the
 // function returns as if it had succeeded, often with half-updated state.
 import type * as ast from '../syntax/ast.js';
-import { forEachChild, unparen } from '../syntax/nodes.js';
+import { forEachChild, pos as nodeStart, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { bodyNeeds, funcName, innermostFuncBody, isNilIdent, lineOf, listHolding, recoverSites, textOf, walkSameFunc, type RecoverSite } from './helpers.js';
@@ -315,6 +315,32 @@ function reflectOp(pass: Pass, call: ast.CallExpr): boolean {
   return name.startsWith('(reflect.Value).') || name.startsWith('(reflect.Type).');
 }
 
+/**
+ * Whether a crash handler is deferred after the literal (so it runs first) in the same function:
+ * a deferred call named for handling panics (`defer utilruntime.HandleCrash(...)`, `defer
+ * handlePanic()`, `defer reportRecover(...)`), which reports the panic and re-raises it. The
+ * bare recover before it only keeps the re-raised panic from ending the process
+ * (apiserver's webhook dispatcher).
+ */
+function handlerDeferredAfter(file: PassFile, lit: RecoverSite['fn']): boolean {
+  if (lit.kind !== 'FuncLit') return false;
+  const outer = innermostFuncBody(file, lit);
+  if (!outer) return false;
+  const d = findDefer(outer, lit);
+  if (!d) return false;
+  let found = false;
+  walkSameFunc(outer, (x) => {
+    if (found) return false;
+    if (x.kind === 'DeferStmt' && nodeStart(x) > nodeStart(d)) {
+      const f = unparen(x.call.fun);
+      const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '';
+      if (/crash|panic/i.test(name) && /handle|report|log|capture/i.test(name)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
 /** The defer statement of the function's own code that defers the literal. */
 function findDefer(body: ast.BlockStmt, lit: ast.Node): ast.DeferStmt | undefined {
   let found: ast.DeferStmt | undefined;
@@ -340,6 +366,7 @@ function run(pass: Pass): void {
     if (!t) continue;
     if (handles.has(s.fn)) continue;
     if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
+    if (t === 'discarded' && handlerDeferredAfter(s.file, s.fn)) continue;
     const where = s.fn.kind === 'FuncLit' ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
     if (typeof t === 'object' && t.switchTypes) {
       pass.report({

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-NJ6ISLWB.js";
+} from "./chunk-CBL7ES2V.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

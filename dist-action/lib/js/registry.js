@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-OCAPOGKU.js";
+} from "./chunk-PF6WPI2D.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

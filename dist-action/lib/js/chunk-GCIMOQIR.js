@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-NJ6ISLWB.js";
+} from "./chunk-CBL7ES2V.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OCAPOGKU.js";
+} from "./chunk-PF6WPI2D.js";
 import {
   SEVERITIES,
   compareFindings,

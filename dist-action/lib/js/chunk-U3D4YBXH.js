@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-7CXYXGDW.js";
+} from "./chunk-GCIMOQIR.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-NJ6ISLWB.js";
+} from "./chunk-CBL7ES2V.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OCAPOGKU.js";
+} from "./chunk-PF6WPI2D.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OCAPOGKU.js";
+} from "./chunk-PF6WPI2D.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

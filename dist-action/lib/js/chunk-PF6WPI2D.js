@@ -9329,6 +9329,24 @@ function reflectOp(pass, call) {
   const name = pass.types.callee(call)?.name ?? "";
   return name.startsWith("(reflect.Value).") || name.startsWith("(reflect.Type).");
 }
+function handlerDeferredAfter(file, lit) {
+  if (lit.kind !== "FuncLit") return false;
+  const outer = innermostFuncBody(file, lit);
+  if (!outer) return false;
+  const d = findDefer(outer, lit);
+  if (!d) return false;
+  let found = false;
+  walkSameFunc(outer, (x) => {
+    if (found) return false;
+    if (x.kind === "DeferStmt" && pos(x) > pos(d)) {
+      const f = unparen(x.call.fun);
+      const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
+      if (/crash|panic/i.test(name) && /handle|report|log|capture/i.test(name)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
 function findDefer(body, lit) {
   let found;
   walkSameFunc(body, (x) => {
@@ -9348,6 +9366,7 @@ function run20(pass) {
     if (!t) continue;
     if (handles.has(s.fn)) continue;
     if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
+    if (t === "discarded" && handlerDeferredAfter(s.file, s.fn)) continue;
     const where2 = s.fn.kind === "FuncLit" ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
     if (typeof t === "object" && t.switchTypes) {
       pass.report({
