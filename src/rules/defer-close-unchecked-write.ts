@@ -82,6 +82,49 @@ function wrapperOrigin(pass: Pass, declFile: PassFile, r: ast.Expr): WriteOrigin
   };
 }
 
+/**
+ * A struct of the package that embeds a writer given in the literal (`mz := &meteredGzip{Writer:
+ * gzip.NewWriter(w)}` with `type meteredGzip struct { *gzip.Writer; written int64 }`): its
+ * promoted Close or Flush is the writer's, unless the struct declares that method itself.
+ */
+function embeddedOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | undefined {
+  let lit = unparen(e);
+  if (lit.kind === 'UnaryExpr' && lit.op === '&') lit = unparen(lit.x);
+  if (lit.kind !== 'CompositeLit') return undefined;
+  const t = pass.types.typeOf(lit);
+  const u = t?.kind === 'named' && t.pkg === pass.pkg.importPath ? t.underlying() : undefined;
+  if (!t || t.kind !== 'named' || u?.kind !== 'struct') return undefined;
+  for (const el of lit.elts ?? []) {
+    if (el.kind !== 'KeyValueExpr' || el.key.kind !== 'Ident') continue;
+    const key = el.key.name;
+    if (!u.fields.some((f) => f.embedded && f.name === key)) continue;
+    let v = unparen(el.value);
+    if (v.kind === 'Ident') v = definingValue(pass, v) ?? v;
+    const o = writeOrigin(pass, file, v);
+    if (!o || o.res.wraps === 'recv') continue;
+    // The struct's own Close or Flush hides the promoted one: that is a wrapper of its own.
+    const own = wrapperMethods(pass, t.name);
+    const release = o.res.release.filter((m) => !own.has(m) && !declaresMethod(pass, t.name, m));
+    if (release.length === 0) continue;
+    return { ...o, wrapperType: t.name, res: { ...o.res, what: `${t.name} embedding the ${o.res.what}`, verb: `${o.res.verb}`, release } };
+  }
+  return undefined;
+}
+
+/** Whether a type of the package declares a method of that name. */
+function declaresMethod(pass: Pass, typeName: string, method: string): boolean {
+  for (const f of pass.files) {
+    for (const d of f.file.decls ?? []) {
+      if (d.kind !== 'FuncDecl' || !d.recv || d.name.name !== method) continue;
+      let rt = d.recv.list?.[0]?.type ? unparen(d.recv.list[0]!.type!) : undefined;
+      if (rt?.kind === 'StarExpr') rt = unparen(rt.x);
+      if (rt?.kind === 'IndexExpr' || rt?.kind === 'IndexListExpr') rt = unparen(rt.x);
+      if (rt?.kind === 'Ident' && rt.name === typeName) return true;
+    }
+  }
+  return false;
+}
+
 const wrapperMethodsCache = new WeakMap<readonly PassFile[], Map<string, Set<string>>>();
 
 /**
@@ -206,7 +249,7 @@ function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
     }
     const first = unparen(lhs[0]!);
     if (first.kind !== 'Ident' || first.name === '_') return;
-    const origin = writeOrigin(pass, file, rhs[0]!) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]!) : undefined);
+    const origin = writeOrigin(pass, file, rhs[0]!) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]!) ?? embeddedOrigin(pass, file, rhs[0]!) : undefined);
     if (origin) {
       out.push({ id: first, origin, at });
       return;

@@ -2096,6 +2096,34 @@ const CALLS_ARGUMENT_IN_PLACE: ReadonlySet<string> = new Set([
   'io/fs.WalkDir',
 ]);
 
+/** Whether a function declaration calls its parameter number idx in its own body, as a plain call (not deferred, not with go), and does nothing else with it. */
+function callsParamInPlace(decl: ast.FuncDecl | undefined, idx: number): boolean {
+  if (!decl?.body) return false;
+  const names = (decl.type.params.list ?? []).flatMap((f) => (f.names?.length ? f.names.map((n) => n.name) : ['_']));
+  const name = names[idx];
+  if (!name || name === '_') return false;
+  let called = false;
+  let other = false;
+  const calls = new Set<ast.Node>();
+  walkSameFunc(decl.body, (x) => {
+    if (other) return false;
+    if (x.kind === 'DeferStmt' || x.kind === 'GoStmt') {
+      const f = unparen(x.call.fun);
+      if (f.kind === 'Ident' && f.name === name) other = true;
+      return !other;
+    }
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      if (f.kind === 'Ident' && f.name === name) {
+        called = true;
+        calls.add(f);
+      }
+    } else if (x.kind === 'Ident' && x.name === name && !calls.has(x)) other = true;
+    return !other;
+  });
+  return called && !other;
+}
+
 function litUse(stack: readonly ast.Node[], lit: ast.FuncLit, pass?: Pass): { kind: 'defer' | 'go' | 'call' | 'value' | 'deferred-arg'; owner: FuncNode | undefined; via?: ast.CallExpr } {
   const i = stack.lastIndexOf(lit);
   let owner: FuncNode | undefined;
@@ -2116,6 +2144,12 @@ function litUse(stack: readonly ast.Node[], lit: ast.FuncLit, pass?: Pass): { ki
     return { kind: 'call', owner };
   }
   if (pass && parent?.kind === 'CallExpr' && (parent.args ?? []).some((a) => unparen(a) === lit) && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(parent)?.name ?? '')) return { kind: 'call', owner };
+  // A function of the package that calls that parameter itself, neither deferred nor started as
+  // a goroutine (`func (g *Guard) locked(fn func()) { g.mu.Lock(); defer g.mu.Unlock(); fn() }`).
+  if (pass && parent?.kind === 'CallExpr' && stack[j - 1]?.kind !== 'DeferStmt') {
+    const idx = (parent.args ?? []).findIndex((a) => unparen(a) === lit);
+    if (idx >= 0 && callsParamInPlace(pass.types.callee(parent)?.decl, idx)) return { kind: 'call', owner };
+  }
   // An argument of the deferred call itself (`defer invoke(func() { recover() })`): the deferred
   // function is the callee, and whatever runs the literal calls it from there, never directly as
   // the deferred call.

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-CBL7ES2V.js";
+} from "./chunk-MKBNPJWQ.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

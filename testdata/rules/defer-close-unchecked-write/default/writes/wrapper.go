@@ -117,3 +117,39 @@ func readHeader(path string) error {
 	_, err = r.f.Read(buf)
 	return err
 }
+
+// countingGzip counts what goes through the gzip writer it embeds.
+type countingGzip struct {
+	*gzip.Writer
+	written int64
+}
+
+func (c *countingGzip) Write(p []byte) (int, error) {
+	n, err := c.Writer.Write(p)
+	c.written += int64(n)
+	return n, err
+}
+
+// The promoted Close writes the gzip footer; its error is dropped.
+func encodeCounted(w *os.File, recs [][]byte) (int64, error) {
+	cz := &countingGzip{Writer: gzip.NewWriter(w)}
+	defer cz.Close() // want `deferred cz\.Close\(\) discards the error of the countingGzip embedding the gzip writer from compress/gzip\.NewWriter`
+	for _, r := range recs {
+		if _, err := cz.Write(r); err != nil {
+			return cz.written, err
+		}
+	}
+	return cz.written, nil
+}
+
+// Closed and checked on the success path: the deferred Close only cleans up after a failure.
+func encodeCountedChecked(w *os.File, recs [][]byte) (int64, error) {
+	cz := &countingGzip{Writer: gzip.NewWriter(w)}
+	defer cz.Close()
+	for _, r := range recs {
+		if _, err := cz.Write(r); err != nil {
+			return cz.written, err
+		}
+	}
+	return cz.written, cz.Close()
+}

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-PF6WPI2D.js";
+} from "./chunk-KPRBQSTM.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

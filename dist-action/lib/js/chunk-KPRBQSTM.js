@@ -1878,6 +1878,32 @@ var CALLS_ARGUMENT_IN_PLACE = /* @__PURE__ */ new Set([
   "path/filepath.WalkDir",
   "io/fs.WalkDir"
 ]);
+function callsParamInPlace(decl, idx) {
+  if (!decl?.body) return false;
+  const names = (decl.type.params.list ?? []).flatMap((f) => f.names?.length ? f.names.map((n) => n.name) : ["_"]);
+  const name = names[idx];
+  if (!name || name === "_") return false;
+  let called = false;
+  let other = false;
+  const calls = /* @__PURE__ */ new Set();
+  walkSameFunc(decl.body, (x) => {
+    if (other) return false;
+    if (x.kind === "DeferStmt" || x.kind === "GoStmt") {
+      const f = unparen(x.call.fun);
+      if (f.kind === "Ident" && f.name === name) other = true;
+      return !other;
+    }
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "Ident" && f.name === name) {
+        called = true;
+        calls.add(f);
+      }
+    } else if (x.kind === "Ident" && x.name === name && !calls.has(x)) other = true;
+    return !other;
+  });
+  return called && !other;
+}
 function litUse(stack, lit, pass) {
   const i = stack.lastIndexOf(lit);
   let owner;
@@ -1898,6 +1924,10 @@ function litUse(stack, lit, pass) {
     return { kind: "call", owner };
   }
   if (pass && parent?.kind === "CallExpr" && (parent.args ?? []).some((a) => unparen(a) === lit) && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(parent)?.name ?? "")) return { kind: "call", owner };
+  if (pass && parent?.kind === "CallExpr" && stack[j - 1]?.kind !== "DeferStmt") {
+    const idx = (parent.args ?? []).findIndex((a) => unparen(a) === lit);
+    if (idx >= 0 && callsParamInPlace(pass.types.callee(parent)?.decl, idx)) return { kind: "call", owner };
+  }
   if (parent?.kind === "CallExpr" && (parent.args ?? []).some((a) => unparen(a) === lit) && stack[j - 1]?.kind === "DeferStmt" && stack[j - 1].call === parent) {
     return { kind: "deferred-arg", owner, via: parent };
   }
@@ -6151,6 +6181,40 @@ function wrapperOrigin(pass, declFile, r) {
     res: { what: `${t.name} wrapping the ${inner.res.what} ${inner.res.verb} ${inner.name},`, verb: "returned by", release: ["Close"], checked }
   };
 }
+function embeddedOrigin(pass, file, e) {
+  let lit = unparen(e);
+  if (lit.kind === "UnaryExpr" && lit.op === "&") lit = unparen(lit.x);
+  if (lit.kind !== "CompositeLit") return void 0;
+  const t = pass.types.typeOf(lit);
+  const u = t?.kind === "named" && t.pkg === pass.pkg.importPath ? t.underlying() : void 0;
+  if (!t || t.kind !== "named" || u?.kind !== "struct") return void 0;
+  for (const el of lit.elts ?? []) {
+    if (el.kind !== "KeyValueExpr" || el.key.kind !== "Ident") continue;
+    const key = el.key.name;
+    if (!u.fields.some((f) => f.embedded && f.name === key)) continue;
+    let v = unparen(el.value);
+    if (v.kind === "Ident") v = definingValue(pass, v) ?? v;
+    const o = writeOrigin(pass, file, v);
+    if (!o || o.res.wraps === "recv") continue;
+    const own = wrapperMethods(pass, t.name);
+    const release = o.res.release.filter((m) => !own.has(m) && !declaresMethod(pass, t.name, m));
+    if (release.length === 0) continue;
+    return { ...o, wrapperType: t.name, res: { ...o.res, what: `${t.name} embedding the ${o.res.what}`, verb: `${o.res.verb}`, release } };
+  }
+  return void 0;
+}
+function declaresMethod(pass, typeName2, method) {
+  for (const f of pass.files) {
+    for (const d of f.file.decls ?? []) {
+      if (d.kind !== "FuncDecl" || !d.recv || d.name.name !== method) continue;
+      let rt = d.recv.list?.[0]?.type ? unparen(d.recv.list[0].type) : void 0;
+      if (rt?.kind === "StarExpr") rt = unparen(rt.x);
+      if (rt?.kind === "IndexExpr" || rt?.kind === "IndexListExpr") rt = unparen(rt.x);
+      if (rt?.kind === "Ident" && rt.name === typeName2) return true;
+    }
+  }
+  return false;
+}
 var wrapperMethodsCache = /* @__PURE__ */ new WeakMap();
 function wrapperMethods(pass, typeName2) {
   let m = wrapperMethodsCache.get(pass.files);
@@ -6256,7 +6320,7 @@ function bindingsIn(pass, file, fn) {
     }
     const first = unparen(lhs[0]);
     if (first.kind !== "Ident" || first.name === "_") return;
-    const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) : void 0);
+    const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) ?? embeddedOrigin(pass, file, rhs[0]) : void 0);
     if (origin) {
       out.push({ id: first, origin, at });
       return;

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-GCIMOQIR.js";
+} from "./chunk-I6N5BJQL.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-CBL7ES2V.js";
+} from "./chunk-MKBNPJWQ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-PF6WPI2D.js";
+} from "./chunk-KPRBQSTM.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-PF6WPI2D.js";
+} from "./chunk-KPRBQSTM.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-GCIMOQIR.js";
+} from "./chunk-I6N5BJQL.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-NXCAJDMM.js";
-import "./chunk-CBL7ES2V.js";
+import "./chunk-MKBNPJWQ.js";
 import "./chunk-XQNQ7JJ5.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-F74MNKGF.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-PF6WPI2D.js";
+import "./chunk-KPRBQSTM.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-PF6WPI2D.js";
+} from "./chunk-KPRBQSTM.js";
 import {
   docUrl,
   severityRank
