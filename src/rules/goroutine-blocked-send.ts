@@ -522,8 +522,17 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       const streams = goLoops.length === 0 && senders.length === 1 && s.blocking.some((b) => loopDepthIn(s.target.fn.body!, b) > 0);
       const goInLoop = goLoops.length > 0 || senders.length > 1 || streams;
       // A receive from another channel the goroutine sends on or closes means its result went there, or it is done.
-      const recv = goInLoop ? receivesMulti : receives;
-      const headers = goInLoop ? multiHeaders : drainHeaders;
+      // The loop that starts the goroutines is no drain of them, even when it also receives
+      // (`for i := 0; i < 2; i++ { if i > 0 { select { case rep := <-ch: return ...; case
+      // <-time.After(d): } }; go send() }`, a hedged request): coming round it starts another
+      // sender rather than receiving the last one's value.
+      // A range over the channel itself still receives at its head (`for j := range queue { go
+      // handle(j, queue) }`).
+      const starters = goLoops.filter((l) => !(l.stmt.kind === 'RangeStmt' && sameRefKey(refKey(pass, l.stmt.x), m.key)));
+      const startHeads = new Set<ast.Node>(starters.flatMap(loopHeadEntries));
+      const startHeaders = new Set<Block>(starters.map((l) => l.header));
+      const recv = goInLoop ? (n: ast.Node) => (!startHeads.has(n) && multiHeads.has(n)) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key)) : receives;
+      const headers = goInLoop ? new Set([...multiHeaders].filter((b) => !startHeaders.has(b))) : drainHeaders;
       const avoid = s.others.length === 0 ? recv : (n: ast.Node) => recv(n) || nodeContains(n, (y) => {
         const r = receivedChan(pass, y);
         return r !== undefined && s.others.some((k) => sameRefKey(r, k));

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-I6N5BJQL.js";
+} from "./chunk-6XOWTUX2.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-MKBNPJWQ.js";
+} from "./chunk-GQKUPIUI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KPRBQSTM.js";
+} from "./chunk-3BTZYP44.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KPRBQSTM.js";
+} from "./chunk-3BTZYP44.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

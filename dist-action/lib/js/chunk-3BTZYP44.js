@@ -8937,8 +8937,11 @@ function check4(pass, file, fn, enclosing) {
       const send = s.blocking[0];
       const streams = goLoops.length === 0 && senders.length === 1 && s.blocking.some((b) => loopDepthIn(s.target.fn.body, b) > 0);
       const goInLoop = goLoops.length > 0 || senders.length > 1 || streams;
-      const recv = goInLoop ? receivesMulti : receives;
-      const headers = goInLoop ? multiHeaders : drainHeaders;
+      const starters = goLoops.filter((l) => !(l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key)));
+      const startHeads = new Set(starters.flatMap(loopHeadEntries));
+      const startHeaders = new Set(starters.map((l) => l.header));
+      const recv = goInLoop ? (n) => !startHeads.has(n) && multiHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key)) : receives;
+      const headers = goInLoop ? new Set([...multiHeaders].filter((b) => !startHeaders.has(b))) : drainHeaders;
       const avoid = s.others.length === 0 ? recv : (n) => recv(n) || nodeContains(n, (y) => {
         const r = receivedChan(pass, y);
         return r !== void 0 && s.others.some((k) => sameRefKey(r, k));

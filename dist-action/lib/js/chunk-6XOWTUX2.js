@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-MKBNPJWQ.js";
+} from "./chunk-GQKUPIUI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KPRBQSTM.js";
+} from "./chunk-3BTZYP44.js";
 import {
   SEVERITIES,
   compareFindings,

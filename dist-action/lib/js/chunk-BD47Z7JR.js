@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KPRBQSTM.js";
+} from "./chunk-3BTZYP44.js";
 import {
   docUrl,
   severityRank
