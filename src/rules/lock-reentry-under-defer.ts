@@ -187,6 +187,16 @@ function equalityTests(file: PassFile, conds: readonly ast.Expr[]): Map<string, 
   const out = new Map<string, string>();
   const add = (c: ast.Expr): void => {
     const x = unparen(c);
+    // A boolean flag and its negation (`if hold { mu.Lock() ... }` and `if !hold { mu.Lock() }`).
+    if (x.kind === 'Ident' || x.kind === 'SelectorExpr') {
+      out.set(textOf(file, x), 'true');
+      return;
+    }
+    if (x.kind === 'UnaryExpr' && x.op === '!') {
+      const y = unparen(x.x);
+      if (y.kind === 'Ident' || y.kind === 'SelectorExpr') out.set(textOf(file, y), 'false');
+      return;
+    }
     if (x.kind !== 'BinaryExpr') return;
     if (x.op === '&&') {
       add(x.x);

@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-3BTZYP44.js";
+} from "./chunk-WVEHPHOT.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3BTZYP44.js";
+} from "./chunk-WVEHPHOT.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3BTZYP44.js";
+} from "./chunk-WVEHPHOT.js";
 import {
   docUrl,
   severityRank

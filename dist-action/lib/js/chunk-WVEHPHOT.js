@@ -8415,6 +8415,15 @@ function equalityTests(file, conds) {
   const out = /* @__PURE__ */ new Map();
   const add = (c) => {
     const x = unparen(c);
+    if (x.kind === "Ident" || x.kind === "SelectorExpr") {
+      out.set(textOf(file, x), "true");
+      return;
+    }
+    if (x.kind === "UnaryExpr" && x.op === "!") {
+      const y = unparen(x.x);
+      if (y.kind === "Ident" || y.kind === "SelectorExpr") out.set(textOf(file, y), "false");
+      return;
+    }
     if (x.kind !== "BinaryExpr") return;
     if (x.op === "&&") {
       add(x.x);

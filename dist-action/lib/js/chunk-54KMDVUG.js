@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-6XOWTUX2.js";
+} from "./chunk-MDVGMG3M.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-GQKUPIUI.js";
+} from "./chunk-WD7QCROT.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3BTZYP44.js";
+} from "./chunk-WVEHPHOT.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-GQKUPIUI.js";
+} from "./chunk-WD7QCROT.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3BTZYP44.js";
+} from "./chunk-WVEHPHOT.js";
 import {
   SEVERITIES,
   compareFindings,
