@@ -95,7 +95,7 @@ function isAction(name: string): boolean {
  * it was then, before the function did its work.
  */
 export const STATE_CAPTURE_VERBS: readonly string[] = [
-  'Snapshot', 'Summary', 'Summarize', 'Checkpoint', 'Capture', 'Stats', 'Total', 'Totals', 'Usage', 'Build', 'Seal', 'Pending', 'Collect', 'Freeze', 'Progress', 'Counters',
+  'Snapshot', 'Summary', 'Summarize', 'Checkpoint', 'Capture', 'Stats', 'Total', 'Totals', 'Usage', 'Build', 'Seal', 'Pending', 'Collect', 'Freeze', 'Progress', 'Counters', 'Clone', 'Copy',
 ];
 
 function isStateCapture(name: string): boolean {

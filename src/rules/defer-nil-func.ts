@@ -861,9 +861,11 @@ function setterOnly(pass: Pass, key: string): ast.FuncDecl | undefined {
       if (!fd?.recv || !fd.body || (fd.body.list ?? []).length !== 1 || fd.body.list![0] !== a) return false;
       // A hook registration (`OnStop`, `onEvict`, `RegisterCleanup`), which its users may never
       // call; a `setX` that the package's own set-up calls fills in what is needed later.
-      if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name)) return false;
       if (a.lhs.length !== 1 || a.rhs.length !== 1) return false;
       const l = unparen(a.lhs[0]!);
+      // Or a `Set...` setter of a field named as a hook (`SetOnExit` storing `onExit`).
+      const hookField = l.kind === 'SelectorExpr' && /^(?:[oO]n[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
+      if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return false;
       const r = unparen(a.rhs[0]!);
       const recv = fd.recv.list?.[0]?.names?.[0]?.name;
       if (l.kind !== 'SelectorExpr' || unparen(l.x).kind !== 'Ident' || (unparen(l.x) as ast.Ident).name !== recv) return false;

@@ -37,3 +37,21 @@ func (r *runner) runTimed(work func()) {
 	defer startWatch().stop(r.name)
 	work()
 }
+
+type settings struct{ values map[string]string }
+
+func (s *settings) Clone() *settings {
+	c := &settings{values: make(map[string]string, len(s.values))}
+	for k, v := range s.values {
+		c.values[k] = v
+	}
+	return c
+}
+
+func (s *settings) Save() { log.Printf("saving %d settings", len(s.values)) }
+
+// The copy is taken at the defer statement, before the update: the old values are saved.
+func setAndSave(s *settings, k, v string) {
+	defer s.Clone().Save() // want `s\.Clone\(\) runs now, at the defer statement, and only Save waits`
+	s.values[k] = v
+}

@@ -32,3 +32,20 @@ func (d *drainer) drain() {
 	defer d.onDrain()
 	d.pending = 0
 }
+
+// credCache runs its exit callback on Close, if one was set.
+type credCache struct {
+	entries map[string]string
+	onExit  func()
+}
+
+func newCredCache() *credCache { return &credCache{entries: map[string]string{}} }
+
+// SetOnExit registers the exit callback.
+func (c *credCache) SetOnExit(fn func()) { c.onExit = fn }
+
+func (c *credCache) Close() error {
+	defer c.onExit() // want `credCache\.onExit is set only by credCache\.SetOnExit`
+	c.entries = map[string]string{}
+	return nil
+}

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WVEHPHOT.js";
+} from "./chunk-L4KOORYA.js";
 import {
   docUrl,
   severityRank

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WVEHPHOT.js";
+} from "./chunk-L4KOORYA.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

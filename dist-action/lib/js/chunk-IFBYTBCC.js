@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-MDVGMG3M.js";
+} from "./chunk-CWTTAQPU.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-WD7QCROT.js";
+} from "./chunk-PNZETZSC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-WVEHPHOT.js";
+} from "./chunk-L4KOORYA.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-WD7QCROT.js";
+} from "./chunk-PNZETZSC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WVEHPHOT.js";
+} from "./chunk-L4KOORYA.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-WVEHPHOT.js";
+} from "./chunk-L4KOORYA.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

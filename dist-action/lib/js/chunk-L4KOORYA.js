@@ -5029,7 +5029,9 @@ var STATE_CAPTURE_VERBS = [
   "Collect",
   "Freeze",
   "Progress",
-  "Counters"
+  "Counters",
+  "Clone",
+  "Copy"
 ];
 function isStateCapture(name) {
   return startsWithVerb(name, STATE_CAPTURE_VERBS) || /[a-z](Snapshot|Summary|Checkpoint|Stats|Totals|Counters|Progress|Usage)$/.test(name);
@@ -7531,9 +7533,10 @@ function setterOnly(pass, key) {
     };
     const plainSetter = (fd, a) => {
       if (!fd?.recv || !fd.body || (fd.body.list ?? []).length !== 1 || fd.body.list[0] !== a) return false;
-      if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name)) return false;
       if (a.lhs.length !== 1 || a.rhs.length !== 1) return false;
       const l = unparen(a.lhs[0]);
+      const hookField = l.kind === "SelectorExpr" && /^(?:[oO]n[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
+      if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return false;
       const r = unparen(a.rhs[0]);
       const recv = fd.recv.list?.[0]?.names?.[0]?.name;
       if (l.kind !== "SelectorExpr" || unparen(l.x).kind !== "Ident" || unparen(l.x).name !== recv) return false;
