@@ -1,0 +1,3 @@
+module example.com/fah14
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/up8
+
+go 1.24

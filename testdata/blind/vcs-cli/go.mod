@@ -1,0 +1,3 @@
+module example.com/vcscli
+
+go 1.20
