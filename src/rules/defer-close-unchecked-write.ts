@@ -70,6 +70,14 @@ function wrapperOrigin(pass: Pass, declFile: PassFile, r: ast.Expr): WriteOrigin
     if (o && o.res.wraps !== 'recv' && !inner) inner = o;
   }
   if (!inner) return undefined;
+  // The struct also reads what it wraps (`r: bufio.NewReader(f)` beside `f: f`, a serial port or
+  // another two-way device driven by request and reply): writes go out as they are made, and
+  // closing it loses nothing.
+  const reads = (lit.elts ?? []).some((el) => {
+    const v = unparen(el.kind === 'KeyValueExpr' ? el.value : el);
+    return v.kind === 'CallExpr' && ['bufio.NewReader', 'bufio.NewReaderSize', 'bufio.NewScanner'].includes(pass.types.callee(v)?.name ?? '');
+  });
+  if (reads) return undefined;
   const methods = wrapperMethods(pass, t.name);
   if (!methods.has('Close')) return undefined;
   const checked = ['Close', 'Flush', 'Sync'].filter((m) => methods.has(m));

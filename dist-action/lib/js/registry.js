@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-L4KOORYA.js";
+} from "./chunk-4E3XV4WM.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

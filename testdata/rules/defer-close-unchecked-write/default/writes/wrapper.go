@@ -153,3 +153,36 @@ func encodeCountedChecked(w *os.File, recs [][]byte) (int64, error) {
 	}
 	return cz.written, cz.Close()
 }
+
+// serialPort drives a device by request and reply over one read-write handle.
+type serialPort struct {
+	f *os.File
+	r *bufio.Reader
+}
+
+func openPort(path string) (*serialPort, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &serialPort{f: f, r: bufio.NewReader(f)}, nil
+}
+
+func (p *serialPort) command(req []byte) (string, error) {
+	if _, err := p.f.Write(req); err != nil {
+		return "", err
+	}
+	return p.r.ReadString('\n')
+}
+
+func (p *serialPort) Close() error { return p.f.Close() }
+
+// The command went out when it was written and the reply has been read: closing loses nothing.
+func readIdent(path string) (string, error) {
+	p, err := openPort(path)
+	if err != nil {
+		return "", err
+	}
+	defer p.Close()
+	return p.command([]byte("ID?\n"))
+}

@@ -6172,6 +6172,11 @@ function wrapperOrigin(pass, declFile, r) {
     if (o && o.res.wraps !== "recv" && !inner) inner = o;
   }
   if (!inner) return void 0;
+  const reads = (lit.elts ?? []).some((el) => {
+    const v = unparen(el.kind === "KeyValueExpr" ? el.value : el);
+    return v.kind === "CallExpr" && ["bufio.NewReader", "bufio.NewReaderSize", "bufio.NewScanner"].includes(pass.types.callee(v)?.name ?? "");
+  });
+  if (reads) return void 0;
   const methods = wrapperMethods(pass, t.name);
   if (!methods.has("Close")) return void 0;
   const checked = ["Close", "Flush", "Sync"].filter((m) => methods.has(m));

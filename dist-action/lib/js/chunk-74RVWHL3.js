@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-L4KOORYA.js";
+} from "./chunk-4E3XV4WM.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-PNZETZSC.js";
+} from "./chunk-3ECV5TWJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-L4KOORYA.js";
+} from "./chunk-4E3XV4WM.js";
 import {
   SEVERITIES,
   compareFindings,

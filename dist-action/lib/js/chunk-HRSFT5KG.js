@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-CWTTAQPU.js";
+} from "./chunk-B473RNYU.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-PNZETZSC.js";
+} from "./chunk-3ECV5TWJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-L4KOORYA.js";
+} from "./chunk-4E3XV4WM.js";
 import {
   SEVERITIES,
   compareFindings,

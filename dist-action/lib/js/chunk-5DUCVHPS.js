@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-L4KOORYA.js";
+} from "./chunk-4E3XV4WM.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";
