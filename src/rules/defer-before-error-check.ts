@@ -316,7 +316,7 @@ function errTest(pass: Pass, s: ast.IfStmt, err: ast.Ident): 'settled' | 'falls-
  * x, or leaves the function on a test of another result of the same call (`op, status, err :=
  * begin(); if status != ready { return nil, err }`: the call says by its status when op is valid).
  */
-function settles(pass: Pass, s: ast.Stmt, x: ast.Ident, err: ast.Ident | null, companions: readonly ast.Ident[]): boolean {
+function settles(pass: Pass, s: ast.Stmt, x: ast.Ident, err: ast.Ident | null, companions: readonly ast.Ident[], rest: readonly ast.Stmt[] = []): boolean {
   if (
     s.kind === 'IfStmt' &&
     companions.some((c) => mentions(pass, s.cond, c)) &&
@@ -332,8 +332,24 @@ function settles(pass: Pass, s: ast.Stmt, x: ast.Ident, err: ast.Ident | null, c
     if (t === 'falls-through') return settlesX(pass, s, x);
     return true;
   }
-  if (err && mentions(pass, s, err)) return true;
+  // Recording the error and testing it later (`span.RecordError(err)`, then `if err != nil` after
+  // the defer) is no check yet; logging it with no test after that is the function's handling.
+  if (err && mentions(pass, s, err) && !(recordsOnly(s) && rest.some((r) => r.kind === 'IfStmt' && mentions(pass, r.cond, err)))) return true;
   return settlesX(pass, s, x);
+}
+
+/**
+ * A statement that only records the error and goes on (`span.RecordError(err)`, `log.Printf("...:
+ * %v", err)`, `metrics.Observe(op, err)`): a call named for recording, logging or printing, whose
+ * value is dropped. It looks at err but does not act on it.
+ */
+function recordsOnly(s: ast.Stmt): boolean {
+  if (s.kind !== 'ExprStmt') return false;
+  const c = unparen(s.x);
+  if (c.kind !== 'CallExpr') return false;
+  const f = unparen(c.fun);
+  const name = f.kind === 'SelectorExpr' ? f.sel.name : '';
+  return /^(Record|Log|Print|Observe|Trace|Debug|Info|Warn|Report|Add|Set|Inc)/.test(name) && !/Fatal|Panic|Exit/.test(name);
 }
 
 /** Whether a statement assigns or nil-checks x. */
@@ -409,7 +425,7 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
           if (a.err && mentions(pass, s, a.err)) break;
           continue;
         }
-        if (settles(pass, s, x, a.err, a.values.filter((v) => v !== x))) break;
+        if (settles(pass, s, x, a.err, a.values.filter((v) => v !== x), list.slice(j + 1))) break;
       }
     }
   }

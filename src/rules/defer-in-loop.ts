@@ -809,10 +809,23 @@ function gathersOutside(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
  * p.Stats())`) is reported when nothing follows it: its locks pile up as the loop goes on.
  */
 function searchesUnderLocks(loop: LoopNode): boolean {
+  // A return of zero values and an error (`return fmt.Errorf("flush p%d: %w", p, err)`) gives up
+  // on the loop; only one that hands back something found is a search result.
+  const givesUp = (e: ast.Expr): boolean => {
+    const u = unparen(e);
+    if (u.kind === 'BasicLit') return true;
+    if (u.kind === 'Ident') return u.name === 'nil' || u.name === 'false' || u.name === 'true' || /^err|Err$/.test(u.name);
+    if (u.kind === 'CallExpr') {
+      const f = unparen(u.fun);
+      const n = f.kind === 'SelectorExpr' ? f.sel.name : f.kind === 'Ident' ? f.name : '';
+      return /^(Errorf|New|Wrap|Wrapf|Join)$/.test(n) || /^(new|wrap)\w*Err/i.test(n);
+    }
+    return false;
+  };
   let found = false;
   walkSameFunc(loop.body, (x) => {
     if (found) return false;
-    if (x.kind === 'ReturnStmt' && (x.results?.length ?? 0) > 0) found = true;
+    if (x.kind === 'ReturnStmt' && (x.results?.length ?? 0) > 0 && !(x.results ?? []).every(givesUp)) found = true;
     return !found;
   });
   return found;

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-3ECV5TWJ.js";
+} from "./chunk-JLCDGGUS.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-B473RNYU.js";
+} from "./chunk-C5P2DOWF.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-3ECV5TWJ.js";
+} from "./chunk-JLCDGGUS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4E3XV4WM.js";
+} from "./chunk-TOE6TC7B.js";
 import {
   SEVERITIES,
   compareFindings,

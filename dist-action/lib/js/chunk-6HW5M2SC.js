@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4E3XV4WM.js";
+} from "./chunk-TOE6TC7B.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4E3XV4WM.js";
+} from "./chunk-TOE6TC7B.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

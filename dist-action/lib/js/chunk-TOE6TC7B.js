@@ -3137,10 +3137,21 @@ function gathersOutside(pass, loop, mutex) {
   return found;
 }
 function searchesUnderLocks(loop) {
+  const givesUp = (e) => {
+    const u = unparen(e);
+    if (u.kind === "BasicLit") return true;
+    if (u.kind === "Ident") return u.name === "nil" || u.name === "false" || u.name === "true" || /^err|Err$/.test(u.name);
+    if (u.kind === "CallExpr") {
+      const f = unparen(u.fun);
+      const n = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
+      return /^(Errorf|New|Wrap|Wrapf|Join)$/.test(n) || /^(new|wrap)\w*Err/i.test(n);
+    }
+    return false;
+  };
   let found = false;
   walkSameFunc(loop.body, (x) => {
     if (found) return false;
-    if (x.kind === "ReturnStmt" && (x.results?.length ?? 0) > 0) found = true;
+    if (x.kind === "ReturnStmt" && (x.results?.length ?? 0) > 0 && !(x.results ?? []).every(givesUp)) found = true;
     return !found;
   });
   return found;
@@ -7934,7 +7945,7 @@ function errTest(pass, s, err) {
   }
   return void 0;
 }
-function settles(pass, s, x, err, companions) {
+function settles(pass, s, x, err, companions, rest = []) {
   if (s.kind === "IfStmt" && companions.some((c) => mentions(pass, s.cond, c)) && !fallsThrough(s.body.list, exitTest(pass))) {
     return true;
   }
@@ -7943,8 +7954,16 @@ function settles(pass, s, x, err, companions) {
     if (t === "falls-through") return settlesX(pass, s, x);
     return true;
   }
-  if (err && mentions(pass, s, err)) return true;
+  if (err && mentions(pass, s, err) && !(recordsOnly(s) && rest.some((r) => r.kind === "IfStmt" && mentions(pass, r.cond, err)))) return true;
   return settlesX(pass, s, x);
+}
+function recordsOnly(s) {
+  if (s.kind !== "ExprStmt") return false;
+  const c = unparen(s.x);
+  if (c.kind !== "CallExpr") return false;
+  const f = unparen(c.fun);
+  const name = f.kind === "SelectorExpr" ? f.sel.name : "";
+  return /^(Record|Log|Print|Observe|Trace|Debug|Info|Warn|Report|Add|Set|Inc)/.test(name) && !/Fatal|Panic|Exit/.test(name);
 }
 function settlesX(pass, s, x) {
   let found = false;
@@ -8005,7 +8024,7 @@ function checkList(pass, file, fn, list) {
           if (a.err && mentions(pass, s, a.err)) break;
           continue;
         }
-        if (settles(pass, s, x, a.err, a.values.filter((v) => v !== x))) break;
+        if (settles(pass, s, x, a.err, a.values.filter((v) => v !== x), list.slice(j + 1))) break;
       }
     }
   }

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-3ECV5TWJ.js";
+} from "./chunk-JLCDGGUS.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4E3XV4WM.js";
+} from "./chunk-TOE6TC7B.js";
 import {
   SEVERITIES,
   compareFindings,
