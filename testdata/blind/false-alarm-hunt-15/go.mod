@@ -1,0 +1,3 @@
+module example.com/fah15
+
+go 1.23

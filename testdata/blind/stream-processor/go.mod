@@ -1,0 +1,3 @@
+module example.com/streamproc
+
+go 1.24
