@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { WRITE_RESOURCES } from './catalog.js';
 import type { Callee } from '../types/api.js';
 import {
-  boundCall, otherModuleFunc, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
+  boundCall, otherModuleFunc, recvTypeName, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -123,11 +123,7 @@ function embeddedOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | 
 function declaresMethod(pass: Pass, typeName: string, method: string): boolean {
   for (const f of pass.files) {
     for (const d of f.file.decls ?? []) {
-      if (d.kind !== 'FuncDecl' || !d.recv || d.name.name !== method) continue;
-      let rt = d.recv.list?.[0]?.type ? unparen(d.recv.list[0]!.type!) : undefined;
-      if (rt?.kind === 'StarExpr') rt = unparen(rt.x);
-      if (rt?.kind === 'IndexExpr' || rt?.kind === 'IndexListExpr') rt = unparen(rt.x);
-      if (rt?.kind === 'Ident' && rt.name === typeName) return true;
+      if (d.kind === 'FuncDecl' && d.recv && d.name.name === method && recvTypeName(d) === typeName) return true;
     }
   }
   return false;
@@ -149,10 +145,8 @@ function wrapperMethods(pass: Pass, typeName: string): Set<string> {
         const res = d.type.results?.list ?? [];
         const last = res[res.length - 1]?.type;
         if (!last || unparen(last).kind !== 'Ident' || (unparen(last) as ast.Ident).name !== 'error') continue;
-        let rt = d.recv.list?.[0]?.type ? unparen(d.recv.list[0]!.type!) : undefined;
-        if (rt?.kind === 'StarExpr') rt = unparen(rt.x);
-        if (rt?.kind === 'IndexExpr' || rt?.kind === 'IndexListExpr') rt = unparen(rt.x);
-        if (rt?.kind !== 'Ident') continue;
+        const rt = recvTypeName(d);
+        if (!rt) continue;
         let releases = false;
         inspect(d.body, (x) => {
           if (releases) return false;
@@ -163,9 +157,9 @@ function wrapperMethods(pass: Pass, typeName: string): Set<string> {
           return !releases;
         });
         if (!releases) continue;
-        const set = m.get(rt.name) ?? new Set<string>();
+        const set = m.get(rt) ?? new Set<string>();
         set.add(d.name.name);
-        m.set(rt.name, set);
+        m.set(rt, set);
       }
     }
     wrapperMethodsCache.set(pass.files, m);

@@ -168,7 +168,7 @@ export function textOf(file: PassFile, n: ast.Node): string {
 }
 
 /** The receiver type name of a method declaration, without pointer or type parameters. */
-function recvTypeName(fd: ast.FuncDecl): string | undefined {
+export function recvTypeName(fd: ast.FuncDecl): string | undefined {
   const f = fd.recv?.list?.[0];
   let t = f?.type ?? null;
   while (t) {

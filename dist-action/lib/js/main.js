@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-JLCDGGUS.js";
+} from "./chunk-L3SEKMUR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TOE6TC7B.js";
+} from "./chunk-W3AKJ7KL.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

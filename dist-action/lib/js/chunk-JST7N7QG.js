@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-TOE6TC7B.js";
+} from "./chunk-W3AKJ7KL.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

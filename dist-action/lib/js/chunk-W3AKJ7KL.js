@@ -6224,11 +6224,7 @@ function embeddedOrigin(pass, file, e) {
 function declaresMethod(pass, typeName2, method) {
   for (const f of pass.files) {
     for (const d of f.file.decls ?? []) {
-      if (d.kind !== "FuncDecl" || !d.recv || d.name.name !== method) continue;
-      let rt = d.recv.list?.[0]?.type ? unparen(d.recv.list[0].type) : void 0;
-      if (rt?.kind === "StarExpr") rt = unparen(rt.x);
-      if (rt?.kind === "IndexExpr" || rt?.kind === "IndexListExpr") rt = unparen(rt.x);
-      if (rt?.kind === "Ident" && rt.name === typeName2) return true;
+      if (d.kind === "FuncDecl" && d.recv && d.name.name === method && recvTypeName(d) === typeName2) return true;
     }
   }
   return false;
@@ -6244,10 +6240,8 @@ function wrapperMethods(pass, typeName2) {
         const res = d.type.results?.list ?? [];
         const last = res[res.length - 1]?.type;
         if (!last || unparen(last).kind !== "Ident" || unparen(last).name !== "error") continue;
-        let rt = d.recv.list?.[0]?.type ? unparen(d.recv.list[0].type) : void 0;
-        if (rt?.kind === "StarExpr") rt = unparen(rt.x);
-        if (rt?.kind === "IndexExpr" || rt?.kind === "IndexListExpr") rt = unparen(rt.x);
-        if (rt?.kind !== "Ident") continue;
+        const rt = recvTypeName(d);
+        if (!rt) continue;
         let releases2 = false;
         inspect(d.body, (x) => {
           if (releases2) return false;
@@ -6258,9 +6252,9 @@ function wrapperMethods(pass, typeName2) {
           return !releases2;
         });
         if (!releases2) continue;
-        const set = m.get(rt.name) ?? /* @__PURE__ */ new Set();
+        const set = m.get(rt) ?? /* @__PURE__ */ new Set();
         set.add(d.name.name);
-        m.set(rt.name, set);
+        m.set(rt, set);
       }
     }
     wrapperMethodsCache.set(pass.files, m);

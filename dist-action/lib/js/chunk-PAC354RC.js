@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-C5P2DOWF.js";
+} from "./chunk-BYVHWUEP.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-JLCDGGUS.js";
+} from "./chunk-L3SEKMUR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TOE6TC7B.js";
+} from "./chunk-W3AKJ7KL.js";
 import {
   SEVERITIES,
   compareFindings,

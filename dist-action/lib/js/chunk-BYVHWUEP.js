@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-JLCDGGUS.js";
+} from "./chunk-L3SEKMUR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-TOE6TC7B.js";
+} from "./chunk-W3AKJ7KL.js";
 import {
   SEVERITIES,
   compareFindings,
