@@ -7,9 +7,9 @@ import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/node
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { WRITE_RESOURCES } from './catalog.js';
-import type { Callee } from '../types/api.js';
+import type { Callee, Type } from '../types/api.js';
 import {
-  boundCall, otherModuleFunc, recvTypeName, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
+  boundCall, otherModuleFunc, recvTypeName, methodsNamed, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -51,9 +51,10 @@ function helperOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | un
  * is where its writes fail. The wrapped origin, as a resource released by the wrapper's Close and
  * settled by its checked Close, Flush or Sync methods.
  */
-function wrapperOrigin(pass: Pass, declFile: PassFile, r: ast.Expr): WriteOrigin | undefined {
-  let lit = unparen(r);
-  if (lit.kind === 'Ident') {
+/** A composite literal of a struct type of this package (`T{...}`, `&T{...}`, or a variable set to one), with its type. */
+function packageStruct(pass: Pass, e: ast.Expr, throughVar: boolean): { lit: ast.CompositeLit; t: Extract<Type, { kind: 'named' }> } | undefined {
+  let lit = unparen(e);
+  if (throughVar && lit.kind === 'Ident') {
     const v = definingValue(pass, lit);
     if (!v) return undefined;
     lit = unparen(v);
@@ -61,7 +62,14 @@ function wrapperOrigin(pass: Pass, declFile: PassFile, r: ast.Expr): WriteOrigin
   if (lit.kind === 'UnaryExpr' && lit.op === '&') lit = unparen(lit.x);
   if (lit.kind !== 'CompositeLit') return undefined;
   const t = pass.types.typeOf(lit);
-  if (t?.kind !== 'named' || t.pkg !== pass.pkg.importPath) return undefined;
+  if (t?.kind !== 'named' || t.pkg !== pass.pkg.importPath || t.underlying()?.kind !== 'struct') return undefined;
+  return { lit, t };
+}
+
+function wrapperOrigin(pass: Pass, declFile: PassFile, r: ast.Expr): WriteOrigin | undefined {
+  const ps = packageStruct(pass, r, true);
+  if (!ps) return undefined;
+  const { lit, t } = ps;
   let inner: WriteOrigin | undefined;
   for (const el of lit.elts ?? []) {
     let v = unparen(el.kind === 'KeyValueExpr' ? el.value : el);
@@ -96,12 +104,10 @@ function wrapperOrigin(pass: Pass, declFile: PassFile, r: ast.Expr): WriteOrigin
  * promoted Close or Flush is the writer's, unless the struct declares that method itself.
  */
 function embeddedOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | undefined {
-  let lit = unparen(e);
-  if (lit.kind === 'UnaryExpr' && lit.op === '&') lit = unparen(lit.x);
-  if (lit.kind !== 'CompositeLit') return undefined;
-  const t = pass.types.typeOf(lit);
-  const u = t?.kind === 'named' && t.pkg === pass.pkg.importPath ? t.underlying() : undefined;
-  if (!t || t.kind !== 'named' || u?.kind !== 'struct') return undefined;
+  const ps = packageStruct(pass, e, false);
+  const u = ps?.t.underlying();
+  if (!ps || u?.kind !== 'struct') return undefined;
+  const { lit, t } = ps;
   for (const el of lit.elts ?? []) {
     if (el.kind !== 'KeyValueExpr' || el.key.kind !== 'Ident') continue;
     const key = el.key.name;
@@ -111,60 +117,38 @@ function embeddedOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | 
     const o = writeOrigin(pass, file, v);
     if (!o || o.res.wraps === 'recv') continue;
     // The struct's own Close or Flush hides the promoted one: that is a wrapper of its own.
-    const own = wrapperMethods(pass, t.name);
-    const release = o.res.release.filter((m) => !own.has(m) && !declaresMethod(pass, t.name, m));
+    const release = o.res.release.filter((m) => !methodsNamed(pass, m).some((d) => recvTypeName(d) === t.name));
     if (release.length === 0) continue;
     return { ...o, wrapperType: t.name, res: { ...o.res, what: `${t.name} embedding the ${o.res.what}`, verb: `${o.res.verb}`, release } };
   }
   return undefined;
 }
 
-/** Whether a type of the package declares a method of that name. */
-function declaresMethod(pass: Pass, typeName: string, method: string): boolean {
-  for (const f of pass.files) {
-    for (const d of f.file.decls ?? []) {
-      if (d.kind === 'FuncDecl' && d.recv && d.name.name === method && recvTypeName(d) === typeName) return true;
-    }
-  }
-  return false;
-}
-
-const wrapperMethodsCache = new WeakMap<readonly PassFile[], Map<string, Set<string>>>();
-
 /**
  * The methods of a struct type of the package that return an error and release what the type
  * holds (their body calls Close, Flush or Sync on something): Close, Flush, Sync by name.
  */
 function wrapperMethods(pass: Pass, typeName: string): Set<string> {
-  let m = wrapperMethodsCache.get(pass.files);
-  if (!m) {
-    m = new Map();
-    for (const f of pass.files) {
-      for (const d of f.file.decls ?? []) {
-        if (d.kind !== 'FuncDecl' || !d.recv || !d.body || !['Close', 'Flush', 'Sync'].includes(d.name.name)) continue;
-        const res = d.type.results?.list ?? [];
-        const last = res[res.length - 1]?.type;
-        if (!last || unparen(last).kind !== 'Ident' || (unparen(last) as ast.Ident).name !== 'error') continue;
-        const rt = recvTypeName(d);
-        if (!rt) continue;
-        let releases = false;
-        inspect(d.body, (x) => {
-          if (releases) return false;
-          if (x.kind === 'CallExpr') {
-            const mc = methodCallOn(x);
-            if (mc && ['Close', 'Flush', 'Sync'].includes(mc.method)) releases = true;
-          }
-          return !releases;
-        });
-        if (!releases) continue;
-        const set = m.get(rt) ?? new Set<string>();
-        set.add(d.name.name);
-        m.set(rt, set);
-      }
+  const out = new Set<string>();
+  for (const name of ['Close', 'Flush', 'Sync']) {
+    for (const d of methodsNamed(pass, name)) {
+      if (!d.body || recvTypeName(d) !== typeName) continue;
+      const res = d.type.results?.list ?? [];
+      const last = res[res.length - 1]?.type;
+      if (!last || unparen(last).kind !== 'Ident' || (unparen(last) as ast.Ident).name !== 'error') continue;
+      let releases = false;
+      inspect(d.body, (x) => {
+        if (releases) return false;
+        if (x.kind === 'CallExpr') {
+          const mc = methodCallOn(x);
+          if (mc && ['Close', 'Flush', 'Sync'].includes(mc.method)) releases = true;
+        }
+        return !releases;
+      });
+      if (releases) out.add(name);
     }
-    wrapperMethodsCache.set(pass.files, m);
   }
-  return m.get(typeName) ?? new Set();
+  return out;
 }
 
 /**

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
 import { walkNode } from '../types/cfg.js';
-import { bodyNeeds, callGraphOf, enclosingFuncDecl, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { bodyNeeds, callGraphOf, enclosingFuncDecl, fieldStores, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -841,68 +841,33 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   });
 }
 
-const setterCache = new WeakMap<object, Map<string, ast.FuncDecl | null>>();
-
 /**
  * The hook registration method that is the package's only store into a field (`func (s *T)
- * OnX(fn func()) { s.x = fn }`: a method named `On...` or `Register...` whose one statement
- * assigns a parameter to the receiver's field), when there is such a method and no other store
- * (assignment, keyed composite literal, address).
+ * OnX(fn func()) { s.x = fn }`: a method named `On...` or `Register...`, or `Set...` for a field
+ * named as a hook, whose one statement assigns a parameter to the receiver's field), when there
+ * is such a method and no other store (assignment, keyed composite literal, address).
  */
 function setterOnly(pass: Pass, key: string): ast.FuncDecl | undefined {
-  let m = setterCache.get(pass.files);
-  if (!m) {
-    const found = new Map<string, ast.FuncDecl | null>();
-    const keyOf = (e: ast.SelectorExpr): string | undefined => {
-      const o = declaringStructType(pass.types.typeOf(e.x), e.sel.name);
-      return o ? `${o}.${e.sel.name}` : undefined;
-    };
-    const plainSetter = (fd: ast.FuncDecl | undefined, a: ast.AssignStmt): boolean => {
-      if (!fd?.recv || !fd.body || (fd.body.list ?? []).length !== 1 || fd.body.list![0] !== a) return false;
-      // A hook registration (`OnStop`, `onEvict`, `RegisterCleanup`), which its users may never
-      // call; a `setX` that the package's own set-up calls fills in what is needed later.
-      if (a.lhs.length !== 1 || a.rhs.length !== 1) return false;
-      const l = unparen(a.lhs[0]!);
-      // Or a `Set...` setter of a field named as a hook (`SetOnExit` storing `onExit`).
-      const hookField = l.kind === 'SelectorExpr' && /^(?:[oO]n[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
-      if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return false;
-      const r = unparen(a.rhs[0]!);
-      const recv = fd.recv.list?.[0]?.names?.[0]?.name;
-      if (l.kind !== 'SelectorExpr' || unparen(l.x).kind !== 'Ident' || (unparen(l.x) as ast.Ident).name !== recv) return false;
-      return r.kind === 'Ident' && (fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name));
-    };
-    const store = (k: string | undefined, fd: ast.FuncDecl | null): void => {
-      if (!k) return;
-      const prev = found.get(k);
-      found.set(k, prev === undefined ? fd : null);
-    };
-    for (const file of pass.files) {
-      for (const decl of file.file.decls ?? []) {
-        const fd = decl.kind === 'FuncDecl' ? decl : undefined;
-        inspect(decl, (x) => {
-          if (x.kind === 'AssignStmt') {
-            for (const l of x.lhs) {
-              const u = unparen(l);
-              if (u.kind === 'SelectorExpr') store(keyOf(u), plainSetter(fd, x) ? fd! : null);
-            }
-          } else if (x.kind === 'UnaryExpr' && x.op === '&') {
-            const u = unparen(x.x);
-            if (u.kind === 'SelectorExpr') store(keyOf(u), null);
-          } else if (x.kind === 'CompositeLit') {
-            const t = pass.types.typeOf(x);
-            if (t?.kind === 'named') {
-              for (const el of x.elts ?? []) {
-                if (el.kind === 'KeyValueExpr' && el.key.kind === 'Ident') store(`${t.pkg}.${t.name}.${el.key.name}`, null);
-              }
-            }
-          }
-          return true;
-        });
-      }
-    }
-    setterCache.set(pass.files, (m = found));
-  }
-  return m.get(key) ?? undefined;
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key);
+  const only = stores?.length === 1 ? stores[0]! : undefined;
+  if (fs.addressed.has(key) || !only?.value) return undefined;
+  const file = only.file;
+  const value = only.value;
+  const fd = enclosingFuncDecl(file, value);
+  const a = fd?.body?.list?.length === 1 ? fd.body.list[0]! : undefined;
+  if (!fd?.recv || a?.kind !== 'AssignStmt' || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]!) !== unparen(value)) return undefined;
+  const l = unparen(a.lhs[0]!);
+  const r = unparen(value);
+  const recv = fd.recv.list?.[0]?.names?.[0]?.name;
+  if (l.kind !== 'SelectorExpr' || unparen(l.x).kind !== 'Ident' || (unparen(l.x) as ast.Ident).name !== recv) return undefined;
+  if (r.kind !== 'Ident' || !(fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name))) return undefined;
+  // A hook registration (`OnStop`, `RegisterCleanup`), or a `Set...` setter of a field named as a
+  // hook (`SetOnExit` storing `onExit`), which its users may never call; a `setX` that the
+  // package's own set-up calls fills in what is needed later.
+  const hookField = /^(?:[oO]n[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
+  if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return undefined;
+  return fd;
 }
 
 /** Words of a field comment that say the field may stay nil: "if set", "optional", "may be nil". */

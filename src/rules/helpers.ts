@@ -179,6 +179,26 @@ export function recvTypeName(fd: ast.FuncDecl): string | undefined {
   return t?.kind === 'Ident' ? t.name : undefined;
 }
 
+const methodIndex = new WeakMap<readonly PassFile[], Map<string, ast.FuncDecl[]>>();
+
+/** The package's method declarations by method name, in file and declaration order. */
+export function methodsNamed(pass: Pass, name: string): readonly ast.FuncDecl[] {
+  let m = methodIndex.get(pass.files);
+  if (!m) {
+    m = new Map();
+    for (const f of pass.files) {
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== 'FuncDecl' || !d.recv?.list?.[0]?.type) continue;
+        const list = m.get(d.name.name);
+        if (list) list.push(d);
+        else m.set(d.name.name, [d]);
+      }
+    }
+    methodIndex.set(pass.files, m);
+  }
+  return m.get(name) ?? [];
+}
+
 /** How a message names a function: "ProcessAll", "Server.Run", "the function literal on line 12". */
 export function funcName(file: PassFile, fn: FuncNode): string {
   if (fn.kind === 'FuncLit') return `the function literal on line ${lineOf(file, fn)}`;

@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  nameWords, relocksUnderSameGuard,
+  nameWords, relocksUnderSameGuard, methodsNamed,
   callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
   enclosingFuncDecl, exhaustiveSwitchMisses, guardConds, listHolding, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
@@ -286,26 +286,6 @@ function releases(pass: Pass, n: ast.Node, m: Mutex, unlock: LockMethod): boolea
     if (n.kind === 'GoStmt' && calleeUnlocks(pass, n.call, m.path, unlock)) return true;
   }
   return false;
-}
-
-const methodIndex = new WeakMap<readonly PassFile[], Map<string, ast.FuncDecl[]>>();
-
-/** The package's method declarations by method name, in file and declaration order. */
-function methodsNamed(pass: Pass, name: string): readonly ast.FuncDecl[] {
-  let m = methodIndex.get(pass.files);
-  if (!m) {
-    m = new Map();
-    for (const f of pass.files) {
-      for (const d of f.file.decls ?? []) {
-        if (d.kind !== 'FuncDecl' || !d.recv?.list?.[0]?.type) continue;
-        const list = m.get(d.name.name);
-        if (list) list.push(d);
-        else m.set(d.name.name, [d]);
-      }
-    }
-    methodIndex.set(pass.files, m);
-  }
-  return m.get(name) ?? [];
 }
 
 /** The declaration of the method `x.m` when x's type is declared in this package. */

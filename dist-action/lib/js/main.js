@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-L3SEKMUR.js";
+} from "./chunk-CCLIASSO.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

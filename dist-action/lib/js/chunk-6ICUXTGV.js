@@ -470,6 +470,23 @@ function recvTypeName(fd) {
   }
   return t?.kind === "Ident" ? t.name : void 0;
 }
+var methodIndex = /* @__PURE__ */ new WeakMap();
+function methodsNamed(pass, name) {
+  let m = methodIndex.get(pass.files);
+  if (!m) {
+    m = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== "FuncDecl" || !d.recv?.list?.[0]?.type) continue;
+        const list = m.get(d.name.name);
+        if (list) list.push(d);
+        else m.set(d.name.name, [d]);
+      }
+    }
+    methodIndex.set(pass.files, m);
+  }
+  return m.get(name) ?? [];
+}
 function funcName(file, fn) {
   if (fn.kind === "FuncLit") return `the function literal on line ${lineOf(file, fn)}`;
   const r = recvTypeName(fn);
@@ -5816,23 +5833,6 @@ function releases(pass, n, m, unlock) {
   }
   return false;
 }
-var methodIndex = /* @__PURE__ */ new WeakMap();
-function methodsNamed(pass, name) {
-  let m = methodIndex.get(pass.files);
-  if (!m) {
-    m = /* @__PURE__ */ new Map();
-    for (const f of pass.files) {
-      for (const d of f.file.decls ?? []) {
-        if (d.kind !== "FuncDecl" || !d.recv?.list?.[0]?.type) continue;
-        const list = m.get(d.name.name);
-        if (list) list.push(d);
-        else m.set(d.name.name, [d]);
-      }
-    }
-    methodIndex.set(pass.files, m);
-  }
-  return m.get(name) ?? [];
-}
 function methodDecl(pass, sel) {
   const candidates = methodsNamed(pass, sel.sel.name);
   if (candidates.length === 0) return void 0;
@@ -6164,9 +6164,9 @@ function helperOrigin(pass, file, e) {
   const helper = textOf(file, call.fun);
   return { ...inner, call, name: inner.wrapperType ? helper : `${helper} (${inner.name} inside)` };
 }
-function wrapperOrigin(pass, declFile, r) {
-  let lit = unparen(r);
-  if (lit.kind === "Ident") {
+function packageStruct(pass, e, throughVar) {
+  let lit = unparen(e);
+  if (throughVar && lit.kind === "Ident") {
     const v = definingValue(pass, lit);
     if (!v) return void 0;
     lit = unparen(v);
@@ -6174,7 +6174,13 @@ function wrapperOrigin(pass, declFile, r) {
   if (lit.kind === "UnaryExpr" && lit.op === "&") lit = unparen(lit.x);
   if (lit.kind !== "CompositeLit") return void 0;
   const t = pass.types.typeOf(lit);
-  if (t?.kind !== "named" || t.pkg !== pass.pkg.importPath) return void 0;
+  if (t?.kind !== "named" || t.pkg !== pass.pkg.importPath || t.underlying()?.kind !== "struct") return void 0;
+  return { lit, t };
+}
+function wrapperOrigin(pass, declFile, r) {
+  const ps = packageStruct(pass, r, true);
+  if (!ps) return void 0;
+  const { lit, t } = ps;
   let inner;
   for (const el of lit.elts ?? []) {
     let v = unparen(el.kind === "KeyValueExpr" ? el.value : el);
@@ -6200,12 +6206,10 @@ function wrapperOrigin(pass, declFile, r) {
   };
 }
 function embeddedOrigin(pass, file, e) {
-  let lit = unparen(e);
-  if (lit.kind === "UnaryExpr" && lit.op === "&") lit = unparen(lit.x);
-  if (lit.kind !== "CompositeLit") return void 0;
-  const t = pass.types.typeOf(lit);
-  const u = t?.kind === "named" && t.pkg === pass.pkg.importPath ? t.underlying() : void 0;
-  if (!t || t.kind !== "named" || u?.kind !== "struct") return void 0;
+  const ps = packageStruct(pass, e, false);
+  const u = ps?.t.underlying();
+  if (!ps || u?.kind !== "struct") return void 0;
+  const { lit, t } = ps;
   for (const el of lit.elts ?? []) {
     if (el.kind !== "KeyValueExpr" || el.key.kind !== "Ident") continue;
     const key = el.key.name;
@@ -6214,52 +6218,33 @@ function embeddedOrigin(pass, file, e) {
     if (v.kind === "Ident") v = definingValue(pass, v) ?? v;
     const o = writeOrigin(pass, file, v);
     if (!o || o.res.wraps === "recv") continue;
-    const own = wrapperMethods(pass, t.name);
-    const release = o.res.release.filter((m) => !own.has(m) && !declaresMethod(pass, t.name, m));
+    const release = o.res.release.filter((m) => !methodsNamed(pass, m).some((d) => recvTypeName(d) === t.name));
     if (release.length === 0) continue;
     return { ...o, wrapperType: t.name, res: { ...o.res, what: `${t.name} embedding the ${o.res.what}`, verb: `${o.res.verb}`, release } };
   }
   return void 0;
 }
-function declaresMethod(pass, typeName2, method) {
-  for (const f of pass.files) {
-    for (const d of f.file.decls ?? []) {
-      if (d.kind === "FuncDecl" && d.recv && d.name.name === method && recvTypeName(d) === typeName2) return true;
-    }
-  }
-  return false;
-}
-var wrapperMethodsCache = /* @__PURE__ */ new WeakMap();
 function wrapperMethods(pass, typeName2) {
-  let m = wrapperMethodsCache.get(pass.files);
-  if (!m) {
-    m = /* @__PURE__ */ new Map();
-    for (const f of pass.files) {
-      for (const d of f.file.decls ?? []) {
-        if (d.kind !== "FuncDecl" || !d.recv || !d.body || !["Close", "Flush", "Sync"].includes(d.name.name)) continue;
-        const res = d.type.results?.list ?? [];
-        const last = res[res.length - 1]?.type;
-        if (!last || unparen(last).kind !== "Ident" || unparen(last).name !== "error") continue;
-        const rt = recvTypeName(d);
-        if (!rt) continue;
-        let releases2 = false;
-        inspect(d.body, (x) => {
-          if (releases2) return false;
-          if (x.kind === "CallExpr") {
-            const mc = methodCallOn(x);
-            if (mc && ["Close", "Flush", "Sync"].includes(mc.method)) releases2 = true;
-          }
-          return !releases2;
-        });
-        if (!releases2) continue;
-        const set = m.get(rt) ?? /* @__PURE__ */ new Set();
-        set.add(d.name.name);
-        m.set(rt, set);
-      }
+  const out = /* @__PURE__ */ new Set();
+  for (const name of ["Close", "Flush", "Sync"]) {
+    for (const d of methodsNamed(pass, name)) {
+      if (!d.body || recvTypeName(d) !== typeName2) continue;
+      const res = d.type.results?.list ?? [];
+      const last = res[res.length - 1]?.type;
+      if (!last || unparen(last).kind !== "Ident" || unparen(last).name !== "error") continue;
+      let releases2 = false;
+      inspect(d.body, (x) => {
+        if (releases2) return false;
+        if (x.kind === "CallExpr") {
+          const mc = methodCallOn(x);
+          if (mc && ["Close", "Flush", "Sync"].includes(mc.method)) releases2 = true;
+        }
+        return !releases2;
+      });
+      if (releases2) out.add(name);
     }
-    wrapperMethodsCache.set(pass.files, m);
   }
-  return m.get(typeName2) ?? /* @__PURE__ */ new Set();
+  return out;
 }
 function moduleHelperOrigin(pass, file, call, c) {
   const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "os.Create");
@@ -7532,58 +7517,24 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
     message: `the package tests ${owner.name}.${sel.sel.name} against nil (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}), so it can be nil, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
   });
 }
-var setterCache = /* @__PURE__ */ new WeakMap();
 function setterOnly(pass, key) {
-  let m = setterCache.get(pass.files);
-  if (!m) {
-    const found = /* @__PURE__ */ new Map();
-    const keyOf = (e) => {
-      const o = declaringStructType(pass.types.typeOf(e.x), e.sel.name);
-      return o ? `${o}.${e.sel.name}` : void 0;
-    };
-    const plainSetter = (fd, a) => {
-      if (!fd?.recv || !fd.body || (fd.body.list ?? []).length !== 1 || fd.body.list[0] !== a) return false;
-      if (a.lhs.length !== 1 || a.rhs.length !== 1) return false;
-      const l = unparen(a.lhs[0]);
-      const hookField = l.kind === "SelectorExpr" && /^(?:[oO]n[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
-      if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return false;
-      const r = unparen(a.rhs[0]);
-      const recv = fd.recv.list?.[0]?.names?.[0]?.name;
-      if (l.kind !== "SelectorExpr" || unparen(l.x).kind !== "Ident" || unparen(l.x).name !== recv) return false;
-      return r.kind === "Ident" && (fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name));
-    };
-    const store = (k, fd) => {
-      if (!k) return;
-      const prev = found.get(k);
-      found.set(k, prev === void 0 ? fd : null);
-    };
-    for (const file of pass.files) {
-      for (const decl of file.file.decls ?? []) {
-        const fd = decl.kind === "FuncDecl" ? decl : void 0;
-        inspect(decl, (x) => {
-          if (x.kind === "AssignStmt") {
-            for (const l of x.lhs) {
-              const u = unparen(l);
-              if (u.kind === "SelectorExpr") store(keyOf(u), plainSetter(fd, x) ? fd : null);
-            }
-          } else if (x.kind === "UnaryExpr" && x.op === "&") {
-            const u = unparen(x.x);
-            if (u.kind === "SelectorExpr") store(keyOf(u), null);
-          } else if (x.kind === "CompositeLit") {
-            const t = pass.types.typeOf(x);
-            if (t?.kind === "named") {
-              for (const el of x.elts ?? []) {
-                if (el.kind === "KeyValueExpr" && el.key.kind === "Ident") store(`${t.pkg}.${t.name}.${el.key.name}`, null);
-              }
-            }
-          }
-          return true;
-        });
-      }
-    }
-    setterCache.set(pass.files, m = found);
-  }
-  return m.get(key) ?? void 0;
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key);
+  const only = stores?.length === 1 ? stores[0] : void 0;
+  if (fs.addressed.has(key) || !only?.value) return void 0;
+  const file = only.file;
+  const value = only.value;
+  const fd = enclosingFuncDecl(file, value);
+  const a = fd?.body?.list?.length === 1 ? fd.body.list[0] : void 0;
+  if (!fd?.recv || a?.kind !== "AssignStmt" || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]) !== unparen(value)) return void 0;
+  const l = unparen(a.lhs[0]);
+  const r = unparen(value);
+  const recv = fd.recv.list?.[0]?.names?.[0]?.name;
+  if (l.kind !== "SelectorExpr" || unparen(l.x).kind !== "Ident" || unparen(l.x).name !== recv) return void 0;
+  if (r.kind !== "Ident" || !(fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name))) return void 0;
+  const hookField = /^(?:[oO]n[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
+  if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return void 0;
+  return fd;
 }
 var OPTIONAL_DOC = /\b(?:if (?:it is |it's )?(?:set|non-nil|not nil|provided|given|present)|when (?:it is |it's )?(?:set|non-nil|provided)|optional(?:ly)?|(?:may|can|might) be (?:nil|left nil|unset|left unset)|nil (?:means|disables|to disable|for none)|if any)\b/i;
 var TYPE_OPTIONAL_DOC = /\b(?:callbacks|hooks|handlers|funcs|functions|func fields)\b[^.]*\b(?:are (?:all )?optional|may be (?:nil|left nil|unset)|can be (?:nil|left nil|unset))\b/i;

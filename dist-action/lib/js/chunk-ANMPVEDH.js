@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-BYVHWUEP.js";
+} from "./chunk-5ACVDYFY.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-L3SEKMUR.js";
+} from "./chunk-CCLIASSO.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-W3AKJ7KL.js";
+} from "./chunk-6ICUXTGV.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-W3AKJ7KL.js";
+} from "./chunk-6ICUXTGV.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-L3SEKMUR.js";
+} from "./chunk-CCLIASSO.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-W3AKJ7KL.js";
+} from "./chunk-6ICUXTGV.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -12,7 +12,7 @@ import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-W3AKJ7KL.js";
+} from "./chunk-6ICUXTGV.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
