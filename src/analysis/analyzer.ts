@@ -41,7 +41,12 @@ export interface BodyNeeds {
    * Names whose every mention in the package matters: `deferred`, the names deferred by subject
    * bodies; `containing`, the names of functions containing one of these identifiers.
    */
-  watch?: { deferred?: boolean; containing?: string[] };
+  watch?: {
+    deferred?: boolean;
+    containing?: string[];
+    /** Subject functions that return a channel: every body naming one (its callers) is kept. */
+    returnedChans?: boolean;
+  };
 }
 
 /** One file of the package under analysis. */

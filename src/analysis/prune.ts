@@ -35,6 +35,7 @@ export function combinedNeeds(analyzers: readonly Analyzer[], options: RuleOptio
     receive: false,
     watchDeferred: false,
     watchContaining: new Set(),
+    watchReturnedChans: false,
   };
   for (const a of analyzers) {
     if (!a.needs) return undefined;
@@ -48,6 +49,7 @@ export function combinedNeeds(analyzers: readonly Analyzer[], options: RuleOptio
     if (n.subjects.receive) out.subjectReceive = true;
     if (n.watch?.deferred) out.watchDeferred = true;
     for (const k of n.watch?.containing ?? []) out.watchContaining.add(k);
+    if (n.watch?.returnedChans) out.watchReturnedChans = true;
   }
   // A subject is a source too: what it does reaches whoever calls it.
   for (const k of out.subjectKinds) out.sourceKinds.add(k);
@@ -67,6 +69,7 @@ export interface CombinedNeeds {
   receive: boolean;
   watchDeferred: boolean;
   watchContaining: Set<string>;
+  watchReturnedChans: boolean;
 }
 
 interface Body {
@@ -103,6 +106,19 @@ interface Body {
    * without naming them, so a watched field name cannot find it.
    */
   positional: boolean;
+  /**
+   * Channel fields the body tells something about (`s.ch = make(chan T)`, `T{ch: make(...)}`, a
+   * send on `x.ch` in a select, a loop receiving from it): what deferred code's sends and receives
+   * on such a field can wait for is asked package-wide.
+   */
+  chanFields: string[] | undefined;
+  /** The keyed composite literals of a named type in the body: type name and keys. */
+  keyedLits: [string, string[]][] | undefined;
+  /**
+   * The named types of keyed literals the body returns (`return &Session{conn: c}`): a
+   * constructor, which leaves out whatever field its literal does not name.
+   */
+  returnsLit: string[] | undefined;
 }
 
 export interface PruneStats {
@@ -167,6 +183,24 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
   let chainDefer = false;
   let callsParam = false;
   let assignedFields: [string, string][] | undefined;
+  let keyedLits: [string, string[]][] | undefined;
+  let chanFields: string[] | undefined;
+  let selectDepth = 0;
+  let loopDepth = 0;
+  const isChanMake = (e: ast.Expr | undefined): boolean => {
+    while (e?.kind === 'ParenExpr') e = e.x;
+    return e?.kind === 'CallExpr' && e.fun.kind === 'Ident' && e.fun.name === 'make' && e.args?.[0]?.kind === 'ChanType';
+  };
+  const fieldName = (e: ast.Expr): string | undefined => {
+    while (e.kind === 'ParenExpr') e = e.x;
+    return e.kind === 'SelectorExpr' ? e.sel.name : undefined;
+  };
+  let returnsLit: string[] | undefined;
+  const litType = (c: ast.CompositeLit): string | undefined => {
+    let t = c.type;
+    if (t && (t.kind === 'IndexExpr' || t.kind === 'IndexListExpr')) t = t.x;
+    return t?.kind === 'Ident' ? t.name : t?.kind === 'SelectorExpr' ? t.sel.name : undefined;
+  };
   const params = new Set<string>();
   for (const f of decl.type.params?.list ?? []) for (const n of f.names ?? []) params.add(n.name);
   const patterns = needs.subjectPatterns;
@@ -204,13 +238,52 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
         a.lhs.forEach((l, i) => {
           const r = a.rhs[i]!;
           if (l.kind === 'SelectorExpr' && r.kind === 'SelectorExpr') (assignedFields ??= []).push([l.sel.name, r.sel.name]);
+          if (l.kind === 'SelectorExpr' && isChanMake(r)) (chanFields ??= []).push(l.sel.name);
         });
       }
+    } else if (k === 'KeyValueExpr') {
+      const kv = n as ast.KeyValueExpr;
+      if (kv.key.kind === 'Ident' && isChanMake(kv.value)) (chanFields ??= []).push(kv.key.name);
+    } else if (k === 'SendStmt' && selectDepth > 0) {
+      const f = fieldName((n as ast.SendStmt).chan);
+      if (f) (chanFields ??= []).push(f);
+    } else if (k === 'UnaryExpr' && (n as ast.UnaryExpr).op === '<-' && loopDepth > 0) {
+      const f = fieldName((n as ast.UnaryExpr).x);
+      if (f) (chanFields ??= []).push(f);
+    } else if (k === 'RangeStmt') {
+      const f = fieldName((n as ast.RangeStmt).x);
+      if (f) (chanFields ??= []).push(f);
     }
-    if (k === 'CompositeLit' && !positional) {
+    if (k === 'SelectStmt' || k === 'ForStmt') {
+      if (k === 'SelectStmt') selectDepth++;
+      else loopDepth++;
+      forEachChild(n, visit);
+      if (k === 'SelectStmt') selectDepth--;
+      else loopDepth--;
+      return;
+    }
+    if (k === 'CompositeLit') {
       const c = n as ast.CompositeLit;
       const t = c.type;
-      if (t && (t.kind === 'Ident' || t.kind === 'SelectorExpr' || t.kind === 'IndexExpr' || t.kind === 'IndexListExpr') && (c.elts?.length ?? 0) > 0 && c.elts![0]!.kind !== 'KeyValueExpr') positional = true;
+      if (!positional && t && (t.kind === 'Ident' || t.kind === 'SelectorExpr' || t.kind === 'IndexExpr' || t.kind === 'IndexListExpr') && (c.elts?.length ?? 0) > 0 && c.elts![0]!.kind !== 'KeyValueExpr') positional = true;
+      if (needs.watchDeferred && c.elts?.length && c.elts[0]!.kind === 'KeyValueExpr') {
+        const name = litType(c);
+        if (name) {
+          const keys: string[] = [];
+          for (const e of c.elts) if (e.kind === 'KeyValueExpr' && e.key.kind === 'Ident') keys.push(e.key.name);
+          (keyedLits ??= []).push([name, keys]);
+        }
+      }
+    } else if (k === 'ReturnStmt' && needs.watchDeferred) {
+      for (const r of (n as ast.ReturnStmt).results ?? []) {
+        let e: ast.Expr = r;
+        while (e.kind === 'ParenExpr') e = e.x;
+        if (e.kind === 'UnaryExpr' && e.op === '&') e = e.x;
+        if (e.kind === 'CompositeLit' && e.elts?.length && e.elts[0]!.kind === 'KeyValueExpr') {
+          const name = litType(e);
+          if (name) (returnsLit ??= []).push(name);
+        }
+      }
     }
     if (needs.watchDeferred) {
       if (k === 'AssignStmt') fromCall((n as ast.AssignStmt).lhs, (n as ast.AssignStmt).rhs);
@@ -245,7 +318,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields, keyedLits, returnsLit, chanFields };
 }
 
 /**
@@ -318,6 +391,13 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
     }
     for (const c of callers) watched.add(c);
   }
+  // A subject that returns a channel (`func (f *Fetcher) startFetch(...) <-chan result`): how its
+  // callers receive from it is asked, so the bodies naming it are kept.
+  if (needs.watchReturnedChans) {
+    for (const b of bodies) {
+      if (b.subject && (b.decl.type.results?.list ?? []).some((r) => r.type?.kind === 'ChanType')) watched.add(b.decl.name.name);
+    }
+  }
   // Bodies by the fields they assign: a func field a kept body calls may hold a method value
   // put there elsewhere (`e.resolve = e.get`), which the call graph follows.
   const byAssignedField = new Map<string, Body[]>();
@@ -380,10 +460,31 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
         for (const t of byName.get(n) ?? []) if (!t.kept && (reaches.has(t) || t.callsParam)) keep(t);
       }
     }
+    // The types whose keyed literals in kept bodies set a watched field (`&Session{closeFn: ...}`):
+    // a constructor returning a literal of that type may leave the field out, unnamed.
+    const litTypes = new Set<string>();
+    if (needs.watchDeferred && watched.size > 0) {
+      for (const b of bodies) {
+        if (!b.kept) continue;
+        for (const [t, keys] of b.keyedLits ?? []) if (keys.some((k) => watched.has(k))) litTypes.add(t);
+      }
+    }
+    // The names deferred code mentions: a channel field among them is asked about package-wide
+    // (how it is made, whether a loop serves it, whether sends on it elsewhere have a way out).
+    const deferredNames = new Set<string>();
+    for (const b of bodies) {
+      if (!b.kept) continue;
+      for (const n of b.deferredCode ? b.names : b.inDefer) deferredNames.add(n);
+    }
     // Bodies that mention a watched name (a new watched name can come from a body kept here).
     let more = false;
     for (const b of bodies) {
       if (b.kept) continue;
+      if ((litTypes.size > 0 && b.returnsLit?.some((t) => litTypes.has(t))) || b.chanFields?.some((f) => deferredNames.has(f))) {
+        keep(b);
+        more = true;
+        continue;
+      }
       // A positional literal may set a watched field without naming it.
       if (b.positional && needs.watchDeferred && watched.size > 0) {
         keep(b);

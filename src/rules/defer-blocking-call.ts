@@ -12,7 +12,7 @@ import type { FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
   argumentFor, blockingCall, fieldStores, callGraphOf, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
-  methodCallOn, requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds, inTestCode,
+  methodCallOn, requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds, inTestCode, groupGoOf, inModule, ioOnConn,
 } from './helpers.js';
 
 const ID = 'defer-blocking-call';
@@ -675,12 +675,78 @@ function stopDeferredAfter(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): b
     if (x.kind !== 'DeferStmt') return true;
     if (nodePos(x) > nodePos(d)) {
       const fun = unparen(x.call.fun);
-      if (isStopSignal(pass, x.call)) found = true;
+      if (isStopSignal(pass, x.call)) found = !closesUnsharedLocal(pass, body, x.call, d);
       else if (fun.kind === 'FuncLit') found = firstStopSignal(pass, fun.body) !== undefined;
     }
     return false;
   });
   return found;
+}
+
+/**
+ * `stream, err := r.openStream(ctx); ...; defer stream.Close()` after `defer cleanup()` waits for
+ * a goroutine: a Close of a local made after every goroutine of the function started, and never
+ * handed to the package's own code, to a literal or to another variable, is not what any of them
+ * waits on, so it stops none of them.
+ */
+function closesUnsharedLocal(pass: Pass, body: ast.BlockStmt, call: ast.CallExpr, wait: ast.DeferStmt): boolean {
+  const f = unparen(call.fun);
+  if (f.kind !== 'SelectorExpr') return false;
+  const x = unparen(f.x);
+  if (x.kind !== 'Ident') return false;
+  const o = pass.types.objectOf(x);
+  if (o?.kind !== 'var' || o.varKind !== 'local' || !o.decl) return false;
+  const declAt = nodePos(o.decl);
+  if (declAt < nodePos(body) || declAt > nodeEnd(body)) return false;
+  // Made from what the deferred wait names (`stdout, _ := cmd.StdoutPipe()` for `defer
+  // cmd.Wait()`): closing it is how the waited-for process or goroutine is told to stop.
+  const waited = new Set<object>();
+  inspect(wait.call, (y) => {
+    if (y.kind === 'Ident') {
+      const w = pass.types.objectOf(y);
+      if (w) waited.add(w);
+    }
+    return true;
+  });
+  const def = definingValue(pass, x);
+  let related = !def;
+  if (def) inspect(def, (y) => {
+    if (!related && y.kind === 'Ident') {
+      const w = pass.types.objectOf(y);
+      if (w && waited.has(w)) related = true;
+    }
+    return !related;
+  });
+  if (related) return false;
+  let shared = false;
+  const visit = (n: ast.Node, parent: ast.Node, inLit: boolean): void => {
+    if (shared) return;
+    // A goroutine started after the local exists may be handed it, or something made from it.
+    if ((n.kind === 'GoStmt' || (n.kind === 'CallExpr' && groupGoOf(pass, n))) && nodePos(n) > declAt) {
+      shared = true;
+      return;
+    }
+    if (n.kind === 'Ident' && n !== o.decl && n.name === x.name && pass.types.objectOf(n) === o) {
+      if (inLit) shared = true;
+      else if (parent.kind === 'SelectorExpr' && parent.x === n) return;
+      else if (parent.kind === 'CallExpr' && parent.fun !== n) {
+        // Handed to another package's function (`json.NewDecoder(stream)`): read there, not kept.
+        const c = pass.types.callee(parent);
+        if (!c?.pkg || inModule(pass, c.pkg) || c.pkg === pass.pkg.importPath) shared = true;
+      } else shared = true;
+      return;
+    }
+    // A deferred literal (`defer func() { stream.Close() }()`) only releases it.
+    const lit = n.kind === 'FuncLit' && !deferredLits.has(n);
+    forEachChild(n, (c) => visit(c, n, inLit || lit));
+  };
+  const deferredLits = new Set<ast.Node>();
+  walkNode(body, (n) => {
+    if (n.kind === 'DeferStmt' && unparen(n.call.fun).kind === 'FuncLit') deferredLits.add(unparen(n.call.fun));
+    return true;
+  });
+  forEachChild(body, (c) => visit(c, body, false));
+  return !shared;
 }
 
 /**
@@ -843,10 +909,11 @@ function failureBranches(body: ast.Node): [number, number][] {
  * fails with a timeout instead of waiting for the peer. Clearing the deadline (`time.Time{}`)
  * bounds nothing.
  */
-function deadlineBefore(body: ast.Node, call: ast.CallExpr, name: string): boolean {
-  const m = /\.(Read|Write)$/.exec(name);
-  const target = methodCallOn(call);
-  if (!m || !target || !name.includes('net')) return false;
+function deadlineBefore(pass: Pass, body: ast.Node, call: ast.CallExpr, name: string): boolean {
+  const io = ioOnConn(pass, call, name);
+  const m = io ? [name, io.dir] : /\.(Read|Write)$/.exec(name);
+  const target = io ? { recv: io.conn } : methodCallOn(call);
+  if (!m || !target || !name.includes(io ? 'io' : 'net')) return false;
   const setters = ['SetDeadline', m[1] === 'Read' ? 'SetReadDeadline' : 'SetWriteDeadline'];
   const at = nodePos(call);
   let found = false;
@@ -959,7 +1026,7 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         const b = blockingCall(pass, x);
         // `if err != nil { os.RemoveAll(dir) }`: undoing a half-made directory on the failure path only.
         const rollback = b?.name === 'os.RemoveAll' && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= nodePos(x) && nodePos(x) < z);
-        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name) && !removesFile(pass, b.name, x)) {
+        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(pass, body, x, b.name) && !removesFile(pass, b.name, x)) {
           // The function's own scratch directory: usually small, but its size is not bounded here.
           const timed = clientHasTimeout(pass, x);
           const conf = removesTempDir(pass, b.name, x) || timed ? 'medium' : ctxConfidence(pass, x);

@@ -6,6 +6,7 @@
 import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, forEachChild, inspect as inspectAll, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, FixInput, Pass, PassFile } from '../analysis/analyzer.js';
+import type { Callee } from '../types/api.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import {
@@ -27,6 +28,8 @@ interface Write {
   fresh: boolean;
   /** The new value is a call given the old one (`r = r.WithContext(ctx)`, `l = wrap(l)`): the same thing, wrapped. */
   derived?: boolean;
+  /** Written inside this function literal, handed to a call that runs it (`h.withData(virt, func(dc net.Conn) ... { n, err = ... })`). */
+  via?: ast.FuncLit;
 }
 
 function isNil(pass: Pass, e: ast.Expr | undefined): boolean {
@@ -125,6 +128,29 @@ function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
     }
     return true;
   });
+  // A callback handed to a call (`return h.withData(virt, func(dc net.Conn) (int64, error) { n,
+  // err = fsys.Store(host, dc, limit); ... })`) runs before that call returns, usually: its
+  // writes of the variable happen where the call is. Not a literal started as a goroutine or
+  // deferred, and not one stored for later.
+  const callbacks: ast.FuncLit[] = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === 'GoStmt' || x.kind === 'DeferStmt') return false;
+    if (x.kind === 'CallExpr') for (const a of x.args ?? []) if (unparen(a).kind === 'FuncLit') callbacks.push(unparen(a) as ast.FuncLit);
+    return true;
+  });
+  for (const lit of callbacks) {
+    walkSameFunc(lit.body, (x) => {
+      if (x.kind === 'AssignStmt') {
+        x.lhs.forEach((l, i) => {
+          if (!same(l) || x.tok === ':=') return;
+          const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : undefined;
+          const fresh = !!v1 && unparen(v1).kind === 'CallExpr' && !mentionsVar(pass, v1, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: !!v1 && !fresh && mentionsVar(pass, v1, v), via: lit });
+        });
+      } else if (x.kind === 'IncDecStmt' && same(x.x)) out.push({ node: x, nil: false, fresh: false, via: lit });
+      return true;
+    });
+  }
   return out;
 }
 
@@ -230,7 +256,7 @@ function writeAfter(q: AfterQuery): Write | undefined {
       if (nodePos(w.node) > nodePos(d)) return w;
       continue;
     }
-    const ref = cfg.locate(w.node);
+    const ref = cfg.locate(w.via ?? w.node);
     if (!ref) continue;
     try {
       if (!cfg.pathExists(d, ref.node, toWrite)) continue;
@@ -295,7 +321,7 @@ function clockCall(pass: Pass, file: PassFile, call: ast.CallExpr): { call: ast.
         // defer observe(time.Now()) into a time.Time parameter is the start-time idiom; only
         // flag a bare time.Now() that a formatting or logging call takes as any value.
         const p = paramType(c?.sig, i);
-        if (!p || (!isInterface(p) && !endTimeSlot(c!.short, c!.sig!, i))) return false;
+        if (!p || (!isInterface(p) && !endTimeSlot(c!.short, c!.sig!, i) && !storesTime(pass, c!, i))) return false;
       }
       found = { call: x, name: n.name, typed: n.typed };
       return false;
@@ -337,6 +363,61 @@ function endTimeSlot(callee: string, sig: { params: { name: string }[]; variadic
   // `MarkListed(prefix, at)`, `RecordUploaded(key, t)`: a setter named for something that has
   // happened stores when it did, at the end (not `MarkStarted`, and not a measuring `Timed`).
   return /^(Mark|Record|Note|Set)[A-Z]\w*[a-z]ed(At|Time)?$/.test(callee) && !/Start(ed)?(At|Time)?$/.test(callee);
+}
+
+/**
+ * A callee of the module that only stores the time it is given (`func (s *Session)
+ * MarkActive(t time.Time) { s.lastActive.Store(t.UnixNano()) }`): deferring it can only mean to
+ * record the time at exit. A callee that measures from it (`time.Since(t)`, `now.Sub(t)`) takes a
+ * start time, the measuring idiom.
+ */
+function storesTime(pass: Pass, c: Callee, i: number): boolean {
+  // Another package's declaration here has no body (imports are read for their declarations).
+  const decl = c.pkg === pass.pkg.importPath ? c.decl : c.pkg && (c.kind === 'func' || c.kind === 'method') ? pass.moduleFunc(c.pkg, c.short, c.recv?.name) : undefined;
+  if (!decl?.body) return false;
+  const names = (decl.type.params?.list ?? []).flatMap((f) => (f.names?.length ? f.names.map((n) => n.name) : ['_']));
+  const name = names[i];
+  if (!name || name === '_') return false;
+  // Named for a start (`Begin(at)`, `MarkStarted`, a `start` parameter, a `began` field): the
+  // start-time idiom after all.
+  const START = /^(start|begin|began|since|from|t0|created?)|Start(ed)?|Begin|Began|Created/;
+  if (START.test(c.short) || START.test(name)) return false;
+  let stores = 0;
+  let other = false;
+  const isParam = (e: ast.Expr): boolean => {
+    let x = unparen(e);
+    // `t.UnixNano()`, `t.UTC()`: the same instant in another form.
+    while (x.kind === 'CallExpr' && unparen(x.fun).kind === 'SelectorExpr' && !(x.args?.length)) x = unparen((unparen(x.fun) as ast.SelectorExpr).x);
+    return x.kind === 'Ident' && x.name === name;
+  };
+  const visit = (n: ast.Node): void => {
+    if (other) return;
+    if (n.kind === 'AssignStmt' && n.rhs.length === n.lhs.length) {
+      n.rhs.forEach((r, k) => {
+        const l = unparen(n.lhs[k]!);
+        if (isParam(r) && (l.kind === 'SelectorExpr' || l.kind === 'IndexExpr')) {
+          if (l.kind === 'SelectorExpr' && START.test(l.sel.name)) other = true;
+          stores++;
+        }
+        else visit(r);
+      });
+      return;
+    }
+    if (n.kind === 'CallExpr' && n.args?.length === 1 && isParam(n.args[0]!)) {
+      const f = unparen(n.fun);
+      if (f.kind === 'SelectorExpr' && /^(Store|Set|Swap)$/.test(f.sel.name)) {
+        stores++;
+        return;
+      }
+    }
+    if (n.kind === 'Ident' && n.name === name) {
+      other = true;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  visit(decl.body);
+  return stores > 0 && !other;
 }
 
 function paramType(sig: { params: { type: Type }[]; variadic: boolean } | undefined, i: number): Type | undefined {

@@ -754,14 +754,17 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   // Or the package stores into the field only in a plain setter (`func (s *Scheduler)
   // OnHandover(fn func()) { s.afterHandover = fn }`): nil until someone calls it.
   const setter = tested || documented || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? undefined : setterOnly(pass, key);
-  const test = tested ?? documented ?? setter;
+  // Or the field is set only in composite literals, and a constructor returns a literal that
+  // leaves it out (`NewPooled` sets closeFn, `NewDirect` does not).
+  const omits = documented || setter || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? undefined : constructorOmitting(pass, owner, sel.sel.name);
+  const test = tested ?? documented ?? setter ?? omits?.lit;
   if (!test) return;
   // Only a field that can be given nil: stored from a parameter (an optional hook passed in) or
   // nil itself, or never stored here (an exported field its users set). A field the package only
   // ever fills with literals, functions or cancel funcs is nil merely before it is initialised,
   // which is what its nil test is about (badger's `sw.done` before Prepare).
   // A setter stores whatever its caller passes, nil included.
-  if (!setter && !mayStoreNil(pass, key)) return;
+  if (!setter && !omits && !mayStoreNil(pass, key)) return;
   // The value comes from a package function that fills the field in (`h := c.Hooks.withDefaults()`
   // with `if h.Release == nil { h.Release = func() {} }` in withDefaults): defaulted on the way.
   if (defaultedBy(pass, sel)) return;
@@ -824,6 +827,16 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
     });
     return;
   }
+  if (omits) {
+    const name = omits.decl.name.name;
+    pass.report({
+      node: d,
+      file,
+      confidence: 'medium',
+      message: `${owner.name}.${sel.sel.name} is set only in composite literals, and ${name} (line ${lineOf(tf, omits.lit)}${tf !== file ? ` of ${tf.path}` : ''}) returns a ${owner.name} whose literal leaves ${sel.sel.name} out, so for a ${owner.name} made by ${name} the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference as ${funcName(file, fn)} returns; give ${sel.sel.name} a no-op value in ${name} or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    });
+    return;
+  }
   if (documented) {
     pass.report({
       node: d,
@@ -839,6 +852,41 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
     confidence: 'medium',
     message: `the package tests ${owner.name}.${sel.sel.name} against nil (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}), so it can be nil, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
   });
+}
+
+/**
+ * A constructor of the package (a function, outside tests, that returns a keyed composite literal
+ * of the owner type, `return &Session{conn: c, log: l}`) whose literal leaves a func field out,
+ * when every store into that field is a keyed literal element (no assignment, no address taken):
+ * a value it makes keeps the field nil for good.
+ */
+function constructorOmitting(pass: Pass, owner: FieldOwner, field: string): { decl: ast.FuncDecl; lit: ast.CompositeLit } | undefined {
+  const key = `${owner.pkg}.${owner.name}.${field}`;
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key);
+  if (!stores?.length || fs.addressed.has(key) || stores.some((st) => !st.literal || !st.value || isNil(pass, st.value))) return undefined;
+  for (const file of pass.files) {
+    if (file.test) continue;
+    for (const decl of file.file.decls ?? []) {
+      if (decl.kind !== 'FuncDecl' || !decl.body) continue;
+      let found: ast.CompositeLit | undefined;
+      walkSameFunc(decl.body, (x) => {
+        if (found) return false;
+        if (x.kind !== 'ReturnStmt') return true;
+        for (const r of x.results ?? []) {
+          let e = unparen(r);
+          if (e.kind === 'UnaryExpr' && e.op === '&') e = unparen(e.x);
+          if (e.kind !== 'CompositeLit' || !e.elts?.length || !e.elts.every((el) => el.kind === 'KeyValueExpr')) continue;
+          const t = pass.types.typeOf(e);
+          if (t?.kind !== 'named' || t.pkg !== owner.pkg || t.name !== owner.name) continue;
+          if (!e.elts.some((el) => el.kind === 'KeyValueExpr' && unparen(el.key).kind === 'Ident' && (unparen(el.key) as ast.Ident).name === field)) found = e;
+        }
+        return false;
+      });
+      if (found) return { decl, lit: found };
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import {
   cfgOf, countingLoop, finalEventTested, listHolding, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameExpr, sameRefKey,
-  goStmtsIn, groupGoOf, deferredCloses, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
+  goStmtsIn, groupGoOf, deferredCloses, callGraphOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'goroutine-blocked-send';
@@ -481,12 +481,17 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
   for (const m of makes) {
     const senders = gos.map((go) => senderOf(pass, go, m.key)).filter((s): s is Sender => !!s && g.locate(s.at) !== undefined);
     if (senders.length === 0) continue;
-    if (channelUse(pass, fn.body, m, senders) !== 'local') continue;
+    const use = channelUse(pass, fn.body, m, senders);
+    if (use !== 'local' && use !== 'escapes') continue;
     // The function defers close(ch): a sender left behind panics on the closed channel instead of
     // blocking, which is defer-close-chan-with-sender's finding.
     if (deferredCloses(pass, fn.body).some((c) => sameRefKey(c.key, m.key))) continue;
     // Goroutines that also receive from the channel talk to each other, not to this function.
     if (senders.some((x) => nodeContains(x.target.fn.body!, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
+    if (use === 'escapes') {
+      checkReturned(pass, file, fn, m, senders);
+      continue;
+    }
     const loops = receiveLoops(pass, g, m.key);
     const drainHeads = new Set<ast.Node>(loops.flatMap(loopHeadEntries));
     // A range over the channel has no entry at its head (the operand is evaluated before the
@@ -657,6 +662,86 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
   }
 }
 
+/**
+ * `func (f *Fetcher) startFetch(...) <-chan result { ch := make(chan result); go func() { ...; ch
+ * <- r }(); return ch }`: the channel is handed to the caller, and a caller of the package that
+ * receives from it in a select with another way out (`case <-ctx.Done(): return`) strands the
+ * goroutine on its send. The channel must be used only to be returned, and the goroutine must
+ * send once, unconditionally blocking.
+ */
+function checkReturned(pass: Pass, file: PassFile, fn: FuncNode, m: UnbufferedMake, senders: readonly Sender[]): void {
+  if (fn.kind !== 'FuncDecl' || !fn.body || senders.length !== 1) return;
+  const s = senders[0]!;
+  if (s.blocking.length !== 1 || s.sends.length !== 1 || loopDepthIn(s.target.fn.body!, s.blocking[0]!) > 0) return;
+  const g = cfgOf(pass, fn);
+  if (!g || g.loopsContaining(g.locate(s.at)!.block).length > 0) return;
+  // Every other mention of the channel is a result of a return.
+  const senderLits = new Set<ast.Node>([s.target.fn]);
+  let returned = false;
+  let other = false;
+  const visit = (n: ast.Node, parent: ast.Node): void => {
+    if (other || senderLits.has(n)) return;
+    if (n.kind === 'Ident' && n !== m.id && sameRefKey(refKey(pass, n), m.key)) {
+      if (parent.kind === 'ReturnStmt' && (parent.results ?? []).some((r) => unparen(r) === n)) returned = true;
+      else if (!(s.go.call.args ?? []).some((a) => unparen(a) === n)) other = true;
+      return;
+    }
+    forEachChild(n, (c) => visit(c, n));
+  };
+  forEachChild(fn.body, (c) => visit(c, fn.body!));
+  if (other || !returned) return;
+  const node = callGraphOf(pass).nodeOf(fn);
+  for (const e of node?.in ?? []) {
+    if (e.kind !== 'call' || e.site.kind !== 'CallExpr') continue;
+    const cf = pass.fileOf(e.site);
+    const caller = e.caller.body;
+    if (!cf || !caller) continue;
+    const site = e.site;
+    // The receive of the result: `<-f.startFetch(...)` itself, or of the variable it is put in.
+    const holder = (() => {
+      let v: ast.Ident | undefined;
+      walkSameFunc(caller, (x) => {
+        if (v) return false;
+        if (x.kind === 'AssignStmt' && x.lhs.length === 1 && x.rhs.length === 1 && unparen(x.rhs[0]!) === site && unparen(x.lhs[0]!).kind === 'Ident') v = unparen(x.lhs[0]!) as ast.Ident;
+        return !v;
+      });
+      return v;
+    })();
+    const isRecv = (y: ast.Node): boolean => {
+      if (y.kind !== 'UnaryExpr' || y.op !== '<-') return false;
+      const x = unparen(y.x);
+      return x === site || (!!holder && x.kind === 'Ident' && sameVar(pass, x, holder));
+    };
+    let leave: ast.CommClause | undefined;
+    let recvClause: ast.CommClause | undefined;
+    walkSameFunc(caller, (x) => {
+      if (leave || x.kind !== 'SelectStmt') return !leave;
+      const clauses = (x.body.list ?? []).filter((c): c is ast.CommClause => c.kind === 'CommClause');
+      const home = clauses.find((c) => !!c.comm && nodeContains(c.comm, isRecv));
+      if (!home) return true;
+      const alt = clauses.find((c) => c !== home && (c.body ?? []).some((st) => st.kind === 'ReturnStmt'));
+      if (alt) [leave, recvClause] = [alt, home];
+      return !leave;
+    });
+    if (!leave || !recvClause) continue;
+    const fname = funcName(file, fn);
+    const cname = funcName(cf, e.caller.decl ?? e.caller.lit!);
+    const send = s.blocking[0]!;
+    const typeText = textOf(file, m.make.args![0]!);
+    pass.report({
+      node: m.make,
+      file,
+      message: `${fname} makes ${m.id.name} unbuffered and returns it, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${cname} receives from it in a select whose other case (line ${lineOf(cf, leave)}${cf !== file ? ` of ${cf.path}` : ''}) returns without receiving, so then the goroutine blocks forever on the send: one leaked goroutine per such call; buffer the channel (make(${typeText}, 1)) or select on ctx.Done() in the sender`,
+      related: [
+        { node: send, message: 'the goroutine blocks here when nobody receives' },
+        { node: leave, file: cf, message: 'returns without receiving' },
+      ],
+      fixes: [fixFor(file, m)],
+    });
+    return;
+  }
+}
+
 /** Whether a function's own code calls a method named Go (a wg.Go candidate). */
 function callsMethodGo(fn: FuncNode): boolean {
   if (!fn.body) return false;
@@ -694,6 +779,6 @@ export const analyzer: Analyzer = {
     category: 'goroutine',
     docUrl: docUrl(ID),
   },
-  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'], names: ['Go'] }),
+  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'], names: ['Go'] }, { returnedChans: true }),
   run,
 };

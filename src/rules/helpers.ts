@@ -1749,7 +1749,42 @@ export function blockingCall(pass: Pass, call: ast.CallExpr): { name: string; wa
   const c = pass.types.callee(call);
   if (!c) return undefined;
   const waits = BLOCKING_CALLS[c.name] ?? (pass.options.blockingCalls.includes(c.name) ? 'is configured as a blocking call' : undefined);
-  return waits ? { name: c.name, waits } : undefined;
+  if (waits) return { name: c.name, waits };
+  const io = ioOnConn(pass, call, c.name);
+  return io ? { name: c.name, waits: io.dir === 'Read' ? 'reads from a network connection until the peer closes it or sends enough' : 'waits for the peer to accept the data' } : undefined;
+}
+
+/** The io helpers that read from their reader (or write to their writer) until done: [reader index, writer index]. */
+const IO_HELPERS: Readonly<Record<string, [number, number]>> = {
+  'io.Copy': [1, 0],
+  'io.CopyBuffer': [1, 0],
+  'io.CopyN': [1, 0],
+  'io.ReadAll': [0, -1],
+  'io/ioutil.ReadAll': [0, -1],
+  'io.ReadFull': [0, -1],
+  'io.ReadAtLeast': [0, -1],
+};
+
+const CONN_TYPES: ReadonlySet<string> = new Set(['net.Conn', 'net.TCPConn', 'net.UDPConn', 'net.UnixConn', 'net.IPConn', 'crypto/tls.Conn']);
+
+/**
+ * `io.Copy(io.Discard, conn)`, `io.ReadAll(conn)`: an io helper reading from (or writing to) a
+ * network connection, which waits for the peer as a Read or Write on it does. The connection
+ * argument and the direction; undefined for any other call.
+ */
+export function ioOnConn(pass: Pass, call: ast.CallExpr, name: string): { conn: ast.Expr; dir: 'Read' | 'Write' } | undefined {
+  const idx = IO_HELPERS[name];
+  if (!idx) return undefined;
+  const isConn = (e: ast.Expr | undefined): boolean => {
+    let t = e ? pass.types.typeOf(e) : undefined;
+    if (t?.kind === 'pointer') t = t.elem;
+    return t?.kind === 'named' && CONN_TYPES.has(`${t.pkg}.${t.name}`);
+  };
+  const r = call.args?.[idx[0]];
+  if (r && isConn(r)) return { conn: r, dir: 'Read' };
+  const w = idx[1] >= 0 ? call.args?.[idx[1]] : undefined;
+  if (w && isConn(w)) return { conn: w, dir: 'Write' };
+  return undefined;
 }
 
 /** Whether a file's effective Go version ("go1.22", "go1.21.3") is at least major.minor; false when unreadable. */
@@ -2720,7 +2755,7 @@ export function literalFieldKey(pass: Pass, lit: ast.CompositeLit, key: ast.Iden
 }
 
 /** A value a package stores into a struct field; null when it cannot be told (`a.f, err = g()` beyond the first). */
-export interface FieldStore { file: PassFile; value: ast.Expr | null }
+export interface FieldStore { file: PassFile; value: ast.Expr | null; /** An element of a keyed composite literal, not an assignment. */ literal?: boolean }
 
 export interface FieldStores {
   /** Per field key: every assignment and keyed literal element that gives it a value. */
@@ -2737,11 +2772,12 @@ export function fieldStores(pass: Pass): FieldStores {
   if (fs) return fs;
   const stores = new Map<string, FieldStore[]>();
   const addressed = new Set<string>();
-  const add = (key: string | undefined, file: PassFile, value: ast.Expr | null): void => {
+  const add = (key: string | undefined, file: PassFile, value: ast.Expr | null, literal = false): void => {
     if (!key) return;
+    const st: FieldStore = literal ? { file, value, literal } : { file, value };
     const list = stores.get(key);
-    if (list) list.push({ file, value });
-    else stores.set(key, [{ file, value }]);
+    if (list) list.push(st);
+    else stores.set(key, [st]);
   };
   for (const file of pass.files) {
     file.inspector.preorder(['AssignStmt', 'CompositeLit', 'UnaryExpr'], (x) => {
@@ -2754,7 +2790,7 @@ export function fieldStores(pass: Pass): FieldStores {
         });
       } else if (x.kind === 'CompositeLit') {
         for (const e of x.elts ?? []) {
-          if (e.kind === 'KeyValueExpr' && unparen(e.key).kind === 'Ident') add(literalFieldKey(pass, x, unparen(e.key) as ast.Ident), file, e.value);
+          if (e.kind === 'KeyValueExpr' && unparen(e.key).kind === 'Ident') add(literalFieldKey(pass, x, unparen(e.key) as ast.Ident), file, e.value, true);
         }
       } else if (x.op === '&' && unparen(x.x).kind === 'SelectorExpr') {
         const k = selectorFieldKey(pass, unparen(x.x) as ast.SelectorExpr);
@@ -2781,7 +2817,7 @@ export function bareName(qualified: string): string {
 export function calleeSources(o: RuleOptions): BodyMatch {
   const names = new Set<string>(['recover', 'panic', 'close', 'Msg', 'Msgf', 'MsgFunc', 'Send', 'Go', 'Wait', 'Done', 'Add']);
   const qualified = [
-    ...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...FATAL_EVENT_SOURCES, ...DEFAULT_NO_RETURN, ...WAIT_CALLS, ...Object.keys(BLOCKING_CALLS),
+    ...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...FATAL_EVENT_SOURCES, ...DEFAULT_NO_RETURN, ...WAIT_CALLS, ...Object.keys(BLOCKING_CALLS), ...Object.keys(IO_HELPERS),
     ...Object.keys(MUTEX_METHODS), ...SERVE_CALLS, ...SERVE_METHODS, ...SIGNAL_HANDLERS, ...TIMEOUT_CHANNELS, ...HTTP_REQUEST_CALLS,
     ...PLUMBING_CALLS, ...Object.keys(ACQUIRING_CALLS), ...o.blockingCalls, ...o.banned.map((b) => b.name),
   ];

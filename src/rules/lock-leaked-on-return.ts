@@ -8,7 +8,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, walkNode, type Block, type CFG } from '../types/cfg.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  nameWords, relocksUnderSameGuard, methodsNamed,
+  nameWords, relocksUnderSameGuard, methodsNamed, callGraphOf,
   callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
   enclosingFuncDecl, exhaustiveSwitchMisses, guardConds, listHolding, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
@@ -513,6 +513,89 @@ function sameMutexEachTime(pass: Pass, cfg: CFG, stmt: ast.Node, mutex: ast.Expr
   return true;
 }
 
+/**
+ * An acquire helper (`func (c *Cache) lockShard(key string) (*shard, error)`) that returns an
+ * error with the lock still held: by Go's convention its callers leave at once on an error, so a
+ * caller whose error branch does not unlock leaves the mutex locked for good. Reported only when
+ * such a caller is in the package.
+ */
+function checkAcquireFailure(pass: Pass, file: PassFile, fn: ast.FuncDecl, cfg: CFG, locks: readonly { stmt: ast.ExprStmt; lc: LockCall }[]): void {
+  const results = fn.type.results?.list ?? [];
+  const last = results[results.length - 1]?.type;
+  if (!fn.body || last?.kind !== 'Ident' || last.name !== 'error') return;
+  const failures: ast.ReturnStmt[] = [];
+  walkNode(fn.body, (x) => {
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind === 'ReturnStmt' && x.results?.length) {
+      const r = unparen(x.results[x.results.length - 1]!);
+      if (!(r.kind === 'Ident' && r.name === 'nil')) failures.push(x);
+    }
+    return true;
+  });
+  if (failures.length === 0) return;
+  const node = callGraphOf(pass).nodeOf(fn);
+  const callers = (node?.in ?? []).filter((e) => e.kind === 'call' && e.site.kind === 'CallExpr');
+  if (callers.length === 0) return;
+  for (const { stmt, lc } of locks) {
+    const unlock = UNLOCK_FOR[lc.method]!;
+    const m: Mutex = { expr: lc.mutex, path: varPath(pass, lc.mutex) };
+    const deferred = deferredReleases(pass, file, fn, cfg, m, unlock);
+    // A lock taken under a test (`if needLock { fs.mu.RLock() }`) is released under the same test.
+    const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
+    const avoid = (n: ast.Node): boolean =>
+      n !== stmt && ((guards.length > 0 && n.kind !== 'ExprStmt' && guards.includes(textOf(file, n))) || deferred.has(n as ast.DeferStmt) || releases(pass, n, m, unlock));
+    const ret = failures.find((r) => cfg.pathExists(stmt, r, avoid));
+    if (!ret) continue;
+    for (const e of callers) {
+      const cf = pass.fileOf(e.site);
+      const leak = cf ? errorBranchKeeps(pass, cf, e.site as ast.CallExpr) : undefined;
+      if (!cf || !leak) continue;
+      const mu = textOf(file, lc.mutex);
+      const fname = funcName(file, fn);
+      pass.report({
+        node: stmt,
+        file,
+        confidence: lc.typed ? 'high' : 'medium',
+        message: `${fname} returns ${textOf(file, unparen(ret.results![ret.results!.length - 1]!))} on line ${lineOf(file, ret)} with ${mu} still locked, and ${funcName(cf, e.caller.decl ?? e.caller.lit!)} (line ${lineOf(cf, leak)}${cf !== file ? ` of ${cf.path}` : ''}) leaves on that error without unlocking, as callers of a failed call do: ${mu} stays locked and the next ${mu}.${lc.method}() blocks forever; call ${mu}.${unlock}() before returning the error`,
+        related: [{ node: ret, message: `returns the error with ${mu} held` }, { node: leak, file: cf, message: 'leaves on the error without unlocking' }],
+      });
+      break;
+    }
+  }
+}
+
+/**
+ * For a call whose error result is tested right after (`sh, err := c.lockShard(key); if err !=
+ * nil { return nil, false }`), the return of that error branch when the branch unlocks nothing
+ * and calls nothing of the package.
+ */
+function errorBranchKeeps(pass: Pass, file: PassFile, call: ast.CallExpr): ast.ReturnStmt | undefined {
+  const fn = enclosingFuncDecl(file, call);
+  if (!fn?.body) return undefined;
+  let out: ast.ReturnStmt | undefined;
+  walkNode(fn.body, (x) => {
+    if (out) return false;
+    const list = x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' || x.kind === 'CommClause' ? x.body : null;
+    if (!list) return true;
+    list.forEach((st, i) => {
+      if (out) return;
+      let assign: ast.Stmt | undefined;
+      let test: ast.IfStmt | undefined;
+      if (st.kind === 'IfStmt' && st.init?.kind === 'AssignStmt' && unparen(st.init.rhs[0]!) === call) [assign, test] = [st.init, st];
+      else if (st.kind === 'AssignStmt' && st.rhs.length === 1 && unparen(st.rhs[0]!) === call && list[i + 1]?.kind === 'IfStmt') [assign, test] = [st, list[i + 1] as ast.IfStmt];
+      if (!assign || !test || assign.kind !== 'AssignStmt') return;
+      const errVar = unparen(assign.lhs[assign.lhs.length - 1]!);
+      const c = unparen(test.cond);
+      if (errVar.kind !== 'Ident' || c.kind !== 'BinaryExpr' || c.op !== '!=' || textOf(file, c.x) !== errVar.name || textOf(file, c.y) !== 'nil') return;
+      if (lockCallsIn(pass, test.body).length > 0 || packageCallsIn(pass, test.body).length > 0) return;
+      const r = test.body.list?.[test.body.list.length - 1];
+      if (r?.kind === 'ReturnStmt') out = r;
+    });
+    return !out;
+  });
+  return out;
+}
+
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
   if (!fn.body || !callsMethodNamed(fn.body, LOCKS)) return;
   const cfg = cfgOf(pass, fn);
@@ -523,7 +606,11 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     if (lc && (lc.method === 'Lock' || lc.method === 'RLock')) locks.push({ stmt: ref.node as ast.ExprStmt, lc });
   }
   // A request handler never hands a held lock back to a caller, whatever it is called (LockAccount).
-  if (locks.length === 0 || (intentionalAcquire(fn) && !requestHandler(pass, file, fn))) return;
+  if (locks.length === 0) return;
+  if (intentionalAcquire(fn) && !requestHandler(pass, file, fn)) {
+    if (fn.kind === 'FuncDecl') checkAcquireFailure(pass, file, fn, cfg, locks);
+    return;
+  }
   const fname = funcName(file, fn);
   for (const { stmt, lc } of locks) {
     const unlock = UNLOCK_FOR[lc.method]!;

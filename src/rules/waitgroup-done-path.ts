@@ -10,7 +10,7 @@ import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { PLUMBING_CALLS } from './catalog.js';
 import {
   enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, deferredTarget, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, sameExpr, samePath, sameVar,
-  searchCallees, textOf, varPath, type FuncNode, type VarPath, bodyNeeds,
+  searchCallees, textOf, goStmtsIn, varPath, type FuncNode, type VarPath, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'waitgroup-done-path';
@@ -472,14 +472,31 @@ function returnsAfterWait(file: PassFile, go: ast.GoStmt, fn: FuncNode, waiter: 
 
 /** Whether the goroutine's own code calls Add on the group (by the text of its receiver). */
 function addsItself(file: PassFile, fn: FuncNode, wg: string): boolean {
+  const addOf = (st: ast.Stmt): boolean => {
+    if (st.kind !== 'ExprStmt') return false;
+    const c = unparen(st.x);
+    if (c.kind !== 'CallExpr') return false;
+    const f = unparen(c.fun);
+    return f.kind === 'SelectorExpr' && f.sel.name === 'Add' && textOf(file, f.x) === wg;
+  };
   let found = false;
+  const visit = (list: readonly ast.Stmt[]): void => {
+    list.forEach((st, i) => {
+      if (found || !addOf(st)) return;
+      // `wg.Add(1); go p.visit(c, wg)`: counted for the goroutine it starts next (a tree walk
+      // fanning out to its children), not for itself.
+      for (const next of list.slice(i + 1)) {
+        if (addOf(next)) break;
+        if (goStmtsIn(next).length > 0 || next.kind === 'GoStmt') return;
+      }
+      found = true;
+    });
+  };
   if (fn.body) {
     walkNode(fn.body, (x) => {
       if (found || x.kind === 'FuncLit') return false;
-      if (x.kind === 'CallExpr') {
-        const f = unparen(x.fun);
-        if (f.kind === 'SelectorExpr' && f.sel.name === 'Add' && textOf(file, f.x) === wg) found = true;
-      }
+      if (x.kind === 'BlockStmt') visit(x.list ?? []);
+      else if (x.kind === 'CaseClause' || x.kind === 'CommClause') visit(x.body ?? []);
       return !found;
     });
   }

@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-F74MNKGF.js";
+} from "./chunk-SZ3NK6C2.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import "./chunk-6JUZGCUM.js";

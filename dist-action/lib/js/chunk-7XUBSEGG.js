@@ -1651,7 +1651,33 @@ function blockingCall(pass, call) {
   const c = pass.types.callee(call);
   if (!c) return void 0;
   const waits = BLOCKING_CALLS[c.name] ?? (pass.options.blockingCalls.includes(c.name) ? "is configured as a blocking call" : void 0);
-  return waits ? { name: c.name, waits } : void 0;
+  if (waits) return { name: c.name, waits };
+  const io = ioOnConn(pass, call, c.name);
+  return io ? { name: c.name, waits: io.dir === "Read" ? "reads from a network connection until the peer closes it or sends enough" : "waits for the peer to accept the data" } : void 0;
+}
+var IO_HELPERS = {
+  "io.Copy": [1, 0],
+  "io.CopyBuffer": [1, 0],
+  "io.CopyN": [1, 0],
+  "io.ReadAll": [0, -1],
+  "io/ioutil.ReadAll": [0, -1],
+  "io.ReadFull": [0, -1],
+  "io.ReadAtLeast": [0, -1]
+};
+var CONN_TYPES = /* @__PURE__ */ new Set(["net.Conn", "net.TCPConn", "net.UDPConn", "net.UnixConn", "net.IPConn", "crypto/tls.Conn"]);
+function ioOnConn(pass, call, name) {
+  const idx = IO_HELPERS[name];
+  if (!idx) return void 0;
+  const isConn = (e) => {
+    let t = e ? pass.types.typeOf(e) : void 0;
+    if (t?.kind === "pointer") t = t.elem;
+    return t?.kind === "named" && CONN_TYPES.has(`${t.pkg}.${t.name}`);
+  };
+  const r = call.args?.[idx[0]];
+  if (r && isConn(r)) return { conn: r, dir: "Read" };
+  const w = idx[1] >= 0 ? call.args?.[idx[1]] : void 0;
+  if (w && isConn(w)) return { conn: w, dir: "Write" };
+  return void 0;
 }
 function goVersionAtLeast(v, major, minor) {
   const m = /^(?:go)?(\d+)(?:\.(\d+))?/.exec(v);
@@ -2388,11 +2414,12 @@ function fieldStores(pass) {
   if (fs) return fs;
   const stores = /* @__PURE__ */ new Map();
   const addressed = /* @__PURE__ */ new Set();
-  const add = (key, file, value) => {
+  const add = (key, file, value, literal = false) => {
     if (!key) return;
+    const st = literal ? { file, value, literal } : { file, value };
     const list = stores.get(key);
-    if (list) list.push({ file, value });
-    else stores.set(key, [{ file, value }]);
+    if (list) list.push(st);
+    else stores.set(key, [st]);
   };
   for (const file of pass.files) {
     file.inspector.preorder(["AssignStmt", "CompositeLit", "UnaryExpr"], (x) => {
@@ -2405,7 +2432,7 @@ function fieldStores(pass) {
         });
       } else if (x.kind === "CompositeLit") {
         for (const e of x.elts ?? []) {
-          if (e.kind === "KeyValueExpr" && unparen(e.key).kind === "Ident") add(literalFieldKey(pass, x, unparen(e.key)), file, e.value);
+          if (e.kind === "KeyValueExpr" && unparen(e.key).kind === "Ident") add(literalFieldKey(pass, x, unparen(e.key)), file, e.value, true);
         }
       } else if (x.op === "&" && unparen(x.x).kind === "SelectorExpr") {
         const k = selectorFieldKey(pass, unparen(x.x));
@@ -2428,6 +2455,7 @@ function calleeSources(o) {
     ...DEFAULT_NO_RETURN,
     ...WAIT_CALLS,
     ...Object.keys(BLOCKING_CALLS),
+    ...Object.keys(IO_HELPERS),
     ...Object.keys(MUTEX_METHODS),
     ...SERVE_CALLS,
     ...SERVE_METHODS,
@@ -4479,6 +4507,27 @@ function computeWritesOf(pass, fn, v) {
     }
     return true;
   });
+  const callbacks = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "GoStmt" || x.kind === "DeferStmt") return false;
+    if (x.kind === "CallExpr") {
+      for (const a of x.args ?? []) if (unparen(a).kind === "FuncLit") callbacks.push(unparen(a));
+    }
+    return true;
+  });
+  for (const lit of callbacks) {
+    walkSameFunc(lit.body, (x) => {
+      if (x.kind === "AssignStmt") {
+        x.lhs.forEach((l, i) => {
+          if (!same2(l) || x.tok === ":=") return;
+          const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : void 0;
+          const fresh = !!v1 && unparen(v1).kind === "CallExpr" && !mentionsVar(pass, v1, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: !!v1 && !fresh && mentionsVar(pass, v1, v), via: lit });
+        });
+      } else if (x.kind === "IncDecStmt" && same2(x.x)) out.push({ node: x, nil: false, fresh: false, via: lit });
+      return true;
+    });
+  }
   return out;
 }
 function isTopLevelRedecl(fn, decl) {
@@ -4545,7 +4594,7 @@ function writeAfter(q) {
       if (pos(w.node) > pos(d)) return w;
       continue;
     }
-    const ref = cfg.locate(w.node);
+    const ref = cfg.locate(w.via ?? w.node);
     if (!ref) continue;
     try {
       if (!cfg.pathExists(d, ref.node, toWrite)) continue;
@@ -4591,7 +4640,7 @@ function clockCall(pass, file, call) {
       if (!n || !CLOCK_CALLS.includes(n.name)) return true;
       if (n.name === "time.Now" && x === direct) {
         const p = paramType(c?.sig, i);
-        if (!p || !isInterface(p) && !endTimeSlot(c.short, c.sig, i)) return false;
+        if (!p || !isInterface(p) && !endTimeSlot(c.short, c.sig, i) && !storesTime(pass, c, i)) return false;
       }
       found = { call: x, name: n.name, typed: n.typed };
       return false;
@@ -4620,6 +4669,49 @@ function endTimeSlot(callee, sig, i) {
   if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name)) return true;
   if (/^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee)) return true;
   return /^(Mark|Record|Note|Set)[A-Z]\w*[a-z]ed(At|Time)?$/.test(callee) && !/Start(ed)?(At|Time)?$/.test(callee);
+}
+function storesTime(pass, c, i) {
+  const decl = c.pkg === pass.pkg.importPath ? c.decl : c.pkg && (c.kind === "func" || c.kind === "method") ? pass.moduleFunc(c.pkg, c.short, c.recv?.name) : void 0;
+  if (!decl?.body) return false;
+  const names = (decl.type.params?.list ?? []).flatMap((f) => f.names?.length ? f.names.map((n) => n.name) : ["_"]);
+  const name = names[i];
+  if (!name || name === "_") return false;
+  const START = /^(start|begin|began|since|from|t0|created?)|Start(ed)?|Begin|Began|Created/;
+  if (START.test(c.short) || START.test(name)) return false;
+  let stores = 0;
+  let other = false;
+  const isParam = (e) => {
+    let x = unparen(e);
+    while (x.kind === "CallExpr" && unparen(x.fun).kind === "SelectorExpr" && !x.args?.length) x = unparen(unparen(x.fun).x);
+    return x.kind === "Ident" && x.name === name;
+  };
+  const visit = (n) => {
+    if (other) return;
+    if (n.kind === "AssignStmt" && n.rhs.length === n.lhs.length) {
+      n.rhs.forEach((r, k) => {
+        const l = unparen(n.lhs[k]);
+        if (isParam(r) && (l.kind === "SelectorExpr" || l.kind === "IndexExpr")) {
+          if (l.kind === "SelectorExpr" && START.test(l.sel.name)) other = true;
+          stores++;
+        } else visit(r);
+      });
+      return;
+    }
+    if (n.kind === "CallExpr" && n.args?.length === 1 && isParam(n.args[0])) {
+      const f = unparen(n.fun);
+      if (f.kind === "SelectorExpr" && /^(Store|Set|Swap)$/.test(f.sel.name)) {
+        stores++;
+        return;
+      }
+    }
+    if (n.kind === "Ident" && n.name === name) {
+      other = true;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  visit(decl.body);
+  return stores > 0 && !other;
 }
 function paramType(sig, i) {
   if (!sig || sig.params.length === 0) return void 0;
@@ -6018,6 +6110,74 @@ function sameMutexEachTime(pass, cfg, stmt, mutex) {
   }
   return true;
 }
+function checkAcquireFailure(pass, file, fn, cfg, locks) {
+  const results = fn.type.results?.list ?? [];
+  const last = results[results.length - 1]?.type;
+  if (!fn.body || last?.kind !== "Ident" || last.name !== "error") return;
+  const failures = [];
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind === "ReturnStmt" && x.results?.length) {
+      const r = unparen(x.results[x.results.length - 1]);
+      if (!(r.kind === "Ident" && r.name === "nil")) failures.push(x);
+    }
+    return true;
+  });
+  if (failures.length === 0) return;
+  const node = callGraphOf(pass).nodeOf(fn);
+  const callers = (node?.in ?? []).filter((e) => e.kind === "call" && e.site.kind === "CallExpr");
+  if (callers.length === 0) return;
+  for (const { stmt, lc } of locks) {
+    const unlock = UNLOCK_FOR[lc.method];
+    const m = { expr: lc.mutex, path: varPath(pass, lc.mutex) };
+    const deferred = deferredReleases(pass, file, fn, cfg, m, unlock);
+    const guards = guardConds(fn, stmt).map((c) => textOf(file, c));
+    const avoid = (n) => n !== stmt && (guards.length > 0 && n.kind !== "ExprStmt" && guards.includes(textOf(file, n)) || deferred.has(n) || releases(pass, n, m, unlock));
+    const ret = failures.find((r) => cfg.pathExists(stmt, r, avoid));
+    if (!ret) continue;
+    for (const e of callers) {
+      const cf = pass.fileOf(e.site);
+      const leak = cf ? errorBranchKeeps(pass, cf, e.site) : void 0;
+      if (!cf || !leak) continue;
+      const mu = textOf(file, lc.mutex);
+      const fname = funcName(file, fn);
+      pass.report({
+        node: stmt,
+        file,
+        confidence: lc.typed ? "high" : "medium",
+        message: `${fname} returns ${textOf(file, unparen(ret.results[ret.results.length - 1]))} on line ${lineOf(file, ret)} with ${mu} still locked, and ${funcName(cf, e.caller.decl ?? e.caller.lit)} (line ${lineOf(cf, leak)}${cf !== file ? ` of ${cf.path}` : ""}) leaves on that error without unlocking, as callers of a failed call do: ${mu} stays locked and the next ${mu}.${lc.method}() blocks forever; call ${mu}.${unlock}() before returning the error`,
+        related: [{ node: ret, message: `returns the error with ${mu} held` }, { node: leak, file: cf, message: "leaves on the error without unlocking" }]
+      });
+      break;
+    }
+  }
+}
+function errorBranchKeeps(pass, file, call) {
+  const fn = enclosingFuncDecl(file, call);
+  if (!fn?.body) return void 0;
+  let out;
+  walkNode(fn.body, (x) => {
+    if (out) return false;
+    const list = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
+    if (!list) return true;
+    list.forEach((st, i) => {
+      if (out) return;
+      let assign;
+      let test;
+      if (st.kind === "IfStmt" && st.init?.kind === "AssignStmt" && unparen(st.init.rhs[0]) === call) [assign, test] = [st.init, st];
+      else if (st.kind === "AssignStmt" && st.rhs.length === 1 && unparen(st.rhs[0]) === call && list[i + 1]?.kind === "IfStmt") [assign, test] = [st, list[i + 1]];
+      if (!assign || !test || assign.kind !== "AssignStmt") return;
+      const errVar = unparen(assign.lhs[assign.lhs.length - 1]);
+      const c = unparen(test.cond);
+      if (errVar.kind !== "Ident" || c.kind !== "BinaryExpr" || c.op !== "!=" || textOf(file, c.x) !== errVar.name || textOf(file, c.y) !== "nil") return;
+      if (lockCallsIn(pass, test.body).length > 0 || packageCallsIn(pass, test.body).length > 0) return;
+      const r = test.body.list?.[test.body.list.length - 1];
+      if (r?.kind === "ReturnStmt") out = r;
+    });
+    return !out;
+  });
+  return out;
+}
 function checkFunc(pass, file, fn) {
   if (!fn.body || !callsMethodNamed(fn.body, LOCKS)) return;
   const cfg = cfgOf(pass, fn);
@@ -6027,7 +6187,11 @@ function checkFunc(pass, file, fn) {
     const lc = lockStmt(pass, ref.node);
     if (lc && (lc.method === "Lock" || lc.method === "RLock")) locks.push({ stmt: ref.node, lc });
   }
-  if (locks.length === 0 || intentionalAcquire(fn) && !requestHandler(pass, file, fn)) return;
+  if (locks.length === 0) return;
+  if (intentionalAcquire(fn) && !requestHandler(pass, file, fn)) {
+    if (fn.kind === "FuncDecl") checkAcquireFailure(pass, file, fn, cfg, locks);
+    return;
+  }
   const fname = funcName(file, fn);
   for (const { stmt, lc } of locks) {
     const unlock = UNLOCK_FOR[lc.method];
@@ -7448,9 +7612,10 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
   const tested = nilTestedFields(pass).get(key);
   const documented = tested ? void 0 : owner.pkg === pass.pkg.importPath ? optionalByDoc(pass, owner.name, sel.sel.name) : void 0;
   const setter = tested || documented || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? void 0 : setterOnly(pass, key);
-  const test = tested ?? documented ?? setter;
+  const omits = documented || setter || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? void 0 : constructorOmitting(pass, owner, sel.sel.name);
+  const test = tested ?? documented ?? setter ?? omits?.lit;
   if (!test) return;
-  if (!setter && !mayStoreNil(pass, key)) return;
+  if (!setter && !omits && !mayStoreNil(pass, key)) return;
   if (defaultedBy(pass, sel)) return;
   let handled = false;
   walkSameFunc(fn.body, (x) => {
@@ -7501,6 +7666,16 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
     });
     return;
   }
+  if (omits) {
+    const name = omits.decl.name.name;
+    pass.report({
+      node: d,
+      file,
+      confidence: "medium",
+      message: `${owner.name}.${sel.sel.name} is set only in composite literals, and ${name} (line ${lineOf(tf, omits.lit)}${tf !== file ? ` of ${tf.path}` : ""}) returns a ${owner.name} whose literal leaves ${sel.sel.name} out, so for a ${owner.name} made by ${name} the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference as ${funcName(file, fn)} returns; give ${sel.sel.name} a no-op value in ${name} or guard the defer with \`if ${textOf(file, sel)} != nil\``
+    });
+    return;
+  }
   if (documented) {
     pass.report({
       node: d,
@@ -7516,6 +7691,34 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
     confidence: "medium",
     message: `the package tests ${owner.name}.${sel.sel.name} against nil (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}), so it can be nil, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
   });
+}
+function constructorOmitting(pass, owner, field) {
+  const key = `${owner.pkg}.${owner.name}.${field}`;
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key);
+  if (!stores?.length || fs.addressed.has(key) || stores.some((st) => !st.literal || !st.value || isNil2(pass, st.value))) return void 0;
+  for (const file of pass.files) {
+    if (file.test) continue;
+    for (const decl of file.file.decls ?? []) {
+      if (decl.kind !== "FuncDecl" || !decl.body) continue;
+      let found;
+      walkSameFunc(decl.body, (x) => {
+        if (found) return false;
+        if (x.kind !== "ReturnStmt") return true;
+        for (const r of x.results ?? []) {
+          let e = unparen(r);
+          if (e.kind === "UnaryExpr" && e.op === "&") e = unparen(e.x);
+          if (e.kind !== "CompositeLit" || !e.elts?.length || !e.elts.every((el) => el.kind === "KeyValueExpr")) continue;
+          const t = pass.types.typeOf(e);
+          if (t?.kind !== "named" || t.pkg !== owner.pkg || t.name !== owner.name) continue;
+          if (!e.elts.some((el) => el.kind === "KeyValueExpr" && unparen(el.key).kind === "Ident" && unparen(el.key).name === field)) found = e;
+        }
+        return false;
+      });
+      if (found) return { decl, lit: found };
+    }
+  }
+  return void 0;
 }
 function setterOnly(pass, key) {
   const fs = fieldStores(pass);
@@ -8892,9 +9095,14 @@ function check4(pass, file, fn, enclosing) {
   for (const m of makes) {
     const senders = gos.map((go) => senderOf2(pass, go, m.key)).filter((s) => !!s && g.locate(s.at) !== void 0);
     if (senders.length === 0) continue;
-    if (channelUse(pass, fn.body, m, senders) !== "local") continue;
+    const use = channelUse(pass, fn.body, m, senders);
+    if (use !== "local" && use !== "escapes") continue;
     if (deferredCloses(pass, fn.body).some((c) => sameRefKey(c.key, m.key))) continue;
     if (senders.some((x) => nodeContains(x.target.fn.body, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
+    if (use === "escapes") {
+      checkReturned(pass, file, fn, m, senders);
+      continue;
+    }
     const loops = receiveLoops(pass, g, m.key);
     const drainHeads = new Set(loops.flatMap(loopHeadEntries));
     const drainHeaders = new Set(loops.filter((l) => l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key)).map((l) => l.header));
@@ -9022,6 +9230,76 @@ function check4(pass, file, fn, enclosing) {
     }
   }
 }
+function checkReturned(pass, file, fn, m, senders) {
+  if (fn.kind !== "FuncDecl" || !fn.body || senders.length !== 1) return;
+  const s = senders[0];
+  if (s.blocking.length !== 1 || s.sends.length !== 1 || loopDepthIn(s.target.fn.body, s.blocking[0]) > 0) return;
+  const g = cfgOf(pass, fn);
+  if (!g || g.loopsContaining(g.locate(s.at).block).length > 0) return;
+  const senderLits = /* @__PURE__ */ new Set([s.target.fn]);
+  let returned = false;
+  let other = false;
+  const visit = (n, parent) => {
+    if (other || senderLits.has(n)) return;
+    if (n.kind === "Ident" && n !== m.id && sameRefKey(refKey(pass, n), m.key)) {
+      if (parent.kind === "ReturnStmt" && (parent.results ?? []).some((r) => unparen(r) === n)) returned = true;
+      else if (!(s.go.call.args ?? []).some((a) => unparen(a) === n)) other = true;
+      return;
+    }
+    forEachChild(n, (c) => visit(c, n));
+  };
+  forEachChild(fn.body, (c) => visit(c, fn.body));
+  if (other || !returned) return;
+  const node = callGraphOf(pass).nodeOf(fn);
+  for (const e of node?.in ?? []) {
+    if (e.kind !== "call" || e.site.kind !== "CallExpr") continue;
+    const cf = pass.fileOf(e.site);
+    const caller = e.caller.body;
+    if (!cf || !caller) continue;
+    const site = e.site;
+    const holder = (() => {
+      let v;
+      walkSameFunc(caller, (x) => {
+        if (v) return false;
+        if (x.kind === "AssignStmt" && x.lhs.length === 1 && x.rhs.length === 1 && unparen(x.rhs[0]) === site && unparen(x.lhs[0]).kind === "Ident") v = unparen(x.lhs[0]);
+        return !v;
+      });
+      return v;
+    })();
+    const isRecv = (y) => {
+      if (y.kind !== "UnaryExpr" || y.op !== "<-") return false;
+      const x = unparen(y.x);
+      return x === site || !!holder && x.kind === "Ident" && sameVar(pass, x, holder);
+    };
+    let leave;
+    let recvClause;
+    walkSameFunc(caller, (x) => {
+      if (leave || x.kind !== "SelectStmt") return !leave;
+      const clauses = (x.body.list ?? []).filter((c) => c.kind === "CommClause");
+      const home = clauses.find((c) => !!c.comm && nodeContains(c.comm, isRecv));
+      if (!home) return true;
+      const alt = clauses.find((c) => c !== home && (c.body ?? []).some((st) => st.kind === "ReturnStmt"));
+      if (alt) [leave, recvClause] = [alt, home];
+      return !leave;
+    });
+    if (!leave || !recvClause) continue;
+    const fname = funcName(file, fn);
+    const cname = funcName(cf, e.caller.decl ?? e.caller.lit);
+    const send = s.blocking[0];
+    const typeText = textOf(file, m.make.args[0]);
+    pass.report({
+      node: m.make,
+      file,
+      message: `${fname} makes ${m.id.name} unbuffered and returns it, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${cname} receives from it in a select whose other case (line ${lineOf(cf, leave)}${cf !== file ? ` of ${cf.path}` : ""}) returns without receiving, so then the goroutine blocks forever on the send: one leaked goroutine per such call; buffer the channel (make(${typeText}, 1)) or select on ctx.Done() in the sender`,
+      related: [
+        { node: send, message: "the goroutine blocks here when nobody receives" },
+        { node: leave, file: cf, message: "returns without receiving" }
+      ],
+      fixes: [fixFor2(file, m)]
+    });
+    return;
+  }
+}
 function callsMethodGo(fn) {
   if (!fn.body) return false;
   let found = false;
@@ -9055,7 +9333,7 @@ var analyzer18 = {
     category: "goroutine",
     docUrl: docUrl(ID18)
   },
-  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"], names: ["Go"] }),
+  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"], names: ["Go"] }, { returnedChans: true }),
   run: run18
 };
 
@@ -9816,14 +10094,29 @@ function returnsAfterWait(file, go, fn, waiter) {
   return out;
 }
 function addsItself(file, fn, wg) {
+  const addOf = (st) => {
+    if (st.kind !== "ExprStmt") return false;
+    const c = unparen(st.x);
+    if (c.kind !== "CallExpr") return false;
+    const f = unparen(c.fun);
+    return f.kind === "SelectorExpr" && f.sel.name === "Add" && textOf(file, f.x) === wg;
+  };
   let found = false;
+  const visit = (list) => {
+    list.forEach((st, i) => {
+      if (found || !addOf(st)) return;
+      for (const next of list.slice(i + 1)) {
+        if (addOf(next)) break;
+        if (goStmtsIn(next).length > 0 || next.kind === "GoStmt") return;
+      }
+      found = true;
+    });
+  };
   if (fn.body) {
     walkNode(fn.body, (x) => {
       if (found || x.kind === "FuncLit") return false;
-      if (x.kind === "CallExpr") {
-        const f = unparen(x.fun);
-        if (f.kind === "SelectorExpr" && f.sel.name === "Add" && textOf(file, f.x) === wg) found = true;
-      }
+      if (x.kind === "BlockStmt") visit(x.list ?? []);
+      else if (x.kind === "CaseClause" || x.kind === "CommClause") visit(x.body ?? []);
       return !found;
     });
   }
@@ -10813,12 +11106,66 @@ function stopDeferredAfter(pass, body, d) {
     if (x.kind !== "DeferStmt") return true;
     if (pos(x) > pos(d)) {
       const fun = unparen(x.call.fun);
-      if (isStopSignal(pass, x.call)) found = true;
+      if (isStopSignal(pass, x.call)) found = !closesUnsharedLocal(pass, body, x.call, d);
       else if (fun.kind === "FuncLit") found = firstStopSignal(pass, fun.body) !== void 0;
     }
     return false;
   });
   return found;
+}
+function closesUnsharedLocal(pass, body, call, wait) {
+  const f = unparen(call.fun);
+  if (f.kind !== "SelectorExpr") return false;
+  const x = unparen(f.x);
+  if (x.kind !== "Ident") return false;
+  const o = pass.types.objectOf(x);
+  if (o?.kind !== "var" || o.varKind !== "local" || !o.decl) return false;
+  const declAt = pos(o.decl);
+  if (declAt < pos(body) || declAt > end(body)) return false;
+  const waited = /* @__PURE__ */ new Set();
+  inspect(wait.call, (y) => {
+    if (y.kind === "Ident") {
+      const w = pass.types.objectOf(y);
+      if (w) waited.add(w);
+    }
+    return true;
+  });
+  const def = definingValue(pass, x);
+  let related = !def;
+  if (def) inspect(def, (y) => {
+    if (!related && y.kind === "Ident") {
+      const w = pass.types.objectOf(y);
+      if (w && waited.has(w)) related = true;
+    }
+    return !related;
+  });
+  if (related) return false;
+  let shared = false;
+  const visit = (n, parent, inLit) => {
+    if (shared) return;
+    if ((n.kind === "GoStmt" || n.kind === "CallExpr" && groupGoOf(pass, n)) && pos(n) > declAt) {
+      shared = true;
+      return;
+    }
+    if (n.kind === "Ident" && n !== o.decl && n.name === x.name && pass.types.objectOf(n) === o) {
+      if (inLit) shared = true;
+      else if (parent.kind === "SelectorExpr" && parent.x === n) return;
+      else if (parent.kind === "CallExpr" && parent.fun !== n) {
+        const c = pass.types.callee(parent);
+        if (!c?.pkg || inModule(pass, c.pkg) || c.pkg === pass.pkg.importPath) shared = true;
+      } else shared = true;
+      return;
+    }
+    const lit = n.kind === "FuncLit" && !deferredLits.has(n);
+    forEachChild(n, (c) => visit(c, n, inLit || lit));
+  };
+  const deferredLits = /* @__PURE__ */ new Set();
+  walkNode(body, (n) => {
+    if (n.kind === "DeferStmt" && unparen(n.call.fun).kind === "FuncLit") deferredLits.add(unparen(n.call.fun));
+    return true;
+  });
+  forEachChild(body, (c) => visit(c, body, false));
+  return !shared;
 }
 function stopsAfterDefer(pass, body, d) {
   const after = end(d);
@@ -10934,10 +11281,11 @@ function failureBranches(body) {
   });
   return out;
 }
-function deadlineBefore(body, call, name) {
-  const m = /\.(Read|Write)$/.exec(name);
-  const target = methodCallOn(call);
-  if (!m || !target || !name.includes("net")) return false;
+function deadlineBefore(pass, body, call, name) {
+  const io = ioOnConn(pass, call, name);
+  const m = io ? [name, io.dir] : /\.(Read|Write)$/.exec(name);
+  const target = io ? { recv: io.conn } : methodCallOn(call);
+  if (!m || !target || !name.includes(io ? "io" : "net")) return false;
   const setters = ["SetDeadline", m[1] === "Read" ? "SetReadDeadline" : "SetWriteDeadline"];
   const at = pos(call);
   let found = false;
@@ -11024,7 +11372,7 @@ function sitesIn(pass, file, body) {
       case "CallExpr": {
         const b = blockingCall(pass, x);
         const rollback = b?.name === "os.RemoveAll" && (onFailure ??= failureBranches(body)).some(([a, z]) => a <= pos(x) && pos(x) < z);
-        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(body, x, b.name) && !removesFile(pass, b.name, x)) {
+        if (b && !BLOCKING_LOCKS.has(b.name) && !rollback && !deadlineBefore(pass, body, x, b.name) && !removesFile(pass, b.name, x)) {
           const timed = clientHasTimeout(pass, x);
           const conf = removesTempDir(pass, b.name, x) || timed ? "medium" : ctxConfidence(pass, x);
           if (conf) push({ node: x, text: callText(file, x), waits: b.waits, confidence: conf, ...timed ? { clientTimeout: true } : {} }, b.name);

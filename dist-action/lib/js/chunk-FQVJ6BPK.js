@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-CCLIASSO.js";
+} from "./chunk-VIAVZLGW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-XQNQ7JJ5.js";
+} from "./chunk-HOYC7I3J.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-F74MNKGF.js";
+} from "./chunk-SZ3NK6C2.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6ICUXTGV.js";
+} from "./chunk-7XUBSEGG.js";
 import {
   SEVERITIES,
   compareFindings,

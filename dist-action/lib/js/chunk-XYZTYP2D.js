@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-XQNQ7JJ5.js";
+} from "./chunk-HOYC7I3J.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-F74MNKGF.js";
+import "./chunk-SZ3NK6C2.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6ICUXTGV.js";
+} from "./chunk-7XUBSEGG.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

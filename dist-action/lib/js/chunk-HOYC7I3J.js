@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-F74MNKGF.js";
+} from "./chunk-SZ3NK6C2.js";
 import {
   fileNameMismatch,
   headerAllows,

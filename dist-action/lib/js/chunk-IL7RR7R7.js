@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-5ACVDYFY.js";
+} from "./chunk-FQVJ6BPK.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-CCLIASSO.js";
+} from "./chunk-VIAVZLGW.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,19 +49,19 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-XQNQ7JJ5.js";
+} from "./chunk-HOYC7I3J.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-F74MNKGF.js";
+} from "./chunk-SZ3NK6C2.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6ICUXTGV.js";
+} from "./chunk-7XUBSEGG.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -3,14 +3,14 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-XQNQ7JJ5.js";
+} from "./chunk-HOYC7I3J.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-6ICUXTGV.js";
+} from "./chunk-7XUBSEGG.js";
 import {
   docUrl,
   severityRank

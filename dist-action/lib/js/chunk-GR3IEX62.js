@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-XQNQ7JJ5.js";
+} from "./chunk-HOYC7I3J.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-F74MNKGF.js";
+} from "./chunk-SZ3NK6C2.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-6ICUXTGV.js";
+} from "./chunk-7XUBSEGG.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

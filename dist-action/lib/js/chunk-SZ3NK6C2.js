@@ -986,7 +986,8 @@ function combinedNeeds(analyzers, options) {
     sourceNames: /* @__PURE__ */ new Set(),
     receive: false,
     watchDeferred: false,
-    watchContaining: /* @__PURE__ */ new Set()
+    watchContaining: /* @__PURE__ */ new Set(),
+    watchReturnedChans: false
   };
   for (const a of analyzers) {
     if (!a.needs) return void 0;
@@ -1000,6 +1001,7 @@ function combinedNeeds(analyzers, options) {
     if (n.subjects.receive) out.subjectReceive = true;
     if (n.watch?.deferred) out.watchDeferred = true;
     for (const k of n.watch?.containing ?? []) out.watchContaining.add(k);
+    if (n.watch?.returnedChans) out.watchReturnedChans = true;
   }
   for (const k of out.subjectKinds) out.sourceKinds.add(k);
   for (const k of out.subjectNames) out.sourceNames.add(k);
@@ -1050,6 +1052,24 @@ function scanBody(decl, body, needs) {
   let chainDefer = false;
   let callsParam = false;
   let assignedFields;
+  let keyedLits;
+  let chanFields;
+  let selectDepth = 0;
+  let loopDepth = 0;
+  const isChanMake = (e) => {
+    while (e?.kind === "ParenExpr") e = e.x;
+    return e?.kind === "CallExpr" && e.fun.kind === "Ident" && e.fun.name === "make" && e.args?.[0]?.kind === "ChanType";
+  };
+  const fieldName = (e) => {
+    while (e.kind === "ParenExpr") e = e.x;
+    return e.kind === "SelectorExpr" ? e.sel.name : void 0;
+  };
+  let returnsLit;
+  const litType = (c) => {
+    let t = c.type;
+    if (t && (t.kind === "IndexExpr" || t.kind === "IndexListExpr")) t = t.x;
+    return t?.kind === "Ident" ? t.name : t?.kind === "SelectorExpr" ? t.sel.name : void 0;
+  };
   const params = /* @__PURE__ */ new Set();
   for (const f of decl.type.params?.list ?? []) for (const n of f.names ?? []) params.add(n.name);
   const patterns = needs.subjectPatterns;
@@ -1087,13 +1107,52 @@ function scanBody(decl, body, needs) {
         a.lhs.forEach((l, i) => {
           const r = a.rhs[i];
           if (l.kind === "SelectorExpr" && r.kind === "SelectorExpr") (assignedFields ??= []).push([l.sel.name, r.sel.name]);
+          if (l.kind === "SelectorExpr" && isChanMake(r)) (chanFields ??= []).push(l.sel.name);
         });
       }
+    } else if (k === "KeyValueExpr") {
+      const kv = n;
+      if (kv.key.kind === "Ident" && isChanMake(kv.value)) (chanFields ??= []).push(kv.key.name);
+    } else if (k === "SendStmt" && selectDepth > 0) {
+      const f = fieldName(n.chan);
+      if (f) (chanFields ??= []).push(f);
+    } else if (k === "UnaryExpr" && n.op === "<-" && loopDepth > 0) {
+      const f = fieldName(n.x);
+      if (f) (chanFields ??= []).push(f);
+    } else if (k === "RangeStmt") {
+      const f = fieldName(n.x);
+      if (f) (chanFields ??= []).push(f);
     }
-    if (k === "CompositeLit" && !positional) {
+    if (k === "SelectStmt" || k === "ForStmt") {
+      if (k === "SelectStmt") selectDepth++;
+      else loopDepth++;
+      forEachChild(n, visit);
+      if (k === "SelectStmt") selectDepth--;
+      else loopDepth--;
+      return;
+    }
+    if (k === "CompositeLit") {
       const c = n;
       const t = c.type;
-      if (t && (t.kind === "Ident" || t.kind === "SelectorExpr" || t.kind === "IndexExpr" || t.kind === "IndexListExpr") && (c.elts?.length ?? 0) > 0 && c.elts[0].kind !== "KeyValueExpr") positional = true;
+      if (!positional && t && (t.kind === "Ident" || t.kind === "SelectorExpr" || t.kind === "IndexExpr" || t.kind === "IndexListExpr") && (c.elts?.length ?? 0) > 0 && c.elts[0].kind !== "KeyValueExpr") positional = true;
+      if (needs.watchDeferred && c.elts?.length && c.elts[0].kind === "KeyValueExpr") {
+        const name = litType(c);
+        if (name) {
+          const keys = [];
+          for (const e of c.elts) if (e.kind === "KeyValueExpr" && e.key.kind === "Ident") keys.push(e.key.name);
+          (keyedLits ??= []).push([name, keys]);
+        }
+      }
+    } else if (k === "ReturnStmt" && needs.watchDeferred) {
+      for (const r of n.results ?? []) {
+        let e = r;
+        while (e.kind === "ParenExpr") e = e.x;
+        if (e.kind === "UnaryExpr" && e.op === "&") e = e.x;
+        if (e.kind === "CompositeLit" && e.elts?.length && e.elts[0].kind === "KeyValueExpr") {
+          const name = litType(e);
+          if (name) (returnsLit ??= []).push(name);
+        }
+      }
     }
     if (needs.watchDeferred) {
       if (k === "AssignStmt") fromCall(n.lhs, n.rhs);
@@ -1127,7 +1186,7 @@ function scanBody(decl, body, needs) {
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields, keyedLits, returnsLit, chanFields };
 }
 function pruneBodies(files, needs) {
   const bodies = [];
@@ -1190,6 +1249,11 @@ function pruneBodies(files, needs) {
     }
     for (const c of callers) watched.add(c);
   }
+  if (needs.watchReturnedChans) {
+    for (const b of bodies) {
+      if (b.subject && (b.decl.type.results?.list ?? []).some((r) => r.type?.kind === "ChanType")) watched.add(b.decl.name.name);
+    }
+  }
   const byAssignedField = /* @__PURE__ */ new Map();
   for (const b of bodies) {
     for (const [f, value] of b.assignedFields ?? []) {
@@ -1242,9 +1306,26 @@ function pruneBodies(files, needs) {
         for (const t of byName.get(n) ?? []) if (!t.kept && (reaches.has(t) || t.callsParam)) keep(t);
       }
     }
+    const litTypes = /* @__PURE__ */ new Set();
+    if (needs.watchDeferred && watched.size > 0) {
+      for (const b of bodies) {
+        if (!b.kept) continue;
+        for (const [t, keys] of b.keyedLits ?? []) if (keys.some((k) => watched.has(k))) litTypes.add(t);
+      }
+    }
+    const deferredNames = /* @__PURE__ */ new Set();
+    for (const b of bodies) {
+      if (!b.kept) continue;
+      for (const n of b.deferredCode ? b.names : b.inDefer) deferredNames.add(n);
+    }
     let more = false;
     for (const b of bodies) {
       if (b.kept) continue;
+      if (litTypes.size > 0 && b.returnsLit?.some((t) => litTypes.has(t)) || b.chanFields?.some((f) => deferredNames.has(f))) {
+        keep(b);
+        more = true;
+        continue;
+      }
       if (b.positional && needs.watchDeferred && watched.size > 0) {
         keep(b);
         more = true;
