@@ -1,0 +1,3 @@
+module example.com/crt
+
+go 1.22

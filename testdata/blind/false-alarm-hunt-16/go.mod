@@ -1,0 +1,3 @@
+module example.com/fah16
+
+go 1.25

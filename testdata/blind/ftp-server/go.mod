@@ -1,0 +1,3 @@
+module example.com/ftpsrv
+
+go 1.24

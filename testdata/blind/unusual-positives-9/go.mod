@@ -1,0 +1,3 @@
+module example.com/up9
+
+go 1.23
