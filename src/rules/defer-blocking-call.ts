@@ -326,7 +326,7 @@ function servedByLoop(pass: Pass, ch: ast.Expr): boolean {
           const t = pass.types.typeOf(x.x);
           const u = t?.kind === 'named' ? t.underlying() : t;
           if (u?.kind === 'chan') add(x.x);
-        } else if (!x.cond) {
+        } else if (!x.cond && !givesUpOnTimer(pass, x)) {
           walkSameFunc(x.body, (y) => {
             if (y.kind === 'UnaryExpr' && y.op === '<-') add(y.x);
             return true;
@@ -336,6 +336,30 @@ function servedByLoop(pass: Pass, ch: ast.Expr): boolean {
     }
   });
   return hasChan(pass, set, ch);
+}
+
+/**
+ * `for { select { case got := <-s.done: ...; case <-deadline.C: return false } }`: a loop that
+ * returns when a timer fires is a bounded wait for one value, not a goroutine serving the channel.
+ */
+function givesUpOnTimer(pass: Pass, loop: ast.ForStmt): boolean {
+  let found = false;
+  walkSameFunc(loop.body, (y) => {
+    if (found) return false;
+    if (y.kind !== 'CommClause') return true;
+    const op = commOperand(y.comm);
+    const x = op ? unparen(op) : undefined;
+    let timer = false;
+    if (x?.kind === 'CallExpr') timer = pass.types.callee(x)?.name === 'time.After';
+    else if (x?.kind === 'SelectorExpr' && x.sel.name === 'C') {
+      const t = pass.types.typeOf(x.x);
+      const named = t?.kind === 'pointer' ? t.elem : t;
+      timer = named?.kind === 'named' && named.pkg === 'time' && named.name === 'Timer';
+    }
+    if (timer && (y.body ?? []).some((st) => st.kind === 'ReturnStmt')) found = true;
+    return true;
+  });
+  return found;
 }
 
 const guardedSendKeys = new WeakMap<readonly PassFile[], Set<string>>();

@@ -324,7 +324,7 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
   let root: ast.Expr = recv;
   while (root.kind === 'SelectorExpr') root = unparen(root.x);
   if (root.kind !== 'Ident' || pass.types.objectOf(root)?.kind !== 'var') return undefined;
-  const decl = pass.types.callee(inner)?.decl;
+  const decl = declWithBody(pass, inner);
   const accessor = decl ? receiverFields(pass, decl) : undefined;
   if (!accessor || accessor.reads.size === 0) return undefined;
   const fn = enclosingFunc(stack);
@@ -349,7 +349,7 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
       if (field) hit = { field, at: x };
     } else if (x.kind === 'CallExpr' && x !== inner) {
       const g = unparen(x.fun);
-      const m = g.kind === 'SelectorExpr' && sameRecv(g.x) ? pass.types.callee(x)?.decl : undefined;
+      const m = g.kind === 'SelectorExpr' && sameRecv(g.x) ? declWithBody(pass, x) : undefined;
       const writes = m ? methodWrites(pass, m) : undefined;
       const field = writes ? [...writes].find((w) => accessor.reads.has(w)) : undefined;
       if (field) hit = { field, at: x };
@@ -357,6 +357,18 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
     return !hit;
   });
   return hit;
+}
+
+/**
+ * The declaration, with its body, of the function or method a call calls: in this package, or in
+ * another package of the module (read by its text: `c.State()` of the registry package, called
+ * from a command).
+ */
+function declWithBody(pass: Pass, call: ast.CallExpr): ast.FuncDecl | undefined {
+  const c = pass.types.callee(call);
+  if (!c) return undefined;
+  if (c.pkg === pass.pkg.importPath) return c.decl;
+  return (c.kind === 'method' || c.kind === 'func') && c.pkg ? pass.moduleFunc(c.pkg, c.short, c.recv?.name) : undefined;
 }
 
 /** A `time.Since(...)` call in the own code of the package function or method `inner` calls. */

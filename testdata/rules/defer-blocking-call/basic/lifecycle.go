@@ -1,6 +1,9 @@
 package fixture
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 type lifeEvent struct{ name string }
 
@@ -44,5 +47,55 @@ func (n *notifier) announce(name string) {
 
 func (n *notifier) done(name string) {
 	defer n.announce(name)
+	_ = name
+}
+
+// The only loop receiving from finished gives up when its timer fires: a bounded wait for one
+// value, not a goroutine that keeps serving the channel.
+type syncer struct {
+	finished chan string
+	served   chan string
+}
+
+func newSyncer() *syncer {
+	return &syncer{finished: make(chan string), served: make(chan string)}
+}
+
+func (s *syncer) waitFor(name string, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case got := <-s.finished:
+			if got == name {
+				return true
+			}
+		case <-t.C:
+			return false
+		}
+	}
+}
+
+func (s *syncer) syncNamed(name string) {
+	defer func() { s.finished <- name }() // want `s.finished <- name .* blocks until another goroutine receives from the unbuffered channel`
+	_ = name
+}
+
+// served has a goroutine that keeps receiving from it until stop is closed.
+func (s *syncer) serve(stop <-chan struct{}) {
+	for {
+		select {
+		case n := <-s.served:
+			_ = n
+		case <-stop:
+			return
+		}
+	}
+}
+
+func (s *syncer) start(stop <-chan struct{}) { go s.serve(stop) }
+
+func (s *syncer) announce(name string) {
+	defer func() { s.served <- name }()
 	_ = name
 }

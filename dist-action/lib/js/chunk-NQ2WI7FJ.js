@@ -5330,7 +5330,7 @@ function staleAccessor(pass, d, inner, stack) {
   let root = recv;
   while (root.kind === "SelectorExpr") root = unparen(root.x);
   if (root.kind !== "Ident" || pass.types.objectOf(root)?.kind !== "var") return void 0;
-  const decl = pass.types.callee(inner)?.decl;
+  const decl = declWithBody(pass, inner);
   const accessor = decl ? receiverFields(pass, decl) : void 0;
   if (!accessor || accessor.reads.size === 0) return void 0;
   const fn = enclosingFunc(stack);
@@ -5355,7 +5355,7 @@ function staleAccessor(pass, d, inner, stack) {
       if (field) hit = { field, at: x };
     } else if (x.kind === "CallExpr" && x !== inner) {
       const g = unparen(x.fun);
-      const m = g.kind === "SelectorExpr" && sameRecv(g.x) ? pass.types.callee(x)?.decl : void 0;
+      const m = g.kind === "SelectorExpr" && sameRecv(g.x) ? declWithBody(pass, x) : void 0;
       const writes = m ? methodWrites(pass, m) : void 0;
       const field = writes ? [...writes].find((w) => accessor.reads.has(w)) : void 0;
       if (field) hit = { field, at: x };
@@ -5363,6 +5363,12 @@ function staleAccessor(pass, d, inner, stack) {
     return !hit;
   });
   return hit;
+}
+function declWithBody(pass, call) {
+  const c = pass.types.callee(call);
+  if (!c) return void 0;
+  if (c.pkg === pass.pkg.importPath) return c.decl;
+  return (c.kind === "method" || c.kind === "func") && c.pkg ? pass.moduleFunc(c.pkg, c.short, c.recv?.name) : void 0;
 }
 function elapsedIn(pass, inner) {
   const decl = pass.types.callee(inner)?.decl;
@@ -10843,7 +10849,7 @@ function servedByLoop(pass, ch) {
           const t = pass.types.typeOf(x.x);
           const u = t?.kind === "named" ? t.underlying() : t;
           if (u?.kind === "chan") add(x.x);
-        } else if (!x.cond) {
+        } else if (!x.cond && !givesUpOnTimer(pass, x)) {
           walkSameFunc(x.body, (y) => {
             if (y.kind === "UnaryExpr" && y.op === "<-") add(y.x);
             return true;
@@ -10853,6 +10859,25 @@ function servedByLoop(pass, ch) {
     }
   });
   return hasChan(pass, set, ch);
+}
+function givesUpOnTimer(pass, loop) {
+  let found = false;
+  walkSameFunc(loop.body, (y) => {
+    if (found) return false;
+    if (y.kind !== "CommClause") return true;
+    const op = commOperand(y.comm);
+    const x = op ? unparen(op) : void 0;
+    let timer = false;
+    if (x?.kind === "CallExpr") timer = pass.types.callee(x)?.name === "time.After";
+    else if (x?.kind === "SelectorExpr" && x.sel.name === "C") {
+      const t = pass.types.typeOf(x.x);
+      const named = t?.kind === "pointer" ? t.elem : t;
+      timer = named?.kind === "named" && named.pkg === "time" && named.name === "Timer";
+    }
+    if (timer && (y.body ?? []).some((st) => st.kind === "ReturnStmt")) found = true;
+    return true;
+  });
+  return found;
 }
 var guardedSendKeys = /* @__PURE__ */ new WeakMap();
 function sentWithWayOut(pass, ch) {

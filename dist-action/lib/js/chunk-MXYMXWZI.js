@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-FQVJ6BPK.js";
+} from "./chunk-F6I7ZVZE.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-VIAVZLGW.js";
+} from "./chunk-P53EVTIR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-7XUBSEGG.js";
+} from "./chunk-NQ2WI7FJ.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-7XUBSEGG.js";
+} from "./chunk-NQ2WI7FJ.js";
 import {
   docUrl
 } from "./chunk-6JUZGCUM.js";

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-7NXNLZVL.js";
+} from "./chunk-Q35TFLBY.js";
 import "./chunk-HOYC7I3J.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-SZ3NK6C2.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-7XUBSEGG.js";
+import "./chunk-NQ2WI7FJ.js";
 import "./chunk-6JUZGCUM.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-NXCAJDMM.js";
 import {
   version
-} from "./chunk-VIAVZLGW.js";
+} from "./chunk-P53EVTIR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-7XUBSEGG.js";
+} from "./chunk-NQ2WI7FJ.js";
 import {
   SEVERITIES,
   compareFindings,
