@@ -71,6 +71,8 @@ interface DeferUse {
   path: ast.Expr;
   /** The use is in an argument of the deferred call, evaluated at the defer statement itself. */
   atDefer?: boolean;
+  /** x itself handed back to a pool (`defer p.Put(v)`), which keeps the failed call's zero value. */
+  pooled?: boolean;
 }
 
 /**
@@ -110,6 +112,11 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
   if (fun.kind !== 'FuncLit' && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) && dereferencesArg(pass, d.call, x)) {
     return { shown: textOf(file, d.call), path: d.call };
   }
+  // `v, err := p.Get(); defer p.Put(v)`: handed back to a pool of the package that keeps what it
+  // is given (a send, an append, a store) without looking at it.
+  if (fun.kind === 'SelectorExpr' && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) && poolKeeps(pass, d.call, x)) {
+    return { shown: textOf(file, d.call), path: d.call, pooled: true };
+  }
   if (fun.kind === 'SelectorExpr') {
     // Also through a method call on the way (`defer resp.RawBody().Close()`): the receiver chain
     // is evaluated at the defer statement, on the nil value.
@@ -138,6 +145,54 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
   const use = guarded ? undefined : firstUseOf(pass, fun.body, x, true);
   if (guarded || !use || nilSafeCall(pass, use, x)) return undefined;
   return { shown: 'function literal', path: use };
+}
+
+/** Methods that give a value back to the pool it came from. */
+const POOL_RETURNS = /^(Put|PutBack|Release|Return|Recycle|Give|GiveBack|Free)$/;
+
+/**
+ * Whether a deferred `p.Put(x)` (a method of the package named as a hand-back) keeps x as it is:
+ * its body sends the parameter on a channel, appends it or stores it, and never tests it.
+ */
+function poolKeeps(pass: Pass, call: ast.CallExpr, x: ast.Ident): boolean {
+  const fun = unparen(call.fun);
+  if (fun.kind !== 'SelectorExpr' || !POOL_RETURNS.test(fun.sel.name) || call.args?.length !== 1) return false;
+  const a = unparen(call.args[0]!);
+  if (a.kind !== 'Ident' || !sameObj(pass, a, x)) return false;
+  const decl = pass.types.callee(call)?.decl;
+  const p = decl?.type.params?.list?.[0]?.names?.[0];
+  if (!decl?.body || !decl.recv || !p || p.name === '_') return false;
+  const isP = (e: ast.Expr | null | undefined): boolean => !!e && unparen(e).kind === 'Ident' && (unparen(e) as ast.Ident).name === p.name;
+  let tested = false;
+  let kept = false;
+  inspect(decl.body, (n) => {
+    if (n.kind === 'IfStmt' || n.kind === 'SwitchStmt') {
+      // Any test that looks at the value (`if v == nil`, `if !p.valid(v)`) may drop it.
+      const cond = n.kind === 'IfStmt' ? n.cond : n.tag;
+      if (cond && mentionsName(cond, p.name)) tested = true;
+    }
+    return !tested;
+  });
+  if (tested) return false;
+  // Kept on some path (`select { case p.idle <- v: default: p.closeFn(v) }`): the pool may hand
+  // it out again.
+  inspect(decl.body, (n) => {
+    if (kept) return false;
+    if (n.kind === 'SendStmt' && isP(n.value)) kept = true;
+    else if (n.kind === 'CallExpr' && unparen(n.fun).kind === 'Ident' && (unparen(n.fun) as ast.Ident).name === 'append' && (n.args ?? []).slice(1).some(isP)) kept = true;
+    else if (n.kind === 'AssignStmt' && n.rhs.some(isP) && n.lhs.some((l) => unparen(l).kind !== 'Ident')) kept = true;
+    return !kept;
+  });
+  return kept;
+}
+
+function mentionsName(n: ast.Node, name: string): boolean {
+  let found = false;
+  inspect(n, (y) => {
+    if (y.kind === 'Ident' && y.name === name) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /**
@@ -479,7 +534,9 @@ function report(
     });
     return;
   }
-  const effect = use.atDefer
+  const effect = use.pooled
+    ? `when ${calleeName} fails ${x.name} holds no valid value (nil, or the zero value), and ${shown} hands it back to the pool ${exit}, where a later caller gets it as if it were good`
+    : use.atDefer
     ? `when ${calleeName} fails ${x.name} is nil, and the argument ${shown} is evaluated at the defer statement itself, a nil dereference before ${a.err.name} is even looked at`
     : http
     ? `when the request fails ${x.name} is nil and ${shown} panics with a nil dereference ${exit}`

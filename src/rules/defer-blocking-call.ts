@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Confidence } from '../findings/model.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode } from '../types/cfg.js';
-import type { FuncNode as GraphNode } from '../types/callgraph.js';
+import { returnedLits, type FuncNode as GraphNode } from '../types/callgraph.js';
 import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
   argumentFor, blockingCall, fieldStores, callGraphOf, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
@@ -1200,6 +1200,18 @@ function run(pass: Pass): void {
           const conf = removesTempDir(pass, b.name, call) || timed ? 'medium' : ctxConfidence(pass, call);
           if (!conf) return;
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf, ...(timed ? { clientTimeout: true } : {}) };
+        } else if (fun.kind === 'CallExpr' && g.calleeOf(fun)?.decl?.body) {
+          // `defer t.begin(path)()`: what runs at exit is the function literal begin returns.
+          const factory = g.calleeOf(fun)!;
+          for (const lit of returnedLits(factory.decl!.body!)) {
+            const litFile = pass.fileOf(lit);
+            const s = litFile ? sitesIn(pass, litFile, lit.body)[0] : undefined;
+            if (!s || !litFile) continue;
+            site = s;
+            chain = [funcName(litFile, factory.decl!), `the function literal it returns (line ${lineOf(litFile, lit)})`];
+            siteFile = litFile;
+            break;
+          }
         } else if (g.calleeOf(call)) {
           const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
           if (found && !stopsBeforeWait(pass, found) && !boundedByCaller(pass, found, found.found.node)) {

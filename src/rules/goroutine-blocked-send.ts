@@ -19,6 +19,13 @@ interface UnbufferedMake {
   id: ast.Ident;
   make: ast.CallExpr;
   key: string;
+  /** A field of a local struct made with it (`cl := &call{done: make(chan result)}`): `cl.done`. */
+  field?: string;
+}
+
+/** How a made channel is named in messages: `ch`, or `cl.done` for a field of a local struct. */
+function chanText(m: UnbufferedMake): string {
+  return m.field ? `${m.id.name}.${m.field}` : m.id.name;
 }
 
 function isUnbufferedMake(pass: Pass, e: ast.Expr): e is ast.CallExpr {
@@ -52,9 +59,24 @@ function unbufferedMakes(pass: Pass, body: ast.BlockStmt): UnbufferedMake[] {
     const key = refKey(pass, lhs);
     if (key !== undefined) out.push({ id: lhs, make: unparen(rhs) as ast.CallExpr, key });
   };
+  // `cl := &call{path: p, done: make(chan result)}`: a local struct carrying the channel.
+  const addLit = (lhs: ast.Expr, rhs: ast.Expr) => {
+    let v = unparen(rhs);
+    if (v.kind === 'UnaryExpr' && v.op === '&') v = unparen(v.x);
+    if (lhs.kind !== 'Ident' || v.kind !== 'CompositeLit') return;
+    const o = pass.types.objectOf(lhs);
+    if (o && o.varKind !== undefined && o.varKind !== 'local') return;
+    const base = refKey(pass, lhs);
+    if (base === undefined) return;
+    for (const el of v.elts ?? []) {
+      if (el.kind !== 'KeyValueExpr' || unparen(el.key).kind !== 'Ident' || !isUnbufferedMake(pass, el.value)) continue;
+      const field = (unparen(el.key) as ast.Ident).name;
+      out.push({ id: lhs, make: unparen(el.value) as ast.CallExpr, key: `${base}.${field}`, field });
+    }
+  };
   walkSameFunc(body, (x) => {
-    if (x.kind === 'AssignStmt' && x.lhs.length === x.rhs.length) x.lhs.forEach((l, i) => add(l, x.rhs[i]!));
-    else if (x.kind === 'ValueSpec' && x.values && x.values.length === x.names.length) x.names.forEach((n, i) => add(n, x.values![i]!));
+    if (x.kind === 'AssignStmt' && x.lhs.length === x.rhs.length) x.lhs.forEach((l, i) => (add(l, x.rhs[i]!), addLit(l, x.rhs[i]!)));
+    else if (x.kind === 'ValueSpec' && x.values && x.values.length === x.names.length) x.names.forEach((n, i) => (add(n, x.values![i]!), addLit(n, x.values![i]!)));
     return true;
   });
   return out;
@@ -167,6 +189,18 @@ function inspectChildren(n: ast.Node, f: (c: ast.Node) => void): void {
  */
 function channelUse(pass: Pass, body: ast.BlockStmt, m: UnbufferedMake, senders: readonly Sender[]): 'escapes' | 'deferred-receive' | 'local' {
   const allowed = new Set<ast.Node>([m.id]);
+  // For a field of a local struct, the struct itself may be used only to select its fields
+  // (`cl.path`, `cl.done`): handed anywhere, it takes the channel along.
+  const viaSelector = new Set<ast.Node>();
+  if (m.field) {
+    // A method called on it (`bs.Run(ctx)`) is handed the whole struct, channel included.
+    const called = new Set<ast.Node>();
+    inspectChildren(body, function mark(n: ast.Node): void {
+      if (n.kind === 'CallExpr') called.add(unparen(n.fun));
+      if (n.kind === 'SelectorExpr' && unparen(n.x).kind === 'Ident' && !called.has(n)) viaSelector.add(unparen(n.x));
+      inspectChildren(n, mark);
+    });
+  }
   let deferredReceive = false;
   const senderLits = new Set<ast.Node>(senders.map((s) => s.target.fn));
   for (const s of senders) for (const a of s.go.call.args ?? []) allowed.add(unparen(a));
@@ -195,6 +229,10 @@ function channelUse(pass: Pass, body: ast.BlockStmt, m: UnbufferedMake, senders:
       if (f.kind === 'Ident' && ['close', 'len', 'cap'].includes(f.name) && n.args?.length === 1 && sameRefKey(refKey(pass, n.args[0]!), m.key)) return;
     }
     if (n.kind === 'Ident' && !allowed.has(n) && sameRefKey(refKey(pass, n), m.key)) {
+      escapes = true;
+      return;
+    }
+    if (m.field && n.kind === 'Ident' && n !== m.id && !viaSelector.has(n) && sameVar(pass, n, m.id)) {
       escapes = true;
       return;
     }
@@ -463,8 +501,8 @@ function cancelledOnReturn(pass: Pass, parent: ast.BlockStmt, goPos: number, bod
 function fixFor(file: PassFile, m: UnbufferedMake): FixInput {
   const args = m.make.args!;
   const t = textOf(file, args[0]!);
-  if (args.length === 2) return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ node: args[1]!, newText: '1' }] };
-  return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ range: { pos: nodeEnd(args[0]!), end: nodeEnd(args[0]!) }, newText: ', 1' }] };
+  if (args.length === 2) return { message: `buffer ${chanText(m)}: make(${t}, 1)`, edits: [{ node: args[1]!, newText: '1' }] };
+  return { message: `buffer ${chanText(m)}: make(${t}, 1)`, edits: [{ range: { pos: nodeEnd(args[0]!), end: nodeEnd(args[0]!) }, newText: ', 1' }] };
 }
 
 function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly FuncNode[]): void {
@@ -512,7 +550,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       multiHeaders.add(b);
     }
     const receivesMulti = (n: ast.Node) => multiHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
-    const ch = m.id.name;
+    const ch = chanText(m);
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
     const byName = m.key.startsWith('?') || !pass.typesKnown;
     for (const s of senders) {
@@ -731,7 +769,7 @@ function checkReturned(pass: Pass, file: PassFile, fn: FuncNode, m: UnbufferedMa
     pass.report({
       node: m.make,
       file,
-      message: `${fname} makes ${m.id.name} unbuffered and returns it, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${cname} receives from it in a select whose other case (line ${lineOf(cf, leave)}${cf !== file ? ` of ${cf.path}` : ''}) returns without receiving, so then the goroutine blocks forever on the send: one leaked goroutine per such call; buffer the channel (make(${typeText}, 1)) or select on ctx.Done() in the sender`,
+      message: `${fname} makes ${chanText(m)} unbuffered and returns it, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${cname} receives from it in a select whose other case (line ${lineOf(cf, leave)}${cf !== file ? ` of ${cf.path}` : ''}) returns without receiving, so then the goroutine blocks forever on the send: one leaked goroutine per such call; buffer the channel (make(${typeText}, 1)) or select on ctx.Done() in the sender`,
       related: [
         { node: send, message: 'the goroutine blocks here when nobody receives' },
         { node: leave, file: cf, message: 'returns without receiving' },

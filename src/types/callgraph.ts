@@ -6,7 +6,7 @@
 // os.Exit, log.Fatal... or in another such helper).
 import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
-import type { Callee, TypeInfo } from './api.js';
+import type { Callee, InterfaceType, TypeInfo } from './api.js';
 import { buildCFG, exprStmtCall, isPanicCall, type CFG } from './cfg.js';
 
 /**
@@ -383,7 +383,7 @@ function recvName(d: ast.FuncDecl): string | null {
 }
 
 /** The function literals a body returns directly (`return func(yield func(K) bool) {...}`), outside nested literals. */
-function returnedLits(body: ast.BlockStmt): ast.FuncLit[] {
+export function returnedLits(body: ast.BlockStmt): ast.FuncLit[] {
   const out: ast.FuncLit[] = [];
   const stack: ast.Node[] = [body];
   while (stack.length > 0) {
@@ -695,6 +695,48 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     if (!scope?.body) continue;
     const lit = literalOfVar(o.decl, scope.body);
     const callee = lit ? byFunc.get(lit) : undefined;
+    if (!callee) continue;
+    callTarget.set(v.call, callee);
+    if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });
+  }
+  // Calls of an interface method that exactly one type of the package implements (`l.policy.Allow(l,
+  // acct, n)` with `OverdraftPolicy` the package's only Policy): the call most likely lands there.
+  // Implementations outside the package are not seen; with two or more inside, no edge is drawn.
+  let methodsByType: Map<string, Map<string, ast.FuncDecl>> | undefined;
+  const implementers = (iface: InterfaceType, method: string): ast.FuncDecl[] => {
+    if (!methodsByType) {
+      methodsByType = new Map();
+      for (const file of files) {
+        for (const d of file.decls ?? []) {
+          if (d.kind !== 'FuncDecl' || !d.recv || !d.body) continue;
+          const r = recvName(d);
+          if (!r) continue;
+          const t = r.replace(/^\(\*?|\)$/g, '');
+          let m = methodsByType.get(t);
+          if (!m) methodsByType.set(t, (m = new Map()));
+          m.set(d.name.name, d);
+        }
+      }
+    }
+    const names = iface.methods.map((x) => x.name);
+    if (!names.includes(method) || iface.embeds.length > 0) return [];
+    const out: ast.FuncDecl[] = [];
+    for (const m of methodsByType.values()) {
+      const d = m.get(method);
+      if (d && names.every((nm) => m.has(nm))) out.push(d);
+    }
+    return out;
+  };
+  for (const v of viaField) {
+    const f = unparen(v.call.fun) as ast.SelectorExpr;
+    // Only a name some method of the package has can land in the package.
+    if (!localNames.has(f.sel.name) || info.callee(v.call)?.kind !== 'interface') continue;
+    let t = info.typeOf(f.x);
+    if (t?.kind === 'named') t = t.underlying();
+    if (t?.kind !== 'interface') continue;
+    const impl = implementers(t, f.sel.name);
+    if (impl.length !== 1) continue;
+    const callee = byFunc.get(impl[0]!);
     if (!callee) continue;
     callTarget.set(v.call, callee);
     if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-P53EVTIR.js";
+} from "./chunk-4AUDSAAO.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

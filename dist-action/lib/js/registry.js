@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-NQ2WI7FJ.js";
-import "./chunk-6JUZGCUM.js";
+} from "./chunk-STVZCT5N.js";
+import "./chunk-WCPAAHL4.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-NXCAJDMM.js";
+} from "./chunk-PNCNP6Z2.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-NQ2WI7FJ.js";
-import "./chunk-6JUZGCUM.js";
+} from "./chunk-STVZCT5N.js";
+import "./chunk-WCPAAHL4.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-NXCAJDMM.js";
+} from "./chunk-PNCNP6Z2.js";
 import {
   version
-} from "./chunk-P53EVTIR.js";
+} from "./chunk-4AUDSAAO.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-HOYC7I3J.js";
+} from "./chunk-TI3NT6YT.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-SZ3NK6C2.js";
+} from "./chunk-BEQHGTFU.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-NQ2WI7FJ.js";
+} from "./chunk-STVZCT5N.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-6JUZGCUM.js";
+} from "./chunk-WCPAAHL4.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-6JUZGCUM.js";
+} from "./chunk-WCPAAHL4.js";
 import {
   __commonJS,
   __require,

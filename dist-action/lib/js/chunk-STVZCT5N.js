@@ -7,11 +7,12 @@ import {
   calledName,
   docUrl,
   nodeContains,
+  returnedLits,
   severityRank,
   shortNameOf,
   under,
   walkNode
-} from "./chunk-6JUZGCUM.js";
+} from "./chunk-WCPAAHL4.js";
 import {
   NOPOS,
   bytesContain,
@@ -7943,6 +7944,9 @@ function deferUse(pass, file, d, x, err) {
   if (fun.kind !== "FuncLit" && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) && dereferencesArg(pass, d.call, x)) {
     return { shown: textOf(file, d.call), path: d.call };
   }
+  if (fun.kind === "SelectorExpr" && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) && poolKeeps(pass, d.call, x)) {
+    return { shown: textOf(file, d.call), path: d.call, pooled: true };
+  }
   if (fun.kind === "SelectorExpr") {
     let base = unparen(fun.x);
     while (base.kind === "CallExpr" && unparen(base.fun).kind === "SelectorExpr") base = unparen(unparen(base.fun).x);
@@ -7966,6 +7970,43 @@ function deferUse(pass, file, d, x, err) {
   const use = guarded ? void 0 : firstUseOf(pass, fun.body, x, true);
   if (guarded || !use || nilSafeCall(pass, use, x)) return void 0;
   return { shown: "function literal", path: use };
+}
+var POOL_RETURNS = /^(Put|PutBack|Release|Return|Recycle|Give|GiveBack|Free)$/;
+function poolKeeps(pass, call, x) {
+  const fun = unparen(call.fun);
+  if (fun.kind !== "SelectorExpr" || !POOL_RETURNS.test(fun.sel.name) || call.args?.length !== 1) return false;
+  const a = unparen(call.args[0]);
+  if (a.kind !== "Ident" || !sameObj(pass, a, x)) return false;
+  const decl = pass.types.callee(call)?.decl;
+  const p = decl?.type.params?.list?.[0]?.names?.[0];
+  if (!decl?.body || !decl.recv || !p || p.name === "_") return false;
+  const isP = (e) => !!e && unparen(e).kind === "Ident" && unparen(e).name === p.name;
+  let tested = false;
+  let kept = false;
+  inspect(decl.body, (n) => {
+    if (n.kind === "IfStmt" || n.kind === "SwitchStmt") {
+      const cond = n.kind === "IfStmt" ? n.cond : n.tag;
+      if (cond && mentionsName(cond, p.name)) tested = true;
+    }
+    return !tested;
+  });
+  if (tested) return false;
+  inspect(decl.body, (n) => {
+    if (kept) return false;
+    if (n.kind === "SendStmt" && isP(n.value)) kept = true;
+    else if (n.kind === "CallExpr" && unparen(n.fun).kind === "Ident" && unparen(n.fun).name === "append" && (n.args ?? []).slice(1).some(isP)) kept = true;
+    else if (n.kind === "AssignStmt" && n.rhs.some(isP) && n.lhs.some((l) => unparen(l).kind !== "Ident")) kept = true;
+    return !kept;
+  });
+  return kept;
+}
+function mentionsName(n, name) {
+  let found = false;
+  inspect(n, (y) => {
+    if (y.kind === "Ident" && y.name === name) found = true;
+    return !found;
+  });
+  return found;
 }
 function dereferencesArg(pass, call, x) {
   const decl = pass.types.callee(call)?.decl;
@@ -8217,7 +8258,7 @@ function report5(pass, file, fn, d, x, a, calleeName, use, assignLine, http, con
     });
     return;
   }
-  const effect = use.atDefer ? `when ${calleeName} fails ${x.name} is nil, and the argument ${shown} is evaluated at the defer statement itself, a nil dereference before ${a.err.name} is even looked at` : http ? `when the request fails ${x.name} is nil and ${shown} panics with a nil dereference ${exit}` : `when ${calleeName} fails ${x.name} is nil and ${shown} runs on it ${exit} (a nil dereference, or a failed close that hides the real error)`;
+  const effect = use.pooled ? `when ${calleeName} fails ${x.name} holds no valid value (nil, or the zero value), and ${shown} hands it back to the pool ${exit}, where a later caller gets it as if it were good` : use.atDefer ? `when ${calleeName} fails ${x.name} is nil, and the argument ${shown} is evaluated at the defer statement itself, a nil dereference before ${a.err.name} is even looked at` : http ? `when the request fails ${x.name} is nil and ${shown} panics with a nil dereference ${exit}` : `when ${calleeName} fails ${x.name} is nil and ${shown} runs on it ${exit} (a nil dereference, or a failed close that hides the real error)`;
   pass.report({
     node: d,
     file,
@@ -8736,6 +8777,9 @@ var analyzer17 = {
 
 // src/rules/goroutine-blocked-send.ts
 var ID18 = "goroutine-blocked-send";
+function chanText(m) {
+  return m.field ? `${m.id.name}.${m.field}` : m.id.name;
+}
 function isUnbufferedMake(pass, e) {
   const x = unparen(e);
   if (x.kind !== "CallExpr") return false;
@@ -8766,9 +8810,23 @@ function unbufferedMakes(pass, body) {
     const key = refKey(pass, lhs);
     if (key !== void 0) out.push({ id: lhs, make: unparen(rhs), key });
   };
+  const addLit = (lhs, rhs) => {
+    let v = unparen(rhs);
+    if (v.kind === "UnaryExpr" && v.op === "&") v = unparen(v.x);
+    if (lhs.kind !== "Ident" || v.kind !== "CompositeLit") return;
+    const o = pass.types.objectOf(lhs);
+    if (o && o.varKind !== void 0 && o.varKind !== "local") return;
+    const base = refKey(pass, lhs);
+    if (base === void 0) return;
+    for (const el of v.elts ?? []) {
+      if (el.kind !== "KeyValueExpr" || unparen(el.key).kind !== "Ident" || !isUnbufferedMake(pass, el.value)) continue;
+      const field = unparen(el.key).name;
+      out.push({ id: lhs, make: unparen(el.value), key: `${base}.${field}`, field });
+    }
+  };
   walkSameFunc(body, (x) => {
-    if (x.kind === "AssignStmt" && x.lhs.length === x.rhs.length) x.lhs.forEach((l, i) => add(l, x.rhs[i]));
-    else if (x.kind === "ValueSpec" && x.values && x.values.length === x.names.length) x.names.forEach((n, i) => add(n, x.values[i]));
+    if (x.kind === "AssignStmt" && x.lhs.length === x.rhs.length) x.lhs.forEach((l, i) => (add(l, x.rhs[i]), addLit(l, x.rhs[i])));
+    else if (x.kind === "ValueSpec" && x.values && x.values.length === x.names.length) x.names.forEach((n, i) => (add(n, x.values[i]), addLit(n, x.values[i])));
     return true;
   });
   return out;
@@ -8843,6 +8901,15 @@ function inspectChildren(n, f) {
 }
 function channelUse(pass, body, m, senders) {
   const allowed = /* @__PURE__ */ new Set([m.id]);
+  const viaSelector = /* @__PURE__ */ new Set();
+  if (m.field) {
+    const called = /* @__PURE__ */ new Set();
+    inspectChildren(body, function mark(n) {
+      if (n.kind === "CallExpr") called.add(unparen(n.fun));
+      if (n.kind === "SelectorExpr" && unparen(n.x).kind === "Ident" && !called.has(n)) viaSelector.add(unparen(n.x));
+      inspectChildren(n, mark);
+    });
+  }
   let deferredReceive = false;
   const senderLits = new Set(senders.map((s) => s.target.fn));
   for (const s of senders) for (const a of s.go.call.args ?? []) allowed.add(unparen(a));
@@ -8871,6 +8938,10 @@ function channelUse(pass, body, m, senders) {
       if (f.kind === "Ident" && ["close", "len", "cap"].includes(f.name) && n.args?.length === 1 && sameRefKey(refKey(pass, n.args[0]), m.key)) return;
     }
     if (n.kind === "Ident" && !allowed.has(n) && sameRefKey(refKey(pass, n), m.key)) {
+      escapes2 = true;
+      return;
+    }
+    if (m.field && n.kind === "Ident" && n !== m.id && !viaSelector.has(n) && sameVar(pass, n, m.id)) {
       escapes2 = true;
       return;
     }
@@ -9085,8 +9156,8 @@ function cancelledOnReturn(pass, parent, goPos, body, sends) {
 function fixFor2(file, m) {
   const args = m.make.args;
   const t = textOf(file, args[0]);
-  if (args.length === 2) return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ node: args[1], newText: "1" }] };
-  return { message: `buffer ${m.id.name}: make(${t}, 1)`, edits: [{ range: { pos: end(args[0]), end: end(args[0]) }, newText: ", 1" }] };
+  if (args.length === 2) return { message: `buffer ${chanText(m)}: make(${t}, 1)`, edits: [{ node: args[1], newText: "1" }] };
+  return { message: `buffer ${chanText(m)}: make(${t}, 1)`, edits: [{ range: { pos: end(args[0]), end: end(args[0]) }, newText: ", 1" }] };
 }
 function check4(pass, file, fn, enclosing) {
   if (!fn.body) return;
@@ -9122,7 +9193,7 @@ function check4(pass, file, fn, enclosing) {
       multiHeaders.add(b);
     }
     const receivesMulti = (n) => multiHeads.has(n) || nodeContains(n, (y) => sameRefKey(receivedChan(pass, y), m.key));
-    const ch = m.id.name;
+    const ch = chanText(m);
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
     const byName = m.key.startsWith("?") || !pass.typesKnown;
     for (const s of senders) {
@@ -9296,7 +9367,7 @@ function checkReturned(pass, file, fn, m, senders) {
     pass.report({
       node: m.make,
       file,
-      message: `${fname} makes ${m.id.name} unbuffered and returns it, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${cname} receives from it in a select whose other case (line ${lineOf(cf, leave)}${cf !== file ? ` of ${cf.path}` : ""}) returns without receiving, so then the goroutine blocks forever on the send: one leaked goroutine per such call; buffer the channel (make(${typeText}, 1)) or select on ctx.Done() in the sender`,
+      message: `${fname} makes ${chanText(m)} unbuffered and returns it, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${cname} receives from it in a select whose other case (line ${lineOf(cf, leave)}${cf !== file ? ` of ${cf.path}` : ""}) returns without receiving, so then the goroutine blocks forever on the send: one leaked goroutine per such call; buffer the channel (make(${typeText}, 1)) or select on ctx.Done() in the sender`,
       related: [
         { node: send, message: "the goroutine blocks here when nobody receives" },
         { node: leave, file: cf, message: "returns without receiving" }
@@ -11512,6 +11583,17 @@ function run23(pass) {
           const conf = removesTempDir(pass, b.name, call) || timed ? "medium" : ctxConfidence(pass, call);
           if (!conf) return;
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf, ...timed ? { clientTimeout: true } : {} };
+        } else if (fun.kind === "CallExpr" && g.calleeOf(fun)?.decl?.body) {
+          const factory = g.calleeOf(fun);
+          for (const lit of returnedLits(factory.decl.body)) {
+            const litFile = pass.fileOf(lit);
+            const s = litFile ? sitesIn(pass, litFile, lit.body)[0] : void 0;
+            if (!s || !litFile) continue;
+            site = s;
+            chain = [funcName(litFile, factory.decl), `the function literal it returns (line ${lineOf(litFile, lit)})`];
+            siteFile = litFile;
+            break;
+          }
         } else if (g.calleeOf(call)) {
           const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
           if (found && !stopsBeforeWait(pass, found) && !boundedByCaller(pass, found, found.found.node)) {

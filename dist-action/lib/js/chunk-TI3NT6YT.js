@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-SZ3NK6C2.js";
+} from "./chunk-BEQHGTFU.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-6JUZGCUM.js";
+} from "./chunk-WCPAAHL4.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

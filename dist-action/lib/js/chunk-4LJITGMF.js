@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-Q35TFLBY.js";
-import "./chunk-HOYC7I3J.js";
+} from "./chunk-QOGD5EBL.js";
+import "./chunk-TI3NT6YT.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-SZ3NK6C2.js";
+import "./chunk-BEQHGTFU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-NQ2WI7FJ.js";
-import "./chunk-6JUZGCUM.js";
+import "./chunk-STVZCT5N.js";
+import "./chunk-WCPAAHL4.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-NXCAJDMM.js";
+} from "./chunk-PNCNP6Z2.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-HOYC7I3J.js";
+} from "./chunk-TI3NT6YT.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-SZ3NK6C2.js";
+} from "./chunk-BEQHGTFU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-NQ2WI7FJ.js";
+} from "./chunk-STVZCT5N.js";
 import {
   docUrl
-} from "./chunk-6JUZGCUM.js";
+} from "./chunk-WCPAAHL4.js";
 import "./chunk-C5TEEY35.js";
 import {
   __commonJS,

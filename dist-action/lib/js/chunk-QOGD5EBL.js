@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-HOYC7I3J.js";
+} from "./chunk-TI3NT6YT.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NQ2WI7FJ.js";
+} from "./chunk-STVZCT5N.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-6JUZGCUM.js";
+} from "./chunk-WCPAAHL4.js";
 import {
   end,
   forEachChild,

@@ -14,7 +14,7 @@ import {
   buildCallGraph,
   checkPackage,
   docUrl
-} from "./chunk-6JUZGCUM.js";
+} from "./chunk-WCPAAHL4.js";
 import {
   bytesContain,
   end,

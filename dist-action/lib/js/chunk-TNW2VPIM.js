@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-HOYC7I3J.js";
+} from "./chunk-TI3NT6YT.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-SZ3NK6C2.js";
+import "./chunk-BEQHGTFU.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NQ2WI7FJ.js";
+} from "./chunk-STVZCT5N.js";
 import {
   docUrl
-} from "./chunk-6JUZGCUM.js";
+} from "./chunk-WCPAAHL4.js";
 import {
   forEachChild,
   loopingLabels

@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-F6I7ZVZE.js";
+} from "./chunk-NWKT7STZ.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-NXCAJDMM.js";
-import "./chunk-P53EVTIR.js";
-import "./chunk-HOYC7I3J.js";
+import "./chunk-PNCNP6Z2.js";
+import "./chunk-4AUDSAAO.js";
+import "./chunk-TI3NT6YT.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-SZ3NK6C2.js";
+import "./chunk-BEQHGTFU.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-NQ2WI7FJ.js";
-import "./chunk-6JUZGCUM.js";
+import "./chunk-STVZCT5N.js";
+import "./chunk-WCPAAHL4.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-NQ2WI7FJ.js";
-import "./chunk-6JUZGCUM.js";
+} from "./chunk-STVZCT5N.js";
+import "./chunk-WCPAAHL4.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -4161,6 +4161,44 @@ function buildCallGraph(files, info, opts = {}) {
     callTarget.set(v.call, callee);
     if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });
   }
+  let methodsByType;
+  const implementers = (iface, method) => {
+    if (!methodsByType) {
+      methodsByType = /* @__PURE__ */ new Map();
+      for (const file of files) {
+        for (const d of file.decls ?? []) {
+          if (d.kind !== "FuncDecl" || !d.recv || !d.body) continue;
+          const r = recvName(d);
+          if (!r) continue;
+          const t = r.replace(/^\(\*?|\)$/g, "");
+          let m = methodsByType.get(t);
+          if (!m) methodsByType.set(t, m = /* @__PURE__ */ new Map());
+          m.set(d.name.name, d);
+        }
+      }
+    }
+    const names = iface.methods.map((x) => x.name);
+    if (!names.includes(method) || iface.embeds.length > 0) return [];
+    const out = [];
+    for (const m of methodsByType.values()) {
+      const d = m.get(method);
+      if (d && names.every((nm) => m.has(nm))) out.push(d);
+    }
+    return out;
+  };
+  for (const v of viaField) {
+    const f = unparen(v.call.fun);
+    if (!localNames.has(f.sel.name) || info.callee(v.call)?.kind !== "interface") continue;
+    let t = info.typeOf(f.x);
+    if (t?.kind === "named") t = t.underlying();
+    if (t?.kind !== "interface") continue;
+    const impl = implementers(t, f.sel.name);
+    if (impl.length !== 1) continue;
+    const callee = byFunc.get(impl[0]);
+    if (!callee) continue;
+    callTarget.set(v.call, callee);
+    if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });
+  }
   for (const v of viaField) {
     const f = unparen(v.call.fun);
     const decl = fieldMethods.get(f.sel.name);
@@ -4195,5 +4233,6 @@ export {
   shortNameOf,
   calledName,
   DEFAULT_NO_RETURN,
+  returnedLits,
   buildCallGraph
 };
