@@ -1,0 +1,3 @@
+module example.com/fah17
+
+go 1.24

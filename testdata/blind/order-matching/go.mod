@@ -1,0 +1,3 @@
+module example.com/matching
+
+go 1.24

@@ -1,0 +1,3 @@
+module example.com/up10
+
+go 1.22
