@@ -46,6 +46,11 @@ export interface BodyNeeds {
     containing?: string[];
     /** Subject functions that return a channel: every body naming one (its callers) is kept. */
     returnedChans?: boolean;
+    /**
+     * Channel fields named by deferred code: the bodies that make, serve or send in a select on a
+     * field of that name are kept (whether a deferred send or receive on it can wait).
+     */
+    chanFields?: boolean;
   };
 }
 

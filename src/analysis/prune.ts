@@ -36,6 +36,7 @@ export function combinedNeeds(analyzers: readonly Analyzer[], options: RuleOptio
     watchDeferred: false,
     watchContaining: new Set(),
     watchReturnedChans: false,
+    watchChanFields: false,
   };
   for (const a of analyzers) {
     if (!a.needs) return undefined;
@@ -50,6 +51,7 @@ export function combinedNeeds(analyzers: readonly Analyzer[], options: RuleOptio
     if (n.watch?.deferred) out.watchDeferred = true;
     for (const k of n.watch?.containing ?? []) out.watchContaining.add(k);
     if (n.watch?.returnedChans) out.watchReturnedChans = true;
+    if (n.watch?.chanFields) out.watchChanFields = true;
   }
   // A subject is a source too: what it does reaches whoever calls it.
   for (const k of out.subjectKinds) out.sourceKinds.add(k);
@@ -70,6 +72,7 @@ export interface CombinedNeeds {
   watchDeferred: boolean;
   watchContaining: Set<string>;
   watchReturnedChans: boolean;
+  watchChanFields: boolean;
 }
 
 interface Body {
@@ -112,8 +115,10 @@ interface Body {
    * on such a field can wait for is asked package-wide.
    */
   chanFields: string[] | undefined;
-  /** The keyed composite literals of a named type in the body: type name and keys. */
-  keyedLits: [string, string[]][] | undefined;
+  /** Channel fields the body sends on, receives from or ranges over (`s.done <- x`, `<-s.done`). */
+  chanUses: string[] | undefined;
+  /** The same, inside the body's defer statements. */
+  deferChanUses: string[] | undefined;
   /**
    * The named types of keyed literals the body returns (`return &Session{conn: c}`): a
    * constructor, which leaves out whatever field its literal does not name.
@@ -183,8 +188,15 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
   let chainDefer = false;
   let callsParam = false;
   let assignedFields: [string, string][] | undefined;
-  let keyedLits: [string, string[]][] | undefined;
   let chanFields: string[] | undefined;
+  let chanUses: string[] | undefined;
+  let deferChanUses: string[] | undefined;
+  const useChan = (f: string | undefined): void => {
+    if (!f) return;
+    (chanUses ??= []).push(f);
+    if (deferDepth > 0) (deferChanUses ??= []).push(f);
+  };
+  const watchChans = needs.watchChanFields;
   let selectDepth = 0;
   let loopDepth = 0;
   const isChanMake = (e: ast.Expr | undefined): boolean => {
@@ -235,45 +247,57 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     } else if (k === 'AssignStmt' && (n as ast.AssignStmt).tok === '=') {
       const a = n as ast.AssignStmt;
       if (a.lhs.length === a.rhs.length) {
-        a.lhs.forEach((l, i) => {
+        for (let i = 0; i < a.lhs.length; i++) {
+          const l = a.lhs[i]!;
+          if (l.kind !== 'SelectorExpr') continue;
           const r = a.rhs[i]!;
-          if (l.kind === 'SelectorExpr' && r.kind === 'SelectorExpr') (assignedFields ??= []).push([l.sel.name, r.sel.name]);
-          if (l.kind === 'SelectorExpr' && isChanMake(r)) (chanFields ??= []).push(l.sel.name);
-        });
+          if (r.kind === 'SelectorExpr') (assignedFields ??= []).push([l.sel.name, r.sel.name]);
+          else if (r.kind === 'CallExpr' && watchChans && isChanMake(r)) (chanFields ??= []).push(l.sel.name);
+        }
       }
-    } else if (k === 'KeyValueExpr') {
-      const kv = n as ast.KeyValueExpr;
-      if (kv.key.kind === 'Ident' && isChanMake(kv.value)) (chanFields ??= []).push(kv.key.name);
-    } else if (k === 'SendStmt' && selectDepth > 0) {
-      const f = fieldName((n as ast.SendStmt).chan);
-      if (f) (chanFields ??= []).push(f);
-    } else if (k === 'UnaryExpr' && (n as ast.UnaryExpr).op === '<-' && loopDepth > 0) {
-      const f = fieldName((n as ast.UnaryExpr).x);
-      if (f) (chanFields ??= []).push(f);
-    } else if (k === 'RangeStmt') {
-      const f = fieldName((n as ast.RangeStmt).x);
-      if (f) (chanFields ??= []).push(f);
     }
-    if (k === 'SelectStmt' || k === 'ForStmt') {
-      if (k === 'SelectStmt') selectDepth++;
-      else loopDepth++;
-      forEachChild(n, visit);
-      if (k === 'SelectStmt') selectDepth--;
-      else loopDepth--;
-      return;
+    if (watchChans) {
+      switch (k) {
+        case 'KeyValueExpr': {
+          const kv = n as ast.KeyValueExpr;
+          if (kv.value.kind === 'CallExpr' && kv.key.kind === 'Ident' && isChanMake(kv.value)) (chanFields ??= []).push(kv.key.name);
+          break;
+        }
+        case 'SendStmt': {
+          const f = fieldName((n as ast.SendStmt).chan);
+          useChan(f);
+          if (f && selectDepth > 0) (chanFields ??= []).push(f);
+          break;
+        }
+        case 'RangeStmt': {
+          const f = fieldName((n as ast.RangeStmt).x);
+          useChan(f);
+          if (f) (chanFields ??= []).push(f);
+          break;
+        }
+        case 'UnaryExpr':
+          if ((n as ast.UnaryExpr).op === '<-') {
+            const f = fieldName((n as ast.UnaryExpr).x);
+            useChan(f);
+            if (f && loopDepth > 0) (chanFields ??= []).push(f);
+          }
+          break;
+        case 'SelectStmt':
+          selectDepth++;
+          forEachChild(n, visit);
+          selectDepth--;
+          return;
+        case 'ForStmt':
+          loopDepth++;
+          forEachChild(n, visit);
+          loopDepth--;
+          return;
+      }
     }
     if (k === 'CompositeLit') {
       const c = n as ast.CompositeLit;
       const t = c.type;
       if (!positional && t && (t.kind === 'Ident' || t.kind === 'SelectorExpr' || t.kind === 'IndexExpr' || t.kind === 'IndexListExpr') && (c.elts?.length ?? 0) > 0 && c.elts![0]!.kind !== 'KeyValueExpr') positional = true;
-      if (needs.watchDeferred && c.elts?.length && c.elts[0]!.kind === 'KeyValueExpr') {
-        const name = litType(c);
-        if (name) {
-          const keys: string[] = [];
-          for (const e of c.elts) if (e.kind === 'KeyValueExpr' && e.key.kind === 'Ident') keys.push(e.key.name);
-          (keyedLits ??= []).push([name, keys]);
-        }
-      }
     } else if (k === 'ReturnStmt' && needs.watchDeferred) {
       for (const r of (n as ast.ReturnStmt).results ?? []) {
         let e: ast.Expr = r;
@@ -318,7 +342,37 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields, keyedLits, returnsLit, chanFields };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields, returnsLit, chanFields, chanUses, deferChanUses };
+}
+
+/**
+ * The func-typed field names of each struct type the files declare, by type name: a field of a
+ * `func(...)` type, or of a func type the files declare (`type Hook func()`).
+ */
+function structFieldsOf(files: readonly ast.File[]): Map<string, Set<string>> {
+  const funcTypes = new Set<string>();
+  const specs: ast.TypeSpec[] = [];
+  for (const f of files) {
+    for (const d of f.decls ?? []) {
+      if (d.kind !== 'GenDecl' || d.tok !== 'type') continue;
+      for (const spec of d.specs ?? []) {
+        if (spec.kind !== 'TypeSpec') continue;
+        if (spec.type.kind === 'FuncType') funcTypes.add(spec.name.name);
+        else if (spec.type.kind === 'StructType') specs.push(spec);
+      }
+    }
+  }
+  const out = new Map<string, Set<string>>();
+  for (const spec of specs) {
+    const names = new Set<string>();
+    for (const fl of (spec.type as ast.StructType).fields.list ?? []) {
+      const t = fl.type;
+      if (t?.kind !== 'FuncType' && !(t?.kind === 'Ident' && funcTypes.has(t.name))) continue;
+      for (const n of fl.names ?? []) names.add(n.name);
+    }
+    if (names.size > 0) out.set(spec.name.name, names);
+  }
+  return out;
 }
 
 /**
@@ -411,12 +465,21 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
     }
   }
   const work: Body[] = [];
+  // The channel fields deferred code sends on or receives from: each is asked about package-wide
+  // (how it is made, whether a loop serves it, whether sends on it elsewhere have a way out).
+  const deferredNames = new Set<string>();
   const keep = (b: Body, deferredCode = false) => {
     if (b.kept && (b.deferredCode || !deferredCode)) return;
     b.kept = true;
     b.deferredCode ||= deferredCode;
+    if (needs.watchChanFields) for (const n of (b.deferredCode ? b.chanUses : b.deferChanUses) ?? []) deferredNames.add(n);
     work.push(b);
   };
+  // The fields of the package's struct types, for constructors that return a keyed literal
+  // (`return &Session{conn: c}`): one leaves out, unnamed, any field it does not give.
+  const returning = needs.watchDeferred ? bodies.filter((b) => b.returnsLit) : [];
+  const structFields = returning.length > 0 ? structFieldsOf(files) : undefined;
+  const chanBodies = needs.watchChanFields ? bodies.filter((b) => b.chanFields) : [];
   for (const b of bodies) if (b.subject) keep(b);
   for (;;) {
     while (work.length > 0) {
@@ -460,31 +523,27 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
         for (const t of byName.get(n) ?? []) if (!t.kept && (reaches.has(t) || t.callsParam)) keep(t);
       }
     }
-    // The types whose keyed literals in kept bodies set a watched field (`&Session{closeFn: ...}`):
-    // a constructor returning a literal of that type may leave the field out, unnamed.
-    const litTypes = new Set<string>();
-    if (needs.watchDeferred && watched.size > 0) {
-      for (const b of bodies) {
-        if (!b.kept) continue;
-        for (const [t, keys] of b.keyedLits ?? []) if (keys.some((k) => watched.has(k))) litTypes.add(t);
+    let more = false;
+    // A constructor returning a keyed literal of a type with a watched field, which it may leave
+    // out (`defer s.closeFn()` and `return &Session{conn: c}`).
+    if (structFields && watched.size > 0) {
+      for (const b of returning) {
+        if (b.kept) continue;
+        if (b.returnsLit!.some((t) => [...(structFields.get(t) ?? [])].some((f) => watched.has(f)))) {
+          keep(b);
+          more = true;
+        }
       }
     }
-    // The names deferred code mentions: a channel field among them is asked about package-wide
-    // (how it is made, whether a loop serves it, whether sends on it elsewhere have a way out).
-    const deferredNames = new Set<string>();
-    for (const b of bodies) {
-      if (!b.kept) continue;
-      for (const n of b.deferredCode ? b.names : b.inDefer) deferredNames.add(n);
-    }
-    // Bodies that mention a watched name (a new watched name can come from a body kept here).
-    let more = false;
-    for (const b of bodies) {
-      if (b.kept) continue;
-      if ((litTypes.size > 0 && b.returnsLit?.some((t) => litTypes.has(t))) || b.chanFields?.some((f) => deferredNames.has(f))) {
+    for (const b of chanBodies) {
+      if (!b.kept && b.chanFields!.some((f) => deferredNames.has(f))) {
         keep(b);
         more = true;
-        continue;
       }
+    }
+    // Bodies that mention a watched name (a new watched name can come from a body kept here).
+    for (const b of bodies) {
+      if (b.kept) continue;
       // A positional literal may set a watched field without naming it.
       if (b.positional && needs.watchDeferred && watched.size > 0) {
         keep(b);

@@ -1283,6 +1283,6 @@ export const analyzer: Analyzer = {
   // A send outside goroutines marks a semaphore channel for the whole package; go statements
   // tell which functions only ever run as goroutines; a body naming Timeout may build the
   // http.Client a deferred request is sent with.
-  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt', 'SendStmt', 'GoStmt'], names: ['Timeout'] }),
+  needs: (o) => bodyNeeds(o, { kinds: ['DeferStmt', 'SendStmt', 'GoStmt'], names: ['Timeout'] }, { chanFields: true }),
   run,
 };

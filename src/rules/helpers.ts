@@ -2179,6 +2179,24 @@ function callsParamInPlace(decl: ast.FuncDecl | undefined, idx: number): boolean
   return called && !other;
 }
 
+const factoriesCache = new WeakMap<readonly PassFile[], Set<ast.FuncDecl>>();
+
+/** The functions of the package whose result some defer statement calls (`defer quietly()()`). */
+function deferredFactories(pass: Pass): Set<ast.FuncDecl> {
+  let set = factoriesCache.get(pass.files);
+  if (set) return set;
+  set = new Set();
+  for (const file of pass.files) {
+    file.inspector.preorder(['DeferStmt'], (d) => {
+      const f = unparen(d.call.fun);
+      const decl = f.kind === 'CallExpr' ? pass.types.callee(f)?.decl : undefined;
+      if (decl) set!.add(decl);
+    });
+  }
+  factoriesCache.set(pass.files, set);
+  return set;
+}
+
 function litUse(stack: readonly ast.Node[], lit: ast.FuncLit, pass?: Pass): { kind: 'defer' | 'go' | 'call' | 'value' | 'deferred-arg'; owner: FuncNode | undefined; via?: ast.CallExpr } {
   const i = stack.lastIndexOf(lit);
   let owner: FuncNode | undefined;
@@ -2205,6 +2223,10 @@ function litUse(stack: readonly ast.Node[], lit: ast.FuncLit, pass?: Pass): { ki
     const idx = (parent.args ?? []).findIndex((a) => unparen(a) === lit);
     if (idx >= 0 && callsParamInPlace(pass.types.callee(parent)?.decl, idx)) return { kind: 'call', owner };
   }
+  // Returned by a function of the package that the package defers the result of (`func quietly()
+  // func() { return func() { recover() } }` with `defer quietly()()`): the literal is the deferred
+  // call.
+  if (pass && parent?.kind === 'ReturnStmt' && owner?.kind === 'FuncDecl' && deferredFactories(pass).has(owner)) return { kind: 'defer', owner };
   // An argument of the deferred call itself (`defer invoke(func() { recover() })`): the deferred
   // function is the callee, and whatever runs the literal calls it from there, never directly as
   // the deferred call.
@@ -2817,7 +2839,7 @@ export function bareName(qualified: string): string {
 export function calleeSources(o: RuleOptions): BodyMatch {
   const names = new Set<string>(['recover', 'panic', 'close', 'Msg', 'Msgf', 'MsgFunc', 'Send', 'Go', 'Wait', 'Done', 'Add']);
   const qualified = [
-    ...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...FATAL_EVENT_SOURCES, ...DEFAULT_NO_RETURN, ...WAIT_CALLS, ...Object.keys(BLOCKING_CALLS), ...Object.keys(IO_HELPERS),
+    ...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...FATAL_EVENT_SOURCES, ...DEFAULT_NO_RETURN, ...WAIT_CALLS, ...Object.keys(BLOCKING_CALLS),
     ...Object.keys(MUTEX_METHODS), ...SERVE_CALLS, ...SERVE_METHODS, ...SIGNAL_HANDLERS, ...TIMEOUT_CHANNELS, ...HTTP_REQUEST_CALLS,
     ...PLUMBING_CALLS, ...Object.keys(ACQUIRING_CALLS), ...o.blockingCalls, ...o.banned.map((b) => b.name),
   ];

@@ -727,15 +727,29 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
     }
     return out;
   };
-  for (const v of viaField) {
+  // Only interfaces the package declares itself: an io.Writer or an error in the package's hands
+  // usually comes from elsewhere, whatever the package implements.
+  const localIfaces = new Set<string>();
+  for (const file of files) {
+    for (const d of file.decls ?? []) {
+      if (d.kind !== 'GenDecl' || d.tok !== 'type') continue;
+      for (const spec of d.specs ?? []) if (spec.kind === 'TypeSpec' && spec.type.kind === 'InterfaceType') localIfaces.add(spec.name.name);
+    }
+  }
+  for (const v of localIfaces.size > 0 ? viaField : []) {
     const f = unparen(v.call.fun) as ast.SelectorExpr;
     // Only a name some method of the package has can land in the package.
-    if (!localNames.has(f.sel.name) || info.callee(v.call)?.kind !== 'interface') continue;
-    let t = info.typeOf(f.x);
-    if (t?.kind === 'named') t = t.underlying();
+    if (!localNames.has(f.sel.name)) continue;
+    const named = info.typeOf(f.x);
+    if (named?.kind !== 'named' || !localIfaces.has(named.name)) continue;
+    const t = named.underlying();
     if (t?.kind !== 'interface') continue;
     const impl = implementers(t, f.sel.name);
     if (impl.length !== 1) continue;
+    // The interface and its implementation are of the same package.
+    let rt = impl[0]!.recv?.list?.[0]?.type ? info.typeOf(impl[0]!.recv!.list![0]!.type!) : undefined;
+    if (rt?.kind === 'pointer') rt = rt.elem;
+    if (rt?.kind !== 'named' || rt.pkg !== named.pkg) continue;
     const callee = byFunc.get(impl[0]!);
     if (!callee) continue;
     callTarget.set(v.call, callee);

@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-NWKT7STZ.js";
+} from "./chunk-UOBQHCJ6.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-PNCNP6Z2.js";
-import "./chunk-4AUDSAAO.js";
-import "./chunk-TI3NT6YT.js";
+import "./chunk-2SS7B64N.js";
+import "./chunk-DKGE2L27.js";
+import "./chunk-H65VLRAR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-BEQHGTFU.js";
+import "./chunk-D3CMLKGH.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-STVZCT5N.js";
-import "./chunk-WCPAAHL4.js";
+import "./chunk-YQHZJAWK.js";
+import "./chunk-AHFAQ2OK.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 export {

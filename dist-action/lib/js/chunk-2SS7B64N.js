@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-WCPAAHL4.js";
+} from "./chunk-AHFAQ2OK.js";
 import {
   __commonJS,
   __require,

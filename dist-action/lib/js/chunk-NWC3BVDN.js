@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-QOGD5EBL.js";
-import "./chunk-TI3NT6YT.js";
+} from "./chunk-VMZIN643.js";
+import "./chunk-H65VLRAR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-BEQHGTFU.js";
+import "./chunk-D3CMLKGH.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-STVZCT5N.js";
-import "./chunk-WCPAAHL4.js";
+import "./chunk-YQHZJAWK.js";
+import "./chunk-AHFAQ2OK.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-STVZCT5N.js";
-import "./chunk-WCPAAHL4.js";
+} from "./chunk-YQHZJAWK.js";
+import "./chunk-AHFAQ2OK.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-TI3NT6YT.js";
+} from "./chunk-H65VLRAR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-BEQHGTFU.js";
+import "./chunk-D3CMLKGH.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-STVZCT5N.js";
+} from "./chunk-YQHZJAWK.js";
 import {
   docUrl
-} from "./chunk-WCPAAHL4.js";
+} from "./chunk-AHFAQ2OK.js";
 import {
   forEachChild,
   loopingLabels

@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-TI3NT6YT.js";
+} from "./chunk-H65VLRAR.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-STVZCT5N.js";
+} from "./chunk-YQHZJAWK.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-WCPAAHL4.js";
+} from "./chunk-AHFAQ2OK.js";
 import {
   end,
   forEachChild,

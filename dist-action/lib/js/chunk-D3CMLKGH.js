@@ -14,7 +14,7 @@ import {
   buildCallGraph,
   checkPackage,
   docUrl
-} from "./chunk-WCPAAHL4.js";
+} from "./chunk-AHFAQ2OK.js";
 import {
   bytesContain,
   end,
@@ -987,7 +987,8 @@ function combinedNeeds(analyzers, options) {
     receive: false,
     watchDeferred: false,
     watchContaining: /* @__PURE__ */ new Set(),
-    watchReturnedChans: false
+    watchReturnedChans: false,
+    watchChanFields: false
   };
   for (const a of analyzers) {
     if (!a.needs) return void 0;
@@ -1002,6 +1003,7 @@ function combinedNeeds(analyzers, options) {
     if (n.watch?.deferred) out.watchDeferred = true;
     for (const k of n.watch?.containing ?? []) out.watchContaining.add(k);
     if (n.watch?.returnedChans) out.watchReturnedChans = true;
+    if (n.watch?.chanFields) out.watchChanFields = true;
   }
   for (const k of out.subjectKinds) out.sourceKinds.add(k);
   for (const k of out.subjectNames) out.sourceNames.add(k);
@@ -1052,8 +1054,15 @@ function scanBody(decl, body, needs) {
   let chainDefer = false;
   let callsParam = false;
   let assignedFields;
-  let keyedLits;
   let chanFields;
+  let chanUses;
+  let deferChanUses;
+  const useChan = (f) => {
+    if (!f) return;
+    (chanUses ??= []).push(f);
+    if (deferDepth > 0) (deferChanUses ??= []).push(f);
+  };
+  const watchChans = needs.watchChanFields;
   let selectDepth = 0;
   let loopDepth = 0;
   const isChanMake = (e) => {
@@ -1104,45 +1113,57 @@ function scanBody(decl, body, needs) {
     } else if (k === "AssignStmt" && n.tok === "=") {
       const a = n;
       if (a.lhs.length === a.rhs.length) {
-        a.lhs.forEach((l, i) => {
+        for (let i = 0; i < a.lhs.length; i++) {
+          const l = a.lhs[i];
+          if (l.kind !== "SelectorExpr") continue;
           const r = a.rhs[i];
-          if (l.kind === "SelectorExpr" && r.kind === "SelectorExpr") (assignedFields ??= []).push([l.sel.name, r.sel.name]);
-          if (l.kind === "SelectorExpr" && isChanMake(r)) (chanFields ??= []).push(l.sel.name);
-        });
+          if (r.kind === "SelectorExpr") (assignedFields ??= []).push([l.sel.name, r.sel.name]);
+          else if (r.kind === "CallExpr" && watchChans && isChanMake(r)) (chanFields ??= []).push(l.sel.name);
+        }
       }
-    } else if (k === "KeyValueExpr") {
-      const kv = n;
-      if (kv.key.kind === "Ident" && isChanMake(kv.value)) (chanFields ??= []).push(kv.key.name);
-    } else if (k === "SendStmt" && selectDepth > 0) {
-      const f = fieldName(n.chan);
-      if (f) (chanFields ??= []).push(f);
-    } else if (k === "UnaryExpr" && n.op === "<-" && loopDepth > 0) {
-      const f = fieldName(n.x);
-      if (f) (chanFields ??= []).push(f);
-    } else if (k === "RangeStmt") {
-      const f = fieldName(n.x);
-      if (f) (chanFields ??= []).push(f);
     }
-    if (k === "SelectStmt" || k === "ForStmt") {
-      if (k === "SelectStmt") selectDepth++;
-      else loopDepth++;
-      forEachChild(n, visit);
-      if (k === "SelectStmt") selectDepth--;
-      else loopDepth--;
-      return;
+    if (watchChans) {
+      switch (k) {
+        case "KeyValueExpr": {
+          const kv = n;
+          if (kv.value.kind === "CallExpr" && kv.key.kind === "Ident" && isChanMake(kv.value)) (chanFields ??= []).push(kv.key.name);
+          break;
+        }
+        case "SendStmt": {
+          const f = fieldName(n.chan);
+          useChan(f);
+          if (f && selectDepth > 0) (chanFields ??= []).push(f);
+          break;
+        }
+        case "RangeStmt": {
+          const f = fieldName(n.x);
+          useChan(f);
+          if (f) (chanFields ??= []).push(f);
+          break;
+        }
+        case "UnaryExpr":
+          if (n.op === "<-") {
+            const f = fieldName(n.x);
+            useChan(f);
+            if (f && loopDepth > 0) (chanFields ??= []).push(f);
+          }
+          break;
+        case "SelectStmt":
+          selectDepth++;
+          forEachChild(n, visit);
+          selectDepth--;
+          return;
+        case "ForStmt":
+          loopDepth++;
+          forEachChild(n, visit);
+          loopDepth--;
+          return;
+      }
     }
     if (k === "CompositeLit") {
       const c = n;
       const t = c.type;
       if (!positional && t && (t.kind === "Ident" || t.kind === "SelectorExpr" || t.kind === "IndexExpr" || t.kind === "IndexListExpr") && (c.elts?.length ?? 0) > 0 && c.elts[0].kind !== "KeyValueExpr") positional = true;
-      if (needs.watchDeferred && c.elts?.length && c.elts[0].kind === "KeyValueExpr") {
-        const name = litType(c);
-        if (name) {
-          const keys = [];
-          for (const e of c.elts) if (e.kind === "KeyValueExpr" && e.key.kind === "Ident") keys.push(e.key.name);
-          (keyedLits ??= []).push([name, keys]);
-        }
-      }
     } else if (k === "ReturnStmt" && needs.watchDeferred) {
       for (const r of n.results ?? []) {
         let e = r;
@@ -1186,7 +1207,32 @@ function scanBody(decl, body, needs) {
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields, keyedLits, returnsLit, chanFields };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields, returnsLit, chanFields, chanUses, deferChanUses };
+}
+function structFieldsOf(files) {
+  const funcTypes = /* @__PURE__ */ new Set();
+  const specs = [];
+  for (const f of files) {
+    for (const d of f.decls ?? []) {
+      if (d.kind !== "GenDecl" || d.tok !== "type") continue;
+      for (const spec of d.specs ?? []) {
+        if (spec.kind !== "TypeSpec") continue;
+        if (spec.type.kind === "FuncType") funcTypes.add(spec.name.name);
+        else if (spec.type.kind === "StructType") specs.push(spec);
+      }
+    }
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const spec of specs) {
+    const names = /* @__PURE__ */ new Set();
+    for (const fl of spec.type.fields.list ?? []) {
+      const t = fl.type;
+      if (t?.kind !== "FuncType" && !(t?.kind === "Ident" && funcTypes.has(t.name))) continue;
+      for (const n of fl.names ?? []) names.add(n.name);
+    }
+    if (names.size > 0) out.set(spec.name.name, names);
+  }
+  return out;
 }
 function pruneBodies(files, needs) {
   const bodies = [];
@@ -1264,12 +1310,17 @@ function pruneBodies(files, needs) {
     }
   }
   const work = [];
+  const deferredNames = /* @__PURE__ */ new Set();
   const keep = (b, deferredCode = false) => {
     if (b.kept && (b.deferredCode || !deferredCode)) return;
     b.kept = true;
     b.deferredCode ||= deferredCode;
+    if (needs.watchChanFields) for (const n of (b.deferredCode ? b.chanUses : b.deferChanUses) ?? []) deferredNames.add(n);
     work.push(b);
   };
+  const returning = needs.watchDeferred ? bodies.filter((b) => b.returnsLit) : [];
+  const structFields = returning.length > 0 ? structFieldsOf(files) : void 0;
+  const chanBodies = needs.watchChanFields ? bodies.filter((b) => b.chanFields) : [];
   for (const b of bodies) if (b.subject) keep(b);
   for (; ; ) {
     while (work.length > 0) {
@@ -1306,26 +1357,24 @@ function pruneBodies(files, needs) {
         for (const t of byName.get(n) ?? []) if (!t.kept && (reaches.has(t) || t.callsParam)) keep(t);
       }
     }
-    const litTypes = /* @__PURE__ */ new Set();
-    if (needs.watchDeferred && watched.size > 0) {
-      for (const b of bodies) {
-        if (!b.kept) continue;
-        for (const [t, keys] of b.keyedLits ?? []) if (keys.some((k) => watched.has(k))) litTypes.add(t);
+    let more = false;
+    if (structFields && watched.size > 0) {
+      for (const b of returning) {
+        if (b.kept) continue;
+        if (b.returnsLit.some((t) => [...structFields.get(t) ?? []].some((f) => watched.has(f)))) {
+          keep(b);
+          more = true;
+        }
       }
     }
-    const deferredNames = /* @__PURE__ */ new Set();
-    for (const b of bodies) {
-      if (!b.kept) continue;
-      for (const n of b.deferredCode ? b.names : b.inDefer) deferredNames.add(n);
-    }
-    let more = false;
-    for (const b of bodies) {
-      if (b.kept) continue;
-      if (litTypes.size > 0 && b.returnsLit?.some((t) => litTypes.has(t)) || b.chanFields?.some((f) => deferredNames.has(f))) {
+    for (const b of chanBodies) {
+      if (!b.kept && b.chanFields.some((f) => deferredNames.has(f))) {
         keep(b);
         more = true;
-        continue;
       }
+    }
+    for (const b of bodies) {
+      if (b.kept) continue;
       if (b.positional && needs.watchDeferred && watched.size > 0) {
         keep(b);
         more = true;

@@ -4186,14 +4186,25 @@ function buildCallGraph(files, info, opts = {}) {
     }
     return out;
   };
-  for (const v of viaField) {
+  const localIfaces = /* @__PURE__ */ new Set();
+  for (const file of files) {
+    for (const d of file.decls ?? []) {
+      if (d.kind !== "GenDecl" || d.tok !== "type") continue;
+      for (const spec of d.specs ?? []) if (spec.kind === "TypeSpec" && spec.type.kind === "InterfaceType") localIfaces.add(spec.name.name);
+    }
+  }
+  for (const v of localIfaces.size > 0 ? viaField : []) {
     const f = unparen(v.call.fun);
-    if (!localNames.has(f.sel.name) || info.callee(v.call)?.kind !== "interface") continue;
-    let t = info.typeOf(f.x);
-    if (t?.kind === "named") t = t.underlying();
+    if (!localNames.has(f.sel.name)) continue;
+    const named = info.typeOf(f.x);
+    if (named?.kind !== "named" || !localIfaces.has(named.name)) continue;
+    const t = named.underlying();
     if (t?.kind !== "interface") continue;
     const impl = implementers(t, f.sel.name);
     if (impl.length !== 1) continue;
+    let rt = impl[0].recv?.list?.[0]?.type ? info.typeOf(impl[0].recv.list[0].type) : void 0;
+    if (rt?.kind === "pointer") rt = rt.elem;
+    if (rt?.kind !== "named" || rt.pkg !== named.pkg) continue;
     const callee = byFunc.get(impl[0]);
     if (!callee) continue;
     callTarget.set(v.call, callee);

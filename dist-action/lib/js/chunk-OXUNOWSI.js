@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-PNCNP6Z2.js";
+} from "./chunk-2SS7B64N.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-STVZCT5N.js";
-import "./chunk-WCPAAHL4.js";
+} from "./chunk-YQHZJAWK.js";
+import "./chunk-AHFAQ2OK.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-PNCNP6Z2.js";
+} from "./chunk-2SS7B64N.js";
 import {
   version
-} from "./chunk-4AUDSAAO.js";
+} from "./chunk-DKGE2L27.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-TI3NT6YT.js";
+} from "./chunk-H65VLRAR.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-BEQHGTFU.js";
+} from "./chunk-D3CMLKGH.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-STVZCT5N.js";
+} from "./chunk-YQHZJAWK.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-WCPAAHL4.js";
+} from "./chunk-AHFAQ2OK.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

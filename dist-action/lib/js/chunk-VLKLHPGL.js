@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-PNCNP6Z2.js";
+} from "./chunk-2SS7B64N.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-TI3NT6YT.js";
+} from "./chunk-H65VLRAR.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-BEQHGTFU.js";
+} from "./chunk-D3CMLKGH.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-STVZCT5N.js";
+} from "./chunk-YQHZJAWK.js";
 import {
   docUrl
-} from "./chunk-WCPAAHL4.js";
+} from "./chunk-AHFAQ2OK.js";
 import "./chunk-C5TEEY35.js";
 import {
   __commonJS,

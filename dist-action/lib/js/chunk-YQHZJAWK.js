@@ -12,7 +12,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-WCPAAHL4.js";
+} from "./chunk-AHFAQ2OK.js";
 import {
   NOPOS,
   bytesContain,
@@ -1948,6 +1948,21 @@ function callsParamInPlace(decl, idx) {
   });
   return called && !other;
 }
+var factoriesCache = /* @__PURE__ */ new WeakMap();
+function deferredFactories(pass) {
+  let set = factoriesCache.get(pass.files);
+  if (set) return set;
+  set = /* @__PURE__ */ new Set();
+  for (const file of pass.files) {
+    file.inspector.preorder(["DeferStmt"], (d) => {
+      const f = unparen(d.call.fun);
+      const decl = f.kind === "CallExpr" ? pass.types.callee(f)?.decl : void 0;
+      if (decl) set.add(decl);
+    });
+  }
+  factoriesCache.set(pass.files, set);
+  return set;
+}
 function litUse(stack, lit, pass) {
   const i = stack.lastIndexOf(lit);
   let owner;
@@ -1972,6 +1987,7 @@ function litUse(stack, lit, pass) {
     const idx = (parent.args ?? []).findIndex((a) => unparen(a) === lit);
     if (idx >= 0 && callsParamInPlace(pass.types.callee(parent)?.decl, idx)) return { kind: "call", owner };
   }
+  if (pass && parent?.kind === "ReturnStmt" && owner?.kind === "FuncDecl" && deferredFactories(pass).has(owner)) return { kind: "defer", owner };
   if (parent?.kind === "CallExpr" && (parent.args ?? []).some((a) => unparen(a) === lit) && stack[j - 1]?.kind === "DeferStmt" && stack[j - 1].call === parent) {
     return { kind: "deferred-arg", owner, via: parent };
   }
@@ -2456,7 +2472,6 @@ function calleeSources(o) {
     ...DEFAULT_NO_RETURN,
     ...WAIT_CALLS,
     ...Object.keys(BLOCKING_CALLS),
-    ...Object.keys(IO_HELPERS),
     ...Object.keys(MUTEX_METHODS),
     ...SERVE_CALLS,
     ...SERVE_METHODS,
@@ -11645,7 +11660,7 @@ var analyzer23 = {
   // A send outside goroutines marks a semaphore channel for the whole package; go statements
   // tell which functions only ever run as goroutines; a body naming Timeout may build the
   // http.Client a deferred request is sent with.
-  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "SendStmt", "GoStmt"], names: ["Timeout"] }),
+  needs: (o) => bodyNeeds(o, { kinds: ["DeferStmt", "SendStmt", "GoStmt"], names: ["Timeout"] }, { chanFields: true }),
   run: run23
 };
 
