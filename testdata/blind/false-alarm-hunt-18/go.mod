@@ -1,0 +1,3 @@
+module example.com/fah18
+
+go 1.22

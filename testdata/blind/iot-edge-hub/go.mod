@@ -1,0 +1,3 @@
+module example.com/edgehub
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/up11
+
+go 1.24
