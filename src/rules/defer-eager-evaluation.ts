@@ -132,13 +132,7 @@ function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
   // err = fsys.Store(host, dc, limit); ... })`) runs before that call returns, usually: its
   // writes of the variable happen where the call is. Not a literal started as a goroutine or
   // deferred, and not one stored for later.
-  const callbacks: ast.FuncLit[] = [];
-  walkSameFunc(fn.body, (x) => {
-    if (x.kind === 'GoStmt' || x.kind === 'DeferStmt') return false;
-    if (x.kind === 'CallExpr') for (const a of x.args ?? []) if (unparen(a).kind === 'FuncLit') callbacks.push(unparen(a) as ast.FuncLit);
-    return true;
-  });
-  for (const lit of callbacks) {
+  for (const lit of callbacksOf(fn)) {
     walkSameFunc(lit.body, (x) => {
       if (x.kind === 'AssignStmt') {
         x.lhs.forEach((l, i) => {
@@ -151,6 +145,25 @@ function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
       return true;
     });
   }
+  return out;
+}
+
+const callbacksCache = new WeakMap<FuncNode, ast.FuncLit[]>();
+
+/** The function literals a function's own code hands to calls as arguments (not go or defer statements). */
+function callbacksOf(fn: FuncNode): ast.FuncLit[] {
+  let out = callbacksCache.get(fn);
+  if (out) return out;
+  out = [];
+  const list = out;
+  if (fn.body) {
+    walkSameFunc(fn.body, (x) => {
+      if (x.kind === 'GoStmt' || x.kind === 'DeferStmt') return false;
+      if (x.kind === 'CallExpr') for (const a of x.args ?? []) if (unparen(a).kind === 'FuncLit') list.push(unparen(a) as ast.FuncLit);
+      return true;
+    });
+  }
+  callbacksCache.set(fn, out);
   return out;
 }
 

@@ -6,6 +6,7 @@ import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, EditInput, FixInput, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { nodeContains, walkNode, type Block, type CFG } from '../types/cfg.js';
+import type { CallEdge } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
   nameWords, relocksUnderSameGuard, methodsNamed, callGraphOf,
@@ -534,8 +535,16 @@ function checkAcquireFailure(pass: Pass, file: PassFile, fn: ast.FuncDecl, cfg: 
   });
   if (failures.length === 0) return;
   const node = callGraphOf(pass).nodeOf(fn);
-  const callers = (node?.in ?? []).filter((e) => e.kind === 'call' && e.site.kind === 'CallExpr');
-  if (callers.length === 0) return;
+  // Callers that leave on the error without unlocking, found first: most helpers have none, and
+  // then no path needs following.
+  const leaking: { e: CallEdge; file: PassFile; ret: ast.ReturnStmt }[] = [];
+  for (const e of node?.in ?? []) {
+    if (e.kind !== 'call' || e.site.kind !== 'CallExpr') continue;
+    const cf = pass.fileOf(e.site);
+    const ret = cf ? errorBranchKeeps(pass, cf, e.site as ast.CallExpr) : undefined;
+    if (cf && ret) leaking.push({ e, file: cf, ret });
+  }
+  if (leaking.length === 0) return;
   for (const { stmt, lc } of locks) {
     const unlock = UNLOCK_FOR[lc.method]!;
     const m: Mutex = { expr: lc.mutex, path: varPath(pass, lc.mutex) };
@@ -546,10 +555,7 @@ function checkAcquireFailure(pass: Pass, file: PassFile, fn: ast.FuncDecl, cfg: 
       n !== stmt && ((guards.length > 0 && n.kind !== 'ExprStmt' && guards.includes(textOf(file, n))) || deferred.has(n as ast.DeferStmt) || releases(pass, n, m, unlock));
     const ret = failures.find((r) => cfg.pathExists(stmt, r, avoid));
     if (!ret) continue;
-    for (const e of callers) {
-      const cf = pass.fileOf(e.site);
-      const leak = cf ? errorBranchKeeps(pass, cf, e.site as ast.CallExpr) : undefined;
-      if (!cf || !leak) continue;
+    for (const { e, file: cf, ret: leak } of leaking) {
       const mu = textOf(file, lc.mutex);
       const fname = funcName(file, fn);
       pass.report({

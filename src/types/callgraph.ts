@@ -730,16 +730,21 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   // Only interfaces the package declares itself: an io.Writer or an error in the package's hands
   // usually comes from elsewhere, whatever the package implements.
   const localIfaces = new Set<string>();
+  const ifaceMethods = new Set<string>();
   for (const file of files) {
     for (const d of file.decls ?? []) {
       if (d.kind !== 'GenDecl' || d.tok !== 'type') continue;
-      for (const spec of d.specs ?? []) if (spec.kind === 'TypeSpec' && spec.type.kind === 'InterfaceType') localIfaces.add(spec.name.name);
+      for (const spec of d.specs ?? []) {
+        if (spec.kind !== 'TypeSpec' || spec.type.kind !== 'InterfaceType') continue;
+        localIfaces.add(spec.name.name);
+        for (const m of spec.type.methods?.list ?? []) for (const n of m.names ?? []) ifaceMethods.add(n.name);
+      }
     }
   }
   for (const v of localIfaces.size > 0 ? viaField : []) {
     const f = unparen(v.call.fun) as ast.SelectorExpr;
-    // Only a name some method of the package has can land in the package.
-    if (!localNames.has(f.sel.name)) continue;
+    // Only a method of one of the package's interfaces that some type of the package also has.
+    if (!ifaceMethods.has(f.sel.name) || !localNames.has(f.sel.name)) continue;
     const named = info.typeOf(f.x);
     if (named?.kind !== 'named' || !localIfaces.has(named.name)) continue;
     const t = named.underlying();

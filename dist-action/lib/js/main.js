@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-DKGE2L27.js";
+} from "./chunk-X25ABCDJ.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

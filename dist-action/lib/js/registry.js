@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-YQHZJAWK.js";
-import "./chunk-AHFAQ2OK.js";
+} from "./chunk-LDHRHTO3.js";
+import "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 export {

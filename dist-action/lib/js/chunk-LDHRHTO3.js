@@ -12,7 +12,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-AHFAQ2OK.js";
+} from "./chunk-ZVHFWBVV.js";
 import {
   NOPOS,
   bytesContain,
@@ -4523,15 +4523,7 @@ function computeWritesOf(pass, fn, v) {
     }
     return true;
   });
-  const callbacks = [];
-  walkSameFunc(fn.body, (x) => {
-    if (x.kind === "GoStmt" || x.kind === "DeferStmt") return false;
-    if (x.kind === "CallExpr") {
-      for (const a of x.args ?? []) if (unparen(a).kind === "FuncLit") callbacks.push(unparen(a));
-    }
-    return true;
-  });
-  for (const lit of callbacks) {
+  for (const lit of callbacksOf(fn)) {
     walkSameFunc(lit.body, (x) => {
       if (x.kind === "AssignStmt") {
         x.lhs.forEach((l, i) => {
@@ -4544,6 +4536,24 @@ function computeWritesOf(pass, fn, v) {
       return true;
     });
   }
+  return out;
+}
+var callbacksCache = /* @__PURE__ */ new WeakMap();
+function callbacksOf(fn) {
+  let out = callbacksCache.get(fn);
+  if (out) return out;
+  out = [];
+  const list = out;
+  if (fn.body) {
+    walkSameFunc(fn.body, (x) => {
+      if (x.kind === "GoStmt" || x.kind === "DeferStmt") return false;
+      if (x.kind === "CallExpr") {
+        for (const a of x.args ?? []) if (unparen(a).kind === "FuncLit") list.push(unparen(a));
+      }
+      return true;
+    });
+  }
+  callbacksCache.set(fn, out);
   return out;
 }
 function isTopLevelRedecl(fn, decl) {
@@ -6147,8 +6157,14 @@ function checkAcquireFailure(pass, file, fn, cfg, locks) {
   });
   if (failures.length === 0) return;
   const node = callGraphOf(pass).nodeOf(fn);
-  const callers = (node?.in ?? []).filter((e) => e.kind === "call" && e.site.kind === "CallExpr");
-  if (callers.length === 0) return;
+  const leaking = [];
+  for (const e of node?.in ?? []) {
+    if (e.kind !== "call" || e.site.kind !== "CallExpr") continue;
+    const cf = pass.fileOf(e.site);
+    const ret = cf ? errorBranchKeeps(pass, cf, e.site) : void 0;
+    if (cf && ret) leaking.push({ e, file: cf, ret });
+  }
+  if (leaking.length === 0) return;
   for (const { stmt, lc } of locks) {
     const unlock = UNLOCK_FOR[lc.method];
     const m = { expr: lc.mutex, path: varPath(pass, lc.mutex) };
@@ -6157,10 +6173,7 @@ function checkAcquireFailure(pass, file, fn, cfg, locks) {
     const avoid = (n) => n !== stmt && (guards.length > 0 && n.kind !== "ExprStmt" && guards.includes(textOf(file, n)) || deferred.has(n) || releases(pass, n, m, unlock));
     const ret = failures.find((r) => cfg.pathExists(stmt, r, avoid));
     if (!ret) continue;
-    for (const e of callers) {
-      const cf = pass.fileOf(e.site);
-      const leak = cf ? errorBranchKeeps(pass, cf, e.site) : void 0;
-      if (!cf || !leak) continue;
+    for (const { e, file: cf, ret: leak } of leaking) {
       const mu = textOf(file, lc.mutex);
       const fname = funcName(file, fn);
       pass.report({

@@ -3,8 +3,8 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-YQHZJAWK.js";
-import "./chunk-AHFAQ2OK.js";
+} from "./chunk-LDHRHTO3.js";
+import "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-H65VLRAR.js";
+} from "./chunk-LUJMCPTZ.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-D3CMLKGH.js";
+import "./chunk-O4EQ4U4C.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YQHZJAWK.js";
+} from "./chunk-LDHRHTO3.js";
 import {
   docUrl
-} from "./chunk-AHFAQ2OK.js";
+} from "./chunk-ZVHFWBVV.js";
 import {
   forEachChild,
   loopingLabels

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GYTFSVYQ.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-TUL4GYSQ.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-LPHBOQ6X.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-FLVJIHF7.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-ZOUHPANL.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-OXUNOWSI.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-VLKLHPGL.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-ZLVNY75J.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-3HTEZ7JL.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-NWC3BVDN.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-TJNWE75S.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-UPXZURCR.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-C5ZPI6JK.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-5DO5BGWL.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-AEL4LNGO.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-LQZMU2RC.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-4AKMGH45.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-BX7KFRRX.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-52HPGGCR.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

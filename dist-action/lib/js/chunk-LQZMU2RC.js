@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-2SS7B64N.js";
+} from "./chunk-PZXVFHXS.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-H65VLRAR.js";
+} from "./chunk-LUJMCPTZ.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-D3CMLKGH.js";
+} from "./chunk-O4EQ4U4C.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YQHZJAWK.js";
+} from "./chunk-LDHRHTO3.js";
 import {
   docUrl
-} from "./chunk-AHFAQ2OK.js";
+} from "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import {
   __commonJS,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-UOBQHCJ6.js";
+} from "./chunk-ISE2ZRGW.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-2SS7B64N.js";
+} from "./chunk-PZXVFHXS.js";
 import {
   version
-} from "./chunk-DKGE2L27.js";
+} from "./chunk-X25ABCDJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-H65VLRAR.js";
+} from "./chunk-LUJMCPTZ.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-D3CMLKGH.js";
+} from "./chunk-O4EQ4U4C.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YQHZJAWK.js";
+} from "./chunk-LDHRHTO3.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-AHFAQ2OK.js";
+} from "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -14,7 +14,7 @@ import {
   buildCallGraph,
   checkPackage,
   docUrl
-} from "./chunk-AHFAQ2OK.js";
+} from "./chunk-ZVHFWBVV.js";
 import {
   bytesContain,
   end,

@@ -4187,15 +4187,20 @@ function buildCallGraph(files, info, opts = {}) {
     return out;
   };
   const localIfaces = /* @__PURE__ */ new Set();
+  const ifaceMethods = /* @__PURE__ */ new Set();
   for (const file of files) {
     for (const d of file.decls ?? []) {
       if (d.kind !== "GenDecl" || d.tok !== "type") continue;
-      for (const spec of d.specs ?? []) if (spec.kind === "TypeSpec" && spec.type.kind === "InterfaceType") localIfaces.add(spec.name.name);
+      for (const spec of d.specs ?? []) {
+        if (spec.kind !== "TypeSpec" || spec.type.kind !== "InterfaceType") continue;
+        localIfaces.add(spec.name.name);
+        for (const m of spec.type.methods?.list ?? []) for (const n of m.names ?? []) ifaceMethods.add(n.name);
+      }
     }
   }
   for (const v of localIfaces.size > 0 ? viaField : []) {
     const f = unparen(v.call.fun);
-    if (!localNames.has(f.sel.name)) continue;
+    if (!ifaceMethods.has(f.sel.name) || !localNames.has(f.sel.name)) continue;
     const named = info.typeOf(f.x);
     if (named?.kind !== "named" || !localIfaces.has(named.name)) continue;
     const t = named.underlying();

@@ -10,14 +10,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-VMZIN643.js";
-import "./chunk-H65VLRAR.js";
+} from "./chunk-XSIBRGJW.js";
+import "./chunk-LUJMCPTZ.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-D3CMLKGH.js";
+import "./chunk-O4EQ4U4C.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-YQHZJAWK.js";
-import "./chunk-AHFAQ2OK.js";
+import "./chunk-LDHRHTO3.js";
+import "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-H65VLRAR.js";
+} from "./chunk-LUJMCPTZ.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YQHZJAWK.js";
+} from "./chunk-LDHRHTO3.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-AHFAQ2OK.js";
+} from "./chunk-ZVHFWBVV.js";
 import {
   end,
   forEachChild,

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-D3CMLKGH.js";
+} from "./chunk-O4EQ4U4C.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-AHFAQ2OK.js";
+} from "./chunk-ZVHFWBVV.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

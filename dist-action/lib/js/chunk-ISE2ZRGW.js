@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-2SS7B64N.js";
+} from "./chunk-PZXVFHXS.js";
 import {
   version
-} from "./chunk-DKGE2L27.js";
+} from "./chunk-X25ABCDJ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-H65VLRAR.js";
+} from "./chunk-LUJMCPTZ.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-D3CMLKGH.js";
+} from "./chunk-O4EQ4U4C.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YQHZJAWK.js";
+} from "./chunk-LDHRHTO3.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-AHFAQ2OK.js";
+} from "./chunk-ZVHFWBVV.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

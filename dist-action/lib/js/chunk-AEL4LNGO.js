@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-2SS7B64N.js";
+} from "./chunk-PZXVFHXS.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-YQHZJAWK.js";
-import "./chunk-AHFAQ2OK.js";
+} from "./chunk-LDHRHTO3.js";
+import "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";
 
