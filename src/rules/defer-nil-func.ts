@@ -903,7 +903,14 @@ function setterOnly(pass: Pass, key: string): ast.FuncDecl | undefined {
   const file = only.file;
   const value = only.value;
   const fd = enclosingFuncDecl(file, value);
-  const a = fd?.body?.list?.length === 1 ? fd.body.list[0]! : undefined;
+  // The one statement besides a lock held around it (`s.mu.Lock(); defer s.mu.Unlock(); s.onStop = fn`).
+  const isLocking = (st: ast.Stmt): boolean => {
+    const call = st.kind === 'ExprStmt' ? unparen(st.x) : st.kind === 'DeferStmt' ? st.call : undefined;
+    const f = call?.kind === 'CallExpr' ? unparen(call.fun) : undefined;
+    return f?.kind === 'SelectorExpr' && /^(R?Lock|R?Unlock)$/.test(f.sel.name) && ((call as ast.CallExpr).args?.length ?? 0) === 0;
+  };
+  const rest = (fd?.body?.list ?? []).filter((st) => !isLocking(st));
+  const a = rest.length === 1 ? rest[0]! : undefined;
   if (!fd?.recv || a?.kind !== 'AssignStmt' || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]!) !== unparen(value)) return undefined;
   const l = unparen(a.lhs[0]!);
   const r = unparen(value);

@@ -221,6 +221,10 @@ function report(
     // (*sql.Conn).Close waits for the conn's operations: an open transaction, unclosed rows.
     severity = 'critical';
     consequence = `${earlyText} waits for ${w} to be released (a *sql.Conn closes only when its operations have finished), and ${lateText}, which would release it, runs only after it: ${res.closeWaits.replace('{w}', w)} deadlocks the function, unless the context of ${w} is cancelled`;
+  } else if (tx && !top.origin.name.startsWith('(*database/sql.')) {
+    // A store of the module (`(*store.DB).BeginTx`): what its Close does with an open
+    // transaction is its own, from failing the rollback to waiting for it.
+    consequence = `${lateText} then runs against a store that ${earlyText} has already closed: the rollback can fail, and a store whose Close waits for open transactions deadlocks here`;
   } else if (tx) {
     severity = 'medium';
     consequence = `${lateText} then runs against a closed database (database/sql keeps only the transaction's own connection open, and a driver whose connector releases shared state on Close can fail the rollback)`;

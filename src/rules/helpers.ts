@@ -1906,7 +1906,7 @@ export function writeOrigin(pass: Pass, file: PassFile, e: ast.Expr, dependent =
   if (call.kind !== 'CallExpr') return undefined;
   const c = callName(pass, file, call);
   if (!c) return undefined;
-  const res = WRITE_RESOURCES[c.name] ?? (dependent ? DEPENDENT_RESOURCES[c.name] : undefined);
+  const res = WRITE_RESOURCES[c.name] ?? (dependent ? DEPENDENT_RESOURCES[c.name] ?? moduleTransaction(pass, call) : undefined);
   if (!res) return undefined;
   if (res.flagsArg !== undefined) {
     const flags = call.args?.[res.flagsArg];
@@ -1922,6 +1922,29 @@ export function writeOrigin(pass: Pass, file: PassFile, e: ast.Expr, dependent =
     under = f.kind === 'SelectorExpr' ? f.x : undefined;
   } else if (res.wraps !== undefined) under = call.args?.[res.wraps];
   return { call, name: c.name, res, typed: c.typed, ...(under ? { under } : {}) };
+}
+
+/** A transaction begun by a store of the module itself, released by Rollback or Commit. */
+const MODULE_TRANSACTION: WriteResource = { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv' };
+
+/**
+ * `tx, err := db.BeginTx(ctx, nil)` where `db` is a store of the module (a fake or a wrapper with
+ * a database/sql-shaped API): a method named Begin or BeginTx of a type of the module, whose
+ * result has Rollback and Commit methods of the module.
+ */
+function moduleTransaction(pass: Pass, call: ast.CallExpr): WriteResource | undefined {
+  const c = pass.types.callee(call);
+  if (c?.kind !== 'method' || !/^Begin(Tx)?$/.test(c.short) || !c.pkg || !inModule(pass, c.pkg)) return undefined;
+  const results = c.sig?.results ?? [];
+  let t = results[0]?.type;
+  if (t?.kind === 'pointer') t = t.elem;
+  if (t?.kind !== 'named' || !inModule(pass, t.pkg)) return undefined;
+  const named = t;
+  const has = (m: string): boolean =>
+    named.pkg === pass.pkg.importPath
+      ? pass.files.some((f) => (f.file.decls ?? []).some((d) => d.kind === 'FuncDecl' && d.name.name === m && recvTypeName(d) === named.name))
+      : !!pass.moduleFunc(named.pkg, m, named.name);
+  return has('Rollback') && has('Commit') ? MODULE_TRANSACTION : undefined;
 }
 
 /** Whether an expression is a string literal naming a device: `/dev/...`, or a Windows console or null device. */

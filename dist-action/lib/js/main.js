@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-X25ABCDJ.js";
+} from "./chunk-4CIDSWJZ.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -1,5 +1,7 @@
 package nilfunc
 
+import "sync"
+
 // handoff steps down; afterHandover, if registered, runs once it is done.
 type handoff struct {
 	term          uint64
@@ -48,4 +50,40 @@ func (c *credCache) Close() error {
 	defer c.onExit() // want `credCache\.onExit is set only by credCache\.SetOnExit`
 	c.entries = map[string]string{}
 	return nil
+}
+
+// The hook registration holds the struct's lock around its one store.
+type stopper struct {
+	mu     sync.Mutex
+	onStop func()
+	n      int
+}
+
+func (s *stopper) OnStop(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onStop = fn
+}
+
+func (s *stopper) Shutdown() int {
+	defer s.onStop() // want `stopper.onStop is set only by stopper.OnStop`
+	return s.n
+}
+
+// The same registration, with a no-op given where the struct is built.
+type closer struct {
+	mu      sync.Mutex
+	onClose func()
+}
+
+func newCloser() *closer { return &closer{onClose: func() {}} }
+
+func (c *closer) OnClose(fn func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.onClose = fn
+}
+
+func (c *closer) Close() {
+	defer c.onClose()
 }

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LDHRHTO3.js";
+} from "./chunk-BJFPDM3X.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-PZXVFHXS.js";
 import {
   version
-} from "./chunk-X25ABCDJ.js";
+} from "./chunk-4CIDSWJZ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-LDHRHTO3.js";
+} from "./chunk-BJFPDM3X.js";
 import {
   SEVERITIES,
   compareFindings,

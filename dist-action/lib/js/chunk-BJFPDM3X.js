@@ -1745,7 +1745,7 @@ function writeOrigin(pass, file, e, dependent = false) {
   if (call.kind !== "CallExpr") return void 0;
   const c = callName(pass, file, call);
   if (!c) return void 0;
-  const res = WRITE_RESOURCES[c.name] ?? (dependent ? DEPENDENT_RESOURCES[c.name] : void 0);
+  const res = WRITE_RESOURCES[c.name] ?? (dependent ? DEPENDENT_RESOURCES[c.name] ?? moduleTransaction(pass, call) : void 0);
   if (!res) return void 0;
   if (res.flagsArg !== void 0) {
     const flags = call.args?.[res.flagsArg];
@@ -1759,6 +1759,18 @@ function writeOrigin(pass, file, e, dependent = false) {
     under3 = f.kind === "SelectorExpr" ? f.x : void 0;
   } else if (res.wraps !== void 0) under3 = call.args?.[res.wraps];
   return { call, name: c.name, res, typed: c.typed, ...under3 ? { under: under3 } : {} };
+}
+var MODULE_TRANSACTION = { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" };
+function moduleTransaction(pass, call) {
+  const c = pass.types.callee(call);
+  if (c?.kind !== "method" || !/^Begin(Tx)?$/.test(c.short) || !c.pkg || !inModule(pass, c.pkg)) return void 0;
+  const results = c.sig?.results ?? [];
+  let t = results[0]?.type;
+  if (t?.kind === "pointer") t = t.elem;
+  if (t?.kind !== "named" || !inModule(pass, t.pkg)) return void 0;
+  const named = t;
+  const has = (m) => named.pkg === pass.pkg.importPath ? pass.files.some((f) => (f.file.decls ?? []).some((d) => d.kind === "FuncDecl" && d.name.name === m && recvTypeName(d) === named.name)) : !!pass.moduleFunc(named.pkg, m, named.name);
+  return has("Rollback") && has("Commit") ? MODULE_TRANSACTION : void 0;
 }
 function deviceName(e) {
   const x = e ? unparen(e) : void 0;
@@ -7008,6 +7020,8 @@ function report4(pass, file, early, late, top, hit, how) {
   if (res.closeWaits) {
     severity = "critical";
     consequence = `${earlyText} waits for ${w} to be released (a *sql.Conn closes only when its operations have finished), and ${lateText}, which would release it, runs only after it: ${res.closeWaits.replace("{w}", w)} deadlocks the function, unless the context of ${w} is cancelled`;
+  } else if (tx && !top.origin.name.startsWith("(*database/sql.")) {
+    consequence = `${lateText} then runs against a store that ${earlyText} has already closed: the rollback can fail, and a store whose Close waits for open transactions deadlocks here`;
   } else if (tx) {
     severity = "medium";
     consequence = `${lateText} then runs against a closed database (database/sql keeps only the transaction's own connection open, and a driver whose connector releases shared state on Close can fail the rollback)`;
@@ -7763,7 +7777,13 @@ function setterOnly(pass, key) {
   const file = only.file;
   const value = only.value;
   const fd = enclosingFuncDecl(file, value);
-  const a = fd?.body?.list?.length === 1 ? fd.body.list[0] : void 0;
+  const isLocking = (st) => {
+    const call = st.kind === "ExprStmt" ? unparen(st.x) : st.kind === "DeferStmt" ? st.call : void 0;
+    const f = call?.kind === "CallExpr" ? unparen(call.fun) : void 0;
+    return f?.kind === "SelectorExpr" && /^(R?Lock|R?Unlock)$/.test(f.sel.name) && (call.args?.length ?? 0) === 0;
+  };
+  const rest = (fd?.body?.list ?? []).filter((st) => !isLocking(st));
+  const a = rest.length === 1 ? rest[0] : void 0;
   if (!fd?.recv || a?.kind !== "AssignStmt" || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]) !== unparen(value)) return void 0;
   const l = unparen(a.lhs[0]);
   const r = unparen(value);

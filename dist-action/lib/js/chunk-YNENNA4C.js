@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-ISE2ZRGW.js";
+} from "./chunk-FMVPTPYP.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-PZXVFHXS.js";
 import {
   version
-} from "./chunk-X25ABCDJ.js";
+} from "./chunk-4CIDSWJZ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LDHRHTO3.js";
+} from "./chunk-BJFPDM3X.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LDHRHTO3.js";
+} from "./chunk-BJFPDM3X.js";
 import {
   docUrl
 } from "./chunk-ZVHFWBVV.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-LDHRHTO3.js";
+} from "./chunk-BJFPDM3X.js";
 import {
   docUrl
 } from "./chunk-ZVHFWBVV.js";
