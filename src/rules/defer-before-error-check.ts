@@ -169,7 +169,7 @@ function poolKeeps(pass: Pass, call: ast.CallExpr, x: ast.Ident): boolean {
     if (n.kind === 'IfStmt' || n.kind === 'SwitchStmt') {
       // Any test that looks at the value (`if v == nil`, `if !p.valid(v)`) may drop it.
       const cond = n.kind === 'IfStmt' ? n.cond : n.tag;
-      if (cond && mentionsName(cond, p.name)) tested = true;
+      if (cond && mentions(pass, cond, p)) tested = true;
     }
     return !tested;
   });
@@ -184,15 +184,6 @@ function poolKeeps(pass: Pass, call: ast.CallExpr, x: ast.Ident): boolean {
     return !kept;
   });
   return kept;
-}
-
-function mentionsName(n: ast.Node, name: string): boolean {
-  let found = false;
-  inspect(n, (y) => {
-    if (y.kind === 'Ident' && y.name === name) found = true;
-    return !found;
-  });
-  return found;
 }
 
 /**

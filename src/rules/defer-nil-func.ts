@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
 import { walkNode } from '../types/cfg.js';
-import { bodyNeeds, callGraphOf, enclosingFuncDecl, fieldStores, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { lockCall, lockStmt, bodyNeeds, callGraphOf, enclosingFuncDecl, fieldStores, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -904,11 +904,7 @@ function setterOnly(pass: Pass, key: string): ast.FuncDecl | undefined {
   const value = only.value;
   const fd = enclosingFuncDecl(file, value);
   // The one statement besides a lock held around it (`s.mu.Lock(); defer s.mu.Unlock(); s.onStop = fn`).
-  const isLocking = (st: ast.Stmt): boolean => {
-    const call = st.kind === 'ExprStmt' ? unparen(st.x) : st.kind === 'DeferStmt' ? st.call : undefined;
-    const f = call?.kind === 'CallExpr' ? unparen(call.fun) : undefined;
-    return f?.kind === 'SelectorExpr' && /^(R?Lock|R?Unlock)$/.test(f.sel.name) && ((call as ast.CallExpr).args?.length ?? 0) === 0;
-  };
+  const isLocking = (st: ast.Stmt): boolean => !!(st.kind === 'DeferStmt' ? lockCall(pass, st.call) : lockStmt(pass, st));
   const rest = (fd?.body?.list ?? []).filter((st) => !isLocking(st));
   const a = rest.length === 1 ? rest[0]! : undefined;
   if (!fd?.recv || a?.kind !== 'AssignStmt' || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]!) !== unparen(value)) return undefined;

@@ -11,7 +11,7 @@ import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
   nameWords, relocksUnderSameGuard, methodsNamed, callGraphOf,
   callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
-  enclosingFuncDecl, exhaustiveSwitchMisses, guardConds, listHolding, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
+  enclosingFuncDecl, exhaustiveSwitchMisses, stmtListOf, guardConds, listHolding, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
 
 const ID = 'lock-leaked-on-return';
@@ -581,7 +581,7 @@ function errorBranchKeeps(pass: Pass, file: PassFile, call: ast.CallExpr): ast.R
   let out: ast.ReturnStmt | undefined;
   walkNode(fn.body, (x) => {
     if (out) return false;
-    const list = x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' || x.kind === 'CommClause' ? x.body : null;
+    const list = stmtListOf(x);
     if (!list) return true;
     list.forEach((st, i) => {
       if (out) return;

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-4CIDSWJZ.js";
+} from "./chunk-NG4CSNEX.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -16,7 +16,7 @@ import {
 } from "./chunk-PZXVFHXS.js";
 import {
   version
-} from "./chunk-4CIDSWJZ.js";
+} from "./chunk-NG4CSNEX.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-BJFPDM3X.js";
+} from "./chunk-IUC7WVWE.js";
 import {
   SEVERITIES,
   compareFindings,

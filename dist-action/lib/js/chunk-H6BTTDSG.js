@@ -12,7 +12,7 @@ import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-BJFPDM3X.js";
+} from "./chunk-IUC7WVWE.js";
 import "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-FMVPTPYP.js";
+} from "./chunk-NSSWVP75.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-PZXVFHXS.js";
-import "./chunk-4CIDSWJZ.js";
+import "./chunk-NG4CSNEX.js";
 import "./chunk-LUJMCPTZ.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-O4EQ4U4C.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-BJFPDM3X.js";
+import "./chunk-IUC7WVWE.js";
 import "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

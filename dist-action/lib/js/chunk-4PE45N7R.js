@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-BJFPDM3X.js";
+} from "./chunk-IUC7WVWE.js";
 import "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-6P2Y67VV.js";
+} from "./chunk-IM5JP4JR.js";
 import "./chunk-LUJMCPTZ.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-O4EQ4U4C.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
-import "./chunk-BJFPDM3X.js";
+import "./chunk-IUC7WVWE.js";
 import "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

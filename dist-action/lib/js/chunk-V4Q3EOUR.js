@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-BJFPDM3X.js";
+} from "./chunk-IUC7WVWE.js";
 import "./chunk-ZVHFWBVV.js";
 import "./chunk-C5TEEY35.js";
 import "./chunk-BXUJ5AUT.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-BJFPDM3X.js";
+} from "./chunk-IUC7WVWE.js";
 import {
   docUrl
 } from "./chunk-ZVHFWBVV.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-FMVPTPYP.js";
+} from "./chunk-NSSWVP75.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-PZXVFHXS.js";
 import {
   version
-} from "./chunk-4CIDSWJZ.js";
+} from "./chunk-NG4CSNEX.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-6MC6W5IO.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-BJFPDM3X.js";
+} from "./chunk-IUC7WVWE.js";
 import {
   SEVERITIES,
   compareFindings,

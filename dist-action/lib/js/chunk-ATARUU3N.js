@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-BJFPDM3X.js";
+} from "./chunk-IUC7WVWE.js";
 import {
   docUrl
 } from "./chunk-ZVHFWBVV.js";

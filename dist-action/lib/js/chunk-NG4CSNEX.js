@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GYTFSVYQ.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-2MWP76TM.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-NQP6ZG7A.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-YNENNA4C.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-LPFETHH2.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-RMVVTXPZ.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-2XDV7I3O.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-QEHBWOHX.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-74ASAO7G.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-2KP5NHSK.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-ATARUU3N.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-MLXRQZ7P.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-IY5CY3O3.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-4PE45N7R.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-H6BTTDSG.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-3Z76P2JR.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-V4Q3EOUR.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-CECTEFNY.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-LKHVKBCP.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -6205,7 +6205,7 @@ function errorBranchKeeps(pass, file, call) {
   let out;
   walkNode(fn.body, (x) => {
     if (out) return false;
-    const list = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
+    const list = stmtListOf(x);
     if (!list) return true;
     list.forEach((st, i) => {
       if (out) return;
@@ -7777,11 +7777,7 @@ function setterOnly(pass, key) {
   const file = only.file;
   const value = only.value;
   const fd = enclosingFuncDecl(file, value);
-  const isLocking = (st) => {
-    const call = st.kind === "ExprStmt" ? unparen(st.x) : st.kind === "DeferStmt" ? st.call : void 0;
-    const f = call?.kind === "CallExpr" ? unparen(call.fun) : void 0;
-    return f?.kind === "SelectorExpr" && /^(R?Lock|R?Unlock)$/.test(f.sel.name) && (call.args?.length ?? 0) === 0;
-  };
+  const isLocking = (st) => !!(st.kind === "DeferStmt" ? lockCall(pass, st.call) : lockStmt(pass, st));
   const rest = (fd?.body?.list ?? []).filter((st) => !isLocking(st));
   const a = rest.length === 1 ? rest[0] : void 0;
   if (!fd?.recv || a?.kind !== "AssignStmt" || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]) !== unparen(value)) return void 0;
@@ -8034,7 +8030,7 @@ function poolKeeps(pass, call, x) {
   inspect(decl.body, (n) => {
     if (n.kind === "IfStmt" || n.kind === "SwitchStmt") {
       const cond = n.kind === "IfStmt" ? n.cond : n.tag;
-      if (cond && mentionsName(cond, p.name)) tested = true;
+      if (cond && mentions(pass, cond, p)) tested = true;
     }
     return !tested;
   });
@@ -8047,14 +8043,6 @@ function poolKeeps(pass, call, x) {
     return !kept;
   });
   return kept;
-}
-function mentionsName(n, name) {
-  let found = false;
-  inspect(n, (y) => {
-    if (y.kind === "Ident" && y.name === name) found = true;
-    return !found;
-  });
-  return found;
 }
 function dereferencesArg(pass, call, x) {
   const decl = pass.types.callee(call)?.decl;
