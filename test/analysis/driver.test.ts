@@ -2,13 +2,13 @@
 // suppressions, deterministic order and the same output from one thread or two workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as ast from '../../src/syntax/ast.js';
 import { parseFile } from '../../src/syntax/parser.js';
 import { inspect } from '../../src/syntax/nodes.js';
-import { Inspector } from '../../src/analysis/inspector.js';
+import { Inspector, NODE_KINDS } from '../../src/analysis/inspector.js';
 import { analysisOrder, analyze, defaultJobs, DEFAULT_WORKER_HEAP_MB, usableCpus, workerHeapLimit, workerHeapProblem } from '../../src/analysis/driver.js';
 import type { PackageTable, Unit } from '../../src/analysis/core.js';
 import { defaultEnabled } from '../../src/rules/index.js';
@@ -82,6 +82,51 @@ test('inspector withStack gives the enclosing nodes and can prune', () => {
     return n.kind !== 'FuncLit'; // do not enter function literals
   });
   assert.deepEqual(seen, ['DeferStmt', 'FuncLit']);
+});
+
+test('inspector queries agree with a plain walk on real files, for every kind and pairs of kinds', () => {
+  const dir = new URL('../../testdata/rules/', import.meta.url);
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.go')).sort().slice(0, 40);
+  assert.ok(files.length >= 20);
+  for (const name of files) {
+    const { file } = parseFile(name, readFileSync(new URL(name, dir)));
+    // A File root is sized from its length; a declaration root starts small and grows.
+    const roots: ast.Node[] = [file, ...(file.decls ?? []).filter((d) => d.kind === 'FuncDecl')];
+    for (const root of roots) {
+      const ins = new Inspector(root);
+      const walked: { n: ast.Node; stack: string }[] = [];
+      const stack: ast.Node[] = [];
+      inspect(root, (n) => {
+        while (stack.length > 0 && !within(stack[stack.length - 1]!, n)) stack.pop();
+        stack.push(n);
+        walked.push({ n, stack: stack.map((x) => x.kind).join('>') });
+      });
+      assert.equal(ins.size, walked.length, name);
+      for (let i = 0; i < NODE_KINDS.length; i++) {
+        const kinds = [NODE_KINDS[i]!, NODE_KINDS[(i * 7 + 3) % NODE_KINDS.length]!];
+        for (const ks of [[kinds[0]!], kinds]) {
+          const want = walked.filter((w) => ks.includes(w.n.kind));
+          const got: ast.Node[] = [];
+          ins.preorder(ks, (n) => void got.push(n));
+          assert.deepEqual(got, want.map((w) => w.n), `${name} preorder ${ks.join(',')}`);
+          const stacks: string[] = [];
+          ins.withStack(ks, (_n, st) => void stacks.push(st.map((x) => x.kind).join('>')));
+          assert.deepEqual(stacks, want.map((w) => w.stack), `${name} withStack ${ks.join(',')}`);
+        }
+      }
+      for (const w of walked) assert.ok(ins.has(w.n));
+    }
+  }
+  // The parent test of the stack above: a node lies under the last one whose subtree holds it.
+  function within(anc: ast.Node, n: ast.Node): boolean {
+    let found = false;
+    inspect(anc, (x) => {
+      if (found) return false;
+      if (x === n && x !== anc) found = true;
+      return !found;
+    });
+    return found;
+  }
 });
 
 function module(files: Record<string, string>): string {

@@ -16,7 +16,7 @@ import {
 } from "./chunk-PZXVFHXS.js";
 import {
   version
-} from "./chunk-NG4CSNEX.js";
+} from "./chunk-5CF6G43B.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-LUJMCPTZ.js";
+} from "./chunk-KS265VRU.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-O4EQ4U4C.js";
+} from "./chunk-PQY2OQSN.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";

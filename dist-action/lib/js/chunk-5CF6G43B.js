@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GYTFSVYQ.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-ATARUU3N.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-MLXRQZ7P.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-IY5CY3O3.js")).run },
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-MF52YDFV.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-K4V3PLCQ.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-JYRZCLOY.js")).run },
   explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-4PE45N7R.js")).run },
   init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-H6BTTDSG.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-3Z76P2JR.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-ODLWNE5G.js")).run },
   rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-V4Q3EOUR.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-CECTEFNY.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-LKHVKBCP.js")).run }
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-HZMCI5CD.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-VG62UCQJ.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

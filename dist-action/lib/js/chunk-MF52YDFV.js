@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-LUJMCPTZ.js";
+} from "./chunk-KS265VRU.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-O4EQ4U4C.js";
+import "./chunk-PQY2OQSN.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-LUJMCPTZ.js";
+} from "./chunk-KS265VRU.js";
 import {
   parseFile
 } from "./chunk-6MC6W5IO.js";

@@ -10,10 +10,10 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-IM5JP4JR.js";
-import "./chunk-LUJMCPTZ.js";
+} from "./chunk-LW4JAIMT.js";
+import "./chunk-KS265VRU.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-O4EQ4U4C.js";
+import "./chunk-PQY2OQSN.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import "./chunk-IUC7WVWE.js";

@@ -601,61 +601,81 @@ function maskOf(kinds) {
 var Inspector = class {
   constructor(root) {
     this.root = root;
+    const cap = root.kind === "File" ? Math.max(64, (root.fileEnd - root.fileStart) * 0.2 | 0) : 256;
+    this.nodes = new Array(cap);
+    this.skip = new Int32Array(cap);
+    this.own = new Uint8Array(cap);
+    this.lo = new Int32Array(cap);
+    this.hi = new Int32Array(cap);
     let accLo = 0;
     let accHi = 0;
     const walk = (n) => {
       const k = KIND_INDEX.get(n.kind);
-      const push = this.nodes.length;
-      this.nodes.push(n);
-      this.index.push(0);
+      const i = this.count++;
+      if (i === this.skip.length) this.grow();
+      this.nodes[i] = n;
+      this.own[i] = k;
       const ownLo = k < 32 ? 1 << k : 0;
       const ownHi = k >= 32 ? 1 << k - 32 : 0;
-      this.lo.push(ownLo);
-      this.hi.push(ownHi);
       const savedLo = accLo;
       const savedHi = accHi;
       accLo = ownLo;
       accHi = ownHi;
       forEachChild(n, walk);
-      const pop = this.nodes.length;
-      this.nodes.push(n);
-      this.index.push(push);
-      this.index[push] = pop;
-      this.lo.push(accLo);
-      this.hi.push(accHi);
-      if (n.kind === "FuncDecl" || n.kind === "FuncLit") this.funcPop.set(n, pop);
+      this.skip[i] = this.count;
+      this.lo[i] = accLo;
+      this.hi[i] = accHi;
+      if (n.kind === "FuncDecl" || n.kind === "FuncLit") this.funcAt.set(n, i);
       accLo |= savedLo;
       accHi |= savedHi;
     };
     walk(root);
+    this.nodes.length = this.count;
   }
   root;
   members;
   has(node) {
-    if (node.kind === "FuncDecl" || node.kind === "FuncLit") return this.funcPop.has(node);
+    if (node.kind === "FuncDecl" || node.kind === "FuncLit") return this.funcAt.has(node);
     if (!this.members) {
       const m = /* @__PURE__ */ new Set();
-      const { nodes, index } = this;
-      for (let i = 0; i < nodes.length; i++) if (index[i] > i) m.add(nodes[i]);
+      const { nodes, count } = this;
+      for (let i = 0; i < count; i++) m.add(nodes[i]);
       this.members = m;
     }
     return this.members.has(node);
   }
-  /** Pop event of each function declaration and literal (their subtree kinds are there). */
-  funcPop = /* @__PURE__ */ new Map();
-  nodes = [];
-  index = [];
-  lo = [];
-  hi = [];
+  /** Index of each function declaration and literal (their subtree kinds are there). */
+  funcAt = /* @__PURE__ */ new Map();
+  nodes;
+  skip;
+  own;
+  lo;
+  hi;
+  count = 0;
+  grow() {
+    const cap = this.skip.length * 2;
+    const skip = new Int32Array(cap);
+    skip.set(this.skip);
+    this.skip = skip;
+    const own = new Uint8Array(cap);
+    own.set(this.own);
+    this.own = own;
+    const lo = new Int32Array(cap);
+    lo.set(this.lo);
+    this.lo = lo;
+    const hi = new Int32Array(cap);
+    hi.set(this.hi);
+    this.hi = hi;
+  }
   contains(fn, kinds) {
-    const j = this.funcPop.get(fn);
+    const j = this.funcAt.get(fn);
     if (j === void 0) return true;
     const m = maskOf(kinds);
     return !m || (this.lo[j] & m.lo) !== 0 || (this.hi[j] & m.hi) !== 0;
   }
   /** Number of nodes recorded. */
   get size() {
-    return this.nodes.length / 2;
+    return this.count;
   }
   /**
    * Calls fn for each node of one of the given kinds (all kinds when empty), in depth-first
@@ -663,16 +683,18 @@ var Inspector = class {
    */
   preorder(kinds, fn) {
     const m = maskOf(kinds);
-    const { nodes, index, lo, hi } = this;
-    for (let i = 0; i < nodes.length; ) {
-      const j = index[i];
-      if (j > i) {
-        if (m && (lo[j] & m.lo) === 0 && (hi[j] & m.hi) === 0) {
-          i = j + 1;
-          continue;
-        }
-        if (!m || (lo[i] & m.lo) !== 0 || (hi[i] & m.hi) !== 0) fn(nodes[i]);
+    const { nodes, skip, own, lo, hi, count } = this;
+    if (!m) {
+      for (let i = 0; i < count; i++) fn(nodes[i]);
+      return;
+    }
+    for (let i = 0; i < count; ) {
+      if ((lo[i] & m.lo) === 0 && (hi[i] & m.hi) === 0) {
+        i = skip[i];
+        continue;
       }
+      const k = own[i];
+      if ((k < 32 ? m.lo >>> k & 1 : m.hi >>> k - 32 & 1) !== 0) fn(nodes[i]);
       i++;
     }
   }
@@ -682,25 +704,28 @@ var Inspector = class {
    */
   withStack(kinds, fn) {
     const m = maskOf(kinds);
-    const { nodes, index, lo, hi } = this;
+    const { nodes, skip, own, lo, hi, count } = this;
     const stack = [];
-    for (let i = 0; i < nodes.length; ) {
-      const j = index[i];
-      if (j > i) {
-        if (m && (lo[j] & m.lo) === 0 && (hi[j] & m.hi) === 0) {
-          i = j + 1;
+    const ends = [];
+    for (let i = 0; i < count; ) {
+      while (ends.length > 0 && ends[ends.length - 1] <= i) {
+        ends.pop();
+        stack.pop();
+      }
+      if (m && (lo[i] & m.lo) === 0 && (hi[i] & m.hi) === 0) {
+        i = skip[i];
+        continue;
+      }
+      stack.push(nodes[i]);
+      ends.push(skip[i]);
+      const k = own[i];
+      if (!m || (k < 32 ? m.lo >>> k & 1 : m.hi >>> k - 32 & 1) !== 0) {
+        if (fn(nodes[i], stack) === false) {
+          stack.pop();
+          ends.pop();
+          i = skip[i];
           continue;
         }
-        stack.push(nodes[i]);
-        if (!m || (lo[i] & m.lo) !== 0 || (hi[i] & m.hi) !== 0) {
-          if (fn(nodes[i], stack) === false) {
-            stack.pop();
-            i = j + 1;
-            continue;
-          }
-        }
-      } else {
-        stack.pop();
       }
       i++;
     }

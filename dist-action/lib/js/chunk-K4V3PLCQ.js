@@ -9,14 +9,14 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-NSSWVP75.js";
+} from "./chunk-NSP63COW.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-PZXVFHXS.js";
-import "./chunk-NG4CSNEX.js";
-import "./chunk-LUJMCPTZ.js";
+import "./chunk-5CF6G43B.js";
+import "./chunk-KS265VRU.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-O4EQ4U4C.js";
+import "./chunk-PQY2OQSN.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import "./chunk-IUC7WVWE.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-NSSWVP75.js";
+} from "./chunk-NSP63COW.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-PZXVFHXS.js";
 import {
   version
-} from "./chunk-NG4CSNEX.js";
+} from "./chunk-5CF6G43B.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,13 +49,13 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-LUJMCPTZ.js";
+} from "./chunk-KS265VRU.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-O4EQ4U4C.js";
+} from "./chunk-PQY2OQSN.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-6MC6W5IO.js";
 import {

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-O4EQ4U4C.js";
+} from "./chunk-PQY2OQSN.js";
 import {
   fileNameMismatch,
   headerAllows,
