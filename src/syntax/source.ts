@@ -15,16 +15,16 @@ export interface Position {
 export class SourceFile {
   readonly name: string;
   readonly bytes: Uint8Array;
-  private starts: number[] | undefined;
+  private starts: Int32Array | undefined;
 
-  constructor(name: string, bytes: Uint8Array, lineStarts?: number[]) {
+  constructor(name: string, bytes: Uint8Array, lineStarts?: Int32Array) {
     this.name = name;
     this.bytes = bytes;
     this.starts = lineStarts;
   }
 
   /** Byte offset at which each line starts; lineStarts[0] === 0 (built on first use: most files never need a position). */
-  get lineStarts(): number[] {
+  get lineStarts(): Int32Array {
     return (this.starts ??= computeLineStarts(this.bytes));
   }
 
@@ -73,9 +73,13 @@ export class SourceFile {
   }
 }
 
-export function computeLineStarts(bytes: Uint8Array): number[] {
-  const starts = [0];
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
+export function computeLineStarts(bytes: Uint8Array): Int32Array {
+  // Counted first, then filled: no growing array (a table per file with a comment adds up).
+  let n = 1;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
+  const starts = new Int32Array(n);
+  let k = 1;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) starts[k++] = i + 1;
   return starts;
 }
 
