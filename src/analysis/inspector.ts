@@ -62,19 +62,23 @@ export interface FileInspector {
  * way (a JS array of numbers per event was a fifth of all allocation on GOROOT/src).
  */
 export class Inspector implements FileInspector {
-  private members: Set<ast.Node> | undefined;
+  /** Per kind, the nodes of that kind (built for a kind when first asked about). */
+  private readonly members: (Set<ast.Node> | undefined)[] = [];
 
   has(node: ast.Node): boolean {
-    // Functions are known from the traversal; other nodes need the member set.
+    // Functions are known from the traversal; other nodes need the member set of their kind.
     if (node.kind === 'FuncDecl' || node.kind === 'FuncLit') return this.funcAt.has(node);
-    // Built on first use from the recorded traversal (no tree walk).
-    if (!this.members) {
-      const m = new Set<ast.Node>();
-      const { nodes, count } = this;
-      for (let i = 0; i < count; i++) m.add(nodes[i]!);
-      this.members = m;
+    const k = KIND_INDEX.get(node.kind);
+    if (k === undefined) return false;
+    let m = this.members[k];
+    if (!m) {
+      // From the recorded traversal (no tree walk), only the nodes of this kind.
+      m = new Set<ast.Node>();
+      const { nodes, own, count } = this;
+      for (let i = 0; i < count; i++) if (own[i] === k) m.add(nodes[i]!);
+      this.members[k] = m;
     }
-    return this.members.has(node);
+    return m.has(node);
   }
 
   /** Index of each function declaration and literal (their subtree kinds are there). */

@@ -73,14 +73,20 @@ export class SourceFile {
   }
 }
 
+let scratch = new Int32Array(1 << 14);
+
 export function computeLineStarts(bytes: Uint8Array): Int32Array {
-  // Counted first, then filled: no growing array (a table per file with a comment adds up).
+  // Filled into a shared scratch table and copied out at its size: no growing array per file.
   let n = 1;
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
-  const starts = new Int32Array(n);
-  let k = 1;
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) starts[k++] = i + 1;
-  return starts;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) {
+    if (n === scratch.length) {
+      const bigger = new Int32Array(scratch.length * 2);
+      bigger.set(scratch);
+      scratch = bigger;
+    }
+    scratch[n++] = i + 1;
+  }
+  return scratch.slice(0, n);
 }
 
 /** Number of UTF-16 code units encoding bytes[start:end] (invalid bytes count as one unit each). */
