@@ -13,6 +13,7 @@ import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
   argumentFor, blockingCall, fieldStores, callGraphOf, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
   methodCallOn, requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds, inTestCode, groupGoOf, inModule, ioOnConn,
+  selectorFieldKey, sourceMentions, type LockCall,
 } from './helpers.js';
 
 const ID = 'defer-blocking-call';
@@ -41,6 +42,8 @@ interface Site {
   wayOut?: boolean;
   /** A request through an http.Client with a Timeout: bounded, so reported only where it holds a response. */
   clientTimeout?: boolean;
+  /** A send on an unbuffered channel a loop of the package serves: reported only where it holds a response. */
+  loopServed?: boolean;
 }
 
 function isCtxType(pass: Pass, e: ast.Expr): boolean {
@@ -800,6 +803,8 @@ function stopsAfterDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boo
     if (nodePos(st) < after) continue;
     if (st.kind !== 'ExprStmt' && st.kind !== 'ReturnStmt' && st.kind !== 'AssignStmt') continue;
     let found = false;
+    let sig: ast.CallExpr | undefined;
+    const signalAt = nodePos(st);
     walkSameFunc(st, (x) => {
       if (found || x.kind === 'GoStmt') return false;
       // Not a send (`jobs <- j` feeds the workers, it does not stop them), nor a Close of
@@ -808,12 +813,157 @@ function stopsAfterDefer(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt): boo
         const f = unparen(x.fun);
         const root = f.kind === 'SelectorExpr' ? rootIdent(f.x) : undefined;
         found = !root || pass.types.objectOf(root)?.varKind !== 'local';
+        if (found) sig = x;
       }
       return !found;
     });
-    if (found) return true;
+    if (found) {
+      const skip = returnSkipping(pass, body, after, signalAt);
+      if (skip) {
+        skippedSignal.set(d, { ret: skip, signal: sig! });
+        return false;
+      }
+      return true;
+    }
   }
   return false;
+}
+
+/**
+ * For `mu.Lock(); defer mu.Unlock(); defer wg.Wait()` (the unlock deferred before the wait, so it
+ * runs after it): a goroutine of the package that calls Done on the same WaitGroup field and,
+ * before that, locks the same mutex field (of the same struct type), directly or through
+ * functions of the package it calls (three deep): it cannot reach its Done while the wait holds
+ * the lock. Read locks on both sides do not conflict.
+ */
+function lockNeededByWaited(pass: Pass, body: ast.BlockStmt, d: ast.DeferStmt, wait: ast.CallExpr): { unlock: LockCall; go: ast.GoStmt; file: PassFile; done: ast.CallExpr; lock: ast.CallExpr; lockFile: PassFile } | undefined {
+  if (pass.types.callee(wait)?.name !== '(*sync.WaitGroup).Wait') return undefined;
+  const wf = unparen(wait.fun);
+  const group = wf.kind === 'SelectorExpr' && unparen(wf.x).kind === 'SelectorExpr' ? selectorFieldKey(pass, unparen(wf.x) as ast.SelectorExpr) : undefined;
+  if (!group) return undefined;
+  // The unlocks deferred before the wait, in the function's own statements.
+  const unlocks: { u: LockCall; key: string }[] = [];
+  for (const st of body.list ?? []) {
+    if (nodePos(st) >= nodePos(d)) break;
+    if (st.kind !== 'DeferStmt') continue;
+    const u = lockCall(pass, st.call);
+    const m = u ? unparen(u.mutex) : undefined;
+    const key = m?.kind === 'SelectorExpr' ? selectorFieldKey(pass, m) : undefined;
+    if (u && key && (u.method === 'Unlock' || u.method === 'RUnlock')) unlocks.push({ u, key });
+  }
+  if (unlocks.length === 0) return undefined;
+  const lockIn = (n: ast.Node, key: string, readHeld: boolean, depth: number, seen: Set<ast.Node>): { lock: ast.CallExpr; file: PassFile } | undefined => {
+    for (const l of lockCallsIn(pass, n)) {
+      if (l.method !== 'Lock' && !(l.method === 'RLock' && !readHeld)) continue;
+      const m = unparen(l.mutex);
+      if (m.kind === 'SelectorExpr' && selectorFieldKey(pass, m) === key) {
+        const f = pass.fileOf(l.call);
+        if (f) return { lock: l.call, file: f };
+      }
+    }
+    if (depth >= 3) return undefined;
+    let found: { lock: ast.CallExpr; file: PassFile } | undefined;
+    walkSameFunc(n, (x) => {
+      if (found) return false;
+      if (x.kind !== 'CallExpr') return true;
+      const c = pass.types.callee(x);
+      const decl = c?.pkg === pass.pkg.importPath ? c.decl : undefined;
+      if (decl?.body && !seen.has(decl)) {
+        seen.add(decl);
+        found = lockIn(decl.body, key, readHeld, depth + 1, seen);
+      }
+      return !found;
+    });
+    return found;
+  };
+  for (const file of pass.files) {
+    if (!sourceMentions(file, '.Done()')) continue;
+    let out: ReturnType<typeof lockNeededByWaited>;
+    file.inspector.preorder(['GoStmt'], (g) => {
+      if (out) return;
+      const lit = unparen(g.call.fun);
+      if (lit.kind !== 'FuncLit') return;
+      let done: ast.CallExpr | undefined;
+      walkSameFunc(lit.body, (x) => {
+        if (done) return false;
+        if (x.kind === 'CallExpr') {
+          const f = unparen(x.fun);
+          if (f.kind === 'SelectorExpr' && f.sel.name === 'Done' && unparen(f.x).kind === 'SelectorExpr' && selectorFieldKey(pass, unparen(f.x) as ast.SelectorExpr) === group) done = x;
+        }
+        return !done;
+      });
+      const doneCall = done as ast.CallExpr | undefined;
+      if (!doneCall) return;
+      // Only a deferred Done comes after everything the goroutine does.
+      const doneAt = nodePos(doneCall);
+      let deferredDone = false;
+      walkSameFunc(lit.body, (x) => {
+        if (x.kind === 'DeferStmt' && nodePos(x) <= doneAt && doneAt < nodeEnd(x)) deferredDone = true;
+        return !deferredDone;
+      });
+      if (!deferredDone) return;
+      for (const { u, key } of unlocks) {
+        const hit = lockIn(lit.body, key, u.method === 'RUnlock', 0, new Set());
+        if (hit) {
+          out = { unlock: u, go: g, file, done: doneCall, lock: hit.lock, lockFile: hit.file };
+          return;
+        }
+      }
+    });
+    if (out) return out;
+  }
+  return undefined;
+}
+
+/** A deferred wait whose stop signal an earlier return leaves out: the return and the signal's statement. */
+const skippedSignal = new WeakMap<ast.DeferStmt, { ret: ast.ReturnStmt; signal: ast.CallExpr }>();
+
+/**
+ * A return between the deferred wait (ending at `after`) and the statement that tells the
+ * goroutines to stop (at `signalAt`), once goroutines run: `defer wg.Wait()`, workers started
+ * with `for name := range jobs`, then `case <-ctx.Done(): return ctx.Err()` while feeding them and
+ * `close(jobs)` only after the loop. On that return the wait comes before any signal, and the
+ * workers, blocked in their receive, never call Done. Only when every goroutine started before the
+ * return is a literal with no way out of its own (no select on a done or timeout channel, no
+ * context it checks): a worker that also selects on `ctx.Done()` ends when the context does.
+ */
+function returnSkipping(pass: Pass, body: ast.BlockStmt, after: number, signalAt: number): ast.ReturnStmt | undefined {
+  const gos: ast.GoStmt[] = [];
+  let ret: ast.ReturnStmt | undefined;
+  walkSameFunc(body, (x) => {
+    if (ret) return false;
+    if (x.kind === 'GoStmt') gos.push(x);
+    else if (x.kind === 'ReturnStmt' && nodePos(x) > after && nodePos(x) < signalAt && gos.some((g) => nodePos(g) < nodePos(x))) ret = x;
+    return true;
+  });
+  if (!ret) return undefined;
+  for (const g of gos) {
+    if (nodePos(g) > nodePos(ret)) continue;
+    const f = unparen(g.call.fun);
+    if (f.kind !== 'FuncLit') return undefined;
+    let wayOut = false;
+    inspect(f.body, (y) => {
+      if (wayOut) return false;
+      // A select with a done or timeout case, or a context asked whether it ended.
+      if (y.kind === 'CommClause') {
+        const ch = commOperand(y.comm);
+        if (ch && (isTimeoutChan(pass, ch) || isDoneChan(ch))) wayOut = true;
+      } else if (y.kind === 'SelectorExpr' && (y.sel.name === 'Err' || y.sel.name === 'Done') && isContext(pass, y.x)) {
+        wayOut = true;
+      }
+      return !wayOut;
+    });
+    if (wayOut) return undefined;
+  }
+  return ret;
+}
+
+/** A context.Context value (by type; by name when the type is not known). */
+function isContext(pass: Pass, e: ast.Expr): boolean {
+  if (pass.types.typeOf(e)) return isCtxType(pass, e);
+  const x = unparen(e);
+  const name = x.kind === 'Ident' ? x.name : x.kind === 'SelectorExpr' ? x.sel.name : '';
+  return /^ctx|Ctx$|^context$/i.test(name);
 }
 
 /** Calls by which a goroutine tells others it is done (besides the stop signals: close, Close, cancel, ...). */
@@ -1032,6 +1182,9 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         else if ((buf !== 'buffered' || unparen(x.chan).kind === 'SelectorExpr') && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)', confidence: 'medium', wayOut: true });
         else if (buf === 'unbuffered') {
           if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'medium' });
+          // Served by a loop: it takes the value once it is free, and never once it has returned
+          // (at shutdown). Reported only in request handlers, whose response waits meanwhile.
+          else out.push({ node: x, text: textOf(file, x), waits: 'blocks until the loop serving the unbuffered channel is free to receive it, and for good once that loop has returned', confidence: 'medium', loopServed: true });
         }
         // A channel made elsewhere: the send blocks unless it has room; a token given back to a
         // semaphore's pool never waits. Reported only in request handlers (below): elsewhere a
@@ -1157,19 +1310,23 @@ function run(pass: Pass): void {
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : 'the function';
       const call = d.call;
+      // A send to a loop-served channel counts only where it holds a response; elsewhere the
+      // search goes on past it.
+      let inHandler: boolean | undefined;
+      const usable = (s: Site | undefined): Site | undefined => (s?.loopServed && !(inHandler ??= !!handlerOf(pass, file, stack)) ? undefined : s);
       const fun = unparen(call.fun);
       let site: Site | undefined;
       let chain: string[] = [];
       let siteFile = file;
       if (fun.kind === 'FuncLit') {
-        site = sitesIn(pass, file, fun.body)[0];
+        site = usable(sitesIn(pass, file, fun.body)[0]);
         if (!site) {
           const lit = g.nodeOf(fun);
           // Looked for only when a callee waits for other goroutines.
           let stop: number | null | undefined;
           for (const e of lit?.out ?? []) {
             if ((e.kind !== 'call' && e.kind !== 'defer') || e.site.kind !== 'CallExpr') continue;
-            const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
+            const found = searchCallees(pass, e.site, ANY_PATH, (x) => usable(firstSite(x)), MAX_DEPTH, notCleanup);
             if (found && (stopsBeforeWait(pass, found) || boundedByCaller(pass, found, found.found.node))) continue;
             // `defer func() { if err != nil { ls.releaseLayer(l) } }()` reaching os.RemoveAll: a rollback on failure.
             if (found && found.found.node.kind === 'CallExpr' && pass.types.callee(found.found.node)?.name === 'os.RemoveAll' && failureBranches(fun.body).some(([a, z]) => a <= nodePos(e.site) && nodePos(e.site) < z)) continue;
@@ -1213,7 +1370,7 @@ function run(pass: Pass): void {
             break;
           }
         } else if (g.calleeOf(call)) {
-          const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH, notCleanup);
+          const found = searchCallees(pass, call, ANY_PATH, (x) => usable(firstSite(x)), MAX_DEPTH, notCleanup);
           if (found && !stopsBeforeWait(pass, found) && !boundedByCaller(pass, found, found.found.node)) {
             site = found.found;
             chain = found.funcs.map((x) => funcName(pass.fileOf((x.decl ?? x.lit)!)!, (x.decl ?? x.lit)!));
@@ -1229,14 +1386,18 @@ function run(pass: Pass): void {
       // `defer wg.Wait(); ...; defer close(stop)` (or `defer cancel()`): deferred calls run last in,
       // first out, so the goroutines are told to stop before the wait: a shutdown handshake.
       const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === 'CallExpr' ? site.node : call)?.name);
-      if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
+      // A group wait that runs while the function still holds a mutex (its unlock deferred
+      // earlier, so it runs after the wait), for goroutines that take that mutex before their
+      // Done: no stop signal helps, they cannot get there.
+      const heldLock = waitsOthers && chain.length === 0 && site.node.kind === 'CallExpr' && fn?.body ? lockNeededByWaited(pass, fn.body, d, site.node) : undefined;
+      if (waitsOthers && fn?.body && !heldLock && stopDeferredAfter(pass, fn.body, d)) return;
       // `p.terminate(true); defer func() { p.report() }()`: told to stop before the defer is even registered.
-      if (waitsOthers && fn?.body && stopsBeforeDefer(pass, fn.body, d)) return;
+      if (waitsOthers && fn?.body && !heldLock && stopsBeforeDefer(pass, fn.body, d)) return;
       // `defer func() { <-readLoopDone }(); ...; return d.conn.Close()`: told to stop on the way out.
-      if (waitsOthers && fn?.body && stopsAfterDefer(pass, fn.body, d)) return;
+      if (waitsOthers && fn?.body && !heldLock && stopsAfterDefer(pass, fn.body, d)) return;
       // The wait that makes a close of the channel safe (`defer func() { wg.Wait(); close(out) }()`,
       // or `defer close(out); defer wg.Wait()`): the remedy defer-close-chan-with-sender asks for.
-      if (waitsOthers && chain.length === 0 && site.node.kind === 'CallExpr' && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
+      if (waitsOthers && chain.length === 0 && site.node.kind === 'CallExpr' && fn?.body && !heldLock && guardsClose(pass, fn.body, d, site.node)) return;
       // `go func() { var err error; defer func() { errCh <- err }(); ... }()`: a goroutine reporting
       // its result as it ends. Nobody waits for it to return, so the send delays nothing; whether
       // anyone receives is goroutine-blocked-send's question.
@@ -1244,7 +1405,7 @@ function run(pass: Pass): void {
       // goroutine can hang in its defer for good (its receiver gone), which it knows to avoid there.
       if (site.node.kind === 'SendStmt' && !site.wayOut && fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
-      if (site.unknownCap && !handler) return;
+      if ((site.unknownCap || site.loopServed) && !handler) return;
       // A client Timeout bounds the request: outside a handler that is enough; in one, the
       // response still waits for as long as the timeout allows (medium).
       if (site.clientTimeout && !handler) return;
@@ -1252,6 +1413,8 @@ function run(pass: Pass): void {
       // would run after the wait), the wait only keeps that goroutine alive longer: medium.
       const background = !handler && !!fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn)) && !signalDeferredBefore(pass, fn, d);
       const deferred = callText(file, call);
+      const skipped = skippedSignal.get(d);
+      const signalText = skipped ? callText(file, skipped.signal) : '';
       const where = site.text.includes(' line ') ? '' : ` (line ${lineOf(siteFile, site.node)})`;
       const path = site.node === call ? `deferred ${deferred}` : [`deferred ${deferred}`, ...chain, `${site.text}${where}`].join(' → ');
       const article = /^[aeiou]/i.test(handler?.framework ?? '') ? 'an' : 'a';
@@ -1263,7 +1426,11 @@ function run(pass: Pass): void {
         file,
         severity: handler ? 'critical' : 'high',
         confidence: background && site.confidence === 'high' ? 'medium' : site.confidence,
-        message: `${path} ${site.waits}${held}; ${remedyFor(pass, site, waitsOthers)}`,
+        message: heldLock
+          ? `${path} ${site.waits}, but ${textOf(file, heldLock.unlock.call)} is deferred before it and runs after it, so ${textOf(file, heldLock.unlock.mutex)} stays locked during the wait, and the goroutine started on line ${lineOf(heldLock.file, heldLock.go)} locks it (${textOf(heldLock.lockFile, heldLock.lock)} on line ${lineOf(heldLock.lockFile, heldLock.lock)}) before it can call ${textOf(heldLock.file, heldLock.done)}: ${fname} deadlocks; unlock before waiting (defer the wait before the unlock, or wait after an explicit unlock)`
+          : skipped
+          ? `${path} ${site.waits}${held}, and the return on line ${lineOf(file, skipped.ret)} leaves before ${signalText} (line ${lineOf(file, skipped.signal)}) tells them to stop, so the wait never ends; stop them on every path (register the signal as a defer after the wait, or let the goroutines select on ctx.Done())`
+          : `${path} ${site.waits}${held}; ${remedyFor(pass, site, waitsOthers)}`,
         related: site.node === call ? [] : [{ node: site.node, file: siteFile, message: `${site.text} ${site.waits}` }],
       });
     });

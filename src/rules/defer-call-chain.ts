@@ -311,13 +311,71 @@ function methodWrites(pass: Pass, decl: ast.FuncDecl, depth = 0, seen = new Set<
   return out;
 }
 
+/** A variable followed by field names (`c.journal.log` → c, [journal, log]). */
+function selectorPath(pass: Pass, e: ast.Expr): { root: unknown; names: string[] } | undefined {
+  const names: string[] = [];
+  let x = unparen(e);
+  while (x.kind === 'SelectorExpr') {
+    names.unshift(x.sel.name);
+    x = unparen(x.x);
+  }
+  if (x.kind !== 'Ident') return undefined;
+  const o = pass.types.objectOf(x);
+  return o?.kind === 'var' ? { root: o, names } : undefined;
+}
+
+/**
+ * The fields of the value at `self.<path>` that a method changes, where self is its receiver:
+ * assigned (`c.journal.removed = ...`), changed by a method called on that value
+ * (`c.journal.record(path)`), or by a method called on the receiver or a value on the way, with
+ * the rest of the path (three calls deep).
+ */
+function pathWrites(pass: Pass, decl: ast.FuncDecl, path: readonly string[], depth = 0): Set<string> {
+  const out = new Set<string>();
+  const self = decl.recv?.list?.[0]?.names?.[0];
+  if (!decl.body || !self || self.name === '_' || depth >= 3) return out;
+  const selfObj = pass.types.objectOf(self);
+  // How far along the path an expression is (`c` 0, `c.journal` 1), or -1 when it is off it.
+  const along = (e: ast.Expr): number => {
+    const names: string[] = [];
+    let x = unparen(e);
+    while (x.kind === 'SelectorExpr') {
+      names.unshift(x.sel.name);
+      x = unparen(x.x);
+    }
+    if (x.kind !== 'Ident' || x.name !== self.name || (selfObj && pass.types.objectOf(x) !== selfObj)) return -1;
+    return names.length <= path.length && names.every((n, i) => path[i] === n) ? names.length : -1;
+  };
+  walkSameFunc(decl.body, (x) => {
+    const written = (l: ast.Expr) => {
+      let y = unparen(l);
+      while (y.kind === 'IndexExpr' || y.kind === 'StarExpr') y = unparen(y.x);
+      if (y.kind === 'SelectorExpr' && along(y.x) === path.length) out.add(y.sel.name);
+    };
+    if (x.kind === 'AssignStmt') x.lhs.forEach(written);
+    else if (x.kind === 'IncDecStmt') written(x.x);
+    else if (x.kind === 'CallExpr') {
+      const g = unparen(x.fun);
+      if (g.kind !== 'SelectorExpr') return true;
+      const k = along(g.x);
+      if (k < 0) return true;
+      const m = declWithBody(pass, x);
+      if (!m?.recv) return true;
+      const ws = k === path.length ? methodWrites(pass, m) : pathWrites(pass, m, path.slice(k), depth + 1);
+      for (const w of ws) out.add(w);
+    }
+    return true;
+  });
+  return out;
+}
+
 /**
  * `defer s.currentConn().Close()` where the accessor (a method of the package) reads a field of
  * its receiver that the function changes after the defer: assigned directly (`s.conn = conn`) or
  * by a method of the package called on the same receiver (`w.Advance()` moving `w.cur` on). The
  * deferred call acts on the value the field held at the defer statement.
  */
-function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[]): { field: string; at: ast.Node } | undefined {
+function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[]): { field: string; at: ast.Node; base?: ast.Expr } | undefined {
   const f = unparen(inner.fun);
   if (f.kind !== 'SelectorExpr') return undefined;
   const recv = unparen(f.x);
@@ -326,16 +384,20 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
   if (root.kind !== 'Ident' || pass.types.objectOf(root)?.kind !== 'var') return undefined;
   const decl = declWithBody(pass, inner);
   const accessor = decl ? receiverFields(pass, decl) : undefined;
-  if (!accessor || accessor.reads.size === 0) return undefined;
+  if (!accessor) return undefined;
   const fn = enclosingFunc(stack);
   if (!fn?.body) return undefined;
+  // Or the accessor reads fields of a pointer it is given (`c.publisherFor(obj)` copying
+  // obj.Status), which the function changes afterwards (`obj.Status.SetCondition(...)`).
+  if (accessor.reads.size === 0) return paramStale(pass, d, inner, decl!, fn.body);
   const sameRecv = (e: ast.Expr) => sameExpr(unparen(e), recv);
+  const recvPath = recv.kind === 'SelectorExpr' ? selectorPath(pass, recv) : undefined;
   const fieldOf = (l: ast.Expr): string | undefined => {
     let x = unparen(l);
     while (x.kind === 'IndexExpr' || x.kind === 'StarExpr') x = unparen(x.x);
     return x.kind === 'SelectorExpr' && sameRecv(x.x) && accessor.reads.has(x.sel.name) ? x.sel.name : undefined;
   };
-  let hit: { field: string; at: ast.Node } | undefined;
+  let hit: { field: string; at: ast.Node; base?: ast.Expr } | undefined;
   walkSameFunc(fn.body, (x) => {
     if (hit || x.kind === 'DeferStmt' || x.kind === 'GoStmt') return false;
     if (nodePos(x) <= nodePos(d)) return true;
@@ -350,9 +412,85 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
     } else if (x.kind === 'CallExpr' && x !== inner) {
       const g = unparen(x.fun);
       const m = g.kind === 'SelectorExpr' && sameRecv(g.x) ? declWithBody(pass, x) : undefined;
-      const writes = m ? methodWrites(pass, m) : undefined;
+      let writes = m ? methodWrites(pass, m) : undefined;
+      // A method called on an owner of the accessor's receiver (`c.remove(d)` for `defer
+      // c.journal.Report().Log(...)`), which changes it through its own path (`c.journal.record(path)`).
+      if (!m && g.kind === 'SelectorExpr' && recvPath) {
+        const own = selectorPath(pass, g.x);
+        if (own && own.root === recvPath.root && own.names.length < recvPath.names.length && own.names.every((n, i) => recvPath.names[i] === n)) {
+          const owner = declWithBody(pass, x);
+          if (owner) writes = pathWrites(pass, owner, recvPath.names.slice(own.names.length));
+        }
+      }
       const field = writes ? [...writes].find((w) => accessor.reads.has(w)) : undefined;
       if (field) hit = { field, at: x };
+    }
+    return !hit;
+  });
+  return hit ?? paramStale(pass, d, inner, decl!, fn.body);
+}
+
+/**
+ * For an accessor given pointers (`c.publisherFor(obj)`): a field of an argument that the accessor
+ * reads through its parameter (`st := obj.Status`) and that the function changes after the defer,
+ * by assigning into it (`obj.Status.ReadyReplicas = n`) or by calling a method of the module that
+ * writes on it (`obj.Status.SetCondition(c)`).
+ */
+function paramStale(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, decl: ast.FuncDecl, body: ast.BlockStmt): { field: string; at: ast.Node; base: ast.Expr } | undefined {
+  if (!decl.body) return undefined;
+  const params = (decl.type.params?.list ?? []).flatMap((f) => f.names ?? []);
+  const args = inner.args ?? [];
+  const watched: { path: { root: unknown; names: string[] }; arg: ast.Expr; fields: Set<string> }[] = [];
+  params.forEach((p, i) => {
+    const a = args[i];
+    if (!a || p.name === '_') return;
+    const t = pass.types.typeOf(a);
+    if (t?.kind !== 'pointer') return;
+    const path = selectorPath(pass, a);
+    if (!path) return;
+    const po = pass.types.objectOf(p);
+    const fields = new Set<string>();
+    walkSameFunc(decl.body!, (x) => {
+      if (x.kind === 'SelectorExpr') {
+        const b = unparen(x.x);
+        if (b.kind === 'Ident' && b.name === p.name && (!po || pass.types.objectOf(b) === po)) fields.add(x.sel.name);
+      }
+      return true;
+    });
+    if (fields.size > 0) watched.push({ path, arg: a, fields });
+  });
+  if (watched.length === 0) return undefined;
+  // The watched field an expression lies in (`obj.Status.ReadyReplicas` → Status), if any.
+  const fieldIn = (e: ast.Expr): { field: string; base: ast.Expr } | undefined => {
+    const q = selectorPath(pass, e);
+    if (!q) return undefined;
+    for (const w of watched) {
+      if (q.root !== w.path.root || q.names.length <= w.path.names.length) continue;
+      if (!w.path.names.every((n, i) => q.names[i] === n)) continue;
+      const f = q.names[w.path.names.length]!;
+      if (w.fields.has(f)) return { field: f, base: w.arg };
+    }
+    return undefined;
+  };
+  let hit: { field: string; at: ast.Node; base: ast.Expr } | undefined;
+  walkSameFunc(body, (x) => {
+    if (hit || x.kind === 'DeferStmt' || x.kind === 'GoStmt') return false;
+    if (nodePos(x) <= nodePos(d)) return true;
+    const written = (l: ast.Expr) => {
+      let y = unparen(l);
+      while (y.kind === 'IndexExpr' || y.kind === 'StarExpr') y = unparen(y.x);
+      const f = fieldIn(y);
+      if (f) hit = { ...f, at: x };
+    };
+    if (x.kind === 'AssignStmt') x.lhs.forEach(written);
+    else if (x.kind === 'IncDecStmt') written(x.x);
+    else if (x.kind === 'CallExpr' && x !== inner) {
+      const g = unparen(x.fun);
+      if (g.kind === 'SelectorExpr') {
+        const f = fieldIn(g.x);
+        const m = f ? declWithBody(pass, x) : undefined;
+        if (f && m?.recv && methodWrites(pass, m).size > 0) hit = { ...f, at: x };
+      }
     }
     return !hit;
   });
@@ -385,13 +523,14 @@ function elapsedIn(pass: Pass, inner: ast.CallExpr): { call: ast.CallExpr; file:
   return found && f ? { call: found, file: f } : undefined;
 }
 
-function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[], stale?: { field: string; at: ast.Node }, head?: ast.CallExpr, elapsed?: { call: ast.CallExpr; file: PassFile }): void {
+function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[], stale?: { field: string; at: ast.Node; base?: ast.Expr }, head?: ast.CallExpr, elapsed?: { call: ast.CallExpr; file: PassFile }): void {
   const fn = enclosingFunc(stack);
   const fname = fn ? funcName(file, fn) : 'the function';
   const innerText = textOf(file, inner);
   const fun = unparen(d.call.fun) as ast.SelectorExpr;
   const typed = pass.types.callee(inner) !== undefined;
   const recv = stale ? textOf(file, (unparen(inner.fun) as ast.SelectorExpr).x) : '';
+  const read = stale ? `${stale.base ? textOf(file, stale.base) : recv}.${stale.field}` : '';
   const changes = stale?.at.kind === 'CallExpr' ? `changes afterwards through ${textOf(file, stale.at)}` : 'assigns afterwards';
   pass.report({
     node: d,
@@ -399,14 +538,14 @@ function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExp
     message: elapsed
       ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and measures elapsed time there (${textOf(elapsed.file, elapsed.call)} on line ${lineOf(elapsed.file, elapsed.call)}${elapsed.file !== file ? ` of ${elapsed.file.path}` : ''}), so the deferred ${fun.sel.name} reports the time up to the defer, not up to when ${fname} returns; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
       : head && stale
-      ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
+      ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${read}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
       : stale
-      ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
+      ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${read}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
       : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
     confidence: stale ? 'medium' : typed ? 'high' : 'medium',
     related: [
       { node: inner, message: `${innerText} is evaluated when the defer statement runs` },
-      ...(stale ? [{ node: stale.at, message: `${recv}.${stale.field} assigned here, after the defer` }] : []),
+      ...(stale ? [{ node: stale.at, message: `${read} ${stale.at.kind === 'CallExpr' ? 'changed' : 'assigned'} here, after the defer` }] : []),
     ],
   });
 }

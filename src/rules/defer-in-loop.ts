@@ -754,9 +754,16 @@ function keyedLookup(pass: Pass, id: ast.Ident): ast.CallExpr | undefined {
  * Whether the function does more after the loop (the outermost one holding the defer) than
  * return: statements after it in any enclosing block, or a return whose results call something.
  */
-function worksAfterLoop(body: ast.BlockStmt, loop: LoopNode): boolean {
+function worksAfterLoop(pass: Pass, body: ast.BlockStmt, loop: LoopNode): boolean {
   const at = nodeEnd(loop);
   let found = false;
+  // Sorting what the loop gathered (`sort.Slice(out, ...)`, `slices.SortFunc(names, ...)`) works
+  // on the copies, not under the locks.
+  const sortsGathered = (st: ast.Stmt): boolean => {
+    if (st.kind !== 'ExprStmt' || unparen(st.x).kind !== 'CallExpr') return false;
+    const name = pass.types.callee(unparen(st.x) as ast.CallExpr)?.name ?? '';
+    return /^(sort|slices)\.(Slice|SliceStable|Sort|SortFunc|SortStableFunc|Stable|Strings|Ints|Float64s|Reverse)$/.test(name);
+  };
   const visit = (x: ast.Node): boolean => {
     if (found) return false;
     // Only the nodes around the loop: what follows it in each enclosing list.
@@ -765,7 +772,7 @@ function worksAfterLoop(body: ast.BlockStmt, loop: LoopNode): boolean {
     for (const st of list ?? []) {
       if (nodePos(st) < at) continue;
       if (st.kind === 'ReturnStmt' && !(st.results ?? []).some((r) => containsCall(r))) continue;
-      if (st.kind === 'EmptyStmt') continue;
+      if (st.kind === 'EmptyStmt' || sortsGathered(st)) continue;
       found = true;
     }
     return !found;
@@ -967,7 +974,7 @@ function run(pass: Pass): void {
           // b.mu.Unlock(); b.update() }`) meant to unlock per iteration, and keeps every earlier
           // element locked while it handles the later ones.
           if (lock && perIterationMutex(pass, loop, fun.x)) {
-            if ((fn?.body && worksAfterLoop(fn.body, outer)) || searchesUnderLocks(loop)) return;
+            if ((fn?.body && worksAfterLoop(pass, fn.body, outer)) || searchesUnderLocks(loop)) return;
             const mu = textOf(file, fun.x);
             pass.report({
               node: d,
@@ -1008,7 +1015,7 @@ function run(pass: Pass): void {
       // unlockFile(name)` for a name the loop declares, then work under all of them after the
       // loop (client-go's ModifyConfig locks every kubeconfig file in sorted order): each
       // iteration takes another lock, held until return on purpose.
-      if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(fn.body, outer)) return;
+      if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
       const held = describeRelease(pass, file, d);
       const acq = held ? acquisitionOf(pass, file, loop, held, at) : undefined;
       if (held && acq) {

@@ -764,7 +764,8 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   // ever fills with literals, functions or cancel funcs is nil merely before it is initialised,
   // which is what its nil test is about (badger's `sw.done` before Prepare).
   // A setter stores whatever its caller passes, nil included.
-  if (!setter && !omits && !mayStoreNil(pass, key)) return;
+  // A field the package tests against nil and stores only in a plain setter counts too.
+  if (!setter && !omits && !mayStoreNil(pass, key) && !(tested && owner.pkg === pass.pkg.importPath && !exportedName(sel.sel.name) && setterOnly(pass, key))) return;
   // The value comes from a package function that fills the field in (`h := c.Hooks.withDefaults()`
   // with `if h.Release == nil { h.Release = func() {} }` in withDefaults): defaulted on the way.
   if (defaultedBy(pass, sel)) return;

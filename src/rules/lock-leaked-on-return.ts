@@ -139,6 +139,28 @@ function successReturn(fn: FuncNode, ret: ast.ReturnStmt, unlocks: readonly Lock
   return tested;
 }
 
+/**
+ * Whether the function releases the lock right before a success return (`r.mu.Unlock(); return
+ * nil`): its success paths then give the lock back, not hand it over.
+ */
+function releasesOnSuccess(fn: FuncNode, unlocks: readonly LockCall[]): boolean {
+  let found = false;
+  walkNode(fn.body!, (x) => {
+    if (found || x.kind === 'FuncLit') return false;
+    // A definite success (`return nil`, `return v, true`), not a variable the release tested.
+    const last = x.kind === 'ReturnStmt' ? x.results?.[x.results.length - 1] : undefined;
+    const definite = last && unparen(last).kind === 'Ident' && ['nil', 'true'].includes((unparen(last) as ast.Ident).name);
+    if (x.kind === 'ReturnStmt' && definite && successReturn(fn, x, unlocks)) {
+      const list = listHolding(fn.body!, x);
+      for (const st of list.slice(0, list.indexOf(x))) {
+        if (st.kind === 'ExprStmt' && unlocks.some((u) => u.call === unparen(st.x))) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+
 /** For an unlock method and a mutex field name: the guard fields of the releasing functions ('' for an unguarded release). */
 type Releasers = Map<string, Map<string, Set<string>>>;
 const releaserIndex = new WeakMap<readonly PassFile[], Releasers>();
@@ -399,6 +421,12 @@ function deferredReleases(pass: Pass, file: PassFile, fn: FuncNode, cfg: CFG, m:
             const r = rootIdent(l.mutex);
             const owner = rootIdent(m.expr);
             if (r && owner && aliases.has(r.name) && textOf(file, l.mutex).replace(r.name, owner.name) === textOf(file, m.expr)) hit = true;
+            // A parameter of the literal given the value (`defer func(fs *fileStore) { ...
+            // fs.mu.Unlock() }(fs)`).
+            const params = (fun.type.params?.list ?? []).flatMap((f) => f.names ?? []);
+            const i = r ? params.findIndex((p) => p.name === r.name) : -1;
+            const arg = i >= 0 ? d.call.args?.[i] : undefined;
+            if (!hit && r && arg && textOf(file, l.mutex).replace(r.name, textOf(file, arg)) === textOf(file, m.expr)) hit = true;
           }
         }
         return !hit;
@@ -698,7 +726,9 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     // Kept held under a marker that the releasing function tests (`rs.closemuScanHold = true`,
     // then `if rs.closemuScanHold { rs.closemu.RUnlock() }` in the next call).
     if (path && releasers && setsMarker(path, releasers)) continue;
-    if (path && releasers) {
+    // Unless a success return elsewhere releases it (`r.mu.Unlock(); return nil`): then the
+    // success path that keeps it held forgot to.
+    if (path && releasers && !releasesOnSuccess(fn, direct)) {
       const kept = new Set<ast.Node>();
       let p: Block[] | null = path;
       while (p) {

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-5CF6G43B.js";
+} from "./chunk-AHLKTSFI.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

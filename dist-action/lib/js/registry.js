@@ -6,9 +6,9 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-IUC7WVWE.js";
-import "./chunk-ZVHFWBVV.js";
-import "./chunk-C5TEEY35.js";
+} from "./chunk-2AR5TXGV.js";
+import "./chunk-TWNEPAUT.js";
+import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {
   REGISTRY_URL,

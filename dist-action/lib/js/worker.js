@@ -2,11 +2,11 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-PQY2OQSN.js";
+} from "./chunk-B537FXI4.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-6MC6W5IO.js";
-import "./chunk-ZVHFWBVV.js";
-import "./chunk-C5TEEY35.js";
+import "./chunk-VTHKDBT2.js";
+import "./chunk-TWNEPAUT.js";
+import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/analysis/worker.ts

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-PZXVFHXS.js";
+} from "./chunk-THDEQF7S.js";
 import {
   version
-} from "./chunk-5CF6G43B.js";
+} from "./chunk-AHLKTSFI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,27 +26,27 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-KS265VRU.js";
+} from "./chunk-HK6LYMIB.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-PQY2OQSN.js";
+} from "./chunk-B537FXI4.js";
 import {
   parseFile
-} from "./chunk-6MC6W5IO.js";
+} from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IUC7WVWE.js";
+} from "./chunk-2AR5TXGV.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-ZVHFWBVV.js";
+} from "./chunk-TWNEPAUT.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-NSP63COW.js";
+} from "./chunk-PNNO72C2.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-PZXVFHXS.js";
+} from "./chunk-THDEQF7S.js";
 import {
   version
-} from "./chunk-5CF6G43B.js";
+} from "./chunk-AHLKTSFI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,27 +49,27 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-KS265VRU.js";
+} from "./chunk-HK6LYMIB.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-PQY2OQSN.js";
+} from "./chunk-B537FXI4.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-6MC6W5IO.js";
+import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IUC7WVWE.js";
+} from "./chunk-2AR5TXGV.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-ZVHFWBVV.js";
-import "./chunk-C5TEEY35.js";
+} from "./chunk-TWNEPAUT.js";
+import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/ci.ts

@@ -15,20 +15,20 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-PQY2OQSN.js";
+} from "./chunk-B537FXI4.js";
 import {
   fileNameMismatch,
   headerAllows,
   parseFile,
   readFileHeader,
   releaseTagsFor
-} from "./chunk-6MC6W5IO.js";
+} from "./chunk-VTHKDBT2.js";
 import {
   SEVERITIES,
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-ZVHFWBVV.js";
+} from "./chunk-TWNEPAUT.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

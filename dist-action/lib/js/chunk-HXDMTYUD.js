@@ -3,23 +3,23 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-KS265VRU.js";
+} from "./chunk-HK6LYMIB.js";
 import {
   parseFile
-} from "./chunk-6MC6W5IO.js";
+} from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IUC7WVWE.js";
+} from "./chunk-2AR5TXGV.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-ZVHFWBVV.js";
+} from "./chunk-TWNEPAUT.js";
 import {
   end,
   forEachChild,
   pos
-} from "./chunk-C5TEEY35.js";
+} from "./chunk-MECTE26U.js";
 
 // src/runtime/group.ts
 var BLOCK_KINDS = [

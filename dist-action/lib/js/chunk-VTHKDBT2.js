@@ -10,7 +10,7 @@ import {
   pos,
   unparen,
   utf8Len
-} from "./chunk-C5TEEY35.js";
+} from "./chunk-MECTE26U.js";
 
 // src/syntax/token.ts
 var ILLEGAL = 0;

@@ -9,19 +9,19 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-NSP63COW.js";
+} from "./chunk-PNNO72C2.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-PZXVFHXS.js";
-import "./chunk-5CF6G43B.js";
-import "./chunk-KS265VRU.js";
+import "./chunk-THDEQF7S.js";
+import "./chunk-AHLKTSFI.js";
+import "./chunk-HK6LYMIB.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-PQY2OQSN.js";
+import "./chunk-B537FXI4.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-6MC6W5IO.js";
-import "./chunk-IUC7WVWE.js";
-import "./chunk-ZVHFWBVV.js";
-import "./chunk-C5TEEY35.js";
+import "./chunk-VTHKDBT2.js";
+import "./chunk-2AR5TXGV.js";
+import "./chunk-TWNEPAUT.js";
+import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {
   UsageError,

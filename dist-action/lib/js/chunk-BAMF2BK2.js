@@ -8,15 +8,15 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-LW4JAIMT.js";
-import "./chunk-KS265VRU.js";
+} from "./chunk-HXDMTYUD.js";
+import "./chunk-HK6LYMIB.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-PQY2OQSN.js";
+import "./chunk-B537FXI4.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-6MC6W5IO.js";
-import "./chunk-IUC7WVWE.js";
-import "./chunk-ZVHFWBVV.js";
-import "./chunk-C5TEEY35.js";
+import "./chunk-VTHKDBT2.js";
+import "./chunk-2AR5TXGV.js";
+import "./chunk-TWNEPAUT.js";
+import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/watch.ts

@@ -6,7 +6,7 @@ import {
   forEachChild,
   pos,
   unparen
-} from "./chunk-C5TEEY35.js";
+} from "./chunk-MECTE26U.js";
 
 // src/findings/model.ts
 var SEVERITIES = ["critical", "high", "medium", "low"];

@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   parseFile
-} from "./chunk-6MC6W5IO.js";
-import "./chunk-C5TEEY35.js";
+} from "./chunk-VTHKDBT2.js";
+import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/ast.ts

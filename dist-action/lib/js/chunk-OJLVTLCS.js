@@ -7,14 +7,14 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-PZXVFHXS.js";
+} from "./chunk-THDEQF7S.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-IUC7WVWE.js";
-import "./chunk-ZVHFWBVV.js";
-import "./chunk-C5TEEY35.js";
+} from "./chunk-2AR5TXGV.js";
+import "./chunk-TWNEPAUT.js";
+import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/init.ts

@@ -59,10 +59,18 @@ var SourceFile = class {
     return decodeUtf8(this.bytes, start, end2);
   }
 };
+var scratch = new Int32Array(1 << 14);
 function computeLineStarts(bytes) {
-  const starts = [0];
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
-  return starts;
+  let n = 1;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) {
+    if (n === scratch.length) {
+      const bigger = new Int32Array(scratch.length * 2);
+      bigger.set(scratch);
+      scratch = bigger;
+    }
+    scratch[n++] = i + 1;
+  }
+  return scratch.slice(0, n);
 }
 function utf16Length(bytes, start, end2) {
   let n = 0;

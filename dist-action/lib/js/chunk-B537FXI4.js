@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_MAX_NESTING,
   parseFile
-} from "./chunk-6MC6W5IO.js";
+} from "./chunk-VTHKDBT2.js";
 import {
   DEFAULT_NO_RETURN,
   Universe,
@@ -14,7 +14,7 @@ import {
   buildCallGraph,
   checkPackage,
   docUrl
-} from "./chunk-ZVHFWBVV.js";
+} from "./chunk-TWNEPAUT.js";
 import {
   bytesContain,
   end,
@@ -22,7 +22,7 @@ import {
   inspect,
   pos,
   unparen
-} from "./chunk-C5TEEY35.js";
+} from "./chunk-MECTE26U.js";
 
 // src/load/files.ts
 import { closeSync, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
@@ -633,16 +633,20 @@ var Inspector = class {
     this.nodes.length = this.count;
   }
   root;
-  members;
+  /** Per kind, the nodes of that kind (built for a kind when first asked about). */
+  members = [];
   has(node) {
     if (node.kind === "FuncDecl" || node.kind === "FuncLit") return this.funcAt.has(node);
-    if (!this.members) {
-      const m = /* @__PURE__ */ new Set();
-      const { nodes, count } = this;
-      for (let i = 0; i < count; i++) m.add(nodes[i]);
-      this.members = m;
+    const k = KIND_INDEX.get(node.kind);
+    if (k === void 0) return false;
+    let m = this.members[k];
+    if (!m) {
+      m = /* @__PURE__ */ new Set();
+      const { nodes, own, count } = this;
+      for (let i = 0; i < count; i++) if (own[i] === k) m.add(nodes[i]);
+      this.members[k] = m;
     }
-    return this.members.has(node);
+    return m.has(node);
   }
   /** Index of each function declaration and literal (their subtree kinds are there). */
   funcAt = /* @__PURE__ */ new Map();

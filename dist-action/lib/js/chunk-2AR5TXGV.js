@@ -12,7 +12,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-ZVHFWBVV.js";
+} from "./chunk-TWNEPAUT.js";
 import {
   NOPOS,
   bytesContain,
@@ -22,7 +22,7 @@ import {
   loopingLabels,
   pos,
   unparen
-} from "./chunk-C5TEEY35.js";
+} from "./chunk-MECTE26U.js";
 
 // src/rules/catalog.ts
 var OPEN = "stays open";
@@ -3170,9 +3170,14 @@ function keyedLookup(pass, id) {
   }
   return call;
 }
-function worksAfterLoop(body, loop) {
+function worksAfterLoop(pass, body, loop) {
   const at = end(loop);
   let found = false;
+  const sortsGathered = (st) => {
+    if (st.kind !== "ExprStmt" || unparen(st.x).kind !== "CallExpr") return false;
+    const name = pass.types.callee(unparen(st.x))?.name ?? "";
+    return /^(sort|slices)\.(Slice|SliceStable|Sort|SortFunc|SortStableFunc|Stable|Strings|Ints|Float64s|Reverse)$/.test(name);
+  };
   const visit = (x) => {
     if (found) return false;
     if (pos(x) > pos(loop) || end(x) < at) return false;
@@ -3180,7 +3185,7 @@ function worksAfterLoop(body, loop) {
     for (const st of list ?? []) {
       if (pos(st) < at) continue;
       if (st.kind === "ReturnStmt" && !(st.results ?? []).some((r) => containsCall(r))) continue;
-      if (st.kind === "EmptyStmt") continue;
+      if (st.kind === "EmptyStmt" || sortsGathered(st)) continue;
       found = true;
     }
     return !found;
@@ -3319,7 +3324,7 @@ function run(pass) {
         if (method === "Unlock" || method === "RUnlock") {
           const lock = lockedInIteration(pass, file, loop, fun.x, method, at);
           if (lock && perIterationMutex(pass, loop, fun.x)) {
-            if (fn?.body && worksAfterLoop(fn.body, outer) || searchesUnderLocks(loop)) return;
+            if (fn?.body && worksAfterLoop(pass, fn.body, outer) || searchesUnderLocks(loop)) return;
             const mu = textOf(file, fun.x);
             pass.report({
               node: d,
@@ -3353,7 +3358,7 @@ function run(pass) {
           }
         }
       }
-      if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(fn.body, outer)) return;
+      if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
       const held = describeRelease(pass, file, d);
       const acq = held ? acquisitionOf(pass, file, loop, held, at) : void 0;
       if (held && acq) {
@@ -5361,6 +5366,54 @@ function methodWrites(pass, decl, depth = 0, seen = /* @__PURE__ */ new Set()) {
   });
   return out;
 }
+function selectorPath(pass, e) {
+  const names = [];
+  let x = unparen(e);
+  while (x.kind === "SelectorExpr") {
+    names.unshift(x.sel.name);
+    x = unparen(x.x);
+  }
+  if (x.kind !== "Ident") return void 0;
+  const o = pass.types.objectOf(x);
+  return o?.kind === "var" ? { root: o, names } : void 0;
+}
+function pathWrites(pass, decl, path, depth = 0) {
+  const out = /* @__PURE__ */ new Set();
+  const self = decl.recv?.list?.[0]?.names?.[0];
+  if (!decl.body || !self || self.name === "_" || depth >= 3) return out;
+  const selfObj = pass.types.objectOf(self);
+  const along = (e) => {
+    const names = [];
+    let x = unparen(e);
+    while (x.kind === "SelectorExpr") {
+      names.unshift(x.sel.name);
+      x = unparen(x.x);
+    }
+    if (x.kind !== "Ident" || x.name !== self.name || selfObj && pass.types.objectOf(x) !== selfObj) return -1;
+    return names.length <= path.length && names.every((n, i) => path[i] === n) ? names.length : -1;
+  };
+  walkSameFunc(decl.body, (x) => {
+    const written = (l) => {
+      let y = unparen(l);
+      while (y.kind === "IndexExpr" || y.kind === "StarExpr") y = unparen(y.x);
+      if (y.kind === "SelectorExpr" && along(y.x) === path.length) out.add(y.sel.name);
+    };
+    if (x.kind === "AssignStmt") x.lhs.forEach(written);
+    else if (x.kind === "IncDecStmt") written(x.x);
+    else if (x.kind === "CallExpr") {
+      const g = unparen(x.fun);
+      if (g.kind !== "SelectorExpr") return true;
+      const k = along(g.x);
+      if (k < 0) return true;
+      const m = declWithBody(pass, x);
+      if (!m?.recv) return true;
+      const ws = k === path.length ? methodWrites(pass, m) : pathWrites(pass, m, path.slice(k), depth + 1);
+      for (const w of ws) out.add(w);
+    }
+    return true;
+  });
+  return out;
+}
 function staleAccessor(pass, d, inner, stack) {
   const f = unparen(inner.fun);
   if (f.kind !== "SelectorExpr") return void 0;
@@ -5370,10 +5423,12 @@ function staleAccessor(pass, d, inner, stack) {
   if (root.kind !== "Ident" || pass.types.objectOf(root)?.kind !== "var") return void 0;
   const decl = declWithBody(pass, inner);
   const accessor = decl ? receiverFields(pass, decl) : void 0;
-  if (!accessor || accessor.reads.size === 0) return void 0;
+  if (!accessor) return void 0;
   const fn = enclosingFunc(stack);
   if (!fn?.body) return void 0;
+  if (accessor.reads.size === 0) return paramStale(pass, d, inner, decl, fn.body);
   const sameRecv = (e) => sameExpr(unparen(e), recv);
+  const recvPath = recv.kind === "SelectorExpr" ? selectorPath(pass, recv) : void 0;
   const fieldOf = (l) => {
     let x = unparen(l);
     while (x.kind === "IndexExpr" || x.kind === "StarExpr") x = unparen(x.x);
@@ -5394,9 +5449,75 @@ function staleAccessor(pass, d, inner, stack) {
     } else if (x.kind === "CallExpr" && x !== inner) {
       const g = unparen(x.fun);
       const m = g.kind === "SelectorExpr" && sameRecv(g.x) ? declWithBody(pass, x) : void 0;
-      const writes = m ? methodWrites(pass, m) : void 0;
+      let writes = m ? methodWrites(pass, m) : void 0;
+      if (!m && g.kind === "SelectorExpr" && recvPath) {
+        const own = selectorPath(pass, g.x);
+        if (own && own.root === recvPath.root && own.names.length < recvPath.names.length && own.names.every((n, i) => recvPath.names[i] === n)) {
+          const owner = declWithBody(pass, x);
+          if (owner) writes = pathWrites(pass, owner, recvPath.names.slice(own.names.length));
+        }
+      }
       const field = writes ? [...writes].find((w) => accessor.reads.has(w)) : void 0;
       if (field) hit = { field, at: x };
+    }
+    return !hit;
+  });
+  return hit ?? paramStale(pass, d, inner, decl, fn.body);
+}
+function paramStale(pass, d, inner, decl, body) {
+  if (!decl.body) return void 0;
+  const params = (decl.type.params?.list ?? []).flatMap((f) => f.names ?? []);
+  const args = inner.args ?? [];
+  const watched = [];
+  params.forEach((p, i) => {
+    const a = args[i];
+    if (!a || p.name === "_") return;
+    const t = pass.types.typeOf(a);
+    if (t?.kind !== "pointer") return;
+    const path = selectorPath(pass, a);
+    if (!path) return;
+    const po = pass.types.objectOf(p);
+    const fields = /* @__PURE__ */ new Set();
+    walkSameFunc(decl.body, (x) => {
+      if (x.kind === "SelectorExpr") {
+        const b = unparen(x.x);
+        if (b.kind === "Ident" && b.name === p.name && (!po || pass.types.objectOf(b) === po)) fields.add(x.sel.name);
+      }
+      return true;
+    });
+    if (fields.size > 0) watched.push({ path, arg: a, fields });
+  });
+  if (watched.length === 0) return void 0;
+  const fieldIn = (e) => {
+    const q = selectorPath(pass, e);
+    if (!q) return void 0;
+    for (const w of watched) {
+      if (q.root !== w.path.root || q.names.length <= w.path.names.length) continue;
+      if (!w.path.names.every((n, i) => q.names[i] === n)) continue;
+      const f = q.names[w.path.names.length];
+      if (w.fields.has(f)) return { field: f, base: w.arg };
+    }
+    return void 0;
+  };
+  let hit;
+  walkSameFunc(body, (x) => {
+    if (hit || x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
+    if (pos(x) <= pos(d)) return true;
+    const written = (l) => {
+      let y = unparen(l);
+      while (y.kind === "IndexExpr" || y.kind === "StarExpr") y = unparen(y.x);
+      const f = fieldIn(y);
+      if (f) hit = { ...f, at: x };
+    };
+    if (x.kind === "AssignStmt") x.lhs.forEach(written);
+    else if (x.kind === "IncDecStmt") written(x.x);
+    else if (x.kind === "CallExpr" && x !== inner) {
+      const g = unparen(x.fun);
+      if (g.kind === "SelectorExpr") {
+        const f = fieldIn(g.x);
+        const m = f ? declWithBody(pass, x) : void 0;
+        if (f && m?.recv && methodWrites(pass, m).size > 0) hit = { ...f, at: x };
+      }
     }
     return !hit;
   });
@@ -5427,15 +5548,16 @@ function report2(pass, file, d, inner, stack, stale, head, elapsed) {
   const fun = unparen(d.call.fun);
   const typed = pass.types.callee(inner) !== void 0;
   const recv = stale ? textOf(file, unparen(inner.fun).x) : "";
+  const read = stale ? `${stale.base ? textOf(file, stale.base) : recv}.${stale.field}` : "";
   const changes = stale?.at.kind === "CallExpr" ? `changes afterwards through ${textOf(file, stale.at)}` : "assigns afterwards";
   pass.report({
     node: d,
     file,
-    message: elapsed ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and measures elapsed time there (${textOf(elapsed.file, elapsed.call)} on line ${lineOf(elapsed.file, elapsed.call)}${elapsed.file !== file ? ` of ${elapsed.file.path}` : ""}), so the deferred ${fun.sel.name} reports the time up to the defer, not up to when ${fname} returns; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : head && stale ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${recv}.${stale.field}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
+    message: elapsed ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and measures elapsed time there (${textOf(elapsed.file, elapsed.call)} on line ${lineOf(elapsed.file, elapsed.call)}${elapsed.file !== file ? ` of ${elapsed.file.path}` : ""}), so the deferred ${fun.sel.name} reports the time up to the defer, not up to when ${fname} returns; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : head && stale ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${read}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${read}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
     confidence: stale ? "medium" : typed ? "high" : "medium",
     related: [
       { node: inner, message: `${innerText} is evaluated when the defer statement runs` },
-      ...stale ? [{ node: stale.at, message: `${recv}.${stale.field} assigned here, after the defer` }] : []
+      ...stale ? [{ node: stale.at, message: `${read} ${stale.at.kind === "CallExpr" ? "changed" : "assigned"} here, after the defer` }] : []
     ]
   });
 }
@@ -5851,6 +5973,22 @@ function successReturn(fn, ret, unlocks) {
   });
   return tested;
 }
+function releasesOnSuccess(fn, unlocks) {
+  let found = false;
+  walkNode(fn.body, (x) => {
+    if (found || x.kind === "FuncLit") return false;
+    const last = x.kind === "ReturnStmt" ? x.results?.[x.results.length - 1] : void 0;
+    const definite = last && unparen(last).kind === "Ident" && ["nil", "true"].includes(unparen(last).name);
+    if (x.kind === "ReturnStmt" && definite && successReturn(fn, x, unlocks)) {
+      const list = listHolding(fn.body, x);
+      for (const st of list.slice(0, list.indexOf(x))) {
+        if (st.kind === "ExprStmt" && unlocks.some((u) => u.call === unparen(st.x))) found = true;
+      }
+    }
+    return !found;
+  });
+  return found;
+}
 var releaserIndex = /* @__PURE__ */ new WeakMap();
 function condFields(cond) {
   const out = [];
@@ -6059,6 +6197,10 @@ function deferredReleases(pass, file, fn, cfg, m, unlock) {
             const r = rootIdent(l.mutex);
             const owner = rootIdent(m.expr);
             if (r && owner && aliases.has(r.name) && textOf(file, l.mutex).replace(r.name, owner.name) === textOf(file, m.expr)) hit = true;
+            const params = (fun.type.params?.list ?? []).flatMap((f) => f.names ?? []);
+            const i = r ? params.findIndex((p) => p.name === r.name) : -1;
+            const arg = i >= 0 ? d.call.args?.[i] : void 0;
+            if (!hit && r && arg && textOf(file, l.mutex).replace(r.name, textOf(file, arg)) === textOf(file, m.expr)) hit = true;
           }
         }
         return !hit;
@@ -6296,7 +6438,7 @@ function checkFunc(pass, file, fn) {
     const path = cfg.findPath(stmt, "exit", { avoid, avoidBlock });
     const releasers = path && direct.length > 0 ? releasersOf(pass, lc.mutex, unlock) : void 0;
     if (path && releasers && setsMarker(path, releasers)) continue;
-    if (path && releasers) {
+    if (path && releasers && !releasesOnSuccess(fn, direct)) {
       const kept = /* @__PURE__ */ new Set();
       let p = path;
       while (p) {
@@ -7664,7 +7806,7 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
   const omits = documented || setter || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? void 0 : constructorOmitting(pass, owner, sel.sel.name);
   const test = tested ?? documented ?? setter ?? omits?.lit;
   if (!test) return;
-  if (!setter && !omits && !mayStoreNil(pass, key)) return;
+  if (!setter && !omits && !mayStoreNil(pass, key) && !(tested && owner.pkg === pass.pkg.importPath && !exportedName(sel.sel.name) && setterOnly(pass, key))) return;
   if (defaultedBy(pass, sel)) return;
   let handled = false;
   walkSameFunc(fn.body, (x) => {
@@ -11317,18 +11459,140 @@ function stopsAfterDefer(pass, body, d) {
     if (pos(st) < after) continue;
     if (st.kind !== "ExprStmt" && st.kind !== "ReturnStmt" && st.kind !== "AssignStmt") continue;
     let found = false;
+    let sig;
+    const signalAt = pos(st);
     walkSameFunc(st, (x) => {
       if (found || x.kind === "GoStmt") return false;
       if (x.kind === "CallExpr" && isStopSignal(pass, x)) {
         const f = unparen(x.fun);
         const root = f.kind === "SelectorExpr" ? rootIdent(f.x) : void 0;
         found = !root || pass.types.objectOf(root)?.varKind !== "local";
+        if (found) sig = x;
       }
       return !found;
     });
-    if (found) return true;
+    if (found) {
+      const skip = returnSkipping(pass, body, after, signalAt);
+      if (skip) {
+        skippedSignal.set(d, { ret: skip, signal: sig });
+        return false;
+      }
+      return true;
+    }
   }
   return false;
+}
+function lockNeededByWaited(pass, body, d, wait) {
+  if (pass.types.callee(wait)?.name !== "(*sync.WaitGroup).Wait") return void 0;
+  const wf = unparen(wait.fun);
+  const group = wf.kind === "SelectorExpr" && unparen(wf.x).kind === "SelectorExpr" ? selectorFieldKey(pass, unparen(wf.x)) : void 0;
+  if (!group) return void 0;
+  const unlocks = [];
+  for (const st of body.list ?? []) {
+    if (pos(st) >= pos(d)) break;
+    if (st.kind !== "DeferStmt") continue;
+    const u = lockCall(pass, st.call);
+    const m = u ? unparen(u.mutex) : void 0;
+    const key = m?.kind === "SelectorExpr" ? selectorFieldKey(pass, m) : void 0;
+    if (u && key && (u.method === "Unlock" || u.method === "RUnlock")) unlocks.push({ u, key });
+  }
+  if (unlocks.length === 0) return void 0;
+  const lockIn = (n, key, readHeld, depth, seen) => {
+    for (const l of lockCallsIn(pass, n)) {
+      if (l.method !== "Lock" && !(l.method === "RLock" && !readHeld)) continue;
+      const m = unparen(l.mutex);
+      if (m.kind === "SelectorExpr" && selectorFieldKey(pass, m) === key) {
+        const f = pass.fileOf(l.call);
+        if (f) return { lock: l.call, file: f };
+      }
+    }
+    if (depth >= 3) return void 0;
+    let found;
+    walkSameFunc(n, (x) => {
+      if (found) return false;
+      if (x.kind !== "CallExpr") return true;
+      const c = pass.types.callee(x);
+      const decl = c?.pkg === pass.pkg.importPath ? c.decl : void 0;
+      if (decl?.body && !seen.has(decl)) {
+        seen.add(decl);
+        found = lockIn(decl.body, key, readHeld, depth + 1, seen);
+      }
+      return !found;
+    });
+    return found;
+  };
+  for (const file of pass.files) {
+    if (!sourceMentions(file, ".Done()")) continue;
+    let out;
+    file.inspector.preorder(["GoStmt"], (g) => {
+      if (out) return;
+      const lit = unparen(g.call.fun);
+      if (lit.kind !== "FuncLit") return;
+      let done;
+      walkSameFunc(lit.body, (x) => {
+        if (done) return false;
+        if (x.kind === "CallExpr") {
+          const f = unparen(x.fun);
+          if (f.kind === "SelectorExpr" && f.sel.name === "Done" && unparen(f.x).kind === "SelectorExpr" && selectorFieldKey(pass, unparen(f.x)) === group) done = x;
+        }
+        return !done;
+      });
+      const doneCall2 = done;
+      if (!doneCall2) return;
+      const doneAt = pos(doneCall2);
+      let deferredDone2 = false;
+      walkSameFunc(lit.body, (x) => {
+        if (x.kind === "DeferStmt" && pos(x) <= doneAt && doneAt < end(x)) deferredDone2 = true;
+        return !deferredDone2;
+      });
+      if (!deferredDone2) return;
+      for (const { u, key } of unlocks) {
+        const hit = lockIn(lit.body, key, u.method === "RUnlock", 0, /* @__PURE__ */ new Set());
+        if (hit) {
+          out = { unlock: u, go: g, file, done: doneCall2, lock: hit.lock, lockFile: hit.file };
+          return;
+        }
+      }
+    });
+    if (out) return out;
+  }
+  return void 0;
+}
+var skippedSignal = /* @__PURE__ */ new WeakMap();
+function returnSkipping(pass, body, after, signalAt) {
+  const gos = [];
+  let ret;
+  walkSameFunc(body, (x) => {
+    if (ret) return false;
+    if (x.kind === "GoStmt") gos.push(x);
+    else if (x.kind === "ReturnStmt" && pos(x) > after && pos(x) < signalAt && gos.some((g) => pos(g) < pos(x))) ret = x;
+    return true;
+  });
+  if (!ret) return void 0;
+  for (const g of gos) {
+    if (pos(g) > pos(ret)) continue;
+    const f = unparen(g.call.fun);
+    if (f.kind !== "FuncLit") return void 0;
+    let wayOut = false;
+    inspect(f.body, (y) => {
+      if (wayOut) return false;
+      if (y.kind === "CommClause") {
+        const ch = commOperand(y.comm);
+        if (ch && (isTimeoutChan(pass, ch) || isDoneChan(ch))) wayOut = true;
+      } else if (y.kind === "SelectorExpr" && (y.sel.name === "Err" || y.sel.name === "Done") && isContext2(pass, y.x)) {
+        wayOut = true;
+      }
+      return !wayOut;
+    });
+    if (wayOut) return void 0;
+  }
+  return ret;
+}
+function isContext2(pass, e) {
+  if (pass.types.typeOf(e)) return isCtxType(pass, e);
+  const x = unparen(e);
+  const name = x.kind === "Ident" ? x.name : x.kind === "SelectorExpr" ? x.sel.name : "";
+  return /^ctx|Ctx$|^context$/i.test(name);
 }
 var SIGNALS_OTHERS = /* @__PURE__ */ new Set(["Done", "Unlock", "RUnlock", "Fire", "Signal", "Broadcast", "Release"]);
 function signalDeferredBefore(pass, fn, d) {
@@ -11491,6 +11755,7 @@ function sitesIn(pass, file, body) {
         else if ((buf !== "buffered" || unparen(x.chan).kind === "SelectorExpr") && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)", confidence: "medium", wayOut: true });
         else if (buf === "unbuffered") {
           if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "medium" });
+          else out.push({ node: x, text: textOf(file, x), waits: "blocks until the loop serving the unbuffered channel is free to receive it, and for good once that loop has returned", confidence: "medium", loopServed: true });
         } else if (buf === "unknown" && !receivedInPackage(pass, x.chan) && !servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives, unless the channel has room in its buffer", confidence: "medium", unknownCap: true });
         stopped = true;
         return true;
@@ -11581,18 +11846,20 @@ function run23(pass) {
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : "the function";
       const call = d.call;
+      let inHandler;
+      const usable = (s) => s?.loopServed && !(inHandler ??= !!handlerOf(pass, file, stack)) ? void 0 : s;
       const fun = unparen(call.fun);
       let site;
       let chain = [];
       let siteFile = file;
       if (fun.kind === "FuncLit") {
-        site = sitesIn(pass, file, fun.body)[0];
+        site = usable(sitesIn(pass, file, fun.body)[0]);
         if (!site) {
           const lit = g.nodeOf(fun);
           let stop;
           for (const e of lit?.out ?? []) {
             if (e.kind !== "call" && e.kind !== "defer" || e.site.kind !== "CallExpr") continue;
-            const found = searchCallees(pass, e.site, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
+            const found = searchCallees(pass, e.site, ANY_PATH, (x) => usable(firstSite(x)), MAX_DEPTH2, notCleanup);
             if (found && (stopsBeforeWait(pass, found) || boundedByCaller(pass, found, found.found.node))) continue;
             if (found && found.found.node.kind === "CallExpr" && pass.types.callee(found.found.node)?.name === "os.RemoveAll" && failureBranches(fun.body).some(([a, z]) => a <= pos(e.site) && pos(e.site) < z)) continue;
             if (found?.found.others) {
@@ -11631,7 +11898,7 @@ function run23(pass) {
             break;
           }
         } else if (g.calleeOf(call)) {
-          const found = searchCallees(pass, call, ANY_PATH, (x) => firstSite(x), MAX_DEPTH2, notCleanup);
+          const found = searchCallees(pass, call, ANY_PATH, (x) => usable(firstSite(x)), MAX_DEPTH2, notCleanup);
           if (found && !stopsBeforeWait(pass, found) && !boundedByCaller(pass, found, found.found.node)) {
             site = found.found;
             chain = found.funcs.map((x) => funcName(pass.fileOf(x.decl ?? x.lit), x.decl ?? x.lit));
@@ -11643,16 +11910,19 @@ function run23(pass) {
       if (chain.length === 0 && site.node.kind === "UnaryExpr" && releasesOwnToken(pass, stack, d, site.node)) return;
       if (site.wayOut && site.node.kind === "SendStmt" && fn?.body && takenBefore(pass, fn.body, d, site.node.chan)) return;
       const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === "CallExpr" ? site.node : call)?.name);
-      if (waitsOthers && fn?.body && stopDeferredAfter(pass, fn.body, d)) return;
-      if (waitsOthers && fn?.body && stopsBeforeDefer(pass, fn.body, d)) return;
-      if (waitsOthers && fn?.body && stopsAfterDefer(pass, fn.body, d)) return;
-      if (waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body && guardsClose(pass, fn.body, d, site.node)) return;
+      const heldLock = waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body ? lockNeededByWaited(pass, fn.body, d, site.node) : void 0;
+      if (waitsOthers && fn?.body && !heldLock && stopDeferredAfter(pass, fn.body, d)) return;
+      if (waitsOthers && fn?.body && !heldLock && stopsBeforeDefer(pass, fn.body, d)) return;
+      if (waitsOthers && fn?.body && !heldLock && stopsAfterDefer(pass, fn.body, d)) return;
+      if (waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body && !heldLock && guardsClose(pass, fn.body, d, site.node)) return;
       if (site.node.kind === "SendStmt" && !site.wayOut && fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
-      if (site.unknownCap && !handler) return;
+      if ((site.unknownCap || site.loopServed) && !handler) return;
       if (site.clientTimeout && !handler) return;
       const background = !handler && !!fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn)) && !signalDeferredBefore(pass, fn, d);
       const deferred = callText(file, call);
+      const skipped = skippedSignal.get(d);
+      const signalText = skipped ? callText(file, skipped.signal) : "";
       const where2 = site.text.includes(" line ") ? "" : ` (line ${lineOf(siteFile, site.node)})`;
       const path = site.node === call ? `deferred ${deferred}` : [`deferred ${deferred}`, ...chain, `${site.text}${where2}`].join(" → ");
       const article = /^[aeiou]/i.test(handler?.framework ?? "") ? "an" : "a";
@@ -11662,7 +11932,7 @@ function run23(pass) {
         file,
         severity: handler ? "critical" : "high",
         confidence: background && site.confidence === "high" ? "medium" : site.confidence,
-        message: `${path} ${site.waits}${held}; ${remedyFor(pass, site, waitsOthers)}`,
+        message: heldLock ? `${path} ${site.waits}, but ${textOf(file, heldLock.unlock.call)} is deferred before it and runs after it, so ${textOf(file, heldLock.unlock.mutex)} stays locked during the wait, and the goroutine started on line ${lineOf(heldLock.file, heldLock.go)} locks it (${textOf(heldLock.lockFile, heldLock.lock)} on line ${lineOf(heldLock.lockFile, heldLock.lock)}) before it can call ${textOf(heldLock.file, heldLock.done)}: ${fname} deadlocks; unlock before waiting (defer the wait before the unlock, or wait after an explicit unlock)` : skipped ? `${path} ${site.waits}${held}, and the return on line ${lineOf(file, skipped.ret)} leaves before ${signalText} (line ${lineOf(file, skipped.signal)}) tells them to stop, so the wait never ends; stop them on every path (register the signal as a defer after the wait, or let the goroutines select on ctx.Done())` : `${path} ${site.waits}${held}; ${remedyFor(pass, site, waitsOthers)}`,
         related: site.node === call ? [] : [{ node: site.node, file: siteFile, message: `${site.text} ${site.waits}` }]
       });
     });

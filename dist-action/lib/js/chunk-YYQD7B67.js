@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-IUC7WVWE.js";
-import "./chunk-ZVHFWBVV.js";
-import "./chunk-C5TEEY35.js";
+} from "./chunk-2AR5TXGV.js";
+import "./chunk-TWNEPAUT.js";
+import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/explain.ts

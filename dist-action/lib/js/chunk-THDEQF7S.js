@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-ZVHFWBVV.js";
+} from "./chunk-TWNEPAUT.js";
 import {
   __commonJS,
   __require,

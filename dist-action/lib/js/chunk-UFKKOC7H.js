@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-PZXVFHXS.js";
+} from "./chunk-THDEQF7S.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-KS265VRU.js";
+} from "./chunk-HK6LYMIB.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,18 +26,18 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-PQY2OQSN.js";
+} from "./chunk-B537FXI4.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-6MC6W5IO.js";
+import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IUC7WVWE.js";
+} from "./chunk-2AR5TXGV.js";
 import {
   docUrl
-} from "./chunk-ZVHFWBVV.js";
-import "./chunk-C5TEEY35.js";
+} from "./chunk-TWNEPAUT.js";
+import "./chunk-MECTE26U.js";
 import {
   __commonJS,
   __esm,

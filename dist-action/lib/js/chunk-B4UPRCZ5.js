@@ -3,24 +3,24 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-KS265VRU.js";
+} from "./chunk-HK6LYMIB.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-PQY2OQSN.js";
+import "./chunk-B537FXI4.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-6MC6W5IO.js";
+} from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IUC7WVWE.js";
+} from "./chunk-2AR5TXGV.js";
 import {
   docUrl
-} from "./chunk-ZVHFWBVV.js";
+} from "./chunk-TWNEPAUT.js";
 import {
   forEachChild,
   loopingLabels
-} from "./chunk-C5TEEY35.js";
+} from "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/cost.ts
