@@ -134,6 +134,44 @@ function releasedInIteration(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolea
   return !g.pathExists(d, d, releases) && any;
 }
 
+/** Undo and redo verbs: an iteration that undoes something and defers redoing it restores all at return. */
+const UNDO_REDO: readonly (readonly [RegExp, RegExp])[] = [
+  [/^clear/i, /^set/i], [/^remove/i, /^add/i], [/^disable/i, /^enable/i], [/^pause/i, /^resume/i],
+  [/^unregister/i, /^register/i], [/^detach/i, /^attach/i], [/^unmount/i, /^mount/i], [/^hide/i, /^show/i],
+  [/^suspend/i, /^resume/i], [/^uninstall/i, /^install/i], [/^unset/i, /^set/i],
+];
+
+/**
+ * Undo now, redo at return: the iteration calls a method that takes something away
+ * (`t.p.conn.clearBreakpoint(addr, kind)`) and defers the one that puts it back, on the same
+ * receiver with the same arguments (`defer t.p.conn.setBreakpoint(addr, kind)`), so that all of
+ * them are back once the function's work is done (delve's reloadGAtPC). Holding them all removed
+ * until the return is the point.
+ */
+function redoesUndone(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const f = unparen(d.call.fun);
+  if (f.kind !== 'SelectorExpr') return false;
+  const redo = f.sel.name;
+  const recv = textOf(file, f.x);
+  const args = (d.call.args ?? []).map((a) => textOf(file, a)).join(',');
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found || nodePos(x) >= nodePos(d)) return false;
+    if (x.kind !== 'CallExpr') return true;
+    const g = unparen(x.fun);
+    if (g.kind !== 'SelectorExpr' || textOf(file, g.x) !== recv) return true;
+    if ((x.args ?? []).map((a) => textOf(file, a)).join(',') !== args) return true;
+    const undo = g.sel.name;
+    for (const [u, r] of UNDO_REDO) {
+      const mu = u.exec(undo);
+      const mr = r.exec(redo);
+      if (mu && mr && undo.slice(mu[0].length).toLowerCase() === redo.slice(mr[0].length).toLowerCase()) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
 /**
  * Restore at return: the deferred literal only assigns back state that the same iteration changed
  * before the defer (`f.Hidden = true; defer func() { f.Hidden = false }()`, cobra's doc tests
@@ -927,7 +965,7 @@ function run(pass: Pass): void {
       // Called now on one branch, postponed to the return on the other: an ordering choice.
       if (postponedOnOneBranch(file, loop, d)) return;
       // Restore at return: the iteration changed state the rest of the function works with.
-      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d)) return;
+      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d) || redoesUndone(file, loop, d)) return;
       // Acquire-all: each iteration takes a token of a semaphore and defers giving it back
       // (`case sem <- struct{}{}: defer func() { <-sem }()`), to hold every token until return.
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;

@@ -98,6 +98,37 @@ abstract class Named implements NamedType {
   }
 }
 
+/**
+ * A type of cgo's pseudo-package "C" whose kind its name gives away: `C.struct_x`, `C.union_x`
+ * (structs, never nil), `C.enum_x` and the numeric names (`C.int`, `C.size_t`...). Other C names
+ * (typedefs) stay unknown.
+ */
+class CgoNamed extends Named {
+  constructor(name: string, private readonly under: Type) {
+    super('C', name);
+  }
+  underlying(): Type | undefined {
+    return this.under;
+  }
+  select(): Selection | undefined {
+    return undefined;
+  }
+}
+
+const CGO_NUMERIC: Readonly<Record<string, string>> = {
+  char: 'int8', schar: 'int8', uchar: 'uint8', short: 'int16', ushort: 'uint16', int: 'int32', uint: 'uint32',
+  long: 'int64', ulong: 'uint64', longlong: 'int64', ulonglong: 'uint64', float: 'float32', double: 'float64',
+  size_t: 'uintptr', int8_t: 'int8', int16_t: 'int16', int32_t: 'int32', int64_t: 'int64', uint8_t: 'uint8',
+  uint16_t: 'uint16', uint32_t: 'uint32', uint64_t: 'uint64', uintptr_t: 'uintptr',
+};
+
+function cgoType(name: string): Type | undefined {
+  if (/^(struct|union)_/.test(name)) return new CgoNamed(name, { kind: 'struct', fields: [] });
+  if (name.startsWith('enum_')) return new CgoNamed(name, basic('uint32'));
+  const b = CGO_NUMERIC[name];
+  return b ? new CgoNamed(name, basic(b)) : undefined;
+}
+
 class UniverseNamed extends Named {
   constructor(name: string, private readonly under: Type) {
     super('', name);
@@ -935,6 +966,7 @@ class SourcePackage implements PackageView {
         if (e.x.kind === 'Ident') {
           const o = lookupScope(scope, e.x.name);
           if (o && o.kind === 'pkgname' && o.imported) {
+            if (o.imported === 'C') return cgoType(e.sel.name);
             const m = this.u.package(o.imported)?.member(e.sel.name);
             if (m && m.kind === 'type') return m.type;
           }

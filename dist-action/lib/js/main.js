@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-AHLKTSFI.js";
+} from "./chunk-ZJ74X47R.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-2AR5TXGV.js";
-import "./chunk-TWNEPAUT.js";
+} from "./chunk-LUAWG3BN.js";
+import "./chunk-MSNBGWCT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-BKH7YE2L.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-B4UPRCZ5.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-ET33MIGW.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-L7VEUZVQ.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-YYQD7B67.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-OJLVTLCS.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-UFKKOC7H.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-VVRJ3SZJ.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-7RYOKPRQ.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-BAMF2BK2.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-BALZ5IGL.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-E7HUPKV6.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-PMKKYLUK.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-VGLA2GYV.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-CHU3TF6D.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-DAFRQRHF.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-3QIONXSE.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-UXFQ5DTL.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-4TCINILB.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

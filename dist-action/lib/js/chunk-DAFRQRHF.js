@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-THDEQF7S.js";
+} from "./chunk-Z7FYRBWT.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-HK6LYMIB.js";
+} from "./chunk-2QTGPQIW.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-B537FXI4.js";
+} from "./chunk-PBWKCLKP.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-2AR5TXGV.js";
+} from "./chunk-LUAWG3BN.js";
 import {
   docUrl
-} from "./chunk-TWNEPAUT.js";
+} from "./chunk-MSNBGWCT.js";
 import "./chunk-MECTE26U.js";
 import {
   __commonJS,

@@ -3,8 +3,8 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-2AR5TXGV.js";
-import "./chunk-TWNEPAUT.js";
+} from "./chunk-LUAWG3BN.js";
+import "./chunk-MSNBGWCT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-PNNO72C2.js";
+} from "./chunk-3HEE7ZTH.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-THDEQF7S.js";
+} from "./chunk-Z7FYRBWT.js";
 import {
   version
-} from "./chunk-AHLKTSFI.js";
+} from "./chunk-ZJ74X47R.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-HK6LYMIB.js";
+} from "./chunk-2QTGPQIW.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-B537FXI4.js";
+} from "./chunk-PBWKCLKP.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-2AR5TXGV.js";
+} from "./chunk-LUAWG3BN.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-TWNEPAUT.js";
+} from "./chunk-MSNBGWCT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -881,6 +881,50 @@ var Named = class {
     return this;
   }
 };
+var CgoNamed = class extends Named {
+  constructor(name, under2) {
+    super("C", name);
+    this.under = under2;
+  }
+  under;
+  underlying() {
+    return this.under;
+  }
+  select() {
+    return void 0;
+  }
+};
+var CGO_NUMERIC = {
+  char: "int8",
+  schar: "int8",
+  uchar: "uint8",
+  short: "int16",
+  ushort: "uint16",
+  int: "int32",
+  uint: "uint32",
+  long: "int64",
+  ulong: "uint64",
+  longlong: "int64",
+  ulonglong: "uint64",
+  float: "float32",
+  double: "float64",
+  size_t: "uintptr",
+  int8_t: "int8",
+  int16_t: "int16",
+  int32_t: "int32",
+  int64_t: "int64",
+  uint8_t: "uint8",
+  uint16_t: "uint16",
+  uint32_t: "uint32",
+  uint64_t: "uint64",
+  uintptr_t: "uintptr"
+};
+function cgoType(name) {
+  if (/^(struct|union)_/.test(name)) return new CgoNamed(name, { kind: "struct", fields: [] });
+  if (name.startsWith("enum_")) return new CgoNamed(name, basic("uint32"));
+  const b = CGO_NUMERIC[name];
+  return b ? new CgoNamed(name, basic(b)) : void 0;
+}
 var UniverseNamed = class extends Named {
   constructor(name, under2) {
     super("", name);
@@ -1686,6 +1730,7 @@ var SourcePackage = class _SourcePackage {
         if (e.x.kind === "Ident") {
           const o = lookupScope(scope, e.x.name);
           if (o && o.kind === "pkgname" && o.imported) {
+            if (o.imported === "C") return cgoType(e.sel.name);
             const m = this.u.package(o.imported)?.member(e.sel.name);
             if (m && m.kind === "type") return m.type;
           }

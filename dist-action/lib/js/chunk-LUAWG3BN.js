@@ -12,7 +12,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-TWNEPAUT.js";
+} from "./chunk-MSNBGWCT.js";
 import {
   NOPOS,
   bytesContain,
@@ -2691,6 +2691,42 @@ function releasedInIteration(pass, fn, d) {
   };
   return !g.pathExists(d, d, releases2) && any;
 }
+var UNDO_REDO = [
+  [/^clear/i, /^set/i],
+  [/^remove/i, /^add/i],
+  [/^disable/i, /^enable/i],
+  [/^pause/i, /^resume/i],
+  [/^unregister/i, /^register/i],
+  [/^detach/i, /^attach/i],
+  [/^unmount/i, /^mount/i],
+  [/^hide/i, /^show/i],
+  [/^suspend/i, /^resume/i],
+  [/^uninstall/i, /^install/i],
+  [/^unset/i, /^set/i]
+];
+function redoesUndone(file, loop, d) {
+  const f = unparen(d.call.fun);
+  if (f.kind !== "SelectorExpr") return false;
+  const redo = f.sel.name;
+  const recv = textOf(file, f.x);
+  const args = (d.call.args ?? []).map((a) => textOf(file, a)).join(",");
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found || pos(x) >= pos(d)) return false;
+    if (x.kind !== "CallExpr") return true;
+    const g = unparen(x.fun);
+    if (g.kind !== "SelectorExpr" || textOf(file, g.x) !== recv) return true;
+    if ((x.args ?? []).map((a) => textOf(file, a)).join(",") !== args) return true;
+    const undo = g.sel.name;
+    for (const [u, r] of UNDO_REDO) {
+      const mu = u.exec(undo);
+      const mr = r.exec(redo);
+      if (mu && mr && undo.slice(mu[0].length).toLowerCase() === redo.slice(mr[0].length).toLowerCase()) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
 function restoresIterationChange(file, loop, d) {
   const lit = unparen(d.call.fun);
   if (lit.kind !== "FuncLit") return false;
@@ -3303,7 +3339,7 @@ function run(pass) {
       if (fn && rollbackOnFailure(pass, fn, d)) return;
       if (fn && resultWorkAtExit(pass, fn, d)) return;
       if (postponedOnOneBranch(file, loop, d)) return;
-      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d)) return;
+      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d) || redoesUndone(file, loop, d)) return;
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
       const outer = loops[loops.length - 1];
       const dfun = unparen(d.call.fun);

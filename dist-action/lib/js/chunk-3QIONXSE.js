@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-2AR5TXGV.js";
-import "./chunk-TWNEPAUT.js";
+} from "./chunk-LUAWG3BN.js";
+import "./chunk-MSNBGWCT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

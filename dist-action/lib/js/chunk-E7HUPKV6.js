@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-PNNO72C2.js";
+} from "./chunk-3HEE7ZTH.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-THDEQF7S.js";
-import "./chunk-AHLKTSFI.js";
-import "./chunk-HK6LYMIB.js";
+import "./chunk-Z7FYRBWT.js";
+import "./chunk-ZJ74X47R.js";
+import "./chunk-2QTGPQIW.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-B537FXI4.js";
+import "./chunk-PBWKCLKP.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-2AR5TXGV.js";
-import "./chunk-TWNEPAUT.js";
+import "./chunk-LUAWG3BN.js";
+import "./chunk-MSNBGWCT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {

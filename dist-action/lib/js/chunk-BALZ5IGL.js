@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-HK6LYMIB.js";
+} from "./chunk-2QTGPQIW.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-B537FXI4.js";
+import "./chunk-PBWKCLKP.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-2AR5TXGV.js";
+} from "./chunk-LUAWG3BN.js";
 import {
   docUrl
-} from "./chunk-TWNEPAUT.js";
+} from "./chunk-MSNBGWCT.js";
 import {
   forEachChild,
   loopingLabels

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-THDEQF7S.js";
+} from "./chunk-Z7FYRBWT.js";
 import {
   version
-} from "./chunk-AHLKTSFI.js";
+} from "./chunk-ZJ74X47R.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-HK6LYMIB.js";
+} from "./chunk-2QTGPQIW.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-B537FXI4.js";
+} from "./chunk-PBWKCLKP.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-2AR5TXGV.js";
+} from "./chunk-LUAWG3BN.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-TWNEPAUT.js";
+} from "./chunk-MSNBGWCT.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -14,7 +14,7 @@ import {
   buildCallGraph,
   checkPackage,
   docUrl
-} from "./chunk-TWNEPAUT.js";
+} from "./chunk-MSNBGWCT.js";
 import {
   bytesContain,
   end,

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-B537FXI4.js";
+} from "./chunk-PBWKCLKP.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-TWNEPAUT.js";
+} from "./chunk-MSNBGWCT.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-HXDMTYUD.js";
-import "./chunk-HK6LYMIB.js";
+} from "./chunk-QY2HFWS5.js";
+import "./chunk-2QTGPQIW.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-B537FXI4.js";
+import "./chunk-PBWKCLKP.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-2AR5TXGV.js";
-import "./chunk-TWNEPAUT.js";
+import "./chunk-LUAWG3BN.js";
+import "./chunk-MSNBGWCT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-HK6LYMIB.js";
+} from "./chunk-2QTGPQIW.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-2AR5TXGV.js";
+} from "./chunk-LUAWG3BN.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-TWNEPAUT.js";
+} from "./chunk-MSNBGWCT.js";
 import {
   end,
   forEachChild,

@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-THDEQF7S.js";
+} from "./chunk-Z7FYRBWT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-2AR5TXGV.js";
-import "./chunk-TWNEPAUT.js";
+} from "./chunk-LUAWG3BN.js";
+import "./chunk-MSNBGWCT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 
