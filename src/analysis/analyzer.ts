@@ -140,6 +140,11 @@ export interface Pass {
   fileOf(node: ast.Node): PassFile | undefined;
   /** Control-flow graph of a function's body, built on first use and shared by all rules; undefined without a body. */
   cfg(fn: ast.FuncDecl | ast.FuncLit): CFG | undefined;
+  /**
+   * Whether a call is of a function of the module that always panics: its body ends in `panic`
+   * and has no return (`func Abort(code int, msg string) { panic(abortSignal{code, msg}) }`).
+   */
+  alwaysPanics(call: ast.CallExpr): boolean;
   /** The package's call graph, built on first use and shared by all rules. */
   callGraph(): CallGraph;
   /**

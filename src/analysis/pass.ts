@@ -3,7 +3,7 @@
 import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, inspect, pos as nodePos } from '../syntax/nodes.js';
 import type { TypeInfo } from '../types/api.js';
-import { buildCFG, type CFG } from '../types/cfg.js';
+import { buildCFG, exprStmtCall, isPanicCall, type CFG } from '../types/cfg.js';
 import { buildCallGraph, DEFAULT_NO_RETURN, type CallGraph } from '../types/callgraph.js';
 import type { Finding, RelatedLocation, RuleMeta, Span } from '../findings/model.js';
 import type { Diagnostic, PackageInfo, Pass, PassFile, Range } from './analyzer.js';
@@ -55,6 +55,36 @@ export class PackageContext {
   private readonly mayReturn = (call: ast.CallExpr): boolean => {
     const c = this.types.callee(call);
     return !c || !DEFAULT_NO_RETURN.has(c.name);
+  };
+
+  /** Per function declaration: whether every path through its body ends in `panic` (see panics). */
+  private readonly panickers = new WeakMap<ast.FuncDecl, boolean>();
+
+  /**
+   * A call of a function of the module that always panics (`web.Abort(code, msg)` whose body ends
+   * in `panic(abort{...})` with no return anywhere): the CFG ends the caller's path there like a
+   * panic of its own.
+   */
+  readonly alwaysPanics = (call: ast.CallExpr): boolean => {
+    const c = this.types.callee(call);
+    if (!c || (c.kind !== 'func' && c.kind !== 'method') || !c.pkg) return false;
+    const decl = c.pkg === this.pkg.importPath ? c.decl : this.moduleFuncOf?.(c.pkg, c.short, c.recv?.name, 'panic');
+    if (!decl?.body) return false;
+    let v = this.panickers.get(decl);
+    if (v === undefined) {
+      const list = decl.body.list ?? [];
+      const last = list[list.length - 1];
+      const lastCall = last ? exprStmtCall(last) : null;
+      v = !!lastCall && isPanicCall(lastCall);
+      if (v) {
+        inspect(decl.body, (x) => {
+          if (x.kind === 'ReturnStmt') v = false;
+          return v === true && x.kind !== 'FuncLit';
+        });
+      }
+      this.panickers.set(decl, v);
+    }
+    return v;
   };
 
   cfg(fn: ast.FuncDecl | ast.FuncLit): CFG | undefined {
@@ -113,6 +143,10 @@ export class PassImpl implements Pass {
 
   fileOf(node: ast.Node): PassFile | undefined {
     return this.ctx.fileOf(node);
+  }
+
+  alwaysPanics(call: ast.CallExpr): boolean {
+    return this.ctx.alwaysPanics(call);
   }
 
   cfg(fn: ast.FuncDecl | ast.FuncLit): CFG | undefined {

@@ -13,7 +13,7 @@ import { BLOCKING_LOCKS, TIMEOUT_CHANNELS } from './catalog.js';
 import {
   argumentFor, blockingCall, fieldStores, callGraphOf, type CallTrail, callText, ctxBounded, definingValue, enclosingFunc, funcName, lineOf, lockCall, lockCallsIn,
   methodCallOn, requestHandler, rootIdent, sameExpr, searchCallees, textOf, walkSameFunc, enclosingFuncDecl, listHolding, stmtListOf, type FuncNode, type HandlerMatch, bodyNeeds, inTestCode, groupGoOf, inModule, ioOnConn,
-  selectorFieldKey, sourceMentions, type LockCall,
+  selectorFieldKey, sourceMentions, type LockCall, boundCall,
 } from './helpers.js';
 
 const ID = 'defer-blocking-call';
@@ -1310,6 +1310,8 @@ function run(pass: Pass): void {
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : 'the function';
       const call = d.call;
+      // The deferred call as if written on the method value a variable holds (see boundCall).
+      let direct = call;
       // A send to a loop-served channel counts only where it holds a response; elsewhere the
       // search goes on past it.
       let inHandler: boolean | undefined;
@@ -1344,17 +1346,20 @@ function run(pass: Pass): void {
           }
         }
       } else {
-        const b = blockingCall(pass, call);
+        // Also through a method value held in a variable (`wait := h.inflight.Wait; defer wait()`).
+        const bound = boundCall(pass, call);
+        direct = bound;
+        const b = blockingCall(pass, bound);
         if (b) {
           if (BLOCKING_LOCKS.has(b.name)) {
-            const l = lockCall(pass, call);
+            const l = lockCall(pass, bound);
             if (l && touchedBefore(pass, fn, d, l.mutex)) return;
           }
-          if (removesFile(pass, b.name, call)) return;
+          if (removesFile(pass, b.name, bound)) return;
           // `defer os.RemoveAll(dir)` of the function's own scratch directory: the standard
           // cleanup, and usually small, but its size (and so the wait) is not bounded here.
-          const timed = clientHasTimeout(pass, call);
-          const conf = removesTempDir(pass, b.name, call) || timed ? 'medium' : ctxConfidence(pass, call);
+          const timed = clientHasTimeout(pass, bound);
+          const conf = removesTempDir(pass, b.name, bound) || timed ? 'medium' : ctxConfidence(pass, bound);
           if (!conf) return;
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf, ...(timed ? { clientTimeout: true } : {}) };
         } else if (fun.kind === 'CallExpr' && g.calleeOf(fun)?.decl?.body) {
@@ -1385,11 +1390,11 @@ function run(pass: Pass): void {
       if (site.wayOut && site.node.kind === 'SendStmt' && fn?.body && takenBefore(pass, fn.body, d, site.node.chan)) return;
       // `defer wg.Wait(); ...; defer close(stop)` (or `defer cancel()`): deferred calls run last in,
       // first out, so the goroutines are told to stop before the wait: a shutdown handshake.
-      const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === 'CallExpr' ? site.node : call)?.name);
+      const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node === call ? direct : site.node.kind === 'CallExpr' ? site.node : call)?.name);
       // A group wait that runs while the function still holds a mutex (its unlock deferred
       // earlier, so it runs after the wait), for goroutines that take that mutex before their
       // Done: no stop signal helps, they cannot get there.
-      const heldLock = waitsOthers && chain.length === 0 && site.node.kind === 'CallExpr' && fn?.body ? lockNeededByWaited(pass, fn.body, d, site.node) : undefined;
+      const heldLock = waitsOthers && chain.length === 0 && site.node.kind === 'CallExpr' && fn?.body ? lockNeededByWaited(pass, fn.body, d, site.node === call ? direct : site.node) : undefined;
       if (waitsOthers && fn?.body && !heldLock && stopDeferredAfter(pass, fn.body, d)) return;
       // `p.terminate(true); defer func() { p.report() }()`: told to stop before the defer is even registered.
       if (waitsOthers && fn?.body && !heldLock && stopsBeforeDefer(pass, fn.body, d)) return;

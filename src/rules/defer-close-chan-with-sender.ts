@@ -36,6 +36,8 @@ interface Sender {
   signals: string[];
   /** Some sends are in functions the goroutine hands the channel to. */
   viaCall: boolean;
+  /** With no send in sight: the call out of sight that takes the channel as a send-only parameter. */
+  opaqueCall?: ast.CallExpr;
 }
 
 function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
@@ -46,6 +48,7 @@ function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
   const signals: string[] = [];
   let viaCall = false;
   const seen = new Set<ast.FuncDecl>();
+  let opaque: ast.CallExpr | undefined;
   inspect(target.fn.body, (x) => {
     if (x.kind === 'SendStmt') {
       const k = refKey(pass, x.chan, subst);
@@ -59,9 +62,13 @@ function senderOf(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
       const before = sends.length;
       calleeSends(pass, x, subst, key, sends, seen, 0);
       if (sends.length > before) viaCall = true;
+      // Or to a function out of sight whose parameter for it is send-only (`errc <- p(ctx, out)`
+      // with `type Producer func(ctx context.Context, out chan<- Record) error`).
+      else if (!opaque && handsToSendParam(pass, x, key, subst)) opaque = x;
     }
     return true;
   });
+  if (sends.length === 0 && opaque) return { target, sends, signals, viaCall: true, opaqueCall: opaque };
   return sends.length > 0 ? { target, sends, signals, viaCall } : undefined;
 }
 
@@ -476,20 +483,32 @@ function launchesOf(pass: Pass, body: ast.BlockStmt, key: string): Launch[] {
  */
 function opaqueSender(pass: Pass, go: ast.GoStmt, key: string): Sender | undefined {
   if (unparen(go.call.fun).kind === 'FuncLit' || goTarget(pass, go)) return undefined;
-  const c = pass.types.callee(go.call);
+  if (!handsToSendParam(pass, go.call, key)) return undefined;
+  return opaqueSenderOf(go);
+}
+
+/**
+ * Whether a call of a function out of sight (no body in the package: a func value, a function of
+ * another package) is given the channel for a send-only parameter: by its type, it sends on it.
+ */
+function handsToSendParam(pass: Pass, call: ast.CallExpr, key: string, subst?: ReadonlyMap<unknown, string>): boolean {
+  const c = pass.types.callee(call);
+  if (c?.decl?.body && c.pkg === pass.pkg.importPath) return false;
   const sig = c?.sig ?? (() => {
-    const t = pass.types.typeOf(go.call.fun);
+    const t = pass.types.typeOf(call.fun);
     const u = t?.kind === 'named' ? t.underlying() : t;
     return u?.kind === 'signature' ? u : undefined;
   })();
-  if (!sig || go.call.ellipsis !== -1) return undefined;
-  const sends = (go.call.args ?? []).some((a, i) => {
-    if (!sameRefKey(refKey(pass, a), key)) return false;
+  if (!sig || call.ellipsis !== -1) return false;
+  return (call.args ?? []).some((a, i) => {
+    if (!sameRefKey(refKey(pass, a, subst), key)) return false;
     const pt = sig.params[i]?.type;
     const t = pt?.kind === 'named' ? pt.underlying() : pt;
     return t?.kind === 'chan' && t.dir === 'send';
   });
-  if (!sends) return undefined;
+}
+
+function opaqueSenderOf(go: ast.GoStmt): Sender {
   const lit: ast.FuncLit = {
     kind: 'FuncLit',
     type: { kind: 'FuncType', func: go.go, typeParams: null, params: { kind: 'FieldList', opening: go.go, list: null, closing: go.go }, results: null },
@@ -641,7 +660,7 @@ function run(pass: Pass): void {
             node: c.inLiteral ? c.close : c.defer,
             file,
             confidence: byName ? 'medium' : 'high',
-            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (${opaque ? `${textOf(file, go.call.fun)} takes it as a send-only chan<- parameter` : `line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ''}`}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (${opaque ? `${textOf(file, (s.opaqueCall ?? go.call).fun)} takes it as a send-only chan<- parameter` : `line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ''}`}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
             related,
           });
           break;

@@ -173,6 +173,24 @@ function redoesUndone(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean
 }
 
 /**
+ * Removal postponed past the iteration: the loop ranges over a collection of a value
+ * (`for _, l := range er.listeners`) and the deferred call removes from that value (`defer
+ * er.removeHandler(l.handler)` for once-listeners): removing while ranging would disturb the
+ * iteration, so the removals wait until the function is done with it (playwright-go's event
+ * emitter).
+ */
+function removesFromRanged(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+  if (loop.kind !== 'RangeStmt') return false;
+  const f = unparen(d.call.fun);
+  if (f.kind !== 'SelectorExpr' || !/^(remove|delete|unregister|drop|evict|forget|detach)/i.test(f.sel.name)) return false;
+  const ranged = unparen(loop.x);
+  if (ranged.kind !== 'SelectorExpr') return false;
+  const owner = textOf(file, ranged.x);
+  const recv = textOf(file, f.x);
+  return recv === owner || recv === textOf(file, ranged);
+}
+
+/**
  * Restore at return: the deferred literal only assigns back state that the same iteration changed
  * before the defer (`f.Hidden = true; defer func() { f.Hidden = false }()`, cobra's doc tests
  * hiding flags for what runs after the loop), or a snapshot of it taken at the defer (raft's test
@@ -965,7 +983,7 @@ function run(pass: Pass): void {
       // Called now on one branch, postponed to the return on the other: an ordering choice.
       if (postponedOnOneBranch(file, loop, d)) return;
       // Restore at return: the iteration changed state the rest of the function works with.
-      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d) || redoesUndone(file, loop, d)) return;
+      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d) || redoesUndone(file, loop, d) || removesFromRanged(file, loop, d)) return;
       // Acquire-all: each iteration takes a token of a semaphore and defers giving it back
       // (`case sem <- struct{}{}: defer func() { <-sem }()`), to hold every token until return.
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;

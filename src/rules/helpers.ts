@@ -1934,12 +1934,18 @@ const MODULE_TRANSACTION: WriteResource = { what: 'transaction', verb: 'from', r
  */
 function moduleTransaction(pass: Pass, call: ast.CallExpr): WriteResource | undefined {
   const c = pass.types.callee(call);
-  if (c?.kind !== 'method' || !/^Begin(Tx)?$/.test(c.short) || !c.pkg || !inModule(pass, c.pkg)) return undefined;
+  if ((c?.kind !== 'method' && c?.kind !== 'interface') || !/^Begin(Tx)?$/.test(c.short) || !c.pkg || !inModule(pass, c.pkg)) return undefined;
   const results = c.sig?.results ?? [];
   let t = results[0]?.type;
   if (t?.kind === 'pointer') t = t.elem;
   if (t?.kind !== 'named' || !inModule(pass, t.pkg)) return undefined;
   const named = t;
+  // A transaction interface of the module (`type Tx interface { Exec(...); Commit() error; Rollback() error }`).
+  const u = named.underlying();
+  if (u?.kind === 'interface') {
+    const names = new Set(u.methods.map((m) => m.name));
+    return names.has('Rollback') && names.has('Commit') ? MODULE_TRANSACTION : undefined;
+  }
   const has = (m: string): boolean =>
     named.pkg === pass.pkg.importPath
       ? pass.files.some((f) => (f.file.decls ?? []).some((d) => d.kind === 'FuncDecl' && d.name.name === m && recvTypeName(d) === named.name))

@@ -5,7 +5,7 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, EditInput, FixInput, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { nodeContains, walkNode, type Block, type CFG } from '../types/cfg.js';
+import { buildCFG, exprStmtCall, isPanicCall, nodeContains, walkNode, type Block, type CFG } from '../types/cfg.js';
 import type { CallEdge } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
@@ -632,8 +632,21 @@ function errorBranchKeeps(pass: Pass, file: PassFile, call: ast.CallExpr): ast.R
 
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
   if (!fn.body || !callsMethodNamed(fn.body, LOCKS)) return;
-  const cfg = cfgOf(pass, fn);
+  let cfg = cfgOf(pass, fn);
   if (!cfg) return;
+  // A call of a module function that always panics (`web.Abort(401, "...")`) ends its path like a
+  // panic of its own: whoever recovers it carries on with the lock held.
+  let panicking = false;
+  walkNode(fn.body, (x) => {
+    if (panicking || x.kind === 'FuncLit') return false;
+    const c = x.kind === 'ExprStmt' ? exprStmtCall(x) : null;
+    if (c && !isPanicCall(c) && pass.alwaysPanics(c)) panicking = true;
+    return !panicking;
+  });
+  if (panicking) {
+    const g = callGraphOf(pass);
+    cfg = buildCFG(fn.body, { mayReturn: (c) => g.mayReturn(c), panics: (c) => pass.alwaysPanics(c) });
+  }
   const locks: { stmt: ast.ExprStmt; lc: LockCall }[] = [];
   for (const ref of cfg.entries({ liveOnly: true })) {
     const lc = lockStmt(pass, ref.node);
@@ -748,13 +761,13 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
       // It matters only if something recovers: high, not critical. A constant message
       // (`panic("unreachable")`) is an assertion that should never fire: low confidence.
       const call = last.kind === 'ExprStmt' ? unparen(last.x) : undefined;
-      const arg = call?.kind === 'CallExpr' && call.args?.length === 1 ? unparen(call.args[0]!) : undefined;
+      const arg = call?.kind === 'CallExpr' && isPanicCall(call) && call.args?.length === 1 ? unparen(call.args[0]!) : undefined;
       pass.report({
         node: stmt,
         file,
         severity: 'high',
         confidence: arg?.kind === 'BasicLit' ? 'low' : 'medium',
-        message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released before the panic on line ${lineOf(file, last)}: if anything recovers it (net/http recovers handler panics, and so do worker pools), ${held} stays locked and the next ${mu}.Lock() deadlocks; use defer ${mu}.${unlock}() right after the lock, which also runs when panicking`,
+        message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released before ${call?.kind === 'CallExpr' && !isPanicCall(call) ? `${textOf(file, call)} on line ${lineOf(file, last)}, which always panics` : `the panic on line ${lineOf(file, last)}`}: if anything recovers it (net/http recovers handler panics, and so do worker pools), ${held} stays locked and the next ${mu}.Lock() deadlocks; use defer ${mu}.${unlock}() right after the lock, which also runs when panicking`,
         related: [{ node: last, message: 'panics with the lock held' }],
       });
       continue;

@@ -132,6 +132,8 @@ export type To = ast.Node | ((n: ast.Node) => boolean) | 'exit' | 'noreturn' | '
 export interface BuildOptions {
   /** False for calls that never return (os.Exit, log.Fatal, (*testing.T).FailNow). `panic` is always treated as not returning. */
   mayReturn?: (call: ast.CallExpr) => boolean;
+  /** True for calls of functions that always panic (a helper whose every path ends in `panic`). */
+  panics?: (call: ast.CallExpr) => boolean;
 }
 
 function isBlock(x: unknown): x is Block {
@@ -578,7 +580,7 @@ class Builder {
   readonly returns: ast.ReturnStmt[] = [];
   readonly problems: string[] = [];
 
-  constructor(private readonly mayReturn: (call: ast.CallExpr) => boolean) {
+  constructor(private readonly mayReturn: (call: ast.CallExpr) => boolean, private readonly panicsVia: (call: ast.CallExpr) => boolean = () => false) {
     this.current = this.newBlock('entry', null);
     this.exit = makeBlock('exit', null);
     this.exit.term = 'exit';
@@ -652,7 +654,7 @@ class Builder {
         this.add(s);
         const call = exprStmtCall(s);
         if (call) {
-          const panics = isPanicCall(call);
+          const panics = isPanicCall(call) || this.panicsVia(call);
           if (panics || !this.mayReturn(call)) {
             this.current.term = panics ? 'panic' : 'noreturn';
             this.current.noReturn = true;
@@ -927,7 +929,7 @@ function makeBlock(kind: BlockKind, stmt: ast.Stmt | null): Block {
  * stack gives a CFGBuildError, never a crash.
  */
 export function buildCFG(body: ast.BlockStmt, opts: BuildOptions = {}): CFG {
-  const b = new Builder(opts.mayReturn ?? (() => true));
+  const b = new Builder(opts.mayReturn ?? (() => true), opts.panics);
   try {
     b.stmtList(body.list);
   } catch (e) {

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-ZJ74X47R.js";
+} from "./chunk-PHFYRVNC.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -101,3 +101,41 @@ func drainWith(ctx context.Context, sink func(ctx context.Context, in <-chan int
 	}()
 	return in
 }
+
+// A producer called inside the goroutine's literal sends on out too; the first error returns
+// and closes out while the other producers still run.
+func mergeFirstError(ctx context.Context, ps []producer, out chan<- int) error {
+	defer close(out) // want `defer close\(out\) in mergeFirstError closes out when mergeFirstError returns, but the goroutine started on line \d+ can still send on it \(p takes it as a send-only chan<- parameter\)`
+	errc := make(chan error, len(ps))
+	for _, p := range ps {
+		go func() {
+			p(ctx, out)
+			errc <- ctx.Err()
+		}()
+	}
+	for range ps {
+		if err := <-errc; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Every producer's result is received before the close.
+func mergeAllResults(ctx context.Context, ps []producer, out chan<- int) error {
+	defer close(out)
+	errc := make(chan error, len(ps))
+	for _, p := range ps {
+		go func() {
+			p(ctx, out)
+			errc <- ctx.Err()
+		}()
+	}
+	var first error
+	for range ps {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

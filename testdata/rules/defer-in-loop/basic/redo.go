@@ -36,3 +36,41 @@ func armAll(c *breakpointConn, addrs []uint64, base uint64) error {
 	}
 	return nil
 }
+
+type listener struct {
+	once    bool
+	handler func()
+}
+
+type emitter struct {
+	listeners []listener
+}
+
+func (e *emitter) removeHandler(h func()) {
+	for i, l := range e.listeners {
+		if &l.handler == &h {
+			e.listeners = append(e.listeners[:i], e.listeners[i+1:]...)
+			return
+		}
+	}
+}
+
+// Once-listeners are removed after the loop over the same list is done: removing them while
+// ranging over it would disturb the iteration.
+func (e *emitter) emit() int {
+	for _, l := range e.listeners {
+		if l.once {
+			defer e.removeHandler(l.handler)
+		}
+		l.handler()
+	}
+	return len(e.listeners)
+}
+
+// A removal from another collection than the one ranged over piles up for nothing.
+func (e *emitter) emitAll(others []*emitter) {
+	for _, o := range others {
+		defer o.removeHandler(nil) // want `the deferred o\.removeHandler\(nil\) runs only when emitter\.emitAll returns`
+		o.emit()
+	}
+}

@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-Z7FYRBWT.js";
+} from "./chunk-G24IAENP.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-LUAWG3BN.js";
-import "./chunk-MSNBGWCT.js";
+} from "./chunk-FNR77CAJ.js";
+import "./chunk-J5ZKFTW3.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-2QTGPQIW.js";
+} from "./chunk-4ZTCQ66A.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-PBWKCLKP.js";
+import "./chunk-FKOXXUQR.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LUAWG3BN.js";
+} from "./chunk-FNR77CAJ.js";
 import {
   docUrl
-} from "./chunk-MSNBGWCT.js";
+} from "./chunk-J5ZKFTW3.js";
 import {
   forEachChild,
   loopingLabels

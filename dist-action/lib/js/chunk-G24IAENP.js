@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-MSNBGWCT.js";
+} from "./chunk-J5ZKFTW3.js";
 import {
   __commonJS,
   __require,

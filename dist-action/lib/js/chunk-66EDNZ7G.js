@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-3HEE7ZTH.js";
+} from "./chunk-VSJNM7BO.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-Z7FYRBWT.js";
+} from "./chunk-G24IAENP.js";
 import {
   version
-} from "./chunk-ZJ74X47R.js";
+} from "./chunk-PHFYRVNC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-2QTGPQIW.js";
+} from "./chunk-4ZTCQ66A.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-PBWKCLKP.js";
+} from "./chunk-FKOXXUQR.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LUAWG3BN.js";
+} from "./chunk-FNR77CAJ.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-MSNBGWCT.js";
+} from "./chunk-J5ZKFTW3.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

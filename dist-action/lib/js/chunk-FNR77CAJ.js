@@ -6,13 +6,15 @@ import {
   buildCallGraph,
   calledName,
   docUrl,
+  exprStmtCall,
+  isPanicCall,
   nodeContains,
   returnedLits,
   severityRank,
   shortNameOf,
   under,
   walkNode
-} from "./chunk-MSNBGWCT.js";
+} from "./chunk-J5ZKFTW3.js";
 import {
   NOPOS,
   bytesContain,
@@ -1763,12 +1765,17 @@ function writeOrigin(pass, file, e, dependent = false) {
 var MODULE_TRANSACTION = { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" };
 function moduleTransaction(pass, call) {
   const c = pass.types.callee(call);
-  if (c?.kind !== "method" || !/^Begin(Tx)?$/.test(c.short) || !c.pkg || !inModule(pass, c.pkg)) return void 0;
+  if (c?.kind !== "method" && c?.kind !== "interface" || !/^Begin(Tx)?$/.test(c.short) || !c.pkg || !inModule(pass, c.pkg)) return void 0;
   const results = c.sig?.results ?? [];
   let t = results[0]?.type;
   if (t?.kind === "pointer") t = t.elem;
   if (t?.kind !== "named" || !inModule(pass, t.pkg)) return void 0;
   const named = t;
+  const u = named.underlying();
+  if (u?.kind === "interface") {
+    const names = new Set(u.methods.map((m) => m.name));
+    return names.has("Rollback") && names.has("Commit") ? MODULE_TRANSACTION : void 0;
+  }
   const has = (m) => named.pkg === pass.pkg.importPath ? pass.files.some((f) => (f.file.decls ?? []).some((d) => d.kind === "FuncDecl" && d.name.name === m && recvTypeName(d) === named.name)) : !!pass.moduleFunc(named.pkg, m, named.name);
   return has("Rollback") && has("Commit") ? MODULE_TRANSACTION : void 0;
 }
@@ -2727,6 +2734,16 @@ function redoesUndone(file, loop, d) {
   });
   return found;
 }
+function removesFromRanged(file, loop, d) {
+  if (loop.kind !== "RangeStmt") return false;
+  const f = unparen(d.call.fun);
+  if (f.kind !== "SelectorExpr" || !/^(remove|delete|unregister|drop|evict|forget|detach)/i.test(f.sel.name)) return false;
+  const ranged = unparen(loop.x);
+  if (ranged.kind !== "SelectorExpr") return false;
+  const owner = textOf(file, ranged.x);
+  const recv = textOf(file, f.x);
+  return recv === owner || recv === textOf(file, ranged);
+}
 function restoresIterationChange(file, loop, d) {
   const lit = unparen(d.call.fun);
   if (lit.kind !== "FuncLit") return false;
@@ -3339,7 +3356,7 @@ function run(pass) {
       if (fn && rollbackOnFailure(pass, fn, d)) return;
       if (fn && resultWorkAtExit(pass, fn, d)) return;
       if (postponedOnOneBranch(file, loop, d)) return;
-      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d) || redoesUndone(file, loop, d)) return;
+      if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d) || redoesUndone(file, loop, d) || removesFromRanged(file, loop, d)) return;
       if (releasesTokenTakenInLoop(pass, file, loop, d)) return;
       const outer = loops[loops.length - 1];
       const dfun = unparen(d.call.fun);
@@ -3747,6 +3764,7 @@ function senderOf(pass, go, key) {
   const signals = [];
   let viaCall = false;
   const seen = /* @__PURE__ */ new Set();
+  let opaque;
   inspect(target.fn.body, (x) => {
     if (x.kind === "SendStmt") {
       const k = refKey(pass, x.chan, subst);
@@ -3759,9 +3777,11 @@ function senderOf(pass, go, key) {
       const before = sends.length;
       calleeSends(pass, x, subst, key, sends, seen, 0);
       if (sends.length > before) viaCall = true;
+      else if (!opaque && handsToSendParam(pass, x, key, subst)) opaque = x;
     }
     return true;
   });
+  if (sends.length === 0 && opaque) return { target, sends, signals, viaCall: true, opaqueCall: opaque };
   return sends.length > 0 ? { target, sends, signals, viaCall } : void 0;
 }
 function calleeSends(pass, call, subst, key, out, seen, depth) {
@@ -4055,20 +4075,26 @@ function launchesOf(pass, body, key) {
 }
 function opaqueSender(pass, go, key) {
   if (unparen(go.call.fun).kind === "FuncLit" || goTarget(pass, go)) return void 0;
-  const c = pass.types.callee(go.call);
+  if (!handsToSendParam(pass, go.call, key)) return void 0;
+  return opaqueSenderOf(go);
+}
+function handsToSendParam(pass, call, key, subst) {
+  const c = pass.types.callee(call);
+  if (c?.decl?.body && c.pkg === pass.pkg.importPath) return false;
   const sig = c?.sig ?? (() => {
-    const t = pass.types.typeOf(go.call.fun);
+    const t = pass.types.typeOf(call.fun);
     const u = t?.kind === "named" ? t.underlying() : t;
     return u?.kind === "signature" ? u : void 0;
   })();
-  if (!sig || go.call.ellipsis !== -1) return void 0;
-  const sends = (go.call.args ?? []).some((a, i) => {
-    if (!sameRefKey(refKey(pass, a), key)) return false;
+  if (!sig || call.ellipsis !== -1) return false;
+  return (call.args ?? []).some((a, i) => {
+    if (!sameRefKey(refKey(pass, a, subst), key)) return false;
     const pt = sig.params[i]?.type;
     const t = pt?.kind === "named" ? pt.underlying() : pt;
     return t?.kind === "chan" && t.dir === "send";
   });
-  if (!sends) return void 0;
+}
+function opaqueSenderOf(go) {
   const lit = {
     kind: "FuncLit",
     type: { kind: "FuncType", func: go.go, typeParams: null, params: { kind: "FieldList", opening: go.go, list: null, closing: go.go }, results: null },
@@ -4196,7 +4222,7 @@ function run5(pass) {
             node: c.inLiteral ? c.close : c.defer,
             file,
             confidence: byName ? "medium" : "high",
-            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (${opaque ? `${textOf(file, go.call.fun)} takes it as a send-only chan<- parameter` : `line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ""}`}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
+            message: `${what} closes ${ch} when ${fname} returns, but ${started} can still send on it (${opaque ? `${textOf(file, (s.opaqueCall ?? go.call).fun)} takes it as a send-only chan<- parameter` : `line ${lineOf(sendFile, send)}${sendFile !== file ? ` of ${sendFile.path}` : ""}`}) and ${how}: the late send panics with "send on closed channel"; wait for every sender (sync.WaitGroup) before returning, or let the sending side close the channel`,
             related
           });
           break;
@@ -6405,8 +6431,19 @@ function errorBranchKeeps(pass, file, call) {
 }
 function checkFunc(pass, file, fn) {
   if (!fn.body || !callsMethodNamed(fn.body, LOCKS)) return;
-  const cfg = cfgOf(pass, fn);
+  let cfg = cfgOf(pass, fn);
   if (!cfg) return;
+  let panicking = false;
+  walkNode(fn.body, (x) => {
+    if (panicking || x.kind === "FuncLit") return false;
+    const c = x.kind === "ExprStmt" ? exprStmtCall(x) : null;
+    if (c && !isPanicCall(c) && pass.alwaysPanics(c)) panicking = true;
+    return !panicking;
+  });
+  if (panicking) {
+    const g = callGraphOf(pass);
+    cfg = buildCFG(fn.body, { mayReturn: (c) => g.mayReturn(c), panics: (c) => pass.alwaysPanics(c) });
+  }
   const locks = [];
   for (const ref of cfg.entries({ liveOnly: true })) {
     const lc = lockStmt(pass, ref.node);
@@ -6490,13 +6527,13 @@ function checkFunc(pass, file, fn) {
       const last = toPanic?.[toPanic.length - 1]?.nodes.at(-1);
       if (!toPanic || !last) continue;
       const call = last.kind === "ExprStmt" ? unparen(last.x) : void 0;
-      const arg = call?.kind === "CallExpr" && call.args?.length === 1 ? unparen(call.args[0]) : void 0;
+      const arg = call?.kind === "CallExpr" && isPanicCall(call) && call.args?.length === 1 ? unparen(call.args[0]) : void 0;
       pass.report({
         node: stmt,
         file,
         severity: "high",
         confidence: arg?.kind === "BasicLit" ? "low" : "medium",
-        message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released before the panic on line ${lineOf(file, last)}: if anything recovers it (net/http recovers handler panics, and so do worker pools), ${held} stays locked and the next ${mu}.Lock() deadlocks; use defer ${mu}.${unlock}() right after the lock, which also runs when panicking`,
+        message: `${mu}.${lc.method}() on line ${lineOf(file, stmt)} is not released before ${call?.kind === "CallExpr" && !isPanicCall(call) ? `${textOf(file, call)} on line ${lineOf(file, last)}, which always panics` : `the panic on line ${lineOf(file, last)}`}: if anything recovers it (net/http recovers handler panics, and so do worker pools), ${held} stays locked and the next ${mu}.Lock() deadlocks; use defer ${mu}.${unlock}() right after the lock, which also runs when panicking`,
         related: [{ node: last, message: "panics with the lock held" }]
       });
       continue;
@@ -11882,6 +11919,7 @@ function run23(pass) {
       const fn = enclosingFunc(stack);
       const fname = fn ? funcName(file, fn) : "the function";
       const call = d.call;
+      let direct = call;
       let inHandler;
       const usable = (s) => s?.loopServed && !(inHandler ??= !!handlerOf(pass, file, stack)) ? void 0 : s;
       const fun = unparen(call.fun);
@@ -11911,15 +11949,17 @@ function run23(pass) {
           }
         }
       } else {
-        const b = blockingCall(pass, call);
+        const bound = boundCall(pass, call);
+        direct = bound;
+        const b = blockingCall(pass, bound);
         if (b) {
           if (BLOCKING_LOCKS.has(b.name)) {
-            const l = lockCall(pass, call);
+            const l = lockCall(pass, bound);
             if (l && touchedBefore(pass, fn, d, l.mutex)) return;
           }
-          if (removesFile(pass, b.name, call)) return;
-          const timed = clientHasTimeout(pass, call);
-          const conf = removesTempDir(pass, b.name, call) || timed ? "medium" : ctxConfidence(pass, call);
+          if (removesFile(pass, b.name, bound)) return;
+          const timed = clientHasTimeout(pass, bound);
+          const conf = removesTempDir(pass, b.name, bound) || timed ? "medium" : ctxConfidence(pass, bound);
           if (!conf) return;
           site = { node: call, text: callText(file, call), waits: b.waits, confidence: conf, ...timed ? { clientTimeout: true } : {} };
         } else if (fun.kind === "CallExpr" && g.calleeOf(fun)?.decl?.body) {
@@ -11945,8 +11985,8 @@ function run23(pass) {
       if (!site) return;
       if (chain.length === 0 && site.node.kind === "UnaryExpr" && releasesOwnToken(pass, stack, d, site.node)) return;
       if (site.wayOut && site.node.kind === "SendStmt" && fn?.body && takenBefore(pass, fn.body, d, site.node.chan)) return;
-      const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node.kind === "CallExpr" ? site.node : call)?.name);
-      const heldLock = waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body ? lockNeededByWaited(pass, fn.body, d, site.node) : void 0;
+      const waitsOthers = site.others ?? waitsForOthers(site.node, pass.types.callee(site.node === call ? direct : site.node.kind === "CallExpr" ? site.node : call)?.name);
+      const heldLock = waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body ? lockNeededByWaited(pass, fn.body, d, site.node === call ? direct : site.node) : void 0;
       if (waitsOthers && fn?.body && !heldLock && stopDeferredAfter(pass, fn.body, d)) return;
       if (waitsOthers && fn?.body && !heldLock && stopsBeforeDefer(pass, fn.body, d)) return;
       if (waitsOthers && fn?.body && !heldLock && stopsAfterDefer(pass, fn.body, d)) return;

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-Z7FYRBWT.js";
+} from "./chunk-G24IAENP.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-2QTGPQIW.js";
+} from "./chunk-4ZTCQ66A.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-PBWKCLKP.js";
+} from "./chunk-FKOXXUQR.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-LUAWG3BN.js";
+} from "./chunk-FNR77CAJ.js";
 import {
   docUrl
-} from "./chunk-MSNBGWCT.js";
+} from "./chunk-J5ZKFTW3.js";
 import "./chunk-MECTE26U.js";
 import {
   __commonJS,

@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-2QTGPQIW.js";
+} from "./chunk-4ZTCQ66A.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-LUAWG3BN.js";
+} from "./chunk-FNR77CAJ.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-MSNBGWCT.js";
+} from "./chunk-J5ZKFTW3.js";
 import {
   end,
   forEachChild,

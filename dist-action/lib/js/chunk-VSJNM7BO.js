@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-Z7FYRBWT.js";
+} from "./chunk-G24IAENP.js";
 import {
   version
-} from "./chunk-ZJ74X47R.js";
+} from "./chunk-PHFYRVNC.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-2QTGPQIW.js";
+} from "./chunk-4ZTCQ66A.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-PBWKCLKP.js";
+} from "./chunk-FKOXXUQR.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-LUAWG3BN.js";
+} from "./chunk-FNR77CAJ.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-MSNBGWCT.js";
+} from "./chunk-J5ZKFTW3.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -3303,13 +3303,15 @@ var Loop = class {
   }
 };
 var Builder = class {
-  constructor(mayReturn) {
+  constructor(mayReturn, panicsVia = () => false) {
     this.mayReturn = mayReturn;
+    this.panicsVia = panicsVia;
     this.current = this.newBlock("entry", null);
     this.exit = makeBlock("exit", null);
     this.exit.term = "exit";
   }
   mayReturn;
+  panicsVia;
   blocks = [];
   exit;
   current;
@@ -3382,7 +3384,7 @@ var Builder = class {
         this.add(s);
         const call = exprStmtCall(s);
         if (call) {
-          const panics = isPanicCall(call);
+          const panics = isPanicCall(call) || this.panicsVia(call);
           if (panics || !this.mayReturn(call)) {
             this.current.term = panics ? "panic" : "noreturn";
             this.current.noReturn = true;
@@ -3638,7 +3640,7 @@ function makeBlock(kind, stmt) {
   return { id: -1, kind, nodes: [], succs: [], preds: [], stmt, term: "jump", control: null, noReturn: false, noReturnCall: null, live: false, loop: null };
 }
 function buildCFG(body, opts = {}) {
-  const b = new Builder(opts.mayReturn ?? (() => true));
+  const b = new Builder(opts.mayReturn ?? (() => true), opts.panics);
   try {
     b.stmtList(body.list);
   } catch (e) {
@@ -4288,6 +4290,8 @@ export {
   Universe,
   under,
   checkPackage,
+  exprStmtCall,
+  isPanicCall,
   walkNode,
   nodeContains,
   buildCFG,

@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-LUAWG3BN.js";
-import "./chunk-MSNBGWCT.js";
+} from "./chunk-FNR77CAJ.js";
+import "./chunk-J5ZKFTW3.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-BKH7YE2L.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-BALZ5IGL.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-E7HUPKV6.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-PMKKYLUK.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-VGLA2GYV.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-CHU3TF6D.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-DAFRQRHF.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-3QIONXSE.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-UXFQ5DTL.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-4TCINILB.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-FYZUEMMU.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-K57YOE3C.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-66EDNZ7G.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-LL4TZR3J.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-OVFPRHHR.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-TFYX2A7Q.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-BURIFSBA.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-VHL2BNS2.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-2JGPOC43.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-3HEE7ZTH.js";
+} from "./chunk-VSJNM7BO.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-Z7FYRBWT.js";
-import "./chunk-ZJ74X47R.js";
-import "./chunk-2QTGPQIW.js";
+import "./chunk-G24IAENP.js";
+import "./chunk-PHFYRVNC.js";
+import "./chunk-4ZTCQ66A.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-PBWKCLKP.js";
+import "./chunk-FKOXXUQR.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-LUAWG3BN.js";
-import "./chunk-MSNBGWCT.js";
+import "./chunk-FNR77CAJ.js";
+import "./chunk-J5ZKFTW3.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -10,14 +10,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-QY2HFWS5.js";
-import "./chunk-2QTGPQIW.js";
+} from "./chunk-ERVMUQSA.js";
+import "./chunk-4ZTCQ66A.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-PBWKCLKP.js";
+import "./chunk-FKOXXUQR.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-LUAWG3BN.js";
-import "./chunk-MSNBGWCT.js";
+import "./chunk-FNR77CAJ.js";
+import "./chunk-J5ZKFTW3.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

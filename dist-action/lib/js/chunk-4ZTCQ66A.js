@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-PBWKCLKP.js";
+} from "./chunk-FKOXXUQR.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-MSNBGWCT.js";
+} from "./chunk-J5ZKFTW3.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

@@ -13,8 +13,10 @@ import {
   buildCFG,
   buildCallGraph,
   checkPackage,
-  docUrl
-} from "./chunk-MSNBGWCT.js";
+  docUrl,
+  exprStmtCall,
+  isPanicCall
+} from "./chunk-J5ZKFTW3.js";
 import {
   bytesContain,
   end,
@@ -894,6 +896,34 @@ var PackageContext = class {
     const c = this.types.callee(call);
     return !c || !DEFAULT_NO_RETURN.has(c.name);
   };
+  /** Per function declaration: whether every path through its body ends in `panic` (see panics). */
+  panickers = /* @__PURE__ */ new WeakMap();
+  /**
+   * A call of a function of the module that always panics (`web.Abort(code, msg)` whose body ends
+   * in `panic(abort{...})` with no return anywhere): the CFG ends the caller's path there like a
+   * panic of its own.
+   */
+  alwaysPanics = (call) => {
+    const c = this.types.callee(call);
+    if (!c || c.kind !== "func" && c.kind !== "method" || !c.pkg) return false;
+    const decl = c.pkg === this.pkg.importPath ? c.decl : this.moduleFuncOf?.(c.pkg, c.short, c.recv?.name, "panic");
+    if (!decl?.body) return false;
+    let v = this.panickers.get(decl);
+    if (v === void 0) {
+      const list = decl.body.list ?? [];
+      const last = list[list.length - 1];
+      const lastCall = last ? exprStmtCall(last) : null;
+      v = !!lastCall && isPanicCall(lastCall);
+      if (v) {
+        inspect(decl.body, (x) => {
+          if (x.kind === "ReturnStmt") v = false;
+          return v === true && x.kind !== "FuncLit";
+        });
+      }
+      this.panickers.set(decl, v);
+    }
+    return v;
+  };
   cfg(fn) {
     if (!fn.body) return void 0;
     let g = this.cfgs.get(fn);
@@ -956,6 +986,9 @@ var PassImpl = class {
   }
   fileOf(node) {
     return this.ctx.fileOf(node);
+  }
+  alwaysPanics(call) {
+    return this.ctx.alwaysPanics(call);
   }
   cfg(fn) {
     return this.ctx.cfg(fn);
