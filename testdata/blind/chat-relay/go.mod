@@ -1,0 +1,3 @@
+module example.com/chatrelay
+
+go 1.20

@@ -1,0 +1,3 @@
+module example.com/etl
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/fah19
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fah20
+
+go 1.22

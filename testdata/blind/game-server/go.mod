@@ -1,0 +1,3 @@
+module example.com/gamesrv
+
+go 1.20

@@ -1,0 +1,3 @@
+module example.com/releasecli
+
+go 1.19

@@ -1,0 +1,24 @@
+//go:build !go1.22
+
+package checksum
+
+import "sync"
+
+// SumFiles hashes paths concurrently, one goroutine per file, and returns the
+// results in input order. Older toolchains share the loop variables, hence
+// the copies.
+func SumFiles(paths []string) []Result {
+	out := make([]Result, len(paths))
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		i, p := i, p
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := File(p)
+			out[i] = Result{Sum: s, Err: err}
+		}()
+	}
+	wg.Wait()
+	return out
+}

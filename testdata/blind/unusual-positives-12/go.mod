@@ -1,0 +1,3 @@
+module example.com/up12
+
+go 1.21

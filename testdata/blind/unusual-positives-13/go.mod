@@ -1,0 +1,3 @@
+module example.com/up13
+
+go 1.22
