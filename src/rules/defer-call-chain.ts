@@ -6,7 +6,7 @@ import { pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { walkNode } from '../types/cfg.js';
-import { bodyNeeds, enclosingFunc, funcName, lineOf, sameExpr, textOf, walkSameFunc } from './helpers.js';
+import { bodyNeeds, enclosingFunc, funcName, lineOf, pathPrefix, sameExpr, textOf, varPath, walkSameFunc, type VarPath } from './helpers.js';
 
 const ID = 'defer-call-chain';
 
@@ -311,19 +311,6 @@ function methodWrites(pass: Pass, decl: ast.FuncDecl, depth = 0, seen = new Set<
   return out;
 }
 
-/** A variable followed by field names (`c.journal.log` → c, [journal, log]). */
-function selectorPath(pass: Pass, e: ast.Expr): { root: unknown; names: string[] } | undefined {
-  const names: string[] = [];
-  let x = unparen(e);
-  while (x.kind === 'SelectorExpr') {
-    names.unshift(x.sel.name);
-    x = unparen(x.x);
-  }
-  if (x.kind !== 'Ident') return undefined;
-  const o = pass.types.objectOf(x);
-  return o?.kind === 'var' ? { root: o, names } : undefined;
-}
-
 /**
  * The fields of the value at `self.<path>` that a method changes, where self is its receiver:
  * assigned (`c.journal.removed = ...`), changed by a method called on that value
@@ -334,17 +321,11 @@ function pathWrites(pass: Pass, decl: ast.FuncDecl, path: readonly string[], dep
   const out = new Set<string>();
   const self = decl.recv?.list?.[0]?.names?.[0];
   if (!decl.body || !self || self.name === '_' || depth >= 3) return out;
-  const selfObj = pass.types.objectOf(self);
+  const whole = varPath(pass, self);
   // How far along the path an expression is (`c` 0, `c.journal` 1), or -1 when it is off it.
   const along = (e: ast.Expr): number => {
-    const names: string[] = [];
-    let x = unparen(e);
-    while (x.kind === 'SelectorExpr') {
-      names.unshift(x.sel.name);
-      x = unparen(x.x);
-    }
-    if (x.kind !== 'Ident' || x.name !== self.name || (selfObj && pass.types.objectOf(x) !== selfObj)) return -1;
-    return names.length <= path.length && names.every((n, i) => path[i] === n) ? names.length : -1;
+    const p = varPath(pass, e);
+    return whole && p && pathPrefix(p, { ...whole, fields: [...path] }) ? p.fields.length : -1;
   };
   walkSameFunc(decl.body, (x) => {
     const written = (l: ast.Expr) => {
@@ -391,7 +372,7 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
   // obj.Status), which the function changes afterwards (`obj.Status.SetCondition(...)`).
   if (accessor.reads.size === 0) return paramStale(pass, d, inner, decl!, fn.body);
   const sameRecv = (e: ast.Expr) => sameExpr(unparen(e), recv);
-  const recvPath = recv.kind === 'SelectorExpr' ? selectorPath(pass, recv) : undefined;
+  const recvPath = recv.kind === 'SelectorExpr' ? varPath(pass, recv) : undefined;
   const fieldOf = (l: ast.Expr): string | undefined => {
     let x = unparen(l);
     while (x.kind === 'IndexExpr' || x.kind === 'StarExpr') x = unparen(x.x);
@@ -416,10 +397,10 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
       // A method called on an owner of the accessor's receiver (`c.remove(d)` for `defer
       // c.journal.Report().Log(...)`), which changes it through its own path (`c.journal.record(path)`).
       if (!m && g.kind === 'SelectorExpr' && recvPath) {
-        const own = selectorPath(pass, g.x);
-        if (own && own.root === recvPath.root && own.names.length < recvPath.names.length && own.names.every((n, i) => recvPath.names[i] === n)) {
+        const own = varPath(pass, g.x);
+        if (own && own.fields.length < recvPath.fields.length && pathPrefix(own, recvPath)) {
           const owner = declWithBody(pass, x);
-          if (owner) writes = pathWrites(pass, owner, recvPath.names.slice(own.names.length));
+          if (owner) writes = pathWrites(pass, owner, recvPath.fields.slice(own.fields.length));
         }
       }
       const field = writes ? [...writes].find((w) => accessor.reads.has(w)) : undefined;
@@ -440,13 +421,13 @@ function paramStale(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, decl: ast
   if (!decl.body) return undefined;
   const params = (decl.type.params?.list ?? []).flatMap((f) => f.names ?? []);
   const args = inner.args ?? [];
-  const watched: { path: { root: unknown; names: string[] }; arg: ast.Expr; fields: Set<string> }[] = [];
+  const watched: { path: VarPath; arg: ast.Expr; fields: Set<string> }[] = [];
   params.forEach((p, i) => {
     const a = args[i];
     if (!a || p.name === '_') return;
     const t = pass.types.typeOf(a);
     if (t?.kind !== 'pointer') return;
-    const path = selectorPath(pass, a);
+    const path = varPath(pass, a);
     if (!path) return;
     const po = pass.types.objectOf(p);
     const fields = new Set<string>();
@@ -462,12 +443,11 @@ function paramStale(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, decl: ast
   if (watched.length === 0) return undefined;
   // The watched field an expression lies in (`obj.Status.ReadyReplicas` → Status), if any.
   const fieldIn = (e: ast.Expr): { field: string; base: ast.Expr } | undefined => {
-    const q = selectorPath(pass, e);
+    const q = varPath(pass, e);
     if (!q) return undefined;
     for (const w of watched) {
-      if (q.root !== w.path.root || q.names.length <= w.path.names.length) continue;
-      if (!w.path.names.every((n, i) => q.names[i] === n)) continue;
-      const f = q.names[w.path.names.length]!;
+      if (q.fields.length <= w.path.fields.length || !pathPrefix(w.path, q)) continue;
+      const f = q.fields[w.path.fields.length]!;
       if (w.fields.has(f)) return { field: f, base: w.arg };
     }
     return undefined;

@@ -955,6 +955,13 @@ export function samePath(a: VarPath, b: VarPath): boolean {
   return a.fields.every((f, i) => f === b.fields[i]);
 }
 
+/** Whether a is b or a path above it: the same variable, a's fields a prefix of b's (`c` and `c.journal`). */
+export function pathPrefix(a: VarPath, b: VarPath): boolean {
+  if (a.name !== b.name || a.global !== b.global || a.fields.length > b.fields.length) return false;
+  if (!a.global && a.decl && b.decl && a.decl !== b.decl) return false;
+  return a.fields.every((f, i) => f === b.fields[i]);
+}
+
 export function formatPath(p: VarPath): string {
   return [p.name, ...p.fields].join('.');
 }

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FNR77CAJ.js";
+} from "./chunk-KZPT6PIV.js";
 import {
   docUrl
 } from "./chunk-J5ZKFTW3.js";

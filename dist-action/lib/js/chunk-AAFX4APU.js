@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FNR77CAJ.js";
+} from "./chunk-KZPT6PIV.js";
 import {
   docUrl,
   severityRank

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-VSJNM7BO.js";
+} from "./chunk-QCBZOTCR.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-G24IAENP.js";
 import {
   version
-} from "./chunk-PHFYRVNC.js";
+} from "./chunk-QZHUC53B.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-FNR77CAJ.js";
+} from "./chunk-KZPT6PIV.js";
 import {
   SEVERITIES,
   compareFindings,

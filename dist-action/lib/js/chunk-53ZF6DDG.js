@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FNR77CAJ.js";
+} from "./chunk-KZPT6PIV.js";
 import {
   docUrl
 } from "./chunk-J5ZKFTW3.js";

@@ -16,7 +16,7 @@ import {
 } from "./chunk-G24IAENP.js";
 import {
   version
-} from "./chunk-PHFYRVNC.js";
+} from "./chunk-QZHUC53B.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-FNR77CAJ.js";
+} from "./chunk-KZPT6PIV.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-ERVMUQSA.js";
+} from "./chunk-AAFX4APU.js";
 import "./chunk-4ZTCQ66A.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-FKOXXUQR.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-FNR77CAJ.js";
+import "./chunk-KZPT6PIV.js";
 import "./chunk-J5ZKFTW3.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

@@ -1063,6 +1063,11 @@ function samePath(a, b) {
   if (!a.global && a.decl && b.decl && a.decl !== b.decl) return false;
   return a.fields.every((f, i) => f === b.fields[i]);
 }
+function pathPrefix(a, b) {
+  if (a.name !== b.name || a.global !== b.global || a.fields.length > b.fields.length) return false;
+  if (!a.global && a.decl && b.decl && a.decl !== b.decl) return false;
+  return a.fields.every((f, i) => f === b.fields[i]);
+}
 function formatPath(p) {
   return [p.name, ...p.fields].join(".");
 }
@@ -5428,31 +5433,14 @@ function methodWrites(pass, decl, depth = 0, seen = /* @__PURE__ */ new Set()) {
   });
   return out;
 }
-function selectorPath(pass, e) {
-  const names = [];
-  let x = unparen(e);
-  while (x.kind === "SelectorExpr") {
-    names.unshift(x.sel.name);
-    x = unparen(x.x);
-  }
-  if (x.kind !== "Ident") return void 0;
-  const o = pass.types.objectOf(x);
-  return o?.kind === "var" ? { root: o, names } : void 0;
-}
 function pathWrites(pass, decl, path, depth = 0) {
   const out = /* @__PURE__ */ new Set();
   const self = decl.recv?.list?.[0]?.names?.[0];
   if (!decl.body || !self || self.name === "_" || depth >= 3) return out;
-  const selfObj = pass.types.objectOf(self);
+  const whole = varPath(pass, self);
   const along = (e) => {
-    const names = [];
-    let x = unparen(e);
-    while (x.kind === "SelectorExpr") {
-      names.unshift(x.sel.name);
-      x = unparen(x.x);
-    }
-    if (x.kind !== "Ident" || x.name !== self.name || selfObj && pass.types.objectOf(x) !== selfObj) return -1;
-    return names.length <= path.length && names.every((n, i) => path[i] === n) ? names.length : -1;
+    const p = varPath(pass, e);
+    return whole && p && pathPrefix(p, { ...whole, fields: [...path] }) ? p.fields.length : -1;
   };
   walkSameFunc(decl.body, (x) => {
     const written = (l) => {
@@ -5490,7 +5478,7 @@ function staleAccessor(pass, d, inner, stack) {
   if (!fn?.body) return void 0;
   if (accessor.reads.size === 0) return paramStale(pass, d, inner, decl, fn.body);
   const sameRecv = (e) => sameExpr(unparen(e), recv);
-  const recvPath = recv.kind === "SelectorExpr" ? selectorPath(pass, recv) : void 0;
+  const recvPath = recv.kind === "SelectorExpr" ? varPath(pass, recv) : void 0;
   const fieldOf = (l) => {
     let x = unparen(l);
     while (x.kind === "IndexExpr" || x.kind === "StarExpr") x = unparen(x.x);
@@ -5513,10 +5501,10 @@ function staleAccessor(pass, d, inner, stack) {
       const m = g.kind === "SelectorExpr" && sameRecv(g.x) ? declWithBody(pass, x) : void 0;
       let writes = m ? methodWrites(pass, m) : void 0;
       if (!m && g.kind === "SelectorExpr" && recvPath) {
-        const own = selectorPath(pass, g.x);
-        if (own && own.root === recvPath.root && own.names.length < recvPath.names.length && own.names.every((n, i) => recvPath.names[i] === n)) {
+        const own = varPath(pass, g.x);
+        if (own && own.fields.length < recvPath.fields.length && pathPrefix(own, recvPath)) {
           const owner = declWithBody(pass, x);
-          if (owner) writes = pathWrites(pass, owner, recvPath.names.slice(own.names.length));
+          if (owner) writes = pathWrites(pass, owner, recvPath.fields.slice(own.fields.length));
         }
       }
       const field = writes ? [...writes].find((w) => accessor.reads.has(w)) : void 0;
@@ -5536,7 +5524,7 @@ function paramStale(pass, d, inner, decl, body) {
     if (!a || p.name === "_") return;
     const t = pass.types.typeOf(a);
     if (t?.kind !== "pointer") return;
-    const path = selectorPath(pass, a);
+    const path = varPath(pass, a);
     if (!path) return;
     const po = pass.types.objectOf(p);
     const fields = /* @__PURE__ */ new Set();
@@ -5551,12 +5539,11 @@ function paramStale(pass, d, inner, decl, body) {
   });
   if (watched.length === 0) return void 0;
   const fieldIn = (e) => {
-    const q = selectorPath(pass, e);
+    const q = varPath(pass, e);
     if (!q) return void 0;
     for (const w of watched) {
-      if (q.root !== w.path.root || q.names.length <= w.path.names.length) continue;
-      if (!w.path.names.every((n, i) => q.names[i] === n)) continue;
-      const f = q.names[w.path.names.length];
+      if (q.fields.length <= w.path.fields.length || !pathPrefix(w.path, q)) continue;
+      const f = q.fields[w.path.fields.length];
       if (w.fields.has(f)) return { field: f, base: w.arg };
     }
     return void 0;
