@@ -587,12 +587,60 @@ const GROUP_GO: ReadonlySet<string> = new Set([
   '(*golang.org/x/sync/errgroup.Group).TryGo',
 ]);
 
-/** The goroutine a call starts when it is `wg.Go(f)` on a sync.WaitGroup or an errgroup. */
+const moduleGroupGos = new WeakMap<ast.FuncDecl, boolean>();
+
+/**
+ * A group of the module written like errgroup: a method `Go` taking one function, whose body
+ * starts a goroutine literal that calls it (`g.wg.Add(1); go func() { defer g.wg.Done(); if err :=
+ * f(); err != nil { ... } }()`), without a recover of its own in that literal.
+ */
+function moduleGroupGo(pass: Pass, x: ast.CallExpr): boolean {
+  const c = pass.types.callee(x);
+  if (c?.kind !== 'method' || c.short !== 'Go' || !c.pkg || !inModule(pass, c.pkg)) return false;
+  const decl = c.pkg === pass.pkg.importPath ? c.decl : pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'go func');
+  if (!decl?.body) return false;
+  let v = moduleGroupGos.get(decl);
+  if (v === undefined) {
+    const params = (decl.type.params?.list ?? []).flatMap((f) => (f.type?.kind === 'FuncType' ? f.names ?? [] : []));
+    const p = params.length === 1 && (decl.type.params?.list ?? []).length === 1 ? params[0]! : undefined;
+    v = false;
+    if (p) {
+      walkSameFunc(decl.body, (y) => {
+        if (v || y.kind !== 'GoStmt') return !v;
+        const lit = unparen(y.call.fun);
+        if (lit.kind !== 'FuncLit') return false;
+        let calls = false;
+        // Any defer other than the group's Done may recover (`defer recoverInto(&err, "group")`)
+        // or report: then it is not the plain errgroup shape, and is left alone.
+        let other = false;
+        inspect(lit.body, (z) => {
+          if (z.kind === 'CallExpr') {
+            const g = unparen(z.fun);
+            if (g.kind === 'Ident' && (g.name === p.name || g.name === 'recover')) {
+              if (g.name === 'recover') other = true;
+              else calls = true;
+            }
+          } else if (z.kind === 'DeferStmt') {
+            const g = unparen(z.call.fun);
+            if (!(g.kind === 'SelectorExpr' && g.sel.name === 'Done')) other = true;
+          }
+          return true;
+        });
+        v = calls && !other;
+        return false;
+      });
+    }
+    moduleGroupGos.set(decl, v);
+  }
+  return v;
+}
+
+/** The goroutine a call starts when it is `wg.Go(f)` on a sync.WaitGroup, an errgroup, or a group of the module written like one. */
 export function groupGoOf(pass: Pass, x: ast.CallExpr): GroupGo | undefined {
   if (x.args?.length !== 1) return undefined;
   const f = unparen(x.fun);
   if (f.kind !== 'SelectorExpr' || f.sel.name !== 'Go') return undefined;
-  if (!GROUP_GO.has(pass.types.callee(x)?.name ?? '')) return undefined;
+  if (!GROUP_GO.has(pass.types.callee(x)?.name ?? '') && !moduleGroupGo(pass, x)) return undefined;
   const a = unparen(x.args[0]!);
   let fn: FuncNode | undefined;
   if (a.kind === 'FuncLit') fn = a;

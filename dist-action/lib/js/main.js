@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-QZHUC53B.js";
+} from "./chunk-RLGWDU4E.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -785,11 +785,50 @@ var GROUP_GO = /* @__PURE__ */ new Set([
   "(*golang.org/x/sync/errgroup.Group).Go",
   "(*golang.org/x/sync/errgroup.Group).TryGo"
 ]);
+var moduleGroupGos = /* @__PURE__ */ new WeakMap();
+function moduleGroupGo(pass, x) {
+  const c = pass.types.callee(x);
+  if (c?.kind !== "method" || c.short !== "Go" || !c.pkg || !inModule(pass, c.pkg)) return false;
+  const decl = c.pkg === pass.pkg.importPath ? c.decl : pass.moduleFunc(c.pkg, c.short, c.recv?.name, "go func");
+  if (!decl?.body) return false;
+  let v = moduleGroupGos.get(decl);
+  if (v === void 0) {
+    const params = (decl.type.params?.list ?? []).flatMap((f) => f.type?.kind === "FuncType" ? f.names ?? [] : []);
+    const p = params.length === 1 && (decl.type.params?.list ?? []).length === 1 ? params[0] : void 0;
+    v = false;
+    if (p) {
+      walkSameFunc(decl.body, (y) => {
+        if (v || y.kind !== "GoStmt") return !v;
+        const lit = unparen(y.call.fun);
+        if (lit.kind !== "FuncLit") return false;
+        let calls = false;
+        let other = false;
+        inspect(lit.body, (z) => {
+          if (z.kind === "CallExpr") {
+            const g = unparen(z.fun);
+            if (g.kind === "Ident" && (g.name === p.name || g.name === "recover")) {
+              if (g.name === "recover") other = true;
+              else calls = true;
+            }
+          } else if (z.kind === "DeferStmt") {
+            const g = unparen(z.call.fun);
+            if (!(g.kind === "SelectorExpr" && g.sel.name === "Done")) other = true;
+          }
+          return true;
+        });
+        v = calls && !other;
+        return false;
+      });
+    }
+    moduleGroupGos.set(decl, v);
+  }
+  return v;
+}
 function groupGoOf(pass, x) {
   if (x.args?.length !== 1) return void 0;
   const f = unparen(x.fun);
   if (f.kind !== "SelectorExpr" || f.sel.name !== "Go") return void 0;
-  if (!GROUP_GO.has(pass.types.callee(x)?.name ?? "")) return void 0;
+  if (!GROUP_GO.has(pass.types.callee(x)?.name ?? "") && !moduleGroupGo(pass, x)) return void 0;
   const a = unparen(x.args[0]);
   let fn;
   if (a.kind === "FuncLit") fn = a;

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-QCBZOTCR.js";
+} from "./chunk-V4D6DOEI.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-G24IAENP.js";
 import {
   version
-} from "./chunk-QZHUC53B.js";
+} from "./chunk-RLGWDU4E.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KZPT6PIV.js";
+} from "./chunk-YN36JZD2.js";
 import {
   SEVERITIES,
   compareFindings,

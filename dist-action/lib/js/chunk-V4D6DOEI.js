@@ -16,7 +16,7 @@ import {
 } from "./chunk-G24IAENP.js";
 import {
   version
-} from "./chunk-QZHUC53B.js";
+} from "./chunk-RLGWDU4E.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-KZPT6PIV.js";
+} from "./chunk-YN36JZD2.js";
 import {
   SEVERITIES,
   compareFindings,

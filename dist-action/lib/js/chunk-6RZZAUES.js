@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-KZPT6PIV.js";
+} from "./chunk-YN36JZD2.js";
 import {
   docUrl,
   severityRank
