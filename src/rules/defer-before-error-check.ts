@@ -430,7 +430,7 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
     } else {
       // A request of net/http, or any call handing back an *http.Response with its error (a
       // package's `d.do(req)` wrapper around client.Do).
-      if (!callee || !(HTTP_REQUEST_CALLS.has(callee.name) || returnsResponse(pass, a.call))) continue;
+      if (!callee || !(HTTP_REQUEST_CALLS.has(callee.name) || REQUEST_PARTS.has(callee.name) || returnsResponse(pass, a.call))) continue;
       http = true;
       confidence = callee.typed ? 'high' : 'medium';
     }
@@ -476,6 +476,12 @@ function checkList(pass: Pass, file: PassFile, fn: FuncNode | undefined, list: r
     }
   }
 }
+
+/**
+ * Parts of an incoming request handed back with an error (`file, hdr, _ := r.FormFile("file")`):
+ * nil when the form has no such part, like a failed request's response.
+ */
+const REQUEST_PARTS: ReadonlySet<string> = new Set(['(*net/http.Request).FormFile', '(*net/http.Request).MultipartReader']);
 
 /** Calls that report a test failure: `t.Error`, `t.Errorf`, `t.Fail`, `b.Errorf`, testify's `NoError`/`Nil`. */
 const TEST_FAILURES: ReadonlySet<string> = new Set(['Error', 'Errorf', 'Fail', 'NoError', 'Nil']);

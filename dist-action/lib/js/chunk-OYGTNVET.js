@@ -8465,7 +8465,7 @@ function checkList(pass, file, fn, list) {
       if (!c) continue;
       confidence = c;
     } else {
-      if (!callee || !(HTTP_REQUEST_CALLS.has(callee.name) || returnsResponse(pass, a.call))) continue;
+      if (!callee || !(HTTP_REQUEST_CALLS.has(callee.name) || REQUEST_PARTS.has(callee.name) || returnsResponse(pass, a.call))) continue;
       http = true;
       confidence = callee.typed ? "high" : "medium";
     }
@@ -8501,6 +8501,7 @@ function checkList(pass, file, fn, list) {
     }
   }
 }
+var REQUEST_PARTS = /* @__PURE__ */ new Set(["(*net/http.Request).FormFile", "(*net/http.Request).MultipartReader"]);
 var TEST_FAILURES = /* @__PURE__ */ new Set(["Error", "Errorf", "Fail", "NoError", "Nil"]);
 function failsTest(b) {
   return callsMethodNamed(b, TEST_FAILURES);

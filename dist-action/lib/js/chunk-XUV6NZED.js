@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YN36JZD2.js";
+} from "./chunk-OYGTNVET.js";
 import {
   docUrl
 } from "./chunk-J5ZKFTW3.js";

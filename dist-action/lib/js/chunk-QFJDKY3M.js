@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YN36JZD2.js";
+} from "./chunk-OYGTNVET.js";
 import {
   docUrl
 } from "./chunk-J5ZKFTW3.js";

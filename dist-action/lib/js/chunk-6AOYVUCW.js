@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-V4D6DOEI.js";
+} from "./chunk-3X3D3TKF.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-G24IAENP.js";
 import {
   version
-} from "./chunk-RLGWDU4E.js";
+} from "./chunk-UCQQQGEY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YN36JZD2.js";
+} from "./chunk-OYGTNVET.js";
 import {
   SEVERITIES,
   compareFindings,

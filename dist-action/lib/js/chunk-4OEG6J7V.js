@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YN36JZD2.js";
+} from "./chunk-OYGTNVET.js";
 import {
   docUrl,
   severityRank

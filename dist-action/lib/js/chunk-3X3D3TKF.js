@@ -16,7 +16,7 @@ import {
 } from "./chunk-G24IAENP.js";
 import {
   version
-} from "./chunk-RLGWDU4E.js";
+} from "./chunk-UCQQQGEY.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YN36JZD2.js";
+} from "./chunk-OYGTNVET.js";
 import {
   SEVERITIES,
   compareFindings,

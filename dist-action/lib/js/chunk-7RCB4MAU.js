@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-6RZZAUES.js";
+} from "./chunk-4OEG6J7V.js";
 import "./chunk-4ZTCQ66A.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-FKOXXUQR.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-YN36JZD2.js";
+import "./chunk-OYGTNVET.js";
 import "./chunk-J5ZKFTW3.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
