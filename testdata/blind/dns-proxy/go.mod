@@ -1,0 +1,3 @@
+module example.com/dnsproxy
+
+go 1.21

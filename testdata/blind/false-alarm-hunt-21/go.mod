@@ -1,0 +1,3 @@
+module example.com/fah21
+
+go 1.23

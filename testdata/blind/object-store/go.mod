@@ -1,0 +1,3 @@
+module example.com/objstore
+
+go 1.22

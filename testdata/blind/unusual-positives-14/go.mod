@@ -1,0 +1,3 @@
+module example.com/up14
+
+go 1.22
