@@ -321,11 +321,12 @@ function pathWrites(pass: Pass, decl: ast.FuncDecl, path: readonly string[], dep
   const out = new Set<string>();
   const self = decl.recv?.list?.[0]?.names?.[0];
   if (!decl.body || !self || self.name === '_' || depth >= 3) return out;
-  const whole = varPath(pass, self);
+  const self0 = varPath(pass, self);
+  const whole = self0 ? { ...self0, fields: [...path] } : undefined;
   // How far along the path an expression is (`c` 0, `c.journal` 1), or -1 when it is off it.
   const along = (e: ast.Expr): number => {
-    const p = varPath(pass, e);
-    return whole && p && pathPrefix(p, { ...whole, fields: [...path] }) ? p.fields.length : -1;
+    const p = whole ? varPath(pass, e) : undefined;
+    return whole && p && pathPrefix(p, whole) ? p.fields.length : -1;
   };
   walkSameFunc(decl.body, (x) => {
     const written = (l: ast.Expr) => {

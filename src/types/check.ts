@@ -99,18 +99,21 @@ abstract class Named implements NamedType {
 }
 
 /**
- * A type of cgo's pseudo-package "C" whose kind its name gives away: `C.struct_x`, `C.union_x`
- * (structs, never nil), `C.enum_x` and the numeric names (`C.int`, `C.size_t`...). Other C names
- * (typedefs) stay unknown.
+ * A named type with a fixed underlying type and no declared methods (the universe's `error` has
+ * its Error): `error` and `comparable`, and the types of cgo's pseudo-package "C" whose kind their
+ * name gives away.
  */
-class CgoNamed extends Named {
-  constructor(name: string, private readonly under: Type) {
-    super('C', name);
+class FixedNamed extends Named {
+  constructor(pkg: string, name: string, private readonly under: Type) {
+    super(pkg, name);
   }
   underlying(): Type | undefined {
     return this.under;
   }
-  select(): Selection | undefined {
+  select(name: string): Selection | undefined {
+    if (this.pkg === '' && this.name === 'error' && name === 'Error') {
+      return { kind: 'method', fullName: '(error).Error', short: 'Error', recv: { pkg: '', name: 'error', pointer: false }, sig: sig([], [STRING]), iface: true };
+    }
     return undefined;
   }
 }
@@ -122,26 +125,12 @@ const CGO_NUMERIC: Readonly<Record<string, string>> = {
   uint16_t: 'uint16', uint32_t: 'uint32', uint64_t: 'uint64', uintptr_t: 'uintptr',
 };
 
+/** `C.struct_x`, `C.union_x` (structs, never nil), `C.enum_x`, `C.int`...; other C names (typedefs) stay unknown. */
 function cgoType(name: string): Type | undefined {
-  if (/^(struct|union)_/.test(name)) return new CgoNamed(name, { kind: 'struct', fields: [] });
-  if (name.startsWith('enum_')) return new CgoNamed(name, basic('uint32'));
+  if (/^(struct|union)_/.test(name)) return new FixedNamed('C', name, { kind: 'struct', fields: [] });
+  if (name.startsWith('enum_')) return new FixedNamed('C', name, basic('uint32'));
   const b = CGO_NUMERIC[name];
-  return b ? new CgoNamed(name, basic(b)) : undefined;
-}
-
-class UniverseNamed extends Named {
-  constructor(name: string, private readonly under: Type) {
-    super('', name);
-  }
-  underlying(): Type | undefined {
-    return this.under;
-  }
-  select(name: string): Selection | undefined {
-    if (this.name === 'error' && name === 'Error') {
-      return { kind: 'method', fullName: '(error).Error', short: 'Error', recv: { pkg: '', name: 'error', pointer: false }, sig: sig([], [STRING]), iface: true };
-    }
-    return undefined;
-  }
+  return b ? new FixedNamed('C', name, basic(b)) : undefined;
 }
 
 function sig(params: Type[], results: Type[], variadic = false): SignatureType {
@@ -153,8 +142,8 @@ function sig(params: Type[], results: Type[], variadic = false): SignatureType {
   };
 }
 
-const ERROR_TYPE = new UniverseNamed('error', { kind: 'interface', methods: [{ name: 'Error', sig: sig([], [STRING]) }], embeds: [] });
-const COMPARABLE = new UniverseNamed('comparable', { kind: 'interface', methods: [], embeds: [] });
+const ERROR_TYPE = new FixedNamed('', 'error', { kind: 'interface', methods: [{ name: 'Error', sig: sig([], [STRING]) }], embeds: [] });
+const COMPARABLE = new FixedNamed('', 'comparable', { kind: 'interface', methods: [], embeds: [] });
 
 /** A field or method found by selection. */
 type Selection =

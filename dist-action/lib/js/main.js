@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-UCQQQGEY.js";
+} from "./chunk-B3XP55CG.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

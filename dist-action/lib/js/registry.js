@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-OYGTNVET.js";
-import "./chunk-J5ZKFTW3.js";
+} from "./chunk-EKVPSGYK.js";
+import "./chunk-HZRVA4FG.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-4ZTCQ66A.js";
+} from "./chunk-DCT6SXJM.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OYGTNVET.js";
+} from "./chunk-EKVPSGYK.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-J5ZKFTW3.js";
+} from "./chunk-HZRVA4FG.js";
 import {
   end,
   forEachChild,

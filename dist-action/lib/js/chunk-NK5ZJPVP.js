@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-3X3D3TKF.js";
+} from "./chunk-IQJOMBIW.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-G24IAENP.js";
-import "./chunk-UCQQQGEY.js";
-import "./chunk-4ZTCQ66A.js";
+import "./chunk-G5DIHSTD.js";
+import "./chunk-B3XP55CG.js";
+import "./chunk-DCT6SXJM.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-FKOXXUQR.js";
+import "./chunk-V6HME773.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-OYGTNVET.js";
-import "./chunk-J5ZKFTW3.js";
+import "./chunk-EKVPSGYK.js";
+import "./chunk-HZRVA4FG.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-4OEG6J7V.js";
-import "./chunk-4ZTCQ66A.js";
+} from "./chunk-K7QOESH6.js";
+import "./chunk-DCT6SXJM.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-FKOXXUQR.js";
+import "./chunk-V6HME773.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-OYGTNVET.js";
-import "./chunk-J5ZKFTW3.js";
+import "./chunk-EKVPSGYK.js";
+import "./chunk-HZRVA4FG.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-J5ZKFTW3.js";
+} from "./chunk-HZRVA4FG.js";
 import {
   __commonJS,
   __require,

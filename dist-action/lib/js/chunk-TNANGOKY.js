@@ -3,8 +3,8 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-OYGTNVET.js";
-import "./chunk-J5ZKFTW3.js";
+} from "./chunk-EKVPSGYK.js";
+import "./chunk-HZRVA4FG.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

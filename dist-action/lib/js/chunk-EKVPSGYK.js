@@ -14,7 +14,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-J5ZKFTW3.js";
+} from "./chunk-HZRVA4FG.js";
 import {
   NOPOS,
   bytesContain,
@@ -5476,10 +5476,11 @@ function pathWrites(pass, decl, path, depth = 0) {
   const out = /* @__PURE__ */ new Set();
   const self = decl.recv?.list?.[0]?.names?.[0];
   if (!decl.body || !self || self.name === "_" || depth >= 3) return out;
-  const whole = varPath(pass, self);
+  const self0 = varPath(pass, self);
+  const whole = self0 ? { ...self0, fields: [...path] } : void 0;
   const along = (e) => {
-    const p = varPath(pass, e);
-    return whole && p && pathPrefix(p, { ...whole, fields: [...path] }) ? p.fields.length : -1;
+    const p = whole ? varPath(pass, e) : void 0;
+    return whole && p && pathPrefix(p, whole) ? p.fields.length : -1;
   };
   walkSameFunc(decl.body, (x) => {
     const written = (l) => {

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-FKOXXUQR.js";
+} from "./chunk-V6HME773.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-J5ZKFTW3.js";
+} from "./chunk-HZRVA4FG.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

@@ -16,7 +16,7 @@ import {
   docUrl,
   exprStmtCall,
   isPanicCall
-} from "./chunk-J5ZKFTW3.js";
+} from "./chunk-HZRVA4FG.js";
 import {
   bytesContain,
   end,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-3X3D3TKF.js";
+} from "./chunk-IQJOMBIW.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-G24IAENP.js";
+} from "./chunk-G5DIHSTD.js";
 import {
   version
-} from "./chunk-UCQQQGEY.js";
+} from "./chunk-B3XP55CG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-4ZTCQ66A.js";
+} from "./chunk-DCT6SXJM.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-FKOXXUQR.js";
+} from "./chunk-V6HME773.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OYGTNVET.js";
+} from "./chunk-EKVPSGYK.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-J5ZKFTW3.js";
+} from "./chunk-HZRVA4FG.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

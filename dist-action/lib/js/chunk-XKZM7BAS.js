@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-G24IAENP.js";
+} from "./chunk-G5DIHSTD.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-OYGTNVET.js";
-import "./chunk-J5ZKFTW3.js";
+} from "./chunk-EKVPSGYK.js";
+import "./chunk-HZRVA4FG.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

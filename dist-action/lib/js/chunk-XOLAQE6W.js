@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-G24IAENP.js";
+} from "./chunk-G5DIHSTD.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-4ZTCQ66A.js";
+} from "./chunk-DCT6SXJM.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-FKOXXUQR.js";
+} from "./chunk-V6HME773.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OYGTNVET.js";
+} from "./chunk-EKVPSGYK.js";
 import {
   docUrl
-} from "./chunk-J5ZKFTW3.js";
+} from "./chunk-HZRVA4FG.js";
 import "./chunk-MECTE26U.js";
 import {
   __commonJS,

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-4ZTCQ66A.js";
+} from "./chunk-DCT6SXJM.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-FKOXXUQR.js";
+import "./chunk-V6HME773.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-OYGTNVET.js";
+} from "./chunk-EKVPSGYK.js";
 import {
   docUrl
-} from "./chunk-J5ZKFTW3.js";
+} from "./chunk-HZRVA4FG.js";
 import {
   forEachChild,
   loopingLabels

@@ -881,16 +881,19 @@ var Named = class {
     return this;
   }
 };
-var CgoNamed = class extends Named {
-  constructor(name, under2) {
-    super("C", name);
+var FixedNamed = class extends Named {
+  constructor(pkg, name, under2) {
+    super(pkg, name);
     this.under = under2;
   }
   under;
   underlying() {
     return this.under;
   }
-  select() {
+  select(name) {
+    if (this.pkg === "" && this.name === "error" && name === "Error") {
+      return { kind: "method", fullName: "(error).Error", short: "Error", recv: { pkg: "", name: "error", pointer: false }, sig: sig([], [STRING]), iface: true };
+    }
     return void 0;
   }
 };
@@ -920,27 +923,11 @@ var CGO_NUMERIC = {
   uintptr_t: "uintptr"
 };
 function cgoType(name) {
-  if (/^(struct|union)_/.test(name)) return new CgoNamed(name, { kind: "struct", fields: [] });
-  if (name.startsWith("enum_")) return new CgoNamed(name, basic("uint32"));
+  if (/^(struct|union)_/.test(name)) return new FixedNamed("C", name, { kind: "struct", fields: [] });
+  if (name.startsWith("enum_")) return new FixedNamed("C", name, basic("uint32"));
   const b = CGO_NUMERIC[name];
-  return b ? new CgoNamed(name, basic(b)) : void 0;
+  return b ? new FixedNamed("C", name, basic(b)) : void 0;
 }
-var UniverseNamed = class extends Named {
-  constructor(name, under2) {
-    super("", name);
-    this.under = under2;
-  }
-  under;
-  underlying() {
-    return this.under;
-  }
-  select(name) {
-    if (this.name === "error" && name === "Error") {
-      return { kind: "method", fullName: "(error).Error", short: "Error", recv: { pkg: "", name: "error", pointer: false }, sig: sig([], [STRING]), iface: true };
-    }
-    return void 0;
-  }
-};
 function sig(params, results, variadic = false) {
   return {
     kind: "signature",
@@ -949,8 +936,8 @@ function sig(params, results, variadic = false) {
     variadic
   };
 }
-var ERROR_TYPE = new UniverseNamed("error", { kind: "interface", methods: [{ name: "Error", sig: sig([], [STRING]) }], embeds: [] });
-var COMPARABLE = new UniverseNamed("comparable", { kind: "interface", methods: [], embeds: [] });
+var ERROR_TYPE = new FixedNamed("", "error", { kind: "interface", methods: [{ name: "Error", sig: sig([], [STRING]) }], embeds: [] });
+var COMPARABLE = new FixedNamed("", "comparable", { kind: "interface", methods: [], embeds: [] });
 var LObj = class {
   constructor(kind, name, pkg, thunk) {
     this.kind = kind;

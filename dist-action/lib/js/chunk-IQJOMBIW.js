@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-G24IAENP.js";
+} from "./chunk-G5DIHSTD.js";
 import {
   version
-} from "./chunk-UCQQQGEY.js";
+} from "./chunk-B3XP55CG.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-4ZTCQ66A.js";
+} from "./chunk-DCT6SXJM.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-FKOXXUQR.js";
+} from "./chunk-V6HME773.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-OYGTNVET.js";
+} from "./chunk-EKVPSGYK.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-J5ZKFTW3.js";
+} from "./chunk-HZRVA4FG.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";
