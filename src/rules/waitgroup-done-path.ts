@@ -264,6 +264,60 @@ function onceGuards(pass: Pass, fn: FuncNode, dones: readonly DoneCall[]): Set<a
 }
 
 /**
+ * The flag of the innermost test-and-set guard around a call inside fn: `if !flag { ...; flag =
+ * true; ... }` (the set anywhere directly in the if body). Undefined when the call has none, or
+ * when fn ever sets the flag back to false after declaring it, takes its address, or is handed
+ * the flag as a parameter.
+ */
+function testAndSetFlag(pass: Pass, fn: FuncNode, call: ast.CallExpr): ast.Ident | undefined {
+  if (!fn.body) return undefined;
+  const at = nodePos(call);
+  let flag: ast.Ident | undefined;
+  inspectAll(fn.body, (x) => {
+    if (at < nodePos(x) || at >= nodeEnd(x)) return false;
+    if (x.kind === 'IfStmt' && !x.init && at >= nodePos(x.body) && at < nodeEnd(x.body)) {
+      const c = unparen(x.cond);
+      const f = c.kind === 'UnaryExpr' && c.op === '!' ? unparen(c.x) : undefined;
+      if (f?.kind === 'Ident') {
+        const id = f;
+        const sets = (x.body.list ?? []).some(
+          (st) => st.kind === 'AssignStmt' && st.tok === '=' && st.lhs.length === 1 && st.rhs.length === 1 && unparen(st.lhs[0]!).kind === 'Ident' && sameVar(pass, unparen(st.lhs[0]!) as ast.Ident, id) && isTrue(st.rhs[0]),
+        );
+        if (sets) flag = id;
+      }
+    }
+    return true;
+  });
+  if (!flag) return undefined;
+  const f = flag;
+  for (const p of fn.type.params.list ?? []) for (const n of p.names ?? []) if (sameVar(pass, n, f)) return undefined;
+  let ok = true;
+  inspectAll(fn.body, (x) => {
+    if (!ok) return false;
+    if (x.kind === 'UnaryExpr' && x.op === '&' && unparen(x.x).kind === 'Ident' && sameVar(pass, unparen(x.x) as ast.Ident, f)) ok = false;
+    else if (x.kind === 'AssignStmt' && x.tok === '=') {
+      x.lhs.forEach((l, i) => {
+        const id = unparen(l);
+        if (id.kind === 'Ident' && sameVar(pass, id, f) && !isTrue(x.rhs[i])) ok = false;
+      });
+    }
+    return ok;
+  });
+  return ok ? f : undefined;
+}
+
+/**
+ * Whether two Done calls sit under test-and-set guards of the same flag (`if !first { first =
+ * true; wg.Done() }` in a deferred literal and in the loop): whichever runs first sets the flag,
+ * so the other is skipped and the group is marked done once.
+ */
+function sameTestAndSet(pass: Pass, fn: FuncNode, a: ast.CallExpr, b: ast.CallExpr): boolean {
+  const fa = testAndSetFlag(pass, fn, a);
+  const fb = fa && testAndSetFlag(pass, fn, b);
+  return !!fa && !!fb && sameVar(pass, fa, fb);
+}
+
+/**
  * The parent's name for a group the goroutine reaches through a parameter: `wg` for `done` in
  * `go func(done *sync.WaitGroup) { ... }(&wg)`.
  */
@@ -531,7 +585,12 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       // Called after the defer, or before it on a path that goes on to the defer (an early Done
       // whose return was forgotten): both run.
       const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
-      if (again && !addsAgainAfterWait(file, go, waiter.replace(/^&/, '')) && !spawnerAddsExtra(file, go, waiter.replace(/^&/, ''))) {
+      const deferredCalls = (() => {
+        const f = unparen(deferred.call.fun);
+        return (f.kind === 'FuncLit' ? doneCallsIn(pass, f.body) : doneCallsIn(pass, deferred.call)).filter((c) => samePath(c.path, first.path));
+      })();
+      const guarded = !!again && deferredCalls.length > 0 && deferredCalls.every((d) => sameTestAndSet(pass, fn, d.call, again.call));
+      if (again && !guarded && !addsAgainAfterWait(file, go, waiter.replace(/^&/, '')) && !spawnerAddsExtra(file, go, waiter.replace(/^&/, ''))) {
         // An explicit Done after which the goroutine goes on with its loop (`case _, ok := <-ackOut:
         // if !ok { ackOut = nil; wg.Done(); continue }`) signals the end of other work the
         // spawner added for: deliberate more often than not, so low confidence.

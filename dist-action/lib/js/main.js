@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-B3XP55CG.js";
+} from "./chunk-BGKQL6BI.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

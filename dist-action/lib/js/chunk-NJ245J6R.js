@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-IQJOMBIW.js";
+} from "./chunk-F43FRY6Y.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-G5DIHSTD.js";
 import {
   version
-} from "./chunk-B3XP55CG.js";
+} from "./chunk-BGKQL6BI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EKVPSGYK.js";
+} from "./chunk-ABZQX5H7.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-K7QOESH6.js";
+} from "./chunk-OEPWDCBT.js";
 import "./chunk-DCT6SXJM.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-V6HME773.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-EKVPSGYK.js";
+import "./chunk-ABZQX5H7.js";
 import "./chunk-HZRVA4FG.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-EKVPSGYK.js";
+} from "./chunk-ABZQX5H7.js";
 import {
   docUrl
 } from "./chunk-HZRVA4FG.js";

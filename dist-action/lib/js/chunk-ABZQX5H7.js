@@ -10294,6 +10294,47 @@ function onceGuards(pass, fn, dones) {
   }
   return out;
 }
+function testAndSetFlag(pass, fn, call) {
+  if (!fn.body) return void 0;
+  const at = pos(call);
+  let flag;
+  inspect(fn.body, (x) => {
+    if (at < pos(x) || at >= end(x)) return false;
+    if (x.kind === "IfStmt" && !x.init && at >= pos(x.body) && at < end(x.body)) {
+      const c = unparen(x.cond);
+      const f2 = c.kind === "UnaryExpr" && c.op === "!" ? unparen(c.x) : void 0;
+      if (f2?.kind === "Ident") {
+        const id = f2;
+        const sets = (x.body.list ?? []).some(
+          (st) => st.kind === "AssignStmt" && st.tok === "=" && st.lhs.length === 1 && st.rhs.length === 1 && unparen(st.lhs[0]).kind === "Ident" && sameVar(pass, unparen(st.lhs[0]), id) && isTrue(st.rhs[0])
+        );
+        if (sets) flag = id;
+      }
+    }
+    return true;
+  });
+  if (!flag) return void 0;
+  const f = flag;
+  for (const p of fn.type.params.list ?? []) for (const n of p.names ?? []) if (sameVar(pass, n, f)) return void 0;
+  let ok = true;
+  inspect(fn.body, (x) => {
+    if (!ok) return false;
+    if (x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "Ident" && sameVar(pass, unparen(x.x), f)) ok = false;
+    else if (x.kind === "AssignStmt" && x.tok === "=") {
+      x.lhs.forEach((l, i) => {
+        const id = unparen(l);
+        if (id.kind === "Ident" && sameVar(pass, id, f) && !isTrue(x.rhs[i])) ok = false;
+      });
+    }
+    return ok;
+  });
+  return ok ? f : void 0;
+}
+function sameTestAndSet(pass, fn, a, b) {
+  const fa = testAndSetFlag(pass, fn, a);
+  const fb = fa && testAndSetFlag(pass, fn, b);
+  return !!fa && !!fb && sameVar(pass, fa, fb);
+}
 function parentGroupText(file, go, fn, wg) {
   const x = unparen(wg);
   if (x.kind !== "Ident") return void 0;
@@ -10504,7 +10545,12 @@ function checkGoroutine(pass, file, go, fn, seen) {
     if (deferred) {
       const entryOf = (d) => cfg.locate(d.call)?.node ?? d.call;
       const again = dones.find((d) => cfg.canReach(deferred, entryOf(d))) ?? dones.find((d) => cfg.canReach(entryOf(d), deferred));
-      if (again && !addsAgainAfterWait(file, go, waiter.replace(/^&/, "")) && !spawnerAddsExtra(file, go, waiter.replace(/^&/, ""))) {
+      const deferredCalls2 = (() => {
+        const f = unparen(deferred.call.fun);
+        return (f.kind === "FuncLit" ? doneCallsIn(pass, f.body) : doneCallsIn(pass, deferred.call)).filter((c) => samePath(c.path, first.path));
+      })();
+      const guarded = !!again && deferredCalls2.length > 0 && deferredCalls2.every((d) => sameTestAndSet(pass, fn, d.call, again.call));
+      if (again && !guarded && !addsAgainAfterWait(file, go, waiter.replace(/^&/, "")) && !spawnerAddsExtra(file, go, waiter.replace(/^&/, ""))) {
         const at2 = cfg.locate(entryOf(again));
         const loopsOn = !!at2 && cfg.loopsContaining(at2.block).some((l) => cfg.canReach(entryOf(again), l.header));
         pass.report({

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EKVPSGYK.js";
+} from "./chunk-ABZQX5H7.js";
 import {
   docUrl,
   severityRank

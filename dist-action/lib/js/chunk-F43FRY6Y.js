@@ -16,7 +16,7 @@ import {
 } from "./chunk-G5DIHSTD.js";
 import {
   version
-} from "./chunk-B3XP55CG.js";
+} from "./chunk-BGKQL6BI.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-EKVPSGYK.js";
+} from "./chunk-ABZQX5H7.js";
 import {
   SEVERITIES,
   compareFindings,
