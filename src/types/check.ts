@@ -1510,7 +1510,7 @@ class Checker implements TypeInfo {
           case 'CHAR': return basic('untyped rune');
           default: return basic('untyped string');
         }
-      case 'FuncLit': return this.pkg.signature(e.type, this.scopeFor());
+      case 'FuncLit': return this.pkg.signature(e.type, this.scopeFor(e.type));
       case 'CompositeLit': {
         if (e.type) {
           if (e.type.kind === 'ArrayType' && e.type.len && e.type.len.kind === 'Ellipsis') {
