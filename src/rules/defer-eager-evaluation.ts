@@ -4,13 +4,13 @@
 // and assigned again after the defer; (c) a receiver or argument variable reassigned after the
 // defer; (d) a func variable reassigned after `defer fn()`.
 import type * as ast from '../syntax/ast.js';
-import { end as nodeEnd, forEachChild, inspect as inspectAll, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, FixInput, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Callee } from '../types/api.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import {
-  callName, callText, listHolding, enclosingFunc, funcName, isErrorTyped, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode, deferNeeds,
+  callName, callText, listHolding, enclosingFunc, funcName, isErrorTyped, lineOf, mentions, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode, deferNeeds,
 } from './helpers.js';
 import type { CFG } from '../types/cfg.js';
 
@@ -53,14 +53,9 @@ function namedResultIndex(fn: FuncNode): Map<string, { index: number; count: num
   return out;
 }
 
-/** Whether the expression (function literals included) mentions the variable. */
+/** Whether the expression (function literals included) mentions the variable (not a field or method named like it). */
 function mentionsVar(pass: Pass, e: ast.Node, v: ast.Ident): boolean {
-  let found = false;
-  inspectAll(e, (x) => {
-    if (x.kind === 'Ident' && sameVar(pass, x, v)) found = true;
-    return !found;
-  });
-  return found;
+  return mentions(pass, e, v);
 }
 
 /** Writes of the variable `v` in fn's body (not in nested function literals), in source order. */

@@ -1818,12 +1818,19 @@ const IO_HELPERS: Readonly<Record<string, [number, number]>> = {
   'io/ioutil.ReadAll': [0, -1],
   'io.ReadFull': [0, -1],
   'io.ReadAtLeast': [0, -1],
+  'io.WriteString': [-1, 0],
+  'fmt.Fprint': [-1, 0],
+  'fmt.Fprintf': [-1, 0],
+  'fmt.Fprintln': [-1, 0],
+  'fmt.Fscan': [0, -1],
+  'fmt.Fscanf': [0, -1],
+  'fmt.Fscanln': [0, -1],
 };
 
 const CONN_TYPES: ReadonlySet<string> = new Set(['net.Conn', 'net.TCPConn', 'net.UDPConn', 'net.UnixConn', 'net.IPConn', 'crypto/tls.Conn']);
 
 /**
- * `io.Copy(io.Discard, conn)`, `io.ReadAll(conn)`: an io helper reading from (or writing to) a
+ * `io.Copy(io.Discard, conn)`, `io.ReadAll(conn)`, `io.WriteString(conn, s)`, `fmt.Fprintf(conn, ...)`: an io helper reading from (or writing to) a
  * network connection, which waits for the peer as a Read or Write on it does. The connection
  * argument and the direction; undefined for any other call.
  */
@@ -1835,7 +1842,7 @@ export function ioOnConn(pass: Pass, call: ast.CallExpr, name: string): { conn: 
     if (t?.kind === 'pointer') t = t.elem;
     return t?.kind === 'named' && CONN_TYPES.has(`${t.pkg}.${t.name}`);
   };
-  const r = call.args?.[idx[0]];
+  const r = idx[0] >= 0 ? call.args?.[idx[0]] : undefined;
   if (r && isConn(r)) return { conn: r, dir: 'Read' };
   const w = idx[1] >= 0 ? call.args?.[idx[1]] : undefined;
   if (w && isConn(w)) return { conn: w, dir: 'Write' };
@@ -2163,17 +2170,11 @@ export function selectorRoot(e: ast.Expr): ast.Ident | undefined {
 export function mentions(pass: Pass, n: ast.Node, id: ast.Ident): boolean {
   const target = pass.types.objectOf(id);
   let found = false;
-  inspect(n, (x) => {
+  const visit = (x: ast.Node): boolean => {
     if (found) return false;
     if (x.kind === 'SelectorExpr') {
       // The field or method name of x.sel is not a use of a variable called sel.
-      inspect(x.x, (y) => {
-        if (!found && y.kind === 'Ident' && y.name === id.name && y !== id) {
-          const o = pass.types.objectOf(y);
-          if (!target || !o || o === target) found = true;
-        }
-        return !found;
-      });
+      inspect(x.x, visit);
       return false;
     }
     if (x.kind === 'Ident' && x.name === id.name && x !== id) {
@@ -2181,7 +2182,8 @@ export function mentions(pass: Pass, n: ast.Node, id: ast.Ident): boolean {
       if (!target || !o || o === target) found = true;
     }
     return !found;
-  });
+  };
+  inspect(n, visit);
   return found;
 }
 
