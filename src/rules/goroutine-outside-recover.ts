@@ -17,14 +17,39 @@ function isCancel(pass: Pass, call: ast.CallExpr): boolean {
   return t?.kind === 'named' && t.pkg === 'context' && (t.name === 'CancelFunc' || t.name === 'CancelCauseFunc');
 }
 
-/** A goroutine body that only waits, closes, cancels and stops timers (every call is in PLUMBING_CALLS or a cancel). */
-function onlyPlumbing(pass: Pass, fn: FuncNode): boolean {
+/**
+ * Book-keeping a callback may do besides plumbing: take and release a mutex, delete a map entry,
+ * run a `sync.Once` (its literal is checked like the rest of the body).
+ */
+const BOOKKEEPING_CALLS: ReadonlySet<string> = new Set([
+  '(*sync.Mutex).Lock',
+  '(*sync.Mutex).Unlock',
+  '(*sync.RWMutex).Lock',
+  '(*sync.RWMutex).Unlock',
+  '(*sync.RWMutex).RLock',
+  '(*sync.RWMutex).RUnlock',
+  'builtin delete',
+]);
+
+/**
+ * A goroutine body that only waits, closes, cancels and stops timers (every call is in
+ * PLUMBING_CALLS or a cancel). With `bookkeeping`, also one that unsubscribes or expires an entry
+ * under a lock (`context.AfterFunc(ctx, func() { b.Unsubscribe(sub) })`): mutex calls, map
+ * deletes, `once.Do` of such a literal, and the package's own functions doing only that (two
+ * calls deep).
+ */
+function onlyPlumbing(pass: Pass, fn: FuncNode, bookkeeping = false, depth = 0): boolean {
+  if (!fn.body) return false;
   let ok = true;
-  inspect(fn.body!, (x) => {
+  inspect(fn.body, (x) => {
     if (!ok) return false;
     if (x.kind === 'CallExpr') {
       const c = pass.types.callee(x);
-      if (!c || (!PLUMBING_CALLS.has(c.name) && c.kind !== 'conversion' && !isCancel(pass, x))) ok = false;
+      if (c && (PLUMBING_CALLS.has(c.name) || c.kind === 'conversion' || isCancel(pass, x))) return true;
+      if (!bookkeeping || !c) ok = false;
+      else if (BOOKKEEPING_CALLS.has(c.name)) return true;
+      else if (c.name === '(*sync.Once).Do') ok = x.args?.length === 1 && unparen(x.args[0]!).kind === 'FuncLit';
+      else if (!c.decl || c.pkg !== pass.pkg.importPath || depth >= 2 || !onlyPlumbing(pass, c.decl, true, depth + 1)) ok = false;
     }
     return ok;
   });
@@ -230,7 +255,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
   if (file.test && assertsPanic(pass, rec)) return;
   const fname0 = funcName(file, fn);
   for (const gg of groupGos) {
-    if (!gg.fn?.body || protectingRecover(pass, gg.fn) || onlyPlumbing(pass, gg.fn) || delegatesToRecoverer(pass, gg.fn)) continue;
+    if (!gg.fn?.body || protectingRecover(pass, gg.fn) || onlyPlumbing(pass, gg.fn, true) || delegatesToRecoverer(pass, gg.fn)) continue;
     const group = textOf(file, gg.group);
     pass.report({
       node: gg.call,
@@ -240,7 +265,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
     });
   }
   for (const af of afters) {
-    if (!af.fn?.body || protectingRecover(pass, af.fn) || onlyPlumbing(pass, af.fn) || delegatesToRecoverer(pass, af.fn)) continue;
+    if (!af.fn?.body || protectingRecover(pass, af.fn) || onlyPlumbing(pass, af.fn, true) || delegatesToRecoverer(pass, af.fn)) continue;
     pass.report({
       node: af.call,
       file,
@@ -301,7 +326,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode): void {
       moduleRunsUnprotected(go);
       continue;
     }
-    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn) || protectedInPlace(pass, t.fn)) continue;
+    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn, true) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn) || protectedInPlace(pass, t.fn)) continue;
     const lit = t.fn.kind === 'FuncLit';
     const runs = lit ? 'has no recover of its own' : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
     const fix = lit
