@@ -1087,7 +1087,7 @@ function deadlineBefore(pass: Pass, body: ast.Node, call: ast.CallExpr, name: st
   const io = ioOnConn(pass, call, name);
   const m = io ? [name, io.dir] : /\.(Read|Write)$/.exec(name);
   const target = io ? { recv: io.conn } : methodCallOn(call);
-  if (!m || !target || !name.includes(io ? 'io' : 'net')) return false;
+  if (!m || !target || (!io && !name.includes('net'))) return false;
   const setters = ['SetDeadline', m[1] === 'Read' ? 'SetReadDeadline' : 'SetWriteDeadline'];
   const at = nodePos(call);
   let found = false;
