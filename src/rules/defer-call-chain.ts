@@ -312,6 +312,30 @@ function methodWrites(pass: Pass, decl: ast.FuncDecl, depth = 0, seen = new Set<
 }
 
 /**
+ * The receiver fields a method reads, directly or through methods of the package it calls on its
+ * own receiver (`Report` reading `d.rows` through `d.Counts()`), two calls deep.
+ */
+function methodReads(pass: Pass, decl: ast.FuncDecl, depth = 0, seen = new Set<ast.FuncDecl>()): Set<string> {
+  const out = new Set<string>();
+  if (seen.has(decl)) return out;
+  seen.add(decl);
+  const own = receiverFields(pass, decl);
+  if (!own) return out;
+  for (const r of own.reads) out.add(r);
+  const self = decl.recv?.list?.[0]?.names?.[0];
+  if (depth >= 2 || !self || !decl.body) return out;
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind !== 'CallExpr') return true;
+    const g = unparen(x.fun);
+    if (g.kind !== 'SelectorExpr' || unparen(g.x).kind !== 'Ident' || (unparen(g.x) as ast.Ident).name !== self.name) return true;
+    const m = pass.types.callee(x)?.decl;
+    if (m?.recv) for (const r of methodReads(pass, m, depth + 1, seen)) out.add(r);
+    return true;
+  });
+  return out;
+}
+
+/**
  * The fields of the value at `self.<path>` that a method changes, where self is its receiver:
  * assigned (`c.journal.removed = ...`), changed by a method called on that value
  * (`c.journal.record(path)`), or by a method called on the receiver or a value on the way, with
@@ -365,13 +389,14 @@ function staleAccessor(pass: Pass, d: ast.DeferStmt, inner: ast.CallExpr, stack:
   while (root.kind === 'SelectorExpr') root = unparen(root.x);
   if (root.kind !== 'Ident' || pass.types.objectOf(root)?.kind !== 'var') return undefined;
   const decl = declWithBody(pass, inner);
-  const accessor = decl ? receiverFields(pass, decl) : undefined;
-  if (!accessor) return undefined;
+  const own = decl ? receiverFields(pass, decl) : undefined;
+  if (!own) return undefined;
   const fn = enclosingFunc(stack);
   if (!fn?.body) return undefined;
   // Or the accessor reads fields of a pointer it is given (`c.publisherFor(obj)` copying
   // obj.Status), which the function changes afterwards (`obj.Status.SetCondition(...)`).
-  if (accessor.reads.size === 0) return paramStale(pass, d, inner, decl!, fn.body);
+  if (own.reads.size === 0) return paramStale(pass, d, inner, decl!, fn.body);
+  const accessor = { reads: methodReads(pass, decl!) };
   const sameRecv = (e: ast.Expr) => sameExpr(unparen(e), recv);
   const recvPath = recv.kind === 'SelectorExpr' ? varPath(pass, recv) : undefined;
   const fieldOf = (l: ast.Expr): string | undefined => {
