@@ -757,7 +757,11 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   // Or the field is set only in composite literals, and a constructor returns a literal that
   // leaves it out (`NewPooled` sets closeFn, `NewDirect` does not).
   const omits = documented || setter || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? undefined : constructorOmitting(pass, owner, sel.sel.name);
-  const test = tested ?? documented ?? setter ?? omits?.lit;
+  // Or a sibling hook of the same struct is tested against nil (`if p.OnChange != nil {
+  // p.OnChange(r) }`) while this one, which nothing in the package stores either, is not: the
+  // hooks are optional together.
+  const sibling = tested || documented || setter || omits ? undefined : siblingHookTested(pass, owner, sel.sel.name);
+  const test = tested ?? documented ?? setter ?? omits?.lit ?? sibling?.test;
   if (!test) return;
   // Only a field that can be given nil: stored from a parameter (an optional hook passed in) or
   // nil itself, or never stored here (an exported field its users set). A field the package only
@@ -835,6 +839,15 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
       file,
       confidence: 'medium',
       message: `${owner.name}.${sel.sel.name} is set only in composite literals, and ${name} (line ${lineOf(tf, omits.lit)}${tf !== file ? ` of ${tf.path}` : ''}) returns a ${owner.name} whose literal leaves ${sel.sel.name} out, so for a ${owner.name} made by ${name} the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference as ${funcName(file, fn)} returns; give ${sel.sel.name} a no-op value in ${name} or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    });
+    return;
+  }
+  if (sibling) {
+    pass.report({
+      node: d,
+      file,
+      confidence: 'medium',
+      message: `${owner.name}.${sel.sel.name} is a hook nothing in package ${pass.pkg.name} sets, like ${owner.name}.${sibling.field}, which the package tests against nil before calling it (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}), but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is left unset the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
     });
     return;
   }
@@ -920,6 +933,30 @@ function setterOnly(pass: Pass, key: string): ast.FuncDecl | undefined {
   const hookField = /^(?:[oO]n[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
   if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return undefined;
   return fd;
+}
+
+/** Names of func fields that are hooks: `OnDone`, `onEvict`, `AfterSync`, `BeforeSave`, `ProgressHook`, `doneCallback`. */
+const HOOK_NAME = /^(?:[Oo]n|[Aa]fter|[Bb]efore)[A-Z]|(?:Hook|Callback)$/;
+
+/**
+ * A func field of the same struct type of this package, named as a hook like `field`, that the
+ * package tests against nil, when the package stores into neither (`OnChange` tested before each
+ * call, `OnDone` never): the struct's hooks are there for its users to set, or not.
+ */
+function siblingHookTested(pass: Pass, owner: FieldOwner, field: string): { field: string; test: ast.Node } | undefined {
+  if (owner.pkg !== pass.pkg.importPath || !HOOK_NAME.test(field)) return undefined;
+  const key = `${owner.pkg}.${owner.name}.${field}`;
+  const set = fieldsSet(pass);
+  if (set.has(key) || set.has(`?${field}`) || set.has('*') || !mayStoreNil(pass, key)) return undefined;
+  const tested = nilTestedFields(pass);
+  for (const [k, test] of tested) {
+    const prefix = `${owner.pkg}.${owner.name}.`;
+    if (!k.startsWith(prefix)) continue;
+    const other = k.slice(prefix.length);
+    if (other === field || other.includes('.') || !HOOK_NAME.test(other) || set.has(k)) continue;
+    return { field: other, test };
+  }
+  return undefined;
 }
 
 /** Words of a field comment that say the field may stay nil: "if set", "optional", "may be nil". */

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-BGKQL6BI.js";
+} from "./chunk-IMAOPBNH.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-ABZQX5H7.js";
-import "./chunk-HZRVA4FG.js";
+} from "./chunk-NFKXM6RW.js";
+import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {

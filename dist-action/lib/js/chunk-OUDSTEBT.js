@@ -2326,7 +2326,7 @@ var Checker = class {
             return basic("untyped string");
         }
       case "FuncLit":
-        return this.pkg.signature(e.type, this.scopeFor());
+        return this.pkg.signature(e.type, this.scopeFor(e.type));
       case "CompositeLit": {
         if (e.type) {
           if (e.type.kind === "ArrayType" && e.type.len && e.type.len.kind === "Ellipsis") {

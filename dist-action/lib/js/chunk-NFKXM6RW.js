@@ -14,7 +14,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-HZRVA4FG.js";
+} from "./chunk-OUDSTEBT.js";
 import {
   NOPOS,
   bytesContain,
@@ -1709,7 +1709,14 @@ var IO_HELPERS = {
   "io.ReadAll": [0, -1],
   "io/ioutil.ReadAll": [0, -1],
   "io.ReadFull": [0, -1],
-  "io.ReadAtLeast": [0, -1]
+  "io.ReadAtLeast": [0, -1],
+  "io.WriteString": [-1, 0],
+  "fmt.Fprint": [-1, 0],
+  "fmt.Fprintf": [-1, 0],
+  "fmt.Fprintln": [-1, 0],
+  "fmt.Fscan": [0, -1],
+  "fmt.Fscanf": [0, -1],
+  "fmt.Fscanln": [0, -1]
 };
 var CONN_TYPES = /* @__PURE__ */ new Set(["net.Conn", "net.TCPConn", "net.UDPConn", "net.UnixConn", "net.IPConn", "crypto/tls.Conn"]);
 function ioOnConn(pass, call, name) {
@@ -1720,7 +1727,7 @@ function ioOnConn(pass, call, name) {
     if (t?.kind === "pointer") t = t.elem;
     return t?.kind === "named" && CONN_TYPES.has(`${t.pkg}.${t.name}`);
   };
-  const r = call.args?.[idx[0]];
+  const r = idx[0] >= 0 ? call.args?.[idx[0]] : void 0;
   if (r && isConn(r)) return { conn: r, dir: "Read" };
   const w = idx[1] >= 0 ? call.args?.[idx[1]] : void 0;
   if (w && isConn(w)) return { conn: w, dir: "Write" };
@@ -1954,16 +1961,10 @@ function selectorRoot(e) {
 function mentions(pass, n, id) {
   const target = pass.types.objectOf(id);
   let found = false;
-  inspect(n, (x) => {
+  const visit = (x) => {
     if (found) return false;
     if (x.kind === "SelectorExpr") {
-      inspect(x.x, (y) => {
-        if (!found && y.kind === "Ident" && y.name === id.name && y !== id) {
-          const o = pass.types.objectOf(y);
-          if (!target || !o || o === target) found = true;
-        }
-        return !found;
-      });
+      inspect(x.x, visit);
       return false;
     }
     if (x.kind === "Ident" && x.name === id.name && x !== id) {
@@ -1971,7 +1972,8 @@ function mentions(pass, n, id) {
       if (!target || !o || o === target) found = true;
     }
     return !found;
-  });
+  };
+  inspect(n, visit);
   return found;
 }
 var recoverCache = /* @__PURE__ */ new WeakMap();
@@ -4581,12 +4583,7 @@ function namedResultIndex(fn) {
   return out;
 }
 function mentionsVar(pass, e, v) {
-  let found = false;
-  inspect(e, (x) => {
-    if (x.kind === "Ident" && sameVar(pass, x, v)) found = true;
-    return !found;
-  });
-  return found;
+  return mentions(pass, e, v);
 }
 var writesCache = /* @__PURE__ */ new WeakMap();
 function writesOf(pass, fn, v) {
@@ -5472,6 +5469,25 @@ function methodWrites(pass, decl, depth = 0, seen = /* @__PURE__ */ new Set()) {
   });
   return out;
 }
+function methodReads(pass, decl, depth = 0, seen = /* @__PURE__ */ new Set()) {
+  const out = /* @__PURE__ */ new Set();
+  if (seen.has(decl)) return out;
+  seen.add(decl);
+  const own = receiverFields(pass, decl);
+  if (!own) return out;
+  for (const r of own.reads) out.add(r);
+  const self = decl.recv?.list?.[0]?.names?.[0];
+  if (depth >= 2 || !self || !decl.body) return out;
+  walkSameFunc(decl.body, (x) => {
+    if (x.kind !== "CallExpr") return true;
+    const g = unparen(x.fun);
+    if (g.kind !== "SelectorExpr" || unparen(g.x).kind !== "Ident" || unparen(g.x).name !== self.name) return true;
+    const m = pass.types.callee(x)?.decl;
+    if (m?.recv) for (const r of methodReads(pass, m, depth + 1, seen)) out.add(r);
+    return true;
+  });
+  return out;
+}
 function pathWrites(pass, decl, path, depth = 0) {
   const out = /* @__PURE__ */ new Set();
   const self = decl.recv?.list?.[0]?.names?.[0];
@@ -5512,11 +5528,12 @@ function staleAccessor(pass, d, inner, stack) {
   while (root.kind === "SelectorExpr") root = unparen(root.x);
   if (root.kind !== "Ident" || pass.types.objectOf(root)?.kind !== "var") return void 0;
   const decl = declWithBody(pass, inner);
-  const accessor = decl ? receiverFields(pass, decl) : void 0;
-  if (!accessor) return void 0;
+  const own = decl ? receiverFields(pass, decl) : void 0;
+  if (!own) return void 0;
   const fn = enclosingFunc(stack);
   if (!fn?.body) return void 0;
-  if (accessor.reads.size === 0) return paramStale(pass, d, inner, decl, fn.body);
+  if (own.reads.size === 0) return paramStale(pass, d, inner, decl, fn.body);
+  const accessor = { reads: methodReads(pass, decl) };
   const sameRecv = (e) => sameExpr(unparen(e), recv);
   const recvPath = recv.kind === "SelectorExpr" ? varPath(pass, recv) : void 0;
   const fieldOf = (l) => {
@@ -5541,10 +5558,10 @@ function staleAccessor(pass, d, inner, stack) {
       const m = g.kind === "SelectorExpr" && sameRecv(g.x) ? declWithBody(pass, x) : void 0;
       let writes = m ? methodWrites(pass, m) : void 0;
       if (!m && g.kind === "SelectorExpr" && recvPath) {
-        const own = varPath(pass, g.x);
-        if (own && own.fields.length < recvPath.fields.length && pathPrefix(own, recvPath)) {
+        const own2 = varPath(pass, g.x);
+        if (own2 && own2.fields.length < recvPath.fields.length && pathPrefix(own2, recvPath)) {
           const owner = declWithBody(pass, x);
-          if (owner) writes = pathWrites(pass, owner, recvPath.fields.slice(own.fields.length));
+          if (owner) writes = pathWrites(pass, owner, recvPath.fields.slice(own2.fields.length));
         }
       }
       const field = writes ? [...writes].find((w) => accessor.reads.has(w)) : void 0;
@@ -7904,7 +7921,8 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
   const documented = tested ? void 0 : owner.pkg === pass.pkg.importPath ? optionalByDoc(pass, owner.name, sel.sel.name) : void 0;
   const setter = tested || documented || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? void 0 : setterOnly(pass, key);
   const omits = documented || setter || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? void 0 : constructorOmitting(pass, owner, sel.sel.name);
-  const test = tested ?? documented ?? setter ?? omits?.lit;
+  const sibling = tested || documented || setter || omits ? void 0 : siblingHookTested(pass, owner, sel.sel.name);
+  const test = tested ?? documented ?? setter ?? omits?.lit ?? sibling?.test;
   if (!test) return;
   if (!setter && !omits && !mayStoreNil(pass, key) && !(tested && owner.pkg === pass.pkg.importPath && !exportedName(sel.sel.name) && setterOnly(pass, key))) return;
   if (defaultedBy(pass, sel)) return;
@@ -7964,6 +7982,15 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
       file,
       confidence: "medium",
       message: `${owner.name}.${sel.sel.name} is set only in composite literals, and ${name} (line ${lineOf(tf, omits.lit)}${tf !== file ? ` of ${tf.path}` : ""}) returns a ${owner.name} whose literal leaves ${sel.sel.name} out, so for a ${owner.name} made by ${name} the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference as ${funcName(file, fn)} returns; give ${sel.sel.name} a no-op value in ${name} or guard the defer with \`if ${textOf(file, sel)} != nil\``
+    });
+    return;
+  }
+  if (sibling) {
+    pass.report({
+      node: d,
+      file,
+      confidence: "medium",
+      message: `${owner.name}.${sel.sel.name} is a hook nothing in package ${pass.pkg.name} sets, like ${owner.name}.${sibling.field}, which the package tests against nil before calling it (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}), but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is left unset the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
     });
     return;
   }
@@ -8031,6 +8058,22 @@ function setterOnly(pass, key) {
   const hookField = /^(?:[oO]n[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
   if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return void 0;
   return fd;
+}
+var HOOK_NAME = /^(?:[Oo]n|[Aa]fter|[Bb]efore)[A-Z]|(?:Hook|Callback)$/;
+function siblingHookTested(pass, owner, field) {
+  if (owner.pkg !== pass.pkg.importPath || !HOOK_NAME.test(field)) return void 0;
+  const key = `${owner.pkg}.${owner.name}.${field}`;
+  const set = fieldsSet(pass);
+  if (set.has(key) || set.has(`?${field}`) || set.has("*") || !mayStoreNil(pass, key)) return void 0;
+  const tested = nilTestedFields(pass);
+  for (const [k, test] of tested) {
+    const prefix = `${owner.pkg}.${owner.name}.`;
+    if (!k.startsWith(prefix)) continue;
+    const other = k.slice(prefix.length);
+    if (other === field || other.includes(".") || !HOOK_NAME.test(other) || set.has(k)) continue;
+    return { field: other, test };
+  }
+  return void 0;
 }
 var OPTIONAL_DOC = /\b(?:if (?:it is |it's )?(?:set|non-nil|not nil|provided|given|present)|when (?:it is |it's )?(?:set|non-nil|provided)|optional(?:ly)?|(?:may|can|might) be (?:nil|left nil|unset|left unset)|nil (?:means|disables|to disable|for none)|if any)\b/i;
 var TYPE_OPTIONAL_DOC = /\b(?:callbacks|hooks|handlers|funcs|functions|func fields)\b[^.]*\b(?:are (?:all )?optional|may be (?:nil|left nil|unset)|can be (?:nil|left nil|unset))\b/i;
@@ -10762,13 +10805,27 @@ function isCancel(pass, call) {
   const t = pass.types.typeOf(call.fun);
   return t?.kind === "named" && t.pkg === "context" && (t.name === "CancelFunc" || t.name === "CancelCauseFunc");
 }
-function onlyPlumbing(pass, fn) {
+var BOOKKEEPING_CALLS = /* @__PURE__ */ new Set([
+  "(*sync.Mutex).Lock",
+  "(*sync.Mutex).Unlock",
+  "(*sync.RWMutex).Lock",
+  "(*sync.RWMutex).Unlock",
+  "(*sync.RWMutex).RLock",
+  "(*sync.RWMutex).RUnlock",
+  "builtin delete"
+]);
+function onlyPlumbing(pass, fn, bookkeeping = false, depth = 0) {
+  if (!fn.body) return false;
   let ok = true;
   inspect(fn.body, (x) => {
     if (!ok) return false;
     if (x.kind === "CallExpr") {
       const c = pass.types.callee(x);
-      if (!c || !PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && !isCancel(pass, x)) ok = false;
+      if (c && (PLUMBING_CALLS.has(c.name) || c.kind === "conversion" || isCancel(pass, x))) return true;
+      if (!bookkeeping || !c) ok = false;
+      else if (BOOKKEEPING_CALLS.has(c.name)) return true;
+      else if (c.name === "(*sync.Once).Do") ok = x.args?.length === 1 && unparen(x.args[0]).kind === "FuncLit";
+      else if (!c.decl || c.pkg !== pass.pkg.importPath || depth >= 2 || !onlyPlumbing(pass, c.decl, true, depth + 1)) ok = false;
     }
     return ok;
   });
@@ -10923,7 +10980,7 @@ function check5(pass, file, fn) {
   if (file.test && assertsPanic(pass, rec)) return;
   const fname0 = funcName(file, fn);
   for (const gg of groupGos) {
-    if (!gg.fn?.body || protectingRecover(pass, gg.fn) || onlyPlumbing(pass, gg.fn) || delegatesToRecoverer(pass, gg.fn)) continue;
+    if (!gg.fn?.body || protectingRecover(pass, gg.fn) || onlyPlumbing(pass, gg.fn, true) || delegatesToRecoverer(pass, gg.fn)) continue;
     const group = textOf(file, gg.group);
     pass.report({
       node: gg.call,
@@ -10933,7 +10990,7 @@ function check5(pass, file, fn) {
     });
   }
   for (const af of afters) {
-    if (!af.fn?.body || protectingRecover(pass, af.fn) || onlyPlumbing(pass, af.fn) || delegatesToRecoverer(pass, af.fn)) continue;
+    if (!af.fn?.body || protectingRecover(pass, af.fn) || onlyPlumbing(pass, af.fn, true) || delegatesToRecoverer(pass, af.fn)) continue;
     pass.report({
       node: af.call,
       file,
@@ -10984,7 +11041,7 @@ function check5(pass, file, fn) {
       moduleRunsUnprotected(go);
       continue;
     }
-    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn) || protectedInPlace(pass, t.fn)) continue;
+    if (protectingRecover(pass, t.fn) || onlyPlumbing(pass, t.fn, true) || delegatesToRecoverer(pass, t.fn) || onlyForeignCalls(pass, t.fn) || protectedInPlace(pass, t.fn)) continue;
     const lit = t.fn.kind === "FuncLit";
     const runs = lit ? "has no recover of its own" : `runs ${funcName(pass.fileOf(t.fn) ?? file, t.fn)}, which has no recover of its own`;
     const fix = lit ? "add `defer func() { if r := recover(); r != nil { ... } }()` at the top of the goroutine" : `add a deferred recover to ${funcName(pass.fileOf(t.fn) ?? file, t.fn)} or start it from a literal that recovers`;
@@ -11828,7 +11885,7 @@ function deadlineBefore(pass, body, call, name) {
   const io = ioOnConn(pass, call, name);
   const m = io ? [name, io.dir] : /\.(Read|Write)$/.exec(name);
   const target = io ? { recv: io.conn } : methodCallOn(call);
-  if (!m || !target || !name.includes(io ? "io" : "net")) return false;
+  if (!m || !target || !io && !name.includes("net")) return false;
   const setters = ["SetDeadline", m[1] === "Read" ? "SetReadDeadline" : "SetWriteDeadline"];
   const at = pos(call);
   let found = false;

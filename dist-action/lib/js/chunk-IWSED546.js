@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-F43FRY6Y.js";
+} from "./chunk-7KCZUUBJ.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-G5DIHSTD.js";
+} from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-BGKQL6BI.js";
+} from "./chunk-IMAOPBNH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-DCT6SXJM.js";
+} from "./chunk-V4HH2HQG.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-V6HME773.js";
+} from "./chunk-DZ4NTA4M.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ABZQX5H7.js";
+} from "./chunk-NFKXM6RW.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-HZRVA4FG.js";
+} from "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

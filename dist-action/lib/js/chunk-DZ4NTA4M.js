@@ -16,7 +16,7 @@ import {
   docUrl,
   exprStmtCall,
   isPanicCall
-} from "./chunk-HZRVA4FG.js";
+} from "./chunk-OUDSTEBT.js";
 import {
   bytesContain,
   end,

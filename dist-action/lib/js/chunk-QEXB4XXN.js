@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-HZRVA4FG.js";
+} from "./chunk-OUDSTEBT.js";
 import {
   __commonJS,
   __require,

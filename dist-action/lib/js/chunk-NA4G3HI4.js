@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-OEPWDCBT.js";
-import "./chunk-DCT6SXJM.js";
+} from "./chunk-7UCBCWZD.js";
+import "./chunk-V4HH2HQG.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-V6HME773.js";
+import "./chunk-DZ4NTA4M.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-ABZQX5H7.js";
-import "./chunk-HZRVA4FG.js";
+import "./chunk-NFKXM6RW.js";
+import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-ABZQX5H7.js";
-import "./chunk-HZRVA4FG.js";
+} from "./chunk-NFKXM6RW.js";
+import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-DCT6SXJM.js";
+} from "./chunk-V4HH2HQG.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ABZQX5H7.js";
+} from "./chunk-NFKXM6RW.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-HZRVA4FG.js";
+} from "./chunk-OUDSTEBT.js";
 import {
   end,
   forEachChild,

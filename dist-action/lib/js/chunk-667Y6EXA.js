@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-DCT6SXJM.js";
+} from "./chunk-V4HH2HQG.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-V6HME773.js";
+import "./chunk-DZ4NTA4M.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ABZQX5H7.js";
+} from "./chunk-NFKXM6RW.js";
 import {
   docUrl
-} from "./chunk-HZRVA4FG.js";
+} from "./chunk-OUDSTEBT.js";
 import {
   forEachChild,
   loopingLabels

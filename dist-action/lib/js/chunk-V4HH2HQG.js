@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-V6HME773.js";
+} from "./chunk-DZ4NTA4M.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-HZRVA4FG.js";
+} from "./chunk-OUDSTEBT.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

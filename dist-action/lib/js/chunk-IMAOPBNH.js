@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-BKH7YE2L.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-LQR5IGZM.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-DMLR6MD3.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-NJ245J6R.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-2MWYWSXO.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-COESQOSB.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-BH2AOP2N.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-S5EERISA.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-A6GGED43.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-5WI5IP4W.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-667Y6EXA.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-JHSHZ4LS.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-IWSED546.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-JLIOEP4F.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-2SRRAQ4E.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-SWTUB3QS.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-GYICU3QO.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-VSHPIRI5.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-NA4G3HI4.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

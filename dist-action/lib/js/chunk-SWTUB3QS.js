@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-G5DIHSTD.js";
+} from "./chunk-QEXB4XXN.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-DCT6SXJM.js";
+} from "./chunk-V4HH2HQG.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-V6HME773.js";
+} from "./chunk-DZ4NTA4M.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ABZQX5H7.js";
+} from "./chunk-NFKXM6RW.js";
 import {
   docUrl
-} from "./chunk-HZRVA4FG.js";
+} from "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import {
   __commonJS,

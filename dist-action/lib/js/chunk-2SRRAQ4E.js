@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-G5DIHSTD.js";
+} from "./chunk-QEXB4XXN.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-ABZQX5H7.js";
-import "./chunk-HZRVA4FG.js";
+} from "./chunk-NFKXM6RW.js";
+import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -3,8 +3,8 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-ABZQX5H7.js";
-import "./chunk-HZRVA4FG.js";
+} from "./chunk-NFKXM6RW.js";
+import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

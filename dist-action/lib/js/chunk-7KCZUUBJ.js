@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-G5DIHSTD.js";
+} from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-BGKQL6BI.js";
+} from "./chunk-IMAOPBNH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-DCT6SXJM.js";
+} from "./chunk-V4HH2HQG.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-V6HME773.js";
+} from "./chunk-DZ4NTA4M.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ABZQX5H7.js";
+} from "./chunk-NFKXM6RW.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-HZRVA4FG.js";
+} from "./chunk-OUDSTEBT.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";
