@@ -6,6 +6,7 @@
 // statement, declaration, spec, field or case), or just the next line when no node starts there.
 //   //lint:ignore SA5001[,SA9001...] reason   (staticcheck's directive, for its checks that
 //                                            match a deferguard rule: STATICCHECK_EQUIVALENTS)
+//   //goland:noinspection GoDeferInLoop       (GoLand's, likewise: GOLAND_EQUIVALENTS)
 // As with golangci-lint, `// nolint` (space after the slashes) is not a directive.
 import type { File } from '../syntax/ast.js';
 import type { SourceFile } from '../syntax/source.js';
@@ -60,6 +61,12 @@ export interface FileDirectives {
 const NOLINT_RE = /^nolint( |:|$)/;
 const IGNORE_PREFIX = 'deferguard:ignore';
 const LINT_IGNORE_PREFIX = 'lint:ignore ';
+const GOLAND_PREFIX = 'goland:noinspection ';
+
+/** GoLand inspections and the deferguard rules that report the same hazard. */
+export const GOLAND_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
+  GoDeferInLoop: ['defer-in-loop', 'defer-in-infinite-loop'], // "defer in loop"
+};
 
 /** staticcheck checks and the deferguard rules that report the same hazard. */
 export const STATICCHECK_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
@@ -173,6 +180,13 @@ export function parseDirective(body: string): ParsedDirective | undefined {
     const m = /^(\S*)\s*(.*)$/s.exec(body.slice(LINT_IGNORE_PREFIX.length).trim())!;
     const rules = [...new Set(m[1]!.split(',').flatMap((c) => STATICCHECK_EQUIVALENTS[c.trim().toUpperCase()] ?? []))];
     return { kind: 'nolint', rules, explicit: false, reason: m[2]!.trim() };
+  }
+  // GoLand's `//goland:noinspection GoDeferInLoop` (a comma-separated list of inspections, no
+  // reason): the same hazard already reviewed in the IDE.
+  if (body.startsWith(GOLAND_PREFIX)) {
+    const names = body.slice(GOLAND_PREFIX.length).trim().split(/\s+/)[0]!.split(',');
+    const rules = [...new Set(names.flatMap((c) => GOLAND_EQUIVALENTS[c.trim()] ?? []))];
+    return { kind: 'nolint', rules, explicit: false, reason: '' };
   }
   if (!NOLINT_RE.test(body)) return undefined;
   const [head, ...tail] = body.split('//');

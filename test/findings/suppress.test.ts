@@ -169,6 +169,32 @@ func other() {
   assert.deepEqual(kept, [outside]);
 });
 
+test("GoLand's //goland:noinspection GoDeferInLoop covers the loop rules", () => {
+  assert.deepEqual(parseDirective('goland:noinspection GoDeferInLoop'), { kind: 'nolint', rules: ['defer-in-loop', 'defer-in-infinite-loop'], explicit: false, reason: '' });
+  assert.deepEqual(parseDirective('goland:noinspection GoUnhandledErrorResult'), { kind: 'nolint', rules: [], explicit: false, reason: '' });
+  const src = `package p
+
+import "os"
+
+func f(files []string) {
+	for _, name := range files {
+		//goland:noinspection GoDeferInLoop
+		defer os.Remove(name) // L1
+		//goland:noinspection GoUnhandledErrorResult
+		defer os.Remove(name + ".bak") // L2
+	}
+}
+`;
+  const known = new Set([...KNOWN, 'defer-in-infinite-loop']);
+  const { file, source } = parseFile('p/a.go', src);
+  const { directives, diagnostics } = collectDirectives(source, file, { path: 'p/a.go', knownRules: known });
+  assert.deepEqual(diagnostics, []);
+  const fs = [finding('defer-in-loop', lineOf(src, '// L1')), finding('defer-in-loop', lineOf(src, '// L2'))];
+  const res = applySuppressions(fs, directives, { knownRules: known });
+  assert.deepEqual(res.kept, [fs[1]]);
+  assert.deepEqual(res.unused, []);
+});
+
 test("staticcheck's //lint:ignore covers the deferguard rules that match its checks", () => {
   assert.deepEqual(parseDirective('lint:ignore SA5001 it is fine here'), { kind: 'nolint', rules: ['defer-before-error-check'], explicit: false, reason: 'it is fine here' });
   assert.deepEqual(parseDirective('lint:ignore SA1019,sa9001 old API, short loop'), { kind: 'nolint', rules: ['defer-in-loop'], explicit: false, reason: 'old API, short loop' });
