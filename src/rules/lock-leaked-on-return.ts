@@ -9,7 +9,7 @@ import { buildCFG, exprStmtCall, isPanicCall, nodeContains, walkNode, type Block
 import type { CallEdge } from '../types/callgraph.js';
 import { UNLOCK_FOR, type LockMethod } from './catalog.js';
 import {
-  nameWords, relocksUnderSameGuard, methodsNamed, callGraphOf,
+  declaringStructType, nameWords, relocksUnderSameGuard, methodsNamed, callGraphOf,
   callsMethodNamed, callText, sourceMentions, cfgOf, formatPath, pathInCallee, funcName, lineOf, lockCall, lockCallsIn, lockStmt, packageCallsIn, returnOfPath, rootIdent, sameExpr, samePath,
   enclosingFuncDecl, exhaustiveSwitchMisses, stmtListOf, guardConds, listHolding, requestHandler, searchCallees, textOf, varPath, type FuncNode, type LockCall, type VarPath, bodyNeeds, LOCK_NAMES,
 } from './helpers.js';
@@ -223,6 +223,72 @@ function releasersOf(pass: Pass, mutex: ast.Expr, unlock: LockMethod): Set<strin
     releaserIndex.set(pass.files, index);
   }
   return index.get(unlock)?.get(e.sel.name);
+}
+
+/** For a mutex field (`pkg.Type.field`): the functions of the package that take it and keep it, and those that release it without taking it. */
+const signalIndex = new WeakMap<readonly PassFile[], Map<string, { holders: Set<ast.FuncDecl>; releasers: Set<ast.FuncDecl> }>>();
+
+/** Whether a node sits in the body of an if statement of the function (not of a nested literal). */
+function underIf(body: ast.BlockStmt, n: ast.Node): boolean {
+  const at = nodePos(n);
+  let found = false;
+  walkNode(body, (x) => {
+    if (found || nodePos(x) > at || nodeEnd(x) <= at || x.kind === 'FuncLit') return false;
+    if (x.kind === 'IfStmt' && nodePos(x.body) <= at && at < nodeEnd(x.body)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Whether a mutex field is a signal handed between functions (`wait sync.Mutex // held while
+ * fired == false`): a function of the package other than `self` takes it and never releases it
+ * (`allocUnlockNote` ending with `un.wait.Lock()`), and another releases it without taking it
+ * (the callback that fires). A function waiting for the signal may leave it held for the releaser
+ * to free; it is not a critical section each function must leave as it found it. Fields are told
+ * apart by the struct type that declares them.
+ */
+function signalMutex(pass: Pass, mutex: ast.Expr, self: FuncNode): boolean {
+  const keyOf = (e: ast.Expr): string | undefined => {
+    const x = unparen(e);
+    if (x.kind !== 'SelectorExpr') return undefined;
+    const owner = declaringStructType(pass.types.typeOf(x.x), x.sel.name);
+    return owner ? `${owner}.${x.sel.name}` : undefined;
+  };
+  const key = keyOf(mutex);
+  if (!key) return false;
+  let index = signalIndex.get(pass.files);
+  if (!index) {
+    index = new Map();
+    for (const f of pass.files) {
+      if (!sourceMentions(f, 'Lock')) continue;
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== 'FuncDecl' || !d.body) continue;
+        const calls = lockCallsIn(pass, d.body);
+        const keys = calls.map((l) => keyOf(l.mutex));
+        // Lock helpers (`func (s *Stock) lock() { s.mu.Lock() }`, `lockShard`, a one-statement
+        // unlock) split an ordinary critical section; they are no signal.
+        if ((d.body.list?.length ?? 0) < 2 || intentionalAcquire(d)) continue;
+        calls.forEach((l, i) => {
+          const k = keys[i];
+          if (!k) return;
+          const locking = l.method === 'Lock' || l.method === 'RLock';
+          const other = calls.some((o, j) => keys[j] === k && (o.method === 'Lock' || o.method === 'RLock') !== locking);
+          if (other) return;
+          // A signal is given under a test (`if !n.fired { n.fired = true; n.wait.Unlock() }`):
+          // an unconditional release is the end of someone's critical section.
+          if (!locking && !underIf(d.body!, l.call)) return;
+          let e = index!.get(k);
+          if (!e) index!.set(k, (e = { holders: new Set(), releasers: new Set() }));
+          (locking ? e.holders : e.releasers).add(d);
+        });
+      }
+    }
+    signalIndex.set(pass.files, index);
+  }
+  const e = index.get(key);
+  if (!e) return false;
+  return [...e.holders].some((d) => d !== self) && [...e.releasers].some((d) => d !== self);
 }
 
 /** Whether a path sets one of the fields to true (`rs.closemuScanHold = true`): a marker that the lock stays held. */
@@ -739,6 +805,9 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
     // Kept held under a marker that the releasing function tests (`rs.closemuScanHold = true`,
     // then `if rs.closemuScanHold { rs.closemu.RUnlock() }` in the next call).
     if (path && releasers && setsMarker(path, releasers)) continue;
+    // A signal mutex: another function takes it and keeps it, and another releases it without
+    // taking it. Waiting for the signal here may leave it held for the releaser to free.
+    if (path && releasers && signalMutex(pass, lc.mutex, fn)) continue;
     // Unless a success return elsewhere releases it (`r.mu.Unlock(); return nil`): then the
     // success path that keeps it held forgot to.
     if (path && releasers && !releasesOnSuccess(fn, direct)) {
