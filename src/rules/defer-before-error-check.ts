@@ -301,6 +301,9 @@ function fallsThrough(list: readonly ast.Stmt[] | null | undefined, exits: (c: a
       const f = unparen(c.fun);
       const name = f.kind === 'Ident' ? f.name : f.kind === 'SelectorExpr' ? f.sel.name : '';
       if (/^(panic|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow|Goexit|Crash|Die|Must)/.test(name)) return false;
+      // A test framework's abort: `framework.Failf("listen: %v", err)`, Ginkgo's `Fail(msg)`
+      // (they panic to end the spec). testing's `t.Fail()` takes no message and goes on.
+      if (name === 'Failf' || (name === 'Fail' && (c.args?.length ?? 0) > 0)) return false;
       // An event logger's chain that starts at a fatal or panic level (zerolog's
       // `log.Fatal().Err(err).Msg("listen")`): the final Msg exits.
       for (let x: ast.Expr = f; x.kind === 'SelectorExpr'; ) {
