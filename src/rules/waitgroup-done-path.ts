@@ -318,6 +318,28 @@ function sameTestAndSet(pass: Pass, fn: FuncNode, a: ast.CallExpr, b: ast.CallEx
 }
 
 /**
+ * Ifs that call Done only when the group is there: `if wg != nil { wg.Done() }` (also `nil !=
+ * wg`), for the group's own path. The path that skips them has no group to mark.
+ */
+function nilGuards(pass: Pass, fn: FuncNode, group: VarPath, dones: readonly DoneCall[]): ast.IfStmt[] {
+  const out: ast.IfStmt[] = [];
+  if (!fn.body) return out;
+  walkNode(fn.body, (x) => {
+    if (x.kind === 'FuncLit') return false;
+    if (x.kind !== 'IfStmt' || x.init) return true;
+    const c = unparen(x.cond);
+    if (c.kind !== 'BinaryExpr' || c.op !== '!=') return true;
+    const isNil = (e: ast.Expr) => unparen(e).kind === 'Ident' && (unparen(e) as ast.Ident).name === 'nil';
+    const other = isNil(c.y) ? c.x : isNil(c.x) ? c.y : undefined;
+    const p = other ? varPath(pass, other) : undefined;
+    if (!p || !samePath(p, group)) return true;
+    if (dones.some((d) => nodePos(d.call) >= nodePos(x.body) && nodePos(d.call) < nodeEnd(x.body))) out.push(x);
+    return true;
+  });
+  return out;
+}
+
+/**
  * The parent's name for a group the goroutine reaches through a parameter: `wg` for `done` in
  * `go func(done *sync.WaitGroup) { ... }(&wg)`.
  */
@@ -629,6 +651,8 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
     const idle = inLoop ? defaultCaseReturns(fn) : new Set<ast.Node>();
     for (const r of returnsAfterWait(file, go, fn, waiter.replace(/^&/, ''))) idle.add(r);
     const guards = onceGuards(pass, fn, dones);
+    // `if wg != nil { wg.Done() }`: with no group there is nobody to mark done.
+    for (const g of nilGuards(pass, fn, first.path, dones)) guards.add(g);
     const avoidBlock = guards.size === 0 ? undefined : (b: Block) => b.kind === 'if.done' && guards.has(b.stmt as ast.IfStmt);
     let path = inLoop
       ? cfg.findPath(cfg.entry, (n) => n.kind === 'ReturnStmt' && !idle.has(n), { avoid, avoidBlock })
