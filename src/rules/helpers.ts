@@ -1541,15 +1541,24 @@ export function hasDefer(body: ast.Node): boolean {
 export function withoutEmbedded(pass: Pass, e: ast.Expr): ast.Expr {
   let x = unparen(e);
   while (x.kind === 'SelectorExpr') {
-    let t = pass.types.typeOf(x.x);
-    if (t?.kind === 'pointer') t = t.elem;
-    const u = t?.kind === 'named' ? t.underlying() : t;
-    if (u?.kind !== 'struct') break;
-    const name = x.sel.name;
-    if (!u.fields.some((f) => f.embedded && f.name === name)) break;
+    if (!embeddedField(pass.types.typeOf(x.x), x.sel.name)) break;
     x = unparen(x.x);
   }
   return x;
+}
+
+/**
+ * Whether `name` selects an embedded field of a value of type t, directly or promoted through
+ * other embedded structs (`c.guard` with `guard` embedded in `index`, embedded in `Catalog`).
+ */
+function embeddedField(t: Type | undefined, name: string, depth = 0): boolean {
+  if (!t || depth > 4) return false;
+  if (t.kind === 'pointer') t = t.elem;
+  const u = t.kind === 'named' ? t.underlying() : t;
+  if (u?.kind !== 'struct') return false;
+  const direct = u.fields.find((f) => f.name === name);
+  if (direct) return direct.embedded;
+  return u.fields.some((f) => f.embedded && embeddedField(f.type, name, depth + 1));
 }
 
 export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
@@ -1900,6 +1909,12 @@ export function deferredCalls(d: ast.DeferStmt): DeferredCall[] {
     } else if (x.kind === 'AssignStmt' && x.rhs.length === 1 && x.lhs.every((l) => l.kind === 'Ident' && l.name === '_')) {
       const c = unparen(x.rhs[0]!);
       if (c.kind === 'CallExpr') dropped.add(c);
+    } else if (x.kind === 'ReturnStmt') {
+      // `defer func() error { return f.Close() }()`: a deferred call's results go nowhere.
+      for (const r of x.results ?? []) {
+        const c = unparen(r);
+        if (c.kind === 'CallExpr') dropped.add(c);
+      }
     } else if (x.kind === 'CallExpr') {
       out.push({ defer: d, call: x, discarded: false, lit: fun });
     }
@@ -1920,6 +1935,7 @@ const boundCalls = new WeakMap<ast.CallExpr, ast.CallExpr>();
  */
 export function boundCall(pass: Pass, call: ast.CallExpr): ast.CallExpr {
   const f = unparen(call.fun);
+  if (f.kind === 'SelectorExpr') return methodExprCall(pass, call, f);
   if (f.kind !== 'Ident') return call;
   const known = boundCalls.get(call);
   if (known) return known;
@@ -1934,6 +1950,32 @@ export function boundCall(pass: Pass, call: ast.CallExpr): ast.CallExpr {
     const body = (c?.kind === 'method' || c?.kind === 'interface') && file ? innermostFuncBody(file, o!.decl!) : undefined;
     if (body && !assignsVar(pass, body, o!.decl!, { addressTaken: true })) out = asCall;
   }
+  boundCalls.set(call, out);
+  return out;
+}
+
+/**
+ * A method expression called with its receiver as the first argument (`(*os.File).Close(f)`,
+ * `T.String(v)`): the call as if written on the receiver (`f.Close()`). Any other call is
+ * returned as it is.
+ */
+function methodExprCall(pass: Pass, call: ast.CallExpr, f: ast.SelectorExpr): ast.CallExpr {
+  const args = call.args ?? [];
+  if (args.length === 0) return call;
+  let t: ast.Expr = unparen(f.x);
+  if (t.kind === 'StarExpr') t = unparen(t.x);
+  if (t.kind !== 'Ident' && !(t.kind === 'SelectorExpr' && unparen(t.x).kind === 'Ident')) return call;
+  // The operand names a type: its object says so, or the callee is a method given one argument
+  // more than its parameters (the receiver).
+  const typeName = t.kind === 'Ident' ? t : t.sel;
+  const c = pass.types.callee(call);
+  const byObject = pass.types.objectOf(typeName)?.kind === 'type';
+  const bySig = (c?.kind === 'method' || c?.kind === 'interface') && !!c.sig && !c.sig.variadic && args.length === c.sig.params.length + 1;
+  if (!byObject && !bySig) return call;
+  const known = boundCalls.get(call);
+  if (known) return known;
+  const sel: ast.SelectorExpr = { ...f, x: args[0]! };
+  const out: ast.CallExpr = { ...call, fun: sel, args: args.slice(1) };
   boundCalls.set(call, out);
   return out;
 }
