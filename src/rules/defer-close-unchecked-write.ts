@@ -6,10 +6,10 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { WRITE_RESOURCES } from './catalog.js';
+import { WRITE_RESOURCES, type WriteResource } from './catalog.js';
 import type { Callee, Type } from '../types/api.js';
 import {
-  boundCall, otherModuleFunc, recvTypeName, methodsNamed, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
+  boundCall, inModule, otherModuleFunc, recvTypeName, methodsNamed, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -42,6 +42,25 @@ function helperOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | un
   if (!inner) return undefined;
   const helper = textOf(file, call.fun);
   return { ...inner, call, name: inner.wrapperType ? helper : `${helper} (${inner.name} inside)` };
+}
+
+/** What the module's own API hands out for writing: an `io.WriteCloser` whose Close finishes the writes. */
+const MODULE_WRITER: WriteResource = { what: 'io.WriteCloser', verb: 'returned by', release: ['Close'], checked: ['Close'] };
+
+/**
+ * A call of the module's own code (a function, a method, or a method of one of its interfaces:
+ * `w, err := s.Create(name)` with `type Sink interface { Create(name string) (io.WriteCloser,
+ * error) }`) whose first result is declared `io.WriteCloser`: a writer whose Close is where its
+ * writes finish and fail. Not the standard library's (`cmd.StdinPipe()` closes a pipe).
+ */
+function moduleWriterOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | undefined {
+  const call = unparen(e);
+  if (call.kind !== 'CallExpr') return undefined;
+  const c = pass.types.callee(call);
+  if (!c || (c.kind !== 'func' && c.kind !== 'method' && c.kind !== 'interface') || !c.pkg || !inModule(pass, c.pkg)) return undefined;
+  const t = c.sig?.results?.[0]?.type;
+  if (t?.kind !== 'named' || t.pkg !== 'io' || t.name !== 'WriteCloser') return undefined;
+  return { call, name: textOf(file, call.fun), res: MODULE_WRITER, typed: true };
 }
 
 /**
@@ -124,6 +143,22 @@ function embeddedOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | 
   return undefined;
 }
 
+/** Whether every return statement of a function (not of its literals) ends with a literal nil, and there is one. */
+function returnsOnlyNil(d: ast.FuncDecl): boolean {
+  let returns = 0;
+  let ok = true;
+  walkSameFunc(d.body!, (x) => {
+    if (!ok) return false;
+    if (x.kind === 'ReturnStmt') {
+      returns++;
+      const last = x.results?.[x.results.length - 1];
+      if (!last || unparen(last).kind !== 'Ident' || (unparen(last) as ast.Ident).name !== 'nil') ok = false;
+    }
+    return ok;
+  });
+  return ok && returns > 0;
+}
+
 /**
  * The methods of a struct type of the package that return an error and release what the type
  * holds (their body calls Close, Flush or Sync on something): Close, Flush, Sync by name.
@@ -136,6 +171,9 @@ function wrapperMethods(pass: Pass, typeName: string): Set<string> {
       const res = d.type.results?.list ?? [];
       const last = res[res.length - 1]?.type;
       if (!last || unparen(last).kind !== 'Ident' || (unparen(last) as ast.Ident).name !== 'error') continue;
+      // Every return gives nil (`if err := h.jsonFile.Close(); err != nil { log.Errorf(...) };
+      // return nil`): the method handles the errors itself, and discarding its result loses nothing.
+      if (returnsOnlyNil(d)) continue;
       let releases = false;
       inspect(d.body, (x) => {
         if (releases) return false;
@@ -192,7 +230,7 @@ function returnedOrigin(pass: Pass, declFile: PassFile, decl: ast.FuncDecl): Wri
     }
     if (r.kind === 'Ident' && r.name === 'nil') return true;
     const v = r.kind === 'Ident' ? definingValue(pass, r) : r;
-    const o = (v ? writeOrigin(pass, declFile, v) : undefined) ?? wrapperOrigin(pass, declFile, r);
+    const o = (v ? writeOrigin(pass, declFile, v) : undefined) ?? wrapperOrigin(pass, declFile, r) ?? embeddedOrigin(pass, declFile, r);
     if (!o || o.res.wraps === 'recv' || (inner && inner.name !== o.name)) ok = false;
     else {
       // What a wrapper wraps is the helper's business: only what it is matters here.
@@ -235,7 +273,7 @@ function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
     }
     const first = unparen(lhs[0]!);
     if (first.kind !== 'Ident' || first.name === '_') return;
-    const origin = writeOrigin(pass, file, rhs[0]!) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]!) ?? embeddedOrigin(pass, file, rhs[0]!) : undefined);
+    const origin = writeOrigin(pass, file, rhs[0]!) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]!) ?? embeddedOrigin(pass, file, rhs[0]!) ?? moduleWriterOrigin(pass, file, rhs[0]!) : undefined);
     if (origin) {
       out.push({ id: first, origin, at });
       return;
@@ -269,7 +307,31 @@ function bindingAt(pass: Pass, bindings: readonly Binding[], id: ast.Ident, at: 
  * variable and uses the result: `return f.Close()`, `if err := f.Close(); ...`, `err = f.Sync()`.
  */
 function checkedElsewhere(pass: Pass, fn: FuncNode, id: ast.Expr, methods: readonly string[], except: ast.CallExpr): boolean {
-  return checkedIn(fn.body!, (recv) => samePath(pass, recv, id), methods, except);
+  const isTarget = (recv: ast.Expr) => samePath(pass, recv, id);
+  if (!checkedIn(fn.body!, isTarget, methods, except)) return false;
+  // A csv writer's Error() says nothing of the rows still in its buffer: it settles the question
+  // only after an explicit Flush (`cw.Flush(); return cw.Error()`), not before the deferred one.
+  // A Flush written as a call of its own (not `defer cw.Flush()` itself, whose run comes last) must
+  // come before the Error that is checked, in the function or in a deferred literal (`defer func()
+  // { w.Flush(); err = errors.Join(err, w.Error()) }()`).
+  if (methods.length === 1 && methods[0] === 'Error') {
+    const direct = new Set<ast.Node>();
+    const flushes: number[] = [];
+    const errors: number[] = [];
+    inspect(fn.body!, (x) => {
+      if (x.kind === 'DeferStmt' || x.kind === 'GoStmt') direct.add(x.call);
+      else if (x.kind === 'CallExpr' && !direct.has(x)) {
+        const m = methodCallOn(x);
+        if (m && isTarget(unparen(m.recv))) {
+          if (m.method === 'Flush') flushes.push(nodePos(x));
+          else if (m.method === 'Error') errors.push(nodePos(x));
+        }
+      }
+      return true;
+    });
+    return flushes.some((f) => errors.some((e) => f < e));
+  }
+  return true;
 }
 
 /** Whether `body` calls one of `methods` on what `isTarget` accepts and uses the result. */
@@ -639,7 +701,7 @@ function report(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, call
     file,
     message,
     confidence: origin.typed && !packageWide ? 'high' : 'medium',
-    related: [{ node: origin.call, message: `${v.name} is a ${res.what} ${res.verb} ${origin.name}` }],
+    related: [{ node: origin.call, message: `${v.name} is ${/^[aeiou]/i.test(res.what) ? 'an' : 'a'} ${res.what} ${res.verb} ${origin.name}` }],
   });
 }
 
