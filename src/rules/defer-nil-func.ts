@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
 import { walkNode } from '../types/cfg.js';
-import { lockCall, lockStmt, bodyNeeds, callGraphOf, enclosingFuncDecl, fieldStores, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { lockCall, lockStmt, bodyNeeds, callGraphOf, otherModuleFunc, enclosingFuncDecl, fieldStores, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -112,19 +112,30 @@ function isBlank(e: ast.Expr): boolean {
  * body (not in a literal's), the path on which the caller gets a nil func.
  */
 function nilReturnOf(pass: Pass, call: ast.CallExpr, index = 0): ast.ReturnStmt | undefined {
-  const callee = callGraphOf(pass).calleeOf(call)?.decl;
+  let callee = callGraphOf(pass).calleeOf(call)?.decl;
+  // A function or method of another package of the module, read from its source (`release, err :=
+  // e.Leases.Acquire(key)` with Acquire in the module's lease package).
+  if (!callee) {
+    const c = pass.types.callee(call);
+    if (c && otherModuleFunc(pass, c)) callee = pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'nil');
+  }
   if (!callee?.body) return undefined;
   // The result types, one per value (`(before, after func())` is two).
   const types: ast.Expr[] = [];
   for (const f of callee.type.results?.list ?? []) for (let k = 0; k < Math.max(1, f.names?.length ?? 0); k++) if (f.type) types.push(f.type);
   const rt = types[index];
   if (!rt || (under(pass.types.typeOf(rt))?.kind !== 'signature' && unparen(rt).kind !== 'FuncType')) return undefined;
-  // With several results, only when none of them says whether the func is there (an error or an
-  // ok flag): `return nil, err` is the failure its caller checks first.
-  if (types.length > 1 && types.some((t) => {
+  const named = (t: ast.Expr, name: string): boolean => {
     const tt = pass.types.typeOf(t);
-    return (tt?.kind === 'named' && tt.name === 'error' && !tt.pkg) || (tt?.kind === 'basic' && tt.name === 'bool') || (unparen(t).kind === 'Ident' && ['error', 'bool'].includes((unparen(t) as ast.Ident).name));
-  })) return undefined;
+    return (tt?.kind === 'named' && tt.name === name && !tt.pkg) || (tt?.kind === 'basic' && tt.name === name) || (unparen(t).kind === 'Ident' && (unparen(t) as ast.Ident).name === name);
+  };
+  // With an ok flag, the flag says whether the func is there.
+  if (types.length > 1 && types.some((t) => named(t, 'bool'))) return undefined;
+  // With an error, `return nil, err` is the failure its caller checks first; only a return that
+  // gives a nil func with a nil error (`if m.Disabled { return nil, nil }`) hands the caller,
+  // past its error check, nothing to call.
+  const errorSlots = new Set(types.flatMap((t, k) => (named(t, 'error') ? [k] : [])));
+  const nilLiteral = (e: ast.Expr) => unparen(e).kind === 'Ident' && (unparen(e) as ast.Ident).name === 'nil';
   let ret: ast.ReturnStmt | undefined;
   walkSameFunc(callee.body, (x) => {
     if (ret) return false;
@@ -133,7 +144,7 @@ function nilReturnOf(pass: Pass, call: ast.CallExpr, index = 0): ast.ReturnStmt 
     // The other results of that return give no sign of a failure either (`return
     // r.before[name], r.after[name]`; not `return nil, nil, newHandlerError(...)`).
     const silent = (e: ast.Expr) => isNil(pass, e) || mapLookup(pass, e);
-    if (r && silent(r) && x.results!.every((o, k) => k === index || silent(o) || under(pass.types.typeOf(o))?.kind === 'signature')) ret = x;
+    if (r && silent(r) && x.results!.every((o, k) => k === index || (errorSlots.has(k) ? nilLiteral(o) : silent(o) || under(pass.types.typeOf(o))?.kind === 'signature'))) ret = x;
     return !ret;
   });
   return ret;
@@ -141,8 +152,11 @@ function nilReturnOf(pass: Pass, call: ast.CallExpr, index = 0): ast.ReturnStmt 
 
 /** When a call's func result is nil: "the map lookup r.after[name] that r.hooksFor returns on line 37 misses", "startTrace takes its `return nil` on line 12". */
 function whenNil(pass: Pass, file: PassFile, call: ast.CallExpr, ret: ast.ReturnStmt, value: ast.Expr): string {
-  const rf = pass.fileOf(ret) ?? file;
   const callee = textOf(file, call.fun);
+  const own = pass.fileOf(ret);
+  // Read from another package's source: no line of ours to point at.
+  if (!own) return `${callee} takes a \`return ${(ret.results ?? []).map((r) => (unparen(r).kind === 'Ident' ? (unparen(r) as ast.Ident).name : '...')).join(', ')}\` in its package`;
+  const rf = own;
   return mapLookup(pass, value)
     ? `the map lookup ${textOf(rf, value)} that ${callee} returns on line ${lineOf(rf, ret)} misses`
     : `${callee} takes its \`return nil\` on line ${lineOf(rf, ret)}`;
