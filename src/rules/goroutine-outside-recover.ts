@@ -77,7 +77,12 @@ function onlyForeignCalls(pass: Pass, fn: FuncNode): boolean {
       if (moduleRecoverer(pass, c)) foreign = true;
       else if (pass.moduleFunc(c.pkg, c.short, c.recv?.name)) ok = false;
       else foreign = true;
-    } else if ((c.kind === 'func' || c.kind === 'method' || c.kind === 'interface') && c.pkg !== '' && c.pkg !== pass.pkg.importPath) foreign = true;
+    }
+    // A method of an interface another package of the module declares (`errs[i] = s.Deliver(ctx,
+    // it)` with `pipeline.Sink`): whichever implementation runs is the module's own code, as for
+    // `go s.Deliver(ctx, it)` itself.
+    else if (c.kind === 'interface' && c.pkg !== '' && inModule(pass, c.pkg)) ok = false;
+    else if ((c.kind === 'func' || c.kind === 'method' || c.kind === 'interface') && c.pkg !== '' && c.pkg !== pass.pkg.importPath) foreign = true;
     // A function of the package that recovers by itself, beside them (`errc <- hashDir(m,
     // filepath.Join(root, d))`): its work is protected, the rest is out of sight.
     else if (c.decl && protectingRecover(pass, c.decl)) foreign = true;
@@ -94,7 +99,7 @@ function callsOtherModulePackage(pass: Pass, fn: FuncNode): boolean {
     if (found) return false;
     if (x.kind === 'CallExpr') {
       const c = pass.types.callee(x);
-      if (otherModuleFunc(pass, c)) found = true;
+      if (otherModuleFunc(pass, c) || (c?.kind === 'interface' && c.pkg !== '' && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg))) found = true;
     }
     return !found;
   });

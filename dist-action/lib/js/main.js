@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-IMAOPBNH.js";
+} from "./chunk-TRJB2ZDQ.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

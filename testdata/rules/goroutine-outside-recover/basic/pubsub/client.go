@@ -25,3 +25,8 @@ func (c *Client) RunSafe(ctx context.Context) (err error) {
 	}()
 	return c.Run(ctx)
 }
+
+// Sink receives delivered messages; the module's outputs implement it.
+type Sink interface {
+	Deliver(ctx context.Context, msg string) error
+}

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-V4HH2HQG.js";
+} from "./chunk-IHQ3K3RT.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-DZ4NTA4M.js";
+import "./chunk-OLPKVP35.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NFKXM6RW.js";
+} from "./chunk-IELBHMUW.js";
 import {
   docUrl
 } from "./chunk-OUDSTEBT.js";

@@ -1487,15 +1487,19 @@ function hasDefer(body) {
 function withoutEmbedded(pass, e) {
   let x = unparen(e);
   while (x.kind === "SelectorExpr") {
-    let t = pass.types.typeOf(x.x);
-    if (t?.kind === "pointer") t = t.elem;
-    const u = t?.kind === "named" ? t.underlying() : t;
-    if (u?.kind !== "struct") break;
-    const name = x.sel.name;
-    if (!u.fields.some((f) => f.embedded && f.name === name)) break;
+    if (!embeddedField(pass.types.typeOf(x.x), x.sel.name)) break;
     x = unparen(x.x);
   }
   return x;
+}
+function embeddedField(t, name, depth = 0) {
+  if (!t || depth > 4) return false;
+  if (t.kind === "pointer") t = t.elem;
+  const u = t.kind === "named" ? t.underlying() : t;
+  if (u?.kind !== "struct") return false;
+  const direct = u.fields.find((f) => f.name === name);
+  if (direct) return direct.embedded;
+  return u.fields.some((f) => f.embedded && embeddedField(f.type, name, depth + 1));
 }
 function lockCall(pass, call) {
   const fun = unparen(call.fun);
@@ -1760,6 +1764,11 @@ function deferredCalls(d) {
     } else if (x.kind === "AssignStmt" && x.rhs.length === 1 && x.lhs.every((l) => l.kind === "Ident" && l.name === "_")) {
       const c = unparen(x.rhs[0]);
       if (c.kind === "CallExpr") dropped.add(c);
+    } else if (x.kind === "ReturnStmt") {
+      for (const r of x.results ?? []) {
+        const c = unparen(r);
+        if (c.kind === "CallExpr") dropped.add(c);
+      }
     } else if (x.kind === "CallExpr") {
       out.push({ defer: d, call: x, discarded: false, lit: fun });
     }
@@ -1771,6 +1780,7 @@ function deferredCalls(d) {
 var boundCalls = /* @__PURE__ */ new WeakMap();
 function boundCall(pass, call) {
   const f = unparen(call.fun);
+  if (f.kind === "SelectorExpr") return methodExprCall(pass, call, f);
   if (f.kind !== "Ident") return call;
   const known = boundCalls.get(call);
   if (known) return known;
@@ -1785,6 +1795,24 @@ function boundCall(pass, call) {
     const body = (c?.kind === "method" || c?.kind === "interface") && file ? innermostFuncBody(file, o.decl) : void 0;
     if (body && !assignsVar(pass, body, o.decl, { addressTaken: true })) out = asCall;
   }
+  boundCalls.set(call, out);
+  return out;
+}
+function methodExprCall(pass, call, f) {
+  const args = call.args ?? [];
+  if (args.length === 0) return call;
+  let t = unparen(f.x);
+  if (t.kind === "StarExpr") t = unparen(t.x);
+  if (t.kind !== "Ident" && !(t.kind === "SelectorExpr" && unparen(t.x).kind === "Ident")) return call;
+  const typeName2 = t.kind === "Ident" ? t : t.sel;
+  const c = pass.types.callee(call);
+  const byObject = pass.types.objectOf(typeName2)?.kind === "type";
+  const bySig = (c?.kind === "method" || c?.kind === "interface") && !!c.sig && !c.sig.variadic && args.length === c.sig.params.length + 1;
+  if (!byObject && !bySig) return call;
+  const known = boundCalls.get(call);
+  if (known) return known;
+  const sel = { ...f, x: args[0] };
+  const out = { ...call, fun: sel, args: args.slice(1) };
   boundCalls.set(call, out);
   return out;
 }
@@ -6143,6 +6171,55 @@ function releasersOf(pass, mutex, unlock) {
   }
   return index.get(unlock)?.get(e.sel.name);
 }
+var signalIndex = /* @__PURE__ */ new WeakMap();
+function underIf2(body, n) {
+  const at = pos(n);
+  let found = false;
+  walkNode(body, (x) => {
+    if (found || pos(x) > at || end(x) <= at || x.kind === "FuncLit") return false;
+    if (x.kind === "IfStmt" && pos(x.body) <= at && at < end(x.body)) found = true;
+    return !found;
+  });
+  return found;
+}
+function signalMutex(pass, mutex, self) {
+  const keyOf = (e2) => {
+    const x = unparen(e2);
+    if (x.kind !== "SelectorExpr") return void 0;
+    const owner = declaringStructType(pass.types.typeOf(x.x), x.sel.name);
+    return owner ? `${owner}.${x.sel.name}` : void 0;
+  };
+  const key = keyOf(mutex);
+  if (!key) return false;
+  let index = signalIndex.get(pass.files);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      if (!sourceMentions(f, "Lock")) continue;
+      for (const d of f.file.decls ?? []) {
+        if (d.kind !== "FuncDecl" || !d.body) continue;
+        const calls = lockCallsIn(pass, d.body);
+        const keys = calls.map((l) => keyOf(l.mutex));
+        if ((d.body.list?.length ?? 0) < 2 || intentionalAcquire(d)) continue;
+        calls.forEach((l, i) => {
+          const k = keys[i];
+          if (!k) return;
+          const locking = l.method === "Lock" || l.method === "RLock";
+          const other = calls.some((o, j) => keys[j] === k && (o.method === "Lock" || o.method === "RLock") !== locking);
+          if (other) return;
+          if (!locking && !underIf2(d.body, l.call)) return;
+          let e2 = index.get(k);
+          if (!e2) index.set(k, e2 = { holders: /* @__PURE__ */ new Set(), releasers: /* @__PURE__ */ new Set() });
+          (locking ? e2.holders : e2.releasers).add(d);
+        });
+      }
+    }
+    signalIndex.set(pass.files, index);
+  }
+  const e = index.get(key);
+  if (!e) return false;
+  return [...e.holders].some((d) => d !== self) && [...e.releasers].some((d) => d !== self);
+}
 function setsMarker(path, fields) {
   for (const b of path) {
     for (const n of b.nodes) {
@@ -6555,6 +6632,7 @@ function checkFunc(pass, file, fn) {
     const path = cfg.findPath(stmt, "exit", { avoid, avoidBlock });
     const releasers = path && direct.length > 0 ? releasersOf(pass, lc.mutex, unlock) : void 0;
     if (path && releasers && setsMarker(path, releasers)) continue;
+    if (path && releasers && signalMutex(pass, lc.mutex, fn)) continue;
     if (path && releasers && !releasesOnSuccess(fn, direct)) {
       const kept = /* @__PURE__ */ new Set();
       let p = path;
@@ -6634,6 +6712,16 @@ function helperOrigin(pass, file, e) {
   const helper = textOf(file, call.fun);
   return { ...inner, call, name: inner.wrapperType ? helper : `${helper} (${inner.name} inside)` };
 }
+var MODULE_WRITER = { what: "io.WriteCloser", verb: "returned by", release: ["Close"], checked: ["Close"] };
+function moduleWriterOrigin(pass, file, e) {
+  const call = unparen(e);
+  if (call.kind !== "CallExpr") return void 0;
+  const c = pass.types.callee(call);
+  if (!c || c.kind !== "func" && c.kind !== "method" && c.kind !== "interface" || !c.pkg || !inModule(pass, c.pkg)) return void 0;
+  const t = c.sig?.results?.[0]?.type;
+  if (t?.kind !== "named" || t.pkg !== "io" || t.name !== "WriteCloser") return void 0;
+  return { call, name: textOf(file, call.fun), res: MODULE_WRITER, typed: true };
+}
 function packageStruct(pass, e, throughVar) {
   let lit = unparen(e);
   if (throughVar && lit.kind === "Ident") {
@@ -6694,6 +6782,20 @@ function embeddedOrigin(pass, file, e) {
   }
   return void 0;
 }
+function returnsOnlyNil(d) {
+  let returns = 0;
+  let ok = true;
+  walkSameFunc(d.body, (x) => {
+    if (!ok) return false;
+    if (x.kind === "ReturnStmt") {
+      returns++;
+      const last = x.results?.[x.results.length - 1];
+      if (!last || unparen(last).kind !== "Ident" || unparen(last).name !== "nil") ok = false;
+    }
+    return ok;
+  });
+  return ok && returns > 0;
+}
 function wrapperMethods(pass, typeName2) {
   const out = /* @__PURE__ */ new Set();
   for (const name of ["Close", "Flush", "Sync"]) {
@@ -6702,6 +6804,7 @@ function wrapperMethods(pass, typeName2) {
       const res = d.type.results?.list ?? [];
       const last = res[res.length - 1]?.type;
       if (!last || unparen(last).kind !== "Ident" || unparen(last).name !== "error") continue;
+      if (returnsOnlyNil(d)) continue;
       let releases2 = false;
       inspect(d.body, (x) => {
         if (releases2) return false;
@@ -6749,7 +6852,7 @@ function returnedOrigin(pass, declFile, decl) {
     }
     if (r.kind === "Ident" && r.name === "nil") return true;
     const v = r.kind === "Ident" ? definingValue(pass, r) : r;
-    const o = (v ? writeOrigin(pass, declFile, v) : void 0) ?? wrapperOrigin(pass, declFile, r);
+    const o = (v ? writeOrigin(pass, declFile, v) : void 0) ?? wrapperOrigin(pass, declFile, r) ?? embeddedOrigin(pass, declFile, r);
     if (!o || o.res.wraps === "recv" || inner && inner.name !== o.name) ok = false;
     else {
       const { under: _under, ...rest } = o;
@@ -6787,7 +6890,7 @@ function bindingsIn(pass, file, fn) {
     }
     const first = unparen(lhs[0]);
     if (first.kind !== "Ident" || first.name === "_") return;
-    const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) ?? embeddedOrigin(pass, file, rhs[0]) : void 0);
+    const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) ?? embeddedOrigin(pass, file, rhs[0]) ?? moduleWriterOrigin(pass, file, rhs[0]) : void 0);
     if (origin) {
       out.push({ id: first, origin, at });
       return;
@@ -6812,7 +6915,26 @@ function bindingAt(pass, bindings, id, at) {
   return found;
 }
 function checkedElsewhere(pass, fn, id, methods, except) {
-  return checkedIn(fn.body, (recv) => samePath2(pass, recv, id), methods, except);
+  const isTarget = (recv) => samePath2(pass, recv, id);
+  if (!checkedIn(fn.body, isTarget, methods, except)) return false;
+  if (methods.length === 1 && methods[0] === "Error") {
+    const direct = /* @__PURE__ */ new Set();
+    const flushes = [];
+    const errors = [];
+    inspect(fn.body, (x) => {
+      if (x.kind === "DeferStmt" || x.kind === "GoStmt") direct.add(x.call);
+      else if (x.kind === "CallExpr" && !direct.has(x)) {
+        const m = methodCallOn(x);
+        if (m && isTarget(unparen(m.recv))) {
+          if (m.method === "Flush") flushes.push(pos(x));
+          else if (m.method === "Error") errors.push(pos(x));
+        }
+      }
+      return true;
+    });
+    return flushes.some((f) => errors.some((e) => f < e));
+  }
+  return true;
 }
 function checkedIn(body, isTarget, methods, except) {
   let found = false;
@@ -7104,7 +7226,7 @@ function report3(pass, file, fn, d, call, recv, b, packageWide = false) {
     file,
     message: message2,
     confidence: origin.typed && !packageWide ? "high" : "medium",
-    related: [{ node: origin.call, message: `${v.name} is a ${res.what} ${res.verb} ${origin.name}` }]
+    related: [{ node: origin.call, message: `${v.name} is ${/^[aeiou]/i.test(res.what) ? "an" : "a"} ${res.what} ${res.verb} ${origin.name}` }]
   });
 }
 var analyzer12 = {
@@ -7398,30 +7520,39 @@ function isBlank(e) {
   return x.kind === "Ident" && x.name === "_";
 }
 function nilReturnOf(pass, call, index = 0) {
-  const callee = callGraphOf(pass).calleeOf(call)?.decl;
+  let callee = callGraphOf(pass).calleeOf(call)?.decl;
+  if (!callee) {
+    const c = pass.types.callee(call);
+    if (c && otherModuleFunc(pass, c)) callee = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "nil");
+  }
   if (!callee?.body) return void 0;
   const types = [];
   for (const f of callee.type.results?.list ?? []) for (let k = 0; k < Math.max(1, f.names?.length ?? 0); k++) if (f.type) types.push(f.type);
   const rt = types[index];
   if (!rt || under2(pass.types.typeOf(rt))?.kind !== "signature" && unparen(rt).kind !== "FuncType") return void 0;
-  if (types.length > 1 && types.some((t) => {
+  const named = (t, name) => {
     const tt = pass.types.typeOf(t);
-    return tt?.kind === "named" && tt.name === "error" && !tt.pkg || tt?.kind === "basic" && tt.name === "bool" || unparen(t).kind === "Ident" && ["error", "bool"].includes(unparen(t).name);
-  })) return void 0;
+    return tt?.kind === "named" && tt.name === name && !tt.pkg || tt?.kind === "basic" && tt.name === name || unparen(t).kind === "Ident" && unparen(t).name === name;
+  };
+  if (types.length > 1 && types.some((t) => named(t, "bool"))) return void 0;
+  const errorSlots = new Set(types.flatMap((t, k) => named(t, "error") ? [k] : []));
+  const nilLiteral = (e) => unparen(e).kind === "Ident" && unparen(e).name === "nil";
   let ret;
   walkSameFunc(callee.body, (x) => {
     if (ret) return false;
     if (x.kind !== "ReturnStmt") return true;
     const r = x.results?.length === types.length ? x.results[index] : void 0;
     const silent = (e) => isNil2(pass, e) || mapLookup(pass, e);
-    if (r && silent(r) && x.results.every((o, k) => k === index || silent(o) || under2(pass.types.typeOf(o))?.kind === "signature")) ret = x;
+    if (r && silent(r) && x.results.every((o, k) => k === index || (errorSlots.has(k) ? nilLiteral(o) : silent(o) || under2(pass.types.typeOf(o))?.kind === "signature"))) ret = x;
     return !ret;
   });
   return ret;
 }
 function whenNil(pass, file, call, ret, value) {
-  const rf = pass.fileOf(ret) ?? file;
   const callee = textOf(file, call.fun);
+  const own = pass.fileOf(ret);
+  if (!own) return `${callee} takes a \`return ${(ret.results ?? []).map((r) => unparen(r).kind === "Ident" ? unparen(r).name : "...").join(", ")}\` in its package`;
+  const rf = own;
   return mapLookup(pass, value) ? `the map lookup ${textOf(rf, value)} that ${callee} returns on line ${lineOf(rf, ret)} misses` : `${callee} takes its \`return nil\` on line ${lineOf(rf, ret)}`;
 }
 function mapLookup(pass, e) {
@@ -8420,6 +8551,7 @@ function fallsThrough(list, exits) {
       const f = unparen(c.fun);
       const name = f.kind === "Ident" ? f.name : f.kind === "SelectorExpr" ? f.sel.name : "";
       if (/^(panic|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|Skip|Skipf|SkipNow|Goexit|Crash|Die|Must)/.test(name)) return false;
+      if (name === "Failf" || name === "Fail" && (c.args?.length ?? 0) > 0) return false;
       for (let x = f; x.kind === "SelectorExpr"; ) {
         const recv = unparen(x.x);
         if (recv.kind !== "CallExpr") break;
@@ -10378,6 +10510,23 @@ function sameTestAndSet(pass, fn, a, b) {
   const fb = fa && testAndSetFlag(pass, fn, b);
   return !!fa && !!fb && sameVar(pass, fa, fb);
 }
+function nilGuards(pass, fn, group, dones) {
+  const out = [];
+  if (!fn.body) return out;
+  walkNode(fn.body, (x) => {
+    if (x.kind === "FuncLit") return false;
+    if (x.kind !== "IfStmt" || x.init) return true;
+    const c = unparen(x.cond);
+    if (c.kind !== "BinaryExpr" || c.op !== "!=") return true;
+    const isNil3 = (e) => unparen(e).kind === "Ident" && unparen(e).name === "nil";
+    const other = isNil3(c.y) ? c.x : isNil3(c.x) ? c.y : void 0;
+    const p = other ? varPath(pass, other) : void 0;
+    if (!p || !samePath(p, group)) return true;
+    if (dones.some((d) => pos(d.call) >= pos(x.body) && pos(d.call) < end(x.body))) out.push(x);
+    return true;
+  });
+  return out;
+}
 function parentGroupText(file, go, fn, wg) {
   const x = unparen(wg);
   if (x.kind !== "Ident") return void 0;
@@ -10619,6 +10768,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
     const idle = inLoop ? defaultCaseReturns(fn) : /* @__PURE__ */ new Set();
     for (const r of returnsAfterWait(file, go, fn, waiter.replace(/^&/, ""))) idle.add(r);
     const guards = onceGuards(pass, fn, dones);
+    for (const g of nilGuards(pass, fn, first.path, dones)) guards.add(g);
     const avoidBlock = guards.size === 0 ? void 0 : (b) => b.kind === "if.done" && guards.has(b.stmt);
     let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt" && !idle.has(n), { avoid, avoidBlock }) : cfg.findPath(cfg.entry, "exit", { avoid: (n) => avoid(n) || idle.has(n), avoidBlock });
     let how;
@@ -10844,7 +10994,8 @@ function onlyForeignCalls(pass, fn) {
       if (moduleRecoverer(pass, c)) foreign = true;
       else if (pass.moduleFunc(c.pkg, c.short, c.recv?.name)) ok = false;
       else foreign = true;
-    } else if ((c.kind === "func" || c.kind === "method" || c.kind === "interface") && c.pkg !== "" && c.pkg !== pass.pkg.importPath) foreign = true;
+    } else if (c.kind === "interface" && c.pkg !== "" && inModule(pass, c.pkg)) ok = false;
+    else if ((c.kind === "func" || c.kind === "method" || c.kind === "interface") && c.pkg !== "" && c.pkg !== pass.pkg.importPath) foreign = true;
     else if (c.decl && protectingRecover(pass, c.decl)) foreign = true;
     else if (!PLUMBING_CALLS.has(c.name) && c.kind !== "conversion" && c.kind !== "builtin" && !isCancel(pass, x)) ok = false;
     return ok;
@@ -10857,7 +11008,7 @@ function callsOtherModulePackage(pass, fn) {
     if (found) return false;
     if (x.kind === "CallExpr") {
       const c = pass.types.callee(x);
-      if (otherModuleFunc(pass, c)) found = true;
+      if (otherModuleFunc(pass, c) || c?.kind === "interface" && c.pkg !== "" && c.pkg !== pass.pkg.importPath && inModule(pass, c.pkg)) found = true;
     }
     return !found;
   });

@@ -16,7 +16,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-IMAOPBNH.js";
+} from "./chunk-TRJB2ZDQ.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-V4HH2HQG.js";
+} from "./chunk-IHQ3K3RT.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-DZ4NTA4M.js";
+} from "./chunk-OLPKVP35.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-NFKXM6RW.js";
+} from "./chunk-IELBHMUW.js";
 import {
   SEVERITIES,
   compareFindings,

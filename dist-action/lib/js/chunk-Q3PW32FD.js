@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-7KCZUUBJ.js";
+} from "./chunk-WLLHOAZ5.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-QEXB4XXN.js";
-import "./chunk-IMAOPBNH.js";
-import "./chunk-V4HH2HQG.js";
+import "./chunk-TRJB2ZDQ.js";
+import "./chunk-IHQ3K3RT.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-DZ4NTA4M.js";
+import "./chunk-OLPKVP35.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-NFKXM6RW.js";
+import "./chunk-IELBHMUW.js";
 import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

@@ -158,6 +158,11 @@ var LINTER_NAME = "deferguard";
 var NOLINT_RE = /^nolint( |:|$)/;
 var IGNORE_PREFIX = "deferguard:ignore";
 var LINT_IGNORE_PREFIX = "lint:ignore ";
+var GOLAND_PREFIX = "goland:noinspection ";
+var GOLAND_EQUIVALENTS = {
+  GoDeferInLoop: ["defer-in-loop", "defer-in-infinite-loop"]
+  // "defer in loop"
+};
 var STATICCHECK_EQUIVALENTS = {
   SA2003: ["defer-lock-mismatch"],
   // deferred Lock right after locking
@@ -268,6 +273,11 @@ function parseDirective(body) {
     const m = /^(\S*)\s*(.*)$/s.exec(body.slice(LINT_IGNORE_PREFIX.length).trim());
     const rules = [...new Set(m[1].split(",").flatMap((c) => STATICCHECK_EQUIVALENTS[c.trim().toUpperCase()] ?? []))];
     return { kind: "nolint", rules, explicit: false, reason: m[2].trim() };
+  }
+  if (body.startsWith(GOLAND_PREFIX)) {
+    const names2 = body.slice(GOLAND_PREFIX.length).trim().split(/\s+/)[0].split(",");
+    const rules = [...new Set(names2.flatMap((c) => GOLAND_EQUIVALENTS[c.trim()] ?? []))];
+    return { kind: "nolint", rules, explicit: false, reason: "" };
   }
   if (!NOLINT_RE.test(body)) return void 0;
   const [head, ...tail] = body.split("//");

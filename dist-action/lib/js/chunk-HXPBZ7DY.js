@@ -3,14 +3,14 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-V4HH2HQG.js";
+} from "./chunk-IHQ3K3RT.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NFKXM6RW.js";
+} from "./chunk-IELBHMUW.js";
 import {
   docUrl,
   severityRank

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-DZ4NTA4M.js";
+} from "./chunk-OLPKVP35.js";
 import {
   fileNameMismatch,
   headerAllows,

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-7UCBCWZD.js";
-import "./chunk-V4HH2HQG.js";
+} from "./chunk-HXPBZ7DY.js";
+import "./chunk-IHQ3K3RT.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-DZ4NTA4M.js";
+import "./chunk-OLPKVP35.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-NFKXM6RW.js";
+import "./chunk-IELBHMUW.js";
 import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

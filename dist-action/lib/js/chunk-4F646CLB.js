@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-V4HH2HQG.js";
+} from "./chunk-IHQ3K3RT.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-DZ4NTA4M.js";
+} from "./chunk-OLPKVP35.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-NFKXM6RW.js";
+} from "./chunk-IELBHMUW.js";
 import {
   docUrl
 } from "./chunk-OUDSTEBT.js";
