@@ -50,14 +50,18 @@ const MODULE_WRITER: WriteResource = { what: 'io.WriteCloser', verb: 'returned b
 /**
  * A call of the module's own code (a function, a method, or a method of one of its interfaces:
  * `w, err := s.Create(name)` with `type Sink interface { Create(name string) (io.WriteCloser,
- * error) }`) whose first result is declared `io.WriteCloser`: a writer whose Close is where its
- * writes finish and fail. Not the standard library's (`cmd.StdinPipe()` closes a pipe).
+ * error) }`), named for making a writer, whose first result is declared `io.WriteCloser`: a
+ * writer whose Close is where its writes finish and fail. Not the standard library's
+ * (`cmd.StdinPipe()` closes a pipe).
  */
 function moduleWriterOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | undefined {
   const call = unparen(e);
   if (call.kind !== 'CallExpr') return undefined;
   const c = pass.types.callee(call);
   if (!c || (c.kind !== 'func' && c.kind !== 'method' && c.kind !== 'interface') || !c.pkg || !inModule(pass, c.pkg)) return undefined;
+  // Named for making a writer (`Create`, `OpenWriter`, `RawObjectWriter`, `NewWriter`): a log
+  // stream or a key log handed out by another name is not judged by its type alone.
+  if (!/Create|Open|Writer/.test(c.short)) return undefined;
   const t = c.sig?.results?.[0]?.type;
   if (t?.kind !== 'named' || t.pkg !== 'io' || t.name !== 'WriteCloser') return undefined;
   return { call, name: textOf(file, call.fun), res: MODULE_WRITER, typed: true };

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-HXPBZ7DY.js";
+} from "./chunk-U7ELBWYX.js";
 import "./chunk-IHQ3K3RT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-OLPKVP35.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-IELBHMUW.js";
+import "./chunk-ASAZRGPH.js";
 import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

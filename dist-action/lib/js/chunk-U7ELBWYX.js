@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IELBHMUW.js";
+} from "./chunk-ASAZRGPH.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-TRJB2ZDQ.js";
+} from "./chunk-Q7U4JXV3.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IELBHMUW.js";
+} from "./chunk-ASAZRGPH.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -6718,6 +6718,7 @@ function moduleWriterOrigin(pass, file, e) {
   if (call.kind !== "CallExpr") return void 0;
   const c = pass.types.callee(call);
   if (!c || c.kind !== "func" && c.kind !== "method" && c.kind !== "interface" || !c.pkg || !inModule(pass, c.pkg)) return void 0;
+  if (!/Create|Open|Writer/.test(c.short)) return void 0;
   const t = c.sig?.results?.[0]?.type;
   if (t?.kind !== "named" || t.pkg !== "io" || t.name !== "WriteCloser") return void 0;
   return { call, name: textOf(file, call.fun), res: MODULE_WRITER, typed: true };

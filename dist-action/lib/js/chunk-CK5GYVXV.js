@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-WLLHOAZ5.js";
+} from "./chunk-2YKEESRW.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-TRJB2ZDQ.js";
+} from "./chunk-Q7U4JXV3.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IELBHMUW.js";
+} from "./chunk-ASAZRGPH.js";
 import {
   SEVERITIES,
   compareFindings,

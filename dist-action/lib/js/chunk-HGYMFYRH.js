@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-IELBHMUW.js";
+} from "./chunk-ASAZRGPH.js";
 import {
   docUrl
 } from "./chunk-OUDSTEBT.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-IELBHMUW.js";
+} from "./chunk-ASAZRGPH.js";
 import {
   docUrl
 } from "./chunk-OUDSTEBT.js";
