@@ -288,51 +288,38 @@ function receiverFields(pass: Pass, decl: ast.FuncDecl): { reads: Set<string>; w
 }
 
 /**
- * The receiver fields a method assigns, directly or through methods of the package it calls on
- * its own receiver (`appendLocked` calling `h.roll()`, which sets `h.seg`), three calls deep.
+ * The receiver fields a method assigns (`writes`) or reads (`reads`), directly or through methods
+ * of the package it calls on its own receiver, `depth` calls deep: `appendLocked` calling
+ * `h.roll()`, which sets `h.seg`; `Report` reading `d.rows` through `d.Counts()`.
  */
-function methodWrites(pass: Pass, decl: ast.FuncDecl, depth = 0, seen = new Set<ast.FuncDecl>()): Set<string> {
+function methodFields(pass: Pass, decl: ast.FuncDecl, which: 'reads' | 'writes', depth: number, seen = new Set<ast.FuncDecl>()): Set<string> {
   const out = new Set<string>();
   if (seen.has(decl)) return out;
   seen.add(decl);
   const own = receiverFields(pass, decl);
   if (!own) return out;
-  for (const w of own.writes) out.add(w);
+  for (const f of own[which]) out.add(f);
   const self = decl.recv?.list?.[0]?.names?.[0];
-  if (depth >= 3 || !self || !decl.body) return out;
+  if (depth <= 0 || !self || !decl.body) return out;
   walkSameFunc(decl.body, (x) => {
     if (x.kind !== 'CallExpr') return true;
     const g = unparen(x.fun);
     if (g.kind !== 'SelectorExpr' || unparen(g.x).kind !== 'Ident' || (unparen(g.x) as ast.Ident).name !== self.name) return true;
     const m = pass.types.callee(x)?.decl;
-    if (m?.recv) for (const w of methodWrites(pass, m, depth + 1, seen)) out.add(w);
+    if (m?.recv) for (const f of methodFields(pass, m, which, depth - 1, seen)) out.add(f);
     return true;
   });
   return out;
 }
 
-/**
- * The receiver fields a method reads, directly or through methods of the package it calls on its
- * own receiver (`Report` reading `d.rows` through `d.Counts()`), two calls deep.
- */
-function methodReads(pass: Pass, decl: ast.FuncDecl, depth = 0, seen = new Set<ast.FuncDecl>()): Set<string> {
-  const out = new Set<string>();
-  if (seen.has(decl)) return out;
-  seen.add(decl);
-  const own = receiverFields(pass, decl);
-  if (!own) return out;
-  for (const r of own.reads) out.add(r);
-  const self = decl.recv?.list?.[0]?.names?.[0];
-  if (depth >= 2 || !self || !decl.body) return out;
-  walkSameFunc(decl.body, (x) => {
-    if (x.kind !== 'CallExpr') return true;
-    const g = unparen(x.fun);
-    if (g.kind !== 'SelectorExpr' || unparen(g.x).kind !== 'Ident' || (unparen(g.x) as ast.Ident).name !== self.name) return true;
-    const m = pass.types.callee(x)?.decl;
-    if (m?.recv) for (const r of methodReads(pass, m, depth + 1, seen)) out.add(r);
-    return true;
-  });
-  return out;
+/** The receiver fields a method assigns, three calls deep. */
+function methodWrites(pass: Pass, decl: ast.FuncDecl): Set<string> {
+  return methodFields(pass, decl, 'writes', 3);
+}
+
+/** The receiver fields a method reads, two calls deep. */
+function methodReads(pass: Pass, decl: ast.FuncDecl): Set<string> {
+  return methodFields(pass, decl, 'reads', 2);
 }
 
 /**

@@ -5478,43 +5478,30 @@ function receiverFields(pass, decl) {
   });
   return { reads, writes };
 }
-function methodWrites(pass, decl, depth = 0, seen = /* @__PURE__ */ new Set()) {
+function methodFields(pass, decl, which, depth, seen = /* @__PURE__ */ new Set()) {
   const out = /* @__PURE__ */ new Set();
   if (seen.has(decl)) return out;
   seen.add(decl);
   const own = receiverFields(pass, decl);
   if (!own) return out;
-  for (const w of own.writes) out.add(w);
+  for (const f of own[which]) out.add(f);
   const self = decl.recv?.list?.[0]?.names?.[0];
-  if (depth >= 3 || !self || !decl.body) return out;
+  if (depth <= 0 || !self || !decl.body) return out;
   walkSameFunc(decl.body, (x) => {
     if (x.kind !== "CallExpr") return true;
     const g = unparen(x.fun);
     if (g.kind !== "SelectorExpr" || unparen(g.x).kind !== "Ident" || unparen(g.x).name !== self.name) return true;
     const m = pass.types.callee(x)?.decl;
-    if (m?.recv) for (const w of methodWrites(pass, m, depth + 1, seen)) out.add(w);
+    if (m?.recv) for (const f of methodFields(pass, m, which, depth - 1, seen)) out.add(f);
     return true;
   });
   return out;
 }
-function methodReads(pass, decl, depth = 0, seen = /* @__PURE__ */ new Set()) {
-  const out = /* @__PURE__ */ new Set();
-  if (seen.has(decl)) return out;
-  seen.add(decl);
-  const own = receiverFields(pass, decl);
-  if (!own) return out;
-  for (const r of own.reads) out.add(r);
-  const self = decl.recv?.list?.[0]?.names?.[0];
-  if (depth >= 2 || !self || !decl.body) return out;
-  walkSameFunc(decl.body, (x) => {
-    if (x.kind !== "CallExpr") return true;
-    const g = unparen(x.fun);
-    if (g.kind !== "SelectorExpr" || unparen(g.x).kind !== "Ident" || unparen(g.x).name !== self.name) return true;
-    const m = pass.types.callee(x)?.decl;
-    if (m?.recv) for (const r of methodReads(pass, m, depth + 1, seen)) out.add(r);
-    return true;
-  });
-  return out;
+function methodWrites(pass, decl) {
+  return methodFields(pass, decl, "writes", 3);
+}
+function methodReads(pass, decl) {
+  return methodFields(pass, decl, "reads", 2);
 }
 function pathWrites(pass, decl, path, depth = 0) {
   const out = /* @__PURE__ */ new Set();

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-2YKEESRW.js";
+} from "./chunk-LHRZ5CH3.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-Q7U4JXV3.js";
+} from "./chunk-WX2KY2M2.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ASAZRGPH.js";
+} from "./chunk-XIDXOL6I.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ASAZRGPH.js";
+} from "./chunk-XIDXOL6I.js";
 import {
   docUrl
 } from "./chunk-OUDSTEBT.js";

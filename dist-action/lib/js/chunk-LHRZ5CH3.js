@@ -16,7 +16,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-Q7U4JXV3.js";
+} from "./chunk-WX2KY2M2.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-ASAZRGPH.js";
+} from "./chunk-XIDXOL6I.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-ASAZRGPH.js";
+} from "./chunk-XIDXOL6I.js";
 import {
   docUrl,
   severityRank
