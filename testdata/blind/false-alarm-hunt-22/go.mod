@@ -1,0 +1,3 @@
+module example.com/fah22
+
+go 1.22

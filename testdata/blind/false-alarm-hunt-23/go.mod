@@ -1,0 +1,3 @@
+module example.com/fah23
+
+go 1.22

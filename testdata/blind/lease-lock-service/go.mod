@@ -1,0 +1,3 @@
+module example.com/leaselock
+
+go 1.22

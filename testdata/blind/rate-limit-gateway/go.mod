@@ -1,0 +1,3 @@
+module example.com/ratelimitgw
+
+go 1.21

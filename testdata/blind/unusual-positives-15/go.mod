@@ -1,0 +1,3 @@
+module example.com/up15
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/up16
+
+go 1.22
