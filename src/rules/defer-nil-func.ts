@@ -591,8 +591,38 @@ function nilTestedFields(pass: Pass): Map<string, ast.Node> {
       return true;
     });
   }
+  // Functions of the package that test a func parameter against nil (`func callHook(h func(net.Addr),
+  // a net.Addr) { if h == nil { return }; h(a) }`): handing them a field (`callHook(px.OnConnect,
+  // addr)`) tests that field.
+  const testedParams = new Map<ast.FuncDecl, number[]>();
+  for (const file of pass.files) {
+    for (const d of file.file.decls ?? []) {
+      if (d.kind !== 'FuncDecl' || !d.body) continue;
+      const params: unknown[] = [];
+      for (const f of d.type.params.list ?? []) for (const n of f.names?.length ? f.names : [null]) params.push(n ? pass.types.objectOf(n) : undefined);
+      if (!params.some((o) => o)) continue;
+      const idx = new Set<number>();
+      inspect(d.body, (x) => {
+        const v = defaults.has(x) ? undefined : nilCompared(pass, x);
+        if (v?.kind === 'Ident') {
+          const i = params.indexOf(pass.types.objectOf(v));
+          if (i >= 0) idx.add(i);
+        }
+        return true;
+      });
+      if (idx.size > 0) testedParams.set(d, [...idx]);
+    }
+  }
   for (const file of pass.files) {
     inspect(file.file, (x) => {
+      if (x.kind === 'CallExpr' && testedParams.size > 0) {
+        const d = pass.types.callee(x)?.decl;
+        for (const i of (d && testedParams.get(d)) ?? []) {
+          const a = x.args?.[i] ? unparen(x.args[i]!) : undefined;
+          const k = a?.kind === 'SelectorExpr' ? keyOf(a) : undefined;
+          if (k && !out.has(k)) out.set(k, x);
+        }
+      }
       const v = defaults.has(x) ? undefined : nilCompared(pass, x);
       if (!v) return true;
       const k = v.kind === 'SelectorExpr' ? keyOf(v) : v.kind === 'Ident' ? copies.get(pass.types.objectOf(v) ?? v) : undefined;

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-WX2KY2M2.js";
+} from "./chunk-VURNK7NF.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

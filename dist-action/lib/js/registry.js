@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-XIDXOL6I.js";
+} from "./chunk-YMD3DMET.js";
 import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

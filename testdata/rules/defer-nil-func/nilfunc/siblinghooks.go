@@ -57,3 +57,23 @@ func (s *Stage) Run() error {
 	defer s.OnFinish(s.Name)
 	return s.OnProcess(s.Name)
 }
+
+// ConnProxy calls its optional hooks through callConnHook, which tests them against nil.
+type ConnProxy struct {
+	OnOpen  func(string)
+	OnClose func(string)
+}
+
+func callConnHook(h func(string), addr string) {
+	if h == nil {
+		return
+	}
+	h(addr)
+}
+
+// OnOpen goes through the helper; OnClose, its sibling, is deferred unguarded.
+func (p *ConnProxy) Serve(addr string, serve func(string)) {
+	callConnHook(p.OnOpen, addr)
+	defer p.OnClose(addr) // want `ConnProxy\.OnClose is a hook nothing in package nilfunc sets, like ConnProxy\.OnOpen`
+	serve(addr)
+}

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XIDXOL6I.js";
+} from "./chunk-YMD3DMET.js";
 import {
   docUrl
 } from "./chunk-OUDSTEBT.js";

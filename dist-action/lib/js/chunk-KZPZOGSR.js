@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XIDXOL6I.js";
+} from "./chunk-YMD3DMET.js";
 import {
   docUrl
 } from "./chunk-OUDSTEBT.js";

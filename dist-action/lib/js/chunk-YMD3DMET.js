@@ -7896,8 +7896,35 @@ function nilTestedFields(pass) {
       return true;
     });
   }
+  const testedParams = /* @__PURE__ */ new Map();
+  for (const file of pass.files) {
+    for (const d of file.file.decls ?? []) {
+      if (d.kind !== "FuncDecl" || !d.body) continue;
+      const params = [];
+      for (const f of d.type.params.list ?? []) for (const n of f.names?.length ? f.names : [null]) params.push(n ? pass.types.objectOf(n) : void 0);
+      if (!params.some((o) => o)) continue;
+      const idx = /* @__PURE__ */ new Set();
+      inspect(d.body, (x) => {
+        const v = defaults.has(x) ? void 0 : nilCompared(pass, x);
+        if (v?.kind === "Ident") {
+          const i = params.indexOf(pass.types.objectOf(v));
+          if (i >= 0) idx.add(i);
+        }
+        return true;
+      });
+      if (idx.size > 0) testedParams.set(d, [...idx]);
+    }
+  }
   for (const file of pass.files) {
     inspect(file.file, (x) => {
+      if (x.kind === "CallExpr" && testedParams.size > 0) {
+        const d = pass.types.callee(x)?.decl;
+        for (const i of (d && testedParams.get(d)) ?? []) {
+          const a = x.args?.[i] ? unparen(x.args[i]) : void 0;
+          const k2 = a?.kind === "SelectorExpr" ? keyOf(a) : void 0;
+          if (k2 && !out.has(k2)) out.set(k2, x);
+        }
+      }
       const v = defaults.has(x) ? void 0 : nilCompared(pass, x);
       if (!v) return true;
       const k = v.kind === "SelectorExpr" ? keyOf(v) : v.kind === "Ident" ? copies.get(pass.types.objectOf(v) ?? v) : void 0;

@@ -16,7 +16,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-WX2KY2M2.js";
+} from "./chunk-VURNK7NF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XIDXOL6I.js";
+} from "./chunk-YMD3DMET.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-LHRZ5CH3.js";
+} from "./chunk-6YOP7ABC.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-WX2KY2M2.js";
+} from "./chunk-VURNK7NF.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XIDXOL6I.js";
+} from "./chunk-YMD3DMET.js";
 import {
   SEVERITIES,
   compareFindings,
