@@ -53,10 +53,6 @@ function namedResultIndex(fn: FuncNode): Map<string, { index: number; count: num
   return out;
 }
 
-/** Whether the expression (function literals included) mentions the variable (not a field or method named like it). */
-function mentionsVar(pass: Pass, e: ast.Node, v: ast.Ident): boolean {
-  return mentions(pass, e, v);
-}
 
 /** Writes of the variable `v` in fn's body (not in nested function literals), in source order. */
 /** Writes per function and variable: many defers of one function mention the same variable. */
@@ -94,10 +90,10 @@ function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
           const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : undefined;
           // A call that takes the old value (l = wrap(l), dir = filepath.Join(dir, "x")) derives from it, not a fresh value.
           const call = !!v1 && unparen(v1).kind === 'CallExpr';
-          const fresh = call && !mentionsVar(pass, v1!, v);
+          const fresh = call && !mentions(pass, v1!, v);
           // A value computed from the old one (`buf = buf[:n]`, `l = wrap(l)`) continues it; for a
           // reslice the deferred call's old header still names the same memory.
-          const derived = !!v1 && !fresh && mentionsVar(pass, v1, v);
+          const derived = !!v1 && !fresh && mentions(pass, v1, v);
           out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived });
         });
         break;
@@ -133,8 +129,8 @@ function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
         x.lhs.forEach((l, i) => {
           if (!same(l) || x.tok === ':=') return;
           const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : undefined;
-          const fresh = !!v1 && unparen(v1).kind === 'CallExpr' && !mentionsVar(pass, v1, v);
-          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: !!v1 && !fresh && mentionsVar(pass, v1, v), via: lit });
+          const fresh = !!v1 && unparen(v1).kind === 'CallExpr' && !mentions(pass, v1, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: !!v1 && !fresh && mentions(pass, v1, v), via: lit });
         });
       } else if (x.kind === 'IncDecStmt' && same(x.x)) out.push({ node: x, nil: false, fresh: false, via: lit });
       return true;
@@ -186,9 +182,9 @@ function deferMentions(pass: Pass, d: ast.DeferStmt, v: ast.Ident): boolean {
 function handlingEntries(pass: Pass, cfg: CFG, fn: FuncNode, d: ast.DeferStmt, v: ast.Ident): ast.Node[] {
   const out: ast.Node[] = [];
   for (const x of cfg.defers) if (x !== d && deferMentions(pass, x, v)) out.push(x);
-  const mentions = (c: ast.CallExpr): boolean => mentionsVar(pass, c, v);
+  const mentionsV = (c: ast.CallExpr): boolean => mentions(pass, c, v);
   const walk = (n: ast.Node, top: ast.FuncLit | null): void => {
-    if (n.kind === 'CallExpr' && n !== d.call && sameExpr(n.fun, d.call.fun) && mentions(n)) {
+    if (n.kind === 'CallExpr' && n !== d.call && sameExpr(n.fun, d.call.fun) && mentionsV(n)) {
       const e = cfg.locate(top ?? n)?.node;
       if (e) out.push(e);
     }

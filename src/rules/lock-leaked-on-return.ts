@@ -174,6 +174,39 @@ function condFields(cond: ast.Expr): string[] {
   return out;
 }
 
+/** The lock calls of each function declaration of the package (files that mention Lock), made once per package. */
+const packageLockCallsCache = new WeakMap<readonly PassFile[], { decl: ast.FuncDecl; calls: LockCall[] }[]>();
+
+function packageLockCalls(pass: Pass): { decl: ast.FuncDecl; calls: LockCall[] }[] {
+  let out = packageLockCallsCache.get(pass.files);
+  if (!out) {
+    out = [];
+    for (const f of pass.files) {
+      if (!sourceMentions(f, 'Lock')) continue;
+      for (const d of f.file.decls ?? []) if (d.kind === 'FuncDecl' && d.body) out.push({ decl: d, calls: lockCallsIn(pass, d.body) });
+    }
+    packageLockCallsCache.set(pass.files, out);
+  }
+  return out;
+}
+
+/** The nodes of a function body (not of nested literals) that contain `n` and that `pick` accepts, outermost first. */
+function around(body: ast.BlockStmt, n: ast.Node, pick: (x: ast.Node, at: number) => boolean): ast.Node[] {
+  const at = nodePos(n);
+  const out: ast.Node[] = [];
+  walkNode(body, (x) => {
+    if (nodePos(x) > at || nodeEnd(x) <= at || x.kind === 'FuncLit') return false;
+    if (pick(x, at)) out.push(x);
+    return true;
+  });
+  return out;
+}
+
+/** The if statements whose body holds the node. */
+function ifsAround(body: ast.BlockStmt, n: ast.Node): ast.IfStmt[] {
+  return around(body, n, (x, at) => x.kind === 'IfStmt' && nodePos(x.body) <= at && at < nodeEnd(x.body)) as ast.IfStmt[];
+}
+
 /**
  * The functions of the package that release a mutex field with `unlock` without locking it
  * themselves (`func (tx *Tx) close() { tx.db.rwlock.Unlock() }`): the lock is taken in one place
@@ -187,37 +220,26 @@ function releasersOf(pass: Pass, mutex: ast.Expr, unlock: LockMethod): Set<strin
   let index = releaserIndex.get(pass.files);
   if (!index) {
     index = new Map();
-    for (const f of pass.files) {
-      if (!sourceMentions(f, 'Unlock')) continue;
-      for (const d of f.file.decls ?? []) {
-        if (d.kind !== 'FuncDecl' || !d.body) continue;
-        const calls = lockCallsIn(pass, d.body);
-        const field = (l: LockCall): string | undefined => {
-          const x = unparen(l.mutex);
-          return x.kind === 'SelectorExpr' ? x.sel.name : undefined;
-        };
-        for (const l of calls) {
-          if (l.method !== 'Unlock' && l.method !== 'RUnlock') continue;
-          const name = field(l);
-          if (!name) continue;
-          // A function that takes the mutex itself, in either mode (a mismatched `RLock(); defer
-          // Unlock()` is defer-lock-mismatch's finding), releases its own lock, not a caller's.
-          if (calls.some((k) => (k.method === 'Lock' || k.method === 'RLock') && field(k) === name)) continue;
-          let byField = index.get(l.method);
-          if (!byField) index.set(l.method, (byField = new Map()));
-          let guards = byField.get(name);
-          if (!guards) byField.set(name, (guards = new Set()));
-          // The if statements around the release, innermost first.
-          const at = nodePos(l.call);
-          const conds: string[] = [];
-          walkNode(d.body, (x) => {
-            if (nodePos(x) > at || nodeEnd(x) <= at || x.kind === 'FuncLit') return false;
-            if (x.kind === 'IfStmt' && nodePos(x.body) <= at && at < nodeEnd(x.body)) conds.push(...condFields(x.cond));
-            return true;
-          });
-          if (conds.length === 0) guards.add('');
-          for (const c of conds) guards.add(c);
-        }
+    const field = (l: LockCall): string | undefined => {
+      const x = unparen(l.mutex);
+      return x.kind === 'SelectorExpr' ? x.sel.name : undefined;
+    };
+    for (const { decl: d, calls } of packageLockCalls(pass)) {
+      for (const l of calls) {
+        if (l.method !== 'Unlock' && l.method !== 'RUnlock') continue;
+        const name = field(l);
+        if (!name) continue;
+        // A function that takes the mutex itself, in either mode (a mismatched `RLock(); defer
+        // Unlock()` is defer-lock-mismatch's finding), releases its own lock, not a caller's.
+        if (calls.some((k) => (k.method === 'Lock' || k.method === 'RLock') && field(k) === name)) continue;
+        let byField = index.get(l.method);
+        if (!byField) index.set(l.method, (byField = new Map()));
+        let guards = byField.get(name);
+        if (!guards) byField.set(name, (guards = new Set()));
+        // The fields tested by the if statements around the release.
+        const conds = ifsAround(d.body!, l.call).flatMap((x) => condFields(x.cond));
+        if (conds.length === 0) guards.add('');
+        for (const c of conds) guards.add(c);
       }
     }
     releaserIndex.set(pass.files, index);
@@ -227,18 +249,6 @@ function releasersOf(pass: Pass, mutex: ast.Expr, unlock: LockMethod): Set<strin
 
 /** For a mutex field (`pkg.Type.field`): the functions of the package that take it and keep it, and those that release it without taking it. */
 const signalIndex = new WeakMap<readonly PassFile[], Map<string, { holders: Set<ast.FuncDecl>; releasers: Set<ast.FuncDecl> }>>();
-
-/** Whether a node sits in the body of an if statement of the function (not of a nested literal). */
-function underIf(body: ast.BlockStmt, n: ast.Node): boolean {
-  const at = nodePos(n);
-  let found = false;
-  walkNode(body, (x) => {
-    if (found || nodePos(x) > at || nodeEnd(x) <= at || x.kind === 'FuncLit') return false;
-    if (x.kind === 'IfStmt' && nodePos(x.body) <= at && at < nodeEnd(x.body)) found = true;
-    return !found;
-  });
-  return found;
-}
 
 /**
  * Whether a mutex field is a signal handed between functions (`wait sync.Mutex // held while
@@ -260,29 +270,24 @@ function signalMutex(pass: Pass, mutex: ast.Expr, self: FuncNode): boolean {
   let index = signalIndex.get(pass.files);
   if (!index) {
     index = new Map();
-    for (const f of pass.files) {
-      if (!sourceMentions(f, 'Lock')) continue;
-      for (const d of f.file.decls ?? []) {
-        if (d.kind !== 'FuncDecl' || !d.body) continue;
-        const calls = lockCallsIn(pass, d.body);
-        const keys = calls.map((l) => keyOf(l.mutex));
-        // Lock helpers (`func (s *Stock) lock() { s.mu.Lock() }`, `lockShard`, a one-statement
-        // unlock) split an ordinary critical section; they are no signal.
-        if ((d.body.list?.length ?? 0) < 2 || intentionalAcquire(d)) continue;
-        calls.forEach((l, i) => {
-          const k = keys[i];
-          if (!k) return;
-          const locking = l.method === 'Lock' || l.method === 'RLock';
-          const other = calls.some((o, j) => keys[j] === k && (o.method === 'Lock' || o.method === 'RLock') !== locking);
-          if (other) return;
-          // A signal is given under a test (`if !n.fired { n.fired = true; n.wait.Unlock() }`):
-          // an unconditional release is the end of someone's critical section.
-          if (!locking && !underIf(d.body!, l.call)) return;
-          let e = index!.get(k);
-          if (!e) index!.set(k, (e = { holders: new Set(), releasers: new Set() }));
-          (locking ? e.holders : e.releasers).add(d);
-        });
-      }
+    for (const { decl: d, calls } of packageLockCalls(pass)) {
+      // Lock helpers (`func (s *Stock) lock() { s.mu.Lock() }`, `lockShard`, a one-statement
+      // unlock) split an ordinary critical section; they are no signal.
+      if ((d.body!.list?.length ?? 0) < 2 || intentionalAcquire(d)) continue;
+      const keys = calls.map((l) => keyOf(l.mutex));
+      calls.forEach((l, i) => {
+        const k = keys[i];
+        if (!k) return;
+        const locking = l.method === 'Lock' || l.method === 'RLock';
+        const other = calls.some((o, j) => keys[j] === k && (o.method === 'Lock' || o.method === 'RLock') !== locking);
+        if (other) return;
+        // A signal is given under a test (`if !n.fired { n.fired = true; n.wait.Unlock() }`):
+        // an unconditional release is the end of someone's critical section.
+        if (!locking && ifsAround(d.body!, l.call).length === 0) return;
+        let e = index!.get(k);
+        if (!e) index!.set(k, (e = { holders: new Set(), releasers: new Set() }));
+        (locking ? e.holders : e.releasers).add(d);
+      });
     }
     signalIndex.set(pass.files, index);
   }
@@ -354,14 +359,7 @@ function releasedByEnclosingDefer(pass: Pass, file: PassFile, lit: ast.FuncLit, 
 
 /** The for and range statements of fn's own code (not of its literals) that contain the node. */
 function loopsAround(body: ast.BlockStmt, target: ast.Node): ast.Node[] {
-  const at = nodePos(target);
-  const out: ast.Node[] = [];
-  walkNode(body, (x) => {
-    if (nodePos(x) > at || nodeEnd(x) <= at || x.kind === 'FuncLit') return false;
-    if (x.kind === 'ForStmt' || x.kind === 'RangeStmt') out.push(x);
-    return true;
-  });
-  return out;
+  return around(body, target, (x) => x.kind === 'ForStmt' || x.kind === 'RangeStmt');
 }
 
 /** Whether the entry releases the mutex: a direct unlock, a same-package callee that unlocks it, or a hand-off. */

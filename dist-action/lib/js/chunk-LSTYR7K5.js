@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-6YOP7ABC.js";
+} from "./chunk-E5TCH7II.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-VURNK7NF.js";
+} from "./chunk-BKGXC46M.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YMD3DMET.js";
+} from "./chunk-7EPHNBPP.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -4610,9 +4610,6 @@ function namedResultIndex(fn) {
   }
   return out;
 }
-function mentionsVar(pass, e, v) {
-  return mentions(pass, e, v);
-}
 var writesCache = /* @__PURE__ */ new WeakMap();
 function writesOf(pass, fn, v) {
   const key = pass.types.objectOf(v) ?? `name:${v.name}`;
@@ -4643,8 +4640,8 @@ function computeWritesOf(pass, fn, v) {
           if (x.tok === ":=" && (decl ? id === decl : true)) return;
           const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : void 0;
           const call = !!v1 && unparen(v1).kind === "CallExpr";
-          const fresh = call && !mentionsVar(pass, v1, v);
-          const derived = !!v1 && !fresh && mentionsVar(pass, v1, v);
+          const fresh = call && !mentions(pass, v1, v);
+          const derived = !!v1 && !fresh && mentions(pass, v1, v);
           out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived });
         });
         break;
@@ -4677,8 +4674,8 @@ function computeWritesOf(pass, fn, v) {
         x.lhs.forEach((l, i) => {
           if (!same2(l) || x.tok === ":=") return;
           const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : void 0;
-          const fresh = !!v1 && unparen(v1).kind === "CallExpr" && !mentionsVar(pass, v1, v);
-          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: !!v1 && !fresh && mentionsVar(pass, v1, v), via: lit });
+          const fresh = !!v1 && unparen(v1).kind === "CallExpr" && !mentions(pass, v1, v);
+          out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived: !!v1 && !fresh && mentions(pass, v1, v), via: lit });
         });
       } else if (x.kind === "IncDecStmt" && same2(x.x)) out.push({ node: x, nil: false, fresh: false, via: lit });
       return true;
@@ -4719,9 +4716,9 @@ function deferMentions(pass, d, v) {
 function handlingEntries(pass, cfg, fn, d, v) {
   const out = [];
   for (const x of cfg.defers) if (x !== d && deferMentions(pass, x, v)) out.push(x);
-  const mentions2 = (c) => mentionsVar(pass, c, v);
+  const mentionsV = (c) => mentions(pass, c, v);
   const walk = (n, top) => {
-    if (n.kind === "CallExpr" && n !== d.call && sameExpr(n.fun, d.call.fun) && mentions2(n)) {
+    if (n.kind === "CallExpr" && n !== d.call && sameExpr(n.fun, d.call.fun) && mentionsV(n)) {
       const e = cfg.locate(top ?? n)?.node;
       if (e) out.push(e);
     }
@@ -6118,40 +6115,55 @@ function condFields(cond) {
   else if (c.kind === "BinaryExpr" && c.op === "&&") out.push(...condFields(c.x), ...condFields(c.y));
   return out;
 }
+var packageLockCallsCache = /* @__PURE__ */ new WeakMap();
+function packageLockCalls(pass) {
+  let out = packageLockCallsCache.get(pass.files);
+  if (!out) {
+    out = [];
+    for (const f of pass.files) {
+      if (!sourceMentions(f, "Lock")) continue;
+      for (const d of f.file.decls ?? []) if (d.kind === "FuncDecl" && d.body) out.push({ decl: d, calls: lockCallsIn(pass, d.body) });
+    }
+    packageLockCallsCache.set(pass.files, out);
+  }
+  return out;
+}
+function around(body, n, pick) {
+  const at = pos(n);
+  const out = [];
+  walkNode(body, (x) => {
+    if (pos(x) > at || end(x) <= at || x.kind === "FuncLit") return false;
+    if (pick(x, at)) out.push(x);
+    return true;
+  });
+  return out;
+}
+function ifsAround(body, n) {
+  return around(body, n, (x, at) => x.kind === "IfStmt" && pos(x.body) <= at && at < end(x.body));
+}
 function releasersOf(pass, mutex, unlock) {
   const e = unparen(mutex);
   if (e.kind !== "SelectorExpr") return void 0;
   let index = releaserIndex.get(pass.files);
   if (!index) {
     index = /* @__PURE__ */ new Map();
-    for (const f of pass.files) {
-      if (!sourceMentions(f, "Unlock")) continue;
-      for (const d of f.file.decls ?? []) {
-        if (d.kind !== "FuncDecl" || !d.body) continue;
-        const calls = lockCallsIn(pass, d.body);
-        const field = (l) => {
-          const x = unparen(l.mutex);
-          return x.kind === "SelectorExpr" ? x.sel.name : void 0;
-        };
-        for (const l of calls) {
-          if (l.method !== "Unlock" && l.method !== "RUnlock") continue;
-          const name = field(l);
-          if (!name) continue;
-          if (calls.some((k) => (k.method === "Lock" || k.method === "RLock") && field(k) === name)) continue;
-          let byField = index.get(l.method);
-          if (!byField) index.set(l.method, byField = /* @__PURE__ */ new Map());
-          let guards = byField.get(name);
-          if (!guards) byField.set(name, guards = /* @__PURE__ */ new Set());
-          const at = pos(l.call);
-          const conds = [];
-          walkNode(d.body, (x) => {
-            if (pos(x) > at || end(x) <= at || x.kind === "FuncLit") return false;
-            if (x.kind === "IfStmt" && pos(x.body) <= at && at < end(x.body)) conds.push(...condFields(x.cond));
-            return true;
-          });
-          if (conds.length === 0) guards.add("");
-          for (const c of conds) guards.add(c);
-        }
+    const field = (l) => {
+      const x = unparen(l.mutex);
+      return x.kind === "SelectorExpr" ? x.sel.name : void 0;
+    };
+    for (const { decl: d, calls } of packageLockCalls(pass)) {
+      for (const l of calls) {
+        if (l.method !== "Unlock" && l.method !== "RUnlock") continue;
+        const name = field(l);
+        if (!name) continue;
+        if (calls.some((k) => (k.method === "Lock" || k.method === "RLock") && field(k) === name)) continue;
+        let byField = index.get(l.method);
+        if (!byField) index.set(l.method, byField = /* @__PURE__ */ new Map());
+        let guards = byField.get(name);
+        if (!guards) byField.set(name, guards = /* @__PURE__ */ new Set());
+        const conds = ifsAround(d.body, l.call).flatMap((x) => condFields(x.cond));
+        if (conds.length === 0) guards.add("");
+        for (const c of conds) guards.add(c);
       }
     }
     releaserIndex.set(pass.files, index);
@@ -6159,16 +6171,6 @@ function releasersOf(pass, mutex, unlock) {
   return index.get(unlock)?.get(e.sel.name);
 }
 var signalIndex = /* @__PURE__ */ new WeakMap();
-function underIf2(body, n) {
-  const at = pos(n);
-  let found = false;
-  walkNode(body, (x) => {
-    if (found || pos(x) > at || end(x) <= at || x.kind === "FuncLit") return false;
-    if (x.kind === "IfStmt" && pos(x.body) <= at && at < end(x.body)) found = true;
-    return !found;
-  });
-  return found;
-}
 function signalMutex(pass, mutex, self) {
   const keyOf = (e2) => {
     const x = unparen(e2);
@@ -6181,25 +6183,20 @@ function signalMutex(pass, mutex, self) {
   let index = signalIndex.get(pass.files);
   if (!index) {
     index = /* @__PURE__ */ new Map();
-    for (const f of pass.files) {
-      if (!sourceMentions(f, "Lock")) continue;
-      for (const d of f.file.decls ?? []) {
-        if (d.kind !== "FuncDecl" || !d.body) continue;
-        const calls = lockCallsIn(pass, d.body);
-        const keys = calls.map((l) => keyOf(l.mutex));
-        if ((d.body.list?.length ?? 0) < 2 || intentionalAcquire(d)) continue;
-        calls.forEach((l, i) => {
-          const k = keys[i];
-          if (!k) return;
-          const locking = l.method === "Lock" || l.method === "RLock";
-          const other = calls.some((o, j) => keys[j] === k && (o.method === "Lock" || o.method === "RLock") !== locking);
-          if (other) return;
-          if (!locking && !underIf2(d.body, l.call)) return;
-          let e2 = index.get(k);
-          if (!e2) index.set(k, e2 = { holders: /* @__PURE__ */ new Set(), releasers: /* @__PURE__ */ new Set() });
-          (locking ? e2.holders : e2.releasers).add(d);
-        });
-      }
+    for (const { decl: d, calls } of packageLockCalls(pass)) {
+      if ((d.body.list?.length ?? 0) < 2 || intentionalAcquire(d)) continue;
+      const keys = calls.map((l) => keyOf(l.mutex));
+      calls.forEach((l, i) => {
+        const k = keys[i];
+        if (!k) return;
+        const locking = l.method === "Lock" || l.method === "RLock";
+        const other = calls.some((o, j) => keys[j] === k && (o.method === "Lock" || o.method === "RLock") !== locking);
+        if (other) return;
+        if (!locking && ifsAround(d.body, l.call).length === 0) return;
+        let e2 = index.get(k);
+        if (!e2) index.set(k, e2 = { holders: /* @__PURE__ */ new Set(), releasers: /* @__PURE__ */ new Set() });
+        (locking ? e2.holders : e2.releasers).add(d);
+      });
     }
     signalIndex.set(pass.files, index);
   }
@@ -6259,14 +6256,7 @@ function releasedByEnclosingDefer(pass, file, lit, m, unlock) {
   return found;
 }
 function loopsAround(body, target) {
-  const at = pos(target);
-  const out = [];
-  walkNode(body, (x) => {
-    if (pos(x) > at || end(x) <= at || x.kind === "FuncLit") return false;
-    if (x.kind === "ForStmt" || x.kind === "RangeStmt") out.push(x);
-    return true;
-  });
-  return out;
+  return around(body, target, (x) => x.kind === "ForStmt" || x.kind === "RangeStmt");
 }
 function releases(pass, n, m, unlock) {
   if (unlocksIn(pass, n, m, unlock)) return true;

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YMD3DMET.js";
+} from "./chunk-7EPHNBPP.js";
 import {
   docUrl
 } from "./chunk-OUDSTEBT.js";

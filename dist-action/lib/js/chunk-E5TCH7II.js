@@ -16,7 +16,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-VURNK7NF.js";
+} from "./chunk-BKGXC46M.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-YMD3DMET.js";
+} from "./chunk-7EPHNBPP.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-YMD3DMET.js";
+} from "./chunk-7EPHNBPP.js";
 import {
   docUrl,
   severityRank

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-GOPKKS7C.js";
+} from "./chunk-LX5DSFTT.js";
 import "./chunk-IHQ3K3RT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-OLPKVP35.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-YMD3DMET.js";
+import "./chunk-7EPHNBPP.js";
 import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

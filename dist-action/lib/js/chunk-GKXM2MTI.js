@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-6YOP7ABC.js";
+} from "./chunk-E5TCH7II.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-QEXB4XXN.js";
-import "./chunk-VURNK7NF.js";
+import "./chunk-BKGXC46M.js";
 import "./chunk-IHQ3K3RT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-OLPKVP35.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-YMD3DMET.js";
+import "./chunk-7EPHNBPP.js";
 import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
