@@ -143,6 +143,11 @@ export const HARMLESS_AT_EXIT: ReadonlySet<string> = new Set([
   '(*time.Ticker).Stop',
   '(*time.Timer).Stop',
   'os/signal.Stop',
+  // Settings of the process itself, restored on the way out: they end with it.
+  'runtime.UnlockOSThread',
+  'runtime.GOMAXPROCS',
+  'runtime/debug.SetGCPercent',
+  'runtime/debug.SetMemoryLimit',
   'context.CancelFunc',
   'context.CancelCauseFunc',
   // The kernel closes every descriptor when the process ends, and *os.File buffers nothing in user

@@ -389,7 +389,7 @@ function settles(pass: Pass, s: ast.Stmt, x: ast.Ident, err: ast.Ident | null, c
 
 /**
  * A statement that only records the error and goes on (`span.RecordError(err)`, `log.Printf("...:
- * %v", err)`, `metrics.Observe(op, err)`): a call named for recording, logging or printing, whose
+ * %v", err)`, `metrics.Observe(op, err)`, `debugf(...)`): a call named for recording, logging or printing, whose
  * value is dropped. It looks at err but does not act on it.
  */
 function recordsOnly(s: ast.Stmt): boolean {
@@ -397,8 +397,9 @@ function recordsOnly(s: ast.Stmt): boolean {
   const c = unparen(s.x);
   if (c.kind !== 'CallExpr') return false;
   const f = unparen(c.fun);
-  const name = f.kind === 'SelectorExpr' ? f.sel.name : '';
-  return /^(Record|Log|Print|Observe|Trace|Debug|Info|Warn|Report|Add|Set|Inc)/.test(name) && !/Fatal|Panic|Exit/.test(name);
+  // Also the package's own helpers (`debugf("GET %s: err=%v", url, err)`).
+  const name = f.kind === 'SelectorExpr' ? f.sel.name : f.kind === 'Ident' ? f.name : '';
+  return /^([Rr]ecord|[Ll]og|[Pp]rint|[Oo]bserve|[Tt]race|[Dd]ebug|[Ii]nfo|[Ww]arn|[Rr]eport|Add|Set|Inc)/.test(name) && !/[Ff]atal|[Pp]anic|[Ee]xit/.test(name);
 }
 
 /** Whether a statement assigns or nil-checks x. */

@@ -157,6 +157,13 @@ function run(pass: Pass): void {
         report(pass, file, d, inner, stack);
         return;
       }
+      // `defer c.measure(repo).Report(w, "after gc")`: the early call hands back a copy of the state
+      // (a struct value), and the deferred call's own words say it describes the state at exit.
+      const label = saysExitState(d.call);
+      if (label && returnsStructValue(pass, inner)) {
+        report(pass, file, d, inner, stack, undefined, undefined, undefined, label);
+        return;
+      }
       // An accessor, not a constructor or a begin call (`stat.NewTimer(n).Egress()` starts
       // something that the deferred call ends).
       const begins = CHAIN_BEGIN_PREFIXES.some((p) => exported(innerName).startsWith(p));
@@ -255,6 +262,22 @@ function reportSecondCall(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: a
     message: `in defer ${textOf(file, d.call)}, ${innerText} runs now and returns a second value, not the ${kept.id.name} that ${fname} got from the same call on line ${lineOf(file, kept.at)}: the deferred ${fun.sel.name} acts on that second one and ${kept.id.name} is never ${fun.sel.name === 'Close' || fun.sel.name === 'Release' ? 'released' : 'finished'}; defer ${fixed}`,
     related: [{ node: kept.at, message: `${kept.id.name} from ${innerText}` }],
   });
+}
+
+/** A string argument of a deferred call that says it describes the end state: `"after gc"`, `"final"`, `"done"`. */
+function saysExitState(call: ast.CallExpr): ast.BasicLit | undefined {
+  for (const a of call.args ?? []) {
+    const x = unparen(a);
+    if (x.kind === 'BasicLit' && x.tokKind === 'STRING' && /\b(after|final(ly)?|finish(ed)?|complet(e|ed)|end(ed)?|done|exit(ing)?)\b/i.test(x.value)) return x;
+  }
+  return undefined;
+}
+
+/** Whether a call's result is a struct value: a copy of the state taken when the call runs. */
+function returnsStructValue(pass: Pass, call: ast.CallExpr): boolean {
+  const t = pass.types.typeOf(call);
+  if (t?.kind === 'struct') return true;
+  return t?.kind === 'named' && t.underlying()?.kind === 'struct';
 }
 
 /** The receiver's fields a method body reads (`reads`) or assigns (`writes`), through its receiver name. */
@@ -516,7 +539,7 @@ function elapsedIn(pass: Pass, inner: ast.CallExpr): { call: ast.CallExpr; file:
   return found && f ? { call: found, file: f } : undefined;
 }
 
-function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[], stale?: { field: string; at: ast.Node; base?: ast.Expr }, head?: ast.CallExpr, elapsed?: { call: ast.CallExpr; file: PassFile }): void {
+function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExpr, stack: readonly ast.Node[], stale?: { field: string; at: ast.Node; base?: ast.Expr }, head?: ast.CallExpr, elapsed?: { call: ast.CallExpr; file: PassFile }, label?: ast.BasicLit): void {
   const fn = enclosingFunc(stack);
   const fname = fn ? funcName(file, fn) : 'the function';
   const innerText = textOf(file, inner);
@@ -528,7 +551,9 @@ function report(pass: Pass, file: PassFile, d: ast.DeferStmt, inner: ast.CallExp
   pass.report({
     node: d,
     file,
-    message: elapsed
+    message: label
+      ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and hands back a copy of the state as it is then, while the deferred ${fun.sel.name} says ${label.value}: it reports the state from before ${fname} did its work; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
+      : elapsed
       ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and measures elapsed time there (${textOf(elapsed.file, elapsed.call)} on line ${lineOf(elapsed.file, elapsed.call)}${elapsed.file !== file ? ` of ${elapsed.file.path}` : ''}), so the deferred ${fun.sel.name} reports the time up to the defer, not up to when ${fname} returns; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`
       : head && stale
       ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${read}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()`

@@ -246,6 +246,62 @@ function returnedOrigin(pass: Pass, declFile: PassFile, decl: ast.FuncDecl): Wri
   return ok ? inner : undefined;
 }
 
+/**
+ * A call through a local function variable (`createFn := os.Create; if exclusive { createFn =
+ * createExclusive }; f, err := createFn(path)`): the call as made through each function the
+ * variable is given, when every assignment of it in the function (nested literals included)
+ * names a function. Undefined for parameters, variables whose address is taken and any other
+ * value.
+ */
+function funcVarCalls(pass: Pass, fn: FuncNode, call: ast.CallExpr): ast.CallExpr[] | undefined {
+  const f = unparen(call.fun);
+  if (f.kind !== 'Ident' || !fn.body) return undefined;
+  const obj = pass.types.objectOf(f);
+  if (obj?.kind !== 'var') return undefined;
+  const values: ast.Expr[] = [];
+  let other = false;
+  const given = (names: readonly ast.Expr[], vals: readonly ast.Expr[] | null) =>
+    names.forEach((l, i) => {
+      const u = unparen(l);
+      if (u.kind !== 'Ident' || pass.types.objectOf(u) !== obj) return;
+      if (vals && vals.length === names.length) values.push(vals[i]!);
+      else other = true;
+    });
+  inspect(fn.body, (x) => {
+    if (other) return false;
+    if (x.kind === 'AssignStmt') given(x.lhs, x.rhs);
+    else if (x.kind === 'ValueSpec') given(x.names, x.values);
+    else if (x.kind === 'UnaryExpr' && x.op === '&') {
+      const u = unparen(x.x);
+      if (u.kind === 'Ident' && pass.types.objectOf(u) === obj) other = true;
+    }
+    return !other;
+  });
+  if (other || values.length === 0) return undefined;
+  const out: ast.CallExpr[] = [];
+  for (const v of values) {
+    const u = unparen(v);
+    if (u.kind !== 'Ident' && u.kind !== 'SelectorExpr') return undefined;
+    out.push({ ...call, fun: u });
+  }
+  return out;
+}
+
+/** What a call through a local function variable creates for writing, when every function it may hold creates it (see funcVarCalls). */
+function funcVarOrigin(pass: Pass, file: PassFile, fn: FuncNode, e: ast.Expr): WriteOrigin | undefined {
+  const call = unparen(e);
+  if (call.kind !== 'CallExpr') return undefined;
+  const calls = funcVarCalls(pass, fn, call);
+  if (!calls) return undefined;
+  let first: WriteOrigin | undefined;
+  for (const c of calls) {
+    const o = writeOrigin(pass, file, c) ?? helperOrigin(pass, file, c);
+    if (!o) return undefined;
+    first ??= o;
+  }
+  return first && { ...first, call, name: `${textOf(file, call.fun)} (${first.name})` };
+}
+
 function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
   const out: Binding[] = [];
   // Names whose methods the function defers (`defer f.Close()`): only their helper calls are looked into.
@@ -277,7 +333,7 @@ function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
     }
     const first = unparen(lhs[0]!);
     if (first.kind !== 'Ident' || first.name === '_') return;
-    const origin = writeOrigin(pass, file, rhs[0]!) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]!) ?? embeddedOrigin(pass, file, rhs[0]!) ?? moduleWriterOrigin(pass, file, rhs[0]!) : undefined);
+    const origin = writeOrigin(pass, file, rhs[0]!) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]!) ?? embeddedOrigin(pass, file, rhs[0]!) ?? moduleWriterOrigin(pass, file, rhs[0]!) ?? funcVarOrigin(pass, file, fn, rhs[0]!) : undefined);
     if (origin) {
       out.push({ id: first, origin, at });
       return;

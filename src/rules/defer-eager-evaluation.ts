@@ -638,6 +638,20 @@ function saysSnapshot(call: ast.CallExpr): boolean {
   });
 }
 
+/**
+ * A message that spells out the call of the function it is deferred in (`defer derrors.Wrap(&err,
+ * "Getter.Info(%q, %q)", path, vers)` in Info): its parameters are shown as the caller passed
+ * them, even when the function normalises one afterwards (`vers = resolved`).
+ */
+function describesOwnCall(fn: FuncNode, call: ast.CallExpr): boolean {
+  if (fn.kind !== 'FuncDecl') return false;
+  const name = fn.name.name;
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    return x.kind === 'BasicLit' && x.tokKind === 'STRING' && x.value.includes(`${name}(`) && new RegExp(`(^|[^A-Za-z0-9_])${name}\\(`).test(x.value);
+  });
+}
+
 function deferredWithSameCall(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, w: ast.AssignStmt, v: ast.Ident): boolean {
   const i = w.lhs.findIndex((l) => unparen(l).kind === 'Ident' && sameVar(pass, unparen(l) as ast.Ident, v));
   const src = i >= 0 && w.rhs.length === w.lhs.length ? unparen(w.rhs[i]!) : undefined;
@@ -678,6 +692,8 @@ function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: a
     // defer statement. A function literal's parameter is the deliberate snapshot idiom.
     // A context handed over stays the one meant even when the variable is reused for later calls.
     if (!isErr && !releasing && (unparen(d.call.fun).kind === 'FuncLit' || saysSnapshot(d.call) || isContext(pass, x))) continue;
+    // A parameter shown in a message that spells out the function's own call: the caller's value is meant.
+    if (!isErr && !releasing && o?.varKind === 'param' && describesOwnCall(fn, d.call)) continue;
     // A nil written later (`return nil`) is no error the deferred call misses.
     // For other arguments, a value wrapped again (`r = r.WithContext(ctx)`) is still the same thing.
     const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing, skipDerived: !isErr && !releasing });

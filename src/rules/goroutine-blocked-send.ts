@@ -10,6 +10,7 @@ import { nodeContains, walkNode, type Block, type CFG, type LoopInfo } from '../
 import {
   cfgOf, countingLoop, finalEventTested, listHolding, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameExpr, sameRefKey,
   goStmtsIn, groupGoOf, deferredCloses, callGraphOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
+  afterFuncLaunches, goroutineStartNote, goroutineText,
 } from './helpers.js';
 
 const ID = 'goroutine-blocked-send';
@@ -110,10 +111,11 @@ interface Launch {
   at: ast.Node;
 }
 
-/** The go statements and `wg.Go(f)` statements of a body's own code. */
+/** The go statements, `wg.Go(f)` statements and dropped-result `time.AfterFunc`/`context.AfterFunc` statements of a body's own code. */
 function launchesIn(pass: Pass, body: ast.BlockStmt): Launch[] {
   const out: Launch[] = goStmtsIn(body).map((go) => ({ go, at: go }));
   if (!pass.typesKnown) return out;
+  for (const a of afterFuncLaunches(pass, body)) out.push({ go: a.go, at: a.at });
   walkSameFunc(body, (x) => {
     if (x.kind !== 'ExprStmt' || unparen(x.x).kind !== 'CallExpr') return true;
     const gg = groupGoOf(pass, unparen(x.x) as ast.CallExpr);
@@ -682,7 +684,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       const typeText = textOf(file, m.make.args![0]!);
       const related: RelatedInput[] = [
         { node: send, message: `the goroutine blocks here when nobody receives` },
-        { node: s.at, message: 'the goroutine starts here' },
+        { node: s.at, message: goroutineStartNote(s.go) },
       ];
       if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
       const per = handler ? 'one leaked goroutine per request' : 'one leaked goroutine per call';
@@ -691,7 +693,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         file,
         severity: handler ? 'critical' : undefined,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends ${streams ? 'values' : 'its result'} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? 'the goroutine blocks forever on its next send' : `${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send`}${watches ? ' if it has already started it (it watches the same channel)' : cancelled ? ' if it has already chosen that case (otherwise the return cancels the context it waits on)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and ${goroutineText(file, s.go)} sends ${streams ? 'values' : 'its result'} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? 'the goroutine blocks forever on its next send' : `${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send`}${watches ? ' if it has already started it (it watches the same channel)' : cancelled ? ' if it has already chosen that case (otherwise the return cancels the context it waits on)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...(fixable ? { fixes: [fixFor(file, m)] } : {}),
       });
@@ -769,7 +771,7 @@ function checkReturned(pass: Pass, file: PassFile, fn: FuncNode, m: UnbufferedMa
     pass.report({
       node: m.make,
       file,
-      message: `${fname} makes ${chanText(m)} unbuffered and returns it, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${cname} receives from it in a select whose other case (line ${lineOf(cf, leave)}${cf !== file ? ` of ${cf.path}` : ''}) returns without receiving, so then the goroutine blocks forever on the send: one leaked goroutine per such call; buffer the channel (make(${typeText}, 1)) or select on ctx.Done() in the sender`,
+      message: `${fname} makes ${chanText(m)} unbuffered and returns it, and ${goroutineText(file, s.go)} sends its result on it (line ${lineOf(file, send)}); ${cname} receives from it in a select whose other case (line ${lineOf(cf, leave)}${cf !== file ? ` of ${cf.path}` : ''}) returns without receiving, so then the goroutine blocks forever on the send: one leaked goroutine per such call; buffer the channel (make(${typeText}, 1)) or select on ctx.Done() in the sender`,
       related: [
         { node: send, message: 'the goroutine blocks here when nobody receives' },
         { node: leave, file: cf, message: 'returns without receiving' },
@@ -799,8 +801,9 @@ function run(pass: Pass): void {
   for (const file of pass.files) {
     // A method named Go is called as `x.Go(...)`: a file without ".Go" in its text has none.
     const mayCallGo = pass.typesKnown && sourceMentions(file, '.Go');
+    const mayCallAfter = pass.typesKnown && sourceMentions(file, 'AfterFunc');
     file.inspector.withStack(['FuncDecl', 'FuncLit'], (fn, stack) => {
-      if (!file.inspector.contains(fn, ['GoStmt']) && !(mayCallGo && callsMethodGo(fn))) return;
+      if (!file.inspector.contains(fn, ['GoStmt']) && !(mayCallGo && callsMethodGo(fn)) && !(mayCallAfter && fn.body && afterFuncLaunches(pass, fn.body).length > 0)) return;
       const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
       check(pass, file, fn, enclosing);
     });
@@ -817,6 +820,6 @@ export const analyzer: Analyzer = {
     category: 'goroutine',
     docUrl: docUrl(ID),
   },
-  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'], names: ['Go'] }, { returnedChans: true }),
+  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'], names: ['Go', 'AfterFunc'] }, { returnedChans: true }),
   run,
 };

@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { Callee } from '../types/api.js';
 import { PLUMBING_CALLS } from './catalog.js';
-import { bodyNeeds, funcName, sourceMentions, inModule, otherModuleFunc, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { afterFuncCalls, bodyNeeds, funcName, sourceMentions, inModule, otherModuleFunc, goStmtsIn, groupGoCalls, protectingRecover, goTarget, lineOf, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'goroutine-outside-recover';
 
@@ -220,29 +220,6 @@ function assertsPanic(pass: Pass, rec: ast.DeferStmt): boolean {
     return !found;
   });
   return found;
-}
-
-/** Functions that run their func argument later in a goroutine of its own. */
-const RUNS_IN_OWN_GOROUTINE: ReadonlySet<string> = new Set(['time.AfterFunc', 'context.AfterFunc']);
-
-/** `time.AfterFunc(d, func() {...})` and `context.AfterFunc(ctx, f)` calls of a body's own code, with the function they run. */
-function afterFuncCalls(pass: Pass, body: ast.Node): { call: ast.CallExpr; name: string; fn: FuncNode | undefined }[] {
-  const out: { call: ast.CallExpr; name: string; fn: FuncNode | undefined }[] = [];
-  walkSameFunc(body, (x) => {
-    if (x.kind !== 'CallExpr' || x.args?.length !== 2) return true;
-    const name = pass.types.callee(x)?.name ?? '';
-    if (!RUNS_IN_OWN_GOROUTINE.has(name)) return true;
-    const a = unparen(x.args[1]!);
-    let f: FuncNode | undefined;
-    if (a.kind === 'FuncLit') f = a;
-    else if (a.kind === 'Ident' || a.kind === 'SelectorExpr') {
-      const c = pass.types.callee({ ...x, fun: a, args: [] });
-      if ((c?.kind === 'func' || c?.kind === 'method') && c.decl?.body) f = c.decl;
-    }
-    out.push({ call: x, name, fn: f });
-    return true;
-  });
-  return out;
 }
 
 function check(pass: Pass, file: PassFile, fn: FuncNode): void {

@@ -635,6 +635,75 @@ function moduleGroupGo(pass: Pass, x: ast.CallExpr): boolean {
   return v;
 }
 
+/** Functions that run their func argument later in a goroutine of its own. */
+export const RUNS_IN_OWN_GOROUTINE: ReadonlySet<string> = new Set(['time.AfterFunc', 'context.AfterFunc']);
+
+/** `time.AfterFunc(d, func() {...})` and `context.AfterFunc(ctx, f)` calls of a body's own code, with the function they run. */
+export function afterFuncCalls(pass: Pass, body: ast.Node): { call: ast.CallExpr; name: string; fn: FuncNode | undefined }[] {
+  const out: { call: ast.CallExpr; name: string; fn: FuncNode | undefined }[] = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== 'CallExpr' || x.args?.length !== 2) return true;
+    const name = pass.types.callee(x)?.name ?? '';
+    if (!RUNS_IN_OWN_GOROUTINE.has(name)) return true;
+    const a = unparen(x.args[1]!);
+    let f: FuncNode | undefined;
+    if (a.kind === 'FuncLit') f = a;
+    else if (a.kind === 'Ident' || a.kind === 'SelectorExpr') {
+      const c = pass.types.callee({ ...x, fun: a, args: [] });
+      if ((c?.kind === 'func' || c?.kind === 'method') && c.decl?.body) f = c.decl;
+    }
+    out.push({ call: x, name, fn: f });
+    return true;
+  });
+  return out;
+}
+
+/**
+ * `time.AfterFunc(d, func() {...})` and `context.AfterFunc(ctx, func() {...})` statements of a
+ * body's own code that drop the timer or stop function: nothing can keep the literal from running
+ * once the timer fires or the context ends, in a goroutine of its own, as `go func() {...}()`
+ * would. Each comes with a go statement standing for it (at the call's parenthesis), for the rules
+ * that follow goroutines.
+ */
+export function afterFuncLaunches(pass: Pass, body: ast.Node): { go: ast.GoStmt; at: ast.Stmt; lit: ast.FuncLit }[] {
+  const out: { go: ast.GoStmt; at: ast.Stmt; lit: ast.FuncLit }[] = [];
+  walkSameFunc(body, (x) => {
+    let call: ast.Expr | undefined;
+    if (x.kind === 'ExprStmt') call = unparen(x.x);
+    else if (x.kind === 'AssignStmt' && x.rhs.length === 1 && x.lhs.every((l) => l.kind === 'Ident' && l.name === '_')) call = unparen(x.rhs[0]!);
+    if (call?.kind !== 'CallExpr' || call.args?.length !== 2) return true;
+    const lit = unparen(call.args[1]!);
+    if (lit.kind !== 'FuncLit' || !RUNS_IN_OWN_GOROUTINE.has(pass.types.callee(call)?.name ?? '')) return true;
+    const started: ast.CallExpr = { kind: 'CallExpr', fun: lit, lparen: call.lparen, args: null, ellipsis: -1, rparen: call.rparen };
+    const go: ast.GoStmt = { kind: 'GoStmt', go: call.lparen, call: started };
+    afterFuncGo.set(go, pass.types.callee(call)!.name);
+    out.push({ go, at: x as ast.Stmt, lit });
+    return true;
+  });
+  return out;
+}
+
+/** The function (`context.AfterFunc`, `time.AfterFunc`) a go statement of afterFuncLaunches stands for. */
+const afterFuncGo = new WeakMap<ast.GoStmt, string>();
+
+/**
+ * How a message names a goroutine: `the goroutine started on line 12`, or for a literal given to
+ * an AfterFunc, `the function literal given to context.AfterFunc on line 12 (run in a goroutine of
+ * its own once ctx ends)`.
+ */
+export function goroutineText(file: PassFile, go: ast.GoStmt): string {
+  const via = afterFuncGo.get(go);
+  const line = lineOf(file, go);
+  if (!via) return `the goroutine started on line ${line}`;
+  return `the function literal given to ${via} on line ${line} (run in a goroutine of its own ${via === 'context.AfterFunc' ? 'once the context ends' : 'when the timer fires'})`;
+}
+
+/** How a message points at a goroutine's start: `the goroutine starts here`, `context.AfterFunc starts the goroutine here`. */
+export function goroutineStartNote(go: ast.GoStmt): string {
+  const via = afterFuncGo.get(go);
+  return via ? `${via} runs the literal in a goroutine of its own` : 'the goroutine starts here';
+}
+
 /** The goroutine a call starts when it is `wg.Go(f)` on a sync.WaitGroup, an errgroup, or a group of the module written like one. */
 export function groupGoOf(pass: Pass, x: ast.CallExpr): GroupGo | undefined {
   if (x.args?.length !== 1) return undefined;
@@ -1435,6 +1504,15 @@ export function searchCallees<T>(
         const p = pathInCallee(pass, e.site, fn, s.path);
         if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site], paths: [...s.paths, p] });
       }
+      // A literal handed to a call that runs it in place (`r.once.Do(func() { r.mu.Lock(); ... })`,
+      // `sort.Slice(xs, func(i, j int) bool { ... })`) runs during that call, seeing the same
+      // variables by closure.
+      for (const e of s.fn.out) {
+        if (e.kind !== 'value' || !e.callee.lit) continue;
+        const site = inPlaceCallOf(pass, s.fn, e.callee.lit);
+        if (!site || (enter && !enter(e.callee, site, s))) continue;
+        next.push({ fn: e.callee, path: s.path, funcs: [...s.funcs, e.callee], calls: [...s.calls, site], paths: [...s.paths, s.path] });
+      }
       // A call of a func parameter runs what the call that entered this function passed for it
       // (`e.withRun(id, func(r *Run) error { return e.setState(r, s) })`, `e.withRun(id, e.resume)`).
       for (const { site, target, path: p } of paramCallTargets(pass, g, s.fn, s.calls[s.calls.length - 1]!, s.paths.length > 1 ? s.paths[s.paths.length - 2]! : path)) {
@@ -2058,11 +2136,22 @@ function moduleTransaction(pass: Pass, call: ast.CallExpr): WriteResource | unde
 }
 
 /** Whether an expression is a string literal naming a device: `/dev/...`, or a Windows console or null device. */
-function deviceName(e: ast.Expr | undefined): boolean {
+function deviceName(e: ast.Expr | undefined, joined = false): boolean {
   const x = e ? unparen(e) : undefined;
-  if (x?.kind !== 'BasicLit' || x.tokKind !== 'STRING') return false;
+  if (!x) return false;
+  // Built from such a prefix: `"/proc/" + pid + "/oom_score_adj"`, `fmt.Sprintf("/proc/%d/setgroups",
+  // pid)`, `filepath.Join("/sys", "class", ...)`.
+  if (x.kind === 'BinaryExpr' && x.op === '+') return deviceName(x.x);
+  if (x.kind === 'CallExpr') {
+    const f = unparen(x.fun);
+    const name = f.kind === 'SelectorExpr' ? f.sel.name : '';
+    return (name === 'Sprintf' || name === 'Join') && deviceName(x.args?.[0], name === 'Join');
+  }
+  if (x.kind !== 'BasicLit' || x.tokKind !== 'STRING') return false;
   const v = x.value.slice(1, -1);
-  return v.startsWith('/dev/') || /^(CONIN\$|CONOUT\$|CON|NUL)$/i.test(v);
+  // Devices, and the kernel's pseudo-filesystems: a write to /proc or /sys takes effect (or fails)
+  // in the write itself, and closing the file has nothing left to lose.
+  return /^\/(dev|proc|sys)\//.test(v) || (joined && /^\/(dev|proc|sys)\/?$/.test(v)) || /^(CONIN\$|CONOUT\$|CON|NUL)$/i.test(v);
 }
 
 /** Whether open flags ask for writing: access mode O_WRONLY or O_RDWR, or O_APPEND, O_CREATE or O_TRUNC. */
@@ -2279,6 +2368,29 @@ const CALLS_ARGUMENT_IN_PLACE: ReadonlySet<string> = new Set([
   'io/fs.WalkDir',
 ]);
 
+const inPlaceCalls = new WeakMap<GraphNode, Map<ast.FuncLit, ast.CallExpr>>();
+
+/** The call of a function's own code that runs the literal in place (`once.Do(lit)`, see CALLS_ARGUMENT_IN_PLACE), if any. */
+function inPlaceCallOf(pass: Pass, fn: GraphNode, lit: ast.FuncLit): ast.CallExpr | undefined {
+  let m = inPlaceCalls.get(fn);
+  if (!m) {
+    const calls = new Map<ast.FuncLit, ast.CallExpr>();
+    if (fn.body) {
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind !== 'CallExpr' || !x.args?.some((a) => unparen(a).kind === 'FuncLit')) return true;
+        if (!CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(x)?.name ?? '')) return true;
+        for (const a of x.args) {
+          const l = unparen(a);
+          if (l.kind === 'FuncLit') calls.set(l, x);
+        }
+        return true;
+      });
+    }
+    inPlaceCalls.set(fn, (m = calls));
+  }
+  return m.get(lit);
+}
+
 /** Whether a function declaration calls its parameter number idx in its own body, as a plain call (not deferred, not with go), and does nothing else with it. */
 function callsParamInPlace(decl: ast.FuncDecl | undefined, idx: number): boolean {
   if (!decl?.body) return false;
@@ -2393,11 +2505,16 @@ export function recoverSites(pass: Pass): RecoverSite[] {
   // names of functions or methods named without being called: they may be deferred through a
   // variable.
   const looseNames = new Set<string>();
-  let valueNames: Set<string> | undefined;
-  const isLoose = (name: string): boolean => {
+  // Selector value uses (`defer g.report`-style method values) and bare identifier value uses,
+  // kept apart: a bare identifier never names a method, and one the resolver binds to a variable
+  // (`report := func() {...}`) is not the package's function of that name.
+  let valueNames: { sels: Set<string>; idents: Set<string> } | undefined;
+  const isLoose = (fn: ast.FuncDecl): boolean => {
+    const name = fn.name.name;
     if (looseNames.has(name)) return true;
     if (!valueNames) {
-      const names = new Set<string>();
+      const sels = new Set<string>();
+      const idents = new Set<string>();
       for (const file of pass.files) {
         // Parents come before children in pre-order: mark the names that are not value uses
         // (the called expression, a selector's name, a declaration's name) before reaching them.
@@ -2407,13 +2524,16 @@ export function recoverSites(pass: Pass): RecoverSite[] {
           else if (n.kind === 'FuncDecl') notValue.add(n.name);
           else if (n.kind === 'SelectorExpr') {
             notValue.add(n.sel);
-            if (!notValue.has(n)) names.add(n.sel.name);
-          } else if (!notValue.has(n)) names.add(n.name);
+            if (!notValue.has(n)) sels.add(n.sel.name);
+          } else if (!notValue.has(n)) {
+            const k = pass.types.objectOf(n)?.kind;
+            if (k === undefined || k === 'func') idents.add(n.name);
+          }
         });
       }
-      valueNames = names;
+      valueNames = { sels, idents };
     }
-    return valueNames.has(name);
+    return fn.recv ? valueNames.sels.has(name) : valueNames.idents.has(name) || valueNames.sels.has(name);
   };
   const found: { call: ast.CallExpr; file: PassFile; fn: FuncNode | undefined; deferRecover: boolean; deferArg: boolean }[] = [];
   for (const file of pass.files) {
@@ -2492,7 +2612,7 @@ export function recoverSites(pass: Pass): RecoverSite[] {
     const node = graph.nodeOf(fn);
     const edges = node?.in ?? [];
     if (edges.some((e) => e.kind === 'defer')) return 'yes';
-    if (edges.some((e) => e.kind === 'value') || isLoose(fn.name.name)) return 'unknown';
+    if (edges.some((e) => e.kind === 'value') || isLoose(fn)) return 'unknown';
     return 'no';
   };
   const sites: RecoverSite[] = [];

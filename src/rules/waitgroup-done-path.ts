@@ -9,8 +9,8 @@ import { docUrl } from '../findings/model.js';
 import { walkNode, type Block, type CFG } from '../types/cfg.js';
 import { PLUMBING_CALLS } from './catalog.js';
 import {
-  enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, deferredTarget, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, sameExpr, samePath, sameVar,
-  searchCallees, textOf, goStmtsIn, varPath, type FuncNode, type VarPath, bodyNeeds,
+  afterFuncLaunches, goroutineStartNote, goroutineText, enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, deferredTarget, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, sameExpr, samePath, sameVar,
+  searchCallees, sourceMentions, textOf, goStmtsIn, varPath, type FuncNode, type VarPath, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'waitgroup-done-path';
@@ -368,7 +368,7 @@ function groupName(text: string): string {
   return m ? m[1]! : text;
 }
 
-/** Whether the function adds to a group of that name: `x.name.Add(n)` or `name.Add(n)` on a wait group (nested literals included). */
+/** Whether the function adds to a group of that name: `x.name.Add(n)` or `name.Add(n)` on a wait group (its own code, not nested literals). */
 function addsTo(pass: Pass, body: ast.Node, name: string): boolean {
   let found = false;
   walkNode(body, (x) => {
@@ -397,6 +397,14 @@ function spawnerAdds(pass: Pass, file: PassFile, go: ast.GoStmt, waiter: string)
   const at = nodePos(go);
   const decl = enclosingFuncDecl(file, go);
   if (!decl?.body) return true; // a package-level literal: no function to look in; keep checking
+  // The literals around the go statement (`d.sessions.Range(func(k, v any) bool { wg.Add(1); go
+  // func() {...}() })`).
+  const lits: ast.FuncLit[] = [];
+  inspectAll(decl.body, (x) => {
+    if (nodePos(x) > at || nodeEnd(x) <= at) return false;
+    if (x.kind === 'FuncLit') lits.push(x);
+    return true;
+  });
   const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(waiter)?.[0];
   if (root) {
     // Parameters of the declaration and of the literals around the go statement.
@@ -405,14 +413,11 @@ function spawnerAdds(pass: Pass, file: PassFile, go: ast.GoStmt, waiter: string)
       for (const f of t.params.list ?? []) for (const n of f.names ?? []) params.add(n.name);
     };
     addParams(decl.type);
-    walkNode(decl.body, (x) => {
-      if (nodePos(x) > at || nodeEnd(x) <= at) return false;
-      if (x.kind === 'FuncLit') addParams(x.type);
-      return true;
-    });
+    for (const l of lits) addParams(l.type);
     if (params.has(root)) return true;
   }
-  return addsTo(pass, decl.body, groupName(waiter));
+  const group = groupName(waiter);
+  return addsTo(pass, decl.body, group) || lits.some((l) => addsTo(pass, l.body, group));
 }
 
 /**
@@ -546,8 +551,8 @@ function returnsAfterWait(file: PassFile, go: ast.GoStmt, fn: FuncNode, waiter: 
   return out;
 }
 
-/** Whether the goroutine's own code calls Add on the group (by the text of its receiver). */
-function addsItself(file: PassFile, fn: FuncNode, wg: string): boolean {
+/** The goroutine's own first call of Add on the group (by the text of its receiver), as a statement. */
+function addsItself(file: PassFile, fn: FuncNode, wg: string): ast.Stmt | undefined {
   const addOf = (st: ast.Stmt): boolean => {
     if (st.kind !== 'ExprStmt') return false;
     const c = unparen(st.x);
@@ -555,7 +560,7 @@ function addsItself(file: PassFile, fn: FuncNode, wg: string): boolean {
     const f = unparen(c.fun);
     return f.kind === 'SelectorExpr' && f.sel.name === 'Add' && textOf(file, f.x) === wg;
   };
-  let found = false;
+  let found: ast.Stmt | undefined;
   const visit = (list: readonly ast.Stmt[]): void => {
     list.forEach((st, i) => {
       if (found || !addOf(st)) return;
@@ -565,7 +570,7 @@ function addsItself(file: PassFile, fn: FuncNode, wg: string): boolean {
         if (addOf(next)) break;
         if (goStmtsIn(next).length > 0 || next.kind === 'GoStmt') return;
       }
-      found = true;
+      found = st;
     });
   };
   if (fn.body) {
@@ -593,7 +598,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
     }
   }
   const goLine = lineOf(file, go);
-  const where = fn.kind === 'FuncLit' ? `the goroutine started on line ${goLine}` : `${funcName(fnFile, fn)} (started as a goroutine on line ${goLine})`;
+  const where = fn.kind === 'FuncLit' ? goroutineText(file, go) : `${funcName(fnFile, fn)} (started as a goroutine on line ${goLine})`;
   for (const dones of explicit.values()) {
     const first = dones[0]!;
     if (seen.has(first.call)) continue;
@@ -631,10 +636,12 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       }
       continue;
     }
-    if (!spawnerAdds(pass, file, go, waiter)) continue;
     // The goroutine adds to the group itself (`case <-done: wg.Add(1); ...; wg.Done(); return`):
-    // that Done pays for its own Add, and a path that skips both owes nothing.
-    if (addsItself(fnFile, fn, wgText)) continue;
+    // that Done pays for its own Add, and a path that skips both owes nothing. Only the paths
+    // from the Add on count (`wg.Add(1); v, err := fetch(k); if err != nil { return }; ...;
+    // wg.Done()` still owes), and not in a loop, where the Add may be the next item's.
+    const selfAdd = addsItself(fnFile, fn, wgText);
+    if (!selfAdd && !spawnerAdds(pass, file, go, waiter)) continue;
     // Counted once for many goroutines: the one the condition picks calls Done.
     if (oneOfMany(file, go, waiter.replace(/^&/, ''))) continue;
     // First to finish signals: Done under a test-and-set of a shared flag (`if !h.done { h.done =
@@ -645,6 +652,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       const at = cfg.locate(d.call);
       return !!at && cfg.loopsContaining(at.block).length > 0;
     });
+    if (selfAdd && (inLoop || !cfg.locate(selfAdd))) continue;
     // With Done inside a loop (one per item), a zero-iteration fall-through is not evidence: only
     // returns count, and not those of a select's default case (no item was taken: the worker of a
     // pool that calls Done per item stops when the queue is empty).
@@ -656,14 +664,14 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
     const avoidBlock = guards.size === 0 ? undefined : (b: Block) => b.kind === 'if.done' && guards.has(b.stmt as ast.IfStmt);
     let path = inLoop
       ? cfg.findPath(cfg.entry, (n) => n.kind === 'ReturnStmt' && !idle.has(n), { avoid, avoidBlock })
-      : cfg.findPath(cfg.entry, 'exit', { avoid: (n) => avoid(n) || idle.has(n), avoidBlock });
+      : cfg.findPath(selfAdd ?? cfg.entry, 'exit', { avoid: (n) => avoid(n) || idle.has(n), avoidBlock });
     let how: string | undefined;
     let at: ast.Node | undefined;
     if (path) {
       const ret = returnOfPath(path) ?? (inLoop ? (path[path.length - 1]!.nodes.find((n) => n.kind === 'ReturnStmt') as ast.ReturnStmt | undefined) : undefined);
       how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
       at = ret;
-    } else if ((deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn)!, wgText)) || (go.spawner && deferredRecover(pass, go.spawner) && !recoverMarksDone(pass, pass.fileOf(go.spawner) ?? fnFile, deferredRecover(pass, go.spawner)!, wgText))) {
+    } else if (!selfAdd && (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn)!, wgText)) || (go.spawner && deferredRecover(pass, go.spawner) && !recoverMarksDone(pass, pass.fileOf(go.spawner) ?? fnFile, deferredRecover(pass, go.spawner)!, wgText))) {
       // A panic that the goroutine's own recover stops lets it exit normally, without Done.
       path = cfg.findPath(cfg.entry, 'panic', { avoid });
       const last = path?.[path.length - 1];
@@ -680,7 +688,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
         }
       }
     }
-    if (!how && inLoop) {
+    if (!how && inLoop && !selfAdd) {
       // `wg.Add(len(items))` counts every item, and a `continue` skips the per-item Done.
       const skip = continueSkippingDone(file, go, fn, first.call, groupName(waiter));
       if (skip) {
@@ -696,7 +704,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where}, so the group is never marked done and ${waiter}.Wait() blocks forever; ${inLoop ? `call ${wgText}.Done() on that path too (one Done for each item taken), or move the work for one item into a function that defers it` : `call defer ${wgText}.Done() at the start of the goroutine instead`}`,
       related: [
         ...(at ? [{ node: at, file: fnFile, message: 'leaves without calling Done' }] : []),
-        { node: go, file, message: 'the goroutine is started here' },
+        { node: go, file, message: goroutineStartNote(go) },
       ],
     });
   }
@@ -852,6 +860,13 @@ function run(pass: Pass): void {
       // the group counts the first start, not each continuation.
       if (t && !(nodePos(t.fn) <= nodePos(go) && nodePos(go) < nodeEnd(t.fn))) checkGoroutine(pass, file, go, t.fn, seen);
     });
+    // `wg.Add(1); context.AfterFunc(ctx, func() { ...; wg.Done() })`: the literal runs in a
+    // goroutine of its own, as if started by a go statement there.
+    if (pass.typesKnown && sourceMentions(file, 'AfterFunc')) {
+      file.inspector.preorder(['FuncDecl', 'FuncLit'], (fn) => {
+        if (fn.body) for (const a of afterFuncLaunches(pass, fn.body)) checkGoroutine(pass, file, a.go, a.lit, seen);
+      });
+    }
   }
 }
 
@@ -865,6 +880,6 @@ export const analyzer: Analyzer = {
     category: 'goroutines',
     docUrl: docUrl(ID),
   },
-  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'], names: ['Go'] }),
+  needs: (o) => bodyNeeds(o, { kinds: ['GoStmt'], names: ['Go', 'AfterFunc'] }),
   run,
 };

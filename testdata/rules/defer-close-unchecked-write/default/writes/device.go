@@ -37,3 +37,36 @@ func writeDeviceReport(path, msg string) error {
 	_, err = fmt.Fprintln(f, msg)
 	return err
 }
+
+// The kernel's pseudo-filesystem: the write itself succeeds or fails, and closing loses nothing.
+func setOOMScore(pid, score int) error {
+	f, err := os.OpenFile(fmt.Sprintf("/proc/%d/oom_score_adj", pid), os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = fmt.Fprintf(f, "%d", score)
+	return err
+}
+
+// Built by concatenation under /sys.
+func setGovernor(cpu, gov string) error {
+	f, err := os.OpenFile("/sys/devices/system/cpu/"+cpu+"/cpufreq/scaling_governor", os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.WriteString(gov)
+	return err
+}
+
+// A Sprintf whose format is not under a pseudo-filesystem: a regular file. Reported.
+func writePidFile(dir string, pid int) error {
+	f, err := os.OpenFile(fmt.Sprintf("%s/app.pid", dir), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close() // want `deferred f\.Close\(\) discards the error of the file opened for writing by os\.OpenFile`
+	_, err = fmt.Fprintf(f, "%d\n", pid)
+	return err
+}
