@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-BKGXC46M.js";
+} from "./chunk-ZSPA3Z5E.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-7EPHNBPP.js";
+} from "./chunk-3JQC55DX.js";
 import {
   docUrl
 } from "./chunk-OUDSTEBT.js";

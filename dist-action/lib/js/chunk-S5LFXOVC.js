@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-7EPHNBPP.js";
+} from "./chunk-3JQC55DX.js";
 import {
   docUrl
 } from "./chunk-OUDSTEBT.js";

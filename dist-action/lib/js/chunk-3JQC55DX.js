@@ -161,6 +161,11 @@ var HARMLESS_AT_EXIT = /* @__PURE__ */ new Set([
   "(*time.Ticker).Stop",
   "(*time.Timer).Stop",
   "os/signal.Stop",
+  // Settings of the process itself, restored on the way out: they end with it.
+  "runtime.UnlockOSThread",
+  "runtime.GOMAXPROCS",
+  "runtime/debug.SetGCPercent",
+  "runtime/debug.SetMemoryLimit",
   "context.CancelFunc",
   "context.CancelCauseFunc",
   // The kernel closes every descriptor when the process ends, and *os.File buffers nothing in user
@@ -824,6 +829,53 @@ function moduleGroupGo(pass, x) {
   }
   return v;
 }
+var RUNS_IN_OWN_GOROUTINE = /* @__PURE__ */ new Set(["time.AfterFunc", "context.AfterFunc"]);
+function afterFuncCalls(pass, body) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    if (x.kind !== "CallExpr" || x.args?.length !== 2) return true;
+    const name = pass.types.callee(x)?.name ?? "";
+    if (!RUNS_IN_OWN_GOROUTINE.has(name)) return true;
+    const a = unparen(x.args[1]);
+    let f;
+    if (a.kind === "FuncLit") f = a;
+    else if (a.kind === "Ident" || a.kind === "SelectorExpr") {
+      const c = pass.types.callee({ ...x, fun: a, args: [] });
+      if ((c?.kind === "func" || c?.kind === "method") && c.decl?.body) f = c.decl;
+    }
+    out.push({ call: x, name, fn: f });
+    return true;
+  });
+  return out;
+}
+function afterFuncLaunches(pass, body) {
+  const out = [];
+  walkSameFunc(body, (x) => {
+    let call;
+    if (x.kind === "ExprStmt") call = unparen(x.x);
+    else if (x.kind === "AssignStmt" && x.rhs.length === 1 && x.lhs.every((l) => l.kind === "Ident" && l.name === "_")) call = unparen(x.rhs[0]);
+    if (call?.kind !== "CallExpr" || call.args?.length !== 2) return true;
+    const lit = unparen(call.args[1]);
+    if (lit.kind !== "FuncLit" || !RUNS_IN_OWN_GOROUTINE.has(pass.types.callee(call)?.name ?? "")) return true;
+    const started = { kind: "CallExpr", fun: lit, lparen: call.lparen, args: null, ellipsis: -1, rparen: call.rparen };
+    const go = { kind: "GoStmt", go: call.lparen, call: started };
+    afterFuncGo.set(go, pass.types.callee(call).name);
+    out.push({ go, at: x, lit });
+    return true;
+  });
+  return out;
+}
+var afterFuncGo = /* @__PURE__ */ new WeakMap();
+function goroutineText(file, go) {
+  const via = afterFuncGo.get(go);
+  const line = lineOf(file, go);
+  if (!via) return `the goroutine started on line ${line}`;
+  return `the function literal given to ${via} on line ${line} (run in a goroutine of its own ${via === "context.AfterFunc" ? "once the context ends" : "when the timer fires"})`;
+}
+function goroutineStartNote(go) {
+  const via = afterFuncGo.get(go);
+  return via ? `${via} runs the literal in a goroutine of its own` : "the goroutine starts here";
+}
 function groupGoOf(pass, x) {
   if (x.args?.length !== 1) return void 0;
   const f = unparen(x.fun);
@@ -1418,6 +1470,12 @@ function searchCallees(pass, call, path, find, maxDepth = 3, enter) {
         const p = pathInCallee(pass, e.site, fn, s.path);
         if (p) next.push({ fn: e.callee, path: p, funcs: [...s.funcs, e.callee], calls: [...s.calls, e.site], paths: [...s.paths, p] });
       }
+      for (const e of s.fn.out) {
+        if (e.kind !== "value" || !e.callee.lit) continue;
+        const site = inPlaceCallOf(pass, s.fn, e.callee.lit);
+        if (!site || enter && !enter(e.callee, site, s)) continue;
+        next.push({ fn: e.callee, path: s.path, funcs: [...s.funcs, e.callee], calls: [...s.calls, site], paths: [...s.paths, s.path] });
+      }
       for (const { site, target, path: p } of paramCallTargets(pass, g, s.fn, s.calls[s.calls.length - 1], s.paths.length > 1 ? s.paths[s.paths.length - 2] : path)) {
         if (enter && !enter(target, site, s)) continue;
         next.push({ fn: target, path: p, funcs: [...s.funcs, target], calls: [...s.calls, site], paths: [...s.paths, p] });
@@ -1858,11 +1916,18 @@ function moduleTransaction(pass, call) {
   const has = (m) => named.pkg === pass.pkg.importPath ? pass.files.some((f) => (f.file.decls ?? []).some((d) => d.kind === "FuncDecl" && d.name.name === m && recvTypeName(d) === named.name)) : !!pass.moduleFunc(named.pkg, m, named.name);
   return has("Rollback") && has("Commit") ? MODULE_TRANSACTION : void 0;
 }
-function deviceName(e) {
+function deviceName(e, joined = false) {
   const x = e ? unparen(e) : void 0;
-  if (x?.kind !== "BasicLit" || x.tokKind !== "STRING") return false;
+  if (!x) return false;
+  if (x.kind === "BinaryExpr" && x.op === "+") return deviceName(x.x);
+  if (x.kind === "CallExpr") {
+    const f = unparen(x.fun);
+    const name = f.kind === "SelectorExpr" ? f.sel.name : "";
+    return (name === "Sprintf" || name === "Join") && deviceName(x.args?.[0], name === "Join");
+  }
+  if (x.kind !== "BasicLit" || x.tokKind !== "STRING") return false;
   const v = x.value.slice(1, -1);
-  return v.startsWith("/dev/") || /^(CONIN\$|CONOUT\$|CON|NUL)$/i.test(v);
+  return /^\/(dev|proc|sys)\//.test(v) || joined && /^\/(dev|proc|sys)\/?$/.test(v) || /^(CONIN\$|CONOUT\$|CON|NUL)$/i.test(v);
 }
 function isWriteOpen(flags) {
   return (flags & 3) !== 0 || (flags & OPEN_WRITE_BITS) !== 0;
@@ -2015,6 +2080,26 @@ var CALLS_ARGUMENT_IN_PLACE = /* @__PURE__ */ new Set([
   "path/filepath.WalkDir",
   "io/fs.WalkDir"
 ]);
+var inPlaceCalls = /* @__PURE__ */ new WeakMap();
+function inPlaceCallOf(pass, fn, lit) {
+  let m = inPlaceCalls.get(fn);
+  if (!m) {
+    const calls = /* @__PURE__ */ new Map();
+    if (fn.body) {
+      walkSameFunc(fn.body, (x) => {
+        if (x.kind !== "CallExpr" || !x.args?.some((a) => unparen(a).kind === "FuncLit")) return true;
+        if (!CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(x)?.name ?? "")) return true;
+        for (const a of x.args) {
+          const l = unparen(a);
+          if (l.kind === "FuncLit") calls.set(l, x);
+        }
+        return true;
+      });
+    }
+    inPlaceCalls.set(fn, m = calls);
+  }
+  return m.get(lit);
+}
 function callsParamInPlace(decl, idx) {
   if (!decl?.body) return false;
   const names = (decl.type.params.list ?? []).flatMap((f) => f.names?.length ? f.names.map((n) => n.name) : ["_"]);
@@ -2106,10 +2191,12 @@ function recoverSites(pass) {
   const litKind = /* @__PURE__ */ new Map();
   const looseNames = /* @__PURE__ */ new Set();
   let valueNames;
-  const isLoose = (name) => {
+  const isLoose = (fn) => {
+    const name = fn.name.name;
     if (looseNames.has(name)) return true;
     if (!valueNames) {
-      const names = /* @__PURE__ */ new Set();
+      const sels = /* @__PURE__ */ new Set();
+      const idents = /* @__PURE__ */ new Set();
       for (const file of pass.files) {
         const notValue = /* @__PURE__ */ new Set();
         file.inspector.preorder(["CallExpr", "SelectorExpr", "Ident", "FuncDecl"], (n) => {
@@ -2117,13 +2204,16 @@ function recoverSites(pass) {
           else if (n.kind === "FuncDecl") notValue.add(n.name);
           else if (n.kind === "SelectorExpr") {
             notValue.add(n.sel);
-            if (!notValue.has(n)) names.add(n.sel.name);
-          } else if (!notValue.has(n)) names.add(n.name);
+            if (!notValue.has(n)) sels.add(n.sel.name);
+          } else if (!notValue.has(n)) {
+            const k = pass.types.objectOf(n)?.kind;
+            if (k === void 0 || k === "func") idents.add(n.name);
+          }
         });
       }
-      valueNames = names;
+      valueNames = { sels, idents };
     }
-    return valueNames.has(name);
+    return fn.recv ? valueNames.sels.has(name) : valueNames.idents.has(name) || valueNames.sels.has(name);
   };
   const found = [];
   for (const file of pass.files) {
@@ -2198,7 +2288,7 @@ function recoverSites(pass) {
     const node = graph.nodeOf(fn);
     const edges = node?.in ?? [];
     if (edges.some((e) => e.kind === "defer")) return "yes";
-    if (edges.some((e) => e.kind === "value") || isLoose(fn.name.name)) return "unknown";
+    if (edges.some((e) => e.kind === "value") || isLoose(fn)) return "unknown";
     return "no";
   };
   const sites = [];
@@ -5053,6 +5143,14 @@ function saysSnapshot(call) {
     return x.kind === "BasicLit" && x.tokKind === "STRING" && /\b(start(ed|ing)?|initial(ly)?|before|original(ly)?|old|prev(ious)?|was|were|began|begin(ning)?|entry|entering)\b/i.test(x.value);
   });
 }
+function describesOwnCall(fn, call) {
+  if (fn.kind !== "FuncDecl") return false;
+  const name = fn.name.name;
+  return (call.args ?? []).some((a) => {
+    const x = unparen(a);
+    return x.kind === "BasicLit" && x.tokKind === "STRING" && x.value.includes(`${name}(`) && new RegExp(`(^|[^A-Za-z0-9_])${name}\\(`).test(x.value);
+  });
+}
 function deferredWithSameCall(pass, file, fn, d, w, v) {
   const i = w.lhs.findIndex((l) => unparen(l).kind === "Ident" && sameVar(pass, unparen(l), v));
   const src = i >= 0 && w.rhs.length === w.lhs.length ? unparen(w.rhs[i]) : void 0;
@@ -5085,6 +5183,7 @@ function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
     const isErr = typed === true || typed === void 0 && /^err$|Err$|^err[A-Z]/.test(x.name);
     if (!isErr && (o && o.varKind === "package" || !o && !isLocal(fn, x))) continue;
     if (!isErr && !releasing && (unparen(d.call.fun).kind === "FuncLit" || saysSnapshot(d.call) || isContext(pass, x))) continue;
+    if (!isErr && !releasing && o?.varKind === "param" && describesOwnCall(fn, d.call)) continue;
     const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing, skipDerived: !isErr && !releasing });
     if (!w) continue;
     if (!isErr && w.node.kind === "AssignStmt" && deferredWithSameCall(pass, file, fn, d, w.node, x)) continue;
@@ -5368,6 +5467,11 @@ function run8(pass) {
         report2(pass, file, d, inner, stack);
         return;
       }
+      const label = saysExitState(d.call);
+      if (label && returnsStructValue(pass, inner)) {
+        report2(pass, file, d, inner, stack, void 0, void 0, void 0, label);
+        return;
+      }
       const begins = CHAIN_BEGIN_PREFIXES.some((p) => exported(innerName).startsWith(p));
       const elapsed = elapsedIn(pass, inner);
       if (elapsed) {
@@ -5447,6 +5551,18 @@ function reportSecondCall(pass, file, d, inner, kept, stack) {
     message: `in defer ${textOf(file, d.call)}, ${innerText} runs now and returns a second value, not the ${kept.id.name} that ${fname} got from the same call on line ${lineOf(file, kept.at)}: the deferred ${fun.sel.name} acts on that second one and ${kept.id.name} is never ${fun.sel.name === "Close" || fun.sel.name === "Release" ? "released" : "finished"}; defer ${fixed}`,
     related: [{ node: kept.at, message: `${kept.id.name} from ${innerText}` }]
   });
+}
+function saysExitState(call) {
+  for (const a of call.args ?? []) {
+    const x = unparen(a);
+    if (x.kind === "BasicLit" && x.tokKind === "STRING" && /\b(after|final(ly)?|finish(ed)?|complet(e|ed)|end(ed)?|done|exit(ing)?)\b/i.test(x.value)) return x;
+  }
+  return void 0;
+}
+function returnsStructValue(pass, call) {
+  const t = pass.types.typeOf(call);
+  if (t?.kind === "struct") return true;
+  return t?.kind === "named" && t.underlying()?.kind === "struct";
 }
 function receiverFields(pass, decl) {
   const self = decl.recv?.list?.[0]?.names?.[0];
@@ -5659,7 +5775,7 @@ function elapsedIn(pass, inner) {
   const f = found ? pass.fileOf(found) : void 0;
   return found && f ? { call: found, file: f } : void 0;
 }
-function report2(pass, file, d, inner, stack, stale, head, elapsed) {
+function report2(pass, file, d, inner, stack, stale, head, elapsed, label) {
   const fn = enclosingFunc(stack);
   const fname = fn ? funcName(file, fn) : "the function";
   const innerText = textOf(file, inner);
@@ -5671,7 +5787,7 @@ function report2(pass, file, d, inner, stack, stale, head, elapsed) {
   pass.report({
     node: d,
     file,
-    message: elapsed ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and measures elapsed time there (${textOf(elapsed.file, elapsed.call)} on line ${lineOf(elapsed.file, elapsed.call)}${elapsed.file !== file ? ` of ${elapsed.file.path}` : ""}), so the deferred ${fun.sel.name} reports the time up to the defer, not up to when ${fname} returns; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : head && stale ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${read}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${read}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
+    message: label ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and hands back a copy of the state as it is then, while the deferred ${fun.sel.name} says ${label.value}: it reports the state from before ${fname} did its work; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : elapsed ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and measures elapsed time there (${textOf(elapsed.file, elapsed.call)} on line ${lineOf(elapsed.file, elapsed.call)}${elapsed.file !== file ? ` of ${elapsed.file.path}` : ""}), so the deferred ${fun.sel.name} reports the time up to the defer, not up to when ${fname} returns; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : head && stale ? `in defer ${textOf(file, d.call)}, ${textOf(file, head)} and the argument ${innerText} run now, at the defer statement; ${innerText} reads ${read}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}), so the deferred ${fun.sel.name} gets the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : stale ? `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and reads ${read}, which ${fname} ${changes} (line ${lineOf(file, stale.at)}): the deferred ${fun.sel.name} acts on the value from before that; wrap the whole chain so it runs at exit: defer func() { ${textOf(file, d.call)} }()` : `in defer ${textOf(file, d.call)}, ${innerText} runs now, at the defer statement, and only ${fun.sel.name} waits until ${fname} returns; if ${innerText} should run at exit too, wrap the whole chain: defer func() { ${textOf(file, d.call)} }()`,
     confidence: stale ? "medium" : typed ? "high" : "medium",
     related: [
       { node: inner, message: `${innerText} is evaluated when the defer statement runs` },
@@ -6840,6 +6956,51 @@ function returnedOrigin(pass, declFile, decl) {
   });
   return ok ? inner : void 0;
 }
+function funcVarCalls(pass, fn, call) {
+  const f = unparen(call.fun);
+  if (f.kind !== "Ident" || !fn.body) return void 0;
+  const obj = pass.types.objectOf(f);
+  if (obj?.kind !== "var") return void 0;
+  const values = [];
+  let other = false;
+  const given = (names, vals) => names.forEach((l, i) => {
+    const u = unparen(l);
+    if (u.kind !== "Ident" || pass.types.objectOf(u) !== obj) return;
+    if (vals && vals.length === names.length) values.push(vals[i]);
+    else other = true;
+  });
+  inspect(fn.body, (x) => {
+    if (other) return false;
+    if (x.kind === "AssignStmt") given(x.lhs, x.rhs);
+    else if (x.kind === "ValueSpec") given(x.names, x.values);
+    else if (x.kind === "UnaryExpr" && x.op === "&") {
+      const u = unparen(x.x);
+      if (u.kind === "Ident" && pass.types.objectOf(u) === obj) other = true;
+    }
+    return !other;
+  });
+  if (other || values.length === 0) return void 0;
+  const out = [];
+  for (const v of values) {
+    const u = unparen(v);
+    if (u.kind !== "Ident" && u.kind !== "SelectorExpr") return void 0;
+    out.push({ ...call, fun: u });
+  }
+  return out;
+}
+function funcVarOrigin(pass, file, fn, e) {
+  const call = unparen(e);
+  if (call.kind !== "CallExpr") return void 0;
+  const calls = funcVarCalls(pass, fn, call);
+  if (!calls) return void 0;
+  let first;
+  for (const c of calls) {
+    const o = writeOrigin(pass, file, c) ?? helperOrigin(pass, file, c);
+    if (!o) return void 0;
+    first ??= o;
+  }
+  return first && { ...first, call, name: `${textOf(file, call.fun)} (${first.name})` };
+}
 function bindingsIn(pass, file, fn) {
   const out = [];
   let deferredRecv;
@@ -6868,7 +7029,7 @@ function bindingsIn(pass, file, fn) {
     }
     const first = unparen(lhs[0]);
     if (first.kind !== "Ident" || first.name === "_") return;
-    const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) ?? embeddedOrigin(pass, file, rhs[0]) ?? moduleWriterOrigin(pass, file, rhs[0]) : void 0);
+    const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) ?? embeddedOrigin(pass, file, rhs[0]) ?? moduleWriterOrigin(pass, file, rhs[0]) ?? funcVarOrigin(pass, file, fn, rhs[0]) : void 0);
     if (origin) {
       out.push({ id: first, origin, at });
       return;
@@ -8615,8 +8776,8 @@ function recordsOnly(s) {
   const c = unparen(s.x);
   if (c.kind !== "CallExpr") return false;
   const f = unparen(c.fun);
-  const name = f.kind === "SelectorExpr" ? f.sel.name : "";
-  return /^(Record|Log|Print|Observe|Trace|Debug|Info|Warn|Report|Add|Set|Inc)/.test(name) && !/Fatal|Panic|Exit/.test(name);
+  const name = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
+  return /^([Rr]ecord|[Ll]og|[Pp]rint|[Oo]bserve|[Tt]race|[Dd]ebug|[Ii]nfo|[Ww]arn|[Rr]eport|Add|Set|Inc)/.test(name) && !/[Ff]atal|[Pp]anic|[Ee]xit/.test(name);
 }
 function settlesX(pass, s, x) {
   let found = false;
@@ -9299,6 +9460,7 @@ function blockingSend(s, parents) {
 function launchesIn(pass, body) {
   const out = goStmtsIn(body).map((go) => ({ go, at: go }));
   if (!pass.typesKnown) return out;
+  for (const a of afterFuncLaunches(pass, body)) out.push({ go: a.go, at: a.at });
   walkSameFunc(body, (x) => {
     if (x.kind !== "ExprStmt" || unparen(x.x).kind !== "CallExpr") return true;
     const gg = groupGoOf(pass, unparen(x.x));
@@ -9749,7 +9911,7 @@ function check4(pass, file, fn, enclosing) {
       const typeText = textOf(file, m.make.args[0]);
       const related = [
         { node: send, message: `the goroutine blocks here when nobody receives` },
-        { node: s.at, message: "the goroutine starts here" }
+        { node: s.at, message: goroutineStartNote(s.go) }
       ];
       if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
       const per = handler ? "one leaked goroutine per request" : "one leaked goroutine per call";
@@ -9758,7 +9920,7 @@ function check4(pass, file, fn, enclosing) {
         file,
         severity: handler ? "critical" : void 0,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and the goroutine started on line ${lineOf(file, s.at)} sends ${streams ? "values" : "its result"} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? "the goroutine blocks forever on its next send" : `${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send`}${watches ? " if it has already started it (it watches the same channel)" : cancelled ? " if it has already chosen that case (otherwise the return cancels the context it waits on)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and ${goroutineText(file, s.go)} sends ${streams ? "values" : "its result"} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? "the goroutine blocks forever on its next send" : `${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send`}${watches ? " if it has already started it (it watches the same channel)" : cancelled ? " if it has already chosen that case (otherwise the return cancels the context it waits on)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...fixable ? { fixes: [fixFor2(file, m)] } : {}
       });
@@ -9826,7 +9988,7 @@ function checkReturned(pass, file, fn, m, senders) {
     pass.report({
       node: m.make,
       file,
-      message: `${fname} makes ${chanText(m)} unbuffered and returns it, and the goroutine started on line ${lineOf(file, s.at)} sends its result on it (line ${lineOf(file, send)}); ${cname} receives from it in a select whose other case (line ${lineOf(cf, leave)}${cf !== file ? ` of ${cf.path}` : ""}) returns without receiving, so then the goroutine blocks forever on the send: one leaked goroutine per such call; buffer the channel (make(${typeText}, 1)) or select on ctx.Done() in the sender`,
+      message: `${fname} makes ${chanText(m)} unbuffered and returns it, and ${goroutineText(file, s.go)} sends its result on it (line ${lineOf(file, send)}); ${cname} receives from it in a select whose other case (line ${lineOf(cf, leave)}${cf !== file ? ` of ${cf.path}` : ""}) returns without receiving, so then the goroutine blocks forever on the send: one leaked goroutine per such call; buffer the channel (make(${typeText}, 1)) or select on ctx.Done() in the sender`,
       related: [
         { node: send, message: "the goroutine blocks here when nobody receives" },
         { node: leave, file: cf, message: "returns without receiving" }
@@ -9852,8 +10014,9 @@ function callsMethodGo(fn) {
 function run18(pass) {
   for (const file of pass.files) {
     const mayCallGo = pass.typesKnown && sourceMentions(file, ".Go");
+    const mayCallAfter = pass.typesKnown && sourceMentions(file, "AfterFunc");
     file.inspector.withStack(["FuncDecl", "FuncLit"], (fn, stack) => {
-      if (!file.inspector.contains(fn, ["GoStmt"]) && !(mayCallGo && callsMethodGo(fn))) return;
+      if (!file.inspector.contains(fn, ["GoStmt"]) && !(mayCallGo && callsMethodGo(fn)) && !(mayCallAfter && fn.body && afterFuncLaunches(pass, fn.body).length > 0)) return;
       const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
       check4(pass, file, fn, enclosing);
     });
@@ -9869,7 +10032,7 @@ var analyzer18 = {
     category: "goroutine",
     docUrl: docUrl(ID18)
   },
-  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"], names: ["Go"] }, { returnedChans: true }),
+  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"], names: ["Go", "AfterFunc"] }, { returnedChans: true }),
   run: run18
 };
 
@@ -10574,6 +10737,12 @@ function spawnerAdds(pass, file, go, waiter) {
   const at = pos(go);
   const decl = enclosingFuncDecl(file, go);
   if (!decl?.body) return true;
+  const lits = [];
+  inspect(decl.body, (x) => {
+    if (pos(x) > at || end(x) <= at) return false;
+    if (x.kind === "FuncLit") lits.push(x);
+    return true;
+  });
   const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(waiter)?.[0];
   if (root) {
     const params = /* @__PURE__ */ new Set();
@@ -10581,14 +10750,11 @@ function spawnerAdds(pass, file, go, waiter) {
       for (const f of t.params.list ?? []) for (const n of f.names ?? []) params.add(n.name);
     };
     addParams(decl.type);
-    walkNode(decl.body, (x) => {
-      if (pos(x) > at || end(x) <= at) return false;
-      if (x.kind === "FuncLit") addParams(x.type);
-      return true;
-    });
+    for (const l of lits) addParams(l.type);
     if (params.has(root)) return true;
   }
-  return addsTo(pass, decl.body, groupName(waiter));
+  const group = groupName(waiter);
+  return addsTo(pass, decl.body, group) || lits.some((l) => addsTo(pass, l.body, group));
 }
 function oneOfMany(file, go, waiter) {
   const decl = enclosingFuncDecl(file, go);
@@ -10695,7 +10861,7 @@ function addsItself(file, fn, wg) {
     const f = unparen(c.fun);
     return f.kind === "SelectorExpr" && f.sel.name === "Add" && textOf(file, f.x) === wg;
   };
-  let found = false;
+  let found;
   const visit = (list) => {
     list.forEach((st, i) => {
       if (found || !addOf(st)) return;
@@ -10703,7 +10869,7 @@ function addsItself(file, fn, wg) {
         if (addOf(next)) break;
         if (goStmtsIn(next).length > 0 || next.kind === "GoStmt") return;
       }
-      found = true;
+      found = st;
     });
   };
   if (fn.body) {
@@ -10730,7 +10896,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
     }
   }
   const goLine = lineOf(file, go);
-  const where2 = fn.kind === "FuncLit" ? `the goroutine started on line ${goLine}` : `${funcName(fnFile, fn)} (started as a goroutine on line ${goLine})`;
+  const where2 = fn.kind === "FuncLit" ? goroutineText(file, go) : `${funcName(fnFile, fn)} (started as a goroutine on line ${goLine})`;
   for (const dones of explicit.values()) {
     const first = dones[0];
     if (seen.has(first.call)) continue;
@@ -10761,8 +10927,8 @@ function checkGoroutine(pass, file, go, fn, seen) {
       }
       continue;
     }
-    if (!spawnerAdds(pass, file, go, waiter)) continue;
-    if (addsItself(fnFile, fn, wgText)) continue;
+    const selfAdd = addsItself(fnFile, fn, wgText);
+    if (!selfAdd && !spawnerAdds(pass, file, go, waiter)) continue;
     if (oneOfMany(file, go, waiter.replace(/^&/, ""))) continue;
     if (fn.body && dones.some((d) => sharedFlagGuard(pass, fn.body, d.call))) continue;
     const avoid = (n) => marksDone(pass, n, first.path);
@@ -10770,19 +10936,20 @@ function checkGoroutine(pass, file, go, fn, seen) {
       const at2 = cfg.locate(d.call);
       return !!at2 && cfg.loopsContaining(at2.block).length > 0;
     });
+    if (selfAdd && (inLoop || !cfg.locate(selfAdd))) continue;
     const idle = inLoop ? defaultCaseReturns(fn) : /* @__PURE__ */ new Set();
     for (const r of returnsAfterWait(file, go, fn, waiter.replace(/^&/, ""))) idle.add(r);
     const guards = onceGuards(pass, fn, dones);
     for (const g of nilGuards(pass, fn, first.path, dones)) guards.add(g);
     const avoidBlock = guards.size === 0 ? void 0 : (b) => b.kind === "if.done" && guards.has(b.stmt);
-    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt" && !idle.has(n), { avoid, avoidBlock }) : cfg.findPath(cfg.entry, "exit", { avoid: (n) => avoid(n) || idle.has(n), avoidBlock });
+    let path = inLoop ? cfg.findPath(cfg.entry, (n) => n.kind === "ReturnStmt" && !idle.has(n), { avoid, avoidBlock }) : cfg.findPath(selfAdd ?? cfg.entry, "exit", { avoid: (n) => avoid(n) || idle.has(n), avoidBlock });
     let how;
     let at;
     if (path) {
       const ret = returnOfPath(path) ?? (inLoop ? path[path.length - 1].nodes.find((n) => n.kind === "ReturnStmt") : void 0);
       how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
       at = ret;
-    } else if (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn), wgText) || go.spawner && deferredRecover(pass, go.spawner) && !recoverMarksDone(pass, pass.fileOf(go.spawner) ?? fnFile, deferredRecover(pass, go.spawner), wgText)) {
+    } else if (!selfAdd && (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn), wgText)) || go.spawner && deferredRecover(pass, go.spawner) && !recoverMarksDone(pass, pass.fileOf(go.spawner) ?? fnFile, deferredRecover(pass, go.spawner), wgText)) {
       path = cfg.findPath(cfg.entry, "panic", { avoid });
       const last = path?.[path.length - 1];
       if (last?.noReturnCall) {
@@ -10796,7 +10963,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
         }
       }
     }
-    if (!how && inLoop) {
+    if (!how && inLoop && !selfAdd) {
       const skip = continueSkippingDone(file, go, fn, first.call, groupName(waiter));
       if (skip) {
         how = `the continue on line ${lineOf(fnFile, skip.cont)}, while ${textOf(file, skip.add)} counted every item`;
@@ -10811,7 +10978,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
       message: `${callText(fnFile, first.call)} on line ${lineOf(fnFile, first.call)} is skipped by ${how} in ${where2}, so the group is never marked done and ${waiter}.Wait() blocks forever; ${inLoop ? `call ${wgText}.Done() on that path too (one Done for each item taken), or move the work for one item into a function that defers it` : `call defer ${wgText}.Done() at the start of the goroutine instead`}`,
       related: [
         ...at ? [{ node: at, file: fnFile, message: "leaves without calling Done" }] : [],
-        { node: go, file, message: "the goroutine is started here" }
+        { node: go, file, message: goroutineStartNote(go) }
       ]
     });
   }
@@ -10938,6 +11105,11 @@ function run21(pass) {
       const t = goTarget(pass, go);
       if (t && !(pos(t.fn) <= pos(go) && pos(go) < end(t.fn))) checkGoroutine(pass, file, go, t.fn, seen);
     });
+    if (pass.typesKnown && sourceMentions(file, "AfterFunc")) {
+      file.inspector.preorder(["FuncDecl", "FuncLit"], (fn) => {
+        if (fn.body) for (const a of afterFuncLaunches(pass, fn.body)) checkGoroutine(pass, file, a.go, a.lit, seen);
+      });
+    }
   }
 }
 var analyzer21 = {
@@ -10950,7 +11122,7 @@ var analyzer21 = {
     category: "goroutines",
     docUrl: docUrl(ID21)
   },
-  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"], names: ["Go"] }),
+  needs: (o) => bodyNeeds(o, { kinds: ["GoStmt"], names: ["Go", "AfterFunc"] }),
   run: run21
 };
 
@@ -11105,25 +11277,6 @@ function assertsPanic(pass, rec) {
     return !found;
   });
   return found;
-}
-var RUNS_IN_OWN_GOROUTINE = /* @__PURE__ */ new Set(["time.AfterFunc", "context.AfterFunc"]);
-function afterFuncCalls(pass, body) {
-  const out = [];
-  walkSameFunc(body, (x) => {
-    if (x.kind !== "CallExpr" || x.args?.length !== 2) return true;
-    const name = pass.types.callee(x)?.name ?? "";
-    if (!RUNS_IN_OWN_GOROUTINE.has(name)) return true;
-    const a = unparen(x.args[1]);
-    let f;
-    if (a.kind === "FuncLit") f = a;
-    else if (a.kind === "Ident" || a.kind === "SelectorExpr") {
-      const c = pass.types.callee({ ...x, fun: a, args: [] });
-      if ((c?.kind === "func" || c?.kind === "method") && c.decl?.body) f = c.decl;
-    }
-    out.push({ call: x, name, fn: f });
-    return true;
-  });
-  return out;
 }
 function check5(pass, file, fn) {
   if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"])) return;

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-7EPHNBPP.js";
+} from "./chunk-3JQC55DX.js";
 import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-E5TCH7II.js";
+} from "./chunk-SU4UI6PM.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-BKGXC46M.js";
+} from "./chunk-ZSPA3Z5E.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-7EPHNBPP.js";
+} from "./chunk-3JQC55DX.js";
 import {
   SEVERITIES,
   compareFindings,

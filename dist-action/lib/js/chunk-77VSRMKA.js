@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-LX5DSFTT.js";
+} from "./chunk-RFKEHP7H.js";
 import "./chunk-IHQ3K3RT.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-OLPKVP35.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-7EPHNBPP.js";
+import "./chunk-3JQC55DX.js";
 import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

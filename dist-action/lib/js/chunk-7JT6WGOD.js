@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-7EPHNBPP.js";
+} from "./chunk-3JQC55DX.js";
 import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

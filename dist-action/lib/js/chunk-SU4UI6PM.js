@@ -16,7 +16,7 @@ import {
 } from "./chunk-QEXB4XXN.js";
 import {
   version
-} from "./chunk-BKGXC46M.js";
+} from "./chunk-ZSPA3Z5E.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-7EPHNBPP.js";
+} from "./chunk-3JQC55DX.js";
 import {
   SEVERITIES,
   compareFindings,

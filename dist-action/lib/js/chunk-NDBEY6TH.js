@@ -12,7 +12,7 @@ import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-7EPHNBPP.js";
+} from "./chunk-3JQC55DX.js";
 import "./chunk-OUDSTEBT.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
