@@ -46,7 +46,9 @@ export class PackageContext {
   }
 
   fileOf(node: ast.Node): PassFile | undefined {
-    if (this.files.length === 1) return this.files[0];
+    // One file: it holds every node of the package. A function is still checked, since the
+    // declarations of other packages of the module (read for their bodies) come through here too.
+    if (this.files.length === 1) return (node.kind !== 'FuncDecl' && node.kind !== 'FuncLit') || this.files[0]!.inspector.has(node) ? this.files[0] : undefined;
     for (const f of this.files) if (f.inspector.has(node)) return f;
     return undefined;
   }

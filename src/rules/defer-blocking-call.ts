@@ -22,9 +22,10 @@ const MAX_DEPTH = 3;
 /**
  * Cleanup methods whose own work is accepted, as a deferred `x.Close()` is: the search for a
  * blocking call does not go into a same-package method of these names (pgx's `defer rows.Close()`
- * writes a terminate message to the server inside its Conn.Close).
+ * writes a terminate message to the server inside its Conn.Close; go-ethereum's `defer
+ * sub.Unsubscribe()` hands the filter back to its event loop).
  */
-const CLEANUP_METHODS = new Set(['Close', 'Stop', 'Unlock', 'RUnlock', 'Rollback', 'Commit']);
+const CLEANUP_METHODS = new Set(['Close', 'Stop', 'Unlock', 'RUnlock', 'Rollback', 'Commit', 'Unsubscribe', 'Unregister']);
 const notCleanup = (fn: GraphNode): boolean => !(fn.decl?.recv && CLEANUP_METHODS.has(fn.decl.name.name));
 
 interface Site {
@@ -624,12 +625,16 @@ const FILE_MAKERS: ReadonlySet<string> = new Set(['os.Create', 'os.OpenFile', 'o
 /**
  * `os.RemoveAll(tmp)` where tmp names a file, not a directory: the code creates or writes it as a
  * file (`f, err := os.Create(tmp)`, `os.Rename(tmp, path)`; prometheus' atomic meta file writes),
- * or it is the name of a temporary file (`tmp := f.Name()` with f from os.CreateTemp). Removing
- * one file is a single unlink, like os.Remove.
+ * or it is the name of a temporary file (`tmp := f.Name()` with f from os.CreateTemp), or a unix
+ * socket's address (an `addr`, `address` or `...sock...` name). Removing one file is a single
+ * unlink, like os.Remove.
  */
 function removesFile(pass: Pass, name: string, call: ast.CallExpr): boolean {
   if (name !== 'os.RemoveAll') return false;
   const a = call.args?.[0] ? unparen(call.args[0]) : undefined;
+  // A unix socket's address (`os.RemoveAll(ln.address)`, `os.RemoveAll(sockPath)`): one file.
+  const last = a?.kind === 'Ident' ? a.name : a?.kind === 'SelectorExpr' ? a.sel.name : '';
+  if (/^addr(ess)?$|sock/i.test(last)) return true;
   if (a?.kind !== 'Ident') return false;
   const o = pass.types.objectOf(a);
   const file = o?.decl ? pass.fileOf(o.decl) : undefined;

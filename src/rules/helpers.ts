@@ -2685,12 +2685,29 @@ export function recoverSites(pass: Pass): RecoverSite[] {
         site.status = 'unknown';
         continue;
       }
+      // Its doc comment tells callers to defer it (`// This is meant to be deferred: defer
+      // savept.Release(&err)`): the API's users do.
+      if (site.reason === 'never-deferred' && docSaysDeferred(f.fn)) {
+        site.status = 'unknown';
+        continue;
+      }
       site.confidence = 'medium';
     }
   }
   if (!pass.typesKnown) for (const s of sites) if (s.status === 'ineffective' && s.reason !== 'defer-recover' && s.fn.kind === 'FuncDecl') s.confidence = 'medium';
   recoverCache.set(pass.files, sites);
   return sites;
+}
+
+/**
+ * Whether a declaration's doc comment tells callers to defer it: "meant to be deferred", "should
+ * be deferred", "use it with defer", or an example `defer sp.Release(&err)` of its own name.
+ */
+function docSaysDeferred(d: ast.FuncDecl): boolean {
+  const name = d.name.name;
+  return (d.doc?.list ?? []).some((c) =>
+    /\b(meant|intended|designed|supposed)\s+to\s+be\s+deferred\b|\b(should|must|can|may)\s+be\s+deferred\b|\b(use|call)\s+(it\s+)?(with|in|via|using)\s+(a\s+)?defer\b/i.test(c.text) ||
+    new RegExp(`\\bdefer\\s+([A-Za-z_][\\w]*\\.)*${name}\\(`).test(c.text));
 }
 
 /** A call as a message shows it: its text when short and on one line, else `f(...)`, `func() {...}()` for a literal. */

@@ -551,6 +551,17 @@ function returnsAfterWait(file: PassFile, go: ast.GoStmt, fn: FuncNode, waiter: 
   return out;
 }
 
+/** Whether a statement's own code passes a function literal to a call (`s.startGoRoutine(func() {...})`). */
+function handsLiteral(st: ast.Stmt): boolean {
+  let found = false;
+  walkNode(st, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr' && (x.args ?? []).some((a) => unparen(a).kind === 'FuncLit')) found = true;
+    return !found;
+  });
+  return found;
+}
+
 /** The goroutine's own first call of Add on the group (by the text of its receiver), as a statement. */
 function addsItself(file: PassFile, fn: FuncNode, wg: string): ast.Stmt | undefined {
   const addOf = (st: ast.Stmt): boolean => {
@@ -565,10 +576,11 @@ function addsItself(file: PassFile, fn: FuncNode, wg: string): ast.Stmt | undefi
     list.forEach((st, i) => {
       if (found || !addOf(st)) return;
       // `wg.Add(1); go p.visit(c, wg)`: counted for the goroutine it starts next (a tree walk
-      // fanning out to its children), not for itself.
+      // fanning out to its children), not for itself. Also through a helper handed a literal
+      // (`if !s.startGoRoutine(func() { ... }) { wg.Done() }`).
       for (const next of list.slice(i + 1)) {
         if (addOf(next)) break;
-        if (goStmtsIn(next).length > 0 || next.kind === 'GoStmt') return;
+        if (goStmtsIn(next).length > 0 || next.kind === 'GoStmt' || handsLiteral(next)) return;
       }
       found = st;
     });

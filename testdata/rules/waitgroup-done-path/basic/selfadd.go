@@ -53,3 +53,41 @@ func (p *prefetcher) warmChecked(keys []string) {
 	}
 	wg.Wait()
 }
+
+type goServer struct{ running bool }
+
+// startGoRoutine starts f unless the server is shutting down.
+func (s *goServer) startGoRoutine(f func()) bool {
+	if !s.running {
+		return false
+	}
+	go f()
+	return true
+}
+
+type mirror struct {
+	wg  sync.WaitGroup
+	srv *goServer
+}
+
+func processMirror(m *mirror, ready *sync.WaitGroup) {
+	defer m.wg.Done()
+	ready.Done()
+}
+
+// The Adds count the goroutine the helper starts; the Dones pay for them when it cannot start.
+func (m *mirror) setup(ok func() bool) {
+	go func() {
+		if !ok() {
+			return
+		}
+		var ready sync.WaitGroup
+		m.wg.Add(1)
+		ready.Add(1)
+		if !m.srv.startGoRoutine(func() { processMirror(m, &ready) }) {
+			m.wg.Done()
+			ready.Done()
+		}
+		ready.Wait()
+	}()
+}
