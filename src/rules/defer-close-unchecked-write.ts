@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { WRITE_RESOURCES, type WriteResource } from './catalog.js';
 import type { Callee, Type } from '../types/api.js';
 import {
-  boundCall, inModule, otherModuleFunc, recvTypeName, methodsNamed, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
+  boundCall, inModule, moduleWrapperOrigin, otherModuleFunc, recvTypeName, methodsNamed, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -198,8 +198,18 @@ function wrapperMethods(pass: Pass, typeName: string): Set<string> {
  * `os.Create(...)`/`os.CreateTemp(...)` or nil (`fsx.CreateIn(dir, name)`). Only those two, written
  * as `os.` calls: the text has no types to tell more.
  */
+/** Whether an open-flags expression names a write flag (`os.O_WRONLY|os.O_CREATE`), read by its text. */
+function namesWriteFlag(e: ast.Expr): boolean {
+  let found = false;
+  inspect(e, (x) => {
+    if (!found && x.kind === 'SelectorExpr' && /^O_(WRONLY|RDWR|APPEND|CREATE|TRUNC)$/.test(x.sel.name)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 function moduleHelperOrigin(pass: Pass, file: PassFile, call: ast.CallExpr, c: Callee): WriteOrigin | undefined {
-  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'os.Create');
+  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'os.');
   if (!d?.body) return undefined;
   let name: string | undefined;
   let ok = true;
@@ -209,7 +219,9 @@ function moduleHelperOrigin(pass: Pass, file: PassFile, call: ast.CallExpr, c: C
     if (r?.kind === 'Ident' && r.name === 'nil') return true;
     const f = r?.kind === 'CallExpr' ? unparen(r.fun) : undefined;
     const n = f?.kind === 'SelectorExpr' && unparen(f.x).kind === 'Ident' && (unparen(f.x) as ast.Ident).name === 'os' ? `os.${f.sel.name}` : undefined;
-    if (!n || (n !== 'os.Create' && n !== 'os.CreateTemp') || (name && name !== n)) ok = false;
+    // `os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o640)`: write flags named in the call.
+    const writes = n === 'os.OpenFile' && r?.kind === 'CallExpr' && !!r.args?.[1] && namesWriteFlag(r.args[1]);
+    if (!n || (n !== 'os.Create' && n !== 'os.CreateTemp' && !writes) || (name && name !== n)) ok = false;
     else name = n;
     return ok;
   });
@@ -333,7 +345,7 @@ function bindingsIn(pass: Pass, file: PassFile, fn: FuncNode): Binding[] {
     }
     const first = unparen(lhs[0]!);
     if (first.kind !== 'Ident' || first.name === '_') return;
-    const origin = writeOrigin(pass, file, rhs[0]!) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]!) ?? embeddedOrigin(pass, file, rhs[0]!) ?? moduleWriterOrigin(pass, file, rhs[0]!) ?? funcVarOrigin(pass, file, fn, rhs[0]!) : undefined);
+    const origin = writeOrigin(pass, file, rhs[0]!) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]!) ?? embeddedOrigin(pass, file, rhs[0]!) ?? moduleWriterOrigin(pass, file, rhs[0]!) ?? moduleWrapperOrigin(pass, file, rhs[0]!) ?? funcVarOrigin(pass, file, fn, rhs[0]!) : undefined);
     if (origin) {
       out.push({ id: first, origin, at });
       return;

@@ -108,6 +108,27 @@ function otherReaders(pass: Pass, fn: FuncNode, lit: ast.FuncLit, id: ast.Ident)
   return found;
 }
 
+/**
+ * Whether the variable carries the function's result: its own code assigns it (`err =
+ * j.Run(ctx)`, not only `var err error`) and returns it (`return err`).
+ */
+function returnsVar(pass: Pass, fn: FuncNode, id: ast.Ident): boolean {
+  const o = pass.types.objectOf(id);
+  if (!o || !fn.body) return false;
+  const isVar = (e: ast.Expr): boolean => {
+    const u = unparen(e);
+    return u.kind === 'Ident' && pass.types.objectOf(u) === o;
+  };
+  let returned = false;
+  let assigned = false;
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === 'ReturnStmt' && (x.results ?? []).some(isVar)) returned = true;
+    else if (x.kind === 'AssignStmt' && x.lhs.some(isVar)) assigned = true;
+    return !(returned && assigned);
+  });
+  return returned && assigned;
+}
+
 /** Whether the literal reads id other than on the right of assignments to id itself. */
 function readInLiteral(pass: Pass, lit: ast.FuncLit, target: ast.Ident, after: number): boolean {
   const o = pass.types.objectOf(target);
@@ -185,7 +206,10 @@ function reportLostAssignments(pass: Pass, file: PassFile, fn: FuncNode, fname: 
       if (typed === undefined && !/^err$|Err$|^err[A-Z]/.test(id.name)) continue;
       // Without types we cannot tell a named result from a local: stay silent.
       if (where === undefined || where === 'result' || where === 'other') continue;
-      if (readInLiteral(pass, lit, id, nodeStop(x))) continue;
+      // Read again in the literal (`err = fmt.Errorf(...); log.Print(err)`) is a use, unless the
+      // function returns that variable: then the value was meant for the caller, who gets the
+      // one from before the panic.
+      if (readInLiteral(pass, lit, id, nodeStop(x)) && !returnsVar(pass, fn, id)) continue;
       const reader = otherReaders(pass, fn, lit, id);
       if (reader) continue;
       reported.add(id.name);

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
 import { walkNode } from '../types/cfg.js';
-import { lockCall, lockStmt, bodyNeeds, callGraphOf, otherModuleFunc, enclosingFuncDecl, fieldStores, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { lockCall, lockStmt, bodyNeeds, callGraphOf, otherModuleFunc, enclosingFuncDecl, fieldStores, selectorFieldKey, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -1050,6 +1050,7 @@ function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, 
   }
   const set = fieldsSet(pass);
   if (set.has(`${owner.pkg}.${owner.name}.${f}`) || set.has(`?${f}`) || set.has('*')) {
+    if (checkSetOnSomePaths(pass, file, fn, d, sel, `${owner.pkg}.${owner.name}.${f}`)) return;
     checkNilTestedField(pass, file, fn, d, sel, owner);
     return;
   }
@@ -1058,6 +1059,52 @@ function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, 
     file,
     message: `field ${f} of ${owner.name} is never set in package ${pass.pkg.name}, so ${textOf(file, sel)} is always nil and the deferred ${textOf(file, d.call)} panics with a nil pointer dereference when ${funcName(file, fn)} returns; set the field where ${owner.name} is built or guard the defer with \`if ${textOf(file, sel)} != nil\``,
   });
+}
+
+/**
+ * `if l := w.pool.Get(); l != nil { w.release = l.Return } else if w.strict { return }; defer
+ * w.release()`: an unexported func field that only this function stores into (no literal sets
+ * it, no address is taken), and a path from the function's entry to the defer that passes none
+ * of those stores. On that path, on the first call at least, the field holds its zero value.
+ */
+function checkSetOnSomePaths(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr, key: string): boolean {
+  if (!fn.body || exportedName(sel.sel.name)) return false;
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key) ?? [];
+  if (stores.length === 0 || fs.addressed.has(key)) return false;
+  const inFn = (n: ast.Node | null) => !!n && nodePos(fn) <= nodePos(n) && nodePos(n) < nodeEnd(fn);
+  if (stores.some((st) => st.literal || st.file !== file || !inFn(st.value) || (st.value && isNil(pass, st.value)))) return false;
+  // Only through the deferring variable itself (`w.release = ...`, with w the receiver or the
+  // same local): a store through another value is another struct.
+  const root = unparen(sel.x);
+  if (root.kind !== 'Ident') return false;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return false;
+  const storesField = (n: ast.Node): boolean => {
+    let hit = false;
+    walkNode(n, (x) => {
+      if (hit || x.kind === 'FuncLit') return false;
+      if (x.kind === 'AssignStmt') {
+        for (const l of x.lhs) {
+          const t = unparen(l);
+          if (t.kind === 'SelectorExpr' && t.sel.name === sel.sel.name && selectorFieldKey(pass, t) === key) hit = true;
+        }
+      }
+      return !hit;
+    });
+    return hit;
+  };
+  const path = cfg.findPath(cfg.entry, d, { avoid: storesField });
+  if (!path) return false;
+  const first = stores[0]!.value!;
+  pass.report({
+    node: d,
+    file,
+    confidence: 'medium',
+    message: `${textOf(file, sel)} is set only by ${funcName(file, fn)} itself (line ${lineOf(file, first)}), and a path reaches this defer without passing that store, so on a first call that takes it the field is still nil and the deferred ${textOf(file, d.call)} panics with a nil pointer dereference when ${funcName(file, fn)} returns; set the field where ${textOf(file, root)} is built or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    related: [{ node: first, message: `${textOf(file, sel)} set here, on some paths only` }],
+  });
+  return true;
 }
 
 /** `defer hook()` on a package-level func variable that is declared without a value and never assigned in the package. */

@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { Severity } from '../findings/model.js';
 import {
-  cfgOf, deferredCalls, lineOf, methodCallOn, rootIdent, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin,
+  cfgOf, deferredCalls, lineOf, methodCallOn, rootIdent, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, moduleWrapperOrigin,
   type DeferredCall, type FuncNode, type WriteOrigin, deferNeeds,
 } from './helpers.js';
 
@@ -34,7 +34,7 @@ function wrapsIn(pass: Pass, file: PassFile, fn: FuncNode): Wrap[] {
     if (!lhs || !rhs || rhs.length !== 1) return true;
     const w = unparen(lhs[0]!);
     if ((w.kind !== 'Ident' && w.kind !== 'SelectorExpr') || (w.kind === 'Ident' && w.name === '_') || !rootIdent(w)) return true;
-    const origin = writeOrigin(pass, file, rhs[0]!, true);
+    const origin = writeOrigin(pass, file, rhs[0]!, true) ?? moduleWrapperOrigin(pass, file, rhs[0]!, true);
     if (origin?.under && rootIdent(origin.under)) out.push({ w, origin: origin as Wrap['origin'], at: nodePos(x) });
     return true;
   });

@@ -63,6 +63,8 @@ interface ExitSite {
   through?: ast.Node[];
   /** What ends the process: `log.Fatal`, or `fatalf → log.Fatalf` through helpers. */
   shown: string;
+  /** For a helper that exits only on some calls: when (`fatalIf exits when its err argument is set`). */
+  when?: string;
   typed: boolean;
 }
 
@@ -75,7 +77,7 @@ function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr):
   // A literal called in place is code of this function (its exits are found as calls of their own).
   if (target.lit && fun.kind !== 'Ident') return undefined;
   const chain = g.exitChain(target);
-  if (!chain) return undefined;
+  if (!chain) return target.decl ? conditionalExit(pass, file, call, target.decl) : undefined;
   const endFile = fileOfExitCall(pass, chain.call);
   const end = endFile ? processExit(pass, endFile, chain.call) : undefined;
   if (!end) return undefined;
@@ -83,6 +85,55 @@ function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr):
   const names = chain.nodes.map((n, i) => (i === 0 && target.lit && fun.kind === 'Ident' ? `${fun.name} (the function literal on line ${lineOf(file, target.lit)})` : n.name));
   const through = chain.nodes.map((n) => n.body).filter((b): b is ast.BlockStmt => !!b);
   return { call, shown: `${names.join(' → ')} → ${end.name}`, typed: end.typed, through };
+}
+
+/**
+ * A same-package helper that exits when its argument says so (`fatalIf(err, "open store")` with
+ * `if err == nil { return }; ...; os.Exit(1)`, or `if err != nil { ...; log.Fatal(err) }`): an
+ * `if` of its own top-level statements tests one of its parameters and either holds the exit or
+ * returns, with the exit after it. At the call, the process ends whenever that argument is set.
+ */
+function conditionalExit(pass: Pass, file: PassFile, call: ast.CallExpr, decl: ast.FuncDecl): ExitSite | undefined {
+  const list = decl.body?.list ?? [];
+  const declFile = pass.fileOf(decl);
+  if (!declFile || list.length === 0) return undefined;
+  const params = new Set((decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)));
+  const testsParam = (cond: ast.Expr): string | undefined => {
+    let hit: string | undefined;
+    walkSameFunc(cond, (x) => {
+      if (!hit && x.kind === 'Ident' && params.has(x.name)) hit = x.name;
+      return !hit;
+    });
+    return hit;
+  };
+  const exitIn = (n: ast.Node): { name: string; typed: boolean } | undefined => {
+    let found: { name: string; typed: boolean } | undefined;
+    walkSameFunc(n, (x) => {
+      if (!found && x.kind === 'CallExpr') found = processExit(pass, declFile, x);
+      return !found;
+    });
+    return found;
+  };
+  for (let i = 0; i < list.length; i++) {
+    const st = list[i]!;
+    if (st.kind !== 'IfStmt') continue;
+    const param = testsParam(st.cond);
+    if (!param) continue;
+    // A constant argument settles the test at the call (`exitUnlessOK(nil)`, `maybeExit(0)`): not
+    // evaluated here, so not taken for an exit.
+    const idx = (decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)).indexOf(param);
+    const arg = idx >= 0 ? call.args?.[idx] : undefined;
+    const a = arg ? unparen(arg) : undefined;
+    if (!a || a.kind === 'BasicLit' || (a.kind === 'Ident' && ['nil', 'true', 'false'].includes(a.name))) return undefined;
+    const body = st.body.list ?? [];
+    const last = body[body.length - 1];
+    // `if err != nil { ...; os.Exit(1) }`, or `if err == nil { return }` with the exit after it.
+    const exit = exitIn(st.body) ?? (last?.kind === 'ReturnStmt' ? list.slice(i + 1).map(exitIn).find((e) => e) : undefined);
+    if (!exit) continue;
+    const name = funcName(declFile, decl);
+    return { call, shown: `${name} → ${exit.name}`, when: `${name} exits when its ${param} argument is set`, typed: exit.typed, through: [decl.body!] };
+  }
+  return undefined;
 }
 
 /**
@@ -367,7 +418,7 @@ function run(pass: Pass): void {
         node: call,
         file,
         confidence: filesOnly ? 'low' : site.typed ? 'high' : 'medium',
-        message: `${site.shown} ends the process here in ${funcName(file, fn)} while the deferred ${shownDefers.join(', ')}${more} ${pending.length === 1 ? 'is' : 'are'} pending, so ${pending.length === 1 ? 'it never runs' : 'they never run'}${cost}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
+        message: `${site.shown} ends the process here in ${funcName(file, fn)}${site.when ? ` (${site.when})` : ''} while the deferred ${shownDefers.join(', ')}${more} ${pending.length === 1 ? 'is' : 'are'} pending, so ${pending.length === 1 ? 'it never runs' : 'they never run'}${cost}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
         related: pending.map((d) => ({ node: d, message: `deferred here; skipped by the exit on line ${lineOf(file, call)}` })),
       });
     });

@@ -2106,6 +2106,53 @@ export function writeOrigin(pass: Pass, file: PassFile, e: ast.Expr, dependent =
   return { call, name: c.name, res, typed: c.typed, ...(under ? { under } : {}) };
 }
 
+/** Standard-library writer constructors by the name a call shows (`gzip.NewWriterLevel`): the key of their resource. */
+let wrapperKeys: Map<string, string> | undefined;
+
+/**
+ * A call of a function of another package of the module, read by its text, whose every return
+ * gives the same writer constructor of the standard library (`func NewLineWriter(w io.Writer)
+ * *bufio.Writer { return bufio.NewWriterSize(w, 64<<10) }`): that constructor as if called here,
+ * wrapping the argument the helper passes on to it.
+ */
+export function moduleWrapperOrigin(pass: Pass, file: PassFile, e: ast.Expr, dependent = false): WriteOrigin | undefined {
+  const call = unparen(e);
+  if (call.kind !== 'CallExpr') return undefined;
+  const c = pass.types.callee(call);
+  if (!c || !otherModuleFunc(pass, c)) return undefined;
+  if (!wrapperKeys) {
+    wrapperKeys = new Map();
+    for (const k of [...Object.keys(WRITE_RESOURCES), ...Object.keys(DEPENDENT_RESOURCES)]) {
+      const r = WRITE_RESOURCES[k] ?? DEPENDENT_RESOURCES[k]!;
+      if (typeof r.wraps === 'number') wrapperKeys.set(k.slice(k.lastIndexOf('/') + 1), k);
+    }
+  }
+  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'New');
+  if (!d?.body) return undefined;
+  const params = (d.type.params.list ?? []).flatMap((f) => (f.names?.length ? f.names.map((n) => n.name) : ['_']));
+  let found: { key: string; res: WriteResource; under: ast.Expr | undefined } | undefined;
+  let ok = true;
+  walkSameFunc(d.body, (x) => {
+    if (!ok || x.kind !== 'ReturnStmt') return ok;
+    const r = x.results?.[0] ? unparen(x.results[0]) : undefined;
+    if (r?.kind === 'Ident' && r.name === 'nil') return true;
+    const f = r?.kind === 'CallExpr' ? unparen(r.fun) : undefined;
+    const key = f?.kind === 'SelectorExpr' && unparen(f.x).kind === 'Ident' ? wrapperKeys!.get(`${(unparen(f.x) as ast.Ident).name}.${f.sel.name}`) : undefined;
+    const res = key ? WRITE_RESOURCES[key] ?? (dependent ? DEPENDENT_RESOURCES[key] : undefined) : undefined;
+    if (!key || !res || (found && found.key !== key)) {
+      ok = false;
+      return false;
+    }
+    // The helper's parameter that the constructor wraps, and so the argument of this call.
+    const inner = typeof res.wraps === 'number' ? (r as ast.CallExpr).args?.[res.wraps] : undefined;
+    const i = inner && unparen(inner).kind === 'Ident' ? params.indexOf((unparen(inner) as ast.Ident).name) : -1;
+    found = { key, res, under: i >= 0 ? call.args?.[i] : undefined };
+    return true;
+  });
+  if (!ok || !found) return undefined;
+  return { call, name: `${textOf(file, call.fun)} (${found.key} inside)`, res: found.res, typed: false, ...(found.under ? { under: found.under } : {}) };
+}
+
 /** A transaction begun by a store of the module itself, released by Rollback or Commit. */
 const MODULE_TRANSACTION: WriteResource = { what: 'transaction', verb: 'from', release: ['Rollback', 'Commit'], checked: ['Commit'], wraps: 'recv' };
 
@@ -2681,14 +2728,12 @@ export function recoverSites(pass: Pass): RecoverSite[] {
     } else site.reason = f.deferArg ? 'defer-arg' : 'never-deferred';
     if (f.fn.kind === 'FuncDecl' && (exported(f.fn) || (f.fn.recv && /^[A-Z]/.test(f.fn.name.name)))) {
       // Another package of the module defers it (`defer pool.CapturePanic(&err)`): it works there.
-      if (site.reason === 'never-deferred' && pass.deferredElsewhere(f.fn.name.name)) {
-        site.status = 'unknown';
-        continue;
-      }
       // Its doc comment tells callers to defer it (`// This is meant to be deferred: defer
-      // savept.Release(&err)`): the API's users do.
-      if (site.reason === 'never-deferred' && docSaysDeferred(f.fn)) {
-        site.status = 'unknown';
+      // savept.Release(&err)`): the API's users do. Either way it runs as a deferred function
+      // (and what it does with the panic is recover-swallows-panic's question).
+      if (site.reason === 'never-deferred' && (pass.deferredElsewhere(f.fn.name.name) || docSaysDeferred(f.fn))) {
+        site.status = 'effective';
+        delete site.reason;
         continue;
       }
       site.confidence = 'medium';

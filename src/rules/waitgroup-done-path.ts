@@ -551,6 +551,37 @@ function returnsAfterWait(file: PassFile, go: ast.GoStmt, fn: FuncNode, waiter: 
   return out;
 }
 
+/**
+ * Whether the declaration around the go statement has another function literal, not started as
+ * a goroutine (a handler or callback the goroutine may call), that calls Done on a group of that
+ * name.
+ */
+function doneInOtherLiteral(file: PassFile, go: ast.GoStmt, fn: ast.FuncLit, group: string): boolean {
+  const decl = enclosingFuncDecl(file, go);
+  if (!decl?.body) return false;
+  const started = new Set<ast.Node>();
+  inspectAll(decl.body, (x) => {
+    if (x.kind === 'GoStmt') started.add(unparen(x.call.fun));
+    return true;
+  });
+  let found = false;
+  inspectAll(decl.body, (x) => {
+    if (found || x === fn) return false;
+    if (x.kind === 'FuncLit' && !started.has(x)) {
+      walkNode(x.body, (y) => {
+        if (found || y.kind === 'FuncLit') return false;
+        if (y.kind === 'CallExpr') {
+          const f = unparen(y.fun);
+          if (f.kind === 'SelectorExpr' && f.sel.name === 'Done' && (y.args ?? []).length === 0 && groupName(textOf(file, f.x)) === group) found = true;
+        }
+        return !found;
+      });
+    }
+    return !found;
+  });
+  return found;
+}
+
 /** Whether a statement's own code passes a function literal to a call (`s.startGoRoutine(func() {...})`). */
 function handsLiteral(st: ast.Stmt): boolean {
   let found = false;
@@ -656,6 +687,10 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
     if (!selfAdd && !spawnerAdds(pass, file, go, waiter)) continue;
     // Counted once for many goroutines: the one the condition picks calls Done.
     if (oneOfMany(file, go, waiter.replace(/^&/, ''))) continue;
+    // Another function literal of the spawner marks the same group (`ready.Done()` in the handler
+    // the goroutine calls through `handler.ServeHTTP`, and in the goroutine only when the request
+    // was rejected): the count is paid from either place.
+    if (fn.kind === 'FuncLit' && doneInOtherLiteral(file, go, fn, groupName(waiter.replace(/^&/, '')))) continue;
     // First to finish signals: Done under a test-and-set of a shared flag (`if !h.done { h.done =
     // true; h.wg.Done() }`), which another function sets too: whoever comes first marks the group.
     if (fn.body && dones.some((d) => sharedFlagGuard(pass, fn.body!, d.call))) continue;

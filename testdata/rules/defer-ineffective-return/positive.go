@@ -88,3 +88,17 @@ func closeRows(rows rowsCloser) error {
 	}()
 	return nil
 }
+
+// The literal turns a panic into err and logs it, but the function returns err to its caller:
+// after a panic the caller gets the value from before it, nil.
+func dryRun(run func() error) error {
+	var err error
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("dry run panicked: %v", p) // want `the deferred function literal assigns err = fmt\.Errorf\("dry run panicked: %v", p\), but err is a local variable of dryRun`
+			fmt.Println(err)
+		}
+	}()
+	err = run()
+	return err
+}

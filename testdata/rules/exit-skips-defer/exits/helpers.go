@@ -108,7 +108,7 @@ func localFatalViaHelper() {
 	fail() // want `fail \(the function literal on line 106\) → die → fatalf → os\.Exit ends the process`
 }
 
-// Not exits: helpers that may return, panic, or are not called.
+// Not exits: helpers that may return (called with a constant argument), panic, or are not called.
 
 func exitUnlessOK(err error) {
 	if err == nil {

@@ -75,7 +75,8 @@ func returnsFirst(ok bool) {
 	os.Exit(1)
 }
 
-// A helper that only sometimes exits is not an exit.
+// A helper that exits only for some arguments, called with a constant: the call is not taken for
+// an exit (the constant is not evaluated).
 func maybeExit(code int) {
 	if code != 0 {
 		os.Exit(code)

@@ -1,0 +1,51 @@
+package exits
+
+import (
+	"fmt"
+	"log"
+	"os"
+)
+
+// fatalIf ends the process when err is set.
+func fatalIf(err error, what string) {
+	if err == nil {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "%s: %v\n", what, err)
+	os.Exit(1)
+}
+
+// check logs a failure and goes on.
+func check(err error, what string) {
+	if err != nil {
+		log.Printf("%s: %v", what, err)
+	}
+}
+
+// must exits inside its test.
+func must(err error) {
+	if err != nil {
+		log.Fatalf("fatal: %v", err)
+	}
+}
+
+func runSpool(dir string) {
+	f, err := os.CreateTemp(dir, "spool")
+	fatalIf(err, "create spool")
+	defer os.Remove(f.Name())
+	_, err = f.WriteString("header\n")
+	fatalIf(err, "write header") // want `fatalIf → os\.Exit ends the process here in runSpool \(fatalIf exits when its err argument is set\) while the deferred os\.Remove\(f\.Name\(\)\)`
+	must(f.Close())              // want `must → log\.Fatalf ends the process here in runSpool \(must exits when its err argument is set\)`
+}
+
+// A helper that only logs does not end the process.
+func runChecked(dir string) {
+	f, err := os.CreateTemp(dir, "spool")
+	if err != nil {
+		return
+	}
+	defer os.Remove(f.Name())
+	_, err = f.WriteString("header\n")
+	check(err, "write header")
+	check(f.Close(), "close")
+}
