@@ -900,7 +900,7 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
       node: d,
       file,
       confidence: 'medium',
-      message: `${test.kind === 'TypeSpec' ? `the comment on type ${owner.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says its func fields, ${sel.sel.name} among them, may be left unset` : `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says it may be left unset`}, and nothing in package ${pass.pkg.name} sets it, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
+      message: `${test.kind === 'TypeSpec' ? `the comment on type ${owner.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says its func fields, ${sel.sel.name} among them, may be left unset` : `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says it may be left unset`}, and ${storedOnlyByOptions(pass, key) ? 'only a functional option sets it' : `nothing in package ${pass.pkg.name} sets it`}, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
     });
     return;
   }
@@ -979,6 +979,33 @@ function setterOnly(pass: Pass, key: string): ast.FuncDecl | undefined {
   return fd;
 }
 
+/**
+ * Whether every store into the field is made by a functional option, a literal returned by a
+ * function of the package (`func WithCloseHook(fn func()) Option { return func(s *Stage) {
+ * s.onClose = fn } }`): set only when a caller passes that option.
+ */
+function storedOnlyByOptions(pass: Pass, key: string): boolean {
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key) ?? [];
+  if (stores.length === 0 || fs.addressed.has(key)) return false;
+  return stores.every((st) => {
+    if (st.literal || !st.value) return false;
+    const at = nodePos(st.value);
+    const fd = enclosingFuncDecl(st.file, st.value);
+    let inOption = false;
+    walkSameFunc(fd?.body ?? st.value, (x) => {
+      if (x.kind === 'ReturnStmt') {
+        for (const r of x.results ?? []) {
+          const u = unparen(r);
+          if (u.kind === 'FuncLit' && nodePos(u) <= at && at < nodeEnd(u)) inOption = true;
+        }
+      }
+      return !inOption;
+    });
+    return inOption;
+  });
+}
+
 /** Names of func fields that are hooks: `OnDone`, `onEvict`, `AfterSync`, `BeforeSave`, `ProgressHook`, `doneCallback`. */
 const HOOK_NAME = /^(?:[Oo]n|[Aa]fter|[Bb]efore)[A-Z]|(?:Hook|Callback)$/;
 
@@ -1014,7 +1041,8 @@ const TYPE_OPTIONAL_DOC = /\b(?:callbacks|hooks|handlers|funcs|functions|func fi
  * OPTIONAL_DOC), when the package never stores into the field: it is there for its users to set.
  */
 function optionalByDoc(pass: Pass, typeName: string, field: string): ast.Node | undefined {
-  if (!mayStoreNil(pass, `${pass.pkg.importPath}.${typeName}.${field}`) || fieldsSet(pass).has(`${pass.pkg.importPath}.${typeName}.${field}`)) return undefined;
+  const key = `${pass.pkg.importPath}.${typeName}.${field}`;
+  if (!mayStoreNil(pass, key) || (fieldsSet(pass).has(key) && !storedOnlyByOptions(pass, key))) return undefined;
   for (const file of pass.files) {
     for (const d of file.file.decls ?? []) {
       if (d.kind !== 'GenDecl' || d.tok !== 'type') continue;
