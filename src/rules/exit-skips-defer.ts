@@ -96,7 +96,9 @@ function exitSite(pass: Pass, file: PassFile, g: CallGraph, call: ast.CallExpr):
 function conditionalExit(pass: Pass, file: PassFile, call: ast.CallExpr, decl: ast.FuncDecl): ExitSite | undefined {
   const list = decl.body?.list ?? [];
   const declFile = pass.fileOf(decl);
-  if (!declFile || list.length === 0) return undefined;
+  // A helper for the purpose returns nothing: a command that returns an error (`cmdPut(c, args)
+  // error`) and exits deep in one branch is another matter.
+  if (!declFile || list.length === 0 || (decl.type.results?.list ?? []).length > 0) return undefined;
   const params = new Set((decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)));
   const testsParam = (cond: ast.Expr): string | undefined => {
     let hit: string | undefined;
@@ -106,13 +108,14 @@ function conditionalExit(pass: Pass, file: PassFile, call: ast.CallExpr, decl: a
     });
     return hit;
   };
-  const exitIn = (n: ast.Node): { name: string; typed: boolean } | undefined => {
-    let found: { name: string; typed: boolean } | undefined;
-    walkSameFunc(n, (x) => {
-      if (!found && x.kind === 'CallExpr') found = processExit(pass, declFile, x);
-      return !found;
-    });
-    return found;
+  // An exit as a statement of the list itself (not nested in a further branch).
+  const exitIn = (stmts: readonly ast.Stmt[]): { name: string; typed: boolean } | undefined => {
+    for (const st of stmts) {
+      const x = st.kind === 'ExprStmt' ? unparen(st.x) : undefined;
+      const e = x?.kind === 'CallExpr' ? processExit(pass, declFile, x) : undefined;
+      if (e) return e;
+    }
+    return undefined;
   };
   for (let i = 0; i < list.length; i++) {
     const st = list[i]!;
@@ -128,7 +131,7 @@ function conditionalExit(pass: Pass, file: PassFile, call: ast.CallExpr, decl: a
     const body = st.body.list ?? [];
     const last = body[body.length - 1];
     // `if err != nil { ...; os.Exit(1) }`, or `if err == nil { return }` with the exit after it.
-    const exit = exitIn(st.body) ?? (last?.kind === 'ReturnStmt' ? list.slice(i + 1).map(exitIn).find((e) => e) : undefined);
+    const exit = exitIn(body) ?? (last?.kind === 'ReturnStmt' ? exitIn(list.slice(i + 1)) : undefined);
     if (!exit) continue;
     const name = funcName(declFile, decl);
     return { call, shown: `${name} → ${exit.name}`, when: `${name} exits when its ${param} argument is set`, typed: exit.typed, through: [decl.body!] };

@@ -49,3 +49,27 @@ func runChecked(dir string) {
 	check(err, "write header")
 	check(f.Close(), "close")
 }
+
+var errUsage = fmt.Errorf("usage: put KEY VALUE")
+
+// A command returning an error, which exits only deep in one branch: not a helper for exiting.
+func cmdPut(args []string) error {
+	if len(args) != 2 {
+		return errUsage
+	}
+	if args[1] == "-" {
+		if _, err := os.Stdin.Stat(); err != nil {
+			log.Fatalf("read value from stdin: %v", err)
+		}
+	}
+	return nil
+}
+
+func runCommand(args []string) error {
+	f, err := os.CreateTemp("", "cmd")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	return cmdPut(args)
+}
