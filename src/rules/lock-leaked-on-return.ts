@@ -796,6 +796,12 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
       if (mine.length > 0 && direct.every(apart)) continue;
     }
     const path = cfg.findPath(stmt, 'exit', { avoid, avoidBlock });
+    // Locked again further on while still held (`m.Lock(); register(notify, m); m.Lock()`): the
+    // mutex is a signal the goroutine waits on, released by whoever it registered; the first
+    // Lock is theirs to undo.
+    if (path && lc.method === 'Lock' && path.some((b) => b.nodes.some((n) => n !== stmt && lockCallsIn(pass, n).some((l) => l.call !== lc.call && l.method === 'Lock' && sameMutex(pass, m, l.mutex))))) continue;
+    // That second Lock itself: the wait for the signal, after which the mutex is done with.
+    if (path && lc.method === 'Lock' && locks.some((o) => o.stmt !== stmt && o.lc.method === 'Lock' && sameMutex(pass, m, o.lc.mutex) && cfg.pathExists(o.stmt, stmt, (n) => n !== o.stmt && releases(pass, n, m, unlock)))) continue;
     // Released on every failure path and kept only on the success path (`return t, nil`), with
     // another function of the package releasing it (a transaction's close): the lock is handed to
     // what the function returns, as in a database's begin-transaction.
