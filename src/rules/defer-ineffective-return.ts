@@ -129,6 +129,43 @@ function returnsVar(pass: Pass, fn: FuncNode, id: ast.Ident): boolean {
   return returned && assigned;
 }
 
+/** Logging calls by their method or function name: `log.Print(err)`, `r.log.Errorf("...: %v", err)`. */
+const LOGGING = /^(Print|Printf|Println|Log|Logf|Error|Errorf|Warn|Warnf|Warning|Warningf|Info|Infof|Debug|Debugf|Trace|Tracef)$/;
+
+/**
+ * Whether every read of id in the literal after `after` is an argument of a logging call: the
+ * value is only reported there, not handed on (`retErr = taskErr`, `wfctx.Unlock(taskErr)`,
+ * `panic(err)` do hand it on).
+ */
+function onlyLoggedInLiteral(pass: Pass, lit: ast.FuncLit, target: ast.Ident, after: number): boolean {
+  const o = pass.types.objectOf(target);
+  const same = (u: ast.Node): boolean => u.kind === 'Ident' && (o ? pass.types.objectOf(u) === o : u.name === target.name);
+  const logged = new Set<ast.Node>();
+  let other = false;
+  const walk = (n: ast.Node): void => {
+    if (other) return;
+    if (n.kind === 'CallExpr') {
+      const f = unparen(n.fun);
+      const name = f.kind === 'SelectorExpr' ? f.sel.name : f.kind === 'Ident' ? f.name : '';
+      if (LOGGING.test(name)) for (const a of n.args ?? []) forEachChildOrSelf(a, (x) => void (same(x) && logged.add(x)));
+    }
+    if (n.kind === 'AssignStmt' && n.lhs.some((l) => same(unparen(l)))) {
+      for (const r of n.rhs) walk(r);
+      return;
+    }
+    if (same(n) && (n as ast.Ident).namePos > after && !logged.has(n)) other = true;
+    forEachChild(n, walk);
+  };
+  walk(lit.body);
+  return !other;
+}
+
+/** Visits a node and all its descendants. */
+function forEachChildOrSelf(n: ast.Node, visit: (x: ast.Node) => void): void {
+  visit(n);
+  forEachChild(n, (c) => forEachChildOrSelf(c, visit));
+}
+
 /** Whether the literal reads id other than on the right of assignments to id itself. */
 function readInLiteral(pass: Pass, lit: ast.FuncLit, target: ast.Ident, after: number): boolean {
   const o = pass.types.objectOf(target);
@@ -209,7 +246,7 @@ function reportLostAssignments(pass: Pass, file: PassFile, fn: FuncNode, fname: 
       // Read again in the literal (`err = fmt.Errorf(...); log.Print(err)`) is a use, unless the
       // function returns that variable: then the value was meant for the caller, who gets the
       // one from before the panic.
-      if (readInLiteral(pass, lit, id, nodeStop(x)) && !returnsVar(pass, fn, id)) continue;
+      if (readInLiteral(pass, lit, id, nodeStop(x)) && !(returnsVar(pass, fn, id) && onlyLoggedInLiteral(pass, lit, id, nodeStop(x)))) continue;
       const reader = otherReaders(pass, fn, lit, id);
       if (reader) continue;
       reported.add(id.name);

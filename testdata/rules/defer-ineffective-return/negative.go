@@ -124,3 +124,32 @@ func literalReturningFunc() {
 		return func() { dial = saved }
 	}()
 }
+
+// The literal hands the error on (to the release call, then to a re-panic): nothing is lost on
+// the way back to the caller.
+func withConnRepanic(release func(error), fn func() error) error {
+	var fnErr error
+	defer func() {
+		if r := recover(); r != nil {
+			fnErr = fmt.Errorf("panic: %v", r)
+			release(fnErr)
+			panic(r)
+		}
+		release(fnErr)
+	}()
+	fnErr = fn()
+	return fnErr
+}
+
+// Copied into the named result: the caller sees it through retErr.
+func processTask(run func() error) (retErr error) {
+	var taskErr error
+	defer func() {
+		if p := recover(); p != nil {
+			taskErr = fmt.Errorf("task panicked: %v", p)
+			retErr = taskErr
+		}
+	}()
+	taskErr = run()
+	return taskErr
+}
