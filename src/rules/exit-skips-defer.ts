@@ -98,7 +98,9 @@ function conditionalExit(pass: Pass, file: PassFile, call: ast.CallExpr, decl: a
   const declFile = pass.fileOf(decl);
   // A helper for the purpose returns nothing: a command that returns an error (`cmdPut(c, args)
   // error`) and exits deep in one branch is another matter.
-  if (!declFile || list.length === 0 || (decl.type.results?.list ?? []).length > 0) return undefined;
+  // And it is small (`fatalIf` is a test, a message and the exit): a long worker that checks its
+  // input first is not called for its exit.
+  if (!declFile || list.length === 0 || list.length > 4 || (decl.type.results?.list ?? []).length > 0) return undefined;
   const params = new Set((decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)));
   const testsParam = (cond: ast.Expr): string | undefined => {
     let hit: string | undefined;
