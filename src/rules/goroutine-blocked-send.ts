@@ -10,7 +10,7 @@ import { nodeContains, walkNode, type Block, type CFG, type LoopInfo } from '../
 import {
   cfgOf, countingLoop, finalEventTested, listHolding, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameExpr, sameRefKey,
   goStmtsIn, groupGoOf, deferredCloses, callGraphOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
-  afterFuncLaunches, goroutineStartNote, goroutineText,
+  afterFuncLaunches, goroutineStartNote, goroutineText, moduleGoTarget,
 } from './helpers.js';
 
 const ID = 'goroutine-blocked-send';
@@ -130,7 +130,9 @@ function launchesIn(pass: Pass, body: ast.BlockStmt): Launch[] {
 
 function senderOf(pass: Pass, launch: Launch, key: string): Sender | undefined {
   const go = launch.go;
-  const target = goTarget(pass, go);
+  // Also a function of another package of the module that sends (`go probe.Check(ctx, d, t, ch)`).
+  const local = goTarget(pass, go);
+  const target = local?.fn.body && pass.fileOf(local.fn) ? local : moduleGoTarget(pass, go, '<-');
   if (!target?.fn.body) return undefined;
   const subst = targetSubst(pass, target);
   const parents = new Map<ast.Node, ast.Node>();
@@ -682,8 +684,10 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       if (!path || !leave) continue;
       const fixable = !goInLoop && s.sends.length === 1 && s.blocking.length === 1 && loopDepthIn(s.target.fn.body!, send) === 0;
       const typeText = textOf(file, m.make.args![0]!);
+      // A sender of another package is named by its call: its nodes have no line here.
+      const sendAt = s.target.pkg ? `in ${textOf(file, s.go.call.fun)}, package ${s.target.pkg}` : `line ${lineOf(file, send)}`;
       const related: RelatedInput[] = [
-        { node: send, message: `the goroutine blocks here when nobody receives` },
+        ...(s.target.pkg ? [] : [{ node: send, message: `the goroutine blocks here when nobody receives` }]),
         { node: s.at, message: goroutineStartNote(s.go) },
       ];
       if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
@@ -693,7 +697,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         file,
         severity: handler ? 'critical' : undefined,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and ${goroutineText(file, s.go)} sends ${streams ? 'values' : 'its result'} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? 'the goroutine blocks forever on its next send' : `${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send`}${watches ? ' if it has already started it (it watches the same channel)' : cancelled ? ' if it has already chosen that case (otherwise the return cancels the context it waits on)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and ${goroutineText(file, s.go)} sends ${streams ? 'values' : 'its result'} on it (${sendAt}); ${leave.text}, so ${streams ? 'the goroutine blocks forever on its next send' : `${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send`}${watches ? ' if it has already started it (it watches the same channel)' : cancelled ? ' if it has already chosen that case (otherwise the return cancels the context it waits on)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...(fixable ? { fixes: [fixFor(file, m)] } : {}),
       });
@@ -712,7 +716,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
 function checkReturned(pass: Pass, file: PassFile, fn: FuncNode, m: UnbufferedMake, senders: readonly Sender[]): void {
   if (fn.kind !== 'FuncDecl' || !fn.body || senders.length !== 1) return;
   const s = senders[0]!;
-  if (s.blocking.length !== 1 || s.sends.length !== 1 || loopDepthIn(s.target.fn.body!, s.blocking[0]!) > 0) return;
+  if (s.target.pkg || s.blocking.length !== 1 || s.sends.length !== 1 || loopDepthIn(s.target.fn.body!, s.blocking[0]!) > 0) return;
   const g = cfgOf(pass, fn);
   if (!g || g.loopsContaining(g.locate(s.at)!.block).length > 0) return;
   // Every other mention of the channel is a result of a return.

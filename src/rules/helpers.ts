@@ -562,6 +562,8 @@ export function endlessEnclosingLoops(pass: Pass, file: PassFile, stack: readonl
 export interface GoTarget {
   go: ast.GoStmt;
   fn: FuncNode;
+  /** For a function of another package of the module, read by its text: that package's path (fn's nodes are not typed and have no file here). */
+  pkg?: string;
   /** Parameter identifiers of fn paired with the arguments of the go call. */
   params: { name: ast.Ident; arg: ast.Expr }[];
   /** For a method: its receiver identifier and the receiver expression of the go call. */
@@ -735,6 +737,28 @@ export function groupGoCalls(pass: Pass, body: ast.Node): GroupGo[] {
     return true;
   });
   return out;
+}
+
+/**
+ * The function a go statement runs when it is a function or method of another package of the
+ * module whose text mentions `needle` (`go probe.Check(ctx, d, target, results)`): its declaration
+ * read from that package's source, its parameters paired with the call's arguments.
+ */
+export function moduleGoTarget(pass: Pass, stmt: ast.GoStmt, needle: string): GoTarget | undefined {
+  const call = stmt.call;
+  const c = pass.types.callee(call);
+  if (!c || (c.kind !== 'func' && c.kind !== 'method') || !otherModuleFunc(pass, c) || call.ellipsis >= 0) return undefined;
+  const fn = pass.moduleFunc(c.pkg, c.short, c.recv?.name, needle);
+  if (!fn?.body) return undefined;
+  const params: GoTarget['params'] = [];
+  (fn.type.params.list ?? []).flatMap((f) => f.names ?? []).forEach((name, i) => {
+    const arg = call.args?.[i];
+    if (arg) params.push({ name, arg });
+  });
+  const fun = unparen(call.fun);
+  const r = fn.recv?.list?.[0]?.names?.[0];
+  const recv = r && c.kind === 'method' && fun.kind === 'SelectorExpr' ? { name: r, arg: fun.x } : undefined;
+  return { go: stmt, fn, params, pkg: c.pkg, ...(recv ? { recv } : {}) };
 }
 
 /** The function a go (or defer) statement runs when it is a literal or declared in this package; undefined otherwise. */
