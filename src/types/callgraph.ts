@@ -326,6 +326,19 @@ export class CallGraph {
           work.push(e.caller);
         }
       }
+      // A literal that always exits, deferred by a statement of its function's own top level
+      // (`func exitf(code int, ...) { defer func() { ...; os.Exit(code) }(); ... }`): every way
+      // out of that function, a return or a panic, runs it, so the function always exits too.
+      const parent = fn.lit ? fn.parent : null;
+      if (parent?.body && !exits.has(parent) && (parent.body.list ?? []).some((st) => st.kind === 'DeferStmt' && unparen(st.call.fun) === fn.lit)) {
+        exits.set(parent, w);
+        for (const e of parent.in) {
+          if (e.kind === 'call' && !exits.has(e.caller) && !queued.has(e.caller)) {
+            queued.add(e.caller);
+            work.push(e.caller);
+          }
+        }
+      }
     }
     this.exits = exits;
     return exits;
