@@ -226,11 +226,22 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narr
     const o = pass.types.objectOf(e);
     return !target || !o || o === target;
   };
-  // Every use of the variable must be `_ = v` or a nil test whose panic branch is empty.
+  // Every use of the variable must be `_ = v` or a nil test whose panic branch is empty, or one
+  // narrowing with no else (`if e, ok := r.(error); ok { err = ... }`: other values are dropped).
   let used = false;
   let tested = false;
+  let narrowedTo: ast.Expr | undefined;
   const visit = (n: ast.Node, parents: ast.Node[]): void => {
     if (used) return;
+    if (n.kind === 'IfStmt' && !n.else && n.init?.kind === 'AssignStmt' && n.init.lhs.length === 2 && n.init.rhs.length === 1) {
+      const a = unparen(n.init.rhs[0]!);
+      const ok = unparen(n.init.lhs[1]!);
+      if (a.kind === 'TypeAssertExpr' && a.type && isV(a.x) && ok.kind === 'Ident' && (ok.name === '_' || inspectFind(n.cond, (y) => y.kind === 'Ident' && y.name === ok.name))) {
+        narrowedTo ??= a.type;
+        visit(n.body, [...parents, n]);
+        return;
+      }
+    }
     // `return fmt.Errorf("panic: %v", r)` from the deferred literal itself: the value goes nowhere.
     if (n.kind === 'ReturnStmt' && s.fn.kind === 'FuncLit' && innermostOwner(parents) === undefined && (n.results ?? []).every((r) => onlyBuildsError(pass, r))) return;
     if (n.kind === 'AssignStmt' && n.lhs.length === 1 && n.lhs[0]!.kind === 'Ident' && n.lhs[0]!.name === '_' && n.rhs.length === 1 && isV(n.rhs[0]!)) return;
@@ -264,6 +275,7 @@ function treatment(pass: Pass, s: RecoverSite): 'discarded' | 'ignored' | { narr
   };
   visit(body, []);
   if (used) return undefined;
+  if (narrowedTo) return { narrowed: narrowedTo };
   return tested ? 'ignored' : 'discarded';
 }
 
