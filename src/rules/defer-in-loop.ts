@@ -795,15 +795,37 @@ function keyedLookup(pass: Pass, id: ast.Ident): ast.CallExpr | undefined {
   if (v) {
     walkNode(v, (x) => {
       if (call || x.kind === 'FuncLit') return false;
-      if (x.kind === 'CallExpr' && !pass.types.isType(x.fun) && (x.args ?? []).some((a) => {
+      if (x.kind === 'CallExpr' && !pass.types.isType(x.fun) && ((x.args ?? []).some((a) => {
         const t = pass.types.typeOf(a);
         const u = t?.kind === 'named' ? t.underlying() : t;
         return u?.kind === 'basic' && u.name === 'string';
-      })) call = x;
+      }) || picksByIndex(pass, x))) call = x;
       return !call;
     });
   }
   return call;
+}
+
+/**
+ * A call of a function of the package that returns an element of a collection picked by an
+ * index it computes (`func (g *Grid) shardFor(c CellID) *shard { h := ...; return
+ * g.shards[h%uint32(len(g.shards))] }`): two keys may give the same element.
+ */
+function picksByIndex(pass: Pass, call: ast.CallExpr): boolean {
+  const body = pass.types.callee(call)?.decl?.body;
+  if (!body || (call.args ?? []).length === 0) return false;
+  let returns = 0;
+  let indexed = 0;
+  walkSameFunc(body, (x) => {
+    if (x.kind === 'ReturnStmt' && x.results?.length === 1) {
+      returns++;
+      let r = unparen(x.results[0]!);
+      if (r.kind === 'UnaryExpr' && r.op === '&') r = unparen(r.x);
+      if (r.kind === 'IndexExpr') indexed++;
+    }
+    return true;
+  });
+  return returns > 0 && indexed === returns;
 }
 
 /**
