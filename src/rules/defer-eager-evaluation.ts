@@ -361,7 +361,8 @@ function slotIsConcrete(pass: Pass, lit: ast.CompositeLit, e: ast.Expr): boolean
 function endTimeSlot(callee: string, sig: { params: { name: string }[]; variadic: boolean }, i: number): boolean {
   const name = sig.params[Math.min(i, sig.params.length - 1)]?.name ?? '';
   if (/^(start|begin|since|from|t0|began)/i.test(name) || /Start(ed)?(At|Time)?$/.test(name)) return false;
-  if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name)) return true;
+  // Also the far end of a window (`observeWindow(name, from, to time.Time)`, `until`, `t1`).
+  if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name) || /^(to|until|till|t1)$/.test(name)) return true;
   // `FinishAt`, `End`, `recordEnd`, `markDone`, `setFinishedAt`: the callee records when it ended.
   if (/^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee)) return true;
   // `MarkListed(prefix, at)`, `RecordUploaded(key, t)`: a setter named for something that has

@@ -53,3 +53,21 @@ func listTimed(m *listMetrics, prefix string, pages func() bool) int {
 	}
 	return n
 }
+
+// observeWindow records the length of the window [from, to].
+func (m *listMetrics) observeWindow(op string, from, to time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.duration[op] += to.Sub(from)
+}
+
+// The window's far end is taken at the defer statement: it always has length zero.
+func listWindowed(m *listMetrics, prefix string, pages func() bool) int {
+	start := time.Now()
+	defer m.observeWindow("list "+prefix, start, time.Now()) // want `time\.Now\(\) in defer m\.observeWindow\("list "\+prefix, start, time\.Now\(\)\) is evaluated at the defer statement`
+	n := 0
+	for pages() {
+		n++
+	}
+	return n
+}
