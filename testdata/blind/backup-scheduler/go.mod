@@ -1,0 +1,3 @@
+module example.com/backupsched
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fah24
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/fah25
+
+go 1.22

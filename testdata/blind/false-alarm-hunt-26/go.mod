@@ -1,0 +1,3 @@
+module example.com/fah26
+
+go 1.22

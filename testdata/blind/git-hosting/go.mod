@@ -1,0 +1,3 @@
+module example.com/githost
+
+go 1.22

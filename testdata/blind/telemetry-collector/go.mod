@@ -1,0 +1,3 @@
+module example.com/otelcol
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/up17
+
+go 1.23

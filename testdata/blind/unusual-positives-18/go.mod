@@ -1,0 +1,3 @@
+module example.com/up18
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/up19
+
+go 1.22
