@@ -789,7 +789,7 @@ function releasesTokenTakenInLoop(pass: Pass, file: PassFile, loop: LoopNode, d:
  * `l := locks.get(name)`): lock striping by key, where two keys can give the same mutex, so it
  * is not one distinct mutex per iteration.
  */
-function keyedLookup(pass: Pass, id: ast.Ident): ast.CallExpr | undefined {
+function keyedLookup(pass: Pass, id: ast.Ident, loop?: LoopNode): ast.CallExpr | undefined {
   const v = definingValue(pass, id);
   let call: ast.CallExpr | undefined;
   if (v) {
@@ -799,11 +799,19 @@ function keyedLookup(pass: Pass, id: ast.Ident): ast.CallExpr | undefined {
         const t = pass.types.typeOf(a);
         const u = t?.kind === 'named' ? t.underlying() : t;
         return u?.kind === 'basic' && u.name === 'string';
-      }) || picksByIndex(pass, x))) call = x;
+      }) || (picksByIndex(pass, x) && !!loop && receiverOutside(pass, x, loop)))) call = x;
       return !call;
     });
   }
   return call;
+}
+
+/** Whether a method call's receiver is declared outside the loop (`g.shardFor(cell)` with g from before it): one collection for every iteration. */
+function receiverOutside(pass: Pass, call: ast.CallExpr, loop: LoopNode): boolean {
+  const f = unparen(call.fun);
+  const root = f.kind === 'SelectorExpr' ? rootIdent(f.x) : undefined;
+  const d = root ? pass.types.objectOf(root)?.decl : undefined;
+  return !!d && !(nodePos(loop) <= d.namePos && d.namePos < nodeEnd(loop));
 }
 
 /**
@@ -960,7 +968,7 @@ function perIterationMutex(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean
     if (found) return false;
     if (x.kind === 'Ident') {
       const d = pass.types.objectOf(x)?.decl;
-      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x)) found = true;
+      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x, loop)) found = true;
     }
     return true;
   });
@@ -1070,7 +1078,7 @@ function run(pass: Pass): void {
             const lockText = textOf(file, lock);
             let keyed: ast.CallExpr | undefined;
             walkNode(fun.x, (x) => {
-              if (!keyed && x.kind === 'Ident') keyed = keyedLookup(pass, x);
+              if (!keyed && x.kind === 'Ident') keyed = keyedLookup(pass, x, loop);
               return !keyed;
             });
             const next = keyed

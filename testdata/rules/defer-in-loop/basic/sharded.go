@@ -53,3 +53,28 @@ func (g *grid) snapshot() map[int]int {
 	}
 	return out
 }
+
+type consumerState struct {
+	mu        sync.RWMutex
+	delivered int
+}
+
+type streamServer struct {
+	consumers map[string]*consumerState
+}
+
+func (s *streamServer) lookupConsumer(name string) *consumerState { return s.consumers[name] }
+
+// Each server's own consumer: another mutex each iteration, not a key that can recur; but each
+// stays locked while the later servers are checked.
+func checkDelivered(servers []*streamServer, want int) bool {
+	for _, s := range servers {
+		o := s.lookupConsumer("d")
+		o.mu.RLock()
+		defer o.mu.RUnlock() // want `o\.mu is locked on line \d+ in every iteration of the loop on line \d+`
+		if o.delivered != want {
+			return false
+		}
+	}
+	return true
+}
