@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-ZSPA3Z5E.js";
+} from "./chunk-MAXJ547C.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-3JQC55DX.js";
-import "./chunk-OUDSTEBT.js";
+} from "./chunk-EUUH5UGK.js";
+import "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-QEXB4XXN.js";
+} from "./chunk-KHYM5ZGR.js";
 import {
   version
-} from "./chunk-ZSPA3Z5E.js";
+} from "./chunk-MAXJ547C.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-IHQ3K3RT.js";
+} from "./chunk-5QJWN3DP.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-OLPKVP35.js";
+} from "./chunk-TLIWB562.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3JQC55DX.js";
+} from "./chunk-EUUH5UGK.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-OUDSTEBT.js";
+} from "./chunk-PUX2IHUQ.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-QEXB4XXN.js";
+} from "./chunk-KHYM5ZGR.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-3JQC55DX.js";
-import "./chunk-OUDSTEBT.js";
+} from "./chunk-EUUH5UGK.js";
+import "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

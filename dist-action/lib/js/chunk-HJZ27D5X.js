@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-QEXB4XXN.js";
+} from "./chunk-KHYM5ZGR.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-IHQ3K3RT.js";
+} from "./chunk-5QJWN3DP.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-OLPKVP35.js";
+} from "./chunk-TLIWB562.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-3JQC55DX.js";
+} from "./chunk-EUUH5UGK.js";
 import {
   docUrl
-} from "./chunk-OUDSTEBT.js";
+} from "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import {
   __commonJS,

@@ -14,7 +14,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-OUDSTEBT.js";
+} from "./chunk-PUX2IHUQ.js";
 import {
   NOPOS,
   bytesContain,
@@ -904,6 +904,22 @@ function groupGoCalls(pass, body) {
     return true;
   });
   return out;
+}
+function moduleGoTarget(pass, stmt, needle) {
+  const call = stmt.call;
+  const c = pass.types.callee(call);
+  if (!c || c.kind !== "func" && c.kind !== "method" || !otherModuleFunc(pass, c) || call.ellipsis >= 0) return void 0;
+  const fn = pass.moduleFunc(c.pkg, c.short, c.recv?.name, needle);
+  if (!fn?.body) return void 0;
+  const params = [];
+  (fn.type.params.list ?? []).flatMap((f) => f.names ?? []).forEach((name, i) => {
+    const arg = call.args?.[i];
+    if (arg) params.push({ name, arg });
+  });
+  const fun = unparen(call.fun);
+  const r = fn.recv?.list?.[0]?.names?.[0];
+  const recv = r && c.kind === "method" && fun.kind === "SelectorExpr" ? { name: r, arg: fun.x } : void 0;
+  return { go: stmt, fn, params, pkg: c.pkg, ...recv ? { recv } : {} };
 }
 function goTarget(pass, stmt) {
   const call = stmt.call;
@@ -1899,6 +1915,43 @@ function writeOrigin(pass, file, e, dependent = false) {
   } else if (res.wraps !== void 0) under3 = call.args?.[res.wraps];
   return { call, name: c.name, res, typed: c.typed, ...under3 ? { under: under3 } : {} };
 }
+var wrapperKeys;
+function moduleWrapperOrigin(pass, file, e, dependent = false) {
+  const call = unparen(e);
+  if (call.kind !== "CallExpr") return void 0;
+  const c = pass.types.callee(call);
+  if (!c || !otherModuleFunc(pass, c)) return void 0;
+  if (!wrapperKeys) {
+    wrapperKeys = /* @__PURE__ */ new Map();
+    for (const k of [...Object.keys(WRITE_RESOURCES), ...Object.keys(DEPENDENT_RESOURCES)]) {
+      const r = WRITE_RESOURCES[k] ?? DEPENDENT_RESOURCES[k];
+      if (typeof r.wraps === "number") wrapperKeys.set(k.slice(k.lastIndexOf("/") + 1), k);
+    }
+  }
+  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "New");
+  if (!d?.body) return void 0;
+  const params = (d.type.params.list ?? []).flatMap((f) => f.names?.length ? f.names.map((n) => n.name) : ["_"]);
+  let found;
+  let ok = true;
+  walkSameFunc(d.body, (x) => {
+    if (!ok || x.kind !== "ReturnStmt") return ok;
+    const r = x.results?.[0] ? unparen(x.results[0]) : void 0;
+    if (r?.kind === "Ident" && r.name === "nil") return true;
+    const f = r?.kind === "CallExpr" ? unparen(r.fun) : void 0;
+    const key = f?.kind === "SelectorExpr" && unparen(f.x).kind === "Ident" ? wrapperKeys.get(`${unparen(f.x).name}.${f.sel.name}`) : void 0;
+    const res = key ? WRITE_RESOURCES[key] ?? (dependent ? DEPENDENT_RESOURCES[key] : void 0) : void 0;
+    if (!key || !res || found && found.key !== key) {
+      ok = false;
+      return false;
+    }
+    const inner = typeof res.wraps === "number" ? r.args?.[res.wraps] : void 0;
+    const i = inner && unparen(inner).kind === "Ident" ? params.indexOf(unparen(inner).name) : -1;
+    found = { key, res, under: i >= 0 ? call.args?.[i] : void 0 };
+    return true;
+  });
+  if (!ok || !found) return void 0;
+  return { call, name: `${textOf(file, call.fun)} (${found.key} inside)`, res: found.res, typed: false, ...found.under ? { under: found.under } : {} };
+}
 var MODULE_TRANSACTION = { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" };
 function moduleTransaction(pass, call) {
   const c = pass.types.callee(call);
@@ -2350,8 +2403,9 @@ function recoverSites(pass) {
       }
     } else site.reason = f.deferArg ? "defer-arg" : "never-deferred";
     if (f.fn.kind === "FuncDecl" && (exported2(f.fn) || f.fn.recv && /^[A-Z]/.test(f.fn.name.name))) {
-      if (site.reason === "never-deferred" && pass.deferredElsewhere(f.fn.name.name)) {
-        site.status = "unknown";
+      if (site.reason === "never-deferred" && (pass.deferredElsewhere(f.fn.name.name) || docSaysDeferred(f.fn))) {
+        site.status = "effective";
+        delete site.reason;
         continue;
       }
       site.confidence = "medium";
@@ -2362,6 +2416,10 @@ function recoverSites(pass) {
   }
   recoverCache.set(pass.files, sites);
   return sites;
+}
+function docSaysDeferred(d) {
+  const name = d.name.name;
+  return (d.doc?.list ?? []).some((c) => /\b(meant|intended|designed|supposed)\s+to\s+be\s+deferred\b|\b(should|must|can|may)\s+be\s+deferred\b|\b(use|call)\s+(it\s+)?(with|in|via|using)\s+(a\s+)?defer\b/i.test(c.text) || new RegExp(`\\bdefer\\s+([A-Za-z_][\\w]*\\.)*${name}\\(`).test(c.text));
 }
 function callText(file, call) {
   const fun = unparen(call.fun);
@@ -3371,21 +3429,43 @@ function releasesTokenTakenInLoop(pass, file, loop, d) {
   });
   return sent;
 }
-function keyedLookup(pass, id) {
+function keyedLookup(pass, id, loop) {
   const v = definingValue(pass, id);
   let call;
   if (v) {
     walkNode(v, (x) => {
       if (call || x.kind === "FuncLit") return false;
-      if (x.kind === "CallExpr" && !pass.types.isType(x.fun) && (x.args ?? []).some((a) => {
+      if (x.kind === "CallExpr" && !pass.types.isType(x.fun) && ((x.args ?? []).some((a) => {
         const t = pass.types.typeOf(a);
         const u = t?.kind === "named" ? t.underlying() : t;
         return u?.kind === "basic" && u.name === "string";
-      })) call = x;
+      }) || picksByIndex(pass, x) && !!loop && receiverOutside(pass, x, loop))) call = x;
       return !call;
     });
   }
   return call;
+}
+function receiverOutside(pass, call, loop) {
+  const f = unparen(call.fun);
+  const root = f.kind === "SelectorExpr" ? rootIdent(f.x) : void 0;
+  const d = root ? pass.types.objectOf(root)?.decl : void 0;
+  return !!d && !(pos(loop) <= d.namePos && d.namePos < end(loop));
+}
+function picksByIndex(pass, call) {
+  const body = pass.types.callee(call)?.decl?.body;
+  if (!body || (call.args ?? []).length === 0) return false;
+  let returns = 0;
+  let indexed = 0;
+  walkSameFunc(body, (x) => {
+    if (x.kind === "ReturnStmt" && x.results?.length === 1) {
+      returns++;
+      let r = unparen(x.results[0]);
+      if (r.kind === "UnaryExpr" && r.op === "&") r = unparen(r.x);
+      if (r.kind === "IndexExpr") indexed++;
+    }
+    return true;
+  });
+  return returns > 0 && indexed === returns;
 }
 function worksAfterLoop(pass, body, loop) {
   const at = end(loop);
@@ -3487,7 +3567,7 @@ function perIterationMutex(pass, loop, mutex) {
     if (found) return false;
     if (x.kind === "Ident") {
       const d = pass.types.objectOf(x)?.decl;
-      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x)) found = true;
+      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x, loop)) found = true;
     }
     return true;
   });
@@ -3559,7 +3639,7 @@ function run(pass) {
             const lockText = textOf(file, lock);
             let keyed;
             walkNode(fun.x, (x) => {
-              if (!keyed && x.kind === "Ident") keyed = keyedLookup(pass, x);
+              if (!keyed && x.kind === "Ident") keyed = keyedLookup(pass, x, loop);
               return !keyed;
             });
             const next = keyed ? `a later iteration whose key ${textOf(file, keyed)} gives the same mutex runs ${lockText}, which` : `the next iteration's ${lockText}`;
@@ -4927,7 +5007,7 @@ function slotIsConcrete(pass, lit, e) {
 function endTimeSlot(callee, sig, i) {
   const name = sig.params[Math.min(i, sig.params.length - 1)]?.name ?? "";
   if (/^(start|begin|since|from|t0|began)/i.test(name) || /Start(ed)?(At|Time)?$/.test(name)) return false;
-  if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name)) return true;
+  if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name) || /^(to|until|till|t1)$/.test(name)) return true;
   if (/^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee)) return true;
   return /^(Mark|Record|Note|Set)[A-Z]\w*[a-z]ed(At|Time)?$/.test(callee) && !/Start(ed)?(At|Time)?$/.test(callee);
 }
@@ -5892,6 +5972,49 @@ function otherReaders(pass, fn, lit, id) {
   walk(fn.body, false);
   return found;
 }
+function returnsVar(pass, fn, id) {
+  const o = pass.types.objectOf(id);
+  if (!o || !fn.body) return false;
+  const isVar = (e) => {
+    const u = unparen(e);
+    return u.kind === "Ident" && pass.types.objectOf(u) === o;
+  };
+  let returned = false;
+  let assigned = false;
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "ReturnStmt" && (x.results ?? []).some(isVar)) returned = true;
+    else if (x.kind === "AssignStmt" && x.lhs.some(isVar)) assigned = true;
+    return !(returned && assigned);
+  });
+  return returned && assigned;
+}
+var LOGGING = /^(Print|Printf|Println|Log|Logf|Error|Errorf|Warn|Warnf|Warning|Warningf|Info|Infof|Debug|Debugf|Trace|Tracef)$/;
+function onlyLoggedInLiteral(pass, lit, target, after) {
+  const o = pass.types.objectOf(target);
+  const same2 = (u) => u.kind === "Ident" && (o ? pass.types.objectOf(u) === o : u.name === target.name);
+  const logged = /* @__PURE__ */ new Set();
+  let other = false;
+  const walk = (n) => {
+    if (other) return;
+    if (n.kind === "CallExpr") {
+      const f = unparen(n.fun);
+      const name = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
+      if (LOGGING.test(name)) for (const a of n.args ?? []) forEachChildOrSelf(a, (x) => void (same2(x) && logged.add(x)));
+    }
+    if (n.kind === "AssignStmt" && n.lhs.some((l) => same2(unparen(l)))) {
+      for (const r of n.rhs) walk(r);
+      return;
+    }
+    if (same2(n) && n.namePos > after && !logged.has(n)) other = true;
+    forEachChild(n, walk);
+  };
+  walk(lit.body);
+  return !other;
+}
+function forEachChildOrSelf(n, visit) {
+  visit(n);
+  forEachChild(n, (c) => forEachChildOrSelf(c, visit));
+}
 function readInLiteral(pass, lit, target, after) {
   const o = pass.types.objectOf(target);
   let read = false;
@@ -5955,7 +6078,7 @@ function reportLostAssignments(pass, file, fn, fname, d, lit) {
       if (typed === false) continue;
       if (typed === void 0 && !/^err$|Err$|^err[A-Z]/.test(id.name)) continue;
       if (where2 === void 0 || where2 === "result" || where2 === "other") continue;
-      if (readInLiteral(pass, lit, id, end(x))) continue;
+      if (readInLiteral(pass, lit, id, end(x)) && !(returnsVar(pass, fn, id) && onlyLoggedInLiteral(pass, lit, id, end(x)))) continue;
       const reader = otherReaders(pass, fn, lit, id);
       if (reader) continue;
       reported.add(id.name);
@@ -6723,6 +6846,8 @@ function checkFunc(pass, file, fn) {
       if (mine.length > 0 && direct.every(apart)) continue;
     }
     const path = cfg.findPath(stmt, "exit", { avoid, avoidBlock });
+    if (path && lc.method === "Lock" && path.some((b) => b.nodes.some((n) => n !== stmt && lockCallsIn(pass, n).some((l) => l.call !== lc.call && l.method === "Lock" && sameMutex(pass, m, l.mutex))))) continue;
+    if (path && lc.method === "Lock" && locks.some((o) => o.stmt !== stmt && o.lc.method === "Lock" && sameMutex(pass, m, o.lc.mutex) && cfg.pathExists(o.stmt, stmt, (n) => n !== o.stmt && releases(pass, n, m, unlock)))) continue;
     const releasers = path && direct.length > 0 ? releasersOf(pass, lc.mutex, unlock) : void 0;
     if (path && releasers && setsMarker(path, releasers)) continue;
     if (path && releasers && signalMutex(pass, lc.mutex, fn)) continue;
@@ -6913,8 +7038,16 @@ function wrapperMethods(pass, typeName2) {
   }
   return out;
 }
+function namesWriteFlag(e) {
+  let found = false;
+  inspect(e, (x) => {
+    if (!found && x.kind === "SelectorExpr" && /^O_(WRONLY|RDWR|APPEND|CREATE|TRUNC)$/.test(x.sel.name)) found = true;
+    return !found;
+  });
+  return found;
+}
 function moduleHelperOrigin(pass, file, call, c) {
-  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "os.Create");
+  const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "os.");
   if (!d?.body) return void 0;
   let name;
   let ok = true;
@@ -6924,7 +7057,8 @@ function moduleHelperOrigin(pass, file, call, c) {
     if (r?.kind === "Ident" && r.name === "nil") return true;
     const f = r?.kind === "CallExpr" ? unparen(r.fun) : void 0;
     const n = f?.kind === "SelectorExpr" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "os" ? `os.${f.sel.name}` : void 0;
-    if (!n || n !== "os.Create" && n !== "os.CreateTemp" || name && name !== n) ok = false;
+    const writes = n === "os.OpenFile" && r?.kind === "CallExpr" && !!r.args?.[1] && namesWriteFlag(r.args[1]);
+    if (!n || n !== "os.Create" && n !== "os.CreateTemp" && !writes || name && name !== n) ok = false;
     else name = n;
     return ok;
   });
@@ -7029,7 +7163,7 @@ function bindingsIn(pass, file, fn) {
     }
     const first = unparen(lhs[0]);
     if (first.kind !== "Ident" || first.name === "_") return;
-    const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) ?? embeddedOrigin(pass, file, rhs[0]) ?? moduleWriterOrigin(pass, file, rhs[0]) ?? funcVarOrigin(pass, file, fn, rhs[0]) : void 0);
+    const origin = writeOrigin(pass, file, rhs[0]) ?? (deferredOn(first.name) ? helperOrigin(pass, file, rhs[0]) ?? embeddedOrigin(pass, file, rhs[0]) ?? moduleWriterOrigin(pass, file, rhs[0]) ?? moduleWrapperOrigin(pass, file, rhs[0]) ?? funcVarOrigin(pass, file, fn, rhs[0]) : void 0);
     if (origin) {
       out.push({ id: first, origin, at });
       return;
@@ -7395,7 +7529,7 @@ function wrapsIn(pass, file, fn) {
     if (!lhs || !rhs || rhs.length !== 1) return true;
     const w = unparen(lhs[0]);
     if (w.kind !== "Ident" && w.kind !== "SelectorExpr" || w.kind === "Ident" && w.name === "_" || !rootIdent(w)) return true;
-    const origin = writeOrigin(pass, file, rhs[0], true);
+    const origin = writeOrigin(pass, file, rhs[0], true) ?? moduleWrapperOrigin(pass, file, rhs[0], true);
     if (origin?.under && rootIdent(origin.under)) out.push({ w, origin, at: pos(x) });
     return true;
   });
@@ -8296,7 +8430,7 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
       node: d,
       file,
       confidence: "medium",
-      message: `${test.kind === "TypeSpec" ? `the comment on type ${owner.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says its func fields, ${sel.sel.name} among them, may be left unset` : `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says it may be left unset`}, and nothing in package ${pass.pkg.name} sets it, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
+      message: `${test.kind === "TypeSpec" ? `the comment on type ${owner.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says its func fields, ${sel.sel.name} among them, may be left unset` : `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says it may be left unset`}, and ${storedOnlyByOptions(pass, key) ? "only a functional option sets it" : `nothing in package ${pass.pkg.name} sets it`}, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
     });
     return;
   }
@@ -8356,6 +8490,27 @@ function setterOnly(pass, key) {
   if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return void 0;
   return fd;
 }
+function storedOnlyByOptions(pass, key) {
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key) ?? [];
+  if (stores.length === 0 || fs.addressed.has(key)) return false;
+  return stores.every((st) => {
+    if (st.literal || !st.value) return false;
+    const at = pos(st.value);
+    const fd = enclosingFuncDecl(st.file, st.value);
+    let inOption = false;
+    walkSameFunc(fd?.body ?? st.value, (x) => {
+      if (x.kind === "ReturnStmt") {
+        for (const r of x.results ?? []) {
+          const u = unparen(r);
+          if (u.kind === "FuncLit" && pos(u) <= at && at < end(u)) inOption = true;
+        }
+      }
+      return !inOption;
+    });
+    return inOption;
+  });
+}
 var HOOK_NAME = /^(?:[Oo]n|[Aa]fter|[Bb]efore)[A-Z]|(?:Hook|Callback)$/;
 function siblingHookTested(pass, owner, field) {
   if (owner.pkg !== pass.pkg.importPath || !HOOK_NAME.test(field)) return void 0;
@@ -8375,7 +8530,8 @@ function siblingHookTested(pass, owner, field) {
 var OPTIONAL_DOC = /\b(?:if (?:it is |it's )?(?:set|non-nil|not nil|provided|given|present)|when (?:it is |it's )?(?:set|non-nil|provided)|optional(?:ly)?|(?:may|can|might) be (?:nil|left nil|unset|left unset)|nil (?:means|disables|to disable|for none)|if any)\b/i;
 var TYPE_OPTIONAL_DOC = /\b(?:callbacks|hooks|handlers|funcs|functions|func fields)\b[^.]*\b(?:are (?:all )?optional|may be (?:nil|left nil|unset)|can be (?:nil|left nil|unset))\b/i;
 function optionalByDoc(pass, typeName2, field) {
-  if (!mayStoreNil(pass, `${pass.pkg.importPath}.${typeName2}.${field}`) || fieldsSet(pass).has(`${pass.pkg.importPath}.${typeName2}.${field}`)) return void 0;
+  const key = `${pass.pkg.importPath}.${typeName2}.${field}`;
+  if (!mayStoreNil(pass, key) || fieldsSet(pass).has(key) && !storedOnlyByOptions(pass, key)) return void 0;
   for (const file of pass.files) {
     for (const d of file.file.decls ?? []) {
       if (d.kind !== "GenDecl" || d.tok !== "type") continue;
@@ -8407,6 +8563,7 @@ function checkField2(pass, file, fn, d, sel) {
   }
   const set = fieldsSet(pass);
   if (set.has(`${owner.pkg}.${owner.name}.${f}`) || set.has(`?${f}`) || set.has("*")) {
+    if (checkSetOnSomePaths(pass, file, fn, d, sel, `${owner.pkg}.${owner.name}.${f}`)) return;
     checkNilTestedField(pass, file, fn, d, sel, owner);
     return;
   }
@@ -8415,6 +8572,43 @@ function checkField2(pass, file, fn, d, sel) {
     file,
     message: `field ${f} of ${owner.name} is never set in package ${pass.pkg.name}, so ${textOf(file, sel)} is always nil and the deferred ${textOf(file, d.call)} panics with a nil pointer dereference when ${funcName(file, fn)} returns; set the field where ${owner.name} is built or guard the defer with \`if ${textOf(file, sel)} != nil\``
   });
+}
+function checkSetOnSomePaths(pass, file, fn, d, sel, key) {
+  if (!fn.body || exportedName(sel.sel.name)) return false;
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key) ?? [];
+  if (stores.length === 0 || fs.addressed.has(key)) return false;
+  const inFn = (n) => !!n && pos(fn) <= pos(n) && pos(n) < end(fn);
+  if (stores.some((st) => st.literal || st.file !== file || !inFn(st.value) || st.value && isNil2(pass, st.value))) return false;
+  const root = unparen(sel.x);
+  if (root.kind !== "Ident") return false;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg) return false;
+  const storesField = (n) => {
+    let hit = false;
+    walkNode(n, (x) => {
+      if (hit || x.kind === "FuncLit") return false;
+      if (x.kind === "AssignStmt") {
+        for (const l of x.lhs) {
+          const t = unparen(l);
+          if (t.kind === "SelectorExpr" && t.sel.name === sel.sel.name && selectorFieldKey(pass, t) === key) hit = true;
+        }
+      }
+      return !hit;
+    });
+    return hit;
+  };
+  const path = cfg.findPath(cfg.entry, d, { avoid: storesField });
+  if (!path) return false;
+  const first = stores[0].value;
+  pass.report({
+    node: d,
+    file,
+    confidence: "medium",
+    message: `${textOf(file, sel)} is set only by ${funcName(file, fn)} itself (line ${lineOf(file, first)}), and a path reaches this defer without passing that store, so on a first call that takes it the field is still nil and the deferred ${textOf(file, d.call)} panics with a nil pointer dereference when ${funcName(file, fn)} returns; set the field where ${textOf(file, root)} is built or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    related: [{ node: first, message: `${textOf(file, sel)} set here, on some paths only` }]
+  });
+  return true;
 }
 function checkPackageVar(pass, file, fn, d, v) {
   const o = pass.types.objectOf(v);
@@ -9474,7 +9668,8 @@ function launchesIn(pass, body) {
 }
 function senderOf2(pass, launch, key) {
   const go = launch.go;
-  const target = goTarget(pass, go);
+  const local = goTarget(pass, go);
+  const target = local?.fn.body && pass.fileOf(local.fn) ? local : moduleGoTarget(pass, go, "<-");
   if (!target?.fn.body) return void 0;
   const subst = targetSubst(pass, target);
   const parents = /* @__PURE__ */ new Map();
@@ -9909,8 +10104,9 @@ function check4(pass, file, fn, enclosing) {
       if (!path || !leave) continue;
       const fixable = !goInLoop && s.sends.length === 1 && s.blocking.length === 1 && loopDepthIn(s.target.fn.body, send) === 0;
       const typeText = textOf(file, m.make.args[0]);
+      const sendAt = s.target.pkg ? `in ${textOf(file, s.go.call.fun)}, package ${s.target.pkg}` : `line ${lineOf(file, send)}`;
       const related = [
-        { node: send, message: `the goroutine blocks here when nobody receives` },
+        ...s.target.pkg ? [] : [{ node: send, message: `the goroutine blocks here when nobody receives` }],
         { node: s.at, message: goroutineStartNote(s.go) }
       ];
       if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
@@ -9920,7 +10116,7 @@ function check4(pass, file, fn, enclosing) {
         file,
         severity: handler ? "critical" : void 0,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and ${goroutineText(file, s.go)} sends ${streams ? "values" : "its result"} on it (line ${lineOf(file, send)}); ${leave.text}, so ${streams ? "the goroutine blocks forever on its next send" : `${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send`}${watches ? " if it has already started it (it watches the same channel)" : cancelled ? " if it has already chosen that case (otherwise the return cancels the context it waits on)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and ${goroutineText(file, s.go)} sends ${streams ? "values" : "its result"} on it (${sendAt}); ${leave.text}, so ${streams ? "the goroutine blocks forever on its next send" : `${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send`}${watches ? " if it has already started it (it watches the same channel)" : cancelled ? " if it has already chosen that case (otherwise the return cancels the context it waits on)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...fixable ? { fixes: [fixFor2(file, m)] } : {}
       });
@@ -9931,7 +10127,7 @@ function check4(pass, file, fn, enclosing) {
 function checkReturned(pass, file, fn, m, senders) {
   if (fn.kind !== "FuncDecl" || !fn.body || senders.length !== 1) return;
   const s = senders[0];
-  if (s.blocking.length !== 1 || s.sends.length !== 1 || loopDepthIn(s.target.fn.body, s.blocking[0]) > 0) return;
+  if (s.target.pkg || s.blocking.length !== 1 || s.sends.length !== 1 || loopDepthIn(s.target.fn.body, s.blocking[0]) > 0) return;
   const g = cfgOf(pass, fn);
   if (!g || g.loopsContaining(g.locate(s.at).block).length > 0) return;
   const senderLits = /* @__PURE__ */ new Set([s.target.fn]);
@@ -10292,8 +10488,18 @@ function treatment(pass, s) {
   };
   let used = false;
   let tested = false;
+  let narrowedTo;
   const visit = (n, parents) => {
     if (used) return;
+    if (n.kind === "IfStmt" && !n.else && n.init?.kind === "AssignStmt" && n.init.lhs.length === 2 && n.init.rhs.length === 1) {
+      const a = unparen(n.init.rhs[0]);
+      const ok = unparen(n.init.lhs[1]);
+      if (a.kind === "TypeAssertExpr" && a.type && isV(a.x) && ok.kind === "Ident" && (ok.name === "_" || inspectFind(n.cond, (y) => y.kind === "Ident" && y.name === ok.name))) {
+        narrowedTo ??= a.type;
+        visit(n.body, [...parents, n]);
+        return;
+      }
+    }
     if (n.kind === "ReturnStmt" && s.fn.kind === "FuncLit" && innermostOwner(parents) === void 0 && (n.results ?? []).every((r) => onlyBuildsError(pass, r))) return;
     if (n.kind === "AssignStmt" && n.lhs.length === 1 && n.lhs[0].kind === "Ident" && n.lhs[0].name === "_" && n.rhs.length === 1 && isV(n.rhs[0])) return;
     if (n.kind === "IfStmt") {
@@ -10322,6 +10528,7 @@ function treatment(pass, s) {
   };
   visit(body, []);
   if (used) return void 0;
+  if (narrowedTo) return { narrowed: narrowedTo };
   return tested ? "ignored" : "discarded";
 }
 function guardsOneBuiltin(pass, file, lit) {
@@ -10853,6 +11060,40 @@ function returnsAfterWait(file, go, fn, waiter) {
   });
   return out;
 }
+function doneInOtherLiteral(file, go, fn, group) {
+  const decl = enclosingFuncDecl(file, go);
+  if (!decl?.body) return false;
+  const started = /* @__PURE__ */ new Set();
+  inspect(decl.body, (x) => {
+    if (x.kind === "GoStmt") started.add(unparen(x.call.fun));
+    return true;
+  });
+  let found = false;
+  inspect(decl.body, (x) => {
+    if (found || x === fn) return false;
+    if (x.kind === "FuncLit" && !started.has(x)) {
+      walkNode(x.body, (y) => {
+        if (found || y.kind === "FuncLit") return false;
+        if (y.kind === "CallExpr") {
+          const f = unparen(y.fun);
+          if (f.kind === "SelectorExpr" && f.sel.name === "Done" && (y.args ?? []).length === 0 && groupName(textOf(file, f.x)) === group) found = true;
+        }
+        return !found;
+      });
+    }
+    return !found;
+  });
+  return found;
+}
+function handsLiteral(st) {
+  let found = false;
+  walkNode(st, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr" && (x.args ?? []).some((a) => unparen(a).kind === "FuncLit")) found = true;
+    return !found;
+  });
+  return found;
+}
 function addsItself(file, fn, wg) {
   const addOf = (st) => {
     if (st.kind !== "ExprStmt") return false;
@@ -10867,7 +11108,7 @@ function addsItself(file, fn, wg) {
       if (found || !addOf(st)) return;
       for (const next of list.slice(i + 1)) {
         if (addOf(next)) break;
-        if (goStmtsIn(next).length > 0 || next.kind === "GoStmt") return;
+        if (goStmtsIn(next).length > 0 || next.kind === "GoStmt" || handsLiteral(next)) return;
       }
       found = st;
     });
@@ -10930,6 +11171,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
     const selfAdd = addsItself(fnFile, fn, wgText);
     if (!selfAdd && !spawnerAdds(pass, file, go, waiter)) continue;
     if (oneOfMany(file, go, waiter.replace(/^&/, ""))) continue;
+    if (fn.kind === "FuncLit" && doneInOtherLiteral(file, go, fn, groupName(waiter.replace(/^&/, "")))) continue;
     if (fn.body && dones.some((d) => sharedFlagGuard(pass, fn.body, d.call))) continue;
     const avoid = (n) => marksDone(pass, n, first.path);
     const inLoop = dones.some((d) => {
@@ -11389,7 +11631,7 @@ var analyzer22 = {
 // src/rules/defer-blocking-call.ts
 var ID23 = "defer-blocking-call";
 var MAX_DEPTH2 = 3;
-var CLEANUP_METHODS = /* @__PURE__ */ new Set(["Close", "Stop", "Unlock", "RUnlock", "Rollback", "Commit"]);
+var CLEANUP_METHODS = /* @__PURE__ */ new Set(["Close", "Stop", "Unlock", "RUnlock", "Rollback", "Commit", "Unsubscribe", "Unregister"]);
 var notCleanup = (fn) => !(fn.decl?.recv && CLEANUP_METHODS.has(fn.decl.name.name));
 function isCtxType(pass, e) {
   const t = pass.types.typeOf(e);
@@ -11836,6 +12078,8 @@ var FILE_MAKERS = /* @__PURE__ */ new Set(["os.Create", "os.OpenFile", "os.Write
 function removesFile(pass, name, call) {
   if (name !== "os.RemoveAll") return false;
   const a = call.args?.[0] ? unparen(call.args[0]) : void 0;
+  const last = a?.kind === "Ident" ? a.name : a?.kind === "SelectorExpr" ? a.sel.name : "";
+  if (/^addr(ess)?$|sock/i.test(last)) return true;
   if (a?.kind !== "Ident") return false;
   const o = pass.types.objectOf(a);
   const file = o?.decl ? pass.fileOf(o.decl) : void 0;
@@ -12515,13 +12759,52 @@ function exitSite(pass, file, g, call) {
   const fun = unparen(call.fun);
   if (target.lit && fun.kind !== "Ident") return void 0;
   const chain = g.exitChain(target);
-  if (!chain) return void 0;
+  if (!chain) return target.decl ? conditionalExit(pass, file, call, target.decl) : void 0;
   const endFile = fileOfExitCall(pass, chain.call);
   const end2 = endFile ? processExit(pass, endFile, chain.call) : void 0;
   if (!end2) return void 0;
   const names = chain.nodes.map((n, i) => i === 0 && target.lit && fun.kind === "Ident" ? `${fun.name} (the function literal on line ${lineOf(file, target.lit)})` : n.name);
   const through = chain.nodes.map((n) => n.body).filter((b) => !!b);
   return { call, shown: `${names.join(" → ")} → ${end2.name}`, typed: end2.typed, through };
+}
+function conditionalExit(pass, file, call, decl) {
+  const list = decl.body?.list ?? [];
+  const declFile = pass.fileOf(decl);
+  if (!declFile || list.length === 0 || list.length > 4 || (decl.type.results?.list ?? []).length > 0) return void 0;
+  const params = new Set((decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)));
+  const testsParam = (cond) => {
+    let hit;
+    walkSameFunc(cond, (x) => {
+      if (!hit && x.kind === "Ident" && params.has(x.name)) hit = x.name;
+      return !hit;
+    });
+    return hit;
+  };
+  const exitIn = (stmts) => {
+    for (const st of stmts) {
+      const x = st.kind === "ExprStmt" ? unparen(st.x) : void 0;
+      const e = x?.kind === "CallExpr" ? processExit(pass, declFile, x) : void 0;
+      if (e) return e;
+    }
+    return void 0;
+  };
+  for (let i = 0; i < list.length; i++) {
+    const st = list[i];
+    if (st.kind !== "IfStmt") continue;
+    const param = testsParam(st.cond);
+    if (!param) continue;
+    const idx = (decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)).indexOf(param);
+    const arg = idx >= 0 ? call.args?.[idx] : void 0;
+    const a = arg ? unparen(arg) : void 0;
+    if (!a || a.kind === "BasicLit" || a.kind === "Ident" && ["nil", "true", "false"].includes(a.name)) return void 0;
+    const body = st.body.list ?? [];
+    const last = body[body.length - 1];
+    const exit = exitIn(body) ?? (last?.kind === "ReturnStmt" ? exitIn(list.slice(i + 1)) : void 0);
+    if (!exit) continue;
+    const name = funcName(declFile, decl);
+    return { call, shown: `${name} → ${exit.name}`, when: `${name} exits when its ${param} argument is set`, typed: exit.typed, through: [decl.body] };
+  }
+  return void 0;
 }
 var KERNEL_CLOSES = /* @__PURE__ */ new Set([
   "(*os.File).Close",
@@ -12733,7 +13016,7 @@ function run24(pass) {
         node: call,
         file,
         confidence: filesOnly ? "low" : site.typed ? "high" : "medium",
-        message: `${site.shown} ends the process here in ${funcName(file, fn)} while the deferred ${shownDefers.join(", ")}${more} ${pending.length === 1 ? "is" : "are"} pending, so ${pending.length === 1 ? "it never runs" : "they never run"}${cost}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
+        message: `${site.shown} ends the process here in ${funcName(file, fn)}${site.when ? ` (${site.when})` : ""} while the deferred ${shownDefers.join(", ")}${more} ${pending.length === 1 ? "is" : "are"} pending, so ${pending.length === 1 ? "it never runs" : "they never run"}${cost}; return an error and exit in the caller after the cleanup, or run the cleanup before exiting`,
         related: pending.map((d) => ({ node: d, message: `deferred here; skipped by the exit on line ${lineOf(file, call)}` }))
       });
     });

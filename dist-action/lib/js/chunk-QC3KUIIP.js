@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-IHQ3K3RT.js";
+} from "./chunk-5QJWN3DP.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3JQC55DX.js";
+} from "./chunk-EUUH5UGK.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-OUDSTEBT.js";
+} from "./chunk-PUX2IHUQ.js";
 import {
   end,
   forEachChild,

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-SU4UI6PM.js";
+} from "./chunk-TEEQ6WOT.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-QEXB4XXN.js";
+} from "./chunk-KHYM5ZGR.js";
 import {
   version
-} from "./chunk-ZSPA3Z5E.js";
+} from "./chunk-MAXJ547C.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-IHQ3K3RT.js";
+} from "./chunk-5QJWN3DP.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-OLPKVP35.js";
+} from "./chunk-TLIWB562.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3JQC55DX.js";
+} from "./chunk-EUUH5UGK.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-OUDSTEBT.js";
+} from "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-SU4UI6PM.js";
+} from "./chunk-TEEQ6WOT.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-QEXB4XXN.js";
-import "./chunk-ZSPA3Z5E.js";
-import "./chunk-IHQ3K3RT.js";
+import "./chunk-KHYM5ZGR.js";
+import "./chunk-MAXJ547C.js";
+import "./chunk-5QJWN3DP.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-OLPKVP35.js";
+import "./chunk-TLIWB562.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-3JQC55DX.js";
-import "./chunk-OUDSTEBT.js";
+import "./chunk-EUUH5UGK.js";
+import "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-IHQ3K3RT.js";
+} from "./chunk-5QJWN3DP.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-OLPKVP35.js";
+import "./chunk-TLIWB562.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-3JQC55DX.js";
+} from "./chunk-EUUH5UGK.js";
 import {
   docUrl
-} from "./chunk-OUDSTEBT.js";
+} from "./chunk-PUX2IHUQ.js";
 import {
   forEachChild,
   loopingLabels

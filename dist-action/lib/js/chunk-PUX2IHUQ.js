@@ -3862,6 +3862,16 @@ var CallGraph = class _CallGraph {
           work.push(e.caller);
         }
       }
+      const parent = fn.lit ? fn.parent : null;
+      if (parent?.body && !exits.has(parent) && (parent.body.list ?? []).some((st) => st.kind === "DeferStmt" && unparen(st.call.fun) === fn.lit)) {
+        exits.set(parent, w);
+        for (const e of parent.in) {
+          if (e.kind === "call" && !exits.has(e.caller) && !queued.has(e.caller)) {
+            queued.add(e.caller);
+            work.push(e.caller);
+          }
+        }
+      }
     }
     this.exits = exits;
     return exits;

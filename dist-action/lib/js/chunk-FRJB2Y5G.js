@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-RFKEHP7H.js";
-import "./chunk-IHQ3K3RT.js";
+} from "./chunk-QC3KUIIP.js";
+import "./chunk-5QJWN3DP.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-OLPKVP35.js";
+import "./chunk-TLIWB562.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-3JQC55DX.js";
-import "./chunk-OUDSTEBT.js";
+import "./chunk-EUUH5UGK.js";
+import "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -16,7 +16,7 @@ import {
   docUrl,
   exprStmtCall,
   isPanicCall
-} from "./chunk-OUDSTEBT.js";
+} from "./chunk-PUX2IHUQ.js";
 import {
   bytesContain,
   end,
@@ -897,7 +897,7 @@ var PackageContext = class {
     return this.moduleDeferredValue.has(name);
   }
   fileOf(node) {
-    if (this.files.length === 1) return this.files[0];
+    if (this.files.length === 1) return node.kind !== "FuncDecl" && node.kind !== "FuncLit" || this.files[0].inspector.has(node) ? this.files[0] : void 0;
     for (const f of this.files) if (f.inspector.has(node)) return f;
     return void 0;
   }
