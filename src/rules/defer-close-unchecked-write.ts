@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { WRITE_RESOURCES, type WriteResource } from './catalog.js';
 import type { Callee, Type } from '../types/api.js';
 import {
-  boundCall, inModule, moduleWrapperOrigin, otherModuleFunc, recvTypeName, methodsNamed, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
+  boundCall, inModule, moduleWrapperOrigin, returnedQualifiedCalls, otherModuleFunc, recvTypeName, methodsNamed, fieldStores, literalFieldKey, selectorFieldKey, callName, definingValue, deferredCalls, funcName, lineOf, methodCallOn, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, type FuncNode, type WriteOrigin, bodyNeeds,
 } from './helpers.js';
 
 const ID = 'defer-close-unchecked-write';
@@ -211,20 +211,16 @@ function namesWriteFlag(e: ast.Expr): boolean {
 function moduleHelperOrigin(pass: Pass, file: PassFile, call: ast.CallExpr, c: Callee): WriteOrigin | undefined {
   const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'os.');
   if (!d?.body) return undefined;
+  const calls = returnedQualifiedCalls(d.body);
   let name: string | undefined;
-  let ok = true;
-  walkSameFunc(d.body, (x) => {
-    if (!ok || x.kind !== 'ReturnStmt') return ok;
-    const r = x.results?.[0] ? unparen(x.results[0]) : undefined;
-    if (r?.kind === 'Ident' && r.name === 'nil') return true;
-    const f = r?.kind === 'CallExpr' ? unparen(r.fun) : undefined;
-    const n = f?.kind === 'SelectorExpr' && unparen(f.x).kind === 'Ident' && (unparen(f.x) as ast.Ident).name === 'os' ? `os.${f.sel.name}` : undefined;
+  let ok = !!calls;
+  for (const r of calls ?? []) {
+    const n = r.qual === 'os' ? `os.${r.name}` : undefined;
     // `os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o640)`: write flags named in the call.
-    const writes = n === 'os.OpenFile' && r?.kind === 'CallExpr' && !!r.args?.[1] && namesWriteFlag(r.args[1]);
+    const writes = n === 'os.OpenFile' && !!r.call.args?.[1] && namesWriteFlag(r.call.args[1]);
     if (!n || (n !== 'os.Create' && n !== 'os.CreateTemp' && !writes) || (name && name !== n)) ok = false;
     else name = n;
-    return ok;
-  });
+  }
   const res = ok && name ? WRITE_RESOURCES[name] : undefined;
   if (!res || !name) return undefined;
   return { call, name: `${textOf(file, call.fun)} (${name} inside)`, res, typed: false };

@@ -2130,6 +2130,26 @@ export function writeOrigin(pass: Pass, file: PassFile, e: ast.Expr, dependent =
   return { call, name: c.name, res, typed: c.typed, ...(under ? { under } : {}) };
 }
 
+/**
+ * The first result of every return of a body, when each is nil or a call of a package-qualified
+ * function (`return os.Create(p)`, `return bufio.NewWriterSize(w, 64<<10)`): those calls with the
+ * qualifier and the name. Undefined when a return gives anything else.
+ */
+export function returnedQualifiedCalls(body: ast.BlockStmt): { call: ast.CallExpr; qual: string; name: string }[] | undefined {
+  const out: { call: ast.CallExpr; qual: string; name: string }[] = [];
+  let ok = true;
+  walkSameFunc(body, (x) => {
+    if (!ok || x.kind !== 'ReturnStmt') return ok;
+    const r = x.results?.[0] ? unparen(x.results[0]) : undefined;
+    if (r?.kind === 'Ident' && r.name === 'nil') return true;
+    const f = r?.kind === 'CallExpr' ? unparen(r.fun) : undefined;
+    if (f?.kind !== 'SelectorExpr' || unparen(f.x).kind !== 'Ident') ok = false;
+    else out.push({ call: r as ast.CallExpr, qual: (unparen(f.x) as ast.Ident).name, name: f.sel.name });
+    return ok;
+  });
+  return ok ? out : undefined;
+}
+
 /** Standard-library writer constructors by the name a call shows (`gzip.NewWriterLevel`): the key of their resource. */
 let wrapperKeys: Map<string, string> | undefined;
 
@@ -2154,25 +2174,21 @@ export function moduleWrapperOrigin(pass: Pass, file: PassFile, e: ast.Expr, dep
   const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, 'New');
   if (!d?.body) return undefined;
   const params = (d.type.params.list ?? []).flatMap((f) => (f.names?.length ? f.names.map((n) => n.name) : ['_']));
+  const calls = returnedQualifiedCalls(d.body);
   let found: { key: string; res: WriteResource; under: ast.Expr | undefined } | undefined;
-  let ok = true;
-  walkSameFunc(d.body, (x) => {
-    if (!ok || x.kind !== 'ReturnStmt') return ok;
-    const r = x.results?.[0] ? unparen(x.results[0]) : undefined;
-    if (r?.kind === 'Ident' && r.name === 'nil') return true;
-    const f = r?.kind === 'CallExpr' ? unparen(r.fun) : undefined;
-    const key = f?.kind === 'SelectorExpr' && unparen(f.x).kind === 'Ident' ? wrapperKeys!.get(`${(unparen(f.x) as ast.Ident).name}.${f.sel.name}`) : undefined;
+  let ok = !!calls && calls.length > 0;
+  for (const r of calls ?? []) {
+    const key = wrapperKeys.get(`${r.qual}.${r.name}`);
     const res = key ? WRITE_RESOURCES[key] ?? (dependent ? DEPENDENT_RESOURCES[key] : undefined) : undefined;
     if (!key || !res || (found && found.key !== key)) {
       ok = false;
-      return false;
+      break;
     }
     // The helper's parameter that the constructor wraps, and so the argument of this call.
-    const inner = typeof res.wraps === 'number' ? (r as ast.CallExpr).args?.[res.wraps] : undefined;
+    const inner = typeof res.wraps === 'number' ? r.call.args?.[res.wraps] : undefined;
     const i = inner && unparen(inner).kind === 'Ident' ? params.indexOf((unparen(inner) as ast.Ident).name) : -1;
     found = { key, res, under: i >= 0 ? call.args?.[i] : undefined };
-    return true;
-  });
+  }
   if (!ok || !found) return undefined;
   return { call, name: `${textOf(file, call.fun)} (${found.key} inside)`, res: found.res, typed: false, ...(found.under ? { under: found.under } : {}) };
 }
