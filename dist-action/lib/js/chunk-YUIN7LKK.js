@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-TEEQ6WOT.js";
+} from "./chunk-UZZ2PAJ5.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-KHYM5ZGR.js";
 import {
   version
-} from "./chunk-MAXJ547C.js";
+} from "./chunk-EYUL2452.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EUUH5UGK.js";
+} from "./chunk-NBPHBGXX.js";
 import {
   SEVERITIES,
   compareFindings,

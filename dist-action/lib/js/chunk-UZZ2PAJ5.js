@@ -16,7 +16,7 @@ import {
 } from "./chunk-KHYM5ZGR.js";
 import {
   version
-} from "./chunk-MAXJ547C.js";
+} from "./chunk-EYUL2452.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-EUUH5UGK.js";
+} from "./chunk-NBPHBGXX.js";
 import {
   SEVERITIES,
   compareFindings,

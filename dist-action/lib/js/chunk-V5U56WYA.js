@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-EUUH5UGK.js";
+} from "./chunk-NBPHBGXX.js";
 import {
   docUrl,
   severityRank

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-EUUH5UGK.js";
+} from "./chunk-NBPHBGXX.js";
 import {
   docUrl
 } from "./chunk-PUX2IHUQ.js";

@@ -1915,6 +1915,20 @@ function writeOrigin(pass, file, e, dependent = false) {
   } else if (res.wraps !== void 0) under3 = call.args?.[res.wraps];
   return { call, name: c.name, res, typed: c.typed, ...under3 ? { under: under3 } : {} };
 }
+function returnedQualifiedCalls(body) {
+  const out = [];
+  let ok = true;
+  walkSameFunc(body, (x) => {
+    if (!ok || x.kind !== "ReturnStmt") return ok;
+    const r = x.results?.[0] ? unparen(x.results[0]) : void 0;
+    if (r?.kind === "Ident" && r.name === "nil") return true;
+    const f = r?.kind === "CallExpr" ? unparen(r.fun) : void 0;
+    if (f?.kind !== "SelectorExpr" || unparen(f.x).kind !== "Ident") ok = false;
+    else out.push({ call: r, qual: unparen(f.x).name, name: f.sel.name });
+    return ok;
+  });
+  return ok ? out : void 0;
+}
 var wrapperKeys;
 function moduleWrapperOrigin(pass, file, e, dependent = false) {
   const call = unparen(e);
@@ -1931,24 +1945,20 @@ function moduleWrapperOrigin(pass, file, e, dependent = false) {
   const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "New");
   if (!d?.body) return void 0;
   const params = (d.type.params.list ?? []).flatMap((f) => f.names?.length ? f.names.map((n) => n.name) : ["_"]);
+  const calls = returnedQualifiedCalls(d.body);
   let found;
-  let ok = true;
-  walkSameFunc(d.body, (x) => {
-    if (!ok || x.kind !== "ReturnStmt") return ok;
-    const r = x.results?.[0] ? unparen(x.results[0]) : void 0;
-    if (r?.kind === "Ident" && r.name === "nil") return true;
-    const f = r?.kind === "CallExpr" ? unparen(r.fun) : void 0;
-    const key = f?.kind === "SelectorExpr" && unparen(f.x).kind === "Ident" ? wrapperKeys.get(`${unparen(f.x).name}.${f.sel.name}`) : void 0;
+  let ok = !!calls && calls.length > 0;
+  for (const r of calls ?? []) {
+    const key = wrapperKeys.get(`${r.qual}.${r.name}`);
     const res = key ? WRITE_RESOURCES[key] ?? (dependent ? DEPENDENT_RESOURCES[key] : void 0) : void 0;
     if (!key || !res || found && found.key !== key) {
       ok = false;
-      return false;
+      break;
     }
-    const inner = typeof res.wraps === "number" ? r.args?.[res.wraps] : void 0;
+    const inner = typeof res.wraps === "number" ? r.call.args?.[res.wraps] : void 0;
     const i = inner && unparen(inner).kind === "Ident" ? params.indexOf(unparen(inner).name) : -1;
     found = { key, res, under: i >= 0 ? call.args?.[i] : void 0 };
-    return true;
-  });
+  }
   if (!ok || !found) return void 0;
   return { call, name: `${textOf(file, call.fun)} (${found.key} inside)`, res: found.res, typed: false, ...found.under ? { under: found.under } : {} };
 }
@@ -7049,19 +7059,15 @@ function namesWriteFlag(e) {
 function moduleHelperOrigin(pass, file, call, c) {
   const d = pass.moduleFunc(c.pkg, c.short, c.recv?.name, "os.");
   if (!d?.body) return void 0;
+  const calls = returnedQualifiedCalls(d.body);
   let name;
-  let ok = true;
-  walkSameFunc(d.body, (x) => {
-    if (!ok || x.kind !== "ReturnStmt") return ok;
-    const r = x.results?.[0] ? unparen(x.results[0]) : void 0;
-    if (r?.kind === "Ident" && r.name === "nil") return true;
-    const f = r?.kind === "CallExpr" ? unparen(r.fun) : void 0;
-    const n = f?.kind === "SelectorExpr" && unparen(f.x).kind === "Ident" && unparen(f.x).name === "os" ? `os.${f.sel.name}` : void 0;
-    const writes = n === "os.OpenFile" && r?.kind === "CallExpr" && !!r.args?.[1] && namesWriteFlag(r.args[1]);
+  let ok = !!calls;
+  for (const r of calls ?? []) {
+    const n = r.qual === "os" ? `os.${r.name}` : void 0;
+    const writes = n === "os.OpenFile" && !!r.call.args?.[1] && namesWriteFlag(r.call.args[1]);
     if (!n || n !== "os.Create" && n !== "os.CreateTemp" && !writes || name && name !== n) ok = false;
     else name = n;
-    return ok;
-  });
+  }
   const res = ok && name ? WRITE_RESOURCES[name] : void 0;
   if (!res || !name) return void 0;
   return { call, name: `${textOf(file, call.fun)} (${name} inside)`, res, typed: false };
