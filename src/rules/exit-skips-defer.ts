@@ -63,7 +63,7 @@ interface ExitSite {
   through?: ast.Node[];
   /** What ends the process: `log.Fatal`, or `fatalf → log.Fatalf` through helpers. */
   shown: string;
-  /** For a helper that exits only on some calls: when (`fatalIf exits when its err argument is set`). */
+  /** For a helper that exits only on some calls: when (`fatalIf exits depending on its err argument`). */
   when?: string;
   typed: boolean;
 }
@@ -136,7 +136,7 @@ function conditionalExit(pass: Pass, file: PassFile, call: ast.CallExpr, decl: a
     const exit = exitIn(body) ?? (last?.kind === 'ReturnStmt' ? exitIn(list.slice(i + 1)) : undefined);
     if (!exit) continue;
     const name = funcName(declFile, decl);
-    return { call, shown: `${name} → ${exit.name}`, when: `${name} exits when its ${param} argument is set`, typed: exit.typed, through: [decl.body!] };
+    return { call, shown: `${name} → ${exit.name}`, when: `${name} exits depending on its ${param} argument`, typed: exit.typed, through: [decl.body!] };
   }
   return undefined;
 }

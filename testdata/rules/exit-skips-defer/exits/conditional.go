@@ -34,8 +34,8 @@ func runSpool(dir string) {
 	fatalIf(err, "create spool")
 	defer os.Remove(f.Name())
 	_, err = f.WriteString("header\n")
-	fatalIf(err, "write header") // want `fatalIf → os\.Exit ends the process here in runSpool \(fatalIf exits when its err argument is set\) while the deferred os\.Remove\(f\.Name\(\)\)`
-	must(f.Close())              // want `must → log\.Fatalf ends the process here in runSpool \(must exits when its err argument is set\)`
+	fatalIf(err, "write header") // want `fatalIf → os\.Exit ends the process here in runSpool \(fatalIf exits depending on its err argument\) while the deferred os\.Remove\(f\.Name\(\)\)`
+	must(f.Close())              // want `must → log\.Fatalf ends the process here in runSpool \(must exits depending on its err argument\)`
 }
 
 // A helper that only logs does not end the process.
