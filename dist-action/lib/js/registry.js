@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-NBPHBGXX.js";
+} from "./chunk-N62TISRM.js";
 import "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

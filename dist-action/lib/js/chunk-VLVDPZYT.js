@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-NBPHBGXX.js";
+} from "./chunk-N62TISRM.js";
 import "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

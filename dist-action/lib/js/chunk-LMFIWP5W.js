@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-UZZ2PAJ5.js";
+} from "./chunk-5O3O5U27.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-KHYM5ZGR.js";
-import "./chunk-EYUL2452.js";
+import "./chunk-SAMQIBRH.js";
 import "./chunk-5QJWN3DP.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-TLIWB562.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-NBPHBGXX.js";
+import "./chunk-N62TISRM.js";
 import "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

@@ -12808,7 +12808,7 @@ function conditionalExit(pass, file, call, decl) {
     const exit = exitIn(body) ?? (last?.kind === "ReturnStmt" ? exitIn(list.slice(i + 1)) : void 0);
     if (!exit) continue;
     const name = funcName(declFile, decl);
-    return { call, shown: `${name} → ${exit.name}`, when: `${name} exits when its ${param} argument is set`, typed: exit.typed, through: [decl.body] };
+    return { call, shown: `${name} → ${exit.name}`, when: `${name} exits depending on its ${param} argument`, typed: exit.typed, through: [decl.body] };
   }
   return void 0;
 }

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-V5U56WYA.js";
+} from "./chunk-5ENRZ5E6.js";
 import "./chunk-5QJWN3DP.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-TLIWB562.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-NBPHBGXX.js";
+import "./chunk-N62TISRM.js";
 import "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

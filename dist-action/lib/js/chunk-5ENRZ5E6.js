@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NBPHBGXX.js";
+} from "./chunk-N62TISRM.js";
 import {
   docUrl,
   severityRank

@@ -16,7 +16,7 @@ import {
 } from "./chunk-KHYM5ZGR.js";
 import {
   version
-} from "./chunk-EYUL2452.js";
+} from "./chunk-SAMQIBRH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-NBPHBGXX.js";
+} from "./chunk-N62TISRM.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NBPHBGXX.js";
+} from "./chunk-N62TISRM.js";
 import {
   docUrl
 } from "./chunk-PUX2IHUQ.js";

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-NBPHBGXX.js";
+} from "./chunk-N62TISRM.js";
 import "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-UZZ2PAJ5.js";
+} from "./chunk-5O3O5U27.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-KHYM5ZGR.js";
 import {
   version
-} from "./chunk-EYUL2452.js";
+} from "./chunk-SAMQIBRH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-NBPHBGXX.js";
+} from "./chunk-N62TISRM.js";
 import {
   SEVERITIES,
   compareFindings,

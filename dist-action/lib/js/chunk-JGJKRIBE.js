@@ -12,7 +12,7 @@ import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-NBPHBGXX.js";
+} from "./chunk-N62TISRM.js";
 import "./chunk-PUX2IHUQ.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-NBPHBGXX.js";
+} from "./chunk-N62TISRM.js";
 import {
   docUrl
 } from "./chunk-PUX2IHUQ.js";
