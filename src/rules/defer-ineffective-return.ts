@@ -147,7 +147,7 @@ function onlyLoggedInLiteral(pass: Pass, lit: ast.FuncLit, target: ast.Ident, af
     if (n.kind === 'CallExpr') {
       const f = unparen(n.fun);
       const name = f.kind === 'SelectorExpr' ? f.sel.name : f.kind === 'Ident' ? f.name : '';
-      if (LOGGING.test(name)) for (const a of n.args ?? []) forEachChildOrSelf(a, (x) => void (same(x) && logged.add(x)));
+      if (LOGGING.test(name)) for (const a of n.args ?? []) inspect(a, (x) => void (same(x) && logged.add(x)));
     }
     if (n.kind === 'AssignStmt' && n.lhs.some((l) => same(unparen(l)))) {
       for (const r of n.rhs) walk(r);
@@ -158,12 +158,6 @@ function onlyLoggedInLiteral(pass: Pass, lit: ast.FuncLit, target: ast.Ident, af
   };
   walk(lit.body);
   return !other;
-}
-
-/** Visits a node and all its descendants. */
-function forEachChildOrSelf(n: ast.Node, visit: (x: ast.Node) => void): void {
-  visit(n);
-  forEachChild(n, (c) => forEachChildOrSelf(c, visit));
 }
 
 /** Whether the literal reads id other than on the right of assignments to id itself. */

@@ -101,7 +101,8 @@ function conditionalExit(pass: Pass, file: PassFile, call: ast.CallExpr, decl: a
   // And it is small (`fatalIf` is a test, a message and the exit): a long worker that checks its
   // input first is not called for its exit.
   if (!declFile || list.length === 0 || list.length > 4 || (decl.type.results?.list ?? []).length > 0) return undefined;
-  const params = new Set((decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)));
+  const paramNames = (decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name));
+  const params = new Set(paramNames);
   const testsParam = (cond: ast.Expr): string | undefined => {
     let hit: string | undefined;
     walkSameFunc(cond, (x) => {
@@ -126,7 +127,7 @@ function conditionalExit(pass: Pass, file: PassFile, call: ast.CallExpr, decl: a
     if (!param) continue;
     // A constant argument settles the test at the call (`exitUnlessOK(nil)`, `maybeExit(0)`): not
     // evaluated here, so not taken for an exit.
-    const idx = (decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)).indexOf(param);
+    const idx = paramNames.indexOf(param);
     const arg = idx >= 0 ? call.args?.[idx] : undefined;
     const a = arg ? unparen(arg) : undefined;
     if (!a || a.kind === 'BasicLit' || (a.kind === 'Ident' && ['nil', 'true', 'false'].includes(a.name))) return undefined;

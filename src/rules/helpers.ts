@@ -644,20 +644,26 @@ export const RUNS_IN_OWN_GOROUTINE: ReadonlySet<string> = new Set(['time.AfterFu
 export function afterFuncCalls(pass: Pass, body: ast.Node): { call: ast.CallExpr; name: string; fn: FuncNode | undefined }[] {
   const out: { call: ast.CallExpr; name: string; fn: FuncNode | undefined }[] = [];
   walkSameFunc(body, (x) => {
-    if (x.kind !== 'CallExpr' || x.args?.length !== 2) return true;
-    const name = pass.types.callee(x)?.name ?? '';
-    if (!RUNS_IN_OWN_GOROUTINE.has(name)) return true;
-    const a = unparen(x.args[1]!);
-    let f: FuncNode | undefined;
-    if (a.kind === 'FuncLit') f = a;
-    else if (a.kind === 'Ident' || a.kind === 'SelectorExpr') {
-      const c = pass.types.callee({ ...x, fun: a, args: [] });
-      if ((c?.kind === 'func' || c?.kind === 'method') && c.decl?.body) f = c.decl;
-    }
-    out.push({ call: x, name, fn: f });
+    const af = x.kind === 'CallExpr' ? afterFuncOf(pass, x) : undefined;
+    if (af) out.push({ call: x as ast.CallExpr, ...af });
     return true;
   });
   return out;
+}
+
+/** For a call of `time.AfterFunc` or `context.AfterFunc`: its name and the function it runs (a literal, or a function of the package). */
+function afterFuncOf(pass: Pass, x: ast.CallExpr): { name: string; fn: FuncNode | undefined } | undefined {
+  if (x.args?.length !== 2) return undefined;
+  const name = pass.types.callee(x)?.name ?? '';
+  if (!RUNS_IN_OWN_GOROUTINE.has(name)) return undefined;
+  const a = unparen(x.args[1]!);
+  let fn: FuncNode | undefined;
+  if (a.kind === 'FuncLit') fn = a;
+  else if (a.kind === 'Ident' || a.kind === 'SelectorExpr') {
+    const c = pass.types.callee({ ...x, fun: a, args: [] });
+    if ((c?.kind === 'func' || c?.kind === 'method') && c.decl?.body) fn = c.decl;
+  }
+  return { name, fn };
 }
 
 /**
@@ -673,12 +679,12 @@ export function afterFuncLaunches(pass: Pass, body: ast.Node): { go: ast.GoStmt;
     let call: ast.Expr | undefined;
     if (x.kind === 'ExprStmt') call = unparen(x.x);
     else if (x.kind === 'AssignStmt' && x.rhs.length === 1 && x.lhs.every((l) => l.kind === 'Ident' && l.name === '_')) call = unparen(x.rhs[0]!);
-    if (call?.kind !== 'CallExpr' || call.args?.length !== 2) return true;
-    const lit = unparen(call.args[1]!);
-    if (lit.kind !== 'FuncLit' || !RUNS_IN_OWN_GOROUTINE.has(pass.types.callee(call)?.name ?? '')) return true;
+    const af = call?.kind === 'CallExpr' ? afterFuncOf(pass, call) : undefined;
+    const lit = af?.fn;
+    if (!af || lit?.kind !== 'FuncLit' || call?.kind !== 'CallExpr') return true;
     const started: ast.CallExpr = { kind: 'CallExpr', fun: lit, lparen: call.lparen, args: null, ellipsis: -1, rparen: call.rparen };
     const go: ast.GoStmt = { kind: 'GoStmt', go: call.lparen, call: started };
-    afterFuncGo.set(go, pass.types.callee(call)!.name);
+    afterFuncGo.set(go, af.name);
     out.push({ go, at: x as ast.Stmt, lit });
     return true;
   });
@@ -2176,20 +2182,16 @@ export function moduleWrapperOrigin(pass: Pass, file: PassFile, e: ast.Expr, dep
   const params = (d.type.params.list ?? []).flatMap((f) => (f.names?.length ? f.names.map((n) => n.name) : ['_']));
   const calls = returnedQualifiedCalls(d.body);
   let found: { key: string; res: WriteResource; under: ast.Expr | undefined } | undefined;
-  let ok = !!calls && calls.length > 0;
   for (const r of calls ?? []) {
     const key = wrapperKeys.get(`${r.qual}.${r.name}`);
     const res = key ? WRITE_RESOURCES[key] ?? (dependent ? DEPENDENT_RESOURCES[key] : undefined) : undefined;
-    if (!key || !res || (found && found.key !== key)) {
-      ok = false;
-      break;
-    }
+    if (!key || !res || (found && found.key !== key)) return undefined;
     // The helper's parameter that the constructor wraps, and so the argument of this call.
     const inner = typeof res.wraps === 'number' ? r.call.args?.[res.wraps] : undefined;
     const i = inner && unparen(inner).kind === 'Ident' ? params.indexOf((unparen(inner) as ast.Ident).name) : -1;
     found = { key, res, under: i >= 0 ? call.args?.[i] : undefined };
   }
-  if (!ok || !found) return undefined;
+  if (!found) return undefined;
   return { call, name: `${textOf(file, call.fun)} (${found.key} inside)`, res: found.res, typed: false, ...(found.under ? { under: found.under } : {}) };
 }
 

@@ -559,14 +559,12 @@ function returnsAfterWait(file: PassFile, go: ast.GoStmt, fn: FuncNode, waiter: 
 function doneInOtherLiteral(file: PassFile, go: ast.GoStmt, fn: ast.FuncLit, group: string): boolean {
   const decl = enclosingFuncDecl(file, go);
   if (!decl?.body) return false;
+  // Pre-order: a go statement comes before the literal it starts.
   const started = new Set<ast.Node>();
-  inspectAll(decl.body, (x) => {
-    if (x.kind === 'GoStmt') started.add(unparen(x.call.fun));
-    return true;
-  });
   let found = false;
   inspectAll(decl.body, (x) => {
     if (found || x === fn) return false;
+    if (x.kind === 'GoStmt') started.add(unparen(x.call.fun));
     if (x.kind === 'FuncLit' && !started.has(x)) {
       walkNode(x.body, (y) => {
         if (found || y.kind === 'FuncLit') return false;
@@ -718,7 +716,7 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       const ret = returnOfPath(path) ?? (inLoop ? (path[path.length - 1]!.nodes.find((n) => n.kind === 'ReturnStmt') as ast.ReturnStmt | undefined) : undefined);
       how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
       at = ret;
-    } else if (!selfAdd && (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn)!, wgText)) || (go.spawner && deferredRecover(pass, go.spawner) && !recoverMarksDone(pass, pass.fileOf(go.spawner) ?? fnFile, deferredRecover(pass, go.spawner)!, wgText))) {
+    } else if (!selfAdd && ((deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn)!, wgText)) || (go.spawner && deferredRecover(pass, go.spawner) && !recoverMarksDone(pass, pass.fileOf(go.spawner) ?? fnFile, deferredRecover(pass, go.spawner)!, wgText)))) {
       // A panic that the goroutine's own recover stops lets it exit normally, without Done.
       path = cfg.findPath(cfg.entry, 'panic', { avoid });
       const last = path?.[path.length - 1];

@@ -308,6 +308,15 @@ export class CallGraph {
     const start = this.candidates();
     const queued = new Set<FuncNode>(start);
     const work = [...start];
+    // Once a function always exits, its callers may too.
+    const requeueCallers = (fn: FuncNode): void => {
+      for (const e of fn.in) {
+        if (e.kind === 'call' && !exits.has(e.caller) && !queued.has(e.caller)) {
+          queued.add(e.caller);
+          work.push(e.caller);
+        }
+      }
+    };
     while (work.length > 0) {
       const fn = work.shift()!;
       queued.delete(fn);
@@ -320,24 +329,14 @@ export class CallGraph {
       const w = this.exitingWitness(g, exits);
       if (!w) continue;
       exits.set(fn, w);
-      for (const e of fn.in) {
-        if (e.kind === 'call' && !exits.has(e.caller) && !queued.has(e.caller)) {
-          queued.add(e.caller);
-          work.push(e.caller);
-        }
-      }
+      requeueCallers(fn);
       // A literal that always exits, deferred by a statement of its function's own top level
       // (`func exitf(code int, ...) { defer func() { ...; os.Exit(code) }(); ... }`): every way
       // out of that function, a return or a panic, runs it, so the function always exits too.
       const parent = fn.lit ? fn.parent : null;
       if (parent?.body && !exits.has(parent) && (parent.body.list ?? []).some((st) => st.kind === 'DeferStmt' && unparen(st.call.fun) === fn.lit)) {
         exits.set(parent, w);
-        for (const e of parent.in) {
-          if (e.kind === 'call' && !exits.has(e.caller) && !queued.has(e.caller)) {
-            queued.add(e.caller);
-            work.push(e.caller);
-          }
-        }
+        requeueCallers(parent);
       }
     }
     this.exits = exits;
