@@ -6,8 +6,8 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-N62TISRM.js";
-import "./chunk-PUX2IHUQ.js";
+} from "./chunk-QCMHFU2T.js";
+import "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -8,14 +8,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-5ENRZ5E6.js";
-import "./chunk-5QJWN3DP.js";
+} from "./chunk-CVODJHMF.js";
+import "./chunk-OTYDV2MP.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-TLIWB562.js";
+import "./chunk-QSZCCIVP.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-N62TISRM.js";
-import "./chunk-PUX2IHUQ.js";
+import "./chunk-QCMHFU2T.js";
+import "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

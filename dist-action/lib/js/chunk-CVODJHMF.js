@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-5QJWN3DP.js";
+} from "./chunk-OTYDV2MP.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-N62TISRM.js";
+} from "./chunk-QCMHFU2T.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-PUX2IHUQ.js";
+} from "./chunk-JFWTQ2HV.js";
 import {
   end,
   forEachChild,

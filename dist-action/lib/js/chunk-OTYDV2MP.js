@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-TLIWB562.js";
+} from "./chunk-QSZCCIVP.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-PUX2IHUQ.js";
+} from "./chunk-JFWTQ2HV.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

@@ -16,7 +16,7 @@ import {
   docUrl,
   exprStmtCall,
   isPanicCall
-} from "./chunk-PUX2IHUQ.js";
+} from "./chunk-JFWTQ2HV.js";
 import {
   bytesContain,
   end,

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-PUX2IHUQ.js";
+} from "./chunk-JFWTQ2HV.js";
 import {
   __commonJS,
   __require,

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-KHYM5ZGR.js";
+} from "./chunk-OWWTQ4H2.js";
 import {
   version
-} from "./chunk-SAMQIBRH.js";
+} from "./chunk-UTPIRRCX.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-5QJWN3DP.js";
+} from "./chunk-OTYDV2MP.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-TLIWB562.js";
+} from "./chunk-QSZCCIVP.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-N62TISRM.js";
+} from "./chunk-QCMHFU2T.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-PUX2IHUQ.js";
+} from "./chunk-JFWTQ2HV.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-KHYM5ZGR.js";
+} from "./chunk-OWWTQ4H2.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-5QJWN3DP.js";
+} from "./chunk-OTYDV2MP.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-TLIWB562.js";
+} from "./chunk-QSZCCIVP.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-N62TISRM.js";
+} from "./chunk-QCMHFU2T.js";
 import {
   docUrl
-} from "./chunk-PUX2IHUQ.js";
+} from "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import {
   __commonJS,

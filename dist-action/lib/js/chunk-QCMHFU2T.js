@@ -14,7 +14,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-PUX2IHUQ.js";
+} from "./chunk-JFWTQ2HV.js";
 import {
   NOPOS,
   bytesContain,
@@ -833,20 +833,24 @@ var RUNS_IN_OWN_GOROUTINE = /* @__PURE__ */ new Set(["time.AfterFunc", "context.
 function afterFuncCalls(pass, body) {
   const out = [];
   walkSameFunc(body, (x) => {
-    if (x.kind !== "CallExpr" || x.args?.length !== 2) return true;
-    const name = pass.types.callee(x)?.name ?? "";
-    if (!RUNS_IN_OWN_GOROUTINE.has(name)) return true;
-    const a = unparen(x.args[1]);
-    let f;
-    if (a.kind === "FuncLit") f = a;
-    else if (a.kind === "Ident" || a.kind === "SelectorExpr") {
-      const c = pass.types.callee({ ...x, fun: a, args: [] });
-      if ((c?.kind === "func" || c?.kind === "method") && c.decl?.body) f = c.decl;
-    }
-    out.push({ call: x, name, fn: f });
+    const af = x.kind === "CallExpr" ? afterFuncOf(pass, x) : void 0;
+    if (af) out.push({ call: x, ...af });
     return true;
   });
   return out;
+}
+function afterFuncOf(pass, x) {
+  if (x.args?.length !== 2) return void 0;
+  const name = pass.types.callee(x)?.name ?? "";
+  if (!RUNS_IN_OWN_GOROUTINE.has(name)) return void 0;
+  const a = unparen(x.args[1]);
+  let fn;
+  if (a.kind === "FuncLit") fn = a;
+  else if (a.kind === "Ident" || a.kind === "SelectorExpr") {
+    const c = pass.types.callee({ ...x, fun: a, args: [] });
+    if ((c?.kind === "func" || c?.kind === "method") && c.decl?.body) fn = c.decl;
+  }
+  return { name, fn };
 }
 function afterFuncLaunches(pass, body) {
   const out = [];
@@ -854,12 +858,12 @@ function afterFuncLaunches(pass, body) {
     let call;
     if (x.kind === "ExprStmt") call = unparen(x.x);
     else if (x.kind === "AssignStmt" && x.rhs.length === 1 && x.lhs.every((l) => l.kind === "Ident" && l.name === "_")) call = unparen(x.rhs[0]);
-    if (call?.kind !== "CallExpr" || call.args?.length !== 2) return true;
-    const lit = unparen(call.args[1]);
-    if (lit.kind !== "FuncLit" || !RUNS_IN_OWN_GOROUTINE.has(pass.types.callee(call)?.name ?? "")) return true;
+    const af = call?.kind === "CallExpr" ? afterFuncOf(pass, call) : void 0;
+    const lit = af?.fn;
+    if (!af || lit?.kind !== "FuncLit" || call?.kind !== "CallExpr") return true;
     const started = { kind: "CallExpr", fun: lit, lparen: call.lparen, args: null, ellipsis: -1, rparen: call.rparen };
     const go = { kind: "GoStmt", go: call.lparen, call: started };
-    afterFuncGo.set(go, pass.types.callee(call).name);
+    afterFuncGo.set(go, af.name);
     out.push({ go, at: x, lit });
     return true;
   });
@@ -1947,19 +1951,15 @@ function moduleWrapperOrigin(pass, file, e, dependent = false) {
   const params = (d.type.params.list ?? []).flatMap((f) => f.names?.length ? f.names.map((n) => n.name) : ["_"]);
   const calls = returnedQualifiedCalls(d.body);
   let found;
-  let ok = !!calls && calls.length > 0;
   for (const r of calls ?? []) {
     const key = wrapperKeys.get(`${r.qual}.${r.name}`);
     const res = key ? WRITE_RESOURCES[key] ?? (dependent ? DEPENDENT_RESOURCES[key] : void 0) : void 0;
-    if (!key || !res || found && found.key !== key) {
-      ok = false;
-      break;
-    }
+    if (!key || !res || found && found.key !== key) return void 0;
     const inner = typeof res.wraps === "number" ? r.call.args?.[res.wraps] : void 0;
     const i = inner && unparen(inner).kind === "Ident" ? params.indexOf(unparen(inner).name) : -1;
     found = { key, res, under: i >= 0 ? call.args?.[i] : void 0 };
   }
-  if (!ok || !found) return void 0;
+  if (!found) return void 0;
   return { call, name: `${textOf(file, call.fun)} (${found.key} inside)`, res: found.res, typed: false, ...found.under ? { under: found.under } : {} };
 }
 var MODULE_TRANSACTION = { what: "transaction", verb: "from", release: ["Rollback", "Commit"], checked: ["Commit"], wraps: "recv" };
@@ -4303,7 +4303,7 @@ function launchesOf(pass, body, key) {
     if (sender) out.push({ go, at: go, sender });
   }
   walkSameFunc(body, (x) => {
-    const timer = afterFuncOf(pass, x);
+    const timer = afterFuncOf2(pass, x);
     if (timer && !timerStopped(pass, body, timer.v)) {
       const go = { kind: "GoStmt", go: timer.call.lparen, call: { kind: "CallExpr", fun: timer.lit, lparen: timer.lit.body.lbrace, args: null, ellipsis: -1, rparen: timer.lit.body.rbrace } };
       const sender = senderOf(pass, go, key);
@@ -4356,7 +4356,7 @@ function opaqueSenderOf(go) {
   };
   return { target: { go, fn: lit, params: [] }, sends: [], signals: [], viaCall: true };
 }
-function afterFuncOf(pass, x) {
+function afterFuncOf2(pass, x) {
   let e;
   let v;
   if (x.kind === "ExprStmt") e = x.x;
@@ -6009,7 +6009,7 @@ function onlyLoggedInLiteral(pass, lit, target, after) {
     if (n.kind === "CallExpr") {
       const f = unparen(n.fun);
       const name = f.kind === "SelectorExpr" ? f.sel.name : f.kind === "Ident" ? f.name : "";
-      if (LOGGING.test(name)) for (const a of n.args ?? []) forEachChildOrSelf(a, (x) => void (same2(x) && logged.add(x)));
+      if (LOGGING.test(name)) for (const a of n.args ?? []) inspect(a, (x) => void (same2(x) && logged.add(x)));
     }
     if (n.kind === "AssignStmt" && n.lhs.some((l) => same2(unparen(l)))) {
       for (const r of n.rhs) walk(r);
@@ -6020,10 +6020,6 @@ function onlyLoggedInLiteral(pass, lit, target, after) {
   };
   walk(lit.body);
   return !other;
-}
-function forEachChildOrSelf(n, visit) {
-  visit(n);
-  forEachChild(n, (c) => forEachChildOrSelf(c, visit));
 }
 function readInLiteral(pass, lit, target, after) {
   const o = pass.types.objectOf(target);
@@ -11070,13 +11066,10 @@ function doneInOtherLiteral(file, go, fn, group) {
   const decl = enclosingFuncDecl(file, go);
   if (!decl?.body) return false;
   const started = /* @__PURE__ */ new Set();
-  inspect(decl.body, (x) => {
-    if (x.kind === "GoStmt") started.add(unparen(x.call.fun));
-    return true;
-  });
   let found = false;
   inspect(decl.body, (x) => {
     if (found || x === fn) return false;
+    if (x.kind === "GoStmt") started.add(unparen(x.call.fun));
     if (x.kind === "FuncLit" && !started.has(x)) {
       walkNode(x.body, (y) => {
         if (found || y.kind === "FuncLit") return false;
@@ -11197,7 +11190,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
       const ret = returnOfPath(path) ?? (inLoop ? path[path.length - 1].nodes.find((n) => n.kind === "ReturnStmt") : void 0);
       how = ret ? `the return on line ${lineOf(fnFile, ret)}` : `the path to the end of the function`;
       at = ret;
-    } else if (!selfAdd && (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn), wgText)) || go.spawner && deferredRecover(pass, go.spawner) && !recoverMarksDone(pass, pass.fileOf(go.spawner) ?? fnFile, deferredRecover(pass, go.spawner), wgText)) {
+    } else if (!selfAdd && (deferredRecover(pass, fn) && !recoverMarksDone(pass, fnFile, deferredRecover(pass, fn), wgText) || go.spawner && deferredRecover(pass, go.spawner) && !recoverMarksDone(pass, pass.fileOf(go.spawner) ?? fnFile, deferredRecover(pass, go.spawner), wgText))) {
       path = cfg.findPath(cfg.entry, "panic", { avoid });
       const last = path?.[path.length - 1];
       if (last?.noReturnCall) {
@@ -12777,7 +12770,8 @@ function conditionalExit(pass, file, call, decl) {
   const list = decl.body?.list ?? [];
   const declFile = pass.fileOf(decl);
   if (!declFile || list.length === 0 || list.length > 4 || (decl.type.results?.list ?? []).length > 0) return void 0;
-  const params = new Set((decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)));
+  const paramNames = (decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name));
+  const params = new Set(paramNames);
   const testsParam = (cond) => {
     let hit;
     walkSameFunc(cond, (x) => {
@@ -12799,7 +12793,7 @@ function conditionalExit(pass, file, call, decl) {
     if (st.kind !== "IfStmt") continue;
     const param = testsParam(st.cond);
     if (!param) continue;
-    const idx = (decl.type.params.list ?? []).flatMap((f) => (f.names ?? []).map((n) => n.name)).indexOf(param);
+    const idx = paramNames.indexOf(param);
     const arg = idx >= 0 ? call.args?.[idx] : void 0;
     const a = arg ? unparen(arg) : void 0;
     if (!a || a.kind === "BasicLit" || a.kind === "Ident" && ["nil", "true", "false"].includes(a.name)) return void 0;

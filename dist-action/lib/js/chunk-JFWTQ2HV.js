@@ -3844,6 +3844,14 @@ var CallGraph = class _CallGraph {
     const start = this.candidates();
     const queued = new Set(start);
     const work = [...start];
+    const requeueCallers = (fn) => {
+      for (const e of fn.in) {
+        if (e.kind === "call" && !exits.has(e.caller) && !queued.has(e.caller)) {
+          queued.add(e.caller);
+          work.push(e.caller);
+        }
+      }
+    };
     while (work.length > 0) {
       const fn = work.shift();
       queued.delete(fn);
@@ -3856,21 +3864,11 @@ var CallGraph = class _CallGraph {
       const w = this.exitingWitness(g, exits);
       if (!w) continue;
       exits.set(fn, w);
-      for (const e of fn.in) {
-        if (e.kind === "call" && !exits.has(e.caller) && !queued.has(e.caller)) {
-          queued.add(e.caller);
-          work.push(e.caller);
-        }
-      }
+      requeueCallers(fn);
       const parent = fn.lit ? fn.parent : null;
       if (parent?.body && !exits.has(parent) && (parent.body.list ?? []).some((st) => st.kind === "DeferStmt" && unparen(st.call.fun) === fn.lit)) {
         exits.set(parent, w);
-        for (const e of parent.in) {
-          if (e.kind === "call" && !exits.has(e.caller) && !queued.has(e.caller)) {
-            queued.add(e.caller);
-            work.push(e.caller);
-          }
-        }
+        requeueCallers(parent);
       }
     }
     this.exits = exits;

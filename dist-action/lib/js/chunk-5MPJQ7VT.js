@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-KHYM5ZGR.js";
+} from "./chunk-OWWTQ4H2.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-N62TISRM.js";
-import "./chunk-PUX2IHUQ.js";
+} from "./chunk-QCMHFU2T.js";
+import "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 

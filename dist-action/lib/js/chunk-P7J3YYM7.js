@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-5QJWN3DP.js";
+} from "./chunk-OTYDV2MP.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-TLIWB562.js";
+import "./chunk-QSZCCIVP.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-N62TISRM.js";
+} from "./chunk-QCMHFU2T.js";
 import {
   docUrl
-} from "./chunk-PUX2IHUQ.js";
+} from "./chunk-JFWTQ2HV.js";
 import {
   forEachChild,
   loopingLabels

@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-5O3O5U27.js";
+} from "./chunk-2TLJA45G.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-KHYM5ZGR.js";
-import "./chunk-SAMQIBRH.js";
-import "./chunk-5QJWN3DP.js";
+import "./chunk-OWWTQ4H2.js";
+import "./chunk-UTPIRRCX.js";
+import "./chunk-OTYDV2MP.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-TLIWB562.js";
+import "./chunk-QSZCCIVP.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-N62TISRM.js";
-import "./chunk-PUX2IHUQ.js";
+import "./chunk-QCMHFU2T.js";
+import "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 export {

@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-N62TISRM.js";
-import "./chunk-PUX2IHUQ.js";
+} from "./chunk-QCMHFU2T.js";
+import "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
 
