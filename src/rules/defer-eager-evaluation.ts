@@ -669,6 +669,31 @@ function deferredWithSameCall(pass: Pass, file: PassFile, fn: FuncNode, d: ast.D
   return found;
 }
 
+/**
+ * The deferred call undoes a call made just before it with the same argument, on the same receiver
+ * (`m.locker.Lock(target); defer m.locker.Unlock(target)`, `reg.Acquire(id); defer reg.Release(id)`)
+ * or to a function of the same package: the key handed to the first call is the one meant, even
+ * when the variable is set again later (a named result, an id generated afterwards).
+ */
+function pairsWithCallBefore(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, x: ast.Ident): boolean {
+  const list = listHolding(fn.body!, d);
+  const i = list.indexOf(d);
+  const fun = unparen(d.call.fun);
+  const owner = fun.kind === 'SelectorExpr' ? textOf(file, fun.x) : fun.kind === 'Ident' ? '' : undefined;
+  if (owner === undefined) return false;
+  for (let k = i - 1; k >= 0 && k >= i - 2; k--) {
+    const s = list[k]!;
+    const e = s.kind === 'ExprStmt' ? s.x : s.kind === 'AssignStmt' && s.rhs.length === 1 ? s.rhs[0]! : s.kind === 'IfStmt' && s.init?.kind === 'AssignStmt' && s.init.rhs.length === 1 ? s.init.rhs[0]! : undefined;
+    const c = e && unparen(e);
+    if (c?.kind !== 'CallExpr') continue;
+    const f = unparen(c.fun);
+    const o = f.kind === 'SelectorExpr' ? textOf(file, f.x) : f.kind === 'Ident' ? '' : undefined;
+    if (o !== owner || (f.kind === 'Ident' && f.name === (fun as ast.Ident).name)) continue;
+    if ((c.args ?? []).some((a) => unparen(a).kind === 'Ident' && sameVar(pass, unparen(a) as ast.Ident, x))) return true;
+  }
+  return false;
+}
+
 function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: ast.DeferStmt, text: string, deferLine: number, cfgIn?: CFG): void {
   const args = d.call.args ?? [];
   if (args.length === 0) return;
@@ -695,6 +720,8 @@ function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: a
     if (!isErr && !releasing && (unparen(d.call.fun).kind === 'FuncLit' || saysSnapshot(d.call) || isContext(pass, x))) continue;
     // A parameter shown in a message that spells out the function's own call: the caller's value is meant.
     if (!isErr && !releasing && o?.varKind === 'param' && describesOwnCall(fn, d.call)) continue;
+    // The key of the call the deferred one undoes (`l.Lock(id); defer l.Unlock(id)`): its value then is meant.
+    if (!isErr && pairsWithCallBefore(pass, file, fn, d, x)) continue;
     // A nil written later (`return nil`) is no error the deferred call misses.
     // For other arguments, a value wrapped again (`r = r.WithContext(ctx)`) is still the same thing.
     const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing, skipDerived: !isErr && !releasing });
