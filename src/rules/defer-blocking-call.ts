@@ -430,6 +430,32 @@ function receivedInPackage(pass: Pass, ch: ast.Expr): boolean {
   return hasChan(pass, set, ch);
 }
 
+const awaitedKeys = new WeakMap<readonly PassFile[], Set<string>>();
+
+/**
+ * Whether the package's requesters wait for a reply on the channel right after sending their
+ * request (`t.funcs <- item; <-t.done`): a send on it is the reply the requester is blocked on,
+ * taken at once, not a send that waits for a receiver.
+ */
+function awaitedAfterRequest(pass: Pass, ch: ast.Expr): boolean {
+  const set = chanKeySet(awaitedKeys, pass, (add) => {
+    for (const file of pass.files) {
+      file.inspector.preorder(['BlockStmt', 'CaseClause', 'CommClause'], (b) => {
+        const list = stmtListOf(b) ?? [];
+        for (let i = 1; i < list.length; i++) {
+          const prev = list[i - 1]!;
+          const st = list[i]!;
+          if (prev.kind !== 'SendStmt') continue;
+          const e = st.kind === 'ExprStmt' ? st.x : st.kind === 'AssignStmt' && st.rhs.length === 1 ? st.rhs[0]! : undefined;
+          const r = e && unparen(e);
+          if (r?.kind === 'UnaryExpr' && r.op === '<-' && !sameExpr(r.x, prev.chan)) add(r.x);
+        }
+      });
+    }
+  });
+  return hasChan(pass, set, ch);
+}
+
 /** Whether a channel expression is one of the package's semaphores. */
 function isSemaphore(pass: Pass, e: ast.Expr, viaCallers = true): boolean {
   const set = semaphores(pass);
@@ -1186,6 +1212,8 @@ function sitesIn(pass: Pass, file: PassFile, body: ast.Node): Site[] {
         // package knows its buffer can be full, and this send then waits.
         else if ((buf !== 'buffered' || unparen(x.chan).kind === 'SelectorExpr') && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)', confidence: 'medium', wayOut: true });
         else if (buf === 'unbuffered') {
+          // The reply to a requester that waits for it (`t.funcs <- item; <-t.done` elsewhere).
+          if (awaitedAfterRequest(pass, x.chan)) { stopped = true; return true; }
           if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: 'blocks until another goroutine receives from the unbuffered channel', confidence: 'medium' });
           // Served by a loop: it takes the value once it is free, and never once it has returned
           // (at shutdown). Reported only in request handlers, whose response waits meanwhile.
