@@ -2793,7 +2793,7 @@ export function recoverSites(pass: Pass): RecoverSite[] {
 function docSaysDeferred(d: ast.FuncDecl): boolean {
   const name = d.name.name;
   return (d.doc?.list ?? []).some((c) =>
-    /\b(meant|intended|designed|supposed)\s+to\s+be\s+deferred\b|\b(should|must|can|may)\s+be\s+deferred\b|\b(use|call)\s+(it\s+)?(with|in|via|using)\s+(a\s+)?defer\b/i.test(c.text) ||
+    /\b(meant|intended|designed|supposed)\s+to\s+be\s+deferred\b|\b(should|must|can|may)\s+be\s+deferred\b|\b(use|call)\s+(it\s+)?(with|in|via|using)\s+(a\s+)?defer\b|\b(called|used|run|invoked)\s+(as|in|from|with|via|using)\s+(a\s+)?defer(red)?\b/i.test(c.text) ||
     new RegExp(`\\bdefer\\s+([A-Za-z_][\\w]*\\.)*${name}\\(`).test(c.text));
 }
 
