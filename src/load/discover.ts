@@ -7,7 +7,7 @@ import type { BuildContext } from '../syntax/constraint.js';
 import { DEFAULT_MAX_FILE_SIZE, isDir, isFile, listDir, realPath } from './files.js';
 import { GoModError, parseGoMod, parseGoWork } from './gomod.js';
 import { examineGoFile, hasBuildableGo, loadDir, type ModuleRef, type Package, type PackageFile } from './package.js';
-import { effectiveGoVersion } from './goversion.js';
+import { effectiveGoVersion, OUTSIDE_MODULE_GO } from './goversion.js';
 
 export interface Workspace {
   /** The directory of go.work, or "" without a workspace. */
@@ -97,7 +97,7 @@ export function findWorkspace(cwd: string, env: NodeJS.ProcessEnv = process.env)
   }
   if (modRoot) return { workDir: '', modules: [readModule(modRoot, 'go.mod', errors)], errors };
   errors.push(`no go.mod found in ${cwd} or any parent directory; import paths are directories relative to it`);
-  return { workDir: '', modules: [{ path: '', dir: resolve(cwd), goVersion: '' }], errors };
+  return { workDir: '', modules: [{ path: '', dir: resolve(cwd), goVersion: OUTSIDE_MODULE_GO }], errors };
 }
 
 /** The import path prefix of a module's packages ("" for the standard library module `std`). */

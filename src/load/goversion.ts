@@ -3,6 +3,13 @@
 /** The version a module without a `go` directive is treated as. */
 export const DEFAULT_MODULE_GO = 'go1.16';
 
+/**
+ * The version of code outside any module (no go.mod up the tree): the go command builds it in
+ * GOPATH mode at the toolchain's own language version, not as a module without a `go` directive.
+ * The newest version this release knows: that of its standard library data (test/load checks).
+ */
+export const OUTSIDE_MODULE_GO = 'go1.26';
+
 /** A `//go:build` line implying a version older than this is raised to it (Go's own rule since 1.21). */
 export const MIN_BUILD_LINE_GO = 'go1.21';
 

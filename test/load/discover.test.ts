@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildContext } from '../../src/syntax/constraint.js';
 import { releaseTagsFor } from '../../src/syntax/constraint.js';
 import { discover, findWorkspace, matchPattern } from '../../src/load/discover.js';
 import { loadPackages } from '../../src/load/loader.js';
-import { compareGoVersions, effectiveGoVersion } from '../../src/load/goversion.js';
+import { compareGoVersions, effectiveGoVersion, OUTSIDE_MODULE_GO } from '../../src/load/goversion.js';
 import { parseJsonStream } from '../../src/load/golist.js';
 import { splitTags } from '../../src/load/context.js';
 
@@ -132,6 +132,22 @@ test('workspaces and module versions', () => {
   // No go directive: go1.16.
   const old = discover({ cwd: join(fixtures, 'nomod-version'), ctx: linux, env: { GOWORK: 'off' } });
   assert.equal(old.packages[0]!.files[0]!.goVersion, 'go1.16');
+});
+
+test('code outside any module has the toolchain\'s language version (GOPATH mode), not go1.16', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-nomod-'));
+  try {
+    mkdirSync(join(dir, 'pkg'));
+    writeFileSync(join(dir, 'pkg', 'a.go'), 'package pkg\n\nfunc F() {}\n');
+    const r = discover({ cwd: dir, ctx: linux, env: { GOWORK: 'off' } });
+    assert.equal(r.packages[0]!.files[0]!.goVersion, OUTSIDE_MODULE_GO);
+    assert.ok(r.errors.some((e) => e.startsWith('no go.mod found')));
+    // The newest version this release knows: that of its standard library data.
+    const api = JSON.parse(readFileSync(new URL('../../data/stdlib-api.json', import.meta.url), 'utf8')) as { go: string };
+    assert.equal(OUTSIDE_MODULE_GO, api.go);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('effective Go version and version ordering', () => {
