@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, RELEASE_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
-  callGraphOf, callName, callText, cfgOf, definingValue, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
+  callGraphOf, callName, callText, cfgOf, definingValue, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, isErrorTyped, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
   sameRefKey, sameVar, stmtListOf, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
 } from './helpers.js';
 
@@ -371,32 +371,53 @@ function resultWorkAtExit(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
 }
 
 /**
- * Whether the deferred call is a literal whose whole body runs only when a named error result of
- * fn is set: every statement is an `if` whose condition tests `err != nil` (possibly `&&` more).
+ * Whether the deferred call is a literal whose whole body runs only when an error of fn is set at
+ * exit: every statement is an `if` whose condition tests `err != nil` (possibly `&&` more), or the
+ * body starts with `if err == nil { return }`. The error is a named result, or a variable fn
+ * declares before the loop (`var err error; for ... { if err = ep.rename(n); err != nil { break };
+ * defer func() { if err != nil { ep.rename(old) } }() }`): the literal reads its value at exit.
  */
-function rollbackOnFailure(pass: Pass, fn: FuncNode, d: ast.DeferStmt): boolean {
+function rollbackOnFailure(pass: Pass, fn: FuncNode, d: ast.DeferStmt, loop: ast.Node): boolean {
   // A literal deferred in place, or one that a local variable only ever holds (`closeOnError :=
   // func(c io.Closer) { if err != nil { c.Close() } }`, then `defer closeOnError(ring)`).
   const fun = unparen(d.call.fun);
   const lit = fun.kind === 'FuncLit' ? fun : fun.kind === 'Ident' ? callGraphOf(pass).calleeOf(d.call)?.lit : undefined;
   if (!lit || lit.kind !== 'FuncLit') return false;
   const results = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).filter((n) => n.name !== '_')).map((n) => pass.types.objectOf(n) ?? n.name));
-  if (results.size === 0) return false;
   const isResult = (e: ast.Expr): boolean => {
     const x = unparen(e);
-    return x.kind === 'Ident' && results.has(pass.types.objectOf(x) ?? x.name);
+    if (x.kind !== 'Ident') return false;
+    if (results.has(pass.types.objectOf(x) ?? x.name)) return true;
+    // A variable of fn declared before the loop, of type error: read by the literal at exit.
+    const o = pass.types.objectOf(x);
+    if (!o?.decl || isErrorTyped(pass, x) !== true) return false;
+    const at = nodePos(o.decl);
+    return at >= nodePos(fn.body!) && at < nodePos(loop) && at < nodeEnd(fn.body!);
   };
+  const isNil = (e: ast.Expr): boolean => unparen(e).kind === 'Ident' && (unparen(e) as ast.Ident).name === 'nil';
   const testsFailure = (c: ast.Expr): boolean => {
     const x = unparen(c);
     if (x.kind !== 'BinaryExpr') return false;
     if (x.op === '&&') return testsFailure(x.x) || testsFailure(x.y);
     if (x.op !== '!=') return false;
-    const nilY = unparen(x.y).kind === 'Ident' && (unparen(x.y) as ast.Ident).name === 'nil';
-    const nilX = unparen(x.x).kind === 'Ident' && (unparen(x.x) as ast.Ident).name === 'nil';
-    return (nilY && isResult(x.x)) || (nilX && isResult(x.y));
+    return (isNil(x.y) && isResult(x.x)) || (isNil(x.x) && isResult(x.y));
+  };
+  const testsSuccess = (c: ast.Expr): boolean => {
+    const x = unparen(c);
+    if (x.kind !== 'BinaryExpr') return false;
+    if (x.op === '||') return testsSuccess(x.x) || testsSuccess(x.y);
+    if (x.op !== '==') return false;
+    return (isNil(x.y) && isResult(x.x)) || (isNil(x.x) && isResult(x.y));
   };
   const list = lit.body.list ?? [];
-  return list.length > 0 && list.every((st) => st.kind === 'IfStmt' && !st.init && st.else === null && testsFailure(st.cond));
+  if (list.length === 0) return false;
+  // `if retErr == nil { return }` first: the rest runs only on failure.
+  const first = list[0]!;
+  if (first.kind === 'IfStmt' && !first.init && first.else === null && testsSuccess(first.cond)) {
+    const b = first.body.list ?? [];
+    if (b.length === 1 && b[0]!.kind === 'ReturnStmt' && !(b[0] as ast.ReturnStmt).results?.length) return true;
+  }
+  return list.every((st) => st.kind === 'IfStmt' && !st.init && st.else === null && testsFailure(st.cond));
 }
 
 /**
@@ -1007,7 +1028,7 @@ function run(pass: Pass): void {
       // Undo on failure: `defer func() { if err != nil { os.Remove(name) } }()` with err a named
       // result. Each iteration registers its own rollback, meant to run at exit when the function
       // fails; nothing is held across iterations.
-      if (fn && rollbackOnFailure(pass, fn, d)) return;
+      if (fn && rollbackOnFailure(pass, fn, d, loops[loops.length - 1]!)) return;
       // Work queued for the return: the literal sets a named result and releases nothing.
       if (fn && resultWorkAtExit(pass, fn, d)) return;
       // Called now on one branch, postponed to the return on the other: an ordering choice.
