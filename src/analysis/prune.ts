@@ -375,6 +375,18 @@ function structFieldsOf(files: readonly ast.File[]): Map<string, Set<string>> {
   return out;
 }
 
+/** A body that only returns a selector or its address (`return &ix.mu`, `return c.conn`). */
+function fieldAccessor(body: ast.BlockStmt): boolean {
+  const list = body.list ?? [];
+  if (list.length !== 1 || list[0]!.kind !== 'ReturnStmt') return false;
+  const results = (list[0] as ast.ReturnStmt).results ?? [];
+  if (results.length !== 1) return false;
+  let r = results[0]!;
+  while (r.kind === 'ParenExpr') r = r.x;
+  if (r.kind === 'UnaryExpr' && r.op === '&') r = r.x;
+  return r.kind === 'SelectorExpr';
+}
+
 /**
  * Drops the statements of the function bodies of `files` (one package) that cannot matter to
  * the needs given: their BlockStmt keeps its braces and gets an empty list, as in a file parsed
@@ -561,10 +573,17 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
     if (!more) break;
   }
   let pruned = 0;
+  let accessors = 0;
   for (const b of bodies) {
     if (b.kept) continue;
+    // A field accessor (`func (ix *Index) lock() *sync.Mutex { return &ix.mu }`) stays: rules ask
+    // which field a call of it gives, and it costs next to nothing.
+    if (fieldAccessor(b.body)) {
+      accessors++;
+      continue;
+    }
     b.body.list = null;
     pruned++;
   }
-  return { bodies: bodies.length, pruned, empty: pruned === bodies.length && !subjectOutsideBodies(files, needs) };
+  return { bodies: bodies.length, pruned, empty: pruned + accessors === bodies.length && !subjectOutsideBodies(files, needs) };
 }

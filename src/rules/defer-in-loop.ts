@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, RELEASE_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
-  callGraphOf, callName, callText, cfgOf, definingValue, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, isErrorTyped, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
+  accessedField, callGraphOf, callName, callText, cfgOf, definingValue, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, isErrorTyped, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
   sameRefKey, sameVar, stmtListOf, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
 } from './helpers.js';
 
@@ -827,6 +827,17 @@ function keyedLookup(pass: Pass, id: ast.Ident, loop?: LoopNode): ast.CallExpr |
   return call;
 }
 
+/**
+ * A variable the loop declares from an accessor of a receiver declared outside it (`mu :=
+ * ix.lock()` with `func (ix *Index) lock() *sync.Mutex { return &ix.mu }`): the same mutex in
+ * every iteration.
+ */
+function fixedAccessorValue(pass: Pass, id: ast.Ident, loop: LoopNode): boolean {
+  const v = definingValue(pass, id);
+  const call = v ? unparen(v) : undefined;
+  return call?.kind === 'CallExpr' && accessedField(pass, call) !== undefined && receiverOutside(pass, call, loop);
+}
+
 /** Whether a method call's receiver is declared outside the loop (`g.shardFor(cell)` with g from before it): one collection for every iteration. */
 function receiverOutside(pass: Pass, call: ast.CallExpr, loop: LoopNode): boolean {
   const f = unparen(call.fun);
@@ -989,7 +1000,7 @@ function perIterationMutex(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean
     if (found) return false;
     if (x.kind === 'Ident') {
       const d = pass.types.objectOf(x)?.decl;
-      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x, loop)) found = true;
+      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x, loop) && !fixedAccessorValue(pass, x, loop)) found = true;
     }
     return true;
   });

@@ -1075,6 +1075,7 @@ export interface VarPath {
 
 export function varPath(pass: Pass, e: ast.Expr): VarPath | undefined {
   const fields: string[] = [];
+  let hops = 0;
   for (;;) {
     e = unparen(e);
     if (e.kind === 'SelectorExpr') {
@@ -1082,7 +1083,20 @@ export function varPath(pass: Pass, e: ast.Expr): VarPath | undefined {
       e = e.x;
     } else if (e.kind === 'StarExpr') e = e.x;
     else if (e.kind === 'UnaryExpr' && e.op === '&') e = e.x;
-    else break;
+    else if (e.kind === 'CallExpr' && hops < 4) {
+      // `ix.lock()` with `func (ix *Index) lock() *sync.Mutex { return &ix.mu }`: ix.mu.
+      const field = accessedField(pass, e);
+      if (field === undefined) return undefined;
+      fields.unshift(field);
+      e = (unparen(e.fun) as ast.SelectorExpr).x;
+      hops++;
+    } else if (e.kind === 'Ident' && hops < 4) {
+      // `mu := ix.lock()`, never assigned again: the field the accessor gives.
+      const alias = accessorAlias(pass, e);
+      if (!alias) break;
+      e = alias;
+      hops++;
+    } else break;
   }
   if (e.kind !== 'Ident') return undefined;
   const o = pass.types.objectOf(e);
@@ -1094,6 +1108,18 @@ export function varPath(pass: Pass, e: ast.Expr): VarPath | undefined {
   }
   if (o && o.kind !== 'var') return undefined;
   return { name: e.name, decl: o?.decl ?? null, global: o?.varKind === 'package', fields };
+}
+
+/** A local variable defined by an accessor call (`mu := ix.lock()`) and never assigned again: that call. */
+function accessorAlias(pass: Pass, id: ast.Ident): ast.CallExpr | undefined {
+  const o = pass.types.objectOf(id);
+  if (!o || o.kind !== 'var' || o.varKind !== 'local' || !o.decl) return undefined;
+  const v = definingValue(pass, id);
+  const call = v ? unparen(v) : undefined;
+  if (call?.kind !== 'CallExpr' || accessedField(pass, call) === undefined) return undefined;
+  const file = pass.fileOf(o.decl);
+  const body = file ? innermostFuncBody(file, o.decl) : undefined;
+  return body && !assignsVar(pass, body, o.decl) ? call : undefined;
 }
 
 export function samePath(a: VarPath, b: VarPath): boolean {
@@ -1805,6 +1831,27 @@ export function definingValue(pass: Pass, id: ast.Ident): ast.Expr | undefined {
 }
 
 const defsCache = new WeakMap<ast.File, Map<ast.Ident, ast.Expr>>();
+
+/**
+ * The field a method call returns when the method is an accessor of its receiver's field
+ * (`func (ix *Index) lock() *sync.Mutex { return &ix.mu }`, called `ix.lock()` with no
+ * arguments): every call on one receiver gives the same thing. Undefined otherwise.
+ */
+export function accessedField(pass: Pass, call: ast.CallExpr): string | undefined {
+  if ((call.args ?? []).length !== 0 || unparen(call.fun).kind !== 'SelectorExpr') return undefined;
+  const decl = pass.types.callee(call)?.decl;
+  if (decl?.kind !== 'FuncDecl' || !decl.recv) return undefined;
+  const recv = decl.recv.list?.[0]?.names?.[0]?.name;
+  const list = decl.body?.list ?? [];
+  if (!recv || list.length !== 1 || list[0]!.kind !== 'ReturnStmt') return undefined;
+  const results = (list[0] as ast.ReturnStmt).results ?? [];
+  if (results.length !== 1) return undefined;
+  let r = unparen(results[0]!);
+  if (r.kind === 'UnaryExpr' && r.op === '&') r = unparen(r.x);
+  if (r.kind !== 'SelectorExpr') return undefined;
+  const x = unparen(r.x);
+  return x.kind === 'Ident' && x.name === recv ? r.sel.name : undefined;
+}
 
 /**
  * Whether a context argument carries a deadline set nearby: `context.WithTimeout(...)` (or
