@@ -67,6 +67,39 @@ function writesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
   return w;
 }
 
+/**
+ * Whether a call hands on the variable's value itself: as an argument (`wrap(l)`, `&l`, `l[:n]`,
+ * `*l`) or as the receiver of the method called (`l.With(...)`), possibly through a chain.
+ */
+function continuesValue(pass: Pass, call: ast.CallExpr, v: ast.Ident): boolean {
+  const isV = (e: ast.Expr): boolean => {
+    let x = unparen(e);
+    for (;;) {
+      if (x.kind === 'UnaryExpr' && x.op === '&') x = unparen(x.x);
+      else if (x.kind === 'StarExpr') x = unparen(x.x);
+      else if (x.kind === 'SliceExpr') x = unparen(x.x);
+      else break;
+    }
+    return x.kind === 'Ident' && sameVar(pass, x, v);
+  };
+  if ((call.args ?? []).some(isV)) return true;
+  const f = unparen(call.fun);
+  if (f.kind === 'SelectorExpr') {
+    const x = unparen(f.x);
+    if (isV(x)) return true;
+    if (x.kind === 'CallExpr') return continuesValue(pass, x, v);
+    // `l = l.inner.Next()`: a value reached from the old one.
+    if (x.kind === 'SelectorExpr') {
+      let r: ast.Expr = x;
+      while (r.kind === 'SelectorExpr') r = unparen(r.x);
+      return isV(r);
+    }
+  }
+  // A conversion of a call of the old value (`T(l.Next())`); not a call that only reads it
+  // (`os.Open(f.Name())` opens a new file).
+  return pass.types.isType(call.fun) && (call.args ?? []).some((a) => unparen(a).kind === 'CallExpr' && continuesValue(pass, unparen(a) as ast.CallExpr, v));
+}
+
 function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
   const out: Write[] = [];
   if (!fn.body) return out;
@@ -90,7 +123,10 @@ function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
           const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : undefined;
           // A call that takes the old value (l = wrap(l), dir = filepath.Join(dir, "x")) derives from it, not a fresh value.
           const call = !!v1 && unparen(v1).kind === 'CallExpr';
-          const fresh = call && !mentions(pass, v1!, v);
+          // Only the old value itself handed to the call (`l = wrap(l)`, `r = r.WithContext(ctx)`,
+          // `buf = append(buf, b...)`) continues it; a key read from it (`r, err =
+          // s.openReader(r.id + 1)`) makes a new value.
+          const fresh = call && !continuesValue(pass, unparen(v1!) as ast.CallExpr, v);
           // A value computed from the old one (`buf = buf[:n]`, `l = wrap(l)`) continues it; for a
           // reslice the deferred call's old header still names the same memory.
           const derived = !!v1 && !fresh && mentions(pass, v1, v);

@@ -1,0 +1,60 @@
+package eager
+
+import (
+	"bufio"
+	"io"
+	"os"
+)
+
+type segReader struct {
+	f  *os.File
+	br *bufio.Reader
+	id int
+}
+
+func (r *segReader) Close() error { return r.f.Close() }
+
+func (r *segReader) buffered() *segReader {
+	return &segReader{f: r.f, br: bufio.NewReader(r.f), id: r.id}
+}
+
+func openSegment(id int) (*segReader, error) {
+	f, err := os.Open("segment")
+	if err != nil {
+		return nil, err
+	}
+	return &segReader{f: f, id: id}, nil
+}
+
+// The next segment is opened from the current one's id: a new file, which the deferred Close of
+// the first segment never closes.
+func replaySegments(last int) error {
+	r, err := openSegment(0)
+	if err != nil {
+		return err
+	}
+	defer r.Close() // want `defer r\.Close\(\) uses the value r has at the defer statement on line \d+; r is reassigned on line \d+`
+	for {
+		if _, err := r.f.Read(make([]byte, 1)); err != io.EOF {
+			return err
+		}
+		if r.id >= last {
+			return nil
+		}
+		if r, err = openSegment(r.id + 1); err != nil {
+			return err
+		}
+	}
+}
+
+// A buffered view of the same file: closing the first value closes the file the new one reads.
+func replayBuffered() error {
+	r, err := openSegment(0)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	r = r.buffered()
+	_, err = r.br.ReadString('\n')
+	return err
+}
