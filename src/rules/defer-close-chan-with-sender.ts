@@ -207,6 +207,9 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
     group || marksDone(s.target.fn.body!) || deferredLits.some((l) => marksDone(l.body)) || (go.call.args ?? []).some((a) => unparen(a).kind === 'UnaryExpr');
   return (n) => {
     if (drains.has(n) || rangeOps.has(n) || n === allReceived || n === allSignalled) return true;
+    // `<-waitChan(&wg)` on its own: a package function that waits on the group and closes the
+    // channel it returns.
+    if (inGroup && n.kind === 'ExprStmt' && waitsThroughHelper(pass, n.x)) return true;
     return nodeContains(n, (y) => {
       if (y.kind === 'CallExpr' && inGroup && isWaitCall(pass, file, y)) return true;
       if (y.kind === 'CallExpr' && helperDrains(pass, y, key)) return true;
@@ -219,6 +222,35 @@ function syncEntries(pass: Pass, file: PassFile, fn: FuncNode, g: CFG, go: ast.G
 }
 
 /**
+ * A receive from the channel a package function returns after waiting on a group in a goroutine
+ * of its own and closing it (`func waitChan(wg *sync.WaitGroup) <-chan struct{} { done :=
+ * make(chan struct{}); go func() { wg.Wait(); close(done) }(); return done }`).
+ */
+function waitsThroughHelper(pass: Pass, e: ast.Expr): boolean {
+  const x = unparen(e);
+  if (x.kind !== 'UnaryExpr' || x.op !== '<-') return false;
+  const call = unparen(x.x);
+  if (call.kind !== 'CallExpr') return false;
+  const decl = pass.types.callee(call)?.decl;
+  const body = decl?.body;
+  if (!body) return false;
+  const file = pass.fileOf(decl);
+  if (!file) return false;
+  let waits = false;
+  let closes = false;
+  inspect(body, (y) => {
+    if (y.kind === 'CallExpr') {
+      if (isWaitCall(pass, file, y)) waits = true;
+      const f = unparen(y.fun);
+      if (f.kind === 'Ident' && f.name === 'close' && pass.types.objectOf(f)?.kind !== 'var') closes = true;
+    }
+    return true;
+  });
+  return waits && closes;
+}
+
+/**
+ * The top-level statement of a function body after which it has received `count` times/**
  * The top-level statement of a function body after which it has received `count` times
  * (receives matching isReceive, outside literals, defers and go statements), if any.
  */
