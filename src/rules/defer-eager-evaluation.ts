@@ -730,6 +730,47 @@ function pairsWithCallBefore(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   return false;
 }
 
+/**
+ * A field of a local, parameter or receiver handed to the deferred call (`defer b.logf("drained
+ * %d", b.count)`) that the function itself writes afterwards (`b.count++` in the loop that
+ * follows) on a path to its end: the call reports the value of the defer statement. The first
+ * such write, or undefined.
+ */
+function fieldWrittenAfter(pass: Pass, cfg: CFG | undefined, fn: FuncNode, d: ast.DeferStmt, arg: ast.SelectorExpr): ast.Node | undefined {
+  if (!cfg || !fn.body) return undefined;
+  let root: ast.Expr = arg;
+  while (root.kind === 'SelectorExpr') root = unparen(root.x);
+  if (root.kind !== 'Ident') return undefined;
+  const o = pass.types.objectOf(root);
+  if (!o || o.kind !== 'var' || (o.varKind !== 'local' && o.varKind !== 'param' && o.varKind !== 'recv')) return undefined;
+  // Only fields of a struct (not a method value or a package's name).
+  let t = pass.types.typeOf(arg.x);
+  if (t?.kind === 'pointer') t = t.elem;
+  const u = underlying(t);
+  if (u?.kind !== 'struct' || !u.fields.some((f) => f.name === arg.sel.name)) return undefined;
+  const writes: ast.Node[] = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === 'AssignStmt' && x.lhs.some((l) => sameExpr(l, arg))) writes.push(x);
+    else if (x.kind === 'IncDecStmt' && sameExpr(x.x, arg)) writes.push(x);
+    // The root itself replaced: a different object's field, not this one changed.
+    else if (x.kind === 'AssignStmt' && x.lhs.some((l) => unparen(l).kind === 'Ident' && sameVar(pass, unparen(l) as ast.Ident, root as ast.Ident))) writes.length = 0;
+    return true;
+  });
+  for (const w of writes) {
+    const ref = cfg.locate(w);
+    if (!ref) continue;
+    try {
+      if (!cfg.pathExists(d, ref.node, (n) => n === d)) continue;
+      if (nodePos(w) < nodePos(d) && cfg.canReach(ref.node, d)) continue;
+      if (!cfg.pathExists(ref.node, 'exit', (n) => n === d)) continue;
+      return w;
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}
+
 function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: ast.DeferStmt, text: string, deferLine: number, cfgIn?: CFG): void {
   const args = d.call.args ?? [];
   if (args.length === 0) return;
@@ -738,6 +779,24 @@ function checkArgs(pass: Pass, file: PassFile, fn: FuncNode, fname: string, d: a
   const seen = new Set<string>();
   for (const a of args) {
     const x = unparen(a);
+    // A field the function goes on to change (`defer b.logf("drained %d", b.count)`, then
+    // `b.count++`), handed to a named function or method that releases nothing.
+    if (x.kind === 'SelectorExpr' && !releasing && unparen(d.call.fun).kind !== 'FuncLit' && !saysSnapshot(d.call) && !describesOwnCall(fn, d.call) && !isContext(pass, x) && isErrorTyped(pass, x) !== true) {
+      const key = textOf(file, x);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const w = fieldWrittenAfter(pass, cfg, fn, d, x);
+      if (!w) continue;
+      const wl = lineOf(file, w);
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} receives ${key} as it is at the defer statement on line ${deferLine}; ${fname} changes ${key} on line ${wl}, so the deferred call reports the old value; if the value at exit is meant, defer a closure: ${closureOf(text)}`,
+        confidence: 'medium' satisfies Confidence,
+        related: [{ node: w, message: `${key} changed here` }],
+      });
+      continue;
+    }
     if (x.kind !== 'Ident' || x.name === '_' || seen.has(x.name)) continue;
     seen.add(x.name);
     const o = pass.types.objectOf(x);
