@@ -83,6 +83,20 @@ function continuesValue(pass: Pass, call: ast.CallExpr, v: ast.Ident): boolean {
     return x.kind === 'Ident' && sameVar(pass, x, v);
   };
   if ((call.args ?? []).some(isV)) return true;
+  // The old value's identity handed on unchanged (`client.LoadContainer(ctx, container.ID())`,
+  // `open(f.Name())`): the same thing fetched again, not a new key (`r.id + 1`).
+  const readOff = (e: ast.Expr): boolean => {
+    let x = unparen(e);
+    let read = false;
+    for (;;) {
+      if (x.kind === 'SelectorExpr') x = unparen(x.x);
+      else if (x.kind === 'CallExpr' && (x.args ?? []).length === 0 && unparen(x.fun).kind === 'SelectorExpr') x = unparen((unparen(x.fun) as ast.SelectorExpr).x);
+      else break;
+      read = true;
+    }
+    return read && x.kind === 'Ident' && sameVar(pass, x, v);
+  };
+  if ((call.args ?? []).some(readOff)) return true;
   const f = unparen(call.fun);
   if (f.kind === 'SelectorExpr') {
     const x = unparen(f.x);
@@ -124,8 +138,8 @@ function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
           // A call that takes the old value (l = wrap(l), dir = filepath.Join(dir, "x")) derives from it, not a fresh value.
           const call = !!v1 && unparen(v1).kind === 'CallExpr';
           // Only the old value itself handed to the call (`l = wrap(l)`, `r = r.WithContext(ctx)`,
-          // `buf = append(buf, b...)`) continues it; a key read from it (`r, err =
-          // s.openReader(r.id + 1)`) makes a new value.
+          // `buf = append(buf, b...)`), or its identity (`c = load(c.ID())`), continues it; a new
+          // key computed from it (`r, err = s.openReader(r.id + 1)`) makes a new value.
           const fresh = call && !continuesValue(pass, unparen(v1!) as ast.CallExpr, v);
           // A value computed from the old one (`buf = buf[:n]`, `l = wrap(l)`) continues it; for a
           // reslice the deferred call's old header still names the same memory.

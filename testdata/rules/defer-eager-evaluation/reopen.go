@@ -58,3 +58,26 @@ func replayBuffered() error {
 	_, err = r.br.ReadString('\n')
 	return err
 }
+
+type handle struct{ id string }
+
+func (h *handle) ID() string    { return h.id }
+func (h *handle) Delete() error { return nil }
+
+func createHandle(id string) (*handle, error) { return &handle{id: id}, nil }
+func loadHandle(id string) (*handle, error)   { return &handle{id: id}, nil }
+
+// The handle is loaded again by its own ID: the same entity, which the deferred Delete removes.
+func reloadHandle() error {
+	h, err := createHandle("c1")
+	if err != nil {
+		return err
+	}
+	defer h.Delete()
+	h, err = loadHandle(h.ID())
+	if err != nil {
+		return err
+	}
+	_ = h
+	return nil
+}
