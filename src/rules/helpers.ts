@@ -2778,9 +2778,11 @@ export function recoverSites(pass: Pass): RecoverSite[] {
     // A request handler handed on as a value (`return func(w http.ResponseWriter, r *http.Request)
     // { next(w, r); if p := recover(); p != nil { ... } }`): the framework calls it, nobody
     // defers it, so its own recover() never sees a panic.
-    if (d === 'unknown' && !f.deferArg && requestHandler(pass, f.file, f.fn)) {
+    // Also `defer a.reportPanic(w, r, recover())` in a handler method registered as a value
+    // (`mux.HandleFunc("/adjust", a.handleAdjust)`): recover runs at the defer statement.
+    if (d === 'unknown' && requestHandler(pass, f.file, f.fn)) {
       site.status = 'ineffective';
-      site.reason = 'handler';
+      site.reason = f.deferArg ? 'defer-arg' : 'handler';
       continue;
     }
     if (d === 'unknown') {
