@@ -531,7 +531,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     // Goroutines that also receive from the channel talk to each other, not to this function.
     if (senders.some((x) => nodeContains(x.target.fn.body!, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
     if (use === 'escapes') {
-      checkReturned(pass, file, fn, m, senders);
+      if (!checkReturnedWithout(pass, file, fn, m, senders)) checkReturned(pass, file, fn, m, senders);
       continue;
     }
     const loops = receiveLoops(pass, g, m.key);
@@ -713,6 +713,55 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
  * goroutine on its send. The channel must be used only to be returned, and the goroutine must
  * send once, unconditionally blocking.
  */
+/**
+ * The channel escapes only as a result of the function (`return out, nil`), but a return after the
+ * go statement leaves without it (`if err := c.checkQuota(ctx); err != nil { return nil, err }`):
+ * on that path nothing else holds the channel, so the goroutine's first send waits forever.
+ * Reported, and true, when such a return exists.
+ */
+function checkReturnedWithout(pass: Pass, file: PassFile, fn: FuncNode, m: UnbufferedMake, senders: readonly Sender[]): boolean {
+  if (fn.kind !== 'FuncDecl' || !fn.body || senders.length !== 1) return false;
+  const s = senders[0]!;
+  if (s.target.pkg || s.blocking.length === 0) return false;
+  const g = cfgOf(pass, fn);
+  if (!g || g.loopsContaining(g.locate(s.at)!.block).length > 0) return false;
+  // Every other mention of the channel is a result of a return (or an argument of the go call).
+  const senderLits = new Set<ast.Node>([s.target.fn]);
+  const withIt = new Set<ast.ReturnStmt>();
+  let other = false;
+  const visit = (n: ast.Node, parent: ast.Node): void => {
+    if (other || senderLits.has(n)) return;
+    if (n.kind === 'Ident' && n !== m.id && sameRefKey(refKey(pass, n), m.key)) {
+      if (parent.kind === 'ReturnStmt' && (parent.results ?? []).some((r) => unparen(r) === n)) withIt.add(parent);
+      else if (!(s.go.call.args ?? []).some((a) => unparen(a) === n)) other = true;
+      return;
+    }
+    forEachChild(n, (c) => visit(c, n));
+  };
+  forEachChild(fn.body, (c) => visit(c, fn.body!));
+  if (other || withIt.size === 0) return false;
+  // A named result holding the channel would be returned by a bare return: not this shape.
+  if ((fn.type.results?.list ?? []).some((f) => (f.names ?? []).length > 0)) return false;
+  const without = (n: ast.Node): boolean => n.kind === 'ReturnStmt' && !withIt.has(n);
+  const path = g.findPath(s.at, without, { avoid: (n) => withIt.has(n as ast.ReturnStmt) });
+  const ret = path?.[path.length - 1]?.nodes.find(without);
+  if (!ret) return false;
+  const fname = funcName(file, fn);
+  const send = s.blocking[0]!;
+  const typeText = textOf(file, m.make.args![0]!);
+  const returns = [...withIt].sort((a, b) => nodePos(a) - nodePos(b));
+  pass.report({
+    node: s.go,
+    file,
+    message: `${fname} makes ${chanText(m)} unbuffered and hands it to its caller only by returning it (line ${lineOf(file, returns[0]!)}), but the return on line ${lineOf(file, ret)} leaves without it after ${goroutineText(file, s.go)} has started: then nobody can ever receive, and the goroutine blocks forever on its send (line ${lineOf(file, send)}), one leaked goroutine per such call; start the goroutine after the checks that can return early, or buffer the channel (make(${typeText}, 1) holds one value) and let the sender stop on ctx.Done()`,
+    related: [
+      { node: ret, message: `returns without ${chanText(m)}` },
+      { node: send, message: 'the goroutine blocks here' },
+    ],
+  });
+  return true;
+}
+
 function checkReturned(pass: Pass, file: PassFile, fn: FuncNode, m: UnbufferedMake, senders: readonly Sender[]): void {
   if (fn.kind !== 'FuncDecl' || !fn.body || senders.length !== 1) return;
   const s = senders[0]!;
