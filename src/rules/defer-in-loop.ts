@@ -992,6 +992,50 @@ function helperLockAll(pass: Pass, file: PassFile, loop: LoopNode, d: ast.DeferS
   return found;
 }
 
+/**
+ * Setup now, teardown at exit through one function (`for h := s.first; h != nil; h = h.next {
+ * defer run(t, h.after...); run(t, h.before...) }`, then `run(t, spec)` after the loop): the
+ * iteration calls the deferred function itself, outside the defer, so the deferred calls are the
+ * matching teardowns, meant to run after the work that follows the loop, in reverse order.
+ */
+function setupNowTeardownAtExit(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== 'Ident' && fun.kind !== 'SelectorExpr') return false;
+  const name = textOf(file, fun);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found || x.kind === 'DeferStmt' || x.kind === 'GoStmt') return false;
+    if (x.kind === 'ExprStmt' && unparen(x.x).kind === 'CallExpr') {
+      const f = unparen((unparen(x.x) as ast.CallExpr).fun);
+      if ((f.kind === 'Ident' || f.kind === 'SelectorExpr') && textOf(file, f) === name) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * A deferred call that only reports to the test (`defer func() { t.Error("failed in subprocess")
+ * }()`, `defer t.Log(...)`): a verdict postponed to the end of the test helper, holding nothing.
+ */
+function reportsToTest(pass: Pass, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  const calls: ast.CallExpr[] = [];
+  if (fun.kind === 'FuncLit') {
+    const list = fun.body.list ?? [];
+    if (list.length === 0 || !list.every((st) => st.kind === 'ExprStmt' && unparen(st.x).kind === 'CallExpr')) return false;
+    for (const st of list) calls.push(unparen((st as ast.ExprStmt).x) as ast.CallExpr);
+  } else calls.push(d.call);
+  return calls.every((c) => {
+    const f = unparen(c.fun);
+    if (f.kind !== 'SelectorExpr') return false;
+    let t = pass.types.typeOf(f.x);
+    if (t?.kind === 'pointer') t = t.elem;
+    if (t?.kind === 'named' && t.pkg === 'testing' && (t.name === 'T' || t.name === 'B' || t.name === 'F' || t.name === 'TB')) return /^(Error|Errorf|Fail|Skip|Skipf|SkipNow|Log|Logf)$/.test(f.sel.name);
+    return false;
+  });
+}
+
 function perIterationMutex(pass: Pass, loop: LoopNode, mutex: ast.Expr): boolean {
   const from = nodePos(loop);
   const to = nodeEnd(loop);
@@ -1134,6 +1178,10 @@ function run(pass: Pass): void {
       // loop (client-go's ModifyConfig locks every kubeconfig file in sorted order): each
       // iteration takes another lock, held until return on purpose.
       if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
+      // Teardowns registered beside their setups, for the work after the loop.
+      if (fn?.body && setupNowTeardownAtExit(file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
+      // A test verdict postponed to the end of the function.
+      if (reportsToTest(pass, d)) return;
       const held = describeRelease(pass, file, d);
       const acq = held ? acquisitionOf(pass, file, loop, held, at) : undefined;
       if (held && acq) {
