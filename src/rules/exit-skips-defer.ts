@@ -3,7 +3,7 @@
 // temporary files stay on disk, buffered logs are lost). Found on the control-flow graph: an exit on
 // a path where a defer has run, directly or through a same-package helper that always exits.
 import type * as ast from '../syntax/ast.js';
-import { pos as nodePos, unparen } from '../syntax/nodes.js';
+import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import { NOPOS } from '../syntax/ast.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { calledName, shortNameOf, type CallGraph } from '../types/callgraph.js';
@@ -232,6 +232,70 @@ function harmlessFuncValue(pass: Pass, call: ast.CallExpr): boolean {
   return name !== undefined && HARMLESS_FUNC_SOURCES.has(name);
 }
 
+/**
+ * A panic handler (`defer func() { if r := recover(); r != nil { log.Print(r); ... } }()`, or a
+ * package function such as testify's `recoverAndFailOnPanic(t)`): everything it does besides
+ * calling recover runs under a test of the recovered value or takes that value as an argument
+ * (`failOnPanic(t, r)`). At an exit no panic is in flight, so skipping it loses nothing.
+ */
+function panicHandler(pass: Pass, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  const body = fun.kind === 'FuncLit' ? fun.body : pass.types.callee(d.call)?.decl?.body;
+  if (!body) return false;
+  const recovered = new Set<string>();
+  let recovers = false;
+  let other = false;
+  const isRecover = (e: ast.Expr | null | undefined): boolean => {
+    const x = e ? unparen(e) : undefined;
+    return x?.kind === 'CallExpr' && unparen(x.fun).kind === 'Ident' && (unparen(x.fun) as ast.Ident).name === 'recover' && isRecoverCall(pass, x);
+  };
+  const testsRecovered = (c: ast.Expr): boolean => {
+    const x = unparen(c);
+    if (x.kind !== 'BinaryExpr') return false;
+    if (x.op === '&&') return testsRecovered(x.x) || testsRecovered(x.y);
+    if (x.op !== '!=') return false;
+    const side = (e: ast.Expr) => isRecover(e) || (unparen(e).kind === 'Ident' && recovered.has((unparen(e) as ast.Ident).name));
+    return side(x.x) || side(x.y);
+  };
+  const visit = (n: ast.Node): void => {
+    if (other) return;
+    if (n.kind === 'FuncLit') return;
+    if (n.kind === 'AssignStmt' && n.rhs.length === 1 && isRecover(n.rhs[0])) {
+      recovers = true;
+      for (const l of n.lhs) if (unparen(l).kind === 'Ident') recovered.add((unparen(l) as ast.Ident).name);
+      return;
+    }
+    if (n.kind === 'ValueSpec' && n.values?.length === 1 && isRecover(n.values[0])) {
+      recovers = true;
+      for (const id of n.names) recovered.add(id.name);
+      return;
+    }
+    if (n.kind === 'IfStmt') {
+      if (n.init) visit(n.init);
+      if (testsRecovered(n.cond)) {
+        recovers = true;
+        if (n.else) visit(n.else);
+        return;
+      }
+    }
+    if (n.kind === 'CallExpr') {
+      if (isRecover(n)) {
+        recovers = true;
+        return;
+      }
+      const f = unparen(n.fun);
+      // Handing the recovered value on (`failOnPanic(t, r)`), or marking a test helper.
+      if ((n.args ?? []).some((a) => unparen(a).kind === 'Ident' && recovered.has((unparen(a) as ast.Ident).name))) return;
+      if (f.kind === 'SelectorExpr' && f.sel.name === 'Helper' && (n.args ?? []).length === 0) return;
+      other = true;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  for (const st of body.list ?? []) visit(st);
+  return recovers && !other;
+}
+
 function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
   const harmlessCall = (call: ast.CallExpr): boolean => {
     const n: ast.Node = call;
@@ -251,6 +315,7 @@ function harmless(pass: Pass, file: PassFile, d: ast.DeferStmt): boolean {
   };
   // A deferred exit: the process ends either way.
   if (processExit(pass, file, d.call)) return true;
+  if (panicHandler(pass, d)) return true;
   return deferredCallsAll(d, harmlessCall);
 }
 
