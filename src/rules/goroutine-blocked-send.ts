@@ -850,6 +850,127 @@ function callsMethodGo(fn: FuncNode): boolean {
   return found;
 }
 
+/**
+ * One unbuffered channel per key in a local map (`acks := make(map[string]chan Ack); for _, r :=
+ * range replicas { acks[r] = make(chan Ack) }`), one goroutine per key sending once on its own
+ * channel (`go func() { acks[r] <- deliver(r) }()`, or `ch <- ...` with `ch` the value of a range
+ * over the map), and a loop over the map receiving from each that can be left early (a return on
+ * the first success or on `ctx.Done()`): the goroutines of the keys not yet received from block
+ * forever.
+ */
+function checkChanMap(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly FuncNode[]): void {
+  if (!fn.body || !pass.typesKnown) return;
+  if (fn.kind === 'FuncDecl' && !fn.recv && fn.name.name === 'main' && pass.pkg.name === 'main' && !file.test) return;
+  const body = fn.body;
+  // Local maps of channels, filled only with unbuffered makes.
+  const maps = new Map<string, { id: ast.Ident; stores: number; other: boolean }>();
+  walkSameFunc(body, (x) => {
+    if (x.kind === 'AssignStmt' && x.tok === ':=' && x.lhs.length === 1 && x.rhs.length === 1 && unparen(x.lhs[0]!).kind === 'Ident') {
+      const id = unparen(x.lhs[0]!) as ast.Ident;
+      const t = pass.types.typeOf(id);
+      const u = t?.kind === 'named' ? t.underlying() : t;
+      const e = u?.kind === 'map' ? u.elem : undefined;
+      const eu = e?.kind === 'named' ? e.underlying() : e;
+      const key = refKey(pass, id);
+      if (eu?.kind === 'chan' && key) maps.set(key, { id, stores: 0, other: false });
+    }
+    return true;
+  });
+  if (maps.size === 0) return;
+  const mapOf = (e: ast.Expr): string | undefined => {
+    const x = unparen(e);
+    if (x.kind !== 'IndexExpr') return undefined;
+    const k = refKey(pass, x.x);
+    return k && maps.has(k) ? k : undefined;
+  };
+  // Stores, and any use of the map other than indexing, ranging, len and the declaration.
+  const uses = (n: ast.Node, parent: ast.Node | undefined): void => {
+    if (n.kind === 'AssignStmt') {
+      n.lhs.forEach((l, i) => {
+        const k = mapOf(l);
+        if (!k) return;
+        const v = n.rhs.length === n.lhs.length ? n.rhs[i] : undefined;
+        if (v && isUnbufferedMake(pass, v)) maps.get(k)!.stores++;
+        else maps.get(k)!.other = true;
+      });
+    }
+    if (n.kind === 'Ident' && parent) {
+      const k = refKey(pass, n);
+      const m = k ? maps.get(k) : undefined;
+      if (m && n !== m.id) {
+        const ok = (parent.kind === 'IndexExpr' && parent.x === n) || (parent.kind === 'RangeStmt' && parent.x === n) || (parent.kind === 'CallExpr' && unparen(parent.fun).kind === 'Ident' && (unparen(parent.fun) as ast.Ident).name === 'len');
+        if (!ok) m.other = true;
+      }
+      return;
+    }
+    forEachChild(n, (c) => uses(c, n));
+  };
+  uses(body, undefined);
+  for (const [key, m] of maps) {
+    if (m.other || m.stores === 0) continue;
+    // Range value variables over the map: `for k, ch := range acks`.
+    const rangeVals = new Map<unknown, ast.RangeStmt>();
+    walkSameFunc(body, (x) => {
+      if (x.kind === 'RangeStmt' && refKey(pass, x.x) === key && x.value && unparen(x.value).kind === 'Ident') {
+        const o = pass.types.objectOf(unparen(x.value) as ast.Ident);
+        if (o) rangeVals.set(o, x);
+      }
+      return true;
+    });
+    const isChanOfMap = (e: ast.Expr): boolean => {
+      if (mapOf(e) === key) return true;
+      const x = unparen(e);
+      const o = x.kind === 'Ident' ? pass.types.objectOf(x) : undefined;
+      return !!o && rangeVals.has(o);
+    };
+    // A goroutine started in a loop, sending on its key's channel outside any select.
+    let go: ast.GoStmt | undefined;
+    let send: ast.SendStmt | undefined;
+    for (const g of goStmtsIn(body)) {
+      const lit = unparen(g.call.fun);
+      if (lit.kind !== 'FuncLit' || loopDepthIn(body, g) === 0) continue;
+      walkSameFunc(lit.body, (y) => {
+        if (send) return false;
+        if (y.kind === 'SelectStmt') return false;
+        if (y.kind === 'SendStmt' && isChanOfMap(y.chan)) send = y;
+        return true;
+      });
+      if (send) {
+        go = g;
+        break;
+      }
+    }
+    if (!go || !send) continue;
+    // The receive loop over the map, after the goroutines, left early.
+    const g = cfgOf(pass, fn);
+    if (!g) continue;
+    let leave: ast.Node | undefined;
+    for (const [, r] of rangeVals) {
+      if (nodePos(r) < nodeEnd(go)) continue;
+      const receives = nodeContains(r.body, (y) => y.kind === 'UnaryExpr' && y.op === '<-' && isChanOfMap(y.x));
+      if (!receives) continue;
+      const early = g.loopExits(r).exits.find((e) => e.via?.kind === 'ReturnStmt' || (e.via?.kind === 'BranchStmt' && (e.via as ast.BranchStmt).tok === 'break'));
+      if (early?.via) {
+        leave = early.via;
+        break;
+      }
+    }
+    if (!leave) continue;
+    const fname = funcName(file, fn);
+    const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
+    pass.report({
+      node: go,
+      file,
+      ...(handler ? { severity: 'critical' as const } : {}),
+      message: `${fname} gives each key of ${m.id.name} its own unbuffered channel, and ${goroutineText(file, go)} sends once on its key's channel (line ${lineOf(file, send)}); the loop receiving from them can leave on line ${lineOf(file, leave)} before it has received from every channel, and then the goroutines of the keys not yet received from block forever on their sends: one leaked goroutine per such key; give each channel a buffer of one (make(chan T, 1)) or select on ctx.Done() in the sender`,
+      related: [
+        { node: send, message: 'each goroutine blocks here when its channel is never received from' },
+        { node: leave, message: 'leaves before receiving from every channel' },
+      ],
+    });
+  }
+}
+
 function run(pass: Pass): void {
   for (const file of pass.files) {
     // A method named Go is called as `x.Go(...)`: a file without ".Go" in its text has none.
@@ -859,6 +980,7 @@ function run(pass: Pass): void {
       if (!file.inspector.contains(fn, ['GoStmt']) && !(mayCallGo && callsMethodGo(fn)) && !(mayCallAfter && fn.body && afterFuncLaunches(pass, fn.body).length > 0)) return;
       const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
       check(pass, file, fn, enclosing);
+      checkChanMap(pass, file, fn, enclosing);
     });
   }
 }
