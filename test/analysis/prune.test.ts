@@ -193,7 +193,13 @@ type T struct{ n int }
 func (t *T) Get() int { return t.n }
 func add(a, b int) int { return a + b }
 `;
-  assert.deepEqual(stats(plain), { bodies: 2, pruned: 2, empty: true });
+  // The field accessor's body stays (rules ask which field a call of it gives), and it does not
+  // keep the package from being empty.
+  const plainFile = parseFile('p.go', plain).file;
+  assert.deepEqual(pruneBodies([plainFile], needs), { bodies: 2, pruned: 1, empty: true });
+  const bodyOf = (name: string) => plainFile.decls!.find((d) => d.kind === 'FuncDecl' && d.name.name === name) as { body: { list: unknown[] | null } };
+  assert.equal(bodyOf('Get').body.list?.length, 1);
+  assert.equal(bodyOf('add').body.list, null);
   // A function literal in a package-level initializer is not a function declaration's body.
   const lit = `package p
 
