@@ -115,6 +115,8 @@ interface Body {
    * on such a field can wait for is asked package-wide.
    */
   chanFields: string[] | undefined;
+  /** Fields set to a source as a value (`&app{exit: os.Exit}`, `a.exit = os.Exit`): calls through them are that source. */
+  sourceAliases?: string[];
   /** Channel fields the body sends on, receives from or ranges over (`s.done <- x`, `<-s.done`). */
   chanUses: string[] | undefined;
   /** The same, inside the body's defer statements. */
@@ -188,6 +190,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
   let chainDefer = false;
   let callsParam = false;
   let assignedFields: [string, string][] | undefined;
+  let sourceAliases: string[] | undefined;
   let chanFields: string[] | undefined;
   let chanUses: string[] | undefined;
   let deferChanUses: string[] | undefined;
@@ -244,6 +247,10 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     if (k === 'CallExpr') {
       const f = (n as ast.CallExpr).fun;
       if (f.kind === 'Ident' && params.has(f.name)) callsParam = true;
+    } else if (k === 'KeyValueExpr') {
+      const kv = n as ast.KeyValueExpr;
+      const v = kv.value.kind === 'SelectorExpr' ? kv.value.sel.name : kv.value.kind === 'Ident' ? kv.value.name : undefined;
+      if (kv.key.kind === 'Ident' && v !== undefined && needs.sourceNames.has(v)) (sourceAliases ??= []).push(kv.key.name);
     } else if (k === 'AssignStmt' && (n as ast.AssignStmt).tok === '=') {
       const a = n as ast.AssignStmt;
       if (a.lhs.length === a.rhs.length) {
@@ -251,6 +258,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
           const l = a.lhs[i]!;
           if (l.kind !== 'SelectorExpr') continue;
           const r = a.rhs[i]!;
+          if (r.kind === 'SelectorExpr' && needs.sourceNames.has(r.sel.name)) (sourceAliases ??= []).push(l.sel.name);
           if (r.kind === 'SelectorExpr') (assignedFields ??= []).push([l.sel.name, r.sel.name]);
           else if (r.kind === 'CallExpr' && watchChans && isChanMake(r)) (chanFields ??= []).push(l.sel.name);
         }
@@ -342,7 +350,7 @@ function scanBody(decl: ast.FuncDecl, body: ast.BlockStmt, needs: CombinedNeeds)
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields, returnsLit, chanFields, chanUses, deferChanUses };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields, returnsLit, chanFields, chanUses, deferChanUses, ...(sourceAliases ? { sourceAliases } : {}) };
 }
 
 /**
@@ -375,7 +383,31 @@ function structFieldsOf(files: readonly ast.File[]): Map<string, Set<string>> {
   return out;
 }
 
-/** A body that only returns a selector or its address (`return &ix.mu`, `return c.conn`). */
+/**
+ * Package variables holding a source as a value (`var exit = os.Exit`, swapped out by tests): a
+ * call through one is that source, so the variable's name is one too.
+ */
+function withSourceAliases(files: readonly ast.File[], needs: CombinedNeeds): CombinedNeeds {
+  let extra: Set<string> | undefined;
+  for (const f of files) {
+    for (const d of f.decls ?? []) {
+      if (d.kind !== 'GenDecl' || d.tok !== 'var') continue;
+      for (const spec of d.specs ?? []) {
+        if (spec.kind !== 'ValueSpec' || !spec.values) continue;
+        spec.names.forEach((id, i) => {
+          let v = spec.values![i];
+          while (v?.kind === 'ParenExpr') v = v.x;
+          const name = v?.kind === 'SelectorExpr' ? v.sel.name : v?.kind === 'Ident' ? v.name : undefined;
+          if (name !== undefined && needs.sourceNames.has(name) && !needs.sourceNames.has(id.name)) (extra ??= new Set()).add(id.name);
+        });
+      }
+    }
+  }
+  if (!extra) return needs;
+  return { ...needs, sourceNames: new Set([...needs.sourceNames, ...extra]) };
+}
+
+/** A body that only returns a selector or its address/** A body that only returns a selector or its address (`return &ix.mu`, `return c.conn`). */
 function fieldAccessor(body: ast.BlockStmt): boolean {
   const list = body.list ?? [];
   if (list.length !== 1 || list[0]!.kind !== 'ReturnStmt') return false;
@@ -392,13 +424,18 @@ function fieldAccessor(body: ast.BlockStmt): boolean {
  * the needs given: their BlockStmt keeps its braces and gets an empty list, as in a file parsed
  * for its declarations only.
  */
-export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): PruneStats {
+export function pruneBodies(files: readonly ast.File[], needsIn: CombinedNeeds): PruneStats {
+  const needs = withSourceAliases(files, needsIn);
   const bodies: Body[] = [];
   for (const f of files) {
     for (const d of f.decls ?? []) {
       if (d.kind === 'FuncDecl' && d.body && d.body.list) bodies.push(scanBody(d, d.body, needs));
     }
   }
+  // A field set to a source as a value makes calls through it (`a.exit(1)`) sources too.
+  const aliases = new Set<string>();
+  for (const b of bodies) for (const a of b.sourceAliases ?? []) aliases.add(a);
+  if (aliases.size > 0) for (const b of bodies) if (!b.source) for (const a of aliases) if (b.names.has(a)) { b.source = true; break; }
   const byName = new Map<string, Body[]>();
   for (const b of bodies) {
     const list = byName.get(b.decl.name.name);
@@ -573,17 +610,23 @@ export function pruneBodies(files: readonly ast.File[], needs: CombinedNeeds): P
     if (!more) break;
   }
   let pruned = 0;
-  let accessors = 0;
+  let keptSmall = 0;
   for (const b of bodies) {
     if (b.kept) continue;
+    // Where an exit (or another source) is stored in a field (`&app{exit: os.Exit}`): rules ask
+    // package-wide what the field holds.
+    if (b.sourceAliases) {
+      keptSmall++;
+      continue;
+    }
     // A field accessor (`func (ix *Index) lock() *sync.Mutex { return &ix.mu }`) stays: rules ask
     // which field a call of it gives, and it costs next to nothing.
     if (fieldAccessor(b.body)) {
-      accessors++;
+      keptSmall++;
       continue;
     }
     b.body.list = null;
     pruned++;
   }
-  return { bodies: bodies.length, pruned, empty: pruned + accessors === bodies.length && !subjectOutsideBodies(files, needs) };
+  return { bodies: bodies.length, pruned, empty: pruned + keptSmall === bodies.length && !subjectOutsideBodies(files, needs) };
 }

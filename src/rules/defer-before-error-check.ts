@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import { HTTP_REQUEST_CALLS, RELEASE_METHODS } from './catalog.js';
-import { callGraphOf, unconditionalParts, callsMethodNamed, deferNeeds, callName, exitAliases, processExit, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
+import { exitFieldAliases, exitGraph, unconditionalParts, callsMethodNamed, deferNeeds, callName, exitAliases, processExit, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'defer-before-error-check';
 
@@ -322,13 +322,16 @@ function fallsThrough(list: readonly ast.Stmt[] | null | undefined, exits: (c: a
 
 /** Whether a call ends the process or the goroutine: a helper that always exits, or an exit held in a local variable. */
 function exitTest(pass: Pass): (c: ast.CallExpr) => boolean {
-  const g = callGraphOf(pass);
+  // With exits held in variables (`var exit = os.Exit`) and the helpers reaching them (`die`).
+  const g = exitGraph(pass);
   return (call) => {
     const n = g.calleeOf(call);
     if (n && g.alwaysExits(n)) return true;
-    // An exit called through a local variable (`fatal := logger.Fatalf; ...; fatal("lock: %v", err)`).
+    // An exit called through a variable (`fatal := logger.Fatalf; ...; fatal("lock: %v", err)`)
+    // or a field (`&app{exit: os.Exit}`, then `a.exit(1)`).
     const f = unparen(call.fun);
-    const file = f.kind === 'Ident' && exitAliases(pass).has(f.name) ? pass.fileOf(call) : undefined;
+    const alias = (f.kind === 'Ident' && exitAliases(pass).has(f.name)) || (f.kind === 'SelectorExpr' && exitFieldAliases(pass).has(f.sel.name));
+    const file = alias ? pass.fileOf(call) : undefined;
     return !!file && !!processExit(pass, file, call);
   };
 }

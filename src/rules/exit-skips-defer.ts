@@ -6,56 +6,13 @@ import type * as ast from '../syntax/ast.js';
 import { forEachChild, pos as nodePos, unparen } from '../syntax/nodes.js';
 import { NOPOS } from '../syntax/ast.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
-import { calledName, shortNameOf, type CallGraph } from '../types/callgraph.js';
+import type { CallGraph } from '../types/callgraph.js';
 import type { CFG } from '../types/cfg.js';
 import { docUrl } from '../findings/model.js';
-import { EVENT_SENDERS, EXIT_FUNCTIONS, HARMLESS_AT_EXIT } from './catalog.js';
-import { callGraphOf, callName, configuredExits, exitAliases, nameWords, funcName, isRecoverCall, lineOf, processExit, sameExpr, textOf, definingValue, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
+import { HARMLESS_AT_EXIT } from './catalog.js';
+import { callName, exitGraph, fileOfExitCall, nameWords, funcName, isRecoverCall, lineOf, processExit, sameExpr, textOf, definingValue, deferNeeds, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'exit-skips-defer';
-
-/** The package call graph with process exits (and helpers that always reach one) as no-return calls. */
-const graphs = new WeakMap<readonly PassFile[], CallGraph>();
-
-/** Calls named otherwise cannot end the process: they are not resolved at all. */
-function exitNames(pass: Pass): Set<string> {
-  // Also local variables holding an exit (`fatal := logger.Fatalf`).
-  return new Set([...[...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf), ...exitAliases(pass)]);
-}
-
-const exitFiles = new WeakMap<readonly PassFile[], Map<ast.CallExpr, PassFile>>();
-
-/** The file of a call named like an exit, from one pass over the package's calls (Pass.fileOf for others). */
-function fileOfExitCall(pass: Pass, call: ast.CallExpr): PassFile | undefined {
-  let m = exitFiles.get(pass.files);
-  if (!m) {
-    const names = exitNames(pass);
-    const found = new Map<ast.CallExpr, PassFile>();
-    for (const f of pass.files) {
-      f.inspector.preorder(['CallExpr'], (c) => {
-        const n = calledName(c);
-        if (n !== undefined && names.has(n)) found.set(c, f);
-      });
-    }
-    exitFiles.set(pass.files, (m = found));
-  }
-  return m.get(call) ?? pass.fileOf(call);
-}
-
-function exitGraph(pass: Pass): CallGraph {
-  let g = graphs.get(pass.files);
-  if (!g) {
-    g = callGraphOf(pass).withNoReturn({
-      noReturnNames: exitNames(pass),
-      noReturn: (call) => {
-        const file = fileOfExitCall(pass, call);
-        return !!file && !!processExit(pass, file, call);
-      },
-    });
-    graphs.set(pass.files, g);
-  }
-  return g;
-}
 
 interface ExitSite {
   call: ast.CallExpr;

@@ -7,7 +7,7 @@ import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '
 import type { BodyMatch, BodyNeeds, Pass, PassFile } from '../analysis/analyzer.js';
 import type { RuleOptions } from '../analysis/options.js';
 import type { Callee, Type } from '../types/api.js';
-import { buildCallGraph, DEFAULT_NO_RETURN, type CallGraph, type FuncNode as GraphNode } from '../types/callgraph.js';
+import { buildCallGraph, calledName, DEFAULT_NO_RETURN, shortNameOf, type CallGraph, type FuncNode as GraphNode } from '../types/callgraph.js';
 import { buildCFG, nodeContains, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import { EVENT_SENDERS, EXIT_FUNCTIONS, FATAL_EVENT_SOURCES } from './catalog.js';
 import { BLOCKING_CALLS, DEADLINE_CONTEXTS, HANDLER_PARAMS, MUTEX_METHODS, WAIT_CALLS, type LockMethod } from './catalog.js';
@@ -2872,6 +2872,14 @@ export function configuredExits(pass: Pass): ReadonlySet<string> {
 export function processExit(pass: Pass, file: PassFile, call: ast.CallExpr): { name: string; typed: boolean } | undefined {
   // A local variable holding an exit as a value (`fatal := logger.Fatalf`, then `fatal(...)`).
   const fun = unparen(call.fun);
+  // A field holding one (`&app{exit: os.Exit}`, then `a.exit(1)`).
+  if (fun.kind === 'SelectorExpr') {
+    const alias = exitFieldAliases(pass).get(fun.sel.name);
+    if (alias) {
+      const c = pass.types.callee(call);
+      if (!c || c.kind === 'funcvalue') return alias;
+    }
+  }
   if (fun.kind === 'Ident' && exitAliases(pass).has(fun.name)) {
     const v = definingValue(pass, fun);
     if (v) {
@@ -2922,21 +2930,73 @@ export function exitAliases(pass: Pass): ReadonlySet<string> {
   let set = exitAliasCache.get(pass.files);
   if (set) return set;
   set = new Set();
+  // Package variables replaced by something else in the non-test code (`exit = func(int) {}`):
+  // not always an exit. Tests swapping one out (`var exit = os.Exit`, replaced in a test) do not count.
+  const replaced = new Set<string>();
   for (const f of pass.files) {
-    f.inspector.preorder(['AssignStmt'], (a) => {
+    f.inspector.preorder(['AssignStmt', 'ValueSpec'], (a) => {
+      if (a.kind === 'ValueSpec') {
+        // `var exit = os.Exit` at package level, or in a function.
+        a.names.forEach((id, i) => {
+          const r = a.values?.[i] ? unparen(a.values[i]!) : undefined;
+          if (r && (r.kind === 'SelectorExpr' || r.kind === 'Ident') && exitValue(pass, f, r)) set!.add(id.name);
+        });
+        return;
+      }
       if (a.lhs.length !== a.rhs.length) return;
       a.lhs.forEach((l, i) => {
         const id = unparen(l);
         const r = unparen(a.rhs[i]!);
-        if (id.kind === 'Ident' && (r.kind === 'SelectorExpr' || r.kind === 'Ident') && exitValue(pass, f, r)) set!.add(id.name);
+        if (id.kind !== 'Ident') return;
+        if ((r.kind === 'SelectorExpr' || r.kind === 'Ident') && exitValue(pass, f, r)) set!.add(id.name);
+        else if (a.tok === '=' && !f.test && pass.types.objectOf(id)?.varKind === 'package') replaced.add(id.name);
       });
     });
   }
+  for (const n of replaced) set.delete(n);
   exitAliasCache.set(pass.files, set);
   return set;
 }
 
+const exitFieldCache = new WeakMap<readonly PassFile[], Map<string, { name: string; typed: boolean }>>();
+
 /**
+ * Fields the package sets to an exit function value (`&app{exit: os.Exit}`, `a.exit = os.Exit`)
+ * and to nothing else outside its tests: calls through them end the process.
+ */
+export function exitFieldAliases(pass: Pass): ReadonlyMap<string, { name: string; typed: boolean }> {
+  let m = exitFieldCache.get(pass.files);
+  if (m) return m;
+  m = new Map();
+  const other = new Set<string>();
+  const note = (f: PassFile, field: string, v: ast.Expr) => {
+    const r = unparen(v);
+    const e = r.kind === 'SelectorExpr' || r.kind === 'Ident' ? exitValue(pass, f, r) : undefined;
+    if (e) m!.set(field, e);
+    else if (!f.test) other.add(field);
+  };
+  for (const f of pass.files) {
+    if (!bytesContain(f.source.bytes, 'Exit') && !bytesContain(f.source.bytes, 'Fatal')) continue;
+    f.inspector.preorder(['KeyValueExpr', 'AssignStmt'], (x) => {
+      if (x.kind === 'KeyValueExpr') {
+        if (unparen(x.key).kind === 'Ident') note(f, (unparen(x.key) as ast.Ident).name, x.value);
+        return;
+      }
+      if (x.lhs.length !== x.rhs.length) return;
+      x.lhs.forEach((l, i) => {
+        const t = unparen(l);
+        if (t.kind === 'SelectorExpr') note(f, t.sel.name, x.rhs[i]!);
+      });
+    });
+  }
+  // Set to an exit only: a field also given other values may not end the process.
+  for (const k of other) m.delete(k);
+  exitFieldCache.set(pass.files, m);
+  return m;
+}
+
+/**
+ * For a method call `v.M()` whose callee the types cannot name/**
  * For a method call `v.M()` whose callee the types cannot name (a type from a package that is not
  * loaded), the qualified name from v's declared type in the source: a parameter, result, receiver or
  * `var v T` written as `*pkg.T` or `pkg.T` gives `(*path.T).M` or `(path.T).M`.
@@ -3376,3 +3436,48 @@ export function exhaustiveSwitchMisses(pass: Pass, cfg: CFG): ReadonlySet<Block>
   exhaustiveCache.set(cfg, out);
   return out;
 }
+
+/** The package call graph with process exits (and helpers that always reach one) as no-return calls. */
+const exitGraphs = new WeakMap<readonly PassFile[], CallGraph>();
+
+/** Calls named otherwise cannot end the process: they are not resolved at all. */
+export function exitNames(pass: Pass): Set<string> {
+  // Also local variables holding an exit (`fatal := logger.Fatalf`).
+  return new Set([...[...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf), ...exitAliases(pass), ...exitFieldAliases(pass).keys()]);
+}
+
+const exitFiles = new WeakMap<readonly PassFile[], Map<ast.CallExpr, PassFile>>();
+
+/** The file of a call named like an exit, from one pass over the package's calls (Pass.fileOf for others). */
+export function fileOfExitCall(pass: Pass, call: ast.CallExpr): PassFile | undefined {
+  let m = exitFiles.get(pass.files);
+  if (!m) {
+    const names = exitNames(pass);
+    const found = new Map<ast.CallExpr, PassFile>();
+    for (const f of pass.files) {
+      f.inspector.preorder(['CallExpr'], (c) => {
+        const n = calledName(c);
+        if (n !== undefined && names.has(n)) found.set(c, f);
+      });
+    }
+    exitFiles.set(pass.files, (m = found));
+  }
+  return m.get(call) ?? pass.fileOf(call);
+}
+
+/** Shared by the rules that ask whether a path ends the process (exit-skips-defer, defer-before-error-check). */
+export function exitGraph(pass: Pass): CallGraph {
+  let g = exitGraphs.get(pass.files);
+  if (!g) {
+    g = callGraphOf(pass).withNoReturn({
+      noReturnNames: exitNames(pass),
+      noReturn: (call) => {
+        const file = fileOfExitCall(pass, call);
+        return !!file && !!processExit(pass, file, call);
+      },
+    });
+    exitGraphs.set(pass.files, g);
+  }
+  return g;
+}
+
