@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-UTPIRRCX.js";
+} from "./chunk-T7XN2D3Y.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

@@ -3,14 +3,14 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-OTYDV2MP.js";
+} from "./chunk-GEPNIAL7.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QCMHFU2T.js";
+} from "./chunk-4XEAUNMZ.js";
 import {
   docUrl,
   severityRank

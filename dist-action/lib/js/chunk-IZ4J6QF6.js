@@ -14,7 +14,7 @@ import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-OTYDV2MP.js";
+} from "./chunk-GEPNIAL7.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,14 +26,14 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-QSZCCIVP.js";
+} from "./chunk-P25GXFH4.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QCMHFU2T.js";
+} from "./chunk-4XEAUNMZ.js";
 import {
   docUrl
 } from "./chunk-JFWTQ2HV.js";

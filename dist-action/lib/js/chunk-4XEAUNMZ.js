@@ -1150,6 +1150,7 @@ function cfgOf(pass, fn) {
 }
 function varPath(pass, e) {
   const fields = [];
+  let hops = 0;
   for (; ; ) {
     e = unparen(e);
     if (e.kind === "SelectorExpr") {
@@ -1157,7 +1158,18 @@ function varPath(pass, e) {
       e = e.x;
     } else if (e.kind === "StarExpr") e = e.x;
     else if (e.kind === "UnaryExpr" && e.op === "&") e = e.x;
-    else break;
+    else if (e.kind === "CallExpr" && hops < 4) {
+      const field = accessedField(pass, e);
+      if (field === void 0) return void 0;
+      fields.unshift(field);
+      e = unparen(e.fun).x;
+      hops++;
+    } else if (e.kind === "Ident" && hops < 4) {
+      const alias = accessorAlias(pass, e);
+      if (!alias) break;
+      e = alias;
+      hops++;
+    } else break;
   }
   if (e.kind !== "Ident") return void 0;
   const o = pass.types.objectOf(e);
@@ -1168,6 +1180,16 @@ function varPath(pass, e) {
   }
   if (o && o.kind !== "var") return void 0;
   return { name: e.name, decl: o?.decl ?? null, global: o?.varKind === "package", fields };
+}
+function accessorAlias(pass, id) {
+  const o = pass.types.objectOf(id);
+  if (!o || o.kind !== "var" || o.varKind !== "local" || !o.decl) return void 0;
+  const v = definingValue(pass, id);
+  const call = v ? unparen(v) : void 0;
+  if (call?.kind !== "CallExpr" || accessedField(pass, call) === void 0) return void 0;
+  const file = pass.fileOf(o.decl);
+  const body = file ? innermostFuncBody(file, o.decl) : void 0;
+  return body && !assignsVar(pass, body, o.decl) ? call : void 0;
 }
 function samePath(a, b) {
   if (a.name !== b.name || a.global !== b.global || a.fields.length !== b.fields.length) return false;
@@ -1696,6 +1718,21 @@ function definingValue(pass, id) {
   return table.get(decl);
 }
 var defsCache = /* @__PURE__ */ new WeakMap();
+function accessedField(pass, call) {
+  if ((call.args ?? []).length !== 0 || unparen(call.fun).kind !== "SelectorExpr") return void 0;
+  const decl = pass.types.callee(call)?.decl;
+  if (decl?.kind !== "FuncDecl" || !decl.recv) return void 0;
+  const recv = decl.recv.list?.[0]?.names?.[0]?.name;
+  const list = decl.body?.list ?? [];
+  if (!recv || list.length !== 1 || list[0].kind !== "ReturnStmt") return void 0;
+  const results = list[0].results ?? [];
+  if (results.length !== 1) return void 0;
+  let r = unparen(results[0]);
+  if (r.kind === "UnaryExpr" && r.op === "&") r = unparen(r.x);
+  if (r.kind !== "SelectorExpr") return void 0;
+  const x = unparen(r.x);
+  return x.kind === "Ident" && x.name === recv ? r.sel.name : void 0;
+}
 function ctxBounded(pass, e, depth = 0) {
   e = unparen(e);
   if (depth > 4) return false;
@@ -2375,9 +2412,9 @@ function recoverSites(pass) {
       site.confidence = "medium";
       continue;
     }
-    if (d === "unknown" && !f.deferArg && requestHandler(pass, f.file, f.fn)) {
+    if (d === "unknown" && requestHandler(pass, f.file, f.fn)) {
       site.status = "ineffective";
-      site.reason = "handler";
+      site.reason = f.deferArg ? "defer-arg" : "handler";
       continue;
     }
     if (d === "unknown") {
@@ -2429,7 +2466,7 @@ function recoverSites(pass) {
 }
 function docSaysDeferred(d) {
   const name = d.name.name;
-  return (d.doc?.list ?? []).some((c) => /\b(meant|intended|designed|supposed)\s+to\s+be\s+deferred\b|\b(should|must|can|may)\s+be\s+deferred\b|\b(use|call)\s+(it\s+)?(with|in|via|using)\s+(a\s+)?defer\b/i.test(c.text) || new RegExp(`\\bdefer\\s+([A-Za-z_][\\w]*\\.)*${name}\\(`).test(c.text));
+  return (d.doc?.list ?? []).some((c) => /\b(meant|intended|designed|supposed)\s+to\s+be\s+deferred\b|\b(should|must|can|may)\s+be\s+deferred\b|\b(use|call)\s+(it\s+)?(with|in|via|using)\s+(a\s+)?defer\b|\b(called|used|run|invoked)\s+(as|in|from|with|via|using)\s+(a\s+)?defer(red)?\b/i.test(c.text) || new RegExp(`\\bdefer\\s+([A-Za-z_][\\w]*\\.)*${name}\\(`).test(c.text));
 }
 function callText(file, call) {
   const fun = unparen(call.fun);
@@ -2445,6 +2482,13 @@ function configuredExits(pass) {
 }
 function processExit(pass, file, call) {
   const fun = unparen(call.fun);
+  if (fun.kind === "SelectorExpr") {
+    const alias = exitFieldAliases(pass).get(fun.sel.name);
+    if (alias) {
+      const c2 = pass.types.callee(call);
+      if (!c2 || c2.kind === "funcvalue") return alias;
+    }
+  }
   if (fun.kind === "Ident" && exitAliases(pass).has(fun.name)) {
     const v = definingValue(pass, fun);
     if (v) {
@@ -2485,18 +2529,59 @@ function exitAliases(pass) {
   let set = exitAliasCache.get(pass.files);
   if (set) return set;
   set = /* @__PURE__ */ new Set();
+  const replaced = /* @__PURE__ */ new Set();
   for (const f of pass.files) {
-    f.inspector.preorder(["AssignStmt"], (a) => {
+    f.inspector.preorder(["AssignStmt", "ValueSpec"], (a) => {
+      if (a.kind === "ValueSpec") {
+        a.names.forEach((id, i) => {
+          const r = a.values?.[i] ? unparen(a.values[i]) : void 0;
+          if (r && (r.kind === "SelectorExpr" || r.kind === "Ident") && exitValue(pass, f, r)) set.add(id.name);
+        });
+        return;
+      }
       if (a.lhs.length !== a.rhs.length) return;
       a.lhs.forEach((l, i) => {
         const id = unparen(l);
         const r = unparen(a.rhs[i]);
-        if (id.kind === "Ident" && (r.kind === "SelectorExpr" || r.kind === "Ident") && exitValue(pass, f, r)) set.add(id.name);
+        if (id.kind !== "Ident") return;
+        if ((r.kind === "SelectorExpr" || r.kind === "Ident") && exitValue(pass, f, r)) set.add(id.name);
+        else if (a.tok === "=" && !f.test && pass.types.objectOf(id)?.varKind === "package") replaced.add(id.name);
       });
     });
   }
+  for (const n of replaced) set.delete(n);
   exitAliasCache.set(pass.files, set);
   return set;
+}
+var exitFieldCache = /* @__PURE__ */ new WeakMap();
+function exitFieldAliases(pass) {
+  let m = exitFieldCache.get(pass.files);
+  if (m) return m;
+  m = /* @__PURE__ */ new Map();
+  const other = /* @__PURE__ */ new Set();
+  const note = (f, field, v) => {
+    const r = unparen(v);
+    const e = r.kind === "SelectorExpr" || r.kind === "Ident" ? exitValue(pass, f, r) : void 0;
+    if (e) m.set(field, e);
+    else if (!f.test) other.add(field);
+  };
+  for (const f of pass.files) {
+    if (!bytesContain(f.source.bytes, "Exit") && !bytesContain(f.source.bytes, "Fatal")) continue;
+    f.inspector.preorder(["KeyValueExpr", "AssignStmt"], (x) => {
+      if (x.kind === "KeyValueExpr") {
+        if (unparen(x.key).kind === "Ident") note(f, unparen(x.key).name, x.value);
+        return;
+      }
+      if (x.lhs.length !== x.rhs.length) return;
+      x.lhs.forEach((l, i) => {
+        const t = unparen(l);
+        if (t.kind === "SelectorExpr") note(f, t.sel.name, x.rhs[i]);
+      });
+    });
+  }
+  for (const k of other) m.delete(k);
+  exitFieldCache.set(pass.files, m);
+  return m;
 }
 function declaredMethodName(pass, file, call) {
   const fun = unparen(call.fun);
@@ -2838,6 +2923,40 @@ function exhaustiveSwitchMisses(pass, cfg) {
   exhaustiveCache.set(cfg, out);
   return out;
 }
+var exitGraphs = /* @__PURE__ */ new WeakMap();
+function exitNames(pass) {
+  return /* @__PURE__ */ new Set([...[...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf), ...exitAliases(pass), ...exitFieldAliases(pass).keys()]);
+}
+var exitFiles = /* @__PURE__ */ new WeakMap();
+function fileOfExitCall(pass, call) {
+  let m = exitFiles.get(pass.files);
+  if (!m) {
+    const names = exitNames(pass);
+    const found = /* @__PURE__ */ new Map();
+    for (const f of pass.files) {
+      f.inspector.preorder(["CallExpr"], (c) => {
+        const n = calledName(c);
+        if (n !== void 0 && names.has(n)) found.set(c, f);
+      });
+    }
+    exitFiles.set(pass.files, m = found);
+  }
+  return m.get(call) ?? pass.fileOf(call);
+}
+function exitGraph(pass) {
+  let g = exitGraphs.get(pass.files);
+  if (!g) {
+    g = callGraphOf(pass).withNoReturn({
+      noReturnNames: exitNames(pass),
+      noReturn: (call) => {
+        const file = fileOfExitCall(pass, call);
+        return !!file && !!processExit(pass, file, call);
+      }
+    });
+    exitGraphs.set(pass.files, g);
+  }
+  return g;
+}
 
 // src/rules/defer-in-loop.ts
 var ID = "defer-in-loop";
@@ -3116,27 +3235,43 @@ function resultWorkAtExit(pass, fn, d) {
   });
   return sets && !releases2;
 }
-function rollbackOnFailure(pass, fn, d) {
+function rollbackOnFailure(pass, fn, d, loop) {
   const fun = unparen(d.call.fun);
   const lit = fun.kind === "FuncLit" ? fun : fun.kind === "Ident" ? callGraphOf(pass).calleeOf(d.call)?.lit : void 0;
   if (!lit || lit.kind !== "FuncLit") return false;
   const results = new Set((fn.type.results?.list ?? []).flatMap((f) => (f.names ?? []).filter((n) => n.name !== "_")).map((n) => pass.types.objectOf(n) ?? n.name));
-  if (results.size === 0) return false;
   const isResult = (e) => {
     const x = unparen(e);
-    return x.kind === "Ident" && results.has(pass.types.objectOf(x) ?? x.name);
+    if (x.kind !== "Ident") return false;
+    if (results.has(pass.types.objectOf(x) ?? x.name)) return true;
+    const o = pass.types.objectOf(x);
+    if (!o?.decl || isErrorTyped(pass, x) !== true) return false;
+    const at = pos(o.decl);
+    return at >= pos(fn.body) && at < pos(loop) && at < end(fn.body);
   };
+  const isNil3 = (e) => unparen(e).kind === "Ident" && unparen(e).name === "nil";
   const testsFailure = (c) => {
     const x = unparen(c);
     if (x.kind !== "BinaryExpr") return false;
     if (x.op === "&&") return testsFailure(x.x) || testsFailure(x.y);
     if (x.op !== "!=") return false;
-    const nilY = unparen(x.y).kind === "Ident" && unparen(x.y).name === "nil";
-    const nilX = unparen(x.x).kind === "Ident" && unparen(x.x).name === "nil";
-    return nilY && isResult(x.x) || nilX && isResult(x.y);
+    return isNil3(x.y) && isResult(x.x) || isNil3(x.x) && isResult(x.y);
+  };
+  const testsSuccess = (c) => {
+    const x = unparen(c);
+    if (x.kind !== "BinaryExpr") return false;
+    if (x.op === "||") return testsSuccess(x.x) || testsSuccess(x.y);
+    if (x.op !== "==") return false;
+    return isNil3(x.y) && isResult(x.x) || isNil3(x.x) && isResult(x.y);
   };
   const list = lit.body.list ?? [];
-  return list.length > 0 && list.every((st) => st.kind === "IfStmt" && !st.init && st.else === null && testsFailure(st.cond));
+  if (list.length === 0) return false;
+  const first = list[0];
+  if (first.kind === "IfStmt" && !first.init && first.else === null && testsSuccess(first.cond)) {
+    const b = first.body.list ?? [];
+    if (b.length === 1 && b[0].kind === "ReturnStmt" && !b[0].results?.length) return true;
+  }
+  return list.every((st) => st.kind === "IfStmt" && !st.init && st.else === null && testsFailure(st.cond));
 }
 function waitsAfter(pass, file, body, loop) {
   const list = listHolding(body, loop);
@@ -3455,6 +3590,11 @@ function keyedLookup(pass, id, loop) {
   }
   return call;
 }
+function fixedAccessorValue(pass, id, loop) {
+  const v = definingValue(pass, id);
+  const call = v ? unparen(v) : void 0;
+  return call?.kind === "CallExpr" && accessedField(pass, call) !== void 0 && receiverOutside(pass, call, loop);
+}
 function receiverOutside(pass, call, loop) {
   const f = unparen(call.fun);
   const root = f.kind === "SelectorExpr" ? rootIdent(f.x) : void 0;
@@ -3569,6 +3709,38 @@ function helperLockAll(pass, file, loop, d) {
   });
   return found;
 }
+function setupNowTeardownAtExit(file, loop, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== "Ident" && fun.kind !== "SelectorExpr") return false;
+  const name = textOf(file, fun);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found || x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
+    if (x.kind === "ExprStmt" && unparen(x.x).kind === "CallExpr") {
+      const f = unparen(unparen(x.x).fun);
+      if ((f.kind === "Ident" || f.kind === "SelectorExpr") && textOf(file, f) === name) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function reportsToTest(pass, d) {
+  const fun = unparen(d.call.fun);
+  const calls = [];
+  if (fun.kind === "FuncLit") {
+    const list = fun.body.list ?? [];
+    if (list.length === 0 || !list.every((st) => st.kind === "ExprStmt" && unparen(st.x).kind === "CallExpr")) return false;
+    for (const st of list) calls.push(unparen(st.x));
+  } else calls.push(d.call);
+  return calls.every((c) => {
+    const f = unparen(c.fun);
+    if (f.kind !== "SelectorExpr") return false;
+    let t = pass.types.typeOf(f.x);
+    if (t?.kind === "pointer") t = t.elem;
+    if (t?.kind === "named" && t.pkg === "testing" && (t.name === "T" || t.name === "B" || t.name === "F" || t.name === "TB")) return /^(Error|Errorf|Fail|Skip|Skipf|SkipNow|Log|Logf)$/.test(f.sel.name);
+    return false;
+  });
+}
 function perIterationMutex(pass, loop, mutex) {
   const from = pos(loop);
   const to = end(loop);
@@ -3577,7 +3749,7 @@ function perIterationMutex(pass, loop, mutex) {
     if (found) return false;
     if (x.kind === "Ident") {
       const d = pass.types.objectOf(x)?.decl;
-      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x, loop)) found = true;
+      if (d && from <= d.namePos && d.namePos < to && !keyedLookup(pass, x, loop) && !fixedAccessorValue(pass, x, loop)) found = true;
     }
     return true;
   });
@@ -3607,7 +3779,7 @@ function run(pass) {
       const fn = enclosingFunc(stack);
       if (fn && runsAtMostOnce(pass, fn, d, loops[loops.length - 1], stack)) return;
       if (fn && releasedInIteration(pass, fn, d)) return;
-      if (fn && rollbackOnFailure(pass, fn, d)) return;
+      if (fn && rollbackOnFailure(pass, fn, d, loops[loops.length - 1])) return;
       if (fn && resultWorkAtExit(pass, fn, d)) return;
       if (postponedOnOneBranch(file, loop, d)) return;
       if (restoresIterationChange(file, loop, d) || restoresThroughSetter(pass, file, d) || redoesUndone(file, loop, d) || removesFromRanged(file, loop, d)) return;
@@ -3666,6 +3838,8 @@ function run(pass) {
         }
       }
       if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
+      if (fn?.body && setupNowTeardownAtExit(file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
+      if (reportsToTest(pass, d)) return;
       const held = describeRelease(pass, file, d);
       const acq = held ? acquisitionOf(pass, file, loop, held, at) : void 0;
       if (held && acq) {
@@ -4133,6 +4307,7 @@ function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) 
   const inGroup = group || marksDone2(s.target.fn.body) || deferredLits.some((l) => marksDone2(l.body)) || (go.call.args ?? []).some((a) => unparen(a).kind === "UnaryExpr");
   return (n) => {
     if (drains.has(n) || rangeOps.has(n) || n === allReceived || n === allSignalled) return true;
+    if (inGroup && n.kind === "ExprStmt" && waitsThroughHelper(pass, n.x)) return true;
     return nodeContains(n, (y) => {
       if (y.kind === "CallExpr" && inGroup && isWaitCall(pass, file, y)) return true;
       if (y.kind === "CallExpr" && helperDrains(pass, y, key)) return true;
@@ -4142,6 +4317,28 @@ function syncEntries(pass, file, fn, g, go, at, s, key, senders, group = false) 
       return !many && s.signals.some((k) => sameRefKey(r, k));
     });
   };
+}
+function waitsThroughHelper(pass, e) {
+  const x = unparen(e);
+  if (x.kind !== "UnaryExpr" || x.op !== "<-") return false;
+  const call = unparen(x.x);
+  if (call.kind !== "CallExpr") return false;
+  const decl = pass.types.callee(call)?.decl;
+  const body = decl?.body;
+  if (!body) return false;
+  const file = pass.fileOf(decl);
+  if (!file) return false;
+  let waits = false;
+  let closes = false;
+  inspect(body, (y) => {
+    if (y.kind === "CallExpr") {
+      if (isWaitCall(pass, file, y)) waits = true;
+      const f = unparen(y.fun);
+      if (f.kind === "Ident" && f.name === "close" && pass.types.objectOf(f)?.kind !== "var") closes = true;
+    }
+    return true;
+  });
+  return waits && closes;
 }
 function afterReceives(body, isReceive, count2) {
   let n = 0;
@@ -4799,6 +4996,43 @@ function writesOf(pass, fn, v) {
   if (!w) byVar.set(key, w = computeWritesOf(pass, fn, v));
   return w;
 }
+function continuesValue(pass, call, v) {
+  const isV = (e) => {
+    let x = unparen(e);
+    for (; ; ) {
+      if (x.kind === "UnaryExpr" && x.op === "&") x = unparen(x.x);
+      else if (x.kind === "StarExpr") x = unparen(x.x);
+      else if (x.kind === "SliceExpr") x = unparen(x.x);
+      else break;
+    }
+    return x.kind === "Ident" && sameVar(pass, x, v);
+  };
+  if ((call.args ?? []).some(isV)) return true;
+  const readOff = (e) => {
+    let x = unparen(e);
+    let read = false;
+    for (; ; ) {
+      if (x.kind === "SelectorExpr") x = unparen(x.x);
+      else if (x.kind === "CallExpr" && (x.args ?? []).length === 0 && unparen(x.fun).kind === "SelectorExpr") x = unparen(unparen(x.fun).x);
+      else break;
+      read = true;
+    }
+    return read && x.kind === "Ident" && sameVar(pass, x, v);
+  };
+  if ((call.args ?? []).some(readOff)) return true;
+  const f = unparen(call.fun);
+  if (f.kind === "SelectorExpr") {
+    const x = unparen(f.x);
+    if (isV(x)) return true;
+    if (x.kind === "CallExpr") return continuesValue(pass, x, v);
+    if (x.kind === "SelectorExpr") {
+      let r = x;
+      while (r.kind === "SelectorExpr") r = unparen(r.x);
+      return isV(r);
+    }
+  }
+  return pass.types.isType(call.fun) && (call.args ?? []).some((a) => unparen(a).kind === "CallExpr" && continuesValue(pass, unparen(a), v));
+}
 function computeWritesOf(pass, fn, v) {
   const out = [];
   if (!fn.body) return out;
@@ -4820,7 +5054,7 @@ function computeWritesOf(pass, fn, v) {
           if (x.tok === ":=" && (decl ? id === decl : true)) return;
           const v1 = x.lhs.length === x.rhs.length ? x.rhs[i] : x.rhs.length === 1 ? x.rhs[0] : void 0;
           const call = !!v1 && unparen(v1).kind === "CallExpr";
-          const fresh = call && !mentions(pass, v1, v);
+          const fresh = call && !continuesValue(pass, unparen(v1), v);
           const derived = !!v1 && !fresh && mentions(pass, v1, v);
           out.push({ node: x, nil: x.lhs.length === x.rhs.length && isNil(pass, v1), fresh, derived });
         });
@@ -5256,6 +5490,56 @@ function deferredWithSameCall(pass, file, fn, d, w, v) {
   });
   return found;
 }
+function pairsWithCallBefore(pass, file, fn, d, x) {
+  const list = listHolding(fn.body, d);
+  const i = list.indexOf(d);
+  const fun = unparen(d.call.fun);
+  const owner = fun.kind === "SelectorExpr" ? textOf(file, fun.x) : fun.kind === "Ident" ? "" : void 0;
+  if (owner === void 0) return false;
+  for (let k = i - 1; k >= 0 && k >= i - 2; k--) {
+    const s = list[k];
+    const e = s.kind === "ExprStmt" ? s.x : s.kind === "AssignStmt" && s.rhs.length === 1 ? s.rhs[0] : s.kind === "IfStmt" && s.init?.kind === "AssignStmt" && s.init.rhs.length === 1 ? s.init.rhs[0] : void 0;
+    const c = e && unparen(e);
+    if (c?.kind !== "CallExpr") continue;
+    const f = unparen(c.fun);
+    const o = f.kind === "SelectorExpr" ? textOf(file, f.x) : f.kind === "Ident" ? "" : void 0;
+    if (o !== owner || f.kind === "Ident" && f.name === fun.name) continue;
+    if ((c.args ?? []).some((a) => unparen(a).kind === "Ident" && sameVar(pass, unparen(a), x))) return true;
+  }
+  return false;
+}
+function fieldWrittenAfter(pass, cfg, fn, d, arg) {
+  if (!cfg || !fn.body) return void 0;
+  let root = arg;
+  while (root.kind === "SelectorExpr") root = unparen(root.x);
+  if (root.kind !== "Ident") return void 0;
+  const o = pass.types.objectOf(root);
+  if (!o || o.kind !== "var" || o.varKind !== "local" && o.varKind !== "param" && o.varKind !== "recv") return void 0;
+  let t = pass.types.typeOf(arg.x);
+  if (t?.kind === "pointer") t = t.elem;
+  const u = underlying(t);
+  if (u?.kind !== "struct" || !u.fields.some((f) => f.name === arg.sel.name)) return void 0;
+  const writes = [];
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "AssignStmt" && x.lhs.some((l) => sameExpr(l, arg))) writes.push(x);
+    else if (x.kind === "IncDecStmt" && sameExpr(x.x, arg)) writes.push(x);
+    else if (x.kind === "AssignStmt" && x.lhs.some((l) => unparen(l).kind === "Ident" && sameVar(pass, unparen(l), root))) writes.length = 0;
+    return true;
+  });
+  for (const w of writes) {
+    const ref = cfg.locate(w);
+    if (!ref) continue;
+    try {
+      if (!cfg.pathExists(d, ref.node, (n) => n === d)) continue;
+      if (pos(w) < pos(d) && cfg.canReach(ref.node, d)) continue;
+      if (!cfg.pathExists(ref.node, "exit", (n) => n === d)) continue;
+      return w;
+    } catch {
+      continue;
+    }
+  }
+  return void 0;
+}
 function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
   const args = d.call.args ?? [];
   if (args.length === 0) return;
@@ -5264,6 +5548,22 @@ function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
   const seen = /* @__PURE__ */ new Set();
   for (const a of args) {
     const x = unparen(a);
+    if (x.kind === "SelectorExpr" && !releasing && unparen(d.call.fun).kind !== "FuncLit" && !saysSnapshot(d.call) && !describesOwnCall(fn, d.call) && !isContext(pass, x) && isErrorTyped(pass, x) !== true) {
+      const key = textOf(file, x);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const w2 = fieldWrittenAfter(pass, cfg, fn, d, x);
+      if (!w2) continue;
+      const wl2 = lineOf(file, w2);
+      pass.report({
+        node: d,
+        file,
+        message: `defer ${text} receives ${key} as it is at the defer statement on line ${deferLine}; ${fname} changes ${key} on line ${wl2}, so the deferred call reports the old value; if the value at exit is meant, defer a closure: ${closureOf(text)}`,
+        confidence: "medium",
+        related: [{ node: w2, message: `${key} changed here` }]
+      });
+      continue;
+    }
     if (x.kind !== "Ident" || x.name === "_" || seen.has(x.name)) continue;
     seen.add(x.name);
     const o = pass.types.objectOf(x);
@@ -5274,6 +5574,7 @@ function checkArgs(pass, file, fn, fname, d, text, deferLine, cfgIn) {
     if (!isErr && (o && o.varKind === "package" || !o && !isLocal(fn, x))) continue;
     if (!isErr && !releasing && (unparen(d.call.fun).kind === "FuncLit" || saysSnapshot(d.call) || isContext(pass, x))) continue;
     if (!isErr && !releasing && o?.varKind === "param" && describesOwnCall(fn, d.call)) continue;
+    if (!isErr && pairsWithCallBefore(pass, file, fn, d, x)) continue;
     const w = writeAfter({ pass, cfg, fn, d, v: x, keepNil: false, freshOnly: !isErr && releasing, skipDerived: !isErr && !releasing });
     if (!w) continue;
     if (!isErr && w.node.kind === "AssignStmt" && deferredWithSameCall(pass, file, fn, d, w.node, x)) continue;
@@ -8928,12 +9229,13 @@ function fallsThrough(list, exits) {
   }
 }
 function exitTest(pass) {
-  const g = callGraphOf(pass);
+  const g = exitGraph(pass);
   return (call) => {
     const n = g.calleeOf(call);
     if (n && g.alwaysExits(n)) return true;
     const f = unparen(call.fun);
-    const file = f.kind === "Ident" && exitAliases(pass).has(f.name) ? pass.fileOf(call) : void 0;
+    const alias = f.kind === "Ident" && exitAliases(pass).has(f.name) || f.kind === "SelectorExpr" && exitFieldAliases(pass).has(f.sel.name);
+    const file = alias ? pass.fileOf(call) : void 0;
     return !!file && !!processExit(pass, file, call);
   };
 }
@@ -9995,7 +10297,7 @@ function check4(pass, file, fn, enclosing) {
     if (deferredCloses(pass, fn.body).some((c) => sameRefKey(c.key, m.key))) continue;
     if (senders.some((x) => nodeContains(x.target.fn.body, (y) => sameRefKey(receivedChan(pass, y, targetSubst(pass, x.target)), m.key)))) continue;
     if (use === "escapes") {
-      checkReturned(pass, file, fn, m, senders);
+      if (!checkReturnedWithout(pass, file, fn, m, senders)) checkReturned(pass, file, fn, m, senders);
       continue;
     }
     const loops = receiveLoops(pass, g, m.key);
@@ -10126,6 +10428,46 @@ function check4(pass, file, fn, enclosing) {
     }
   }
 }
+function checkReturnedWithout(pass, file, fn, m, senders) {
+  if (fn.kind !== "FuncDecl" || !fn.body || senders.length !== 1) return false;
+  const s = senders[0];
+  if (s.target.pkg || s.blocking.length === 0) return false;
+  const g = cfgOf(pass, fn);
+  if (!g || g.loopsContaining(g.locate(s.at).block).length > 0) return false;
+  const senderLits = /* @__PURE__ */ new Set([s.target.fn]);
+  const withIt = /* @__PURE__ */ new Set();
+  let other = false;
+  const visit = (n, parent) => {
+    if (other || senderLits.has(n)) return;
+    if (n.kind === "Ident" && n !== m.id && sameRefKey(refKey(pass, n), m.key)) {
+      if (parent.kind === "ReturnStmt" && (parent.results ?? []).some((r) => unparen(r) === n)) withIt.add(parent);
+      else if (!(s.go.call.args ?? []).some((a) => unparen(a) === n)) other = true;
+      return;
+    }
+    forEachChild(n, (c) => visit(c, n));
+  };
+  forEachChild(fn.body, (c) => visit(c, fn.body));
+  if (other || withIt.size === 0) return false;
+  if ((fn.type.results?.list ?? []).some((f) => (f.names ?? []).length > 0)) return false;
+  const without = (n) => n.kind === "ReturnStmt" && !withIt.has(n);
+  const path = g.findPath(s.at, without, { avoid: (n) => withIt.has(n) });
+  const ret = path?.[path.length - 1]?.nodes.find(without);
+  if (!ret) return false;
+  const fname = funcName(file, fn);
+  const send = s.blocking[0];
+  const typeText = textOf(file, m.make.args[0]);
+  const returns = [...withIt].sort((a, b) => pos(a) - pos(b));
+  pass.report({
+    node: s.go,
+    file,
+    message: `${fname} makes ${chanText(m)} unbuffered and hands it to its caller only by returning it (line ${lineOf(file, returns[0])}), but the return on line ${lineOf(file, ret)} leaves without it after ${goroutineText(file, s.go)} has started: then nobody can ever receive, and the goroutine blocks forever on its send (line ${lineOf(file, send)}), one leaked goroutine per such call; start the goroutine after the checks that can return early, or buffer the channel (make(${typeText}, 1) holds one value) and let the sender stop on ctx.Done()`,
+    related: [
+      { node: ret, message: `returns without ${chanText(m)}` },
+      { node: send, message: "the goroutine blocks here" }
+    ]
+  });
+  return true;
+}
 function checkReturned(pass, file, fn, m, senders) {
   if (fn.kind !== "FuncDecl" || !fn.body || senders.length !== 1) return;
   const s = senders[0];
@@ -10209,6 +10551,113 @@ function callsMethodGo(fn) {
   });
   return found;
 }
+function checkChanMap(pass, file, fn, enclosing) {
+  if (!fn.body || !pass.typesKnown) return;
+  if (fn.kind === "FuncDecl" && !fn.recv && fn.name.name === "main" && pass.pkg.name === "main" && !file.test) return;
+  const body = fn.body;
+  const maps = /* @__PURE__ */ new Map();
+  walkSameFunc(body, (x) => {
+    if (x.kind === "AssignStmt" && x.tok === ":=" && x.lhs.length === 1 && x.rhs.length === 1 && unparen(x.lhs[0]).kind === "Ident") {
+      const id = unparen(x.lhs[0]);
+      const t = pass.types.typeOf(id);
+      const u = t?.kind === "named" ? t.underlying() : t;
+      const e = u?.kind === "map" ? u.elem : void 0;
+      const eu = e?.kind === "named" ? e.underlying() : e;
+      const key = refKey(pass, id);
+      if (eu?.kind === "chan" && key) maps.set(key, { id, stores: 0, other: false });
+    }
+    return true;
+  });
+  if (maps.size === 0) return;
+  const mapOf = (e) => {
+    const x = unparen(e);
+    if (x.kind !== "IndexExpr") return void 0;
+    const k = refKey(pass, x.x);
+    return k && maps.has(k) ? k : void 0;
+  };
+  const uses = (n, parent) => {
+    if (n.kind === "AssignStmt") {
+      n.lhs.forEach((l, i) => {
+        const k = mapOf(l);
+        if (!k) return;
+        const v = n.rhs.length === n.lhs.length ? n.rhs[i] : void 0;
+        if (v && isUnbufferedMake(pass, v)) maps.get(k).stores++;
+        else maps.get(k).other = true;
+      });
+    }
+    if (n.kind === "Ident" && parent) {
+      const k = refKey(pass, n);
+      const m = k ? maps.get(k) : void 0;
+      if (m && n !== m.id) {
+        const ok = parent.kind === "IndexExpr" && parent.x === n || parent.kind === "RangeStmt" && parent.x === n || parent.kind === "CallExpr" && unparen(parent.fun).kind === "Ident" && unparen(parent.fun).name === "len";
+        if (!ok) m.other = true;
+      }
+      return;
+    }
+    forEachChild(n, (c) => uses(c, n));
+  };
+  uses(body, void 0);
+  for (const [key, m] of maps) {
+    if (m.other || m.stores === 0) continue;
+    const rangeVals = /* @__PURE__ */ new Map();
+    walkSameFunc(body, (x) => {
+      if (x.kind === "RangeStmt" && refKey(pass, x.x) === key && x.value && unparen(x.value).kind === "Ident") {
+        const o = pass.types.objectOf(unparen(x.value));
+        if (o) rangeVals.set(o, x);
+      }
+      return true;
+    });
+    const isChanOfMap = (e) => {
+      if (mapOf(e) === key) return true;
+      const x = unparen(e);
+      const o = x.kind === "Ident" ? pass.types.objectOf(x) : void 0;
+      return !!o && rangeVals.has(o);
+    };
+    let go;
+    let send;
+    for (const g2 of goStmtsIn(body)) {
+      const lit = unparen(g2.call.fun);
+      if (lit.kind !== "FuncLit" || loopDepthIn(body, g2) === 0) continue;
+      walkSameFunc(lit.body, (y) => {
+        if (send) return false;
+        if (y.kind === "SelectStmt") return false;
+        if (y.kind === "SendStmt" && isChanOfMap(y.chan)) send = y;
+        return true;
+      });
+      if (send) {
+        go = g2;
+        break;
+      }
+    }
+    if (!go || !send) continue;
+    const g = cfgOf(pass, fn);
+    if (!g) continue;
+    let leave;
+    for (const [, r] of rangeVals) {
+      if (pos(r) < end(go)) continue;
+      const receives = nodeContains(r.body, (y) => y.kind === "UnaryExpr" && y.op === "<-" && isChanOfMap(y.x));
+      if (!receives) continue;
+      const early = g.loopExits(r).exits.find((e) => e.via?.kind === "ReturnStmt" || e.via?.kind === "BranchStmt" && e.via.tok === "break");
+      if (early?.via) {
+        leave = early.via;
+        break;
+      }
+    }
+    if (!leave) continue;
+    const fname = funcName(file, fn);
+    const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
+    pass.report({
+      node: go,
+      file,
+      ...handler ? { severity: "critical" } : {},
+      message: `${fname} gives each key of ${m.id.name} its own unbuffered channel, and ${goroutineText(file, go)} sends once on its key's channel (line ${lineOf(file, send)}); the loop receiving from them can leave on line ${lineOf(file, leave)} before it has received from every channel, and then the goroutines of the keys not yet received from block forever on their sends: one leaked goroutine per such key; give each channel a buffer of one (make(chan T, 1)) or select on ctx.Done() in the sender`,
+      related: [
+        { node: send, message: "each goroutine blocks here when its channel is never received from" },
+        { node: leave, message: "leaves before receiving from every channel" }
+      ]
+    });
+  }
+}
 function run18(pass) {
   for (const file of pass.files) {
     const mayCallGo = pass.typesKnown && sourceMentions(file, ".Go");
@@ -10217,6 +10666,7 @@ function run18(pass) {
       if (!file.inspector.contains(fn, ["GoStmt"]) && !(mayCallGo && callsMethodGo(fn)) && !(mayCallAfter && fn.body && afterFuncLaunches(pass, fn.body).length > 0)) return;
       const enclosing = stack.slice(0, -1).filter(isFunc).reverse();
       check4(pass, file, fn, enclosing);
+      checkChanMap(pass, file, fn, enclosing);
     });
   }
 }
@@ -11930,6 +12380,25 @@ function receivedInPackage(pass, ch) {
   });
   return hasChan(pass, set, ch);
 }
+var awaitedKeys = /* @__PURE__ */ new WeakMap();
+function awaitedAfterRequest(pass, ch) {
+  const set = chanKeySet(awaitedKeys, pass, (add) => {
+    for (const file of pass.files) {
+      file.inspector.preorder(["BlockStmt", "CaseClause", "CommClause"], (b) => {
+        const list = stmtListOf(b) ?? [];
+        for (let i = 1; i < list.length; i++) {
+          const prev = list[i - 1];
+          const st = list[i];
+          if (prev.kind !== "SendStmt") continue;
+          const e = st.kind === "ExprStmt" ? st.x : st.kind === "AssignStmt" && st.rhs.length === 1 ? st.rhs[0] : void 0;
+          const r = e && unparen(e);
+          if (r?.kind === "UnaryExpr" && r.op === "<-" && !sameExpr(r.x, prev.chan)) add(r.x);
+        }
+      });
+    }
+  });
+  return hasChan(pass, set, ch);
+}
 function isSemaphore(pass, e, viaCallers = true) {
   const set = semaphores(pass);
   const k = chanKey(pass, e);
@@ -12510,6 +12979,10 @@ function sitesIn(pass, file, body) {
         if (buf === "unbuffered" && unbuffered(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "high" });
         else if ((buf !== "buffered" || unparen(x.chan).kind === "SelectorExpr") && sentWithWayOut(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until a receiver takes the value (elsewhere the package sends on it in a select with a way out)", confidence: "medium", wayOut: true });
         else if (buf === "unbuffered") {
+          if (awaitedAfterRequest(pass, x.chan)) {
+            stopped = true;
+            return true;
+          }
           if (!servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives from the unbuffered channel", confidence: "medium" });
           else out.push({ node: x, text: textOf(file, x), waits: "blocks until the loop serving the unbuffered channel is free to receive it, and for good once that loop has returned", confidence: "medium", loopServed: true });
         } else if (buf === "unknown" && !receivedInPackage(pass, x.chan) && !servedByLoop(pass, x.chan)) out.push({ node: x, text: textOf(file, x), waits: "blocks until another goroutine receives, unless the channel has room in its buffer", confidence: "medium", unknownCap: true });
@@ -12716,40 +13189,6 @@ var analyzer23 = {
 
 // src/rules/exit-skips-defer.ts
 var ID24 = "exit-skips-defer";
-var graphs = /* @__PURE__ */ new WeakMap();
-function exitNames(pass) {
-  return /* @__PURE__ */ new Set([...[...EXIT_FUNCTIONS, ...EVENT_SENDERS, ...configuredExits(pass)].map(shortNameOf), ...exitAliases(pass)]);
-}
-var exitFiles = /* @__PURE__ */ new WeakMap();
-function fileOfExitCall(pass, call) {
-  let m = exitFiles.get(pass.files);
-  if (!m) {
-    const names = exitNames(pass);
-    const found = /* @__PURE__ */ new Map();
-    for (const f of pass.files) {
-      f.inspector.preorder(["CallExpr"], (c) => {
-        const n = calledName(c);
-        if (n !== void 0 && names.has(n)) found.set(c, f);
-      });
-    }
-    exitFiles.set(pass.files, m = found);
-  }
-  return m.get(call) ?? pass.fileOf(call);
-}
-function exitGraph(pass) {
-  let g = graphs.get(pass.files);
-  if (!g) {
-    g = callGraphOf(pass).withNoReturn({
-      noReturnNames: exitNames(pass),
-      noReturn: (call) => {
-        const file = fileOfExitCall(pass, call);
-        return !!file && !!processExit(pass, file, call);
-      }
-    });
-    graphs.set(pass.files, g);
-  }
-  return g;
-}
 function exitSite(pass, file, g, call) {
   const direct = processExit(pass, file, call);
   if (direct) return { call, shown: direct.name, typed: direct.typed };
@@ -12866,6 +13305,62 @@ function harmlessFuncValue(pass, call) {
   const name = r?.kind === "CallExpr" ? pass.types.callee(r)?.name : void 0;
   return name !== void 0 && HARMLESS_FUNC_SOURCES.has(name);
 }
+function panicHandler(pass, d) {
+  const fun = unparen(d.call.fun);
+  const body = fun.kind === "FuncLit" ? fun.body : pass.types.callee(d.call)?.decl?.body;
+  if (!body) return false;
+  const recovered = /* @__PURE__ */ new Set();
+  let recovers = false;
+  let other = false;
+  const isRecover = (e) => {
+    const x = e ? unparen(e) : void 0;
+    return x?.kind === "CallExpr" && unparen(x.fun).kind === "Ident" && unparen(x.fun).name === "recover" && isRecoverCall(pass, x);
+  };
+  const testsRecovered = (c) => {
+    const x = unparen(c);
+    if (x.kind !== "BinaryExpr") return false;
+    if (x.op === "&&") return testsRecovered(x.x) || testsRecovered(x.y);
+    if (x.op !== "!=") return false;
+    const side = (e) => isRecover(e) || unparen(e).kind === "Ident" && recovered.has(unparen(e).name);
+    return side(x.x) || side(x.y);
+  };
+  const visit = (n) => {
+    if (other) return;
+    if (n.kind === "FuncLit") return;
+    if (n.kind === "AssignStmt" && n.rhs.length === 1 && isRecover(n.rhs[0])) {
+      recovers = true;
+      for (const l of n.lhs) if (unparen(l).kind === "Ident") recovered.add(unparen(l).name);
+      return;
+    }
+    if (n.kind === "ValueSpec" && n.values?.length === 1 && isRecover(n.values[0])) {
+      recovers = true;
+      for (const id of n.names) recovered.add(id.name);
+      return;
+    }
+    if (n.kind === "IfStmt") {
+      if (n.init) visit(n.init);
+      if (testsRecovered(n.cond)) {
+        recovers = true;
+        if (n.else) visit(n.else);
+        return;
+      }
+    }
+    if (n.kind === "CallExpr") {
+      if (isRecover(n)) {
+        recovers = true;
+        return;
+      }
+      const f = unparen(n.fun);
+      if ((n.args ?? []).some((a) => unparen(a).kind === "Ident" && recovered.has(unparen(a).name))) return;
+      if (f.kind === "SelectorExpr" && f.sel.name === "Helper" && (n.args ?? []).length === 0) return;
+      other = true;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  for (const st of body.list ?? []) visit(st);
+  return recovers && !other;
+}
 function harmless(pass, file, d) {
   const harmlessCall = (call) => {
     const n = call;
@@ -12882,6 +13377,7 @@ function harmless(pass, file, d) {
     return false;
   };
   if (processExit(pass, file, d.call)) return true;
+  if (panicHandler(pass, d)) return true;
   return deferredCallsAll(d, harmlessCall);
 }
 function syncsZap(pass, file, d) {

@@ -1126,6 +1126,7 @@ function scanBody(decl, body, needs) {
   let chainDefer = false;
   let callsParam = false;
   let assignedFields;
+  let sourceAliases;
   let chanFields;
   let chanUses;
   let deferChanUses;
@@ -1182,6 +1183,10 @@ function scanBody(decl, body, needs) {
     if (k === "CallExpr") {
       const f = n.fun;
       if (f.kind === "Ident" && params.has(f.name)) callsParam = true;
+    } else if (k === "KeyValueExpr") {
+      const kv = n;
+      const v = kv.value.kind === "SelectorExpr" ? kv.value.sel.name : kv.value.kind === "Ident" ? kv.value.name : void 0;
+      if (kv.key.kind === "Ident" && v !== void 0 && needs.sourceNames.has(v)) (sourceAliases ??= []).push(kv.key.name);
     } else if (k === "AssignStmt" && n.tok === "=") {
       const a = n;
       if (a.lhs.length === a.rhs.length) {
@@ -1189,6 +1194,7 @@ function scanBody(decl, body, needs) {
           const l = a.lhs[i];
           if (l.kind !== "SelectorExpr") continue;
           const r = a.rhs[i];
+          if (r.kind === "SelectorExpr" && needs.sourceNames.has(r.sel.name)) (sourceAliases ??= []).push(l.sel.name);
           if (r.kind === "SelectorExpr") (assignedFields ??= []).push([l.sel.name, r.sel.name]);
           else if (r.kind === "CallExpr" && watchChans && isChanMake(r)) (chanFields ??= []).push(l.sel.name);
         }
@@ -1279,7 +1285,7 @@ function scanBody(decl, body, needs) {
     forEachChild(n, visit);
   };
   visit(body);
-  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields, returnsLit, chanFields, chanUses, deferChanUses };
+  return { decl, body, subject, source, names, deferred, inDefer, inGo, assignedFrom, chainDefer, chainDepth: 0, kept: false, deferredCode: false, positional, callsParam, assignedFields, returnsLit, chanFields, chanUses, deferChanUses, ...sourceAliases ? { sourceAliases } : {} };
 }
 function structFieldsOf(files) {
   const funcTypes = /* @__PURE__ */ new Set();
@@ -1306,11 +1312,51 @@ function structFieldsOf(files) {
   }
   return out;
 }
-function pruneBodies(files, needs) {
+function withSourceAliases(files, needs) {
+  let extra;
+  for (const f of files) {
+    for (const d of f.decls ?? []) {
+      if (d.kind !== "GenDecl" || d.tok !== "var") continue;
+      for (const spec of d.specs ?? []) {
+        if (spec.kind !== "ValueSpec" || !spec.values) continue;
+        spec.names.forEach((id, i) => {
+          let v = spec.values[i];
+          while (v?.kind === "ParenExpr") v = v.x;
+          const name = v?.kind === "SelectorExpr" ? v.sel.name : v?.kind === "Ident" ? v.name : void 0;
+          if (name !== void 0 && needs.sourceNames.has(name) && !needs.sourceNames.has(id.name)) (extra ??= /* @__PURE__ */ new Set()).add(id.name);
+        });
+      }
+    }
+  }
+  if (!extra) return needs;
+  return { ...needs, sourceNames: /* @__PURE__ */ new Set([...needs.sourceNames, ...extra]) };
+}
+function fieldAccessor(body) {
+  const list = body.list ?? [];
+  if (list.length !== 1 || list[0].kind !== "ReturnStmt") return false;
+  const results = list[0].results ?? [];
+  if (results.length !== 1) return false;
+  let r = results[0];
+  while (r.kind === "ParenExpr") r = r.x;
+  if (r.kind === "UnaryExpr" && r.op === "&") r = r.x;
+  return r.kind === "SelectorExpr";
+}
+function pruneBodies(files, needsIn) {
+  const needs = withSourceAliases(files, needsIn);
   const bodies = [];
   for (const f of files) {
     for (const d of f.decls ?? []) {
       if (d.kind === "FuncDecl" && d.body && d.body.list) bodies.push(scanBody(d, d.body, needs));
+    }
+  }
+  const aliases = /* @__PURE__ */ new Set();
+  for (const b of bodies) for (const a of b.sourceAliases ?? []) aliases.add(a);
+  if (aliases.size > 0) {
+    for (const b of bodies) if (!b.source) {
+      for (const a of aliases) if (b.names.has(a)) {
+        b.source = true;
+        break;
+      }
     }
   }
   const byName = /* @__PURE__ */ new Map();
@@ -1463,12 +1509,21 @@ function pruneBodies(files, needs) {
     if (!more) break;
   }
   let pruned = 0;
+  let keptSmall = 0;
   for (const b of bodies) {
     if (b.kept) continue;
+    if (b.sourceAliases) {
+      keptSmall++;
+      continue;
+    }
+    if (fieldAccessor(b.body)) {
+      keptSmall++;
+      continue;
+    }
     b.body.list = null;
     pruned++;
   }
-  return { bodies: bodies.length, pruned, empty: pruned === bodies.length && !subjectOutsideBodies(files, needs) };
+  return { bodies: bodies.length, pruned, empty: pruned + keptSmall === bodies.length && !subjectOutsideBodies(files, needs) };
 }
 
 // src/analysis/core.ts

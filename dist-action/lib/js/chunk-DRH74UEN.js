@@ -16,7 +16,7 @@ import {
 } from "./chunk-OWWTQ4H2.js";
 import {
   version
-} from "./chunk-UTPIRRCX.js";
+} from "./chunk-T7XN2D3Y.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-OTYDV2MP.js";
+} from "./chunk-GEPNIAL7.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-QSZCCIVP.js";
+} from "./chunk-P25GXFH4.js";
 import {
   parseFile
 } from "./chunk-VTHKDBT2.js";
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QCMHFU2T.js";
+} from "./chunk-4XEAUNMZ.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-CVODJHMF.js";
-import "./chunk-OTYDV2MP.js";
+} from "./chunk-RCCKQRRH.js";
+import "./chunk-GEPNIAL7.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-QSZCCIVP.js";
+import "./chunk-P25GXFH4.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-QCMHFU2T.js";
+import "./chunk-4XEAUNMZ.js";
 import "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-OTYDV2MP.js";
+} from "./chunk-GEPNIAL7.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-QSZCCIVP.js";
+import "./chunk-P25GXFH4.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QCMHFU2T.js";
+} from "./chunk-4XEAUNMZ.js";
 import {
   docUrl
 } from "./chunk-JFWTQ2HV.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-2TLJA45G.js";
+} from "./chunk-DRH74UEN.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-OWWTQ4H2.js";
 import {
   version
-} from "./chunk-UTPIRRCX.js";
+} from "./chunk-T7XN2D3Y.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,19 +49,19 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-OTYDV2MP.js";
+} from "./chunk-GEPNIAL7.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-QSZCCIVP.js";
+} from "./chunk-P25GXFH4.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QCMHFU2T.js";
+} from "./chunk-4XEAUNMZ.js";
 import {
   SEVERITIES,
   compareFindings,

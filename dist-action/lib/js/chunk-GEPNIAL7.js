@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-QSZCCIVP.js";
+} from "./chunk-P25GXFH4.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -929,6 +929,7 @@ import { join as join2 } from "node:path";
 
 // src/load/goversion.ts
 var DEFAULT_MODULE_GO = "go1.16";
+var OUTSIDE_MODULE_GO = "go1.26";
 var MIN_BUILD_LINE_GO = "go1.21";
 function parse(v) {
   const m = /^(?:go)?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(beta|rc|alpha)(\d+))?$/.exec(v);
@@ -1225,7 +1226,7 @@ function findWorkspace(cwd, env = process.env) {
   }
   if (modRoot) return { workDir: "", modules: [readModule(modRoot, "go.mod", errors)], errors };
   errors.push(`no go.mod found in ${cwd} or any parent directory; import paths are directories relative to it`);
-  return { workDir: "", modules: [{ path: "", dir: resolve(cwd), goVersion: "" }], errors };
+  return { workDir: "", modules: [{ path: "", dir: resolve(cwd), goVersion: OUTSIDE_MODULE_GO }], errors };
 }
 function importPrefix(m) {
   return m.path === "std" ? "" : m.path;

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-2TLJA45G.js";
+} from "./chunk-DRH74UEN.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-OWWTQ4H2.js";
-import "./chunk-UTPIRRCX.js";
-import "./chunk-OTYDV2MP.js";
+import "./chunk-T7XN2D3Y.js";
+import "./chunk-GEPNIAL7.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-QSZCCIVP.js";
+import "./chunk-P25GXFH4.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-QCMHFU2T.js";
+import "./chunk-4XEAUNMZ.js";
 import "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
