@@ -998,16 +998,19 @@ function helperLockAll(pass: Pass, file: PassFile, loop: LoopNode, d: ast.DeferS
  * iteration calls the deferred function itself, outside the defer, so the deferred calls are the
  * matching teardowns, meant to run after the work that follows the loop, in reverse order.
  */
-function setupNowTeardownAtExit(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+function setupNowTeardownAtExit(pass: Pass, file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+  // A function (not a method, whose call now would be a release of its receiver), called now with
+  // other arguments than the deferred call's.
   const fun = unparen(d.call.fun);
-  if (fun.kind !== 'Ident' && fun.kind !== 'SelectorExpr') return false;
-  const name = textOf(file, fun);
+  if (fun.kind !== 'Ident') return false;
+  const args = textOf(file, d.call).slice(textOf(file, fun).length);
   let found = false;
   walkSameFunc(loop.body, (x) => {
     if (found || x.kind === 'DeferStmt' || x.kind === 'GoStmt') return false;
     if (x.kind === 'ExprStmt' && unparen(x.x).kind === 'CallExpr') {
-      const f = unparen((unparen(x.x) as ast.CallExpr).fun);
-      if ((f.kind === 'Ident' || f.kind === 'SelectorExpr') && textOf(file, f) === name) found = true;
+      const c = unparen(x.x) as ast.CallExpr;
+      const f = unparen(c.fun);
+      if (f.kind === 'Ident' && sameVar(pass, f, fun) && textOf(file, c).slice(f.name.length) !== args) found = true;
     }
     return !found;
   });
@@ -1179,7 +1182,7 @@ function run(pass: Pass): void {
       // iteration takes another lock, held until return on purpose.
       if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
       // Teardowns registered beside their setups, for the work after the loop.
-      if (fn?.body && setupNowTeardownAtExit(file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
+      if (fn?.body && setupNowTeardownAtExit(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
       // A test verdict postponed to the end of the function.
       if (reportsToTest(pass, d)) return;
       const held = describeRelease(pass, file, d);

@@ -78,3 +78,35 @@ func checkFiles(t *testing.T, names []string) {
 		}()
 	}
 }
+
+type pooledBuf struct{ b []byte }
+
+func getPooledBuf() *pooledBuf  { return &pooledBuf{b: make([]byte, 0, 64)} }
+func (p *pooledBuf) Release()   {}
+func (p *pooledBuf) add(v byte) { p.b = append(p.b, v) }
+func (p *pooledBuf) size() int  { return len(p.b) }
+func checkSize(n int) bool      { return n >= 0 }
+
+// Another case releases its own buffer at once; this one holds a buffer per iteration until return.
+func fillBuffers(batches [][]byte) int {
+	total := 0
+	for _, batch := range batches {
+		switch len(batch) {
+		case 0:
+			got := getPooledBuf()
+			total += got.size()
+			got.Release()
+		default:
+			got := getPooledBuf()
+			defer got.Release() // want `got from example\.com/deferinloop\.getPooledBuf on line \d+ is released by the deferred got\.Release\(\) only when fillBuffers returns`
+			for _, v := range batch {
+				got.add(v)
+			}
+			total += got.size()
+		}
+	}
+	if !checkSize(total) {
+		return 0
+	}
+	return total
+}
