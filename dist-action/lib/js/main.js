@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-T7XN2D3Y.js";
+} from "./chunk-LL6Y6Q2M.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

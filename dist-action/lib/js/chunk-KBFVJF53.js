@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4XEAUNMZ.js";
+} from "./chunk-TIOMEL6P.js";
 import {
   docUrl,
   severityRank

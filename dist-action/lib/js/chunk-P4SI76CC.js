@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4XEAUNMZ.js";
+} from "./chunk-TIOMEL6P.js";
 import {
   docUrl
 } from "./chunk-JFWTQ2HV.js";

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4XEAUNMZ.js";
+} from "./chunk-TIOMEL6P.js";
 import {
   docUrl
 } from "./chunk-JFWTQ2HV.js";

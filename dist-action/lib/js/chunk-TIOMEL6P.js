@@ -3709,16 +3709,17 @@ function helperLockAll(pass, file, loop, d) {
   });
   return found;
 }
-function setupNowTeardownAtExit(file, loop, d) {
+function setupNowTeardownAtExit(pass, file, loop, d) {
   const fun = unparen(d.call.fun);
-  if (fun.kind !== "Ident" && fun.kind !== "SelectorExpr") return false;
-  const name = textOf(file, fun);
+  if (fun.kind !== "Ident") return false;
+  const args = textOf(file, d.call).slice(textOf(file, fun).length);
   let found = false;
   walkSameFunc(loop.body, (x) => {
     if (found || x.kind === "DeferStmt" || x.kind === "GoStmt") return false;
     if (x.kind === "ExprStmt" && unparen(x.x).kind === "CallExpr") {
-      const f = unparen(unparen(x.x).fun);
-      if ((f.kind === "Ident" || f.kind === "SelectorExpr") && textOf(file, f) === name) found = true;
+      const c = unparen(x.x);
+      const f = unparen(c.fun);
+      if (f.kind === "Ident" && sameVar(pass, f, fun) && textOf(file, c).slice(f.name.length) !== args) found = true;
     }
     return !found;
   });
@@ -3838,7 +3839,7 @@ function run(pass) {
         }
       }
       if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
-      if (fn?.body && setupNowTeardownAtExit(file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
+      if (fn?.body && setupNowTeardownAtExit(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
       if (reportsToTest(pass, d)) return;
       const held = describeRelease(pass, file, d);
       const acq = held ? acquisitionOf(pass, file, loop, held, at) : void 0;

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-RCCKQRRH.js";
+} from "./chunk-KBFVJF53.js";
 import "./chunk-GEPNIAL7.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-P25GXFH4.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-4XEAUNMZ.js";
+import "./chunk-TIOMEL6P.js";
 import "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-DRH74UEN.js";
+} from "./chunk-IBFXNT3H.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-OWWTQ4H2.js";
 import {
   version
-} from "./chunk-T7XN2D3Y.js";
+} from "./chunk-LL6Y6Q2M.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-4XEAUNMZ.js";
+} from "./chunk-TIOMEL6P.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -16,7 +16,7 @@ import {
 } from "./chunk-OWWTQ4H2.js";
 import {
   version
-} from "./chunk-T7XN2D3Y.js";
+} from "./chunk-LL6Y6Q2M.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-4XEAUNMZ.js";
+} from "./chunk-TIOMEL6P.js";
 import {
   SEVERITIES,
   compareFindings,
