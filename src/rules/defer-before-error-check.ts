@@ -7,7 +7,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import type { Type } from '../types/api.js';
 import { docUrl, type Confidence } from '../findings/model.js';
 import { HTTP_REQUEST_CALLS, RELEASE_METHODS } from './catalog.js';
-import { exitFieldAliases, exitGraph, unconditionalParts, callsMethodNamed, deferNeeds, callName, exitAliases, processExit, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
+import { callGraphOf, exitFieldAliases, exitGraph, unconditionalParts, callsMethodNamed, deferNeeds, callName, exitAliases, processExit, displayName, isErrorTyped, funcName, isNilIdent, lineOf, mentions, selectorRoot, textOf, type FuncNode } from './helpers.js';
 
 const ID = 'defer-before-error-check';
 
@@ -322,11 +322,13 @@ function fallsThrough(list: readonly ast.Stmt[] | null | undefined, exits: (c: a
 
 /** Whether a call ends the process or the goroutine: a helper that always exits, or an exit held in a local variable. */
 function exitTest(pass: Pass): (c: ast.CallExpr) => boolean {
-  // With exits held in variables (`var exit = os.Exit`) and the helpers reaching them (`die`).
+  // The package graph's no-return calls (`t.FailNow`, `runtime.Goexit`, `log.Fatal`), and exits
+  // held in variables (`var exit = os.Exit`) with the helpers reaching them (`die`).
+  const base = callGraphOf(pass);
   const g = exitGraph(pass);
   return (call) => {
-    const n = g.calleeOf(call);
-    if (n && g.alwaysExits(n)) return true;
+    const n = base.calleeOf(call);
+    if (n && (base.alwaysExits(n) || g.alwaysExits(n))) return true;
     // An exit called through a variable (`fatal := logger.Fatalf; ...; fatal("lock: %v", err)`)
     // or a field (`&app{exit: os.Exit}`, then `a.exit(1)`).
     const f = unparen(call.fun);
