@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-LL6Y6Q2M.js";
+} from "./chunk-YWI6YEA2.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

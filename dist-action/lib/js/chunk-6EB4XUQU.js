@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TIOMEL6P.js";
+} from "./chunk-5QOAUFXE.js";
 import {
   docUrl
 } from "./chunk-JFWTQ2HV.js";

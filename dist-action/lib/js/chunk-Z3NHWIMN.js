@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-TIOMEL6P.js";
+} from "./chunk-5QOAUFXE.js";
 import {
   docUrl
 } from "./chunk-JFWTQ2HV.js";

@@ -9230,10 +9230,11 @@ function fallsThrough(list, exits) {
   }
 }
 function exitTest(pass) {
+  const base = callGraphOf(pass);
   const g = exitGraph(pass);
   return (call) => {
-    const n = g.calleeOf(call);
-    if (n && g.alwaysExits(n)) return true;
+    const n = base.calleeOf(call);
+    if (n && (base.alwaysExits(n) || g.alwaysExits(n))) return true;
     const f = unparen(call.fun);
     const alias = f.kind === "Ident" && exitAliases(pass).has(f.name) || f.kind === "SelectorExpr" && exitFieldAliases(pass).has(f.sel.name);
     const file = alias ? pass.fileOf(call) : void 0;

@@ -16,7 +16,7 @@ import {
 } from "./chunk-OWWTQ4H2.js";
 import {
   version
-} from "./chunk-LL6Y6Q2M.js";
+} from "./chunk-YWI6YEA2.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-TIOMEL6P.js";
+} from "./chunk-5QOAUFXE.js";
 import {
   SEVERITIES,
   compareFindings,

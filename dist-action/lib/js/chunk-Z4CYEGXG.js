@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-IBFXNT3H.js";
+} from "./chunk-A65BCVTT.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-OWWTQ4H2.js";
 import {
   version
-} from "./chunk-LL6Y6Q2M.js";
+} from "./chunk-YWI6YEA2.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TIOMEL6P.js";
+} from "./chunk-5QOAUFXE.js";
 import {
   SEVERITIES,
   compareFindings,

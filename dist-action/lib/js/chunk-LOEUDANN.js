@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TIOMEL6P.js";
+} from "./chunk-5QOAUFXE.js";
 import {
   docUrl,
   severityRank

@@ -9,17 +9,17 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-IBFXNT3H.js";
+} from "./chunk-A65BCVTT.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
 import "./chunk-OWWTQ4H2.js";
-import "./chunk-LL6Y6Q2M.js";
+import "./chunk-YWI6YEA2.js";
 import "./chunk-GEPNIAL7.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-P25GXFH4.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-TIOMEL6P.js";
+import "./chunk-5QOAUFXE.js";
 import "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
