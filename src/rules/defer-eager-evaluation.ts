@@ -109,9 +109,9 @@ function continuesValue(pass: Pass, call: ast.CallExpr, v: ast.Ident): boolean {
       return isV(r);
     }
   }
-  // A conversion of a call of the old value (`T(l.Next())`); not a call that only reads it
-  // (`os.Open(f.Name())` opens a new file).
-  return pass.types.isType(call.fun) && (call.args ?? []).some((a) => unparen(a).kind === 'CallExpr' && continuesValue(pass, unparen(a) as ast.CallExpr, v));
+  // A call that itself hands the old value on (`slices.DeleteFunc(slices.Clone(conns), bad)`,
+  // `T(l.Next())`).
+  return (call.args ?? []).some((a) => unparen(a).kind === 'CallExpr' && continuesValue(pass, unparen(a) as ast.CallExpr, v));
 }
 
 function computeWritesOf(pass: Pass, fn: FuncNode, v: ast.Ident): Write[] {
@@ -764,7 +764,8 @@ function fieldWrittenAfter(pass: Pass, cfg: CFG | undefined, fn: FuncNode, d: as
   if (u?.kind !== 'struct' || !u.fields.some((f) => f.name === arg.sel.name)) return undefined;
   const writes: ast.Node[] = [];
   walkSameFunc(fn.body, (x) => {
-    if (x.kind === 'AssignStmt' && x.lhs.some((l) => sameExpr(l, arg))) writes.push(x);
+    // A nil written later (`e.buffer = nil` once handed back): the deferred call has the value meant.
+    if (x.kind === 'AssignStmt' && x.lhs.some((l, i) => sameExpr(l, arg) && !(x.lhs.length === x.rhs.length && isNil(pass, x.rhs[i])))) writes.push(x);
     else if (x.kind === 'IncDecStmt' && sameExpr(x.x, arg)) writes.push(x);
     // The root itself replaced: a different object's field, not this one changed.
     else if (x.kind === 'AssignStmt' && x.lhs.some((l) => unparen(l).kind === 'Ident' && sameVar(pass, unparen(l) as ast.Ident, root as ast.Ident))) writes.length = 0;

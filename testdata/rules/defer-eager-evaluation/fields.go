@@ -47,3 +47,23 @@ func (b *bundler) drainLate(in <-chan string) {
 		b.count++
 	}
 }
+
+type chunkPool struct{ free [][]byte }
+
+func (p *chunkPool) Put(b []byte) { p.free = append(p.free, b) }
+
+type errWriter struct {
+	pool   *chunkPool
+	buffer []byte
+}
+
+// The buffer is handed back at exit and the field cleared: the old value is the one meant.
+func (e *errWriter) Close() error {
+	defer e.pool.Put(e.buffer)
+	n := len(e.buffer)
+	e.buffer = nil
+	if n == 0 {
+		return nil
+	}
+	return nil
+}

@@ -81,3 +81,37 @@ func reloadHandle() error {
 	_ = h
 	return nil
 }
+
+func closeAllSegments(rs []*segReader) {
+	for _, r := range rs {
+		r.Close()
+	}
+}
+
+func dropSegment(rs []*segReader, bad *segReader) []*segReader {
+	out := rs[:0:0]
+	for _, r := range rs {
+		if r != bad {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func cloneSegments(rs []*segReader) []*segReader { return append([]*segReader(nil), rs...) }
+
+// A subset of the same readers: the deferred close of the whole first set still closes them.
+func useSegments(bad *segReader) error {
+	rs := []*segReader{}
+	for i := 0; i < 3; i++ {
+		r, err := openSegment(i)
+		if err != nil {
+			return err
+		}
+		rs = append(rs, r)
+	}
+	defer closeAllSegments(rs)
+	rs = dropSegment(cloneSegments(rs), bad)
+	_ = rs
+	return nil
+}
