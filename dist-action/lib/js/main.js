@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-YWI6YEA2.js";
+} from "./chunk-7ENTTLUH.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

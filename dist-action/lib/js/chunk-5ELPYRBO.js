@@ -16,7 +16,7 @@ import {
 } from "./chunk-OWWTQ4H2.js";
 import {
   version
-} from "./chunk-YWI6YEA2.js";
+} from "./chunk-7ENTTLUH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-5QOAUFXE.js";
+} from "./chunk-B4RUAS5P.js";
 import {
   SEVERITIES,
   compareFindings,

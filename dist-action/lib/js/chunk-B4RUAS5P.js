@@ -5032,7 +5032,7 @@ function continuesValue(pass, call, v) {
       return isV(r);
     }
   }
-  return pass.types.isType(call.fun) && (call.args ?? []).some((a) => unparen(a).kind === "CallExpr" && continuesValue(pass, unparen(a), v));
+  return (call.args ?? []).some((a) => unparen(a).kind === "CallExpr" && continuesValue(pass, unparen(a), v));
 }
 function computeWritesOf(pass, fn, v) {
   const out = [];
@@ -5522,7 +5522,7 @@ function fieldWrittenAfter(pass, cfg, fn, d, arg) {
   if (u?.kind !== "struct" || !u.fields.some((f) => f.name === arg.sel.name)) return void 0;
   const writes = [];
   walkSameFunc(fn.body, (x) => {
-    if (x.kind === "AssignStmt" && x.lhs.some((l) => sameExpr(l, arg))) writes.push(x);
+    if (x.kind === "AssignStmt" && x.lhs.some((l, i) => sameExpr(l, arg) && !(x.lhs.length === x.rhs.length && isNil(pass, x.rhs[i])))) writes.push(x);
     else if (x.kind === "IncDecStmt" && sameExpr(x.x, arg)) writes.push(x);
     else if (x.kind === "AssignStmt" && x.lhs.some((l) => unparen(l).kind === "Ident" && sameVar(pass, unparen(l), root))) writes.length = 0;
     return true;

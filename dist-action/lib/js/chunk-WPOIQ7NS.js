@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5QOAUFXE.js";
+} from "./chunk-B4RUAS5P.js";
 import {
   docUrl
 } from "./chunk-JFWTQ2HV.js";

@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-A65BCVTT.js";
+} from "./chunk-5ELPYRBO.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-OWWTQ4H2.js";
 import {
   version
-} from "./chunk-YWI6YEA2.js";
+} from "./chunk-7ENTTLUH.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-VTHKDBT2.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5QOAUFXE.js";
+} from "./chunk-B4RUAS5P.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-5QOAUFXE.js";
+} from "./chunk-B4RUAS5P.js";
 import {
   docUrl
 } from "./chunk-JFWTQ2HV.js";

@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-5QOAUFXE.js";
+} from "./chunk-B4RUAS5P.js";
 import {
   docUrl,
   severityRank
