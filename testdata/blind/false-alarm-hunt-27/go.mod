@@ -1,0 +1,3 @@
+module example.com/fah27
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/fah28
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/featurestore
+
+go 1.23

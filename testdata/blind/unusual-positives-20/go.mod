@@ -1,0 +1,3 @@
+module example.com/up20
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/up21
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/confsfu
+
+go 1.21
