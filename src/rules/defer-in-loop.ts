@@ -8,7 +8,7 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { ACQUIRING_CALLS, MUTEX_METHODS, RELEASE_METHODS, UNLOCK_FOR } from './catalog.js';
 import {
-  accessedField, callGraphOf, callName, callText, cfgOf, definingValue, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, isErrorTyped, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
+  accessedField, callGraphOf, callName, callText, cfgOf, definingValue, enclosingFunc, listHolding, enclosingLoops, endlessEnclosingLoops, funcName, isErrorTyped, isNilIdent, lineOf, refKey, rootIdent, runsAtMostOnce, sameExpr,
   sameRefKey, sameVar, stmtListOf, textOf, walkSameFunc, type FuncNode, type LoopNode, deferNeeds,
 } from './helpers.js';
 
@@ -392,23 +392,18 @@ function rollbackOnFailure(pass: Pass, fn: FuncNode, d: ast.DeferStmt, loop: ast
     const o = pass.types.objectOf(x);
     if (!o?.decl || isErrorTyped(pass, x) !== true) return false;
     const at = nodePos(o.decl);
-    return at >= nodePos(fn.body!) && at < nodePos(loop) && at < nodeEnd(fn.body!);
+    return at >= nodePos(fn.body!) && at < nodePos(loop);
   };
-  const isNil = (e: ast.Expr): boolean => unparen(e).kind === 'Ident' && (unparen(e) as ast.Ident).name === 'nil';
-  const testsFailure = (c: ast.Expr): boolean => {
+  // `err != nil` (possibly `&& more`) for a failure, `err == nil` (possibly `|| more`) for a success.
+  const comparesWithNil = (c: ast.Expr, op: '!=' | '==', join: '&&' | '||'): boolean => {
     const x = unparen(c);
     if (x.kind !== 'BinaryExpr') return false;
-    if (x.op === '&&') return testsFailure(x.x) || testsFailure(x.y);
-    if (x.op !== '!=') return false;
-    return (isNil(x.y) && isResult(x.x)) || (isNil(x.x) && isResult(x.y));
+    if (x.op === join) return comparesWithNil(x.x, op, join) || comparesWithNil(x.y, op, join);
+    if (x.op !== op) return false;
+    return (isNilIdent(pass, x.y) && isResult(x.x)) || (isNilIdent(pass, x.x) && isResult(x.y));
   };
-  const testsSuccess = (c: ast.Expr): boolean => {
-    const x = unparen(c);
-    if (x.kind !== 'BinaryExpr') return false;
-    if (x.op === '||') return testsSuccess(x.x) || testsSuccess(x.y);
-    if (x.op !== '==') return false;
-    return (isNil(x.y) && isResult(x.x)) || (isNil(x.x) && isResult(x.y));
-  };
+  const testsFailure = (c: ast.Expr) => comparesWithNil(c, '!=', '&&');
+  const testsSuccess = (c: ast.Expr) => comparesWithNil(c, '==', '||');
   const list = lit.body.list ?? [];
   if (list.length === 0) return false;
   // `if retErr == nil { return }` first: the rest runs only on failure.
