@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-B4RUAS5P.js";
+} from "./chunk-TX4DPZ5V.js";
 import {
   docUrl,
   severityRank

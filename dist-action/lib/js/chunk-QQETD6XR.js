@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-B4RUAS5P.js";
+} from "./chunk-TX4DPZ5V.js";
 import {
   docUrl
 } from "./chunk-JFWTQ2HV.js";

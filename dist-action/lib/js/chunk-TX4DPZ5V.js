@@ -3247,23 +3247,17 @@ function rollbackOnFailure(pass, fn, d, loop) {
     const o = pass.types.objectOf(x);
     if (!o?.decl || isErrorTyped(pass, x) !== true) return false;
     const at = pos(o.decl);
-    return at >= pos(fn.body) && at < pos(loop) && at < end(fn.body);
+    return at >= pos(fn.body) && at < pos(loop);
   };
-  const isNil3 = (e) => unparen(e).kind === "Ident" && unparen(e).name === "nil";
-  const testsFailure = (c) => {
+  const comparesWithNil = (c, op, join) => {
     const x = unparen(c);
     if (x.kind !== "BinaryExpr") return false;
-    if (x.op === "&&") return testsFailure(x.x) || testsFailure(x.y);
-    if (x.op !== "!=") return false;
-    return isNil3(x.y) && isResult(x.x) || isNil3(x.x) && isResult(x.y);
+    if (x.op === join) return comparesWithNil(x.x, op, join) || comparesWithNil(x.y, op, join);
+    if (x.op !== op) return false;
+    return isNilIdent(pass, x.y) && isResult(x.x) || isNilIdent(pass, x.x) && isResult(x.y);
   };
-  const testsSuccess = (c) => {
-    const x = unparen(c);
-    if (x.kind !== "BinaryExpr") return false;
-    if (x.op === "||") return testsSuccess(x.x) || testsSuccess(x.y);
-    if (x.op !== "==") return false;
-    return isNil3(x.y) && isResult(x.x) || isNil3(x.x) && isResult(x.y);
-  };
+  const testsFailure = (c) => comparesWithNil(c, "!=", "&&");
+  const testsSuccess = (c) => comparesWithNil(c, "==", "||");
   const list = lit.body.list ?? [];
   if (list.length === 0) return false;
   const first = list[0];

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-COU6AOGN.js";
+} from "./chunk-HHYMPHSV.js";
 import "./chunk-GEPNIAL7.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-P25GXFH4.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-VTHKDBT2.js";
-import "./chunk-B4RUAS5P.js";
+import "./chunk-TX4DPZ5V.js";
 import "./chunk-JFWTQ2HV.js";
 import "./chunk-MECTE26U.js";
 import "./chunk-BXUJ5AUT.js";
