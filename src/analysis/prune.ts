@@ -20,7 +20,7 @@
 // Everything is by name, so the approximation only ever keeps more than needed. When an enabled
 // analyzer declares no needs, nothing is pruned.
 import type * as ast from '../syntax/ast.js';
-import { forEachChild } from '../syntax/nodes.js';
+import { forEachChild, returnedSelector } from '../syntax/nodes.js';
 import type { Analyzer, BodyNeeds } from './analyzer.js';
 import type { RuleOptions } from './options.js';
 
@@ -407,18 +407,6 @@ function withSourceAliases(files: readonly ast.File[], needs: CombinedNeeds): Co
   return { ...needs, sourceNames: new Set([...needs.sourceNames, ...extra]) };
 }
 
-/** A body that only returns a selector or its address/** A body that only returns a selector or its address (`return &ix.mu`, `return c.conn`). */
-function fieldAccessor(body: ast.BlockStmt): boolean {
-  const list = body.list ?? [];
-  if (list.length !== 1 || list[0]!.kind !== 'ReturnStmt') return false;
-  const results = (list[0] as ast.ReturnStmt).results ?? [];
-  if (results.length !== 1) return false;
-  let r = results[0]!;
-  while (r.kind === 'ParenExpr') r = r.x;
-  if (r.kind === 'UnaryExpr' && r.op === '&') r = r.x;
-  return r.kind === 'SelectorExpr';
-}
-
 /**
  * Drops the statements of the function bodies of `files` (one package) that cannot matter to
  * the needs given: their BlockStmt keeps its braces and gets an empty list, as in a file parsed
@@ -621,7 +609,7 @@ export function pruneBodies(files: readonly ast.File[], needsIn: CombinedNeeds):
     }
     // A field accessor (`func (ix *Index) lock() *sync.Mutex { return &ix.mu }`) stays: rules ask
     // which field a call of it gives, and it costs next to nothing.
-    if (fieldAccessor(b.body)) {
+    if (returnedSelector(b.body)) {
       keptSmall++;
       continue;
     }

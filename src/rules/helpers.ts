@@ -3,7 +3,7 @@
 // structural equality, and the loop-termination analysis used by the defer-in-loop family.
 import type * as ast from '../syntax/ast.js';
 import { bytesContain } from '../syntax/source.js';
-import { end as nodeEnd, forEachChild, inspect, pos as nodePos, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, forEachChild, inspect, pos as nodePos, returnedSelector, unparen } from '../syntax/nodes.js';
 import type { BodyMatch, BodyNeeds, Pass, PassFile } from '../analysis/analyzer.js';
 import type { RuleOptions } from '../analysis/options.js';
 import type { Callee, Type } from '../types/api.js';
@@ -1842,13 +1842,8 @@ export function accessedField(pass: Pass, call: ast.CallExpr): string | undefine
   const decl = pass.types.callee(call)?.decl;
   if (decl?.kind !== 'FuncDecl' || !decl.recv) return undefined;
   const recv = decl.recv.list?.[0]?.names?.[0]?.name;
-  const list = decl.body?.list ?? [];
-  if (!recv || list.length !== 1 || list[0]!.kind !== 'ReturnStmt') return undefined;
-  const results = (list[0] as ast.ReturnStmt).results ?? [];
-  if (results.length !== 1) return undefined;
-  let r = unparen(results[0]!);
-  if (r.kind === 'UnaryExpr' && r.op === '&') r = unparen(r.x);
-  if (r.kind !== 'SelectorExpr') return undefined;
+  const r = returnedSelector(decl.body);
+  if (!recv || !r) return undefined;
   const x = unparen(r.x);
   return x.kind === 'Ident' && x.name === recv ? r.sel.name : undefined;
 }

@@ -177,6 +177,20 @@ export function unparen(e: ast.Expr): ast.Expr {
  * Calls f for each direct child node of n, in source order (go/ast.Walk order).
  * Comments are not visited (except the file's own when walking a CommentGroup).
  */
+/**
+ * The selector a body does nothing but return, itself or its address (`return &ix.mu`, `return
+ * c.conn`): the body of a field accessor. Undefined for any other body.
+ */
+export function returnedSelector(body: ast.BlockStmt | null | undefined): ast.SelectorExpr | undefined {
+  const list = body?.list ?? [];
+  if (list.length !== 1 || list[0]!.kind !== 'ReturnStmt') return undefined;
+  const results = (list[0] as ast.ReturnStmt).results ?? [];
+  if (results.length !== 1) return undefined;
+  let r = unparen(results[0]!);
+  if (r.kind === 'UnaryExpr' && r.op === '&') r = unparen(r.x);
+  return r.kind === 'SelectorExpr' ? r : undefined;
+}
+
 export function forEachChild(n: ast.Node, f: (child: ast.Node) => void): void {
   // Written without helper closures: this runs for every node of every walk.
   switch (n.kind) {
