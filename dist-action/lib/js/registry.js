@@ -6,9 +6,9 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-TX4DPZ5V.js";
-import "./chunk-JFWTQ2HV.js";
-import "./chunk-MECTE26U.js";
+} from "./chunk-QE2HIXKQ.js";
+import "./chunk-JXHKE6KC.js";
+import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 export {
   REGISTRY_URL,

@@ -2,11 +2,11 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-P25GXFH4.js";
+} from "./chunk-53IHHKNJ.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-VTHKDBT2.js";
-import "./chunk-JFWTQ2HV.js";
-import "./chunk-MECTE26U.js";
+import "./chunk-BEBMU46B.js";
+import "./chunk-JXHKE6KC.js";
+import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/analysis/worker.ts

@@ -14,7 +14,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-JFWTQ2HV.js";
+} from "./chunk-JXHKE6KC.js";
 import {
   NOPOS,
   bytesContain,
@@ -23,8 +23,9 @@ import {
   inspect,
   loopingLabels,
   pos,
+  returnedSelector,
   unparen
-} from "./chunk-MECTE26U.js";
+} from "./chunk-YTCJ642O.js";
 
 // src/rules/catalog.ts
 var OPEN = "stays open";
@@ -1723,13 +1724,8 @@ function accessedField(pass, call) {
   const decl = pass.types.callee(call)?.decl;
   if (decl?.kind !== "FuncDecl" || !decl.recv) return void 0;
   const recv = decl.recv.list?.[0]?.names?.[0]?.name;
-  const list = decl.body?.list ?? [];
-  if (!recv || list.length !== 1 || list[0].kind !== "ReturnStmt") return void 0;
-  const results = list[0].results ?? [];
-  if (results.length !== 1) return void 0;
-  let r = unparen(results[0]);
-  if (r.kind === "UnaryExpr" && r.op === "&") r = unparen(r.x);
-  if (r.kind !== "SelectorExpr") return void 0;
+  const r = returnedSelector(decl.body);
+  if (!recv || !r) return void 0;
   const x = unparen(r.x);
   return x.kind === "Ident" && x.name === recv ? r.sel.name : void 0;
 }

@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-TX4DPZ5V.js";
-import "./chunk-JFWTQ2HV.js";
-import "./chunk-MECTE26U.js";
+} from "./chunk-QE2HIXKQ.js";
+import "./chunk-JXHKE6KC.js";
+import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/explain.ts

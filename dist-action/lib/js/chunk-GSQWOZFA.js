@@ -2,8 +2,8 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   parseFile
-} from "./chunk-VTHKDBT2.js";
-import "./chunk-MECTE26U.js";
+} from "./chunk-BEBMU46B.js";
+import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/ast.ts

@@ -6,7 +6,7 @@ import {
   forEachChild,
   pos,
   unparen
-} from "./chunk-MECTE26U.js";
+} from "./chunk-YTCJ642O.js";
 
 // src/findings/model.ts
 var SEVERITIES = ["critical", "high", "medium", "low"];

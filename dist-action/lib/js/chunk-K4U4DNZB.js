@@ -3,24 +3,24 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-GEPNIAL7.js";
+} from "./chunk-LNDPDFWR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-P25GXFH4.js";
+import "./chunk-53IHHKNJ.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
-} from "./chunk-VTHKDBT2.js";
+} from "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TX4DPZ5V.js";
+} from "./chunk-QE2HIXKQ.js";
 import {
   docUrl
-} from "./chunk-JFWTQ2HV.js";
+} from "./chunk-JXHKE6KC.js";
 import {
   forEachChild,
   loopingLabels
-} from "./chunk-MECTE26U.js";
+} from "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/cost.ts

@@ -11,7 +11,7 @@ import {
   SEVERITIES,
   compareFindings,
   isSeverity
-} from "./chunk-JFWTQ2HV.js";
+} from "./chunk-JXHKE6KC.js";
 import {
   __commonJS,
   __require,

@@ -4,16 +4,16 @@ const require = __deferguardCreateRequire(import.meta.url);
 // src/cli/main.ts
 import { readFileSync } from "node:fs";
 var commands = {
-  ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-BKH7YE2L.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-QQETD6XR.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-SPMX55GY.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-M4CX7J42.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-B4VLBT43.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-FUSICTJF.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-2MMAFUMT.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-YLW5DFM6.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-E5B2ZVTE.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-LNSDQYV6.js")).run }
+  ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GSQWOZFA.js")).run },
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-K4U4DNZB.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-PGF5ZJ6D.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-YYHRG5MI.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-LE6UD4MZ.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-5RSF3HUA.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-UELMRIUI.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-TNYGF7V7.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-RVREFWKA.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-BDC2NXYI.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

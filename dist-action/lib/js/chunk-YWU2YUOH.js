@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-OWWTQ4H2.js";
+} from "./chunk-DJE6VM7K.js";
 import {
   version
-} from "./chunk-IYEUJE4G.js";
+} from "./chunk-V7MJPCG7.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,27 +26,27 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-GEPNIAL7.js";
+} from "./chunk-LNDPDFWR.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-P25GXFH4.js";
+} from "./chunk-53IHHKNJ.js";
 import {
   parseFile
-} from "./chunk-VTHKDBT2.js";
+} from "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-TX4DPZ5V.js";
+} from "./chunk-QE2HIXKQ.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-JFWTQ2HV.js";
+} from "./chunk-JXHKE6KC.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

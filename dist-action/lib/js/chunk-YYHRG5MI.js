@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-NTG7F73L.js";
+} from "./chunk-YWU2YUOH.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-OWWTQ4H2.js";
+} from "./chunk-DJE6VM7K.js";
 import {
   version
-} from "./chunk-IYEUJE4G.js";
+} from "./chunk-V7MJPCG7.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,27 +49,27 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-GEPNIAL7.js";
+} from "./chunk-LNDPDFWR.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-P25GXFH4.js";
+} from "./chunk-53IHHKNJ.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-VTHKDBT2.js";
+import "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TX4DPZ5V.js";
+} from "./chunk-QE2HIXKQ.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-JFWTQ2HV.js";
-import "./chunk-MECTE26U.js";
+} from "./chunk-JXHKE6KC.js";
+import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/ci.ts

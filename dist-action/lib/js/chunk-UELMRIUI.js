@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-OWWTQ4H2.js";
+} from "./chunk-DJE6VM7K.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-GEPNIAL7.js";
+} from "./chunk-LNDPDFWR.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,18 +26,18 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-P25GXFH4.js";
+} from "./chunk-53IHHKNJ.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-VTHKDBT2.js";
+import "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-TX4DPZ5V.js";
+} from "./chunk-QE2HIXKQ.js";
 import {
   docUrl
-} from "./chunk-JFWTQ2HV.js";
-import "./chunk-MECTE26U.js";
+} from "./chunk-JXHKE6KC.js";
+import "./chunk-YTCJ642O.js";
 import {
   __commonJS,
   __esm,

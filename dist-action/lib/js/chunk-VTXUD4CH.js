@@ -3,23 +3,23 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-GEPNIAL7.js";
+} from "./chunk-LNDPDFWR.js";
 import {
   parseFile
-} from "./chunk-VTHKDBT2.js";
+} from "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-TX4DPZ5V.js";
+} from "./chunk-QE2HIXKQ.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-JFWTQ2HV.js";
+} from "./chunk-JXHKE6KC.js";
 import {
   end,
   forEachChild,
   pos
-} from "./chunk-MECTE26U.js";
+} from "./chunk-YTCJ642O.js";
 
 // src/runtime/group.ts
 var BLOCK_KINDS = [

@@ -9,19 +9,19 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-NTG7F73L.js";
+} from "./chunk-YWU2YUOH.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-OWWTQ4H2.js";
-import "./chunk-IYEUJE4G.js";
-import "./chunk-GEPNIAL7.js";
+import "./chunk-DJE6VM7K.js";
+import "./chunk-V7MJPCG7.js";
+import "./chunk-LNDPDFWR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-P25GXFH4.js";
+import "./chunk-53IHHKNJ.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-VTHKDBT2.js";
-import "./chunk-TX4DPZ5V.js";
-import "./chunk-JFWTQ2HV.js";
-import "./chunk-MECTE26U.js";
+import "./chunk-BEBMU46B.js";
+import "./chunk-QE2HIXKQ.js";
+import "./chunk-JXHKE6KC.js";
+import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 export {
   UsageError,

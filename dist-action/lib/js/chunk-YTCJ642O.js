@@ -376,6 +376,15 @@ function unparen(e) {
   while (e.kind === "ParenExpr") e = e.x;
   return e;
 }
+function returnedSelector(body) {
+  const list = body?.list ?? [];
+  if (list.length !== 1 || list[0].kind !== "ReturnStmt") return void 0;
+  const results = list[0].results ?? [];
+  if (results.length !== 1) return void 0;
+  let r = unparen(results[0]);
+  if (r.kind === "UnaryExpr" && r.op === "&") r = unparen(r.x);
+  return r.kind === "SelectorExpr" ? r : void 0;
+}
 function forEachChild(n, f) {
   switch (n.kind) {
     case "Comment":
@@ -625,6 +634,7 @@ export {
   pos,
   end,
   unparen,
+  returnedSelector,
   forEachChild,
   inspect,
   loopingLabels

@@ -7,14 +7,14 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-OWWTQ4H2.js";
+} from "./chunk-DJE6VM7K.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-TX4DPZ5V.js";
-import "./chunk-JFWTQ2HV.js";
-import "./chunk-MECTE26U.js";
+} from "./chunk-QE2HIXKQ.js";
+import "./chunk-JXHKE6KC.js";
+import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/init.ts

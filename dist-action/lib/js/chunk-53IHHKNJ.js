@@ -6,7 +6,7 @@ import {
 import {
   DEFAULT_MAX_NESTING,
   parseFile
-} from "./chunk-VTHKDBT2.js";
+} from "./chunk-BEBMU46B.js";
 import {
   DEFAULT_NO_RETURN,
   Universe,
@@ -16,15 +16,16 @@ import {
   docUrl,
   exprStmtCall,
   isPanicCall
-} from "./chunk-JFWTQ2HV.js";
+} from "./chunk-JXHKE6KC.js";
 import {
   bytesContain,
   end,
   forEachChild,
   inspect,
   pos,
+  returnedSelector,
   unparen
-} from "./chunk-MECTE26U.js";
+} from "./chunk-YTCJ642O.js";
 
 // src/load/files.ts
 import { closeSync, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
@@ -1331,16 +1332,6 @@ function withSourceAliases(files, needs) {
   if (!extra) return needs;
   return { ...needs, sourceNames: /* @__PURE__ */ new Set([...needs.sourceNames, ...extra]) };
 }
-function fieldAccessor(body) {
-  const list = body.list ?? [];
-  if (list.length !== 1 || list[0].kind !== "ReturnStmt") return false;
-  const results = list[0].results ?? [];
-  if (results.length !== 1) return false;
-  let r = results[0];
-  while (r.kind === "ParenExpr") r = r.x;
-  if (r.kind === "UnaryExpr" && r.op === "&") r = r.x;
-  return r.kind === "SelectorExpr";
-}
 function pruneBodies(files, needsIn) {
   const needs = withSourceAliases(files, needsIn);
   const bodies = [];
@@ -1516,7 +1507,7 @@ function pruneBodies(files, needsIn) {
       keptSmall++;
       continue;
     }
-    if (fieldAccessor(b.body)) {
+    if (returnedSelector(b.body)) {
       keptSmall++;
       continue;
     }

@@ -15,20 +15,20 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-P25GXFH4.js";
+} from "./chunk-53IHHKNJ.js";
 import {
   fileNameMismatch,
   headerAllows,
   parseFile,
   readFileHeader,
   releaseTagsFor
-} from "./chunk-VTHKDBT2.js";
+} from "./chunk-BEBMU46B.js";
 import {
   SEVERITIES,
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-JFWTQ2HV.js";
+} from "./chunk-JXHKE6KC.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

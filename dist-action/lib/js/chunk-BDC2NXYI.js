@@ -8,15 +8,15 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-HHYMPHSV.js";
-import "./chunk-GEPNIAL7.js";
+} from "./chunk-VTXUD4CH.js";
+import "./chunk-LNDPDFWR.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-P25GXFH4.js";
+import "./chunk-53IHHKNJ.js";
 import "./chunk-C3WIRZWW.js";
-import "./chunk-VTHKDBT2.js";
-import "./chunk-TX4DPZ5V.js";
-import "./chunk-JFWTQ2HV.js";
-import "./chunk-MECTE26U.js";
+import "./chunk-BEBMU46B.js";
+import "./chunk-QE2HIXKQ.js";
+import "./chunk-JXHKE6KC.js";
+import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/watch.ts

@@ -10,7 +10,7 @@ import {
   pos,
   unparen,
   utf8Len
-} from "./chunk-MECTE26U.js";
+} from "./chunk-YTCJ642O.js";
 
 // src/syntax/token.ts
 var ILLEGAL = 0;

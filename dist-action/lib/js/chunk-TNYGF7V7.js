@@ -2,9 +2,9 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-TX4DPZ5V.js";
-import "./chunk-JFWTQ2HV.js";
-import "./chunk-MECTE26U.js";
+} from "./chunk-QE2HIXKQ.js";
+import "./chunk-JXHKE6KC.js";
+import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/rules.ts
