@@ -1054,6 +1054,13 @@ function startedByGo(stack: readonly ast.Node[], lit: ast.FuncLit): boolean {
   return unparen(call.fun) === lit || (call.args ?? []).some((a) => unparen(a) === lit);
 }
 
+/** Whether a function literal is the one a group's `Go` runs in a goroutine of its own (`wg.Go(func() {...})`, errgroup's `g.Go`). */
+function startedByGroup(pass: Pass, stack: readonly ast.Node[], lit: ast.FuncLit): boolean {
+  const i = stack.lastIndexOf(lit);
+  const call = i >= 1 ? stack[i - 1] : undefined;
+  return call?.kind === 'CallExpr' && groupGoOf(pass, call)?.fn === lit;
+}
+
 /** Whether a go statement starts a goroutine that panics: `go panic(e)`, `go func() { panic(e) }()`. */
 function startsPanic(g: ast.GoStmt): boolean {
   const f = unparen(g.call.fun);
@@ -1441,7 +1448,8 @@ function run(pass: Pass): void {
       // anyone receives is goroutine-blocked-send's question.
       // Unless the package's own code sends on that channel with a way out elsewhere: then the
       // goroutine can hang in its defer for good (its receiver gone), which it knows to avoid there.
-      if (site.node.kind === 'SendStmt' && !site.wayOut && fn && ((fn.kind === 'FuncLit' && startedByGo(stack, fn)) || onlyStartedByGo(pass, fn))) return;
+      // Likewise for a literal a group runs (`wg.Go(func() { defer func() { results <- r }() ... })`).
+      if (site.node.kind === 'SendStmt' && !site.wayOut && fn && ((fn.kind === 'FuncLit' && (startedByGo(stack, fn) || startedByGroup(pass, stack, fn))) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
       if ((site.unknownCap || site.loopServed) && !handler) return;
       // A client Timeout bounds the request: outside a handler that is enough; in one, the

@@ -1,6 +1,9 @@
 package fixture
 
-import "errors"
+import (
+	"errors"
+	"sync"
+)
 
 func waitForRelayLogs(alias string) error {
 	if alias == "" {
@@ -37,7 +40,7 @@ func reportOnce(alias string) {
 		<-errCh
 	}()
 	var err error
-	defer func() { // want `deferred func\(\) \{\.\.\.\}\(\) → errCh <- err \(line 41\) blocks until another goroutine receives from the unbuffered channel`
+	defer func() { // want `deferred func\(\) \{\.\.\.\}\(\) → errCh <- err \(line \d+\) blocks until another goroutine receives from the unbuffered channel`
 		errCh <- err
 	}()
 	err = waitForRelayLogs(alias)
@@ -62,4 +65,34 @@ func fillAll(aliases []string) error {
 		}
 	}
 	return nil
+}
+
+// A goroutine that a WaitGroup runs reports in its defer too: the caller ranges over the results
+// until the group is done and the channel closed.
+func collectAll(aliases []string) error {
+	results := make(chan error)
+	var wg sync.WaitGroup
+	for _, a := range aliases {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					results <- errors.New("panic while waiting")
+				}
+			}()
+			if err := waitForRelayLogs(a); err != nil {
+				results <- err
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	var first error
+	for err := range results {
+		if first == nil {
+			first = err
+		}
+	}
+	return first
 }
