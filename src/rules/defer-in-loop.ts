@@ -642,6 +642,7 @@ function storedOutside(pass: Pass, loop: LoopNode, is: (e: ast.Expr) => boolean)
  * loop, so it is meant to run at return.
  */
 function cleanupOfKeptValue(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boolean {
+  if (companionIntoSlot(pass, loop, d)) return true;
   const objs = companionsOf(pass, loop, d);
   if (objs.size === 0) return false;
   const isCompanion = (e: ast.Expr) => {
@@ -695,6 +696,28 @@ const FORMATS_VALUE: ReadonlySet<string> = new Set([
   'fmt.Sprint', 'fmt.Sprintf', 'fmt.Sprintln', 'strconv.Itoa', 'strconv.FormatInt', 'strconv.FormatUint',
   'net.JoinHostPort', 'strings.Join', 'path.Join', 'path/filepath.Join',
 ]);
+
+/**
+ * `next[i], stop = iter.Pull(seq); defer stop()`: the value that comes with the cleanup goes
+ * straight into its own slot of a collection declared outside the loop (samber/lo's Interleave
+ * pulls every sequence, then reads them all after the loop), so the cleanup is meant for the
+ * return.
+ */
+function companionIntoSlot(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== 'Ident' || (d.call.args?.length ?? 0) > 0) return false;
+  const o = pass.types.objectOf(fun);
+  if (!o || o.kind !== 'var') return false;
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found || nodePos(x) >= nodePos(d)) return false;
+    if (x.kind === 'AssignStmt' && x.rhs.length === 1 && x.lhs.length > 1 && x.lhs.some((l) => unparen(l).kind === 'Ident' && pass.types.objectOf(unparen(l) as ast.Ident) === o)) {
+      found = x.lhs.some((l) => unparen(l).kind === 'IndexExpr' && declaredOutside(pass, loop, l));
+    }
+    return !found;
+  });
+  return found;
+}
 
 /**
  * For `defer cleanup()` of a func variable the loop body assigns together with other values
@@ -1012,6 +1035,39 @@ function setupNowTeardownAtExit(pass: Pass, file: PassFile, loop: LoopNode, d: a
   return found;
 }
 
+/** Verbs that enter a nesting level and the ones that leave it again. */
+const NEST_UNNEST: readonly (readonly [RegExp, RegExp])[] = [[/^push/i, /^pop/i], [/^enter/i, /^(leave|exit)/i]];
+
+/**
+ * One nesting level per iteration, left at return: the iteration enters a level on a receiver
+ * (`f := c.pushScope(x, 1, v)`, `_, saved := e.pushFrame(empty, nil)`) and defers leaving it on
+ * the same receiver (`defer c.popScope()`, `defer e.popFrame(saved)`), so that the work after the
+ * loop runs inside all of them (cue's compiler and exporter give each `for` clause of a
+ * comprehension its own scope, for the value compiled after the clauses). The levels piling up
+ * until the return is the point: they are the nesting.
+ */
+function nestsForWorkAfter(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const f = unparen(d.call.fun);
+  if (f.kind !== 'SelectorExpr') return false;
+  const leave = f.sel.name;
+  const recv = textOf(file, f.x);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found || nodePos(x) >= nodePos(d)) return false;
+    if (x.kind !== 'CallExpr') return true;
+    const g = unparen(x.fun);
+    if (g.kind !== 'SelectorExpr' || textOf(file, g.x) !== recv) return true;
+    const enter = g.sel.name;
+    for (const [e, l] of NEST_UNNEST) {
+      const me = e.exec(enter);
+      const ml = l.exec(leave);
+      if (me && ml && enter.slice(me[0].length).toLowerCase() === leave.slice(ml[0].length).toLowerCase()) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
 /**
  * A deferred call that only reports to the test (`defer func() { t.Error("failed in subprocess")
  * }()`, `defer t.Log(...)`): a verdict postponed to the end of the test helper, holding nothing.
@@ -1178,6 +1234,8 @@ function run(pass: Pass): void {
       if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
       // Teardowns registered beside their setups, for the work after the loop.
       if (fn?.body && setupNowTeardownAtExit(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
+      // A nesting level per iteration, for the work after the loop.
+      if (fn?.body && nestsForWorkAfter(file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
       // A test verdict postponed to the end of the function.
       if (reportsToTest(pass, d)) return;
       const held = describeRelease(pass, file, d);
