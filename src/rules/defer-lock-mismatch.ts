@@ -9,7 +9,7 @@ import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { LockMethod } from './catalog.js';
-import { boundCall, cfgOf, deferNeeds, enclosingFunc, funcName, lineOf, listHolding, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
+import { boundCall, cfgOf, definingValue, deferNeeds, enclosingFunc, funcName, lineOf, listHolding, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
 import { nodeContains } from '../types/cfg.js';
 
 const ID = 'defer-lock-mismatch';
@@ -107,6 +107,20 @@ function usedAfter(pass: Pass, fn: FuncNode, d: ast.DeferStmt, key: string): boo
   return g.pathExists(d, (n) => n !== d && later.some((c) => nodeContains(n, (y) => y === c)));
 }
 
+/**
+ * Whether a lock of unknown type is a handle returned by a call of code the resolver cannot see
+ * (`lock, err := lockfile.GetLockFile(path)`, a `flock.New(path)`): file and process locks of
+ * that kind take a read lock with RLock and release either kind with Unlock (they have no
+ * RUnlock), so `lock.RLock(); defer lock.Unlock()` is their pairing. A sync.RWMutex is a field or
+ * a variable of the code, whose type is known.
+ */
+function handleFromUnknownCall(pass: Pass, mutex: ast.Expr): boolean {
+  const x = unparen(mutex);
+  if (x.kind !== 'Ident') return false;
+  const v = definingValue(pass, x);
+  return !!v && unparen(v).kind === 'CallExpr' && !pass.types.typeOf(x);
+}
+
 function check(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast.Node[]): void {
   // Also through a method value held in a variable (`unlock := mu.Unlock; mu.RLock(); defer unlock()`).
   const call = boundCall(pass, d.call);
@@ -120,6 +134,7 @@ function check(pass: Pass, file: PassFile, d: ast.DeferStmt, stack: readonly ast
   if (!m) return;
   const fn = enclosingFunc(stack);
   if (!fn || usedAfter(pass, fn, d, key)) return;
+  if (held.method === 'RLock' && deferred.method === 'Unlock' && !held.typed && handleFromUnknownCall(pass, deferred.mutex)) return;
   const mu = textOf(file, deferred.mutex);
   const fun = unparen(call.fun) as ast.SelectorExpr;
   const typed = held.typed && deferred.typed;
