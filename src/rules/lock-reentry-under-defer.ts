@@ -238,6 +238,29 @@ function nextIterationOnly(cfg: CFG, deferStmt: ast.DeferStmt, lock: ast.Node, n
   return false;
 }
 
+/**
+ * Whether the same call was made before the lock, for its effect only, although it returns a
+ * value (`c.load(x) // Ensure fromGoType is called outside of lock.`, then `mu.Lock(); defer
+ * mu.Unlock()` and `typ := c.load(x)`): a warm-up of a cache, after which the call under the lock
+ * finds the value and does not reach the lock again (cue's cuego). A call returning nothing or
+ * only an error (`c.flush()`, `c.save()`) is no warm-up: doing it again does it again.
+ */
+function warmedUpBefore(pass: Pass, file: PassFile, body: ast.BlockStmt, lockStmtNode: ast.Node, call: ast.CallExpr): boolean {
+  const text = textOf(file, call);
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found || nodePos(x) >= nodePos(lockStmtNode)) return false;
+    if (x.kind !== 'ExprStmt') return true;
+    const c = unparen(x.x);
+    if (c.kind !== 'CallExpr' || textOf(file, c) !== text) return false;
+    const t = pass.types.typeOf(c);
+    const results = !t ? [] : t.kind === 'tuple' ? t.types : [t];
+    if (results.some((r) => !(r.kind === 'named' && r.pkg === '' && r.name === 'error'))) found = true;
+    return false;
+  });
+  return found;
+}
+
 function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
   // Only a function that locks and defers can hold a lock until it returns.
   if (!fn.body || !file.inspector.contains(fn, ['DeferStmt']) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS)) return;
@@ -299,6 +322,7 @@ function checkFunc(pass: Pass, file: PassFile, fn: FuncNode): void {
       if (!h.path) continue;
       let reported = false;
       for (const call of packageCallsIn(pass, n)) {
+        if (warmedUpBefore(pass, file, fn.body, h.stmt, call)) continue;
         const chain = searchCallees(pass, call, h.path, (g, p, trail) => locksOnEntry(pass, g, p, trail), MAX_DEPTH, (_callee, site, trail) => !skippedForCall(trail, site) && !releasedBefore(pass, trail, site));
         if (!chain) continue;
         const inner = chain.found;
