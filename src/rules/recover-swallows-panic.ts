@@ -2,7 +2,7 @@
 // (an empty branch). The panic disappears: no log, no error for the caller, no re-panic, and the
 // function returns as if it had succeeded, often with half-updated state.
 import type * as ast from '../syntax/ast.js';
-import { forEachChild, pos as nodeStart, unparen } from '../syntax/nodes.js';
+import { end as nodeEnd, forEachChild, pos as nodeStart, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import { bodyNeeds, funcName, innermostFuncBody, isNilIdent, lineOf, listHolding, recoverSites, textOf, walkSameFunc, type RecoverSite } from './helpers.js';
@@ -364,6 +364,61 @@ function findDefer(body: ast.BlockStmt, lit: ast.Node): ast.DeferStmt | undefine
   return found;
 }
 
+/** The flag a recover site is guarded by: `if p.panicking { _ = recover() }` gives `p.panicking`. */
+function guardFlag(s: RecoverSite): ast.Expr | undefined {
+  const body = s.fn.body;
+  if (!body) return undefined;
+  let flag: ast.Expr | undefined;
+  walkSameFunc(body, (x) => {
+    if (flag) return false;
+    if (x.kind !== 'IfStmt' || x.else) return true;
+    const c = unparen(x.cond);
+    if ((c.kind === 'SelectorExpr' || c.kind === 'Ident') && nodeStart(x.body) <= nodeStart(s.call) && nodeStart(s.call) < nodeEnd(x.body)) flag = c;
+    return !flag;
+  });
+  return flag;
+}
+
+/**
+ * Whether the package sets the flag to true right before panicking, in the same statement list
+ * (`p.panicking = true; panic(err)`, cue's parser bailing out after recording its errors): a
+ * recover that runs only when the flag is set stops the package's own bail-out, whose cause is
+ * already kept, not an unexpected panic.
+ */
+function bailoutFlag(pass: Pass, flag: ast.Expr): boolean {
+  const name = flag.kind === 'SelectorExpr' ? flag.sel.name : flag.kind === 'Ident' ? flag.name : '';
+  const obj = pass.types.objectOf(flag.kind === 'SelectorExpr' ? flag.sel : (flag as ast.Ident));
+  const same = (e: ast.Expr): boolean => {
+    const u = unparen(e);
+    const id = u.kind === 'SelectorExpr' ? u.sel : u.kind === 'Ident' ? u : undefined;
+    if (!id || id.name !== name) return false;
+    const o = pass.types.objectOf(id);
+    return !obj || !o || o === obj;
+  };
+  const isPanic = (st: ast.Stmt): boolean => {
+    if (st.kind !== 'ExprStmt') return false;
+    const c = unparen(st.x);
+    if (c.kind !== 'CallExpr') return false;
+    const f = unparen(c.fun);
+    return f.kind === 'Ident' && f.name === 'panic';
+  };
+  for (const file of pass.files) {
+    let found = false;
+    file.inspector.preorder(['BlockStmt', 'CaseClause'], (x) => {
+      if (found) return;
+      const list = x.kind === 'BlockStmt' ? x.list ?? [] : (x as ast.CaseClause).body ?? [];
+      list.forEach((st, i) => {
+        if (found || st.kind !== 'AssignStmt' || st.tok !== '=' || st.lhs.length !== 1 || st.rhs.length !== 1) return;
+        const v = unparen(st.rhs[0]!);
+        if (v.kind !== 'Ident' || v.name !== 'true' || !same(st.lhs[0]!)) return;
+        if (list.slice(i + 1).some(isPanic)) found = true;
+      });
+    });
+    if (found) return true;
+  }
+  return false;
+}
+
 function run(pass: Pass): void {
   const sites = recoverSites(pass);
   // Deferred functions with a recover whose value they handle: a second recover there that drops
@@ -379,6 +434,9 @@ function run(pass: Pass): void {
     if (handles.has(s.fn)) continue;
     if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
     if (t === 'discarded' && handlerDeferredAfter(s.file, s.fn)) continue;
+    // The package's own bail-out, recovered only when its flag says so.
+    const flag = guardFlag(s);
+    if (flag && bailoutFlag(pass, flag)) continue;
     const where = s.fn.kind === 'FuncLit' ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
     if (typeof t === 'object' && t.switchTypes) {
       pass.report({
