@@ -83,12 +83,97 @@ function unbufferedMakes(pass: Pass, body: ast.BlockStmt): UnbufferedMake[] {
   return out;
 }
 
-/** A send that can wait forever: not a case of a select that has another case or a default. */
+/**
+ * A send that can wait forever: not a case of a select that has another case or a default, or
+ * one whose other cases only come round again (`for { select { case done <- b: return; case
+ * <-tick.C: log.Printf("not collected yet") } }`): they neither return nor leave the endless
+ * loop around the select, so the goroutine keeps offering the value.
+ */
 function blockingSend(s: ast.SendStmt, parents: ReadonlyMap<ast.Node, ast.Node>): boolean {
   const clause = parents.get(s);
   if (clause?.kind !== 'CommClause' || clause.comm !== s) return true;
   const body = parents.get(clause);
-  return (body?.kind === 'BlockStmt' ? body.list?.length ?? 0 : 0) <= 1;
+  if ((body?.kind === 'BlockStmt' ? body.list?.length ?? 0 : 0) <= 1) return true;
+  const sel = body ? parents.get(body) : undefined;
+  const block = sel ? parents.get(sel) : undefined;
+  const loop = block ? parents.get(block) : undefined;
+  if (sel?.kind !== 'SelectStmt' || block?.kind !== 'BlockStmt' || loop?.kind !== 'ForStmt' || loop.cond || loop.body !== block) return false;
+  return ((body as ast.BlockStmt).list ?? []).every((c) => {
+    if (c === clause) return true;
+    if (c.kind !== 'CommClause' || !c.comm) return false;
+    let leaves = false;
+    for (const st of c.body ?? []) {
+      walkNode(st, (x) => {
+        if (leaves || x.kind === 'FuncLit') return false;
+        if (x.kind === 'ReturnStmt' || (x.kind === 'BranchStmt' && (x.label || x.tok === 'goto'))) leaves = true;
+        if (x.kind === 'CallExpr') {
+          const f = unparen(x.fun);
+          if (f.kind === 'Ident' && f.name === 'panic') leaves = true;
+          if (f.kind === 'SelectorExpr' && /^(Exit|Fatal|Fatalf|Fatalln|Goexit|Panic|Panicf|Panicln)$/.test(f.sel.name)) leaves = true;
+        }
+        return !leaves;
+      });
+    }
+    return !leaves;
+  });
+}
+
+/** Whether the statement after a send (in its list, or first in its select case) is a return. */
+function returnsAfterSend(body: ast.BlockStmt, send: ast.SendStmt): boolean {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === 'CommClause' && x.comm === send) found = x.body?.[0]?.kind === 'ReturnStmt';
+    else {
+      const list = x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' ? x.body : null;
+      const i = list ? list.indexOf(send) : -1;
+      if (i >= 0) found = list![i + 1]?.kind === 'ReturnStmt';
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** Whether a body closes the channel written `text` (`close(s.quit)`), also in a deferred call or literal. */
+function closesField(body: ast.BlockStmt, file: PassFile, text: string): boolean {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === 'CallExpr' && x.args?.length === 1) {
+      const f = unparen(x.fun);
+      if (f.kind === 'Ident' && f.name === 'close' && textOf(file, x.args[0]!) === text) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * A send whose select's only other ways out are receives from channel fields (`case out <- r:`
+ * beside `case <-s.quit:` or `case <-c.closing:`): fields of a long-lived owner, closed when it
+ * shuts down, not when this call gives up. The field expression, or undefined. A default case, a
+ * timer, a context's Done() or a local channel is a way out of its own.
+ */
+function lingeringSend(pass: Pass, s: ast.SendStmt, parents: ReadonlyMap<ast.Node, ast.Node>): ast.SelectorExpr | undefined {
+  const clause = parents.get(s);
+  if (clause?.kind !== 'CommClause' || clause.comm !== s) return undefined;
+  const body = parents.get(clause);
+  if (body?.kind !== 'BlockStmt' || (body.list?.length ?? 0) < 2) return undefined;
+  let field: ast.SelectorExpr | undefined;
+  for (const c of body.list ?? []) {
+    if (c === clause) continue;
+    if (c.kind !== 'CommClause' || !c.comm) return undefined;
+    const e = c.comm.kind === 'ExprStmt' ? c.comm.x : c.comm.kind === 'AssignStmt' && c.comm.rhs.length === 1 ? c.comm.rhs[0]! : undefined;
+    const r = e ? unparen(e) : undefined;
+    if (r?.kind !== 'UnaryExpr' || r.op !== '<-') return undefined;
+    const x = unparen(r.x);
+    if (x.kind !== 'SelectorExpr') return undefined;
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === 'pointer') t = t.elem;
+    if (!t || (t.kind === 'named' && t.pkg === 'time')) return undefined;
+    field ??= x;
+  }
+  return field;
 }
 
 interface Sender {
@@ -103,6 +188,8 @@ interface Sender {
   blocking: ast.SendStmt[];
   /** Other channels the goroutine sends on or closes: its result may go there instead, or it is done. */
   others: string[];
+  /** Blocking sends whose select waits otherwise only on an owner's channel field (see lingeringSend), with that field. */
+  lingering: Map<ast.SendStmt, { field: ast.SelectorExpr; key: string | undefined }>;
 }
 
 /** A goroutine start: a go statement, or `wg.Go(f)` (Go 1.25) as the statement holding it. */
@@ -179,7 +266,13 @@ function senderOf(pass: Pass, launch: Launch, key: string): Sender | undefined {
     for (const k of after) before.delete(k);
     if (before.size > 0) kept = others.filter((k) => !before.has(k));
   }
-  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others: kept };
+  const lingering = new Map<ast.SendStmt, { field: ast.SelectorExpr; key: string | undefined }>();
+  for (const sn of sends) {
+    if (blockingSend(sn, parents)) continue;
+    const field = lingeringSend(pass, sn, parents);
+    if (field) lingering.set(sn, { field, key: refKey(pass, field, subst) });
+  }
+  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others: kept, lingering };
 }
 
 function inspectChildren(n: ast.Node, f: (c: ast.Node) => void): void {
@@ -558,15 +651,20 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
     const byName = m.key.startsWith('?') || !pass.typesKnown;
     for (const s of senders) {
-      if (s.blocking.length === 0) continue;
+      // A send whose only way out is the owner's shutdown counts when no send blocks outright.
+      const lingers = s.blocking.length === 0;
+      const blocking = lingers ? [...s.lingering.keys()] : s.blocking;
+      if (blocking.length === 0) continue;
       // The goroutine starts several times for one channel: a loop around the go statement but not around the make.
       const makeBlock = g.locate(m.make)?.block;
       const goLoops = g.loopsContaining(g.locate(s.at)!.block).filter((l) => !makeBlock || !l.members.has(makeBlock));
       // Several go statements sending on the one channel are several senders too.
-      const send = s.blocking[0]!;
+      const send = blocking[0]!;
       // One goroutine sending in a loop (a producer streaming lines or events) is several sends:
       // a receive loop left early strands it on its next send.
-      const streams = goLoops.length === 0 && senders.length === 1 && s.blocking.some((b) => loopDepthIn(s.target.fn.body!, b) > 0);
+      // A send in a loop that returns right after it (`for { select { case done <- b: return; case
+      // <-tick.C: } } }`) is one value offered again and again, not a stream.
+      const streams = goLoops.length === 0 && senders.length === 1 && blocking.some((b) => loopDepthIn(s.target.fn.body!, b) > 0 && !returnsAfterSend(s.target.fn.body!, b));
       const goInLoop = goLoops.length > 0 || senders.length > 1 || streams;
       // A receive from another channel the goroutine sends on or closes means its result went there, or it is done.
       // The loop that starts the goroutines is no drain of them, even when it also receives
@@ -608,7 +706,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         let inWatchingSelect = false;
         if (leaveKey) walkSameFunc(s.target.fn.body!, (x) => {
           if (inWatchingSelect) return false;
-          if (x.kind === 'SelectStmt' && watching(x) && s.blocking.some((b) => nodePos(x) <= nodePos(b) && nodePos(b) < nodeEnd(x))) inWatchingSelect = true;
+          if (x.kind === 'SelectStmt' && watching(x) && blocking.some((b) => nodePos(x) <= nodePos(b) && nodePos(b) < nodeEnd(x))) inWatchingSelect = true;
           return true;
         });
         if (leaveKey && inWatchingSelect) {
@@ -619,7 +717,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         // whose cancel this function defers (`case <-time.After(d): out <- errTimeout` beside
         // `case <-resetCtx.Done():`): the return wakes the goroutine there, and it is stranded only
         // if it chose the sending case first. A race, as above: medium.
-        if (!watches && s.target.fn.kind === 'FuncLit' && fn.body && cancelledOnReturn(pass, fn.body, nodePos(s.at), s.target.fn.body!, s.blocking)) {
+        if (!watches && s.target.fn.kind === 'FuncLit' && fn.body && cancelledOnReturn(pass, fn.body, nodePos(s.at), s.target.fn.body!, blocking)) {
           cancelled = true;
           confidence = 'medium';
         }
@@ -682,7 +780,17 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         }
       }
       if (!path || !leave) continue;
-      const fixable = !goInLoop && s.sends.length === 1 && s.blocking.length === 1 && loopDepthIn(s.target.fn.body!, send) === 0;
+      // Waiting for the owner's shutdown: no leak when the parent leaves on that same channel,
+      // or closes it itself; otherwise one goroutine per call lingers until the owner stops.
+      let quit: string | undefined;
+      if (lingers) {
+        const field = s.lingering.get(send)!.field;
+        const fieldText = textOf(pass.fileOf(field) ?? file, field);
+        if (s.target.pkg || watches || closesField(fn.body!, file, fieldText)) continue;
+        quit = fieldText;
+        confidence = 'medium';
+      }
+      const fixable = !goInLoop && s.sends.length === 1 && blocking.length === 1 && loopDepthIn(s.target.fn.body!, send) === 0;
       const typeText = textOf(file, m.make.args![0]!);
       // A sender of another package is named by its call: its nodes have no line here.
       const sendAt = s.target.pkg ? `in ${textOf(file, s.go.call.fun)}, package ${s.target.pkg}` : `line ${lineOf(file, send)}`;
@@ -691,13 +799,13 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
         { node: s.at, message: goroutineStartNote(s.go) },
       ];
       if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
-      const per = handler ? 'one leaked goroutine per request' : 'one leaked goroutine per call';
+      const per = quit ? `one goroutine per ${handler ? 'request' : 'call'} held until then` : handler ? 'one leaked goroutine per request' : 'one leaked goroutine per call';
       pass.report({
         node: m.make,
         file,
         severity: handler ? 'critical' : undefined,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and ${goroutineText(file, s.go)} sends ${streams ? 'values' : 'its result'} on it (${sendAt}); ${leave.text}, so ${streams ? 'the goroutine blocks forever on its next send' : `${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send`}${watches ? ' if it has already started it (it watches the same channel)' : cancelled ? ' if it has already chosen that case (otherwise the return cancels the context it waits on)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and ${goroutineText(file, s.go)} sends ${streams ? 'values' : 'its result'} on it (${sendAt}); ${leave.text}, so ${quit ? `the goroutine blocks on the send until ${quit} is closed, which only the owner's shutdown does` : streams ? 'the goroutine blocks forever on its next send' : `${multi ? 'the goroutines not yet received from block' : 'the goroutine blocks'} forever on the send`}${watches ? ' if it has already started it (it watches the same channel)' : cancelled ? ' if it has already chosen that case (otherwise the return cancels the context it waits on)' : ''}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? 'an' : 'a'} ${handler.framework})` : ''}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...(fixable ? { fixes: [fixFor(file, m)] } : {}),
       });

@@ -41,7 +41,7 @@ func main() {
 
 // A helper of main that does the same is a leak for as long as the program runs on after it.
 func acceptUntil(ln net.Listener, stop <-chan struct{}) error {
-	errs := make(chan error) // want `acceptUntil makes errs unbuffered, and the goroutine started on line \d+ sends values on it`
+	errs := make(chan error) // want `acceptUntil makes errs unbuffered, and the goroutine started on line \d+ sends its result on it`
 	go func() {
 		for {
 			c, err := ln.Accept()
