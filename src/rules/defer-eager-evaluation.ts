@@ -414,7 +414,7 @@ function endTimeSlot(callee: string, sig: { params: { name: string }[]; variadic
   // Also the far end of a window (`observeWindow(name, from, to time.Time)`, `until`, `t1`).
   if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name) || /^(to|until|till|t1)$/.test(name)) return true;
   // `FinishAt`, `End`, `recordEnd`, `markDone`, `setFinishedAt`: the callee records when it ended.
-  if (/^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee)) return true;
+  if (/^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /^(finish(ed)?|end(ed)?|stop(ped)?|complete(d)?|done)(At|Time)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee)) return true;
   // `MarkListed(prefix, at)`, `RecordUploaded(key, t)`: a setter named for something that has
   // happened stores when it did, at the end (not `MarkStarted`, and not a measuring `Timed`).
   return /^(Mark|Record|Note|Set)[A-Z]\w*[a-z]ed(At|Time)?$/.test(callee) && !/Start(ed)?(At|Time)?$/.test(callee);
@@ -458,9 +458,11 @@ function storesTime(pass: Pass, c: Callee, i: number): boolean {
       });
       return;
     }
-    if (n.kind === 'CallExpr' && n.args?.length === 1 && isParam(n.args[0]!)) {
+    // `s.last.Store(t)`, or keyed (`p.lastRun.Store(name, at)`, `cache.Set(key, t)`): the time is the value stored.
+    if (n.kind === 'CallExpr' && (n.args?.length === 1 || n.args?.length === 2) && isParam(n.args[n.args.length - 1]!) && !(n.args.length === 2 && isParam(n.args[0]!))) {
       const f = unparen(n.fun);
       if (f.kind === 'SelectorExpr' && /^(Store|Set|Swap)$/.test(f.sel.name)) {
+        if (n.args.length === 2) visit(n.args[0]!);
         stores++;
         return;
       }

@@ -71,3 +71,29 @@ func listWindowed(m *listMetrics, prefix string, pages func() bool) int {
 	}
 	return n
 }
+
+type jobPool struct {
+	lastRun  sync.Map
+	firstRun sync.Map
+}
+
+// finished only stores the time it is given, under the job's name: deferred with time.Now(),
+// it records when the job started.
+func (p *jobPool) finished(name string, at time.Time) {
+	p.lastRun.Store(name, at)
+}
+
+func (p *jobPool) runNow(name string, job func() error) error {
+	defer p.finished(name, time.Now()) // want `time\.Now\(\) in defer p\.finished\(name, time\.Now\(\)\) is evaluated at the defer statement`
+	return job()
+}
+
+// A time stored as the key, not the value, is no record of when something happened.
+func (p *jobPool) seen(at time.Time, name string) {
+	p.firstRun.Store(at, name)
+}
+
+func (p *jobPool) runSeen(name string, job func() error) error {
+	defer p.seen(time.Now(), name)
+	return job()
+}
