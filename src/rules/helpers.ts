@@ -966,8 +966,25 @@ function recoversUnconditionally(pass: Pass, fn: FuncNode): boolean {
  */
 function callsPanicDirectly(pass: Pass, fn: FuncNode): boolean {
   let found = false;
+  // `if errors.Is(err, http.ErrAbortHandler) { panic(v) }`, `if v == errSkip { panic(v) }`: one
+  // kind of panic passed on on purpose; every other one stays stopped.
+  const selective = (cond: ast.Expr): boolean => {
+    let hit = false;
+    walkNode(cond, (x) => {
+      if (hit) return false;
+      if (x.kind === 'CallExpr' && /^errors\.(Is|As)$/.test(pass.types.callee(x)?.name ?? '')) hit = true;
+      if (x.kind === 'BinaryExpr' && x.op === '==' && !isNilIdent(pass, x.x) && !isNilIdent(pass, x.y)) hit = true;
+      return !hit;
+    });
+    return hit;
+  };
   const visit = (n: ast.Node, depth: number): void => {
     if (found || n.kind === 'FuncLit') return;
+    if (n.kind === 'IfStmt' && selective(n.cond)) {
+      if (n.init) visit(n.init, depth);
+      if (n.else) visit(n.else, depth + 1);
+      return;
+    }
     if (n.kind === 'CallExpr') {
       const f = unparen(n.fun);
       if (f.kind === 'Ident' && f.name === 'panic' && depth <= 1) {

@@ -1,6 +1,7 @@
 package outsiderecover
 
 import (
+	"errors"
 	"log"
 	"net/http"
 
@@ -46,6 +47,27 @@ func serveLogin(w http.ResponseWriter, r *http.Request) {
 	user := r.FormValue("user")
 	go func() { // want `serveLogin protects itself with a deferred recover \(line \d+\), but the goroutine started on line \d+ has no recover of its own`
 		work(len(user))
+	}()
+}
+
+// The same written with an early return: the sentinel test sits at the top level of the handler.
+func recoverRequest(w http.ResponseWriter) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+		panic(v)
+	}
+	log.Print(v)
+	http.Error(w, "internal error", http.StatusInternalServerError)
+}
+
+func serveAsync(w http.ResponseWriter, r *http.Request) {
+	defer recoverRequest(w)
+	fn := r.FormValue("fn")
+	go func() { // want `serveAsync protects itself with a deferred recover \(line \d+\), but the goroutine started on line \d+ has no recover of its own`
+		work(len(fn))
 	}()
 }
 
