@@ -974,7 +974,8 @@ function setterOnly(pass: Pass, key: string): ast.FuncDecl | undefined {
   // A hook registration (`OnStop`, `RegisterCleanup`), or a `Set...` setter of a field named as a
   // hook (`SetOnExit` storing `onExit`), which its users may never call; a `setX` that the
   // package's own set-up calls fills in what is needed later.
-  const hookField = /^(?:[oO]n[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
+  // Also `afterStart`, `beforeStop`: callbacks run around an operation.
+  const hookField = /^(?:[oO]n[A-Z]|[aA]fter[A-Z]|[bB]efore[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
   if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return undefined;
   return fd;
 }

@@ -87,3 +87,29 @@ func (c *closer) OnClose(fn func()) {
 func (c *closer) Close() {
 	defer c.onClose()
 }
+
+// A callback run after each start, installed by an optional setter.
+type coldStarter struct {
+	started    int
+	afterStart func(fn string)
+}
+
+func (c *coldStarter) SetAfterStart(f func(fn string)) { c.afterStart = f }
+
+func (c *coldStarter) startHooked(fn string) int {
+	defer c.afterStart(fn) // want `coldStarter\.afterStart is set only by coldStarter\.SetAfterStart`
+	c.started++
+	return c.started
+}
+
+// A setter of a field not named as a callback: the package's own set-up fills it in.
+type encoder struct {
+	flush func()
+}
+
+func (e *encoder) SetFlush(f func()) { e.flush = f }
+
+func (e *encoder) encode(b []byte) int {
+	defer e.flush()
+	return len(b)
+}
