@@ -527,6 +527,20 @@ function paramFromSemaphore(pass: Pass, id: ast.Ident): boolean {
 const semaphoreCache = new WeakMap<readonly PassFile[], Set<string>>();
 
 /**
+ * A notification that never waits: `select { case c.acked <- struct{}{}: default: }` with nothing
+ * done in either case. A semaphore's try-acquire does something with the outcome (`return true`
+ * / `return false`); this only wakes a waiter if there is one.
+ */
+function fireAndForget(x: ast.SendStmt, stack: readonly ast.Node[]): boolean {
+  const i = stack.lastIndexOf(x);
+  const clause = i >= 1 ? stack[i - 1] : undefined;
+  if (clause?.kind !== 'CommClause' || clause.comm !== x || (clause.body?.length ?? 0) > 0) return false;
+  const sel = stack.slice(0, i - 1).reverse().find((a) => a.kind === 'SelectStmt') as ast.SelectStmt | undefined;
+  const clauses = (sel?.body.list ?? []) as ast.CommClause[];
+  return clauses.length === 2 && clauses.some((c) => c.comm === null && (c.body?.length ?? 0) === 0);
+}
+
+/**
  * Channels used as semaphores: some function of the package sends on them outside any goroutine
  * (the acquire, `sem <- struct{}{}`), so a receive in deferred code is the matching release and
  * does not wait for anyone. A done channel that a goroutine sends on is not one of them.
@@ -541,6 +555,7 @@ function semaphores(pass: Pass): Set<string> {
   for (const file of pass.files) {
     file.inspector.withStack(['SendStmt'], (x, stack) => {
       if (stack.some((a) => a.kind === 'GoStmt' || goTargets.has(a))) return;
+      if (fireAndForget(x, stack)) return;
       const k = chanKey(pass, x.chan);
       if (k) set!.add(k);
       const t = chanTypeKey(pass, x.chan);
