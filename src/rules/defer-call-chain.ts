@@ -304,6 +304,8 @@ function receiverFields(pass: Pass, decl: ast.FuncDecl): { reads: Set<string>; w
       // `w.cur.Store(b)`: an atomic field given a new value through its own method.
       const g = unparen(x.fun);
       if (g.kind === 'SelectorExpr' && /^(Store|Swap|CompareAndSwap)$/.test(g.sel.name)) written(g.x);
+      // `delete(h.clients, id)`, `clear(h.cache)`: the map (or slice) field changes in place.
+      if (g.kind === 'Ident' && (g.name === 'delete' || g.name === 'clear') && x.args?.[0] && pass.types.objectOf(g)?.kind !== 'func') written(x.args[0]);
     }
     return true;
   });

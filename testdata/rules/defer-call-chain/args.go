@@ -3,6 +3,7 @@ package callchain
 import (
 	"encoding/json"
 	"io"
+	"sync"
 	"sync/atomic"
 )
 
@@ -130,4 +131,41 @@ func (s *ledgerStore) transferChecked(move func()) {
 	before := s.total()
 	defer s.total().expect(before) // want `in defer s\.total\(\)\.expect\(before\), s\.total\(\) runs now, at the defer statement`
 	move()
+}
+
+type roster struct{ names []string }
+
+func (r roster) announce() int { return len(r.names) }
+
+type presenceHub struct {
+	mu      sync.Mutex
+	members map[string]bool
+}
+
+func (h *presenceHub) roster() roster {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := roster{}
+	for n := range h.members {
+		r.names = append(r.names, n)
+	}
+	return r
+}
+
+func (h *presenceHub) remove(name string) {
+	h.mu.Lock()
+	delete(h.members, name)
+	h.mu.Unlock()
+}
+
+// The roster is taken at the defer statement, before the member leaves: it still names them.
+func (h *presenceHub) leave(name string) {
+	defer h.roster().announce() // want `h\.roster\(\) runs now, at the defer statement, and reads h\.members, which presenceHub\.leave changes afterwards through h\.remove\(name\)`
+	h.remove(name)
+}
+
+// Announced before anything changes: the roster is the current one.
+func (h *presenceHub) ping() int {
+	defer h.roster().announce()
+	return len(h.members)
 }
