@@ -98,24 +98,21 @@ function blockingSend(s: ast.SendStmt, parents: ReadonlyMap<ast.Node, ast.Node>)
   const block = sel ? parents.get(sel) : undefined;
   const loop = block ? parents.get(block) : undefined;
   if (sel?.kind !== 'SelectStmt' || block?.kind !== 'BlockStmt' || loop?.kind !== 'ForStmt' || loop.cond || loop.body !== block) return false;
-  return ((body as ast.BlockStmt).list ?? []).every((c) => {
-    if (c === clause) return true;
-    if (c.kind !== 'CommClause' || !c.comm) return false;
-    let leaves = false;
-    for (const st of c.body ?? []) {
-      walkNode(st, (x) => {
-        if (leaves || x.kind === 'FuncLit') return false;
-        if (x.kind === 'ReturnStmt' || (x.kind === 'BranchStmt' && (x.label || x.tok === 'goto'))) leaves = true;
-        if (x.kind === 'CallExpr') {
-          const f = unparen(x.fun);
-          if (f.kind === 'Ident' && f.name === 'panic') leaves = true;
-          if (f.kind === 'SelectorExpr' && /^(Exit|Fatal|Fatalf|Fatalln|Goexit|Panic|Panicf|Panicln)$/.test(f.sel.name)) leaves = true;
-        }
-        return !leaves;
-      });
+  if (((body as ast.BlockStmt).list ?? []).some((c) => c !== clause && (c.kind !== 'CommClause' || !c.comm))) return false;
+  // Nothing in the loop but the send's own case leaves it (a `case <-ctx.Done(): return` in
+  // another select of the loop ends the goroutine once it comes round).
+  let leaves = false;
+  walkNode(loop.body, (x) => {
+    if (leaves || x.kind === 'FuncLit' || x === clause) return false;
+    if (x.kind === 'ReturnStmt' || (x.kind === 'BranchStmt' && (x.label || x.tok === 'goto'))) leaves = true;
+    if (x.kind === 'CallExpr') {
+      const f = unparen(x.fun);
+      if (f.kind === 'Ident' && f.name === 'panic') leaves = true;
+      if (f.kind === 'SelectorExpr' && /^(Exit|Fatal|Fatalf|Fatalln|Goexit|Panic|Panicf|Panicln)$/.test(f.sel.name)) leaves = true;
     }
     return !leaves;
   });
+  return !leaves;
 }
 
 /** Whether the statement after a send (in its list, or first in its select case) is a return. */

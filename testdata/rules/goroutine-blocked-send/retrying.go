@@ -1,6 +1,7 @@
 package blockedsend
 
 import (
+	"context"
 	"log"
 	"time"
 )
@@ -61,4 +62,45 @@ func tryRefreshOnce(key string, cached []byte) ([]byte, bool) {
 	default:
 		return cached, false
 	}
+}
+
+// The loop's other select returns once the context is done: coming round ends the goroutine.
+func uploadAll(ctx context.Context, parts []string) error {
+	results := make(chan error)
+	for range 2 {
+		go func() {
+			for {
+				var p string
+				select {
+				case <-ctx.Done():
+					return
+				case p = <-firstPart(parts):
+				}
+				_, err := fetchValue(p)
+				select {
+				case <-ctx.Done():
+				case results <- err:
+				}
+			}
+		}()
+	}
+	for range parts {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case err := <-results:
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func firstPart(parts []string) <-chan string {
+	ch := make(chan string, 1)
+	if len(parts) > 0 {
+		ch <- parts[0]
+	}
+	return ch
 }
