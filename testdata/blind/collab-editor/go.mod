@@ -1,0 +1,3 @@
+module example.com/collab
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/fah29
+
+go 1.23

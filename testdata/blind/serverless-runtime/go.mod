@@ -1,0 +1,3 @@
+module example.com/faas
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/up22
+
+go 1.22
