@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-V7MJPCG7.js";
+} from "./chunk-D4C5GTSN.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

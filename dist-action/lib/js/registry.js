@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-QE2HIXKQ.js";
+} from "./chunk-2II5OMIF.js";
 import "./chunk-JXHKE6KC.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";

@@ -8,13 +8,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-VTXUD4CH.js";
+} from "./chunk-SGHZRBML.js";
 import "./chunk-LNDPDFWR.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-53IHHKNJ.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-BEBMU46B.js";
-import "./chunk-QE2HIXKQ.js";
+import "./chunk-2II5OMIF.js";
 import "./chunk-JXHKE6KC.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";

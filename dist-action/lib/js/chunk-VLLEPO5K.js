@@ -16,7 +16,7 @@ import {
 } from "./chunk-DJE6VM7K.js";
 import {
   version
-} from "./chunk-V7MJPCG7.js";
+} from "./chunk-D4C5GTSN.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QE2HIXKQ.js";
+} from "./chunk-2II5OMIF.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -12,7 +12,7 @@ import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-QE2HIXKQ.js";
+} from "./chunk-2II5OMIF.js";
 import "./chunk-JXHKE6KC.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";

@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-QE2HIXKQ.js";
+} from "./chunk-2II5OMIF.js";
 import "./chunk-JXHKE6KC.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";

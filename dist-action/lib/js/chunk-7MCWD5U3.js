@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-QE2HIXKQ.js";
+} from "./chunk-2II5OMIF.js";
 import {
   docUrl
 } from "./chunk-JXHKE6KC.js";

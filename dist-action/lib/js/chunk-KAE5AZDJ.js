@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-YWU2YUOH.js";
+} from "./chunk-VLLEPO5K.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-DJE6VM7K.js";
 import {
   version
-} from "./chunk-V7MJPCG7.js";
+} from "./chunk-D4C5GTSN.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-QE2HIXKQ.js";
+} from "./chunk-2II5OMIF.js";
 import {
   SEVERITIES,
   compareFindings,

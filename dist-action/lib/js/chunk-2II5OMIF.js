@@ -1078,8 +1078,23 @@ function recoversUnconditionally(pass, fn) {
 }
 function callsPanicDirectly(pass, fn) {
   let found = false;
+  const selective = (cond) => {
+    let hit = false;
+    walkNode(cond, (x) => {
+      if (hit) return false;
+      if (x.kind === "CallExpr" && /^errors\.(Is|As)$/.test(pass.types.callee(x)?.name ?? "")) hit = true;
+      if (x.kind === "BinaryExpr" && x.op === "==" && !isNilIdent(pass, x.x) && !isNilIdent(pass, x.y)) hit = true;
+      return !hit;
+    });
+    return hit;
+  };
   const visit = (n, depth) => {
     if (found || n.kind === "FuncLit") return;
+    if (n.kind === "IfStmt" && selective(n.cond)) {
+      if (n.init) visit(n.init, depth);
+      if (n.else) visit(n.else, depth + 1);
+      return;
+    }
     if (n.kind === "CallExpr") {
       const f = unparen(n.fun);
       if (f.kind === "Ident" && f.name === "panic" && depth <= 1) {
@@ -3431,6 +3446,7 @@ function storedOutside(pass, loop, is) {
   return kept;
 }
 function cleanupOfKeptValue(pass, loop, d) {
+  if (companionIntoSlot(pass, loop, d)) return true;
   const objs = companionsOf(pass, loop, d);
   if (objs.size === 0) return false;
   const isCompanion = (e) => {
@@ -3487,6 +3503,21 @@ var FORMATS_VALUE = /* @__PURE__ */ new Set([
   "path.Join",
   "path/filepath.Join"
 ]);
+function companionIntoSlot(pass, loop, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== "Ident" || (d.call.args?.length ?? 0) > 0) return false;
+  const o = pass.types.objectOf(fun);
+  if (!o || o.kind !== "var") return false;
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found || pos(x) >= pos(d)) return false;
+    if (x.kind === "AssignStmt" && x.rhs.length === 1 && x.lhs.length > 1 && x.lhs.some((l) => unparen(l).kind === "Ident" && pass.types.objectOf(unparen(l)) === o)) {
+      found = x.lhs.some((l) => unparen(l).kind === "IndexExpr" && declaredOutside(pass, loop, l));
+    }
+    return !found;
+  });
+  return found;
+}
 function companionsOf(pass, loop, d) {
   const out = /* @__PURE__ */ new Set();
   const fun = unparen(d.call.fun);
@@ -3715,6 +3746,28 @@ function setupNowTeardownAtExit(pass, file, loop, d) {
   });
   return found;
 }
+var NEST_UNNEST = [[/^push/i, /^pop/i], [/^enter/i, /^(leave|exit)/i]];
+function nestsForWorkAfter(file, loop, d) {
+  const f = unparen(d.call.fun);
+  if (f.kind !== "SelectorExpr") return false;
+  const leave = f.sel.name;
+  const recv = textOf(file, f.x);
+  let found = false;
+  walkSameFunc(loop.body, (x) => {
+    if (found || pos(x) >= pos(d)) return false;
+    if (x.kind !== "CallExpr") return true;
+    const g = unparen(x.fun);
+    if (g.kind !== "SelectorExpr" || textOf(file, g.x) !== recv) return true;
+    const enter = g.sel.name;
+    for (const [e, l] of NEST_UNNEST) {
+      const me = e.exec(enter);
+      const ml = l.exec(leave);
+      if (me && ml && enter.slice(me[0].length).toLowerCase() === leave.slice(ml[0].length).toLowerCase()) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
 function reportsToTest(pass, d) {
   const fun = unparen(d.call.fun);
   const calls = [];
@@ -3830,6 +3883,7 @@ function run(pass) {
       }
       if (fn?.body && helperLockAll(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
       if (fn?.body && setupNowTeardownAtExit(pass, file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
+      if (fn?.body && nestsForWorkAfter(file, loop, d) && worksAfterLoop(pass, fn.body, outer)) return;
       if (reportsToTest(pass, d)) return;
       const held = describeRelease(pass, file, d);
       const acq = held ? acquisitionOf(pass, file, loop, held, at) : void 0;
@@ -5243,7 +5297,7 @@ function endTimeSlot(callee, sig, i) {
   const name = sig.params[Math.min(i, sig.params.length - 1)]?.name ?? "";
   if (/^(start|begin|since|from|t0|began)/i.test(name) || /Start(ed)?(At|Time)?$/.test(name)) return false;
   if (/^(end|finish|stop|done|completed?|closed?)(ed)?(At|Time|Ts)?$/i.test(name) || /^(to|until|till|t1)$/.test(name)) return true;
-  if (/^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee)) return true;
+  if (/^(Finish|End|Stop|Complete|Close|Done)(At|Time|With)?$/.test(callee) || /^(finish(ed)?|end(ed)?|stop(ped)?|complete(d)?|done)(At|Time)?$/.test(callee) || /(Finish(ed)?|End(ed)?|Stop(ped)?|Complete(d)?|Done)(At|Time)?$/.test(callee)) return true;
   return /^(Mark|Record|Note|Set)[A-Z]\w*[a-z]ed(At|Time)?$/.test(callee) && !/Start(ed)?(At|Time)?$/.test(callee);
 }
 function storesTime(pass, c, i) {
@@ -5273,9 +5327,10 @@ function storesTime(pass, c, i) {
       });
       return;
     }
-    if (n.kind === "CallExpr" && n.args?.length === 1 && isParam(n.args[0])) {
+    if (n.kind === "CallExpr" && (n.args?.length === 1 || n.args?.length === 2) && isParam(n.args[n.args.length - 1]) && !(n.args.length === 2 && isParam(n.args[0]))) {
       const f = unparen(n.fun);
       if (f.kind === "SelectorExpr" && /^(Store|Set|Swap)$/.test(f.sel.name)) {
+        if (n.args.length === 2) visit(n.args[0]);
         stores++;
         return;
       }
@@ -5968,6 +6023,7 @@ function receiverFields(pass, decl) {
     else if (x.kind === "CallExpr") {
       const g = unparen(x.fun);
       if (g.kind === "SelectorExpr" && /^(Store|Swap|CompareAndSwap)$/.test(g.sel.name)) written(g.x);
+      if (g.kind === "Ident" && (g.name === "delete" || g.name === "clear") && x.args?.[0] && pass.types.objectOf(g)?.kind !== "func") written(x.args[0]);
     }
     return true;
   });
@@ -8780,7 +8836,7 @@ function setterOnly(pass, key) {
   const recv = fd.recv.list?.[0]?.names?.[0]?.name;
   if (l.kind !== "SelectorExpr" || unparen(l.x).kind !== "Ident" || unparen(l.x).name !== recv) return void 0;
   if (r.kind !== "Ident" || !(fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name))) return void 0;
-  const hookField = /^(?:[oO]n[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
+  const hookField = /^(?:[oO]n[A-Z]|[aA]fter[A-Z]|[bB]efore[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
   if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return void 0;
   return fd;
 }
@@ -9480,6 +9536,12 @@ function usedAfter(pass, fn, d, key) {
   if (!g || !g.locate(d)) return true;
   return g.pathExists(d, (n) => n !== d && later.some((c) => nodeContains(n, (y) => y === c)));
 }
+function handleFromUnknownCall(pass, mutex) {
+  const x = unparen(mutex);
+  if (x.kind !== "Ident") return false;
+  const v = definingValue(pass, x);
+  return !!v && unparen(v).kind === "CallExpr" && !pass.types.typeOf(x);
+}
 function check3(pass, file, d, stack) {
   const call = boundCall(pass, d.call);
   const deferred = lockCall(pass, call);
@@ -9492,6 +9554,7 @@ function check3(pass, file, d, stack) {
   if (!m) return;
   const fn = enclosingFunc(stack);
   if (!fn || usedAfter(pass, fn, d, key)) return;
+  if (held.method === "RLock" && deferred.method === "Unlock" && !held.typed && handleFromUnknownCall(pass, deferred.mutex)) return;
   const mu = textOf(file, deferred.mutex);
   const fun = unparen(call.fun);
   const typed = held.typed && deferred.typed;
@@ -9789,6 +9852,21 @@ function nextIterationOnly(cfg, deferStmt, lock, n) {
   }
   return false;
 }
+function warmedUpBefore(pass, file, body, lockStmtNode, call) {
+  const text = textOf(file, call);
+  let found = false;
+  walkSameFunc(body, (x) => {
+    if (found || pos(x) >= pos(lockStmtNode)) return false;
+    if (x.kind !== "ExprStmt") return true;
+    const c = unparen(x.x);
+    if (c.kind !== "CallExpr" || textOf(file, c) !== text) return false;
+    const t = pass.types.typeOf(c);
+    const results = !t ? [] : t.kind === "tuple" ? t.types : [t];
+    if (results.some((r) => !(r.kind === "named" && r.pkg === "" && r.name === "error"))) found = true;
+    return false;
+  });
+  return found;
+}
 function checkFunc2(pass, file, fn) {
   if (!fn.body || !file.inspector.contains(fn, ["DeferStmt"]) || !hasDefer(fn.body) || !callsMethodNamed(fn.body, LOCKS2)) return;
   const cfg = cfgOf(pass, fn);
@@ -9840,6 +9918,7 @@ function checkFunc2(pass, file, fn) {
       if (!h.path) continue;
       let reported = false;
       for (const call of packageCallsIn(pass, n)) {
+        if (warmedUpBefore(pass, file, fn.body, h.stmt, call)) continue;
         const chain = searchCallees(pass, call, h.path, (g, p, trail) => locksOnEntry(pass, g, p, trail), MAX_DEPTH, (_callee, site, trail) => !skippedForCall(trail, site) && !releasedBefore(pass, trail, site));
         if (!chain) continue;
         const inner = chain.found;
@@ -9945,7 +10024,71 @@ function blockingSend(s, parents) {
   const clause = parents.get(s);
   if (clause?.kind !== "CommClause" || clause.comm !== s) return true;
   const body = parents.get(clause);
-  return (body?.kind === "BlockStmt" ? body.list?.length ?? 0 : 0) <= 1;
+  if ((body?.kind === "BlockStmt" ? body.list?.length ?? 0 : 0) <= 1) return true;
+  const sel = body ? parents.get(body) : void 0;
+  const block = sel ? parents.get(sel) : void 0;
+  const loop = block ? parents.get(block) : void 0;
+  if (sel?.kind !== "SelectStmt" || block?.kind !== "BlockStmt" || loop?.kind !== "ForStmt" || loop.cond || loop.body !== block) return false;
+  if ((body.list ?? []).some((c) => c !== clause && (c.kind !== "CommClause" || !c.comm))) return false;
+  let leaves = false;
+  walkNode(loop.body, (x) => {
+    if (leaves || x.kind === "FuncLit" || x === clause) return false;
+    if (x.kind === "ReturnStmt" || x.kind === "BranchStmt" && (x.label || x.tok === "goto")) leaves = true;
+    if (x.kind === "CallExpr") {
+      const f = unparen(x.fun);
+      if (f.kind === "Ident" && f.name === "panic") leaves = true;
+      if (f.kind === "SelectorExpr" && /^(Exit|Fatal|Fatalf|Fatalln|Goexit|Panic|Panicf|Panicln)$/.test(f.sel.name)) leaves = true;
+    }
+    return !leaves;
+  });
+  return !leaves;
+}
+function returnsAfterSend(body, send) {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === "CommClause" && x.comm === send) found = x.body?.[0]?.kind === "ReturnStmt";
+    else {
+      const list = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" ? x.body : null;
+      const i = list ? list.indexOf(send) : -1;
+      if (i >= 0) found = list[i + 1]?.kind === "ReturnStmt";
+    }
+    return !found;
+  });
+  return found;
+}
+function closesField(body, file, text) {
+  let found = false;
+  walkNode(body, (x) => {
+    if (found) return false;
+    if (x.kind === "CallExpr" && x.args?.length === 1) {
+      const f = unparen(x.fun);
+      if (f.kind === "Ident" && f.name === "close" && textOf(file, x.args[0]) === text) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+function lingeringSend(pass, s, parents) {
+  const clause = parents.get(s);
+  if (clause?.kind !== "CommClause" || clause.comm !== s) return void 0;
+  const body = parents.get(clause);
+  if (body?.kind !== "BlockStmt" || (body.list?.length ?? 0) < 2) return void 0;
+  let field;
+  for (const c of body.list ?? []) {
+    if (c === clause) continue;
+    if (c.kind !== "CommClause" || !c.comm) return void 0;
+    const e = c.comm.kind === "ExprStmt" ? c.comm.x : c.comm.kind === "AssignStmt" && c.comm.rhs.length === 1 ? c.comm.rhs[0] : void 0;
+    const r = e ? unparen(e) : void 0;
+    if (r?.kind !== "UnaryExpr" || r.op !== "<-") return void 0;
+    const x = unparen(r.x);
+    if (x.kind !== "SelectorExpr") return void 0;
+    let t = pass.types.typeOf(x.x);
+    if (t?.kind === "pointer") t = t.elem;
+    if (!t || t.kind === "named" && t.pkg === "time") return void 0;
+    field ??= x;
+  }
+  return field;
 }
 function launchesIn(pass, body) {
   const out = goStmtsIn(body).map((go) => ({ go, at: go }));
@@ -10006,7 +10149,13 @@ function senderOf2(pass, launch, key) {
     for (const k of after) before.delete(k);
     if (before.size > 0) kept = others.filter((k) => !before.has(k));
   }
-  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others: kept };
+  const lingering = /* @__PURE__ */ new Map();
+  for (const sn of sends) {
+    if (blockingSend(sn, parents)) continue;
+    const field = lingeringSend(pass, sn, parents);
+    if (field) lingering.set(sn, { field, key: refKey(pass, field, subst) });
+  }
+  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others: kept, lingering };
 }
 function inspectChildren(n, f) {
   forEachChild(n, f);
@@ -10309,11 +10458,13 @@ function check4(pass, file, fn, enclosing) {
     const handler = [fn, ...enclosing].map((f) => requestHandler(pass, file, f)).find((h) => h);
     const byName = m.key.startsWith("?") || !pass.typesKnown;
     for (const s of senders) {
-      if (s.blocking.length === 0) continue;
+      const lingers = s.blocking.length === 0;
+      const blocking = lingers ? [...s.lingering.keys()] : s.blocking;
+      if (blocking.length === 0) continue;
       const makeBlock = g.locate(m.make)?.block;
       const goLoops = g.loopsContaining(g.locate(s.at).block).filter((l) => !makeBlock || !l.members.has(makeBlock));
-      const send = s.blocking[0];
-      const streams = goLoops.length === 0 && senders.length === 1 && s.blocking.some((b) => loopDepthIn(s.target.fn.body, b) > 0);
+      const send = blocking[0];
+      const streams = goLoops.length === 0 && senders.length === 1 && blocking.some((b) => loopDepthIn(s.target.fn.body, b) > 0 && !returnsAfterSend(s.target.fn.body, b));
       const goInLoop = goLoops.length > 0 || senders.length > 1 || streams;
       const starters = goLoops.filter((l) => !(l.stmt.kind === "RangeStmt" && sameRefKey(refKey(pass, l.stmt.x), m.key)));
       const startHeads = new Set(starters.flatMap(loopHeadEntries));
@@ -10340,14 +10491,14 @@ function check4(pass, file, fn, enclosing) {
         let inWatchingSelect = false;
         if (leaveKey) walkSameFunc(s.target.fn.body, (x) => {
           if (inWatchingSelect) return false;
-          if (x.kind === "SelectStmt" && watching(x) && s.blocking.some((b) => pos(x) <= pos(b) && pos(b) < end(x))) inWatchingSelect = true;
+          if (x.kind === "SelectStmt" && watching(x) && blocking.some((b) => pos(x) <= pos(b) && pos(b) < end(x))) inWatchingSelect = true;
           return true;
         });
         if (leaveKey && inWatchingSelect) {
           watches = true;
           confidence = "medium";
         }
-        if (!watches && s.target.fn.kind === "FuncLit" && fn.body && cancelledOnReturn(pass, fn.body, pos(s.at), s.target.fn.body, s.blocking)) {
+        if (!watches && s.target.fn.kind === "FuncLit" && fn.body && cancelledOnReturn(pass, fn.body, pos(s.at), s.target.fn.body, blocking)) {
           cancelled = true;
           confidence = "medium";
         }
@@ -10398,7 +10549,15 @@ function check4(pass, file, fn, enclosing) {
         }
       }
       if (!path || !leave) continue;
-      const fixable = !goInLoop && s.sends.length === 1 && s.blocking.length === 1 && loopDepthIn(s.target.fn.body, send) === 0;
+      let quit;
+      if (lingers) {
+        const field = s.lingering.get(send).field;
+        const fieldText = textOf(pass.fileOf(field) ?? file, field);
+        if (s.target.pkg || watches || closesField(fn.body, file, fieldText)) continue;
+        quit = fieldText;
+        confidence = "medium";
+      }
+      const fixable = !goInLoop && s.sends.length === 1 && blocking.length === 1 && loopDepthIn(s.target.fn.body, send) === 0;
       const typeText = textOf(file, m.make.args[0]);
       const sendAt = s.target.pkg ? `in ${textOf(file, s.go.call.fun)}, package ${s.target.pkg}` : `line ${lineOf(file, send)}`;
       const related = [
@@ -10406,13 +10565,13 @@ function check4(pass, file, fn, enclosing) {
         { node: s.at, message: goroutineStartNote(s.go) }
       ];
       if (leave.node && leave.note) related.push({ node: leave.node, message: leave.note });
-      const per = handler ? "one leaked goroutine per request" : "one leaked goroutine per call";
+      const per = quit ? `one goroutine per ${handler ? "request" : "call"} held until then` : handler ? "one leaked goroutine per request" : "one leaked goroutine per call";
       pass.report({
         node: m.make,
         file,
         severity: handler ? "critical" : void 0,
         confidence,
-        message: `${fname} makes ${ch} unbuffered, and ${goroutineText(file, s.go)} sends ${streams ? "values" : "its result"} on it (${sendAt}); ${leave.text}, so ${streams ? "the goroutine blocks forever on its next send" : `${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send`}${watches ? " if it has already started it (it watches the same channel)" : cancelled ? " if it has already chosen that case (otherwise the return cancels the context it waits on)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
+        message: `${fname} makes ${ch} unbuffered, and ${goroutineText(file, s.go)} sends ${streams ? "values" : "its result"} on it (${sendAt}); ${leave.text}, so ${quit ? `the goroutine blocks on the send until ${quit} is closed, which only the owner's shutdown does` : streams ? "the goroutine blocks forever on its next send" : `${multi ? "the goroutines not yet received from block" : "the goroutine blocks"} forever on the send`}${watches ? " if it has already started it (it watches the same channel)" : cancelled ? " if it has already chosen that case (otherwise the return cancels the context it waits on)" : ""}: ${per}${handler ? ` (${fname} is ${/^[aeiou]/i.test(handler.framework) ? "an" : "a"} ${handler.framework})` : ""}; ${fixable ? `buffer the channel (make(${typeText}, 1))` : `give the channel room for every sender`} or select on ctx.Done() in the sender`,
         related,
         ...fixable ? { fixes: [fixFor2(file, m)] } : {}
       });
@@ -11032,6 +11191,52 @@ function findDefer(body, lit) {
   });
   return found;
 }
+function guardFlag(s) {
+  const body = s.fn.body;
+  if (!body) return void 0;
+  let flag;
+  walkSameFunc(body, (x) => {
+    if (flag) return false;
+    if (x.kind !== "IfStmt" || x.else) return true;
+    const c = unparen(x.cond);
+    if ((c.kind === "SelectorExpr" || c.kind === "Ident") && pos(x.body) <= pos(s.call) && pos(s.call) < end(x.body)) flag = c;
+    return !flag;
+  });
+  return flag;
+}
+function bailoutFlag(pass, flag) {
+  const name = flag.kind === "SelectorExpr" ? flag.sel.name : flag.kind === "Ident" ? flag.name : "";
+  const obj = pass.types.objectOf(flag.kind === "SelectorExpr" ? flag.sel : flag);
+  const same2 = (e) => {
+    const u = unparen(e);
+    const id = u.kind === "SelectorExpr" ? u.sel : u.kind === "Ident" ? u : void 0;
+    if (!id || id.name !== name) return false;
+    const o = pass.types.objectOf(id);
+    return !obj || !o || o === obj;
+  };
+  const isPanic = (st) => {
+    if (st.kind !== "ExprStmt") return false;
+    const c = unparen(st.x);
+    if (c.kind !== "CallExpr") return false;
+    const f = unparen(c.fun);
+    return f.kind === "Ident" && f.name === "panic";
+  };
+  for (const file of pass.files) {
+    let found = false;
+    file.inspector.preorder(["BlockStmt", "CaseClause"], (x) => {
+      if (found) return;
+      const list = x.kind === "BlockStmt" ? x.list ?? [] : x.body ?? [];
+      list.forEach((st, i) => {
+        if (found || st.kind !== "AssignStmt" || st.tok !== "=" || st.lhs.length !== 1 || st.rhs.length !== 1) return;
+        const v = unparen(st.rhs[0]);
+        if (v.kind !== "Ident" || v.name !== "true" || !same2(st.lhs[0])) return;
+        if (list.slice(i + 1).some(isPanic)) found = true;
+      });
+    });
+    if (found) return true;
+  }
+  return false;
+}
 function run20(pass) {
   const sites = recoverSites(pass);
   const handles = /* @__PURE__ */ new Set();
@@ -11043,6 +11248,8 @@ function run20(pass) {
     if (handles.has(s.fn)) continue;
     if (guardsOneBuiltin(pass, s.file, s.fn)) continue;
     if (t === "discarded" && handlerDeferredAfter(s.file, s.fn)) continue;
+    const flag = guardFlag(s);
+    if (flag && bailoutFlag(pass, flag)) continue;
     const where2 = s.fn.kind === "FuncLit" ? `${s.heldBy ? `${s.heldBy} (the function literal on line ${lineOf(s.file, s.fn)})` : `function literal on line ${lineOf(s.file, s.fn)}`}` : `function ${funcName(s.file, s.fn)}`;
     if (typeof t === "object" && t.switchTypes) {
       pass.report({
@@ -12448,6 +12655,14 @@ function paramFromSemaphore(pass, id) {
   return false;
 }
 var semaphoreCache = /* @__PURE__ */ new WeakMap();
+function fireAndForget(x, stack) {
+  const i = stack.lastIndexOf(x);
+  const clause = i >= 1 ? stack[i - 1] : void 0;
+  if (clause?.kind !== "CommClause" || clause.comm !== x || (clause.body?.length ?? 0) > 0) return false;
+  const sel = stack.slice(0, i - 1).reverse().find((a) => a.kind === "SelectStmt");
+  const clauses = sel?.body.list ?? [];
+  return clauses.length === 2 && clauses.some((c) => c.comm === null && (c.body?.length ?? 0) === 0);
+}
 function semaphores(pass) {
   let set = semaphoreCache.get(pass.files);
   if (set) return set;
@@ -12458,6 +12673,7 @@ function semaphores(pass) {
   for (const file of pass.files) {
     file.inspector.withStack(["SendStmt"], (x, stack) => {
       if (stack.some((a) => a.kind === "GoStmt" || goTargets.has(a))) return;
+      if (fireAndForget(x, stack)) return;
       const k = chanKey(pass, x.chan);
       if (k) set.add(k);
       const t = chanTypeKey(pass, x.chan);
@@ -12851,6 +13067,11 @@ function startedByGo(stack, lit) {
   if (call?.kind !== "CallExpr" || go?.kind !== "GoStmt" || go.call !== call) return false;
   return unparen(call.fun) === lit || (call.args ?? []).some((a) => unparen(a) === lit);
 }
+function startedByGroup(pass, stack, lit) {
+  const i = stack.lastIndexOf(lit);
+  const call = i >= 1 ? stack[i - 1] : void 0;
+  return call?.kind === "CallExpr" && groupGoOf(pass, call)?.fn === lit;
+}
 function startsPanic(g) {
   const f = unparen(g.call.fun);
   if (f.kind === "Ident" && f.name === "panic") return true;
@@ -13139,7 +13360,7 @@ function run23(pass) {
       if (waitsOthers && fn?.body && !heldLock && stopsBeforeDefer(pass, fn.body, d)) return;
       if (waitsOthers && fn?.body && !heldLock && stopsAfterDefer(pass, fn.body, d)) return;
       if (waitsOthers && chain.length === 0 && site.node.kind === "CallExpr" && fn?.body && !heldLock && guardsClose(pass, fn.body, d, site.node)) return;
-      if (site.node.kind === "SendStmt" && !site.wayOut && fn && (fn.kind === "FuncLit" && startedByGo(stack, fn) || onlyStartedByGo(pass, fn))) return;
+      if (site.node.kind === "SendStmt" && !site.wayOut && fn && (fn.kind === "FuncLit" && (startedByGo(stack, fn) || startedByGroup(pass, stack, fn)) || onlyStartedByGo(pass, fn))) return;
       const handler = handlerOf(pass, file, stack);
       if ((site.unknownCap || site.loopServed) && !handler) return;
       if (site.clientTimeout && !handler) return;

@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-QE2HIXKQ.js";
+} from "./chunk-2II5OMIF.js";
 import "./chunk-JXHKE6KC.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
