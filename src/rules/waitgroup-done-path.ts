@@ -6,10 +6,10 @@ import type * as ast from '../syntax/ast.js';
 import { end as nodeEnd, inspect as inspectAll, pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { walkNode, type Block, type CFG } from '../types/cfg.js';
+import { nodeContains, walkNode, type Block, type CFG } from '../types/cfg.js';
 import { PLUMBING_CALLS } from './catalog.js';
 import {
-  afterFuncLaunches, goroutineStartNote, goroutineText, enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, deferredTarget, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, sameExpr, samePath, sameVar,
+  afterFuncLaunches, callGraphOf, goroutineStartNote, goroutineText, enclosingFuncDecl, innermostFuncBody, callText, cfgOf, deferredRecover, deferredTarget, formatPath, funcName, goTarget, groupGoOf, lineOf, packageCallsIn, returnOfPath, sameExpr, samePath, sameVar,
   searchCallees, sourceMentions, textOf, goStmtsIn, varPath, type FuncNode, type VarPath, bodyNeeds,
 } from './helpers.js';
 
@@ -625,6 +625,62 @@ function addsItself(file: PassFile, fn: FuncNode, wg: string): ast.Stmt | undefi
   return found;
 }
 
+/**
+ * The goroutine hands its group to a function of the package that marks it done
+ * (`u.finish(&wg, p, err)` as its last call, with `wg.Done()` at the end of `finish`): when that
+ * helper calls Done without defer and has a path that skips it (`if err != nil { ...; return }`),
+ * the goroutine ends without marking the group. Reported in the helper.
+ */
+function checkHandedGroup(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode, cfg: CFG, seen: Set<ast.Node>): void {
+  const fnFile = pass.fileOf(fn) ?? file;
+  const g = callGraphOf(pass);
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    if (ref.node.kind === 'DeferStmt' || ref.node.kind === 'GoStmt') continue;
+    walkNode(ref.node, (x) => {
+      if (x.kind === 'FuncLit') return false;
+      if (x.kind !== 'CallExpr') return true;
+      const callee = g.calleeOf(x)?.decl;
+      if (!callee?.body || callee === fn) return true;
+      (x.args ?? []).forEach((a, i) => {
+        let t = pass.types.typeOf(a);
+        if (t?.kind === 'pointer') t = t.elem;
+        if (!(t?.kind === 'named' && t.pkg === 'sync' && t.name === 'WaitGroup')) return;
+        const param = (callee.type.params.list ?? []).flatMap((f: ast.Field) => f.names ?? [])[i];
+        if (!param || param.name === '_') return;
+        const po = pass.types.objectOf(param);
+        const dones = doneCallsIn(pass, callee.body!).filter((d) => unparen(d.wg).kind === 'Ident' && pass.types.objectOf(unparen(d.wg) as ast.Ident) === po);
+        const first = dones[0];
+        if (!first || seen.has(first.call)) return;
+        const hcfg = cfgOf(pass, callee);
+        if (!hcfg || deferredDone(pass, hcfg, first.path)) return;
+        const v = unparen(a);
+        const waiter = textOf(fnFile, v.kind === 'UnaryExpr' && v.op === '&' ? v.x : v);
+        const parent = parentGroupText(file, go, fn, v.kind === 'UnaryExpr' && v.op === '&' ? v.x : v) ?? waiter;
+        if (!spawnerAdds(pass, file, go, parent) || oneOfMany(file, go, parent.replace(/^&/, ''))) return;
+        const path = hcfg.findPath(hcfg.entry, 'exit', { avoid: (n) => marksDone(pass, n, first.path) });
+        if (!path) return;
+        seen.add(first.call);
+        const hFile = pass.fileOf(callee) ?? fnFile;
+        const ret = returnOfPath(path);
+        const how = ret ? `the return on line ${lineOf(hFile, ret)}` : 'the path to the end of the function';
+        const where = fn.kind === 'FuncLit' ? goroutineText(file, go) : `${funcName(fnFile, fn)} (started as a goroutine on line ${lineOf(file, go)})`;
+        pass.report({
+          node: first.call,
+          file: hFile,
+          confidence: first.typed ? 'high' : 'medium',
+          message: `${callText(hFile, first.call)} on line ${lineOf(hFile, first.call)} is skipped by ${how} in ${funcName(hFile, callee)}, which ${where} calls with ${textOf(fnFile, a)} on line ${lineOf(fnFile, x)} to mark the group done, so ${parent}.Wait() blocks forever; call defer ${param.name}.Done() at the start of ${funcName(hFile, callee)} instead`,
+          related: [
+            ...(ret ? [{ node: ret, file: hFile, message: 'leaves without calling Done' }] : []),
+            { node: x, file: fnFile, message: `the goroutine hands ${textOf(fnFile, a)} over here` },
+            { node: go, file, message: goroutineStartNote(go) },
+          ],
+        });
+      });
+      return true;
+    });
+  }
+}
+
 function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode, seen: Set<ast.Node>): void {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -638,6 +694,8 @@ function checkGoroutine(pass: Pass, file: PassFile, go: ast.GoStmt, fn: FuncNode
       explicit.set(k, [...(explicit.get(k) ?? []), d]);
     }
   }
+  // No Done of its own, deferred or not: the group may be handed to a helper that marks it.
+  if (explicit.size === 0 && cfg.defers.every((d) => !nodeContains(d, (y: ast.Node) => y.kind === 'CallExpr' && !!doneCall(pass, y)))) checkHandedGroup(pass, file, go, fn, cfg, seen);
   const goLine = lineOf(file, go);
   const where = fn.kind === 'FuncLit' ? goroutineText(file, go) : `${funcName(fnFile, fn)} (started as a goroutine on line ${goLine})`;
   for (const dones of explicit.values()) {
