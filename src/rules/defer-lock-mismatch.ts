@@ -9,7 +9,7 @@ import { unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { LockMethod } from './catalog.js';
-import { boundCall, cfgOf, definingValue, deferNeeds, enclosingFunc, funcName, lineOf, listHolding, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
+import { accessedField, boundCall, cfgOf, definingValue, deferNeeds, enclosingFunc, funcName, lineOf, listHolding, lockCall, lockCallsIn, refKey, sameRefKey, textOf, walkSameFunc, type FuncNode, type LockCall } from './helpers.js';
 import { nodeContains } from '../types/cfg.js';
 
 const ID = 'defer-lock-mismatch';
@@ -30,6 +30,13 @@ function mutexKey(pass: Pass, e: ast.Expr): string | undefined {
   if (x.kind === 'SelectorExpr') {
     const base = mutexKey(pass, x.x);
     return base === undefined ? undefined : `${base}.${x.sel.name}`;
+  }
+  // `s.mutex()` returning `&s.mu`: the field itself, whichever call gave it.
+  if (x.kind === 'CallExpr') {
+    const field = accessedField(pass, x);
+    const f = unparen(x.fun);
+    const base = field && f.kind === 'SelectorExpr' ? mutexKey(pass, f.x) : undefined;
+    return base === undefined ? undefined : `${base}.${field}`;
   }
   return refKey(pass, x);
 }
