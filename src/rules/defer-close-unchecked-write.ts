@@ -28,17 +28,27 @@ interface Binding {
  */
 const helperOrigins = new WeakMap<ast.FuncDecl, WriteOrigin | null>();
 
+/** What a package helper's every return hands over for writing (cached; null while being computed, so recursion stops). */
+function helperInner(pass: Pass, file: PassFile, call: ast.CallExpr): WriteOrigin | undefined {
+  const c = pass.types.callee(call);
+  if (c?.pkg && c.pkg !== pass.pkg.importPath) return undefined;
+  const decl = c?.decl;
+  if (!decl?.body) return undefined;
+  let inner = helperOrigins.get(decl);
+  if (inner === undefined) {
+    helperOrigins.set(decl, null);
+    helperOrigins.set(decl, (inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null));
+  }
+  return inner ?? undefined;
+}
+
 function helperOrigin(pass: Pass, file: PassFile, e: ast.Expr): WriteOrigin | undefined {
   const call = unparen(e);
   if (call.kind !== 'CallExpr') return undefined;
   const c = pass.types.callee(call);
   // Another package's declarations are kept without their statements: read its source instead.
   if (c && otherModuleFunc(pass, c)) return moduleHelperOrigin(pass, file, call, c);
-  if (c?.pkg && c.pkg !== pass.pkg.importPath) return undefined;
-  const decl = c?.decl;
-  if (!decl?.body) return undefined;
-  let inner = helperOrigins.get(decl);
-  if (inner === undefined) helperOrigins.set(decl, (inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null));
+  const inner = helperInner(pass, file, call);
   if (!inner) return undefined;
   const helper = textOf(file, call.fun);
   return { ...inner, call, name: inner.wrapperType ? helper : `${helper} (${inner.name} inside)` };
@@ -242,7 +252,8 @@ function returnedOrigin(pass: Pass, declFile: PassFile, decl: ast.FuncDecl): Wri
     }
     if (r.kind === 'Ident' && r.name === 'nil') return true;
     const v = r.kind === 'Ident' ? definingValue(pass, r) : r;
-    const o = (v ? writeOrigin(pass, declFile, v) : undefined) ?? wrapperOrigin(pass, declFile, r) ?? embeddedOrigin(pass, declFile, r);
+    // Also what another helper of the package hands over (`return createFile(segmentPath(dir, id))`).
+    const o = (v ? writeOrigin(pass, declFile, v) : undefined) ?? wrapperOrigin(pass, declFile, r) ?? embeddedOrigin(pass, declFile, r) ?? (v && unparen(v).kind === 'CallExpr' ? helperInner(pass, declFile, unparen(v) as ast.CallExpr) : undefined);
     if (!o || o.res.wraps === 'recv' || (inner && inner.name !== o.name)) ok = false;
     else {
       // What a wrapper wraps is the helper's business: only what it is matters here.
