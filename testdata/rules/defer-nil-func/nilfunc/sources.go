@@ -133,3 +133,20 @@ func runHookChecked(name string, hooks map[string]func(), work func() error) err
 	defer after()
 	return work()
 }
+
+// startExporter exits the process where it would hand back nothing: the `return nil` after
+// log.Fatalf is never taken.
+func startExporter(addr string) func() {
+	if addr == "" {
+		log.Fatalf("no exporter address")
+		return nil
+	}
+	t := time.NewTicker(time.Second)
+	return t.Stop
+}
+
+func serveWithExporter(ctx context.Context, addr string) {
+	stop := startExporter(addr)
+	defer stop()
+	<-ctx.Done()
+}
