@@ -922,7 +922,7 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
       node: d,
       file,
       confidence: 'medium',
-      message: `${test.kind === 'TypeSpec' ? `the comment on type ${owner.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says its func fields, ${sel.sel.name} among them, may be left unset` : `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says it may be left unset`}, and ${storedOnlyByOptions(pass, key) ? 'only a functional option sets it' : `nothing in package ${pass.pkg.name} sets it`}, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
+      message: `${test.kind === 'TypeSpec' ? `the comment on type ${owner.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says its func fields, ${sel.sel.name} among them, may be left unset` : `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}) says it may be left unset`}, and ${storedOnlyByOptions(pass, key) ? 'only a functional option sets it' : storedOnlyBySetters(pass, key) ? 'only a setter its users may never call sets it' : `nothing in package ${pass.pkg.name} sets it`}, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
     });
     return;
   }
@@ -1029,6 +1029,35 @@ function storedOnlyByOptions(pass: Pass, key: string): boolean {
   });
 }
 
+/**
+ * Whether every store into the field is a setter's one statement: a method of the struct that
+ * assigns its parameter to the field on its receiver, and perhaps returns the receiver for
+ * chaining (`func (c *Clock) WithOnClose(fn func(Result)) *Clock { c.onClose = fn; return c }`):
+ * set only when a user calls it.
+ */
+function storedOnlyBySetters(pass: Pass, key: string): boolean {
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key) ?? [];
+  if (stores.length === 0 || fs.addressed.has(key)) return false;
+  return stores.every((st) => {
+    if (st.literal || !st.value) return false;
+    const fd = enclosingFuncDecl(st.file, st.value);
+    const recv = fd?.recv?.list?.[0]?.names?.[0]?.name;
+    const list = fd?.body?.list ?? [];
+    if (!fd || !recv || list.length < 1 || list.length > 2) return false;
+    const a = list[0]!;
+    if (a.kind !== 'AssignStmt' || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]!) !== unparen(st.value)) return false;
+    const l = unparen(a.lhs[0]!);
+    const r = unparen(a.rhs[0]!);
+    if (l.kind !== 'SelectorExpr' || unparen(l.x).kind !== 'Ident' || (unparen(l.x) as ast.Ident).name !== recv) return false;
+    if (r.kind !== 'Ident' || !(fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name))) return false;
+    const ret = list[1];
+    if (!ret) return true;
+    const rv = ret.kind === 'ReturnStmt' && ret.results?.length === 1 ? unparen(ret.results[0]!) : undefined;
+    return rv?.kind === 'Ident' && rv.name === recv;
+  });
+}
+
 /** Names of func fields that are hooks: `OnDone`, `onEvict`, `AfterSync`, `BeforeSave`, `ProgressHook`, `doneCallback`. */
 const HOOK_NAME = /^(?:[Oo]n|[Aa]fter|[Bb]efore)[A-Z]|(?:Hook|Callback)$/;
 
@@ -1065,7 +1094,7 @@ const TYPE_OPTIONAL_DOC = /\b(?:callbacks|hooks|handlers|funcs|functions|func fi
  */
 function optionalByDoc(pass: Pass, typeName: string, field: string): ast.Node | undefined {
   const key = `${pass.pkg.importPath}.${typeName}.${field}`;
-  if (!mayStoreNil(pass, key) || (fieldsSet(pass).has(key) && !storedOnlyByOptions(pass, key))) return undefined;
+  if (!mayStoreNil(pass, key) || (fieldsSet(pass).has(key) && !storedOnlyByOptions(pass, key) && !storedOnlyBySetters(pass, key))) return undefined;
   for (const file of pass.files) {
     for (const d of file.file.decls ?? []) {
       if (d.kind !== 'GenDecl' || d.tok !== 'type') continue;

@@ -84,3 +84,35 @@ func Step(h StepHooks) {
 	h.Before()
 	defer h.After()
 }
+
+// lotClock reports a result, then runs its hook.
+type lotClock struct {
+	closed  chan<- int
+	onClose func(int) // optional, see withOnClose
+	onTick  func()    // called on every tick
+}
+
+func newLotClock(closed chan<- int) *lotClock { return &lotClock{closed: closed} }
+
+// withOnClose sets the hook, for chaining.
+func (c *lotClock) withOnClose(fn func(int)) *lotClock {
+	c.onClose = fn
+	return c
+}
+
+func (c *lotClock) withOnTick(fn func()) *lotClock {
+	c.onTick = fn
+	return c
+}
+
+// The hook's comment calls it optional, and only a chaining setter stores it.
+func (c *lotClock) report(res int) {
+	defer c.onClose(res) // want `the comment on lotClock\.onClose \(line \d+\) says it may be left unset, and only a setter its users may never call sets it`
+	c.closed <- res
+}
+
+// The tick hook's comment does not call it optional.
+func (c *lotClock) tick() {
+	defer c.onTick()
+	c.closed <- 0
+}
