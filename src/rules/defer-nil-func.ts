@@ -563,6 +563,46 @@ function checkRangedLiteralField(pass: Pass, file: PassFile, fn: FuncNode, d: as
 const nilTestCache = new WeakMap<readonly PassFile[], Map<string, ast.Node>>();
 
 /** `x == nil` / `x != nil`: the operand compared with nil, if one side is nil. */
+/**
+ * The test guarding the field's stores, when each one copies a value under an `if` that checks
+ * that same value against nil (`if cfg.OnDrained != nil { s.onDrained = cfg.OnDrained }`), with no
+ * else that stores it too.
+ */
+function storedOnlyIfNonNil(pass: Pass, key: string): ast.IfStmt | undefined {
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key) ?? [];
+  if (stores.length === 0 || fs.addressed.has(key)) return undefined;
+  let first: ast.IfStmt | undefined;
+  for (const st of stores) {
+    if (st.literal || !st.value) return undefined;
+    const body = innermostBody(st.file, st.value);
+    if (!body) return undefined;
+    let guard: ast.IfStmt | undefined;
+    walkSameFunc(body, (x) => {
+      if (guard) return false;
+      if (x.kind === 'IfStmt' && !x.else && nodePos(x.body) <= nodePos(st.value!) && nodePos(st.value!) < nodeEnd(x.body)) {
+        const v = nilCompared(pass, unparen(x.cond));
+        if (v && (unparen(x.cond) as ast.BinaryExpr).op === '!=' && sameExpr(v, st.value!)) guard = x;
+      }
+      return true;
+    });
+    if (!guard) return undefined;
+    first ??= guard;
+  }
+  return first;
+}
+
+/** The body of the function (declaration or literal) that holds a node. */
+function innermostBody(file: PassFile, n: ast.Node): ast.BlockStmt | undefined {
+  let found: ast.BlockStmt | undefined;
+  walkNode(file.file, (x) => {
+    if (nodeEnd(x) <= nodePos(n) || nodePos(x) > nodePos(n)) return false;
+    if ((x.kind === 'FuncDecl' || x.kind === 'FuncLit') && x.body) found = x.body;
+    return true;
+  });
+  return found;
+}
+
 function nilCompared(pass: Pass, e: ast.Node): ast.Expr | undefined {
   if (e.kind !== 'BinaryExpr' || (e.op !== '==' && e.op !== '!=')) return undefined;
   const [a, b] = [unparen(e.x), unparen(e.y)];
@@ -827,7 +867,10 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
   // p.OnChange(r) }`) while this one, which nothing in the package stores either, is not: the
   // hooks are optional together.
   const sibling = tested || documented || setter || omits ? undefined : siblingHookTested(pass, owner, sel.sel.name);
-  const test = tested ?? documented ?? setter ?? omits?.lit ?? sibling?.test;
+  // Or every store copies a value only when it is not nil (`if cfg.OnDrained != nil {
+  // s.onDrained = cfg.OnDrained }`): left nil otherwise, on purpose.
+  const copied = tested || documented || setter || omits || sibling || owner.pkg !== pass.pkg.importPath ? undefined : storedOnlyIfNonNil(pass, key);
+  const test = tested ?? documented ?? setter ?? omits?.lit ?? sibling?.test ?? copied;
   if (!test) return;
   // Only a field that can be given nil: stored from a parameter (an optional hook passed in) or
   // nil itself, or never stored here (an exported field its users set). A field the package only
@@ -914,6 +957,15 @@ function checkNilTestedField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.De
       file,
       confidence: 'medium',
       message: `${owner.name}.${sel.sel.name} is a hook nothing in package ${pass.pkg.name} sets, like ${owner.name}.${sibling.field}, which the package tests against nil before calling it (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ''}), but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is left unset the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    });
+    return;
+  }
+  if (copied) {
+    pass.report({
+      node: d,
+      file,
+      confidence: 'medium',
+      message: `${owner.name}.${sel.sel.name} is set only when the value copied into it is not nil (\`if ${textOf(tf, copied.cond)}\` on line ${lineOf(tf, copied)}${tf !== file ? ` of ${tf.path}` : ''}), so it stays nil otherwise, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\` or give the field a no-op default where ${owner.name} is built`,
     });
     return;
   }

@@ -116,3 +116,33 @@ func (c *lotClock) tick() {
 	defer c.onTick()
 	c.closed <- 0
 }
+
+type drainConfig struct {
+	OnDrained func()
+}
+
+type drainServer struct {
+	onDrained func()
+	onStop    func()
+	pending   chan struct{}
+}
+
+func newDrainServer(cfg drainConfig) *drainServer {
+	s := &drainServer{pending: make(chan struct{}), onStop: func() {}}
+	if cfg.OnDrained != nil {
+		s.onDrained = cfg.OnDrained
+	}
+	return s
+}
+
+// The hook is copied in only when the config has one.
+func (s *drainServer) drain() {
+	defer s.onDrained() // want `drainServer\.onDrained is set only when the value copied into it is not nil \(\x60if cfg\.OnDrained != nil\x60 on line \d+\)`
+	<-s.pending
+}
+
+// Always set where the server is built.
+func (s *drainServer) stop() {
+	defer s.onStop()
+	close(s.pending)
+}
