@@ -1,0 +1,3 @@
+module example.com/fah30
+
+go 1.22

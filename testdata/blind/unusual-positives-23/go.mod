@@ -1,0 +1,3 @@
+module example.com/up23
+
+go 1.22
