@@ -149,9 +149,19 @@ const UNDO_REDO: readonly (readonly [RegExp, RegExp])[] = [
  * until the return is the point.
  */
 function redoesUndone(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
+  return pairedEarlierCall(file, loop, d, UNDO_REDO, true);
+}
+
+/**
+ * Whether the iteration, before the defer, calls a method on the deferred call's receiver whose
+ * verb pairs with the deferred one (`clearBreakpoint` with `setBreakpoint`, `pushScope` with
+ * `popScope`: the first pattern of a pair matches the earlier call, the second the deferred one,
+ * and the rest of the two names is the same). With `sameArgs`, the arguments must match too.
+ */
+function pairedEarlierCall(file: PassFile, loop: LoopNode, d: ast.DeferStmt, pairs: readonly (readonly [RegExp, RegExp])[], sameArgs: boolean): boolean {
   const f = unparen(d.call.fun);
   if (f.kind !== 'SelectorExpr') return false;
-  const redo = f.sel.name;
+  const later = f.sel.name;
   const recv = textOf(file, f.x);
   const args = (d.call.args ?? []).map((a) => textOf(file, a)).join(',');
   let found = false;
@@ -160,12 +170,12 @@ function redoesUndone(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean
     if (x.kind !== 'CallExpr') return true;
     const g = unparen(x.fun);
     if (g.kind !== 'SelectorExpr' || textOf(file, g.x) !== recv) return true;
-    if ((x.args ?? []).map((a) => textOf(file, a)).join(',') !== args) return true;
-    const undo = g.sel.name;
-    for (const [u, r] of UNDO_REDO) {
-      const mu = u.exec(undo);
-      const mr = r.exec(redo);
-      if (mu && mr && undo.slice(mu[0].length).toLowerCase() === redo.slice(mr[0].length).toLowerCase()) found = true;
+    if (sameArgs && (x.args ?? []).map((a) => textOf(file, a)).join(',') !== args) return true;
+    const earlier = g.sel.name;
+    for (const [e, l] of pairs) {
+      const me = e.exec(earlier);
+      const ml = l.exec(later);
+      if (me && ml && earlier.slice(me[0].length).toLowerCase() === later.slice(ml[0].length).toLowerCase()) found = true;
     }
     return !found;
   });
@@ -1047,25 +1057,7 @@ const NEST_UNNEST: readonly (readonly [RegExp, RegExp])[] = [[/^push/i, /^pop/i]
  * until the return is the point: they are the nesting.
  */
 function nestsForWorkAfter(file: PassFile, loop: LoopNode, d: ast.DeferStmt): boolean {
-  const f = unparen(d.call.fun);
-  if (f.kind !== 'SelectorExpr') return false;
-  const leave = f.sel.name;
-  const recv = textOf(file, f.x);
-  let found = false;
-  walkSameFunc(loop.body, (x) => {
-    if (found || nodePos(x) >= nodePos(d)) return false;
-    if (x.kind !== 'CallExpr') return true;
-    const g = unparen(x.fun);
-    if (g.kind !== 'SelectorExpr' || textOf(file, g.x) !== recv) return true;
-    const enter = g.sel.name;
-    for (const [e, l] of NEST_UNNEST) {
-      const me = e.exec(enter);
-      const ml = l.exec(leave);
-      if (me && ml && enter.slice(me[0].length).toLowerCase() === leave.slice(ml[0].length).toLowerCase()) found = true;
-    }
-    return !found;
-  });
-  return found;
+  return pairedEarlierCall(file, loop, d, NEST_UNNEST, false);
 }
 
 /**
