@@ -503,7 +503,7 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt, body:
   const target = deferTarget(pass, d);
   // A cleanup function returned with the resource it cleans up (`srv, cleanup, err :=
   // newServer(h); defer cleanup()`): the resource is what may be kept.
-  if (!target) return cleanupOfKeptValue(pass, loop, d);
+  if (!target) return cleanupOfKeptValue(pass, loop, d) || literalReleasesKept(pass, loop, d);
   const o = pass.types.objectOf(target);
   if (!o) return false;
   const isTarget = (e: ast.Expr) => {
@@ -570,6 +570,52 @@ function keptBeyondIteration(pass: Pass, loop: LoopNode, d: ast.DeferStmt, body:
     if (storedOutside(pass, loop, addrOf)) return true;
   }
   return false;
+}
+
+/**
+ * A deferred literal that gives back values of the iteration (`defer func() { if allocV {
+ * m.PutValue(dev, v) } }()`) which the iteration keeps beyond itself: stored outside the loop, or
+ * put into a value of the iteration that is (`dv.Value = v; inputs[i] = dv`, gorgonia's machine
+ * borrowing each input's value for the operation run after the loop). They have to stay valid
+ * until the function is done with them.
+ */
+function literalReleasesKept(pass: Pass, loop: LoopNode, d: ast.DeferStmt): boolean {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== 'FuncLit') return false;
+  const inLoop = (o: ReturnType<Pass['types']['objectOf']>): boolean => !!o?.decl && nodePos(loop.body) <= nodePos(o.decl) && nodePos(o.decl) < nodeEnd(loop.body);
+  const released = new Set<unknown>();
+  walkNode(fun.body, (x) => {
+    if (x.kind !== 'CallExpr') return true;
+    for (const a of x.args ?? []) {
+      const u = unparen(a);
+      const o = u.kind === 'Ident' ? pass.types.objectOf(u) : undefined;
+      if (o?.kind === 'var' && inLoop(o)) released.add(o);
+    }
+    return true;
+  });
+  if (released.size === 0) return false;
+  const isReleased = (e: ast.Expr) => {
+    const u = unparen(e);
+    return u.kind === 'Ident' && released.has(pass.types.objectOf(u));
+  };
+  if (storedOutside(pass, loop, isReleased)) return true;
+  // Put into a field of another value of the iteration, which is kept.
+  const holders = new Set<unknown>();
+  walkSameFunc(loop.body, (x) => {
+    if (x.kind === 'AssignStmt' && x.lhs.length === x.rhs.length) {
+      x.lhs.forEach((l, i) => {
+        const t = unparen(l);
+        const root = t.kind === 'SelectorExpr' ? rootIdent(t.x) : undefined;
+        const o = root ? pass.types.objectOf(root) : undefined;
+        if (o && inLoop(o) && isReleased(x.rhs[i]!)) holders.add(o);
+      });
+    }
+    return true;
+  });
+  return holders.size > 0 && storedOutside(pass, loop, (e) => {
+    const u = unparen(e);
+    return u.kind === 'Ident' && holders.has(pass.types.objectOf(u));
+  });
 }
 
 /**
