@@ -6,6 +6,7 @@ import type * as ast from '../syntax/ast.js';
 import { pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
+import { walkNode } from '../types/cfg.js';
 import type { Severity } from '../findings/model.js';
 import {
   cfgOf, deferredCalls, lineOf, methodCallOn, rootIdent, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, moduleWrapperOrigin,
@@ -34,11 +35,38 @@ function wrapsIn(pass: Pass, file: PassFile, fn: FuncNode): Wrap[] {
     if (!lhs || !rhs || rhs.length !== 1) return true;
     const w = unparen(lhs[0]!);
     if ((w.kind !== 'Ident' && w.kind !== 'SelectorExpr') || (w.kind === 'Ident' && w.name === '_') || !rootIdent(w)) return true;
-    const origin = writeOrigin(pass, file, rhs[0]!, true) ?? moduleWrapperOrigin(pass, file, rhs[0]!, true);
+    let origin = writeOrigin(pass, file, rhs[0]!, true) ?? moduleWrapperOrigin(pass, file, rhs[0]!, true);
+    // `gzip.NewWriter(io.MultiWriter(f, h))`: the writer goes into each of them; the one whose
+    // Close the function defers is what a late Flush of the wrapper needs open.
+    const mw = origin?.under ? unparen(origin.under) : undefined;
+    if (origin && mw?.kind === 'CallExpr' && pass.types.callee(mw)?.name === 'io.MultiWriter') {
+      const args = (mw.args ?? []).filter((a) => rootIdent(a));
+      const pick = args.find((a) => closedInDefer(pass, fn, a)) ?? args[0];
+      origin = pick ? { ...origin, under: pick } : origin;
+    }
     if (origin?.under && rootIdent(origin.under)) out.push({ w, origin: origin as Wrap['origin'], at: nodePos(x) });
     return true;
   });
   return out;
+}
+
+/** Whether the function defers a Close of the variable `e` names (`defer f.Close()`, or in a deferred literal). */
+function closedInDefer(pass: Pass, fn: FuncNode, e: ast.Expr): boolean {
+  const root = rootIdent(e);
+  if (!root) return false;
+  let found = false;
+  walkSameFunc(fn.body!, (x) => {
+    if (found || x.kind !== 'DeferStmt') return !found;
+    walkNode(x.call, (y) => {
+      if (found) return false;
+      const m = y.kind === 'CallExpr' ? methodCallOn(y) : undefined;
+      const r = m ? rootIdent(m.recv) : undefined;
+      if (m?.method === 'Close' && r && sameVar(pass, r, root)) found = true;
+      return !found;
+    });
+    return false;
+  });
+  return found;
 }
 
 /** Whether expression e denotes the same variable or field path as `target`. */
