@@ -930,7 +930,7 @@ export function protectingRecover(pass: Pass, fn: FuncNode): ast.DeferStmt | und
       const fun = unparen(x.call.fun);
       // A literal deferred in place, a function of the package, or a literal a local variable
       // only ever holds (`guard := func() { recover() ... }; defer guard()`).
-      const target = deferredTarget(pass, x.call, 'recover') ?? (fun.kind === 'Ident' ? callGraphOf(pass).calleeOf(x.call)?.lit ?? undefined : undefined);
+      const target = deferredTarget(pass, x.call, 'recover') ?? (fun.kind === 'Ident' || fun.kind === 'SelectorExpr' ? callGraphOf(pass).calleeOf(x.call)?.lit ?? undefined : undefined);
       if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target) && recoversUnconditionally(pass, target)) found = x;
       return false;
     }
@@ -2751,12 +2751,50 @@ export function recoverSites(pass: Pass): RecoverSite[] {
     heldBy.set(lit, r);
     return r;
   };
+  // A literal that is a field's value in a struct literal assigned to a local, which the function
+  // uses only to reach its fields (`g.onPanic()`, `g.onDone`): it does not leave the function.
+  const heldByLocalStruct = (lit: ast.FuncLit): boolean => {
+    const owner = litKind.get(lit)?.owner;
+    if (!owner?.body) return false;
+    let holder: ast.Ident | undefined;
+    walkNode(owner.body, (x) => {
+      if (holder || (x.kind !== 'AssignStmt' && x.kind !== 'ValueSpec')) return !holder;
+      const lhs = x.kind === 'AssignStmt' ? x.lhs : x.names;
+      const rhs = x.kind === 'AssignStmt' ? x.rhs : x.values ?? [];
+      rhs.forEach((r, i) => {
+        let cl = unparen(r);
+        if (cl.kind === 'UnaryExpr' && cl.op === '&') cl = unparen(cl.x);
+        const l = lhs[i] ? unparen(lhs[i]!) : undefined;
+        if (cl.kind === 'CompositeLit' && l?.kind === 'Ident' && (cl.elts ?? []).some((e) => e.kind === 'KeyValueExpr' && unparen(e.value) === lit)) holder = l;
+      });
+      return !holder;
+    });
+    if (!holder) return false;
+    const obj = pass.types.objectOf(holder);
+    if (!obj) return false;
+    let escapes = false;
+    const bases = new Set<ast.Node>();
+    walkNode(owner.body, (x) => {
+      if (escapes) return false;
+      if (x.kind === 'SelectorExpr' && unparen(x.x).kind === 'Ident') bases.add(unparen(x.x));
+      if (x.kind === 'Ident' && x !== holder && !bases.has(x) && pass.types.objectOf(x) === obj) escapes = true;
+      return !escapes;
+    });
+    return !escapes;
+  };
   // Whether a function runs as a deferred function: 'yes', 'no', or 'unknown'.
   const deferred = (fn: FuncNode): 'yes' | 'no' | 'unknown' => {
     if (fn.kind === 'FuncLit') {
       const k = litKind.get(fn)?.kind;
       if (k === 'value') {
-        if (!heldName(fn)) return 'unknown';
+        if (!heldName(fn)) {
+          // A literal in a field of a local struct (`g := guard{onPanic: func() {...}}`), called
+          // through it (`defer g.onPanic()`, or `g.onPanic()` in a deferred literal).
+          if (!heldByLocalStruct(fn)) return 'unknown';
+          const edges = graph.nodeOf(fn)!.in.filter((e) => e.kind !== 'value');
+          if (edges.some((e) => e.kind === 'defer')) return 'yes';
+          return edges.length > 0 && edges.every((e) => e.kind === 'call') ? 'no' : 'unknown';
+        }
         return graph.nodeOf(fn)!.in.some((e) => e.kind === 'defer') ? 'yes' : 'no';
       }
       return k === 'defer' ? 'yes' : 'no';
@@ -2817,6 +2855,13 @@ export function recoverSites(pass: Pass): RecoverSite[] {
       } else if (use.owner && deferred(use.owner) === 'yes') {
         site.reason = 'nested-literal';
         site.callers.push({ node: f.fn, fn: use.owner, file: fileOfFn.get(use.owner) ?? f.file });
+      } else if (heldByLocalStruct(f.fn) && (graph.nodeOf(f.fn)?.in ?? []).some((e) => e.kind === 'call' && deferred((e.caller.decl ?? e.caller.lit)!) === 'yes')) {
+        // Called through the struct's field from a deferred function: nested, one call away.
+        site.reason = 'nested-literal';
+        for (const e of graph.nodeOf(f.fn)!.in) {
+          const c = (e.caller.decl ?? e.caller.lit)!;
+          if (e.kind === 'call' && deferred(c) === 'yes') site.callers.push({ node: e.site, fn: c, file: fileOfFn.get(c) ?? f.file });
+        }
       } else site.reason = f.deferArg ? 'defer-arg' : 'never-deferred';
       continue;
     }

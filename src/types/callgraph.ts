@@ -445,6 +445,7 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
       const l = unparen(lhs[i]!);
       if (l.kind !== 'SelectorExpr') continue;
       const name = l.sel.name;
+      assignedFields.add(name);
       if (fieldMethods.get(name) === null) continue;
       const r = lhs.length === rhs.length ? unparen(rhs[i]!) : undefined;
       let decl: ast.FuncDecl | undefined;
@@ -456,11 +457,19 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
       fieldMethods.set(name, decl && (known === undefined || known === decl) ? decl : null);
     }
   };
+  // Locals built from a struct literal with a function literal in a field (`g := guard{onPanic:
+  // func() {...}}`): a call through that field (`defer g.onPanic()`) calls the literal, unless
+  // some statement assigns a field of that name.
+  const litStructs = new Map<ast.Node, ast.CompositeLit>();
+  const assignedFields = new Set<string>();
   const noteLits = (lhs: readonly ast.Expr[], rhs: readonly ast.Expr[] | null): void => {
     if (!rhs || rhs.length !== lhs.length) return;
     for (let i = 0; i < rhs.length; i++) {
       const l = lhs[i]!;
       if (l.kind !== 'Ident') continue;
+      let cl = unparen(rhs[i]!);
+      if (cl.kind === 'UnaryExpr' && cl.op === '&') cl = unparen(cl.x);
+      if (cl.kind === 'CompositeLit' && (cl.elts ?? []).some((e) => e.kind === 'KeyValueExpr' && unparen(e.value).kind === 'FuncLit')) litStructs.set(l, cl);
       const r = unparen(rhs[i]!);
       // A literal, or a function or method of the package taken as a value (`current := m.State`).
       if (r.kind === 'FuncLit' || (r.kind === 'SelectorExpr' && localNames.has(r.sel.name)) || (r.kind === 'Ident' && localNames.has(r.name))) litNames.add(l.name);
@@ -775,7 +784,19 @@ export function buildCallGraph(files: ast.File[], info: TypeInfo, opts: CallGrap
   for (const v of viaField) {
     const f = unparen(v.call.fun) as ast.SelectorExpr;
     const decl = fieldMethods.get(f.sel.name);
-    if (!decl || info.callee(v.call)?.kind !== 'funcvalue') continue;
+    if (!decl) {
+      // Through a field of a local built from a struct literal that gives it a function literal.
+      const root = unparen(f.x);
+      const cl = root.kind === 'Ident' && litStructs.size > 0 && !assignedFields.has(f.sel.name) ? litStructs.get(info.objectOf(root)?.decl as ast.Node) : undefined;
+      const kv = cl?.elts?.find((e): e is ast.KeyValueExpr => e.kind === 'KeyValueExpr' && e.key.kind === 'Ident' && e.key.name === f.sel.name);
+      const lit = kv ? unparen(kv.value) : undefined;
+      const callee = lit?.kind === 'FuncLit' && info.callee(v.call)?.kind === 'funcvalue' ? byFunc.get(lit) : undefined;
+      if (!callee) continue;
+      callTarget.set(v.call, callee);
+      if (v.caller) edges.push({ caller: v.caller, callee, kind: v.kind, site: v.call });
+      continue;
+    }
+    if (info.callee(v.call)?.kind !== 'funcvalue') continue;
     const callee = byFunc.get(decl);
     if (!callee) continue;
     callTarget.set(v.call, callee);

@@ -67,3 +67,17 @@ func parseAll(srcs []string) (n int) {
 	p.done = true
 	return n
 }
+
+type quietGuard struct{ onPanic func() }
+
+// The hook deferred through a field of a local guard drops the panic.
+func quiet(job func()) {
+	g := quietGuard{
+		onPanic: func() {
+			if r := recover(); r != nil { // want `tests the value of recover\(\) and then does nothing with it`
+			}
+		},
+	}
+	defer g.onPanic()
+	job()
+}
