@@ -354,8 +354,12 @@ function closureFix(file: PassFile, d: ast.DeferStmt): FixInput[] {
 function clockCall(pass: Pass, file: PassFile, call: ast.CallExpr): { call: ast.CallExpr; name: string; typed: boolean } | undefined {
   const c = pass.types.callee(call);
   let found: { call: ast.CallExpr; name: string; typed: boolean } | undefined;
-  (call.args ?? []).forEach((arg, i) => {
+  // A method expression (`(*Registry).markFlushed(r, time.Now())`) takes the receiver first.
+  const f = unparen(call.fun);
+  const shift = c?.kind === 'method' && f.kind === 'SelectorExpr' && pass.types.isType(f.x) ? 1 : 0;
+  (call.args ?? []).forEach((arg, j) => {
     if (found) return;
+    const i = j - shift;
     const direct = unparen(arg);
     const visit = (x: ast.Node): boolean => {
       if (found || x.kind === 'FuncLit') return false;
@@ -543,6 +547,23 @@ function run(pass: Pass): void {
           return;
         }
         return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+      }
+
+      // (d) through a func field: `defer h.after()` takes the function the field holds now; a
+      // later `h.after = func() {...}` does not change the deferred call.
+      if (fun.kind === 'SelectorExpr' && pass.types.callee(d.call)?.kind === 'funcvalue') {
+        const w = fieldWrittenAfter(pass, cfg, fn, d, fun);
+        if (w) {
+          const ft = textOf(file, fun);
+          pass.report({
+            node: d,
+            file,
+            message: `defer ${text} calls the function ${ft} holds at the defer statement on line ${deferLine}; ${ft} is assigned again on line ${lineOf(file, w)}, which does not change the deferred call, so the new function is never called; to call the value ${ft} has at exit, ${closureOf(text)}`,
+            related: [{ node: w, message: `${ft} assigned again here` }],
+            fixes: closureFix(file, d),
+          });
+          return;
+        }
       }
 
       // (c) receiver variable reassigned later.

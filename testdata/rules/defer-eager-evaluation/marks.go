@@ -97,3 +97,9 @@ func (p *jobPool) runSeen(name string, job func() error) error {
 	defer p.seen(time.Now(), name)
 	return job()
 }
+
+// The same through a method expression: the receiver comes first.
+func (p *jobPool) runNowExpr(name string, job func() error) error {
+	defer (*jobPool).finished(p, name, time.Now()) // want `time\.Now\(\) in defer \(\*jobPool\)\.finished\(p, name, time\.Now\(\)\) is evaluated at the defer statement`
+	return job()
+}
