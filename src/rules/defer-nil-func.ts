@@ -1168,11 +1168,101 @@ function optionalByDoc(pass: Pass, typeName: string, field: string): ast.Node | 
 }
 
 /** `defer s.f()` where f is a func field that nothing in the package ever sets. */
+/**
+ * `var h hookSet; if scratch { ...; h.after = func() {...} }; defer h.after()`: a struct value of
+ * this function, zero when declared, whose func field only some paths set. Nothing else can set
+ * it: the variable is not a pointer, its address is not taken, and no method is called on it.
+ */
+function checkLocalStructField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr): boolean {
+  const root = unparen(sel.x);
+  if (root.kind !== 'Ident' || !fn.body) return false;
+  const o = pass.types.objectOf(root);
+  if (!o || o.kind !== 'var' || o.varKind !== 'local' || !o.decl || under(o.type)?.kind !== 'struct') return false;
+  if (nodePos(o.decl) < nodePos(fn.body) || nodePos(o.decl) >= nodeEnd(fn.body)) return false;
+  // Declared zero: `var h T`, or from a literal that leaves the field out (not a range variable,
+  // a parameter or a copy of another value).
+  const def = definingValue(pass, root);
+  if (def) {
+    const cl = unparen(def);
+    if (cl.kind !== 'CompositeLit' || (cl.elts ?? []).some((e) => e.kind !== 'KeyValueExpr' || (e.key.kind === 'Ident' && e.key.name === sel.sel.name))) return false;
+  } else {
+    let zero = false;
+    walkSameFunc(fn.body, (x) => {
+      if (x.kind === 'ValueSpec' && !x.values?.length && x.names.includes(o.decl as ast.Ident)) zero = true;
+      return !zero;
+    });
+    if (!zero) return false;
+  }
+  const field = sel.sel.name;
+  let other = false;
+  const stores: ast.AssignStmt[] = [];
+  const bases = new Set<ast.Node>();
+  walkNode(fn.body, (x) => {
+    if (other) return false;
+    if (x.kind === 'AssignStmt') {
+      for (const l of x.lhs) {
+        const u = unparen(l);
+        if (u.kind === 'SelectorExpr' && u.sel.name === field && unparen(u.x).kind === 'Ident' && pass.types.objectOf(unparen(u.x) as ast.Ident) === o) stores.push(x);
+        // The whole variable replaced.
+        if (u.kind === 'Ident' && u !== root && pass.types.objectOf(u) === o && nodePos(u) !== nodePos(o.decl!)) other = true;
+      }
+    }
+    if (x.kind === 'UnaryExpr' && x.op === '&' && unparen(x.x).kind === 'Ident' && pass.types.objectOf(unparen(x.x) as ast.Ident) === o) other = true;
+    if (x.kind === 'SelectorExpr' && unparen(x.x).kind === 'Ident' && pass.types.objectOf(unparen(x.x) as ast.Ident) === o) {
+      bases.add(unparen(x.x));
+      // A method called on it (`h.init()`) may set the field through a pointer receiver.
+      const t = pass.types.typeOf(x);
+      if (t?.kind === 'signature' && !(under(pass.types.typeOf(x.x)) as { fields?: { name: string }[] } | undefined)?.fields?.some((f) => f.name === x.sel.name)) other = true;
+    }
+    return !other;
+  });
+  if (other || stores.length === 0) return false;
+  // Any nil test of the field in the function handles it there.
+  let tested = false;
+  walkSameFunc(fn.body, (x) => {
+    const v = tested ? undefined : nilCompared(pass, x);
+    if (v?.kind === 'SelectorExpr' && v.sel.name === field) tested = true;
+    return !tested;
+  });
+  if (tested) return false;
+  // A store made in a function literal (a callback, `once.Do`) is out of the CFG's sight.
+  let own = 0;
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === 'AssignStmt' && stores.includes(x)) own++;
+    return true;
+  });
+  if (own !== stores.length) return false;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg || !cfg.locate(d)) return false;
+  const storeSet = new Set<ast.Node>(stores);
+  const path = cfg.findPath(cfg.entry, d, { avoid: (n) => storeSet.has(n) || nodeContainsStore(n, storeSet) });
+  if (!path) return false;
+  pass.report({
+    node: d,
+    file,
+    confidence: 'medium',
+    message: `${textOf(file, sel)} is set only on some paths (line ${lineOf(file, stores[0]!)}), and ${textOf(file, root)} starts with a nil ${field}, so on a path that skips the store the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference when ${funcName(file, fn)} returns; give ${field} a no-op value where ${textOf(file, root)} is declared or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    related: [{ node: stores[0]!, message: `${textOf(file, sel)} set here, on some paths only` }],
+  });
+  return true;
+}
+
+function nodeContainsStore(n: ast.Node, stores: ReadonlySet<ast.Node>): boolean {
+  let hit = false;
+  walkNode(n, (x) => {
+    if (hit || x.kind === 'FuncLit') return false;
+    if (stores.has(x)) hit = true;
+    return !hit;
+  });
+  return hit;
+}
+
 function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr): void {
   const c = pass.types.callee(d.call);
   if (!c || c.kind !== 'funcvalue') return;
   if (checkLiteralField(pass, file, fn, d, sel)) return;
   if (checkRangedLiteralField(pass, file, fn, d, sel)) return;
+  if (checkLocalStructField(pass, file, fn, d, sel)) return;
   const f = sel.sel.name;
   const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
   if (!owner) return;
