@@ -117,6 +117,13 @@ function deferUse(pass: Pass, file: PassFile, d: ast.DeferStmt, x: ast.Ident, er
   if (fun.kind === 'SelectorExpr' && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) && poolKeeps(pass, d.call, x)) {
     return { shown: textOf(file, d.call), path: d.call, pooled: true };
   }
+  // A method expression (`defer (*Segment).Close(seg)`): x is the receiver, as in `seg.Close()`.
+  if (fun.kind === 'SelectorExpr' && pass.types.isType(fun.x) && pass.types.callee(d.call)?.kind === 'method') {
+    const r = d.call.args?.[0] ? unparen(d.call.args[0]) : undefined;
+    if (err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) return undefined;
+    if (r?.kind === 'Ident' && sameObj(pass, r, x) && !nilSafeCall(pass, d.call, x)) return { shown: textOf(file, d.call), path: d.call };
+    return undefined;
+  }
   if (fun.kind === 'SelectorExpr') {
     // Also through a method call on the way (`defer resp.RawBody().Close()`): the receiver chain
     // is evaluated at the defer statement, on the nil value.
@@ -237,7 +244,8 @@ function nilSafeCall(pass: Pass, path: ast.Expr, x: ast.Ident): boolean {
   if (path.kind !== 'CallExpr') return false;
   const fun = unparen(path.fun);
   if (fun.kind !== 'SelectorExpr') return false;
-  const recvExpr = unparen(fun.x);
+  // A method expression (`(*T).Close(x)`) takes the receiver as its first argument.
+  const recvExpr = pass.types.isType(fun.x) && path.args?.[0] ? unparen(path.args[0]) : unparen(fun.x);
   if (recvExpr.kind !== 'Ident' || !sameObj(pass, recvExpr, x)) return false;
   const t = pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type;
   const u = t?.kind === 'named' ? t.underlying() : t;
