@@ -1,0 +1,3 @@
+module example.com/fah31
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/matchmaker
+
+go 1.21

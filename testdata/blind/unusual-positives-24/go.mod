@@ -1,0 +1,3 @@
+module example.com/up24
+
+go 1.22
