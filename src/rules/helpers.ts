@@ -1712,6 +1712,21 @@ function embeddedField(t: Type | undefined, name: string, depth = 0): boolean {
   return u.fields.some((f) => f.embedded && embeddedField(f.type, name, depth + 1));
 }
 
+/**
+ * Whether a receiver's type is an interface of the module shaped like sync.Locker: it has
+ * `Lock()` and `Unlock()`, neither taking nor returning anything (`type Locker interface {
+ * Lock(); Unlock() }`), also as a type parameter's constraint (`func Take[L Locker](l L)`). A
+ * lock that returns an error (`Lock() error`) is some other protocol.
+ */
+function lockerInterface(pass: Pass, recv: ast.Expr): boolean {
+  let t = pass.types.typeOf(recv);
+  if (t?.kind === 'typeparam') t = t.constraint;
+  const u = t?.kind === 'named' ? t.underlying() : t;
+  if (u?.kind !== 'interface') return false;
+  const bare = (name: string) => u.methods.some((m) => m.name === name && m.sig.params.length === 0 && m.sig.results.length === 0);
+  return bare('Lock') && bare('Unlock');
+}
+
 export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
   const fun = unparen(call.fun);
   if (fun.kind === 'Ident') return methodValueLockCall(pass, call, fun);
@@ -1729,7 +1744,7 @@ export function lockCall(pass: Pass, call: ast.CallExpr): LockCall | undefined {
   if (!MUTEX_METHOD_NAMES.has(fun.sel.name)) return undefined;
   const c = pass.types.callee(call);
   if (c) {
-    const m = MUTEX_METHODS[c.name];
+    const m = MUTEX_METHODS[c.name] ?? (c.kind === 'interface' && lockerInterface(pass, fun.x) ? (fun.sel.name as LockMethod) : undefined);
     if (!m) return undefined;
     // A sync.Locker that names a mutex of the code (`var l sync.Locker = &c.mu`): that mutex.
     const recv = unparen(fun.x);
