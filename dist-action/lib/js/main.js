@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-D4C5GTSN.js";
+} from "./chunk-4Q2N3QFR.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

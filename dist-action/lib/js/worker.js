@@ -2,10 +2,10 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   Engine
-} from "./chunk-53IHHKNJ.js";
+} from "./chunk-ZBIIT5WW.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-BEBMU46B.js";
-import "./chunk-JXHKE6KC.js";
+import "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -7,13 +7,13 @@ import {
 import {
   CONFIG_NAMES,
   starterConfig
-} from "./chunk-DJE6VM7K.js";
+} from "./chunk-5QQ3GILN.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-2II5OMIF.js";
-import "./chunk-JXHKE6KC.js";
+} from "./chunk-DGO3CTVB.js";
+import "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 

@@ -15,7 +15,7 @@ import {
   listDir,
   readFileLimited,
   realPath
-} from "./chunk-53IHHKNJ.js";
+} from "./chunk-ZBIIT5WW.js";
 import {
   fileNameMismatch,
   headerAllows,
@@ -28,7 +28,7 @@ import {
   compareFindings,
   isSeverity,
   severityRank
-} from "./chunk-JXHKE6KC.js";
+} from "./chunk-X2CHC4MP.js";
 
 // src/findings/gate.ts
 var CONFIDENCES = ["high", "medium", "low"];

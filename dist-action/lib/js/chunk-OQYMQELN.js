@@ -3,18 +3,18 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-LNDPDFWR.js";
+} from "./chunk-PVR3H62W.js";
 import {
   parseFile
 } from "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-2II5OMIF.js";
+} from "./chunk-DGO3CTVB.js";
 import {
   docUrl,
   severityRank
-} from "./chunk-JXHKE6KC.js";
+} from "./chunk-X2CHC4MP.js";
 import {
   end,
   forEachChild,

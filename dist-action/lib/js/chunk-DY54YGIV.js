@@ -9,12 +9,12 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-DJE6VM7K.js";
+} from "./chunk-5QQ3GILN.js";
 import {
   dedupe,
   loadPackages,
   planUnits
-} from "./chunk-LNDPDFWR.js";
+} from "./chunk-PVR3H62W.js";
 import {
   defaultRuleOptions
 } from "./chunk-AZ45K3LI.js";
@@ -26,17 +26,17 @@ import {
   applySuppressions,
   diagnosticsToFindings,
   diskReader
-} from "./chunk-53IHHKNJ.js";
+} from "./chunk-ZBIIT5WW.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-2II5OMIF.js";
+} from "./chunk-DGO3CTVB.js";
 import {
   docUrl
-} from "./chunk-JXHKE6KC.js";
+} from "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import {
   __commonJS,

@@ -14,7 +14,7 @@ import {
   shortNameOf,
   under,
   walkNode
-} from "./chunk-JXHKE6KC.js";
+} from "./chunk-X2CHC4MP.js";
 import {
   NOPOS,
   bytesContain,
@@ -1054,7 +1054,7 @@ function protectingRecover(pass, fn) {
     if (found) return false;
     if (x.kind === "DeferStmt") {
       const fun = unparen(x.call.fun);
-      const target = deferredTarget(pass, x.call, "recover") ?? (fun.kind === "Ident" ? callGraphOf(pass).calleeOf(x.call)?.lit ?? void 0 : void 0);
+      const target = deferredTarget(pass, x.call, "recover") ?? (fun.kind === "Ident" || fun.kind === "SelectorExpr" ? callGraphOf(pass).calleeOf(x.call)?.lit ?? void 0 : void 0);
       if (target && callsRecoverDirectly(pass, target) && !callsPanicDirectly(pass, target) && recoversUnconditionally(pass, target)) found = x;
       return false;
     }
@@ -1617,6 +1617,14 @@ function embeddedField(t, name, depth = 0) {
   if (direct) return direct.embedded;
   return u.fields.some((f) => f.embedded && embeddedField(f.type, name, depth + 1));
 }
+function lockerInterface(pass, recv) {
+  let t = pass.types.typeOf(recv);
+  if (t?.kind === "typeparam") t = t.constraint;
+  const u = t?.kind === "named" ? t.underlying() : t;
+  if (u?.kind !== "interface") return false;
+  const bare = (name) => u.methods.some((m) => m.name === name && m.sig.params.length === 0 && m.sig.results.length === 0);
+  return bare("Lock") && bare("Unlock");
+}
 function lockCall(pass, call) {
   const fun = unparen(call.fun);
   if (fun.kind === "Ident") return methodValueLockCall(pass, call, fun);
@@ -1632,7 +1640,7 @@ function lockCall(pass, call) {
   if (!MUTEX_METHOD_NAMES.has(fun.sel.name)) return void 0;
   const c = pass.types.callee(call);
   if (c) {
-    const m = MUTEX_METHODS[c.name];
+    const m = MUTEX_METHODS[c.name] ?? (c.kind === "interface" && lockerInterface(pass, fun.x) ? fun.sel.name : void 0);
     if (!m) return void 0;
     const recv = unparen(fun.x);
     if (c.recv?.name === "Locker" && recv.kind === "Ident") {
@@ -2274,7 +2282,9 @@ function litUse(stack, lit, pass) {
   if (pass && parent?.kind === "CallExpr" && (parent.args ?? []).some((a) => unparen(a) === lit) && CALLS_ARGUMENT_IN_PLACE.has(pass.types.callee(parent)?.name ?? "")) return { kind: "call", owner };
   if (pass && parent?.kind === "CallExpr" && stack[j - 1]?.kind !== "DeferStmt") {
     const idx = (parent.args ?? []).findIndex((a) => unparen(a) === lit);
-    if (idx >= 0 && callsParamInPlace(pass.types.callee(parent)?.decl, idx)) return { kind: "call", owner };
+    const c = pass.types.callee(parent);
+    const decl = !c?.pkg || c.pkg === pass.pkg.importPath ? c?.decl : c.kind === "func" || c.kind === "method" ? pass.moduleFunc(c.pkg, c.short, c.recv?.name) : void 0;
+    if (idx >= 0 && callsParamInPlace(decl, idx)) return { kind: "call", owner };
   }
   if (pass && parent?.kind === "ReturnStmt" && owner?.kind === "FuncDecl" && deferredFactories(pass).has(owner)) return { kind: "defer", owner };
   if (parent?.kind === "CallExpr" && (parent.args ?? []).some((a) => unparen(a) === lit) && stack[j - 1]?.kind === "DeferStmt" && stack[j - 1].call === parent) {
@@ -2387,11 +2397,45 @@ function recoverSites(pass) {
     heldBy.set(lit, r);
     return r;
   };
+  const heldByLocalStruct = (lit) => {
+    const owner = litKind.get(lit)?.owner;
+    if (!owner?.body) return false;
+    let holder;
+    walkNode(owner.body, (x) => {
+      if (holder || x.kind !== "AssignStmt" && x.kind !== "ValueSpec") return !holder;
+      const lhs = x.kind === "AssignStmt" ? x.lhs : x.names;
+      const rhs = x.kind === "AssignStmt" ? x.rhs : x.values ?? [];
+      rhs.forEach((r, i) => {
+        let cl = unparen(r);
+        if (cl.kind === "UnaryExpr" && cl.op === "&") cl = unparen(cl.x);
+        const l = lhs[i] ? unparen(lhs[i]) : void 0;
+        if (cl.kind === "CompositeLit" && l?.kind === "Ident" && (cl.elts ?? []).some((e) => e.kind === "KeyValueExpr" && unparen(e.value) === lit)) holder = l;
+      });
+      return !holder;
+    });
+    if (!holder) return false;
+    const obj = pass.types.objectOf(holder);
+    if (!obj) return false;
+    let escapes2 = false;
+    const bases = /* @__PURE__ */ new Set();
+    walkNode(owner.body, (x) => {
+      if (escapes2) return false;
+      if (x.kind === "SelectorExpr" && unparen(x.x).kind === "Ident") bases.add(unparen(x.x));
+      if (x.kind === "Ident" && x !== holder && !bases.has(x) && pass.types.objectOf(x) === obj) escapes2 = true;
+      return !escapes2;
+    });
+    return !escapes2;
+  };
   const deferred = (fn) => {
     if (fn.kind === "FuncLit") {
       const k = litKind.get(fn)?.kind;
       if (k === "value") {
-        if (!heldName(fn)) return "unknown";
+        if (!heldName(fn)) {
+          if (!heldByLocalStruct(fn)) return "unknown";
+          const edges2 = graph.nodeOf(fn).in.filter((e) => e.kind !== "value");
+          if (edges2.some((e) => e.kind === "defer")) return "yes";
+          return edges2.length > 0 && edges2.every((e) => e.kind === "call") ? "no" : "unknown";
+        }
         return graph.nodeOf(fn).in.some((e) => e.kind === "defer") ? "yes" : "no";
       }
       return k === "defer" ? "yes" : "no";
@@ -2444,6 +2488,12 @@ function recoverSites(pass) {
       } else if (use.owner && deferred(use.owner) === "yes") {
         site.reason = "nested-literal";
         site.callers.push({ node: f.fn, fn: use.owner, file: fileOfFn.get(use.owner) ?? f.file });
+      } else if (heldByLocalStruct(f.fn) && (graph.nodeOf(f.fn)?.in ?? []).some((e) => e.kind === "call" && deferred(e.caller.decl ?? e.caller.lit) === "yes")) {
+        site.reason = "nested-literal";
+        for (const e of graph.nodeOf(f.fn).in) {
+          const c = e.caller.decl ?? e.caller.lit;
+          if (e.kind === "call" && deferred(c) === "yes") site.callers.push({ node: e.site, fn: c, file: fileOfFn.get(c) ?? f.file });
+        }
       } else site.reason = f.deferArg ? "defer-arg" : "never-deferred";
       continue;
     }
@@ -3074,9 +3124,12 @@ var UNDO_REDO = [
   [/^unset/i, /^set/i]
 ];
 function redoesUndone(file, loop, d) {
+  return pairedEarlierCall(file, loop, d, UNDO_REDO, true);
+}
+function pairedEarlierCall(file, loop, d, pairs, sameArgs) {
   const f = unparen(d.call.fun);
   if (f.kind !== "SelectorExpr") return false;
-  const redo = f.sel.name;
+  const later = f.sel.name;
   const recv = textOf(file, f.x);
   const args = (d.call.args ?? []).map((a) => textOf(file, a)).join(",");
   let found = false;
@@ -3085,12 +3138,12 @@ function redoesUndone(file, loop, d) {
     if (x.kind !== "CallExpr") return true;
     const g = unparen(x.fun);
     if (g.kind !== "SelectorExpr" || textOf(file, g.x) !== recv) return true;
-    if ((x.args ?? []).map((a) => textOf(file, a)).join(",") !== args) return true;
-    const undo = g.sel.name;
-    for (const [u, r] of UNDO_REDO) {
-      const mu = u.exec(undo);
-      const mr = r.exec(redo);
-      if (mu && mr && undo.slice(mu[0].length).toLowerCase() === redo.slice(mr[0].length).toLowerCase()) found = true;
+    if (sameArgs && (x.args ?? []).map((a) => textOf(file, a)).join(",") !== args) return true;
+    const earlier = g.sel.name;
+    for (const [e, l] of pairs) {
+      const me = e.exec(earlier);
+      const ml = l.exec(later);
+      if (me && ml && earlier.slice(me[0].length).toLowerCase() === later.slice(ml[0].length).toLowerCase()) found = true;
     }
     return !found;
   });
@@ -3333,7 +3386,7 @@ function deferTarget(pass, d) {
 }
 function keptBeyondIteration(pass, loop, d, body) {
   const target = deferTarget(pass, d);
-  if (!target) return cleanupOfKeptValue(pass, loop, d);
+  if (!target) return cleanupOfKeptValue(pass, loop, d) || literalReleasesKept(pass, loop, d);
   const o = pass.types.objectOf(target);
   if (!o) return false;
   const isTarget = (e) => {
@@ -3388,6 +3441,43 @@ function keptBeyondIteration(pass, loop, d, body) {
     if (storedOutside(pass, loop, addrOf)) return true;
   }
   return false;
+}
+function literalReleasesKept(pass, loop, d) {
+  const fun = unparen(d.call.fun);
+  if (fun.kind !== "FuncLit") return false;
+  const inLoop = (o) => !!o?.decl && pos(loop.body) <= pos(o.decl) && pos(o.decl) < end(loop.body);
+  const released = /* @__PURE__ */ new Set();
+  walkNode(fun.body, (x) => {
+    if (x.kind !== "CallExpr") return true;
+    for (const a of x.args ?? []) {
+      const u = unparen(a);
+      const o = u.kind === "Ident" ? pass.types.objectOf(u) : void 0;
+      if (o?.kind === "var" && inLoop(o)) released.add(o);
+    }
+    return true;
+  });
+  if (released.size === 0) return false;
+  const isReleased = (e) => {
+    const u = unparen(e);
+    return u.kind === "Ident" && released.has(pass.types.objectOf(u));
+  };
+  if (storedOutside(pass, loop, isReleased)) return true;
+  const holders = /* @__PURE__ */ new Set();
+  walkSameFunc(loop.body, (x) => {
+    if (x.kind === "AssignStmt" && x.lhs.length === x.rhs.length) {
+      x.lhs.forEach((l, i) => {
+        const t = unparen(l);
+        const root = t.kind === "SelectorExpr" ? rootIdent(t.x) : void 0;
+        const o = root ? pass.types.objectOf(root) : void 0;
+        if (o && inLoop(o) && isReleased(x.rhs[i])) holders.add(o);
+      });
+    }
+    return true;
+  });
+  return holders.size > 0 && storedOutside(pass, loop, (e) => {
+    const u = unparen(e);
+    return u.kind === "Ident" && holders.has(pass.types.objectOf(u));
+  });
 }
 function rangeElementUsedAfter(pass, loop, target, body) {
   if (loop.kind !== "RangeStmt") return false;
@@ -3748,25 +3838,7 @@ function setupNowTeardownAtExit(pass, file, loop, d) {
 }
 var NEST_UNNEST = [[/^push/i, /^pop/i], [/^enter/i, /^(leave|exit)/i]];
 function nestsForWorkAfter(file, loop, d) {
-  const f = unparen(d.call.fun);
-  if (f.kind !== "SelectorExpr") return false;
-  const leave = f.sel.name;
-  const recv = textOf(file, f.x);
-  let found = false;
-  walkSameFunc(loop.body, (x) => {
-    if (found || pos(x) >= pos(d)) return false;
-    if (x.kind !== "CallExpr") return true;
-    const g = unparen(x.fun);
-    if (g.kind !== "SelectorExpr" || textOf(file, g.x) !== recv) return true;
-    const enter = g.sel.name;
-    for (const [e, l] of NEST_UNNEST) {
-      const me = e.exec(enter);
-      const ml = l.exec(leave);
-      if (me && ml && enter.slice(me[0].length).toLowerCase() === leave.slice(ml[0].length).toLowerCase()) found = true;
-    }
-    return !found;
-  });
-  return found;
+  return pairedEarlierCall(file, loop, d, NEST_UNNEST, false);
 }
 function reportsToTest(pass, d) {
   const fun = unparen(d.call.fun);
@@ -5252,8 +5324,11 @@ function closureFix(file, d) {
 function clockCall(pass, file, call) {
   const c = pass.types.callee(call);
   let found;
-  (call.args ?? []).forEach((arg, i) => {
+  const f = unparen(call.fun);
+  const shift = c?.kind === "method" && f.kind === "SelectorExpr" && pass.types.isType(f.x) ? 1 : 0;
+  (call.args ?? []).forEach((arg, j) => {
     if (found) return;
+    const i = j - shift;
     const direct = unparen(arg);
     const visit = (x) => {
       if (found || x.kind === "FuncLit") return false;
@@ -5400,6 +5475,20 @@ function run7(pass) {
           return;
         }
         return checkArgs(pass, file, fn, fname, d, text, deferLine, cfg);
+      }
+      if (fun.kind === "SelectorExpr" && pass.types.callee(d.call)?.kind === "funcvalue") {
+        const w = fieldWrittenAfter(pass, cfg, fn, d, fun);
+        if (w) {
+          const ft = textOf(file, fun);
+          pass.report({
+            node: d,
+            file,
+            message: `defer ${text} calls the function ${ft} holds at the defer statement on line ${deferLine}; ${ft} is assigned again on line ${lineOf(file, w)}, which does not change the deferred call, so the new function is never called; to call the value ${ft} has at exit, ${closureOf(text)}`,
+            related: [{ node: w, message: `${ft} assigned again here` }],
+            fixes: closureFix(file, d)
+          });
+          return;
+        }
       }
       if (fun.kind === "SelectorExpr") {
         const x = unparen(fun.x);
@@ -7270,16 +7359,24 @@ var analyzer11 = {
 // src/rules/defer-close-unchecked-write.ts
 var ID12 = "defer-close-unchecked-write";
 var helperOrigins = /* @__PURE__ */ new WeakMap();
+function helperInner(pass, file, call) {
+  const c = pass.types.callee(call);
+  if (c?.pkg && c.pkg !== pass.pkg.importPath) return void 0;
+  const decl = c?.decl;
+  if (!decl?.body) return void 0;
+  let inner = helperOrigins.get(decl);
+  if (inner === void 0) {
+    helperOrigins.set(decl, null);
+    helperOrigins.set(decl, inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null);
+  }
+  return inner ?? void 0;
+}
 function helperOrigin(pass, file, e) {
   const call = unparen(e);
   if (call.kind !== "CallExpr") return void 0;
   const c = pass.types.callee(call);
   if (c && otherModuleFunc(pass, c)) return moduleHelperOrigin(pass, file, call, c);
-  if (c?.pkg && c.pkg !== pass.pkg.importPath) return void 0;
-  const decl = c?.decl;
-  if (!decl?.body) return void 0;
-  let inner = helperOrigins.get(decl);
-  if (inner === void 0) helperOrigins.set(decl, inner = returnedOrigin(pass, pass.fileOf(decl) ?? file, decl) ?? null);
+  const inner = helperInner(pass, file, call);
   if (!inner) return void 0;
   const helper = textOf(file, call.fun);
   return { ...inner, call, name: inner.wrapperType ? helper : `${helper} (${inner.name} inside)` };
@@ -7430,7 +7527,7 @@ function returnedOrigin(pass, declFile, decl) {
     }
     if (r.kind === "Ident" && r.name === "nil") return true;
     const v = r.kind === "Ident" ? definingValue(pass, r) : r;
-    const o = (v ? writeOrigin(pass, declFile, v) : void 0) ?? wrapperOrigin(pass, declFile, r) ?? embeddedOrigin(pass, declFile, r);
+    const o = (v ? writeOrigin(pass, declFile, v) : void 0) ?? wrapperOrigin(pass, declFile, r) ?? embeddedOrigin(pass, declFile, r) ?? (v && unparen(v).kind === "CallExpr" ? helperInner(pass, declFile, unparen(v)) : void 0);
     if (!o || o.res.wraps === "recv" || inner && inner.name !== o.name) ok = false;
     else {
       const { under: _under, ...rest } = o;
@@ -7879,11 +7976,34 @@ function wrapsIn(pass, file, fn) {
     if (!lhs || !rhs || rhs.length !== 1) return true;
     const w = unparen(lhs[0]);
     if (w.kind !== "Ident" && w.kind !== "SelectorExpr" || w.kind === "Ident" && w.name === "_" || !rootIdent(w)) return true;
-    const origin = writeOrigin(pass, file, rhs[0], true) ?? moduleWrapperOrigin(pass, file, rhs[0], true);
+    let origin = writeOrigin(pass, file, rhs[0], true) ?? moduleWrapperOrigin(pass, file, rhs[0], true);
+    const mw = origin?.under ? unparen(origin.under) : void 0;
+    if (origin && mw?.kind === "CallExpr" && pass.types.callee(mw)?.name === "io.MultiWriter") {
+      const args = (mw.args ?? []).filter((a) => rootIdent(a));
+      const pick = args.find((a) => closedInDefer(pass, fn, a)) ?? args[0];
+      origin = pick ? { ...origin, under: pick } : origin;
+    }
     if (origin?.under && rootIdent(origin.under)) out.push({ w, origin, at: pos(x) });
     return true;
   });
   return out;
+}
+function closedInDefer(pass, fn, e) {
+  const root = rootIdent(e);
+  if (!root) return false;
+  let found = false;
+  walkSameFunc(fn.body, (x) => {
+    if (found || x.kind !== "DeferStmt") return !found;
+    walkNode(x.call, (y) => {
+      if (found) return false;
+      const m = y.kind === "CallExpr" ? methodCallOn(y) : void 0;
+      const r = m ? rootIdent(m.recv) : void 0;
+      if (m?.method === "Close" && r && sameVar(pass, r, root)) found = true;
+      return !found;
+    });
+    return false;
+  });
+  return found;
 }
 function same(pass, e, target) {
   if (!sameExpr(e, target)) return false;
@@ -8142,6 +8262,13 @@ function isBlank(e) {
   const x = unparen(e);
   return x.kind === "Ident" && x.name === "_";
 }
+function endsProcess(pass, call) {
+  const f = unparen(call.fun);
+  if (f.kind === "Ident" && f.name === "panic") return true;
+  const c = pass.types.callee(call);
+  if (c) return EXIT_FUNCTIONS.has(c.name) || DEFAULT_NO_RETURN.has(c.name);
+  return f.kind === "SelectorExpr" && unparen(f.x).kind === "Ident" && /^(Exit|Exitf|Fatal|Fatalf|Fatalln)$/.test(f.sel.name);
+}
 function nilReturnOf(pass, call, index = 0) {
   let callee = callGraphOf(pass).calleeOf(call)?.decl;
   if (!callee) {
@@ -8161,9 +8288,18 @@ function nilReturnOf(pass, call, index = 0) {
   const errorSlots = new Set(types.flatMap((t, k) => named(t, "error") ? [k] : []));
   const nilLiteral = (e) => unparen(e).kind === "Ident" && unparen(e).name === "nil";
   let ret;
+  const dead = /* @__PURE__ */ new Set();
+  walkSameFunc(callee.body, (x) => {
+    const list = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
+    list?.forEach((st, k) => {
+      const prev = k > 0 ? list[k - 1] : void 0;
+      if (st.kind === "ReturnStmt" && prev?.kind === "ExprStmt" && unparen(prev.x).kind === "CallExpr" && endsProcess(pass, unparen(prev.x))) dead.add(st);
+    });
+    return true;
+  });
   walkSameFunc(callee.body, (x) => {
     if (ret) return false;
-    if (x.kind !== "ReturnStmt") return true;
+    if (x.kind !== "ReturnStmt" || dead.has(x)) return x.kind !== "ReturnStmt";
     const r = x.results?.length === types.length ? x.results[index] : void 0;
     const silent = (e) => isNil2(pass, e) || mapLookup(pass, e);
     if (r && silent(r) && x.results.every((o, k) => k === index || (errorSlots.has(k) ? nilLiteral(o) : silent(o) || under2(pass.types.typeOf(o))?.kind === "signature"))) ret = x;
@@ -8488,6 +8624,38 @@ function checkRangedLiteralField(pass, file, fn, d, sel) {
   return true;
 }
 var nilTestCache = /* @__PURE__ */ new WeakMap();
+function storedOnlyIfNonNil(pass, key) {
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key) ?? [];
+  if (stores.length === 0 || fs.addressed.has(key)) return void 0;
+  let first;
+  for (const st of stores) {
+    if (st.literal || !st.value) return void 0;
+    const body = innermostBody(st.file, st.value);
+    if (!body) return void 0;
+    let guard;
+    walkSameFunc(body, (x) => {
+      if (guard) return false;
+      if (x.kind === "IfStmt" && !x.else && pos(x.body) <= pos(st.value) && pos(st.value) < end(x.body)) {
+        const v = nilCompared(pass, unparen(x.cond));
+        if (v && unparen(x.cond).op === "!=" && sameExpr(v, st.value)) guard = x;
+      }
+      return true;
+    });
+    if (!guard) return void 0;
+    first ??= guard;
+  }
+  return first;
+}
+function innermostBody(file, n) {
+  let found;
+  walkNode(file.file, (x) => {
+    if (end(x) <= pos(n) || pos(x) > pos(n)) return false;
+    if ((x.kind === "FuncDecl" || x.kind === "FuncLit") && x.body) found = x.body;
+    return true;
+  });
+  return found;
+}
 function nilCompared(pass, e) {
   if (e.kind !== "BinaryExpr" || e.op !== "==" && e.op !== "!=") return void 0;
   const [a, b] = [unparen(e.x), unparen(e.y)];
@@ -8703,7 +8871,8 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
   const setter = tested || documented || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? void 0 : setterOnly(pass, key);
   const omits = documented || setter || owner.pkg !== pass.pkg.importPath || exportedName(sel.sel.name) ? void 0 : constructorOmitting(pass, owner, sel.sel.name);
   const sibling = tested || documented || setter || omits ? void 0 : siblingHookTested(pass, owner, sel.sel.name);
-  const test = tested ?? documented ?? setter ?? omits?.lit ?? sibling?.test;
+  const copied = tested || documented || setter || omits || sibling || owner.pkg !== pass.pkg.importPath ? void 0 : storedOnlyIfNonNil(pass, key);
+  const test = tested ?? documented ?? setter ?? omits?.lit ?? sibling?.test ?? copied;
   if (!test) return;
   if (!setter && !omits && !mayStoreNil(pass, key) && !(tested && owner.pkg === pass.pkg.importPath && !exportedName(sel.sel.name) && setterOnly(pass, key))) return;
   if (defaultedBy(pass, sel)) return;
@@ -8775,12 +8944,21 @@ function checkNilTestedField(pass, file, fn, d, sel, owner) {
     });
     return;
   }
+  if (copied) {
+    pass.report({
+      node: d,
+      file,
+      confidence: "medium",
+      message: `${owner.name}.${sel.sel.name} is set only when the value copied into it is not nil (\`if ${textOf(tf, copied.cond)}\` on line ${lineOf(tf, copied)}${tf !== file ? ` of ${tf.path}` : ""}), so it stays nil otherwise, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\` or give the field a no-op default where ${owner.name} is built`
+    });
+    return;
+  }
   if (documented) {
     pass.report({
       node: d,
       file,
       confidence: "medium",
-      message: `${test.kind === "TypeSpec" ? `the comment on type ${owner.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says its func fields, ${sel.sel.name} among them, may be left unset` : `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says it may be left unset`}, and ${storedOnlyByOptions(pass, key) ? "only a functional option sets it" : `nothing in package ${pass.pkg.name} sets it`}, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
+      message: `${test.kind === "TypeSpec" ? `the comment on type ${owner.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says its func fields, ${sel.sel.name} among them, may be left unset` : `the comment on ${owner.name}.${sel.sel.name} (line ${lineOf(tf, test)}${tf !== file ? ` of ${tf.path}` : ""}) says it may be left unset`}, and ${storedOnlyByOptions(pass, key) ? "only a functional option sets it" : storedOnlyBySetters(pass, key) ? "only a setter its users may never call sets it" : `nothing in package ${pass.pkg.name} sets it`}, but ${funcName(file, fn)} defers ${textOf(file, d.call)} without a check: when it is nil the deferred call panics with a nil pointer dereference as ${funcName(file, fn)} returns; guard the defer with \`if ${textOf(file, sel)} != nil\``
     });
     return;
   }
@@ -8861,6 +9039,28 @@ function storedOnlyByOptions(pass, key) {
     return inOption;
   });
 }
+function storedOnlyBySetters(pass, key) {
+  const fs = fieldStores(pass);
+  const stores = fs.stores.get(key) ?? [];
+  if (stores.length === 0 || fs.addressed.has(key)) return false;
+  return stores.every((st) => {
+    if (st.literal || !st.value) return false;
+    const fd = enclosingFuncDecl(st.file, st.value);
+    const recv = fd?.recv?.list?.[0]?.names?.[0]?.name;
+    const list = fd?.body?.list ?? [];
+    if (!fd || !recv || list.length < 1 || list.length > 2) return false;
+    const a = list[0];
+    if (a.kind !== "AssignStmt" || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]) !== unparen(st.value)) return false;
+    const l = unparen(a.lhs[0]);
+    const r = unparen(a.rhs[0]);
+    if (l.kind !== "SelectorExpr" || unparen(l.x).kind !== "Ident" || unparen(l.x).name !== recv) return false;
+    if (r.kind !== "Ident" || !(fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name))) return false;
+    const ret = list[1];
+    if (!ret) return true;
+    const rv = ret.kind === "ReturnStmt" && ret.results?.length === 1 ? unparen(ret.results[0]) : void 0;
+    return rv?.kind === "Ident" && rv.name === recv;
+  });
+}
 var HOOK_NAME = /^(?:[Oo]n|[Aa]fter|[Bb]efore)[A-Z]|(?:Hook|Callback)$/;
 function siblingHookTested(pass, owner, field) {
   if (owner.pkg !== pass.pkg.importPath || !HOOK_NAME.test(field)) return void 0;
@@ -8881,7 +9081,7 @@ var OPTIONAL_DOC = /\b(?:if (?:it is |it's )?(?:set|non-nil|not nil|provided|giv
 var TYPE_OPTIONAL_DOC = /\b(?:callbacks|hooks|handlers|funcs|functions|func fields)\b[^.]*\b(?:are (?:all )?optional|may be (?:nil|left nil|unset)|can be (?:nil|left nil|unset))\b/i;
 function optionalByDoc(pass, typeName2, field) {
   const key = `${pass.pkg.importPath}.${typeName2}.${field}`;
-  if (!mayStoreNil(pass, key) || fieldsSet(pass).has(key) && !storedOnlyByOptions(pass, key)) return void 0;
+  if (!mayStoreNil(pass, key) || fieldsSet(pass).has(key) && !storedOnlyByOptions(pass, key) && !storedOnlyBySetters(pass, key)) return void 0;
   for (const file of pass.files) {
     for (const d of file.file.decls ?? []) {
       if (d.kind !== "GenDecl" || d.tok !== "type") continue;
@@ -8899,11 +9099,88 @@ function optionalByDoc(pass, typeName2, field) {
   }
   return void 0;
 }
+function checkLocalStructField(pass, file, fn, d, sel) {
+  const root = unparen(sel.x);
+  if (root.kind !== "Ident" || !fn.body) return false;
+  const o = pass.types.objectOf(root);
+  if (!o || o.kind !== "var" || o.varKind !== "local" || !o.decl || under2(o.type)?.kind !== "struct") return false;
+  if (pos(o.decl) < pos(fn.body) || pos(o.decl) >= end(fn.body)) return false;
+  const def = definingValue(pass, root);
+  if (def) {
+    const cl = unparen(def);
+    if (cl.kind !== "CompositeLit" || (cl.elts ?? []).some((e) => e.kind !== "KeyValueExpr" || e.key.kind === "Ident" && e.key.name === sel.sel.name)) return false;
+  } else {
+    let zero = false;
+    walkSameFunc(fn.body, (x) => {
+      if (x.kind === "ValueSpec" && !x.values?.length && x.names.includes(o.decl)) zero = true;
+      return !zero;
+    });
+    if (!zero) return false;
+  }
+  const field = sel.sel.name;
+  let other = false;
+  const stores = [];
+  const bases = /* @__PURE__ */ new Set();
+  walkNode(fn.body, (x) => {
+    if (other) return false;
+    if (x.kind === "AssignStmt") {
+      for (const l of x.lhs) {
+        const u = unparen(l);
+        if (u.kind === "SelectorExpr" && u.sel.name === field && unparen(u.x).kind === "Ident" && pass.types.objectOf(unparen(u.x)) === o) stores.push(x);
+        if (u.kind === "Ident" && u !== root && pass.types.objectOf(u) === o && pos(u) !== pos(o.decl)) other = true;
+      }
+    }
+    if (x.kind === "UnaryExpr" && x.op === "&" && unparen(x.x).kind === "Ident" && pass.types.objectOf(unparen(x.x)) === o) other = true;
+    if (x.kind === "SelectorExpr" && unparen(x.x).kind === "Ident" && pass.types.objectOf(unparen(x.x)) === o) {
+      bases.add(unparen(x.x));
+      const t = pass.types.typeOf(x);
+      if (t?.kind === "signature" && !under2(pass.types.typeOf(x.x))?.fields?.some((f) => f.name === x.sel.name)) other = true;
+    }
+    return !other;
+  });
+  if (other || stores.length === 0) return false;
+  let tested = false;
+  walkSameFunc(fn.body, (x) => {
+    const v = tested ? void 0 : nilCompared(pass, x);
+    if (v?.kind === "SelectorExpr" && v.sel.name === field) tested = true;
+    return !tested;
+  });
+  if (tested) return false;
+  let own = 0;
+  walkSameFunc(fn.body, (x) => {
+    if (x.kind === "AssignStmt" && stores.includes(x)) own++;
+    return true;
+  });
+  if (own !== stores.length) return false;
+  const cfg = cfgOf(pass, fn);
+  if (!cfg || !cfg.locate(d)) return false;
+  const storeSet = new Set(stores);
+  const path = cfg.findPath(cfg.entry, d, { avoid: (n) => storeSet.has(n) || nodeContainsStore(n, storeSet) });
+  if (!path) return false;
+  pass.report({
+    node: d,
+    file,
+    confidence: "medium",
+    message: `${textOf(file, sel)} is set only on some paths (line ${lineOf(file, stores[0])}), and ${textOf(file, root)} starts with a nil ${field}, so on a path that skips the store the deferred ${textOf(file, d.call)} calls a nil func and panics with a nil pointer dereference when ${funcName(file, fn)} returns; give ${field} a no-op value where ${textOf(file, root)} is declared or guard the defer with \`if ${textOf(file, sel)} != nil\``,
+    related: [{ node: stores[0], message: `${textOf(file, sel)} set here, on some paths only` }]
+  });
+  return true;
+}
+function nodeContainsStore(n, stores) {
+  let hit = false;
+  walkNode(n, (x) => {
+    if (hit || x.kind === "FuncLit") return false;
+    if (stores.has(x)) hit = true;
+    return !hit;
+  });
+  return hit;
+}
 function checkField2(pass, file, fn, d, sel) {
   const c = pass.types.callee(d.call);
   if (!c || c.kind !== "funcvalue") return;
   if (checkLiteralField(pass, file, fn, d, sel)) return;
   if (checkRangedLiteralField(pass, file, fn, d, sel)) return;
+  if (checkLocalStructField(pass, file, fn, d, sel)) return;
   const f = sel.sel.name;
   const owner = fieldOwner(pass, pass.types.typeOf(sel.x), f);
   if (!owner) return;
@@ -9117,6 +9394,12 @@ function deferUse(pass, file, d, x, err) {
   if (fun.kind === "SelectorExpr" && !(err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) && poolKeeps(pass, d.call, x)) {
     return { shown: textOf(file, d.call), path: d.call, pooled: true };
   }
+  if (fun.kind === "SelectorExpr" && pass.types.isType(fun.x) && pass.types.callee(d.call)?.kind === "method") {
+    const r = d.call.args?.[0] ? unparen(d.call.args[0]) : void 0;
+    if (err && (d.call.args ?? []).some((arg) => mentions(pass, arg, err))) return void 0;
+    if (r?.kind === "Ident" && sameObj(pass, r, x) && !nilSafeCall(pass, d.call, x)) return { shown: textOf(file, d.call), path: d.call };
+    return void 0;
+  }
   if (fun.kind === "SelectorExpr") {
     let base = unparen(fun.x);
     while (base.kind === "CallExpr" && unparen(base.fun).kind === "SelectorExpr") base = unparen(unparen(base.fun).x);
@@ -9207,7 +9490,7 @@ function nilSafeCall(pass, path, x) {
   if (path.kind !== "CallExpr") return false;
   const fun = unparen(path.fun);
   if (fun.kind !== "SelectorExpr") return false;
-  const recvExpr = unparen(fun.x);
+  const recvExpr = pass.types.isType(fun.x) && path.args?.[0] ? unparen(path.args[0]) : unparen(fun.x);
   if (recvExpr.kind !== "Ident" || !sameObj(pass, recvExpr, x)) return false;
   const t = pass.types.typeOf(x) ?? pass.types.objectOf(x)?.type;
   const u = t?.kind === "named" ? t.underlying() : t;
@@ -9476,6 +9759,12 @@ function mutexKey(pass, e) {
   if (x.kind === "SelectorExpr") {
     const base = mutexKey(pass, x.x);
     return base === void 0 ? void 0 : `${base}.${x.sel.name}`;
+  }
+  if (x.kind === "CallExpr") {
+    const field = accessedField(pass, x);
+    const f = unparen(x.fun);
+    const base = field && f.kind === "SelectorExpr" ? mutexKey(pass, f.x) : void 0;
+    return base === void 0 ? void 0 : `${base}.${field}`;
   }
   return refKey(pass, x);
 }
@@ -11771,6 +12060,55 @@ function addsItself(file, fn, wg) {
   }
   return found;
 }
+function checkHandedGroup(pass, file, go, fn, cfg, seen) {
+  const fnFile = pass.fileOf(fn) ?? file;
+  const g = callGraphOf(pass);
+  for (const ref of cfg.entries({ liveOnly: true })) {
+    if (ref.node.kind === "DeferStmt" || ref.node.kind === "GoStmt") continue;
+    walkNode(ref.node, (x) => {
+      if (x.kind === "FuncLit") return false;
+      if (x.kind !== "CallExpr") return true;
+      const callee = g.calleeOf(x)?.decl;
+      if (!callee?.body || callee === fn) return true;
+      (x.args ?? []).forEach((a, i) => {
+        let t = pass.types.typeOf(a);
+        if (t?.kind === "pointer") t = t.elem;
+        if (!(t?.kind === "named" && t.pkg === "sync" && t.name === "WaitGroup")) return;
+        const param = (callee.type.params.list ?? []).flatMap((f) => f.names ?? [])[i];
+        if (!param || param.name === "_") return;
+        const po = pass.types.objectOf(param);
+        const dones = doneCallsIn(pass, callee.body).filter((d) => unparen(d.wg).kind === "Ident" && pass.types.objectOf(unparen(d.wg)) === po);
+        const first = dones[0];
+        if (!first || seen.has(first.call)) return;
+        const hcfg = cfgOf(pass, callee);
+        if (!hcfg || deferredDone(pass, hcfg, first.path)) return;
+        const v = unparen(a);
+        const waiter = textOf(fnFile, v.kind === "UnaryExpr" && v.op === "&" ? v.x : v);
+        const parent = parentGroupText(file, go, fn, v.kind === "UnaryExpr" && v.op === "&" ? v.x : v) ?? waiter;
+        if (!spawnerAdds(pass, file, go, parent) || oneOfMany(file, go, parent.replace(/^&/, ""))) return;
+        const path = hcfg.findPath(hcfg.entry, "exit", { avoid: (n) => marksDone(pass, n, first.path) });
+        if (!path) return;
+        seen.add(first.call);
+        const hFile = pass.fileOf(callee) ?? fnFile;
+        const ret = returnOfPath(path);
+        const how = ret ? `the return on line ${lineOf(hFile, ret)}` : "the path to the end of the function";
+        const where2 = fn.kind === "FuncLit" ? goroutineText(file, go) : `${funcName(fnFile, fn)} (started as a goroutine on line ${lineOf(file, go)})`;
+        pass.report({
+          node: first.call,
+          file: hFile,
+          confidence: first.typed ? "high" : "medium",
+          message: `${callText(hFile, first.call)} on line ${lineOf(hFile, first.call)} is skipped by ${how} in ${funcName(hFile, callee)}, which ${where2} calls with ${textOf(fnFile, a)} on line ${lineOf(fnFile, x)} to mark the group done, so ${parent}.Wait() blocks forever; call defer ${param.name}.Done() at the start of ${funcName(hFile, callee)} instead`,
+          related: [
+            ...ret ? [{ node: ret, file: hFile, message: "leaves without calling Done" }] : [],
+            { node: x, file: fnFile, message: `the goroutine hands ${textOf(fnFile, a)} over here` },
+            { node: go, file, message: goroutineStartNote(go) }
+          ]
+        });
+      });
+      return true;
+    });
+  }
+}
 function checkGoroutine(pass, file, go, fn, seen) {
   if (!fn.body) return;
   const cfg = cfgOf(pass, fn);
@@ -11784,6 +12122,7 @@ function checkGoroutine(pass, file, go, fn, seen) {
       explicit.set(k, [...explicit.get(k) ?? [], d]);
     }
   }
+  if (explicit.size === 0 && cfg.defers.every((d) => !nodeContains(d, (y) => y.kind === "CallExpr" && !!doneCall(pass, y)))) checkHandedGroup(pass, file, go, fn, cfg, seen);
   const goLine = lineOf(file, go);
   const where2 = fn.kind === "FuncLit" ? goroutineText(file, go) : `${funcName(fnFile, fn)} (started as a goroutine on line ${goLine})`;
   for (const dones of explicit.values()) {

@@ -3,8 +3,8 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-2II5OMIF.js";
-import "./chunk-JXHKE6KC.js";
+} from "./chunk-DGO3CTVB.js";
+import "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 

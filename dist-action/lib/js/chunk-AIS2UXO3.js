@@ -3,9 +3,9 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   DriverError,
   analyze
-} from "./chunk-LNDPDFWR.js";
+} from "./chunk-PVR3H62W.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-53IHHKNJ.js";
+import "./chunk-ZBIIT5WW.js";
 import "./chunk-C3WIRZWW.js";
 import {
   parseFile
@@ -13,10 +13,10 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-2II5OMIF.js";
+} from "./chunk-DGO3CTVB.js";
 import {
   docUrl
-} from "./chunk-JXHKE6KC.js";
+} from "./chunk-X2CHC4MP.js";
 import {
   forEachChild,
   loopingLabels

@@ -10,14 +10,14 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-SGHZRBML.js";
-import "./chunk-LNDPDFWR.js";
+} from "./chunk-OQYMQELN.js";
+import "./chunk-PVR3H62W.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-53IHHKNJ.js";
+import "./chunk-ZBIIT5WW.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-BEBMU46B.js";
-import "./chunk-2II5OMIF.js";
-import "./chunk-JXHKE6KC.js";
+import "./chunk-DGO3CTVB.js";
+import "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 

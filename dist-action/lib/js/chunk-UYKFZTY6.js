@@ -9,18 +9,18 @@ import {
   resolveConfig,
   run,
   selectRules
-} from "./chunk-VLLEPO5K.js";
+} from "./chunk-XSHBF3DV.js";
 import "./chunk-7L5MEL2Z.js";
 import "./chunk-FX5DOGEO.js";
-import "./chunk-DJE6VM7K.js";
-import "./chunk-D4C5GTSN.js";
-import "./chunk-LNDPDFWR.js";
+import "./chunk-5QQ3GILN.js";
+import "./chunk-4Q2N3QFR.js";
+import "./chunk-PVR3H62W.js";
 import "./chunk-AZ45K3LI.js";
-import "./chunk-53IHHKNJ.js";
+import "./chunk-ZBIIT5WW.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-BEBMU46B.js";
-import "./chunk-2II5OMIF.js";
-import "./chunk-JXHKE6KC.js";
+import "./chunk-DGO3CTVB.js";
+import "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 export {

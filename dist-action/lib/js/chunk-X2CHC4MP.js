@@ -3962,6 +3962,7 @@ function buildCallGraph(files, info, opts = {}) {
       const l = unparen(lhs[i]);
       if (l.kind !== "SelectorExpr") continue;
       const name = l.sel.name;
+      assignedFields.add(name);
       if (fieldMethods.get(name) === null) continue;
       const r = lhs.length === rhs.length ? unparen(rhs[i]) : void 0;
       let decl;
@@ -3973,11 +3974,16 @@ function buildCallGraph(files, info, opts = {}) {
       fieldMethods.set(name, decl && (known === void 0 || known === decl) ? decl : null);
     }
   };
+  const litStructs = /* @__PURE__ */ new Map();
+  const assignedFields = /* @__PURE__ */ new Set();
   const noteLits = (lhs, rhs) => {
     if (!rhs || rhs.length !== lhs.length) return;
     for (let i = 0; i < rhs.length; i++) {
       const l = lhs[i];
       if (l.kind !== "Ident") continue;
+      let cl = unparen(rhs[i]);
+      if (cl.kind === "UnaryExpr" && cl.op === "&") cl = unparen(cl.x);
+      if (cl.kind === "CompositeLit" && (cl.elts ?? []).some((e) => e.kind === "KeyValueExpr" && unparen(e.value).kind === "FuncLit")) litStructs.set(l, cl);
       const r = unparen(rhs[i]);
       if (r.kind === "FuncLit" || r.kind === "SelectorExpr" && localNames.has(r.sel.name) || r.kind === "Ident" && localNames.has(r.name)) litNames.add(l.name);
     }
@@ -4260,7 +4266,18 @@ function buildCallGraph(files, info, opts = {}) {
   for (const v of viaField) {
     const f = unparen(v.call.fun);
     const decl = fieldMethods.get(f.sel.name);
-    if (!decl || info.callee(v.call)?.kind !== "funcvalue") continue;
+    if (!decl) {
+      const root = unparen(f.x);
+      const cl = root.kind === "Ident" && litStructs.size > 0 && !assignedFields.has(f.sel.name) ? litStructs.get(info.objectOf(root)?.decl) : void 0;
+      const kv = cl?.elts?.find((e) => e.kind === "KeyValueExpr" && e.key.kind === "Ident" && e.key.name === f.sel.name);
+      const lit = kv ? unparen(kv.value) : void 0;
+      const callee2 = lit?.kind === "FuncLit" && info.callee(v.call)?.kind === "funcvalue" ? byFunc.get(lit) : void 0;
+      if (!callee2) continue;
+      callTarget.set(v.call, callee2);
+      if (v.caller) edges.push({ caller: v.caller, callee: callee2, kind: v.kind, site: v.call });
+      continue;
+    }
+    if (info.callee(v.call)?.kind !== "funcvalue") continue;
     const callee = byFunc.get(decl);
     if (!callee) continue;
     callTarget.set(v.call, callee);

@@ -13,10 +13,10 @@ import {
   ConfigError,
   findConfig,
   loadConfig
-} from "./chunk-DJE6VM7K.js";
+} from "./chunk-5QQ3GILN.js";
 import {
   version
-} from "./chunk-D4C5GTSN.js";
+} from "./chunk-4Q2N3QFR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -26,14 +26,14 @@ import {
   filterByConfidence,
   parseConfidence,
   parseFailOn
-} from "./chunk-LNDPDFWR.js";
+} from "./chunk-PVR3H62W.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   SYNTAX_ERROR_RULE,
   diagnosticsToFindings,
   isReadFailure
-} from "./chunk-53IHHKNJ.js";
+} from "./chunk-ZBIIT5WW.js";
 import {
   parseFile
 } from "./chunk-BEBMU46B.js";
@@ -41,12 +41,12 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-2II5OMIF.js";
+} from "./chunk-DGO3CTVB.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl
-} from "./chunk-JXHKE6KC.js";
+} from "./chunk-X2CHC4MP.js";
 
 // src/cli/check.ts
 import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";

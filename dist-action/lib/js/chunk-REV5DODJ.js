@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-VLLEPO5K.js";
+} from "./chunk-XSHBF3DV.js";
 import {
   OutputError,
   checkWritable,
@@ -37,10 +37,10 @@ import {
   issuesToFindings,
   routeFindings,
   runGolangci
-} from "./chunk-DJE6VM7K.js";
+} from "./chunk-5QQ3GILN.js";
 import {
   version
-} from "./chunk-D4C5GTSN.js";
+} from "./chunk-4Q2N3QFR.js";
 import {
   AnalysisCache,
   DriverError,
@@ -49,26 +49,26 @@ import {
   defaultCacheDir,
   filterByConfidence,
   parseFailOn
-} from "./chunk-LNDPDFWR.js";
+} from "./chunk-PVR3H62W.js";
 import "./chunk-AZ45K3LI.js";
 import {
   DIRECTIVE_RULE,
   INTERNAL_ERROR_RULE,
   diagnosticsToFindings
-} from "./chunk-53IHHKNJ.js";
+} from "./chunk-ZBIIT5WW.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-2II5OMIF.js";
+} from "./chunk-DGO3CTVB.js";
 import {
   SEVERITIES,
   compareFindings,
   docUrl,
   isSeverity,
   severityRank
-} from "./chunk-JXHKE6KC.js";
+} from "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
 

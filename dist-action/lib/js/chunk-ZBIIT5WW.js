@@ -16,7 +16,7 @@ import {
   docUrl,
   exprStmtCall,
   isPanicCall
-} from "./chunk-JXHKE6KC.js";
+} from "./chunk-X2CHC4MP.js";
 import {
   bytesContain,
   end,
