@@ -9,9 +9,7 @@ import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
 import { walkNode } from '../types/cfg.js';
-import { DEFAULT_NO_RETURN } from '../types/callgraph.js';
-import { EXIT_FUNCTIONS } from './catalog.js';
-import { lockCall, lockStmt, bodyNeeds, callGraphOf, otherModuleFunc, enclosingFuncDecl, fieldStores, selectorFieldKey, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { endsFlow, lockCall, lockStmt, bodyNeeds, callGraphOf, otherModuleFunc, enclosingFuncDecl, fieldStores, selectorFieldKey, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -109,15 +107,6 @@ function isBlank(e: ast.Expr): boolean {
   return x.kind === 'Ident' && x.name === '_';
 }
 
-/** A call that does not return: `panic(...)`, os.Exit, log.Fatal and the other exits of the catalogue (also by name when the callee is not resolved: `klog.Exitf`, `log.Fatalf`). */
-function endsProcess(pass: Pass, call: ast.CallExpr): boolean {
-  const f = unparen(call.fun);
-  if (f.kind === 'Ident' && f.name === 'panic') return true;
-  const c = pass.types.callee(call);
-  if (c) return EXIT_FUNCTIONS.has(c.name) || DEFAULT_NO_RETURN.has(c.name);
-  return f.kind === 'SelectorExpr' && unparen(f.x).kind === 'Ident' && /^(Exit|Exitf|Fatal|Fatalf|Fatalln)$/.test(f.sel.name);
-}
-
 /**
  * For a call of a same-package function whose only result is a func: a `return nil` in its own
  * body (not in a literal's), the path on which the caller gets a nil func.
@@ -155,7 +144,7 @@ function nilReturnOf(pass: Pass, call: ast.CallExpr, index = 0): ast.ReturnStmt 
     const list = x.kind === 'BlockStmt' ? x.list : x.kind === 'CaseClause' || x.kind === 'CommClause' ? x.body : null;
     list?.forEach((st, k) => {
       const prev = k > 0 ? list[k - 1] : undefined;
-      if (st.kind === 'ReturnStmt' && prev?.kind === 'ExprStmt' && unparen(prev.x).kind === 'CallExpr' && endsProcess(pass, unparen(prev.x) as ast.CallExpr)) dead.add(st);
+      if (st.kind === 'ReturnStmt' && prev?.kind === 'ExprStmt' && unparen(prev.x).kind === 'CallExpr' && endsFlow(pass, unparen(prev.x) as ast.CallExpr)) dead.add(st);
     });
     return true;
   });

@@ -9,7 +9,7 @@ import { docUrl } from '../findings/model.js';
 import { nodeContains, walkNode, type Block, type CFG, type LoopInfo } from '../types/cfg.js';
 import {
   cfgOf, countingLoop, finalEventTested, listHolding, funcName, receivedVars, underIf, goTarget, loopHeadEntries, isFunc, sameVar, lineOf, loopDepthIn, receivedChan, refKey, requestHandler, returnOfPath, sameExpr, sameRefKey,
-  goStmtsIn, groupGoOf, deferredCloses, callGraphOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
+  endsFlow, goStmtsIn, groupGoOf, deferredCloses, callGraphOf, sourceMentions, targetSubst, textOf, walkSameFunc, type FuncNode, type GoTarget, bodyNeeds,
   afterFuncLaunches, goroutineStartNote, goroutineText, moduleGoTarget,
 } from './helpers.js';
 
@@ -89,7 +89,7 @@ function unbufferedMakes(pass: Pass, body: ast.BlockStmt): UnbufferedMake[] {
  * <-tick.C: log.Printf("not collected yet") } }`): they neither return nor leave the endless
  * loop around the select, so the goroutine keeps offering the value.
  */
-function blockingSend(s: ast.SendStmt, parents: ReadonlyMap<ast.Node, ast.Node>): boolean {
+function blockingSend(pass: Pass, s: ast.SendStmt, parents: ReadonlyMap<ast.Node, ast.Node>): boolean {
   const clause = parents.get(s);
   if (clause?.kind !== 'CommClause' || clause.comm !== s) return true;
   const body = parents.get(clause);
@@ -105,11 +105,7 @@ function blockingSend(s: ast.SendStmt, parents: ReadonlyMap<ast.Node, ast.Node>)
   walkNode(loop.body, (x) => {
     if (leaves || x.kind === 'FuncLit' || x === clause) return false;
     if (x.kind === 'ReturnStmt' || (x.kind === 'BranchStmt' && (x.label || x.tok === 'goto'))) leaves = true;
-    if (x.kind === 'CallExpr') {
-      const f = unparen(x.fun);
-      if (f.kind === 'Ident' && f.name === 'panic') leaves = true;
-      if (f.kind === 'SelectorExpr' && /^(Exit|Fatal|Fatalf|Fatalln|Goexit|Panic|Panicf|Panicln)$/.test(f.sel.name)) leaves = true;
-    }
+    if (x.kind === 'CallExpr' && endsFlow(pass, x)) leaves = true;
     return !leaves;
   });
   return !leaves;
@@ -185,8 +181,8 @@ interface Sender {
   blocking: ast.SendStmt[];
   /** Other channels the goroutine sends on or closes: its result may go there instead, or it is done. */
   others: string[];
-  /** Blocking sends whose select waits otherwise only on an owner's channel field (see lingeringSend), with that field. */
-  lingering: Map<ast.SendStmt, { field: ast.SelectorExpr; key: string | undefined }>;
+  /** Sends whose select waits otherwise only on an owner's channel field (see lingeringSend), with that field. */
+  lingering: Map<ast.SendStmt, ast.SelectorExpr>;
 }
 
 /** A goroutine start: a go statement, or `wg.Go(f)` (Go 1.25) as the statement holding it. */
@@ -263,13 +259,13 @@ function senderOf(pass: Pass, launch: Launch, key: string): Sender | undefined {
     for (const k of after) before.delete(k);
     if (before.size > 0) kept = others.filter((k) => !before.has(k));
   }
-  const lingering = new Map<ast.SendStmt, { field: ast.SelectorExpr; key: string | undefined }>();
+  const blocking = sends.filter((sn) => blockingSend(pass, sn, parents));
+  const lingering = new Map<ast.SendStmt, ast.SelectorExpr>();
   for (const sn of sends) {
-    if (blockingSend(sn, parents)) continue;
-    const field = lingeringSend(pass, sn, parents);
-    if (field) lingering.set(sn, { field, key: refKey(pass, field, subst) });
+    const field = blocking.includes(sn) ? undefined : lingeringSend(pass, sn, parents);
+    if (field) lingering.set(sn, field);
   }
-  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others: kept, lingering };
+  return { go, at: launch.at, target, sends, blocking, others: kept, lingering };
 }
 
 function inspectChildren(n: ast.Node, f: (c: ast.Node) => void): void {
@@ -781,7 +777,7 @@ function check(pass: Pass, file: PassFile, fn: FuncNode, enclosing: readonly Fun
       // or closes it itself; otherwise one goroutine per call lingers until the owner stops.
       let quit: string | undefined;
       if (lingers) {
-        const field = s.lingering.get(send)!.field;
+        const field = s.lingering.get(send)!;
         const fieldText = textOf(pass.fileOf(field) ?? file, field);
         if (s.target.pkg || watches || closesField(fn.body!, file, fieldText)) continue;
         quit = fieldText;

@@ -1000,6 +1000,20 @@ function callsPanicDirectly(pass: Pass, fn: FuncNode): boolean {
 }
 
 /**
+ * Whether a call does not return to the code after it: `panic(...)`, the exits and no-return calls
+ * of the catalogue (os.Exit, log.Fatal, klog.Exitf, runtime.Goexit, t.FailNow...), and, when the
+ * callee is not resolved, a selector call named like one (`logger.Fatalf`, `klog.Exitf`).
+ */
+export function endsFlow(pass: Pass, call: ast.CallExpr): boolean {
+  const f = unparen(call.fun);
+  if (f.kind === 'Ident' && f.name === 'panic') return true;
+  const c = pass.types.callee(call);
+  // `log.Panicf`, `logger.Panic`: a panic with a message.
+  if (c) return EXIT_FUNCTIONS.has(c.name) || DEFAULT_NO_RETURN.has(c.name) || /^Panic(f|ln)?$/.test(c.short);
+  return f.kind === 'SelectorExpr' && /^(Exit|Exitf|Fatal|Fatalf|Fatalln|Goexit|Panic|Panicf|Panicln)$/.test(f.sel.name);
+}
+
+/**
  * Whether a call waits for a group of goroutines: a known group wait (WAIT_CALLS), a `Wait` method
  * of a type named like a group or pool, or any `x.Wait()` when the callee is unknown.
  */
