@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-4Q2N3QFR.js";
+} from "./chunk-IHADK4F4.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

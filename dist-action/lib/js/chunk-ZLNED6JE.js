@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-XSHBF3DV.js";
+} from "./chunk-7YH2PT5K.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-5QQ3GILN.js";
 import {
   version
-} from "./chunk-4Q2N3QFR.js";
+} from "./chunk-IHADK4F4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-DGO3CTVB.js";
+} from "./chunk-XVVMP6DC.js";
 import {
   SEVERITIES,
   compareFindings,

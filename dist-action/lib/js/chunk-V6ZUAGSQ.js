@@ -10,7 +10,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-DGO3CTVB.js";
+} from "./chunk-XVVMP6DC.js";
 import {
   docUrl,
   severityRank

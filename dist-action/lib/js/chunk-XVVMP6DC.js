@@ -1108,6 +1108,13 @@ function callsPanicDirectly(pass, fn) {
   if (fn.body) visit(fn.body, 0);
   return found;
 }
+function endsFlow(pass, call) {
+  const f = unparen(call.fun);
+  if (f.kind === "Ident" && f.name === "panic") return true;
+  const c = pass.types.callee(call);
+  if (c) return EXIT_FUNCTIONS.has(c.name) || DEFAULT_NO_RETURN.has(c.name) || /^Panic(f|ln)?$/.test(c.short);
+  return f.kind === "SelectorExpr" && /^(Exit|Exitf|Fatal|Fatalf|Fatalln|Goexit|Panic|Panicf|Panicln)$/.test(f.sel.name);
+}
 function isWaitCall(pass, file, call) {
   const fun = unparen(call.fun);
   if (fun.kind !== "SelectorExpr" || fun.sel.name !== "Wait") return false;
@@ -8262,13 +8269,6 @@ function isBlank(e) {
   const x = unparen(e);
   return x.kind === "Ident" && x.name === "_";
 }
-function endsProcess(pass, call) {
-  const f = unparen(call.fun);
-  if (f.kind === "Ident" && f.name === "panic") return true;
-  const c = pass.types.callee(call);
-  if (c) return EXIT_FUNCTIONS.has(c.name) || DEFAULT_NO_RETURN.has(c.name);
-  return f.kind === "SelectorExpr" && unparen(f.x).kind === "Ident" && /^(Exit|Exitf|Fatal|Fatalf|Fatalln)$/.test(f.sel.name);
-}
 function nilReturnOf(pass, call, index = 0) {
   let callee = callGraphOf(pass).calleeOf(call)?.decl;
   if (!callee) {
@@ -8293,7 +8293,7 @@ function nilReturnOf(pass, call, index = 0) {
     const list = x.kind === "BlockStmt" ? x.list : x.kind === "CaseClause" || x.kind === "CommClause" ? x.body : null;
     list?.forEach((st, k) => {
       const prev = k > 0 ? list[k - 1] : void 0;
-      if (st.kind === "ReturnStmt" && prev?.kind === "ExprStmt" && unparen(prev.x).kind === "CallExpr" && endsProcess(pass, unparen(prev.x))) dead.add(st);
+      if (st.kind === "ReturnStmt" && prev?.kind === "ExprStmt" && unparen(prev.x).kind === "CallExpr" && endsFlow(pass, unparen(prev.x))) dead.add(st);
     });
     return true;
   });
@@ -10309,7 +10309,7 @@ function unbufferedMakes(pass, body) {
   });
   return out;
 }
-function blockingSend(s, parents) {
+function blockingSend(pass, s, parents) {
   const clause = parents.get(s);
   if (clause?.kind !== "CommClause" || clause.comm !== s) return true;
   const body = parents.get(clause);
@@ -10323,11 +10323,7 @@ function blockingSend(s, parents) {
   walkNode(loop.body, (x) => {
     if (leaves || x.kind === "FuncLit" || x === clause) return false;
     if (x.kind === "ReturnStmt" || x.kind === "BranchStmt" && (x.label || x.tok === "goto")) leaves = true;
-    if (x.kind === "CallExpr") {
-      const f = unparen(x.fun);
-      if (f.kind === "Ident" && f.name === "panic") leaves = true;
-      if (f.kind === "SelectorExpr" && /^(Exit|Fatal|Fatalf|Fatalln|Goexit|Panic|Panicf|Panicln)$/.test(f.sel.name)) leaves = true;
-    }
+    if (x.kind === "CallExpr" && endsFlow(pass, x)) leaves = true;
     return !leaves;
   });
   return !leaves;
@@ -10438,13 +10434,13 @@ function senderOf2(pass, launch, key) {
     for (const k of after) before.delete(k);
     if (before.size > 0) kept = others.filter((k) => !before.has(k));
   }
+  const blocking = sends.filter((sn) => blockingSend(pass, sn, parents));
   const lingering = /* @__PURE__ */ new Map();
   for (const sn of sends) {
-    if (blockingSend(sn, parents)) continue;
-    const field = lingeringSend(pass, sn, parents);
-    if (field) lingering.set(sn, { field, key: refKey(pass, field, subst) });
+    const field = blocking.includes(sn) ? void 0 : lingeringSend(pass, sn, parents);
+    if (field) lingering.set(sn, field);
   }
-  return { go, at: launch.at, target, sends, blocking: sends.filter((s) => blockingSend(s, parents)), others: kept, lingering };
+  return { go, at: launch.at, target, sends, blocking, others: kept, lingering };
 }
 function inspectChildren(n, f) {
   forEachChild(n, f);
@@ -10840,7 +10836,7 @@ function check4(pass, file, fn, enclosing) {
       if (!path || !leave) continue;
       let quit;
       if (lingers) {
-        const field = s.lingering.get(send).field;
+        const field = s.lingering.get(send);
         const fieldText = textOf(pass.fileOf(field) ?? file, field);
         if (s.target.pkg || watches || closesField(fn.body, file, fieldText)) continue;
         quit = fieldText;

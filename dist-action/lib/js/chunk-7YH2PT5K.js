@@ -16,7 +16,7 @@ import {
 } from "./chunk-5QQ3GILN.js";
 import {
   version
-} from "./chunk-4Q2N3QFR.js";
+} from "./chunk-IHADK4F4.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-DGO3CTVB.js";
+} from "./chunk-XVVMP6DC.js";
 import {
   SEVERITIES,
   compareFindings,

@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-DGO3CTVB.js";
+} from "./chunk-XVVMP6DC.js";
 import {
   docUrl
 } from "./chunk-X2CHC4MP.js";

@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-DGO3CTVB.js";
+} from "./chunk-XVVMP6DC.js";
 import {
   docUrl
 } from "./chunk-X2CHC4MP.js";
