@@ -8,8 +8,8 @@ import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
 import type { Type } from '../types/api.js';
 import type { Block, CFG } from '../types/cfg.js';
-import { walkNode } from '../types/cfg.js';
-import { endsFlow, lockCall, lockStmt, bodyNeeds, callGraphOf, otherModuleFunc, enclosingFuncDecl, fieldStores, selectorFieldKey, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FuncNode } from './helpers.js';
+import { nodeContains, walkNode } from '../types/cfg.js';
+import { endsFlow, innermostFuncBody, lockCall, lockStmt, bodyNeeds, callGraphOf, otherModuleFunc, enclosingFuncDecl, fieldStores, selectorFieldKey, declaringStructType, cfgOf, definingValue, funcName, isNilIdent, lineOf, sameExpr, sameVar, textOf, walkSameFunc, type FieldStore, type FuncNode } from './helpers.js';
 
 const ID = 'defer-nil-func';
 
@@ -564,7 +564,7 @@ function storedOnlyIfNonNil(pass: Pass, key: string): ast.IfStmt | undefined {
   let first: ast.IfStmt | undefined;
   for (const st of stores) {
     if (st.literal || !st.value) return undefined;
-    const body = innermostBody(st.file, st.value);
+    const body = innermostFuncBody(st.file, st.value);
     if (!body) return undefined;
     let guard: ast.IfStmt | undefined;
     walkSameFunc(body, (x) => {
@@ -579,17 +579,6 @@ function storedOnlyIfNonNil(pass: Pass, key: string): ast.IfStmt | undefined {
     first ??= guard;
   }
   return first;
-}
-
-/** The body of the function (declaration or literal) that holds a node. */
-function innermostBody(file: PassFile, n: ast.Node): ast.BlockStmt | undefined {
-  let found: ast.BlockStmt | undefined;
-  walkNode(file.file, (x) => {
-    if (nodeEnd(x) <= nodePos(n) || nodePos(x) > nodePos(n)) return false;
-    if ((x.kind === 'FuncDecl' || x.kind === 'FuncLit') && x.body) found = x.body;
-    return true;
-  });
-  return found;
 }
 
 function nilCompared(pass: Pass, e: ast.Node): ast.Expr | undefined {
@@ -1020,27 +1009,41 @@ function setterOnly(pass: Pass, key: string): ast.FuncDecl | undefined {
   const fs = fieldStores(pass);
   const stores = fs.stores.get(key);
   const only = stores?.length === 1 ? stores[0]! : undefined;
-  if (fs.addressed.has(key) || !only?.value) return undefined;
-  const file = only.file;
-  const value = only.value;
-  const fd = enclosingFuncDecl(file, value);
-  // The one statement besides a lock held around it (`s.mu.Lock(); defer s.mu.Unlock(); s.onStop = fn`).
-  const isLocking = (st: ast.Stmt): boolean => !!(st.kind === 'DeferStmt' ? lockCall(pass, st.call) : lockStmt(pass, st));
-  const rest = (fd?.body?.list ?? []).filter((st) => !isLocking(st));
-  const a = rest.length === 1 ? rest[0]! : undefined;
-  if (!fd?.recv || a?.kind !== 'AssignStmt' || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]!) !== unparen(value)) return undefined;
+  if (fs.addressed.has(key) || !only) return undefined;
+  const set = plainSetter(pass, only, false);
+  if (!set) return undefined;
+  // A hook registration (`OnStop`, `RegisterCleanup`), or a `Set...` setter of a field named as a
+  // hook (`SetOnExit` storing `onExit`, `SetAfterStart` storing `afterStart`), which its users may
+  // never call; a `setX` that the package's own set-up calls fills in what is needed later.
+  const name = set.decl.name.name;
+  if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(name) && !(HOOK_NAME.test(set.field) && /^[sS]et[A-Z]/.test(name))) return undefined;
+  return set.decl;
+}
+
+/**
+ * The method a store into a field belongs to when it is a plain setter: a method whose one
+ * statement (besides a lock taken and released around it) assigns its parameter to the field on
+ * its receiver (`func (s *Scheduler) OnHandover(fn func()) { s.afterHandover = fn }`), perhaps
+ * followed, with `chaining`, by `return` of the receiver (`func (c *Clock) WithOnClose(fn
+ * func(Result)) *Clock { c.onClose = fn; return c }`). With the field's name.
+ */
+function plainSetter(pass: Pass, st: FieldStore, chaining: boolean): { decl: ast.FuncDecl; field: string } | undefined {
+  if (st.literal || !st.value) return undefined;
+  const fd = enclosingFuncDecl(st.file, st.value);
+  const recv = fd?.recv?.list?.[0]?.names?.[0]?.name;
+  if (!fd || !recv) return undefined;
+  const isLocking = (x: ast.Stmt): boolean => !!(x.kind === 'DeferStmt' ? lockCall(pass, x.call) : lockStmt(pass, x));
+  const rest = (fd.body?.list ?? []).filter((x) => !isLocking(x));
+  const last = rest[rest.length - 1];
+  const rv = chaining && rest.length === 2 && last?.kind === 'ReturnStmt' && last.results?.length === 1 ? unparen(last.results[0]!) : undefined;
+  if (rest.length !== 1 && !(rv?.kind === 'Ident' && rv.name === recv)) return undefined;
+  const a = rest[0]!;
+  if (a.kind !== 'AssignStmt' || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]!) !== unparen(st.value)) return undefined;
   const l = unparen(a.lhs[0]!);
-  const r = unparen(value);
-  const recv = fd.recv.list?.[0]?.names?.[0]?.name;
+  const r = unparen(st.value);
   if (l.kind !== 'SelectorExpr' || unparen(l.x).kind !== 'Ident' || (unparen(l.x) as ast.Ident).name !== recv) return undefined;
   if (r.kind !== 'Ident' || !(fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name))) return undefined;
-  // A hook registration (`OnStop`, `RegisterCleanup`), or a `Set...` setter of a field named as a
-  // hook (`SetOnExit` storing `onExit`), which its users may never call; a `setX` that the
-  // package's own set-up calls fills in what is needed later.
-  // Also `afterStart`, `beforeStop`: callbacks run around an operation.
-  const hookField = /^(?:[oO]n[A-Z]|[aA]fter[A-Z]|[bB]efore[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
-  if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return undefined;
-  return fd;
+  return { decl: fd, field: l.sel.name };
 }
 
 /**
@@ -1080,23 +1083,7 @@ function storedOnlyBySetters(pass: Pass, key: string): boolean {
   const fs = fieldStores(pass);
   const stores = fs.stores.get(key) ?? [];
   if (stores.length === 0 || fs.addressed.has(key)) return false;
-  return stores.every((st) => {
-    if (st.literal || !st.value) return false;
-    const fd = enclosingFuncDecl(st.file, st.value);
-    const recv = fd?.recv?.list?.[0]?.names?.[0]?.name;
-    const list = fd?.body?.list ?? [];
-    if (!fd || !recv || list.length < 1 || list.length > 2) return false;
-    const a = list[0]!;
-    if (a.kind !== 'AssignStmt' || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]!) !== unparen(st.value)) return false;
-    const l = unparen(a.lhs[0]!);
-    const r = unparen(a.rhs[0]!);
-    if (l.kind !== 'SelectorExpr' || unparen(l.x).kind !== 'Ident' || (unparen(l.x) as ast.Ident).name !== recv) return false;
-    if (r.kind !== 'Ident' || !(fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name))) return false;
-    const ret = list[1];
-    if (!ret) return true;
-    const rv = ret.kind === 'ReturnStmt' && ret.results?.length === 1 ? unparen(ret.results[0]!) : undefined;
-    return rv?.kind === 'Ident' && rv.name === recv;
-  });
+  return stores.every((st) => !!plainSetter(pass, st, true));
 }
 
 /** Names of func fields that are hooks: `OnDone`, `onEvict`, `AfterSync`, `BeforeSave`, `ProgressHook`, `doneCallback`. */
@@ -1224,7 +1211,7 @@ function checkLocalStructField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.
   const cfg = cfgOf(pass, fn);
   if (!cfg || !cfg.locate(d)) return false;
   const storeSet = new Set<ast.Node>(stores);
-  const path = cfg.findPath(cfg.entry, d, { avoid: (n) => storeSet.has(n) || nodeContainsStore(n, storeSet) });
+  const path = cfg.findPath(cfg.entry, d, { avoid: (n) => nodeContains(n, (x) => storeSet.has(x)) });
   if (!path) return false;
   pass.report({
     node: d,
@@ -1234,16 +1221,6 @@ function checkLocalStructField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.
     related: [{ node: stores[0]!, message: `${textOf(file, sel)} set here, on some paths only` }],
   });
   return true;
-}
-
-function nodeContainsStore(n: ast.Node, stores: ReadonlySet<ast.Node>): boolean {
-  let hit = false;
-  walkNode(n, (x) => {
-    if (hit || x.kind === 'FuncLit') return false;
-    if (stores.has(x)) hit = true;
-    return !hit;
-  });
-  return hit;
 }
 
 function checkField(pass: Pass, file: PassFile, fn: FuncNode, d: ast.DeferStmt, sel: ast.SelectorExpr): void {

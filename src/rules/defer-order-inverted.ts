@@ -6,7 +6,6 @@ import type * as ast from '../syntax/ast.js';
 import { pos as nodePos, unparen } from '../syntax/nodes.js';
 import type { Analyzer, Pass, PassFile } from '../analysis/analyzer.js';
 import { docUrl } from '../findings/model.js';
-import { walkNode } from '../types/cfg.js';
 import type { Severity } from '../findings/model.js';
 import {
   cfgOf, deferredCalls, lineOf, methodCallOn, rootIdent, sameExpr, sameVar, textOf, walkSameFunc, writeOrigin, moduleWrapperOrigin,
@@ -57,12 +56,9 @@ function closedInDefer(pass: Pass, fn: FuncNode, e: ast.Expr): boolean {
   let found = false;
   walkSameFunc(fn.body!, (x) => {
     if (found || x.kind !== 'DeferStmt') return !found;
-    walkNode(x.call, (y) => {
-      if (found) return false;
-      const m = y.kind === 'CallExpr' ? methodCallOn(y) : undefined;
-      const r = m ? rootIdent(m.recv) : undefined;
-      if (m?.method === 'Close' && r && sameVar(pass, r, root)) found = true;
-      return !found;
+    found = releasesOf(pass, x).some((r) => {
+      const rr = r.method === 'Close' ? rootIdent(r.recv) : undefined;
+      return !!rr && sameVar(pass, rr, root);
     });
     return false;
   });

@@ -129,16 +129,11 @@ function returnsAfterSend(body: ast.BlockStmt, send: ast.SendStmt): boolean {
 
 /** Whether a body closes the channel written `text` (`close(s.quit)`), also in a deferred call or literal. */
 function closesField(body: ast.BlockStmt, file: PassFile, text: string): boolean {
-  let found = false;
-  walkNode(body, (x) => {
-    if (found) return false;
-    if (x.kind === 'CallExpr' && x.args?.length === 1) {
-      const f = unparen(x.fun);
-      if (f.kind === 'Ident' && f.name === 'close' && textOf(file, x.args[0]!) === text) found = true;
-    }
-    return !found;
+  return nodeContains(body, (x) => {
+    if (x.kind !== 'CallExpr' || x.args?.length !== 1) return false;
+    const f = unparen(x.fun);
+    return f.kind === 'Ident' && f.name === 'close' && textOf(file, x.args[0]!) === text;
   });
-  return found;
 }
 
 /**
