@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   main,
   version
-} from "./chunk-IHADK4F4.js";
+} from "./chunk-ZIPXODVD.js";
 import "./chunk-BXUJ5AUT.js";
 
 // src/cli/action.ts

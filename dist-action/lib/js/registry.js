@@ -6,7 +6,7 @@ import {
   defaultEnabled,
   ruleById,
   ruleMetas
-} from "./chunk-XVVMP6DC.js";
+} from "./chunk-BNGGAWJJ.js";
 import "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";

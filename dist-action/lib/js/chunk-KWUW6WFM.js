@@ -16,7 +16,7 @@ import {
 } from "./chunk-5QQ3GILN.js";
 import {
   version
-} from "./chunk-IHADK4F4.js";
+} from "./chunk-ZIPXODVD.js";
 import {
   AnalysisCache,
   DriverError,
@@ -41,7 +41,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XVVMP6DC.js";
+} from "./chunk-BNGGAWJJ.js";
 import {
   SEVERITIES,
   compareFindings,

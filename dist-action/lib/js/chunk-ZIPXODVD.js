@@ -5,15 +5,15 @@ const require = __deferguardCreateRequire(import.meta.url);
 import { readFileSync } from "node:fs";
 var commands = {
   ast: { summary: "print the syntax tree of a Go file as JSON", load: async () => (await import("./chunk-GSQWOZFA.js")).run },
-  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-HEEZFPSO.js")).run },
-  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-WFRXLJLV.js")).run },
-  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-ZLNED6JE.js")).run },
-  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-M56YLLFS.js")).run },
-  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-DLRAXQWV.js")).run },
-  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-UZHAMN4H.js")).run },
-  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-DZ3R6GVN.js")).run },
-  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-H6U3PABK.js")).run },
-  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-JQEP2P7H.js")).run }
+  cost: { summary: "list each defer as open-coded, stack or heap allocated (the compiler's view)", load: async () => (await import("./chunk-BL5X4YBM.js")).run },
+  check: { summary: "analyse Go packages (the default command)", load: async () => (await import("./chunk-TV63ALXD.js")).run },
+  ci: { summary: "analyse a change in CI and deliver it: PR review, summary, annotations, alerts", load: async () => (await import("./chunk-INHLQKHL.js")).run },
+  explain: { summary: "print a rule's documentation", load: async () => (await import("./chunk-RHBQ4KBV.js")).run },
+  init: { summary: "write a commented starter .deferguard.yml", load: async () => (await import("./chunk-WOPEE64N.js")).run },
+  lsp: { summary: "language server for editors: diagnostics as you type, quick fixes", load: async () => (await import("./chunk-GMED72EC.js")).run },
+  rules: { summary: "list the rules with severity and default", load: async () => (await import("./chunk-XFDQGO3O.js")).run },
+  stacks: { summary: "group and explain a goroutine dump (pprof, panic, SIGQUIT)", load: async () => (await import("./chunk-XO6B5U6Z.js")).run },
+  watch: { summary: "sample a running service: goroutine leaks, stuck defers, GC pauses", load: async () => (await import("./chunk-ZADDI7HT.js")).run }
 };
 function version() {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));

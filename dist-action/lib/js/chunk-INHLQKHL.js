@@ -17,7 +17,7 @@ import {
   selectRules,
   splitLines,
   summaryLine
-} from "./chunk-7YH2PT5K.js";
+} from "./chunk-KWUW6WFM.js";
 import {
   OutputError,
   checkWritable,
@@ -40,7 +40,7 @@ import {
 } from "./chunk-5QQ3GILN.js";
 import {
   version
-} from "./chunk-IHADK4F4.js";
+} from "./chunk-ZIPXODVD.js";
 import {
   AnalysisCache,
   DriverError,
@@ -61,7 +61,7 @@ import "./chunk-BEBMU46B.js";
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XVVMP6DC.js";
+} from "./chunk-BNGGAWJJ.js";
 import {
   SEVERITIES,
   compareFindings,

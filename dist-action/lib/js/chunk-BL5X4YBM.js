@@ -13,7 +13,7 @@ import {
 import {
   REGISTRY_URL,
   analyzers
-} from "./chunk-XVVMP6DC.js";
+} from "./chunk-BNGGAWJJ.js";
 import {
   docUrl
 } from "./chunk-X2CHC4MP.js";

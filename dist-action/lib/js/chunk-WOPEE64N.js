@@ -12,7 +12,7 @@ import "./chunk-AZ45K3LI.js";
 import "./chunk-C3WIRZWW.js";
 import {
   ruleMetas
-} from "./chunk-XVVMP6DC.js";
+} from "./chunk-BNGGAWJJ.js";
 import "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";

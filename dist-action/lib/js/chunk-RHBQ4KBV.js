@@ -3,7 +3,7 @@ const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers,
   ruleById
-} from "./chunk-XVVMP6DC.js";
+} from "./chunk-BNGGAWJJ.js";
 import "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";

@@ -10,13 +10,13 @@ import {
   sourceAccess,
   sourceDir,
   staticJoin
-} from "./chunk-V6ZUAGSQ.js";
+} from "./chunk-D33AID7X.js";
 import "./chunk-PVR3H62W.js";
 import "./chunk-AZ45K3LI.js";
 import "./chunk-ZBIIT5WW.js";
 import "./chunk-C3WIRZWW.js";
 import "./chunk-BEBMU46B.js";
-import "./chunk-XVVMP6DC.js";
+import "./chunk-BNGGAWJJ.js";
 import "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";

@@ -8001,12 +8001,9 @@ function closedInDefer(pass, fn, e) {
   let found = false;
   walkSameFunc(fn.body, (x) => {
     if (found || x.kind !== "DeferStmt") return !found;
-    walkNode(x.call, (y) => {
-      if (found) return false;
-      const m = y.kind === "CallExpr" ? methodCallOn(y) : void 0;
-      const r = m ? rootIdent(m.recv) : void 0;
-      if (m?.method === "Close" && r && sameVar(pass, r, root)) found = true;
-      return !found;
+    found = releasesOf(pass, x).some((r) => {
+      const rr = r.method === "Close" ? rootIdent(r.recv) : void 0;
+      return !!rr && sameVar(pass, rr, root);
     });
     return false;
   });
@@ -8631,7 +8628,7 @@ function storedOnlyIfNonNil(pass, key) {
   let first;
   for (const st of stores) {
     if (st.literal || !st.value) return void 0;
-    const body = innermostBody(st.file, st.value);
+    const body = innermostFuncBody(st.file, st.value);
     if (!body) return void 0;
     let guard;
     walkSameFunc(body, (x) => {
@@ -8646,15 +8643,6 @@ function storedOnlyIfNonNil(pass, key) {
     first ??= guard;
   }
   return first;
-}
-function innermostBody(file, n) {
-  let found;
-  walkNode(file.file, (x) => {
-    if (end(x) <= pos(n) || pos(x) > pos(n)) return false;
-    if ((x.kind === "FuncDecl" || x.kind === "FuncLit") && x.body) found = x.body;
-    return true;
-  });
-  return found;
 }
 function nilCompared(pass, e) {
   if (e.kind !== "BinaryExpr" || e.op !== "==" && e.op !== "!=") return void 0;
@@ -9001,22 +8989,30 @@ function setterOnly(pass, key) {
   const fs = fieldStores(pass);
   const stores = fs.stores.get(key);
   const only = stores?.length === 1 ? stores[0] : void 0;
-  if (fs.addressed.has(key) || !only?.value) return void 0;
-  const file = only.file;
-  const value = only.value;
-  const fd = enclosingFuncDecl(file, value);
-  const isLocking = (st) => !!(st.kind === "DeferStmt" ? lockCall(pass, st.call) : lockStmt(pass, st));
-  const rest = (fd?.body?.list ?? []).filter((st) => !isLocking(st));
-  const a = rest.length === 1 ? rest[0] : void 0;
-  if (!fd?.recv || a?.kind !== "AssignStmt" || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]) !== unparen(value)) return void 0;
+  if (fs.addressed.has(key) || !only) return void 0;
+  const set = plainSetter(pass, only, false);
+  if (!set) return void 0;
+  const name = set.decl.name.name;
+  if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(name) && !(HOOK_NAME.test(set.field) && /^[sS]et[A-Z]/.test(name))) return void 0;
+  return set.decl;
+}
+function plainSetter(pass, st, chaining) {
+  if (st.literal || !st.value) return void 0;
+  const fd = enclosingFuncDecl(st.file, st.value);
+  const recv = fd?.recv?.list?.[0]?.names?.[0]?.name;
+  if (!fd || !recv) return void 0;
+  const isLocking = (x) => !!(x.kind === "DeferStmt" ? lockCall(pass, x.call) : lockStmt(pass, x));
+  const rest = (fd.body?.list ?? []).filter((x) => !isLocking(x));
+  const last = rest[rest.length - 1];
+  const rv = chaining && rest.length === 2 && last?.kind === "ReturnStmt" && last.results?.length === 1 ? unparen(last.results[0]) : void 0;
+  if (rest.length !== 1 && !(rv?.kind === "Ident" && rv.name === recv)) return void 0;
+  const a = rest[0];
+  if (a.kind !== "AssignStmt" || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]) !== unparen(st.value)) return void 0;
   const l = unparen(a.lhs[0]);
-  const r = unparen(value);
-  const recv = fd.recv.list?.[0]?.names?.[0]?.name;
+  const r = unparen(st.value);
   if (l.kind !== "SelectorExpr" || unparen(l.x).kind !== "Ident" || unparen(l.x).name !== recv) return void 0;
   if (r.kind !== "Ident" || !(fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name))) return void 0;
-  const hookField = /^(?:[oO]n[A-Z]|[aA]fter[A-Z]|[bB]efore[A-Z]|.*(?:Hook|Callback)$)/.test(l.sel.name);
-  if (!/^(?:[oO]n|[rR]egister)(?:[A-Z_]|$)/.test(fd.name.name) && !(hookField && /^[sS]et[A-Z]/.test(fd.name.name))) return void 0;
-  return fd;
+  return { decl: fd, field: l.sel.name };
 }
 function storedOnlyByOptions(pass, key) {
   const fs = fieldStores(pass);
@@ -9043,23 +9039,7 @@ function storedOnlyBySetters(pass, key) {
   const fs = fieldStores(pass);
   const stores = fs.stores.get(key) ?? [];
   if (stores.length === 0 || fs.addressed.has(key)) return false;
-  return stores.every((st) => {
-    if (st.literal || !st.value) return false;
-    const fd = enclosingFuncDecl(st.file, st.value);
-    const recv = fd?.recv?.list?.[0]?.names?.[0]?.name;
-    const list = fd?.body?.list ?? [];
-    if (!fd || !recv || list.length < 1 || list.length > 2) return false;
-    const a = list[0];
-    if (a.kind !== "AssignStmt" || a.lhs.length !== 1 || a.rhs.length !== 1 || unparen(a.rhs[0]) !== unparen(st.value)) return false;
-    const l = unparen(a.lhs[0]);
-    const r = unparen(a.rhs[0]);
-    if (l.kind !== "SelectorExpr" || unparen(l.x).kind !== "Ident" || unparen(l.x).name !== recv) return false;
-    if (r.kind !== "Ident" || !(fd.type.params.list ?? []).some((f) => (f.names ?? []).some((n) => n.name === r.name))) return false;
-    const ret = list[1];
-    if (!ret) return true;
-    const rv = ret.kind === "ReturnStmt" && ret.results?.length === 1 ? unparen(ret.results[0]) : void 0;
-    return rv?.kind === "Ident" && rv.name === recv;
-  });
+  return stores.every((st) => !!plainSetter(pass, st, true));
 }
 var HOOK_NAME = /^(?:[Oo]n|[Aa]fter|[Bb]efore)[A-Z]|(?:Hook|Callback)$/;
 function siblingHookTested(pass, owner, field) {
@@ -9155,7 +9135,7 @@ function checkLocalStructField(pass, file, fn, d, sel) {
   const cfg = cfgOf(pass, fn);
   if (!cfg || !cfg.locate(d)) return false;
   const storeSet = new Set(stores);
-  const path = cfg.findPath(cfg.entry, d, { avoid: (n) => storeSet.has(n) || nodeContainsStore(n, storeSet) });
+  const path = cfg.findPath(cfg.entry, d, { avoid: (n) => nodeContains(n, (x) => storeSet.has(x)) });
   if (!path) return false;
   pass.report({
     node: d,
@@ -9165,15 +9145,6 @@ function checkLocalStructField(pass, file, fn, d, sel) {
     related: [{ node: stores[0], message: `${textOf(file, sel)} set here, on some paths only` }]
   });
   return true;
-}
-function nodeContainsStore(n, stores) {
-  let hit = false;
-  walkNode(n, (x) => {
-    if (hit || x.kind === "FuncLit") return false;
-    if (stores.has(x)) hit = true;
-    return !hit;
-  });
-  return hit;
 }
 function checkField2(pass, file, fn, d, sel) {
   const c = pass.types.callee(d.call);
@@ -10343,16 +10314,11 @@ function returnsAfterSend(body, send) {
   return found;
 }
 function closesField(body, file, text) {
-  let found = false;
-  walkNode(body, (x) => {
-    if (found) return false;
-    if (x.kind === "CallExpr" && x.args?.length === 1) {
-      const f = unparen(x.fun);
-      if (f.kind === "Ident" && f.name === "close" && textOf(file, x.args[0]) === text) found = true;
-    }
-    return !found;
+  return nodeContains(body, (x) => {
+    if (x.kind !== "CallExpr" || x.args?.length !== 1) return false;
+    const f = unparen(x.fun);
+    return f.kind === "Ident" && f.name === "close" && textOf(file, x.args[0]) === text;
   });
-  return found;
 }
 function lingeringSend(pass, s, parents) {
   const clause = parents.get(s);

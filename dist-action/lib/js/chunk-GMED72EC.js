@@ -33,7 +33,7 @@ import {
   REGISTRY_URL,
   analyzers,
   defaultEnabled
-} from "./chunk-XVVMP6DC.js";
+} from "./chunk-BNGGAWJJ.js";
 import {
   docUrl
 } from "./chunk-X2CHC4MP.js";

@@ -2,7 +2,7 @@ import { createRequire as __deferguardCreateRequire } from 'node:module';
 const require = __deferguardCreateRequire(import.meta.url);
 import {
   analyzers
-} from "./chunk-XVVMP6DC.js";
+} from "./chunk-BNGGAWJJ.js";
 import "./chunk-X2CHC4MP.js";
 import "./chunk-YTCJ642O.js";
 import "./chunk-BXUJ5AUT.js";
